@@ -1,0 +1,1 @@
+"""Users, access grants per organization subtree, login."""

@@ -1,0 +1,1 @@
+"""Audit: the hash-chained log of every write, export and failed login."""

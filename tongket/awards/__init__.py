@@ -1,0 +1,1 @@
+"""Awards and commendations, their eligibility and the award register."""

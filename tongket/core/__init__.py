@@ -1,0 +1,1 @@
+"""Shared base: domain errors, rule findings, audit helpers and Vietnamese formatting."""

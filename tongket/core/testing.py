@@ -1,0 +1,8 @@
+"""Pytest plugin loaded first (`-p tongket.core.testing`): test-only environment defaults."""
+
+from __future__ import annotations
+
+import os
+
+# Tests never run with a real secret; production refuses to start without one (settings.py).
+os.environ.setdefault("TONGKET_INSECURE_DEV_KEY", "1")

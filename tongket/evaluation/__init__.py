@@ -1,0 +1,1 @@
+"""Annual (and quarterly) evaluation and classification of members and organizations."""

@@ -1,0 +1,1 @@
+"""Meetings and conferences: attendance, agenda, discussion, votes, minutes."""

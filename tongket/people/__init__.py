@@ -1,0 +1,1 @@
+"""Organizations and people: the organization tree, members, memberships, Party roles and posts."""

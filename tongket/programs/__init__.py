@@ -1,0 +1,1 @@
+"""Work programs and inspection/supervision programs with their items."""

@@ -1,0 +1,1 @@
+"""Official documents in Party format, the year-end report and the news item."""

@@ -1,0 +1,1 @@
+"""Unit scorecards (task scoring, PAR index), peer ranking and assigned targets."""

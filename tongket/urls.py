@@ -1,0 +1,7 @@
+"""URL map of the whole site."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
