@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tongket.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,7 +100,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "tongket.sqlite3",
+            "NAME": str(VAR_DIR / "tongket.sqlite3"),
             # IMMEDIATE takes the write lock at BEGIN, so a quota check and its write cannot
             # interleave with another writer's (SQLite has no SELECT ... FOR UPDATE).
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},

@@ -1,0 +1,123 @@
+"""Vietnamese number and date filters for templates, wrapping tongket.core.formatting.
+
+Filters fail quietly as Django's do: an empty value renders as "", a value they cannot read
+renders as it came, so a page never breaks on one odd cell.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone
+
+from tongket.core import formatting
+
+register = template.Library()
+
+
+def _number(value: object) -> Decimal | int | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal | int):
+        return value
+    if isinstance(value, float):
+        # A float means what its shortest repr says; Decimal(0.1) would show binary noise.
+        return Decimal(repr(value))
+    try:
+        return Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+
+
+def _places(arg: object) -> int | None:
+    if arg is None or arg == "":
+        return None
+    try:
+        return int(str(arg))
+    except ValueError:
+        return None
+
+
+def _local_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+@register.filter
+def vi_number(value: object) -> object:
+    """`{{ 5600000|vi_number }}` → `5.600.000`."""
+    number = _number(value)
+    if number is None:
+        return "" if value is None else value
+    try:
+        return formatting.format_number(number)
+    except ValueError:
+        return value
+
+
+@register.filter
+def vi_decimal(value: object, places: object = None) -> object:
+    """`{{ score|vi_decimal }}` → `326,7`; `{{ max|vi_decimal:1 }}` → `97,0`."""
+    number = _number(value)
+    if number is None:
+        return "" if value is None else value
+    try:
+        return formatting.format_decimal(number, places=_places(places))
+    except ValueError:
+        return value
+
+
+@register.filter
+def vi_count(value: object) -> object:
+    """`{{ 2|vi_count }} chi bộ` → `02 chi bộ`."""
+    number = _number(value)
+    if number is None or number != int(number):
+        return "" if value is None else value
+    try:
+        return formatting.format_count(int(number))
+    except ValueError:
+        return value
+
+
+@register.filter
+def vi_percent(value: object, places: object = 1) -> object:
+    """`{{ 83.33|vi_percent }}` → `83,3%` (the value is already a percentage)."""
+    number = _number(value)
+    if number is None:
+        return "" if value is None else value
+    digits = _places(places)
+    try:
+        return formatting.format_percent(number, places=1 if digits is None else digits)
+    except ValueError:
+        return value
+
+
+@register.filter
+def vi_date_long(value: object) -> object:
+    """`{{ meeting.held_on|vi_date_long }}` → `ngày 24 tháng 02 năm 2021` (local date)."""
+    day = _local_date(value)
+    if day is None:
+        return "" if value is None else value
+    return formatting.date_long(day)
+
+
+@register.filter
+def vi_date(value: object) -> object:
+    """`{{ meeting.held_on|vi_date }}` → `24/02/2021` (local date)."""
+    day = _local_date(value)
+    if day is None:
+        return "" if value is None else value
+    return formatting.date_short(day)
+
+
+@register.filter
+def path_under(path: object, prefix: object) -> bool:
+    """True when `path` is `prefix` or below it: marks the current section in the navigation."""
+    if not isinstance(path, str) or not isinstance(prefix, str) or not prefix:
+        return False
+    return path == prefix or path.startswith(prefix.rstrip("/") + "/")
