@@ -1,0 +1,535 @@
+"""Shared vocabulary of evaluation: levels, grades, reasons, the facts rules read, quota policy.
+
+Pure Python, no Django. The rule profiles in `tongket.evaluation.regulations` read these types;
+the models and services translate rows into `MemberFacts` / `OrganizationFacts` before asking.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+
+ZERO = Decimal(0)
+
+
+# --- levels and grades ---------------------------------------------------------------------------
+
+
+class Level(StrEnum):
+    """The four classification levels, identical in every regulation (DOMAIN.md §1)."""
+
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    COMPLETED = "completed"
+    NOT_COMPLETED = "not_completed"
+
+    @property
+    def label(self) -> str:
+        return _LEVEL_LABELS[self]
+
+    @property
+    def short_label(self) -> str:
+        """The abbreviation offices write in tables: HTXSNV, HTTNV, HTNV, KHTNV."""
+        return _LEVEL_SHORT_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """Higher is better: excellent 4 … not_completed 1."""
+        return _LEVEL_RANKS[self]
+
+    @classmethod
+    def descending(cls) -> tuple[Level, ...]:
+        """Best first: excellent, good, completed, not_completed."""
+        return (cls.EXCELLENT, cls.GOOD, cls.COMPLETED, cls.NOT_COMPLETED)
+
+
+_LEVEL_LABELS: Mapping[Level, str] = MappingProxyType(
+    {
+        Level.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
+        Level.GOOD: "Hoàn thành tốt nhiệm vụ",
+        Level.COMPLETED: "Hoàn thành nhiệm vụ",
+        Level.NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
+    }
+)
+_LEVEL_SHORT_LABELS: Mapping[Level, str] = MappingProxyType(
+    {
+        Level.EXCELLENT: "HTXSNV",
+        Level.GOOD: "HTTNV",
+        Level.COMPLETED: "HTNV",
+        Level.NOT_COMPLETED: "KHTNV",
+    }
+)
+_LEVEL_RANKS: Mapping[Level, int] = MappingProxyType(
+    {Level.EXCELLENT: 4, Level.GOOD: 3, Level.COMPLETED: 2, Level.NOT_COMPLETED: 1}
+)
+
+
+def min_level(first: Level, *others: Level) -> Level:
+    """The lowest (worst) of the given levels."""
+    return min((first, *others), key=lambda level: level.rank)
+
+
+def max_level(first: Level, *others: Level) -> Level:
+    """The highest (best) of the given levels."""
+    return max((first, *others), key=lambda level: level.rank)
+
+
+def at_least(level: Level, floor: Level) -> bool:
+    """True when `level` is `floor` or better (`at_least(GOOD, COMPLETED)` is True)."""
+    return level.rank >= floor.rank
+
+
+def count_at_least(levels: Iterable[Level], floor: Level) -> int:
+    return sum(1 for level in levels if at_least(level, floor))
+
+
+class Grade(StrEnum):
+    """The grade of one criterion under qd132 and qd124 (no points): xuất sắc … kém."""
+
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    AVERAGE = "average"
+    POOR = "poor"
+
+    @property
+    def label(self) -> str:
+        return _GRADE_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        return _GRADE_RANKS[self]
+
+
+_GRADE_LABELS: Mapping[Grade, str] = MappingProxyType(
+    {
+        Grade.EXCELLENT: "Xuất sắc",
+        Grade.GOOD: "Tốt",
+        Grade.AVERAGE: "Trung bình",
+        Grade.POOR: "Kém",
+    }
+)
+_GRADE_RANKS: Mapping[Grade, int] = MappingProxyType(
+    {Grade.EXCELLENT: 4, Grade.GOOD: 3, Grade.AVERAGE: 2, Grade.POOR: 1}
+)
+
+
+def all_at_least(grades: Iterable[Grade], floor: Grade) -> bool:
+    return all(grade.rank >= floor.rank for grade in grades)
+
+
+class NotClassifiedReason(StrEnum):
+    """Why a member or organization is listed but not classified (không xếp loại)."""
+
+    JOINED_UNDER_6_MONTHS = "joined_under_6_months"
+    ORGANIZATION_UNDER_6_MONTHS = "organization_under_6_months"
+    EXEMPTED = "exempted"
+    SUSPENDED = "suspended"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _REASON_LABELS[self]
+
+
+_REASON_LABELS: Mapping[NotClassifiedReason, str] = MappingProxyType(
+    {
+        NotClassifiedReason.JOINED_UNDER_6_MONTHS: "Đảng viên mới kết nạp chưa đủ 6 tháng",
+        NotClassifiedReason.ORGANIZATION_UNDER_6_MONTHS: (
+            "Tổ chức đảng mới thành lập chưa đủ 6 tháng"
+        ),
+        NotClassifiedReason.EXEMPTED: "Đảng viên được miễn công tác và sinh hoạt đảng",
+        NotClassifiedReason.SUSPENDED: "Đảng viên bị đình chỉ sinh hoạt đảng",
+        NotClassifiedReason.OTHER: "Trường hợp khác do cấp có thẩm quyền quyết định",
+    }
+)
+
+
+class DisciplineForm(StrEnum):
+    """Party discipline forms, lightest first (Điều lệ Đảng, Điều 35)."""
+
+    REPRIMAND = "reprimand"  # khiển trách
+    WARNING = "warning"  # cảnh cáo
+    DISMISSAL = "dismissal"  # cách chức
+    EXPULSION = "expulsion"  # khai trừ
+
+    @property
+    def label(self) -> str:
+        return _DISCIPLINE_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        return _DISCIPLINE_RANKS[self]
+
+
+_DISCIPLINE_LABELS: Mapping[DisciplineForm, str] = MappingProxyType(
+    {
+        DisciplineForm.REPRIMAND: "Khiển trách",
+        DisciplineForm.WARNING: "Cảnh cáo",
+        DisciplineForm.DISMISSAL: "Cách chức",
+        DisciplineForm.EXPULSION: "Khai trừ",
+    }
+)
+_DISCIPLINE_RANKS: Mapping[DisciplineForm, int] = MappingProxyType(
+    {
+        DisciplineForm.REPRIMAND: 1,
+        DisciplineForm.WARNING: 2,
+        DisciplineForm.DISMISSAL: 3,
+        DisciplineForm.EXPULSION: 4,
+    }
+)
+
+
+class SubjectKind(StrEnum):
+    MEMBER = "member"
+    ORGANIZATION = "organization"
+
+    @property
+    def label(self) -> str:
+        return "Đảng viên" if self is SubjectKind.MEMBER else "Tổ chức đảng"
+
+
+class OrganizationKind(StrEnum):
+    """Whose levels an organization's classification counts: its members, or its organizations."""
+
+    CELL = "cell"  # chi bộ (trực thuộc or cơ sở): counts its members
+    PARTY_COMMITTEE = "party_committee"  # đảng bộ with subordinate organizations: counts those
+
+    @property
+    def label(self) -> str:
+        return "Chi bộ" if self is OrganizationKind.CELL else "Đảng bộ"
+
+    @property
+    def constituents_label(self) -> str:
+        return "đảng viên" if self is OrganizationKind.CELL else "tổ chức đảng trực thuộc"
+
+
+class PeriodKind(StrEnum):
+    YEAR = "year"
+    QUARTER = "quarter"
+    TERM = "term"  # theo nhiệm kỳ
+    AD_HOC = "ad_hoc"  # khi cần thiết
+
+    @property
+    def label(self) -> str:
+        return _PERIOD_KIND_LABELS[self]
+
+
+_PERIOD_KIND_LABELS: Mapping[PeriodKind, str] = MappingProxyType(
+    {
+        PeriodKind.YEAR: "Hằng năm",
+        PeriodKind.QUARTER: "Hằng quý",
+        PeriodKind.TERM: "Theo nhiệm kỳ",
+        PeriodKind.AD_HOC: "Khi cần thiết",
+    }
+)
+
+_ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year, or one quarter of it (quarters only where the profile allows them)."""
+
+    year: int
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.quarter is not None and not 1 <= self.quarter <= 4:
+            raise ValueError(f"Quý phải từ 1 đến 4, nhận được {self.quarter}.")
+
+    @property
+    def kind(self) -> PeriodKind:
+        return PeriodKind.YEAR if self.quarter is None else PeriodKind.QUARTER
+
+    @property
+    def label(self) -> str:
+        if self.quarter is None:
+            return f"Năm {self.year}"
+        return f"Quý {_ROMAN_QUARTERS[self.quarter - 1]} năm {self.year}"
+
+    @property
+    def end(self) -> date:
+        """The last day of the period, the date the 6-month rule counts to."""
+        month = 12 if self.quarter is None else self.quarter * 3
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+
+def add_months(start: date, months: int) -> date:
+    """`start` moved by whole calendar months; the 31st of a shorter month becomes its last day."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+# --- qd366 points frame (the criteria content itself is local data) ------------------------------
+
+
+class PointGroup(StrEnum):
+    GENERAL = "general"  # tiêu chí chung (30 điểm)
+    TASKS = "tasks"  # kết quả thực hiện nhiệm vụ (70 điểm)
+
+    @property
+    def label(self) -> str:
+        if self is PointGroup.GENERAL:
+            return "Nhóm tiêu chí chung"
+        return "Nhóm tiêu chí về kết quả thực hiện nhiệm vụ"
+
+
+@dataclass(frozen=True)
+class PointCriterion:
+    code: str  # unique within the frame, e.g. "1.2"
+    title: str
+    max_points: Decimal
+    group: PointGroup
+
+
+@dataclass(frozen=True)
+class PointFrame:
+    """A committee's 100-point frame: criteria with a maximum each, in two groups.
+
+    Only the group maxima are central (30 + 70 under 366-QĐ/TW); each committee writes the
+    criteria content (CV 10072-CV/BTCTW), so a frame is data the caller supplies.
+    """
+
+    code: str
+    title: str
+    criteria: tuple[PointCriterion, ...]
+
+    def __post_init__(self) -> None:
+        codes = [criterion.code for criterion in self.criteria]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"Khung điểm có mã tiêu chí trùng: {', '.join(duplicates)}.")
+        for criterion in self.criteria:
+            if criterion.max_points <= 0:
+                raise ValueError(f"Tiêu chí {criterion.code} phải có điểm tối đa lớn hơn 0.")
+
+    def group_max(self, group: PointGroup) -> Decimal:
+        return sum((c.max_points for c in self.criteria if c.group is group), ZERO)
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((c.max_points for c in self.criteria), ZERO)
+
+    def criterion(self, code: str) -> PointCriterion | None:
+        return next((c for c in self.criteria if c.code == code), None)
+
+
+@dataclass(frozen=True)
+class TaskTally:
+    """Counts of the tasks assigned in the period (qd366 conditions read them as shares).
+
+    `completed` counts tasks finished at all; of those, `on_time` were on time with the required
+    quality and `late` were late; `exceeded` counts on-time tasks that exceeded requirements.
+    """
+
+    total: int
+    completed: int
+    on_time: int
+    late: int = 0
+    exceeded: int = 0
+
+    def __post_init__(self) -> None:
+        counts = (self.total, self.completed, self.on_time, self.late, self.exceeded)
+        if any(count < 0 for count in counts):
+            raise ValueError("Số nhiệm vụ không được âm.")
+        if self.completed > self.total:
+            raise ValueError("Số nhiệm vụ hoàn thành không được lớn hơn tổng số nhiệm vụ.")
+        if self.on_time + self.late > self.completed:
+            raise ValueError(
+                "Số nhiệm vụ đúng hạn cộng số nhiệm vụ chậm không được lớn hơn số đã hoàn thành."
+            )
+        if self.exceeded > self.on_time:
+            raise ValueError("Số nhiệm vụ vượt yêu cầu không được lớn hơn số nhiệm vụ đúng hạn.")
+
+
+# --- facts ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the rules need to know about one member for one period.
+
+    Grades: an empty tuple means "not recorded" (e.g. a past year imported from a report): the
+    criteria rule is then skipped with an explanation, it does not read as "all excellent".
+    """
+
+    subject: str = ""  # card number or name, copied into findings
+    # qd132 / qd124: grades of the criteria on task results, and of the other criteria
+    task_grades: tuple[Grade, ...] = ()
+    other_grades: tuple[Grade, ...] = ()
+    civil_service_level: Level | None = None  # None: not a civil servant (or not rated)
+    disciplined: bool = False  # disciplined in the year evaluated
+    discipline_self_remedied: bool = False  # the violation was self-detected and remedied
+    degradation_concluded: bool = False  # a competent body concluded degradation (suy thoái)
+    targets_assigned: int = 0
+    targets_met: int = 0
+    sick_leave_months: Decimal = ZERO
+    maternity_leave: bool = False
+    joined_on: date | None = None  # ngày kết nạp
+    full_member_on: date | None = None  # ngày công nhận đảng viên chính thức
+    period_end: date | None = None  # the 6-month rule counts to this date
+    exempted: bool = False  # miễn công tác và sinh hoạt đảng
+    suspended: bool = False  # đình chỉ sinh hoạt đảng
+    is_leader: bool = False  # heads a unit (người đứng đầu)
+    led_unit_level: Level | None = None  # the decided level of the unit they head
+    # qd366
+    points: Mapping[str, Decimal] | None = None  # criterion code -> points
+    frame: PointFrame | None = None  # None: the profile's sample frame
+    tasks: TaskTally | None = None
+    earlier_shortcomings_remedied: bool = True
+
+    def __post_init__(self) -> None:
+        if self.targets_assigned < 0 or self.targets_met < 0:
+            raise ValueError("Số chỉ tiêu không được âm.")
+        if self.targets_met > self.targets_assigned:
+            raise ValueError("Số chỉ tiêu đạt không được lớn hơn số chỉ tiêu được giao.")
+        if self.sick_leave_months < 0:
+            raise ValueError("Số tháng nghỉ ốm không được âm.")
+        if (
+            self.joined_on is not None
+            and self.full_member_on is not None
+            and self.full_member_on < self.joined_on
+        ):
+            raise ValueError("Ngày công nhận chính thức không được trước ngày kết nạp.")
+
+
+@dataclass(frozen=True)
+class OrganizationFacts:
+    """What the rules need to know about one organization (cell or party committee).
+
+    `member_levels` are the decided levels of its members (all members, for a party committee
+    when known); `subordinate_levels` those of its subordinate organizations (party committee
+    only). The constituent shares read the members for a cell and the subordinates otherwise.
+    """
+
+    kind: OrganizationKind = OrganizationKind.CELL
+    subject: str = ""
+    task_grades: tuple[Grade, ...] = ()
+    other_grades: tuple[Grade, ...] = ()
+    member_levels: tuple[Level, ...] = ()
+    subordinate_levels: tuple[Level, ...] = ()
+    same_level_bodies_level: Level | None = None  # lowest level of the same-level government
+    # and mass organizations; None when there is none or it is not known
+    disciplined: bool = False
+    discipline_self_remedied: bool = False
+    leadership_discipline: DisciplineForm | None = None  # heaviest form on a leadership member
+    subordinate_units: int = 0
+    subordinate_units_disciplined: int = 0
+    disunity: bool = False  # mất đoàn kết nội bộ
+    targets_assigned: int = 0
+    targets_met: int = 0
+    targets_force_majeure: bool = False  # shortfall due to force majeure (bất khả kháng)
+    age_months: int | None = None  # months since founded, to the period end; None: long-standing
+    # qd366
+    points: Mapping[str, Decimal] | None = None
+    frame: PointFrame | None = None
+    tasks: TaskTally | None = None
+    earlier_shortcomings_remedied: bool = True
+
+    def __post_init__(self) -> None:
+        if self.targets_assigned < 0 or self.targets_met < 0:
+            raise ValueError("Số chỉ tiêu không được âm.")
+        if self.targets_met > self.targets_assigned:
+            raise ValueError("Số chỉ tiêu đạt không được lớn hơn số chỉ tiêu được giao.")
+        if not 0 <= self.subordinate_units_disciplined <= self.subordinate_units:
+            raise ValueError(
+                "Số đơn vị trực thuộc bị kỷ luật phải từ 0 đến tổng số đơn vị trực thuộc."
+            )
+        if self.age_months is not None and self.age_months < 0:
+            raise ValueError("Số tháng từ khi thành lập không được âm.")
+
+    @property
+    def constituent_levels(self) -> tuple[Level, ...]:
+        if self.kind is OrganizationKind.CELL:
+            return self.member_levels
+        return self.subordinate_levels
+
+
+@dataclass(frozen=True)
+class DecisionOrderFacts:
+    """What is still undecided when a decision is proposed (qd124 / qd366 order of decisions).
+
+    Each tuple names the subjects (codes or names) not decided yet; empty means all decided.
+    """
+
+    subject_kind: SubjectKind
+    subject: str = ""
+    undecided_collectives: tuple[str, ...] = ()  # collectives the member belongs to
+    undecided_led_units: tuple[str, ...] = ()  # units the member heads
+    undecided_subordinates: tuple[str, ...] = ()  # lower organizations of an organization
+    undecided_same_level_bodies: tuple[str, ...] = ()  # government / mass bodies, same level
+
+
+# --- quota ---------------------------------------------------------------------------------------
+
+
+class QuotaBase(StrEnum):
+    """What the percent is taken of."""
+
+    GOOD = "good"  # only those rated good (the literal reading of HD 21)
+    GOOD_OR_BETTER = "good_or_better"  # good and excellent together (many local guides)
+
+    @property
+    def label(self) -> str:
+        if self is QuotaBase.GOOD:
+            return "số được xếp loại hoàn thành tốt nhiệm vụ"
+        return "số được xếp loại hoàn thành tốt nhiệm vụ trở lên"
+
+
+class QuotaScope(StrEnum):
+    GRASSROOTS = "grassroots"  # within each grassroots organization (HD 21)
+    PEER_GROUP = "peer_group"  # within each group with similar functions and tasks (124, 366)
+
+    @property
+    def label(self) -> str:
+        if self is QuotaScope.GRASSROOTS:
+            return "trong từng tổ chức cơ sở đảng"
+        return "trong từng nhóm có chức năng, nhiệm vụ tương đồng"
+
+
+class Rounding(StrEnum):
+    FLOOR = "floor"
+    HALF_UP = "half_up"
+    CEIL = "ceil"
+
+    @property
+    def label(self) -> str:
+        return _ROUNDING_LABELS[self]
+
+
+_ROUNDING_LABELS: Mapping[Rounding, str] = MappingProxyType(
+    {Rounding.FLOOR: "làm tròn xuống", Rounding.HALF_UP: "làm tròn", Rounding.CEIL: "làm tròn lên"}
+)
+
+
+class Enforcement(StrEnum):
+    BLOCK = "block"  # a decision over the cap is refused
+    WARN = "warn"  # allowed, shown, and justified by the deciding body
+
+    @property
+    def label(self) -> str:
+        if self is Enforcement.BLOCK:
+            return "chặn quyết định vượt tỷ lệ"
+        return "cảnh báo, cấp quyết định ghi rõ lý do"
+
+
+@dataclass(frozen=True)
+class QuotaPolicy:
+    """How the cap on `excellent` is computed and enforced within one scope."""
+
+    percent: Decimal = Decimal(20)
+    base: QuotaBase = QuotaBase.GOOD
+    scope: QuotaScope = QuotaScope.GRASSROOTS
+    rounding: Rounding = Rounding.FLOOR
+    enforcement: Enforcement = Enforcement.BLOCK
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.percent, Decimal) or not ZERO <= self.percent <= 100:
+            raise ValueError("Tỷ lệ phải là số Decimal từ 0 đến 100.")

@@ -1,0 +1,388 @@
+"""Profile `qd132`: Quy định 132-QĐ/TW + Hướng dẫn 16-HD/BTCTW + Hướng dẫn 21-HD/BTCTW (2018-2022).
+
+DOMAIN.md §3. Criteria are graded xuất sắc / tốt / trung bình / kém (no points); each rule below
+is a function of the facts and the profile's parameters returning the highest level it allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tongket.core.errors import DomainError
+from tongket.core.rules import Finding, Verdict
+from tongket.evaluation.domain import (
+    DecisionOrderFacts,
+    DisciplineForm,
+    Level,
+    MemberFacts,
+    NotClassifiedReason,
+    OrganizationFacts,
+    PeriodKind,
+    SubjectKind,
+)
+from tongket.evaluation.regulations import base
+from tongket.evaluation.regulations.base import Profile, ProfileParams, info
+
+ID = "qd132"
+MEMBER = f"{ID}.member"
+ORGANIZATION = f"{ID}.organization"
+
+QD = "Quy định 132-QĐ/TW (08/3/2018)"
+HD16 = "Hướng dẫn 16-HD/BTCTW (24/9/2018)"
+HD21 = "Hướng dẫn 21-HD/BTCTW (18/10/2019)"
+
+CITE_NOT_CLASSIFIED = f"{HD16}: các trường hợp không đánh giá, xếp loại chất lượng"
+CITE_MEMBER_CRITERIA = f"{QD}; {HD16}: tiêu chuẩn các mức chất lượng đảng viên"
+CITE_MEMBER_CIVIL_SERVICE = (
+    f"{HD16}, sửa đổi bởi {HD21}: xếp loại đảng viên là cán bộ, công chức, viên chức không cao hơn "
+    "mức xếp loại cán bộ, công chức, viên chức"
+)
+CITE_MEMBER_NOT_COMPLETED = f"{HD16}: đảng viên không hoàn thành nhiệm vụ"
+CITE_MEMBER_SPECIAL = f"{HD16}: một số trường hợp cụ thể (nghỉ ốm, thai sản)"
+CITE_ORG_CRITERIA = f"{QD}; {HD16}: tiêu chuẩn các mức chất lượng tổ chức đảng"
+CITE_ORG_NOT_COMPLETED = f"{HD16}: tổ chức đảng không hoàn thành nhiệm vụ"
+CITE_QUOTA_MEMBER = f"{HD21}: tỷ lệ đảng viên hoàn thành xuất sắc nhiệm vụ"
+CITE_QUOTA_ORGANIZATION = (
+    f"{HD21}: tỷ lệ tổ chức đảng hoàn thành xuất sắc nhiệm vụ (chưa đối chiếu)"
+)
+
+
+@dataclass(frozen=True)
+class Qd132Params(ProfileParams):
+    """Parameters of `qd132`; the quota fields are inherited with HD 21 as their source."""
+
+    member_targets_min_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=info(
+            description="Đảng viên đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm vụ",
+            source=CITE_MEMBER_NOT_COMPLETED,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    member_discipline_excused_if_self_remedied: bool = field(
+        default=False,
+        metadata=info(
+            description=(
+                "Đảng viên bị kỷ luật nhưng tự phát hiện, khắc phục thì không bị xếp loại "
+                "không hoàn thành nhiệm vụ"
+            ),
+            source=f"{CITE_MEMBER_NOT_COMPLETED} (132 không có ngoại lệ này)",
+            verified=True,
+        ),
+    )
+    sick_leave_min_months: Decimal = field(
+        default=Decimal(3),
+        metadata=info(
+            description="Nghỉ ốm từ số tháng này trở lên thì không xếp loại từ hoàn thành tốt trở "
+            "lên",
+            source=CITE_MEMBER_SPECIAL,
+            verified=True,
+            minimum=0,
+            maximum=12,
+        ),
+    )
+    organization_excellent_good_share: Decimal = field(
+        default=Decimal(80),
+        metadata=info(
+            description="Tỷ lệ tối thiểu (%) đảng viên / tổ chức trực thuộc hoàn thành tốt trở "
+            "lên để "
+            "tổ chức đảng được xếp loại hoàn thành xuất sắc",
+            source=CITE_ORG_CRITERIA,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    organization_good_good_share: Decimal = field(
+        default=Decimal(50),
+        metadata=info(
+            description="Tỷ lệ tối thiểu (%) đảng viên / tổ chức trực thuộc hoàn thành tốt trở "
+            "lên để "
+            "tổ chức đảng được xếp loại hoàn thành tốt",
+            source=CITE_ORG_CRITERIA,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    organization_targets_min_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=info(
+            description="Tổ chức đảng đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm "
+            "vụ "
+            "(trừ nguyên nhân bất khả kháng)",
+            source=CITE_ORG_NOT_COMPLETED,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    leadership_discipline_threshold: DisciplineForm = field(
+        default=DisciplineForm.WARNING,
+        metadata=info(
+            description="Thành viên cấp ủy bị kỷ luật từ hình thức này trở lên thì tổ chức đảng "
+            "không hoàn thành nhiệm vụ",
+            source=f"{CITE_ORG_NOT_COMPLETED} (DOMAIN.md §3 đánh dấu [?])",
+            verified=False,
+        ),
+    )
+    organization_not_completed_member_share: Decimal = field(
+        default=Decimal(20),
+        metadata=info(
+            description="Trên tỷ lệ này (%) đảng viên không hoàn thành nhiệm vụ thì tổ chức đảng "
+            "không hoàn thành nhiệm vụ",
+            source=f"{CITE_ORG_NOT_COMPLETED} (DOMAIN.md §3 đánh dấu [?])",
+            verified=False,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+
+    def check(self) -> None:
+        if self.organization_good_good_share > self.organization_excellent_good_share:
+            raise DomainError(
+                "Tỷ lệ hoàn thành tốt yêu cầu cho mức tốt không được cao hơn mức xuất sắc.",
+                field="organization_good_good_share",
+                rule="profile.params.invalid",
+            )
+
+
+# --- member rules --------------------------------------------------------------------------------
+
+
+def member_not_classified_reason(
+    facts: MemberFacts, params: Qd132Params
+) -> NotClassifiedReason | None:
+    """Suspended, exempted from Party activity, or joined under 6 months before the period end:
+    not classified (a new member still takes part in the review). HD 16."""
+    return base.member_not_classified_reason(facts, min_months=params.classification_min_months)
+
+
+def member_criteria(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
+    """excellent: task-result criteria all xuất sắc, others tốt+; good: task criteria tốt+,
+    others trung bình+; completed: every criterion trung bình+. 132-QĐ/TW; HD 16."""
+    return base.criteria_rule(
+        facts.task_grades,
+        facts.other_grades,
+        prefix=MEMBER,
+        citation=CITE_MEMBER_CRITERIA,
+        subject=facts.subject,
+    )
+
+
+def member_civil_service(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
+    """A member who is a civil servant: excellent needs civil-service excellent, good needs
+    good+, civil-service not_completed means not_completed; the Party level never exceeds the
+    civil-service level. HD 16 as amended by HD 21."""
+    return base.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+
+
+def member_discipline(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
+    """Disciplined in the year (one violation counts in one year only): not_completed. HD 16."""
+    return base.member_discipline_rule(
+        facts,
+        prefix=MEMBER,
+        citation=CITE_MEMBER_NOT_COMPLETED,
+        excused_if_self_remedied=params.member_discipline_excused_if_self_remedied,
+    )
+
+
+def member_degradation(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
+    """Degradation concluded by a competent body: not_completed. HD 16."""
+    return base.degradation_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_NOT_COMPLETED)
+
+
+def member_targets(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
+    """Under 50 % of the assigned targets met: not_completed. HD 16."""
+    return base.targets_rule(
+        facts.targets_assigned,
+        facts.targets_met,
+        min_percent=params.member_targets_min_percent,
+        prefix=MEMBER,
+        citation=CITE_MEMBER_NOT_COMPLETED,
+        subject=facts.subject,
+    )
+
+
+def member_sick_leave(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
+    """Sick leave of 3 months or more in the year: not good or better (at most completed). HD 16."""
+    return base.sick_leave_rule(
+        facts, min_months=params.sick_leave_min_months, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL
+    )
+
+
+def member_maternity(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
+    """Maternity leave: judged on the time actually worked (a note, no cap). HD 16."""
+    return base.maternity_note(facts, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL)
+
+
+MEMBER_RULES: tuple[Callable[[MemberFacts, Qd132Params], Verdict[Level]], ...] = (
+    member_criteria,
+    member_civil_service,
+    member_discipline,
+    member_degradation,
+    member_targets,
+    member_sick_leave,
+    member_maternity,
+)
+
+
+# --- organization rules --------------------------------------------------------------------------
+
+
+def organization_not_classified_reason(
+    facts: OrganizationFacts, params: Qd132Params
+) -> NotClassifiedReason | None:
+    """An organization founded under 6 months before the period end: not classified. HD 16."""
+    return base.organization_not_classified_reason(
+        facts, min_months=params.classification_min_months
+    )
+
+
+def organization_criteria(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
+    """excellent: task-result criteria xuất sắc, others tốt+; good: task criteria tốt+, others
+    trung bình+; completed: every criterion trung bình+. 132-QĐ/TW; HD 16."""
+    return base.criteria_rule(
+        facts.task_grades,
+        facts.other_grades,
+        prefix=ORGANIZATION,
+        citation=CITE_ORG_CRITERIA,
+        subject=facts.subject,
+    )
+
+
+def organization_constituents(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
+    """excellent: 100 % of its members (a cell) or subordinate organizations (a đảng bộ) at
+    completed+ and ≥ 80 % good+; good: 100 % completed+ and ≥ 50 % good+. So a cell with a
+    member not_completed is never good or better. HD 16."""
+    return base.constituent_share_rule(
+        facts,
+        excellent_good_share=params.organization_excellent_good_share,
+        good_good_share=params.organization_good_good_share,
+        prefix=ORGANIZATION,
+        citation=CITE_ORG_CRITERIA,
+    )
+
+
+def organization_same_level_bodies(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
+    """excellent: the government and mass organizations at the same level rated good+; good:
+    rated completed+. HD 16."""
+    return base.same_level_bodies_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_CRITERIA)
+
+
+def organization_discipline(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
+    """Disciplined in the year: not_completed, unless the organization found and fixed the
+    violation itself. HD 16."""
+    return base.organization_discipline_rule(
+        facts, prefix=ORGANIZATION, citation=CITE_ORG_NOT_COMPLETED
+    )
+
+
+def organization_targets(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
+    """Under 50 % of the targets met, force majeure aside: not_completed. HD 16."""
+    return base.targets_rule(
+        facts.targets_assigned,
+        facts.targets_met,
+        min_percent=params.organization_targets_min_percent,
+        prefix=ORGANIZATION,
+        citation=CITE_ORG_NOT_COMPLETED,
+        subject=facts.subject,
+        force_majeure=facts.targets_force_majeure,
+    )
+
+
+def organization_leadership_discipline(
+    facts: OrganizationFacts, params: Qd132Params
+) -> Verdict[Level]:
+    """A leadership member disciplined at cảnh cáo or heavier [?]: not_completed. HD 16."""
+    return base.leadership_discipline_rule(
+        facts,
+        threshold=params.leadership_discipline_threshold,
+        prefix=ORGANIZATION,
+        citation=CITE_ORG_NOT_COMPLETED,
+    )
+
+
+def organization_members_not_completed(
+    facts: OrganizationFacts, params: Qd132Params
+) -> Verdict[Level]:
+    """More than 20 % [?] of its members not_completed: not_completed. HD 16."""
+    return base.not_completed_members_rule(
+        facts,
+        max_percent=params.organization_not_completed_member_share,
+        prefix=ORGANIZATION,
+        citation=CITE_ORG_NOT_COMPLETED,
+    )
+
+
+ORGANIZATION_RULES: tuple[Callable[[OrganizationFacts, Qd132Params], Verdict[Level]], ...] = (
+    organization_criteria,
+    organization_constituents,
+    organization_same_level_bodies,
+    organization_discipline,
+    organization_targets,
+    organization_leadership_discipline,
+    organization_members_not_completed,
+)
+
+
+# --- the profile ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Qd132Profile(Profile):
+    params: Qd132Params = Qd132Params()
+
+    def member_rules(self, facts: MemberFacts) -> list[Verdict[Level]]:
+        return [rule(facts, self.params) for rule in MEMBER_RULES]
+
+    def organization_rules(self, facts: OrganizationFacts) -> list[Verdict[Level]]:
+        return [rule(facts, self.params) for rule in ORGANIZATION_RULES]
+
+    def not_classified_reason(
+        self, facts: MemberFacts | OrganizationFacts
+    ) -> NotClassifiedReason | None:
+        if isinstance(facts, MemberFacts):
+            return member_not_classified_reason(facts, self.params)
+        return organization_not_classified_reason(facts, self.params)
+
+    def not_classified(self, facts: MemberFacts | OrganizationFacts) -> Finding | None:
+        reason = self.not_classified_reason(facts)
+        if reason is None:
+            return None
+        return base.not_classified_finding(
+            reason,
+            prefix=MEMBER if isinstance(facts, MemberFacts) else ORGANIZATION,
+            citation=CITE_NOT_CLASSIFIED,
+            subject=facts.subject,
+            min_months=self.params.classification_min_months,
+        )
+
+    def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
+        """132 fixes no order between collectives and members (a cell's level counts its
+        members' levels, so members are usually decided first): nothing to refuse."""
+        return []
+
+    def quota_citation(self, subject_kind: SubjectKind) -> str:
+        if subject_kind is SubjectKind.MEMBER:
+            return CITE_QUOTA_MEMBER
+        return CITE_QUOTA_ORGANIZATION
+
+
+PROFILE = Qd132Profile(
+    id=ID,
+    title=(
+        "Quy định 132-QĐ/TW ngày 08/3/2018 của Bộ Chính trị về kiểm điểm và đánh giá, xếp loại "
+        "chất lượng hằng năm đối với tập thể, cá nhân trong hệ thống chính trị; Hướng dẫn "
+        "16-HD/BTCTW ngày 24/9/2018 và Hướng dẫn 21-HD/BTCTW ngày 18/10/2019 của Ban Tổ chức "
+        "Trung ương"
+    ),
+    short_title="Quy định 132-QĐ/TW",
+    first_year=2018,
+    last_year=2022,
+    periods=frozenset({PeriodKind.YEAR}),
+)

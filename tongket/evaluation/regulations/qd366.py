@@ -1,0 +1,834 @@
+"""Profile `qd366`: Quy định 366-QĐ/TW + Kết luận 198-KL/TW + Hướng dẫn 43-HD/BTCTW (2025 on).
+
+DOMAIN.md §5. A subject is scored on a 100-point frame (general criteria 30 + task results 70;
+the criteria content is local data, `SAMPLE_FRAME` only shows the shape). The level is the lower
+of the level by score (bottoms 90 / 70 / 50, inclusive) and the level by conditions (share of tasks
+on time, exceeding, late; discipline; earlier shortcomings remedied; a leader's unit).
+`member_level_by_score` and `member_level_by_conditions` (and the organization pair) expose the
+two components; `member_level_allowed` is their minimum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from tongket.core.errors import DomainError
+from tongket.core.formatting import format_decimal, format_percent
+from tongket.core.rules import Finding, Severity, Verdict
+from tongket.evaluation.domain import (
+    ZERO,
+    DecisionOrderFacts,
+    DisciplineForm,
+    Level,
+    MemberFacts,
+    NotClassifiedReason,
+    OrganizationFacts,
+    PeriodKind,
+    PointCriterion,
+    PointFrame,
+    PointGroup,
+    QuotaBase,
+    QuotaScope,
+    Rounding,
+    SubjectKind,
+    TaskTally,
+)
+from tongket.evaluation.regulations import base
+from tongket.evaluation.regulations.base import Profile, ProfileParams, info
+
+ID = "qd366"
+MEMBER = f"{ID}.member"
+ORGANIZATION = f"{ID}.organization"
+
+QD = "Quy định 366-QĐ/TW (30/8/2025)"
+HD43 = "Hướng dẫn 43-HD/BTCTW (31/10/2025)"
+UNVERIFIED = "DOMAIN.md §5 đánh dấu [?]"
+MIRRORED = "theo Quy định 124-QĐ/TW, chưa đối chiếu văn bản 366"
+
+CITE_NOT_CLASSIFIED = f"{HD43}: các trường hợp không xếp loại chất lượng"
+CITE_FRAME = f"{QD}; {HD43}: khung 100 điểm (tiêu chí chung 30 điểm, kết quả nhiệm vụ 70 điểm)"
+CITE_SCORE = f"{QD}; {HD43}: mức xếp loại theo điểm (từ 90, từ 70, từ 50 điểm)"
+CITE_CONDITIONS = f"{QD}; {HD43}: điều kiện của từng mức xếp loại"
+CITE_NOT_COMPLETED = f"{QD}; {HD43}: các trường hợp không hoàn thành nhiệm vụ"
+CITE_MEMBER_CIVIL_SERVICE = (
+    f"{HD43}; Nghị định 335/2025/NĐ-CP: xếp loại đảng viên là cán bộ, công chức, viên chức"
+)
+CITE_ORDER = f"{QD}; {HD43}: trình tự đánh giá, xếp loại chất lượng"
+CITE_QUOTA = f"{QD}; {HD43}: tỷ lệ hoàn thành xuất sắc nhiệm vụ"
+
+
+@dataclass(frozen=True)
+class Qd366Params(ProfileParams):
+    """Parameters of `qd366`; the score bands, frame and task shares come from DOMAIN.md §5."""
+
+    classification_min_months: int = field(
+        default=6,
+        metadata=info(
+            description="Số tháng tối thiểu (tính đến cuối kỳ) để đảng viên, tổ chức đảng được "
+            "xếp loại",
+            source=f"{CITE_NOT_CLASSIFIED} ({MIRRORED})",
+            verified=False,
+            minimum=0,
+            maximum=24,
+        ),
+    )
+    quota_percent: Decimal = field(
+        default=Decimal(20),
+        metadata=info(
+            description="Tỷ lệ tối đa xếp loại Hoàn thành xuất sắc nhiệm vụ (%)",
+            source=f"{CITE_QUOTA} ({UNVERIFIED}; Nghị định 335/2025 có ngoại lệ cho tập thể tiêu "
+            f"biểu)",
+            verified=False,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    quota_base: QuotaBase = field(
+        default=QuotaBase.GOOD,
+        metadata=info(
+            description="Cơ sở tính tỷ lệ: số hoàn thành tốt nhiệm vụ, hay số hoàn thành tốt trở "
+            "lên",
+            source=f"{CITE_QUOTA} ({UNVERIFIED})",
+            verified=False,
+        ),
+    )
+    quota_scope: QuotaScope = field(
+        default=QuotaScope.PEER_GROUP,
+        metadata=info(
+            description="Phạm vi tính tỷ lệ (từng đơn vị, từng nhóm có nhiệm vụ tương đồng)",
+            source=f"{CITE_QUOTA} ({UNVERIFIED})",
+            verified=False,
+        ),
+    )
+    quota_rounding: Rounding = field(
+        default=Rounding.FLOOR,
+        metadata=info(
+            description="Cách làm tròn số tối đa được xếp loại Hoàn thành xuất sắc nhiệm vụ",
+            source=f"{CITE_QUOTA}; văn bản không quy định cách làm tròn",
+            verified=False,
+        ),
+    )
+    organization_quota_enabled: bool = field(
+        default=True,
+        metadata=info(
+            description="Áp dụng tỷ lệ Hoàn thành xuất sắc nhiệm vụ cho tổ chức đảng",
+            source=f"{CITE_QUOTA} ({UNVERIFIED})",
+            verified=False,
+        ),
+    )
+    general_max_points: Decimal = field(
+        default=Decimal(30),
+        metadata=info(
+            description="Điểm tối đa của nhóm tiêu chí chung",
+            source=CITE_FRAME,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    tasks_max_points: Decimal = field(
+        default=Decimal(70),
+        metadata=info(
+            description="Điểm tối đa của nhóm tiêu chí về kết quả thực hiện nhiệm vụ",
+            source=CITE_FRAME,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    excellent_min_score: Decimal = field(
+        default=Decimal(90),
+        metadata=info(
+            description="Điểm thấp nhất (tính cả mức này) của mức Hoàn thành xuất sắc nhiệm vụ",
+            source=CITE_SCORE,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    good_min_score: Decimal = field(
+        default=Decimal(70),
+        metadata=info(
+            description="Điểm thấp nhất (tính cả mức này) của mức Hoàn thành tốt nhiệm vụ",
+            source=CITE_SCORE,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    completed_min_score: Decimal = field(
+        default=Decimal(50),
+        metadata=info(
+            description="Điểm thấp nhất (tính cả mức này) của mức Hoàn thành nhiệm vụ",
+            source=CITE_SCORE,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    excellent_exceeded_min_percent: Decimal = field(
+        default=Decimal(30),
+        metadata=info(
+            description="Tỷ lệ tối thiểu (%) nhiệm vụ vượt yêu cầu để được xếp loại xuất sắc",
+            source=CITE_CONDITIONS,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    completed_late_max_percent: Decimal = field(
+        default=Decimal(20),
+        metadata=info(
+            description="Tỷ lệ tối đa (%) nhiệm vụ chậm tiến độ để được xếp loại hoàn thành",
+            source=CITE_CONDITIONS,
+            verified=True,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    not_completed_cases_from_qd124: bool = field(
+        default=True,
+        metadata=info(
+            description="Áp dụng các trường hợp không hoàn thành nhiệm vụ như Quy định 124 (kỷ "
+            "luật, "
+            "suy thoái, chỉ tiêu, mất đoàn kết, đơn vị trực thuộc bị kỷ luật)",
+            source=f"{CITE_NOT_COMPLETED} ({UNVERIFIED}: danh sách tương tự 124 và NĐ 335)",
+            verified=False,
+        ),
+    )
+    member_civil_service_cap: bool = field(
+        default=True,
+        metadata=info(
+            description="Mức xếp loại đảng viên không cao hơn mức xếp loại cán bộ, công chức, "
+            "viên chức",
+            source=f"{CITE_MEMBER_CIVIL_SERVICE} ({MIRRORED})",
+            verified=False,
+        ),
+    )
+    member_discipline_excused_if_self_remedied: bool = field(
+        default=True,
+        metadata=info(
+            description="Đảng viên bị kỷ luật nhưng tự phát hiện, khắc phục thì không bị xếp loại "
+            "không hoàn thành nhiệm vụ (vẫn không được xếp loại xuất sắc)",
+            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
+            verified=False,
+        ),
+    )
+    member_targets_min_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=info(
+            description="Đảng viên đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm vụ",
+            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
+            verified=False,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    sick_leave_min_months: Decimal = field(
+        default=Decimal(3),
+        metadata=info(
+            description="Nghỉ ốm từ số tháng này trở lên thì không xếp loại từ hoàn thành tốt trở "
+            "lên "
+            "(0: không áp dụng)",
+            source=f"{HD43} ({MIRRORED})",
+            verified=False,
+            minimum=0,
+            maximum=12,
+        ),
+    )
+    leadership_discipline_threshold: DisciplineForm = field(
+        default=DisciplineForm.WARNING,
+        metadata=info(
+            description="Thành viên cấp ủy bị kỷ luật từ hình thức này trở lên thì tổ chức đảng "
+            "không hoàn thành nhiệm vụ",
+            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
+            verified=False,
+        ),
+    )
+    subordinate_disciplined_max_percent: Decimal = field(
+        default=Decimal(20),
+        metadata=info(
+            description="Trên tỷ lệ này (%) đơn vị trực thuộc bị kỷ luật thì tổ chức đảng "
+            "không hoàn thành nhiệm vụ",
+            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
+            verified=False,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+    organization_targets_min_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=info(
+            description="Tổ chức đảng đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm "
+            "vụ "
+            "(trừ nguyên nhân bất khả kháng)",
+            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
+            verified=False,
+            minimum=0,
+            maximum=100,
+        ),
+    )
+
+    def check(self) -> None:
+        if not (self.completed_min_score < self.good_min_score < self.excellent_min_score):
+            raise DomainError(
+                "Ngưỡng điểm phải tăng dần: hoàn thành < hoàn thành tốt < hoàn thành xuất sắc.",
+                field="good_min_score",
+                rule="profile.params.invalid",
+            )
+        if self.general_max_points + self.tasks_max_points != 100:
+            raise DomainError(
+                "Điểm tối đa của hai nhóm tiêu chí phải cộng lại bằng 100.",
+                field="tasks_max_points",
+                rule="profile.params.invalid",
+            )
+
+
+DEFAULTS = Qd366Params()
+
+
+# --- the 100-point frame -------------------------------------------------------------------------
+
+
+def _criterion(code: str, title: str, points: int, group: PointGroup) -> PointCriterion:
+    return PointCriterion(code=code, title=title, max_points=Decimal(points), group=group)
+
+
+SAMPLE_FRAME = PointFrame(
+    code="qd366-mau",
+    title="Khung 100 điểm mẫu (mỗi cấp ủy thay bằng tiêu chí cụ thể của mình)",
+    criteria=(
+        _criterion("1.1", "Chính trị, tư tưởng", 8, PointGroup.GENERAL),
+        _criterion("1.2", "Đạo đức, lối sống", 8, PointGroup.GENERAL),
+        _criterion("1.3", "Ý thức tổ chức kỷ luật", 7, PointGroup.GENERAL),
+        _criterion("1.4", "Tác phong, lề lối làm việc", 7, PointGroup.GENERAL),
+        _criterion("2.1", "Kết quả thực hiện nhiệm vụ được giao", 40, PointGroup.TASKS),
+        _criterion("2.2", "Tiến độ, chất lượng thực hiện nhiệm vụ", 20, PointGroup.TASKS),
+        _criterion("2.3", "Sản phẩm cụ thể, đổi mới, sáng tạo", 10, PointGroup.TASKS),
+    ),
+)
+
+
+def check_frame(frame: PointFrame, params: Qd366Params = DEFAULTS) -> list[Finding]:
+    """The frame's groups add up to general 30 + task results 70. 366-QĐ/TW; HD 43."""
+    expected = {
+        PointGroup.GENERAL: params.general_max_points,
+        PointGroup.TASKS: params.tasks_max_points,
+    }
+    return [
+        Finding(
+            rule=f"{ID}.score.frame",
+            citation=CITE_FRAME,
+            message=(
+                f"Khung «{frame.title}»: {group.label.lower()} có tổng điểm tối đa "
+                f"{format_decimal(frame.group_max(group))}, phải là {format_decimal(maximum)}."
+            ),
+        )
+        for group, maximum in expected.items()
+        if frame.group_max(group) != maximum
+    ]
+
+
+def score_total(
+    frame: PointFrame, points: Mapping[str, Decimal], params: Qd366Params = DEFAULTS
+) -> Verdict[Decimal]:
+    """The total of `points` on `frame`; every criterion scored within 0..its maximum.
+
+    Errors name the criterion: out of range, not in the frame, or not scored. The value sums
+    only the points within range, so it is meaningful for display even when not `ok`.
+    """
+    findings = check_frame(frame, params)
+    total = ZERO
+    for criterion in frame.criteria:
+        value = points.get(criterion.code)
+        name = f"{criterion.code} «{criterion.title}»"
+        if value is None:
+            findings.append(
+                Finding(
+                    rule=f"{ID}.score.missing",
+                    citation=CITE_FRAME,
+                    message=f"Tiêu chí {name} chưa được chấm điểm.",
+                )
+            )
+        elif not ZERO <= value <= criterion.max_points:
+            findings.append(
+                Finding(
+                    rule=f"{ID}.score.out_of_range",
+                    citation=CITE_FRAME,
+                    message=(
+                        f"Tiêu chí {name}: {format_decimal(value)} điểm nằm ngoài khoảng "
+                        f"0 đến {format_decimal(criterion.max_points)}."
+                    ),
+                )
+            )
+        else:
+            total += value
+    for code in sorted(set(points) - {c.code for c in frame.criteria}):
+        findings.append(
+            Finding(
+                rule=f"{ID}.score.unknown_criterion",
+                citation=CITE_FRAME,
+                message=f"Mã tiêu chí «{code}» không có trong khung «{frame.title}».",
+            )
+        )
+    return Verdict(total, tuple(findings))
+
+
+def level_by_score(points: Decimal, params: Qd366Params = DEFAULTS) -> Level:
+    """excellent from 90, good from 70, completed from 50 (bottoms inclusive: 89,99 is good);
+    below 50 not_completed. 366-QĐ/TW; HD 43."""
+    if points >= params.excellent_min_score:
+        return Level.EXCELLENT
+    if points >= params.good_min_score:
+        return Level.GOOD
+    if points >= params.completed_min_score:
+        return Level.COMPLETED
+    return Level.NOT_COMPLETED
+
+
+def _score_rule(
+    points: Mapping[str, Decimal] | None,
+    frame: PointFrame | None,
+    *,
+    prefix: str,
+    subject: str,
+    params: Qd366Params,
+) -> Verdict[Level]:
+    if points is None:
+        return base.noted(
+            rule=f"{prefix}.score.not_recorded",
+            citation=CITE_SCORE,
+            message="Chưa chấm điểm theo khung 100 điểm; mức xếp loại mới chỉ dựa trên điều kiện.",
+            subject=subject,
+            severity=Severity.WARNING,
+        )
+    total = score_total(frame or SAMPLE_FRAME, points, params)
+    errors = tuple(replace(finding, subject=subject) for finding in total.findings)
+    level = level_by_score(total.value, params)
+    if level is Level.EXCELLENT:
+        return Verdict(level, errors)
+    reason = base.capped(
+        level,
+        prefix=prefix,
+        condition="score",
+        citation=CITE_SCORE,
+        message=f"Tổng điểm {format_decimal(total.value)}/100.",
+        subject=subject,
+    )
+    return Verdict(level, errors + reason.findings)
+
+
+def _tasks_rule(
+    tasks: TaskTally | None, *, prefix: str, subject: str, params: Qd366Params
+) -> Verdict[Level]:
+    """excellent: 100 % on time with quality and ≥ 30 % exceeding requirements; good: 100 % on
+    time; completed: 100 % completed and ≤ 20 % late; otherwise not_completed."""
+    if tasks is None:
+        return base.noted(
+            rule=f"{prefix}.tasks.not_recorded",
+            citation=CITE_CONDITIONS,
+            message="Chưa có số liệu nhiệm vụ; chưa kiểm tra điều kiện về tiến độ, chất lượng.",
+            subject=subject,
+            severity=Severity.WARNING,
+        )
+    total = tasks.total
+    exceeded_pct = params.excellent_exceeded_min_percent
+    late_pct = params.completed_late_max_percent
+    if tasks.on_time == total:
+        if not base.share_below(tasks.exceeded, total, exceeded_pct):
+            return base.no_cap()
+        level, message = (
+            Level.GOOD,
+            f"Có {base.share_text(tasks.exceeded, total)} nhiệm vụ vượt yêu cầu "
+            f"(mức xuất sắc cần từ {format_percent(exceeded_pct)}).",
+        )
+    elif tasks.completed == total and not base.share_above(tasks.late, total, late_pct):
+        level, message = (
+            Level.COMPLETED,
+            f"Chỉ {base.share_text(tasks.on_time, total)} nhiệm vụ hoàn thành đúng tiến độ, "
+            "bảo đảm chất lượng (mức tốt cần 100%).",
+        )
+    elif tasks.completed < total:
+        level, message = (
+            Level.NOT_COMPLETED,
+            f"Chỉ hoàn thành {base.share_text(tasks.completed, total)} nhiệm vụ "
+            "(mức hoàn thành cần 100%).",
+        )
+    else:
+        level, message = (
+            Level.NOT_COMPLETED,
+            f"Có {base.share_text(tasks.late, total)} nhiệm vụ chậm tiến độ "
+            f"(mức hoàn thành cho phép không quá {format_percent(late_pct)}).",
+        )
+    return base.capped(
+        level,
+        prefix=prefix,
+        condition="tasks",
+        citation=CITE_CONDITIONS,
+        message=message,
+        subject=subject,
+    )
+
+
+def _shortcomings_rule(remedied: bool, *, prefix: str, subject: str) -> Verdict[Level]:
+    if remedied:
+        return base.no_cap()
+    return base.capped(
+        Level.GOOD,
+        prefix=prefix,
+        condition="shortcomings",
+        citation=CITE_CONDITIONS,
+        message="Hạn chế, khuyết điểm đã được chỉ ra chưa được khắc phục hết.",
+        subject=subject,
+    )
+
+
+# --- member rules --------------------------------------------------------------------------------
+
+
+def member_not_classified_reason(
+    facts: MemberFacts, params: Qd366Params
+) -> NotClassifiedReason | None:
+    """Suspended, exempted, or joined under 6 months [?] before the period end: not classified."""
+    return base.member_not_classified_reason(facts, min_months=params.classification_min_months)
+
+
+def member_score(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """The level by score on the 100-point frame: 90 / 70 / 50, bottoms inclusive. HD 43."""
+    return _score_rule(
+        facts.points, facts.frame, prefix=MEMBER, subject=facts.subject, params=params
+    )
+
+
+def member_tasks(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """excellent: 100 % of tasks on time with quality and ≥ 30 % exceeding; good: 100 % on time;
+    completed: 100 % completed, ≤ 20 % late. 366-QĐ/TW; HD 43."""
+    return _tasks_rule(facts.tasks, prefix=MEMBER, subject=facts.subject, params=params)
+
+
+def member_shortcomings(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """excellent: shortcomings pointed out earlier all remedied. 366-QĐ/TW; HD 43."""
+    return _shortcomings_rule(
+        facts.earlier_shortcomings_remedied, prefix=MEMBER, subject=facts.subject
+    )
+
+
+def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """A leader is excellent only when the led unit is excellent, good only when it is good+.
+    366-QĐ/TW; HD 43."""
+    return base.leader_unit_rule(
+        facts, prefix=MEMBER, citation=CITE_CONDITIONS, floor=Level.COMPLETED
+    )
+
+
+def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """Disciplined in the year: never excellent; not_completed unless self-detected and remedied,
+    as under 124 [?]. 366-QĐ/TW; HD 43."""
+    if params.not_completed_cases_from_qd124:
+        return base.member_discipline_rule(
+            facts,
+            prefix=MEMBER,
+            citation=CITE_NOT_COMPLETED,
+            excused_if_self_remedied=params.member_discipline_excused_if_self_remedied,
+        )
+    if not facts.disciplined:
+        return base.no_cap()
+    return base.capped(
+        Level.GOOD,
+        prefix=MEMBER,
+        condition="discipline",
+        citation=CITE_CONDITIONS,
+        message="Bị xử lý kỷ luật trong kỳ đánh giá.",
+        subject=facts.subject,
+    )
+
+
+def member_degradation(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """Degradation concluded by a competent body: not_completed, as under 124 [?]. HD 43."""
+    if not params.not_completed_cases_from_qd124:
+        return base.no_cap()
+    return base.degradation_rule(facts, prefix=MEMBER, citation=CITE_NOT_COMPLETED)
+
+
+def member_targets(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """Under 50 % of the assigned targets met: not_completed, as under 124 [?]. HD 43."""
+    if not params.not_completed_cases_from_qd124:
+        return base.no_cap()
+    return base.targets_rule(
+        facts.targets_assigned,
+        facts.targets_met,
+        min_percent=params.member_targets_min_percent,
+        prefix=MEMBER,
+        citation=CITE_NOT_COMPLETED,
+        subject=facts.subject,
+    )
+
+
+def member_civil_service(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """The Party level of a civil servant never exceeds the civil-service level [?]. HD 43;
+    NĐ 335/2025."""
+    if not params.member_civil_service_cap:
+        return base.no_cap()
+    return base.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+
+
+def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """Sick leave of 3 months [?] or more: at most completed. HD 43."""
+    return base.sick_leave_rule(
+        facts, min_months=params.sick_leave_min_months, prefix=MEMBER, citation=HD43
+    )
+
+
+def member_maternity(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """Maternity leave: judged on the time actually worked (a note, no cap). HD 43."""
+    return base.maternity_note(facts, prefix=MEMBER, citation=HD43)
+
+
+MEMBER_SCORE_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level]], ...] = (
+    member_score,
+)
+MEMBER_CONDITION_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level]], ...] = (
+    member_tasks,
+    member_shortcomings,
+    member_leader_unit,
+    member_discipline,
+    member_degradation,
+    member_targets,
+    member_civil_service,
+    member_sick_leave,
+    member_maternity,
+)
+
+
+def member_level_by_score(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> Verdict[Level]:
+    return base.combine(rule(facts, params) for rule in MEMBER_SCORE_RULES)
+
+
+def member_level_by_conditions(
+    facts: MemberFacts, params: Qd366Params = DEFAULTS
+) -> Verdict[Level]:
+    return base.combine(rule(facts, params) for rule in MEMBER_CONDITION_RULES)
+
+
+# --- organization rules --------------------------------------------------------------------------
+
+
+def organization_not_classified_reason(
+    facts: OrganizationFacts, params: Qd366Params
+) -> NotClassifiedReason | None:
+    """An organization founded under 6 months [?] before the period end: not classified."""
+    return base.organization_not_classified_reason(
+        facts, min_months=params.classification_min_months
+    )
+
+
+def organization_score(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
+    """The level by score on the collective's 100-point frame: 90 / 70 / 50. HD 43."""
+    return _score_rule(
+        facts.points, facts.frame, prefix=ORGANIZATION, subject=facts.subject, params=params
+    )
+
+
+def organization_tasks(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
+    """excellent: 100 % of tasks on time and ≥ 30 % exceeding; good: 100 % on time; completed:
+    100 % completed, ≤ 20 % late. 366-QĐ/TW; HD 43."""
+    return _tasks_rule(facts.tasks, prefix=ORGANIZATION, subject=facts.subject, params=params)
+
+
+def organization_shortcomings(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
+    """excellent: shortcomings pointed out earlier all remedied. 366-QĐ/TW; HD 43."""
+    return _shortcomings_rule(
+        facts.earlier_shortcomings_remedied, prefix=ORGANIZATION, subject=facts.subject
+    )
+
+
+def organization_discipline(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
+    """Disciplined: never excellent; not_completed unless self-detected and remedied, as under
+    124 [?]. 366-QĐ/TW; HD 43."""
+    if params.not_completed_cases_from_qd124:
+        return base.organization_discipline_rule(
+            facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED, self_remedied_cap=Level.GOOD
+        )
+    if not facts.disciplined:
+        return base.no_cap()
+    return base.capped(
+        Level.GOOD,
+        prefix=ORGANIZATION,
+        condition="discipline",
+        citation=CITE_CONDITIONS,
+        message="Tổ chức bị xử lý kỷ luật trong kỳ đánh giá.",
+        subject=facts.subject,
+    )
+
+
+def organization_subordinate_discipline(
+    facts: OrganizationFacts, params: Qd366Params
+) -> Verdict[Level]:
+    """excellent: no subordinate unit disciplined; more than 20 % of them [?]: not_completed.
+    366-QĐ/TW; HD 43."""
+    limit = params.subordinate_disciplined_max_percent
+    return base.subordinate_discipline_rule(
+        facts,
+        max_percent=limit if params.not_completed_cases_from_qd124 else Decimal(100),
+        prefix=ORGANIZATION,
+        citation=CITE_CONDITIONS,
+    )
+
+
+def organization_leadership_discipline(
+    facts: OrganizationFacts, params: Qd366Params
+) -> Verdict[Level]:
+    """excellent: no leadership member disciplined; at cảnh cáo or heavier [?]: not_completed.
+    366-QĐ/TW; HD 43."""
+    if params.not_completed_cases_from_qd124:
+        return base.leadership_discipline_rule(
+            facts,
+            threshold=params.leadership_discipline_threshold,
+            prefix=ORGANIZATION,
+            citation=CITE_CONDITIONS,
+            any_form_cap=Level.GOOD,
+        )
+    form = facts.leadership_discipline
+    if form is None:
+        return base.no_cap()
+    return base.capped(
+        Level.GOOD,
+        prefix=ORGANIZATION,
+        condition="leadership_discipline",
+        citation=CITE_CONDITIONS,
+        message=f"Có thành viên cấp ủy, tập thể lãnh đạo bị kỷ luật hình thức «{form.label}».",
+        subject=facts.subject,
+    )
+
+
+def organization_disunity(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
+    """Internal disunity: not_completed, as under 124 [?]. HD 43."""
+    if not params.not_completed_cases_from_qd124:
+        return base.no_cap()
+    return base.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED)
+
+
+def organization_targets(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
+    """Under 50 % of the targets met, force majeure aside: not_completed, as under 124 [?]."""
+    if not params.not_completed_cases_from_qd124:
+        return base.no_cap()
+    return base.targets_rule(
+        facts.targets_assigned,
+        facts.targets_met,
+        min_percent=params.organization_targets_min_percent,
+        prefix=ORGANIZATION,
+        citation=CITE_NOT_COMPLETED,
+        subject=facts.subject,
+        force_majeure=facts.targets_force_majeure,
+    )
+
+
+ORGANIZATION_SCORE_RULES: tuple[Callable[[OrganizationFacts, Qd366Params], Verdict[Level]], ...] = (
+    organization_score,
+)
+ORGANIZATION_CONDITION_RULES: tuple[
+    Callable[[OrganizationFacts, Qd366Params], Verdict[Level]], ...
+] = (
+    organization_tasks,
+    organization_shortcomings,
+    organization_discipline,
+    organization_subordinate_discipline,
+    organization_leadership_discipline,
+    organization_disunity,
+    organization_targets,
+)
+
+
+def organization_level_by_score(
+    facts: OrganizationFacts, params: Qd366Params = DEFAULTS
+) -> Verdict[Level]:
+    return base.combine(rule(facts, params) for rule in ORGANIZATION_SCORE_RULES)
+
+
+def organization_level_by_conditions(
+    facts: OrganizationFacts, params: Qd366Params = DEFAULTS
+) -> Verdict[Level]:
+    return base.combine(rule(facts, params) for rule in ORGANIZATION_CONDITION_RULES)
+
+
+def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
+    """Collectives before their members; a head only after his or her unit; lower before higher;
+    government and mass bodies before the Party body (as under 124). 366-QĐ/TW; HD 43."""
+    return base.order_findings(facts, prefix=ID, citation=CITE_ORDER)
+
+
+# --- the profile ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Qd366Profile(Profile):
+    params: Qd366Params = DEFAULTS
+
+    def member_rules(self, facts: MemberFacts) -> list[Verdict[Level]]:
+        rules = (*MEMBER_SCORE_RULES, *MEMBER_CONDITION_RULES)
+        return [rule(facts, self.params) for rule in rules]
+
+    def organization_rules(self, facts: OrganizationFacts) -> list[Verdict[Level]]:
+        rules = (*ORGANIZATION_SCORE_RULES, *ORGANIZATION_CONDITION_RULES)
+        return [rule(facts, self.params) for rule in rules]
+
+    def not_classified_reason(
+        self, facts: MemberFacts | OrganizationFacts
+    ) -> NotClassifiedReason | None:
+        if isinstance(facts, MemberFacts):
+            return member_not_classified_reason(facts, self.params)
+        return organization_not_classified_reason(facts, self.params)
+
+    def not_classified(self, facts: MemberFacts | OrganizationFacts) -> Finding | None:
+        reason = self.not_classified_reason(facts)
+        if reason is None:
+            return None
+        return base.not_classified_finding(
+            reason,
+            prefix=MEMBER if isinstance(facts, MemberFacts) else ORGANIZATION,
+            citation=CITE_NOT_CLASSIFIED,
+            subject=facts.subject,
+            min_months=self.params.classification_min_months,
+        )
+
+    def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
+        return decision_order(facts)
+
+    def quota_citation(self, subject_kind: SubjectKind) -> str:
+        return CITE_QUOTA
+
+    # qd366's own entry points, bound to this profile's parameters
+
+    def score_total(self, frame: PointFrame, points: Mapping[str, Decimal]) -> Verdict[Decimal]:
+        return score_total(frame, points, self.params)
+
+    def level_by_score(self, points: Decimal) -> Level:
+        return level_by_score(points, self.params)
+
+    def member_level_by_score(self, facts: MemberFacts) -> Verdict[Level]:
+        return member_level_by_score(facts, self.params)
+
+    def member_level_by_conditions(self, facts: MemberFacts) -> Verdict[Level]:
+        return member_level_by_conditions(facts, self.params)
+
+    def organization_level_by_score(self, facts: OrganizationFacts) -> Verdict[Level]:
+        return organization_level_by_score(facts, self.params)
+
+    def organization_level_by_conditions(self, facts: OrganizationFacts) -> Verdict[Level]:
+        return organization_level_by_conditions(facts, self.params)
+
+
+PROFILE = Qd366Profile(
+    id=ID,
+    title=(
+        "Quy định 366-QĐ/TW ngày 30/8/2025 của Bộ Chính trị về kiểm điểm, đánh giá, xếp loại "
+        "chất lượng đối với tập thể, cá nhân trong hệ thống chính trị; Kết luận 198-KL/TW; "
+        "Hướng dẫn 43-HD/BTCTW ngày 31/10/2025 của Ban Tổ chức Trung ương"
+    ),
+    short_title="Quy định 366-QĐ/TW",
+    first_year=2025,
+    last_year=None,
+    periods=frozenset({PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.TERM, PeriodKind.AD_HOC}),
+)

@@ -1,0 +1,444 @@
+"""Profile qd366 (366-QĐ/TW + HD 43): the 100-point frame, score bands, conditions, the minimum."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tongket.core.errors import DomainError
+from tongket.core.rules import Severity
+from tongket.evaluation.domain import (
+    DecisionOrderFacts,
+    DisciplineForm,
+    Level,
+    MemberFacts,
+    OrganizationFacts,
+    Period,
+    PointCriterion,
+    PointFrame,
+    PointGroup,
+    SubjectKind,
+    TaskTally,
+    at_least,
+)
+from tongket.evaluation.regulations import qd366
+from tongket.evaluation.regulations.qd366 import SAMPLE_FRAME, level_by_score, score_total
+
+PROFILE = qd366.PROFILE
+E, G, C, N = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED
+FULL = {c.code: c.max_points for c in SAMPLE_FRAME.criteria}  # 100 points
+ALL_DONE = TaskTally(total=10, completed=10, on_time=10, late=0, exceeded=3)
+
+
+def points_totalling(total: str) -> dict[str, Decimal]:
+    """Full marks, lowered criterion by criterion (task results first) so the sum is `total`."""
+    points = dict(FULL)
+    missing = Decimal(100) - Decimal(total)
+    for code in ("2.1", "2.2", "2.3", "1.1"):
+        taken = min(missing, points[code])
+        points[code] -= taken
+        missing -= taken
+    return points
+
+
+def member(**kwargs: object) -> MemberFacts:
+    facts: dict[str, object] = {"subject": "0001", "points": FULL, "tasks": ALL_DONE}
+    facts.update(kwargs)
+    return MemberFacts(**facts)  # type: ignore[arg-type]
+
+
+def collective(**kwargs: object) -> OrganizationFacts:
+    facts: dict[str, object] = {"points": FULL, "tasks": ALL_DONE, "subordinate_units": 10}
+    facts.update(kwargs)
+    return OrganizationFacts(**facts)  # type: ignore[arg-type]
+
+
+def rules_of(findings: object) -> set[str]:
+    return {f.rule for f in findings}  # type: ignore[attr-defined]
+
+
+# --- the frame and the score -------------------------------------------------------------------
+
+
+def test_sample_frame_is_general_30_plus_task_results_70():
+    assert SAMPLE_FRAME.group_max(PointGroup.GENERAL) == 30
+    assert SAMPLE_FRAME.group_max(PointGroup.TASKS) == 70
+    assert qd366.check_frame(SAMPLE_FRAME) == []
+
+
+def test_a_local_frame_replaces_the_sample_and_is_checked_against_30_plus_70():
+    local = PointFrame(
+        code="tinh-uy",
+        title="Khung của Tỉnh ủy",
+        criteria=(
+            PointCriterion("A", "Tiêu chí chung", Decimal(30), PointGroup.GENERAL),
+            PointCriterion("B", "Kết quả nhiệm vụ", Decimal(70), PointGroup.TASKS),
+        ),
+    )
+    verdict = score_total(local, {"A": Decimal(28), "B": Decimal("61.5")})
+    assert verdict.ok
+    assert verdict.value == Decimal("89.5")
+    wrong = PointFrame(
+        code="sai",
+        title="Khung sai",
+        criteria=(
+            PointCriterion("A", "Chung", Decimal(40), PointGroup.GENERAL),
+            PointCriterion("B", "Nhiệm vụ", Decimal(60), PointGroup.TASKS),
+        ),
+    )
+    findings = score_total(wrong, {"A": Decimal(1), "B": Decimal(1)}).findings
+    assert [f.rule for f in findings] == ["qd366.score.frame", "qd366.score.frame"]
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "named"),
+    [
+        ({"1.1": Decimal("8.01")}, "qd366.score.out_of_range", "1.1"),
+        ({"2.3": Decimal(-1)}, "qd366.score.out_of_range", "2.3"),
+        ({"9.9": Decimal(1)}, "qd366.score.unknown_criterion", "9.9"),
+    ],
+)
+def test_score_total_errors_name_the_criterion(change, rule, named):
+    points = {**FULL, **change}
+    verdict = score_total(SAMPLE_FRAME, points)
+    assert not verdict.ok
+    (error,) = verdict.errors
+    assert error.rule == rule
+    assert named in error.message
+
+
+def test_a_criterion_not_scored_is_an_error_naming_it():
+    points = {code: value for code, value in FULL.items() if code != "1.3"}
+    verdict = score_total(SAMPLE_FRAME, points)
+    assert [f.rule for f in verdict.errors] == ["qd366.score.missing"]
+    assert "1.3 «Ý thức tổ chức kỷ luật»" in verdict.errors[0].message
+    assert verdict.value == Decimal(93)
+
+
+def test_score_total_of_full_marks_is_100():
+    verdict = score_total(SAMPLE_FRAME, FULL)
+    assert verdict.ok
+    assert verdict.value == Decimal(100)
+
+
+@pytest.mark.parametrize(
+    ("points", "expected"),
+    [
+        ("100", E),
+        ("90", E),
+        ("89.99", G),
+        ("70", G),
+        ("69.99", C),
+        ("50", C),
+        ("49.99", N),
+        ("0", N),
+    ],
+)
+def test_level_by_score_bottoms_are_inclusive(points, expected):
+    assert level_by_score(Decimal(points)) is expected
+    assert PROFILE.level_by_score(Decimal(points)) is expected
+
+
+@pytest.mark.parametrize(
+    ("total", "expected"),
+    [("90", E), ("89.99", G), ("70", G), ("69.99", C), ("50", C), ("49.99", N)],
+)
+def test_member_level_by_score_reads_the_points_of_the_frame(total, expected):
+    facts = member(points=points_totalling(total))
+    assert PROFILE.member_level_by_score(facts).value is expected
+    assert PROFILE.member_level_allowed(facts).value is expected
+
+
+def test_score_message_writes_the_total_with_a_decimal_comma():
+    verdict = PROFILE.member_level_by_score(member(points=points_totalling("89.99")))
+    (finding,) = verdict.findings
+    assert finding.rule == "qd366.member.excellent.score"
+    assert "89,99/100" in finding.message
+
+
+def test_points_not_recorded_only_warn_and_leave_the_level_to_the_conditions():
+    facts = member(points=None)
+    verdict = PROFILE.member_level_allowed(facts)
+    assert verdict.value is E
+    findings = PROFILE.check_member_decision(facts, E)
+    assert [(f.rule, f.severity) for f in findings] == [
+        ("qd366.member.score.not_recorded", Severity.WARNING)
+    ]
+
+
+def test_invalid_points_block_every_decision():
+    facts = member(points={**FULL, "1.1": Decimal(9)})
+    for level in Level.descending():
+        rules = {
+            f.rule
+            for f in PROFILE.check_member_decision(facts, level)
+            if f.severity is Severity.ERROR
+        }
+        assert "qd366.score.out_of_range" in rules
+
+
+# --- conditions --------------------------------------------------------------------------------
+
+TASK_CASES = [
+    # total, completed, on_time, late, exceeded -> level by the tasks condition
+    ((10, 10, 10, 0, 3), E),  # exactly 30 % exceeding
+    ((10, 10, 10, 0, 2), G),  # 20 % exceeding: good
+    ((3, 3, 3, 0, 1), E),  # 33,3 %
+    ((10, 10, 9, 1, 1), C),  # one late: not good
+    ((10, 10, 8, 2, 0), C),  # exactly 20 % late
+    ((10, 10, 7, 3, 0), N),  # 30 % late
+    ((10, 9, 9, 0, 5), N),  # not every task completed
+    ((0, 0, 0, 0, 0), E),  # no task assigned: nothing to fail
+]
+
+
+@pytest.mark.parametrize(("tally", "expected"), TASK_CASES)
+def test_task_conditions_on_time_exceeding_and_late_shares(tally, expected):
+    total, completed, on_time, late, exceeded = tally
+    tasks = TaskTally(total, completed, on_time, late, exceeded)
+    verdict = PROFILE.member_level_by_conditions(member(tasks=tasks))
+    assert verdict.value is expected
+    if expected is not E:
+        assert any(f.rule.endswith(".tasks") for f in verdict.findings)
+
+
+MEMBER_CASES = [
+    ({}, E, None),
+    ({"earlier_shortcomings_remedied": False}, G, "qd366.member.excellent.shortcomings"),
+    ({"is_leader": True, "led_unit_level": E}, E, None),
+    ({"is_leader": True, "led_unit_level": G}, G, "qd366.member.excellent.leader_unit"),
+    ({"is_leader": True, "led_unit_level": C}, C, "qd366.member.good.leader_unit"),
+    # the table names the leader's unit for excellent and good only
+    ({"is_leader": True, "led_unit_level": N}, C, "qd366.member.good.leader_unit"),
+    ({"disciplined": True}, N, "qd366.member.not_completed.discipline"),
+    (
+        {"disciplined": True, "discipline_self_remedied": True},
+        G,
+        "qd366.member.excellent.discipline",
+    ),
+    ({"degradation_concluded": True}, N, "qd366.member.not_completed.degradation"),
+    ({"civil_service_level": G}, G, "qd366.member.excellent.civil_service_cap"),
+    ({"targets_assigned": 2, "targets_met": 0}, N, "qd366.member.not_completed.targets"),
+    ({"tasks": None}, E, "qd366.member.tasks.not_recorded"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "expected", "rule"), MEMBER_CASES)
+def test_member_level_allowed_follows_each_condition(overrides, expected, rule):
+    verdict = PROFILE.member_level_allowed(member(**overrides))
+    assert verdict.value is expected
+    if rule is None:
+        assert verdict.findings == ()
+    else:
+        assert rule in rules_of(verdict.findings)
+
+
+def test_level_is_the_lower_of_score_and_conditions():
+    facts = member(points=points_totalling("95"), tasks=TaskTally(10, 10, 9, 1, 0))
+    assert PROFILE.member_level_by_score(facts).value is E
+    assert PROFILE.member_level_by_conditions(facts).value is C
+    assert PROFILE.member_level_allowed(facts).value is C
+    facts = member(points=points_totalling("60"), tasks=ALL_DONE)
+    assert PROFILE.member_level_allowed(facts).value is C
+    errors = PROFILE.check_member_decision(facts, G)
+    assert rules_of(errors) == {"qd366.member.good.score"}
+
+
+def test_without_the_124_list_a_disciplined_member_is_only_kept_from_excellent():
+    profile = PROFILE.with_params(not_completed_cases_from_qd124=False)
+    facts = member(disciplined=True, degradation_concluded=True)
+    verdict = profile.member_level_allowed(facts)
+    assert verdict.value is G
+    assert rules_of(verdict.findings) == {"qd366.member.excellent.discipline"}
+
+
+ORGANIZATION_CASES = [
+    ({}, E, None),
+    ({"earlier_shortcomings_remedied": False}, G, "qd366.organization.excellent.shortcomings"),
+    ({"disciplined": True}, N, "qd366.organization.not_completed.discipline"),
+    (
+        {"disciplined": True, "discipline_self_remedied": True},
+        G,
+        "qd366.organization.excellent.discipline",
+    ),
+    (
+        {"subordinate_units_disciplined": 2},
+        G,
+        "qd366.organization.excellent.subordinate_discipline",
+    ),
+    (
+        {"subordinate_units_disciplined": 3},
+        N,
+        "qd366.organization.not_completed.subordinate_discipline",
+    ),
+    (
+        {"leadership_discipline": DisciplineForm.REPRIMAND},
+        G,
+        "qd366.organization.excellent.leadership_discipline",
+    ),
+    (
+        {"leadership_discipline": DisciplineForm.DISMISSAL},
+        N,
+        "qd366.organization.not_completed.leadership_discipline",
+    ),
+    ({"disunity": True}, N, "qd366.organization.not_completed.disunity"),
+    ({"points": points_totalling("69.99")}, C, "qd366.organization.good.score"),
+    ({"tasks": TaskTally(5, 5, 5, 0, 1)}, G, "qd366.organization.excellent.tasks"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "expected", "rule"), ORGANIZATION_CASES)
+def test_organization_level_allowed_follows_each_condition(overrides, expected, rule):
+    verdict = PROFILE.organization_level_allowed(collective(**overrides))
+    assert verdict.value is expected
+    if rule is None:
+        assert verdict.findings == ()
+    else:
+        assert rule in rules_of(verdict.findings)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"disunity": True}, E),
+        ({"subordinate_units_disciplined": 5}, G),
+        ({"leadership_discipline": DisciplineForm.EXPULSION}, G),
+        ({"disciplined": True}, G),
+    ],
+)
+def test_without_the_124_list_organizations_only_lose_excellent(overrides, expected):
+    profile = PROFILE.with_params(not_completed_cases_from_qd124=False)
+    assert profile.organization_level_allowed(collective(**overrides)).value is expected
+
+
+def test_quarters_and_terms_are_evaluation_periods_under_366():
+    assert PROFILE.check_period(Period(2026, 1)) == []
+    assert PROFILE.check_period(Period(2025)) == []
+
+
+def test_decision_order_applies_under_366():
+    facts = DecisionOrderFacts(subject_kind=SubjectKind.MEMBER, undecided_led_units=("Phòng B",))
+    assert rules_of(PROFILE.check_decision_order(facts)) == {"qd366.order.head_after_unit"}
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"good_min_score": 95},
+        {"completed_min_score": 70},
+        {"general_max_points": 40},
+    ],
+)
+def test_score_parameters_must_stay_consistent(overrides):
+    with pytest.raises(DomainError):
+        PROFILE.with_params(**overrides)
+
+
+def test_score_bands_are_parameters():
+    profile = PROFILE.with_params(excellent_min_score=Decimal(95))
+    assert profile.level_by_score(Decimal(94)) is G
+    assert PROFILE.level_by_score(Decimal(94)) is E
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+scores = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+levels = st.sampled_from(list(Level))
+
+
+@given(scores, scores)
+def test_level_by_score_is_monotone_in_the_points(a, b):
+    low, high = min(a, b), max(a, b)
+    assert at_least(level_by_score(high), level_by_score(low))
+
+
+@st.composite
+def tallies(draw: st.DrawFn) -> TaskTally:
+    total = draw(st.integers(0, 12))
+    completed = draw(st.integers(0, total))
+    on_time = draw(st.integers(0, completed))
+    late = draw(st.integers(0, completed - on_time))
+    exceeded = draw(st.integers(0, on_time))
+    return TaskTally(total, completed, on_time, late, exceeded)
+
+
+@st.composite
+def frame_points(draw: st.DrawFn) -> dict[str, Decimal]:
+    return {
+        c.code: draw(st.decimals(min_value=0, max_value=c.max_points, places=2))
+        for c in SAMPLE_FRAME.criteria
+    }
+
+
+@st.composite
+def classified_members(draw: st.DrawFn) -> MemberFacts:
+    assigned = draw(st.integers(0, 4))
+    return MemberFacts(
+        points=draw(st.none() | frame_points()),
+        tasks=draw(st.none() | tallies()),
+        earlier_shortcomings_remedied=draw(st.booleans()),
+        civil_service_level=draw(st.none() | levels),
+        disciplined=draw(st.booleans()),
+        discipline_self_remedied=draw(st.booleans()),
+        degradation_concluded=draw(st.booleans()),
+        targets_assigned=assigned,
+        targets_met=draw(st.integers(0, assigned)),
+        sick_leave_months=Decimal(draw(st.integers(0, 6))),
+        is_leader=draw(st.booleans()),
+        led_unit_level=draw(st.none() | levels),
+    )
+
+
+@given(classified_members())
+def test_final_member_level_is_never_above_either_component(facts):
+    final = PROFILE.member_level_allowed(facts).value
+    assert at_least(PROFILE.member_level_by_score(facts).value, final)
+    assert at_least(PROFILE.member_level_by_conditions(facts).value, final)
+
+
+@given(classified_members(), levels)
+def test_check_member_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level(
+    facts, level
+):
+    allowed = PROFILE.member_level_allowed(facts).value
+    errors = [
+        f for f in PROFILE.check_member_decision(facts, level) if f.severity is Severity.ERROR
+    ]
+    assert (not errors) is (level.rank <= allowed.rank)
+
+
+@st.composite
+def organizations(draw: st.DrawFn) -> OrganizationFacts:
+    units = draw(st.integers(0, 6))
+    return OrganizationFacts(
+        points=draw(st.none() | frame_points()),
+        tasks=draw(st.none() | tallies()),
+        earlier_shortcomings_remedied=draw(st.booleans()),
+        disciplined=draw(st.booleans()),
+        discipline_self_remedied=draw(st.booleans()),
+        leadership_discipline=draw(st.none() | st.sampled_from(list(DisciplineForm))),
+        subordinate_units=units,
+        subordinate_units_disciplined=draw(st.integers(0, units)),
+        disunity=draw(st.booleans()),
+    )
+
+
+@given(organizations())
+def test_final_organization_level_is_never_above_either_component(facts):
+    final = PROFILE.organization_level_allowed(facts).value
+    assert at_least(PROFILE.organization_level_by_score(facts).value, final)
+    assert at_least(PROFILE.organization_level_by_conditions(facts).value, final)
+
+
+@given(organizations(), levels)
+def test_check_organization_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level(
+    facts, level
+):
+    allowed = PROFILE.organization_level_allowed(facts).value
+    errors = [
+        f for f in PROFILE.check_organization_decision(facts, level) if f.severity is Severity.ERROR
+    ]
+    assert (not errors) is (level.rank <= allowed.rank)
