@@ -1,0 +1,891 @@
+"""Pure rules for awards: the catalog of award forms and issuers, eligibility, no double reward.
+
+DOMAIN.md §3 "Awards link" and §7. Award forms are data (`AWARD_FORMS`); each form names the
+eligibility rules (`RULES`) a candidate must pass. Thresholds the regulations' text could not be
+checked against are `Parameter`s with their source and `verified=False`. No Django here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Generic, TypeVar
+
+from tongket.core.formatting import format_percent
+from tongket.core.rules import Finding, Severity, Verdict
+from tongket.evaluation.domain import Level
+
+T = TypeVar("T")
+
+LAW_2022 = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+DECREE_98 = "Nghị định 98/2023/NĐ-CP"
+NO_DOUBLE_REWARD_CITATION = f"Điều 5, khoản 2, điểm c, {LAW_2022}"
+PARTY_LEVEL_CITATION = (
+    "Kết quả xếp loại chất lượng hằng năm là căn cứ khen thưởng "
+    "(Quy định 132-QĐ/TW; Quy định 124-QĐ/TW; Quy định 366-QĐ/TW)"
+)
+PARTY_DISCIPLINE_CITATION = (
+    "Đảng viên, tổ chức đảng bị kỷ luật trong năm xếp loại không hoàn thành nhiệm vụ "
+    "(Quy định 132-QĐ/TW; Quy định 124-QĐ/TW; Quy định 366-QĐ/TW)"
+)
+UNVERIFIED_MARK = " [?]"
+
+
+# --- vocabulary ---------------------------------------------------------------------------------
+
+
+class Branch(StrEnum):
+    PARTY = "party"  # khen thưởng của Đảng
+    GOVERNMENT = "government"  # thi đua, khen thưởng của Nhà nước
+
+    @property
+    def label(self) -> str:
+        return "Khen thưởng của Đảng" if self is Branch.PARTY else "Khen thưởng của Nhà nước"
+
+
+class IssuerLevel(StrEnum):
+    """Who signs the award, from the lowest level up within each branch."""
+
+    GRASSROOTS_PARTY_COMMITTEE = "grassroots_party_committee"
+    BLOC_PARTY_COMMITTEE = "bloc_party_committee"
+    PROVINCIAL_PARTY_COMMITTEE = "provincial_party_committee"
+    CENTRAL_PARTY = "central_party"
+    AGENCY_HEAD = "agency_head"
+    PROVINCIAL_PEOPLES_COMMITTEE = "provincial_peoples_committee"
+    MINISTRY = "ministry"
+    PRIME_MINISTER = "prime_minister"
+    PRESIDENT = "president"
+
+    @property
+    def label(self) -> str:
+        return _ISSUER_LABELS[self]
+
+    @property
+    def branch(self) -> Branch:
+        return Branch.PARTY if self in _PARTY_ISSUERS else Branch.GOVERNMENT
+
+    @property
+    def rank(self) -> int:
+        """Position within its branch, 0 for the lowest issuer."""
+        order = _PARTY_ISSUERS if self.branch is Branch.PARTY else _GOVERNMENT_ISSUERS
+        return order.index(self)
+
+
+_PARTY_ISSUERS = (
+    IssuerLevel.GRASSROOTS_PARTY_COMMITTEE,
+    IssuerLevel.BLOC_PARTY_COMMITTEE,
+    IssuerLevel.PROVINCIAL_PARTY_COMMITTEE,
+    IssuerLevel.CENTRAL_PARTY,
+)
+_GOVERNMENT_ISSUERS = (
+    IssuerLevel.AGENCY_HEAD,
+    IssuerLevel.PROVINCIAL_PEOPLES_COMMITTEE,
+    IssuerLevel.MINISTRY,
+    IssuerLevel.PRIME_MINISTER,
+    IssuerLevel.PRESIDENT,
+)
+_ISSUER_LABELS: Mapping[IssuerLevel, str] = MappingProxyType(
+    {
+        IssuerLevel.GRASSROOTS_PARTY_COMMITTEE: "Đảng ủy cơ sở",
+        IssuerLevel.BLOC_PARTY_COMMITTEE: (
+            "Đảng ủy cấp trên trực tiếp của cơ sở (Đảng ủy Khối, Huyện ủy)"
+        ),
+        IssuerLevel.PROVINCIAL_PARTY_COMMITTEE: "Ban Thường vụ Tỉnh ủy",
+        IssuerLevel.CENTRAL_PARTY: "Trung ương Đảng",
+        IssuerLevel.AGENCY_HEAD: "Thủ trưởng cơ quan, đơn vị",
+        IssuerLevel.PROVINCIAL_PEOPLES_COMMITTEE: "Chủ tịch Ủy ban nhân dân tỉnh",
+        IssuerLevel.MINISTRY: "Bộ trưởng, Thủ trưởng cơ quan ngang bộ",
+        IssuerLevel.PRIME_MINISTER: "Thủ tướng Chính phủ",
+        IssuerLevel.PRESIDENT: "Chủ tịch nước",
+    }
+)
+
+
+class RecipientKind(StrEnum):
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+
+    @property
+    def label(self) -> str:
+        return "Cá nhân" if self is RecipientKind.INDIVIDUAL else "Tập thể"
+
+
+class AwardPeriod(StrEnum):
+    YEARLY = "yearly"  # hằng năm, on the year's results
+    MULTI_YEAR = "multi_year"  # nhiều năm liền, e.g. the Party's 5-year forms
+    OCCASIONAL = "occasional"  # theo chuyên đề, đột xuất (e.g. for implementing a directive)
+
+    @property
+    def label(self) -> str:
+        return _PERIOD_LABELS[self]
+
+
+_PERIOD_LABELS: Mapping[AwardPeriod, str] = MappingProxyType(
+    {
+        AwardPeriod.YEARLY: "Hằng năm",
+        AwardPeriod.MULTI_YEAR: "Nhiều năm liền",
+        AwardPeriod.OCCASIONAL: "Theo chuyên đề, đột xuất",
+    }
+)
+
+
+# --- the catalog --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardForm:
+    """One award form: who issues it, to whom, how often, and the rules a candidate must pass.
+
+    `years` is the length of the record the form rewards: 1 for yearly and occasional forms, the
+    number of consecutive years for multi-year forms. `verified=False` marks a form whose issuer
+    or conditions come from local practice rather than a text we could check.
+    """
+
+    code: str
+    name: str
+    issuer: IssuerLevel
+    recipient: RecipientKind
+    period: AwardPeriod
+    rule_ids: tuple[str, ...]
+    citation: str
+    years: int = 1
+    verified: bool = True
+
+    def __post_init__(self) -> None:
+        if self.period is AwardPeriod.MULTI_YEAR and self.years < 2:
+            raise ValueError(f"{self.code}: a multi-year form covers at least 2 years")
+        if self.period is not AwardPeriod.MULTI_YEAR and self.years != 1:
+            raise ValueError(f"{self.code}: only multi-year forms cover more than 1 year")
+        unknown = [rule for rule in self.rule_ids if rule not in RULES]
+        if unknown:
+            raise ValueError(f"{self.code}: unknown eligibility rules {unknown}")
+
+    @property
+    def branch(self) -> Branch:
+        return self.issuer.branch
+
+
+@dataclass(frozen=True)
+class Parameter(Generic[T]):
+    """A configurable threshold with the text it comes from; unverified values are marked [?]."""
+
+    value: T
+    source: str
+    verified: bool = False
+
+    @property
+    def citation(self) -> str:
+        return self.source if self.verified else self.source + UNVERIFIED_MARK
+
+
+@dataclass(frozen=True)
+class ShareThreshold:
+    """A share of a collective's members: `strict` means more than `share`, else at least."""
+
+    share: Decimal
+    strict: bool
+
+    def met(self, count: int, total: int) -> bool:
+        if total <= 0:
+            return False
+        achieved = Decimal(count)
+        needed = self.share * total
+        return achieved > needed if self.strict else achieved >= needed
+
+    @property
+    def words(self) -> str:
+        share = format_percent(self.share * 100)
+        if self.strict:
+            return f"trên {share}"
+        return share if self.share == 1 else f"ít nhất {share}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The facts eligibility needs about one candidate for one year.
+
+    For an individual the levels are the member's; for a collective, the Party organization's
+    (`party_level`) and the agency's or unit's (`civil_service_level`). The member counts are
+    used by collective government forms only.
+    """
+
+    kind: RecipientKind
+    year: int
+    subject: str = ""  # card number or organization code, copied into findings
+    party_level: Level | None = None
+    party_levels_before: Mapping[int, Level] = field(default_factory=dict)
+    civil_service_level: Level | None = None
+    civil_service_levels_before: Mapping[int, Level] = field(default_factory=dict)
+    disciplined_in_year: bool = False
+    initiatives_recognized: int = 0  # sáng kiến, đề tài được cấp có thẩm quyền công nhận
+    outstanding_achievement: bool = False  # thành tích xuất sắc được bình xét trong phong trào
+    member_count: int = 0
+    members_completed: int = 0  # rated completed or better
+    members_advanced_worker: int = 0  # holding "Lao động tiên tiến" for the year
+    members_emulation_fighter: int = 0  # holding "Chiến sĩ thi đua cơ sở" for the year
+    members_disciplined_warning_or_above: int = 0  # kỷ luật từ cảnh cáo trở lên
+
+    def party_level_in(self, year: int) -> Level | None:
+        return self.party_level if year == self.year else self.party_levels_before.get(year)
+
+    def civil_service_level_in(self, year: int) -> Level | None:
+        if year == self.year:
+            return self.civil_service_level
+        return self.civil_service_levels_before.get(year)
+
+
+@dataclass(frozen=True)
+class AwardParams:
+    """The configurable thresholds of the government forms (DOMAIN.md §7 marks them [?])."""
+
+    min_civil_service_level: Mapping[str, Parameter[Level]]
+    advanced_worker_share: Mapping[str, Parameter[ShareThreshold]]
+    members_completed_share: Parameter[Decimal]
+    min_initiatives: Parameter[int]
+    bang_khen_consecutive_excellent_years: Parameter[int]
+    bang_khen_initiatives: Parameter[int]
+    government_excludes_disciplined: Parameter[bool]
+
+
+# Form codes, stable: they are stored with every award.
+PARTY_GRASSROOTS_MEMBER_EXCELLENT = "party.grassroots.giay_khen.member_excellent"
+PARTY_BLOC_MEMBER_EXEMPLARY = "party.bloc.giay_khen.member_exemplary"
+PARTY_BLOC_ORGANIZATION_EXEMPLARY = "party.bloc.giay_khen.organization_exemplary"
+PARTY_BLOC_COLLECTIVE_THEMATIC = "party.bloc.giay_khen.collective_thematic"
+PARTY_BLOC_INDIVIDUAL_THEMATIC = "party.bloc.giay_khen.individual_thematic"
+PARTY_BLOC_MEMBER_5_YEARS = "party.bloc.giay_khen.member_5_years"
+PARTY_PROVINCE_INDIVIDUAL_THEMATIC = "party.province.bang_khen.individual_thematic"
+PARTY_PROVINCE_ORGANIZATION_5_YEARS = "party.province.bang_khen.organization_5_years"
+GOV_ADVANCED_WORKER = "gov.lao_dong_tien_tien"
+GOV_EMULATION_FIGHTER = "gov.chien_si_thi_dua_co_so"
+GOV_ADVANCED_COLLECTIVE = "gov.tap_the_lao_dong_tien_tien"
+GOV_EXCELLENT_COLLECTIVE = "gov.tap_the_lao_dong_xuat_sac"
+GOV_AGENCY_GIAY_KHEN_INDIVIDUAL = "gov.agency_head.giay_khen.individual"
+GOV_AGENCY_GIAY_KHEN_COLLECTIVE = "gov.agency_head.giay_khen.collective"
+GOV_PROVINCE_BANG_KHEN_INDIVIDUAL = "gov.provincial_peoples_committee.bang_khen.individual"
+
+# Rule ids.
+RULE_RECIPIENT = "awards.recipient_kind"
+RULE_PARTY_EXCELLENT = "awards.party.level_excellent"
+RULE_PARTY_EXCELLENT_CONSECUTIVE = "awards.party.level_excellent_consecutive"
+RULE_PARTY_NOT_DISCIPLINED = "awards.party.not_disciplined"
+RULE_GOV_MIN_LEVEL = "awards.gov.civil_service_level"
+RULE_GOV_NOT_DISCIPLINED = "awards.gov.not_disciplined"
+RULE_GOV_INITIATIVE = "awards.gov.initiative"
+RULE_GOV_MEMBERS_COMPLETED = "awards.gov.collective.members_completed"
+RULE_GOV_ADVANCED_SHARE = "awards.gov.collective.advanced_worker_share"
+RULE_GOV_HAS_FIGHTER = "awards.gov.collective.has_emulation_fighter"
+RULE_GOV_NO_WARNING = "awards.gov.collective.no_warning_discipline"
+RULE_GOV_BANG_KHEN_RECORD = "awards.gov.bang_khen_record"
+RULE_NOT_REWARDED_TWICE = "awards.achievement.not_rewarded_twice"
+
+DEFAULT_AWARD_PARAMS = AwardParams(
+    min_civil_service_level=MappingProxyType(
+        {
+            GOV_ADVANCED_WORKER: Parameter(
+                Level.GOOD, f"Điều 24, khoản 1, điểm a, {LAW_2022}: hoàn thành tốt nhiệm vụ trở lên"
+            ),
+            GOV_EMULATION_FIGHTER: Parameter(
+                Level.EXCELLENT, f"Điều 23, {LAW_2022}: hoàn thành xuất sắc nhiệm vụ"
+            ),
+            GOV_ADVANCED_COLLECTIVE: Parameter(
+                Level.GOOD, f"Điều 28, {LAW_2022}: hoàn thành tốt nhiệm vụ và kế hoạch được giao"
+            ),
+            GOV_EXCELLENT_COLLECTIVE: Parameter(
+                Level.EXCELLENT, f"Điều 27, {LAW_2022}: hoàn thành xuất sắc nhiệm vụ"
+            ),
+            GOV_AGENCY_GIAY_KHEN_INDIVIDUAL: Parameter(
+                Level.GOOD, f"{LAW_2022}; {DECREE_98}: tiêu chuẩn Giấy khen"
+            ),
+            GOV_AGENCY_GIAY_KHEN_COLLECTIVE: Parameter(
+                Level.GOOD, f"{LAW_2022}; {DECREE_98}: tiêu chuẩn Giấy khen"
+            ),
+        }
+    ),
+    advanced_worker_share=MappingProxyType(
+        {
+            GOV_ADVANCED_COLLECTIVE: Parameter(
+                ShareThreshold(Decimal("0.5"), strict=True),
+                f"Điều 28, {LAW_2022}: trên 50% cá nhân đạt danh hiệu Lao động tiên tiến",
+            ),
+            GOV_EXCELLENT_COLLECTIVE: Parameter(
+                ShareThreshold(Decimal("0.7"), strict=False),
+                f"Điều 27, {LAW_2022}: ít nhất 70% cá nhân đạt danh hiệu Lao động tiên tiến",
+            ),
+        }
+    ),
+    members_completed_share=Parameter(
+        Decimal(1), f"Điều 27, {LAW_2022}: 100% cá nhân hoàn thành nhiệm vụ được giao"
+    ),
+    min_initiatives=Parameter(
+        1, f"Điều 23, {LAW_2022}: có sáng kiến hoặc đề tài khoa học được công nhận"
+    ),
+    bang_khen_consecutive_excellent_years=Parameter(
+        2, f"{LAW_2022}; {DECREE_98}: số năm liên tục hoàn thành xuất sắc nhiệm vụ"
+    ),
+    bang_khen_initiatives=Parameter(
+        2, f"{LAW_2022}; {DECREE_98}: số sáng kiến được công nhận trong thời gian đó"
+    ),
+    government_excludes_disciplined=Parameter(
+        True, f"{DECREE_98}: không xét khen thưởng cá nhân bị kỷ luật trong năm"
+    ),
+)
+
+
+# --- eligibility rules --------------------------------------------------------------------------
+
+EligibilityRule = Callable[[AwardForm, Candidate, AwardParams], list[Finding]]
+
+
+def _finding(
+    rule: str, citation: str, message: str, candidate: Candidate, *, passed: bool
+) -> Finding:
+    return Finding(
+        rule=rule,
+        citation=citation,
+        message=message,
+        severity=Severity.INFO if passed else Severity.ERROR,
+        subject=candidate.subject,
+    )
+
+
+def _level_words(level: Level | None) -> str:
+    return "chưa được xếp loại" if level is None else f"xếp loại «{level.label}»"
+
+
+def rule_party_level_excellent(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """Only organizations and members rated `excellent` for the year may be considered for the
+    Party's yearly commendations; `good` is not eligible (DOMAIN.md §3, "Awards link")."""
+    level = candidate.party_level
+    passed = level is Level.EXCELLENT
+    if passed:
+        message = f"Năm {candidate.year} được xếp loại «{Level.EXCELLENT.label}»."
+    else:
+        message = (
+            f"Năm {candidate.year} {_level_words(level)}: chỉ tổ chức đảng, đảng viên xếp loại "
+            f"«{Level.EXCELLENT.label}» mới được xét tặng {form.name}."
+        )
+    return [_finding(RULE_PARTY_EXCELLENT, PARTY_LEVEL_CITATION, message, candidate, passed=passed)]
+
+
+def rule_party_level_excellent_consecutive(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """A multi-year Party form needs `excellent` in each of its years, ending with the candidate's
+    year (e.g. "hoàn thành xuất sắc nhiệm vụ 5 năm liền")."""
+    first = candidate.year - form.years + 1
+    missing = [
+        f"{year} ({_level_words(candidate.party_level_in(year))})"
+        for year in range(first, candidate.year + 1)
+        if candidate.party_level_in(year) is not Level.EXCELLENT
+    ]
+    span = f"{form.years} năm liền {first}–{candidate.year}"
+    if missing:
+        message = (
+            f"Cần xếp loại «{Level.EXCELLENT.label}» {span}; chưa đạt các năm: "
+            + "; ".join(missing)
+            + "."
+        )
+    else:
+        message = f"Xếp loại «{Level.EXCELLENT.label}» {span}."
+    return [
+        _finding(
+            RULE_PARTY_EXCELLENT_CONSECUTIVE,
+            f"{form.citation}; {PARTY_LEVEL_CITATION}",
+            message,
+            candidate,
+            passed=not missing,
+        )
+    ]
+
+
+def rule_party_not_disciplined(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """A Party organization or member disciplined in the year is rated `not_completed` for it, so
+    it cannot be commended for that year."""
+    if candidate.disciplined_in_year:
+        message = f"Bị kỷ luật trong năm {candidate.year}: không xét khen thưởng của Đảng năm này."
+    else:
+        message = f"Không bị kỷ luật trong năm {candidate.year}."
+    return [
+        _finding(
+            RULE_PARTY_NOT_DISCIPLINED,
+            PARTY_DISCIPLINE_CITATION,
+            message,
+            candidate,
+            passed=not candidate.disciplined_in_year,
+        )
+    ]
+
+
+def rule_gov_civil_service_level(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """The civil-service rating of the year must reach the form's minimum (Lao động tiên tiến:
+    `good` or better, Điều 24 Luật Thi đua, khen thưởng 2022; the others per their articles)."""
+    minimum = params.min_civil_service_level.get(form.code)
+    if minimum is None:
+        raise ValueError(f"{form.code}: no minimum civil-service level configured")
+    level = candidate.civil_service_level
+    passed = level is not None and level.rank >= minimum.value.rank
+    message = (
+        f"Năm {candidate.year} {_level_words(level)}; {form.name} cần "
+        f"«{minimum.value.label}» trở lên."
+    )
+    return [_finding(RULE_GOV_MIN_LEVEL, minimum.citation, message, candidate, passed=passed)]
+
+
+def rule_gov_not_disciplined(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """A person disciplined in the year is not considered for the year's government awards."""
+    parameter = params.government_excludes_disciplined
+    passed = not (parameter.value and candidate.disciplined_in_year)
+    if passed:
+        message = f"Không bị kỷ luật trong năm {candidate.year}."
+    else:
+        message = f"Bị kỷ luật trong năm {candidate.year}: không xét tặng {form.name}."
+    return [
+        _finding(RULE_GOV_NOT_DISCIPLINED, parameter.citation, message, candidate, passed=passed)
+    ]
+
+
+def rule_gov_initiative(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """Chiến sĩ thi đua cơ sở needs an initiative or research work recognized by the competent
+    level (Điều 23 Luật Thi đua, khen thưởng 2022)."""
+    minimum = params.min_initiatives
+    count = candidate.initiatives_recognized
+    message = (
+        f"Có {count} sáng kiến, đề tài được công nhận; {form.name} cần ít nhất {minimum.value}."
+    )
+    return [
+        _finding(
+            RULE_GOV_INITIATIVE,
+            minimum.citation,
+            message,
+            candidate,
+            passed=count >= minimum.value,
+        )
+    ]
+
+
+def _members_message(count: int, total: int, what: str, needed: str) -> str:
+    return f"{count}/{total} cá nhân {what}; cần {needed}."
+
+
+def rule_gov_members_completed(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """Tập thể lao động xuất sắc: every member completed the year's tasks (Điều 27)."""
+    parameter = params.members_completed_share
+    threshold = ShareThreshold(parameter.value, strict=False)
+    passed = threshold.met(candidate.members_completed, candidate.member_count)
+    message = _members_message(
+        candidate.members_completed,
+        candidate.member_count,
+        "hoàn thành nhiệm vụ trở lên",
+        threshold.words,
+    )
+    return [
+        _finding(RULE_GOV_MEMBERS_COMPLETED, parameter.citation, message, candidate, passed=passed)
+    ]
+
+
+def rule_gov_advanced_worker_share(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """A share of the collective's members must hold "Lao động tiên tiến": more than 50 % for
+    Tập thể lao động tiên tiến (Điều 28), at least 70 % for Tập thể lao động xuất sắc (Điều 27)."""
+    parameter = params.advanced_worker_share.get(form.code)
+    if parameter is None:
+        raise ValueError(f"{form.code}: no advanced-worker share configured")
+    passed = parameter.value.met(candidate.members_advanced_worker, candidate.member_count)
+    message = _members_message(
+        candidate.members_advanced_worker,
+        candidate.member_count,
+        "đạt danh hiệu «Lao động tiên tiến»",
+        parameter.value.words,
+    )
+    return [
+        _finding(RULE_GOV_ADVANCED_SHARE, parameter.citation, message, candidate, passed=passed)
+    ]
+
+
+def rule_gov_has_emulation_fighter(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """Tập thể lao động xuất sắc has at least one member holding "Chiến sĩ thi đua cơ sở"."""
+    count = candidate.members_emulation_fighter
+    message = f"Có {count} cá nhân đạt danh hiệu «Chiến sĩ thi đua cơ sở»; cần ít nhất 1."
+    return [
+        _finding(
+            RULE_GOV_HAS_FIGHTER,
+            f"Điều 27, {LAW_2022}{UNVERIFIED_MARK}",
+            message,
+            candidate,
+            passed=count >= 1,
+        )
+    ]
+
+
+def rule_gov_no_warning_discipline(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """A collective with a member disciplined at "cảnh cáo" or above in the year cannot hold the
+    collective emulation titles (Điều 27, Điều 28)."""
+    count = candidate.members_disciplined_warning_or_above
+    message = (
+        f"Có {count} cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên trong năm; "
+        f"{form.name} yêu cầu không có."
+    )
+    return [
+        _finding(
+            RULE_GOV_NO_WARNING,
+            f"Điều 27, Điều 28, {LAW_2022}{UNVERIFIED_MARK}",
+            message,
+            candidate,
+            passed=count == 0,
+        )
+    ]
+
+
+def rule_gov_bang_khen_record(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """Bằng khen of the provincial People's Committee: an outstanding achievement recognized in
+    an emulation movement, or N consecutive years `excellent` with M recognized initiatives."""
+    years = params.bang_khen_consecutive_excellent_years
+    initiatives = params.bang_khen_initiatives
+    if candidate.outstanding_achievement:
+        return [
+            _finding(
+                RULE_GOV_BANG_KHEN_RECORD,
+                form.citation,
+                "Có thành tích xuất sắc được bình xét trong phong trào thi đua.",
+                candidate,
+                passed=True,
+            )
+        ]
+    first = candidate.year - years.value + 1
+    streak_ok = all(
+        candidate.civil_service_level_in(year) is Level.EXCELLENT
+        for year in range(first, candidate.year + 1)
+    )
+    initiatives_ok = candidate.initiatives_recognized >= initiatives.value
+    message = (
+        f"Cần thành tích xuất sắc được bình xét trong phong trào thi đua, hoặc "
+        f"{years.value} năm liên tục ({first}–{candidate.year}) «{Level.EXCELLENT.label}» "
+        f"{'(đạt)' if streak_ok else '(chưa đạt)'} và ít nhất {initiatives.value} sáng kiến "
+        f"được công nhận (có {candidate.initiatives_recognized})."
+    )
+    return [
+        _finding(
+            RULE_GOV_BANG_KHEN_RECORD,
+            f"{years.citation}; {initiatives.citation}",
+            message,
+            candidate,
+            passed=streak_ok and initiatives_ok,
+        )
+    ]
+
+
+RULES: Mapping[str, EligibilityRule] = MappingProxyType(
+    {
+        RULE_PARTY_EXCELLENT: rule_party_level_excellent,
+        RULE_PARTY_EXCELLENT_CONSECUTIVE: rule_party_level_excellent_consecutive,
+        RULE_PARTY_NOT_DISCIPLINED: rule_party_not_disciplined,
+        RULE_GOV_MIN_LEVEL: rule_gov_civil_service_level,
+        RULE_GOV_NOT_DISCIPLINED: rule_gov_not_disciplined,
+        RULE_GOV_INITIATIVE: rule_gov_initiative,
+        RULE_GOV_MEMBERS_COMPLETED: rule_gov_members_completed,
+        RULE_GOV_ADVANCED_SHARE: rule_gov_advanced_worker_share,
+        RULE_GOV_HAS_FIGHTER: rule_gov_has_emulation_fighter,
+        RULE_GOV_NO_WARNING: rule_gov_no_warning_discipline,
+        RULE_GOV_BANG_KHEN_RECORD: rule_gov_bang_khen_record,
+    }
+)
+
+_PARTY_YEARLY = (RULE_PARTY_EXCELLENT, RULE_PARTY_NOT_DISCIPLINED)
+_PARTY_FIVE_YEARS = (RULE_PARTY_EXCELLENT_CONSECUTIVE, RULE_PARTY_NOT_DISCIPLINED)
+_PARTY_LOCAL_RULES = (
+    "Quy định về khen thưởng tổ chức đảng, đảng viên của cấp ủy trực thuộc Trung ương"
+    + UNVERIFIED_MARK
+)
+
+
+_CATALOG = (
+    AwardForm(
+        code=PARTY_GRASSROOTS_MEMBER_EXCELLENT,
+        name="Giấy khen của Đảng ủy cơ sở tặng đảng viên hoàn thành xuất sắc nhiệm vụ",
+        issuer=IssuerLevel.GRASSROOTS_PARTY_COMMITTEE,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.YEARLY,
+        rule_ids=_PARTY_YEARLY,
+        citation=PARTY_LEVEL_CITATION,
+    ),
+    AwardForm(
+        code=PARTY_BLOC_MEMBER_EXEMPLARY,
+        name=(
+            "Giấy khen của Đảng ủy cấp trên cơ sở tặng đảng viên hoàn thành xuất sắc "
+            "nhiệm vụ tiêu biểu"
+        ),
+        issuer=IssuerLevel.BLOC_PARTY_COMMITTEE,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.YEARLY,
+        rule_ids=_PARTY_YEARLY,
+        citation=PARTY_LEVEL_CITATION,
+    ),
+    AwardForm(
+        code=PARTY_BLOC_ORGANIZATION_EXEMPLARY,
+        name=(
+            "Giấy khen của Đảng ủy cấp trên cơ sở tặng tổ chức cơ sở đảng hoàn thành "
+            "xuất sắc nhiệm vụ tiêu biểu"
+        ),
+        issuer=IssuerLevel.BLOC_PARTY_COMMITTEE,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.YEARLY,
+        rule_ids=_PARTY_YEARLY,
+        citation=PARTY_LEVEL_CITATION,
+    ),
+    AwardForm(
+        code=PARTY_BLOC_COLLECTIVE_THEMATIC,
+        name="Giấy khen của Đảng ủy cấp trên cơ sở tặng tập thể (chuyên đề, đột xuất)",
+        issuer=IssuerLevel.BLOC_PARTY_COMMITTEE,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.OCCASIONAL,
+        rule_ids=(RULE_PARTY_NOT_DISCIPLINED,),
+        citation=_PARTY_LOCAL_RULES,
+        verified=False,
+    ),
+    AwardForm(
+        code=PARTY_BLOC_INDIVIDUAL_THEMATIC,
+        name="Giấy khen của Đảng ủy cấp trên cơ sở tặng cá nhân (chuyên đề, đột xuất)",
+        issuer=IssuerLevel.BLOC_PARTY_COMMITTEE,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.OCCASIONAL,
+        rule_ids=(RULE_PARTY_NOT_DISCIPLINED,),
+        citation=_PARTY_LOCAL_RULES,
+        verified=False,
+    ),
+    AwardForm(
+        code=PARTY_BLOC_MEMBER_5_YEARS,
+        name=(
+            "Giấy khen của Đảng ủy cấp trên cơ sở tặng đảng viên hoàn thành xuất sắc "
+            "nhiệm vụ 5 năm liền"
+        ),
+        issuer=IssuerLevel.BLOC_PARTY_COMMITTEE,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.MULTI_YEAR,
+        years=5,
+        rule_ids=_PARTY_FIVE_YEARS,
+        citation=_PARTY_LOCAL_RULES,
+        verified=False,
+    ),
+    AwardForm(
+        code=PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        name="Bằng khen của Ban Thường vụ Tỉnh ủy tặng cá nhân (chuyên đề, đột xuất)",
+        issuer=IssuerLevel.PROVINCIAL_PARTY_COMMITTEE,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.OCCASIONAL,
+        rule_ids=(RULE_PARTY_NOT_DISCIPLINED,),
+        citation=_PARTY_LOCAL_RULES,
+        verified=False,
+    ),
+    AwardForm(
+        code=PARTY_PROVINCE_ORGANIZATION_5_YEARS,
+        name=(
+            "Bằng khen của Ban Thường vụ Tỉnh ủy tặng tổ chức cơ sở đảng hoàn thành "
+            "xuất sắc nhiệm vụ 5 năm liền"
+        ),
+        issuer=IssuerLevel.PROVINCIAL_PARTY_COMMITTEE,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.MULTI_YEAR,
+        years=5,
+        rule_ids=_PARTY_FIVE_YEARS,
+        citation=_PARTY_LOCAL_RULES,
+        verified=False,
+    ),
+    AwardForm(
+        code=GOV_ADVANCED_WORKER,
+        name="Danh hiệu «Lao động tiên tiến»",
+        issuer=IssuerLevel.AGENCY_HEAD,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.YEARLY,
+        rule_ids=(RULE_GOV_MIN_LEVEL, RULE_GOV_NOT_DISCIPLINED),
+        citation=f"Điều 24, {LAW_2022}",
+    ),
+    AwardForm(
+        code=GOV_EMULATION_FIGHTER,
+        name="Danh hiệu «Chiến sĩ thi đua cơ sở»",
+        issuer=IssuerLevel.AGENCY_HEAD,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.YEARLY,
+        rule_ids=(RULE_GOV_MIN_LEVEL, RULE_GOV_INITIATIVE, RULE_GOV_NOT_DISCIPLINED),
+        citation=f"Điều 23, {LAW_2022}{UNVERIFIED_MARK}",
+        verified=False,
+    ),
+    AwardForm(
+        code=GOV_ADVANCED_COLLECTIVE,
+        name="Danh hiệu «Tập thể lao động tiên tiến»",
+        issuer=IssuerLevel.AGENCY_HEAD,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.YEARLY,
+        rule_ids=(RULE_GOV_MIN_LEVEL, RULE_GOV_ADVANCED_SHARE, RULE_GOV_NO_WARNING),
+        citation=f"Điều 28, {LAW_2022}{UNVERIFIED_MARK}",
+        verified=False,
+    ),
+    AwardForm(
+        code=GOV_EXCELLENT_COLLECTIVE,
+        name="Danh hiệu «Tập thể lao động xuất sắc»",
+        issuer=IssuerLevel.PROVINCIAL_PEOPLES_COMMITTEE,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.YEARLY,
+        rule_ids=(
+            RULE_GOV_MIN_LEVEL,
+            RULE_GOV_MEMBERS_COMPLETED,
+            RULE_GOV_ADVANCED_SHARE,
+            RULE_GOV_HAS_FIGHTER,
+            RULE_GOV_NO_WARNING,
+        ),
+        citation=f"Điều 27, {LAW_2022}{UNVERIFIED_MARK}",
+        verified=False,
+    ),
+    AwardForm(
+        code=GOV_AGENCY_GIAY_KHEN_INDIVIDUAL,
+        name="Giấy khen của Thủ trưởng cơ quan, đơn vị tặng cá nhân",
+        issuer=IssuerLevel.AGENCY_HEAD,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.YEARLY,
+        rule_ids=(RULE_GOV_MIN_LEVEL, RULE_GOV_NOT_DISCIPLINED),
+        citation=f"{LAW_2022}; {DECREE_98}{UNVERIFIED_MARK}",
+        verified=False,
+    ),
+    AwardForm(
+        code=GOV_AGENCY_GIAY_KHEN_COLLECTIVE,
+        name="Giấy khen của Thủ trưởng cơ quan, đơn vị tặng tập thể",
+        issuer=IssuerLevel.AGENCY_HEAD,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.YEARLY,
+        rule_ids=(RULE_GOV_MIN_LEVEL, RULE_GOV_NO_WARNING),
+        citation=f"{LAW_2022}; {DECREE_98}{UNVERIFIED_MARK}",
+        verified=False,
+    ),
+    AwardForm(
+        code=GOV_PROVINCE_BANG_KHEN_INDIVIDUAL,
+        name="Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh tặng cá nhân",
+        issuer=IssuerLevel.PROVINCIAL_PEOPLES_COMMITTEE,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.OCCASIONAL,
+        rule_ids=(RULE_GOV_BANG_KHEN_RECORD, RULE_GOV_NOT_DISCIPLINED),
+        citation=f"{LAW_2022}; {DECREE_98}{UNVERIFIED_MARK}",
+        verified=False,
+    ),
+)
+AWARD_FORMS: Mapping[str, AwardForm] = MappingProxyType({form.code: form for form in _CATALOG})
+
+
+def check_eligibility(
+    form: AwardForm, candidate: Candidate, params: AwardParams = DEFAULT_AWARD_PARAMS
+) -> Verdict[bool]:
+    """Whether `candidate` may be proposed for `form`: it must be the form's kind of recipient and
+    pass every rule the form names. Every rule reports, passed (info) or failed (error), so the
+    screen can show the whole checklist."""
+    if candidate.kind is not form.recipient:
+        refused = Finding(
+            rule=RULE_RECIPIENT,
+            citation=form.citation,
+            message=(
+                f"{form.name} dành cho {form.recipient.label.lower()}, "
+                f"không xét tặng cho {candidate.kind.label.lower()}."
+            ),
+            subject=candidate.subject,
+        )
+        return Verdict(False, (refused,))
+    findings = tuple(
+        finding for rule_id in form.rule_ids for finding in RULES[rule_id](form, candidate, params)
+    )
+    return Verdict(not any(f.severity is Severity.ERROR for f in findings), findings)
+
+
+# --- one achievement, one award -----------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def normalize_text(text: str) -> str:
+    """The comparison form of a free text: Unicode-composed (NFKC), case-folded, words only,
+    single-spaced. Diacritics are kept: in Vietnamese they tell different words apart."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(_WORD.findall(folded))
+
+
+@dataclass(frozen=True)
+class AchievementKey:
+    recipient: str
+    year: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """What is rewarded: a recipient (card number or organization code), a year and the
+    achievement as written in the decision."""
+
+    recipient: str
+    year: int
+    description: str
+
+    @property
+    def key(self) -> AchievementKey:
+        return AchievementKey(
+            normalize_text(self.recipient), self.year, normalize_text(self.description)
+        )
+
+
+@dataclass(frozen=True)
+class RecordedAward:
+    """An award already decided: its form, the achievement it rewards and the decision."""
+
+    form_code: str
+    achievement: Achievement
+    decision: str = ""  # e.g. "Quyết định số 125-QĐ/ĐU ngày 24/02/2021"
+
+
+def check_not_rewarded_twice(
+    achievement: Achievement, existing_awards: Iterable[RecordedAward]
+) -> list[Finding]:
+    """One achievement is never rewarded twice, nor in two forms (Điều 5, khoản 2, điểm c, Luật
+    Thi đua, khen thưởng 2022). Achievements match on recipient, year and description, ignoring
+    case, spacing, punctuation and Unicode composition. The caller leaves out the award being
+    edited itself."""
+    key = achievement.key
+    findings = []
+    for award in existing_awards:
+        if award.achievement.key != key:
+            continue
+        form = AWARD_FORMS.get(award.form_code)
+        form_name = form.name if form is not None else award.form_code
+        decision = f" ({award.decision})" if award.decision else ""
+        findings.append(
+            Finding(
+                rule=RULE_NOT_REWARDED_TWICE,
+                citation=NO_DOUBLE_REWARD_CITATION,
+                message=(
+                    f"Thành tích «{achievement.description.strip()}» năm {achievement.year} "
+                    f"đã được khen thưởng bằng {form_name}{decision}: "
+                    "không khen thưởng nhiều lần, nhiều hình thức cho một thành tích."
+                ),
+                subject=achievement.recipient,
+            )
+        )
+    return findings
