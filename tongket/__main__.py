@@ -1,0 +1,3 @@
+from tongket.cli import main
+
+main()

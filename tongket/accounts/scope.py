@@ -1,0 +1,89 @@
+"""What a user may see and change: the one place that turns grants into query filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+from tongket.accounts.models import Grant, Role
+
+User = AbstractBaseUser | AnonymousUser
+
+WRITE_ROLES = frozenset({Role.OFFICE_ADMIN, Role.CELL_SECRETARY})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The subtrees a user may read and write, plus their own member record."""
+
+    is_superuser: bool
+    read_paths: tuple[str, ...]
+    write_paths: tuple[str, ...]
+    admin_paths: tuple[str, ...]  # office administrator: may also create organizations
+    own_member_id: int | None
+    own_org_path: str | None
+
+    def reads(self, path: str) -> bool:
+        return self.is_superuser or any(path.startswith(p) for p in self.read_paths)
+
+    def writes(self, path: str) -> bool:
+        return self.is_superuser or any(path.startswith(p) for p in self.write_paths)
+
+    def administers(self, path: str) -> bool:
+        return self.is_superuser or any(path.startswith(p) for p in self.admin_paths)
+
+    def path_q(self, field: str, *, write: bool = False) -> Q:
+        """A filter on a materialized-path column: rows inside the user's subtrees."""
+        if self.is_superuser:
+            return Q()
+        paths = self.write_paths if write else self.read_paths
+        query = Q(pk__in=[])
+        for prefix in paths:
+            query |= Q(**{f"{field}__startswith": prefix})
+        return query
+
+
+def _minimal(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths already covered by an ancestor path, so filters stay short."""
+    ordered = sorted(paths)
+    kept: list[str] = []
+    for path in ordered:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+SYSTEM = Scope(True, (), (), (), None, None)
+
+
+def scope_for(user: User | None) -> Scope:
+    """`None` is the system itself (commands, the demo loader); an anonymous user sees nothing."""
+    if user is None:
+        return SYSTEM
+    if not user.is_authenticated:
+        return Scope(False, (), (), (), None, None)
+    cached: Scope | None = getattr(user, "_tongket_scope", None)
+    if cached is not None:
+        return cached
+    grants = list(Grant.objects.filter(user=user).values_list("role", "organization__path"))
+    read = {path for _role, path in grants}
+    write = {path for role, path in grants if role in WRITE_ROLES}
+    admin = {path for role, path in grants if role == Role.OFFICE_ADMIN}
+    member = getattr(user, "member", None) if hasattr(user, "member") else None
+    scope = Scope(
+        is_superuser=bool(getattr(user, "is_superuser", False)),
+        read_paths=_minimal(read),
+        write_paths=_minimal(write),
+        admin_paths=_minimal(admin),
+        own_member_id=member.pk if member is not None else None,
+        own_org_path=member.org_path if member is not None else None,
+    )
+    user._tongket_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+def forget_scope(user: User) -> None:
+    if hasattr(user, "_tongket_scope"):
+        del user._tongket_scope  # type: ignore[union-attr]

@@ -1,0 +1,565 @@
+"""Every write to organizations, members, memberships and posts: one transaction each, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+
+from tongket.accounts.scope import User, scope_for
+from tongket.audit.services import record_event
+from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
+from tongket.core.text import fold, normalize_name, vietnamese_sort_string
+from tongket.people.models import (
+    Member,
+    MemberStatus,
+    Membership,
+    Organization,
+    OrganizationKind,
+    OrganizationName,
+    PartyRole,
+    PartyRoleKind,
+    Post,
+    PostTitle,
+)
+
+SEGMENT = 10  # digits per path segment
+
+
+def _segment(pk: int) -> str:
+    return f"{pk:0{SEGMENT}d}/"
+
+
+def _org_snapshot(org: Organization) -> dict[str, Any]:
+    return {
+        "code": org.code,
+        "name": org.name,
+        "short_name": org.short_name,
+        "kind": org.kind,
+        "parent": org.parent.code if org.parent else None,
+        "agency": org.agency.code if org.agency else None,
+    }
+
+
+def _member_snapshot(m: Member) -> dict[str, Any]:
+    return {
+        "card_number": m.card_number,
+        "full_name": m.full_name,
+        "birth_date": m.birth_date.isoformat() if m.birth_date else None,
+        "gender": m.gender,
+        "joined_on": m.joined_on.isoformat(),
+        "full_member_on": m.full_member_on.isoformat() if m.full_member_on else None,
+        "status": m.status,
+        "organization": m.organization.code,
+    }
+
+
+def _require_admin(actor: User | None, path: str) -> None:
+    if not scope_for(actor).administers(path):
+        raise NotFound("Không tìm thấy tổ chức.")
+
+
+def _require_write(actor: User | None, path: str) -> None:
+    scope = scope_for(actor)
+    if not scope.reads(path):
+        raise NotFound()
+    if not scope.writes(path):
+        raise PermissionDenied()
+
+
+def _org_by_code(code: str, field: str) -> Organization:
+    org = Organization.objects.filter(code=code.strip()).first()
+    if org is None:
+        raise DomainError(
+            f"Không có tổ chức mã «{code}».", field=field, rule="people.organization.unknown_code"
+        )
+    return org
+
+
+@dataclass(frozen=True)
+class OrganizationInput:
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None = None
+    short_name: str = ""
+    agency_code: str | None = None
+    issuer_code: str = ""
+    place: str = ""
+    founded_on: dt.date | None = None
+    is_sample: bool = False
+    sort_order: int = 0
+
+
+def _validate_org_input(data: OrganizationInput) -> None:
+    if not data.code.strip():
+        raise DomainError("Mã tổ chức không được để trống.", field="code", rule="people.required")
+    if not data.name.strip():
+        raise DomainError("Tên tổ chức không được để trống.", field="name", rule="people.required")
+    if data.kind not in OrganizationKind.values:
+        raise DomainError(
+            f"Loại tổ chức «{data.kind}» không hợp lệ.",
+            field="kind",
+            rule="people.organization.kind",
+        )
+
+
+@transaction.atomic
+def create_organization(*, actor: User | None, data: OrganizationInput) -> Organization:
+    """Create an organization under a parent the actor administers (a root needs a superuser)."""
+    _validate_org_input(data)
+    parent = _org_by_code(data.parent_code, "parent") if data.parent_code else None
+    if parent is None:
+        if not scope_for(actor).is_superuser:
+            raise PermissionDenied("Chỉ quản trị hệ thống mới tạo được tổ chức cấp cao nhất.")
+    else:
+        _require_admin(actor, parent.path)
+    if Organization.objects.filter(code=data.code.strip()).exists():
+        raise DomainError(
+            f"Mã tổ chức «{data.code}» đã tồn tại.",
+            field="code",
+            rule="people.organization.unique_code",
+        )
+    agency = _org_by_code(data.agency_code, "agency") if data.agency_code else None
+    if agency is not None and agency.kind != OrganizationKind.AGENCY:
+        raise DomainError(
+            "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»).",
+            field="agency",
+            rule="people.organization.agency_kind",
+        )
+    name = normalize_spaces(data.name)
+    org = Organization(
+        code=data.code.strip(),
+        name=name,
+        short_name=data.short_name.strip(),
+        name_folded=fold(name),
+        kind=data.kind,
+        parent=parent,
+        agency=agency,
+        issuer_code=data.issuer_code.strip(),
+        place=data.place.strip(),
+        founded_on=data.founded_on,
+        is_sample=data.is_sample,
+        sort_order=data.sort_order,
+        path=f"tmp-{data.code}",
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    org.save()
+    org.path = (parent.path if parent else "") + _segment(org.pk)
+    org.save(update_fields=["path"])
+    OrganizationName.objects.create(organization=org, name=name, valid_from=data.founded_on)
+    record_event(
+        actor=actor,
+        action="organization.create",
+        object_type="organization",
+        object_id=org.code,
+        org_path=org.path,
+        summary=f"Tạo tổ chức {org.name}",
+        after=_org_snapshot(org),
+    )
+    return org
+
+
+def normalize_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+@transaction.atomic
+def update_organization(
+    *,
+    actor: User | None,
+    code: str,
+    name: str | None = None,
+    short_name: str | None = None,
+    renamed_on: dt.date | None = None,
+    parent_code: str | None = None,
+    agency_code: str | None = None,
+    expected_version: int | None = None,
+) -> Organization:
+    """Rename (keeping the dated history), move under another parent, or relink the agency."""
+    org = Organization.objects.select_for_update().filter(code=code).first()
+    if org is None:
+        raise NotFound("Không tìm thấy tổ chức.")
+    _require_admin(actor, org.path)
+    if expected_version is not None and expected_version != org.version:
+        raise ConcurrentEdit()
+    before = _org_snapshot(org)
+    if name is not None and normalize_spaces(name) != org.name:
+        new_name = normalize_spaces(name)
+        if not new_name:
+            raise DomainError(
+                "Tên tổ chức không được để trống.", field="name", rule="people.required"
+            )
+        when = renamed_on or dt.date.today()
+        OrganizationName.objects.filter(organization=org, valid_to__isnull=True).update(
+            valid_to=when - dt.timedelta(days=1)
+        )
+        OrganizationName.objects.create(organization=org, name=new_name, valid_from=when)
+        org.name = new_name
+        org.name_folded = fold(new_name)
+    if short_name is not None:
+        org.short_name = short_name.strip()
+    if agency_code is not None:
+        org.agency = _org_by_code(agency_code, "agency") if agency_code else None
+    if parent_code is not None and (org.parent is None or parent_code != org.parent.code):
+        _move(actor, org, _org_by_code(parent_code, "parent"))
+    org.version += 1
+    org.save()
+    record_event(
+        actor=actor,
+        action="organization.update",
+        object_type="organization",
+        object_id=org.code,
+        org_path=org.path,
+        summary=f"Sửa tổ chức {org.name}",
+        before=before,
+        after=_org_snapshot(org),
+    )
+    return org
+
+
+def _move(actor: User | None, org: Organization, new_parent: Organization) -> None:
+    if new_parent.path.startswith(org.path):
+        raise DomainError(
+            f"Không thể chuyển «{org.name}» vào «{new_parent.name}»: tổ chức cấp trên mới nằm "
+            "trong chính tổ chức này, sẽ tạo thành vòng lặp.",
+            field="parent",
+            rule="people.organization.cycle",
+        )
+    _require_admin(actor, new_parent.path)
+    old_path = org.path
+    new_path = new_parent.path + _segment(org.pk)
+    depth_change = new_parent.depth + 1 - org.depth
+    # Rewrite the whole subtree's paths in two set-based updates, never a Python loop.
+    Organization.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    Member.objects.filter(org_path__startswith=old_path).update(
+        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
+    )
+    org.refresh_from_db(fields=["path", "depth"])
+    org.parent = new_parent
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    card_number: str
+    full_name: str
+    gender: str
+    joined_on: dt.date
+    organization_code: str
+    status: str = MemberStatus.FULL
+    birth_date: dt.date | None = None
+    full_member_on: dt.date | None = None
+    is_sample: bool = False
+
+
+def _validate_member(data: MemberInput) -> None:
+    if not data.card_number.strip():
+        raise DomainError(
+            "Số thẻ đảng viên không được để trống.", field="card_number", rule="people.required"
+        )
+    if not normalize_name(data.full_name):
+        raise DomainError(
+            "Họ và tên không được để trống.", field="full_name", rule="people.required"
+        )
+    if data.gender not in ("male", "female"):
+        raise DomainError(
+            "Giới tính phải là Nam hoặc Nữ.", field="gender", rule="people.member.gender"
+        )
+    if data.status not in MemberStatus.values:
+        raise DomainError(
+            "Tình trạng phải là chính thức hoặc dự bị.", field="status", rule="people.member.status"
+        )
+    if data.birth_date and data.joined_on <= data.birth_date:
+        raise DomainError(
+            "Ngày vào Đảng phải sau ngày sinh.", field="joined_on", rule="people.member.dates"
+        )
+    if data.full_member_on and data.full_member_on < data.joined_on:
+        raise DomainError(
+            "Ngày chính thức không thể trước ngày vào Đảng.",
+            field="full_member_on",
+            rule="people.member.dates",
+        )
+    if data.status == MemberStatus.FULL and data.full_member_on is None:
+        raise DomainError(
+            "Đảng viên chính thức phải có ngày chính thức.",
+            field="full_member_on",
+            rule="people.member.full_date_required",
+        )
+
+
+def _member_org(code: str) -> Organization:
+    org = _org_by_code(code, "organization")
+    if org.kind == OrganizationKind.AGENCY:
+        raise DomainError(
+            "Đảng viên phải sinh hoạt tại một tổ chức đảng, không phải một cơ quan.",
+            field="organization",
+            rule="people.member.party_organization",
+        )
+    return org
+
+
+@transaction.atomic
+def create_member(*, actor: User | None, data: MemberInput) -> Member:
+    _validate_member(data)
+    org = _member_org(data.organization_code)
+    _require_write(actor, org.path)
+    card = data.card_number.strip()
+    if Member.objects.filter(card_number=card).exists():
+        raise DomainError(
+            f"Số thẻ đảng viên «{card}» đã có trong hệ thống.",
+            field="card_number",
+            rule="people.member.unique_card",
+        )
+    name = normalize_name(data.full_name)
+    member = Member(
+        card_number=card,
+        full_name=name,
+        name_folded=fold(name),
+        sort_name=vietnamese_sort_string(name),
+        birth_date=data.birth_date,
+        gender=data.gender,
+        joined_on=data.joined_on,
+        full_member_on=data.full_member_on,
+        status=data.status,
+        organization=org,
+        org_path=org.path,
+        is_sample=data.is_sample,
+    )
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:  # a concurrent insert of the same card number
+        raise DomainError(
+            f"Số thẻ đảng viên «{card}» đã có trong hệ thống.",
+            field="card_number",
+            rule="people.member.unique_card",
+        ) from exc
+    Membership.objects.create(member=member, organization=org, start=data.joined_on)
+    record_event(
+        actor=actor,
+        action="member.create",
+        object_type="member",
+        object_id=member.card_number,
+        org_path=org.path,
+        summary=f"Thêm đảng viên {member.full_name}",
+        after=_member_snapshot(member),
+    )
+    return member
+
+
+@transaction.atomic
+def update_member(
+    *, actor: User | None, card_number: str, data: MemberInput, expected_version: int | None = None
+) -> Member:
+    """Edit a member's record; a change of organization goes through transfer_member."""
+    member = (
+        Member.objects.select_for_update()
+        .select_related("organization")
+        .filter(card_number=card_number)
+        .first()
+    )
+    if member is None:
+        raise NotFound("Không tìm thấy đảng viên.")
+    _require_write(actor, member.org_path)
+    if expected_version is not None and expected_version != member.version:
+        raise ConcurrentEdit()
+    _validate_member(data)
+    if data.card_number.strip() != member.card_number:
+        raise DomainError(
+            "Số thẻ đảng viên là khóa định danh, không sửa được.",
+            field="card_number",
+            rule="people.member.card_immutable",
+        )
+    before = _member_snapshot(member)
+    name = normalize_name(data.full_name)
+    member.full_name = name
+    member.name_folded = fold(name)
+    member.sort_name = vietnamese_sort_string(name)
+    member.birth_date = data.birth_date
+    member.gender = data.gender
+    member.joined_on = data.joined_on
+    member.full_member_on = data.full_member_on
+    member.status = data.status
+    member.version += 1
+    member.save()
+    if data.organization_code.strip() != member.organization.code:
+        transfer_member(
+            actor=actor,
+            card_number=member.card_number,
+            to_code=data.organization_code,
+            on=dt.date.today(),
+        )
+        member.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="member.update",
+        object_type="member",
+        object_id=member.card_number,
+        org_path=member.org_path,
+        summary=f"Sửa hồ sơ đảng viên {member.full_name}",
+        before=before,
+        after=_member_snapshot(member),
+    )
+    return member
+
+
+@transaction.atomic
+def transfer_member(
+    *, actor: User | None, card_number: str, to_code: str, on: dt.date, note: str = ""
+) -> Member:
+    """Move a member to another organization: the open membership ends, a new one starts."""
+    member = (
+        Member.objects.select_for_update()
+        .select_related("organization")
+        .filter(card_number=card_number)
+        .first()
+    )
+    if member is None:
+        raise NotFound("Không tìm thấy đảng viên.")
+    _require_write(actor, member.org_path)
+    target = _member_org(to_code)
+    _require_write(actor, target.path)
+    if target.pk == member.organization_id:
+        raise DomainError(
+            "Đảng viên đã sinh hoạt tại tổ chức này.",
+            field="organization",
+            rule="people.member.transfer_same",
+        )
+    opened = member.memberships.filter(end__isnull=True).first()
+    if opened is not None and on <= opened.start:
+        raise DomainError(
+            "Ngày chuyển sinh hoạt phải sau ngày bắt đầu sinh hoạt ở tổ chức hiện tại.",
+            field="on",
+            rule="people.member.transfer_date",
+        )
+    source = member.organization
+    member.memberships.filter(end__isnull=True).update(end=on - dt.timedelta(days=1))
+    Membership.objects.create(member=member, organization=target, start=on, note=note)
+    member.organization = target
+    member.org_path = target.path
+    member.version += 1
+    member.save(update_fields=["organization", "org_path", "version"])
+    record_event(
+        actor=actor,
+        action="member.transfer",
+        object_type="member",
+        object_id=member.card_number,
+        org_path=target.path,
+        summary=f"Chuyển sinh hoạt {member.full_name}: {source.name} → {target.name}",
+        before={"organization": source.code},
+        after={"organization": target.code, "on": on.isoformat(), "note": note},
+    )
+    return member
+
+
+@transaction.atomic
+def assign_party_role(
+    *,
+    actor: User | None,
+    card_number: str,
+    organization_code: str,
+    role: str,
+    start: dt.date,
+    term: str = "",
+) -> PartyRole:
+    member = Member.objects.filter(card_number=card_number).first()
+    if member is None:
+        raise NotFound("Không tìm thấy đảng viên.")
+    org = _org_by_code(organization_code, "organization")
+    _require_admin(actor, org.path)
+    if role not in PartyRoleKind.values:
+        raise DomainError("Chức vụ đảng không hợp lệ.", field="role", rule="people.party_role.kind")
+    if not member.org_path.startswith(org.path):
+        raise DomainError(
+            "Cấp ủy viên phải là đảng viên của tổ chức đó.",
+            field="card_number",
+            rule="people.party_role.member_of_org",
+        )
+    if (
+        role in (PartyRoleKind.SECRETARY,)
+        and PartyRole.objects.filter(organization=org, role=role, end__isnull=True).exists()
+    ):
+        raise DomainError(
+            "Tổ chức đã có Bí thư đương nhiệm; hãy kết thúc nhiệm vụ người cũ trước.",
+            field="role",
+            rule="people.party_role.one_secretary",
+        )
+    party_role = PartyRole.objects.create(
+        member=member, organization=org, role=role, start=start, term=term.strip()
+    )
+    record_event(
+        actor=actor,
+        action="party_role.assign",
+        object_type="party_role",
+        object_id=party_role.pk,
+        org_path=org.path,
+        summary=f"{member.full_name}: {party_role.get_role_display()} {org.name}",
+        after={"member": card_number, "organization": org.code, "role": role, "term": term},
+    )
+    return party_role
+
+
+@transaction.atomic
+def end_party_role(*, actor: User | None, role_id: int, end: dt.date) -> PartyRole:
+    party_role = PartyRole.objects.select_related("organization").filter(pk=role_id).first()
+    if party_role is None:
+        raise NotFound()
+    _require_admin(actor, party_role.organization.path)
+    if end < party_role.start:
+        raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="end", rule="people.dates")
+    party_role.end = end
+    party_role.save(update_fields=["end"])
+    record_event(
+        actor=actor,
+        action="party_role.end",
+        object_type="party_role",
+        object_id=party_role.pk,
+        org_path=party_role.organization.path,
+        after={"end": end.isoformat()},
+    )
+    return party_role
+
+
+@transaction.atomic
+def assign_post(
+    *,
+    actor: User | None,
+    card_number: str,
+    agency_code: str,
+    title: str,
+    start: dt.date,
+    title_detail: str = "",
+) -> Post:
+    member = Member.objects.filter(card_number=card_number).first()
+    if member is None:
+        raise NotFound("Không tìm thấy đảng viên.")
+    _require_write(actor, member.org_path)
+    agency = _org_by_code(agency_code, "agency")
+    if agency.kind != OrganizationKind.AGENCY:
+        raise DomainError(
+            "Chức vụ chính quyền phải thuộc một cơ quan.",
+            field="agency",
+            rule="people.post.agency_kind",
+        )
+    if title not in PostTitle.values:
+        raise DomainError("Chức vụ không hợp lệ.", field="title", rule="people.post.title")
+    post = Post.objects.create(
+        member=member, agency=agency, title=title, title_detail=title_detail.strip(), start=start
+    )
+    record_event(
+        actor=actor,
+        action="post.assign",
+        object_type="post",
+        object_id=post.pk,
+        org_path=member.org_path,
+        summary=f"{member.full_name}: {post.label} {agency.name}",
+        after={"member": card_number, "agency": agency.code, "title": title},
+    )
+    return post
