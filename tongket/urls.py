@@ -1,7 +1,17 @@
-"""URL map of the whole site."""
+"""URL map of the whole site: one include per app."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("tongket.accounts.urls")),
+    path("evaluation/", include("tongket.evaluation.urls")),
+    path("scoring/", include("tongket.scoring.urls")),
+    path("awards/", include("tongket.awards.urls")),
+    path("programs/", include("tongket.programs.urls")),
+    path("meetings/", include("tongket.meetings.urls")),
+    path("reports/", include("tongket.reports.urls")),
+    path("", include("tongket.people.urls")),
+]

@@ -1,0 +1,120 @@
+"""Fixtures shared by every app's tests: the demo organization, logged-in clients, a browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+
+from tongket.core.demo import load_demo
+from tongket.core.testenv import CHROMIUM, chromium_missing, in_ci
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Demo accounts are hashed at every session start: a fast hasher keeps that cheap in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Each test database starts with the demo organization (rolled back after each test)."""
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def demo_loaded(transactional_db: None) -> None:
+    """For transactional tests (browser, races): the demo, reloaded if a previous test flushed it."""
+    load_demo()
+
+
+@pytest.fixture
+def user_named() -> Callable[[str], Any]:
+    def get(username: str) -> Any:
+        return get_user_model().objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_for(user_named: Callable[[str], Any]) -> Callable[[str], Client]:
+    """A test client logged in as a demo user ("vanphong", "bithu", "bithu2", "khoi"...)."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(user_named(username))
+        return client
+
+    return make
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    vendor = connection.vendor if settings.configured else ""
+    for item in items:
+        if "postgres" in item.keywords and vendor != "postgresql":
+            item.add_marker(
+                pytest.mark.skip(reason="chỉ chạy trên PostgreSQL (lượt DATABASE_URL của make test)")
+            )
+        if "browser" in item.keywords:
+            reason = chromium_missing()
+            if reason and not in_ci():
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def browser_page(live_server: Any, demo_loaded: None) -> Iterator[Any]:
+    """A Playwright page in Debian's headless Chromium, pointed at the live test server."""
+    reason = chromium_missing()
+    if reason:
+        pytest.fail(f"CI cần Chromium: {reason}")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page
+        finally:
+            os.makedirs("test-artifacts", exist_ok=True)
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def login(browser_page: Any) -> Callable[[str, str], Any]:
+    """Log the browser in through the real login form."""
+    from tongket.accounts.demo import DEMO_ACCOUNTS
+
+    passwords = {a.username: a.password for a in DEMO_ACCOUNTS}
+
+    def do(username: str, password: str | None = None) -> Any:
+        page = browser_page
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password or passwords[username])
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    return do
