@@ -30,7 +30,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def demo_loaded(transactional_db: None) -> None:
-    """For transactional tests (browser, races): the demo, reloaded if a previous test flushed it."""
+    """For transactional tests (browser, races): the demo, reloaded after a flush."""
     load_demo()
 
 
@@ -59,7 +59,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords and vendor != "postgresql":
             item.add_marker(
-                pytest.mark.skip(reason="chỉ chạy trên PostgreSQL (lượt DATABASE_URL của make test)")
+                pytest.mark.skip(reason="chỉ chạy trên PostgreSQL (lượt DATABASE_URL)")
             )
         if "browser" in item.keywords:
             reason = chromium_missing()

@@ -29,9 +29,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("TONGKET_INSECURE_DEV_KEY", False):
         raise ImproperlyConfigured(
-            "SECRET_KEY chưa được đặt. Đặt biến môi trường SECRET_KEY (hoặc DEBUG=1 khi phát triển)."
+            "SECRET_KEY chưa được đặt. Đặt biến môi trường SECRET_KEY "
+            "(hoặc DEBUG=1 khi phát triển)."
         )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -67,7 +67,7 @@ def scope_for(user: User | None) -> Scope:
     cached: Scope | None = getattr(user, "_tongket_scope", None)
     if cached is not None:
         return cached
-    grants = list(Grant.objects.filter(user=user).values_list("role", "organization__path"))
+    grants = list(Grant.objects.filter(user_id=user.pk).values_list("role", "organization__path"))
     read = {path for _role, path in grants}
     write = {path for role, path in grants if role in WRITE_ROLES}
     admin = {path for role, path in grants if role == Role.OFFICE_ADMIN}
@@ -80,10 +80,10 @@ def scope_for(user: User | None) -> Scope:
         own_member_id=member.pk if member is not None else None,
         own_org_path=member.org_path if member is not None else None,
     )
-    user._tongket_scope = scope  # type: ignore[union-attr]
+    setattr(user, "_tongket_scope", scope)  # noqa: B010 - per-request cache on the user object
     return scope
 
 
 def forget_scope(user: User) -> None:
     if hasattr(user, "_tongket_scope"):
-        del user._tongket_scope  # type: ignore[union-attr]
+        delattr(user, "_tongket_scope")

@@ -47,7 +47,7 @@ def create_user(
             raise DomainError(
                 "Không tìm thấy đảng viên.", field="member_card", rule="people.member.unknown"
             )
-        member.user = user
+        member.user_id = user.pk
         member.save(update_fields=["user"])
     record_event(
         actor=actor,

@@ -32,7 +32,7 @@ def verify_chain(
     head_seq: int,
     head_hash: str,
 ) -> list[ChainProblem]:
-    """Check (seq, prev_hash, hash, fields) rows in order; report altered, missing or moved events."""
+    """Check (seq, prev_hash, hash, fields) rows in order: altered, missing or moved events."""
     problems: list[ChainProblem] = []
     expected_seq = 1
     prev = GENESIS

@@ -36,7 +36,7 @@ class DemoContext:
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.rng = random.Random(self.seed)  # noqa: S311 - sample data, not security
+        self.rng = random.Random(self.seed)
 
 
 class Step(Protocol):

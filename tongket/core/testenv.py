@@ -24,7 +24,7 @@ def postgres_reachable(url: str) -> str | None:
 
         with psycopg.connect(url, connect_timeout=5) as conn:
             conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure is a reason to report
+    except Exception as exc:
         return str(exc).strip() or type(exc).__name__
     return None
 

@@ -7,6 +7,7 @@ Phó Giám đốc Sở). Everyone else is generated sample data (`is_sample=True
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from tongket.core.demo import DEMO_ORG, DemoContext
 from tongket.people import services
@@ -127,12 +128,12 @@ def _name(ctx: DemoContext, gender: str, used: set[str]) -> str:
             return name
 
 
-def _org(code: str, name: str, kind: str, parent: str | None, **extra: object) -> None:
+def _org(code: str, name: str, kind: str, parent: str | None, **extra: Any) -> None:
     services.create_organization(
         actor=None,
         data=services.OrganizationInput(
             code=code, name=name, kind=kind, parent_code=parent, **extra
-        ),  # type: ignore[arg-type]
+        ),
     )
 
 

@@ -16,8 +16,8 @@ from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, Permissio
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
 from tongket.people.models import (
     Member,
-    MemberStatus,
     Membership,
+    MemberStatus,
     Organization,
     OrganizationKind,
     OrganizationName,
