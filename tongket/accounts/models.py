@@ -30,3 +30,14 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} {self.organization_id}"
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept to throttle guessing per account and per address."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,77 @@
+"""Authentication with throttling and lockout; every failure is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tongket.accounts.models import LoginFailure
+from tongket.audit.services import record_event
+
+LOCKED_MESSAGE = (
+    "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút."
+)
+
+
+def _ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def is_locked(username: str, ip: str | None) -> bool:
+    window = timezone.now() - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    recent = LoginFailure.objects.filter(at__gte=window)
+    if recent.filter(username=username).count() >= settings.LOGIN_MAX_FAILURES_PER_USER:
+        return True
+    return bool(ip) and recent.filter(ip=ip).count() >= settings.LOGIN_MAX_FAILURES_PER_IP
+
+
+class ThrottledModelBackend(ModelBackend):
+    """ModelBackend that refuses an account or address after repeated failures in a window."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        name = (username or "").strip()
+        ip = _ip(request)
+        if name and is_locked(name, ip):
+            with transaction.atomic():
+                record_event(
+                    actor=None,
+                    action="login.locked",
+                    object_type="user",
+                    object_id=name,
+                    summary=f"Từ chối đăng nhập (tạm khóa) {name}",
+                    after={"ip": ip},
+                )
+            if request is not None:
+                request.login_locked = True  # type: ignore[attr-defined]
+            raise PermissionDenied(LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES))
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None and name:
+            with transaction.atomic():
+                LoginFailure.objects.create(username=name[:150], ip=ip, at=timezone.now())
+                record_event(
+                    actor=None,
+                    action="login.failed",
+                    object_type="user",
+                    object_id=name[:80],
+                    summary=f"Đăng nhập sai: {name}",
+                    after={"ip": ip},
+                )
+        elif user is not None:
+            LoginFailure.objects.filter(username=name).delete()
+        return user
