@@ -73,6 +73,7 @@ def browser_page(live_server: Any, demo_loaded: None) -> Iterator[Any]:
     reason = chromium_missing()
     if reason:
         pytest.fail(f"CI cần Chromium: {reason}")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
     from playwright.sync_api import sync_playwright
 
@@ -99,6 +100,10 @@ def browser_page(live_server: Any, demo_loaded: None) -> Iterator[Any]:
             os.makedirs("test-artifacts", exist_ok=True)
             context.close()
             browser.close()
+            if previous is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
 from tongket.core.text import fold
-from tongket.people.models import Member, Organization, OrganizationKind, PartyRole, Post
+from tongket.people.models import (
+    Member,
+    Membership,
+    Organization,
+    OrganizationKind,
+    PartyRole,
+    PartyRoleKind,
+    Post,
+)
 
 
 def visible_organizations(user: User | None) -> QuerySet[Organization]:
@@ -76,26 +86,177 @@ def children_with_counts(org: Organization) -> list[tuple[Organization, int]]:
     return [(child, counts.get(child.pk, 0)) for child in children]
 
 
+# Rank of a post in a committee, highest first: the order an organization lists its committee.
+ROLE_RANK = {
+    PartyRoleKind.SECRETARY: 0,
+    PartyRoleKind.DEPUTY_SECRETARY: 1,
+    PartyRoleKind.STANDING_COMMITTEE: 2,
+    PartyRoleKind.INSPECTION_CHAIR: 3,
+    PartyRoleKind.COMMITTEE_MEMBER: 4,
+}
+
+
 def committee_roles(org: Organization) -> QuerySet[PartyRole]:
+    # Ordering by the role's code would put "committee_member" before "secretary".
+    rank = Case(
+        *(When(role=role, then=Value(order)) for role, order in ROLE_RANK.items()),
+        default=Value(len(ROLE_RANK)),
+        output_field=IntegerField(),
+    )
     return (
         PartyRole.objects.filter(organization=org, end__isnull=True)
         .select_related("member")
-        .order_by("role", "member__sort_name")
+        .order_by(rank, "member__sort_name")
     )
+
+
+@dataclass(frozen=True)
+class CommitteeSeat:
+    """One person on a committee: their Party roles there, highest first, and current posts."""
+
+    member: Member
+    roles: tuple[PartyRole, ...]
+    posts: tuple[Post, ...]
+
+    @property
+    def role_labels(self) -> str:
+        return ", ".join(role.get_role_display() for role in self.roles)
+
+    @property
+    def post_labels(self) -> str:
+        return "; ".join(
+            f"{post.label} {post.agency.short_name or post.agency.name}" for post in self.posts
+        )
+
+
+def committee(org: Organization) -> list[CommitteeSeat]:
+    """The organization's current committee, one seat per person, in rank order (two queries)."""
+    roles = committee_roles(org).prefetch_related(
+        Prefetch(
+            "member__posts",
+            queryset=Post.objects.filter(end__isnull=True).select_related("agency"),
+            to_attr="current_post_list",
+        )
+    )
+    seats: dict[int, list[PartyRole]] = {}
+    members: dict[int, Member] = {}
+    for role in roles:
+        seats.setdefault(role.member_id, []).append(role)
+        members[role.member_id] = role.member
+    return [
+        CommitteeSeat(
+            member=members[member_id],
+            roles=tuple(held),
+            posts=tuple(getattr(members[member_id], "current_post_list", ())),
+        )
+        for member_id, held in seats.items()
+    ]
+
+
+def visible_ancestors(user: User | None, org: Organization) -> list[Organization]:
+    """The organization's ancestors the user may see, from the top down (for breadcrumbs)."""
+    segments = org.path.split("/")[:-1]
+    prefixes = ["/".join(segments[:n]) + "/" for n in range(1, len(segments))]
+    if not prefixes:
+        return []
+    return list(visible_organizations(user).filter(path__in=prefixes).order_by("depth"))
+
+
+def members_of(user: User | None, org: Organization) -> QuerySet[Member]:
+    """Members of the organization's whole subtree that the user may see, by given name."""
+    return visible_members(user).filter(org_path__startswith=org.path).order_by("sort_name")
+
+
+def member_status_counts(user: User | None, org: Organization) -> dict[str, int]:
+    """Visible members of the subtree by status (full, probationary): one grouped query."""
+    rows = members_of(user, org).order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def member_counts(user: User | None, orgs: list[Organization]) -> dict[int, int]:
+    """Visible members in each organization's subtree: one grouped query, whatever the number
+    of organizations or members."""
+    if not orgs:
+        return {}
+    query = Q(pk__in=[])
+    for org in orgs:
+        query |= Q(org_path__startswith=org.path)
+    rows = visible_members(user).filter(query).values("org_path").annotate(n=Count("id"))
+    by_path = [(row["org_path"], row["n"]) for row in rows]
+    return {org.pk: sum(n for path, n in by_path if path.startswith(org.path)) for org in orgs}
+
+
+def member_detail(user: User | None, card_number: str) -> Member:
+    """A member with their memberships, Party roles and posts (history included) prefetched."""
+    member = (
+        visible_members(user)
+        .filter(card_number=card_number)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("organization").order_by("-start"),
+            ),
+            Prefetch(
+                "party_roles",
+                queryset=PartyRole.objects.select_related("organization").order_by("-start"),
+            ),
+            Prefetch("posts", queryset=Post.objects.select_related("agency").order_by("-start")),
+        )
+        .first()
+    )
+    if member is None:
+        raise NotFound("Không tìm thấy đảng viên.")
+    return member
+
+
+def writable_party_organizations(user: User | None) -> QuerySet[Organization]:
+    """Party organizations where the user may add or receive members."""
+    scope = scope_for(user)
+    return (
+        Organization.objects.filter(scope.path_q("path", write=True))
+        .exclude(kind=OrganizationKind.AGENCY)
+        .order_by("path")
+    )
+
+
+def administered_organizations_of(user: User | None, member: Member) -> list[Organization]:
+    """The organizations containing the member (their own and its ancestors) whose committee
+    the user may staff: where a Party role can be assigned to this member."""
+    segments = member.org_path.split("/")[:-1]
+    prefixes = ["/".join(segments[:n]) + "/" for n in range(1, len(segments) + 1)]
+    scope = scope_for(user)
+    orgs = Organization.objects.filter(path__in=prefixes).order_by("depth")
+    return [org for org in orgs if scope.administers(org.path)]
+
+
+def agencies_for(user: User | None) -> QuerySet[Organization]:
+    """Government agencies a post may be recorded in: those the user's organizations sit in
+    (all agencies for a superuser)."""
+    agencies = Organization.objects.filter(kind=OrganizationKind.AGENCY)
+    if scope_for(user).is_superuser:
+        return agencies.order_by("path")
+    linked = visible_organizations(user).filter(agency__isnull=False).values("agency_id")
+    return agencies.filter(pk__in=linked).order_by("path")
 
 
 def current_posts(member: Member) -> QuerySet[Post]:
     return member.posts.filter(end__isnull=True).select_related("agency")
 
 
-def search_members(user: User | None, text: str, *, limit: int = 50) -> QuerySet[Member]:
-    """Search by name or card number ignoring diacritics and case ("le van tinh" → Lê Văn Tính)."""
+def search_members(
+    user: User | None, text: str, *, limit: int = 50, within: Organization | None = None
+) -> QuerySet[Member]:
+    """Search by name or card number ignoring diacritics and case ("le van tinh" → Lê Văn Tính),
+    optionally inside one organization's subtree."""
     needle = fold(text)
     if not needle:
         return visible_members(user).none()
-    return visible_members(user).filter(
+    found = visible_members(user).filter(
         Q(name_folded__contains=needle) | Q(card_number__startswith=text.strip())
-    )[:limit]
+    )
+    if within is not None:
+        found = found.filter(org_path__startswith=within.path)
+    return found.order_by("sort_name")[:limit]
 
 
 def search_organizations(

@@ -59,8 +59,13 @@ def _member_snapshot(m: Member) -> dict[str, Any]:
 
 
 def _require_admin(actor: User | None, path: str) -> None:
-    if not scope_for(actor).administers(path):
+    # Like _require_write: what the actor cannot see is missing; what it sees but may not
+    # administer (a cell secretary, a read-only superior) is forbidden.
+    scope = scope_for(actor)
+    if not scope.reads(path):
         raise NotFound("Không tìm thấy tổ chức.")
+    if not scope.administers(path):
+        raise PermissionDenied()
 
 
 def _require_write(actor: User | None, path: str) -> None:
@@ -78,6 +83,37 @@ def _org_by_code(code: str, field: str) -> Organization:
             f"Không có tổ chức mã «{code}».", field=field, rule="people.organization.unknown_code"
         )
     return org
+
+
+def _parent_for(actor: User | None, code: str) -> Organization:
+    """The new parent named in a form: unknown and invisible codes read the same, so the
+    error does not reveal organizations outside the actor's scope."""
+    parent = _org_by_code(code, "parent")
+    scope = scope_for(actor)
+    if not scope.reads(parent.path):
+        raise DomainError(
+            f"Không có tổ chức mã «{code}».",
+            field="parent",
+            rule="people.organization.unknown_code",
+        )
+    if not scope.administers(parent.path):
+        raise DomainError(
+            f"Bạn không quản trị «{parent.name}», nên không thể đặt tổ chức vào đó.",
+            field="parent",
+            rule="access.denied",
+        )
+    return parent
+
+
+def _agency_by_code(code: str) -> Organization:
+    agency = _org_by_code(code, "agency")
+    if agency.kind != OrganizationKind.AGENCY:
+        raise DomainError(
+            "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»).",
+            field="agency",
+            rule="people.organization.agency_kind",
+        )
+    return agency
 
 
 @dataclass(frozen=True)
@@ -112,25 +148,16 @@ def _validate_org_input(data: OrganizationInput) -> None:
 def create_organization(*, actor: User | None, data: OrganizationInput) -> Organization:
     """Create an organization under a parent the actor administers (a root needs a superuser)."""
     _validate_org_input(data)
-    parent = _org_by_code(data.parent_code, "parent") if data.parent_code else None
-    if parent is None:
-        if not scope_for(actor).is_superuser:
-            raise PermissionDenied("Chỉ quản trị hệ thống mới tạo được tổ chức cấp cao nhất.")
-    else:
-        _require_admin(actor, parent.path)
+    parent = _parent_for(actor, data.parent_code) if data.parent_code else None
+    if parent is None and not scope_for(actor).is_superuser:
+        raise PermissionDenied("Chỉ quản trị hệ thống mới tạo được tổ chức cấp cao nhất.")
     if Organization.objects.filter(code=data.code.strip()).exists():
         raise DomainError(
             f"Mã tổ chức «{data.code}» đã tồn tại.",
             field="code",
             rule="people.organization.unique_code",
         )
-    agency = _org_by_code(data.agency_code, "agency") if data.agency_code else None
-    if agency is not None and agency.kind != OrganizationKind.AGENCY:
-        raise DomainError(
-            "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»).",
-            field="agency",
-            rule="people.organization.agency_kind",
-        )
+    agency = _agency_by_code(data.agency_code) if data.agency_code else None
     name = normalize_spaces(data.name)
     org = Organization(
         code=data.code.strip(),
@@ -204,9 +231,9 @@ def update_organization(
     if short_name is not None:
         org.short_name = short_name.strip()
     if agency_code is not None:
-        org.agency = _org_by_code(agency_code, "agency") if agency_code else None
+        org.agency = _agency_by_code(agency_code) if agency_code else None
     if parent_code is not None and (org.parent is None or parent_code != org.parent.code):
-        _move(actor, org, _org_by_code(parent_code, "parent"))
+        _move(org, _parent_for(actor, parent_code))
     org.version += 1
     org.save()
     record_event(
@@ -222,7 +249,7 @@ def update_organization(
     return org
 
 
-def _move(actor: User | None, org: Organization, new_parent: Organization) -> None:
+def _move(org: Organization, new_parent: Organization) -> None:
     if new_parent.path.startswith(org.path):
         raise DomainError(
             f"Không thể chuyển «{org.name}» vào «{new_parent.name}»: tổ chức cấp trên mới nằm "
@@ -230,7 +257,6 @@ def _move(actor: User | None, org: Organization, new_parent: Organization) -> No
             field="parent",
             rule="people.organization.cycle",
         )
-    _require_admin(actor, new_parent.path)
     old_path = org.path
     new_path = new_parent.path + _segment(org.pk)
     depth_change = new_parent.depth + 1 - org.depth

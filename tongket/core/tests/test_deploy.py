@@ -15,7 +15,9 @@ def run_tongket(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("TONGKET_", "SECURE_", "DEBUG", "DATABASE_URL", "SECRET_KEY"))
+        if not k.startswith(
+            ("TONGKET_", "SECURE_", "DEBUG", "DATABASE_URL", "SECRET_KEY", "DJANGO_")
+        )
     }
     base.update(env)
     return subprocess.run(

@@ -1,0 +1,591 @@
+"""Pages of the people app: parse input, read through the selectors, write through one service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_htmx.middleware import HtmxDetails
+
+from tongket.accounts.scope import Scope, User, scope_for
+from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.people import selectors, services
+from tongket.people.forms import (
+    MemberCreateForm,
+    MemberEditForm,
+    OrganizationCreateForm,
+    OrganizationEditForm,
+    PartyRoleForm,
+    PostForm,
+    TransferForm,
+    VietnameseForm,
+)
+from tongket.people.models import Member, MemberStatus, Organization, OrganizationKind
+
+T = TypeVar("T")
+
+ORG_MEMBERS_PER_PAGE = 100
+LIST_PER_PAGE = 50
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _org_or_404(user: User, code: str) -> Organization:
+    try:
+        return selectors.get_organization(user, code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _member_or_404(user: User, card_number: str) -> Member:
+    try:
+        return selectors.get_member(user, card_number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _allow(allowed: bool) -> None:
+    """The user sees the object but may not change it: 403 (an unseen object is already 404)."""
+    if not allowed:
+        raise DjangoPermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+
+
+def _call(
+    form: VietnameseForm, action: Callable[[], T], aliases: Mapping[str, str] | None = None
+) -> T | None:
+    """Run a service; its refusal lands on the form (the service's transaction rolled back)."""
+    try:
+        return action()
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        form.add_domain_error(exc, aliases)
+        return None
+
+
+def _role_label(scope: Scope, org: Organization) -> str:
+    if scope.administers(org.path):
+        return "Quản trị"
+    if scope.writes(org.path):
+        return "Cập nhật đảng viên"
+    if scope.reads(org.path):
+        return "Chỉ xem"
+    return "Hồ sơ của tôi"
+
+
+def _can_see_org(scope: Scope, org: Organization) -> bool:
+    return scope.reads(org.path) or org.path == scope.own_org_path
+
+
+def _can_see_member(scope: Scope, member: Member) -> bool:
+    return scope.reads(member.org_path) or member.pk == scope.own_member_id
+
+
+def _form_page(
+    request: HttpRequest,
+    form: VietnameseForm,
+    *,
+    title: str,
+    submit_label: str,
+    cancel_url: str,
+    trail: list[tuple[str, str]],
+    intro: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "title": title,
+        "submit_label": submit_label,
+        "cancel_url": cancel_url,
+        "trail": trail,
+        "intro": intro,
+        **extra,
+    }
+    return render(request, "people/form.html", context)
+
+
+def _org_trail(user: User, org: Organization) -> list[tuple[str, str]]:
+    chain = [*selectors.visible_ancestors(user, org), org]
+    return [(o.name, reverse("people:organization", args=[o.code])) for o in chain]
+
+
+def _member_trail(member: Member) -> list[tuple[str, str]]:
+    return [
+        ("Đảng viên", reverse("people:member_list")),
+        (member.full_name, reverse("people:member", args=[member.card_number])),
+    ]
+
+
+# Reading pages ------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_for(user)
+    roots = selectors.root_organizations_for(user)
+    counts = selectors.member_counts(user, roots)
+    own = None
+    if scope.own_member_id is not None:
+        own = selectors.visible_members(user).filter(pk=scope.own_member_id).first()
+    rows = [
+        {"org": org, "count": counts.get(org.pk, 0), "role": _role_label(scope, org)}
+        for org in roots
+    ]
+    return render(request, "people/home.html", {"rows": rows, "own": own})
+
+
+@login_required
+def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    org = _org_or_404(user, code)
+    scope = scope_for(user)
+    whole_subtree = scope.reads(org.path)
+    children = selectors.children_with_counts(org) if whole_subtree else []
+    statuses = selectors.member_status_counts(user, org)
+    members = Paginator(selectors.members_of(user, org), ORG_MEMBERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    seats = selectors.committee(org)
+    linkable = {seat.member.pk for seat in seats if _can_see_member(scope, seat.member)}
+    context = {
+        "org": org,
+        "ancestors": selectors.visible_ancestors(user, org),
+        "children": children,
+        "seats": seats,
+        "linkable": linkable,
+        "page_obj": members,
+        "total": sum(statuses.values()),
+        "full_count": statuses.get(MemberStatus.FULL, 0),
+        "probationary_count": statuses.get(MemberStatus.PROBATIONARY, 0),
+        "show_cell": bool(children),
+        "can_admin": scope.administers(org.path),
+        "can_write": scope.writes(org.path) and org.kind != OrganizationKind.AGENCY,
+    }
+    return render(request, "people/organization_detail.html", context)
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_for(user)
+    orgs = selectors.visible_organizations(user).select_related("parent").order_by("path")
+    kind = request.GET.get("kind", "")
+    if kind in OrganizationKind.values:
+        orgs = orgs.filter(kind=kind)
+    page = Paginator(orgs, LIST_PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.member_counts(user, list(page.object_list))
+    rows = [{"org": org, "count": counts.get(org.pk, 0)} for org in page.object_list]
+    context = {
+        "page_obj": page,
+        "rows": rows,
+        "kinds": OrganizationKind.choices,
+        "kind": kind,
+        "can_create": scope.is_superuser or bool(scope.admin_paths),
+    }
+    return render(request, "people/organization_list.html", context)
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_for(user)
+    members = selectors.visible_members(user).order_by("sort_name")
+    org = None
+    org_code = request.GET.get("org", "").strip()
+    if org_code:
+        org = _org_or_404(user, org_code)
+        members = selectors.members_of(user, org)
+    query = request.GET.get("q", "").strip()
+    if query:
+        members = selectors.search_members(user, query, limit=500, within=org)
+    page = Paginator(members, LIST_PER_PAGE).get_page(request.GET.get("page"))
+    filter_orgs = (
+        selectors.visible_organizations(user).exclude(kind=OrganizationKind.AGENCY).order_by("path")
+    )
+    context = {
+        "page_obj": page,
+        "org": org,
+        "query": query,
+        "filter_orgs": filter_orgs,
+        "can_create": scope.is_superuser or bool(scope.write_paths),
+    }
+    return render(request, "people/member_list.html", context)
+
+
+@login_required
+def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
+    user = request.user
+    try:
+        member = selectors.member_detail(user, card_number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    scope = scope_for(user)
+    can_write = scope.writes(member.org_path)
+    memberships = list(member.memberships.all())
+    party_roles = list(member.party_roles.all())
+    posts = list(member.posts.all())
+    context = {
+        "member": member,
+        "memberships": [(m, _can_see_org(scope, m.organization)) for m in memberships],
+        "current_roles": [r for r in party_roles if r.end is None],
+        "past_roles": [r for r in party_roles if r.end is not None],
+        "current_posts": [p for p in posts if p.end is None],
+        "past_posts": [p for p in posts if p.end is not None],
+        "org_visible": _can_see_org(scope, member.organization),
+        "can_write": can_write,
+        "can_transfer": can_write
+        and selectors.writable_party_organizations(user)
+        .exclude(pk=member.organization_id)
+        .exists(),
+        "can_assign_role": scope.administers(member.org_path),
+        "is_own": member.pk == scope.own_member_id,
+    }
+    return render(request, "people/member_detail.html", context)
+
+
+@login_required
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    """Members and organizations by name, without diacritics; a partial for htmx live search."""
+    user = request.user
+    query = request.GET.get("q", "").strip()
+    within = None
+    org_code = request.GET.get("org", "").strip()
+    if org_code:
+        within = _org_or_404(user, org_code)
+    members: list[Member] = []
+    orgs: list[Organization] = []
+    if query:
+        members = list(selectors.search_members(user, query, within=within))
+        orgs = [
+            o
+            for o in selectors.search_organizations(user, query)
+            if within is None or o.path.startswith(within.path)
+        ]
+    context = {"query": query, "members": members, "orgs": orgs, "within": within}
+    # A history restore asks for the whole page, not the fragment it once swapped in.
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "people/_search_results.html", context)
+    return render(request, "people/search.html", context)
+
+
+# Writing pages ------------------------------------------------------------------------------
+
+
+def _code_options(user: User) -> dict[str, Any]:
+    scope = scope_for(user)
+    return {
+        "organization_codes": [
+            o
+            for o in selectors.visible_organizations(user)
+            .exclude(kind=OrganizationKind.CELL)
+            .order_by("path")
+            if scope.administers(o.path)
+        ],
+        "agency_codes": list(selectors.agencies_for(user)),
+    }
+
+
+@login_required
+def organization_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_for(user)
+    parent_code = request.GET.get("parent", "").strip()
+    parent = _org_or_404(user, parent_code) if parent_code else None
+    if parent is not None:
+        _allow(scope.administers(parent.path))
+    else:
+        _allow(scope.is_superuser or bool(scope.admin_paths))
+    initial: dict[str, Any] = {"kind": OrganizationKind.CELL}
+    if parent is not None:
+        initial.update(parent=parent.code, agency=parent.agency.code if parent.agency else "")
+    form = OrganizationCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        org = _call(
+            form,
+            lambda: services.create_organization(
+                actor=user,
+                data=services.OrganizationInput(
+                    code=data["code"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    parent_code=data["parent"] or None,
+                    short_name=data["short_name"],
+                    agency_code=data["agency"] or None,
+                    founded_on=data["founded_on"],
+                ),
+            ),
+        )
+        if org is not None:
+            messages.success(request, f"Đã tạo tổ chức «{org.name}».")
+            return redirect("people:organization", code=org.code)
+    trail = (
+        _org_trail(user, parent) if parent else [("Tổ chức", reverse("people:organization_list"))]
+    )
+    cancel = trail[-1][1]
+    return _form_page(
+        request,
+        form,
+        title="Thêm tổ chức",
+        submit_label="Tạo tổ chức",
+        cancel_url=cancel,
+        trail=trail,
+        **_code_options(user),
+    )
+
+
+@login_required
+def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    org = _org_or_404(user, code)
+    _allow(scope_for(user).administers(org.path))
+    is_root = org.parent_id is None
+    initial = {
+        "name": org.name,
+        "short_name": org.short_name,
+        "parent": org.parent.code if org.parent else "",
+        "agency": org.agency.code if org.agency else "",
+        "version": org.version,
+    }
+    form = OrganizationEditForm(request.POST or None, initial=initial, is_root=is_root)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        updated = _call(
+            form,
+            lambda: services.update_organization(
+                actor=user,
+                code=org.code,
+                name=data["name"],
+                short_name=data["short_name"],
+                renamed_on=data["renamed_on"],
+                parent_code=None if is_root else data["parent"].strip(),
+                agency_code=data["agency"].strip(),
+                expected_version=data["version"],
+            ),
+        )
+        if updated is not None:
+            messages.success(request, f"Đã lưu tổ chức «{updated.name}».")
+            return redirect("people:organization", code=updated.code)
+    return _form_page(
+        request,
+        form,
+        title=f"Sửa tổ chức: {org.name}",
+        submit_label="Lưu thay đổi",
+        cancel_url=reverse("people:organization", args=[org.code]),
+        trail=_org_trail(user, org),
+        intro=f"Mã tổ chức: {org.code} (không đổi được).",
+        **_code_options(user),
+    )
+
+
+@login_required
+def member_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    organizations = list(selectors.writable_party_organizations(user))
+    _allow(bool(organizations))
+    initial: dict[str, Any] = {"status": MemberStatus.FULL}
+    wanted = request.GET.get("org", "").strip()
+    if wanted:
+        org = _org_or_404(user, wanted)
+        initial["organization"] = org.code
+    form = MemberCreateForm(request.POST or None, initial=initial, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = _call(
+            form,
+            lambda: services.create_member(
+                actor=user,
+                data=services.MemberInput(
+                    card_number=data["card_number"],
+                    full_name=data["full_name"],
+                    gender=data["gender"],
+                    joined_on=data["joined_on"],
+                    organization_code=data["organization"],
+                    status=data["status"],
+                    birth_date=data["birth_date"],
+                    full_member_on=data["full_member_on"],
+                ),
+            ),
+        )
+        if member is not None:
+            messages.success(request, f"Đã thêm đảng viên {member.full_name}.")
+            return redirect("people:member", card_number=member.card_number)
+    return _form_page(
+        request,
+        form,
+        title="Thêm đảng viên",
+        submit_label="Thêm đảng viên",
+        cancel_url=reverse("people:member_list"),
+        trail=[("Đảng viên", reverse("people:member_list"))],
+    )
+
+
+@login_required
+def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
+    user = request.user
+    member = _member_or_404(user, card_number)
+    _allow(scope_for(user).writes(member.org_path))
+    initial = {
+        "full_name": member.full_name,
+        "gender": member.gender,
+        "birth_date": member.birth_date,
+        "joined_on": member.joined_on,
+        "status": member.status,
+        "full_member_on": member.full_member_on,
+        "version": member.version,
+    }
+    form = MemberEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        updated = _call(
+            form,
+            lambda: services.update_member(
+                actor=user,
+                card_number=member.card_number,
+                data=services.MemberInput(
+                    card_number=member.card_number,
+                    full_name=data["full_name"],
+                    gender=data["gender"],
+                    joined_on=data["joined_on"],
+                    organization_code=member.organization.code,
+                    status=data["status"],
+                    birth_date=data["birth_date"],
+                    full_member_on=data["full_member_on"],
+                ),
+                expected_version=data["version"],
+            ),
+        )
+        if updated is not None:
+            messages.success(request, "Đã lưu hồ sơ đảng viên.")
+            return redirect("people:member", card_number=updated.card_number)
+    return _form_page(
+        request,
+        form,
+        title=f"Sửa hồ sơ: {member.full_name}",
+        submit_label="Lưu thay đổi",
+        cancel_url=reverse("people:member", args=[member.card_number]),
+        trail=_member_trail(member),
+        intro=f"Số thẻ đảng viên: {member.card_number} (khóa định danh, không sửa được). "
+        "Đổi nơi sinh hoạt bằng chức năng «Chuyển sinh hoạt».",
+    )
+
+
+@login_required
+def member_transfer(request: HttpRequest, card_number: str) -> HttpResponse:
+    user = request.user
+    member = _member_or_404(user, card_number)
+    _allow(scope_for(user).writes(member.org_path))
+    targets = list(selectors.writable_party_organizations(user).exclude(pk=member.organization_id))
+    _allow(bool(targets))
+    form = TransferForm(request.POST or None, organizations=targets)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        moved = _call(
+            form,
+            lambda: services.transfer_member(
+                actor=user,
+                card_number=member.card_number,
+                to_code=data["organization"],
+                on=data["on"],
+                note=data["note"],
+            ),
+        )
+        if moved is not None:
+            messages.success(
+                request, f"Đã chuyển sinh hoạt {moved.full_name} đến {moved.organization.name}."
+            )
+            return redirect("people:member", card_number=moved.card_number)
+    return _form_page(
+        request,
+        form,
+        title=f"Chuyển sinh hoạt: {member.full_name}",
+        submit_label="Chuyển sinh hoạt",
+        cancel_url=reverse("people:member", args=[member.card_number]),
+        trail=_member_trail(member),
+        intro=f"Hiện sinh hoạt tại {member.organization.name}. Lịch sử sinh hoạt được giữ lại.",
+    )
+
+
+@login_required
+def party_role_assign(request: HttpRequest, card_number: str) -> HttpResponse:
+    user = request.user
+    member = _member_or_404(user, card_number)
+    organizations = selectors.administered_organizations_of(user, member)
+    _allow(bool(organizations))
+    form = PartyRoleForm(
+        request.POST or None,
+        organizations=organizations,
+        initial={"organization": organizations[-1].code},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        role = _call(
+            form,
+            lambda: services.assign_party_role(
+                actor=user,
+                card_number=member.card_number,
+                organization_code=data["organization"],
+                role=data["role"],
+                start=data["start"],
+                term=data["term"],
+            ),
+            aliases={"card_number": ""},
+        )
+        if role is not None:
+            messages.success(request, f"Đã giao chức vụ {role.get_role_display()}.")
+            return redirect("people:member", card_number=member.card_number)
+    return _form_page(
+        request,
+        form,
+        title=f"Giao chức vụ đảng: {member.full_name}",
+        submit_label="Giao chức vụ",
+        cancel_url=reverse("people:member", args=[member.card_number]),
+        trail=_member_trail(member),
+    )
+
+
+@login_required
+def post_assign(request: HttpRequest, card_number: str) -> HttpResponse:
+    user = request.user
+    member = _member_or_404(user, card_number)
+    _allow(scope_for(user).writes(member.org_path))
+    agencies = list(selectors.agencies_for(user))
+    _allow(bool(agencies))
+    initial = {"agency": member.organization.agency.code} if member.organization.agency else {}
+    form = PostForm(request.POST or None, agencies=agencies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        post = _call(
+            form,
+            lambda: services.assign_post(
+                actor=user,
+                card_number=member.card_number,
+                agency_code=data["agency"],
+                title=data["title"],
+                start=data["start"],
+                title_detail=data["title_detail"],
+            ),
+        )
+        if post is not None:
+            messages.success(request, f"Đã ghi chức vụ {post.label}.")
+            return redirect("people:member", card_number=member.card_number)
+    return _form_page(
+        request,
+        form,
+        title=f"Thêm chức vụ chính quyền: {member.full_name}",
+        submit_label="Lưu chức vụ",
+        cancel_url=reverse("people:member", args=[member.card_number]),
+        trail=_member_trail(member),
+    )
