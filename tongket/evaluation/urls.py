@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from tongket.evaluation import views
 
 app_name = "evaluation"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("ky/<int:cycle_id>/", views.cycle_dashboard, name="cycle"),
+    path("ky/<int:cycle_id>/khong-xep-loai/", views.not_classified, name="not_classified"),
+    path("ky/<int:cycle_id>/chi-bo/<str:code>/", views.unit_page, name="unit"),
+    path("ky/<int:cycle_id>/chi-bo/<str:code>/kiem-tra/", views.unit_check, name="unit_check"),
+    path("danh-gia/<int:evaluation_id>/", views.evaluation_page, name="evaluation"),
+]

@@ -1,0 +1,176 @@
+"""Demo step: the 2020 results of the seed article under qd132, and an open 2026 cycle (qd366).
+
+The article (Đảng ủy Sở GD&ĐT Quảng Trị, 24/02/2021): the department's Party organization rated
+«Hoàn thành tốt nhiệm vụ» by the bloc committee; 02 cells excellent and 05 good; 10 members
+excellent. Which members and which second cell are excellent, the decision numbers and the
+justification text are sample data. The other 40 members are `good`: 10 excellent of 50 fits the
+quota only under the `good_or_better` base (DOMAIN.md §3), which the 2020 cycle uses; the 2 cells
+excellent against 5 good exceed it under any base, so the cycle runs under `warn` and the decision
+records the Party committee's justification, shown by `tongket findings`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from tongket.core.demo import DEMO_ORG, DemoContext
+from tongket.evaluation import services
+from tongket.evaluation.domain import Level
+from tongket.evaluation.models import Cycle, Evaluation, SubjectKind
+from tongket.evaluation.selectors import Outcome
+from tongket.people.models import Organization
+
+BLOC = "QT.KCQDN"
+EXCELLENT_CELLS = ("TCCB", "VP")
+# Excellent members per cell (the first ones by card number); 10 in all, as the article says.
+EXCELLENT_MEMBERS = {"VP": 3, "TCCB": 3, "GDMNTH": 1, "GDTRH": 1, "KHTC": 1, "KTQLCL": 1}
+MEMBERS_DECISION = ("125-QĐ/ĐU", dt.date(2021, 1, 15))
+CELLS_DECISION = ("126-QĐ/ĐU", dt.date(2021, 1, 15))
+BLOC_DECISION = ("412-QĐ/ĐUK", dt.date(2021, 1, 28))
+CELL_JUSTIFICATION = (
+    "Hội nghị Đảng ủy Sở ngày 12/01/2021 thống nhất: Chi bộ Văn phòng có 100% đảng viên hoàn "
+    "thành tốt nhiệm vụ trở lên, lãnh đạo cơ quan hoàn thành xuất sắc nhiệm vụ tham mưu tổng kết "
+    "năm học 2019-2020 và tổ chức Kỳ thi tốt nghiệp THPT năm 2020 an toàn; đề nghị xếp loại hoàn "
+    "thành xuất sắc nhiệm vụ dù vượt tỷ lệ 20%."
+)
+# 2026 (qd366): self-assessments entered in the TCCB cell so a user can try the workflow.
+POINTS_2026 = (
+    {"1.1": "8", "1.2": "8", "1.3": "7", "1.4": "6.5", "2.1": "38", "2.2": "18", "2.3": "8"},
+    {"1.1": "7.5", "1.2": "8", "1.3": "6", "1.4": "6", "2.1": "32", "2.2": "15", "2.3": "5"},
+    {"1.1": "7", "1.2": "7", "1.3": "6", "1.4": "6", "2.1": "30", "2.2": "14", "2.3": "4"},
+)
+
+
+def load(ctx: DemoContext) -> None:
+    if not Organization.objects.filter(code=DEMO_ORG).exists():
+        return
+    org = Organization.objects.get(code=DEMO_ORG)
+    if not Cycle.objects.filter(organization=org, year=2020, quarter__isnull=True).exists():
+        _load_2020()
+        ctx.notes.append(
+            "Kỳ đánh giá năm 2020 (Quy định 132-QĐ/TW): 10/50 đảng viên, 02/07 chi bộ hoàn thành "
+            "xuất sắc nhiệm vụ; Đảng bộ Sở hoàn thành tốt nhiệm vụ (theo bài viết)."
+        )
+    if not Cycle.objects.filter(organization=org, year=2026, quarter__isnull=True).exists():
+        _load_2026()
+        ctx.notes.append("Kỳ đánh giá năm 2026 (Quy định 366-QĐ/TW) đang mở để dùng thử.")
+
+
+@transaction.atomic
+def _load_2020() -> None:
+    bloc_cycle = Cycle.objects.filter(
+        organization__code=BLOC, year=2020, quarter__isnull=True
+    ).first() or services.open_cycle(actor=None, organization_code=BLOC, year=2020)
+    cycle = services.open_cycle(
+        actor=None,
+        organization_code=DEMO_ORG,
+        year=2020,
+        params={"quota_base": "good_or_better", "quota_enforcement": "warn"},
+    )
+    members = list(
+        Evaluation.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
+        .select_related("unit", "member")
+        .order_by("unit__sort_order", "member__card_number")
+    )
+    by_cell: dict[str, list[Evaluation]] = {}
+    for ev in members:
+        by_cell.setdefault(ev.unit.code.rsplit(".", 1)[1], []).append(ev)
+    excellent: dict[str, list[int]] = {
+        suffix: [ev.pk for ev in evs[: EXCELLENT_MEMBERS.get(suffix, 0)]]
+        for suffix, evs in by_cell.items()
+    }
+    number, date = MEMBERS_DECISION
+    # The good decisions first: the quota's base counts decided levels, so the excellent ones
+    # are checked against the whole grassroots organization, as the committee did.
+    for want_excellent in (False, True):
+        for suffix, evs in by_cell.items():
+            outcomes: dict[int, Outcome] = {
+                ev.pk: Level.EXCELLENT if ev.pk in excellent[suffix] else Level.GOOD
+                for ev in evs
+                if (ev.pk in excellent[suffix]) is want_excellent
+            }
+            if outcomes:
+                services.decide_cell(
+                    actor=None,
+                    cycle_id=cycle.pk,
+                    unit_code=f"{DEMO_ORG}.{suffix}",
+                    outcomes=outcomes,
+                    number=number,
+                    date=date,
+                )
+    cells = list(
+        Evaluation.objects.filter(cycle=cycle, subject_kind=SubjectKind.ORGANIZATION)
+        .select_related("organization")
+        .order_by("organization__sort_order")
+    )
+    number, date = CELLS_DECISION
+    ordered = sorted(cells, key=lambda ev: _cell_rank(ev))
+    for ev in ordered:
+        assert ev.organization is not None
+        suffix = ev.organization.code.rsplit(".", 1)[1]
+        is_excellent = suffix in EXCELLENT_CELLS
+        services.decide(
+            actor=None,
+            evaluation_id=ev.pk,
+            outcome=Level.EXCELLENT if is_excellent else Level.GOOD,
+            number=number,
+            date=date,
+            justification=CELL_JUSTIFICATION if suffix == EXCELLENT_CELLS[-1] else "",
+        )
+    own = Evaluation.objects.get(cycle=bloc_cycle, organization__code=DEMO_ORG)
+    number, date = BLOC_DECISION
+    services.decide(actor=None, evaluation_id=own.pk, outcome=Level.GOOD, number=number, date=date)
+
+
+def _cell_rank(ev: Evaluation) -> int:
+    assert ev.organization is not None
+    suffix = ev.organization.code.rsplit(".", 1)[1]
+    if suffix not in EXCELLENT_CELLS:
+        return 0
+    return 1 + EXCELLENT_CELLS.index(suffix)
+
+
+@transaction.atomic
+def _load_2026() -> None:
+    cycle = services.open_cycle(actor=None, organization_code=DEMO_ORG, year=2026)
+    tccb = list(
+        Evaluation.objects.filter(
+            cycle=cycle, subject_kind=SubjectKind.MEMBER, unit__code=f"{DEMO_ORG}.TCCB"
+        )
+        .select_related("member")
+        .order_by("member__card_number")
+    )
+    tallies = ((10, 10, 10, 0, 4), (8, 8, 8, 0, 1), (9, 9, 8, 1, 0))
+    levels = (Level.EXCELLENT, Level.GOOD, Level.GOOD)
+    for ev, points, tally, level in zip(tccb, POINTS_2026, tallies, levels, strict=False):
+        total, completed, on_time, late, exceeded = tally
+        services.record_facts(
+            actor=None,
+            evaluation_id=ev.pk,
+            facts=services.FactsInput(
+                tasks_total=total,
+                tasks_completed=completed,
+                tasks_on_time=on_time,
+                tasks_late=late,
+                tasks_exceeded=exceeded,
+                sick_leave_months=Decimal(0),
+            ),
+        )
+        allowed = level if on_time == total else Level.COMPLETED
+        services.submit_self_assessment(
+            actor=None,
+            evaluation_id=ev.pk,
+            level=allowed,
+            points=points,
+            comment="Tự đánh giá theo Mẫu 2C (Hướng dẫn 43-HD/BTCTW).",
+        )
+    if tccb:
+        services.record_proposal(
+            actor=None,
+            evaluation_id=tccb[0].pk,
+            outcome=Level.EXCELLENT,
+            comment="Chi bộ thống nhất đề nghị xếp loại hoàn thành xuất sắc nhiệm vụ.",
+        )

@@ -1,0 +1,993 @@
+"""Every read of evaluation: visible cycles and evaluations, facts for the rules, checks, counts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeGuard
+
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+
+from tongket.accounts.scope import User, scope_for
+from tongket.core.errors import NotFound
+from tongket.core.rules import Finding, Severity
+from tongket.evaluation.domain import (
+    DecisionOrderFacts,
+    DisciplineForm,
+    Grade,
+    Level,
+    MemberFacts,
+    NotClassifiedReason,
+    OrganizationFacts,
+    Period,
+    PointFrame,
+    QuotaScope,
+    TaskTally,
+)
+from tongket.evaluation.domain import (
+    OrganizationKind as RuleOrganizationKind,
+)
+from tongket.evaluation.domain import (
+    SubjectKind as RuleSubjectKind,
+)
+from tongket.evaluation.models import (
+    Assessment,
+    Cycle,
+    Decision,
+    DecisionStatus,
+    Evaluation,
+    SubjectKind,
+    Tier,
+)
+from tongket.evaluation.regulations import get_profile
+from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.regulations.qd366 import Qd366Profile
+from tongket.people.models import Organization, OrganizationKind
+
+Outcome = Level | NotClassifiedReason
+"""What a tier proposes or a decision states: a level, or not classified with its reason."""
+
+QUOTA_RULE_MARK = ".quota."
+
+
+def parse_outcome(value: str) -> Outcome:
+    """`excellent` … `not_completed`, or a NotClassifiedReason value; ValueError otherwise."""
+    try:
+        return Level(value)
+    except ValueError:
+        return NotClassifiedReason(value)
+
+
+def outcome_label(outcome: Outcome) -> str:
+    if isinstance(outcome, Level):
+        return outcome.label
+    return f"Không xếp loại ({outcome.label.lower()})"
+
+
+# --- grading criteria (qd132 / qd124; local data, the forms of HD 16 and HD 25) ------------------
+
+
+@dataclass(frozen=True)
+class GradeCriterion:
+    code: str
+    title: str
+    is_task: bool  # a criterion on task results (the "xuất sắc" condition reads these)
+
+
+MEMBER_GRADE_CRITERIA: tuple[GradeCriterion, ...] = (
+    GradeCriterion("1", "Tư tưởng chính trị", False),
+    GradeCriterion("2", "Phẩm chất đạo đức, lối sống", False),
+    GradeCriterion("3", "Tác phong, lề lối làm việc", False),
+    GradeCriterion("4", "Ý thức tổ chức kỷ luật", False),
+    GradeCriterion("5", "Kết quả thực hiện chức trách, nhiệm vụ được giao", True),
+    GradeCriterion("6", "Thực hiện cam kết tu dưỡng, rèn luyện, phấn đấu hằng năm", False),
+)
+ORGANIZATION_GRADE_CRITERIA: tuple[GradeCriterion, ...] = (
+    GradeCriterion("1", "Công tác chính trị, tư tưởng", False),
+    GradeCriterion("2", "Công tác tổ chức, cán bộ, xây dựng tổ chức đảng và đảng viên", False),
+    GradeCriterion("3", "Lãnh đạo thực hiện nhiệm vụ chính trị", True),
+    GradeCriterion("4", "Công tác kiểm tra, giám sát và thi hành kỷ luật đảng", False),
+    GradeCriterion("5", "Lãnh đạo chính quyền, đoàn thể chính trị - xã hội", False),
+)
+
+
+def grade_criteria(ev: Evaluation) -> tuple[GradeCriterion, ...]:
+    if ev.subject_kind == SubjectKind.MEMBER:
+        return MEMBER_GRADE_CRITERIA
+    return ORGANIZATION_GRADE_CRITERIA
+
+
+def uses_points(profile: Profile) -> TypeGuard[Qd366Profile]:
+    """qd366 scores on the 100-point frame; qd132 and qd124 grade each criterion."""
+    return isinstance(profile, Qd366Profile)
+
+
+# --- cycles and profiles -------------------------------------------------------------------------
+
+
+def profile_of(cycle: Cycle) -> Profile:
+    """The profile the cycle was opened under, with its stored parameter overrides."""
+    return get_profile(cycle.profile_id).with_params(**cycle.params)
+
+
+def period_of(cycle: Cycle) -> Period:
+    return Period(cycle.year, cycle.quarter)
+
+
+def period_label(cycle: Cycle) -> str:
+    return period_of(cycle).label
+
+
+def _period_q(prefix: str, year: int, quarter: int | None) -> Q:
+    if quarter is None:
+        return Q(**{f"{prefix}year": year, f"{prefix}quarter__isnull": True})
+    return Q(**{f"{prefix}year": year, f"{prefix}quarter": quarter})
+
+
+def visible_evaluations(user: User | None) -> QuerySet[Evaluation]:
+    """Evaluations of subjects inside the user's subtrees, and the user's own."""
+    scope = scope_for(user)
+    query = scope.path_q("subject_path")
+    if scope.own_member_id is not None:
+        query |= Q(member_id=scope.own_member_id)
+    return Evaluation.objects.filter(query)
+
+
+def visible_cycles(user: User | None) -> QuerySet[Cycle]:
+    """Cycles of organizations the user reads, and cycles holding an evaluation they may see."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Cycle.objects.select_related("organization")
+    mine = visible_evaluations(user).filter(cycle=OuterRef("pk"))
+    return Cycle.objects.filter(
+        scope.path_q("organization__path") | Q(Exists(mine))
+    ).select_related("organization")
+
+
+def get_cycle(user: User | None, cycle_id: int) -> Cycle:
+    cycle = visible_cycles(user).filter(pk=cycle_id).first()
+    if cycle is None:
+        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    return cycle
+
+
+def get_evaluation(user: User | None, evaluation_id: int) -> Evaluation:
+    ev = (
+        visible_evaluations(user)
+        .select_related("cycle__organization", "member", "organization", "unit")
+        .filter(pk=evaluation_id)
+        .first()
+    )
+    if ev is None:
+        raise NotFound("Không tìm thấy bản đánh giá.")
+    return ev
+
+
+def find_cycle(org: Organization, year: int, quarter: int | None = None) -> Cycle | None:
+    return Cycle.objects.filter(_period_q("", year, quarter), organization=org).first()
+
+
+def reads_cycle(user: User | None, cycle: Cycle) -> bool:
+    """Whether the user sees the whole cycle (its organization), not only some evaluations."""
+    return scope_for(user).reads(cycle.organization.path)
+
+
+# --- tiers ---------------------------------------------------------------------------------------
+
+
+def current_assessments(ev: Evaluation) -> dict[str, Assessment]:
+    return {a.tier: a for a in ev.assessments.filter(is_current=True)}
+
+
+def current_decision(ev: Evaluation) -> Decision | None:
+    return ev.decisions.filter(status=DecisionStatus.CURRENT).first()
+
+
+def decision_history(ev: Evaluation) -> list[Decision]:
+    return list(
+        ev.decisions.select_related("deciding_body", "supersedes").order_by("created_at", "id")
+    )
+
+
+# --- facts for the rules -------------------------------------------------------------------------
+
+
+def parse_grades(
+    ev: Evaluation, grades: Mapping[str, str]
+) -> tuple[tuple[Grade, ...], tuple[Grade, ...]]:
+    """Stored grades (criterion code → grade) as (task grades, other grades); ValueError if bad."""
+    by_code = {c.code: c for c in grade_criteria(ev)}
+    task: list[Grade] = []
+    other: list[Grade] = []
+    for code, value in grades.items():
+        criterion = by_code.get(code)
+        if criterion is None:
+            raise ValueError(f"Mã tiêu chí «{code}» không có trong mẫu tự đánh giá.")
+        (task if criterion.is_task else other).append(Grade(value))
+    return tuple(task), tuple(other)
+
+
+def parse_points(points: Mapping[str, object]) -> dict[str, Decimal]:
+    """Stored points (criterion code → decimal text) as Decimals; ValueError if not a number."""
+    out: dict[str, Decimal] = {}
+    for code, value in points.items():
+        try:
+            number = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(f"Điểm của tiêu chí «{code}» không phải là số.") from None
+        if not number.is_finite():
+            raise ValueError(f"Điểm của tiêu chí «{code}» không phải là số.")
+        out[code] = number
+    return out
+
+
+def _rating_inputs(
+    ev: Evaluation, grades: Mapping[str, str] | None, points: Mapping[str, object] | None
+) -> tuple[Mapping[str, str], Mapping[str, object]]:
+    """Explicit grades/points, else the committee's appraisal, else the self-assessment."""
+    if grades is not None or points is not None:
+        return grades or {}, points or {}
+    tiers = current_assessments(ev)
+    for tier in (Tier.COMMITTEE, Tier.SELF):
+        row = tiers.get(tier)
+        if row is not None and (row.grades or row.points):
+            return row.grades, row.points
+    return {}, {}
+
+
+def _tasks(ev: Evaluation) -> TaskTally | None:
+    if ev.tasks_total is None:
+        return None
+    return TaskTally(
+        total=ev.tasks_total,
+        completed=ev.tasks_completed or 0,
+        on_time=ev.tasks_on_time or 0,
+        late=ev.tasks_late or 0,
+        exceeded=ev.tasks_exceeded or 0,
+    )
+
+
+def _level_or_none(value: str) -> Level | None:
+    return Level(value) if value else None
+
+
+def subject_code(ev: Evaluation) -> str:
+    if ev.subject_kind == SubjectKind.MEMBER:
+        assert ev.member is not None
+        return ev.member.card_number
+    assert ev.organization is not None
+    return ev.organization.code
+
+
+def subject_name(ev: Evaluation) -> str:
+    if ev.subject_kind == SubjectKind.MEMBER:
+        assert ev.member is not None
+        return ev.member.full_name
+    assert ev.organization is not None
+    return ev.organization.name
+
+
+def member_facts(
+    ev: Evaluation,
+    *,
+    grades: Mapping[str, str] | None = None,
+    points: Mapping[str, object] | None = None,
+) -> MemberFacts:
+    assert ev.member is not None
+    raw_grades, raw_points = _rating_inputs(ev, grades, points)
+    task, other = parse_grades(ev, raw_grades)
+    parsed_points = parse_points(raw_points)
+    return MemberFacts(
+        subject=ev.member.card_number,
+        task_grades=task,
+        other_grades=other,
+        civil_service_level=_level_or_none(ev.civil_service_level),
+        disciplined=ev.disciplined,
+        discipline_self_remedied=ev.discipline_self_remedied,
+        degradation_concluded=ev.degradation_concluded,
+        targets_assigned=ev.targets_assigned,
+        targets_met=ev.targets_met,
+        sick_leave_months=ev.sick_leave_months,
+        maternity_leave=ev.maternity_leave,
+        joined_on=ev.member.joined_on,
+        full_member_on=ev.member.full_member_on,
+        period_end=period_of(ev.cycle).end,
+        exempted=ev.exempted,
+        suspended=ev.suspended,
+        is_leader=ev.is_leader,
+        points=parsed_points or None,
+        tasks=_tasks(ev),
+        earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
+    )
+
+
+def _current_levels(query: Q) -> list[Level]:
+    rows = Decision.objects.filter(query, status=DecisionStatus.CURRENT).exclude(level="")
+    return [Level(level) for level in rows.values_list("level", flat=True)]
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def organization_facts(
+    ev: Evaluation,
+    *,
+    grades: Mapping[str, str] | None = None,
+    points: Mapping[str, object] | None = None,
+) -> OrganizationFacts:
+    org = ev.organization
+    assert org is not None
+    raw_grades, raw_points = _rating_inputs(ev, grades, points)
+    task, other = parse_grades(ev, raw_grades)
+    parsed_points = parse_points(raw_points)
+    cycle = ev.cycle
+    period = _period_q("evaluation__cycle__", cycle.year, cycle.quarter)
+    is_cell = org.kind == OrganizationKind.CELL
+    member_levels = _current_levels(
+        period
+        & Q(evaluation__subject_kind=SubjectKind.MEMBER)
+        & (
+            Q(evaluation__unit_id=org.pk)
+            if is_cell
+            else Q(evaluation__subject_path__startswith=org.path)
+        )
+    )
+    subordinate_levels: list[Level] = []
+    subordinate_units = disciplined_units = 0
+    if not is_cell:
+        subordinate_levels = _current_levels(
+            period
+            & Q(evaluation__subject_kind=SubjectKind.ORGANIZATION, evaluation__unit_id=org.pk)
+        )
+        counts = Evaluation.objects.filter(
+            _period_q("cycle__", cycle.year, cycle.quarter),
+            subject_kind=SubjectKind.ORGANIZATION,
+            unit_id=org.pk,
+        ).aggregate(total=Count("id"), disciplined=Count("id", filter=Q(disciplined=True)))
+        subordinate_units, disciplined_units = counts["total"], counts["disciplined"]
+    end = period_of(cycle).end
+    return OrganizationFacts(
+        kind=RuleOrganizationKind.CELL if is_cell else RuleOrganizationKind.PARTY_COMMITTEE,
+        subject=org.code,
+        task_grades=task,
+        other_grades=other,
+        member_levels=tuple(member_levels),
+        subordinate_levels=tuple(subordinate_levels),
+        same_level_bodies_level=_level_or_none(ev.same_level_bodies_level),
+        disciplined=ev.disciplined,
+        discipline_self_remedied=ev.discipline_self_remedied,
+        leadership_discipline=(
+            DisciplineForm(ev.leadership_discipline) if ev.leadership_discipline else None
+        ),
+        subordinate_units=subordinate_units,
+        subordinate_units_disciplined=disciplined_units,
+        disunity=ev.disunity,
+        targets_assigned=ev.targets_assigned,
+        targets_met=ev.targets_met,
+        targets_force_majeure=ev.targets_force_majeure,
+        age_months=(
+            _months_between(org.founded_on, end)
+            if org.founded_on is not None and org.founded_on <= end
+            else None
+        ),
+        points=parsed_points or None,
+        tasks=_tasks(ev),
+        earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
+    )
+
+
+def order_facts(ev: Evaluation) -> DecisionOrderFacts:
+    """What must be decided before this evaluation (used by qd124 and qd366)."""
+    cycle = ev.cycle
+    undecided = Evaluation.objects.filter(
+        _period_q("cycle__", cycle.year, cycle.quarter), subject_kind=SubjectKind.ORGANIZATION
+    ).exclude(decisions__status=DecisionStatus.CURRENT)
+    if ev.subject_kind == SubjectKind.MEMBER:
+        collectives = undecided.filter(organization_id=ev.unit_id)
+        return DecisionOrderFacts(
+            subject_kind=RuleSubjectKind.MEMBER,
+            subject=subject_code(ev),
+            undecided_collectives=tuple(collectives.values_list("organization__code", flat=True)),
+        )
+    subordinates = undecided.filter(unit_id=ev.organization_id).order_by("subject_path")
+    return DecisionOrderFacts(
+        subject_kind=RuleSubjectKind.ORGANIZATION,
+        subject=subject_code(ev),
+        undecided_subordinates=tuple(subordinates.values_list("organization__code", flat=True)),
+    )
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+
+def level_findings(
+    ev: Evaluation,
+    outcome: Outcome,
+    *,
+    profile: Profile | None = None,
+    grades: Mapping[str, str] | None = None,
+    points: Mapping[str, object] | None = None,
+) -> list[Finding]:
+    """The profile's level conditions for this outcome: errors refuse it, warnings inform.
+
+    A not-classified outcome is accepted when the facts give that reason; `other` is a decision
+    of the competent body and needs no fact (the service asks for its written reason).
+    """
+    profile = profile or profile_of(ev.cycle)
+    facts: MemberFacts | OrganizationFacts
+    if ev.subject_kind == SubjectKind.MEMBER:
+        facts = member_facts(ev, grades=grades, points=points)
+    else:
+        facts = organization_facts(ev, grades=grades, points=points)
+    if isinstance(outcome, NotClassifiedReason):
+        reason = profile.not_classified_reason(facts)
+        if reason is outcome or (reason is None and outcome is NotClassifiedReason.OTHER):
+            return []
+        if reason is not None:
+            finding = profile.not_classified(facts)
+            assert finding is not None
+            return [
+                dataclasses.replace(
+                    finding,
+                    message=f"Lý do không xếp loại phải là «{reason.label}»: {finding.message}",
+                )
+            ]
+        return [
+            Finding(
+                rule="evaluation.not_classified.no_fact",
+                citation=profile.title,
+                message=(
+                    f"Không có căn cứ để không xếp loại với lý do «{outcome.label}»: hãy ghi "
+                    "nhận tình trạng (miễn, đình chỉ sinh hoạt đảng...) trước, hoặc chọn "
+                    "«trường hợp khác» và ghi rõ lý do."
+                ),
+                subject=facts.subject,
+            )
+        ]
+    findings: list[Finding]
+    if isinstance(facts, MemberFacts):
+        findings = profile.check_member_decision(facts, outcome)
+    else:
+        findings = profile.check_organization_decision(facts, outcome)
+    if uses_points(profile) and facts.points is not None:
+        score = profile.score_total(facts.frame or point_frame(), facts.points)
+        findings = [*score.errors, *findings]
+    return findings
+
+
+def point_frame() -> PointFrame:
+    """The 100-point criteria tree in use: the qd366 sample frame until committees load their
+    own criteria (local data, CV 10072-CV/BTCTW)."""
+    from tongket.evaluation.regulations import qd366
+
+    return qd366.SAMPLE_FRAME
+
+
+def quota_scope(ev: Evaluation, profile: Profile) -> tuple[Q, str]:
+    """The current decisions the quota on `excellent` counts with this one, and their label.
+
+    The scope is the cycle (the deciding organization: HD 21's grassroots organization); under a
+    `peer_group` scope, evaluations carrying a peer group are counted within it.
+    """
+    query = Q(evaluation__cycle_id=ev.cycle_id, evaluation__subject_kind=ev.subject_kind)
+    label = ev.cycle.organization.code
+    if profile.params.quota_scope is QuotaScope.PEER_GROUP and ev.peer_group:
+        query &= Q(evaluation__peer_group=ev.peer_group)
+        label = f"{label} / {ev.peer_group}"
+    return query, label
+
+
+def _overflow(profile: Profile, levels: Sequence[Level]) -> int:
+    excellent = sum(1 for level in levels if level is Level.EXCELLENT)
+    return excellent - profile.quota_cap(levels)
+
+
+def quota_findings(ev: Evaluation, outcome: Outcome, profile: Profile) -> list[Finding]:
+    """The quota finding when this outcome puts the scope (further) over the cap.
+
+    Read under the service's lock on the cycle row. Counts every current decision in the scope
+    except this evaluation's, then adds the outcome; a finding is raised only when the overflow
+    grows, so a decision that does not take a place is never asked to justify the others.
+    """
+    query, label = quota_scope(ev, profile)
+    others = _current_levels(query & ~Q(evaluation_id=ev.pk))
+    before = list(others)
+    existing = ev.decisions.filter(status=DecisionStatus.CURRENT).exclude(level="").first()
+    if existing is not None:
+        before.append(Level(existing.level))
+    after = [*others, outcome] if isinstance(outcome, Level) else list(others)
+    if _overflow(profile, after) <= max(_overflow(profile, before), 0):
+        return []
+    kind = RuleSubjectKind(ev.subject_kind)
+    return profile.check_quota(after, subject=kind, scope_label=label)
+
+
+def decision_findings(
+    ev: Evaluation, outcome: Outcome, *, profile: Profile | None = None
+) -> list[Finding]:
+    """Everything a decision runs: level conditions, order of decisions, then the quota."""
+    profile = profile or profile_of(ev.cycle)
+    findings = level_findings(ev, outcome, profile=profile)
+    if isinstance(outcome, Level):
+        findings += profile.check_decision_order(order_facts(ev))
+    findings += quota_findings(ev, outcome, profile)
+    return findings
+
+
+def is_quota_finding(finding: Finding) -> bool:
+    return QUOTA_RULE_MARK in finding.rule
+
+
+# --- counts --------------------------------------------------------------------------------------
+
+LEVEL_KEYS = ("excellent", "good", "completed", "not_completed")
+
+
+def _tally_annotations(prefix: str = "") -> dict[str, Any]:
+    current = f"{prefix}current"
+    out: dict[str, Any] = {"total": Count(f"{prefix}id", distinct=True)}
+    for key in LEVEL_KEYS:
+        out[key] = Count(f"{prefix}id", filter=Q(**{f"{current}__level": key}), distinct=True)
+    out["not_classified"] = Count(
+        f"{prefix}id",
+        filter=Q(**{f"{current}__id__isnull": False, f"{current}__level": ""}),
+        distinct=True,
+    )
+    out["pending"] = Count(
+        f"{prefix}id", filter=Q(**{f"{current}__id__isnull": True}), distinct=True
+    )
+    return out
+
+
+def _with_current(queryset: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    return queryset.annotate(
+        current=FilteredRelation("decisions", condition=Q(decisions__status=DecisionStatus.CURRENT))
+    )
+
+
+def _empty_tally() -> dict[str, int]:
+    return {
+        "total": 0,
+        **dict.fromkeys(LEVEL_KEYS, 0),
+        "not_classified": 0,
+        "pending": 0,
+    }
+
+
+def _tally(row: Mapping[str, Any]) -> dict[str, int]:
+    return {key: int(row[key]) for key in _empty_tally()}
+
+
+def organization_level(org: Organization, year: int, quarter: int | None = None) -> Level | None:
+    """The organization's own current decided level for the period, from any cycle."""
+    level = (
+        Decision.objects.filter(
+            _period_q("evaluation__cycle__", year, quarter),
+            status=DecisionStatus.CURRENT,
+            evaluation__organization=org,
+        )
+        .values_list("level", flat=True)
+        .first()
+    )
+    return Level(level) if level else None
+
+
+def stats(org: Organization, year: int, quarter: int | None = None) -> dict[str, Any]:
+    """Decided results over the organization's subtree (the `tongket stats` JSON shape).
+
+    A fixed handful of aggregate queries whatever the size of the subtree.
+    """
+    base = _with_current(
+        Evaluation.objects.filter(
+            _period_q("cycle__", year, quarter), subject_path__startswith=org.path
+        )
+    )
+    members_row = base.filter(subject_kind=SubjectKind.MEMBER).aggregate(**_tally_annotations())
+    org_rows = (
+        base.filter(subject_kind=SubjectKind.ORGANIZATION)
+        .exclude(organization=org)
+        .values("org_kind")
+        .annotate(**_tally_annotations())
+        .order_by("org_kind")
+    )
+    level = organization_level(org, year, quarter)
+    profile_id = (
+        Cycle.objects.filter(
+            _period_q("", year, quarter), evaluations__subject_path__startswith=org.path
+        )
+        .values_list("profile_id", flat=True)
+        .first()
+    )
+    return {
+        "org": org.code,
+        "year": year,
+        "profile": profile_id,
+        "level": level.value if level is not None else None,
+        "members": _tally(members_row),
+        "organizations": {row["org_kind"]: _tally(row) for row in org_rows},
+    }
+
+
+# --- results for other apps ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecidedResult:
+    """One current decision, as the awards engine reads it."""
+
+    subject_kind: str  # "member" | "organization"
+    card_number: str | None
+    org_code: str | None
+    name: str
+    level: Level | None  # None: not classified
+    not_classified_reason: NotClassifiedReason | None
+    decision_number: str
+    decision_date: dt.date
+    deciding_body_code: str
+
+
+def decided_results(org: Organization, year: int) -> list[DecidedResult]:
+    """The current yearly decisions in the organization's subtree (itself included)."""
+    rows = (
+        Decision.objects.filter(
+            _period_q("evaluation__cycle__", year, None),
+            status=DecisionStatus.CURRENT,
+            evaluation__subject_path__startswith=org.path,
+        )
+        .select_related("evaluation__member", "evaluation__organization", "deciding_body")
+        .order_by(
+            "evaluation__subject_kind", "evaluation__subject_path", "evaluation__member__sort_name"
+        )
+    )
+    out: list[DecidedResult] = []
+    for d in rows:
+        ev = d.evaluation
+        is_member = ev.subject_kind == SubjectKind.MEMBER
+        out.append(
+            DecidedResult(
+                subject_kind=ev.subject_kind,
+                card_number=ev.member.card_number if is_member and ev.member else None,
+                org_code=None if is_member or ev.organization is None else ev.organization.code,
+                name=subject_name(ev),
+                level=Level(d.level) if d.level else None,
+                not_classified_reason=(
+                    NotClassifiedReason(d.not_classified_reason)
+                    if d.not_classified_reason
+                    else None
+                ),
+                decision_number=d.number,
+                decision_date=d.date,
+                deciding_body_code=d.deciding_body.code,
+            )
+        )
+    return out
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+
+def _stored_warnings(decisions: Iterable[Decision]) -> list[Finding]:
+    out: list[Finding] = []
+    for d in decisions:
+        for item in d.findings:
+            out.append(
+                Finding(
+                    rule=item["rule"],
+                    citation=item["citation"],
+                    message=item["message"],
+                    severity=Severity(item["severity"]),
+                    subject=item["subject"],
+                    justification=item.get("justification", ""),
+                )
+            )
+    return out
+
+
+def cycle_findings(cycle: Cycle) -> list[Finding]:
+    """Open findings of a cycle: the quota per scope on the current decisions (with the deciding
+    body's recorded justification), then warnings accepted with individual decisions."""
+    profile = profile_of(cycle)
+    decisions = list(
+        Decision.objects.filter(evaluation__cycle=cycle, status=DecisionStatus.CURRENT)
+        .select_related("evaluation")
+        .order_by("created_at", "id")
+    )
+    stored = _stored_warnings(decisions)
+    justifications = {(f.rule, f.subject): f.justification for f in stored if f.justification}
+    groups: dict[tuple[str, str], list[Level]] = {}
+    use_peer = profile.params.quota_scope is QuotaScope.PEER_GROUP
+    for d in decisions:
+        ev = d.evaluation
+        key = (ev.subject_kind, ev.peer_group if use_peer else "")
+        groups.setdefault(key, [])
+        if d.level:
+            groups[key].append(Level(d.level))
+    out: list[Finding] = []
+    for (kind, peer), levels in sorted(groups.items()):
+        label = cycle.organization.code + (f" / {peer}" if peer else "")
+        for finding in profile.check_quota(
+            levels, subject=RuleSubjectKind(kind), scope_label=label
+        ):
+            out.append(
+                dataclasses.replace(
+                    finding, justification=justifications.get((finding.rule, label), "")
+                )
+            )
+    seen = {(f.rule, f.subject) for f in out}
+    for finding in stored:
+        if not is_quota_finding(finding) and (finding.rule, finding.subject) not in seen:
+            seen.add((finding.rule, finding.subject))
+            out.append(finding)
+    return out
+
+
+def findings(org: Organization, year: int, quarter: int | None = None) -> list[Finding]:
+    """Findings over the subtree: each cycle of an organization in it, and warnings accepted with
+    the decisions about its subjects taken by a superior's cycle (the organization's own rating)."""
+    cycles = Cycle.objects.filter(
+        _period_q("", year, quarter), organization__path__startswith=org.path
+    ).select_related("organization")
+    out: list[Finding] = []
+    for cycle in cycles.order_by("organization__path"):
+        out += cycle_findings(cycle)
+    outside = Decision.objects.filter(
+        _period_q("evaluation__cycle__", year, quarter),
+        status=DecisionStatus.CURRENT,
+        evaluation__subject_path__startswith=org.path,
+    ).exclude(evaluation__cycle__organization__path__startswith=org.path)
+    seen = {(f.rule, f.subject) for f in out}
+    for finding in _stored_warnings(outside):
+        if (finding.rule, finding.subject) not in seen:
+            out.append(finding)
+    return out
+
+
+def findings_json(items: Iterable[Finding]) -> list[dict[str, str]]:
+    """The `tongket findings --json` shape; INFO notes are not findings to act on."""
+    return [
+        {
+            "rule": f.rule,
+            "citation": f.citation,
+            "severity": str(f.severity),
+            "subject": f.subject,
+            "message": f.message,
+            "justification": f.justification,
+        }
+        for f in items
+        if f.severity in (Severity.ERROR, Severity.WARNING)
+    ]
+
+
+def regulations_json() -> list[dict[str, Any]]:
+    """The `tongket regulations --json` shape: every profile with its years and parameters."""
+    from tongket.evaluation.regulations import all_profiles
+
+    def plain(value: object) -> object:
+        if isinstance(value, bool | int):
+            return value
+        if isinstance(value, Decimal):
+            return str(value)
+        return str(value)
+
+    return [
+        {
+            "id": p.id,
+            "title": p.title,
+            "short_title": p.short_title,
+            "years": {"first": p.first_year, "last": p.last_year},
+            "periods": sorted(str(k) for k in p.periods),
+            "parameters": [
+                {
+                    "name": row.name,
+                    "value": plain(row.value),
+                    "default": plain(row.default),
+                    "description": row.description,
+                    "source": row.source,
+                    "verified": row.verified,
+                }
+                for row in p.params_table()
+            ],
+        }
+        for p in all_profiles()
+    ]
+
+
+# --- screens -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaMeter:
+    excellent: int
+    cap: int
+    base: int
+    percent: Decimal
+
+    @property
+    def over(self) -> bool:
+        return self.excellent > self.cap
+
+    @property
+    def meter_max(self) -> int:
+        return max(self.cap, self.excellent, 1)
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    code: str
+    name: str
+    counts: Mapping[str, int]  # total, self, cell, committee, decided + level keys
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    cycle: Cycle
+    profile: Profile
+    members: Mapping[str, int]
+    organizations: Mapping[str, int]
+    units: tuple[UnitProgress, ...]
+    member_quota: QuotaMeter
+    organization_quota: QuotaMeter
+    findings: tuple[Finding, ...]
+
+
+def _progress_annotations() -> dict[str, Any]:
+    out = _tally_annotations()
+    for tier in Tier:
+        out[f"tier_{tier.value}"] = Count(
+            "assessments",
+            filter=Q(assessments__tier=tier, assessments__is_current=True),
+            distinct=True,
+        )
+    return out
+
+
+def _quota_meter(cycle: Cycle, profile: Profile, kind: str) -> QuotaMeter:
+    from tongket.evaluation.regulations.base import quota_base_count
+
+    levels = _current_levels(Q(evaluation__cycle=cycle, evaluation__subject_kind=kind))
+    policy = profile.quota_policy()
+    return QuotaMeter(
+        excellent=sum(1 for level in levels if level is Level.EXCELLENT),
+        cap=profile.quota_cap(levels),
+        base=quota_base_count(levels, policy.base),
+        percent=policy.percent,
+    )
+
+
+def dashboard(cycle: Cycle) -> Dashboard:
+    """The cycle's progress per tier and per unit, level distribution, quota meters, findings.
+
+    A fixed number of queries whatever the number of members and cells.
+    """
+    profile = profile_of(cycle)
+    evaluations = _with_current(Evaluation.objects.filter(cycle=cycle))
+    totals = {
+        row["subject_kind"]: _tally(row) | {t.value: int(row[f"tier_{t.value}"]) for t in Tier}
+        for row in evaluations.values("subject_kind").annotate(**_progress_annotations()).order_by()
+    }
+    empty = _empty_tally() | {t.value: 0 for t in Tier}
+    unit_rows = (
+        evaluations.filter(subject_kind=SubjectKind.MEMBER)
+        .values("unit__code", "unit__name", "unit__path")
+        .annotate(**_progress_annotations())
+        .order_by("unit__path")
+    )
+    units = tuple(
+        UnitProgress(
+            code=row["unit__code"],
+            name=row["unit__name"],
+            counts=_tally(row) | {t.value: int(row[f"tier_{t.value}"]) for t in Tier},
+        )
+        for row in unit_rows
+    )
+    return Dashboard(
+        cycle=cycle,
+        profile=profile,
+        members=totals.get(SubjectKind.MEMBER, empty),
+        organizations=totals.get(SubjectKind.ORGANIZATION, empty),
+        units=units,
+        member_quota=_quota_meter(cycle, profile, SubjectKind.MEMBER),
+        organization_quota=_quota_meter(cycle, profile, SubjectKind.ORGANIZATION),
+        findings=tuple(
+            f for f in cycle_findings(cycle) if f.severity in (Severity.ERROR, Severity.WARNING)
+        ),
+    )
+
+
+def evaluations_with_tiers(queryset: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    """Evaluations with their current assessments and current decision prefetched (3 queries)."""
+    return queryset.select_related("member", "organization", "unit").prefetch_related(
+        Prefetch(
+            "assessments",
+            queryset=Assessment.objects.filter(is_current=True),
+            to_attr="current_tiers",
+        ),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.filter(status=DecisionStatus.CURRENT),
+            to_attr="current_decisions",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One evaluation on a list screen, with its tiers and current decision."""
+
+    evaluation: Evaluation
+    tiers: Mapping[str, Assessment]
+    decision: Decision | None
+
+    @property
+    def code(self) -> str:
+        return subject_code(self.evaluation)
+
+    @property
+    def name(self) -> str:
+        return subject_name(self.evaluation)
+
+    @property
+    def self_assessment(self) -> Assessment | None:
+        return self.tiers.get(Tier.SELF)
+
+    @property
+    def proposal(self) -> Assessment | None:
+        return self.tiers.get(Tier.CELL)
+
+    @property
+    def appraisal(self) -> Assessment | None:
+        return self.tiers.get(Tier.COMMITTEE)
+
+
+def rows(queryset: QuerySet[Evaluation]) -> list[Row]:
+    out: list[Row] = []
+    for ev in evaluations_with_tiers(queryset):
+        tiers = {a.tier: a for a in getattr(ev, "current_tiers", [])}
+        current = getattr(ev, "current_decisions", [])
+        out.append(Row(ev, tiers, current[0] if current else None))
+    return out
+
+
+def unit_rows(user: User | None, cycle: Cycle, unit: Organization) -> list[Row]:
+    """A cell's members in the cycle, as far as the user may see them, by name."""
+    queryset = visible_evaluations(user).filter(
+        cycle=cycle, subject_kind=SubjectKind.MEMBER, unit=unit
+    )
+    return rows(queryset.order_by("member__sort_name"))
+
+
+def unit_collective(cycle: Cycle, unit: Organization) -> Row | None:
+    found = rows(Evaluation.objects.filter(cycle=cycle, organization=unit))
+    return found[0] if found else None
+
+
+def not_classified_rows(user: User | None, cycle: Cycle) -> list[Row]:
+    """Subjects whose current decision is `not classified`, with their reason."""
+    queryset = visible_evaluations(user).filter(
+        cycle=cycle,
+        decisions__status=DecisionStatus.CURRENT,
+        decisions__level="",
+    )
+    return rows(queryset.order_by("subject_kind", "subject_path", "member__sort_name"))
+
+
+def cycle_units(user: User | None, cycle: Cycle) -> QuerySet[Organization]:
+    """The cells (units) of the cycle's member evaluations that the user may see."""
+    unit_ids = visible_evaluations(user).filter(cycle=cycle).values("unit_id")
+    return Organization.objects.filter(pk__in=unit_ids).order_by("sort_order", "path")
+
+
+def own_evaluations(user: User | None) -> list[Row]:
+    scope = scope_for(user)
+    if scope.own_member_id is None:
+        return []
+    return rows(
+        Evaluation.objects.filter(member_id=scope.own_member_id)
+        .select_related("cycle__organization")
+        .order_by("-cycle__year", "-cycle__quarter")
+    )

@@ -1,0 +1,885 @@
+"""Every write of evaluation: cycles, facts, the three tiers, sealed decisions and corrections.
+
+Each service re-checks permission, runs the cycle's profile, writes, and records the audit event
+in one transaction. A decision locks its cycle row before counting the quota (SQLite: the
+IMMEDIATE transaction already holds the write lock), so two people deciding at once can never
+both take the last place. Lock order: cycle, then evaluation, then decision.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from tongket.accounts.scope import User, scope_for
+from tongket.audit.services import record_event
+from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
+from tongket.core.rules import Finding, Severity, errors_in
+from tongket.evaluation import permissions, selectors
+from tongket.evaluation.domain import Level, NotClassifiedReason, Period
+from tongket.evaluation.models import (
+    Assessment,
+    Cycle,
+    CycleStatus,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    Evaluation,
+    SubjectKind,
+    Tier,
+)
+from tongket.evaluation.regulations import profile_for_year
+from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.selectors import Outcome
+from tongket.people.models import Member, Organization, OrganizationKind
+
+# Profiles under which the directly superior committee may cancel a result and reclassify.
+RECLASSIFICATION_CITATIONS: Mapping[str, str] = {
+    "qd124": "Quy định 124-QĐ/TW (04/10/2023); Hướng dẫn 25-HD/BTCTW: cấp ủy cấp trên trực tiếp "
+    "hủy kết quả và xếp loại lại",
+    "qd366": "Quy định 366-QĐ/TW (30/8/2025); Hướng dẫn 43-HD/BTCTW: cấp ủy cấp trên trực tiếp "
+    "hủy kết quả và xếp loại lại",
+}
+
+CYCLE_KINDS = (OrganizationKind.PROVINCIAL, OrganizationKind.BLOC, OrganizationKind.GRASSROOTS)
+
+
+def _label(actor: User | None) -> str:
+    if actor is None or not actor.is_authenticated:
+        return "hệ thống"
+    return actor.get_username()
+
+
+def _author(actor: User | None) -> Any:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _outcome_fields(outcome: Outcome) -> dict[str, str]:
+    if isinstance(outcome, Level):
+        return {"level": outcome.value, "not_classified_reason": ""}
+    return {"level": "", "not_classified_reason": outcome.value}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _evaluation_for(actor: User | None, evaluation_id: int) -> Evaluation:
+    return selectors.get_evaluation(actor, evaluation_id)
+
+
+def _require(allowed: bool, scope_reads: bool) -> None:
+    if not scope_reads:
+        raise NotFound("Không tìm thấy bản đánh giá.")
+    if not allowed:
+        raise PermissionDenied()
+
+
+def _require_open(cycle: Cycle) -> None:
+    if cycle.status != CycleStatus.OPEN:
+        raise DomainError(
+            "Kỳ đánh giá đã kết thúc; chỉ có thể điều chỉnh quyết định đã ban hành.",
+            field="cycle",
+            rule="evaluation.cycle.closed",
+        )
+
+
+def _require_undecided(ev: Evaluation) -> None:
+    if ev.decisions.filter(status=DecisionStatus.CURRENT).exists():
+        raise DomainError(
+            "Đã có quyết định xếp loại; muốn thay đổi phải ban hành quyết định điều chỉnh.",
+            field="evaluation",
+            rule="evaluation.already_decided",
+        )
+
+
+def _refuse_errors(findings: list[Finding], *, field: str = "level") -> None:
+    errors = errors_in(findings)
+    if errors:
+        raise DomainError.from_findings(errors, field=field)
+
+
+# --- cycles --------------------------------------------------------------------------------------
+
+
+def _params_json(profile: Profile, overrides: Mapping[str, object]) -> dict[str, object]:
+    validated = profile.with_params(**overrides)
+    return {name: _plain(getattr(validated.params, name)) for name in overrides}
+
+
+@transaction.atomic
+def open_cycle(
+    *,
+    actor: User | None,
+    organization_code: str,
+    year: int,
+    quarter: int | None = None,
+    params: Mapping[str, object] | None = None,
+) -> Cycle:
+    """Open the organization's cycle for a period under the profile of that year, and list its
+    subjects: a grassroots organization's members and cells, or a higher committee's directly
+    subordinate organizations (whose own rating it decides)."""
+    org = Organization.objects.filter(code=organization_code).first()
+    scope = scope_for(actor)
+    if org is None or not scope.reads(org.path):
+        raise NotFound("Không tìm thấy tổ chức.")
+    if not scope.writes(org.path):
+        raise PermissionDenied()
+    if org.kind not in CYCLE_KINDS:
+        raise DomainError(
+            "Chỉ đảng bộ cơ sở và cấp ủy cấp trên mở kỳ đánh giá, xếp loại.",
+            field="organization",
+            rule="evaluation.cycle.organization_kind",
+        )
+    profile = profile_for_year(year)
+    try:
+        period = Period(year, quarter)
+    except ValueError as exc:
+        raise DomainError(str(exc), field="quarter", rule="evaluation.cycle.quarter") from None
+    _refuse_errors(profile.check_period(period), field="quarter")
+    overrides = _params_json(profile, params or {})
+    if selectors.find_cycle(org, year, quarter) is not None:
+        raise DomainError(
+            f"{org.name} đã có kỳ đánh giá {period.label.lower()}.",
+            field="year",
+            rule="evaluation.cycle.exists",
+        )
+    cycle = Cycle.objects.create(
+        organization=org,
+        year=year,
+        quarter=quarter,
+        profile_id=profile.id,
+        params=overrides,
+        opened_by=_author(actor),
+    )
+    subjects: list[Evaluation] = []
+    if org.kind == OrganizationKind.GRASSROOTS:
+        members = Member.objects.filter(
+            org_path__startswith=org.path, joined_on__lte=period.end
+        ).select_related("organization")
+        subjects += [
+            Evaluation(
+                cycle=cycle,
+                subject_kind=SubjectKind.MEMBER,
+                member=m,
+                unit=m.organization,
+                subject_path=m.org_path,
+            )
+            for m in members
+        ]
+        cells = (
+            Organization.objects.filter(path__startswith=org.path, kind=OrganizationKind.CELL)
+            .exclude(pk=org.pk)
+            .select_related("parent")
+        )
+    else:
+        cells = org.children.exclude(kind=OrganizationKind.AGENCY).select_related("parent")
+    subjects += [
+        Evaluation(
+            cycle=cycle,
+            subject_kind=SubjectKind.ORGANIZATION,
+            organization=o,
+            unit=o.parent or org,
+            subject_path=o.path,
+            org_kind=o.kind,
+        )
+        for o in cells
+    ]
+    Evaluation.objects.bulk_create(subjects)
+    record_event(
+        actor=actor,
+        action="evaluation.cycle.open",
+        object_type="evaluation.Cycle",
+        object_id=cycle.pk,
+        org_path=org.path,
+        summary=f"Mở kỳ đánh giá {period.label.lower()} của {org.code} ({profile.id})",
+        after={
+            "organization": org.code,
+            "year": year,
+            "quarter": quarter,
+            "profile": profile.id,
+            "params": overrides,
+            "subjects": len(subjects),
+        },
+    )
+    return cycle
+
+
+@transaction.atomic
+def close_cycle(*, actor: User | None, cycle_id: int) -> Cycle:
+    cycle = selectors.get_cycle(actor, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(actor), cycle):
+        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CLOSED)
+    record_event(
+        actor=actor,
+        action="evaluation.cycle.close",
+        object_type="evaluation.Cycle",
+        object_id=cycle.pk,
+        org_path=cycle.organization.path,
+        summary=f"Kết thúc kỳ đánh giá {cycle}",
+    )
+    cycle.refresh_from_db()
+    return cycle
+
+
+# --- facts ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactsInput:
+    """Facts the office records for one evaluation; None leaves a fact unchanged."""
+
+    civil_service_level: Level | None = None
+    clear_civil_service_level: bool = False
+    disciplined: bool | None = None
+    discipline_self_remedied: bool | None = None
+    degradation_concluded: bool | None = None
+    targets_assigned: int | None = None
+    targets_met: int | None = None
+    targets_force_majeure: bool | None = None
+    sick_leave_months: Decimal | None = None
+    maternity_leave: bool | None = None
+    exempted: bool | None = None
+    suspended: bool | None = None
+    is_leader: bool | None = None
+    earlier_shortcomings_remedied: bool | None = None
+    tasks_total: int | None = None
+    tasks_completed: int | None = None
+    tasks_on_time: int | None = None
+    tasks_late: int | None = None
+    tasks_exceeded: int | None = None
+    same_level_bodies_level: Level | None = None
+    leadership_discipline: str | None = None
+    disunity: bool | None = None
+    peer_group: str | None = None
+
+
+@transaction.atomic
+def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -> Evaluation:
+    """The office records what the rules read (discipline, civil-service level, leave...)."""
+    ev = _evaluation_for(actor, evaluation_id)
+    scope = scope_for(actor)
+    _require(permissions.can_manage_cycle(scope, ev.cycle), True)
+    _require_open(ev.cycle)
+    _require_undecided(ev)
+    changes: dict[str, object] = {}
+    for item in dataclasses.fields(facts):
+        value = getattr(facts, item.name)
+        if item.name == "clear_civil_service_level":
+            if value:
+                changes["civil_service_level"] = ""
+            continue
+        if value is not None:
+            changes[item.name] = value.value if isinstance(value, StrEnum) else value
+    before = {name: _plain(getattr(ev, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(ev, name, value)
+    try:
+        # Building the rules' facts runs the same validation the rules rely on.
+        if ev.subject_kind == SubjectKind.MEMBER:
+            selectors.member_facts(ev)
+        else:
+            selectors.organization_facts(ev)
+    except ValueError as exc:
+        raise DomainError(str(exc), field="facts", rule="evaluation.facts.invalid") from None
+    ev.version = F("version") + 1
+    ev.save()
+    ev.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="evaluation.facts.record",
+        object_type="evaluation.Evaluation",
+        object_id=ev.pk,
+        org_path=ev.subject_path,
+        summary=f"Ghi nhận dữ kiện đánh giá của {selectors.subject_code(ev)}",
+        before=before,
+        after={name: _plain(getattr(ev, name)) for name in changes},
+    )
+    return ev
+
+
+# --- the three tiers -----------------------------------------------------------------------------
+
+
+def _validated_ratings(
+    ev: Evaluation, profile: Profile, grades: Mapping[str, str] | None, points: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    if selectors.uses_points(profile):
+        if grades:
+            raise DomainError(
+                f"{profile.short_title} chấm điểm theo khung 100 điểm, "
+                "không xếp mức từng tiêu chí.",
+                field="grades",
+                rule="evaluation.ratings.points_expected",
+            )
+        try:
+            parsed = selectors.parse_points(points)
+        except ValueError as exc:
+            raise DomainError(str(exc), field="points", rule="evaluation.points.invalid") from None
+        if parsed:
+            total = profile.score_total(selectors.point_frame(), parsed)
+            _refuse_errors(list(total.errors), field="points")
+        return {}, {code: str(value) for code, value in parsed.items()}
+    if points:
+        raise DomainError(
+            f"{profile.short_title} xếp mức từng tiêu chí, không chấm điểm.",
+            field="points",
+            rule="evaluation.ratings.grades_expected",
+        )
+    grades = dict(grades or {})
+    if grades:
+        expected = {c.code for c in selectors.grade_criteria(ev)}
+        missing = sorted(expected - set(grades))
+        if missing:
+            raise DomainError(
+                f"Chưa xếp mức các tiêu chí: {', '.join(missing)}.",
+                field="grades",
+                rule="evaluation.grades.missing",
+            )
+        try:
+            selectors.parse_grades(ev, grades)
+        except ValueError as exc:
+            raise DomainError(str(exc), field="grades", rule="evaluation.grades.invalid") from None
+    return grades, {}
+
+
+def _add_assessment(
+    *,
+    actor: User | None,
+    ev: Evaluation,
+    tier: Tier,
+    outcome: Outcome | None,
+    grades: Mapping[str, str],
+    points: Mapping[str, str],
+    comment: str,
+) -> Assessment:
+    Assessment.objects.filter(evaluation=ev, tier=tier, is_current=True).update(is_current=False)
+    fields = _outcome_fields(outcome) if outcome is not None else {}
+    row = Assessment.objects.create(
+        evaluation=ev,
+        tier=tier,
+        grades=dict(grades),
+        points=dict(points),
+        comment=comment.strip(),
+        author=_author(actor),
+        author_label=_label(actor),
+        **fields,
+    )
+    record_event(
+        actor=actor,
+        action=f"evaluation.assessment.{tier.value}",
+        object_type="evaluation.Assessment",
+        object_id=row.pk,
+        org_path=ev.subject_path,
+        summary=f"{tier.label}: {selectors.subject_code(ev)}"
+        + (f" – {selectors.outcome_label(outcome)}" if outcome is not None else ""),
+        after={
+            "evaluation": ev.pk,
+            "tier": tier.value,
+            **fields,
+            "grades": dict(grades),
+            "points": dict(points),
+            "comment": row.comment,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def submit_self_assessment(
+    *,
+    actor: User | None,
+    evaluation_id: int,
+    level: Level | None,
+    grades: Mapping[str, str] | None = None,
+    points: Mapping[str, Any] | None = None,
+    comment: str = "",
+) -> Assessment:
+    """The member (or the office entering a paper form) grades each criterion, or scores it under
+    qd366, and proposes a level; the profile's level conditions run on what was entered."""
+    ev = _evaluation_for(actor, evaluation_id)
+    _require(permissions.can_self_assess(scope_for(actor), ev), True)
+    _require_open(ev.cycle)
+    _require_undecided(ev)
+    profile = selectors.profile_of(ev.cycle)
+    clean_grades, clean_points = _validated_ratings(ev, profile, grades, points or {})
+    if level is not None:
+        _refuse_errors(
+            selectors.level_findings(
+                ev, level, profile=profile, grades=clean_grades, points=clean_points
+            )
+        )
+    return _add_assessment(
+        actor=actor,
+        ev=ev,
+        tier=Tier.SELF,
+        outcome=level,
+        grades=clean_grades,
+        points=clean_points,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def record_proposal(
+    *, actor: User | None, evaluation_id: int, outcome: Outcome, comment: str = ""
+) -> Assessment:
+    """The cell's opinion and proposed level, checked against the profile's conditions."""
+    ev = _evaluation_for(actor, evaluation_id)
+    _require(permissions.can_propose(scope_for(actor), ev), True)
+    _require_open(ev.cycle)
+    _require_undecided(ev)
+    _refuse_errors(selectors.level_findings(ev, outcome))
+    return _add_assessment(
+        actor=actor, ev=ev, tier=Tier.CELL, outcome=outcome, grades={}, points={}, comment=comment
+    )
+
+
+@transaction.atomic
+def record_appraisal(
+    *,
+    actor: User | None,
+    evaluation_id: int,
+    outcome: Outcome,
+    comment: str = "",
+    grades: Mapping[str, str] | None = None,
+    points: Mapping[str, Any] | None = None,
+) -> Assessment:
+    """The committee's appraisal (with its own grades or points when it re-rates)."""
+    ev = _evaluation_for(actor, evaluation_id)
+    _require(permissions.can_manage_cycle(scope_for(actor), ev.cycle), True)
+    _require_open(ev.cycle)
+    _require_undecided(ev)
+    profile = selectors.profile_of(ev.cycle)
+    clean_grades, clean_points = _validated_ratings(ev, profile, grades, points or {})
+    explicit = bool(clean_grades or clean_points)
+    _refuse_errors(
+        selectors.level_findings(
+            ev,
+            outcome,
+            profile=profile,
+            grades=clean_grades if explicit else None,
+            points=clean_points if explicit else None,
+        )
+    )
+    return _add_assessment(
+        actor=actor,
+        ev=ev,
+        tier=Tier.COMMITTEE,
+        outcome=outcome,
+        grades=clean_grades,
+        points=clean_points,
+        comment=comment,
+    )
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def _check_number(number: str, date: dt.date) -> str:
+    if not number.strip():
+        raise DomainError(
+            "Phải ghi số quyết định.", field="number", rule="evaluation.decision.number_required"
+        )
+    if not isinstance(date, dt.date):
+        raise DomainError(
+            "Phải ghi ngày quyết định.", field="date", rule="evaluation.decision.date_required"
+        )
+    return number.strip()
+
+
+def _lock(cycle_id: int, evaluation_id: int) -> tuple[Cycle, Evaluation]:
+    cycle = (
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=cycle_id)
+    )
+    ev = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("member", "organization", "unit")
+        .get(pk=evaluation_id)
+    )
+    ev.cycle = cycle
+    return cycle, ev
+
+
+def _snapshot(d: Decision) -> dict[str, object]:
+    return {
+        "evaluation": d.evaluation_id,
+        "kind": d.kind,
+        "number": d.number,
+        "date": d.date.isoformat(),
+        "deciding_body": d.deciding_body.code,
+        "level": d.level,
+        "not_classified_reason": d.not_classified_reason,
+        "justification": d.justification,
+        "supersedes": d.supersedes_id,
+        "reason": d.reason,
+        "findings": d.findings,
+    }
+
+
+def _issue(
+    *,
+    actor: User | None,
+    ev: Evaluation,
+    outcome: Outcome,
+    number: str,
+    date: dt.date,
+    justification: str,
+    kind: DecisionKind,
+    deciding_body: Organization,
+    supersedes: Decision | None = None,
+    reason: str = "",
+    profile: Profile | None = None,
+) -> Decision:
+    """Run every check under the caller's lock, then write one sealed decision."""
+    number = _check_number(number, date)
+    justification = justification.strip()
+    profile = profile or selectors.profile_of(ev.cycle)
+    findings = selectors.decision_findings(ev, outcome, profile=profile)
+    _refuse_errors(findings)
+    if outcome is NotClassifiedReason.OTHER and not justification:
+        raise DomainError(
+            "Không xếp loại vì «trường hợp khác» phải ghi rõ lý do của cấp quyết định.",
+            field="justification",
+            rule="evaluation.not_classified.other_needs_reason",
+        )
+    warnings = [f for f in findings if f.severity is Severity.WARNING]
+    quota = [f for f in warnings if selectors.is_quota_finding(f)]
+    if quota and not justification:
+        first = quota[0]
+        raise DomainError(
+            f"{first.message} Hãy ghi lý do của cấp quyết định.",
+            field="justification",
+            rule=first.rule,
+            citation=first.citation,
+            findings=quota,
+        )
+    stored = [
+        dataclasses.replace(f, justification=justification if f in quota else "").as_dict()
+        for f in warnings
+    ]
+    if supersedes is not None:
+        new_status = (
+            DecisionStatus.CANCELLED
+            if kind is DecisionKind.RECLASSIFICATION
+            else DecisionStatus.SUPERSEDED
+        )
+        moved = Decision.objects.filter(pk=supersedes.pk, status=DecisionStatus.CURRENT).update(
+            status=new_status
+        )
+        if moved != 1:
+            raise ConcurrentEdit()
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                evaluation=ev,
+                kind=kind,
+                number=number,
+                date=date,
+                deciding_body=deciding_body,
+                justification=justification,
+                findings=stored,
+                supersedes=supersedes,
+                reason=reason.strip(),
+                decided_by=_author(actor),
+                decided_by_label=_label(actor),
+                **_outcome_fields(outcome),
+            )
+    except IntegrityError:
+        raise ConcurrentEdit() from None
+    record_event(
+        actor=actor,
+        action=f"evaluation.decision.{kind.value}",
+        object_type="evaluation.Decision",
+        object_id=decision.pk,
+        org_path=ev.subject_path,
+        summary=(
+            f"{kind.label} số {number}: {selectors.subject_code(ev)} – "
+            f"{selectors.outcome_label(outcome)}"
+        ),
+        before=_snapshot(supersedes) if supersedes is not None else None,
+        after=_snapshot(decision),
+    )
+    return decision
+
+
+@transaction.atomic
+def decide(
+    *,
+    actor: User | None,
+    evaluation_id: int,
+    outcome: Outcome,
+    number: str,
+    date: dt.date,
+    justification: str = "",
+) -> Decision:
+    """The competent body classifies one subject: the cycle's organization decides for its
+    members and cells (and a superior's cycle for its subordinate organizations)."""
+    ev = _evaluation_for(actor, evaluation_id)
+    _require(permissions.can_manage_cycle(scope_for(actor), ev.cycle), True)
+    cycle, ev = _lock(ev.cycle_id, ev.pk)
+    _require_open(cycle)
+    _require_undecided(ev)
+    return _issue(
+        actor=actor,
+        ev=ev,
+        outcome=outcome,
+        number=number,
+        date=date,
+        justification=justification,
+        kind=DecisionKind.DECISION,
+        deciding_body=cycle.organization,
+    )
+
+
+@transaction.atomic
+def decide_cell(
+    *,
+    actor: User | None,
+    cycle_id: int,
+    unit_code: str,
+    outcomes: Mapping[int, Outcome],
+    number: str,
+    date: dt.date,
+    justification: str = "",
+) -> list[Decision]:
+    """One decision (one number) for several members of a cell, all or nothing.
+
+    Each is checked in turn under the same lock, so the quota counts the earlier ones; when any
+    is refused, nothing is written and the error lists every refused member.
+    """
+    cycle = selectors.get_cycle(actor, cycle_id)
+    _require(permissions.can_manage_cycle(scope_for(actor), cycle), True)
+    cycle = (
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=cycle.pk)
+    )
+    _require_open(cycle)
+    ids = set(
+        Evaluation.objects.filter(
+            cycle=cycle, unit__code=unit_code, subject_kind=SubjectKind.MEMBER, pk__in=outcomes
+        ).values_list("pk", flat=True)
+    )
+    unknown = set(outcomes) - ids
+    if unknown or not outcomes:
+        raise DomainError(
+            "Danh sách quyết định có đảng viên không thuộc chi bộ này.",
+            field="outcomes",
+            rule="evaluation.decision.outside_unit",
+        )
+    problems: list[Finding] = []
+    decided: list[Decision] = []
+    for evaluation_id in sorted(outcomes):
+        _cycle, ev = _lock(cycle.pk, evaluation_id)
+        try:
+            with transaction.atomic():
+                _require_undecided(ev)
+                decided.append(
+                    _issue(
+                        actor=actor,
+                        ev=ev,
+                        outcome=outcomes[evaluation_id],
+                        number=number,
+                        date=date,
+                        justification=justification,
+                        kind=DecisionKind.DECISION,
+                        deciding_body=cycle.organization,
+                    )
+                )
+        except DomainError as exc:
+            code = selectors.subject_code(ev)
+            problems += [dataclasses.replace(f, subject=code) for f in exc.findings] or [
+                Finding(
+                    rule=exc.rule,
+                    citation=exc.citation,
+                    message=exc.message,
+                    subject=code,
+                    severity=Severity.ERROR,
+                )
+            ]
+    if problems:
+        raise DomainError.from_findings(problems, field="outcomes")
+    return decided
+
+
+def _current_decision_for(actor: User | None, decision_id: int) -> Decision:
+    decision = (
+        Decision.objects.filter(pk=decision_id, evaluation__in=selectors.visible_evaluations(actor))
+        .select_related("evaluation__cycle__organization__parent", "deciding_body")
+        .first()
+    )
+    if decision is None:
+        raise NotFound("Không tìm thấy quyết định.")
+    return decision
+
+
+def _require_current(decision: Decision) -> None:
+    if decision.status != DecisionStatus.CURRENT:
+        raise DomainError(
+            "Quyết định này đã được thay thế hoặc đã bị hủy; chỉ điều chỉnh quyết định đang có "
+            "hiệu lực.",
+            field="decision",
+            rule="evaluation.decision.not_current",
+        )
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise DomainError(
+            "Phải ghi rõ lý do điều chỉnh, hủy quyết định.",
+            field="reason",
+            rule="evaluation.decision.reason_required",
+        )
+
+
+@transaction.atomic
+def supersede_decision(
+    *,
+    actor: User | None,
+    decision_id: int,
+    outcome: Outcome,
+    number: str,
+    date: dt.date,
+    reason: str,
+    justification: str = "",
+) -> Decision:
+    """A correction by the same body: a new decision supersedes the old one, which is sealed and
+    only marked superseded; the checks run again for the new outcome."""
+    old = _current_decision_for(actor, decision_id)
+    ev = old.evaluation
+    _require(permissions.can_manage_cycle(scope_for(actor), ev.cycle), True)
+    _require_reason(reason)
+    _cycle, ev = _lock(ev.cycle_id, ev.pk)
+    old = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("deciding_body")
+        .get(pk=old.pk)
+    )
+    _require_current(old)
+    return _issue(
+        actor=actor,
+        ev=ev,
+        outcome=outcome,
+        number=number,
+        date=date,
+        justification=justification,
+        kind=DecisionKind.CORRECTION,
+        deciding_body=old.deciding_body,
+        supersedes=old,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def cancel_and_reclassify(
+    *,
+    actor: User | None,
+    decision_id: int,
+    outcome: Outcome,
+    number: str,
+    date: dt.date,
+    reason: str,
+    justification: str = "",
+) -> Decision:
+    """The directly superior committee cancels a result and reclassifies (qd124, qd366)."""
+    old = _current_decision_for(actor, decision_id)
+    ev = old.evaluation
+    cycle = ev.cycle
+    scope = scope_for(actor)
+    if not permissions.can_reclassify(scope, cycle):
+        if scope.reads(cycle.organization.path) or scope.reads(ev.subject_path):
+            raise PermissionDenied(
+                "Chỉ cấp ủy cấp trên trực tiếp mới được hủy kết quả và xếp loại lại."
+            )
+        raise NotFound("Không tìm thấy quyết định.")
+    citation = RECLASSIFICATION_CITATIONS.get(cycle.profile_id)
+    if citation is None:
+        raise DomainError(
+            f"Bộ quy tắc {cycle.profile_id} không quy định việc cấp trên hủy kết quả và xếp loại "
+            "lại; hãy dùng quyết định điều chỉnh của cấp có thẩm quyền.",
+            field="decision",
+            rule=f"{cycle.profile_id}.reclassification.not_provided",
+        )
+    _require_reason(reason)
+    superior = cycle.organization.parent
+    assert superior is not None
+    cycle, ev = _lock(cycle.pk, ev.pk)
+    old = Decision.objects.select_for_update(of=("self",)).get(pk=old.pk)
+    _require_current(old)
+    return _issue(
+        actor=actor,
+        ev=ev,
+        outcome=outcome,
+        number=number,
+        date=date,
+        justification=justification,
+        kind=DecisionKind.RECLASSIFICATION,
+        deciding_body=superior,
+        supersedes=old,
+        reason=reason,
+    )
+
+
+class _Rollback(Exception):
+    """Raised inside a preview to undo everything it wrote."""
+
+
+def preview_cell_decisions(
+    *,
+    actor: User | None,
+    cycle_id: int,
+    unit_code: str,
+    outcomes: Mapping[int, Outcome],
+    justification: str = "",
+) -> list[Finding]:
+    """The findings `decide_cell` would give, without writing anything: it runs the very same
+    checks in a transaction that is always rolled back (the inline check of the bulk screen).
+    Warnings that would be accepted are returned too, so the screen can show them."""
+    found: list[Finding] = []
+    try:
+        with transaction.atomic():
+            try:
+                decisions = decide_cell(
+                    actor=actor,
+                    cycle_id=cycle_id,
+                    unit_code=unit_code,
+                    outcomes=outcomes,
+                    number="(kiểm tra)",
+                    date=dt.date.today(),
+                    justification=justification or "(kiểm tra)",
+                )
+                for decision in decisions:
+                    found += [
+                        Finding(
+                            rule=item["rule"],
+                            citation=item["citation"],
+                            message=item["message"],
+                            severity=Severity(item["severity"]),
+                            subject=item["subject"] or selectors.subject_code(decision.evaluation),
+                        )
+                        for item in decision.findings
+                    ]
+            except DomainError as exc:
+                found += list(exc.findings) or [
+                    Finding(rule=exc.rule, citation=exc.citation, message=exc.message)
+                ]
+            raise _Rollback
+    except _Rollback:
+        pass
+    return found

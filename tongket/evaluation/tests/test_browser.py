@@ -1,0 +1,72 @@
+"""In a real browser: a member from self-assessment to decision; a refused decision's reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tongket.evaluation.models import Cycle, Evaluation
+
+ORG = "QT.KCQDN.SGDDT"
+POINTS = {"1.1": "8", "1.2": "7.5", "1.3": "7", "1.4": "6", "2.1": "34", "2.2": "16", "2.3": "6"}
+
+
+@pytest.mark.browser
+def test_member_self_assesses_the_office_is_refused_then_decides_and_member_sees_result(
+    browser_page: Any, login: Callable[..., Any], user_named: Callable[[str], Any]
+):
+    page = browser_page
+    cycle = Cycle.objects.get(organization__code=ORG, year=2026)
+    ev = Evaluation.objects.select_related("unit").get(
+        cycle=cycle, member=user_named("dangvien").member
+    )
+    cell = Evaluation.objects.get(cycle=cycle, organization=ev.unit)
+
+    # 1. The member fills in their own self-assessment on the 100-point frame.
+    login("dangvien")
+    page.goto("/evaluation/")
+    page.get_by_role("link", name="năm 2026").click()
+    for code, value in POINTS.items():
+        page.fill(f'input[name="points_{code}"]', value)
+    page.select_option("select[name=level]", "good")
+    page.fill("textarea[name=comment]", "Hoàn thành tốt nhiệm vụ được giao.")
+    page.get_by_role("button", name="Gửi bản tự đánh giá").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Đã gửi bản tự đánh giá.").is_visible()
+
+    # 2. The office tries to decide the member before the cell: refused, with the reason.
+    page.context.clear_cookies()
+    login("vanphong")
+    page.goto(f"/evaluation/danh-gia/{ev.pk}/")
+    page.select_option("select[name=decision-outcome]", "good")
+    page.fill("input[name=decision-number]", "7-QĐ/ĐU")
+    page.fill("input[name=decision-date]", "2027-01-15")
+    page.get_by_role("button", name="Ban hành quyết định").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Phải xếp loại tập thể trước cá nhân").is_visible()
+    assert page.get_by_text("qd366.order.collective_first").is_visible()
+
+    # 3. The cell first, then the member.
+    page.goto(f"/evaluation/danh-gia/{cell.pk}/")
+    page.select_option("select[name=decision-outcome]", "good")
+    page.fill("input[name=decision-number]", "6-QĐ/ĐU")
+    page.fill("input[name=decision-date]", "2027-01-15")
+    page.get_by_role("button", name="Ban hành quyết định").click()
+    page.wait_for_load_state()
+    page.goto(f"/evaluation/danh-gia/{ev.pk}/")
+    page.select_option("select[name=decision-outcome]", "good")
+    page.fill("input[name=decision-number]", "7-QĐ/ĐU")
+    page.fill("input[name=decision-date]", "2027-01-15")
+    page.get_by_role("button", name="Ban hành quyết định").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Đã ban hành quyết định.").is_visible()
+
+    # 4. The member sees the result.
+    page.context.clear_cookies()
+    login("dangvien")
+    page.goto(f"/evaluation/danh-gia/{ev.pk}/")
+    result = page.locator("#ket-qua")
+    assert "Hoàn thành tốt nhiệm vụ" in result.inner_text()
+    assert "Quyết định số 7-QĐ/ĐU ngày 15/01/2027" in result.inner_text()

@@ -1,0 +1,110 @@
+"""Selectors of evaluation: scoped reads, results for the awards engine, aggregate counts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tongket.core.errors import NotFound
+from tongket.evaluation import selectors
+from tongket.evaluation.domain import Level
+from tongket.evaluation.models import Cycle, Evaluation
+from tongket.people.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+ORG = "QT.KCQDN.SGDDT"
+
+
+def org(code: str = ORG) -> Organization:
+    return Organization.objects.get(code=code)
+
+
+def test_decided_results_list_every_current_decision_of_the_subtree_for_the_year():
+    results = selectors.decided_results(org(), 2020)
+    members = [r for r in results if r.subject_kind == "member"]
+    organizations = [r for r in results if r.subject_kind == "organization"]
+    assert len(members) == 50
+    assert len(organizations) == 8
+    assert sum(r.level is Level.EXCELLENT for r in members) == 10
+    own = next(r for r in organizations if r.org_code == ORG)
+    assert (own.level, own.deciding_body_code, own.decision_number) == (
+        Level.GOOD,
+        "QT.KCQDN",
+        "412-QĐ/ĐUK",
+    )
+    assert own.decision_date == dt.date(2021, 1, 28)
+    assert own.card_number is None
+    assert members[0].card_number is not None
+    assert members[0].org_code is None
+
+
+def test_decided_results_are_frozen():
+    result = selectors.decided_results(org(), 2020)[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.name = "x"  # type: ignore[misc]
+
+
+def test_decided_results_of_a_cell_hold_its_members_and_itself():
+    results = selectors.decided_results(org(f"{ORG}.TCCB"), 2020)
+    assert len(results) == 8
+    assert all(r.level is not None for r in results)
+
+
+def test_stats_use_a_fixed_number_of_queries(django_assert_max_num_queries: Any):
+    with django_assert_max_num_queries(5):
+        selectors.stats(org("QT"), 2020)
+
+
+def test_dashboard_counts_per_tier_and_per_cell(django_assert_max_num_queries: Any):
+    cycle = Cycle.objects.get(organization__code=ORG, year=2026)
+    with django_assert_max_num_queries(12):
+        board = selectors.dashboard(cycle)
+    assert board.members["total"] == 50
+    assert board.members["self"] == 3
+    assert board.members["cell"] == 1
+    tccb = next(u for u in board.units if u.code == f"{ORG}.TCCB")
+    assert tccb.counts["self"] == 3
+    assert len(board.units) == 7
+
+
+def test_dashboard_quota_meter_for_2020_cells_is_over():
+    board = selectors.dashboard(Cycle.objects.get(organization__code=ORG, year=2020))
+    assert (board.organization_quota.excellent, board.organization_quota.cap) == (2, 1)
+    assert board.organization_quota.over
+    assert not board.member_quota.over
+    assert board.findings[0].justification
+
+
+def test_a_secretary_sees_the_cycle_through_their_cell_but_not_other_cells(
+    user_named: Callable[[str], Any],
+):
+    cycle = Cycle.objects.get(organization__code=ORG, year=2026)
+    bithu = user_named("bithu")
+    assert selectors.get_cycle(bithu, cycle.pk) == cycle
+    assert not selectors.reads_cycle(bithu, cycle)
+    other = Evaluation.objects.filter(cycle=cycle, unit__code=f"{ORG}.TTR").first()
+    assert other is not None
+    with pytest.raises(NotFound):
+        selectors.get_evaluation(bithu, other.pk)
+
+
+def test_an_outsider_sees_no_cycle(user_named: Callable[[str], Any]):
+    cycle = Cycle.objects.get(organization__code=ORG, year=2020)
+    bithu2 = user_named("bithu2")
+    tccb = Evaluation.objects.filter(cycle=cycle, unit__code=f"{ORG}.TCCB").first()
+    assert tccb is not None
+    with pytest.raises(NotFound):
+        selectors.get_evaluation(bithu2, tccb.pk)
+
+
+def test_the_profile_of_a_cycle_keeps_its_parameters():
+    cycle = Cycle.objects.get(organization__code=ORG, year=2020)
+    profile = selectors.profile_of(cycle)
+    assert profile.id == "qd132"
+    assert profile.params.quota_base.value == "good_or_better"
+    assert profile.params.quota_enforcement.value == "warn"

@@ -1,0 +1,340 @@
+"""Evaluation screens: parse, check access, call one service or selector, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tongket.accounts.scope import scope_for
+from tongket.core.errors import DomainError, NotFound
+from tongket.core.rules import Finding
+from tongket.evaluation import forms, permissions, selectors, services
+from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
+from tongket.people.models import Organization
+
+View = Callable[..., HttpResponse]
+
+
+def not_found_as_404(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+
+    return wrapped
+
+
+def _error_findings(exc: DomainError) -> list[Finding]:
+    return list(exc.findings) or [
+        Finding(rule=exc.rule, citation=exc.citation, message=exc.message)
+    ]
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The cycles the user can see, and the user's own evaluations."""
+    cycles = list(selectors.visible_cycles(request.user).order_by("-year", "organization__path"))
+    scope = scope_for(request.user)
+    entries = [
+        {
+            "cycle": cycle,
+            "period": selectors.period_label(cycle),
+            "whole": permissions.can_view_cycle(scope, cycle),
+            # A cell secretary (or a member) sees the cycle through their own cells only.
+            "units": []
+            if permissions.can_view_cycle(scope, cycle)
+            else list(selectors.cycle_units(request.user, cycle)),
+        }
+        for cycle in cycles
+    ]
+    return render(
+        request,
+        "evaluation/index.html",
+        {
+            "entries": entries,
+            "own": selectors.own_evaluations(request.user),
+        },
+    )
+
+
+def _cycle_for_reader(request: HttpRequest, cycle_id: int) -> Cycle:
+    cycle = selectors.get_cycle(request.user, cycle_id)
+    if not permissions.can_view_cycle(scope_for(request.user), cycle):
+        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    return cycle
+
+
+@login_required
+@not_found_as_404
+def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_for_reader(request, cycle_id)
+    board = selectors.dashboard(cycle)
+    return render(
+        request,
+        "evaluation/dashboard.html",
+        {
+            "cycle": cycle,
+            "board": board,
+            "period": selectors.period_label(cycle),
+            "can_manage": permissions.can_manage_cycle(scope_for(request.user), cycle),
+            "organizations": selectors.rows(
+                Evaluation.objects.filter(
+                    cycle=cycle, subject_kind=SubjectKind.ORGANIZATION
+                ).order_by("subject_path")
+            ),
+        },
+    )
+
+
+@login_required
+@not_found_as_404
+def not_classified(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_for_reader(request, cycle_id)
+    return render(
+        request,
+        "evaluation/not_classified.html",
+        {
+            "cycle": cycle,
+            "period": selectors.period_label(cycle),
+            "rows": selectors.not_classified_rows(request.user, cycle),
+        },
+    )
+
+
+def _unit(request: HttpRequest, cycle: Cycle, code: str) -> Organization:
+    unit = selectors.cycle_units(request.user, cycle).filter(code=code).first()
+    if unit is None:
+        raise NotFound("Không tìm thấy chi bộ.")
+    return unit
+
+
+def _bulk_form(request: HttpRequest, rows: list[selectors.Row]) -> forms.BulkDecisionForm:
+    ids = [row.evaluation.pk for row in rows if row.decision is None]
+    data = request.POST if request.method == "POST" else None
+    initial = {
+        f"outcome_{row.evaluation.pk}": (
+            (row.appraisal or row.proposal or row.self_assessment).level  # type: ignore[union-attr]
+        )
+        for row in rows
+        if row.decision is None and (row.appraisal or row.proposal or row.self_assessment)
+    }
+    return forms.BulkDecisionForm(data, evaluation_ids=ids, initial=initial)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
+    """A cell's members: self-assessments, the cell's proposals, decisions; the bulk decision."""
+    cycle = selectors.get_cycle(request.user, cycle_id)
+    unit = _unit(request, cycle, code)
+    scope = scope_for(request.user)
+    can_decide = permissions.can_manage_cycle(scope, cycle)
+    rows = selectors.unit_rows(request.user, cycle, unit)
+    form = _bulk_form(request, rows) if can_decide else None
+    problems: list[Finding] = []
+    if request.method == "POST":
+        if form is None:
+            raise NotFound("Không tìm thấy chi bộ.")
+        if form.is_valid():
+            try:
+                decided = services.decide_cell(
+                    actor=request.user,
+                    cycle_id=cycle.pk,
+                    unit_code=unit.code,
+                    outcomes=form.outcomes(),
+                    number=form.cleaned_data["number"] or "",
+                    date=form.cleaned_data["date"],
+                    justification=form.cleaned_data["justification"],
+                )
+            except DomainError as exc:
+                problems = _error_findings(exc)
+            else:
+                messages.success(request, f"Đã ban hành quyết định cho {len(decided)} đảng viên.")
+                return redirect("evaluation:unit", cycle_id=cycle.pk, code=unit.code)
+    return render(
+        request,
+        "evaluation/unit.html",
+        {
+            "cycle": cycle,
+            "period": selectors.period_label(cycle),
+            "unit": unit,
+            "lines": [
+                (
+                    row,
+                    form[f"outcome_{row.evaluation.pk}"]
+                    if form is not None and row.decision is None
+                    else None,
+                )
+                for row in rows
+            ],
+            "collective": selectors.unit_collective(cycle, unit),
+            "form": form,
+            "problems": problems,
+            "can_propose": permissions.can_propose(scope, rows[0].evaluation) if rows else False,
+            "whole": permissions.can_view_cycle(scope, cycle),
+        },
+        status=422 if problems else 200,
+    )
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def unit_check(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
+    """htmx: the checks the bulk decision would run, shown inline before it is issued."""
+    cycle = selectors.get_cycle(request.user, cycle_id)
+    unit = _unit(request, cycle, code)
+    if not permissions.can_manage_cycle(scope_for(request.user), cycle):
+        raise NotFound("Không tìm thấy chi bộ.")
+    rows = selectors.unit_rows(request.user, cycle, unit)
+    form = _bulk_form(request, rows)
+    found: list[Finding] = []
+    if form.is_valid() and form.outcomes():
+        found = services.preview_cell_decisions(
+            actor=request.user,
+            cycle_id=cycle.pk,
+            unit_code=unit.code,
+            outcomes=form.outcomes(),
+            justification=form.cleaned_data["justification"],
+        )
+    return render(
+        request,
+        "evaluation/_checks.html",
+        {"findings": found, "checked": bool(form.is_valid() and form.outcomes())},
+    )
+
+
+def _self_form(
+    ev: Evaluation, profile: Any, data: Any = None, initial: Any = None
+) -> forms.SelfAssessmentForm:
+    if selectors.uses_points(profile):
+        frame = selectors.point_frame()
+        return forms.SelfAssessmentForm(
+            data,
+            initial=initial,
+            point_criteria=tuple((c.code, c.title, c.max_points) for c in frame.criteria),
+        )
+    return forms.SelfAssessmentForm(
+        data, initial=initial, grade_criteria=selectors.grade_criteria(ev)
+    )
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    """One subject: self-assessment form, the cell's proposal, the decision and its history."""
+    ev = selectors.get_evaluation(request.user, evaluation_id)
+    cycle = ev.cycle
+    profile = selectors.profile_of(cycle)
+    scope = scope_for(request.user)
+    tiers = selectors.current_assessments(ev)
+    decision = selectors.current_decision(ev)
+    open_and_undecided = cycle.status == "open" and decision is None
+    can_self = open_and_undecided and permissions.can_self_assess(scope, ev)
+    can_propose = open_and_undecided and permissions.can_propose(scope, ev)
+    can_manage = permissions.can_manage_cycle(scope, cycle)
+    self_row = tiers.get("self")
+    initial: dict[str, Any] = {}
+    if self_row is not None:
+        initial = {"level": self_row.level, "comment": self_row.comment}
+        initial |= {f"grade_{k}": v for k, v in self_row.grades.items()}
+        initial |= {f"points_{k}": v for k, v in self_row.points.items()}
+    self_form = _self_form(ev, profile, initial=initial) if can_self else None
+    proposal_form = forms.OutcomeForm(prefix="proposal") if can_propose else None
+    decision_form = forms.DecisionForm(prefix="decision") if can_manage else None
+    problems: list[Finding] = []
+    action = request.POST.get("action", "")
+    if request.method == "POST":
+        try:
+            if action == "self" and can_self:
+                self_form = _self_form(ev, profile, data=request.POST)
+                if self_form.is_valid():
+                    services.submit_self_assessment(
+                        actor=request.user,
+                        evaluation_id=ev.pk,
+                        level=self_form.level_value(),
+                        grades=self_form.grades() or None,
+                        points=self_form.points() or None,
+                        comment=self_form.cleaned_data["comment"],
+                    )
+                    messages.success(request, "Đã gửi bản tự đánh giá.")
+                    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+            elif action == "proposal" and can_propose:
+                proposal_form = forms.OutcomeForm(request.POST, prefix="proposal")
+                if proposal_form.is_valid():
+                    services.record_proposal(
+                        actor=request.user,
+                        evaluation_id=ev.pk,
+                        outcome=proposal_form.outcome_value(),
+                        comment=proposal_form.cleaned_data["comment"],
+                    )
+                    messages.success(request, "Đã ghi ý kiến, đề xuất của chi bộ.")
+                    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+            elif action == "decision" and can_manage:
+                decision_form = forms.DecisionForm(request.POST, prefix="decision")
+                if decision_form.is_valid():
+                    _decide(request, ev, decision, decision_form)
+                    messages.success(request, "Đã ban hành quyết định.")
+                    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+            else:
+                raise NotFound()
+        except DomainError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            problems = _error_findings(exc)
+    return render(
+        request,
+        "evaluation/evaluation.html",
+        {
+            "ev": ev,
+            "cycle": cycle,
+            "period": selectors.period_label(cycle),
+            "profile": profile,
+            "code": selectors.subject_code(ev),
+            "name": selectors.subject_name(ev),
+            "tiers": tiers,
+            "decision": decision,
+            "history": selectors.decision_history(ev),
+            "self_form": self_form,
+            "proposal_form": proposal_form,
+            "decision_form": decision_form,
+            "problems": problems,
+            "whole": permissions.can_view_cycle(scope, cycle),
+        },
+        status=422 if problems else 200,
+    )
+
+
+def _decide(
+    request: HttpRequest, ev: Evaluation, current: Decision | None, form: forms.DecisionForm
+) -> Decision:
+    data = form.cleaned_data
+    if current is not None and current.status == DecisionStatus.CURRENT:
+        return services.supersede_decision(
+            actor=request.user,
+            decision_id=current.pk,
+            outcome=form.outcome_value(),
+            number=data["number"],
+            date=data["date"],
+            reason=data["reason"],
+            justification=data["justification"],
+        )
+    return services.decide(
+        actor=request.user,
+        evaluation_id=ev.pk,
+        outcome=form.outcome_value(),
+        number=data["number"],
+        date=data["date"],
+        justification=data["justification"],
+    )
