@@ -1,0 +1,549 @@
+"""Every read of frames, score sheets, rankings and targets, starting from what the user may see.
+
+Who sees what. Agencies are not in the Party tree, so access to them goes through the Party
+organizations that sit in them (`Organization.agency`):
+
+- a user sees an agency's score sheets and targets when they may read (by a grant) a Party
+  organization whose agency is that agency **or one of its ancestor agencies** (the Party
+  organization of the provincial People's Committee sees every department under it), or when a
+  grant covers the agency itself (an office of the issuer); a plain member's own cell gives no
+  access: sheets are the agency's records, not the member's;
+- a peer group's ranking is visible, once published, to any user who sees one of its units;
+  before publication only to the issuer's side (who administers the issuing agency);
+- the unit's side (who may enter self scores) administers such a Party organization, or an
+  agency grant covering the unit; the issuer's side (frames, appraisal, publication, targets)
+  administers the issuing agency. Superusers see and do everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tongket.accounts.scope import Scope, User, scope_for
+from tongket.core.errors import NotFound
+from tongket.core.rules import Verdict
+from tongket.people.models import Organization, OrganizationKind
+from tongket.scoring import domain
+from tongket.scoring.models import Frame, PeerGroup, ScoreLine, ScoreSheet, SheetStatus, Target
+
+# --- frames as data ----------------------------------------------------------------------------
+
+
+def criterion_to_data(criterion: domain.Criterion) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": criterion.code,
+        "title": criterion.title,
+        "max": str(criterion.max_points),
+        "kind": str(criterion.kind),
+    }
+    if criterion.children:
+        data["children"] = [criterion_to_data(c) for c in criterion.children]
+    return data
+
+
+def criterion_from_data(data: Mapping[str, Any]) -> domain.Criterion:
+    return domain.Criterion(
+        code=str(data["code"]),
+        title=str(data.get("title", "")),
+        max_points=Decimal(str(data["max"])),
+        kind=domain.CriterionKind(data.get("kind", "normal")),
+        children=tuple(criterion_from_data(c) for c in data.get("children", ())),
+    )
+
+
+def bands_to_data(bands: Iterable[domain.Band]) -> list[dict[str, str]]:
+    return [{"minimum": str(b.minimum), "label": b.label, "code": b.code} for b in bands]
+
+
+def domain_frame(frame: Frame) -> domain.Frame:
+    """The pure frame the rules work on, from its stored row."""
+    tie = (
+        domain.TieBreak(domain.TieBreakBy(frame.tie_break_by), frame.tie_break_criterion)
+        if frame.tie_break_by
+        else None
+    )
+    return domain.Frame(
+        code=frame.code,
+        title=frame.title,
+        issuer=frame.issuer.name,
+        year=frame.year,
+        version=frame.version,
+        criteria=tuple(criterion_from_data(c) for c in frame.criteria),
+        bands=tuple(
+            domain.Band(Decimal(str(b["minimum"])), str(b["label"]), str(b.get("code", "")))
+            for b in frame.bands
+        ),
+        band_basis=domain.ScoreBasis(frame.band_basis),
+        rank_basis=domain.ScoreBasis(frame.rank_basis),
+        tie_break=tie,
+        citation=frame.citation,
+        is_sample=frame.is_sample,
+    )
+
+
+# --- scope -------------------------------------------------------------------------------------
+
+
+def _agency_prefixes(user: User | None, *, admin: bool) -> tuple[str, ...] | None:
+    """Path prefixes of the agencies the user reaches; None means every agency (superuser)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    # Cached on the user next to its Scope, and only for that Scope object: forget_scope (a
+    # grant changed) builds a new Scope, which invalidates this cache too.
+    cache: dict[bool, tuple[Scope, tuple[str, ...]]] | None = getattr(
+        user, "_tongket_agency_prefixes", None
+    )
+    if cache is not None and admin in cache and cache[admin][0] is scope:
+        return cache[admin][1]
+    found = _linked_agency_prefixes(scope.admin_paths if admin else scope.read_paths)
+    if user is not None and user.is_authenticated:
+        if cache is None:
+            cache = {}
+            user._tongket_agency_prefixes = cache  # type: ignore[attr-defined]
+        cache[admin] = (scope, found)
+    return found
+
+
+def _linked_agency_prefixes(paths: tuple[str, ...]) -> tuple[str, ...]:
+    if not paths:
+        return ()
+    query = Q(pk__in=[])
+    for prefix in paths:
+        query |= Q(path__startswith=prefix)
+    linked = (
+        Organization.objects.filter(query, agency__isnull=False)
+        .exclude(kind=OrganizationKind.AGENCY)
+        .order_by()
+        .values_list("agency__path", flat=True)
+        .distinct()
+    )
+    return tuple(sorted({*paths, *(p for p in linked if p)}))
+
+
+def _in_prefixes(path: str, prefixes: tuple[str, ...] | None) -> bool:
+    return prefixes is None or any(path.startswith(p) for p in prefixes)
+
+
+def _prefix_q(field: str, prefixes: tuple[str, ...] | None) -> Q:
+    if prefixes is None:
+        return Q()
+    query = Q(pk__in=[])
+    for prefix in prefixes:
+        query |= Q(**{f"{field}__startswith": prefix})
+    return query
+
+
+def can_read_unit(user: User | None, unit: Organization) -> bool:
+    return _in_prefixes(unit.path, _agency_prefixes(user, admin=False))
+
+
+def can_write_unit(user: User | None, unit: Organization) -> bool:
+    """The unit's side: may enter self scores (office administrators, see the module doc)."""
+    return _in_prefixes(unit.path, _agency_prefixes(user, admin=True))
+
+
+def is_issuer_side(user: User | None, issuer: Organization) -> bool:
+    return scope_for(user).administers(issuer.path)
+
+
+def visible_units(user: User | None) -> QuerySet[Organization]:
+    return Organization.objects.filter(
+        _prefix_q("path", _agency_prefixes(user, admin=False)), kind=OrganizationKind.AGENCY
+    )
+
+
+def visible_sheets(user: User | None) -> QuerySet[ScoreSheet]:
+    return ScoreSheet.objects.filter(
+        _prefix_q("unit__path", _agency_prefixes(user, admin=False))
+    ).select_related("unit", "frame", "frame__issuer", "peer_group")
+
+
+def visible_peer_groups(user: User | None) -> QuerySet[PeerGroup]:
+    """Groups with a unit the user sees: published ones, and unpublished ones of their issuer."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return PeerGroup.objects.select_related("frame", "frame__issuer")
+    units = visible_units(user).values("pk")
+    issuer_q = Q(pk__in=[])
+    for prefix in scope.admin_paths:
+        issuer_q |= Q(frame__issuer__path__startswith=prefix)
+    return (
+        PeerGroup.objects.filter(
+            Q(published_at__isnull=False, units__in=units) | issuer_q,
+        )
+        .distinct()
+        .select_related("frame", "frame__issuer")
+    )
+
+
+def resolve_unit(user: User | None, code: str) -> Organization:
+    """The agency a code names: an agency itself, or the agency a Party organization sits in
+    (its own `agency`, else its nearest ancestor's). NotFound when none or not visible."""
+    org = Organization.objects.filter(code=code.strip()).select_related("agency").first()
+    if org is None:
+        raise NotFound("Không tìm thấy đơn vị.")
+    unit: Organization | None = org if org.kind == OrganizationKind.AGENCY else org.agency
+    if unit is None and org.kind != OrganizationKind.AGENCY:
+        ids = [int(s) for s in org.path.strip("/").split("/") if s]
+        ancestors = {
+            o.pk: o for o in Organization.objects.filter(pk__in=ids).select_related("agency")
+        }
+        for pk in reversed(ids):
+            ancestor = ancestors.get(pk)
+            if ancestor is not None and ancestor.agency is not None:
+                unit = ancestor.agency
+                break
+    if unit is None or not can_read_unit(user, unit):
+        raise NotFound("Không tìm thấy đơn vị.")
+    return unit
+
+
+# --- sheets ------------------------------------------------------------------------------------
+
+
+def get_sheet(user: User | None, sheet_id: int) -> ScoreSheet:
+    sheet = (
+        visible_sheets(user)
+        .filter(pk=sheet_id)
+        .prefetch_related(Prefetch("lines", queryset=ScoreLine.objects.order_by("position")))
+        .first()
+    )
+    if sheet is None:
+        raise NotFound("Không tìm thấy phiếu chấm điểm.")
+    return sheet
+
+
+def compute_self(frame: domain.Frame, lines: Sequence[ScoreLine]) -> Verdict[Any]:
+    return domain.compute_sheet(
+        frame,
+        {ln.code: ln.self_score for ln in lines if not ln.not_applicable},
+        [ln.code for ln in lines if ln.not_applicable],
+    )
+
+
+def compute_appraised(frame: domain.Frame, lines: Sequence[ScoreLine]) -> Verdict[Any]:
+    return domain.compute_sheet(
+        frame,
+        {ln.code: ln.appraised_score for ln in lines if not ln.appraised_not_applicable},
+        [ln.code for ln in lines if ln.appraised_not_applicable],
+    )
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One criterion on the sheet screen: self and appraised side by side."""
+
+    code: str
+    title: str
+    depth: int
+    kind: str
+    declared_max: Decimal
+    is_leaf: bool
+    self_applicable: bool
+    self_points: Decimal | None
+    self_max: Decimal
+    appraised_applicable: bool
+    appraised_points: Decimal | None
+    appraised_max: Decimal
+    evidence: str
+    evidence_file_url: str
+    comment: str
+    differs: bool
+    difference: Decimal | None
+
+
+@dataclass(frozen=True)
+class SheetView:
+    sheet: ScoreSheet
+    frame: domain.Frame
+    rows: tuple[SheetRow, ...]
+    self_total: domain.SheetTotal
+    appraised_total: domain.SheetTotal | None
+    differences: int
+    may_enter_self: bool
+    may_appraise: bool
+
+
+def sheet_view(user: User | None, sheet_id: int) -> SheetView:
+    """A unit's sheet with self vs appraised lines and which criteria the appraisal changed."""
+    sheet = get_sheet(user, sheet_id)
+    frame = domain_frame(sheet.frame)
+    lines = list(sheet.lines.all())
+    by_code = {ln.code: ln for ln in lines}
+    self_total = compute_self(frame, lines).value
+    appraised = sheet.status in (SheetStatus.APPRAISED, SheetStatus.SEALED)
+    appraised_total = compute_appraised(frame, lines).value if appraised else None
+    changed = (
+        {d.code: d for d in domain.compare_sheets(self_total, appraised_total)}
+        if appraised_total is not None
+        else {}
+    )
+    rows = []
+    for placed in frame.walk():
+        code = placed.criterion.code
+        mine = self_total.subtotal(code)
+        theirs = appraised_total.subtotal(code) if appraised_total is not None else None
+        line = by_code.get(code)
+        diff = changed.get(code)
+        rows.append(
+            SheetRow(
+                code=code,
+                title=placed.criterion.title,
+                depth=placed.depth,
+                kind=str(placed.kind),
+                declared_max=placed.criterion.max_points,
+                is_leaf=placed.criterion.is_leaf,
+                self_applicable=mine.applicable,
+                self_points=mine.points if mine.applicable else None,
+                self_max=mine.max_points,
+                appraised_applicable=theirs.applicable if theirs else True,
+                appraised_points=theirs.points if theirs and theirs.applicable else None,
+                appraised_max=theirs.max_points if theirs else Decimal(0),
+                evidence=line.evidence if line else "",
+                evidence_file_url=line.evidence_file.url if line and line.evidence_file else "",
+                comment=line.appraiser_comment if line else "",
+                differs=diff is not None,
+                difference=diff.difference if diff is not None else None,
+            )
+        )
+    return SheetView(
+        sheet=sheet,
+        frame=frame,
+        rows=tuple(rows),
+        self_total=self_total,
+        appraised_total=appraised_total,
+        differences=len(changed),
+        may_enter_self=sheet.status == SheetStatus.DRAFT and can_write_unit(user, sheet.unit),
+        may_appraise=sheet.status in (SheetStatus.SELF_SUBMITTED, SheetStatus.APPRAISED)
+        and is_issuer_side(user, sheet.frame.issuer),
+    )
+
+
+# --- ranking -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    unit_code: str
+    unit_name: str
+    sheet_id: int | None
+    points: Decimal | None
+    max_points: Decimal | None
+    percent: Decimal | None
+    rank: int | None  # None: no appraised sheet yet
+    shared: bool
+    level: str
+    level_code: str
+    may_open: bool  # the user may open this unit's sheet
+
+
+@dataclass(frozen=True)
+class Ranking:
+    group: PeerGroup
+    frame: Frame
+    rows: tuple[RankingRow, ...]  # ranked first, then the units not yet appraised
+    ranked: int
+
+    @property
+    def top_points(self) -> Decimal:
+        return max((r.max_points or Decimal(0) for r in self.rows), default=Decimal(0))
+
+
+def get_peer_group(user: User | None, group_id: int) -> PeerGroup:
+    group = visible_peer_groups(user).filter(pk=group_id).first()
+    if group is None:
+        raise NotFound("Không tìm thấy nhóm xếp hạng.")
+    return group
+
+
+def rank_group(group: PeerGroup) -> tuple[list[domain.Ranked[int]], dict[int, ScoreSheet]]:
+    """The group's appraised sheets ranked by the frame's rule (domain.rank_sheets)."""
+    frame = domain_frame(group.frame)
+    sheets = list(
+        ScoreSheet.objects.filter(
+            frame=group.frame,
+            unit__in=group.units.all(),
+            status__in=(SheetStatus.APPRAISED, SheetStatus.SEALED),
+        )
+        .select_related("unit")
+        .prefetch_related("lines")
+    )
+    totals = [(s.pk, compute_appraised(frame, list(s.lines.all())).value) for s in sheets]
+    return domain.rank_sheets(frame, totals), {s.pk: s for s in sheets}
+
+
+def peer_group_ranking(user: User | None, group_id: int) -> Ranking:
+    group = get_peer_group(user, group_id)
+    ranked, sheets = rank_group(group)
+    readable = _agency_prefixes(user, admin=False)
+    rows: list[RankingRow] = []
+    for entry in ranked:
+        sheet = sheets[entry.key]
+        assert sheet.appraised_points is not None
+        assert sheet.appraised_max is not None
+        rows.append(
+            RankingRow(
+                unit_code=sheet.unit.code,
+                unit_name=sheet.unit.name,
+                sheet_id=sheet.pk,
+                points=sheet.appraised_points,
+                max_points=sheet.appraised_max,
+                percent=_percent(sheet.appraised_points, sheet.appraised_max),
+                rank=entry.rank,
+                shared=entry.shared,
+                level=sheet.level_label,
+                level_code=sheet.level_code,
+                may_open=_in_prefixes(sheet.unit.path, readable),
+            )
+        )
+    seen = {s.unit_id for s in sheets.values()}
+    for unit in group.units.exclude(pk__in=seen).order_by("name"):
+        rows.append(
+            RankingRow(unit.code, unit.name, None, None, None, None, None, False, "", "", False)
+        )
+    return Ranking(group=group, frame=group.frame, rows=tuple(rows), ranked=len(ranked))
+
+
+def _percent(points: Decimal, own_max: Decimal) -> Decimal | None:
+    if not own_max:
+        return None
+    return (points * 100 / own_max).quantize(Decimal("0.01"))
+
+
+# --- year over year ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeriesHistory:
+    series: str
+    title: str  # the latest frame's title
+    changes: tuple[domain.YearChange, ...]
+
+
+def year_over_year(user: User | None, unit: Organization) -> list[SeriesHistory]:
+    """Each scoring series' published results of the unit across years, with the change."""
+    if not can_read_unit(user, unit):
+        raise NotFound("Không tìm thấy đơn vị.")
+    sheets = (
+        ScoreSheet.objects.filter(unit=unit, status=SheetStatus.SEALED)
+        .select_related("frame")
+        .order_by("frame__series", "frame__year", "-frame__version")
+    )
+    by_series: dict[str, dict[int, ScoreSheet]] = {}
+    for sheet in sheets:
+        by_series.setdefault(sheet.frame.series, {}).setdefault(sheet.frame.year, sheet)
+    result = []
+    for series, by_year in sorted(by_series.items()):
+        history = [
+            domain.YearResult(
+                year=year,
+                points=s.appraised_points or Decimal(0),
+                max_points=s.appraised_max or Decimal(0),
+                rank=s.rank,
+                peers=s.rank_of,
+            )
+            for year, s in sorted(by_year.items())
+        ]
+        latest = by_year[max(by_year)]
+        result.append(
+            SeriesHistory(series, latest.frame.title, tuple(domain.year_over_year(history)))
+        )
+    return result
+
+
+# --- targets -----------------------------------------------------------------------------------
+
+
+def visible_targets(user: User | None) -> QuerySet[Target]:
+    return Target.objects.filter(
+        _prefix_q("unit__path", _agency_prefixes(user, admin=False))
+    ).select_related("unit", "issuer")
+
+
+def unit_targets(user: User | None, unit: Organization, year: int) -> list[Target]:
+    if not can_read_unit(user, unit):
+        raise NotFound("Không tìm thấy đơn vị.")
+    return list(
+        Target.objects.filter(unit=unit, year=year, is_current=True)
+        .select_related("issuer")
+        .order_by("issuer__name", "sort_order", "name")
+    )
+
+
+def target_history(user: User | None, unit: Organization, year: int) -> list[Target]:
+    """Every version of the unit's targets for the year, newest version last in each lineage."""
+    if not can_read_unit(user, unit):
+        raise NotFound("Không tìm thấy đơn vị.")
+    return list(
+        Target.objects.filter(unit=unit, year=year)
+        .select_related("changed_by")
+        .order_by("sort_order", "lineage", "version")
+    )
+
+
+def targets_summary(user: User | None, unit: Organization, year: int) -> domain.TargetsSummary:
+    targets = unit_targets(user, unit, year)
+    return domain.TargetsSummary(met=sum(1 for t in targets if t.met), total=len(targets))
+
+
+# --- the command's report ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScorecardLine:
+    frame_title: str
+    frame_code: str
+    points: Decimal
+    max_points: Decimal
+    rank: int | None
+    of: int | None
+    level: str | None
+
+
+@dataclass(frozen=True)
+class UnitYear:
+    unit: Organization
+    year: int
+    scorecards: tuple[ScorecardLine, ...]
+    targets: domain.TargetsSummary
+
+
+def unit_year(user: User | None, code: str, year: int) -> UnitYear:
+    """A unit's appraised scorecards of a year (rank once published) and its targets met."""
+    unit = resolve_unit(user, code)
+    sheets = (
+        ScoreSheet.objects.filter(
+            unit=unit,
+            frame__year=year,
+            status__in=(SheetStatus.APPRAISED, SheetStatus.SEALED),
+        )
+        .select_related("frame")
+        .order_by("frame__series", "-frame__version")
+    )
+    # The latest version per series, listed in the order the series' frames were created.
+    chosen: dict[str, ScoreSheet] = {}
+    for sheet in sheets:
+        chosen.setdefault(sheet.frame.series, sheet)
+    lines: list[ScorecardLine] = []
+    for sheet in sorted(chosen.values(), key=lambda s: s.frame_id):
+        assert sheet.appraised_points is not None
+        assert sheet.appraised_max is not None
+        sealed = sheet.status == SheetStatus.SEALED
+        lines.append(
+            ScorecardLine(
+                frame_title=sheet.frame.title,
+                frame_code=sheet.frame.code,
+                points=sheet.appraised_points,
+                max_points=sheet.appraised_max,
+                rank=sheet.rank if sealed else None,
+                of=sheet.rank_of if sealed else None,
+                level=sheet.level_code or sheet.level_label or None,
+            )
+        )
+    return UnitYear(unit, year, tuple(lines), targets_summary(user, unit, year))

@@ -1,0 +1,184 @@
+"""Scoring pages: who sees what (outsiders get 404), what the pages show, query counts."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tongket.accounts import services as accounts
+from tongket.accounts.models import Role
+from tongket.people import services as people
+from tongket.people.models import OrganizationKind
+from tongket.scoring import excel
+from tongket.scoring.models import PeerGroup, ScoreSheet
+from tongket.scoring.tests.test_services import SGDDT, make_frame
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sheet() -> ScoreSheet:
+    return ScoreSheet.objects.get(unit__code=SGDDT, frame__code="QT-HTNV-SBN-2020")
+
+
+@pytest.fixture
+def group(sheet: ScoreSheet) -> PeerGroup:
+    assert sheet.peer_group is not None
+    return sheet.peer_group
+
+
+@pytest.fixture
+def nobody(django_user_model) -> Client:
+    client = Client()
+    client.force_login(django_user_model.objects.create_user("ngoai", password="x"))
+    return client
+
+
+@pytest.fixture
+def other_department(django_user_model) -> Client:
+    """The office of another department's Party organization (Sở Tài chính)."""
+    people.create_organization(
+        actor=None,
+        data=people.OrganizationInput(
+            code="QT.KCQDN.STC",
+            name="Đảng bộ Sở Tài chính",
+            kind=OrganizationKind.GRASSROOTS,
+            parent_code="QT.KCQDN",
+            agency_code="UBND.QT.STC",
+        ),
+    )
+    user = django_user_model.objects.create_user("taichinh", password="x")
+    accounts.grant_access(
+        actor=None, username="taichinh", organization_code="QT.KCQDN.STC", role=Role.OFFICE_ADMIN
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def urls(sheet: ScoreSheet) -> list[str]:
+    return [
+        reverse("scoring:sheet", args=[sheet.pk]),
+        reverse("scoring:sheet_export", args=[sheet.pk]),
+        reverse("scoring:targets", args=[SGDDT, 2020]),
+        reverse("scoring:history", args=[SGDDT]),
+        reverse("scoring:history", args=["QT.KCQDN.SGDDT"]),
+    ]
+
+
+@pytest.mark.parametrize("username", ["vanphong", "bithu", "bithu2", "khoi", "quantri"])
+def test_users_of_the_departments_party_organizations_open_its_pages(client_for, sheet, username):
+    client = client_for(username)
+    for url in urls(sheet):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_plain_member_and_a_user_without_grants_get_404(client_for, nobody, sheet, group):
+    for client in (client_for("dangvien"), nobody):
+        for url in [*urls(sheet), reverse("scoring:ranking", args=[group.pk])]:
+            assert client.get(url).status_code == 404, url
+
+
+def test_another_department_sees_the_ranking_but_gets_404_on_our_sheet(
+    other_department, sheet, group
+):
+    assert other_department.get(reverse("scoring:ranking", args=[group.pk])).status_code == 200
+    for url in urls(sheet):
+        assert other_department.get(url).status_code == 404, url
+
+
+def test_an_unpublished_ranking_is_404_for_the_units(client_for):
+    frame = make_frame()
+    from tongket.scoring import services
+
+    unpublished = services.create_peer_group(
+        actor=None, frame_id=frame.pk, name="Nhóm", unit_codes=[SGDDT]
+    )
+    url = reverse("scoring:ranking", args=[unpublished.pk])
+    assert client_for("vanphong").get(url).status_code == 404
+    assert client_for("quantri").get(url).status_code == 200
+
+
+def test_anonymous_users_are_sent_to_the_login_page(sheet):
+    response = Client().get(reverse("scoring:sheet", args=[sheet.pk]))
+    assert response.status_code == 302
+
+
+def test_the_ranking_page_shows_the_table_and_a_bar_chart_in_few_queries(
+    client_for, group, django_assert_max_num_queries
+):
+    client = client_for("vanphong")
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("scoring:ranking", args=[group.pk]))
+    html = response.content.decode()
+    assert html.count("<rect") == 20
+    assert "326,7" in html
+    assert "Sở Giáo dục và Đào tạo Quảng Trị" in html
+    assert "style=" not in html
+
+
+def test_the_sheet_page_highlights_the_appraisers_changes(
+    client_for, sheet, django_assert_max_num_queries
+):
+    client = client_for("vanphong")
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("scoring:sheet", args=[sheet.pk]))
+    html = response.content.decode()
+    assert html.count('data-differs="true"') == 6  # 1.2, 3.1, 6.2 and their groups 1, 3, 6
+    assert "326,7/350,0" in html
+    assert "330,5/350" in html
+    assert "style=" not in html
+
+
+def test_the_targets_page_shows_four_of_four_and_the_history(client_for):
+    response = client_for("vanphong").get(reverse("scoring:targets", args=[SGDDT, 2020]))
+    html = response.content.decode()
+    assert '<span class="stat-value" id="targets-summary">4/4</span>' in html
+    assert "Cập nhật kết quả thực hiện cuối năm 2020" in html
+
+
+def test_the_history_page_shows_the_change_from_2019(client_for):
+    html = client_for("khoi").get(reverse("scoring:history", args=[SGDDT])).content.decode()
+    assert "2019" in html
+    assert "318,5" in html
+    assert "+8,2" in html
+
+
+def test_the_index_lists_rankings_sheets_and_templates(client_for):
+    html = client_for("vanphong").get(reverse("scoring:index")).content.decode()
+    assert html.count("scoring/ranking/") == 4
+    assert "template.xlsx" in html
+
+
+def test_the_template_download_lists_the_users_units(client_for, group, nobody):
+    url = reverse("scoring:frame_template", args=[group.frame_id])
+    response = client_for("vanphong").get(url)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert [ws["B4"].value for ws in book.worksheets] == [SGDDT]
+    assert nobody.get(url).status_code == 404
+
+
+def test_the_import_page_lists_every_error_and_writes_nothing(client_for):
+    frame = make_frame()
+    data = excel.template_for_frame(frame, [(SGDDT, "Sở")])
+    book = load_workbook(io.BytesIO(data))
+    ws = book.worksheets[0]
+    ws.cell(row=excel.FIRST_ROW + 1, column=5, value="abc")
+    ws.cell(row=excel.FIRST_ROW + 2, column=5, value=99)
+    out = io.BytesIO()
+    book.save(out)
+    upload = io.BytesIO(out.getvalue())
+    upload.name = "phieu.xlsx"
+    response = client_for("vanphong").post(
+        reverse("scoring:import"), {"file": upload, "mode": "self"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"Trang «{SGDDT}», dòng 9, cột E" in html
+    assert f"Trang «{SGDDT}», dòng 10, cột E" in html
+    assert not ScoreSheet.objects.filter(frame=frame).exists()
