@@ -1,0 +1,298 @@
+"""Screens of programs: list, program page with progress, item tracking (parse, call, render)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tongket.core.errors import DomainError, NotFound
+from tongket.people.models import Organization
+from tongket.programs import selectors, services
+from tongket.programs.forms import ItemForm, ProgramForm, RemediedForm, ResultForm, StatusForm
+from tongket.programs.models import ProgramItem
+
+View = Callable[..., HttpResponse]
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def not_found_as_404(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    return wrapped
+
+
+def _refused(request: HttpRequest, form: Any, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    rows = selectors.program_list(request.user)
+    can_create = selectors.organizations_for_new_program(request.user).exists()
+    return render(request, "programs/index.html", {"rows": rows, "can_create": can_create})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request: HttpRequest) -> HttpResponse:
+    organizations = selectors.organizations_for_new_program(request.user)
+    if not organizations.exists():
+        raise Http404
+    form = ProgramForm(
+        request.POST or None,
+        organizations=organizations,
+        parents=selectors.parent_program_choices(request.user),
+        initial={"year": _today().year},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            program = services.create_program(
+                actor=request.user,
+                organization_code=data["organization"].code,
+                year=data["year"],
+                kind=data["kind"],
+                title=data["title"],
+                parent_program_id=data["parent_program"].pk if data["parent_program"] else None,
+            )
+        except DomainError as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, "Đã tạo dự thảo chương trình.")
+            return redirect("programs:detail", program.pk)
+    return render(request, "programs/program_form.html", {"form": form})
+
+
+@login_required
+@not_found_as_404
+def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+    page = selectors.program_page(request.user, program_id, today=_today())
+    return render(request, "programs/program_detail.html", {"page": page, "today": _today()})
+
+
+def _subject_orgs(program_org: Organization) -> Any:
+    return Organization.objects.filter(path__startswith=program_org.path).exclude(kind="agency")
+
+
+def _item_input(data: dict[str, Any]) -> services.ItemInput:
+    return services.ItemInput(
+        code=data["code"],
+        content=data["content"],
+        month=data.get("month"),
+        quarter=data.get("quarter"),
+        activity=data["activity"],
+        in_charge_text=data.get("in_charge_text", ""),
+        in_charge_member_card=data.get("in_charge_member") or None,
+        subject_organization_codes=tuple(o.code for o in data.get("subject_organizations", [])),
+    )
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def item_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = selectors.get_program(request.user, program_id, write=True)
+    form = ItemForm(request.POST or None, organizations=_subject_orgs(program.organization))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_item(
+                actor=request.user,
+                program_id=program.pk,
+                data=_item_input(form.cleaned_data),
+                reason=form.cleaned_data["reason"],
+                on=_today(),
+            )
+        except DomainError as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, "Đã thêm nội dung.")
+            return redirect("programs:detail", program.pk)
+    return render(
+        request, "programs/item_form.html", {"form": form, "program": program, "item": None}
+    )
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.get_item(request.user, item_id)
+    program = item.program
+    if not selectors.can_write(request.user, program):
+        raise Http404
+    initial = {
+        "code": item.code,
+        "activity": item.activity,
+        "content": item.content,
+        "month": item.month,
+        "quarter": item.quarter,
+        "in_charge_text": item.in_charge_text,
+        "in_charge_member": item.in_charge_member.card_number if item.in_charge_member else "",
+        "subject_organizations": list(item.subject_organizations.all()),
+    }
+    form = ItemForm(
+        request.POST or None, organizations=_subject_orgs(program.organization), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = _item_input(form.cleaned_data)
+        data = services.ItemInput(
+            **{
+                **data.__dict__,
+                "in_charge_organization_code": (
+                    item.in_charge_organization.code if item.in_charge_organization else None
+                ),
+                "subject_member_cards": tuple(m.card_number for m in item.subject_members.all()),
+            }
+        )
+        try:
+            services.update_item(
+                actor=request.user,
+                item_id=item.pk,
+                data=data,
+                reason=form.cleaned_data["reason"],
+                on=_today(),
+            )
+        except DomainError as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, "Đã lưu điều chỉnh.")
+            return redirect("programs:item", item.pk)
+    return render(
+        request, "programs/item_form.html", {"form": form, "program": program, "item": item}
+    )
+
+
+def _item_context(request: HttpRequest, item: ProgramItem, **forms: Any) -> dict[str, Any]:
+    today = _today()
+    return {
+        "item": item,
+        "row": selectors.item_row(item, today),
+        "history": selectors.item_history(item),
+        "amendments": list(item.amendments.all()),
+        "can_track": selectors.can_track(request.user, item),
+        "can_write": selectors.can_write(request.user, item.program),
+        "status_form": forms.get("status_form") or StatusForm(initial={"on": today}),
+        "result_form": forms.get("result_form")
+        or ResultForm(
+            initial={
+                "result": item.result,
+                "conclusions": item.conclusions,
+                "shortcomings": item.shortcomings,
+                "remedies_required": item.remedies_required,
+                "remedy_deadline": item.remedy_deadline,
+            }
+        ),
+        "remedied_form": forms.get("remedied_form") or RemediedForm(initial={"on": today}),
+    }
+
+
+@login_required
+@not_found_as_404
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.get_item(request.user, item_id)
+    return render(request, "programs/item_detail.html", _item_context(request, item))
+
+
+def _tracked(request: HttpRequest, item_id: int) -> ProgramItem:
+    item = selectors.get_item(request.user, item_id)
+    if not selectors.can_track(request.user, item):
+        raise NotFound("Không tìm thấy nội dung chương trình.")
+    return item
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def item_status(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _tracked(request, item_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_item_status(
+                actor=request.user,
+                item_id=item.pk,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["on"],
+            )
+        except DomainError as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, "Đã cập nhật trạng thái.")
+            return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
+    return render(
+        request,
+        "programs/item_detail.html",
+        _item_context(request, item, status_form=form),
+        status=422,
+    )
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def item_result(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _tracked(request, item_id)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_item_result(actor=request.user, item_id=item.pk, **form.cleaned_data)
+        except DomainError as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, "Đã ghi kết quả.")
+            return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
+    return render(
+        request,
+        "programs/item_detail.html",
+        _item_context(request, item, result_form=form),
+        status=422,
+    )
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def item_remedied(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _tracked(request, item_id)
+    form = RemediedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_remedied(actor=request.user, item_id=item.pk, on=form.cleaned_data["on"])
+        except DomainError as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, "Đã ghi nhận khắc phục xong.")
+            return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
+    return render(
+        request,
+        "programs/item_detail.html",
+        _item_context(request, item, remedied_form=form),
+        status=422,
+    )
+
+
+@login_required
+def due(request: HttpRequest) -> HttpResponse:
+    """The person in charge's list of what is due (the same partial the home page includes)."""
+    items = selectors.due_items_for(request.user, _today())
+    return render(request, "programs/due.html", {"due_items": items})
