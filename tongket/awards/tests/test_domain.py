@@ -21,7 +21,6 @@ from tongket.awards.domain import (
     Branch,
     Candidate,
     IssuerLevel,
-    Level,
     Parameter,
     RecipientKind,
     RecordedAward,
@@ -30,6 +29,7 @@ from tongket.awards.domain import (
     check_not_rewarded_twice,
 )
 from tongket.core.rules import Severity, Verdict
+from tongket.evaluation.domain import Level
 
 INDIVIDUAL = RecipientKind.INDIVIDUAL
 COLLECTIVE = RecipientKind.COLLECTIVE

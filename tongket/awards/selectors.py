@@ -1,0 +1,265 @@
+"""Every read of the award register, starting from what the user may see.
+
+An award is visible when its recipient is: a member inside the user's subtrees (or the user's own
+record), or an organization inside them. A proposal is visible to the proposing organization's
+readers and to the issuer's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from tongket.accounts.scope import User, scope_for
+from tongket.awards.models import (
+    Award,
+    AwardDecision,
+    AwardForm,
+    AwardProposal,
+    ProposalCandidate,
+)
+from tongket.core.errors import NotFound
+from tongket.people.models import Member, Organization
+from tongket.people.selectors import get_member, get_organization
+from tongket.reports.documents.certificate import Certificate
+from tongket.reports.documents.model import Signature
+
+
+def visible_awards(user: User | None) -> QuerySet[Award]:
+    scope = scope_for(user)
+    awards = Award.objects.all()
+    if not scope.is_superuser:
+        query = scope.path_q("member__org_path") | scope.path_q("organization__path")
+        if scope.own_member_id is not None:
+            query |= Q(member_id=scope.own_member_id)
+        awards = awards.filter(query)
+    return awards.select_related("form", "decision__issuer", "member__organization", "organization")
+
+
+def awards_in_subtree(
+    user: User | None, org: Organization, year: int | None = None
+) -> QuerySet[Award]:
+    """Visible awards to `org`, to a member of its subtree, or to an organization in it."""
+    awards = visible_awards(user).filter(
+        Q(member__org_path__startswith=org.path) | Q(organization__path__startswith=org.path)
+    )
+    return awards if year is None else awards.filter(year=year)
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    """One award as the register, the exports and the command show it.
+
+    `decision_number` and `decision_date` are those of the decision in force: the latest
+    correction of the decision that created the award, if any.
+    """
+
+    award_id: int
+    year: int
+    form_code: str
+    form_name: str
+    issuer_code: str
+    issuer_name: str
+    recipient_kind: str  # "member" | "organization"
+    recipient: str  # card number or organization code
+    recipient_name: str
+    recipient_unit: str  # a member's cell; empty for an organization
+    achievement: str
+    decision_number: str
+    decision_date: dt.date
+    corrected: bool
+    is_sample: bool
+
+
+def _decisions_in_force(decisions: Iterable[AwardDecision]) -> dict[int, AwardDecision]:
+    """For each decision, the latest correction of its chain (itself when never corrected)."""
+    by_root: dict[int, AwardDecision] = {}
+    roots = set()
+    for d in decisions:
+        root = d.original_id or d.pk
+        roots.add(root)
+    if not roots:
+        return {}
+    chains = AwardDecision.objects.filter(Q(pk__in=roots) | Q(original_id__in=roots))
+    chains = chains.select_related("issuer").order_by("pk")
+    for d in chains:
+        by_root[d.original_id or d.pk] = d  # later rows (corrections) win
+    return by_root
+
+
+def award_rows(awards: Iterable[Award]) -> list[AwardRow]:
+    """Rows for awards fetched with `visible_awards` (one extra query for the corrections)."""
+    listed = list(awards)
+    in_force = _decisions_in_force(a.decision for a in listed)
+    rows = []
+    for a in listed:
+        decision = in_force.get(a.decision.original_id or a.decision.pk, a.decision)
+        member = a.member
+        rows.append(
+            AwardRow(
+                award_id=a.pk,
+                year=a.year,
+                form_code=a.form.code,
+                form_name=a.form.name,
+                issuer_code=decision.issuer.code,
+                issuer_name=decision.issuer_name,
+                recipient_kind="member" if member is not None else "organization",
+                recipient=a.recipient_code,
+                recipient_name=a.recipient_name,
+                recipient_unit=member.organization.name if member is not None else "",
+                achievement=a.achievement,
+                decision_number=decision.number,
+                decision_date=decision.date,
+                corrected=decision.pk != a.decision.pk,
+                is_sample=a.is_sample,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class RegisterGroup:
+    form_code: str
+    form_name: str
+    issuer_name: str
+    rows: tuple[AwardRow, ...]
+
+
+@dataclass(frozen=True)
+class OrganizationRegister:
+    """The awards of an organization's subtree for one year, grouped by form and issuer."""
+
+    organization: Organization
+    year: int
+    years: tuple[int, ...]  # years that have visible awards, newest first
+    groups: tuple[RegisterGroup, ...]
+    own_awards: tuple[AwardRow, ...]  # awards to the organization itself, every year
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.rows) for g in self.groups)
+
+
+def register_rows(user: User | None, org: Organization, year: int) -> list[AwardRow]:
+    awards = awards_in_subtree(user, org, year).order_by(
+        "form__sort_order", "decision__issuer__path", "member__sort_name", "organization__path"
+    )
+    return award_rows(awards)
+
+
+def organization_register(user: User | None, code: str, year: int | None) -> OrganizationRegister:
+    """The organization's award page: NotFound when the user may not see the organization."""
+    org = get_organization(user, code)
+    years = tuple(
+        sorted(set(awards_in_subtree(user, org).values_list("year", flat=True)), reverse=True)
+    )
+    chosen = year if year is not None else (years[0] if years else dt.date.today().year)
+    groups: dict[tuple[str, str], list[AwardRow]] = {}
+    names: dict[str, str] = {}
+    for row in register_rows(user, org, chosen):
+        groups.setdefault((row.form_code, row.issuer_name), []).append(row)
+        names[row.form_code] = row.form_name
+    own = award_rows(visible_awards(user).filter(organization=org).order_by("-year", "pk"))
+    return OrganizationRegister(
+        organization=org,
+        year=chosen,
+        years=years,
+        groups=tuple(
+            RegisterGroup(form_code, names[form_code], issuer, tuple(rows))
+            for (form_code, issuer), rows in groups.items()
+        ),
+        own_awards=tuple(own),
+    )
+
+
+def member_awards(user: User | None, card_number: str) -> tuple[Member, list[AwardRow]]:
+    """Every award of one member over the years, newest first."""
+    member = get_member(user, card_number)
+    awards = visible_awards(user).filter(member=member).order_by("-year", "form__sort_order")
+    return member, award_rows(awards)
+
+
+def get_award(user: User | None, award_id: int) -> Award:
+    award = visible_awards(user).filter(pk=award_id).first()
+    if award is None:
+        raise NotFound("Không tìm thấy khen thưởng.")
+    return award
+
+
+# --- proposals --------------------------------------------------------------------------------
+
+
+def visible_proposals(user: User | None) -> QuerySet[AwardProposal]:
+    scope = scope_for(user)
+    proposals = AwardProposal.objects.select_related("organization", "issuer", "form", "decision")
+    if scope.is_superuser:
+        return proposals
+    return proposals.filter(scope.path_q("organization__path") | scope.path_q("issuer__path"))
+
+
+def get_proposal(user: User | None, proposal_id: int) -> AwardProposal:
+    proposal = visible_proposals(user).filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound("Không tìm thấy danh sách đề nghị.")
+    return proposal
+
+
+def proposal_candidates(proposal: AwardProposal) -> list[ProposalCandidate]:
+    return list(
+        proposal.candidates.select_related("member__organization", "organization").order_by("pk")
+    )
+
+
+def proposals_for(user: User | None, org: Organization) -> QuerySet[AwardProposal]:
+    return visible_proposals(user).filter(organization=org)
+
+
+def generated_forms() -> QuerySet[AwardForm]:
+    """Forms a proposal can be generated for from a decided cycle (they read the level)."""
+    from tongket.awards.domain import AWARD_FORMS, RULE_PARTY_EXCELLENT
+
+    codes = [code for code, form in AWARD_FORMS.items() if RULE_PARTY_EXCELLENT in form.rule_ids]
+    return AwardForm.objects.filter(code__in=codes)
+
+
+# --- certificates -------------------------------------------------------------------------------
+
+
+def certificate_title(form_name: str) -> str:
+    """The word printed large on the certificate: "Bằng khen", "Giấy khen", or for a title of
+    emulation "Giấy chứng nhận"."""
+    lowered = form_name.lower()
+    if lowered.startswith("bằng khen"):
+        return "Bằng khen"
+    if lowered.startswith("giấy khen"):
+        return "Giấy khen"
+    return "Giấy chứng nhận"
+
+
+def certificate_for(user: User | None, award_id: int) -> Certificate:
+    """The facts printed on an award's certificate, with the decision in force."""
+    award = get_award(user, award_id)
+    row = award_rows([award])[0]
+    decision = _decisions_in_force([award.decision]).get(
+        award.decision.original_id or award.decision.pk, award.decision
+    )
+    is_person = award.member is not None
+    return Certificate(
+        issuer_body=decision.issuer_name,
+        form_name=certificate_title(award.form.name),
+        recipient_name=award.recipient_name,
+        achievement=award.achievement,
+        decision_number=row.decision_number,
+        decision_date=row.decision_date,
+        place=decision.issuer.place,
+        signature=Signature(
+            on_behalf=decision.signer_on_behalf,
+            title=decision.signer_title,
+            name=decision.signer_name,
+        ),
+        recipient_title="Đồng chí" if is_person else "",
+        recipient_detail=row.recipient_unit,
+    )

@@ -1,0 +1,932 @@
+"""Every write to the award register: one transaction each, permission re-checked, audited.
+
+Eligibility and the one-achievement-one-award rule live in `tongket.awards.domain`; this module
+gathers the facts (the decided classification results of the evaluation app), asks the rules,
+refuses with their reasons, and records what was decided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tongket.accounts.scope import User, scope_for
+from tongket.audit.services import record_event
+from tongket.awards import domain
+from tongket.awards.domain import (
+    RULE_PARTY_EXCELLENT,
+    RULE_PARTY_EXCELLENT_CONSECUTIVE,
+    Achievement,
+    Candidate,
+    IssuerLevel,
+    RecipientKind,
+    RecordedAward,
+    check_eligibility,
+    check_not_rewarded_twice,
+    normalize_text,
+)
+from tongket.awards.models import (
+    Award,
+    AwardDecision,
+    AwardForm,
+    AwardProposal,
+    ProposalCandidate,
+    ProposalStatus,
+)
+from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.rules import Finding, Severity
+from tongket.evaluation.domain import Level
+from tongket.people.models import Member, Organization, OrganizationKind
+
+
+class DecidedResult(Protocol):
+    """What this app reads of `tongket.evaluation.selectors.DecidedResult`."""
+
+    @property
+    def subject_kind(self) -> str: ...  # "member" | "organization"
+    @property
+    def card_number(self) -> str | None: ...
+    @property
+    def org_code(self) -> str | None: ...
+    @property
+    def level(self) -> Level | None: ...
+
+
+# Rules that read the Party classification: a form naming one needs the decided results.
+_LEVEL_RULES = frozenset({RULE_PARTY_EXCELLENT, RULE_PARTY_EXCELLENT_CONSECUTIVE})
+
+RULE_NO_RESULTS = "awards.proposal.no_decided_results"
+RULE_FORM_NOT_GENERATED = "awards.proposal.form_not_generated"
+RULE_NOT_DRAFT = "awards.proposal.not_draft"
+RULE_NOT_SUBMITTED = "awards.proposal.not_submitted"
+RULE_EMPTY = "awards.proposal.empty"
+RULE_DECISION_REQUIRED = "awards.decision.required_field"
+RULE_DECISION_DATE = "awards.decision.date_before_year_end"
+RULE_DECISION_SEALED = "awards.decision.sealed"
+RULE_CORRECTION_REASON = "awards.decision.correction_reason"
+RULE_ACHIEVEMENT_REQUIRED = "awards.achievement.required"
+RULE_UNKNOWN = "awards.unknown_reference"
+RULE_FORM_KIND = "awards.form.recipient_kind"
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def _decided_results(org: Organization, year: int) -> Sequence[DecidedResult]:
+    """The current classification decisions in `org`'s subtree for `year` (evaluation app)."""
+    # Imported here: the evaluation app's Django layer may land after this one.
+    from tongket.evaluation.selectors import decided_results
+
+    return decided_results(org, year)
+
+
+def committee_name(org: Organization) -> str:
+    """The name of the body that signs for `org`: "Đảng bộ Sở X" is signed by "Đảng ủy Sở X",
+    "Đảng bộ tỉnh Quảng Trị" by "Tỉnh ủy Quảng Trị"; cells and agencies sign in their own name."""
+    name = org.name.strip()
+    if org.kind == OrganizationKind.PROVINCIAL and name.startswith("Đảng bộ tỉnh "):
+        return "Tỉnh ủy " + name.removeprefix("Đảng bộ tỉnh ")
+    if name.startswith("Đảng bộ "):
+        return "Đảng ủy " + name.removeprefix("Đảng bộ ")
+    return name
+
+
+def default_achievement(form: domain.AwardForm, year: int) -> str:
+    """The achievement a yearly Party form rewards, as decisions word it."""
+    if RULE_PARTY_EXCELLENT in form.rule_ids:
+        return f"hoàn thành xuất sắc nhiệm vụ năm {year}"
+    if RULE_PARTY_EXCELLENT_CONSECUTIVE in form.rule_ids:
+        return (
+            f"hoàn thành xuất sắc nhiệm vụ {form.years} năm liền ({year - form.years + 1}–{year})"
+        )
+    return ""
+
+
+def _domain_form(code: str) -> tuple[domain.AwardForm, AwardForm]:
+    form = domain.AWARD_FORMS.get(code)
+    row = AwardForm.objects.filter(code=code).first()
+    if form is None or row is None:
+        raise DomainError(
+            f"Không có hình thức khen thưởng mã «{code}».", field="form", rule=RULE_UNKNOWN
+        )
+    return form, row
+
+
+def _organization(code: str, field: str) -> Organization:
+    org = Organization.objects.filter(code=code.strip()).first()
+    if org is None:
+        raise DomainError(f"Không có tổ chức mã «{code}».", field=field, rule=RULE_UNKNOWN)
+    return org
+
+
+def _require_write(actor: User | None, path: str) -> None:
+    scope = scope_for(actor)
+    if not scope.reads(path):
+        raise NotFound()
+    if not scope.writes(path):
+        raise PermissionDenied()
+
+
+def _ancestors(org: Organization) -> list[Organization]:
+    """`org` and the organizations above it, nearest first."""
+    ids = [int(segment) for segment in org.path.split("/") if segment]
+    by_id = {o.pk: o for o in Organization.objects.filter(pk__in=ids)}
+    return [by_id[pk] for pk in reversed(ids) if pk in by_id]
+
+
+_ISSUER_KINDS = {
+    IssuerLevel.GRASSROOTS_PARTY_COMMITTEE: OrganizationKind.GRASSROOTS,
+    IssuerLevel.BLOC_PARTY_COMMITTEE: OrganizationKind.BLOC,
+    IssuerLevel.PROVINCIAL_PARTY_COMMITTEE: OrganizationKind.PROVINCIAL,
+}
+
+
+def default_issuer(org: Organization, level: IssuerLevel) -> Organization | None:
+    """The organization at the form's issuer level above (or at) `org`, if the tree has one."""
+    kind = _ISSUER_KINDS.get(level)
+    if kind is None:
+        return None
+    return next((o for o in _ancestors(org) if o.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    member: Member | None
+    organization: Organization | None
+
+    @property
+    def kind(self) -> RecipientKind:
+        return RecipientKind.INDIVIDUAL if self.member is not None else RecipientKind.COLLECTIVE
+
+    @property
+    def code(self) -> str:
+        if self.member is not None:
+            return self.member.card_number
+        assert self.organization is not None
+        return self.organization.code
+
+    @property
+    def name(self) -> str:
+        if self.member is not None:
+            return self.member.full_name
+        assert self.organization is not None
+        return self.organization.name
+
+    @property
+    def path(self) -> str:
+        if self.member is not None:
+            return self.member.org_path
+        assert self.organization is not None
+        return self.organization.path
+
+    @property
+    def home(self) -> Organization:
+        """Where the recipient's own classification is found."""
+        if self.member is not None:
+            return self.member.organization
+        assert self.organization is not None
+        return self.organization
+
+
+def _result_key(result: DecidedResult) -> tuple[str, str]:
+    if result.subject_kind == "member":
+        return ("member", result.card_number or "")
+    return ("organization", result.org_code or "")
+
+
+def _recipient_key(recipient: _Recipient) -> tuple[str, str]:
+    return ("member" if recipient.member is not None else "organization", recipient.code)
+
+
+def _levels_by_year(
+    form: domain.AwardForm, home: Organization, year: int
+) -> dict[int, dict[tuple[str, str], Level | None]]:
+    """Decided levels in `home`'s subtree for every year the form's rules read (none if none)."""
+    if not _LEVEL_RULES.intersection(form.rule_ids):
+        return {}
+    years = range(year - form.years + 1, year + 1)
+    return {y: {_result_key(r): r.level for r in _decided_results(home, y)} for y in years}
+
+
+def _candidate(
+    form: domain.AwardForm,
+    recipient: _Recipient,
+    year: int,
+    levels: dict[int, dict[tuple[str, str], Level | None]],
+) -> Candidate:
+    key = _recipient_key(recipient)
+    before = {
+        y: level
+        for y, by_key in levels.items()
+        if y != year and (level := by_key.get(key)) is not None
+    }
+    return Candidate(
+        kind=recipient.kind,
+        year=year,
+        subject=recipient.code,
+        party_level=levels.get(year, {}).get(key),
+        party_levels_before=before,
+    )
+
+
+def _existing_awards(recipient: _Recipient, year: int) -> list[RecordedAward]:
+    query = (
+        Q(member=recipient.member) if recipient.member else Q(organization=recipient.organization)
+    )
+    awards = Award.objects.filter(query, year=year).select_related("form", "decision")
+    return [
+        RecordedAward(
+            form_code=a.form.code,
+            achievement=Achievement(recipient.code, a.year, a.achievement),
+            decision=f"Quyết định số {a.decision.number} ngày {a.decision.date:%d/%m/%Y}",
+        )
+        for a in awards
+    ]
+
+
+def _check(
+    form: domain.AwardForm,
+    recipient: _Recipient,
+    year: int,
+    achievement: str,
+    levels: dict[int, dict[tuple[str, str], Level | None]],
+) -> tuple[bool, list[Finding]]:
+    """Eligibility for the form plus the one-achievement-one-award rule, every reason kept."""
+    verdict = check_eligibility(form, _candidate(form, recipient, year, levels))
+    twice = check_not_rewarded_twice(
+        Achievement(recipient.code, year, achievement), _existing_awards(recipient, year)
+    )
+    findings = [*verdict.findings, *twice]
+    return not any(f.severity is Severity.ERROR for f in findings), findings
+
+
+def _errors_of(rows: Iterable[dict[str, Any]]) -> list[Finding]:
+    return [
+        Finding(
+            rule=row["rule"],
+            citation=row["citation"],
+            message=row["message"],
+            severity=Severity(row["severity"]),
+            subject=row.get("subject", ""),
+        )
+        for row in rows
+        if row.get("severity") == Severity.ERROR
+    ]
+
+
+def _require_achievement(text: str) -> str:
+    cleaned = " ".join(text.split())
+    if not normalize_text(cleaned):
+        raise DomainError(
+            "Cần ghi thành tích được khen thưởng.",
+            field="achievement",
+            rule=RULE_ACHIEVEMENT_REQUIRED,
+        )
+    return cleaned
+
+
+def _proposal_snapshot(p: AwardProposal) -> dict[str, Any]:
+    return {
+        "organization": p.organization.code,
+        "issuer": p.issuer.code,
+        "year": p.year,
+        "form": p.form.code,
+        "status": p.status,
+    }
+
+
+def _candidate_snapshot(c: ProposalCandidate) -> dict[str, Any]:
+    return {
+        "recipient": c.member.card_number if c.member else c.organization.code,  # type: ignore[union-attr]
+        "achievement": c.achievement,
+        "included": c.included,
+        "eligible": c.eligible,
+    }
+
+
+def _decision_snapshot(d: AwardDecision) -> dict[str, Any]:
+    return {
+        "issuer": d.issuer.code,
+        "issuer_name": d.issuer_name,
+        "number": d.number,
+        "date": d.date.isoformat(),
+        "year": d.year,
+        "signer_on_behalf": d.signer_on_behalf,
+        "signer_title": d.signer_title,
+        "signer_name": d.signer_name,
+        "supersedes": d.supersedes_id,
+        "correction_reason": d.correction_reason,
+    }
+
+
+def _award_snapshot(a: Award) -> dict[str, Any]:
+    return {
+        "form": a.form.code,
+        "recipient": a.recipient_code,
+        "recipient_name": a.recipient_name,
+        "year": a.year,
+        "achievement": a.achievement,
+        "decision": a.decision_id,
+    }
+
+
+# --- catalog --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sync_award_forms(*, actor: User | None) -> int:
+    """Bring the `AwardForm` table in line with the domain catalog; returns rows created."""
+    if not scope_for(actor).is_superuser:
+        raise PermissionDenied()
+    created = 0
+    for order, form in enumerate(domain.AWARD_FORMS.values()):
+        _row, was_created = AwardForm.objects.update_or_create(
+            code=form.code,
+            defaults={
+                "name": form.name,
+                "branch": form.branch.value,
+                "issuer_level": form.issuer.value,
+                "recipient_kind": form.recipient.value,
+                "period": form.period.value,
+                "citation": form.citation,
+                "verified": form.verified,
+                "sort_order": order,
+            },
+        )
+        created += int(was_created)
+    record_event(
+        actor=actor,
+        action="awards.forms.sync",
+        object_type="awards.AwardForm",
+        summary=f"Đồng bộ danh mục hình thức khen thưởng ({created} mới)",
+        after={"codes": list(domain.AWARD_FORMS)},
+    )
+    return created
+
+
+# --- proposals ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def generate_proposal(
+    *,
+    actor: User | None,
+    organization_code: str,
+    year: int,
+    form_code: str,
+    issuer_code: str = "",
+) -> AwardProposal:
+    """List every member (or organization, for a collective form) of `organization_code`'s
+    subtree with a decided result for `year` as a candidate, each with its eligibility and the
+    reasons; eligible candidates are included, the others listed but left out."""
+    org = _organization(organization_code, "organization")
+    _require_write(actor, org.path)
+    form, form_row = _domain_form(form_code)
+    if not _LEVEL_RULES.intersection(form.rule_ids):
+        raise DomainError(
+            f"{form.name} không xét theo kết quả xếp loại: hãy ghi nhận từng trường hợp.",
+            field="form",
+            rule=RULE_FORM_NOT_GENERATED,
+        )
+    issuer = (
+        _organization(issuer_code, "issuer") if issuer_code else default_issuer(org, form.issuer)
+    )
+    if issuer is None:
+        raise DomainError(
+            f"Không xác định được cơ quan khen thưởng ({form.issuer.label}) của {org.name}.",
+            field="issuer",
+            rule=RULE_UNKNOWN,
+        )
+    levels = _levels_by_year(form, org, year)
+    wanted = "member" if form.recipient is RecipientKind.INDIVIDUAL else "organization"
+    current = [key for key in levels.get(year, {}) if key[0] == wanted]
+    if not current:
+        raise DomainError(
+            f"Chưa có kết quả xếp loại được quyết định năm {year} trong {org.name}.",
+            field="year",
+            rule=RULE_NO_RESULTS,
+        )
+    codes = [code for _kind, code in current]
+    recipients: list[_Recipient]
+    if wanted == "member":
+        members = Member.objects.filter(card_number__in=codes).select_related("organization")
+        recipients = [_Recipient(m, None) for m in members.order_by("sort_name")]
+    else:
+        orgs = Organization.objects.filter(code__in=codes).order_by("path")
+        recipients = [_Recipient(None, o) for o in orgs]
+
+    proposal = AwardProposal.objects.create(
+        organization=org, issuer=issuer, year=year, form=form_row, created_by=_user(actor)
+    )
+    achievement = default_achievement(form, year)
+    now = timezone.now()
+    checked = []
+    for recipient in recipients:
+        eligible, findings = _check(form, recipient, year, achievement, levels)
+        checked.append(
+            ProposalCandidate(
+                proposal=proposal,
+                member=recipient.member,
+                organization=recipient.organization,
+                level=levels[year].get(_recipient_key(recipient)) or "",
+                achievement=achievement,
+                eligible=eligible,
+                findings=[f.as_dict() for f in findings],
+                checked_at=now,
+                included=eligible,
+            )
+        )
+    # Eligible candidates first, each group in the office's name order.
+    checked.sort(key=lambda c: not c.eligible)
+    ProposalCandidate.objects.bulk_create(checked)
+    record_event(
+        actor=actor,
+        action="awards.proposal.generate",
+        object_type="awards.AwardProposal",
+        object_id=proposal.pk,
+        org_path=org.path,
+        summary=(
+            f"Lập danh sách đề nghị {form.name} năm {year}: "
+            f"{sum(c.eligible for c in checked)}/{len(checked)} đủ điều kiện"
+        ),
+        after={
+            **_proposal_snapshot(proposal),
+            "candidates": [_candidate_snapshot(c) for c in checked],
+        },
+    )
+    return proposal
+
+
+def _user(actor: User | None) -> Any:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _locked_proposal(actor: User | None, proposal_id: int) -> AwardProposal:
+    proposal = (
+        AwardProposal.objects.select_for_update(of=("self",))
+        .select_related("organization", "issuer", "form")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise NotFound("Không tìm thấy danh sách đề nghị.")
+    scope = scope_for(actor)
+    if not (scope.reads(proposal.organization.path) or scope.reads(proposal.issuer.path)):
+        raise NotFound("Không tìm thấy danh sách đề nghị.")
+    return proposal
+
+
+def _require_draft(proposal: AwardProposal) -> None:
+    if proposal.status != ProposalStatus.DRAFT:
+        raise DomainError(
+            "Danh sách đã trình hoặc đã có quyết định: không sửa được nữa.",
+            field="status",
+            rule=RULE_NOT_DRAFT,
+        )
+
+
+@transaction.atomic
+def adjust_candidate(
+    *,
+    actor: User | None,
+    candidate_id: int,
+    included: bool | None = None,
+    achievement: str | None = None,
+) -> ProposalCandidate:
+    """Include or leave out a candidate, or reword its achievement, while the list is a draft.
+
+    Rewording checks eligibility again (the achievement may already have been rewarded)."""
+    row = ProposalCandidate.objects.filter(pk=candidate_id).values_list("proposal_id", flat=True)
+    proposal_id = row.first()
+    if proposal_id is None:
+        raise NotFound()
+    proposal = _locked_proposal(actor, proposal_id)
+    _require_write(actor, proposal.organization.path)
+    _require_draft(proposal)
+    candidate = ProposalCandidate.objects.select_related(
+        "member__organization", "organization"
+    ).get(pk=candidate_id)
+    before = _candidate_snapshot(candidate)
+    if achievement is not None:
+        candidate.achievement = _require_achievement(achievement)
+        form, _row = _domain_form(proposal.form.code)
+        recipient = _Recipient(candidate.member, candidate.organization)
+        eligible, findings = _check(
+            form,
+            recipient,
+            proposal.year,
+            candidate.achievement,
+            _levels_by_year(form, recipient.home, proposal.year),
+        )
+        candidate.eligible = eligible
+        candidate.findings = [f.as_dict() for f in findings]
+        candidate.checked_at = timezone.now()
+    if included is not None:
+        candidate.included = included
+    candidate.save()
+    proposal.version += 1
+    proposal.save(update_fields=["version"])
+    record_event(
+        actor=actor,
+        action="awards.proposal.adjust",
+        object_type="awards.ProposalCandidate",
+        object_id=candidate.pk,
+        org_path=proposal.organization.path,
+        summary=f"Điều chỉnh danh sách đề nghị khen thưởng năm {proposal.year}",
+        before=before,
+        after=_candidate_snapshot(candidate),
+    )
+    return candidate
+
+
+@transaction.atomic
+def submit_proposal(*, actor: User | None, proposal_id: int) -> AwardProposal:
+    """Send the draft to the issuer; it needs at least one candidate included."""
+    proposal = _locked_proposal(actor, proposal_id)
+    _require_write(actor, proposal.organization.path)
+    _require_draft(proposal)
+    if not proposal.candidates.filter(included=True).exists():
+        raise DomainError(
+            "Danh sách chưa có ai được đưa vào đề nghị.", field="candidates", rule=RULE_EMPTY
+        )
+    proposal.status = ProposalStatus.SUBMITTED
+    proposal.submitted_at = timezone.now()
+    proposal.version += 1
+    proposal.save(update_fields=["status", "submitted_at", "version"])
+    record_event(
+        actor=actor,
+        action="awards.proposal.submit",
+        object_type="awards.AwardProposal",
+        object_id=proposal.pk,
+        org_path=proposal.organization.path,
+        summary=f"Trình danh sách đề nghị {proposal.form.name} năm {proposal.year}",
+        after=_proposal_snapshot(proposal),
+    )
+    return proposal
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    """What the issuer writes on a decision."""
+
+    number: str
+    date: dt.date
+    signer_title: str
+    signer_name: str = ""
+    signer_on_behalf: str = ""
+    issuer_name: str = ""  # defaults to the issuing committee's name
+    is_sample: bool = False
+
+
+def _clean_decision(data: DecisionInput, year: int, *, need_signer_name: bool) -> DecisionInput:
+    number = data.number.strip()
+    title = data.signer_title.strip()
+    name = data.signer_name.strip()
+    for field, value, label in (
+        ("number", number, "số quyết định"),
+        ("signer_title", title, "chức vụ người ký"),
+        ("signer_name", name if need_signer_name else "-", "họ tên người ký"),
+    ):
+        if not value:
+            raise DomainError(f"Cần ghi {label}.", field=field, rule=RULE_DECISION_REQUIRED)
+    if data.date.year < year:
+        raise DomainError(
+            f"Quyết định khen thưởng thành tích năm {year} không thể ban hành trước năm đó.",
+            field="date",
+            rule=RULE_DECISION_DATE,
+        )
+    return DecisionInput(
+        number=number,
+        date=data.date,
+        signer_title=title,
+        signer_name=name,
+        signer_on_behalf=data.signer_on_behalf.strip(),
+        issuer_name=" ".join(data.issuer_name.split()),
+        is_sample=data.is_sample,
+    )
+
+
+def _create_award(
+    *,
+    form_row: AwardForm,
+    decision: AwardDecision,
+    recipient: _Recipient,
+    year: int,
+    achievement: str,
+    is_sample: bool,
+) -> Award:
+    try:
+        with transaction.atomic():
+            return Award.objects.create(
+                form=form_row,
+                decision=decision,
+                member=recipient.member,
+                organization=recipient.organization,
+                recipient_name=recipient.name,
+                year=year,
+                achievement=achievement,
+                achievement_key=normalize_text(achievement)[:500],
+                is_sample=is_sample,
+            )
+    except IntegrityError as exc:
+        # Another transaction rewarded the same achievement between our check and this insert.
+        raise DomainError(
+            f"Thành tích «{achievement}» năm {year} của {recipient.name} đã được khen thưởng.",
+            field="achievement",
+            rule=domain.RULE_NOT_REWARDED_TWICE,
+            citation=domain.NO_DOUBLE_REWARD_CITATION,
+        ) from exc
+
+
+@transaction.atomic
+def decide_proposal(
+    *, actor: User | None, proposal_id: int, decision: DecisionInput
+) -> AwardDecision:
+    """Record the issuer's decision on a submitted list: every included candidate is checked
+    again against the current decided results and the awards already given; one refusal
+    refuses the whole decision, with the reasons. The decision is sealed once written."""
+    proposal = _locked_proposal(actor, proposal_id)
+    scope = scope_for(actor)
+    if not (scope.writes(proposal.issuer.path) or scope.writes(proposal.organization.path)):
+        raise PermissionDenied()
+    if proposal.status == ProposalStatus.DECIDED:
+        raise DomainError(
+            "Danh sách này đã có quyết định; quyết định đã ban hành không sửa được, "
+            "chỉ đính chính bằng một quyết định thay thế.",
+            field="status",
+            rule=RULE_DECISION_SEALED,
+        )
+    if proposal.status != ProposalStatus.SUBMITTED:
+        raise DomainError("Danh sách chưa được trình.", field="status", rule=RULE_NOT_SUBMITTED)
+    data = _clean_decision(decision, proposal.year, need_signer_name=True)
+    form, form_row = _domain_form(proposal.form.code)
+    candidates = list(
+        proposal.candidates.filter(included=True).select_related(
+            "member__organization", "organization"
+        )
+    )
+    if not candidates:
+        raise DomainError(
+            "Danh sách chưa có ai được đưa vào đề nghị.", field="candidates", rule=RULE_EMPTY
+        )
+    levels = _levels_by_year(form, proposal.organization, proposal.year)
+    refused: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for candidate in candidates:
+        recipient = _Recipient(candidate.member, candidate.organization)
+        eligible, findings = _check(form, recipient, proposal.year, candidate.achievement, levels)
+        key = (recipient.code, normalize_text(candidate.achievement))
+        if key in seen:
+            eligible = False
+            findings.append(
+                Finding(
+                    rule=domain.RULE_NOT_REWARDED_TWICE,
+                    citation=domain.NO_DOUBLE_REWARD_CITATION,
+                    message=f"{recipient.name} có hai dòng cùng thành tích trong danh sách.",
+                    subject=recipient.code,
+                )
+            )
+        seen.add(key)
+        if not eligible:
+            refused.extend(
+                Finding(
+                    rule=f.rule,
+                    citation=f.citation,
+                    message=f"{recipient.name}: {f.message}",
+                    subject=f.subject or recipient.code,
+                )
+                for f in findings
+                if f.severity is Severity.ERROR
+            )
+    if refused:
+        raise DomainError.from_findings(refused, field="candidates")
+
+    sealed = AwardDecision.objects.create(
+        issuer=proposal.issuer,
+        issuer_name=data.issuer_name or committee_name(proposal.issuer),
+        number=data.number,
+        date=data.date,
+        year=proposal.year,
+        signer_on_behalf=data.signer_on_behalf,
+        signer_title=data.signer_title,
+        signer_name=data.signer_name,
+        is_sample=data.is_sample,
+        created_by=_user(actor),
+    )
+    awards = [
+        _create_award(
+            form_row=form_row,
+            decision=sealed,
+            recipient=_Recipient(c.member, c.organization),
+            year=proposal.year,
+            achievement=c.achievement,
+            is_sample=data.is_sample,
+        )
+        for c in candidates
+    ]
+    proposal.status = ProposalStatus.DECIDED
+    proposal.decision = sealed
+    proposal.version += 1
+    proposal.save(update_fields=["status", "decision", "version"])
+    record_event(
+        actor=actor,
+        action="awards.proposal.decide",
+        object_type="awards.AwardDecision",
+        object_id=sealed.pk,
+        org_path=proposal.organization.path,
+        summary=(
+            f"Quyết định số {sealed.number}: {form.name} năm {proposal.year} "
+            f"cho {len(awards)} trường hợp"
+        ),
+        after={**_decision_snapshot(sealed), "awards": [_award_snapshot(a) for a in awards]},
+    )
+    return sealed
+
+
+# --- awards decided elsewhere ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordInput:
+    """An award decided by an outside issuer (e.g. a Bằng khen of the Tỉnh ủy), as received."""
+
+    form_code: str
+    issuer_code: str
+    year: int
+    achievement: str
+    decision: DecisionInput
+    member_card: str = ""
+    organization_code: str = ""
+
+
+def _recipient_from(data: RecordInput) -> _Recipient:
+    if bool(data.member_card) == bool(data.organization_code):
+        raise DomainError(
+            "Chọn một người hoặc một tập thể được khen thưởng.",
+            field="recipient",
+            rule=RULE_UNKNOWN,
+        )
+    if data.member_card:
+        member = (
+            Member.objects.select_related("organization")
+            .filter(card_number=data.member_card.strip())
+            .first()
+        )
+        if member is None:
+            raise NotFound("Không tìm thấy đảng viên.")
+        return _Recipient(member, None)
+    return _Recipient(None, _organization(data.organization_code, "recipient"))
+
+
+@transaction.atomic
+def record_award(*, actor: User | None, data: RecordInput) -> Award:
+    """Enter an award decided by an issuer outside the proposal flow, with the same checks:
+    eligibility for the form, and no second award for the same achievement in any form.
+    Several awards of one decision share the decision (same issuer, number and date)."""
+    recipient = _recipient_from(data)
+    _require_write(actor, recipient.path)
+    form, form_row = _domain_form(data.form_code)
+    if form.recipient is not recipient.kind:
+        raise DomainError(
+            f"{form.name} dành cho {form.recipient.label.lower()}.",
+            field="form",
+            rule=RULE_FORM_KIND,
+        )
+    issuer = _organization(data.issuer_code, "issuer")
+    achievement = _require_achievement(data.achievement)
+    decision_data = _clean_decision(data.decision, data.year, need_signer_name=False)
+    eligible, findings = _check(
+        form,
+        recipient,
+        data.year,
+        achievement,
+        _levels_by_year(form, recipient.home, data.year),
+    )
+    if not eligible:
+        raise DomainError.from_findings(
+            [f for f in findings if f.severity is Severity.ERROR], field="recipient"
+        )
+    decision = (
+        AwardDecision.objects.filter(
+            issuer=issuer,
+            number=decision_data.number,
+            date=decision_data.date,
+            superseded_by__isnull=True,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if decision is None:
+        decision = AwardDecision.objects.create(
+            issuer=issuer,
+            issuer_name=decision_data.issuer_name or committee_name(issuer),
+            number=decision_data.number,
+            date=decision_data.date,
+            year=data.year,
+            signer_on_behalf=decision_data.signer_on_behalf,
+            signer_title=decision_data.signer_title,
+            signer_name=decision_data.signer_name,
+            is_sample=decision_data.is_sample,
+            created_by=_user(actor),
+        )
+    award = _create_award(
+        form_row=form_row,
+        decision=decision,
+        recipient=recipient,
+        year=data.year,
+        achievement=achievement,
+        is_sample=decision_data.is_sample,
+    )
+    record_event(
+        actor=actor,
+        action="awards.award.record",
+        object_type="awards.Award",
+        object_id=award.pk,
+        org_path=recipient.path,
+        summary=f"Ghi nhận {form.name} tặng {recipient.name} năm {data.year}",
+        after={**_award_snapshot(award), "decision": _decision_snapshot(decision)},
+    )
+    return award
+
+
+# --- corrections ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def correct_decision(
+    *, actor: User | None, decision_id: int, reason: str, corrected: DecisionInput
+) -> AwardDecision:
+    """Correct a sealed decision (number, date, signer, issuer's name) by a new decision that
+    supersedes it, with the reason. The old decision and its awards stay as they were."""
+    old = (
+        AwardDecision.objects.select_for_update(of=("self",))
+        .select_related("issuer")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if old is None:
+        raise NotFound()
+    recipient_paths = _decision_recipient_paths(old)
+    scope = scope_for(actor)
+    if not (scope.reads(old.issuer.path) or any(scope.reads(p) for p in recipient_paths)):
+        raise NotFound()
+    if not (
+        scope.writes(old.issuer.path)
+        or (recipient_paths and all(scope.writes(p) for p in recipient_paths))
+    ):
+        raise PermissionDenied()
+    if AwardDecision.objects.filter(supersedes=old).exists():
+        raise DomainError(
+            "Quyết định này đã được thay thế; hãy đính chính quyết định mới nhất.",
+            field="decision",
+            rule=RULE_DECISION_SEALED,
+        )
+    why = " ".join(reason.split())
+    if not why:
+        raise DomainError("Cần ghi lý do đính chính.", field="reason", rule=RULE_CORRECTION_REASON)
+    data = _clean_decision(corrected, old.year, need_signer_name=bool(old.signer_name))
+    new = AwardDecision.objects.create(
+        issuer=old.issuer,
+        issuer_name=data.issuer_name or old.issuer_name,
+        number=data.number,
+        date=data.date,
+        year=old.year,
+        signer_on_behalf=data.signer_on_behalf,
+        signer_title=data.signer_title,
+        signer_name=data.signer_name,
+        supersedes=old,
+        original_id=old.original_id or old.pk,
+        correction_reason=why,
+        is_sample=old.is_sample,
+        created_by=_user(actor),
+    )
+    record_event(
+        actor=actor,
+        action="awards.decision.correct",
+        object_type="awards.AwardDecision",
+        object_id=new.pk,
+        org_path=old.issuer.path,
+        summary=f"Đính chính Quyết định số {old.number}: {why}",
+        before=_decision_snapshot(old),
+        after=_decision_snapshot(new),
+    )
+    return new
+
+
+def _decision_recipient_paths(decision: AwardDecision) -> list[str]:
+    root = decision.original_id or decision.pk
+    chain = AwardDecision.objects.filter(Q(pk=root) | Q(original_id=root)).values_list(
+        "pk", flat=True
+    )
+    rows: Sequence[tuple[str | None, str | None]] = list(
+        Award.objects.filter(decision_id__in=list(chain)).values_list(
+            "member__org_path", "organization__path"
+        )
+    )
+    return [member_path or org_path or "" for member_path, org_path in rows]

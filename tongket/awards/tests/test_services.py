@@ -1,0 +1,340 @@
+"""Proposals, decisions and recorded awards against the demo database (the 2020 cycle)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from tongket.audit.models import AuditEvent
+from tongket.awards import domain, services
+from tongket.awards.models import Award, AwardDecision, AwardProposal, ProposalStatus
+from tongket.awards.selectors import award_rows, awards_in_subtree
+from tongket.awards.services import DecisionInput, RecordInput
+from tongket.core.demo import DEMO_ORG
+from tongket.core.errors import DomainError, NotFound
+from tongket.evaluation.domain import Level
+from tongket.evaluation.selectors import decided_results
+from tongket.people.models import Member, Organization
+
+pytestmark = pytest.mark.django_db
+
+GIAY_KHEN = domain.PARTY_GRASSROOTS_MEMBER_EXCELLENT
+
+
+def excellent_cards(year: int = 2020) -> set[str]:
+    org = Organization.objects.get(code=DEMO_ORG)
+    return {
+        r.card_number or ""
+        for r in decided_results(org, year)
+        if r.subject_kind == "member" and r.level is Level.EXCELLENT
+    }
+
+
+def decision(number: str = "99-QĐ/ĐU", **extra: Any) -> DecisionInput:
+    return DecisionInput(
+        number=number,
+        date=dt.date(2021, 3, 1),
+        signer_on_behalf="T/M Đảng ủy",
+        signer_title="Bí thư",
+        signer_name="Trần Quốc Hưng",
+        **extra,
+    )
+
+
+def good_member() -> Member:
+    org = Organization.objects.get(code=DEMO_ORG)
+    card = next(
+        r.card_number
+        for r in decided_results(org, 2020)
+        if r.subject_kind == "member" and r.level is Level.GOOD
+    )
+    return Member.objects.get(card_number=card)
+
+
+def test_the_demo_gives_a_giay_khen_to_each_of_the_ten_members_rated_excellent() -> None:
+    cards = set(
+        Award.objects.filter(form__code=GIAY_KHEN, year=2020).values_list(
+            "member__card_number", flat=True
+        )
+    )
+    assert len(excellent_cards()) == 10
+    assert cards == excellent_cards()
+
+
+def test_a_generated_list_shows_every_candidate_with_the_reasons_and_leaves_out_the_ineligible(
+    user_named: Any,
+) -> None:
+    proposal = services.generate_proposal(
+        actor=user_named("vanphong"),
+        organization_code=f"{DEMO_ORG}.TCCB",
+        year=2020,
+        form_code=domain.PARTY_BLOC_MEMBER_EXEMPLARY,
+    )
+    candidates = list(proposal.candidates.select_related("member"))
+    assert candidates
+    assert proposal.issuer.code == "QT.KCQDN"
+    for c in candidates:
+        rules = {f["rule"] for f in c.findings}
+        assert domain.RULE_PARTY_EXCELLENT in rules
+        assert all(f["citation"] for f in c.findings)
+        if c.level != Level.EXCELLENT:
+            assert not c.eligible
+            assert not c.included
+        else:
+            # The same words were rewarded by the Giấy khen: one achievement, one award.
+            assert domain.RULE_NOT_REWARDED_TWICE in {
+                f["rule"] for f in c.findings if f["severity"] == "error"
+            }
+            assert not c.eligible
+
+
+def test_an_ineligible_candidate_is_refused_at_the_decision_with_the_reason(
+    user_named: Any,
+) -> None:
+    vanphong = user_named("vanphong")
+    member = good_member()
+    proposal = services.generate_proposal(
+        actor=vanphong,
+        organization_code=member.organization.code,
+        year=2020,
+        form_code=domain.PARTY_BLOC_MEMBER_EXEMPLARY,
+    )
+    for c in proposal.candidates.all():
+        services.adjust_candidate(
+            actor=vanphong, candidate_id=c.pk, included=c.member_id == member.pk
+        )
+    services.submit_proposal(actor=vanphong, proposal_id=proposal.pk)
+
+    with pytest.raises(DomainError) as refused:
+        services.decide_proposal(actor=vanphong, proposal_id=proposal.pk, decision=decision())
+
+    assert refused.value.rule == domain.RULE_PARTY_EXCELLENT
+    assert member.full_name in refused.value.message
+    assert Level.GOOD.label in refused.value.message
+    assert refused.value.findings[0].citation
+    assert not AwardDecision.objects.filter(number="99-QĐ/ĐU").exists()
+
+
+def test_a_recorded_award_is_refused_when_the_form_needs_excellent_and_the_member_is_good(
+    user_named: Any,
+) -> None:
+    member = good_member()
+    with pytest.raises(DomainError) as refused:
+        services.record_award(
+            actor=user_named("vanphong"),
+            data=RecordInput(
+                form_code=domain.PARTY_BLOC_MEMBER_EXEMPLARY,
+                issuer_code="QT.KCQDN",
+                year=2020,
+                achievement="tiêu biểu năm 2020",
+                member_card=member.card_number,
+                decision=decision("5-QĐ/ĐUK"),
+            ),
+        )
+    assert refused.value.rule == domain.RULE_PARTY_EXCELLENT
+
+
+@pytest.mark.parametrize(
+    "form_code",
+    [domain.PARTY_BLOC_INDIVIDUAL_THEMATIC, domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC],
+)
+def test_the_same_achievement_cannot_be_awarded_twice_even_under_another_form(
+    user_named: Any, form_code: str
+) -> None:
+    card = sorted(excellent_cards())[0]
+    with pytest.raises(DomainError) as refused:
+        services.record_award(
+            actor=user_named("vanphong"),
+            data=RecordInput(
+                form_code=form_code,
+                issuer_code="QT.KCQDN",
+                year=2020,
+                # Same achievement as the Giấy khen, written with other case and punctuation.
+                achievement="Hoàn thành  xuất sắc nhiệm vụ năm 2020.",
+                member_card=card,
+                decision=decision("7-QĐ/ĐUK"),
+            ),
+        )
+    assert refused.value.rule == domain.RULE_NOT_REWARDED_TWICE
+    assert "đã được khen thưởng" in refused.value.message
+    assert Award.objects.filter(member__card_number=card, year=2020).count() >= 1
+
+
+def test_the_database_refuses_the_same_achievement_key_for_the_same_recipient() -> None:
+    award = Award.objects.filter(form__code=GIAY_KHEN, year=2020).first()
+    assert award is not None
+    other_form = award.form.__class__.objects.get(code=domain.PARTY_BLOC_INDIVIDUAL_THEMATIC)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Award.objects.create(
+            form=other_form,
+            decision=award.decision,
+            member=award.member,
+            recipient_name=award.recipient_name,
+            year=award.year,
+            achievement=award.achievement,
+            achievement_key=award.achievement_key,
+        )
+
+
+def test_a_different_achievement_of_the_same_member_is_recorded_and_audited(
+    user_named: Any,
+) -> None:
+    card = sorted(excellent_cards())[0]
+    award = services.record_award(
+        actor=user_named("vanphong"),
+        data=RecordInput(
+            form_code=domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
+            issuer_code="QT.KCQDN",
+            year=2020,
+            achievement="trong công tác phòng, chống dịch Covid-19 năm 2020",
+            member_card=card,
+            decision=decision("8-QĐ/ĐUK"),
+        ),
+    )
+    assert award.decision.issuer_name == "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh"
+    assert AuditEvent.objects.filter(action="awards.award.record", object_id=str(award.pk)).exists()
+
+
+def test_a_decided_proposal_cannot_be_decided_again_nor_adjusted(user_named: Any) -> None:
+    vanphong = user_named("vanphong")
+    proposal = AwardProposal.objects.get(
+        organization__code=DEMO_ORG, year=2020, form__code=GIAY_KHEN
+    )
+    assert proposal.status == ProposalStatus.DECIDED
+    with pytest.raises(DomainError) as again:
+        services.decide_proposal(actor=vanphong, proposal_id=proposal.pk, decision=decision())
+    assert again.value.rule == services.RULE_DECISION_SEALED
+    candidate = proposal.candidates.first()
+    assert candidate is not None
+    with pytest.raises(DomainError) as adjusted:
+        services.adjust_candidate(actor=vanphong, candidate_id=candidate.pk, included=False)
+    assert adjusted.value.rule == services.RULE_NOT_DRAFT
+
+
+def test_a_sealed_decision_is_corrected_by_a_superseding_one_and_stays_unchanged(
+    user_named: Any,
+) -> None:
+    vanphong = user_named("vanphong")
+    sealed = AwardDecision.objects.get(number="45-QĐ/ĐU")
+    before = AwardDecision.objects.filter(pk=sealed.pk).values().get()
+
+    with pytest.raises(DomainError) as no_reason:
+        services.correct_decision(
+            actor=vanphong, decision_id=sealed.pk, reason="  ", corrected=decision("46-QĐ/ĐU")
+        )
+    assert no_reason.value.rule == services.RULE_CORRECTION_REASON
+
+    new = services.correct_decision(
+        actor=vanphong,
+        decision_id=sealed.pk,
+        reason="Ghi nhầm số quyết định",
+        corrected=decision("46-QĐ/ĐU"),
+    )
+    assert AwardDecision.objects.filter(pk=sealed.pk).values().get() == before
+    assert new.supersedes_id == sealed.pk
+    assert new.original_id == sealed.pk
+    with pytest.raises(DomainError) as twice:
+        services.correct_decision(
+            actor=vanphong, decision_id=sealed.pk, reason="Lần nữa", corrected=decision("47-QĐ/ĐU")
+        )
+    assert twice.value.rule == services.RULE_DECISION_SEALED
+
+    org = Organization.objects.get(code=DEMO_ORG)
+    rows = [r for r in award_rows(awards_in_subtree(None, org, 2020)) if r.form_code == GIAY_KHEN]
+    assert {r.decision_number for r in rows} == {"46-QĐ/ĐU"}
+    assert all(r.corrected for r in rows)
+
+
+def test_the_database_refuses_a_correction_without_its_reason() -> None:
+    sealed = AwardDecision.objects.get(number="45-QĐ/ĐU")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AwardDecision.objects.create(
+            issuer=sealed.issuer,
+            issuer_name=sealed.issuer_name,
+            number="46-QĐ/ĐU",
+            date=sealed.date,
+            year=sealed.year,
+            signer_title=sealed.signer_title,
+            supersedes=sealed,
+            original=sealed,
+        )
+
+
+def test_the_full_flow_generates_submits_and_decides_awards(user_named: Any) -> None:
+    vanphong = user_named("vanphong")
+    proposal = services.generate_proposal(
+        actor=vanphong,
+        organization_code=DEMO_ORG,
+        year=2020,
+        form_code=domain.PARTY_BLOC_MEMBER_EXEMPLARY,
+    )
+    excellent = proposal.candidates.filter(level=Level.EXCELLENT).order_by("pk")[:2]
+    for c in excellent:
+        services.adjust_candidate(
+            actor=vanphong,
+            candidate_id=c.pk,
+            included=True,
+            achievement="tiêu biểu trong thực hiện nhiệm vụ năm 2020",
+        )
+    services.submit_proposal(actor=vanphong, proposal_id=proposal.pk)
+    sealed = services.decide_proposal(
+        actor=vanphong, proposal_id=proposal.pk, decision=decision("3-QĐ/ĐUK")
+    )
+    assert sealed.awards.count() == 2
+    assert sealed.issuer.code == "QT.KCQDN"
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.DECIDED
+    assert AuditEvent.objects.filter(action="awards.proposal.decide").exists()
+
+
+def test_a_secretary_cannot_write_awards_outside_the_cell(user_named: Any) -> None:
+    tccb_member = Member.objects.filter(organization__code=f"{DEMO_ORG}.TCCB").first()
+    assert tccb_member is not None
+    with pytest.raises(NotFound):
+        services.record_award(
+            actor=user_named("bithu2"),
+            data=RecordInput(
+                form_code=domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
+                issuer_code="QT.KCQDN",
+                year=2020,
+                achievement="trong công tác tuyên truyền năm 2020",
+                member_card=tccb_member.card_number,
+                decision=decision("9-QĐ/ĐUK"),
+            ),
+        )
+    with pytest.raises(NotFound):
+        services.generate_proposal(
+            actor=user_named("bithu2"),
+            organization_code=f"{DEMO_ORG}.TCCB",
+            year=2020,
+            form_code=GIAY_KHEN,
+        )
+
+
+def test_a_year_without_decided_results_gives_no_proposal(user_named: Any) -> None:
+    with pytest.raises(DomainError) as refused:
+        services.generate_proposal(
+            actor=user_named("vanphong"), organization_code=DEMO_ORG, year=2015, form_code=GIAY_KHEN
+        )
+    assert refused.value.rule == services.RULE_NO_RESULTS
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "expected"),
+    [
+        ("Đảng bộ Sở Giáo dục và Đào tạo", "grassroots", "Đảng ủy Sở Giáo dục và Đào tạo"),
+        (
+            "Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh",
+            "bloc",
+            "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh",
+        ),
+        ("Đảng bộ tỉnh Quảng Trị", "provincial", "Tỉnh ủy Quảng Trị"),
+        ("Chi bộ Thanh tra", "cell", "Chi bộ Thanh tra"),
+        ("Ủy ban nhân dân tỉnh Quảng Trị", "agency", "Ủy ban nhân dân tỉnh Quảng Trị"),
+    ],
+)
+def test_the_signing_body_is_named_after_the_committee(name: str, kind: str, expected: str) -> None:
+    assert services.committee_name(Organization(name=name, kind=kind)) == expected

@@ -1,0 +1,289 @@
+"""Pages of the award register: parse input, read through the selectors, write through a service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tongket.accounts.scope import scope_for
+from tongket.awards import exports, selectors, services
+from tongket.awards.forms import CandidateForm, DecideForm, GenerateProposalForm, RecordAwardForm
+from tongket.awards.models import AwardForm, ProposalStatus
+from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.people.forms import VietnameseForm
+from tongket.people.selectors import get_organization, root_organizations_for
+from tongket.reports.documents.certificate import render_certificate_pdf
+
+T = TypeVar("T")
+
+
+def _or_404(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _call(form: VietnameseForm | None, request: HttpRequest, action: Callable[[], T]) -> T | None:
+    """Run a service; a refusal lands on the form, or in the page's messages."""
+    try:
+        return action()
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        if form is not None:
+            form.add_domain_error(exc)
+        else:
+            messages.error(request, exc.message)
+        return None
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_for(user)
+    roots = [org for org in root_organizations_for(user) if scope.reads(org.path)]
+    own = getattr(user, "member", None)
+    proposals = selectors.visible_proposals(user).order_by("-year", "-created_at")[:20]
+    return render(
+        request,
+        "awards/index.html",
+        {"roots": roots, "own_member": own, "proposals": proposals},
+    )
+
+
+def _year_param(request: HttpRequest) -> int | None:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+@require_GET
+def organization(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    register = _or_404(lambda: selectors.organization_register(user, code, _year_param(request)))
+    org = register.organization
+    can_write = scope_for(user).writes(org.path)
+    generate_form = None
+    if can_write:
+        generate_form = GenerateProposalForm(
+            forms_available=list(selectors.generated_forms()),
+            initial={"year": register.year},
+        )
+    return render(
+        request,
+        "awards/organization.html",
+        {
+            "org": org,
+            "register": register,
+            "can_write": can_write,
+            "generate_form": generate_form,
+            "proposals": selectors.proposals_for(user, org)[:20],
+        },
+    )
+
+
+@login_required
+@require_GET
+def organization_export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
+    user = request.user
+    org = _or_404(lambda: get_organization(user, code))
+    rows = selectors.register_rows(user, org, year)
+    filename = f"khen-thuong-{org.code}-{year}"
+    if fmt == "csv":
+        response = HttpResponse(exports.awards_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if fmt == "xlsx":
+        title = f"Danh sách khen thưởng năm {year} — {org.name}"
+        response = HttpResponse(
+            exports.awards_xlsx(rows, title=title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    raise Http404("Không có định dạng này.")
+
+
+@login_required
+@require_POST
+def proposal_generate(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    org = _or_404(lambda: get_organization(user, code))
+    form = GenerateProposalForm(request.POST, forms_available=list(selectors.generated_forms()))
+    if form.is_valid():
+        proposal = _call(
+            form,
+            request,
+            lambda: services.generate_proposal(
+                actor=user,
+                organization_code=org.code,
+                year=form.cleaned_data["year"],
+                form_code=form.cleaned_data["form_code"],
+            ),
+        )
+        if proposal is not None:
+            messages.success(request, "Đã lập danh sách đề nghị khen thưởng.")
+            return redirect("awards:proposal", proposal.pk)
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(e) for e in error))
+    return redirect(reverse("awards:organization", args=[org.code]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    found = _or_404(lambda: selectors.get_proposal(user, pk))
+    scope = scope_for(user)
+    can_edit = scope.writes(found.organization.path)
+    can_decide = can_edit or scope.writes(found.issuer.path)
+    decide_form = DecideForm(prefix="decide")
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "adjust":
+        adjust = CandidateForm(request.POST)
+        if not adjust.is_valid():
+            messages.error(request, "Thành tích không được để trống.")
+        elif (
+            _call(
+                None,
+                request,
+                lambda: services.adjust_candidate(
+                    actor=user,
+                    candidate_id=adjust.cleaned_data["candidate"],
+                    included=adjust.cleaned_data["included"],
+                    achievement=adjust.cleaned_data["achievement"],
+                ),
+            )
+            is not None
+        ):
+            messages.success(request, "Đã cập nhật danh sách.")
+        return redirect("awards:proposal", pk)
+    if action == "submit":
+        if _call(None, request, lambda: services.submit_proposal(actor=user, proposal_id=pk)):
+            messages.success(request, "Đã trình danh sách đề nghị.")
+        return redirect("awards:proposal", pk)
+    if action == "decide":
+        decide_form = DecideForm(request.POST, prefix="decide")
+        if decide_form.is_valid():
+            data = decide_form.cleaned_data
+            decision = _call(
+                decide_form,
+                request,
+                lambda: services.decide_proposal(
+                    actor=user,
+                    proposal_id=pk,
+                    decision=services.DecisionInput(
+                        number=data["number"],
+                        date=data["date"],
+                        signer_title=data["signer_title"],
+                        signer_name=data["signer_name"],
+                        signer_on_behalf=data["signer_on_behalf"],
+                        issuer_name=data["issuer_name"],
+                    ),
+                ),
+            )
+            if decision is not None:
+                messages.success(request, f"Đã ghi Quyết định số {decision.number}.")
+                return redirect("awards:proposal", pk)
+    elif action:
+        raise Http404("Không có thao tác này.")
+    candidates = selectors.proposal_candidates(found)
+    decided_rows = (
+        selectors.award_rows(selectors.visible_awards(user).filter(decision=found.decision))
+        if found.decision_id
+        else []
+    )
+    return render(
+        request,
+        "awards/proposal.html",
+        {
+            "proposal": found,
+            "candidates": candidates,
+            "included_count": sum(c.included for c in candidates),
+            "eligible_count": sum(c.eligible for c in candidates),
+            "can_edit": can_edit and found.status == ProposalStatus.DRAFT,
+            "can_submit": can_edit and found.status == ProposalStatus.DRAFT,
+            "can_decide": can_decide and found.status == ProposalStatus.SUBMITTED,
+            "decide_form": decide_form,
+            "decided_rows": decided_rows,
+        },
+        status=400 if decide_form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record(request: HttpRequest, code: str) -> HttpResponse:
+    """Enter an award decided by an outside issuer for a member or unit of this organization."""
+    user = request.user
+    org = _or_404(lambda: get_organization(user, code))
+    if not scope_for(user).writes(org.path):
+        raise DjangoPermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+    available = list(AwardForm.objects.all())
+    form = RecordAwardForm(request.POST or None, forms_available=available)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recipient = data["recipient"].strip()
+        is_card = not any(ch.isalpha() for ch in recipient)
+        award = _call(
+            form,
+            request,
+            lambda: services.record_award(
+                actor=user,
+                data=services.RecordInput(
+                    form_code=data["form_code"],
+                    issuer_code=data["issuer_code"],
+                    year=data["year"],
+                    achievement=data["achievement"],
+                    member_card=recipient if is_card else "",
+                    organization_code="" if is_card else recipient,
+                    decision=services.DecisionInput(
+                        number=data["number"],
+                        date=data["date"],
+                        signer_title=data["signer_title"],
+                        signer_name=data["signer_name"],
+                        signer_on_behalf=data["signer_on_behalf"],
+                        issuer_name=data["issuer_name"],
+                    ),
+                ),
+            ),
+        )
+        if award is not None:
+            messages.success(request, "Đã ghi nhận khen thưởng.")
+            url = reverse("awards:organization", args=[org.code])
+            return redirect(f"{url}?year={award.year}")
+    return render(
+        request,
+        "awards/record.html",
+        {"org": org, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def member(request: HttpRequest, card_number: str) -> HttpResponse:
+    user = request.user
+    found, rows = _or_404(lambda: selectors.member_awards(user, card_number))
+    return render(request, "awards/member.html", {"member": found, "rows": rows})
+
+
+@login_required
+@require_GET
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = _or_404(lambda: selectors.certificate_for(request.user, pk))
+    response = HttpResponse(render_certificate_pdf(cert), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-khen-{pk}.pdf"'
+    return response
