@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from tongket.reports import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("<str:code>/<int:year>/", views.organization, name="organization"),
+    path(
+        "<str:code>/<int:year>/<slug:kind>.<slug:fmt>",
+        views.download,
+        name="download",
+    ),
+    path(
+        "<str:code>/<int:year>/narrative/<slug:section>/",
+        views.narrative,
+        name="narrative",
+    ),
+]

@@ -1,0 +1,659 @@
+"""The facts of the year-end report, and one small adapter per source app that gathers them.
+
+Each adapter imports its app inside the function: when the app (or its selector) is not there,
+the adapter returns None and the report says "chưa có dữ liệu" for that section; it never makes
+up a figure. Adapters receive the organization the user may see and keep only rows inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from types import ModuleType
+from typing import Any
+
+from tongket.core.formatting import format_count, format_decimal
+from tongket.evaluation.domain import Level
+from tongket.people.models import Organization, OrganizationKind, PartyRoleKind
+
+NO_DATA = "chưa có dữ liệu"
+HISTORY_YEARS = 5
+
+
+# --- the facts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    """The organization as the report names it."""
+
+    code: str
+    name: str
+    kind: str
+    path: str
+    issuer_code: str
+    place: str
+    superior_name: str
+    committee_name: str  # "Đảng ủy Sở Giáo dục và Đào tạo", "Chi bộ Thanh tra"
+    on_behalf: str  # "T/M ĐẢNG ỦY", "T/M CHI BỘ"
+
+
+@dataclass(frozen=True)
+class LevelCounts:
+    """How many subjects were decided at each level, and how many were not classified."""
+
+    excellent: int = 0
+    good: int = 0
+    completed: int = 0
+    not_completed: int = 0
+    not_classified: int = 0
+
+    @property
+    def total(self) -> int:
+        return (
+            self.excellent + self.good + self.completed + self.not_completed + self.not_classified
+        )
+
+    def count(self, level: Level) -> int:
+        value: int = getattr(self, level.value)
+        return value
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One decided result: a member or an organization, its level, or why it was not classified."""
+
+    subject_kind: str  # "member" or "organization"
+    card_number: str
+    org_code: str
+    org_name: str
+    name: str
+    level: Level | None
+    not_classified_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The year's decided classification inside the organization."""
+
+    own_level: Level | None
+    own_decided_by: str
+    own_decision: str
+    cells: LevelCounts
+    members: LevelCounts
+    rows: tuple[ResultRow, ...]
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """A unit's scorecard: points of its own maximum, level and rank among its peers."""
+
+    title: str
+    points: Decimal
+    maximum: Decimal
+    rank: int | None = None
+    of: int | None = None
+    level: str = ""
+    peer_group: str = ""
+    unit: str = ""  # the agency scored: "Sở GD&ĐT"
+
+
+@dataclass(frozen=True)
+class TargetsLine:
+    met: int
+    total: int
+
+
+@dataclass(frozen=True)
+class AwardLine:
+    recipient: str
+    recipient_kind: str  # "member" or "organization"
+    form: str
+    issuer: str
+    achievement: str = ""
+
+
+@dataclass(frozen=True)
+class ProgramLine:
+    """A work or inspection program's progress at the end of the year."""
+
+    title: str
+    kind: str
+    total: int
+    done: int
+    postponed: int
+    cancelled: int = 0
+    remaining: int = 0
+    conclusions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConferenceLine:
+    """The year-end conference: when, who attended of how many convened, from how many cells."""
+
+    title: str
+    date: dt.date
+    present: int
+    convened: int
+    cells: int = 0
+    chairs: tuple[tuple[str, str], ...] = ()  # (name, title)
+    presenter: tuple[str, str] | None = None
+    closing_speaker: tuple[str, str] | None = None
+    guests: tuple[tuple[str, str], ...] = ()
+    adopted: tuple[str, ...] = ()
+    closing_remarks: str = ""
+
+
+@dataclass(frozen=True)
+class Signer:
+    on_behalf: str
+    title: str
+    name: str
+
+
+@dataclass(frozen=True)
+class NarrativeText:
+    section: str
+    title: str
+    text: str  # placeholders already filled
+
+
+@dataclass(frozen=True)
+class YearEndFacts:
+    """Everything the year-end report states, gathered from what the requesting user may see.
+
+    A section is None when its source has no data yet; the report then says so.
+    """
+
+    organization: OrgFacts
+    year: int
+    member_count: int
+    cell_count: int
+    signer: Signer
+    classification: Classification | None = None
+    previous: Classification | None = None
+    scorecards: tuple[ScoreLine, ...] | None = None
+    targets: TargetsLine | None = None
+    awards: tuple[AwardLine, ...] | None = None
+    programs: tuple[ProgramLine, ...] | None = None
+    conference: ConferenceLine | None = None
+    level_history: tuple[tuple[int, LevelCounts, LevelCounts], ...] = ()  # year, cells, members
+    score_history: tuple[tuple[int, ScoreLine], ...] = ()
+    narratives: tuple[NarrativeText, ...] = field(default_factory=tuple)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The sections without data, named as the report names them."""
+        names = {
+            "classification": "kết quả đánh giá, xếp loại",
+            "scorecards": "chấm điểm, xếp hạng",
+            "targets": "chỉ tiêu",
+            "awards": "khen thưởng",
+            "programs": "chương trình công tác, kiểm tra, giám sát",
+            "conference": "hội nghị",
+        }
+        return tuple(label for key, label in names.items() if getattr(self, key) is None)
+
+
+# --- placeholders in the office's narrative ---------------------------------------------------
+
+PLACEHOLDER_NAMES: tuple[str, ...] = (
+    "nam",
+    "nam_sau",
+    "so_dang_vien",
+    "so_chi_bo",
+    "xep_loai_dang_bo",
+    "so_chi_bo_xuat_sac",
+    "so_chi_bo_tot",
+    "so_chi_bo_hoan_thanh",
+    "so_chi_bo_khong_hoan_thanh",
+    "so_dang_vien_xuat_sac",
+    "so_dang_vien_tot",
+    "so_dang_vien_hoan_thanh",
+    "so_dang_vien_khong_hoan_thanh",
+    "so_dang_vien_khong_xep_loai",
+    "diem_thi_dua",
+    "diem_toi_da",
+    "xep_hang",
+    "chi_tieu",
+    "so_khen_thuong",
+)
+
+
+def placeholder_values(facts: YearEndFacts) -> dict[str, str]:
+    """Each placeholder's text; a figure whose source has no data reads "chưa có dữ liệu"."""
+    values = dict.fromkeys(PLACEHOLDER_NAMES, NO_DATA)
+    values["nam"] = str(facts.year)
+    values["nam_sau"] = str(facts.year + 1)
+    values["so_dang_vien"] = format_count(facts.member_count)
+    values["so_chi_bo"] = format_count(facts.cell_count)
+    c = facts.classification
+    if c is not None:
+        if c.own_level is not None:
+            values["xep_loai_dang_bo"] = c.own_level.label
+        for prefix, counts in (("so_chi_bo", c.cells), ("so_dang_vien", c.members)):
+            values[f"{prefix}_xuat_sac"] = format_count(counts.excellent)
+            values[f"{prefix}_tot"] = format_count(counts.good)
+            values[f"{prefix}_hoan_thanh"] = format_count(counts.completed)
+            values[f"{prefix}_khong_hoan_thanh"] = format_count(counts.not_completed)
+        values["so_dang_vien_khong_xep_loai"] = format_count(c.members.not_classified)
+    if facts.scorecards:
+        first = facts.scorecards[0]
+        values["diem_thi_dua"] = format_decimal(first.points)
+        values["diem_toi_da"] = format_decimal(first.maximum)
+        if first.rank is not None:
+            values["xep_hang"] = str(first.rank) + (f"/{first.of}" if first.of else "")
+    if facts.targets is not None:
+        values["chi_tieu"] = f"{facts.targets.met}/{facts.targets.total}"
+    if facts.awards is not None:
+        values["so_khen_thuong"] = format_count(len(facts.awards))
+    return values
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """Replace `{name}` by its value; braces that are not a known name stay as written."""
+    out = text
+    for name, value in values.items():
+        out = out.replace("{" + name + "}", value)
+    return out
+
+
+# --- reading other apps' results without knowing their classes --------------------------------
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    """The first of `names` present on a dataclass, an object or a dict."""
+    for name in names:
+        if isinstance(obj, Mapping):
+            if name in obj and obj[name] is not None:
+                return obj[name]
+        elif getattr(obj, name, None) is not None:
+            return getattr(obj, name)
+    return default
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _level(value: Any) -> Level | None:
+    if value is None or value == "":
+        return None
+    raw = getattr(value, "value", value)
+    try:
+        return Level(str(raw))
+    except ValueError:
+        return None
+
+
+def _module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _selector(module: str, *names: str) -> Callable[..., Any] | None:
+    found = _module(module)
+    if found is None:
+        return None
+    for name in names:
+        function = getattr(found, name, None)
+        if callable(function):
+            return function  # type: ignore[no-any-return]
+    return None
+
+
+def _command_json(command: str, **options: Any) -> Any:
+    """Last resort: the JSON a command prints, when the app has no selector to call."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    try:
+        call_command(command, stdout=out, stderr=io.StringIO(), json=True, **options)
+    except (CommandError, LookupError, TypeError):
+        return None
+    try:
+        return json.loads(out.getvalue())
+    except ValueError:
+        return None
+
+
+# --- organization, people and the signer -------------------------------------------------------
+
+
+def committee_name(org: Organization) -> str:
+    """ "Đảng bộ Sở X" is led by "Đảng ủy Sở X"; a cell signs as itself."""
+    name = org.name.strip()
+    if org.kind == OrganizationKind.CELL:
+        return name
+    if org.kind == OrganizationKind.PROVINCIAL and name.lower().startswith("đảng bộ tỉnh "):
+        return "Tỉnh ủy " + name[len("Đảng bộ tỉnh ") :]
+    if name.lower().startswith("đảng bộ "):
+        return "Đảng ủy " + name[len("Đảng bộ ") :]
+    return name
+
+
+def org_facts(org: Organization) -> OrgFacts:
+    parent = org.parent
+    cell = org.kind == OrganizationKind.CELL
+    return OrgFacts(
+        code=org.code,
+        name=org.name,
+        kind=org.kind,
+        path=org.path,
+        issuer_code=org.issuer_code or ("CB" if cell else "ĐU"),
+        place=org.place or (parent.place if parent is not None else "") or "Quảng Trị",
+        superior_name=parent.name if parent is not None else "",
+        committee_name=committee_name(org),
+        on_behalf="T/M CHI BỘ" if cell else "T/M ĐẢNG ỦY",
+    )
+
+
+def people_counts(org: Organization) -> tuple[int, int]:
+    """Members in the subtree and cells under the organization (a cell counts itself)."""
+    from tongket.people.selectors import members_in_subtree, subtree
+
+    members = members_in_subtree(org).count()
+    if org.kind == OrganizationKind.CELL:
+        return members, 1
+    cells = subtree(org).filter(kind=OrganizationKind.CELL).count()
+    return members, cells
+
+
+def signer_for(org: Organization, *, prefer: str = "secretary") -> Signer:
+    """The committee's secretary signs on its behalf; `prefer="deputy"` picks the deputy."""
+    from tongket.people.selectors import committee_roles
+
+    roles = list(committee_roles(org))
+    by_role: dict[str, str] = {}
+    for role in roles:
+        by_role.setdefault(role.role, role.member.full_name)
+    order = (
+        (PartyRoleKind.DEPUTY_SECRETARY, PartyRoleKind.SECRETARY)
+        if prefer == "deputy"
+        else (PartyRoleKind.SECRETARY, PartyRoleKind.DEPUTY_SECRETARY)
+    )
+    on_behalf = org_facts(org).on_behalf
+    for kind in order:
+        if kind in by_role:
+            title = "Bí thư" if kind == PartyRoleKind.SECRETARY else "Phó Bí thư"
+            return Signer(on_behalf, title, by_role[kind])
+    return Signer(on_behalf, "Bí thư", "")
+
+
+# --- evaluation ----------------------------------------------------------------------------------
+
+
+def evaluation_section(org: Organization, year: int) -> Classification | None:
+    """Decided results of the year inside the organization (tongket.evaluation.selectors)."""
+    decided_results = _selector("tongket.evaluation.selectors", "decided_results")
+    if decided_results is None:
+        return None
+    results = list(decided_results(org, year) or ())
+    if not results:
+        return None
+    from tongket.people.models import Member
+
+    codes = {str(_get(r, "org_code", default="")) for r in results}
+    cards = {str(_get(r, "card_number", default="")) for r in results}
+    inside = {
+        o.code: (o.path, o.name, o.kind)
+        for o in Organization.objects.filter(code__in=codes, path__startswith=org.path).only(
+            "code", "name", "kind", "path"
+        )
+    }
+    # A member's result names the member, not the cell: the cell is where the member sits now.
+    seats = {
+        card: (path, name)
+        for card, path, name in Member.objects.filter(
+            card_number__in=cards, org_path__startswith=org.path
+        ).values_list("card_number", "org_path", "organization__name")
+    }
+    rows: list[ResultRow] = []
+    own_level: Level | None = None
+    own_by = own_decision = ""
+    cells: dict[str, int] = {}
+    members: dict[str, int] = {}
+    for result in results:
+        code = str(_get(result, "org_code", default=""))
+        card = str(_get(result, "card_number", default=""))
+        subject = str(getattr(_get(result, "subject_kind"), "value", _get(result, "subject_kind")))
+        level = _level(_get(result, "level"))
+        reason = _get(result, "not_classified_reason", default="")
+        reason_text = str(getattr(reason, "label", reason) or "")
+        bucket = level.value if level is not None else "not_classified"
+        if subject == "organization" and code == org.code:
+            own_level = level
+            own_by = str(_get(result, "deciding_body_code", default=""))
+            own_decision = str(_get(result, "decision_number", default=""))
+            continue
+        if subject == "organization":
+            unit = inside.get(code)
+            # Outside the subtree, or a subordinate đảng bộ rather than a cell: not counted here.
+            if unit is None or unit[2] != OrganizationKind.CELL:
+                continue
+            cells[bucket] = cells.get(bucket, 0) + 1
+            org_name = unit[1]
+        else:
+            seat = seats.get(card)
+            if seat is None:
+                continue
+            members[bucket] = members.get(bucket, 0) + 1
+            org_name = seat[1]
+        rows.append(
+            ResultRow(
+                subject_kind=subject,
+                card_number=card if subject == "member" else "",
+                org_code=code,
+                org_name=org_name,
+                name=str(_get(result, "name", default="")),
+                level=level,
+                not_classified_reason=reason_text,
+            )
+        )
+    if own_by:
+        body = Organization.objects.filter(code=own_by).only("name", "short_name").first()
+        if body is not None:
+            own_by = body.short_name or body.name
+    return Classification(
+        own_level=own_level,
+        own_decided_by=own_by,
+        own_decision=own_decision,
+        cells=LevelCounts(**cells),
+        members=LevelCounts(**members),
+        rows=tuple(rows),
+    )
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+def _is_agency_principal(org: Organization) -> bool:
+    """The agency's scores belong to the report of its top Party organization only: a cell sits
+    in the same department, but the department's ranking is not the cell's result."""
+    if org.agency_id is None:
+        return False
+    parent = org.parent
+    return parent is None or parent.agency_id != org.agency_id
+
+
+def _level_text(value: Any) -> str:
+    level = _level(value)
+    if level is not None:
+        return level.label
+    return str(value or "")
+
+
+def scoring_section(
+    user: Any, org: Organization, year: int
+) -> tuple[tuple[ScoreLine, ...] | None, TargetsLine | None]:
+    """The department's scorecards and targets (tongket.scoring.selectors.unit_year)."""
+    if not _is_agency_principal(org):
+        return None, None
+    unit_year = _selector("tongket.scoring.selectors", "unit_year")
+    if unit_year is None:
+        return _scoring_from_command(org, year)
+    from tongket.core.errors import DomainError
+
+    try:
+        found = unit_year(user, org.code, year)
+    except DomainError:
+        return None, None
+    lines = tuple(
+        ScoreLine(
+            title=str(_get(card, "frame_title", default="")),
+            points=card.points,
+            maximum=card.max_points,
+            rank=card.rank,
+            of=card.of,
+            level=_level_text(card.level),
+            unit=found.unit.short_name or found.unit.name,
+        )
+        for card in found.scorecards
+    )
+    targets = found.targets
+    return (lines or None), (TargetsLine(targets.met, targets.total) if targets.total else None)
+
+
+def _scoring_from_command(
+    org: Organization, year: int
+) -> tuple[tuple[ScoreLine, ...] | None, TargetsLine | None]:
+    payload = _command_json("scores", org=org.code, year=year)
+    if not isinstance(payload, Mapping):
+        return None, None
+    lines: list[ScoreLine] = []
+    for card in payload.get("scorecards") or ():
+        points, maximum = _decimal(_get(card, "points")), _decimal(_get(card, "max"))
+        if points is None or maximum is None:
+            continue
+        lines.append(
+            ScoreLine(
+                title=str(_get(card, "frame", default="")),
+                points=points,
+                maximum=maximum,
+                rank=_int(_get(card, "rank")),
+                of=_int(_get(card, "of")),
+                level=_level_text(_get(card, "level")),
+            )
+        )
+    found = payload.get("targets") or {}
+    met, total = _int(_get(found, "met")), _int(_get(found, "total"))
+    targets = TargetsLine(met, total) if met is not None and total else None
+    return (tuple(lines) or None), targets
+
+
+# --- awards --------------------------------------------------------------------------------------
+
+
+def awards_section(user: Any, org: Organization, year: int) -> tuple[AwardLine, ...] | None:
+    """Awards of the year to the organization, its cells and members that the user may see
+    (tongket.awards.selectors.register_rows)."""
+    register_rows = _selector("tongket.awards.selectors", "register_rows")
+    if register_rows is None:
+        return None
+    rows = register_rows(user, org, year)
+    return (
+        tuple(
+            AwardLine(
+                recipient=row.recipient_name,
+                recipient_kind=row.recipient_kind,
+                form=row.form_name,
+                issuer=row.issuer_name,
+                achievement=row.achievement,
+            )
+            for row in rows
+        )
+        or None
+    )
+
+
+# --- programs ------------------------------------------------------------------------------------
+
+
+def programs_section(user: Any, org: Organization, year: int) -> tuple[ProgramLine, ...] | None:
+    """The organization's own programs of the year and what they achieved
+    (tongket.programs.selectors.program_outcome)."""
+    programs = _module("tongket.programs.selectors")
+    if programs is None or not hasattr(programs, "program_outcome"):
+        return None
+    lines: list[ProgramLine] = []
+    for program in (
+        programs.visible_programs(user).filter(organization=org, year=year).order_by("kind", "id")
+    ):
+        outcome = programs.program_outcome(program)
+        statuses = [i.status for i in outcome.not_done]
+        conclusions: tuple[str, ...] = ()
+        if program.kind == "inspection":
+            conclusions = tuple(i.result for i in outcome.done if i.result)
+        lines.append(
+            ProgramLine(
+                title=outcome.title,
+                kind=program.kind,
+                total=len(outcome.done) + len(outcome.not_done),
+                done=len(outcome.done),
+                postponed=statuses.count("postponed"),
+                cancelled=statuses.count("cancelled"),
+                remaining=sum(1 for st in statuses if st not in ("postponed", "cancelled")),
+                conclusions=conclusions,
+            )
+        )
+    return tuple(lines) or None
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+def conference_section(user: Any, org: Organization, year: int) -> ConferenceLine | None:
+    """The conference reviewing `year`, held early the next year (tongket.meetings.selectors)."""
+    meetings = _module("tongket.meetings.selectors")
+    if meetings is None or not hasattr(meetings, "minutes_facts"):
+        return None
+    meeting = (
+        meetings.visible_meetings(user)
+        .filter(organization=org, kind="year_end", held_on__year__in=(year, year + 1))
+        .order_by("-held_on")
+        .first()
+    )
+    if meeting is None:
+        return None
+    facts = meetings.minutes_facts(meeting)
+    presenter: tuple[str, str] | None = None
+    for line in facts.agenda:
+        if line.presenter and ("tổng kết" in line.title.lower() or not presenter):
+            presenter = (line.presenter, line.presenter_title)
+            if "tổng kết" in line.title.lower():
+                break
+    return ConferenceLine(
+        title=facts.title,
+        date=facts.held_on,
+        present=facts.present,
+        convened=facts.convened,
+        cells=sum(1 for a in facts.attendance if a.present),
+        chairs=tuple((p.name, p.title) for p in facts.chairs),
+        presenter=presenter,
+        closing_speaker=(facts.chairs[0].name, facts.chairs[0].title) if facts.chairs else None,
+        guests=tuple((p.name, p.title) for p in facts.guests),
+        adopted=tuple(r.document_title for r in facts.resolutions),
+        closing_remarks=facts.closing_directions,
+    )

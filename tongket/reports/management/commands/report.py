@@ -1,0 +1,58 @@
+"""`tongket report --org CODE --year YYYY --kind KIND --format FMT -o FILE`: write a document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tongket.core.errors import DomainError
+from tongket.reports.selectors import FORMATS, KINDS, render_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Xuất văn bản từ dữ liệu: báo cáo tổng kết (year-end), quyết định công nhận (decision), "
+        "thông báo kết quả (notice), biên bản (minutes), nghị quyết (resolution), tờ trình khen "
+        "thưởng (awards), tin bài (news); định dạng docx, pdf, md hoặc xlsx (phụ lục số liệu)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", required=True, help="mã tổ chức, ví dụ QT.KCQDN.SGDDT")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--kind", required=True, choices=KINDS)
+        parser.add_argument("--format", dest="fmt", default="md", choices=tuple(FORMATS))
+        parser.add_argument(
+            "-o", "--output", type=Path, help="tệp ghi ra; bỏ trống: in ra màn hình"
+        )
+        parser.add_argument("--date", type=dt.date.fromisoformat, help="ngày văn bản, YYYY-MM-DD")
+        parser.add_argument("--number", type=int, help="số văn bản (để trống: dự thảo)")
+        parser.add_argument("--signer", choices=("secretary", "deputy"), default="secretary")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            # The console acts as the system (actor None), like every other command.
+            report = render_report(
+                None,
+                options["org"],
+                options["year"],
+                kind=options["kind"],
+                fmt=options["fmt"],
+                date=options["date"],
+                number=options["number"],
+                signer=options["signer"],
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        output: Path | None = options["output"]
+        if output is None:
+            if options["fmt"] != "md":
+                raise CommandError("Định dạng nhị phân cần tệp ghi ra: thêm -o TỆP.")
+            self.stdout.write(report.content.decode(), ending="")
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(report.content)
+        sys.stderr.write(f"Đã ghi {output} ({len(report.content)} byte).\n")

@@ -1,0 +1,181 @@
+"""Every read for reports: the organization the user may report on, its year's facts, documents."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tongket.accounts.scope import User, scope_for
+from tongket.core.errors import DomainError, NotFound
+from tongket.people.models import Organization
+from tongket.people.selectors import visible_organizations
+from tongket.reports import facts as f
+from tongket.reports.models import Document, NarrativeSection, ReportNarrative
+
+
+def report_organization(user: User | None, code: str) -> Organization:
+    """The organization when the user may read its whole subtree; a member who only sees his or
+    her own cell's name may not report on it, and gets the same answer as for a missing code."""
+    org = (
+        visible_organizations(user)
+        .select_related("parent", "agency")
+        .filter(code=code.strip())
+        .first()
+    )
+    if org is None or not scope_for(user).reads(org.path):
+        raise NotFound("Không tìm thấy tổ chức.")
+    return org
+
+
+def reportable_organizations(user: User | None) -> QuerySet[Organization]:
+    """Party organizations whose reports the user may read (not the government agencies)."""
+    scope = scope_for(user)
+    return Organization.objects.filter(scope.path_q("path")).exclude(kind="agency").order_by("path")
+
+
+def narratives(org: Organization, year: int) -> dict[str, ReportNarrative]:
+    return {n.section: n for n in ReportNarrative.objects.filter(organization=org, year=year)}
+
+
+def year_end_facts(
+    user: User | None, code: str, year: int, *, signer: str = "secretary", history: bool = True
+) -> f.YearEndFacts:
+    """The year-end report's facts for an organization the user may read, and nothing outside it."""
+    org = report_organization(user, code)
+    member_count, cell_count = f.people_counts(org)
+    classification = f.evaluation_section(org, year)
+    previous = f.evaluation_section(org, year - 1)
+    scorecards, targets = f.scoring_section(user, org, year)
+    level_history: list[tuple[int, f.LevelCounts, f.LevelCounts]] = []
+    score_history: list[tuple[int, f.ScoreLine]] = []
+    if history:
+        for past in range(year - f.HISTORY_YEARS + 1, year + 1):
+            found = {year: classification, year - 1: previous}.get(past)
+            if past not in (year, year - 1):
+                found = f.evaluation_section(org, past)
+            if found is not None:
+                level_history.append((past, found.cells, found.members))
+            cards = scorecards if past == year else f.scoring_section(user, org, past)[0]
+            if cards:
+                score_history.append((past, cards[0]))
+    base = f.YearEndFacts(
+        organization=f.org_facts(org),
+        year=year,
+        member_count=member_count,
+        cell_count=cell_count,
+        signer=f.signer_for(org, prefer=signer),
+        classification=classification,
+        previous=previous,
+        scorecards=scorecards,
+        targets=targets,
+        awards=f.awards_section(user, org, year),
+        programs=f.programs_section(user, org, year),
+        conference=f.conference_section(user, org, year),
+        level_history=tuple(level_history),
+        score_history=tuple(score_history),
+    )
+    values = f.placeholder_values(base)
+    written = narratives(org, year)
+    texts = tuple(
+        f.NarrativeText(
+            section=section.value,
+            title=str(section.label),
+            text=f.fill_placeholders(written[section.value].text, values)
+            if section.value in written
+            else "",
+        )
+        for section in NarrativeSection
+    )
+    return dataclasses.replace(base, narratives=texts)
+
+
+def visible_documents(user: User | None) -> QuerySet[Document]:
+    scope = scope_for(user)
+    return Document.objects.filter(scope.path_q("organization__path")).select_related(
+        "organization"
+    )
+
+
+def get_document(user: User | None, document_id: int) -> Document:
+    doc = visible_documents(user).filter(pk=document_id).first()
+    if doc is None:
+        raise NotFound("Không tìm thấy văn bản.")
+    return doc
+
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+KINDS = ("year-end", "decision", "notice", "minutes", "resolution", "awards", "news")
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderedReport:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def render_report(
+    user: User | None,
+    code: str,
+    year: int,
+    *,
+    kind: str,
+    fmt: str,
+    date: dt.date | None = None,
+    number: int | None = None,
+    signer: str = "secretary",
+) -> RenderedReport:
+    """A document of `kind` for the organization and year, in `fmt`, from what the user may see.
+
+    The news item is plain text, so it comes as Markdown (or inside DOCX/PDF as paragraphs);
+    the XLSX form is the statistical annex whatever the kind.
+    """
+    from tongket.reports import builders
+    from tongket.reports.documents.docx_renderer import render_docx
+    from tongket.reports.documents.markdown_renderer import render_markdown
+    from tongket.reports.documents.pdf_renderer import render_pdf
+    from tongket.reports.news import render_news
+    from tongket.reports.xlsx import render_annex
+
+    if kind not in KINDS:
+        raise DomainError(
+            f"Không có loại báo cáo «{kind}». Các loại: {', '.join(KINDS)}.",
+            field="kind",
+            rule="reports.kind.unknown",
+        )
+    if fmt not in FORMATS:
+        raise DomainError(
+            f"Không có định dạng «{fmt}». Các định dạng: {', '.join(FORMATS)}.",
+            field="format",
+            rule="reports.format.unknown",
+        )
+    facts = year_end_facts(user, code, year, signer=signer, history=kind == "year-end")
+    stem = f"{kind}-{facts.organization.code}-{year}"
+    if fmt == "xlsx":
+        return RenderedReport(render_annex(facts), FORMATS[fmt], f"{stem}.xlsx")
+    if kind == "news":
+        text = render_news(builders.build_news_facts(facts))
+        if fmt != "md":
+            raise DomainError(
+                "Tin bài là văn bản thường: hãy xuất dạng md rồi biên tập.",
+                field="format",
+                rule="reports.format.news",
+            )
+        return RenderedReport(text.encode(), FORMATS[fmt], f"{stem}.md")
+    when = date or (facts.conference.date if facts.conference else timezone.localdate())
+    doc = builders.build(kind, facts, date=when, number=number)
+    if fmt == "docx":
+        content = render_docx(doc)
+    elif fmt == "pdf":
+        content = render_pdf(doc)
+    else:
+        content = render_markdown(doc).encode()
+    return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")

@@ -1,0 +1,335 @@
+"""Every write of documents and report narratives: one transaction each, permission re-checked,
+audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tongket.accounts.scope import User, scope_for
+from tongket.audit.services import record_event
+from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
+from tongket.people.models import Organization
+from tongket.reports.models import (
+    Document,
+    DocumentCounter,
+    DocumentKind,
+    DocumentStatus,
+    NarrativeSection,
+    ReportNarrative,
+)
+
+CITATION_HD36 = "Hướng dẫn 36-HD/VPTW ngày 03/4/2018"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _user(actor: User | None) -> Any:
+    # The system (None) and anonymous users leave the author empty.
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _issuer_for_write(actor: User | None, organization_code: str) -> Organization:
+    org = Organization.objects.filter(code=organization_code).first()
+    # Missing and forbidden answer alike, so a code outside the user's scope does not leak.
+    if org is None or not scope_for(actor).writes(org.path):
+        raise NotFound("Không tìm thấy tổ chức.")
+    return org
+
+
+def _kind(kind: str) -> str:
+    value = unicodedata.normalize("NFC", kind.strip())
+    if value not in DocumentKind.values:
+        raise DomainError(
+            f"Không có loại văn bản mang ký hiệu «{kind}».",
+            field="kind",
+            rule="documents.type.unknown",
+            citation=CITATION_HD36,
+        )
+    return value
+
+
+def _snapshot(doc: Document) -> dict[str, object]:
+    return {
+        "organization": doc.organization.code,
+        "kind": doc.kind,
+        "year": doc.year,
+        "number": doc.number,
+        "title": doc.title,
+        "summary": doc.summary,
+        "date": doc.date.isoformat(),
+        "status": doc.status,
+        "supersedes": doc.supersedes_id,
+    }
+
+
+def _next_number(org: Organization, kind: str, year: int) -> int:
+    """Take the next number of the issuer's series for `kind` in `year`, holding the counter's lock
+    until the caller's transaction ends, so no number is skipped or given twice (HD 36)."""
+    DocumentCounter.objects.get_or_create(organization=org, kind=kind, year=year)
+    counter = DocumentCounter.objects.select_for_update().get(
+        organization=org, kind=kind, year=year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _check_supersedes(org: Organization, kind: str, supersedes_id: int | None, reason: str) -> None:
+    if supersedes_id is None:
+        return
+    old = Document.objects.select_for_update().filter(pk=supersedes_id, organization=org).first()
+    if old is None:
+        raise NotFound("Không tìm thấy văn bản được thay thế.")
+    if old.status != DocumentStatus.ISSUED:
+        raise DomainError(
+            "Chỉ thay thế được văn bản đã ban hành; dự thảo thì sửa trực tiếp.",
+            field="supersedes",
+            rule="documents.supersede.not_issued",
+        )
+    if old.kind != kind:
+        raise DomainError(
+            "Văn bản thay thế phải cùng loại với văn bản bị thay thế.",
+            field="kind",
+            rule="documents.supersede.same_kind",
+        )
+    if Document.objects.filter(supersedes_id=supersedes_id).exists():
+        raise DomainError(
+            "Văn bản này đã được một văn bản khác thay thế.",
+            field="supersedes",
+            rule="documents.supersede.once",
+        )
+    if not reason.strip():
+        raise DomainError(
+            "Cần ghi lý do thay thế văn bản đã ban hành.",
+            field="reason",
+            rule="documents.supersede.reason",
+        )
+
+
+@transaction.atomic
+def create_draft(
+    *,
+    actor: User | None,
+    organization_code: str,
+    kind: str,
+    year: int,
+    title: str,
+    date: dt.date,
+    summary: str = "",
+    markdown: str = "",
+    docx: bytes | None = None,
+    pdf: bytes | None = None,
+    supersedes_id: int | None = None,
+    reason: str = "",
+) -> Document:
+    """A draft without a number: the number is taken only when the document is issued."""
+    org = _issuer_for_write(actor, organization_code)
+    code = _kind(kind)
+    _check_supersedes(org, code, supersedes_id, reason)
+    doc = Document.objects.create(
+        organization=org,
+        kind=code,
+        year=year,
+        title=title.strip(),
+        summary=summary.strip(),
+        date=date,
+        markdown=markdown,
+        docx=docx,
+        pdf=pdf,
+        supersedes_id=supersedes_id,
+        reason=reason.strip(),
+        created_by=_user(actor),
+    )
+    record_event(
+        actor=actor,
+        action="document.draft",
+        object_type="reports.Document",
+        object_id=doc.pk,
+        org_path=org.path,
+        summary=f"Dự thảo {doc.get_kind_display().lower()}: {doc.title}",
+        after=_snapshot(doc),
+    )
+    return doc
+
+
+@transaction.atomic
+def update_draft(
+    *,
+    actor: User | None,
+    document_id: int,
+    title: str | None = None,
+    summary: str | None = None,
+    date: dt.date | None = None,
+    markdown: str | None = None,
+    docx: bytes | None = None,
+    pdf: bytes | None = None,
+) -> Document:
+    """Change a draft; an issued document is sealed and answers with a refusal."""
+    doc = Document.objects.select_for_update().select_related("organization").get(pk=document_id)
+    if not scope_for(actor).writes(doc.organization.path):
+        raise NotFound("Không tìm thấy văn bản.")
+    if doc.status == DocumentStatus.ISSUED:
+        raise DomainError(
+            "Văn bản đã ban hành không sửa được; hãy ban hành văn bản thay thế, ghi rõ lý do.",
+            field="status",
+            rule="documents.sealed",
+            citation=CITATION_HD36,
+        )
+    before = _snapshot(doc)
+    if title is not None:
+        doc.title = title.strip()
+    if summary is not None:
+        doc.summary = summary.strip()
+    if date is not None:
+        doc.date = date
+    if markdown is not None:
+        doc.markdown = markdown
+    if docx is not None:
+        doc.docx = docx
+    if pdf is not None:
+        doc.pdf = pdf
+    doc.save()
+    record_event(
+        actor=actor,
+        action="document.update_draft",
+        object_type="reports.Document",
+        object_id=doc.pk,
+        org_path=doc.organization.path,
+        summary=f"Sửa dự thảo: {doc.title}",
+        before=before,
+        after=_snapshot(doc),
+    )
+    return doc
+
+
+@transaction.atomic
+def issue_draft(*, actor: User | None, document_id: int) -> Document:
+    """Give a draft the next number of its series and seal it."""
+    doc = Document.objects.select_for_update().select_related("organization").get(pk=document_id)
+    if not scope_for(actor).writes(doc.organization.path):
+        raise NotFound("Không tìm thấy văn bản.")
+    if doc.status == DocumentStatus.ISSUED:
+        raise DomainError(
+            f"Văn bản đã được ban hành với số {doc.number}.",
+            field="status",
+            rule="documents.already_issued",
+        )
+    before = _snapshot(doc)
+    doc.number = _next_number(doc.organization, doc.kind, doc.year)
+    doc.status = DocumentStatus.ISSUED
+    doc.issued_at = timezone.now()
+    doc.save()
+    record_event(
+        actor=actor,
+        action="document.issue",
+        object_type="reports.Document",
+        object_id=doc.pk,
+        org_path=doc.organization.path,
+        summary=f"Ban hành số {doc.number}-{doc.kind}: {doc.title}",
+        before=before,
+        after=_snapshot(doc),
+    )
+    return doc
+
+
+@transaction.atomic
+def issue_document(
+    *,
+    actor: User | None,
+    organization_code: str,
+    kind: str,
+    year: int,
+    title: str,
+    date: dt.date,
+    summary: str = "",
+    markdown: str = "",
+    docx: bytes | None = None,
+    pdf: bytes | None = None,
+    supersedes_id: int | None = None,
+    reason: str = "",
+) -> Document:
+    """Issue a document at once: numbered per issuer, type and year, without gaps or reuse.
+
+    A document that `supersedes` an issued one needs a reason; the old one stays as it was.
+    """
+    draft = create_draft(
+        actor=actor,
+        organization_code=organization_code,
+        kind=kind,
+        year=year,
+        title=title,
+        date=date,
+        summary=summary,
+        markdown=markdown,
+        docx=docx,
+        pdf=pdf,
+        supersedes_id=supersedes_id,
+        reason=reason,
+    )
+    return issue_draft(actor=actor, document_id=draft.pk)
+
+
+def placeholders_in(text: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(text))
+
+
+@transaction.atomic
+def save_narrative(
+    *,
+    actor: User | None,
+    organization_code: str,
+    year: int,
+    section: str,
+    text: str,
+    expected_version: int | None = None,
+) -> ReportNarrative:
+    """Write the office's text for one section of the year-end report.
+
+    Placeholders must be ones the report knows, so a typo shows at once, not in the printed report.
+    """
+    from tongket.reports.facts import PLACEHOLDER_NAMES
+
+    org = _issuer_for_write(actor, organization_code)
+    if section not in NarrativeSection.values:
+        raise DomainError(
+            f"Không có mục «{section}» trong báo cáo tổng kết.",
+            field="section",
+            rule="reports.narrative.section",
+        )
+    unknown = sorted(placeholders_in(text) - set(PLACEHOLDER_NAMES))
+    if unknown:
+        names = ", ".join("{" + u + "}" for u in unknown)
+        raise DomainError(
+            f"Không có số liệu mang tên {names}. Các tên hợp lệ: "
+            + ", ".join("{" + n + "}" for n in PLACEHOLDER_NAMES)
+            + ".",
+            field="text",
+            rule="reports.narrative.placeholder",
+        )
+    narrative, created = ReportNarrative.objects.select_for_update().get_or_create(
+        organization=org, year=year, section=section
+    )
+    if not created and expected_version is not None and narrative.version != expected_version:
+        raise ConcurrentEdit()
+    before = None if created else {"text": narrative.text, "version": narrative.version}
+    narrative.text = unicodedata.normalize("NFC", text.strip())
+    if not created:
+        narrative.version += 1
+    narrative.updated_by = _user(actor)
+    narrative.save()
+    record_event(
+        actor=actor,
+        action="report.narrative.save",
+        object_type="reports.ReportNarrative",
+        object_id=narrative.pk,
+        org_path=org.path,
+        summary=f"Báo cáo năm {year}, mục {narrative.get_section_display()}",
+        before=before,
+        after={"text": narrative.text, "version": narrative.version},
+    )
+    return narrative

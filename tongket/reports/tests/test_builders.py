@@ -1,0 +1,130 @@
+"""Builders and charts over hand-made facts: no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tongket.core.errors import DomainError
+from tongket.evaluation.domain import Level
+from tongket.reports import builders, charts
+from tongket.reports.facts import (
+    NO_DATA,
+    LevelCounts,
+    OrgFacts,
+    ProgramLine,
+    ScoreLine,
+    Signer,
+    YearEndFacts,
+    fill_placeholders,
+    placeholder_values,
+)
+
+ORG = OrgFacts(
+    code="X",
+    name="Đảng bộ Sở X",
+    kind="grassroots",
+    path="0001/",
+    issuer_code="ĐU",
+    place="Quảng Trị",
+    superior_name="Đảng bộ Khối",
+    committee_name="Đảng ủy Sở X",
+    on_behalf="T/M ĐẢNG ỦY",
+)
+
+
+def bare_facts() -> YearEndFacts:
+    return YearEndFacts(
+        organization=ORG,
+        year=2020,
+        member_count=12,
+        cell_count=3,
+        signer=Signer("T/M ĐẢNG ỦY", "Bí thư", "Nguyễn Văn A"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("points", "maximum", "shown"),
+    [
+        ("326.7", "350", "326,7/350"),
+        ("326.70", "350.00", "326,7/350"),
+        ("88.57", "97", "88,57/97,0"),
+        ("88.57", "97.00", "88,57/97,0"),
+        ("90", "100", "90/100"),
+    ],
+)
+def test_points_and_maximum_are_written_as_the_province_publishes_them(points, maximum, shown):
+    p, m = Decimal(points), Decimal(maximum)
+    assert f"{builders.format_points(p)}/{builders.format_maximum(m, p)}" == shown
+
+
+def test_a_section_without_data_says_so_and_invents_no_figure():
+    facts = bare_facts()
+    values = placeholder_values(facts)
+    assert values["so_chi_bo_xuat_sac"] == NO_DATA
+    assert values["so_dang_vien"] == "12"
+    text = builders.classification_sentence(facts) + builders.scores_sentence(facts)
+    assert text.count(NO_DATA) == 3
+
+
+def test_placeholders_are_replaced_and_unknown_braces_stay():
+    values = {"so_chi_bo": "07"}
+    assert fill_placeholders("{so_chi_bo} chi bộ, {khac}", values) == "07 chi bộ, {khac}"
+
+
+def test_documents_needing_results_refuse_when_there_are_none():
+    for build in (builders.build_decision, builders.build_notice, builders.build_minutes):
+        with pytest.raises(DomainError, match="Chưa có"):
+            build(bare_facts(), date=dt.date(2021, 2, 24))
+
+
+def test_charts_are_svg_with_titles_and_no_style_attribute():
+    history = [(2019, LevelCounts(excellent=1, good=6)), (2020, LevelCounts(excellent=2, good=5))]
+    svgs = [
+        charts.level_distribution_svg(history, what="chi bộ"),
+        charts.score_history_svg(
+            [(2020, ScoreLine("Khung <A>", Decimal("326.7"), Decimal("350"), 1, 20))]
+        ),
+        charts.program_progress_svg([ProgramLine("Chương trình", "work", 10, 7, 2, 0, 1)]),
+        charts.level_distribution_svg([], what="đảng viên"),
+    ]
+    for svg in svgs:
+        assert svg.startswith("<svg")
+        assert svg.endswith("</svg>")
+        assert "style=" not in svg
+        assert "<title>" in svg
+    assert "Chưa có dữ liệu" in svgs[3]
+    assert "hạng 1/20" in svgs[1]
+
+
+def test_the_chart_table_has_one_row_per_year():
+    table = charts.level_history_table(
+        [
+            (2019, LevelCounts(good=7), LevelCounts(good=50)),
+            (2020, LevelCounts(excellent=2), LevelCounts()),
+        ]
+    )
+    assert [row[0] for row in table.rows] == ["2019", "2020"]
+    assert table.rows[1][1] == "02"
+
+
+def test_the_level_table_compares_with_the_previous_year():
+    from tongket.reports.facts import Classification
+
+    now = Classification(Level.GOOD, "Đảng ủy Khối", "", LevelCounts(2, 5), LevelCounts(10, 40), ())
+    before = Classification(Level.GOOD, "", "", LevelCounts(1, 6), LevelCounts(8, 42), ())
+    facts = YearEndFacts(
+        organization=ORG,
+        year=2020,
+        member_count=50,
+        cell_count=7,
+        signer=Signer("T/M ĐẢNG ỦY", "Bí thư", "A"),
+        classification=now,
+        previous=before,
+    )
+    doc = builders.build_year_end_report(facts, date=dt.date(2021, 2, 24))
+    tables = [b for b in doc.body if hasattr(b, "rows")]
+    assert tables[0].rows[0] == ("Hoàn thành xuất sắc nhiệm vụ", "02", "28,6%", "01")
+    assert tables[1].rows[0][1:] == ("10", "20%", "08")
