@@ -1,0 +1,28 @@
+"""`tongket restore FILE`: restore an archive into an empty database, verified table by table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tongket.core.backup import restore_backup
+from tongket.core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Khôi phục dữ liệu từ tệp sao lưu vào cơ sở dữ liệu trống."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = restore_backup(options["file"])
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            f"Đã khôi phục {result.objects} bản ghi ở {result.tables} bảng, {result.files} tệp; "
+            "mọi bảng khớp bản sao lưu."
+        )
