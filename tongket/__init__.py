@@ -1,3 +1,3 @@
-"""Tổng kết: the yearly Party-building work of an organization, from membership to the year-end report."""
+"""Tổng kết: a Party organization's yearly work, from membership to the year-end report."""
 
 __version__ = "0.1.0"

@@ -58,9 +58,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     vendor = connection.vendor if settings.configured else ""
     for item in items:
         if "postgres" in item.keywords and vendor != "postgresql":
-            item.add_marker(
-                pytest.mark.skip(reason="chỉ chạy trên PostgreSQL (lượt DATABASE_URL)")
-            )
+            item.add_marker(pytest.mark.skip(reason="chỉ chạy trên PostgreSQL (lượt DATABASE_URL)"))
         if "browser" in item.keywords:
             reason = chromium_missing()
             if reason and not in_ci():

@@ -1,9 +1,10 @@
 """Backup and restore: a consistent, versioned, checksummed archive of the database and media.
 
-Archive (zip): `manifest.json` (format version, app version, created time, database vendor, the
-applied migrations, per-table row counts and content digests, a sha256 per member file), `data.jsonl`
-(one serialized object per line, in dependency order) and `media/...`. Restore refuses an archive
-whose checksums do not match, whose format it does not know, or a database that is not empty.
+Archive (zip): `manifest.json` (format version, app version, created time, database vendor,
+the applied migrations, per-table row counts and content digests, a sha256 per member file),
+`data.jsonl` (one serialized object per line, in dependency order) and `media/...`.
+Restore refuses an archive whose checksums do not match, whose format it does not know, or a
+database that is not empty.
 """
 
 from __future__ import annotations
@@ -208,8 +209,7 @@ def restore_backup(source: Path) -> RestoreResult:
             got = after.get(label)
             if got != expected:
                 raise DomainError(
-                    f"Bảng {label} sau khi khôi phục không khớp bản sao lưu "
-                    f"({got} ≠ {expected}).",
+                    f"Bảng {label} sau khi khôi phục không khớp bản sao lưu ({got} ≠ {expected}).",
                     rule="backup.verify_failed",
                 )
     media_root = Path(settings.MEDIA_ROOT)

@@ -65,7 +65,7 @@ def test_an_altered_data_file_is_refused_and_nothing_is_written(tmp_path: Path) 
     altered = tmp_path / "altered.zip"
     _rewrite(archive, altered, "data.jsonl", data)
     _empty_database()
-    with pytest.raises(DomainError, match="data.jsonl"):
+    with pytest.raises(DomainError, match=r"data\.jsonl"):
         restore_backup(altered)
     assert Member.objects.count() == 0
 

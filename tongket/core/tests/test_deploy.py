@@ -1,4 +1,4 @@
-"""Production settings: `tongket check --deploy` is clean, and unsafe configurations refuse to start."""
+"""Production settings: `check --deploy` is clean; unsafe configurations refuse to start."""
 
 from __future__ import annotations
 
