@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tongket.programs",
     "tongket.meetings",
     "tongket.reports",
+    "tongket.exchange",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # JSON only: the browsable API needs inline scripts, which the CSP forbids.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "tongket.exchange.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tổng kết API",

@@ -1,0 +1,402 @@
+"""REST API v1: organizations, members, posts and Party roles. Endpoints parse, read through the
+people selectors and write through the people services; every error has the same body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from tongket.accounts.scope import Scope, scope_for
+from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
+from tongket.core.text import fold
+from tongket.exchange import serializers as s
+from tongket.people import selectors, services
+from tongket.people.models import Member, Organization, PartyRole, Post
+
+ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="Bị từ chối: quy tắc và trường lỗi."),
+    403: OpenApiResponse(s.ErrorSerializer, description="Không có quyền ghi."),
+    404: OpenApiResponse(s.ErrorSerializer, description="Không có, hoặc ngoài phạm vi được xem."),
+}
+READ_ERRORS = {404: ERRORS[404]}
+
+
+def error_body(
+    rule: str, message: str, *, field: str = "", findings: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    return {"error": {"rule": rule, "field": field, "message": message, "findings": findings or []}}
+
+
+def _validation_findings(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            found.extend(_validation_findings(value, "" if key == "non_field_errors" else name))
+    elif isinstance(detail, list):
+        for item in detail:
+            found.extend(_validation_findings(item, prefix))
+    else:
+        code = getattr(detail, "code", "invalid")
+        found.append({"rule": f"api.{code}", "field": prefix, "message": str(detail)})
+    return found
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every refusal as {"error": {"rule", "field", "message", "findings"}}: 400 for a broken
+    rule, 403 for a forbidden write, 404 for missing and invisible alike, 409 for a stale edit."""
+    if isinstance(exc, DomainError):
+        findings = [{**f.as_dict(), "field": exc.field} for f in exc.findings]
+        code: int
+        if isinstance(exc, NotFound):
+            code = status.HTTP_404_NOT_FOUND
+        elif isinstance(exc, PermissionDenied):
+            code = status.HTTP_403_FORBIDDEN
+        elif isinstance(exc, ConcurrentEdit):
+            code = status.HTTP_409_CONFLICT
+        else:
+            code = status.HTTP_400_BAD_REQUEST
+        body = error_body(
+            exc.rule or "domain.refused", exc.message, field=exc.field, findings=findings
+        )
+        return Response(body, status=code)
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return Response(error_body("access.not_found", "Không tìm thấy."), status=404)
+    if isinstance(exc, exceptions.ValidationError):
+        findings = _validation_findings(exc.detail)
+        first = findings[0] if findings else {"rule": "api.invalid", "field": "", "message": ""}
+        message = "Dữ liệu không hợp lệ"
+        if first["field"]:
+            message += f" ở trường «{first['field']}»"
+        body = error_body(
+            first["rule"], f"{message}: {first['message']}", field=first["field"], findings=findings
+        )
+        return Response(body, status=400)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        body = error_body("access.not_authenticated", "Cần đăng nhập hoặc khóa truy cập API.")
+        response = Response(body, status=401)
+        response["WWW-Authenticate"] = 'Token realm="api"'
+        return response
+    if isinstance(exc, exceptions.PermissionDenied):
+        return Response(error_body("access.denied", "Bạn không có quyền."), status=403)
+    if isinstance(exc, exceptions.APIException):
+        return Response(
+            error_body(f"api.{exc.default_code}", str(exc.detail)), status=exc.status_code
+        )
+    return None
+
+
+class ApiViewSet(viewsets.GenericViewSet[Any]):
+    """JSON only (the browsable API's inline scripts break the CSP), one error body."""
+
+    renderer_classes = [JSONRenderer]
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = "[^/]+"
+
+    def get_exception_handler(self) -> Any:
+        return api_exception_handler
+
+    @property
+    def scope(self) -> Scope:
+        return scope_for(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "scope": self.scope}
+
+    def parsed(
+        self, serializer_class: type[BaseSerializer[Any]], *, partial: bool = False
+    ) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = dict(serializer.validated_data)
+        return data
+
+    def page(self, queryset: QuerySet[Any]) -> Response:
+        page = self.paginate_queryset(queryset)
+        items = page if page is not None else list(queryset)
+        data = self.get_serializer(items, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+
+Q_PARAM = OpenApiParameter("q", str, description="Tìm theo tên (không cần dấu) hoặc mã, số thẻ.")
+
+
+class OrganizationViewSet(ApiViewSet):
+    serializer_class = s.OrganizationSerializer
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return (
+            selectors.visible_organizations(self.request.user)
+            .select_related("parent", "agency")
+            .order_by("path")
+        )
+
+    @extend_schema(
+        parameters=[
+            Q_PARAM,
+            OpenApiParameter("kind", str, description="Loại tổ chức (provincial, cell...)."),
+            OpenApiParameter("parent", str, description="Chỉ các tổ chức con trực tiếp."),
+        ],
+        responses={200: s.OrganizationSerializer(many=True), **READ_ERRORS},
+    )
+    def list(self, request: Request) -> Response:
+        orgs = self.get_queryset()
+        params = request.query_params
+        if params.get("kind"):
+            orgs = orgs.filter(kind=params["kind"])
+        if params.get("parent"):
+            parent = selectors.get_organization(request.user, params["parent"])
+            orgs = orgs.filter(parent=parent)
+        if params.get("q"):
+            needle = params["q"].strip()
+            orgs = orgs.filter(Q(name_folded__contains=fold(needle)) | Q(code__istartswith=needle))
+        return self.page(orgs)
+
+    @extend_schema(responses={200: s.OrganizationSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, code: str) -> Response:
+        org = selectors.get_organization(request.user, code)
+        return Response(self.get_serializer(org).data)
+
+    @extend_schema(
+        request=s.OrganizationCreateSerializer,
+        responses={201: s.OrganizationSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        data = self.parsed(s.OrganizationCreateSerializer)
+        org = services.create_organization(
+            actor=request.user,
+            data=services.OrganizationInput(
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                parent_code=data.get("parent") or None,
+                agency_code=data.get("agency") or None,
+                short_name=data.get("short_name", ""),
+                issuer_code=data.get("issuer_code", ""),
+                place=data.get("place", ""),
+                founded_on=data.get("founded_on"),
+            ),
+        )
+        return Response(self.get_serializer(org).data, status=201)
+
+    @extend_schema(
+        request=s.OrganizationUpdateSerializer,
+        responses={200: s.OrganizationSerializer, **ERRORS, 409: ERRORS[400]},
+    )
+    def partial_update(self, request: Request, code: str) -> Response:
+        org = selectors.get_organization(request.user, code)
+        data = self.parsed(s.OrganizationUpdateSerializer, partial=True)
+        org = services.update_organization(
+            actor=request.user,
+            code=org.code,
+            name=data.get("name"),
+            short_name=data.get("short_name"),
+            renamed_on=data.get("renamed_on"),
+            parent_code=data.get("parent"),
+            agency_code=data.get("agency"),
+            expected_version=data.get("version"),
+        )
+        fresh = self.get_queryset().get(pk=org.pk)
+        return Response(self.get_serializer(fresh).data)
+
+
+def _member_input(data: dict[str, Any]) -> services.MemberInput:
+    return services.MemberInput(
+        card_number=data["card_number"],
+        full_name=data["full_name"],
+        gender=data["gender"],
+        joined_on=data["joined_on"],
+        organization_code=data["organization"],
+        status=data.get("status", "full"),
+        birth_date=data.get("birth_date"),
+        full_member_on=data.get("full_member_on"),
+    )
+
+
+class MemberViewSet(ApiViewSet):
+    serializer_class = s.MemberSerializer
+    lookup_field = "card_number"
+
+    def get_queryset(self) -> QuerySet[Member]:
+        return selectors.visible_members(self.request.user).order_by("sort_name", "card_number")
+
+    @extend_schema(
+        parameters=[
+            Q_PARAM,
+            OpenApiParameter(
+                "organization", str, description="Mã tổ chức: đảng viên trong cả cây bên dưới."
+            ),
+            OpenApiParameter("status", str, description="full hoặc probationary."),
+        ],
+        responses={200: s.MemberSerializer(many=True), **READ_ERRORS},
+    )
+    def list(self, request: Request) -> Response:
+        members = self.get_queryset()
+        params = request.query_params
+        if params.get("organization"):
+            org = selectors.get_organization(request.user, params["organization"])
+            members = members.filter(org_path__startswith=org.path)
+        if params.get("status"):
+            members = members.filter(status=params["status"])
+        if params.get("q"):
+            needle = params["q"].strip()
+            members = members.filter(
+                Q(name_folded__contains=fold(needle)) | Q(card_number__startswith=needle)
+            )
+        return self.page(members)
+
+    @extend_schema(responses={200: s.MemberSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, card_number: str) -> Response:
+        return Response(self.get_serializer(selectors.get_member(request.user, card_number)).data)
+
+    @extend_schema(request=s.MemberWriteSerializer, responses={201: s.MemberSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        data = self.parsed(s.MemberWriteSerializer)
+        member = services.create_member(actor=request.user, data=_member_input(data))
+        return Response(self.get_serializer(member).data, status=201)
+
+    def _update(self, request: Request, card_number: str, *, partial: bool) -> Response:
+        member = selectors.get_member(request.user, card_number)
+        data = self.parsed(s.MemberWriteSerializer, partial=partial)
+        current = {
+            "card_number": member.card_number,
+            "full_name": member.full_name,
+            "gender": member.gender,
+            "joined_on": member.joined_on,
+            "organization": member.organization.code,
+            "status": member.status,
+            "birth_date": member.birth_date,
+            "full_member_on": member.full_member_on,
+        }
+        merged = {**current, **data} if partial else {**data}
+        updated = services.update_member(
+            actor=request.user,
+            card_number=member.card_number,
+            data=_member_input(merged),
+            expected_version=data.get("version"),
+        )
+        fresh = self.get_queryset().get(pk=updated.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(
+        request=s.MemberWriteSerializer,
+        responses={200: s.MemberSerializer, **ERRORS, 409: ERRORS[400]},
+    )
+    def update(self, request: Request, card_number: str) -> Response:
+        return self._update(request, card_number, partial=False)
+
+    @extend_schema(
+        request=s.MemberWriteSerializer,
+        responses={200: s.MemberSerializer, **ERRORS, 409: ERRORS[400]},
+    )
+    def partial_update(self, request: Request, card_number: str) -> Response:
+        return self._update(request, card_number, partial=True)
+
+
+MEMBER_PARAM = OpenApiParameter("member", str, description="Số thẻ đảng viên.")
+
+
+class PostViewSet(ApiViewSet):
+    serializer_class = s.PostSerializer
+
+    def get_queryset(self) -> QuerySet[Post]:
+        return (
+            Post.objects.filter(member__in=selectors.visible_members(self.request.user))
+            .select_related("member", "agency")
+            .order_by("agency__path", "title", "start", "id")
+        )
+
+    @extend_schema(
+        parameters=[MEMBER_PARAM], responses={200: s.PostSerializer(many=True), **READ_ERRORS}
+    )
+    def list(self, request: Request) -> Response:
+        posts = self.get_queryset()
+        if request.query_params.get("member"):
+            posts = posts.filter(member__card_number=request.query_params["member"])
+        return self.page(posts)
+
+    @extend_schema(responses={200: s.PostSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        post = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
+        if post is None:
+            raise NotFound("Không tìm thấy chức vụ.")
+        return Response(self.get_serializer(post).data)
+
+    @extend_schema(request=s.PostCreateSerializer, responses={201: s.PostSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        data = self.parsed(s.PostCreateSerializer)
+        member = selectors.get_member(request.user, data["member"])
+        post = services.assign_post(
+            actor=request.user,
+            card_number=member.card_number,
+            agency_code=data["agency"],
+            title=data["title"],
+            start=data["start"],
+            title_detail=data.get("title_detail", ""),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=post.pk)).data, status=201)
+
+
+class PartyRoleViewSet(ApiViewSet):
+    serializer_class = s.PartyRoleSerializer
+
+    def get_queryset(self) -> QuerySet[PartyRole]:
+        user = self.request.user
+        return (
+            PartyRole.objects.filter(
+                member__in=selectors.visible_members(user),
+                organization__in=selectors.visible_organizations(user),
+            )
+            .select_related("member", "organization")
+            .order_by("organization__path", "role", "start", "id")
+        )
+
+    @extend_schema(
+        parameters=[
+            MEMBER_PARAM,
+            OpenApiParameter("organization", str, description="Mã tổ chức (chỉ tổ chức đó)."),
+        ],
+        responses={200: s.PartyRoleSerializer(many=True), **READ_ERRORS},
+    )
+    def list(self, request: Request) -> Response:
+        roles = self.get_queryset()
+        params = request.query_params
+        if params.get("member"):
+            roles = roles.filter(member__card_number=params["member"])
+        if params.get("organization"):
+            roles = roles.filter(organization__code=params["organization"])
+        return self.page(roles)
+
+    @extend_schema(responses={200: s.PartyRoleSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        role = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
+        if role is None:
+            raise NotFound("Không tìm thấy chức vụ.")
+        return Response(self.get_serializer(role).data)
+
+    @extend_schema(
+        request=s.PartyRoleCreateSerializer, responses={201: s.PartyRoleSerializer, **ERRORS}
+    )
+    def create(self, request: Request) -> Response:
+        data = self.parsed(s.PartyRoleCreateSerializer)
+        member = selectors.get_member(request.user, data["member"])
+        role = services.assign_party_role(
+            actor=request.user,
+            card_number=member.card_number,
+            organization_code=data["organization"],
+            role=data["role"],
+            start=data["start"],
+            term=data.get("term", ""),
+        )
+        fresh = self.get_queryset().filter(pk=role.pk).first() or role
+        return Response(self.get_serializer(fresh).data, status=201)

@@ -1,0 +1,79 @@
+"""Exports of what a user may see (XLSX in the import layout, so it imports back unchanged, and
+CSV), and the empty template; exports of personal data are audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from tongket.accounts.scope import User
+from tongket.audit.services import record_event
+from tongket.exchange.importer import handler_for, handlers
+from tongket.exchange.workbook import SheetHandler, write_csv, write_workbook
+
+PERSONAL_SHEETS = frozenset({"members", "party_roles", "posts"})
+EXPORTABLE = ("organizations", "members", "party_roles", "posts")
+
+
+def instructions() -> list[list[str]]:
+    """The instructions sheet: every sheet's columns, whether required, and how to fill them."""
+    lines: list[list[str]] = [
+        ["Mẫu nhập dữ liệu Tổng kết"],
+        [
+            "Mỗi trang là một loại dữ liệu; dòng 1 là tiêu đề cột, dữ liệu từ dòng 2. Thứ tự "
+            "cột không quan trọng; tên trang và tên cột không phân biệt hoa thường, có dấu hay "
+            "không dấu. Ngày ghi ngày/tháng/năm hoặc dùng ô kiểu ngày của Excel."
+        ],
+        [
+            "Nhập lại cùng một tệp không thay đổi gì. Chỉ cần một dòng lỗi là không dòng nào "
+            "được ghi; hãy «Kiểm tra» trước khi «Nhập»."
+        ],
+        [],
+        ["Trang", "Cột", "Cách điền"],
+    ]
+    for handler in handlers():
+        lines.append([handler.title, "", handler.description])
+        for column in handler.columns:
+            need = "bắt buộc" if column.required else "không bắt buộc"
+            example = f" Ví dụ: {column.example}." if column.example else ""
+            help_text = f" {column.help}" if column.help else ""
+            lines.append(["", column.header, f"({need}){help_text}{example}"])
+        lines.append([])
+    return lines
+
+
+def template_workbook() -> bytes:
+    """The empty workbook to fill in: every sheet with its headers, and the instructions."""
+    return write_workbook([(h, []) for h in handlers()], instructions=instructions())
+
+
+def _audit(actor: User | None, keys: Sequence[str], fmt: str) -> None:
+    personal = any(k in PERSONAL_SHEETS for k in keys)
+    record_event(
+        actor=actor,
+        action="export.members" if personal else "export.organizations",
+        object_type="export",
+        object_id=fmt,
+        summary=f"Xuất {', '.join(handler_for(k).title for k in keys)} ({fmt.upper()})",
+        after={"sheets": list(keys), "format": fmt},
+    )
+
+
+def export_workbook(user: User | None, keys: Sequence[str] = EXPORTABLE) -> bytes:
+    """What `user` may see, in the import layout: importing it back changes nothing."""
+    with transaction.atomic():
+        chosen: list[SheetHandler[Any]] = [handler_for(k) for k in keys]
+        data = write_workbook([(h, list(h.export_rows(user))) for h in chosen])
+        _audit(user, keys, "xlsx")
+    return data
+
+
+def export_csv(user: User | None, key: str) -> bytes:
+    """One sheet as CSV, UTF-8 with a byte-order mark so Excel reads the Vietnamese letters."""
+    handler = handler_for(key)
+    with transaction.atomic():
+        text = write_csv(handler, handler.export_rows(user))
+        _audit(user, [key], "csv")
+    return ("\ufeff" + text).encode("utf-8")

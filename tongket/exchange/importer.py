@@ -1,0 +1,231 @@
+"""Importing a workbook: read, parse, plan in batches, then apply every row through the services in
+one transaction that is kept only when nothing was refused and it is not a dry run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tongket.accounts.scope import User
+from tongket.audit.services import record_event
+from tongket.core.errors import DomainError
+from tongket.core.rules import Severity
+from tongket.exchange.sheets import MemberSheet, OrganizationSheet, PartyRoleSheet, PostSheet
+from tongket.exchange.workbook import (
+    ACTION_LABELS,
+    Action,
+    ImportContext,
+    Outcome,
+    Problem,
+    RowReader,
+    SheetHandler,
+    WorkbookError,
+    clean_text,
+    read_workbook,
+)
+
+# Sheets in the order they are applied; other apps register theirs (see docs/import-format.md).
+_REGISTRY: list[SheetHandler[Any]] = [
+    OrganizationSheet(),
+    MemberSheet(),
+    PartyRoleSheet(),
+    PostSheet(),
+]
+
+Progress = Callable[[int, int], None]
+
+
+def register(handler: SheetHandler[Any]) -> None:
+    """Add a sheet to the workbook layout (idempotent by key)."""
+    if all(h.key != handler.key for h in _REGISTRY):
+        _REGISTRY.append(handler)
+
+
+def handlers() -> list[SheetHandler[Any]]:
+    return sorted(_REGISTRY, key=lambda h: h.order)
+
+
+def handler_for(key: str) -> SheetHandler[Any]:
+    for handler in _REGISTRY:
+        if handler.key == key:
+            return handler
+    raise KeyError(key)
+
+
+@dataclass
+class ImportReport:
+    """Everything an import did or would do, and everything it refused."""
+
+    dry_run: bool
+    applied: bool = False
+    rows: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is not Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Sheet title → action → number of rows."""
+        table: dict[str, Counter[str]] = {}
+        for outcome in self.outcomes:
+            table.setdefault(outcome.sheet, Counter())[str(outcome.action)] += 1
+        for problem in self.errors:
+            if problem.sheet and problem.row:
+                table.setdefault(problem.sheet, Counter())
+        refused: dict[str, set[int]] = {}
+        for problem in self.errors:
+            if problem.sheet and problem.row > 1:
+                refused.setdefault(problem.sheet, set()).add(problem.row)
+        for sheet, rows in refused.items():
+            table[sheet][str(Action.REFUSE)] = len(rows)
+        return {sheet: dict(counter) for sheet, counter in table.items()}
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for o in self.outcomes if o.action is not Action.UNCHANGED)
+
+    def summary(self) -> str:
+        if self.errors:
+            return (
+                f"Có {len(self.errors)} lỗi; không ghi gì vào hệ thống. Hãy sửa tệp rồi nhập lại."
+            )
+        if not self.changes:
+            return "Không có thay đổi nào: dữ liệu trong tệp đã có đủ trong hệ thống."
+        counts = Counter(str(o.action) for o in self.outcomes)
+        parts = [
+            f"{ACTION_LABELS[Action(a)].lower()} {counts[a]}"
+            for a in (Action.CREATE, Action.UPDATE, Action.TRANSFER, Action.UNCHANGED)
+            if counts[a]
+        ]
+        head = "Kiểm tra xong, sẽ " if self.dry_run else "Đã nhập xong: "
+        return head + ", ".join(parts) + " dòng."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "applied": self.applied,
+            "rows": self.rows,
+            "summary": self.summary(),
+            "counts": self.counts(),
+            "outcomes": [o.as_dict() for o in self.outcomes],
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run or a run with refusals."""
+
+
+def run_import(
+    data: bytes,
+    *,
+    actor: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
+    filename: str = "",
+    sheets: Sequence[SheetHandler[Any]] | None = None,
+) -> ImportReport:
+    """Import a workbook. A dry run goes through exactly the same services and rolls back, so
+    what it reports is what a real run does; a real run writes all rows or none."""
+    report = ImportReport(dry_run=dry_run)
+    layout = list(sheets) if sheets is not None else handlers()
+    try:
+        raw, problems = read_workbook(data, layout)
+    except WorkbookError as exc:
+        report.problems.append(Problem("", 0, "", "", "", exc.rule, exc.message))
+        return report
+    ctx = ImportContext(actor=actor, dry_run=dry_run, today=timezone.localdate())
+    ctx.problems.extend(problems)
+    parsed: dict[str, list[Any]] = {}
+    for handler in layout:
+        records: list[Any] = []
+        for row in raw.get(handler.key, []):
+            report.rows += 1
+            reader = RowReader(row, handler.columns, ctx.problems, handler.title)
+            record = handler.parse(reader)
+            if record is not None:
+                records.append(record)
+        parsed[handler.key] = records
+    planned = [(h, h.plan(parsed.get(h.key, []), ctx)) for h in layout if h.key in raw]
+    total = sum(len(items) for _h, items in planned)
+    if progress:
+        progress(0, total)
+    try:
+        with transaction.atomic():
+            done = 0
+            for handler, items in planned:
+                for record in items:
+                    try:
+                        handler.apply(record, ctx)
+                    except DomainError as exc:
+                        ctx.problems.append(_problem_from(handler, record, exc))
+                    done += 1
+                    if progress and (done % 100 == 0 or done == total):
+                        progress(done, total)
+            failed = any(p.severity is Severity.ERROR for p in ctx.problems)
+            if (
+                not failed
+                and not dry_run
+                and any(o.action is not Action.UNCHANGED for o in ctx.outcomes)
+            ):
+                _audit(actor, filename, ctx)
+            if failed or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    else:
+        report.applied = True
+    report.outcomes = sorted(ctx.outcomes, key=lambda o: (_order(layout, o.sheet), o.row))
+    report.problems = sorted(
+        ctx.problems, key=lambda p: (_order(layout, p.sheet), p.row, p.letter, p.rule)
+    )
+    return report
+
+
+def _order(layout: Sequence[SheetHandler[Any]], title: str) -> int:
+    for index, handler in enumerate(layout):
+        if handler.title == title:
+            return index
+    return -1
+
+
+def _problem_from(handler: SheetHandler[Any], record: Any, exc: DomainError) -> Problem:
+    key = handler.field_columns.get(exc.field, "")
+    column = handler.column(key) if key else None
+    letters: dict[str, str] = getattr(record, "letters", {})
+    return Problem(
+        sheet=handler.title,
+        row=handler.row_of(record),
+        column=column.header if column else "",
+        letter=letters.get(key, "") if key else "",
+        value=clean_text(getattr(record, key, "")) if key else "",
+        rule=exc.rule or "import.refused",
+        message=exc.message,
+    )
+
+
+def _audit(actor: User | None, filename: str, ctx: ImportContext) -> None:
+    counts = Counter(f"{o.sheet}: {o.action}" for o in ctx.outcomes)
+    record_event(
+        actor=actor,
+        action="import.workbook",
+        object_type="workbook",
+        object_id=filename[:100],
+        summary=f"Nhập tệp Excel {filename}".strip(),
+        after=dict(sorted(counts.items())),
+    )

@@ -1,0 +1,81 @@
+"""Running import jobs: small files in the request, large ones in a background thread whose
+progress the upload page polls (one process only; see docs/import-format.md)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from tongket.exchange.importer import run_import
+from tongket.exchange.models import ImportJob, JobStatus
+
+logger = logging.getLogger(__name__)
+
+# Files up to this size run inside the request: a few thousand rows take seconds.
+INLINE_BYTES = 256 * 1024
+
+# The import runs in one transaction, so its progress cannot be committed to the job row while
+# it runs; the thread publishes it here and the status view reads it (same process only).
+_progress: dict[uuid.UUID, tuple[int, int]] = {}
+_lock = threading.Lock()
+
+
+def progress_of(job: ImportJob) -> tuple[int, int]:
+    with _lock:
+        return _progress.get(job.pk, (job.done, job.total))
+
+
+def start_job(job: ImportJob) -> None:
+    """Run the job now if the file is small, else in a thread; the caller redirects to its page."""
+    limit = getattr(settings, "TONGKET_IMPORT_INLINE_BYTES", INLINE_BYTES)
+    if len(job.content) <= limit:
+        run_job(job.pk)
+        return
+    thread = threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True)
+    thread.start()
+
+
+def _run_in_thread(job_id: uuid.UUID) -> None:
+    try:
+        run_job(job_id)
+    finally:
+        connection.close()
+
+
+def run_job(job_id: uuid.UUID) -> None:
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    ImportJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
+
+    def publish(done: int, total: int) -> None:
+        with _lock:
+            _progress[job_id] = (done, total)
+
+    try:
+        report = run_import(
+            bytes(job.content),
+            actor=job.user,
+            dry_run=job.dry_run,
+            progress=publish,
+            filename=job.filename,
+        )
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED, finished_at=timezone.now()
+        )
+        return
+    finally:
+        with _lock:
+            _done, total = _progress.pop(job_id, (0, 0))
+    ImportJob.objects.filter(pk=job_id).update(
+        status=JobStatus.DONE,
+        report=report.as_dict(),
+        done=total,
+        total=total,
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,45 @@
+"""Import jobs: an uploaded workbook, its dry run or real run, and the report the page polls."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Đang chờ"
+    RUNNING = "running", "Đang chạy"
+    DONE = "done", "Xong"
+    FAILED = "failed", "Gặp sự cố"
+
+
+class ImportJob(models.Model):
+    """One run of the importer over one uploaded file, by one user."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    filename = models.CharField("tên tệp", max_length=255)
+    content = models.BinaryField("nội dung tệp")
+    dry_run = models.BooleanField("chỉ kiểm tra", default=True)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    report = models.JSONField("kết quả", null=True, blank=True)
+    # The real run started from this dry run, so one check is applied at most once.
+    applied_as = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="checked_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

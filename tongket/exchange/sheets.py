@@ -1,0 +1,924 @@
+"""The sheets of organizations, members, Party roles and government posts: columns, parsing,
+batch planning against the database, and writes through tongket.people.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tongket.accounts.scope import Scope, scope_for
+from tongket.core.rules import Severity
+from tongket.core.text import normalize_name
+from tongket.exchange.workbook import (
+    Action,
+    Column,
+    ImportContext,
+    RowReader,
+    SheetHandler,
+    choice_lookup,
+)
+from tongket.people import services
+from tongket.people.models import (
+    Gender,
+    Member,
+    MemberStatus,
+    Organization,
+    OrganizationKind,
+    PartyRole,
+    PartyRoleKind,
+    Post,
+    PostTitle,
+)
+from tongket.people.selectors import visible_members, visible_organizations
+
+BATCH = 500  # keys per IN (...) query, well under SQLite's parameter limit
+TRANSFER_NOTE = "Chuyển sinh hoạt khi nhập tệp Excel"
+
+
+def _allowed(choices: Iterable[tuple[str, str]]) -> str:
+    return ", ".join(f"«{label}»" for _code, label in choices)
+
+
+KINDS = choice_lookup(OrganizationKind.choices)
+GENDERS = choice_lookup([*Gender.choices, ("male", "nam"), ("female", "nu")])
+STATUSES = choice_lookup(MemberStatus.choices)
+ROLES = choice_lookup([*PartyRoleKind.choices, ("standing_committee", "Ủy viên BTV")])
+TITLES = choice_lookup(PostTitle.choices)
+
+
+def _spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    parent_code: str
+    agency_code: str
+    path: str
+    issuer_code: str
+    place: str
+    founded_on: dt.date | None
+
+
+def organization_index(ctx: ImportContext) -> dict[str, OrgInfo]:
+    """Every organization by code, loaded once per import (one query)."""
+    index: dict[str, OrgInfo] | None = ctx.shared.get("organizations")
+    if index is None:
+        rows = Organization.objects.values_list(
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent__code",
+            "agency__code",
+            "path",
+            "issuer_code",
+            "place",
+            "founded_on",
+        )
+        index = {
+            r[0]: OrgInfo(r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6], r[7], r[8], r[9])
+            for r in rows
+        }
+        ctx.shared["organizations"] = index
+    return index
+
+
+def _scope(ctx: ImportContext) -> Scope:
+    return scope_for(ctx.actor)
+
+
+def _sees_org(scope: Scope, path: str) -> bool:
+    # As visible_organizations: a plain member also sees the organization they belong to.
+    return scope.reads(path) or path == scope.own_org_path
+
+
+def _sees_member(scope: Scope, row: dict[str, Any]) -> bool:
+    return scope.reads(row["org_path"]) or row["id"] == scope.own_member_id
+
+
+def _file_orgs(ctx: ImportContext) -> dict[str, str]:
+    """Codes the organizations sheet declares (and did not refuse) → their kind."""
+    found: dict[str, str] = ctx.shared.get("file_organizations", {})
+    return found
+
+
+def _visible_org_kind(ctx: ImportContext, code: str) -> str | None:
+    """The kind of an organization the actor may name: declared in the file or visible."""
+    declared = _file_orgs(ctx).get(code)
+    if declared is not None:
+        return declared
+    info = organization_index(ctx).get(code)
+    if info is not None and _sees_org(_scope(ctx), info.path):
+        return info.kind
+    return None
+
+
+# --- Organizations -----------------------------------------------------------------------------
+
+
+@dataclass
+class OrganizationRow:
+    row: int
+    letters: dict[str, str]
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+    agency_code: str
+    short_name: str
+    issuer_code: str
+    place: str
+    founded_on: dt.date | None
+    action: Action = Action.UNCHANGED
+    changes: dict[str, str] = field(default_factory=dict)
+
+
+class OrganizationSheet(SheetHandler[OrganizationRow]):
+    key = "organizations"
+    title = "Tổ chức"
+    description = "Tổ chức đảng và cơ quan, mỗi dòng một tổ chức; khóa là mã tổ chức."
+    order = 10
+    columns = (
+        Column("code", "Mã", True, "Mã duy nhất của tổ chức; là khóa để cập nhật.", "QT.KCQDN"),
+        Column("name", "Tên", True, "Tên hiện hành.", "Đảng bộ Sở Giáo dục và Đào tạo", 40),
+        Column("kind", "Loại", True, _allowed(OrganizationKind.choices), "Chi bộ"),
+        Column(
+            "parent_code",
+            "Mã tổ chức cấp trên",
+            False,
+            "Để trống với tổ chức đã có: giữ nguyên cấp trên.",
+            "QT.KCQDN.SGDDT",
+        ),
+        Column("agency_code", "Mã cơ quan", False, "Cơ quan nơi tổ chức đảng đặt tại.", "UBND.QT"),
+        Column("short_name", "Tên viết tắt", False, "", "ĐU Sở GD&ĐT"),
+        Column("issuer_code", "Ký hiệu cơ quan ban hành", False, "Dùng trong số văn bản.", "ĐU"),
+        Column("place", "Địa danh", False, "Dùng trong dòng địa danh, ngày tháng.", "Quảng Trị"),
+        Column("founded_on", "Ngày thành lập", False, "ngày/tháng/năm", "15/07/2020"),
+    )
+    field_columns = {
+        "code": "code",
+        "name": "name",
+        "kind": "kind",
+        "parent": "parent_code",
+        "agency": "agency_code",
+    }
+
+    def parse(self, reader: RowReader) -> OrganizationRow | None:
+        row = OrganizationRow(
+            row=reader.row.number,
+            letters=reader.row.letters,
+            code=reader.text("code", required=True, max_length=64),
+            name=reader.text("name", required=True),
+            kind=reader.choice("kind", KINDS, _allowed(OrganizationKind.choices), required=True),
+            parent_code=reader.text("parent_code", max_length=64),
+            agency_code=reader.text("agency_code", max_length=64),
+            short_name=reader.text("short_name", max_length=120),
+            issuer_code=reader.text("issuer_code", max_length=20),
+            place=reader.text("place", max_length=80),
+            founded_on=reader.date("founded_on"),
+        )
+        return row if reader.ok else None
+
+    def row_of(self, record: OrganizationRow) -> int:
+        return record.row
+
+    def plan(self, records: list[OrganizationRow], ctx: ImportContext) -> list[OrganizationRow]:
+        index = organization_index(ctx)
+        scope = _scope(ctx)
+        declared: dict[str, OrganizationRow] = {}
+        for r in records:
+            first = declared.get(r.code)
+            if first is not None:
+                self._refuse(
+                    ctx,
+                    r,
+                    "code",
+                    r.code,
+                    "import.organization.duplicate_code",
+                    f"Mã tổ chức trùng với dòng {first.row} của cùng trang.",
+                )
+                continue
+            declared[r.code] = r
+            existing = index.get(r.code)
+            if existing is not None and not _sees_org(scope, existing.path):
+                self._refuse(
+                    ctx,
+                    r,
+                    "code",
+                    r.code,
+                    "people.organization.unique_code",
+                    f"Mã tổ chức «{r.code}» đã được dùng.",
+                )
+        live = {c: r for c, r in declared.items() if r.action is not Action.REFUSE}
+        ctx.shared["file_organizations"] = {c: r.kind for c, r in live.items()}
+
+        for r in live.values():
+            self._check(r, index.get(r.code), index, scope, ctx)
+        live = {c: r for c, r in live.items() if r.action is not Action.REFUSE}
+        ctx.shared["file_organizations"] = {c: r.kind for c, r in live.items()}
+
+        parent_of = {code: info.parent_code for code, info in index.items()}
+        parent_of.update({c: r.parent_code for c, r in live.items() if r.parent_code})
+        for r in live.values():
+            if "parent_code" in r.changes or r.action is Action.CREATE:
+                self._check_cycle(r, parent_of, ctx)
+        todo = [r for r in live.values() if r.action in (Action.CREATE, Action.UPDATE)]
+        return sorted(todo, key=lambda r: (_depth(r.code, parent_of), r.row))
+
+    def _refuse(
+        self, ctx: ImportContext, r: OrganizationRow, key: str, value: Any, rule: str, message: str
+    ) -> None:
+        r.action = Action.REFUSE
+        ctx.refuse(self, r.row, key, value, rule, message, letters=r.letters)
+
+    def _check(
+        self,
+        r: OrganizationRow,
+        existing: OrgInfo | None,
+        index: dict[str, OrgInfo],
+        scope: Scope,
+        ctx: ImportContext,
+    ) -> None:
+        if r.parent_code and _visible_org_kind(ctx, r.parent_code) is None:
+            self._refuse(
+                ctx,
+                r,
+                "parent_code",
+                r.parent_code,
+                "people.organization.unknown_code",
+                f"Không có tổ chức mã «{r.parent_code}».",
+            )
+        if r.agency_code:
+            agency_kind = _file_orgs(ctx).get(r.agency_code) or (
+                index[r.agency_code].kind if r.agency_code in index else None
+            )
+            if agency_kind is None:
+                self._refuse(
+                    ctx,
+                    r,
+                    "agency_code",
+                    r.agency_code,
+                    "people.organization.unknown_code",
+                    f"Không có tổ chức mã «{r.agency_code}».",
+                )
+            elif agency_kind != OrganizationKind.AGENCY:
+                self._refuse(
+                    ctx,
+                    r,
+                    "agency_code",
+                    r.agency_code,
+                    "people.organization.agency_kind",
+                    "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»).",
+                )
+        if r.action is Action.REFUSE:
+            return
+        if existing is None:
+            if not r.parent_code and not scope.is_superuser:
+                self._refuse(
+                    ctx,
+                    r,
+                    "parent_code",
+                    "",
+                    "import.organization.parent_required",
+                    "Tổ chức mới phải có mã tổ chức cấp trên.",
+                )
+                return
+            r.action = Action.CREATE
+            return
+        if r.kind != existing.kind:
+            self._refuse(
+                ctx,
+                r,
+                "kind",
+                r.kind,
+                "import.organization.kind_immutable",
+                "Không đổi được loại của tổ chức đã có.",
+            )
+            return
+        if _spaces(r.name) != existing.name:
+            r.changes["name"] = r.name
+        if r.short_name and r.short_name != existing.short_name:
+            r.changes["short_name"] = r.short_name
+        if r.parent_code and r.parent_code != existing.parent_code:
+            r.changes["parent_code"] = r.parent_code
+        if r.agency_code and r.agency_code != existing.agency_code:
+            r.changes["agency_code"] = r.agency_code
+        for key, now in (
+            ("issuer_code", existing.issuer_code),
+            ("place", existing.place),
+            ("founded_on", existing.founded_on),
+        ):
+            value = getattr(r, key)
+            if value and value != now:
+                ctx.refuse(
+                    self,
+                    r.row,
+                    key,
+                    value,
+                    "import.organization.not_updatable",
+                    "Cột này chỉ dùng khi tạo tổ chức mới; giá trị đã có được giữ nguyên.",
+                    letters=r.letters,
+                    severity=Severity.WARNING,
+                )
+        if not r.changes:
+            ctx.record(self, r.row, r.code, Action.UNCHANGED)
+        elif not scope.administers(existing.path):
+            self._refuse(
+                ctx, r, "code", r.code, "access.denied", "Bạn không có quyền sửa tổ chức này."
+            )
+        else:
+            r.action = Action.UPDATE
+
+    def _check_cycle(
+        self, r: OrganizationRow, parent_of: dict[str, str], ctx: ImportContext
+    ) -> None:
+        seen: set[str] = set()
+        code = r.parent_code
+        while code and code not in seen:
+            if code == r.code:
+                self._refuse(
+                    ctx,
+                    r,
+                    "parent_code",
+                    r.parent_code,
+                    "people.organization.cycle",
+                    f"Đặt «{r.code}» dưới «{r.parent_code}» sẽ tạo vòng lặp: "
+                    f"«{r.parent_code}» nằm trong chính «{r.code}».",
+                )
+                return
+            seen.add(code)
+            code = parent_of.get(code, "")
+
+    def apply(self, record: OrganizationRow, ctx: ImportContext) -> None:
+        if record.action is Action.CREATE:
+            services.create_organization(
+                actor=ctx.actor,
+                data=services.OrganizationInput(
+                    code=record.code,
+                    name=record.name,
+                    kind=record.kind,
+                    parent_code=record.parent_code or None,
+                    short_name=record.short_name,
+                    agency_code=record.agency_code or None,
+                    issuer_code=record.issuer_code,
+                    place=record.place,
+                    founded_on=record.founded_on,
+                ),
+            )
+            ctx.record(self, record.row, record.code, Action.CREATE, record.name)
+            return
+        c = record.changes
+        services.update_organization(
+            actor=ctx.actor,
+            code=record.code,
+            name=c.get("name"),
+            short_name=c.get("short_name"),
+            renamed_on=ctx.today if "name" in c else None,
+            parent_code=c.get("parent_code"),
+            agency_code=c.get("agency_code"),
+        )
+        labels = {self.column(k).header.lower() for k in c if self.column(k)}  # type: ignore[union-attr]
+        ctx.record(self, record.row, record.code, Action.UPDATE, "sửa " + ", ".join(sorted(labels)))
+
+    def export_rows(self, user: Any) -> Iterator[list[Any]]:
+        orgs = list(visible_organizations(user).select_related("parent", "agency").order_by("path"))
+        visible = {o.code for o in orgs}
+        for o in orgs:
+            parent = o.parent.code if o.parent and o.parent.code in visible else ""
+            agency = o.agency.code if o.agency and o.agency.code in visible else ""
+            yield [
+                o.code,
+                o.name,
+                o.get_kind_display(),
+                parent,
+                agency,
+                o.short_name,
+                o.issuer_code,
+                o.place,
+                o.founded_on,
+            ]
+
+
+def _depth(code: str, parent_of: dict[str, str]) -> int:
+    depth = 0
+    seen: set[str] = set()
+    while (code := parent_of.get(code, "")) and code not in seen:
+        seen.add(code)
+        depth += 1
+    return depth
+
+
+# --- Members -----------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberRow:
+    row: int
+    letters: dict[str, str]
+    card_number: str
+    full_name: str
+    birth_date: dt.date | None
+    gender: str
+    joined_on: dt.date | None
+    full_member_on: dt.date | None
+    status: str
+    organization_code: str
+    action: Action = Action.UNCHANGED
+    changed: bool = False
+    moves: bool = False
+    current_code: str = ""
+
+
+MEMBER_FIELDS = ("full_name", "birth_date", "gender", "joined_on", "full_member_on", "status")
+
+
+class MemberSheet(SheetHandler[MemberRow]):
+    key = "members"
+    title = "Đảng viên"
+    description = "Đảng viên, mỗi dòng một người; khóa là số thẻ đảng viên."
+    order = 20
+    columns = (
+        Column(
+            "card_number", "Số thẻ", True, "Số thẻ đảng viên; là khóa để cập nhật.", "45.000001"
+        ),
+        Column("full_name", "Họ và tên", True, "", "Lê Văn Tính", 28),
+        Column("birth_date", "Ngày sinh", False, "ngày/tháng/năm", "12/05/1975"),
+        Column("gender", "Giới tính", True, "«Nam» hoặc «Nữ»", "Nam", 10),
+        Column("joined_on", "Ngày vào Đảng", True, "ngày/tháng/năm", "03/02/2000"),
+        Column(
+            "full_member_on",
+            "Ngày chính thức",
+            False,
+            "Bắt buộc với đảng viên chính thức.",
+            "03/02/2001",
+        ),
+        Column("status", "Tình trạng", True, _allowed(MemberStatus.choices), "Chính thức", 12),
+        Column(
+            "organization_code",
+            "Mã chi bộ",
+            True,
+            "Mã tổ chức nơi sinh hoạt; đổi mã là chuyển sinh hoạt.",
+            "QT.KCQDN.SGDDT.VP",
+            22,
+        ),
+    )
+    field_columns = {
+        "card_number": "card_number",
+        "full_name": "full_name",
+        "gender": "gender",
+        "status": "status",
+        "joined_on": "joined_on",
+        "full_member_on": "full_member_on",
+        "birth_date": "birth_date",
+        "organization": "organization_code",
+        "on": "organization_code",
+    }
+
+    def parse(self, reader: RowReader) -> MemberRow | None:
+        row = MemberRow(
+            row=reader.row.number,
+            letters=reader.row.letters,
+            card_number=reader.text("card_number", required=True, max_length=20),
+            full_name=normalize_name(reader.text("full_name", required=True, max_length=120)),
+            birth_date=reader.date("birth_date"),
+            gender=reader.choice("gender", GENDERS, "«Nam», «Nữ»", required=True),
+            joined_on=reader.date("joined_on", required=True),
+            full_member_on=reader.date("full_member_on"),
+            status=reader.choice("status", STATUSES, _allowed(MemberStatus.choices), required=True),
+            organization_code=reader.text("organization_code", required=True, max_length=64),
+        )
+        return row if reader.ok else None
+
+    def row_of(self, record: MemberRow) -> int:
+        return record.row
+
+    def _refuse(
+        self, ctx: ImportContext, r: MemberRow, key: str, value: Any, rule: str, message: str
+    ) -> None:
+        r.action = Action.REFUSE
+        ctx.refuse(self, r.row, key, value, rule, message, letters=r.letters)
+
+    def plan(self, records: list[MemberRow], ctx: ImportContext) -> list[MemberRow]:
+        scope = _scope(ctx)
+        declared: dict[str, MemberRow] = {}
+        for r in records:
+            first = declared.get(r.card_number)
+            if first is not None:
+                self._refuse(
+                    ctx,
+                    r,
+                    "card_number",
+                    r.card_number,
+                    "import.member.duplicate_card",
+                    f"Số thẻ trùng với dòng {first.row} của cùng trang.",
+                )
+                continue
+            declared[r.card_number] = r
+        existing = existing_members(list(declared))
+        for r in declared.values():
+            if _visible_org_kind(ctx, r.organization_code) is None:
+                self._refuse(
+                    ctx,
+                    r,
+                    "organization_code",
+                    r.organization_code,
+                    "people.organization.unknown_code",
+                    f"Không có tổ chức mã «{r.organization_code}».",
+                )
+            now = existing.get(r.card_number)
+            if now is None:
+                if r.action is not Action.REFUSE:
+                    r.action = Action.CREATE
+                continue
+            if not _sees_member(scope, now):
+                self._refuse(
+                    ctx,
+                    r,
+                    "card_number",
+                    r.card_number,
+                    "people.member.unique_card",
+                    f"Số thẻ đảng viên «{r.card_number}» đã có trong hệ thống.",
+                )
+                continue
+            if r.action is Action.REFUSE:
+                continue
+            r.current_code = now["organization__code"]
+            r.changed = any(getattr(r, f) != now[f] for f in MEMBER_FIELDS)
+            r.moves = r.organization_code != r.current_code
+            if r.changed or r.moves:
+                r.action = Action.TRANSFER if r.moves else Action.UPDATE
+            else:
+                ctx.record(self, r.row, r.card_number, Action.UNCHANGED)
+        live = [r for r in declared.values() if r.action is not Action.REFUSE]
+        ctx.shared["file_members"] = {r.card_number for r in live}
+        return [r for r in live if r.action is not Action.UNCHANGED]
+
+    def _input(self, r: MemberRow, organization_code: str) -> services.MemberInput:
+        assert r.joined_on is not None  # required column, checked by parse
+        return services.MemberInput(
+            card_number=r.card_number,
+            full_name=r.full_name,
+            gender=r.gender,
+            joined_on=r.joined_on,
+            organization_code=organization_code,
+            status=r.status,
+            birth_date=r.birth_date,
+            full_member_on=r.full_member_on,
+        )
+
+    def apply(self, record: MemberRow, ctx: ImportContext) -> None:
+        if record.action is Action.CREATE:
+            services.create_member(
+                actor=ctx.actor, data=self._input(record, record.organization_code)
+            )
+            ctx.record(self, record.row, record.card_number, Action.CREATE, record.full_name)
+            return
+        if record.changed:
+            services.update_member(
+                actor=ctx.actor,
+                card_number=record.card_number,
+                data=self._input(record, record.current_code),
+            )
+        if record.moves:
+            services.transfer_member(
+                actor=ctx.actor,
+                card_number=record.card_number,
+                to_code=record.organization_code,
+                on=ctx.today,
+                note=TRANSFER_NOTE,
+            )
+            detail = f"{record.current_code} → {record.organization_code}"
+            if record.changed:
+                detail += ", sửa hồ sơ"
+            ctx.record(self, record.row, record.card_number, Action.TRANSFER, detail)
+        else:
+            ctx.record(self, record.row, record.card_number, Action.UPDATE, "sửa hồ sơ")
+
+    def export_rows(self, user: Any) -> Iterator[list[Any]]:
+        members = visible_members(user).order_by("org_path", "sort_name", "card_number")
+        for m in members.iterator(chunk_size=2000):
+            yield [
+                m.card_number,
+                m.full_name,
+                m.birth_date,
+                m.get_gender_display(),
+                m.joined_on,
+                m.full_member_on,
+                m.get_status_display(),
+                m.organization.code,
+            ]
+
+
+def existing_members(cards: list[str]) -> dict[str, dict[str, Any]]:
+    """The members with these card numbers, in batches of IN (...) queries."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(cards):
+        for row in Member.objects.filter(card_number__in=chunk).values(
+            "id", "card_number", "org_path", "organization__code", *MEMBER_FIELDS
+        ):
+            found[row["card_number"]] = row
+    return found
+
+
+def _known_cards(ctx: ImportContext, cards: list[str]) -> set[str]:
+    """Cards the actor may name: declared in the members sheet, or visible members."""
+    scope = _scope(ctx)
+    known: set[str] = set(ctx.shared.get("file_members", set()))
+    for card, row in existing_members([c for c in cards if c not in known]).items():
+        if _sees_member(scope, row):
+            known.add(card)
+    return known
+
+
+# --- Party roles -------------------------------------------------------------------------------
+
+
+@dataclass
+class PartyRoleRow:
+    row: int
+    letters: dict[str, str]
+    card_number: str
+    organization_code: str
+    role: str
+    term: str
+    start: dt.date | None
+    action: Action = Action.CREATE
+
+    @property
+    def natural_key(self) -> tuple[str, str, str, dt.date | None]:
+        return (self.card_number, self.organization_code, self.role, self.start)
+
+
+class PartyRoleSheet(SheetHandler[PartyRoleRow]):
+    key = "party_roles"
+    title = "Chức vụ đảng"
+    description = (
+        "Chức vụ trong cấp ủy đương nhiệm; khóa là số thẻ, mã tổ chức, chức vụ và ngày bắt đầu."
+    )
+    order = 30
+    columns = (
+        Column("card_number", "Số thẻ", True, "Số thẻ của đảng viên giữ chức vụ.", "45.000001"),
+        Column("full_name", "Họ và tên", False, "Chỉ để dễ đọc; không được nhập.", "Lê Văn Tính"),
+        Column(
+            "organization_code",
+            "Mã tổ chức",
+            True,
+            "Tổ chức đảng có cấp ủy.",
+            "QT.KCQDN.SGDDT",
+            22,
+        ),
+        Column("role", "Chức vụ", True, _allowed(PartyRoleKind.choices), "Phó Bí thư", 22),
+        Column("term", "Nhiệm kỳ", False, "", "2020-2025", 12),
+        Column("start", "Từ ngày", True, "ngày/tháng/năm", "15/07/2020"),
+    )
+    field_columns = {
+        "card_number": "card_number",
+        "organization": "organization_code",
+        "role": "role",
+        "start": "start",
+    }
+
+    def parse(self, reader: RowReader) -> PartyRoleRow | None:
+        row = PartyRoleRow(
+            row=reader.row.number,
+            letters=reader.row.letters,
+            card_number=reader.text("card_number", required=True, max_length=20),
+            organization_code=reader.text("organization_code", required=True, max_length=64),
+            role=reader.choice("role", ROLES, _allowed(PartyRoleKind.choices), required=True),
+            term=reader.text("term", max_length=20),
+            start=reader.date("start", required=True),
+        )
+        return row if reader.ok else None
+
+    def row_of(self, record: PartyRoleRow) -> int:
+        return record.row
+
+    def plan(self, records: list[PartyRoleRow], ctx: ImportContext) -> list[PartyRoleRow]:
+        cards = sorted({r.card_number for r in records})
+        known = _known_cards(ctx, cards)
+        existing: set[tuple[str, str, str, dt.date | None]] = set()
+        for chunk in _chunks(cards):
+            existing.update(
+                PartyRole.objects.filter(member__card_number__in=chunk).values_list(
+                    "member__card_number", "organization__code", "role", "start"
+                )
+            )
+        return _plan_links(self, records, ctx, known, existing, "organization_code", _org_label)
+
+    def apply(self, record: PartyRoleRow, ctx: ImportContext) -> None:
+        assert record.start is not None
+        services.assign_party_role(
+            actor=ctx.actor,
+            card_number=record.card_number,
+            organization_code=record.organization_code,
+            role=record.role,
+            start=record.start,
+            term=record.term,
+        )
+        ctx.record(self, record.row, _role_key(record), Action.CREATE)
+
+    def export_rows(self, user: Any) -> Iterator[list[Any]]:
+        roles = (
+            PartyRole.objects.filter(
+                end__isnull=True,
+                member__in=visible_members(user),
+                organization__in=visible_organizations(user),
+            )
+            .select_related("member", "organization")
+            .order_by("organization__path", "role", "member__sort_name")
+        )
+        for r in roles:
+            yield [
+                r.member.card_number,
+                r.member.full_name,
+                r.organization.code,
+                r.get_role_display(),
+                r.term,
+                r.start,
+            ]
+
+
+def _org_label(ctx: ImportContext, code: str) -> str | None:
+    return _visible_org_kind(ctx, code)
+
+
+def _any_org_label(ctx: ImportContext, code: str) -> str | None:
+    # Government agencies sit outside the Party tree the actor administers; the post service
+    # accepts any agency, so the file may name any agency that exists.
+    info = organization_index(ctx).get(code)
+    return _file_orgs(ctx).get(code) or (info.kind if info else None)
+
+
+def _role_key(r: PartyRoleRow) -> str:
+    return f"{r.card_number} · {PartyRoleKind(r.role).label} · {r.organization_code}"
+
+
+def _plan_links(
+    sheet: SheetHandler[Any],
+    records: list[Any],
+    ctx: ImportContext,
+    known_cards: set[str],
+    existing: set[tuple[Any, ...]],
+    org_key: str,
+    org_kind: Any,
+) -> list[Any]:
+    """Shared planning of link rows (roles, posts): known card and organization, no duplicate
+    in the file, and an existing identical link means unchanged."""
+    seen: dict[tuple[Any, ...], int] = {}
+    todo: list[Any] = []
+    for r in records:
+        key = r.natural_key
+        if key in seen:
+            r.action = Action.REFUSE
+            ctx.refuse(
+                sheet,
+                r.row,
+                "card_number",
+                r.card_number,
+                "import.link.duplicate",
+                f"Dòng này trùng với dòng {seen[key]} của cùng trang.",
+                letters=r.letters,
+            )
+            continue
+        seen[key] = r.row
+        if r.card_number not in known_cards:
+            r.action = Action.REFUSE
+            ctx.refuse(
+                sheet,
+                r.row,
+                "card_number",
+                r.card_number,
+                "import.member.unknown_card",
+                f"Không có đảng viên số thẻ «{r.card_number}».",
+                letters=r.letters,
+            )
+        code = getattr(r, org_key)
+        if org_kind(ctx, code) is None:
+            r.action = Action.REFUSE
+            ctx.refuse(
+                sheet,
+                r.row,
+                org_key,
+                code,
+                "people.organization.unknown_code",
+                f"Không có tổ chức mã «{code}».",
+                letters=r.letters,
+            )
+        if r.action is Action.REFUSE:
+            continue
+        if key in existing:
+            r.action = Action.UNCHANGED
+            ctx.record(sheet, r.row, " · ".join(str(k) for k in key[:3]), Action.UNCHANGED)
+        else:
+            todo.append(r)
+    return todo
+
+
+# --- Government posts --------------------------------------------------------------------------
+
+
+@dataclass
+class PostRow:
+    row: int
+    letters: dict[str, str]
+    card_number: str
+    agency_code: str
+    title: str
+    title_detail: str
+    start: dt.date | None
+    action: Action = Action.CREATE
+
+    @property
+    def natural_key(self) -> tuple[str, str, str, dt.date | None]:
+        return (self.card_number, self.agency_code, self.title, self.start)
+
+
+class PostSheet(SheetHandler[PostRow]):
+    key = "posts"
+    title = "Chức vụ chính quyền"
+    description = (
+        "Chức vụ chính quyền đương nhiệm; khóa là số thẻ, mã cơ quan, chức vụ và ngày bắt đầu."
+    )
+    order = 40
+    columns = (
+        Column("card_number", "Số thẻ", True, "Số thẻ của đảng viên giữ chức vụ.", "45.000002"),
+        Column("full_name", "Họ và tên", False, "Chỉ để dễ đọc; không được nhập.", "Võ Văn Minh"),
+        Column("agency_code", "Mã cơ quan", True, "Cơ quan (loại «Cơ quan»).", "UBND.QT.SGDDT", 22),
+        Column("title", "Chức vụ", True, _allowed(PostTitle.choices), "Phó Giám đốc", 22),
+        Column("title_detail", "Ghi rõ", False, "Tên chức vụ đầy đủ nếu cần.", "", 24),
+        Column("start", "Từ ngày", True, "ngày/tháng/năm", "01/01/2019"),
+    )
+    field_columns = {
+        "card_number": "card_number",
+        "agency": "agency_code",
+        "title": "title",
+        "start": "start",
+    }
+
+    def parse(self, reader: RowReader) -> PostRow | None:
+        row = PostRow(
+            row=reader.row.number,
+            letters=reader.row.letters,
+            card_number=reader.text("card_number", required=True, max_length=20),
+            agency_code=reader.text("agency_code", required=True, max_length=64),
+            title=reader.choice("title", TITLES, _allowed(PostTitle.choices), required=True),
+            title_detail=reader.text("title_detail", max_length=120),
+            start=reader.date("start", required=True),
+        )
+        return row if reader.ok else None
+
+    def row_of(self, record: PostRow) -> int:
+        return record.row
+
+    def plan(self, records: list[PostRow], ctx: ImportContext) -> list[PostRow]:
+        cards = sorted({r.card_number for r in records})
+        known = _known_cards(ctx, cards)
+        existing: set[tuple[str, str, str, dt.date | None]] = set()
+        for chunk in _chunks(cards):
+            existing.update(
+                Post.objects.filter(member__card_number__in=chunk).values_list(
+                    "member__card_number", "agency__code", "title", "start"
+                )
+            )
+        return _plan_links(self, records, ctx, known, existing, "agency_code", _any_org_label)
+
+    def apply(self, record: PostRow, ctx: ImportContext) -> None:
+        assert record.start is not None
+        services.assign_post(
+            actor=ctx.actor,
+            card_number=record.card_number,
+            agency_code=record.agency_code,
+            title=record.title,
+            start=record.start,
+            title_detail=record.title_detail,
+        )
+        key = f"{record.card_number} · {PostTitle(record.title).label} · {record.agency_code}"
+        ctx.record(self, record.row, key, Action.CREATE)
+
+    def export_rows(self, user: Any) -> Iterator[list[Any]]:
+        posts = (
+            Post.objects.filter(end__isnull=True, member__in=visible_members(user))
+            .select_related("member", "agency")
+            .order_by("agency__path", "title", "member__sort_name")
+        )
+        for p in posts:
+            yield [
+                p.member.card_number,
+                p.member.full_name,
+                p.agency.code,
+                p.get_title_display(),
+                p.title_detail,
+                p.start,
+            ]

@@ -1,0 +1,134 @@
+"""The exchange pages: downloads, upload with dry run then confirmation, progress, outsiders."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from tongket.exchange.models import ImportJob, JobStatus
+from tongket.exchange.tests.factories import member_row, members_workbook, workbook
+from tongket.people.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, data: bytes, name: str = "dangvien.xlsx"):
+    file = io.BytesIO(data)
+    file.name = name
+    return client.post(reverse("exchange:upload"), {"file": file})
+
+
+def test_index_lists_the_downloads(client_for):
+    response = client_for("bithu").get(reverse("exchange:index"))
+    assert response.status_code == 200
+    assert reverse("exchange:template") in response.content.decode()
+
+
+def test_the_template_downloads_as_xlsx(client_for):
+    response = client_for("bithu").get(reverse("exchange:template"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert response.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt"), [("members", "csv"), ("organizations", "xlsx"), ("all", "xlsx")]
+)
+def test_exports_download(client_for, kind, fmt, django_assert_max_num_queries):
+    client = client_for("vanphong")
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("exchange:export", args=[kind, fmt]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_an_unknown_export_is_404(client_for):
+    assert client_for("bithu").get("/exchange/export/all.csv").status_code == 404
+
+
+def test_upload_checks_first_then_applies_on_confirmation(client_for):
+    client = client_for("bithu")
+    data = workbook(members=[member_row(1, cell="QT.KCQDN.SGDDT.TCCB")])
+    response = upload(client, data)
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.dry_run
+    assert job.status == JobStatus.DONE
+    assert not Member.objects.filter(card_number="99.000001").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Nhập vào hệ thống" in page
+    applied = client.post(reverse("exchange:apply", args=[job.pk]))
+    assert applied.status_code == 302
+    assert Member.objects.filter(card_number="99.000001").exists()
+    # the same check cannot be applied twice
+    assert client.post(reverse("exchange:apply", args=[job.pk])).status_code == 404
+
+
+def test_a_file_with_errors_shows_them_all_and_cannot_be_applied(client_for):
+    client = client_for("bithu")
+    data = workbook(members=[member_row(1, cell="QT.KHONGCO"), member_row(2, cell="X")])
+    response = upload(client, data)
+    job = ImportJob.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("people.organization.unknown_code") == 2
+    assert "Nhập vào hệ thống" not in page
+    assert client.post(reverse("exchange:apply", args=[job.pk])).status_code == 404
+
+
+def test_a_file_that_is_not_excel_gets_a_clear_message(client_for):
+    client = client_for("bithu")
+    response = upload(client, b"%PDF-1.4 not excel", name="baocao.pdf")
+    page = client.get(response["Location"]).content.decode()
+    assert "không phải là bảng tính Excel" in page
+
+
+def test_the_status_fragment_polls_while_running_and_stops_when_done(client_for, user_named):
+    client = client_for("bithu")
+    job = ImportJob.objects.create(
+        user=user_named("bithu"), filename="a.xlsx", content=b"", status=JobStatus.RUNNING
+    )
+    fragment = client.get(reverse("exchange:job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert 'hx-trigger="every 1s"' in html
+    assert "<html" not in html
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, report={"summary": "x"})
+    done = client.get(reverse("exchange:job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert "hx-trigger" not in done.content.decode()
+
+
+def test_another_users_job_answers_404(client_for):
+    owner = client_for("bithu")
+    upload(owner, members_workbook(1))
+    job = ImportJob.objects.get()
+    outsider = client_for("bithu2")
+    assert outsider.get(reverse("exchange:job", args=[job.pk])).status_code == 404
+    assert outsider.post(reverse("exchange:apply", args=[job.pk])).status_code == 404
+
+
+def test_pages_need_a_login(client):
+    response = client.get(reverse("exchange:upload"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_runs_in_a_thread_and_the_page_does_not_wait(
+    demo_loaded, client_for, settings
+):
+    import time
+
+    settings.TONGKET_IMPORT_INLINE_BYTES = 0
+    client = client_for("vanphong")
+    response = upload(client, members_workbook(30))
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    for _ in range(200):
+        job.refresh_from_db()
+        if job.status == JobStatus.DONE:
+            break
+        time.sleep(0.1)
+    assert job.status == JobStatus.DONE
+    assert job.report is not None
+    assert job.report["counts"]["Đảng viên"] == {"create": 30}

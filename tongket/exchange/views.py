@@ -1,0 +1,241 @@
+"""Pages of the exchange app: template and export downloads, the upload with its dry run, progress
+and confirmation, and the API documentation page (server-rendered, no external asset)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User as AuthUser
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tongket.exchange import exporter
+from tongket.exchange.jobs import progress_of, start_job
+from tongket.exchange.models import ImportJob, JobStatus
+from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, Action
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_PROBLEMS = 500
+SHOWN_OUTCOMES = 300
+EXPORTS = {
+    "all": ("du-lieu", exporter.EXPORTABLE),
+    "members": ("dang-vien", ("members",)),
+    "organizations": ("to-chuc", ("organizations",)),
+}
+
+
+def _user(request: HttpRequest) -> AuthUser:
+    # Every page here is behind login_required.
+    return cast(AuthUser, request.user)
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    jobs = ImportJob.objects.filter(user=_user(request)).defer("content", "report")[:10]
+    return render(request, "exchange/index.html", {"jobs": jobs, "form": UploadForm()})
+
+
+@login_required
+@require_GET
+def template(request: HttpRequest) -> HttpResponse:
+    return _download(exporter.template_workbook(), "mau-nhap-tong-ket.xlsx", XLSX)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    if kind not in EXPORTS or fmt not in ("xlsx", "csv") or (kind == "all" and fmt == "csv"):
+        raise Http404
+    stem, keys = EXPORTS[kind]
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "csv":
+        data = exporter.export_csv(request.user, keys[0])
+        return _download(data, f"{stem}-{stamp}.csv", "text/csv; charset=utf-8")
+    return _download(exporter.export_workbook(request.user, keys), f"{stem}-{stamp}.xlsx", XLSX)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp Excel (.xlsx)",
+        help_text=f"Theo mẫu nhập; tối đa {MAX_BYTES // (1024 * 1024)} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"Tệp quá lớn; giới hạn là {MAX_BYTES // (1024 * 1024)} MB."
+            )
+        return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload a workbook: it is checked first (a dry run), then applied on confirmation."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        job = ImportJob.objects.create(
+            user=_user(request),
+            filename=(upload_file.name or "tep.xlsx")[:255],
+            content=upload_file.read(),
+            dry_run=True,
+        )
+        start_job(job)
+        return redirect("exchange:job", job_id=job.pk)
+    return render(request, "exchange/upload.html", {"form": form})
+
+
+def _own_job(request: HttpRequest, job_id: str) -> ImportJob:
+    # Another user's job answers 404, like a missing one.
+    found = ImportJob.objects.filter(pk=job_id, user=_user(request)).defer("content").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _job_context(job: ImportJob) -> dict[str, Any]:
+    done, total = progress_of(job)
+    report: dict[str, Any] = job.report or {}
+    problems = report.get("problems", [])
+    errors = [p for p in problems if p["severity"] == "error"]
+    changes = [o for o in report.get("outcomes", []) if o["action"] != Action.UNCHANGED]
+    counts = [
+        (sheet, [(ACTION_LABELS[Action(a)], n) for a, n in actions.items()])
+        for sheet, actions in report.get("counts", {}).items()
+    ]
+    return {
+        "job": job,
+        "running": job.status in (JobStatus.PENDING, JobStatus.RUNNING),
+        "done": done,
+        "total": total,
+        "percent": int(100 * done / total) if total else 0,
+        "report": report,
+        "counts": counts,
+        "errors": errors,
+        "problems": problems[:SHOWN_PROBLEMS],
+        "hidden_problems": max(0, len(problems) - SHOWN_PROBLEMS),
+        "changes": [{**o, "label": ACTION_LABELS[Action(o["action"])]} for o in changes][
+            :SHOWN_OUTCOMES
+        ],
+        "hidden_changes": max(0, len(changes) - SHOWN_OUTCOMES),
+        "can_apply": (
+            job.status == JobStatus.DONE
+            and job.dry_run
+            and report
+            and not errors
+            and bool(changes)
+            and job.applied_as is None
+        ),
+    }
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The job's report; while it runs, htmx polls the status fragment."""
+    found = _own_job(request, job_id)
+    context = _job_context(found)
+    if getattr(request, "htmx", False):
+        return render(request, "exchange/_job_status.html", context)
+    return render(request, "exchange/job.html", context)
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Apply a checked file: the same bytes, run for real (all rows or none)."""
+    checked = _own_job(request, job_id)
+    if not _job_context(checked)["can_apply"]:
+        raise Http404
+    content = ImportJob.objects.values_list("content", flat=True).get(pk=checked.pk)
+    real = ImportJob.objects.create(
+        user=_user(request), filename=checked.filename, content=bytes(content), dry_run=False
+    )
+    ImportJob.objects.filter(pk=checked.pk).update(applied_as=real)
+    start_job(real)
+    return redirect("exchange:job", job_id=real.pk)
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API reference rendered on the server from the OpenAPI schema (the CSP forbids the
+    inline scripts of the usual renderers, and nothing is loaded from elsewhere)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    generator = SchemaGenerator()  # type: ignore[no-untyped-call]
+    schema = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
+    operations = []
+    for route, methods in schema.get("paths", {}).items():
+        for method, spec in methods.items():
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": route,
+                    "summary": spec.get("summary") or spec.get("description", ""),
+                    "parameters": spec.get("parameters", []),
+                    "body": _body_ref(spec.get("requestBody")),
+                    "responses": [
+                        (code, resp.get("description", ""))
+                        for code, resp in spec.get("responses", {}).items()
+                    ],
+                    "tag": (spec.get("tags") or [""])[0],
+                }
+            )
+    components = schema.get("components", {}).get("schemas", {})
+    shapes = [
+        (
+            name,
+            [
+                (field, _type_of(prop), field in spec.get("required", []), prop.get("readOnly"))
+                for field, prop in spec.get("properties", {}).items()
+            ],
+        )
+        for name, spec in sorted(components.items())
+    ]
+    return render(
+        request,
+        "exchange/api_docs.html",
+        {"info": schema.get("info", {}), "operations": operations, "shapes": shapes},
+    )
+
+
+def _body_ref(body: dict[str, Any] | None) -> str:
+    if not body:
+        return ""
+    for media in body.get("content", {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        if ref:
+            return str(ref).rsplit("/", 1)[-1]
+    return ""
+
+
+def _type_of(prop: dict[str, Any]) -> str:
+    if "$ref" in prop:
+        return str(prop["$ref"]).rsplit("/", 1)[-1]
+    if "allOf" in prop:
+        return " | ".join(_type_of(p) for p in prop["allOf"])
+    if "oneOf" in prop:
+        return " | ".join(_type_of(p) for p in prop["oneOf"])
+    kind = str(prop.get("type", ""))
+    if kind == "array":
+        return f"array[{_type_of(prop.get('items', {}))}]"
+    if prop.get("format"):
+        kind += f" ({prop['format']})"
+    if prop.get("enum"):
+        kind += ": " + ", ".join(str(v) for v in prop["enum"] if v)
+    return kind

@@ -1,0 +1,602 @@
+"""The workbook engine without Django: limits, safe reading, tolerant cell parsing, writing, and the
+`SheetHandler` base class that each kind of record (one sheet each) implements."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+import zipfile
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar, Generic, TypeVar
+
+from tongket.core.rules import Finding, Severity
+from tongket.core.text import fold
+
+MAX_BYTES = 20 * 1024 * 1024  # an uploaded workbook
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024  # all parts of the zip once inflated (zip bombs)
+MAX_ROWS = 100_000  # data rows in one sheet
+MAX_COLUMNS = 60
+INSTRUCTIONS_SHEET = "Hướng dẫn"
+DATE_FORMAT = "DD/MM/YYYY"
+# Excel's day 0 in the 1900 date system (Lotus's phantom 29/02/1900 makes it the 30th).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class WorkbookError(Exception):
+    """The file as a whole cannot be read: message in Vietnamese, shown to the user as is."""
+
+    def __init__(self, message: str, *, rule: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One refused cell or row: where it is, what was there, and which rule it breaks."""
+
+    sheet: str
+    row: int  # Excel's row number (1 is the header row); 0 for the whole file
+    column: str  # the column header, "" when the row as a whole is refused
+    letter: str  # the column letter, "" when unknown
+    value: str
+    rule: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def where(self) -> str:
+        if not self.sheet:
+            return "Tệp"
+        cell = f"{self.letter}{self.row}" if self.letter else f"dòng {self.row}"
+        return f"Trang «{self.sheet}», {cell}" + (f" (cột «{self.column}»)" if self.column else "")
+
+    def as_finding(self) -> Finding:
+        return Finding(
+            rule=self.rule,
+            citation="",
+            message=f"{self.where}: {self.message}",
+            severity=self.severity,
+            subject=f"{self.sheet}!{self.letter}{self.row}" if self.sheet else "",
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "letter": self.letter,
+            "value": self.value,
+            "rule": self.rule,
+            "message": self.message,
+            "severity": str(self.severity),
+        }
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    TRANSFER = "transfer"
+    UNCHANGED = "unchanged"
+    REFUSE = "refuse"
+
+
+ACTION_LABELS = {
+    Action.CREATE: "Thêm mới",
+    Action.UPDATE: "Cập nhật",
+    Action.TRANSFER: "Chuyển sinh hoạt",
+    Action.UNCHANGED: "Không đổi",
+    Action.REFUSE: "Từ chối",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the import did (or, in a dry run, would do) with one row."""
+
+    sheet: str
+    row: int
+    key: str
+    action: Action
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "key": self.key,
+            "action": str(self.action),
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a sheet: its key in code, its Vietnamese header, and how to fill it."""
+
+    key: str
+    header: str
+    required: bool = False
+    help: str = ""
+    example: str = ""
+    width: int = 18
+
+
+@dataclass
+class RawRow:
+    sheet: str
+    number: int
+    values: dict[str, Any]  # column key → cell value as openpyxl gives it
+    letters: dict[str, str]  # column key → column letter
+
+
+# --- Tolerant cell parsing ---------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+def clean_text(value: Any) -> str:
+    """A cell as text: NFC, single spaces, trimmed; whole numbers lose their ".0"; the quote
+    that export puts before a formula-like text is removed again."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    raw = str(value)
+    if len(raw) > 1 and raw[0] == "'" and raw[1] in "".join(FORMULA_PREFIXES):
+        raw = raw[1:]
+    return " ".join(unicodedata.normalize("NFC", raw).split())
+
+
+_DATE_PATTERNS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date typed by a person or stored by Excel: a date cell, an Excel serial number, or text
+    such as 05/03/1980, 5-3-1980, 05.03.1980 or 1980-03-05 (day first, as in Vietnam)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        serial = float(value)
+        if not serial.is_integer() or not 1 <= serial <= 2_958_465:
+            raise CellError("import.cell.date", "Số ngày kiểu Excel không hợp lệ.")
+        return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    text = clean_text(value)
+    if text.isdigit() and 4 <= len(text) <= 6:
+        return parse_date(int(text))
+    text = text.split(" ")[0]  # "05/03/1980 00:00:00" as some exports write it
+    for pattern in _DATE_PATTERNS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(
+        "import.cell.date",
+        "Ngày không hợp lệ; hãy ghi theo dạng ngày/tháng/năm, ví dụ 05/03/1980.",
+    )
+
+
+def choice_lookup(choices: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Folded label and folded code → code, so "Nam", "nam", "NAM" and "male" all match."""
+    table: dict[str, str] = {}
+    for code, label in choices:
+        table[fold(code)] = code
+        table[fold(label)] = code
+    return table
+
+
+def parse_choice(value: Any, table: Mapping[str, str], allowed: str) -> str:
+    text = clean_text(value)
+    if not text:
+        return ""
+    code = table.get(fold(text))
+    if code is None:
+        raise CellError("import.cell.choice", f"Giá trị không hợp lệ; chỉ nhận: {allowed}.")
+    return code
+
+
+def neutralize(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading quote (OWASP CSV
+    injection); numbers and dates are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+# --- Reading rows while recording problems -----------------------------------------------------
+
+
+class RowReader:
+    """Reads one row's cells through the tolerant parsers; every failure becomes a Problem."""
+
+    def __init__(
+        self, row: RawRow, columns: Sequence[Column], problems: list[Problem], sheet: str
+    ) -> None:
+        self.row = row
+        self.columns = {c.key: c for c in columns}
+        self.problems = problems
+        self.sheet = sheet
+        self.ok = True
+
+    def problem(self, key: str, rule: str, message: str, *, value: Any = None) -> None:
+        self.ok = False
+        column = self.columns.get(key)
+        raw = self.row.values.get(key) if value is None else value
+        self.problems.append(
+            Problem(
+                sheet=self.sheet,
+                row=self.row.number,
+                column=column.header if column else "",
+                letter=self.row.letters.get(key, ""),
+                value=clean_text(raw),
+                rule=rule,
+                message=message,
+            )
+        )
+
+    def _required(self, key: str) -> None:
+        self.problem(key, "import.cell.required", "Ô này không được để trống.")
+
+    def text(self, key: str, *, required: bool = False, max_length: int = 255) -> str:
+        text = clean_text(self.row.values.get(key))
+        if required and not text:
+            self._required(key)
+        elif len(text) > max_length:
+            self.problem(key, "import.cell.too_long", f"Dài quá {max_length} ký tự.")
+            return ""
+        return text
+
+    def date(self, key: str, *, required: bool = False) -> dt.date | None:
+        try:
+            value = parse_date(self.row.values.get(key))
+        except CellError as exc:
+            self.problem(key, exc.rule, exc.message)
+            return None
+        if value is None and required:
+            self._required(key)
+        elif value is not None and not dt.date(1900, 1, 1) <= value <= dt.date(2100, 12, 31):
+            self.problem(key, "import.cell.date_range", "Ngày nằm ngoài khoảng hợp lý.")
+            return None
+        return value
+
+    def choice(
+        self, key: str, table: Mapping[str, str], allowed: str, *, required: bool = False
+    ) -> str:
+        try:
+            code = parse_choice(self.row.values.get(key), table, allowed)
+        except CellError as exc:
+            self.problem(key, exc.rule, exc.message)
+            return ""
+        if required and not code:
+            self._required(key)
+        return code
+
+
+# --- Sheet handlers ----------------------------------------------------------------------------
+
+R = TypeVar("R")
+
+
+@dataclass
+class ImportContext:
+    """What handlers share during one import: the actor, the date, and what they found."""
+
+    actor: Any
+    dry_run: bool
+    today: dt.date
+    problems: list[Problem] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    shared: dict[str, Any] = field(default_factory=dict)  # lookups one sheet passes to the next
+
+    def refuse(
+        self,
+        sheet: SheetHandler[Any],
+        row: int,
+        key: str,
+        value: Any,
+        rule: str,
+        message: str,
+        *,
+        letters: Mapping[str, str] | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        column = sheet.column(key)
+        self.problems.append(
+            Problem(
+                sheet=sheet.title,
+                row=row,
+                column=column.header if column else "",
+                letter=(letters or {}).get(key, sheet.letter(key)),
+                value=clean_text(value),
+                rule=rule,
+                message=message,
+                severity=severity,
+            )
+        )
+
+    def record(
+        self, sheet: SheetHandler[Any], row: int, key: str, action: Action, detail: str = ""
+    ) -> None:
+        self.outcomes.append(Outcome(sheet.title, row, key, action, detail))
+
+
+class SheetHandler(ABC, Generic[R]):
+    """One sheet of the workbook, one kind of record. Subclasses declare `key`, `title`,
+    `columns` and `order`, and implement the four steps:
+
+    - `parse(reader)`: one row's cells into a record (or None when a cell is refused);
+    - `plan(records, ctx)`: batch look-ups and the checks across rows and against the database,
+      deciding each record's action; refusals go to `ctx.problems`;
+    - `apply(record, ctx)`: the write for one planned record, through the app's services;
+    - `export_rows(user)`: what the user may see, as rows in column order.
+    """
+
+    key: ClassVar[str]
+    title: ClassVar[str]
+    description: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    order: ClassVar[int]
+    # A service's DomainError.field → the column that holds it.
+    field_columns: ClassVar[Mapping[str, str]] = {}
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    def letter(self, key: str) -> str:
+        from openpyxl.utils import get_column_letter
+
+        for index, column in enumerate(self.columns, start=1):
+            if column.key == key:
+                return str(get_column_letter(index))
+        return ""
+
+    @abstractmethod
+    def parse(self, reader: RowReader) -> R | None: ...
+
+    @abstractmethod
+    def plan(self, records: list[R], ctx: ImportContext) -> list[R]:
+        """The records to apply, in the order to apply them (others are unchanged or refused)."""
+
+    @abstractmethod
+    def apply(self, record: R, ctx: ImportContext) -> None: ...
+
+    @abstractmethod
+    def row_of(self, record: R) -> int: ...
+
+    @abstractmethod
+    def export_rows(self, user: Any) -> Iterator[list[Any]]: ...
+
+
+# --- Reading a workbook ------------------------------------------------------------------------
+
+
+def _check_container(data: bytes) -> None:
+    if len(data) > MAX_BYTES:
+        raise WorkbookError(
+            f"Tệp quá lớn ({len(data) // (1024 * 1024)} MB); giới hạn là "
+            f"{MAX_BYTES // (1024 * 1024)} MB.",
+            rule="import.file.too_large",
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise WorkbookError(
+            "Tệp không phải là bảng tính Excel (.xlsx). Hãy lưu lại bằng Excel hoặc LibreOffice "
+            "dưới dạng «Excel Workbook (.xlsx)» rồi tải lên lại.",
+            rule="import.file.not_xlsx",
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WorkbookError(
+            "Tệp Excel bị hỏng, không đọc được.", rule="import.file.corrupt"
+        ) from exc
+    if "xl/workbook.xml" not in names:
+        raise WorkbookError(
+            "Tệp không phải là bảng tính Excel (.xlsx).", rule="import.file.not_xlsx"
+        )
+    if inflated > MAX_UNCOMPRESSED_BYTES:
+        raise WorkbookError(
+            "Tệp giải nén ra quá lớn; hãy chia thành nhiều tệp nhỏ hơn.",
+            rule="import.file.too_large",
+        )
+
+
+def read_workbook(
+    data: bytes, handlers: Sequence[SheetHandler[Any]]
+) -> tuple[dict[str, list[RawRow]], list[Problem]]:
+    """Rows of every known sheet, keyed by handler key, and the problems of the layout itself.
+
+    Read-only and values-only: formulas are never evaluated (a formula cell gives the value Excel
+    cached, or nothing) and macros are never loaded.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    _check_container(data)
+    try:
+        book = load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
+        )
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise WorkbookError(
+            "Tệp Excel bị hỏng hoặc không đúng định dạng, không đọc được.",
+            rule="import.file.corrupt",
+        ) from exc
+    by_title = {fold(h.title): h for h in handlers}
+    rows: dict[str, list[RawRow]] = {}
+    problems: list[Problem] = []
+    try:
+        for sheet in book.worksheets:
+            handler = by_title.get(fold(sheet.title))
+            if handler is None:
+                if fold(sheet.title) != fold(INSTRUCTIONS_SHEET):
+                    problems.append(
+                        Problem(
+                            sheet.title,
+                            0,
+                            "",
+                            "",
+                            "",
+                            "import.sheet.unknown",
+                            "Trang này không thuộc mẫu nhập nên được bỏ qua.",
+                            Severity.WARNING,
+                        )
+                    )
+                continue
+            found, sheet_problems = _read_sheet(sheet, handler, get_column_letter)
+            rows[handler.key] = found
+            problems.extend(sheet_problems)
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise WorkbookError(
+            "Tệp Excel bị hỏng, không đọc hết được nội dung.", rule="import.file.corrupt"
+        ) from exc
+    finally:
+        book.close()
+    if not rows:
+        raise WorkbookError(
+            "Tệp không có trang nào theo mẫu nhập (ví dụ «Tổ chức», «Đảng viên»). Hãy tải mẫu "
+            "về và điền vào đó.",
+            rule="import.file.no_sheet",
+        )
+    return rows, problems
+
+
+def _read_sheet(
+    sheet: Any, handler: SheetHandler[Any], letter_of: Callable[[int], str]
+) -> tuple[list[RawRow], list[Problem]]:
+    problems: list[Problem] = []
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, None)
+    if header is None:
+        return [], problems
+    by_header = {fold(c.header): c for c in handler.columns}
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header[:MAX_COLUMNS]):
+        column = by_header.get(fold(clean_text(cell)))
+        if column is not None and column.key not in positions:
+            positions[column.key] = index
+    for column in handler.columns:
+        if column.required and column.key not in positions:
+            problems.append(
+                Problem(
+                    handler.title,
+                    1,
+                    column.header,
+                    "",
+                    "",
+                    "import.sheet.missing_column",
+                    f"Thiếu cột bắt buộc «{column.header}» ở dòng tiêu đề.",
+                )
+            )
+    if problems:
+        return [], problems
+    letters = {key: letter_of(index + 1) for key, index in positions.items()}
+    found: list[RawRow] = []
+    for number, values in enumerate(iterator, start=2):
+        cells = {key: values[i] if i < len(values) else None for key, i in positions.items()}
+        if all(clean_text(v) == "" for v in cells.values()):
+            continue
+        if len(found) >= MAX_ROWS:
+            problems.append(
+                Problem(
+                    handler.title,
+                    number,
+                    "",
+                    "",
+                    "",
+                    "import.file.too_many_rows",
+                    f"Trang có quá {MAX_ROWS:,} dòng dữ liệu; hãy chia thành nhiều tệp.".replace(
+                        ",", "."
+                    ),
+                )
+            )
+            break
+        found.append(RawRow(handler.title, number, cells, letters))
+    return found, problems
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def write_workbook(
+    sheets: Sequence[tuple[SheetHandler[Any], Iterable[Sequence[Any]]]],
+    *,
+    instructions: Sequence[Sequence[str]] = (),
+) -> bytes:
+    """An .xlsx with one sheet per handler (headers in bold, dates as dates, formula-like text
+    neutralized), plus an instructions sheet when given."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for handler, rows in sheets:
+        sheet = book.create_sheet(handler.title)
+        for index, column in enumerate(handler.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in handler.columns:
+            cell = WriteOnlyCell(sheet, value=column.header)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in rows:
+            out: list[Any] = []
+            for value in row:
+                if isinstance(value, dt.date):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = DATE_FORMAT
+                    out.append(cell)
+                else:
+                    out.append(neutralize(value))
+            sheet.append(out)
+    if instructions:
+        sheet = book.create_sheet(INSTRUCTIONS_SHEET)
+        sheet.column_dimensions["A"].width = 28
+        sheet.column_dimensions["B"].width = 34
+        sheet.column_dimensions["C"].width = 70
+        for line in instructions:
+            sheet.append([neutralize(v) for v in line])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(handler: SheetHandler[Any], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV with the sheet's headers; UTF-8 with BOM is the caller's choice (Excel needs it)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.header for c in handler.columns])
+    for row in rows:
+        writer.writerow(
+            [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else neutralize(v) for v in row]
+        )
+    return buffer.getvalue()
