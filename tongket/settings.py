@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tongket.meetings",
     "tongket.reports",
     "tongket.exchange",
+    "tongket.synth",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,194 @@
+"""The busiest pages under bounded concurrent load on gunicorn, against a trivial view.
+
+Usage (after `tongket synth`; needs `pip install gunicorn`):
+    DATABASE_URL=postgres://... .venv/bin/python bench/bench_pages.py \
+        [--clients 16] [--requests 400] [--workers 5]
+
+Starts gunicorn on 127.0.0.1 with bench.settings (the project plus /bench/trivial/), logs a
+benchmark superuser in by writing a session directly, sends a fixed number of requests per page
+from `clients` threads (keep-alive off, as behind nginx), stops gunicorn and prints
+p50/p95/p99 latency and throughput per page with the ratio of p95 to the trivial view's p95.
+The load generator shares the machine's cores with the server: figures are a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import queue
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("TONGKET_INSECURE_DEV_KEY", "1")
+# Plain HTTP on the loopback: no TLS redirect, cookies sent without the Secure flag.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+
+from tongket.people.models import Member, Organization  # noqa: E402
+
+HOST = "127.0.0.1"
+
+
+def session_cookie() -> str:
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(
+        username="bench", defaults={"is_superuser": True, "is_staff": True}
+    )
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def pages() -> list[tuple[str, str]]:
+    province = Organization.objects.filter(code="P01").first()
+    grassroots = Organization.objects.filter(kind="grassroots", code__startswith="P01.").first()
+    if province is None or grassroots is None:
+        raise SystemExit("run `tongket synth` first")
+    card = Member.objects.filter(org_path__startswith=grassroots.path).values_list(
+        "card_number", flat=True
+    )[0]
+    return [
+        ("trivial view", "/bench/trivial/"),
+        ("province page", f"/org/{province.code}/"),
+        ("grassroots page", f"/org/{grassroots.code}/"),
+        ("member page", f"/member/{card}/"),
+        ("search 'nguyen van hung'", "/search/?q=nguyen+van+hung"),
+        ("search in province", f"/search/?q=tran+thi+lan&org={province.code}"),
+    ]
+
+
+def wait_until_up(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def hammer(
+    port: int, path: str, cookie: str, clients: int, total: int
+) -> tuple[list[float], float]:
+    jobs: queue.Queue[int] = queue.Queue()
+    for i in range(total):
+        jobs.put(i)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        while True:
+            try:
+                jobs.get_nowait()
+            except queue.Empty:
+                return
+            conn = http.client.HTTPConnection(HOST, port, timeout=60)
+            start = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": cookie, "Host": "localhost"})
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - start
+            conn.close()
+            with lock:
+                if response.status != 200:
+                    errors.append(f"{response.status} {path}")
+                latencies.append(elapsed)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[0]}")
+    return latencies, wall
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    args = parser.parse_args()
+    cookie = session_cookie()
+    targets = pages()
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+            "tongket.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        wait_until_up(port)
+        print(
+            f"gunicorn: {args.workers} sync workers; {args.clients} clients, "
+            f"{args.requests} requests per page; members: {Member.objects.count()}"
+        )
+        header = (
+            f"{'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'p95/floor':>9}"
+        )
+        print(header)
+        print("-" * len(header))
+        floor_p95 = None
+        for label, path in targets:
+            hammer(port, path, cookie, args.clients, args.clients)  # warm-up
+            latencies, wall = hammer(port, path, cookie, args.clients, args.requests)
+            p95 = pct(latencies, 95)
+            floor_p95 = floor_p95 or p95
+            print(
+                f"{label:<26} {statistics.median(latencies) * 1000:>8.1f} {p95 * 1000:>8.1f} "
+                f"{pct(latencies, 99) * 1000:>8.1f} {len(latencies) / wall:>7.1f} "
+                f"{p95 / floor_p95:>9.1f}"
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Synthetic national data: a deterministic Party hierarchy, members and results for benchmarks."""

@@ -1,0 +1,104 @@
+"""Loading into the database (SQLite and PostgreSQL): counts, sequences, subtree invariants."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+
+from tongket.core.errors import DomainError
+from tongket.evaluation import selectors as evaluation_selectors
+from tongket.evaluation.models import Cycle, Decision, Evaluation
+from tongket.people import selectors as people
+from tongket.people.models import Member, Membership, Organization
+from tongket.people.services import OrganizationInput, create_organization
+from tongket.synth.generator import SynthConfig
+from tongket.synth.loader import load, validate_foreign_keys
+
+pytestmark = pytest.mark.django_db
+
+CONFIG = SynthConfig(members=2000, seed=11, years=(2024, 2025))
+
+
+@pytest.fixture
+def loaded():
+    return load(CONFIG)
+
+
+def test_loading_writes_every_generated_row(loaded):
+    synth_members = Member.objects.filter(card_number__startswith="9")
+    assert synth_members.count() == loaded.counts["member"] == 2000
+    assert Membership.objects.filter(member__in=synth_members, end__isnull=True).count() == 2000
+    assert (
+        Decision.objects.filter(deciding_body__code__startswith="P").count()
+        == (loaded.counts["decision"])
+    )
+
+
+def test_every_loaded_reference_satisfies_its_foreign_key(loaded):
+    # Foreign keys are deferred to the commit, which a test never reaches: check them now.
+    connection.check_constraints()
+
+
+def test_loaded_paths_are_consistent_with_parents(loaded):
+    orgs = Organization.objects.filter(code__regex=r"^P\d\d").select_related("parent")
+    for org in orgs:
+        prefix = org.parent.path if org.parent else ""
+        assert org.path == f"{prefix}{org.pk:010d}/"
+
+
+def test_subtree_member_counts_equal_the_sum_over_children(loaded):
+    for province in Organization.objects.filter(kind="provincial", code__regex=r"^P\d\d$"):
+        total = people.members_in_subtree(province).count()
+        children = people.children_with_counts(province)
+        assert total > 0
+        assert total == sum(n for _child, n in children)
+
+
+def test_the_evaluation_stats_count_every_member_evaluated_in_the_subtree(loaded):
+    province = Organization.objects.get(code="P01")
+    result = evaluation_selectors.stats(province, 2025)
+    evaluated = Evaluation.objects.filter(
+        cycle__year=2025, subject_kind="member", subject_path__startswith=province.path
+    ).count()
+    assert result["members"]["total"] == evaluated > 0
+    assert result["members"]["pending"] == 0
+
+
+def test_each_grassroots_organization_has_one_closed_cycle_a_year(loaded):
+    counts = (
+        Cycle.objects.filter(organization__kind="grassroots", organization__code__startswith="P")
+        .values("organization")
+        .annotate(n=Count("id"))
+    )
+    assert {row["n"] for row in counts} == {2}
+
+
+def test_the_database_hands_out_new_ids_after_the_load(loaded):
+    org = create_organization(
+        actor=None,
+        data=OrganizationInput(code="SAU.SYNTH", name="Đảng bộ mới", kind="provincial"),
+    )
+    synth_top = Organization.objects.filter(code__startswith="P").order_by("-pk")[0].pk
+    assert org.pk > synth_top
+
+
+def test_a_second_load_is_refused(loaded):
+    with pytest.raises(DomainError) as error:
+        load(CONFIG)
+    assert error.value.rule == "synth.already_loaded"
+
+
+@pytest.mark.postgres
+def test_a_reference_to_a_missing_row_is_caught_after_an_unchecked_load(loaded):
+    member = Member.objects.filter(card_number__startswith="9")[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            'INSERT INTO people_membership (member_id, organization_id, start, "end", note) '
+            "VALUES (%s, 999999999, '2025-01-01', '2025-06-30', '')",
+            [member.pk],
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    with pytest.raises(RuntimeError, match=r"people_membership\.organization_id"):
+        validate_foreign_keys()
