@@ -86,8 +86,10 @@ def _canonical_row(line: str) -> str:
 
 def create_backup(target: Path) -> dict[str, Any]:
     """Write the archive; reads happen in one snapshot so concurrent writes cannot tear it."""
+    # A snapshot needs its own transaction; inside a caller's transaction, that one is used.
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         data = io.BytesIO()
