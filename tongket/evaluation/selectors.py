@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeGuard
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
@@ -565,52 +565,82 @@ def _tally(row: Mapping[str, Any]) -> dict[str, int]:
 
 def organization_level(org: Organization, year: int, quarter: int | None = None) -> Level | None:
     """The organization's own current decided level for the period, from any cycle."""
+    # Explicit ordering: the model's (by evaluation, then cycle) joins the organization table and
+    # sorts; the cycle organization's path keeps the same choice should several cycles decide.
     level = (
         Decision.objects.filter(
             _period_q("evaluation__cycle__", year, quarter),
             status=DecisionStatus.CURRENT,
             evaluation__organization=org,
         )
-        .values_list("level", flat=True)
-        .first()
+        .order_by("evaluation__cycle__organization__path", "evaluation_id", "created_at", "id")
+        .values_list("level", flat=True)[:1]
     )
-    return Level(level) if level else None
+    found = list(level)
+    return Level(found[0]) if found and found[0] else None
+
+
+def _stats_profile(org: Organization, year: int, quarter: int | None) -> str | None:
+    """The profile of the first cycle (by organization path) holding an evaluation in the subtree.
+
+    A semi-join from the subtree's evaluations: one row per cycle, not one per evaluation.
+    """
+    in_subtree = Evaluation.objects.filter(cycle=OuterRef("pk"), subject_path__startswith=org.path)
+    found = list(
+        Cycle.objects.filter(_period_q("", year, quarter), Exists(in_subtree))
+        .order_by("organization__path")
+        .values_list("profile_id", flat=True)[:1]
+    )
+    return found[0] if found else None
 
 
 def stats(org: Organization, year: int, quarter: int | None = None) -> dict[str, Any]:
     """Decided results over the organization's subtree (the `tongket stats` JSON shape).
 
-    A fixed handful of aggregate queries whatever the size of the subtree.
+    One grouped query over the subtree (subject kind, organization kind, current level: the
+    hand-written floor's shape), then the organization's own level and the profile.
     """
-    base = _with_current(
-        Evaluation.objects.filter(
-            _period_q("cycle__", year, quarter), subject_path__startswith=org.path
-        )
+    # At most one current decision per evaluation (eval_one_current_decision): the left join
+    # gives one row per evaluation, so COUNT(*) needs no DISTINCT. The current level is NULL
+    # when undecided and "" when not classified.
+    subtree = Evaluation.objects.filter(
+        _period_q("cycle__", year, quarter), subject_path__startswith=org.path
     )
-    members_row = base.filter(subject_kind=SubjectKind.MEMBER).aggregate(**_tally_annotations())
-    org_rows = (
-        base.filter(subject_kind=SubjectKind.ORGANIZATION)
-        .exclude(organization=org)
-        .values("org_kind")
-        .annotate(**_tally_annotations())
-        .order_by("org_kind")
+    if org.pk is not None:
+        subtree = subtree.exclude(organization=org)  # its own rating is `level`, not a count
+    groups = (
+        _with_current(subtree)
+        .values("subject_kind", "org_kind", current_level=F("current__level"))
+        .annotate(n=Count("*"))
+        .order_by()
     )
+    members = _empty_tally()
+    organizations: dict[str, dict[str, int]] = {}
+    for row in groups:
+        if row["subject_kind"] == SubjectKind.MEMBER:
+            tally = members
+        else:
+            tally = organizations.setdefault(row["org_kind"], _empty_tally())
+        _add_to_tally(tally, row["current_level"], int(row["n"]))
     level = organization_level(org, year, quarter)
-    profile_id = (
-        Cycle.objects.filter(
-            _period_q("", year, quarter), evaluations__subject_path__startswith=org.path
-        )
-        .values_list("profile_id", flat=True)
-        .first()
-    )
     return {
         "org": org.code,
         "year": year,
-        "profile": profile_id,
+        "profile": _stats_profile(org, year, quarter),
         "level": level.value if level is not None else None,
-        "members": _tally(members_row),
-        "organizations": {row["org_kind"]: _tally(row) for row in org_rows},
+        "members": members,
+        "organizations": dict(sorted(organizations.items())),
     }
+
+
+def _add_to_tally(tally: dict[str, int], level: str | None, count: int) -> None:
+    tally["total"] += count
+    if level is None:
+        tally["pending"] += count
+    elif level == "":
+        tally["not_classified"] += count
+    elif level in LEVEL_KEYS:
+        tally[level] += count
 
 
 # --- results for other apps ----------------------------------------------------------------------
