@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from tongket.evaluation import api as evaluation_api
 from tongket.exchange import api, views
 
 app_name = "api"
@@ -16,6 +17,8 @@ router.register("organizations", api.OrganizationViewSet, basename="organization
 router.register("members", api.MemberViewSet, basename="member")
 router.register("posts", api.PostViewSet, basename="post")
 router.register("party-roles", api.PartyRoleViewSet, basename="party-role")
+router.register("cycles", evaluation_api.CycleViewSet, basename="cycle")
+router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
