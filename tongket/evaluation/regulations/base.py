@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import format_decimal, format_percent
@@ -986,9 +986,22 @@ class Profile(ABC):
     def organization_rules(self, facts: OrganizationFacts) -> list[Verdict[Level]]:
         """Every organization rule's cap, in the order the regulation states them."""
 
-    @abstractmethod
+    # The guide's article on who is not classified; each profile names its own.
+    not_classified_citation: ClassVar[str] = ""
+
     def not_classified(self, facts: MemberFacts | OrganizationFacts) -> Finding | None:
         """The reason the subject is listed but not classified, or None."""
+        reason = self.not_classified_reason(facts)
+        if reason is None:
+            return None
+        kind = "member" if isinstance(facts, MemberFacts) else "organization"
+        return not_classified_finding(
+            reason,
+            prefix=f"{self.id}.{kind}",
+            citation=self.not_classified_citation,
+            subject=facts.subject,
+            min_months=self.params.classification_min_months,
+        )
 
     @abstractmethod
     def not_classified_reason(

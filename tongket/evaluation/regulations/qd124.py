@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
 from tongket.core.rules import Finding, Verdict
 from tongket.evaluation.domain import (
@@ -374,6 +375,7 @@ def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
 @dataclass(frozen=True)
 class Qd124Profile(Profile):
     params: Qd124Params = Qd124Params()
+    not_classified_citation: ClassVar[str] = CITE_NOT_CLASSIFIED
 
     def member_rules(self, facts: MemberFacts) -> list[Verdict[Level]]:
         return [rule(facts, self.params) for rule in MEMBER_RULES]
@@ -387,18 +389,6 @@ class Qd124Profile(Profile):
         if isinstance(facts, MemberFacts):
             return member_not_classified_reason(facts, self.params)
         return organization_not_classified_reason(facts, self.params)
-
-    def not_classified(self, facts: MemberFacts | OrganizationFacts) -> Finding | None:
-        reason = self.not_classified_reason(facts)
-        if reason is None:
-            return None
-        return base.not_classified_finding(
-            reason,
-            prefix=MEMBER if isinstance(facts, MemberFacts) else ORGANIZATION,
-            citation=CITE_NOT_CLASSIFIED,
-            subject=facts.subject,
-            min_months=self.params.classification_min_months,
-        )
 
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         return decision_order(facts)

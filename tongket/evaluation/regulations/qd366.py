@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import ClassVar
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import format_decimal, format_percent
@@ -765,6 +766,7 @@ def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
 @dataclass(frozen=True)
 class Qd366Profile(Profile):
     params: Qd366Params = DEFAULTS
+    not_classified_citation: ClassVar[str] = CITE_NOT_CLASSIFIED
 
     def member_rules(self, facts: MemberFacts) -> list[Verdict[Level]]:
         rules = (*MEMBER_SCORE_RULES, *MEMBER_CONDITION_RULES)
@@ -780,18 +782,6 @@ class Qd366Profile(Profile):
         if isinstance(facts, MemberFacts):
             return member_not_classified_reason(facts, self.params)
         return organization_not_classified_reason(facts, self.params)
-
-    def not_classified(self, facts: MemberFacts | OrganizationFacts) -> Finding | None:
-        reason = self.not_classified_reason(facts)
-        if reason is None:
-            return None
-        return base.not_classified_finding(
-            reason,
-            prefix=MEMBER if isinstance(facts, MemberFacts) else ORGANIZATION,
-            citation=CITE_NOT_CLASSIFIED,
-            subject=facts.subject,
-            min_months=self.params.classification_min_months,
-        )
 
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         return decision_order(facts)
