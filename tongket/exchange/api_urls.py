@@ -19,6 +19,9 @@ router.register("posts", api.PostViewSet, basename="post")
 router.register("party-roles", api.PartyRoleViewSet, basename="party-role")
 router.register("cycles", evaluation_api.CycleViewSet, basename="cycle")
 router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
+# -- scoring --
+# -- awards and documents --
+# -- programs and meetings --
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(

@@ -295,6 +295,10 @@ MATRIX: dict[str, Entry] = {
     "api:evaluation-proposal": Entry(_api_evaluation, API_POST_ONLY),
     "api:evaluation-decision": Entry(_api_evaluation, API_POST_ONLY),
     "api:evaluation-appraisal": Entry(_api_evaluation, API_POST_ONLY),
+    # -- API: scoring (scores, targets, rankings) --
+    # -- API: awards and documents --
+    # -- API: programs and meetings --
+    # -- accounts and audit --
 }
 
 # Known defects, each an expected failure that must be removed once fixed (strict xfail).
