@@ -9,6 +9,9 @@ benchmark superuser in by writing a session directly, sends a fixed number of re
 from `clients` threads (keep-alive off, as behind nginx), stops gunicorn and prints
 p50/p95/p99 latency and throughput per page with the ratio of p95 to the trivial view's p95.
 The load generator shares the machine's cores with the server: figures are a lower bound.
+With `--single N` no server is started: N sequential requests per page through the Django test
+client, printing the CPU time per request (insensitive to other processes on a shared machine),
+the SQL time, queries and size.
 """
 
 from __future__ import annotations
@@ -41,8 +44,11 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db.models import Count  # noqa: E402
 
+from tongket.evaluation.models import Cycle  # noqa: E402
 from tongket.people.models import Member, Organization  # noqa: E402
+from tongket.scoring.models import PeerGroup  # noqa: E402
 
 HOST = "127.0.0.1"
 
@@ -74,14 +80,27 @@ def pages() -> list[tuple[str, str]]:
     card = Member.objects.filter(org_path__startswith=grassroots.path).values_list(
         "card_number", flat=True
     )[0]
-    return [
+    found = [
         ("trivial view", "/bench/trivial/"),
         ("province page", f"/org/{province.code}/"),
         ("grassroots page", f"/org/{grassroots.code}/"),
         ("member page", f"/member/{card}/"),
         ("search 'nguyen van hung'", "/search/?q=nguyen+van+hung"),
         ("search in province", f"/search/?q=tran+thi+lan&org={province.code}"),
+        ("member list", "/member/"),
+        ("organization list", "/org/"),
+        ("cycles (evaluation index)", "/evaluation/"),
     ]
+    # The cycle dashboard of the grassroots organization above and of its province, latest year.
+    for label, org in (("dashboard, grassroots", grassroots), ("dashboard, province", province)):
+        cycle = Cycle.objects.filter(organization=org).order_by("-year").first()
+        if cycle is not None:
+            found.append((label, f"/evaluation/ky/{cycle.pk}/"))
+    # The ranking of the largest peer group (the demo's departments; synth adds none).
+    group = PeerGroup.objects.annotate(n=Count("units")).order_by("-n", "pk").first()
+    if group is not None:
+        found.append(("ranking", f"/scoring/ranking/{group.pk}/"))
+    return found
 
 
 def wait_until_up(port: int, timeout: float = 60) -> None:
@@ -140,14 +159,68 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def single(targets: list[tuple[str, str]], repeat: int) -> None:
+    """One request at a time through the Django test client, in this process: per page the
+    median CPU time of the request in Python (`time.process_time`, which other processes on a
+    shared machine barely move), the time of its SQL, the wall time, queries and size."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username="bench"))
+    header = (
+        f"{'page':<26} {'cpu ms':>8} {'sql ms':>8} {'wall ms':>8} {'queries':>7} {'KB':>6}"
+        f" {'load':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for label, path in targets:
+        client.get(path)  # warm-up
+        cpu: list[float] = []
+        sql: list[float] = []
+        wall: list[float] = []
+        queries, size = 0, 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as ctx:
+                start, cpu_start = time.perf_counter(), time.process_time()
+                response = client.get(path)
+                cpu.append(time.process_time() - cpu_start)
+                wall.append(time.perf_counter() - start)
+            if response.status_code != 200:
+                raise RuntimeError(f"{response.status_code} {path}")
+            sql.append(sum(float(q["time"] or 0) for q in ctx.captured_queries))
+            queries, size = len(ctx.captured_queries), len(response.content)
+        print(
+            f"{label:<26} {statistics.median(cpu) * 1000:>8.1f} "
+            f"{statistics.median(sql) * 1000:>8.1f} {statistics.median(wall) * 1000:>8.1f} "
+            f"{queries:>7} {size // 1024:>6} {os.getloadavg()[0]:>5.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--only", default="", help="comma-separated words: pages whose label has one"
+    )
+    parser.add_argument(
+        "--single",
+        type=int,
+        default=0,
+        help="no server: N sequential requests per page through the test client (CPU per request)",
+    )
     args = parser.parse_args()
     cookie = session_cookie()
     targets = pages()
+    if args.only:
+        words = args.only.split(",")
+        targets = [t for t in targets if t[0] == "trivial view" or any(w in t[0] for w in words)]
+    if args.single:
+        single(targets, args.single)
+        return
     port = free_port()
     server = subprocess.Popen(
         [
@@ -171,6 +244,7 @@ def main() -> None:
         )
         header = (
             f"{'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'p95/floor':>9}"
+            f" {'load':>5}"
         )
         print(header)
         print("-" * len(header))
@@ -183,7 +257,7 @@ def main() -> None:
             print(
                 f"{label:<26} {statistics.median(latencies) * 1000:>8.1f} {p95 * 1000:>8.1f} "
                 f"{pct(latencies, 99) * 1000:>8.1f} {len(latencies) / wall:>7.1f} "
-                f"{p95 / floor_p95:>9.1f}"
+                f"{p95 / floor_p95:>9.1f} {os.getloadavg()[0]:>5.1f}"
             )
     finally:
         server.send_signal(signal.SIGTERM)

@@ -662,37 +662,46 @@ class DecidedResult:
 
 
 def decided_results(org: Organization, year: int) -> list[DecidedResult]:
-    """The current yearly decisions in the organization's subtree (itself included)."""
+    """The current yearly decisions in the organization's subtree (itself included).
+
+    Plain rows (`values_list`), not model instances: a province decides tens of thousands of
+    subjects a year, and building four model objects per decision cost seconds."""
     rows = (
         Decision.objects.filter(
             _period_q("evaluation__cycle__", year, None),
             status=DecisionStatus.CURRENT,
             evaluation__subject_path__startswith=org.path,
         )
-        .select_related("evaluation__member", "evaluation__organization", "deciding_body")
         .order_by(
             "evaluation__subject_kind", "evaluation__subject_path", "evaluation__member__sort_name"
         )
+        .values_list(
+            "evaluation__subject_kind",
+            "evaluation__member__card_number",
+            "evaluation__member__full_name",
+            "evaluation__organization__code",
+            "evaluation__organization__name",
+            "level",
+            "not_classified_reason",
+            "number",
+            "date",
+            "deciding_body__code",
+        )
     )
     out: list[DecidedResult] = []
-    for d in rows:
-        ev = d.evaluation
-        is_member = ev.subject_kind == SubjectKind.MEMBER
+    for kind, card, full_name, code, org_name, level, reason, number, date, body in rows:
+        is_member = kind == SubjectKind.MEMBER
         out.append(
             DecidedResult(
-                subject_kind=ev.subject_kind,
-                card_number=ev.member.card_number if is_member and ev.member else None,
-                org_code=None if is_member or ev.organization is None else ev.organization.code,
-                name=subject_name(ev),
-                level=Level(d.level) if d.level else None,
-                not_classified_reason=(
-                    NotClassifiedReason(d.not_classified_reason)
-                    if d.not_classified_reason
-                    else None
-                ),
-                decision_number=d.number,
-                decision_date=d.date,
-                deciding_body_code=d.deciding_body.code,
+                subject_kind=kind,
+                card_number=card if is_member else None,
+                org_code=None if is_member else code,
+                name=full_name if is_member else org_name,
+                level=Level(level) if level else None,
+                not_classified_reason=NotClassifiedReason(reason) if reason else None,
+                decision_number=number,
+                decision_date=date,
+                deciding_body_code=body,
             )
         )
     return out
@@ -1010,6 +1019,29 @@ def cycle_units(user: User | None, cycle: Cycle) -> QuerySet[Organization]:
     """The cells (units) of the cycle's member evaluations that the user may see."""
     unit_ids = visible_evaluations(user).filter(cycle=cycle).values("unit_id")
     return Organization.objects.filter(pk__in=unit_ids).order_by("sort_order", "path")
+
+
+def cycle_units_of(user: User | None, cycles: Sequence[Cycle]) -> dict[int, list[Organization]]:
+    """`cycle_units` for several cycles at once (one query, whatever their number): each
+    cycle's id → the cells of its member evaluations the user may see, in `cycle_units` order."""
+    if not cycles:
+        return {}
+    pairs = (
+        visible_evaluations(user)
+        .filter(cycle__in=[c.pk for c in cycles], unit__isnull=False)
+        .values_list("cycle_id", "unit_id")
+        .distinct()
+    )
+    wanted: dict[int, set[int]] = {}
+    for cycle_id, unit_id in pairs:
+        wanted.setdefault(cycle_id, set()).add(unit_id)
+    out: dict[int, list[Organization]] = {}
+    ids = set().union(*wanted.values()) if wanted else set()
+    for unit in Organization.objects.filter(pk__in=ids).order_by("sort_order", "path"):
+        for cycle_id, unit_ids in wanted.items():
+            if unit.pk in unit_ids:
+                out.setdefault(cycle_id, []).append(unit)
+    return out
 
 
 def own_evaluations(user: User | None) -> list[Row]:

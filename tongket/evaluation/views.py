@@ -8,6 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +22,8 @@ from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluatio
 from tongket.people.models import Organization
 
 View = Callable[..., HttpResponse]
+
+CYCLES_PER_PAGE = 50
 
 
 def not_found_as_404(view: View) -> View:
@@ -41,18 +45,23 @@ def _error_findings(exc: DomainError) -> list[Finding]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """The cycles the user can see, and the user's own evaluations."""
-    cycles = list(selectors.visible_cycles(request.user).order_by("-year", "organization__path"))
+    """The cycles the user can see (a page at a time), and the user's own evaluations."""
+    page = Paginator(
+        selectors.visible_cycles(request.user).order_by("-year", "organization__path", "pk"),
+        CYCLES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    cycles = list(page.object_list)
     scope = scope_for(request.user)
+    # A cell secretary (or a member) sees a cycle through their own cells only: the cells of
+    # every such cycle on the page come in one query.
+    partial = [cycle for cycle in cycles if not permissions.can_view_cycle(scope, cycle)]
+    units = selectors.cycle_units_of(request.user, partial)
     entries = [
         {
             "cycle": cycle,
             "period": selectors.period_label(cycle),
             "whole": permissions.can_view_cycle(scope, cycle),
-            # A cell secretary (or a member) sees the cycle through their own cells only.
-            "units": []
-            if permissions.can_view_cycle(scope, cycle)
-            else list(selectors.cycle_units(request.user, cycle)),
+            "units": units.get(cycle.pk, []),
         }
         for cycle in cycles
     ]
@@ -61,6 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "evaluation/index.html",
         {
             "entries": entries,
+            "page_obj": page,
             "own": selectors.own_evaluations(request.user),
         },
     )
@@ -195,7 +205,7 @@ def unit_check(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, cycle_id)
     unit = _unit(request, cycle, code)
     if not permissions.can_manage_cycle(scope_for(request.user), cycle):
-        raise NotFound("Không tìm thấy chi bộ.")
+        raise DjangoPermissionDenied("Bạn chỉ được xem kết quả của chi bộ này.")
     rows = selectors.unit_rows(request.user, cycle, unit)
     form = _bulk_form(request, rows)
     found: list[Finding] = []

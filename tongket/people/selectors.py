@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
@@ -64,26 +66,72 @@ def members_in_subtree(org: Organization) -> QuerySet[Member]:
     return Member.objects.filter(org_path__startswith=org.path)
 
 
+def children_of(org: Organization) -> list[Organization]:
+    """The organization's direct children, in their listed order."""
+    return list(org.children.order_by("sort_order", "name"))
+
+
 def children_with_counts(org: Organization) -> list[tuple[Organization, int]]:
-    """Direct children with the number of members in each child's whole subtree (one query each
-    for children and counts, independent of the number of children)."""
-    children = list(org.children.all().order_by("sort_order", "name"))
-    counts: dict[int, int] = {}
-    if children:
-        # Members' org_path starts with exactly one child's path: group by that prefix length.
-        rows = (
-            Member.objects.filter(org_path__startswith=org.path)
-            .exclude(org_path=org.path)
-            .values("org_path")
-            .annotate(n=Count("id"))
-        )
-        by_path = {child.path: child.pk for child in children}
-        width = len(children[0].path)
-        for row in rows:
-            child_id = by_path.get(row["org_path"][:width])
-            if child_id is not None:
-                counts[child_id] = counts.get(child_id, 0) + row["n"]
-    return [(child, counts.get(child.pk, 0)) for child in children]
+    """Direct children with the number of members in each child's whole subtree: two queries
+    (the children; the counts grouped in SQL by the child's path prefix, one row per child),
+    whatever the number of children, cells or members."""
+    children = children_of(org)
+    if not children:
+        return []
+    counts = _counts_by_child_prefix(
+        Member.objects.filter(org_path__startswith=org.path), len(children[0].path)
+    )
+    return [(child, counts.get(child.path, 0)) for child in children]
+
+
+def _counts_by_child_prefix(members: QuerySet[Member], width: int) -> dict[str, int]:
+    """Members grouped by the first `width` characters of their organization path: every child
+    of one organization has a path of the same length (fixed-width segments), so the prefix
+    names the child. The organization's own members group under its shorter path."""
+    rows = (
+        members.order_by()
+        .annotate(prefix=Substr("org_path", 1, width))
+        .values("prefix")
+        .annotate(n=Count("id"))
+    )
+    return {row["prefix"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class MemberBreakdown:
+    """The visible members of an organization's subtree by status, and by direct child."""
+
+    statuses: Mapping[str, int]
+    by_child: Mapping[int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
+
+
+def member_breakdown(
+    user: User | None, org: Organization, children: Sequence[Organization] = ()
+) -> MemberBreakdown:
+    """One grouped query for an organization page: the visible members of the subtree by
+    (child path prefix, status). Its size is bounded by the number of children × 2 statuses,
+    not by the number of members or cells."""
+    width = len(children[0].path) if children else len(org.path)
+    rows = (
+        members_of(user, org)
+        .order_by()
+        .annotate(prefix=Substr("org_path", 1, width))
+        .values("prefix", "status")
+        .annotate(n=Count("id"))
+    )
+    statuses: dict[str, int] = {}
+    by_prefix: dict[str, int] = {}
+    for row in rows:
+        statuses[row["status"]] = statuses.get(row["status"], 0) + row["n"]
+        by_prefix[row["prefix"]] = by_prefix.get(row["prefix"], 0) + row["n"]
+    return MemberBreakdown(
+        statuses=statuses,
+        by_child={child.pk: by_prefix.get(child.path, 0) for child in children},
+    )
 
 
 # Rank of a post in a committee, highest first: the order an organization lists its committee.
@@ -174,16 +222,31 @@ def member_status_counts(user: User | None, org: Organization) -> dict[str, int]
 
 
 def member_counts(user: User | None, orgs: list[Organization]) -> dict[int, int]:
-    """Visible members in each organization's subtree: one grouped query, whatever the number
-    of organizations or members."""
+    """Visible members in each organization's subtree: one grouped query (a row per distinct
+    organization path holding members), then each row is added to the listed organizations
+    among its path's ancestors (at most its depth): no scan of every pair."""
     if not orgs:
         return {}
+    # Only the outermost subtrees go into the filter (a listed child adds nothing to its parent).
+    outer: list[str] = []
+    for prefix in sorted({org.path for org in orgs}):
+        if not outer or not prefix.startswith(outer[-1]):
+            outer.append(prefix)
     query = Q(pk__in=[])
-    for org in orgs:
-        query |= Q(org_path__startswith=org.path)
-    rows = visible_members(user).filter(query).values("org_path").annotate(n=Count("id"))
-    by_path = [(row["org_path"], row["n"]) for row in rows]
-    return {org.pk: sum(n for path, n in by_path if path.startswith(org.path)) for org in orgs}
+    for prefix in outer:
+        query |= Q(org_path__startswith=prefix)
+    rows = visible_members(user).filter(query).order_by().values("org_path").annotate(n=Count("id"))
+    by_path = {org.path: org.pk for org in orgs}
+    counts = dict.fromkeys(by_path.values(), 0)
+    for row in rows:
+        path: str = row["org_path"]
+        end = path.find("/")
+        while end != -1:
+            org_id = by_path.get(path[: end + 1])
+            if org_id is not None:
+                counts[org_id] += row["n"]
+            end = path.find("/", end + 1)
+    return counts
 
 
 def member_detail(user: User | None, card_number: str) -> Member:
@@ -243,11 +306,7 @@ def current_posts(member: Member) -> QuerySet[Post]:
     return member.posts.filter(end__isnull=True).select_related("agency")
 
 
-def search_members(
-    user: User | None, text: str, *, limit: int = 50, within: Organization | None = None
-) -> QuerySet[Member]:
-    """Search by name or card number ignoring diacritics and case ("le van tinh" → Lê Văn Tính),
-    optionally inside one organization's subtree."""
+def _member_matches(user: User | None, text: str, within: Organization | None) -> QuerySet[Member]:
     needle = fold(text)
     if not needle:
         return visible_members(user).none()
@@ -256,7 +315,31 @@ def search_members(
     )
     if within is not None:
         found = found.filter(org_path__startswith=within.path)
-    return found.order_by("sort_name")[:limit]
+    return found
+
+
+def search_members(
+    user: User | None, text: str, *, limit: int = 50, within: Organization | None = None
+) -> QuerySet[Member]:
+    """Search by name or card number ignoring diacritics and case ("le van tinh" → Lê Văn Tính),
+    optionally inside one organization's subtree."""
+    return _member_matches(user, text, within).order_by("sort_name")[:limit]
+
+
+def quick_search_members(
+    user: User | None, text: str, *, limit: int = 50, within: Organization | None = None
+) -> tuple[list[Member], bool]:
+    """Up to `limit` members matching the search, by name, and whether more match.
+
+    The database is asked for any `limit + 1` matches, not the first ones by name: ordering
+    every match before the LIMIT costs as much as the matches are many (a whole country of
+    "Nguyễn"), and an index walk in name order costs as much as the matches are rare. Without
+    the ORDER BY the trigram index (PostgreSQL) or the scan stops at the limit; the few rows
+    are sorted here. A list that says "more" asks the user to narrow the search.
+    """
+    found = list(_member_matches(user, text, within).order_by()[: limit + 1])
+    found.sort(key=lambda m: (m.sort_name, m.pk))
+    return found[:limit], len(found) > limit
 
 
 def search_organizations(

@@ -12,10 +12,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django_htmx.middleware import HtmxDetails
 
 from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.http import posted
 from tongket.people import selectors, services
 from tongket.people.forms import (
     MemberCreateForm,
@@ -33,10 +35,24 @@ T = TypeVar("T")
 
 ORG_MEMBERS_PER_PAGE = 100
 LIST_PER_PAGE = 50
+FILTER_ORG_LIMIT = 200
+SEARCH_LIMIT = 50
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+class CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its total by a query the page runs anyway (no second COUNT(*))."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def _org_or_404(user: User, code: str) -> Organization:
@@ -152,11 +168,15 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     org = _org_or_404(user, code)
     scope = scope_for(user)
     whole_subtree = scope.reads(org.path)
-    children = selectors.children_with_counts(org) if whole_subtree else []
-    statuses = selectors.member_status_counts(user, org)
-    members = Paginator(selectors.members_of(user, org), ORG_MEMBERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    child_orgs = selectors.children_of(org) if whole_subtree else []
+    # One grouped query gives the totals, the statuses and each child's count; the paginator
+    # is told the total instead of counting the subtree again.
+    breakdown = selectors.member_breakdown(user, org, child_orgs)
+    children = [(child, breakdown.by_child[child.pk]) for child in child_orgs]
+    statuses = breakdown.statuses
+    members = CountedPaginator(
+        selectors.members_of(user, org), ORG_MEMBERS_PER_PAGE, count=breakdown.total
+    ).get_page(request.GET.get("page"))
     seats = selectors.committee(org)
     linkable = {seat.member.pk for seat in seats if _can_see_member(scope, seat.member)}
     context = {
@@ -211,14 +231,18 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if query:
         members = selectors.search_members(user, query, limit=500, within=org)
     page = Paginator(members, LIST_PER_PAGE).get_page(request.GET.get("page"))
-    filter_orgs = (
-        selectors.visible_organizations(user).exclude(kind=OrganizationKind.AGENCY).order_by("path")
+    # A drop-down only while it stays short; past that the organization is typed by its code
+    # (a province holds thousands of cells: a select of every one would weigh megabytes).
+    filter_orgs = list(
+        selectors.visible_organizations(user)
+        .exclude(kind=OrganizationKind.AGENCY)
+        .order_by("path")[: FILTER_ORG_LIMIT + 1]
     )
     context = {
         "page_obj": page,
         "org": org,
         "query": query,
-        "filter_orgs": filter_orgs,
+        "filter_orgs": filter_orgs if len(filter_orgs) <= FILTER_ORG_LIMIT else None,
         "can_create": scope.is_superuser or bool(scope.write_paths),
     }
     return render(request, "people/member_list.html", context)
@@ -265,15 +289,24 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     if org_code:
         within = _org_or_404(user, org_code)
     members: list[Member] = []
+    more = False
     orgs: list[Organization] = []
     if query:
-        members = list(selectors.search_members(user, query, within=within))
+        members, more = selectors.quick_search_members(
+            user, query, limit=SEARCH_LIMIT, within=within
+        )
         orgs = [
             o
             for o in selectors.search_organizations(user, query)
             if within is None or o.path.startswith(within.path)
         ]
-    context = {"query": query, "members": members, "orgs": orgs, "within": within}
+    context = {
+        "query": query,
+        "members": members,
+        "more": more,
+        "orgs": orgs,
+        "within": within,
+    }
     # A history restore asks for the whole page, not the fragment it once swapped in.
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "people/_search_results.html", context)
@@ -310,7 +343,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"kind": OrganizationKind.CELL}
     if parent is not None:
         initial.update(parent=parent.code, agency=parent.agency.code if parent.agency else "")
-    form = OrganizationCreateForm(request.POST or None, initial=initial)
+    form = OrganizationCreateForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         org = _call(
@@ -359,7 +392,7 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
         "agency": org.agency.code if org.agency else "",
         "version": org.version,
     }
-    form = OrganizationEditForm(request.POST or None, initial=initial, is_root=is_root)
+    form = OrganizationEditForm(posted(request), initial=initial, is_root=is_root)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         updated = _call(
@@ -400,7 +433,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     if wanted:
         org = _org_or_404(user, wanted)
         initial["organization"] = org.code
-    form = MemberCreateForm(request.POST or None, initial=initial, organizations=organizations)
+    form = MemberCreateForm(posted(request), initial=initial, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         member = _call(
@@ -446,7 +479,7 @@ def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
         "full_member_on": member.full_member_on,
         "version": member.version,
     }
-    form = MemberEditForm(request.POST or None, initial=initial)
+    form = MemberEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         updated = _call(
@@ -489,7 +522,7 @@ def member_transfer(request: HttpRequest, card_number: str) -> HttpResponse:
     _allow(scope_for(user).writes(member.org_path))
     targets = list(selectors.writable_party_organizations(user).exclude(pk=member.organization_id))
     _allow(bool(targets))
-    form = TransferForm(request.POST or None, organizations=targets)
+    form = TransferForm(posted(request), organizations=targets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         moved = _call(
@@ -525,7 +558,7 @@ def party_role_assign(request: HttpRequest, card_number: str) -> HttpResponse:
     organizations = selectors.administered_organizations_of(user, member)
     _allow(bool(organizations))
     form = PartyRoleForm(
-        request.POST or None,
+        posted(request),
         organizations=organizations,
         initial={"organization": organizations[-1].code},
     )
@@ -564,7 +597,7 @@ def post_assign(request: HttpRequest, card_number: str) -> HttpResponse:
     agencies = list(selectors.agencies_for(user))
     _allow(bool(agencies))
     initial = {"agency": member.organization.agency.code} if member.organization.agency else {}
-    form = PostForm(request.POST or None, agencies=agencies, initial=initial)
+    form = PostForm(posted(request), agencies=agencies, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         post = _call(

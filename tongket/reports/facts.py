@@ -424,11 +424,14 @@ def evaluation_section(org: Organization, year: int) -> Classification | None:
         )
     }
     # A member's result names the member, not the cell: the cell is where the member sits now.
+    # The subtree's members by prefix, matched here: a list of every decided card in the query
+    # (tens of thousands for a province) cost more than reading the subtree's few columns.
     seats = {
         card: (path, name)
-        for card, path, name in Member.objects.filter(
-            card_number__in=cards, org_path__startswith=org.path
-        ).values_list("card_number", "org_path", "organization__name")
+        for card, path, name in Member.objects.filter(org_path__startswith=org.path).values_list(
+            "card_number", "org_path", "organization__name"
+        )
+        if card in cards
     }
     rows: list[ResultRow] = []
     own_level: Level | None = None
@@ -483,6 +486,82 @@ def evaluation_section(org: Organization, year: int) -> Classification | None:
         cells=LevelCounts(**cells),
         members=LevelCounts(**members),
         rows=tuple(rows),
+    )
+
+
+def evaluation_counts(org: Organization, year: int) -> tuple[LevelCounts, LevelCounts] | None:
+    """The cells' and members' counts of `evaluation_section(org, year)`, counted in one grouped
+    SQL query (the report's history of past years needs nothing else): None when nothing was
+    decided in the subtree that year. Same inclusion as the section: cells of the subtree other
+    than the organization itself, members who sit in the subtree now; no level is not classified.
+    """
+    models = _module("tongket.evaluation.models")
+    if models is None:
+        return None
+    from django.db.models import Count, Q
+
+    decisions = models.Decision.objects.filter(
+        status="current",
+        evaluation__cycle__year=year,
+        evaluation__cycle__quarter__isnull=True,
+        evaluation__subject_path__startswith=org.path,
+    )
+    counted = Q(
+        evaluation__subject_kind="member", evaluation__member__org_path__startswith=org.path
+    ) | (
+        Q(
+            evaluation__subject_kind="organization",
+            evaluation__organization__kind=OrganizationKind.CELL,
+            evaluation__organization__path__startswith=org.path,
+        )
+        & ~Q(evaluation__organization_id=org.pk)
+    )
+    rows = list(
+        decisions.order_by()
+        .values("evaluation__subject_kind", "level")
+        .annotate(every=Count("id"), n=Count("id", filter=counted))
+    )
+    if not rows:
+        return None
+    tallies: dict[str, dict[str, int]] = {"member": {}, "organization": {}}
+    for row in rows:
+        bucket = row["level"] or "not_classified"
+        tally = tallies[row["evaluation__subject_kind"]]
+        tally[bucket] = tally.get(bucket, 0) + row["n"]
+    return LevelCounts(**tallies["organization"]), LevelCounts(**tallies["member"])
+
+
+def evaluation_summary(org: Organization, year: int) -> Classification | None:
+    """`evaluation_section(org, year)` without its rows: the organization's own level and the
+    counts, in two queries whatever the size of the subtree (the previous year's column of the
+    report's tables needs nothing more)."""
+    counts = evaluation_counts(org, year)
+    if counts is None:
+        return None
+    models = _module("tongket.evaluation.models")
+    assert models is not None
+    own = (
+        models.Decision.objects.filter(
+            status="current",
+            evaluation__cycle__year=year,
+            evaluation__cycle__quarter__isnull=True,
+            evaluation__subject_kind="organization",
+            evaluation__organization_id=org.pk,
+        )
+        .select_related("deciding_body")
+        .order_by("-evaluation__subject_path", "-pk")
+        .first()
+    )
+    own_by = ""
+    if own is not None:
+        own_by = own.deciding_body.short_name or own.deciding_body.name
+    return Classification(
+        own_level=_level(own.level) if own is not None else None,
+        own_decided_by=own_by,
+        own_decision=own.number if own is not None else "",
+        cells=counts[0],
+        members=counts[1],
+        rows=(),
     )
 
 

@@ -41,23 +41,39 @@ def narratives(org: Organization, year: int) -> dict[str, ReportNarrative]:
 
 
 def year_end_facts(
-    user: User | None, code: str, year: int, *, signer: str = "secretary", history: bool = True
+    user: User | None,
+    code: str,
+    year: int,
+    *,
+    signer: str = "secretary",
+    history: bool = True,
+    rows: bool = True,
 ) -> f.YearEndFacts:
-    """The year-end report's facts for an organization the user may read, and nothing outside it."""
+    """The year-end report's facts for an organization the user may read, and nothing outside it.
+
+    `rows=False` leaves out the list of every decided subject (`classification.rows`, which the
+    decision and the notice print): the counts and the organization's own level come from one
+    grouped query instead, whatever the size of the subtree.
+    """
     org = report_organization(user, code)
     member_count, cell_count = f.people_counts(org)
-    classification = f.evaluation_section(org, year)
-    previous = f.evaluation_section(org, year - 1)
+    classification = f.evaluation_section(org, year) if rows else f.evaluation_summary(org, year)
+    # The previous year is only compared by its counts (the rows are the current year's).
+    previous = f.evaluation_summary(org, year - 1)
     scorecards, targets = f.scoring_section(user, org, year)
     level_history: list[tuple[int, f.LevelCounts, f.LevelCounts]] = []
     score_history: list[tuple[int, f.ScoreLine]] = []
     if history:
         for past in range(year - f.HISTORY_YEARS + 1, year + 1):
-            found = {year: classification, year - 1: previous}.get(past)
-            if past not in (year, year - 1):
-                found = f.evaluation_section(org, past)
-            if found is not None:
-                level_history.append((past, found.cells, found.members))
+            if past in (year, year - 1):
+                found = {year: classification, year - 1: previous}[past]
+                if found is not None:
+                    level_history.append((past, found.cells, found.members))
+                continue
+            # Earlier years only feed the history table: counted in SQL, no rows built.
+            counts = f.evaluation_counts(org, past)
+            if counts is not None:
+                level_history.append((past, *counts))
             cards = scorecards if past == year else f.scoring_section(user, org, past)[0]
             if cards:
                 score_history.append((past, cards[0]))
@@ -157,7 +173,15 @@ def render_report(
             field="format",
             rule="reports.format.unknown",
         )
-    facts = year_end_facts(user, code, year, signer=signer, history=kind == "year-end")
+    # The year-end report and its annex count the decided subjects; the other kinds list them.
+    facts = year_end_facts(
+        user,
+        code,
+        year,
+        signer=signer,
+        history=kind == "year-end",
+        rows=kind != "year-end",
+    )
     stem = f"{kind}-{facts.organization.code}-{year}"
     if fmt == "xlsx":
         return RenderedReport(render_annex(facts), FORMATS[fmt], f"{stem}.xlsx")

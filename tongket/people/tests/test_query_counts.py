@@ -1,0 +1,205 @@
+"""The busy people pages run a fixed number of queries, whatever the size of the data.
+
+Each page is measured on the demo, then the demo department grows (new cells, members in them,
+a new grassroots organization under the bloc) and the page is measured again: the number of
+queries must not change, and stays under a stated ceiling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tongket.people import selectors, views
+from tongket.people.models import Member, Organization
+from tongket.people.services import (
+    MemberInput,
+    OrganizationInput,
+    create_member,
+    create_organization,
+)
+
+pytestmark = pytest.mark.django_db
+
+DEPARTMENT = "QT.KCQDN.SGDDT"
+BLOC = "QT.KCQDN"
+
+# (user, url, ceiling): the ceiling includes the session and user lookups of every request.
+PAGES: list[tuple[str, str, int]] = [
+    ("quantri", f"/org/{DEPARTMENT}/", 14),
+    ("quantri", f"/org/{BLOC}/", 14),
+    ("vanphong", f"/org/{DEPARTMENT}/", 14),
+    ("vanphong", f"/org/{DEPARTMENT}.TCCB/", 14),
+    ("bithu", f"/org/{DEPARTMENT}.TCCB/", 14),
+    ("dangvien", "/", 8),
+    ("quantri", "/org/", 8),
+    ("vanphong", "/member/", 8),
+    ("quantri", f"/member/?org={BLOC}", 9),
+    ("quantri", "/member/?q=nguyen", 8),
+    ("quantri", "/search/?q=nguyen", 7),
+    ("vanphong", f"/search/?q=van&org={DEPARTMENT}", 8),
+    ("quantri", "/", 6),
+    ("quantri", "/member/45.000001/", 10),
+]
+
+
+def grow(cells: int = 3, per_cell: int = 12) -> None:
+    """More cells and members in the demo department, and a new grassroots organization with
+    its own cell and members under the bloc."""
+    today = dt.date(2015, 3, 1)
+    create_organization(
+        actor=None,
+        data=OrganizationInput(
+            code=f"{BLOC}.MOI", name="Đảng bộ Sở Thử nghiệm", kind="grassroots", parent_code=BLOC
+        ),
+    )
+    parents = [DEPARTMENT] * cells + [f"{BLOC}.MOI"]
+    serial = 900000
+    for index, parent in enumerate(parents):
+        code = f"{parent}.THU{index}"
+        create_organization(
+            actor=None,
+            data=OrganizationInput(
+                code=code, name=f"Chi bộ Thử nghiệm {index}", kind="cell", parent_code=parent
+            ),
+        )
+        for n in range(per_cell):
+            serial += 1
+            create_member(
+                actor=None,
+                data=MemberInput(
+                    card_number=f"45.{serial}",
+                    full_name=f"Nguyễn Văn Thử {index}-{n}",
+                    gender="male",
+                    joined_on=today,
+                    organization_code=code,
+                    status="probationary" if n % 4 == 0 else "full",
+                    full_member_on=None if n % 4 == 0 else dt.date(2016, 3, 1),
+                ),
+            )
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def test_busy_people_pages_run_as_many_queries_on_more_data(
+    client_for: Callable[[str], Client],
+) -> None:
+    clients = {user: client_for(user) for user in {u for u, _url, _max in PAGES}}
+    before = {(user, url): count_queries(clients[user], url) for user, url, _max in PAGES}
+    members_before = Member.objects.count()
+    grow()
+    assert Member.objects.count() == members_before + 4 * 12
+    after = {(user, url): count_queries(clients[user], url) for user, url, _max in PAGES}
+    assert after == before
+    over = {
+        (user, url): after[(user, url)]
+        for user, url, ceiling in PAGES
+        if after[(user, url)] > ceiling
+    }
+    assert not over, over
+
+
+def test_organization_page_stays_within_its_query_ceiling(
+    client_for: Callable[[str], Client], django_assert_max_num_queries: Any
+) -> None:
+    grow()
+    client = client_for("quantri")
+    with django_assert_max_num_queries(14):
+        response = client.get(f"/org/{DEPARTMENT}/")
+    assert response.context["total"] == 50 + 3 * 12
+
+
+def test_member_breakdown_agrees_with_counting_each_child_on_its_own(user_named: Any) -> None:
+    grow()
+    bloc = Organization.objects.get(code=BLOC)
+    children = list(bloc.children.order_by("pk"))
+    breakdown = selectors.member_breakdown(user_named("quantri"), bloc, children)
+    for child in children:
+        assert (
+            breakdown.by_child[child.pk]
+            == Member.objects.filter(org_path__startswith=child.path).count()
+        )
+    subtree = Member.objects.filter(org_path__startswith=bloc.path)
+    assert breakdown.total == subtree.count()
+    assert breakdown.statuses["probationary"] == subtree.filter(status="probationary").count()
+    # Only what the user may see is counted: the department's office sees its own subtree.
+    office = selectors.member_breakdown(user_named("vanphong"), bloc, children)
+    department = Organization.objects.get(code=DEPARTMENT)
+    assert office.by_child == {
+        child.pk: breakdown.by_child[child.pk] if child.pk == department.pk else 0
+        for child in children
+    }
+
+
+def test_member_counts_add_each_path_to_every_listed_ancestor(user_named: Any) -> None:
+    grow()
+    orgs = list(Organization.objects.filter(code__startswith=BLOC).order_by("path"))
+    counts = selectors.member_counts(user_named("quantri"), orgs)
+    for org in orgs:
+        assert counts[org.pk] == Member.objects.filter(org_path__startswith=org.path).count()
+
+
+def test_member_list_offers_a_code_field_instead_of_a_huge_select(
+    client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = client_for("quantri")
+    page = client.get("/member/").content.decode()
+    assert '<select id="member-org"' in page
+    monkeypatch.setattr(views, "FILTER_ORG_LIMIT", 3)
+    page = client.get("/member/").content.decode()
+    assert '<select id="member-org"' not in page
+    assert 'type="text" id="member-org" name="org"' in page
+    assert "nhập mã tổ chức" in page
+    # The typed code filters the list as the drop-down did.
+    response = client.get(f"/member/?org={DEPARTMENT}.TCCB")
+    shown = {m.card_number for m in response.context["page_obj"]}
+    tccb = Organization.objects.get(code=f"{DEPARTMENT}.TCCB")
+    assert shown == set(
+        Member.objects.filter(org_path__startswith=tccb.path).values_list("card_number", flat=True)
+    )
+    assert f'value="{DEPARTMENT}.TCCB"' in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_folded_names_have_trigram_indexes_on_postgresql() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('people_member_name_trgm', 'people_org_name_trgm')"
+        )
+        found = dict(cursor.fetchall())
+    assert set(found) == {"people_member_name_trgm", "people_org_name_trgm"}
+    assert all("gin_trgm_ops" in definition for definition in found.values())
+
+
+def test_search_shows_a_bounded_sorted_list_and_says_when_more_match(
+    client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grow()
+    client = client_for("quantri")
+    matching = Member.objects.filter(name_folded__contains="nguyen").count()
+    assert matching > 3
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 3)
+    response = client.get("/search/?q=nguyen")
+    shown = response.context["members"]
+    assert len(shown) == 3
+    assert all("nguyen" in m.name_folded for m in shown)
+    assert [m.sort_name for m in shown] == sorted(m.sort_name for m in shown)
+    assert response.context["more"] is True
+    assert "Có nhiều hơn 3 người phù hợp" in response.content.decode()
+    monkeypatch.setattr(views, "SEARCH_LIMIT", matching)
+    response = client.get("/search/?q=nguyen")
+    assert len(response.context["members"]) == matching
+    assert response.context["more"] is False
+    assert 'data-testid="search-more"' not in response.content.decode()
