@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tongket.accounts.urls")),
+    path("audit/", include("tongket.audit.urls")),
     path("evaluation/", include("tongket.evaluation.urls")),
     path("scoring/", include("tongket.scoring.urls")),
     path("awards/", include("tongket.awards.urls")),

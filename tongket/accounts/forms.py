@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -40,3 +41,20 @@ class LoginForm(AuthenticationForm):
                     LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), code="locked"
                 ) from None
             raise
+
+
+class TotpCodeForm(forms.Form):
+    """The 6-digit code of the authenticator app (or, at login, a recovery code)."""
+
+    code = forms.CharField(max_length=32, strip=True)
+
+    def __init__(self, *args: Any, recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label = "Mã xác thực (6 chữ số) hoặc mã dự phòng" if recovery else "Mã xác thực"
+        field.error_messages["required"] = "Vui lòng nhập mã xác thực."
+        field.widget.attrs.update(
+            {"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        )
+        if not recovery:
+            field.widget.attrs.update({"inputmode": "numeric"})

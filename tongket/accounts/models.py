@@ -41,3 +41,40 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TotpDevice(models.Model):
+    """An account's second factor: the shared secret of its authenticator app.
+
+    Unconfirmed until the user has typed one valid code; only a confirmed device is asked for
+    at login. `last_counter` is the last time step accepted, so no code is accepted twice.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_counter = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        state = "confirmed" if self.confirmed_at else "pending"
+        return f"totp {self.user_id} {state}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that replaces the authenticator code once; only its hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="unique_recovery_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery {self.user_id} {'used' if self.used_at else 'unused'}"

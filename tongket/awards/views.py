@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
-from tongket.awards import exports, selectors, services
+from tongket.audit.services import record_export
+from tongket.awards import downloads, exports, selectors, services
 from tongket.awards.forms import CandidateForm, DecideForm, GenerateProposalForm, RecordAwardForm
 from tongket.awards.models import AwardForm, ProposalStatus
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.http import posted
 from tongket.people.forms import VietnameseForm
 from tongket.people.selectors import get_organization, root_organizations_for
-from tongket.reports.documents.certificate import render_certificate_pdf
 
 T = TypeVar("T")
 
@@ -101,6 +102,17 @@ def organization_export(request: HttpRequest, code: str, year: int, fmt: str) ->
     org = _or_404(lambda: get_organization(user, code))
     rows = selectors.register_rows(user, org, year)
     filename = f"khen-thuong-{org.code}-{year}"
+    if fmt in ("csv", "xlsx"):
+        record_export(
+            actor=user,
+            what="awards",
+            fmt=fmt,
+            rows=len(rows),
+            org_path=org.path,
+            object_id=org.code,
+            summary=f"Xuất danh sách khen thưởng năm {year} — {org.name} ({fmt.upper()})",
+            details={"organization": org.code, "year": year},
+        )
     if fmt == "csv":
         response = HttpResponse(exports.awards_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -121,6 +133,8 @@ def organization_export(request: HttpRequest, code: str, year: int, fmt: str) ->
 def proposal_generate(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     org = _or_404(lambda: get_organization(user, code))
+    if not scope_for(user).writes(org.path):
+        raise DjangoPermissionDenied("Bạn chỉ được xem khen thưởng của tổ chức này.")
     form = GenerateProposalForm(request.POST, forms_available=list(selectors.generated_forms()))
     if form.is_valid():
         proposal = _call(
@@ -232,7 +246,7 @@ def record(request: HttpRequest, code: str) -> HttpResponse:
     if not scope_for(user).writes(org.path):
         raise DjangoPermissionDenied("Bạn không có quyền thực hiện thao tác này.")
     available = list(AwardForm.objects.all())
-    form = RecordAwardForm(request.POST or None, forms_available=available)
+    form = RecordAwardForm(posted(request), forms_available=available)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         recipient = data["recipient"].strip()
@@ -283,7 +297,7 @@ def member(request: HttpRequest, card_number: str) -> HttpResponse:
 @login_required
 @require_GET
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    cert = _or_404(lambda: selectors.certificate_for(request.user, pk))
-    response = HttpResponse(render_certificate_pdf(cert), content_type="application/pdf")
+    data = _or_404(lambda: downloads.certificate_pdf(request.user, pk))
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-khen-{pk}.pdf"'
     return response

@@ -9,11 +9,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound
+from tongket.core.http import posted
 from tongket.meetings import selectors, services
 from tongket.meetings.forms import (
     AgendaForm,
@@ -43,6 +46,14 @@ def not_found_as_404(view: View) -> View:
             raise Http404(exc.message) from exc
 
     return wrapped
+
+
+def _writable_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    """A meeting the user may change: 404 if it cannot see it, 403 if it may only read it."""
+    meeting = selectors.get_meeting(request.user, meeting_id)
+    if not scope_for(request.user).writes(meeting.organization.path):
+        raise DjangoPermissionDenied("Bạn chỉ được xem hội nghị này.")
+    return meeting
 
 
 def _members(meeting: Meeting) -> Any:
@@ -88,8 +99,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def meeting_create(request: HttpRequest) -> HttpResponse:
     organizations = selectors.organizations_for_new_meeting(request.user)
     if not organizations.exists():
-        raise Http404
-    form = MeetingForm(request.POST or None, organizations=organizations)
+        raise DjangoPermissionDenied("Bạn không có quyền tạo hội nghị.")
+    form = MeetingForm(posted(request), organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -153,7 +164,7 @@ def _action(form_name: str, page: str, success: str, call: Action) -> View:
     @not_found_as_404
     @require_POST
     def view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-        meeting = selectors.get_meeting(request.user, meeting_id, write=True)
+        meeting = _writable_meeting(request, meeting_id)
         form = _forms(meeting, request.POST, only=form_name)[form_name]
         if form.is_valid():
             try:
@@ -261,7 +272,7 @@ closing_set = _action(
 @not_found_as_404
 @require_POST
 def convene(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.get_meeting(request.user, meeting_id, write=True)
+    meeting = _writable_meeting(request, meeting_id)
     try:
         count = services.convene_members(actor=request.user, meeting_id=meeting.pk)
     except DomainError as exc:
@@ -275,7 +286,7 @@ def convene(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @not_found_as_404
 @require_POST
 def attendance_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.get_meeting(request.user, meeting_id, write=True)
+    meeting = _writable_meeting(request, meeting_id)
     try:
         count = services.mark_all_present(actor=request.user, meeting_id=meeting.pk)
     except DomainError as exc:
@@ -291,7 +302,7 @@ def attendance_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def attendance(request: HttpRequest, participant_id: int) -> HttpResponse:
     """Mark one member; with htmx, answer the row and the refreshed count (out of band)."""
     participant = selectors.get_participant(request.user, participant_id)
-    meeting = participant.meeting
+    meeting = _writable_meeting(request, participant.meeting_id)
     if not selectors.can_write(request.user, meeting):
         raise NotFound("Không tìm thấy hội nghị.")
     form = AttendanceForm(request.POST)
@@ -325,7 +336,7 @@ def attendance(request: HttpRequest, participant_id: int) -> HttpResponse:
 @not_found_as_404
 @require_POST
 def close(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.get_meeting(request.user, meeting_id, write=True)
+    meeting = _writable_meeting(request, meeting_id)
     try:
         services.close_meeting(actor=request.user, meeting_id=meeting.pk)
     except DomainError as exc:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.core.errors import DomainError, NotFound
+from tongket.core.http import posted
 from tongket.people.models import Organization
 from tongket.programs import selectors, services
 from tongket.programs.forms import ItemForm, ProgramForm, RemediedForm, ResultForm, StatusForm
@@ -56,9 +58,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def program_create(request: HttpRequest) -> HttpResponse:
     organizations = selectors.organizations_for_new_program(request.user)
     if not organizations.exists():
-        raise Http404
+        raise PermissionDenied("Bạn không có quyền lập chương trình.")
     form = ProgramForm(
-        request.POST or None,
+        posted(request),
         organizations=organizations,
         parents=selectors.parent_program_choices(request.user),
         initial={"year": _today().year},
@@ -110,8 +112,10 @@ def _item_input(data: dict[str, Any]) -> services.ItemInput:
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = selectors.get_program(request.user, program_id, write=True)
-    form = ItemForm(request.POST or None, organizations=_subject_orgs(program.organization))
+    program = selectors.get_program(request.user, program_id)
+    if not selectors.can_write(request.user, program):
+        raise PermissionDenied("Bạn chỉ được xem chương trình này.")
+    form = ItemForm(posted(request), organizations=_subject_orgs(program.organization))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_item(
@@ -138,7 +142,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.get_item(request.user, item_id)
     program = item.program
     if not selectors.can_write(request.user, program):
-        raise Http404
+        raise PermissionDenied("Bạn chỉ được xem chương trình này.")
     initial = {
         "code": item.code,
         "activity": item.activity,
@@ -150,7 +154,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
         "subject_organizations": list(item.subject_organizations.all()),
     }
     form = ItemForm(
-        request.POST or None, organizations=_subject_orgs(program.organization), initial=initial
+        posted(request), organizations=_subject_orgs(program.organization), initial=initial
     )
     if request.method == "POST" and form.is_valid():
         data = _item_input(form.cleaned_data)
@@ -215,7 +219,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 def _tracked(request: HttpRequest, item_id: int) -> ProgramItem:
     item = selectors.get_item(request.user, item_id)
     if not selectors.can_track(request.user, item):
-        raise NotFound("Không tìm thấy nội dung chương trình.")
+        raise PermissionDenied("Bạn chỉ được xem nội dung chương trình này.")
     return item
 
 

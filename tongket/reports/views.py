@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from tongket.accounts.scope import scope_for
+from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
 from tongket.reports import charts, selectors, services
 from tongket.reports.builders import classification_sentence, scores_sentence
@@ -83,6 +85,22 @@ def download(request: HttpRequest, code: str, year: int, kind: str, fmt: str) ->
         raise Http404(exc.message) from exc
     except DomainError as exc:
         return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+    org = selectors.report_organization(request.user, code)
+    record_export(
+        actor=request.user,
+        what="report",
+        fmt=fmt,
+        rows=1,
+        org_path=org.path,
+        object_id=org.code,
+        summary=f"Tải {report.filename}",
+        details={
+            "kind": kind,
+            "year": year,
+            "organization": org.code,
+            "bytes": len(report.content),
+        },
+    )
     response = HttpResponse(report.content, content_type=report.content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
     return response
@@ -95,8 +113,10 @@ def narrative(request: HttpRequest, code: str, year: int, section: str) -> HttpR
         org = selectors.report_organization(request.user, code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    if section not in NarrativeSection.values or not scope_for(request.user).writes(org.path):
+    if section not in NarrativeSection.values:
         raise Http404("Không tìm thấy.")
+    if not scope_for(request.user).writes(org.path):
+        raise PermissionDenied("Bạn chỉ được xem báo cáo của tổ chức này.")
     current = selectors.narratives(org, year).get(section)
     error = None
     text = current.text if current else ""

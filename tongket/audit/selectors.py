@@ -1,0 +1,172 @@
+"""Reading the audit log: the office browses the events of the organizations it administers.
+
+Who may browse (docs/security.md, "Nhật ký kiểm toán"): the superuser sees every event; an
+office administrator sees the events whose `org_path` lies in a subtree they administer. Cell
+secretaries, superior readers and members do not browse the log: it holds the before/after
+values of every change, including appraisals and drafts of the levels above them, and the
+actions of other people. Events with no organization (logins, accounts) are the superuser's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tongket.accounts.scope import User, scope_for
+from tongket.audit.chain import GENESIS, canonical, event_hash
+from tongket.audit.models import AuditEvent
+from tongket.audit.services import event_fields, verify
+from tongket.core.errors import NotFound, PermissionDenied
+
+
+def may_browse(user: User) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.admin_paths)
+
+
+def visible_events(user: User) -> QuerySet[AuditEvent]:
+    """The events `user` may read, newest first; none for those who may not browse."""
+    scope = scope_for(user)
+    events = AuditEvent.objects.select_related("actor")
+    if scope.is_superuser:
+        return events.order_by("-seq")
+    query = Q(pk__in=[])
+    for prefix in scope.admin_paths:
+        query |= Q(org_path__startswith=prefix)
+    return events.filter(query).exclude(org_path="").order_by("-seq")
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    actor: str = ""
+    action: str = ""
+    object_type: str = ""
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def browse(user: User, chosen: EventFilter) -> QuerySet[AuditEvent]:
+    """The visible events matching the filters; PermissionDenied for those who may not browse."""
+    if not may_browse(user):
+        raise PermissionDenied("Chỉ quản trị văn phòng được xem nhật ký kiểm toán.")
+    events = visible_events(user)
+    if chosen.date_from:
+        events = events.filter(at__gte=_day_start(chosen.date_from))
+    if chosen.date_to:
+        events = events.filter(at__lt=_day_start(chosen.date_to + dt.timedelta(days=1)))
+    if chosen.actor:
+        events = events.filter(actor_label__iexact=chosen.actor)
+    if chosen.action:
+        events = events.filter(Q(action=chosen.action) | Q(action__startswith=chosen.action + "."))
+    if chosen.object_type:
+        events = events.filter(object_type=chosen.object_type)
+    return events
+
+
+def filter_choices(user: User) -> dict[str, list[str]]:
+    """Actions, object types and actors that occur in what the user sees, for the filter lists."""
+    events = visible_events(user).order_by()
+    return {
+        "actions": sorted(set(events.values_list("action", flat=True).distinct())),
+        "object_types": sorted(
+            t for t in set(events.values_list("object_type", flat=True).distinct()) if t
+        ),
+        "actors": sorted(set(events.values_list("actor_label", flat=True).distinct())),
+    }
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    key: str
+    before: Any
+    after: Any
+    changed: bool
+
+    @property
+    def before_text(self) -> str:
+        return _text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return _text(self.after)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    return value if isinstance(value, str) else canonical(value)
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    event: AuditEvent
+    diff: list[DiffRow]
+    hash_ok: bool  # the event's own content gives its stored hash
+    linked_ok: bool  # its prev_hash is the hash of the event before it
+
+
+def diff_rows(before: Any, after: Any) -> list[DiffRow]:
+    """Key by key, before and after; a non-object value is one row named «giá trị»."""
+    if before is None and after is None:
+        return []
+    if isinstance(before, Mapping | type(None)) and isinstance(after, Mapping | type(None)):
+        old: Mapping[str, Any] = before or {}
+        new: Mapping[str, Any] = after or {}
+        keys = list(old) + [k for k in new if k not in old]
+        return [
+            DiffRow(
+                str(k),
+                old.get(k),
+                new.get(k),
+                (k in old) != (k in new) or old.get(k) != new.get(k),
+            )
+            for k in keys
+        ]
+    return [DiffRow("giá trị", before, after, before != after)]
+
+
+def event_detail(user: User, seq: int) -> EventDetail:
+    """One visible event with its before/after diff and the check of its own chain link."""
+    if not may_browse(user):
+        raise PermissionDenied("Chỉ quản trị văn phòng được xem nhật ký kiểm toán.")
+    event = visible_events(user).filter(seq=seq).first()
+    if event is None:
+        raise NotFound("Không tìm thấy sự kiện trong nhật ký.")
+    previous = AuditEvent.objects.filter(seq=seq - 1).values_list("hash", flat=True).first()
+    expected_prev = GENESIS if seq == 1 else previous
+    return EventDetail(
+        event=event,
+        diff=diff_rows(event.before, event.after),
+        hash_ok=event_hash(event.prev_hash, event_fields(event)) == event.hash,
+        linked_ok=expected_prev is not None and event.prev_hash == expected_prev,
+    )
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    ok: bool
+    events: int
+    problems: int
+    first_problem_seq: int | None
+
+
+def chain_status(user: User) -> ChainStatus:
+    """Recompute the whole chain (`tongket audit verify`): the log as a whole verifies or not.
+
+    Everyone who may browse learns whether it verifies; which event broke it is named to
+    the superuser only (the event may lie outside an office administrator's organizations).
+    """
+    if not may_browse(user):
+        raise PermissionDenied("Chỉ quản trị văn phòng được xem nhật ký kiểm toán.")
+    problems = verify()
+    first = problems[0].seq if problems and scope_for(user).is_superuser else None
+    return ChainStatus(not problems, AuditEvent.objects.count(), len(problems), first)

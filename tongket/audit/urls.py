@@ -1,0 +1,13 @@
+"""URLs of the audit-log browser."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from tongket.audit import views
+
+app_name = "audit"
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("<int:seq>/", views.event, name="event"),
+]

@@ -1,0 +1,29 @@
+"""`posted`: an empty POST is a submission, not a first visit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from tongket.core.http import posted
+
+
+def test_an_empty_post_is_bound_and_a_get_is_not() -> None:
+    factory = RequestFactory()
+    assert posted(factory.post("/", {})) is not None
+    assert posted(factory.get("/")) is None
+
+
+@pytest.mark.django_db
+def test_an_empty_post_to_a_form_is_refused_with_the_required_fields_named(
+    client_for: Callable[[str], Client],
+) -> None:
+    response = client_for("vanphong").post(reverse("people:member_create"), {})
+    assert response.status_code in (200, 400)
+    form = response.context["form"]
+    assert form.is_bound
+    assert "card_number" in form.errors
+    assert "full_name" in form.errors
