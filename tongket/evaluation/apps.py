@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class EvaluationConfig(AppConfig):
     name = "tongket.evaluation"
     label = "evaluation"
+
+    def ready(self) -> None:
+        # The workbook sheets of this app (template, import, upload page, exports).
+        from tongket.evaluation.sheets import EvaluationResultSheet
+        from tongket.exchange.importer import register
+
+        for sheet in (EvaluationResultSheet(),):
+            register(sheet)

@@ -8,13 +8,23 @@ from typing import Any
 
 from django.db import transaction
 
-from tongket.accounts.scope import User
-from tongket.audit.services import record_event
+from tongket.accounts.scope import User, scope_for
+from tongket.audit.services import record_export
 from tongket.exchange.importer import handler_for, handlers
 from tongket.exchange.workbook import SheetHandler, write_csv, write_workbook
 
-PERSONAL_SHEETS = frozenset({"members", "party_roles", "posts"})
-EXPORTABLE = ("organizations", "members", "party_roles", "posts")
+PERSONAL_SHEETS = frozenset({"members", "party_roles", "posts", "evaluation_results", "awards"})
+EXPORTABLE = (
+    "organizations",
+    "members",
+    "party_roles",
+    "posts",
+    # Registered by the evaluation, scoring and awards apps (their sheets.py).
+    "evaluation_results",
+    "score_lines",
+    "targets",
+    "awards",
+)
 
 
 def instructions() -> list[list[str]]:
@@ -49,15 +59,18 @@ def template_workbook() -> bytes:
     return write_workbook([(h, []) for h in handlers()], instructions=instructions())
 
 
-def _audit(actor: User | None, keys: Sequence[str], fmt: str) -> None:
+def _audit(actor: User | None, keys: Sequence[str], fmt: str, rows: int) -> None:
     personal = any(k in PERSONAL_SHEETS for k in keys)
-    record_event(
+    # The organization of the export: the user's one subtree, so its office sees the event.
+    paths = scope_for(actor).read_paths
+    record_export(
         actor=actor,
-        action="export.members" if personal else "export.organizations",
-        object_type="export",
-        object_id=fmt,
+        org_path=paths[0] if len(paths) == 1 else "",
+        what="members" if personal else "organizations",
+        fmt=fmt,
+        rows=rows,
         summary=f"Xuất {', '.join(handler_for(k).title for k in keys)} ({fmt.upper()})",
-        after={"sheets": list(keys), "format": fmt},
+        details={"sheets": list(keys)},
     )
 
 
@@ -65,8 +78,9 @@ def export_workbook(user: User | None, keys: Sequence[str] = EXPORTABLE) -> byte
     """What `user` may see, in the import layout: importing it back changes nothing."""
     with transaction.atomic():
         chosen: list[SheetHandler[Any]] = [handler_for(k) for k in keys]
-        data = write_workbook([(h, list(h.export_rows(user))) for h in chosen])
-        _audit(user, keys, "xlsx")
+        sheets = [(h, list(h.export_rows(user))) for h in chosen]
+        data = write_workbook(sheets)
+        _audit(user, keys, "xlsx", sum(len(rows) for _h, rows in sheets))
     return data
 
 
@@ -74,6 +88,7 @@ def export_csv(user: User | None, key: str) -> bytes:
     """One sheet as CSV, UTF-8 with a byte-order mark so Excel reads the Vietnamese letters."""
     handler = handler_for(key)
     with transaction.atomic():
-        text = write_csv(handler, handler.export_rows(user))
-        _audit(user, [key], "csv")
+        rows = list(handler.export_rows(user))
+        text = write_csv(handler, rows)
+        _audit(user, [key], "csv", len(rows))
     return ("\ufeff" + text).encode("utf-8")

@@ -100,6 +100,10 @@ def test_the_template_has_every_sheet_and_the_instructions():
         "Đảng viên",
         "Chức vụ đảng",
         "Chức vụ chính quyền",
+        "Kết quả xếp loại",
+        "Bảng điểm",
+        "Chỉ tiêu",
+        "Khen thưởng",
         "Hướng dẫn",
     ]
     header = next(book["Đảng viên"].iter_rows(values_only=True))

@@ -1,0 +1,653 @@
+"""The workbook sheet «Kết quả xếp loại»: decided yearly results of members and organizations.
+
+Each row is one sealed decision (tongket.evaluation.services): a subject without a current decision
+is decided (`services.decide`, after opening the deciding body's cycle when the row names a body
+that has none for the year); a subject whose current decision says the same (result, number, date,
+body) is unchanged; a different result is a correction (`supersede_decision`) or, when the row
+names the body directly above the cycle's organization, a cancellation and reclassification
+(`cancel_and_reclassify`), and both need «Lý do điều chỉnh» — without it the row is refused with
+`evaluation.already_decided`. Every rule of the services runs (conditions of each level, order of
+decisions, the quota on «Hoàn thành xuất sắc nhiệm vụ»); each refusal names the rule's id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from tongket.accounts.scope import Scope, scope_for
+from tongket.core.errors import DomainError
+from tongket.core.rules import Severity
+from tongket.evaluation import selectors, services
+from tongket.evaluation.domain import Level, NotClassifiedReason
+from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
+from tongket.evaluation.selectors import Outcome, parse_outcome
+from tongket.exchange.workbook import (
+    Action,
+    Column,
+    ImportContext,
+    RowReader,
+    SheetHandler,
+    choice_lookup,
+    clean_text,
+)
+from tongket.people.selectors import visible_members, visible_organizations
+
+BATCH = 500
+LEVELS = choice_lookup(
+    [(lv.value, lv.label) for lv in Level] + [(lv.value, lv.short_label) for lv in Level]
+)
+REASONS = choice_lookup([(r.value, r.label) for r in NotClassifiedReason])
+LEVEL_HELP = ", ".join(f"«{lv.label}» ({lv.short_label})" for lv in Level.descending())
+REASON_HELP = ", ".join(f"«{r.label}»" for r in NotClassifiedReason)
+
+
+def read_year(reader: RowReader, key: str, *, required: bool = True) -> int | None:
+    """A year cell (a number or text such as «2020»); problems recorded on the reader."""
+    text = reader.text(key, required=required, max_length=10)
+    if not text:
+        return None
+    if not text.isdigit() or not 1945 <= int(text) <= 2100:
+        reader.problem(key, "import.cell.year", "Năm không hợp lệ; hãy ghi bốn chữ số, ví dụ 2020.")
+        return None
+    return int(text)
+
+
+def chunks(items: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), BATCH):
+        yield list(items[start : start + BATCH])
+
+
+def refuse_findings(
+    sheet: SheetHandler[Any],
+    ctx: ImportContext,
+    row: int,
+    letters: dict[str, str],
+    exc: DomainError,
+    *,
+    default_key: str,
+    rows_by_subject: dict[str, int] | None = None,
+    value_of: Any = None,
+) -> None:
+    """A service's refusal as problems: one per error finding (each with its own rule id), on the
+    column the error's field names, or one problem for an error without findings."""
+    key = sheet.field_columns.get(exc.field, default_key)
+    errors = [f for f in exc.findings if f.severity is Severity.ERROR] or list(exc.findings)
+    if not errors:
+        ctx.refuse(
+            sheet,
+            row,
+            key,
+            value_of(key) if value_of else "",
+            exc.rule or "import.refused",
+            exc.message,
+            letters=letters,
+        )
+        return
+    for finding in errors:
+        at = (rows_by_subject or {}).get(finding.subject, row)
+        ctx.refuse(
+            sheet,
+            at,
+            key,
+            value_of(key, at) if value_of else "",
+            finding.rule or exc.rule,
+            finding.message,
+            letters=letters,
+        )
+
+
+@dataclass
+class ResultRow:
+    row: int
+    letters: dict[str, str]
+    card_number: str
+    org_code: str
+    year: int
+    outcome: str  # a Level or NotClassifiedReason value
+    deciding_body: str
+    number: str
+    date: dt.date
+    justification: str
+    correction_reason: str
+    action: Action = Action.UNCHANGED
+    evaluation_id: int | None = None
+    decision_id: int | None = None
+    open_cycle: bool = False
+    reclassify: bool = False
+    depth: int = 0
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.card_number)
+
+    @property
+    def subject(self) -> str:
+        return self.card_number or self.org_code
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return ("member" if self.is_member else "organization", self.subject, self.year)
+
+    def value(self, key: str, _row: int | None = None) -> Any:
+        if key in ("level", "reason"):
+            return _outcome(self.outcome).label if self.outcome else ""
+        return getattr(self, key, "")
+
+
+def _outcome(value: str) -> Outcome:
+    return parse_outcome(value)
+
+
+def _rank(outcome: Outcome) -> int:
+    """Lower results are decided first, so the quota counts them before «xuất sắc»."""
+    return outcome.rank if isinstance(outcome, Level) else 0
+
+
+class EvaluationResultSheet(SheetHandler[ResultRow]):
+    key = "evaluation_results"
+    title = "Kết quả xếp loại"
+    description = (
+        "Kết quả xếp loại hằng năm đã quyết định của đảng viên và tổ chức đảng, mỗi dòng một "
+        "quyết định; khóa là số thẻ (hoặc mã tổ chức) và năm. Quyết định đã ban hành không sửa "
+        "được: kết quả khác là quyết định điều chỉnh, phải ghi lý do điều chỉnh."
+    )
+    order = 50
+    columns = (
+        Column("card_number", "Số thẻ", False, "Với đảng viên; để trống với tổ chức.", "45.000001"),
+        Column(
+            "org_code",
+            "Mã tổ chức",
+            False,
+            "Với tổ chức đảng (chi bộ, đảng bộ); để trống với đảng viên.",
+            "",
+            22,
+        ),
+        Column("name", "Họ và tên / Tên tổ chức", False, "Chỉ để dễ đọc; không được nhập.", "", 28),
+        Column("year", "Năm", True, "Năm được đánh giá, xếp loại.", "2020", 8),
+        Column("level", "Xếp loại", False, LEVEL_HELP, "Hoàn thành tốt nhiệm vụ", 30),
+        Column(
+            "reason",
+            "Lý do không xếp loại",
+            False,
+            f"Chỉ ghi khi không xếp loại: {REASON_HELP}.",
+            "",
+            26,
+        ),
+        Column(
+            "deciding_body",
+            "Cấp quyết định",
+            False,
+            "Mã tổ chức ra quyết định. Để trống: kỳ đánh giá đã có của năm đó. Tổ chức chưa có kỳ "
+            "đánh giá năm đó thì kỳ được mở khi nhập.",
+            "QT.KCQDN.SGDDT",
+            22,
+        ),
+        Column("number", "Số quyết định", True, "", "125-QĐ/ĐU", 16),
+        Column("date", "Ngày quyết định", True, "ngày/tháng/năm", "15/01/2021"),
+        Column(
+            "justification",
+            "Lý do của cấp quyết định",
+            False,
+            "Bắt buộc khi vượt tỷ lệ (nơi quy định cho phép) hoặc không xếp loại vì trường hợp "
+            "khác.",
+            "",
+            30,
+        ),
+        Column(
+            "correction_reason",
+            "Lý do điều chỉnh",
+            False,
+            "Chỉ ghi khi thay kết quả đã quyết định bằng quyết định điều chỉnh.",
+            "",
+            30,
+        ),
+    )
+    field_columns = {
+        "level": "level",
+        "outcomes": "level",
+        "evaluation": "level",
+        "decision": "level",
+        "justification": "justification",
+        "number": "number",
+        "date": "date",
+        "reason": "correction_reason",
+        "cycle": "year",
+        "year": "year",
+        "quarter": "year",
+        "organization": "deciding_body",
+    }
+
+    def parse(self, reader: RowReader) -> ResultRow | None:
+        card = reader.text("card_number", max_length=20)
+        org = reader.text("org_code", max_length=64)
+        if bool(card) == bool(org):
+            reader.problem(
+                "card_number",
+                "import.evaluation.subject",
+                "Ghi số thẻ (đảng viên) hoặc mã tổ chức (tổ chức đảng), một trong hai.",
+                value=card or org,
+            )
+        level = reader.choice("level", LEVELS, LEVEL_HELP)
+        reason = reader.choice("reason", REASONS, REASON_HELP)
+        if reader.ok and bool(level) == bool(reason):
+            reader.problem(
+                "level",
+                "import.evaluation.outcome",
+                "Ghi mức xếp loại hoặc lý do không xếp loại, một trong hai.",
+            )
+        year = read_year(reader, "year")
+        number = reader.text("number", required=True, max_length=40)
+        date = reader.date("date", required=True)
+        row = ResultRow(
+            row=reader.row.number,
+            letters=reader.row.letters,
+            card_number=card,
+            org_code=org,
+            year=year or 0,
+            outcome=level or reason,
+            deciding_body=reader.text("deciding_body", max_length=64),
+            number=number,
+            date=date or dt.date.min,
+            justification=reader.text("justification", max_length=4000),
+            correction_reason=reader.text("correction_reason", max_length=4000),
+        )
+        return row if reader.ok else None
+
+    def row_of(self, record: ResultRow) -> int:
+        return record.row
+
+    def _refuse(self, ctx: ImportContext, r: ResultRow, key: str, rule: str, message: str) -> None:
+        r.action = Action.REFUSE
+        ctx.refuse(self, r.row, key, r.value(key), rule, message, letters=r.letters)
+
+    def plan(self, records: list[ResultRow], ctx: ImportContext) -> list[ResultRow]:
+        seen: dict[tuple[str, str, int], int] = {}
+        live: list[ResultRow] = []
+        for r in records:
+            if r.key in seen:
+                self._refuse(
+                    ctx,
+                    r,
+                    "card_number" if r.is_member else "org_code",
+                    "import.evaluation.duplicate",
+                    f"Trùng với dòng {seen[r.key]}: mỗi đối tượng một kết quả một năm.",
+                )
+                continue
+            seen[r.key] = r.row
+            live.append(r)
+        evaluations = self._evaluations(ctx, live)
+        current = self._current_decisions([ev.pk for evs in evaluations.values() for ev in evs])
+        known_cards, known_orgs = self._visible_subjects(ctx, live)
+        bodies = self._bodies(ctx, live)
+        scope = scope_for(ctx.actor)
+        todo: list[ResultRow] = []
+        declared = set(ctx.shared.get("file_members", set())) | set(
+            ctx.shared.get("file_organizations", {})
+        )
+        for r in live:
+            subject_key = "card_number" if r.is_member else "org_code"
+            known = r.subject in (known_cards if r.is_member else known_orgs)
+            if not known and r.subject in declared:
+                # Added by an earlier sheet of the same file: no cycle lists it yet.
+                self._refuse(
+                    ctx,
+                    r,
+                    subject_key,
+                    "import.evaluation.not_in_cycle",
+                    f"«{r.subject}» mới có trong tệp này, chưa thuộc kỳ đánh giá nào; hãy nhập "
+                    "kết quả sau khi kỳ đánh giá liệt kê đối tượng này.",
+                )
+                continue
+            if not known:
+                message = (
+                    f"Không có đảng viên số thẻ «{r.card_number}»."
+                    if r.is_member
+                    else f"Không có tổ chức mã «{r.org_code}»."
+                )
+                rule = (
+                    "import.member.unknown_card"
+                    if r.is_member
+                    else "people.organization.unknown_code"
+                )
+                self._refuse(ctx, r, subject_key, rule, message)
+                continue
+            found = evaluations.get(r.key, [])
+            if len(found) > 1:
+                found = [ev for ev in found if ev.cycle.organization.code == r.deciding_body]
+            if not found:
+                r.depth = len(known_orgs.get(r.org_code, ""))
+                self._plan_new_cycle(ctx, r, bodies, scope)
+            else:
+                self._plan_existing(ctx, r, found[0], current.get(found[0].pk), scope)
+            if r.action is not Action.REFUSE and r.action is not Action.UNCHANGED:
+                todo.append(r)
+        # Organizations before members (the collective is decided first), deepest first (the
+        # subordinates before their committee), lower results before «xuất sắc» (the quota).
+        return sorted(
+            todo,
+            key=lambda r: (r.is_member, -r.depth, _rank(_outcome(r.outcome)), r.row),
+        )
+
+    def _evaluations(
+        self, ctx: ImportContext, rows: list[ResultRow]
+    ) -> dict[tuple[str, str, int], list[Evaluation]]:
+        years = sorted({r.year for r in rows})
+        cards = sorted({r.card_number for r in rows if r.is_member})
+        codes = sorted({r.org_code for r in rows if not r.is_member})
+        base = (
+            selectors.visible_evaluations(ctx.actor)
+            .filter(cycle__year__in=years, cycle__quarter__isnull=True)
+            .select_related("cycle__organization__parent", "member", "organization")
+        )
+        found: dict[tuple[str, str, int], list[Evaluation]] = {}
+        batches = [Q(member__card_number__in=c) for c in chunks(cards)]
+        batches += [Q(organization__code__in=c) for c in chunks(codes)]
+        for query in batches:
+            for ev in base.filter(query).order_by("pk"):
+                if ev.member is not None:
+                    key = ("member", ev.member.card_number, ev.cycle.year)
+                else:
+                    assert ev.organization is not None
+                    key = ("organization", ev.organization.code, ev.cycle.year)
+                found.setdefault(key, []).append(ev)
+        return found
+
+    def _visible_subjects(
+        self, ctx: ImportContext, rows: list[ResultRow]
+    ) -> tuple[set[str], dict[str, str]]:
+        cards = sorted({r.card_number for r in rows if r.is_member})
+        codes = sorted({r.org_code for r in rows if not r.is_member})
+        known_cards: set[str] = set()
+        known_orgs: dict[str, str] = {}
+        for chunk in chunks(cards):
+            known_cards.update(
+                visible_members(ctx.actor)
+                .filter(card_number__in=chunk)
+                .values_list("card_number", flat=True)
+            )
+        for chunk in chunks(codes):
+            known_orgs.update(
+                visible_organizations(ctx.actor).filter(code__in=chunk).values_list("code", "path")
+            )
+        return known_cards, known_orgs
+
+    def _bodies(self, ctx: ImportContext, rows: list[ResultRow]) -> dict[str, tuple[str, str]]:
+        """Deciding bodies named in the file that the actor sees: code → (path, kind)."""
+        codes = sorted({r.deciding_body for r in rows if r.deciding_body})
+        out: dict[str, tuple[str, str]] = {}
+        for chunk in chunks(codes):
+            for code, path, kind in (
+                visible_organizations(ctx.actor)
+                .filter(code__in=chunk)
+                .values_list("code", "path", "kind")
+            ):
+                out[code] = (path, kind)
+        return out
+
+    def _plan_new_cycle(
+        self,
+        ctx: ImportContext,
+        r: ResultRow,
+        bodies: dict[str, tuple[str, str]],
+        scope: Scope,
+    ) -> None:
+        if not r.deciding_body:
+            self._refuse(
+                ctx,
+                r,
+                "year",
+                "import.evaluation.no_cycle",
+                f"Chưa có kỳ đánh giá năm {r.year} nào liệt kê «{r.subject}». Hãy ghi «Cấp quyết "
+                "định» để mở kỳ đánh giá của tổ chức đó.",
+            )
+            return
+        body = bodies.get(r.deciding_body)
+        if body is None:
+            self._refuse(
+                ctx,
+                r,
+                "deciding_body",
+                "people.organization.unknown_code",
+                f"Không có tổ chức mã «{r.deciding_body}».",
+            )
+            return
+        path, _kind = body
+        existing = Cycle.objects.filter(
+            organization__code=r.deciding_body, year=r.year, quarter__isnull=True
+        ).exists()
+        if existing:
+            self._refuse(
+                ctx,
+                r,
+                "deciding_body",
+                "import.evaluation.not_in_cycle",
+                f"Kỳ đánh giá năm {r.year} của «{r.deciding_body}» không có «{r.subject}».",
+            )
+            return
+        if not scope.writes(path):
+            self._refuse(
+                ctx, r, "deciding_body", "access.denied", "Bạn không có quyền mở kỳ đánh giá này."
+            )
+            return
+        r.open_cycle = True
+        r.action = Action.CREATE
+
+    def _current_decisions(self, ids: list[int]) -> dict[int, Decision]:
+        found: dict[int, Decision] = {}
+        for start in range(0, len(ids), BATCH):
+            for d in Decision.objects.filter(
+                evaluation_id__in=ids[start : start + BATCH], status=DecisionStatus.CURRENT
+            ).select_related("deciding_body"):
+                found[d.evaluation_id] = d
+        return found
+
+    def _plan_existing(
+        self,
+        ctx: ImportContext,
+        r: ResultRow,
+        ev: Evaluation,
+        current: Decision | None,
+        scope: Scope,
+    ) -> None:
+        cycle = ev.cycle
+        r.evaluation_id = ev.pk
+        r.depth = len(ev.subject_path)
+        parent = cycle.organization.parent
+        if current is None:
+            if r.deciding_body and r.deciding_body != cycle.organization.code:
+                self._refuse(
+                    ctx,
+                    r,
+                    "deciding_body",
+                    "import.evaluation.deciding_body",
+                    f"Kết quả năm {r.year} của «{r.subject}» do «{cycle.organization.code}» "
+                    "quyết định.",
+                )
+                return
+            if not scope.writes(cycle.organization.path):
+                self._deny(ctx, r)
+                return
+            r.action = Action.CREATE
+            return
+        outcome = current.level or current.not_classified_reason
+        same = (
+            outcome == r.outcome
+            and current.number == r.number
+            and current.date == r.date
+            and r.deciding_body in ("", current.deciding_body.code)
+        )
+        if same:
+            if r.justification and clean_text(current.justification) != r.justification:
+                ctx.refuse(
+                    self,
+                    r.row,
+                    "justification",
+                    r.justification,
+                    "import.evaluation.sealed_text",
+                    "Quyết định đã ban hành không sửa được; lý do của cấp quyết định được giữ "
+                    "nguyên.",
+                    letters=r.letters,
+                    severity=Severity.WARNING,
+                )
+            ctx.record(self, r.row, f"{r.subject} · {r.year}", Action.UNCHANGED)
+            return
+        if not r.correction_reason:
+            self._refuse(
+                ctx,
+                r,
+                "level",
+                "evaluation.already_decided",
+                f"«{r.subject}» đã có Quyết định số {current.number} ngày "
+                f"{current.date:%d/%m/%Y} ({selectors.outcome_label(_outcome(outcome))}); "
+                "quyết định đã ban hành không sửa được. Muốn thay kết quả, hãy ghi «Lý do điều "
+                "chỉnh» để ban hành quyết định điều chỉnh.",
+            )
+            return
+        r.decision_id = current.pk
+        if (
+            r.deciding_body
+            and r.deciding_body != current.deciding_body.code
+            and parent is not None
+            and r.deciding_body == parent.code
+        ):
+            r.reclassify = True
+            allowed = scope.writes(parent.path)
+        elif r.deciding_body in ("", current.deciding_body.code):
+            allowed = scope.writes(cycle.organization.path)
+        else:
+            self._refuse(
+                ctx,
+                r,
+                "deciding_body",
+                "import.evaluation.deciding_body",
+                f"Quyết định điều chỉnh do «{current.deciding_body.code}» ban hành, hoặc do cấp "
+                "trên trực tiếp hủy kết quả và xếp loại lại.",
+            )
+            return
+        if not allowed:
+            self._deny(ctx, r)
+            return
+        r.action = Action.UPDATE
+
+    def _deny(self, ctx: ImportContext, r: ResultRow) -> None:
+        self._refuse(
+            ctx,
+            r,
+            "card_number" if r.is_member else "org_code",
+            "access.denied",
+            "Bạn không có quyền ghi quyết định xếp loại của đối tượng này.",
+        )
+
+    def apply(self, record: ResultRow, ctx: ImportContext) -> None:
+        outcome = _outcome(record.outcome)
+        try:
+            if record.action is Action.CREATE:
+                evaluation_id = record.evaluation_id or self._open(record, ctx)
+                services.decide(
+                    actor=ctx.actor,
+                    evaluation_id=evaluation_id,
+                    outcome=outcome,
+                    number=record.number,
+                    date=record.date,
+                    justification=record.justification,
+                )
+                detail = f"{selectors.outcome_label(outcome)}, Quyết định số {record.number}"
+            else:
+                assert record.decision_id is not None
+                change = (
+                    services.cancel_and_reclassify
+                    if record.reclassify
+                    else (services.supersede_decision)
+                )
+                change(
+                    actor=ctx.actor,
+                    decision_id=record.decision_id,
+                    outcome=outcome,
+                    number=record.number,
+                    date=record.date,
+                    reason=record.correction_reason,
+                    justification=record.justification,
+                )
+                what = "hủy và xếp loại lại" if record.reclassify else "điều chỉnh"
+                detail = f"{what}: {selectors.outcome_label(outcome)}, số {record.number}"
+        except DomainError as exc:
+            refuse_findings(
+                self,
+                ctx,
+                record.row,
+                record.letters,
+                exc,
+                default_key="level",
+                value_of=record.value,
+            )
+            return
+        ctx.record(self, record.row, f"{record.subject} · {record.year}", record.action, detail)
+
+    def _open(self, record: ResultRow, ctx: ImportContext) -> int:
+        opened: dict[tuple[str, int], int] = ctx.shared.setdefault("evaluation_cycles_opened", {})
+        cycle_id = opened.get((record.deciding_body, record.year))
+        if cycle_id is None:
+            try:
+                cycle = services.open_cycle(
+                    actor=ctx.actor, organization_code=record.deciding_body, year=record.year
+                )
+            except DomainError as exc:
+                raise DomainError(
+                    exc.message, field="organization", rule=exc.rule, findings=exc.findings
+                ) from None
+            cycle_id = opened[(record.deciding_body, record.year)] = cycle.pk
+        subject = (
+            Q(member__card_number=record.card_number)
+            if record.is_member
+            else Q(organization__code=record.org_code)
+        )
+        ev = Evaluation.objects.filter(subject, cycle_id=cycle_id).first()
+        if ev is None:
+            raise DomainError(
+                f"Kỳ đánh giá năm {record.year} của «{record.deciding_body}» không có "
+                f"«{record.subject}».",
+                field="organization",
+                rule="import.evaluation.not_in_cycle",
+            )
+        return ev.pk
+
+    def export_rows(self, user: Any) -> Iterator[list[Any]]:
+        decisions = (
+            Decision.objects.filter(
+                status=DecisionStatus.CURRENT,
+                evaluation__in=selectors.visible_evaluations(user),
+                evaluation__cycle__quarter__isnull=True,
+            )
+            .select_related("evaluation__member", "evaluation__organization", "deciding_body")
+            .select_related("evaluation__cycle")
+            .order_by(
+                "evaluation__cycle__year",
+                "-evaluation__subject_kind",
+                "evaluation__subject_path",
+                "evaluation__member__sort_name",
+                "evaluation__member__card_number",
+            )
+        )
+        for d in decisions.iterator(chunk_size=2000):
+            ev = d.evaluation
+            is_member = ev.subject_kind == SubjectKind.MEMBER
+            yield [
+                ev.member.card_number if is_member and ev.member else "",
+                ev.organization.code if not is_member and ev.organization else "",
+                selectors.subject_name(ev),
+                ev.cycle.year,
+                Level(d.level).label if d.level else "",
+                NotClassifiedReason(d.not_classified_reason).label
+                if d.not_classified_reason
+                else "",
+                d.deciding_body.code,
+                d.number,
+                d.date,
+                d.justification,
+                d.reason,
+            ]
