@@ -54,6 +54,19 @@ def client_for(user_named: Callable[[str], Any]) -> Callable[[str], Client]:
     return make
 
 
+@pytest.fixture
+def api_for(user_named: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A REST API client (rest_framework.test.APIClient) authenticated as a demo user."""
+    from rest_framework.test import APIClient
+
+    def make(username: str) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user_named(username))
+        return client
+
+    return make
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     vendor = connection.vendor if settings.configured else ""
     for item in items:

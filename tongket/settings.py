@@ -120,6 +120,8 @@ AUTHENTICATION_BACKENDS = ["tongket.accounts.backends.ThrottledModelBackend"]
 LOGIN_MAX_FAILURES_PER_USER = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", "5"))
 LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "30"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# Office administrators must turn on the TOTP second factor before they may sign in.
+TONGKET_REQUIRE_TOTP_FOR_ADMINS = env_bool("TONGKET_REQUIRE_TOTP_FOR_ADMINS", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,6 +191,16 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Tổng kết API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several areas have a "kind" or a "status" with their own choices: each enum is named after
+    # what it classifies, so that the schema's names are stable and none collide.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "tongket.people.models.OrganizationKind",
+        "MemberStatusEnum": "tongket.people.models.MemberStatus",
+        "ProgramKindEnum": "tongket.programs.models.ProgramKind",
+        "ItemStatusEnum": "tongket.programs.models.ItemStatus",
+        "MeetingKindEnum": "tongket.meetings.models.MeetingKind",
+        "DocumentKindEnum": "tongket.reports.models.DocumentKind",
+    },
 }
 
 LOGGING = {

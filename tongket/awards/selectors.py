@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from tongket.accounts.scope import User, scope_for
 from tongket.awards.models import (
@@ -72,6 +73,7 @@ class AwardRow:
     decision_date: dt.date
     corrected: bool
     is_sample: bool
+    decision_id: int  # the decision in force (see decision_number)
 
 
 def _decisions_in_force(decisions: Iterable[AwardDecision]) -> dict[int, AwardDecision]:
@@ -115,6 +117,7 @@ def award_rows(awards: Iterable[Award]) -> list[AwardRow]:
                 decision_date=decision.date,
                 corrected=decision.pk != a.decision.pk,
                 is_sample=a.is_sample,
+                decision_id=decision.pk,
             )
         )
     return rows
@@ -187,6 +190,44 @@ def get_award(user: User | None, award_id: int) -> Award:
     if award is None:
         raise NotFound("Không tìm thấy khen thưởng.")
     return award
+
+
+def visible_decisions(user: User | None) -> QuerySet[AwardDecision]:
+    """Decisions the user may read: those of an issuer inside the user's subtrees, and those whose
+    chain (the decision and its corrections) rewarded someone the user may see."""
+    scope = scope_for(user)
+    decisions = AwardDecision.objects.select_related("issuer")
+    if scope.is_superuser:
+        return decisions
+    roots = (
+        visible_awards(user)
+        .annotate(root=Coalesce("decision__original_id", "decision_id"))
+        .values("root")
+    )
+    return decisions.filter(
+        scope.path_q("issuer__path") | Q(pk__in=roots) | Q(original_id__in=roots)
+    )
+
+
+def get_decision(user: User | None, decision_id: int) -> AwardDecision:
+    decision = visible_decisions(user).filter(pk=decision_id).first()
+    if decision is None:
+        raise NotFound("Không tìm thấy quyết định khen thưởng.")
+    return decision
+
+
+def may_correct(user: User | None, decision: AwardDecision) -> bool:
+    """Whether the user may correct the decision (`services.correct_decision` checks the same):
+    a writer of the issuer, or of every recipient the decision's chain rewarded."""
+    scope = scope_for(user)
+    if scope.writes(decision.issuer.path):
+        return True
+    root = decision.original_id or decision.pk
+    rows = Award.objects.filter(Q(decision_id=root) | Q(decision__original_id=root)).values_list(
+        "member__org_path", "organization__path"
+    )
+    paths = [member_path or org_path or "" for member_path, org_path in rows]
+    return bool(paths) and all(scope.writes(p) for p in paths)
 
 
 # --- proposals --------------------------------------------------------------------------------

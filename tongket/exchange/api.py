@@ -1,14 +1,17 @@
-"""REST API v1: organizations, members, posts and Party roles. Endpoints parse, read through the
-people selectors and write through the people services; every error has the same body."""
+"""REST API v1: what every area's API shares (the base view set, the one error body, id, year and
+organization parsing, the access check made before a body is read, people as the user may see
+them), and the organizations, members, posts and Party roles endpoints. Endpoints parse, read
+through the selectors and write through the services; every error has the same body."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -36,6 +39,44 @@ def error_body(
     return {"error": {"rule": rule, "field": field, "message": message, "findings": findings or []}}
 
 
+# DRF's Vietnamese catalogue leaves some messages in English: those get a Vietnamese text by code.
+DRF_MESSAGES_VI = {
+    "parse_error": "Nội dung gửi lên không phải JSON hợp lệ.",
+    "invalid": "Giá trị không hợp lệ.",
+    "not_a_list": "Giá trị phải là một danh sách.",
+    "not_a_dict": "Giá trị phải là một đối tượng.",
+    "empty": "Danh sách không được để trống.",
+    "null": "Giá trị không được để trống (null).",
+    "blank": "Trường này không được để trống.",
+    "required": "Trường này là bắt buộc.",
+    "null_characters_not_allowed": "Không được chứa ký tự NUL.",
+    "surrogate_characters_not_allowed": "Không được chứa ký tự Unicode không hợp lệ.",
+    "max_length": "Dài quá số ký tự cho phép.",
+    "min_length": "Ngắn hơn số ký tự tối thiểu.",
+    "max_value": "Lớn hơn giá trị tối đa cho phép.",
+    "min_value": "Nhỏ hơn giá trị tối thiểu cho phép.",
+    "max_string_length": "Số quá lớn.",
+    "max_digits": "Số có quá nhiều chữ số.",
+    "max_decimal_places": "Số có quá nhiều chữ số thập phân.",
+    "max_whole_digits": "Phần nguyên có quá nhiều chữ số.",
+    "invalid_choice": "Lựa chọn không hợp lệ.",
+    "date": "Cần một ngày, không phải ngày giờ.",
+    "datetime": "Cần ngày giờ, không phải một ngày.",
+    "does_not_exist": "Không tìm thấy đối tượng được chỉ định.",
+    "incorrect_type": "Sai kiểu dữ liệu.",
+    "unsupported_media_type": "Định dạng nội dung không được hỗ trợ; hãy gửi JSON.",
+    "method_not_allowed": "Phương thức này không được hỗ trợ.",
+    "not_acceptable": "Chỉ trả lời dạng JSON.",
+}
+
+
+def _vietnamese(code: str, message: str) -> str:
+    """DRF's message, or a Vietnamese one for its code when DRF's is still in English."""
+    if message.isascii() and code in DRF_MESSAGES_VI:
+        return DRF_MESSAGES_VI[code]
+    return message
+
+
 def _validation_findings(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     if isinstance(detail, dict):
@@ -47,7 +88,8 @@ def _validation_findings(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
             found.extend(_validation_findings(item, prefix))
     else:
         code = getattr(detail, "code", "invalid")
-        found.append({"rule": f"api.{code}", "field": prefix, "message": str(detail)})
+        message = _vietnamese(code, str(detail))
+        found.append({"rule": f"api.{code}", "field": prefix, "message": message})
     return found
 
 
@@ -90,14 +132,24 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(error_body("access.denied", "Bạn không có quyền."), status=403)
     if isinstance(exc, exceptions.APIException):
         return Response(
-            error_body(f"api.{exc.default_code}", str(exc.detail)), status=exc.status_code
+            error_body(f"api.{exc.default_code}", _vietnamese(exc.default_code, str(exc.detail))),
+            status=exc.status_code,
         )
     return None
+
+
+class ApiSchema(AutoSchema):
+    """The documentation shows only the Vietnamese descriptions given with extend_schema: the
+    code's docstrings are for developers and stay out of the schema."""
+
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular: no args
+        return ""
 
 
 class ApiViewSet(viewsets.GenericViewSet[Any]):
     """JSON only (the browsable API's inline scripts break the CSP), one error body."""
 
+    schema = ApiSchema()
     renderer_classes = [JSONRenderer]
     permission_classes = [IsAuthenticated]
     lookup_value_regex = "[^/]+"
@@ -120,11 +172,160 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
         data: dict[str, Any] = dict(serializer.validated_data)
         return data
 
+    def in_organization(
+        self, queryset: QuerySet[Any], *path_fields: str, strict: bool = True
+    ) -> QuerySet[Any]:
+        """When the query names an `organization`: the rows whose path (any of path_fields) lies
+        in its subtree. strict: an organization the user may not see answers 404 like a missing
+        one; else an unknown code filters everything out."""
+        code = self.request.query_params.get("organization", "")
+        if not code:
+            return queryset
+        if "\x00" in code:
+            return queryset.none()
+        if strict:
+            path: str | None = selectors.get_organization(self.request.user, code.strip()).path
+        else:
+            path = subtree_path(code)
+        if not path:
+            return queryset.none()
+        where = Q()
+        for field in path_fields:
+            where |= Q(**{f"{field}__startswith": path})
+        return queryset.filter(where)
+
+    def matching(self, queryset: QuerySet[Any], **lookups: str) -> QuerySet[Any]:
+        """Equality filters from the query string, a parameter name to a field lookup each; a
+        `year` must be a year (else 400), a value with a NUL byte matches nothing."""
+        params = self.request.query_params
+        for name, lookup in lookups.items():
+            value = params.get(name, "")
+            if not value:
+                continue
+            if "\x00" in value:
+                return queryset.none()
+            queryset = queryset.filter(
+                **{lookup: parse_year(value) if name == "year" else value.strip()}
+            )
+        return queryset
+
     def page(self, queryset: QuerySet[Any]) -> Response:
         page = self.paginate_queryset(queryset)
         items = page if page is not None else list(queryset)
         data = self.get_serializer(items, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
+
+
+class FileNegotiation(ApiViewSet):
+    """A view set with file downloads: a download must not be refused because the client's
+    Accept names the file's type; errors still answer in JSON."""
+
+    file_actions: frozenset[str] = frozenset()
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        return super().perform_content_negotiation(
+            request, force=force or self.action in self.file_actions
+        )
+
+
+def file_response(
+    content: bytes, content_type: str, filename: str, *, inline: bool = False
+) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+# --- parsing shared by every area ---------------------------------------------------------------
+
+# Ids beyond this cannot exist; refusing them early keeps huge numbers away from the database.
+MAX_ID_DIGITS = 12
+MAX_ID = 10**MAX_ID_DIGITS - 1
+
+ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH, description="Mã số (số nguyên).")
+ORG_PARAM = OpenApiParameter(
+    "organization", str, description="Mã tổ chức: chỉ những gì thuộc cây tổ chức này."
+)
+YEAR_PARAM = OpenApiParameter("year", str, description="Năm, ví dụ 2021.")
+
+
+def parse_id(value: str, message: str) -> int:
+    """A path or query id: anything that is not a plausible id answers 404, like a missing one."""
+    if not value.isdigit() or len(value) > MAX_ID_DIGITS:
+        raise NotFound(message)
+    return int(value)
+
+
+def parse_year(value: str) -> int:
+    """A year filter: up to four digits, else 400 naming the «year» field."""
+    if not value.isdigit() or len(value) > 4:
+        raise serializers.ValidationError({"year": ["Năm phải là số có tối đa 4 chữ số."]})
+    return int(value)
+
+
+def subtree_path(code: str) -> str | None:
+    """The path of the organization with this code, to filter what the user already sees by
+    subtree; an unknown code filters everything out (and tells nothing about what exists)."""
+    path: str | None = (
+        Organization.objects.filter(code=code.strip()).values_list("path", flat=True).first()
+    )
+    return path
+
+
+def code_field(help_text: str, **kwargs: Any) -> serializers.CharField:
+    """A read-only code as a plain string: several are blank when unused, which a documented
+    enum would forbid, and their names would collide across areas."""
+    return serializers.CharField(read_only=True, help_text=help_text, **kwargs)
+
+
+# --- access checked before the body is read -----------------------------------------------------
+# A write action finds the object the user may see (404 otherwise) and checks that they may
+# change it (403 otherwise) before it parses the body, so a reader is told "forbidden" whatever
+# the body; the services check again inside their transaction.
+
+
+def require_a_write_grant(scope: Scope) -> None:
+    """Creating needs a write grant somewhere; a read-only user is refused whatever the body."""
+    if not scope.is_superuser and not scope.write_paths:
+        raise PermissionDenied()
+
+
+def require(allowed: bool, message: str = "") -> None:
+    """403 unless allowed (the object is already known to be visible)."""
+    if not allowed:
+        raise PermissionDenied(message) if message else PermissionDenied()
+
+
+def nothing_to_change(data: dict[str, Any], version: int) -> bool:
+    """A partial update that names no field (at most the version read): answered with the record
+    as it is, and nothing is written or audited; a stale version is still a conflict."""
+    if set(data) - {"version"}:
+        return False
+    if data.get("version") not in (None, version):
+        raise ConcurrentEdit()
+    return True
+
+
+# --- people, as the user may see them -----------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer[Any]):
+    card_number = serializers.CharField(
+        allow_null=True, help_text="Số thẻ đảng viên; null nếu ngoài phạm vi được xem."
+    )
+    full_name = serializers.CharField()
+
+
+def person(member: Member | None, scope: Scope) -> dict[str, Any] | None:
+    """A member's name, and their card number only when the user may read their record."""
+    if member is None:
+        return None
+    visible = scope.reads(member.org_path) or scope.own_member_id == member.pk
+    return {"card_number": member.card_number if visible else None, "full_name": member.full_name}
+
+
+# --- organizations, members, posts, Party roles -------------------------------------------------
 
 
 Q_PARAM = OpenApiParameter("q", str, description="Tìm theo tên (không cần dấu) hoặc mã, số thẻ.")
@@ -150,10 +351,8 @@ class OrganizationViewSet(ApiViewSet):
         responses={200: s.OrganizationSerializer(many=True), **READ_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        orgs = self.get_queryset()
+        orgs = self.matching(self.get_queryset(), kind="kind")
         params = request.query_params
-        if params.get("kind"):
-            orgs = orgs.filter(kind=params["kind"])
         if params.get("parent"):
             parent = selectors.get_organization(request.user, params["parent"])
             orgs = orgs.filter(parent=parent)
@@ -172,6 +371,7 @@ class OrganizationViewSet(ApiViewSet):
         responses={201: s.OrganizationSerializer, **ERRORS},
     )
     def create(self, request: Request) -> Response:
+        require_a_write_grant(self.scope)
         data = self.parsed(s.OrganizationCreateSerializer)
         org = services.create_organization(
             actor=request.user,
@@ -195,7 +395,10 @@ class OrganizationViewSet(ApiViewSet):
     )
     def partial_update(self, request: Request, code: str) -> Response:
         org = selectors.get_organization(request.user, code)
+        require(self.scope.administers(org.path))
         data = self.parsed(s.OrganizationUpdateSerializer, partial=True)
+        if nothing_to_change(data, org.version):
+            return Response(self.get_serializer(org).data)
         org = services.update_organization(
             actor=request.user,
             code=org.code,
@@ -241,13 +444,9 @@ class MemberViewSet(ApiViewSet):
         responses={200: s.MemberSerializer(many=True), **READ_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        members = self.get_queryset()
+        members = self.in_organization(self.get_queryset(), "org_path")
+        members = self.matching(members, status="status")
         params = request.query_params
-        if params.get("organization"):
-            org = selectors.get_organization(request.user, params["organization"])
-            members = members.filter(org_path__startswith=org.path)
-        if params.get("status"):
-            members = members.filter(status=params["status"])
         if params.get("q"):
             needle = params["q"].strip()
             members = members.filter(
@@ -261,13 +460,17 @@ class MemberViewSet(ApiViewSet):
 
     @extend_schema(request=s.MemberWriteSerializer, responses={201: s.MemberSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
+        require_a_write_grant(self.scope)
         data = self.parsed(s.MemberWriteSerializer)
         member = services.create_member(actor=request.user, data=_member_input(data))
         return Response(self.get_serializer(member).data, status=201)
 
     def _update(self, request: Request, card_number: str, *, partial: bool) -> Response:
         member = selectors.get_member(request.user, card_number)
+        require(self.scope.writes(member.org_path))
         data = self.parsed(s.MemberWriteSerializer, partial=partial)
+        if partial and nothing_to_change(data, member.version):
+            return Response(self.get_serializer(self.get_queryset().get(pk=member.pk)).data)
         current = {
             "card_number": member.card_number,
             "full_name": member.full_name,
@@ -320,10 +523,7 @@ class PostViewSet(ApiViewSet):
         parameters=[MEMBER_PARAM], responses={200: s.PostSerializer(many=True), **READ_ERRORS}
     )
     def list(self, request: Request) -> Response:
-        posts = self.get_queryset()
-        if request.query_params.get("member"):
-            posts = posts.filter(member__card_number=request.query_params["member"])
-        return self.page(posts)
+        return self.page(self.matching(self.get_queryset(), member="member__card_number"))
 
     @extend_schema(responses={200: s.PostSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -334,6 +534,7 @@ class PostViewSet(ApiViewSet):
 
     @extend_schema(request=s.PostCreateSerializer, responses={201: s.PostSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
+        require_a_write_grant(self.scope)
         data = self.parsed(s.PostCreateSerializer)
         member = selectors.get_member(request.user, data["member"])
         post = services.assign_post(
@@ -369,12 +570,9 @@ class PartyRoleViewSet(ApiViewSet):
         responses={200: s.PartyRoleSerializer(many=True), **READ_ERRORS},
     )
     def list(self, request: Request) -> Response:
-        roles = self.get_queryset()
-        params = request.query_params
-        if params.get("member"):
-            roles = roles.filter(member__card_number=params["member"])
-        if params.get("organization"):
-            roles = roles.filter(organization__code=params["organization"])
+        roles = self.matching(
+            self.get_queryset(), member="member__card_number", organization="organization__code"
+        )
         return self.page(roles)
 
     @extend_schema(responses={200: s.PartyRoleSerializer, **READ_ERRORS})
@@ -388,6 +586,7 @@ class PartyRoleViewSet(ApiViewSet):
         request=s.PartyRoleCreateSerializer, responses={201: s.PartyRoleSerializer, **ERRORS}
     )
     def create(self, request: Request) -> Response:
+        require_a_write_grant(self.scope)
         data = self.parsed(s.PartyRoleCreateSerializer)
         member = selectors.get_member(request.user, data["member"])
         role = services.assign_party_role(

@@ -7,8 +7,13 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from tongket.awards import api as awards_api
 from tongket.evaluation import api as evaluation_api
 from tongket.exchange import api, views
+from tongket.meetings import api as meetings_api
+from tongket.programs import api as programs_api
+from tongket.reports import api as reports_api
+from tongket.scoring import api as scoring_api
 
 app_name = "api"
 
@@ -20,8 +25,25 @@ router.register("party-roles", api.PartyRoleViewSet, basename="party-role")
 router.register("cycles", evaluation_api.CycleViewSet, basename="cycle")
 router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
 # -- scoring --
+router.register("frames", scoring_api.FrameViewSet, basename="frame")
+router.register("score-sheets", scoring_api.ScoreSheetViewSet, basename="score-sheet")
+router.register("peer-groups", scoring_api.PeerGroupViewSet, basename="peer-group")
+router.register("targets", scoring_api.TargetViewSet, basename="target")
 # -- awards and documents --
+router.register("award-forms", awards_api.AwardFormViewSet, basename="award-form")
+router.register("awards", awards_api.AwardViewSet, basename="award")
+router.register("award-decisions", awards_api.AwardDecisionViewSet, basename="award-decision")
+router.register("award-proposals", awards_api.AwardProposalViewSet, basename="award-proposal")
+router.register("member-awards", awards_api.MemberRegisterViewSet, basename="member-awards")
+router.register(
+    "organization-awards", awards_api.OrganizationRegisterViewSet, basename="organization-awards"
+)
+router.register("documents", reports_api.DocumentViewSet, basename="document")
+router.register("reports", reports_api.ReportViewSet, basename="report")
 # -- programs and meetings --
+router.register("programs", programs_api.ProgramViewSet, basename="program")
+router.register("program-items", programs_api.ProgramItemViewSet, basename="program-item")
+router.register("meetings", meetings_api.MeetingViewSet, basename="meeting")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(

@@ -8,11 +8,13 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User as AuthUser
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tongket.accounts.scope import scope_for
 from tongket.exchange import exporter
 from tongket.exchange.jobs import progress_of, start_job
 from tongket.exchange.models import ImportJob, JobStatus
@@ -25,6 +27,10 @@ EXPORTS = {
     "all": ("du-lieu", exporter.EXPORTABLE),
     "members": ("dang-vien", ("members",)),
     "organizations": ("to-chuc", ("organizations",)),
+    "results": ("ket-qua-xep-loai", ("evaluation_results",)),
+    "scores": ("bang-diem", ("score_lines",)),
+    "targets": ("chi-tieu", ("targets",)),
+    "awards": ("khen-thuong", ("awards",)),
 }
 
 
@@ -44,7 +50,14 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     jobs = ImportJob.objects.filter(user=_user(request)).defer("content", "report")[:10]
-    return render(request, "exchange/index.html", {"jobs": jobs, "form": UploadForm()})
+    context = {"jobs": jobs, "form": UploadForm(), "may_import": _may_import(request.user)}
+    return render(request, "exchange/index.html", context)
+
+
+def _may_import(user: Any) -> bool:
+    """Importing needs a write grant somewhere (each row is then checked against the scope)."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.write_paths)
 
 
 @login_required
@@ -86,6 +99,8 @@ class UploadForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     """Upload a workbook: it is checked first (a dry run), then applied on confirmation."""
+    if not _may_import(request.user):
+        raise DjangoPermissionDenied("Bạn chỉ có quyền xem, không nhập được dữ liệu.")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]

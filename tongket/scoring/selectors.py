@@ -204,6 +204,26 @@ def resolve_unit(user: User | None, code: str) -> Organization:
     return unit
 
 
+def visible_frames(user: User | None) -> QuerySet[Frame]:
+    """Frames the user meets: one of a sheet or a ranking they see, or one their agency issued."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Frame.objects.select_related("issuer")
+    query = Q(pk__in=visible_sheets(user).order_by().values("frame_id")) | Q(
+        pk__in=visible_peer_groups(user).order_by().values("frame_id")
+    )
+    for prefix in scope.admin_paths:
+        query |= Q(issuer__path__startswith=prefix)
+    return Frame.objects.filter(query).select_related("issuer")
+
+
+def get_frame(user: User | None, frame_id: int) -> Frame:
+    frame = visible_frames(user).filter(pk=frame_id).first()
+    if frame is None:
+        raise NotFound("Không tìm thấy khung chấm điểm.")
+    return frame
+
+
 # --- sheets ------------------------------------------------------------------------------------
 
 
@@ -464,6 +484,23 @@ def visible_targets(user: User | None) -> QuerySet[Target]:
     return Target.objects.filter(
         _prefix_q("unit__path", _agency_prefixes(user, admin=False))
     ).select_related("unit", "issuer")
+
+
+def get_target(user: User | None, target_id: int) -> Target:
+    """One version of a target (current or not), or NotFound outside the user's scope."""
+    target = visible_targets(user).filter(pk=target_id).first()
+    if target is None:
+        raise NotFound("Không tìm thấy chỉ tiêu.")
+    return target
+
+
+def target_versions(target: Target) -> list[Target]:
+    """Every version of the target's lineage, oldest first (its history)."""
+    return list(
+        Target.objects.filter(lineage=target.lineage)
+        .select_related("changed_by")
+        .order_by("version")
+    )
 
 
 def unit_targets(user: User | None, unit: Organization, year: int) -> list[Target]:

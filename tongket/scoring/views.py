@@ -8,11 +8,14 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tongket.accounts.scope import scope_for
+from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
 from tongket.scoring import excel, selectors
 from tongket.scoring.forms import ImportForm
@@ -64,8 +67,15 @@ def index(request: HttpRequest) -> HttpResponse:
             "sheets": sheets,
             "units": sorted(units.values(), key=lambda u: u.name),
             "frames": frames,
+            "may_import": _may_import(user),
         },
     )
+
+
+def _may_import(user: Any) -> bool:
+    """Importing score sheets needs a write grant somewhere (each sheet is checked again)."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.write_paths)
 
 
 @login_required
@@ -118,6 +128,16 @@ def sheet(request: HttpRequest, sheet_id: int) -> HttpResponse:
 def sheet_export(request: HttpRequest, sheet_id: int) -> HttpResponse:
     found = selectors.get_sheet(request.user, sheet_id)
     data = excel.write_workbook([excel.page_for_sheet(found)])
+    record_export(
+        actor=request.user,
+        what="score_sheet",
+        fmt="xlsx",
+        rows=1,
+        org_path=found.unit.path,
+        object_id=found.pk,
+        summary=f"Xuất phiếu chấm điểm {found.frame.code} — {found.unit.name}",
+        details={"sheet": found.pk, "frame": found.frame.code, "unit": found.unit.code},
+    )
     return _xlsx(data, f"phieu-cham-diem-{found.frame.code}-{found.unit.code}.xlsx")
 
 
@@ -181,6 +201,8 @@ def history(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_sheets(request: HttpRequest) -> HttpResponse:
     """Upload a workbook: every error listed with sheet, row and column, nothing half-done."""
+    if not _may_import(request.user):
+        raise DjangoPermissionDenied("Bạn chỉ có quyền xem, không nhập được điểm.")
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[excel.CellError] = []
     done: tuple[Any, ...] = ()

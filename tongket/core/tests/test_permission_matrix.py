@@ -1,7 +1,11 @@
-"""Permission matrix: the GET answer of every named URL of the site for every demo role."""
+"""Permission matrix: the answer of every named URL of the site for every demo role and for an
+office administrator of an unrelated organization: GET for all, POST for every write endpoint
+(refusals only: nothing is written for the roles allowed to write)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
@@ -20,7 +24,10 @@ from tongket.programs.models import Program, ProgramItem
 from tongket.reports.models import NarrativeSection
 from tongket.scoring.models import Frame, ScoreSheet
 
-ROLES = ("anonymous", "quantri", "vanphong", "bithu", "bithu2", "khoi", "dangvien")
+ROLES = ("anonymous", "quantri", "vanphong", "bithu", "bithu2", "khoi", "dangvien", "ngoai")
+# ngoai: office administrator of QT.KCQDN.SNV, a sibling department outside the demo's (fixture).
+OUTSIDER = "ngoai"
+OUTSIDE_ORG = "QT.KCQDN.SNV"
 
 CELL = "QT.KCQDN.SGDDT.TCCB"  # bithu's cell; bithu2 is secretary of QT.KCQDN.SGDDT.TTR
 DEPARTMENT = "QT.KCQDN.SGDDT"
@@ -173,41 +180,165 @@ def _members_export() -> Args:
     return {"kind": "members", "fmt": "csv"}
 
 
+def _api_frame() -> Args:
+    return {"pk": _frame()["frame_id"]}
+
+
+def _api_sheet() -> Args:
+    return {"pk": _agency_sheet()["sheet_id"]}
+
+
+def _api_group() -> Args:
+    return {"pk": _agency_group()["group_id"]}
+
+
+def _api_target() -> Args:
+    from tongket.scoring.models import Target
+
+    return {"pk": Target.objects.filter(unit__code=AGENCY).order_by("pk")[0].pk}
+
+
+def _api_award_decision() -> Args:
+    """The department's decision commending the TCCB cell: its issuer's readers and the cell's."""
+    from tongket.awards import domain, services
+
+    award = services.record_award(
+        actor=None,
+        data=services.RecordInput(
+            form_code=domain.PARTY_BLOC_COLLECTIVE_THEMATIC,
+            issuer_code=DEPARTMENT,
+            year=YEAR,
+            achievement="trong công tác kiểm tra quyền truy cập năm 2020",
+            organization_code=CELL,
+            decision=services.DecisionInput(
+                number="1-QĐ/MT", date=dt.date(2021, 1, 5), signer_title="Bí thư"
+            ),
+        ),
+    )
+    return {"pk": award.decision_id}
+
+
+def _api_award_form() -> Args:
+    from tongket.awards.domain import PARTY_GRASSROOTS_MEMBER_EXCELLENT
+
+    return {"code": PARTY_GRASSROOTS_MEMBER_EXCELLENT}
+
+
+def _api_document() -> Args:
+    """A resolution issued by the TCCB cell, stored with its Markdown text."""
+    from tongket.reports.services import issue_document
+
+    doc = issue_document(
+        actor=None,
+        organization_code=CELL,
+        kind="NQ",
+        year=YEAR,
+        title="Nghị quyết hội nghị chi bộ",
+        date=dt.date(2021, 1, 15),
+        markdown="# Nghị quyết",
+    )
+    return {"pk": doc.pk}
+
+
+def _api_document_file() -> Args:
+    return {**_api_document(), "fmt": "md"}
+
+
+def _api_report() -> Args:
+    return {"code": CELL, "year": YEAR, "kind": "year-end", "fmt": "md"}
+
+
+def _api_cell_program() -> Args:
+    return {"pk": _cell_program()["program_id"]}
+
+
+def _api_cell_item() -> Args:
+    return {"pk": _cell_item()["item_id"]}
+
+
+def _api_cell_meeting() -> Args:
+    return {"pk": _cell_meeting()["meeting_id"]}
+
+
+def _cell_audit_event() -> Args:
+    from tongket.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(org_path__startswith=_org_path(CELL)).order_by("-seq")[0]
+    return {"seq": event.seq}
+
+
+Expect = tuple[int, int, int, int, int, int, int, int]
+# POST expectations: None = not tried (a role allowed to write; the matrix writes nothing).
+Maybe = int | None
+PostExpect = tuple[int, Maybe, Maybe, Maybe, Maybe, Maybe, Maybe, Maybe]
+
+
 class Entry(NamedTuple):
-    """How to build a URL's arguments, and the GET status of each role, in the order of ROLES."""
+    """How to build a URL's arguments, the GET status of each role (in the order of ROLES),
+    and for write endpoints the POST status of each role not allowed to write."""
 
     args: Callable[[], Args]
-    expect: tuple[int, int, int, int, int, int, int]
+    expect: Expect
+    post: PostExpect | None = None
 
 
-# Column order: anonymous, quantri, vanphong, bithu, bithu2, khoi, dangvien.
+# Column order: anonymous, quantri, vanphong, bithu, bithu2, khoi, dangvien, ngoai.
 # 302 = to the login page (anonymous) or away from it (signed in); 405 = POST-only action.
-OPEN = (200, 200, 200, 200, 200, 200, 200)  # public: login-free API schema and docs
-PAGE = (302, 200, 200, 200, 200, 200, 200)  # landing pages, each listing only what the user sees
-API_LIST = (401, 200, 200, 200, 200, 200, 200)  # scoped lists of the API
-POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
-API_POST_ONLY = (401, 405, 405, 405, 405, 405, 405)
-CELL_READ = (302, 200, 200, 200, 404, 200, 404)  # a TCCB object: outsiders get 404
-CELL_API_READ = (401, 200, 200, 200, 404, 200, 404)
-CELL_WRITE = (302, 200, 200, 200, 404, 403, 404)  # khoi sees it but may not change it
-ADMIN_WRITE = (302, 200, 200, 403, 404, 403, 404)  # office administrators only
-AGENCY_READ = (302, 200, 200, 200, 200, 200, 404)  # the department's agency: every grant inside
-DEPARTMENT_READ = (302, 200, 200, 404, 404, 200, 404)  # a QT.KCQDN.SGDDT object: no cell sees it
-CELL_FORM_404 = (302, 200, 200, 200, 404, 404, 404)  # write form; khoi answered 404, not 403
-CREATE_FORM_404 = (302, 200, 200, 200, 200, 404, 404)  # no write grant: 404, not 403
+OPEN = (200, 200, 200, 200, 200, 200, 200, 200)  # public: login-free API schema and docs
+PAGE = (302, 200, 200, 200, 200, 200, 200, 200)  # landing pages: each lists what the user sees
+API_LIST = (401, 200, 200, 200, 200, 200, 200, 200)  # scoped lists of the API
+POST_ONLY = (302, 405, 405, 405, 405, 405, 405, 405)
+API_POST_ONLY = (401, 405, 405, 405, 405, 405, 405, 405)
+CELL_READ = (302, 200, 200, 200, 404, 200, 404, 404)  # a TCCB object: outsiders get 404
+CELL_API_READ = (401, 200, 200, 200, 404, 200, 404, 404)
+CELL_WRITE = (302, 200, 200, 200, 404, 403, 404, 404)  # khoi sees it but may not change it
+ADMIN_WRITE = (302, 200, 200, 403, 404, 403, 404, 404)  # office administrators only
+AGENCY_READ = (302, 200, 200, 200, 200, 200, 404, 404)  # the department's agency: its grants
+DEPARTMENT_READ = (302, 200, 200, 404, 404, 200, 404, 404)  # a QT.KCQDN.SGDDT object: no cell
+CREATE_FORM = (302, 200, 200, 200, 200, 403, 403, 200)  # any write grant; read-only users: 403
+
+# POST answers of write endpoints to the roles that may not write (None: allowed, not tried).
+CELL_POST = (302, None, None, None, 404, 403, 404, 404)  # a TCCB object: khoi 403, outsiders 404
+CELL_API_POST = (401, None, None, None, 404, 403, 404, 404)
+ADMIN_POST = (302, None, None, 403, 404, 403, 404, 404)  # office administrators only
+CREATE_POST = (302, None, None, None, None, 403, 403, None)  # no write grant at all: 403
+API_CREATE_POST = (401, None, None, None, None, 403, 403, None)
+
+# API write actions get an empty JSON body: nothing can be written with it. Every one checks
+# access before it reads the body: outside the user's scope 404, visible but not theirs 403.
+# The deciding office's actions on a TCCB evaluation: the cell's secretary sees it, may not.
+DECIDE_API_POST = (401, None, None, 403, 404, 403, 404, 404)
+
+# A form page's POST is refused like its GET: derived from these GET expectations.
+FORM_POSTS: dict[Expect, PostExpect] = {
+    CELL_WRITE: CELL_POST,
+    ADMIN_WRITE: ADMIN_POST,
+    CREATE_FORM: CREATE_POST,
+}
+
+
+def post_expectation(entry: Entry) -> PostExpect | None:
+    if entry.post is not None:
+        return entry.post
+    return FORM_POSTS.get(entry.expect)
+
 
 MATRIX: dict[str, Entry] = {
-    "set_language": Entry(_none, (302, 302, 302, 302, 302, 302, 302)),
-    "accounts:login": Entry(_none, (200, 302, 302, 302, 302, 302, 302)),
-    "accounts:logout": Entry(_none, (405, 405, 405, 405, 405, 405, 405)),
+    "set_language": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
+    "accounts:login": Entry(_none, (200, 302, 302, 302, 302, 302, 302, 302)),
+    "accounts:logout": Entry(_none, (405, 405, 405, 405, 405, 405, 405, 405)),
     "people:home": Entry(_none, PAGE),
     "people:search": Entry(_none, PAGE),
     "people:organization_list": Entry(_none, PAGE),
-    "people:organization_create": Entry(_none, (302, 200, 200, 403, 403, 403, 403)),
+    "people:organization_create": Entry(
+        _none,
+        (302, 200, 200, 403, 403, 403, 403, 200),
+        post=(302, None, None, 403, 403, 403, 403, None),
+    ),
     "people:organization": Entry(_cell, CELL_READ),
     "people:organization_edit": Entry(_cell, ADMIN_WRITE),
     "people:member_list": Entry(_none, PAGE),
-    "people:member_create": Entry(_none, (302, 200, 200, 200, 200, 403, 403)),
+    "people:member_create": Entry(_none, CREATE_FORM),
     "people:member": Entry(_card, CELL_READ),
     "people:member_edit": Entry(_card, CELL_WRITE),
     "people:member_transfer": Entry(_card, ADMIN_WRITE),
@@ -217,10 +348,10 @@ MATRIX: dict[str, Entry] = {
     "evaluation:cycle": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:not_classified": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:unit": Entry(_cycle_cell, CELL_READ),
-    "evaluation:unit_check": Entry(_cycle_cell, POST_ONLY),
+    "evaluation:unit_check": Entry(_cycle_cell, POST_ONLY, post=CELL_POST),
     "evaluation:evaluation": Entry(_evaluation, CELL_READ),
     "scoring:index": Entry(_none, PAGE),
-    "scoring:import": Entry(_none, PAGE),
+    "scoring:import": Entry(_none, CREATE_FORM),
     "scoring:ranking": Entry(_agency_group, AGENCY_READ),
     "scoring:sheet": Entry(_agency_sheet, AGENCY_READ),
     "scoring:sheet_export": Entry(_agency_sheet, AGENCY_READ),
@@ -231,74 +362,174 @@ MATRIX: dict[str, Entry] = {
     "awards:index": Entry(_none, PAGE),
     "awards:organization": Entry(_cell, CELL_READ),
     "awards:organization_export": Entry(_awards_export, CELL_READ),
-    "awards:proposal_generate": Entry(_cell, POST_ONLY),
+    "awards:proposal_generate": Entry(_cell, POST_ONLY, post=CELL_POST),
     "awards:record": Entry(_cell, CELL_WRITE),
     "awards:proposal": Entry(_department_proposal, DEPARTMENT_READ),
     "awards:member": Entry(_card, CELL_READ),
     "awards:certificate": Entry(_cell_award, CELL_READ),
     "programs:index": Entry(_none, PAGE),
     "programs:due": Entry(_none, PAGE),
-    "programs:create": Entry(_none, CREATE_FORM_404),
+    "programs:create": Entry(_none, CREATE_FORM),
     "programs:detail": Entry(_cell_program, CELL_READ),
-    "programs:item_create": Entry(_cell_program, CELL_FORM_404),
+    "programs:item_create": Entry(_cell_program, CELL_WRITE),
     "programs:item": Entry(_cell_item, CELL_READ),
-    "programs:item_edit": Entry(_cell_item, CELL_FORM_404),
-    "programs:item_status": Entry(_cell_item, POST_ONLY),
-    "programs:item_result": Entry(_cell_item, POST_ONLY),
-    "programs:item_remedied": Entry(_cell_item, POST_ONLY),
+    "programs:item_edit": Entry(_cell_item, CELL_WRITE),
+    "programs:item_status": Entry(_cell_item, POST_ONLY, post=CELL_POST),
+    "programs:item_result": Entry(_cell_item, POST_ONLY, post=CELL_POST),
+    "programs:item_remedied": Entry(_cell_item, POST_ONLY, post=CELL_POST),
     "meetings:index": Entry(_none, PAGE),
-    "meetings:create": Entry(_none, CREATE_FORM_404),
+    "meetings:create": Entry(_none, CREATE_FORM),
     "meetings:detail": Entry(_cell_meeting, CELL_READ),
     # The demo meeting is closed: its preparation and running pages no longer exist.
-    "meetings:prepare": Entry(_cell_meeting, (302, 404, 404, 404, 404, 404, 404)),
-    "meetings:run": Entry(_cell_meeting, (302, 404, 404, 404, 404, 404, 404)),
-    "meetings:chair_add": Entry(_cell_meeting, POST_ONLY),
-    "meetings:secretary_set": Entry(_cell_meeting, POST_ONLY),
-    "meetings:guest_add": Entry(_cell_meeting, POST_ONLY),
-    "meetings:agenda_add": Entry(_cell_meeting, POST_ONLY),
-    "meetings:convene": Entry(_cell_meeting, POST_ONLY),
-    "meetings:attendance_all": Entry(_cell_meeting, POST_ONLY),
-    "meetings:attendance": Entry(_cell_participant, POST_ONLY),
-    "meetings:discussion_add": Entry(_cell_meeting, POST_ONLY),
-    "meetings:vote_add": Entry(_cell_meeting, POST_ONLY),
-    "meetings:award_add": Entry(_cell_meeting, POST_ONLY),
-    "meetings:closing_set": Entry(_cell_meeting, POST_ONLY),
-    "meetings:close": Entry(_cell_meeting, POST_ONLY),
+    "meetings:prepare": Entry(_cell_meeting, (302, 404, 404, 404, 404, 404, 404, 404)),
+    "meetings:run": Entry(_cell_meeting, (302, 404, 404, 404, 404, 404, 404, 404)),
+    "meetings:chair_add": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:secretary_set": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:guest_add": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:agenda_add": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:convene": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:attendance_all": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:attendance": Entry(_cell_participant, POST_ONLY, post=CELL_POST),
+    "meetings:discussion_add": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:vote_add": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:award_add": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:closing_set": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    "meetings:close": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
     "reports:index": Entry(_none, PAGE),
     "reports:organization": Entry(_cell_year, CELL_READ),
     "reports:download": Entry(_report_download, CELL_READ),
-    "reports:narrative": Entry(_narrative, CELL_FORM_404),
+    "reports:narrative": Entry(_narrative, CELL_WRITE),
     "exchange:index": Entry(_none, PAGE),
     "exchange:template": Entry(_none, PAGE),
-    "exchange:upload": Entry(_none, PAGE),
+    "exchange:upload": Entry(_none, CREATE_FORM),
     "exchange:export": Entry(_members_export, PAGE),
     # An import job is its uploader's alone, even for the superuser.
-    "exchange:job": Entry(_vanphong_job, (302, 404, 200, 404, 404, 404, 404)),
-    "exchange:apply": Entry(_vanphong_job, POST_ONLY),
+    "exchange:job": Entry(_vanphong_job, (302, 404, 200, 404, 404, 404, 404, 404)),
+    "exchange:apply": Entry(
+        _vanphong_job, POST_ONLY, post=(302, 404, None, 404, 404, 404, 404, 404)
+    ),
     "api:schema": Entry(_none, OPEN),
     "api:docs": Entry(_none, OPEN),
-    "api:organization-list": Entry(_none, API_LIST),
-    "api:organization-detail": Entry(_cell, CELL_API_READ),
-    "api:member-list": Entry(_none, API_LIST),
-    "api:member-detail": Entry(_card, CELL_API_READ),
-    "api:post-list": Entry(_none, API_LIST),
+    "api:organization-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    "api:organization-detail": Entry(
+        _cell, CELL_API_READ, post=(401, None, None, 403, 404, 403, 404, 404)
+    ),
+    "api:member-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    "api:member-detail": Entry(
+        _card, CELL_API_READ, post=(401, None, None, None, 404, 403, 404, 404)
+    ),
+    "api:post-list": Entry(_none, API_LIST, post=API_CREATE_POST),
     "api:post-detail": Entry(_cell_post, CELL_API_READ),
-    "api:party-role-list": Entry(_none, API_LIST),
+    "api:party-role-list": Entry(_none, API_LIST, post=API_CREATE_POST),
     # The demo's first role of a TCCB member is held in the department's committee.
-    "api:party-role-detail": Entry(_cell_party_role, (401, 200, 200, 404, 404, 200, 404)),
-    "api:cycle-list": Entry(_none, API_LIST),
+    "api:party-role-detail": Entry(_cell_party_role, (401, 200, 200, 404, 404, 200, 404, 404)),
+    "api:cycle-list": Entry(_none, API_LIST, post=API_CREATE_POST),
     # A cycle is visible to whoever sees one of its evaluations (evaluation.selectors).
-    "api:cycle-detail": Entry(_api_cycle, (401, 200, 200, 200, 200, 200, 200)),
+    "api:cycle-detail": Entry(_api_cycle, (401, 200, 200, 200, 200, 200, 200, 404)),
     "api:evaluation-list": Entry(_none, API_LIST),
     "api:evaluation-detail": Entry(_api_evaluation, CELL_API_READ),
-    "api:evaluation-self-assessment": Entry(_api_evaluation, API_POST_ONLY),
-    "api:evaluation-proposal": Entry(_api_evaluation, API_POST_ONLY),
-    "api:evaluation-decision": Entry(_api_evaluation, API_POST_ONLY),
-    "api:evaluation-appraisal": Entry(_api_evaluation, API_POST_ONLY),
+    "api:evaluation-self-assessment": Entry(
+        _api_evaluation, API_POST_ONLY, post=(401, None, None, None, 404, 403, 404, 404)
+    ),
+    "api:evaluation-proposal": Entry(_api_evaluation, API_POST_ONLY, post=CELL_API_POST),
+    "api:evaluation-decision": Entry(_api_evaluation, API_POST_ONLY, post=DECIDE_API_POST),
+    "api:evaluation-appraisal": Entry(_api_evaluation, API_POST_ONLY, post=DECIDE_API_POST),
     # -- API: scoring (scores, targets, rankings) --
+    "api:frame-list": Entry(_none, API_LIST),
+    "api:frame-detail": Entry(_api_frame, (401, 200, 200, 200, 200, 200, 404, 404)),
+    "api:score-sheet-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    "api:score-sheet-detail": Entry(_api_sheet, (401, 200, 200, 200, 200, 200, 404, 404)),
+    # The agency's office enters its self scores; the frame's issuer appraises.
+    "api:score-sheet-self-scores": Entry(
+        _api_sheet, API_POST_ONLY, post=(401, None, None, 403, 403, 403, 404, 404)
+    ),
+    "api:score-sheet-appraisal": Entry(
+        _api_sheet, API_POST_ONLY, post=(401, None, 403, 403, 403, 403, 404, 404)
+    ),
+    "api:peer-group-list": Entry(_none, API_LIST),
+    "api:peer-group-detail": Entry(_api_group, (401, 200, 200, 200, 200, 200, 404, 404)),
+    "api:peer-group-publish": Entry(
+        _api_group, API_POST_ONLY, post=(401, None, 403, 403, 403, 403, 404, 404)
+    ),
+    "api:target-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    "api:target-detail": Entry(
+        _api_target,
+        (401, 200, 200, 200, 200, 200, 404, 404),
+        post=(401, None, 403, 403, 403, 403, 404, 404),
+    ),
+    # Bulk decision, correction and reclassification (evaluation API).
+    # A cycle is visible to whoever sees one of its evaluations, decided by its office only.
+    "api:cycle-decisions": Entry(
+        _api_cycle, API_POST_ONLY, post=(401, None, None, 403, 403, 403, 403, 404)
+    ),
+    "api:evaluation-correction": Entry(_api_evaluation, API_POST_ONLY, post=DECIDE_API_POST),
+    # Only the committee directly above the deciding organization reclassifies.
+    "api:evaluation-reclassification": Entry(
+        _api_evaluation, API_POST_ONLY, post=(401, None, 403, 403, 404, 403, 404, 404)
+    ),
     # -- API: awards and documents --
+    "api:award-form-list": Entry(_none, API_LIST),
+    "api:award-form-detail": Entry(_api_award_form, (401, 200, 200, 200, 200, 200, 200, 200)),
+    # Creating (recording an award, generating a list, issuing a document) needs a write grant.
+    "api:award-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    "api:award-detail": Entry(_cell_award, CELL_API_READ),
+    "api:award-certificate": Entry(_cell_award, CELL_API_READ),
+    "api:award-decision-list": Entry(_none, API_LIST),
+    "api:award-decision-detail": Entry(_api_award_decision, CELL_API_READ),
+    # The TCCB secretary may correct it: every recipient is in the cell.
+    "api:award-decision-correction": Entry(_api_award_decision, API_POST_ONLY, post=CELL_API_POST),
+    "api:award-proposal-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    # The department's Giấy khen list: its readers only, no cell.
+    "api:award-proposal-detail": Entry(
+        _department_proposal, (401, 200, 200, 404, 404, 200, 404, 404)
+    ),
+    "api:award-proposal-adjust": Entry(
+        _department_proposal, API_POST_ONLY, post=(401, None, None, 404, 404, 403, 404, 404)
+    ),
+    "api:award-proposal-submit": Entry(
+        _department_proposal, API_POST_ONLY, post=(401, None, None, 404, 404, 403, 404, 404)
+    ),
+    "api:award-proposal-decision": Entry(
+        _department_proposal, API_POST_ONLY, post=(401, None, None, 404, 404, 403, 404, 404)
+    ),
+    "api:member-awards-detail": Entry(_card, CELL_API_READ),
+    "api:organization-awards-detail": Entry(_cell, CELL_API_READ),
+    "api:document-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    "api:document-detail": Entry(_api_document, CELL_API_READ),
+    "api:document-issue": Entry(_api_document, API_POST_ONLY, post=CELL_API_POST),
+    "api:document-file": Entry(_api_document_file, CELL_API_READ),
+    "api:report-render": Entry(_api_report, CELL_API_READ),
     # -- API: programs and meetings --
+    "api:program-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    "api:program-detail": Entry(_api_cell_program, CELL_API_READ),
+    "api:program-adoption": Entry(_api_cell_program, API_POST_ONLY, post=CELL_API_POST),
+    "api:program-item-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    "api:program-item-detail": Entry(_api_cell_item, CELL_API_READ, post=CELL_API_POST),
+    "api:program-item-status": Entry(_api_cell_item, API_POST_ONLY, post=CELL_API_POST),
+    "api:program-item-result": Entry(_api_cell_item, API_POST_ONLY, post=CELL_API_POST),
+    "api:program-item-remedied": Entry(_api_cell_item, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-list": Entry(_none, API_LIST, post=API_CREATE_POST),
+    "api:meeting-detail": Entry(_api_cell_meeting, CELL_API_READ),
+    "api:meeting-chairs": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-secretary": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-guests": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-agenda": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-convene": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-attendance": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-all-present": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-participant-flags": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-discussion": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-votes": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-awards": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-closing-directions": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
+    "api:meeting-close": Entry(_api_cell_meeting, API_POST_ONLY, post=CELL_API_POST),
     # -- accounts and audit --
+    # The second login step: without a checked password, back to the login page.
+    "accounts:totp_verify": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
+    "accounts:totp_setup": Entry(_none, PAGE),
+    # The audit log: office administrators (and the superuser) only; events of their subtrees.
+    "audit:index": Entry(_none, (302, 200, 200, 403, 403, 403, 403, 200)),
+    "audit:event": Entry(_cell_audit_event, (302, 200, 200, 403, 403, 403, 403, 404)),
 }
 
 # Known defects, each an expected failure that must be removed once fixed (strict xfail).
@@ -306,6 +537,39 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 
 # Redirects that are not the login page: the language switch, the login page when signed in.
 NOT_LOGIN_REDIRECTS = {"set_language"}
+
+
+@pytest.fixture
+def outsider() -> Any:
+    """An office administrator of QT.KCQDN.SNV, a sibling of the demo department: it holds
+    a write grant, but on an unrelated subtree (created per test, rolled back after it)."""
+    from tongket.accounts.models import Role
+    from tongket.accounts.services import create_user, grant_access
+    from tongket.people.services import OrganizationInput, create_organization
+
+    create_organization(
+        actor=None,
+        data=OrganizationInput(
+            code=OUTSIDE_ORG, name="Đảng bộ Sở Nội vụ", kind="grassroots", parent_code="QT.KCQDN"
+        ),
+    )
+    user = create_user(actor=None, username=OUTSIDER, password="Ngoai-2026-kiem-thu")
+    grant_access(
+        actor=None, username=OUTSIDER, organization_code=OUTSIDE_ORG, role=Role.OFFICE_ADMIN
+    )
+    return user
+
+
+def _client(role: str, client_for: Callable[[str], Client], outsider: Any) -> Client:
+    if role == "anonymous":
+        client = Client()
+    elif role == OUTSIDER:
+        client = Client()
+        client.force_login(outsider)
+    else:
+        client = client_for(role)
+    client.raise_request_exception = False
+    return client
 
 
 def _cases() -> list[Any]:
@@ -318,6 +582,51 @@ def _cases() -> list[Any]:
     return cases
 
 
+def _post_cases() -> list[Any]:
+    cases = []
+    for name in sorted(url_patterns()):
+        entry = MATRIX.get(name)
+        expect = post_expectation(entry) if entry else None
+        for role, status in zip(ROLES, expect or (None,) * len(ROLES), strict=True):
+            if status is not None:
+                defect = KNOWN_DEFECTS.get((f"POST {name}", role))
+                marks = [pytest.mark.xfail(strict=True, reason=defect)] if defect else []
+                cases.append(pytest.param(name, role, id=f"POST-{name}-{role}", marks=marks))
+    return cases
+
+
+def _writes_by_post(name: str) -> bool:
+    """An API route whose view set answers POST/PUT/PATCH/DELETE (read from DRF's actions)."""
+    pattern = _patterns_by_name().get(name)
+    actions = getattr(getattr(pattern, "callback", None), "actions", None) or {}
+    return bool({"post", "put", "patch", "delete"} & set(actions))
+
+
+def _write_method(name: str) -> str:
+    """POST, or PATCH for an API detail route that changes the object itself."""
+    pattern = _patterns_by_name().get(name)
+    actions = getattr(getattr(pattern, "callback", None), "actions", None) or {}
+    return next((m for m in ("post", "patch", "put", "delete") if m in actions), "post")
+
+
+@functools.cache
+def _patterns_by_name() -> dict[str, URLPattern]:
+    found: dict[str, URLPattern] = {}
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                walk(entry, inner)
+            elif isinstance(entry, URLPattern) and entry.name:
+                found[f"{namespace}:{entry.name}" if namespace else entry.name] = entry
+
+    walk(get_resolver(), "")
+    return found
+
+
 def test_every_url_pattern_has_an_entry_in_the_permission_matrix() -> None:
     missing = sorted(set(url_patterns()) - set(MATRIX))
     assert not missing, f"new endpoint without an entry in the permission matrix: {missing}"
@@ -327,22 +636,60 @@ def test_the_permission_matrix_names_no_url_that_no_longer_exists() -> None:
     assert not sorted(set(MATRIX) - set(url_patterns()))
 
 
+def test_every_write_endpoint_has_a_post_expectation() -> None:
+    """POST-only actions (405 on GET) and API routes that accept a write: a POST row each."""
+    missing = [
+        name
+        for name, entry in MATRIX.items()
+        if post_expectation(entry) is None
+        and (405 in entry.expect[1:] or _writes_by_post(name))
+        and name != "accounts:logout"  # signing out is every signed-in user's own action
+    ]
+    assert not missing, f"write endpoint without a POST row in the permission matrix: {missing}"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "role"), _cases())
 def test_role_gets_the_expected_status(
-    name: str, role: str, client_for: Callable[[str], Client]
+    name: str, role: str, client_for: Callable[[str], Client], outsider: Any
 ) -> None:
     entry = MATRIX.get(name)
     assert entry is not None, f"new endpoint without an entry in the permission matrix: {name}"
     url = reverse(name, kwargs=entry.args())
-    client = Client() if role == "anonymous" else client_for(role)
-    client.raise_request_exception = False
-    response = client.get(url)
+    response = _client(role, client_for, outsider).get(url)
     expected = entry.expect[ROLES.index(role)]
-    assert response.status_code == expected, f"GET {url} as {role}"
+    assert response.status_code == expected, f"GET {url} as {role}: {response.status_code}"
     if role == "anonymous" and expected == 302 and name not in NOT_LOGIN_REDIRECTS:
         assert response["Location"].startswith(reverse("accounts:login"))
-    if role in ("bithu2", "dangvien") and response.status_code == 200:
+    if role in ("bithu2", "dangvien", OUTSIDER) and response.status_code == 200:
         body = b"".join(response) if response.streaming else response.content
         card = _cell_member().card_number.encode()
         assert card not in body, f"GET {url} as {role} shows TCCB member {card.decode()}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), _post_cases())
+def test_role_not_allowed_to_write_is_refused_on_post_and_nothing_changes(
+    name: str, role: str, client_for: Callable[[str], Client], outsider: Any
+) -> None:
+    from tongket.audit.models import AuditEvent
+
+    entry = MATRIX[name]
+    expect = post_expectation(entry)
+    assert expect is not None
+    url = reverse(name, kwargs=entry.args())
+    client = _client(role, client_for, outsider)
+    before = AuditEvent.objects.count()
+    method = _write_method(name)
+    if name.startswith("api:"):
+        response = getattr(client, method)(url, data={}, content_type="application/json")
+    else:
+        response = client.post(url, data={})
+    assert response.status_code == expect[ROLES.index(role)], (
+        f"{method.upper()} {url} as {role}: {response.status_code}"
+    )
+    if role == "anonymous" and response.status_code == 302:
+        assert response["Location"].startswith(reverse("accounts:login"))
+    # A refused write records nothing (every write is audited in its own transaction).
+    written = AuditEvent.objects.count() - before
+    assert written == 0, f"POST {url} as {role} wrote {written} audit event(s)"

@@ -22,16 +22,6 @@ QUOTA_RULE = "qd132.quota.member.excellent"
 ApiFor = Callable[[str], APIClient]
 
 
-@pytest.fixture
-def api_for(user_named: Callable[[str], Any]) -> ApiFor:
-    def make(username: str) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user_named(username))
-        return client
-
-    return make
-
-
 def open_2021(api_for: ApiFor) -> dict[str, Any]:
     response = api_for("vanphong").post(
         "/api/v1/cycles/", {"organization": ORG, "year": 2021}, format="json"
@@ -209,3 +199,205 @@ def test_the_schema_documents_the_evaluation_endpoints(client: Any) -> None:
         "/api/v1/evaluations/{id}/decision/",
     ):
         assert path in paths
+
+
+# --- bulk decision, correction, reclassification -------------------------------------------------
+
+
+def bulk(api: APIClient, cycle_id: int, items: list[tuple[int, str]], **extra: Any) -> Any:
+    body = {
+        "number": "20-QĐ/ĐU",
+        "date": "2022-01-12",
+        "items": [{"evaluation": ev_id, "outcome": outcome} for ev_id, outcome in items],
+        **extra,
+    }
+    return api.post(f"/api/v1/cycles/{cycle_id}/decisions/", body, format="json")
+
+
+def test_a_bulk_decision_decides_many_evaluations_under_one_number(api_for: ApiFor) -> None:
+    cycle = open_2021(api_for)
+    rows = cell_members(api_for("bithu"), cycle["id"])
+    items = [(row["id"], "good") for row in rows[1:6]] + [(rows[0]["id"], "excellent")]
+    response = bulk(api_for("vanphong"), cycle["id"], items)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["count"] == 6
+    assert [r["id"] for r in body["results"]] == [ev_id for ev_id, _outcome in items]
+    assert [r["decision"]["level"] for r in body["results"]] == ["good"] * 5 + ["excellent"]
+    assert {r["decision"]["number"] for r in body["results"]} == {"20-QĐ/ĐU"}
+    assert Decision.objects.filter(evaluation__cycle_id=cycle["id"]).count() == 6
+
+
+def test_one_refusal_in_a_bulk_decision_writes_nothing_and_every_refusal_is_listed(
+    api_for: ApiFor,
+) -> None:
+    cycle = open_2021(api_for)
+    rows = cell_members(api_for("bithu"), cycle["id"])
+    decided_2020 = Decision.objects.filter(
+        evaluation__cycle__year=2020, evaluation__unit__code=TCCB
+    ).first()
+    assert decided_2020 is not None
+    other_cycle = decided_2020.evaluation_id
+    # The cap leaves room for one excellent beside five good: the second is refused; so are a
+    # second decision for the same evaluation and an evaluation of another cycle.
+    items = [(row["id"], "good") for row in rows[2:7]] + [
+        (rows[0]["id"], "excellent"),
+        (rows[1]["id"], "excellent"),
+        (rows[2]["id"], "completed"),
+        (other_cycle, "good"),
+    ]
+    before = Decision.objects.count()
+    response = bulk(api_for("vanphong"), cycle["id"], items)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["rule"], error["field"]) == (QUOTA_RULE, "items")
+    assert "Không ghi quyết định nào: 3 bản đánh giá bị từ chối" in error["message"]
+    refused = [(f["evaluation"], f["rule"]) for f in error["findings"]]
+    assert refused == [
+        (rows[1]["id"], QUOTA_RULE),
+        (rows[2]["id"], "evaluation.already_decided"),
+        (other_cycle, "evaluation.decision.other_cycle"),
+    ]
+    assert error["findings"][0]["subject"] == rows[1]["subject_code"]
+    assert "xuất sắc" in error["findings"][0]["message"].lower()
+    assert Decision.objects.count() == before
+
+
+def test_a_bulk_decision_is_404_outside_the_scope_and_403_for_readers(api_for: ApiFor) -> None:
+    cycle = open_2021(api_for)
+    rows = cell_members(api_for("bithu"), cycle["id"])
+    items = [(rows[0]["id"], "good")]
+    before = Decision.objects.count()
+    # Another cell's secretary sees the cycle (her cell's evaluations are in it), not its office:
+    # refused before anything about the listed evaluations is looked up.
+    for reader in ("bithu", "bithu2", "khoi"):
+        response = bulk(api_for(reader), cycle["id"], items)
+        assert response.status_code == 403, reader
+        assert response.json()["error"]["rule"] == "access.denied"
+    missing = bulk(api_for("vanphong"), 999999999, items)
+    assert (missing.status_code, missing.json()["error"]["rule"]) == (404, "access.not_found")
+    assert Decision.objects.count() == before
+
+
+def test_an_empty_bulk_decision_names_the_field(api_for: ApiFor) -> None:
+    cycle = open_2021(api_for)
+    response = bulk(api_for("vanphong"), cycle["id"], [])
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "items"
+
+
+def correct(api: APIClient, ev_id: int, step: str, outcome: str, **extra: Any) -> Any:
+    body = {
+        "outcome": outcome,
+        "number": "21-QĐ/ĐU",
+        "date": "2022-02-01",
+        "reason": "Sai sót khi tổng hợp.",
+        **extra,
+    }
+    return post(api, ev_id, step, body)
+
+
+def test_a_correction_supersedes_the_current_decision_which_stays_sealed(api_for: ApiFor) -> None:
+    cycle = open_2021(api_for)
+    row = cell_members(api_for("bithu"), cycle["id"])[0]
+    office = api_for("vanphong")
+    first = decide(office, row["id"], "good").json()["decision"]
+    corrected = correct(office, row["id"], "correction", "completed", decision=first["id"])
+    assert corrected.status_code == 201, corrected.json()
+    decision = corrected.json()["decision"]
+    assert (decision["kind"], decision["level"], decision["supersedes"]) == (
+        "correction",
+        "completed",
+        first["id"],
+    )
+    assert decision["reason"] == "Sai sót khi tổng hợp."
+    old = Decision.objects.get(pk=first["id"])
+    assert (old.status, old.level, old.number) == ("superseded", "good", "15-QĐ/ĐU")
+    stale = correct(office, row["id"], "correction", "good", decision=first["id"])
+    assert stale.status_code == 400
+    assert stale.json()["error"]["rule"] == "evaluation.decision.not_current"
+    no_reason = correct(office, row["id"], "correction", "good", reason="")
+    assert no_reason.status_code == 400
+    assert no_reason.json()["error"]["field"] == "reason"
+    assert correct(api_for("bithu2"), row["id"], "correction", "good").status_code == 404
+    assert correct(api_for("khoi"), row["id"], "correction", "good").status_code == 403
+    assert Decision.objects.filter(evaluation_id=row["id"]).count() == 2
+
+
+def test_a_correction_without_a_current_decision_is_refused(api_for: ApiFor) -> None:
+    cycle = open_2021(api_for)
+    row = cell_members(api_for("bithu"), cycle["id"])[0]
+    response = correct(api_for("vanphong"), row["id"], "correction", "good")
+    assert response.status_code == 400
+    assert response.json()["error"]["rule"] == "evaluation.decision.not_current"
+
+
+def test_the_superiors_reclassification_is_refused_under_qd132_with_its_rule(
+    api_for: ApiFor,
+) -> None:
+    cycle = open_2021(api_for)
+    row = cell_members(api_for("bithu"), cycle["id"])[0]
+    assert decide(api_for("vanphong"), row["id"], "good").status_code == 201
+    refused = correct(api_for("quantri"), row["id"], "reclassification", "completed")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["rule"] == "qd132.reclassification.not_provided"
+    # The department's own office is not the superior committee.
+    assert correct(api_for("vanphong"), row["id"], "reclassification", "good").status_code == 403
+    assert Decision.objects.filter(evaluation_id=row["id"]).count() == 1
+
+
+def test_the_superior_cancels_and_reclassifies_under_qd124(api_for: ApiFor) -> None:
+    office = api_for("vanphong")
+    cycle = office.post("/api/v1/cycles/", {"organization": ORG, "year": 2023}, format="json")
+    assert cycle.json()["profile_id"] == "qd124"
+    ttr = f"{ORG}.TTR"
+    found = office.get(
+        "/api/v1/evaluations/", {"cycle": cycle.json()["id"], "organization": ttr}
+    ).json()["results"]
+    cell = next(r for r in found if r["subject_kind"] == "organization")
+    member = next(r for r in found if r["subject_kind"] == "member")
+    assert decide(office, cell["id"], "good").status_code == 201  # qd124: the cell first
+    old = decide(office, member["id"], "good").json()["decision"]
+    done = correct(api_for("quantri"), member["id"], "reclassification", "completed")
+    assert done.status_code == 201, done.json()
+    decision = done.json()["decision"]
+    assert (decision["kind"], decision["deciding_body"], decision["supersedes"]) == (
+        "reclassification",
+        "QT.KCQDN",
+        old["id"],
+    )
+    assert Decision.objects.get(pk=old["id"]).status == "cancelled"
+
+
+def test_the_schema_documents_the_bulk_and_correction_endpoints(client: Any) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    for path in (
+        "/api/v1/cycles/{id}/decisions/",
+        "/api/v1/evaluations/{id}/correction/",
+        "/api/v1/evaluations/{id}/reclassification/",
+    ):
+        assert path in schema["paths"]
+    bulk_errors = schema["paths"]["/api/v1/cycles/{id}/decisions/"]["post"]["responses"]["400"]
+    assert bulk_errors["content"]["application/json"]["schema"]["$ref"].endswith("BulkError")
+
+
+def test_every_write_checks_access_before_the_body_so_a_bad_body_still_gets_403_or_404(
+    api_for: ApiFor,
+) -> None:
+    cycle = open_2021(api_for)
+    row = cell_members(api_for("bithu"), cycle["id"])[0]
+    steps = ("self-assessment", "proposal", "appraisal", "decision", "correction")
+    bad = {"outcome": "không có mức này", "date": "hôm nay"}
+    for step in (*steps, "reclassification"):
+        assert post(api_for("khoi"), row["id"], step, bad).status_code == 403, step
+        assert post(api_for("bithu2"), row["id"], step, bad).status_code == 404, step
+    # The cell's secretary proposes (her body is read: 400), but may not decide (403).
+    secretary = api_for("bithu")
+    assert post(secretary, row["id"], "proposal", bad).json()["error"]["field"] == "outcome"
+    for step in ("appraisal", "decision", "correction", "reclassification"):
+        response = post(secretary, row["id"], step, bad)
+        assert response.status_code == 403, step
+        assert response.json()["error"]["rule"] == "access.denied"
+    refused = bulk(api_for("khoi"), cycle["id"], [])
+    assert (refused.status_code, refused.json()["error"]["rule"]) == (403, "access.denied")
+    assert api_for("khoi").post("/api/v1/cycles/", {}, format="json").status_code == 403

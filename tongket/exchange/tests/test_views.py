@@ -133,3 +133,16 @@ def test_a_large_file_runs_in_a_thread_and_the_page_does_not_wait(
     assert job.status == JobStatus.DONE
     assert job.report is not None
     assert job.report["counts"]["Đảng viên"] == {"create": 30}
+
+
+@pytest.mark.parametrize(
+    ("username", "shown"),
+    [("vanphong", True), ("bithu", True), ("khoi", False), ("dangvien", False)],
+)
+def test_the_upload_button_is_shown_only_to_users_who_may_import(client_for, username, shown):
+    upload = reverse("exchange:upload")
+    page = client_for(username).get(reverse("exchange:index")).content.decode()
+    assert (f'href="{upload}"' in page) is shown
+    assert ("chỉ có quyền xem" in page) is not shown
+    # The button is shown exactly when following it is allowed.
+    assert client_for(username).get(upload).status_code == (200 if shown else 403)

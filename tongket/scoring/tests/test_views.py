@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -182,3 +183,17 @@ def test_the_import_page_lists_every_error_and_writes_nothing(client_for):
     assert f"Trang «{SGDDT}», dòng 9, cột E" in html
     assert f"Trang «{SGDDT}», dòng 10, cột E" in html
     assert not ScoreSheet.objects.filter(frame=frame).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "shown"),
+    [("vanphong", True), ("bithu", True), ("khoi", False), ("dangvien", False)],
+)
+def test_the_import_button_is_shown_only_to_users_who_may_import(
+    client_for: Any, username: str, shown: bool
+) -> None:
+    target = reverse("scoring:import")
+    page = client_for(username).get(reverse("scoring:index")).content.decode()
+    assert (f'href="{target}"' in page) is shown
+    # The button is shown exactly when following it is allowed.
+    assert client_for(username).get(target).status_code == (200 if shown else 403)

@@ -1,0 +1,662 @@
+"""REST API v1 for the award register: forms, awards, proposals with their candidates, decisions
+and their corrections, a member's and an organization's register. Reads go through the award
+selectors, writes through the award services (the same checks as the web pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tongket.awards import downloads, selectors, services
+from tongket.awards.models import (
+    AwardDecision,
+    AwardForm,
+    AwardProposal,
+    ProposalCandidate,
+)
+from tongket.core.errors import NotFound
+from tongket.exchange.api import (
+    ERRORS,
+    ID_PARAM,
+    ORG_PARAM,
+    READ_ERRORS,
+    YEAR_PARAM,
+    ApiViewSet,
+    FileNegotiation,
+    file_response,
+    parse_id,
+    parse_year,
+    require,
+    require_a_write_grant,
+)
+from tongket.exchange.serializers import FindingSerializer
+from tongket.people import selectors as people_selectors
+
+# --- serializers ---------------------------------------------------------------------------------
+
+
+class AwardFormSerializer(serializers.ModelSerializer[AwardForm]):
+    branch = serializers.CharField(read_only=True, help_text="party (Đảng) hoặc government.")
+    issuer_level = serializers.CharField(read_only=True, help_text="Cấp khen thưởng.")
+    issuer_level_label = serializers.CharField(source="get_issuer_level_display", read_only=True)
+    recipient_kind = serializers.CharField(
+        read_only=True, help_text="individual (cá nhân) hoặc collective (tập thể)."
+    )
+    period = serializers.CharField(read_only=True, help_text="Khen hằng năm, 5 năm, chuyên đề…")
+
+    class Meta:
+        model = AwardForm
+        fields = (
+            "code",
+            "name",
+            "branch",
+            "issuer_level",
+            "issuer_level_label",
+            "recipient_kind",
+            "period",
+            "citation",
+            "verified",
+        )
+        read_only_fields = fields
+
+
+class AwardSerializer(serializers.Serializer[Any]):
+    """One award as the register shows it, with the decision in force (the latest correction)."""
+
+    id = serializers.IntegerField(source="award_id")
+    year = serializers.IntegerField(help_text="Năm thành tích.")
+    form = serializers.CharField(source="form_code", help_text="Mã hình thức khen thưởng.")
+    form_name = serializers.CharField()
+    issuer = serializers.CharField(source="issuer_code", help_text="Mã cơ quan khen thưởng.")
+    issuer_name = serializers.CharField()
+    recipient_kind = serializers.CharField(help_text="member hoặc organization.")
+    recipient = serializers.CharField(help_text="Số thẻ đảng viên hoặc mã tổ chức.")
+    recipient_name = serializers.CharField(help_text="Tên ghi trong quyết định.")
+    recipient_unit = serializers.CharField(help_text="Chi bộ của đảng viên; rỗng với tập thể.")
+    achievement = serializers.CharField()
+    decision = serializers.IntegerField(
+        source="decision_id", help_text="Mã số quyết định đang có hiệu lực."
+    )
+    decision_number = serializers.CharField()
+    decision_date = serializers.DateField()
+    corrected = serializers.BooleanField(help_text="Quyết định gốc đã được đính chính.")
+    is_sample = serializers.BooleanField(help_text="Dữ liệu mẫu.")
+
+
+class DecisionSerializer(serializers.ModelSerializer[AwardDecision]):
+    issuer = serializers.CharField(source="issuer.code", read_only=True)
+    superseded_by = serializers.SerializerMethodField(
+        help_text="Quyết định đính chính thay thế quyết định này; null nếu đang có hiệu lực."
+    )
+    in_force = serializers.SerializerMethodField(help_text="Chưa bị quyết định nào thay thế.")
+
+    class Meta:
+        model = AwardDecision
+        fields = (
+            "id",
+            "issuer",
+            "issuer_name",
+            "number",
+            "date",
+            "year",
+            "signer_on_behalf",
+            "signer_title",
+            "signer_name",
+            "supersedes",
+            "original",
+            "correction_reason",
+            "superseded_by",
+            "in_force",
+            "is_sample",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    def _successor(self, decision: AwardDecision) -> int | None:
+        if hasattr(decision, "successor_id"):  # annotated by the view set's queryset
+            annotated: int | None = decision.successor_id
+            return annotated
+        found: int | None = (
+            AwardDecision.objects.filter(supersedes=decision).values_list("pk", flat=True).first()
+        )
+        return found
+
+    def get_superseded_by(self, decision: AwardDecision) -> int | None:
+        return self._successor(decision)
+
+    def get_in_force(self, decision: AwardDecision) -> bool:
+        return self._successor(decision) is None
+
+
+class CandidateSerializer(serializers.ModelSerializer[ProposalCandidate]):
+    recipient_kind = serializers.SerializerMethodField(help_text="member hoặc organization.")
+    recipient = serializers.SerializerMethodField(help_text="Số thẻ đảng viên hoặc mã tổ chức.")
+    recipient_name = serializers.SerializerMethodField()
+    unit = serializers.SerializerMethodField(help_text="Mã chi bộ của đảng viên; rỗng với tập thể.")
+    level = serializers.CharField(read_only=True, help_text="Mức xếp loại đã quyết định.")
+    findings = FindingSerializer(many=True, read_only=True, help_text="Lý do, kèm căn cứ.")
+
+    class Meta:
+        model = ProposalCandidate
+        fields = (
+            "id",
+            "recipient_kind",
+            "recipient",
+            "recipient_name",
+            "unit",
+            "level",
+            "achievement",
+            "eligible",
+            "included",
+            "findings",
+            "checked_at",
+        )
+        read_only_fields = fields
+
+    def get_recipient_kind(self, c: ProposalCandidate) -> str:
+        return "member" if c.member is not None else "organization"
+
+    def get_recipient(self, c: ProposalCandidate) -> str:
+        if c.member is not None:
+            return c.member.card_number
+        assert c.organization is not None  # proposal_candidate_one_recipient
+        return c.organization.code
+
+    def get_recipient_name(self, c: ProposalCandidate) -> str:
+        if c.member is not None:
+            return c.member.full_name
+        assert c.organization is not None
+        return c.organization.name
+
+    def get_unit(self, c: ProposalCandidate) -> str:
+        return c.member.organization.code if c.member is not None else ""
+
+
+class ProposalSerializer(serializers.ModelSerializer[AwardProposal]):
+    organization = serializers.CharField(source="organization.code", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    issuer = serializers.CharField(source="issuer.code", read_only=True)
+    form = serializers.CharField(source="form.code", read_only=True)
+    form_name = serializers.CharField(source="form.name", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="draft, submitted hoặc decided.")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    decision = serializers.IntegerField(
+        source="decision_id", read_only=True, allow_null=True, help_text="Quyết định khen thưởng."
+    )
+    candidate_count = serializers.SerializerMethodField()
+    included_count = serializers.SerializerMethodField()
+    eligible_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AwardProposal
+        fields: tuple[str, ...] = (
+            "id",
+            "organization",
+            "organization_name",
+            "issuer",
+            "year",
+            "form",
+            "form_name",
+            "status",
+            "status_label",
+            "decision",
+            "candidate_count",
+            "included_count",
+            "eligible_count",
+            "created_at",
+            "submitted_at",
+            "version",
+        )
+        read_only_fields = fields
+
+    def _count(self, p: AwardProposal, name: str, **where: Any) -> int:
+        found: int | None = getattr(p, name, None)
+        return p.candidates.filter(**where).count() if found is None else found
+
+    def get_candidate_count(self, p: AwardProposal) -> int:
+        return self._count(p, "n_candidates")
+
+    def get_included_count(self, p: AwardProposal) -> int:
+        return self._count(p, "n_included", included=True)
+
+    def get_eligible_count(self, p: AwardProposal) -> int:
+        return self._count(p, "n_eligible", eligible=True)
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    candidates = serializers.SerializerMethodField(help_text="Từng trường hợp, kèm lý do.")
+
+    class Meta(ProposalSerializer.Meta):
+        fields = (*ProposalSerializer.Meta.fields, "candidates")
+        read_only_fields = fields
+
+    @extend_schema_field(CandidateSerializer(many=True))
+    def get_candidates(self, p: AwardProposal) -> list[dict[str, Any]]:
+        rows = selectors.proposal_candidates(p)
+        return [dict(CandidateSerializer(c).data) for c in rows]
+
+
+class RegisterSerializer(serializers.Serializer[Any]):
+    member = serializers.CharField(help_text="Số thẻ đảng viên.")
+    full_name = serializers.CharField()
+    organization = serializers.CharField(help_text="Mã chi bộ.")
+    awards = AwardSerializer(many=True, help_text="Mọi khen thưởng qua các năm, mới nhất trước.")
+
+
+class RegisterGroupSerializer(serializers.Serializer[Any]):
+    form = serializers.CharField(source="form_code")
+    form_name = serializers.CharField()
+    issuer_name = serializers.CharField()
+    awards = AwardSerializer(source="rows", many=True)
+
+
+class OrganizationRegisterSerializer(serializers.Serializer[Any]):
+    organization = serializers.CharField(source="organization.code")
+    organization_name = serializers.CharField(source="organization.name")
+    year = serializers.IntegerField()
+    years = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Các năm có khen thưởng, mới nhất trước."
+    )
+    count = serializers.IntegerField(help_text="Số khen thưởng trong năm của cả cây tổ chức.")
+    groups = RegisterGroupSerializer(many=True, help_text="Theo hình thức và cơ quan khen thưởng.")
+    own_awards = AwardSerializer(many=True, help_text="Khen thưởng tặng chính tổ chức, mọi năm.")
+
+
+class DecisionInput(serializers.Serializer[Any]):
+    number = serializers.CharField(max_length=60, help_text="Số quyết định, ví dụ 45-QĐ/ĐU.")
+    date = serializers.DateField(help_text="Ngày quyết định.")
+    signer_title = serializers.CharField(max_length=80, help_text="Chức vụ người ký.")
+    signer_name = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, help_text="Họ tên người ký."
+    )
+    signer_on_behalf = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, help_text="Thẩm quyền ký: T/M Đảng ủy…"
+    )
+    issuer_name = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text="Tên cơ quan ban hành; mặc định là tên cấp ủy.",
+    )
+
+
+def _decision_input(data: dict[str, Any]) -> services.DecisionInput:
+    return services.DecisionInput(
+        number=data["number"],
+        date=data["date"],
+        signer_title=data["signer_title"],
+        signer_name=data.get("signer_name", ""),
+        signer_on_behalf=data.get("signer_on_behalf", ""),
+        issuer_name=data.get("issuer_name", ""),
+    )
+
+
+class RecordInput(serializers.Serializer[Any]):
+    form = serializers.CharField(max_length=80, help_text="Mã hình thức khen thưởng.")
+    issuer = serializers.CharField(max_length=100, help_text="Mã cơ quan khen thưởng.")
+    year = serializers.IntegerField(min_value=1930, max_value=2200, help_text="Năm thành tích.")
+    achievement = serializers.CharField(max_length=2000, help_text="Thành tích được khen.")
+    member = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="Số thẻ đảng viên được khen."
+    )
+    organization = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="Mã tập thể được khen."
+    )
+    decision = DecisionInput()
+
+
+class GenerateInput(serializers.Serializer[Any]):
+    organization = serializers.CharField(max_length=100, help_text="Mã tổ chức đề nghị.")
+    year = serializers.IntegerField(min_value=1930, max_value=2200)
+    form = serializers.CharField(max_length=80, help_text="Mã hình thức (xét theo xếp loại).")
+    issuer = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="Mã cơ quan khen thưởng; mặc định là cấp ủy đúng cấp của hình thức.",
+    )
+
+
+class AdjustInput(serializers.Serializer[Any]):
+    candidate = serializers.IntegerField(min_value=1, help_text="Mã số dòng trong danh sách.")
+    included = serializers.BooleanField(required=False, allow_null=True, default=None)
+    achievement = serializers.CharField(
+        max_length=2000, required=False, allow_null=True, default=None
+    )
+
+
+class CorrectionInput(DecisionInput):
+    reason = serializers.CharField(max_length=2000, help_text="Lý do đính chính.")
+
+
+# --- viewsets ------------------------------------------------------------------------------------
+
+PDF = OpenApiResponse(OpenApiTypes.BINARY, description="Giấy khen, PDF khổ A4 ngang.")
+
+
+class AwardFormViewSet(ApiViewSet):
+    """The catalog of forms: the codes the other endpoints take."""
+
+    serializer_class = AwardFormSerializer
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet[AwardForm]:
+        return AwardForm.objects.order_by("sort_order", "code")
+
+    @extend_schema(responses={200: AwardFormSerializer(many=True)})
+    def list(self, request: Request) -> Response:
+        return self.page(self.get_queryset())
+
+    @extend_schema(responses={200: AwardFormSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, code: str) -> Response:
+        form = self.get_queryset().filter(code=code).first()
+        if form is None:
+            raise NotFound("Không có hình thức khen thưởng này.")
+        return Response(self.get_serializer(form).data)
+
+
+class AwardViewSet(FileNegotiation):
+    serializer_class = AwardSerializer
+    file_actions = frozenset({"certificate"})
+
+    @extend_schema(
+        parameters=[
+            ORG_PARAM,
+            YEAR_PARAM,
+            OpenApiParameter("member", str, description="Số thẻ đảng viên được khen."),
+            OpenApiParameter("form", str, description="Mã hình thức khen thưởng."),
+            OpenApiParameter("issuer", str, description="Mã cơ quan khen thưởng."),
+            OpenApiParameter(
+                "decision", str, description="Mã số quyết định (kể cả các lần đính chính)."
+            ),
+        ],
+        responses={200: AwardSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    )
+    def list(self, request: Request) -> Response:
+        user = request.user
+        awards = selectors.visible_awards(user)
+        params = request.query_params
+        awards = self.in_organization(awards, "member__org_path", "organization__path")
+        awards = self.matching(
+            awards,
+            year="year",
+            member="member__card_number",
+            form="form__code",
+            issuer="decision__issuer__code",
+        )
+        if params.get("decision"):
+            found = AwardDecision.objects.filter(
+                pk=parse_id(params["decision"], "Không tìm thấy quyết định khen thưởng.")
+            ).first()
+            root = (found.original_id or found.pk) if found is not None else 0
+            awards = awards.filter(Q(decision_id=root) | Q(decision__original_id=root))
+        awards = awards.order_by("-year", "form__sort_order", "member__sort_name", "pk")
+        page = self.paginate_queryset(awards)
+        assert page is not None  # a default pagination class is set
+        data = AwardSerializer(selectors.award_rows(page), many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(parameters=[ID_PARAM], responses={200: AwardSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        award = selectors.get_award(request.user, parse_id(pk, "Không tìm thấy khen thưởng."))
+        return Response(AwardSerializer(selectors.award_rows([award])[0]).data)
+
+    @extend_schema(
+        request=RecordInput,
+        responses={201: AwardSerializer, **ERRORS},
+        description=(
+            "Ghi nhận khen thưởng do cơ quan khen thưởng quyết định (ví dụ Bằng khen của Tỉnh ủy), "
+            "với cùng các kiểm tra như trang web: điều kiện của hình thức, và một thành tích chỉ "
+            "được khen một lần (quy tắc awards.achievement.not_rewarded_twice)."
+        ),
+    )
+    def create(self, request: Request) -> Response:
+        require_a_write_grant(self.scope)
+        data = self.parsed(RecordInput)
+        organization = (data.get("organization") or "").strip()
+        if organization:
+            # An organization outside the user's subtrees answers like a missing one.
+            organization = people_selectors.get_organization(request.user, organization).code
+        award = services.record_award(
+            actor=request.user,
+            data=services.RecordInput(
+                form_code=data["form"].strip(),
+                issuer_code=data["issuer"].strip(),
+                year=data["year"],
+                achievement=data["achievement"],
+                member_card=(data.get("member") or "").strip(),
+                organization_code=organization,
+                decision=_decision_input(data["decision"]),
+            ),
+        )
+        fresh = selectors.visible_awards(request.user).filter(pk=award.pk)
+        return Response(AwardSerializer(selectors.award_rows(fresh)[0]).data, status=201)
+
+    @extend_schema(parameters=[ID_PARAM], responses={(200, "application/pdf"): PDF, **READ_ERRORS})
+    @action(detail=True, methods=["get"])
+    def certificate(self, request: Request, pk: str) -> HttpResponse:
+        # Audited as an export of personal data, like the web page's certificate.
+        data = downloads.certificate_pdf(request.user, parse_id(pk, "Không tìm thấy khen thưởng."))
+        return file_response(data, "application/pdf", f"giay-khen-{pk}.pdf", inline=True)
+
+
+class AwardDecisionViewSet(ApiViewSet):
+    serializer_class = DecisionSerializer
+
+    def get_queryset(self) -> QuerySet[AwardDecision]:
+        successor = AwardDecision.objects.filter(supersedes=OuterRef("pk")).values("pk")[:1]
+        return (
+            selectors.visible_decisions(self.request.user)
+            .annotate(successor_id=Subquery(successor))
+            .order_by("-date", "number", "pk")
+        )
+
+    @extend_schema(
+        parameters=[
+            YEAR_PARAM,
+            OpenApiParameter("issuer", str, description="Mã cơ quan khen thưởng."),
+            OpenApiParameter("number", str, description="Số quyết định."),
+        ],
+        responses={200: DecisionSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    )
+    def list(self, request: Request) -> Response:
+        decisions = self.matching(
+            self.get_queryset(), year="year", issuer="issuer__code", number="number"
+        )
+        return self.page(decisions)
+
+    @extend_schema(parameters=[ID_PARAM], responses={200: DecisionSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        decision = selectors.get_decision(
+            request.user, parse_id(pk, "Không tìm thấy quyết định khen thưởng.")
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=decision.pk)).data)
+
+    @extend_schema(
+        parameters=[ID_PARAM],
+        request=CorrectionInput,
+        responses={201: DecisionSerializer, **ERRORS},
+        description=(
+            "Đính chính quyết định đã ban hành bằng một quyết định mới thay thế nó, ghi rõ lý do; "
+            "quyết định cũ giữ nguyên (awards.decision.sealed nếu nó đã được thay thế)."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def correction(self, request: Request, pk: str) -> Response:
+        # Missing, invisible, read-only: answered before the body is read.
+        decision = selectors.get_decision(
+            request.user, parse_id(pk, "Không tìm thấy quyết định khen thưởng.")
+        )
+        require(selectors.may_correct(request.user, decision))
+        data = self.parsed(CorrectionInput)
+        new = services.correct_decision(
+            actor=request.user,
+            decision_id=decision.pk,
+            reason=data["reason"],
+            corrected=_decision_input(data),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=new.pk)).data, status=201)
+
+
+class AwardProposalViewSet(ApiViewSet):
+    serializer_class = ProposalSerializer
+
+    def get_queryset(self) -> QuerySet[AwardProposal]:
+        return (
+            selectors.visible_proposals(self.request.user)
+            .annotate(
+                n_candidates=Count("candidates"),
+                n_included=Count("candidates", filter=Q(candidates__included=True)),
+                n_eligible=Count("candidates", filter=Q(candidates__eligible=True)),
+            )
+            .order_by("-year", "-created_at", "-pk")
+        )
+
+    def _detail(self, proposal_id: int, status: int = 200) -> Response:
+        proposal = self.get_queryset().get(pk=proposal_id)
+        return Response(ProposalDetailSerializer(proposal).data, status=status)
+
+    def _proposal_id(self, pk: str) -> int:
+        return parse_id(pk, "Không tìm thấy danh sách đề nghị.")
+
+    @extend_schema(
+        parameters=[
+            ORG_PARAM,
+            YEAR_PARAM,
+            OpenApiParameter("status", str, description="draft, submitted hoặc decided."),
+            OpenApiParameter("form", str, description="Mã hình thức khen thưởng."),
+        ],
+        responses={200: ProposalSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    )
+    def list(self, request: Request) -> Response:
+        proposals = self.in_organization(self.get_queryset(), "organization__path")
+        return self.page(self.matching(proposals, year="year", status="status", form="form__code"))
+
+    @extend_schema(parameters=[ID_PARAM], responses={200: ProposalDetailSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        proposal = selectors.get_proposal(request.user, self._proposal_id(pk))
+        return self._detail(proposal.pk)
+
+    @extend_schema(
+        request=GenerateInput,
+        responses={201: ProposalDetailSerializer, **ERRORS},
+        description=(
+            "Lập danh sách đề nghị từ kết quả xếp loại đã quyết định: mọi trường hợp kèm lý do, "
+            "người đủ điều kiện được đưa vào, người chưa đủ vẫn được liệt kê."
+        ),
+    )
+    def create(self, request: Request) -> Response:
+        require_a_write_grant(self.scope)
+        data = self.parsed(GenerateInput)
+        proposal = services.generate_proposal(
+            actor=request.user,
+            organization_code=data["organization"].strip(),
+            year=data["year"],
+            form_code=data["form"].strip(),
+            issuer_code=(data.get("issuer") or "").strip(),
+        )
+        return self._detail(proposal.pk, status=201)
+
+    @extend_schema(
+        parameters=[ID_PARAM],
+        request=AdjustInput,
+        responses={200: ProposalDetailSerializer, **ERRORS},
+        description="Đưa vào hoặc bỏ ra một trường hợp, hoặc sửa thành tích, khi còn là dự thảo.",
+    )
+    @action(detail=True, methods=["post"])
+    def adjust(self, request: Request, pk: str) -> Response:
+        proposal = selectors.get_proposal(request.user, self._proposal_id(pk))
+        require(self.scope.writes(proposal.organization.path))
+        data = self.parsed(AdjustInput)
+        if not proposal.candidates.filter(pk=data["candidate"]).exists():
+            raise NotFound("Không có trường hợp này trong danh sách.")
+        services.adjust_candidate(
+            actor=request.user,
+            candidate_id=data["candidate"],
+            included=data.get("included"),
+            achievement=data.get("achievement"),
+        )
+        return self._detail(proposal.pk)
+
+    @extend_schema(
+        parameters=[ID_PARAM],
+        request=None,
+        responses={200: ProposalDetailSerializer, **ERRORS},
+        description="Trình danh sách lên cơ quan khen thưởng.",
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        proposal = services.submit_proposal(actor=request.user, proposal_id=self._proposal_id(pk))
+        return self._detail(proposal.pk)
+
+    @extend_schema(
+        parameters=[ID_PARAM],
+        request=DecisionInput,
+        responses={201: ProposalDetailSerializer, **ERRORS},
+        description=(
+            "Ghi quyết định khen thưởng cho danh sách đã trình: từng trường hợp được xét lại; một "
+            "trường hợp không đủ điều kiện (hay thành tích đã được khen) thì cả quyết định bị từ "
+            "chối, kèm quy tắc và lý do. Quyết định đã ghi không sửa được."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, pk: str) -> Response:
+        proposal = selectors.get_proposal(request.user, self._proposal_id(pk))
+        scope = self.scope
+        require(scope.writes(proposal.issuer.path) or scope.writes(proposal.organization.path))
+        data = self.parsed(DecisionInput)
+        services.decide_proposal(
+            actor=request.user, proposal_id=proposal.pk, decision=_decision_input(data)
+        )
+        return self._detail(proposal.pk, status=201)
+
+
+class MemberRegisterViewSet(ApiViewSet):
+    """A member's awards over the years."""
+
+    serializer_class = RegisterSerializer
+    lookup_field = "card_number"
+
+    @extend_schema(responses={200: RegisterSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, card_number: str) -> Response:
+        member, rows = selectors.member_awards(request.user, card_number)
+        body = {
+            "member": member.card_number,
+            "full_name": member.full_name,
+            "organization": member.organization.code,
+            "awards": rows,
+        }
+        return Response(RegisterSerializer(body).data)
+
+
+class OrganizationRegisterViewSet(ApiViewSet):
+    """An organization's awards in one year, by form and issuer."""
+
+    serializer_class = OrganizationRegisterSerializer
+    lookup_field = "code"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", str, description="Năm; mặc định là năm gần nhất có khen.")
+        ],
+        responses={200: OrganizationRegisterSerializer, **READ_ERRORS, 400: ERRORS[400]},
+    )
+    def retrieve(self, request: Request, code: str) -> Response:
+        raw = request.query_params.get("year")
+        register = selectors.organization_register(
+            request.user, code, parse_year(raw) if raw else None
+        )
+        return Response(OrganizationRegisterSerializer(register).data)
