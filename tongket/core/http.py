@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 
@@ -15,6 +16,6 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def posted_files(request: HttpRequest) -> MultiValueDict[str, object] | None:
+def posted_files(request: HttpRequest) -> MultiValueDict[str, UploadedFile] | None:
     """The uploaded files of a POST (possibly none), or None on GET."""
-    return request.FILES if request.method == "POST" else None  # type: ignore[return-value]
+    return request.FILES if request.method == "POST" else None

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
+from tongket.core.http import posted, posted_files
 from tongket.exchange import exporter
 from tongket.exchange.jobs import progress_of, start_job
 from tongket.exchange.models import ImportJob, JobStatus
@@ -101,7 +102,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     """Upload a workbook: it is checked first (a dry run), then applied on confirmation."""
     if not _may_import(request.user):
         raise DjangoPermissionDenied("Bạn chỉ có quyền xem, không nhập được dữ liệu.")
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         job = ImportJob.objects.create(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
+from tongket.core.http import posted, posted_files
 from tongket.scoring import excel, selectors
 from tongket.scoring.forms import ImportForm
 from tongket.scoring.models import Frame
@@ -203,7 +204,7 @@ def import_sheets(request: HttpRequest) -> HttpResponse:
     """Upload a workbook: every error listed with sheet, row and column, nothing half-done."""
     if not _may_import(request.user):
         raise DjangoPermissionDenied("Bạn chỉ có quyền xem, không nhập được điểm.")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), posted_files(request))
     errors: list[excel.CellError] = []
     done: tuple[Any, ...] = ()
     message = ""
