@@ -235,14 +235,19 @@ class Batch:
 
 
 @dataclass
-class _Org:
+class Org:
     id: int
     code: str
     kind: str
     path: str
     parent_id: int | None
-    children: list[_Org] = field(default_factory=list)
-    # Members of a cell: (id, joined_on)
+    children: list[Org] = field(default_factory=list)
+    sort_order: int = 0
+    # A cell's members have the consecutive ids first_member .. first_member + size - 1.
+    first_member: int = 0
+    size: int = 0
+    first_card: int = 0
+    # Members of a cell as (id, joined_on), when the generator makes the member rows itself.
     members: list[tuple[int, dt.date]] = field(default_factory=list)
 
 
@@ -298,7 +303,12 @@ def _place(rng: random.Random) -> str:
 
 
 class _Province:
-    """Builds one province: its structure batch, then one results batch per year."""
+    """Builds one province: its structure batch, then one results batch per year.
+
+    The organizations, cell sizes and Party roles come from one random stream, the members from
+    another and each year's results from a third: with `with_members=False` (the server-side
+    path of `tongket.synth.server`) the skeleton is the same as with the members made here.
+    """
 
     def __init__(self, config: SynthConfig, ids: Ids, index: int, members: int) -> None:
         self.config = config
@@ -307,21 +317,25 @@ class _Province:
         self.members = members
         self.name, self.kind, _ = PROVINCES[index]
         self.rng = random.Random(f"{config.seed}:{index}")
+        self.member_rng = random.Random(f"{config.seed}:{index}:members")
         self.batch = Batch(label=f"P{index + 1:02d}")
-        self.root: _Org | None = None
+        self.root: Org | None = None
         self.card = 0
+        # Every organization made, in id order (the server-side path describes them to SQL).
+        self.orgs: list[Org] = []
+        self.year_rng = random.Random(f"{config.seed}:{index}:results")
 
     # --- structure ------------------------------------------------------------------------------
 
     def _org(
         self,
-        parent: _Org | None,
+        parent: Org | None,
         code: str,
         name: str,
         kind: str,
         sort_order: int,
         place: str = "",
-    ) -> _Org:
+    ) -> Org:
         pk = self.ids.take("organization")
         path = (parent.path if parent else "") + segment(pk)
         founded = dt.date(self.rng.randint(1960, 2015), self.rng.randint(1, 12), 1)
@@ -344,13 +358,14 @@ class _Province:
             ),
         )
         self.batch.add("organization_name", (self.ids.take("organization_name"), pk, name, founded))
-        org = _Org(pk, code, kind, path, parent.id if parent else None)
+        org = Org(pk, code, kind, path, parent.id if parent else None, sort_order=sort_order)
+        self.orgs.append(org)
         if parent is not None:
             parent.children.append(org)
         return org
 
-    def _member(self, cell: _Org) -> tuple[int, dt.date]:
-        rng = self.rng
+    def _member(self, cell: Org) -> tuple[int, dt.date]:
+        rng = self.member_rng
         female = rng.random() < 0.4
         family = _FAMILY.pick(rng)
         middle = rng.choice(MIDDLE_F if female else MIDDLE_M)
@@ -384,7 +399,7 @@ class _Province:
         self.batch.add("membership", (self.ids.take("membership"), pk, cell.id, joined))
         return pk, joined
 
-    def _role(self, member_id: int, org: _Org, role: str) -> None:
+    def _role(self, member_id: int, org: Org, role: str) -> None:
         self.batch.add(
             "party_role",
             (self.ids.take("party_role"), member_id, org.id, role, TERM, TERM_START),
@@ -405,7 +420,10 @@ class _Province:
         cells = "Chi bộ khu phố {n}" if ward else "Chi bộ thôn {n}"
         return f"Đảng bộ {prefix} {place}", cells, place
 
-    def structure(self) -> Batch:
+    def structure(self, with_members: bool = True) -> Batch:
+        """The province's organizations and Party roles, and its members unless `with_members`
+        is false (then each cell only reserves its member and membership ids and card numbers).
+        """
         rng = self.rng
         code = f"P{self.index + 1:02d}"
         title = "thành phố" if self.kind == "city" else "tỉnh"
@@ -445,29 +463,36 @@ class _Province:
                     c_name = cell_pattern.format(n=c_no + 1, division=division + suffix)
                     cell = self._org(g, f"{g.code}.C{c_no + 1:02d}", c_name, "cell", c_no)
                     size = min(size, left)
-                    cell.members = [self._member(cell) for _ in range(size)]
                     left -= size
-                    if cell.members:
-                        self._role(cell.members[0][0], cell, "secretary")
-                    if len(cell.members) >= 10:
-                        self._role(cell.members[1][0], cell, "deputy_secretary")
-                first = g.children[0].members
-                if first:
-                    self._role(first[0][0], g, "secretary")
-                if len(g.children) > 1 and g.children[1].members:
-                    self._role(g.children[1].members[0][0], g, "deputy_secretary")
+                    cell.first_member, cell.size = self.ids.next["member"], size
+                    cell.first_card = self.card + 1
+                    if with_members:
+                        cell.members = [self._member(cell) for _ in range(size)]
+                    else:
+                        self.ids.next["member"] += size
+                        self.ids.next["membership"] += size
+                        self.card += size
+                    if size:
+                        self._role(cell.first_member, cell, "secretary")
+                    if size >= 10:
+                        self._role(cell.first_member + 1, cell, "deputy_secretary")
+                first = g.children[0]
+                if first.size:
+                    self._role(first.first_member, g, "secretary")
+                if len(g.children) > 1 and g.children[1].size:
+                    self._role(g.children[1].first_member, g, "deputy_secretary")
         return self.batch
 
     # --- results --------------------------------------------------------------------------------
 
     def _level(self, shares: Weighted) -> str:
-        return shares.pick(self.rng)
+        return shares.pick(self.year_rng)
 
     def _decide(
         self,
         batch: Batch,
         cycle_id: int,
-        deciding: _Org,
+        deciding: Org,
         subject: tuple[str, int | None, int | None, int, str, str],
         level: str,
         reason: str,
@@ -494,7 +519,7 @@ class _Province:
             ),
         )
 
-    def _cycle(self, batch: Batch, org: _Org, year: int, profile: str) -> int:
+    def _cycle(self, batch: Batch, org: Org, year: int, profile: str) -> int:
         pk = self.ids.take("cycle")
         opened = dt.datetime(year, 11, 15, 8, tzinfo=dt.UTC)
         batch.add("cycle", (pk, org.id, year, profile, "closed", opened))
@@ -505,6 +530,7 @@ class _Province:
         decide on their members and cells, blocs on their grassroots organizations, the province
         on its blocs (the subjects `evaluation.services.open_cycle` lists)."""
         assert self.root is not None
+        self.year_rng = random.Random(f"{self.config.seed}:{self.index}:{year}")
         batch = Batch(label=f"{self.batch.label}/{year}")
         profile = profile_for_year(year).id
         year_end = dt.date(year, 12, 31)
@@ -524,8 +550,8 @@ class _Province:
                         level, reason = "", ""
                         if joined > six_months:
                             reason = "joined_under_6_months"
-                        elif self.rng.random() * 1000 < NOT_CLASSIFIED_OTHER:
-                            reason = self.rng.choice(("exempted", "suspended"))
+                        elif self.year_rng.random() * 1000 < NOT_CLASSIFIED_OTHER:
+                            reason = self.year_rng.choice(("exempted", "suspended"))
                         else:
                             level = self._level(_MEMBER_LEVELS)
                         self._decide(
@@ -572,16 +598,42 @@ class _Province:
         return batch
 
 
+def _check(config: SynthConfig) -> list[int]:
+    """Members per province; refuses too few members."""
+    if config.members < MIN_MEMBERS:
+        # Fewer would leave the smallest provinces without a whole cell.
+        raise ValueError(f"At least {MIN_MEMBERS} members are needed.")
+    return apportion(config.members, [w for _, _, w in PROVINCES])
+
+
+@dataclass
+class Skeleton:
+    """One province without its member rows: its organizations and Party roles (`batch`), every
+    organization in id order (`orgs`, cells with their reserved member ids), and its number."""
+
+    index: int
+    batch: Batch
+    orgs: list[Org]
+
+
+def skeletons(config: SynthConfig, ids: Ids) -> Iterator[Skeleton]:
+    """The provinces' structure without members, for generating the rest in the database.
+
+    The same organizations, cell sizes and roles as `generate` gives for the same config and
+    first ids; the member, membership ids and card numbers of each cell are reserved in `ids`.
+    """
+    for index, members in enumerate(_check(config)):
+        province = _Province(config, ids, index, members)
+        batch = province.structure(with_members=False)
+        yield Skeleton(index=index, batch=batch, orgs=province.orgs)
+
+
 def generate(config: SynthConfig, ids: Ids) -> Iterator[Batch]:
     """Batches to load in order: per province its structure, then its results year by year.
 
     Deterministic: the same config and first ids give the same rows.
     """
-    if config.members < MIN_MEMBERS:
-        # Fewer would leave the smallest provinces without a whole cell.
-        raise ValueError(f"At least {MIN_MEMBERS} members are needed.")
-    shares = apportion(config.members, [w for _, _, w in PROVINCES])
-    for index, members in enumerate(shares):
+    for index, members in enumerate(_check(config)):
         province = _Province(config, ids, index, members)
         yield province.structure()
         if config.with_results:

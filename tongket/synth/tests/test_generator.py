@@ -20,6 +20,7 @@ from tongket.synth.generator import (
     cell_sizes,
     generate,
     segment,
+    skeletons,
 )
 
 SMALL = SynthConfig(members=2000, seed=7, years=(2024, 2025))
@@ -129,3 +130,26 @@ def test_apportioned_parts_add_up_to_the_total(total, weights):
 
 def test_segment_is_ten_digits_and_a_slash():
     assert segment(42) == "0000000042/"
+
+
+def test_the_skeleton_is_the_structure_the_full_generator_makes():
+    config = SynthConfig(members=3000, seed=5, years=(2025,))
+    full = rows(config, first_id=40)
+    ids = Ids()
+    for table in ids.next:
+        ids.next[table] = 40
+    skeleton: dict[str, list[tuple[object, ...]]] = {}
+    cells: dict[object, tuple[int, int]] = {}
+    for province in skeletons(config, ids):
+        for table, table_rows in province.batch.rows.items():
+            skeleton.setdefault(table, []).extend(table_rows)
+        cells.update({o.id: (o.first_member, o.size) for o in province.orgs if o.kind == "cell"})
+    assert set(skeleton) == {"organization", "organization_name", "party_role"}
+    for table in skeleton:
+        assert skeleton[table] == full[table]
+    # Each cell reserves exactly the member ids the full generator gives its members.
+    by_cell: dict[object, list[int]] = {}
+    for member in full["member"]:
+        by_cell.setdefault(member[10], []).append(int(str(member[0])))
+    assert {c: (ids_[0], len(ids_)) for c, ids_ in by_cell.items()} == cells
+    assert ids.next["member"] == 40 + 3000 == ids.next["membership"]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
 
@@ -13,7 +17,7 @@ from tongket.people import selectors as people
 from tongket.people.models import Member, Membership, Organization
 from tongket.people.services import OrganizationInput, create_organization
 from tongket.synth.generator import SynthConfig
-from tongket.synth.loader import load, validate_foreign_keys
+from tongket.synth.loader import load, vacuum_loaded, validate_foreign_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +106,42 @@ def test_a_reference_to_a_missing_row_is_caught_after_an_unchecked_load(loaded):
         cursor.execute("SET LOCAL session_replication_role = origin")
     with pytest.raises(RuntimeError, match=r"people_membership\.organization_id"):
         validate_foreign_keys()
+
+
+def test_the_command_loads_and_prints_its_report_as_json():
+    out = StringIO()
+    call_command(
+        "synth", "--members", "1000", "--seed", "3", "--years", "2025", "--quiet", stdout=out
+    )
+    report = json.loads(out.getvalue())
+    assert report["rows"]["member"] == 1000
+    assert report["years"] == [2025]
+    expected = "database" if connection.vendor == "postgresql" else "python"
+    assert report["method"] == expected
+    assert Member.objects.filter(card_number__startswith="9").count() == 1000
+
+
+def test_the_command_refuses_fewer_than_the_minimum_of_members():
+    with pytest.raises(CommandError, match="--members"):
+        call_command("synth", "--members", "999", "--quiet")
+
+
+def test_no_vacuum_runs_inside_a_transaction(loaded):
+    assert vacuum_loaded(loaded) is False
+    assert loaded.as_json()["vacuum_seconds"] is None
+
+
+@pytest.mark.postgres
+def test_the_command_vacuums_the_loaded_tables_after_the_commit(demo_loaded):
+    out = StringIO()
+    call_command("synth", "--members", "1000", "--years", "2025", "--quiet", stdout=out)
+    assert json.loads(out.getvalue())["vacuum_seconds"] is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL "
+            "AND relname IN ('people_member', 'evaluation_decision')"
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == [
+            "evaluation_decision",
+            "people_member",
+        ]

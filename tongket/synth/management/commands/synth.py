@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongket.core.errors import DomainError
 from tongket.synth.generator import MIN_MEMBERS, SynthConfig
-from tongket.synth.loader import load
+from tongket.synth.loader import load, vacuum_loaded
 
 
 def _years(text: str) -> tuple[int, ...]:
@@ -31,6 +31,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-results", action="store_true", help="không sinh kết quả")
         parser.add_argument("--quiet", action="store_true", help="chỉ in kết quả JSON")
+        parser.add_argument(
+            "--python",
+            action="store_true",
+            help="PostgreSQL: sinh mọi dòng bằng Python rồi COPY (chậm hơn) thay vì trong CSDL",
+        )
+        parser.add_argument(
+            "--no-vacuum", action="store_true", help="PostgreSQL: không VACUUM sau khi nạp"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         members: int = options["members"]
@@ -44,7 +52,9 @@ class Command(BaseCommand):
         )
         progress = None if options["quiet"] else (lambda line: self.stderr.write(line))
         try:
-            report = load(config, progress=progress)
+            report = load(config, progress=progress, in_database=not options["python"])
         except DomainError as exc:
             raise CommandError(exc.message) from None
+        if not options["no_vacuum"] and vacuum_loaded(report) and progress is not None:
+            progress(f"VACUUM: {report.vacuum_seconds:.1f} s")
         self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
