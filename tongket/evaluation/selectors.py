@@ -45,7 +45,7 @@ from tongket.evaluation.models import (
 from tongket.evaluation.regulations import get_profile
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.qd366 import Qd366Profile
-from tongket.people.models import Organization, OrganizationKind
+from tongket.people.models import Organization, OrganizationKind, ancestor_paths
 
 Outcome = Level | NotClassifiedReason
 """What a tier proposes or a decision states: a level, or not classified with its reason."""
@@ -583,15 +583,23 @@ def organization_level(org: Organization, year: int, quarter: int | None = None)
 def _stats_profile(org: Organization, year: int, quarter: int | None) -> str | None:
     """The profile of the first cycle (by organization path) holding an evaluation in the subtree.
 
-    A semi-join from the subtree's evaluations: one row per cycle, not one per evaluation.
+    A cycle evaluates its own organization's subtree, so only the cycles of the organization's
+    ancestors (itself included) and of its descendants can hold one; the ancestors come first in
+    path order. Each is a semi-join from the subtree's evaluations, bounded by those paths (not a
+    walk over every cycle of the period in path order).
     """
     in_subtree = Evaluation.objects.filter(cycle=OuterRef("pk"), subject_path__startswith=org.path)
-    found = list(
-        Cycle.objects.filter(_period_q("", year, quarter), Exists(in_subtree))
-        .order_by("organization__path")
-        .values_list("profile_id", flat=True)[:1]
-    )
-    return found[0] if found else None
+    cycles = Cycle.objects.filter(_period_q("", year, quarter), Exists(in_subtree))
+    for candidates in (
+        cycles.filter(organization__path__in=ancestor_paths(org.path)),
+        cycles.filter(organization__path__startswith=org.path),
+    ):
+        found = list(
+            candidates.order_by("organization__path").values_list("profile_id", flat=True)[:1]
+        )
+        if found:
+            return found[0]
+    return None
 
 
 def stats(org: Organization, year: int, quarter: int | None = None) -> dict[str, Any]:

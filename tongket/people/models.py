@@ -23,6 +23,14 @@ PARTY_KINDS = (
 )
 
 
+SEGMENT_WIDTH = 11  # "<10 digits>/" per level of Organization.path
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of an organization and every organization above it."""
+    return [path[:end] for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
+
+
 class Organization(models.Model):
     """A Party organization or a government agency; `path` makes subtrees one indexed prefix."""
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
-from tongket.people.models import Organization
+from tongket.people.models import Organization, ancestor_paths
 from tongket.programs import domain
 from tongket.programs.models import (
     Amendment,
@@ -22,13 +22,6 @@ from tongket.programs.models import (
     ProgramStatus,
 )
 from tongket.programs.services import domain_item
-
-SEGMENT_WIDTH = 11  # "<10 digits>/" per level of Organization.path
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of an organization and every organization above it."""
-    return [path[:end] for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
 
 
 def _visibility(user: User | None) -> Q:

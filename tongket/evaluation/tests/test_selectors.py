@@ -108,3 +108,19 @@ def test_the_profile_of_a_cycle_keeps_its_parameters():
     assert profile.id == "qd132"
     assert profile.params.quota_base.value == "good_or_better"
     assert profile.params.quota_enforcement.value == "warn"
+
+
+@pytest.mark.parametrize("code", ["QT", "QT.KCQDN", ORG, f"{ORG}.TCCB"])
+def test_the_stats_profile_is_the_first_cycle_by_path_holding_an_evaluation_of_the_subtree(
+    code: str,
+):
+    """Bounded to the organization's ancestors and descendants, the lookup still gives the
+    first cycle in path order among all cycles of the period that hold one."""
+    subtree = org(code)
+    holding = [
+        cycle
+        for cycle in Cycle.objects.filter(year=2020).order_by("organization__path")
+        if Evaluation.objects.filter(cycle=cycle, subject_path__startswith=subtree.path).exists()
+    ]
+    assert holding, "the demo decides every level of the tree in 2020"
+    assert selectors.stats(subtree, 2020)["profile"] == holding[0].profile_id
