@@ -735,7 +735,7 @@ def test_every_report_and_export_kind_answers_each_role_like_its_matrix_row(
 ) -> None:
     url = reverse(name, kwargs=args)
     response = _client(role, client_for, outsider).get(url)
-    expect = MATRIX[name].expect
+    expect: tuple[int, ...] = MATRIX[name].expect
     if args.get("code") == DEPARTMENT:
         expect = tuple(401 if name.startswith("api:") and s == 302 else s for s in DEPARTMENT_READ)
     expected = expect[ROLES.index(role)]
