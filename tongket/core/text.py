@@ -11,6 +11,7 @@ tiếng Việt): `ma, mà, mả, mã, má, mạ, mác, mạc`.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 # Some keyboards and old data type Icelandic eth (Ð, U+00D0) for Vietnamese Đ (U+0110).
@@ -23,11 +24,22 @@ def _strip_marks(text: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) not in _DROPPED_CATEGORIES)
 
 
+# Names repeat their words (a few hundred family names, a few thousand given and middle names
+# cover nearly everyone), so the per-word work below is cached; the caches are bounded.
+WORD_CACHE = 65536
+
+
 def fold(text: str) -> str:
     """The search form of a text: no diacritics (đ becomes d), lower case, single spaces.
 
     `fold("Lê Văn Tính") == "le van tinh"`, whatever the input's normalization (NFC or NFD).
+    Folding never joins nor splits across whitespace, so each word is folded on its own.
     """
+    return " ".join([folded for word in text.split() if (folded := _fold_word(word))])
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _fold_word(text: str) -> str:
     folded = text
     # Case folding can itself produce marks (İ folds to i + U+0307) and stripping can expose
     # letters that fold again, so repeat until stable; two passes settle every real input.
@@ -43,6 +55,7 @@ def _capitalize(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def _capitalize_parts(word: str) -> str:
     # Names such as "H'Hen Niê" (Ê Đê) or hyphenated names capitalize each part.
     for separator in ("-", "'", "’"):
@@ -107,6 +120,7 @@ _TONES = {
 WordKey = tuple[tuple[int, ...], int]
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def word_sort_key(word: str) -> WordKey:
     """A word's collation key: its letters' codes, then its tone (one tone per syllable, so
     `Hoà` and `Hòa` are equal). Punctuation inside a word (H'Hen, Thị-Ngọc) is ignored."""
@@ -149,6 +163,11 @@ def vietnamese_sort_key(full_name: str) -> NameSortKey:
     )
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def _encoded_word(word: str) -> str:
+    return _encode_word(word_sort_key(word))
+
+
 def _encode_word(key: WordKey) -> str:
     letters, tone = key
     # "00" ends the letters, lower than any code, so a word sorts before its extensions.
@@ -161,7 +180,7 @@ def vietnamese_sort_string(full_name: str) -> str:
     Meant for a database column (`ORDER BY sort_name`) so large lists sort in the database with
     any collation, since every character is an ASCII digit.
     """
-    given, middles, family, _ = vietnamese_sort_key(full_name)
+    parts = split_name(full_name)
     # Each middle word is flagged "1" and the list closed by "0": fewer middle names sort first.
-    middle = "".join("1" + _encode_word(word) for word in middles) + "0"
-    return _encode_word(given) + middle + _encode_word(family)
+    middle = "".join(["1" + _encoded_word(word) for word in parts.middle.split()]) + "0"
+    return _encoded_word(parts.given) + middle + _encoded_word(parts.family)

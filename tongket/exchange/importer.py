@@ -25,7 +25,6 @@ from tongket.exchange.workbook import (
     RowReader,
     SheetHandler,
     WorkbookError,
-    clean_text,
     read_workbook,
 )
 
@@ -140,8 +139,9 @@ def run_import(
     filename: str = "",
     sheets: Sequence[SheetHandler[Any]] | None = None,
 ) -> ImportReport:
-    """Import a workbook. A dry run goes through exactly the same services and rolls back, so
-    what it reports is what a real run does; a real run writes all rows or none."""
+    """Import a workbook. A dry run goes through exactly the same writes (per record through the
+    services, or set-based with the same checks for sheets that implement `apply_all`) and rolls
+    back, so what it reports is what a real run does; a real run writes all rows or none."""
     report = ImportReport(dry_run=dry_run)
     layout = list(sheets) if sheets is not None else handlers()
     try:
@@ -152,28 +152,40 @@ def run_import(
     ctx = ImportContext(actor=actor, dry_run=dry_run, today=timezone.localdate())
     ctx.problems.extend(problems)
     parsed: dict[str, list[Any]] = {}
+    present = set(raw)
     for handler in layout:
         records: list[Any] = []
-        for row in raw.get(handler.key, []):
+        # Each sheet's raw rows are dropped once parsed: a large file is not held twice.
+        for row in raw.pop(handler.key, []):
             report.rows += 1
             reader = RowReader(row, handler.columns, ctx.problems, handler.title)
             record = handler.parse(reader)
             if record is not None:
                 records.append(record)
         parsed[handler.key] = records
-    planned = [(h, h.plan(parsed.get(h.key, []), ctx)) for h in layout if h.key in raw]
+    del raw
+    planned = [(h, h.plan(parsed.pop(h.key, []), ctx)) for h in layout if h.key in present]
     total = sum(len(items) for _h, items in planned)
     if progress:
         progress(0, total)
     try:
         with transaction.atomic():
             done = 0
+
+            def advance(count: int) -> None:
+                nonlocal done
+                done += count
+                if progress:
+                    progress(done, total)
+
             for handler, items in planned:
+                if handler.apply_all(items, ctx, advance):
+                    continue
                 for record in items:
                     try:
                         handler.apply(record, ctx)
                     except DomainError as exc:
-                        ctx.problems.append(_problem_from(handler, record, exc))
+                        ctx.refuse_error(handler, record, exc)
                     done += 1
                     if progress and (done % 100 == 0 or done == total):
                         progress(done, total)
@@ -202,21 +214,6 @@ def _order(layout: Sequence[SheetHandler[Any]], title: str) -> int:
         if handler.title == title:
             return index
     return -1
-
-
-def _problem_from(handler: SheetHandler[Any], record: Any, exc: DomainError) -> Problem:
-    key = handler.field_columns.get(exc.field, "")
-    column = handler.column(key) if key else None
-    letters: dict[str, str] = getattr(record, "letters", {})
-    return Problem(
-        sheet=handler.title,
-        row=handler.row_of(record),
-        column=column.header if column else "",
-        letter=letters.get(key, "") if key else "",
-        value=clean_text(getattr(record, key, "")) if key else "",
-        rule=exc.rule or "import.refused",
-        message=exc.message,
-    )
 
 
 def _audit(actor: User | None, filename: str, ctx: ImportContext) -> None:

@@ -4,13 +4,15 @@ batch planning against the database, and writes through tongket.people.services.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core.rules import Severity
 from tongket.core.text import normalize_name
+from tongket.exchange import bulk
+from tongket.exchange.bulk import TRANSFER_NOTE
 from tongket.exchange.workbook import (
     Action,
     Column,
@@ -33,9 +35,6 @@ from tongket.people.models import (
 )
 from tongket.people.selectors import visible_members, visible_organizations
 
-BATCH = 500  # keys per IN (...) query, well under SQLite's parameter limit
-TRANSFER_NOTE = "Chuyển sinh hoạt khi nhập tệp Excel"
-
 
 def _allowed(choices: Iterable[tuple[str, str]]) -> str:
     return ", ".join(f"«{label}»" for _code, label in choices)
@@ -46,6 +45,11 @@ GENDERS = choice_lookup([*Gender.choices, ("male", "nam"), ("female", "nu")])
 STATUSES = choice_lookup(MemberStatus.choices)
 ROLES = choice_lookup([*PartyRoleKind.choices, ("standing_committee", "Ủy viên BTV")])
 TITLES = choice_lookup(PostTitle.choices)
+# What a refused choice cell says it accepts (built once, not per row).
+KINDS_ALLOWED = _allowed(OrganizationKind.choices)
+STATUSES_ALLOWED = _allowed(MemberStatus.choices)
+ROLES_ALLOWED = _allowed(PartyRoleKind.choices)
+TITLES_ALLOWED = _allowed(PostTitle.choices)
 
 
 def _spaces(text: str) -> str:
@@ -53,8 +57,7 @@ def _spaces(text: str) -> str:
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start : start + BATCH]
+    return bulk.chunks(items, bulk.keys_per_query())
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
             letters=reader.row.letters,
             code=reader.text("code", required=True, max_length=64),
             name=reader.text("name", required=True),
-            kind=reader.choice("kind", KINDS, _allowed(OrganizationKind.choices), required=True),
+            kind=reader.choice("kind", KINDS, KINDS_ALLOWED, required=True),
             parent_code=reader.text("parent_code", max_length=64),
             agency_code=reader.text("agency_code", max_length=64),
             short_name=reader.text("short_name", max_length=120),
@@ -496,7 +499,7 @@ class MemberSheet(SheetHandler[MemberRow]):
             gender=reader.choice("gender", GENDERS, "«Nam», «Nữ»", required=True),
             joined_on=reader.date("joined_on", required=True),
             full_member_on=reader.date("full_member_on"),
-            status=reader.choice("status", STATUSES, _allowed(MemberStatus.choices), required=True),
+            status=reader.choice("status", STATUSES, STATUSES_ALLOWED, required=True),
             organization_code=reader.text("organization_code", required=True, max_length=64),
         )
         return row if reader.ok else None
@@ -565,7 +568,7 @@ class MemberSheet(SheetHandler[MemberRow]):
         ctx.shared["file_members"] = {r.card_number for r in live}
         return [r for r in live if r.action is not Action.UNCHANGED]
 
-    def _input(self, r: MemberRow, organization_code: str) -> services.MemberInput:
+    def member_input(self, r: MemberRow, organization_code: str) -> services.MemberInput:
         assert r.joined_on is not None  # required column, checked by parse
         return services.MemberInput(
             card_number=r.card_number,
@@ -578,10 +581,16 @@ class MemberSheet(SheetHandler[MemberRow]):
             full_member_on=r.full_member_on,
         )
 
+    def apply_all(
+        self, records: list[MemberRow], ctx: ImportContext, advance: Callable[[int], None]
+    ) -> bool:
+        bulk.apply_members(self, records, ctx, advance)
+        return True
+
     def apply(self, record: MemberRow, ctx: ImportContext) -> None:
         if record.action is Action.CREATE:
             services.create_member(
-                actor=ctx.actor, data=self._input(record, record.organization_code)
+                actor=ctx.actor, data=self.member_input(record, record.organization_code)
             )
             ctx.record(self, record.row, record.card_number, Action.CREATE, record.full_name)
             return
@@ -589,7 +598,7 @@ class MemberSheet(SheetHandler[MemberRow]):
             services.update_member(
                 actor=ctx.actor,
                 card_number=record.card_number,
-                data=self._input(record, record.current_code),
+                data=self.member_input(record, record.current_code),
             )
         if record.moves:
             services.transfer_member(
@@ -625,7 +634,7 @@ def existing_members(cards: list[str]) -> dict[str, dict[str, Any]]:
     """The members with these card numbers, in batches of IN (...) queries."""
     found: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(cards):
-        for row in Member.objects.filter(card_number__in=chunk).values(
+        for row in Member.objects.filter(card_number__in=bulk.one_of(chunk)).values(
             "id", "card_number", "org_path", "organization__code", *MEMBER_FIELDS
         ):
             found[row["card_number"]] = row
@@ -696,7 +705,7 @@ class PartyRoleSheet(SheetHandler[PartyRoleRow]):
             letters=reader.row.letters,
             card_number=reader.text("card_number", required=True, max_length=20),
             organization_code=reader.text("organization_code", required=True, max_length=64),
-            role=reader.choice("role", ROLES, _allowed(PartyRoleKind.choices), required=True),
+            role=reader.choice("role", ROLES, ROLES_ALLOWED, required=True),
             term=reader.text("term", max_length=20),
             start=reader.date("start", required=True),
         )
@@ -716,6 +725,12 @@ class PartyRoleSheet(SheetHandler[PartyRoleRow]):
                 )
             )
         return _plan_links(self, records, ctx, known, existing, "organization_code", _org_label)
+
+    def apply_all(
+        self, records: list[PartyRoleRow], ctx: ImportContext, advance: Callable[[int], None]
+    ) -> bool:
+        bulk.apply_party_roles(self, records, ctx, advance)
+        return True
 
     def apply(self, record: PartyRoleRow, ctx: ImportContext) -> None:
         assert record.start is not None
@@ -873,7 +888,7 @@ class PostSheet(SheetHandler[PostRow]):
             letters=reader.row.letters,
             card_number=reader.text("card_number", required=True, max_length=20),
             agency_code=reader.text("agency_code", required=True, max_length=64),
-            title=reader.choice("title", TITLES, _allowed(PostTitle.choices), required=True),
+            title=reader.choice("title", TITLES, TITLES_ALLOWED, required=True),
             title_detail=reader.text("title_detail", max_length=120),
             start=reader.date("start", required=True),
         )
@@ -893,6 +908,12 @@ class PostSheet(SheetHandler[PostRow]):
                 )
             )
         return _plan_links(self, records, ctx, known, existing, "agency_code", _any_org_label)
+
+    def apply_all(
+        self, records: list[PostRow], ctx: ImportContext, advance: Callable[[int], None]
+    ) -> bool:
+        bulk.apply_posts(self, records, ctx, advance)
+        return True
 
     def apply(self, record: PostRow, ctx: ImportContext) -> None:
         assert record.start is not None

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar, Generic, TypeVar
 
 from tongket.core.rules import Finding, Severity
@@ -147,23 +148,29 @@ class CellError(ValueError):
         self.message = message
 
 
+_FORMULA_STARTS = "".join(FORMULA_PREFIXES)
+
+
 def clean_text(value: Any) -> str:
     """A cell as text: NFC, single spaces, trimmed; whole numbers lose their ".0"; the quote
     that export puts before a formula-like text is removed again."""
-    if value is None:
+    if type(value) is str:  # the usual cell, first
+        raw = value
+    elif value is None:
         return ""
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    raw = str(value)
-    if len(raw) > 1 and raw[0] == "'" and raw[1] in "".join(FORMULA_PREFIXES):
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value.strftime("%d/%m/%Y")
+        raw = str(value)
+    if len(raw) > 1 and raw[0] == "'" and raw[1] in _FORMULA_STARTS:
         raw = raw[1:]
-    return " ".join(unicodedata.normalize("NFC", raw).split())
+    return " ".join((raw if raw.isascii() else unicodedata.normalize("NFC", raw)).split())
 
 
 _DATE_PATTERNS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
@@ -207,11 +214,17 @@ def choice_lookup(choices: Iterable[tuple[str, str]]) -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=4096)
+def _folded_choice(text: str) -> str:
+    # A choice column holds a handful of distinct values over thousands of rows.
+    return fold(text)
+
+
 def parse_choice(value: Any, table: Mapping[str, str], allowed: str) -> str:
     text = clean_text(value)
     if not text:
         return ""
-    code = table.get(fold(text))
+    code = table.get(_folded_choice(text))
     if code is None:
         raise CellError("import.cell.choice", f"Giá trị không hợp lệ; chỉ nhận: {allowed}.")
     return code
@@ -235,14 +248,14 @@ class RowReader:
         self, row: RawRow, columns: Sequence[Column], problems: list[Problem], sheet: str
     ) -> None:
         self.row = row
-        self.columns = {c.key: c for c in columns}
+        self.columns = columns
         self.problems = problems
         self.sheet = sheet
         self.ok = True
 
     def problem(self, key: str, rule: str, message: str, *, value: Any = None) -> None:
         self.ok = False
-        column = self.columns.get(key)
+        column = next((c for c in self.columns if c.key == key), None)
         raw = self.row.values.get(key) if value is None else value
         self.problems.append(
             Problem(
@@ -341,6 +354,27 @@ class ImportContext:
     ) -> None:
         self.outcomes.append(Outcome(sheet.title, row, key, action, detail))
 
+    def refuse_error(self, sheet: SheetHandler[Any], record: Any, exc: Any) -> None:
+        """A service's DomainError for one record, placed on the column that holds its field."""
+        key = sheet.field_columns.get(exc.field, "")
+        column = sheet.column(key) if key else None
+        letters: dict[str, str] = getattr(record, "letters", {})
+        self.problems.append(
+            Problem(
+                sheet=sheet.title,
+                row=sheet.row_of(record),
+                column=column.header if column else "",
+                letter=letters.get(key, "") if key else "",
+                value=clean_text(getattr(record, key, "")) if key else "",
+                rule=exc.rule or "import.refused",
+                message=exc.message,
+            )
+        )
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.problems)
+
 
 class SheetHandler(ABC, Generic[R]):
     """One sheet of the workbook, one kind of record. Subclasses declare `key`, `title`,
@@ -381,6 +415,15 @@ class SheetHandler(ABC, Generic[R]):
 
     @abstractmethod
     def apply(self, record: R, ctx: ImportContext) -> None: ...
+
+    def apply_all(
+        self, records: list[R], ctx: ImportContext, advance: Callable[[int], None]
+    ) -> bool:
+        """Optional set-based write of every planned record at once, enforcing the same rules
+        as `apply` (refusals go to `ctx.problems` via `ctx.refuse_error`) and calling
+        `advance(n)` as records are done. Return False (the default) to have the importer call
+        `apply` record by record instead."""
+        return False
 
     @abstractmethod
     def row_of(self, record: R) -> int: ...
@@ -430,12 +473,38 @@ def read_workbook(
     """Rows of every known sheet, keyed by handler key, and the problems of the layout itself.
 
     Read-only and values-only: formulas are never evaluated (a formula cell gives the value Excel
-    cached, or nothing) and macros are never loaded.
+    cached, or nothing) and macros are never loaded. The fast reader (`bulk_xlsx`) reads the
+    usual files; anything it does not handle is read again with openpyxl.
     """
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
+    from tongket.exchange.bulk_xlsx import Unsupported
 
     _check_container(data)
+    try:
+        return _read_fast(data, handlers)
+    except Unsupported:
+        return _read_openpyxl(data, handlers)
+
+
+SheetRows = Iterator[tuple[int, Sequence[Any]]]
+
+
+def _read_fast(
+    data: bytes, handlers: Sequence[SheetHandler[Any]]
+) -> tuple[dict[str, list[RawRow]], list[Problem]]:
+    from tongket.exchange.bulk_xlsx import Workbook
+
+    book = Workbook(data)
+    try:
+        return _read_sheets(((t, book.rows(target)) for t, target in book.sheets), handlers)
+    finally:
+        book.close()
+
+
+def _read_openpyxl(
+    data: bytes, handlers: Sequence[SheetHandler[Any]]
+) -> tuple[dict[str, list[RawRow]], list[Problem]]:
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
@@ -445,17 +514,34 @@ def read_workbook(
             "Tệp Excel bị hỏng hoặc không đúng định dạng, không đọc được.",
             rule="import.file.corrupt",
         ) from exc
+    try:
+        sheets = (
+            (sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1))
+            for sheet in book.worksheets
+        )
+        return _read_sheets(sheets, handlers)
+    finally:
+        book.close()
+
+
+def _read_sheets(
+    sheets: Iterable[tuple[str, SheetRows]], handlers: Sequence[SheetHandler[Any]]
+) -> tuple[dict[str, list[RawRow]], list[Problem]]:
+    from openpyxl.utils import get_column_letter
+
+    from tongket.exchange.bulk_xlsx import Unsupported
+
     by_title = {fold(h.title): h for h in handlers}
     rows: dict[str, list[RawRow]] = {}
     problems: list[Problem] = []
     try:
-        for sheet in book.worksheets:
-            handler = by_title.get(fold(sheet.title))
+        for title, sheet_rows in sheets:
+            handler = by_title.get(fold(title))
             if handler is None:
-                if fold(sheet.title) != fold(INSTRUCTIONS_SHEET):
+                if fold(title) != fold(INSTRUCTIONS_SHEET):
                     problems.append(
                         Problem(
-                            sheet.title,
+                            title,
                             0,
                             "",
                             "",
@@ -466,17 +552,15 @@ def read_workbook(
                         )
                     )
                 continue
-            found, sheet_problems = _read_sheet(sheet, handler, get_column_letter)
+            found, sheet_problems = _read_sheet(sheet_rows, handler, get_column_letter)
             rows[handler.key] = found
             problems.extend(sheet_problems)
-    except WorkbookError:
+    except (WorkbookError, Unsupported):
         raise
     except Exception as exc:
         raise WorkbookError(
             "Tệp Excel bị hỏng, không đọc hết được nội dung.", rule="import.file.corrupt"
         ) from exc
-    finally:
-        book.close()
     if not rows:
         raise WorkbookError(
             "Tệp không có trang nào theo mẫu nhập (ví dụ «Tổ chức», «Đảng viên»). Hãy tải mẫu "
@@ -487,13 +571,13 @@ def read_workbook(
 
 
 def _read_sheet(
-    sheet: Any, handler: SheetHandler[Any], letter_of: Callable[[int], str]
+    iterator: SheetRows, handler: SheetHandler[Any], letter_of: Callable[[int], str]
 ) -> tuple[list[RawRow], list[Problem]]:
     problems: list[Problem] = []
-    iterator = sheet.iter_rows(values_only=True)
-    header = next(iterator, None)
-    if header is None:
+    first = next(iterator, None)
+    if first is None:
         return [], problems
+    header: Sequence[Any] = first[1] if first[0] == 1 else ()
     by_header = {fold(c.header): c for c in handler.columns}
     positions: dict[str, int] = {}
     for index, cell in enumerate(header[:MAX_COLUMNS]):
@@ -517,9 +601,12 @@ def _read_sheet(
         return [], problems
     letters = {key: letter_of(index + 1) for key, index in positions.items()}
     found: list[RawRow] = []
-    for number, values in enumerate(iterator, start=2):
-        cells = {key: values[i] if i < len(values) else None for key, i in positions.items()}
-        if all(clean_text(v) == "" for v in cells.values()):
+    rest: SheetRows = iterator if first[0] == 1 else _chain_first(first, iterator)
+    items = list(positions.items())
+    for number, values in rest:
+        size = len(values)
+        cells = {key: values[i] if i < size else None for key, i in items}
+        if all(_blank(v) for v in cells.values()):
             continue
         if len(found) >= MAX_ROWS:
             problems.append(
@@ -538,6 +625,20 @@ def _read_sheet(
             break
         found.append(RawRow(handler.title, number, cells, letters))
     return found, problems
+
+
+def _blank(value: Any) -> bool:
+    """`clean_text(value) == ""`, without cleaning the text of every cell of every row."""
+    if value is None:
+        return True
+    if type(value) is str:
+        return not value.strip()  # clean_text splits on the same whitespace
+    return clean_text(value) == ""
+
+
+def _chain_first(first: tuple[int, Sequence[Any]], rest: SheetRows) -> SheetRows:
+    yield first
+    yield from rest
 
 
 # --- Writing -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,7 @@ def _org_snapshot(org: Organization) -> dict[str, Any]:
     }
 
 
-def _member_snapshot(m: Member) -> dict[str, Any]:
+def member_snapshot(m: Member) -> dict[str, Any]:
     return {
         "card_number": m.card_number,
         "full_name": m.full_name,
@@ -58,8 +59,8 @@ def _member_snapshot(m: Member) -> dict[str, Any]:
     }
 
 
-def _require_admin(actor: User | None, path: str) -> None:
-    # Like _require_write: what the actor cannot see is missing; what it sees but may not
+def require_admin(actor: User | None, path: str) -> None:
+    # Like require_write: what the actor cannot see is missing; what it sees but may not
     # administer (a cell secretary, a read-only superior) is forbidden.
     scope = scope_for(actor)
     if not scope.reads(path):
@@ -68,7 +69,7 @@ def _require_admin(actor: User | None, path: str) -> None:
         raise PermissionDenied()
 
 
-def _require_write(actor: User | None, path: str) -> None:
+def require_write(actor: User | None, path: str) -> None:
     scope = scope_for(actor)
     if not scope.reads(path):
         raise NotFound()
@@ -76,12 +77,16 @@ def _require_write(actor: User | None, path: str) -> None:
         raise PermissionDenied()
 
 
+def unknown_organization(code: str, field: str) -> DomainError:
+    return DomainError(
+        f"Không có tổ chức mã «{code}».", field=field, rule="people.organization.unknown_code"
+    )
+
+
 def _org_by_code(code: str, field: str) -> Organization:
     org = Organization.objects.filter(code=code.strip()).first()
     if org is None:
-        raise DomainError(
-            f"Không có tổ chức mã «{code}».", field=field, rule="people.organization.unknown_code"
-        )
+        raise unknown_organization(code, field)
     return org
 
 
@@ -211,7 +216,7 @@ def update_organization(
     org = Organization.objects.select_for_update().filter(code=code).first()
     if org is None:
         raise NotFound("Không tìm thấy tổ chức.")
-    _require_admin(actor, org.path)
+    require_admin(actor, org.path)
     if expected_version is not None and expected_version != org.version:
         raise ConcurrentEdit()
     before = _org_snapshot(org)
@@ -285,7 +290,11 @@ class MemberInput:
     is_sample: bool = False
 
 
-def _validate_member(data: MemberInput) -> None:
+_MEMBER_STATUSES = frozenset(MemberStatus.values)  # built once: the import checks 100,000s
+
+
+def validate_member(data: MemberInput) -> None:
+    """The checks of a member's own fields, shared by the services and the bulk import."""
     if not data.card_number.strip():
         raise DomainError(
             "Số thẻ đảng viên không được để trống.", field="card_number", rule="people.required"
@@ -298,7 +307,7 @@ def _validate_member(data: MemberInput) -> None:
         raise DomainError(
             "Giới tính phải là Nam hoặc Nữ.", field="gender", rule="people.member.gender"
         )
-    if data.status not in MemberStatus.values:
+    if data.status not in _MEMBER_STATUSES:
         raise DomainError(
             "Tình trạng phải là chính thức hoặc dự bị.", field="status", rule="people.member.status"
         )
@@ -320,32 +329,35 @@ def _validate_member(data: MemberInput) -> None:
         )
 
 
-def _member_org(code: str) -> Organization:
-    org = _org_by_code(code, "organization")
+def check_member_organization(org: Organization) -> None:
+    """A member belongs to a Party organization, never to a government agency."""
     if org.kind == OrganizationKind.AGENCY:
         raise DomainError(
             "Đảng viên phải sinh hoạt tại một tổ chức đảng, không phải một cơ quan.",
             field="organization",
             rule="people.member.party_organization",
         )
+
+
+def _member_org(code: str) -> Organization:
+    org = _org_by_code(code, "organization")
+    check_member_organization(org)
     return org
 
 
-@transaction.atomic
-def create_member(*, actor: User | None, data: MemberInput) -> Member:
-    _validate_member(data)
-    org = _member_org(data.organization_code)
-    _require_write(actor, org.path)
-    card = data.card_number.strip()
-    if Member.objects.filter(card_number=card).exists():
-        raise DomainError(
-            f"Số thẻ đảng viên «{card}» đã có trong hệ thống.",
-            field="card_number",
-            rule="people.member.unique_card",
-        )
+def duplicate_card(card: str) -> DomainError:
+    return DomainError(
+        f"Số thẻ đảng viên «{card}» đã có trong hệ thống.",
+        field="card_number",
+        rule="people.member.unique_card",
+    )
+
+
+def new_member(data: MemberInput, org: Organization) -> Member:
+    """The unsaved member a validated input describes (name normalized, folded, sortable)."""
     name = normalize_name(data.full_name)
-    member = Member(
-        card_number=card,
+    return Member(
+        card_number=data.card_number.strip(),
         full_name=name,
         name_folded=fold(name),
         sort_name=vietnamese_sort_string(name),
@@ -358,52 +370,10 @@ def create_member(*, actor: User | None, data: MemberInput) -> Member:
         org_path=org.path,
         is_sample=data.is_sample,
     )
-    try:
-        with transaction.atomic():
-            member.save()
-    except IntegrityError as exc:  # a concurrent insert of the same card number
-        raise DomainError(
-            f"Số thẻ đảng viên «{card}» đã có trong hệ thống.",
-            field="card_number",
-            rule="people.member.unique_card",
-        ) from exc
-    Membership.objects.create(member=member, organization=org, start=data.joined_on)
-    record_event(
-        actor=actor,
-        action="member.create",
-        object_type="member",
-        object_id=member.card_number,
-        org_path=org.path,
-        summary=f"Thêm đảng viên {member.full_name}",
-        after=_member_snapshot(member),
-    )
-    return member
 
 
-@transaction.atomic
-def update_member(
-    *, actor: User | None, card_number: str, data: MemberInput, expected_version: int | None = None
-) -> Member:
-    """Edit a member's record; a change of organization goes through transfer_member."""
-    member = (
-        Member.objects.select_for_update()
-        .select_related("organization")
-        .filter(card_number=card_number)
-        .first()
-    )
-    if member is None:
-        raise NotFound("Không tìm thấy đảng viên.")
-    _require_write(actor, member.org_path)
-    if expected_version is not None and expected_version != member.version:
-        raise ConcurrentEdit()
-    _validate_member(data)
-    if data.card_number.strip() != member.card_number:
-        raise DomainError(
-            "Số thẻ đảng viên là khóa định danh, không sửa được.",
-            field="card_number",
-            rule="people.member.card_immutable",
-        )
-    before = _member_snapshot(member)
+def apply_member_fields(member: Member, data: MemberInput) -> None:
+    """Copy an edited input onto a member (not its card number nor its organization)."""
     name = normalize_name(data.full_name)
     member.full_name = name
     member.name_folded = fold(name)
@@ -414,6 +384,77 @@ def update_member(
     member.full_member_on = data.full_member_on
     member.status = data.status
     member.version += 1
+
+
+@transaction.atomic
+def create_member(*, actor: User | None, data: MemberInput) -> Member:
+    validate_member(data)
+    org = _member_org(data.organization_code)
+    require_write(actor, org.path)
+    card = data.card_number.strip()
+    if Member.objects.filter(card_number=card).exists():
+        raise duplicate_card(card)
+    member = new_member(data, org)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:  # a concurrent insert of the same card number
+        raise duplicate_card(card) from exc
+    Membership.objects.create(member=member, organization=org, start=data.joined_on)
+    record_event(actor=actor, **member_create_event(member))
+    return member
+
+
+def member_create_event(member: Member) -> dict[str, Any]:
+    """The audit fields of a new member (for `record_event` and the bulk import)."""
+    return {
+        "action": "member.create",
+        "object_type": "member",
+        "object_id": member.card_number,
+        "org_path": member.org_path,
+        "summary": f"Thêm đảng viên {member.full_name}",
+        "after": member_snapshot(member),
+    }
+
+
+def member_update_event(member: Member, before: dict[str, Any]) -> dict[str, Any]:
+    """The audit fields of an edited member record (for `record_event` and the bulk import)."""
+    return {
+        "action": "member.update",
+        "object_type": "member",
+        "object_id": member.card_number,
+        "org_path": member.org_path,
+        "summary": f"Sửa hồ sơ đảng viên {member.full_name}",
+        "before": before,
+        "after": member_snapshot(member),
+    }
+
+
+@transaction.atomic
+def update_member(
+    *, actor: User | None, card_number: str, data: MemberInput, expected_version: int | None = None
+) -> Member:
+    """Edit a member's record; a change of organization goes through transfer_member."""
+    member = (
+        # No join in the locking query: on PostgreSQL, a row locked through a join is dropped
+        # when a concurrent transfer changed its organization (the join is rechecked against the
+        # old organization row), and the waiting writer would wrongly find no member.
+        Member.objects.select_for_update().filter(card_number=card_number).first()
+    )
+    if member is None:
+        raise NotFound("Không tìm thấy đảng viên.")
+    require_write(actor, member.org_path)
+    if expected_version is not None and expected_version != member.version:
+        raise ConcurrentEdit()
+    validate_member(data)
+    if data.card_number.strip() != member.card_number:
+        raise DomainError(
+            "Số thẻ đảng viên là khóa định danh, không sửa được.",
+            field="card_number",
+            rule="people.member.card_immutable",
+        )
+    before = member_snapshot(member)
+    apply_member_fields(member, data)
     member.save()
     if data.organization_code.strip() != member.organization.code:
         transfer_member(
@@ -423,16 +464,7 @@ def update_member(
             on=dt.date.today(),
         )
         member.refresh_from_db()
-    record_event(
-        actor=actor,
-        action="member.update",
-        object_type="member",
-        object_id=member.card_number,
-        org_path=member.org_path,
-        summary=f"Sửa hồ sơ đảng viên {member.full_name}",
-        before=before,
-        after=_member_snapshot(member),
-    )
+    record_event(actor=actor, **member_update_event(member, before))
     return member
 
 
@@ -442,29 +474,18 @@ def transfer_member(
 ) -> Member:
     """Move a member to another organization: the open membership ends, a new one starts."""
     member = (
-        Member.objects.select_for_update()
-        .select_related("organization")
-        .filter(card_number=card_number)
-        .first()
+        # No join in the locking query: on PostgreSQL, a row locked through a join is dropped
+        # when a concurrent transfer changed its organization (the join is rechecked against the
+        # old organization row), and the waiting writer would wrongly find no member.
+        Member.objects.select_for_update().filter(card_number=card_number).first()
     )
     if member is None:
         raise NotFound("Không tìm thấy đảng viên.")
-    _require_write(actor, member.org_path)
+    require_write(actor, member.org_path)
     target = _member_org(to_code)
-    _require_write(actor, target.path)
-    if target.pk == member.organization_id:
-        raise DomainError(
-            "Đảng viên đã sinh hoạt tại tổ chức này.",
-            field="organization",
-            rule="people.member.transfer_same",
-        )
+    require_write(actor, target.path)
     opened = member.memberships.filter(end__isnull=True).first()
-    if opened is not None and on <= opened.start:
-        raise DomainError(
-            "Ngày chuyển sinh hoạt phải sau ngày bắt đầu sinh hoạt ở tổ chức hiện tại.",
-            field="on",
-            rule="people.member.transfer_date",
-        )
+    check_transfer(member, target, opened.start if opened is not None else None, on)
     source = member.organization
     member.memberships.filter(end__isnull=True).update(end=on - dt.timedelta(days=1))
     Membership.objects.create(member=member, organization=target, start=on, note=note)
@@ -472,17 +493,41 @@ def transfer_member(
     member.org_path = target.path
     member.version += 1
     member.save(update_fields=["organization", "org_path", "version"])
-    record_event(
-        actor=actor,
-        action="member.transfer",
-        object_type="member",
-        object_id=member.card_number,
-        org_path=target.path,
-        summary=f"Chuyển sinh hoạt {member.full_name}: {source.name} → {target.name}",
-        before={"organization": source.code},
-        after={"organization": target.code, "on": on.isoformat(), "note": note},
-    )
+    record_event(actor=actor, **transfer_event(member, source, target, on, note))
     return member
+
+
+def check_transfer(
+    member: Member, target: Organization, opened_start: dt.date | None, on: dt.date
+) -> None:
+    """A transfer goes somewhere else, and after the open membership started."""
+    if target.pk == member.organization_id:
+        raise DomainError(
+            "Đảng viên đã sinh hoạt tại tổ chức này.",
+            field="organization",
+            rule="people.member.transfer_same",
+        )
+    if opened_start is not None and on <= opened_start:
+        raise DomainError(
+            "Ngày chuyển sinh hoạt phải sau ngày bắt đầu sinh hoạt ở tổ chức hiện tại.",
+            field="on",
+            rule="people.member.transfer_date",
+        )
+
+
+def transfer_event(
+    member: Member, source: Organization, target: Organization, on: dt.date, note: str
+) -> dict[str, Any]:
+    """The audit fields of a transfer (for `record_event` and the bulk import)."""
+    return {
+        "action": "member.transfer",
+        "object_type": "member",
+        "object_id": member.card_number,
+        "org_path": target.path,
+        "summary": f"Chuyển sinh hoạt {member.full_name}: {source.name} → {target.name}",
+        "before": {"organization": source.code},
+        "after": {"organization": target.code, "on": on.isoformat(), "note": note},
+    }
 
 
 @transaction.atomic
@@ -499,7 +544,27 @@ def assign_party_role(
     if member is None:
         raise NotFound("Không tìm thấy đảng viên.")
     org = _org_by_code(organization_code, "organization")
-    _require_admin(actor, org.path)
+    require_admin(actor, org.path)
+    check_party_role(
+        member,
+        org,
+        role,
+        has_secretary=lambda: PartyRole.objects.filter(
+            organization=org, role=role, end__isnull=True
+        ).exists(),
+    )
+    party_role = PartyRole.objects.create(
+        member=member, organization=org, role=role, start=start, term=term.strip()
+    )
+    record_event(actor=actor, **party_role_event(party_role, member, org, term))
+    return party_role
+
+
+def check_party_role(
+    member: Member, org: Organization, role: str, *, has_secretary: Callable[[], bool]
+) -> None:
+    """A known role, held by a member of the organization; one open secretary at a time
+    (`has_secretary` asks whether the organization already has one)."""
     if role not in PartyRoleKind.values:
         raise DomainError("Chức vụ đảng không hợp lệ.", field="role", rule="people.party_role.kind")
     if not member.org_path.startswith(org.path):
@@ -508,28 +573,31 @@ def assign_party_role(
             field="card_number",
             rule="people.party_role.member_of_org",
         )
-    if (
-        role in (PartyRoleKind.SECRETARY,)
-        and PartyRole.objects.filter(organization=org, role=role, end__isnull=True).exists()
-    ):
+    if role == PartyRoleKind.SECRETARY and has_secretary():
         raise DomainError(
             "Tổ chức đã có Bí thư đương nhiệm; hãy kết thúc nhiệm vụ người cũ trước.",
             field="role",
             rule="people.party_role.one_secretary",
         )
-    party_role = PartyRole.objects.create(
-        member=member, organization=org, role=role, start=start, term=term.strip()
-    )
-    record_event(
-        actor=actor,
-        action="party_role.assign",
-        object_type="party_role",
-        object_id=party_role.pk,
-        org_path=org.path,
-        summary=f"{member.full_name}: {party_role.get_role_display()} {org.name}",
-        after={"member": card_number, "organization": org.code, "role": role, "term": term},
-    )
-    return party_role
+
+
+def party_role_event(
+    party_role: PartyRole, member: Member, org: Organization, term: str
+) -> dict[str, Any]:
+    """The audit fields of an assigned Party role (for `record_event` and the bulk import)."""
+    return {
+        "action": "party_role.assign",
+        "object_type": "party_role",
+        "object_id": party_role.pk,
+        "org_path": org.path,
+        "summary": f"{member.full_name}: {party_role.get_role_display()} {org.name}",
+        "after": {
+            "member": member.card_number,
+            "organization": org.code,
+            "role": party_role.role,
+            "term": term,
+        },
+    }
 
 
 @transaction.atomic
@@ -537,7 +605,7 @@ def end_party_role(*, actor: User | None, role_id: int, end: dt.date) -> PartyRo
     party_role = PartyRole.objects.select_related("organization").filter(pk=role_id).first()
     if party_role is None:
         raise NotFound()
-    _require_admin(actor, party_role.organization.path)
+    require_admin(actor, party_role.organization.path)
     if end < party_role.start:
         raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="end", rule="people.dates")
     party_role.end = end
@@ -566,8 +634,18 @@ def assign_post(
     member = Member.objects.filter(card_number=card_number).first()
     if member is None:
         raise NotFound("Không tìm thấy đảng viên.")
-    _require_write(actor, member.org_path)
+    require_write(actor, member.org_path)
     agency = _org_by_code(agency_code, "agency")
+    check_post(agency, title)
+    post = Post.objects.create(
+        member=member, agency=agency, title=title, title_detail=title_detail.strip(), start=start
+    )
+    record_event(actor=actor, **post_event(post, member, agency))
+    return post
+
+
+def check_post(agency: Organization, title: str) -> None:
+    """A government post belongs to an agency and has a known title."""
     if agency.kind != OrganizationKind.AGENCY:
         raise DomainError(
             "Chức vụ chính quyền phải thuộc một cơ quan.",
@@ -576,16 +654,15 @@ def assign_post(
         )
     if title not in PostTitle.values:
         raise DomainError("Chức vụ không hợp lệ.", field="title", rule="people.post.title")
-    post = Post.objects.create(
-        member=member, agency=agency, title=title, title_detail=title_detail.strip(), start=start
-    )
-    record_event(
-        actor=actor,
-        action="post.assign",
-        object_type="post",
-        object_id=post.pk,
-        org_path=member.org_path,
-        summary=f"{member.full_name}: {post.label} {agency.name}",
-        after={"member": card_number, "agency": agency.code, "title": title},
-    )
-    return post
+
+
+def post_event(post: Post, member: Member, agency: Organization) -> dict[str, Any]:
+    """The audit fields of an assigned post (for `record_event` and the bulk import)."""
+    return {
+        "action": "post.assign",
+        "object_type": "post",
+        "object_id": post.pk,
+        "org_path": member.org_path,
+        "summary": f"{member.full_name}: {post.label} {agency.name}",
+        "after": {"member": member.card_number, "agency": agency.code, "title": post.title},
+    }
