@@ -283,3 +283,35 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.date:%d/%m/%Y})"
+
+
+class ResultTally(models.Model):
+    """How many evaluations of a period sit under one path with one current level: what
+    `selectors.stats` sums instead of the raw evaluations (`tongket.evaluation.tally`).
+
+    `path` is a member's `subject_path` (their cell) and, for an organization, the PARENT of its
+    `subject_path`, so that summing the rows under a subtree's path leaves out the subtree's own
+    organization, as the raw count does. `quarter` is 0 for a yearly cycle and `level` is
+    "pending" without a current decision ("" = not classified): no NULL in the key, so one
+    `INSERT ... ON CONFLICT` adds to a row. Kept in the transaction of every write that creates an
+    evaluation or changes its current decision; `tongket stats --rebuild-tally` recounts it.
+    """
+
+    year = models.PositiveSmallIntegerField("năm")
+    quarter = models.PositiveSmallIntegerField("quý (0: cả năm)", default=0)
+    path = models.CharField(max_length=255)
+    subject_kind = models.CharField(max_length=20, choices=SubjectKind.choices)
+    org_kind = models.CharField("loại tổ chức", max_length=20, blank=True)
+    level = models.CharField("xếp loại hiện hành", max_length=20, blank=True)
+    n = models.IntegerField("số lượng", default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter", "path", "subject_kind", "org_kind", "level"],
+                name="eval_tally_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}/{self.quarter} {self.path} {self.subject_kind} {self.level}: {self.n}"

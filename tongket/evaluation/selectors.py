@@ -9,11 +9,26 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeGuard
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
 from tongket.core.rules import Finding, Severity
+from tongket.evaluation import tally
 from tongket.evaluation.domain import (
     DecisionOrderFacts,
     DisciplineForm,
@@ -39,6 +54,7 @@ from tongket.evaluation.models import (
     Decision,
     DecisionStatus,
     Evaluation,
+    ResultTally,
     SubjectKind,
     Tier,
 )
@@ -605,31 +621,94 @@ def _stats_profile(org: Organization, year: int, quarter: int | None) -> str | N
 def stats(org: Organization, year: int, quarter: int | None = None) -> dict[str, Any]:
     """Decided results over the organization's subtree (the `tongket stats` JSON shape).
 
+    Sums the maintained tally (`tongket.evaluation.tally`) under the subtree's path: members
+    counted at their cell, organizations at their parent, so the organization's own evaluation
+    is left out as in `raw_stats`. Two small indexed corrections keep it exact should an
+    evaluation's copied path disagree with the organization it names (an organization moved
+    since): evaluations at exactly this path that are another organization's are added, and this
+    organization's evaluations deeper in the subtree are taken out. Same JSON as `raw_stats`.
+    """
+    tallied = (
+        ResultTally.objects.filter(
+            year=year, quarter=tally.period_key(quarter), path__startswith=org.path
+        )
+        .values("subject_kind", "org_kind", "level")
+        .annotate(count=Sum("n"))
+        .order_by()
+    )
+    # The corrections, in the same query (UNION ALL): this organization's own are taken out.
+    corrections = Q(subject_kind=SubjectKind.ORGANIZATION, subject_path=org.path)
+    sign: Case | Value = Value(1)
+    if org.pk is not None:
+        sign = Case(When(organization=org, then=Value(-1)), default=Value(1))
+        deeper = Q(organization=org, subject_path__startswith=org.path) & ~Q(subject_path=org.path)
+        corrections = (corrections & ~Q(organization=org)) | deeper
+    fixes = (
+        _with_current(Evaluation.objects.filter(_period_q("cycle__", year, quarter), corrections))
+        .values(
+            "subject_kind",
+            "org_kind",
+            level=Coalesce(F("current__level"), Value(tally.PENDING)),
+        )
+        .annotate(count=Sum(sign))
+        .order_by()
+    )
+    groups = [
+        (
+            row["subject_kind"],
+            row["org_kind"],
+            None if row["level"] == tally.PENDING else row["level"],
+            int(row["count"]),
+        )
+        for row in tallied.union(fixes, all=True)
+    ]
+    return _stats_json(org, year, quarter, groups)
+
+
+def raw_stats(org: Organization, year: int, quarter: int | None = None) -> dict[str, Any]:
+    """`stats` counted from the raw evaluations and current decisions (for verification).
+
     One grouped query over the subtree (subject kind, organization kind, current level: the
     hand-written floor's shape), then the organization's own level and the profile.
     """
-    # At most one current decision per evaluation (eval_one_current_decision): the left join
-    # gives one row per evaluation, so COUNT(*) needs no DISTINCT. The current level is NULL
-    # when undecided and "" when not classified.
     subtree = Evaluation.objects.filter(
         _period_q("cycle__", year, quarter), subject_path__startswith=org.path
     )
     if org.pk is not None:
         subtree = subtree.exclude(organization=org)  # its own rating is `level`, not a count
-    groups = (
-        _with_current(subtree)
+    return _stats_json(org, year, quarter, _raw_groups(subtree))
+
+
+def _raw_groups(evaluations: QuerySet[Evaluation]) -> list[tuple[str, str, str | None, int]]:
+    """(subject kind, organization kind, current level or None, count) of the evaluations."""
+    # At most one current decision per evaluation (eval_one_current_decision): the left join
+    # gives one row per evaluation, so COUNT(*) needs no DISTINCT. The current level is NULL
+    # when undecided and "" when not classified.
+    rows = (
+        _with_current(evaluations)
         .values("subject_kind", "org_kind", current_level=F("current__level"))
         .annotate(n=Count("*"))
         .order_by()
     )
+    return [
+        (row["subject_kind"], row["org_kind"], row["current_level"], int(row["n"])) for row in rows
+    ]
+
+
+def _stats_json(
+    org: Organization,
+    year: int,
+    quarter: int | None,
+    groups: Iterable[tuple[str, str, str | None, int]],
+) -> dict[str, Any]:
     members = _empty_tally()
     organizations: dict[str, dict[str, int]] = {}
-    for row in groups:
-        if row["subject_kind"] == SubjectKind.MEMBER:
-            tally = members
+    for subject_kind, org_kind, current_level, count in groups:
+        if subject_kind == SubjectKind.MEMBER:
+            counts = members
         else:
-            tally = organizations.setdefault(row["org_kind"], _empty_tally())
-        _add_to_tally(tally, row["current_level"], int(row["n"]))
+            counts = organizations.setdefault(org_kind, _empty_tally())
+        _add_to_tally(counts, current_level, count)
     level = organization_level(org, year, quarter)
     return {
         "org": org.code,
@@ -637,18 +716,19 @@ def stats(org: Organization, year: int, quarter: int | None = None) -> dict[str,
         "profile": _stats_profile(org, year, quarter),
         "level": level.value if level is not None else None,
         "members": members,
-        "organizations": dict(sorted(organizations.items())),
+        # A kind whose rows add up to nothing has no evaluation: the raw count has no group.
+        "organizations": {k: v for k, v in sorted(organizations.items()) if v["total"]},
     }
 
 
-def _add_to_tally(tally: dict[str, int], level: str | None, count: int) -> None:
-    tally["total"] += count
+def _add_to_tally(counts: dict[str, int], level: str | None, count: int) -> None:
+    counts["total"] += count
     if level is None:
-        tally["pending"] += count
+        counts["pending"] += count
     elif level == "":
-        tally["not_classified"] += count
+        counts["not_classified"] += count
     elif level in LEVEL_KEYS:
-        tally[level] += count
+        counts[level] += count
 
 
 # --- results for other apps ----------------------------------------------------------------------

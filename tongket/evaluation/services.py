@@ -23,7 +23,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.rules import Finding, Severity, errors_in
-from tongket.evaluation import permissions, selectors
+from tongket.evaluation import permissions, selectors, tally
 from tongket.evaluation.domain import Level, NotClassifiedReason, Period
 from tongket.evaluation.models import (
     Assessment,
@@ -198,6 +198,7 @@ def open_cycle(
         for o in cells
     ]
     Evaluation.objects.bulk_create(subjects)
+    tally.add_pending(cycle, subjects)
     record_event(
         actor=actor,
         action="evaluation.cycle.open",
@@ -602,6 +603,7 @@ def _issue(
             )
     except IntegrityError:
         raise ConcurrentEdit() from None
+    tally.move(ev, old=supersedes, new=decision)
     record_event(
         actor=actor,
         action=f"evaluation.decision.{kind.value}",

@@ -19,7 +19,8 @@ from django.db.models import Max
 
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError
-from tongket.evaluation.models import Cycle, Decision, Evaluation
+from tongket.evaluation import tally
+from tongket.evaluation.models import Cycle, Decision, Evaluation, ResultTally
 from tongket.people.models import Member, Membership, Organization, OrganizationName, PartyRole
 from tongket.synth import server
 from tongket.synth.generator import COLUMNS, TABLES, Batch, Ids, Row, SynthConfig, generate
@@ -165,7 +166,8 @@ def vacuum_loaded(report: LoadReport) -> bool:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
     started = time.perf_counter()
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in MODELS.values())
+    loaded: list[type[models.Model]] = [*MODELS.values(), ResultTally]
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in loaded)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM {tables}")
     report.vacuum_seconds = time.perf_counter() - started
@@ -209,6 +211,7 @@ def load(
             progress(f"{line} [{time.perf_counter() - started:.1f} s]")
 
     ids = start_ids()
+    first_evaluation = ids.next["evaluation"]
     # A superuser skips the per-row foreign-key triggers (1.7 million deferred checks at
     # 200,000 members) and validates each foreign key once at the end with an anti-join.
     unchecked = postgres and unchecked_foreign_keys and _superuser()
@@ -235,6 +238,12 @@ def load(
             for model in MODELS.values():
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         note("thống kê (ANALYZE)")
+    # The loaded evaluations into the results tally: one grouped INSERT ... SELECT.
+    report.counts["result_tally"] = tally.add_evaluations(first_evaluation)
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(ResultTally._meta.db_table)}")
+    note("bảng tổng hợp kết quả")
     if unchecked:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = origin")

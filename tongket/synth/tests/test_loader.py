@@ -12,6 +12,7 @@ from django.db.models import Count
 
 from tongket.core.errors import DomainError
 from tongket.evaluation import selectors as evaluation_selectors
+from tongket.evaluation import tally
 from tongket.evaluation.models import Cycle, Decision, Evaluation
 from tongket.people import selectors as people
 from tongket.people.models import Member, Membership, Organization
@@ -67,6 +68,20 @@ def test_the_evaluation_stats_count_every_member_evaluated_in_the_subtree(loaded
     ).count()
     assert result["members"]["total"] == evaluated > 0
     assert result["members"]["pending"] == 0
+
+
+def test_the_loaded_results_tally_equals_the_raw_counts(loaded):
+    assert loaded.counts["result_tally"] > 0
+    assert tally.counted() == tally.recounted()
+    province = Organization.objects.get(code="P01")
+    grassroots = Organization.objects.filter(kind="grassroots", path__startswith=province.path)
+    country = Organization(pk=0, code="TW", name="Toàn quốc", path="", kind="provincial")
+    for org in (country, province, grassroots.order_by("path").first()):
+        assert org is not None
+        for year in CONFIG.years:
+            tallied = evaluation_selectors.stats(org, year)
+            assert tallied == evaluation_selectors.raw_stats(org, year)
+            assert tallied["members"]["total"] > 0
 
 
 def test_each_grassroots_organization_has_one_closed_cycle_a_year(loaded):
