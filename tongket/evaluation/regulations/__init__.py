@@ -13,8 +13,10 @@ Where to find a rule (DOMAIN.md §2-5):
   `*_SCORE_RULES` and `*_CONDITION_RULES` pairs), its parameters (`Qd132Params`...) and `PROFILE`.
 - A rule id names its module: `qd132.member.excellent.civil_service_cap` is in `qd132.py`,
   condition `civil_service_cap`; the shared building block it calls is in `base.py`.
-- `base.py` holds the `Profile` interface (entry points, the quota, decision checks), parameter
-  machinery (`param`, `ParamRow`, `with_params`) and the rule blocks several regulations share.
+- `base.py` holds the `Profile` interface (entry points, the quota, decision checks, the
+  not-classified cases, which every regulation shares; each profile cites its own guide),
+  parameter machinery (`info`, `ParamRow`, `with_params`, the `*_info` descriptions of parameters
+  several regulations carry) and the rule blocks several regulations share.
 - The shared vocabulary (Level, Grade, MemberFacts, OrganizationFacts, QuotaPolicy, Period) is in
   `tongket/evaluation/domain.py`.
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
@@ -133,6 +133,120 @@ class ParamRow:
         return self.value != self.default
 
 
+# --- parameter descriptions shared by the profiles -----------------------------------------------
+# Several regulations carry the same parameter (same meaning and bounds). Each profile still
+# declares the field with its own default, `source` and `verified`, so a regulation's module shows
+# what it says; these only keep the Vietnamese description and the bounds in one place.
+
+Metadata = dict[str, ParamInfo]
+
+
+def percent_info(description: str, *, source: str, verified: bool) -> Metadata:
+    """A percentage (or a score on the 100-point frame), 0 to 100."""
+    return info(description, source=source, verified=verified, minimum=0, maximum=100)
+
+
+def classification_min_months_info(*, source: str, verified: bool) -> Metadata:
+    return info(
+        "Số tháng tối thiểu (tính đến cuối kỳ) để đảng viên, tổ chức đảng được xếp loại",
+        source=source,
+        verified=verified,
+        minimum=0,
+        maximum=24,
+    )
+
+
+def quota_percent_info(*, source: str, verified: bool) -> Metadata:
+    return percent_info(
+        "Tỷ lệ tối đa xếp loại Hoàn thành xuất sắc nhiệm vụ (%)", source=source, verified=verified
+    )
+
+
+def quota_base_info(*, source: str, verified: bool) -> Metadata:
+    return info(
+        "Cơ sở tính tỷ lệ: số hoàn thành tốt nhiệm vụ, hay số hoàn thành tốt trở lên",
+        source=source,
+        verified=verified,
+    )
+
+
+def quota_scope_info(
+    *, source: str, verified: bool, description: str = "Phạm vi tính tỷ lệ"
+) -> Metadata:
+    return info(description, source=source, verified=verified)
+
+
+def quota_rounding_info(*, source: str) -> Metadata:
+    """No regulation says how to round, so the rounding is never verified."""
+    return info(
+        "Cách làm tròn số tối đa được xếp loại Hoàn thành xuất sắc nhiệm vụ",
+        source=source,
+        verified=False,
+    )
+
+
+def organization_quota_enabled_info(*, source: str, verified: bool) -> Metadata:
+    return info(
+        "Áp dụng tỷ lệ Hoàn thành xuất sắc nhiệm vụ cho tổ chức đảng",
+        source=source,
+        verified=verified,
+    )
+
+
+def member_targets_min_percent_info(*, source: str, verified: bool) -> Metadata:
+    return percent_info(
+        "Đảng viên đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm vụ",
+        source=source,
+        verified=verified,
+    )
+
+
+def member_discipline_excused_info(*, source: str, verified: bool, note: str = "") -> Metadata:
+    """`note` is appended to the description (e.g. what an excused member still cannot reach)."""
+    description = (
+        "Đảng viên bị kỷ luật nhưng tự phát hiện, khắc phục thì không bị xếp loại "
+        "không hoàn thành nhiệm vụ"
+    )
+    return info(_noted(description, note), source=source, verified=verified)
+
+
+def sick_leave_min_months_info(*, source: str, verified: bool, note: str = "") -> Metadata:
+    description = "Nghỉ ốm từ số tháng này trở lên thì không xếp loại từ hoàn thành tốt trở lên"
+    return info(_noted(description, note), source=source, verified=verified, minimum=0, maximum=12)
+
+
+def organization_targets_min_percent_info(*, source: str, verified: bool) -> Metadata:
+    return percent_info(
+        "Tổ chức đảng đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm vụ "
+        "(trừ nguyên nhân bất khả kháng)",
+        source=source,
+        verified=verified,
+    )
+
+
+def leadership_discipline_threshold_info(*, source: str) -> Metadata:
+    """DOMAIN.md marks the threshold [?] under every regulation, so it is never verified."""
+    return info(
+        "Thành viên cấp ủy bị kỷ luật từ hình thức này trở lên thì tổ chức đảng "
+        "không hoàn thành nhiệm vụ",
+        source=source,
+        verified=False,
+    )
+
+
+def subordinate_disciplined_max_percent_info(*, source: str, verified: bool) -> Metadata:
+    return percent_info(
+        "Trên tỷ lệ này (%) đơn vị trực thuộc bị kỷ luật thì tổ chức đảng "
+        "không hoàn thành nhiệm vụ",
+        source=source,
+        verified=verified,
+    )
+
+
+def _noted(description: str, note: str) -> str:
+    return f"{description} {note}" if note else description
+
+
 @dataclass(frozen=True)
 class ProfileParams:
     """Parameters every profile has; each regulation's subclass adds its own and sets sources.
@@ -142,30 +256,15 @@ class ProfileParams:
 
     classification_min_months: int = field(
         default=6,
-        metadata=info(
-            description="Số tháng tối thiểu (tính đến cuối kỳ) để đảng viên, tổ chức đảng được "
-            "xếp loại",
-            source="Hướng dẫn 16-HD/BTCTW",
-            verified=True,
-            minimum=0,
-            maximum=24,
-        ),
+        metadata=classification_min_months_info(source="Hướng dẫn 16-HD/BTCTW", verified=True),
     )
     quota_percent: Decimal = field(
         default=Decimal(20),
-        metadata=info(
-            description="Tỷ lệ tối đa xếp loại Hoàn thành xuất sắc nhiệm vụ (%)",
-            source="Hướng dẫn 21-HD/BTCTW",
-            verified=True,
-            minimum=0,
-            maximum=100,
-        ),
+        metadata=quota_percent_info(source="Hướng dẫn 21-HD/BTCTW", verified=True),
     )
     quota_base: QuotaBase = field(
         default=QuotaBase.GOOD,
-        metadata=info(
-            description="Cơ sở tính tỷ lệ: số hoàn thành tốt nhiệm vụ, hay số hoàn thành tốt trở "
-            "lên",
+        metadata=quota_base_info(
             source="Hướng dẫn 21-HD/BTCTW (đọc theo câu chữ); nhiều hướng dẫn địa phương tính cả "
             "HTXSNV",
             verified=True,
@@ -173,19 +272,11 @@ class ProfileParams:
     )
     quota_scope: QuotaScope = field(
         default=QuotaScope.GRASSROOTS,
-        metadata=info(
-            description="Phạm vi tính tỷ lệ",
-            source="Hướng dẫn 21-HD/BTCTW",
-            verified=True,
-        ),
+        metadata=quota_scope_info(source="Hướng dẫn 21-HD/BTCTW", verified=True),
     )
     quota_rounding: Rounding = field(
         default=Rounding.FLOOR,
-        metadata=info(
-            description="Cách làm tròn số tối đa được xếp loại Hoàn thành xuất sắc nhiệm vụ",
-            source="DOMAIN.md §3; văn bản không quy định cách làm tròn",
-            verified=False,
-        ),
+        metadata=quota_rounding_info(source="DOMAIN.md §3; văn bản không quy định cách làm tròn"),
     )
     quota_enforcement: Enforcement = field(
         default=Enforcement.BLOCK,
@@ -197,10 +288,8 @@ class ProfileParams:
     )
     organization_quota_enabled: bool = field(
         default=True,
-        metadata=info(
-            description="Áp dụng tỷ lệ Hoàn thành xuất sắc nhiệm vụ cho tổ chức đảng",
-            source="Hướng dẫn 21-HD/BTCTW (câu chữ về tổ chức đảng chưa đối chiếu)",
-            verified=False,
+        metadata=organization_quota_enabled_info(
+            source="Hướng dẫn 21-HD/BTCTW (câu chữ về tổ chức đảng chưa đối chiếu)", verified=False
         ),
     )
 
@@ -978,13 +1067,20 @@ class Profile(ABC):
 
     # -- what each regulation module supplies
 
-    @abstractmethod
+    # The module's rule functions, in the order the regulation states them; each is called with
+    # the facts and this profile's parameters.
+    member_rule_functions: ClassVar[tuple[Callable[[MemberFacts, Any], Verdict[Level]], ...]] = ()
+    organization_rule_functions: ClassVar[
+        tuple[Callable[[OrganizationFacts, Any], Verdict[Level]], ...]
+    ] = ()
+
     def member_rules(self, facts: MemberFacts) -> list[Verdict[Level]]:
         """Every member rule's cap, in the order the regulation states them."""
+        return [rule(facts, self.params) for rule in self.member_rule_functions]
 
-    @abstractmethod
     def organization_rules(self, facts: OrganizationFacts) -> list[Verdict[Level]]:
         """Every organization rule's cap, in the order the regulation states them."""
+        return [rule(facts, self.params) for rule in self.organization_rule_functions]
 
     # The guide's article on who is not classified; each profile names its own.
     not_classified_citation: ClassVar[str] = ""
@@ -1003,11 +1099,19 @@ class Profile(ABC):
             min_months=self.params.classification_min_months,
         )
 
-    @abstractmethod
     def not_classified_reason(
         self, facts: MemberFacts | OrganizationFacts
     ) -> NotClassifiedReason | None:
-        """The reason as a code, for the list of subjects not classified."""
+        """The reason as a code, for the list of subjects not classified.
+
+        The cases are the same under 132, 124 and 366 (suspended, exempted, a member joined or an
+        organization founded under `classification_min_months` before the period end); each
+        profile cites its own guide in `not_classified_citation`.
+        """
+        min_months = self.params.classification_min_months
+        if isinstance(facts, MemberFacts):
+            return member_not_classified_reason(facts, min_months=min_months)
+        return organization_not_classified_reason(facts, min_months=min_months)
 
     @abstractmethod
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:

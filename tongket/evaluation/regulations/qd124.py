@@ -21,7 +21,6 @@ from tongket.evaluation.domain import (
     DisciplineForm,
     Level,
     MemberFacts,
-    NotClassifiedReason,
     OrganizationFacts,
     PeriodKind,
     QuotaBase,
@@ -60,80 +59,44 @@ class Qd124Params(ProfileParams):
 
     classification_min_months: int = field(
         default=6,
-        metadata=info(
-            description="Số tháng tối thiểu (tính đến cuối kỳ) để đảng viên, tổ chức đảng được "
-            "xếp loại",
-            source=f"{CITE_NOT_CLASSIFIED} ({KEPT})",
-            verified=False,
-            minimum=0,
-            maximum=24,
+        metadata=base.classification_min_months_info(
+            source=f"{CITE_NOT_CLASSIFIED} ({KEPT})", verified=False
         ),
     )
     quota_percent: Decimal = field(
-        default=Decimal(20),
-        metadata=info(
-            description="Tỷ lệ tối đa xếp loại Hoàn thành xuất sắc nhiệm vụ (%)",
-            source=CITE_QUOTA,
-            verified=True,
-            minimum=0,
-            maximum=100,
-        ),
+        default=Decimal(20), metadata=base.quota_percent_info(source=CITE_QUOTA, verified=True)
     )
     quota_base: QuotaBase = field(
-        default=QuotaBase.GOOD,
-        metadata=info(
-            description="Cơ sở tính tỷ lệ: số hoàn thành tốt nhiệm vụ, hay số hoàn thành tốt trở "
-            "lên",
-            source=CITE_QUOTA,
-            verified=True,
-        ),
+        default=QuotaBase.GOOD, metadata=base.quota_base_info(source=CITE_QUOTA, verified=True)
     )
     quota_scope: QuotaScope = field(
         default=QuotaScope.PEER_GROUP,
-        metadata=info(
-            description="Phạm vi tính tỷ lệ",
-            source=CITE_QUOTA,
-            verified=True,
-        ),
+        metadata=base.quota_scope_info(source=CITE_QUOTA, verified=True),
     )
     organization_quota_enabled: bool = field(
         default=True,
-        metadata=info(
-            description="Áp dụng tỷ lệ Hoàn thành xuất sắc nhiệm vụ cho tổ chức đảng",
-            source=f"{CITE_QUOTA} (DOMAIN.md §4 không tách tập thể và cá nhân)",
-            verified=False,
+        metadata=base.organization_quota_enabled_info(
+            source=f"{CITE_QUOTA} (DOMAIN.md §4 không tách tập thể và cá nhân)", verified=False
         ),
     )
     member_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=info(
-            description="Đảng viên đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm vụ",
-            source=f"{CITE_MEMBER_NOT_COMPLETED} ({KEPT})",
-            verified=False,
-            minimum=0,
-            maximum=100,
+        metadata=base.member_targets_min_percent_info(
+            source=f"{CITE_MEMBER_NOT_COMPLETED} ({KEPT})", verified=False
         ),
     )
     member_discipline_excused_if_self_remedied: bool = field(
         default=True,
-        metadata=info(
-            description=(
-                "Đảng viên bị kỷ luật nhưng tự phát hiện, khắc phục thì không bị xếp loại "
-                "không hoàn thành nhiệm vụ (vẫn không được xếp loại xuất sắc)"
-            ),
+        metadata=base.member_discipline_excused_info(
             source=f"{CITE_MEMBER_NOT_COMPLETED} (DOMAIN.md §4 nêu ngoại lệ này cho tập thể)",
             verified=False,
+            note="(vẫn không được xếp loại xuất sắc)",
         ),
     )
     sick_leave_min_months: Decimal = field(
         default=Decimal(3),
-        metadata=info(
-            description="Nghỉ ốm từ số tháng này trở lên thì không xếp loại từ hoàn thành tốt trở "
-            "lên",
-            source=f"{CITE_MEMBER_SPECIAL} ({KEPT})",
-            verified=False,
-            minimum=0,
-            maximum=12,
+        metadata=base.sick_leave_min_months_info(
+            source=f"{CITE_MEMBER_SPECIAL} ({KEPT})", verified=False
         ),
     )
     leader_capped_by_unit: bool = field(
@@ -146,46 +109,25 @@ class Qd124Params(ProfileParams):
     )
     organization_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=info(
-            description="Tổ chức đảng đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm "
-            "vụ "
-            "(trừ nguyên nhân bất khả kháng)",
-            source=f"{CITE_ORG_NOT_COMPLETED} ({KEPT})",
-            verified=False,
-            minimum=0,
-            maximum=100,
+        metadata=base.organization_targets_min_percent_info(
+            source=f"{CITE_ORG_NOT_COMPLETED} ({KEPT})", verified=False
         ),
     )
     leadership_discipline_threshold: DisciplineForm = field(
         default=DisciplineForm.WARNING,
-        metadata=info(
-            description="Thành viên cấp ủy bị kỷ luật từ hình thức này trở lên thì tổ chức đảng "
-            "không hoàn thành nhiệm vụ",
-            source=f"{CITE_ORG_NOT_COMPLETED} ({KEPT}; DOMAIN.md §3 đánh dấu [?])",
-            verified=False,
+        metadata=base.leadership_discipline_threshold_info(
+            source=f"{CITE_ORG_NOT_COMPLETED} ({KEPT}; DOMAIN.md §3 đánh dấu [?])"
         ),
     )
     subordinate_disciplined_max_percent: Decimal = field(
         default=Decimal(20),
-        metadata=info(
-            description="Trên tỷ lệ này (%) đơn vị trực thuộc bị kỷ luật thì tổ chức đảng "
-            "không hoàn thành nhiệm vụ",
-            source=CITE_ORG_NOT_COMPLETED,
-            verified=True,
-            minimum=0,
-            maximum=100,
+        metadata=base.subordinate_disciplined_max_percent_info(
+            source=CITE_ORG_NOT_COMPLETED, verified=True
         ),
     )
 
 
 # --- member rules --------------------------------------------------------------------------------
-
-
-def member_not_classified_reason(
-    facts: MemberFacts, params: Qd124Params
-) -> NotClassifiedReason | None:
-    """Suspended, exempted, or joined under 6 months before the period end: not classified."""
-    return base.member_not_classified_reason(facts, min_months=params.classification_min_months)
 
 
 def member_criteria(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
@@ -266,15 +208,6 @@ MEMBER_RULES: tuple[Callable[[MemberFacts, Qd124Params], Verdict[Level]], ...] =
 
 
 # --- organization rules --------------------------------------------------------------------------
-
-
-def organization_not_classified_reason(
-    facts: OrganizationFacts, params: Qd124Params
-) -> NotClassifiedReason | None:
-    """An organization founded under 6 months before the period end: not classified."""
-    return base.organization_not_classified_reason(
-        facts, min_months=params.classification_min_months
-    )
 
 
 def organization_criteria(facts: OrganizationFacts, params: Qd124Params) -> Verdict[Level]:
@@ -377,18 +310,8 @@ class Qd124Profile(Profile):
     params: Qd124Params = Qd124Params()
     not_classified_citation: ClassVar[str] = CITE_NOT_CLASSIFIED
 
-    def member_rules(self, facts: MemberFacts) -> list[Verdict[Level]]:
-        return [rule(facts, self.params) for rule in MEMBER_RULES]
-
-    def organization_rules(self, facts: OrganizationFacts) -> list[Verdict[Level]]:
-        return [rule(facts, self.params) for rule in ORGANIZATION_RULES]
-
-    def not_classified_reason(
-        self, facts: MemberFacts | OrganizationFacts
-    ) -> NotClassifiedReason | None:
-        if isinstance(facts, MemberFacts):
-            return member_not_classified_reason(facts, self.params)
-        return organization_not_classified_reason(facts, self.params)
+    member_rule_functions = MEMBER_RULES
+    organization_rule_functions = ORGANIZATION_RULES
 
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         return decision_order(facts)

@@ -18,13 +18,12 @@ from tongket.evaluation.domain import (
     DisciplineForm,
     Level,
     MemberFacts,
-    NotClassifiedReason,
     OrganizationFacts,
     PeriodKind,
     SubjectKind,
 )
 from tongket.evaluation.regulations import base
-from tongket.evaluation.regulations.base import Profile, ProfileParams, info
+from tongket.evaluation.regulations.base import Profile, ProfileParams
 
 ID = "qd132"
 MEMBER = f"{ID}.member"
@@ -56,90 +55,57 @@ class Qd132Params(ProfileParams):
 
     member_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=info(
-            description="Đảng viên đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm vụ",
-            source=CITE_MEMBER_NOT_COMPLETED,
-            verified=True,
-            minimum=0,
-            maximum=100,
+        metadata=base.member_targets_min_percent_info(
+            source=CITE_MEMBER_NOT_COMPLETED, verified=True
         ),
     )
     member_discipline_excused_if_self_remedied: bool = field(
         default=False,
-        metadata=info(
-            description=(
-                "Đảng viên bị kỷ luật nhưng tự phát hiện, khắc phục thì không bị xếp loại "
-                "không hoàn thành nhiệm vụ"
-            ),
-            source=f"{CITE_MEMBER_NOT_COMPLETED} (132 không có ngoại lệ này)",
-            verified=True,
+        metadata=base.member_discipline_excused_info(
+            source=f"{CITE_MEMBER_NOT_COMPLETED} (132 không có ngoại lệ này)", verified=True
         ),
     )
     sick_leave_min_months: Decimal = field(
         default=Decimal(3),
-        metadata=info(
-            description="Nghỉ ốm từ số tháng này trở lên thì không xếp loại từ hoàn thành tốt trở "
-            "lên",
-            source=CITE_MEMBER_SPECIAL,
-            verified=True,
-            minimum=0,
-            maximum=12,
-        ),
+        metadata=base.sick_leave_min_months_info(source=CITE_MEMBER_SPECIAL, verified=True),
     )
     organization_excellent_good_share: Decimal = field(
         default=Decimal(80),
-        metadata=info(
-            description="Tỷ lệ tối thiểu (%) đảng viên / tổ chức trực thuộc hoàn thành tốt trở "
-            "lên để "
+        metadata=base.percent_info(
+            "Tỷ lệ tối thiểu (%) đảng viên / tổ chức trực thuộc hoàn thành tốt trở lên để "
             "tổ chức đảng được xếp loại hoàn thành xuất sắc",
             source=CITE_ORG_CRITERIA,
             verified=True,
-            minimum=0,
-            maximum=100,
         ),
     )
     organization_good_good_share: Decimal = field(
         default=Decimal(50),
-        metadata=info(
-            description="Tỷ lệ tối thiểu (%) đảng viên / tổ chức trực thuộc hoàn thành tốt trở "
-            "lên để "
+        metadata=base.percent_info(
+            "Tỷ lệ tối thiểu (%) đảng viên / tổ chức trực thuộc hoàn thành tốt trở lên để "
             "tổ chức đảng được xếp loại hoàn thành tốt",
             source=CITE_ORG_CRITERIA,
             verified=True,
-            minimum=0,
-            maximum=100,
         ),
     )
     organization_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=info(
-            description="Tổ chức đảng đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm "
-            "vụ "
-            "(trừ nguyên nhân bất khả kháng)",
-            source=CITE_ORG_NOT_COMPLETED,
-            verified=True,
-            minimum=0,
-            maximum=100,
+        metadata=base.organization_targets_min_percent_info(
+            source=CITE_ORG_NOT_COMPLETED, verified=True
         ),
     )
     leadership_discipline_threshold: DisciplineForm = field(
         default=DisciplineForm.WARNING,
-        metadata=info(
-            description="Thành viên cấp ủy bị kỷ luật từ hình thức này trở lên thì tổ chức đảng "
-            "không hoàn thành nhiệm vụ",
-            source=f"{CITE_ORG_NOT_COMPLETED} (DOMAIN.md §3 đánh dấu [?])",
-            verified=False,
+        metadata=base.leadership_discipline_threshold_info(
+            source=f"{CITE_ORG_NOT_COMPLETED} (DOMAIN.md §3 đánh dấu [?])"
         ),
     )
     organization_not_completed_member_share: Decimal = field(
         default=Decimal(20),
-        metadata=info(
-            description="Trên tỷ lệ này (%) đảng viên không hoàn thành nhiệm vụ thì tổ chức đảng "
+        metadata=base.percent_info(
+            "Trên tỷ lệ này (%) đảng viên không hoàn thành nhiệm vụ thì tổ chức đảng "
             "không hoàn thành nhiệm vụ",
             source=f"{CITE_ORG_NOT_COMPLETED} (DOMAIN.md §3 đánh dấu [?])",
             verified=False,
-            minimum=0,
-            maximum=100,
         ),
     )
 
@@ -153,14 +119,6 @@ class Qd132Params(ProfileParams):
 
 
 # --- member rules --------------------------------------------------------------------------------
-
-
-def member_not_classified_reason(
-    facts: MemberFacts, params: Qd132Params
-) -> NotClassifiedReason | None:
-    """Suspended, exempted from Party activity, or joined under 6 months before the period end:
-    not classified (a new member still takes part in the review). HD 16."""
-    return base.member_not_classified_reason(facts, min_months=params.classification_min_months)
 
 
 def member_criteria(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
@@ -233,15 +191,6 @@ MEMBER_RULES: tuple[Callable[[MemberFacts, Qd132Params], Verdict[Level]], ...] =
 
 
 # --- organization rules --------------------------------------------------------------------------
-
-
-def organization_not_classified_reason(
-    facts: OrganizationFacts, params: Qd132Params
-) -> NotClassifiedReason | None:
-    """An organization founded under 6 months before the period end: not classified. HD 16."""
-    return base.organization_not_classified_reason(
-        facts, min_months=params.classification_min_months
-    )
 
 
 def organization_criteria(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
@@ -339,18 +288,8 @@ class Qd132Profile(Profile):
     params: Qd132Params = Qd132Params()
     not_classified_citation: ClassVar[str] = CITE_NOT_CLASSIFIED
 
-    def member_rules(self, facts: MemberFacts) -> list[Verdict[Level]]:
-        return [rule(facts, self.params) for rule in MEMBER_RULES]
-
-    def organization_rules(self, facts: OrganizationFacts) -> list[Verdict[Level]]:
-        return [rule(facts, self.params) for rule in ORGANIZATION_RULES]
-
-    def not_classified_reason(
-        self, facts: MemberFacts | OrganizationFacts
-    ) -> NotClassifiedReason | None:
-        if isinstance(facts, MemberFacts):
-            return member_not_classified_reason(facts, self.params)
-        return organization_not_classified_reason(facts, self.params)
+    member_rule_functions = MEMBER_RULES
+    organization_rule_functions = ORGANIZATION_RULES
 
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         """132 fixes no order between collectives and members (a cell's level counts its

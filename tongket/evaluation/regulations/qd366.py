@@ -24,7 +24,6 @@ from tongket.evaluation.domain import (
     DisciplineForm,
     Level,
     MemberFacts,
-    NotClassifiedReason,
     OrganizationFacts,
     PeriodKind,
     PointCriterion,
@@ -66,135 +65,101 @@ class Qd366Params(ProfileParams):
 
     classification_min_months: int = field(
         default=6,
-        metadata=info(
-            description="Số tháng tối thiểu (tính đến cuối kỳ) để đảng viên, tổ chức đảng được "
-            "xếp loại",
-            source=f"{CITE_NOT_CLASSIFIED} ({MIRRORED})",
-            verified=False,
-            minimum=0,
-            maximum=24,
+        metadata=base.classification_min_months_info(
+            source=f"{CITE_NOT_CLASSIFIED} ({MIRRORED})", verified=False
         ),
     )
     quota_percent: Decimal = field(
         default=Decimal(20),
-        metadata=info(
-            description="Tỷ lệ tối đa xếp loại Hoàn thành xuất sắc nhiệm vụ (%)",
+        metadata=base.quota_percent_info(
             source=f"{CITE_QUOTA} ({UNVERIFIED}; Nghị định 335/2025 có ngoại lệ cho tập thể tiêu "
-            f"biểu)",
+            "biểu)",
             verified=False,
-            minimum=0,
-            maximum=100,
         ),
     )
     quota_base: QuotaBase = field(
         default=QuotaBase.GOOD,
-        metadata=info(
-            description="Cơ sở tính tỷ lệ: số hoàn thành tốt nhiệm vụ, hay số hoàn thành tốt trở "
-            "lên",
-            source=f"{CITE_QUOTA} ({UNVERIFIED})",
-            verified=False,
-        ),
+        metadata=base.quota_base_info(source=f"{CITE_QUOTA} ({UNVERIFIED})", verified=False),
     )
     quota_scope: QuotaScope = field(
         default=QuotaScope.PEER_GROUP,
-        metadata=info(
-            description="Phạm vi tính tỷ lệ (từng đơn vị, từng nhóm có nhiệm vụ tương đồng)",
+        metadata=base.quota_scope_info(
             source=f"{CITE_QUOTA} ({UNVERIFIED})",
             verified=False,
+            description="Phạm vi tính tỷ lệ (từng đơn vị, từng nhóm có nhiệm vụ tương đồng)",
         ),
     )
     quota_rounding: Rounding = field(
         default=Rounding.FLOOR,
-        metadata=info(
-            description="Cách làm tròn số tối đa được xếp loại Hoàn thành xuất sắc nhiệm vụ",
-            source=f"{CITE_QUOTA}; văn bản không quy định cách làm tròn",
-            verified=False,
+        metadata=base.quota_rounding_info(
+            source=f"{CITE_QUOTA}; văn bản không quy định cách làm tròn"
         ),
     )
     organization_quota_enabled: bool = field(
         default=True,
-        metadata=info(
-            description="Áp dụng tỷ lệ Hoàn thành xuất sắc nhiệm vụ cho tổ chức đảng",
-            source=f"{CITE_QUOTA} ({UNVERIFIED})",
-            verified=False,
+        metadata=base.organization_quota_enabled_info(
+            source=f"{CITE_QUOTA} ({UNVERIFIED})", verified=False
         ),
     )
     general_max_points: Decimal = field(
         default=Decimal(30),
-        metadata=info(
-            description="Điểm tối đa của nhóm tiêu chí chung",
-            source=CITE_FRAME,
-            verified=True,
-            minimum=0,
-            maximum=100,
+        metadata=base.percent_info(
+            "Điểm tối đa của nhóm tiêu chí chung", source=CITE_FRAME, verified=True
         ),
     )
     tasks_max_points: Decimal = field(
         default=Decimal(70),
-        metadata=info(
-            description="Điểm tối đa của nhóm tiêu chí về kết quả thực hiện nhiệm vụ",
+        metadata=base.percent_info(
+            "Điểm tối đa của nhóm tiêu chí về kết quả thực hiện nhiệm vụ",
             source=CITE_FRAME,
             verified=True,
-            minimum=0,
-            maximum=100,
         ),
     )
     excellent_min_score: Decimal = field(
         default=Decimal(90),
-        metadata=info(
-            description="Điểm thấp nhất (tính cả mức này) của mức Hoàn thành xuất sắc nhiệm vụ",
+        metadata=base.percent_info(
+            "Điểm thấp nhất (tính cả mức này) của mức Hoàn thành xuất sắc nhiệm vụ",
             source=CITE_SCORE,
             verified=True,
-            minimum=0,
-            maximum=100,
         ),
     )
     good_min_score: Decimal = field(
         default=Decimal(70),
-        metadata=info(
-            description="Điểm thấp nhất (tính cả mức này) của mức Hoàn thành tốt nhiệm vụ",
+        metadata=base.percent_info(
+            "Điểm thấp nhất (tính cả mức này) của mức Hoàn thành tốt nhiệm vụ",
             source=CITE_SCORE,
             verified=True,
-            minimum=0,
-            maximum=100,
         ),
     )
     completed_min_score: Decimal = field(
         default=Decimal(50),
-        metadata=info(
-            description="Điểm thấp nhất (tính cả mức này) của mức Hoàn thành nhiệm vụ",
+        metadata=base.percent_info(
+            "Điểm thấp nhất (tính cả mức này) của mức Hoàn thành nhiệm vụ",
             source=CITE_SCORE,
             verified=True,
-            minimum=0,
-            maximum=100,
         ),
     )
     excellent_exceeded_min_percent: Decimal = field(
         default=Decimal(30),
-        metadata=info(
-            description="Tỷ lệ tối thiểu (%) nhiệm vụ vượt yêu cầu để được xếp loại xuất sắc",
+        metadata=base.percent_info(
+            "Tỷ lệ tối thiểu (%) nhiệm vụ vượt yêu cầu để được xếp loại xuất sắc",
             source=CITE_CONDITIONS,
             verified=True,
-            minimum=0,
-            maximum=100,
         ),
     )
     completed_late_max_percent: Decimal = field(
         default=Decimal(20),
-        metadata=info(
-            description="Tỷ lệ tối đa (%) nhiệm vụ chậm tiến độ để được xếp loại hoàn thành",
+        metadata=base.percent_info(
+            "Tỷ lệ tối đa (%) nhiệm vụ chậm tiến độ để được xếp loại hoàn thành",
             source=CITE_CONDITIONS,
             verified=True,
-            minimum=0,
-            maximum=100,
         ),
     )
     not_completed_cases_from_qd124: bool = field(
         default=True,
         metadata=info(
             description="Áp dụng các trường hợp không hoàn thành nhiệm vụ như Quy định 124 (kỷ "
-            "luật, "
-            "suy thoái, chỉ tiêu, mất đoàn kết, đơn vị trực thuộc bị kỷ luật)",
+            "luật, suy thoái, chỉ tiêu, mất đoàn kết, đơn vị trực thuộc bị kỷ luật)",
             source=f"{CITE_NOT_COMPLETED} ({UNVERIFIED}: danh sách tương tự 124 và NĐ 335)",
             verified=False,
         ),
@@ -210,65 +175,40 @@ class Qd366Params(ProfileParams):
     )
     member_discipline_excused_if_self_remedied: bool = field(
         default=True,
-        metadata=info(
-            description="Đảng viên bị kỷ luật nhưng tự phát hiện, khắc phục thì không bị xếp loại "
-            "không hoàn thành nhiệm vụ (vẫn không được xếp loại xuất sắc)",
+        metadata=base.member_discipline_excused_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
             verified=False,
+            note="(vẫn không được xếp loại xuất sắc)",
         ),
     )
     member_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=info(
-            description="Đảng viên đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm vụ",
-            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
-            verified=False,
-            minimum=0,
-            maximum=100,
+        metadata=base.member_targets_min_percent_info(
+            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
         ),
     )
     sick_leave_min_months: Decimal = field(
         default=Decimal(3),
-        metadata=info(
-            description="Nghỉ ốm từ số tháng này trở lên thì không xếp loại từ hoàn thành tốt trở "
-            "lên "
-            "(0: không áp dụng)",
-            source=f"{HD43} ({MIRRORED})",
-            verified=False,
-            minimum=0,
-            maximum=12,
+        metadata=base.sick_leave_min_months_info(
+            source=f"{HD43} ({MIRRORED})", verified=False, note="(0: không áp dụng)"
         ),
     )
     leadership_discipline_threshold: DisciplineForm = field(
         default=DisciplineForm.WARNING,
-        metadata=info(
-            description="Thành viên cấp ủy bị kỷ luật từ hình thức này trở lên thì tổ chức đảng "
-            "không hoàn thành nhiệm vụ",
-            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
-            verified=False,
+        metadata=base.leadership_discipline_threshold_info(
+            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})"
         ),
     )
     subordinate_disciplined_max_percent: Decimal = field(
         default=Decimal(20),
-        metadata=info(
-            description="Trên tỷ lệ này (%) đơn vị trực thuộc bị kỷ luật thì tổ chức đảng "
-            "không hoàn thành nhiệm vụ",
-            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
-            verified=False,
-            minimum=0,
-            maximum=100,
+        metadata=base.subordinate_disciplined_max_percent_info(
+            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
         ),
     )
     organization_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=info(
-            description="Tổ chức đảng đạt dưới tỷ lệ chỉ tiêu này (%) thì không hoàn thành nhiệm "
-            "vụ "
-            "(trừ nguyên nhân bất khả kháng)",
-            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
-            verified=False,
-            minimum=0,
-            maximum=100,
+        metadata=base.organization_targets_min_percent_info(
+            source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
         ),
     )
 
@@ -489,13 +429,6 @@ def _shortcomings_rule(remedied: bool, *, prefix: str, subject: str) -> Verdict[
 # --- member rules --------------------------------------------------------------------------------
 
 
-def member_not_classified_reason(
-    facts: MemberFacts, params: Qd366Params
-) -> NotClassifiedReason | None:
-    """Suspended, exempted, or joined under 6 months [?] before the period end: not classified."""
-    return base.member_not_classified_reason(facts, min_months=params.classification_min_months)
-
-
 def member_score(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """The level by score on the 100-point frame: 90 / 70 / 50, bottoms inclusive. HD 43."""
     return _score_rule(
@@ -614,15 +547,6 @@ def member_level_by_conditions(
 
 
 # --- organization rules --------------------------------------------------------------------------
-
-
-def organization_not_classified_reason(
-    facts: OrganizationFacts, params: Qd366Params
-) -> NotClassifiedReason | None:
-    """An organization founded under 6 months [?] before the period end: not classified."""
-    return base.organization_not_classified_reason(
-        facts, min_months=params.classification_min_months
-    )
 
 
 def organization_score(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
@@ -768,20 +692,8 @@ class Qd366Profile(Profile):
     params: Qd366Params = DEFAULTS
     not_classified_citation: ClassVar[str] = CITE_NOT_CLASSIFIED
 
-    def member_rules(self, facts: MemberFacts) -> list[Verdict[Level]]:
-        rules = (*MEMBER_SCORE_RULES, *MEMBER_CONDITION_RULES)
-        return [rule(facts, self.params) for rule in rules]
-
-    def organization_rules(self, facts: OrganizationFacts) -> list[Verdict[Level]]:
-        rules = (*ORGANIZATION_SCORE_RULES, *ORGANIZATION_CONDITION_RULES)
-        return [rule(facts, self.params) for rule in rules]
-
-    def not_classified_reason(
-        self, facts: MemberFacts | OrganizationFacts
-    ) -> NotClassifiedReason | None:
-        if isinstance(facts, MemberFacts):
-            return member_not_classified_reason(facts, self.params)
-        return organization_not_classified_reason(facts, self.params)
+    member_rule_functions = (*MEMBER_SCORE_RULES, *MEMBER_CONDITION_RULES)
+    organization_rule_functions = (*ORGANIZATION_SCORE_RULES, *ORGANIZATION_CONDITION_RULES)
 
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         return decision_order(facts)
