@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 
@@ -29,6 +30,29 @@ def visible_organizations(user: User | None) -> QuerySet[Organization]:
         # An ordinary member sees the organization they belong to (not its other members).
         query |= Q(path=scope.own_org_path)
     return Organization.objects.filter(query)
+
+
+# Above this many rows an unfiltered list shows PostgreSQL's estimate ("khoảng N") instead of
+# a COUNT(*) that reads the whole table on every page (200 ms at national size).
+ESTIMATE_ABOVE = 100_000
+
+
+def estimated_total(queryset: QuerySet[Member]) -> int | None:
+    """The planner's row estimate of an unfiltered member queryset (pg_class.reltuples, kept
+    by autovacuum/ANALYZE), when on PostgreSQL and above ESTIMATE_ABOVE; None means: count.
+
+    Only a queryset without any WHERE (the superuser's whole table) qualifies: a filtered one
+    (a scope, an organization, a search) is counted exactly."""
+    if connection.vendor != "postgresql" or queryset.query.where:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [queryset.model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    estimate = int(row[0]) if row and row[0] is not None else -1
+    return estimate if estimate >= ESTIMATE_ABOVE else None
 
 
 def visible_members(user: User | None) -> QuerySet[Member]:

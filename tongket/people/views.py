@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +41,47 @@ SEARCH_LIMIT = 50
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+class EstimatedPage(Page):  # type: ignore[type-arg]
+    """A page of an EstimatedPaginator: a next page exists when one more row was found."""
+
+    def __init__(self, rows: list[Any], number: int, paginator: Any, *, more: bool) -> None:
+        super().__init__(rows, number, paginator)
+        self._more = more
+
+    def has_next(self) -> bool:
+        return self._more
+
+
+class EstimatedPaginator(Paginator):  # type: ignore[type-arg]
+    """A very large unfiltered list: the total is an estimate (shown as "khoảng N"), and the
+    pages are not bounded by it: each page reads one row more to know whether another follows."""
+
+    estimated = True
+
+    def __init__(self, object_list: Any, per_page: int, *, estimate: int) -> None:
+        super().__init__(object_list, per_page)
+        self._estimate = estimate
+
+    @cached_property
+    def count(self) -> int:
+        return self._estimate
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            value = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger("Số trang không hợp lệ.") from exc
+        if value < 1:
+            raise EmptyPage("Số trang phải từ 1 trở lên.")
+        return value
+
+    def page(self, number: Any) -> EstimatedPage:
+        value = self.validate_number(number)
+        bottom = (value - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        return EstimatedPage(rows[: self.per_page], value, self, more=len(rows) > self.per_page)
 
 
 class CountedPaginator(Paginator):  # type: ignore[type-arg]
@@ -230,7 +271,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         members = selectors.search_members(user, query, limit=500, within=org)
-    page = Paginator(members, LIST_PER_PAGE).get_page(request.GET.get("page"))
+    estimate = selectors.estimated_total(members)
+    paginator = (
+        EstimatedPaginator(members, LIST_PER_PAGE, estimate=estimate)
+        if estimate is not None
+        else Paginator(members, LIST_PER_PAGE)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     # A drop-down only while it stays short; past that the organization is typed by its code
     # (a province holds thousands of cells: a select of every one would weigh megabytes).
     filter_orgs = list(

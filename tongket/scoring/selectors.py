@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 
 from tongket.accounts.scope import Scope, User, scope_for
@@ -382,8 +383,33 @@ def get_peer_group(user: User | None, group_id: int) -> PeerGroup:
     return group
 
 
+def _ranking_cache_key(group: PeerGroup) -> str | None:
+    """A published group's ranking never changes (its sheets are sealed, its units fixed at
+    creation): keyed by the group, its frame and the moment of publication."""
+    if group.published_at is None:
+        return None
+    return f"scoring:ranking:{group.pk}:{group.frame_id}:{group.published_at.isoformat()}"
+
+
 def rank_group(group: PeerGroup) -> tuple[list[domain.Ranked[int]], dict[int, ScoreSheet]]:
-    """The group's appraised sheets ranked by the frame's rule (domain.rank_sheets)."""
+    """The group's appraised sheets ranked by the frame's rule (domain.rank_sheets).
+
+    For a published group the order (sheet, value, rank, shared) is cached: the lines are not
+    read nor added up again. The sheets themselves (units' names, points) are always read."""
+    key = _ranking_cache_key(group)
+    cached: list[tuple[int, Any, int, bool]] | None = cache.get(key) if key else None
+    if cached is not None:
+        found = {
+            s.pk: s
+            for s in ScoreSheet.objects.filter(
+                frame_id=group.frame_id, pk__in=[entry[0] for entry in cached]
+            ).select_related("unit")
+        }
+        if len(found) == len(cached):
+            return [
+                domain.Ranked(key=pk, value=value, rank=rank, shared=shared)
+                for pk, value, rank, shared in cached
+            ], found
     frame = domain_frame(group.frame)
     sheets = list(
         ScoreSheet.objects.filter(
@@ -395,7 +421,10 @@ def rank_group(group: PeerGroup) -> tuple[list[domain.Ranked[int]], dict[int, Sc
         .prefetch_related("lines")
     )
     totals = [(s.pk, compute_appraised(frame, list(s.lines.all())).value) for s in sheets]
-    return domain.rank_sheets(frame, totals), {s.pk: s for s in sheets}
+    ranked = domain.rank_sheets(frame, totals)
+    if key is not None:
+        cache.set(key, [(e.key, e.value, e.rank, e.shared) for e in ranked], timeout=None)
+    return ranked, {s.pk: s for s in sheets}
 
 
 def peer_group_ranking(user: User | None, group_id: int) -> Ranking:

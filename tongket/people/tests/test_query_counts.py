@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tongket.people import selectors, views
 from tongket.people.models import Member, Organization
@@ -203,3 +204,75 @@ def test_search_shows_a_bounded_sorted_list_and_says_when_more_match(
     assert len(response.context["members"]) == matching
     assert response.context["more"] is False
     assert 'data-testid="search-more"' not in response.content.decode()
+
+
+def test_the_member_list_counts_exactly_on_sqlite_or_below_the_threshold(
+    client_for: Callable[[str], Client],
+) -> None:
+    response = client_for("quantri").get("/member/")
+    assert selectors.estimated_total(Member.objects.all()) is None
+    assert not getattr(response.context["page_obj"].paginator, "estimated", False)
+    assert response.context["page_obj"].paginator.count == Member.objects.count()
+    assert "khoảng" not in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_a_huge_unfiltered_member_list_shows_an_estimate_and_pages_past_it(
+    client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE people_member")
+    monkeypatch.setattr(selectors, "ESTIMATE_ABOVE", 1)
+    monkeypatch.setattr(views, "LIST_PER_PAGE", 20)
+    total = Member.objects.count()
+    pages = -(-total // 20)
+    assert pages >= 2
+    client = client_for("quantri")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/member/")
+    assert not [
+        q for q in ctx.captured_queries if 'COUNT(*) AS "__count" FROM "people_member"' in q["sql"]
+    ]
+    html = response.content.decode()
+    assert response.context["page_obj"].paginator.estimated is True
+    assert "/ khoảng" in html
+    assert "khoảng" in html
+    assert 'rel="next"' in html
+    # Every member is reachable page by page; the last real page has no next link, even if the
+    # estimate said otherwise.
+    seen: list[str] = []
+    for number in range(1, pages + 1):
+        response = client.get(f"/member/?page={number}")
+        page = response.context["page_obj"]
+        seen += [m.card_number for m in page]
+        assert page.has_next() is (number < pages)
+    assert sorted(seen) == sorted(Member.objects.values_list("card_number", flat=True))
+    assert len(seen) == total
+    # Below the threshold, or filtered (an organization, another user's scope): exact counts.
+    monkeypatch.setattr(selectors, "ESTIMATE_ABOVE", total * 10)
+    assert client.get("/member/").context["page_obj"].paginator.count == total
+    monkeypatch.setattr(selectors, "ESTIMATE_ABOVE", 1)
+    response = client.get(f"/member/?org={DEPARTMENT}.TCCB")
+    assert not getattr(response.context["page_obj"].paginator, "estimated", False)
+    response = client_for("vanphong").get("/member/")
+    paginator = response.context["page_obj"].paginator
+    assert not getattr(paginator, "estimated", False)
+    assert (
+        paginator.count
+        == Member.objects.filter(
+            org_path__startswith=Organization.objects.get(code=DEPARTMENT).path
+        ).count()
+    )
+
+
+def test_the_member_tables_link_each_member_to_the_address_reverse_gives(
+    client_for: Callable[[str], Client],
+) -> None:
+    client = client_for("quantri")
+    for url in ("/member/", f"/org/{DEPARTMENT}.TCCB/"):
+        response = client.get(url)
+        html = response.content.decode()
+        members = list(response.context["page_obj"])
+        assert members
+        for member in members:
+            assert f'<a href="{reverse("people:member", args=[member.card_number])}">' in html
