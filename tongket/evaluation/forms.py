@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Field
 
 from tongket.core.formatting import parse_date_vi
-from tongket.evaluation.domain import Grade, Level, NotClassifiedReason
+from tongket.evaluation.domain import DisciplineForm, Grade, Level, NotClassifiedReason
+from tongket.evaluation.models import Evaluation
 from tongket.evaluation.selectors import GradeCriterion, Outcome, parse_outcome
+from tongket.evaluation.services import FactsInput
 
 LEVEL_CHOICES = [(level.value, level.label) for level in Level.descending()]
 OUTCOME_CHOICES = [
@@ -136,3 +139,129 @@ class BulkDecisionForm(forms.Form):
             if value:
                 out[pk] = parse_outcome(value)
         return out
+
+
+class OpenCycleForm(forms.Form):
+    """A new cycle: the organization (among those the user writes for), the year, a quarter."""
+
+    organization = forms.ChoiceField(label="Tổ chức đảng mở kỳ đánh giá")
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label="Quý (để trống nếu đánh giá cả năm)",
+        choices=[("", "— cả năm —"), *[(q, f"Quý {q}") for q in range(1, 5)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organizations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = organizations  # type: ignore[attr-defined]
+
+
+class ReasonedDecisionForm(forms.Form):
+    """A correction or a reclassification of a current decision: the reason is required."""
+
+    outcome = forms.ChoiceField(label="Xếp loại", choices=OUTCOME_CHOICES)
+    number = forms.CharField(label="Số quyết định", max_length=40)
+    date = VietnameseDateField(
+        label="Ngày quyết định", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+    justification = forms.CharField(
+        label="Lý do của cấp quyết định (bắt buộc khi vượt tỷ lệ)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def outcome_value(self) -> Outcome:
+        return parse_outcome(self.cleaned_data["outcome"])
+
+
+_LEVEL_OR_EMPTY = [("", "— chưa có —"), *LEVEL_CHOICES]
+_DISCIPLINE_OR_NONE = [("", "— không có —"), *[(f.value, f.label) for f in DisciplineForm]]
+# The facts FactsInput holds, with the labels of the model's fields.
+FACT_FLAGS = (
+    "disciplined",
+    "discipline_self_remedied",
+    "degradation_concluded",
+    "targets_force_majeure",
+    "maternity_leave",
+    "exempted",
+    "suspended",
+    "is_leader",
+    "earlier_shortcomings_remedied",
+    "disunity",
+)
+FACT_COUNTS = (
+    "targets_assigned",
+    "targets_met",
+    "tasks_total",
+    "tasks_completed",
+    "tasks_on_time",
+    "tasks_late",
+    "tasks_exceeded",
+)
+
+FACT_CHOICES = (
+    "civil_service_level",
+    "sick_leave_months",
+    "same_level_bodies_level",
+    "leadership_discipline",
+    "peer_group",
+)
+
+
+def _fact_label(name: str) -> str:
+    field = Evaluation._meta.get_field(name)
+    assert isinstance(field, Field)
+    return str(field.verbose_name).capitalize()
+
+
+class FactsForm(forms.Form):
+    """What the office records for one evaluation; the rules read these facts."""
+
+    civil_service_level = forms.ChoiceField(
+        label="Xếp loại công chức, viên chức", choices=_LEVEL_OR_EMPTY, required=False
+    )
+    sick_leave_months = forms.DecimalField(
+        label="Số tháng nghỉ ốm", min_value=0, max_digits=4, decimal_places=1
+    )
+    same_level_bodies_level = forms.ChoiceField(
+        label="Xếp loại chính quyền, đoàn thể cùng cấp", choices=_LEVEL_OR_EMPTY, required=False
+    )
+    leadership_discipline = forms.ChoiceField(
+        label="Kỷ luật nặng nhất của thành viên cấp ủy",
+        choices=_DISCIPLINE_OR_NONE,
+        required=False,
+    )
+    peer_group = forms.CharField(label="Nhóm tương đồng", max_length=80, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in FACT_FLAGS:
+            self.fields[name] = forms.BooleanField(label=_fact_label(name), required=False)
+        for name in FACT_COUNTS:
+            self.fields[name] = forms.IntegerField(
+                label=_fact_label(name), min_value=0, required=name.startswith("targets_")
+            )
+
+    @staticmethod
+    def initial_for(ev: Evaluation) -> dict[str, Any]:
+        names = (*FACT_FLAGS, *FACT_COUNTS, *FACT_CHOICES)
+        return {name: getattr(ev, name) for name in names}
+
+    def facts(self) -> FactsInput:
+        data = self.cleaned_data
+        level = data["civil_service_level"]
+        bodies = data["same_level_bodies_level"]
+        return FactsInput(
+            civil_service_level=Level(level) if level else None,
+            clear_civil_service_level=not level,
+            sick_leave_months=data["sick_leave_months"],
+            same_level_bodies_level=Level(bodies) if bodies else None,
+            leadership_discipline=data["leadership_discipline"],
+            peer_group=data["peer_group"],
+            **{name: data[name] for name in FACT_FLAGS},
+            **{name: data[name] for name in FACT_COUNTS},
+        )

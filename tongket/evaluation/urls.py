@@ -9,9 +9,17 @@ from tongket.evaluation import views
 app_name = "evaluation"
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
+    path("ky/mo/", views.cycle_open, name="cycle_open"),
+    path("ky/<int:cycle_id>/dong/", views.cycle_close, name="cycle_close"),
     path("ky/<int:cycle_id>/", views.cycle_dashboard, name="cycle"),
     path("ky/<int:cycle_id>/khong-xep-loai/", views.not_classified, name="not_classified"),
     path("ky/<int:cycle_id>/chi-bo/<str:code>/", views.unit_page, name="unit"),
     path("ky/<int:cycle_id>/chi-bo/<str:code>/kiem-tra/", views.unit_check, name="unit_check"),
     path("danh-gia/<int:evaluation_id>/", views.evaluation_page, name="evaluation"),
+    path("danh-gia/<int:evaluation_id>/du-kien/", views.evaluation_facts, name="facts"),
+    path(
+        "danh-gia/<int:evaluation_id>/xep-loai-lai/",
+        views.evaluation_reclassify,
+        name="reclassify",
+    ),
 ]

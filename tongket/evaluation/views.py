@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound
+from tongket.core.http import posted
 from tongket.core.rules import Finding
 from tongket.evaluation import forms, permissions, selectors, services
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
@@ -72,6 +73,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "entries": entries,
             "page_obj": page,
             "own": selectors.own_evaluations(request.user),
+            # Offices open cycles (the page itself checks the organizations); no query here.
+            "can_open": scope.is_superuser or bool(scope.admin_paths),
         },
     )
 
@@ -321,6 +324,8 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             "decision_form": decision_form,
             "problems": problems,
             "whole": permissions.can_view_cycle(scope, cycle),
+            "can_record_facts": open_and_undecided and can_manage,
+            "can_reclassify": decision is not None and permissions.can_reclassify(scope, cycle),
         },
         status=422 if problems else 200,
     )
@@ -347,4 +352,149 @@ def _decide(
         number=data["number"],
         date=data["date"],
         justification=data["justification"],
+    )
+
+
+# --- the office's and the superior's screens: open and close a cycle, facts, corrections --------
+
+
+def _refusal(form: Any, exc: DomainError) -> list[Finding]:
+    """A service's refusal: its message on the named field when the form has it, and the rule."""
+    if exc.field and exc.field in form.fields:
+        form.add_error(exc.field, f"{exc.message} ({exc.rule})")
+    return _error_findings(exc)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def cycle_open(request: HttpRequest) -> HttpResponse:
+    """Mở kỳ đánh giá: for an organization the user's office writes for."""
+    scope = scope_for(request.user)
+    organizations = [
+        (org.code, f"{org.name} ({org.code})")
+        for org in Organization.objects.filter(
+            scope.path_q("path", write=True), kind__in=services.CYCLE_KINDS
+        ).order_by("path")
+    ]
+    if not organizations:
+        raise DjangoPermissionDenied("Bạn không có quyền mở kỳ đánh giá.")
+    form = forms.OpenCycleForm(posted(request), organizations=organizations)
+    problems: list[Finding] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.open_cycle(
+                actor=request.user,
+                organization_code=form.cleaned_data["organization"],
+                year=form.cleaned_data["year"],
+                quarter=form.cleaned_data["quarter"],
+            )
+        except DomainError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            problems = _refusal(form, exc)
+        else:
+            messages.success(request, "Đã mở kỳ đánh giá.")
+            return redirect("evaluation:cycle", cycle_id=cycle.pk)
+    return render(
+        request,
+        "evaluation/cycle_open.html",
+        {"form": form, "problems": problems},
+        status=422 if problems else 200,
+    )
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Đóng kỳ: the office of the deciding organization ends the cycle."""
+    cycle = _cycle_for_reader(request, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(request.user), cycle):
+        raise DjangoPermissionDenied("Bạn chỉ được xem kỳ đánh giá này.")
+    services.close_cycle(actor=request.user, cycle_id=cycle.pk)
+    messages.success(request, "Đã kết thúc kỳ đánh giá.")
+    return redirect("evaluation:cycle", cycle_id=cycle.pk)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def evaluation_facts(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    """Ghi nhận dữ kiện: what the rules read (discipline, civil-service level, leave, tasks)."""
+    ev = selectors.get_evaluation(request.user, evaluation_id)
+    if not permissions.can_manage_cycle(scope_for(request.user), ev.cycle):
+        raise DjangoPermissionDenied("Chỉ văn phòng của cấp quyết định ghi nhận dữ kiện.")
+    form = forms.FactsForm(posted(request), initial=forms.FactsForm.initial_for(ev))
+    problems: list[Finding] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_facts(actor=request.user, evaluation_id=ev.pk, facts=form.facts())
+        except DomainError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            problems = _refusal(form, exc)
+        else:
+            messages.success(request, "Đã ghi nhận dữ kiện.")
+            return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+    return render(
+        request,
+        "evaluation/facts.html",
+        {
+            "ev": ev,
+            "cycle": ev.cycle,
+            "period": selectors.period_label(ev.cycle),
+            "name": selectors.subject_name(ev),
+            "form": form,
+            "problems": problems,
+        },
+        status=422 if problems else 200,
+    )
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def evaluation_reclassify(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    """Hủy và xếp loại lại: the committee directly above the deciding organization."""
+    ev = selectors.get_evaluation(request.user, evaluation_id)
+    if not permissions.can_reclassify(scope_for(request.user), ev.cycle):
+        raise DjangoPermissionDenied(
+            "Chỉ cấp ủy cấp trên trực tiếp mới được hủy kết quả và xếp loại lại."
+        )
+    decision = selectors.current_decision(ev)
+    form = forms.ReasonedDecisionForm(posted(request))
+    problems: list[Finding] = []
+    if request.method == "POST" and decision is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.cancel_and_reclassify(
+                actor=request.user,
+                decision_id=decision.pk,
+                outcome=form.outcome_value(),
+                number=data["number"],
+                date=data["date"],
+                reason=data["reason"],
+                justification=data["justification"],
+            )
+        except DomainError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            problems = _refusal(form, exc)
+        else:
+            messages.success(request, "Đã hủy kết quả và ban hành quyết định xếp loại lại.")
+            return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+    return render(
+        request,
+        "evaluation/reclassify.html",
+        {
+            "ev": ev,
+            "cycle": ev.cycle,
+            "period": selectors.period_label(ev.cycle),
+            "name": selectors.subject_name(ev),
+            "decision": decision,
+            "form": form,
+            "problems": problems,
+        },
+        status=422 if problems else 200,
     )

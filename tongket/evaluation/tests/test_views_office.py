@@ -1,0 +1,233 @@
+"""Office and superior screens: opening and closing a cycle, recording facts, the superior's
+cancellation and reclassification; each goes through its service, refusals shown with the rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tongket.evaluation import services
+from tongket.evaluation.domain import Level
+from tongket.evaluation.models import (
+    Cycle,
+    CycleStatus,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    Evaluation,
+    SubjectKind,
+)
+
+pytestmark = pytest.mark.django_db
+
+ORG = "QT.KCQDN.SGDDT"
+DAY = dt.date(2024, 1, 10)
+ClientFor = Callable[[str], Client]
+
+
+def open_cycle(year: int) -> Cycle:
+    return services.open_cycle(actor=None, organization_code=ORG, year=year)
+
+
+def first_member(cycle: Cycle, cell: str) -> Evaluation:
+    return Evaluation.objects.filter(
+        cycle=cycle, subject_kind=SubjectKind.MEMBER, unit__code=f"{ORG}.{cell}"
+    ).order_by("member__card_number")[0]
+
+
+def decide(ev: Evaluation, level: Level = Level.GOOD) -> Decision:
+    return services.decide(
+        actor=None, evaluation_id=ev.pk, outcome=level, number="1-QĐ/ĐU", date=DAY
+    )
+
+
+def facts_data(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "civil_service_level": "",
+        "sick_leave_months": "0",
+        "same_level_bodies_level": "",
+        "leadership_discipline": "",
+        "peer_group": "",
+        "earlier_shortcomings_remedied": "on",
+        "targets_assigned": "0",
+        "targets_met": "0",
+    }
+    return data | changes
+
+
+def test_office_opens_a_cycle_through_the_page(client_for: ClientFor):
+    client = client_for("vanphong")
+    page = client.get(reverse("evaluation:cycle_open"))
+    assert page.status_code == 200
+    assert "Mở kỳ đánh giá" in page.content.decode()
+    answer = client.post(reverse("evaluation:cycle_open"), {"organization": ORG, "year": "2021"})
+    cycle = Cycle.objects.get(organization__code=ORG, year=2021, quarter__isnull=True)
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("evaluation:cycle", args=[cycle.pk])
+    assert cycle.profile_id == "qd132"
+    assert cycle.evaluations.count() == 57
+
+
+def test_opening_a_quarter_under_qd132_is_refused_with_its_rule_and_writes_nothing(
+    client_for: ClientFor,
+):
+    page = client_for("vanphong").post(
+        reverse("evaluation:cycle_open"), {"organization": ORG, "year": "2021", "quarter": "2"}
+    )
+    text = page.content.decode()
+    assert page.status_code == 422
+    assert "qd132.period.not_allowed" in text
+    assert 'class="field field-invalid"' in text
+    assert not Cycle.objects.filter(organization__code=ORG, year=2021).exists()
+
+
+def test_a_cell_secretary_may_not_open_a_cycle(client_for: ClientFor):
+    assert client_for("bithu").get(reverse("evaluation:cycle_open")).status_code == 403
+    answer = client_for("bithu").post(
+        reverse("evaluation:cycle_open"), {"organization": ORG, "year": "2021"}
+    )
+    assert answer.status_code == 403
+    assert not Cycle.objects.filter(organization__code=ORG, year=2021).exists()
+
+
+def test_the_index_links_the_office_to_the_open_cycle_page(client_for: ClientFor):
+    url = reverse("evaluation:cycle_open")
+    assert url in client_for("vanphong").get(reverse("evaluation:index")).content.decode()
+    assert url not in client_for("bithu").get(reverse("evaluation:index")).content.decode()
+
+
+def test_office_closes_a_cycle_from_its_page_and_a_reader_may_not(client_for: ClientFor):
+    cycle = open_cycle(2021)
+    close = reverse("evaluation:cycle_close", args=[cycle.pk])
+    assert (
+        close
+        in client_for("vanphong").get(reverse("evaluation:cycle", args=[cycle.pk])).content.decode()
+    )
+    assert client_for("khoi").post(close).status_code == 403
+    assert client_for("bithu2").post(close).status_code == 404
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.OPEN
+    assert client_for("vanphong").post(close).status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.CLOSED
+
+
+def test_office_records_facts_through_the_page(client_for: ClientFor):
+    ev = first_member(open_cycle(2021), "TCCB")
+    client = client_for("vanphong")
+    url = reverse("evaluation:facts", args=[ev.pk])
+    assert url in client.get(reverse("evaluation:evaluation", args=[ev.pk])).content.decode()
+    assert client.get(url).status_code == 200
+    answer = client.post(
+        url,
+        facts_data(disciplined="on", civil_service_level="good", sick_leave_months="2.5"),
+    )
+    assert answer.status_code == 302
+    ev.refresh_from_db()
+    assert ev.disciplined is True
+    assert ev.civil_service_level == "good"
+    assert str(ev.sick_leave_months) == "2.5"
+    assert ev.version == 2
+
+
+def test_recording_facts_of_a_decided_evaluation_is_refused_and_writes_nothing(
+    client_for: ClientFor,
+):
+    ev = first_member(open_cycle(2021), "TCCB")
+    decide(ev)
+    page = client_for("vanphong").post(
+        reverse("evaluation:facts", args=[ev.pk]), facts_data(disciplined="on")
+    )
+    assert page.status_code == 422
+    assert "evaluation.already_decided" in page.content.decode()
+    ev.refresh_from_db()
+    assert ev.disciplined is False
+    assert ev.version == 1
+
+
+def test_facts_page_is_the_office_s_only(client_for: ClientFor):
+    ev = first_member(open_cycle(2021), "TCCB")
+    url = reverse("evaluation:facts", args=[ev.pk])
+    assert client_for("bithu").get(url).status_code == 403
+    assert client_for("khoi").post(url, facts_data(disciplined="on")).status_code == 403
+    assert client_for("bithu2").get(url).status_code == 404
+    ev.refresh_from_db()
+    assert ev.disciplined is False
+
+
+def test_reclassification_under_qd132_is_refused_with_its_rule(client_for: ClientFor):
+    ev = first_member(open_cycle(2021), "TCCB")
+    old = decide(ev)
+    client = client_for("quantri")
+    url = reverse("evaluation:reclassify", args=[ev.pk])
+    assert url in client.get(reverse("evaluation:evaluation", args=[ev.pk])).content.decode()
+    page = client.post(
+        url,
+        {"outcome": "completed", "number": "9-QĐ/ĐUK", "date": "10/01/2022", "reason": "Sai"},
+    )
+    assert page.status_code == 422
+    assert "qd132.reclassification.not_provided" in page.content.decode()
+    old.refresh_from_db()
+    assert old.status == DecisionStatus.CURRENT
+    assert ev.decisions.count() == 1
+
+
+def test_superior_cancels_and_reclassifies_under_qd124_through_the_page(client_for: ClientFor):
+    cycle = open_cycle(2023)
+    decide(Evaluation.objects.get(cycle=cycle, organization__code=f"{ORG}.TTR"))
+    ev = first_member(cycle, "TTR")
+    old = decide(ev)
+    answer = client_for("quantri").post(
+        reverse("evaluation:reclassify", args=[ev.pk]),
+        {
+            "outcome": "completed",
+            "number": "15-QĐ/ĐUK",
+            "date": "10/01/2024",
+            "reason": "Kiểm tra phát hiện chưa đủ điều kiện.",
+        },
+    )
+    assert answer.status_code == 302
+    old.refresh_from_db()
+    assert old.status == DecisionStatus.CANCELLED
+    new = Decision.objects.get(evaluation=ev, status=DecisionStatus.CURRENT)
+    assert new.kind == DecisionKind.RECLASSIFICATION
+    assert new.deciding_body.code == "QT.KCQDN"
+
+
+def test_the_deciding_office_may_not_reclassify_its_own_decision(client_for: ClientFor):
+    ev = first_member(open_cycle(2021), "TCCB")
+    decide(ev)
+    url = reverse("evaluation:reclassify", args=[ev.pk])
+    assert (
+        url
+        not in client_for("vanphong")
+        .get(reverse("evaluation:evaluation", args=[ev.pk]))
+        .content.decode()
+    )
+    assert client_for("vanphong").get(url).status_code == 403
+    assert client_for("bithu2").get(url).status_code == 404
+
+
+def test_office_corrects_a_decision_with_a_reason_on_the_evaluation_page(client_for: ClientFor):
+    ev = first_member(open_cycle(2021), "TCCB")
+    old = decide(ev)
+    client = client_for("vanphong")
+    url = reverse("evaluation:evaluation", args=[ev.pk])
+    assert "Điều chỉnh quyết định" in client.get(url).content.decode()
+    data = {
+        "action": "decision",
+        "decision-outcome": "completed",
+        "decision-number": "2-QĐ/ĐU",
+        "decision-date": "11/01/2024",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 422
+    assert "evaluation.decision.reason_required" in refused.content.decode()
+    assert client.post(url, data | {"decision-reason": "Nhầm mức."}).status_code == 302
+    old.refresh_from_db()
+    assert old.status == DecisionStatus.SUPERSEDED
