@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django import forms
+from django.http import QueryDict
+
+from tongket.core.formatting import parse_decimal
+from tongket.scoring.services import LineInput
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -26,3 +34,82 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("Tệp lớn hơn 5 MB.")
         return upload
+
+
+SCORE_INVALID_RULE = "scoring.score.invalid"
+
+
+class ViDecimalField(forms.CharField):
+    """A score typed the Vietnamese way (12,5) or as a spreadsheet exports it (12.5)."""
+
+    def to_python(self, value: object) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_decimal(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code=SCORE_INVALID_RULE) from exc
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    """One leaf criterion of the sheet: its score, text and (self side) not-applicable mark."""
+
+    code: str
+    score: str
+    text: str
+    not_applicable: str = ""
+
+
+class SheetScoresForm(forms.Form):
+    """One row per scorable (leaf) criterion; `version` is the sheet version the page showed.
+    `appraisal` switches the text to the appraiser's comment and drops the N/A marks."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(
+        self,
+        data: QueryDict | None,
+        *,
+        codes: Sequence[str],
+        appraisal: bool,
+        initial: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(data, initial=initial)
+        self.codes = tuple(codes)
+        self.appraisal = appraisal
+        self.rows: dict[str, CriterionInput] = {}
+        for index, code in enumerate(self.codes):
+            score, text, na = f"score_{index}", f"text_{index}", f"na_{index}"
+            self.fields[score] = ViDecimalField(
+                label=f"Điểm tiêu chí {code}",
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 20, "size": 6}),
+            )
+            self.fields[text] = forms.CharField(
+                label=(f"Ý kiến thẩm định {code}" if appraisal else f"Minh chứng {code}"),
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            if not appraisal:
+                self.fields[na] = forms.BooleanField(
+                    label=f"Tiêu chí {code} không áp dụng", required=False
+                )
+            self.rows[code] = CriterionInput(code, score, text, "" if appraisal else na)
+
+    def lines(self) -> dict[str, LineInput]:
+        data = self.cleaned_data
+        return {
+            code: LineInput(data.get(row.score), data.get(row.text) or "")
+            for code, row in self.rows.items()
+        }
+
+    def not_applicable(self) -> frozenset[str]:
+        data = self.cleaned_data
+        return frozenset(
+            code
+            for code, row in self.rows.items()
+            if row.not_applicable and data.get(row.not_applicable)
+        )

@@ -7,20 +7,23 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_export
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
+from tongket.core.formatting import format_decimal
 from tongket.core.http import posted, posted_files
-from tongket.scoring import excel, selectors
-from tongket.scoring.forms import ImportForm
-from tongket.scoring.models import Frame
+from tongket.scoring import excel, selectors, services
+from tongket.scoring.forms import SCORE_INVALID_RULE, ImportForm, SheetScoresForm
+from tongket.scoring.models import Frame, ScoreSheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_WIDTH = 560  # px of the longest possible bar (the group's highest maximum)
@@ -119,8 +122,180 @@ def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
 @require_GET
 @not_found_is_404
 def sheet(request: HttpRequest, sheet_id: int) -> HttpResponse:
-    view = selectors.sheet_view(request.user, sheet_id)
-    return render(request, "scoring/sheet.html", {"view": view, "sheet": view.sheet})
+    return _sheet_page(request, selectors.sheet_view(request.user, sheet_id))
+
+
+def _scores_form(
+    view: selectors.SheetView, data: QueryDict | None, *, appraisal: bool
+) -> SheetScoresForm:
+    """The form of the sheet's leaf criteria, filled with what is stored."""
+    leaves = [row for row in view.rows if row.is_leaf]
+    by_code = {line.code: line for line in view.sheet.lines.all()}
+    form = SheetScoresForm(
+        data, codes=[row.code for row in leaves], appraisal=appraisal, initial={}
+    )
+    initial: dict[str, object] = {"version": view.sheet.version}
+    for row in leaves:
+        line = by_code.get(row.code)
+        if line is None:
+            continue
+        names = form.rows[row.code]
+        score = line.appraised_score if appraisal else line.self_score
+        initial[names.score] = format_decimal(score.normalize()) if score is not None else ""
+        initial[names.text] = line.appraiser_comment if appraisal else line.evidence
+        if names.not_applicable:
+            initial[names.not_applicable] = line.not_applicable
+    form.initial = initial
+    return form
+
+
+def _form_rows(form: SheetScoresForm, view: selectors.SheetView) -> list[dict[str, Any]]:
+    """One table row per criterion; leaf rows carry their bound fields and refusals."""
+    refusals: dict[str, list[str]] = getattr(form, "refusals", {})
+    rows = []
+    for row in view.rows:
+        names = form.rows.get(row.code)
+        rows.append(
+            {
+                "row": row,
+                "score": form[names.score] if names else None,
+                "text": form[names.text] if names else None,
+                "na": form[names.not_applicable] if names and names.not_applicable else None,
+                "refusals": refusals.get(row.code, []),
+            }
+        )
+    return rows
+
+
+def _sheet_page(
+    request: HttpRequest,
+    view: selectors.SheetView,
+    *,
+    self_form: SheetScoresForm | None = None,
+    appraisal_form: SheetScoresForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if self_form is None and view.may_enter_self:
+        self_form = _scores_form(view, None, appraisal=False)
+    if appraisal_form is None and view.may_appraise:
+        appraisal_form = _scores_form(view, None, appraisal=True)
+    return render(
+        request,
+        "scoring/sheet.html",
+        {
+            "view": view,
+            "sheet": view.sheet,
+            "self_form": self_form,
+            "self_rows": _form_rows(self_form, view) if self_form else [],
+            "appraisal_form": appraisal_form,
+            "appraisal_rows": _form_rows(appraisal_form, view) if appraisal_form else [],
+        },
+        status=status,
+    )
+
+
+def _refuse(form: SheetScoresForm, exc: DomainError) -> None:
+    """A service refusal: each finding next to its criterion's row, the rest above the form."""
+    refusals: dict[str, list[str]] = {}
+    general = []
+    findings = exc.findings or ()
+    for finding in findings:
+        if finding.subject in form.rows:
+            refusals.setdefault(finding.subject, []).append(f"{finding.message} ({finding.rule})")
+        else:
+            general.append(f"{finding.message} ({finding.rule})")
+    if not findings:
+        general.append(f"{exc.message} ({exc.rule})" if exc.rule else exc.message)
+    form.refusals = refusals  # type: ignore[attr-defined]
+    for message in general:
+        form.add_error(None, message)
+    if refusals and not general:
+        form.add_error(None, "Có tiêu chí chưa hợp lệ: xem các dòng được đánh dấu.")
+
+
+def _row_form_errors(form: SheetScoresForm) -> None:
+    """Malformed scores: shown on their row with the rule that refused them."""
+    refusals: dict[str, list[str]] = {}
+    for code, names in form.rows.items():
+        for error in form.errors.get(names.score, []):
+            refusals.setdefault(code, []).append(f"{error} ({SCORE_INVALID_RULE})")
+    form.refusals = refusals  # type: ignore[attr-defined]
+    if refusals:
+        form.add_error(None, "Có điểm không đọc được: xem các dòng được đánh dấu.")
+
+
+def _expect_version(sheet_id: int, version: int) -> None:
+    """Inside the caller's transaction: the sheet locked, and still at the version shown."""
+    current = (
+        ScoreSheet.objects.select_for_update(of=("self",))
+        .filter(pk=sheet_id)
+        .order_by()
+        .values_list("version", flat=True)
+        .first()
+    )
+    if current != version:
+        raise ConcurrentEdit()
+
+
+def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> HttpResponse:
+    user = request.user
+    view = selectors.sheet_view(user, sheet_id)
+    found = view.sheet
+    if appraisal and not selectors.is_issuer_side(user, found.frame.issuer):
+        raise DjangoPermissionDenied("Chỉ cơ quan ban hành khung chấm điểm mới thẩm định được.")
+    if not appraisal and not selectors.can_write_unit(user, found.unit):
+        raise DjangoPermissionDenied("Bạn chỉ có quyền xem phiếu chấm điểm này.")
+    form = _scores_form(view, posted(request), appraisal=appraisal)
+    status = 400
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                _expect_version(found.pk, form.cleaned_data["version"])
+                if appraisal:
+                    services.appraise_sheet(actor=user, sheet_id=found.pk, lines=form.lines())
+                else:
+                    services.enter_self_scores(
+                        actor=user,
+                        sheet_id=found.pk,
+                        lines=form.lines(),
+                        not_applicable=form.not_applicable(),
+                        submit=request.POST.get("action") == "submit",
+                    )
+        except ConcurrentEdit as exc:
+            _refuse(form, exc)
+            status = 409
+        except DomainError as exc:
+            _refuse(form, exc)
+        else:
+            if appraisal:
+                done = "Đã lưu kết quả thẩm định."
+            elif request.POST.get("action") == "submit":
+                done = "Đã gửi phiếu tự chấm để thẩm định."
+            else:
+                done = "Đã lưu bản nháp điểm tự chấm."
+            messages.success(request, done)
+            return redirect("scoring:sheet", sheet_id=found.pk)
+    else:
+        _row_form_errors(form)
+    if appraisal:
+        return _sheet_page(request, view, appraisal_form=form, status=status)
+    return _sheet_page(request, view, self_form=form, status=status)
+
+
+@login_required
+@require_POST
+@not_found_is_404
+def sheet_self_scores(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """The unit saves its self scores as a draft, or sends the sheet for appraisal."""
+    return _post_scores(request, sheet_id, appraisal=False)
+
+
+@login_required
+@require_POST
+@not_found_is_404
+def sheet_appraisal(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """The issuing agency records the appraised score and comment per criterion."""
+    return _post_scores(request, sheet_id, appraisal=True)
 
 
 @login_required
