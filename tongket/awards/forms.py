@@ -54,6 +54,14 @@ class DecideForm(DecisionFields):
     pass
 
 
+class CorrectDecisionForm(DecisionFields):
+    """A correcting decision: the new number, date and signer, and why the old one was wrong."""
+
+    reason = forms.CharField(label="Lý do đính chính", max_length=2000, widget=forms.Textarea)
+
+    field_order = ["reason"]
+
+
 class RecordAwardForm(DecisionFields):
     form_code = forms.ChoiceField(label="Hình thức khen thưởng")
     issuer_code = forms.CharField(

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern] = [
     path("org/<str:code>/proposals/new/", views.proposal_generate, name="proposal_generate"),
     path("org/<str:code>/record/", views.record, name="record"),
     path("proposals/<int:pk>/", views.proposal, name="proposal"),
+    path("decisions/<int:pk>/", views.decision, name="decision"),
     path("member/<str:card_number>/", views.member, name="member"),
     path("<int:pk>/certificate.pdf", views.certificate, name="certificate"),
 ]

@@ -8,6 +8,7 @@ from typing import TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_export
 from tongket.awards import downloads, exports, selectors, services
-from tongket.awards.forms import CandidateForm, DecideForm, GenerateProposalForm, RecordAwardForm
+from tongket.awards.forms import (
+    CandidateForm,
+    CorrectDecisionForm,
+    DecideForm,
+    GenerateProposalForm,
+    RecordAwardForm,
+)
 from tongket.awards.models import AwardForm, ProposalStatus
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import posted
@@ -282,6 +289,84 @@ def record(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "awards/record.html",
         {"org": org, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _with_rule(exc: DomainError) -> DomainError:
+    """The refusal as the form shows it: its message followed by the rule that refused it."""
+    message = f"{exc.message} (quy tắc {exc.rule})" if exc.rule else exc.message
+    return DomainError(message, field=exc.field, rule=exc.rule, citation=exc.citation)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """An award decision with its corrections; a writer records a correcting decision here."""
+    user = request.user
+    found = _or_404(lambda: selectors.get_decision(user, pk))
+    can_correct = selectors.may_correct(user, found)
+    if request.method == "POST" and not can_correct:
+        raise DjangoPermissionDenied("Bạn không có quyền đính chính quyết định này.")
+    root = found.original_id or found.pk
+    chain = list(
+        selectors.visible_decisions(user)
+        .filter(Q(pk=root) | Q(original_id=root))
+        .select_related("supersedes")
+        .order_by("pk")
+    )
+    superseded = {d.supersedes_id for d in chain if d.supersedes_id}
+    latest = next((d for d in reversed(chain) if d.pk not in superseded), found)
+    form = CorrectDecisionForm(
+        posted(request),
+        initial={
+            "issuer_name": found.issuer_name,
+            "signer_on_behalf": found.signer_on_behalf,
+            "signer_title": found.signer_title,
+            "signer_name": found.signer_name,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.correct_decision(
+                actor=user,
+                decision_id=found.pk,
+                reason=data["reason"],
+                corrected=services.DecisionInput(
+                    number=data["number"],
+                    date=data["date"],
+                    signer_title=data["signer_title"],
+                    signer_name=data["signer_name"],
+                    signer_on_behalf=data["signer_on_behalf"],
+                    issuer_name=data["issuer_name"],
+                ),
+            )
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_domain_error(_with_rule(exc))
+        else:
+            messages.success(request, f"Đã ghi Quyết định đính chính số {new.number}.")
+            return redirect("awards:decision", new.pk)
+    rows = selectors.award_rows(
+        selectors.visible_awards(user).filter(Q(decision_id=root) | Q(decision__original_id=root))
+    )
+    return render(
+        request,
+        "awards/decision.html",
+        {
+            "decision": found,
+            "chain": chain,
+            "superseded": superseded,
+            "latest": latest,
+            "is_latest": latest.pk == found.pk,
+            "can_correct": can_correct and latest.pk == found.pk,
+            "form": form,
+            "rows": rows,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -10,6 +10,12 @@ app_name = "reports"
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
     path("<str:code>/<int:year>/", views.organization, name="organization"),
+    path("documents/<int:pk>.<slug:fmt>", views.document_file, name="document_file"),
+    path(
+        "<str:code>/<int:year>/documents/issue/",
+        views.document_issue,
+        name="document_issue",
+    ),
     path(
         "<str:code>/<int:year>/<slug:kind>.<slug:fmt>",
         views.download,

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from tongket.accounts.scope import scope_for
+from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
+from tongket.core.http import posted, posted_files
 from tongket.reports import charts, selectors, services
 from tongket.reports.builders import classification_sentence, scores_sentence
-from tongket.reports.models import NarrativeSection
+from tongket.reports.forms import IssueDocumentForm
+from tongket.reports.models import Document, DocumentStatus, NarrativeSection
 
 DOWNLOADS = (
     ("year-end", "Báo cáo tổng kết"),
@@ -62,6 +70,7 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "scores": mark_safe(charts.score_history_svg(facts.score_history)),  # noqa: S308
         "programs": mark_safe(charts.program_progress_svg(facts.programs or ())),  # noqa: S308
     }
+    can_write = scope_for(request.user).writes(facts.organization.path)
     return render(
         request,
         "reports/organization.html",
@@ -71,8 +80,14 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "classification": classification_sentence(facts),
             "scores": scores_sentence(facts),
             "downloads": DOWNLOADS,
-            "can_write": scope_for(request.user).writes(facts.organization.path),
+            "can_write": can_write,
             "sections": NarrativeSection.choices,
+            "documents": _issued_documents(request.user, facts.organization.code),
+            "issue_form": (
+                _issue_form(request.user, facts.organization.code, None, None)
+                if can_write
+                else None
+            ),
         },
     )
 
@@ -146,3 +161,117 @@ def narrative(request: HttpRequest, code: str, year: int, section: str) -> HttpR
         },
         status=400 if error else 200,
     )
+
+
+def _issued_documents(user: User | None, code: str) -> QuerySet[Document]:
+    """The organization's issued documents, newest first, with which files are stored (the files
+    themselves are not loaded) and whether a later document superseded each one."""
+    return (
+        selectors.visible_documents(user)
+        .filter(organization__code=code, status=DocumentStatus.ISSUED)
+        .defer("docx", "pdf", "markdown")
+        .annotate(
+            has_docx=Q(docx__isnull=False),
+            has_pdf=Q(pdf__isnull=False),
+            has_md=~Q(markdown=""),
+            is_superseded=Exists(Document.objects.filter(supersedes=OuterRef("pk"))),
+        )
+        .select_related("supersedes")
+        .order_by("-year", "kind", "-number")
+    )
+
+
+def _issue_form(
+    user: User | None,
+    code: str,
+    data: QueryDict | None,
+    files: MultiValueDict[str, UploadedFile] | None,
+) -> IssueDocumentForm:
+    issued = list(_issued_documents(user, code).filter(superseded_by__isnull=True))
+    return IssueDocumentForm(data, files, issued=issued, prefix="doc")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_issue(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Issue a numbered document of the organization (the service numbers it without gaps)."""
+    try:
+        org = selectors.report_organization(request.user, code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if not scope_for(request.user).writes(org.path):
+        raise PermissionDenied("Bạn chỉ được xem văn bản của tổ chức này.")
+    form = _issue_form(request.user, org.code, posted(request), posted_files(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        stored = data["file"]
+        try:
+            doc = services.issue_document(
+                actor=request.user,
+                organization_code=org.code,
+                kind=data["kind"],
+                year=year,
+                title=data["title"],
+                date=data["date"],
+                summary=data["summary"],
+                markdown=data["markdown"],
+                docx=stored[1] if stored and stored[0] == "docx" else None,
+                pdf=stored[1] if stored and stored[0] == "pdf" else None,
+                supersedes_id=data["supersedes"],
+                reason=data["reason"],
+            )
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except DomainError as exc:
+            rule = f" (quy tắc {exc.rule})" if exc.rule else ""
+            form.add_domain_error(
+                DomainError(f"{exc.message}{rule}", field=exc.field, rule=exc.rule)
+            )
+        else:
+            messages.success(
+                request, f"Đã ban hành văn bản số {doc.number}-{doc.kind}: {doc.title}."
+            )
+            return redirect("reports:organization", code=org.code, year=year)
+    return render(
+        request,
+        "reports/document_issue.html",
+        {"organization": org, "year": year, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def document_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The file stored with an issued document (Markdown, DOCX or PDF)."""
+    try:
+        doc = selectors.get_document(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    content: bytes | None
+    if fmt == "md":
+        content = doc.markdown.encode() if doc.markdown else None
+    elif fmt in ("docx", "pdf"):
+        stored = getattr(doc, fmt)
+        content = bytes(stored) if stored is not None else None
+    else:
+        raise Http404("Không có định dạng này.")
+    if content is None:
+        raise Http404(f"Văn bản này không có bản {fmt} lưu kèm.")
+    record_export(
+        actor=request.user,
+        what="document",
+        fmt=fmt,
+        rows=1,
+        org_path=doc.organization.path,
+        object_id=doc.pk,
+        summary=f"Tải bản {fmt} của văn bản: {doc.title}",
+        details={"document": doc.pk, "organization": doc.organization.code},
+    )
+    number = doc.number if doc.number is not None else "du-thao"
+    filename = f"{number}-{doc.kind}-{doc.organization.code}-{doc.year}.{fmt}"
+    ascii_name = unicodedata.normalize("NFKD", filename.replace("Đ", "D").replace("đ", "d"))
+    response = HttpResponse(content, content_type=selectors.FORMATS[fmt])
+    disposition = ascii_name.encode("ascii", "ignore").decode()
+    response["Content-Disposition"] = f'attachment; filename="{disposition}"'
+    return response

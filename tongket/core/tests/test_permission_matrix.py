@@ -350,11 +350,34 @@ MATRIX: dict[str, Entry] = {
     "evaluation:unit": Entry(_cycle_cell, CELL_READ),
     "evaluation:unit_check": Entry(_cycle_cell, POST_ONLY, post=CELL_POST),
     "evaluation:evaluation": Entry(_evaluation, CELL_READ),
+    # Opening a cycle: whoever writes for a grassroots or higher organization (not a cell).
+    "evaluation:cycle_open": Entry(
+        _none,
+        (302, 200, 200, 403, 403, 403, 403, 200),
+        post=(302, None, None, 403, 403, 403, 403, None),
+    ),
+    "evaluation:cycle_close": Entry(
+        _cycle, POST_ONLY, post=(302, None, None, 404, 404, 403, 404, 404)
+    ),
+    "evaluation:facts": Entry(_evaluation, ADMIN_WRITE),
+    # Only the committee directly above the deciding organization reclassifies.
+    "evaluation:reclassify": Entry(
+        _evaluation,
+        (302, 200, 403, 403, 404, 403, 404, 404),
+        post=(302, None, 403, 403, 404, 403, 404, 404),
+    ),
     "scoring:index": Entry(_none, PAGE),
     "scoring:import": Entry(_none, CREATE_FORM),
     "scoring:ranking": Entry(_agency_group, AGENCY_READ),
     "scoring:sheet": Entry(_agency_sheet, AGENCY_READ),
     "scoring:sheet_export": Entry(_agency_sheet, AGENCY_READ),
+    # The unit's office enters self scores; only the frame's issuer (UBND.QT) appraises.
+    "scoring:sheet_self_scores": Entry(
+        _agency_sheet, POST_ONLY, post=(302, None, None, 403, 403, 403, 404, 404)
+    ),
+    "scoring:sheet_appraisal": Entry(
+        _agency_sheet, POST_ONLY, post=(302, None, 403, 403, 403, 403, 404, 404)
+    ),
     "scoring:frame_template": Entry(_frame, AGENCY_READ),
     # A Party organization's code stands for its agency (UBND.QT.SGDDT) in scoring.
     "scoring:targets": Entry(_cell_year, AGENCY_READ),
@@ -367,6 +390,7 @@ MATRIX: dict[str, Entry] = {
     "awards:proposal": Entry(_department_proposal, DEPARTMENT_READ),
     "awards:member": Entry(_card, CELL_READ),
     "awards:certificate": Entry(_cell_award, CELL_READ),
+    "awards:decision": Entry(_api_award_decision, CELL_READ, post=CELL_POST),
     "programs:index": Entry(_none, PAGE),
     "programs:due": Entry(_none, PAGE),
     "programs:create": Entry(_none, CREATE_FORM),
@@ -399,6 +423,8 @@ MATRIX: dict[str, Entry] = {
     "reports:organization": Entry(_cell_year, CELL_READ),
     "reports:download": Entry(_report_download, CELL_READ),
     "reports:narrative": Entry(_narrative, CELL_WRITE),
+    "reports:document_issue": Entry(_cell_year, CELL_WRITE),
+    "reports:document_file": Entry(_api_document_file, CELL_READ),
     "exchange:index": Entry(_none, PAGE),
     "exchange:template": Entry(_none, PAGE),
     "exchange:upload": Entry(_none, CREATE_FORM),
