@@ -160,9 +160,6 @@ class AwardSheet(SheetHandler[AwardRow]):
         )
         return row if reader.ok else None
 
-    def row_of(self, record: AwardRow) -> int:
-        return record.row
-
     def _refuse(self, ctx: ImportContext, r: AwardRow, key: str, rule: str, msg: str) -> None:
         r.action = Action.REFUSE
         ctx.refuse(self, r.row, key, r.value(key), rule, msg, letters=r.letters)

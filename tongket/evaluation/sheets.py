@@ -258,9 +258,6 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
         )
         return row if reader.ok else None
 
-    def row_of(self, record: ResultRow) -> int:
-        return record.row
-
     def _refuse(self, ctx: ImportContext, r: ResultRow, key: str, rule: str, message: str) -> None:
         r.action = Action.REFUSE
         ctx.refuse(self, r.row, key, r.value(key), rule, message, letters=r.letters)

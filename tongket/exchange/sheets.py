@@ -194,9 +194,6 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
         )
         return row if reader.ok else None
 
-    def row_of(self, record: OrganizationRow) -> int:
-        return record.row
-
     def plan(self, records: list[OrganizationRow], ctx: ImportContext) -> list[OrganizationRow]:
         index = organization_index(ctx)
         scope = _scope(ctx)
@@ -504,9 +501,6 @@ class MemberSheet(SheetHandler[MemberRow]):
         )
         return row if reader.ok else None
 
-    def row_of(self, record: MemberRow) -> int:
-        return record.row
-
     def _refuse(
         self, ctx: ImportContext, r: MemberRow, key: str, value: Any, rule: str, message: str
     ) -> None:
@@ -711,19 +705,10 @@ class PartyRoleSheet(SheetHandler[PartyRoleRow]):
         )
         return row if reader.ok else None
 
-    def row_of(self, record: PartyRoleRow) -> int:
-        return record.row
-
     def plan(self, records: list[PartyRoleRow], ctx: ImportContext) -> list[PartyRoleRow]:
         cards = sorted({r.card_number for r in records})
         known = _known_cards(ctx, cards)
-        existing: set[tuple[str, str, str, dt.date | None]] = set()
-        for chunk in _chunks(cards):
-            existing.update(
-                PartyRole.objects.filter(member__card_number__in=chunk).values_list(
-                    "member__card_number", "organization__code", "role", "start"
-                )
-            )
+        existing = _existing_links(PartyRole, cards, "organization__code", "role")
         return _plan_links(self, records, ctx, known, existing, "organization_code", _org_label)
 
     def apply_all(
@@ -778,6 +763,20 @@ def _any_org_label(ctx: ImportContext, code: str) -> str | None:
 
 def _role_key(r: PartyRoleRow) -> str:
     return f"{r.card_number} · {PartyRoleKind(r.role).label} · {r.organization_code}"
+
+
+def _existing_links(
+    model: type[PartyRole] | type[Post], cards: list[str], org_field: str, kind_field: str
+) -> set[tuple[str, str, str, dt.date | None]]:
+    """(card number, organization code, role or title, start) of the links the cards hold."""
+    existing: set[tuple[str, str, str, dt.date | None]] = set()
+    for chunk in _chunks(cards):
+        existing.update(
+            model.objects.filter(member__card_number__in=chunk).values_list(
+                "member__card_number", org_field, kind_field, "start"
+            )
+        )
+    return existing
 
 
 def _plan_links(
@@ -894,19 +893,10 @@ class PostSheet(SheetHandler[PostRow]):
         )
         return row if reader.ok else None
 
-    def row_of(self, record: PostRow) -> int:
-        return record.row
-
     def plan(self, records: list[PostRow], ctx: ImportContext) -> list[PostRow]:
         cards = sorted({r.card_number for r in records})
         known = _known_cards(ctx, cards)
-        existing: set[tuple[str, str, str, dt.date | None]] = set()
-        for chunk in _chunks(cards):
-            existing.update(
-                Post.objects.filter(member__card_number__in=chunk).values_list(
-                    "member__card_number", "agency__code", "title", "start"
-                )
-            )
+        existing = _existing_links(Post, cards, "agency__code", "title")
         return _plan_links(self, records, ctx, known, existing, "agency_code", _any_org_label)
 
     def apply_all(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from tongket.core.rules import Finding, Severity
 from tongket.core.text import fold
@@ -309,7 +309,15 @@ class RowReader:
 
 # --- Sheet handlers ----------------------------------------------------------------------------
 
-R = TypeVar("R")
+
+class SheetRecord(Protocol):
+    """A parsed row: it remembers the Excel row it came from."""
+
+    @property
+    def row(self) -> int: ...
+
+
+R = TypeVar("R", bound=SheetRecord)
 
 
 @dataclass
@@ -425,8 +433,8 @@ class SheetHandler(ABC, Generic[R]):
         `apply` record by record instead."""
         return False
 
-    @abstractmethod
-    def row_of(self, record: R) -> int: ...
+    def row_of(self, record: R) -> int:
+        return record.row
 
     @abstractmethod
     def export_rows(self, user: Any) -> Iterator[list[Any]]: ...

@@ -189,9 +189,6 @@ class ScoreLineSheet(SheetHandler[LineRow]):
         )
         return row if reader.ok else None
 
-    def row_of(self, record: LineRow) -> int:
-        return record.row
-
     def _refuse_rows(
         self, ctx: ImportContext, rows: list[LineRow], key: str, rule: str, message: str
     ) -> None:
@@ -589,9 +586,6 @@ class TargetSheet(SheetHandler[TargetRow]):
             change_reason=reader.text("change_reason", max_length=400),
         )
         return row if reader.ok else None
-
-    def row_of(self, record: TargetRow) -> int:
-        return record.row
 
     def _refuse(self, ctx: ImportContext, r: TargetRow, key: str, rule: str, msg: str) -> None:
         r.action = Action.REFUSE
