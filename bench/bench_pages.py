@@ -51,6 +51,7 @@ from tongket.people.models import Member, Organization  # noqa: E402
 from tongket.scoring.models import PeerGroup  # noqa: E402
 
 HOST = "127.0.0.1"
+CACHE_HEADER = "X-Tongket-Cache"  # tongket.core.pagecache.HEADER: hit, miss, off per part
 
 
 def session_cookie() -> str:
@@ -116,12 +117,13 @@ def wait_until_up(port: int, timeout: float = 60) -> None:
 
 def hammer(
     port: int, path: str, cookie: str, clients: int, total: int
-) -> tuple[list[float], float]:
+) -> tuple[list[float], float, dict[str, int]]:
     jobs: queue.Queue[int] = queue.Queue()
     for i in range(total):
         jobs.put(i)
     latencies: list[float] = []
     errors: list[str] = []
+    outcomes: dict[str, int] = {}
     lock = threading.Lock()
 
     def client() -> None:
@@ -137,10 +139,12 @@ def hammer(
             response.read()
             elapsed = time.perf_counter() - start
             conn.close()
+            outcome = response.getheader(CACHE_HEADER) or "none"
             with lock:
                 if response.status != 200:
                     errors.append(f"{response.status} {path}")
                 latencies.append(elapsed)
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
@@ -151,7 +155,7 @@ def hammer(
     wall = time.perf_counter() - started
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[0]}")
-    return latencies, wall
+    return latencies, wall, outcomes
 
 
 def pct(values: list[float], p: float) -> float:
@@ -207,6 +211,16 @@ def main() -> None:
         "--only", default="", help="comma-separated words: pages whose label has one"
     )
     parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="run the server with TONGKET_PAGE_CACHE=0: every page built afresh",
+    )
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("CACHE_URL", ""),
+        help="the server's CACHE_URL (redis://…: one cache shared by the workers)",
+    )
+    parser.add_argument(
         "--single",
         type=int,
         default=0,
@@ -234,30 +248,33 @@ def main() -> None:
             "tongket.wsgi:application",
         ],
         cwd=ROOT,
-        env=os.environ.copy(),
+        env=os.environ
+        | {"TONGKET_PAGE_CACHE": "0" if args.no_page_cache else "1", "CACHE_URL": args.cache_url},
     )
     try:
         wait_until_up(port)
         print(
             f"gunicorn: {args.workers} sync workers; {args.clients} clients, "
-            f"{args.requests} requests per page; members: {Member.objects.count()}"
+            f"{args.requests} requests per page; members: {Member.objects.count()}; page cache: "
+            f"{'off' if args.no_page_cache else (args.cache_url or 'per process')}"
         )
         header = (
             f"{'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'p95/floor':>9}"
-            f" {'load':>5}"
+            f" {'load':>5}  cache parts"
         )
         print(header)
         print("-" * len(header))
         floor_p95 = None
         for label, path in targets:
             hammer(port, path, cookie, args.clients, args.clients)  # warm-up
-            latencies, wall = hammer(port, path, cookie, args.clients, args.requests)
+            latencies, wall, outcomes = hammer(port, path, cookie, args.clients, args.requests)
             p95 = pct(latencies, 95)
             floor_p95 = floor_p95 or p95
             print(
                 f"{label:<26} {statistics.median(latencies) * 1000:>8.1f} {p95 * 1000:>8.1f} "
                 f"{pct(latencies, 99) * 1000:>8.1f} {len(latencies) / wall:>7.1f} "
-                f"{p95 / floor_p95:>9.1f} {os.getloadavg()[0]:>5.1f}"
+                f"{p95 / floor_p95:>9.1f} {os.getloadavg()[0]:>5.1f}  "
+                + " ".join(f"{k}:{v}" for k, v in sorted(outcomes.items()))
             )
     finally:
         server.send_signal(signal.SIGTERM)

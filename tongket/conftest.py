@@ -28,6 +28,15 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         load_demo()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache() -> None:
+    """Tests roll their changes back, audit sequence numbers included: a page cached by one
+    test could match the keys of another's different data. Each test starts with none."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def demo_loaded(transactional_db: None) -> None:
     """For transactional tests (browser, races): the demo, reloaded after a flush."""

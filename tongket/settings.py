@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -122,6 +123,34 @@ LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "30"
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 # Office administrators must turn on the TOTP second factor before they may sign in.
 TONGKET_REQUIRE_TOTP_FOR_ADMINS = env_bool("TONGKET_REQUIRE_TOTP_FOR_ADMINS", False)
+
+# Caches. Without CACHE_URL, each process has its own (the sealed rankings; the busy pages'
+# parts, tongket.core.pagecache, keyed on versions so never stale) and sessions stay in the
+# database. With CACHE_URL naming a Redis server (redis://127.0.0.1:6379/1) every worker
+# shares the caches, and sessions are read from it too (written through to the database):
+# a per-process session cache would keep a signed-out session alive in the other workers.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": f"tongket-{alias}",
+        }
+        for alias in ("default", "pages")
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tongket-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+TONGKET_PAGE_CACHE = env_bool("TONGKET_PAGE_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

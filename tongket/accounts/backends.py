@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -37,6 +38,16 @@ def is_locked(username: str, ip: str | None) -> bool:
 
 class ThrottledModelBackend(ModelBackend):
     """ModelBackend that refuses an account or address after repeated failures in a window."""
+
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user of a request, with their member record in the same query (every
+        request's scope needs it)."""
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("member").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def authenticate(
         self,

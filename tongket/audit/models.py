@@ -43,3 +43,21 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head {self.last_seq}"
+
+
+class PathVersion(models.Model):
+    """The sequence number of the latest change at and under one organization path.
+
+    Written in the transaction of every audited change (`tongket.audit.versions.bump`), read
+    by the page cache (`tongket.core.pagecache`): a cached fragment about an organization is
+    keyed on its subtree's `subtree` and its ancestors' `own`, so a change anywhere it can
+    show, and nowhere else, makes a new key. The row with the empty path holds the changes
+    that belong to no organization and the database's `epoch`, renewed by a restore."""
+
+    path = models.CharField(max_length=255, primary_key=True)
+    subtree = models.PositiveBigIntegerField(default=0)  # latest change at or under the path
+    own = models.PositiveBigIntegerField(default=0)  # latest change at exactly the path
+    epoch = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.path or '/'} {self.subtree}/{self.own}"

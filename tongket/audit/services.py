@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from tongket.audit import versions
 from tongket.audit.chain import GENESIS, ChainProblem, canonical, event_hash, verify_chain
 from tongket.audit.models import AuditEvent, AuditHead
 
@@ -47,6 +48,9 @@ class EventInput:
     summary: str = ""
     before: Any = None
     after: Any = None
+    # Other organizations the change shows in (a transfer's source): their cached pages are
+    # renewed too. Not part of the event or its hash.
+    also_paths: tuple[str, ...] = ()
 
 
 def _actor_fields(actor: Actor) -> tuple[int | None, str]:
@@ -93,8 +97,12 @@ def record_event(
     summary: str = "",
     before: Any = None,
     after: Any = None,
+    also_paths: Iterable[str] = (),
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the caller's transaction."""
+    """Append one event to the chain. Must run inside the caller's transaction.
+
+    `also_paths`: other organizations whose pages show the change (a transfer's source), for
+    the page cache's versions; they are not stored in the event."""
     head = _locked_head()
     item = EventInput(action, object_type, object_id, org_path, summary, before, after)
     event = _chain(head.last_seq + 1, head.last_hash, timezone.now(), _actor_fields(actor), item)
@@ -102,6 +110,8 @@ def record_event(
     head.last_seq = event.seq
     head.last_hash = event.hash
     head.save(update_fields=["last_seq", "last_hash"])
+    if versions.changes_data(action):
+        versions.bump([org_path, *also_paths], event.seq)
     return event
 
 
@@ -126,10 +136,14 @@ def record_events(
     at = timezone.now()
     prefix = _Prefix(actor_id, actor_label, at, plain, _quote(at.isoformat()))
     seq, last_hash = head.last_seq, head.last_hash
+    changed: set[str] = set()
 
     def rows() -> Iterator[EventRow]:
         nonlocal seq, last_hash
         for item in events:
+            if versions.changes_data(item.action):
+                changed.add(item.org_path)
+                changed.update(item.also_paths)
             seq += 1
             row = _link(prefix, seq, last_hash, item)
             last_hash = row[-1]
@@ -147,6 +161,7 @@ def record_events(
         head.last_seq = seq
         head.last_hash = last_hash
         head.save(update_fields=["last_seq", "last_hash"])
+        versions.bump(changed, seq)
     return count
 
 

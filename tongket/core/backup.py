@@ -29,6 +29,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 import tongket
+from tongket.audit import versions
 from tongket.core.errors import DomainError
 
 FORMAT = "tongket-backup/1"
@@ -214,6 +215,8 @@ def restore_backup(source: Path) -> RestoreResult:
                     f"Bảng {label} sau khi khôi phục không khớp bản sao lưu ({got} ≠ {expected}).",
                     rule="backup.verify_failed",
                 )
+    # The restored versions may repeat numbers this database's cached pages were keyed on.
+    versions.new_epoch()
     media_root = Path(settings.MEDIA_ROOT)
     files = 0
     for name in manifest["files"]:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db import connection, transaction
 
+from tongket.audit import versions
 from tongket.evaluation.models import Cycle, Decision, Evaluation, ResultTally, SubjectKind
 from tongket.people.models import SEGMENT_WIDTH
 
@@ -131,6 +132,7 @@ def rebuild() -> int:
     one transaction). Returns the rows written."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_table()}")  # noqa: S608
+    versions.new_epoch()  # pages showing the old counts are not cached past this
     return add_evaluations(0)
 
 

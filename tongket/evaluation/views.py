@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.http import posted
+from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.core.rules import Finding
 from tongket.evaluation import forms, permissions, selectors, services
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
@@ -47,35 +48,37 @@ def _error_findings(exc: DomainError) -> list[Finding]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The cycles the user can see (a page at a time), and the user's own evaluations."""
-    page = Paginator(
-        selectors.visible_cycles(request.user).order_by("-year", "organization__path", "pk"),
-        CYCLES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
-    cycles = list(page.object_list)
     scope = scope_for(request.user)
-    # A cell secretary (or a member) sees a cycle through their own cells only: the cells of
-    # every such cycle on the page come in one query.
-    partial = [cycle for cycle in cycles if not permissions.can_view_cycle(scope, cycle)]
-    units = selectors.cycle_units_of(request.user, partial)
-    entries = [
-        {
-            "cycle": cycle,
-            "period": selectors.period_label(cycle),
-            "whole": permissions.can_view_cycle(scope, cycle),
-            "units": units.get(cycle.pk, []),
-        }
-        for cycle in cycles
-    ]
-    return render(
-        request,
-        "evaluation/index.html",
-        {
+
+    def build() -> dict[str, Any]:
+        page = Paginator(
+            selectors.visible_cycles(request.user).order_by("-year", "organization__path", "pk"),
+            CYCLES_PER_PAGE,
+        ).get_page(request.GET.get("page"))
+        cycles = list(page.object_list)
+        # A cell secretary (or a member) sees a cycle through their own cells only: the cells
+        # of every such cycle on the page come in one query.
+        partial = [cycle for cycle in cycles if not permissions.can_view_cycle(scope, cycle)]
+        units = selectors.cycle_units_of(request.user, partial)
+        entries = [
+            {
+                "cycle": cycle,
+                "period": selectors.period_label(cycle),
+                "whole": permissions.can_view_cycle(scope, cycle),
+                "units": units.get(cycle.pk, []),
+            }
+            for cycle in cycles
+        ]
+        return {
             "entries": entries,
             "page_obj": page,
             "own": selectors.own_evaluations(request.user),
-            # Offices open cycles (the page itself checks the organizations); no query here.
-            "can_open": scope.is_superuser or bool(scope.admin_paths),
-        },
+        }
+
+    page = CachedPage(request, paths=scope_paths(request), build=build)
+    # Offices open cycles (the page itself checks the organizations); no query here.
+    return page.render(
+        "evaluation/index.html", {"can_open": scope.is_superuser or bool(scope.admin_paths)}
     )
 
 
@@ -90,20 +93,29 @@ def _cycle_for_reader(request: HttpRequest, cycle_id: int) -> Cycle:
 @not_found_as_404
 def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle_for_reader(request, cycle_id)
-    board = selectors.dashboard(cycle)
-    return render(
-        request,
-        "evaluation/dashboard.html",
-        {
-            "cycle": cycle,
-            "board": board,
-            "period": selectors.period_label(cycle),
-            "can_manage": permissions.can_manage_cycle(scope_for(request.user), cycle),
+
+    def build() -> dict[str, Any]:
+        return {
+            "board": selectors.dashboard(cycle),
             "organizations": selectors.rows(
                 Evaluation.objects.filter(
                     cycle=cycle, subject_kind=SubjectKind.ORGANIZATION
                 ).order_by("subject_path")
             ),
+        }
+
+    page = CachedPage(
+        request,
+        paths=[cycle.organization.path],
+        objects=[cycle, cycle.organization],
+        build=build,
+    )
+    return page.render(
+        "evaluation/dashboard.html",
+        {
+            "cycle": cycle,
+            "period": selectors.period_label(cycle),
+            "can_manage": permissions.can_manage_cycle(scope_for(request.user), cycle),
         },
     )
 

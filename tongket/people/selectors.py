@@ -65,7 +65,7 @@ def visible_members(user: User | None) -> QuerySet[Member]:
 
 def get_organization(user: User | None, code: str, *, write: bool = False) -> Organization:
     """The organization by code, or NotFound when it is missing or outside the user's scope."""
-    org = visible_organizations(user).filter(code=code).first()
+    org = visible_organizations(user).select_related("agency").filter(code=code).first()
     if org is None:
         raise NotFound("Không tìm thấy tổ chức.")
     if write and not scope_for(user).writes(org.path):

@@ -237,6 +237,7 @@ def update_organization(
         org.short_name = short_name.strip()
     if agency_code is not None:
         org.agency = _agency_by_code(agency_code) if agency_code else None
+    old_path = org.path
     if parent_code is not None and (org.parent is None or parent_code != org.parent.code):
         _move(org, _parent_for(actor, parent_code))
     org.version += 1
@@ -247,6 +248,7 @@ def update_organization(
         object_type="organization",
         object_id=org.code,
         org_path=org.path,
+        also_paths=(old_path,),
         summary=f"Sửa tổ chức {org.name}",
         before=before,
         after=_org_snapshot(org),
@@ -524,6 +526,7 @@ def transfer_event(
         "object_type": "member",
         "object_id": member.card_number,
         "org_path": target.path,
+        "also_paths": (source.path,),
         "summary": f"Chuyển sinh hoạt {member.full_name}: {source.name} → {target.name}",
         "before": {"organization": source.code},
         "after": {"organization": target.code, "on": on.isoformat(), "note": note},

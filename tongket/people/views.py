@@ -18,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import posted
+from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.people import selectors, services
 from tongket.people.forms import (
     MemberCreateForm,
@@ -208,91 +209,106 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     org = _org_or_404(user, code)
     scope = scope_for(user)
-    whole_subtree = scope.reads(org.path)
-    child_orgs = selectors.children_of(org) if whole_subtree else []
-    # One grouped query gives the totals, the statuses and each child's count; the paginator
-    # is told the total instead of counting the subtree again.
-    breakdown = selectors.member_breakdown(user, org, child_orgs)
-    children = [(child, breakdown.by_child[child.pk]) for child in child_orgs]
-    statuses = breakdown.statuses
-    members = CountedPaginator(
-        selectors.members_of(user, org), ORG_MEMBERS_PER_PAGE, count=breakdown.total
-    ).get_page(request.GET.get("page"))
-    seats = selectors.committee(org)
-    linkable = {seat.member.pk for seat in seats if _can_see_member(scope, seat.member)}
+
+    def build() -> dict[str, Any]:
+        whole_subtree = scope.reads(org.path)
+        child_orgs = selectors.children_of(org) if whole_subtree else []
+        # One grouped query gives the totals, the statuses and each child's count; the
+        # paginator is told the total instead of counting the subtree again.
+        breakdown = selectors.member_breakdown(user, org, child_orgs)
+        statuses = breakdown.statuses
+        seats = selectors.committee(org)
+        return {
+            "ancestors": selectors.visible_ancestors(user, org),
+            "children": [(child, breakdown.by_child[child.pk]) for child in child_orgs],
+            "seats": seats,
+            "linkable": {seat.member.pk for seat in seats if _can_see_member(scope, seat.member)},
+            "page_obj": CountedPaginator(
+                selectors.members_of(user, org), ORG_MEMBERS_PER_PAGE, count=breakdown.total
+            ).get_page(request.GET.get("page")),
+            "total": sum(statuses.values()),
+            "full_count": statuses.get(MemberStatus.FULL, 0),
+            "probationary_count": statuses.get(MemberStatus.PROBATIONARY, 0),
+            "show_cell": bool(child_orgs),
+        }
+
+    page = CachedPage(request, paths=[org.path], objects=[org, org.agency], build=build)
     context = {
         "org": org,
-        "ancestors": selectors.visible_ancestors(user, org),
-        "children": children,
-        "seats": seats,
-        "linkable": linkable,
-        "page_obj": members,
-        "total": sum(statuses.values()),
-        "full_count": statuses.get(MemberStatus.FULL, 0),
-        "probationary_count": statuses.get(MemberStatus.PROBATIONARY, 0),
-        "show_cell": bool(children),
         "can_admin": scope.administers(org.path),
         "can_write": scope.writes(org.path) and org.kind != OrganizationKind.AGENCY,
     }
-    return render(request, "people/organization_detail.html", context)
+    return page.render("people/organization_detail.html", context)
 
 
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
-    orgs = selectors.visible_organizations(user).select_related("parent").order_by("path")
     kind = request.GET.get("kind", "")
-    if kind in OrganizationKind.values:
-        orgs = orgs.filter(kind=kind)
-    page = Paginator(orgs, LIST_PER_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.member_counts(user, list(page.object_list))
-    rows = [{"org": org, "count": counts.get(org.pk, 0)} for org in page.object_list]
+
+    def build() -> dict[str, Any]:
+        orgs = selectors.visible_organizations(user).select_related("parent").order_by("path")
+        if kind in OrganizationKind.values:
+            orgs = orgs.filter(kind=kind)
+        page = Paginator(orgs, LIST_PER_PAGE).get_page(request.GET.get("page"))
+        counts = selectors.member_counts(user, list(page.object_list))
+        rows = [{"org": org, "count": counts.get(org.pk, 0)} for org in page.object_list]
+        return {"page_obj": page, "rows": rows}
+
     context = {
-        "page_obj": page,
-        "rows": rows,
         "kinds": OrganizationKind.choices,
         "kind": kind,
         "can_create": scope.is_superuser or bool(scope.admin_paths),
     }
-    return render(request, "people/organization_list.html", context)
+    page = CachedPage(request, paths=scope_paths(request), build=build)
+    return page.render("people/organization_list.html", context)
 
 
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
-    members = selectors.visible_members(user).order_by("sort_name")
     org = None
     org_code = request.GET.get("org", "").strip()
     if org_code:
         org = _org_or_404(user, org_code)
-        members = selectors.members_of(user, org)
     query = request.GET.get("q", "").strip()
-    if query:
-        members = selectors.search_members(user, query, limit=500, within=org)
-    estimate = selectors.estimated_total(members)
-    paginator = (
-        EstimatedPaginator(members, LIST_PER_PAGE, estimate=estimate)
-        if estimate is not None
-        else Paginator(members, LIST_PER_PAGE)
-    )
-    page = paginator.get_page(request.GET.get("page"))
-    # A drop-down only while it stays short; past that the organization is typed by its code
-    # (a province holds thousands of cells: a select of every one would weigh megabytes).
-    filter_orgs = list(
-        selectors.visible_organizations(user)
-        .exclude(kind=OrganizationKind.AGENCY)
-        .order_by("path")[: FILTER_ORG_LIMIT + 1]
-    )
+
+    def build() -> dict[str, Any]:
+        members = (
+            selectors.members_of(user, org)
+            if org is not None
+            else selectors.visible_members(user).order_by("sort_name")
+        )
+        if query:
+            members = selectors.search_members(user, query, limit=500, within=org)
+        estimate = selectors.estimated_total(members)
+        paginator = (
+            EstimatedPaginator(members, LIST_PER_PAGE, estimate=estimate)
+            if estimate is not None
+            else Paginator(members, LIST_PER_PAGE)
+        )
+        # A drop-down only while it stays short; past that the organization is typed by its
+        # code (a province holds thousands of cells: a select of every one would weigh MBs).
+        filter_orgs = list(
+            selectors.visible_organizations(user)
+            .exclude(kind=OrganizationKind.AGENCY)
+            .order_by("path")[: FILTER_ORG_LIMIT + 1]
+        )
+        return {
+            "page_obj": paginator.get_page(request.GET.get("page")),
+            "filter_orgs": filter_orgs if len(filter_orgs) <= FILTER_ORG_LIMIT else None,
+        }
+
     context = {
-        "page_obj": page,
         "org": org,
         "query": query,
-        "filter_orgs": filter_orgs if len(filter_orgs) <= FILTER_ORG_LIMIT else None,
         "can_create": scope.is_superuser or bool(scope.write_paths),
     }
-    return render(request, "people/member_list.html", context)
+    paths = [org.path, *scope_paths(request)] if org is not None else scope_paths(request)
+    page = CachedPage(request, paths=paths, objects=[org], build=build)
+    return page.render("people/member_list.html", context)
 
 
 @login_required

@@ -31,8 +31,10 @@ def test_an_added_row_shows_in_the_row_count() -> None:
     before = dbsnapshot.take()
     record_event(actor=None, action="test.snapshot", object_type="test", object_id="1", summary="x")
     count = before.tables["audit_auditevent"][0]
-    # The event, and the chain's head that now points at it.
+    paths = before.tables["audit_pathversion"][0]
+    # The event, the chain's head that now points at it, and the versions it moved.
     assert before.diff(dbsnapshot.take()) == [
         f"audit_auditevent: {count} → {count + 1} dòng",
         "audit_audithead: 1 → 1 dòng",
+        f"audit_pathversion: {paths} → {paths} dòng",
     ]

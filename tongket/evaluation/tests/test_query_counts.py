@@ -21,6 +21,13 @@ from tongket.people.tests.test_query_counts import BLOC, DEPARTMENT, grow
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _pages_built_afresh(settings: Any) -> None:
+    """These tests count the queries of building a page; a cached page runs only its
+    lookups (tongket/core/tests/test_pagecache.py counts those)."""
+    settings.TONGKET_PAGE_CACHE = False
+
+
 def count_queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)

@@ -28,6 +28,14 @@ from tongket.people.services import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _pages_built_afresh(settings: Any) -> None:
+    """These tests count the queries of building a page; a cached page runs only its
+    lookups (tongket/core/tests/test_pagecache.py counts those)."""
+    settings.TONGKET_PAGE_CACHE = False
+
+
 DEPARTMENT = "QT.KCQDN.SGDDT"
 BLOC = "QT.KCQDN"
 

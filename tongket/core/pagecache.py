@@ -1,0 +1,144 @@
+"""Caching the expensive parts of busy pages, keyed on what they show.
+
+A view builds a `CachedPage`: the organization paths the page is about, the objects it has
+already read (their field values join the key), and a function that builds the rest of the
+context. The template marks the parts to cache with `{% cached_part "name" %}` (library
+`pagecache`). On a hit the builder never runs, so none of its queries do.
+
+The key holds the part's name, the full address (page, filters), the language, the htmx
+headers, the user and their scope (grants), the objects' field values and the versions of
+the organizations (`tongket.audit.versions.key_for`: every audited change at or under a
+path, or at one of its ancestors, gives a new key). An entry is never invalidated by hand:
+a change makes a new key, and old entries age out. A part rendered while a change committed
+(the versions differ before and after) is shown but not stored. CSRF tokens are stored as a
+placeholder and filled in per request.
+
+`TONGKET_PAGE_CACHE = False` turns it off (each part then renders as if it missed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import Context
+from django.template.base import NodeList
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from tongket.accounts.scope import scope_for
+from tongket.audit import versions
+
+ALIAS = "pages"
+TIMEOUT = 60 * 60  # seconds; entries are never stale, this only frees memory
+HEADER = "X-Tongket-Cache"
+# Stands for the request's CSRF token inside a stored part.
+CSRF_PLACEHOLDER = "tongket-csrf-placeholder-5c0d2f"
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "TONGKET_PAGE_CACHE", True))
+
+
+def identity(obj: Model | None) -> tuple[Any, ...]:
+    """Every concrete field value of an object read before the versions were: a change to it
+    between that read and the versions' read then still makes a new key."""
+    if obj is None:
+        return ()
+    return tuple(field.value_from_object(obj) for field in obj._meta.concrete_fields)
+
+
+class CachedPage:
+    """One request's cached parts: built by the view, used by `{% cached_part %}`."""
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        *,
+        paths: Iterable[str],
+        build: Callable[[], dict[str, Any]],
+        objects: Sequence[Model | None] = (),
+    ) -> None:
+        self.request = request
+        self.paths = tuple(sorted(set(paths)))
+        self.build = build
+        self.objects = objects
+        self.outcomes: list[str] = []
+        self._data: dict[str, Any] | None = None
+        self._versions: str | None = None
+        self._base: str | None = None
+
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = self.build()
+        return self._data
+
+    def render(
+        self, template_name: str, context: dict[str, Any], status: int | None = None
+    ) -> HttpResponse:
+        """Render the page; its cached parts come from the cache or from `build`."""
+        response = render(
+            self.request, template_name, context | {"page_cache": self}, status=status
+        )
+        response[HEADER] = ",".join(self.outcomes) or "none"
+        return response
+
+    def _key(self, name: str) -> str:
+        if self._versions is None:
+            self._versions = versions.key_for(self.paths)
+        if self._base is None:
+            request = self.request
+            user = request.user
+            parts = [
+                request.get_full_path(),
+                get_language() or "",
+                request.headers.get("HX-Request", ""),
+                request.headers.get("HX-Target", ""),
+                str(user.pk),
+                repr(scope_for(user)),
+                repr([identity(obj) for obj in self.objects]),
+            ]
+            self._base = "\x1f".join(parts)
+        digest = hashlib.sha256(f"{self._base}\x1f{self._versions}".encode()).hexdigest()
+        return f"page:{name}:{digest}"
+
+    def render_part(self, name: str, nodelist: NodeList, context: Context) -> SafeString:
+        if not enabled():
+            self.outcomes.append("off")
+            with context.push(**self.data()):
+                return nodelist.render(context)
+        token = str(context.get("csrf_token", ""))
+        key = self._key(name)
+        store = caches[ALIAS]
+        html: str | None = store.get(key)
+        if html is None:
+            versions_before = self._versions
+            with context.push(**self.data(), csrf_token=CSRF_PLACEHOLDER):
+                html = str(nodelist.render(context))
+            # Stored only when no change committed while the part was being read.
+            if versions.key_for(self.paths) == versions_before:
+                store.set(key, html, TIMEOUT)
+                self.outcomes.append("miss")
+            else:
+                self.outcomes.append("skip")
+        else:
+            self.outcomes.append("hit")
+        return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 - rendered by the template engine
+
+
+def scope_paths(request: HttpRequest) -> list[str]:
+    """The paths a page listing everything the user may see depends on: the whole database
+    for a superuser, else the user's subtrees and their own organization."""
+    scope = scope_for(request.user)
+    if scope.is_superuser:
+        return [versions.GLOBAL]
+    paths = list(scope.read_paths)
+    if scope.own_org_path:
+        paths.append(scope.own_org_path)
+    return paths

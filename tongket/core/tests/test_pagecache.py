@@ -1,0 +1,354 @@
+"""The page cache (`tongket.core.pagecache`) and the versions that key it
+(`tongket.audit.versions`).
+
+The central test warms every cached page of the demo for every demo role, makes a change
+through the services, and then requires each page as served (from the cache where its key
+did not move) to equal the same page built afresh with the cache off, for every role: a
+stale page or a page cached for one user and shown to another fails it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from django.db import transaction
+from django.test import Client, override_settings
+
+from tongket.audit import versions
+from tongket.audit.models import PathVersion
+from tongket.audit.services import EventInput, record_event, record_events
+from tongket.core.pagecache import CSRF_PLACEHOLDER, HEADER
+from tongket.evaluation import services as evaluation
+from tongket.evaluation.domain import Level
+from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
+from tongket.people import services as people
+from tongket.people.models import Member, Organization
+
+pytestmark = pytest.mark.django_db
+
+DEPT = "QT.KCQDN.SGDDT"
+TCCB = f"{DEPT}.TCCB"
+TTR = f"{DEPT}.TTR"
+ROLES = ("quantri", "vanphong", "bithu", "bithu2", "khoi", "dangvien")
+# A CSRF token is masked afresh on every request: compare pages without them.
+TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
+def path_of(code: str) -> str:
+    return Organization.objects.get(code=code).path
+
+
+def pages() -> list[str]:
+    codes = ["QT.KCQDN", DEPT, TCCB, TTR, f"{DEPT}.VP"]
+    urls = [f"/org/{code}/" for code in codes]
+    urls += ["/org/", "/member/", f"/member/?org={TCCB}", "/member/?q=nguyen", "/evaluation/"]
+    return urls + [f"/evaluation/ky/{pk}/" for pk in Cycle.objects.values_list("pk", flat=True)]
+
+
+def body(client: Client, url: str) -> tuple[int, str, str]:
+    response = client.get(url)
+    text = response.content.decode() if response.status_code == 200 else ""
+    return response.status_code, TOKEN.sub("<token>", text), response.get(HEADER, "")
+
+
+def served_equals_fresh(client_for: Callable[[str], Client], change: Callable[[], None]) -> int:
+    """Warm the cache for every role and page, make the change, then compare every page as
+    served with the page built with the cache off. Returns how many parts came from the
+    cache after the change (so a test can tell the cache was really in play)."""
+    clients = {role: client_for(role) for role in ROLES}
+    urls = pages()
+    for role in ROLES:
+        for url in urls:
+            clients[role].get(url)
+    change()
+    hits = 0
+    stale: list[str] = []
+    for role in ROLES:
+        for url in pages():
+            status, served, outcome = body(clients[role], url)
+            hits += outcome.split(",").count("hit")
+            with override_settings(TONGKET_PAGE_CACHE=False):
+                fresh_status, fresh, _ = body(clients[role], url)
+            if (status, served) != (fresh_status, fresh):
+                stale.append(f"{role} {url} ({outcome})")
+    assert stale == [], "served pages differ from fresh ones"
+    return hits
+
+
+def member_input(member: Member, **changes: Any) -> people.MemberInput:
+    names = [f.name for f in dataclasses.fields(people.MemberInput)]
+    data = {n: getattr(member, n) for n in names if n != "organization_code"}
+    data["organization_code"] = member.organization.code
+    return people.MemberInput(**(data | changes))
+
+
+def a_member(cell: str) -> Member:
+    return Member.objects.filter(organization__code=cell, user__isnull=True).order_by("pk")[0]
+
+
+def rename_member() -> None:
+    member = a_member(TCCB)
+    people.update_member(
+        actor=None,
+        card_number=member.card_number,
+        data=member_input(member, full_name="Trần Văn Đổi Tên"),
+    )
+
+
+def transfer_member() -> None:
+    member = a_member(TCCB)
+    people.transfer_member(
+        actor=None, card_number=member.card_number, to_code=TTR, on=dt.date(2021, 3, 1)
+    )
+
+
+def rename_cell() -> None:
+    people.update_organization(actor=None, code=TCCB, name="Chi bộ Tổ chức – Cán bộ (mới)")
+
+
+def rename_department() -> None:
+    people.update_organization(actor=None, code=DEPT, name="Đảng bộ Sở Giáo dục (tên mới)")
+
+
+def new_member() -> None:
+    people.create_member(
+        actor=None,
+        data=people.MemberInput(
+            card_number="45.990001",
+            full_name="Nguyễn Thị Mới Vào",
+            gender="female",
+            joined_on=dt.date(2020, 6, 1),
+            organization_code=TTR,
+            status="probationary",
+        ),
+    )
+
+
+def new_role() -> None:
+    member = a_member(TTR)
+    people.assign_party_role(
+        actor=None,
+        card_number=member.card_number,
+        organization_code=TTR,
+        role="deputy_secretary",
+        start=dt.date(2021, 1, 1),
+    )
+
+
+def open_and_decide() -> None:
+    cycle = evaluation.open_cycle(actor=None, organization_code=DEPT, year=2021, params={})
+    ev = Evaluation.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER).order_by("pk")[0]
+    evaluation.decide(
+        actor=None,
+        evaluation_id=ev.pk,
+        outcome=Level.GOOD,
+        number="1-QĐ/ĐU",
+        date=dt.date(2022, 1, 10),
+    )
+
+
+def decide_in_demo_cycle() -> None:
+    decision = Decision.objects.filter(
+        evaluation__cycle__organization__code=DEPT,
+        evaluation__subject_kind=SubjectKind.MEMBER,
+        status=DecisionStatus.CURRENT,
+        level=Level.EXCELLENT,
+    ).order_by("pk")[0]
+    evaluation.supersede_decision(
+        actor=None,
+        decision_id=decision.pk,
+        outcome=Level.GOOD,
+        number="2-QĐ/ĐU",
+        date=dt.date(2021, 2, 1),
+        reason="Điều chỉnh theo kết luận kiểm tra",
+    )
+
+
+CHANGES = [
+    rename_member,
+    transfer_member,
+    rename_cell,
+    rename_department,
+    new_member,
+    new_role,
+    open_and_decide,
+    decide_in_demo_cycle,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__ for c in CHANGES])
+def test_every_cached_page_equals_a_fresh_one_for_every_role_after_a_change(
+    client_for: Callable[[str], Client], change: Callable[[], None]
+) -> None:
+    served_equals_fresh(client_for, change)
+
+
+def test_unchanged_pages_come_from_the_cache_and_still_equal_fresh_ones(
+    client_for: Callable[[str], Client],
+) -> None:
+    hits = served_equals_fresh(client_for, lambda: None)
+    assert hits > 50
+
+
+def test_a_change_in_one_cell_keeps_the_sibling_cells_page_cached(
+    client_for: Callable[[str], Client],
+) -> None:
+    client = client_for("quantri")
+    assert client.get(f"/org/{TTR}/")[HEADER] == "miss,miss"
+    rename_member()  # in TCCB
+    assert client.get(f"/org/{TTR}/")[HEADER] == "hit,hit"
+    assert client.get(f"/org/{TCCB}/")[HEADER] == "miss,miss"
+    assert client.get(f"/org/{DEPT}/")[HEADER] == "miss,miss"
+
+
+def test_the_csrf_token_of_a_cached_part_is_the_requests_own(
+    client_for: Callable[[str], Client],
+) -> None:
+    cycle = evaluation.open_cycle(actor=None, organization_code=DEPT, year=2021, params={})
+    client = client_for("vanphong")
+    url = f"/evaluation/ky/{cycle.pk}/"
+    client.get(url)
+    response = client.get(url)
+    assert response[HEADER] == "hit"
+    text = response.content.decode()
+    assert CSRF_PLACEHOLDER not in text
+    # The form closing the cycle is inside the cached part: its token works for this session.
+    form = re.search(
+        r'action="([^"]+)">\s*<input type="hidden" name="csrfmiddlewaretoken" '
+        r'value="([^"]+)"',
+        text,
+    )
+    assert form is not None
+    client.handler.enforce_csrf_checks = True
+    assert client.post(form.group(1), {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
+    # Past the CSRF check: the close itself is then refused or done, and the page redirects.
+    assert client.post(form.group(1), {"csrfmiddlewaretoken": form.group(2)}).status_code == 302
+
+
+def test_a_part_read_while_a_change_commits_is_shown_but_not_stored(
+    client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tongket.people import selectors
+
+    original = selectors.committee
+
+    def committee_then_change(org: Organization) -> Any:
+        with transaction.atomic():
+            record_event(actor=None, action="test.change", org_path=org.path)
+        return original(org)
+
+    monkeypatch.setattr(selectors, "committee", committee_then_change)
+    client = client_for("quantri")
+    assert "skip" in client.get(f"/org/{TCCB}/")[HEADER]
+    monkeypatch.setattr(selectors, "committee", original)
+    assert "miss" in client.get(f"/org/{TCCB}/")[HEADER]
+    assert client.get(f"/org/{TCCB}/")[HEADER] == "hit,hit"
+
+
+@override_settings(TONGKET_PAGE_CACHE=False)
+def test_with_the_cache_off_every_part_is_built(client_for: Callable[[str], Client]) -> None:
+    client = client_for("quantri")
+    client.get(f"/org/{DEPT}/")
+    assert client.get(f"/org/{DEPT}/")[HEADER] == "off,off"
+
+
+# Versions ------------------------------------------------------------------------------------
+
+
+def change_at(path: str, action: str = "test.change") -> None:
+    with transaction.atomic():
+        record_event(actor=None, action=action, org_path=path)
+
+
+def test_a_change_moves_its_subtree_and_ancestors_keys_not_its_siblings() -> None:
+    dept, tccb, ttr = path_of(DEPT), path_of(TCCB), path_of(TTR)
+    before = {p: versions.key_for([p]) for p in (dept, tccb, ttr, versions.GLOBAL)}
+    change_at(tccb)
+    after = {p: versions.key_for([p]) for p in before}
+    assert after[tccb] != before[tccb]
+    assert after[dept] != before[dept]  # its subtree changed
+    assert after[versions.GLOBAL] != before[versions.GLOBAL]
+    assert after[ttr] == before[ttr]  # a sibling
+
+
+def test_a_change_at_an_ancestor_moves_every_descendants_key() -> None:
+    tccb, ttr = path_of(TCCB), path_of(TTR)
+    before = versions.key_for([tccb]), versions.key_for([ttr])
+    change_at(path_of(DEPT))
+    assert versions.key_for([tccb]) != before[0]
+    assert versions.key_for([ttr]) != before[1]
+
+
+def test_a_change_of_no_organization_moves_every_key_and_downloads_move_none() -> None:
+    tccb = path_of(TCCB)
+    before = versions.key_for([tccb])
+    change_at(tccb, action="export.members")
+    change_at(tccb, action="login.failed")
+    assert versions.key_for([tccb]) == before
+    change_at("")
+    assert versions.key_for([tccb]) != before
+
+
+def test_a_transfer_moves_the_source_cells_key_too() -> None:
+    tccb = path_of(TCCB)
+    before = versions.key_for([tccb])
+    transfer_member()
+    assert versions.key_for([tccb]) != before
+
+
+def test_bulk_events_move_the_keys_of_every_path_they_touch() -> None:
+    tccb, ttr, vp = path_of(TCCB), path_of(TTR), path_of(f"{DEPT}.VP")
+    before = {p: versions.key_for([p]) for p in (tccb, ttr, vp)}
+    with transaction.atomic():
+        record_events(
+            actor=None,
+            events=[
+                EventInput("test.a", org_path=tccb),
+                EventInput("test.b", org_path=ttr, also_paths=(vp,)),
+                EventInput("export.x", org_path=""),
+            ],
+        )
+    assert all(versions.key_for([p]) != before[p] for p in before)
+    # One batch: every path it touched carries the batch's last sequence number.
+    assert PathVersion.objects.get(path=tccb).own == PathVersion.objects.get(path=vp).own
+
+
+def test_a_new_epoch_moves_every_key() -> None:
+    tccb = path_of(TCCB)
+    before = versions.key_for([tccb])
+    versions.new_epoch()
+    assert versions.key_for([tccb]) != before
+
+
+def test_the_cache_is_cleared_between_tests() -> None:
+    assert caches["pages"].get("page:probe") is None
+    caches["pages"].set("page:probe", "x")
+
+
+@pytest.mark.parametrize(
+    ("user", "url"),
+    [
+        ("quantri", f"/org/{DEPT}/"),
+        ("bithu", f"/org/{TCCB}/"),
+        ("vanphong", "/org/"),
+        ("vanphong", "/member/"),
+        ("khoi", "/evaluation/"),
+    ],
+)
+def test_a_cached_page_runs_only_its_lookups(
+    client_for: Callable[[str], Client], django_assert_max_num_queries: Any, user: str, url: str
+) -> None:
+    client = client_for(user)
+    client.get(url)
+    # The session, the user with their member record, their grants, the organization (on an
+    # organization's page) and the versions.
+    with django_assert_max_num_queries(5):
+        response = client.get(url)
+    assert "miss" not in response[HEADER]
+    assert "hit" in response[HEADER]
