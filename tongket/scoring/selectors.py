@@ -377,7 +377,7 @@ class Ranking:
 
 
 def get_peer_group(user: User | None, group_id: int) -> PeerGroup:
-    group = visible_peer_groups(user).filter(pk=group_id).first()
+    group = visible_peer_groups(user).select_related("frame").filter(pk=group_id).first()
     if group is None:
         raise NotFound("Không tìm thấy nhóm xếp hạng.")
     return group

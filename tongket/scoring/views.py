@@ -21,6 +21,8 @@ from tongket.audit.services import record_export
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
 from tongket.core.formatting import format_decimal
 from tongket.core.http import posted, posted_files
+from tongket.core.pagecache import CachedPage
+from tongket.people.models import Organization
 from tongket.scoring import excel, selectors, services
 from tongket.scoring.forms import SCORE_INVALID_RULE, ImportForm, SheetScoresForm
 from tongket.scoring.models import Frame, ScoreSheet
@@ -86,31 +88,43 @@ def _may_import(user: Any) -> bool:
 @require_GET
 @not_found_is_404
 def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
-    data = selectors.peer_group_ranking(request.user, group_id)
-    top = data.top_points or Decimal(1)
-    bars = []
-    for index, row in enumerate(data.rows):
-        width = (
-            int((row.points / top * CHART_WIDTH).to_integral_value(ROUND_HALF_UP))
-            if row.points is not None
-            else 0
-        )
-        bars.append(
-            {
-                "row": row,
-                "y": index * (BAR_HEIGHT + BAR_GAP),
-                "text_y": index * (BAR_HEIGHT + BAR_GAP) + BAR_HEIGHT - 6,
-                "width": width,
-                "value_x": LABEL_WIDTH + width + 6,
-            }
-        )
-    return render(
-        request,
-        "scoring/ranking.html",
-        {
+    group = selectors.get_peer_group(request.user, group_id)
+    # The page shows the frame (its issuer's changes) and each unit's sheet and name.
+    paths = [
+        *Organization.objects.filter(pk=group.frame.issuer_id).values_list("path", flat=True),
+        *group.units.values_list("path", flat=True),
+    ]
+
+    def build() -> dict[str, Any]:
+        data = selectors.peer_group_ranking(request.user, group_id)
+        top = data.top_points or Decimal(1)
+        bars = []
+        for index, row in enumerate(data.rows):
+            width = (
+                int((row.points / top * CHART_WIDTH).to_integral_value(ROUND_HALF_UP))
+                if row.points is not None
+                else 0
+            )
+            bars.append(
+                {
+                    "row": row,
+                    "y": index * (BAR_HEIGHT + BAR_GAP),
+                    "text_y": index * (BAR_HEIGHT + BAR_GAP) + BAR_HEIGHT - 6,
+                    "width": width,
+                    "value_x": LABEL_WIDTH + width + 6,
+                }
+            )
+        return {
             "ranking": data,
             "bars": bars,
             "chart_height": max(len(bars) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT),
+        }
+
+    page = CachedPage(request, paths=paths, objects=[group, group.frame], build=build)
+    return page.render(
+        "scoring/ranking.html",
+        {
+            "group": group,
             "chart_width": LABEL_WIDTH + CHART_WIDTH + 80,
             "label_width": LABEL_WIDTH,
             "bar_height": BAR_HEIGHT,

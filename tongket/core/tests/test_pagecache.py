@@ -29,6 +29,7 @@ from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.people import services as people
 from tongket.people.models import Member, Organization
+from tongket.scoring.models import PeerGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,10 @@ def pages() -> list[str]:
     codes = ["QT.KCQDN", DEPT, TCCB, TTR, f"{DEPT}.VP"]
     urls = [f"/org/{code}/" for code in codes]
     urls += ["/org/", "/member/", f"/member/?org={TCCB}", "/member/?q=nguyen", "/evaluation/"]
-    return urls + [f"/evaluation/ky/{pk}/" for pk in Cycle.objects.values_list("pk", flat=True)]
+    urls += [f"/evaluation/ky/{pk}/" for pk in Cycle.objects.values_list("pk", flat=True)]
+    return urls + [
+        f"/scoring/ranking/{pk}/" for pk in PeerGroup.objects.values_list("pk", flat=True)
+    ]
 
 
 def body(client: Client, url: str) -> tuple[int, str, str]:
@@ -170,7 +174,16 @@ def decide_in_demo_cycle() -> None:
     )
 
 
+def rename_ranked_unit() -> None:
+    group = PeerGroup.objects.order_by("pk").first()
+    assert group is not None
+    unit = group.units.order_by("code").first()
+    assert unit is not None
+    people.update_organization(actor=None, code=unit.code, name=f"{unit.name} (tên mới)")
+
+
 CHANGES = [
+    rename_ranked_unit,
     rename_member,
     transfer_member,
     rename_cell,

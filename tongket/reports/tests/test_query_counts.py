@@ -22,6 +22,14 @@ from tongket.synth.loader import load
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _pages_built_afresh(settings: Any) -> None:
+    """These tests count the queries of building a page; a cached page runs only its
+    lookups (tongket/core/tests/test_pagecache.py counts those)."""
+    settings.TONGKET_PAGE_CACHE = False
+
+
 YEARS = (2023, 2024, 2025)
 
 

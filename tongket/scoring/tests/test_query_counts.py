@@ -24,6 +24,13 @@ from tongket.scoring.models import Frame, PeerGroup, ScoreLine, ScoreSheet, Shee
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _pages_built_afresh(settings: Any) -> None:
+    """These tests count the queries of building a page; a cached page runs only its
+    lookups (tongket/core/tests/test_pagecache.py counts those)."""
+    settings.TONGKET_PAGE_CACHE = False
+
+
 def count_queries(client: Client, url: str) -> tuple[int, int]:
     cache.clear()  # the uncached path: a published group's ranking is cached (see below)
     with CaptureQueriesContext(connection) as ctx:
