@@ -284,3 +284,27 @@ def test_the_member_tables_link_each_member_to_the_address_reverse_gives(
         assert members
         for member in members:
             assert f'<a href="{reverse("people:member", args=[member.card_number])}">' in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nguyen", "lan", "thi", "van hung", "nguyen van", "ng", "45.0000", "an", "x_y", "100%", "zz"],
+)
+@pytest.mark.parametrize("limit", [2, 5, 500])
+def test_quick_search_finds_what_a_search_anywhere_in_the_name_finds(
+    user_named: Any, text: str, limit: int
+) -> None:
+    """Whatever path found them (the name, given-name and middle-and-given-name indexes on
+    PostgreSQL, then anywhere in the name), the members shown are matches, in name order, and
+    "more" is said exactly when more than the limit match."""
+    grow()
+    user = user_named("vanphong")
+    everything = set(selectors._member_matches(user, text, None).values_list("pk", flat=True))
+    shown, more = selectors.quick_search_members(user, text, limit=limit)
+    assert {m.pk for m in shown} <= everything
+    assert len(shown) == min(limit, len(everything))
+    assert more is (len(everything) > limit)
+    assert [(m.sort_name, m.pk) for m in shown] == sorted((m.sort_name, m.pk) for m in shown)
+    department = Organization.objects.get(code=DEPARTMENT)
+    inside, _more = selectors.quick_search_members(user, text, limit=limit, within=department)
+    assert all(m.org_path.startswith(department.path) for m in inside)
