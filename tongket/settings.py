@@ -134,7 +134,7 @@ CACHES: dict[str, dict[str, Any]]
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tongket.core.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": f"tongket-{alias}",
         }
