@@ -1,6 +1,6 @@
 """The busiest pages under bounded concurrent load on gunicorn, against a trivial view.
 
-Usage (after `tongket synth`; needs `pip install gunicorn`):
+Usage (after `tongket synth`; needs `pip install -e ".[deploy]"`: gunicorn, redis):
     DATABASE_URL=postgres://... .venv/bin/python bench/bench_pages.py \
         [--clients 16] [--requests 400] [--workers 5]
 

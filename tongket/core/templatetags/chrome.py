@@ -1,16 +1,26 @@
 """The page chrome that is the same on every page of a language: rendered once per process.
 
 `{% site_nav %}` draws the main menu from `NAV` (one entry per app, the audit log only for
-those who may browse it) with the current section marked; `{% chrome "name" %}…{% endchrome %}`
-keeps a block that depends on nothing but the language (the brand, the footer). Both are kept
-per language in this process: the base template no longer reverses a dozen URLs and
-translates thirty strings on every request.
+those who may browse it) with the current section marked.
+
+`{% chrome "name" [key ...] %}…{% endchrome %}` keeps a block drawn once per name, language and
+the values of its keys (`user.is_authenticated` for the header); what differs per request is
+written as a hole, `{% hole expression %}` (the user's name, the search text, the CSRF token,
+the address to come back to): the block is stored with markers and each request fills the
+holes, escaped as `{{ }}` would. Anything else inside a chrome block must not depend on the
+request: a variable written with `{{ }}` there would be frozen for everyone
+(`core/tests/test_chrome.py` checks the header for two users).
+
+The base template no longer reverses a dozen URLs and translates thirty strings per request.
 """
 
 from __future__ import annotations
 
+import re
+
 from django import template
-from django.template.base import NodeList, Parser, Token
+from django.conf import settings
+from django.template.base import FilterExpression, NodeList, Parser, Token, render_value_in_context
 from django.template.context import Context
 from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.html import format_html_join
@@ -38,11 +48,17 @@ NAV: tuple[tuple[str, str], ...] = (
 AUDIT = "audit:index"
 
 _drawn: dict[tuple[object, ...], SafeString] = {}
+_chromes: dict[tuple[object, ...], tuple[list[str], list[HoleNode]]] = {}
 _reversed: dict[object, list[tuple[str, str]]] = {}
 
 
+def _urlconf() -> object:
+    """The URLs in force: a request's own, else the settings' (tests override either)."""
+    return get_urlconf() or settings.ROOT_URLCONF
+
+
 def _urls() -> list[tuple[str, str]]:
-    urlconf = get_urlconf()
+    urlconf = _urlconf()
     found = _reversed.get(urlconf)
     if found is None:
         found = []
@@ -60,10 +76,15 @@ def site_nav(context: Context) -> SafeString:
     request = context.get("request")
     user = context.get("user")
     path = getattr(request, "path", "")
-    audit = bool(getattr(user, "is_authenticated", False)) and may_browse(user)  # type: ignore[arg-type]
-    urls = [(name, url) for name, url in _urls() if name != AUDIT or audit]
+    urls = _urls()
+    audit = (
+        any(name == AUDIT for name, _url in urls)
+        and bool(getattr(user, "is_authenticated", False))
+        and may_browse(user)  # type: ignore[arg-type]
+    )
+    urls = [(name, url) for name, url in urls if name != AUDIT or audit]
     current = next((url for _name, url in urls if path_under(path, url)), None)
-    key = ("nav", get_urlconf(), get_language(), audit, current)
+    key = ("nav", _urlconf(), get_language(), audit, current)
     html = _drawn.get(key)
     if html is None:
         labels = dict(NAV)
@@ -83,30 +104,76 @@ def site_nav(context: Context) -> SafeString:
     return html
 
 
+HOLE = "\x1e"  # record separator: never in rendered text (templates hold no control chars)
+_SPLIT = re.compile(HOLE + r"(\d+)" + HOLE)
+
+
+class HoleNode(template.Node):
+    def __init__(self, expression: FilterExpression) -> None:
+        self.expression = expression
+
+    def render(self, context: Context) -> str:
+        holes: list[HoleNode] | None = context.render_context.get(_HOLES)
+        if holes is None:  # outside a chrome block: an ordinary {{ }}
+            return self.value(context)
+        holes.append(self)
+        return f"{HOLE}{len(holes) - 1}{HOLE}"
+
+    def value(self, context: Context) -> str:
+        return render_value_in_context(self.expression.resolve(context), context)
+
+
+_HOLES = "tongket.chrome.holes"
+
+
 class ChromeNode(template.Node):
-    def __init__(self, name: str, nodelist: NodeList) -> None:
+    def __init__(self, name: str, keys: list[FilterExpression], nodelist: NodeList) -> None:
         self.name = name
+        self.keys = keys
         self.nodelist = nodelist
 
     def render(self, context: Context) -> str:
-        key = (self.name, get_urlconf(), get_language())
-        html = _drawn.get(key)
-        if html is None:
-            html = _drawn[key] = mark_safe(self.nodelist.render(context))  # noqa: S308 - rendered by the template engine
-        return html
+        key = (
+            self.name,
+            _urlconf(),
+            get_language(),
+            *(bool(k.resolve(context)) for k in self.keys),
+        )
+        drawn = _chromes.get(key)
+        if drawn is None:
+            holes: list[HoleNode] = []
+            with context.render_context.push():
+                context.render_context[_HOLES] = holes
+                text = self.nodelist.render(context)
+            drawn = _chromes[key] = (_SPLIT.split(text), holes)
+        parts, holes = drawn
+        out = []
+        for index, part in enumerate(parts):
+            out.append(holes[int(part)].value(context) if index % 2 else part)
+        return mark_safe("".join(out))  # noqa: S308 - drawn by the template engine, holes escaped
 
 
 @register.tag("chrome")
 def chrome(parser: Parser, token: Token) -> ChromeNode:
     bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('Cú pháp: {% chrome "tên" %}')
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Cú pháp: {% chrome "tên" [khóa ...] %}')
+    keys = [parser.compile_filter(bit) for bit in bits[2:]]
     nodelist = parser.parse(("endchrome",))
     parser.delete_first_token()
-    return ChromeNode(bits[1][1:-1], nodelist)
+    return ChromeNode(bits[1][1:-1], keys, nodelist)
+
+
+@register.tag("hole")
+def hole(parser: Parser, token: Token) -> HoleNode:
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("Cú pháp: {% hole biểu_thức %}")
+    return HoleNode(parser.compile_filter(bits[1]))
 
 
 def clear() -> None:
     """Forget what was drawn (tests that change the URLs or the translations)."""
     _drawn.clear()
+    _chromes.clear()
     _reversed.clear()

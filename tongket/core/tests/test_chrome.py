@@ -1,0 +1,69 @@
+"""The chrome drawn once per language (`core/templatetags/chrome.py`): what differs per request
+(the holes) still differs, and nothing of one user reaches another."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.test import Client
+from django.utils import translation
+
+from tongket.core.templatetags import chrome
+
+pytestmark = pytest.mark.django_db
+
+
+def header(html: str) -> str:
+    return html[html.index("<body") : html.index("</header>")]
+
+
+def test_the_header_holds_each_users_own_name_search_return_address_and_token(
+    client_for: Callable[[str], Client],
+) -> None:
+    chrome.clear()
+    first = client_for("quantri").get("/search/?q=Tr%E1%BA%A7n+%22x%22").content.decode()
+    second = client_for("bithu").get("/org/?kind=cell").content.decode()
+    assert 'value="Trần &quot;x&quot;"' in header(first)  # the search text, escaped
+    assert 'value="/org/?kind=cell"' in header(second)  # where the language switch returns
+    assert 'value="Trần' not in header(second)
+    names = [
+        re.search(r'class="user-name"[^>]*>([^<]*)<', header(h)).group(1) for h in (first, second)
+    ]  # type: ignore[union-attr]
+    assert names[0] != names[1]
+    tokens = [
+        set(re.findall(r'csrfmiddlewaretoken" value="([^"]+)"', header(h))) for h in (first, second)
+    ]
+    assert all(t and "\x1e" not in "".join(t) for t in tokens)
+    assert tokens[0] != tokens[1]
+
+
+def test_the_header_follows_the_language(client_for: Callable[[str], Client]) -> None:
+    chrome.clear()
+    user = client_for("vanphong")
+    vietnamese = header(user.get("/org/").content.decode())
+    user.post("/i18n/setlang/", {"language": "en", "next": "/org/"})
+    try:
+        english = header(user.get("/org/").content.decode())
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the request left English active
+    assert "Đăng xuất" in vietnamese
+    assert "Đăng xuất" not in english
+
+
+def test_a_hole_outside_a_chrome_block_renders_as_a_variable() -> None:
+    template = Template('{% load chrome %}{% hole name|default:"—" %}')
+    assert template.render(Context({"name": "<b>"})) == "&lt;b&gt;"
+    assert template.render(Context({})) == "—"
+
+
+def test_a_chrome_block_is_drawn_once_and_its_holes_on_every_render() -> None:
+    chrome.clear()
+    template = Template(
+        '{% load chrome %}{% chrome "t" %}[{{ fixed }}|{% hole live %}]{% endchrome %}'
+    )
+    assert template.render(Context({"fixed": "a", "live": "1"})) == "[a|1]"
+    assert template.render(Context({"fixed": "b", "live": "<2>"})) == "[a|&lt;2&gt;]"
