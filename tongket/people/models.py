@@ -211,3 +211,23 @@ class Post(models.Model):
     @property
     def label(self) -> str:
         return self.title_detail or self.get_title_display()
+
+
+class MemberTally(models.Model):
+    """How many members sit at each organization path, by status: the counts of the
+    organization pages and lists without reading every member of a province (1.5 s at
+    national size). Kept by database triggers on `people_member` (`people/tally.py`), so
+    every way a member row is written (services, the set-based import, an org move) keeps
+    it, in the same transaction."""
+
+    path = models.CharField(max_length=255, db_index=True)
+    status = models.CharField(max_length=20)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["path", "status"], name="people_member_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.status}: {self.n}"
