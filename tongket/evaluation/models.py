@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -33,6 +34,10 @@ class Cycle(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="evaluation_cycles"
     )
+    # The organization's path, copied (rewritten when the organization moves): the list of
+    # cycles pages by (year, path) through one index instead of sorting every cycle with its
+    # organization (154,842 at national size).
+    org_path = models.CharField(max_length=255, default="", editable=False)
     year = models.PositiveSmallIntegerField("năm")
     quarter = models.PositiveSmallIntegerField("quý", null=True, blank=True)
     profile_id = models.CharField("bộ quy tắc", max_length=20)
@@ -63,11 +68,19 @@ class Cycle(models.Model):
                 name="eval_cycle_quarter_range",
             ),
         ]
-        indexes = [models.Index(fields=["year", "quarter"], name="eval_cycle_period_idx")]
+        indexes = [
+            models.Index(fields=["year", "quarter"], name="eval_cycle_period_idx"),
+            models.Index(fields=["-year", "org_path", "id"], name="eval_cycle_list_idx"),
+        ]
 
     def __str__(self) -> str:
         period = f"năm {self.year}" if self.quarter is None else f"quý {self.quarter}/{self.year}"
         return f"{self.organization} – {period}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.org_path and self.organization_id is not None:
+            self.org_path = self.organization.path
+        super().save(*args, **kwargs)
 
 
 class SubjectKind(models.TextChoices):

@@ -158,6 +158,7 @@ def open_cycle(
         )
     cycle = Cycle.objects.create(
         organization=org,
+        org_path=org.path,
         year=year,
         quarter=quarter,
         profile_id=profile.id,

@@ -52,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
     def build() -> dict[str, Any]:
         page = Paginator(
-            selectors.visible_cycles(request.user).order_by("-year", "organization__path", "pk"),
+            selectors.visible_cycles(request.user).order_by("-year", "org_path", "pk"),
             CYCLES_PER_PAGE,
         ).get_page(request.GET.get("page"))
         cycles = list(page.object_list)

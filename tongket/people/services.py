@@ -275,6 +275,11 @@ def _move(org: Organization, new_parent: Organization) -> None:
     Member.objects.filter(org_path__startswith=old_path).update(
         org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
     )
+    from tongket.evaluation.models import Cycle  # the evaluation app builds on this one
+
+    Cycle.objects.filter(org_path__startswith=old_path).update(
+        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
+    )
     org.refresh_from_db(fields=["path", "depth"])
     org.parent = new_parent
 

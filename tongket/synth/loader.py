@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError
@@ -240,6 +240,13 @@ def load(
             for model in MODELS.values():
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         note("thống kê (ANALYZE)")
+    # The loaded cycles' copy of their organization's path (both generators leave it empty).
+    Cycle.objects.filter(org_path="").update(
+        org_path=Subquery(
+            Organization.objects.filter(pk=OuterRef("organization_id")).values("path")[:1]
+        )
+    )
+    note("đường dẫn tổ chức của các kỳ đánh giá")
     # The loaded evaluations into the results tally: one grouped INSERT ... SELECT.
     report.counts["result_tally"] = tally.add_evaluations(first_evaluation)
     if postgres:

@@ -100,3 +100,26 @@ def test_list_of_cycles_is_paginated(
     second = client.get("/evaluation/?page=2")
     assert second.context["entries"][0]["cycle"] != first.context["entries"][0]["cycle"]
     assert "Trang 2" in second.content.decode()
+
+
+def test_each_cycle_keeps_its_organizations_path_through_a_move() -> None:
+    """The list of cycles pages by the copied path (`Cycle.org_path`): it must follow moves."""
+    from tongket.people.services import update_organization
+
+    services.open_cycle(actor=None, organization_code=DEPARTMENT, year=2025)
+    grow()
+    services.open_cycle(actor=None, organization_code=f"{BLOC}.MOI", year=2025)
+
+    def mismatched() -> list[int]:
+        return [
+            c.pk
+            for c in Cycle.objects.select_related("organization")
+            if c.org_path != c.organization.path
+        ]
+
+    assert Cycle.objects.exists()
+    assert mismatched() == []
+    update_organization(actor=None, code=f"{BLOC}.MOI", parent_code="QT")
+    assert mismatched() == []
+    update_organization(actor=None, code=f"{BLOC}.MOI", parent_code=BLOC)
+    assert mismatched() == []
