@@ -68,7 +68,8 @@ def test_the_tally_equals_a_recount_after_any_sequence_of_writes(
                     actor=None,
                     card_number=members[0].card_number,
                     to_code=CELLS[b],
-                    on=dt.date(2021, 1, 1),
+                    # Each transfer later than the one before (a member may move twice).
+                    on=dt.date(2021, 1, 1) + dt.timedelta(days=next(counter)),
                 )
             elif kind == "status" and members:
                 Member.objects.filter(pk=members[0].pk).update(status=MemberStatus.PROBATIONARY)
