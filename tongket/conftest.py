@@ -38,6 +38,13 @@ def _fresh_page_cache() -> None:
 
 
 @pytest.fixture
+def pages_built_afresh(settings: Any) -> None:
+    """The page cache off: for tests that count the queries of building a page (a cached page
+    runs only its lookups; tongket/core/tests/test_pagecache.py counts those)."""
+    settings.TONGKET_PAGE_CACHE = False
+
+
+@pytest.fixture
 def demo_loaded(transactional_db: None) -> None:
     """For transactional tests (browser, races): the demo, reloaded after a flush."""
     load_demo()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -40,14 +41,18 @@ class Scope:
         """A filter on a materialized-path column: rows inside the user's subtrees."""
         if self.is_superuser:
             return Q()
-        paths = self.write_paths if write else self.read_paths
-        query = Q(pk__in=[])
-        for prefix in paths:
-            query |= Q(**{f"{field}__startswith": prefix})
-        return query
+        return prefixes_q(field, self.write_paths if write else self.read_paths)
 
 
-def _minimal(paths: set[str]) -> tuple[str, ...]:
+def prefixes_q(field: str, prefixes: Iterable[str]) -> Q:
+    """A filter on a materialized-path column: rows under any of the prefixes (none: no row)."""
+    query = Q(pk__in=[])
+    for prefix in prefixes:
+        query |= Q(**{f"{field}__startswith": prefix})
+    return query
+
+
+def outermost(paths: Iterable[str]) -> tuple[str, ...]:
     """Drop paths already covered by an ancestor path, so filters stay short."""
     ordered = sorted(paths)
     kept: list[str] = []
@@ -76,9 +81,9 @@ def scope_for(user: User | None) -> Scope:
     member = getattr(user, "member", None) if hasattr(user, "member") else None
     scope = Scope(
         is_superuser=bool(getattr(user, "is_superuser", False)),
-        read_paths=_minimal(read),
-        write_paths=_minimal(write),
-        admin_paths=_minimal(admin),
+        read_paths=outermost(read),
+        write_paths=outermost(write),
+        admin_paths=outermost(admin),
         own_member_id=member.pk if member is not None else None,
         own_org_path=member.org_path if member is not None else None,
     )

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tongket.accounts.scope import User, scope_for
+from tongket.accounts.scope import User, prefixes_q, scope_for
 from tongket.audit.chain import GENESIS, canonical, event_hash
 from tongket.audit.models import AuditEvent
 from tongket.audit.services import event_fields, verify
@@ -35,10 +35,11 @@ def visible_events(user: User) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.select_related("actor")
     if scope.is_superuser:
         return events.order_by("-seq")
-    query = Q(pk__in=[])
-    for prefix in scope.admin_paths:
-        query |= Q(org_path__startswith=prefix)
-    return events.filter(query).exclude(org_path="").order_by("-seq")
+    return (
+        events.filter(prefixes_q("org_path", scope.admin_paths))
+        .exclude(org_path="")
+        .order_by("-seq")
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 
-from tongket.accounts.scope import User, scope_for
+from tongket.accounts.scope import User, outermost, prefixes_q, scope_for
 from tongket.core.errors import NotFound
 from tongket.core.text import fold
 from tongket.people.models import (
@@ -268,30 +268,21 @@ def member_counts(user: User | None, orgs: list[Organization]) -> dict[int, int]
     if not orgs:
         return {}
     # Only the outermost subtrees go into the filter (a listed child adds nothing to its parent).
-    outer: list[str] = []
-    for prefix in sorted({org.path for org in orgs}):
-        if not outer or not prefix.startswith(outer[-1]):
-            outer.append(prefix)
+    outer = outermost(org.path for org in orgs)
     scope = scope_for(user)
     rows: Iterable[tuple[str, int]]
     if all(scope.reads(prefix) for prefix in outer):
-        tally_query = Q(pk__in=[])
-        for prefix in outer:
-            tally_query |= Q(path__startswith=prefix)
         rows = (
-            MemberTally.objects.filter(tally_query)
+            MemberTally.objects.filter(prefixes_q("path", outer))
             .order_by()
             .values("path")
             .annotate(count=Sum("n"))
             .values_list("path", "count")
         )
     else:
-        query = Q(pk__in=[])
-        for prefix in outer:
-            query |= Q(org_path__startswith=prefix)
         rows = (
             visible_members(user)
-            .filter(query)
+            .filter(prefixes_q("org_path", outer))
             .order_by()
             .values("org_path")
             .annotate(count=Count("id"))

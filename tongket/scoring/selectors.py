@@ -25,7 +25,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 
-from tongket.accounts.scope import Scope, User, scope_for
+from tongket.accounts.scope import Scope, User, prefixes_q, scope_for
 from tongket.core.errors import NotFound
 from tongket.core.rules import Verdict
 from tongket.people.models import Organization, OrganizationKind
@@ -114,11 +114,8 @@ def _agency_prefixes(user: User | None, *, admin: bool) -> tuple[str, ...] | Non
 def _linked_agency_prefixes(paths: tuple[str, ...]) -> tuple[str, ...]:
     if not paths:
         return ()
-    query = Q(pk__in=[])
-    for prefix in paths:
-        query |= Q(path__startswith=prefix)
     linked = (
-        Organization.objects.filter(query, agency__isnull=False)
+        Organization.objects.filter(prefixes_q("path", paths), agency__isnull=False)
         .exclude(kind=OrganizationKind.AGENCY)
         .order_by()
         .values_list("agency__path", flat=True)
@@ -132,12 +129,7 @@ def _in_prefixes(path: str, prefixes: tuple[str, ...] | None) -> bool:
 
 
 def _prefix_q(field: str, prefixes: tuple[str, ...] | None) -> Q:
-    if prefixes is None:
-        return Q()
-    query = Q(pk__in=[])
-    for prefix in prefixes:
-        query |= Q(**{f"{field}__startswith": prefix})
-    return query
+    return Q() if prefixes is None else prefixes_q(field, prefixes)
 
 
 def can_read_unit(user: User | None, unit: Organization) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from tongket.accounts.scope import SYSTEM, Scope, _minimal, scope_for
+from tongket.accounts.scope import SYSTEM, Scope, outermost, scope_for
 from tongket.people.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_anonymous_sees_nothing_and_the_system_everything() -> None:
 
 
 def test_nested_paths_collapse_to_their_ancestor() -> None:
-    assert _minimal({"0001/0002/", "0001/", "0003/"}) == ("0001/", "0003/")
+    assert outermost({"0001/0002/", "0001/", "0003/"}) == ("0001/", "0003/")
 
 
 def test_path_filter_of_an_empty_scope_matches_nothing() -> None:
