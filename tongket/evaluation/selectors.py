@@ -619,14 +619,33 @@ def _stats_profile(org: Organization, year: int, quarter: int | None) -> str | N
 
 
 def stats(org: Organization, year: int, quarter: int | None = None) -> dict[str, Any]:
-    """Decided results over the organization's subtree (the `tongket stats` JSON shape).
+    """Decided results over the organization's subtree (the `tongket stats` JSON shape), from
+    the maintained tally (`tally_groups`). Same JSON as `raw_stats`."""
+    return _stats_json(org, year, quarter, tally_groups(org, year, quarter))
+
+
+def subtree_counts(
+    org: Organization, year: int, quarter: int | None = None
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """The members' counts and the organizations' counts by kind under the organization's
+    subtree, by current level (`stats`' "members" and "organizations", nothing else): a few
+    rows of the tally whatever the subtree's size (the year-end report's tables)."""
+    found = _stats_json(org, year, quarter, tally_groups(org, year, quarter), level=False)
+    return found["members"], found["organizations"]
+
+
+def tally_groups(
+    org: Organization, year: int, quarter: int | None = None
+) -> list[tuple[str, str, str | None, int]]:
+    """(subject kind, organization kind, current level or None when pending, count) over the
+    organization's subtree, its own evaluation left out.
 
     Sums the maintained tally (`tongket.evaluation.tally`) under the subtree's path: members
     counted at their cell, organizations at their parent, so the organization's own evaluation
     is left out as in `raw_stats`. Two small indexed corrections keep it exact should an
     evaluation's copied path disagree with the organization it names (an organization moved
     since): evaluations at exactly this path that are another organization's are added, and this
-    organization's evaluations deeper in the subtree are taken out. Same JSON as `raw_stats`.
+    organization's evaluations deeper in the subtree are taken out.
     """
     tallied = (
         ResultTally.objects.filter(
@@ -653,7 +672,7 @@ def stats(org: Organization, year: int, quarter: int | None = None) -> dict[str,
         .annotate(count=Sum(sign))
         .order_by()
     )
-    groups = [
+    return [
         (
             row["subject_kind"],
             row["org_kind"],
@@ -662,7 +681,6 @@ def stats(org: Organization, year: int, quarter: int | None = None) -> dict[str,
         )
         for row in tallied.union(fixes, all=True)
     ]
-    return _stats_json(org, year, quarter, groups)
 
 
 def raw_stats(org: Organization, year: int, quarter: int | None = None) -> dict[str, Any]:
@@ -700,7 +718,11 @@ def _stats_json(
     year: int,
     quarter: int | None,
     groups: Iterable[tuple[str, str, str | None, int]],
+    *,
+    level: bool = True,
 ) -> dict[str, Any]:
+    """The JSON of `stats`; `level=False` leaves out the two queries of the organization's
+    own level and the profile (None)."""
     members = _empty_tally()
     organizations: dict[str, dict[str, int]] = {}
     for subject_kind, org_kind, current_level, count in groups:
@@ -709,12 +731,12 @@ def _stats_json(
         else:
             counts = organizations.setdefault(org_kind, _empty_tally())
         _add_to_tally(counts, current_level, count)
-    level = organization_level(org, year, quarter)
+    own = organization_level(org, year, quarter) if level else None
     return {
         "org": org.code,
         "year": year,
-        "profile": _stats_profile(org, year, quarter),
-        "level": level.value if level is not None else None,
+        "profile": _stats_profile(org, year, quarter) if level else None,
+        "level": own.value if own is not None else None,
         "members": members,
         # A kind whose rows add up to nothing has no evaluation: the raw count has no group.
         "organizations": {k: v for k, v in sorted(organizations.items()) if v["total"]},
@@ -747,6 +769,10 @@ class DecidedResult:
     decision_number: str
     decision_date: dt.date
     deciding_body_code: str
+    # Where the subject was when evaluated (a member's cell, an organization's own path) and,
+    # for an organization, its kind then: what the results tally counts by.
+    subject_path: str = ""
+    org_kind: str = ""
 
 
 def decided_results(org: Organization, year: int) -> list[DecidedResult]:
@@ -774,10 +800,25 @@ def decided_results(org: Organization, year: int) -> list[DecidedResult]:
             "number",
             "date",
             "deciding_body__code",
+            "evaluation__subject_path",
+            "evaluation__org_kind",
         )
     )
     out: list[DecidedResult] = []
-    for kind, card, full_name, code, org_name, level, reason, number, date, body in rows:
+    for (
+        kind,
+        card,
+        full_name,
+        code,
+        org_name,
+        level,
+        reason,
+        number,
+        date,
+        body,
+        path,
+        org_kind,
+    ) in rows:
         is_member = kind == SubjectKind.MEMBER
         out.append(
             DecidedResult(
@@ -790,6 +831,8 @@ def decided_results(org: Organization, year: int) -> list[DecidedResult]:
                 decision_number=number,
                 decision_date=date,
                 deciding_body_code=body,
+                subject_path=path,
+                org_kind=org_kind,
             )
         )
     return out

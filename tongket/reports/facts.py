@@ -406,33 +406,33 @@ def signer_for(org: Organization, *, prefer: str = "secretary") -> Signer:
 
 
 def evaluation_section(org: Organization, year: int) -> Classification | None:
-    """Decided results of the year inside the organization (tongket.evaluation.selectors)."""
+    """Decided results of the year inside the organization (tongket.evaluation.selectors).
+
+    Counted as `tongket stats` counts them (`evaluation_counts`): every subject evaluated in the
+    subtree that year, where it was evaluated. A member transferred out since still counts here,
+    under the cell that evaluated them; one transferred in counts where they were evaluated.
+    Cells are the subordinate organizations that were cells when evaluated.
+    """
     decided_results = _selector("tongket.evaluation.selectors", "decided_results")
     if decided_results is None:
         return None
     results = list(decided_results(org, year) or ())
     if not results:
         return None
-    from tongket.people.models import Member
+    from tongket.people.models import SEGMENT_WIDTH
 
-    codes = {str(_get(r, "org_code", default="")) for r in results}
-    cards = {str(_get(r, "card_number", default="")) for r in results}
-    inside = {
-        o.code: (o.path, o.name, o.kind)
-        for o in Organization.objects.filter(code__in=codes, path__startswith=org.path).only(
-            "code", "name", "kind", "path"
-        )
+    # The evaluating cell of a member is the last segment of the path they were evaluated under
+    # (an organization's id): the subtree's names by prefix, then any cell moved out since.
+    names = dict(Organization.objects.filter(path__startswith=org.path).values_list("pk", "name"))
+    cell_ids = {
+        int(path[-SEGMENT_WIDTH:-1])
+        for path in {str(_get(r, "subject_path", default="")) for r in results}
+        if len(path) >= SEGMENT_WIDTH
     }
-    # A member's result names the member, not the cell: the cell is where the member sits now.
-    # The subtree's members by prefix, matched here: a list of every decided card in the query
-    # (tens of thousands for a province) cost more than reading the subtree's few columns.
-    seats = {
-        card: (path, name)
-        for card, path, name in Member.objects.filter(org_path__startswith=org.path).values_list(
-            "card_number", "org_path", "organization__name"
-        )
-        if card in cards
-    }
+    missing = sorted(cell_ids - names.keys())
+    for start in range(0, len(missing), 10_000):
+        chunk = missing[start : start + 10_000]
+        names.update(Organization.objects.filter(pk__in=chunk).values_list("pk", "name"))
     rows: list[ResultRow] = []
     own_level: Level | None = None
     own_by = own_decision = ""
@@ -452,18 +452,15 @@ def evaluation_section(org: Organization, year: int) -> Classification | None:
             own_decision = str(_get(result, "decision_number", default=""))
             continue
         if subject == "organization":
-            unit = inside.get(code)
-            # Outside the subtree, or a subordinate đảng bộ rather than a cell: not counted here.
-            if unit is None or unit[2] != OrganizationKind.CELL:
+            # A subordinate đảng bộ rather than a cell: not counted here.
+            if str(_get(result, "org_kind", default="")) != OrganizationKind.CELL:
                 continue
             cells[bucket] = cells.get(bucket, 0) + 1
-            org_name = unit[1]
+            org_name = str(_get(result, "name", default=""))
         else:
-            seat = seats.get(card)
-            if seat is None:
-                continue
+            path = str(_get(result, "subject_path", default=""))
             members[bucket] = members.get(bucket, 0) + 1
-            org_name = seat[1]
+            org_name = names.get(int(path[-SEGMENT_WIDTH:-1]), "") if path else ""
         rows.append(
             ResultRow(
                 subject_kind=subject,
@@ -489,46 +486,43 @@ def evaluation_section(org: Organization, year: int) -> Classification | None:
     )
 
 
-def evaluation_counts(org: Organization, year: int) -> tuple[LevelCounts, LevelCounts] | None:
-    """The cells' and members' counts of `evaluation_section(org, year)`, counted in one grouped
-    SQL query (the report's history of past years needs nothing else): None when nothing was
-    decided in the subtree that year. Same inclusion as the section: cells of the subtree other
-    than the organization itself, members who sit in the subtree now; no level is not classified.
-    """
-    models = _module("tongket.evaluation.models")
-    if models is None:
-        return None
-    from django.db.models import Count, Q
+def _level_counts(counts: Mapping[str, int]) -> LevelCounts:
+    return LevelCounts(
+        excellent=counts.get("excellent", 0),
+        good=counts.get("good", 0),
+        completed=counts.get("completed", 0),
+        not_completed=counts.get("not_completed", 0),
+        not_classified=counts.get("not_classified", 0),
+    )
 
-    decisions = models.Decision.objects.filter(
-        status="current",
-        evaluation__cycle__year=year,
-        evaluation__cycle__quarter__isnull=True,
-        evaluation__subject_path__startswith=org.path,
-    )
-    counted = Q(
-        evaluation__subject_kind="member", evaluation__member__org_path__startswith=org.path
-    ) | (
-        Q(
-            evaluation__subject_kind="organization",
-            evaluation__organization__kind=OrganizationKind.CELL,
-            evaluation__organization__path__startswith=org.path,
-        )
-        & ~Q(evaluation__organization_id=org.pk)
-    )
-    rows = list(
-        decisions.order_by()
-        .values("evaluation__subject_kind", "level")
-        .annotate(every=Count("id"), n=Count("id", filter=counted))
-    )
-    if not rows:
+
+def evaluation_counts(org: Organization, year: int) -> tuple[LevelCounts, LevelCounts] | None:
+    """The cells' and members' counts of `evaluation_section(org, year)`, from the maintained
+    results tally (`evaluation.selectors.subtree_counts`, what `tongket stats` sums): a few rows
+    whatever the size of the subtree. None when nothing was decided in the subtree that year,
+    the organization's own rating included.
+    """
+    subtree_counts = _selector("tongket.evaluation.selectors", "subtree_counts")
+    models = _module("tongket.evaluation.models")
+    if subtree_counts is None or models is None:
         return None
-    tallies: dict[str, dict[str, int]] = {"member": {}, "organization": {}}
-    for row in rows:
-        bucket = row["level"] or "not_classified"
-        tally = tallies[row["evaluation__subject_kind"]]
-        tally[bucket] = tally.get(bucket, 0) + row["n"]
-    return LevelCounts(**tallies["organization"]), LevelCounts(**tallies["member"])
+    members, organizations = subtree_counts(org, year)
+    decided = (
+        members["total"]
+        - members["pending"]
+        + sum(counts["total"] - counts["pending"] for counts in organizations.values())
+    )
+    if not decided:
+        own = models.Decision.objects.filter(
+            status="current",
+            evaluation__cycle__year=year,
+            evaluation__cycle__quarter__isnull=True,
+            evaluation__subject_path__startswith=org.path,
+            evaluation__organization_id=org.pk,
+        )
+        if not own.exists():
+            return None
+    return _level_counts(organizations.get(OrganizationKind.CELL, {})), _level_counts(members)
 
 
 def evaluation_summary(org: Organization, year: int) -> Classification | None:

@@ -231,3 +231,44 @@ def test_the_news_item_carries_the_seed_facts(tmp_path: Path):
 def test_the_command_refuses_an_unknown_organization():
     with pytest.raises(CommandError):
         call_command("report", org="KHONG.CO", year=2020, kind="year-end", fmt="md")
+
+
+@pytest.mark.django_db
+def test_a_member_transferred_after_the_year_counts_where_they_were_evaluated(
+    user_named: Callable[[str], Any],
+):
+    """The report counts the year's results as `tongket stats` does: a member who leaves the
+    department after its 2020 evaluation stays in its 2020 figures, under the cell that
+    evaluated them, and does not count in 2020 where they went."""
+    from tongket.evaluation import selectors as evaluation_selectors
+    from tongket.people.models import Organization
+    from tongket.people.services import OrganizationInput, create_organization, transfer_member
+
+    department = Organization.objects.get(code=ORG)
+    cell = Organization.objects.get(code=TTR)
+    member = Member.objects.filter(organization=cell).order_by("card_number").first()
+    assert member is not None
+    before = selectors.year_end_facts(user_named("vanphong"), ORG, 2020).classification
+    assert before is not None
+    create_organization(
+        actor=None,
+        data=OrganizationInput(
+            code="QT.KCQDN.MOI", name="Đảng bộ Sở Mới", kind="grassroots", parent_code="QT.KCQDN"
+        ),
+    )
+    transfer_member(
+        actor=None, card_number=member.card_number, to_code="QT.KCQDN.MOI", on=dt.date(2021, 1, 5)
+    )
+
+    after = selectors.year_end_facts(user_named("vanphong"), ORG, 2020).classification
+    assert after is not None
+    assert (after.members, after.cells) == (before.members, before.cells)
+    row = next(r for r in after.rows if r.card_number == member.card_number)
+    assert row.org_name == cell.name
+    stats = evaluation_selectors.stats(department, 2020)["members"]
+    assert after.members.total == stats["total"] - stats["pending"] == 50
+    summary = selectors.year_end_facts(user_named("quantri"), ORG, 2020, rows=False)
+    assert summary.classification is not None
+    assert summary.classification.members == after.members
+    elsewhere = selectors.year_end_facts(user_named("quantri"), "QT.KCQDN.MOI", 2020)
+    assert elsewhere.classification is None
