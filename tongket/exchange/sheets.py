@@ -4,7 +4,7 @@ batch planning against the database, and writes through tongket.people.services.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,27 +74,94 @@ class OrgInfo:
     founded_on: dt.date | None
 
 
-def organization_index(ctx: ImportContext) -> dict[str, OrgInfo]:
-    """Every organization by code, loaded once per import (one query)."""
-    index: dict[str, OrgInfo] | None = ctx.shared.get("organizations")
-    if index is None:
-        rows = Organization.objects.values_list(
-            "code",
-            "name",
-            "short_name",
-            "kind",
-            "parent__code",
-            "agency__code",
-            "path",
-            "issuer_code",
-            "place",
-            "founded_on",
+_ORG_INFO_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "parent__code",
+    "agency__code",
+    "path",
+    "issuer_code",
+    "place",
+    "founded_on",
+)
+
+
+class OrgIndex:
+    """The organizations an import names, by code: read in batches as the sheets ask for them
+    and kept for the import, never the whole table (a national database holds 370,000
+    organizations: as objects, hundreds of megabytes). Unknown codes are remembered too."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, OrgInfo | None] = {}
+
+    def load(self, codes: Iterable[str]) -> None:
+        """Read the codes not asked for yet, a batch of keys per query."""
+        wanted = sorted({c for c in codes if c and c not in self._found})
+        for chunk in _chunks(wanted):
+            rows = Organization.objects.filter(code__in=chunk).values_list(*_ORG_INFO_FIELDS)
+            for r in rows:
+                self._found[r[0]] = OrgInfo(
+                    r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6], r[7], r[8], r[9]
+                )
+        for code in wanted:
+            self._found.setdefault(code, None)
+
+    def load_ancestors(self) -> None:
+        """Read the ancestors of every organization read so far (one query per batch), so that
+        walking up from any of them asks nothing more."""
+        ids = sorted(
+            {
+                int(segment)
+                for info in self._found.values()
+                if info is not None
+                for segment in info.path.split("/")[:-2]
+            }
         )
-        index = {
-            r[0]: OrgInfo(r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6], r[7], r[8], r[9])
-            for r in rows
-        }
-        ctx.shared["organizations"] = index
+        for start in range(0, len(ids), bulk.keys_per_query()):
+            chunk = ids[start : start + bulk.keys_per_query()]
+            rows = Organization.objects.filter(pk__in=chunk).values_list(*_ORG_INFO_FIELDS)
+            for r in rows:
+                self._found.setdefault(
+                    r[0],
+                    OrgInfo(r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6], r[7], r[8], r[9]),
+                )
+
+    def get(self, code: str) -> OrgInfo | None:
+        if code not in self._found:
+            self.load([code])
+        return self._found.get(code)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self.get(code) is not None
+
+    def __getitem__(self, code: str) -> OrgInfo:
+        info = self.get(code)
+        if info is None:
+            raise KeyError(code)
+        return info
+
+
+class _Parents:
+    """Parent codes: the file's where it declares one, else the database's (read as needed)."""
+
+    def __init__(self, index: OrgIndex, declared: Mapping[str, str]) -> None:
+        self.index = index
+        self.declared = declared
+
+    def get(self, code: str, default: str = "") -> str:
+        if code in self.declared:
+            return self.declared[code]
+        info = self.index.get(code)
+        return info.parent_code if info is not None else default
+
+
+def organization_index(ctx: ImportContext) -> OrgIndex:
+    """The import's organizations by code (`OrgIndex`), one per import."""
+    index: OrgIndex | None = ctx.shared.get("organizations")
+    if index is None:
+        index = ctx.shared["organizations"] = OrgIndex()
     return index
 
 
@@ -196,6 +263,8 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
 
     def plan(self, records: list[OrganizationRow], ctx: ImportContext) -> list[OrganizationRow]:
         index = organization_index(ctx)
+        index.load(c for r in records for c in (r.code, r.parent_code, r.agency_code))
+        index.load_ancestors()
         scope = _scope(ctx)
         declared: dict[str, OrganizationRow] = {}
         for r in records:
@@ -229,8 +298,7 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
         live = {c: r for c, r in live.items() if r.action is not Action.REFUSE}
         ctx.shared["file_organizations"] = {c: r.kind for c, r in live.items()}
 
-        parent_of = {code: info.parent_code for code, info in index.items()}
-        parent_of.update({c: r.parent_code for c, r in live.items() if r.parent_code})
+        parent_of = _Parents(index, {c: r.parent_code for c, r in live.items() if r.parent_code})
         for r in live.values():
             if "parent_code" in r.changes or r.action is Action.CREATE:
                 self._check_cycle(r, parent_of, ctx)
@@ -247,7 +315,7 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
         self,
         r: OrganizationRow,
         existing: OrgInfo | None,
-        index: dict[str, OrgInfo],
+        index: OrgIndex,
         scope: Scope,
         ctx: ImportContext,
     ) -> None:
@@ -341,9 +409,7 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
         else:
             r.action = Action.UPDATE
 
-    def _check_cycle(
-        self, r: OrganizationRow, parent_of: dict[str, str], ctx: ImportContext
-    ) -> None:
+    def _check_cycle(self, r: OrganizationRow, parent_of: _Parents, ctx: ImportContext) -> None:
         seen: set[str] = set()
         code = r.parent_code
         while code and code not in seen:
@@ -411,7 +477,7 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
             ]
 
 
-def _depth(code: str, parent_of: dict[str, str]) -> int:
+def _depth(code: str, parent_of: _Parents) -> int:
     depth = 0
     seen: set[str] = set()
     while (code := parent_of.get(code, "")) and code not in seen:
@@ -524,6 +590,7 @@ class MemberSheet(SheetHandler[MemberRow]):
                 continue
             declared[r.card_number] = r
         existing = existing_members(list(declared))
+        organization_index(ctx).load(r.organization_code for r in declared.values())
         for r in declared.values():
             if _visible_org_kind(ctx, r.organization_code) is None:
                 self._refuse(
@@ -790,6 +857,7 @@ def _plan_links(
 ) -> list[Any]:
     """Shared planning of link rows (roles, posts): known card and organization, no duplicate
     in the file, and an existing identical link means unchanged."""
+    organization_index(ctx).load(getattr(r, org_key) for r in records)
     seen: dict[tuple[Any, ...], int] = {}
     todo: list[Any] = []
     for r in records:

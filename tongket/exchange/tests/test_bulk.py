@@ -335,3 +335,19 @@ def test_a_refused_new_member_among_streamed_rows_rolls_everything_back():
     assert not report.applied
     assert [(p.rule, p.row) for p in report.errors] == [("people.member.dates", 7)]
     assert [model.objects.count() for model in tables] == before
+
+
+def test_an_import_reads_only_the_organizations_it_names():
+    """A national database holds hundreds of thousands of organizations: the import asks for
+    the codes its rows name (and their ancestors), never for the whole table."""
+    with CaptureQueriesContext(connection) as captured:
+        report = run_import(_mixed_file(), actor=None, dry_run=True)
+    assert report.ok, report.problems
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and f"FROM {table}" in q["sql"]
+    ]
+    assert reads
+    assert all(" WHERE " in sql for sql in reads), reads
