@@ -459,21 +459,39 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
         ctx.record(self, record.row, record.code, Action.UPDATE, "sửa " + ", ".join(sorted(labels)))
 
     def export_rows(self, user: Any) -> Iterator[list[Any]]:
-        orgs = list(visible_organizations(user).select_related("parent", "agency").order_by("path"))
-        visible = {o.code for o in orgs}
-        for o in orgs:
-            parent = o.parent.code if o.parent and o.parent.code in visible else ""
-            agency = o.agency.code if o.agency and o.agency.code in visible else ""
+        """Streamed in path order: a parent comes before its children, so whether it is in the
+        export is known when a child names it; the (few) agencies are read first."""
+        orgs = visible_organizations(user).order_by("path")
+        agencies = set(
+            orgs.filter(kind=OrganizationKind.AGENCY).values_list("code", flat=True).order_by()
+        )
+        labels = dict(OrganizationKind.choices)
+        seen: set[str] = set()
+        rows = orgs.values_list(
+            "code",
+            "name",
+            "kind",
+            "parent__code",
+            "agency__code",
+            "short_name",
+            "issuer_code",
+            "place",
+            "founded_on",
+        )
+        for code, name, kind, parent, agency, short_name, issuer, place, founded in rows.iterator(
+            chunk_size=2000
+        ):
+            seen.add(code)
             yield [
-                o.code,
-                o.name,
-                o.get_kind_display(),
-                parent,
-                agency,
-                o.short_name,
-                o.issuer_code,
-                o.place,
-                o.founded_on,
+                code,
+                name,
+                labels.get(kind, kind),
+                parent if parent in seen else "",
+                agency if agency in agencies else "",
+                short_name,
+                issuer,
+                place,
+                founded,
             ]
 
 
@@ -806,7 +824,7 @@ class PartyRoleSheet(SheetHandler[PartyRoleRow]):
             .select_related("member", "organization")
             .order_by("organization__path", "role", "member__sort_name")
         )
-        for r in roles:
+        for r in roles.iterator(chunk_size=2000):
             yield [
                 r.member.card_number,
                 r.member.full_name,
@@ -992,7 +1010,7 @@ class PostSheet(SheetHandler[PostRow]):
             .select_related("member", "agency")
             .order_by("agency__path", "title", "member__sort_name")
         )
-        for p in posts:
+        for p in posts.iterator(chunk_size=2000):
             yield [
                 p.member.card_number,
                 p.member.full_name,

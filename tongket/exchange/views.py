@@ -3,13 +3,15 @@ and confirmation, and the API documentation page (server-rendered, no external a
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -69,15 +71,28 @@ def template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     if kind not in EXPORTS or fmt not in ("xlsx", "csv") or (kind == "all" and fmt == "csv"):
         raise Http404
     stem, keys = EXPORTS[kind]
     stamp = timezone.localdate().strftime("%Y%m%d")
-    if fmt == "csv":
-        data = exporter.export_csv(request.user, keys[0])
-        return _download(data, f"{stem}-{stamp}.csv", "text/csv; charset=utf-8")
-    return _download(exporter.export_workbook(request.user, keys), f"{stem}-{stamp}.xlsx", XLSX)
+    # Written to a temporary file as the rows are read, then sent from it: a national export
+    # never sits in memory whole.
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    try:
+        if fmt == "csv":
+            exporter.export_csv_to(file, request.user, keys[0])
+            content_type, filename = "text/csv; charset=utf-8", f"{stem}-{stamp}.csv"
+        else:
+            exporter.export_workbook_to(file, request.user, keys)
+            content_type, filename = XLSX, f"{stem}-{stamp}.xlsx"
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class UploadForm(forms.Form):

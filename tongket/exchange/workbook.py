@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import IO, Any, ClassVar, Generic, Protocol, TypeVar
 
 from tongket.core.rules import Finding, Severity
 from tongket.core.text import fold
@@ -659,6 +659,19 @@ def write_workbook(
 ) -> bytes:
     """An .xlsx with one sheet per handler (headers in bold, dates as dates, formula-like text
     neutralized), plus an instructions sheet when given."""
+    buffer = io.BytesIO()
+    write_workbook_to(buffer, sheets, instructions=instructions)
+    return buffer.getvalue()
+
+
+def write_workbook_to(
+    file: IO[bytes],
+    sheets: Sequence[tuple[SheetHandler[Any], Iterable[Sequence[Any]]]],
+    *,
+    instructions: Sequence[Sequence[str]] = (),
+) -> None:
+    """`write_workbook` into a file, row by row: openpyxl's write-only mode keeps each sheet in
+    a temporary file, so memory stays flat however many rows the iterables give."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -694,18 +707,21 @@ def write_workbook(
         sheet.column_dimensions["C"].width = 70
         for line in instructions:
             sheet.append([neutralize(v) for v in line])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.save(file)
 
 
 def write_csv(handler: SheetHandler[Any], rows: Iterable[Sequence[Any]]) -> str:
     """CSV with the sheet's headers; UTF-8 with BOM is the caller's choice (Excel needs it)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    write_csv_to(buffer, handler, rows)
+    return buffer.getvalue()
+
+
+def write_csv_to(file: IO[str], handler: SheetHandler[Any], rows: Iterable[Sequence[Any]]) -> None:
+    """`write_csv` into a text file, row by row."""
+    writer = csv.writer(file, lineterminator="\r\n")
     writer.writerow([c.header for c in handler.columns])
     for row in rows:
         writer.writerow(
             [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else neutralize(v) for v in row]
         )
-    return buffer.getvalue()

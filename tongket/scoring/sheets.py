@@ -725,7 +725,7 @@ class TargetSheet(SheetHandler[TargetRow]):
             .filter(is_current=True)
             .order_by("unit__path", "year", "issuer__path", "sort_order", "name")
         )
-        for t in targets:
+        for t in targets.iterator(chunk_size=2000):
             override = "" if t.met_override is None else ("Đạt" if t.met_override else "Không đạt")
             yield [
                 t.unit.code,

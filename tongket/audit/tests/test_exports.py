@@ -46,7 +46,7 @@ def test_members_csv_export_records_the_user_the_rows_and_the_subtree(
 ) -> None:
     url = reverse("exchange:export", kwargs={"kind": "members", "fmt": "csv"})
     response, event = _last_export(client_for("bithu"), url)
-    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    lines = response.getvalue().decode("utf-8-sig").strip().splitlines()
     assert event.action == "export.members"
     assert event.actor_id == user_named("bithu").pk
     assert event.org_path == _path(CELL)

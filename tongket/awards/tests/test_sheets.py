@@ -217,6 +217,6 @@ def test_a_member_added_by_the_members_sheet_is_rewarded_in_the_same_file(user_n
 def test_the_awards_download_as_csv_from_the_exchange_page(client_for):
     response = client_for("bithu").get("/exchange/export/awards.csv")
     assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     assert text.startswith("Số thẻ,Mã tổ chức,")
     assert TCCB in text

@@ -281,4 +281,4 @@ def test_the_results_download_from_the_exchange_page(client_for, fmt):
     assert response.status_code == 200
     assert "ket-qua-xep-loai-" in response["Content-Disposition"]
     if fmt == "csv":
-        assert response.content.decode("utf-8-sig").startswith("Số thẻ,Mã tổ chức,")
+        assert response.getvalue().decode("utf-8-sig").startswith("Số thẻ,Mã tổ chức,")

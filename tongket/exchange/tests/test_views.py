@@ -43,6 +43,18 @@ def test_exports_download(client_for, kind, fmt, django_assert_max_num_queries):
         response = client.get(reverse("exchange:export", args=[kind, fmt]))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
+    # Sent from a file written row by row, not built in memory.
+    assert response.streaming
+    assert f'.{fmt}"' in response["Content-Disposition"]
+    assert response["Content-Disposition"].startswith("attachment;")
+    body = response.getvalue()
+    if fmt == "csv":
+        lines = body.decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("Số thẻ")
+        # The department's 50 members (the export is scoped to the office's organization).
+        assert len(lines) == 1 + 50
+    else:
+        assert body[:2] == b"PK"
 
 
 def test_an_unknown_export_is_404(client_for):

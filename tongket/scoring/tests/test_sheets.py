@@ -285,6 +285,6 @@ def test_formula_like_evidence_is_neutralized_on_export_and_imports_back(user_na
 def test_score_lines_and_targets_download_as_csv(client_for, kind, header):
     response = client_for("vanphong").get(f"/exchange/export/{kind}.csv")
     assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     assert text.startswith(header)
     assert UNIT in text
