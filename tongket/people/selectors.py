@@ -364,12 +364,26 @@ def _members_within(user: User | None, within: Organization | None) -> QuerySet[
     return found
 
 
+# Fewer letters than this are looked for at the start of a word of the name, not anywhere in
+# it: "an" finds "Bình An" and "An Văn Bình", not every "Lan", "Toàn", "Hoàng". So the trigram
+# indexes serve them too (pg_trgm reads a word start as a trigram: "% an%" and "an%").
+WORD_START_BELOW = 3
+
+
+def name_q(field: str, needle: str) -> Q:
+    """The names matching a folded needle: anywhere in the name, or at the start of one of its
+    words when the needle is shorter than `WORD_START_BELOW` letters."""
+    if len(needle) < WORD_START_BELOW:
+        return Q(**{f"{field}__startswith": needle}) | Q(**{f"{field}__contains": f" {needle}"})
+    return Q(**{f"{field}__contains": needle})
+
+
 def _member_matches(user: User | None, text: str, within: Organization | None) -> QuerySet[Member]:
     needle = fold(text)
     if not needle:
         return visible_members(user).none()
     return _members_within(user, within).filter(
-        Q(name_folded__contains=needle) | Q(card_number__startswith=text.strip())
+        name_q("name_folded", needle) | Q(card_number__startswith=text.strip())
     )
 
 
@@ -401,7 +415,9 @@ def quick_search_members(
     middle and given name ("thi lan"), and the start of the card number. Only when these give
     fewer than `limit + 1` members does the search look anywhere in the name (the trigram
     index: slow at national size for common syllables), so the answer is the same as one
-    `LIKE '%…%'` would give, only found sooner.
+    `LIKE '%…%'` would give, only found sooner. A needle of one or two letters is looked for at
+    the start of each word (`name_q`): every candidate above is such a match, and without it no
+    index could serve a two-letter search that starts no name (0.3–1.5 s at national size).
     """
     matches = _member_matches(user, text, within).order_by()
     needle = fold(text)
@@ -444,7 +460,7 @@ def search_organizations(
     if not needle:
         return visible_organizations(user).none()
     return visible_organizations(user).filter(
-        Q(name_folded__contains=needle) | Q(code__istartswith=text.strip())
+        name_q("name_folded", needle) | Q(code__istartswith=text.strip())
     )[:limit]
 
 

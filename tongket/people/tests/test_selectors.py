@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from tongket.core.demo import DEMO_ORG
 from tongket.core.errors import NotFound
+from tongket.core.text import fold
 from tongket.people import selectors
 from tongket.people.models import Member, Organization
 
@@ -114,6 +116,31 @@ def test_breadcrumb_ancestors_are_filtered_by_scope(user_named: UserNamed) -> No
 def test_member_search_ignores_diacritics_case_and_spaces(user_named: UserNamed, text: str) -> None:
     found = selectors.search_members(user_named("vanphong"), text)
     assert "Lê Văn Tính" in [m.full_name for m in found]
+
+
+def test_one_or_two_letters_match_the_start_of_a_word_three_match_anywhere(
+    user_named: UserNamed,
+) -> None:
+    user = user_named("vanphong")
+    names = {m.full_name for m in selectors.search_members(user, "an", limit=500)}
+    assert names
+    assert all(any(word.startswith("an") for word in fold(name).split()) for name in names)
+    inside = (
+        selectors.visible_members(user)
+        .filter(name_folded__contains="an")
+        .exclude(Q(name_folded__startswith="an") | Q(name_folded__contains=" an"))
+    )
+    assert inside.exists()  # "Lan", "Hoàng": "an" inside a word, left out of a two-letter search
+    assert not set(inside) & set(selectors.search_members(user, "an", limit=500))
+    shown, _more = selectors.quick_search_members(user, "an", limit=500)
+    assert {m.full_name for m in shown} == names
+    three = {m.pk for m in selectors.search_members(user, "ang", limit=500)}
+    assert three == set(
+        selectors.visible_members(user)
+        .filter(name_folded__contains="ang")
+        .values_list("pk", flat=True)
+    )
+    assert any(not fold(m.full_name).startswith("ang") for m in Member.objects.filter(pk__in=three))
 
 
 def test_member_search_stays_inside_the_scope_and_the_organization(
