@@ -1,4 +1,4 @@
-"""The console commands: template, import with its progress bar, token."""
+"""The console commands: template, import with its progress bar, export, token."""
 
 from __future__ import annotations
 
@@ -65,3 +65,44 @@ def test_import_as_a_user_is_scoped(tmp_path):
 def test_token_for_an_unknown_user_fails_cleanly():
     with pytest.raises(CommandError, match="Không có tài khoản"):
         call_command("token", "khongco", stdout=io.StringIO())
+
+
+def test_export_writes_what_the_user_may_see_and_is_audited(tmp_path):
+    from tongket.audit.models import AuditEvent
+
+    target = tmp_path / "dang-vien.csv"
+    out = io.StringIO()
+    call_command("export", "--user", "bithu", "--sheet", "members", "-o", str(target), stdout=out)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    cell = Member.objects.get(card_number="45.000038").organization  # not bithu's cell
+    assert lines[0].startswith("Số thẻ")
+    seen = {line.split(",")[0] for line in lines[1:]}
+    assert seen
+    assert not {m.card_number for m in Member.objects.filter(organization=cell)} & seen
+    assert f"Đã ghi {len(lines) - 1} dòng" in out.getvalue()
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None
+    assert event.action == "export.members"
+    assert list(tmp_path.iterdir()) == [target]  # no partial file left behind
+
+    book = tmp_path / "tat-ca.xlsx"
+    call_command("export", "--user", "vanphong", "-o", str(book), stdout=io.StringIO())
+    assert "Đảng viên" in load_workbook(book, read_only=True).sheetnames
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--user", "khong-co", "-o", "x.xlsx"], "Không có tài khoản"),
+        (["--user", "bithu", "-o", "x.csv"], "chọn đúng một --sheet"),
+        (
+            ["--user", "bithu", "--sheet", "members", "--sheet", "posts", "-o", "x.csv"],
+            "chọn đúng một --sheet",
+        ),
+    ],
+)
+def test_export_refuses_what_it_cannot_write_and_writes_nothing(tmp_path, arguments, message):
+    arguments = [a if a not in ("x.xlsx", "x.csv") else str(tmp_path / a) for a in arguments]
+    with pytest.raises(CommandError, match=message):
+        call_command("export", *arguments, stdout=io.StringIO())
+    assert list(tmp_path.iterdir()) == []
