@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
+from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from tongket.exchange.importer import run_import
@@ -47,9 +49,24 @@ def _run_in_thread(job_id: uuid.UUID) -> None:
         connection.close()
 
 
+def _set(job_id: uuid.UUID, **fields: Any) -> None:
+    """Update the job's row. On SQLite a writer in another thread (the web request that started
+    the job, a status poll) can hold the table for a moment and the update fails at once with
+    "locked" instead of waiting: it is tried again, so a job never stays "pending" or "running"
+    for ever. Only the bookkeeping of the job is retried, never the import."""
+    for attempt in range(8):
+        try:
+            ImportJob.objects.filter(pk=job_id).update(**fields)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 7:
+                raise
+            time.sleep(0.05 * 2**attempt)
+
+
 def run_job(job_id: uuid.UUID) -> None:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    ImportJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
+    _set(job_id, status=JobStatus.RUNNING)
 
     def publish(done: int, total: int) -> None:
         with _lock:
@@ -65,14 +82,13 @@ def run_job(job_id: uuid.UUID) -> None:
         )
     except Exception:
         logger.exception("import job %s failed", job_id)
-        ImportJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, finished_at=timezone.now()
-        )
+        _set(job_id, status=JobStatus.FAILED, finished_at=timezone.now())
         return
     finally:
         with _lock:
             _done, total = _progress.pop(job_id, (0, 0))
-    ImportJob.objects.filter(pk=job_id).update(
+    _set(
+        job_id,
         status=JobStatus.DONE,
         report=report.as_dict(),
         done=total,
