@@ -43,7 +43,7 @@ def test_a_locked_table_is_tried_again_until_the_status_is_written(
 ) -> None:
     flaky = _FlakyManager(fails=3, error="database table is locked: exchange_importjob")
     monkeypatch.setattr(ImportJob, "objects", flaky)
-    monkeypatch.setattr(jobs.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr("tongket.exchange.jobs.time.sleep", lambda seconds: None)
     jobs._set(job.pk, status=JobStatus.RUNNING)
     assert flaky.calls == 4
     job.refresh_from_db()
