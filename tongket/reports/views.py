@@ -52,7 +52,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
     try:
-        facts = selectors.year_end_facts(request.user, code, year)
+        # The page states counts, never the list of every decided subject (the downloads of
+        # the decision and the notice print it): a province's page needs no row of it.
+        facts = selectors.year_end_facts(request.user, code, year, rows=False)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     # The SVG is built by charts.py, which escapes every text it draws.
