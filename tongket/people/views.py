@@ -224,7 +224,9 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "seats": seats,
             "linkable": {seat.member.pk for seat in seats if _can_see_member(scope, seat.member)},
             "page_obj": CountedPaginator(
-                selectors.members_of(user, org), ORG_MEMBERS_PER_PAGE, count=breakdown.total
+                selectors.members_of(user, org, expected=breakdown.total),
+                ORG_MEMBERS_PER_PAGE,
+                count=breakdown.total,
             ).get_page(request.GET.get("page")),
             "total": sum(statuses.values()),
             "full_count": statuses.get(MemberStatus.FULL, 0),
@@ -276,19 +278,23 @@ def member_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
 
     def build() -> dict[str, Any]:
-        members = (
-            selectors.members_of(user, org)
-            if org is not None
-            else selectors.visible_members(user).order_by("sort_name")
-        )
+        paginator: Paginator[Member]
         if query:
             members = selectors.search_members(user, query, limit=500, within=org)
-        estimate = selectors.estimated_total(members)
-        paginator = (
-            EstimatedPaginator(members, LIST_PER_PAGE, estimate=estimate)
-            if estimate is not None
-            else Paginator(members, LIST_PER_PAGE)
-        )
+            paginator = Paginator(members, LIST_PER_PAGE)
+        elif org is not None:
+            # Counted from the member tally; a small subtree is then sorted, not walked.
+            count = selectors.member_counts(user, [org])[org.pk]
+            members = selectors.members_of(user, org, expected=count)
+            paginator = CountedPaginator(members, LIST_PER_PAGE, count=count)
+        else:
+            members = selectors.visible_members(user).order_by("sort_name")
+            estimate = selectors.estimated_total(members)
+            paginator = (
+                EstimatedPaginator(members, LIST_PER_PAGE, estimate=estimate)
+                if estimate is not None
+                else Paginator(members, LIST_PER_PAGE)
+            )
         # A drop-down only while it stays short; past that the organization is typed by its
         # code (a province holds thousands of cells: a select of every one would weigh MBs).
         filter_orgs = list(
