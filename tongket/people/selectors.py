@@ -278,10 +278,10 @@ def member_status_counts(user: User | None, org: Organization) -> dict[str, int]
 
 
 def member_counts(user: User | None, orgs: list[Organization]) -> dict[int, int]:
-    """Visible members in each organization's subtree: one grouped query (a row per distinct
-    organization path holding members: from the member tally when the user sees every listed
-    subtree whole), then each row is added to the listed organizations among its path's
-    ancestors (at most its depth): no scan of every pair."""
+    """Visible members in each organization's subtree, in one query: summed from the member
+    tally by the database when the user sees every listed subtree whole (`_tally_sums`); else
+    the visible members counted per organization path, each row then added to the listed
+    organizations among its path's ancestors (at most its depth): no scan of every pair."""
     if not orgs:
         return {}
     # Only the outermost subtrees go into the filter (a listed child adds nothing to its parent).
@@ -289,22 +289,15 @@ def member_counts(user: User | None, orgs: list[Organization]) -> dict[int, int]
     scope = scope_for(user)
     rows: Iterable[tuple[str, int]]
     if all(scope.reads(prefix) for prefix in outer):
-        rows = (
-            MemberTally.objects.filter(prefixes_q("path", outer))
-            .order_by()
-            .values("path")
-            .annotate(count=Sum("n"))
-            .values_list("path", "count")
-        )
-    else:
-        rows = (
-            visible_members(user)
-            .filter(prefixes_q("org_path", outer))
-            .order_by()
-            .values("org_path")
-            .annotate(count=Count("id"))
-            .values_list("org_path", "count")
-        )
+        return _tally_sums(orgs)
+    rows = (
+        visible_members(user)
+        .filter(prefixes_q("org_path", outer))
+        .order_by()
+        .values("org_path")
+        .annotate(count=Count("id"))
+        .values_list("org_path", "count")
+    )
     by_path = {org.path: org.pk for org in orgs}
     counts = dict.fromkeys(by_path.values(), 0)
     for path, n in rows:
@@ -315,6 +308,23 @@ def member_counts(user: User | None, orgs: list[Organization]) -> dict[int, int]
                 counts[org_id] += n
             end = path.find("/", end + 1)
     return counts
+
+
+def _tally_sums(orgs: list[Organization]) -> dict[int, int]:
+    """Members in each organization's subtree from the member tally, summed by the database:
+    one aggregate per listed organization (an index range each), a row back per organization.
+    Reading every tally row under the listed subtrees instead meant 362,000 rows for a
+    superuser's list of provinces, added up in Python (0.8 s)."""
+    table = connection.ops.quote_name(MemberTally._meta.db_table)
+    # Paths hold digits and "/" only: nothing to escape in the LIKE patterns.
+    part = f"SELECT %s, SUM(n) FROM {table} WHERE path LIKE %s"  # noqa: S608 - a model's table
+    sql = " UNION ALL ".join([part] * len(orgs))
+    params: list[int | str] = []
+    for org in orgs:
+        params += [org.pk, f"{org.path}%"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {int(pk): int(total or 0) for pk, total in cursor.fetchall()}
 
 
 def member_detail(user: User | None, card_number: str) -> Member:
@@ -482,13 +492,15 @@ def search_organizations(
 
 
 def root_organizations_for(user: User | None) -> list[Organization]:
-    """The topmost organizations the user may see (their grants, or their own cell)."""
-    orgs = list(visible_organizations(user).order_by("path"))
-    roots: list[Organization] = []
-    for org in orgs:
-        if not any(org.path.startswith(r.path) for r in roots):
-            roots.append(org)
-    return roots
+    """The topmost organizations the user may see (their grants, or their own cell), read by
+    their paths: the organizations under them are never loaded (370,000 for a superuser)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return list(Organization.objects.filter(parent__isnull=True).order_by("path"))
+    paths = [*scope.read_paths, *([scope.own_org_path] if scope.own_org_path else [])]
+    if not paths:
+        return []
+    return list(Organization.objects.filter(path__in=outermost(paths)).order_by("path"))
 
 
 def party_kinds() -> tuple[str, ...]:
