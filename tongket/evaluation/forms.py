@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Field
+from django.db.models import Field, QuerySet
 
 from tongket.core.formatting import parse_date_vi
 from tongket.evaluation.domain import DisciplineForm, Grade, Level, NotClassifiedReason
 from tongket.evaluation.models import Evaluation
 from tongket.evaluation.selectors import GradeCriterion, Outcome, parse_outcome
-from tongket.evaluation.services import FactsInput
+from tongket.evaluation.services import CYCLE_KINDS, FactsInput
+from tongket.people.models import Organization
+from tongket.people.pickers import OrganizationChoiceField
 
 LEVEL_CHOICES = [(level.value, level.label) for level in Level.descending()]
 OUTCOME_CHOICES = [
@@ -144,7 +146,9 @@ class BulkDecisionForm(forms.Form):
 class OpenCycleForm(forms.Form):
     """A new cycle: the organization (among those the user writes for), the year, a quarter."""
 
-    organization = forms.ChoiceField(label="Tổ chức đảng mở kỳ đánh giá")
+    organization = OrganizationChoiceField(
+        label="Tổ chức đảng mở kỳ đánh giá", purpose="write", kinds=CYCLE_KINDS
+    )
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label="Quý (để trống nếu đánh giá cả năm)",
@@ -154,9 +158,11 @@ class OpenCycleForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, organizations: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = organizations  # type: ignore[attr-defined]
+        organization = self.fields["organization"]
+        assert isinstance(organization, OrganizationChoiceField)
+        organization.set_organizations(organizations)
 
 
 class ReasonedDecisionForm(forms.Form):

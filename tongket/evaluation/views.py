@@ -383,13 +383,10 @@ def _refusal(form: Any, exc: DomainError) -> list[Finding]:
 def cycle_open(request: HttpRequest) -> HttpResponse:
     """Mở kỳ đánh giá: for an organization the user's office writes for."""
     scope = scope_for(request.user)
-    organizations = [
-        (org.code, f"{org.name} ({org.code})")
-        for org in Organization.objects.filter(
-            scope.path_q("path", write=True), kind__in=services.CYCLE_KINDS
-        ).order_by("path")
-    ]
-    if not organizations:
+    organizations = Organization.objects.filter(
+        scope.path_q("path", write=True), kind__in=services.CYCLE_KINDS
+    ).order_by("path")
+    if not organizations.exists():
         raise DjangoPermissionDenied("Bạn không có quyền mở kỳ đánh giá.")
     form = forms.OpenCycleForm(posted(request), organizations=organizations)
     problems: list[Finding] = []

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from tongket.meetings.models import Attendance, MeetingKind
-from tongket.people.models import Member, Organization
+from tongket.people.models import Member
+from tongket.people.pickers import OrganizationChoiceField
 from tongket.programs.models import Program
 
 
@@ -22,9 +23,7 @@ def _members(field: forms.Field, queryset: Any) -> None:
 
 
 class MeetingForm(forms.Form):
-    organization = forms.ModelChoiceField(
-        label="Tổ chức", queryset=Organization.objects.none(), to_field_name="code"
-    )
+    organization = OrganizationChoiceField(label="Tổ chức", purpose="write")
     kind = forms.ChoiceField(label="Loại hội nghị", choices=MeetingKind.choices)
     title = forms.CharField(label="Tên hội nghị", max_length=255)
     held_on = forms.DateField(label="Ngày họp", widget=forms.DateInput(attrs={"type": "date"}))
@@ -35,7 +34,9 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        organization = self.fields["organization"]
+        assert isinstance(organization, OrganizationChoiceField)
+        organization.set_organizations(organizations)
 
 
 class ChairForm(forms.Form):

@@ -106,7 +106,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         try:
             meeting = services.create_meeting(
                 actor=request.user,
-                organization_code=data["organization"].code,
+                organization_code=data["organization"],
                 kind=data["kind"],
                 title=data["title"],
                 held_on=data["held_on"],

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from tongket.core.errors import DomainError
 from tongket.people.models import (
@@ -17,6 +18,7 @@ from tongket.people.models import (
     PartyRoleKind,
     PostTitle,
 )
+from tongket.people.pickers import OrganizationChoiceField, OrganizationCodeInput
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
@@ -69,10 +71,6 @@ class VietnameseForm(forms.Form):
             self.add_error(None, exc.message)
 
 
-def organization_choices(orgs: Iterable[Organization]) -> list[tuple[str, str]]:
-    return [(org.code, f"{org.name} ({org.code})") for org in orgs]
-
-
 class OrganizationCreateForm(VietnameseForm):
     code = forms.CharField(
         label="Mã tổ chức",
@@ -87,13 +85,13 @@ class OrganizationCreateForm(VietnameseForm):
         max_length=64,
         required=False,
         help_text="Để trống chỉ khi tạo tổ chức cấp cao nhất (quản trị hệ thống).",
-        widget=forms.TextInput(attrs={"list": "organization-codes", "autocomplete": "off"}),
+        widget=OrganizationCodeInput("admin"),
     )
     agency = forms.CharField(
         label="Mã cơ quan nơi tổ chức đặt tại",
         max_length=64,
         required=False,
-        widget=forms.TextInput(attrs={"list": "agency-codes", "autocomplete": "off"}),
+        widget=OrganizationCodeInput("agency"),
     )
     founded_on = date_field("Ngày thành lập", required=False)
 
@@ -109,14 +107,14 @@ class OrganizationEditForm(VietnameseForm):
     parent = forms.CharField(
         label="Mã tổ chức cấp trên",
         max_length=64,
-        widget=forms.TextInput(attrs={"list": "organization-codes", "autocomplete": "off"}),
+        widget=OrganizationCodeInput("admin"),
     )
     agency = forms.CharField(
         label="Mã cơ quan nơi tổ chức đặt tại",
         max_length=64,
         required=False,
         help_text="Để trống để bỏ liên kết với cơ quan.",
-        widget=forms.TextInput(attrs={"list": "agency-codes", "autocomplete": "off"}),
+        widget=OrganizationCodeInput("agency"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -140,7 +138,7 @@ class MemberFormBase(VietnameseForm):
 
 class MemberCreateForm(MemberFormBase):
     card_number = forms.CharField(label="Số thẻ đảng viên", max_length=20)
-    organization = forms.ChoiceField(label="Chi bộ / tổ chức đảng sinh hoạt")
+    organization = OrganizationChoiceField(label="Chi bộ / tổ chức đảng sinh hoạt", purpose="write")
 
     field_order = [
         "card_number",
@@ -153,11 +151,16 @@ class MemberCreateForm(MemberFormBase):
         "full_member_on",
     ]
 
-    def __init__(self, *args: Any, organizations: Iterable[Organization], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization] | Sequence[Organization],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         organization = self.fields["organization"]
-        assert isinstance(organization, forms.ChoiceField)
-        organization.choices = organization_choices(organizations)
+        assert isinstance(organization, OrganizationChoiceField)
+        organization.set_organizations(organizations)
 
 
 class MemberEditForm(MemberFormBase):
@@ -165,7 +168,7 @@ class MemberEditForm(MemberFormBase):
 
 
 class TransferForm(VietnameseForm):
-    organization = forms.ChoiceField(label="Chuyển đến tổ chức")
+    organization = OrganizationChoiceField(label="Chuyển đến tổ chức", purpose="write")
     on = date_field("Ngày chuyển sinh hoạt")
     note = forms.CharField(
         label="Ghi chú",
@@ -174,27 +177,37 @@ class TransferForm(VietnameseForm):
         help_text="Ví dụ: số quyết định, giấy giới thiệu sinh hoạt đảng.",
     )
 
-    def __init__(self, *args: Any, organizations: Iterable[Organization], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization] | Sequence[Organization],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         organization = self.fields["organization"]
-        assert isinstance(organization, forms.ChoiceField)
-        organization.choices = organization_choices(organizations)
+        assert isinstance(organization, OrganizationChoiceField)
+        organization.set_organizations(organizations)
         self.fields["on"].initial = dt.date.today()
 
 
 class PartyRoleForm(VietnameseForm):
-    organization = forms.ChoiceField(label="Cấp ủy của tổ chức")
+    organization = OrganizationChoiceField(label="Cấp ủy của tổ chức", purpose="admin")
     role = forms.ChoiceField(label="Chức vụ đảng", choices=PartyRoleKind.choices)
     term = forms.CharField(
         label="Nhiệm kỳ", max_length=20, required=False, help_text="Ví dụ: 2020-2025."
     )
     start = date_field("Từ ngày")
 
-    def __init__(self, *args: Any, organizations: Iterable[Organization], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization] | Sequence[Organization],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         organization = self.fields["organization"]
-        assert isinstance(organization, forms.ChoiceField)
-        organization.choices = organization_choices(organizations)
+        assert isinstance(organization, OrganizationChoiceField)
+        organization.set_organizations(organizations)
 
 
 class PostForm(VietnameseForm):
@@ -212,4 +225,4 @@ class PostForm(VietnameseForm):
         super().__init__(*args, **kwargs)
         agency = self.fields["agency"]
         assert isinstance(agency, forms.ChoiceField)
-        agency.choices = organization_choices(agencies)
+        agency.choices = [(org.code, f"{org.name} ({org.code})") for org in agencies]

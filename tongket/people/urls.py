@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path("org/", views.organization_list, name="organization_list"),
     path("org/new/", views.organization_create, name="organization_create"),
+    path("org/suggest/", views.organization_suggest, name="organization_suggest"),
     path("org/<str:code>/", views.organization_detail, name="organization"),
     path("org/<str:code>/edit/", views.organization_edit, name="organization_edit"),
     path("member/", views.member_list, name="member_list"),

@@ -19,7 +19,7 @@ from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import posted
 from tongket.core.pagecache import CachedPage, scope_paths
-from tongket.people import selectors, services
+from tongket.people import pickers, selectors, services
 from tongket.people.forms import (
     MemberCreateForm,
     MemberEditForm,
@@ -382,21 +382,24 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "people/search.html", context)
 
 
+@login_required
+def organization_suggest(request: HttpRequest) -> HttpResponse:
+    """The `<option>`s of an organization picker (`people.pickers`): the organizations of its
+    purpose matching what the user typed, for htmx to put in the box's `<datalist>`."""
+    field = request.GET.get("field", "q")
+    text = request.GET.get(field, "") or request.GET.get("q", "")
+    kinds = [k for k in request.GET.get("kinds", "").split(",") if k in OrganizationKind.values]
+    organizations = pickers.choices_for(request.GET.get("for", "read"), request.user, kinds)
+    if organizations is None:
+        raise Http404("Không có danh sách tổ chức này.")
+    return render(
+        request,
+        "people/_organization_options.html",
+        {"orgs": pickers.suggestions(organizations, text)},
+    )
+
+
 # Writing pages ------------------------------------------------------------------------------
-
-
-def _code_options(user: User) -> dict[str, Any]:
-    scope = scope_for(user)
-    return {
-        "organization_codes": [
-            o
-            for o in selectors.visible_organizations(user)
-            .exclude(kind=OrganizationKind.CELL)
-            .order_by("path")
-            if scope.administers(o.path)
-        ],
-        "agency_codes": list(selectors.agencies_for(user)),
-    }
 
 
 @login_required
@@ -444,7 +447,6 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         submit_label="Tạo tổ chức",
         cancel_url=cancel,
         trail=trail,
-        **_code_options(user),
     )
 
 
@@ -488,15 +490,14 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
         cancel_url=reverse("people:organization", args=[org.code]),
         trail=_org_trail(user, org),
         intro=f"Mã tổ chức: {org.code} (không đổi được).",
-        **_code_options(user),
     )
 
 
 @login_required
 def member_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    organizations = list(selectors.writable_party_organizations(user))
-    _allow(bool(organizations))
+    organizations = selectors.writable_party_organizations(user)
+    _allow(organizations.exists())
     initial: dict[str, Any] = {"status": MemberStatus.FULL}
     wanted = request.GET.get("org", "").strip()
     if wanted:
@@ -589,8 +590,8 @@ def member_transfer(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
     member = _member_or_404(user, card_number)
     _allow(scope_for(user).writes(member.org_path))
-    targets = list(selectors.writable_party_organizations(user).exclude(pk=member.organization_id))
-    _allow(bool(targets))
+    targets = selectors.writable_party_organizations(user).exclude(pk=member.organization_id)
+    _allow(targets.exists())
     form = TransferForm(posted(request), organizations=targets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

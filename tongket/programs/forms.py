@@ -7,13 +7,12 @@ from typing import Any
 from django import forms
 
 from tongket.people.models import Organization
+from tongket.people.pickers import OrganizationChoiceField
 from tongket.programs.models import Activity, ItemStatus, Program, ProgramKind
 
 
 class ProgramForm(forms.Form):
-    organization = forms.ModelChoiceField(
-        label="Tổ chức", queryset=Organization.objects.none(), to_field_name="code"
-    )
+    organization = OrganizationChoiceField(label="Tổ chức", purpose="write")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="Loại", choices=ProgramKind.choices)
     title = forms.CharField(label="Tên chương trình", max_length=255)
@@ -32,7 +31,9 @@ class ProgramForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        organization = self.fields["organization"]
+        assert isinstance(organization, OrganizationChoiceField)
+        organization.set_organizations(organizations)
         self.fields["parent_program"].queryset = parents  # type: ignore[attr-defined]
 
 

@@ -70,7 +70,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
         try:
             program = services.create_program(
                 actor=request.user,
-                organization_code=data["organization"].code,
+                organization_code=data["organization"],
                 year=data["year"],
                 kind=data["kind"],
                 title=data["title"],

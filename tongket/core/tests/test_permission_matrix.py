@@ -329,6 +329,7 @@ MATRIX: dict[str, Entry] = {
     "accounts:logout": Entry(_none, (405, 405, 405, 405, 405, 405, 405, 405)),
     "people:home": Entry(_none, PAGE),
     "people:search": Entry(_none, PAGE),
+    "people:organization_suggest": Entry(_none, PAGE),
     "people:organization_list": Entry(_none, PAGE),
     "people:organization_create": Entry(
         _none,

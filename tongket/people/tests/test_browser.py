@@ -62,3 +62,36 @@ def test_cell_secretary_finds_a_member_without_diacritics_and_not_another_cells(
     assert page.get_by_role("heading", level=1).inner_text() == "Không tìm thấy"
     assert outsider.full_name not in page.content()
     page.screenshot(path=str(ARTIFACTS / "people-outsider-404-bithu.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_the_office_picks_a_cell_by_typing_part_of_its_name_when_the_list_is_long(
+    login: Callable[[str], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the drop-down's limit the organization is a code box: typing part of a cell's name
+    fills its suggestions (htmx), the code chosen is posted, and the member is created there."""
+    from playwright.sync_api import expect
+
+    from tongket.people import pickers
+
+    monkeypatch.setattr(pickers, "PICKER_LIMIT", 2)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = login("vanphong")
+    page.goto("/member/new/")
+    box = page.locator("#id_organization")
+    box.fill("thanh tra")
+    options = page.locator("#id_organization-options option")
+    # The box's focus asked for the first suggestions; what was typed narrows them.
+    expect(options).to_have_count(1)
+    assert options.evaluate_all("(os) => os.map((o) => o.value)") == [f"{DEMO_ORG}.TTR"]
+    page.screenshot(path=str(ARTIFACTS / "people-organization-picker.png"), full_page=True)
+    box.fill(f"{DEMO_ORG}.TTR")
+    page.fill("#id_card_number", "45.999997")
+    page.fill("#id_full_name", "Lê Văn Gõ")
+    page.select_option("#id_gender", "male")
+    page.fill("#id_joined_on", "2015-03-02")
+    page.select_option("#id_status", "full")
+    page.fill("#id_full_member_on", "2016-03-02")
+    page.get_by_role("button", name="Thêm đảng viên").click()  # one button: the form's own
+    page.wait_for_url("**/member/45.999997/")
+    assert Member.objects.get(card_number="45.999997").organization.code == f"{DEMO_ORG}.TTR"

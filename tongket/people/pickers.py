@@ -1,0 +1,167 @@
+"""Choosing an organization in a form, whatever the size of the user's scope.
+
+A user of one department chooses among a handful of organizations: a drop-down list. A
+province's office chooses among tens of thousands, a superuser among 370,000 at national size:
+a list of every one weighed 30 MB and took 15 s to build. Past `PICKER_LIMIT` choices the field
+becomes a box for the organization's code whose suggestions (a `<datalist>`) come from
+`people:organization_suggest` as the user types its name or code, among the same organizations
+(`choices_for`); the code sent is checked against them on submit all the same.
+
+`purpose` names the set the suggestions come from; it must be the set the form was given:
+- "read" (the default): every organization the user may see;
+- "write": party organizations the user writes for (a new member, a transfer, a meeting, a
+  program; a cycle with `kinds`);
+- "admin": organizations the user administers (the parent of a new organization);
+- "agency": government agencies an organization may sit in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from tongket.accounts.scope import User, prefixes_q, scope_for
+from tongket.core.text import fold
+from tongket.people.models import Organization, OrganizationKind
+
+PICKER_LIMIT = 200  # more choices than this: a code box with suggestions
+SUGGEST_LIMIT = 20
+HELP = "Gõ mã hoặc vài chữ của tên tổ chức rồi chọn trong danh sách gợi ý."
+
+
+def _writable(user: User | None) -> QuerySet[Organization]:
+    return Organization.objects.filter(scope_for(user).path_q("path", write=True)).exclude(
+        kind=OrganizationKind.AGENCY
+    )
+
+
+def _administered(user: User | None) -> QuerySet[Organization]:
+    scope = scope_for(user)
+    inside = Q() if scope.is_superuser else prefixes_q("path", scope.admin_paths)
+    return Organization.objects.filter(inside).exclude(kind=OrganizationKind.CELL)
+
+
+def _agencies(user: User | None) -> QuerySet[Organization]:
+    from tongket.people.selectors import agencies_for
+
+    return agencies_for(user)
+
+
+def _visible(user: User | None) -> QuerySet[Organization]:
+    from tongket.people.selectors import visible_organizations
+
+    return visible_organizations(user)
+
+
+PURPOSES: dict[str, Callable[[User | None], QuerySet[Organization]]] = {
+    "read": _visible,
+    "write": _writable,
+    "admin": _administered,
+    "agency": _agencies,
+}
+
+
+def choices_for(
+    purpose: str, user: User | None, kinds: Sequence[str] = ()
+) -> QuerySet[Organization] | None:
+    """The organizations a picker of this purpose offers the user (None: no such purpose)."""
+    found = PURPOSES.get(purpose)
+    if found is None:
+        return None
+    organizations = found(user)
+    return organizations.filter(kind__in=kinds) if kinds else organizations
+
+
+def suggestions(organizations: QuerySet[Organization], text: str) -> list[Organization]:
+    """Up to `SUGGEST_LIMIT` of the organizations whose name or code matches, by path."""
+    needle = fold(text)
+    if not needle:
+        found = organizations.order_by("path")[:SUGGEST_LIMIT]
+    else:
+        from tongket.people.selectors import name_q
+
+        # Any matches, not the first by path: ordering every match first costs as much as
+        # the matches are many (every "chi bộ" of a country); the few are sorted here.
+        found = organizations.filter(
+            name_q("name_folded", needle) | Q(code__istartswith=text.strip())
+        ).order_by()[:SUGGEST_LIMIT]
+    return sorted(found, key=lambda org: org.path)
+
+
+def organization_choices(orgs: Iterable[Organization]) -> list[tuple[str, str]]:
+    return [(org.code, f"{org.name} ({org.code})") for org in orgs]
+
+
+class OrganizationCodeInput(forms.TextInput):
+    """A box for an organization's code, with suggestions from `people:organization_suggest`."""
+
+    def __init__(self, purpose: str, kinds: Sequence[str] = ()) -> None:
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false"})
+        self.purpose = purpose
+        self.kinds = tuple(kinds)
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        attrs = dict(attrs or {})
+        options = f"{attrs.get('id') or f'id_{name}'}-options"
+        query = {"for": self.purpose, "field": name}
+        if self.kinds:
+            query["kinds"] = ",".join(self.kinds)
+        attrs.update(
+            {
+                "list": options,
+                "hx-get": f"{reverse('people:organization_suggest')}?{urlencode(query)}",
+                "hx-trigger": "input changed delay:250ms, focus once",
+                "hx-target": f"#{options}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+        box = super().render(name, value, attrs, renderer)
+        return mark_safe(box + format_html('<datalist id="{}"></datalist>', options))  # noqa: S308 - both parts escaped
+
+
+class OrganizationChoiceField(forms.ChoiceField):
+    """An organization among those the form is given, posted by its code (cleaned: the code)."""
+
+    def __init__(self, *, purpose: str, kinds: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(choices=(), **kwargs)
+        self.purpose = purpose
+        self.kinds = tuple(kinds)
+        self.organizations: QuerySet[Organization] | None = None
+
+    def set_organizations(
+        self, organizations: QuerySet[Organization] | Sequence[Organization]
+    ) -> None:
+        """Offer these: a drop-down while they are few, else the code box."""
+        if isinstance(organizations, QuerySet):
+            few = list(organizations[: PICKER_LIMIT + 1])
+        else:
+            few = list(organizations)
+        if len(few) <= PICKER_LIMIT or not isinstance(organizations, QuerySet):
+            self.choices = organization_choices(few)
+            return
+        self.organizations = organizations
+        self.widget = OrganizationCodeInput(self.purpose, self.kinds)
+        self.widget.is_required = self.required
+        self.help_text = " ".join(part for part in (str(self.help_text or ""), HELP) if part)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip()
+
+    def valid_value(self, value: Any) -> bool:
+        if self.organizations is None:
+            return super().valid_value(value)
+        return self.organizations.filter(code=str(value)).exists()
