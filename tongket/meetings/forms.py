@@ -7,19 +7,14 @@ from typing import Any
 from django import forms
 
 from tongket.meetings.models import Attendance, MeetingKind
-from tongket.people.models import Member
-from tongket.people.pickers import OrganizationChoiceField
+from tongket.people.models import Member, Organization
+from tongket.people.pickers import MemberChoiceField, OrganizationChoiceField
 from tongket.programs.models import Program
 
 
-class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        member: Member = obj
-        return f"{member.full_name} ({member.card_number})"
-
-
-def _members(field: forms.Field, queryset: Any) -> None:
-    field.queryset = queryset  # type: ignore[attr-defined]
+def _members(field: forms.Field, members: Any, within: Organization | None) -> None:
+    assert isinstance(field, MemberChoiceField)
+    field.set_members(members if members is not None else Member.objects.none(), within=within)
 
 
 class MeetingForm(forms.Form):
@@ -40,25 +35,25 @@ class MeetingForm(forms.Form):
 
 
 class ChairForm(forms.Form):
-    member = MemberChoiceField(
-        label="Đồng chí chủ trì", queryset=Member.objects.none(), to_field_name="card_number"
-    )
+    member = MemberChoiceField(label="Đồng chí chủ trì")
     title_at_time = forms.CharField(label="Chức vụ khi chủ trì", max_length=255)
 
-    def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: Any = None, within: Organization | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _members(self.fields["member"], members)
+        _members(self.fields["member"], members, within)
 
 
 class SecretaryForm(forms.Form):
-    member = MemberChoiceField(
-        label="Thư ký", queryset=Member.objects.none(), to_field_name="card_number"
-    )
+    member = MemberChoiceField(label="Thư ký")
     title = forms.CharField(label="Ghi chú chức danh", max_length=255, required=False)
 
-    def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: Any = None, within: Organization | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _members(self.fields["member"], members)
+        _members(self.fields["member"], members, within)
 
 
 class GuestForm(forms.Form):
@@ -68,12 +63,7 @@ class GuestForm(forms.Form):
 
 class AgendaForm(forms.Form):
     title = forms.CharField(label="Nội dung", max_length=255)
-    presenter = MemberChoiceField(
-        label="Người trình bày",
-        queryset=Member.objects.none(),
-        to_field_name="card_number",
-        required=False,
-    )
+    presenter = MemberChoiceField(label="Người trình bày", required=False)
     presenter_title = forms.CharField(label="Chức vụ người trình bày", required=False)
     document_title = forms.CharField(label="Tài liệu trình bày", required=False)
     program = forms.ModelChoiceField(
@@ -83,10 +73,15 @@ class AgendaForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, members: Any = None, programs: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        members: Any = None,
+        programs: Any = None,
+        within: Organization | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _members(self.fields["presenter"], members)
+        _members(self.fields["presenter"], members, within)
         self.fields["program"].queryset = programs  # type: ignore[attr-defined]
 
 
@@ -96,20 +91,17 @@ class AttendanceForm(forms.Form):
 
 
 class DiscussionForm(forms.Form):
-    speaker = MemberChoiceField(
-        label="Đảng viên phát biểu",
-        queryset=Member.objects.none(),
-        to_field_name="card_number",
-        required=False,
-    )
+    speaker = MemberChoiceField(label="Đảng viên phát biểu", required=False)
     speaker_name = forms.CharField(
         label="Hoặc người phát biểu khác (khách mời)", max_length=255, required=False
     )
     summary = forms.CharField(label="Tóm tắt ý kiến", widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: Any = None, within: Organization | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _members(self.fields["speaker"], members)
+        _members(self.fields["speaker"], members, within)
 
 
 CLAIM_CHOICES = (

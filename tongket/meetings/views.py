@@ -70,12 +70,13 @@ def _forms(meeting: Meeting, data: Any = None, only: str = "") -> dict[str, form
     """Every form of the preparation and running pages; `only` is bound to `data`."""
     members = _members(meeting)
     programs = _draft_programs(meeting)
+    within = meeting.organization
     factories: dict[str, Callable[[Any], forms.Form]] = {
-        "chair_form": lambda d: ChairForm(d, members=members),
-        "secretary_form": lambda d: SecretaryForm(d, members=members),
+        "chair_form": lambda d: ChairForm(d, members=members, within=within),
+        "secretary_form": lambda d: SecretaryForm(d, members=members, within=within),
         "guest_form": lambda d: GuestForm(d),
-        "agenda_form": lambda d: AgendaForm(d, members=members, programs=programs),
-        "discussion_form": lambda d: DiscussionForm(d, members=members),
+        "agenda_form": lambda d: AgendaForm(d, members=members, programs=programs, within=within),
+        "discussion_form": lambda d: DiscussionForm(d, members=members, within=within),
         "vote_form": lambda d: VoteForm(d, programs=programs),
         "award_form": lambda d: AwardForm(d),
         "closing_form": lambda d: ClosingForm(d, initial={"text": meeting.closing_directions}),

@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tongket.accounts.scope import User, prefixes_q, scope_for
 from tongket.core.text import fold
-from tongket.people.models import Organization, OrganizationKind
+from tongket.people.models import Member, Organization, OrganizationKind
 
 PICKER_LIMIT = 200  # more choices than this: a code box with suggestions
 SUGGEST_LIMIT = 20
@@ -165,3 +165,119 @@ class OrganizationChoiceField(forms.ChoiceField):
         if self.organizations is None:
             return super().valid_value(value)
         return self.organizations.filter(code=str(value)).exists()
+
+
+class MemberCardInput(forms.TextInput):
+    """A box for a member's card number, with suggestions from `people:member_suggest` among
+    the members of one organization's subtree that the user may see."""
+
+    def __init__(self, within: str) -> None:
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false"})
+        self.within = within
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        attrs = dict(attrs or {})
+        options = f"{attrs.get('id') or f'id_{name}'}-options"
+        query = urlencode({"within": self.within, "field": name})
+        attrs.update(
+            {
+                "list": options,
+                "hx-get": f"{reverse('people:member_suggest')}?{query}",
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{options}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+        box = super().render(name, value, attrs, renderer)
+        return mark_safe(box + format_html('<datalist id="{}"></datalist>', options))  # noqa: S308 - both parts escaped
+
+
+MEMBER_HELP = "Gõ số thẻ hoặc họ tên (không cần dấu) rồi chọn trong danh sách gợi ý."
+
+
+class MemberChoiceField(forms.ChoiceField):
+    """A member among those the form is given, posted by card number, cleaned to the Member: a
+    drop-down while they are few, else a card box with suggestions from the organization's
+    subtree (a province's meeting may name any of 589,000 members)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=(), **kwargs)
+        self.members: QuerySet[Member] = Member.objects.none()
+
+    def set_members(self, members: QuerySet[Member], *, within: Organization | None) -> None:
+        self.members = members
+        few = list(members[: PICKER_LIMIT + 1])
+        if len(few) <= PICKER_LIMIT or within is None:
+            self.choices = [("", "---------")] + [
+                (m.card_number, f"{m.full_name} ({m.card_number})") for m in few
+            ]
+            return
+        self.widget = MemberCardInput(within.code)
+        self.widget.is_required = self.required
+        self.help_text = " ".join(part for part in (str(self.help_text or ""), MEMBER_HELP) if part)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip()
+
+    def valid_value(self, value: Any) -> bool:
+        return self.members.filter(card_number=str(value)).exists()
+
+    def clean(self, value: Any) -> Member | None:
+        card = super().clean(value)
+        return self.members.get(card_number=card) if card else None
+
+
+class OrganizationsField(forms.MultipleChoiceField):
+    """Several organizations among those the form is given, cleaned to a list of them: check
+    boxes while they are few, else a box of codes (separated by commas, spaces or lines),
+    each checked against them (a province's program may concern any of its 40,000)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=(), widget=forms.CheckboxSelectMultiple, **kwargs)
+        self.organizations: QuerySet[Organization] = Organization.objects.none()
+        self.typed = False
+
+    def set_organizations(self, organizations: QuerySet[Organization]) -> None:
+        self.organizations = organizations
+        few = list(organizations[: PICKER_LIMIT + 1])
+        if len(few) <= PICKER_LIMIT:
+            self.choices = organization_choices(few)
+            return
+        self.typed = True
+        self.widget = forms.Textarea(attrs={"rows": 2, "spellcheck": "false"})
+        self.widget.is_required = self.required
+        codes = "Mã các tổ chức, cách nhau bởi dấu phẩy, dấu cách hoặc xuống dòng."
+        self.help_text = " ".join(part for part in (str(self.help_text or ""), codes) if part)
+
+    def prepare_value(self, value: Any) -> Any:
+        if not self.typed or isinstance(value, str) or value is None:
+            return value
+        return ", ".join(getattr(item, "code", str(item)) for item in value)
+
+    def to_python(self, value: Any) -> list[str]:
+        if self.typed and isinstance(value, str):
+            value = value.replace(",", " ").split()
+        return [str(v).strip() for v in super().to_python(value) if str(v).strip()]
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        known = set(self.organizations.filter(code__in=value).values_list("code", flat=True))
+        unknown = [code for code in value if code not in known]
+        if unknown:
+            raise forms.ValidationError(
+                "Không có trong danh sách được chọn: " + ", ".join(unknown) + ".",
+                code="invalid_choice",
+            )
+
+    def clean(self, value: Any) -> list[Organization]:
+        codes = super().clean(value)
+        found = {org.code: org for org in self.organizations.filter(code__in=codes)}
+        return [found[code] for code in dict.fromkeys(codes)]

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("org/<str:code>/edit/", views.organization_edit, name="organization_edit"),
     path("member/", views.member_list, name="member_list"),
     path("member/new/", views.member_create, name="member_create"),
+    path("member/suggest/", views.member_suggest, name="member_suggest"),
     path("member/<str:card_number>/", views.member_detail, name="member"),
     path("member/<str:card_number>/edit/", views.member_edit, name="member_edit"),
     path("member/<str:card_number>/transfer/", views.member_transfer, name="member_transfer"),

@@ -399,6 +399,22 @@ def organization_suggest(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def member_suggest(request: HttpRequest) -> HttpResponse:
+    """The `<option>`s of a member picker (`people.pickers.MemberChoiceField`): members the
+    user may see in the organization's subtree whose name or card number matches."""
+    field = request.GET.get("field", "q")
+    text = request.GET.get(field, "") or request.GET.get("q", "")
+    code = request.GET.get("within", "").strip()
+    within = _org_or_404(request.user, code) if code else None
+    members: list[Member] = []
+    if text.strip():
+        members, _more = selectors.quick_search_members(
+            request.user, text, limit=pickers.SUGGEST_LIMIT, within=within
+        )
+    return render(request, "people/_member_options.html", {"members": members})
+
+
 # Writing pages ------------------------------------------------------------------------------
 
 

@@ -6,8 +6,7 @@ from typing import Any
 
 from django import forms
 
-from tongket.people.models import Organization
-from tongket.people.pickers import OrganizationChoiceField
+from tongket.people.pickers import OrganizationChoiceField, OrganizationsField
 from tongket.programs.models import Activity, ItemStatus, Program, ProgramKind
 
 
@@ -50,12 +49,8 @@ class ItemForm(forms.Form):
         required=False,
         help_text="Nội dung sẽ hiện trên trang chủ của đồng chí phụ trách khi đến hạn.",
     )
-    subject_organizations = forms.ModelMultipleChoiceField(
-        label="Tổ chức được kiểm tra, giám sát / liên quan",
-        queryset=Organization.objects.none(),
-        to_field_name="code",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    subject_organizations = OrganizationsField(
+        label="Tổ chức được kiểm tra, giám sát / liên quan", required=False
     )
     reason = forms.CharField(
         label="Lý do điều chỉnh, bổ sung",
@@ -66,7 +61,9 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subject_organizations"].queryset = organizations  # type: ignore[attr-defined]
+        subjects = self.fields["subject_organizations"]
+        assert isinstance(subjects, OrganizationsField)
+        subjects.set_organizations(organizations)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

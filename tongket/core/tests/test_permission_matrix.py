@@ -330,6 +330,7 @@ MATRIX: dict[str, Entry] = {
     "people:home": Entry(_none, PAGE),
     "people:search": Entry(_none, PAGE),
     "people:organization_suggest": Entry(_none, PAGE),
+    "people:member_suggest": Entry(_none, PAGE),
     "people:organization_list": Entry(_none, PAGE),
     "people:organization_create": Entry(
         _none,

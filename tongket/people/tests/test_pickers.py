@@ -121,3 +121,83 @@ def test_the_picker_suggests_at_most_a_page(
     found = pickers.suggestions(organizations, "")
     assert len(found) == 3
     assert [o.path for o in found] == sorted(o.path for o in found)
+
+
+def _new_meeting(client: Client) -> int:
+    from tongket.meetings.models import Meeting
+
+    response = client.post(
+        reverse("meetings:create"),
+        {"organization": DEMO_ORG, "kind": "thematic", "title": "Chọn", "held_on": "2021-12-10"},
+    )
+    assert response.status_code == 302
+    return Meeting.objects.get(title="Chọn").pk
+
+
+def test_a_meeting_with_many_members_names_its_chair_by_card_with_suggestions(
+    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tongket.meetings.models import Chair
+
+    monkeypatch.setattr(pickers, "PICKER_LIMIT", 5)  # the department has 50 members
+    client = client_for("vanphong")
+    meeting = _new_meeting(client)
+    html = client.get(reverse("meetings:prepare", args=[meeting])).content.decode()
+    assert f"{reverse('people:member_suggest')}?within={DEMO_ORG}" in html
+    assert 'list="id_chair_member-options"' in html
+    inside = Member.objects.filter(org_path__startswith=Organization.objects.get(code=TCCB).path)
+    chosen = inside.order_by("card_number").first()
+    assert chosen is not None
+    outsider = Member.objects.exclude(org_path__startswith=chosen.org_path[:33]).first()
+    add = reverse("meetings:chair_add", args=[meeting])
+    refused = [card for card in ("99.999999", outsider and outsider.card_number) if card]
+    for card in refused:  # no such member, or one outside the department
+        client.post(add, {"member": card, "title_at_time": "Bí thư"})
+        assert not Chair.objects.filter(meeting_id=meeting).exists()
+    client.post(add, {"member": chosen.card_number, "title_at_time": "Bí thư"})
+    assert Chair.objects.get(meeting_id=meeting).member == chosen
+
+
+def test_member_suggestions_keep_to_the_users_members_and_the_organization(
+    client_for: ClientFor,
+) -> None:
+    secretary = client_for("bithu")
+    own = Member.objects.filter(organization__code=TCCB).order_by("card_number").first()
+    other = Member.objects.filter(organization__code=f"{DEMO_ORG}.TTR").first()
+    assert own is not None
+    assert other is not None
+    url = reverse("people:member_suggest")
+    found = secretary.get(url, {"within": TCCB, "q": own.full_name}).content.decode()
+    assert f'value="{own.card_number}"' in found
+    assert other.card_number not in secretary.get(url, {"q": other.full_name}).content.decode()
+    assert secretary.get(url, {"within": f"{DEMO_ORG}.TTR", "q": "a"}).status_code == 404
+    assert secretary.get(url, {"q": ""}).content.decode().strip() == ""
+
+
+def test_a_long_list_of_subject_organizations_becomes_a_box_of_codes_each_checked(
+    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tongket.programs.models import Program, ProgramItem, ProgramKind
+
+    monkeypatch.setattr(pickers, "PICKER_LIMIT", 2)
+    program = Program.objects.get(organization__code=DEMO_ORG, year=2021, kind=ProgramKind.WORK)
+    client = client_for("vanphong")
+    url = reverse("programs:item_create", args=[program.pk])
+    html = client.get(url).content.decode()
+    assert '<textarea name="subject_organizations"' in html
+    assert 'type="checkbox"' not in html
+    post = {
+        "code": "99",
+        "activity": ProgramItem._meta.get_field("activity").choices[0][0],  # type: ignore[index]
+        "content": "Kiểm tra chọn bằng mã",
+        "month": "5",
+        "reason": "Bổ sung",
+    }
+    refused = client.post(url, post | {"subject_organizations": f"{TCCB}, QT.KCQDN.KHONG"})
+    assert "Không có trong danh sách được chọn: QT.KCQDN.KHONG." in refused.content.decode()
+    assert not ProgramItem.objects.filter(program=program, code="99").exists()
+    client.post(url, post | {"subject_organizations": f"{TCCB},\n{DEMO_ORG}.TTR {TCCB}"})
+    item = ProgramItem.objects.get(program=program, code="99")
+    assert sorted(o.code for o in item.subject_organizations.all()) == [TCCB, f"{DEMO_ORG}.TTR"]
+    edit = client.get(reverse("programs:item_edit", args=[item.pk])).content.decode()
+    assert f"{DEMO_ORG}.TTR, {TCCB}" in edit or f"{TCCB}, {DEMO_ORG}.TTR" in edit
