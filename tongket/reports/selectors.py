@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import DomainError, NotFound
+from tongket.core.formatting import format_count
 from tongket.people.models import Organization
 from tongket.people.selectors import visible_organizations
 from tongket.reports import facts as f
@@ -41,6 +42,25 @@ def narratives(org: Organization, year: int) -> dict[str, ReportNarrative]:
 
 
 ROW_KINDS = ("decision", "notice")  # the documents that print every decided subject
+ROW_KIND_TITLES = {"decision": "Quyết định công nhận kết quả", "notice": "Thông báo kết quả"}
+# A document listing more decided subjects than this is refused before any row is read: a
+# grassroots committee decides on a few thousand at most, and a province's 600,000 rows in a
+# PDF would hold a web worker for minutes and gigabytes.
+DOCUMENT_ROW_LIMIT = 10_000
+
+
+def _refuse_overlong_list(org: Organization, year: int, kind: str) -> None:
+    counts = f.evaluation_counts(org, year)
+    listed = sum(c.total for c in counts) if counts is not None else 0
+    if listed > DOCUMENT_ROW_LIMIT:
+        raise DomainError(
+            f"{ROW_KIND_TITLES[kind]} của {org.name} năm {year} sẽ liệt kê "
+            f"{format_count(listed)} tập thể, "
+            f"cá nhân, quá {format_count(DOCUMENT_ROW_LIMIT)} dòng của một văn bản: hãy lập văn "
+            "bản này ở từng tổ chức cấp dưới (đảng bộ cơ sở, chi bộ), nơi quyết định kết quả.",
+            field="kind",
+            rule="reports.document.too_long",
+        )
 
 
 def year_end_facts(
@@ -176,6 +196,9 @@ def render_report(
             field="format",
             rule="reports.format.unknown",
         )
+    listed = kind in ROW_KINDS and fmt != "xlsx"
+    if listed:
+        _refuse_overlong_list(report_organization(user, code), year, kind)
     # Only the decision and the notice list every decided subject; the other kinds count them
     # (a province's list is 590,000 rows: read for a minutes or a news item, it cost 14 s).
     facts = year_end_facts(
@@ -184,7 +207,7 @@ def render_report(
         year,
         signer=signer,
         history=kind == "year-end",
-        rows=kind in ROW_KINDS and fmt != "xlsx",
+        rows=listed,
     )
     stem = f"{kind}-{facts.organization.code}-{year}"
     if fmt == "xlsx":

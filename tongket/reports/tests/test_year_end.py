@@ -272,3 +272,25 @@ def test_a_member_transferred_after_the_year_counts_where_they_were_evaluated(
     assert summary.classification.members == after.members
     elsewhere = selectors.year_end_facts(user_named("quantri"), "QT.KCQDN.MOI", 2020)
     assert elsewhere.classification is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["decision", "notice"])
+def test_a_list_too_long_for_one_document_is_refused_before_any_row_is_read(
+    user_named: Callable[[str], Any], monkeypatch: pytest.MonkeyPatch, kind: str
+):
+    """A province's decision would list 600,000 subjects: it is refused, counted from the
+    tally, naming the count and where to issue it instead; within the limit it is built."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(selectors, "DOCUMENT_ROW_LIMIT", 56)  # the department lists 57
+    user = user_named("vanphong")
+    with CaptureQueriesContext(connection) as queries, pytest.raises(DomainError) as refused:
+        selectors.render_report(user, ORG, 2020, kind=kind, fmt="md")
+    assert refused.value.rule == "reports.document.too_long"
+    assert "57 tập thể, cá nhân" in refused.value.message
+    assert "từng tổ chức cấp dưới" in refused.value.message
+    assert len(queries.captured_queries) <= 5  # the organization and the tally's counts
+    monkeypatch.setattr(selectors, "DOCUMENT_ROW_LIMIT", 57)
+    assert selectors.render_report(user, ORG, 2020, kind=kind, fmt="md").content
