@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Subquery
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -43,6 +43,7 @@ from tongket.exchange.api import (
     code_field,
     error_body,
     parse_id,
+    parse_year,
     require,
     require_a_write_grant,
 )
@@ -440,8 +441,10 @@ class CycleViewSet(ApiViewSet):
     serializer_class = CycleSerializer
 
     def get_queryset(self) -> QuerySet[Cycle]:
+        # `org_path` is the organization's path, copied (kept by the services and the moves):
+        # the order an index serves, with no join to sort (`eval_cycle_api_idx`).
         return selectors.visible_cycles(self.request.user).order_by(
-            "-year", "quarter", "organization__path", "id"
+            "-year", "quarter", "org_path", "id"
         )
 
     @extend_schema(
@@ -552,6 +555,12 @@ class EvaluationViewSet(ApiViewSet):
             evaluations = evaluations.filter(cycle=cycle)
         evaluations = self.in_organization(evaluations, "subject_path")
         evaluations = self.matching(evaluations, year="cycle__year", subject_kind="subject_kind")
+        if params.get("year") and "\x00" not in params["year"]:
+            # The year's cycles bound the cycle ids too (the same rows): without the bound,
+            # PostgreSQL merges the evaluations in cycle order from the first cycle ever and
+            # walks every earlier year's to reach this one (2.2 s at national size, now 0.1 s).
+            first = Cycle.objects.filter(year=parse_year(params["year"])).order_by("id")
+            evaluations = evaluations.filter(cycle_id__gte=Subquery(first.values("id")[:1]))
         return self.page(evaluations)
 
     @extend_schema(parameters=[ID_PARAM], responses={200: EvaluationSerializer, **READ_ERRORS})

@@ -71,6 +71,8 @@ class Cycle(models.Model):
         indexes = [
             models.Index(fields=["year", "quarter"], name="eval_cycle_period_idx"),
             models.Index(fields=["-year", "org_path", "id"], name="eval_cycle_list_idx"),
+            # The API's list of cycles (year, then quarter, then organization).
+            models.Index(fields=["-year", "quarter", "org_path", "id"], name="eval_cycle_api_idx"),
         ]
 
     def __str__(self) -> str:
