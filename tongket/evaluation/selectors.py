@@ -157,10 +157,17 @@ def visible_cycles(user: User | None) -> QuerySet[Cycle]:
     scope = scope_for(user)
     if scope.is_superuser:
         return Cycle.objects.select_related("organization")
-    mine = visible_evaluations(user).filter(cycle=OuterRef("pk"))
-    return Cycle.objects.filter(
-        scope.path_q("organization__path") | Q(Exists(mine))
-    ).select_related("organization")
+    # A cycle evaluates its own organization's subtree: outside the user's subtrees, only the
+    # cycles of their ancestors can hold one of its evaluations, so only those are probed (a
+    # probe of every cycle of the country read 17 million evaluations: 2.6 s for a province).
+    above = {path for read in scope.read_paths for path in ancestor_paths(read)}
+    inside = scope.path_q("subject_path")
+    holding = Exists(Evaluation.objects.filter(inside, cycle=OuterRef("pk")))
+    query = scope.path_q("org_path") | (Q(org_path__in=above) & Q(holding))
+    if scope.own_member_id is not None:
+        own = Evaluation.objects.filter(member_id=scope.own_member_id).values("cycle_id")
+        query |= Q(pk__in=own)
+    return Cycle.objects.filter(query).select_related("organization")
 
 
 def get_cycle(user: User | None, cycle_id: int) -> Cycle:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tongket.accounts.scope import scope_for
 from tongket.core.errors import NotFound
 from tongket.evaluation import selectors
 from tongket.evaluation.domain import Level
@@ -124,3 +125,27 @@ def test_the_stats_profile_is_the_first_cycle_by_path_holding_an_evaluation_of_t
     ]
     assert holding, "the demo decides every level of the tree in 2020"
     assert selectors.stats(subtree, 2020)["profile"] == holding[0].profile_id
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["quantri", "vanphong", "bithu", "bithu2", "khoi", "dangvien"])
+def test_visible_cycles_are_those_of_the_users_organizations_or_holding_what_they_see(
+    user_named: Any, username: str
+) -> None:
+    """`visible_cycles` probes only the cycles of the user's ancestors for evaluations in their
+    subtrees; the answer is the definition's: every cycle of an organization the user reads,
+    and every cycle holding an evaluation the user may see."""
+    from tongket.synth.generator import SynthConfig
+    from tongket.synth.loader import load
+
+    load(SynthConfig(members=1000, seed=3, years=(2024, 2025)))
+    user = user_named(username)
+    scope = scope_for(user)
+    seen = set(selectors.visible_evaluations(user).values_list("cycle_id", flat=True))
+    expected = {
+        cycle.pk
+        for cycle in Cycle.objects.select_related("organization")
+        if scope.reads(cycle.organization.path) or cycle.pk in seen
+    }
+    assert set(selectors.visible_cycles(user).values_list("pk", flat=True)) == expected
+    assert expected  # every demo role sees at least the cycle that evaluates them
