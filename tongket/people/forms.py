@@ -18,7 +18,11 @@ from tongket.people.models import (
     PartyRoleKind,
     PostTitle,
 )
-from tongket.people.pickers import OrganizationChoiceField, OrganizationCodeInput
+from tongket.people.pickers import (
+    OrganizationChoiceField,
+    OrganizationCodeInput,
+    organization_choices,
+)
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
@@ -225,4 +229,4 @@ class PostForm(VietnameseForm):
         super().__init__(*args, **kwargs)
         agency = self.fields["agency"]
         assert isinstance(agency, forms.ChoiceField)
-        agency.choices = [(org.code, f"{org.name} ({org.code})") for org in agencies]
+        agency.choices = organization_choices(agencies)

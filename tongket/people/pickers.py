@@ -29,17 +29,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tongket.accounts.scope import User, prefixes_q, scope_for
 from tongket.core.text import fold
+from tongket.people import selectors
 from tongket.people.models import Member, Organization, OrganizationKind
 
 PICKER_LIMIT = 200  # more choices than this: a code box with suggestions
 SUGGEST_LIMIT = 20
 HELP = "Gõ mã hoặc vài chữ của tên tổ chức rồi chọn trong danh sách gợi ý."
-
-
-def _writable(user: User | None) -> QuerySet[Organization]:
-    return Organization.objects.filter(scope_for(user).path_q("path", write=True)).exclude(
-        kind=OrganizationKind.AGENCY
-    )
 
 
 def _administered(user: User | None) -> QuerySet[Organization]:
@@ -48,23 +43,11 @@ def _administered(user: User | None) -> QuerySet[Organization]:
     return Organization.objects.filter(inside).exclude(kind=OrganizationKind.CELL)
 
 
-def _agencies(user: User | None) -> QuerySet[Organization]:
-    from tongket.people.selectors import agencies_for
-
-    return agencies_for(user)
-
-
-def _visible(user: User | None) -> QuerySet[Organization]:
-    from tongket.people.selectors import visible_organizations
-
-    return visible_organizations(user)
-
-
 PURPOSES: dict[str, Callable[[User | None], QuerySet[Organization]]] = {
-    "read": _visible,
-    "write": _writable,
+    "read": selectors.visible_organizations,
+    "write": selectors.writable_party_organizations,
     "admin": _administered,
-    "agency": _agencies,
+    "agency": selectors.agencies_for,
 }
 
 
@@ -81,17 +64,12 @@ def choices_for(
 
 def suggestions(organizations: QuerySet[Organization], text: str) -> list[Organization]:
     """Up to `SUGGEST_LIMIT` of the organizations whose name or code matches, by path."""
-    needle = fold(text)
-    if not needle:
+    if not fold(text):
         found = organizations.order_by("path")[:SUGGEST_LIMIT]
     else:
-        from tongket.people.selectors import name_q
-
         # Any matches, not the first by path: ordering every match first costs as much as
         # the matches are many (every "chi bộ" of a country); the few are sorted here.
-        found = organizations.filter(
-            name_q("name_folded", needle) | Q(code__istartswith=text.strip())
-        ).order_by()[:SUGGEST_LIMIT]
+        found = selectors.organizations_matching(organizations, text).order_by()[:SUGGEST_LIMIT]
     return sorted(found, key=lambda org: org.path)
 
 
@@ -99,13 +77,22 @@ def organization_choices(orgs: Iterable[Organization]) -> list[tuple[str, str]]:
     return [(org.code, f"{org.name} ({org.code})") for org in orgs]
 
 
-class OrganizationCodeInput(forms.TextInput):
-    """A box for an organization's code, with suggestions from `people:organization_suggest`."""
+def _with_hint(help_text: Any, hint: str) -> str:
+    return " ".join(part for part in (str(help_text or ""), hint) if part)
 
-    def __init__(self, purpose: str, kinds: Sequence[str] = ()) -> None:
+
+class SuggestionInput(forms.TextInput):
+    """A text box followed by its `<datalist>`, which htmx fills from `url_name` as the user
+    types (the box's value is sent under its own name, which `field` names)."""
+
+    url_name = ""
+    trigger = "input changed delay:250ms"
+
+    def __init__(self) -> None:
         super().__init__(attrs={"autocomplete": "off", "spellcheck": "false"})
-        self.purpose = purpose
-        self.kinds = tuple(kinds)
+
+    def query(self, name: str) -> dict[str, str]:
+        return {"field": name}
 
     def render(
         self,
@@ -116,14 +103,11 @@ class OrganizationCodeInput(forms.TextInput):
     ) -> SafeString:
         attrs = dict(attrs or {})
         options = f"{attrs.get('id') or f'id_{name}'}-options"
-        query = {"for": self.purpose, "field": name}
-        if self.kinds:
-            query["kinds"] = ",".join(self.kinds)
         attrs.update(
             {
                 "list": options,
-                "hx-get": f"{reverse('people:organization_suggest')}?{urlencode(query)}",
-                "hx-trigger": "input changed delay:250ms, focus once",
+                "hx-get": f"{reverse(self.url_name)}?{urlencode(self.query(name))}",
+                "hx-trigger": self.trigger,
                 "hx-target": f"#{options}",
                 "hx-swap": "innerHTML",
                 "hx-sync": "this:replace",
@@ -131,6 +115,24 @@ class OrganizationCodeInput(forms.TextInput):
         )
         box = super().render(name, value, attrs, renderer)
         return mark_safe(box + format_html('<datalist id="{}"></datalist>', options))  # noqa: S308 - both parts escaped
+
+
+class OrganizationCodeInput(SuggestionInput):
+    """A box for an organization's code, with suggestions from `people:organization_suggest`."""
+
+    url_name = "people:organization_suggest"
+    trigger = "input changed delay:250ms, focus once"
+
+    def __init__(self, purpose: str, kinds: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.purpose = purpose
+        self.kinds = tuple(kinds)
+
+    def query(self, name: str) -> dict[str, str]:
+        query = {"for": self.purpose, **super().query(name)}
+        if self.kinds:
+            query["kinds"] = ",".join(self.kinds)
+        return query
 
 
 class OrganizationChoiceField(forms.ChoiceField):
@@ -145,18 +147,18 @@ class OrganizationChoiceField(forms.ChoiceField):
     def set_organizations(
         self, organizations: QuerySet[Organization] | Sequence[Organization]
     ) -> None:
-        """Offer these: a drop-down while they are few, else the code box."""
-        if isinstance(organizations, QuerySet):
-            few = list(organizations[: PICKER_LIMIT + 1])
-        else:
-            few = list(organizations)
-        if len(few) <= PICKER_LIMIT or not isinstance(organizations, QuerySet):
+        """Offer these: a drop-down while they are few (a list always), else the code box."""
+        if not isinstance(organizations, QuerySet):
+            self.choices = organization_choices(organizations)
+            return
+        few = list(organizations[: PICKER_LIMIT + 1])
+        if len(few) <= PICKER_LIMIT:
             self.choices = organization_choices(few)
             return
         self.organizations = organizations
         self.widget = OrganizationCodeInput(self.purpose, self.kinds)
         self.widget.is_required = self.required
-        self.help_text = " ".join(part for part in (str(self.help_text or ""), HELP) if part)
+        self.help_text = _with_hint(self.help_text, HELP)
 
     def to_python(self, value: Any) -> str:
         return str(super().to_python(value)).strip()
@@ -167,38 +169,21 @@ class OrganizationChoiceField(forms.ChoiceField):
         return self.organizations.filter(code=str(value)).exists()
 
 
-class MemberCardInput(forms.TextInput):
+class MemberCardInput(SuggestionInput):
     """A box for a member's card number, with suggestions from `people:member_suggest` among
     the members of one organization's subtree that the user may see."""
 
+    url_name = "people:member_suggest"
+
     def __init__(self, within: str) -> None:
-        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false"})
+        super().__init__()
         self.within = within
 
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: Any = None,
-    ) -> SafeString:
-        attrs = dict(attrs or {})
-        options = f"{attrs.get('id') or f'id_{name}'}-options"
-        query = urlencode({"within": self.within, "field": name})
-        attrs.update(
-            {
-                "list": options,
-                "hx-get": f"{reverse('people:member_suggest')}?{query}",
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": f"#{options}",
-                "hx-swap": "innerHTML",
-                "hx-sync": "this:replace",
-            }
-        )
-        box = super().render(name, value, attrs, renderer)
-        return mark_safe(box + format_html('<datalist id="{}"></datalist>', options))  # noqa: S308 - both parts escaped
+    def query(self, name: str) -> dict[str, str]:
+        return {"within": self.within, **super().query(name)}
 
 
+CODES_HELP = "Mã các tổ chức, cách nhau bởi dấu phẩy, dấu cách hoặc xuống dòng."
 MEMBER_HELP = "Gõ số thẻ hoặc họ tên (không cần dấu) rồi chọn trong danh sách gợi ý."
 
 
@@ -221,7 +206,7 @@ class MemberChoiceField(forms.ChoiceField):
             return
         self.widget = MemberCardInput(within.code)
         self.widget.is_required = self.required
-        self.help_text = " ".join(part for part in (str(self.help_text or ""), MEMBER_HELP) if part)
+        self.help_text = _with_hint(self.help_text, MEMBER_HELP)
 
     def to_python(self, value: Any) -> str:
         return str(super().to_python(value)).strip()
@@ -253,8 +238,7 @@ class OrganizationsField(forms.MultipleChoiceField):
         self.typed = True
         self.widget = forms.Textarea(attrs={"rows": 2, "spellcheck": "false"})
         self.widget.is_required = self.required
-        codes = "Mã các tổ chức, cách nhau bởi dấu phẩy, dấu cách hoặc xuống dòng."
-        self.help_text = " ".join(part for part in (str(self.help_text or ""), codes) if part)
+        self.help_text = _with_hint(self.help_text, CODES_HELP)
 
     def prepare_value(self, value: Any) -> Any:
         if not self.typed or isinstance(value, str) or value is None:

@@ -483,12 +483,17 @@ def _like_prefix(text: str) -> str:
 def search_organizations(
     user: User | None, text: str, *, limit: int = 20
 ) -> QuerySet[Organization]:
+    return organizations_matching(visible_organizations(user), text)[:limit]
+
+
+def organizations_matching(
+    organizations: QuerySet[Organization], text: str
+) -> QuerySet[Organization]:
+    """Those of the organizations whose name (`name_q`) or code matches what was typed."""
     needle = fold(text)
     if not needle:
-        return visible_organizations(user).none()
-    return visible_organizations(user).filter(
-        name_q("name_folded", needle) | Q(code__istartswith=text.strip())
-    )[:limit]
+        return organizations.none()
+    return organizations.filter(name_q("name_folded", needle) | Q(code__istartswith=text.strip()))
 
 
 def root_organizations_for(user: User | None) -> list[Organization]:
