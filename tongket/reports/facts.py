@@ -424,11 +424,12 @@ def evaluation_section(org: Organization, year: int) -> Classification | None:
     # The evaluating cell of a member is the last segment of the path they were evaluated under
     # (an organization's id): the subtree's names by prefix, then any cell moved out since.
     names = dict(Organization.objects.filter(path__startswith=org.path).values_list("pk", "name"))
-    cell_ids = {
-        int(path[-SEGMENT_WIDTH:-1])
-        for path in {str(_get(r, "subject_path", default="")) for r in results}
-        if len(path) >= SEGMENT_WIDTH
-    }
+
+    def cell_id(path: str) -> int | None:
+        return int(path[-SEGMENT_WIDTH:-1]) if len(path) >= SEGMENT_WIDTH else None
+
+    paths = {str(_get(r, "subject_path", default="")) for r in results}
+    cell_ids = {found for found in map(cell_id, paths) if found is not None}
     missing = sorted(cell_ids - names.keys())
     for start in range(0, len(missing), 10_000):
         chunk = missing[start : start + 10_000]
@@ -460,7 +461,8 @@ def evaluation_section(org: Organization, year: int) -> Classification | None:
         else:
             path = str(_get(result, "subject_path", default=""))
             members[bucket] = members.get(bucket, 0) + 1
-            org_name = names.get(int(path[-SEGMENT_WIDTH:-1]), "") if path else ""
+            cell = cell_id(path)
+            org_name = names.get(cell, "") if cell is not None else ""
         rows.append(
             ResultRow(
                 subject_kind=subject,
