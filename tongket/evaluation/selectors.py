@@ -845,6 +845,40 @@ def decided_results(org: Organization, year: int) -> list[DecidedResult]:
     return out
 
 
+@dataclass(frozen=True)
+class OwnDecision:
+    """An organization's own current yearly decision, as the year-end report states it."""
+
+    level: Level | None  # None: not classified
+    decision_number: str
+    deciding_body_name: str  # the deciding body's short name, else its name
+    subject_path: str  # where the organization was when evaluated
+
+
+def own_yearly_decision(org: Organization, year: int) -> OwnDecision | None:
+    """The organization's own current decision of the year (the latest evaluated path's)."""
+    found = (
+        Decision.objects.filter(
+            _period_q("evaluation__cycle__", year, None),
+            status=DecisionStatus.CURRENT,
+            evaluation__subject_kind=SubjectKind.ORGANIZATION,
+            evaluation__organization_id=org.pk,
+        )
+        .select_related("deciding_body", "evaluation")
+        .order_by("-evaluation__subject_path", "-pk")
+        .first()
+    )
+    if found is None:
+        return None
+    body = found.deciding_body
+    return OwnDecision(
+        level=Level(found.level) if found.level else None,
+        decision_number=found.number,
+        deciding_body_name=body.short_name or body.name,
+        subject_path=found.evaluation.subject_path,
+    )
+
+
 # --- findings ------------------------------------------------------------------------------------
 
 

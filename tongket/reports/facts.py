@@ -1,28 +1,40 @@
 """The facts of the year-end report, and one small adapter per source app that gathers them.
 
-Each adapter imports its app inside the function: when the app (or its selector) is not there,
-the adapter returns None and the report says "chưa có dữ liệu" for that section; it never makes
-up a figure. Adapters receive the organization the user may see and keep only rows inside it.
+Each adapter calls its app's selectors and reads their typed results. A section is None only when
+its source has no data for the year; the report then says "chưa có dữ liệu" for it and never
+makes up a figure. Adapters receive the organization the user may see and keep only rows in it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import io
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from types import ModuleType
-from typing import Any
+from decimal import Decimal
 
+from tongket.accounts.scope import User
+from tongket.awards.selectors import register_rows
+from tongket.core.errors import DomainError
 from tongket.core.formatting import format_count, format_decimal
 from tongket.evaluation.domain import Level
-from tongket.people.models import Organization, OrganizationKind, PartyRoleKind
+from tongket.evaluation.selectors import decided_results, own_yearly_decision, subtree_counts
+from tongket.meetings.selectors import minutes_facts, visible_meetings
+from tongket.people.models import SEGMENT_WIDTH, Organization, OrganizationKind, PartyRoleKind
+from tongket.people.selectors import committee_roles, members_in_subtree, subtree
+from tongket.programs.selectors import program_outcome, visible_programs
+from tongket.scoring.selectors import unit_year
 
 NO_DATA = "chưa có dữ liệu"
 HISTORY_YEARS = 5
+# The report's sections that come from another app, as the report names them.
+SECTION_LABELS = {
+    "classification": "kết quả đánh giá, xếp loại",
+    "scorecards": "chấm điểm, xếp hạng",
+    "targets": "chỉ tiêu",
+    "awards": "khen thưởng",
+    "programs": "chương trình công tác, kiểm tra, giám sát",
+    "conference": "hội nghị",
+}
 
 
 # --- the facts -----------------------------------------------------------------------------------
@@ -189,15 +201,15 @@ class YearEndFacts:
     @property
     def missing(self) -> tuple[str, ...]:
         """The sections without data, named as the report names them."""
-        names = {
-            "classification": "kết quả đánh giá, xếp loại",
-            "scorecards": "chấm điểm, xếp hạng",
-            "targets": "chỉ tiêu",
-            "awards": "khen thưởng",
-            "programs": "chương trình công tác, kiểm tra, giám sát",
-            "conference": "hội nghị",
+        present = {
+            "classification": self.classification,
+            "scorecards": self.scorecards,
+            "targets": self.targets,
+            "awards": self.awards,
+            "programs": self.programs,
+            "conference": self.conference,
         }
-        return tuple(label for key, label in names.items() if getattr(self, key) is None)
+        return tuple(label for key, label in SECTION_LABELS.items() if present[key] is None)
 
 
 # --- placeholders in the office's narrative ---------------------------------------------------
@@ -263,78 +275,10 @@ def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
     return out
 
 
-# --- reading other apps' results without knowing their classes --------------------------------
-
-
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    """The first of `names` present on a dataclass, an object or a dict."""
-    for name in names:
-        if isinstance(obj, Mapping):
-            if name in obj and obj[name] is not None:
-                return obj[name]
-        elif getattr(obj, name, None) is not None:
-            return getattr(obj, name)
-    return default
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
+def _level(value: str | None) -> Level | None:
+    """A level code, or None when it is blank or not one of the four levels."""
     try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _level(value: Any) -> Level | None:
-    if value is None or value == "":
-        return None
-    raw = getattr(value, "value", value)
-    try:
-        return Level(str(raw))
-    except ValueError:
-        return None
-
-
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def _selector(module: str, *names: str) -> Callable[..., Any] | None:
-    found = _module(module)
-    if found is None:
-        return None
-    for name in names:
-        function = getattr(found, name, None)
-        if callable(function):
-            return function  # type: ignore[no-any-return]
-    return None
-
-
-def _command_json(command: str, **options: Any) -> Any:
-    """Last resort: the JSON a command prints, when the app has no selector to call."""
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-
-    out = io.StringIO()
-    try:
-        call_command(command, stdout=out, stderr=io.StringIO(), json=True, **options)
-    except (CommandError, LookupError, TypeError):
-        return None
-    try:
-        return json.loads(out.getvalue())
+        return Level(value) if value else None
     except ValueError:
         return None
 
@@ -372,8 +316,6 @@ def org_facts(org: Organization) -> OrgFacts:
 
 def people_counts(org: Organization) -> tuple[int, int]:
     """Members in the subtree and cells under the organization (a cell counts itself)."""
-    from tongket.people.selectors import members_in_subtree, subtree
-
     members = members_in_subtree(org).count()
     if org.kind == OrganizationKind.CELL:
         return members, 1
@@ -383,11 +325,8 @@ def people_counts(org: Organization) -> tuple[int, int]:
 
 def signer_for(org: Organization, *, prefer: str = "secretary") -> Signer:
     """The committee's secretary signs on its behalf; `prefer="deputy"` picks the deputy."""
-    from tongket.people.selectors import committee_roles
-
-    roles = list(committee_roles(org))
     by_role: dict[str, str] = {}
-    for role in roles:
+    for role in committee_roles(org):
         by_role.setdefault(role.role, role.member.full_name)
     order = (
         (PartyRoleKind.DEPUTY_SECRETARY, PartyRoleKind.SECRETARY)
@@ -405,31 +344,31 @@ def signer_for(org: Organization, *, prefer: str = "secretary") -> Signer:
 # --- evaluation ----------------------------------------------------------------------------------
 
 
+def _cell_id(path: str) -> int | None:
+    """The evaluating cell of a member: the last segment of the path they were evaluated under."""
+    return int(path[-SEGMENT_WIDTH:-1]) if len(path) >= SEGMENT_WIDTH else None
+
+
+def _body_name(code: str) -> str:
+    """The deciding body as the report names it (its short name), or its code when unknown."""
+    body = Organization.objects.filter(code=code).only("name", "short_name").first()
+    return (body.short_name or body.name) if body is not None else code
+
+
 def evaluation_section(org: Organization, year: int) -> Classification | None:
-    """Decided results of the year inside the organization (tongket.evaluation.selectors).
+    """Decided results of the year inside the organization (`evaluation.selectors.decided_results`).
 
     Counted as `tongket stats` counts them (`evaluation_counts`): every subject evaluated in the
     subtree that year, where it was evaluated. A member transferred out since still counts here,
     under the cell that evaluated them; one transferred in counts where they were evaluated.
     Cells are the subordinate organizations that were cells when evaluated.
     """
-    decided_results = _selector("tongket.evaluation.selectors", "decided_results")
-    if decided_results is None:
-        return None
-    results = list(decided_results(org, year) or ())
+    results = decided_results(org, year)
     if not results:
         return None
-    from tongket.people.models import SEGMENT_WIDTH
-
-    # The evaluating cell of a member is the last segment of the path they were evaluated under
-    # (an organization's id): the subtree's names by prefix, then any cell moved out since.
+    # The evaluating cells' names: the subtree's by prefix, then any cell moved out since.
     names = dict(Organization.objects.filter(path__startswith=org.path).values_list("pk", "name"))
-
-    def cell_id(path: str) -> int | None:
-        return int(path[-SEGMENT_WIDTH:-1]) if len(path) >= SEGMENT_WIDTH else None
-
-    paths = {str(_get(r, "subject_path", default="")) for r in results}
-    cell_ids = {found for found in map(cell_id, paths) if found is not None}
+    cell_ids = {found for found in (_cell_id(r.subject_path) for r in results) if found}
     missing = sorted(cell_ids - names.keys())
     for start in range(0, len(missing), 10_000):
         chunk = missing[start : start + 10_000]
@@ -440,47 +379,41 @@ def evaluation_section(org: Organization, year: int) -> Classification | None:
     cells: dict[str, int] = {}
     members: dict[str, int] = {}
     for result in results:
-        code = str(_get(result, "org_code", default=""))
-        card = str(_get(result, "card_number", default=""))
-        subject = str(getattr(_get(result, "subject_kind"), "value", _get(result, "subject_kind")))
-        level = _level(_get(result, "level"))
-        reason = _get(result, "not_classified_reason", default="")
-        reason_text = str(getattr(reason, "label", reason) or "")
+        code = result.org_code or ""
+        level = result.level
+        reason = result.not_classified_reason
+        reason_text = str(reason.label) if reason is not None else ""
         bucket = level.value if level is not None else "not_classified"
-        if subject == "organization" and code == org.code:
+        is_member = result.subject_kind == "member"
+        if not is_member and code == org.code:
             own_level = level
-            own_by = str(_get(result, "deciding_body_code", default=""))
-            own_decision = str(_get(result, "decision_number", default=""))
+            own_by = result.deciding_body_code
+            own_decision = result.decision_number
             continue
-        if subject == "organization":
+        if not is_member:
             # A subordinate đảng bộ rather than a cell: not counted here.
-            if str(_get(result, "org_kind", default="")) != OrganizationKind.CELL:
+            if result.org_kind != OrganizationKind.CELL:
                 continue
             cells[bucket] = cells.get(bucket, 0) + 1
-            org_name = str(_get(result, "name", default=""))
+            org_name = result.name
         else:
-            path = str(_get(result, "subject_path", default=""))
             members[bucket] = members.get(bucket, 0) + 1
-            cell = cell_id(path)
+            cell = _cell_id(result.subject_path)
             org_name = names.get(cell, "") if cell is not None else ""
         rows.append(
             ResultRow(
-                subject_kind=subject,
-                card_number=card if subject == "member" else "",
+                subject_kind=result.subject_kind,
+                card_number=(result.card_number or "") if is_member else "",
                 org_code=code,
                 org_name=org_name,
-                name=str(_get(result, "name", default="")),
+                name=result.name,
                 level=level,
                 not_classified_reason=reason_text,
             )
         )
-    if own_by:
-        body = Organization.objects.filter(code=own_by).only("name", "short_name").first()
-        if body is not None:
-            own_by = body.short_name or body.name
     return Classification(
         own_level=own_level,
-        own_decided_by=own_by,
+        own_decided_by=_body_name(own_by) if own_by else "",
         own_decision=own_decision,
         cells=LevelCounts(**cells),
         members=LevelCounts(**members),
@@ -504,10 +437,6 @@ def evaluation_counts(org: Organization, year: int) -> tuple[LevelCounts, LevelC
     whatever the size of the subtree. None when nothing was decided in the subtree that year,
     the organization's own rating included.
     """
-    subtree_counts = _selector("tongket.evaluation.selectors", "subtree_counts")
-    models = _module("tongket.evaluation.models")
-    if subtree_counts is None or models is None:
-        return None
     members, organizations = subtree_counts(org, year)
     decided = (
         members["total"]
@@ -515,46 +444,24 @@ def evaluation_counts(org: Organization, year: int) -> tuple[LevelCounts, LevelC
         + sum(counts["total"] - counts["pending"] for counts in organizations.values())
     )
     if not decided:
-        own = models.Decision.objects.filter(
-            status="current",
-            evaluation__cycle__year=year,
-            evaluation__cycle__quarter__isnull=True,
-            evaluation__subject_path__startswith=org.path,
-            evaluation__organization_id=org.pk,
-        )
-        if not own.exists():
+        own = own_yearly_decision(org, year)
+        if own is None or not own.subject_path.startswith(org.path):
             return None
     return _level_counts(organizations.get(OrganizationKind.CELL, {})), _level_counts(members)
 
 
 def evaluation_summary(org: Organization, year: int) -> Classification | None:
     """`evaluation_section(org, year)` without its rows: the organization's own level and the
-    counts, in two queries whatever the size of the subtree (the previous year's column of the
+    counts, in a few queries whatever the size of the subtree (the previous year's column of the
     report's tables needs nothing more)."""
     counts = evaluation_counts(org, year)
     if counts is None:
         return None
-    models = _module("tongket.evaluation.models")
-    assert models is not None
-    own = (
-        models.Decision.objects.filter(
-            status="current",
-            evaluation__cycle__year=year,
-            evaluation__cycle__quarter__isnull=True,
-            evaluation__subject_kind="organization",
-            evaluation__organization_id=org.pk,
-        )
-        .select_related("deciding_body")
-        .order_by("-evaluation__subject_path", "-pk")
-        .first()
-    )
-    own_by = ""
-    if own is not None:
-        own_by = own.deciding_body.short_name or own.deciding_body.name
+    own = own_yearly_decision(org, year)
     return Classification(
-        own_level=_level(own.level) if own is not None else None,
-        own_decided_by=own_by,
-        own_decision=own.number if own is not None else "",
+        own_level=own.level if own is not None else None,
+        own_decided_by=own.deciding_body_name if own is not None else "",
+        own_decision=own.decision_number if own is not None else "",
         cells=counts[0],
         members=counts[1],
         rows=(),
@@ -573,31 +480,25 @@ def _is_agency_principal(org: Organization) -> bool:
     return parent is None or parent.agency_id != org.agency_id
 
 
-def _level_text(value: Any) -> str:
+def _level_text(value: str | None) -> str:
+    """A scorecard's level: the label of a classification level, else as the frame names it."""
     level = _level(value)
-    if level is not None:
-        return level.label
-    return str(value or "")
+    return level.label if level is not None else (value or "")
 
 
 def scoring_section(
-    user: Any, org: Organization, year: int
+    user: User | None, org: Organization, year: int
 ) -> tuple[tuple[ScoreLine, ...] | None, TargetsLine | None]:
-    """The department's scorecards and targets (tongket.scoring.selectors.unit_year)."""
+    """The department's scorecards and targets (`scoring.selectors.unit_year`)."""
     if not _is_agency_principal(org):
         return None, None
-    unit_year = _selector("tongket.scoring.selectors", "unit_year")
-    if unit_year is None:
-        return _scoring_from_command(org, year)
-    from tongket.core.errors import DomainError
-
     try:
         found = unit_year(user, org.code, year)
     except DomainError:
         return None, None
     lines = tuple(
         ScoreLine(
-            title=str(_get(card, "frame_title", default="")),
+            title=card.frame_title,
             points=card.points,
             maximum=card.max_points,
             rank=card.rank,
@@ -611,43 +512,12 @@ def scoring_section(
     return (lines or None), (TargetsLine(targets.met, targets.total) if targets.total else None)
 
 
-def _scoring_from_command(
-    org: Organization, year: int
-) -> tuple[tuple[ScoreLine, ...] | None, TargetsLine | None]:
-    payload = _command_json("scores", org=org.code, year=year)
-    if not isinstance(payload, Mapping):
-        return None, None
-    lines: list[ScoreLine] = []
-    for card in payload.get("scorecards") or ():
-        points, maximum = _decimal(_get(card, "points")), _decimal(_get(card, "max"))
-        if points is None or maximum is None:
-            continue
-        lines.append(
-            ScoreLine(
-                title=str(_get(card, "frame", default="")),
-                points=points,
-                maximum=maximum,
-                rank=_int(_get(card, "rank")),
-                of=_int(_get(card, "of")),
-                level=_level_text(_get(card, "level")),
-            )
-        )
-    found = payload.get("targets") or {}
-    met, total = _int(_get(found, "met")), _int(_get(found, "total"))
-    targets = TargetsLine(met, total) if met is not None and total else None
-    return (tuple(lines) or None), targets
-
-
 # --- awards --------------------------------------------------------------------------------------
 
 
-def awards_section(user: Any, org: Organization, year: int) -> tuple[AwardLine, ...] | None:
+def awards_section(user: User | None, org: Organization, year: int) -> tuple[AwardLine, ...] | None:
     """Awards of the year to the organization, its cells and members that the user may see
-    (tongket.awards.selectors.register_rows)."""
-    register_rows = _selector("tongket.awards.selectors", "register_rows")
-    if register_rows is None:
-        return None
-    rows = register_rows(user, org, year)
+    (`awards.selectors.register_rows`)."""
     return (
         tuple(
             AwardLine(
@@ -657,7 +527,7 @@ def awards_section(user: Any, org: Organization, year: int) -> tuple[AwardLine, 
                 issuer=row.issuer_name,
                 achievement=row.achievement,
             )
-            for row in rows
+            for row in register_rows(user, org, year)
         )
         or None
     )
@@ -666,17 +536,15 @@ def awards_section(user: Any, org: Organization, year: int) -> tuple[AwardLine, 
 # --- programs ------------------------------------------------------------------------------------
 
 
-def programs_section(user: Any, org: Organization, year: int) -> tuple[ProgramLine, ...] | None:
+def programs_section(
+    user: User | None, org: Organization, year: int
+) -> tuple[ProgramLine, ...] | None:
     """The organization's own programs of the year and what they achieved
-    (tongket.programs.selectors.program_outcome)."""
-    programs = _module("tongket.programs.selectors")
-    if programs is None or not hasattr(programs, "program_outcome"):
-        return None
+    (`programs.selectors.program_outcome`)."""
     lines: list[ProgramLine] = []
-    for program in (
-        programs.visible_programs(user).filter(organization=org, year=year).order_by("kind", "id")
-    ):
-        outcome = programs.program_outcome(program)
+    programs = visible_programs(user).filter(organization=org, year=year).order_by("kind", "id")
+    for program in programs:
+        outcome = program_outcome(program)
         statuses = [i.status for i in outcome.not_done]
         conclusions: tuple[str, ...] = ()
         if program.kind == "inspection":
@@ -699,20 +567,17 @@ def programs_section(user: Any, org: Organization, year: int) -> tuple[ProgramLi
 # --- meetings ------------------------------------------------------------------------------------
 
 
-def conference_section(user: Any, org: Organization, year: int) -> ConferenceLine | None:
-    """The conference reviewing `year`, held early the next year (tongket.meetings.selectors)."""
-    meetings = _module("tongket.meetings.selectors")
-    if meetings is None or not hasattr(meetings, "minutes_facts"):
-        return None
+def conference_section(user: User | None, org: Organization, year: int) -> ConferenceLine | None:
+    """The conference reviewing `year`, held early the next year (`meetings.selectors`)."""
     meeting = (
-        meetings.visible_meetings(user)
+        visible_meetings(user)
         .filter(organization=org, kind="year_end", held_on__year__in=(year, year + 1))
         .order_by("-held_on")
         .first()
     )
     if meeting is None:
         return None
-    facts = meetings.minutes_facts(meeting)
+    facts = minutes_facts(meeting)
     presenter: tuple[str, str] | None = None
     for line in facts.agenda:
         if line.presenter and ("tổng kết" in line.title.lower() or not presenter):
