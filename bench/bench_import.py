@@ -163,7 +163,7 @@ def _run_child(step: str, path: str) -> dict[str, Any]:
 
 def _build(count: int, path: str) -> None:
     _django()
-    from tongket.exchange.tests.factories import members_workbook
+    from tongket.people.tests.factories import members_workbook
 
     Path(path).write_bytes(members_workbook(count))
 

@@ -36,13 +36,13 @@ from tongket.exchange.api import (
     YEAR_PARAM,
     ApiViewSet,
     FileNegotiation,
+    FindingSerializer,
     file_response,
     parse_id,
     parse_year,
     require,
     require_a_write_grant,
 )
-from tongket.exchange.serializers import FindingSerializer
 from tongket.people import selectors as people_selectors
 
 # --- serializers ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from tongket.awards import domain, selectors, services
 from tongket.awards.models import AwardForm
 from tongket.core.errors import DomainError
 from tongket.core.text import fold
-from tongket.evaluation.sheets import chunks, read_year, refuse_findings
+from tongket.exchange.rows import chunks, read_year, refuse_findings
 from tongket.exchange.workbook import (
     Action,
     Column,

@@ -13,7 +13,7 @@ decisions, the quota on «Hoàn thành xuất sắc nhiệm vụ»); each refusa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from tongket.evaluation import selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome, parse_outcome
+from tongket.exchange.rows import BATCH, chunks, read_year, refuse_findings
 from tongket.exchange.workbook import (
     Action,
     Column,
@@ -37,68 +38,12 @@ from tongket.exchange.workbook import (
 )
 from tongket.people.selectors import visible_members, visible_organizations
 
-BATCH = 500
 LEVELS = choice_lookup(
     [(lv.value, lv.label) for lv in Level] + [(lv.value, lv.short_label) for lv in Level]
 )
 REASONS = choice_lookup([(r.value, r.label) for r in NotClassifiedReason])
 LEVEL_HELP = ", ".join(f"«{lv.label}» ({lv.short_label})" for lv in Level.descending())
 REASON_HELP = ", ".join(f"«{r.label}»" for r in NotClassifiedReason)
-
-
-def read_year(reader: RowReader, key: str, *, required: bool = True) -> int | None:
-    """A year cell (a number or text such as «2020»); problems recorded on the reader."""
-    text = reader.text(key, required=required, max_length=10)
-    if not text:
-        return None
-    if not text.isdigit() or not 1945 <= int(text) <= 2100:
-        reader.problem(key, "import.cell.year", "Năm không hợp lệ; hãy ghi bốn chữ số, ví dụ 2020.")
-        return None
-    return int(text)
-
-
-def chunks(items: Sequence[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), BATCH):
-        yield list(items[start : start + BATCH])
-
-
-def refuse_findings(
-    sheet: SheetHandler[Any],
-    ctx: ImportContext,
-    row: int,
-    letters: dict[str, str],
-    exc: DomainError,
-    *,
-    default_key: str,
-    rows_by_subject: dict[str, int] | None = None,
-    value_of: Any = None,
-) -> None:
-    """A service's refusal as problems: one per error finding (each with its own rule id), on the
-    column the error's field names, or one problem for an error without findings."""
-    key = sheet.field_columns.get(exc.field, default_key)
-    errors = [f for f in exc.findings if f.severity is Severity.ERROR] or list(exc.findings)
-    if not errors:
-        ctx.refuse(
-            sheet,
-            row,
-            key,
-            value_of(key) if value_of else "",
-            exc.rule or "import.refused",
-            exc.message,
-            letters=letters,
-        )
-        return
-    for finding in errors:
-        at = (rows_by_subject or {}).get(finding.subject, row)
-        ctx.refuse(
-            sheet,
-            at,
-            key,
-            value_of(key, at) if value_of else "",
-            finding.rule or exc.rule,
-            finding.message,
-            letters=letters,
-        )
 
 
 @dataclass

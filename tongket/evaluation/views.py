@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound
-from tongket.core.http import posted
+from tongket.core.http import not_found_as_404, posted
 from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.core.rules import Finding
 from tongket.evaluation import forms, permissions, selectors, services
@@ -26,17 +25,6 @@ from tongket.people.models import Organization
 View = Callable[..., HttpResponse]
 
 CYCLES_PER_PAGE = 50
-
-
-def not_found_as_404(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-
-    return wrapped
 
 
 def _error_findings(exc: DomainError) -> list[Finding]:

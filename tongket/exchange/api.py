@@ -1,7 +1,7 @@
-"""REST API v1: what every area's API shares (the base view set, the one error body, id, year and
-organization parsing, the access check made before a body is read, people as the user may see
-them), and the organizations, members, posts and Party roles endpoints. Endpoints parse, read
-through the selectors and write through the services; every error has the same body."""
+"""REST API v1: what every area's API shares: the base view set, the one error body, id, year and
+organization parsing, the access check made before a body is read. Each area's endpoints (its
+api.py) parse, read through its selectors and write through its services; every error has the
+same body. The router of every area is tongket/api_urls.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -20,15 +20,34 @@ from rest_framework.serializers import BaseSerializer
 
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
-from tongket.core.text import fold
-from tongket.exchange import serializers as s
-from tongket.people import selectors, services
-from tongket.people.models import Member, Organization, PartyRole, Post
+from tongket.people import selectors
+from tongket.people.permissions import can_write_somewhere
+
+
+class FindingSerializer(serializers.Serializer[Any]):
+    rule = serializers.CharField()
+    field = serializers.CharField(required=False)
+    message = serializers.CharField()
+    citation = serializers.CharField(required=False)
+    severity = serializers.CharField(required=False)
+    subject = serializers.CharField(required=False)
+
+
+class ErrorDetailSerializer(serializers.Serializer[Any]):
+    rule = serializers.CharField(help_text="Mã quy tắc, ví dụ «people.member.unique_card».")
+    field = serializers.CharField(help_text="Trường dữ liệu bị từ chối; rỗng nếu không có.")
+    message = serializers.CharField(help_text="Thông báo tiếng Việt, hiển thị nguyên văn.")
+    findings = FindingSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    error = ErrorDetailSerializer()
+
 
 ERRORS = {
-    400: OpenApiResponse(s.ErrorSerializer, description="Bị từ chối: quy tắc và trường lỗi."),
-    403: OpenApiResponse(s.ErrorSerializer, description="Không có quyền ghi."),
-    404: OpenApiResponse(s.ErrorSerializer, description="Không có, hoặc ngoài phạm vi được xem."),
+    400: OpenApiResponse(ErrorSerializer, description="Bị từ chối: quy tắc và trường lỗi."),
+    403: OpenApiResponse(ErrorSerializer, description="Không có quyền ghi."),
+    404: OpenApiResponse(ErrorSerializer, description="Không có, hoặc ngoài phạm vi được xem."),
 }
 READ_ERRORS = {404: ERRORS[404]}
 
@@ -267,10 +286,7 @@ def parse_year(value: str) -> int:
 def subtree_path(code: str) -> str | None:
     """The path of the organization with this code, to filter what the user already sees by
     subtree; an unknown code filters everything out (and tells nothing about what exists)."""
-    path: str | None = (
-        Organization.objects.filter(code=code.strip()).values_list("path", flat=True).first()
-    )
-    return path
+    return selectors.organization_path(code)
 
 
 def code_field(help_text: str, **kwargs: Any) -> serializers.CharField:
@@ -287,7 +303,7 @@ def code_field(help_text: str, **kwargs: Any) -> serializers.CharField:
 
 def require_a_write_grant(scope: Scope) -> None:
     """Creating needs a write grant somewhere; a read-only user is refused whatever the body."""
-    if not scope.is_superuser and not scope.write_paths:
+    if not can_write_somewhere(scope):
         raise PermissionDenied()
 
 
@@ -305,298 +321,3 @@ def nothing_to_change(data: dict[str, Any], version: int) -> bool:
     if data.get("version") not in (None, version):
         raise ConcurrentEdit()
     return True
-
-
-# --- people, as the user may see them -----------------------------------------------------------
-
-
-class PersonSerializer(serializers.Serializer[Any]):
-    card_number = serializers.CharField(
-        allow_null=True, help_text="Số thẻ đảng viên; null nếu ngoài phạm vi được xem."
-    )
-    full_name = serializers.CharField()
-
-
-def person(member: Member | None, scope: Scope) -> dict[str, Any] | None:
-    """A member's name, and their card number only when the user may read their record."""
-    if member is None:
-        return None
-    visible = scope.reads(member.org_path) or scope.own_member_id == member.pk
-    return {"card_number": member.card_number if visible else None, "full_name": member.full_name}
-
-
-# --- organizations, members, posts, Party roles -------------------------------------------------
-
-
-Q_PARAM = OpenApiParameter("q", str, description="Tìm theo tên (không cần dấu) hoặc mã, số thẻ.")
-
-
-class OrganizationViewSet(ApiViewSet):
-    serializer_class = s.OrganizationSerializer
-    lookup_field = "code"
-
-    def get_queryset(self) -> QuerySet[Organization]:
-        return (
-            selectors.visible_organizations(self.request.user)
-            .select_related("parent", "agency")
-            .order_by("path")
-        )
-
-    @extend_schema(
-        parameters=[
-            Q_PARAM,
-            OpenApiParameter("kind", str, description="Loại tổ chức (provincial, cell...)."),
-            OpenApiParameter("parent", str, description="Chỉ các tổ chức con trực tiếp."),
-        ],
-        responses={200: s.OrganizationSerializer(many=True), **READ_ERRORS},
-    )
-    def list(self, request: Request) -> Response:
-        orgs = self.matching(self.get_queryset(), kind="kind")
-        params = request.query_params
-        if params.get("parent"):
-            parent = selectors.get_organization(request.user, params["parent"])
-            orgs = orgs.filter(parent=parent)
-        if params.get("q"):
-            needle = params["q"].strip()
-            orgs = orgs.filter(Q(name_folded__contains=fold(needle)) | Q(code__istartswith=needle))
-        return self.page(orgs)
-
-    @extend_schema(responses={200: s.OrganizationSerializer, **READ_ERRORS})
-    def retrieve(self, request: Request, code: str) -> Response:
-        org = selectors.get_organization(request.user, code)
-        return Response(self.get_serializer(org).data)
-
-    @extend_schema(
-        request=s.OrganizationCreateSerializer,
-        responses={201: s.OrganizationSerializer, **ERRORS},
-    )
-    def create(self, request: Request) -> Response:
-        require_a_write_grant(self.scope)
-        data = self.parsed(s.OrganizationCreateSerializer)
-        org = services.create_organization(
-            actor=request.user,
-            data=services.OrganizationInput(
-                code=data["code"],
-                name=data["name"],
-                kind=data["kind"],
-                parent_code=data.get("parent") or None,
-                agency_code=data.get("agency") or None,
-                short_name=data.get("short_name", ""),
-                issuer_code=data.get("issuer_code", ""),
-                place=data.get("place", ""),
-                founded_on=data.get("founded_on"),
-            ),
-        )
-        return Response(self.get_serializer(org).data, status=201)
-
-    @extend_schema(
-        request=s.OrganizationUpdateSerializer,
-        responses={200: s.OrganizationSerializer, **ERRORS, 409: ERRORS[400]},
-    )
-    def partial_update(self, request: Request, code: str) -> Response:
-        org = selectors.get_organization(request.user, code)
-        require(self.scope.administers(org.path))
-        data = self.parsed(s.OrganizationUpdateSerializer, partial=True)
-        if nothing_to_change(data, org.version):
-            return Response(self.get_serializer(org).data)
-        org = services.update_organization(
-            actor=request.user,
-            code=org.code,
-            name=data.get("name"),
-            short_name=data.get("short_name"),
-            renamed_on=data.get("renamed_on"),
-            parent_code=data.get("parent"),
-            agency_code=data.get("agency"),
-            expected_version=data.get("version"),
-        )
-        fresh = self.get_queryset().get(pk=org.pk)
-        return Response(self.get_serializer(fresh).data)
-
-
-def _member_input(data: dict[str, Any]) -> services.MemberInput:
-    return services.MemberInput(
-        card_number=data["card_number"],
-        full_name=data["full_name"],
-        gender=data["gender"],
-        joined_on=data["joined_on"],
-        organization_code=data["organization"],
-        status=data.get("status", "full"),
-        birth_date=data.get("birth_date"),
-        full_member_on=data.get("full_member_on"),
-    )
-
-
-class MemberViewSet(ApiViewSet):
-    serializer_class = s.MemberSerializer
-    lookup_field = "card_number"
-
-    def get_queryset(self) -> QuerySet[Member]:
-        return selectors.visible_members(self.request.user).order_by("sort_name", "card_number")
-
-    @extend_schema(
-        parameters=[
-            Q_PARAM,
-            OpenApiParameter(
-                "organization", str, description="Mã tổ chức: đảng viên trong cả cây bên dưới."
-            ),
-            OpenApiParameter("status", str, description="full hoặc probationary."),
-        ],
-        responses={200: s.MemberSerializer(many=True), **READ_ERRORS},
-    )
-    def list(self, request: Request) -> Response:
-        members = self.in_organization(self.get_queryset(), "org_path")
-        members = self.matching(members, status="status")
-        params = request.query_params
-        if params.get("q"):
-            needle = params["q"].strip()
-            members = members.filter(
-                Q(name_folded__contains=fold(needle)) | Q(card_number__startswith=needle)
-            )
-        return self.page(members)
-
-    @extend_schema(responses={200: s.MemberSerializer, **READ_ERRORS})
-    def retrieve(self, request: Request, card_number: str) -> Response:
-        return Response(self.get_serializer(selectors.get_member(request.user, card_number)).data)
-
-    @extend_schema(request=s.MemberWriteSerializer, responses={201: s.MemberSerializer, **ERRORS})
-    def create(self, request: Request) -> Response:
-        require_a_write_grant(self.scope)
-        data = self.parsed(s.MemberWriteSerializer)
-        member = services.create_member(actor=request.user, data=_member_input(data))
-        return Response(self.get_serializer(member).data, status=201)
-
-    def _update(self, request: Request, card_number: str, *, partial: bool) -> Response:
-        member = selectors.get_member(request.user, card_number)
-        require(self.scope.writes(member.org_path))
-        data = self.parsed(s.MemberWriteSerializer, partial=partial)
-        if partial and nothing_to_change(data, member.version):
-            return Response(self.get_serializer(self.get_queryset().get(pk=member.pk)).data)
-        current = {
-            "card_number": member.card_number,
-            "full_name": member.full_name,
-            "gender": member.gender,
-            "joined_on": member.joined_on,
-            "organization": member.organization.code,
-            "status": member.status,
-            "birth_date": member.birth_date,
-            "full_member_on": member.full_member_on,
-        }
-        merged = {**current, **data} if partial else {**data}
-        updated = services.update_member(
-            actor=request.user,
-            card_number=member.card_number,
-            data=_member_input(merged),
-            expected_version=data.get("version"),
-        )
-        fresh = self.get_queryset().get(pk=updated.pk)
-        return Response(self.get_serializer(fresh).data)
-
-    @extend_schema(
-        request=s.MemberWriteSerializer,
-        responses={200: s.MemberSerializer, **ERRORS, 409: ERRORS[400]},
-    )
-    def update(self, request: Request, card_number: str) -> Response:
-        return self._update(request, card_number, partial=False)
-
-    @extend_schema(
-        request=s.MemberWriteSerializer,
-        responses={200: s.MemberSerializer, **ERRORS, 409: ERRORS[400]},
-    )
-    def partial_update(self, request: Request, card_number: str) -> Response:
-        return self._update(request, card_number, partial=True)
-
-
-MEMBER_PARAM = OpenApiParameter("member", str, description="Số thẻ đảng viên.")
-
-
-class PostViewSet(ApiViewSet):
-    serializer_class = s.PostSerializer
-
-    def get_queryset(self) -> QuerySet[Post]:
-        return (
-            Post.objects.filter(member__in=selectors.visible_members(self.request.user))
-            .select_related("member", "agency")
-            .order_by("agency__path", "title", "start", "id")
-        )
-
-    @extend_schema(
-        parameters=[MEMBER_PARAM], responses={200: s.PostSerializer(many=True), **READ_ERRORS}
-    )
-    def list(self, request: Request) -> Response:
-        return self.page(self.matching(self.get_queryset(), member="member__card_number"))
-
-    @extend_schema(responses={200: s.PostSerializer, **READ_ERRORS})
-    def retrieve(self, request: Request, pk: str) -> Response:
-        post = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
-        if post is None:
-            raise NotFound("Không tìm thấy chức vụ.")
-        return Response(self.get_serializer(post).data)
-
-    @extend_schema(request=s.PostCreateSerializer, responses={201: s.PostSerializer, **ERRORS})
-    def create(self, request: Request) -> Response:
-        require_a_write_grant(self.scope)
-        data = self.parsed(s.PostCreateSerializer)
-        member = selectors.get_member(request.user, data["member"])
-        post = services.assign_post(
-            actor=request.user,
-            card_number=member.card_number,
-            agency_code=data["agency"],
-            title=data["title"],
-            start=data["start"],
-            title_detail=data.get("title_detail", ""),
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=post.pk)).data, status=201)
-
-
-class PartyRoleViewSet(ApiViewSet):
-    serializer_class = s.PartyRoleSerializer
-
-    def get_queryset(self) -> QuerySet[PartyRole]:
-        user = self.request.user
-        roles = PartyRole.objects.all()
-        if not scope_for(user).is_superuser:  # a superuser's filter would only cost a semi-join
-            roles = roles.filter(
-                member__in=selectors.visible_members(user),
-                organization__in=selectors.visible_organizations(user),
-            )
-        return roles.select_related("member", "organization").order_by(
-            "organization__path", "role", "start", "id"
-        )
-
-    @extend_schema(
-        parameters=[
-            MEMBER_PARAM,
-            OpenApiParameter("organization", str, description="Mã tổ chức (chỉ tổ chức đó)."),
-        ],
-        responses={200: s.PartyRoleSerializer(many=True), **READ_ERRORS},
-    )
-    def list(self, request: Request) -> Response:
-        roles = self.matching(
-            self.get_queryset(), member="member__card_number", organization="organization__code"
-        )
-        return self.page(roles)
-
-    @extend_schema(responses={200: s.PartyRoleSerializer, **READ_ERRORS})
-    def retrieve(self, request: Request, pk: str) -> Response:
-        role = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
-        if role is None:
-            raise NotFound("Không tìm thấy chức vụ.")
-        return Response(self.get_serializer(role).data)
-
-    @extend_schema(
-        request=s.PartyRoleCreateSerializer, responses={201: s.PartyRoleSerializer, **ERRORS}
-    )
-    def create(self, request: Request) -> Response:
-        require_a_write_grant(self.scope)
-        data = self.parsed(s.PartyRoleCreateSerializer)
-        member = selectors.get_member(request.user, data["member"])
-        role = services.assign_party_role(
-            actor=request.user,
-            card_number=member.card_number,
-            organization_code=data["organization"],
-            role=data["role"],
-            start=data["start"],
-            term=data.get("term", ""),
-        )
-        fresh = self.get_queryset().filter(pk=role.pk).first() or role
-        return Response(self.get_serializer(fresh).data, status=201)

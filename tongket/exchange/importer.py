@@ -15,7 +15,6 @@ from tongket.accounts.scope import User
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
-from tongket.exchange.sheets import MemberSheet, OrganizationSheet, PartyRoleSheet, PostSheet
 from tongket.exchange.workbook import (
     ACTION_LABELS,
     Action,
@@ -28,13 +27,9 @@ from tongket.exchange.workbook import (
     read_workbook,
 )
 
-# Sheets in the order they are applied; other apps register theirs (see docs/import-format.md).
-_REGISTRY: list[SheetHandler[Any]] = [
-    OrganizationSheet(),
-    MemberSheet(),
-    PartyRoleSheet(),
-    PostSheet(),
-]
+# The sheets of the workbook: each app registers its own from its apps.py (people, evaluation,
+# scoring, awards; see docs/import-format.md); they are applied in the order of `order`.
+_REGISTRY: list[SheetHandler[Any]] = []
 
 Progress = Callable[[int, int], None]
 

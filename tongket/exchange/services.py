@@ -1,14 +1,68 @@
-"""Writes of the exchange app: API tokens for integrations, audited."""
+"""Writes of the exchange app, each audited: import jobs (an uploaded workbook checked, then
+applied) and API tokens for integrations."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from tongket.accounts.scope import User
+from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.exchange.jobs import start_job
+from tongket.exchange.models import ImportJob
+from tongket.people.permissions import can_write_somewhere
+
+
+def may_import(actor: User | None) -> bool:
+    """Importing needs a write grant somewhere (each row is then checked against the scope)."""
+    return can_write_somewhere(scope_for(actor))
+
+
+def start_import(*, actor: AuthUser, filename: str, content: bytes) -> ImportJob:
+    """A new import job that checks the file (a dry run), started; audited."""
+    if not may_import(actor):
+        raise PermissionDenied("Bạn chỉ có quyền xem, không nhập được dữ liệu.")
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=actor, filename=(filename or "tep.xlsx")[:255], content=content, dry_run=True
+        )
+        _audit_job(actor, job, "import.check", f"Kiểm tra tệp Excel {job.filename}")
+    start_job(job)
+    return job
+
+
+def apply_checked_import(*, actor: AuthUser, checked: ImportJob) -> ImportJob:
+    """A real run of a checked file (the same bytes, all rows or none), started; the check
+    points at it so it is applied at most once; audited. The caller has checked that the
+    check may be applied (its own job, done, without errors, not applied yet)."""
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=checked.pk, user=actor)
+        if locked.applied_as_id is not None:
+            raise DomainError(
+                "Tệp này đã được nhập.", field="job", rule="exchange.import.already_applied"
+            )
+        real = ImportJob.objects.create(
+            user=actor, filename=locked.filename, content=bytes(locked.content), dry_run=False
+        )
+        locked.applied_as = real
+        locked.save(update_fields=["applied_as"])
+        _audit_job(actor, real, "import.apply", f"Nhập tệp Excel {real.filename}")
+    start_job(real)
+    return real
+
+
+def _audit_job(actor: AuthUser, job: ImportJob, action: str, summary: str) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="import_job",
+        object_id=str(job.pk),
+        summary=summary,
+        after={"filename": job.filename, "dry_run": job.dry_run, "bytes": len(job.content)},
+    )
 
 
 @transaction.atomic

@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tongket.accounts.scope import scope_for
+from tongket.core.errors import DomainError
 from tongket.core.http import posted, posted_files
-from tongket.exchange import exporter
-from tongket.exchange.jobs import progress_of, start_job
+from tongket.exchange import exporter, services
+from tongket.exchange.jobs import progress_of
 from tongket.exchange.models import ImportJob, JobStatus
 from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, Action
 
@@ -53,14 +53,8 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     jobs = ImportJob.objects.filter(user=_user(request)).defer("content", "report")[:10]
-    context = {"jobs": jobs, "form": UploadForm(), "may_import": _may_import(request.user)}
+    context = {"jobs": jobs, "form": UploadForm(), "may_import": services.may_import(request.user)}
     return render(request, "exchange/index.html", context)
-
-
-def _may_import(user: Any) -> bool:
-    """Importing needs a write grant somewhere (each row is then checked against the scope)."""
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.write_paths)
 
 
 @login_required
@@ -115,18 +109,14 @@ class UploadForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     """Upload a workbook: it is checked first (a dry run), then applied on confirmation."""
-    if not _may_import(request.user):
+    if not services.may_import(request.user):
         raise DjangoPermissionDenied("Bạn chỉ có quyền xem, không nhập được dữ liệu.")
     form = UploadForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        job = ImportJob.objects.create(
-            user=_user(request),
-            filename=(upload_file.name or "tep.xlsx")[:255],
-            content=upload_file.read(),
-            dry_run=True,
+        job = services.start_import(
+            actor=_user(request), filename=upload_file.name or "", content=upload_file.read()
         )
-        start_job(job)
         return redirect("exchange:job", job_id=job.pk)
     return render(request, "exchange/upload.html", {"form": form})
 
@@ -193,12 +183,10 @@ def apply(request: HttpRequest, job_id: str) -> HttpResponse:
     checked = _own_job(request, job_id)
     if not _job_context(checked)["can_apply"]:
         raise Http404
-    content = ImportJob.objects.values_list("content", flat=True).get(pk=checked.pk)
-    real = ImportJob.objects.create(
-        user=_user(request), filename=checked.filename, content=bytes(content), dry_run=False
-    )
-    ImportJob.objects.filter(pk=checked.pk).update(applied_as=real)
-    start_job(real)
+    try:
+        real = services.apply_checked_import(actor=_user(request), checked=checked)
+    except DomainError as exc:  # applied meanwhile, from another tab
+        raise Http404 from exc
     return redirect("exchange:job", job_id=real.pk)
 
 

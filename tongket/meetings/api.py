@@ -24,14 +24,13 @@ from tongket.exchange.api import (
     READ_ERRORS,
     YEAR_PARAM,
     ApiViewSet,
-    PersonSerializer,
     parse_id,
-    person,
     require,
     require_a_write_grant,
 )
 from tongket.meetings import selectors, services
 from tongket.meetings.models import Attendance, Meeting, MeetingKind, Participant, Vote
+from tongket.people.serializers import PersonSerializer, person
 
 NOT_FOUND = "Không tìm thấy hội nghị."
 

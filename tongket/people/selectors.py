@@ -83,6 +83,30 @@ def get_member(user: User | None, card_number: str, *, write: bool = False) -> M
     return member
 
 
+def organization_path(code: str) -> str | None:
+    """The path of the organization with this code, to narrow what the user already sees to its
+    subtree (the rows are filtered by scope first, so an invisible code reveals nothing)."""
+    path: str | None = (
+        Organization.objects.filter(code=code.strip()).values_list("path", flat=True).first()
+    )
+    return path
+
+
+def visible_posts(user: User | None) -> QuerySet[Post]:
+    """Government posts of the members the user may see."""
+    return Post.objects.filter(member__in=visible_members(user)).select_related("member", "agency")
+
+
+def visible_party_roles(user: User | None) -> QuerySet[PartyRole]:
+    """Party roles of visible members in visible organizations."""
+    roles = PartyRole.objects.all()
+    if not scope_for(user).is_superuser:  # a superuser's filter would only cost a semi-join
+        roles = roles.filter(
+            member__in=visible_members(user), organization__in=visible_organizations(user)
+        )
+    return roles.select_related("member", "organization")
+
+
 def subtree(org: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(path__startswith=org.path)
 
@@ -405,7 +429,11 @@ def name_q(field: str, needle: str) -> Q:
     return Q(**{f"{field}__contains": needle})
 
 
-def _member_matches(user: User | None, text: str, within: Organization | None) -> QuerySet[Member]:
+def matching_members(
+    user: User | None, text: str, within: Organization | None = None
+) -> QuerySet[Member]:
+    """The visible members whose name (`name_q`, ignoring diacritics and case) or card number
+    matches what was typed, unordered: the search box, the picker and the API's `q`."""
     needle = fold(text)
     if not needle:
         return visible_members(user).none()
@@ -419,7 +447,7 @@ def search_members(
 ) -> QuerySet[Member]:
     """Search by name or card number ignoring diacritics and case ("le van tinh" → Lê Văn Tính),
     optionally inside one organization's subtree."""
-    return _member_matches(user, text, within).order_by("sort_name")[:limit]
+    return matching_members(user, text, within).order_by("sort_name")[:limit]
 
 
 # The expressions of the indexes of migration 0006 (PostgreSQL), character for character.
@@ -446,7 +474,7 @@ def quick_search_members(
     the start of each word (`name_q`): every candidate above is such a match, and without it no
     index could serve a two-letter search that starts no name (0.3–1.5 s at national size).
     """
-    matches = _member_matches(user, text, within).order_by()
+    matches = matching_members(user, text, within).order_by()
     needle = fold(text)
     found: dict[int, Member] = {}
     if connection.vendor == "postgresql" and needle:

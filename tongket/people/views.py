@@ -17,7 +17,7 @@ from django_htmx.middleware import HtmxDetails
 
 from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
-from tongket.core.http import posted
+from tongket.core.http import not_found_as_404, posted
 from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.people import pickers, selectors, services
 from tongket.people.forms import (
@@ -31,6 +31,7 @@ from tongket.people.forms import (
     VietnameseForm,
 )
 from tongket.people.models import Member, MemberStatus, Organization, OrganizationKind
+from tongket.people.permissions import can_see_member, can_see_organization, can_write_somewhere
 
 T = TypeVar("T")
 
@@ -97,20 +98,6 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]
         return self._known_count
 
 
-def _org_or_404(user: User, code: str) -> Organization:
-    try:
-        return selectors.get_organization(user, code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _member_or_404(user: User, card_number: str) -> Member:
-    try:
-        return selectors.get_member(user, card_number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 def _allow(allowed: bool) -> None:
     """The user sees the object but may not change it: 403 (an unseen object is already 404)."""
     if not allowed:
@@ -140,14 +127,6 @@ def _role_label(scope: Scope, org: Organization) -> str:
     if scope.reads(org.path):
         return "Chỉ xem"
     return "Hồ sơ của tôi"
-
-
-def _can_see_org(scope: Scope, org: Organization) -> bool:
-    return scope.reads(org.path) or org.path == scope.own_org_path
-
-
-def _can_see_member(scope: Scope, member: Member) -> bool:
-    return scope.reads(member.org_path) or member.pk == scope.own_member_id
 
 
 def _form_page(
@@ -189,6 +168,7 @@ def _member_trail(member: Member) -> list[tuple[str, str]]:
 
 
 @login_required
+@not_found_as_404
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
@@ -205,9 +185,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    org = _org_or_404(user, code)
+    org = selectors.get_organization(user, code)
     scope = scope_for(user)
 
     def build() -> dict[str, Any]:
@@ -222,7 +203,11 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "ancestors": selectors.visible_ancestors(user, org),
             "children": [(child, breakdown.by_child[child.pk]) for child in child_orgs],
             "seats": seats,
-            "linkable": {seat.member.pk for seat in seats if _can_see_member(scope, seat.member)},
+            "linkable": {
+                seat.member.pk
+                for seat in seats
+                if can_see_member(scope, org_path=seat.member.org_path, member_id=seat.member.pk)
+            },
             "page_obj": CountedPaginator(
                 selectors.members_of(user, org, expected=breakdown.total),
                 ORG_MEMBERS_PER_PAGE,
@@ -244,6 +229,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def organization_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
@@ -268,13 +254,14 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def member_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
     org = None
     org_code = request.GET.get("org", "").strip()
     if org_code:
-        org = _org_or_404(user, org_code)
+        org = selectors.get_organization(user, org_code)
     query = request.GET.get("q", "").strip()
 
     def build() -> dict[str, Any]:
@@ -310,7 +297,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     context = {
         "org": org,
         "query": query,
-        "can_create": scope.is_superuser or bool(scope.write_paths),
+        "can_create": can_write_somewhere(scope),
     }
     paths = [org.path, *scope_paths(request)] if org is not None else scope_paths(request)
     page = CachedPage(request, paths=paths, objects=[org], build=build)
@@ -318,12 +305,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
-    try:
-        member = selectors.member_detail(user, card_number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    member = selectors.member_detail(user, card_number)
     scope = scope_for(user)
     can_write = scope.writes(member.org_path)
     memberships = list(member.memberships.all())
@@ -331,12 +316,12 @@ def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
     posts = list(member.posts.all())
     context = {
         "member": member,
-        "memberships": [(m, _can_see_org(scope, m.organization)) for m in memberships],
+        "memberships": [(m, can_see_organization(scope, m.organization.path)) for m in memberships],
         "current_roles": [r for r in party_roles if r.end is None],
         "past_roles": [r for r in party_roles if r.end is not None],
         "current_posts": [p for p in posts if p.end is None],
         "past_posts": [p for p in posts if p.end is not None],
-        "org_visible": _can_see_org(scope, member.organization),
+        "org_visible": can_see_organization(scope, member.organization.path),
         "can_write": can_write,
         "can_transfer": can_write
         and selectors.writable_party_organizations(user)
@@ -349,6 +334,7 @@ def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Members and organizations by name, without diacritics; a partial for htmx live search."""
     user = request.user
@@ -356,7 +342,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     within = None
     org_code = request.GET.get("org", "").strip()
     if org_code:
-        within = _org_or_404(user, org_code)
+        within = selectors.get_organization(user, org_code)
     members: list[Member] = []
     more = False
     orgs: list[Organization] = []
@@ -383,6 +369,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def organization_suggest(request: HttpRequest) -> HttpResponse:
     """The `<option>`s of an organization picker (`people.pickers`): the organizations of its
     purpose matching what the user typed, for htmx to put in the box's `<datalist>`."""
@@ -400,13 +387,14 @@ def organization_suggest(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def member_suggest(request: HttpRequest) -> HttpResponse:
     """The `<option>`s of a member picker (`people.pickers.MemberChoiceField`): members the
     user may see in the organization's subtree whose name or card number matches."""
     field = request.GET.get("field", "q")
     text = request.GET.get(field, "") or request.GET.get("q", "")
     code = request.GET.get("within", "").strip()
-    within = _org_or_404(request.user, code) if code else None
+    within = selectors.get_organization(request.user, code) if code else None
     members: list[Member] = []
     if text.strip():
         members, _more = selectors.quick_search_members(
@@ -419,11 +407,12 @@ def member_suggest(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def organization_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_for(user)
     parent_code = request.GET.get("parent", "").strip()
-    parent = _org_or_404(user, parent_code) if parent_code else None
+    parent = selectors.get_organization(user, parent_code) if parent_code else None
     if parent is not None:
         _allow(scope.administers(parent.path))
     else:
@@ -467,9 +456,10 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    org = _org_or_404(user, code)
+    org = selectors.get_organization(user, code)
     _allow(scope_for(user).administers(org.path))
     is_root = org.parent_id is None
     initial = {
@@ -510,6 +500,7 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def member_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     organizations = selectors.writable_party_organizations(user)
@@ -517,7 +508,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"status": MemberStatus.FULL}
     wanted = request.GET.get("org", "").strip()
     if wanted:
-        org = _org_or_404(user, wanted)
+        org = selectors.get_organization(user, wanted)
         initial["organization"] = org.code
     form = MemberCreateForm(posted(request), initial=initial, organizations=organizations)
     if request.method == "POST" and form.is_valid():
@@ -552,9 +543,10 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
-    member = _member_or_404(user, card_number)
+    member = selectors.get_member(user, card_number)
     _allow(scope_for(user).writes(member.org_path))
     initial = {
         "full_name": member.full_name,
@@ -602,9 +594,10 @@ def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def member_transfer(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
-    member = _member_or_404(user, card_number)
+    member = selectors.get_member(user, card_number)
     _allow(scope_for(user).writes(member.org_path))
     targets = selectors.writable_party_organizations(user).exclude(pk=member.organization_id)
     _allow(targets.exists())
@@ -638,9 +631,10 @@ def member_transfer(request: HttpRequest, card_number: str) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def party_role_assign(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
-    member = _member_or_404(user, card_number)
+    member = selectors.get_member(user, card_number)
     organizations = selectors.administered_organizations_of(user, member)
     _allow(bool(organizations))
     form = PartyRoleForm(
@@ -676,9 +670,10 @@ def party_role_assign(request: HttpRequest, card_number: str) -> HttpResponse:
 
 
 @login_required
+@not_found_as_404
 def post_assign(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
-    member = _member_or_404(user, card_number)
+    member = selectors.get_member(user, card_number)
     _allow(scope_for(user).writes(member.org_path))
     agencies = list(selectors.agencies_for(user))
     _allow(bool(agencies))

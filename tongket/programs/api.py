@@ -25,14 +25,14 @@ from tongket.exchange.api import (
     READ_ERRORS,
     YEAR_PARAM,
     ApiViewSet,
-    PersonSerializer,
     code_field,
     parse_id,
-    person,
     require,
     require_a_write_grant,
 )
 from tongket.people.models import Member
+from tongket.people.permissions import can_see_member
+from tongket.people.serializers import PersonSerializer, person
 from tongket.programs import selectors, services
 from tongket.programs.models import (
     Activity,
@@ -57,7 +57,7 @@ def _readable_cards(scope: Scope, cards: Iterable[str]) -> set[str]:
     rows = Member.objects.filter(card_number__in=wanted).values_list(
         "card_number", "org_path", "pk"
     )
-    return {card for card, path, pk in rows if scope.reads(path) or scope.own_member_id == pk}
+    return {card for card, path, pk in rows if can_see_member(scope, org_path=path, member_id=pk)}
 
 
 def _plan_cards(plan: Any) -> list[str]:

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tongket.core.errors import DomainError, NotFound
-from tongket.core.http import posted
+from tongket.core.errors import DomainError
+from tongket.core.http import not_found_as_404, posted
 from tongket.people.models import Organization
 from tongket.programs import selectors, services
 from tongket.programs.forms import ItemForm, ProgramForm, RemediedForm, ResultForm, StatusForm
@@ -28,17 +27,6 @@ View = Callable[..., HttpResponse]
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def not_found_as_404(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-
-    return wrapped
 
 
 def _refused(request: HttpRequest, form: Any, exc: DomainError) -> None:

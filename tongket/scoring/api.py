@@ -26,7 +26,7 @@ from tongket.exchange.api import (
     require_a_write_grant,
 )
 from tongket.people.models import Organization
-from tongket.scoring import selectors, services
+from tongket.scoring import permissions, selectors, services
 from tongket.scoring import serializers as s
 from tongket.scoring.models import Frame, PeerGroup, ScoreSheet, Target
 
@@ -170,7 +170,7 @@ class ScoreSheetViewSet(ApiViewSet):
         """Enter or replace the unit's self scores and evidence; `submit` sends the sheet to the
         issuer for appraisal."""
         sheet = selectors.get_sheet(request.user, _sheet_id(pk))
-        require(selectors.can_write_unit(request.user, sheet.unit))
+        require(permissions.can_write_unit(selectors.access_for(request.user), sheet.unit.path))
         sheet_id = sheet.pk
         data = self.parsed(s.SheetSelfScoresInput)
         lines = {
@@ -199,7 +199,12 @@ class ScoreSheetViewSet(ApiViewSet):
     def appraisal(self, request: Request, pk: str) -> Response:
         """The issuer's appraised score and comment per criterion (until the results are sealed)."""
         sheet = selectors.get_sheet(request.user, _sheet_id(pk))
-        require(selectors.is_issuer_side(request.user, sheet.frame.issuer), APPRAISER_ONLY)
+        require(
+            permissions.can_act_for_issuer(
+                selectors.access_for(request.user), sheet.frame.issuer.path
+            ),
+            APPRAISER_ONLY,
+        )
         sheet_id = sheet.pk
         data = self.parsed(s.SheetAppraisalInput)
         lines = {
@@ -274,7 +279,9 @@ class PeerGroupViewSet(ApiViewSet):
             request.user, parse_id(pk, "Không tìm thấy nhóm xếp hạng.")
         )
         require(
-            selectors.is_issuer_side(request.user, group.frame.issuer),
+            permissions.can_act_for_issuer(
+                selectors.access_for(request.user), group.frame.issuer.path
+            ),
             "Chỉ cơ quan ban hành khung chấm điểm mới công bố kết quả.",
         )
         services.publish_results(actor=request.user, group_id=group.pk)
@@ -348,8 +355,8 @@ class TargetViewSet(ApiViewSet):
         if (
             unit is not None
             and issuer is not None
-            and selectors.can_read_unit(request.user, unit)
-            and not selectors.is_issuer_side(request.user, issuer)
+            and permissions.can_read_unit(selectors.access_for(request.user), unit.path)
+            and not permissions.can_act_for_issuer(selectors.access_for(request.user), issuer.path)
         ):
             raise PermissionDenied("Chỉ cơ quan giao chỉ tiêu mới giao hoặc sửa được chỉ tiêu.")
         target = services.set_target(
@@ -373,7 +380,7 @@ class TargetViewSet(ApiViewSet):
         answer is the new version."""
         target = selectors.get_target(request.user, parse_id(pk, "Không tìm thấy chỉ tiêu."))
         require(
-            selectors.is_issuer_side(request.user, target.issuer),
+            permissions.can_act_for_issuer(selectors.access_for(request.user), target.issuer.path),
             "Chỉ cơ quan giao chỉ tiêu mới sửa được chỉ tiêu.",
         )
         data = self.parsed(s.ScoreTargetChangeInput, partial=True)

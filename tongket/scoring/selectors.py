@@ -29,8 +29,9 @@ from tongket.accounts.scope import Scope, User, prefixes_q, scope_for
 from tongket.core.errors import NotFound
 from tongket.core.rules import Verdict
 from tongket.people.models import Organization, OrganizationKind
-from tongket.scoring import domain
+from tongket.scoring import domain, permissions
 from tongket.scoring.models import Frame, PeerGroup, ScoreLine, ScoreSheet, SheetStatus, Target
+from tongket.scoring.permissions import ScoringAccess
 
 # --- frames as data ----------------------------------------------------------------------------
 
@@ -124,25 +125,13 @@ def _linked_agency_prefixes(paths: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({*paths, *(p for p in linked if p)}))
 
 
-def _in_prefixes(path: str, prefixes: tuple[str, ...] | None) -> bool:
-    return prefixes is None or any(path.startswith(p) for p in prefixes)
-
-
 def _prefix_q(field: str, prefixes: tuple[str, ...] | None) -> Q:
     return Q() if prefixes is None else prefixes_q(field, prefixes)
 
 
-def can_read_unit(user: User | None, unit: Organization) -> bool:
-    return _in_prefixes(unit.path, _agency_prefixes(user, admin=False))
-
-
-def can_write_unit(user: User | None, unit: Organization) -> bool:
-    """The unit's side: may enter self scores (office administrators, see the module doc)."""
-    return _in_prefixes(unit.path, _agency_prefixes(user, admin=True))
-
-
-def is_issuer_side(user: User | None, issuer: Organization) -> bool:
-    return scope_for(user).administers(issuer.path)
+def access_for(user: User | None) -> ScoringAccess:
+    """What the scoring permissions ask of a user: their scope and the agencies they reach."""
+    return ScoringAccess(scope_for(user), lambda admin: _agency_prefixes(user, admin=admin))
 
 
 def visible_units(user: User | None) -> QuerySet[Organization]:
@@ -192,7 +181,7 @@ def resolve_unit(user: User | None, code: str) -> Organization:
             if ancestor is not None and ancestor.agency is not None:
                 unit = ancestor.agency
                 break
-    if unit is None or not can_read_unit(user, unit):
+    if unit is None or not permissions.can_read_unit(access_for(user), unit.path):
         raise NotFound("Không tìm thấy đơn vị.")
     return unit
 
@@ -332,9 +321,10 @@ def sheet_view(user: User | None, sheet_id: int) -> SheetView:
         self_total=self_total,
         appraised_total=appraised_total,
         differences=len(changed),
-        may_enter_self=sheet.status == SheetStatus.DRAFT and can_write_unit(user, sheet.unit),
+        may_enter_self=sheet.status == SheetStatus.DRAFT
+        and permissions.can_write_unit(access_for(user), sheet.unit.path),
         may_appraise=sheet.status in (SheetStatus.SELF_SUBMITTED, SheetStatus.APPRAISED)
-        and is_issuer_side(user, sheet.frame.issuer),
+        and permissions.can_act_for_issuer(access_for(user), sheet.frame.issuer.path),
     )
 
 
@@ -422,7 +412,7 @@ def rank_group(group: PeerGroup) -> tuple[list[domain.Ranked[int]], dict[int, Sc
 def peer_group_ranking(user: User | None, group_id: int) -> Ranking:
     group = get_peer_group(user, group_id)
     ranked, sheets = rank_group(group)
-    readable = _agency_prefixes(user, admin=False)
+    access = access_for(user)
     rows: list[RankingRow] = []
     for entry in ranked:
         sheet = sheets[entry.key]
@@ -440,7 +430,7 @@ def peer_group_ranking(user: User | None, group_id: int) -> Ranking:
                 shared=entry.shared,
                 level=sheet.level_label,
                 level_code=sheet.level_code,
-                may_open=_in_prefixes(sheet.unit.path, readable),
+                may_open=permissions.can_read_unit(access, sheet.unit.path),
             )
         )
     seen = {s.unit_id for s in sheets.values()}
@@ -469,7 +459,7 @@ class SeriesHistory:
 
 def year_over_year(user: User | None, unit: Organization) -> list[SeriesHistory]:
     """Each scoring series' published results of the unit across years, with the change."""
-    if not can_read_unit(user, unit):
+    if not permissions.can_read_unit(access_for(user), unit.path):
         raise NotFound("Không tìm thấy đơn vị.")
     sheets = (
         ScoreSheet.objects.filter(unit=unit, status=SheetStatus.SEALED)
@@ -525,7 +515,7 @@ def target_versions(target: Target) -> list[Target]:
 
 
 def unit_targets(user: User | None, unit: Organization, year: int) -> list[Target]:
-    if not can_read_unit(user, unit):
+    if not permissions.can_read_unit(access_for(user), unit.path):
         raise NotFound("Không tìm thấy đơn vị.")
     return list(
         Target.objects.filter(unit=unit, year=year, is_current=True)
@@ -536,7 +526,7 @@ def unit_targets(user: User | None, unit: Organization, year: int) -> list[Targe
 
 def target_history(user: User | None, unit: Organization, year: int) -> list[Target]:
     """Every version of the unit's targets for the year, newest version last in each lineage."""
-    if not can_read_unit(user, unit):
+    if not permissions.can_read_unit(access_for(user), unit.path):
         raise NotFound("Không tìm thấy đơn vị.")
     return list(
         Target.objects.filter(unit=unit, year=year)

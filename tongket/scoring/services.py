@@ -17,7 +17,7 @@ from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.people.models import Organization, OrganizationKind
-from tongket.scoring import domain, selectors
+from tongket.scoring import domain, permissions, selectors
 from tongket.scoring.models import (
     Frame,
     PeerGroup,
@@ -44,8 +44,8 @@ def _agency(code: str, field: str) -> Organization:
 
 
 def _require_issuer(actor: User | None, issuer: Organization) -> None:
-    if not selectors.is_issuer_side(actor, issuer):
-        if selectors.can_read_unit(actor, issuer):
+    if not permissions.can_act_for_issuer(selectors.access_for(actor), issuer.path):
+        if permissions.can_read_unit(selectors.access_for(actor), issuer.path):
             raise PermissionDenied("Chỉ cơ quan ban hành khung chấm điểm mới thực hiện được.")
         raise NotFound("Không tìm thấy khung chấm điểm.")
 
@@ -252,7 +252,8 @@ def open_sheet(*, actor: User | None, unit_code: str, frame_id: int) -> ScoreShe
     if frame_row is None:
         raise NotFound("Không tìm thấy khung chấm điểm.")
     if not (
-        selectors.can_write_unit(actor, unit) or selectors.is_issuer_side(actor, frame_row.issuer)
+        permissions.can_write_unit(selectors.access_for(actor), unit.path)
+        or permissions.can_act_for_issuer(selectors.access_for(actor), frame_row.issuer.path)
     ):
         raise NotFound("Không tìm thấy đơn vị.")
     existing = ScoreSheet.objects.filter(unit=unit, frame=frame_row).first()
@@ -307,8 +308,8 @@ def enter_self_scores(
     """Record the unit's self scores and evidence (replacing the draft's). With `submit` the
     sheet goes to the issuer, and then every applicable criterion must be scored validly."""
     sheet = _locked_sheet(sheet_id)
-    if not selectors.can_write_unit(actor, sheet.unit):
-        if selectors.can_read_unit(actor, sheet.unit):
+    if not permissions.can_write_unit(selectors.access_for(actor), sheet.unit.path):
+        if permissions.can_read_unit(selectors.access_for(actor), sheet.unit.path):
             raise PermissionDenied()
         raise NotFound("Không tìm thấy phiếu chấm điểm.")
     _refuse_sealed(sheet)
@@ -380,8 +381,8 @@ def appraise_sheet(
     domain.compute_sheet. Allowed after the unit submitted, again until the results are sealed.
     `not_applicable` None keeps the unit's own N/A marks."""
     sheet = _locked_sheet(sheet_id)
-    if not selectors.is_issuer_side(actor, sheet.frame.issuer):
-        if selectors.can_read_unit(actor, sheet.unit):
+    if not permissions.can_act_for_issuer(selectors.access_for(actor), sheet.frame.issuer.path):
+        if permissions.can_read_unit(selectors.access_for(actor), sheet.unit.path):
             raise PermissionDenied("Chỉ cơ quan ban hành khung chấm điểm mới thẩm định được.")
         raise NotFound("Không tìm thấy phiếu chấm điểm.")
     _refuse_sealed(sheet)

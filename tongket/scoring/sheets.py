@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from tongket.core.errors import DomainError
-from tongket.evaluation.sheets import chunks, read_year, refuse_findings
+from tongket.exchange.rows import chunks, read_year, refuse_findings
 from tongket.exchange.workbook import (
     Action,
     Column,
@@ -32,7 +32,7 @@ from tongket.exchange.workbook import (
     clean_text,
 )
 from tongket.people.models import Organization, OrganizationKind
-from tongket.scoring import domain, selectors, services
+from tongket.scoring import domain, permissions, selectors, services
 from tongket.scoring.excel import COLUMNS, YES
 from tongket.scoring.excel import _number as parse_number
 from tongket.scoring.models import Direction, Frame, ScoreLine, ScoreSheet, SheetStatus, Target
@@ -240,8 +240,8 @@ class ScoreLineSheet(SheetHandler[LineRow]):
             return None
         frame = frames[0]
         if unit is None or not (
-            selectors.can_read_unit(ctx.actor, unit)
-            or selectors.is_issuer_side(ctx.actor, frame.issuer)
+            permissions.can_read_unit(selectors.access_for(ctx.actor), unit.path)
+            or permissions.can_act_for_issuer(selectors.access_for(ctx.actor), frame.issuer.path)
         ):
             self._refuse_rows(
                 ctx,
@@ -323,7 +323,7 @@ class ScoreLineSheet(SheetHandler[LineRow]):
         pure = selectors.domain_frame(group.frame)
         rows = group.rows_by_code
         if group.self_changed:
-            if not selectors.can_write_unit(ctx.actor, group.unit):
+            if not permissions.can_write_unit(selectors.access_for(ctx.actor), group.unit.path):
                 self._refuse_rows(
                     ctx,
                     changed[:1],
@@ -342,7 +342,9 @@ class ScoreLineSheet(SheetHandler[LineRow]):
             else:
                 self._rule_check(ctx, group, pure, group.self_values, rows, "self_score", True)
         if group.appraisal_changed:
-            if not selectors.is_issuer_side(ctx.actor, group.frame.issuer):
+            if not permissions.can_act_for_issuer(
+                selectors.access_for(ctx.actor), group.frame.issuer.path
+            ):
                 self._refuse_rows(
                     ctx,
                     changed[:1],
@@ -615,7 +617,9 @@ class TargetSheet(SheetHandler[TargetRow]):
                 continue
             seen[r.natural_key] = r.row
             unit = agencies.get(r.unit_code)
-            if unit is None or not selectors.can_read_unit(ctx.actor, unit):
+            if unit is None or not permissions.can_read_unit(
+                selectors.access_for(ctx.actor), unit.path
+            ):
                 self._refuse(
                     ctx,
                     r,
@@ -638,7 +642,7 @@ class TargetSheet(SheetHandler[TargetRow]):
             if now is not None and self._same(now, r):
                 ctx.record(self, r.row, self._label(r), Action.UNCHANGED)
                 continue
-            if not selectors.is_issuer_side(ctx.actor, issuer):
+            if not permissions.can_act_for_issuer(selectors.access_for(ctx.actor), issuer.path):
                 self._refuse(
                     ctx,
                     r,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -12,18 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_export
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
 from tongket.core.formatting import format_decimal
-from tongket.core.http import posted, posted_files
+from tongket.core.http import not_found_as_404, posted, posted_files
 from tongket.core.pagecache import CachedPage
 from tongket.people.models import Organization
-from tongket.scoring import excel, selectors, services
+from tongket.scoring import excel, permissions, selectors, services
 from tongket.scoring.forms import SCORE_INVALID_RULE, ImportForm, SheetScoresForm
 from tongket.scoring.models import Frame, ScoreSheet
 
@@ -34,19 +32,6 @@ BAR_GAP = 8
 LABEL_WIDTH = 300
 
 View = Callable[..., HttpResponse]
-
-
-def not_found_is_404(view: View) -> View:
-    """A NotFound from a selector or service answers 404: missing and forbidden look alike."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-
-    return wrapped
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -73,20 +58,14 @@ def index(request: HttpRequest) -> HttpResponse:
             "sheets": sheets,
             "units": sorted(units.values(), key=lambda u: u.name),
             "frames": frames,
-            "may_import": _may_import(user),
+            "may_import": permissions.can_import_sheets(selectors.access_for(user)),
         },
     )
 
 
-def _may_import(user: Any) -> bool:
-    """Importing score sheets needs a write grant somewhere (each sheet is checked again)."""
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.write_paths)
-
-
 @login_required
 @require_GET
-@not_found_is_404
+@not_found_as_404
 def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
     group = selectors.get_peer_group(request.user, group_id)
     # The page shows the frame (its issuer's changes) and each unit's sheet and name.
@@ -137,7 +116,7 @@ def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@not_found_is_404
+@not_found_as_404
 def sheet(request: HttpRequest, sheet_id: int) -> HttpResponse:
     return _sheet_page(request, selectors.sheet_view(request.user, sheet_id))
 
@@ -258,9 +237,13 @@ def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> Htt
     user = request.user
     view = selectors.sheet_view(user, sheet_id)
     found = view.sheet
-    if appraisal and not selectors.is_issuer_side(user, found.frame.issuer):
+    if appraisal and not permissions.can_act_for_issuer(
+        selectors.access_for(user), found.frame.issuer.path
+    ):
         raise DjangoPermissionDenied("Chỉ cơ quan ban hành khung chấm điểm mới thẩm định được.")
-    if not appraisal and not selectors.can_write_unit(user, found.unit):
+    if not appraisal and not permissions.can_write_unit(
+        selectors.access_for(user), found.unit.path
+    ):
         raise DjangoPermissionDenied("Bạn chỉ có quyền xem phiếu chấm điểm này.")
     form = _scores_form(view, posted(request), appraisal=appraisal)
     status = 400
@@ -301,7 +284,7 @@ def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> Htt
 
 @login_required
 @require_POST
-@not_found_is_404
+@not_found_as_404
 def sheet_self_scores(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """The unit saves its self scores as a draft, or sends the sheet for appraisal."""
     return _post_scores(request, sheet_id, appraisal=False)
@@ -309,7 +292,7 @@ def sheet_self_scores(request: HttpRequest, sheet_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_is_404
+@not_found_as_404
 def sheet_appraisal(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """The issuing agency records the appraised score and comment per criterion."""
     return _post_scores(request, sheet_id, appraisal=True)
@@ -317,7 +300,7 @@ def sheet_appraisal(request: HttpRequest, sheet_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@not_found_is_404
+@not_found_as_404
 def sheet_export(request: HttpRequest, sheet_id: int) -> HttpResponse:
     found = selectors.get_sheet(request.user, sheet_id)
     data = excel.write_workbook([excel.page_for_sheet(found)])
@@ -336,7 +319,7 @@ def sheet_export(request: HttpRequest, sheet_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@not_found_is_404
+@not_found_as_404
 def frame_template(request: HttpRequest, frame_id: int) -> HttpResponse:
     """A blank workbook of the frame: one worksheet per unit of the user's that it scores."""
     user = request.user
@@ -345,14 +328,19 @@ def frame_template(request: HttpRequest, frame_id: int) -> HttpResponse:
         raise NotFound("Không tìm thấy khung chấm điểm.")
     visible_group = selectors.visible_peer_groups(user).filter(frame=frame).exists()
     own_sheets = selectors.visible_sheets(user).filter(frame=frame)
-    if not (visible_group or own_sheets.exists() or selectors.is_issuer_side(user, frame.issuer)):
+    if not (
+        visible_group
+        or own_sheets.exists()
+        or permissions.can_act_for_issuer(selectors.access_for(user), frame.issuer.path)
+    ):
         raise NotFound("Không tìm thấy khung chấm điểm.")
     units = [
         (u.code, u.name)
         for u in selectors.visible_units(user)
         .filter(scoring_peer_groups__frame=frame)
         .order_by("name")
-        if selectors.can_write_unit(user, u) or selectors.is_issuer_side(user, frame.issuer)
+        if permissions.can_write_unit(selectors.access_for(user), u.path)
+        or permissions.can_act_for_issuer(selectors.access_for(user), frame.issuer.path)
     ]
     data = excel.template_for_frame(frame, units)
     return _xlsx(data, f"mau-cham-diem-{frame.code}-v{frame.version}.xlsx")
@@ -360,7 +348,7 @@ def frame_template(request: HttpRequest, frame_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@not_found_is_404
+@not_found_as_404
 def targets(request: HttpRequest, code: str, year: int) -> HttpResponse:
     unit = selectors.resolve_unit(request.user, code)
     current = selectors.unit_targets(request.user, unit, year)
@@ -380,7 +368,7 @@ def targets(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@not_found_is_404
+@not_found_as_404
 def history(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.resolve_unit(request.user, code)
     return render(
@@ -394,7 +382,7 @@ def history(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_sheets(request: HttpRequest) -> HttpResponse:
     """Upload a workbook: every error listed with sheet, row and column, nothing half-done."""
-    if not _may_import(request.user):
+    if not permissions.can_import_sheets(selectors.access_for(request.user)):
         raise DjangoPermissionDenied("Bạn chỉ có quyền xem, không nhập được điểm.")
     form = ImportForm(posted(request), posted_files(request))
     errors: list[excel.CellError] = []

@@ -198,8 +198,8 @@ def test_a_formula_like_achievement_is_neutralized_on_export(user_named):
 
 
 def test_a_member_added_by_the_members_sheet_is_rewarded_in_the_same_file(user_named):
-    from tongket.exchange.sheets import MemberSheet
-    from tongket.exchange.tests.factories import member_row
+    from tongket.people.sheets import MemberSheet
+    from tongket.people.tests.factories import member_row
 
     data = write_workbook(
         [

@@ -262,8 +262,8 @@ def test_a_formula_in_a_justification_is_neutralized_on_export(user_named):
 
 
 def test_a_member_added_by_the_same_file_is_not_in_any_cycle_yet():
-    from tongket.exchange.sheets import MemberSheet
-    from tongket.exchange.tests.factories import member_row
+    from tongket.people.sheets import MemberSheet
+    from tongket.people.tests.factories import member_row
 
     data = write_workbook(
         [

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from tongket.exchange import workbook
 from tongket.exchange.bulk_xlsx import Unsupported, Workbook
-from tongket.exchange.sheets import MemberSheet, OrganizationSheet
-from tongket.exchange.tests.factories import members_workbook
 from tongket.exchange.workbook import read_workbook, write_workbook
+from tongket.people.sheets import MemberSheet, OrganizationSheet
+from tongket.people.tests.factories import members_workbook
 
 
 def _openpyxl(data: bytes) -> dict[str, dict[int, list[Any]]]:

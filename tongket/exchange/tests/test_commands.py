@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from tongket.exchange.tests.factories import member_row, members_workbook, workbook
 from tongket.people.models import Member
+from tongket.people.tests.factories import member_row, members_workbook, workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,9 @@ from openpyxl import Workbook
 from tongket.core.tests import dbsnapshot
 from tongket.exchange import workbook as wb
 from tongket.exchange.importer import ImportReport, run_import
-from tongket.exchange.sheets import MemberSheet
-from tongket.exchange.tests.factories import CELLS, member_row, members_workbook
 from tongket.people.models import Member
+from tongket.people.sheets import MemberSheet
+from tongket.people.tests.factories import CELLS, member_row, members_workbook
 
 pytestmark = pytest.mark.django_db
 

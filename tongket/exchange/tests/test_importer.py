@@ -10,8 +10,8 @@ import pytest
 
 from tongket.audit.models import AuditEvent
 from tongket.exchange.importer import run_import
-from tongket.exchange.tests.factories import CELLS, member_row, members_workbook, workbook
 from tongket.people.models import Member, Membership, Organization, PartyRole, Post
+from tongket.people.tests.factories import CELLS, member_row, members_workbook, workbook
 
 pytestmark = pytest.mark.django_db
 

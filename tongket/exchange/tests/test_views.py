@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tongket.exchange.models import ImportJob, JobStatus
-from tongket.exchange.tests.factories import member_row, members_workbook, workbook
 from tongket.people.models import Member
+from tongket.people.tests.factories import member_row, members_workbook, workbook
 
 pytestmark = pytest.mark.django_db
 

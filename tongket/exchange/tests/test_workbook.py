@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tongket.exchange import workbook
-from tongket.exchange.sheets import GENDERS, MemberSheet
 from tongket.exchange.workbook import (
     CellError,
     WorkbookError,
@@ -23,6 +22,7 @@ from tongket.exchange.workbook import (
     read_workbook,
     write_workbook,
 )
+from tongket.people.sheets import GENDERS, MemberSheet
 
 
 @pytest.mark.parametrize(

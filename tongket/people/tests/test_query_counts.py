@@ -299,7 +299,7 @@ def test_quick_search_finds_what_a_search_anywhere_in_the_name_finds(
     "more" is said exactly when more than the limit match."""
     grow()
     user = user_named("vanphong")
-    everything = set(selectors._member_matches(user, text, None).values_list("pk", flat=True))
+    everything = set(selectors.matching_members(user, text).values_list("pk", flat=True))
     shown, more = selectors.quick_search_members(user, text, limit=limit)
     assert {m.pk for m in shown} <= everything
     assert len(shown) == min(limit, len(everything))

@@ -1,5 +1,6 @@
-"""The sheets of organizations, members, Party roles and government posts: columns, parsing,
-batch planning against the database, and writes through tongket.people.services."""
+"""The people app's sheets of the import workbook (registered in apps.py): organizations, members,
+Party roles and government posts: columns, parsing, batch planning against the database, and
+writes through tongket.people.services (one record) or tongket.people.bulk (a whole sheet)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tongket.accounts.scope import Scope, scope_for
+from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
 from tongket.core.text import normalize_name
-from tongket.exchange import bulk
-from tongket.exchange.bulk import TRANSFER_NOTE
+from tongket.exchange.rows import chunks, keys_per_query, one_of
 from tongket.exchange.workbook import (
     Action,
     Column,
@@ -21,7 +22,8 @@ from tongket.exchange.workbook import (
     SheetHandler,
     choice_lookup,
 )
-from tongket.people import services
+from tongket.people import bulk, services
+from tongket.people.bulk import TRANSFER_NOTE
 from tongket.people.models import (
     Gender,
     Member,
@@ -33,7 +35,13 @@ from tongket.people.models import (
     Post,
     PostTitle,
 )
-from tongket.people.selectors import visible_members, visible_organizations
+from tongket.people.permissions import can_see_member, can_see_organization
+from tongket.people.selectors import (
+    visible_members,
+    visible_organizations,
+    visible_party_roles,
+    visible_posts,
+)
 
 
 def _allowed(choices: Iterable[tuple[str, str]]) -> str:
@@ -57,7 +65,7 @@ def _spaces(text: str) -> str:
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
-    return bulk.chunks(items, bulk.keys_per_query())
+    return chunks(items, keys_per_query())
 
 
 @dataclass(frozen=True)
@@ -119,8 +127,7 @@ class OrgIndex:
                 for segment in info.path.split("/")[:-2]
             }
         )
-        for start in range(0, len(ids), bulk.keys_per_query()):
-            chunk = ids[start : start + bulk.keys_per_query()]
+        for chunk in chunks(ids, keys_per_query()):
             rows = Organization.objects.filter(pk__in=chunk).values_list(*_ORG_INFO_FIELDS)
             for r in rows:
                 self._found.setdefault(
@@ -169,13 +176,8 @@ def _scope(ctx: ImportContext) -> Scope:
     return scope_for(ctx.actor)
 
 
-def _sees_org(scope: Scope, path: str) -> bool:
-    # As visible_organizations: a plain member also sees the organization they belong to.
-    return scope.reads(path) or path == scope.own_org_path
-
-
 def _sees_member(scope: Scope, row: dict[str, Any]) -> bool:
-    return scope.reads(row["org_path"]) or row["id"] == scope.own_member_id
+    return can_see_member(scope, org_path=row["org_path"], member_id=row["id"])
 
 
 def _file_orgs(ctx: ImportContext) -> dict[str, str]:
@@ -190,9 +192,22 @@ def _visible_org_kind(ctx: ImportContext, code: str) -> str | None:
     if declared is not None:
         return declared
     info = organization_index(ctx).get(code)
-    if info is not None and _sees_org(_scope(ctx), info.path):
+    if info is not None and can_see_organization(_scope(ctx), info.path):
         return info.kind
     return None
+
+
+class _Outcomes:
+    """What the set-based writes tell of each input, reported on its sheet row."""
+
+    def __init__(self, sheet: Any, records: list[Any], ctx: ImportContext) -> None:
+        self.sheet, self.records, self.ctx = sheet, records, ctx
+
+    def refused(self, index: int, error: DomainError) -> None:
+        self.ctx.refuse_error(self.sheet, self.records[index], error)
+
+    def written(self, index: int, action: str, edited: bool) -> None:
+        self.sheet.written(self.records[index], action, edited, self.ctx)
 
 
 # --- Organizations -----------------------------------------------------------------------------
@@ -281,7 +296,7 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
                 continue
             declared[r.code] = r
             existing = index.get(r.code)
-            if existing is not None and not _sees_org(scope, existing.path):
+            if existing is not None and not can_see_organization(scope, existing.path):
                 self._refuse(
                     ctx,
                     r,
@@ -663,8 +678,35 @@ class MemberSheet(SheetHandler[MemberRow]):
     def apply_all(
         self, records: list[MemberRow], ctx: ImportContext, advance: Callable[[int], None]
     ) -> bool:
-        bulk.apply_members(self, records, ctx, advance)
+        items = [
+            bulk.MemberWrite(
+                data=self.member_input(r, r.organization_code),
+                create=r.action is Action.CREATE,
+                changed=r.changed,
+                current_code=r.current_code,
+            )
+            for r in records
+        ]
+        bulk.write_members(
+            actor=ctx.actor,
+            items=items,
+            on=ctx.today,
+            outcomes=_Outcomes(self, records, ctx),
+            advance=advance,
+        )
         return True
+
+    def written(self, record: MemberRow, action: str, edited: bool, ctx: ImportContext) -> None:
+        """How the report states a written member row."""
+        if action == Action.CREATE:
+            ctx.record(self, record.row, record.card_number, Action.CREATE, record.full_name)
+        elif action == Action.TRANSFER:
+            detail = f"{record.current_code} → {record.organization_code}"
+            if edited:
+                detail += ", sửa hồ sơ"
+            ctx.record(self, record.row, record.card_number, Action.TRANSFER, detail)
+        else:
+            ctx.record(self, record.row, record.card_number, Action.UPDATE, "sửa hồ sơ")
 
     def apply(self, record: MemberRow, ctx: ImportContext) -> None:
         if record.action is Action.CREATE:
@@ -713,7 +755,7 @@ def existing_members(cards: list[str]) -> dict[str, dict[str, Any]]:
     """The members with these card numbers, in batches of IN (...) queries."""
     found: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(cards):
-        for row in Member.objects.filter(card_number__in=bulk.one_of(chunk)).values(
+        for row in Member.objects.filter(card_number__in=one_of(chunk)).values(
             "id", "card_number", "org_path", "organization__code", *MEMBER_FIELDS
         ):
             found[row["card_number"]] = row
@@ -799,8 +841,18 @@ class PartyRoleSheet(SheetHandler[PartyRoleRow]):
     def apply_all(
         self, records: list[PartyRoleRow], ctx: ImportContext, advance: Callable[[int], None]
     ) -> bool:
-        bulk.apply_party_roles(self, records, ctx, advance)
+        items = []
+        for r in records:
+            assert r.start is not None  # required column, checked by parse
+            items.append(
+                bulk.PartyRoleWrite(r.card_number, r.organization_code, r.role, r.term, r.start)
+            )
+        outcomes = _Outcomes(self, records, ctx)
+        bulk.assign_party_roles(actor=ctx.actor, items=items, outcomes=outcomes, advance=advance)
         return True
+
+    def written(self, record: PartyRoleRow, action: str, edited: bool, ctx: ImportContext) -> None:
+        ctx.record(self, record.row, _role_key(record), Action.CREATE)
 
     def apply(self, record: PartyRoleRow, ctx: ImportContext) -> None:
         assert record.start is not None
@@ -816,12 +868,8 @@ class PartyRoleSheet(SheetHandler[PartyRoleRow]):
 
     def export_rows(self, user: Any) -> Iterator[list[Any]]:
         roles = (
-            PartyRole.objects.filter(
-                end__isnull=True,
-                member__in=visible_members(user),
-                organization__in=visible_organizations(user),
-            )
-            .select_related("member", "organization")
+            visible_party_roles(user)
+            .filter(end__isnull=True)
             .order_by("organization__path", "role", "member__sort_name")
         )
         for r in roles.iterator(chunk_size=2000):
@@ -848,6 +896,10 @@ def _any_org_label(ctx: ImportContext, code: str) -> str | None:
 
 def _role_key(r: PartyRoleRow) -> str:
     return f"{r.card_number} · {PartyRoleKind(r.role).label} · {r.organization_code}"
+
+
+def _post_key(r: PostRow) -> str:
+    return f"{r.card_number} · {PostTitle(r.title).label} · {r.agency_code}"
 
 
 def _existing_links(
@@ -988,8 +1040,18 @@ class PostSheet(SheetHandler[PostRow]):
     def apply_all(
         self, records: list[PostRow], ctx: ImportContext, advance: Callable[[int], None]
     ) -> bool:
-        bulk.apply_posts(self, records, ctx, advance)
+        items = []
+        for r in records:
+            assert r.start is not None  # required column, checked by parse
+            items.append(
+                bulk.PostWrite(r.card_number, r.agency_code, r.title, r.title_detail, r.start)
+            )
+        outcomes = _Outcomes(self, records, ctx)
+        bulk.assign_posts(actor=ctx.actor, items=items, outcomes=outcomes, advance=advance)
         return True
+
+    def written(self, record: PostRow, action: str, edited: bool, ctx: ImportContext) -> None:
+        ctx.record(self, record.row, _post_key(record), Action.CREATE)
 
     def apply(self, record: PostRow, ctx: ImportContext) -> None:
         assert record.start is not None
@@ -1001,13 +1063,12 @@ class PostSheet(SheetHandler[PostRow]):
             start=record.start,
             title_detail=record.title_detail,
         )
-        key = f"{record.card_number} · {PostTitle(record.title).label} · {record.agency_code}"
-        ctx.record(self, record.row, key, Action.CREATE)
+        ctx.record(self, record.row, _post_key(record), Action.CREATE)
 
     def export_rows(self, user: Any) -> Iterator[list[Any]]:
         posts = (
-            Post.objects.filter(end__isnull=True, member__in=visible_members(user))
-            .select_related("member", "agency")
+            visible_posts(user)
+            .filter(end__isnull=True)
             .order_by("agency__path", "title", "member__sort_name")
         )
         for p in posts.iterator(chunk_size=2000):

@@ -1,5 +1,5 @@
-"""The API's shapes: output serializers for reads, input serializers that only parse (every rule is
-in the services), and the error body."""
+"""The people API's shapes: output serializers for reads, input serializers that only parse (every
+rule is in the services), and a member as another area's answer names them (`person`)."""
 
 from __future__ import annotations
 
@@ -19,26 +19,7 @@ from tongket.people.models import (
     Post,
     PostTitle,
 )
-
-
-class FindingSerializer(serializers.Serializer[Any]):
-    rule = serializers.CharField()
-    field = serializers.CharField(required=False)
-    message = serializers.CharField()
-    citation = serializers.CharField(required=False)
-    severity = serializers.CharField(required=False)
-    subject = serializers.CharField(required=False)
-
-
-class ErrorDetailSerializer(serializers.Serializer[Any]):
-    rule = serializers.CharField(help_text="Mã quy tắc, ví dụ «people.member.unique_card».")
-    field = serializers.CharField(help_text="Trường dữ liệu bị từ chối; rỗng nếu không có.")
-    message = serializers.CharField(help_text="Thông báo tiếng Việt, hiển thị nguyên văn.")
-    findings = FindingSerializer(many=True)
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    error = ErrorDetailSerializer()
+from tongket.people.permissions import can_see_member
 
 
 def _scope(serializer: serializers.Serializer[Any]) -> Scope | None:
@@ -184,3 +165,18 @@ class PartyRoleCreateSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=PartyRoleKind.choices)
     term = serializers.CharField(max_length=20, required=False, allow_blank=True)
     start = serializers.DateField()
+
+
+class PersonSerializer(serializers.Serializer[Any]):
+    card_number = serializers.CharField(
+        allow_null=True, help_text="Số thẻ đảng viên; null nếu ngoài phạm vi được xem."
+    )
+    full_name = serializers.CharField()
+
+
+def person(member: Member | None, scope: Scope) -> dict[str, Any] | None:
+    """A member's name, and their card number only when the user may read their record."""
+    if member is None:
+        return None
+    visible = can_see_member(scope, org_path=member.org_path, member_id=member.pk)
+    return {"card_number": member.card_number if visible else None, "full_name": member.full_name}

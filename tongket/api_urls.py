@@ -1,4 +1,5 @@
-"""URLs of the REST API v1 (included under /api/v1/), its OpenAPI schema and documentation."""
+"""URLs of the REST API v1 (included under /api/v1/ by tongket/urls.py): every area's endpoints
+(its api.py, built on tongket.exchange.api), the OpenAPI schema and its documentation page."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from rest_framework.routers import SimpleRouter
 
 from tongket.awards import api as awards_api
 from tongket.evaluation import api as evaluation_api
-from tongket.exchange import api, views
+from tongket.exchange import views
 from tongket.meetings import api as meetings_api
+from tongket.people import api as people_api
 from tongket.programs import api as programs_api
 from tongket.reports import api as reports_api
 from tongket.scoring import api as scoring_api
@@ -18,10 +20,10 @@ from tongket.scoring import api as scoring_api
 app_name = "api"
 
 router = SimpleRouter()
-router.register("organizations", api.OrganizationViewSet, basename="organization")
-router.register("members", api.MemberViewSet, basename="member")
-router.register("posts", api.PostViewSet, basename="post")
-router.register("party-roles", api.PartyRoleViewSet, basename="party-role")
+router.register("organizations", people_api.OrganizationViewSet, basename="organization")
+router.register("members", people_api.MemberViewSet, basename="member")
+router.register("posts", people_api.PostViewSet, basename="post")
+router.register("party-roles", people_api.PartyRoleViewSet, basename="party-role")
 router.register("cycles", evaluation_api.CycleViewSet, basename="cycle")
 router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
 # -- scoring --

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from tongket.exchange.sheets import MemberSheet, OrganizationSheet, PartyRoleSheet, PostSheet
 from tongket.exchange.workbook import write_workbook
+from tongket.people.sheets import MemberSheet, OrganizationSheet, PartyRoleSheet, PostSheet
 
 CELLS = tuple(
     f"QT.KCQDN.SGDDT.{code}" for code in ("VP", "TCCB", "GDMNTH", "GDTRH", "KHTC", "TTR", "KTQLCL")

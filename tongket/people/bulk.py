@@ -1,11 +1,12 @@
-"""Set-based writes for the members, Party roles and posts sheets.
+"""Set-based writes of members, Party roles and posts (the import's sheets use them).
 
-The per-record path calls a people service per row (about a dozen queries each). Here every
-planned record of a sheet is checked against rows fetched once (IN queries in batches), with the
-very checks the services run (shared from tongket.people.services: same rule ids, same messages,
-same order), then the accepted records are written in batches and audited with one event per
-changed record through `record_events`, in the order the services would have written them.
-Everything runs inside the importer's single transaction, so a refusal undoes it all.
+The per-record path calls a people service per record (about a dozen queries each). Here every
+input record is checked against rows fetched once (IN queries in batches), with the very checks
+the services run (tongket.people.checks: same rule ids, same messages, same order), then the
+accepted records are written in batches and audited with one event per changed record through
+`record_events`, in the order the services would have written them. The caller's transaction
+holds it all, so a refusal it reports can undo everything. Inputs are plain records (not sheet
+rows); what became of each is told to the caller's `Outcomes` by its index.
 
 On PostgreSQL new rows go in with COPY as plain tuples (no model instance: building one costs
 more than the rest of a row's work), and the new members and their audit events are made while
@@ -21,17 +22,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import Any, Protocol, cast
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
 
-from tongket.accounts.scope import scope_for
+from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import EventInput, record_events
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
-from tongket.exchange.workbook import Action, ImportContext
-from tongket.people import services
+from tongket.exchange.rows import chunks, keys_per_query, one_of
+from tongket.people import checks
+from tongket.people.checks import MemberInput
 from tongket.people.models import (
     Member,
     Membership,
@@ -39,24 +40,56 @@ from tongket.people.models import (
     PartyRole,
     PartyRoleKind,
     Post,
-    PostTitle,
 )
-
-if TYPE_CHECKING:
-    from tongket.exchange.sheets import (
-        MemberRow,
-        MemberSheet,
-        PartyRoleRow,
-        PartyRoleSheet,
-        PostRow,
-        PostSheet,
-    )
 
 WRITE = 1000  # rows per INSERT / UPDATE statement
 TRANSFER_NOTE = "Chuyển sinh hoạt khi nhập tệp Excel"
 
-T = TypeVar("T")
 Advance = Callable[[int], None]
+
+
+class Outcomes(Protocol):
+    """What the caller hears of each input record, by its index in the input."""
+
+    def refused(self, index: int, error: DomainError) -> None:
+        """The record was refused with this error (nothing of it is written)."""
+
+    def written(self, index: int, action: str, edited: bool) -> None:
+        """The record was written: "create", "update" or "transfer" (`edited`: a transfer also
+        changed the member's own fields)."""
+
+
+@dataclass(frozen=True)
+class MemberWrite:
+    """One member to create, or an existing one to edit and/or transfer."""
+
+    data: MemberInput  # the record as it should stand; organization_code: where they belong
+    create: bool
+    changed: bool = False  # an existing member's own fields change
+    current_code: str = ""  # an existing member's organization now
+
+    @property
+    def moves(self) -> bool:
+        return not self.create and self.data.organization_code != self.current_code
+
+
+@dataclass(frozen=True)
+class PartyRoleWrite:
+    card_number: str
+    organization_code: str
+    role: str
+    term: str
+    start: dt.date
+
+
+@dataclass(frozen=True)
+class PostWrite:
+    card_number: str
+    agency_code: str
+    title: str
+    title_detail: str
+    start: dt.date
+
 
 MEMBER_UPDATE_FIELDS = (
     "full_name",
@@ -69,29 +102,6 @@ MEMBER_UPDATE_FIELDS = (
     "status",
     "version",
 )
-
-
-def chunks(items: list[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def keys_per_query() -> int:
-    """Keys per IN (...) query: under SQLite's parameter limit; on PostgreSQL far fewer round
-    trips (its limit is 65,535 parameters per statement)."""
-    return 10_000 if connection.vendor == "postgresql" else 500
-
-
-_UNNEST = {"text": "SELECT unnest(%s::text[])", "bigint": "SELECT unnest(%s::bigint[])"}
-
-
-def one_of(keys: list[Any], sql_type: Literal["text", "bigint"] = "text") -> Any:
-    """The right side of `field__in=keys`: on PostgreSQL one array parameter
-    (`IN (SELECT unnest(%s))`) rather than one placeholder per key, which Django and psycopg
-    would otherwise compile and split one by one."""
-    if connection.vendor == "postgresql":
-        return RawSQL(_UNNEST[sql_type], (keys,))  # noqa: S611 - fixed SQL, keys bound
-    return keys
 
 
 def organizations_by_code(codes: Iterable[str]) -> dict[str, Organization]:
@@ -127,7 +137,7 @@ def _open_starts(member_ids: list[int]) -> dict[int, dt.date]:
 def _org_or_error(orgs: dict[str, Organization], code: str, field: str) -> Organization:
     org = orgs.get(code.strip())
     if org is None:
-        raise services.unknown_organization(code, field)
+        raise checks.unknown_organization(code, field)
     return org
 
 
@@ -222,7 +232,6 @@ def insert(
 
 @dataclass
 class _MemberChange:
-    record: MemberRow
     member: Member
     updated: dict[str, Any] | None = None  # the audit fields of the edit
     source: Organization | None = None  # set when the member moves
@@ -231,9 +240,9 @@ class _MemberChange:
 
 @dataclass(slots=True)
 class NewMember:
-    """What `services.new_member` builds, as plain values instead of a model instance (which
+    """What `checks.new_member` builds, as plain values instead of a model instance (which
     costs more to build than everything else a row needs): the columns `NEW_MEMBER_FIELDS`
-    and, through `organization`, all `services.member_create_event` reads."""
+    and, through `organization`, all `checks.member_create_event` reads."""
 
     card_number: str
     full_name: str
@@ -282,8 +291,8 @@ NEW_MEMBER_FIELDS = (
 )
 
 
-def new_member(data: services.MemberInput, org: Organization) -> NewMember:
-    """`services.new_member` without the model instance (test_bulk proves them equal)."""
+def new_member(data: MemberInput, org: Organization) -> NewMember:
+    """`checks.new_member` without the model instance (test_bulk proves them equal)."""
     name = normalize_name(data.full_name)
     return NewMember(
         card_number=data.card_number.strip(),
@@ -301,39 +310,41 @@ def new_member(data: services.MemberInput, org: Organization) -> NewMember:
     )
 
 
-Entry = tuple["MemberRow", NewMember | _MemberChange]
-
-
-def apply_members(
-    sheet: MemberSheet, records: list[MemberRow], ctx: ImportContext, advance: Advance
+def write_members(
+    *,
+    actor: User | None,
+    items: Sequence[MemberWrite],
+    on: dt.date,
+    outcomes: Outcomes,
+    advance: Advance,
 ) -> None:
     """Create, edit and transfer members as create_member, update_member and transfer_member
-    would, one statement per batch instead of a dozen per row."""
-    actor = ctx.actor
-    codes = {r.organization_code for r in records} | {r.current_code for r in records}
+    would (a transfer takes effect `on`), one statement per batch instead of a dozen per item."""
+    codes = {w.data.organization_code for w in items} | {w.current_code for w in items}
     orgs = organizations_by_code(codes)
-    existing = members_by_card((r.card_number for r in records), lock=True)
-    movers = [existing[r.card_number].pk for r in records if r.moves and r.card_number in existing]
+    existing = members_by_card((w.data.card_number for w in items), lock=True)
+    movers = [
+        existing[w.data.card_number].pk for w in items if w.moves and w.data.card_number in existing
+    ]
     opened = _open_starts(movers)
-    results: list[NewMember | _MemberChange | None] = [None] * len(records)  # in record order
-    for index, r in enumerate(records):
-        if r.action is not Action.CREATE:
+    results: list[NewMember | _MemberChange | None] = [None] * len(items)  # in input order
+    for index, w in enumerate(items):
+        if not w.create:
             try:
-                results[index] = _change_member(sheet, r, orgs, existing, opened, ctx)
+                results[index] = _change_member(w, orgs, existing, opened, actor, on)
             except DomainError as exc:
-                ctx.refuse_error(sheet, r, exc)
-    creates = [index for index, r in enumerate(records) if r.action is Action.CREATE]
+                outcomes.refused(index, exc)
+    creates = [index for index, w in enumerate(items) if w.create]
     scope_for(actor)  # cached on the actor: the checks below never query while rows stream
     created: list[NewMember] = []
 
     def accepted() -> Iterator[tuple[Any, ...]]:
         # The checks of create_member, run as the rows stream to the database.
         for index in creates:
-            r = records[index]
             try:
-                member = _new_member(sheet, r, orgs, existing, actor)
+                member = _new_member(items[index].data, orgs, existing, actor)
             except DomainError as exc:
-                ctx.refuse_error(sheet, r, exc)
+                outcomes.refused(index, exc)
                 continue
             results[index] = member
             created.append(member)
@@ -349,82 +360,74 @@ def apply_members(
         ("member_id", "organization_id", "start"),
         [(m.pk, m.organization.pk, m.joined_on) for m in created],
     )
-    _write_changes([c for c in results if isinstance(c, _MemberChange)], ctx.today)
-    advance(len(records) - len(created))
+    _write_changes([c for c in results if isinstance(c, _MemberChange)], on)
+    advance(len(items) - len(created))
 
-    # Audit and report in record order, as the services would have written them one by one.
-    entries = [(r, c) for r, c in zip(records, results, strict=True) if c is not None]
-    record_events(actor=actor, events=_member_events(sheet, entries, ctx), stream=True)
+    # Audit and report in input order, as the services would have written them one by one.
+    entries = [(index, c) for index, c in enumerate(results) if c is not None]
+    record_events(actor=actor, events=_member_events(entries, on, outcomes), stream=True)
 
 
 def _member_events(
-    sheet: MemberSheet, entries: list[Entry], ctx: ImportContext
+    entries: list[tuple[int, NewMember | _MemberChange]], on: dt.date, outcomes: Outcomes
 ) -> Iterator[EventInput]:
     """The audit events of the written members, made as they are appended (not all held at
-    once), recording each row's outcome on the way."""
-    for r, c in entries:
+    once), telling each item's outcome on the way."""
+    for index, c in entries:
         if isinstance(c, NewMember):
             # member_create_event reads only what NewMember carries.
-            yield EventInput(**services.member_create_event(cast(Member, c)))
-            ctx.record(sheet, r.row, r.card_number, Action.CREATE, r.full_name)
+            yield EventInput(**checks.member_create_event(cast(Member, c)))
+            outcomes.written(index, "create", edited=False)
             continue
         if c.updated is not None:
             yield EventInput(**c.updated)
         if c.target is None or c.source is None:
-            ctx.record(sheet, r.row, r.card_number, Action.UPDATE, "sửa hồ sơ")
+            outcomes.written(index, "update", edited=True)
             continue
-        yield EventInput(
-            **services.transfer_event(c.member, c.source, c.target, ctx.today, TRANSFER_NOTE)
-        )
-        detail = f"{r.current_code} → {r.organization_code}"
-        if c.updated is not None:
-            detail += ", sửa hồ sơ"
-        ctx.record(sheet, r.row, r.card_number, Action.TRANSFER, detail)
+        yield EventInput(**checks.transfer_event(c.member, c.source, c.target, on, TRANSFER_NOTE))
+        outcomes.written(index, "transfer", edited=c.updated is not None)
 
 
 def _new_member(
-    sheet: MemberSheet,
-    r: MemberRow,
+    data: MemberInput,
     orgs: dict[str, Organization],
     existing: dict[str, Member],
-    actor: Any,
+    actor: User | None,
 ) -> NewMember:
     # The checks of create_member, in its order.
-    data = sheet.member_input(r, r.organization_code)
-    services.validate_member(data)
+    checks.validate_member(data)
     org = _org_or_error(orgs, data.organization_code, "organization")
-    services.check_member_organization(org)
-    services.require_write(actor, org.path)
+    checks.check_member_organization(org)
+    checks.require_write(actor, org.path)
     if data.card_number.strip() in existing:
-        raise services.duplicate_card(data.card_number.strip())
+        raise checks.duplicate_card(data.card_number.strip())
     return new_member(data, org)
 
 
 def _change_member(
-    sheet: MemberSheet,
-    r: MemberRow,
+    w: MemberWrite,
     orgs: dict[str, Organization],
     existing: dict[str, Member],
     opened: dict[int, dt.date],
-    ctx: ImportContext,
+    actor: User | None,
+    on: dt.date,
 ) -> _MemberChange:
-    member = existing.get(r.card_number)
+    member = existing.get(w.data.card_number)
     if member is None:
         raise NotFound("Không tìm thấy đảng viên.")
-    change = _MemberChange(r, member)
-    if r.changed:  # the checks of update_member, then its edit (in memory)
-        services.require_write(ctx.actor, member.org_path)
-        data = sheet.member_input(r, r.current_code)
-        services.validate_member(data)
-        before = services.member_snapshot(member)
-        services.apply_member_fields(member, data)
-        change.updated = services.member_update_event(member, before)
-    if r.moves:  # the checks of transfer_member
-        services.require_write(ctx.actor, member.org_path)
-        target = _org_or_error(orgs, r.organization_code, "organization")
-        services.check_member_organization(target)
-        services.require_write(ctx.actor, target.path)
-        services.check_transfer(member, target, opened.get(member.pk), ctx.today)
+    change = _MemberChange(member)
+    if w.changed:  # the checks of update_member, then its edit (in memory)
+        checks.require_write(actor, member.org_path)
+        checks.validate_member(w.data)
+        before = checks.member_snapshot(member)
+        checks.apply_member_fields(member, w.data)
+        change.updated = checks.member_update_event(member, before)
+    if w.moves:  # the checks of transfer_member
+        checks.require_write(actor, member.org_path)
+        target = _org_or_error(orgs, w.data.organization_code, "organization")
+        checks.check_member_organization(target)
+        checks.require_write(actor, target.path)
+        checks.check_transfer(member, target, opened.get(member.pk), on)
         change.source = member.organization
         change.target = target
         member.organization = target
@@ -458,12 +461,12 @@ def _write_changes(changed: list[_MemberChange], on: dt.date) -> None:
 # --- Party roles and posts ---------------------------------------------------------------------
 
 
-def apply_party_roles(
-    sheet: PartyRoleSheet, records: list[PartyRoleRow], ctx: ImportContext, advance: Advance
+def assign_party_roles(
+    *, actor: User | None, items: Sequence[PartyRoleWrite], outcomes: Outcomes, advance: Advance
 ) -> None:
     """Assign Party roles as assign_party_role would, in batches."""
-    members = members_by_card(r.card_number for r in records)
-    orgs = organizations_by_code(r.organization_code for r in records)
+    members = members_by_card(w.card_number for w in items)
+    orgs = organizations_by_code(w.organization_code for w in items)
     secretaries: set[int] = set()
     for chunk in chunks(sorted(o.pk for o in orgs.values()), keys_per_query()):
         secretaries.update(
@@ -471,68 +474,64 @@ def apply_party_roles(
                 organization_id__in=chunk, role=PartyRoleKind.SECRETARY, end__isnull=True
             ).values_list("organization_id", flat=True)
         )
-    accepted: list[tuple[PartyRoleRow, PartyRole]] = []
-    for r in records:
-        assert r.start is not None  # required column, checked by parse
+    accepted: list[tuple[int, PartyRole, str]] = []
+    for index, w in enumerate(items):
         try:
-            member = members.get(r.card_number)
+            member = members.get(w.card_number)
             if member is None:
                 raise NotFound("Không tìm thấy đảng viên.")
-            org = _org_or_error(orgs, r.organization_code, "organization")
-            services.require_admin(ctx.actor, org.path)
+            org = _org_or_error(orgs, w.organization_code, "organization")
+            checks.require_admin(actor, org.path)
             has_secretary = partial(operator.contains, secretaries, org.pk)
-            services.check_party_role(member, org, r.role, has_secretary=has_secretary)
+            checks.check_party_role(member, org, w.role, has_secretary=has_secretary)
         except DomainError as exc:
-            ctx.refuse_error(sheet, r, exc)
+            outcomes.refused(index, exc)
             continue
-        if r.role == PartyRoleKind.SECRETARY:
+        if w.role == PartyRoleKind.SECRETARY:
             secretaries.add(org.pk)
-        role = PartyRole(member=member, organization=org, role=r.role, start=r.start)
-        role.term = r.term.strip()
-        accepted.append((r, role))
-    insert(PartyRole, [role for _r, role in accepted], advance, ids=True)
-    advance(len(records) - len(accepted))
+        role = PartyRole(member=member, organization=org, role=w.role, start=w.start)
+        role.term = w.term.strip()
+        accepted.append((index, role, w.term))
+    insert(PartyRole, [role for _i, role, _t in accepted], advance, ids=True)
+    advance(len(items) - len(accepted))
     events: list[EventInput] = []
-    for r, role in accepted:
-        fields = services.party_role_event(role, role.member, role.organization, r.term)
+    for index, role, term in accepted:
+        fields = checks.party_role_event(role, role.member, role.organization, term)
         events.append(EventInput(**fields))
-        key = f"{r.card_number} · {PartyRoleKind(r.role).label} · {r.organization_code}"
-        ctx.record(sheet, r.row, key, Action.CREATE)
-    record_events(actor=ctx.actor, events=events)
+        outcomes.written(index, "create", edited=False)
+    record_events(actor=actor, events=events)
 
 
-def apply_posts(
-    sheet: PostSheet, records: list[PostRow], ctx: ImportContext, advance: Advance
+def assign_posts(
+    *, actor: User | None, items: Sequence[PostWrite], outcomes: Outcomes, advance: Advance
 ) -> None:
     """Assign government posts as assign_post would, in batches."""
-    members = members_by_card(r.card_number for r in records)
-    orgs = organizations_by_code(r.agency_code for r in records)
-    accepted: list[tuple[PostRow, Post]] = []
-    for r in records:
-        assert r.start is not None  # required column, checked by parse
+    members = members_by_card(w.card_number for w in items)
+    orgs = organizations_by_code(w.agency_code for w in items)
+    accepted: list[tuple[int, Post]] = []
+    for index, w in enumerate(items):
         try:
-            member = members.get(r.card_number)
+            member = members.get(w.card_number)
             if member is None:
                 raise NotFound("Không tìm thấy đảng viên.")
-            services.require_write(ctx.actor, member.org_path)
-            agency = _org_or_error(orgs, r.agency_code, "agency")
-            services.check_post(agency, r.title)
+            checks.require_write(actor, member.org_path)
+            agency = _org_or_error(orgs, w.agency_code, "agency")
+            checks.check_post(agency, w.title)
         except DomainError as exc:
-            ctx.refuse_error(sheet, r, exc)
+            outcomes.refused(index, exc)
             continue
         post = Post(
             member=member,
             agency=agency,
-            title=r.title,
-            title_detail=r.title_detail.strip(),
-            start=r.start,
+            title=w.title,
+            title_detail=w.title_detail.strip(),
+            start=w.start,
         )
-        accepted.append((r, post))
-    insert(Post, [post for _r, post in accepted], advance, ids=True)
-    advance(len(records) - len(accepted))
+        accepted.append((index, post))
+    insert(Post, [post for _i, post in accepted], advance, ids=True)
+    advance(len(items) - len(accepted))
     events: list[EventInput] = []
-    for r, post in accepted:
-        events.append(EventInput(**services.post_event(post, post.member, post.agency)))
-        key = f"{r.card_number} · {PostTitle(r.title).label} · {r.agency_code}"
-        ctx.record(sheet, r.row, key, Action.CREATE)
-    record_events(actor=ctx.actor, events=events)
+    for index, post in accepted:
+        events.append(EventInput(**checks.post_event(post, post.member, post.agency)))
+        outcomes.written(index, "create", edited=False)
+    record_events(actor=actor, events=events)
