@@ -24,6 +24,12 @@ def can_write_somewhere(scope: Scope) -> bool:
     return scope.is_superuser or bool(scope.write_paths)
 
 
+def can_administer_somewhere(scope: Scope) -> bool:
+    """An office administrator's grant over some subtree (or the superuser): creating
+    organizations and opening cycles are offered, each then checked against the scope."""
+    return scope.is_superuser or bool(scope.admin_paths)
+
+
 def can_edit_member(scope: Scope, org_path: str) -> bool:
     """Edit or transfer a member: whoever writes for the member's organization."""
     return scope.writes(org_path)

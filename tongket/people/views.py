@@ -31,7 +31,12 @@ from tongket.people.forms import (
     VietnameseForm,
 )
 from tongket.people.models import Member, MemberStatus, Organization, OrganizationKind
-from tongket.people.permissions import can_see_member, can_see_organization, can_write_somewhere
+from tongket.people.permissions import (
+    can_administer_somewhere,
+    can_see_member,
+    can_see_organization,
+    can_write_somewhere,
+)
 
 T = TypeVar("T")
 
@@ -247,7 +252,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     context = {
         "kinds": OrganizationKind.choices,
         "kind": kind,
-        "can_create": scope.is_superuser or bool(scope.admin_paths),
+        "can_create": can_administer_somewhere(scope),
     }
     page = CachedPage(request, paths=scope_paths(request), build=build)
     return page.render("people/organization_list.html", context)
@@ -416,7 +421,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     if parent is not None:
         _allow(scope.administers(parent.path))
     else:
-        _allow(scope.is_superuser or bool(scope.admin_paths))
+        _allow(can_administer_somewhere(scope))
     initial: dict[str, Any] = {"kind": OrganizationKind.CELL}
     if parent is not None:
         initial.update(parent=parent.code, agency=parent.agency.code if parent.agency else "")
