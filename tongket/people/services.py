@@ -292,11 +292,8 @@ def create_member(*, actor: User | None, data: MemberInput) -> Member:
     return member
 
 
-@transaction.atomic
-def update_member(
-    *, actor: User | None, card_number: str, data: MemberInput, expected_version: int | None = None
-) -> Member:
-    """Edit a member's record; a change of organization goes through transfer_member."""
+def _locked_member(card_number: str) -> Member:
+    """The member, locked for the rest of the transaction, or NotFound."""
     member = (
         # No join in the locking query: on PostgreSQL, a row locked through a join is dropped
         # when a concurrent transfer changed its organization (the join is rechecked against the
@@ -305,6 +302,15 @@ def update_member(
     )
     if member is None:
         raise NotFound("Không tìm thấy đảng viên.")
+    return member
+
+
+@transaction.atomic
+def update_member(
+    *, actor: User | None, card_number: str, data: MemberInput, expected_version: int | None = None
+) -> Member:
+    """Edit a member's record; a change of organization goes through transfer_member."""
+    member = _locked_member(card_number)
     require_write(actor, member.org_path)
     if expected_version is not None and expected_version != member.version:
         raise ConcurrentEdit()
@@ -335,14 +341,7 @@ def transfer_member(
     *, actor: User | None, card_number: str, to_code: str, on: dt.date, note: str = ""
 ) -> Member:
     """Move a member to another organization: the open membership ends, a new one starts."""
-    member = (
-        # No join in the locking query: on PostgreSQL, a row locked through a join is dropped
-        # when a concurrent transfer changed its organization (the join is rechecked against the
-        # old organization row), and the waiting writer would wrongly find no member.
-        Member.objects.select_for_update().filter(card_number=card_number).first()
-    )
-    if member is None:
-        raise NotFound("Không tìm thấy đảng viên.")
+    member = _locked_member(card_number)
     require_write(actor, member.org_path)
     target = _member_org(to_code)
     require_write(actor, target.path)

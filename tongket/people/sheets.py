@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import DomainError
@@ -772,6 +772,60 @@ def _known_cards(ctx: ImportContext, cards: list[str]) -> set[str]:
     return known
 
 
+# --- Links of a member: Party roles and government posts ----------------------------------------
+
+L = TypeVar("L", "PartyRoleRow", "PostRow")
+
+
+def _start(record: PartyRoleRow | PostRow) -> dt.date:
+    assert record.start is not None  # required column, checked by parse
+    return record.start
+
+
+class _LinkSheet(SheetHandler[L]):
+    """A sheet of links of a member to an organization (Party roles, posts): planned alike
+    (`_plan_links`), written set-based (`write_all`) or one by one (`assign`)."""
+
+    org_key: str  # the row's field holding the organization's code
+
+    def existing(self, cards: list[str]) -> set[tuple[str, str, str, dt.date | None]]:
+        raise NotImplementedError
+
+    def org_kind(self, ctx: ImportContext, code: str) -> str | None:
+        raise NotImplementedError
+
+    def write_all(
+        self, records: list[L], ctx: ImportContext, advance: Callable[[int], None]
+    ) -> None:
+        raise NotImplementedError
+
+    def assign(self, record: L, ctx: ImportContext) -> None:
+        raise NotImplementedError
+
+    def record_key(self, record: L) -> str:
+        raise NotImplementedError
+
+    def plan(self, records: list[L], ctx: ImportContext) -> list[L]:
+        cards = sorted({r.card_number for r in records})
+        known = _known_cards(ctx, cards)
+        return _plan_links(
+            self, records, ctx, known, self.existing(cards), self.org_key, self.org_kind
+        )
+
+    def apply_all(
+        self, records: list[L], ctx: ImportContext, advance: Callable[[int], None]
+    ) -> bool:
+        self.write_all(records, ctx, advance)
+        return True
+
+    def written(self, record: L, action: str, edited: bool, ctx: ImportContext) -> None:
+        ctx.record(self, record.row, self.record_key(record), Action.CREATE)
+
+    def apply(self, record: L, ctx: ImportContext) -> None:
+        self.assign(record, ctx)
+        ctx.record(self, record.row, self.record_key(record), Action.CREATE)
+
+
 # --- Party roles -------------------------------------------------------------------------------
 
 
@@ -791,8 +845,9 @@ class PartyRoleRow:
         return (self.card_number, self.organization_code, self.role, self.start)
 
 
-class PartyRoleSheet(SheetHandler[PartyRoleRow]):
+class PartyRoleSheet(_LinkSheet[PartyRoleRow]):
     key = "party_roles"
+    org_key = "organization_code"
     title = "Chức vụ đảng"
     description = (
         "Chức vụ trong cấp ủy đương nhiệm; khóa là số thẻ, mã tổ chức, chức vụ và ngày bắt đầu."
@@ -832,39 +887,35 @@ class PartyRoleSheet(SheetHandler[PartyRoleRow]):
         )
         return row if reader.ok else None
 
-    def plan(self, records: list[PartyRoleRow], ctx: ImportContext) -> list[PartyRoleRow]:
-        cards = sorted({r.card_number for r in records})
-        known = _known_cards(ctx, cards)
-        existing = _existing_links(PartyRole, cards, "organization__code", "role")
-        return _plan_links(self, records, ctx, known, existing, "organization_code", _org_label)
+    def existing(self, cards: list[str]) -> set[tuple[str, str, str, dt.date | None]]:
+        return _existing_links(PartyRole, cards, "organization__code", "role")
 
-    def apply_all(
+    def org_kind(self, ctx: ImportContext, code: str) -> str | None:
+        return _visible_org_kind(ctx, code)
+
+    def write_all(
         self, records: list[PartyRoleRow], ctx: ImportContext, advance: Callable[[int], None]
-    ) -> bool:
-        items = []
-        for r in records:
-            assert r.start is not None  # required column, checked by parse
-            items.append(
-                bulk.PartyRoleWrite(r.card_number, r.organization_code, r.role, r.term, r.start)
-            )
+    ) -> None:
+        items = [
+            bulk.PartyRoleWrite(r.card_number, r.organization_code, r.role, r.term, _start(r))
+            for r in records
+        ]
         outcomes = _Outcomes(self, records, ctx)
         bulk.assign_party_roles(actor=ctx.actor, items=items, outcomes=outcomes, advance=advance)
-        return True
 
-    def written(self, record: PartyRoleRow, action: str, edited: bool, ctx: ImportContext) -> None:
-        ctx.record(self, record.row, _role_key(record), Action.CREATE)
-
-    def apply(self, record: PartyRoleRow, ctx: ImportContext) -> None:
-        assert record.start is not None
+    def assign(self, record: PartyRoleRow, ctx: ImportContext) -> None:
         services.assign_party_role(
             actor=ctx.actor,
             card_number=record.card_number,
             organization_code=record.organization_code,
             role=record.role,
-            start=record.start,
+            start=_start(record),
             term=record.term,
         )
-        ctx.record(self, record.row, _role_key(record), Action.CREATE)
+
+    def record_key(self, record: PartyRoleRow) -> str:
+        role = PartyRoleKind(record.role).label
+        return f"{record.card_number} · {role} · {record.organization_code}"
 
     def export_rows(self, user: Any) -> Iterator[list[Any]]:
         roles = (
@@ -881,25 +932,6 @@ class PartyRoleSheet(SheetHandler[PartyRoleRow]):
                 r.term,
                 r.start,
             ]
-
-
-def _org_label(ctx: ImportContext, code: str) -> str | None:
-    return _visible_org_kind(ctx, code)
-
-
-def _any_org_label(ctx: ImportContext, code: str) -> str | None:
-    # Government agencies sit outside the Party tree the actor administers; the post service
-    # accepts any agency, so the file may name any agency that exists.
-    info = organization_index(ctx).get(code)
-    return _file_orgs(ctx).get(code) or (info.kind if info else None)
-
-
-def _role_key(r: PartyRoleRow) -> str:
-    return f"{r.card_number} · {PartyRoleKind(r.role).label} · {r.organization_code}"
-
-
-def _post_key(r: PostRow) -> str:
-    return f"{r.card_number} · {PostTitle(r.title).label} · {r.agency_code}"
 
 
 def _existing_links(
@@ -997,8 +1029,9 @@ class PostRow:
         return (self.card_number, self.agency_code, self.title, self.start)
 
 
-class PostSheet(SheetHandler[PostRow]):
+class PostSheet(_LinkSheet[PostRow]):
     key = "posts"
+    org_key = "agency_code"
     title = "Chức vụ chính quyền"
     description = (
         "Chức vụ chính quyền đương nhiệm; khóa là số thẻ, mã cơ quan, chức vụ và ngày bắt đầu."
@@ -1031,39 +1064,37 @@ class PostSheet(SheetHandler[PostRow]):
         )
         return row if reader.ok else None
 
-    def plan(self, records: list[PostRow], ctx: ImportContext) -> list[PostRow]:
-        cards = sorted({r.card_number for r in records})
-        known = _known_cards(ctx, cards)
-        existing = _existing_links(Post, cards, "agency__code", "title")
-        return _plan_links(self, records, ctx, known, existing, "agency_code", _any_org_label)
+    def existing(self, cards: list[str]) -> set[tuple[str, str, str, dt.date | None]]:
+        return _existing_links(Post, cards, "agency__code", "title")
 
-    def apply_all(
+    def org_kind(self, ctx: ImportContext, code: str) -> str | None:
+        # Government agencies sit outside the Party tree the actor administers; the post service
+        # accepts any agency, so the file may name any agency that exists.
+        info = organization_index(ctx).get(code)
+        return _file_orgs(ctx).get(code) or (info.kind if info else None)
+
+    def write_all(
         self, records: list[PostRow], ctx: ImportContext, advance: Callable[[int], None]
-    ) -> bool:
-        items = []
-        for r in records:
-            assert r.start is not None  # required column, checked by parse
-            items.append(
-                bulk.PostWrite(r.card_number, r.agency_code, r.title, r.title_detail, r.start)
-            )
+    ) -> None:
+        items = [
+            bulk.PostWrite(r.card_number, r.agency_code, r.title, r.title_detail, _start(r))
+            for r in records
+        ]
         outcomes = _Outcomes(self, records, ctx)
         bulk.assign_posts(actor=ctx.actor, items=items, outcomes=outcomes, advance=advance)
-        return True
 
-    def written(self, record: PostRow, action: str, edited: bool, ctx: ImportContext) -> None:
-        ctx.record(self, record.row, _post_key(record), Action.CREATE)
-
-    def apply(self, record: PostRow, ctx: ImportContext) -> None:
-        assert record.start is not None
+    def assign(self, record: PostRow, ctx: ImportContext) -> None:
         services.assign_post(
             actor=ctx.actor,
             card_number=record.card_number,
             agency_code=record.agency_code,
             title=record.title,
-            start=record.start,
+            start=_start(record),
             title_detail=record.title_detail,
         )
-        ctx.record(self, record.row, _post_key(record), Action.CREATE)
+
+    def record_key(self, record: PostRow) -> str:
+        return f"{record.card_number} · {PostTitle(record.title).label} · {record.agency_code}"
 
     def export_rows(self, user: Any) -> Iterator[list[Any]]:
         posts = (

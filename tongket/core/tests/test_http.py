@@ -27,3 +27,21 @@ def test_an_empty_post_to_a_form_is_refused_with_the_required_fields_named(
     assert form.is_bound
     assert "card_number" in form.errors
     assert "full_name" in form.errors
+
+
+def test_a_not_found_from_a_selector_answers_404_with_its_message() -> None:
+    from django.http import Http404, HttpResponse
+
+    from tongket.core.errors import NotFound
+    from tongket.core.http import not_found_as_404
+
+    @not_found_as_404
+    def view(request: object, code: str) -> HttpResponse:
+        if code == "missing":
+            raise NotFound("Không tìm thấy tổ chức.")
+        return HttpResponse(code)
+
+    request = RequestFactory().get("/")
+    assert view(request, "QT").content == b"QT"
+    with pytest.raises(Http404, match="Không tìm thấy tổ chức"):
+        view(request, "missing")

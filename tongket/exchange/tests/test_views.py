@@ -79,6 +79,23 @@ def test_upload_checks_first_then_applies_on_confirmation(client_for):
     assert client.post(reverse("exchange:apply", args=[job.pk])).status_code == 404
 
 
+def test_checking_and_applying_a_file_are_audited_as_the_uploader(client_for, user_named):
+    from tongket.audit.models import AuditEvent
+
+    client = client_for("bithu")
+    upload(client, workbook(members=[member_row(3, cell="QT.KCQDN.SGDDT.TCCB")]), "ds.xlsx")
+    checked = ImportJob.objects.get()
+    client.post(reverse("exchange:apply", args=[checked.pk]))
+    real = ImportJob.objects.get(dry_run=False)
+    events = AuditEvent.objects.filter(object_type="import_job").order_by("seq")
+    assert [(e.action, e.object_id, e.actor_id) for e in events] == [
+        ("import.check", str(checked.pk), user_named("bithu").pk),
+        ("import.apply", str(real.pk), user_named("bithu").pk),
+    ]
+    assert (events[0].after or {})["filename"] == "ds.xlsx"
+    assert (events[1].after or {})["dry_run"] is False
+
+
 def test_a_file_with_errors_shows_them_all_and_cannot_be_applied(client_for):
     client = client_for("bithu")
     data = workbook(members=[member_row(1, cell="QT.KHONGCO"), member_row(2, cell="X")])

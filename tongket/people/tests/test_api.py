@@ -30,7 +30,7 @@ def _all_rows(client: Any, params: dict[str, str]) -> list[dict[str, Any]]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", USERS)
-def test_the_api_member_search_returns_the_rows_of_search_members(
+def test_the_api_searches_return_the_rows_of_the_people_selectors(
     api_for: Callable[[str], Any], user_named: Callable[[str], Any], username: str
 ):
     client = api_for(username)
@@ -41,28 +41,17 @@ def test_the_api_member_search_returns_the_rows_of_search_members(
         # The same rows, each once (both list by name; ties may come in either order).
         assert sorted(got) == sorted(expected), text
         assert len(set(got)) == len(got)
+    visible = selectors.visible_organizations(user)
+    for text in ("chi bo", "QT.KCQDN.SGDDT", "vp", "zzz"):
+        orgs = sorted(o.code for o in selectors.organizations_matching(visible, text))
+        page = client.get("/api/v1/organizations/", {"q": text, "limit": "1000"}).json()
+        assert sorted(row["code"] for row in page["results"]) == orgs, text
 
 
 @pytest.mark.django_db
 def test_a_two_letter_search_finds_word_starts_in_the_api_as_in_the_search_box(
-    api_for: Callable[[str], Any], user_named: Callable[[str], Any]
+    api_for: Callable[[str], Any],
 ):
     names = [row["full_name"] for row in _all_rows(api_for("vanphong"), {"q": "an"})]
     assert names, "the demo has names with a word starting «an»"
     assert all(any(w.lower().startswith("an") for w in n.split()) for n in names)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("username", USERS)
-def test_the_api_organization_search_returns_the_rows_of_the_organization_search(
-    api_for: Callable[[str], Any], user_named: Callable[[str], Any], username: str
-):
-    client = api_for(username)
-    user = user_named(username)
-    for text in ("chi bo", "QT.KCQDN.SGDDT", "vp", "zzz"):
-        expected = sorted(
-            o.code
-            for o in selectors.organizations_matching(selectors.visible_organizations(user), text)
-        )
-        page = client.get("/api/v1/organizations/", {"q": text, "limit": "1000"}).json()
-        assert sorted(row["code"] for row in page["results"]) == expected, text
