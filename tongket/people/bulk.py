@@ -91,7 +91,8 @@ class PostWrite:
     start: dt.date
 
 
-MEMBER_UPDATE_FIELDS = (
+# A member's own fields: what an edit writes (with the version) and a new member starts with.
+MEMBER_OWN_FIELDS = (
     "full_name",
     "name_folded",
     "sort_name",
@@ -100,8 +101,8 @@ MEMBER_UPDATE_FIELDS = (
     "joined_on",
     "full_member_on",
     "status",
-    "version",
 )
+MEMBER_UPDATE_FIELDS = (*MEMBER_OWN_FIELDS, "version")
 
 
 def organizations_by_code(codes: Iterable[str]) -> dict[str, Organization]:
@@ -275,20 +276,7 @@ class NewMember:
         )
 
 
-NEW_MEMBER_FIELDS = (
-    "card_number",
-    "full_name",
-    "name_folded",
-    "sort_name",
-    "birth_date",
-    "gender",
-    "joined_on",
-    "full_member_on",
-    "status",
-    "organization_id",
-    "org_path",
-    "is_sample",
-)
+NEW_MEMBER_FIELDS = ("card_number", *MEMBER_OWN_FIELDS, "organization_id", "org_path", "is_sample")
 
 
 def new_member(data: MemberInput, org: Organization) -> NewMember:

@@ -33,6 +33,7 @@ from tongket.people.forms import (
 from tongket.people.models import Member, MemberStatus, Organization, OrganizationKind
 from tongket.people.permissions import (
     can_administer_somewhere,
+    can_edit_member,
     can_see_member,
     can_see_organization,
     can_write_somewhere,
@@ -155,6 +156,27 @@ def _form_page(
         **extra,
     }
     return render(request, "people/form.html", context)
+
+
+def _member_form_page(
+    request: HttpRequest,
+    form: VietnameseForm,
+    member: Member,
+    *,
+    title: str,
+    submit_label: str,
+    intro: str = "",
+) -> HttpResponse:
+    """A form about one member: back to their page, under their trail."""
+    return _form_page(
+        request,
+        form,
+        title=title,
+        submit_label=submit_label,
+        cancel_url=reverse("people:member", args=[member.card_number]),
+        trail=_member_trail(member),
+        intro=intro,
+    )
 
 
 def _org_trail(user: User, org: Organization) -> list[tuple[str, str]]:
@@ -552,7 +574,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
     member = selectors.get_member(user, card_number)
-    _allow(scope_for(user).writes(member.org_path))
+    _allow(can_edit_member(scope_for(user), member.org_path))
     initial = {
         "full_name": member.full_name,
         "gender": member.gender,
@@ -586,13 +608,12 @@ def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
         if updated is not None:
             messages.success(request, "Đã lưu hồ sơ đảng viên.")
             return redirect("people:member", card_number=updated.card_number)
-    return _form_page(
+    return _member_form_page(
         request,
         form,
+        member,
         title=f"Sửa hồ sơ: {member.full_name}",
         submit_label="Lưu thay đổi",
-        cancel_url=reverse("people:member", args=[member.card_number]),
-        trail=_member_trail(member),
         intro=f"Số thẻ đảng viên: {member.card_number} (khóa định danh, không sửa được). "
         "Đổi nơi sinh hoạt bằng chức năng «Chuyển sinh hoạt».",
     )
@@ -603,7 +624,7 @@ def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
 def member_transfer(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
     member = selectors.get_member(user, card_number)
-    _allow(scope_for(user).writes(member.org_path))
+    _allow(can_edit_member(scope_for(user), member.org_path))
     targets = selectors.writable_party_organizations(user).exclude(pk=member.organization_id)
     _allow(targets.exists())
     form = TransferForm(posted(request), organizations=targets)
@@ -624,13 +645,12 @@ def member_transfer(request: HttpRequest, card_number: str) -> HttpResponse:
                 request, f"Đã chuyển sinh hoạt {moved.full_name} đến {moved.organization.name}."
             )
             return redirect("people:member", card_number=moved.card_number)
-    return _form_page(
+    return _member_form_page(
         request,
         form,
+        member,
         title=f"Chuyển sinh hoạt: {member.full_name}",
         submit_label="Chuyển sinh hoạt",
-        cancel_url=reverse("people:member", args=[member.card_number]),
-        trail=_member_trail(member),
         intro=f"Hiện sinh hoạt tại {member.organization.name}. Lịch sử sinh hoạt được giữ lại.",
     )
 
@@ -664,13 +684,12 @@ def party_role_assign(request: HttpRequest, card_number: str) -> HttpResponse:
         if role is not None:
             messages.success(request, f"Đã giao chức vụ {role.get_role_display()}.")
             return redirect("people:member", card_number=member.card_number)
-    return _form_page(
+    return _member_form_page(
         request,
         form,
+        member,
         title=f"Giao chức vụ đảng: {member.full_name}",
         submit_label="Giao chức vụ",
-        cancel_url=reverse("people:member", args=[member.card_number]),
-        trail=_member_trail(member),
     )
 
 
@@ -679,7 +698,7 @@ def party_role_assign(request: HttpRequest, card_number: str) -> HttpResponse:
 def post_assign(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
     member = selectors.get_member(user, card_number)
-    _allow(scope_for(user).writes(member.org_path))
+    _allow(can_edit_member(scope_for(user), member.org_path))
     agencies = list(selectors.agencies_for(user))
     _allow(bool(agencies))
     initial = {"agency": member.organization.agency.code} if member.organization.agency else {}
@@ -700,11 +719,10 @@ def post_assign(request: HttpRequest, card_number: str) -> HttpResponse:
         if post is not None:
             messages.success(request, f"Đã ghi chức vụ {post.label}.")
             return redirect("people:member", card_number=member.card_number)
-    return _form_page(
+    return _member_form_page(
         request,
         form,
+        member,
         title=f"Thêm chức vụ chính quyền: {member.full_name}",
         submit_label="Lưu chức vụ",
-        cancel_url=reverse("people:member", args=[member.card_number]),
-        trail=_member_trail(member),
     )
