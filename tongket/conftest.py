@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
+from tongket.audit.services import seal
 from tongket.core.demo import load_demo
 from tongket.core.testenv import CHROMIUM, chromium_missing, in_ci
 
@@ -26,6 +27,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Each test database starts with the demo organization (rolled back after each test)."""
     with django_db_blocker.unblock():
         load_demo()
+        seal()  # the demo's events get their places in the chain, as the sealer would
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +50,7 @@ def pages_built_afresh(settings: Any) -> None:
 def demo_loaded(transactional_db: None) -> None:
     """For transactional tests (browser, races): the demo, reloaded after a flush."""
     load_demo()
+    seal()
 
 
 @pytest.fixture

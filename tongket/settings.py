@@ -151,6 +151,8 @@ else:
         },
     }
 TONGKET_PAGE_CACHE = env_bool("TONGKET_PAGE_CACHE", True)
+# How long a cached part lives (seconds): bounds the memory of parts a change left behind.
+TONGKET_PAGE_CACHE_SECONDS = int(os.environ.get("TONGKET_PAGE_CACHE_SECONDS", "900"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
