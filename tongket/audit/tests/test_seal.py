@@ -34,9 +34,11 @@ CELL_PATH = "0000000001/"
 def _write(count: int, summary: str = "sự kiện") -> list[int]:
     with transaction.atomic():
         return [
-            record_event(actor=None, action="test.write", org_path=CELL_PATH, summary=f"{summary} {i}").pk
+            record_event(
+                actor=None, action="test.write", org_path=CELL_PATH, summary=f"{summary} {i}"
+            ).pk
             for i in range(count)
-        ]  # fmt: skip
+        ]
 
 
 def test_a_write_neither_reads_nor_locks_the_head() -> None:
@@ -122,10 +124,9 @@ def test_a_whole_rewritten_chain_fails_against_a_head_recorded_elsewhere() -> No
     problems = verify(head=recorded)
     assert [p.seq for p in problems] == [recorded.seq]
     err = StringIO()
+    head = f"--head={recorded.seq}:{recorded.hash}"
     with pytest.raises(CommandError):
-        call_command(
-            "audit", "verify", f"--head={recorded.seq}:{recorded.hash}", stdout=StringIO(), stderr=err
-        )
+        call_command("audit", "verify", head, stdout=StringIO(), stderr=err)
     assert f"#{recorded.seq}" in err.getvalue()
 
 
@@ -162,7 +163,8 @@ def test_the_seal_command_reports_the_head_and_verify_counts_what_waits() -> Non
     out = StringIO()
     call_command("audit", "seal", stdout=out)
     head = AuditHead.objects.get(id=1)
-    assert f"Đã niêm phong 2 sự kiện; đầu chuỗi #{head.last_seq} {head.last_hash}." in out.getvalue()
+    said = f"Đã niêm phong 2 sự kiện; đầu chuỗi #{head.last_seq} {head.last_hash}."
+    assert said in out.getvalue()
     out = StringIO()
     call_command("audit", "verify", stdout=out)
     assert "chưa niêm phong" not in out.getvalue()

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--head",
             default="",
-            help="verify: đối chiếu thêm với đầu chuỗi đã niêm phong ghi ở nơi khác, dạng SỐ:MÃ_BĂM.",
+            help="verify: đối chiếu thêm với đầu chuỗi đã niêm phong ghi ở nơi khác (SỐ:MÃ_BĂM).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
