@@ -27,6 +27,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from tongket.audit import versions
 from tongket.audit.chain import GENESIS, ChainProblem, canonical, event_hash, verify_chain
 from tongket.audit.models import AuditEvent, AuditHead
+from tongket.core import replicas
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -134,6 +135,7 @@ def record_event(
     event.save()
     if versions.changes_data(action):
         versions.record([org_path, *also_paths])
+        replicas.note_write(event.actor_id)
     return event
 
 
@@ -178,6 +180,8 @@ def record_events(
             _write(batch)
     if count:
         versions.record(changed)
+        if changed:
+            replicas.note_write(actor_id)
     return count
 
 
@@ -286,13 +290,16 @@ def _write(rows: Iterable[EventRow]) -> None:
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(AuditEvent._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in EVENT_COLUMNS)
+        # COPY fills no defaults: the links are written empty, for the sealer.
+        names = (*EVENT_COLUMNS, "prev_hash", "hash")
+        columns = ", ".join(connection.ops.quote_name(c) for c in names)
+        unlinked = ("", "")
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(row)
+                copy.write_row(row + unlinked)
         return
     AuditEvent.objects.bulk_create(
         [AuditEvent(**dict(zip(EVENT_COLUMNS, row, strict=True))) for row in _decoded(rows)]
