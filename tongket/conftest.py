@@ -20,6 +20,9 @@ from tongket.core.testenv import CHROMIUM, chromium_missing, in_ci
 def pytest_configure(config: pytest.Config) -> None:
     # Demo accounts are hashed at every session start: a fast hasher keeps that cheap in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A replica declared for the router's tests lags the primary by a moment: only those
+    # tests read from it (tongket/core/tests/test_replicas.py).
+    settings.TONGKET_REPLICA_READS = False
 
 
 @pytest.fixture(scope="session")

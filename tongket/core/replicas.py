@@ -46,6 +46,11 @@ def configured() -> bool:
     return REPLICA in connections.settings
 
 
+def enabled() -> bool:
+    """`TONGKET_REPLICA_READS` (on unless a test suite turns it off)."""
+    return bool(getattr(settings, "TONGKET_REPLICA_READS", True))
+
+
 def sticky_seconds() -> float:
     return float(getattr(settings, "TONGKET_REPLICA_STICKY_SECONDS", 10))
 
@@ -138,7 +143,7 @@ class ReplicaRouter:
     """Reads marked for the replica go there while it is usable; everything else, the primary."""
 
     def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
-        if not _wanted.get() or connections[PRIMARY].in_atomic_block:
+        if not _wanted.get() or connections[PRIMARY].in_atomic_block or not enabled():
             return None
         return REPLICA if usable() else None
 

@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connections
+from django.conf import settings as django_settings
+from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -28,6 +29,10 @@ SCRIPT = Path(__file__).resolve().parents[3] / ".ci" / "replica"
 CELL = "QT.KCQDN.SGDDT.TCCB"
 
 
+class _Unavailable(Exception):
+    pass
+
+
 def _replica_url() -> str:
     url = os.environ.get("TONGKET_TEST_REPLICA_URL", "")
     if url:
@@ -37,21 +42,39 @@ def _replica_url() -> str:
             ["bash", str(SCRIPT)], capture_output=True, text=True, timeout=300, check=True
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        reason = f"không khởi động được bản sao PostgreSQL (.ci/replica): {exc}"
-        if in_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
+        raise _Unavailable(f"không khởi động được bản sao PostgreSQL (.ci/replica): {exc}") from exc
     return done.stdout.strip().splitlines()[-1]
+
+
+def _register() -> str:
+    """Declare the replica as the `replica` database before the test databases are set up
+    (it mirrors the test database: same name, on the replica's port). '' when done, else why
+    not."""
+    if connections["default"].vendor != "postgresql":
+        return "chỉ chạy trên PostgreSQL"
+    try:
+        url = urlsplit(_replica_url())
+    except _Unavailable as exc:
+        return str(exc)
+    config = dict(connections.settings["default"])
+    config.update(HOST=url.hostname, PORT=str(url.port), TEST={"MIRROR": "default"})
+    connections.settings[replicas.REPLICA] = config
+    django_settings.DATABASES[replicas.REPLICA] = config  # type: ignore[assignment]
+    return ""
+
+
+UNAVAILABLE = _register()
 
 
 @pytest.fixture
 def replica(settings: Any) -> Iterator[Callable[[], list[str]]]:
-    """The replica as the `replica` database (the same test database, on the replica's port);
-    yields a function giving the SQL the replica ran since the last call (probes excluded)."""
-    url = urlsplit(_replica_url())
-    config = dict(connections["default"].settings_dict)
-    config.update(HOST=url.hostname, PORT=str(url.port), TEST={"MIRROR": "default"})
-    connections.settings[replicas.REPLICA] = config
+    """The replica, caught up and read for the marked reads; yields a function giving the SQL
+    the replica ran since the last call (its lag probes excluded)."""
+    if UNAVAILABLE:
+        if in_ci():
+            pytest.fail(UNAVAILABLE)
+        pytest.skip(UNAVAILABLE)
+    settings.TONGKET_REPLICA_READS = True
     settings.TONGKET_REPLICA_MAX_LAG = 5
     replicas.forget_health()
     _caught_up()
@@ -68,10 +91,6 @@ def replica(settings: Any) -> Iterator[Callable[[], list[str]]]:
         yield ran
     finally:
         captured.__exit__(None, None, None)
-        _on_replica("SELECT pg_wal_replay_resume()")
-        connections[replicas.REPLICA].close()
-        del connections[replicas.REPLICA]
-        del connections.settings[replicas.REPLICA]
         replicas.forget_health()
 
 
@@ -95,7 +114,7 @@ def _caught_up() -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 def test_reports_and_lists_read_the_replica_but_own_writes_and_lag_or_failure_the_primary(
     demo_loaded: None,
     replica: Callable[[], list[str]],
@@ -141,21 +160,28 @@ def test_reports_and_lists_read_the_replica_but_own_writes_and_lag_or_failure_th
     office.get("/api/v1/members/", {"organization": CELL, "limit": 200})
     assert replica() != []
     # Down: nothing answers on its port; the primary serves, no error.
+    config = connections.settings[replicas.REPLICA]
+    port = config["PORT"]
     connections[replicas.REPLICA].close()
-    connections.settings[replicas.REPLICA]["PORT"] = "1"
+    config["PORT"] = "1"
     del connections[replicas.REPLICA]
     replicas.forget_health()
-    down = office.get("/api/v1/members/", {"organization": CELL, "limit": 200})
-    assert down.status_code == 200
-    assert "Tên Vừa Sửa" in {m["full_name"] for m in down.json()["results"]}
-    assert not replicas.usable()
+    try:
+        down = office.get("/api/v1/members/", {"organization": CELL, "limit": 200})
+        assert down.status_code == 200
+        assert "Tên Vừa Sửa" in {m["full_name"] for m in down.json()["results"]}
+        assert not replicas.usable()
+    finally:
+        config["PORT"] = port
+        del connections[replicas.REPLICA]
 
 
-def test_writes_and_migrations_never_go_to_the_replica() -> None:
+@pytest.mark.django_db
+def test_writes_migrations_and_reads_in_a_transaction_never_go_to_the_replica() -> None:
     router = replicas.ReplicaRouter()
     assert router.db_for_write(Member) == replicas.PRIMARY
     assert router.allow_migrate(replicas.REPLICA, "people") is False
     assert router.allow_migrate(replicas.PRIMARY, "people") is True
-    # Without a replica configured, even reads marked for it stay on the primary.
-    with replicas.reading_replica():
+    # Reads marked for the replica inside a transaction stay on the primary.
+    with replicas.reading_replica(), transaction.atomic():
         assert router.db_for_read(Member) is None
