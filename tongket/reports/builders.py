@@ -210,11 +210,31 @@ def _awards_blocks(facts: YearEndFacts) -> list[Block]:
         caption=f"Khen thưởng năm {facts.year} theo hình thức và cấp khen",
         column_widths=(4, 4, 2),
     )
-    singles = [a for a in facts.awards if grouped[(a.form, a.issuer)] == 1]
+    # Every award is named, whatever the count: one clause for a form given once, one clause
+    # listing the recipients of a form given several times.
+    by_group: dict[tuple[str, str], list[AwardLine]] = {}
+    for a in facts.awards:
+        by_group.setdefault((a.form, a.issuer), []).append(a)
+    clauses = tuple(
+        award_clause(lines[0]) if len(lines) == 1 else _group_clause(lines)
+        for lines in by_group.values()
+    )
     blocks: list[Block] = [table]
-    if singles:
-        blocks.append(BulletList(tuple(award_clause(a) for a in singles)))
+    if clauses:
+        blocks.append(BulletList(clauses))
     return blocks
+
+
+def _group_clause(lines: list[AwardLine]) -> str:
+    first = lines[0]
+    given = f"tặng {first.form}" if first.form else "khen thưởng"
+    named = "; ".join(
+        f"{a.recipient} (thành tích {a.achievement})" if a.achievement else a.recipient
+        for a in lines
+    )
+    return f"{first.issuer} {given} cho {format_count(len(lines))} trường hợp: {named}".replace(
+        "  ", " "
+    )
 
 
 def award_clause(a: AwardLine) -> str:
