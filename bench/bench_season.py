@@ -211,6 +211,11 @@ def report(name: str, tally: Tally, wall: float, count: int) -> float:
     return count / wall
 
 
+def _env() -> dict[str, str]:
+    """The environment of the `tongket` commands started here: they import bench.settings."""
+    return os.environ | {"PYTHONPATH": str(ROOT)}
+
+
 def import_workbook(rows: int, organization: str) -> subprocess.Popen[bytes]:
     """Write a `rows`-member workbook for `organization`'s cells and import it with
     `tongket import` in its own process."""
@@ -230,6 +235,7 @@ def import_workbook(rows: int, organization: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [str(ROOT / ".venv/bin/tongket"), "import", str(path), "--user", "bench"],
         cwd=ROOT,
+        env=_env(),
         stdout=subprocess.DEVNULL,
     )
 
@@ -255,7 +261,9 @@ def main() -> None:
     cookie = bench_pages.session_cookie()
     token, _ = issue_token(actor=None, username="bench")
     targets = [t for t in bench_pages.pages() if t[0] != "trivial view"]
-    provinces = list(Organization.objects.filter(kind="province").order_by("code"))
+    provinces = list(
+        Organization.objects.filter(kind="provincial", code__regex=r"^P[0-9]+$").order_by("code")
+    )
     writing, importing = provinces[1], provinces[2]  # P01 is read
     grassroots = list(
         Organization.objects.filter(kind="grassroots", path__startswith=writing.path)
@@ -277,6 +285,7 @@ def main() -> None:
     sealer = subprocess.Popen(
         [str(ROOT / ".venv/bin/tongket"), "audit", "seal", "--every", "2"],
         cwd=ROOT,
+        env=_env(),
         stdout=subprocess.DEVNULL,
     )
     try:
