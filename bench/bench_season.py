@@ -168,7 +168,10 @@ def run_phase(
                 continue
             label, path = targets[i % len(targets)]
             i += 1
-            status, _, elapsed, outcome = request(port, "GET", path, {"Cookie": cookie})
+            try:
+                status, _, elapsed, outcome = request(port, "GET", path, {"Cookie": cookie})
+            except (OSError, http.client.HTTPException) as exc:
+                status, elapsed, outcome = 0, 120.0, f"error {type(exc).__name__}"
             with tally.lock:
                 tally.reads.append(elapsed)
                 per_page = tally.cache.setdefault(label, {})
@@ -277,7 +280,8 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"), "--bind", f"{HOST}:{port}",
-            "--workers", str(args.workers), "--log-level", "warning", "tongket.wsgi:application",
+            "--workers", str(args.workers), "--timeout", "120", "--log-level", "warning",
+            "tongket.wsgi:application",
         ],
         cwd=ROOT,
         env=os.environ | {"CACHE_URL": args.cache_url},
