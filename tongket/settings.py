@@ -120,6 +120,8 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the same database name in tests
+    # A replica that does not answer is given up on quickly (the primary then serves).
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
 DATABASE_ROUTERS = ["tongket.core.replicas.ReplicaRouter"]
 # Seconds a user who changed something reads the primary; how far behind the replica may be.
 TONGKET_REPLICA_STICKY_SECONDS = float(os.environ.get("TONGKET_REPLICA_STICKY_SECONDS", "10"))
