@@ -195,12 +195,35 @@ def test_concurrent_writers_importers_and_sealers_never_wait_on_each_other(
     from tongket.exchange.importer import run_import
     from tongket.exchange.tests.factories import members_workbook
     from tongket.people import services as people
-    from tongket.people.models import Member, Organization
+    from tongket.people.models import Member, OrganizationKind
 
     office = get_user_model().objects.get(username="quantri")
-    department = Organization.objects.get(code="QT.KCQDN.SGDDT").path
-    elsewhere = Member.objects.exclude(org_path__startswith=department).order_by("pk").first()
-    assert elsewhere is not None
+    # Another office's organization and member, outside the department the import writes.
+    template = Member.objects.order_by("pk").first()
+    assert template is not None
+    for code, kind, parent in (
+        ("QT.KCQDN.KHAC", OrganizationKind.GRASSROOTS, "QT.KCQDN"),
+        ("QT.KCQDN.KHAC.CB1", OrganizationKind.CELL, "QT.KCQDN.KHAC"),
+    ):
+        people.create_organization(
+            actor=office,
+            data=people.OrganizationInput(code=code, name=f"Tổ chức {code}", kind=kind,
+                                          parent_code=parent),
+        )  # fmt: skip
+
+    def member_input(card: str, name: str) -> Any:
+        return people.MemberInput(
+            card_number=card,
+            full_name=name,
+            gender=template.gender,
+            joined_on=template.joined_on,
+            organization_code="QT.KCQDN.KHAC.CB1",
+            status=template.status,
+            birth_date=template.birth_date,
+            full_member_on=template.full_member_on,
+        )
+
+    people.create_member(actor=office, data=member_input("97.000001", "Người Văn Khác"))
     data = members_workbook(300)
     errors: list[BaseException] = []
     imported = threading.Event()
@@ -222,20 +245,10 @@ def test_concurrent_writers_importers_and_sealers_never_wait_on_each_other(
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL lock_timeout = '2s'")
-        member = Member.objects.get(pk=elsewhere.pk)
         people.update_member(
             actor=office,
-            card_number=member.card_number,
-            data=people.MemberInput(
-                card_number=member.card_number,
-                full_name=member.full_name + " Sửa",
-                gender=member.gender,
-                joined_on=member.joined_on,
-                organization_code=member.organization.code,
-                status=member.status,
-                birth_date=member.birth_date,
-                full_member_on=member.full_member_on,
-            ),
+            card_number="97.000001",
+            data=member_input("97.000001", "Người Văn Khác Sửa"),
         )
     other_write = time.monotonic() - started
     # The import drew its ids first and commits last: the country's key must still move.
