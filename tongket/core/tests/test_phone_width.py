@@ -16,7 +16,7 @@ DEPARTMENT = "QT.KCQDN.SGDDT"
 
 def _overflowing(page: Any) -> list[str]:
     """Elements reaching past the viewport that no scrolling box holds."""
-    return page.evaluate(
+    found: list[str] = page.evaluate(
         """() => {
         const out = [];
         for (const el of document.querySelectorAll('body *')) {
@@ -32,6 +32,7 @@ def _overflowing(page: Any) -> list[str]:
         return out.slice(0, 5);
       }"""
     )
+    return found
 
 
 @pytest.mark.browser
