@@ -3,6 +3,8 @@ applied) and API tokens for integrations."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
@@ -29,7 +31,7 @@ def start_import(*, actor: AuthUser, filename: str, content: bytes) -> ImportJob
         job = ImportJob.objects.create(
             user=actor, filename=(filename or "tep.xlsx")[:255], content=content, dry_run=True
         )
-        _audit_job(actor, job, "import.check", f"Kiểm tra tệp Excel {job.filename}")
+        record_event(actor=actor, action="import.check", **_job_event(job, "Kiểm tra tệp Excel"))
     start_job(job)
     return job
 
@@ -49,20 +51,19 @@ def apply_checked_import(*, actor: AuthUser, checked: ImportJob) -> ImportJob:
         )
         locked.applied_as = real
         locked.save(update_fields=["applied_as"])
-        _audit_job(actor, real, "import.apply", f"Nhập tệp Excel {real.filename}")
+        record_event(actor=actor, action="import.apply", **_job_event(real, "Nhập tệp Excel"))
     start_job(real)
     return real
 
 
-def _audit_job(actor: AuthUser, job: ImportJob, action: str, summary: str) -> None:
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="import_job",
-        object_id=str(job.pk),
-        summary=summary,
-        after={"filename": job.filename, "dry_run": job.dry_run, "bytes": len(job.content)},
-    )
+def _job_event(job: ImportJob, summary: str) -> dict[str, Any]:
+    """The audit fields of an import job."""
+    return {
+        "object_type": "import_job",
+        "object_id": str(job.pk),
+        "summary": f"{summary} {job.filename}",
+        "after": {"filename": job.filename, "dry_run": job.dry_run, "bytes": len(job.content)},
+    }
 
 
 @transaction.atomic

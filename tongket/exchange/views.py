@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tongket.core.errors import DomainError
 from tongket.core.http import posted, posted_files
+from tongket.core.replicas import replica_reads
 from tongket.exchange import exporter, services
 from tongket.exchange.jobs import progress_of
 from tongket.exchange.models import ImportJob, JobStatus
@@ -65,6 +66,7 @@ def template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@replica_reads
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     if kind not in EXPORTS or fmt not in ("xlsx", "csv") or (kind == "all" and fmt == "csv"):
         raise Http404
