@@ -8,7 +8,7 @@ refuses with their reasons, and records what was decided.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -264,20 +264,6 @@ def _check(
     )
     findings = [*verdict.findings, *twice]
     return not any(f.severity is Severity.ERROR for f in findings), findings
-
-
-def _errors_of(rows: Iterable[dict[str, Any]]) -> list[Finding]:
-    return [
-        Finding(
-            rule=row["rule"],
-            citation=row["citation"],
-            message=row["message"],
-            severity=Severity(row["severity"]),
-            subject=row.get("subject", ""),
-        )
-        for row in rows
-        if row.get("severity") == Severity.ERROR
-    ]
 
 
 def _require_achievement(text: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tongket.evaluation import selectors, tally
+from tongket.evaluation import stats, tally
 from tongket.people.models import Organization
 
 
@@ -45,9 +45,9 @@ class Command(BaseCommand):
         org = Organization.objects.filter(code=options["org"]).first()
         if org is None:
             raise CommandError(f"Không có tổ chức mã «{options['org']}».")
-        data = selectors.stats(org, options["year"], options["quarter"])
+        data = stats.stats(org, options["year"], options["quarter"])
         if options["verify"]:
-            raw = selectors.raw_stats(org, options["year"], options["quarter"])
+            raw = stats.raw_stats(org, options["year"], options["quarter"])
             if raw != data:
                 tallied = json.dumps(data, ensure_ascii=False)
                 counted = json.dumps(raw, ensure_ascii=False)
