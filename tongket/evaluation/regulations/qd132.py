@@ -190,30 +190,19 @@ def constituent_share_rule(
             ),
             subject=facts.subject,
         )
-    if blocks.share_below(good, total, good_good_share):
-        return blocks.capped(
-            Level.COMPLETED,
-            prefix=prefix,
-            condition="constituent_good_share",
-            citation=citation,
-            message=(
-                f"Chỉ {blocks.share_text(good, total)} {noun} hoàn thành tốt nhiệm vụ trở lên "
-                f"(yêu cầu từ {format_percent(good_good_share)})."
-            ),
-            subject=facts.subject,
-        )
-    if blocks.share_below(good, total, excellent_good_share):
-        return blocks.capped(
-            Level.GOOD,
-            prefix=prefix,
-            condition="constituent_good_share",
-            citation=citation,
-            message=(
-                f"Chỉ {blocks.share_text(good, total)} {noun} hoàn thành tốt nhiệm vụ trở lên "
-                f"(yêu cầu từ {format_percent(excellent_good_share)})."
-            ),
-            subject=facts.subject,
-        )
+    for cap, share in ((Level.COMPLETED, good_good_share), (Level.GOOD, excellent_good_share)):
+        if blocks.share_below(good, total, share):
+            return blocks.capped(
+                cap,
+                prefix=prefix,
+                condition="constituent_good_share",
+                citation=citation,
+                message=(
+                    f"Chỉ {blocks.share_text(good, total)} {noun} hoàn thành tốt nhiệm vụ trở lên "
+                    f"(yêu cầu từ {format_percent(share)})."
+                ),
+                subject=facts.subject,
+            )
     return blocks.no_cap()
 
 
