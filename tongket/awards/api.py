@@ -151,6 +151,7 @@ class AwardViewSet(FileNegotiation):
                 achievement=data["achievement"],
                 member_card=(data.get("member") or "").strip(),
                 organization_code=organization,
+                justification=data.get("justification") or "",
                 decision=decision_input(data["decision"]),
             ),
         )
