@@ -17,7 +17,8 @@ from tongket.awards.selectors import register_rows
 from tongket.core.errors import DomainError
 from tongket.core.formatting import format_count, format_decimal
 from tongket.evaluation.domain import Level
-from tongket.evaluation.selectors import decided_results, own_yearly_decision, subtree_counts
+from tongket.evaluation.selectors import decided_results, own_yearly_decision
+from tongket.evaluation.stats import subtree_counts
 from tongket.meetings.selectors import minutes_facts, visible_meetings
 from tongket.people.models import SEGMENT_WIDTH, Organization, OrganizationKind, PartyRoleKind
 from tongket.people.selectors import committee_roles, members_in_subtree, subtree
@@ -433,7 +434,7 @@ def _level_counts(counts: Mapping[str, int]) -> LevelCounts:
 
 def evaluation_counts(org: Organization, year: int) -> tuple[LevelCounts, LevelCounts] | None:
     """The cells' and members' counts of `evaluation_section(org, year)`, from the maintained
-    results tally (`evaluation.selectors.subtree_counts`, what `tongket stats` sums): a few rows
+    results tally (`evaluation.stats.subtree_counts`, what `tongket stats` sums): a few rows
     whatever the size of the subtree. None when nothing was decided in the subtree that year,
     the organization's own rating included.
     """

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongket.core.replicas import reading_replica
-from tongket.evaluation import selectors, tally
+from tongket.evaluation import stats, tally
 from tongket.people.models import Organization
 
 
@@ -47,9 +47,9 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"Không có tổ chức mã «{options['org']}».")
         with reading_replica():  # a large subtree's figures: the replica, when one keeps up
-            data = selectors.stats(org, options["year"], options["quarter"])
+            data = stats.stats(org, options["year"], options["quarter"])
         if options["verify"]:
-            raw = selectors.raw_stats(org, options["year"], options["quarter"])
+            raw = stats.raw_stats(org, options["year"], options["quarter"])
             if raw != data:
                 tallied = json.dumps(data, ensure_ascii=False)
                 counted = json.dumps(raw, ensure_ascii=False)
