@@ -123,6 +123,9 @@ LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "30"
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 # Office administrators must turn on the TOTP second factor before they may sign in.
 TONGKET_REQUIRE_TOTP_FOR_ADMINS = env_bool("TONGKET_REQUIRE_TOTP_FOR_ADMINS", False)
+# The site's address as users reach it (https://tongket.example.vn): put in front of the
+# one-time sign-in links printed on slips and of the links in e-mails.
+TONGKET_SITE_URL = os.environ.get("TONGKET_SITE_URL", "")
 
 # Caches. Without CACHE_URL, each process has its own (the sealed rankings; the busy pages'
 # parts, tongket.core.pagecache, keyed on versions so never stale) and sessions stay in the

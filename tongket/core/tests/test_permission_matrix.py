@@ -136,6 +136,21 @@ def _none() -> Args:
     return {}
 
 
+def _bithu_account() -> Args:
+    """The TCCB secretary's account: managed by the cell's office administrators and above."""
+    return {"username": "bithu"}
+
+
+def _bithu_grant() -> Args:
+    from tongket.accounts.models import Grant
+
+    return {"grant_id": Grant.objects.get(user__username="bithu").pk}
+
+
+def _api_bithu_grant() -> Args:
+    return {"pk": _bithu_grant()["grant_id"]}
+
+
 def _cell() -> Args:
     return {"code": CELL}
 
@@ -297,7 +312,19 @@ AGENCY_READ = (302, 200, 200, 200, 200, 200, 404, 404)  # the department's agenc
 DEPARTMENT_READ = (302, 200, 200, 404, 404, 200, 404, 404)  # a QT.KCQDN.SGDDT object: no cell
 CREATE_FORM = (302, 200, 200, 200, 200, 403, 403, 200)  # any write grant; read-only users: 403
 
+# Accounts and grants: office administrators only (403 for everyone else); the outsider, an
+# office administrator elsewhere, does not see the demo's accounts (404).
+OFFICE_PAGE = (302, 200, 200, 403, 403, 403, 403, 200)
+OFFICE_OBJECT = (302, 200, 200, 403, 403, 403, 403, 404)
+OFFICE_API = (401, 200, 200, 403, 403, 403, 403, 200)
+OFFICE_API_OBJECT = (401, 200, 200, 403, 403, 403, 403, 404)
+OFFICE_API_POST_ONLY = (401, 405, 405, 403, 403, 403, 403, 405)
+
 # POST answers of write endpoints to the roles that may not write (None: allowed, not tried).
+OFFICE_CREATE_POST = (302, None, None, 403, 403, 403, 403, None)
+OFFICE_OBJECT_POST = (302, None, None, 403, 403, 403, 403, 404)
+OFFICE_API_CREATE_POST = (401, None, None, 403, 403, 403, 403, None)
+OFFICE_API_OBJECT_POST = (401, None, None, 403, 403, 403, 403, 404)
 CELL_POST = (302, None, None, None, 404, 403, 404, 404)  # a TCCB object: khoi 403, outsiders 404
 CELL_API_POST = (401, None, None, None, 404, 403, 404, 404)
 ADMIN_POST = (302, None, None, 403, 404, 403, 404, 404)  # office administrators only
@@ -555,6 +582,31 @@ MATRIX: dict[str, Entry] = {
     # The second login step: without a checked password, back to the login page.
     "accounts:totp_verify": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
     "accounts:totp_setup": Entry(_none, PAGE),
+    # Signing in with a one-time code, then setting a password: before signing in only.
+    "accounts:code_sign_in": Entry(_none, (200, 302, 302, 302, 302, 302, 302, 302)),
+    "accounts:set_password": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
+    # Accounts and grants: office administrators (and the superuser), within their subtrees.
+    "accounts:user_list": Entry(_none, OFFICE_PAGE),
+    "accounts:user_create": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),
+    "accounts:user_bulk": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),
+    "accounts:user": Entry(_bithu_account, OFFICE_OBJECT),
+    "accounts:user_active": Entry(_bithu_account, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "accounts:user_reset": Entry(_bithu_account, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "accounts:user_totp": Entry(_bithu_account, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "accounts:user_member": Entry(_bithu_account, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "accounts:grant_list": Entry(_none, OFFICE_PAGE),
+    "accounts:grant_create": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),
+    "accounts:grant_revoke": Entry(_bithu_grant, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "api:user-list": Entry(_none, OFFICE_API, post=OFFICE_API_CREATE_POST),
+    "api:user-detail": Entry(_bithu_account, OFFICE_API_OBJECT, post=OFFICE_API_OBJECT_POST),
+    "api:user-reset": Entry(_bithu_account, OFFICE_API_POST_ONLY, post=OFFICE_API_OBJECT_POST),
+    "api:user-bulk": Entry(_none, OFFICE_API_POST_ONLY, post=OFFICE_API_CREATE_POST),
+    "api:grant-list": Entry(_none, OFFICE_API, post=OFFICE_API_CREATE_POST),
+    "api:grant-detail": Entry(_api_bithu_grant, OFFICE_API_OBJECT),
+    "api:grant-revoke": Entry(
+        _api_bithu_grant, OFFICE_API_POST_ONLY, post=OFFICE_API_OBJECT_POST
+    ),
+    "api:grant-roles": Entry(_none, OFFICE_API),
     # The audit log: office administrators (and the superuser) only; events of their subtrees.
     "audit:index": Entry(_none, (302, 200, 200, 403, 403, 403, 403, 200)),
     "audit:event": Entry(_cell_audit_event, (302, 200, 200, 403, 403, 403, 403, 404)),
