@@ -136,9 +136,10 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
         account = selectors.get_account(request.user, username)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    grants = list(account.grants.all())  # type: ignore[attr-defined]
+    grants = list(account.grants.all())
     scope = scope_for(request.user)
-    home = account.account.home if hasattr(account, "account") else None
+    settings_row = getattr(account, "account", None)
+    home = settings_row.home if settings_row is not None else None
     manageable = permissions.can_manage_account(
         scope,
         home_path=home.path if home is not None else None,
@@ -155,7 +156,7 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
         "manageable": manageable,
         "member": getattr(account, "member", None) if hasattr(account, "member") else None,
         "link_form": LinkMemberForm(),
-        "require_totp": bool(home is not None and account.account.require_totp),
+        "require_totp": bool(settings_row is not None and settings_row.require_totp),
     }
     return render(request, "accounts/user_detail.html", context)
 

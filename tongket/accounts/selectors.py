@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User as AuthUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from tongket.accounts import domain
@@ -16,11 +15,11 @@ from tongket.core.errors import NotFound
 from tongket.people.models import Organization
 
 
-def visible_accounts(user: User | None) -> QuerySet[AbstractUser]:
+def visible_accounts(user: User | None) -> QuerySet[AuthUser]:
     """Accounts whose home organization lies in the user's administered subtrees (the system
     administrator: all); superuser accounts are seen by superusers only."""
     scope = scope_for(user)
-    accounts: QuerySet[AbstractUser] = get_user_model().objects.select_related(
+    accounts: QuerySet[AuthUser] = AuthUser.objects.select_related(
         "account__home", "member__organization"
     )
     if not scope.is_superuser:
@@ -35,7 +34,7 @@ def visible_accounts(user: User | None) -> QuerySet[AbstractUser]:
     ).order_by("username")
 
 
-def accounts_in(user: User | None, organization: Organization | None) -> QuerySet[AbstractUser]:
+def accounts_in(user: User | None, organization: Organization | None) -> QuerySet[AuthUser]:
     """The visible accounts managed in an organization's subtree, or linked to its members."""
     accounts = visible_accounts(user)
     if organization is None:
@@ -46,7 +45,7 @@ def accounts_in(user: User | None, organization: Organization | None) -> QuerySe
     )
 
 
-def get_account(user: User | None, username: str) -> AbstractUser:
+def get_account(user: User | None, username: str) -> AuthUser:
     found = visible_accounts(user).filter(username=username).first()
     if found is None:
         raise NotFound("Không tìm thấy tài khoản.")

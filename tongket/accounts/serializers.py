@@ -13,7 +13,7 @@ from rest_framework import serializers
 from tongket.accounts.models import Grant, Role
 
 
-class GrantSerializer(serializers.Serializer[Grant]):
+class GrantSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
     organization = serializers.CharField(source="organization.code", read_only=True)
@@ -37,7 +37,7 @@ def grant_in_force(grant: Grant, day: dt.date) -> bool:
     )
 
 
-class AccountSerializer(serializers.Serializer[AbstractUser]):
+class AccountSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(read_only=True)
     full_name = serializers.CharField(source="first_name", read_only=True)
     email = serializers.CharField(read_only=True)
@@ -111,7 +111,7 @@ class GrantCreateSerializer(serializers.Serializer[Any]):
 
 class RoleSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # Field.label in the stubs
     abilities = serializers.ListField(child=serializers.CharField())
 
 

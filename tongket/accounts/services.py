@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+from django.contrib.auth.models import User as AuthUser
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Q
@@ -148,13 +149,13 @@ def create_user(
         is_staff=is_superuser,
     )
     if password:
-        validate_password(password, user)
+        validate_password(password, cast(AuthUser, user))
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
     account = Account.objects.create(
-        user=user, home=home, must_set_password=not password, require_totp=require_totp
+        user_id=user.pk, home=home, must_set_password=not password, require_totp=require_totp
     )
     if member is not None:
         member.user_id = user.pk
@@ -384,12 +385,21 @@ def grant_access(
             rule="accounts.role",
         )
     user = get_user_model().objects.select_for_update().filter(username=username.strip()).first()
-    if user is None:
-        raise _unknown_user(username)
-    account = _account_of(user)
-    home_path = account.home.path if account.home is not None else None
-    if not permissions.can_see_account(scope, home_path=home_path, is_superuser=user.is_superuser):
-        raise _unknown_user(username)
+    account = _account_of(user) if user is not None else None
+    home = account.home if account is not None else None
+    if (
+        user is None
+        or account is None
+        or not permissions.can_see_account(
+            scope, home_path=home.path if home else None, is_superuser=user.is_superuser
+        )
+    ):
+        # A field of the body: refused like any unknown value (400), seen or not alike.
+        raise DomainError(
+            f"Không tìm thấy tài khoản «{username}».",
+            field="username",
+            rule="accounts.unknown_user",
+        )
     held = None if scope.is_superuser else selectors.held_admin_grants(actor)
     if bad := domain.period_findings(
         path=org.path, valid_from=valid_from, valid_until=valid_until, held=held
@@ -533,7 +543,7 @@ def must_set_password(user: AbstractBaseUser) -> bool:
 @transaction.atomic
 def set_own_password(*, actor: AbstractBaseUser, password: str) -> None:
     """The holder sets their password (after a one-time code, or to change it)."""
-    validate_password(password, actor)
+    validate_password(password, cast(AuthUser, actor))
     actor.set_password(password)
     actor.save(update_fields=["password"])
     Account.objects.filter(user_id=actor.pk).update(must_set_password=False)

@@ -36,11 +36,9 @@ def _cell_admin() -> Any:
 
 
 def _plain_member(code: str) -> Member:
-    return (
-        Member.objects.filter(organization__code=code, user__isnull=True)
-        .order_by("card_number")
-        .first()
-    )  # type: ignore[return-value]
+    return Member.objects.filter(organization__code=code, user__isnull=True).order_by(
+        "card_number"
+    )[0]
 
 
 def test_a_cell_administrator_sees_only_the_accounts_of_the_cell() -> None:
@@ -194,7 +192,9 @@ def test_bulk_accounts_for_a_cell_link_each_member_and_skip_those_with_an_accoun
     first = issued[0]
     assert services.sign_in_with_code(username=first.username, code=first.code, ip=None)
     assert services.create_member_accounts(actor=vanphong, organization_code=CELL) == []
-    assert AuditEvent.objects.filter(action="user.create", org_path__startswith=cell.path).count() >= len(issued)
+    assert AuditEvent.objects.filter(
+        action="user.create", org_path__startswith=cell.path
+    ).count() >= len(issued)
 
 
 def test_bulk_accounts_outside_the_administered_subtree_are_refused() -> None:

@@ -603,9 +603,7 @@ MATRIX: dict[str, Entry] = {
     "api:user-bulk": Entry(_none, OFFICE_API_POST_ONLY, post=OFFICE_API_CREATE_POST),
     "api:grant-list": Entry(_none, OFFICE_API, post=OFFICE_API_CREATE_POST),
     "api:grant-detail": Entry(_api_bithu_grant, OFFICE_API_OBJECT),
-    "api:grant-revoke": Entry(
-        _api_bithu_grant, OFFICE_API_POST_ONLY, post=OFFICE_API_OBJECT_POST
-    ),
+    "api:grant-revoke": Entry(_api_bithu_grant, OFFICE_API_POST_ONLY, post=OFFICE_API_OBJECT_POST),
     "api:grant-roles": Entry(_none, OFFICE_API),
     # The audit log: office administrators (and the superuser) only; events of their subtrees.
     "audit:index": Entry(_none, (302, 200, 200, 403, 403, 403, 403, 200)),
@@ -826,3 +824,103 @@ def test_every_report_and_export_kind_answers_each_role_like_its_matrix_row(
         # Text formats only: a card number inside a zipped XLSX/DOCX/PDF is not visible here.
         if args.get("fmt") in ("md", "csv"):
             assert card not in body, f"GET {url} as {role} shows TCCB member {card.decode()}"
+
+
+# -- An office administrator of one cell's subtree: nothing outside it -----------------------
+
+CELL_ADMIN = "vpchibo"
+OTHER_CELL = "QT.KCQDN.SGDDT.TTR"
+
+
+@pytest.fixture
+def cell_admin() -> Any:
+    """An office administrator of the TCCB cell's subtree only (made as the system would)."""
+    from tongket.accounts.models import Role
+    from tongket.accounts.services import create_user, grant_access
+
+    user = create_user(actor=None, username=CELL_ADMIN, password="Chi-bo-2026-kiem-thu")
+    grant_access(actor=None, username=CELL_ADMIN, organization_code=CELL, role=Role.OFFICE_ADMIN)
+    return user
+
+
+def _outside_cards() -> list[str]:
+    return list(
+        Member.objects.filter(organization__code=OTHER_CELL)
+        .order_by("card_number")
+        .values_list("card_number", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_a_cell_office_administrator_sees_no_account_grant_or_member_outside_the_cell(
+    cell_admin: Any,
+) -> None:
+    from rest_framework.test import APIClient
+
+    from tongket.accounts.models import Grant
+
+    web = Client()
+    web.force_login(cell_admin)
+    api = APIClient()
+    api.force_authenticate(cell_admin)
+    outside_grant = Grant.objects.get(user__username="bithu2")
+    assert web.get(reverse("accounts:user", args=["bithu"])).status_code == 200
+    for username in ("bithu2", "vanphong", "khoi", "quantri", "dangvien"):
+        assert web.get(reverse("accounts:user", args=[username])).status_code == 404
+        assert api.get(reverse("api:user-detail", args=[username])).status_code == 404
+        assert api.post(reverse("api:user-reset", args=[username])).status_code == 404
+    assert api.post(reverse("api:grant-revoke", args=[outside_grant.pk])).status_code == 404
+    assert api.get(reverse("api:grant-detail", args=[outside_grant.pk])).status_code == 404
+    pages = [
+        web.get(reverse("accounts:user_list")).content,
+        web.get(reverse("accounts:grant_list")).content,
+        api.get(reverse("api:user-list")).content,
+        api.get(reverse("api:grant-list")).content,
+    ]
+    for body in pages:
+        assert b"bithu2" not in body
+        assert b"vanphong" not in body
+        assert OTHER_CELL.encode() not in body
+    for card in _outside_cards()[:2]:
+        assert web.get(reverse("people:member", args=[card])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_cell_office_administrator_grants_nothing_outside_the_cell(cell_admin: Any) -> None:
+    from rest_framework.test import APIClient
+
+    from tongket.accounts.models import Grant
+
+    web = Client()
+    web.force_login(cell_admin)
+    api = APIClient()
+    api.force_authenticate(cell_admin)
+    before = Grant.objects.count()
+    # Organizations above, beside, and one that does not exist: the same refusal.
+    for org in (DEPARTMENT, OTHER_CELL, OUTSIDE_ORG):
+        answer = api.post(
+            reverse("api:grant-list"),
+            {"username": "bithu", "organization": org, "role": "office_admin"},
+            format="json",
+        )
+        assert answer.status_code == 400, answer.content
+        assert answer.json()["error"]["rule"] == "people.organization.unknown_code"
+        form = web.post(
+            reverse("accounts:grant_create"),
+            {"username": "bithu", "organization": org, "role": "office_admin"},
+        )
+        assert form.status_code == 400
+        assert "không hợp lệ cho tổ chức".encode() in form.content
+    # Inside the cell, but to an account of another cell: unknown to the administrator.
+    answer = api.post(
+        reverse("api:grant-list"),
+        {"username": "bithu2", "organization": CELL, "role": "superior_reader"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["rule"] == "accounts.unknown_user"
+    bulk = api.post(reverse("api:user-bulk"), {"organization": OTHER_CELL}, format="json")
+    assert bulk.status_code == 400
+    assert bulk.json()["error"]["rule"] == "people.organization.unknown_code"
+    assert Grant.objects.count() == before
+    assert Member.objects.filter(organization__code=OTHER_CELL, user__isnull=True).exists()
