@@ -510,3 +510,22 @@ def root_organizations_for(user: User | None) -> list[Organization]:
 
 def party_kinds() -> tuple[str, ...]:
     return tuple(k.value for k in OrganizationKind if k != OrganizationKind.AGENCY)
+
+
+def get_party_role(user: User | None, pk: int) -> PartyRole | None:
+    """A Party role the user may see: its organization's readers, or the member's."""
+    scope = scope_for(user)
+    role = PartyRole.objects.select_related("organization", "member").filter(pk=pk).first()
+    if role is None or not (
+        scope.reads(role.organization.path) or scope.reads(role.member.org_path)
+    ):
+        return None
+    return role
+
+
+def get_post(user: User | None, pk: int) -> Post | None:
+    """A government post the user may see: the member's readers."""
+    post = Post.objects.select_related("agency", "member").filter(pk=pk).first()
+    if post is None or not scope_for(user).reads(post.member.org_path):
+        return None
+    return post

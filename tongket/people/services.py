@@ -608,25 +608,80 @@ def party_role_event(
     }
 
 
+def _check_end(start: dt.date, current: dt.date | None, end: dt.date) -> None:
+    if current is not None:
+        raise DomainError(
+            "Chức vụ này đã kết thúc.", field="end", rule="people.role_or_post.already_ended"
+        )
+    if end < start:
+        raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="end", rule="people.dates")
+
+
 @transaction.atomic
-def end_party_role(*, actor: User | None, role_id: int, end: dt.date) -> PartyRole:
-    party_role = PartyRole.objects.select_related("organization").filter(pk=role_id).first()
-    if party_role is None:
+def end_party_role(
+    *, actor: User | None, role_id: int, end: dt.date, reason: str = ""
+) -> PartyRole:
+    """End a Party role on a date, with a reason: the organization may then name a successor
+    (one open secretary at a time, `check_party_role`)."""
+    party_role = (
+        PartyRole.objects.select_for_update()
+        .select_related("organization", "member")
+        .filter(pk=role_id)
+        .first()
+    )
+    scope = scope_for(actor)
+    if party_role is None or not (
+        scope.reads(party_role.organization.path) or scope.reads(party_role.member.org_path)
+    ):
         raise NotFound()
     require_admin(actor, party_role.organization.path)
-    if end < party_role.start:
-        raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="end", rule="people.dates")
+    _check_end(party_role.start, party_role.end, end)
     party_role.end = end
-    party_role.save(update_fields=["end"])
+    party_role.end_reason = reason.strip()
+    party_role.save(update_fields=["end", "end_reason"])
     record_event(
         actor=actor,
         action="party_role.end",
         object_type="party_role",
         object_id=party_role.pk,
         org_path=party_role.organization.path,
-        after={"end": end.isoformat()},
+        summary=(
+            f"{party_role.member.full_name}: thôi {party_role.get_role_display()} "
+            f"{party_role.organization.name}"
+        ),
+        before={"end": None},
+        after={"end": end.isoformat(), "reason": party_role.end_reason},
     )
     return party_role
+
+
+@transaction.atomic
+def end_post(*, actor: User | None, post_id: int, end: dt.date, reason: str = "") -> Post:
+    """End a government post on a date, with a reason (whoever records the member's posts)."""
+    post = (
+        Post.objects.select_for_update()
+        .select_related("member", "agency")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None or not scope_for(actor).reads(post.member.org_path):
+        raise NotFound()
+    require_write(actor, post.member.org_path)
+    _check_end(post.start, post.end, end)
+    post.end = end
+    post.end_reason = reason.strip()
+    post.save(update_fields=["end", "end_reason"])
+    record_event(
+        actor=actor,
+        action="post.end",
+        object_type="post",
+        object_id=post.pk,
+        org_path=post.member.org_path,
+        summary=f"{post.member.full_name}: thôi {post.label} {post.agency.name}",
+        before={"end": None},
+        after={"end": end.isoformat(), "reason": post.end_reason},
+    )
+    return post
 
 
 @transaction.atomic

@@ -22,5 +22,7 @@ urlpatterns: list[URLPattern] = [
     path("member/<str:card_number>/transfer/", views.member_transfer, name="member_transfer"),
     path("member/<str:card_number>/party-role/", views.party_role_assign, name="party_role_assign"),
     path("member/<str:card_number>/post/", views.post_assign, name="post_assign"),
+    path("party-role/<int:pk>/end/", views.party_role_end, name="party_role_end"),
+    path("post/<int:pk>/end/", views.post_end, name="post_end"),
     path("search/", views.search, name="search"),
 ]

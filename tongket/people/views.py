@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from tongket.core.http import posted
 from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.people import pickers, selectors, services
 from tongket.people.forms import (
+    EndRoleForm,
     MemberCreateForm,
     MemberEditForm,
     OrganizationCreateForm,
@@ -707,4 +709,64 @@ def post_assign(request: HttpRequest, card_number: str) -> HttpResponse:
         submit_label="Lưu chức vụ",
         cancel_url=reverse("people:member", args=[member.card_number]),
         trail=_member_trail(member),
+    )
+
+
+def _end_page(
+    request: HttpRequest,
+    member: Member,
+    *,
+    what: str,
+    end: Callable[[dt.date, str], object],
+) -> HttpResponse:
+    form = EndRoleForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _call(form, lambda: end(data["end"], data["reason"])) is not None:
+            messages.success(request, f"Đã kết thúc {what}.")
+            return redirect("people:member", card_number=member.card_number)
+    return _form_page(
+        request,
+        form,
+        title=f"Kết thúc {what}: {member.full_name}",
+        submit_label="Kết thúc",
+        cancel_url=reverse("people:member", args=[member.card_number]),
+        trail=_member_trail(member),
+        intro="Sau khi kết thúc, tổ chức có thể giao chức vụ này cho người kế nhiệm.",
+    )
+
+
+@login_required
+def party_role_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a Party role (date, reason), which lets the organization name a successor."""
+    user = request.user
+    role = selectors.get_party_role(user, pk)
+    if role is None:
+        raise Http404("Không tìm thấy chức vụ.")
+    _allow(scope_for(user).administers(role.organization.path) and role.end is None)
+    return _end_page(
+        request,
+        role.member,
+        what=f"chức vụ {role.get_role_display()} {role.organization.name}",
+        end=lambda on, reason: services.end_party_role(
+            actor=user, role_id=role.pk, end=on, reason=reason
+        ),
+    )
+
+
+@login_required
+def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a government post (date, reason)."""
+    user = request.user
+    post = selectors.get_post(user, pk)
+    if post is None:
+        raise Http404("Không tìm thấy chức vụ.")
+    _allow(scope_for(user).writes(post.member.org_path) and post.end is None)
+    return _end_page(
+        request,
+        post.member,
+        what=f"chức vụ {post.label} {post.agency.name}",
+        end=lambda on, reason: services.end_post(
+            actor=user, post_id=post.pk, end=on, reason=reason
+        ),
     )

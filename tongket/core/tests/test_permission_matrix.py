@@ -136,6 +136,21 @@ def _none() -> Args:
     return {}
 
 
+def _open_cell_post() -> Args:
+    posts = Post.objects.filter(member__org_path__startswith=_org_path(CELL), end__isnull=True)
+    return {"pk": posts.order_by("pk")[0].pk}
+
+
+def _open_department_role_of_cell_member() -> Args:
+    """A TCCB member's open role in the department's committee: the department ends it."""
+    roles = PartyRole.objects.filter(
+        member__org_path__startswith=_org_path(CELL),
+        organization__code=DEPARTMENT,
+        end__isnull=True,
+    )
+    return {"pk": roles.order_by("pk")[0].pk}
+
+
 def _bithu_account() -> Args:
     """The TCCB secretary's account: managed by the cell's office administrators and above."""
     return {"username": "bithu"}
@@ -373,6 +388,9 @@ MATRIX: dict[str, Entry] = {
     "people:member_transfer": Entry(_card, ADMIN_WRITE),
     "people:party_role_assign": Entry(_card, ADMIN_WRITE),
     "people:post_assign": Entry(_card, CELL_WRITE),
+    # Ending a role: the committee's organization's administrators; a post: the member's writers.
+    "people:party_role_end": Entry(_open_department_role_of_cell_member, ADMIN_WRITE),
+    "people:post_end": Entry(_open_cell_post, CELL_WRITE),
     "evaluation:index": Entry(_none, PAGE),
     "evaluation:cycle": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:not_classified": Entry(_cycle, DEPARTMENT_READ),
