@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from tongket.accounts.backends import LOCKED_MESSAGE
 from tongket.accounts.models import Role
-from tongket.people.forms import VietnameseForm
+from tongket.people.forms import VietnameseForm, date_field
 from tongket.people.pickers import OrganizationChoiceField
 
 
@@ -97,8 +97,8 @@ class GrantForm(VietnameseForm):
     username = forms.CharField(label="Tên đăng nhập", max_length=150)
     organization = OrganizationChoiceField(purpose="accounts", label="Tổ chức")
     role = forms.ChoiceField(label="Vai trò", choices=[("", "---------"), *Role.choices])
-    valid_from = forms.DateField(label="Từ ngày", required=False)
-    valid_until = forms.DateField(label="Đến ngày", required=False)
+    valid_from = date_field("Từ ngày", required=False, help_text="Bỏ trống: từ hôm nay.")
+    valid_until = date_field("Đến ngày", required=False, help_text="Bỏ trống: không thời hạn.")
 
 
 class LinkMemberForm(VietnameseForm):
