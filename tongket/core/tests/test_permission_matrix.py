@@ -406,6 +406,9 @@ MATRIX: dict[str, Entry] = {
     "evaluation:cycle_close": Entry(
         _cycle, POST_ONLY, post=(302, None, None, 404, 404, 403, 404, 404)
     ),
+    "evaluation:cycle_reopen": Entry(
+        _cycle, POST_ONLY, post=(302, None, None, 404, 404, 403, 404, 404)
+    ),
     "evaluation:facts": Entry(_evaluation, ADMIN_WRITE),
     # Only the committee directly above the deciding organization reclassifies.
     "evaluation:reclassify": Entry(
