@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern] = [
     path("member/suggest/", views.member_suggest, name="member_suggest"),
     path("member/<str:card_number>/", views.member_detail, name="member"),
     path("member/<str:card_number>/edit/", views.member_edit, name="member_edit"),
+    path("member/<str:card_number>/file/", views.member_file, name="member_file"),
     path("member/<str:card_number>/transfer/", views.member_transfer, name="member_transfer"),
     path("member/<str:card_number>/party-role/", views.party_role_assign, name="party_role_assign"),
     path("member/<str:card_number>/post/", views.post_assign, name="post_assign"),

@@ -13,6 +13,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django_htmx.middleware import HtmxDetails
 
@@ -770,3 +771,45 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user, post_id=post.pk, end=on, reason=reason
         ),
     )
+
+
+@login_required
+def member_file(request: HttpRequest, card_number: str) -> HttpResponse:
+    """The member's file on one printable page: Party roles, posts, transfers, evaluations (every
+    tier, year by year), awards and discipline; what the user may see of each."""
+    from tongket.awards.selectors import member_awards
+    from tongket.evaluation import selectors as evaluation_selectors
+
+    user = request.user
+    try:
+        member = selectors.member_detail(user, card_number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    evaluations = evaluation_selectors.rows(
+        evaluation_selectors.visible_evaluations(user)
+        .filter(member=member)
+        .select_related("cycle")
+        .order_by("-cycle__year", "-cycle__quarter", "cycle__organization__path")
+    )
+    try:
+        _member, awards = member_awards(user, member.card_number)
+    except NotFound:
+        awards = []
+    scope = scope_for(user)
+    context = {
+        "member": member,
+        "memberships": [(m, _can_see_org(scope, m.organization)) for m in member.memberships.all()],
+        "party_roles": list(member.party_roles.all()),
+        "posts": list(member.posts.all()),
+        "evaluations": [
+            (row, evaluation_selectors.period_label(row.evaluation.cycle)) for row in evaluations
+        ],
+        "discipline": [
+            (row.evaluation, evaluation_selectors.period_label(row.evaluation.cycle))
+            for row in evaluations
+            if row.evaluation.disciplined
+        ],
+        "awards": awards,
+        "today": timezone.localdate(),
+    }
+    return render(request, "people/member_file.html", context)

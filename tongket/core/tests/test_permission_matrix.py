@@ -385,6 +385,7 @@ MATRIX: dict[str, Entry] = {
     "people:member_create": Entry(_none, CREATE_FORM),
     "people:member": Entry(_card, CELL_READ),
     "people:member_edit": Entry(_card, CELL_WRITE),
+    "people:member_file": Entry(_card, CELL_READ),
     "people:member_transfer": Entry(_card, ADMIN_WRITE),
     "people:party_role_assign": Entry(_card, ADMIN_WRITE),
     "people:post_assign": Entry(_card, CELL_WRITE),
