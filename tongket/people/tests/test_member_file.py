@@ -24,6 +24,7 @@ def test_the_file_shows_the_decided_year_the_awards_and_an_ended_role(
 ) -> None:
     award = Award.objects.filter(member__organization__code=CELL).select_related("member")[0]
     member = award.member
+    assert member is not None
     decision = Decision.objects.get(
         evaluation__member=member, status=DecisionStatus.CURRENT, evaluation__cycle__year=2020
     )
