@@ -529,3 +529,39 @@ def get_post(user: User | None, pk: int) -> Post | None:
     if post is None or not scope_for(user).reads(post.member.org_path):
         return None
     return post
+
+
+TREE_LIMIT = 2000  # more organizations than this: the tree page sends to the paginated list
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """An organization in the collapsible tree, with the visible members of its subtree."""
+
+    organization: Organization
+    members: int
+    children: tuple[TreeNode, ...]
+
+
+def organization_tree(user: User | None) -> list[TreeNode] | None:
+    """The Party organizations the user sees as a tree (roots: those whose parent they do not
+    see), each with its subtree's member count; None when there are more than TREE_LIMIT."""
+    orgs = list(
+        visible_organizations(user)
+        .exclude(kind=OrganizationKind.AGENCY)
+        .order_by("path")[: TREE_LIMIT + 1]
+    )
+    if len(orgs) > TREE_LIMIT:
+        return None
+    counts = member_counts(user, orgs)
+    children: dict[int | None, list[Organization]] = {}
+    ids = {org.pk for org in orgs}
+    for org in orgs:
+        parent = org.parent_id if org.parent_id in ids else None
+        children.setdefault(parent, []).append(org)
+
+    def node(org: Organization) -> TreeNode:
+        kids = sorted(children.get(org.pk, []), key=lambda o: (o.sort_order, o.path))
+        return TreeNode(org, counts.get(org.pk, 0), tuple(node(k) for k in kids))
+
+    return [node(root) for root in children.get(None, [])]

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("org/", views.organization_list, name="organization_list"),
     path("org/new/", views.organization_create, name="organization_create"),
     path("org/suggest/", views.organization_suggest, name="organization_suggest"),
+    path("org/tree/", views.organization_tree, name="organization_tree"),
     path("org/<str:code>/", views.organization_detail, name="organization"),
     path("org/<str:code>/edit/", views.organization_edit, name="organization_edit"),
     path("member/", views.member_list, name="member_list"),

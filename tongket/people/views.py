@@ -813,3 +813,11 @@ def member_file(request: HttpRequest, card_number: str) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "people/member_file.html", context)
+
+
+@login_required
+def organization_tree(request: HttpRequest) -> HttpResponse:
+    """The organizations as a collapsible tree (plain <details>, no script) with member counts;
+    each links to its page and to the members of its whole subtree."""
+    tree = selectors.organization_tree(request.user)
+    return render(request, "people/organization_tree.html", {"tree": tree})

@@ -374,6 +374,7 @@ MATRIX: dict[str, Entry] = {
     "people:organization_suggest": Entry(_none, PAGE),
     "people:member_suggest": Entry(_none, PAGE),
     "people:organization_list": Entry(_none, PAGE),
+    "people:organization_tree": Entry(_none, PAGE),
     "people:organization_create": Entry(
         _none,
         (302, 200, 200, 403, 403, 403, 403, 200),
