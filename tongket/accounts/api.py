@@ -191,6 +191,6 @@ class GrantViewSet(OfficeViewSet):
         return Response(self.get_serializer(selectors.get_grant(request.user, grant.pk)).data)
 
     @extend_schema(responses={200: s.RoleSerializer(many=True)})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def roles(self, request: Request) -> Response:
         return Response(s.RoleSerializer(selectors.roles(), many=True).data)
