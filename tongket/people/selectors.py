@@ -508,7 +508,6 @@ def root_organizations_for(user: User | None) -> list[Organization]:
     return list(Organization.objects.filter(path__in=outermost(paths)).order_by("path"))
 
 
-
 def get_party_role(user: User | None, pk: int) -> PartyRole | None:
     """A Party role the user may see: its organization's readers, or the member's."""
     scope = scope_for(user)
