@@ -32,6 +32,7 @@ from tongket.core.errors import DomainError, NotFound
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
 from tongket.exchange.workbook import Action, ImportContext
 from tongket.people import services
+from tongket.people.selectors import Reach, reached_agency
 from tongket.people.models import (
     Member,
     Membership,
@@ -515,7 +516,13 @@ def apply_posts(
             if member is None:
                 raise NotFound("Không tìm thấy đảng viên.")
             services.require_write(ctx.actor, member.org_path)
-            agency = _org_or_error(orgs, r.agency_code, "agency")
+            agency = reached_agency(
+                ctx.actor,
+                orgs.get(r.agency_code.strip()),
+                r.agency_code,
+                reach=Reach.WRITE,
+                kind_rule="people.post.agency_kind",
+            )
             services.check_post(agency, r.title)
         except DomainError as exc:
             ctx.refuse_error(sheet, r, exc)

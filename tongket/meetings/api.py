@@ -185,7 +185,11 @@ class MeetingDetailSerializer(serializers.Serializer[Any]):
     secretary_title = serializers.CharField()
     guests = GuestSerializer(many=True)
     agenda = AgendaSerializer(many=True)
-    participants = ParticipantSerializer(many=True)
+    participants = ParticipantSerializer(
+        many=True,
+        help_text="Danh sách điểm danh từng người (lý do vắng, đình chỉ, bị truy tố/tạm giam): "
+        "chỉ người ghi được cho tổ chức họp; người khác thấy danh sách rỗng và các số đếm.",
+    )
     attendance_by_organization = OrgAttendanceSerializer(many=True)
     attendance_totals = OrgAttendanceSerializer(allow_null=True)
     count = BodyCountSerializer(help_text="Tổng số tính biểu quyết và số lượng cần có, lúc này.")
@@ -251,7 +255,9 @@ def _participant(p: Participant, scope: Scope) -> dict[str, Any]:
     }
 
 
-def meeting_detail(page: selectors.MeetingPage, meeting: Meeting, scope: Scope) -> dict[str, Any]:
+def meeting_detail(
+    page: selectors.MeetingPage, meeting: Meeting, scope: Scope, user: Any
+) -> dict[str, Any]:
     """The whole record of a meeting as the user may see it (card numbers only where they may
     read the member)."""
     count = page.count
@@ -277,7 +283,11 @@ def meeting_detail(page: selectors.MeetingPage, meeting: Meeting, scope: Scope) 
             }
             for a in page.agenda
         ],
-        "participants": [_participant(p, scope) for p in page.participants],
+        # The roll, person by person, only to whom the web shows it (the running page); the
+        # others get the counts below, as on the meeting's page.
+        "participants": [_participant(p, scope) for p in page.participants]
+        if selectors.can_see_attendance(user, meeting)
+        else [],
         "attendance_by_organization": [_attendance(r) for r in page.by_organization],
         "attendance_totals": _attendance(page.totals) if page.totals else None,
         "count": {
@@ -486,7 +496,9 @@ class MeetingViewSet(ApiViewSet):
     def _detail(self, meeting_id: int, status: int = 200) -> Response:
         page = selectors.meeting_page(self.request.user, meeting_id)
         meeting = self.get_queryset().get(pk=page.meeting.pk)
-        data = MeetingDetailSerializer(meeting_detail(page, meeting, self.scope)).data
+        data = MeetingDetailSerializer(
+            meeting_detail(page, meeting, self.scope, self.request.user)
+        ).data
         return Response(data, status=status)
 
     def _meeting_id(self, pk: str) -> int:

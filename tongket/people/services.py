@@ -15,6 +15,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
+from tongket.people.selectors import Reach, agency_for_user
 from tongket.people.models import (
     Member,
     Membership,
@@ -110,15 +111,13 @@ def _parent_for(actor: User | None, code: str) -> Organization:
     return parent
 
 
-def _agency_by_code(code: str) -> Organization:
-    agency = _org_by_code(code, "agency")
-    if agency.kind != OrganizationKind.AGENCY:
-        raise DomainError(
-            "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»).",
-            field="agency",
-            rule="people.organization.agency_kind",
-        )
-    return agency
+def _agency_by_code(actor: User | None, code: str) -> Organization:
+    """The agency an organization is linked to: the link widens what the organization's readers
+    see and its administrators write, so only one the actor already administers (see
+    `selectors.reached_agency`)."""
+    return agency_for_user(
+        actor, code, reach=Reach.ADMIN, kind_rule="people.organization.agency_kind"
+    )
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def create_organization(*, actor: User | None, data: OrganizationInput) -> Organ
             field="code",
             rule="people.organization.unique_code",
         )
-    agency = _agency_by_code(data.agency_code) if data.agency_code else None
+    agency = _agency_by_code(actor, data.agency_code) if data.agency_code else None
     name = normalize_spaces(data.name)
     org = Organization(
         code=data.code.strip(),
@@ -235,8 +234,8 @@ def update_organization(
         org.name_folded = fold(new_name)
     if short_name is not None:
         org.short_name = short_name.strip()
-    if agency_code is not None:
-        org.agency = _agency_by_code(agency_code) if agency_code else None
+    if agency_code is not None and agency_code.strip() != (org.agency.code if org.agency else ""):
+        org.agency = _agency_by_code(actor, agency_code) if agency_code.strip() else None
     old_path = org.path
     if parent_code is not None and (org.parent is None or parent_code != org.parent.code):
         _move(org, _parent_for(actor, parent_code))
@@ -643,7 +642,9 @@ def assign_post(
     if member is None:
         raise NotFound("Không tìm thấy đảng viên.")
     require_write(actor, member.org_path)
-    agency = _org_by_code(agency_code, "agency")
+    agency = agency_for_user(
+        actor, agency_code, reach=Reach.WRITE, kind_rule="people.post.agency_kind"
+    )
     check_post(agency, title)
     post = Post.objects.create(
         member=member, agency=agency, title=title, title_detail=title_detail.strip(), start=start

@@ -567,27 +567,6 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 NOT_LOGIN_REDIRECTS = {"set_language"}
 
 
-@pytest.fixture
-def outsider() -> Any:
-    """An office administrator of QT.KCQDN.SNV, a sibling of the demo department: it holds
-    a write grant, but on an unrelated subtree (created per test, rolled back after it)."""
-    from tongket.accounts.models import Role
-    from tongket.accounts.services import create_user, grant_access
-    from tongket.people.services import OrganizationInput, create_organization
-
-    create_organization(
-        actor=None,
-        data=OrganizationInput(
-            code=OUTSIDE_ORG, name="Đảng bộ Sở Nội vụ", kind="grassroots", parent_code="QT.KCQDN"
-        ),
-    )
-    user = create_user(actor=None, username=OUTSIDER, password="Ngoai-2026-kiem-thu")
-    grant_access(
-        actor=None, username=OUTSIDER, organization_code=OUTSIDE_ORG, role=Role.OFFICE_ADMIN
-    )
-    return user
-
-
 def _client(role: str, client_for: Callable[[str], Client], outsider: Any) -> Client:
     if role == "anonymous":
         client = Client()
