@@ -32,7 +32,6 @@ from tongket.core.errors import DomainError, NotFound
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
 from tongket.exchange.workbook import Action, ImportContext
 from tongket.people import services
-from tongket.people.selectors import Reach, reached_agency
 from tongket.people.models import (
     Member,
     Membership,
@@ -42,6 +41,7 @@ from tongket.people.models import (
     Post,
     PostTitle,
 )
+from tongket.people.selectors import Reach, reached_agency
 
 if TYPE_CHECKING:
     from tongket.exchange.sheets import (

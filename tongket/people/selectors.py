@@ -408,7 +408,7 @@ def agency_prefixes(user: User | None, reach: Reach = Reach.READ) -> tuple[str, 
     if user is not None and user.is_authenticated:
         if cache is None:
             cache = {}
-            user._tongket_agency_prefixes = cache  # type: ignore[union-attr]
+            user._tongket_agency_prefixes = cache  # type: ignore[attr-defined]
         cache[reach] = (scope, found)
     return found
 
@@ -432,7 +432,9 @@ def reaches_agency(user: User | None, agency: Organization, reach: Reach = Reach
 
 
 AGENCY_KIND_MESSAGES = {
-    "people.organization.agency_kind": "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»).",
+    "people.organization.agency_kind": (
+        "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»)."
+    ),
     "people.post.agency_kind": "Chức vụ chính quyền phải thuộc một cơ quan.",
 }
 

@@ -15,7 +15,6 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
-from tongket.people.selectors import Reach, agency_for_user
 from tongket.people.models import (
     Member,
     Membership,
@@ -28,6 +27,7 @@ from tongket.people.models import (
     Post,
     PostTitle,
 )
+from tongket.people.selectors import Reach, agency_for_user
 
 SEGMENT = 10  # digits per path segment
 

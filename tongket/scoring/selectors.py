@@ -25,7 +25,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 
-from tongket.accounts.scope import Scope, User, prefixes_q, scope_for
+from tongket.accounts.scope import User, prefixes_q, scope_for
 from tongket.core.errors import NotFound
 from tongket.core.rules import Verdict
 from tongket.people.models import Organization, OrganizationKind

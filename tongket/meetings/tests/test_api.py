@@ -351,7 +351,12 @@ def _a_convened_members_meeting(writer: APIClient) -> tuple[int, str]:
     """The office convenes the department, the plain member among them, to a new meeting."""
     created = writer.post(
         "/api/v1/meetings/",
-        {"organization": ORG, "kind": "thematic", "title": "Học tập nghị quyết", "held_on": "2021-05-04"},
+        {
+            "organization": ORG,
+            "kind": "thematic",
+            "title": "Học tập nghị quyết",
+            "held_on": "2021-05-04",
+        },
         format="json",
     ).json()
     roll = writer.post(
@@ -382,7 +387,8 @@ def test_a_convened_member_reads_the_counts_not_the_absence_reasons_or_flags(
     assert flagged.status_code == 200, flagged.content
     # The office keeping the roll sees it, person by person.
     rows = [p for p in flagged.json()["participants"] if p["member"]["card_number"] == card]
-    assert rows[0]["absence_reason"] == reason and rows[0]["suspended"]
+    assert rows[0]["absence_reason"] == reason
+    assert rows[0]["suspended"]
     for reader in (member, api_for("khoi")):
         response = reader.get(f"/api/v1/meetings/{meeting}/")
         assert response.status_code == 200
@@ -390,7 +396,8 @@ def test_a_convened_member_reads_the_counts_not_the_absence_reasons_or_flags(
         assert body["participants"] == []
         text = response.content.decode()
         assert reason not in text
-        assert '"suspended"' not in text and '"prosecuted_or_detained"' not in text
+        assert '"suspended"' not in text
+        assert '"prosecuted_or_detained"' not in text
         # What the meeting's web page shows: the counts.
         assert body["attendance_totals"]["absent_excused"] >= 1
     # The same as the web shows them.

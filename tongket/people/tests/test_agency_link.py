@@ -113,7 +113,8 @@ def test_a_cell_secretary_cannot_record_a_post_at_an_agency_outside_her_reach(
 ) -> None:
     api = api_for("bithu")
     member = api.get("/api/v1/members/", {"limit": 1}).json()["results"][0]["card_number"]
-    body = {"member": member, "agency": PROVINCE_COMMITTEE, "title": "officer", "start": "2021-01-01"}
+    body = {"member": member, "agency": PROVINCE_COMMITTEE, "title": "officer"}
+    body["start"] = "2021-01-01"
     response = api.post("/api/v1/posts/", body, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["rule"] == "people.organization.unknown_code"
