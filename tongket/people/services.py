@@ -255,6 +255,17 @@ def update_organization(
     return org
 
 
+def path_keys() -> tuple[tuple[type[Any], str], ...]:
+    """Every stored copy of an organization's path that scope is read from (besides the
+    organization's own): each moves with its organization, in the move's transaction (and the
+    results tally, counted by path, with them). The audit log keeps the path an event happened
+    at (its hash chain seals it)."""
+    # The evaluation app builds on this one: imported here, not at the top.
+    from tongket.evaluation.models import Cycle, Evaluation
+
+    return ((Member, "org_path"), (Cycle, "org_path"), (Evaluation, "subject_path"))
+
+
 def _move(org: Organization, new_parent: Organization) -> None:
     if new_parent.path.startswith(org.path):
         raise DomainError(
@@ -266,19 +277,21 @@ def _move(org: Organization, new_parent: Organization) -> None:
     old_path = org.path
     new_path = new_parent.path + _segment(org.pk)
     depth_change = new_parent.depth + 1 - org.depth
-    # Rewrite the whole subtree's paths in two set-based updates, never a Python loop.
+    # Rewrite the whole subtree's paths in set-based updates, never a Python loop.
     Organization.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_change,
     )
-    Member.objects.filter(org_path__startswith=old_path).update(
-        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
-    )
-    from tongket.evaluation.models import Cycle  # the evaluation app builds on this one
 
-    Cycle.objects.filter(org_path__startswith=old_path).update(
-        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
-    )
+    def rewrite() -> None:
+        for model, field in path_keys():
+            model.objects.filter(**{f"{field}__startswith": old_path}).update(
+                **{field: Concat(Value(new_path), Substr(field, len(old_path) + 1))}
+            )
+
+    from tongket.evaluation import tally  # the results tally counts by path
+
+    tally.move_subtree(old_path, new_path, rewrite)
     org.refresh_from_db(fields=["path", "depth"])
     org.parent = new_parent
 
