@@ -639,7 +639,8 @@ class MemberSheet(SheetHandler[MemberRow]):
                     "card_number",
                     r.card_number,
                     "people.member.unique_card",
-                    f"Số thẻ đảng viên «{r.card_number}» đã có trong hệ thống.",
+                    f"Số thẻ đảng viên «{r.card_number}» không dùng được cho đảng viên mới: "
+                    "số thẻ đã được cấp.",
                 )
                 continue
             if r.action is Action.REFUSE:

@@ -157,7 +157,7 @@ def create_organization(*, actor: User | None, data: OrganizationInput) -> Organ
         raise PermissionDenied("Chỉ quản trị hệ thống mới tạo được tổ chức cấp cao nhất.")
     if Organization.objects.filter(code=data.code.strip()).exists():
         raise DomainError(
-            f"Mã tổ chức «{data.code}» đã tồn tại.",
+            f"Mã tổ chức «{data.code}» không dùng được cho tổ chức mới: mã đã được dùng.",
             field="code",
             rule="people.organization.unique_code",
         )
@@ -358,15 +358,21 @@ def check_member_organization(org: Organization) -> None:
         )
 
 
-def _member_org(code: str) -> Organization:
-    org = _org_by_code(code, "organization")
+def _member_org(actor: User | None, code: str) -> Organization:
+    """The organization a member is put in: one outside the actor's scope reads exactly like
+    one that does not exist."""
+    org = Organization.objects.filter(code=code.strip()).first()
+    if org is None or not scope_for(actor).reads(org.path):
+        raise unknown_organization(code, "organization")
     check_member_organization(org)
     return org
 
 
 def duplicate_card(card: str) -> DomainError:
+    """A card number already issued: the same words wherever its holder is, no name echoed
+    (a create must fail, so that much is told; see docs/security.md)."""
     return DomainError(
-        f"Số thẻ đảng viên «{card}» đã có trong hệ thống.",
+        f"Số thẻ đảng viên «{card}» không dùng được cho đảng viên mới: số thẻ đã được cấp.",
         field="card_number",
         rule="people.member.unique_card",
     )
@@ -408,7 +414,7 @@ def apply_member_fields(member: Member, data: MemberInput) -> None:
 @transaction.atomic
 def create_member(*, actor: User | None, data: MemberInput) -> Member:
     validate_member(data)
-    org = _member_org(data.organization_code)
+    org = _member_org(actor, data.organization_code)
     require_write(actor, org.path)
     card = data.card_number.strip()
     if Member.objects.filter(card_number=card).exists():
@@ -501,7 +507,7 @@ def transfer_member(
     if member is None:
         raise NotFound("Không tìm thấy đảng viên.")
     require_write(actor, member.org_path)
-    target = _member_org(to_code)
+    target = _member_org(actor, to_code)
     require_write(actor, target.path)
     opened = member.memberships.filter(end__isnull=True).first()
     check_transfer(member, target, opened.start if opened is not None else None, on)
