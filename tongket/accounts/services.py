@@ -17,6 +17,7 @@ from tongket.accounts.models import Grant, LoginFailure, RecoveryCode, Role, Tot
 from tongket.accounts.scope import User, forget_scope, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.text import is_digits
 from tongket.people.models import Member, Organization
 
 
@@ -213,7 +214,7 @@ def verify_second_factor(
                 actor=None,
                 action="login.locked",
                 object_type="user",
-                object_id=name,
+                object_id=name[:80],
                 summary=f"Từ chối đăng nhập (tạm khóa) {name}",
                 after={"ip": ip, "step": "totp"},
             )
@@ -239,7 +240,7 @@ def _accept_code(user: AbstractBaseUser, code: str, ip: str | None, now: float) 
         )
         if device is None:
             return None
-        if totp.normalize_code(code).isdigit():
+        if is_digits(totp.normalize_code(code)):
             counter = totp.match_counter(device.secret, code, now, after_counter=None)
             if counter is not None and (
                 device.last_counter is None or counter > device.last_counter

@@ -27,6 +27,7 @@ from tongket.awards.forms import (
 from tongket.awards.models import AwardForm, ProposalStatus
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import posted
+from tongket.core.text import is_digits
 from tongket.people.forms import VietnameseForm
 from tongket.people.selectors import get_organization, root_organizations_for
 
@@ -73,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _year_param(request: HttpRequest) -> int | None:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if is_digits(raw) else None
 
 
 @login_required

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import IO, Any, ClassVar, Generic, Protocol, TypeVar
 
 from tongket.core.rules import Finding, Severity
-from tongket.core.text import fold
+from tongket.core.text import fold, is_digits
 
 MAX_BYTES = 20 * 1024 * 1024  # an uploaded workbook
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024  # all parts of the zip once inflated (zip bombs)
@@ -191,7 +191,7 @@ def parse_date(value: Any) -> dt.date | None:
             raise CellError("import.cell.date", "Số ngày kiểu Excel không hợp lệ.")
         return EXCEL_EPOCH + dt.timedelta(days=int(serial))
     text = clean_text(value)
-    if text.isdigit() and 4 <= len(text) <= 6:
+    if is_digits(text) and 4 <= len(text) <= 6:
         return parse_date(int(text))
     text = text.split(" ")[0]  # "05/03/1980 00:00:00" as some exports write it
     for pattern in _DATE_PATTERNS:

@@ -434,22 +434,12 @@ class VoteInput(serializers.Serializer[Any]):
     )
 
 
-def _safe_link(value: str) -> None:
-    """The link is shown as a hyperlink on the meeting's page: a path or a web address only."""
-    link = value.strip()
-    if link and not link.startswith(("/", "https://", "http://")):
-        raise serializers.ValidationError(
-            "Liên kết phải bắt đầu bằng «/», «http://» hoặc «https://»."
-        )
-
-
 class AwardInput(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=2000)
     link = serializers.CharField(
         max_length=255,
         required=False,
         allow_blank=True,
-        validators=[_safe_link],
         help_text="Liên kết sổ khen thưởng (đường dẫn trong hệ thống hoặc địa chỉ http/https).",
     )
 

@@ -593,6 +593,13 @@ def record_vote(
 def add_award_handout(*, actor: User | None, meeting_id: int, text: str, link: str = "") -> Meeting:
     """An award handed out at the meeting, as text (the award register links it later)."""
     meeting = _meeting_for_update(actor, meeting_id)
+    if not domain.is_safe_link(link.strip()):
+        raise DomainError(
+            "Liên kết phải là đường dẫn trong hệ thống (bắt đầu bằng «/») hoặc địa chỉ "
+            "«http://», «https://».",
+            field="link",
+            rule=domain.RULE_SAFE_LINK,
+        )
     entry = {"text": _required(text, "text", "Nội dung khen thưởng"), "link": link.strip()}
     meeting.handed_out_awards = [*meeting.handed_out_awards, entry]
     meeting.version += 1
