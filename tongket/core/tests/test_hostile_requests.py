@@ -56,8 +56,14 @@ def test_a_page_is_capped_and_a_large_read_is_audited(api_for: Any, monkeypatch:
     assert len(body["results"]) == 20
     assert audited.count() == before + 1
     event = audited.latest("seq")
-    assert event.after["rows"] == 20
-    assert event.actor_label.startswith("quantri") or "quantri" in event.actor_label
+    assert event.after == {
+        "what": "api_page",
+        "format": "json",
+        "rows": 20,
+        "offset": 0,
+        "limit": 20,
+    }
+    assert "quantri" in event.actor_label
     # An ordinary page is not a bulk read.
     assert len(api.get("/api/v1/members/", {"limit": 10}).json()["results"]) == 10
     assert audited.count() == before + 1
