@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import IO, Any, ClassVar, Generic, Protocol, TypeVar
 
+from tongket.core.cells import FORMULA_PREFIXES, neutralize
 from tongket.core.rules import Finding, Severity
 from tongket.core.text import fold, is_digits
 
@@ -27,7 +28,6 @@ INSTRUCTIONS_SHEET = "Hướng dẫn"
 DATE_FORMAT = "DD/MM/YYYY"
 # Excel's day 0 in the 1900 date system (Lotus's phantom 29/02/1900 makes it the 30th).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class WorkbookError(Exception):
@@ -228,14 +228,6 @@ def parse_choice(value: Any, table: Mapping[str, str], allowed: str) -> str:
     if code is None:
         raise CellError("import.cell.choice", f"Giá trị không hợp lệ; chỉ nhận: {allowed}.")
     return code
-
-
-def neutralize(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading quote (OWASP CSV
-    injection); numbers and dates are left alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 # --- Reading rows while recording problems -----------------------------------------------------
