@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import content_disposition_header
 from django.views import defaults
 
 
@@ -54,3 +55,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         return _api_error(500, "server.error", "Lỗi máy chủ; đã ghi lại để xử lý.")
     return defaults.server_error(request)
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """The Content-Disposition of a download, built by Django's helper (quotes escaped, names
+    with diacritics as RFC 5987 `filename*`), after dropping control characters: a code with a
+    line break or a quote (organization codes were free text) must not break the header."""
+    clean = "".join(ch for ch in filename if ch.isprintable() and ch not in "/\\") or "tep"
+    header = content_disposition_header(not inline, clean)
+    return header or "attachment"

@@ -20,6 +20,7 @@ from rest_framework.serializers import BaseSerializer
 
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
+from tongket.core.http import content_disposition
 from tongket.core.text import fold, is_digits
 from tongket.exchange import serializers as s
 from tongket.people import selectors, services
@@ -232,8 +233,7 @@ def file_response(
     content: bytes, content_type: str, filename: str, *, inline: bool = False
 ) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
     return response
 
 

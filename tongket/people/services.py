@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -135,9 +136,26 @@ class OrganizationInput:
     sort_order: int = 0
 
 
+# An organization's code is part of addresses (/org/<code>/), file names and commands: letters
+# and digits without diacritics, ".", "-" and "_", starting with a letter or digit. A "/" made
+# /org/ and /reports/ answer 500 for everyone; a line break or a quote broke every download.
+ORG_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_org_code(code: str) -> None:
+    if not ORG_CODE.fullmatch(code):
+        raise DomainError(
+            f"Mã tổ chức «{code}» không hợp lệ: chỉ gồm chữ không dấu, chữ số và các dấu «.», "
+            "«-», «_», bắt đầu bằng chữ hoặc số, tối đa 64 ký tự.",
+            field="code",
+            rule="people.organization.code_alphabet",
+        )
+
+
 def _validate_org_input(data: OrganizationInput) -> None:
     if not data.code.strip():
         raise DomainError("Mã tổ chức không được để trống.", field="code", rule="people.required")
+    check_org_code(data.code.strip())
     if not data.name.strip():
         raise DomainError("Tên tổ chức không được để trống.", field="name", rule="people.required")
     if data.kind not in OrganizationKind.values:

@@ -134,3 +134,29 @@ def test_a_path_or_web_address_is_still_a_link(client_for: Any, api_for: Any) ->
     client_for("bithu").post(f"/meetings/{meeting}/awards/", {"text": "Khen", "link": "/awards/"})
     detail = api_for("bithu").get(f"/api/v1/meetings/{meeting}/").json()
     assert detail["handed_out_awards"] == [{"text": "Khen", "link": "/awards/"}]
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["QT.KCQDN.SGDDT.A/B", "QT.KCQDN.SGDDT.A\r\nX-Evil: 1", 'QT.KCQDN.SGDDT.A"B', "QT KHOI", "Đ.1"],
+)
+def test_an_organization_code_outside_the_alphabet_is_refused_everywhere(
+    api_for: Any, client_for: Any, code: str
+) -> None:
+    """Finding 10: the code's alphabet, checked by the service every interface calls."""
+    body = {"code": code, "name": "Chi bộ Mã Lạ", "kind": "cell", "parent": "QT.KCQDN.SGDDT"}
+    response = api_for("vanphong").post("/api/v1/organizations/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["rule"] == "people.organization.code_alphabet"
+    page = client_for("vanphong").get("/org/")
+    assert page.status_code == 200
+
+
+def test_a_download_name_with_a_quote_or_line_break_cannot_break_the_header() -> None:
+    from tongket.core.http import content_disposition
+
+    header = content_disposition('bao-cao-"x"\r\nSet-Cookie: a=b.docx')
+    assert "\r" not in header
+    assert "\n" not in header
+    assert header.startswith("attachment;")
+    assert content_disposition("nghị-quyết.pdf", inline=True).startswith("inline;")
