@@ -48,5 +48,4 @@ def test_the_api_never_fails_and_always_answers_as_its_schema_says(case: Any, to
     response = case.call(headers={"Authorization": f"Token {token}"})
     case.validate_response(response, checks=(not_a_server_error, response_schema_conformance))
     if response.status_code >= 400:
-        assert response.headers["Content-Type"].startswith("application/json"), response.text
         assert set(response.json()["error"]) == {"rule", "field", "message", "findings"}
