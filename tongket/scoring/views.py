@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from tongket.core.pagecache import CachedPage
 from tongket.people.models import Organization
 from tongket.scoring import excel, selectors, services
 from tongket.scoring.forms import SCORE_INVALID_RULE, ImportForm, SheetScoresForm
-from tongket.scoring.models import Frame, ScoreSheet
+from tongket.scoring.models import Frame
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_WIDTH = 560  # px of the longest possible bar (the group's highest maximum)
@@ -100,12 +99,15 @@ def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
 
     def build() -> dict[str, Any]:
         data = selectors.peer_group_ranking(request.user, group_id)
-        top = data.top_points or Decimal(1)
+        # Bars measure what the ranking ranks: the percent of the own maximum, or the points.
+        by_percent = data.frame.rank_basis == "percent"
+        top = Decimal(100) if by_percent else (data.top_points or Decimal(1))
         bars = []
         for index, row in enumerate(data.rows):
+            value = row.percent if by_percent else row.points
             width = (
-                int((row.points / top * CHART_WIDTH).to_integral_value(ROUND_HALF_UP))
-                if row.points is not None
+                int((value / top * CHART_WIDTH).to_integral_value(ROUND_HALF_UP))
+                if value is not None
                 else 0
             )
             bars.append(
@@ -114,6 +116,7 @@ def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
                     "y": index * (BAR_HEIGHT + BAR_GAP),
                     "text_y": index * (BAR_HEIGHT + BAR_GAP) + BAR_HEIGHT - 6,
                     "width": width,
+                    "value": value,
                     "value_x": LABEL_WIDTH + width + 6,
                 }
             )
@@ -121,6 +124,7 @@ def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
             "ranking": data,
             "bars": bars,
             "chart_height": max(len(bars) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT),
+            "by_percent": by_percent,
         }
 
     page = CachedPage(request, paths=paths, objects=[group, group.frame], build=build)
@@ -241,19 +245,6 @@ def _row_form_errors(form: SheetScoresForm) -> None:
         form.add_error(None, "Có điểm không đọc được: xem các dòng được đánh dấu.")
 
 
-def _expect_version(sheet_id: int, version: int) -> None:
-    """Inside the caller's transaction: the sheet locked, and still at the version shown."""
-    current = (
-        ScoreSheet.objects.select_for_update(of=("self",))
-        .filter(pk=sheet_id)
-        .order_by()
-        .values_list("version", flat=True)
-        .first()
-    )
-    if current != version:
-        raise ConcurrentEdit()
-
-
 def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> HttpResponse:
     user = request.user
     view = selectors.sheet_view(user, sheet_id)
@@ -266,18 +257,22 @@ def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> Htt
     status = 400
     if form.is_valid():
         try:
-            with transaction.atomic():
-                _expect_version(found.pk, form.cleaned_data["version"])
-                if appraisal:
-                    services.appraise_sheet(actor=user, sheet_id=found.pk, lines=form.lines())
-                else:
-                    services.enter_self_scores(
-                        actor=user,
-                        sheet_id=found.pk,
-                        lines=form.lines(),
-                        not_applicable=form.not_applicable(),
-                        submit=request.POST.get("action") == "submit",
-                    )
+            if appraisal:
+                services.appraise_sheet(
+                    actor=user,
+                    sheet_id=found.pk,
+                    lines=form.lines(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            else:
+                services.enter_self_scores(
+                    actor=user,
+                    sheet_id=found.pk,
+                    lines=form.lines(),
+                    not_applicable=form.not_applicable(),
+                    submit=request.POST.get("action") == "submit",
+                    expected_version=form.cleaned_data["version"],
+                )
         except ConcurrentEdit as exc:
             _refuse(form, exc)
             status = 409

@@ -240,7 +240,7 @@ def test_a_member_transferred_after_the_year_counts_where_they_were_evaluated(
     """The report counts the year's results as `tongket stats` does: a member who leaves the
     department after its 2020 evaluation stays in its 2020 figures, under the cell that
     evaluated them, and does not count in 2020 where they went."""
-    from tongket.evaluation import selectors as evaluation_selectors
+    from tongket.evaluation import stats as evaluation_stats
     from tongket.people.models import Organization
     from tongket.people.services import OrganizationInput, create_organization, transfer_member
 
@@ -265,7 +265,7 @@ def test_a_member_transferred_after_the_year_counts_where_they_were_evaluated(
     assert (after.members, after.cells) == (before.members, before.cells)
     row = next(r for r in after.rows if r.card_number == member.card_number)
     assert row.org_name == cell.name
-    stats = evaluation_selectors.stats(department, 2020)["members"]
+    stats = evaluation_stats.stats(department, 2020)["members"]
     assert after.members.total == stats["total"] - stats["pending"] == 50
     summary = selectors.year_end_facts(user_named("quantri"), ORG, 2020, rows=False)
     assert summary.classification is not None
@@ -294,3 +294,35 @@ def test_a_list_too_long_for_one_document_is_refused_before_any_row_is_read(
     assert len(queries.captured_queries) <= 5  # the organization and the tally's counts
     monkeypatch.setattr(selectors, "DOCUMENT_ROW_LIMIT", 57)
     assert selectors.render_report(user, ORG, 2020, kind=kind, fmt="md").content
+
+
+@pytest.mark.django_db
+def test_the_report_names_every_award_even_when_a_form_is_given_several_times(
+    user_named: Callable[[str], Any],
+):
+    from tongket.awards import domain as award_domain
+    from tongket.awards import services as award_services
+
+    minh = Member.objects.get(full_name="Võ Văn Minh")
+    award_services.record_award(
+        actor=user_named("vanphong"),
+        data=award_services.RecordInput(
+            form_code=award_domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+            issuer_code="QT",
+            year=2020,
+            achievement="trong phong trào chuyển đổi số năm 2020",
+            member_card=minh.card_number,
+            justification="Đợt khen chuyển đổi số của Tỉnh ủy",
+            decision=award_services.DecisionInput(
+                number="41-QĐ/TU", date=dt.date(2021, 3, 1), signer_title="Bí thư"
+            ),
+        ),
+    )
+    facts = selectors.year_end_facts(user_named("vanphong"), ORG, 2020)
+    text = flat(render_markdown(builders.build_year_end_report(facts, date=DAY)))
+    assert "cộng tác viên dư luận xã hội" in text
+    assert "chuyển đổi số" in text
+    assert facts.awards is not None
+    giay_khen = [a for a in facts.awards if a.form.startswith("Giấy khen") and "Sở" in a.issuer]
+    for a in giay_khen:
+        assert a.recipient in text
