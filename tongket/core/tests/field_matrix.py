@@ -232,7 +232,7 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
         "candidates"
     ),
     "ProposalInput": seen("outcome comment"),
-    "RecordInput": seen("form issuer year achievement member organization decision"),
+    "RecordInput": seen("form issuer year achievement member organization decision justification"),
     "Refusal": seen("evaluation subject rule field message citation severity"),
     "Register": seen("member full_name organization awards"),
     "RegisterGroup": seen("form form_name issuer_name awards"),
