@@ -30,6 +30,7 @@ from tongket.accounts.models import (
 from tongket.accounts.scope import User, forget_scope, live_grants_q, scope_for
 from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.text import is_digits
 from tongket.people.models import Member, Organization
 
 
@@ -672,7 +673,7 @@ def verify_second_factor(
                 actor=None,
                 action="login.locked",
                 object_type="user",
-                object_id=name,
+                object_id=name[:80],
                 summary=f"Từ chối đăng nhập (tạm khóa) {name}",
                 after={"ip": ip, "step": "totp"},
             )
@@ -698,7 +699,7 @@ def _accept_code(user: AbstractBaseUser, code: str, ip: str | None, now: float) 
         )
         if device is None:
             return None
-        if totp.normalize_code(code).isdigit():
+        if is_digits(totp.normalize_code(code)):
             counter = totp.match_counter(device.secret, code, now, after_counter=None)
             if counter is not None and (
                 device.last_counter is None or counter > device.last_counter

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tongket.awards.models import Award, AwardProposal
+from tongket.core.tests.field_matrix import field_violations, template_violations
 from tongket.evaluation.models import Evaluation
 from tongket.exchange.models import ImportJob
 from tongket.meetings.models import Meeting, Participant
@@ -640,27 +641,6 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 NOT_LOGIN_REDIRECTS = {"set_language"}
 
 
-@pytest.fixture
-def outsider() -> Any:
-    """An office administrator of QT.KCQDN.SNV, a sibling of the demo department: it holds
-    a write grant, but on an unrelated subtree (created per test, rolled back after it)."""
-    from tongket.accounts.models import Role
-    from tongket.accounts.services import create_user, grant_access
-    from tongket.people.services import OrganizationInput, create_organization
-
-    create_organization(
-        actor=None,
-        data=OrganizationInput(
-            code=OUTSIDE_ORG, name="Đảng bộ Sở Nội vụ", kind="grassroots", parent_code="QT.KCQDN"
-        ),
-    )
-    user = create_user(actor=None, username=OUTSIDER, password="Ngoai-2026-kiem-thu")
-    grant_access(
-        actor=None, username=OUTSIDER, organization_code=OUTSIDE_ORG, role=Role.OFFICE_ADMIN
-    )
-    return user
-
-
 def _client(role: str, client_for: Callable[[str], Client], outsider: Any) -> Client:
     if role == "anonymous":
         client = Client()
@@ -766,6 +746,22 @@ def test_role_gets_the_expected_status(
         body = b"".join(response) if response.streaming else response.content
         card = _cell_member().card_number.encode()
         assert card not in body, f"GET {url} as {role} shows TCCB member {card.decode()}"
+    if response.status_code == 200 and role != "anonymous":
+        # The second dimension: what the body carries, field by field (field_matrix.py).
+        problems = _field_problems(role, url, response)
+        assert not problems, f"GET {url} as {role}: {problems}"
+
+
+def _field_problems(role: str, url: str, response: Any) -> list[str]:
+    user = get_user_model().objects.filter(username=role).select_related("member").first()
+    member = getattr(user, "member", None)
+    own_card = member.card_number if member is not None else None
+    if response.get("Content-Type", "").startswith("application/json"):
+        return field_violations(role, own_card, url.split("?")[0], response.json())
+    if response.streaming:
+        return []
+    names = [t.name for t in response.templates if t.name]
+    return template_violations(role, names, response.content.decode(errors="replace"), own_card)
 
 
 @pytest.mark.django_db

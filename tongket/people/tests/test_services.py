@@ -197,18 +197,21 @@ def test_card_number_cannot_be_changed_by_an_edit() -> None:
 def test_cell_secretary_writes_only_their_cell(user_named: UserNamed) -> None:
     bithu = user_named("bithu")
     services.create_member(actor=bithu, data=new_member())
-    with pytest.raises(NotFound):
+    # A cell she does not see is named in the body: answered as an unknown code (issue 17).
+    with pytest.raises(DomainError) as caught:
         services.create_member(
             actor=bithu, data=new_member(card_number="45.2", organization_code=TTR)
         )
+    assert caught.value.rule == "people.organization.unknown_code"
     with pytest.raises(NotFound):
         services.transfer_member(
             actor=bithu, card_number=plain_card(TTR), to_code=TCCB, on=dt.date(2024, 1, 1)
         )
-    with pytest.raises(NotFound):
+    with pytest.raises(DomainError) as caught:
         services.transfer_member(
             actor=bithu, card_number=plain_card(TCCB), to_code=TTR, on=dt.date(2024, 1, 1)
         )
+    assert caught.value.rule == "people.organization.unknown_code"
 
 
 def test_cell_secretary_cannot_administer_their_own_cell(user_named: UserNamed) -> None:
