@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tongket.core.errors import NotFound
+from tongket.core.text import is_digits
 from tongket.exchange.api import (
     ERRORS,
     READ_ERRORS,
@@ -219,7 +220,7 @@ class PostViewSet(ApiViewSet):
 
     @extend_schema(responses={200: s.PostSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        post = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
+        post = self.get_queryset().filter(pk=pk).first() if is_digits(pk) else None
         if post is None:
             raise NotFound("Không tìm thấy chức vụ.")
         return Response(self.get_serializer(post).data)
@@ -263,7 +264,7 @@ class PartyRoleViewSet(ApiViewSet):
 
     @extend_schema(responses={200: s.PartyRoleSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        role = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
+        role = self.get_queryset().filter(pk=pk).first() if is_digits(pk) else None
         if role is None:
             raise NotFound("Không tìm thấy chức vụ.")
         return Response(self.get_serializer(role).data)

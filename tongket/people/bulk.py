@@ -41,6 +41,7 @@ from tongket.people.models import (
     PartyRoleKind,
     Post,
 )
+from tongket.people.selectors import Reach, reached_agency
 
 WRITE = 1000  # rows per INSERT / UPDATE statement
 TRANSFER_NOTE = "Chuyển sinh hoạt khi nhập tệp Excel"
@@ -503,7 +504,13 @@ def assign_posts(
             if member is None:
                 raise NotFound("Không tìm thấy đảng viên.")
             checks.require_write(actor, member.org_path)
-            agency = _org_or_error(orgs, w.agency_code, "agency")
+            agency = reached_agency(
+                actor,
+                orgs.get(w.agency_code.strip()),
+                w.agency_code,
+                reach=Reach.WRITE,
+                kind_rule="people.post.agency_kind",
+            )
             checks.check_post(agency, w.title)
         except DomainError as exc:
             outcomes.refused(index, exc)

@@ -125,8 +125,10 @@ def check_member_organization(org: Organization) -> None:
 
 
 def duplicate_card(card: str) -> DomainError:
+    """A card number already issued: the same words wherever its holder is, no name echoed
+    (a create must fail, so that much is told; see docs/security.md)."""
     return DomainError(
-        f"Số thẻ đảng viên «{card}» đã có trong hệ thống.",
+        f"Số thẻ đảng viên «{card}» không dùng được cho đảng viên mới: số thẻ đã được cấp.",
         field="card_number",
         rule="people.member.unique_card",
     )

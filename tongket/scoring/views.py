@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongket.audit.services import record_export
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
 from tongket.core.formatting import format_decimal
-from tongket.core.http import not_found_as_404, posted, posted_files
+from tongket.core.http import content_disposition, not_found_as_404, posted, posted_files
 from tongket.core.pagecache import CachedPage
 from tongket.people.models import Organization
 from tongket.scoring import excel, permissions, selectors, services
@@ -35,7 +35,7 @@ View = Callable[..., HttpResponse]
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

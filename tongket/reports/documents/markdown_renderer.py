@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from tongket.core.text import is_digits
 from tongket.reports.documents.model import (
     ISSUER_MARK,
     PARTY_MOTTO,
@@ -38,7 +39,7 @@ def escape(text: str, *, line_start: bool = True) -> str:
     indent, marker = match.groups()
     rest = escaped[match.end() :]
     # Only ASCII punctuation takes a backslash: "2020." becomes "2020\.", never "\2020.".
-    if marker.isdigit():
+    if is_digits(marker):
         return f"{indent}{marker}\\{rest}"
     return f"{indent}\\{marker}{rest}"
 
