@@ -255,6 +255,9 @@ SPECTACULAR_SETTINGS = {
         "ItemStatusEnum": "tongket.programs.models.ItemStatus",
         "MeetingKindEnum": "tongket.meetings.models.MeetingKind",
         "DocumentKindEnum": "tongket.reports.models.DocumentKind",
+        # Two choice sets of fields named "role": a Party role, and a grant's role.
+        "PartyRoleKindEnum": "tongket.people.models.PartyRoleKind",
+        "GrantRoleEnum": "tongket.accounts.models.Role",
     },
 }
 
