@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import format_count
-from tongket.people.models import Organization
+from tongket.people.models import Organization, OrganizationName
 from tongket.people.selectors import visible_organizations
 from tongket.reports import facts as f
 from tongket.reports.models import Document, NarrativeSection, ReportNarrative
+
+if TYPE_CHECKING:
+    from tongket.meetings.selectors import MinutesFacts
+    from tongket.reports.facts import YearEndFacts
 
 
 def report_organization(user: User | None, code: str) -> Organization:
@@ -154,6 +159,45 @@ FORMATS = {
 KINDS = ("year-end", "decision", "notice", "minutes", "resolution", "awards", "news")
 
 
+def named_on(facts: YearEndFacts, date: dt.date) -> YearEndFacts:
+    """The facts with the issuer's and its superior's names as they were on the document's
+    date, from the dated names (people.OrganizationName): a 2020 document prints the 2020
+    names, a 2026 document the current ones. The superior is the current parent."""
+    code = facts.organization.code
+    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=date)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=date)
+    )
+    names = dict(
+        OrganizationName.objects.filter(valid)
+        .filter(Q(organization__code=code) | Q(organization__children__code=code))
+        .values_list("organization__code", "name")
+    )
+    own = names.pop(code, facts.organization.name)
+    superior = next(iter(names.values()), facts.organization.superior_name)
+    then = Organization(name=own, kind=facts.organization.kind)
+    dated = dataclasses.replace(
+        facts.organization,
+        name=own,
+        committee_name=f.committee_name(then),
+        superior_name=superior,
+    )
+    return dataclasses.replace(facts, organization=dated)
+
+
+def conference_record(user: User | None, code: str, year: int) -> MinutesFacts | None:
+    """The record of the conference reviewing `year` (held that year or early the next), as
+    the meeting's page shows it to the user."""
+    from tongket.meetings.selectors import minutes_facts, visible_meetings
+
+    meeting = (
+        visible_meetings(user)
+        .filter(organization__code=code, kind="year_end", held_on__year__in=(year, year + 1))
+        .order_by("-held_on")
+        .first()
+    )
+    return minutes_facts(meeting) if meeting is not None else None
+
+
 @dataclasses.dataclass(frozen=True)
 class RenderedReport:
     content: bytes
@@ -222,7 +266,9 @@ def render_report(
             )
         return RenderedReport(text.encode(), FORMATS[fmt], f"{stem}.md")
     when = date or (facts.conference.date if facts.conference else timezone.localdate())
-    doc = builders.build(kind, facts, date=when, number=number)
+    facts = named_on(facts, when)
+    record = conference_record(user, code, year) if kind in ("minutes", "resolution") else None
+    doc = builders.build(kind, facts, date=when, number=number, record=record)
     if fmt == "docx":
         content = render_docx(doc)
     elif fmt == "pdf":

@@ -31,6 +31,7 @@ from tongket.reports.documents.model import (
     PageBreak,
     PageSetup,
     Paragraph,
+    Signature,
     Table,
 )
 
@@ -41,8 +42,8 @@ HOUSE_TEMPLATE_NAME = "party.docx"
 SHIPPED_HOUSE_DIR = Path(__file__).resolve().parent.parent / "house"
 HOUSE_FONT = "Times New Roman"
 
-# Table borders in eighths of a point (½ pt).
-_BORDER_EIGHTHS = 4
+# Table borders in eighths of a point, as Word stores them.
+_BORDER_EIGHTHS = int(LAYOUT.table_border_pt * 8)
 
 # Direct formatting carries sizes, weights and layout from HD 36; the font family is left to
 # the template's styles so an office can change it without touching code.
@@ -225,7 +226,9 @@ def _annex(document: Docx, doc: OfficialDocument, text_width: int) -> None:
 def _table(document: Docx, block: Table, text_width: int) -> None:
     gap = LAYOUT.paragraph_gap_pt
     if block.caption:
-        caption = _centered(document, space_before=gap, space_after=gap)
+        # No room above: the block before already ends with its 6 pt (LibreOffice would not add
+        # a heading's space after to a caption's space before, the PDF would).
+        caption = _centered(document, space_after=gap)
         caption.paragraph_format.keep_with_next = True
         _add_run(caption, _nfc(block.caption), bold=True)
     widths = [int(text_width * share) for share in block.width_fractions()]
@@ -237,7 +240,7 @@ def _table(document: Docx, block: Table, text_width: int) -> None:
     # border over the padding: half a border less padding above and below keeps rows alike.
     _cell_margins(
         table,
-        LAYOUT.cell_padding_v_mm - Decimal(_BORDER_EIGHTHS) / 16 * Decimal(PT_MM),
+        LAYOUT.cell_padding_v_mm - LAYOUT.table_border_pt / 2 * Decimal(PT_MM),
         LAYOUT.cell_padding_h_mm,
     )
     _column_widths(table, widths)
@@ -272,13 +275,10 @@ def _signature_and_recipients(
     _keep_row_together(table.rows[0])
     left, right = table.rows[0].cells
 
-    signature = doc.signature
-    for index, line in enumerate(signature.heading_lines):
-        _cell_line(right.paragraphs[0] if index == 0 else right.add_paragraph(), line, bold=True)
-    for _ in range(LAYOUT.signature_space_lines):
-        _exact(right.add_paragraph(), LAYOUT.body_pt)
-    _cell_line(right.add_paragraph(), _nfc(signature.name), bold=True)
-
+    _signature_cell(right, doc.signature)
+    if doc.countersignature is not None:
+        _signature_cell(left, doc.countersignature)
+        return
     label = left.paragraphs[0]
     label.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if doc.recipients:
@@ -287,6 +287,14 @@ def _signature_and_recipients(
             line = left.add_paragraph()
             _exact(line, LAYOUT.recipient_pt)
             _add_run(line, "- " + _nfc(recipient), size=LAYOUT.recipient_pt)
+
+
+def _signature_cell(cell: Docx, signature: Signature) -> None:
+    for index, line in enumerate(signature.heading_lines):
+        _cell_line(cell.paragraphs[0] if index == 0 else cell.add_paragraph(), line, bold=True)
+    for _ in range(LAYOUT.signature_space_lines):
+        _exact(cell.add_paragraph(), LAYOUT.body_pt)
+    _cell_line(cell.add_paragraph(), _nfc(signature.name), bold=True)
 
 
 # --- python-docx helpers ----------------------------------------------------------------------

@@ -40,6 +40,8 @@ class Layout:
     # Table cells: padding above/below and left/right of the text.
     cell_padding_v_mm: Decimal = Decimal("1.0")
     cell_padding_h_mm: Decimal = Decimal("1.5")
+    # Table lines; Word and LibreOffice count a row's line into the row's height.
+    table_border_pt: Decimal = Decimal("0.5")
     # Page numbers from page 2, top centre, this far from the paper's edge.
     page_number_from_top_mm: int = 10
 

@@ -253,6 +253,8 @@ class OfficialDocument:
     body: tuple[Block, ...]
     signature: Signature
     recipients: tuple[str, ...] = field(default_factory=tuple)
+    # Minutes carry two signatures: the secretary's on the left, where others list recipients.
+    countersignature: Signature | None = None
     # A long list goes after the signature, on its own pages, under this title (the decision's
     # "DANH SÁCH … (Kèm theo Quyết định số …)").
     annex_title: str = ""

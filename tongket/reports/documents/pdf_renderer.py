@@ -31,6 +31,7 @@ from tongket.reports.documents.model import (
     PageBreak,
     PageSetup,
     Paragraph,
+    Signature,
     Table,
 )
 
@@ -268,7 +269,6 @@ def _justified(pdf: FPDF, spans: tuple[tuple[str, str], ...], *, centered: bool 
 def _table(pdf: FPDF, block: Table, *, gap_after: bool = True) -> None:
     gap = LAYOUT.paragraph_gap_pt * PT_MM
     if block.caption:
-        pdf.ln(gap)
         _centered_in(pdf, pdf.epw, nfc(block.caption), "B", LAYOUT.body_pt)
         pdf.ln(gap)
     widths = tuple(float(share * Decimal(str(pdf.epw))) for share in block.width_fractions())
@@ -294,7 +294,8 @@ def _table(pdf: FPDF, block: Table, *, gap_after: bool = True) -> None:
             for column, value in enumerate(values):
                 row.cell(nfc(value), align=_ALIGN[block.alignment(column)])
     if gap_after:
-        pdf.ln(gap)
+        # The table's top line, which Word counts in its height besides each row's line.
+        pdf.ln(gap + float(LAYOUT.table_border_pt) * PT_MM)
 
 
 def _signature_and_recipients(pdf: FPDF, doc: OfficialDocument) -> None:
@@ -305,7 +306,10 @@ def _signature_and_recipients(pdf: FPDF, doc: OfficialDocument) -> None:
     right_x = pdf.l_margin + left_width
     right_width = pdf.epw - left_width
 
-    if doc.recipients:
+    if doc.countersignature is not None:
+        pdf.set_xy(pdf.l_margin, top)
+        _signature_column(pdf, left_width, doc.countersignature)
+    elif doc.recipients:
         pdf.set_xy(pdf.l_margin, top)
         pdf.set_font(FONT_FAMILY, "U", size)
         pdf.cell(
@@ -329,11 +333,17 @@ def _signature_and_recipients(pdf: FPDF, doc: OfficialDocument) -> None:
     left_bottom = pdf.get_y()
 
     pdf.set_xy(right_x, top)
-    for line in doc.signature.heading_lines:
-        _centered_in(pdf, right_width, line, "B", size)
-    pdf.set_xy(right_x, pdf.get_y() + LAYOUT.signature_space_lines * line_height(size))
-    _centered_in(pdf, right_width, nfc(doc.signature.name), "B", size)
+    _signature_column(pdf, right_width, doc.signature)
     pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.get_y()))
+
+
+def _signature_column(pdf: FPDF, width: float, signature: Signature) -> None:
+    x = pdf.get_x()
+    size = LAYOUT.body_pt
+    for line in signature.heading_lines:
+        _centered_in(pdf, width, line, "B", size)
+    pdf.set_xy(x, pdf.get_y() + LAYOUT.signature_space_lines * line_height(size))
+    _centered_in(pdf, width, nfc(signature.name), "B", size)
 
 
 def _centered_in(pdf: FPDF, width: float, text: str, style: str, size: float) -> None:

@@ -85,11 +85,9 @@ def converted(
         (ARTIFACTS / f"{kind}.pdf").write_bytes(product)
         (ARTIFACTS / f"{kind}.docx").write_bytes((work / f"{kind}.docx").read_bytes())
         if pdftoppm is not None:
-            subprocess.run(
-                [pdftoppm, "-png", "-r", "60", "-singlefile", "-f", "1", "-l", "1"]
-                + [str(ARTIFACTS / f"{kind}.pdf"), str(ARTIFACTS / f"{kind}-trang-1")],
-                check=True,
-            )
+            first_page = ("-png", "-r", "60", "-singlefile", "-f", "1", "-l", "1")
+            pdf, png = ARTIFACTS / f"{kind}.pdf", ARTIFACTS / f"{kind}-trang-1"
+            subprocess.run([pdftoppm, *first_page, str(pdf), str(png)], check=True)
         out[kind] = (product, (work / "lo" / f"{kind}.pdf").read_bytes())
     return out
 
