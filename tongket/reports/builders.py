@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import (
@@ -23,6 +24,7 @@ from tongket.reports import charts
 from tongket.reports.documents import (
     BAO_CAO,
     BIEN_BAN,
+    CHUONG_TRINH,
     NGHI_QUYET,
     QUYET_DINH,
     THONG_BAO,
@@ -982,3 +984,75 @@ def build(
             rule="reports.kind.unknown",
         )
     return builders[kind](facts, date=date, number=number)
+
+
+# --- programs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramItemLine:
+    code: str
+    content: str
+    activity: str  # "Kiểm tra", "Giám sát", "Nhiệm vụ"
+    in_charge: str
+    when: str  # "Tháng 3", "Quý II", "Cả năm"
+
+
+@dataclass(frozen=True)
+class ProgramRecord:
+    """A work or inspection/supervision program as adopted, for its formal document."""
+
+    title: str
+    year: int
+    inspection: bool
+    adopted_on: dt.date | None
+    adopted_at: str
+    items: tuple[ProgramItemLine, ...]
+
+
+def build_program(
+    facts: YearEndFacts, program: ProgramRecord, *, date: dt.date, number: int | None = None
+) -> OfficialDocument:
+    """Chương trình công tác (or kiểm tra, giám sát) năm N: its items, owners and dates."""
+    title = program.title
+    prefix = "chương trình "
+    summary = title[len(prefix) :] if title.lower().startswith(prefix) else title
+    body: list[Block] = []
+    if program.adopted_on is not None:
+        where = f" tại {program.adopted_at}" if program.adopted_at else ""
+        body.append(
+            Paragraph(
+                f"Chương trình được thông qua{where} ngày {date_short(program.adopted_on)}.",
+                italic=True,
+            )
+        )
+    if program.inspection:
+        headers: tuple[str, ...] = ("TT", "Nội dung", "Hình thức", "Chủ trì", "Thời gian")
+        rows: tuple[tuple[str, ...], ...] = tuple(
+            (i.code, i.content, i.activity, i.in_charge, i.when) for i in program.items
+        )
+        widths: tuple[int, ...] = (1, 7, 2, 4, 2)
+    else:
+        headers = ("TT", "Nội dung", "Chủ trì", "Thời gian")
+        rows = tuple((i.code, i.content, i.in_charge, i.when) for i in program.items)
+        widths = (1, 8, 4, 2)
+    body.append(Heading("I- NỘI DUNG", level=1))
+    body.append(Table(headers=headers, rows=rows, column_widths=widths))
+    body.append(Heading("II- TỔ CHỨC THỰC HIỆN", level=1))
+    body.append(
+        Paragraph(
+            f"Các chi bộ trực thuộc căn cứ Chương trình này xây dựng kế hoạch của chi bộ năm "
+            f"{program.year}; người chủ trì từng nội dung báo cáo kết quả với "
+            f"{facts.organization.committee_name} đúng thời gian quy định."
+        )
+    )
+    return OfficialDocument(
+        **_header_args(facts),  # type: ignore[arg-type]
+        number=number,
+        kind=CHUONG_TRINH,
+        date=date,
+        summary=summary[:1].upper() + summary[1:],
+        body=tuple(body),
+        signature=_signature(facts, date),
+        recipients=_recipients(facts, date),
+    )

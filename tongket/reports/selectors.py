@@ -19,6 +19,7 @@ from tongket.reports.models import Document, NarrativeSection, ReportNarrative
 
 if TYPE_CHECKING:
     from tongket.meetings.selectors import MinutesFacts
+    from tongket.reports.builders import ProgramRecord
     from tongket.reports.facts import YearEndFacts
 
 
@@ -156,7 +157,18 @@ FORMATS = {
     "md": "text/markdown; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-KINDS = ("year-end", "decision", "notice", "minutes", "resolution", "awards", "news")
+KINDS = (
+    "year-end",
+    "decision",
+    "notice",
+    "minutes",
+    "resolution",
+    "awards",
+    "news",
+    "program",
+    "inspection-program",
+)
+PROGRAM_KINDS = {"program": "work", "inspection-program": "inspection"}
 
 
 def named_on(facts: YearEndFacts, date: dt.date) -> YearEndFacts:
@@ -198,6 +210,58 @@ def conference_record(user: User | None, code: str, year: int) -> MinutesFacts |
     return minutes_facts(meeting) if meeting is not None else None
 
 
+def program_record(
+    user: User | None, code: str, year: int, kind: str, program_id: int | None
+) -> ProgramRecord:
+    """The organization's program of `kind` for `year` (or the next year's, adopted at the
+    year's conference), or the one named by `program_id`, as the user may see it."""
+    from tongket.programs.models import Activity
+    from tongket.programs.selectors import visible_programs
+    from tongket.reports.builders import ProgramItemLine, ProgramRecord
+
+    programs = visible_programs(user).filter(organization__code=code, kind=kind)
+    if program_id is not None:
+        program = programs.filter(pk=program_id).first()
+    else:
+        program = programs.filter(year=year).first() or programs.filter(year=year + 1).first()
+    if program is None:
+        raise DomainError(
+            f"Không tìm thấy chương trình năm {year} của tổ chức {code}"
+            + (f" mang mã {program_id}." if program_id is not None else "."),
+            field="program",
+            rule="reports.no_data.program",
+        )
+    roman = ("I", "II", "III", "IV")
+    items = tuple(
+        ProgramItemLine(
+            code=item.code,
+            content=item.content,
+            activity=Activity(item.activity).label if item.activity else "",
+            in_charge=item.in_charge_text
+            or (item.in_charge_member.full_name if item.in_charge_member else "")
+            or (item.in_charge_organization.name if item.in_charge_organization else ""),
+            when=(
+                f"Tháng {item.month}"
+                if item.month
+                else f"Quý {roman[item.quarter - 1]}"
+                if item.quarter
+                else "Cả năm"
+            ),
+        )
+        for item in program.items.select_related(
+            "in_charge_member", "in_charge_organization"
+        ).order_by("position", "pk")
+    )
+    return ProgramRecord(
+        title=program.title,
+        year=program.year,
+        inspection=program.kind == "inspection",
+        adopted_on=program.adopted_on,
+        adopted_at=program.adopted_at,
+        items=items,
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class RenderedReport:
     content: bytes
@@ -215,6 +279,7 @@ def render_report(
     date: dt.date | None = None,
     number: int | None = None,
     signer: str = "secretary",
+    program_id: int | None = None,
 ) -> RenderedReport:
     """A document of `kind` for the organization and year, in `fmt`, from what the user may see.
 
@@ -239,6 +304,10 @@ def render_report(
             f"Không có định dạng «{fmt}». Các định dạng: {', '.join(FORMATS)}.",
             field="format",
             rule="reports.format.unknown",
+        )
+    if kind in PROGRAM_KINDS and fmt in ("md", "xlsx"):
+        raise DomainError(
+            "Chương trình xuất dạng docx hoặc pdf.", field="format", rule="reports.format.program"
         )
     listed = kind in ROW_KINDS and fmt != "xlsx"
     if listed:
@@ -265,6 +334,13 @@ def render_report(
                 rule="reports.format.news",
             )
         return RenderedReport(text.encode(), FORMATS[fmt], f"{stem}.md")
+    if kind in PROGRAM_KINDS:
+        program = program_record(user, code, year, PROGRAM_KINDS[kind], program_id)
+        when = date or program.adopted_on or timezone.localdate()
+        doc = builders.build_program(named_on(facts, when), program, date=when, number=number)
+        stem = f"{kind}-{facts.organization.code}-{program.year}"
+        content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
+        return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
     when = date or (facts.conference.date if facts.conference else timezone.localdate())
     facts = named_on(facts, when)
     record = conference_record(user, code, year) if kind in ("minutes", "resolution") else None

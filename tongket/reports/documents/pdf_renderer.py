@@ -154,23 +154,35 @@ def _flow(
             while run < len(blocks) and isinstance(blocks[run], Heading):
                 needed += ruler.height(partial(_block, block=blocks[run]))
                 run += 1
-            if run < len(blocks):
+            if run == len(blocks) - 1 and keep_last_with is not None and _one_unit(blocks[run]):
+                # A chain of keeps: heading, the last paragraph, the signature go together.
+                needed += _last_with(ruler, blocks[run], keep_last_with)
+            elif run < len(blocks):
                 needed += _first_unit_height(ruler, blocks[run])
         elif isinstance(block, Table):
             needed = _first_unit_height(ruler, block)
         if index == len(blocks) - 1 and keep_last_with is not None:
-            if isinstance(block, (Paragraph, BulletList)):
-                last = block if isinstance(block, Paragraph) else BulletList(block.items[-1:])
-                needed = max(
-                    needed,
-                    ruler.height(partial(_block, block=last)) + ruler.height(keep_last_with),
-                )
+            needed = max(needed, _last_with(ruler, block, keep_last_with))
             if isinstance(block, BulletList) and len(block.items) > 1:
                 _block(pdf, BulletList(block.items[:-1]))
                 block = BulletList(block.items[-1:])
         if needed and pdf.get_y() + needed > pdf.page_break_trigger and not _at_top(pdf):
             pdf.add_page()
         _block(pdf, block)
+
+
+def _one_unit(block: Block) -> bool:
+    return isinstance(block, Paragraph) or (isinstance(block, BulletList) and len(block.items) == 1)
+
+
+def _last_with(ruler: _Ruler, block: Block, signature: Callable[[FPDF], None]) -> float:
+    """The room the body's last paragraph (or list item) needs with the signature after it."""
+    if isinstance(block, Paragraph):
+        return ruler.height(partial(_block, block=block)) + ruler.height(signature)
+    if isinstance(block, BulletList):
+        last = BulletList(block.items[-1:])
+        return ruler.height(partial(_block, block=last)) + ruler.height(signature)
+    return 0.0
 
 
 def _at_top(pdf: FPDF) -> bool:

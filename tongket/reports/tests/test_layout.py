@@ -31,6 +31,8 @@ DOCUMENTS: dict[str, dict[str, Any]] = {
     "minutes": {},
     "resolution": {},
     "awards": {},
+    "program": {"year": 2021},
+    "inspection-program": {"year": 2021},
 }
 
 
@@ -60,7 +62,9 @@ def converted(
     with django_db_blocker.unblock():
         for kind, options in DOCUMENTS.items():
             for fmt in ("docx", "pdf"):
-                report = render_report(None, DEMO_ORG, YEAR, kind=kind, fmt=fmt, **options)
+                year = options.get("year", YEAR)
+                extra = {k: v for k, v in options.items() if k != "year"}
+                report = render_report(None, DEMO_ORG, year, kind=kind, fmt=fmt, **extra)
                 (work / f"{kind}.{fmt}").write_bytes(report.content)
     docx_files = [str(work / f"{kind}.docx") for kind in DOCUMENTS]
     subprocess.run(
