@@ -34,6 +34,7 @@ from tongket.reports.documents.model import (
     Signature,
     Table,
 )
+from tongket.reports.signing import sign_if_configured
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 # Liberation Serif has Times New Roman's metrics, so a page breaks where Word would break it,
@@ -134,7 +135,7 @@ def render_pdf(doc: OfficialDocument, *, page: PageSetup | None = None) -> bytes
         _centered_in(pdf, pdf.epw, nfc(doc.annex_title), "B", LAYOUT.body_pt)
         pdf.ln(LAYOUT.paragraph_gap_pt * PT_MM)
         _flow(pdf, ruler, doc.annex)
-    return bytes(pdf.output())
+    return sign_if_configured(bytes(pdf.output()))
 
 
 def _flow(
