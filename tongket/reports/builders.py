@@ -1020,12 +1020,10 @@ def build_program(
     body: list[Block] = []
     if program.adopted_on is not None:
         where = f" tại {program.adopted_at}" if program.adopted_at else ""
-        body.append(
-            Paragraph(
-                f"Chương trình được thông qua{where} ngày {date_short(program.adopted_on)}.",
-                italic=True,
-            )
-        )
+        day = date_short(program.adopted_on)
+        # The place often already names the day ("Hội nghị …, ngày 24/02/2021").
+        when = "" if day in where else f" ngày {day}"
+        body.append(Paragraph(f"Chương trình được thông qua{where}{when}.", italic=True))
     if program.inspection:
         headers: tuple[str, ...] = ("TT", "Nội dung", "Hình thức", "Chủ trì", "Thời gian")
         rows: tuple[tuple[str, ...], ...] = tuple(
