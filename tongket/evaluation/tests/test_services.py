@@ -402,7 +402,7 @@ def test_every_service_is_audited(cycle: Cycle):
     ev = members(cycle)[0]
     before = AuditEvent.objects.count()
     decide(ev, Level.GOOD)
-    event = AuditEvent.objects.order_by("-seq").first()
+    event = AuditEvent.objects.order_by("-id").first()
     assert AuditEvent.objects.count() == before + 1
     assert event is not None
     assert event.action == "evaluation.decision.decision"

@@ -215,7 +215,7 @@ def test_every_write_is_audited():
     before = AuditEvent.objects.count()
     frame = make_frame()
     scored_sheet(SGDDT, frame, FULL)
-    actions = list(AuditEvent.objects.order_by("seq")[before:].values_list("action", flat=True))
+    actions = list(AuditEvent.objects.order_by("id")[before:].values_list("action", flat=True))
     assert actions == [
         "scoring.frame.create",
         "scoring.sheet.open",
