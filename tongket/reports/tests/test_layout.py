@@ -96,6 +96,9 @@ def converted(
     return out
 
 
+# Marked as database tests so that pytest-django runs them with those, before any transactional
+# test empties the database the demo was loaded into.
+@pytest.mark.django_db
 @pytest.mark.parametrize("kind", DOCUMENTS)
 def test_the_docx_in_libreoffice_has_the_pdfs_pages_with_the_same_text(
     converted: dict[str, tuple[bytes, bytes]], kind: str
@@ -106,6 +109,7 @@ def test_the_docx_in_libreoffice_has_the_pdfs_pages_with_the_same_text(
         assert ours == theirs, f"{kind}, trang {number}"
 
 
+@pytest.mark.django_db
 def test_first_pages_are_rendered_to_png_for_a_visual_check(
     converted: dict[str, tuple[bytes, bytes]],
 ) -> None:
