@@ -63,7 +63,12 @@ INSTALLED_APPS = [
     "tongket.synth",
 ]
 
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# "127.0.0.1,::1" for nginx on the same machine): tongket.core.proxy.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+
 MIDDLEWARE = [
+    "tongket.core.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tongket.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = ["tongket.accounts.backends.ThrottledModelBackend"]
+# Failed logins are counted per account from one address (a lock for that pair only: nobody
+# locks an account out from elsewhere) and per address (over every account).
 LOGIN_MAX_FAILURES_PER_USER = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", "5"))
 LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "30"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
@@ -215,6 +222,17 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API needs inline scripts, which the CSP forbids.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "tongket.exchange.api.api_exception_handler",
+    # Rate limits per token and per client address (429 with Retry-After); the address is
+    # resolved by tongket.core.proxy, so DRF must not read X-Forwarded-For itself.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tongket.core.throttling.AddressRateThrottle",
+        "tongket.core.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_RATE_PER_TOKEN", "1200/min"),
+        "address": os.environ.get("API_RATE_PER_ADDRESS", "2400/min"),
+    },
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tổng kết API",
@@ -230,6 +248,11 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "tongket.meetings.models.MeetingKind",
         "DocumentKindEnum": "tongket.reports.models.DocumentKind",
     },
+    # Every operation documents 401, 403 and 429 (with Retry-After) in the one error body.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tongket.exchange.api.document_common_errors",
+    ],
 }
 
 LOGGING = {

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongket.accounts import totp
-from tongket.accounts.backends import LOCKED_MESSAGE, is_locked
+from tongket.accounts.backends import LOCKED_MESSAGE, clear_failures, is_locked
 from tongket.accounts.models import Grant, LoginFailure, RecoveryCode, Role, TotpDevice
 from tongket.accounts.scope import User, forget_scope, scope_for
 from tongket.audit.services import record_event
@@ -225,7 +225,7 @@ def verify_second_factor(
     method = _accept_code(user, code, ip, time.time() if now is None else now)
     if method is None:
         raise DomainError(WRONG_CODE, field="code", rule="accounts.totp.wrong_code")
-    LoginFailure.objects.filter(username=name).delete()
+    clear_failures(name, ip)
     return method
 
 
