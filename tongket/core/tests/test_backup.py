@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from tongket.core import backup
 from tongket.core.backup import create_backup, restore_backup, table_digests, verify_backup
 from tongket.core.errors import DomainError
+from tongket.core.tests.archives import resealed_with_data, sealed, unsealed
 from tongket.people.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -29,36 +30,6 @@ def _backup_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(backup.KEY_ENV, KEY)
 
 
-def _unsealed(archive: Path) -> dict[str, bytes]:
-    """What someone holding the key reads inside an archive: its members."""
-    plain = io.BytesIO()
-    backup._unseal(archive, plain)
-    with zipfile.ZipFile(plain) as z:
-        return {name: z.read(name) for name in z.namelist()}
-
-
-def _sealed(members: dict[str, bytes], target: Path) -> None:
-    """Write members back into a sealed archive with the key currently in the environment."""
-    with target.open("wb") as raw:
-        writer = backup._SealingWriter(raw)
-        with zipfile.ZipFile(writer, "w") as z:
-            for name, content in members.items():
-                z.writestr(name, content)
-        writer.seal()
-
-
-def _reseal_consistently(members: dict[str, bytes], data: bytes, target: Path) -> None:
-    """A forger's best effort: changed data with every checksum and table digest recomputed."""
-    manifest = json.loads(members["manifest.json"])
-    digests = backup._Digests()
-    for line in data.decode().splitlines():
-        digests.add(json.loads(line)["model"], line)
-    manifest["tables"] = digests.result(manifest["tables"])
-    manifest["files"]["data.jsonl"] = hashlib.sha256(data).hexdigest()
-    members = {**members, "data.jsonl": data, "manifest.json": json.dumps(manifest).encode()}
-    _sealed(members, target)
-
-
 def test_the_archive_is_private_encrypted_and_verifiable(tmp_path: Path) -> None:
     archive = tmp_path / "sao-luu.tkb"
     create_backup(archive)
@@ -66,7 +37,7 @@ def test_the_archive_is_private_encrypted_and_verifiable(tmp_path: Path) -> None
     content = archive.read_bytes()
     assert content.startswith(backup.MAGIC)
     assert not zipfile.is_zipfile(archive)
-    members = _unsealed(archive)
+    members = unsealed(archive)
     assert "Võ Văn Minh".encode() in members["data.jsonl"]
     result = verify_backup(archive)
     assert result.rows == sum(t["rows"] for t in table_digests().values())
@@ -106,7 +77,7 @@ def test_a_forged_archive_is_refused_before_anything_is_written(
     checksum recomputed, sealed with a key other than the office's."""
     archive = tmp_path / "a.tkb"
     create_backup(archive)
-    members = _unsealed(archive)
+    members = unsealed(archive)
     data = (
         members["data.jsonl"]
         .replace("Võ Văn Minh".encode(), "Võ Văn Mình".encode())
@@ -115,7 +86,7 @@ def test_a_forged_archive_is_refused_before_anything_is_written(
     before = table_digests()
     monkeypatch.setenv(backup.KEY_ENV, "khóa của kẻ giả mạo, đủ dài")
     forged = tmp_path / "forged.tkb"
-    _reseal_consistently(members, data, forged)
+    resealed_with_data(members, data, forged)
     verify_backup(forged)  # consistent in itself: only the key tells it apart
     monkeypatch.setenv(backup.KEY_ENV, KEY)
     with pytest.raises(DomainError, match="xác thực") as err:
@@ -152,11 +123,11 @@ def test_a_path_traversal_archive_is_refused_before_anything_is_written(
 ) -> None:
     archive = tmp_path / "a.tkb"
     create_backup(archive)
-    members = _unsealed(archive)
+    members = unsealed(archive)
     manifest = json.loads(members["manifest.json"])
     manifest["files"][name] = hashlib.sha256(b"evil").hexdigest()
     hostile = tmp_path / "hostile.tkb"
-    _sealed({**members, name: b"evil", "manifest.json": json.dumps(manifest).encode()}, hostile)
+    sealed({**members, name: b"evil", "manifest.json": json.dumps(manifest).encode()}, hostile)
     members_before = Member.objects.count()
     with pytest.raises(DomainError, match="Đường dẫn tệp không hợp lệ"):
         restore_backup(hostile)
