@@ -194,3 +194,102 @@ def test_fifty_failed_logins_from_one_address_do_not_lock_out_another(nginx_in_f
     # The attacker's address stays locked for that account, right password or not.
     status, html = _login(nginx_in_front, ATTACKER, "vanphong", PASSWORDS["vanphong"])
     assert (status, "tạm thời bị khóa" in html) == (200, True)
+
+
+class _Browser:
+    """A signed-in browser at `source`: keeps its cookies, sends the CSRF token."""
+
+    def __init__(self, port: int, source: str, username: str) -> None:
+        self.port, self.source, self.cookies = port, source, SimpleCookie()
+        page = self.request("GET", "/accounts/login/")[1]
+        status, _ = self.post_form(
+            "/accounts/login/", page, {"username": username, "password": PASSWORDS[username]}
+        )
+        assert status == 302
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, str, str]:
+        conn = _connection(self.port, self.source)
+        try:
+            cookie = "; ".join(f"{k}={v.value}" for k, v in self.cookies.items())
+            conn.request(
+                method,
+                path,
+                body=body or None,
+                headers={"Host": HOST, "Cookie": cookie, **(headers or {})},
+            )
+            response = conn.getresponse()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                self.cookies.load(header)
+            return response.status, response.read().decode(), response.getheader("Location") or ""
+        finally:
+            conn.close()
+
+    def _csrf(self, page: str) -> str:
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, page[:500]
+        return match[1]
+
+    def post_form(self, path: str, page: str, fields: dict[str, str]) -> tuple[int, str]:
+        status, _body, location = self.request(
+            "POST",
+            path,
+            urlencode({"csrfmiddlewaretoken": self._csrf(page), **fields}).encode(),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"https://{HOST}{path}",
+            },
+        )
+        return status, location
+
+    def upload(self, path: str, page: str, name: str, content: bytes) -> tuple[int, str]:
+        boundary = "tongket-test-boundary"
+        body = (
+            (
+                f"--{boundary}\r\n"
+                'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+                f"{self._csrf(page)}\r\n--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                "\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        status, _body, location = self.request(
+            "POST",
+            path,
+            body,
+            {
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Referer": f"https://{HOST}{path}",
+            },
+        )
+        return status, location
+
+
+def test_an_import_through_nginx_is_checked_then_applied(nginx_in_front: int) -> None:
+    from tongket.exchange.tests.factories import member_row, workbook
+
+    browser = _Browser(nginx_in_front, OFFICE, "bithu")
+    form = browser.request("GET", "/exchange/upload/")[1]
+    data = workbook(members=[member_row(7, cell="QT.KCQDN.SGDDT.TCCB")])
+    status, job = browser.upload("/exchange/upload/", form, "dangvien.xlsx", data)
+    assert status == 302
+    checked = browser.request("GET", job)[1]
+    assert "Chưa có gì được ghi" in checked
+    match = re.search(r'action="(/exchange/jobs/[^"]+/apply/)"', checked)
+    assert match, checked[:2000]
+    status, applied = browser.post_form(match[1], checked, {})
+    assert status == 302
+    # The job's page, polled as htmx polls it, until it is no longer running.
+    deadline = time.monotonic() + 120
+    while "every 1s" in (
+        fragment := browser.request("GET", applied, headers={"HX-Request": "true"})[1]
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    assert "alert-success" in fragment
+    member = browser.request("GET", "/api/v1/members/99.000007/")
+    assert member[0] == 200
