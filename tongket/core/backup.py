@@ -49,6 +49,7 @@ from django.utils import timezone
 
 import tongket
 from tongket.audit import versions
+from tongket.audit.chain import GENESIS
 from tongket.core.errors import DomainError
 
 FORMAT = "tongket-backup/2"
@@ -68,7 +69,8 @@ SKIPPED = {
     "contenttypes.contenttype",
     "auth.permission",
     "admin.logentry",
-    "audit.pathversion",
+    "audit.pathchange",
+    "audit.cacheepoch",
     "people.membertally",  # kept by triggers: the restored members count themselves in
 }
 # Reference rows that `migrate` seeds into a fresh database: a restore replaces them with the
@@ -209,7 +211,13 @@ def _open_private(path: Path) -> BinaryIO:
 def create_backup(target: Path) -> dict[str, Any]:
     """Stream the archive to `target` (0600); reads happen in one snapshot so concurrent writes
     cannot tear it."""
+    from tongket.audit.services import seal
+
     _passphrase()  # refuse before touching anything when the key is missing
+    # Chain the events written so far: the archive's sealed head then covers them, and a
+    # server restored with another SECRET_KEY verifies them by the chain, not by signatures
+    # made under this server's key.
+    seal()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
     tmp.unlink(missing_ok=True)
@@ -228,7 +236,7 @@ def create_backup(target: Path) -> dict[str, Any]:
 
 
 def _write_members(archive: zipfile.ZipFile, media: list[Path], media_root: Path) -> dict[str, Any]:
-    from tongket.audit.models import AuditHead
+    from tongket.audit.services import sealed_head
 
     files: dict[str, str] = {}
     # A snapshot needs its own transaction; inside a caller's transaction, that one is used.
@@ -254,7 +262,7 @@ def _write_members(archive: zipfile.ZipFile, media: list[Path], media_root: Path
             f"{app}.{name}"
             for app, name in MigrationRecorder.Migration.objects.values_list("app", "name")
         )
-        head = AuditHead.objects.filter(id=1).values_list("last_seq", "last_hash").first()
+        head = sealed_head()
     for path in media:
         name = "media/" + path.relative_to(media_root).as_posix()
         checksum = hashlib.sha256()
@@ -270,7 +278,7 @@ def _write_members(archive: zipfile.ZipFile, media: list[Path], media_root: Path
         "vendor": connection.vendor,
         "migrations": migrations,
         "tables": digests.result(labels),
-        "audit_head": {"seq": head[0], "hash": head[1]} if head else None,
+        "audit_head": {"seq": head.seq, "hash": head.hash},
         "files": files,
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
@@ -525,8 +533,7 @@ def _load(lines: Iterable[str]) -> int:
 def _check_restored(manifest: dict[str, Any]) -> None:
     """Inside the restore's transaction: every table as sealed, the audit chain whole and
     ending at the head the archive sealed. Any difference rolls the restore back."""
-    from tongket.audit.models import AuditHead
-    from tongket.audit.services import verify
+    from tongket.audit.services import SealedHead, sealed_head, verify
 
     after = table_digests()
     for label, expected in manifest["tables"].items():
@@ -536,17 +543,15 @@ def _check_restored(manifest: dict[str, Any]) -> None:
                 f"Bảng {label} sau khi khôi phục không khớp bản sao lưu ({got} ≠ {expected}).",
                 rule="backup.verify_failed",
             )
-    sealed = manifest.get("audit_head")
-    head = AuditHead.objects.filter(id=1).values_list("last_seq", "last_hash").first()
-    if (sealed is None) != (head is None) or (
-        sealed is not None and (sealed["seq"], sealed["hash"]) != head
-    ):
+    sealed = manifest.get("audit_head") or {"seq": 0, "hash": GENESIS}
+    head = sealed_head()
+    if (head.seq, head.hash) != (sealed["seq"], sealed["hash"]):
         raise DomainError(
             "Đầu chuỗi nhật ký kiểm toán sau khi khôi phục khác đầu chuỗi đã niêm phong trong bản "
             "sao lưu.",
             rule="backup.verify_failed",
         )
-    problems = verify()
+    problems = verify(head=SealedHead(sealed["seq"], sealed["hash"]))
     if problems:
         raise DomainError(
             f"Chuỗi nhật ký kiểm toán khôi phục không toàn vẹn: {problems[0].message}",

@@ -35,8 +35,9 @@ from tongket.evaluation.domain import (
     SubjectKind,
     TaskTally,
 )
-from tongket.evaluation.regulations import base
-from tongket.evaluation.regulations.base import Profile, ProfileParams, info
+from tongket.evaluation.regulations import blocks, params
+from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.regulations.params import ProfileParams, info
 
 ID = "qd366"
 MEMBER = f"{ID}.member"
@@ -65,13 +66,13 @@ class Qd366Params(ProfileParams):
 
     classification_min_months: int = field(
         default=6,
-        metadata=base.classification_min_months_info(
+        metadata=params.classification_min_months_info(
             source=f"{CITE_NOT_CLASSIFIED} ({MIRRORED})", verified=False
         ),
     )
     quota_percent: Decimal = field(
         default=Decimal(20),
-        metadata=base.quota_percent_info(
+        metadata=params.quota_percent_info(
             source=f"{CITE_QUOTA} ({UNVERIFIED}; Nghị định 335/2025 có ngoại lệ cho tập thể tiêu "
             "biểu)",
             verified=False,
@@ -79,11 +80,11 @@ class Qd366Params(ProfileParams):
     )
     quota_base: QuotaBase = field(
         default=QuotaBase.GOOD,
-        metadata=base.quota_base_info(source=f"{CITE_QUOTA} ({UNVERIFIED})", verified=False),
+        metadata=params.quota_base_info(source=f"{CITE_QUOTA} ({UNVERIFIED})", verified=False),
     )
     quota_scope: QuotaScope = field(
         default=QuotaScope.PEER_GROUP,
-        metadata=base.quota_scope_info(
+        metadata=params.quota_scope_info(
             source=f"{CITE_QUOTA} ({UNVERIFIED})",
             verified=False,
             description="Phạm vi tính tỷ lệ (từng đơn vị, từng nhóm có nhiệm vụ tương đồng)",
@@ -91,25 +92,25 @@ class Qd366Params(ProfileParams):
     )
     quota_rounding: Rounding = field(
         default=Rounding.FLOOR,
-        metadata=base.quota_rounding_info(
+        metadata=params.quota_rounding_info(
             source=f"{CITE_QUOTA}; văn bản không quy định cách làm tròn"
         ),
     )
     organization_quota_enabled: bool = field(
         default=True,
-        metadata=base.organization_quota_enabled_info(
+        metadata=params.organization_quota_enabled_info(
             source=f"{CITE_QUOTA} ({UNVERIFIED})", verified=False
         ),
     )
     general_max_points: Decimal = field(
         default=Decimal(30),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm tối đa của nhóm tiêu chí chung", source=CITE_FRAME, verified=True
         ),
     )
     tasks_max_points: Decimal = field(
         default=Decimal(70),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm tối đa của nhóm tiêu chí về kết quả thực hiện nhiệm vụ",
             source=CITE_FRAME,
             verified=True,
@@ -117,7 +118,7 @@ class Qd366Params(ProfileParams):
     )
     excellent_min_score: Decimal = field(
         default=Decimal(90),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm thấp nhất (tính cả mức này) của mức Hoàn thành xuất sắc nhiệm vụ",
             source=CITE_SCORE,
             verified=True,
@@ -125,7 +126,7 @@ class Qd366Params(ProfileParams):
     )
     good_min_score: Decimal = field(
         default=Decimal(70),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm thấp nhất (tính cả mức này) của mức Hoàn thành tốt nhiệm vụ",
             source=CITE_SCORE,
             verified=True,
@@ -133,7 +134,7 @@ class Qd366Params(ProfileParams):
     )
     completed_min_score: Decimal = field(
         default=Decimal(50),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm thấp nhất (tính cả mức này) của mức Hoàn thành nhiệm vụ",
             source=CITE_SCORE,
             verified=True,
@@ -141,7 +142,7 @@ class Qd366Params(ProfileParams):
     )
     excellent_exceeded_min_percent: Decimal = field(
         default=Decimal(30),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Tỷ lệ tối thiểu (%) nhiệm vụ vượt yêu cầu để được xếp loại xuất sắc",
             source=CITE_CONDITIONS,
             verified=True,
@@ -149,7 +150,7 @@ class Qd366Params(ProfileParams):
     )
     completed_late_max_percent: Decimal = field(
         default=Decimal(20),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Tỷ lệ tối đa (%) nhiệm vụ chậm tiến độ để được xếp loại hoàn thành",
             source=CITE_CONDITIONS,
             verified=True,
@@ -175,7 +176,7 @@ class Qd366Params(ProfileParams):
     )
     member_discipline_excused_if_self_remedied: bool = field(
         default=True,
-        metadata=base.member_discipline_excused_info(
+        metadata=params.member_discipline_excused_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
             verified=False,
             note="(vẫn không được xếp loại xuất sắc)",
@@ -183,31 +184,31 @@ class Qd366Params(ProfileParams):
     )
     member_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=base.member_targets_min_percent_info(
+        metadata=params.member_targets_min_percent_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
         ),
     )
     sick_leave_min_months: Decimal = field(
         default=Decimal(3),
-        metadata=base.sick_leave_min_months_info(
+        metadata=params.sick_leave_min_months_info(
             source=f"{HD43} ({MIRRORED})", verified=False, note="(0: không áp dụng)"
         ),
     )
     leadership_discipline_threshold: DisciplineForm = field(
         default=DisciplineForm.WARNING,
-        metadata=base.leadership_discipline_threshold_info(
+        metadata=params.leadership_discipline_threshold_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})"
         ),
     )
     subordinate_disciplined_max_percent: Decimal = field(
         default=Decimal(20),
-        metadata=base.subordinate_disciplined_max_percent_info(
+        metadata=params.subordinate_disciplined_max_percent_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
         ),
     )
     organization_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=base.organization_targets_min_percent_info(
+        metadata=params.organization_targets_min_percent_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
         ),
     )
@@ -338,7 +339,7 @@ def _score_rule(
     params: Qd366Params,
 ) -> Verdict[Level]:
     if points is None:
-        return base.noted(
+        return blocks.noted(
             rule=f"{prefix}.score.not_recorded",
             citation=CITE_SCORE,
             message="Chưa chấm điểm theo khung 100 điểm; mức xếp loại mới chỉ dựa trên điều kiện.",
@@ -350,7 +351,7 @@ def _score_rule(
     level = level_by_score(total.value, params)
     if level is Level.EXCELLENT:
         return Verdict(level, errors)
-    reason = base.capped(
+    reason = blocks.capped(
         level,
         prefix=prefix,
         condition="score",
@@ -367,7 +368,7 @@ def _tasks_rule(
     """excellent: 100 % on time with quality and ≥ 30 % exceeding requirements; good: 100 % on
     time; completed: 100 % completed and ≤ 20 % late; otherwise not_completed."""
     if tasks is None:
-        return base.noted(
+        return blocks.noted(
             rule=f"{prefix}.tasks.not_recorded",
             citation=CITE_CONDITIONS,
             message="Chưa có số liệu nhiệm vụ; chưa kiểm tra điều kiện về tiến độ, chất lượng.",
@@ -378,32 +379,32 @@ def _tasks_rule(
     exceeded_pct = params.excellent_exceeded_min_percent
     late_pct = params.completed_late_max_percent
     if tasks.on_time == total:
-        if not base.share_below(tasks.exceeded, total, exceeded_pct):
-            return base.no_cap()
+        if not blocks.share_below(tasks.exceeded, total, exceeded_pct):
+            return blocks.no_cap()
         level, message = (
             Level.GOOD,
-            f"Có {base.share_text(tasks.exceeded, total)} nhiệm vụ vượt yêu cầu "
+            f"Có {blocks.share_text(tasks.exceeded, total)} nhiệm vụ vượt yêu cầu "
             f"(mức xuất sắc cần từ {format_percent(exceeded_pct)}).",
         )
-    elif tasks.completed == total and not base.share_above(tasks.late, total, late_pct):
+    elif tasks.completed == total and not blocks.share_above(tasks.late, total, late_pct):
         level, message = (
             Level.COMPLETED,
-            f"Chỉ {base.share_text(tasks.on_time, total)} nhiệm vụ hoàn thành đúng tiến độ, "
+            f"Chỉ {blocks.share_text(tasks.on_time, total)} nhiệm vụ hoàn thành đúng tiến độ, "
             "bảo đảm chất lượng (mức tốt cần 100%).",
         )
     elif tasks.completed < total:
         level, message = (
             Level.NOT_COMPLETED,
-            f"Chỉ hoàn thành {base.share_text(tasks.completed, total)} nhiệm vụ "
+            f"Chỉ hoàn thành {blocks.share_text(tasks.completed, total)} nhiệm vụ "
             "(mức hoàn thành cần 100%).",
         )
     else:
         level, message = (
             Level.NOT_COMPLETED,
-            f"Có {base.share_text(tasks.late, total)} nhiệm vụ chậm tiến độ "
+            f"Có {blocks.share_text(tasks.late, total)} nhiệm vụ chậm tiến độ "
             f"(mức hoàn thành cho phép không quá {format_percent(late_pct)}).",
         )
-    return base.capped(
+    return blocks.capped(
         level,
         prefix=prefix,
         condition="tasks",
@@ -415,8 +416,8 @@ def _tasks_rule(
 
 def _shortcomings_rule(remedied: bool, *, prefix: str, subject: str) -> Verdict[Level]:
     if remedied:
-        return base.no_cap()
-    return base.capped(
+        return blocks.no_cap()
+    return blocks.capped(
         Level.GOOD,
         prefix=prefix,
         condition="shortcomings",
@@ -452,7 +453,7 @@ def member_shortcomings(facts: MemberFacts, params: Qd366Params) -> Verdict[Leve
 def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """A leader is excellent only when the led unit is excellent, good only when it is good+.
     366-QĐ/TW; HD 43."""
-    return base.leader_unit_rule(
+    return blocks.leader_unit_rule(
         facts, prefix=MEMBER, citation=CITE_CONDITIONS, floor=Level.COMPLETED
     )
 
@@ -461,15 +462,15 @@ def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
     """Disciplined in the year: never excellent; not_completed unless self-detected and remedied,
     as under 124 [?]. 366-QĐ/TW; HD 43."""
     if params.not_completed_cases_from_qd124:
-        return base.member_discipline_rule(
+        return blocks.member_discipline_rule(
             facts,
             prefix=MEMBER,
             citation=CITE_NOT_COMPLETED,
             excused_if_self_remedied=params.member_discipline_excused_if_self_remedied,
         )
     if not facts.disciplined:
-        return base.no_cap()
-    return base.capped(
+        return blocks.no_cap()
+    return blocks.capped(
         Level.GOOD,
         prefix=MEMBER,
         condition="discipline",
@@ -482,15 +483,15 @@ def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
 def member_degradation(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Degradation concluded by a competent body: not_completed, as under 124 [?]. HD 43."""
     if not params.not_completed_cases_from_qd124:
-        return base.no_cap()
-    return base.degradation_rule(facts, prefix=MEMBER, citation=CITE_NOT_COMPLETED)
+        return blocks.no_cap()
+    return blocks.degradation_rule(facts, prefix=MEMBER, citation=CITE_NOT_COMPLETED)
 
 
 def member_targets(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Under 50 % of the assigned targets met: not_completed, as under 124 [?]. HD 43."""
     if not params.not_completed_cases_from_qd124:
-        return base.no_cap()
-    return base.targets_rule(
+        return blocks.no_cap()
+    return blocks.targets_rule(
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.member_targets_min_percent,
@@ -504,20 +505,20 @@ def member_civil_service(facts: MemberFacts, params: Qd366Params) -> Verdict[Lev
     """The Party level of a civil servant never exceeds the civil-service level [?]. HD 43;
     NĐ 335/2025."""
     if not params.member_civil_service_cap:
-        return base.no_cap()
-    return base.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+        return blocks.no_cap()
+    return blocks.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
 
 
 def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Sick leave of 3 months [?] or more: at most completed. HD 43."""
-    return base.sick_leave_rule(
+    return blocks.sick_leave_rule(
         facts, min_months=params.sick_leave_min_months, prefix=MEMBER, citation=HD43
     )
 
 
 def member_maternity(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Maternity leave: judged on the time actually worked (a note, no cap). HD 43."""
-    return base.maternity_note(facts, prefix=MEMBER, citation=HD43)
+    return blocks.maternity_note(facts, prefix=MEMBER, citation=HD43)
 
 
 MEMBER_SCORE_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level]], ...] = (
@@ -537,13 +538,13 @@ MEMBER_CONDITION_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level
 
 
 def member_level_by_score(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> Verdict[Level]:
-    return base.combine(rule(facts, params) for rule in MEMBER_SCORE_RULES)
+    return blocks.combine(rule(facts, params) for rule in MEMBER_SCORE_RULES)
 
 
 def member_level_by_conditions(
     facts: MemberFacts, params: Qd366Params = DEFAULTS
 ) -> Verdict[Level]:
-    return base.combine(rule(facts, params) for rule in MEMBER_CONDITION_RULES)
+    return blocks.combine(rule(facts, params) for rule in MEMBER_CONDITION_RULES)
 
 
 # --- organization rules --------------------------------------------------------------------------
@@ -573,12 +574,12 @@ def organization_discipline(facts: OrganizationFacts, params: Qd366Params) -> Ve
     """Disciplined: never excellent; not_completed unless self-detected and remedied, as under
     124 [?]. 366-QĐ/TW; HD 43."""
     if params.not_completed_cases_from_qd124:
-        return base.organization_discipline_rule(
+        return blocks.organization_discipline_rule(
             facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED, self_remedied_cap=Level.GOOD
         )
     if not facts.disciplined:
-        return base.no_cap()
-    return base.capped(
+        return blocks.no_cap()
+    return blocks.capped(
         Level.GOOD,
         prefix=ORGANIZATION,
         condition="discipline",
@@ -594,7 +595,7 @@ def organization_subordinate_discipline(
     """excellent: no subordinate unit disciplined; more than 20 % of them [?]: not_completed.
     366-QĐ/TW; HD 43."""
     limit = params.subordinate_disciplined_max_percent
-    return base.subordinate_discipline_rule(
+    return blocks.subordinate_discipline_rule(
         facts,
         max_percent=limit if params.not_completed_cases_from_qd124 else Decimal(100),
         prefix=ORGANIZATION,
@@ -608,7 +609,7 @@ def organization_leadership_discipline(
     """excellent: no leadership member disciplined; at cảnh cáo or heavier [?]: not_completed.
     366-QĐ/TW; HD 43."""
     if params.not_completed_cases_from_qd124:
-        return base.leadership_discipline_rule(
+        return blocks.leadership_discipline_rule(
             facts,
             threshold=params.leadership_discipline_threshold,
             prefix=ORGANIZATION,
@@ -617,8 +618,8 @@ def organization_leadership_discipline(
         )
     form = facts.leadership_discipline
     if form is None:
-        return base.no_cap()
-    return base.capped(
+        return blocks.no_cap()
+    return blocks.capped(
         Level.GOOD,
         prefix=ORGANIZATION,
         condition="leadership_discipline",
@@ -631,15 +632,15 @@ def organization_leadership_discipline(
 def organization_disunity(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """Internal disunity: not_completed, as under 124 [?]. HD 43."""
     if not params.not_completed_cases_from_qd124:
-        return base.no_cap()
-    return base.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED)
+        return blocks.no_cap()
+    return blocks.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED)
 
 
 def organization_targets(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """Under 50 % of the targets met, force majeure aside: not_completed, as under 124 [?]."""
     if not params.not_completed_cases_from_qd124:
-        return base.no_cap()
-    return base.targets_rule(
+        return blocks.no_cap()
+    return blocks.targets_rule(
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.organization_targets_min_percent,
@@ -669,19 +670,19 @@ ORGANIZATION_CONDITION_RULES: tuple[
 def organization_level_by_score(
     facts: OrganizationFacts, params: Qd366Params = DEFAULTS
 ) -> Verdict[Level]:
-    return base.combine(rule(facts, params) for rule in ORGANIZATION_SCORE_RULES)
+    return blocks.combine(rule(facts, params) for rule in ORGANIZATION_SCORE_RULES)
 
 
 def organization_level_by_conditions(
     facts: OrganizationFacts, params: Qd366Params = DEFAULTS
 ) -> Verdict[Level]:
-    return base.combine(rule(facts, params) for rule in ORGANIZATION_CONDITION_RULES)
+    return blocks.combine(rule(facts, params) for rule in ORGANIZATION_CONDITION_RULES)
 
 
 def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
     """Collectives before their members; a head only after his or her unit; lower before higher;
     government and mass bodies before the Party body (as under 124). 366-QĐ/TW; HD 43."""
-    return base.order_findings(facts, prefix=ID, citation=CITE_ORDER)
+    return blocks.order_findings(facts, prefix=ID, citation=CITE_ORDER)
 
 
 # --- the profile ---------------------------------------------------------------------------------
@@ -697,6 +698,11 @@ class Qd366Profile(Profile):
 
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         return decision_order(facts)
+
+    quota_rules: ClassVar[Mapping[SubjectKind, str]] = {
+        SubjectKind.MEMBER: "qd366.quota.member.excellent",
+        SubjectKind.ORGANIZATION: "qd366.quota.organization.excellent",
+    }
 
     def quota_citation(self, subject_kind: SubjectKind) -> str:
         return CITE_QUOTA
