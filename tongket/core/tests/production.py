@@ -30,7 +30,7 @@ class Server:
         env = {
             k: v
             for k, v in os.environ.items()
-            if k not in {"DEBUG", "TONGKET_INSECURE_DEV_KEY", "DJANGO_SETTINGS_MODULE"}
+            if k not in {"DEBUG", "TONGKET_PUBLIC_DEV_SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
         }
         env.update(
             DATABASE_URL=self.url,
