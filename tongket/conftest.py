@@ -36,10 +36,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_page_cache() -> None:
     """Tests roll their changes back, audit sequence numbers included: a page cached by one
-    test could match the keys of another's different data. Each test starts with none."""
+    test could match the keys of another's different data. Each test starts with none, and
+    with no API request counted against the rate limits."""
     from django.core.cache import caches
 
     caches["pages"].clear()
+    caches["default"].clear()  # the API's rate counters too: each test starts with none
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,18 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
-VAR_DIR = Path(os.environ.get("TONGKET_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def _default_var_dir() -> Path:
+    """var/ beside a source checkout; else the user's data directory (XDG), never the
+    installed package's folder (site-packages)."""
+    if (PROJECT_DIR / "pyproject.toml").is_file():
+        return PROJECT_DIR / "var"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "tongket"
+
+
+VAR_DIR = Path(os.environ.get("TONGKET_VAR_DIR") or _default_var_dir())
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -72,7 +84,13 @@ INSTALLED_APPS = [
     "tongket.synth",
 ]
 
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# "127.0.0.1,::1" for nginx on the same machine): tongket.core.proxy.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+
 MIDDLEWARE = [
+    "tongket.core.proxy.ClientAddressMiddleware",
+    "tongket.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tongket.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,6 +157,8 @@ TONGKET_REPLICA_MAX_LAG = float(os.environ.get("TONGKET_REPLICA_MAX_LAG", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = ["tongket.accounts.backends.ThrottledModelBackend"]
+# Failed logins are counted per account from one address (a lock for that pair only: nobody
+# locks an account out from elsewhere) and per address (over every account).
 LOGIN_MAX_FAILURES_PER_USER = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", "5"))
 LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "30"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
@@ -214,6 +234,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Production (DEBUG off) defaults to HTTPS everywhere; behind nginx, TLS ends at the proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes on the loopback, plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -241,6 +262,17 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API needs inline scripts, which the CSP forbids.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "tongket.exchange.api.api_exception_handler",
+    # Rate limits per token and per client address (429 with Retry-After); the address is
+    # resolved by tongket.core.proxy, so DRF must not read X-Forwarded-For itself.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tongket.core.throttling.AddressRateThrottle",
+        "tongket.core.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_RATE_PER_TOKEN", "1200/min"),
+        "address": os.environ.get("API_RATE_PER_ADDRESS", "2400/min"),
+    },
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tổng kết API",
@@ -259,11 +291,43 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleKindEnum": "tongket.people.models.PartyRoleKind",
         "GrantRoleEnum": "tongket.accounts.models.Role",
     },
+    # Every operation documents 401, 403 and 429 (with Retry-After) in the one error body.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tongket.exchange.api.document_common_errors",
+    ],
 }
 
-LOGGING = {
+# Errors are mailed to ADMINS ("Tên <thu@example.vn>, ...") through the SMTP server EMAIL_HOST.
+ADMINS = [(name, address) for name, address in getaddresses(env_list("ADMINS", "")) if address]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "tongket@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# JSON lines on stderr (tongket.core.logs): request id, user id, route, status, timing.
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"context": {"()": "tongket.core.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "tongket.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "include_html": False,
+        },
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # 4xx warnings name the path (a card number may be in it): the access line has the
+        # route and the status instead.
+        "django.request": {
+            "level": "ERROR",
+            "handlers": ["mail_admins"] if ADMINS else [],
+        },
+    },
 }

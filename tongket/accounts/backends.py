@@ -29,11 +29,22 @@ def _ip(request: HttpRequest | None) -> str | None:
 
 
 def is_locked(username: str, ip: str | None) -> bool:
+    """Locked for this account from this address, or for this address altogether.
+
+    Never for an account from everywhere: whoever guesses wrong from one address cannot lock
+    the account's owner out from another (the address is the client's, resolved through
+    TRUSTED_PROXIES by tongket.core.proxy)."""
     window = timezone.now() - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     recent = LoginFailure.objects.filter(at__gte=window)
-    if recent.filter(username=username).count() >= settings.LOGIN_MAX_FAILURES_PER_USER:
+    pair = recent.filter(username=username, ip=ip)
+    if pair.count() >= settings.LOGIN_MAX_FAILURES_PER_USER:
         return True
     return bool(ip) and recent.filter(ip=ip).count() >= settings.LOGIN_MAX_FAILURES_PER_IP
+
+
+def clear_failures(username: str, ip: str | None) -> None:
+    """A successful login forgets this account's failures from this address only."""
+    LoginFailure.objects.filter(username=username, ip=ip).delete()
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -84,5 +95,5 @@ class ThrottledModelBackend(ModelBackend):
                     after={"ip": ip},
                 )
         elif user is not None:
-            LoginFailure.objects.filter(username=name).delete()
+            clear_failures(name, ip)
         return user

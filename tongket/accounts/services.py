@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tongket.accounts import domain, permissions, selectors, totp
-from tongket.accounts.backends import LOCKED_MESSAGE, is_locked
+from tongket.accounts.backends import LOCKED_MESSAGE, clear_failures, is_locked
 from tongket.accounts.models import (
     Account,
     Grant,
@@ -522,7 +522,7 @@ def sign_in_with_code(*, username: str, code: str, ip: str | None) -> AbstractBa
                 summary=f"Đăng nhập bằng mã một lần: {name}",
                 after={"ip": ip},
             )
-            LoginFailure.objects.filter(username=name).delete()
+            clear_failures(name, ip)
             return found.user
     with transaction.atomic():
         LoginFailure.objects.create(username=name[:150], ip=ip, at=timezone.now())
@@ -685,7 +685,7 @@ def verify_second_factor(
     method = _accept_code(user, code, ip, time.time() if now is None else now)
     if method is None:
         raise DomainError(WRONG_CODE, field="code", rule="accounts.totp.wrong_code")
-    LoginFailure.objects.filter(username=name).delete()
+    clear_failures(name, ip)
     return method
 
 

@@ -5,6 +5,7 @@ same body. The router of every area is tongket/api_urls.py."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -153,12 +154,47 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return response
     if isinstance(exc, exceptions.PermissionDenied):
         return Response(error_body("access.denied", "Bạn không có quyền."), status=403)
+    if isinstance(exc, exceptions.Throttled):
+        wait = max(1, math.ceil(getattr(exc, "wait", None) or 1))
+        response = Response(
+            error_body("api.throttled", f"Quá nhiều yêu cầu; thử lại sau {wait} giây."),
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     if isinstance(exc, exceptions.APIException):
         return Response(
             error_body(f"api.{exc.default_code}", _vietnamese(exc.default_code, str(exc.detail))),
             status=exc.status_code,
         )
     return None
+
+
+COMMON_ERRORS = {
+    "401": "Chưa đăng nhập hoặc khóa truy cập API không hợp lệ.",
+    "403": "Không có quyền.",
+    "429": "Quá nhiều yêu cầu theo khóa truy cập hoặc theo địa chỉ; thử lại sau Retry-After giây.",
+}
+
+
+def document_common_errors(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular hook: every operation answers 401, 403 and 429 in the one error body;
+    429 carries Retry-After (tongket.core.throttling)."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in COMMON_ERRORS.items():
+                responses.setdefault(code, {"content": error, "description": description})
+            responses["429"]["headers"] = {
+                "Retry-After": {
+                    "schema": {"type": "integer"},
+                    "description": "Số giây phải chờ trước khi gửi lại.",
+                }
+            }
+    return result
 
 
 class ApiSchema(AutoSchema):
@@ -179,6 +215,18 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
 
     def get_exception_handler(self) -> Any:
         return api_exception_handler
+
+    def perform_authentication(self, request: Request) -> None:
+        # The rates first: requests without a token or with a wrong one are counted (and
+        # refused when over the address's rate) like any other.
+        self.check_throttles(request)
+        super().perform_authentication(request)
+
+    def check_throttles(self, request: Request) -> None:
+        if getattr(request, "_rates_checked", False):
+            return
+        request._rates_checked = True  # type: ignore[attr-defined]
+        super().check_throttles(request)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # `initial` may mark this request's reads for the replica; unmarked again afterwards.

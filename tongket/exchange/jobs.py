@@ -3,6 +3,7 @@ progress the upload page polls (one process only; see docs/import-format.md)."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -38,7 +39,9 @@ def start_job(job: ImportJob) -> None:
     if len(job.content) <= limit:
         run_job(job.pk)
         return
-    thread = threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True)
+    # The thread carries the request's context: its log lines keep the request id.
+    context = contextvars.copy_context()
+    thread = threading.Thread(target=context.run, args=(_run_in_thread, job.pk), daemon=True)
     thread.start()
 
 
@@ -67,6 +70,8 @@ def _set(job_id: uuid.UUID, **fields: Any) -> None:
 def run_job(job_id: uuid.UUID) -> None:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     _set(job_id, status=JobStatus.RUNNING)
+    started = time.perf_counter()
+    logger.info("import job started", extra={"job_id": str(job_id), "user_id": job.user_id})
 
     def publish(done: int, total: int) -> None:
         with _lock:
@@ -94,4 +99,12 @@ def run_job(job_id: uuid.UUID) -> None:
         done=total,
         total=total,
         finished_at=timezone.now(),
+    )
+    logger.info(
+        "import job done",
+        extra={
+            "job_id": str(job_id),
+            "user_id": job.user_id,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
     )

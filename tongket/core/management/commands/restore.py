@@ -1,4 +1,5 @@
-"""`tongket restore FILE`: restore an archive into an empty database, verified table by table."""
+"""`tongket restore FILE`: restore an archive into an empty or freshly migrated database,
+verified table by table and against the audit chain's sealed head before it commits."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tongket.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Khôi phục dữ liệu từ tệp sao lưu vào cơ sở dữ liệu trống."
+    help = "Khôi phục dữ liệu từ tệp sao lưu vào cơ sở dữ liệu trống hoặc vừa migrate."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
@@ -24,5 +25,5 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         self.stdout.write(
             f"Đã khôi phục {result.objects} bản ghi ở {result.tables} bảng, {result.files} tệp; "
-            "mọi bảng khớp bản sao lưu."
+            "mọi bảng và chuỗi nhật ký kiểm toán khớp bản sao lưu."
         )

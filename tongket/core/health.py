@@ -1,0 +1,63 @@
+"""`/healthz` (the process answers) and `/readyz` (database, cache and migrations ready), for a
+load balancer or systemd's watchdog. Unauthenticated; the answer names the checks and whether
+each passed, nothing else (no data, no versions, no error texts)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+def _database() -> bool:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return bool(cursor.fetchone() == (1,))
+
+
+def _migrations() -> bool:
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def _cache() -> bool:
+    cache = caches["default"]
+    key, value = f"readyz-{uuid.uuid4().hex}", uuid.uuid4().hex
+    cache.set(key, value, 10)
+    ok = bool(cache.get(key) == value)
+    cache.delete(key)
+    return ok
+
+
+CHECKS = {"database": _database, "migrations": _migrations, "cache": _cache}
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    results: dict[str, bool] = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check()
+        except Exception:  # a failing dependency is the answer, not a 500
+            logger.exception("readyz: %s unavailable", name)
+            results[name] = False
+    ready = all(results.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": results},
+        status=200 if ready else 503,
+    )

@@ -1,0 +1,295 @@
+"""Behind Debian's nginx with the kit's own site (deploy/nginx/tongket.conf), gunicorn on a
+loopback port with the production settings of deploy/tongket.env.example: static files come
+from nginx, /readyz is green, and login throttling sees each client's real address, so 50 failed
+logins from one address do not stop the right password from another (issue 17 finding 3).
+
+Clients at different addresses are sockets bound to 127.0.0.2 and 127.0.0.3 (Linux answers the
+whole 127/8 on the loopback); only nginx, at 127.0.0.1, is a trusted proxy."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from tongket.accounts.demo import DEMO_ACCOUNTS
+from tongket.core.testenv import in_ci
+from tongket.core.tests.production import HOST, Server
+
+ROOT = Path(__file__).resolve().parents[3]
+PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
+ATTACKER, OFFICE = "127.0.0.2", "127.0.0.3"
+
+pytestmark = pytest.mark.django_db
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _site(gunicorn: int, https: int, http_port: int, static: Path, tls: Path) -> str:
+    """The kit's nginx site, moved to loopback ports and this test's files."""
+    site = (ROOT / "deploy/nginx/tongket.conf").read_text()
+    for old, new in [
+        ("server 127.0.0.1:8001;", f"server 127.0.0.1:{gunicorn};"),
+        ("listen 80;\n    listen [::]:80;", f"listen 127.0.0.1:{http_port};"),
+        ("listen 443 ssl http2;\n    listen [::]:443 ssl http2;", f"listen 127.0.0.1:{https} ssl;"),
+        ("/etc/ssl/tongket/", f"{tls}/"),
+        ("/var/lib/tongket/static/", f"{static}/"),
+    ]:
+        assert old in site, old
+        site = site.replace(old, new)
+    return site
+
+
+@pytest.fixture(scope="module")
+def nginx_in_front(demo_server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    tmp_path = tmp_path_factory.mktemp("nginx")
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
+    if not nginx:
+        if in_ci():
+            pytest.fail("nginx không có: .ci/run cài gói Debian 'nginx'")
+        pytest.skip("nginx không có (cài gói Debian 'nginx')")
+    demo_server.ok("collectstatic", "--no-input", "-v0")
+    static = demo_server.var / "static"
+    tls = tmp_path / "tls"
+    tls.mkdir()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         f"/CN={HOST}", "-keyout", str(tls / "privkey.pem"), "-out", str(tls / "fullchain.pem")],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    gunicorn_port, https, http_port = _free_port(), _free_port(), _free_port()
+    (tmp_path / "site.conf").write_text(_site(gunicorn_port, https, http_port, static, tls))
+    temp = "\n".join(
+        f"  {kind}_temp_path {tmp_path}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        + "events {}\nhttp {\n  include /etc/nginx/mime.types;\n"
+        + f"  access_log {tmp_path}/access.log;\n{temp}\n  include {tmp_path}/site.conf;\n}}\n"
+    )
+    env = demo_server.env(TRUSTED_PROXIES="127.0.0.1,::1", BEHIND_TLS_PROXY="1")
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "tongket.wsgi", "--bind",
+         f"127.0.0.1:{gunicorn_port}", "--workers", "2", "--timeout", "120"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "gunicorn.log").open("w"),
+    )  # fmt: skip
+    server = subprocess.Popen(
+        [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e",
+         str(tmp_path / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if _get(https, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert gunicorn.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
+            assert server.poll() is None, (tmp_path / "error.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "gunicorn/nginx did not answer"
+            time.sleep(0.5)
+        yield https
+    finally:
+        for process in (server, gunicorn):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _connection(port: int, source: str = "127.0.0.1") -> http.client.HTTPSConnection:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return http.client.HTTPSConnection(
+        "127.0.0.1", port, source_address=(source, 0), context=context, timeout=120
+    )
+
+
+def _get(port: int, path: str, source: str = "127.0.0.1") -> tuple[int, bytes, str]:
+    conn = _connection(port, source)
+    try:
+        conn.request("GET", path, headers={"Host": HOST})
+        response = conn.getresponse()
+        return response.status, response.read(), response.getheader("Server") or ""
+    finally:
+        conn.close()
+
+
+def _login(port: int, source: str, username: str, password: str) -> tuple[int, str]:
+    """The login page as a browser at `source` uses it: the form, then the post."""
+    conn = _connection(port, source)
+    try:
+        conn.request("GET", "/accounts/login/", headers={"Host": HOST})
+        page = conn.getresponse()
+        html = page.read().decode()
+        cookie = SimpleCookie()
+        for header in page.headers.get_all("Set-Cookie") or []:
+            cookie.load(header)
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert match, html[:500]
+        form = {"csrfmiddlewaretoken": match[1], "username": username, "password": password}
+        conn.request(
+            "POST",
+            "/accounts/login/",
+            body=urlencode(form),
+            headers={
+                "Host": HOST,
+                "Cookie": f"csrftoken={cookie['csrftoken'].value}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"https://{HOST}/accounts/login/",
+            },
+        )
+        answer = conn.getresponse()
+        return answer.status, answer.read().decode()
+    finally:
+        conn.close()
+
+
+def test_static_files_and_readiness_through_nginx(nginx_in_front: int, demo_server: Server) -> None:
+    static = demo_server.var / "static"
+    css = next(p for p in sorted(static.rglob("*.css")))
+    status, body, server = _get(nginx_in_front, "/static/" + css.relative_to(static).as_posix())
+    assert (status, body) == (200, css.read_bytes())
+    assert server.startswith("nginx")
+    status, body, _ = _get(nginx_in_front, "/readyz")
+    assert status == 200
+    assert json.loads(body) == {
+        "status": "ok",
+        "checks": {"database": True, "migrations": True, "cache": True},
+    }
+
+
+def test_fifty_failed_logins_from_one_address_do_not_lock_out_another(nginx_in_front: int) -> None:
+    for _ in range(50):
+        status, html = _login(nginx_in_front, ATTACKER, "vanphong", "đoán sai")
+        assert status == 200
+    assert "tạm thời bị khóa" in html
+    status, _html = _login(nginx_in_front, OFFICE, "vanphong", PASSWORDS["vanphong"])
+    assert status == 302
+    # The attacker's address stays locked for that account, right password or not.
+    status, html = _login(nginx_in_front, ATTACKER, "vanphong", PASSWORDS["vanphong"])
+    assert (status, "tạm thời bị khóa" in html) == (200, True)
+
+
+class _Browser:
+    """A signed-in browser at `source`: keeps its cookies, sends the CSRF token."""
+
+    def __init__(self, port: int, source: str, username: str) -> None:
+        self.port, self.source, self.cookies = port, source, SimpleCookie()
+        page = self.request("GET", "/accounts/login/")[1]
+        status, _ = self.post_form(
+            "/accounts/login/", page, {"username": username, "password": PASSWORDS[username]}
+        )
+        assert status == 302
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, str, str]:
+        conn = _connection(self.port, self.source)
+        try:
+            cookie = "; ".join(f"{k}={v.value}" for k, v in self.cookies.items())
+            conn.request(
+                method,
+                path,
+                body=body or None,
+                headers={"Host": HOST, "Cookie": cookie, **(headers or {})},
+            )
+            response = conn.getresponse()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                self.cookies.load(header)
+            return response.status, response.read().decode(), response.getheader("Location") or ""
+        finally:
+            conn.close()
+
+    def _csrf(self, page: str) -> str:
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, page[:500]
+        return match[1]
+
+    def post_form(self, path: str, page: str, fields: dict[str, str]) -> tuple[int, str]:
+        status, _body, location = self.request(
+            "POST",
+            path,
+            urlencode({"csrfmiddlewaretoken": self._csrf(page), **fields}).encode(),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"https://{HOST}{path}",
+            },
+        )
+        return status, location
+
+    def upload(self, path: str, page: str, name: str, content: bytes) -> tuple[int, str]:
+        boundary = "tongket-test-boundary"
+        body = (
+            (
+                f"--{boundary}\r\n"
+                'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+                f"{self._csrf(page)}\r\n--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                "\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        status, _body, location = self.request(
+            "POST",
+            path,
+            body,
+            {
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Referer": f"https://{HOST}{path}",
+            },
+        )
+        return status, location
+
+
+def test_an_import_through_nginx_is_checked_then_applied(nginx_in_front: int) -> None:
+    from tongket.exchange.tests.factories import member_row, workbook
+
+    browser = _Browser(nginx_in_front, OFFICE, "bithu")
+    form = browser.request("GET", "/exchange/upload/")[1]
+    data = workbook(members=[member_row(7, cell="QT.KCQDN.SGDDT.TCCB")])
+    status, job = browser.upload("/exchange/upload/", form, "dangvien.xlsx", data)
+    assert status == 302
+    checked = browser.request("GET", job)[1]
+    assert "Chưa có gì được ghi" in checked
+    match = re.search(r'action="(/exchange/jobs/[^"]+/apply/)"', checked)
+    assert match, checked[:2000]
+    status, applied = browser.post_form(match[1], checked, {})
+    assert status == 302
+    # The job's page, polled as htmx polls it, until it is no longer running.
+    deadline = time.monotonic() + 120
+    while "every 1s" in (
+        fragment := browser.request("GET", applied, headers={"HX-Request": "true"})[1]
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    assert "alert-success" in fragment
+    member = browser.request("GET", "/api/v1/members/99.000007/")
+    assert member[0] == 200
