@@ -133,6 +133,11 @@ class Evaluation(models.Model):
     exempted = models.BooleanField("miễn công tác và sinh hoạt đảng", default=False)
     suspended = models.BooleanField("đình chỉ sinh hoạt đảng", default=False)
     is_leader = models.BooleanField("người đứng đầu", default=False)
+    # qd366 (Điều 5; HD 43 point 7): temporary Party activity and the temporary cell's comment
+    temporary_cell = models.CharField("chi bộ sinh hoạt tạm thời", max_length=255, blank=True)
+    temporary_cell_comment = models.TextField(
+        "nhận xét bằng văn bản của chi bộ sinh hoạt tạm thời", blank=True
+    )
     earlier_shortcomings_remedied = models.BooleanField(
         "đã khắc phục hạn chế được chỉ ra", default=True
     )

@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
 from tongket.core.rules import Finding, Severity
-from tongket.evaluation import tally
+from tongket.evaluation import leaders, tally
 from tongket.evaluation.domain import (
     DecisionOrderFacts,
     DisciplineForm,
@@ -41,6 +41,7 @@ from tongket.evaluation.domain import (
     PointFrame,
     QuotaScope,
     TaskTally,
+    add_months,
 )
 from tongket.evaluation.domain import (
     OrganizationKind as RuleOrganizationKind,
@@ -324,7 +325,16 @@ def member_facts(
         points=parsed_points or None,
         tasks=_tasks(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
+        # qd366 (issue 24): leaders derived from roles and posts; temporary Party activity
+        led_units=(leaders.led_units(ev.member, ev.cycle) if _reads_leaders(ev.cycle) else ()),
+        temporary_cell=ev.temporary_cell,
+        temporary_cell_comment=ev.temporary_cell_comment,
     )
+
+
+def _reads_leaders(cycle: Cycle) -> bool:
+    """qd366 derives leaders from roles and posts; older cycles keep their checkbox (issue 24)."""
+    return uses_points(profile_of(cycle))
 
 
 def _current_levels(query: Q) -> list[Level]:
@@ -410,19 +420,37 @@ def order_facts(ev: Evaluation) -> DecisionOrderFacts:
     undecided = Evaluation.objects.filter(
         _period_q("cycle__", cycle.year, cycle.quarter), subject_kind=SubjectKind.ORGANIZATION
     ).exclude(decisions__status=DecisionStatus.CURRENT)
+    # qd366 (issue 24): the head after every unit he or she leads, the agency before its Party
+    # organization (Điều 12); older cycles keep their order as it was.
+    qd366 = _reads_leaders(cycle)
     if ev.subject_kind == SubjectKind.MEMBER:
+        assert ev.member is not None
         collectives = undecided.filter(organization_id=ev.unit_id)
         return DecisionOrderFacts(
             subject_kind=RuleSubjectKind.MEMBER,
             subject=subject_code(ev),
             undecided_collectives=tuple(collectives.values_list("organization__code", flat=True)),
+            undecided_led_units=leaders.undecided_led_units(ev.member, cycle) if qd366 else (),
         )
+    assert ev.organization is not None
     subordinates = undecided.filter(unit_id=ev.organization_id).order_by("subject_path")
     return DecisionOrderFacts(
         subject_kind=RuleSubjectKind.ORGANIZATION,
         subject=subject_code(ev),
         undecided_subordinates=tuple(subordinates.values_list("organization__code", flat=True)),
+        undecided_same_level_bodies=(
+            leaders.undecided_agency(ev.organization, ev) if qd366 else ()
+        ),
     )
+
+
+def review_findings(ev: Evaluation) -> list[Finding]:
+    """Under qd366, why this member does not review at all (Điều 5): a self-assessment from a
+    member admitted under 6 months, exempted or suspended is refused (issue 24)."""
+    profile = profile_of(ev.cycle)
+    if ev.subject_kind != SubjectKind.MEMBER or not uses_points(profile):
+        return []
+    return profile.check_review(member_facts(ev))
 
 
 # --- checks --------------------------------------------------------------------------------------
@@ -1151,6 +1179,46 @@ def not_classified_rows(user: User | None, cycle: Cycle) -> list[Row]:
         decisions__level="",
     )
     return rows(queryset.order_by("subject_kind", "subject_path", "member__sort_name"))
+
+
+@dataclass(frozen=True)
+class NotReviewed:
+    """A member who does not review under qd366 (Điều 5), with the rule that says why."""
+
+    row: Row
+    finding: Finding
+
+
+def not_reviewed_rows(user: User | None, cycle: Cycle) -> list[NotReviewed]:
+    """Under qd366, the members admitted under 6 months before the period ends, exempted or
+    suspended: they do not review and are not classified, listed apart with their reason whether
+    or not the decision is written yet (issue 24). Empty under older profiles."""
+    profile = profile_of(cycle)
+    if not uses_points(profile):
+        return []
+    end = period_of(cycle).end
+    # A margin of a few days: the pure rule decides the exact boundary (add_months clamps days).
+    joined_after = add_months(end, -profile.params.classification_min_months) - dt.timedelta(4)
+    queryset = visible_evaluations(user).filter(
+        Q(exempted=True) | Q(suspended=True) | Q(member__joined_on__gt=joined_after),
+        cycle=cycle,
+        subject_kind=SubjectKind.MEMBER,
+    )
+    out: list[NotReviewed] = []
+    for row in rows(queryset.order_by("subject_path", "member__sort_name")):
+        ev = row.evaluation
+        assert ev.member is not None
+        facts = MemberFacts(
+            subject=ev.member.card_number,
+            joined_on=ev.member.joined_on,
+            period_end=end,
+            exempted=ev.exempted,
+            suspended=ev.suspended,
+        )
+        found = profile.check_review(facts)
+        if found:
+            out.append(NotReviewed(row, found[0]))
+    return out
 
 
 def cycle_units(user: User | None, cycle: Cycle) -> QuerySet[Organization]:

@@ -267,6 +267,8 @@ class FactsInput:
     leadership_discipline: str | None = None
     disunity: bool | None = None
     peer_group: str | None = None
+    temporary_cell: str | None = None
+    temporary_cell_comment: str | None = None
 
 
 @transaction.atomic
@@ -417,6 +419,8 @@ def submit_self_assessment(
     _require_open(ev.cycle)
     _require_undecided(ev)
     profile = selectors.profile_of(ev.cycle)
+    # qd366, Điều 5 (issue 24): new, exempted and suspended members do not review at all.
+    _refuse_errors(selectors.review_findings(ev), field="evaluation")
     clean_grades, clean_points = _validated_ratings(ev, profile, grades, points or {})
     if level is not None:
         _refuse_errors(

@@ -131,6 +131,7 @@ def not_classified(request: HttpRequest, cycle_id: int) -> HttpResponse:
             "cycle": cycle,
             "period": selectors.period_label(cycle),
             "rows": selectors.not_classified_rows(request.user, cycle),
+            "not_reviewed": selectors.not_reviewed_rows(request.user, cycle),
         },
     )
 
