@@ -167,3 +167,26 @@ def undecided_agency(org: Organization, ev: Evaluation) -> tuple[str, ...]:
     if agency is None:
         return ()
     return (f"{agency.name} ({agency.code})",)
+
+
+MANAGEMENT_POSTS = (
+    PostTitle.DIRECTOR,
+    PostTitle.DEPUTY_DIRECTOR,
+    PostTitle.OFFICE_CHIEF,
+    PostTitle.CHIEF_INSPECTOR,
+    PostTitle.HEAD_OF_DIVISION,
+    PostTitle.DEPUTY_HEAD_OF_DIVISION,
+)
+
+
+def managers(member_ids: Iterable[int], day: dt.date) -> set[int]:
+    """Which of these members hold a leading Party role or a management post on `day` (the
+    "by post" quota grouping: leaders and managers apart from members without a post)."""
+    ids = list(member_ids)
+    roles = PartyRole.objects.filter(
+        _held_on(day), member_id__in=ids, role__in=LEADING_ROLES
+    ).values_list("member_id", flat=True)
+    posts = Post.objects.filter(
+        _held_on(day), member_id__in=ids, title__in=MANAGEMENT_POSTS
+    ).values_list("member_id", flat=True)
+    return set(roles) | set(posts)

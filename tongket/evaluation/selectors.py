@@ -59,9 +59,10 @@ from tongket.evaluation.models import (
     SubjectKind,
     Tier,
 )
+from tongket.evaluation.models import QuotaException as QuotaExceptionRow
 from tongket.evaluation.regulations import get_profile
 from tongket.evaluation.regulations.base import Profile
-from tongket.evaluation.regulations.qd366 import Qd366Profile
+from tongket.evaluation.regulations.qd366 import Qd366Profile, QuotaException
 from tongket.people.models import Organization, OrganizationKind, ancestor_paths
 
 Outcome = Level | NotClassifiedReason
@@ -527,10 +528,39 @@ def quota_scope(ev: Evaluation, profile: Profile) -> tuple[Q, str]:
     """
     query = Q(evaluation__cycle_id=ev.cycle_id, evaluation__subject_kind=ev.subject_kind)
     label = ev.cycle.organization.code
+    if uses_points(profile):
+        # qd366 (issue 24): every subject is in exactly one group, "" the not-grouped ones.
+        query &= Q(evaluation__peer_group=ev.peer_group)
+        return query, ev.peer_group or UNGROUPED
     if profile.params.quota_scope is QuotaScope.PEER_GROUP and ev.peer_group:
         query &= Q(evaluation__peer_group=ev.peer_group)
         label = f"{label} / {ev.peer_group}"
     return query, label
+
+
+UNGROUPED = "Chưa phân nhóm"
+
+
+def quota_exception_for(cycle: Cycle, subject_kind: str, group: str) -> QuotaException | None:
+    """The current recorded exception covering this group of the cycle, if any (qd366)."""
+    rows = QuotaExceptionRow.objects.filter(
+        cycle=cycle, subject_kind=subject_kind, is_current=True
+    ).select_related("deciding_body")
+    for row in rows:
+        if group in row.groups:
+            return exception_facts(row)
+    return None
+
+
+def exception_facts(row: QuotaExceptionRow) -> QuotaException:
+    return QuotaException(
+        percent=row.percent,
+        number=row.number,
+        date=row.date,
+        decided_by=row.deciding_body.name,
+        reason=row.reason,
+        groups=tuple(row.groups),
+    )
 
 
 def _overflow(profile: Profile, levels: Sequence[Level]) -> int:
@@ -555,7 +585,87 @@ def quota_findings(ev: Evaluation, outcome: Outcome, profile: Profile) -> list[F
     if _overflow(profile, after) <= max(_overflow(profile, before), 0):
         return []
     kind = RuleSubjectKind(ev.subject_kind)
+    if uses_points(profile):
+        # qd366 (issue 24): counted per group, with the group's recorded exception if any.
+        exception = quota_exception_for(ev.cycle, ev.subject_kind, ev.peer_group)
+        return profile.check_group_quota(after, subject_kind=kind, group=label, exception=exception)
     return profile.check_quota(after, subject=kind, scope_label=label)
+
+
+@dataclass(frozen=True)
+class QuotaGroupRow:
+    """One quota group of a qd366 cycle: its subjects, decided levels, cap and exception."""
+
+    subject_kind: str
+    name: str  # "" for the subjects not put in a group
+    total: int
+    good: int
+    excellent: int
+    cap: int
+    percent: Decimal
+    exception: QuotaException | None
+
+    @property
+    def label(self) -> str:
+        return self.name or UNGROUPED
+
+    @property
+    def over(self) -> bool:
+        return self.excellent > self.cap
+
+
+def quota_groups(cycle: Cycle) -> list[QuotaGroupRow]:
+    """Every quota group of a qd366 cycle with its counts and cap, collectives and individuals
+    (366-QĐ/TW, Điều 11, point 1.5); empty for older profiles. A fixed number of queries."""
+    from tongket.evaluation.regulations import qd366
+
+    profile = profile_of(cycle)
+    if not uses_points(profile):
+        return []
+    counts = (
+        Evaluation.objects.filter(cycle=cycle)
+        .values("subject_kind", "peer_group")
+        .annotate(total=Count("id"))
+        .order_by("subject_kind", "peer_group")
+    )
+    decided = (
+        Decision.objects.filter(evaluation__cycle=cycle, status=DecisionStatus.CURRENT)
+        .exclude(level="")
+        .values("evaluation__subject_kind", "evaluation__peer_group", "level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    levels: dict[tuple[str, str], list[Level]] = {}
+    for row in decided:
+        key = (row["evaluation__subject_kind"], row["evaluation__peer_group"])
+        levels.setdefault(key, []).extend([Level(row["level"])] * row["n"])
+    exceptions = [
+        (row.subject_kind, exception_facts(row))
+        for row in QuotaExceptionRow.objects.filter(cycle=cycle, is_current=True)
+        .select_related("deciding_body")
+        .order_by("-created_at", "-id")
+    ]
+    out: list[QuotaGroupRow] = []
+    for row in counts:
+        kind, name = row["subject_kind"], row["peer_group"]
+        found = levels.get((kind, name), [])
+        exception = next(
+            (facts for k, facts in exceptions if k == kind and name in facts.groups), None
+        )
+        policy = qd366.group_quota_policy(profile.params, exception)
+        out.append(
+            QuotaGroupRow(
+                subject_kind=kind,
+                name=name,
+                total=row["total"],
+                good=sum(1 for level in found if level is Level.GOOD),
+                excellent=sum(1 for level in found if level is Level.EXCELLENT),
+                cap=qd366.group_quota_cap(found, profile.params, exception),
+                percent=policy.percent,
+                exception=exception,
+            )
+        )
+    return out
 
 
 def decision_findings(

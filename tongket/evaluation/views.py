@@ -97,6 +97,7 @@ def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
     def build() -> dict[str, Any]:
         return {
             "board": selectors.dashboard(cycle),
+            "quota_groups": selectors.quota_groups(cycle),
             "organizations": selectors.rows(
                 Evaluation.objects.filter(
                     cycle=cycle, subject_kind=SubjectKind.ORGANIZATION

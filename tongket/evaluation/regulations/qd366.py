@@ -10,8 +10,9 @@ two components; `member_level_allowed` is their minimum.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
@@ -22,6 +23,7 @@ from tongket.evaluation.domain import (
     ZERO,
     DecisionOrderFacts,
     DisciplineForm,
+    Enforcement,
     LedUnit,
     Level,
     MemberFacts,
@@ -32,6 +34,7 @@ from tongket.evaluation.domain import (
     PointFrame,
     PointGroup,
     QuotaBase,
+    QuotaPolicy,
     QuotaScope,
     Rounding,
     SubjectKind,
@@ -875,6 +878,134 @@ def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
     ]
 
 
+# --- the quota per group and its 25 % exception (Điều 11, point 1.5) ------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaException:
+    """A recorded decision of the competent level raising the rate for some groups (Điều 11,
+    point 1.5): who decided, its number and date, the reason, the rate and the groups."""
+
+    percent: Decimal
+    number: str
+    date: date
+    decided_by: str  # the deciding body's name
+    reason: str
+    groups: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return (
+            f"Quyết định số {self.number} ngày {self.date:%d/%m/%Y} của {self.decided_by}: "
+            f"tỷ lệ {format_percent(self.percent)} ({self.reason})"
+        )
+
+
+def check_quota_exception(
+    percent: Decimal,
+    *,
+    groups: Sequence[str],
+    known_groups: Sequence[str],
+    reason: str,
+    params: Qd366Params = DEFAULTS,
+) -> list[Finding]:
+    """An exception raises the rate above the usual 20 % up to at most 25 %, for named groups
+    of the bodies the competent level manages, with the reason (outstanding results) recorded.
+    366-QĐ/TW, Điều 11, point 1.5."""
+    rule = f"{ID}.quota.exception"
+    found: list[Finding] = []
+    maximum = params.quota_exception_max_percent
+    if not params.quota_percent < percent <= maximum:
+        found.append(
+            Finding(
+                rule=f"{rule}.percent",
+                citation=CITE_QUOTA,
+                message=(
+                    f"Tỷ lệ ngoại lệ phải lớn hơn {format_percent(params.quota_percent)} và không "
+                    f"quá {format_percent(maximum)}; nhận được {format_percent(percent)}."
+                ),
+            )
+        )
+    unknown = sorted(set(groups) - set(known_groups))
+    if not groups or unknown:
+        found.append(
+            Finding(
+                rule=f"{rule}.groups",
+                citation=CITE_QUOTA,
+                message=(
+                    "Phải chọn nhóm áp dụng trong các nhóm của kỳ đánh giá"
+                    + (f"; không có nhóm: {', '.join(unknown)}." if unknown else ".")
+                ),
+            )
+        )
+    if not reason.strip():
+        found.append(
+            Finding(
+                rule=f"{rule}.reason",
+                citation=CITE_QUOTA,
+                message="Phải ghi rõ lý do (kết quả nổi trội) của quyết định nâng tỷ lệ.",
+            )
+        )
+    return found
+
+
+def group_quota_policy(
+    params: Qd366Params = DEFAULTS, exception: QuotaException | None = None
+) -> QuotaPolicy:
+    """The group's policy: the usual rate, or the recorded exception's (never above the maximum);
+    under the small-group size, over the cap warns instead of refusing. Điều 11, point 1.5."""
+    policy = params.quota_policy()
+    if exception is None:
+        return policy
+    return replace(policy, percent=min(exception.percent, params.quota_exception_max_percent))
+
+
+def group_quota_cap(
+    levels: Sequence[Level], params: Qd366Params = DEFAULTS, exception: QuotaException | None = None
+) -> int:
+    """The most `excellent` a group may hold: rate × the number rated `good` (literal), rounded
+    as the parameter says. 366-QĐ/TW, Điều 11, point 1.5."""
+    return base.compute_quota_cap(levels, group_quota_policy(params, exception))
+
+
+def group_quota_findings(
+    levels: Sequence[Level],
+    *,
+    subject_kind: SubjectKind,
+    group: str,
+    params: Qd366Params = DEFAULTS,
+    exception: QuotaException | None = None,
+) -> list[Finding]:
+    """`excellent` ≤ 20 % of those rated `good` within the group of similar position, role,
+    functions and tasks (collectives and individuals alike); up to 25 % only under a recorded
+    exception, named in the finding. A group with fewer `good` than the small-group size
+    [?] warns (the deciding body records why) instead of refusing. 366-QĐ/TW, Điều 11, point
+    1.5."""
+    if subject_kind is SubjectKind.ORGANIZATION and not params.organization_quota_enabled:
+        return []
+    policy = group_quota_policy(params, exception)
+    small = base.quota_base_count(levels, policy.base) < params.quota_small_group_size
+    if small:
+        policy = replace(policy, enforcement=Enforcement.WARN)
+    found = base.quota_findings(
+        levels,
+        policy,
+        rule=f"{ID}.quota.{subject_kind.value}.excellent",
+        citation=CITE_QUOTA,
+        subject_kind=subject_kind,
+        scope_label=group,
+    )
+    suffix = f" Nhóm «{group}»."
+    if exception is not None:
+        suffix += f" Áp dụng ngoại lệ: {exception.label}."
+    if small:
+        suffix += (
+            f" Nhóm có dưới {params.quota_small_group_size} người/tổ chức xếp loại hoàn thành tốt "
+            "nhiệm vụ (nhóm nhỏ): chỉ cảnh báo."
+        )
+    return [replace(f, message=f.message + suffix) for f in found]
+
+
 # --- the profile ---------------------------------------------------------------------------------
 
 
@@ -895,6 +1026,18 @@ class Qd366Profile(Profile):
             found = member_not_reviewed(facts, self.params)
             return None if found is None else replace(found, severity=Severity.INFO)
         return super().not_classified(facts)
+
+    def check_group_quota(
+        self,
+        levels: Sequence[Level],
+        *,
+        subject_kind: SubjectKind,
+        group: str,
+        exception: QuotaException | None = None,
+    ) -> list[Finding]:
+        return group_quota_findings(
+            levels, subject_kind=subject_kind, group=group, params=self.params, exception=exception
+        )
 
     def check_review(self, facts: MemberFacts) -> list[Finding]:
         """Errors when the member does not review at all (a self-assessment is refused)."""

@@ -113,6 +113,20 @@ def test_regulations_list_the_three_profiles_with_years_and_parameters():
     }
 
 
+def test_regulations_list_the_2026_parameters_with_sources_and_which_are_unverified():
+    data = run("regulations", "--json")
+    assert isinstance(data, list)
+    rows = {row["name"]: row for row in data[2]["parameters"]}
+    exception = rows["quota_exception_max_percent"]
+    assert (exception["value"], exception["verified"]) == ("25", True)
+    assert "Điều 11, điểm 1.5" in exception["source"]
+    assert (rows["quota_base"]["value"], rows["quota_base"]["verified"]) == ("good", True)
+    for unverified in ("quota_rounding", "quota_small_group_size"):
+        assert rows[unverified]["verified"] is False
+        assert "[?]" in rows[unverified]["source"]
+    assert "Điều 5" in rows["sick_leave_min_months"]["source"]
+
+
 def test_unknown_organization_is_an_error_in_vietnamese():
     from django.core.management.base import CommandError
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -594,3 +595,116 @@ def test_each_order_refusal_cites_article_12_and_names_what_is_undecided(pending
     assert "Điều 12" in finding.citation
     assert "Điều 12" in finding.message
     assert next(iter(pending.values()))[0] in finding.message
+
+
+# --- the quota per group and its exception (Điều 11, point 1.5) --------------------------------
+
+EXCEPTION = qd366.QuotaException(
+    percent=Decimal(25),
+    number="30-QĐ/ĐU",
+    date=dt.date(2026, 12, 1),
+    decided_by="Đảng ủy Sở",
+    reason="Kết quả nổi trội",
+    groups=("Chi bộ",),
+)
+CAP_CASES = [
+    # good, excellent decided (other levels), exception -> cap
+    (5, 0, None, 1),  # 20 % of 5 good
+    (4, 0, None, 0),  # 0,8 -> floor 0
+    (10, 0, None, 2),
+    (10, 5, None, 2),  # the base is `good` literally: excellent ones do not count
+    (4, 0, EXCEPTION, 1),  # 25 % of 4
+    (8, 0, EXCEPTION, 2),
+    (3, 0, EXCEPTION, 0),
+]
+
+
+@pytest.mark.parametrize(("good", "excellent", "exception", "cap"), CAP_CASES)
+def test_group_cap_is_20_percent_of_those_rated_good_or_25_with_an_exception(
+    good, excellent, exception, cap
+):
+    levels = [G] * good + [E] * excellent + [C, N]
+    assert qd366.group_quota_cap(levels, exception=exception) == cap
+
+
+def test_an_exception_never_raises_the_rate_above_the_maximum():
+    over = dataclasses.replace(EXCEPTION, percent=Decimal(40))
+    assert qd366.group_quota_cap([G] * 8, exception=over) == 2
+
+
+def test_over_the_group_cap_is_refused_and_names_group_and_exception():
+    levels = [G] * 8 + [E] * 3
+    (finding,) = qd366.group_quota_findings(
+        levels, subject_kind=SubjectKind.ORGANIZATION, group="Chi bộ", exception=EXCEPTION
+    )
+    assert finding.rule == "qd366.quota.organization.excellent"
+    assert finding.severity is Severity.ERROR
+    assert "Điều 11, điểm 1.5" in finding.citation
+    assert "Nhóm «Chi bộ»" in finding.message
+    assert "30-QĐ/ĐU" in finding.message
+    assert (
+        qd366.group_quota_findings(
+            [G] * 8 + [E] * 2,
+            subject_kind=SubjectKind.ORGANIZATION,
+            group="Chi bộ",
+            exception=EXCEPTION,
+        )
+        == []
+    )
+
+
+def test_a_small_group_over_its_cap_is_a_warning_to_justify():
+    (finding,) = qd366.group_quota_findings(
+        [G, G, E], subject_kind=SubjectKind.MEMBER, group="Lãnh đạo"
+    )
+    assert finding.severity is Severity.WARNING
+    assert "nhóm nhỏ" in finding.message
+
+
+EXCEPTION_CASES = [
+    # percent, groups, reason -> rules refused
+    (Decimal(25), ("Chi bộ",), "Nổi trội", set()),
+    (Decimal("22.5"), ("Chi bộ",), "Nổi trội", set()),
+    (Decimal("25.01"), ("Chi bộ",), "Nổi trội", {"qd366.quota.exception.percent"}),
+    (Decimal(20), ("Chi bộ",), "Nổi trội", {"qd366.quota.exception.percent"}),
+    (Decimal(25), (), "Nổi trội", {"qd366.quota.exception.groups"}),
+    (Decimal(25), ("Khác",), "Nổi trội", {"qd366.quota.exception.groups"}),
+    (Decimal(25), ("Chi bộ",), "  ", {"qd366.quota.exception.reason"}),
+]
+
+
+@pytest.mark.parametrize(("percent", "groups", "reason", "rules"), EXCEPTION_CASES)
+def test_an_exception_is_above_20_up_to_25_percent_for_named_groups_with_a_reason(
+    percent, groups, reason, rules
+):
+    found = qd366.check_quota_exception(
+        percent, groups=groups, known_groups=("Chi bộ", "Đảng bộ cơ sở"), reason=reason
+    )
+    assert rules_of(found) == rules
+
+
+@given(
+    st.lists(st.sampled_from([E, G, C, N]), max_size=30),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_whatever_the_order_of_decisions_excellent_never_exceeds_the_groups_cap(
+    wanted, with_exception, rnd
+):
+    """Decisions arrive in any order; each is checked against the group's decided levels. The
+    accepted `excellent` never exceed the cap, and above 20 % only with the recorded exception."""
+    exception = EXCEPTION if with_exception else None
+    order = list(wanted)
+    rnd.shuffle(order)
+    decided: list[Level] = []
+    for level in order:
+        found = qd366.group_quota_findings(
+            [*decided, level], subject_kind=SubjectKind.MEMBER, group="Chi bộ", exception=exception
+        )
+        if level is E and found:
+            continue  # refused, or (small group) held until the deciding body justifies it
+        decided.append(level)
+    excellent = decided.count(E)
+    good = decided.count(G)
+    assert excellent <= qd366.group_quota_cap(decided, exception=exception)
+    assert excellent * 100 <= (25 if with_exception else 20) * good

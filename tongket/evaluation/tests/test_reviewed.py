@@ -121,6 +121,7 @@ def test_the_page_lists_members_not_reviewed_with_the_rule(
     page = client_for("vanphong").get(reverse("evaluation:not_classified", args=[cycle.pk]))
     html = page.content.decode()
     assert "Đảng viên không kiểm điểm, không xếp loại" in html
+    assert ev.member is not None
     assert ev.member.full_name in html
     assert "qd366.member.not_reviewed.exempted" in html
     assert "Điều 5" in html
