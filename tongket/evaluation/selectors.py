@@ -60,7 +60,7 @@ from tongket.evaluation.models import (
     Tier,
 )
 from tongket.evaluation.models import QuotaException as QuotaExceptionRow
-from tongket.evaluation.regulations import get_profile
+from tongket.evaluation.regulations import get_profile, qd366
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.qd366 import Qd366Profile, QuotaException
 from tongket.people.models import Organization, OrganizationKind, ancestor_paths
@@ -617,28 +617,22 @@ class QuotaGroupRow:
 def quota_groups(cycle: Cycle) -> list[QuotaGroupRow]:
     """Every quota group of a qd366 cycle with its counts and cap, collectives and individuals
     (366-QĐ/TW, Điều 11, point 1.5); empty for older profiles. A fixed number of queries."""
-    from tongket.evaluation.regulations import qd366
-
     profile = profile_of(cycle)
     if not uses_points(profile):
         return []
+    current = Q(decisions__status=DecisionStatus.CURRENT)
     counts = (
         Evaluation.objects.filter(cycle=cycle)
         .values("subject_kind", "peer_group")
-        .annotate(total=Count("id"))
+        .annotate(
+            total=Count("id", distinct=True),
+            good=Count("id", filter=current & Q(decisions__level=Level.GOOD), distinct=True),
+            excellent=Count(
+                "id", filter=current & Q(decisions__level=Level.EXCELLENT), distinct=True
+            ),
+        )
         .order_by("subject_kind", "peer_group")
     )
-    decided = (
-        Decision.objects.filter(evaluation__cycle=cycle, status=DecisionStatus.CURRENT)
-        .exclude(level="")
-        .values("evaluation__subject_kind", "evaluation__peer_group", "level")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    levels: dict[tuple[str, str], list[Level]] = {}
-    for row in decided:
-        key = (row["evaluation__subject_kind"], row["evaluation__peer_group"])
-        levels.setdefault(key, []).extend([Level(row["level"])] * row["n"])
     exceptions = [
         (row.subject_kind, exception_facts(row))
         for row in QuotaExceptionRow.objects.filter(cycle=cycle, is_current=True)
@@ -648,7 +642,7 @@ def quota_groups(cycle: Cycle) -> list[QuotaGroupRow]:
     out: list[QuotaGroupRow] = []
     for row in counts:
         kind, name = row["subject_kind"], row["peer_group"]
-        found = levels.get((kind, name), [])
+        found = [Level.GOOD] * row["good"] + [Level.EXCELLENT] * row["excellent"]
         exception = next(
             (facts for k, facts in exceptions if k == kind and name in facts.groups), None
         )
@@ -658,8 +652,8 @@ def quota_groups(cycle: Cycle) -> list[QuotaGroupRow]:
                 subject_kind=kind,
                 name=name,
                 total=row["total"],
-                good=sum(1 for level in found if level is Level.GOOD),
-                excellent=sum(1 for level in found if level is Level.EXCELLENT),
+                good=row["good"],
+                excellent=row["excellent"],
                 cap=qd366.group_quota_cap(found, profile.params, exception),
                 percent=policy.percent,
                 exception=exception,

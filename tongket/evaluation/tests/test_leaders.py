@@ -113,7 +113,10 @@ def test_the_agency_is_recorded_before_its_party_organization():
     bloc = services.open_cycle(actor=None, organization_code=BLOC, year=2026)
     own = Evaluation.objects.get(cycle=bloc, organization__code=ORG)
     grassroots = Cycle.objects.get(organization__code=ORG, year=2026, quarter__isnull=True)
-    for ev in Evaluation.objects.filter(cycle=grassroots, subject_kind=SubjectKind.ORGANIZATION):
+    undecided = Evaluation.objects.filter(
+        cycle=grassroots, subject_kind=SubjectKind.ORGANIZATION
+    ).exclude(decisions__status="current")
+    for ev in undecided:
         decide(ev, Level.GOOD)
     error = refusal(lambda: decide(own, Level.GOOD, number="5-QĐ/ĐUK"))
     assert error.rule == "qd366.order.government_first"

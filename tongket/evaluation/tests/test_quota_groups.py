@@ -25,7 +25,18 @@ DAY = dt.date(2026, 12, 20)
 
 @pytest.fixture
 def cycle() -> Cycle:
-    return Cycle.objects.get(organization__code=ORG, year=2026, quarter__isnull=True)
+    """A fresh qd366 cycle (the third quarter): the demo's yearly one already has its groups."""
+    return services.open_cycle(actor=None, organization_code=ORG, year=2026, quarter=3)
+
+
+def test_the_demo_year_shows_its_groups_caps_and_recorded_exception():
+    year = Cycle.objects.get(organization__code=ORG, year=2026, quarter__isnull=True)
+    groups = {(g.subject_kind, g.label): g for g in selectors.quota_groups(year)}
+    cells = groups[("organization", "Chi bộ")]
+    assert (cells.total, cells.good, cells.percent) == (7, 2, Decimal(25))
+    assert cells.exception is not None
+    assert cells.exception.number == "30-QĐ/ĐU"
+    assert sum(g.total for (kind, _), g in groups.items() if kind == "member") == 50
 
 
 def cells(cycle: Cycle) -> list[Evaluation]:
@@ -69,7 +80,8 @@ def test_every_subject_is_put_in_exactly_one_group_by_kind_or_by_post(cycle: Cyc
     groups = {(g.subject_kind, g.label): g.total for g in selectors.quota_groups(cycle)}
     assert groups[("organization", "Chi bộ")] == 7
     assert groups[("member", services.GROUP_NO_POST)] == sizes[services.GROUP_NO_POST]
-    assert AuditEvent.objects.filter(action="evaluation.quota.groups").count() == 2
+    audited = AuditEvent.objects.filter(action="evaluation.quota.groups", object_id=str(cycle.pk))
+    assert audited.count() == 2
 
 
 def test_groups_are_set_before_deciding(cycle: Cycle):
