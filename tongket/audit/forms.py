@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from tongket.audit.labels import AREAS, action_label, object_type_label
 from tongket.audit.selectors import EventFilter
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -25,15 +26,19 @@ class EventFilterForm(forms.Form):
             self.fields[name].error_messages["invalid"] = "Ngày không hợp lệ (ngày/tháng/năm)."
         everyone = [("", "— Tất cả —")]
         actions = sorted(set(choices["actions"]) | {a.split(".")[0] for a in choices["actions"]})
+        # Codes are the values (the filter matches them); people read phrases.
         lists = {
-            "actor": choices["actors"],
-            "action": actions,
-            "object_type": choices["object_types"],
+            "actor": [(a, a) for a in choices["actors"]],
+            "action": [
+                (a, f"{AREAS.get(a, a)} (mọi thao tác)" if "." not in a else action_label(a))
+                for a in actions
+            ],
+            "object_type": [(t, object_type_label(t)) for t in choices["object_types"]],
         }
         for name, values in lists.items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = everyone + [(v, v) for v in values]
+            field.choices = everyone + values
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = "Giá trị không có trong danh sách."
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tongket.accounts.scope import User, prefixes_q, scope_for
 from tongket.audit.chain import GENESIS, canonical, event_hash
+from tongket.audit.labels import field_label
 from tongket.audit.models import AuditEvent
 from tongket.audit.services import event_fields, verify
 from tongket.core.errors import NotFound, PermissionDenied
@@ -91,6 +92,10 @@ class DiffRow:
     before: Any
     after: Any
     changed: bool
+
+    @property
+    def label(self) -> str:
+        return field_label(self.key)
 
     @property
     def before_text(self) -> str:

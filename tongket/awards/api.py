@@ -315,6 +315,15 @@ class RecordInput(serializers.Serializer[Any]):
     organization = serializers.CharField(
         max_length=100, required=False, allow_blank=True, help_text="Mã tập thể được khen."
     )
+    justification = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Lý do khi năm đó đối tượng đã có cùng hình thức của cùng cơ quan, hoặc thành tích "
+            "diễn đạt gần giống (quy tắc awards.achievement.repeat_justification_required)."
+        ),
+    )
     decision = DecisionInput()
 
 
@@ -439,6 +448,7 @@ class AwardViewSet(FileNegotiation):
                 achievement=data["achievement"],
                 member_card=(data.get("member") or "").strip(),
                 organization_code=organization,
+                justification=data.get("justification") or "",
                 decision=_decision_input(data["decision"]),
             ),
         )

@@ -283,6 +283,8 @@ RULE_GOV_HAS_FIGHTER = "awards.gov.collective.has_emulation_fighter"
 RULE_GOV_NO_WARNING = "awards.gov.collective.no_warning_discipline"
 RULE_GOV_BANG_KHEN_RECORD = "awards.gov.bang_khen_record"
 RULE_NOT_REWARDED_TWICE = "awards.achievement.not_rewarded_twice"
+RULE_SAME_FORM_ISSUER_YEAR = "awards.achievement.same_form_issuer_year"
+RULE_SIMILAR_ACHIEVEMENT = "awards.achievement.similar_wording"
 
 DEFAULT_AWARD_PARAMS = AwardParams(
     min_civil_service_level=MappingProxyType(
@@ -859,6 +861,7 @@ class RecordedAward:
     form_code: str
     achievement: Achievement
     decision: str = ""  # e.g. "Quyết định số 125-QĐ/ĐU ngày 24/02/2021"
+    issuer: str = ""  # the issuing organization's code
 
 
 def check_not_rewarded_twice(
@@ -888,4 +891,85 @@ def check_not_rewarded_twice(
                 subject=achievement.recipient,
             )
         )
+    return findings
+
+
+# Words that carry no achievement of their own: a reworded sentence keeps the rest.
+_FILLER_WORDS = frozenset(
+    {"có", "đã", "được", "và", "các", "của", "trong", "về", "cho", "với", "năm", "đạt"}
+    | {"thành", "tích", "công", "tác", "xuất", "sắc", "hoàn", "nhiệm", "vụ"}
+)
+SIMILAR_WORDING_SHARE = Decimal("0.6")
+
+
+def _content_words(description: str) -> frozenset[str]:
+    words = re.findall(r"\w+", normalize_text(description))
+    return frozenset(w for w in words if w not in _FILLER_WORDS and not w.isdigit())
+
+
+def wording_overlap(a: str, b: str) -> Decimal:
+    """Share of the shorter achievement's content words found in the other (0 to 1): filler words
+    ("có thành tích", "năm", "xuất sắc"...) and numbers left out, case, accents' composition and
+    punctuation ignored."""
+    left, right = _content_words(a), _content_words(b)
+    shorter = min(len(left), len(right))
+    if shorter == 0:
+        return Decimal(0)
+    return Decimal(len(left & right)) / Decimal(shorter)
+
+
+def check_similar_awards(
+    achievement: Achievement,
+    form_code: str,
+    issuer: str,
+    existing_awards: Iterable[RecordedAward],
+) -> list[Finding]:
+    """Warnings that a new award may reward again what an award of the same year already did
+    (Điều 5, khoản 2, điểm c, Luật Thi đua, khen thưởng 2022): the same recipient, year, form and
+    issuer (rule awards.achievement.same_form_issuer_year), or an achievement worded much like one
+    already rewarded (rule awards.achievement.similar_wording: at least 60 % of the shorter
+    wording's content words shared). Each is a warning: the award is recorded only with a written
+    justification. Exact repeats are `check_not_rewarded_twice`'s, refused outright."""
+    key = achievement.key
+    findings: list[Finding] = []
+    for award in existing_awards:
+        other = award.achievement
+        if (
+            normalize_text(other.recipient) != key.recipient
+            or other.year != achievement.year
+            or other.key == key
+        ):
+            continue
+        form = AWARD_FORMS.get(award.form_code)
+        form_name = form.name if form is not None else award.form_code
+        decision = f" ({award.decision})" if award.decision else ""
+        if award.form_code == form_code and issuer and award.issuer == issuer:
+            findings.append(
+                Finding(
+                    rule=RULE_SAME_FORM_ISSUER_YEAR,
+                    citation=NO_DOUBLE_REWARD_CITATION,
+                    severity=Severity.WARNING,
+                    message=(
+                        f"Năm {achievement.year} đã có {form_name} của cùng cơ quan khen thưởng "
+                        f"cho đối tượng này{decision}, về thành tích "
+                        f"«{other.description.strip()}»: cần ghi lý do vì sao đây là một "
+                        "thành tích khác."
+                    ),
+                    subject=achievement.recipient,
+                )
+            )
+        elif wording_overlap(achievement.description, other.description) >= (SIMILAR_WORDING_SHARE):
+            findings.append(
+                Finding(
+                    rule=RULE_SIMILAR_ACHIEVEMENT,
+                    citation=NO_DOUBLE_REWARD_CITATION,
+                    severity=Severity.WARNING,
+                    message=(
+                        f"Thành tích gần giống thành tích đã được khen bằng {form_name}{decision} "
+                        f"năm {achievement.year}: «{other.description.strip()}». Cần ghi lý do "
+                        "nếu đây là một thành tích khác."
+                    ),
+                    subject=achievement.recipient,
+                )
+            )
     return findings

@@ -74,8 +74,19 @@ class RecordAwardForm(DecisionFields):
     )
     year = _year_field("Năm thành tích")
     achievement = forms.CharField(label="Thành tích", max_length=1000, widget=forms.Textarea)
+    justification = forms.CharField(
+        label="Lý do (nếu giống khen thưởng đã có)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Chỉ cần khi năm đó người, tập thể này đã có cùng hình thức của cùng cơ quan, hoặc "
+            "một thành tích diễn đạt gần giống (Điều 5, khoản 2, điểm c, Luật Thi đua, khen "
+            "thưởng 2022): ghi vì sao đây là thành tích khác."
+        ),
+    )
 
-    field_order = ["form_code", "issuer_code", "recipient", "year", "achievement"]
+    field_order = ["form_code", "issuer_code", "recipient", "year", "achievement", "justification"]
 
     def __init__(self, *args: Any, forms_available: list[AwardForm], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -211,6 +211,9 @@ class Award(models.Model):
     year = models.PositiveSmallIntegerField("năm thành tích")
     achievement = models.TextField("thành tích")
     achievement_key = models.CharField(max_length=500, editable=False)
+    # Why an award that looks like a repeat (same form and issuer in the year, or similar
+    # wording) rewards another achievement; empty when nothing looked like a repeat.
+    justification = models.TextField("lý do khen thưởng khi trùng lặp", blank=True, default="")
     is_sample = models.BooleanField("dữ liệu mẫu", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -29,6 +29,7 @@ from tongket.awards.domain import (
     RecordedAward,
     check_eligibility,
     check_not_rewarded_twice,
+    check_similar_awards,
     normalize_text,
 )
 from tongket.awards.models import (
@@ -239,12 +240,15 @@ def _existing_awards(recipient: _Recipient, year: int) -> list[RecordedAward]:
     query = (
         Q(member=recipient.member) if recipient.member else Q(organization=recipient.organization)
     )
-    awards = Award.objects.filter(query, year=year).select_related("form", "decision")
+    awards = Award.objects.filter(query, year=year).select_related(
+        "form", "decision", "decision__issuer"
+    )
     return [
         RecordedAward(
             form_code=a.form.code,
             achievement=Achievement(recipient.code, a.year, a.achievement),
             decision=f"Quyết định số {a.decision.number} ngày {a.decision.date:%d/%m/%Y}",
+            issuer=a.decision.issuer.code,
         )
         for a in awards
     ]
@@ -256,14 +260,41 @@ def _check(
     year: int,
     achievement: str,
     levels: dict[int, dict[tuple[str, str], Level | None]],
+    issuer: str = "",
 ) -> tuple[bool, list[Finding]]:
-    """Eligibility for the form plus the one-achievement-one-award rule, every reason kept."""
+    """Eligibility for the form plus the one-achievement-one-award rule, every reason kept:
+    an exact repeat is an error, a likely repeat (same form and issuer, similar wording) a
+    warning that needs a justification."""
     verdict = check_eligibility(form, _candidate(form, recipient, year, levels))
-    twice = check_not_rewarded_twice(
-        Achievement(recipient.code, year, achievement), _existing_awards(recipient, year)
-    )
-    findings = [*verdict.findings, *twice]
+    subject = Achievement(recipient.code, year, achievement)
+    existing = _existing_awards(recipient, year)
+    twice = check_not_rewarded_twice(subject, existing)
+    similar = [] if twice else check_similar_awards(subject, form.code, issuer, existing)
+    findings = [*verdict.findings, *twice, *similar]
     return not any(f.severity is Severity.ERROR for f in findings), findings
+
+
+LIKELY_REPEAT_RULES = frozenset(
+    {domain.RULE_SAME_FORM_ISSUER_YEAR, domain.RULE_SIMILAR_ACHIEVEMENT}
+)
+RULE_REPEAT_JUSTIFICATION = "awards.achievement.repeat_justification_required"
+
+
+def _require_repeat_justification(findings: Sequence[Finding], justification: str) -> str:
+    """A likely repeat is recorded only with the recorder's written reason (rule
+    awards.achievement.repeat_justification_required; Điều 5, khoản 2, điểm c, Luật Thi đua, khen
+    thưởng 2022): the warnings are returned to the form, which asks for it."""
+    likely = [f for f in findings if f.rule in LIKELY_REPEAT_RULES]
+    reason = " ".join(justification.split())
+    if likely and not reason:
+        raise DomainError(
+            "; ".join(f.message for f in likely),
+            field="justification",
+            rule=RULE_REPEAT_JUSTIFICATION,
+            citation=domain.NO_DOUBLE_REWARD_CITATION,
+            findings=likely,
+        )
+    return reason if likely else ""
 
 
 def _errors_of(rows: Iterable[dict[str, Any]]) -> list[Finding]:
@@ -333,6 +364,7 @@ def _award_snapshot(a: Award) -> dict[str, Any]:
         "year": a.year,
         "achievement": a.achievement,
         "decision": a.decision_id,
+        **({"justification": a.justification} if a.justification else {}),
     }
 
 
@@ -620,10 +652,12 @@ def _create_award(
     year: int,
     achievement: str,
     is_sample: bool,
+    justification: str = "",
 ) -> Award:
     try:
         with transaction.atomic():
             return Award.objects.create(
+                justification=justification,
                 form=form_row,
                 decision=decision,
                 member=recipient.member,
@@ -763,6 +797,8 @@ class RecordInput:
     decision: DecisionInput
     member_card: str = ""
     organization_code: str = ""
+    # Why a likely repeat (same form and issuer, or similar wording) is another achievement.
+    justification: str = ""
 
 
 def _recipient_from(data: RecordInput) -> _Recipient:
@@ -807,11 +843,13 @@ def record_award(*, actor: User | None, data: RecordInput) -> Award:
         data.year,
         achievement,
         _levels_by_year(form, recipient.home, data.year),
+        issuer=issuer.code,
     )
     if not eligible:
         raise DomainError.from_findings(
             [f for f in findings if f.severity is Severity.ERROR], field="recipient"
         )
+    justification = _require_repeat_justification(findings, data.justification)
     decision = (
         AwardDecision.objects.filter(
             issuer=issuer,
@@ -842,6 +880,7 @@ def record_award(*, actor: User | None, data: RecordInput) -> Award:
         year=data.year,
         achievement=achievement,
         is_sample=decision_data.is_sample,
+        justification=justification,
     )
     record_event(
         actor=actor,

@@ -50,6 +50,7 @@ class AwardRow:
     signer_title: str
     signer_name: str
     achievement: str
+    justification: str = ""
     form_code: str = ""
     action: Action = Action.CREATE
 
@@ -121,6 +122,15 @@ class AwardSheet(SheetHandler[AwardRow]):
             "trong công tác cộng tác viên dư luận xã hội năm 2020",
             40,
         ),
+        Column(
+            "justification",
+            "Lý do (nếu giống khen thưởng đã có)",
+            False,
+            "Bắt buộc khi năm đó người, tập thể này đã có cùng hình thức của cùng cơ quan, hoặc "
+            "một thành tích diễn đạt gần giống: ghi vì sao đây là thành tích khác.",
+            "",
+            30,
+        ),
     )
     field_columns = {
         "recipient": "card_number",
@@ -131,6 +141,7 @@ class AwardSheet(SheetHandler[AwardRow]):
         "date": "date",
         "signer_title": "signer_title",
         "signer_name": "signer_name",
+        "justification": "justification",
     }
 
     def parse(self, reader: RowReader) -> AwardRow | None:
@@ -157,6 +168,7 @@ class AwardSheet(SheetHandler[AwardRow]):
             signer_title=reader.text("signer_title", required=True, max_length=80),
             signer_name=reader.text("signer_name", max_length=120),
             achievement=reader.text("achievement", required=True, max_length=4000),
+            justification=reader.text("justification", max_length=2000),
         )
         return row if reader.ok else None
 
@@ -317,6 +329,7 @@ class AwardSheet(SheetHandler[AwardRow]):
                     achievement=record.achievement,
                     member_card=record.card_number,
                     organization_code=record.org_code,
+                    justification=record.justification,
                     decision=services.DecisionInput(
                         number=record.number,
                         date=record.date,
@@ -362,4 +375,5 @@ class AwardSheet(SheetHandler[AwardRow]):
                 decision.signer_title,
                 decision.signer_name,
                 a.achievement,
+                a.justification,
             ]

@@ -270,6 +270,7 @@ def record(request: HttpRequest, code: str) -> HttpResponse:
                     achievement=data["achievement"],
                     member_card=recipient if is_card else "",
                     organization_code="" if is_card else recipient,
+                    justification=data["justification"],
                     decision=services.DecisionInput(
                         number=data["number"],
                         date=data["date"],

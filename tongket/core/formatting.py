@@ -57,6 +57,37 @@ def format_decimal(value: Number, places: int | None = None) -> str:
     return result
 
 
+def stripped(value: Decimal) -> Decimal:
+    """The value without trailing zeros, in plain notation: 326.70 → 326.7, 350.00 → 350."""
+    return Decimal(format(value.normalize(), "f"))
+
+
+def format_points(value: Number) -> str:
+    """Points without trailing zeros: a sheet stored as 326.70 reads `326,7`, 88.57 `88,57`."""
+    return format_decimal(stripped(_to_decimal(value)))
+
+
+def shown_maximum(maximum: Number, points: Number) -> Decimal:
+    """The maximum as `format_maximum` writes it, as a Decimal carrying those decimals."""
+    places = -stripped(_to_decimal(points)).as_tuple().exponent  # type: ignore[operator]
+    maximum = _to_decimal(maximum)
+    if places >= 2 and maximum == maximum.to_integral_value():
+        return maximum.quantize(Decimal("0.1"))
+    return stripped(maximum)
+
+
+def format_maximum(maximum: Number, points: Number) -> str:
+    """A maximum is written with one decimal when the score is written to hundredths, as the
+    province publishes the PAR index (`88,57 điểm/97,0 điểm`), else as a whole (`326,7/350`):
+    one format on every page and in every file."""
+    return format_decimal(shown_maximum(maximum, points))
+
+
+def format_score(points: Number, maximum: Number) -> str:
+    """`326,7/350`, `88,57/97,0`: points over the unit's own maximum, as published."""
+    return f"{format_points(points)}/{format_maximum(maximum, points)}"
+
+
 def format_number(value: Number) -> str:
     """A whole number with dot thousands: `5.600.000`; a Decimal is rounded half-up first."""
     return format_decimal(_to_decimal(value), places=0)

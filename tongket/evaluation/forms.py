@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import Field, QuerySet
 
-from tongket.core.formatting import parse_date_vi
+from tongket.core.fields import ViDecimalField
+from tongket.core.formatting import format_points, parse_date_vi
 from tongket.evaluation.domain import DisciplineForm, Grade, Level, NotClassifiedReason
 from tongket.evaluation.models import Evaluation
 from tongket.evaluation.selectors import GradeCriterion, Outcome, parse_outcome
@@ -60,17 +61,18 @@ class SelfAssessmentForm(forms.Form):
                 label=f"{criterion.code}. {criterion.title}", choices=GRADE_CHOICES
             )
         for code, title, maximum in point_criteria:
-            self.fields[f"points_{code}"] = forms.CharField(
-                label=f"{code}. {title} (tối đa {maximum})",
-                max_length=8,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+            self.fields[f"points_{code}"] = ViDecimalField(
+                label=f"{code}. {title} (tối đa {format_points(maximum)})",
+                min_value=0,
+                invalid_code="evaluation.points.invalid",
             )
 
     def grades(self) -> dict[str, str]:
         return {code: self.cleaned_data[f"grade_{code}"] for code in self.grade_codes}
 
     def points(self) -> dict[str, str]:
-        return {code: self.cleaned_data[f"points_{code}"] for code in self.point_codes}
+        """Points as the services read them ("7.5"), whichever way they were typed."""
+        return {code: format(self.cleaned_data[f"points_{code}"], "f") for code in self.point_codes}
 
     def level_value(self) -> Level:
         return Level(self.cleaned_data["level"])
@@ -232,8 +234,8 @@ class FactsForm(forms.Form):
     civil_service_level = forms.ChoiceField(
         label="Xếp loại công chức, viên chức", choices=_LEVEL_OR_EMPTY, required=False
     )
-    sick_leave_months = forms.DecimalField(
-        label="Số tháng nghỉ ốm", min_value=0, max_digits=4, decimal_places=1
+    sick_leave_months = ViDecimalField(
+        label="Số tháng nghỉ ốm", min_value=0, max_value=12, decimal_places=1
     )
     same_level_bodies_level = forms.ChoiceField(
         label="Xếp loại chính quyền, đoàn thể cùng cấp", choices=_LEVEL_OR_EMPTY, required=False

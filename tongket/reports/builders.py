@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 
 from tongket.core.errors import DomainError
-from tongket.core.formatting import date_short, format_count, format_decimal, format_percent
+from tongket.core.formatting import (
+    date_short,
+    format_count,
+    format_maximum,
+    format_percent,
+    format_points,
+    shown_maximum,
+    stripped,
+)
 from tongket.core.formatting import percent as percent_of
 from tongket.evaluation.domain import Level
 from tongket.reports import charts
@@ -49,29 +56,6 @@ from tongket.reports.news import (
 MISSING_TEXT = f"({NO_DATA[:1].upper()}{NO_DATA[1:]}.)"
 NOT_WRITTEN = "(Văn phòng chưa viết nội dung mục này.)"
 LEVEL_ROWS = (*Level.descending(), None)
-
-
-def format_points(value: Decimal) -> str:
-    """Points without trailing zeros: a sheet stored as 326.70 reads `326,7`."""
-    return format_decimal(_stripped(value))
-
-
-def format_maximum(maximum: Decimal, points: Decimal) -> str:
-    """A maximum is written with one decimal when the score is written to hundredths, as the
-    province publishes the PAR index (`88,57 điểm/97,0 điểm`), else as a whole (`326,7/350`)."""
-    return format_decimal(shown_maximum(maximum, points))
-
-
-def _stripped(value: Decimal) -> Decimal:
-    return Decimal(format(value.normalize(), "f"))
-
-
-def shown_maximum(maximum: Decimal, points: Decimal) -> Decimal:
-    """The maximum as `format_maximum` writes it, as a Decimal carrying those decimals."""
-    places = -_stripped(points).as_tuple().exponent  # type: ignore[operator]
-    if places >= 2 and maximum == maximum.to_integral_value():
-        return maximum.quantize(Decimal("0.1"))
-    return _stripped(maximum)
 
 
 def level_name(level: Level | None) -> str:
@@ -210,11 +194,31 @@ def _awards_blocks(facts: YearEndFacts) -> list[Block]:
         caption=f"Khen thưởng năm {facts.year} theo hình thức và cấp khen",
         column_widths=(4, 4, 2),
     )
-    singles = [a for a in facts.awards if grouped[(a.form, a.issuer)] == 1]
+    # Every award is named, whatever the count: one clause for a form given once, one clause
+    # listing the recipients of a form given several times.
+    by_group: dict[tuple[str, str], list[AwardLine]] = {}
+    for a in facts.awards:
+        by_group.setdefault((a.form, a.issuer), []).append(a)
+    clauses = tuple(
+        award_clause(lines[0]) if len(lines) == 1 else _group_clause(lines)
+        for lines in by_group.values()
+    )
     blocks: list[Block] = [table]
-    if singles:
-        blocks.append(BulletList(tuple(award_clause(a) for a in singles)))
+    if clauses:
+        blocks.append(BulletList(clauses))
     return blocks
+
+
+def _group_clause(lines: list[AwardLine]) -> str:
+    first = lines[0]
+    given = f"tặng {first.form}" if first.form else "khen thưởng"
+    named = "; ".join(
+        f"{a.recipient} (thành tích {a.achievement})" if a.achievement else a.recipient
+        for a in lines
+    )
+    return f"{first.issuer} {given} cho {format_count(len(lines))} trường hợp: {named}".replace(
+        "  ", " "
+    )
 
 
 def award_clause(a: AwardLine) -> str:
@@ -640,7 +644,7 @@ def build_news_facts(facts: YearEndFacts) -> NewsFacts:
     scorecards = tuple(
         ScorecardResult(
             subject=f"{s.unit} theo {_lower(s.title)}" if s.unit else s.title,
-            points=_stripped(s.points),
+            points=stripped(s.points),
             maximum=shown_maximum(s.maximum, s.points),
             rank=s.rank,
             of=s.of,

@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tongket.core.formatting import date_long, format_count, format_decimal
+from tongket.core.formatting import (
+    date_long,
+    format_count,
+    format_maximum,
+    format_points,
+)
 from tongket.evaluation.domain import Level
 
 # "xếp thứ Nhất", "xếp thứ Nhì": ranks up to ten are written as words, capitalised, as the
@@ -217,8 +222,8 @@ def _results(facts: NewsFacts) -> str:
 
 def _scorecard(result: ScorecardResult) -> str:
     text = (
-        f"{result.subject} với {format_decimal(result.points)} điểm/"
-        f"{format_decimal(result.maximum)} điểm"
+        f"{result.subject} với {format_points(result.points)} điểm/"
+        f"{format_maximum(result.maximum, result.points)} điểm"
     )
     if result.rank is not None:
         text += f", xếp thứ {rank_word(result.rank)}"

@@ -9,8 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tongket.core.formatting import format_maximum, format_points
 from tongket.evaluation.domain import Level
-from tongket.reports.builders import format_maximum, format_points, level_name
+from tongket.reports.builders import level_name
 from tongket.reports.facts import NO_DATA, Classification, LevelCounts, YearEndFacts
 
 LEVELS = (*Level.descending(), None)

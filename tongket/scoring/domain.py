@@ -615,6 +615,21 @@ def rank(
     ]
 
 
+def describe_tie_break(frame: Frame) -> str:
+    """The frame's rule for equal values, as the ranking page states it (DOMAIN.md §6): units
+    equal on the ranked value are ordered by it; without one they share the rank."""
+    tie = frame.tie_break
+    if tie is None:
+        return "Các đơn vị bằng nhau cùng hạng (không có tiêu chí phụ)."
+    if tie.by is TieBreakBy.POINTS:
+        return "Khi bằng nhau, đơn vị có tổng điểm cao hơn xếp trên."
+    if tie.by is TieBreakBy.PERCENT:
+        return "Khi bằng điểm, đơn vị có tỷ lệ điểm trên điểm tối đa của mình cao hơn xếp trên."
+    node = frame.criterion(tie.criterion)
+    title = f" «{node.title}»" if node is not None else ""
+    return f"Khi bằng điểm, đơn vị có điểm tiêu chí {tie.criterion}{title} cao hơn xếp trên."
+
+
 def tie_break_value(tie: TieBreak, sheet: SheetTotal) -> Fraction:
     """A sheet's value for a frame's tie-break, higher is better.
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django import forms
 from django.http import QueryDict
 
-from tongket.core.formatting import parse_decimal
+from tongket.core.fields import ViDecimalField
 from tongket.scoring.services import LineInput
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -37,19 +36,6 @@ class ImportForm(forms.Form):
 
 
 SCORE_INVALID_RULE = "scoring.score.invalid"
-
-
-class ViDecimalField(forms.CharField):
-    """A score typed the Vietnamese way (12,5) or as a spreadsheet exports it (12.5)."""
-
-    def to_python(self, value: object) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return parse_decimal(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code=SCORE_INVALID_RULE) from exc
 
 
 @dataclass(frozen=True)
@@ -83,6 +69,7 @@ class SheetScoresForm(forms.Form):
         for index, code in enumerate(self.codes):
             score, text, na = f"score_{index}", f"text_{index}", f"na_{index}"
             self.fields[score] = ViDecimalField(
+                invalid_code=SCORE_INVALID_RULE,
                 label=f"Điểm tiêu chí {code}",
                 required=False,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 20, "size": 6}),

@@ -17,9 +17,11 @@ organizations that sit in them (`Organization.agency`):
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.cache import cache
@@ -354,6 +356,8 @@ class RankingRow:
     level: str
     level_code: str
     may_open: bool  # the user may open this unit's sheet
+    # Another unit has the same ranked value and the frame's tie-break set them apart.
+    tie_broken: bool = False
 
 
 @dataclass(frozen=True)
@@ -362,6 +366,7 @@ class Ranking:
     frame: Frame
     rows: tuple[RankingRow, ...]  # ranked first, then the units not yet appraised
     ranked: int
+    tie_break_rule: str = ""  # how equal values are ranked, in the page's words
 
     @property
     def top_points(self) -> Decimal:
@@ -369,7 +374,12 @@ class Ranking:
 
 
 def get_peer_group(user: User | None, group_id: int) -> PeerGroup:
-    group = visible_peer_groups(user).select_related("frame").filter(pk=group_id).first()
+    group = (
+        visible_peer_groups(user)
+        .select_related("frame", "frame__issuer")
+        .filter(pk=group_id)
+        .first()
+    )
     if group is None:
         raise NotFound("Không tìm thấy nhóm xếp hạng.")
     return group
@@ -424,6 +434,7 @@ def peer_group_ranking(user: User | None, group_id: int) -> Ranking:
     ranked, sheets = rank_group(group)
     readable = _agency_prefixes(user, admin=False)
     rows: list[RankingRow] = []
+    holders_of_value = Counter(Fraction(e.value) for e in ranked)
     for entry in ranked:
         sheet = sheets[entry.key]
         assert sheet.appraised_points is not None
@@ -441,6 +452,7 @@ def peer_group_ranking(user: User | None, group_id: int) -> Ranking:
                 level=sheet.level_label,
                 level_code=sheet.level_code,
                 may_open=_in_prefixes(sheet.unit.path, readable),
+                tie_broken=not entry.shared and holders_of_value[Fraction(entry.value)] > 1,
             )
         )
     seen = {s.unit_id for s in sheets.values()}
@@ -448,7 +460,13 @@ def peer_group_ranking(user: User | None, group_id: int) -> Ranking:
         rows.append(
             RankingRow(unit.code, unit.name, None, None, None, None, None, False, "", "", False)
         )
-    return Ranking(group=group, frame=group.frame, rows=tuple(rows), ranked=len(ranked))
+    return Ranking(
+        group=group,
+        frame=group.frame,
+        rows=tuple(rows),
+        ranked=len(ranked),
+        tie_break_rule=domain.describe_tie_break(domain_frame(group.frame)),
+    )
 
 
 def _percent(points: Decimal, own_max: Decimal) -> Decimal | None:

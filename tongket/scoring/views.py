@@ -100,12 +100,15 @@ def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
 
     def build() -> dict[str, Any]:
         data = selectors.peer_group_ranking(request.user, group_id)
-        top = data.top_points or Decimal(1)
+        # Bars measure what the ranking ranks: the percent of the own maximum, or the points.
+        by_percent = data.frame.rank_basis == "percent"
+        top = Decimal(100) if by_percent else (data.top_points or Decimal(1))
         bars = []
         for index, row in enumerate(data.rows):
+            value = row.percent if by_percent else row.points
             width = (
-                int((row.points / top * CHART_WIDTH).to_integral_value(ROUND_HALF_UP))
-                if row.points is not None
+                int((value / top * CHART_WIDTH).to_integral_value(ROUND_HALF_UP))
+                if value is not None
                 else 0
             )
             bars.append(
@@ -114,6 +117,7 @@ def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
                     "y": index * (BAR_HEIGHT + BAR_GAP),
                     "text_y": index * (BAR_HEIGHT + BAR_GAP) + BAR_HEIGHT - 6,
                     "width": width,
+                    "value": value,
                     "value_x": LABEL_WIDTH + width + 6,
                 }
             )
@@ -121,6 +125,7 @@ def ranking(request: HttpRequest, group_id: int) -> HttpResponse:
             "ranking": data,
             "bars": bars,
             "chart_height": max(len(bars) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT),
+            "by_percent": by_percent,
         }
 
     page = CachedPage(request, paths=paths, objects=[group, group.frame], build=build)

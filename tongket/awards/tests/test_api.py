@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tongket.audit.models import AuditEvent
-from tongket.awards import domain
+from tongket.awards import domain, services
 from tongket.awards.models import Award, AwardDecision, AwardProposal, ProposalStatus
 from tongket.evaluation.domain import Level
 from tongket.evaluation.selectors import decided_results
@@ -462,3 +462,33 @@ def test_write_actions_answer_access_before_reading_the_body(api_for: ApiFor) ->
     for user in ("khoi", "dangvien"):
         for url in ("/api/v1/awards/", "/api/v1/award-proposals/"):
             assert api_for(user).post(url, {}, format="json").status_code == 403, (user, url)
+
+
+def test_a_reworded_second_award_needs_a_justification_through_the_api(api_for: ApiFor) -> None:
+    minh = Member.objects.get(full_name="Võ Văn Minh")
+    office = api_for("vanphong")
+    body = {
+        "form": domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        "issuer": "QT",
+        "year": 2020,
+        "achievement": "Có thành tích trong công tác cộng tác viên dư luận xã hội năm 2020.",
+        "member": minh.card_number,
+        "decision": {
+            "number": "41-QĐ/TU",
+            "date": "2021-03-01",
+            "signer_on_behalf": "T/M Ban Thường vụ",
+            "signer_title": "Bí thư",
+        },
+    }
+    before = Award.objects.count()
+    refused = office.post("/api/v1/awards/", body, format="json")
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert (error["rule"], error["field"]) == (services.RULE_REPEAT_JUSTIFICATION, "justification")
+    assert [f["rule"] for f in error["findings"]] == [domain.RULE_SAME_FORM_ISSUER_YEAR]
+    assert Award.objects.count() == before
+    accepted = office.post(
+        "/api/v1/awards/", {**body, "justification": "Đợt khen riêng"}, format="json"
+    )
+    assert accepted.status_code == 201, accepted.json()
+    assert Award.objects.count() == before + 1

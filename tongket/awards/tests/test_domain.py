@@ -604,3 +604,95 @@ def test_different_achievements_of_the_same_person_are_never_flagged(achievement
     assume([w.casefold() for w in other_words] != [w.casefold() for w in words])
     other = dataclasses.replace(achievement, description=" ".join(other_words))
     assert check_not_rewarded_twice(other, [award(achievement)]) == []
+
+
+# --- likely repeats: same form and issuer, similar wording ---------------------------------------
+
+OPINION = "trong công tác cộng tác viên dư luận xã hội năm 2020"
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "similar"),
+    [
+        # The reworded Bằng khen that passed before: same content words.
+        ("Có thành tích trong công tác cộng tác viên dư luận xã hội năm 2020.", OPINION, True),
+        ("cộng tác viên dư luận", OPINION, True),  # all of the shorter one's words shared
+        ("trong công tác báo cáo viên năm 2020", OPINION, False),  # one word in three
+        ("Hoàn thành xuất sắc nhiệm vụ năm 2020", OPINION, False),  # filler words only
+    ],
+)
+def test_similar_wording_is_told_by_the_shorter_wordings_content_words(new, old, similar):
+    overlap = d.wording_overlap(new, old)
+    assert (overlap >= d.SIMILAR_WORDING_SHARE) is similar
+
+
+def test_sixty_percent_of_content_words_is_the_boundary_of_similar_wording():
+    five = "alpha beta gamma delta epsilon"
+    assert d.wording_overlap("alpha beta gamma zeta eta", five) == Decimal("0.6")
+    assert d.wording_overlap("alpha beta zeta eta theta", five) == Decimal("0.4")
+
+
+def _recorded(form_code: str, description: str, issuer: str = "QT") -> d.RecordedAward:
+    return d.RecordedAward(
+        form_code=form_code,
+        achievement=d.Achievement("45.000001", 2020, description),
+        decision="Quyết định số 30-QĐ/TU ngày 24/02/2021",
+        issuer=issuer,
+    )
+
+
+def test_a_second_award_of_the_same_form_and_issuer_in_the_year_is_a_warning():
+    existing = [_recorded(d.PARTY_PROVINCE_INDIVIDUAL_THEMATIC, OPINION)]
+    found = d.check_similar_awards(
+        d.Achievement("45.000001", 2020, "trong phong trào chuyển đổi số"),
+        d.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        "QT",
+        existing,
+    )
+    assert [(f.rule, f.severity) for f in found] == [
+        (d.RULE_SAME_FORM_ISSUER_YEAR, Severity.WARNING)
+    ]
+    assert "cùng cơ quan khen thưởng" in found[0].message
+
+
+def test_similar_wording_under_another_form_is_a_warning_and_other_years_are_not_compared():
+    existing = [_recorded(d.PARTY_BLOC_INDIVIDUAL_THEMATIC, OPINION, issuer="QT.KCQDN")]
+    reworded = "Có thành tích trong công tác cộng tác viên dư luận xã hội năm 2020."
+    found = d.check_similar_awards(
+        d.Achievement("45.000001", 2020, reworded),
+        d.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        "QT",
+        existing,
+    )
+    assert [f.rule for f in found] == [d.RULE_SIMILAR_ACHIEVEMENT]
+    assert (
+        d.check_similar_awards(
+            d.Achievement("45.000001", 2021, reworded),
+            d.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+            "QT",
+            existing,
+        )
+        == []
+    )
+    assert (
+        d.check_similar_awards(
+            d.Achievement("45.000002", 2020, reworded),
+            d.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+            "QT",
+            existing,
+        )
+        == []
+    )
+
+
+def test_an_exact_repeat_is_left_to_the_not_rewarded_twice_rule():
+    existing = [_recorded(d.PARTY_PROVINCE_INDIVIDUAL_THEMATIC, OPINION)]
+    assert (
+        d.check_similar_awards(
+            d.Achievement("45.000001", 2020, OPINION.upper()),
+            d.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+            "QT",
+            existing,
+        )
+        == []
+    )

@@ -192,6 +192,8 @@ def test_a_different_achievement_of_the_same_member_is_recorded_and_audited(
             achievement="trong công tác phòng, chống dịch Covid-19 năm 2020",
             member_card=card,
             decision=decision("8-QĐ/ĐUK"),
+            # The bloc already gave this member its thematic Giấy khen in 2020 (báo cáo viên).
+            justification="Thành tích phòng, chống dịch, khác thành tích báo cáo viên",
         ),
     )
     assert award.decision.issuer_name == "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh"
@@ -338,3 +340,69 @@ def test_a_year_without_decided_results_gives_no_proposal(user_named: Any) -> No
 )
 def test_the_signing_body_is_named_after_the_committee(name: str, kind: str, expected: str) -> None:
     assert services.committee_name(Organization(name=name, kind=kind)) == expected
+
+
+# --- likely repeats need a justification ----------------------------------------------------------
+
+REWORDED_OPINION = "Có thành tích trong công tác cộng tác viên dư luận xã hội năm 2020."
+
+
+def _second_bang_khen(user: Any, justification: str = "") -> Award:
+    minh = Member.objects.get(full_name="Võ Văn Minh")
+    return services.record_award(
+        actor=user,
+        data=RecordInput(
+            form_code=domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+            issuer_code="QT",
+            year=2020,
+            achievement=REWORDED_OPINION,
+            member_card=minh.card_number,
+            decision=decision("41-QĐ/TU"),
+            justification=justification,
+        ),
+    )
+
+
+def test_a_reworded_second_bang_khen_of_the_province_is_refused_without_a_justification(
+    user_named: Any,
+) -> None:
+    before = Award.objects.count()
+    with pytest.raises(DomainError) as refused:
+        _second_bang_khen(user_named("vanphong"))
+    error = refused.value
+    assert error.rule == services.RULE_REPEAT_JUSTIFICATION
+    assert error.field == "justification"
+    assert {f.rule for f in error.findings} == {domain.RULE_SAME_FORM_ISSUER_YEAR}
+    assert "dư luận xã hội" in error.message
+    assert Award.objects.count() == before
+
+
+def test_a_likely_repeat_with_a_justification_is_recorded_with_it_and_audited(
+    user_named: Any,
+) -> None:
+    award = _second_bang_khen(user_named("vanphong"), "  Đợt khen  riêng của Tỉnh ủy  ")
+    assert award.justification == "Đợt khen riêng của Tỉnh ủy"
+    event = AuditEvent.objects.get(action="awards.award.record", object_id=str(award.pk))
+    assert event.after is not None
+    assert event.after["justification"] == "Đợt khen riêng của Tỉnh ủy"
+
+
+def test_a_second_award_of_the_same_form_and_issuer_asks_why_even_for_other_wording(
+    user_named: Any,
+) -> None:
+    """Minh already has the bloc's thematic Giấy khen (báo cáo viên): another one of the same
+    bloc in the same year needs the recorder's reason; an award of another issuer does not."""
+    minh = Member.objects.get(full_name="Võ Văn Minh")
+    with pytest.raises(DomainError) as refused:
+        services.record_award(
+            actor=user_named("vanphong"),
+            data=RecordInput(
+                form_code=domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
+                issuer_code="QT.KCQDN",
+                year=2020,
+                achievement="trong phong trào chuyển đổi số năm 2020",
+                member_card=minh.card_number,
+                decision=decision("42-QĐ/ĐUK"),
+            ),
+        )
+    assert [f.rule for f in refused.value.findings] == [domain.RULE_SAME_FORM_ISSUER_YEAR]

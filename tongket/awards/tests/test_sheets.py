@@ -220,3 +220,25 @@ def test_the_awards_download_as_csv_from_the_exchange_page(client_for):
     text = response.getvalue().decode("utf-8-sig")
     assert text.startswith("Số thẻ,Mã tổ chức,")
     assert TCCB in text
+
+
+def test_a_reworded_second_bang_khen_is_refused_until_the_row_gives_a_reason(user_named):
+    minh = "45.000001"
+    reworded = award(
+        card=minh,
+        form=domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        issuer="QT",
+        number="41-QĐ/TU",
+        achievement="Có thành tích trong công tác cộng tác viên dư luận xã hội năm 2020.",
+    )
+    before = Award.objects.count()
+    report = run_import(book(reworded), actor=user_named("vanphong"), dry_run=False)
+    assert errors(report) == [
+        (SHEET, 2, "Lý do (nếu giống khen thưởng đã có)", domain.RULE_SAME_FORM_ISSUER_YEAR)
+    ]
+    assert Award.objects.count() == before
+    report = run_import(
+        book([*reworded, "Đợt khen riêng của Tỉnh ủy"]), actor=user_named("vanphong"), dry_run=False
+    )
+    assert report.ok, report.problems
+    assert Award.objects.get(member__card_number=minh, decision__number="41-QĐ/TU").justification

@@ -312,3 +312,32 @@ def test_the_command_for_a_cell_lists_only_that_cells_recipients() -> None:
     )
     assert rows
     assert {r["recipient"] for r in rows} <= cards | {TCCB}
+
+
+def test_the_record_form_asks_why_for_a_reworded_second_award_and_keeps_what_was_typed(
+    client_for: ClientFor,
+) -> None:
+    minh = Member.objects.get(full_name="Võ Văn Minh")
+    url = reverse("awards:record", args=[minh.organization.code])
+    reworded = "Có thành tích trong công tác cộng tác viên dư luận xã hội năm 2020."
+    post = {
+        "form_code": domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        "issuer_code": "QT",
+        "recipient": minh.card_number,
+        "year": "2020",
+        "achievement": reworded,
+        "number": "41-QĐ/TU",
+        "date": "01/03/2021",
+        "signer_title": "Bí thư",
+    }
+    office = client_for("vanphong")
+    before = Award.objects.count()
+    refused = office.post(url, post)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "cùng cơ quan khen thưởng" in page
+    assert reworded in page  # the form keeps what was typed
+    assert Award.objects.count() == before
+    accepted = office.post(url, {**post, "justification": "Đợt khen riêng của Tỉnh ủy"})
+    assert accepted.status_code == 302
+    assert Award.objects.count() == before + 1

@@ -61,6 +61,33 @@ def vi_number(value: object) -> object:
 
 
 @register.filter
+def vi_points(value: object) -> object:
+    """`{{ sheet.points|vi_points }}` → `326,7` (no trailing zeros), as every file writes it."""
+    number = _number(value)
+    if number is None:
+        return "" if value is None else value
+    return formatting.format_points(number)
+
+
+@register.filter
+def vi_maximum(value: object, points: object) -> object:
+    """`{{ max|vi_maximum:points }}` → `350` beside 326,7 and `97,0` beside 88,57."""
+    number, scored = _number(value), _number(points)
+    if number is None:
+        return "" if value is None else value
+    return formatting.format_maximum(number, scored if scored is not None else number)
+
+
+@register.filter
+def vi_score(points: object, maximum: object) -> object:
+    """`{{ points|vi_score:max }}` → `326,7/350`, `88,57/97,0`."""
+    scored, number = _number(points), _number(maximum)
+    if scored is None or number is None:
+        return ""
+    return formatting.format_score(scored, number)
+
+
+@register.filter
 def vi_decimal(value: object, places: object = None) -> object:
     """`{{ score|vi_decimal }}` → `326,7`; `{{ max|vi_decimal:1 }}` → `97,0`."""
     number = _number(value)

@@ -209,3 +209,19 @@ def test_written_decimals_read_back_to_the_same_value(value):
 def test_written_dates_read_back_to_the_same_day(day):
     assert parse_date_vi(date_short(day)) == day
     assert parse_date_vi(date_long(day)) == day
+
+
+@pytest.mark.parametrize(
+    ("points", "maximum", "shown"),
+    [
+        ("326.7", "350", "326,7/350"),
+        ("326.70", "350.00", "326,7/350"),
+        ("88.57", "97", "88,57/97,0"),
+        ("88.57", "97.00", "88,57/97,0"),
+        ("90", "100", "90/100"),
+    ],
+)
+def test_points_and_maximum_are_written_as_the_province_publishes_them(points, maximum, shown):
+    from tongket.core.formatting import format_score
+
+    assert format_score(Decimal(points), Decimal(maximum)) == shown

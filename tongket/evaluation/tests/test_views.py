@@ -155,3 +155,24 @@ def test_a_secretary_cannot_post_a_bulk_decision(client_for: ClientFor):
         reverse("evaluation:unit", args=[c.pk, f"{ORG}.TCCB"]), {"number": "1"}
     )
     assert page.status_code == 404
+
+
+def test_points_typed_with_a_comma_come_back_with_a_comma(client_for: ClientFor, user_named):
+    member = user_named("dangvien").member
+    ev = Evaluation.objects.get(cycle=cycle(2026), member=member)
+    url = reverse("evaluation:evaluation", args=[ev.pk])
+    points = {"1.1": "8", "1.2": "7,5", "1.3": "7", "1.4": "6", "2.1": "34", "2.2": "16"}
+    post = {f"points_{code}": value for code, value in points.items()}
+    post |= {"points_2.3": "6.5", "level": "good", "comment": "", "action": "self"}
+    client = client_for("dangvien")
+    assert client.post(url, post).status_code == 302
+    html = client.get(url).content.decode()
+    assert 'value="7,5"' in html
+    assert 'value="6,5"' in html  # typed with a dot, shown with a comma
+    assert 'value="7.5"' not in html
+
+
+def test_the_facts_form_shows_no_sick_leave_as_zero_not_zero_point_zero(client_for: ClientFor):
+    ev = member_in(2020, "TCCB")
+    html = client_for("vanphong").get(reverse("evaluation:facts", args=[ev.pk])).content.decode()
+    assert 'name="sick_leave_months" value="0"' in html

@@ -45,21 +45,6 @@ def bare_facts() -> YearEndFacts:
     )
 
 
-@pytest.mark.parametrize(
-    ("points", "maximum", "shown"),
-    [
-        ("326.7", "350", "326,7/350"),
-        ("326.70", "350.00", "326,7/350"),
-        ("88.57", "97", "88,57/97,0"),
-        ("88.57", "97.00", "88,57/97,0"),
-        ("90", "100", "90/100"),
-    ],
-)
-def test_points_and_maximum_are_written_as_the_province_publishes_them(points, maximum, shown):
-    p, m = Decimal(points), Decimal(maximum)
-    assert f"{builders.format_points(p)}/{builders.format_maximum(m, p)}" == shown
-
-
 def test_a_section_without_data_says_so_and_invents_no_figure():
     facts = bare_facts()
     values = placeholder_values(facts)

@@ -294,3 +294,35 @@ def test_a_list_too_long_for_one_document_is_refused_before_any_row_is_read(
     assert len(queries.captured_queries) <= 5  # the organization and the tally's counts
     monkeypatch.setattr(selectors, "DOCUMENT_ROW_LIMIT", 57)
     assert selectors.render_report(user, ORG, 2020, kind=kind, fmt="md").content
+
+
+@pytest.mark.django_db
+def test_the_report_names_every_award_even_when_a_form_is_given_several_times(
+    user_named: Callable[[str], Any],
+):
+    from tongket.awards import domain as award_domain
+    from tongket.awards import services as award_services
+
+    minh = Member.objects.get(full_name="Võ Văn Minh")
+    award_services.record_award(
+        actor=user_named("vanphong"),
+        data=award_services.RecordInput(
+            form_code=award_domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+            issuer_code="QT",
+            year=2020,
+            achievement="trong phong trào chuyển đổi số năm 2020",
+            member_card=minh.card_number,
+            justification="Đợt khen chuyển đổi số của Tỉnh ủy",
+            decision=award_services.DecisionInput(
+                number="41-QĐ/TU", date=dt.date(2021, 3, 1), signer_title="Bí thư"
+            ),
+        ),
+    )
+    facts = selectors.year_end_facts(user_named("vanphong"), ORG, 2020)
+    text = flat(render_markdown(builders.build_year_end_report(facts, date=DAY)))
+    assert "cộng tác viên dư luận xã hội" in text
+    assert "chuyển đổi số" in text
+    assert facts.awards is not None
+    giay_khen = [a for a in facts.awards if a.form.startswith("Giấy khen") and "Sở" in a.issuer]
+    for a in giay_khen:
+        assert a.recipient in text

@@ -743,3 +743,14 @@ def test_ranking_by_an_unknown_tie_break_criterion_is_refused_not_crashed():
     with pytest.raises(DomainError) as raised:
         rank_sheets(broken, [("A", sheet), ("B", sheet)])
     assert raised.value.rule == "scoring.frame.unknown_tie_break_criterion"
+
+
+def test_the_tie_break_rule_is_stated_in_words_for_each_kind():
+    from tongket.scoring.domain import TieBreak, TieBreakBy, describe_tie_break
+
+    plain = frame(c("1", "60"), c("2", "40"))
+    assert describe_tie_break(plain) == "Các đơn vị bằng nhau cùng hạng (không có tiêu chí phụ)."
+    by_points = replace(plain, tie_break=TieBreak(TieBreakBy.POINTS))
+    assert "tổng điểm cao hơn" in describe_tie_break(by_points)
+    by_criterion = replace(plain, tie_break=TieBreak(TieBreakBy.CRITERION, "1"))
+    assert describe_tie_break(by_criterion).startswith("Khi bằng điểm, đơn vị có điểm tiêu chí 1")

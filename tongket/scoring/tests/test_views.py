@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -130,7 +131,8 @@ def test_the_sheet_page_highlights_the_appraisers_changes(
         response = client.get(reverse("scoring:sheet", args=[sheet.pk]))
     html = response.content.decode()
     assert html.count('data-differs="true"') == 6  # 1.2, 3.1, 6.2 and their groups 1, 3, 6
-    assert "326,7/350,0" in html
+    assert "326,7/350" in html
+    assert "326,7/350,0" not in html  # one format: the maximum as the points are written
     assert "330,5/350" in html
     assert "style=" not in html
 
@@ -197,3 +199,27 @@ def test_the_import_button_is_shown_only_to_users_who_may_import(
     assert (f'href="{target}"' in page) is shown
     # The button is shown exactly when following it is allowed.
     assert client_for(username).get(target).status_code == (200 if shown else 403)
+
+
+def test_equal_totals_split_by_the_tie_break_say_so_and_state_the_rule(client_for, group):
+    response = client_for("vanphong").get(reverse("scoring:ranking", args=[group.pk]))
+    rows = {r.unit_name: r for r in response.context["ranking"].rows}
+    planning, home = rows["Sở Kế hoạch và Đầu tư"], rows["Sở Nội vụ"]
+    assert planning.points == home.points  # 318,2 each
+    assert (planning.rank, home.rank) == (3, 4)
+    assert planning.tie_broken
+    assert home.tie_broken
+    assert not rows["Sở Tài chính"].tie_broken
+    html = response.content.decode()
+    assert html.count('href="#tie-break"') == 2
+    assert "Khi bằng điểm, đơn vị có điểm tiêu chí 1" in html
+
+
+def test_the_par_chart_orders_and_measures_its_bars_by_the_percent_it_ranks_on(client_for):
+    par = PeerGroup.objects.get(frame__code__startswith="QT-CCHC", year=2020)
+    html = client_for("vanphong").get(reverse("scoring:ranking", args=[par.pk])).content.decode()
+    widths = [int(w) for w in re.findall(r'<rect x="\d+" y="\d+" width="(\d+)"', html)]
+    assert len(widths) == 20
+    assert widths == sorted(widths, reverse=True)
+    assert "91,31%" in html  # Sở GD&ĐT: 88,57 of its own 97
+    assert "Biểu đồ tỷ lệ điểm đạt" in html

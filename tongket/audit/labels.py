@@ -1,0 +1,293 @@
+"""What the audit log shows a person: each action and each recorded field as Vietnamese words.
+
+The codes (`awards.award.record`, `rows`) stay in the log and in a detail line for the office;
+pages print these phrases. Every action the code records has a phrase here (a test reads the
+source for `action="..."` and fails on one without), and every field a snapshot writes has a
+label; an unknown key still reads as words, never as a code on its own.
+"""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    # accounts and security
+    "user.create": "Tạo tài khoản",
+    "grant.create": "Giao quyền",
+    "token.issue": "Cấp khóa truy cập API",
+    "login.failed": "Đăng nhập sai mật khẩu",
+    "login.locked": "Tạm khóa đăng nhập",
+    "login.totp": "Đăng nhập bằng mã xác thực hai lớp",
+    "login.totp_failed": "Mã xác thực hai lớp sai",
+    "login.recovery_code": "Đăng nhập bằng mã dự phòng",
+    "totp.enrol_start": "Bắt đầu đăng ký xác thực hai lớp",
+    "totp.enrolled": "Đăng ký xác thực hai lớp",
+    "totp.reset": "Đặt lại xác thực hai lớp",
+    "totp.recovery_codes": "Cấp mã dự phòng",
+    # people
+    "organization.create": "Thêm tổ chức",
+    "organization.update": "Sửa thông tin tổ chức",
+    "member.create": "Thêm đảng viên",
+    "member.update": "Sửa thông tin đảng viên",
+    "member.transfer": "Chuyển sinh hoạt đảng",
+    "party_role.assign": "Giao chức vụ trong Đảng",
+    "party_role.end": "Thôi chức vụ trong Đảng",
+    "post.assign": "Giao chức vụ chính quyền",
+    "post.end": "Thôi chức vụ chính quyền",
+    # evaluation
+    "evaluation.cycle.open": "Mở kỳ đánh giá",
+    "evaluation.cycle.close": "Đóng kỳ đánh giá",
+    "evaluation.cycle.reopen": "Mở lại kỳ đánh giá",
+    "evaluation.facts.record": "Ghi dữ kiện đánh giá",
+    "evaluation.assessment.self": "Gửi bản tự đánh giá",
+    "evaluation.assessment.cell": "Chi bộ nhận xét, đề xuất",
+    "evaluation.assessment.appraisal": "Thẩm định",
+    "evaluation.decision.decision": "Quyết định xếp loại",
+    "evaluation.decision.correction": "Đính chính quyết định xếp loại",
+    "evaluation.decision.reclassification": "Hủy và xếp loại lại",
+    # scoring
+    "scoring.frame.create": "Ban hành khung chấm điểm",
+    "scoring.frame.new_version": "Sửa khung chấm điểm (phiên bản mới)",
+    "scoring.group.create": "Lập nhóm xếp hạng",
+    "scoring.group.publish": "Công bố kết quả xếp hạng",
+    "scoring.sheet.open": "Mở phiếu chấm điểm",
+    "scoring.sheet.self_score": "Tự chấm điểm",
+    "scoring.sheet.self_submit": "Gửi điểm tự chấm",
+    "scoring.sheet.appraise": "Thẩm định điểm",
+    "scoring.target.assign": "Giao chỉ tiêu",
+    "scoring.target.change": "Cập nhật chỉ tiêu",
+    # awards
+    "awards.forms.sync": "Cập nhật danh mục hình thức khen thưởng",
+    "awards.proposal.generate": "Lập danh sách đề nghị khen thưởng",
+    "awards.proposal.adjust": "Sửa danh sách đề nghị khen thưởng",
+    "awards.proposal.submit": "Trình danh sách đề nghị khen thưởng",
+    "awards.proposal.decide": "Quyết định khen thưởng",
+    "awards.decision.correct": "Đính chính quyết định khen thưởng",
+    "awards.award.record": "Ghi nhận khen thưởng",
+    # programs
+    "programs.create": "Lập chương trình",
+    "programs.adopt": "Thông qua chương trình",
+    "programs.item.add": "Thêm nội dung chương trình",
+    "programs.item.update": "Sửa nội dung chương trình",
+    "programs.item.status": "Cập nhật tiến độ nội dung",
+    "programs.item.result": "Ghi kết quả, kết luận",
+    "programs.item.remedied": "Ghi nhận đã khắc phục",
+    # meetings
+    "meetings.create": "Lập hội nghị",
+    "meetings.secretary": "Cử thư ký hội nghị",
+    "meetings.chair": "Cử chủ trì hội nghị",
+    "meetings.guest": "Mời khách dự hội nghị",
+    "meetings.convene": "Triệu tập đảng viên",
+    "meetings.attendance": "Điểm danh",
+    "meetings.attendance.all": "Điểm danh cả danh sách",
+    "meetings.participant.flags": "Ghi tình trạng đại biểu",
+    "meetings.agenda": "Thêm nội dung chương trình hội nghị",
+    "meetings.discussion": "Ghi ý kiến thảo luận",
+    "meetings.vote": "Ghi kết quả biểu quyết",
+    "meetings.award": "Ghi khen thưởng tại hội nghị",
+    "meetings.closing": "Ghi phát biểu bế mạc",
+    "meetings.close": "Kết thúc hội nghị",
+    # reports and documents
+    "report.narrative.save": "Lưu nội dung báo cáo",
+    "document.draft": "Lập dự thảo văn bản",
+    "document.update_draft": "Sửa dự thảo văn bản",
+    "document.issue": "Ban hành văn bản",
+    # workbook, exports and downloads
+    "import.workbook": "Nhập dữ liệu từ tệp Excel",
+    "export.members": "Xuất danh sách đảng viên",
+    "export.organizations": "Xuất danh sách tổ chức",
+    "export.score_sheet": "Tải phiếu chấm điểm",
+    "export.report": "Tải báo cáo",
+    "export.document": "Tải văn bản",
+    "export.awards": "Xuất danh sách khen thưởng",
+    "export.award_certificate": "Tải giấy khen, bằng khen",
+    # operations
+    "synth.load": "Nạp dữ liệu tổng hợp",
+}
+
+# The first word of an action not listed above (a new one), so the page still says what area
+# it is in: "Khen thưởng: …".
+AREAS: dict[str, str] = {
+    "accounts": "Tài khoản",
+    "user": "Tài khoản",
+    "grant": "Phân quyền",
+    "token": "Khóa truy cập API",
+    "login": "Đăng nhập",
+    "totp": "Xác thực hai lớp",
+    "organization": "Tổ chức",
+    "member": "Đảng viên",
+    "party_role": "Chức vụ trong Đảng",
+    "post": "Chức vụ chính quyền",
+    "evaluation": "Đánh giá, xếp loại",
+    "scoring": "Chấm điểm",
+    "awards": "Khen thưởng",
+    "programs": "Chương trình",
+    "meetings": "Hội nghị",
+    "report": "Báo cáo",
+    "document": "Văn bản",
+    "import": "Nhập dữ liệu",
+    "export": "Xuất dữ liệu",
+    "notifications": "Thông báo",
+    "backup": "Sao lưu",
+    "audit": "Nhật ký",
+    "synth": "Dữ liệu tổng hợp",
+}
+
+FIELDS: dict[str, str] = {
+    "abstain": "Không biểu quyết",
+    "achieved_value": "Kết quả đạt",
+    "achievement": "Thành tích",
+    "adopted": "Thông qua",
+    "adopted_at": "Nơi thông qua",
+    "adopted_on": "Ngày thông qua",
+    "agency": "Cơ quan",
+    "amendment": "Sửa đổi",
+    "attendance": "Điểm danh",
+    "awards": "Khen thưởng",
+    "birth_date": "Ngày sinh",
+    "body_size": "Số đảng viên của tổ chức",
+    "candidates": "Người, tập thể được đề nghị",
+    "card": "Số thẻ",
+    "card_number": "Số thẻ đảng viên",
+    "code": "Mã",
+    "comment": "Nhận xét",
+    "conclusions": "Kết luận",
+    "correction_reason": "Lý do đính chính",
+    "count": "Số lượng",
+    "criteria": "Tiêu chí",
+    "date": "Ngày",
+    "deciding_body": "Cấp quyết định",
+    "decision": "Quyết định",
+    "direction": "Chiều đánh giá",
+    "email": "Thư điện tử",
+    "ended_on": "Ngày thôi",
+    "end_reason": "Lý do thôi",
+    "evaluation": "Phiếu đánh giá",
+    "evidence": "Minh chứng",
+    "findings": "Kết quả kiểm tra quy tắc",
+    "form": "Hình thức",
+    "format": "Định dạng tệp",
+    "frame": "Khung chấm điểm",
+    "full_member_on": "Ngày chính thức",
+    "full_name": "Họ và tên",
+    "gender": "Giới tính",
+    "grades": "Mức đạt từng tiêu chí",
+    "held_on": "Ngày họp",
+    "is_active": "Đang hoạt động",
+    "issuer": "Cơ quan ban hành",
+    "issuer_name": "Tên cơ quan ban hành",
+    "joined_on": "Ngày vào Đảng",
+    "justification": "Lý do",
+    "kind": "Loại",
+    "level": "Mức xếp loại",
+    "max": "Điểm tối đa",
+    "member": "Đảng viên",
+    "met": "Đạt",
+    "met_override": "Đạt (điều chỉnh)",
+    "name": "Tên",
+    "not_applicable": "Không áp dụng",
+    "not_classified_reason": "Lý do không xếp loại",
+    "number": "Số",
+    "on": "Ngày",
+    "organization": "Tổ chức",
+    "override_reason": "Lý do điều chỉnh",
+    "params": "Tham số",
+    "quota_base": "Cách tính tỷ lệ",
+    "quota_enforcement": "Cách áp dụng tỷ lệ",
+    "parent": "Tổ chức cấp trên",
+    "plan": "Kế hoạch",
+    "activity": "Hoạt động",
+    "content": "Nội dung",
+    "in_charge_member": "Người phụ trách",
+    "in_charge_organization": "Tổ chức phụ trách",
+    "in_charge_text": "Phụ trách",
+    "month": "Tháng",
+    "subject_members": "Đảng viên là đối tượng",
+    "subject_organizations": "Tổ chức là đối tượng",
+    "points": "Điểm",
+    "present": "Có mặt",
+    "profile": "Quy định áp dụng",
+    "program": "Chương trình",
+    "quarter": "Quý",
+    "ranking": "Xếp hạng",
+    "reason": "Lý do",
+    "recipient": "Người, tập thể được khen",
+    "recipient_name": "Tên người, tập thể được khen",
+    "remedies_required": "Yêu cầu khắc phục",
+    "remedy_deadline": "Hạn khắc phục",
+    "remedy_done_on": "Ngày khắc phục xong",
+    "result": "Kết quả",
+    "role": "Vai trò",
+    "rows": "Số dòng",
+    "scores": "Điểm",
+    "short_name": "Tên viết tắt",
+    "shortcomings": "Hạn chế, khuyết điểm",
+    "sick_leave_months": "Số tháng nghỉ ốm",
+    "signer_name": "Người ký",
+    "signer_on_behalf": "Thẩm quyền ký",
+    "signer_title": "Chức vụ người ký",
+    "status": "Trạng thái",
+    "subjects": "Đối tượng",
+    "supersedes": "Thay thế quyết định",
+    "superuser": "Quản trị hệ thống",
+    "target_value": "Chỉ tiêu giao",
+    "tasks_completed": "Số nhiệm vụ hoàn thành",
+    "tasks_exceeded": "Số nhiệm vụ vượt",
+    "tasks_late": "Số nhiệm vụ chậm",
+    "tasks_on_time": "Số nhiệm vụ đúng hạn",
+    "tasks_total": "Tổng số nhiệm vụ",
+    "term": "Nhiệm kỳ",
+    "text": "Nội dung",
+    "tier": "Cấp",
+    "title": "Tiêu đề",
+    "unit_of_measure": "Đơn vị tính",
+    "units": "Đơn vị",
+    "user": "Tài khoản",
+    "username": "Tên đăng nhập",
+    "version": "Phiên bản",
+    "votes_against": "Không tán thành",
+    "votes_for": "Tán thành",
+    "what": "Nội dung xuất",
+    "year": "Năm",
+    "giá trị": "Giá trị",
+}
+
+OBJECT_TYPES: dict[str, str] = {
+    "people.Organization": "Tổ chức",
+    "people.Member": "Đảng viên",
+    "evaluation.Cycle": "Kỳ đánh giá",
+    "evaluation.Evaluation": "Phiếu đánh giá",
+    "evaluation.Decision": "Quyết định xếp loại",
+    "awards.Award": "Khen thưởng",
+    "awards.AwardDecision": "Quyết định khen thưởng",
+    "awards.AwardProposal": "Đề nghị khen thưởng",
+    "export": "Tệp xuất",
+}
+
+
+def action_label(code: str) -> str:
+    """`awards.award.record` → «Ghi nhận khen thưởng»; a new action → «Khen thưởng: thao tác
+    khác» until it is named here (its code stays in the detail line)."""
+    if code in ACTIONS:
+        return ACTIONS[code]
+    head = code.split(".", 1)[0]
+    return f"{AREAS.get(head, 'Thao tác')}: thao tác khác"
+
+
+def field_label(key: str) -> str:
+    """`rows` → «Số dòng»; a nested key reads as its path of labels: `decision.number` →
+    «Quyết định › Số»; a criterion code stays a code: `points.1.2` → «Điểm 1.2»."""
+    if key in FIELDS:
+        return FIELDS[key]
+    head, _, rest = key.partition(".")
+    if head in FIELDS and rest:
+        if rest[:1].isdigit():
+            return f"{FIELDS[head]} {rest}"
+        return f"{FIELDS[head]} › {field_label(rest)}"
+    return "Trường khác"
+
+
+def object_type_label(code: str) -> str:
+    """`awards.Award` → «Khen thưởng»; another model reads as its area."""
+    if code in OBJECT_TYPES:
+        return OBJECT_TYPES[code]
+    head = code.split(".", 1)[0]
+    return AREAS.get(head, code and "Đối tượng khác")
