@@ -57,6 +57,11 @@ CITE_NOT_CLASSIFIED = (
     f"{QD}, Điều 5; {HD43}, điểm 7: đảng viên không kiểm điểm, không xếp loại chất lượng"
 )
 CITE_LEAVE = f"{QD}, Điều 5; {HD43}, điểm 7: nghỉ ốm, nghỉ thai sản xếp loại theo kết quả thực tế"
+CITE_LEADER_NOT_COMPLETED = (
+    f"{QD}, Điều 11, khoản 4: người đứng đầu, cấp phó không hoàn thành nhiệm vụ (đơn vị phụ trách "
+    "hoàn thành dưới 70% nhiệm vụ theo kế hoạch; trên 50% đơn vị phụ trách không hoàn thành "
+    "nhiệm vụ)"
+)
 CITE_TEMPORARY = (
     f"{QD}, Điều 5; {HD43}, điểm 7: đảng viên sinh hoạt tạm thời xếp loại tại chi bộ sinh hoạt "
     "chính thức sau khi có nhận xét bằng văn bản của chi bộ sinh hoạt tạm thời"
@@ -243,6 +248,24 @@ class Qd366Params(ProfileParams):
         default=Decimal(20),
         metadata=base.subordinate_disciplined_max_percent_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
+        ),
+    )
+    leader_unit_tasks_min_percent: Decimal = field(
+        default=Decimal(70),
+        metadata=base.percent_info(
+            "Đơn vị do người đứng đầu phụ trách hoàn thành dưới tỷ lệ nhiệm vụ theo kế hoạch này "
+            "(%) thì người đứng đầu không hoàn thành nhiệm vụ",
+            source=CITE_LEADER_NOT_COMPLETED,
+            verified=True,
+        ),
+    )
+    leader_units_failed_max_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=base.percent_info(
+            "Trên tỷ lệ đơn vị phụ trách không hoàn thành nhiệm vụ này (%) thì người đứng đầu "
+            "không hoàn thành nhiệm vụ",
+            source=CITE_LEADER_NOT_COMPLETED,
+            verified=True,
         ),
     )
     organization_targets_min_percent: Decimal = field(
@@ -557,6 +580,41 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
     return base.combine(verdicts)
 
 
+def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """A leader is not_completed when a led unit completes under 70 % of its planned tasks, or
+    when more than 50 % of the units he or she answers for are rated not_completed.
+    366-QĐ/TW, Điều 11.4 (leaders)."""
+    units = facts.led_units
+    if not units:
+        return base.no_cap()
+    reasons: list[str] = []
+    minimum = params.leader_unit_tasks_min_percent
+    for unit in units:
+        tasks = unit.tasks
+        if tasks is not None and base.share_below(tasks.completed, tasks.total, minimum):
+            share = base.share_text(tasks.completed, tasks.total)
+            reasons.append(
+                f"đơn vị {unit.code} chỉ hoàn thành {share} nhiệm vụ theo kế hoạch "
+                f"(dưới {format_percent(minimum)})"
+            )
+    failed = sum(1 for unit in units if unit.level is Level.NOT_COMPLETED)
+    if base.share_above(failed, len(units), params.leader_units_failed_max_percent):
+        reasons.append(
+            f"{base.share_text(failed, len(units))} đơn vị do đồng chí phụ trách không hoàn thành "
+            f"nhiệm vụ (trên {format_percent(params.leader_units_failed_max_percent)})"
+        )
+    if not reasons:
+        return base.no_cap()
+    return base.capped(
+        Level.NOT_COMPLETED,
+        prefix=MEMBER,
+        condition="leader_units",
+        citation=CITE_LEADER_NOT_COMPLETED,
+        message="Là người đứng đầu, cấp phó: " + "; ".join(reasons) + ".",
+        subject=facts.subject,
+    )
+
+
 def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Disciplined in the year: never excellent; not_completed unless self-detected and remedied,
     as under 124 [?]. 366-QĐ/TW; HD 43."""
@@ -681,6 +739,7 @@ MEMBER_CONDITION_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level
     member_tasks,
     member_shortcomings,
     member_leader_unit,
+    member_leader_units_not_completed,
     member_discipline,
     member_degradation,
     member_targets,

@@ -708,3 +708,30 @@ def test_whatever_the_order_of_decisions_excellent_never_exceeds_the_groups_cap(
     good = decided.count(G)
     assert excellent <= qd366.group_quota_cap(decided, exception=exception)
     assert excellent * 100 <= (25 if with_exception else 20) * good
+
+
+# --- not_completed cases of a leader (Điều 11.4) -----------------------------------------------
+
+LEADER_NOT_COMPLETED_CASES = [
+    # led units (level, tasks) -> not_completed by Điều 11.4?
+    ([(G, TaskTally(10, 7, 7, 0, 0))], False),  # exactly 70 % of planned tasks
+    ([(G, TaskTally(10, 6, 6, 0, 0))], True),  # under 70 %
+    ([(N, None), (G, None)], False),  # exactly 50 % of the units not_completed
+    ([(N, None), (N, None), (G, None)], True),  # over 50 %
+    ([(N, None)], True),
+    ([(None, None)], False),  # not decided: the order rule speaks
+]
+
+
+@pytest.mark.parametrize(("units", "refused"), LEADER_NOT_COMPLETED_CASES)
+def test_a_leader_is_not_completed_by_the_led_units_tasks_or_failures(units, refused):
+    led = tuple(
+        LedUnit(f"U{n}", f"Bí thư Đơn vị {n}", level, tasks)
+        for n, (level, tasks) in enumerate(units)
+    )
+    verdict = qd366.member_leader_units_not_completed(member(led_units=led), qd366.DEFAULTS)
+    assert (verdict.value is N) is refused
+    if refused:
+        (finding,) = verdict.findings
+        assert finding.rule == "qd366.member.not_completed.leader_units"
+        assert "Điều 11, khoản 4" in finding.citation
