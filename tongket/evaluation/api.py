@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, Permissio
 from tongket.core.rules import Finding
 from tongket.evaluation import permissions, selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
+from tongket.evaluation.forms import FACT_CHOICES, FACT_COUNTS, FACT_FLAGS
 from tongket.evaluation.models import (
     Assessment,
     Cycle,
@@ -168,6 +170,9 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
     quarter = serializers.IntegerField(source="cycle.quarter", read_only=True, allow_null=True)
     assessments = serializers.SerializerMethodField(help_text="Ý kiến hiện hành của từng cấp.")
     decision = serializers.SerializerMethodField(help_text="Quyết định đang có hiệu lực.")
+    facts = serializers.SerializerMethodField(
+        help_text="Dữ kiện các quy tắc đọc (ghi bằng POST …/facts/)."
+    )
 
     class Meta:
         model = Evaluation
@@ -182,8 +187,17 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
             "unit",
             "assessments",
             "decision",
+            "facts",
         )
         read_only_fields = fields
+
+    def get_facts(self, ev: Evaluation) -> dict[str, Any]:
+        names = (*FACT_FLAGS, *FACT_COUNTS, *FACT_CHOICES)
+        return {
+            name: str(value) if isinstance(value, Decimal) else value
+            for name in names
+            for value in (getattr(ev, name),)
+        }
 
     def get_subject_code(self, ev: Evaluation) -> str:
         return selectors.subject_code(ev)
@@ -231,6 +245,47 @@ class ProposalInput(serializers.Serializer[Any]):
 
 class AppraisalInput(RatingsInput):
     outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
+
+
+class FactsInputSerializer(serializers.Serializer[Any]):
+    """The facts the rules read (issue 24 item 5): the same fields, checks and audit as the web
+    form (`services.record_facts`); an omitted field is left unchanged. Under qd366 the task
+    shares come from these counts, never from typed percentages."""
+
+    civil_service_level = serializers.ChoiceField(
+        choices=[("", "—"), *LEVEL_CHOICES], required=False, allow_blank=True
+    )
+    same_level_bodies_level = serializers.ChoiceField(
+        choices=LEVEL_CHOICES, required=False, help_text="Kết quả của cơ quan (QĐ 366, Điều 12)."
+    )
+    leadership_discipline = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    sick_leave_months = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=Decimal(0), required=False
+    )
+    peer_group = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    temporary_cell = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    temporary_cell_comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in FACT_FLAGS:
+            self.fields[name] = serializers.BooleanField(required=False)
+        for name in FACT_COUNTS:
+            self.fields[name] = serializers.IntegerField(required=False, min_value=0)
+
+    @staticmethod
+    def to_facts(validated: dict[str, Any]) -> services.FactsInput:
+        data = dict(validated)
+        level = data.pop("civil_service_level", None)
+        bodies = data.pop("same_level_bodies_level", None)
+        return services.FactsInput(
+            civil_service_level=Level(level) if level else None,
+            clear_civil_service_level=level == "",
+            same_level_bodies_level=Level(bodies) if bodies else None,
+            **data,
+        )
 
 
 @extend_schema_serializer(component_name="EvaluationDecisionInput")
@@ -613,6 +668,18 @@ class EvaluationViewSet(ApiViewSet):
             comment=data.get("comment", ""),
         )
         return self._fresh(row.evaluation_id, status=201)
+
+    @extend_schema(
+        parameters=[ID_PARAM],
+        request=FactsInputSerializer,
+        responses={200: EvaluationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def facts(self, request: Request, pk: str) -> Response:
+        evaluation_id = self._evaluation(pk, _manages).pk
+        facts = FactsInputSerializer.to_facts(self.parsed(FactsInputSerializer))
+        ev = services.record_facts(actor=request.user, evaluation_id=evaluation_id, facts=facts)
+        return self._fresh(ev.pk)
 
     @extend_schema(
         parameters=[ID_PARAM],
