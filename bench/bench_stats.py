@@ -33,7 +33,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
-from tongket.evaluation import selectors as evaluation_selectors  # noqa: E402
+from tongket.evaluation import stats as evaluation_stats  # noqa: E402
 from tongket.evaluation.models import Cycle, Decision, Evaluation  # noqa: E402
 from tongket.people import selectors as people  # noqa: E402
 from tongket.people.models import Member, Organization  # noqa: E402
@@ -124,8 +124,8 @@ def main() -> None:
             print(f"{label:<11} {name:<24} {ms:>10.1f} {floor_ms:>9.1f} {t / floor_m:>6.2f}")
         floor_r, _ = timed(lambda: sql(FLOOR_RESULTS, [args.year, *like]), args.repeat)  # noqa: B023
         # `stats` sums the maintained tally; `raw_stats` counts the raw rows (the floor's shape).
-        t_raw, raw = timed(lambda: evaluation_selectors.raw_stats(org, args.year), args.repeat)  # noqa: B023
-        t, result = timed(lambda: evaluation_selectors.stats(org, args.year), args.repeat)  # noqa: B023
+        t_raw, raw = timed(lambda: evaluation_stats.raw_stats(org, args.year), args.repeat)  # noqa: B023
+        t, result = timed(lambda: evaluation_stats.stats(org, args.year), args.repeat)  # noqa: B023
         for name, seconds in (("evaluation.raw_stats", t_raw), ("evaluation.stats (tally)", t)):
             print(
                 f"{label:<11} {name:<24} {seconds * 1000:>10.1f} {floor_r * 1000:>9.1f} "

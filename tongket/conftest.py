@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
+from tongket.audit.services import seal
 from tongket.core.demo import load_demo
 from tongket.core.testenv import CHROMIUM, chromium_missing, in_ci
 
@@ -19,6 +20,9 @@ from tongket.core.testenv import CHROMIUM, chromium_missing, in_ci
 def pytest_configure(config: pytest.Config) -> None:
     # Demo accounts are hashed at every session start: a fast hasher keeps that cheap in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A replica declared for the router's tests lags the primary by a moment: only those
+    # tests read from it (tongket/core/tests/test_replicas.py).
+    settings.TONGKET_REPLICA_READS = False
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +30,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Each test database starts with the demo organization (rolled back after each test)."""
     with django_db_blocker.unblock():
         load_demo()
+        seal()  # the demo's events get their places in the chain, as the sealer would
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +53,7 @@ def pages_built_afresh(settings: Any) -> None:
 def demo_loaded(transactional_db: None) -> None:
     """For transactional tests (browser, races): the demo, reloaded after a flush."""
     load_demo()
+    seal()
 
 
 @pytest.fixture

@@ -114,6 +114,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
         "TONGKET_TEST_DB_NAME", "test_tongket"
     )
+# A PostgreSQL streaming replica of the primary: reports, exports, statistics and API lists
+# read from it while it keeps up (tongket/core/replicas.py); writes never go there.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the same database name in tests
+    # A replica that does not answer is given up on quickly (the primary then serves).
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+DATABASE_ROUTERS = ["tongket.core.replicas.ReplicaRouter"]
+# Seconds a user who changed something reads the primary; how far behind the replica may be.
+TONGKET_REPLICA_STICKY_SECONDS = float(os.environ.get("TONGKET_REPLICA_STICKY_SECONDS", "10"))
+TONGKET_REPLICA_MAX_LAG = float(os.environ.get("TONGKET_REPLICA_MAX_LAG", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -151,6 +163,8 @@ else:
         },
     }
 TONGKET_PAGE_CACHE = env_bool("TONGKET_PAGE_CACHE", True)
+# How long a cached part lives (seconds): bounds the memory of parts a change left behind.
+TONGKET_PAGE_CACHE_SECONDS = int(os.environ.get("TONGKET_PAGE_CACHE_SECONDS", "900"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -21,7 +21,7 @@ from tongket.accounts.scope import User, prefixes_q, scope_for
 from tongket.audit.chain import GENESIS, canonical, event_hash
 from tongket.audit.labels import field_label
 from tongket.audit.models import AuditEvent
-from tongket.audit.services import event_fields, verify
+from tongket.audit.services import event_fields, mac_ok, verify
 from tongket.core.errors import NotFound, PermissionDenied
 
 
@@ -35,11 +35,11 @@ def visible_events(user: User) -> QuerySet[AuditEvent]:
     scope = scope_for(user)
     events = AuditEvent.objects.select_related("actor")
     if scope.is_superuser:
-        return events.order_by("-seq")
+        return events.order_by("-id")
     return (
         events.filter(prefixes_q("org_path", scope.admin_paths))
         .exclude(org_path="")
-        .order_by("-seq")
+        .order_by("-id")
     )
 
 
@@ -116,8 +116,8 @@ def _text(value: Any) -> str:
 class EventDetail:
     event: AuditEvent
     diff: list[DiffRow]
-    hash_ok: bool  # the event's own content gives its stored hash
-    linked_ok: bool  # its prev_hash is the hash of the event before it
+    hash_ok: bool  # the event's content gives its stored hash (its signature, not yet sealed)
+    linked_ok: bool  # its prev_hash is the hash of the event before it (True: not yet sealed)
 
 
 def diff_rows(before: Any, after: Any) -> list[DiffRow]:
@@ -140,18 +140,23 @@ def diff_rows(before: Any, after: Any) -> list[DiffRow]:
     return [DiffRow("giá trị", before, after, before != after)]
 
 
-def event_detail(user: User, seq: int) -> EventDetail:
-    """One visible event with its before/after diff and the check of its own chain link."""
+def event_detail(user: User, event_id: int) -> EventDetail:
+    """One visible event with its before/after diff and the check of its own chain link (or,
+    not yet sealed, of its signature)."""
     if not may_browse(user):
         raise PermissionDenied("Chỉ quản trị văn phòng được xem nhật ký kiểm toán.")
-    event = visible_events(user).filter(seq=seq).first()
+    event = visible_events(user).filter(pk=event_id).first()
     if event is None:
         raise NotFound("Không tìm thấy sự kiện trong nhật ký.")
+    diff = diff_rows(event.before, event.after)
+    if event.seq is None:
+        return EventDetail(event, diff, hash_ok=mac_ok(event), linked_ok=True)
+    seq = event.seq
     previous = AuditEvent.objects.filter(seq=seq - 1).values_list("hash", flat=True).first()
     expected_prev = GENESIS if seq == 1 else previous
     return EventDetail(
         event=event,
-        diff=diff_rows(event.before, event.after),
+        diff=diff,
         hash_ok=event_hash(event.prev_hash, event_fields(event)) == event.hash,
         linked_ok=expected_prev is not None and event.prev_hash == expected_prev,
     )
@@ -174,5 +179,5 @@ def chain_status(user: User) -> ChainStatus:
     if not may_browse(user):
         raise PermissionDenied("Chỉ quản trị văn phòng được xem nhật ký kiểm toán.")
     problems = verify()
-    first = problems[0].seq if problems and scope_for(user).is_superuser else None
+    first = problems[0].seq or None if problems and scope_for(user).is_superuser else None
     return ChainStatus(not problems, AuditEvent.objects.count(), len(problems), first)

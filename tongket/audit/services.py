@@ -1,22 +1,33 @@
-"""Writing the audit log: called by every service inside its own transaction."""
+"""Writing the audit log: called by every service inside its own transaction; sealing it.
+
+Writing takes no lock: an event is inserted with its signature (`mac`: an HMAC of its content
+under a key derived from SECRET_KEY) and no place in the chain. The sealer (`seal`, run by
+`tongket audit seal`) then takes the committed events in arrival order, checks each
+signature, gives each the next place (`seq`) and links it to the one before (`prev_hash`,
+`hash`: the same sha256 chain as ever), and moves the head. So writers in different
+organizations never wait on each other, and an import holds nothing another office needs;
+`verify` checks the sealed chain against the head and every event not yet sealed against its
+signature."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from tongket.audit import versions
 from tongket.audit.chain import GENESIS, ChainProblem, canonical, event_hash, verify_chain
 from tongket.audit.models import AuditEvent, AuditHead
+from tongket.core import replicas
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -58,18 +69,33 @@ def _actor_fields(actor: Actor) -> tuple[int | None, str]:
     return getattr(user, "pk", None), (user.get_username() if user is not None else "hệ thống")
 
 
-def _locked_head() -> AuditHead:
+_MAC_SALT = "tongket.audit.event"
+
+
+def _content(fields: dict[str, Any]) -> str:
+    """The canonical JSON of an event's content: its fields but its place in the chain."""
+    return canonical({k: v for k, v in fields.items() if k != "seq"})
+
+
+def _mac(content: str, secret: str | None = None) -> str:
+    return salted_hmac(_MAC_SALT, content, secret=secret, algorithm="sha256").hexdigest()
+
+
+def mac_ok(event: AuditEvent) -> bool:
+    """The event's content still gives the signature its writer made (under SECRET_KEY or one
+    of SECRET_KEY_FALLBACKS)."""
+    content = _content(_fields(event))
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(constant_time_compare(_mac(content, secret), event.mac) for secret in secrets)
+
+
+def _in_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the service's transaction")
-    AuditHead.objects.get_or_create(id=1)
-    return AuditHead.objects.select_for_update().get(id=1)
 
 
-def _chain(
-    seq: int, prev_hash: str, at: dt.datetime, actor: tuple[int | None, str], item: EventInput
-) -> AuditEvent:
+def _unsealed(at: dt.datetime, actor: tuple[int | None, str], item: EventInput) -> AuditEvent:
     event = AuditEvent(
-        seq=seq,
         at=at,
         actor_id=actor[0],
         actor_label=actor[1],
@@ -81,9 +107,8 @@ def _chain(
         # Round-trip the JSON so the hash covers exactly what the database will give back.
         before=_json_roundtrip(item.before),
         after=_json_roundtrip(item.after),
-        prev_hash=prev_hash,
     )
-    event.hash = event_hash(event.prev_hash, _fields(event))
+    event.mac = _mac(_content(_fields(event)))
     return event
 
 
@@ -99,19 +124,18 @@ def record_event(
     after: Any = None,
     also_paths: Iterable[str] = (),
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the caller's transaction.
+    """Record one event, signed, for the sealer to chain. Must run inside the caller's
+    transaction; takes no lock.
 
     `also_paths`: other organizations whose pages show the change (a transfer's source), for
     the page cache's versions; they are not stored in the event."""
-    head = _locked_head()
+    _in_transaction()
     item = EventInput(action, object_type, object_id, org_path, summary, before, after)
-    event = _chain(head.last_seq + 1, head.last_hash, timezone.now(), _actor_fields(actor), item)
+    event = _unsealed(timezone.now(), _actor_fields(actor), item)
     event.save()
-    head.last_seq = event.seq
-    head.last_hash = event.hash
-    head.save(update_fields=["last_seq", "last_hash"])
     if versions.changes_data(action):
-        versions.bump([org_path, *also_paths], event.seq)
+        versions.record([org_path, *also_paths])
+        replicas.note_write(event.actor_id)
     return event
 
 
@@ -122,32 +146,30 @@ def record_events(
     batch_size: int = 5000,
     stream: bool = False,
 ) -> int:
-    """Append many events in the given order, under one lock on the head and with batched
-    inserts (COPY on PostgreSQL): the chain is exactly what as many `record_event` calls would
-    have written (one timestamp for the batch). Must run inside the caller's transaction;
-    returns the count.
+    """Record many events in the given order with batched inserts (COPY on PostgreSQL),
+    signed exactly as as many `record_event` calls would have signed them (one timestamp for
+    the batch); the sealer chains them in that order. Must run inside the caller's
+    transaction; takes no lock; returns the count.
 
     With `stream` on PostgreSQL, one COPY takes the events as `events` yields them, so making
     them overlaps with the server storing the ones before; `events` must then not query the
     database while it is iterated."""
-    head = _locked_head()
+    _in_transaction()
     actor_id, actor_label = _actor_fields(actor)
     plain = type(actor_label) is str and type(actor_id) in (int, type(None))
     at = timezone.now()
     prefix = _Prefix(actor_id, actor_label, at, plain, _quote(at.isoformat()))
-    seq, last_hash = head.last_seq, head.last_hash
+    count = 0
     changed: set[str] = set()
 
     def rows() -> Iterator[EventRow]:
-        nonlocal seq, last_hash
+        nonlocal count
         for item in events:
             if versions.changes_data(item.action):
                 changed.add(item.org_path)
                 changed.update(item.also_paths)
-            seq += 1
-            row = _link(prefix, seq, last_hash, item)
-            last_hash = row[-1]
-            yield row
+            count += 1
+            yield _signed(prefix, item)
 
     connection = transaction.get_connection()
     if stream and connection.vendor == "postgresql":
@@ -156,19 +178,16 @@ def record_events(
         iterator = rows()
         while batch := list(islice(iterator, batch_size)):
             _write(batch)
-    count = seq - head.last_seq
     if count:
-        head.last_seq = seq
-        head.last_hash = last_hash
-        head.save(update_fields=["last_seq", "last_hash"])
-        versions.bump(changed, seq)
+        versions.record(changed)
+        if changed:
+            replicas.note_write(actor_id)
     return count
 
 
 # The columns (and attribute names) of an event row as `record_events` writes them, every
 # column but the id; before and after are canonical JSON.
 EVENT_COLUMNS = (
-    "seq",
     "at",
     "actor_id",
     "actor_label",
@@ -179,12 +198,9 @@ EVENT_COLUMNS = (
     "summary",
     "before",
     "after",
-    "prev_hash",
-    "hash",
+    "mac",
 )
-EventRow = tuple[
-    int, dt.datetime, int | None, str, str, str, str, str, str, str | None, str | None, str, str
-]
+EventRow = tuple[dt.datetime, int | None, str, str, str, str, str, str, str | None, str | None, str]
 # The very encoder `chain.canonical` builds on each call, built once.
 _CANONICAL = json.JSONEncoder(
     sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
@@ -228,10 +244,10 @@ class _Prefix:
     at_json: str  # `at` as its canonical JSON
 
 
-def _link(prefix: _Prefix, seq: int, prev_hash: str, item: EventInput) -> EventRow:
-    """One event's row and hash, the canonical JSON of `_fields` written out directly (keys in
-    sorted order), so no model instance is built; `record_event` computes the same hash the
-    long way, and `verify` recomputes it from what the database holds."""
+def _signed(prefix: _Prefix, item: EventInput) -> EventRow:
+    """One event's row and signature, the canonical JSON of its content written out directly
+    (keys in sorted order), so no model instance is built; `record_event` computes the same
+    signature the long way, and the sealer recomputes it from what the database holds."""
     object_id = str(item.object_id)
     summary = item.summary[:255]
     before, after = _payload(item.before), _payload(item.after)
@@ -250,14 +266,12 @@ def _link(prefix: _Prefix, seq: int, prev_hash: str, item: EventInput) -> EventR
             f'"actor_label":{_quote(prefix.actor_label)},"after":{after_json},'
             f'"at":{prefix.at_json},"before":{before_json},'
             f'"object_id":{_quote(object_id)},"object_type":{_quote(item.object_type)},'
-            f'"org_path":{_quote(item.org_path)},"seq":{seq},"summary":{_quote(summary)}}}'
+            f'"org_path":{_quote(item.org_path)},"summary":{_quote(summary)}}}'
         )
-        digest = hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+        mac = _mac(body)
     else:  # anything unusual: the reference path
-        event = _chain(seq, prev_hash, prefix.at, (prefix.actor_id, prefix.actor_label), item)
-        digest = event.hash
+        mac = _unsealed(prefix.at, (prefix.actor_id, prefix.actor_label), item).mac
     return (
-        seq,
         prefix.at,
         prefix.actor_id,
         prefix.actor_label,
@@ -268,8 +282,7 @@ def _link(prefix: _Prefix, seq: int, prev_hash: str, item: EventInput) -> EventR
         summary,
         before,
         after,
-        prev_hash,
-        digest,
+        mac,
     )
 
 
@@ -277,13 +290,16 @@ def _write(rows: Iterable[EventRow]) -> None:
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(AuditEvent._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in EVENT_COLUMNS)
+        # COPY fills no defaults: the links are written empty, for the sealer.
+        names = (*EVENT_COLUMNS, "prev_hash", "hash")
+        columns = ", ".join(connection.ops.quote_name(c) for c in names)
+        unlinked = ("", "")
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(row)
+                copy.write_row(row + unlinked)
         return
     AuditEvent.objects.bulk_create(
         [AuditEvent(**dict(zip(EVENT_COLUMNS, row, strict=True))) for row in _decoded(rows)]
@@ -292,12 +308,12 @@ def _write(rows: Iterable[EventRow]) -> None:
 
 def _decoded(rows: Iterable[EventRow]) -> Iterator[tuple[Any, ...]]:
     for row in rows:
-        before, after = row[9], row[10]
+        before, after = row[8], row[9]
         yield (
-            *row[:9],
+            *row[:8],
             None if before is None else json.loads(before),
             None if after is None else json.loads(after),
-            *row[11:],
+            *row[10:],
         )
 
 
@@ -305,18 +321,138 @@ def _json_roundtrip(value: Any) -> Any:
     return None if value is None else json.loads(canonical(value))
 
 
-def verify() -> list[ChainProblem]:
-    """Recompute the whole chain; an empty list means no event was altered, removed or moved."""
+@dataclass(frozen=True)
+class SealedHead:
+    """The end of the sealed chain: the last sealed event's place and hash (0 and GENESIS
+    for an empty log). Every event up to `seq` is fixed by `hash`: a backup records it, and a
+    restored database verifies against it (`verify(head=...)`)."""
+
+    seq: int
+    hash: str
+    at: dt.datetime | None = None
+
+
+def sealed_head() -> SealedHead:
+    """The sealed head as the database holds it now."""
     head = AuditHead.objects.filter(id=1).first()
+    if head is None:
+        return SealedHead(0, GENESIS)
+    return SealedHead(head.last_seq, head.last_hash, head.sealed_at)
+
+
+@dataclass(frozen=True)
+class SealResult:
+    sealed: int  # events given a place by this run
+    head: SealedHead
+    refused: int | None = None  # id of an event whose signature fails: sealing stops before it
+
+
+SEAL_BATCH = 5000
+
+
+def _locked_head() -> AuditHead:
+    AuditHead.objects.get_or_create(id=1)
+    return AuditHead.objects.select_for_update().get(id=1)
+
+
+def seal(*, batch_size: int = SEAL_BATCH) -> SealResult:
+    """Chain every committed event not yet sealed, in arrival order, and move the head.
+
+    Each batch is one transaction under the head's row lock, so two sealers take turns (the
+    second finds the first's events sealed) and a sealer that dies loses at most its current
+    batch, which the next run seals again. An event whose signature does not match its
+    content (changed before it was sealed) is not sealed, nor is anything after it: the run
+    stops and names it, and `verify` reports it until someone looks."""
+    total = 0
+    refused: int | None = None
+    while refused is None:
+        with transaction.atomic():
+            head = _locked_head()
+            batch = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch_size])
+            seq, last_hash = head.last_seq, head.last_hash
+            sealed: list[AuditEvent] = []
+            for event in batch:
+                if not mac_ok(event):
+                    refused = event.pk
+                    break
+                seq += 1
+                event.seq, event.prev_hash = seq, last_hash
+                event.hash = last_hash = event_hash(last_hash, _fields(event))
+                sealed.append(event)
+            if sealed:
+                _store_places(sealed)
+                head.last_seq, head.last_hash, head.sealed_at = seq, last_hash, timezone.now()
+                head.save(update_fields=["last_seq", "last_hash", "sealed_at"])
+        total += len(sealed)
+        if len(batch) < batch_size:
+            break
+    versions.compact()
+    return SealResult(total, sealed_head(), refused)
+
+
+def _store_places(events: list[AuditEvent]) -> None:
+    """Write the sealed events' places and links: one statement per batch."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS e SET seq = v.seq, prev_hash = v.prev, hash = v.hash "  # noqa: S608 - constant names
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) "
+                "AS v(id, seq, prev, hash) WHERE e.id = v.id",
+                [
+                    [e.pk for e in events],
+                    [e.seq for e in events],
+                    [e.prev_hash for e in events],
+                    [e.hash for e in events],
+                ],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608 - constant names
+                [(e.seq, e.prev_hash, e.hash, e.pk) for e in events],
+            )
+
+
+def verify(*, head: SealedHead | None = None) -> list[ChainProblem]:
+    """Recompute the sealed chain against the head and check every event not yet sealed
+    against its signature; an empty list means no event was altered, removed, inserted or
+    moved.
+
+    `head`: a head recorded elsewhere (a backup's manifest, an archive): the chain must also
+    pass through it, so nothing it sealed was replaced, even with a rewritten head row."""
+    own = sealed_head()
     rows = (
-        (e.seq, e.prev_hash, e.hash, _fields(e))
-        for e in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+        (e.seq or 0, e.prev_hash, e.hash, _fields(e))
+        for e in AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(2000)
     )
-    return verify_chain(
-        rows,
-        head_seq=head.last_seq if head else 0,
-        head_hash=head.last_hash if head else GENESIS,
-    )
+    problems = verify_chain(rows, head_seq=own.seq, head_hash=own.hash)
+    if head is not None and head.seq:
+        stored = AuditEvent.objects.filter(seq=head.seq).values_list("hash", flat=True).first()
+        if stored != head.hash:
+            problems.append(
+                ChainProblem(
+                    head.seq,
+                    f"Chuỗi không đi qua đầu chuỗi đã niêm phong #{head.seq} được đối chiếu: "
+                    "các sự kiện đến đó đã bị thay.",
+                )
+            )
+    unsealed = AuditEvent.objects.filter(seq__isnull=True).order_by("id")
+    for event in unsealed.iterator(chunk_size=2000):
+        if event.prev_hash or event.hash or not mac_ok(event):
+            problems.append(
+                ChainProblem(
+                    0,
+                    f"Sự kiện chưa niêm phong (id {event.pk}) không khớp chữ ký của nó: "
+                    "đã bị sửa trước khi được niêm phong.",
+                )
+            )
+    return problems
+
+
+def unsealed_count() -> int:
+    """Events written but not yet chained: a few seconds' worth while the sealer runs."""
+    return AuditEvent.objects.filter(seq__isnull=True).count()
 
 
 def event_fields(event: AuditEvent) -> dict[str, Any]:

@@ -9,5 +9,5 @@ from tongket.audit import views
 app_name = "audit"
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
-    path("<int:seq>/", views.event, name="event"),
+    path("<int:event_id>/", views.event, name="event"),
 ]

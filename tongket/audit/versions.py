@@ -1,15 +1,22 @@
 """Change versions per organization subtree: what keys the page cache.
 
-Every audited change bumps, in its own transaction and under the audit chain's lock (so
-writers never wait on each other here more than they already do), the `subtree` version of
-its organization path and of every ancestor, and the `own` version of the path itself. A
-page about organization X depends on X's subtree and on its ancestors' own changes (their
-names in the breadcrumbs, a cycle held above X, a decision recorded there), plus the
-changes that belong to no organization (the empty path): `key_for([X.path])` reads exactly
-those rows in one query. A change elsewhere in the country leaves X's key alone.
+Every audited change records, in its own transaction, that it changed its organization
+(`own`) and the subtree of that organization and of every ancestor (`subtree`; the empty
+path is the whole country). The records are inserted, never updated, so two writers never
+wait on each other here, whatever organizations they write. A page about organization X
+depends on X's subtree and on its ancestors' own changes (their names in the breadcrumbs, a
+cycle held above X, a decision recorded there), plus the changes that belong to no
+organization (the empty path's own): `key_for([X.path])` reads exactly those in one query. A
+change elsewhere in the country leaves X's key alone.
+
+A path's version is (its latest base row, how many rows it has): a commit adds a row, so the
+version moves whatever order ids were drawn and committed in (a maximum would not: a
+transaction holding an older id can commit last). `compact` (run by the sealer) folds a
+path's rows into one new base row when they pile up; the new base makes a new version once,
+so a page is never served for data it was not built from.
 
 Changes that are not audited must call `new_epoch()`: a restore, a rebuilt tally. Events
-that change nothing a page shows (downloads, sign-ins, second factors) bump nothing.
+that change nothing a page shows (downloads, sign-ins, second factors) record nothing.
 """
 
 from __future__ import annotations
@@ -19,83 +26,98 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from tongket.audit.models import PathVersion
+from tongket.audit.models import CacheEpoch, PathChange
 from tongket.people.models import ancestor_paths
 
-# Audited actions that change no data a page shows.
-READ_ONLY_PREFIXES = ("export.", "login.", "totp.", "token.")
+# Audited actions that change no data a page shows. An import's summary event
+# ("import.workbook", no organization) is one of them: every record it changed has its own
+# event at its own organization, so the summary must not move every key in the country.
+READ_ONLY_PREFIXES = ("export.", "login.", "totp.", "token.", "import.")
 GLOBAL = ""
-_TABLE = PathVersion._meta.db_table
+OWN, SUBTREE = PathChange.Kind.OWN.value, PathChange.Kind.SUBTREE.value
+_TABLE = PathChange._meta.db_table
+_EPOCH_TABLE = CacheEpoch._meta.db_table
+# A path's rows are folded into one when it has more than this many.
+COMPACT_ABOVE = 32
 
 
 def changes_data(action: str) -> bool:
     return not action.startswith(READ_ONLY_PREFIXES)
 
 
-def bump(paths: Iterable[str], seq: int) -> None:
-    """Record change `seq` at each path: `own` of the paths, `subtree` of them and of every
-    ancestor. Runs inside the writer's transaction, after the audit head is locked."""
+def record(paths: Iterable[str]) -> None:
+    """Record a change at each path: its own change, and a change of the subtree of it and of
+    every ancestor. Runs inside the writer's transaction; one insert, no lock anyone waits on."""
     own = set(paths)
     if not own:
         return
     subtree = {GLOBAL}
     for path in own:
         subtree.update(ancestor_paths(path))
-    PathVersion.objects.bulk_create(
-        [PathVersion(path=path, subtree=seq, own=seq, epoch=_epoch(path)) for path in sorted(own)],
-        update_conflicts=True,
-        unique_fields=["path"],
-        update_fields=["subtree", "own"],
+    PathChange.objects.bulk_create(
+        [PathChange(path=path, kind=OWN) for path in sorted(own)]
+        + [PathChange(path=path, kind=SUBTREE) for path in sorted(subtree)]
     )
-    rest = subtree - own
-    if rest:
-        PathVersion.objects.bulk_create(
-            [PathVersion(path=path, subtree=seq, epoch=_epoch(path)) for path in sorted(rest)],
-            update_conflicts=True,
-            unique_fields=["path"],
-            update_fields=["subtree"],
+
+
+def compact(above: int = COMPACT_ABOVE) -> int:
+    """Fold the rows of every (path, kind) that has more than `above` of them into one new base
+    row; returns how many were folded. Run by one sealer at a time (under the audit head)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT path, kind, max(id) FROM {_TABLE} "  # noqa: S608 - constant names
+            "GROUP BY path, kind HAVING count(*) > %s",
+            [above],
         )
+        piled = cursor.fetchall()
+    for path, kind, last in piled:
+        with transaction.atomic():
+            PathChange.objects.filter(path=path, kind=kind, id__lte=last).delete()
+            PathChange.objects.create(path=path, kind=kind, base=True)
+    return len(piled)
 
 
 def new_epoch() -> str:
     """Invalidate every cached page of this database: after a restore or any change made
     without the audited services. Returns the new epoch."""
     epoch = _new_token()
-    with transaction.atomic():
-        updated = PathVersion.objects.filter(path=GLOBAL).update(epoch=epoch)
-        if not updated:
-            PathVersion.objects.create(path=GLOBAL, epoch=epoch)
+    CacheEpoch.objects.update_or_create(id=1, defaults={"epoch": epoch})
     return epoch
 
 
 def key_for(paths: Iterable[str]) -> str:
     """The versions a page about these organization paths depends on, as a short string:
-    the epoch and the global changes, each path's `subtree`, and the `own` changes of each of
-    its ancestors. One query."""
+    the epoch and the global own changes, each path's subtree, and the own changes of each
+    of its ancestors. One query."""
     subtrees = set(paths)
-    ancestors = set()
+    ancestors = {GLOBAL}
     for path in subtrees:
         ancestors.update(ancestor_paths(path)[:-1])
+    wanted = [(path, SUBTREE) for path in sorted(subtrees)]
+    wanted += [(path, OWN) for path in sorted(ancestors)]
     # Plain SQL: it runs on every cached page, and building the ORM query costs more than
     # running it.
-    wanted = sorted(subtrees | ancestors | {GLOBAL})
+    pairs = " OR ".join(["(path = %s AND kind = %s)"] * len(wanted))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT path, subtree, own, epoch FROM {_TABLE} "  # noqa: S608 - constant names
-            f"WHERE path IN ({', '.join(['%s'] * len(wanted))})",
-            wanted,
+            f"SELECT path, kind, count(*), max(CASE WHEN base THEN id END) "  # noqa: S608 - constant names
+            f"FROM {_TABLE} WHERE {pairs} GROUP BY path, kind "
+            f"UNION ALL SELECT epoch, 'e', 0, NULL FROM {_EPOCH_TABLE} WHERE id = 1",
+            [value for pair in wanted for value in pair],
         )
-        rows = {path: (subtree, own, epoch) for path, subtree, own, epoch in cursor.fetchall()}
-    root = rows.get(GLOBAL, (0, 0, ""))
-    parts = [root[2], str(root[1])]
-    parts += [f"s{rows.get(path, (0,))[0]}" for path in sorted(subtrees)]
-    parts += [f"o{rows.get(path, (0, 0))[1]}" for path in sorted(ancestors)]
+        rows = {(path, kind): (count, base) for path, kind, count, base in cursor.fetchall()}
+    epochs = [path for path, kind in rows if kind == "e"]
+    parts = [epochs[0] if epochs else _first_epoch()]
+    for path, kind in wanted:
+        count, base = rows.get((path, kind), (0, None))
+        parts.append(f"{kind}{base or 0}.{count}")
     return ":".join(parts)
 
 
-def _epoch(path: str) -> str:
-    """A new database's first global row gets a random epoch (only the global row has one)."""
-    return _new_token() if path == GLOBAL else ""
+def _first_epoch() -> str:
+    """A new database's first epoch, random (so a reset database matches no old page)."""
+    epoch, _ = CacheEpoch.objects.get_or_create(id=1, defaults={"epoch": _new_token()})
+    return epoch.epoch
 
 
 def _new_token() -> str:

@@ -36,9 +36,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def event(request: HttpRequest, seq: int) -> HttpResponse:
+def event(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
-        detail = selectors.event_detail(request.user, seq)
+        detail = selectors.event_detail(request.user, event_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except PermissionDenied as exc:

@@ -8,7 +8,7 @@ refuses with their reasons, and records what was decided.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -295,20 +295,6 @@ def _require_repeat_justification(findings: Sequence[Finding], justification: st
             findings=likely,
         )
     return reason if likely else ""
-
-
-def _errors_of(rows: Iterable[dict[str, Any]]) -> list[Finding]:
-    return [
-        Finding(
-            rule=row["rule"],
-            citation=row["citation"],
-            message=row["message"],
-            severity=Severity(row["severity"]),
-            subject=row.get("subject", ""),
-        )
-        for row in rows
-        if row.get("severity") == Severity.ERROR
-    ]
 
 
 def _require_achievement(text: str) -> str:

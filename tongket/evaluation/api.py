@@ -3,37 +3,44 @@ evaluation selectors and written through the evaluation services (the same check
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet, Subquery
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
-    extend_schema_serializer,
 )
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tongket.accounts.scope import Scope, scope_for
-from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
-from tongket.core.rules import Finding
+from tongket.accounts.scope import Scope
+from tongket.core.errors import DomainError, NotFound
 from tongket.evaluation import permissions, selectors, services
-from tongket.evaluation.domain import Level, NotClassifiedReason
-from tongket.evaluation.forms import FACT_CHOICES, FACT_COUNTS, FACT_FLAGS
+from tongket.evaluation.domain import Level
 from tongket.evaluation.models import (
     Assessment,
     Cycle,
     Decision,
     DecisionStatus,
     Evaluation,
+)
+from tongket.evaluation.serializers import (
+    AppraisalInput,
+    BulkDecisionInput,
+    BulkDecisionResult,
+    BulkErrorSerializer,
+    CorrectionInput,
+    CycleOpenSerializer,
+    CycleSerializer,
+    DecisionInput,
+    EvaluationSerializer,
+    FactsInputSerializer,
+    ProposalInput,
+    SelfAssessmentInput,
+    refusal_json,
 )
 from tongket.exchange.api import (
     ERRORS,
@@ -42,7 +49,6 @@ from tongket.exchange.api import (
     READ_ERRORS,
     YEAR_PARAM,
     ApiViewSet,
-    code_field,
     error_body,
     parse_id,
     parse_year,
@@ -50,410 +56,9 @@ from tongket.exchange.api import (
     require_a_write_grant,
 )
 
-LEVEL_CHOICES = [(level.value, level.label) for level in Level.descending()]
-OUTCOME_CHOICES = LEVEL_CHOICES + [
-    (reason.value, f"Không xếp loại ({reason.label.lower()})") for reason in NotClassifiedReason
-]
 CYCLE_NOT_FOUND = "Không tìm thấy kỳ đánh giá."
 EVALUATION_NOT_FOUND = "Không tìm thấy bản đánh giá."
 RECLASSIFY_REFUSAL = "Chỉ cấp ủy cấp trên trực tiếp mới được hủy kết quả và xếp loại lại."
-
-LEVEL_HELP = "Mức xếp loại: " + ", ".join(Level) + "; rỗng nếu không xếp loại."
-REASON_HELP = "Lý do không xếp loại: " + ", ".join(NotClassifiedReason) + "; rỗng nếu có mức."
-
-# --- serializers ---------------------------------------------------------------------------------
-
-
-class CycleSerializer(serializers.ModelSerializer[Cycle]):
-    organization = serializers.CharField(source="organization.code", read_only=True)
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
-    status = code_field("open hoặc closed.")
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    params = serializers.DictField(
-        read_only=True, help_text="Tham số bộ quy tắc đã điều chỉnh khi mở kỳ."
-    )
-
-    class Meta:
-        model = Cycle
-        fields = (
-            "id",
-            "organization",
-            "organization_name",
-            "year",
-            "quarter",
-            "profile_id",
-            "params",
-            "status",
-            "status_label",
-            "opened_at",
-        )
-        read_only_fields = fields
-
-
-class CycleOpenSerializer(serializers.Serializer[Any]):
-    organization = serializers.CharField(max_length=100, help_text="Mã tổ chức mở kỳ.")
-    year = serializers.IntegerField(min_value=1930, max_value=2200)
-    quarter = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
-    params = serializers.DictField(
-        required=False,
-        help_text='Điều chỉnh tham số của bộ quy tắc, ví dụ {"quota_enforcement": "warn"}.',
-    )
-
-
-class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
-    tier = code_field("self (tự đánh giá), cell (chi bộ đề xuất), committee (cấp ủy thẩm định).")
-    level = code_field(LEVEL_HELP)
-    not_classified_reason = code_field(REASON_HELP)
-    grades = serializers.DictField(child=serializers.CharField(), read_only=True)
-    points = serializers.DictField(child=serializers.CharField(), read_only=True)
-
-    class Meta:
-        model = Assessment
-        fields = (
-            "id",
-            "tier",
-            "level",
-            "not_classified_reason",
-            "grades",
-            "points",
-            "comment",
-            "author_label",
-            "created_at",
-        )
-        read_only_fields = fields
-
-
-# Component names say "evaluation": other apps have decisions and corrections too.
-@extend_schema_serializer(component_name="EvaluationDecision")
-class DecisionSerializer(serializers.ModelSerializer[Decision]):
-    deciding_body = serializers.CharField(source="deciding_body.code", read_only=True)
-    kind = code_field("decision, correction hoặc reclassification.")
-    level = code_field(LEVEL_HELP)
-    not_classified_reason = code_field(REASON_HELP)
-    status = code_field("current, superseded hoặc cancelled.")
-    supersedes = serializers.IntegerField(
-        source="supersedes_id",
-        read_only=True,
-        allow_null=True,
-        help_text="Quyết định mà quyết định này thay thế hoặc hủy.",
-    )
-    reason = serializers.CharField(read_only=True, help_text="Lý do điều chỉnh hoặc hủy.")
-
-    class Meta:
-        model = Decision
-        fields = (
-            "id",
-            "kind",
-            "number",
-            "date",
-            "deciding_body",
-            "level",
-            "not_classified_reason",
-            "justification",
-            "status",
-            "supersedes",
-            "reason",
-            "decided_by_label",
-            "created_at",
-        )
-        read_only_fields = fields
-
-
-class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
-    subject_code = serializers.SerializerMethodField(help_text="Số thẻ đảng viên hoặc mã tổ chức.")
-    subject_name = serializers.SerializerMethodField()
-    unit = serializers.CharField(
-        source="unit.code", read_only=True, help_text="Chi bộ hoặc cấp trên."
-    )
-    subject_kind = code_field("member hoặc organization.")
-    year = serializers.IntegerField(source="cycle.year", read_only=True)
-    quarter = serializers.IntegerField(source="cycle.quarter", read_only=True, allow_null=True)
-    assessments = serializers.SerializerMethodField(help_text="Ý kiến hiện hành của từng cấp.")
-    decision = serializers.SerializerMethodField(help_text="Quyết định đang có hiệu lực.")
-    facts = serializers.SerializerMethodField(
-        help_text="Dữ kiện các quy tắc đọc (ghi bằng POST …/facts/)."
-    )
-
-    class Meta:
-        model = Evaluation
-        fields = (
-            "id",
-            "cycle",
-            "year",
-            "quarter",
-            "subject_kind",
-            "subject_code",
-            "subject_name",
-            "unit",
-            "assessments",
-            "decision",
-            "facts",
-        )
-        read_only_fields = fields
-
-    def get_facts(self, ev: Evaluation) -> dict[str, Any]:
-        names = (*FACT_FLAGS, *FACT_COUNTS, *FACT_CHOICES)
-        return {
-            name: str(value) if isinstance(value, Decimal) else value
-            for name in names
-            for value in (getattr(ev, name),)
-        }
-
-    def get_subject_code(self, ev: Evaluation) -> str:
-        return selectors.subject_code(ev)
-
-    def get_subject_name(self, ev: Evaluation) -> str:
-        return selectors.subject_name(ev)
-
-    @extend_schema_field(AssessmentSerializer(many=True))
-    def get_assessments(self, ev: Evaluation) -> list[dict[str, Any]]:
-        found: list[Assessment] | None = getattr(ev, "current_assessments", None)
-        rows = list(ev.assessments.filter(is_current=True)) if found is None else found
-        return [dict(AssessmentSerializer(a).data) for a in rows]
-
-    @extend_schema_field(DecisionSerializer(allow_null=True))
-    def get_decision(self, ev: Evaluation) -> dict[str, Any] | None:
-        found: list[Decision] | None = getattr(ev, "current_decisions", None)
-        decision = selectors.current_decision(ev) if found is None else next(iter(found), None)
-        return dict(DecisionSerializer(decision).data) if decision is not None else None
-
-
-class RatingsInput(serializers.Serializer[Any]):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    grades = serializers.DictField(
-        child=serializers.CharField(max_length=40),
-        required=False,
-        help_text="Mức đạt từng tiêu chí (qd132, qd124), theo mã tiêu chí.",
-    )
-    points = serializers.DictField(
-        child=serializers.CharField(max_length=20),
-        required=False,
-        help_text="Điểm từng tiêu chí (qd366), số thập phân viết dạng chuỗi, theo mã tiêu chí.",
-    )
-
-
-class SelfAssessmentInput(RatingsInput):
-    level = serializers.ChoiceField(
-        choices=LEVEL_CHOICES, required=False, allow_null=True, help_text="Mức tự nhận."
-    )
-
-
-class ProposalInput(serializers.Serializer[Any]):
-    outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-
-
-class AppraisalInput(RatingsInput):
-    outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
-
-
-class FactsInputSerializer(serializers.Serializer[Any]):
-    """The facts the rules read (issue 24 item 5): the same fields, checks and audit as the web
-    form (`services.record_facts`); an omitted field is left unchanged. Under qd366 the task
-    shares come from these counts, never from typed percentages."""
-
-    civil_service_level = serializers.ChoiceField(
-        choices=[("", "—"), *LEVEL_CHOICES], required=False, allow_blank=True
-    )
-    same_level_bodies_level = serializers.ChoiceField(
-        choices=LEVEL_CHOICES, required=False, help_text="Kết quả của cơ quan (QĐ 366, Điều 12)."
-    )
-    leadership_discipline = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    sick_leave_months = serializers.DecimalField(
-        max_digits=4, decimal_places=1, min_value=Decimal(0), required=False
-    )
-    peer_group = serializers.CharField(required=False, allow_blank=True, max_length=80)
-    temporary_cell = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    temporary_cell_comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in FACT_FLAGS:
-            self.fields[name] = serializers.BooleanField(required=False)
-        for name in FACT_COUNTS:
-            self.fields[name] = serializers.IntegerField(required=False, min_value=0)
-
-    @staticmethod
-    def to_facts(validated: dict[str, Any]) -> services.FactsInput:
-        data = dict(validated)
-        level = data.pop("civil_service_level", None)
-        bodies = data.pop("same_level_bodies_level", None)
-        return services.FactsInput(
-            civil_service_level=Level(level) if level else None,
-            clear_civil_service_level=level == "",
-            same_level_bodies_level=Level(bodies) if bodies else None,
-            **data,
-        )
-
-
-@extend_schema_serializer(component_name="EvaluationDecisionInput")
-class DecisionInput(serializers.Serializer[Any]):
-    outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
-    number = serializers.CharField(max_length=40, help_text="Số quyết định.")
-    date = serializers.DateField(help_text="Ngày quyết định.")
-    justification = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=5000,
-        help_text="Lý do của cấp quyết định (bắt buộc khi vượt tỷ lệ ở chế độ cảnh báo).",
-    )
-
-
-MAX_BULK = 500
-
-
-class BulkDecisionItem(serializers.Serializer[Any]):
-    evaluation = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
-    justification = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=5000,
-        help_text="Lý do riêng cho đánh giá này; bỏ trống thì dùng lý do chung.",
-    )
-
-
-class BulkDecisionInput(serializers.Serializer[Any]):
-    number = serializers.CharField(
-        max_length=40, help_text="Số quyết định (chung cho cả danh sách)."
-    )
-    date = serializers.DateField(help_text="Ngày quyết định.")
-    justification = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=5000,
-        help_text="Lý do chung của cấp quyết định (khi vượt tỷ lệ ở chế độ cảnh báo).",
-    )
-    items = serializers.ListField(
-        child=BulkDecisionItem(),
-        min_length=1,
-        max_length=MAX_BULK,
-        help_text="Các bản đánh giá cần quyết định, xét theo thứ tự này.",
-    )
-
-
-class RefusalSerializer(serializers.Serializer[Any]):
-    evaluation = serializers.IntegerField(help_text="Mã số bản đánh giá bị từ chối.")
-    subject = serializers.CharField(help_text="Số thẻ đảng viên hoặc mã tổ chức.")
-    rule = serializers.CharField()
-    field = serializers.CharField()
-    message = serializers.CharField()
-    citation = serializers.CharField()
-    severity = serializers.CharField()
-
-
-class BulkErrorDetailSerializer(serializers.Serializer[Any]):
-    rule = serializers.CharField(help_text="Quy tắc của lần từ chối đầu tiên.")
-    field = serializers.CharField()
-    message = serializers.CharField()
-    findings = RefusalSerializer(many=True, help_text="Mọi lần từ chối, mỗi đánh giá một hoặc vài.")
-
-
-class BulkErrorSerializer(serializers.Serializer[Any]):
-    error = BulkErrorDetailSerializer()
-
-
-class BulkDecisionResult(serializers.Serializer[Any]):
-    count = serializers.IntegerField()
-    results = EvaluationSerializer(many=True)
-
-
-@extend_schema_serializer(component_name="EvaluationCorrectionInput")
-class CorrectionInput(DecisionInput):
-    decision = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=2**31 - 1,
-        help_text="Mã số quyết định đang có hiệu lực đã đọc; bỏ trống: quyết định hiện hành.",
-    )
-    reason = serializers.CharField(max_length=5000, help_text="Lý do điều chỉnh hoặc hủy.")
-
-
-class _Refused(Exception):
-    """Raised inside the bulk transaction to undo every decision it wrote."""
-
-    def __init__(self, refusals: list[dict[str, Any]]) -> None:
-        super().__init__("refused")
-        self.refusals = refusals
-
-
-def _refusals(ev: Evaluation, exc: DomainError) -> list[dict[str, Any]]:
-    subject = selectors.subject_code(ev)
-    findings = list(exc.findings) or [
-        Finding(rule=exc.rule, citation=exc.citation, message=exc.message)
-    ]
-    return [
-        {
-            "evaluation": ev.pk,
-            "subject": subject,
-            "rule": f.rule or "domain.refused",
-            "field": exc.field,
-            "message": f.message,
-            "citation": f.citation,
-            "severity": str(f.severity),
-        }
-        for f in findings
-    ]
-
-
-def decide_all(
-    *,
-    actor: Any,
-    cycle: Cycle,
-    items: list[dict[str, Any]],
-    number: str,
-    date: dt.date,
-    reason: str,
-) -> list[int]:
-    """Every decision of the list through services.decide, in the order given (the quota counts
-    the earlier ones), all or nothing: when any is refused nothing is written and _Refused lists
-    every refusal. An evaluation the user may not see makes the whole request NotFound."""
-    ids = [item["evaluation"] for item in items]
-    found = {
-        ev.pk: ev
-        for ev in selectors.visible_evaluations(actor)
-        .filter(pk__in=ids)
-        .select_related("member", "organization")
-    }
-    if set(ids) - set(found):
-        raise NotFound("Không tìm thấy bản đánh giá.")
-    if not permissions.can_manage_cycle(scope_for(actor), cycle):
-        raise PermissionDenied()
-    refusals: list[dict[str, Any]] = []
-    with transaction.atomic():
-        for item in items:
-            ev = found[item["evaluation"]]
-            if ev.cycle_id != cycle.pk:
-                refusals.append(
-                    {
-                        "evaluation": ev.pk,
-                        "subject": selectors.subject_code(ev),
-                        "rule": "evaluation.decision.other_cycle",
-                        "field": "items",
-                        "message": "Bản đánh giá này thuộc kỳ đánh giá khác.",
-                        "citation": "",
-                        "severity": "error",
-                    }
-                )
-                continue
-            try:
-                services.decide(
-                    actor=actor,
-                    evaluation_id=ev.pk,
-                    outcome=selectors.parse_outcome(item["outcome"]),
-                    number=number,
-                    date=date,
-                    justification=item.get("justification") or reason,
-                )
-            except (NotFound, PermissionDenied, ConcurrentEdit):
-                raise
-            except DomainError as exc:
-                refusals += _refusals(ev, exc)
-        if refusals:
-            raise _Refused(refusals)
-    return ids
 
 
 # --- viewsets ------------------------------------------------------------------------------------
@@ -545,38 +150,48 @@ class CycleViewSet(ApiViewSet):
             409: ERRORS[400],
         },
         description="Một quyết định (một số, một ngày) cho nhiều bản đánh giá của kỳ, ghi tất cả "
-        "hoặc không ghi gì: mỗi bản được xét như một quyết định riêng, theo thứ tự gửi lên (tỷ lệ "
-        "tính cả các bản trước); một bản bị từ chối thì không ghi bản nào và trả lời liệt kê mọi "
-        "lần từ chối, kèm bản đánh giá, quy tắc và lý do.",
+        "hoặc không ghi gì: tỷ lệ Hoàn thành xuất sắc nhiệm vụ tính trên kết quả của cả danh "
+        "sách như khi đã ghi; các điều kiện khác xét từng bản theo thứ tự gửi lên; một bản bị "
+        "từ chối thì không ghi bản nào và trả lời liệt kê mọi lần từ chối, kèm bản đánh giá, "
+        "quy tắc và lý do.",
     )
     @action(detail=True, methods=["post"])
     def decisions(self, request: Request, pk: str) -> Response:
-        """One decision (one number and date) for many evaluations of the cycle, all or nothing:
-        each is checked as a single decision would be, in the order given, so the quota counts
-        the earlier ones; when any is refused nothing is written and the answer lists every
-        refusal with its evaluation, rule and message."""
+        """One decision (one number and date) for many evaluations of the cycle, all or nothing,
+        through `services.decide_many`: the quota counts the whole list as its result would
+        stand; the other checks run per evaluation in the order given. When any is refused
+        nothing is written and the answer lists every refusal with its evaluation, rule and
+        message."""
         cycle = selectors.get_cycle(request.user, parse_id(pk, CYCLE_NOT_FOUND))
         require(permissions.can_manage_cycle(self.scope, cycle))
         data = self.parsed(BulkDecisionInput)
+        ids = [item["evaluation"] for item in data["items"]]
         try:
-            ids = decide_all(
+            services.decide_many(
                 actor=request.user,
-                cycle=cycle,
-                items=data["items"],
+                cycle_id=cycle.pk,
+                items=[
+                    services.DecisionItem(
+                        item["evaluation"],
+                        selectors.parse_outcome(item["outcome"]),
+                        justification=item.get("justification") or "",
+                    )
+                    for item in data["items"]
+                ],
                 number=data["number"],
                 date=data["date"],
-                reason=data.get("justification", ""),
+                justification=data.get("justification", ""),
             )
-        except _Refused as refused:
-            first = refused.refusals[0]
-            subjects = sorted({r["subject"] for r in refused.refusals})
+        except services.BatchRefused as refused:
+            refusals = [refusal_json(r) for r in refused.refusals]
+            subjects = sorted({r["subject"] for r in refusals})
             message = (
                 f"Không ghi quyết định nào: {len(subjects)} bản đánh giá bị từ chối ("
                 + ", ".join(subjects)
                 + "). "
-                + "; ".join(f"{r['subject']}: {r['message']}" for r in refused.refusals)
+                + "; ".join(f"{r['subject']}: {r['message']}" for r in refusals)
             )
-            body = error_body(first["rule"], message, field="items", findings=refused.refusals)
+            body = error_body(refusals[0]["rule"], message, field="items", findings=refusals)
             return Response(body, status=400)
         shown = {ev.pk: ev for ev in evaluations_for(request.user).filter(pk__in=ids)}
         results = [EvaluationSerializer(shown[i]).data for i in ids if i in shown]

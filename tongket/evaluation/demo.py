@@ -94,11 +94,11 @@ def _load_2020() -> None:
                 if (ev.pk in excellent[suffix]) is want_excellent
             }
             if outcomes:
-                services.decide_cell(
+                services.decide_many(
                     actor=None,
                     cycle_id=cycle.pk,
                     unit_code=f"{DEMO_ORG}.{suffix}",
-                    outcomes=outcomes,
+                    items=[services.DecisionItem(pk, outcomes[pk]) for pk in sorted(outcomes)],
                     number=number,
                     date=date,
                 )

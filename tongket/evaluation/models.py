@@ -307,7 +307,7 @@ class Decision(models.Model):
 
 class ResultTally(models.Model):
     """How many evaluations of a period sit under one path with one current level: what
-    `selectors.stats` sums instead of the raw evaluations (`tongket.evaluation.tally`).
+    `stats.stats` sums instead of the raw evaluations (`tongket.evaluation.tally`).
 
     `path` is a member's `subject_path` (their cell) and, for an organization, the PARENT of its
     `subject_path`, so that summing the rows under a subtree's path leaves out the subtree's own

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -23,7 +23,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.rules import Finding, Severity, errors_in
-from tongket.evaluation import leaders, permissions, selectors, tally
+from tongket.evaluation import checks, leaders, permissions, selectors, tally
 from tongket.evaluation.domain import Level, NotClassifiedReason, Period
 from tongket.evaluation.models import (
     Assessment,
@@ -40,6 +40,7 @@ from tongket.evaluation.models import (
 from tongket.evaluation.regulations import profile_for_year, qd366
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.qd366 import Qd366Profile
+from tongket.evaluation.regulations.quota import QuotaVerdict
 from tongket.evaluation.selectors import Outcome
 from tongket.people.models import Member, Organization, OrganizationKind
 
@@ -101,9 +102,7 @@ def _require_open(cycle: Cycle) -> None:
 def _require_undecided(ev: Evaluation) -> None:
     if ev.decisions.filter(status=DecisionStatus.CURRENT).exists():
         raise DomainError(
-            "Đã có quyết định xếp loại; muốn thay đổi phải ban hành quyết định điều chỉnh.",
-            field="evaluation",
-            rule="evaluation.already_decided",
+            checks.ALREADY_DECIDED, field="evaluation", rule="evaluation.already_decided"
         )
 
 
@@ -296,9 +295,9 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
     try:
         # Building the rules' facts runs the same validation the rules rely on.
         if ev.subject_kind == SubjectKind.MEMBER:
-            selectors.member_facts(ev)
+            checks.member_facts(ev)
         else:
-            selectors.organization_facts(ev)
+            checks.organization_facts(ev)
     except ValueError as exc:
         raise DomainError(str(exc), field="facts", rule="evaluation.facts.invalid") from None
     ev.version = F("version") + 1
@@ -475,7 +474,7 @@ def _validated_ratings(
                 rule="evaluation.ratings.points_expected",
             )
         try:
-            parsed = selectors.parse_points(points)
+            parsed = checks.parse_points(points)
         except ValueError as exc:
             raise DomainError(str(exc), field="points", rule="evaluation.points.invalid") from None
         if parsed:
@@ -499,7 +498,7 @@ def _validated_ratings(
                 rule="evaluation.grades.missing",
             )
         try:
-            selectors.parse_grades(ev, grades)
+            checks.parse_grades(ev, grades)
         except ValueError as exc:
             raise DomainError(str(exc), field="grades", rule="evaluation.grades.invalid") from None
     return grades, {}
@@ -565,11 +564,11 @@ def submit_self_assessment(
     _require_undecided(ev)
     profile = selectors.profile_of(ev.cycle)
     # qd366, Điều 5 (issue 24): new, exempted and suspended members do not review at all.
-    _refuse_errors(selectors.review_findings(ev), field="evaluation")
+    _refuse_errors(checks.review_findings(ev), field="evaluation")
     clean_grades, clean_points = _validated_ratings(ev, profile, grades, points or {})
     if level is not None:
         _refuse_errors(
-            selectors.level_findings(
+            checks.level_findings(
                 ev, level, profile=profile, grades=clean_grades, points=clean_points
             )
         )
@@ -593,7 +592,7 @@ def record_proposal(
     _require(permissions.can_propose(scope_for(actor), ev), True)
     _require_open(ev.cycle)
     _require_undecided(ev)
-    _refuse_errors(selectors.level_findings(ev, outcome))
+    _refuse_errors(checks.level_findings(ev, outcome))
     return _add_assessment(
         actor=actor, ev=ev, tier=Tier.CELL, outcome=outcome, grades={}, points={}, comment=comment
     )
@@ -618,7 +617,7 @@ def record_appraisal(
     clean_grades, clean_points = _validated_ratings(ev, profile, grades, points or {})
     explicit = bool(clean_grades or clean_points)
     _refuse_errors(
-        selectors.level_findings(
+        checks.level_findings(
             ev,
             outcome,
             profile=profile,
@@ -693,36 +692,40 @@ def _issue(
     justification: str,
     kind: DecisionKind,
     deciding_body: Organization,
+    quota: QuotaVerdict,
     supersedes: Decision | None = None,
     reason: str = "",
     profile: Profile | None = None,
 ) -> Decision:
-    """Run every check under the caller's lock, then write one sealed decision."""
+    """Run every check under the caller's lock, then write one sealed decision. `quota` is the
+    verdict of the quota on the change this decision belongs to (`checks.quota_verdicts`)."""
     number = _check_number(number, date)
     justification = justification.strip()
     profile = profile or selectors.profile_of(ev.cycle)
-    findings = selectors.decision_findings(ev, outcome, profile=profile)
-    _refuse_errors(findings)
+    findings = checks.decision_findings(ev, outcome, profile=profile)
+    _refuse_errors([*findings, *quota.findings])
     if outcome is NotClassifiedReason.OTHER and not justification:
         raise DomainError(
             "Không xếp loại vì «trường hợp khác» phải ghi rõ lý do của cấp quyết định.",
             field="justification",
             rule="evaluation.not_classified.other_needs_reason",
         )
-    warnings = [f for f in findings if f.severity is Severity.WARNING]
-    quota = [f for f in warnings if selectors.is_quota_finding(f)]
-    if quota and not justification:
-        first = quota[0]
+    if quota.missing_justification:
+        first = quota.findings[0]
         raise DomainError(
             f"{first.message} Hãy ghi lý do của cấp quyết định.",
             field="justification",
             rule=first.rule,
             citation=first.citation,
-            findings=quota,
+            findings=quota.findings,
         )
     stored = [
-        dataclasses.replace(f, justification=justification if f in quota else "").as_dict()
-        for f in warnings
+        *(f.as_dict() for f in findings if f.severity is Severity.WARNING),
+        *(
+            dataclasses.replace(f, justification=justification).as_dict()
+            for f in quota.findings
+            if f.severity is Severity.WARNING
+        ),
     ]
     if supersedes is not None:
         new_status = (
@@ -770,6 +773,12 @@ def _issue(
     return decision
 
 
+def _quota_of(ev: Evaluation, outcome: Outcome, justification: str) -> QuotaVerdict:
+    """The quota's verdict on one decision about `ev` (under the caller's lock on the cycle)."""
+    change = checks.Change(ev, outcome, justification)
+    return checks.quota_verdicts([change], selectors.profile_of(ev.cycle))[ev.pk]
+
+
 @transaction.atomic
 def decide(
     *,
@@ -796,49 +805,145 @@ def decide(
         justification=justification,
         kind=DecisionKind.DECISION,
         deciding_body=cycle.organization,
+        quota=_quota_of(ev, outcome, justification),
     )
 
 
+@dataclass(frozen=True)
+class DecisionItem:
+    """One subject of a batch decision: its evaluation, outcome and (optionally) its own
+    justification, number and date (else the batch's)."""
+
+    evaluation_id: int
+    outcome: Outcome
+    justification: str = ""
+    number: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one evaluation of a batch was refused: the input at fault and one finding."""
+
+    evaluation_id: int
+    field: str
+    finding: Finding
+
+
+class BatchRefused(DomainError):
+    """A batch decision refused as a whole: nothing written; `refusals` lists every reason with
+    its evaluation, and `findings` the same findings, each naming its subject."""
+
+    def __init__(self, refusals: Sequence[Refusal]) -> None:
+        first = refusals[0].finding
+        super().__init__(
+            "; ".join(r.finding.message for r in refusals),
+            field="outcomes",
+            rule=first.rule,
+            citation=first.citation,
+            findings=[r.finding for r in refusals],
+        )
+        self.refusals = tuple(refusals)
+
+
+def _refusals(ev: Evaluation, exc: DomainError) -> list[Refusal]:
+    code = selectors.subject_code(ev)
+    found = [dataclasses.replace(f, subject=code) for f in exc.findings] or [
+        Finding(
+            rule=exc.rule,
+            citation=exc.citation,
+            message=exc.message,
+            subject=code,
+            severity=Severity.ERROR,
+        )
+    ]
+    return [Refusal(ev.pk, exc.field, f) for f in found]
+
+
 @transaction.atomic
-def decide_cell(
+def decide_many(
     *,
     actor: User | None,
     cycle_id: int,
-    unit_code: str,
-    outcomes: Mapping[int, Outcome],
+    items: Sequence[DecisionItem],
     number: str,
     date: dt.date,
     justification: str = "",
+    unit_code: str | None = None,
 ) -> list[Decision]:
-    """One decision (one number) for several members of a cell, all or nothing.
+    """One decision (one number and date, unless an item carries its own) for many evaluations
+    of a cycle, all or nothing: the decision page of a cell, the API's batch and the workbook.
 
-    Each is checked in turn under the same lock, so the quota counts the earlier ones; when any
-    is refused, nothing is written and the error lists every refused member.
+    Under the lock on the cycle, the quota on `excellent` is counted once for the whole batch as
+    its result would stand (`checks.quota_verdicts`), so the same outcomes are accepted or
+    refused whatever their order or the number of steps; every other check runs per item, in the
+    order given, on the decisions written before it. When any item is refused nothing is written
+    and `BatchRefused` lists every refusal. An evaluation the user may not see makes the whole
+    batch NotFound; with `unit_code`, every item must be a member of that cell.
     """
     cycle = selectors.get_cycle(actor, cycle_id)
     _require(permissions.can_manage_cycle(scope_for(actor), cycle), True)
+    ids = [item.evaluation_id for item in items]
+    found = {
+        ev.pk: ev
+        for ev in selectors.visible_evaluations(actor)
+        .filter(pk__in=ids)
+        .select_related("member", "organization", "unit")
+    }
+    if set(ids) - set(found):
+        raise NotFound("Không tìm thấy bản đánh giá.")
     cycle = (
         Cycle.objects.select_for_update(of=("self",))
         .select_related("organization")
         .get(pk=cycle.pk)
     )
     _require_open(cycle)
-    ids = set(
-        Evaluation.objects.filter(
-            cycle=cycle, unit__code=unit_code, subject_kind=SubjectKind.MEMBER, pk__in=outcomes
-        ).values_list("pk", flat=True)
-    )
-    unknown = set(outcomes) - ids
-    if unknown or not outcomes:
+    if unit_code is not None and (
+        not items
+        or any(
+            ev.unit is None
+            or ev.unit.code != unit_code
+            or ev.subject_kind != SubjectKind.MEMBER
+            or ev.cycle_id != cycle.pk
+            for ev in found.values()
+        )
+    ):
         raise DomainError(
             "Danh sách quyết định có đảng viên không thuộc chi bộ này.",
             field="outcomes",
             rule="evaluation.decision.outside_unit",
         )
-    problems: list[Finding] = []
+    for ev in found.values():
+        if ev.cycle_id == cycle.pk:
+            ev.cycle = cycle
+    reason_of = {item.evaluation_id: item.justification or justification for item in items}
+    verdicts = checks.quota_verdicts(
+        [
+            checks.Change(found[item.evaluation_id], item.outcome, reason_of[item.evaluation_id])
+            for item in items
+            if found[item.evaluation_id].cycle_id == cycle.pk
+        ],
+        selectors.profile_of(cycle),
+    )
+    refusals: list[Refusal] = []
     decided: list[Decision] = []
-    for evaluation_id in sorted(outcomes):
-        _cycle, ev = _lock(cycle.pk, evaluation_id)
+    for item in items:
+        ev = found[item.evaluation_id]
+        if ev.cycle_id != cycle.pk:
+            refusals.append(
+                Refusal(
+                    ev.pk,
+                    "items",
+                    Finding(
+                        rule="evaluation.decision.other_cycle",
+                        citation="",
+                        message="Bản đánh giá này thuộc kỳ đánh giá khác.",
+                        subject=selectors.subject_code(ev),
+                    ),
+                )
+            )
+            continue
+        _cycle, ev = _lock(cycle.pk, ev.pk)
         try:
             with transaction.atomic():
                 _require_undecided(ev)
@@ -846,28 +951,49 @@ def decide_cell(
                     _issue(
                         actor=actor,
                         ev=ev,
-                        outcome=outcomes[evaluation_id],
-                        number=number,
-                        date=date,
-                        justification=justification,
+                        outcome=item.outcome,
+                        number=item.number or number,
+                        date=item.date or date,
+                        justification=item.justification or justification,
                         kind=DecisionKind.DECISION,
                         deciding_body=cycle.organization,
+                        quota=verdicts[ev.pk],
                     )
                 )
+        except (NotFound, PermissionDenied, ConcurrentEdit):
+            raise
         except DomainError as exc:
-            code = selectors.subject_code(ev)
-            problems += [dataclasses.replace(f, subject=code) for f in exc.findings] or [
-                Finding(
-                    rule=exc.rule,
-                    citation=exc.citation,
-                    message=exc.message,
-                    subject=code,
-                    severity=Severity.ERROR,
-                )
-            ]
-    if problems:
-        raise DomainError.from_findings(problems, field="outcomes")
+            refusals += _refusals(ev, exc)
+    if refusals:
+        raise BatchRefused(refusals)
     return decided
+
+
+def preview_decisions(
+    *,
+    actor: User | None,
+    cycle_id: int,
+    items: Sequence[DecisionItem],
+    justification: str = "",
+) -> list[Finding]:
+    """The findings `decide_many` would give, errors and warnings, without writing or locking
+    anything (the inline check of the decision page): the read-only `checks.batch_findings`."""
+    cycle = selectors.get_cycle(actor, cycle_id)
+    _require(permissions.can_manage_cycle(scope_for(actor), cycle), True)
+    evaluations = list(
+        selectors.visible_evaluations(actor)
+        .filter(cycle=cycle, pk__in=[item.evaluation_id for item in items])
+        .select_related("member", "organization", "unit")
+    )
+    for ev in evaluations:
+        ev.cycle = cycle
+    by_id = {ev.pk: ev for ev in evaluations}
+    changes = [
+        checks.Change(by_id[item.evaluation_id], item.outcome, item.justification or justification)
+        for item in items
+        if item.evaluation_id in by_id
+    ]
+    return checks.batch_findings(cycle, changes)
 
 
 def _current_decision_for(actor: User | None, decision_id: int) -> Decision:
@@ -935,6 +1061,7 @@ def supersede_decision(
         deciding_body=old.deciding_body,
         supersedes=old,
         reason=reason,
+        quota=_quota_of(ev, outcome, justification),
     )
 
 
@@ -985,53 +1112,5 @@ def cancel_and_reclassify(
         deciding_body=superior,
         supersedes=old,
         reason=reason,
+        quota=_quota_of(ev, outcome, justification),
     )
-
-
-class _Rollback(Exception):
-    """Raised inside a preview to undo everything it wrote."""
-
-
-def preview_cell_decisions(
-    *,
-    actor: User | None,
-    cycle_id: int,
-    unit_code: str,
-    outcomes: Mapping[int, Outcome],
-    justification: str = "",
-) -> list[Finding]:
-    """The findings `decide_cell` would give, without writing anything: it runs the very same
-    checks in a transaction that is always rolled back (the inline check of the bulk screen).
-    Warnings that would be accepted are returned too, so the screen can show them."""
-    found: list[Finding] = []
-    try:
-        with transaction.atomic():
-            try:
-                decisions = decide_cell(
-                    actor=actor,
-                    cycle_id=cycle_id,
-                    unit_code=unit_code,
-                    outcomes=outcomes,
-                    number="(kiểm tra)",
-                    date=dt.date.today(),
-                    justification=justification or "(kiểm tra)",
-                )
-                for decision in decisions:
-                    found += [
-                        Finding(
-                            rule=item["rule"],
-                            citation=item["citation"],
-                            message=item["message"],
-                            severity=Severity(item["severity"]),
-                            subject=item["subject"] or selectors.subject_code(decision.evaluation),
-                        )
-                        for item in decision.findings
-                    ]
-            except DomainError as exc:
-                found += list(exc.findings) or [
-                    Finding(rule=exc.rule, citation=exc.citation, message=exc.message)
-                ]
-            raise _Rollback
-    except _Rollback:
-        pass
-    return found

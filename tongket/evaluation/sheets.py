@@ -1,19 +1,20 @@
 """The workbook sheet «Kết quả xếp loại»: decided yearly results of members and organizations.
 
-Each row is one sealed decision (tongket.evaluation.services): a subject without a current decision
-is decided (`services.decide`, after opening the deciding body's cycle when the row names a body
-that has none for the year); a subject whose current decision says the same (result, number, date,
-body) is unchanged; a different result is a correction (`supersede_decision`) or, when the row
-names the body directly above the cycle's organization, a cancellation and reclassification
-(`cancel_and_reclassify`), and both need «Lý do điều chỉnh» — without it the row is refused with
-`evaluation.already_decided`. Every rule of the services runs (conditions of each level, order of
-decisions, the quota on «Hoàn thành xuất sắc nhiệm vụ»); each refusal names the rule's id.
+Each row is one sealed decision (tongket.evaluation.services): the subjects without a current
+decision are decided, each cycle's rows in one batch (`services.decide_many`, after opening the
+deciding body's cycle when a row names a body that has none for the year); a subject whose current
+decision says the same (result, number, date, body) is unchanged; a different result is a correction
+(`supersede_decision`) or, when the row names the body directly above the cycle's organization, a
+cancellation and reclassification (`cancel_and_reclassify`), and both need «Lý do điều chỉnh» —
+without it the row is refused with `evaluation.already_decided`. Every rule of the services runs
+(conditions of each level, order of decisions, the quota on «Hoàn thành xuất sắc nhiệm vụ»); each
+refusal names the rule's id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,11 +142,6 @@ class ResultRow:
 
 def _outcome(value: str) -> Outcome:
     return parse_outcome(value)
-
-
-def _rank(outcome: Outcome) -> int:
-    """Lower results are decided first, so the quota counts them before «xuất sắc»."""
-    return outcome.rank if isinstance(outcome, Level) else 0
 
 
 class EvaluationResultSheet(SheetHandler[ResultRow]):
@@ -324,11 +320,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             if r.action is not Action.REFUSE and r.action is not Action.UNCHANGED:
                 todo.append(r)
         # Organizations before members (the collective is decided first), deepest first (the
-        # subordinates before their committee), lower results before «xuất sắc» (the quota).
-        return sorted(
-            todo,
-            key=lambda r: (r.is_member, -r.depth, _rank(_outcome(r.outcome)), r.row),
-        )
+        # subordinates before their committee); the quota counts each cycle's rows at once.
+        return sorted(todo, key=lambda r: (r.is_member, -r.depth, r.row))
 
     def _evaluations(
         self, ctx: ImportContext, rows: list[ResultRow]
@@ -540,49 +533,122 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             "Bạn không có quyền ghi quyết định xếp loại của đối tượng này.",
         )
 
-    def apply(self, record: ResultRow, ctx: ImportContext) -> None:
-        outcome = _outcome(record.outcome)
-        try:
-            if record.action is Action.CREATE:
+    def apply_all(
+        self, records: list[ResultRow], ctx: ImportContext, advance: Callable[[int], None]
+    ) -> bool:
+        """The new decisions of each cycle through one `services.decide_many` (the quota counted
+        on the cycle's rows as their result would stand, as on the decision page and in the API),
+        at the place of the cycle's first row; corrections row by row through `apply`."""
+        groups: dict[int, list[tuple[ResultRow, int]]] = {}
+        steps: list[ResultRow | int] = []
+        for record in records:
+            if record.action is not Action.CREATE:
+                steps.append(record)
+                continue
+            try:
                 evaluation_id = record.evaluation_id or self._open(record, ctx)
-                services.decide(
-                    actor=ctx.actor,
-                    evaluation_id=evaluation_id,
-                    outcome=outcome,
-                    number=record.number,
-                    date=record.date,
-                    justification=record.justification,
-                )
-                detail = f"{selectors.outcome_label(outcome)}, Quyết định số {record.number}"
+            except DomainError as exc:
+                self._refuse_exc(ctx, record, exc)
+                advance(1)
+                continue
+            cycle_id = Evaluation.objects.filter(pk=evaluation_id).values_list(
+                "cycle_id", flat=True
+            )[0]
+            if cycle_id not in groups:
+                groups[cycle_id] = []
+                steps.append(cycle_id)
+            groups[cycle_id].append((record, evaluation_id))
+        for step in steps:
+            if isinstance(step, ResultRow):
+                try:
+                    self.apply(step, ctx)
+                except DomainError as exc:
+                    ctx.refuse_error(self, step, exc)
+                advance(1)
             else:
-                assert record.decision_id is not None
-                change = (
-                    services.cancel_and_reclassify
-                    if record.reclassify
-                    else (services.supersede_decision)
-                )
-                change(
-                    actor=ctx.actor,
-                    decision_id=record.decision_id,
-                    outcome=outcome,
+                self._decide_new(ctx, step, groups[step])
+                advance(len(groups[step]))
+        return True
+
+    def _decide_new(
+        self, ctx: ImportContext, cycle_id: int, rows: list[tuple[ResultRow, int]]
+    ) -> None:
+        """One batch for the cycle; when refused, the refused rows are reported and the others
+        are decided again without them, so each row's own problems are listed."""
+        by_evaluation = {evaluation_id: record for record, evaluation_id in rows}
+        pending = list(rows)
+        while pending:
+            items = [
+                services.DecisionItem(
+                    evaluation_id,
+                    _outcome(record.outcome),
+                    justification=record.justification,
                     number=record.number,
                     date=record.date,
-                    reason=record.correction_reason,
-                    justification=record.justification,
                 )
-                what = "hủy và xếp loại lại" if record.reclassify else "điều chỉnh"
-                detail = f"{what}: {selectors.outcome_label(outcome)}, số {record.number}"
-        except DomainError as exc:
-            refuse_findings(
-                self,
-                ctx,
-                record.row,
-                record.letters,
-                exc,
-                default_key="level",
-                value_of=record.value,
-            )
+                for record, evaluation_id in pending
+            ]
+            try:
+                services.decide_many(
+                    actor=ctx.actor,
+                    cycle_id=cycle_id,
+                    items=items,
+                    number=pending[0][0].number,
+                    date=pending[0][0].date,
+                )
+            except services.BatchRefused as refused:
+                failed: set[int] = set()
+                for refusal in refused.refusals:
+                    failed.add(refusal.evaluation_id)
+                    finding = refusal.finding
+                    self._refuse_exc(
+                        ctx,
+                        by_evaluation[refusal.evaluation_id],
+                        DomainError(
+                            finding.message,
+                            field=refusal.field,
+                            rule=finding.rule,
+                            citation=finding.citation,
+                        ),
+                    )
+                pending = [(r, pk) for r, pk in pending if pk not in failed]
+                continue
+            for record, _pk in pending:
+                outcome = _outcome(record.outcome)
+                detail = f"{selectors.outcome_label(outcome)}, Quyết định số {record.number}"
+                ctx.record(
+                    self, record.row, f"{record.subject} · {record.year}", record.action, detail
+                )
             return
+
+    def _refuse_exc(self, ctx: ImportContext, record: ResultRow, exc: DomainError) -> None:
+        refuse_findings(
+            self, ctx, record.row, record.letters, exc, default_key="level", value_of=record.value
+        )
+
+    def apply(self, record: ResultRow, ctx: ImportContext) -> None:
+        """A correction, or a cancellation and reclassification by the superior (new decisions
+        go through `apply_all`'s batches)."""
+        assert record.decision_id is not None
+        outcome = _outcome(record.outcome)
+        change = (
+            services.cancel_and_reclassify if record.reclassify else services.supersede_decision
+        )
+        try:
+            change(
+                actor=ctx.actor,
+                decision_id=record.decision_id,
+                outcome=outcome,
+                number=record.number,
+                date=record.date,
+                reason=record.correction_reason,
+                justification=record.justification,
+            )
+        except DomainError as exc:
+            self._refuse_exc(ctx, record, exc)
+            return
+        what = "hủy và xếp loại lại" if record.reclassify else "điều chỉnh"
+        detail = f"{what}: {selectors.outcome_label(outcome)}, số {record.number}"
         ctx.record(self, record.row, f"{record.subject} · {record.year}", record.action, detail)
 
     def _open(self, record: ResultRow, ctx: ImportContext) -> int:

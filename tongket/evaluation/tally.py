@@ -3,7 +3,7 @@
 One row per (year, quarter, path, subject kind, organization kind, current level) counts the
 evaluations of that period under that path: a member under their cell's path (`subject_path`),
 an organization under its PARENT's path, so the rows under a subtree's path are its members and
-its subordinate organizations without its own evaluation (`selectors.stats` excludes it).
+its subordinate organizations without its own evaluation (`stats.stats` excludes it).
 
 Every write goes through `change` (an `INSERT ... ON CONFLICT DO UPDATE SET n = n + delta`,
 atomic under concurrent writers on PostgreSQL and SQLite), called in the transaction of the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -19,8 +19,9 @@ from tongket.core.errors import DomainError, NotFound
 from tongket.core.http import posted
 from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.core.rules import Finding
-from tongket.evaluation import forms, permissions, selectors, services
+from tongket.evaluation import forms, permissions, selectors, services, stats
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
+from tongket.evaluation.selectors import Outcome
 from tongket.people.models import Organization
 
 View = Callable[..., HttpResponse]
@@ -96,7 +97,7 @@ def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
     def build() -> dict[str, Any]:
         return {
-            "board": selectors.dashboard(cycle),
+            "board": stats.dashboard(cycle),
             "quota_groups": selectors.quota_groups(cycle),
             "organizations": selectors.rows(
                 Evaluation.objects.filter(
@@ -157,6 +158,11 @@ def _bulk_form(request: HttpRequest, rows: list[selectors.Row]) -> forms.BulkDec
     return forms.BulkDecisionForm(data, evaluation_ids=ids, initial=initial)
 
 
+def _items(outcomes: Mapping[int, Outcome]) -> list[services.DecisionItem]:
+    """The page's outcomes as the batch's items, in the order of the evaluations."""
+    return [services.DecisionItem(pk, outcomes[pk]) for pk in sorted(outcomes)]
+
+
 @login_required
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
@@ -174,11 +180,11 @@ def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
             raise NotFound("Không tìm thấy chi bộ.")
         if form.is_valid():
             try:
-                decided = services.decide_cell(
+                decided = services.decide_many(
                     actor=request.user,
                     cycle_id=cycle.pk,
                     unit_code=unit.code,
-                    outcomes=form.outcomes(),
+                    items=_items(form.outcomes()),
                     number=form.cleaned_data["number"] or "",
                     date=form.cleaned_data["date"],
                     justification=form.cleaned_data["justification"],
@@ -227,11 +233,10 @@ def unit_check(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     form = _bulk_form(request, rows)
     found: list[Finding] = []
     if form.is_valid() and form.outcomes():
-        found = services.preview_cell_decisions(
+        found = services.preview_decisions(
             actor=request.user,
             cycle_id=cycle.pk,
-            unit_code=unit.code,
-            outcomes=form.outcomes(),
+            items=_items(form.outcomes()),
             justification=form.cleaned_data["justification"],
         )
     return render(

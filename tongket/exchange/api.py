@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from tongket.accounts.scope import Scope, scope_for
+from tongket.core import replicas
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.text import fold
 from tongket.exchange import serializers as s
@@ -156,6 +158,18 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
 
     def get_exception_handler(self) -> Any:
         return api_exception_handler
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # `initial` may mark this request's reads for the replica; unmarked again afterwards.
+        with replicas.primary_reads():
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if self.action == "list" and request.method in ("GET", "HEAD"):
+            # Lists read the replica when one keeps up, unless this user just changed
+            # something (their own write must show).
+            replicas.prefer_replica(getattr(request.user, "pk", None))
 
     @property
     def scope(self) -> Scope:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tongket.accounts.scope import scope_for
 from tongket.core.http import posted, posted_files
+from tongket.core.replicas import replica_reads
 from tongket.exchange import exporter
 from tongket.exchange.jobs import progress_of, start_job
 from tongket.exchange.models import ImportJob, JobStatus
@@ -71,6 +72,7 @@ def template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@replica_reads
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     if kind not in EXPORTS or fmt not in ("xlsx", "csv") or (kind == "all" and fmt == "csv"):
         raise Http404

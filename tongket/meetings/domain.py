@@ -1,8 +1,11 @@
-"""Pure rules for meetings: who counts in a vote, when a resolution passes, attendance, cell size.
+"""Pure rules for meetings: who counts in a vote, when a resolution passes, attendance.
 
 DOMAIN.md §8b. Điều lệ Đảng, Article 9, clause 5 (more than half of the body's members vote for);
-Quy định 24-QĐ/TW (2021), point 9.3 (who the body's members are for that count); Điều lệ Đảng,
-Article 24 (a cell has at least 3 full members). No Django here.
+Quy định 24-QĐ/TW (2021), point 9.3 (who the body's members are for that count). No Django here.
+
+Điều lệ Article 24 (a cell has at least 3 full members) is not a rule here: a cell is opened
+before its members are transferred in, and a cell below three full members still meets until
+the superior committee joins it to another, so refusing either would stop real work.
 """
 
 from __future__ import annotations
@@ -14,13 +17,10 @@ from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
 
-from tongket.core.formatting import format_count
 from tongket.core.rules import Finding, Severity, Verdict
 
 MAJORITY_CITATION = "Điều 9, khoản 5, Điều lệ Đảng"
 BODY_CITATION = "Điểm 9.3, Quy định 24-QĐ/TW ngày 30/7/2021 về thi hành Điều lệ Đảng"
-CELL_SIZE_CITATION = "Điều 24, Điều lệ Đảng"
-MIN_CELL_FULL_MEMBERS = 3
 UNVERIFIED_MARK = " [?]"
 
 RULE_BODY_EXCLUDED = "meetings.body.excluded"
@@ -31,7 +31,6 @@ RULE_MAJORITY = "meetings.vote.majority"
 RULE_ATTENDANCE = "meetings.attendance.quorum"
 RULE_ATTENDANCE_COUNTS = "meetings.attendance.counts"
 RULE_OUTCOME_UNSUPPORTED = "meetings.outcome.unsupported"
-RULE_CELL_SIZE = "meetings.cell.min_full_members"
 
 
 class Attendance(StrEnum):
@@ -427,30 +426,3 @@ def _unsupported(claimed_adopted: bool, reason: str) -> Finding:
         message=f"Biên bản ghi nghị quyết «{claimed}» nhưng theo số liệu: {reason}",
         subject="claimed_adopted",
     )
-
-
-# --- cells --------------------------------------------------------------------------------------
-
-
-def check_cell_size(full_members: int, probationary_members: int = 0) -> Verdict[bool]:
-    """A cell has at least 3 full members (Điều lệ Đảng, Article 24); probationary members do
-    not count towards the three."""
-    errors = _count_errors(
-        {"full_members": full_members, "probationary_members": probationary_members},
-        citation=CELL_SIZE_CITATION,
-    )
-    if errors:
-        return Verdict(False, tuple(errors))
-    valid = full_members >= MIN_CELL_FULL_MEMBERS
-    message = (
-        f"Chi bộ có {format_count(full_members)} đảng viên chính thức và "
-        f"{format_count(probationary_members)} đảng viên dự bị; cần ít nhất "
-        f"{format_count(MIN_CELL_FULL_MEMBERS)} đảng viên chính thức."
-    )
-    finding = Finding(
-        rule=RULE_CELL_SIZE,
-        citation=CELL_SIZE_CITATION,
-        message=message,
-        severity=Severity.INFO if valid else Severity.ERROR,
-    )
-    return Verdict(valid, (finding,))

@@ -506,7 +506,3 @@ def root_organizations_for(user: User | None) -> list[Organization]:
     if not paths:
         return []
     return list(Organization.objects.filter(path__in=outermost(paths)).order_by("path"))
-
-
-def party_kinds() -> tuple[str, ...]:
-    return tuple(k.value for k in OrganizationKind if k != OrganizationKind.AGENCY)

@@ -500,11 +500,11 @@ def _level_counts(counts: Mapping[str, int]) -> LevelCounts:
 
 def evaluation_counts(org: Organization, year: int) -> tuple[LevelCounts, LevelCounts] | None:
     """The cells' and members' counts of `evaluation_section(org, year)`, from the maintained
-    results tally (`evaluation.selectors.subtree_counts`, what `tongket stats` sums): a few rows
+    results tally (`evaluation.stats.subtree_counts`, what `tongket stats` sums): a few rows
     whatever the size of the subtree. None when nothing was decided in the subtree that year,
     the organization's own rating included.
     """
-    subtree_counts = _selector("tongket.evaluation.selectors", "subtree_counts")
+    subtree_counts = _selector("tongket.evaluation.stats", "subtree_counts")
     models = _module("tongket.evaluation.models")
     if subtree_counts is None or models is None:
         return None

@@ -20,6 +20,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.http import posted, posted_files
+from tongket.core.replicas import replica_reads
 from tongket.reports import charts, selectors, services
 from tongket.reports.builders import classification_sentence, scores_sentence
 from tongket.reports.forms import IssueDocumentForm
@@ -50,6 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
     try:
         # The page states counts, never the list of every decided subject (the downloads of
@@ -95,6 +97,7 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def download(request: HttpRequest, code: str, year: int, kind: str, fmt: str) -> HttpResponse:
     try:
         report = selectors.render_report(request.user, code, year, kind=kind, fmt=fmt)

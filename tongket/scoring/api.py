@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tongket.core.errors import ConcurrentEdit, NotFound, PermissionDenied
+from tongket.core.errors import NotFound, PermissionDenied
 from tongket.exchange.api import (
     ERRORS,
     ID_PARAM,
@@ -142,21 +141,6 @@ class ScoreSheetViewSet(ApiViewSet):
         )
         return self._detail(sheet.pk, status=200 if existed else 201)
 
-    def _expect_version(self, sheet_id: int, version: int | None) -> None:
-        """Inside the caller's transaction: the sheet locked, and still at the version read."""
-        sheet = selectors.get_sheet(self.request.user, sheet_id)
-        if version is None:
-            return
-        current = (
-            ScoreSheet.objects.select_for_update(of=("self",))
-            .filter(pk=sheet.pk)
-            .order_by()
-            .values_list("version", flat=True)
-            .first()
-        )
-        if current != version:
-            raise ConcurrentEdit()
-
     @extend_schema(
         parameters=[ID_PARAM],
         request=s.SheetSelfScoresInput,
@@ -177,15 +161,14 @@ class ScoreSheetViewSet(ApiViewSet):
             code: services.LineInput(line.get("score"), line.get("evidence", ""))
             for code, line in data["lines"].items()
         }
-        with transaction.atomic():
-            self._expect_version(sheet_id, data.get("version"))
-            services.enter_self_scores(
-                actor=request.user,
-                sheet_id=sheet_id,
-                lines=lines,
-                not_applicable=frozenset(data.get("not_applicable") or ()),
-                submit=data.get("submit", False),
-            )
+        services.enter_self_scores(
+            actor=request.user,
+            sheet_id=sheet_id,
+            lines=lines,
+            not_applicable=frozenset(data.get("not_applicable") or ()),
+            submit=data.get("submit", False),
+            expected_version=data.get("version"),
+        )
         return self._detail(sheet_id)
 
     @extend_schema(
@@ -207,14 +190,13 @@ class ScoreSheetViewSet(ApiViewSet):
             for code, line in data["lines"].items()
         }
         marks = data.get("not_applicable")
-        with transaction.atomic():
-            self._expect_version(sheet_id, data.get("version"))
-            services.appraise_sheet(
-                actor=request.user,
-                sheet_id=sheet_id,
-                lines=lines,
-                not_applicable=frozenset(marks) if marks is not None else None,
-            )
+        services.appraise_sheet(
+            actor=request.user,
+            sheet_id=sheet_id,
+            lines=lines,
+            not_applicable=frozenset(marks) if marks is not None else None,
+            expected_version=data.get("version"),
+        )
         return self._detail(sheet_id)
 
 

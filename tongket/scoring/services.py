@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tongket.accounts.scope import User
 from tongket.audit.services import record_event
-from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.people.models import Organization, OrganizationKind
 from tongket.scoring import domain, selectors
@@ -224,6 +224,13 @@ def _locked_sheet(sheet_id: int) -> ScoreSheet:
     return sheet
 
 
+def _expect_version(sheet: ScoreSheet, expected_version: int | None) -> None:
+    """Optimistic locking: the locked sheet must still be at the version the caller read
+    (None: the caller read no version)."""
+    if expected_version is not None and sheet.version != expected_version:
+        raise ConcurrentEdit()
+
+
 def _refuse_sealed(sheet: ScoreSheet) -> None:
     if sheet.status == SheetStatus.SEALED:
         raise DomainError(
@@ -303,14 +310,17 @@ def enter_self_scores(
     not_applicable: Collection[str] = (),
     files: Mapping[str, UploadedFile] | None = None,
     submit: bool = False,
+    expected_version: int | None = None,
 ) -> ScoreSheet:
     """Record the unit's self scores and evidence (replacing the draft's). With `submit` the
-    sheet goes to the issuer, and then every applicable criterion must be scored validly."""
+    sheet goes to the issuer, and then every applicable criterion must be scored validly.
+    `expected_version`: the version the form or client read; another version is ConcurrentEdit."""
     sheet = _locked_sheet(sheet_id)
     if not selectors.can_write_unit(actor, sheet.unit):
         if selectors.can_read_unit(actor, sheet.unit):
             raise PermissionDenied()
         raise NotFound("Không tìm thấy phiếu chấm điểm.")
+    _expect_version(sheet, expected_version)
     _refuse_sealed(sheet)
     if sheet.status != SheetStatus.DRAFT:
         raise DomainError(
@@ -375,15 +385,18 @@ def appraise_sheet(
     sheet_id: int,
     lines: Mapping[str, LineInput],
     not_applicable: Collection[str] | None = None,
+    expected_version: int | None = None,
 ) -> ScoreSheet:
     """The issuer's appraised score per criterion with its comment; totals and level computed by
     domain.compute_sheet. Allowed after the unit submitted, again until the results are sealed.
-    `not_applicable` None keeps the unit's own N/A marks."""
+    `not_applicable` None keeps the unit's own N/A marks. `expected_version`: the version the form
+    or client read; another version is ConcurrentEdit."""
     sheet = _locked_sheet(sheet_id)
     if not selectors.is_issuer_side(actor, sheet.frame.issuer):
         if selectors.can_read_unit(actor, sheet.unit):
             raise PermissionDenied("Chỉ cơ quan ban hành khung chấm điểm mới thẩm định được.")
         raise NotFound("Không tìm thấy phiếu chấm điểm.")
+    _expect_version(sheet, expected_version)
     _refuse_sealed(sheet)
     if sheet.status == SheetStatus.DRAFT:
         raise DomainError(

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from tongket.core.pagecache import CachedPage
 from tongket.people.models import Organization
 from tongket.scoring import excel, selectors, services
 from tongket.scoring.forms import SCORE_INVALID_RULE, ImportForm, SheetScoresForm
-from tongket.scoring.models import Frame, ScoreSheet
+from tongket.scoring.models import Frame
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_WIDTH = 560  # px of the longest possible bar (the group's highest maximum)
@@ -246,19 +245,6 @@ def _row_form_errors(form: SheetScoresForm) -> None:
         form.add_error(None, "Có điểm không đọc được: xem các dòng được đánh dấu.")
 
 
-def _expect_version(sheet_id: int, version: int) -> None:
-    """Inside the caller's transaction: the sheet locked, and still at the version shown."""
-    current = (
-        ScoreSheet.objects.select_for_update(of=("self",))
-        .filter(pk=sheet_id)
-        .order_by()
-        .values_list("version", flat=True)
-        .first()
-    )
-    if current != version:
-        raise ConcurrentEdit()
-
-
 def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> HttpResponse:
     user = request.user
     view = selectors.sheet_view(user, sheet_id)
@@ -271,18 +257,22 @@ def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> Htt
     status = 400
     if form.is_valid():
         try:
-            with transaction.atomic():
-                _expect_version(found.pk, form.cleaned_data["version"])
-                if appraisal:
-                    services.appraise_sheet(actor=user, sheet_id=found.pk, lines=form.lines())
-                else:
-                    services.enter_self_scores(
-                        actor=user,
-                        sheet_id=found.pk,
-                        lines=form.lines(),
-                        not_applicable=form.not_applicable(),
-                        submit=request.POST.get("action") == "submit",
-                    )
+            if appraisal:
+                services.appraise_sheet(
+                    actor=user,
+                    sheet_id=found.pk,
+                    lines=form.lines(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            else:
+                services.enter_self_scores(
+                    actor=user,
+                    sheet_id=found.pk,
+                    lines=form.lines(),
+                    not_applicable=form.not_applicable(),
+                    submit=request.POST.get("action") == "submit",
+                    expected_version=form.cleaned_data["version"],
+                )
         except ConcurrentEdit as exc:
             _refuse(form, exc)
             status = 409

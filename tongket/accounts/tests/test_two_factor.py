@@ -32,7 +32,7 @@ def _code(secret: str, offset_steps: int = 0) -> str:
 def _actions(username: str) -> list[str]:
     return list(
         AuditEvent.objects.filter(object_id=username)
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     )
 
@@ -134,7 +134,7 @@ def test_a_wrong_code_is_refused_counted_and_audited(client_for: Any) -> None:
     assert "Mã xác thực không đúng hoặc đã được dùng." in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert LoginFailure.objects.filter(username="vanphong").count() == 1
-    event = AuditEvent.objects.filter(action="login.totp_failed").latest("seq")
+    event = AuditEvent.objects.filter(action="login.totp_failed").latest("id")
     assert event.object_id == "vanphong"
     assert _after(event)["reason"] == "wrong_code"
 
@@ -149,7 +149,7 @@ def test_a_code_used_once_cannot_be_replayed(client_for: Any) -> None:
     replay = other.post(reverse("accounts:totp_verify"), {"code": code})
     assert replay.status_code == 400
     assert "_auth_user_id" not in other.session
-    event = AuditEvent.objects.filter(action="login.totp_failed").latest("seq")
+    event = AuditEvent.objects.filter(action="login.totp_failed").latest("id")
     assert _after(event)["reason"] == "replayed"
 
 

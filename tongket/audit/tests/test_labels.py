@@ -76,14 +76,14 @@ def test_no_label_is_a_code():
 def test_the_log_and_an_event_show_phrases_and_keep_the_codes_as_detail(
     client_for: Callable[[str], Client],
 ):
-    event = AuditEvent.objects.filter(action="awards.award.record").order_by("seq").first()
+    event = AuditEvent.objects.filter(action="awards.award.record").order_by("id").first()
     assert event is not None
     client = client_for("quantri")
     listing = client.get(reverse("audit:index"), {"action": "awards"}).content.decode()
     assert "Ghi nhận khen thưởng" in listing
     assert "<code>awards.award.record</code>" in listing
     assert "Khen thưởng (mọi thao tác)" in listing  # the filter's choice
-    page = client.get(reverse("audit:event", args=[event.seq])).content.decode()
+    page = client.get(reverse("audit:event", args=[event.pk])).content.decode()
     assert "Ghi nhận khen thưởng" in page
     assert "Thành tích" in page
     assert "Người, tập thể được khen" in page

@@ -1,4 +1,4 @@
-"""`record_events`: many events appended at once keep the hash chain exactly as one by one."""
+"""`record_events`: many events written at once are signed, then sealed, exactly as one by one."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tongket.audit.services import (
     event_fields,
     record_event,
     record_events,
+    seal,
     verify,
 )
 
@@ -37,11 +38,14 @@ def _items(count: int) -> list[EventInput]:
     ]
 
 
-def test_bulk_events_continue_the_chain_in_order_and_verify(user_named) -> None:
+def test_bulk_events_continue_the_chain_in_order_once_sealed_and_verify(user_named) -> None:
     head_before = AuditHead.objects.get(id=1).last_seq
     with transaction.atomic():
         written = record_events(actor=user_named("vanphong"), events=_items(25), batch_size=7)
     assert written == 25
+    assert AuditHead.objects.get(id=1).last_seq == head_before  # written, not yet sealed
+    assert verify() == []
+    assert seal(batch_size=10).sealed == 25
     head = AuditHead.objects.get(id=1)
     assert head.last_seq == head_before + 25
     events = list(AuditEvent.objects.filter(seq__gt=head_before).order_by("seq"))
@@ -58,13 +62,17 @@ def test_single_and_bulk_events_interleave_and_still_verify() -> None:
         record_event(actor=None, action="x.one", summary="một")
         record_events(actor=None, events=_items(3))
         record_event(actor=None, action="x.two", summary="hai")
+    seal()
     assert verify() == []
-    assert AuditEvent.objects.order_by("-seq").first().action == "x.two"  # type: ignore[union-attr]
+    last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").first()
+    assert last is not None
+    assert last.action == "x.two"
 
 
 def test_an_edited_bulk_event_breaks_the_chain() -> None:
     with transaction.atomic():
         record_events(actor=None, events=_items(5))
+    seal()
     last = AuditHead.objects.get(id=1).last_seq
     AuditEvent.objects.filter(seq=last - 2).update(summary="Sửa lén")
     assert [p.seq for p in verify()] == [last - 2]
@@ -74,6 +82,7 @@ def test_no_events_change_nothing() -> None:
     head = AuditHead.objects.get(id=1)
     with transaction.atomic():
         assert record_events(actor=None, events=[]) == 0
+    assert seal().sealed == 0
     assert AuditHead.objects.get(id=1).last_hash == head.last_hash
 
 
@@ -126,16 +135,19 @@ def _odd_items() -> list[EventInput]:
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_bulk_hashes_equal_the_one_by_one_hashes_for_any_payload(user_named, stream) -> None:
+def test_bulk_signatures_and_hashes_equal_the_one_by_one_ones_for_any_payload(
+    user_named, stream
+) -> None:
     actor = user_named("vanphong")
     items = _odd_items()
     with transaction.atomic():
         start = AuditHead.objects.get(id=1).last_seq
         record_events(actor=actor, events=items, batch_size=4, stream=stream)
+        bulk_sealed = seal(batch_size=5)
         bulk = list(AuditEvent.objects.filter(seq__gt=start).order_by("seq"))
         transaction.set_rollback(True)
     with transaction.atomic():
-        single = [
+        single_written = [
             record_event(
                 actor=actor,
                 action=i.action,
@@ -148,25 +160,35 @@ def test_bulk_hashes_equal_the_one_by_one_hashes_for_any_payload(user_named, str
             )
             for i in items
         ]
+        seal()
+        single = list(AuditEvent.objects.filter(seq__gt=start).order_by("seq"))
         transaction.set_rollback(True)
-    assert len(bulk) == len(single) == len(ODD_PAYLOADS)
-    for written, one in zip(bulk, single, strict=True):
+    assert bulk_sealed.refused is None
+    assert len(bulk) == len(single) == len(single_written) == len(ODD_PAYLOADS)
+    for written, one, made in zip(bulk, single, single_written, strict=True):
         # Same chain position and content; only the timestamp differs between the two runs.
         fields, expected = event_fields(written), event_fields(one)
         assert fields | {"at": ""} == expected | {"at": ""}
         assert written.hash == event_hash(written.prev_hash, fields)
+        assert one.mac == made.mac  # the signature the writer made is the one the sealer checked
     assert bulk[0].prev_hash == single[0].prev_hash
 
 
-def test_streamed_events_verify_and_move_the_head(user_named) -> None:
+def test_streamed_events_verify_and_move_the_head_once_sealed(user_named) -> None:
     with transaction.atomic():
         assert record_events(actor=None, events=_odd_items(), stream=True) == len(ODD_PAYLOADS)
     assert verify() == []
-    assert AuditHead.objects.get(id=1).last_hash == AuditEvent.objects.order_by("seq").last().hash  # type: ignore[union-attr]
+    assert seal().sealed == len(ODD_PAYLOADS)
+    assert verify() == []
+    last = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").last()
+    assert last is not None
+    assert AuditHead.objects.get(id=1).last_hash == last.hash
 
 
-def test_event_columns_are_every_column_but_the_id() -> None:
-    columns = {f.column for f in AuditEvent._meta.concrete_fields if not f.primary_key}
-    attnames = {f.attname for f in AuditEvent._meta.concrete_fields if not f.primary_key}
+def test_event_columns_are_every_column_but_the_id_and_the_place_in_the_chain() -> None:
+    # The place in the chain is the sealer's to write.
+    chain = {"id", "seq", "prev_hash", "hash"}
+    columns = {f.column for f in AuditEvent._meta.concrete_fields if f.column not in chain}
+    attnames = {f.attname for f in AuditEvent._meta.concrete_fields if f.attname not in chain}
     assert set(EVENT_COLUMNS) == columns == attnames
     assert len(EVENT_COLUMNS) == len(columns)

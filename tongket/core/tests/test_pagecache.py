@@ -21,7 +21,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from tongket.audit import versions
-from tongket.audit.models import PathVersion
+from tongket.audit.models import PathChange
 from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.pagecache import CSRF_PLACEHOLDER, HEADER
 from tongket.evaluation import services as evaluation
@@ -244,23 +244,29 @@ def test_the_csrf_token_of_a_cached_part_is_the_requests_own(
     assert client.post(form.group(1), {"csrfmiddlewaretoken": form.group(2)}).status_code == 302
 
 
-def test_a_part_read_while_a_change_commits_is_shown_but_not_stored(
+def test_a_part_read_while_a_change_commits_is_stored_under_the_versions_before_it(
     client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tongket.people import selectors
 
     original = selectors.committee
+    keys: list[str] = []
 
     def committee_then_change(org: Organization) -> Any:
+        keys.append(versions.key_for([org.path]))
         with transaction.atomic():
             record_event(actor=None, action="test.change", org_path=org.path)
+        keys.append(versions.key_for([org.path]))
         return original(org)
 
     monkeypatch.setattr(selectors, "committee", committee_then_change)
     client = client_for("quantri")
-    assert "skip" in client.get(f"/org/{TCCB}/")[HEADER]
+    # Built and stored (not thrown away), under the key read before the change committed...
+    assert client.get(f"/org/{TCCB}/")[HEADER] == "miss,miss"
     monkeypatch.setattr(selectors, "committee", original)
-    assert "miss" in client.get(f"/org/{TCCB}/")[HEADER]
+    # ...which no request after the commit reads: they build afresh once, then hit.
+    assert keys[0] != keys[1]
+    assert client.get(f"/org/{TCCB}/")[HEADER] == "miss,miss"
     assert client.get(f"/org/{TCCB}/")[HEADER] == "hit,hit"
 
 
@@ -328,8 +334,30 @@ def test_bulk_events_move_the_keys_of_every_path_they_touch() -> None:
             ],
         )
     assert all(versions.key_for([p]) != before[p] for p in before)
-    # One batch: every path it touched carries the batch's last sequence number.
-    assert PathVersion.objects.get(path=tccb).own == PathVersion.objects.get(path=vp).own
+
+
+def test_a_batch_records_each_path_once_whatever_its_size() -> None:
+    tccb = path_of(TCCB)
+    own = PathChange.objects.filter(path=tccb, kind=versions.OWN)
+    before = own.count()
+    with transaction.atomic():
+        record_events(actor=None, events=[EventInput("test.a", org_path=tccb)] * 50)
+    assert own.count() == before + 1
+
+
+def test_compacting_piled_up_changes_gives_a_key_never_seen_before() -> None:
+    tccb = path_of(TCCB)
+    seen = [versions.key_for([tccb])]
+    for _ in range(versions.COMPACT_ABOVE + 1):
+        change_at(tccb)
+        seen.append(versions.key_for([tccb]))
+    assert versions.compact() > 0
+    assert PathChange.objects.filter(path=tccb, kind=versions.SUBTREE).count() == 1
+    seen.append(versions.key_for([tccb]))
+    change_at(tccb)
+    seen.append(versions.key_for([tccb]))
+    assert len(set(seen)) == len(seen)  # every commit and the compaction: a new key each
+    assert versions.compact() == 0  # nothing piled up any more
 
 
 def test_a_new_epoch_moves_every_key() -> None:

@@ -263,8 +263,8 @@ def _api_cell_meeting() -> Args:
 def _cell_audit_event() -> Args:
     from tongket.audit.models import AuditEvent
 
-    event = AuditEvent.objects.filter(org_path__startswith=_org_path(CELL)).order_by("-seq")[0]
-    return {"seq": event.seq}
+    event = AuditEvent.objects.filter(org_path__startswith=_org_path(CELL)).order_by("-id")[0]
+    return {"event_id": event.pk}
 
 
 Expect = tuple[int, int, int, int, int, int, int, int]

@@ -269,6 +269,8 @@ def race_award_records(actor: Any) -> None:
                     year=2020,
                     achievement=achievement,
                     organization_code=cell,
+                    # Each run's award is another thematic award of the same form and issuer.
+                    justification=f"Đợt thi đua chuyên đề số {run}",
                     decision=awards.DecisionInput(
                         number=f"{run * 10 + n + 1}-QĐ/ĐU",
                         date=dt.date(2021, 1, 5),

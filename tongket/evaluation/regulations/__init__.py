@@ -12,11 +12,14 @@ Where to find a rule (DOMAIN.md §2-5):
   rule and its article), collected in `MEMBER_RULES` / `ORGANIZATION_RULES` (qd366: the
   `*_SCORE_RULES` and `*_CONDITION_RULES` pairs), its parameters (`Qd132Params`...) and `PROFILE`.
 - A rule id names its module: `qd132.member.excellent.civil_service_cap` is in `qd132.py`,
-  condition `civil_service_cap`; the shared building block it calls is in `base.py`.
-- `base.py` holds the `Profile` interface (entry points, the quota, decision checks, the
-  not-classified cases, which every regulation shares; each profile cites its own guide),
-  parameter machinery (`info`, `ParamRow`, `with_params`, the `*_info` descriptions of parameters
-  several regulations carry) and the rule blocks several regulations share.
+  condition `civil_service_cap`; the shared building block it calls is in `blocks.py`.
+- `base.py` holds the `Profile` interface (entry points, decision checks, the not-classified
+  cases, which every regulation shares; each profile cites its own guide and writes out its
+  quota rule ids); `params.py` the parameter machinery (`info`, `ParamRow`, `with_params`, the
+  `*_info` descriptions of parameters several regulations carry; each regulation declares its
+  quota parameters with their source); `blocks.py` the rule blocks several regulations share
+  (a block only one regulation uses is in its module); `quota.py` the quota on `excellent`
+  (cap and verdict on counts before/after a change, one decision or a batch).
 - The shared vocabulary (Level, Grade, MemberFacts, OrganizationFacts, QuotaPolicy, Period) is in
   `tongket/evaluation/domain.py`.
 

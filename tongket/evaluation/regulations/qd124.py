@@ -10,7 +10,7 @@ them for 124.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
@@ -27,8 +27,9 @@ from tongket.evaluation.domain import (
     QuotaScope,
     SubjectKind,
 )
-from tongket.evaluation.regulations import base
-from tongket.evaluation.regulations.base import Profile, ProfileParams, info
+from tongket.evaluation.regulations import blocks, params
+from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.regulations.params import ProfileParams, info
 
 ID = "qd124"
 MEMBER = f"{ID}.member"
@@ -59,35 +60,35 @@ class Qd124Params(ProfileParams):
 
     classification_min_months: int = field(
         default=6,
-        metadata=base.classification_min_months_info(
+        metadata=params.classification_min_months_info(
             source=f"{CITE_NOT_CLASSIFIED} ({KEPT})", verified=False
         ),
     )
     quota_percent: Decimal = field(
-        default=Decimal(20), metadata=base.quota_percent_info(source=CITE_QUOTA, verified=True)
+        default=Decimal(20), metadata=params.quota_percent_info(source=CITE_QUOTA, verified=True)
     )
     quota_base: QuotaBase = field(
-        default=QuotaBase.GOOD, metadata=base.quota_base_info(source=CITE_QUOTA, verified=True)
+        default=QuotaBase.GOOD, metadata=params.quota_base_info(source=CITE_QUOTA, verified=True)
     )
     quota_scope: QuotaScope = field(
         default=QuotaScope.PEER_GROUP,
-        metadata=base.quota_scope_info(source=CITE_QUOTA, verified=True),
+        metadata=params.quota_scope_info(source=CITE_QUOTA, verified=True),
     )
     organization_quota_enabled: bool = field(
         default=True,
-        metadata=base.organization_quota_enabled_info(
+        metadata=params.organization_quota_enabled_info(
             source=f"{CITE_QUOTA} (DOMAIN.md §4 không tách tập thể và cá nhân)", verified=False
         ),
     )
     member_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=base.member_targets_min_percent_info(
+        metadata=params.member_targets_min_percent_info(
             source=f"{CITE_MEMBER_NOT_COMPLETED} ({KEPT})", verified=False
         ),
     )
     member_discipline_excused_if_self_remedied: bool = field(
         default=True,
-        metadata=base.member_discipline_excused_info(
+        metadata=params.member_discipline_excused_info(
             source=f"{CITE_MEMBER_NOT_COMPLETED} (DOMAIN.md §4 nêu ngoại lệ này cho tập thể)",
             verified=False,
             note="(vẫn không được xếp loại xuất sắc)",
@@ -95,7 +96,7 @@ class Qd124Params(ProfileParams):
     )
     sick_leave_min_months: Decimal = field(
         default=Decimal(3),
-        metadata=base.sick_leave_min_months_info(
+        metadata=params.sick_leave_min_months_info(
             source=f"{CITE_MEMBER_SPECIAL} ({KEPT})", verified=False
         ),
     )
@@ -109,19 +110,19 @@ class Qd124Params(ProfileParams):
     )
     organization_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=base.organization_targets_min_percent_info(
+        metadata=params.organization_targets_min_percent_info(
             source=f"{CITE_ORG_NOT_COMPLETED} ({KEPT})", verified=False
         ),
     )
     leadership_discipline_threshold: DisciplineForm = field(
         default=DisciplineForm.WARNING,
-        metadata=base.leadership_discipline_threshold_info(
+        metadata=params.leadership_discipline_threshold_info(
             source=f"{CITE_ORG_NOT_COMPLETED} ({KEPT}; DOMAIN.md §3 đánh dấu [?])"
         ),
     )
     subordinate_disciplined_max_percent: Decimal = field(
         default=Decimal(20),
-        metadata=base.subordinate_disciplined_max_percent_info(
+        metadata=params.subordinate_disciplined_max_percent_info(
             source=CITE_ORG_NOT_COMPLETED, verified=True
         ),
     )
@@ -133,7 +134,7 @@ class Qd124Params(ProfileParams):
 def member_criteria(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """excellent: task-result criteria all xuất sắc, others tốt+; good: task criteria tốt+,
     others trung bình+; completed: every criterion trung bình+. 124-QĐ/TW; HD 25."""
-    return base.criteria_rule(
+    return blocks.criteria_rule(
         facts.task_grades,
         facts.other_grades,
         prefix=MEMBER,
@@ -145,13 +146,13 @@ def member_criteria(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
 def member_civil_service(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """The Party level of a civil servant never exceeds the civil-service level (NĐ 90 as
     amended by NĐ 48/2023). HD 25."""
-    return base.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+    return blocks.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
 
 
 def member_discipline(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """Disciplined in the year: not_completed, unless self-detected and remedied [?]; then
     still not excellent. 124-QĐ/TW; HD 25."""
-    return base.member_discipline_rule(
+    return blocks.member_discipline_rule(
         facts,
         prefix=MEMBER,
         citation=CITE_MEMBER_NOT_COMPLETED,
@@ -161,12 +162,12 @@ def member_discipline(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]
 
 def member_degradation(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """Degradation concluded by a competent body: not_completed. 124-QĐ/TW; HD 25."""
-    return base.degradation_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_NOT_COMPLETED)
+    return blocks.degradation_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_NOT_COMPLETED)
 
 
 def member_targets(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """Under 50 % [?] of the assigned targets met: not_completed. HD 25."""
-    return base.targets_rule(
+    return blocks.targets_rule(
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.member_targets_min_percent,
@@ -178,21 +179,21 @@ def member_targets(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
 
 def member_sick_leave(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """Sick leave of 3 months [?] or more: at most completed. HD 25."""
-    return base.sick_leave_rule(
+    return blocks.sick_leave_rule(
         facts, min_months=params.sick_leave_min_months, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL
     )
 
 
 def member_maternity(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """Maternity leave: judged on the time actually worked (a note, no cap). HD 25."""
-    return base.maternity_note(facts, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL)
+    return blocks.maternity_note(facts, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL)
 
 
 def member_leader_unit(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """A head is classified no higher than the unit he or she leads [?]. 124-QĐ/TW; HD 25."""
     if not params.leader_capped_by_unit:
-        return base.no_cap()
-    return base.leader_unit_rule(facts, prefix=MEMBER, citation=CITE_LEADER)
+        return blocks.no_cap()
+    return blocks.leader_unit_rule(facts, prefix=MEMBER, citation=CITE_LEADER)
 
 
 MEMBER_RULES: tuple[Callable[[MemberFacts, Qd124Params], Verdict[Level]], ...] = (
@@ -214,7 +215,7 @@ def organization_criteria(facts: OrganizationFacts, params: Qd124Params) -> Verd
     """excellent: every criterion tốt+ and the year's results xuất sắc with concrete products;
     good: task criteria tốt+, others trung bình+; completed: every criterion trung bình+.
     124-QĐ/TW; HD 25."""
-    return base.criteria_rule(
+    return blocks.criteria_rule(
         facts.task_grades,
         facts.other_grades,
         prefix=ORGANIZATION,
@@ -226,13 +227,13 @@ def organization_criteria(facts: OrganizationFacts, params: Qd124Params) -> Verd
 def organization_same_level_bodies(facts: OrganizationFacts, params: Qd124Params) -> Verdict[Level]:
     """excellent: the same-level government and mass bodies rated good+; good: completed+.
     Those bodies are decided before the Party body. 124-QĐ/TW; HD 25."""
-    return base.same_level_bodies_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_CRITERIA)
+    return blocks.same_level_bodies_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_CRITERIA)
 
 
 def organization_discipline(facts: OrganizationFacts, params: Qd124Params) -> Verdict[Level]:
     """Disciplined in the year: not_completed, unless self-detected and remedied; even then not
     excellent (excellent needs no discipline at all). 124-QĐ/TW; HD 25."""
-    return base.organization_discipline_rule(
+    return blocks.organization_discipline_rule(
         facts,
         prefix=ORGANIZATION,
         citation=CITE_ORG_NOT_COMPLETED,
@@ -245,7 +246,7 @@ def organization_subordinate_discipline(
 ) -> Verdict[Level]:
     """Any subordinate unit disciplined: not excellent; more than 20 % of them: not_completed.
     124-QĐ/TW; HD 25."""
-    return base.subordinate_discipline_rule(
+    return blocks.subordinate_discipline_rule(
         facts,
         max_percent=params.subordinate_disciplined_max_percent,
         prefix=ORGANIZATION,
@@ -258,7 +259,7 @@ def organization_leadership_discipline(
 ) -> Verdict[Level]:
     """Any leadership member disciplined: not excellent; at cảnh cáo or heavier [?]:
     not_completed. 124-QĐ/TW; HD 25."""
-    return base.leadership_discipline_rule(
+    return blocks.leadership_discipline_rule(
         facts,
         threshold=params.leadership_discipline_threshold,
         prefix=ORGANIZATION,
@@ -269,12 +270,12 @@ def organization_leadership_discipline(
 
 def organization_disunity(facts: OrganizationFacts, params: Qd124Params) -> Verdict[Level]:
     """Internal disunity: not_completed. 124-QĐ/TW; HD 25."""
-    return base.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_NOT_COMPLETED)
+    return blocks.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_NOT_COMPLETED)
 
 
 def organization_targets(facts: OrganizationFacts, params: Qd124Params) -> Verdict[Level]:
     """Under 50 % [?] of the targets met, force majeure aside: not_completed. HD 25."""
-    return base.targets_rule(
+    return blocks.targets_rule(
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.organization_targets_min_percent,
@@ -299,7 +300,7 @@ ORGANIZATION_RULES: tuple[Callable[[OrganizationFacts, Qd124Params], Verdict[Lev
 def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
     """Government, professional and mass bodies before the Party body; lower before higher;
     collectives before their members; a head only after his or her unit. 124-QĐ/TW; HD 25."""
-    return base.order_findings(facts, prefix=ID, citation=CITE_ORDER)
+    return blocks.order_findings(facts, prefix=ID, citation=CITE_ORDER)
 
 
 # --- the profile ---------------------------------------------------------------------------------
@@ -315,6 +316,11 @@ class Qd124Profile(Profile):
 
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         return decision_order(facts)
+
+    quota_rules: ClassVar[Mapping[SubjectKind, str]] = {
+        SubjectKind.MEMBER: "qd124.quota.member.excellent",
+        SubjectKind.ORGANIZATION: "qd124.quota.organization.excellent",
+    }
 
     def quota_citation(self, subject_kind: SubjectKind) -> str:
         return CITE_QUOTA

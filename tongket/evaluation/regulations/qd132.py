@@ -6,13 +6,14 @@ is a function of the facts and the profile's parameters returning the highest le
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
 
 from tongket.core.errors import DomainError
-from tongket.core.rules import Finding, Verdict
+from tongket.core.formatting import format_percent
+from tongket.core.rules import Finding, Severity, Verdict
 from tongket.evaluation.domain import (
     DecisionOrderFacts,
     DisciplineForm,
@@ -20,10 +21,14 @@ from tongket.evaluation.domain import (
     MemberFacts,
     OrganizationFacts,
     PeriodKind,
+    QuotaBase,
+    QuotaScope,
     SubjectKind,
+    count_at_least,
 )
-from tongket.evaluation.regulations import base
-from tongket.evaluation.regulations.base import Profile, ProfileParams
+from tongket.evaluation.regulations import blocks, params
+from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.regulations.params import ProfileParams
 
 ID = "qd132"
 MEMBER = f"{ID}.member"
@@ -51,27 +56,56 @@ CITE_QUOTA_ORGANIZATION = (
 
 @dataclass(frozen=True)
 class Qd132Params(ProfileParams):
-    """Parameters of `qd132`; the quota fields are inherited with HD 21 as their source."""
+    """Parameters of `qd132`: the months before classification (HD 16), the quota (HD 21), and
+    the thresholds of its rules."""
 
+    classification_min_months: int = field(
+        default=6,
+        metadata=params.classification_min_months_info(
+            source="Hướng dẫn 16-HD/BTCTW", verified=True
+        ),
+    )
+    quota_percent: Decimal = field(
+        default=Decimal(20),
+        metadata=params.quota_percent_info(source="Hướng dẫn 21-HD/BTCTW", verified=True),
+    )
+    quota_base: QuotaBase = field(
+        default=QuotaBase.GOOD,
+        metadata=params.quota_base_info(
+            source="Hướng dẫn 21-HD/BTCTW (đọc theo câu chữ); nhiều hướng dẫn địa phương tính cả "
+            "HTXSNV",
+            verified=True,
+        ),
+    )
+    quota_scope: QuotaScope = field(
+        default=QuotaScope.GRASSROOTS,
+        metadata=params.quota_scope_info(source="Hướng dẫn 21-HD/BTCTW", verified=True),
+    )
+    organization_quota_enabled: bool = field(
+        default=True,
+        metadata=params.organization_quota_enabled_info(
+            source="Hướng dẫn 21-HD/BTCTW (câu chữ về tổ chức đảng chưa đối chiếu)", verified=False
+        ),
+    )
     member_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=base.member_targets_min_percent_info(
+        metadata=params.member_targets_min_percent_info(
             source=CITE_MEMBER_NOT_COMPLETED, verified=True
         ),
     )
     member_discipline_excused_if_self_remedied: bool = field(
         default=False,
-        metadata=base.member_discipline_excused_info(
+        metadata=params.member_discipline_excused_info(
             source=f"{CITE_MEMBER_NOT_COMPLETED} (132 không có ngoại lệ này)", verified=True
         ),
     )
     sick_leave_min_months: Decimal = field(
         default=Decimal(3),
-        metadata=base.sick_leave_min_months_info(source=CITE_MEMBER_SPECIAL, verified=True),
+        metadata=params.sick_leave_min_months_info(source=CITE_MEMBER_SPECIAL, verified=True),
     )
     organization_excellent_good_share: Decimal = field(
         default=Decimal(80),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Tỷ lệ tối thiểu (%) đảng viên / tổ chức trực thuộc hoàn thành tốt trở lên để "
             "tổ chức đảng được xếp loại hoàn thành xuất sắc",
             source=CITE_ORG_CRITERIA,
@@ -80,7 +114,7 @@ class Qd132Params(ProfileParams):
     )
     organization_good_good_share: Decimal = field(
         default=Decimal(50),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Tỷ lệ tối thiểu (%) đảng viên / tổ chức trực thuộc hoàn thành tốt trở lên để "
             "tổ chức đảng được xếp loại hoàn thành tốt",
             source=CITE_ORG_CRITERIA,
@@ -89,19 +123,19 @@ class Qd132Params(ProfileParams):
     )
     organization_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=base.organization_targets_min_percent_info(
+        metadata=params.organization_targets_min_percent_info(
             source=CITE_ORG_NOT_COMPLETED, verified=True
         ),
     )
     leadership_discipline_threshold: DisciplineForm = field(
         default=DisciplineForm.WARNING,
-        metadata=base.leadership_discipline_threshold_info(
+        metadata=params.leadership_discipline_threshold_info(
             source=f"{CITE_ORG_NOT_COMPLETED} (DOMAIN.md §3 đánh dấu [?])"
         ),
     )
     organization_not_completed_member_share: Decimal = field(
         default=Decimal(20),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Trên tỷ lệ này (%) đảng viên không hoàn thành nhiệm vụ thì tổ chức đảng "
             "không hoàn thành nhiệm vụ",
             source=f"{CITE_ORG_NOT_COMPLETED} (DOMAIN.md §3 đánh dấu [?])",
@@ -118,13 +152,88 @@ class Qd132Params(ProfileParams):
             )
 
 
+# --- blocks only this regulation uses -------------------------------------------------------------
+
+
+def constituent_share_rule(
+    facts: OrganizationFacts,
+    *,
+    excellent_good_share: Decimal,
+    good_good_share: Decimal,
+    prefix: str,
+    citation: str,
+) -> Verdict[Level]:
+    """excellent: all constituents completed+ and ≥ `excellent_good_share` % good+; good: all
+    completed+ and ≥ `good_good_share` % good+. No decided constituents: skipped, with a note."""
+    levels = facts.constituent_levels
+    noun = facts.kind.constituents_label
+    if not levels:
+        return blocks.noted(
+            rule=f"{prefix}.constituents.not_recorded",
+            citation=citation,
+            message=f"Chưa có kết quả xếp loại của {noun}; chưa kiểm tra tỷ lệ.",
+            subject=facts.subject,
+            severity=Severity.INFO,
+        )
+    total = len(levels)
+    completed = count_at_least(levels, Level.COMPLETED)
+    good = count_at_least(levels, Level.GOOD)
+    if completed < total:
+        return blocks.capped(
+            Level.COMPLETED,
+            prefix=prefix,
+            condition="constituent_not_completed",
+            citation=citation,
+            message=(
+                f"Có {total - completed}/{total} {noun} xếp loại không hoàn thành nhiệm vụ "
+                f"(yêu cầu 100% {noun} hoàn thành nhiệm vụ trở lên)."
+            ),
+            subject=facts.subject,
+        )
+    for cap, share in ((Level.COMPLETED, good_good_share), (Level.GOOD, excellent_good_share)):
+        if blocks.share_below(good, total, share):
+            return blocks.capped(
+                cap,
+                prefix=prefix,
+                condition="constituent_good_share",
+                citation=citation,
+                message=(
+                    f"Chỉ {blocks.share_text(good, total)} {noun} hoàn thành tốt nhiệm vụ trở lên "
+                    f"(yêu cầu từ {format_percent(share)})."
+                ),
+                subject=facts.subject,
+            )
+    return blocks.no_cap()
+
+
+def not_completed_members_rule(
+    facts: OrganizationFacts, *, max_percent: Decimal, prefix: str, citation: str
+) -> Verdict[Level]:
+    """More than `max_percent` % of the members not_completed: not_completed."""
+    levels = facts.member_levels
+    failed = sum(1 for level in levels if level is Level.NOT_COMPLETED)
+    if not blocks.share_above(failed, len(levels), max_percent):
+        return blocks.no_cap()
+    return blocks.capped(
+        Level.NOT_COMPLETED,
+        prefix=prefix,
+        condition="members_not_completed",
+        citation=citation,
+        message=(
+            f"Có {blocks.share_text(failed, len(levels))} đảng viên không hoàn thành nhiệm vụ "
+            f"(trên {format_percent(max_percent)})."
+        ),
+        subject=facts.subject,
+    )
+
+
 # --- member rules --------------------------------------------------------------------------------
 
 
 def member_criteria(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """excellent: task-result criteria all xuất sắc, others tốt+; good: task criteria tốt+,
     others trung bình+; completed: every criterion trung bình+. 132-QĐ/TW; HD 16."""
-    return base.criteria_rule(
+    return blocks.criteria_rule(
         facts.task_grades,
         facts.other_grades,
         prefix=MEMBER,
@@ -137,12 +246,12 @@ def member_civil_service(facts: MemberFacts, params: Qd132Params) -> Verdict[Lev
     """A member who is a civil servant: excellent needs civil-service excellent, good needs
     good+, civil-service not_completed means not_completed; the Party level never exceeds the
     civil-service level. HD 16 as amended by HD 21."""
-    return base.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+    return blocks.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
 
 
 def member_discipline(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """Disciplined in the year (one violation counts in one year only): not_completed. HD 16."""
-    return base.member_discipline_rule(
+    return blocks.member_discipline_rule(
         facts,
         prefix=MEMBER,
         citation=CITE_MEMBER_NOT_COMPLETED,
@@ -152,12 +261,12 @@ def member_discipline(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]
 
 def member_degradation(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """Degradation concluded by a competent body: not_completed. HD 16."""
-    return base.degradation_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_NOT_COMPLETED)
+    return blocks.degradation_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_NOT_COMPLETED)
 
 
 def member_targets(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """Under 50 % of the assigned targets met: not_completed. HD 16."""
-    return base.targets_rule(
+    return blocks.targets_rule(
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.member_targets_min_percent,
@@ -169,14 +278,14 @@ def member_targets(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
 
 def member_sick_leave(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """Sick leave of 3 months or more in the year: not good or better (at most completed). HD 16."""
-    return base.sick_leave_rule(
+    return blocks.sick_leave_rule(
         facts, min_months=params.sick_leave_min_months, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL
     )
 
 
 def member_maternity(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """Maternity leave: judged on the time actually worked (a note, no cap). HD 16."""
-    return base.maternity_note(facts, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL)
+    return blocks.maternity_note(facts, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL)
 
 
 MEMBER_RULES: tuple[Callable[[MemberFacts, Qd132Params], Verdict[Level]], ...] = (
@@ -196,7 +305,7 @@ MEMBER_RULES: tuple[Callable[[MemberFacts, Qd132Params], Verdict[Level]], ...] =
 def organization_criteria(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
     """excellent: task-result criteria xuất sắc, others tốt+; good: task criteria tốt+, others
     trung bình+; completed: every criterion trung bình+. 132-QĐ/TW; HD 16."""
-    return base.criteria_rule(
+    return blocks.criteria_rule(
         facts.task_grades,
         facts.other_grades,
         prefix=ORGANIZATION,
@@ -209,7 +318,7 @@ def organization_constituents(facts: OrganizationFacts, params: Qd132Params) -> 
     """excellent: 100 % of its members (a cell) or subordinate organizations (a đảng bộ) at
     completed+ and ≥ 80 % good+; good: 100 % completed+ and ≥ 50 % good+. So a cell with a
     member not_completed is never good or better. HD 16."""
-    return base.constituent_share_rule(
+    return constituent_share_rule(
         facts,
         excellent_good_share=params.organization_excellent_good_share,
         good_good_share=params.organization_good_good_share,
@@ -221,20 +330,20 @@ def organization_constituents(facts: OrganizationFacts, params: Qd132Params) -> 
 def organization_same_level_bodies(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
     """excellent: the government and mass organizations at the same level rated good+; good:
     rated completed+. HD 16."""
-    return base.same_level_bodies_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_CRITERIA)
+    return blocks.same_level_bodies_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_CRITERIA)
 
 
 def organization_discipline(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
     """Disciplined in the year: not_completed, unless the organization found and fixed the
     violation itself. HD 16."""
-    return base.organization_discipline_rule(
+    return blocks.organization_discipline_rule(
         facts, prefix=ORGANIZATION, citation=CITE_ORG_NOT_COMPLETED
     )
 
 
 def organization_targets(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
     """Under 50 % of the targets met, force majeure aside: not_completed. HD 16."""
-    return base.targets_rule(
+    return blocks.targets_rule(
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.organization_targets_min_percent,
@@ -249,7 +358,7 @@ def organization_leadership_discipline(
     facts: OrganizationFacts, params: Qd132Params
 ) -> Verdict[Level]:
     """A leadership member disciplined at cảnh cáo or heavier [?]: not_completed. HD 16."""
-    return base.leadership_discipline_rule(
+    return blocks.leadership_discipline_rule(
         facts,
         threshold=params.leadership_discipline_threshold,
         prefix=ORGANIZATION,
@@ -261,7 +370,7 @@ def organization_members_not_completed(
     facts: OrganizationFacts, params: Qd132Params
 ) -> Verdict[Level]:
     """More than 20 % [?] of its members not_completed: not_completed. HD 16."""
-    return base.not_completed_members_rule(
+    return not_completed_members_rule(
         facts,
         max_percent=params.organization_not_completed_member_share,
         prefix=ORGANIZATION,
@@ -295,6 +404,11 @@ class Qd132Profile(Profile):
         """132 fixes no order between collectives and members (a cell's level counts its
         members' levels, so members are usually decided first): nothing to refuse."""
         return []
+
+    quota_rules: ClassVar[Mapping[SubjectKind, str]] = {
+        SubjectKind.MEMBER: "qd132.quota.member.excellent",
+        SubjectKind.ORGANIZATION: "qd132.quota.organization.excellent",
+    }
 
     def quota_citation(self, subject_kind: SubjectKind) -> str:
         if subject_kind is SubjectKind.MEMBER:

@@ -41,8 +41,10 @@ from tongket.evaluation.domain import (
     TaskTally,
     min_level,
 )
-from tongket.evaluation.regulations import base
-from tongket.evaluation.regulations.base import Profile, ProfileParams, info
+from tongket.evaluation.regulations import blocks, params, quota
+from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.regulations.params import ProfileParams, info
+from tongket.evaluation.regulations.quota import QuotaCounts
 
 ID = "qd366"
 MEMBER = f"{ID}.member"
@@ -87,15 +89,15 @@ class Qd366Params(ProfileParams):
 
     classification_min_months: int = field(
         default=6,
-        metadata=base.classification_min_months_info(source=CITE_NOT_CLASSIFIED, verified=True),
+        metadata=params.classification_min_months_info(source=CITE_NOT_CLASSIFIED, verified=True),
     )
     quota_percent: Decimal = field(
         default=Decimal(20),
-        metadata=base.quota_percent_info(source=CITE_QUOTA, verified=True),
+        metadata=params.quota_percent_info(source=CITE_QUOTA, verified=True),
     )
     quota_exception_max_percent: Decimal = field(
         default=Decimal(25),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Tỷ lệ tối đa (%) cấp có thẩm quyền được quyết định cho cơ quan, đơn vị có kết quả "
             "nổi trội (quyết định ngoại lệ được ghi nhận: ai, số, ngày, lý do, nhóm nào)",
             source=CITE_QUOTA,
@@ -104,14 +106,14 @@ class Qd366Params(ProfileParams):
     )
     quota_base: QuotaBase = field(
         default=QuotaBase.GOOD,
-        metadata=base.quota_base_info(
+        metadata=params.quota_base_info(
             source=f"{CITE_QUOTA} (nguyên văn: «số được xếp loại Hoàn thành tốt nhiệm vụ»)",
             verified=True,
         ),
     )
     quota_scope: QuotaScope = field(
         default=QuotaScope.PEER_GROUP,
-        metadata=base.quota_scope_info(
+        metadata=params.quota_scope_info(
             source=f"{CITE_QUOTA} (nhóm có vị trí, vai trò, chức năng, nhiệm vụ tương đồng do "
             "cấp có thẩm quyền xác định)",
             verified=True,
@@ -120,7 +122,7 @@ class Qd366Params(ProfileParams):
     )
     quota_rounding: Rounding = field(
         default=Rounding.FLOOR,
-        metadata=base.quota_rounding_info(
+        metadata=params.quota_rounding_info(
             source=f"{CITE_QUOTA}; văn bản không quy định cách làm tròn ({UNVERIFIED})"
         ),
     )
@@ -137,19 +139,19 @@ class Qd366Params(ProfileParams):
     )
     organization_quota_enabled: bool = field(
         default=True,
-        metadata=base.organization_quota_enabled_info(
+        metadata=params.organization_quota_enabled_info(
             source=f"{CITE_QUOTA} (áp dụng cho cả tập thể và cá nhân)", verified=True
         ),
     )
     general_max_points: Decimal = field(
         default=Decimal(30),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm tối đa của nhóm tiêu chí chung", source=CITE_FRAME, verified=True
         ),
     )
     tasks_max_points: Decimal = field(
         default=Decimal(70),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm tối đa của nhóm tiêu chí về kết quả thực hiện nhiệm vụ",
             source=CITE_FRAME,
             verified=True,
@@ -157,7 +159,7 @@ class Qd366Params(ProfileParams):
     )
     excellent_min_score: Decimal = field(
         default=Decimal(90),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm thấp nhất (tính cả mức này) của mức Hoàn thành xuất sắc nhiệm vụ",
             source=CITE_SCORE,
             verified=True,
@@ -165,7 +167,7 @@ class Qd366Params(ProfileParams):
     )
     good_min_score: Decimal = field(
         default=Decimal(70),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm thấp nhất (tính cả mức này) của mức Hoàn thành tốt nhiệm vụ",
             source=CITE_SCORE,
             verified=True,
@@ -173,7 +175,7 @@ class Qd366Params(ProfileParams):
     )
     completed_min_score: Decimal = field(
         default=Decimal(50),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Điểm thấp nhất (tính cả mức này) của mức Hoàn thành nhiệm vụ",
             source=CITE_SCORE,
             verified=True,
@@ -181,7 +183,7 @@ class Qd366Params(ProfileParams):
     )
     excellent_exceeded_min_percent: Decimal = field(
         default=Decimal(30),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Tỷ lệ tối thiểu (%) nhiệm vụ vượt yêu cầu để được xếp loại xuất sắc",
             source=CITE_CONDITIONS,
             verified=True,
@@ -189,7 +191,7 @@ class Qd366Params(ProfileParams):
     )
     completed_late_max_percent: Decimal = field(
         default=Decimal(20),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Tỷ lệ tối đa (%) nhiệm vụ chậm tiến độ để được xếp loại hoàn thành",
             source=CITE_CONDITIONS,
             verified=True,
@@ -215,7 +217,7 @@ class Qd366Params(ProfileParams):
     )
     member_discipline_excused_if_self_remedied: bool = field(
         default=True,
-        metadata=base.member_discipline_excused_info(
+        metadata=params.member_discipline_excused_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})",
             verified=False,
             note="(vẫn không được xếp loại xuất sắc)",
@@ -223,7 +225,7 @@ class Qd366Params(ProfileParams):
     )
     member_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=base.member_targets_min_percent_info(
+        metadata=params.member_targets_min_percent_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
         ),
     )
@@ -240,19 +242,19 @@ class Qd366Params(ProfileParams):
     )
     leadership_discipline_threshold: DisciplineForm = field(
         default=DisciplineForm.WARNING,
-        metadata=base.leadership_discipline_threshold_info(
+        metadata=params.leadership_discipline_threshold_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})"
         ),
     )
     subordinate_disciplined_max_percent: Decimal = field(
         default=Decimal(20),
-        metadata=base.subordinate_disciplined_max_percent_info(
+        metadata=params.subordinate_disciplined_max_percent_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
         ),
     )
     leader_unit_tasks_min_percent: Decimal = field(
         default=Decimal(70),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Đơn vị do người đứng đầu phụ trách hoàn thành dưới tỷ lệ nhiệm vụ theo kế hoạch này "
             "(%) thì người đứng đầu không hoàn thành nhiệm vụ",
             source=CITE_LEADER_NOT_COMPLETED,
@@ -261,7 +263,7 @@ class Qd366Params(ProfileParams):
     )
     leader_units_failed_max_percent: Decimal = field(
         default=Decimal(50),
-        metadata=base.percent_info(
+        metadata=params.percent_info(
             "Trên tỷ lệ đơn vị phụ trách không hoàn thành nhiệm vụ này (%) thì người đứng đầu "
             "không hoàn thành nhiệm vụ",
             source=CITE_LEADER_NOT_COMPLETED,
@@ -270,7 +272,7 @@ class Qd366Params(ProfileParams):
     )
     organization_targets_min_percent: Decimal = field(
         default=Decimal(50),
-        metadata=base.organization_targets_min_percent_info(
+        metadata=params.organization_targets_min_percent_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
         ),
     )
@@ -401,7 +403,7 @@ def _score_rule(
     params: Qd366Params,
 ) -> Verdict[Level]:
     if points is None:
-        return base.noted(
+        return blocks.noted(
             rule=f"{prefix}.score.not_recorded",
             citation=CITE_SCORE,
             message="Chưa chấm điểm theo khung 100 điểm; mức xếp loại mới chỉ dựa trên điều kiện.",
@@ -413,7 +415,7 @@ def _score_rule(
     level = level_by_score(total.value, params)
     if level is Level.EXCELLENT:
         return Verdict(level, errors)
-    reason = base.capped(
+    reason = blocks.capped(
         level,
         prefix=prefix,
         condition="score",
@@ -430,7 +432,7 @@ def _tasks_rule(
     """excellent: 100 % on time with quality and ≥ 30 % exceeding requirements; good: 100 % on
     time; completed: 100 % completed and ≤ 20 % late; otherwise not_completed."""
     if tasks is None:
-        return base.noted(
+        return blocks.noted(
             rule=f"{prefix}.tasks.not_recorded",
             citation=CITE_CONDITIONS,
             message="Chưa có số liệu nhiệm vụ; chưa kiểm tra điều kiện về tiến độ, chất lượng.",
@@ -441,32 +443,32 @@ def _tasks_rule(
     exceeded_pct = params.excellent_exceeded_min_percent
     late_pct = params.completed_late_max_percent
     if tasks.on_time == total:
-        if not base.share_below(tasks.exceeded, total, exceeded_pct):
-            return base.no_cap()
+        if not blocks.share_below(tasks.exceeded, total, exceeded_pct):
+            return blocks.no_cap()
         level, message = (
             Level.GOOD,
-            f"Có {base.share_text(tasks.exceeded, total)} nhiệm vụ vượt yêu cầu "
+            f"Có {blocks.share_text(tasks.exceeded, total)} nhiệm vụ vượt yêu cầu "
             f"(mức xuất sắc cần từ {format_percent(exceeded_pct)}).",
         )
-    elif tasks.completed == total and not base.share_above(tasks.late, total, late_pct):
+    elif tasks.completed == total and not blocks.share_above(tasks.late, total, late_pct):
         level, message = (
             Level.COMPLETED,
-            f"Chỉ {base.share_text(tasks.on_time, total)} nhiệm vụ hoàn thành đúng tiến độ, "
+            f"Chỉ {blocks.share_text(tasks.on_time, total)} nhiệm vụ hoàn thành đúng tiến độ, "
             "bảo đảm chất lượng (mức tốt cần 100%).",
         )
     elif tasks.completed < total:
         level, message = (
             Level.NOT_COMPLETED,
-            f"Chỉ hoàn thành {base.share_text(tasks.completed, total)} nhiệm vụ "
+            f"Chỉ hoàn thành {blocks.share_text(tasks.completed, total)} nhiệm vụ "
             "(mức hoàn thành cần 100%).",
         )
     else:
         level, message = (
             Level.NOT_COMPLETED,
-            f"Có {base.share_text(tasks.late, total)} nhiệm vụ chậm tiến độ "
+            f"Có {blocks.share_text(tasks.late, total)} nhiệm vụ chậm tiến độ "
             f"(mức hoàn thành cho phép không quá {format_percent(late_pct)}).",
         )
-    return base.capped(
+    return blocks.capped(
         level,
         prefix=prefix,
         condition="tasks",
@@ -478,8 +480,8 @@ def _tasks_rule(
 
 def _shortcomings_rule(remedied: bool, *, prefix: str, subject: str) -> Verdict[Level]:
     if remedied:
-        return base.no_cap()
-    return base.capped(
+        return blocks.no_cap()
+    return blocks.capped(
         Level.GOOD,
         prefix=prefix,
         condition="shortcomings",
@@ -536,8 +538,8 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
     """
     if not facts.led_units:
         if not facts.is_leader:
-            return base.no_cap()
-        return base.noted(
+            return blocks.no_cap()
+        return blocks.noted(
             rule=f"{MEMBER}.leader.no_role",
             citation=CITE_LEADER,
             message="Được đánh dấu là người đứng đầu nhưng chưa có chức vụ Bí thư, Phó Bí thư "
@@ -551,7 +553,7 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
         cap = led_unit_level(unit, params)
         if cap is None:
             verdicts.append(
-                base.noted(
+                blocks.noted(
                     rule=f"{MEMBER}.leader.unit_not_decided",
                     citation=CITE_LEADER,
                     message=f"Là {unit.role}: đơn vị {unit.code} chưa được xếp loại.",
@@ -565,7 +567,7 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
         shown = unit.level.label if unit.level is not None else ""
         lowered = "" if cap is unit.level else f", theo số liệu nhiệm vụ chỉ đạt «{cap.label}»"
         verdicts.append(
-            base.capped(
+            blocks.capped(
                 cap,
                 prefix=MEMBER,
                 condition="leader_unit",
@@ -577,7 +579,7 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
                 subject=facts.subject,
             )
         )
-    return base.combine(verdicts)
+    return blocks.combine(verdicts)
 
 
 def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
@@ -586,26 +588,26 @@ def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -
     366-QĐ/TW, Điều 11.4 (leaders)."""
     units = facts.led_units
     if not units:
-        return base.no_cap()
+        return blocks.no_cap()
     reasons: list[str] = []
     minimum = params.leader_unit_tasks_min_percent
     for unit in units:
         tasks = unit.tasks
-        if tasks is not None and base.share_below(tasks.completed, tasks.total, minimum):
-            share = base.share_text(tasks.completed, tasks.total)
+        if tasks is not None and blocks.share_below(tasks.completed, tasks.total, minimum):
+            share = blocks.share_text(tasks.completed, tasks.total)
             reasons.append(
                 f"đơn vị {unit.code} chỉ hoàn thành {share} nhiệm vụ theo kế hoạch "
                 f"(dưới {format_percent(minimum)})"
             )
     failed = sum(1 for unit in units if unit.level is Level.NOT_COMPLETED)
-    if base.share_above(failed, len(units), params.leader_units_failed_max_percent):
+    if blocks.share_above(failed, len(units), params.leader_units_failed_max_percent):
         reasons.append(
-            f"{base.share_text(failed, len(units))} đơn vị do đồng chí phụ trách không hoàn thành "
-            f"nhiệm vụ (trên {format_percent(params.leader_units_failed_max_percent)})"
+            f"{blocks.share_text(failed, len(units))} đơn vị do đồng chí phụ trách không hoàn "
+            f"thành nhiệm vụ (trên {format_percent(params.leader_units_failed_max_percent)})"
         )
     if not reasons:
-        return base.no_cap()
-    return base.capped(
+        return blocks.no_cap()
+    return blocks.capped(
         Level.NOT_COMPLETED,
         prefix=MEMBER,
         condition="leader_units",
@@ -619,15 +621,15 @@ def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
     """Disciplined in the year: never excellent; not_completed unless self-detected and remedied,
     as under 124 [?]. 366-QĐ/TW; HD 43."""
     if params.not_completed_cases_from_qd124:
-        return base.member_discipline_rule(
+        return blocks.member_discipline_rule(
             facts,
             prefix=MEMBER,
             citation=CITE_NOT_COMPLETED,
             excused_if_self_remedied=params.member_discipline_excused_if_self_remedied,
         )
     if not facts.disciplined:
-        return base.no_cap()
-    return base.capped(
+        return blocks.no_cap()
+    return blocks.capped(
         Level.GOOD,
         prefix=MEMBER,
         condition="discipline",
@@ -640,15 +642,15 @@ def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
 def member_degradation(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Degradation concluded by a competent body: not_completed, as under 124 [?]. HD 43."""
     if not params.not_completed_cases_from_qd124:
-        return base.no_cap()
-    return base.degradation_rule(facts, prefix=MEMBER, citation=CITE_NOT_COMPLETED)
+        return blocks.no_cap()
+    return blocks.degradation_rule(facts, prefix=MEMBER, citation=CITE_NOT_COMPLETED)
 
 
 def member_targets(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Under 50 % of the assigned targets met: not_completed, as under 124 [?]. HD 43."""
     if not params.not_completed_cases_from_qd124:
-        return base.no_cap()
-    return base.targets_rule(
+        return blocks.no_cap()
+    return blocks.targets_rule(
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.member_targets_min_percent,
@@ -662,8 +664,8 @@ def member_civil_service(facts: MemberFacts, params: Qd366Params) -> Verdict[Lev
     """The Party level of a civil servant never exceeds the civil-service level [?]. HD 43;
     NĐ 335/2025."""
     if not params.member_civil_service_cap:
-        return base.no_cap()
-    return base.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+        return blocks.no_cap()
+    return blocks.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
 
 
 def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
@@ -671,8 +673,8 @@ def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
     `qd132` cap below good is gone); a note only. 366-QĐ/TW, Điều 5; HD 43 point 7."""
     minimum = params.sick_leave_min_months
     if minimum <= 0 or facts.sick_leave_months < minimum:
-        return base.no_cap()
-    return base.noted(
+        return blocks.no_cap()
+    return blocks.noted(
         rule=f"{MEMBER}.sick_leave.actual_results",
         citation=CITE_LEAVE,
         message=(
@@ -688,14 +690,14 @@ def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
 def member_maternity(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Maternity leave: classified on the year's actual results (a note, no cap).
     366-QĐ/TW, Điều 5; HD 43 point 7."""
-    return base.maternity_note(facts, prefix=MEMBER, citation=CITE_LEAVE)
+    return blocks.maternity_note(facts, prefix=MEMBER, citation=CITE_LEAVE)
 
 
 def member_not_reviewed(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> Finding | None:
     """Members admitted less than 6 months before the period ends, exempted members and suspended
     members do not review and are not classified (unlike `qd132`, where new members review): a
     self-assessment from them is refused. 366-QĐ/TW, Điều 5; HD 43 point 7."""
-    reason = base.member_not_classified_reason(facts, min_months=params.classification_min_months)
+    reason = blocks.member_not_classified_reason(facts, min_months=params.classification_min_months)
     if reason is None:
         return None
     if reason is NotClassifiedReason.JOINED_UNDER_6_MONTHS:
@@ -750,13 +752,13 @@ MEMBER_CONDITION_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level
 
 
 def member_level_by_score(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> Verdict[Level]:
-    return base.combine(rule(facts, params) for rule in MEMBER_SCORE_RULES)
+    return blocks.combine(rule(facts, params) for rule in MEMBER_SCORE_RULES)
 
 
 def member_level_by_conditions(
     facts: MemberFacts, params: Qd366Params = DEFAULTS
 ) -> Verdict[Level]:
-    return base.combine(rule(facts, params) for rule in MEMBER_CONDITION_RULES)
+    return blocks.combine(rule(facts, params) for rule in MEMBER_CONDITION_RULES)
 
 
 # --- organization rules --------------------------------------------------------------------------
@@ -786,12 +788,12 @@ def organization_discipline(facts: OrganizationFacts, params: Qd366Params) -> Ve
     """Disciplined: never excellent; not_completed unless self-detected and remedied, as under
     124 [?]. 366-QĐ/TW; HD 43."""
     if params.not_completed_cases_from_qd124:
-        return base.organization_discipline_rule(
+        return blocks.organization_discipline_rule(
             facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED, self_remedied_cap=Level.GOOD
         )
     if not facts.disciplined:
-        return base.no_cap()
-    return base.capped(
+        return blocks.no_cap()
+    return blocks.capped(
         Level.GOOD,
         prefix=ORGANIZATION,
         condition="discipline",
@@ -807,7 +809,7 @@ def organization_subordinate_discipline(
     """excellent: no subordinate unit disciplined; more than 20 % of them [?]: not_completed.
     366-QĐ/TW; HD 43."""
     limit = params.subordinate_disciplined_max_percent
-    return base.subordinate_discipline_rule(
+    return blocks.subordinate_discipline_rule(
         facts,
         max_percent=limit if params.not_completed_cases_from_qd124 else Decimal(100),
         prefix=ORGANIZATION,
@@ -821,7 +823,7 @@ def organization_leadership_discipline(
     """excellent: no leadership member disciplined; at cảnh cáo or heavier [?]: not_completed.
     366-QĐ/TW; HD 43."""
     if params.not_completed_cases_from_qd124:
-        return base.leadership_discipline_rule(
+        return blocks.leadership_discipline_rule(
             facts,
             threshold=params.leadership_discipline_threshold,
             prefix=ORGANIZATION,
@@ -830,8 +832,8 @@ def organization_leadership_discipline(
         )
     form = facts.leadership_discipline
     if form is None:
-        return base.no_cap()
-    return base.capped(
+        return blocks.no_cap()
+    return blocks.capped(
         Level.GOOD,
         prefix=ORGANIZATION,
         condition="leadership_discipline",
@@ -844,15 +846,15 @@ def organization_leadership_discipline(
 def organization_disunity(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """Internal disunity: not_completed, as under 124 [?]. HD 43."""
     if not params.not_completed_cases_from_qd124:
-        return base.no_cap()
-    return base.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED)
+        return blocks.no_cap()
+    return blocks.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED)
 
 
 def organization_targets(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """Under 50 % of the targets met, force majeure aside: not_completed, as under 124 [?]."""
     if not params.not_completed_cases_from_qd124:
-        return base.no_cap()
-    return base.targets_rule(
+        return blocks.no_cap()
+    return blocks.targets_rule(
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.organization_targets_min_percent,
@@ -882,13 +884,13 @@ ORGANIZATION_CONDITION_RULES: tuple[
 def organization_level_by_score(
     facts: OrganizationFacts, params: Qd366Params = DEFAULTS
 ) -> Verdict[Level]:
-    return base.combine(rule(facts, params) for rule in ORGANIZATION_SCORE_RULES)
+    return blocks.combine(rule(facts, params) for rule in ORGANIZATION_SCORE_RULES)
 
 
 def organization_level_by_conditions(
     facts: OrganizationFacts, params: Qd366Params = DEFAULTS
 ) -> Verdict[Level]:
-    return base.combine(rule(facts, params) for rule in ORGANIZATION_CONDITION_RULES)
+    return blocks.combine(rule(facts, params) for rule in ORGANIZATION_CONDITION_RULES)
 
 
 ORDER_RULES: tuple[tuple[str, str], ...] = (
@@ -1009,14 +1011,23 @@ def check_quota_exception(
 
 
 def group_quota_policy(
-    params: Qd366Params = DEFAULTS, exception: QuotaException | None = None
+    params: Qd366Params = DEFAULTS,
+    exception: QuotaException | None = None,
+    counts: QuotaCounts | None = None,
 ) -> QuotaPolicy:
     """The group's policy: the usual rate, or the recorded exception's (never above the maximum);
-    under the small-group size, over the cap warns instead of refusing. Điều 11, point 1.5."""
+    a group whose base (those rated `good`) is under the small-group size [?] warns instead of
+    refusing. 366-QĐ/TW, Điều 11, point 1.5."""
     policy = params.quota_policy()
-    if exception is None:
-        return policy
-    return replace(policy, percent=min(exception.percent, params.quota_exception_max_percent))
+    if exception is not None:
+        policy = replace(policy, percent=min(exception.percent, params.quota_exception_max_percent))
+    if counts is not None and is_small_group(counts, params):
+        policy = replace(policy, enforcement=Enforcement.WARN)
+    return policy
+
+
+def is_small_group(counts: QuotaCounts, params: Qd366Params = DEFAULTS) -> bool:
+    return quota.base_count(counts, params.quota_base) < params.quota_small_group_size
 
 
 def group_quota_cap(
@@ -1024,7 +1035,25 @@ def group_quota_cap(
 ) -> int:
     """The most `excellent` a group may hold: rate × the number rated `good` (literal), rounded
     as the parameter says. 366-QĐ/TW, Điều 11, point 1.5."""
-    return base.compute_quota_cap(levels, group_quota_policy(params, exception))
+    return quota.cap(QuotaCounts.of(levels), group_quota_policy(params, exception))
+
+
+def group_quota_note(
+    group: str,
+    exception: QuotaException | None,
+    counts: QuotaCounts,
+    params: Qd366Params = DEFAULTS,
+) -> str:
+    """What a quota finding adds under 366: the group, the exception applied, a small group."""
+    note = f" Nhóm «{group}»."
+    if exception is not None:
+        note += f" Áp dụng ngoại lệ: {exception.label}."
+    if is_small_group(counts, params):
+        note += (
+            f" Nhóm có dưới {params.quota_small_group_size} người/tổ chức xếp loại hoàn thành tốt "
+            "nhiệm vụ (nhóm nhỏ): chỉ cảnh báo, cấp quyết định ghi rõ lý do."
+        )
+    return note
 
 
 def group_quota_findings(
@@ -1034,35 +1063,27 @@ def group_quota_findings(
     group: str,
     params: Qd366Params = DEFAULTS,
     exception: QuotaException | None = None,
+    justification: str = "",
 ) -> list[Finding]:
     """`excellent` ≤ 20 % of those rated `good` within the group of similar position, role,
     functions and tasks (collectives and individuals alike); up to 25 % only under a recorded
-    exception, named in the finding. A group with fewer `good` than the small-group size
-    [?] warns (the deciding body records why) instead of refusing. 366-QĐ/TW, Điều 11, point
-    1.5."""
+    exception, named in the finding; a small group [?] warns instead of refusing. The state of
+    one group as it stands (`quota.judge` from nothing). 366-QĐ/TW, Điều 11, point 1.5."""
     if subject_kind is SubjectKind.ORGANIZATION and not params.organization_quota_enabled:
         return []
-    policy = group_quota_policy(params, exception)
-    small = base.quota_base_count(levels, policy.base) < params.quota_small_group_size
-    if small:
-        policy = replace(policy, enforcement=Enforcement.WARN)
-    found = base.quota_findings(
-        levels,
-        policy,
+    counts = QuotaCounts.of(levels)
+    verdict = quota.judge(
+        QuotaCounts(),
+        counts,
+        group_quota_policy(params, exception, counts),
+        justification=justification,
         rule=f"{ID}.quota.{subject_kind.value}.excellent",
         citation=CITE_QUOTA,
-        subject_kind=subject_kind,
+        noun="đảng viên" if subject_kind is SubjectKind.MEMBER else "tổ chức đảng",
         scope_label=group,
     )
-    suffix = f" Nhóm «{group}»."
-    if exception is not None:
-        suffix += f" Áp dụng ngoại lệ: {exception.label}."
-    if small:
-        suffix += (
-            f" Nhóm có dưới {params.quota_small_group_size} người/tổ chức xếp loại hoàn thành tốt "
-            "nhiệm vụ (nhóm nhỏ): chỉ cảnh báo."
-        )
-    return [replace(f, message=f.message + suffix) for f in found]
+    note = group_quota_note(group, exception, counts, params)
+    return [replace(f, message=f.message + note) for f in verdict.findings]
 
 
 # --- the profile ---------------------------------------------------------------------------------
@@ -1078,6 +1099,17 @@ class Qd366Profile(Profile):
 
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         return decision_order(facts)
+
+    quota_rules: ClassVar[Mapping[SubjectKind, str]] = {
+        SubjectKind.MEMBER: "qd366.quota.member.excellent",
+        SubjectKind.ORGANIZATION: "qd366.quota.organization.excellent",
+    }
+
+    def group_policy(
+        self, counts: QuotaCounts, exception: QuotaException | None = None
+    ) -> QuotaPolicy:
+        """The policy of one quota group (its exception's rate, small groups warn)."""
+        return group_quota_policy(self.params, exception, counts)
 
     def not_classified(self, facts: MemberFacts | OrganizationFacts) -> Finding | None:
         """Under 366 a member not reviewed is also not classified: the finding says both."""

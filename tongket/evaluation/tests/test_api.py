@@ -403,6 +403,28 @@ def test_every_write_checks_access_before_the_body_so_a_bad_body_still_gets_403_
     assert api_for("khoi").post("/api/v1/cycles/", {}, format="json").status_code == 403
 
 
+def test_a_bulk_decision_counts_the_quota_on_the_whole_list_whatever_its_order(
+    api_for: ApiFor,
+) -> None:
+    cycle = open_2021(api_for)
+    rows = cell_members(api_for("bithu"), cycle["id"])
+    office = api_for("vanphong")
+    # The excellent one first: counted alone it would meet a cap of 0.
+    items = [(rows[0]["id"], "excellent")] + [(row["id"], "good") for row in rows[1:6]]
+    accepted = bulk(office, cycle["id"], items)
+    assert accepted.status_code == 201, accepted.json()
+    assert accepted.json()["count"] == 6
+    # The next list would leave two excellent over five good: refused at once, whole.
+    more = bulk(office, cycle["id"], [(rows[6]["id"], "excellent")])
+    assert more.status_code == 400
+    error = more.json()["error"]
+    assert [(f["evaluation"], f["rule"]) for f in error["findings"]] == [
+        (rows[6]["id"], QUOTA_RULE)
+    ]
+    assert "tối đa 1" in error["findings"][0]["message"]
+    assert Decision.objects.filter(evaluation__cycle_id=cycle["id"]).count() == 6
+
+
 def _member_2026(api: APIClient, cell: str) -> dict[str, Any]:
     cycle = api.get("/api/v1/cycles/", {"organization": ORG, "year": "2026"}).json()["results"]
     yearly = next(c for c in cycle if c["quarter"] is None)

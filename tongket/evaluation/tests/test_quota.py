@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -18,7 +19,7 @@ from tongket.evaluation.domain import (
     Rounding,
     SubjectKind,
 )
-from tongket.evaluation.regulations import all_profiles, qd132
+from tongket.evaluation.regulations import all_profiles, qd132, quota
 
 E, G, C, N = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED
 PROFILE = qd132.PROFILE
@@ -186,3 +187,74 @@ def test_check_quota_errs_exactly_when_excellent_exceeds_the_cap(profile, quota,
 @given(policies, st.lists(levels, max_size=40))
 def test_a_good_decision_never_lowers_the_cap(quota, decided):
     assert PROFILE.quota_cap([*decided, G], quota) >= PROFILE.quota_cap(decided, quota)
+
+
+# --- the verdict on a change (regulations/quota.py) ----------------------------------------------
+
+
+def judge(before: list[Level], after: list[Level], **kwargs: Any) -> quota.QuotaVerdict:
+    quota_policy = kwargs.pop("quota_policy", policy())
+    return quota.judge(
+        quota.QuotaCounts.of(before),
+        quota.QuotaCounts.of(after),
+        quota_policy,
+        rule="qd132.quota.member.excellent",
+        citation="Hướng dẫn 21-HD/BTCTW",
+        noun="đảng viên",
+        scope_label="QT.KCQDN.SGDDT",
+        **kwargs,
+    )
+
+
+def test_counts_keep_only_what_the_quota_reads():
+    assert quota.QuotaCounts.of(scope(2, 5, 3, 1)) == quota.QuotaCounts(excellent=2, good=5)
+    assert quota.base_count(quota.QuotaCounts(2, 5), GOOD) == 5
+    assert quota.base_count(quota.QuotaCounts(2, 5), GOB) == 7
+
+
+def test_five_good_and_one_excellent_decided_at_once_fit_a_cap_of_one():
+    verdict = judge([], scope(excellent=1, good=5))
+    assert verdict == quota.QuotaVerdict()
+    assert not verdict.refused
+
+
+def test_a_change_that_grows_the_overflow_is_refused_under_block_with_rule_and_article():
+    verdict = judge(scope(excellent=1, good=5), scope(excellent=2, good=5))
+    (finding,) = verdict.findings
+    assert verdict.refused
+    assert (finding.rule, finding.citation, finding.severity) == (
+        "qd132.quota.member.excellent",
+        "Hướng dẫn 21-HD/BTCTW",
+        Severity.ERROR,
+    )
+    assert "tối đa 1" in finding.message
+    assert finding.subject == "QT.KCQDN.SGDDT"
+
+
+def test_a_change_that_does_not_grow_an_existing_overflow_has_nothing_to_say():
+    # Already over (a policy changed since): a good decision takes no place.
+    assert judge(scope(excellent=3, good=5), scope(excellent=3, good=6)) == quota.QuotaVerdict()
+
+
+def test_under_warn_the_excess_needs_a_justification_which_the_finding_then_carries():
+    warn = policy(enforcement=Enforcement.WARN)
+    missing = judge([], scope(excellent=2, good=5), quota_policy=warn)
+    assert missing.refused
+    assert missing.missing_justification
+    assert missing.findings[0].severity is Severity.WARNING
+    given_ = judge([], scope(excellent=2, good=5), quota_policy=warn, justification=" Đột xuất ")
+    assert not given_.refused
+    assert given_.findings[0].justification == "Đột xuất"
+
+
+@given(policies, st.lists(levels, max_size=30), st.lists(levels, max_size=30))
+def test_a_batch_is_refused_exactly_when_it_leaves_the_scope_over_a_cap_it_was_within(
+    quota_policy, before, batch
+):
+    """The rule `checks.quota_verdicts` applies to a whole batch: judged on its final state."""
+    after = [*before, *batch]
+    within_before = before.count(E) <= quota.cap(quota.QuotaCounts.of(before), quota_policy)
+    within_after = after.count(E) <= quota.cap(quota.QuotaCounts.of(after), quota_policy)
+    verdict = judge(before, after, quota_policy=quota_policy)
+    if within_before:
+        assert verdict.refused is not within_after

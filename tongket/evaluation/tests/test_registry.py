@@ -1,10 +1,9 @@
-"""The registry of profiles, their parameters, and the shared evaluation vocabulary."""
+"""The registry of profiles and their parameters (the shared vocabulary: test_domain.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,22 +12,10 @@ from tongket.core.errors import DomainError
 from tongket.evaluation.domain import (
     DisciplineForm,
     Enforcement,
-    Grade,
     Level,
-    MemberFacts,
-    NotClassifiedReason,
-    OrganizationFacts,
     Period,
     PeriodKind,
-    PointCriterion,
-    PointFrame,
-    PointGroup,
     QuotaBase,
-    TaskTally,
-    add_months,
-    at_least,
-    max_level,
-    min_level,
 )
 from tongket.evaluation.regulations import all_profiles, get_profile, profile_for_year
 
@@ -214,115 +201,3 @@ def test_with_params_accepts_enum_members_and_their_values():
     by_member = profile.with_params(leadership_discipline_threshold=DisciplineForm.DISMISSAL)
     by_value = profile.with_params(leadership_discipline_threshold="dismissal")
     assert by_member.params == by_value.params
-
-
-# --- shared vocabulary -------------------------------------------------------------------------
-
-
-def test_levels_have_vietnamese_labels_and_an_order():
-    assert [level.label for level in Level.descending()] == [
-        "Hoàn thành xuất sắc nhiệm vụ",
-        "Hoàn thành tốt nhiệm vụ",
-        "Hoàn thành nhiệm vụ",
-        "Không hoàn thành nhiệm vụ",
-    ]
-    assert [level.short_label for level in Level.descending()] == [
-        "HTXSNV",
-        "HTTNV",
-        "HTNV",
-        "KHTNV",
-    ]
-    assert [level.rank for level in Level.descending()] == [4, 3, 2, 1]
-    assert min_level(E, C, G) is C
-    assert max_level(N, G) is G
-    assert at_least(G, C)
-    assert at_least(G, G)
-    assert not at_least(C, G)
-
-
-def test_grades_and_reasons_have_vietnamese_labels():
-    assert [grade.label for grade in Grade] == ["Xuất sắc", "Tốt", "Trung bình", "Kém"]
-    for reason in NotClassifiedReason:
-        assert reason.label
-    assert NotClassifiedReason.SUSPENDED.label == "Đảng viên bị đình chỉ sinh hoạt đảng"
-
-
-@pytest.mark.parametrize(
-    ("period", "label", "end"),
-    [
-        (Period(2020), "Năm 2020", date(2020, 12, 31)),
-        (Period(2026, 1), "Quý I năm 2026", date(2026, 3, 31)),
-        (Period(2024, 2), "Quý II năm 2024", date(2024, 6, 30)),
-        (Period(2026, 4), "Quý IV năm 2026", date(2026, 12, 31)),
-    ],
-)
-def test_period_label_and_end(period, label, end):
-    assert period.label == label
-    assert period.end == end
-
-
-def test_period_quarter_must_be_1_to_4():
-    with pytest.raises(ValueError, match="Quý"):
-        Period(2026, 5)
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2020, 6, 30), 6, date(2020, 12, 30)),
-        (date(2020, 8, 31), 6, date(2021, 2, 28)),
-        (date(2019, 8, 31), 6, date(2020, 2, 29)),
-        (date(2020, 1, 15), 12, date(2021, 1, 15)),
-    ],
-)
-def test_add_months_keeps_the_day_or_takes_the_last_of_a_shorter_month(start, months, expected):
-    assert add_months(start, months) == expected
-
-
-@pytest.mark.parametrize(
-    "counts",
-    [
-        (5, 6, 0, 0, 0),  # more completed than assigned
-        (5, 3, 2, 2, 0),  # on time + late above completed
-        (5, 5, 2, 0, 3),  # more exceeding than on time
-        (5, 5, -1, 0, 0),
-    ],
-)
-def test_task_tally_refuses_inconsistent_counts(counts):
-    with pytest.raises(ValueError, match="nhiệm vụ"):
-        TaskTally(*counts)
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"targets_assigned": 2, "targets_met": 3},
-        {"targets_assigned": -1},
-        {"sick_leave_months": Decimal(-1)},
-        {"joined_on": date(2020, 5, 1), "full_member_on": date(2020, 4, 1)},
-    ],
-)
-def test_member_facts_refuse_impossible_values(kwargs):
-    with pytest.raises(ValueError, match="không"):
-        MemberFacts(**kwargs)
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"subordinate_units": 2, "subordinate_units_disciplined": 3},
-        {"age_months": -1},
-        {"targets_assigned": 1, "targets_met": 2},
-    ],
-)
-def test_organization_facts_refuse_impossible_values(kwargs):
-    with pytest.raises(ValueError, match=r"không|phải"):
-        OrganizationFacts(**kwargs)
-
-
-def test_point_frame_refuses_duplicate_codes_and_empty_maxima():
-    one = PointCriterion("1", "Tiêu chí", Decimal(30), PointGroup.GENERAL)
-    with pytest.raises(ValueError, match="trùng"):
-        PointFrame("f", "Khung", (one, one))
-    with pytest.raises(ValueError, match="lớn hơn 0"):
-        PointFrame("f", "Khung", (PointCriterion("1", "T", Decimal(0), PointGroup.TASKS),))

@@ -22,7 +22,7 @@ from tongket.evaluation.domain import (
     SubjectKind,
 )
 from tongket.evaluation.regulations import qd132
-from tongket.evaluation.regulations.base import grades_level
+from tongket.evaluation.regulations.blocks import grades_level
 
 PROFILE = qd132.PROFILE
 E, G, C, N = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
-from tongket.evaluation import selectors, services
+from tongket.evaluation import checks, selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Evaluation, SubjectKind
 from tongket.people import services as people_services
@@ -148,9 +148,9 @@ def test_a_member_on_long_sick_leave_is_classified_on_actual_results(cycle: Cycl
     )
     ev.refresh_from_db()
     assert [
-        f for f in selectors.level_findings(ev, Level.EXCELLENT) if f.severity is Severity.ERROR
+        f for f in checks.level_findings(ev, Level.EXCELLENT) if f.severity is Severity.ERROR
     ] == []
-    allowed = selectors.profile_of(cycle).member_level_allowed(selectors.member_facts(ev))
+    allowed = selectors.profile_of(cycle).member_level_allowed(checks.member_facts(ev))
     assert allowed.value is Level.EXCELLENT
     note = next(f for f in allowed.findings if f.rule == "qd366.member.sick_leave.actual_results")
     assert "không bị giới hạn mức" in note.message

@@ -11,7 +11,7 @@ import pytest
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import NotFound
-from tongket.evaluation import selectors
+from tongket.evaluation import selectors, stats
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Evaluation
 from tongket.people.models import Organization
@@ -58,13 +58,13 @@ def test_decided_results_of_a_cell_hold_its_members_and_itself():
 
 def test_stats_use_a_fixed_number_of_queries(django_assert_max_num_queries: Any):
     with django_assert_max_num_queries(5):
-        selectors.stats(org("QT"), 2020)
+        stats.stats(org("QT"), 2020)
 
 
 def test_dashboard_counts_per_tier_and_per_cell(django_assert_max_num_queries: Any):
     cycle = Cycle.objects.get(organization__code=ORG, year=2026)
     with django_assert_max_num_queries(12):
-        board = selectors.dashboard(cycle)
+        board = stats.dashboard(cycle)
     assert board.members["total"] == 50
     assert board.members["self"] == 3
     assert board.members["cell"] == 1
@@ -74,7 +74,7 @@ def test_dashboard_counts_per_tier_and_per_cell(django_assert_max_num_queries: A
 
 
 def test_dashboard_quota_meter_for_2020_cells_is_over():
-    board = selectors.dashboard(Cycle.objects.get(organization__code=ORG, year=2020))
+    board = stats.dashboard(Cycle.objects.get(organization__code=ORG, year=2020))
     assert (board.organization_quota.excellent, board.organization_quota.cap) == (2, 1)
     assert board.organization_quota.over
     assert not board.member_quota.over
@@ -124,7 +124,7 @@ def test_the_stats_profile_is_the_first_cycle_by_path_holding_an_evaluation_of_t
         if Evaluation.objects.filter(cycle=cycle, subject_path__startswith=subtree.path).exists()
     ]
     assert holding, "the demo decides every level of the tree in 2020"
-    assert selectors.stats(subtree, 2020)["profile"] == holding[0].profile_id
+    assert stats.stats(subtree, 2020)["profile"] == holding[0].profile_id
 
 
 @pytest.mark.django_db

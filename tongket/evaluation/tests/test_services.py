@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -11,9 +12,10 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tongket.audit.models import AuditEvent
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.rules import Severity
-from tongket.evaluation import selectors, services
+from tongket.evaluation import checks, selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.models import (
     Cycle,
@@ -171,7 +173,7 @@ def test_quota_under_warn_needs_a_justification_which_is_stored_and_shown():
     assert caught.value.rule == "qd132.quota.member.excellent"
     decision = decide(evs[6], Level.EXCELLENT, justification="Thành tích đột xuất.")
     assert decision.findings[0]["justification"] == "Thành tích đột xuất."
-    shown = selectors.cycle_findings(cycle)
+    shown = checks.cycle_findings(cycle)
     assert [(f.rule, f.severity, f.justification) for f in shown] == [
         ("qd132.quota.member.excellent", Severity.WARNING, "Thành tích đột xuất.")
     ]
@@ -183,22 +185,22 @@ def test_bulk_decision_of_a_cell_is_all_or_nothing_and_names_each_refused_member
         actor=None, evaluation_id=evs[0].pk, facts=services.FactsInput(disciplined=True)
     )
     with pytest.raises(DomainError) as caught:
-        services.decide_cell(
+        services.decide_many(
             actor=None,
             cycle_id=cycle.pk,
             unit_code=f"{ORG}.TTR",
-            outcomes={ev.pk: Level.GOOD for ev in evs},
+            items=[services.DecisionItem(ev.pk, Level.GOOD) for ev in evs],
             number="2-QĐ/ĐU",
             date=DAY,
         )
     assert caught.value.findings[0].subject == evs[0].member.card_number  # type: ignore[union-attr]
     assert caught.value.rule == "qd132.member.not_completed.discipline"
     assert not Decision.objects.filter(evaluation__cycle=cycle).exists()
-    done = services.decide_cell(
+    done = services.decide_many(
         actor=None,
         cycle_id=cycle.pk,
         unit_code=f"{ORG}.TTR",
-        outcomes={ev.pk: Level.GOOD for ev in evs[1:]},
+        items=[services.DecisionItem(ev.pk, Level.GOOD) for ev in evs[1:]],
         number="2-QĐ/ĐU",
         date=DAY,
     )
@@ -207,11 +209,11 @@ def test_bulk_decision_of_a_cell_is_all_or_nothing_and_names_each_refused_member
 
 def test_bulk_decision_refuses_a_member_of_another_cell(cycle: Cycle):
     other = members(cycle, "VP")[0]
-    call = lambda: services.decide_cell(  # noqa: E731
+    call = lambda: services.decide_many(  # noqa: E731
         actor=None,
         cycle_id=cycle.pk,
         unit_code=f"{ORG}.TTR",
-        outcomes={other.pk: Level.GOOD},
+        items=[services.DecisionItem(other.pk, Level.GOOD)],
         number="2",
         date=DAY,
     )
@@ -402,7 +404,7 @@ def test_every_service_is_audited(cycle: Cycle):
     ev = members(cycle)[0]
     before = AuditEvent.objects.count()
     decide(ev, Level.GOOD)
-    event = AuditEvent.objects.order_by("-seq").first()
+    event = AuditEvent.objects.order_by("-id").first()
     assert AuditEvent.objects.count() == before + 1
     assert event is not None
     assert event.action == "evaluation.decision.decision"
@@ -521,3 +523,97 @@ def test_racing_deciders_never_exceed_the_cap(demo_loaded: None):
     assert excellent == 2
     assert outcomes.count("ok") == 2
     assert outcomes.count("qd132.quota.member.excellent") == len(racers) - 2
+
+
+# --- one batch, counted as its result would stand ------------------------------------------------
+
+
+def classified(cycle: Cycle) -> list[Evaluation]:
+    """Members the 2021 rules classify (joined six months before the period end)."""
+    joined = dt.date(2021, 6, 30)
+    return [ev for ev in members(cycle) if ev.member and ev.member.joined_on <= joined]
+
+
+def card(ev: Evaluation) -> str:
+    assert ev.member is not None
+    return ev.member.card_number
+
+
+def batch(cycle: Cycle, pairs: list[tuple[Evaluation, Level]], **extra: Any) -> list[Decision]:
+    return services.decide_many(
+        actor=None,
+        cycle_id=cycle.pk,
+        items=[services.DecisionItem(ev.pk, level) for ev, level in pairs],
+        number="3-QĐ/ĐU",
+        date=DAY,
+        **extra,
+    )
+
+
+def test_five_good_and_one_excellent_submitted_at_once_are_accepted_whatever_their_order(
+    cycle: Cycle,
+):
+    evs = classified(cycle)[:6]
+    done = batch(cycle, [(evs[0], Level.EXCELLENT)] + [(ev, Level.GOOD) for ev in evs[1:]])
+    assert [d.level for d in done] == [Level.EXCELLENT] + [Level.GOOD] * 5
+    assert {d.number for d in done} == {"3-QĐ/ĐU"}
+
+
+def test_a_batch_that_would_exceed_the_quota_is_refused_at_once_and_writes_nothing(cycle: Cycle):
+    evs = classified(cycle)[:7]
+    pairs = [(evs[0], Level.EXCELLENT), (evs[1], Level.EXCELLENT)]
+    pairs += [(ev, Level.GOOD) for ev in evs[2:]]
+    with pytest.raises(services.BatchRefused) as caught:
+        batch(cycle, pairs)
+    # 20 % of 5 good = 1: the second excellent in the order given takes the place beyond the cap.
+    assert [(r.evaluation_id, r.finding.rule) for r in caught.value.refusals] == [
+        (evs[1].pk, "qd132.quota.member.excellent")
+    ]
+    assert caught.value.findings[0].subject == card(evs[1])
+    assert "tối đa 1" in caught.value.message
+    assert not Decision.objects.filter(evaluation__cycle=cycle).exists()
+
+
+def test_the_page_preview_finds_what_the_batch_refuses_without_writing_or_auditing(cycle: Cycle):
+    evs = classified(cycle)[:7]
+    items = [services.DecisionItem(ev.pk, Level.EXCELLENT) for ev in evs[:2]]
+    items += [services.DecisionItem(ev.pk, Level.GOOD) for ev in evs[2:]]
+    events = AuditEvent.objects.count()
+    found = services.preview_decisions(actor=None, cycle_id=cycle.pk, items=items)
+    assert [(f.rule, f.subject) for f in found] == [("qd132.quota.member.excellent", card(evs[1]))]
+    assert AuditEvent.objects.count() == events
+    assert not Decision.objects.filter(evaluation__cycle=cycle).exists()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    earlier=st.lists(LEVELS, max_size=6),
+    outcomes=st.lists(LEVELS, min_size=1, max_size=8),
+)
+def test_a_batch_is_accepted_at_once_exactly_when_its_final_state_is_within_the_quota(
+    cycle: Cycle, earlier: list[Level], outcomes: list[Level]
+):
+    evs = classified(cycle)[:14]
+    profile = selectors.profile_of(cycle)
+    with transaction.atomic():
+        for ev, level in zip(evs, earlier, strict=False):
+            with contextlib.suppress(DomainError):
+                decide(ev, level)
+        decided = [
+            Level(v)
+            for v in Decision.objects.filter(
+                evaluation__cycle=cycle, status=DecisionStatus.CURRENT
+            ).values_list("level", flat=True)
+        ]
+        pairs = list(zip(evs[len(earlier) :], outcomes, strict=False))
+        final = decided + [level for _ev, level in pairs]
+        within = final.count(Level.EXCELLENT) <= profile.quota_cap(final)
+        rules: set[str] = set()
+        try:
+            batch(cycle, pairs)
+        except services.BatchRefused as refused:
+            rules = {r.finding.rule for r in refused.refusals}
+        assert rules == (set() if within else {"qd132.quota.member.excellent"})
+        transaction.set_rollback(True)

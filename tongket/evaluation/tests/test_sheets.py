@@ -285,3 +285,38 @@ def test_the_results_download_from_the_exchange_page(client_for, fmt):
     assert "ket-qua-xep-loai-" in response["Content-Disposition"]
     if fmt == "csv":
         assert response.getvalue().decode("utf-8-sig").startswith("Số thẻ,Mã tổ chức,")
+
+
+def test_five_good_and_one_excellent_rows_are_decided_at_once_as_on_the_page(user_named):
+    user = user_named("vanphong")
+    cards = tccb_cards()[:6]
+    body = "QT.KCQDN.SGDDT"
+    data = book(
+        row(card=cards[0], year=2021, body=body, level="HTXSNV", date="15/01/2022"),
+        *(row(card=card, year=2021, body=body, date="15/01/2022") for card in cards[1:]),
+    )
+    report = run_import(data, actor=user, dry_run=False)
+    assert report.ok, report.problems
+    assert report.counts()[SHEET] == {"create": 6}
+    levels = dict(
+        Decision.objects.filter(evaluation__cycle__year=2021).values_list(
+            "evaluation__member__card_number", "level"
+        )
+    )
+    assert levels == {cards[0]: "excellent"} | dict.fromkeys(cards[1:], "good")
+
+
+def test_rows_that_would_exceed_the_quota_are_refused_at_once_naming_the_row(user_named):
+    cards = tccb_cards()[:7]
+    body = "QT.KCQDN.SGDDT"
+    data = book(
+        *(
+            row(card=card, year=2021, body=body, level="HTXSNV", date="15/01/2022")
+            for card in cards[:2]
+        ),
+        *(row(card=card, year=2021, body=body, date="15/01/2022") for card in cards[2:]),
+    )
+    report = run_import(data, actor=user_named("vanphong"), dry_run=False)
+    assert not report.applied
+    assert errors(report) == [(SHEET, 3, "Xếp loại", "qd132.quota.member.excellent")]
+    assert not Decision.objects.filter(evaluation__cycle__year=2021).exists()

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tongket.core.errors import DomainError
-from tongket.evaluation import selectors, services, tally
+from tongket.evaluation import services, stats, tally
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, ResultTally
 from tongket.people.models import Organization
@@ -41,7 +41,7 @@ def assert_tally_matches(codes: tuple[str, ...] | None = None) -> None:
     )
     for org in orgs:
         for year, quarter in periods():
-            assert selectors.stats(org, year, quarter) == selectors.raw_stats(org, year, quarter)
+            assert stats.stats(org, year, quarter) == stats.raw_stats(org, year, quarter)
 
 
 def test_the_demo_loader_ends_with_the_tally_of_its_raw_rows():
@@ -57,9 +57,9 @@ def test_tally_stats_equal_raw_stats_for_every_organization_and_period_of_the_de
 def test_a_national_root_without_a_row_counts_every_evaluation_like_the_raw_query():
     country = Organization(pk=0, code="TW", name="Toàn quốc", path="", kind="provincial")
     for year, quarter in periods():
-        data = selectors.stats(country, year, quarter)
-        assert data == selectors.raw_stats(country, year, quarter)
-    assert selectors.stats(country, 2020)["members"]["total"] == 50
+        data = stats.stats(country, year, quarter)
+        assert data == stats.raw_stats(country, year, quarter)
+    assert stats.stats(country, 2020)["members"]["total"] == 50
 
 
 def test_an_evaluation_whose_copied_path_disagrees_with_its_organization_is_still_exact():
@@ -93,7 +93,7 @@ def test_a_stale_tally_is_caught_by_verify_and_repaired_by_rebuild():
 
 def test_opening_a_cycle_counts_its_evaluations_as_pending():
     cycle = services.open_cycle(actor=None, organization_code=DEPARTMENT, year=2023)
-    data = selectors.stats(cycle.organization, 2023)
+    data = stats.stats(cycle.organization, 2023)
     assert data["members"]["pending"] == data["members"]["total"] == 50
     assert_tally_matches(CHECKED)
 
@@ -147,8 +147,12 @@ def _apply(cycle: Cycle, step: tuple[str, int, int], serial: int) -> bool:
             return False
         unit = evaluations[pick % len(evaluations)].unit
         chosen = {ev.pk: outcome for ev in evaluations if ev.unit_id == unit.pk}
-        services.decide_cell(
-            actor=None, cycle_id=cycle.pk, unit_code=unit.code, outcomes=chosen, **paper
+        services.decide_many(
+            actor=None,
+            cycle_id=cycle.pk,
+            unit_code=unit.code,
+            items=[services.DecisionItem(pk, chosen[pk]) for pk in sorted(chosen)],
+            **paper,
         )
     else:
         decisions = _current(cycle)

@@ -231,3 +231,52 @@ def test_office_corrects_a_decision_with_a_reason_on_the_evaluation_page(client_
     assert client.post(url, data | {"decision-reason": "Nhầm mức."}).status_code == 302
     old.refresh_from_db()
     assert old.status == DecisionStatus.SUPERSEDED
+
+
+def _tccb_2021(client: Client) -> tuple[Cycle, list[Evaluation]]:
+    client.post(reverse("evaluation:cycle_open"), {"organization": ORG, "year": "2021"})
+    cycle = Cycle.objects.get(organization__code=ORG, year=2021, quarter__isnull=True)
+    evs = list(
+        Evaluation.objects.filter(
+            cycle=cycle, subject_kind=SubjectKind.MEMBER, unit__code=f"{ORG}.TCCB"
+        ).order_by("pk")
+    )
+    return cycle, evs
+
+
+def test_the_cell_page_accepts_five_good_and_one_excellent_at_once(client_for: ClientFor):
+    client = client_for("vanphong")
+    cycle, evs = _tccb_2021(client)
+    # The excellent one first: counted alone it would meet a cap of 0 («tối đa 0»).
+    data = {"number": "7-QĐ/ĐU", "date": "2022-01-10", f"outcome_{evs[0].pk}": "excellent"}
+    data |= {f"outcome_{ev.pk}": "good" for ev in evs[1:6]}
+    url = reverse("evaluation:unit", args=[cycle.pk, f"{ORG}.TCCB"])
+    check = client.post(
+        reverse("evaluation:unit_check", args=[cycle.pk, f"{ORG}.TCCB"]),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    assert "quota" not in check.content.decode()
+    page = client.post(url, data)
+    assert page.status_code == 302
+    levels = dict(
+        Decision.objects.filter(evaluation__cycle=cycle).values_list("evaluation_id", "level")
+    )
+    assert levels == {evs[0].pk: "excellent"} | {ev.pk: "good" for ev in evs[1:6]}
+
+
+def test_the_cell_page_refuses_at_once_a_batch_over_the_quota_and_writes_nothing(
+    client_for: ClientFor,
+):
+    client = client_for("vanphong")
+    cycle, evs = _tccb_2021(client)
+    data = {"number": "7-QĐ/ĐU", "date": "2022-01-10"}
+    data |= {f"outcome_{ev.pk}": "excellent" for ev in evs[:2]}
+    data |= {f"outcome_{ev.pk}": "good" for ev in evs[2:7]}
+    url = reverse("evaluation:unit", args=[cycle.pk, f"{ORG}.TCCB"])
+    page = client.post(url, data)
+    text = page.content.decode()
+    assert page.status_code == 422
+    assert "qd132.quota.member.excellent" in text
+    assert "tối đa 1" in text
+    assert not Decision.objects.filter(evaluation__cycle=cycle).exists()

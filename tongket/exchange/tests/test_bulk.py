@@ -77,7 +77,7 @@ def _row_of(member: Member, **changes: Any) -> list[Any]:
 
 def _run(data: bytes, layout: list[SheetHandler[Any]], actor: Any = None) -> dict[str, Any]:
     """Import for real inside a savepoint that is then undone: what it reported and wrote."""
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     found: dict[str, Any] = {}
     try:
         with transaction.atomic():
@@ -85,7 +85,7 @@ def _run(data: bytes, layout: list[SheetHandler[Any]], actor: Any = None) -> dic
             found["report"] = report
             found["events"] = [
                 (e.action, e.object_type, e.object_id, e.org_path, e.summary, e.before, e.after)
-                for e in AuditEvent.objects.filter(seq__gt=last).order_by("seq")
+                for e in AuditEvent.objects.filter(id__gt=last).order_by("id")
             ]
             # Party role and post ids differ between runs; compare what they hold.
             found["events"] = [

@@ -80,7 +80,7 @@ def test_export_writes_what_the_user_may_see_and_is_audited(tmp_path):
     assert seen
     assert not {m.card_number for m in Member.objects.filter(organization=cell)} & seen
     assert f"Đã ghi {len(lines) - 1} dòng" in out.getvalue()
-    event = AuditEvent.objects.order_by("-seq").first()
+    event = AuditEvent.objects.order_by("-id").first()
     assert event is not None
     assert event.action == "export.members"
     assert list(tmp_path.iterdir()) == [target]  # no partial file left behind

@@ -19,7 +19,6 @@ from tongket.meetings.domain import (
     MeetingKind,
     Participant,
     check_attendance,
-    check_cell_size,
     check_recorded_outcome,
     resolution_outcome,
     voting_body_size,
@@ -338,28 +337,6 @@ def test_a_record_with_impossible_counts_is_refused_naming_the_field():
         True, votes_for=8, votes_against=0, abstain=0, body_size=10, present=7
     )
     assert [f.subject for f in findings] == ["votes_for"]
-
-
-# --- Article 24 ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("full", "probationary", "valid"),
-    [(3, 0, True), (2, 0, False), (2, 5, False), (9, 2, True), (0, 0, False)],
-)
-def test_a_cell_needs_at_least_three_full_members(full, probationary, valid):
-    verdict = check_cell_size(full, probationary)
-    assert verdict.value is valid
-    (finding,) = verdict.findings
-    assert finding.rule == d.RULE_CELL_SIZE
-    assert finding.citation == "Điều 24, Điều lệ Đảng"
-    assert "03 đảng viên chính thức" in finding.message
-
-
-def test_a_negative_member_count_is_an_error():
-    verdict = check_cell_size(-1)
-    assert verdict.value is False
-    assert [f.subject for f in verdict.errors] == ["full_members"]
 
 
 def test_labels_are_vietnamese():

@@ -240,7 +240,7 @@ def test_a_member_transferred_after_the_year_counts_where_they_were_evaluated(
     """The report counts the year's results as `tongket stats` does: a member who leaves the
     department after its 2020 evaluation stays in its 2020 figures, under the cell that
     evaluated them, and does not count in 2020 where they went."""
-    from tongket.evaluation import selectors as evaluation_selectors
+    from tongket.evaluation import stats as evaluation_stats
     from tongket.people.models import Organization
     from tongket.people.services import OrganizationInput, create_organization, transfer_member
 
@@ -265,7 +265,7 @@ def test_a_member_transferred_after_the_year_counts_where_they_were_evaluated(
     assert (after.members, after.cells) == (before.members, before.cells)
     row = next(r for r in after.rows if r.card_number == member.card_number)
     assert row.org_name == cell.name
-    stats = evaluation_selectors.stats(department, 2020)["members"]
+    stats = evaluation_stats.stats(department, 2020)["members"]
     assert after.members.total == stats["total"] - stats["pending"] == 50
     summary = selectors.year_end_facts(user_named("quantri"), ORG, 2020, rows=False)
     assert summary.classification is not None

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from tongket.accounts import services as accounts
 from tongket.accounts.models import Role
 from tongket.audit.models import AuditEvent
-from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.people import services as people
 from tongket.people.models import OrganizationKind
 from tongket.scoring import domain, selectors, services
@@ -108,6 +108,35 @@ def test_a_score_above_the_criterion_maximum_is_refused_even_in_a_draft():
     with pytest.raises(DomainError) as caught:
         services.enter_self_scores(actor=None, sheet_id=sheet.pk, lines=lines({"1.1": "31"}))
     assert caught.value.rule == "scoring.score.above_max"
+
+
+def test_a_write_at_a_stale_version_is_refused_as_a_concurrent_edit_and_changes_nothing():
+    frame = make_frame()
+    sheet = services.open_sheet(actor=None, unit_code=SGDDT, frame_id=frame.pk)
+    read = sheet.version
+    services.enter_self_scores(
+        actor=None, sheet_id=sheet.pk, lines=lines({"1.1": "10"}), expected_version=read
+    )
+    with pytest.raises(ConcurrentEdit):
+        services.enter_self_scores(
+            actor=None, sheet_id=sheet.pk, lines=lines({"1.1": "20"}), expected_version=read
+        )
+    sheet.refresh_from_db()
+    assert sheet.version == read + 1
+    assert sheet.lines.get(code="1.1").self_score == D(10)
+    services.enter_self_scores(
+        actor=None, sheet_id=sheet.pk, lines=lines(FULL), submit=True, expected_version=read + 1
+    )
+    with pytest.raises(ConcurrentEdit):
+        services.appraise_sheet(
+            actor=None, sheet_id=sheet.pk, lines=lines(FULL), expected_version=read + 1
+        )
+    assert (
+        services.appraise_sheet(
+            actor=None, sheet_id=sheet.pk, lines=lines(FULL), expected_version=read + 2
+        ).version
+        == read + 3
+    )
 
 
 def test_equal_totals_share_a_rank_and_the_next_rank_skips():
@@ -215,7 +244,7 @@ def test_every_write_is_audited():
     before = AuditEvent.objects.count()
     frame = make_frame()
     scored_sheet(SGDDT, frame, FULL)
-    actions = list(AuditEvent.objects.order_by("seq")[before:].values_list("action", flat=True))
+    actions = list(AuditEvent.objects.order_by("id")[before:].values_list("action", flat=True))
     assert actions == [
         "scoring.frame.create",
         "scoring.sheet.open",

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Count
 
 from tongket.core.errors import DomainError
-from tongket.evaluation import selectors as evaluation_selectors
+from tongket.evaluation import stats as evaluation_stats
 from tongket.evaluation import tally
 from tongket.evaluation.models import Cycle, Decision, Evaluation
 from tongket.people import selectors as people
@@ -62,7 +62,7 @@ def test_subtree_member_counts_equal_the_sum_over_children(loaded):
 
 def test_the_evaluation_stats_count_every_member_evaluated_in_the_subtree(loaded):
     province = Organization.objects.get(code="P01")
-    result = evaluation_selectors.stats(province, 2025)
+    result = evaluation_stats.stats(province, 2025)
     evaluated = Evaluation.objects.filter(
         cycle__year=2025, subject_kind="member", subject_path__startswith=province.path
     ).count()
@@ -79,8 +79,8 @@ def test_the_loaded_results_tally_equals_the_raw_counts(loaded):
     for org in (country, province, grassroots.order_by("path").first()):
         assert org is not None
         for year in CONFIG.years:
-            tallied = evaluation_selectors.stats(org, year)
-            assert tallied == evaluation_selectors.raw_stats(org, year)
+            tallied = evaluation_stats.stats(org, year)
+            assert tallied == evaluation_stats.raw_stats(org, year)
             assert tallied["members"]["total"] > 0
 
 

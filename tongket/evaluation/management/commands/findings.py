@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tongket.evaluation import selectors
+from tongket.core.rules import Finding, Severity
+from tongket.evaluation import checks
 from tongket.people.models import Organization
+
+
+def findings_json(items: Iterable[Finding]) -> list[dict[str, str]]:
+    """The `tongket findings --json` shape; INFO notes are not findings to act on."""
+    return [
+        {
+            "rule": f.rule,
+            "citation": f.citation,
+            "severity": str(f.severity),
+            "subject": f.subject,
+            "message": f.message,
+            "justification": f.justification,
+        }
+        for f in items
+        if f.severity in (Severity.ERROR, Severity.WARNING)
+    ]
 
 
 class Command(BaseCommand):
@@ -24,9 +42,7 @@ class Command(BaseCommand):
         org = Organization.objects.filter(code=options["org"]).first()
         if org is None:
             raise CommandError(f"Không có tổ chức mã «{options['org']}».")
-        items = selectors.findings_json(
-            selectors.findings(org, options["year"], options["quarter"])
-        )
+        items = findings_json(checks.findings(org, options["year"], options["quarter"]))
         if options["json"]:
             self.stdout.write(json.dumps(items, ensure_ascii=False, indent=2))
             return

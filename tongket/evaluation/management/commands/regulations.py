@@ -3,11 +3,45 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tongket.evaluation import selectors
+from tongket.evaluation.regulations import all_profiles
+
+
+def regulations_json() -> list[dict[str, Any]]:
+    """The `tongket regulations --json` shape: every profile with its years and parameters."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, bool | int):
+            return value
+        if isinstance(value, Decimal):
+            return str(value)
+        return str(value)
+
+    return [
+        {
+            "id": p.id,
+            "title": p.title,
+            "short_title": p.short_title,
+            "years": {"first": p.first_year, "last": p.last_year},
+            "periods": sorted(str(k) for k in p.periods),
+            "parameters": [
+                {
+                    "name": row.name,
+                    "value": plain(row.value),
+                    "default": plain(row.default),
+                    "description": row.description,
+                    "source": row.source,
+                    "verified": row.verified,
+                }
+                for row in p.params_table()
+            ],
+        }
+        for p in all_profiles()
+    ]
 
 
 class Command(BaseCommand):
@@ -17,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        profiles = selectors.regulations_json()
+        profiles = regulations_json()
         if options["json"]:
             self.stdout.write(json.dumps(profiles, ensure_ascii=False, indent=2))
             return

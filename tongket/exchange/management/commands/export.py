@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tongket.core.replicas import reading_replica
 from tongket.exchange.exporter import EXPORTABLE, export_csv_to, export_workbook_to
 
 
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Không ghi được vào thư mục «{directory}».") from exc
         try:
-            with os.fdopen(handle, "wb") as file:
+            with os.fdopen(handle, "wb") as file, reading_replica(user.pk):
                 if fmt == "csv":
                     rows = export_csv_to(file, user, sheets[0])
                 else:

@@ -1,0 +1,342 @@
+"""The evaluation season: busy pages read while offices write through the API and import.
+
+Usage (after `tongket synth`; needs `pip install -e ".[deploy]"`: gunicorn, redis):
+    DATABASE_URL=postgres://... .venv/bin/python bench/bench_season.py \
+        [--clients 16] [--seconds 60] [--write-share 0.1] [--import-rows 100000]
+
+Starts gunicorn as `bench_pages.py` does (sync workers, `--cache-url` for the shared cache)
+and runs two phases of `--seconds` each against the same server and database:
+1. the read-only mix: `clients` threads request the busy pages of `bench_pages.pages()` in turn;
+2. the season: the same threads, where each request is a write with probability
+   `--write-share`, through the REST API with a token: opening a cycle (one per grassroots
+   organization of another province than the one read), a proposal and a decision for an
+   evaluation of the opened cycles, a correction of a member (PATCH). Half-way through,
+   a `--import-rows` member workbook is imported (in a separate process, as `tongket import`
+   would) into a grassroots organization of a third province.
+Prints, per phase, p50/p95/p99 of reads and of writes, errors, requests over 1 s, throughput
+and the season's throughput over the read-only mix's; per page, the cache parts' outcomes
+(hit rates); the import's wall time; and how long the writes that ran while it ran took.
+Everything it writes stays in the database (run it on a benchmark database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from django.db.models import Count  # noqa: E402
+
+from bench import bench_pages  # noqa: E402 - sets up Django
+from tongket.exchange.services import issue_token  # noqa: E402
+from tongket.people.models import Member, Organization  # noqa: E402
+
+HOST = bench_pages.HOST
+SLOW = 1.0  # seconds: a request over this counts as slow
+
+
+@dataclass
+class Tally:
+    reads: list[float] = field(default_factory=list)
+    writes: list[tuple[float, float]] = field(default_factory=list)  # (start, seconds)
+    errors: list[str] = field(default_factory=list)
+    cache: dict[str, dict[str, int]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def request(
+    port: int, method: str, path: str, headers: dict[str, str], body: Any = None
+) -> tuple[int, bytes, float, str]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    data = None if body is None else json.dumps(body).encode()
+    sent = {"Host": "localhost", **headers}
+    if data is not None:
+        sent["Content-Type"] = "application/json"
+    start = time.perf_counter()
+    conn.request(method, path, body=data, headers=sent)
+    response = conn.getresponse()
+    content = response.read()
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return response.status, content, elapsed, response.getheader(bench_pages.CACHE_HEADER) or ""
+
+
+class Writer:
+    """The season's writes through the API, on organizations of provinces nobody reads."""
+
+    def __init__(self, port: int, token: str, grassroots: list[str], year: int) -> None:
+        self.port = port
+        self.headers = {"Authorization": f"Token {token}"}
+        self.pending = list(grassroots)  # organizations whose cycle is not opened yet
+        self.evaluations: list[int] = []  # undecided member evaluations of opened cycles
+        self.members: list[str] = list(
+            Member.objects.filter(organization__code__in=grassroots[:50]).values_list(
+                "card_number", flat=True
+            )[:2000]
+        )
+        self.year = year
+        self.lock = threading.Lock()
+
+    def one(self) -> tuple[int, str, float]:
+        with self.lock:
+            if self.pending and (not self.evaluations or random.random() < 0.05):
+                return self._open(self.pending.pop())
+            choice = random.random()
+            ev = self.evaluations.pop() if self.evaluations and choice < 0.7 else None
+        if ev is not None:
+            return self._decide(ev, propose=choice < 0.35)
+        card = random.choice(self.members)
+        status, _body, elapsed, _ = request(
+            self.port, "PATCH", f"/api/v1/members/{card}/",
+            self.headers, {"birth_date": f"19{random.randint(60, 99)}-01-02"},
+        )  # fmt: skip
+        return status, "correction", elapsed
+
+    def _open(self, code: str) -> tuple[int, str, float]:
+        status, body, elapsed, _ = request(
+            self.port, "POST", "/api/v1/cycles/", self.headers,
+            {"organization": code, "year": self.year},
+        )  # fmt: skip
+        if status == 201:
+            cycle = json.loads(body)["id"]
+            _, listed, _, _ = request(
+                self.port, "GET",
+                f"/api/v1/evaluations/?cycle={cycle}&subject_kind=member&limit=200",
+                self.headers,
+            )  # fmt: skip
+            with self.lock:
+                self.evaluations.extend(row["id"] for row in json.loads(listed)["results"])
+        return status, "cycle opening", elapsed
+
+    def _decide(self, ev: int, *, propose: bool) -> tuple[int, str, float]:
+        if propose:
+            status, _, elapsed, _ = request(
+                self.port, "POST", f"/api/v1/evaluations/{ev}/proposal/",
+                self.headers, {"outcome": "good"},
+            )  # fmt: skip
+            with self.lock:
+                self.evaluations.append(ev)
+            return status, "proposal", elapsed
+        status, _, elapsed, _ = request(
+            self.port, "POST", f"/api/v1/evaluations/{ev}/decision/", self.headers,
+            {"outcome": "good", "number": "99-QĐ/ĐU", "date": f"{self.year}-12-20"},
+        )  # fmt: skip
+        return status, "decision", elapsed
+
+
+def run_phase(
+    port: int,
+    cookie: str,
+    targets: list[tuple[str, str]],
+    clients: int,
+    seconds: float,
+    writer: Writer | None,
+    write_share: float,
+) -> tuple[Tally, float, int]:
+    tally = Tally()
+    deadline = time.monotonic() + seconds
+    done = [0]
+
+    def client(offset: int) -> None:
+        i = offset
+        while time.monotonic() < deadline:
+            if writer is not None and random.random() < write_share:
+                started = time.monotonic()
+                try:
+                    status, kind, elapsed = writer.one()
+                except (OSError, http.client.HTTPException) as exc:
+                    status, kind, elapsed = 0, f"write {exc}", 0.0
+                with tally.lock:
+                    tally.writes.append((started, elapsed))
+                    if status not in (200, 201):
+                        tally.errors.append(f"{status} {kind}")
+                    done[0] += 1
+                continue
+            label, path = targets[i % len(targets)]
+            i += 1
+            try:
+                status, _, elapsed, outcome = request(port, "GET", path, {"Cookie": cookie})
+            except (OSError, http.client.HTTPException) as exc:
+                status, elapsed, outcome = 0, 120.0, f"error {type(exc).__name__}"
+            with tally.lock:
+                tally.reads.append(elapsed)
+                per_page = tally.cache.setdefault(label, {})
+                for part in (outcome or "none").split(","):
+                    per_page[part] = per_page.get(part, 0) + 1
+                if status != 200:
+                    tally.errors.append(f"{status} {path}")
+                done[0] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return tally, time.perf_counter() - started, done[0]
+
+
+def report(name: str, tally: Tally, wall: float, count: int) -> float:
+    pct = bench_pages.pct
+    writes = [w for _, w in tally.writes]
+    slow = sum(1 for v in tally.reads + writes if v > SLOW)
+    print(f"\n== {name}: {count} requests in {wall:.0f} s = {count / wall:.1f} req/s")
+    for label, values in (("reads", tally.reads), ("writes", writes)):
+        if values:
+            print(
+                f"  {label:<7} n={len(values):>6}  p50 {pct(values, 50) * 1000:7.1f}  "
+                f"p95 {pct(values, 95) * 1000:7.1f}  p99 {pct(values, 99) * 1000:7.1f} ms"
+            )
+    print(f"  errors {len(tally.errors)}  over {SLOW:.0f} s: {slow}  load {os.getloadavg()[0]:.1f}")
+    for error in sorted(set(tally.errors))[:5]:
+        print(f"    e.g. {error}")
+    for label, outcomes in tally.cache.items():
+        parts = sum(outcomes.values())
+        hits = outcomes.get("hit", 0)
+        rate = f"{hits / parts:5.0%}" if "none" not in outcomes else "  n/a"
+        print(
+            f"  cache {label:<26} hit {rate}  " + " ".join(f"{k}:{v}" for k, v in outcomes.items())
+        )
+    return count / wall
+
+
+def _env() -> dict[str, str]:
+    """The environment of the `tongket` commands started here: they import bench.settings."""
+    return os.environ | {"PYTHONPATH": str(ROOT)}
+
+
+def import_workbook(rows: int, organization: str) -> subprocess.Popen[bytes]:
+    """Write a `rows`-member workbook for `organization`'s cells and import it with
+    `tongket import` in its own process."""
+    from tongket.exchange.tests.factories import members_workbook
+
+    cells = list(
+        Organization.objects.filter(
+            path__startswith=Organization.objects.get(code=organization).path
+        )
+        .annotate(n=Count("members"))
+        .filter(kind="cell")
+        .values_list("code", flat=True)[:20]
+    )
+    data = members_workbook(0, extra=[_row(i, cells[i % len(cells)]) for i in range(rows)])
+    path = Path(tempfile.mkdtemp()) / "season-import.xlsx"
+    path.write_bytes(data)
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/tongket"), "import", str(path), "--user", "bench"],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _row(i: int, cell: str) -> list[Any]:
+    from tongket.exchange.tests.factories import member_row
+
+    row = member_row(i + 1, cell=cell)
+    row[0] = f"98.{i:06d}"
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--write-share", type=float, default=0.1)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--year", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--cache-url", default=os.environ.get("CACHE_URL", ""))
+    args = parser.parse_args()
+    cookie = bench_pages.session_cookie()
+    token, _ = issue_token(actor=None, username="bench")
+    targets = [t for t in bench_pages.pages() if t[0] != "trivial view"]
+    provinces = list(
+        Organization.objects.filter(kind="provincial", code__regex=r"^P[0-9]+$").order_by("code")
+    )
+    writing, importing = provinces[1], provinces[2]  # P01 is read
+    grassroots = list(
+        Organization.objects.filter(kind="grassroots", path__startswith=writing.path)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    importing_into = Organization.objects.filter(
+        kind="grassroots", path__startswith=importing.path
+    ).order_by("code")[0]
+    port = bench_pages.free_port()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"), "--bind", f"{HOST}:{port}",
+            "--workers", str(args.workers), "--timeout", "120", "--log-level", "warning",
+            "tongket.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=os.environ | {"CACHE_URL": args.cache_url},
+    )  # fmt: skip
+    sealer = subprocess.Popen(
+        [str(ROOT / ".venv/bin/tongket"), "audit", "seal", "--every", "2"],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        bench_pages.wait_until_up(port)
+        print(
+            f"gunicorn: {args.workers} sync workers; {args.clients} clients; {args.seconds:.0f} s "
+            f"per phase; members: {Member.objects.count()}; "
+            f"cache: {args.cache_url or 'per process'}"
+            f"; writes in {writing.code}, import of {args.import_rows} rows into "
+            f"{importing_into.code}"
+        )
+        run_phase(port, cookie, targets, args.clients, 5, None, 0)  # warm-up
+        base = report(
+            "read-only mix",
+            *run_phase(port, cookie, targets, args.clients, args.seconds, None, 0),
+        )
+        writer = Writer(port, token, grassroots, args.year)
+        importer: dict[str, Any] = {}
+
+        def start_import() -> None:
+            importer["start"] = time.monotonic()
+            importer["process"] = import_workbook(args.import_rows, importing_into.code)
+            importer["process"].wait()
+            importer["end"] = time.monotonic()
+
+        timer = threading.Timer(args.seconds / 2, start_import)
+        timer.start()
+        tally, wall, count = run_phase(
+            port, cookie, targets, args.clients, args.seconds, writer, args.write_share
+        )
+        season = report("season (reads and writes)", tally, wall, count)
+        timer.join()
+        print(f"\n  season / read-only throughput: {season / base:.2f}")
+        if "end" in importer:
+            start, end = importer["start"], importer["end"]
+            during = [w for s, w in tally.writes if start <= s <= end]
+            print(
+                f"  import: {end - start:.1f} s (exit {importer['process'].returncode}); writes "
+                f"while it ran: {len(during)}, p95 "
+                f"{bench_pages.pct(during, 95) * 1000 if during else 0:.1f} ms"
+            )
+    finally:
+        sealer.send_signal(signal.SIGTERM)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        sealer.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

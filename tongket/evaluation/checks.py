@@ -1,0 +1,564 @@
+"""The checks of evaluation, read-only: the facts the rules read, and what the rules find.
+
+- facts: `member_facts`, `organization_facts` (from an evaluation, its tiers and the current
+  decisions), `order_facts` (what must be decided first);
+- findings of one proposed outcome: `level_findings` (the profile's level conditions),
+  `decision_findings` (those and the order of decisions);
+- the quota on `excellent` of one decision or of a whole batch, counted as its result would stand:
+  `quota_verdicts` (counts read here, the verdict from `regulations/quota.py`);
+- `batch_findings`: every finding a batch of decisions would meet, for the inline check of the
+  decision page (nothing written, no lock taken);
+- findings of decided results: `cycle_findings`, `findings` (a subtree).
+
+Nothing here writes. The services run the same functions under their locks before writing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Count, Q
+
+from tongket.core.rules import Finding, Severity
+from tongket.evaluation import leaders
+from tongket.evaluation.domain import (
+    DecisionOrderFacts,
+    DisciplineForm,
+    Grade,
+    Level,
+    MemberFacts,
+    NotClassifiedReason,
+    OrganizationFacts,
+    QuotaScope,
+    TaskTally,
+)
+from tongket.evaluation.domain import OrganizationKind as RuleOrganizationKind
+from tongket.evaluation.domain import SubjectKind as RuleSubjectKind
+from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind, Tier
+from tongket.evaluation.regulations import qd366, quota
+from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.regulations.quota import QuotaCounts, QuotaVerdict
+from tongket.evaluation.selectors import (
+    UNGROUPED,
+    Outcome,
+    current_assessments,
+    current_levels,
+    grade_criteria,
+    period_of,
+    period_q,
+    point_frame,
+    profile_of,
+    quota_exception_for,
+    subject_code,
+    uses_points,
+)
+from tongket.people.models import Organization, OrganizationKind
+
+QUOTA_RULE_MARK = ".quota."
+ALREADY_DECIDED = "Đã có quyết định xếp loại; muốn thay đổi phải ban hành quyết định điều chỉnh."
+
+# --- facts for the rules -------------------------------------------------------------------------
+
+
+def parse_grades(
+    ev: Evaluation, grades: Mapping[str, str]
+) -> tuple[tuple[Grade, ...], tuple[Grade, ...]]:
+    """Stored grades (criterion code → grade) as (task grades, other grades); ValueError if bad."""
+    by_code = {c.code: c for c in grade_criteria(ev)}
+    task: list[Grade] = []
+    other: list[Grade] = []
+    for code, value in grades.items():
+        criterion = by_code.get(code)
+        if criterion is None:
+            raise ValueError(f"Mã tiêu chí «{code}» không có trong mẫu tự đánh giá.")
+        (task if criterion.is_task else other).append(Grade(value))
+    return tuple(task), tuple(other)
+
+
+def parse_points(points: Mapping[str, object]) -> dict[str, Decimal]:
+    """Stored points (criterion code → decimal text) as Decimals; ValueError if not a number."""
+    out: dict[str, Decimal] = {}
+    for code, value in points.items():
+        try:
+            number = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(f"Điểm của tiêu chí «{code}» không phải là số.") from None
+        if not number.is_finite():
+            raise ValueError(f"Điểm của tiêu chí «{code}» không phải là số.")
+        out[code] = number
+    return out
+
+
+def _rating_inputs(
+    ev: Evaluation, grades: Mapping[str, str] | None, points: Mapping[str, object] | None
+) -> tuple[Mapping[str, str], Mapping[str, object]]:
+    """Explicit grades/points, else the committee's appraisal, else the self-assessment."""
+    if grades is not None or points is not None:
+        return grades or {}, points or {}
+    tiers = current_assessments(ev)
+    for tier in (Tier.COMMITTEE, Tier.SELF):
+        row = tiers.get(tier)
+        if row is not None and (row.grades or row.points):
+            return row.grades, row.points
+    return {}, {}
+
+
+def _tasks(ev: Evaluation) -> TaskTally | None:
+    if ev.tasks_total is None:
+        return None
+    return TaskTally(
+        total=ev.tasks_total,
+        completed=ev.tasks_completed or 0,
+        on_time=ev.tasks_on_time or 0,
+        late=ev.tasks_late or 0,
+        exceeded=ev.tasks_exceeded or 0,
+    )
+
+
+def _level_or_none(value: str) -> Level | None:
+    return Level(value) if value else None
+
+
+def member_facts(
+    ev: Evaluation,
+    *,
+    grades: Mapping[str, str] | None = None,
+    points: Mapping[str, object] | None = None,
+) -> MemberFacts:
+    assert ev.member is not None
+    raw_grades, raw_points = _rating_inputs(ev, grades, points)
+    task, other = parse_grades(ev, raw_grades)
+    parsed_points = parse_points(raw_points)
+    return MemberFacts(
+        subject=ev.member.card_number,
+        task_grades=task,
+        other_grades=other,
+        civil_service_level=_level_or_none(ev.civil_service_level),
+        disciplined=ev.disciplined,
+        discipline_self_remedied=ev.discipline_self_remedied,
+        degradation_concluded=ev.degradation_concluded,
+        targets_assigned=ev.targets_assigned,
+        targets_met=ev.targets_met,
+        sick_leave_months=ev.sick_leave_months,
+        maternity_leave=ev.maternity_leave,
+        joined_on=ev.member.joined_on,
+        full_member_on=ev.member.full_member_on,
+        period_end=period_of(ev.cycle).end,
+        exempted=ev.exempted,
+        suspended=ev.suspended,
+        is_leader=ev.is_leader,
+        points=parsed_points or None,
+        tasks=_tasks(ev),
+        earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
+        # qd366 (issue 24): leaders derived from roles and posts; temporary Party activity
+        led_units=(leaders.led_units(ev.member, ev.cycle) if _reads_leaders(ev.cycle) else ()),
+        temporary_cell=ev.temporary_cell,
+        temporary_cell_comment=ev.temporary_cell_comment,
+    )
+
+
+def _reads_leaders(cycle: Cycle) -> bool:
+    """qd366 derives leaders from roles and posts; older cycles keep their checkbox (issue 24)."""
+    return uses_points(profile_of(cycle))
+
+
+def review_findings(ev: Evaluation) -> list[Finding]:
+    """Under qd366, why this member does not review at all (Điều 5): a self-assessment from a
+    member admitted under 6 months, exempted or suspended is refused (issue 24)."""
+    profile = profile_of(ev.cycle)
+    if ev.subject_kind != SubjectKind.MEMBER or not uses_points(profile):
+        return []
+    return profile.check_review(member_facts(ev))
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def organization_facts(
+    ev: Evaluation,
+    *,
+    grades: Mapping[str, str] | None = None,
+    points: Mapping[str, object] | None = None,
+) -> OrganizationFacts:
+    org = ev.organization
+    assert org is not None
+    raw_grades, raw_points = _rating_inputs(ev, grades, points)
+    task, other = parse_grades(ev, raw_grades)
+    parsed_points = parse_points(raw_points)
+    cycle = ev.cycle
+    period = period_q("evaluation__cycle__", cycle.year, cycle.quarter)
+    is_cell = org.kind == OrganizationKind.CELL
+    member_levels = current_levels(
+        period
+        & Q(evaluation__subject_kind=SubjectKind.MEMBER)
+        & (
+            Q(evaluation__unit_id=org.pk)
+            if is_cell
+            else Q(evaluation__subject_path__startswith=org.path)
+        )
+    )
+    subordinate_levels: list[Level] = []
+    subordinate_units = disciplined_units = 0
+    if not is_cell:
+        subordinate_levels = current_levels(
+            period
+            & Q(evaluation__subject_kind=SubjectKind.ORGANIZATION, evaluation__unit_id=org.pk)
+        )
+        counts = Evaluation.objects.filter(
+            period_q("cycle__", cycle.year, cycle.quarter),
+            subject_kind=SubjectKind.ORGANIZATION,
+            unit_id=org.pk,
+        ).aggregate(total=Count("id"), disciplined=Count("id", filter=Q(disciplined=True)))
+        subordinate_units, disciplined_units = counts["total"], counts["disciplined"]
+    end = period_of(cycle).end
+    return OrganizationFacts(
+        kind=RuleOrganizationKind.CELL if is_cell else RuleOrganizationKind.PARTY_COMMITTEE,
+        subject=org.code,
+        task_grades=task,
+        other_grades=other,
+        member_levels=tuple(member_levels),
+        subordinate_levels=tuple(subordinate_levels),
+        same_level_bodies_level=_level_or_none(ev.same_level_bodies_level),
+        disciplined=ev.disciplined,
+        discipline_self_remedied=ev.discipline_self_remedied,
+        leadership_discipline=(
+            DisciplineForm(ev.leadership_discipline) if ev.leadership_discipline else None
+        ),
+        subordinate_units=subordinate_units,
+        subordinate_units_disciplined=disciplined_units,
+        disunity=ev.disunity,
+        targets_assigned=ev.targets_assigned,
+        targets_met=ev.targets_met,
+        targets_force_majeure=ev.targets_force_majeure,
+        age_months=(
+            _months_between(org.founded_on, end)
+            if org.founded_on is not None and org.founded_on <= end
+            else None
+        ),
+        points=parsed_points or None,
+        tasks=_tasks(ev),
+        earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
+    )
+
+
+def order_facts(ev: Evaluation) -> DecisionOrderFacts:
+    """What must be decided before this evaluation (used by qd124 and qd366)."""
+    cycle = ev.cycle
+    undecided = Evaluation.objects.filter(
+        period_q("cycle__", cycle.year, cycle.quarter), subject_kind=SubjectKind.ORGANIZATION
+    ).exclude(decisions__status=DecisionStatus.CURRENT)
+    # qd366 (issue 24): the head after every unit he or she leads, the agency before its Party
+    # organization (Điều 12); older cycles keep their order as it was.
+    qd366 = _reads_leaders(cycle)
+    if ev.subject_kind == SubjectKind.MEMBER:
+        assert ev.member is not None
+        collectives = undecided.filter(organization_id=ev.unit_id)
+        return DecisionOrderFacts(
+            subject_kind=RuleSubjectKind.MEMBER,
+            subject=subject_code(ev),
+            undecided_collectives=tuple(collectives.values_list("organization__code", flat=True)),
+            undecided_led_units=leaders.undecided_led_units(ev.member, cycle) if qd366 else (),
+        )
+    assert ev.organization is not None
+    subordinates = undecided.filter(unit_id=ev.organization_id).order_by("subject_path")
+    return DecisionOrderFacts(
+        subject_kind=RuleSubjectKind.ORGANIZATION,
+        subject=subject_code(ev),
+        undecided_subordinates=tuple(subordinates.values_list("organization__code", flat=True)),
+        undecided_same_level_bodies=(
+            leaders.undecided_agency(ev.organization, ev) if qd366 else ()
+        ),
+    )
+
+
+# --- checks of one outcome -------------------------------------------------------------------
+
+
+def level_findings(
+    ev: Evaluation,
+    outcome: Outcome,
+    *,
+    profile: Profile | None = None,
+    grades: Mapping[str, str] | None = None,
+    points: Mapping[str, object] | None = None,
+) -> list[Finding]:
+    """The profile's level conditions for this outcome: errors refuse it, warnings inform.
+
+    A not-classified outcome is accepted when the facts give that reason; `other` is a decision
+    of the competent body and needs no fact (the service asks for its written reason).
+    """
+    profile = profile or profile_of(ev.cycle)
+    facts: MemberFacts | OrganizationFacts
+    if ev.subject_kind == SubjectKind.MEMBER:
+        facts = member_facts(ev, grades=grades, points=points)
+    else:
+        facts = organization_facts(ev, grades=grades, points=points)
+    if isinstance(outcome, NotClassifiedReason):
+        reason = profile.not_classified_reason(facts)
+        if reason is outcome or (reason is None and outcome is NotClassifiedReason.OTHER):
+            return []
+        if reason is not None:
+            finding = profile.not_classified(facts)
+            assert finding is not None
+            return [
+                dataclasses.replace(
+                    finding,
+                    message=f"Lý do không xếp loại phải là «{reason.label}»: {finding.message}",
+                )
+            ]
+        return [
+            Finding(
+                rule="evaluation.not_classified.no_fact",
+                citation=profile.title,
+                message=(
+                    f"Không có căn cứ để không xếp loại với lý do «{outcome.label}»: hãy ghi "
+                    "nhận tình trạng (miễn, đình chỉ sinh hoạt đảng...) trước, hoặc chọn "
+                    "«trường hợp khác» và ghi rõ lý do."
+                ),
+                subject=facts.subject,
+            )
+        ]
+    findings: list[Finding]
+    if isinstance(facts, MemberFacts):
+        findings = profile.check_member_decision(facts, outcome)
+    else:
+        findings = profile.check_organization_decision(facts, outcome)
+    if uses_points(profile) and facts.points is not None:
+        score = profile.score_total(facts.frame or point_frame(), facts.points)
+        findings = [*score.errors, *findings]
+    return findings
+
+
+def decision_findings(
+    ev: Evaluation, outcome: Outcome, *, profile: Profile | None = None
+) -> list[Finding]:
+    """What a decision runs before the quota: the level conditions, then the order of decisions
+    (the quota of the whole batch is `quota_verdicts`)."""
+    profile = profile or profile_of(ev.cycle)
+    findings = level_findings(ev, outcome, profile=profile)
+    if isinstance(outcome, Level):
+        findings += profile.check_decision_order(order_facts(ev))
+    return findings
+
+
+# --- the quota on `excellent` --------------------------------------------------------------------
+
+
+def quota_scope(ev: Evaluation, profile: Profile) -> tuple[Q, str]:
+    """The current decisions the quota on `excellent` counts with this one, and their label.
+
+    The scope is the cycle (the deciding organization: HD 21's grassroots organization); under a
+    `peer_group` scope, evaluations carrying a peer group are counted within it.
+    """
+    query = Q(evaluation__cycle_id=ev.cycle_id, evaluation__subject_kind=ev.subject_kind)
+    label = ev.cycle.organization.code
+    if uses_points(profile):
+        # qd366 (issue 24): every subject is in exactly one group, "" the not-grouped ones.
+        query &= Q(evaluation__peer_group=ev.peer_group)
+        return query, ev.peer_group or UNGROUPED
+    if profile.params.quota_scope is QuotaScope.PEER_GROUP and ev.peer_group:
+        query &= Q(evaluation__peer_group=ev.peer_group)
+        label = f"{label} / {ev.peer_group}"
+    return query, label
+
+
+@dataclass(frozen=True)
+class Change:
+    """One outcome a decision (new, correction or reclassification) would give an evaluation."""
+
+    evaluation: Evaluation
+    outcome: Outcome
+    justification: str = ""
+
+
+def quota_verdicts(changes: Sequence[Change], profile: Profile) -> dict[int, QuotaVerdict]:
+    """The quota's verdict for each evaluation of the changes, counted as the result would stand.
+
+    The changes are grouped by quota scope; in each, the counts before are the scope's current
+    decisions and the counts after replace the changed evaluations' current decisions (if any) by
+    their new outcomes, all at once, so a batch is judged by its final state whatever its order.
+    A scope's verdict goes to the changes that take the places beyond the cap: its last changes to
+    `excellent` in the order given, as many as the overflow grows (all of its changes when none
+    is to `excellent`); it is justified when each of those carries a justification. Read under a
+    decision's lock on the cycle.
+    """
+    scopes: dict[str, tuple[Q, RuleSubjectKind, list[Change]]] = {}
+    seen: set[int] = set()
+    for change in changes:
+        ev = change.evaluation
+        if ev.pk in seen:  # the same evaluation twice: the second is refused as decided
+            continue
+        seen.add(ev.pk)
+        query, label = quota_scope(ev, profile)
+        kind = RuleSubjectKind(ev.subject_kind)
+        scopes.setdefault(f"{kind}:{label}", (query, kind, []))[2].append(change)
+    out: dict[int, QuotaVerdict] = {}
+    for key, (query, kind, items) in scopes.items():
+        label = key.split(":", 1)[1]
+        current = dict(
+            Decision.objects.filter(query, status=DecisionStatus.CURRENT)
+            .exclude(level="")
+            .values_list("evaluation_id", "level")
+        )
+        before = QuotaCounts.of(Level(level) for level in current.values())
+        changed = {item.evaluation.pk for item in items}
+        after = QuotaCounts.of(
+            [Level(level) for pk, level in current.items() if pk not in changed]
+            + [item.outcome for item in items if isinstance(item.outcome, Level)]
+        )
+        policy = profile.quota_policy()
+        note = ""
+        if uses_points(profile):
+            # qd366 (issue 24): the group's rate (a recorded exception up to 25 %), small groups
+            first = items[0].evaluation
+            exception = quota_exception_for(first.cycle, first.subject_kind, first.peer_group)
+            policy = profile.group_policy(after, exception)
+            note = qd366.group_quota_note(label, exception, after, profile.params)
+        growth = quota.overflow(after, policy) - max(quota.overflow(before, policy), 0)
+        excellent = [item for item in items if item.outcome is Level.EXCELLENT]
+        taking = excellent[max(len(excellent) - growth, 0) :] if excellent and growth > 0 else items
+        reasons = [item.justification.strip() for item in taking]
+        justification = "; ".join(dict.fromkeys(reasons)) if all(reasons) else ""
+        verdict = profile.judge_quota(
+            before, after, kind, justification=justification, scope_label=label, policy=policy
+        )
+        if note:
+            verdict = dataclasses.replace(
+                verdict,
+                findings=tuple(
+                    dataclasses.replace(f, message=f.message + note) for f in verdict.findings
+                ),
+            )
+        for item in items:
+            out[item.evaluation.pk] = verdict if item in taking else QuotaVerdict()
+    return out
+
+
+def is_quota_finding(finding: Finding) -> bool:
+    return QUOTA_RULE_MARK in finding.rule
+
+
+# --- a batch, before it is decided ---------------------------------------------------------------
+
+
+def batch_findings(cycle: Cycle, changes: Sequence[Change]) -> list[Finding]:
+    """Every finding the decisions of `changes` (in the order given) would meet, errors and
+    warnings, each naming its subject: the checks `services.decide_many` runs, read-only.
+
+    Each evaluation is checked on the current decisions (not on the batch's earlier ones, which
+    a page's inline check has not written), and the quota on the whole batch.
+    """
+    profile = profile_of(cycle)
+    wanted = list(changes)
+    verdicts = quota_verdicts(wanted, profile)
+    decided = set(
+        Decision.objects.filter(
+            evaluation_id__in=[c.evaluation.pk for c in wanted], status=DecisionStatus.CURRENT
+        ).values_list("evaluation_id", flat=True)
+    )
+    out: list[Finding] = []
+    for change in wanted:
+        ev = change.evaluation
+        code = subject_code(ev)
+        if ev.pk in decided:
+            found = [
+                Finding(rule="evaluation.already_decided", citation="", message=ALREADY_DECIDED)
+            ]
+        else:
+            found = decision_findings(ev, change.outcome, profile=profile)
+            found += verdicts[ev.pk].findings
+        out += [dataclasses.replace(f, subject=code) for f in found]
+    return out
+
+
+# --- findings of decided results -----------------------------------------------------------------
+
+
+def _stored_warnings(decisions: Iterable[Decision]) -> list[Finding]:
+    out: list[Finding] = []
+    for d in decisions:
+        for item in d.findings:
+            out.append(
+                Finding(
+                    rule=item["rule"],
+                    citation=item["citation"],
+                    message=item["message"],
+                    severity=Severity(item["severity"]),
+                    subject=item["subject"],
+                    justification=item.get("justification", ""),
+                )
+            )
+    return out
+
+
+def cycle_findings(cycle: Cycle) -> list[Finding]:
+    """Open findings of a cycle: the quota per scope on the current decisions (with the deciding
+    body's recorded justification), then warnings accepted with individual decisions."""
+    profile = profile_of(cycle)
+    decisions = list(
+        Decision.objects.filter(evaluation__cycle=cycle, status=DecisionStatus.CURRENT)
+        .select_related("evaluation")
+        .order_by("created_at", "id")
+    )
+    stored = _stored_warnings(decisions)
+    justifications = {(f.rule, f.subject): f.justification for f in stored if f.justification}
+    groups: dict[tuple[str, str], list[Level]] = {}
+    use_peer = profile.params.quota_scope is QuotaScope.PEER_GROUP
+    for d in decisions:
+        ev = d.evaluation
+        key = (ev.subject_kind, ev.peer_group if use_peer else "")
+        groups.setdefault(key, [])
+        if d.level:
+            groups[key].append(Level(d.level))
+    out: list[Finding] = []
+    for (kind, peer), levels in sorted(groups.items()):
+        label = cycle.organization.code + (f" / {peer}" if peer else "")
+        found = profile.check_quota(levels, subject=RuleSubjectKind(kind), scope_label=label)
+        if uses_points(profile):
+            # qd366 (issue 24): per group, with its recorded exception
+            label = peer or UNGROUPED
+            found = profile.check_group_quota(
+                levels,
+                subject_kind=RuleSubjectKind(kind),
+                group=label,
+                exception=quota_exception_for(cycle, kind, peer),
+            )
+        for finding in found:
+            out.append(
+                dataclasses.replace(
+                    finding, justification=justifications.get((finding.rule, label), "")
+                )
+            )
+    seen = {(f.rule, f.subject) for f in out}
+    for finding in stored:
+        if not is_quota_finding(finding) and (finding.rule, finding.subject) not in seen:
+            seen.add((finding.rule, finding.subject))
+            out.append(finding)
+    return out
+
+
+def findings(org: Organization, year: int, quarter: int | None = None) -> list[Finding]:
+    """Findings over the subtree: each cycle of an organization in it, and warnings accepted with
+    the decisions about its subjects taken by a superior's cycle (the organization's own rating)."""
+    cycles = Cycle.objects.filter(
+        period_q("", year, quarter), organization__path__startswith=org.path
+    ).select_related("organization")
+    out: list[Finding] = []
+    for cycle in cycles.order_by("organization__path"):
+        out += cycle_findings(cycle)
+    outside = Decision.objects.filter(
+        period_q("evaluation__cycle__", year, quarter),
+        status=DecisionStatus.CURRENT,
+        evaluation__subject_path__startswith=org.path,
+    ).exclude(evaluation__cycle__organization__path__startswith=org.path)
+    seen = {(f.rule, f.subject) for f in out}
+    for finding in _stored_warnings(outside):
+        if (finding.rule, finding.subject) not in seen:
+            out.append(finding)
+    return out

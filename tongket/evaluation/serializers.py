@@ -1,0 +1,353 @@
+"""Shapes of the evaluation API: output serializers over cycles, evaluations, their tiers and
+decisions, and input serializers that only parse (every rule is in tongket.evaluation.services)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import (
+    extend_schema_field,
+    extend_schema_serializer,
+)
+from rest_framework import serializers
+
+from tongket.evaluation import selectors, services
+from tongket.evaluation.domain import Level, NotClassifiedReason
+from tongket.evaluation.forms import FACT_CHOICES, FACT_COUNTS, FACT_FLAGS
+from tongket.evaluation.models import (
+    Assessment,
+    Cycle,
+    Decision,
+    Evaluation,
+)
+from tongket.exchange.api import (
+    code_field,
+)
+
+LEVEL_CHOICES = [(level.value, level.label) for level in Level.descending()]
+OUTCOME_CHOICES = LEVEL_CHOICES + [
+    (reason.value, f"Không xếp loại ({reason.label.lower()})") for reason in NotClassifiedReason
+]
+LEVEL_HELP = "Mức xếp loại: " + ", ".join(Level) + "; rỗng nếu không xếp loại."
+REASON_HELP = "Lý do không xếp loại: " + ", ".join(NotClassifiedReason) + "; rỗng nếu có mức."
+
+
+class CycleSerializer(serializers.ModelSerializer[Cycle]):
+    organization = serializers.CharField(source="organization.code", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    status = code_field("open hoặc closed.")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    params = serializers.DictField(
+        read_only=True, help_text="Tham số bộ quy tắc đã điều chỉnh khi mở kỳ."
+    )
+
+    class Meta:
+        model = Cycle
+        fields = (
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "quarter",
+            "profile_id",
+            "params",
+            "status",
+            "status_label",
+            "opened_at",
+        )
+        read_only_fields = fields
+
+
+class CycleOpenSerializer(serializers.Serializer[Any]):
+    organization = serializers.CharField(max_length=100, help_text="Mã tổ chức mở kỳ.")
+    year = serializers.IntegerField(min_value=1930, max_value=2200)
+    quarter = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
+    params = serializers.DictField(
+        required=False,
+        help_text='Điều chỉnh tham số của bộ quy tắc, ví dụ {"quota_enforcement": "warn"}.',
+    )
+
+
+class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    tier = code_field("self (tự đánh giá), cell (chi bộ đề xuất), committee (cấp ủy thẩm định).")
+    level = code_field(LEVEL_HELP)
+    not_classified_reason = code_field(REASON_HELP)
+    grades = serializers.DictField(child=serializers.CharField(), read_only=True)
+    points = serializers.DictField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = (
+            "id",
+            "tier",
+            "level",
+            "not_classified_reason",
+            "grades",
+            "points",
+            "comment",
+            "author_label",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+# Component names say "evaluation": other apps have decisions and corrections too.
+@extend_schema_serializer(component_name="EvaluationDecision")
+class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    deciding_body = serializers.CharField(source="deciding_body.code", read_only=True)
+    kind = code_field("decision, correction hoặc reclassification.")
+    level = code_field(LEVEL_HELP)
+    not_classified_reason = code_field(REASON_HELP)
+    status = code_field("current, superseded hoặc cancelled.")
+    supersedes = serializers.IntegerField(
+        source="supersedes_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Quyết định mà quyết định này thay thế hoặc hủy.",
+    )
+    reason = serializers.CharField(read_only=True, help_text="Lý do điều chỉnh hoặc hủy.")
+
+    class Meta:
+        model = Decision
+        fields = (
+            "id",
+            "kind",
+            "number",
+            "date",
+            "deciding_body",
+            "level",
+            "not_classified_reason",
+            "justification",
+            "status",
+            "supersedes",
+            "reason",
+            "decided_by_label",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
+    subject_code = serializers.SerializerMethodField(help_text="Số thẻ đảng viên hoặc mã tổ chức.")
+    subject_name = serializers.SerializerMethodField()
+    unit = serializers.CharField(
+        source="unit.code", read_only=True, help_text="Chi bộ hoặc cấp trên."
+    )
+    subject_kind = code_field("member hoặc organization.")
+    year = serializers.IntegerField(source="cycle.year", read_only=True)
+    quarter = serializers.IntegerField(source="cycle.quarter", read_only=True, allow_null=True)
+    assessments = serializers.SerializerMethodField(help_text="Ý kiến hiện hành của từng cấp.")
+    decision = serializers.SerializerMethodField(help_text="Quyết định đang có hiệu lực.")
+    facts = serializers.SerializerMethodField(
+        help_text="Dữ kiện các quy tắc đọc (ghi bằng POST …/facts/)."
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = (
+            "id",
+            "cycle",
+            "year",
+            "quarter",
+            "subject_kind",
+            "subject_code",
+            "subject_name",
+            "unit",
+            "assessments",
+            "decision",
+            "facts",
+        )
+        read_only_fields = fields
+
+    def get_facts(self, ev: Evaluation) -> dict[str, Any]:
+        names = (*FACT_FLAGS, *FACT_COUNTS, *FACT_CHOICES)
+        return {
+            name: str(value) if isinstance(value, Decimal) else value
+            for name in names
+            for value in (getattr(ev, name),)
+        }
+
+    def get_subject_code(self, ev: Evaluation) -> str:
+        return selectors.subject_code(ev)
+
+    def get_subject_name(self, ev: Evaluation) -> str:
+        return selectors.subject_name(ev)
+
+    @extend_schema_field(AssessmentSerializer(many=True))
+    def get_assessments(self, ev: Evaluation) -> list[dict[str, Any]]:
+        found: list[Assessment] | None = getattr(ev, "current_assessments", None)
+        rows = list(ev.assessments.filter(is_current=True)) if found is None else found
+        return [dict(AssessmentSerializer(a).data) for a in rows]
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, ev: Evaluation) -> dict[str, Any] | None:
+        found: list[Decision] | None = getattr(ev, "current_decisions", None)
+        decision = selectors.current_decision(ev) if found is None else next(iter(found), None)
+        return dict(DecisionSerializer(decision).data) if decision is not None else None
+
+
+class RatingsInput(serializers.Serializer[Any]):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    grades = serializers.DictField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        help_text="Mức đạt từng tiêu chí (qd132, qd124), theo mã tiêu chí.",
+    )
+    points = serializers.DictField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        help_text="Điểm từng tiêu chí (qd366), số thập phân viết dạng chuỗi, theo mã tiêu chí.",
+    )
+
+
+class SelfAssessmentInput(RatingsInput):
+    level = serializers.ChoiceField(
+        choices=LEVEL_CHOICES, required=False, allow_null=True, help_text="Mức tự nhận."
+    )
+
+
+class ProposalInput(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class AppraisalInput(RatingsInput):
+    outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
+
+
+class FactsInputSerializer(serializers.Serializer[Any]):
+    """The facts the rules read (issue 24 item 5): the same fields, checks and audit as the web
+    form (`services.record_facts`); an omitted field is left unchanged. Under qd366 the task
+    shares come from these counts, never from typed percentages."""
+
+    civil_service_level = serializers.ChoiceField(
+        choices=[("", "—"), *LEVEL_CHOICES], required=False, allow_blank=True
+    )
+    same_level_bodies_level = serializers.ChoiceField(
+        choices=LEVEL_CHOICES, required=False, help_text="Kết quả của cơ quan (QĐ 366, Điều 12)."
+    )
+    leadership_discipline = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    sick_leave_months = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=Decimal(0), required=False
+    )
+    peer_group = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    temporary_cell = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    temporary_cell_comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in FACT_FLAGS:
+            self.fields[name] = serializers.BooleanField(required=False)
+        for name in FACT_COUNTS:
+            self.fields[name] = serializers.IntegerField(required=False, min_value=0)
+
+    @staticmethod
+    def to_facts(validated: dict[str, Any]) -> services.FactsInput:
+        data = dict(validated)
+        level = data.pop("civil_service_level", None)
+        bodies = data.pop("same_level_bodies_level", None)
+        return services.FactsInput(
+            civil_service_level=Level(level) if level else None,
+            clear_civil_service_level=level == "",
+            same_level_bodies_level=Level(bodies) if bodies else None,
+            **data,
+        )
+
+
+@extend_schema_serializer(component_name="EvaluationDecisionInput")
+class DecisionInput(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
+    number = serializers.CharField(max_length=40, help_text="Số quyết định.")
+    date = serializers.DateField(help_text="Ngày quyết định.")
+    justification = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="Lý do của cấp quyết định (bắt buộc khi vượt tỷ lệ ở chế độ cảnh báo).",
+    )
+
+
+MAX_BULK = 500
+
+
+class BulkDecisionItem(serializers.Serializer[Any]):
+    evaluation = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
+    justification = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="Lý do riêng cho đánh giá này; bỏ trống thì dùng lý do chung.",
+    )
+
+
+class BulkDecisionInput(serializers.Serializer[Any]):
+    number = serializers.CharField(
+        max_length=40, help_text="Số quyết định (chung cho cả danh sách)."
+    )
+    date = serializers.DateField(help_text="Ngày quyết định.")
+    justification = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="Lý do chung của cấp quyết định (khi vượt tỷ lệ ở chế độ cảnh báo).",
+    )
+    items = serializers.ListField(
+        child=BulkDecisionItem(),
+        min_length=1,
+        max_length=MAX_BULK,
+        help_text="Các bản đánh giá cần quyết định, xét theo thứ tự này.",
+    )
+
+
+class RefusalSerializer(serializers.Serializer[Any]):
+    evaluation = serializers.IntegerField(help_text="Mã số bản đánh giá bị từ chối.")
+    subject = serializers.CharField(help_text="Số thẻ đảng viên hoặc mã tổ chức.")
+    rule = serializers.CharField()
+    field = serializers.CharField()
+    message = serializers.CharField()
+    citation = serializers.CharField()
+    severity = serializers.CharField()
+
+
+class BulkErrorDetailSerializer(serializers.Serializer[Any]):
+    rule = serializers.CharField(help_text="Quy tắc của lần từ chối đầu tiên.")
+    field = serializers.CharField()
+    message = serializers.CharField()
+    findings = RefusalSerializer(many=True, help_text="Mọi lần từ chối, mỗi đánh giá một hoặc vài.")
+
+
+class BulkErrorSerializer(serializers.Serializer[Any]):
+    error = BulkErrorDetailSerializer()
+
+
+class BulkDecisionResult(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    results = EvaluationSerializer(many=True)
+
+
+@extend_schema_serializer(component_name="EvaluationCorrectionInput")
+class CorrectionInput(DecisionInput):
+    decision = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Mã số quyết định đang có hiệu lực đã đọc; bỏ trống: quyết định hiện hành.",
+    )
+    reason = serializers.CharField(max_length=5000, help_text="Lý do điều chỉnh hoặc hủy.")
+
+
+def refusal_json(refusal: services.Refusal) -> dict[str, Any]:
+    f = refusal.finding
+    return {
+        "evaluation": refusal.evaluation_id,
+        "subject": f.subject,
+        "rule": f.rule or "domain.refused",
+        "field": refusal.field,
+        "message": f.message,
+        "citation": f.citation,
+        "severity": str(f.severity),
+    }
