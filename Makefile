@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-export TONGKET_INSECURE_DEV_KEY := 1
+# Commands run here (tests, type checks) without DEBUG, as production does: with a strong key
+# of their own unless one is set (`make demo`/`serve` run with DEBUG=1).
+export SECRET_KEY ?= $(shell $(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')
 
 .PHONY: demo test test-sqlite test-postgres lint typecheck install serve clean
 

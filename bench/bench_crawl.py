@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import sys
 import time
 from collections import deque
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-os.environ.setdefault("TONGKET_INSECURE_DEV_KEY", "1")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))  # a run's own strong key
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ["TONGKET_PAGE_CACHE"] = "0"
 

@@ -1,7 +1,7 @@
 """Import of a generated N-member workbook against the floor of just reading it with openpyxl.
 
 Usage (after `tongket migrate && tongket demo` on the database in DATABASE_URL, or on SQLite):
-    TONGKET_INSECURE_DEV_KEY=1 .venv/bin/python bench/bench_import.py --members 100000
+    .venv/bin/python bench/bench_import.py --members 100000
 
 Builds the workbook once (members in the demo cells, the import layout), then runs each step in
 its own child process so that each has its own peak memory (ru_maxrss, which includes Python,
@@ -29,6 +29,7 @@ import io
 import json
 import os
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongket.settings")
-os.environ.setdefault("TONGKET_INSECURE_DEV_KEY", "1")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))  # a run's own strong key
 
 
 def _peak_mb() -> float:

@@ -20,6 +20,7 @@ import argparse
 import http.client
 import os
 import queue
+import secrets
 import signal
 import socket
 import statistics
@@ -32,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-os.environ.setdefault("TONGKET_INSECURE_DEV_KEY", "1")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))  # a run's own strong key
 # Plain HTTP on the loopback: no TLS redirect, cookies sent without the Secure flag.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")

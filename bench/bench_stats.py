@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -24,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-os.environ.setdefault("TONGKET_INSECURE_DEV_KEY", "1")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))  # a run's own strong key
 
 import django
 

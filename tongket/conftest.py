@@ -89,6 +89,50 @@ def api_for(user_named: Callable[[str], Any]) -> Callable[[str], Any]:
     return make
 
 
+OUTSIDER = "ngoai"
+OUTSIDE_ORG = "QT.KCQDN.SNV"
+
+
+@pytest.fixture
+def outsider() -> Any:
+    """An office administrator of QT.KCQDN.SNV, a sibling of the demo department: it holds
+    a write grant, but on an unrelated subtree (created per test, rolled back after it). The
+    attacker of the security tests: a real user with real rights, elsewhere."""
+    from tongket.accounts.models import Role
+    from tongket.accounts.services import create_user, grant_access
+    from tongket.people.services import OrganizationInput, create_organization
+
+    create_organization(
+        actor=None,
+        data=OrganizationInput(
+            code=OUTSIDE_ORG, name="Đảng bộ Sở Nội vụ", kind="grassroots", parent_code="QT.KCQDN"
+        ),
+    )
+    user = create_user(actor=None, username=OUTSIDER, password="Ngoai-2026-kiem-thu")
+    grant_access(
+        actor=None, username=OUTSIDER, organization_code=OUTSIDE_ORG, role=Role.OFFICE_ADMIN
+    )
+    return user
+
+
+@pytest.fixture
+def outsider_api(outsider: Any) -> Any:
+    """The REST API as the outsider (token-less, authenticated like a signed-in session)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(outsider)
+    return client
+
+
+@pytest.fixture
+def outsider_web(outsider: Any) -> Client:
+    """The web site as the outsider, signed in."""
+    client = Client()
+    client.force_login(outsider)
+    return client
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     vendor = connection.vendor if settings.configured else ""
     for item in items:

@@ -27,13 +27,22 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# TONGKET_PUBLIC_DEV_SECRET_KEY=1: sign sessions with the development key written below, which
+# anyone can read; so only with DEBUG on (a development machine), never in production.
+PUBLIC_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+if env_bool("TONGKET_PUBLIC_DEV_SECRET_KEY", False):
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "TONGKET_PUBLIC_DEV_SECRET_KEY dùng khóa công khai, chỉ được dùng khi DEBUG=1."
+        )
+    SECRET_KEY = SECRET_KEY or PUBLIC_DEV_SECRET_KEY
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("TONGKET_INSECURE_DEV_KEY", False):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY chưa được đặt. Đặt biến môi trường SECRET_KEY "
             "(hoặc DEBUG=1 khi phát triển)."
         )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    SECRET_KEY = PUBLIC_DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -135,6 +144,9 @@ LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "30"
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 # Office administrators must turn on the TOTP second factor before they may sign in.
 TONGKET_REQUIRE_TOTP_FOR_ADMINS = env_bool("TONGKET_REQUIRE_TOTP_FOR_ADMINS", False)
+# The site's address as users reach it (https://tongket.example.vn): put in front of the
+# one-time sign-in links printed on slips and of the links in e-mails.
+TONGKET_SITE_URL = os.environ.get("TONGKET_SITE_URL", "")
 
 # Caches. Without CACHE_URL, each process has its own (the sealed rankings; the busy pages'
 # parts, tongket.core.pagecache, keyed on versions so never stale) and sessions stay in the
@@ -209,7 +221,7 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Refuse to start with an unsafe production configuration.
-if not DEBUG and not env_bool("TONGKET_INSECURE_DEV_KEY", False):
+if not DEBUG:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured(
             "SECRET_KEY quá ngắn hoặc quá đơn giản (cần ≥ 50 ký tự ngẫu nhiên)."
@@ -224,7 +236,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "tongket.exchange.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     # JSON only: the browsable API needs inline scripts, which the CSP forbids.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

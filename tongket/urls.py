@@ -18,3 +18,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("exchange/", include("tongket.exchange.urls")),
     path("", include("tongket.people.urls")),
 ]
+
+# Errors raised outside a view (an unknown API address, a refused request): the API answers in
+# its JSON error body, never in an HTML page.
+handler400 = "tongket.core.http.bad_request"
+handler403 = "tongket.core.http.permission_denied"
+handler404 = "tongket.core.http.page_not_found"
+handler500 = "tongket.core.http.server_error"

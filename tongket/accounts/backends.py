@@ -64,7 +64,7 @@ class ThrottledModelBackend(ModelBackend):
                     actor=None,
                     action="login.locked",
                     object_type="user",
-                    object_id=name,
+                    object_id=name[:80],  # the log's column (a longer name answered 500)
                     summary=f"Từ chối đăng nhập (tạm khóa) {name}",
                     after={"ip": ip},
                 )

@@ -6,10 +6,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from tongket.accounts.backends import LOCKED_MESSAGE
+from tongket.accounts.models import Role
+from tongket.people.forms import VietnameseForm, date_field
+from tongket.people.pickers import OrganizationChoiceField
 
 
 class LoginForm(AuthenticationForm):
@@ -58,3 +61,73 @@ class TotpCodeForm(forms.Form):
         )
         if not recovery:
             field.widget.attrs.update({"inputmode": "numeric"})
+
+
+# -- The office's account pages -------------------------------------------------------------
+
+
+class AccountCreateForm(VietnameseForm):
+    username = forms.CharField(label="Tên đăng nhập", max_length=80)
+    full_name = forms.CharField(label="Họ và tên", max_length=150, required=False)
+    member = forms.CharField(
+        label="Số thẻ đảng viên",
+        max_length=20,
+        required=False,
+        help_text="Gắn tài khoản với hồ sơ đảng viên.",
+    )
+    email = forms.EmailField(label="Thư điện tử", required=False)
+    home = OrganizationChoiceField(
+        purpose="accounts",
+        label="Tổ chức quản lý tài khoản",
+        required=False,
+        help_text="Khi không gắn với đảng viên.",
+    )
+    require_totp = forms.BooleanField(label="Bắt buộc xác thực hai lớp", required=False)
+
+
+class BulkAccountsForm(VietnameseForm):
+    organization = OrganizationChoiceField(
+        purpose="accounts",
+        label="Chi bộ hoặc tổ chức",
+        help_text="Tạo tài khoản cho mọi đảng viên chưa có tài khoản trong tổ chức này.",
+    )
+
+
+class GrantForm(VietnameseForm):
+    username = forms.CharField(label="Tên đăng nhập", max_length=150)
+    organization = OrganizationChoiceField(purpose="accounts", label="Tổ chức")
+    role = forms.ChoiceField(label="Vai trò", choices=[("", "---------"), *Role.choices])
+    valid_from = date_field("Từ ngày", required=False, help_text="Bỏ trống: từ hôm nay.")
+    valid_until = date_field("Đến ngày", required=False, help_text="Bỏ trống: không thời hạn.")
+
+
+class LinkMemberForm(VietnameseForm):
+    member = forms.CharField(label="Số thẻ đảng viên", max_length=20)
+
+
+class SignInCodeForm(forms.Form):
+    username = forms.CharField(label="Tên đăng nhập", max_length=150)
+    code = forms.CharField(label="Mã đăng nhập một lần", max_length=40)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Vui lòng nhập tên đăng nhập."
+        self.fields["code"].error_messages["required"] = "Vui lòng nhập mã đăng nhập một lần."
+        for field in self.fields.values():
+            field.widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
+        self.fields["code"].widget.attrs["autocomplete"] = "one-time-code"
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """Django's own form (the password validators apply), with Vietnamese labels."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Mật khẩu mới"
+        self.fields["new_password2"].label = "Nhập lại mật khẩu mới"
+        self.fields[
+            "new_password1"
+        ].help_text = "Ít nhất 8 ký tự, không quá giống tên đăng nhập, không toàn chữ số."
+        self.error_messages["password_mismatch"] = "Hai lần nhập mật khẩu không giống nhau."
+        for field in self.fields.values():
+            field.error_messages["required"] = "Vui lòng nhập mật khẩu mới."

@@ -13,7 +13,9 @@ class Role(models.TextChoices):
 
 
 class Grant(models.Model):
-    """The user may act with `role` over `organization` and everything below it."""
+    """The user may act with `role` over `organization` and everything below it, from
+    `valid_from` to `valid_until` (both included; empty: no bound) until it is revoked. A revoked
+    grant is kept, with who revoked it and when, so the history of who could do what stays."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
@@ -22,11 +24,20 @@ class Grant(models.Model):
         "people.Organization", on_delete=models.CASCADE, related_name="grants"
     )
     role = models.CharField(max_length=30, choices=Role.choices)
+    valid_from = models.DateField("từ ngày", null=True, blank=True)
+    valid_until = models.DateField("đến ngày", null=True, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_grant")
-        ]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="grant_user_live_idx")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} {self.organization_id}"
@@ -78,3 +89,43 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery {self.user_id} {'used' if self.used_at else 'unused'}"
+
+
+class Account(models.Model):
+    """What the office keeps about a login besides Django's user: the organization whose
+    administrators manage it, and what its next sign-in must do first."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account"
+    )
+    # The organization whose office administrators manage the account (its member's cell when
+    # linked to a member); empty: the system administrator only.
+    home = models.ForeignKey(
+        "people.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accounts",
+    )
+    must_set_password = models.BooleanField(default=False)
+    require_totp = models.BooleanField(default=False)
+    email_digest = models.BooleanField("nhận thư tổng hợp hằng ngày", default=True)
+
+    def __str__(self) -> str:
+        return f"account {self.user_id}"
+
+
+class SignInCode(models.Model):
+    """A one-time sign-in code (printed on a slip or sent as a link): only its hash is kept;
+    used once, before `expires_at`, then the account must set its password."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in code {self.user_id} {'used' if self.used_at else 'unused'}"

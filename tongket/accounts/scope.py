@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from tongket.accounts.models import Grant, Role
 from tongket.people.models import Organization
@@ -92,16 +94,31 @@ def scope_for(user: User | None) -> Scope:
 
 
 def _grants(user_id: int) -> list[tuple[str, str]]:
-    """(role, organization path) of each grant: plain SQL, as every request of a signed-in user
-    runs it and building the ORM query costs more than running it."""
+    """(role, organization path) of each grant in force today (not revoked, within its dates):
+    plain SQL, as every request of a signed-in user runs it and building the ORM query costs
+    more than running it."""
     grant, org = Grant._meta, Organization._meta
+    today = timezone.localdate()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT g.role, o.path FROM {grant.db_table} g "  # noqa: S608 - model table names
-            f"JOIN {org.db_table} o ON o.id = g.organization_id WHERE g.user_id = %s",
-            [user_id],
+            f"JOIN {org.db_table} o ON o.id = g.organization_id WHERE g.user_id = %s "
+            "AND g.revoked_at IS NULL AND (g.valid_from IS NULL OR g.valid_from <= %s) "
+            "AND (g.valid_until IS NULL OR g.valid_until >= %s)",
+            [user_id, today, today],
         )
         return [(role, path) for role, path in cursor.fetchall()]
+
+
+def live_grants_q(prefix: str = "", *, on: dt.date | None = None) -> Q:
+    """The grants in force on a day (today): not revoked, within their dates; `prefix` for a
+    lookup through a relation (e.g. "grants__")."""
+    day = on or timezone.localdate()
+    return (
+        Q(**{f"{prefix}revoked_at__isnull": True})
+        & (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day}))
+        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": day}))
+    )
 
 
 def forget_scope(user: User) -> None:

@@ -2,22 +2,102 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+from django.contrib.auth.models import User as AuthUser
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from tongket.accounts import totp
+from tongket.accounts import domain, permissions, selectors, totp
 from tongket.accounts.backends import LOCKED_MESSAGE, is_locked
-from tongket.accounts.models import Grant, LoginFailure, RecoveryCode, Role, TotpDevice
-from tongket.accounts.scope import User, forget_scope, scope_for
-from tongket.audit.services import record_event
+from tongket.accounts.models import (
+    Account,
+    Grant,
+    LoginFailure,
+    RecoveryCode,
+    Role,
+    SignInCode,
+    TotpDevice,
+)
+from tongket.accounts.scope import User, forget_scope, live_grants_q, scope_for
+from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.text import is_digits
 from tongket.people.models import Member, Organization
+
+
+def _unknown_user(username: str) -> NotFound:
+    """A missing account and one the actor may not see answer alike (404 in the API)."""
+    found = NotFound(f"Không tìm thấy tài khoản «{username}».")
+    found.field, found.rule = "username", "accounts.unknown_user"
+    return found
+
+
+def _org_by_code(code: str, *, field: str = "organization") -> Organization:
+    org = Organization.objects.filter(code=code.strip()).first()
+    if org is None:
+        raise DomainError(
+            f"Không có tổ chức mã «{code}».", field=field, rule="people.organization.unknown_code"
+        )
+    return org
+
+
+def _member_for(actor: User | None, card: str) -> Member:
+    """The member to link: one the actor administers; any other answers like a missing one."""
+    member = Member.objects.filter(card_number=card.strip()).first()
+    if member is None or not scope_for(actor).administers(member.org_path):
+        raise DomainError(
+            f"Không tìm thấy đảng viên số thẻ «{card}».",
+            field="member",
+            rule="people.member.unknown",
+        )
+    if member.user_id is not None:
+        raise DomainError(
+            f"Đảng viên «{member.full_name}» đã có tài khoản.",
+            field="member",
+            rule="accounts.member.already_linked",
+        )
+    return member
+
+
+def _managed(actor: User | None, username: str) -> tuple[AbstractUser, Account]:
+    """The account (locked) that the actor may manage; one they may not see answers 404, one
+    they see but that holds more than they administer answers 403."""
+    user = get_user_model().objects.select_for_update().filter(username=username.strip()).first()
+    if user is None:
+        raise _unknown_user(username)
+    account = _account_of(user)
+    scope = scope_for(actor)
+    home_path = account.home.path if account.home is not None else None
+    if not permissions.can_see_account(scope, home_path=home_path, is_superuser=user.is_superuser):
+        raise _unknown_user(username)
+    if not permissions.can_manage_account(
+        scope,
+        home_path=home_path,
+        is_superuser=user.is_superuser,
+        grant_paths=selectors.live_grant_paths(user),
+    ):
+        raise PermissionDenied(
+            "Tài khoản này có quyền ngoài cây tổ chức bạn quản trị: chỉ cấp trên quản lý được."
+        )
+    return user, account
+
+
+def _account_of(user: AbstractBaseUser) -> Account:
+    account, _ = Account.objects.select_related("home").get_or_create(user_id=user.pk)
+    return account
+
+
+def _account_event(account: Account, user: AbstractBaseUser) -> dict[str, Any]:
+    return {"org_path": account.home.path if account.home is not None else ""}
 
 
 @transaction.atomic
@@ -25,35 +105,60 @@ def create_user(
     *,
     actor: User | None,
     username: str,
-    password: str,
+    password: str | None = None,
     full_name: str = "",
     member_card: str | None = None,
+    email: str = "",
+    home_code: str | None = None,
     is_superuser: bool = False,
+    require_totp: bool = False,
 ) -> AbstractUser:
-    """A new login; superusers only (or the system itself, when actor is None)."""
-    if actor is not None and not scope_for(actor).is_superuser:
+    """A new login, managed by the administrators of its home organization: the linked member's
+    cell, else `home_code` (required unless the actor is the system or its administrator).
+    Without a password the account can only be entered with a one-time code
+    (`issue_sign_in_code`), after which its holder sets a password."""
+    scope = scope_for(actor)
+    if not permissions.can_manage_accounts(scope) or (is_superuser and not scope.is_superuser):
         raise PermissionDenied()
+    username = username.strip()
+    if bad := domain.username_findings(username):
+        raise DomainError.from_findings(bad, field="username")
     model = get_user_model()
-    if model.objects.filter(username=username).exists():
+    if model.objects.filter(username__iexact=username).exists():
         raise DomainError(
             f"Tên đăng nhập «{username}» đã tồn tại.",
             field="username",
             rule="accounts.unique_username",
         )
+    member = _member_for(actor, member_card) if member_card else None
+    home = member.organization if member is not None else None
+    if home is None and home_code:
+        home = _org_by_code(home_code, field="home")
+        if not scope.administers(home.path):
+            raise _org_not_found(home_code)
+    if home is None and not scope.is_superuser:
+        raise DomainError(
+            "Hãy chọn đảng viên hoặc tổ chức quản lý tài khoản.",
+            field="home",
+            rule="accounts.home.required",
+        )
     user: AbstractUser = model(
         username=username,
-        first_name=full_name,
+        first_name=full_name or (member.full_name if member is not None else ""),
+        email=email.strip(),
         is_superuser=is_superuser,
         is_staff=is_superuser,
     )
-    user.set_password(password)
+    if password:
+        validate_password(password, cast(AuthUser, user))
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
     user.save()
-    if member_card:
-        member = Member.objects.filter(card_number=member_card).first()
-        if member is None:
-            raise DomainError(
-                "Không tìm thấy đảng viên.", field="member_card", rule="people.member.unknown"
-            )
+    account = Account.objects.create(
+        user_id=user.pk, home=home, must_set_password=not password, require_totp=require_totp
+    )
+    if member is not None:
         member.user_id = user.pk
         member.save(update_fields=["user"])
     record_event(
@@ -62,31 +167,268 @@ def create_user(
         object_type="user",
         object_id=username,
         summary=f"Tạo tài khoản {username}",
-        after={"username": username, "member": member_card, "superuser": is_superuser},
+        after={
+            "username": username,
+            "member": member.card_number if member is not None else None,
+            "home": home.code if home is not None else None,
+            "email": bool(user.email),
+            "superuser": is_superuser,
+            "password": bool(password),
+            "require_totp": require_totp,
+        },
+        **_account_event(account, user),
     )
     return user
 
 
+def _org_not_found(code: str) -> DomainError:
+    return DomainError(
+        f"Không có tổ chức mã «{code}».",
+        field="organization",
+        rule="people.organization.unknown_code",
+    )
+
+
 @transaction.atomic
-def grant_access(*, actor: User | None, username: str, organization_code: str, role: str) -> Grant:
-    """Give a user a role over an organization's subtree; the actor must administer it."""
-    org = Organization.objects.filter(code=organization_code).first()
-    if org is None:
+def link_member(*, actor: User | None, username: str, member_card: str) -> AbstractUser:
+    """Link an account to a member record (the member's own view, «my evaluation»)."""
+    user, account = _managed(actor, username)
+    if Member.objects.filter(user_id=user.pk).exists():
         raise DomainError(
-            f"Không có tổ chức mã «{organization_code}».",
-            field="organization",
-            rule="people.organization.unknown_code",
+            f"Tài khoản «{username}» đã gắn với một đảng viên.",
+            field="member",
+            rule="accounts.member.already_linked",
         )
-    if actor is not None and not scope_for(actor).administers(org.path):
-        raise NotFound("Không tìm thấy tổ chức.")
+    member = _member_for(actor, member_card)
+    member.user_id = user.pk
+    member.save(update_fields=["user"])
+    if account.home is None:
+        account.home = member.organization
+        account.save(update_fields=["home"])
+    record_event(
+        actor=actor,
+        action="user.link_member",
+        object_type="user",
+        object_id=user.get_username(),
+        org_path=member.org_path,
+        summary=f"Gắn tài khoản {user.get_username()} với đảng viên {member.full_name}",
+        after={"member": member.card_number},
+    )
+    forget_scope(user)
+    return user
+
+
+@transaction.atomic
+def set_user_active(*, actor: User | None, username: str, active: bool) -> AbstractUser:
+    """Deactivate (nobody signs in with it, its sessions and API tokens stop) or reactivate."""
+    user, account = _managed(actor, username)
+    if actor is not None and user.pk == actor.pk and not active:
+        raise DomainError(
+            "Không thể tự khóa tài khoản của mình.", field="username", rule="accounts.self"
+        )
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    verb = "Mở lại" if active else "Khóa"
+    record_event(
+        actor=actor,
+        action="user.reactivate" if active else "user.deactivate",
+        object_type="user",
+        object_id=username,
+        summary=f"{verb} tài khoản {username}",
+        before={"active": not active},
+        after={"active": active},
+        **_account_event(account, user),
+    )
+    return user
+
+
+def _new_code(user: AbstractBaseUser) -> str:
+    SignInCode.objects.filter(user_id=user.pk, used_at__isnull=True).delete()
+    now = timezone.now()
+    code = domain.new_sign_in_code()
+    SignInCode.objects.create(
+        user_id=user.pk,
+        code_hash=domain.hash_code(code),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=domain.CODE_VALID_DAYS),
+    )
+    return code
+
+
+@transaction.atomic
+def issue_sign_in_code(*, actor: User | None, username: str) -> str:
+    """Reset the password: the old one stops working, and a one-time code (printed, or sent
+    as a link) lets the holder in once to set a new one. Returns the code (shown once)."""
+    user, account = _managed(actor, username)
+    code = _new_code(user)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    account.must_set_password = True
+    account.save(update_fields=["must_set_password"])
+    record_event(
+        actor=actor,
+        action="user.reset",
+        object_type="user",
+        object_id=username,
+        summary=f"Cấp mã đăng nhập một lần cho {username}",
+        after={"expires_in_days": domain.CODE_VALID_DAYS},
+        **_account_event(account, user),
+    )
+    return code
+
+
+@transaction.atomic
+def set_require_totp(*, actor: User | None, username: str, required: bool) -> AbstractUser:
+    """Oblige (or no longer oblige) the account to use a second factor at sign-in."""
+    user, account = _managed(actor, username)
+    if account.require_totp != required:
+        account.require_totp = required
+        account.save(update_fields=["require_totp"])
+        record_event(
+            actor=actor,
+            action="user.require_totp",
+            object_type="user",
+            object_id=username,
+            summary=f"{'Bắt buộc' if required else 'Bỏ bắt buộc'} xác thực hai lớp: {username}",
+            after={"require_totp": required},
+            **_account_event(account, user),
+        )
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """An account made in bulk: who, the login and the one-time code for their slip."""
+
+    full_name: str
+    card_number: str
+    organization: str
+    username: str
+    code: str
+
+
+@transaction.atomic
+def create_member_accounts(*, actor: User | None, organization_code: str) -> list[IssuedCode]:
+    """One account per member of the organization's subtree who has none, named by their card
+    number, each with a one-time code (printed on slips). Members who have an account keep it."""
+    org = _org_by_code(organization_code)
+    if not scope_for(actor).administers(org.path):
+        raise _org_not_found(organization_code)
+    members = list(
+        Member.objects.select_for_update()
+        .filter(org_path__startswith=org.path, user__isnull=True)
+        .select_related("organization")
+        .order_by("org_path", "sort_name")
+    )
+    model = get_user_model()
+    taken = set(
+        model.objects.filter(username__in=[m.card_number for m in members]).values_list(
+            "username", flat=True
+        )
+    )
+    issued: list[IssuedCode] = []
+    events: list[EventInput] = []
+    for member in members:
+        if member.card_number in taken:
+            continue
+        user = model(username=member.card_number, first_name=member.full_name)
+        user.set_unusable_password()
+        user.save()
+        Account.objects.create(user=user, home=member.organization, must_set_password=True)
+        member.user_id = user.pk
+        member.save(update_fields=["user"])
+        code = _new_code(user)
+        issued.append(
+            IssuedCode(
+                full_name=member.full_name,
+                card_number=member.card_number,
+                organization=member.organization.name,
+                username=user.username,
+                code=code,
+            )
+        )
+        events.append(
+            EventInput(
+                action="user.create",
+                object_type="user",
+                object_id=user.username,
+                org_path=member.org_path,
+                summary=f"Tạo tài khoản {user.username} cho đảng viên {member.full_name}",
+                after={"username": user.username, "member": member.card_number, "bulk": True},
+            )
+        )
+    record_events(actor=actor, events=events)
+    return issued
+
+
+@transaction.atomic
+def grant_access(
+    *,
+    actor: User | None,
+    username: str,
+    organization_code: str,
+    role: str,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> Grant:
+    """Give an account a role over an organization's subtree, from/until a date. The actor
+    administers that subtree, sees the account, and grants no longer than they hold."""
+    org = Organization.objects.filter(code=organization_code.strip()).first()
+    scope = scope_for(actor)
+    if org is None or not permissions.can_grant_over(scope, org.path):
+        raise _org_not_found(organization_code)
     if role not in Role.values:
-        raise DomainError("Vai trò không hợp lệ.", field="role", rule="accounts.role")
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
         raise DomainError(
-            "Không tìm thấy tài khoản.", field="username", rule="accounts.unknown_user"
+            f"Vai trò «{role}» không hợp lệ; các vai trò: {', '.join(Role.values)}.",
+            field="role",
+            rule="accounts.role",
         )
-    grant, _ = Grant.objects.get_or_create(user=user, organization=org, role=role)
+    user = get_user_model().objects.select_for_update().filter(username=username.strip()).first()
+    account = _account_of(user) if user is not None else None
+    home = account.home if account is not None else None
+    if (
+        user is None
+        or account is None
+        or not permissions.can_see_account(
+            scope, home_path=home.path if home else None, is_superuser=user.is_superuser
+        )
+    ):
+        # A field of the body: refused like any unknown value (400), seen or not alike.
+        raise DomainError(
+            f"Không tìm thấy tài khoản «{username}».",
+            field="username",
+            rule="accounts.unknown_user",
+        )
+    held = None if scope.is_superuser else selectors.held_admin_grants(actor)
+    if bad := domain.period_findings(
+        path=org.path, valid_from=valid_from, valid_until=valid_until, held=held
+    ):
+        raise DomainError.from_findings(bad, field="valid_until")
+    if (
+        Grant.objects.filter(user=user, organization=org, role=role, revoked_at__isnull=True)
+        .filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from or timezone.localdate())
+        )
+        .exists()
+    ):
+        raise DomainError(
+            f"{username} đã có vai trò này ở {org.name}.",
+            field="role",
+            rule="accounts.grant.duplicate",
+        )
+    grant = Grant.objects.create(
+        user=user,
+        organization=org,
+        role=role,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_at=timezone.now(),
+    )
+    if account.home is None:
+        account.home = org
+        account.save(update_fields=["home"])
     forget_scope(user)
     record_event(
         actor=actor,
@@ -95,9 +437,124 @@ def grant_access(*, actor: User | None, username: str, organization_code: str, r
         object_id=grant.pk,
         org_path=org.path,
         summary=f"{username}: {grant.get_role_display()} {org.name}",
-        after={"user": username, "organization": org.code, "role": role},
+        after={
+            "user": username,
+            "organization": org.code,
+            "role": role,
+            "from": valid_from.isoformat() if valid_from else None,
+            "until": valid_until.isoformat() if valid_until else None,
+        },
     )
     return grant
+
+
+@transaction.atomic
+def revoke_grant(*, actor: User | None, grant_id: int) -> Grant:
+    """End a grant now; it stays in the history with who revoked it."""
+    grant = (
+        Grant.objects.select_for_update()
+        .select_related("organization", "user")
+        .filter(pk=grant_id)
+        .first()
+    )
+    if grant is None or not permissions.can_grant_over(scope_for(actor), grant.organization.path):
+        raise NotFound("Không tìm thấy phân quyền.")
+    if grant.revoked_at is not None:
+        raise DomainError(
+            "Phân quyền này đã bị thu hồi.", field="grant", rule="accounts.grant.revoked"
+        )
+    grant.revoked_at = timezone.now()
+    grant.revoked_by_id = actor.pk if actor is not None and actor.is_authenticated else None
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    forget_scope(grant.user)
+    record_event(
+        actor=actor,
+        action="grant.revoke",
+        object_type="grant",
+        object_id=grant.pk,
+        org_path=grant.organization.path,
+        summary=(
+            f"Thu hồi: {grant.user.get_username()} {grant.get_role_display()} "
+            f"{grant.organization.name}"
+        ),
+        before={"revoked": False},
+        after={"revoked": True},
+    )
+    return grant
+
+
+# -- Signing in with a one-time code, then setting a password --------------------------------
+
+WRONG_SIGN_IN_CODE = "Tên đăng nhập hoặc mã đăng nhập một lần không đúng, đã dùng hoặc hết hạn."
+
+
+def sign_in_with_code(*, username: str, code: str, ip: str | None) -> AbstractBaseUser:
+    """Check and use up a one-time code. A wrong code counts as a failed login (the same
+    lockout as a wrong password) and is audited; the account must then set its password."""
+    name = username.strip()
+    if is_locked(name, ip):
+        raise DomainError(
+            LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES),
+            field="code",
+            rule="accounts.login.locked",
+        )
+    with transaction.atomic():
+        found = (
+            SignInCode.objects.select_for_update()
+            .select_related("user")
+            .filter(
+                code_hash=domain.hash_code(code),
+                user__username=name,
+                user__is_active=True,
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .first()
+        )
+        if found is not None:
+            found.used_at = timezone.now()
+            found.save(update_fields=["used_at"])
+            record_event(
+                actor=found.user,
+                action="login.code",
+                object_type="user",
+                object_id=name,
+                summary=f"Đăng nhập bằng mã một lần: {name}",
+                after={"ip": ip},
+            )
+            LoginFailure.objects.filter(username=name).delete()
+            return found.user
+    with transaction.atomic():
+        LoginFailure.objects.create(username=name[:150], ip=ip, at=timezone.now())
+        record_event(
+            actor=None,
+            action="login.code_failed",
+            object_type="user",
+            object_id=name[:80],
+            summary=f"Mã đăng nhập một lần bị từ chối: {name[:80]}",
+            after={"ip": ip},
+        )
+    raise DomainError(WRONG_SIGN_IN_CODE, field="code", rule="accounts.code.wrong")
+
+
+def must_set_password(user: AbstractBaseUser) -> bool:
+    return Account.objects.filter(user_id=user.pk, must_set_password=True).exists()
+
+
+@transaction.atomic
+def set_own_password(*, actor: AbstractBaseUser, password: str) -> None:
+    """The holder sets their password (after a one-time code, or to change it)."""
+    validate_password(password, cast(AuthUser, actor))
+    actor.set_password(password)
+    actor.save(update_fields=["password"])
+    Account.objects.filter(user_id=actor.pk).update(must_set_password=False)
+    record_event(
+        actor=actor,
+        action="user.set_password",
+        object_type="user",
+        object_id=actor.get_username(),
+        summary=f"Đặt mật khẩu: {actor.get_username()}",
+    )
 
 
 # -- Second factor (TOTP, RFC 6238) ----------------------------------------------------------
@@ -111,10 +568,13 @@ def totp_enabled(user: AbstractBaseUser) -> bool:
 
 
 def totp_required(user: AbstractBaseUser) -> bool:
-    """TONGKET_REQUIRE_TOTP_FOR_ADMINS: an office administrator must enrol before signing in."""
+    """The account must enrol before signing in: its administrator required it, or
+    TONGKET_REQUIRE_TOTP_FOR_ADMINS and the account administers an office."""
+    if Account.objects.filter(user_id=user.pk, require_totp=True).exists():
+        return True
     if not getattr(settings, "TONGKET_REQUIRE_TOTP_FOR_ADMINS", False):
         return False
-    return Grant.objects.filter(user_id=user.pk, role=Role.OFFICE_ADMIN).exists()
+    return Grant.objects.filter(live_grants_q(), user_id=user.pk, role=Role.OFFICE_ADMIN).exists()
 
 
 @dataclass(frozen=True)
@@ -213,7 +673,7 @@ def verify_second_factor(
                 actor=None,
                 action="login.locked",
                 object_type="user",
-                object_id=name,
+                object_id=name[:80],
                 summary=f"Từ chối đăng nhập (tạm khóa) {name}",
                 after={"ip": ip, "step": "totp"},
             )
@@ -239,7 +699,7 @@ def _accept_code(user: AbstractBaseUser, code: str, ip: str | None, now: float) 
         )
         if device is None:
             return None
-        if totp.normalize_code(code).isdigit():
+        if is_digits(totp.normalize_code(code)):
             counter = totp.match_counter(device.secret, code, now, after_counter=None)
             if counter is not None and (
                 device.last_counter is None or counter > device.last_counter

@@ -16,6 +16,8 @@ from urllib.parse import quote, urlencode
 
 import segno
 
+from tongket.core.text import is_digits
+
 STEP_SECONDS = 30
 DIGITS = 6
 DRIFT_STEPS = 1  # accept the previous and the next step too (clock drift, slow typing)
@@ -75,7 +77,7 @@ def match_counter(
     seen once cannot be replayed, even within its own 30 seconds.
     """
     code = normalize_code(code)
-    if len(code) != DIGITS or not code.isdigit():
+    if len(code) != DIGITS or not is_digits(code):
         return None
     key = secret_bytes(secret)
     now = counter_at(unix_time)
@@ -113,7 +115,9 @@ def new_recovery_codes(count: int = RECOVERY_CODE_COUNT) -> list[str]:
 
 
 def normalize_recovery_code(code: str) -> str:
-    return "".join(ch for ch in code.lower() if ch.isalnum())
+    """Letters and digits of the code as typed; only ASCII ones can be in a code (a non-ASCII
+    letter answered 500 before)."""
+    return "".join(ch for ch in code.lower() if ch.isascii() and ch.isalnum())
 
 
 def hash_recovery_code(code: str) -> str:

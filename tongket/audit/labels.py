@@ -11,7 +11,16 @@ from __future__ import annotations
 ACTIONS: dict[str, str] = {
     # accounts and security
     "user.create": "Tạo tài khoản",
+    "user.link_member": "Gắn tài khoản với đảng viên",
+    "user.deactivate": "Khóa tài khoản",
+    "user.reactivate": "Mở lại tài khoản",
+    "user.require_totp": "Bắt buộc xác thực hai lớp",
+    "user.reset": "Cấp mã đăng nhập một lần",
+    "user.set_password": "Đặt mật khẩu",
     "grant.create": "Giao quyền",
+    "grant.revoke": "Thu hồi quyền",
+    "login.code": "Đăng nhập bằng mã một lần",
+    "login.code_failed": "Mã đăng nhập một lần sai",
     "token.issue": "Cấp khóa truy cập API",
     "login.failed": "Đăng nhập sai mật khẩu",
     "login.locked": "Tạm khóa đăng nhập",

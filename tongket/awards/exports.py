@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tongket.awards.selectors import AwardRow
+from tongket.core.cells import neutralize
 
 HEADERS = (
     "STT",
@@ -27,13 +28,6 @@ HEADERS = (
     "Số quyết định",
     "Ngày quyết định",
 )
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(value: str) -> str:
-    """`=1+1` → `'=1+1`: a spreadsheet shows the text instead of computing it."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def _cells(index: int, row: AwardRow) -> list[str]:

@@ -26,7 +26,8 @@ from tongket.awards.forms import (
 )
 from tongket.awards.models import AwardForm, ProposalStatus
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
-from tongket.core.http import posted
+from tongket.core.http import content_disposition, posted
+from tongket.core.text import is_digits
 from tongket.people.forms import VietnameseForm
 from tongket.people.selectors import get_organization, root_organizations_for
 
@@ -73,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _year_param(request: HttpRequest) -> int | None:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if is_digits(raw) else None
 
 
 @login_required
@@ -122,7 +123,7 @@ def organization_export(request: HttpRequest, code: str, year: int, fmt: str) ->
         )
     if fmt == "csv":
         response = HttpResponse(exports.awards_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        response["Content-Disposition"] = content_disposition(f"{filename}.csv")
         return response
     if fmt == "xlsx":
         title = f"Danh sách khen thưởng năm {year} — {org.name}"
@@ -130,7 +131,7 @@ def organization_export(request: HttpRequest, code: str, year: int, fmt: str) ->
             exports.awards_xlsx(rows, title=title),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        response["Content-Disposition"] = content_disposition(f"{filename}.xlsx")
         return response
     raise Http404("Không có định dạng này.")
 
@@ -385,5 +386,5 @@ def member(request: HttpRequest, card_number: str) -> HttpResponse:
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     data = _or_404(lambda: downloads.certificate_pdf(request.user, pk))
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="giay-khen-{pk}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"giay-khen-{pk}.pdf", inline=True)
     return response

@@ -136,9 +136,15 @@ def _calendar_date(value: date) -> date:
 
 
 def date_long(value: date) -> str:
-    """`ngày 24 tháng 02 năm 2021`: day and month with two digits (Hướng dẫn 36-HD/VPTW)."""
+    """`ngày 24 tháng 02 năm 2021`, `ngày 03 tháng 4 năm 2018`: a leading zero for days below 10
+    and for months 1 and 2 only, as HD 36-HD/VPTW's own dateline and NĐ 30/2020 write it.
+
+    >>> date_long(date(2026, 3, 5))
+    'ngày 05 tháng 3 năm 2026'
+    """
     d = _calendar_date(value)
-    return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
 def place_date(place: str, value: date) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import content_disposition_header
+from django.views import defaults
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -19,3 +21,46 @@ def posted(request: HttpRequest) -> QueryDict | None:
 def posted_files(request: HttpRequest) -> MultiValueDict[str, UploadedFile] | None:
     """The uploaded files of a POST (possibly none), or None on GET."""
     return request.FILES if request.method == "POST" else None
+
+
+# --- errors outside a view: the API answers them in its JSON error body, the site as Django does
+
+API_PREFIX = "/api/"
+
+
+def _api_error(status: int, rule: str, message: str) -> HttpResponse:
+    body = {"error": {"rule": rule, "field": "", "message": message, "findings": []}}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_error(400, "api.bad_request", "Yêu cầu không hợp lệ.")
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_error(403, "access.denied", "Bạn không có quyền.")
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_error(404, "access.not_found", "Không tìm thấy.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_error(500, "server.error", "Lỗi máy chủ; đã ghi lại để xử lý.")
+    return defaults.server_error(request)
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """The Content-Disposition of a download, built by Django's helper (quotes escaped, names
+    with diacritics as RFC 5987 `filename*`), after dropping control characters: a code with a
+    line break or a quote (organization codes were free text) must not break the header."""
+    clean = "".join(ch for ch in filename if ch.isprintable() and ch not in "/\\") or "tep"
+    header = content_disposition_header(not inline, clean)
+    return header or "attachment"

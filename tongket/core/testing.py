@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
 
-# Tests never run with a real secret; production refuses to start without one (settings.py).
-os.environ.setdefault("TONGKET_INSECURE_DEV_KEY", "1")
+# Tests run as production does (DEBUG off), so with a strong key: a new random one per process.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
 # The test server speaks plain HTTP on loopback.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")

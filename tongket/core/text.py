@@ -184,3 +184,9 @@ def vietnamese_sort_string(full_name: str) -> str:
     # Each middle word is flagged "1" and the list closed by "0": fewer middle names sort first.
     middle = "".join(["1" + _encoded_word(word) for word in parts.middle.split()]) + "0"
     return _encoded_word(parts.given) + middle + _encoded_word(parts.family)
+
+
+def is_digits(text: str) -> bool:
+    """Only the ASCII digits 0-9: `str.isdigit` also accepts "²" and other digits `int` refuses
+    (a superscript id answered 500)."""
+    return text.isascii() and text.isdigit()

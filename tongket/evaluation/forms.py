@@ -16,6 +16,9 @@ from tongket.evaluation.services import CYCLE_KINDS, FactsInput
 from tongket.people.models import Organization
 from tongket.people.pickers import OrganizationChoiceField
 
+# Level selectors start empty: a form sent without choosing is refused, never read as
+# "excellent" because it happened to be the first option.
+UNCHOSEN = ("", "— chọn mức —")
 LEVEL_CHOICES = [(level.value, level.label) for level in Level.descending()]
 OUTCOME_CHOICES = [
     *LEVEL_CHOICES,
@@ -39,7 +42,7 @@ class VietnameseDateField(forms.DateField):
 class SelfAssessmentForm(forms.Form):
     """Grades per criterion (qd132, qd124) or points per criterion (qd366), and a level."""
 
-    level = forms.ChoiceField(label="Tự nhận mức xếp loại", choices=LEVEL_CHOICES)
+    level = forms.ChoiceField(label="Tự nhận mức xếp loại", choices=[UNCHOSEN, *LEVEL_CHOICES])
     comment = forms.CharField(
         label="Ưu điểm, hạn chế, biện pháp khắc phục",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -81,7 +84,7 @@ class SelfAssessmentForm(forms.Form):
 class OutcomeForm(forms.Form):
     """A tier's proposal or appraisal: a level or not classified, and the opinion."""
 
-    outcome = forms.ChoiceField(label="Mức đề xuất", choices=OUTCOME_CHOICES)
+    outcome = forms.ChoiceField(label="Mức đề xuất", choices=[UNCHOSEN, *OUTCOME_CHOICES])
     comment = forms.CharField(
         label="Ý kiến", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -93,7 +96,7 @@ class OutcomeForm(forms.Form):
 class DecisionForm(forms.Form):
     """One decision, or a correction of one (with its reason)."""
 
-    outcome = forms.ChoiceField(label="Xếp loại", choices=OUTCOME_CHOICES)
+    outcome = forms.ChoiceField(label="Xếp loại", choices=[UNCHOSEN, *OUTCOME_CHOICES])
     number = forms.CharField(label="Số quyết định", max_length=40)
     date = VietnameseDateField(
         label="Ngày quyết định", widget=forms.DateInput(attrs={"type": "date"})
@@ -170,7 +173,7 @@ class OpenCycleForm(forms.Form):
 class ReasonedDecisionForm(forms.Form):
     """A correction or a reclassification of a current decision: the reason is required."""
 
-    outcome = forms.ChoiceField(label="Xếp loại", choices=OUTCOME_CHOICES)
+    outcome = forms.ChoiceField(label="Xếp loại", choices=[UNCHOSEN, *OUTCOME_CHOICES])
     number = forms.CharField(label="Số quyết định", max_length=40)
     date = VietnameseDateField(
         label="Ngày quyết định", widget=forms.DateInput(attrs={"type": "date"})

@@ -475,6 +475,50 @@ def own_evaluations(user: User | None) -> list[Row]:
     )
 
 
+def undecided_count(cycle: Cycle) -> int:
+    """Subjects of the cycle (members and organizations) with no current decision."""
+    return (
+        Evaluation.objects.filter(cycle=cycle)
+        .exclude(decisions__status=DecisionStatus.CURRENT)
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    summary: str
+    reason: str
+
+
+CYCLE_ACTIONS = {
+    "evaluation.cycle.open": "Mở kỳ",
+    "evaluation.cycle.close": "Đóng kỳ",
+    "evaluation.cycle.reopen": "Mở lại kỳ",
+}
+
+
+def cycle_history(cycle: Cycle) -> list[HistoryEntry]:
+    """The cycle's opening, closings and reopenings (with their reasons), from the audit log."""
+    from tongket.audit.models import AuditEvent
+
+    events = AuditEvent.objects.filter(
+        object_type="evaluation.Cycle", object_id=str(cycle.pk), action__in=CYCLE_ACTIONS
+    ).order_by("seq")
+    return [
+        HistoryEntry(
+            at=e.at,
+            actor=e.actor_label,
+            action=CYCLE_ACTIONS[e.action],
+            summary=e.summary,
+            reason=str((e.after or {}).get("reason", "")) if isinstance(e.after, dict) else "",
+        )
+        for e in events
+    ]
+
+
 # --- qd366 (issue 24): who is not reviewed, the quota groups and their exception -------------
 
 UNGROUPED = "Chưa phân nhóm"

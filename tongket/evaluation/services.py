@@ -221,10 +221,24 @@ def open_cycle(
 
 
 @transaction.atomic
-def close_cycle(*, actor: User | None, cycle_id: int) -> Cycle:
+def close_cycle(*, actor: User | None, cycle_id: int, confirm_undecided: bool = False) -> Cycle:
+    """End the cycle. Subjects still without a decision need the office's confirmation
+    (`evaluation.cycle.undecided`): closing does not decide them, it stops the work."""
     cycle = selectors.get_cycle(actor, cycle_id)
     if not permissions.can_manage_cycle(scope_for(actor), cycle):
         raise NotFound("Không tìm thấy kỳ đánh giá.")
+    if cycle.status != CycleStatus.OPEN:
+        raise DomainError(
+            "Kỳ đánh giá đã kết thúc.", field="cycle", rule="evaluation.cycle.already_closed"
+        )
+    undecided = selectors.undecided_count(cycle)
+    if undecided and not confirm_undecided:
+        raise DomainError(
+            f"Còn {undecided} đối tượng chưa có quyết định xếp loại; "
+            "hãy xem danh sách và xác nhận nếu vẫn đóng kỳ.",
+            field="confirm",
+            rule="evaluation.cycle.undecided",
+        )
     Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CLOSED)
     record_event(
         actor=actor,
@@ -233,6 +247,37 @@ def close_cycle(*, actor: User | None, cycle_id: int) -> Cycle:
         object_id=cycle.pk,
         org_path=cycle.organization.path,
         summary=f"Kết thúc kỳ đánh giá {cycle}",
+        before={"status": CycleStatus.OPEN},
+        after={"status": CycleStatus.CLOSED, "undecided": undecided},
+    )
+    cycle.refresh_from_db()
+    return cycle
+
+
+@transaction.atomic
+def reopen_cycle(*, actor: User | None, cycle_id: int, reason: str) -> Cycle:
+    """Reopen a closed cycle: the deciding body's office, with a reason kept in its history."""
+    cycle = selectors.get_cycle(actor, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(actor), cycle):
+        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    if cycle.status != CycleStatus.CLOSED:
+        raise DomainError("Kỳ đánh giá đang mở.", field="cycle", rule="evaluation.cycle.not_closed")
+    if not reason.strip():
+        raise DomainError(
+            "Vui lòng ghi lý do mở lại kỳ đánh giá.",
+            field="reason",
+            rule="evaluation.cycle.reopen_reason",
+        )
+    Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.OPEN)
+    record_event(
+        actor=actor,
+        action="evaluation.cycle.reopen",
+        object_type="evaluation.Cycle",
+        object_id=cycle.pk,
+        org_path=cycle.organization.path,
+        summary=f"Mở lại kỳ đánh giá {cycle}: {reason.strip()}",
+        before={"status": CycleStatus.CLOSED},
+        after={"status": CycleStatus.OPEN, "reason": reason.strip()},
     )
     cycle.refresh_from_db()
     return cycle

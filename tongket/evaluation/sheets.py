@@ -23,6 +23,7 @@ from django.db.models import Q
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
+from tongket.core.text import is_digits
 from tongket.evaluation import selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
@@ -52,7 +53,7 @@ def read_year(reader: RowReader, key: str, *, required: bool = True) -> int | No
     text = reader.text(key, required=required, max_length=10)
     if not text:
         return None
-    if not text.isdigit() or not 1945 <= int(text) <= 2100:
+    if not is_digits(text) or not 1945 <= int(text) <= 2100:
         reader.problem(key, "import.cell.year", "Năm không hợp lệ; hãy ghi bốn chữ số, ví dụ 2020.")
         return None
     return int(text)

@@ -15,7 +15,7 @@ Bulk loads add their evaluations with `add_evaluations`; `rebuild` recounts ever
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db import connection, transaction
 
@@ -147,3 +147,24 @@ def recounted() -> dict[Key, int]:
     with connection.cursor() as cursor:
         cursor.execute(_grouped_select("1 = 1"))
         return {tuple(row[:6]): int(row[6]) for row in cursor.fetchall()}
+
+
+def _counted_under(prefix: str) -> dict[Key, int]:
+    """The tally of the evaluations whose subject lies under `prefix`, counted from the rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(_grouped_select("e.subject_path LIKE %s"), [prefix + "%"])
+        return {tuple(row[:6]): int(row[6]) for row in cursor.fetchall()}
+
+
+def move_subtree(old_path: str, new_path: str, rewrite: Callable[[], object]) -> None:
+    """A subtree moves from `old_path` to `new_path` (`rewrite` changes the stored paths): its
+    evaluations' rows move with it, the moved organization's own from its old parent's path to
+    its new parent's, in the caller's transaction. Paths hold digits and "/" only (no LIKE
+    wildcard)."""
+    deltas: Counter[Key] = Counter()
+    for key, n in _counted_under(old_path).items():
+        deltas[key] -= n
+    rewrite()
+    for key, n in _counted_under(new_path).items():
+        deltas[key] += n
+    change(deltas)

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
     path("ky/mo/", views.cycle_open, name="cycle_open"),
     path("ky/<int:cycle_id>/dong/", views.cycle_close, name="cycle_close"),
+    path("ky/<int:cycle_id>/mo-lai/", views.cycle_reopen, name="cycle_reopen"),
     path("ky/<int:cycle_id>/", views.cycle_dashboard, name="cycle"),
     path("ky/<int:cycle_id>/khong-xep-loai/", views.not_classified, name="not_classified"),
     path("ky/<int:cycle_id>/chi-bo/<str:code>/", views.unit_page, name="unit"),

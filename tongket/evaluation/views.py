@@ -99,6 +99,7 @@ def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
         return {
             "board": stats.dashboard(cycle),
             "quota_groups": selectors.quota_groups(cycle),
+            "history": selectors.cycle_history(cycle),
             "organizations": selectors.rows(
                 Evaluation.objects.filter(
                     cycle=cycle, subject_kind=SubjectKind.ORGANIZATION
@@ -428,8 +429,40 @@ def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle_for_reader(request, cycle_id)
     if not permissions.can_manage_cycle(scope_for(request.user), cycle):
         raise DjangoPermissionDenied("Bạn chỉ được xem kỳ đánh giá này.")
-    services.close_cycle(actor=request.user, cycle_id=cycle.pk)
+    confirmed = request.POST.get("confirm") == "1"
+    try:
+        services.close_cycle(actor=request.user, cycle_id=cycle.pk, confirm_undecided=confirmed)
+    except DomainError as exc:
+        if exc.rule != "evaluation.cycle.undecided":
+            messages.error(request, exc.message)
+            return redirect("evaluation:cycle", cycle_id=cycle.pk)
+        # What is still undecided, per tier and per cell, and one more click to confirm.
+        board = stats.dashboard(cycle)
+        return render(
+            request,
+            "evaluation/cycle_close_confirm.html",
+            {"cycle": cycle, "board": board, "message": exc.message},
+        )
     messages.success(request, "Đã kết thúc kỳ đánh giá.")
+    return redirect("evaluation:cycle", cycle_id=cycle.pk)
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def cycle_reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Mở lại kỳ: the deciding body's office reopens a closed cycle, with a reason."""
+    cycle = _cycle_for_reader(request, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(request.user), cycle):
+        raise DjangoPermissionDenied("Bạn chỉ được xem kỳ đánh giá này.")
+    try:
+        services.reopen_cycle(
+            actor=request.user, cycle_id=cycle.pk, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã mở lại kỳ đánh giá.")
     return redirect("evaluation:cycle", cycle_id=cycle.pk)
 
 

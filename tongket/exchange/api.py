@@ -22,7 +22,8 @@ from rest_framework.serializers import BaseSerializer
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core import replicas
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
-from tongket.core.text import fold
+from tongket.core.http import content_disposition
+from tongket.core.text import fold, is_digits
 from tongket.exchange import serializers as s
 from tongket.people import selectors, services
 from tongket.people.models import Member, Organization, PartyRole, Post
@@ -246,8 +247,7 @@ def file_response(
     content: bytes, content_type: str, filename: str, *, inline: bool = False
 ) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
     return response
 
 
@@ -266,14 +266,14 @@ YEAR_PARAM = OpenApiParameter("year", str, description="Năm, ví dụ 2021.")
 
 def parse_id(value: str, message: str) -> int:
     """A path or query id: anything that is not a plausible id answers 404, like a missing one."""
-    if not value.isdigit() or len(value) > MAX_ID_DIGITS:
+    if not is_digits(value) or len(value) > MAX_ID_DIGITS:
         raise NotFound(message)
     return int(value)
 
 
 def parse_year(value: str) -> int:
     """A year filter: up to four digits, else 400 naming the «year» field."""
-    if not value.isdigit() or len(value) > 4:
+    if not is_digits(value) or len(value) > 4:
         raise serializers.ValidationError({"year": ["Năm phải là số có tối đa 4 chữ số."]})
     return int(value)
 
@@ -541,7 +541,7 @@ class PostViewSet(ApiViewSet):
 
     @extend_schema(responses={200: s.PostSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        post = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
+        post = self.get_queryset().filter(pk=pk).first() if is_digits(pk) else None
         if post is None:
             raise NotFound("Không tìm thấy chức vụ.")
         return Response(self.get_serializer(post).data)
@@ -592,7 +592,7 @@ class PartyRoleViewSet(ApiViewSet):
 
     @extend_schema(responses={200: s.PartyRoleSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        role = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
+        role = self.get_queryset().filter(pk=pk).first() if is_digits(pk) else None
         if role is None:
             raise NotFound("Không tìm thấy chức vụ.")
         return Response(self.get_serializer(role).data)

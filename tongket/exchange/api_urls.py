@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from tongket.accounts import api as accounts_api
 from tongket.awards import api as awards_api
 from tongket.evaluation import api as evaluation_api
 from tongket.exchange import api, views
@@ -44,6 +45,9 @@ router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register("programs", programs_api.ProgramViewSet, basename="program")
 router.register("program-items", programs_api.ProgramItemViewSet, basename="program-item")
 router.register("meetings", meetings_api.MeetingViewSet, basename="meeting")
+# -- accounts and grants (office administrators) --
+router.register("users", accounts_api.UserViewSet, basename="user")
+router.register("grants", accounts_api.GrantViewSet, basename="grant")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(

@@ -41,6 +41,7 @@ from tongket.people.models import (
     Post,
     PostTitle,
 )
+from tongket.people.selectors import Reach, reached_agency
 
 if TYPE_CHECKING:
     from tongket.exchange.sheets import (
@@ -515,7 +516,13 @@ def apply_posts(
             if member is None:
                 raise NotFound("Không tìm thấy đảng viên.")
             services.require_write(ctx.actor, member.org_path)
-            agency = _org_or_error(orgs, r.agency_code, "agency")
+            agency = reached_agency(
+                ctx.actor,
+                orgs.get(r.agency_code.strip()),
+                r.agency_code,
+                reach=Reach.WRITE,
+                kind_rule="people.post.agency_kind",
+            )
             services.check_post(agency, r.title)
         except DomainError as exc:
             ctx.refuse_error(sheet, r, exc)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tongket.accounts.scope import Scope, scope_for
+from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
 from tongket.core.text import normalize_name
 from tongket.exchange import bulk
@@ -33,7 +34,13 @@ from tongket.people.models import (
     Post,
     PostTitle,
 )
-from tongket.people.selectors import visible_members, visible_organizations
+from tongket.people.selectors import (
+    AGENCY_KIND_MESSAGES,
+    Reach,
+    agency_for_user,
+    visible_members,
+    visible_organizations,
+)
 
 
 def _allowed(choices: Iterable[tuple[str, str]]) -> str:
@@ -328,28 +335,8 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
                 "people.organization.unknown_code",
                 f"Không có tổ chức mã «{r.parent_code}».",
             )
-        if r.agency_code:
-            agency_kind = _file_orgs(ctx).get(r.agency_code) or (
-                index[r.agency_code].kind if r.agency_code in index else None
-            )
-            if agency_kind is None:
-                self._refuse(
-                    ctx,
-                    r,
-                    "agency_code",
-                    r.agency_code,
-                    "people.organization.unknown_code",
-                    f"Không có tổ chức mã «{r.agency_code}».",
-                )
-            elif agency_kind != OrganizationKind.AGENCY:
-                self._refuse(
-                    ctx,
-                    r,
-                    "agency_code",
-                    r.agency_code,
-                    "people.organization.agency_kind",
-                    "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»).",
-                )
+        if r.agency_code and (existing is None or r.agency_code != existing.agency_code):
+            self._check_agency(r, ctx)
         if r.action is Action.REFUSE:
             return
         if existing is None:
@@ -408,6 +395,27 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
             )
         else:
             r.action = Action.UPDATE
+
+    def _check_agency(self, r: OrganizationRow, ctx: ImportContext) -> None:
+        """The «Mã cơ quan» of a row, as the services will check it: an agency the file itself
+        creates, or one the importer already administers (the link widens scope)."""
+        declared = _file_orgs(ctx).get(r.agency_code)
+        if declared == OrganizationKind.AGENCY:
+            return
+        try:
+            if declared is not None:
+                raise DomainError(
+                    AGENCY_KIND_MESSAGES["people.organization.agency_kind"],
+                    rule="people.organization.agency_kind",
+                )
+            agency_for_user(
+                ctx.actor,
+                r.agency_code,
+                reach=Reach.ADMIN,
+                kind_rule="people.organization.agency_kind",
+            )
+        except DomainError as exc:
+            self._refuse(ctx, r, "agency_code", r.agency_code, exc.rule, exc.message)
 
     def _check_cycle(self, r: OrganizationRow, parent_of: _Parents, ctx: ImportContext) -> None:
         seen: set[str] = set()
@@ -631,7 +639,8 @@ class MemberSheet(SheetHandler[MemberRow]):
                     "card_number",
                     r.card_number,
                     "people.member.unique_card",
-                    f"Số thẻ đảng viên «{r.card_number}» đã có trong hệ thống.",
+                    f"Số thẻ đảng viên «{r.card_number}» không dùng được cho đảng viên mới: "
+                    "số thẻ đã được cấp.",
                 )
                 continue
             if r.action is Action.REFUSE:

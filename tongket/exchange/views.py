@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
-from tongket.core.http import posted, posted_files
+from tongket.core.http import content_disposition, posted, posted_files
 from tongket.core.replicas import replica_reads
 from tongket.exchange import exporter
 from tongket.exchange.jobs import progress_of, start_job
@@ -45,7 +45,7 @@ def _user(request: HttpRequest) -> AuthUser:
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -16,8 +16,9 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import IO, Any, ClassVar, Generic, Protocol, TypeVar
 
+from tongket.core.cells import FORMULA_PREFIXES, neutralize
 from tongket.core.rules import Finding, Severity
-from tongket.core.text import fold
+from tongket.core.text import fold, is_digits
 
 MAX_BYTES = 20 * 1024 * 1024  # an uploaded workbook
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024  # all parts of the zip once inflated (zip bombs)
@@ -27,7 +28,6 @@ INSTRUCTIONS_SHEET = "Hướng dẫn"
 DATE_FORMAT = "DD/MM/YYYY"
 # Excel's day 0 in the 1900 date system (Lotus's phantom 29/02/1900 makes it the 30th).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class WorkbookError(Exception):
@@ -191,7 +191,7 @@ def parse_date(value: Any) -> dt.date | None:
             raise CellError("import.cell.date", "Số ngày kiểu Excel không hợp lệ.")
         return EXCEL_EPOCH + dt.timedelta(days=int(serial))
     text = clean_text(value)
-    if text.isdigit() and 4 <= len(text) <= 6:
+    if is_digits(text) and 4 <= len(text) <= 6:
         return parse_date(int(text))
     text = text.split(" ")[0]  # "05/03/1980 00:00:00" as some exports write it
     for pattern in _DATE_PATTERNS:
@@ -228,14 +228,6 @@ def parse_choice(value: Any, table: Mapping[str, str], allowed: str) -> str:
     if code is None:
         raise CellError("import.cell.choice", f"Giá trị không hợp lệ; chỉ nhận: {allowed}.")
     return code
-
-
-def neutralize(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading quote (OWASP CSV
-    injection); numbers and dates are left alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 # --- Reading rows while recording problems -----------------------------------------------------

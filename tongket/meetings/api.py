@@ -87,7 +87,9 @@ class MeetingViewSet(ApiViewSet):
     def _detail(self, meeting_id: int, status: int = 200) -> Response:
         page = selectors.meeting_page(self.request.user, meeting_id)
         meeting = self.get_queryset().get(pk=page.meeting.pk)
-        data = MeetingDetailSerializer(meeting_detail(page, meeting, self.scope)).data
+        data = MeetingDetailSerializer(
+            meeting_detail(page, meeting, self.scope, self.request.user)
+        ).data
         return Response(data, status=status)
 
     def _meeting_id(self, pk: str) -> int:

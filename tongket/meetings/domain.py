@@ -426,3 +426,19 @@ def _unsupported(claimed_adopted: bool, reason: str) -> Finding:
         message=f"Biên bản ghi nghị quyết «{claimed}» nhưng theo số liệu: {reason}",
         subject="claimed_adopted",
     )
+
+
+RULE_SAFE_LINK = "meetings.award.link"
+
+
+def is_safe_link(link: str) -> bool:
+    """A link shown as a hyperlink on the meeting's page: a path of this site ("/…", not "//" nor
+    "/\\", which browsers read as another host) or an http(s) address; never "javascript:",
+    "data:" or the like, whatever its case or the spaces and control characters around it."""
+    if not link:
+        return True
+    if any(ord(ch) < 32 or ch == "\\" for ch in link):
+        return False
+    if link.startswith("/"):
+        return not link.startswith("//")
+    return link.lower().startswith(("https://", "http://"))

@@ -61,6 +61,13 @@ def can_write(user: User | None, meeting: Meeting) -> bool:
     return scope_for(user).writes(meeting.organization.path) and not meeting.is_closed
 
 
+def can_see_attendance(user: User | None, meeting: Meeting) -> bool:
+    """Who was convened, who came and why someone was absent, with the suspended and the
+    prosecuted or detained: only those who keep the meeting's roll (who write its organization).
+    Everyone else who sees the meeting (a convened member, a superior reader) sees the counts."""
+    return scope_for(user).writes(meeting.organization.path)
+
+
 @dataclass(frozen=True)
 class MeetingRow:
     meeting: Meeting

@@ -165,7 +165,11 @@ class MeetingDetailSerializer(serializers.Serializer[Any]):
     secretary_title = serializers.CharField()
     guests = GuestSerializer(many=True)
     agenda = AgendaSerializer(many=True)
-    participants = ParticipantSerializer(many=True)
+    participants = ParticipantSerializer(
+        many=True,
+        help_text="Danh sách điểm danh từng người (lý do vắng, đình chỉ, bị truy tố/tạm giam): "
+        "chỉ người ghi được cho tổ chức họp; người khác thấy danh sách rỗng và các số đếm.",
+    )
     attendance_by_organization = OrgAttendanceSerializer(many=True)
     attendance_totals = OrgAttendanceSerializer(allow_null=True)
     count = BodyCountSerializer(help_text="Tổng số tính biểu quyết và số lượng cần có, lúc này.")
@@ -231,7 +235,9 @@ def _participant(p: Participant, scope: Scope) -> dict[str, Any]:
     }
 
 
-def meeting_detail(page: selectors.MeetingPage, meeting: Meeting, scope: Scope) -> dict[str, Any]:
+def meeting_detail(
+    page: selectors.MeetingPage, meeting: Meeting, scope: Scope, user: Any
+) -> dict[str, Any]:
     """The whole record of a meeting as the user may see it (card numbers only where they may
     read the member)."""
     count = page.count
@@ -257,7 +263,11 @@ def meeting_detail(page: selectors.MeetingPage, meeting: Meeting, scope: Scope) 
             }
             for a in page.agenda
         ],
-        "participants": [_participant(p, scope) for p in page.participants],
+        # The roll, person by person, only to whom the web shows it (the running page); the
+        # others get the counts below, as on the meeting's page.
+        "participants": [_participant(p, scope) for p in page.participants]
+        if selectors.can_see_attendance(user, meeting)
+        else [],
         "attendance_by_organization": [_attendance(r) for r in page.by_organization],
         "attendance_totals": _attendance(page.totals) if page.totals else None,
         "count": {
@@ -404,22 +414,12 @@ class VoteInput(serializers.Serializer[Any]):
     )
 
 
-def _safe_link(value: str) -> None:
-    """The link is shown as a hyperlink on the meeting's page: a path or a web address only."""
-    link = value.strip()
-    if link and not link.startswith(("/", "https://", "http://")):
-        raise serializers.ValidationError(
-            "Liên kết phải bắt đầu bằng «/», «http://» hoặc «https://»."
-        )
-
-
 class AwardInput(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=2000)
     link = serializers.CharField(
         max_length=255,
         required=False,
         allow_blank=True,
-        validators=[_safe_link],
         help_text="Liên kết sổ khen thưởng (đường dẫn trong hệ thống hoặc địa chỉ http/https).",
     )
 

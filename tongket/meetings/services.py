@@ -31,6 +31,7 @@ from tongket.meetings.models import (
     Vote,
 )
 from tongket.people.models import Member, Organization, OrganizationKind
+from tongket.people.selectors import visible_members
 from tongket.programs import services as program_services
 from tongket.programs.models import Program
 
@@ -83,8 +84,11 @@ def _meeting_for_update(actor: User | None, meeting_id: int, *, open_only: bool 
     return meeting
 
 
-def _member(card: str, field: str) -> Member:
-    member = Member.objects.filter(card_number=card.strip()).first()
+def _member(actor: User | None, card: str, field: str) -> Member:
+    """A member named in the meeting's record, among those the actor reads: a card number
+    outside their scope reads exactly like one that does not exist (card numbers are
+    sequential: answering with the name would let anyone look up the whole country)."""
+    member = visible_members(actor).filter(card_number=card.strip()).first()
     if member is None:
         raise DomainError(
             f"Không có đảng viên số thẻ «{card}».", field=field, rule="meetings.unknown_member"
@@ -156,7 +160,7 @@ def set_secretary(
     *, actor: User | None, meeting_id: int, member_card: str, title: str = ""
 ) -> Meeting:
     meeting = _meeting_for_update(actor, meeting_id)
-    meeting.secretary = _member(member_card, "secretary")
+    meeting.secretary = _member(actor, member_card, "secretary")
     meeting.secretary_title = title.strip()
     meeting.version += 1
     meeting.save()
@@ -170,7 +174,7 @@ def add_chair(
 ) -> Chair:
     """A chair of the meeting, with the title they hold on the day (titles change later)."""
     meeting = _meeting_for_update(actor, meeting_id)
-    member = _member(member_card, "member")
+    member = _member(actor, member_card, "member")
     if meeting.chairs.filter(member=member).exists():
         raise DomainError(
             f"Đồng chí {member.full_name} đã có trong đoàn chủ trì.",
@@ -360,7 +364,7 @@ def add_agenda_item(
         meeting=meeting,
         position=_next_position(meeting, "agenda_items"),
         title=_required(title, "title", "Nội dung chương trình hội nghị"),
-        presenter=_member(presenter_card, "presenter") if presenter_card else None,
+        presenter=_member(actor, presenter_card, "presenter") if presenter_card else None,
         presenter_title=presenter_title.strip(),
         document_title=document_title.strip() or (program.title if program else ""),
         program=program,
@@ -381,7 +385,7 @@ def add_discussion(
 ) -> DiscussionEntry:
     """Record a speaker and the gist of what they said."""
     meeting = _meeting_for_update(actor, meeting_id)
-    speaker = _member(speaker_card, "speaker") if speaker_card else None
+    speaker = _member(actor, speaker_card, "speaker") if speaker_card else None
     if speaker is None and not speaker_name.strip():
         raise DomainError(
             "Phải ghi người phát biểu.", field="speaker", rule="meetings.discussion.speaker"
@@ -589,6 +593,13 @@ def record_vote(
 def add_award_handout(*, actor: User | None, meeting_id: int, text: str, link: str = "") -> Meeting:
     """An award handed out at the meeting, as text (the award register links it later)."""
     meeting = _meeting_for_update(actor, meeting_id)
+    if not domain.is_safe_link(link.strip()):
+        raise DomainError(
+            "Liên kết phải là đường dẫn trong hệ thống (bắt đầu bằng «/») hoặc địa chỉ "
+            "«http://», «https://».",
+            field="link",
+            rule=domain.RULE_SAFE_LINK,
+        )
     entry = {"text": _required(text, "text", "Nội dung khen thưởng"), "link": link.strip()}
     meeting.handed_out_awards = [*meeting.handed_out_awards, entry]
     meeting.version += 1

@@ -230,3 +230,15 @@ class PostForm(VietnameseForm):
         agency = self.fields["agency"]
         assert isinstance(agency, forms.ChoiceField)
         agency.choices = organization_choices(agencies)
+
+
+class EndRoleForm(VietnameseForm):
+    """Ending a Party role or a government post: the date, and why (kept in the history)."""
+
+    end = date_field("Ngày kết thúc")
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=255,
+        required=False,
+        help_text="Ví dụ: nghỉ hưu, chuyển công tác, hết nhiệm kỳ.",
+    )

@@ -173,6 +173,7 @@ class PartyRole(models.Model):
     term = models.CharField("nhiệm kỳ", max_length=20, blank=True)
     start = models.DateField("từ ngày")
     end = models.DateField("đến ngày", null=True, blank=True)
+    end_reason = models.CharField("lý do kết thúc", max_length=255, blank=True)
 
     class Meta:
         ordering = ["organization", "role", "start"]
@@ -201,6 +202,7 @@ class Post(models.Model):
     title_detail = models.CharField("ghi rõ", max_length=120, blank=True)
     start = models.DateField("từ ngày")
     end = models.DateField("đến ngày", null=True, blank=True)
+    end_reason = models.CharField("lý do kết thúc", max_length=255, blank=True)
 
     class Meta:
         ordering = ["agency", "title", "start"]

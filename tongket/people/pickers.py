@@ -43,10 +43,20 @@ def _administered(user: User | None) -> QuerySet[Organization]:
     return Organization.objects.filter(inside).exclude(kind=OrganizationKind.CELL)
 
 
+def _administered_any(user: User | None) -> QuerySet[Organization]:
+    """Every organization (cells and agencies too) in the user's administered subtrees: the
+    accounts and grants an office manages."""
+    scope = scope_for(user)
+    return Organization.objects.filter(
+        Q() if scope.is_superuser else prefixes_q("path", scope.admin_paths)
+    )
+
+
 PURPOSES: dict[str, Callable[[User | None], QuerySet[Organization]]] = {
     "read": selectors.visible_organizations,
     "write": selectors.writable_party_organizations,
     "admin": _administered,
+    "accounts": _administered_any,
     "agency": selectors.agencies_for,
 }
 

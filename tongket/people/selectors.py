@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Collate, Substr
 
-from tongket.accounts.scope import User, outermost, prefixes_q, scope_for
-from tongket.core.errors import NotFound
+from tongket.accounts.scope import Scope, User, outermost, prefixes_q, scope_for
+from tongket.core.errors import DomainError, NotFound
 from tongket.core.text import fold
 from tongket.people.models import (
     Member,
@@ -370,14 +371,124 @@ def administered_organizations_of(user: User | None, member: Member) -> list[Org
     return [org for org in orgs if scope.administers(org.path)]
 
 
+# --- the agencies a user reaches -----------------------------------------------------------------
+# Agencies are not in the Party tree: a user reaches an agency (and its divisions) through a grant
+# covering it, or through a Party organization of their subtree that sits in it
+# (`Organization.agency`). So linking an organization to an agency widens what its readers see and
+# its administrators write (score sheets, targets, posts): setting that link is itself a
+# privileged write, allowed only towards an agency the actor already reaches at that level.
+
+
+class Reach(StrEnum):
+    """Which of the user's subtrees the agencies are reached from."""
+
+    READ = "read"
+    WRITE = "write"
+    ADMIN = "admin"
+
+
+def agency_prefixes(user: User | None, reach: Reach = Reach.READ) -> tuple[str, ...] | None:
+    """Path prefixes of the agencies the user reaches; None means every agency (superuser)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    # Cached on the user next to its Scope, and only for that Scope object: forget_scope (a
+    # grant changed) builds a new Scope, which invalidates this cache too.
+    cache: dict[Reach, tuple[Scope, tuple[str, ...]]] | None = getattr(
+        user, "_tongket_agency_prefixes", None
+    )
+    if cache is not None and reach in cache and cache[reach][0] is scope:
+        return cache[reach][1]
+    paths = {
+        Reach.READ: scope.read_paths,
+        Reach.WRITE: scope.write_paths,
+        Reach.ADMIN: scope.admin_paths,
+    }[reach]
+    found = _linked_agency_prefixes(paths)
+    if user is not None and user.is_authenticated:
+        if cache is None:
+            cache = {}
+            user._tongket_agency_prefixes = cache  # type: ignore[attr-defined]
+        cache[reach] = (scope, found)
+    return found
+
+
+def _linked_agency_prefixes(paths: tuple[str, ...]) -> tuple[str, ...]:
+    if not paths:
+        return ()
+    linked = (
+        Organization.objects.filter(prefixes_q("path", paths), agency__isnull=False)
+        .exclude(kind=OrganizationKind.AGENCY)
+        .order_by()
+        .values_list("agency__path", flat=True)
+        .distinct()
+    )
+    return tuple(sorted({*paths, *(p for p in linked if p)}))
+
+
+def reaches_agency(user: User | None, agency: Organization, reach: Reach = Reach.READ) -> bool:
+    prefixes = agency_prefixes(user, reach)
+    return prefixes is None or any(agency.path.startswith(p) for p in prefixes)
+
+
+AGENCY_KIND_MESSAGES = {
+    "people.organization.agency_kind": (
+        "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»)."
+    ),
+    "people.post.agency_kind": "Chức vụ chính quyền phải thuộc một cơ quan.",
+}
+
+
+def agency_for_user(
+    user: User | None, code: str, *, reach: Reach, kind_rule: str, field: str = "agency"
+) -> Organization:
+    """The agency a form, sheet or API body names, for a write that ties something to it."""
+    found = Organization.objects.filter(code=code.strip()).first()
+    return reached_agency(user, found, code, reach=reach, kind_rule=kind_rule, field=field)
+
+
+def reached_agency(
+    user: User | None,
+    found: Organization | None,
+    code: str,
+    *,
+    reach: Reach,
+    kind_rule: str,
+    field: str = "agency",
+) -> Organization:
+    """`found` (the organization `code` names) if it is an agency the user reaches at `reach`.
+    An unknown code and an organization the user does not see read the same (the answer tells
+    nothing about what exists elsewhere); a visible one that is not an agency breaks
+    `kind_rule`; an agency they see but do not reach at `reach` is refused."""
+    scope = scope_for(user)
+    visible = found is not None and (
+        scope.reads(found.path) or reaches_agency(user, found, Reach.READ)
+    )
+    if found is None or not visible:
+        raise DomainError(
+            f"Không có tổ chức mã «{code}».",
+            field=field,
+            rule="people.organization.unknown_code",
+        )
+    if found.kind != OrganizationKind.AGENCY:
+        raise DomainError(AGENCY_KIND_MESSAGES[kind_rule], field=field, rule=kind_rule)
+    if not reaches_agency(user, found, reach):
+        raise DomainError(
+            f"Bạn không quản lý cơ quan «{found.name}», nên không gắn được vào cơ quan đó.",
+            field=field,
+            rule="access.denied",
+        )
+    return found
+
+
 def agencies_for(user: User | None) -> QuerySet[Organization]:
-    """Government agencies a post may be recorded in: those the user's organizations sit in
-    (all agencies for a superuser)."""
+    """Government agencies a post may be recorded in: those the user reaches from the
+    subtrees they may write (all agencies for a superuser)."""
     agencies = Organization.objects.filter(kind=OrganizationKind.AGENCY)
-    if scope_for(user).is_superuser:
+    prefixes = agency_prefixes(user, Reach.WRITE)
+    if prefixes is None:
         return agencies.order_by("path")
-    linked = visible_organizations(user).filter(agency__isnull=False).values("agency_id")
-    return agencies.filter(pk__in=linked).order_by("path")
+    return agencies.filter(prefixes_q("path", prefixes)).order_by("path")
 
 
 def current_posts(member: Member) -> QuerySet[Post]:
@@ -506,3 +617,58 @@ def root_organizations_for(user: User | None) -> list[Organization]:
     if not paths:
         return []
     return list(Organization.objects.filter(path__in=outermost(paths)).order_by("path"))
+
+
+def get_party_role(user: User | None, pk: int) -> PartyRole | None:
+    """A Party role the user may see: its organization's readers, or the member's."""
+    scope = scope_for(user)
+    role = PartyRole.objects.select_related("organization", "member").filter(pk=pk).first()
+    if role is None or not (
+        scope.reads(role.organization.path) or scope.reads(role.member.org_path)
+    ):
+        return None
+    return role
+
+
+def get_post(user: User | None, pk: int) -> Post | None:
+    """A government post the user may see: the member's readers."""
+    post = Post.objects.select_related("agency", "member").filter(pk=pk).first()
+    if post is None or not scope_for(user).reads(post.member.org_path):
+        return None
+    return post
+
+
+TREE_LIMIT = 2000  # more organizations than this: the tree page sends to the paginated list
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """An organization in the collapsible tree, with the visible members of its subtree."""
+
+    organization: Organization
+    members: int
+    children: tuple[TreeNode, ...]
+
+
+def organization_tree(user: User | None) -> list[TreeNode] | None:
+    """The Party organizations the user sees as a tree (roots: those whose parent they do not
+    see), each with its subtree's member count; None when there are more than TREE_LIMIT."""
+    orgs = list(
+        visible_organizations(user)
+        .exclude(kind=OrganizationKind.AGENCY)
+        .order_by("path")[: TREE_LIMIT + 1]
+    )
+    if len(orgs) > TREE_LIMIT:
+        return None
+    counts = member_counts(user, orgs)
+    children: dict[int | None, list[Organization]] = {}
+    ids = {org.pk for org in orgs}
+    for org in orgs:
+        parent = org.parent_id if org.parent_id in ids else None
+        children.setdefault(parent, []).append(org)
+
+    def node(org: Organization) -> TreeNode:
+        kids = sorted(children.get(org.pk, []), key=lambda o: (o.sort_order, o.path))
+        return TreeNode(org, counts.get(org.pk, 0), tuple(node(k) for k in kids))
+
+    return [node(root) for root in children.get(None, [])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ from tongket.people.models import (
     Post,
     PostTitle,
 )
+from tongket.people.selectors import Reach, agency_for_user
 
 SEGMENT = 10  # digits per path segment
 
@@ -110,15 +112,13 @@ def _parent_for(actor: User | None, code: str) -> Organization:
     return parent
 
 
-def _agency_by_code(code: str) -> Organization:
-    agency = _org_by_code(code, "agency")
-    if agency.kind != OrganizationKind.AGENCY:
-        raise DomainError(
-            "Tổ chức đảng chỉ được gắn với một cơ quan (loại «Cơ quan»).",
-            field="agency",
-            rule="people.organization.agency_kind",
-        )
-    return agency
+def _agency_by_code(actor: User | None, code: str) -> Organization:
+    """The agency an organization is linked to: the link widens what the organization's readers
+    see and its administrators write, so only one the actor already administers (see
+    `selectors.reached_agency`)."""
+    return agency_for_user(
+        actor, code, reach=Reach.ADMIN, kind_rule="people.organization.agency_kind"
+    )
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,26 @@ class OrganizationInput:
     sort_order: int = 0
 
 
+# An organization's code is part of addresses (/org/<code>/), file names and commands: letters
+# and digits without diacritics, ".", "-" and "_", starting with a letter or digit. A "/" made
+# /org/ and /reports/ answer 500 for everyone; a line break or a quote broke every download.
+ORG_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_org_code(code: str) -> None:
+    if not ORG_CODE.fullmatch(code):
+        raise DomainError(
+            f"Mã tổ chức «{code}» không hợp lệ: chỉ gồm chữ không dấu, chữ số và các dấu «.», "
+            "«-», «_», bắt đầu bằng chữ hoặc số, tối đa 64 ký tự.",
+            field="code",
+            rule="people.organization.code_alphabet",
+        )
+
+
 def _validate_org_input(data: OrganizationInput) -> None:
     if not data.code.strip():
         raise DomainError("Mã tổ chức không được để trống.", field="code", rule="people.required")
+    check_org_code(data.code.strip())
     if not data.name.strip():
         raise DomainError("Tên tổ chức không được để trống.", field="name", rule="people.required")
     if data.kind not in OrganizationKind.values:
@@ -158,11 +175,11 @@ def create_organization(*, actor: User | None, data: OrganizationInput) -> Organ
         raise PermissionDenied("Chỉ quản trị hệ thống mới tạo được tổ chức cấp cao nhất.")
     if Organization.objects.filter(code=data.code.strip()).exists():
         raise DomainError(
-            f"Mã tổ chức «{data.code}» đã tồn tại.",
+            f"Mã tổ chức «{data.code}» không dùng được cho tổ chức mới: mã đã được dùng.",
             field="code",
             rule="people.organization.unique_code",
         )
-    agency = _agency_by_code(data.agency_code) if data.agency_code else None
+    agency = _agency_by_code(actor, data.agency_code) if data.agency_code else None
     name = normalize_spaces(data.name)
     org = Organization(
         code=data.code.strip(),
@@ -235,8 +252,8 @@ def update_organization(
         org.name_folded = fold(new_name)
     if short_name is not None:
         org.short_name = short_name.strip()
-    if agency_code is not None:
-        org.agency = _agency_by_code(agency_code) if agency_code else None
+    if agency_code is not None and agency_code.strip() != (org.agency.code if org.agency else ""):
+        org.agency = _agency_by_code(actor, agency_code) if agency_code.strip() else None
     old_path = org.path
     if parent_code is not None and (org.parent is None or parent_code != org.parent.code):
         _move(org, _parent_for(actor, parent_code))
@@ -256,6 +273,17 @@ def update_organization(
     return org
 
 
+def path_keys() -> tuple[tuple[type[Any], str], ...]:
+    """Every stored copy of an organization's path that scope is read from (besides the
+    organization's own): each moves with its organization, in the move's transaction (and the
+    results tally, counted by path, with them). The audit log keeps the path an event happened
+    at (its hash chain seals it)."""
+    # The evaluation app builds on this one: imported here, not at the top.
+    from tongket.evaluation.models import Cycle, Evaluation
+
+    return ((Member, "org_path"), (Cycle, "org_path"), (Evaluation, "subject_path"))
+
+
 def _move(org: Organization, new_parent: Organization) -> None:
     if new_parent.path.startswith(org.path):
         raise DomainError(
@@ -267,19 +295,21 @@ def _move(org: Organization, new_parent: Organization) -> None:
     old_path = org.path
     new_path = new_parent.path + _segment(org.pk)
     depth_change = new_parent.depth + 1 - org.depth
-    # Rewrite the whole subtree's paths in two set-based updates, never a Python loop.
+    # Rewrite the whole subtree's paths in set-based updates, never a Python loop.
     Organization.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_change,
     )
-    Member.objects.filter(org_path__startswith=old_path).update(
-        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
-    )
-    from tongket.evaluation.models import Cycle  # the evaluation app builds on this one
 
-    Cycle.objects.filter(org_path__startswith=old_path).update(
-        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
-    )
+    def rewrite() -> None:
+        for model, field in path_keys():
+            model.objects.filter(**{f"{field}__startswith": old_path}).update(
+                **{field: Concat(Value(new_path), Substr(field, len(old_path) + 1))}
+            )
+
+    from tongket.evaluation import tally  # the results tally counts by path
+
+    tally.move_subtree(old_path, new_path, rewrite)
     org.refresh_from_db(fields=["path", "depth"])
     org.parent = new_parent
 
@@ -346,15 +376,21 @@ def check_member_organization(org: Organization) -> None:
         )
 
 
-def _member_org(code: str) -> Organization:
-    org = _org_by_code(code, "organization")
+def _member_org(actor: User | None, code: str) -> Organization:
+    """The organization a member is put in: one outside the actor's scope reads exactly like
+    one that does not exist."""
+    org = Organization.objects.filter(code=code.strip()).first()
+    if org is None or not scope_for(actor).reads(org.path):
+        raise unknown_organization(code, "organization")
     check_member_organization(org)
     return org
 
 
 def duplicate_card(card: str) -> DomainError:
+    """A card number already issued: the same words wherever its holder is, no name echoed
+    (a create must fail, so that much is told; see docs/security.md)."""
     return DomainError(
-        f"Số thẻ đảng viên «{card}» đã có trong hệ thống.",
+        f"Số thẻ đảng viên «{card}» không dùng được cho đảng viên mới: số thẻ đã được cấp.",
         field="card_number",
         rule="people.member.unique_card",
     )
@@ -396,7 +432,7 @@ def apply_member_fields(member: Member, data: MemberInput) -> None:
 @transaction.atomic
 def create_member(*, actor: User | None, data: MemberInput) -> Member:
     validate_member(data)
-    org = _member_org(data.organization_code)
+    org = _member_org(actor, data.organization_code)
     require_write(actor, org.path)
     card = data.card_number.strip()
     if Member.objects.filter(card_number=card).exists():
@@ -489,7 +525,7 @@ def transfer_member(
     if member is None:
         raise NotFound("Không tìm thấy đảng viên.")
     require_write(actor, member.org_path)
-    target = _member_org(to_code)
+    target = _member_org(actor, to_code)
     require_write(actor, target.path)
     opened = member.memberships.filter(end__isnull=True).first()
     check_transfer(member, target, opened.start if opened is not None else None, on)
@@ -608,25 +644,80 @@ def party_role_event(
     }
 
 
+def _check_end(start: dt.date, current: dt.date | None, end: dt.date) -> None:
+    if current is not None:
+        raise DomainError(
+            "Chức vụ này đã kết thúc.", field="end", rule="people.role_or_post.already_ended"
+        )
+    if end < start:
+        raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="end", rule="people.dates")
+
+
 @transaction.atomic
-def end_party_role(*, actor: User | None, role_id: int, end: dt.date) -> PartyRole:
-    party_role = PartyRole.objects.select_related("organization").filter(pk=role_id).first()
-    if party_role is None:
+def end_party_role(
+    *, actor: User | None, role_id: int, end: dt.date, reason: str = ""
+) -> PartyRole:
+    """End a Party role on a date, with a reason: the organization may then name a successor
+    (one open secretary at a time, `check_party_role`)."""
+    party_role = (
+        PartyRole.objects.select_for_update()
+        .select_related("organization", "member")
+        .filter(pk=role_id)
+        .first()
+    )
+    scope = scope_for(actor)
+    if party_role is None or not (
+        scope.reads(party_role.organization.path) or scope.reads(party_role.member.org_path)
+    ):
         raise NotFound()
     require_admin(actor, party_role.organization.path)
-    if end < party_role.start:
-        raise DomainError("Ngày kết thúc trước ngày bắt đầu.", field="end", rule="people.dates")
+    _check_end(party_role.start, party_role.end, end)
     party_role.end = end
-    party_role.save(update_fields=["end"])
+    party_role.end_reason = reason.strip()
+    party_role.save(update_fields=["end", "end_reason"])
     record_event(
         actor=actor,
         action="party_role.end",
         object_type="party_role",
         object_id=party_role.pk,
         org_path=party_role.organization.path,
-        after={"end": end.isoformat()},
+        summary=(
+            f"{party_role.member.full_name}: thôi {party_role.get_role_display()} "
+            f"{party_role.organization.name}"
+        ),
+        before={"end": None},
+        after={"end": end.isoformat(), "reason": party_role.end_reason},
     )
     return party_role
+
+
+@transaction.atomic
+def end_post(*, actor: User | None, post_id: int, end: dt.date, reason: str = "") -> Post:
+    """End a government post on a date, with a reason (whoever records the member's posts)."""
+    post = (
+        Post.objects.select_for_update()
+        .select_related("member", "agency")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None or not scope_for(actor).reads(post.member.org_path):
+        raise NotFound()
+    require_write(actor, post.member.org_path)
+    _check_end(post.start, post.end, end)
+    post.end = end
+    post.end_reason = reason.strip()
+    post.save(update_fields=["end", "end_reason"])
+    record_event(
+        actor=actor,
+        action="post.end",
+        object_type="post",
+        object_id=post.pk,
+        org_path=post.member.org_path,
+        summary=f"{post.member.full_name}: thôi {post.label} {post.agency.name}",
+        before={"end": None},
+        after={"end": end.isoformat(), "reason": post.end_reason},
+    )
+    return post
 
 
 @transaction.atomic
@@ -643,7 +734,9 @@ def assign_post(
     if member is None:
         raise NotFound("Không tìm thấy đảng viên.")
     require_write(actor, member.org_path)
-    agency = _org_by_code(agency_code, "agency")
+    agency = agency_for_user(
+        actor, agency_code, reach=Reach.WRITE, kind_rule="people.post.agency_kind"
+    )
     check_post(agency, title)
     post = Post.objects.create(
         member=member, agency=agency, title=title, title_detail=title_detail.strip(), start=start

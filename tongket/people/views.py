@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -12,6 +13,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django_htmx.middleware import HtmxDetails
 
@@ -21,6 +23,7 @@ from tongket.core.http import posted
 from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.people import pickers, selectors, services
 from tongket.people.forms import (
+    EndRoleForm,
     MemberCreateForm,
     MemberEditForm,
     OrganizationCreateForm,
@@ -708,3 +711,113 @@ def post_assign(request: HttpRequest, card_number: str) -> HttpResponse:
         cancel_url=reverse("people:member", args=[member.card_number]),
         trail=_member_trail(member),
     )
+
+
+def _end_page(
+    request: HttpRequest,
+    member: Member,
+    *,
+    what: str,
+    end: Callable[[dt.date, str], object],
+) -> HttpResponse:
+    form = EndRoleForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _call(form, lambda: end(data["end"], data["reason"])) is not None:
+            messages.success(request, f"Đã kết thúc {what}.")
+            return redirect("people:member", card_number=member.card_number)
+    return _form_page(
+        request,
+        form,
+        title=f"Kết thúc {what}: {member.full_name}",
+        submit_label="Kết thúc",
+        cancel_url=reverse("people:member", args=[member.card_number]),
+        trail=_member_trail(member),
+        intro="Sau khi kết thúc, tổ chức có thể giao chức vụ này cho người kế nhiệm.",
+    )
+
+
+@login_required
+def party_role_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a Party role (date, reason), which lets the organization name a successor."""
+    user = request.user
+    role = selectors.get_party_role(user, pk)
+    if role is None:
+        raise Http404("Không tìm thấy chức vụ.")
+    _allow(scope_for(user).administers(role.organization.path) and role.end is None)
+    return _end_page(
+        request,
+        role.member,
+        what=f"chức vụ {role.get_role_display()} {role.organization.name}",
+        end=lambda on, reason: services.end_party_role(
+            actor=user, role_id=role.pk, end=on, reason=reason
+        ),
+    )
+
+
+@login_required
+def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a government post (date, reason)."""
+    user = request.user
+    post = selectors.get_post(user, pk)
+    if post is None:
+        raise Http404("Không tìm thấy chức vụ.")
+    _allow(scope_for(user).writes(post.member.org_path) and post.end is None)
+    return _end_page(
+        request,
+        post.member,
+        what=f"chức vụ {post.label} {post.agency.name}",
+        end=lambda on, reason: services.end_post(
+            actor=user, post_id=post.pk, end=on, reason=reason
+        ),
+    )
+
+
+@login_required
+def member_file(request: HttpRequest, card_number: str) -> HttpResponse:
+    """The member's file on one printable page: Party roles, posts, transfers, evaluations (every
+    tier, year by year), awards and discipline; what the user may see of each."""
+    from tongket.awards.selectors import member_awards
+    from tongket.evaluation import selectors as evaluation_selectors
+
+    user = request.user
+    try:
+        member = selectors.member_detail(user, card_number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    evaluations = evaluation_selectors.rows(
+        evaluation_selectors.visible_evaluations(user)
+        .filter(member=member)
+        .select_related("cycle")
+        .order_by("-cycle__year", "-cycle__quarter", "cycle__organization__path")
+    )
+    try:
+        _member, awards = member_awards(user, member.card_number)
+    except NotFound:
+        awards = []
+    scope = scope_for(user)
+    context = {
+        "member": member,
+        "memberships": [(m, _can_see_org(scope, m.organization)) for m in member.memberships.all()],
+        "party_roles": list(member.party_roles.all()),
+        "posts": list(member.posts.all()),
+        "evaluations": [
+            (row, evaluation_selectors.period_label(row.evaluation.cycle)) for row in evaluations
+        ],
+        "discipline": [
+            (row.evaluation, evaluation_selectors.period_label(row.evaluation.cycle))
+            for row in evaluations
+            if row.evaluation.disciplined
+        ],
+        "awards": awards,
+        "today": timezone.localdate(),
+    }
+    return render(request, "people/member_file.html", context)
+
+
+@login_required
+def organization_tree(request: HttpRequest) -> HttpResponse:
+    """The organizations as a collapsible tree (plain <details>, no script) with member counts;
+    each links to its page and to the members of its whole subtree."""
+    tree = selectors.organization_tree(request.user)
+    return render(request, "people/organization_tree.html", {"tree": tree})

@@ -14,6 +14,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.people.models import Member, Organization, OrganizationKind
+from tongket.people.selectors import visible_members, visible_organizations
 from tongket.programs import domain
 from tongket.programs.models import (
     Activity,
@@ -133,9 +134,11 @@ def item_plan(item: ProgramItem) -> dict[str, Any]:
     }
 
 
-def _resolve_orgs(codes: tuple[str, ...], field: str) -> list[Organization]:
+def _resolve_orgs(actor: User | None, codes: tuple[str, ...], field: str) -> list[Organization]:
+    """Organizations named in an item, among those the actor sees: one outside their scope
+    reads exactly like one that does not exist."""
     wanted = {c.strip() for c in codes if c.strip()}
-    found = list(Organization.objects.filter(code__in=wanted))
+    found = list(visible_organizations(actor).filter(code__in=wanted))
     missing = wanted - {o.code for o in found}
     if missing:
         raise DomainError(
@@ -146,9 +149,11 @@ def _resolve_orgs(codes: tuple[str, ...], field: str) -> list[Organization]:
     return found
 
 
-def _resolve_members(cards: tuple[str, ...], field: str) -> list[Member]:
+def _resolve_members(actor: User | None, cards: tuple[str, ...], field: str) -> list[Member]:
+    """Members named in an item, among those the actor reads: a card number outside their
+    scope reads exactly like one that does not exist (and no name is echoed)."""
     wanted = {c.strip() for c in cards if c.strip()}
-    found = list(Member.objects.filter(card_number__in=wanted))
+    found = list(visible_members(actor).filter(card_number__in=wanted))
     missing = wanted - {m.card_number for m in found}
     if missing:
         raise DomainError(
@@ -159,7 +164,7 @@ def _resolve_members(cards: tuple[str, ...], field: str) -> list[Member]:
     return found
 
 
-def _apply_plan(item: ProgramItem, program: Program, data: ItemInput) -> None:
+def _apply_plan(actor: User | None, item: ProgramItem, program: Program, data: ItemInput) -> None:
     if not data.code.strip():
         raise DomainError("Số thứ tự không được để trống.", field="code", rule="programs.required")
     if not data.content.strip():
@@ -182,12 +187,12 @@ def _apply_plan(item: ProgramItem, program: Program, data: ItemInput) -> None:
     item.month, item.quarter = data.month, data.quarter
     item.in_charge_text = data.in_charge_text.strip()
     item.in_charge_organization = (
-        _resolve_orgs((data.in_charge_organization_code,), "in_charge_organization")[0]
+        _resolve_orgs(actor, (data.in_charge_organization_code,), "in_charge_organization")[0]
         if data.in_charge_organization_code
         else None
     )
     item.in_charge_member = (
-        _resolve_members((data.in_charge_member_card,), "in_charge_member")[0]
+        _resolve_members(actor, (data.in_charge_member_card,), "in_charge_member")[0]
         if data.in_charge_member_card
         else None
     )
@@ -218,11 +223,11 @@ def _apply_plan(item: ProgramItem, program: Program, data: ItemInput) -> None:
         )
 
 
-def _set_subjects(item: ProgramItem, data: ItemInput) -> None:
+def _set_subjects(actor: User | None, item: ProgramItem, data: ItemInput) -> None:
     item.subject_organizations.set(
-        _resolve_orgs(data.subject_organization_codes, "subject_organizations")
+        _resolve_orgs(actor, data.subject_organization_codes, "subject_organizations")
     )
-    item.subject_members.set(_resolve_members(data.subject_member_cards, "subject_members"))
+    item.subject_members.set(_resolve_members(actor, data.subject_member_cards, "subject_members"))
 
 
 def _amend(
@@ -328,10 +333,10 @@ def add_item(
     program = _program_for_update(actor, program_id)
     _check(domain.check_amendment(program.is_adopted, reason))
     item = ProgramItem(program=program)
-    _apply_plan(item, program, data)
+    _apply_plan(actor, item, program, data)
     item.position = (program.items.aggregate(n=Max("position"))["n"] or 0) + 1
     item.save()
-    _set_subjects(item, data)
+    _set_subjects(actor, item, data)
     after = item_plan(item)
     amendment = _amend(
         actor=actor,
@@ -369,11 +374,11 @@ def update_item(
     program = Program.objects.select_for_update(of=("self",)).get(pk=item.program.pk)
     _check(domain.check_amendment(program.is_adopted, reason))
     before = item_plan(item)
-    _apply_plan(item, program, data)
+    _apply_plan(actor, item, program, data)
     item.version = F("version") + 1
     item.save()
     item.refresh_from_db()
-    _set_subjects(item, data)
+    _set_subjects(actor, item, data)
     after = item_plan(item)
     if after == before:
         raise DomainError("Không có thay đổi nào.", field="content", rule="programs.no_change")

@@ -28,6 +28,7 @@ from rest_framework.response import Response
 
 from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
+from tongket.core.text import is_digits
 from tongket.exchange.api import (
     ERRORS,
     ID_PARAM,
@@ -396,7 +397,7 @@ class ReportViewSet(FileNegotiation):
         url_name="render",
     )
     def rendered(self, request: Request, code: str, year: str, kind: str, fmt: str) -> HttpResponse:
-        if not year.isdigit() or len(year) > 4:
+        if not is_digits(year) or len(year) > 4:
             raise NotFound("Không có năm này.")
         query = RenderQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import (
     date_short,
     format_count,
+    format_decimal,
     format_maximum,
     format_percent,
     format_points,
@@ -17,10 +19,12 @@ from tongket.core.formatting import (
 )
 from tongket.core.formatting import percent as percent_of
 from tongket.evaluation.domain import Level
+from tongket.meetings.selectors import MinutesFacts, PersonLine, VoteLine
 from tongket.reports import charts
 from tongket.reports.documents import (
     BAO_CAO,
     BIEN_BAN,
+    CHUONG_TRINH,
     NGHI_QUYET,
     QUYET_DINH,
     THONG_BAO,
@@ -31,11 +35,14 @@ from tongket.reports.documents import (
     Heading,
     OfficialDocument,
     Paragraph,
+    Run,
     Signature,
     Table,
+    document_number_text,
+    place_date_line,
 )
+from tongket.reports.documents.formats import archive_line, signature_on
 from tongket.reports.facts import (
-    NO_DATA,
     AwardLine,
     Classification,
     LevelCounts,
@@ -53,9 +60,10 @@ from tongket.reports.news import (
     rank_word,
 )
 
-MISSING_TEXT = f"({NO_DATA[:1].upper()}{NO_DATA[1:]}.)"
-NOT_WRITTEN = "(Văn phòng chưa viết nội dung mục này.)"
 LEVEL_ROWS = (*Level.descending(), None)
+# A frame loaded from the product's samples carries this mark in its title: the office sees it,
+# the printed document does not.
+SAMPLE_MARK = "(khung mẫu)"
 
 
 def level_name(level: Level | None) -> str:
@@ -76,28 +84,90 @@ def _header_args(facts: YearEndFacts) -> dict[str, object]:
     }
 
 
-def _signature(facts: YearEndFacts) -> Signature:
+def _signature(facts: YearEndFacts, date: dt.date) -> Signature:
+    """The signer as the format rules of the document's date write the block."""
     s = facts.signer
-    return Signature(s.on_behalf, s.title, s.name)
+    return signature_on(date, s.on_behalf, s.title, s.name)
+
+
+def _archive(facts: YearEndFacts, date: dt.date) -> str:
+    return archive_line(date, cell=facts.organization.kind == "cell")
+
+
+def _narrative_text(facts: YearEndFacts, section: str) -> str:
+    """The office's text of a section, its figures written as the generated sentences write
+    them (a score filled in as `326,70` reads `326,7`, the maximum `350`)."""
+    for n in facts.narratives:
+        if n.section == section:
+            text = n.text
+            for line in facts.scorecards or ():
+                text = text.replace(
+                    f"{format_decimal(line.points)} điểm/{format_decimal(line.maximum)} điểm",
+                    f"{format_points(line.points)} điểm/"
+                    f"{format_maximum(line.maximum, line.points)} điểm",
+                )
+            return text.strip()
+    return ""
 
 
 def _narrative(facts: YearEndFacts, section: str) -> list[Block]:
-    for n in facts.narratives:
-        if n.section == section:
-            if not n.text.strip():
-                return [Paragraph(NOT_WRITTEN, italic=True)]
-            return [Paragraph(p.strip()) for p in n.text.split("\n\n") if p.strip()]
-    return [Paragraph(NOT_WRITTEN, italic=True)]
+    """The office's paragraphs; a section the office has not written prints nothing."""
+    text = _narrative_text(facts, section)
+    return [Paragraph(p.strip()) for p in text.split("\n\n") if p.strip()]
+
+
+def _printed_title(title: str) -> str:
+    return " ".join(title.replace(SAMPLE_MARK, " ").split())
+
+
+def _folded(text: str) -> str:
+    """For telling whether the office's text already states a figure."""
+    return " ".join(text.replace("được xếp loại", "").replace("xếp loại", "").split()).lower()
+
+
+def missing_sections(facts: YearEndFacts) -> tuple[str, ...]:
+    """What the year-end report leaves out for want of data, in the office's words (for the
+    office's screen, never the printed document)."""
+    missing: list[str] = []
+    if facts.classification is None:
+        missing.append(f"kết quả xếp loại năm {facts.year} đã được quyết định")
+    if facts.targets is None and not facts.scorecards:
+        missing.append("chỉ tiêu và kết quả chấm điểm, xếp hạng")
+    if facts.programs is None:
+        missing.append(f"chương trình công tác, kiểm tra, giám sát năm {facts.year}")
+    if facts.awards is None:
+        missing.append(f"khen thưởng năm {facts.year}")
+    if facts.conference is None:
+        missing.append("hội nghị tổng kết")
+    written = {n.section for n in facts.narratives if n.text.strip()}
+    missing.extend(
+        f"phần viết «{section}»" for section in NARRATIVE_SECTIONS if section not in written
+    )
+    return tuple(missing)
+
+
+NARRATIVE_SECTIONS = (
+    "political_ideological",
+    "political_tasks",
+    "organization_personnel",
+    "inspection",
+    "mass_mobilization",
+    "limitations",
+    "directions",
+)
 
 
 # --- sentences with the figures -------------------------------------------------------------------
 
 
-def classification_sentence(facts: YearEndFacts) -> str:
-    """`Đảng bộ … được … xếp loại “Hoàn thành tốt nhiệm vụ”; 02 chi bộ …; 10 đồng chí …`."""
+def classification_sentence(facts: YearEndFacts, *, stated: str = "") -> str:
+    """`Đảng bộ … được … xếp loại “Hoàn thành tốt nhiệm vụ”; 02 chi bộ …; 10 đồng chí …`.
+
+    A clause the office's text (`stated`) already says is left out; nothing left, no sentence.
+    """
     c = facts.classification
     if c is None:
-        return f"Kết quả đánh giá, xếp loại năm {facts.year}: {NO_DATA}."
+        return ""
     clauses: list[str] = []
     if c.own_level is not None:
         by = f" được {c.own_decided_by}" if c.own_decided_by else " được"
@@ -116,12 +186,16 @@ def classification_sentence(facts: YearEndFacts) -> str:
         clauses.append(
             f"{format_count(c.members.not_classified)} đồng chí đảng viên không xếp loại"
         )
+    known = _folded(stated)
+    clauses = [clause for clause in clauses if not known or _folded(clause) not in known]
+    if not clauses:
+        return ""
     return f"Kết quả đánh giá, xếp loại năm {facts.year}: " + "; ".join(clauses) + "."
 
 
 def score_clause(line: ScoreLine) -> str:
     text = (
-        f"{line.title} đạt {format_points(line.points)} điểm/"
+        f"{_printed_title(line.title)} đạt {format_points(line.points)} điểm/"
         f"{format_maximum(line.maximum, line.points)} điểm"
     )
     if line.level:
@@ -133,26 +207,34 @@ def score_clause(line: ScoreLine) -> str:
     return text
 
 
-def scores_sentence(facts: YearEndFacts) -> str:
+def scores_sentence(facts: YearEndFacts, *, stated: str = "") -> str:
+    """Targets met and each score with its rank; what the office's text already says (the
+    same figures) is told once: its rank, if any, follows as `xếp thứ Nhất trong 20 đơn vị`."""
     parts: list[str] = []
     if facts.targets is not None:
-        parts.append(
-            f"hoàn thành {facts.targets.met}/{facts.targets.total} chỉ tiêu cơ bản được giao"
-        )
-    else:
-        parts.append(f"chỉ tiêu: {NO_DATA}")
-    if facts.scorecards:
-        parts.extend(score_clause(s) for s in facts.scorecards)
-    else:
-        parts.append(f"chấm điểm, xếp hạng: {NO_DATA}")
+        met = f"{facts.targets.met}/{facts.targets.total}"
+        if met not in stated:
+            parts.append(f"hoàn thành {met} chỉ tiêu cơ bản được giao")
+    for s in facts.scorecards or ():
+        said = f"{format_points(s.points)} điểm/{format_maximum(s.maximum, s.points)} điểm"
+        if said in stated:
+            if s.rank is not None:
+                parts.append(
+                    f"theo {_lower(_printed_title(s.title))} xếp thứ {rank_word(s.rank)}"
+                    + (f" trong {s.of} {s.peer_group or 'đơn vị'}" if s.of else "")
+                )
+            continue
+        parts.append(score_clause(s))
+    if not parts:
+        return ""
     return f"Kết quả thực hiện nhiệm vụ chính trị năm {facts.year}: " + "; ".join(parts) + "."
 
 
-def _level_table(facts: YearEndFacts, what: str) -> Block:
+def _level_table(facts: YearEndFacts, what: str) -> Table | None:
     current = facts.classification
     previous = facts.previous
     if current is None:
-        return Paragraph(f"Xếp loại {what}: {NO_DATA}.", italic=True)
+        return None
 
     def counts(c: Classification | None) -> LevelCounts | None:
         if c is None:
@@ -170,11 +252,21 @@ def _level_table(facts: YearEndFacts, what: str) -> Block:
             p = format_count(before.count(level) if level is not None else before.not_classified)
         rows.append((level_name(level), format_count(n), share, p))
     rows.append(("Tổng số", format_count(now.total), "100%" if now.total else "-", _total(before)))
+    if before is None:
+        # No decided results the year before: a column of dashes says nothing.
+        return Table(
+            headers=("Mức xếp loại", f"Năm {facts.year}", "Tỷ lệ"),
+            rows=tuple(row[:3] for row in rows),
+            caption=f"Kết quả xếp loại {what} năm {facts.year}",
+            column_widths=(5, 2, 2),
+            column_align="LRR",
+        )
     return Table(
         headers=("Mức xếp loại", f"Năm {facts.year}", "Tỷ lệ", f"Năm {facts.year - 1}"),
         rows=tuple(rows),
         caption=f"Kết quả xếp loại {what} năm {facts.year} so với năm {facts.year - 1}",
         column_widths=(5, 2, 2, 2),
+        column_align="LRRR",
     )
 
 
@@ -183,8 +275,8 @@ def _total(counts: LevelCounts | None) -> str:
 
 
 def _awards_blocks(facts: YearEndFacts) -> list[Block]:
-    if facts.awards is None:
-        return [Paragraph(f"Khen thưởng năm {facts.year}: {NO_DATA}.", italic=True)]
+    if not facts.awards:
+        return []
     grouped: dict[tuple[str, str], int] = {}
     for a in facts.awards:
         grouped[(a.form, a.issuer)] = grouped.get((a.form, a.issuer), 0) + 1
@@ -193,6 +285,7 @@ def _awards_blocks(facts: YearEndFacts) -> list[Block]:
         rows=tuple((form, issuer, format_count(n)) for (form, issuer), n in grouped.items()),
         caption=f"Khen thưởng năm {facts.year} theo hình thức và cấp khen",
         column_widths=(4, 4, 2),
+        column_align="LLR",
     )
     # Every award is named, whatever the count: one clause for a form given once, one clause
     # listing the recipients of a form given several times.
@@ -230,8 +323,8 @@ def award_clause(a: AwardLine) -> str:
 
 
 def _programs_blocks(facts: YearEndFacts) -> list[Block]:
-    if facts.programs is None:
-        return [Paragraph(f"Thực hiện chương trình năm {facts.year}: {NO_DATA}.", italic=True)]
+    if not facts.programs:
+        return []
     blocks: list[Block] = [
         Table(
             headers=("Chương trình", "Số nội dung", "Đã thực hiện", "Hoãn", "Chưa xong"),
@@ -247,6 +340,7 @@ def _programs_blocks(facts: YearEndFacts) -> list[Block]:
             ),
             caption=f"Thực hiện chương trình công tác, kiểm tra, giám sát năm {facts.year}",
             column_widths=(5, 2, 2, 2, 2),
+            column_align="LRRRR",
         )
     ]
     conclusions = tuple(c for p in facts.programs for c in p.conclusions)
@@ -259,7 +353,7 @@ def _programs_blocks(facts: YearEndFacts) -> list[Block]:
 def _conference_blocks(facts: YearEndFacts) -> list[Block]:
     c = facts.conference
     if c is None:
-        return [Paragraph(f"Hội nghị tổng kết: {NO_DATA}.", italic=True)]
+        return []
     text = (
         f"{c.title or 'Hội nghị tổng kết'} ngày {date_short(c.date)}: "
         f"{format_count(c.present)}/{format_count(c.convened)} đồng chí tham dự"
@@ -274,11 +368,21 @@ def _chart_tables(facts: YearEndFacts) -> list[Block]:
     blocks: list[Block] = []
     if len(facts.level_history) > 1:
         table = charts.level_history_table(facts.level_history)
-        blocks.append(Table(headers=table.headers, rows=table.rows, caption=table.caption))
+        blocks.append(_numbers_table(table))
     if len(facts.score_history) > 1:
         table = charts.score_history_table(facts.score_history)
-        blocks.append(Table(headers=table.headers, rows=table.rows, caption=table.caption))
+        blocks.append(_numbers_table(table))
     return blocks
+
+
+def _numbers_table(table: charts.ChartTable) -> Table:
+    """A chart's table: its first column names, the others numbers, right-aligned."""
+    return Table(
+        headers=table.headers,
+        rows=table.rows,
+        caption=table.caption,
+        column_align="L" + "R" * (len(table.headers) - 1),
+    )
 
 
 # --- the year-end report --------------------------------------------------------------------------
@@ -287,9 +391,51 @@ def _chart_tables(facts: YearEndFacts) -> list[Block]:
 def build_year_end_report(
     facts: YearEndFacts, *, date: dt.date, number: int | None = None
 ) -> OfficialDocument:
-    """Báo cáo tổng kết công tác xây dựng Đảng năm N, phương hướng, nhiệm vụ năm N+1."""
+    """Báo cáo tổng kết công tác xây dựng Đảng năm N, phương hướng, nhiệm vụ năm N+1, without
+    placeholders: a section with no data is left out (`missing_sections` tells the office)."""
+    number_of_document = number
     y = facts.year
     o = facts.organization
+    tasks = _narrative_text(facts, "political_tasks")
+    personnel = _narrative_text(facts, "organization_personnel")
+    counted = f"{format_count(facts.member_count)} đảng viên"
+    people: list[Block] = []
+    if not (counted in personnel and f"{format_count(facts.cell_count)} chi bộ" in personnel):
+        people.append(
+            Paragraph(
+                f"Đến cuối năm {y}, {o.name} có {counted}, "
+                f"sinh hoạt tại {format_count(facts.cell_count)} chi bộ."
+            )
+        )
+    sections: list[tuple[str, list[Block]]] = [
+        ("Công tác chính trị, tư tưởng", _narrative(facts, "political_ideological")),
+        (
+            "Lãnh đạo thực hiện nhiệm vụ chính trị",
+            [
+                *_narrative(facts, "political_tasks"),
+                *_sentence(scores_sentence(facts, stated=tasks)),
+            ],
+        ),
+        (
+            "Công tác tổ chức, cán bộ và xây dựng tổ chức đảng",
+            [
+                *_narrative(facts, "organization_personnel"),
+                *people,
+                *_sentence(classification_sentence(facts, stated=personnel)),
+                *_present(_level_table(facts, "tổ chức đảng"), _level_table(facts, "đảng viên")),
+            ],
+        ),
+        (
+            "Công tác kiểm tra, giám sát và thi hành kỷ luật đảng",
+            [*_narrative(facts, "inspection"), *_programs_blocks(facts)],
+        ),
+        (
+            "Công tác dân vận và lãnh đạo các đoàn thể chính trị - xã hội",
+            _narrative(facts, "mass_mobilization"),
+        ),
+        ("Công tác thi đua, khen thưởng", _awards_blocks(facts)),
+        ("Hội nghị tổng kết", [*_conference_blocks(facts), *_chart_tables(facts)]),
+    ]
     body: list[Block] = [
         Paragraph(
             f"Thực hiện sự lãnh đạo, chỉ đạo của cấp ủy cấp trên, {o.committee_name} báo cáo "
@@ -297,55 +443,48 @@ def build_year_end_report(
             "như sau:"
         ),
         Heading(f"I- KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM {y}", level=1),
-        Heading("1. Công tác chính trị, tư tưởng", level=2),
-        *_narrative(facts, "political_ideological"),
-        Heading("2. Lãnh đạo thực hiện nhiệm vụ chính trị", level=2),
-        *_narrative(facts, "political_tasks"),
-        Paragraph(scores_sentence(facts)),
-        Heading("3. Công tác tổ chức, cán bộ và xây dựng tổ chức đảng", level=2),
-        *_narrative(facts, "organization_personnel"),
-        Paragraph(
-            f"Đến cuối năm {y}, {o.name} có {format_count(facts.member_count)} đảng viên, "
-            f"sinh hoạt tại {format_count(facts.cell_count)} chi bộ."
-        ),
-        Paragraph(classification_sentence(facts)),
-        _level_table(facts, "tổ chức đảng"),
-        _level_table(facts, "đảng viên"),
-        Heading("4. Công tác kiểm tra, giám sát và thi hành kỷ luật đảng", level=2),
-        *_narrative(facts, "inspection"),
-        *_programs_blocks(facts),
-        Heading("5. Công tác dân vận và lãnh đạo các đoàn thể chính trị - xã hội", level=2),
-        *_narrative(facts, "mass_mobilization"),
-        Heading("6. Công tác thi đua, khen thưởng", level=2),
-        *_awards_blocks(facts),
-        Heading("7. Hội nghị tổng kết", level=2),
-        *_conference_blocks(facts),
-        *_chart_tables(facts),
-        Heading("II- HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN", level=1),
-        *_narrative(facts, "limitations"),
-        Heading(f"III- PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {y + 1}", level=1),
-        *_narrative(facts, "directions"),
     ]
+    # A section with nothing to say is left out, and the others keep consecutive numbers.
+    number = 0
+    for title, blocks in sections:
+        if blocks:
+            number += 1
+            body.extend((Heading(f"{number}. {title}", level=2), *blocks))
+    for title, section in (
+        ("II- HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN", "limitations"),
+        (f"III- PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {y + 1}", "directions"),
+    ):
+        blocks = _narrative(facts, section)
+        if blocks:
+            body.extend((Heading(title, level=1), *blocks))
     return OfficialDocument(
         **_header_args(facts),  # type: ignore[arg-type]
-        number=number,
+        number=number_of_document,
         kind=BAO_CAO,
         date=date,
         summary=f"Tổng kết công tác xây dựng Đảng năm {y}, phương hướng, nhiệm vụ năm {y + 1}",
         body=tuple(body),
-        signature=_signature(facts),
-        recipients=_recipients(facts),
+        signature=_signature(facts, date),
+        recipients=_recipients(facts, date),
     )
 
 
-def _recipients(facts: YearEndFacts) -> tuple[str, ...]:
+def _sentence(text: str) -> list[Block]:
+    return [Paragraph(text)] if text else []
+
+
+def _present(*blocks: Block | None) -> list[Block]:
+    return [b for b in blocks if b is not None]
+
+
+def _recipients(facts: YearEndFacts, date: dt.date) -> tuple[str, ...]:
     superior = facts.organization.superior_name
     out = []
     if superior:
         out.append(f"{_committee_of(superior)} (b/c)")
     if facts.organization.kind != "cell":
         out.append("Các chi bộ trực thuộc")
-    out.append("Lưu Văn phòng")
+    out.append(_archive(facts, date))
     return tuple(out)
 
 
@@ -366,80 +505,96 @@ def _require_classification(facts: YearEndFacts) -> Classification:
     return facts.classification
 
 
-def _result_rows(rows: Sequence[ResultRow]) -> tuple[tuple[str, ...], ...]:
-    return tuple(
-        (
-            str(i),
-            r.name,
-            r.card_number or "-",
-            r.org_name,
-            r.level.label if r.level is not None else f"Không xếp loại ({r.not_classified_reason})",
-        )
-        for i, r in enumerate(rows, start=1)
-    )
+def _article(number: int, text: str) -> Paragraph:
+    """`Điều 1.` in bold, then the article's text (HD 36, Phụ lục: quyết định)."""
+    return Paragraph(runs=(Run(f"Điều {number}. ", bold=True), Run(text)))
 
 
 def build_decision(
     facts: YearEndFacts, *, date: dt.date, number: int | None = None
 ) -> OfficialDocument:
-    """Quyết định công nhận kết quả xếp loại chất lượng, with the annexed list."""
+    """Quyết định công nhận kết quả xếp loại chất lượng: the authority and "QUYẾT ĐỊNH:"
+    centred, articles in bold, the list of results annexed after the signature."""
     c = _require_classification(facts)
     cells = [r for r in c.rows if r.subject_kind == "organization"]
     members = [r for r in c.rows if r.subject_kind == "member"]
     o = facts.organization
+    y = facts.year
     body: list[Block] = [
-        Paragraph(f"{o.committee_name.upper()}", bold=True),
+        Paragraph(o.committee_name.upper(), bold=True, centered=True),
         Paragraph(
             "Căn cứ Điều lệ Đảng Cộng sản Việt Nam; căn cứ quy định, hướng dẫn của Trung ương về "
             "kiểm điểm, đánh giá, xếp loại chất lượng hằng năm đối với tổ chức đảng, đảng viên;",
             italic=True,
         ),
         Paragraph(
-            f"Xét đề nghị của các chi bộ trực thuộc và kết quả kiểm điểm năm {facts.year},",
+            f"Xét đề nghị của các chi bộ trực thuộc và kết quả kiểm điểm năm {y},",
             italic=True,
         ),
-        Heading("QUYẾT ĐỊNH", level=1),
-        Paragraph(
-            f"Điều 1. Công nhận kết quả xếp loại chất lượng năm {facts.year} đối với "
+        Heading("QUYẾT ĐỊNH:", level=1, centered=True),
+        _article(
+            1,
+            f"Công nhận kết quả xếp loại chất lượng năm {y} đối với "
             f"{format_count(len(cells))} chi bộ và {format_count(len(members))} đảng viên "
-            "(có danh sách kèm theo)."
+            "(có danh sách kèm theo). " + classification_sentence(facts),
         ),
-        Paragraph(classification_sentence(facts)),
-        Paragraph(
-            "Điều 2. Các chi bộ trực thuộc, Văn phòng và các đồng chí có tên tại Điều 1 "
-            "chịu trách nhiệm thi hành Quyết định này."
+        _article(
+            2,
+            "Các chi bộ trực thuộc, Văn phòng và các đồng chí có tên tại Điều 1 "
+            "chịu trách nhiệm thi hành Quyết định này.",
         ),
-        Heading(f"DANH SÁCH KÈM THEO QUYẾT ĐỊNH: KẾT QUẢ XẾP LOẠI NĂM {facts.year}", level=2),
     ]
+    annex: list[Block] = []
     if cells:
-        body.append(
+        # A cell is its own organization: its row names it once, with its level.
+        annex.append(
             Table(
-                headers=("TT", "Tổ chức", "Số thẻ", "Trực thuộc", "Mức xếp loại"),
-                rows=_result_rows(cells),
-                caption="Tổ chức đảng",
-                column_widths=(1, 5, 2, 4, 4),
+                headers=("TT", "Tổ chức đảng", "Mức xếp loại"),
+                rows=tuple(
+                    (str(i), r.name, _result_level(r)) for i, r in enumerate(cells, start=1)
+                ),
+                caption="I. Tổ chức đảng",
+                column_widths=(1, 8, 6),
+                column_align="RLL",
             )
         )
     if members:
-        body.append(
+        annex.append(
             Table(
-                headers=("TT", "Họ và tên", "Số thẻ", "Chi bộ", "Mức xếp loại"),
-                rows=_result_rows(members),
-                caption="Đảng viên",
+                headers=("TT", "Họ và tên", "Số thẻ đảng viên", "Chi bộ", "Mức xếp loại"),
+                rows=tuple(
+                    (str(i), r.name, r.card_number or "", r.org_name, _result_level(r))
+                    for i, r in enumerate(members, start=1)
+                ),
+                caption="II. Đảng viên",
                 column_widths=(1, 4, 3, 4, 4),
+                column_align="RLLLL",
             )
         )
+    number_text = document_number_text(number, QUYET_DINH.code, o.issuer_code)[len("Số") :]
     return OfficialDocument(
         **_header_args(facts),  # type: ignore[arg-type]
         number=number,
         kind=QUYET_DINH,
         date=date,
-        summary=f"Về việc công nhận kết quả xếp loại chất lượng tổ chức đảng, đảng viên năm "
-        f"{facts.year}",
+        summary=f"Về việc công nhận kết quả xếp loại chất lượng tổ chức đảng, đảng viên năm {y}",
         body=tuple(body),
-        signature=_signature(facts),
-        recipients=("Như Điều 2", "Lưu Văn phòng"),
+        signature=_signature(facts, date),
+        recipients=("Như Điều 2", _archive(facts, date)),
+        annex_title=(
+            f"DANH SÁCH KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG NĂM {y}\n"
+            f"(Kèm theo Quyết định số{number_text}, "
+            f"{place_date_line(o.place, date).split(', ', 1)[1]} của {o.committee_name})"
+        ),
+        annex=tuple(annex),
     )
+
+
+def _result_level(r: ResultRow) -> str:
+    if r.level is not None:
+        return r.level.label
+    reason = r.not_classified_reason
+    return f"Không xếp loại ({reason})" if reason else "Không xếp loại"
 
 
 def build_notice(
@@ -452,7 +607,7 @@ def build_notice(
             f"{facts.organization.committee_name} thông báo kết quả đánh giá, xếp loại chất "
             f"lượng năm {facts.year} đến các chi bộ như sau:"
         ),
-        Paragraph(classification_sentence(facts)),
+        *_sentence(classification_sentence(facts)),
     ]
     by_cell: dict[str, list[ResultRow]] = {}
     for row in c.rows:
@@ -485,8 +640,8 @@ def build_notice(
         date=date,
         summary=f"Kết quả đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {facts.year}",
         body=tuple(body),
-        signature=_signature(facts),
-        recipients=("Các chi bộ trực thuộc", "Lưu Văn phòng"),
+        signature=_signature(facts, date),
+        recipients=("Các chi bộ trực thuộc", _archive(facts, date)),
     )
 
 
@@ -523,8 +678,8 @@ def build_awards_proposal(
         date=date,
         summary=f"Đề nghị khen thưởng tập thể, cá nhân năm {facts.year}",
         body=tuple(body),
-        signature=_signature(facts),
-        recipients=_recipients(facts),
+        signature=_signature(facts, date),
+        recipients=_recipients(facts, date),
     )
 
 
@@ -540,80 +695,181 @@ def _require_conference(facts: YearEndFacts) -> None:
         )
 
 
+def _record_or_refuse(facts: YearEndFacts, record: MinutesFacts | None) -> MinutesFacts:
+    if record is None:
+        raise DomainError(
+            f"Chưa có hội nghị tổng kết năm {facts.year} được ghi trong hệ thống.",
+            field="year",
+            rule="reports.no_data.conference",
+        )
+    return record
+
+
+def _when(record: MinutesFacts) -> str:
+    """`08 giờ 00, ngày 24 tháng 02 năm 2021`."""
+    day = place_date_line("", record.held_on).split(", ", 1)[1]
+    if record.starts_at is None:
+        return day
+    return f"{record.starts_at.hour:02d} giờ {record.starts_at.minute:02d}, {day}"
+
+
+def _people(lines: Sequence[PersonLine]) -> str:
+    return "; ".join(f"đồng chí {p.name}" + (f", {p.title}" if p.title else "") for p in lines)
+
+
+def _tally(vote: VoteLine) -> str:
+    """`tán thành 48/50 đồng chí (96%), không tán thành 01, không biểu quyết 01`."""
+    share = format_percent(percent_of(vote.votes_for, vote.body_size)) if vote.body_size else "-"
+    return (
+        f"tán thành {format_count(vote.votes_for)}/{format_count(vote.body_size)} đồng chí "
+        f"({share}), không tán thành {format_count(vote.votes_against)}, không biểu quyết "
+        f"{format_count(vote.abstain)}"
+    )
+
+
+def _outcome(vote: VoteLine) -> str:
+    if not vote.quorum_met:
+        return "không đủ số lượng để biểu quyết"
+    return "được thông qua" if vote.adopted else "không được thông qua"
+
+
 def build_minutes(
-    facts: YearEndFacts, *, date: dt.date | None = None, number: int | None = None
+    facts: YearEndFacts,
+    *,
+    date: dt.date | None = None,
+    number: int | None = None,
+    record: MinutesFacts | None = None,
 ) -> OfficialDocument:
-    """Biên bản hội nghị tổng kết: when, who, attendance, what was presented and adopted."""
-    _require_conference(facts)
-    c = facts.conference
-    assert c is not None
-    chairs = "; ".join(f"đồng chí {n}, {t}" for n, t in c.chairs) or NO_DATA
+    """Biên bản hội nghị from the meeting's record: time, place, chair, secretary, attendance
+    with absentees and their reasons, agenda, discussion, each vote's tally and outcome; signed
+    by the secretary (left) and the chair (right)."""
+    r = _record_or_refuse(facts, record)
+    absent = r.convened - r.present
     body: list[Block] = [
-        Paragraph(f"Thời gian: {c.date.day:02d}/{c.date.month:02d}/{c.date.year}."),
-        Paragraph(f"Chủ trì: {chairs}."),
-        Paragraph(
-            f"Có mặt: {format_count(c.present)}/{format_count(c.convened)} đồng chí được triệu tập"
-            + (f", thuộc {format_count(c.cells)} chi bộ." if c.cells else ".")
-        ),
-        Heading("NỘI DUNG", level=2),
+        Paragraph(runs=(Run("Thời gian: ", bold=True), Run(_when(r) + "."))),
     ]
-    if c.presenter is not None:
+    if r.place:
+        body.append(Paragraph(runs=(Run("Địa điểm: ", bold=True), Run(r.place + "."))))
+    if r.chairs:
+        body.append(Paragraph(runs=(Run("Chủ trì: ", bold=True), Run(_people(r.chairs) + "."))))
+    if r.secretary is not None:
         body.append(
-            Paragraph(
-                f"Đồng chí {c.presenter[0]}, {c.presenter[1]} trình bày Báo cáo tổng kết công tác "
-                f"xây dựng Đảng năm {facts.year}, phương hướng, nhiệm vụ năm {facts.year + 1}."
+            Paragraph(runs=(Run("Thư ký: ", bold=True), Run(_people((r.secretary,)) + ".")))
+        )
+    if r.guests:
+        body.append(Paragraph(runs=(Run("Khách mời: ", bold=True), Run(_people(r.guests) + "."))))
+    body.append(
+        Paragraph(
+            runs=(
+                Run("Thành phần: ", bold=True),
+                Run(
+                    f"triệu tập {format_count(r.convened)} đồng chí; có mặt "
+                    f"{format_count(r.present)} đồng chí; vắng {format_count(absent)} đồng chí"
+                    + ("." if not r.absences else ":")
+                ),
             )
         )
-    body.append(Paragraph(classification_sentence(facts)))
-    body.append(Paragraph(scores_sentence(facts)))
-    if c.adopted:
-        body.append(Paragraph("Hội nghị đã thông qua:", bold=True))
-        body.append(BulletList(c.adopted))
-    if c.closing_remarks:
-        body.append(Paragraph(f"Kết luận: {c.closing_remarks}"))
+    )
+    if r.absences:
+        body.append(
+            BulletList(
+                tuple(
+                    f"đồng chí {a.name} ({a.organization}), "
+                    + (f"vắng có lý do: {a.reason}" if a.excused else "vắng không có lý do")
+                    for a in r.absences
+                )
+            )
+        )
+    if r.agenda:
+        body.append(Heading("I- NỘI DUNG", level=2))
+        for i, item in enumerate(r.agenda, start=1):
+            text = f"{i}. {item.title}"
+            if item.presenter:
+                text += f": đồng chí {item.presenter}"
+                text += f", {item.presenter_title}" if item.presenter_title else ""
+                text += f" trình bày {item.document_title}" if item.document_title else " trình bày"
+            body.append(Paragraph(text + "."))
+    if r.discussion:
+        body.append(Heading("II- Ý KIẾN THẢO LUẬN", level=2))
+        body.extend(
+            Paragraph(runs=(Run(f"Đồng chí {d.speaker}: ", italic=True), Run(d.summary)))
+            for d in r.discussion
+        )
+    if r.votes:
+        body.append(Heading("III- BIỂU QUYẾT", level=2))
+        body.extend(
+            Paragraph(f"{i}. {v.motion}: {_tally(v)}; {_outcome(v)}.")
+            for i, v in enumerate(r.votes, start=1)
+        )
+    if r.closing_directions:
+        body.append(Heading("IV- KẾT LUẬN", level=2))
+        body.append(Paragraph(r.closing_directions))
+    body.append(
+        Paragraph(
+            "Biên bản đã được thông qua trước hội nghị, các đồng chí dự họp nhất trí với nội dung "
+            "biên bản."
+        )
+    )
+    chair = r.chairs[0] if r.chairs else None
     return OfficialDocument(
         **_header_args(facts),  # type: ignore[arg-type]
         number=number,
         kind=BIEN_BAN,
-        date=date or c.date,
-        summary=f"Hội nghị tổng kết công tác xây dựng Đảng năm {facts.year}",
+        date=date or r.held_on,
+        summary=r.title,
         body=tuple(body),
-        signature=Signature("", "Chủ trì hội nghị", c.chairs[0][0] if c.chairs else ""),
-        recipients=("Lưu Văn phòng",),
+        signature=Signature("", "Chủ trì hội nghị", chair.name if chair else ""),
+        countersignature=Signature("", "Thư ký hội nghị", r.secretary.name if r.secretary else ""),
     )
 
 
 def build_resolution(
-    facts: YearEndFacts, *, date: dt.date | None = None, number: int | None = None
+    facts: YearEndFacts,
+    *,
+    date: dt.date | None = None,
+    number: int | None = None,
+    record: MinutesFacts | None = None,
 ) -> OfficialDocument:
-    """Nghị quyết hội nghị tổng kết: the results it records and the tasks it sets."""
-    _require_conference(facts)
-    c = facts.conference
-    assert c is not None
+    """Nghị quyết of the meeting: what it adopted by vote, each with its tally (Điều lệ Đảng,
+    Điều 9 khoản 5), and the tasks it sets."""
+    r = _record_or_refuse(facts, record)
+    when = date or r.held_on
+    o = facts.organization
+    preamble = (
+        f"{r.title} họp {_when(r)}" + (f", tại {r.place}" if r.place else "") + ", với "
+        f"{format_count(r.present)}/{format_count(r.convened)} đồng chí được triệu tập có mặt,"
+    )
     body: list[Block] = [
-        Paragraph(
-            f"Hội nghị tổng kết công tác xây dựng Đảng năm {facts.year} họp ngày "
-            f"{date_short(c.date)}, với {format_count(c.present)}/{format_count(c.convened)} "
-            "đồng chí tham dự,"
-        ),
-        Heading("QUYẾT NGHỊ", level=1),
-        Paragraph(f"1. Thông qua Báo cáo tổng kết công tác xây dựng Đảng năm {facts.year}."),
-        Paragraph(classification_sentence(facts)),
-        Paragraph(scores_sentence(facts)),
+        Paragraph("Căn cứ Điều lệ Đảng Cộng sản Việt Nam;", italic=True),
+        Paragraph(preamble, italic=True),
+        Heading("QUYẾT NGHỊ:", level=1, centered=True),
     ]
-    if c.adopted:
-        body.append(Paragraph("2. Thông qua:"))
-        body.append(BulletList(c.adopted))
-    body.extend(_narrative(facts, "directions"))
+    items = [
+        f"Thông qua {d.document_title} với {format_count(d.votes_for)}/"
+        f"{format_count(d.body_size)} đồng chí tán thành."
+        for d in r.resolutions
+    ]
+    items.extend(f"{v.motion}: {_tally(v)}; {_outcome(v)}." for v in r.votes if not v.adopted)
+    body.extend(Paragraph(f"{i}. {text}") for i, text in enumerate(items, start=1))
+    directions = _narrative(facts, "directions")
+    if directions:
+        body.append(Paragraph(f"{len(items) + 1}. Nhiệm vụ năm {facts.year + 1}:"))
+        body.extend(directions)
+    body.append(
+        Paragraph(
+            f"Các chi bộ trực thuộc và toàn thể đảng viên {o.name} có trách nhiệm thực hiện "
+            "Nghị quyết này."
+        )
+    )
     return OfficialDocument(
         **_header_args(facts),  # type: ignore[arg-type]
         number=number,
         kind=NGHI_QUYET,
-        date=date or c.date,
-        summary=f"Hội nghị tổng kết công tác xây dựng Đảng năm {facts.year}",
+        date=when,
+        summary=r.title,
         body=tuple(body),
-        signature=_signature(facts),
-        recipients=_recipients(facts),
+        signature=_signature(facts, when),
+        recipients=_recipients(facts, when),
     )
 
 
@@ -702,15 +958,23 @@ KINDS: dict[str, DocumentType] = {
 
 
 def build(
-    kind: str, facts: YearEndFacts, *, date: dt.date, number: int | None = None
+    kind: str,
+    facts: YearEndFacts,
+    *,
+    date: dt.date,
+    number: int | None = None,
+    record: MinutesFacts | None = None,
 ) -> OfficialDocument:
-    """The document of `kind` (see KINDS) for the facts."""
+    """The document of `kind` (see KINDS) for the facts; minutes and resolution from the
+    meeting's `record`."""
+    if kind == "minutes":
+        return build_minutes(facts, date=date, number=number, record=record)
+    if kind == "resolution":
+        return build_resolution(facts, date=date, number=number, record=record)
     builders = {
         "year-end": build_year_end_report,
         "decision": build_decision,
         "notice": build_notice,
-        "minutes": build_minutes,
-        "resolution": build_resolution,
         "awards": build_awards_proposal,
     }
     if kind not in builders:
@@ -720,3 +984,73 @@ def build(
             rule="reports.kind.unknown",
         )
     return builders[kind](facts, date=date, number=number)
+
+
+# --- programs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramItemLine:
+    code: str
+    content: str
+    activity: str  # "Kiểm tra", "Giám sát", "Nhiệm vụ"
+    in_charge: str
+    when: str  # "Tháng 3", "Quý II", "Cả năm"
+
+
+@dataclass(frozen=True)
+class ProgramRecord:
+    """A work or inspection/supervision program as adopted, for its formal document."""
+
+    title: str
+    year: int
+    inspection: bool
+    adopted_on: dt.date | None
+    adopted_at: str
+    items: tuple[ProgramItemLine, ...]
+
+
+def build_program(
+    facts: YearEndFacts, program: ProgramRecord, *, date: dt.date, number: int | None = None
+) -> OfficialDocument:
+    """Chương trình công tác (or kiểm tra, giám sát) năm N: its items, owners and dates."""
+    title = program.title
+    prefix = "chương trình "
+    summary = title[len(prefix) :] if title.lower().startswith(prefix) else title
+    body: list[Block] = []
+    if program.adopted_on is not None:
+        where = f" tại {program.adopted_at}" if program.adopted_at else ""
+        day = date_short(program.adopted_on)
+        # The place often already names the day ("Hội nghị …, ngày 24/02/2021").
+        when = "" if day in where else f" ngày {day}"
+        body.append(Paragraph(f"Chương trình được thông qua{where}{when}.", italic=True))
+    if program.inspection:
+        headers: tuple[str, ...] = ("TT", "Nội dung", "Hình thức", "Chủ trì", "Thời gian")
+        rows: tuple[tuple[str, ...], ...] = tuple(
+            (i.code, i.content, i.activity, i.in_charge, i.when) for i in program.items
+        )
+        widths: tuple[int, ...] = (1, 7, 2, 4, 2)
+    else:
+        headers = ("TT", "Nội dung", "Chủ trì", "Thời gian")
+        rows = tuple((i.code, i.content, i.in_charge, i.when) for i in program.items)
+        widths = (1, 8, 4, 2)
+    body.append(Heading("I- NỘI DUNG", level=1))
+    body.append(Table(headers=headers, rows=rows, column_widths=widths))
+    body.append(Heading("II- TỔ CHỨC THỰC HIỆN", level=1))
+    body.append(
+        Paragraph(
+            f"Các chi bộ trực thuộc căn cứ Chương trình này xây dựng kế hoạch của chi bộ năm "
+            f"{program.year}; người chủ trì từng nội dung báo cáo kết quả với "
+            f"{facts.organization.committee_name} đúng thời gian quy định."
+        )
+    )
+    return OfficialDocument(
+        **_header_args(facts),  # type: ignore[arg-type]
+        number=number,
+        kind=CHUONG_TRINH,
+        date=date,
+        summary=summary[:1].upper() + summary[1:],
+        body=tuple(body),
+        signature=_signature(facts, date),
+        recipients=_recipients(facts, date),
+    )

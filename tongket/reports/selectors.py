@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import format_count
-from tongket.people.models import Organization
+from tongket.people.models import Organization, OrganizationName
 from tongket.people.selectors import visible_organizations
 from tongket.reports import facts as f
 from tongket.reports.models import Document, NarrativeSection, ReportNarrative
+
+if TYPE_CHECKING:
+    from tongket.meetings.selectors import MinutesFacts
+    from tongket.reports.builders import ProgramRecord
+    from tongket.reports.facts import YearEndFacts
 
 
 def report_organization(user: User | None, code: str) -> Organization:
@@ -151,7 +157,109 @@ FORMATS = {
     "md": "text/markdown; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-KINDS = ("year-end", "decision", "notice", "minutes", "resolution", "awards", "news")
+KINDS = (
+    "year-end",
+    "decision",
+    "notice",
+    "minutes",
+    "resolution",
+    "awards",
+    "news",
+    "program",
+    "inspection-program",
+)
+PROGRAM_KINDS = {"program": "work", "inspection-program": "inspection"}
+
+
+def named_on(facts: YearEndFacts, date: dt.date) -> YearEndFacts:
+    """The facts with the issuer's and its superior's names as they were on the document's
+    date, from the dated names (people.OrganizationName): a 2020 document prints the 2020
+    names, a 2026 document the current ones. The superior is the current parent."""
+    code = facts.organization.code
+    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=date)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=date)
+    )
+    names = dict(
+        OrganizationName.objects.filter(valid)
+        .filter(Q(organization__code=code) | Q(organization__children__code=code))
+        .values_list("organization__code", "name")
+    )
+    own = names.pop(code, facts.organization.name)
+    superior = next(iter(names.values()), facts.organization.superior_name)
+    then = Organization(name=own, kind=facts.organization.kind)
+    dated = dataclasses.replace(
+        facts.organization,
+        name=own,
+        committee_name=f.committee_name(then),
+        superior_name=superior,
+    )
+    return dataclasses.replace(facts, organization=dated)
+
+
+def conference_record(user: User | None, code: str, year: int) -> MinutesFacts | None:
+    """The record of the conference reviewing `year` (held that year or early the next), as
+    the meeting's page shows it to the user."""
+    from tongket.meetings.selectors import minutes_facts, visible_meetings
+
+    meeting = (
+        visible_meetings(user)
+        .filter(organization__code=code, kind="year_end", held_on__year__in=(year, year + 1))
+        .order_by("-held_on")
+        .first()
+    )
+    return minutes_facts(meeting) if meeting is not None else None
+
+
+def program_record(
+    user: User | None, code: str, year: int, kind: str, program_id: int | None
+) -> ProgramRecord:
+    """The organization's program of `kind` for `year` (or the next year's, adopted at the
+    year's conference), or the one named by `program_id`, as the user may see it."""
+    from tongket.programs.models import Activity
+    from tongket.programs.selectors import visible_programs
+    from tongket.reports.builders import ProgramItemLine, ProgramRecord
+
+    programs = visible_programs(user).filter(organization__code=code, kind=kind)
+    if program_id is not None:
+        program = programs.filter(pk=program_id).first()
+    else:
+        program = programs.filter(year=year).first() or programs.filter(year=year + 1).first()
+    if program is None:
+        raise DomainError(
+            f"Không tìm thấy chương trình năm {year} của tổ chức {code}"
+            + (f" mang mã {program_id}." if program_id is not None else "."),
+            field="program",
+            rule="reports.no_data.program",
+        )
+    roman = ("I", "II", "III", "IV")
+    items = tuple(
+        ProgramItemLine(
+            code=item.code,
+            content=item.content,
+            activity=Activity(item.activity).label if item.activity else "",
+            in_charge=item.in_charge_text
+            or (item.in_charge_member.full_name if item.in_charge_member else "")
+            or (item.in_charge_organization.name if item.in_charge_organization else ""),
+            when=(
+                f"Tháng {item.month}"
+                if item.month
+                else f"Quý {roman[item.quarter - 1]}"
+                if item.quarter
+                else "Cả năm"
+            ),
+        )
+        for item in program.items.select_related(
+            "in_charge_member", "in_charge_organization"
+        ).order_by("position", "pk")
+    )
+    return ProgramRecord(
+        title=program.title,
+        year=program.year,
+        inspection=program.kind == "inspection",
+        adopted_on=program.adopted_on,
+        adopted_at=program.adopted_at,
+        items=items,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,6 +279,7 @@ def render_report(
     date: dt.date | None = None,
     number: int | None = None,
     signer: str = "secretary",
+    program_id: int | None = None,
 ) -> RenderedReport:
     """A document of `kind` for the organization and year, in `fmt`, from what the user may see.
 
@@ -195,6 +304,10 @@ def render_report(
             f"Không có định dạng «{fmt}». Các định dạng: {', '.join(FORMATS)}.",
             field="format",
             rule="reports.format.unknown",
+        )
+    if kind in PROGRAM_KINDS and fmt in ("md", "xlsx"):
+        raise DomainError(
+            "Chương trình xuất dạng docx hoặc pdf.", field="format", rule="reports.format.program"
         )
     listed = kind in ROW_KINDS and fmt != "xlsx"
     if listed:
@@ -221,8 +334,17 @@ def render_report(
                 rule="reports.format.news",
             )
         return RenderedReport(text.encode(), FORMATS[fmt], f"{stem}.md")
+    if kind in PROGRAM_KINDS:
+        program = program_record(user, code, year, PROGRAM_KINDS[kind], program_id)
+        when = date or program.adopted_on or timezone.localdate()
+        doc = builders.build_program(named_on(facts, when), program, date=when, number=number)
+        stem = f"{kind}-{facts.organization.code}-{program.year}"
+        content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
+        return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
     when = date or (facts.conference.date if facts.conference else timezone.localdate())
-    doc = builders.build(kind, facts, date=when, number=number)
+    facts = named_on(facts, when)
+    record = conference_record(user, code, year) if kind in ("minutes", "resolution") else None
+    doc = builders.build(kind, facts, date=when, number=number, record=record)
     if fmt == "docx":
         content = render_docx(doc)
     elif fmt == "pdf":

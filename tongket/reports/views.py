@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
-from tongket.core.http import posted, posted_files
+from tongket.core.http import content_disposition, posted, posted_files
 from tongket.core.replicas import replica_reads
 from tongket.reports import charts, selectors, services
 from tongket.reports.builders import classification_sentence, scores_sentence
@@ -122,7 +122,7 @@ def download(request: HttpRequest, code: str, year: int, kind: str, fmt: str) ->
         },
     )
     response = HttpResponse(report.content, content_type=report.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["Content-Disposition"] = content_disposition(report.filename)
     return response
 
 
@@ -278,5 +278,5 @@ def document_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     ascii_name = unicodedata.normalize("NFKD", filename.replace("Đ", "D").replace("đ", "d"))
     response = HttpResponse(content, content_type=selectors.FORMATS[fmt])
     disposition = ascii_name.encode("ascii", "ignore").decode()
-    response["Content-Disposition"] = f'attachment; filename="{disposition}"'
+    response["Content-Disposition"] = content_disposition(disposition)
     return response

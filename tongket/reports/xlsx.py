@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tongket.core.cells import neutralized
 from tongket.core.formatting import format_maximum, format_points
 from tongket.evaluation.domain import Level
 from tongket.reports.builders import level_name
@@ -17,9 +19,14 @@ from tongket.reports.facts import NO_DATA, Classification, LevelCounts, YearEndF
 LEVELS = (*Level.descending(), None)
 
 
+def _append(sheet: Worksheet, row: list[Any]) -> None:
+    """Every row of the annex goes through the one neutralising function (titles, names)."""
+    sheet.append(neutralized(row))
+
+
 def _sheet(book: Workbook, title: str, caption: str, headers: Sequence[str]) -> Worksheet:
     sheet = book.create_sheet(title)
-    sheet.append([caption])
+    _append(sheet, [caption])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(list(headers))
     for cell in sheet[2]:
@@ -53,14 +60,14 @@ def render_annex(facts: YearEndFacts) -> bytes:
     o = facts.organization
 
     summary = _sheet(book, "Tổng hợp", f"{o.name} - Phụ lục số liệu năm {y}", ("Chỉ tiêu", "Số"))
-    summary.append(["Số đảng viên", facts.member_count])
-    summary.append(["Số chi bộ", facts.cell_count])
+    _append(summary, ["Số đảng viên", facts.member_count])
+    _append(summary, ["Số chi bộ", facts.cell_count])
     own = facts.classification.own_level if facts.classification else None
-    summary.append(["Xếp loại tổ chức đảng", own.label if own else NO_DATA])
+    _append(summary, ["Xếp loại tổ chức đảng", own.label if own else NO_DATA])
     if facts.targets is not None:
-        summary.append(["Chỉ tiêu đạt / giao", f"{facts.targets.met}/{facts.targets.total}"])
+        _append(summary, ["Chỉ tiêu đạt / giao", f"{facts.targets.met}/{facts.targets.total}"])
     else:
-        summary.append(["Chỉ tiêu đạt / giao", NO_DATA])
+        _append(summary, ["Chỉ tiêu đạt / giao", NO_DATA])
 
     for title, cells in (("Xếp loại chi bộ", True), ("Xếp loại đảng viên", False)):
         sheet = _sheet(
@@ -69,11 +76,11 @@ def render_annex(facts: YearEndFacts) -> bytes:
         now = _counts(facts.classification, cells)
         before = _counts(facts.previous, cells)
         if now is None:
-            sheet.append([NO_DATA])
+            _append(sheet, [NO_DATA])
             continue
         for level in LEVELS:
-            sheet.append([level_name(level), _count(now, level), _count(before, level)])
-        sheet.append(["Tổng số", now.total, before.total if before else "-"])
+            _append(sheet, [level_name(level), _count(now, level), _count(before, level)])
+        _append(sheet, ["Tổng số", now.total, before.total if before else "-"])
 
     scores = _sheet(
         book,
@@ -84,19 +91,19 @@ def render_annex(facts: YearEndFacts) -> bytes:
     if facts.scorecards:
         for s in facts.scorecards:
             # Written as the report writes them (`97,0`), and as numbers for the spreadsheet.
-            scores.append([s.title, s.points, s.maximum, s.rank, s.of, s.level])
-            scores.append(["", format_points(s.points), format_maximum(s.maximum, s.points)])
+            _append(scores, [s.title, s.points, s.maximum, s.rank, s.of, s.level])
+            _append(scores, ["", format_points(s.points), format_maximum(s.maximum, s.points)])
     else:
-        scores.append([NO_DATA])
+        _append(scores, [NO_DATA])
 
     awards = _sheet(
         book, "Khen thưởng", f"Khen thưởng năm {y}", ("Tập thể, cá nhân", "Hình thức", "Cấp khen")
     )
     if facts.awards is not None:
         for a in facts.awards:
-            awards.append([a.recipient, a.form, a.issuer])
+            _append(awards, [a.recipient, a.form, a.issuer])
     else:
-        awards.append([NO_DATA])
+        _append(awards, [NO_DATA])
 
     programs = _sheet(
         book,
@@ -106,9 +113,9 @@ def render_annex(facts: YearEndFacts) -> bytes:
     )
     if facts.programs is not None:
         for p in facts.programs:
-            programs.append([p.title, p.total, p.done, p.postponed, p.remaining])
+            _append(programs, [p.title, p.total, p.done, p.postponed, p.remaining])
     else:
-        programs.append([NO_DATA])
+        _append(programs, [NO_DATA])
 
     out = BytesIO()
     book.save(out)

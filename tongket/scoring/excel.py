@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from tongket.accounts.scope import User
+from tongket.core.cells import neutralize
 from tongket.core.errors import DomainError
 from tongket.scoring import domain, selectors, services
 from tongket.scoring.models import Frame, ScoreSheet
@@ -98,7 +99,7 @@ def write_workbook(pages: Sequence[Page]) -> bytes:
         cells = zip(LABELS, (*header, page.unit_name), strict=True)
         for row, (label, value) in enumerate(cells, start=1):
             ws.cell(row=row, column=1, value=label).font = bold
-            ws.cell(row=row, column=2, value=value)
+            ws.cell(row=row, column=2, value=neutralize(value))
         for col, (letter, heading) in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=HEADER_ROW, column=col, value=heading)
             cell.font = bold
@@ -120,7 +121,7 @@ def write_workbook(pages: Sequence[Page]) -> bytes:
                 v.comment or None,
             )
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row=row, column=col, value=value)
+                cell = ws.cell(row=row, column=col, value=neutralize(value))
                 if not c.is_leaf:
                     cell.fill = group_fill
                     cell.font = bold

@@ -27,10 +27,11 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 
-from tongket.accounts.scope import Scope, User, prefixes_q, scope_for
+from tongket.accounts.scope import User, prefixes_q, scope_for
 from tongket.core.errors import NotFound
 from tongket.core.rules import Verdict
 from tongket.people.models import Organization, OrganizationKind
+from tongket.people.selectors import Reach, agency_prefixes
 from tongket.scoring import domain
 from tongket.scoring.models import Frame, PeerGroup, ScoreLine, ScoreSheet, SheetStatus, Target
 
@@ -94,36 +95,7 @@ def domain_frame(frame: Frame) -> domain.Frame:
 
 def _agency_prefixes(user: User | None, *, admin: bool) -> tuple[str, ...] | None:
     """Path prefixes of the agencies the user reaches; None means every agency (superuser)."""
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return None
-    # Cached on the user next to its Scope, and only for that Scope object: forget_scope (a
-    # grant changed) builds a new Scope, which invalidates this cache too.
-    cache: dict[bool, tuple[Scope, tuple[str, ...]]] | None = getattr(
-        user, "_tongket_agency_prefixes", None
-    )
-    if cache is not None and admin in cache and cache[admin][0] is scope:
-        return cache[admin][1]
-    found = _linked_agency_prefixes(scope.admin_paths if admin else scope.read_paths)
-    if user is not None and user.is_authenticated:
-        if cache is None:
-            cache = {}
-            user._tongket_agency_prefixes = cache  # type: ignore[attr-defined]
-        cache[admin] = (scope, found)
-    return found
-
-
-def _linked_agency_prefixes(paths: tuple[str, ...]) -> tuple[str, ...]:
-    if not paths:
-        return ()
-    linked = (
-        Organization.objects.filter(prefixes_q("path", paths), agency__isnull=False)
-        .exclude(kind=OrganizationKind.AGENCY)
-        .order_by()
-        .values_list("agency__path", flat=True)
-        .distinct()
-    )
-    return tuple(sorted({*paths, *(p for p in linked if p)}))
+    return agency_prefixes(user, Reach.ADMIN if admin else Reach.READ)
 
 
 def _in_prefixes(path: str, prefixes: tuple[str, ...] | None) -> bool:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from tongket.core.errors import DomainError
+from tongket.core.text import is_digits
 from tongket.evaluation.sheets import chunks, read_year, refuse_findings
 from tongket.exchange.workbook import (
     Action,
@@ -166,7 +167,7 @@ class ScoreLineSheet(SheetHandler[LineRow]):
         version_text = reader.text("version", max_length=6)
         version = 1
         if version_text:
-            if version_text.isdigit() and int(version_text) >= 1:
+            if is_digits(version_text) and int(version_text) >= 1:
                 version = int(version_text)
             else:
                 reader.problem(

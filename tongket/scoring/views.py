@@ -19,7 +19,7 @@ from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_export
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
 from tongket.core.formatting import format_decimal
-from tongket.core.http import posted, posted_files
+from tongket.core.http import content_disposition, posted, posted_files
 from tongket.core.pagecache import CachedPage
 from tongket.people.models import Organization
 from tongket.scoring import excel, selectors, services
@@ -50,7 +50,7 @@ def not_found_is_404(view: View) -> View:
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tongket.awards.exports import neutralize
+from tongket.core.cells import neutralize
 
 
 @pytest.mark.parametrize(

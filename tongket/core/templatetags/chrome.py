@@ -44,8 +44,12 @@ NAV: tuple[tuple[str, str], ...] = (
     ("reports:index", "Báo cáo"),
     ("exchange:index", "Nhập/xuất Excel"),
     ("audit:index", "Nhật ký"),
+    ("accounts:user_list", "Tài khoản"),
 )
 AUDIT = "audit:index"
+# Shown only to those who may browse the audit log: office administrators (and superusers),
+# the same people who manage accounts.
+OFFICE_ONLY = {AUDIT, "accounts:user_list"}
 
 _drawn: dict[tuple[object, ...], SafeString] = {}
 _chromes: dict[tuple[object, ...], tuple[list[str], list[HoleNode]]] = {}
@@ -78,11 +82,11 @@ def site_nav(context: Context) -> SafeString:
     path = getattr(request, "path", "")
     urls = _urls()
     audit = (
-        any(name == AUDIT for name, _url in urls)
+        any(name in OFFICE_ONLY for name, _url in urls)
         and bool(getattr(user, "is_authenticated", False))
         and may_browse(user)  # type: ignore[arg-type]
     )
-    urls = [(name, url) for name, url in urls if name != AUDIT or audit]
+    urls = [(name, url) for name, url in urls if name not in OFFICE_ONLY or audit]
     current = next((url for _name, url in urls if path_under(path, url)), None)
     key = ("nav", _urlconf(), get_language(), audit, current)
     html = _drawn.get(key)

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tongket.awards.models import Award, AwardProposal
+from tongket.core.tests.field_matrix import field_violations, template_violations
 from tongket.evaluation.models import Evaluation
 from tongket.exchange.models import ImportJob
 from tongket.meetings.models import Meeting, Participant
@@ -134,6 +135,36 @@ def _cell_party_role() -> Args:
 
 def _none() -> Args:
     return {}
+
+
+def _open_cell_post() -> Args:
+    posts = Post.objects.filter(member__org_path__startswith=_org_path(CELL), end__isnull=True)
+    return {"pk": posts.order_by("pk")[0].pk}
+
+
+def _open_department_role_of_cell_member() -> Args:
+    """A TCCB member's open role in the department's committee: the department ends it."""
+    roles = PartyRole.objects.filter(
+        member__org_path__startswith=_org_path(CELL),
+        organization__code=DEPARTMENT,
+        end__isnull=True,
+    )
+    return {"pk": roles.order_by("pk")[0].pk}
+
+
+def _bithu_account() -> Args:
+    """The TCCB secretary's account: managed by the cell's office administrators and above."""
+    return {"username": "bithu"}
+
+
+def _bithu_grant() -> Args:
+    from tongket.accounts.models import Grant
+
+    return {"grant_id": Grant.objects.get(user__username="bithu").pk}
+
+
+def _api_bithu_grant() -> Args:
+    return {"pk": _bithu_grant()["grant_id"]}
 
 
 def _cell() -> Args:
@@ -297,7 +328,19 @@ AGENCY_READ = (302, 200, 200, 200, 200, 200, 404, 404)  # the department's agenc
 DEPARTMENT_READ = (302, 200, 200, 404, 404, 200, 404, 404)  # a QT.KCQDN.SGDDT object: no cell
 CREATE_FORM = (302, 200, 200, 200, 200, 403, 403, 200)  # any write grant; read-only users: 403
 
+# Accounts and grants: office administrators only (403 for everyone else); the outsider, an
+# office administrator elsewhere, does not see the demo's accounts (404).
+OFFICE_PAGE = (302, 200, 200, 403, 403, 403, 403, 200)
+OFFICE_OBJECT = (302, 200, 200, 403, 403, 403, 403, 404)
+OFFICE_API = (401, 200, 200, 403, 403, 403, 403, 200)
+OFFICE_API_OBJECT = (401, 200, 200, 403, 403, 403, 403, 404)
+OFFICE_API_POST_ONLY = (401, 405, 405, 403, 403, 403, 403, 405)
+
 # POST answers of write endpoints to the roles that may not write (None: allowed, not tried).
+OFFICE_CREATE_POST = (302, None, None, 403, 403, 403, 403, None)
+OFFICE_OBJECT_POST = (302, None, None, 403, 403, 403, 403, 404)
+OFFICE_API_CREATE_POST = (401, None, None, 403, 403, 403, 403, None)
+OFFICE_API_OBJECT_POST = (401, None, None, 403, 403, 403, 403, 404)
 CELL_POST = (302, None, None, None, 404, 403, 404, 404)  # a TCCB object: khoi 403, outsiders 404
 CELL_API_POST = (401, None, None, None, 404, 403, 404, 404)
 ADMIN_POST = (302, None, None, 403, 404, 403, 404, 404)  # office administrators only
@@ -332,6 +375,7 @@ MATRIX: dict[str, Entry] = {
     "people:organization_suggest": Entry(_none, PAGE),
     "people:member_suggest": Entry(_none, PAGE),
     "people:organization_list": Entry(_none, PAGE),
+    "people:organization_tree": Entry(_none, PAGE),
     "people:organization_create": Entry(
         _none,
         (302, 200, 200, 403, 403, 403, 403, 200),
@@ -343,9 +387,13 @@ MATRIX: dict[str, Entry] = {
     "people:member_create": Entry(_none, CREATE_FORM),
     "people:member": Entry(_card, CELL_READ),
     "people:member_edit": Entry(_card, CELL_WRITE),
+    "people:member_file": Entry(_card, CELL_READ),
     "people:member_transfer": Entry(_card, ADMIN_WRITE),
     "people:party_role_assign": Entry(_card, ADMIN_WRITE),
     "people:post_assign": Entry(_card, CELL_WRITE),
+    # Ending a role: the committee's organization's administrators; a post: the member's writers.
+    "people:party_role_end": Entry(_open_department_role_of_cell_member, ADMIN_WRITE),
+    "people:post_end": Entry(_open_cell_post, CELL_WRITE),
     "evaluation:index": Entry(_none, PAGE),
     "evaluation:cycle": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:not_classified": Entry(_cycle, DEPARTMENT_READ),
@@ -359,6 +407,9 @@ MATRIX: dict[str, Entry] = {
         post=(302, None, None, 403, 403, 403, 403, None),
     ),
     "evaluation:cycle_close": Entry(
+        _cycle, POST_ONLY, post=(302, None, None, 404, 404, 403, 404, 404)
+    ),
+    "evaluation:cycle_reopen": Entry(
         _cycle, POST_ONLY, post=(302, None, None, 404, 404, 403, 404, 404)
     ),
     "evaluation:facts": Entry(_evaluation, ADMIN_WRITE),
@@ -556,6 +607,29 @@ MATRIX: dict[str, Entry] = {
     # The second login step: without a checked password, back to the login page.
     "accounts:totp_verify": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
     "accounts:totp_setup": Entry(_none, PAGE),
+    # Signing in with a one-time code, then setting a password: before signing in only.
+    "accounts:code_sign_in": Entry(_none, (200, 302, 302, 302, 302, 302, 302, 302)),
+    "accounts:set_password": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
+    # Accounts and grants: office administrators (and the superuser), within their subtrees.
+    "accounts:user_list": Entry(_none, OFFICE_PAGE),
+    "accounts:user_create": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),
+    "accounts:user_bulk": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),
+    "accounts:user": Entry(_bithu_account, OFFICE_OBJECT),
+    "accounts:user_active": Entry(_bithu_account, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "accounts:user_reset": Entry(_bithu_account, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "accounts:user_totp": Entry(_bithu_account, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "accounts:user_member": Entry(_bithu_account, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "accounts:grant_list": Entry(_none, OFFICE_PAGE),
+    "accounts:grant_create": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),
+    "accounts:grant_revoke": Entry(_bithu_grant, POST_ONLY, post=OFFICE_OBJECT_POST),
+    "api:user-list": Entry(_none, OFFICE_API, post=OFFICE_API_CREATE_POST),
+    "api:user-detail": Entry(_bithu_account, OFFICE_API_OBJECT, post=OFFICE_API_OBJECT_POST),
+    "api:user-reset": Entry(_bithu_account, OFFICE_API_POST_ONLY, post=OFFICE_API_OBJECT_POST),
+    "api:user-bulk": Entry(_none, OFFICE_API_POST_ONLY, post=OFFICE_API_CREATE_POST),
+    "api:grant-list": Entry(_none, OFFICE_API, post=OFFICE_API_CREATE_POST),
+    "api:grant-detail": Entry(_api_bithu_grant, OFFICE_API_OBJECT),
+    "api:grant-revoke": Entry(_api_bithu_grant, OFFICE_API_POST_ONLY, post=OFFICE_API_OBJECT_POST),
+    "api:grant-roles": Entry(_none, OFFICE_API),
     # The audit log: office administrators (and the superuser) only; events of their subtrees.
     "audit:index": Entry(_none, (302, 200, 200, 403, 403, 403, 403, 200)),
     "audit:event": Entry(_cell_audit_event, (302, 200, 200, 403, 403, 403, 403, 404)),
@@ -566,27 +640,6 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 
 # Redirects that are not the login page: the language switch, the login page when signed in.
 NOT_LOGIN_REDIRECTS = {"set_language"}
-
-
-@pytest.fixture
-def outsider() -> Any:
-    """An office administrator of QT.KCQDN.SNV, a sibling of the demo department: it holds
-    a write grant, but on an unrelated subtree (created per test, rolled back after it)."""
-    from tongket.accounts.models import Role
-    from tongket.accounts.services import create_user, grant_access
-    from tongket.people.services import OrganizationInput, create_organization
-
-    create_organization(
-        actor=None,
-        data=OrganizationInput(
-            code=OUTSIDE_ORG, name="Đảng bộ Sở Nội vụ", kind="grassroots", parent_code="QT.KCQDN"
-        ),
-    )
-    user = create_user(actor=None, username=OUTSIDER, password="Ngoai-2026-kiem-thu")
-    grant_access(
-        actor=None, username=OUTSIDER, organization_code=OUTSIDE_ORG, role=Role.OFFICE_ADMIN
-    )
-    return user
 
 
 def _client(role: str, client_for: Callable[[str], Client], outsider: Any) -> Client:
@@ -694,6 +747,22 @@ def test_role_gets_the_expected_status(
         body = b"".join(response) if response.streaming else response.content
         card = _cell_member().card_number.encode()
         assert card not in body, f"GET {url} as {role} shows TCCB member {card.decode()}"
+    if response.status_code == 200 and role != "anonymous":
+        # The second dimension: what the body carries, field by field (field_matrix.py).
+        problems = _field_problems(role, url, response)
+        assert not problems, f"GET {url} as {role}: {problems}"
+
+
+def _field_problems(role: str, url: str, response: Any) -> list[str]:
+    user = get_user_model().objects.filter(username=role).select_related("member").first()
+    member = getattr(user, "member", None)
+    own_card = member.card_number if member is not None else None
+    if response.get("Content-Type", "").startswith("application/json"):
+        return field_violations(role, own_card, url.split("?")[0], response.json())
+    if response.streaming:
+        return []
+    names = [t.name for t in response.templates if t.name]
+    return template_violations(role, names, response.content.decode(errors="replace"), own_card)
 
 
 @pytest.mark.django_db
@@ -775,3 +844,103 @@ def test_every_report_and_export_kind_answers_each_role_like_its_matrix_row(
         # Text formats only: a card number inside a zipped XLSX/DOCX/PDF is not visible here.
         if args.get("fmt") in ("md", "csv"):
             assert card not in body, f"GET {url} as {role} shows TCCB member {card.decode()}"
+
+
+# -- An office administrator of one cell's subtree: nothing outside it -----------------------
+
+CELL_ADMIN = "vpchibo"
+OTHER_CELL = "QT.KCQDN.SGDDT.TTR"
+
+
+@pytest.fixture
+def cell_admin() -> Any:
+    """An office administrator of the TCCB cell's subtree only (made as the system would)."""
+    from tongket.accounts.models import Role
+    from tongket.accounts.services import create_user, grant_access
+
+    user = create_user(actor=None, username=CELL_ADMIN, password="Chi-bo-2026-kiem-thu")
+    grant_access(actor=None, username=CELL_ADMIN, organization_code=CELL, role=Role.OFFICE_ADMIN)
+    return user
+
+
+def _outside_cards() -> list[str]:
+    return list(
+        Member.objects.filter(organization__code=OTHER_CELL)
+        .order_by("card_number")
+        .values_list("card_number", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_a_cell_office_administrator_sees_no_account_grant_or_member_outside_the_cell(
+    cell_admin: Any,
+) -> None:
+    from rest_framework.test import APIClient
+
+    from tongket.accounts.models import Grant
+
+    web = Client()
+    web.force_login(cell_admin)
+    api = APIClient()
+    api.force_authenticate(cell_admin)
+    outside_grant = Grant.objects.get(user__username="bithu2")
+    assert web.get(reverse("accounts:user", args=["bithu"])).status_code == 200
+    for username in ("bithu2", "vanphong", "khoi", "quantri", "dangvien"):
+        assert web.get(reverse("accounts:user", args=[username])).status_code == 404
+        assert api.get(reverse("api:user-detail", args=[username])).status_code == 404
+        assert api.post(reverse("api:user-reset", args=[username])).status_code == 404
+    assert api.post(reverse("api:grant-revoke", args=[outside_grant.pk])).status_code == 404
+    assert api.get(reverse("api:grant-detail", args=[outside_grant.pk])).status_code == 404
+    pages = [
+        web.get(reverse("accounts:user_list")).content,
+        web.get(reverse("accounts:grant_list")).content,
+        api.get(reverse("api:user-list")).content,
+        api.get(reverse("api:grant-list")).content,
+    ]
+    for body in pages:
+        assert b"bithu2" not in body
+        assert b"vanphong" not in body
+        assert OTHER_CELL.encode() not in body
+    for card in _outside_cards()[:2]:
+        assert web.get(reverse("people:member", args=[card])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_cell_office_administrator_grants_nothing_outside_the_cell(cell_admin: Any) -> None:
+    from rest_framework.test import APIClient
+
+    from tongket.accounts.models import Grant
+
+    web = Client()
+    web.force_login(cell_admin)
+    api = APIClient()
+    api.force_authenticate(cell_admin)
+    before = Grant.objects.count()
+    # Organizations above, beside, and one that does not exist: the same refusal.
+    for org in (DEPARTMENT, OTHER_CELL, OUTSIDE_ORG):
+        answer = api.post(
+            reverse("api:grant-list"),
+            {"username": "bithu", "organization": org, "role": "office_admin"},
+            format="json",
+        )
+        assert answer.status_code == 400, answer.content
+        assert answer.json()["error"]["rule"] == "people.organization.unknown_code"
+        form = web.post(
+            reverse("accounts:grant_create"),
+            {"username": "bithu", "organization": org, "role": "office_admin"},
+        )
+        assert form.status_code == 400
+        assert "không hợp lệ cho tổ chức".encode() in form.content
+    # Inside the cell, but to an account of another cell: unknown to the administrator.
+    answer = api.post(
+        reverse("api:grant-list"),
+        {"username": "bithu2", "organization": CELL, "role": "superior_reader"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["rule"] == "accounts.unknown_user"
+    bulk = api.post(reverse("api:user-bulk"), {"organization": OTHER_CELL}, format="json")
+    assert bulk.status_code == 400
+    assert bulk.json()["error"]["rule"] == "people.organization.unknown_code"
+    assert Grant.objects.count() == before
+    assert Member.objects.filter(organization__code=OTHER_CELL, user__isnull=True).exists()

@@ -112,7 +112,13 @@ def test_office_closes_a_cycle_from_its_page_and_a_reader_may_not(client_for: Cl
     assert client_for("bithu2").post(close).status_code == 404
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.OPEN
-    assert client_for("vanphong").post(close).status_code == 302
+    # Every subject is still undecided: the page lists them and asks for confirmation.
+    asked = client_for("vanphong").post(close)
+    assert asked.status_code == 200
+    assert "Xác nhận đóng kỳ" in asked.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.OPEN
+    assert client_for("vanphong").post(close, {"confirm": "1"}).status_code == 302
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.CLOSED
 

@@ -105,7 +105,9 @@ def test_a_stale_version_is_a_conflict(api_for):
 
 def test_a_secretary_cannot_create_a_member_in_another_cell(api_for):
     response = api_for("bithu").post("/api/v1/members/", new_member(org=TTR), format="json")
-    assert response.status_code == 404
+    # Like a code that does not exist (issue 17, finding 6): 400 naming the field, not 404.
+    assert response.status_code == 400
+    assert response.json()["error"]["rule"] == "people.organization.unknown_code"
 
 
 @pytest.mark.parametrize(

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tongket.core.cells import neutralize
 from tongket.exchange import workbook
 from tongket.exchange.sheets import GENDERS, MemberSheet
 from tongket.exchange.workbook import (
     CellError,
     WorkbookError,
     clean_text,
-    neutralize,
     parse_choice,
     parse_date,
     read_workbook,

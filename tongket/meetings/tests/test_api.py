@@ -105,9 +105,9 @@ def test_a_convened_member_reads_the_record_with_only_their_own_card_number(
 ) -> None:
     conference = Meeting.objects.get(organization__code=ORG, kind=MeetingKind.YEAR_END)
     body = api_for("dangvien").get(f"/api/v1/meetings/{conference.pk}/").json()
-    cards = {p["member"]["card_number"] for p in body["participants"]}
-    assert cards == {DANGVIEN, None}
-    assert len(body["participants"]) == 50
+    # The roll person by person is the office's (issue 17, finding 2); the member gets the counts.
+    assert body["participants"] == []
+    assert body["attendance_totals"]["convened"] == 50
     assert TINH not in str(body)
     assert body["chairs"][0]["member"]["card_number"] is None
 
@@ -345,3 +345,61 @@ def test_the_schema_documents_the_meeting_endpoints(client: Any) -> None:
     ):
         assert f"/api/v1/meetings/{{id}}/{step}/" in paths
     assert "/api/v1/meetings/" in paths
+
+
+def _a_convened_members_meeting(writer: APIClient) -> tuple[int, str]:
+    """The office convenes the department, the plain member among them, to a new meeting."""
+    created = writer.post(
+        "/api/v1/meetings/",
+        {
+            "organization": ORG,
+            "kind": "thematic",
+            "title": "Học tập nghị quyết",
+            "held_on": "2021-05-04",
+        },
+        format="json",
+    ).json()
+    roll = writer.post(
+        f"/api/v1/meetings/{created['meeting']['id']}/convene/", {}, format="json"
+    ).json()["participants"]
+    assert DANGVIEN in {p["member"]["card_number"] for p in roll}
+    other = next(p for p in roll if p["member"]["card_number"] != DANGVIEN)
+    return created["meeting"]["id"], other["member"]["card_number"]
+
+
+def test_a_convened_member_reads_the_counts_not_the_absence_reasons_or_flags(
+    api_for: ApiFor, client_for: Any
+) -> None:
+    writer, member = api_for("vanphong"), api_for("dangvien")
+    meeting, card = _a_convened_members_meeting(writer)
+    reason = "Điều trị bệnh dài ngày ở Hà Nội"
+    marked = writer.post(
+        f"/api/v1/meetings/{meeting}/attendance/",
+        {"member": card, "attendance": "absent_excused", "reason": reason},
+        format="json",
+    )
+    assert marked.status_code == 200, marked.content
+    flagged = writer.post(
+        f"/api/v1/meetings/{meeting}/participant-flags/",
+        {"member": card, "suspended": True, "prosecuted_or_detained": True},
+        format="json",
+    )
+    assert flagged.status_code == 200, flagged.content
+    # The office keeping the roll sees it, person by person.
+    rows = [p for p in flagged.json()["participants"] if p["member"]["card_number"] == card]
+    assert rows[0]["absence_reason"] == reason
+    assert rows[0]["suspended"]
+    for reader in (member, api_for("khoi")):
+        response = reader.get(f"/api/v1/meetings/{meeting}/")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["participants"] == []
+        text = response.content.decode()
+        assert reason not in text
+        assert '"suspended"' not in text
+        assert '"prosecuted_or_detained"' not in text
+        # What the meeting's web page shows: the counts.
+        assert body["attendance_totals"]["absent_excused"] >= 1
+    # The same as the web shows them.
+    page = client_for("dangvien").get(f"/meetings/{meeting}/").content.decode()
+    assert reason not in page

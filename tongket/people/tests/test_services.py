@@ -197,18 +197,21 @@ def test_card_number_cannot_be_changed_by_an_edit() -> None:
 def test_cell_secretary_writes_only_their_cell(user_named: UserNamed) -> None:
     bithu = user_named("bithu")
     services.create_member(actor=bithu, data=new_member())
-    with pytest.raises(NotFound):
+    # A cell she does not see is named in the body: answered as an unknown code (issue 17).
+    with pytest.raises(DomainError) as caught:
         services.create_member(
             actor=bithu, data=new_member(card_number="45.2", organization_code=TTR)
         )
+    assert caught.value.rule == "people.organization.unknown_code"
     with pytest.raises(NotFound):
         services.transfer_member(
             actor=bithu, card_number=plain_card(TTR), to_code=TCCB, on=dt.date(2024, 1, 1)
         )
-    with pytest.raises(NotFound):
+    with pytest.raises(DomainError) as caught:
         services.transfer_member(
             actor=bithu, card_number=plain_card(TCCB), to_code=TTR, on=dt.date(2024, 1, 1)
         )
+    assert caught.value.rule == "people.organization.unknown_code"
 
 
 def test_cell_secretary_cannot_administer_their_own_cell(user_named: UserNamed) -> None:
@@ -359,3 +362,51 @@ def test_a_refused_write_leaves_no_event_and_no_change(call: Callable[[], object
     assert list(Organization.objects.order_by("code").values_list("code", "name", "path")) == names
     assert Membership.objects.count() == memberships
     assert Post.objects.count() == posts
+
+
+def test_ending_the_secretary_with_a_reason_lets_the_cell_name_a_successor() -> None:
+
+    cell = Organization.objects.get(code="QT.KCQDN.SGDDT.TCCB")
+    old = PartyRole.objects.get(organization=cell, role="secretary", end__isnull=True)
+    successor = Member.objects.filter(organization=cell).exclude(pk=old.member_id).order_by("pk")[0]
+    with pytest.raises(DomainError) as blocked:
+        services.assign_party_role(
+            actor=None,
+            card_number=successor.card_number,
+            organization_code=cell.code,
+            role="secretary",
+            start=dt.date(2026, 7, 1),
+        )
+    assert blocked.value.rule == "people.party_role.one_secretary"
+    services.end_party_role(actor=None, role_id=old.pk, end=dt.date(2026, 6, 30), reason="Nghỉ hưu")
+    new = services.assign_party_role(
+        actor=None,
+        card_number=successor.card_number,
+        organization_code=cell.code,
+        role="secretary",
+        start=dt.date(2026, 7, 1),
+    )
+    assert new.end is None
+    old.refresh_from_db()
+    assert (old.end, old.end_reason) == (dt.date(2026, 6, 30), "Nghỉ hưu")
+    event = AuditEvent.objects.filter(action="party_role.end", object_id=str(old.pk)).get()
+    assert event.after == {"end": "2026-06-30", "reason": "Nghỉ hưu"}
+    with pytest.raises(DomainError) as twice:
+        services.end_party_role(actor=None, role_id=old.pk, end=dt.date(2026, 7, 1))
+    assert twice.value.rule == "people.role_or_post.already_ended"
+
+
+def test_ending_a_post_records_date_and_reason_and_needs_write_access() -> None:
+    from django.contrib.auth import get_user_model
+
+    post = Post.objects.filter(end__isnull=True, member__organization__code="QT.KCQDN.SGDDT.TCCB")[
+        0
+    ]
+    bithu2 = get_user_model().objects.get(username="bithu2")
+    with pytest.raises(NotFound):
+        services.end_post(actor=bithu2, post_id=post.pk, end=dt.date(2026, 6, 30))
+    services.end_post(
+        actor=None, post_id=post.pk, end=dt.date(2026, 6, 30), reason="Chuyển công tác"
+    )
+    post.refresh_from_db()
+    assert (post.end, post.end_reason) == (dt.date(2026, 6, 30), "Chuyển công tác")

@@ -421,7 +421,7 @@ def test_creating_a_member_with_a_duplicate_card_shows_the_error_on_card_number(
     )
     assert response.status_code == 200
     assert response.context["form"].errors["card_number"] == [
-        "Số thẻ đảng viên «45.000001» đã có trong hệ thống."
+        "Số thẻ đảng viên «45.000001» không dùng được cho đảng viên mới: số thẻ đã được cấp."
     ]
     assert Member.objects.count() == members
     assert AuditEvent.objects.count() == events
@@ -515,7 +515,9 @@ def test_creating_a_cell_under_the_grassroots_organization(client_for: ClientFor
         reverse("people:organization_create"),
         {"code": f"{DEMO_ORG}.MOI", "name": "Chi bộ Trùng", "kind": "cell", "parent": DEMO_ORG},
     )
-    assert response.context["form"].errors["code"] == [f"Mã tổ chức «{DEMO_ORG}.MOI» đã tồn tại."]
+    assert response.context["form"].errors["code"] == [
+        f"Mã tổ chức «{DEMO_ORG}.MOI» không dùng được cho tổ chức mới: mã đã được dùng."
+    ]
 
 
 def test_stale_organization_form_is_refused(client_for: ClientFor) -> None:

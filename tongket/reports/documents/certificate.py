@@ -11,6 +11,7 @@ from fpdf.enums import Align, XPos, YPos
 from tongket.core.formatting import date_short
 from tongket.reports.documents.model import PARTY_MOTTO, Signature, place_date_line
 from tongket.reports.documents.pdf_renderer import FONT_FAMILY, line_height, nfc, register_fonts
+from tongket.reports.signing import sign_if_configured
 
 # Deep red for the frame and the form's name, as printed commendation blanks are.
 _FRAME_RGB = (160, 20, 20)
@@ -71,7 +72,7 @@ def render_certificate_pdf(cert: Certificate) -> bytes:
     free = footer_top - heading_bottom - _middle_height(pdf, cert)
     pdf.set_y(heading_bottom + max(free, 0) / 2)
     _recipient_and_achievement(pdf, cert)
-    return bytes(pdf.output())
+    return sign_if_configured(bytes(pdf.output()))
 
 
 def _frame(pdf: FPDF) -> None:

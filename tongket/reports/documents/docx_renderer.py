@@ -12,11 +12,12 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from tongket.reports.documents.layout import LAYOUT, PT_MM
 from tongket.reports.documents.model import (
     DEFAULT_PAGE_SETUP,
     ISSUER_MARK,
@@ -30,6 +31,7 @@ from tongket.reports.documents.model import (
     PageBreak,
     PageSetup,
     Paragraph,
+    Signature,
     Table,
 )
 
@@ -40,13 +42,8 @@ HOUSE_TEMPLATE_NAME = "party.docx"
 SHIPPED_HOUSE_DIR = Path(__file__).resolve().parent.parent / "house"
 HOUSE_FONT = "Times New Roman"
 
-# The left column's share of the text width in the header and the signature block: the right
-# column must hold "Quảng Trị, ngày 24 tháng 02 năm 2021" at 14 pt on one line.
-_LEFT_SHARE = Decimal("0.45")
-_SIGNATURE_SPACE_LINES = 4
-_BODY_INDENT_MM = 10
-_TABLE_FONT_PT = 13
-_RECIPIENT_FONT_PT = 12
+# Table borders in eighths of a point, as Word stores them.
+_BORDER_EIGHTHS = int(LAYOUT.table_border_pt * 8)
 
 # Direct formatting carries sizes, weights and layout from HD 36; the font family is left to
 # the template's styles so an office can change it without touching code.
@@ -134,15 +131,23 @@ def render_docx(doc: OfficialDocument, *, template: Path | None = None) -> bytes
     """The document as a .docx laid out per Hướng dẫn 36-HD/VPTW over the house template."""
     document = Document(str(template or house_template_path()))
     _clear_body(document)
+    # The PDF knows no widows and orphans: neither does the Word file, so lines fall alike.
+    document.styles["Normal"].paragraph_format.widow_control = False
     text_width = int(Mm(float(_page_setup_of(document.sections[-1]).text_width_mm)))
-    left_width = int(text_width * _LEFT_SHARE)
+    left_width = int(text_width * LAYOUT.left_share)
     widths = (left_width, text_width - left_width)
 
     _header(document, doc, widths)
     _title(document, doc)
-    for block in doc.body:
-        _block(document, block, text_width)
+    for index, block in enumerate(doc.body):
+        last = _block(document, block, text_width)
+        if index == len(doc.body) - 1 and last is not None:
+            # The signature never stands alone on a page: the last paragraph goes with it.
+            last.paragraph_format.keep_together = True
+            last.paragraph_format.keep_with_next = True
     _signature_and_recipients(document, doc, widths)
+    if doc.annex:
+        _annex(document, doc, text_width)
 
     out = BytesIO()
     document.save(out)
@@ -161,42 +166,69 @@ def _header(document: Docx, doc: OfficialDocument, widths: tuple[int, int]) -> N
     _cell_line(left.add_paragraph(), _nfc(doc.number_text))
 
     # HD 36: a rule as long as the motto beneath it; an underline is exactly that long.
-    _cell_line(right.paragraphs[0], PARTY_MOTTO, bold=True, size=15, underline=True)
+    _cell_line(right.paragraphs[0], PARTY_MOTTO, bold=True, size=LAYOUT.motto_pt, underline=True)
     date_line = right.add_paragraph()
-    date_line.paragraph_format.space_before = Pt(6)
+    date_line.paragraph_format.space_before = Pt(LAYOUT.date_gap_before_pt)
     _cell_line(date_line, _nfc(doc.place_date_text), italic=True)
 
 
 def _title(document: Docx, doc: OfficialDocument) -> None:
-    name = _centered(document, space_before=18)
-    _add_run(name, _caps(doc.kind.name), bold=True, size=16)
+    name = _centered(document, space_before=LAYOUT.title_gap_before_pt)
+    _add_run(name, _caps(doc.kind.name), bold=True, size=LAYOUT.type_name_pt)
     summary = _centered(document)
     _add_run(summary, _nfc(doc.summary), bold=True)
-    rule = _centered(document, space_after=12)
+    rule = _centered(document, space_after=LAYOUT.title_gap_after_pt)
     _add_run(rule, SUMMARY_RULE)
 
 
-def _block(document: Docx, block: Block, text_width: int) -> None:
+def _block(document: Docx, block: Block, text_width: int) -> Docx | None:
+    """Add the block; return its last paragraph if it ends with one (to keep with the next)."""
     if isinstance(block, Heading):
-        paragraph = _body_paragraph(document)
+        paragraph = _body_paragraph(document, centered=block.centered)
         paragraph.paragraph_format.keep_with_next = True
         _add_run(paragraph, _nfc(block.text), bold=True, italic=block.level == 3)
-    elif isinstance(block, Paragraph):
-        paragraph = _body_paragraph(document)
+        return paragraph
+    if isinstance(block, Paragraph):
+        paragraph = _body_paragraph(document, centered=block.centered)
         for run in block.spans:
             _add_run(paragraph, _nfc(run.text), bold=run.bold, italic=run.italic)
-    elif isinstance(block, BulletList):
+        return paragraph
+    if isinstance(block, BulletList):
+        paragraph = None
         for item in block.items:
-            _add_run(_body_paragraph(document), "- " + _nfc(item))
-    elif isinstance(block, Table):
+            paragraph = _body_paragraph(document)
+            _add_run(paragraph, "- " + _nfc(item))
+        return paragraph
+    if isinstance(block, Table):
         _table(document, block, text_width)
     elif isinstance(block, PageBreak):
-        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _page_break(document)
+    return None
+
+
+def _page_break(document: Docx) -> None:
+    # An empty paragraph that starts a page takes no room the PDF would not also take:
+    # the break is the next paragraph's "page break before", not a line holding a break.
+    document.add_paragraph().paragraph_format.page_break_before = True
+    _exact(document.paragraphs[-1], 1)
+
+
+def _annex(document: Docx, doc: OfficialDocument, text_width: int) -> None:
+    """The annexed list after the signature, from a new page, under its centred title."""
+    title = _centered(document, space_after=LAYOUT.paragraph_gap_pt)
+    title.paragraph_format.page_break_before = True
+    title.paragraph_format.keep_with_next = True
+    _add_run(title, _nfc(doc.annex_title), bold=True)
+    for block in doc.annex:
+        _block(document, block, text_width)
 
 
 def _table(document: Docx, block: Table, text_width: int) -> None:
+    gap = LAYOUT.paragraph_gap_pt
     if block.caption:
-        caption = _centered(document, space_before=6, space_after=6)
+        # No room above: the block before already ends with its 6 pt (LibreOffice would not add
+        # a heading's space after to a caption's space before, the PDF would).
+        caption = _centered(document, space_after=gap)
         caption.paragraph_format.keep_with_next = True
         _add_run(caption, _nfc(block.caption), bold=True)
     widths = [int(text_width * share) for share in block.width_fractions()]
@@ -204,45 +236,65 @@ def _table(document: Docx, block: Table, text_width: int) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _borders(table, "single")
+    # Word and LibreOffice count a row's border line (½ pt) into its height; the PDF draws the
+    # border over the padding: half a border less padding above and below keeps rows alike.
+    _cell_margins(
+        table,
+        LAYOUT.cell_padding_v_mm - LAYOUT.table_border_pt / 2 * Decimal(PT_MM),
+        LAYOUT.cell_padding_h_mm,
+    )
     _column_widths(table, widths)
+    aligns = {"L": WD_ALIGN_PARAGRAPH.LEFT, "C": WD_ALIGN_PARAGRAPH.CENTER}
     for row_index, values in enumerate((block.headers, *block.rows)):
         row = table.rows[row_index]
         header = row_index == 0
         if header:
             _repeat_as_header(row)
-        for cell, value in zip(row.cells, values, strict=True):
+        # A row is never split between two pages, in the PDF as here.
+        _keep_row_together(row)
+        for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             paragraph = cell.paragraphs[0]
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if header else WD_ALIGN_PARAGRAPH.LEFT
-            _add_run(paragraph, _nfc(value), bold=header, size=_TABLE_FONT_PT)
-    document.add_paragraph()
+            align = "C" if header else block.alignment(column)
+            paragraph.alignment = aligns.get(align, WD_ALIGN_PARAGRAPH.RIGHT)
+            _exact(paragraph, LAYOUT.table_pt)
+            _add_run(paragraph, _nfc(value), bold=header, size=LAYOUT.table_pt)
+    # Two tables in a row would merge into one: a 6 pt paragraph parts them, the gap the PDF
+    # leaves after a table.
+    after = document.add_paragraph().paragraph_format
+    after.line_spacing = Pt(gap)
+    after.line_spacing_rule = WD_LINE_SPACING.EXACTLY
 
 
 def _signature_and_recipients(
     document: Docx, doc: OfficialDocument, widths: tuple[int, int]
 ) -> None:
     spacer = document.add_paragraph()
+    _exact(spacer, LAYOUT.body_pt)
     spacer.paragraph_format.keep_with_next = True
     table = _layout_table(document, widths)
     _keep_row_together(table.rows[0])
     left, right = table.rows[0].cells
 
-    signature = doc.signature
-    first = right.paragraphs[0]
-    if signature.on_behalf:
-        _cell_line(first, _caps(signature.on_behalf), bold=True)
-        first = right.add_paragraph()
-    _cell_line(first, _caps(signature.title), bold=True)
-    for _ in range(_SIGNATURE_SPACE_LINES):
-        right.add_paragraph()
-    _cell_line(right.add_paragraph(), _nfc(signature.name), bold=True)
-
+    _signature_cell(right, doc.signature)
+    if doc.countersignature is not None:
+        _signature_cell(left, doc.countersignature)
+        return
     label = left.paragraphs[0]
     label.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if doc.recipients:
         _add_run(label, RECIPIENTS_LABEL, underline=True)
         for recipient in doc.recipients:
             line = left.add_paragraph()
-            _add_run(line, "- " + _nfc(recipient), size=_RECIPIENT_FONT_PT)
+            _exact(line, LAYOUT.recipient_pt)
+            _add_run(line, "- " + _nfc(recipient), size=LAYOUT.recipient_pt)
+
+
+def _signature_cell(cell: Docx, signature: Signature) -> None:
+    for index, line in enumerate(signature.heading_lines):
+        _cell_line(cell.paragraphs[0] if index == 0 else cell.add_paragraph(), line, bold=True)
+    for _ in range(LAYOUT.signature_space_lines):
+        _exact(cell.add_paragraph(), LAYOUT.body_pt)
+    _cell_line(cell.add_paragraph(), _nfc(signature.name), bold=True)
 
 
 # --- python-docx helpers ----------------------------------------------------------------------
@@ -264,8 +316,10 @@ def _add_run(
     bold: bool = False,
     italic: bool = False,
     underline: bool = False,
-    size: int = 14,
+    size: int = LAYOUT.body_pt,
 ) -> Docx:
+    if paragraph.paragraph_format.line_spacing is None:
+        _exact(paragraph, size)
     run = paragraph.add_run(text)
     run.bold = bold
     run.italic = italic
@@ -281,7 +335,7 @@ def _cell_line(
     bold: bool = False,
     italic: bool = False,
     underline: bool = False,
-    size: int = 14,
+    size: int = LAYOUT.body_pt,
 ) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _add_run(paragraph, text, bold=bold, italic=italic, underline=underline, size=size)
@@ -295,21 +349,57 @@ def _centered(document: Docx, *, space_before: int = 0, space_after: int = 0) ->
     return paragraph
 
 
-def _body_paragraph(document: Docx) -> Docx:
+def _body_paragraph(document: Docx, *, centered: bool = False) -> Docx:
     paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     fmt = paragraph.paragraph_format
-    fmt.first_line_indent = Mm(_BODY_INDENT_MM)
-    fmt.space_after = Pt(6)
+    if centered:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    else:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        fmt.first_line_indent = Mm(LAYOUT.first_line_indent_mm)
+    fmt.space_after = Pt(LAYOUT.paragraph_gap_pt)
+    _exact(paragraph, LAYOUT.body_pt)
     return paragraph
+
+
+def _exact(paragraph: Docx, size: int) -> None:
+    """Lines at the layout's exact pitch for the paragraph's largest font size."""
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing = Pt(float(LAYOUT.pitch_pt(size)))
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
 
 
 def _layout_table(document: Docx, widths: tuple[int, int]) -> Docx:
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
     _borders(table, "nil")
+    # The columns' text runs edge to edge, as the PDF draws them.
+    _cell_margins(table, Decimal(0), Decimal(0))
     _column_widths(table, widths)
     return table
+
+
+def _cell_margins(table: Docx, vertical_mm: Decimal, horizontal_mm: Decimal) -> None:
+    properties = table._tbl.tblPr
+    for existing in properties.findall(qn("w:tblCellMar")):
+        properties.remove(existing)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, mm in (
+        ("top", vertical_mm),
+        ("left", horizontal_mm),
+        ("bottom", vertical_mm),
+        ("right", horizontal_mm),
+    ):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(round(mm * 72 * 20 / Decimal("25.4"))))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    # CT_TblPr is a sequence: tblCellMar comes before tblLook.
+    look = properties.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        properties.append(margins)
 
 
 def _column_widths(table: Docx, widths: list[int] | tuple[int, ...]) -> None:
@@ -331,7 +421,7 @@ def _borders(table: Docx, value: str) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), value)
         if value != "nil":
-            element.set(qn("w:sz"), "4")
+            element.set(qn("w:sz"), str(_BORDER_EIGHTHS))
             element.set(qn("w:space"), "0")
             element.set(qn("w:color"), "000000")
         borders.append(element)

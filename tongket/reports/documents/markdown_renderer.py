@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from tongket.core.text import is_digits
 from tongket.reports.documents.model import (
     ISSUER_MARK,
     PARTY_MOTTO,
@@ -38,7 +39,7 @@ def escape(text: str, *, line_start: bool = True) -> str:
     indent, marker = match.groups()
     rest = escaped[match.end() :]
     # Only ASCII punctuation takes a backslash: "2020." becomes "2020\.", never "\2020.".
-    if marker.isdigit():
+    if is_digits(marker):
         return f"{indent}{marker}\\{rest}"
     return f"{indent}\\{marker}{rest}"
 
@@ -59,11 +60,14 @@ def render_markdown(doc: OfficialDocument) -> str:
     parts.extend(_block(block) for block in doc.body)
     if doc.recipients:
         parts.append(RECIPIENTS_LABEL + "\n\n" + _bullets(doc.recipients))
-    signature = doc.signature
-    signature_lines = [_strong(_caps(signature.title)), _strong(signature.name)]
-    if signature.on_behalf:
-        signature_lines.insert(0, _strong(_caps(signature.on_behalf)))
-    parts.append(_lines(*signature_lines))
+    for signature in (doc.countersignature, doc.signature):
+        if signature is not None:
+            lines = [_strong(line) for line in signature.heading_lines]
+            parts.append(_lines(*lines, _strong(signature.name)))
+    if doc.annex:
+        parts.append("---")
+        parts.append(_lines(*(_strong(line) for line in doc.annex_title.split("\n"))))
+        parts.extend(_block(block) for block in doc.annex)
     return "\n\n".join(parts) + "\n"
 
 

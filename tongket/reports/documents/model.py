@@ -88,7 +88,7 @@ def document_number_text(number: int | None, type_code: str, issuer_code: str) -
 
 
 def place_date_line(place: str, date: dt.date) -> str:
-    """`Quảng Trị, ngày 24 tháng 02 năm 2021`: day and month with two digits (HD 36)."""
+    """`Quảng Trị, ngày 24 tháng 02 năm 2021`, `Quảng Trị, ngày 05 tháng 3 năm 2026` (HD 36)."""
     return place_date(place, date)
 
 
@@ -110,6 +110,8 @@ class Heading:
 
     text: str
     level: int = 1
+    # A decision's "QUYẾT ĐỊNH:" and a resolution's "QUYẾT NGHỊ:" stand centred (HD 36).
+    centered: bool = False
 
     def __post_init__(self) -> None:
         if self.level not in (1, 2, 3):
@@ -127,6 +129,8 @@ class Paragraph:
     runs: tuple[Run, ...] = ()
     bold: bool = False
     italic: bool = False
+    # A decision's authority line is centred without indent; body text is justified.
+    centered: bool = False
 
     def __post_init__(self) -> None:
         if self.text and self.runs:
@@ -151,9 +155,15 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
     column_widths: tuple[int, ...] = ()
+    # One letter per column: L, C or R; numbers stand right-aligned. Default: all left.
+    column_align: str = ""
 
     def __post_init__(self) -> None:
         columns = len(self.headers)
+        if self.column_align and (
+            len(self.column_align) != columns or set(self.column_align) - set("LCR")
+        ):
+            raise ValueError(f"Bảng cần {columns} ký tự căn lề cột, mỗi ký tự là L, C hoặc R.")
         if columns == 0:
             raise ValueError("Bảng phải có ít nhất một cột.")
         for index, row in enumerate(self.rows, start=1):
@@ -169,6 +179,9 @@ class Table:
         weights = self.column_widths or (1,) * len(self.headers)
         total = Decimal(sum(weights))
         return tuple(Decimal(w) / total for w in weights)
+
+    def alignment(self, column: int) -> str:
+        return self.column_align[column] if self.column_align else "L"
 
 
 @dataclass(frozen=True)
@@ -188,7 +201,8 @@ Block = Heading | Paragraph | Table | BulletList | PageBreak
 
 @dataclass(frozen=True)
 class Signature:
-    """The signature block: `T/M ĐẢNG ỦY` / `BÍ THƯ`, or `K/T BÍ THƯ` / `PHÓ BÍ THƯ`, then the name.
+    """The signature block: `T/M ĐẢNG ỦY` / `BÍ THƯ`, or `T/M ĐẢNG ỦY` / `K/T BÍ THƯ` /
+    `PHÓ BÍ THƯ` (`for_secretary`, HD 36), then the name (see formats.signature_on).
 
     `on_behalf` is empty when the signer signs in his or her own capacity.
     """
@@ -196,6 +210,13 @@ class Signature:
     on_behalf: str
     title: str
     name: str
+    for_secretary: str = ""
+
+    @property
+    def heading_lines(self) -> tuple[str, ...]:
+        """The capitalised lines above the room to sign."""
+        lines = (self.on_behalf, self.for_secretary, self.title)
+        return tuple(unicodedata.normalize("NFC", line).upper() for line in lines if line)
 
 
 @dataclass(frozen=True)
@@ -232,6 +253,12 @@ class OfficialDocument:
     body: tuple[Block, ...]
     signature: Signature
     recipients: tuple[str, ...] = field(default_factory=tuple)
+    # Minutes carry two signatures: the secretary's on the left, where others list recipients.
+    countersignature: Signature | None = None
+    # A long list goes after the signature, on its own pages, under this title (the decision's
+    # "DANH SÁCH … (Kèm theo Quyết định số …)").
+    annex_title: str = ""
+    annex: tuple[Block, ...] = field(default_factory=tuple)
 
     @property
     def number_text(self) -> str:

@@ -10,9 +10,11 @@ import pytest
 from tongket.core.errors import DomainError
 from tongket.evaluation.domain import Level
 from tongket.reports import builders, charts
+from tongket.reports.documents import Heading
 from tongket.reports.facts import (
     NO_DATA,
     LevelCounts,
+    NarrativeText,
     OrgFacts,
     ProgramLine,
     ScoreLine,
@@ -45,13 +47,51 @@ def bare_facts() -> YearEndFacts:
     )
 
 
-def test_a_section_without_data_says_so_and_invents_no_figure():
+def test_a_section_without_data_prints_nothing_and_the_office_is_told_what_is_missing():
     facts = bare_facts()
     values = placeholder_values(facts)
     assert values["so_chi_bo_xuat_sac"] == NO_DATA
     assert values["so_dang_vien"] == "12"
-    text = builders.classification_sentence(facts) + builders.scores_sentence(facts)
-    assert text.count(NO_DATA) == 3
+    assert builders.classification_sentence(facts) == builders.scores_sentence(facts) == ""
+    doc = builders.build_year_end_report(facts, date=dt.date(2021, 2, 24))
+    printed = " ".join(getattr(block, "plain_text", "") for block in doc.body)
+    assert NO_DATA not in printed
+    assert "Văn phòng chưa viết" not in printed
+    # The sections keep consecutive numbers though most are left out.
+    headings = [b.text for b in doc.body if isinstance(b, Heading) and b.level == 2]
+    assert headings == ["1. Công tác tổ chức, cán bộ và xây dựng tổ chức đảng"]
+    missing = builders.missing_sections(facts)
+    assert "kết quả xếp loại năm 2020 đã được quyết định" in missing
+    assert "hội nghị tổng kết" in missing
+
+
+def test_a_figure_the_office_already_wrote_is_not_repeated_and_keeps_one_format():
+    line = ScoreLine(
+        title="Bộ tiêu chí chấm điểm năm 2020 (khung mẫu)",
+        points=Decimal("326.70"),
+        maximum=Decimal("350.00"),
+        rank=1,
+        of=20,
+    )
+    facts = YearEndFacts(
+        organization=ORG,
+        year=2020,
+        member_count=12,
+        cell_count=3,
+        signer=Signer("T/M ĐẢNG ỦY", "Bí thư", "Nguyễn Văn A"),
+        scorecards=(line,),
+        narratives=(
+            NarrativeText(
+                "political_tasks", "", "Sở đạt 326,70 điểm/350,00 điểm; có 12 đảng viên, 03 chi bộ."
+            ),
+        ),
+    )
+    doc = builders.build_year_end_report(facts, date=dt.date(2021, 2, 24))
+    printed = "\n".join(getattr(block, "plain_text", "") for block in doc.body)
+    assert printed.count("326,7 điểm/350 điểm") == 1
+    assert "326,70" not in printed
+    assert "(khung mẫu)" not in printed
+    assert "xếp thứ Nhất trong 20 đơn vị" in printed
 
 
 def test_placeholders_are_replaced_and_unknown_braces_stay():

@@ -234,16 +234,19 @@ def test_document_number_must_be_positive():
         (date(2021, 2, 24), "Quảng Trị, ngày 24 tháng 02 năm 2021"),
         (date(2020, 12, 5), "Quảng Trị, ngày 05 tháng 12 năm 2020"),
         (date(2025, 1, 1), "Quảng Trị, ngày 01 tháng 01 năm 2025"),
+        (date(2018, 4, 3), "Quảng Trị, ngày 03 tháng 4 năm 2018"),
+        (date(2026, 3, 5), "Quảng Trị, ngày 05 tháng 3 năm 2026"),
     ],
 )
-def test_place_date_line_writes_day_and_month_with_two_digits(day, expected):
+def test_place_date_line_pads_days_below_10_and_months_1_and_2_only(day, expected):
     assert place_date_line("Quảng Trị", day) == expected
 
 
 @given(st.dates(min_value=date(1930, 2, 3), max_value=date(2200, 12, 31)))
-def test_place_date_line_always_has_two_digit_day_and_month(day):
+def test_place_date_line_pads_the_day_always_and_the_month_only_in_january_and_february(day):
     line = place_date_line("Hà Nội", day)
-    assert re.fullmatch(r"Hà Nội, ngày \d\d tháng \d\d năm \d{4}", line)
+    month = r"0[12]" if day.month <= 2 else r"[3-9]|1[0-2]"
+    assert re.fullmatch(rf"Hà Nội, ngày \d\d tháng ({month}) năm \d{{4}}", line)
 
 
 @pytest.mark.parametrize(

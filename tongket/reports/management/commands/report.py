@@ -17,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Xuất văn bản từ dữ liệu: báo cáo tổng kết (year-end), quyết định công nhận (decision), "
         "thông báo kết quả (notice), biên bản (minutes), nghị quyết (resolution), tờ trình khen "
-        "thưởng (awards), tin bài (news); định dạng docx, pdf, md hoặc xlsx (phụ lục số liệu)."
+        "thưởng (awards), tin bài (news), chương trình công tác (program), chương trình kiểm "
+        "tra, giám sát (inspection-program); định dạng docx, pdf, md hoặc xlsx (phụ lục số liệu)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--date", type=dt.date.fromisoformat, help="ngày văn bản, YYYY-MM-DD")
         parser.add_argument("--number", type=int, help="số văn bản (để trống: dự thảo)")
         parser.add_argument("--signer", choices=("secretary", "deputy"), default="secretary")
+        parser.add_argument(
+            "--program", dest="program_id", type=int, help="mã chương trình (khi có nhiều)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -44,6 +48,7 @@ class Command(BaseCommand):
                 date=options["date"],
                 number=options["number"],
                 signer=options["signer"],
+                program_id=options["program_id"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc

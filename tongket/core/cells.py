@@ -1,0 +1,22 @@
+"""The one neutralising function of every cell this system writes into an XLSX or CSV file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# What a spreadsheet reads as the start of a formula (OWASP "CSV injection"), tabs and carriage
+# returns included: some spreadsheets strip them and read what follows.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading quote, so it is
+    shown as the text it is; numbers, dates and a lone sign ("-" for "none") are left alone."""
+    if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralized(values: Any) -> list[Any]:
+    """A row of cells, each through `neutralize`."""
+    return [neutralize(v) for v in values]
