@@ -52,6 +52,8 @@ ACTIONS: dict[str, str] = {
     "evaluation.decision.decision": "Quyết định xếp loại",
     "evaluation.decision.correction": "Đính chính quyết định xếp loại",
     "evaluation.decision.reclassification": "Hủy và xếp loại lại",
+    "evaluation.quota.groups": "Xác định nhóm tính tỷ lệ hoàn thành xuất sắc",
+    "evaluation.quota.exception": "Quyết định nâng tỷ lệ hoàn thành xuất sắc (tối đa 25%)",
     # scoring
     "scoring.frame.create": "Ban hành khung chấm điểm",
     "scoring.frame.new_version": "Sửa khung chấm điểm (phiên bản mới)",
@@ -143,6 +145,14 @@ AREAS: dict[str, str] = {
 }
 
 FIELDS: dict[str, str] = {
+    "basis": "Cách chia nhóm",
+    "groups": "Các nhóm",
+    "peer_group": "Nhóm tương đồng",
+    "percent": "Tỷ lệ (%)",
+    "replaces": "Thay thế quyết định nâng tỷ lệ",
+    "subject_kind": "Loại đối tượng",
+    "temporary_cell": "Chi bộ sinh hoạt tạm thời",
+    "temporary_cell_comment": "Nhận xét của chi bộ sinh hoạt tạm thời",
     "abstain": "Không biểu quyết",
     "achieved_value": "Kết quả đạt",
     "achievement": "Thành tích",

@@ -37,6 +37,7 @@ from tongket.evaluation.serializers import (
     CycleSerializer,
     DecisionInput,
     EvaluationSerializer,
+    FactsInputSerializer,
     ProposalInput,
     SelfAssessmentInput,
     refusal_json,
@@ -282,6 +283,18 @@ class EvaluationViewSet(ApiViewSet):
             comment=data.get("comment", ""),
         )
         return self._fresh(row.evaluation_id, status=201)
+
+    @extend_schema(
+        parameters=[ID_PARAM],
+        request=FactsInputSerializer,
+        responses={200: EvaluationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def facts(self, request: Request, pk: str) -> Response:
+        evaluation_id = self._evaluation(pk, _manages).pk
+        facts = FactsInputSerializer.to_facts(self.parsed(FactsInputSerializer))
+        ev = services.record_facts(actor=request.user, evaluation_id=evaluation_id, facts=facts)
+        return self._fresh(ev.pk)
 
     @extend_schema(
         parameters=[ID_PARAM],

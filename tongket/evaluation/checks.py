@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, Q
 
 from tongket.core.rules import Finding, Severity
+from tongket.evaluation import leaders
 from tongket.evaluation.domain import (
     DecisionOrderFacts,
     DisciplineForm,
@@ -38,10 +39,11 @@ from tongket.evaluation.domain import (
 from tongket.evaluation.domain import OrganizationKind as RuleOrganizationKind
 from tongket.evaluation.domain import SubjectKind as RuleSubjectKind
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind, Tier
-from tongket.evaluation.regulations import quota
+from tongket.evaluation.regulations import qd366, quota
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.quota import QuotaCounts, QuotaVerdict
 from tongket.evaluation.selectors import (
+    UNGROUPED,
     Outcome,
     current_assessments,
     current_levels,
@@ -50,6 +52,7 @@ from tongket.evaluation.selectors import (
     period_q,
     point_frame,
     profile_of,
+    quota_exception_for,
     subject_code,
     uses_points,
 )
@@ -151,7 +154,25 @@ def member_facts(
         points=parsed_points or None,
         tasks=_tasks(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
+        # qd366 (issue 24): leaders derived from roles and posts; temporary Party activity
+        led_units=(leaders.led_units(ev.member, ev.cycle) if _reads_leaders(ev.cycle) else ()),
+        temporary_cell=ev.temporary_cell,
+        temporary_cell_comment=ev.temporary_cell_comment,
     )
+
+
+def _reads_leaders(cycle: Cycle) -> bool:
+    """qd366 derives leaders from roles and posts; older cycles keep their checkbox (issue 24)."""
+    return uses_points(profile_of(cycle))
+
+
+def review_findings(ev: Evaluation) -> list[Finding]:
+    """Under qd366, why this member does not review at all (Điều 5): a self-assessment from a
+    member admitted under 6 months, exempted or suspended is refused (issue 24)."""
+    profile = profile_of(ev.cycle)
+    if ev.subject_kind != SubjectKind.MEMBER or not uses_points(profile):
+        return []
+    return profile.check_review(member_facts(ev))
 
 
 def _months_between(start: dt.date, end: dt.date) -> int:
@@ -232,18 +253,27 @@ def order_facts(ev: Evaluation) -> DecisionOrderFacts:
     undecided = Evaluation.objects.filter(
         period_q("cycle__", cycle.year, cycle.quarter), subject_kind=SubjectKind.ORGANIZATION
     ).exclude(decisions__status=DecisionStatus.CURRENT)
+    # qd366 (issue 24): the head after every unit he or she leads, the agency before its Party
+    # organization (Điều 12); older cycles keep their order as it was.
+    qd366 = _reads_leaders(cycle)
     if ev.subject_kind == SubjectKind.MEMBER:
+        assert ev.member is not None
         collectives = undecided.filter(organization_id=ev.unit_id)
         return DecisionOrderFacts(
             subject_kind=RuleSubjectKind.MEMBER,
             subject=subject_code(ev),
             undecided_collectives=tuple(collectives.values_list("organization__code", flat=True)),
+            undecided_led_units=leaders.undecided_led_units(ev.member, cycle) if qd366 else (),
         )
+    assert ev.organization is not None
     subordinates = undecided.filter(unit_id=ev.organization_id).order_by("subject_path")
     return DecisionOrderFacts(
         subject_kind=RuleSubjectKind.ORGANIZATION,
         subject=subject_code(ev),
         undecided_subordinates=tuple(subordinates.values_list("organization__code", flat=True)),
+        undecided_same_level_bodies=(
+            leaders.undecided_agency(ev.organization, ev) if qd366 else ()
+        ),
     )
 
 
@@ -328,6 +358,10 @@ def quota_scope(ev: Evaluation, profile: Profile) -> tuple[Q, str]:
     """
     query = Q(evaluation__cycle_id=ev.cycle_id, evaluation__subject_kind=ev.subject_kind)
     label = ev.cycle.organization.code
+    if uses_points(profile):
+        # qd366 (issue 24): every subject is in exactly one group, "" the not-grouped ones.
+        query &= Q(evaluation__peer_group=ev.peer_group)
+        return query, ev.peer_group or UNGROUPED
     if profile.params.quota_scope is QuotaScope.PEER_GROUP and ev.peer_group:
         query &= Q(evaluation__peer_group=ev.peer_group)
         label = f"{label} / {ev.peer_group}"
@@ -379,14 +413,28 @@ def quota_verdicts(changes: Sequence[Change], profile: Profile) -> dict[int, Quo
             + [item.outcome for item in items if isinstance(item.outcome, Level)]
         )
         policy = profile.quota_policy()
+        note = ""
+        if uses_points(profile):
+            # qd366 (issue 24): the group's rate (a recorded exception up to 25 %), small groups
+            first = items[0].evaluation
+            exception = quota_exception_for(first.cycle, first.subject_kind, first.peer_group)
+            policy = profile.group_policy(after, exception)
+            note = qd366.group_quota_note(label, exception, after, profile.params)
         growth = quota.overflow(after, policy) - max(quota.overflow(before, policy), 0)
         excellent = [item for item in items if item.outcome is Level.EXCELLENT]
         taking = excellent[max(len(excellent) - growth, 0) :] if excellent and growth > 0 else items
         reasons = [item.justification.strip() for item in taking]
         justification = "; ".join(dict.fromkeys(reasons)) if all(reasons) else ""
         verdict = profile.judge_quota(
-            before, after, kind, justification=justification, scope_label=label
+            before, after, kind, justification=justification, scope_label=label, policy=policy
         )
+        if note:
+            verdict = dataclasses.replace(
+                verdict,
+                findings=tuple(
+                    dataclasses.replace(f, message=f.message + note) for f in verdict.findings
+                ),
+            )
         for item in items:
             out[item.evaluation.pk] = verdict if item in taking else QuotaVerdict()
     return out
@@ -471,9 +519,17 @@ def cycle_findings(cycle: Cycle) -> list[Finding]:
     out: list[Finding] = []
     for (kind, peer), levels in sorted(groups.items()):
         label = cycle.organization.code + (f" / {peer}" if peer else "")
-        for finding in profile.check_quota(
-            levels, subject=RuleSubjectKind(kind), scope_label=label
-        ):
+        found = profile.check_quota(levels, subject=RuleSubjectKind(kind), scope_label=label)
+        if uses_points(profile):
+            # qd366 (issue 24): per group, with its recorded exception
+            label = peer or UNGROUPED
+            found = profile.check_group_quota(
+                levels,
+                subject_kind=RuleSubjectKind(kind),
+                group=label,
+                exception=quota_exception_for(cycle, kind, peer),
+            )
+        for finding in found:
             out.append(
                 dataclasses.replace(
                     finding, justification=justifications.get((finding.rule, label), "")

@@ -57,6 +57,7 @@ def load(ctx: DemoContext) -> None:
     if not Cycle.objects.filter(organization=org, year=2026, quarter__isnull=True).exists():
         _load_2026()
         ctx.notes.append("Kỳ đánh giá năm 2026 (Quy định 366-QĐ/TW) đang mở để dùng thử.")
+        ctx.notes.append(_load_2026_season())
 
 
 @transaction.atomic
@@ -174,3 +175,94 @@ def _load_2026() -> None:
             outcome=Level.EXCELLENT,
             comment="Chi bộ thống nhất đề nghị xếp loại hoàn thành xuất sắc nhiệm vụ.",
         )
+
+
+# 2026 under 366-QĐ/TW as verified (issue 24): the quota groups and a recorded 25 % exception, a
+# member not reviewed, a member on long sick leave judged on results, a cell secretary capped by
+# the cell. Sample data; the cells and members chosen are not those the workflow sample uses.
+EXCEPTION_2026 = ("30-QĐ/ĐU", dt.date(2026, 12, 1))
+LEADER_CELL = "KTQLCL"
+EXEMPTED_CELL = "GDMNTH"
+SICK_CELL = "GDTRH"
+
+
+@transaction.atomic
+def _load_2026_season() -> str:
+    from tongket.people.models import PartyRole, PartyRoleKind
+
+    cycle = Cycle.objects.get(organization__code=DEMO_ORG, year=2026, quarter__isnull=True)
+    services.assign_quota_groups(
+        actor=None, cycle_id=cycle.pk, subject_kind=SubjectKind.ORGANIZATION, basis="org_kind"
+    )
+    services.assign_quota_groups(
+        actor=None, cycle_id=cycle.pk, subject_kind=SubjectKind.MEMBER, basis="post"
+    )
+    number, date = EXCEPTION_2026
+    services.record_quota_exception(
+        actor=None,
+        cycle_id=cycle.pk,
+        subject_kind=SubjectKind.ORGANIZATION,
+        groups=["Chi bộ"],
+        percent=Decimal(25),
+        number=number,
+        date=date,
+        reason="Các chi bộ trực thuộc có kết quả nổi trội: tham mưu tổ chức Kỳ thi tốt nghiệp "
+        "THPT năm 2026 an toàn, đúng quy chế",
+    )
+
+    def members_of(cell: str) -> list[Evaluation]:
+        return list(
+            Evaluation.objects.filter(
+                cycle=cycle, subject_kind=SubjectKind.MEMBER, unit__code=f"{DEMO_ORG}.{cell}"
+            )
+            .select_related("member")
+            .order_by("member__card_number")
+        )
+
+    exempted = members_of(EXEMPTED_CELL)[-1]
+    services.record_facts(
+        actor=None, evaluation_id=exempted.pk, facts=services.FactsInput(exempted=True)
+    )
+    sick = members_of(SICK_CELL)[-1]
+    services.record_facts(
+        actor=None,
+        evaluation_id=sick.pk,
+        facts=services.FactsInput(
+            sick_leave_months=Decimal(4),
+            tasks_total=8,
+            tasks_completed=8,
+            tasks_on_time=8,
+            tasks_late=0,
+            tasks_exceeded=3,
+        ),
+    )
+    # Long sick leave under 366: judged on the year's actual results (no cap below good).
+    sick_cell = Evaluation.objects.get(cycle=cycle, organization__code=f"{DEMO_ORG}.{SICK_CELL}")
+    services.decide(
+        actor=None, evaluation_id=sick_cell.pk, outcome=Level.GOOD, number="31-QĐ/ĐU", date=date
+    )
+    services.decide(
+        actor=None, evaluation_id=sick.pk, outcome=Level.GOOD, number="32-QĐ/ĐU", date=date
+    )
+    cell_code = f"{DEMO_ORG}.{LEADER_CELL}"
+    cell = Evaluation.objects.get(cycle=cycle, organization__code=cell_code)
+    services.decide(
+        actor=None, evaluation_id=cell.pk, outcome=Level.GOOD, number="31-QĐ/ĐU", date=date
+    )
+    secretary = PartyRole.objects.get(
+        organization__code=cell_code, role=PartyRoleKind.SECRETARY
+    ).member
+    head = Evaluation.objects.get(cycle=cycle, member=secretary)
+    services.decide(
+        actor=None, evaluation_id=head.pk, outcome=Level.GOOD, number="32-QĐ/ĐU", date=date
+    )
+    assert exempted.member is not None
+    assert sick.member is not None
+    return (
+        "Năm 2026: nhóm tính tỷ lệ theo loại tổ chức và theo chức vụ; Quyết định số "
+        f"{number} nâng tỷ lệ của nhóm «Chi bộ» lên 25%; {exempted.member.full_name} được miễn "
+        f"sinh hoạt đảng (không kiểm điểm, không xếp loại); {sick.member.full_name} nghỉ ốm 4 "
+        "tháng, xếp loại hoàn thành tốt theo kết quả thực tế; "
+        f"{secretary.full_name}, Bí thư chi bộ {LEADER_CELL} (hoàn thành tốt nhiệm vụ), không "
+        "được xếp loại cao hơn chi bộ."
+    )

@@ -353,6 +353,21 @@ class TaskTally:
 
 
 @dataclass(frozen=True)
+class LedUnit:
+    """A unit a member leads in the period, derived from stored data (qd366, Điều 11): a Party
+    organization where they are Bí thư / Phó Bí thư, or an agency they head or deputy-head.
+
+    `level` is the unit's current decided level in the same period (None: not decided yet);
+    `tasks` its task figures when recorded.
+    """
+
+    code: str
+    role: str  # Vietnamese, e.g. "Bí thư Chi bộ Văn phòng"
+    level: Level | None = None
+    tasks: TaskTally | None = None
+
+
+@dataclass(frozen=True)
 class MemberFacts:
     """What the rules need to know about one member for one period.
 
@@ -379,6 +394,11 @@ class MemberFacts:
     suspended: bool = False  # đình chỉ sinh hoạt đảng
     is_leader: bool = False  # heads a unit (người đứng đầu)
     led_unit_level: Level | None = None  # the decided level of the unit they head
+    # qd366: every unit the member leads, derived from Party roles and government posts
+    led_units: tuple[LedUnit, ...] = ()
+    # qd366: Party activity in a temporary cell, and that cell's written comment (HD 43 point 7)
+    temporary_cell: str = ""
+    temporary_cell_comment: str = ""
     # qd366
     points: Mapping[str, Decimal] | None = None  # criterion code -> points
     frame: PointFrame | None = None  # None: the profile's sample frame

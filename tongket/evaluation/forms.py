@@ -220,6 +220,8 @@ FACT_CHOICES = (
     "same_level_bodies_level",
     "leadership_discipline",
     "peer_group",
+    "temporary_cell",
+    "temporary_cell_comment",
 )
 
 
@@ -247,6 +249,14 @@ class FactsForm(forms.Form):
         required=False,
     )
     peer_group = forms.CharField(label="Nhóm tương đồng", max_length=80, required=False)
+    temporary_cell = forms.CharField(
+        label="Chi bộ sinh hoạt tạm thời (nếu có)", max_length=255, required=False
+    )
+    temporary_cell_comment = forms.CharField(
+        label="Nhận xét bằng văn bản của chi bộ sinh hoạt tạm thời",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -273,6 +283,8 @@ class FactsForm(forms.Form):
             same_level_bodies_level=Level(bodies) if bodies else None,
             leadership_discipline=data["leadership_discipline"],
             peer_group=data["peer_group"],
+            temporary_cell=data["temporary_cell"],
+            temporary_cell_comment=data["temporary_cell_comment"],
             **{name: data[name] for name in FACT_FLAGS},
             **{name: data[name] for name in FACT_COUNTS},
         )

@@ -133,6 +133,11 @@ class Evaluation(models.Model):
     exempted = models.BooleanField("miễn công tác và sinh hoạt đảng", default=False)
     suspended = models.BooleanField("đình chỉ sinh hoạt đảng", default=False)
     is_leader = models.BooleanField("người đứng đầu", default=False)
+    # qd366 (Điều 5; HD 43 point 7): temporary Party activity and the temporary cell's comment
+    temporary_cell = models.CharField("chi bộ sinh hoạt tạm thời", max_length=255, blank=True)
+    temporary_cell_comment = models.TextField(
+        "nhận xét bằng văn bản của chi bộ sinh hoạt tạm thời", blank=True
+    )
     earlier_shortcomings_remedied = models.BooleanField(
         "đã khắc phục hạn chế được chỉ ra", default=True
     )
@@ -330,3 +335,42 @@ class ResultTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}/{self.quarter} {self.path} {self.subject_kind} {self.level}: {self.n}"
+
+
+class QuotaException(models.Model):
+    """The competent level's recorded decision raising the rate on `excellent` (up to 25 %) for
+    some groups of a qd366 cycle whose results are outstanding (366-QĐ/TW, Điều 11, point 1.5).
+
+    `groups` names the cycle's quota groups (the evaluations' `peer_group`, "" for the subjects
+    not put in a group). Never edited: a new exception for the same groups replaces the old one
+    by `is_current`.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="quota_exceptions")
+    subject_kind = models.CharField(max_length=20, choices=SubjectKind.choices)
+    groups = models.JSONField("các nhóm áp dụng", default=list)
+    percent = models.DecimalField("tỷ lệ (%)", max_digits=5, decimal_places=2)
+    number = models.CharField("số quyết định", max_length=40)
+    date = models.DateField("ngày quyết định")
+    deciding_body = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="cấp quyết định"
+    )
+    reason = models.TextField("lý do (kết quả nổi trội)")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["cycle", "subject_kind", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gt=0, percent__lte=100), name="eval_quota_exception_percent"
+            ),
+            models.CheckConstraint(condition=~Q(number=""), name="eval_quota_exception_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.percent}%)"

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TypeGuard
 
 from django.db.models import (
+    Count,
     Exists,
     OuterRef,
     Prefetch,
@@ -21,11 +23,14 @@ from django.db.models import (
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
+from tongket.core.rules import Finding
 from tongket.evaluation.domain import (
     Level,
+    MemberFacts,
     NotClassifiedReason,
     Period,
     PointFrame,
+    add_months,
 )
 from tongket.evaluation.models import (
     Assessment,
@@ -36,9 +41,10 @@ from tongket.evaluation.models import (
     SubjectKind,
     Tier,
 )
-from tongket.evaluation.regulations import get_profile
+from tongket.evaluation.models import QuotaException as QuotaExceptionRow
+from tongket.evaluation.regulations import get_profile, qd366
 from tongket.evaluation.regulations.base import Profile
-from tongket.evaluation.regulations.qd366 import Qd366Profile
+from tongket.evaluation.regulations.qd366 import Qd366Profile, QuotaException
 from tongket.people.models import Organization, ancestor_paths
 
 Outcome = Level | NotClassifiedReason
@@ -423,6 +429,46 @@ def not_classified_rows(user: User | None, cycle: Cycle) -> list[Row]:
     return rows(queryset.order_by("subject_kind", "subject_path", "member__sort_name"))
 
 
+@dataclass(frozen=True)
+class NotReviewed:
+    """A member who does not review under qd366 (Điều 5), with the rule that says why."""
+
+    row: Row
+    finding: Finding
+
+
+def not_reviewed_rows(user: User | None, cycle: Cycle) -> list[NotReviewed]:
+    """Under qd366, the members admitted under 6 months before the period ends, exempted or
+    suspended: they do not review and are not classified, listed apart with their reason whether
+    or not the decision is written yet (issue 24). Empty under older profiles."""
+    profile = profile_of(cycle)
+    if not uses_points(profile):
+        return []
+    end = period_of(cycle).end
+    # A margin of a few days: the pure rule decides the exact boundary (add_months clamps days).
+    joined_after = add_months(end, -profile.params.classification_min_months) - dt.timedelta(4)
+    queryset = visible_evaluations(user).filter(
+        Q(exempted=True) | Q(suspended=True) | Q(member__joined_on__gt=joined_after),
+        cycle=cycle,
+        subject_kind=SubjectKind.MEMBER,
+    )
+    out: list[NotReviewed] = []
+    for row in rows(queryset.order_by("subject_path", "member__sort_name")):
+        ev = row.evaluation
+        assert ev.member is not None
+        facts = MemberFacts(
+            subject=ev.member.card_number,
+            joined_on=ev.member.joined_on,
+            period_end=end,
+            exempted=ev.exempted,
+            suspended=ev.suspended,
+        )
+        found = profile.check_review(facts)
+        if found:
+            out.append(NotReviewed(row, found[0]))
+    return out
+
+
 def cycle_units(user: User | None, cycle: Cycle) -> QuerySet[Organization]:
     """The cells (units) of the cycle's member evaluations that the user may see."""
     unit_ids = visible_evaluations(user).filter(cycle=cycle).values("unit_id")
@@ -505,3 +551,100 @@ def cycle_history(cycle: Cycle) -> list[HistoryEntry]:
         )
         for e in events
     ]
+
+
+# --- qd366 (issue 24): who is not reviewed, the quota groups and their exception -------------
+
+UNGROUPED = "Chưa phân nhóm"
+
+
+def quota_exception_for(cycle: Cycle, subject_kind: str, group: str) -> QuotaException | None:
+    """The current recorded exception covering this group of the cycle, if any (qd366)."""
+    rows = QuotaExceptionRow.objects.filter(
+        cycle=cycle, subject_kind=subject_kind, is_current=True
+    ).select_related("deciding_body")
+    for row in rows:
+        if group in row.groups:
+            return exception_facts(row)
+    return None
+
+
+def exception_facts(row: QuotaExceptionRow) -> QuotaException:
+    return QuotaException(
+        percent=row.percent,
+        number=row.number,
+        date=row.date,
+        decided_by=row.deciding_body.name,
+        reason=row.reason,
+        groups=tuple(row.groups),
+    )
+
+
+@dataclass(frozen=True)
+class QuotaGroupRow:
+    """One quota group of a qd366 cycle: its subjects, decided levels, cap and exception."""
+
+    subject_kind: str
+    name: str  # "" for the subjects not put in a group
+    total: int
+    good: int
+    excellent: int
+    cap: int
+    percent: Decimal
+    exception: QuotaException | None
+
+    @property
+    def label(self) -> str:
+        return self.name or UNGROUPED
+
+    @property
+    def over(self) -> bool:
+        return self.excellent > self.cap
+
+
+def quota_groups(cycle: Cycle) -> list[QuotaGroupRow]:
+    """Every quota group of a qd366 cycle with its counts and cap, collectives and individuals
+    (366-QĐ/TW, Điều 11, point 1.5); empty for older profiles. A fixed number of queries."""
+    profile = profile_of(cycle)
+    if not uses_points(profile):
+        return []
+    current = Q(decisions__status=DecisionStatus.CURRENT)
+    counts = (
+        Evaluation.objects.filter(cycle=cycle)
+        .values("subject_kind", "peer_group")
+        .annotate(
+            total=Count("id", distinct=True),
+            good=Count("id", filter=current & Q(decisions__level=Level.GOOD), distinct=True),
+            excellent=Count(
+                "id", filter=current & Q(decisions__level=Level.EXCELLENT), distinct=True
+            ),
+        )
+        .order_by("subject_kind", "peer_group")
+    )
+    exceptions = [
+        (row.subject_kind, exception_facts(row))
+        for row in QuotaExceptionRow.objects.filter(cycle=cycle, is_current=True)
+        .select_related("deciding_body")
+        .order_by("-created_at", "-id")
+    ]
+    out: list[QuotaGroupRow] = []
+    for row in counts:
+        kind, name = row["subject_kind"], row["peer_group"]
+        found = [Level.GOOD] * row["good"] + [Level.EXCELLENT] * row["excellent"]
+        exception = next(
+            (facts for k, facts in exceptions if k == kind and name in facts.groups), None
+        )
+        policy = qd366.group_quota_policy(profile.params, exception)
+        out.append(
+            QuotaGroupRow(
+                subject_kind=kind,
+                name=name,
+                total=row["total"],
+                good=row["good"],
+                excellent=row["excellent"],
+                cap=qd366.group_quota_cap(found, profile.params, exception),
+                percent=policy.percent,
+                exception=exception,
+            )
+        )
+    return out

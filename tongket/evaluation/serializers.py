@@ -3,6 +3,7 @@ decisions, and input serializers that only parse (every rule is in tongket.evalu
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import (
@@ -13,6 +14,7 @@ from rest_framework import serializers
 
 from tongket.evaluation import selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
+from tongket.evaluation.forms import FACT_CHOICES, FACT_COUNTS, FACT_FLAGS
 from tongket.evaluation.models import (
     Assessment,
     Cycle,
@@ -137,6 +139,9 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
     quarter = serializers.IntegerField(source="cycle.quarter", read_only=True, allow_null=True)
     assessments = serializers.SerializerMethodField(help_text="Ý kiến hiện hành của từng cấp.")
     decision = serializers.SerializerMethodField(help_text="Quyết định đang có hiệu lực.")
+    facts = serializers.SerializerMethodField(
+        help_text="Dữ kiện các quy tắc đọc (ghi bằng POST …/facts/)."
+    )
 
     class Meta:
         model = Evaluation
@@ -151,8 +156,17 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
             "unit",
             "assessments",
             "decision",
+            "facts",
         )
         read_only_fields = fields
+
+    def get_facts(self, ev: Evaluation) -> dict[str, Any]:
+        names = (*FACT_FLAGS, *FACT_COUNTS, *FACT_CHOICES)
+        return {
+            name: str(value) if isinstance(value, Decimal) else value
+            for name in names
+            for value in (getattr(ev, name),)
+        }
 
     def get_subject_code(self, ev: Evaluation) -> str:
         return selectors.subject_code(ev)
@@ -200,6 +214,47 @@ class ProposalInput(serializers.Serializer[Any]):
 
 class AppraisalInput(RatingsInput):
     outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
+
+
+class FactsInputSerializer(serializers.Serializer[Any]):
+    """The facts the rules read (issue 24 item 5): the same fields, checks and audit as the web
+    form (`services.record_facts`); an omitted field is left unchanged. Under qd366 the task
+    shares come from these counts, never from typed percentages."""
+
+    civil_service_level = serializers.ChoiceField(
+        choices=[("", "—"), *LEVEL_CHOICES], required=False, allow_blank=True
+    )
+    same_level_bodies_level = serializers.ChoiceField(
+        choices=LEVEL_CHOICES, required=False, help_text="Kết quả của cơ quan (QĐ 366, Điều 12)."
+    )
+    leadership_discipline = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    sick_leave_months = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=Decimal(0), required=False
+    )
+    peer_group = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    temporary_cell = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    temporary_cell_comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in FACT_FLAGS:
+            self.fields[name] = serializers.BooleanField(required=False)
+        for name in FACT_COUNTS:
+            self.fields[name] = serializers.IntegerField(required=False, min_value=0)
+
+    @staticmethod
+    def to_facts(validated: dict[str, Any]) -> services.FactsInput:
+        data = dict(validated)
+        level = data.pop("civil_service_level", None)
+        bodies = data.pop("same_level_bodies_level", None)
+        return services.FactsInput(
+            civil_service_level=Level(level) if level else None,
+            clear_civil_service_level=level == "",
+            same_level_bodies_level=Level(bodies) if bodies else None,
+            **data,
+        )
 
 
 @extend_schema_serializer(component_name="EvaluationDecisionInput")

@@ -23,7 +23,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.rules import Finding, Severity, errors_in
-from tongket.evaluation import checks, permissions, selectors, tally
+from tongket.evaluation import checks, leaders, permissions, selectors, tally
 from tongket.evaluation.domain import Level, NotClassifiedReason, Period
 from tongket.evaluation.models import (
     Assessment,
@@ -33,11 +33,13 @@ from tongket.evaluation.models import (
     DecisionKind,
     DecisionStatus,
     Evaluation,
+    QuotaException,
     SubjectKind,
     Tier,
 )
-from tongket.evaluation.regulations import profile_for_year
+from tongket.evaluation.regulations import profile_for_year, qd366
 from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.regulations.qd366 import Qd366Profile
 from tongket.evaluation.regulations.quota import QuotaVerdict
 from tongket.evaluation.selectors import Outcome
 from tongket.people.models import Member, Organization, OrganizationKind
@@ -311,6 +313,8 @@ class FactsInput:
     leadership_discipline: str | None = None
     disunity: bool | None = None
     peer_group: str | None = None
+    temporary_cell: str | None = None
+    temporary_cell_comment: str | None = None
 
 
 @transaction.atomic
@@ -355,6 +359,149 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
         after={name: _plain(getattr(ev, name)) for name in changes},
     )
     return ev
+
+
+# --- qd366 quota groups and the 25 % exception (issue 24; Điều 11, point 1.5) ---------------------
+
+GROUP_MANAGERS = "Cán bộ lãnh đạo, quản lý"
+GROUP_NO_POST = "Đảng viên không giữ chức vụ lãnh đạo, quản lý"
+
+
+def _qd366_cycle(actor: User | None, cycle_id: int) -> tuple[Cycle, Qd366Profile]:
+    cycle = selectors.get_cycle(actor, cycle_id)
+    _require(permissions.can_manage_cycle(scope_for(actor), cycle), True)
+    cycle = (
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=cycle.pk)
+    )
+    _require_open(cycle)
+    profile = selectors.profile_of(cycle)
+    if not selectors.uses_points(profile):
+        raise DomainError(
+            f"{profile.short_title} không chia nhóm tính tỷ lệ theo Quy định 366-QĐ/TW.",
+            field="cycle",
+            rule=f"{profile.id}.quota.groups.not_provided",
+        )
+    return cycle, profile
+
+
+@transaction.atomic
+def assign_quota_groups(
+    *, actor: User | None, cycle_id: int, subject_kind: str, basis: str
+) -> dict[str, int]:
+    """The office puts every subject of one kind in exactly one quota group: organizations by
+    their kind (`org_kind`), members by post (`post`: leaders and managers apart from members
+    without a post). Groups are set before deciding: refused once a level is decided. Returns
+    the number of subjects per group. Groups are edited by hand with `record_facts(peer_group)`.
+    """
+    cycle, _profile = _qd366_cycle(actor, cycle_id)
+    kinds = {SubjectKind.ORGANIZATION: "org_kind", SubjectKind.MEMBER: "post"}
+    if kinds.get(SubjectKind(subject_kind)) != basis:
+        raise DomainError(
+            "Tổ chức đảng chia nhóm theo loại tổ chức (org_kind), đảng viên theo chức vụ (post).",
+            field="basis",
+            rule="qd366.quota.groups.basis",
+        )
+    evaluations = Evaluation.objects.filter(cycle=cycle, subject_kind=subject_kind)
+    if Decision.objects.filter(evaluation__in=evaluations, status=DecisionStatus.CURRENT).exists():
+        raise DomainError(
+            "Đã có quyết định xếp loại trong kỳ: phải xác định nhóm trước khi xếp loại.",
+            field="basis",
+            rule="qd366.quota.groups.after_decisions",
+        )
+    rows = list(evaluations.select_related("organization", "member"))
+    if basis == "org_kind":
+        names = {ev.pk: OrganizationKind(ev.org_kind).label if ev.org_kind else "" for ev in rows}
+    else:
+        lead = leaders.managers(
+            (ev.member_id for ev in rows if ev.member_id is not None),
+            selectors.period_of(cycle).end,
+        )
+        names = {ev.pk: GROUP_MANAGERS if ev.member_id in lead else GROUP_NO_POST for ev in rows}
+    for ev in rows:
+        ev.peer_group = names[ev.pk]
+    Evaluation.objects.bulk_update(rows, ["peer_group"])
+    sizes: dict[str, int] = {}
+    for name in names.values():
+        sizes[name] = sizes.get(name, 0) + 1
+    record_event(
+        actor=actor,
+        action="evaluation.quota.groups",
+        object_type="evaluation.Cycle",
+        object_id=cycle.pk,
+        org_path=cycle.organization.path,
+        summary=f"Xác định nhóm tính tỷ lệ ({subject_kind}, {basis}) của {cycle}",
+        after={"subject_kind": subject_kind, "basis": basis, "groups": sizes},
+    )
+    return sizes
+
+
+@transaction.atomic
+def record_quota_exception(
+    *,
+    actor: User | None,
+    cycle_id: int,
+    subject_kind: str,
+    groups: list[str],
+    percent: Decimal,
+    number: str,
+    date: dt.date,
+    reason: str,
+) -> QuotaException:
+    """The competent level (the cycle's organization) records its decision raising the rate to
+    at most 25 % for groups whose results are outstanding; it replaces an earlier exception for
+    the same groups. 366-QĐ/TW, Điều 11, point 1.5."""
+    cycle, profile = _qd366_cycle(actor, cycle_id)
+    number = _check_number(number, date)
+    known = list(
+        Evaluation.objects.filter(cycle=cycle, subject_kind=subject_kind)
+        .values_list("peer_group", flat=True)
+        .distinct()
+    )
+    found = qd366.check_quota_exception(
+        percent, groups=groups, known_groups=known, reason=reason, params=profile.params
+    )
+    _refuse_errors(found, field="percent")
+    replaced = [
+        row.pk
+        for row in QuotaException.objects.select_for_update().filter(
+            cycle=cycle, subject_kind=subject_kind, is_current=True
+        )
+        if set(row.groups) & set(groups)
+    ]
+    QuotaException.objects.filter(pk__in=replaced).update(is_current=False)
+    row = QuotaException.objects.create(
+        cycle=cycle,
+        subject_kind=subject_kind,
+        groups=sorted(set(groups)),
+        percent=percent,
+        number=number,
+        date=date,
+        deciding_body=cycle.organization,
+        reason=reason.strip(),
+        recorded_by=_author(actor),
+        recorded_by_label=_label(actor),
+    )
+    record_event(
+        actor=actor,
+        action="evaluation.quota.exception",
+        object_type="evaluation.QuotaException",
+        object_id=row.pk,
+        org_path=cycle.organization.path,
+        summary=f"Quyết định số {number} nâng tỷ lệ hoàn thành xuất sắc lên {percent}%",
+        after={
+            "subject_kind": subject_kind,
+            "groups": row.groups,
+            "percent": str(percent),
+            "number": number,
+            "date": date.isoformat(),
+            "deciding_body": cycle.organization.code,
+            "reason": row.reason,
+            "replaces": replaced,
+        },
+    )
+    return row
 
 
 # --- the three tiers -----------------------------------------------------------------------------
@@ -461,6 +608,8 @@ def submit_self_assessment(
     _require_open(ev.cycle)
     _require_undecided(ev)
     profile = selectors.profile_of(ev.cycle)
+    # qd366, Điều 5 (issue 24): new, exempted and suspended members do not review at all.
+    _refuse_errors(checks.review_findings(ev), field="evaluation")
     clean_grades, clean_points = _validated_ratings(ev, profile, grades, points or {})
     if level is not None:
         _refuse_errors(

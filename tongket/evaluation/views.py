@@ -86,6 +86,7 @@ def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
     def build() -> dict[str, Any]:
         return {
             "board": stats.dashboard(cycle),
+            "quota_groups": selectors.quota_groups(cycle),
             "history": selectors.cycle_history(cycle),
             "organizations": selectors.rows(
                 Evaluation.objects.filter(
@@ -121,6 +122,7 @@ def not_classified(request: HttpRequest, cycle_id: int) -> HttpResponse:
             "cycle": cycle,
             "period": selectors.period_label(cycle),
             "rows": selectors.not_classified_rows(request.user, cycle),
+            "not_reviewed": selectors.not_reviewed_rows(request.user, cycle),
         },
     )
 

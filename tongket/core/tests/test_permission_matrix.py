@@ -513,6 +513,7 @@ MATRIX: dict[str, Entry] = {
     "api:evaluation-proposal": Entry(_api_evaluation, API_POST_ONLY, post=CELL_API_POST),
     "api:evaluation-decision": Entry(_api_evaluation, API_POST_ONLY, post=DECIDE_API_POST),
     "api:evaluation-appraisal": Entry(_api_evaluation, API_POST_ONLY, post=DECIDE_API_POST),
+    "api:evaluation-facts": Entry(_api_evaluation, API_POST_ONLY, post=DECIDE_API_POST),
     # -- API: scoring (scores, targets, rankings) --
     "api:frame-list": Entry(_none, API_LIST),
     "api:frame-detail": Entry(_api_frame, (401, 200, 200, 200, 200, 200, 404, 404)),

@@ -10,8 +10,9 @@ two components; `member_level_allowed` is their minimum.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
@@ -22,22 +23,28 @@ from tongket.evaluation.domain import (
     ZERO,
     DecisionOrderFacts,
     DisciplineForm,
+    Enforcement,
+    LedUnit,
     Level,
     MemberFacts,
+    NotClassifiedReason,
     OrganizationFacts,
     PeriodKind,
     PointCriterion,
     PointFrame,
     PointGroup,
     QuotaBase,
+    QuotaPolicy,
     QuotaScope,
     Rounding,
     SubjectKind,
     TaskTally,
+    min_level,
 )
-from tongket.evaluation.regulations import blocks, params
+from tongket.evaluation.regulations import blocks, params, quota
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.params import ProfileParams, info
+from tongket.evaluation.regulations.quota import QuotaCounts
 
 ID = "qd366"
 MEMBER = f"{ID}.member"
@@ -48,16 +55,32 @@ HD43 = "Hướng dẫn 43-HD/BTCTW (31/10/2025)"
 UNVERIFIED = "DOMAIN.md §5 đánh dấu [?]"
 MIRRORED = "theo Quy định 124-QĐ/TW, chưa đối chiếu văn bản 366"
 
-CITE_NOT_CLASSIFIED = f"{HD43}: các trường hợp không xếp loại chất lượng"
+CITE_NOT_CLASSIFIED = (
+    f"{QD}, Điều 5; {HD43}, điểm 7: đảng viên không kiểm điểm, không xếp loại chất lượng"
+)
+CITE_LEAVE = f"{QD}, Điều 5; {HD43}, điểm 7: nghỉ ốm, nghỉ thai sản xếp loại theo kết quả thực tế"
+CITE_LEADER_NOT_COMPLETED = (
+    f"{QD}, Điều 11, khoản 4: người đứng đầu, cấp phó không hoàn thành nhiệm vụ (đơn vị phụ trách "
+    "hoàn thành dưới 70% nhiệm vụ theo kế hoạch; trên 50% đơn vị phụ trách không hoàn thành "
+    "nhiệm vụ)"
+)
+CITE_TEMPORARY = (
+    f"{QD}, Điều 5; {HD43}, điểm 7: đảng viên sinh hoạt tạm thời xếp loại tại chi bộ sinh hoạt "
+    "chính thức sau khi có nhận xét bằng văn bản của chi bộ sinh hoạt tạm thời"
+)
+CITE_LEADER = (
+    f"{QD}, Điều 11: người đứng đầu, cấp phó chỉ đạt mức xếp loại khi cơ quan, đơn vị, lĩnh vực "
+    "do mình phụ trách đạt các điều kiện của mức đó"
+)
 CITE_FRAME = f"{QD}; {HD43}: khung 100 điểm (tiêu chí chung 30 điểm, kết quả nhiệm vụ 70 điểm)"
 CITE_SCORE = f"{QD}; {HD43}: mức xếp loại theo điểm (từ 90, từ 70, từ 50 điểm)"
-CITE_CONDITIONS = f"{QD}; {HD43}: điều kiện của từng mức xếp loại"
+CITE_CONDITIONS = f"{QD}, Điều 11; {HD43}: điều kiện của từng mức xếp loại"
 CITE_NOT_COMPLETED = f"{QD}; {HD43}: các trường hợp không hoàn thành nhiệm vụ"
 CITE_MEMBER_CIVIL_SERVICE = (
     f"{HD43}; Nghị định 335/2025/NĐ-CP: xếp loại đảng viên là cán bộ, công chức, viên chức"
 )
-CITE_ORDER = f"{QD}; {HD43}: trình tự đánh giá, xếp loại chất lượng"
-CITE_QUOTA = f"{QD}; {HD43}: tỷ lệ hoàn thành xuất sắc nhiệm vụ"
+CITE_ORDER = f"{QD}, Điều 12; {HD43}: trình tự đánh giá, xếp loại chất lượng"
+CITE_QUOTA = f"{QD}, Điều 11, điểm 1.5; {HD43}: tỷ lệ hoàn thành xuất sắc nhiệm vụ"
 
 
 @dataclass(frozen=True)
@@ -66,40 +89,58 @@ class Qd366Params(ProfileParams):
 
     classification_min_months: int = field(
         default=6,
-        metadata=params.classification_min_months_info(
-            source=f"{CITE_NOT_CLASSIFIED} ({MIRRORED})", verified=False
-        ),
+        metadata=params.classification_min_months_info(source=CITE_NOT_CLASSIFIED, verified=True),
     )
     quota_percent: Decimal = field(
         default=Decimal(20),
-        metadata=params.quota_percent_info(
-            source=f"{CITE_QUOTA} ({UNVERIFIED}; Nghị định 335/2025 có ngoại lệ cho tập thể tiêu "
-            "biểu)",
-            verified=False,
+        metadata=params.quota_percent_info(source=CITE_QUOTA, verified=True),
+    )
+    quota_exception_max_percent: Decimal = field(
+        default=Decimal(25),
+        metadata=params.percent_info(
+            "Tỷ lệ tối đa (%) cấp có thẩm quyền được quyết định cho cơ quan, đơn vị có kết quả "
+            "nổi trội (quyết định ngoại lệ được ghi nhận: ai, số, ngày, lý do, nhóm nào)",
+            source=CITE_QUOTA,
+            verified=True,
         ),
     )
     quota_base: QuotaBase = field(
         default=QuotaBase.GOOD,
-        metadata=params.quota_base_info(source=f"{CITE_QUOTA} ({UNVERIFIED})", verified=False),
+        metadata=params.quota_base_info(
+            source=f"{CITE_QUOTA} (nguyên văn: «số được xếp loại Hoàn thành tốt nhiệm vụ»)",
+            verified=True,
+        ),
     )
     quota_scope: QuotaScope = field(
         default=QuotaScope.PEER_GROUP,
         metadata=params.quota_scope_info(
-            source=f"{CITE_QUOTA} ({UNVERIFIED})",
-            verified=False,
+            source=f"{CITE_QUOTA} (nhóm có vị trí, vai trò, chức năng, nhiệm vụ tương đồng do "
+            "cấp có thẩm quyền xác định)",
+            verified=True,
             description="Phạm vi tính tỷ lệ (từng đơn vị, từng nhóm có nhiệm vụ tương đồng)",
         ),
     )
     quota_rounding: Rounding = field(
         default=Rounding.FLOOR,
         metadata=params.quota_rounding_info(
-            source=f"{CITE_QUOTA}; văn bản không quy định cách làm tròn"
+            source=f"{CITE_QUOTA}; văn bản không quy định cách làm tròn ({UNVERIFIED})"
+        ),
+    )
+    quota_small_group_size: int = field(
+        default=5,
+        metadata=info(
+            description="Nhóm có ít hơn số được xếp loại hoàn thành tốt này: vượt tỷ lệ chỉ cảnh "
+            "báo (cấp quyết định ghi rõ lý do), không chặn",
+            source=f"{CITE_QUOTA}; văn bản không quy định nhóm nhỏ ({UNVERIFIED})",
+            verified=False,
+            minimum=0,
+            maximum=1000,
         ),
     )
     organization_quota_enabled: bool = field(
         default=True,
         metadata=params.organization_quota_enabled_info(
-            source=f"{CITE_QUOTA} ({UNVERIFIED})", verified=False
+            source=f"{CITE_QUOTA} (áp dụng cho cả tập thể và cá nhân)", verified=True
         ),
     )
     general_max_points: Decimal = field(
@@ -190,8 +231,13 @@ class Qd366Params(ProfileParams):
     )
     sick_leave_min_months: Decimal = field(
         default=Decimal(3),
-        metadata=params.sick_leave_min_months_info(
-            source=f"{HD43} ({MIRRORED})", verified=False, note="(0: không áp dụng)"
+        metadata=info(
+            description="Nghỉ ốm từ số tháng này trở lên: xếp loại theo kết quả thực tế trong năm "
+            "(ghi chú, không giới hạn mức)",
+            source=CITE_LEAVE,
+            verified=True,
+            minimum=0,
+            maximum=12,
         ),
     )
     leadership_discipline_threshold: DisciplineForm = field(
@@ -204,6 +250,24 @@ class Qd366Params(ProfileParams):
         default=Decimal(20),
         metadata=params.subordinate_disciplined_max_percent_info(
             source=f"{CITE_NOT_COMPLETED} ({MIRRORED})", verified=False
+        ),
+    )
+    leader_unit_tasks_min_percent: Decimal = field(
+        default=Decimal(70),
+        metadata=params.percent_info(
+            "Đơn vị do người đứng đầu phụ trách hoàn thành dưới tỷ lệ nhiệm vụ theo kế hoạch này "
+            "(%) thì người đứng đầu không hoàn thành nhiệm vụ",
+            source=CITE_LEADER_NOT_COMPLETED,
+            verified=True,
+        ),
+    )
+    leader_units_failed_max_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=params.percent_info(
+            "Trên tỷ lệ đơn vị phụ trách không hoàn thành nhiệm vụ này (%) thì người đứng đầu "
+            "không hoàn thành nhiệm vụ",
+            source=CITE_LEADER_NOT_COMPLETED,
+            verified=True,
         ),
     )
     organization_targets_min_percent: Decimal = field(
@@ -450,11 +514,106 @@ def member_shortcomings(facts: MemberFacts, params: Qd366Params) -> Verdict[Leve
     )
 
 
+def led_unit_level(unit: LedUnit, params: Qd366Params = DEFAULTS) -> Level | None:
+    """The highest level a led unit lets its leader reach: its decided level, lowered by its task
+    figures when recorded (excellent needs 100 % on time and ≥ 30 % exceeded, good 100 % on
+    time, completed 100 % completed and ≤ 20 % late). None: the unit is not decided yet.
+    366-QĐ/TW, Điều 11."""
+    if unit.level is None:
+        return None
+    if unit.tasks is None:
+        return unit.level
+    by_tasks = _tasks_rule(unit.tasks, prefix=MEMBER, subject=unit.code, params=params).value
+    return min_level(unit.level, by_tasks)
+
+
 def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
-    """A leader is excellent only when the led unit is excellent, good only when it is good+.
-    366-QĐ/TW; HD 43."""
-    return blocks.leader_unit_rule(
-        facts, prefix=MEMBER, citation=CITE_CONDITIONS, floor=Level.COMPLETED
+    """A leader (Bí thư / Phó Bí thư of a Party organization, head or deputy of an agency) reaches
+    a level only when every unit he or she leads meets the same conditions: the leader is capped
+    at each led unit's level (its decided level and its task figures). A unit not decided yet is
+    a warning here; the decision itself is refused by the order (Điều 12). 366-QĐ/TW, Điều 11.
+
+    The "leader" checkbox of older cycles is not read: leaders are derived from Party roles and
+    government posts (`facts.led_units`); a ticked box without such a role is flagged.
+    """
+    if not facts.led_units:
+        if not facts.is_leader:
+            return blocks.no_cap()
+        return blocks.noted(
+            rule=f"{MEMBER}.leader.no_role",
+            citation=CITE_LEADER,
+            message="Được đánh dấu là người đứng đầu nhưng chưa có chức vụ Bí thư, Phó Bí thư "
+            "hoặc thủ trưởng, cấp phó cơ quan được ghi nhận; hãy ghi nhận chức vụ để đối chiếu "
+            "với kết quả của đơn vị.",
+            subject=facts.subject,
+            severity=Severity.WARNING,
+        )
+    verdicts: list[Verdict[Level]] = []
+    for unit in facts.led_units:
+        cap = led_unit_level(unit, params)
+        if cap is None:
+            verdicts.append(
+                blocks.noted(
+                    rule=f"{MEMBER}.leader.unit_not_decided",
+                    citation=CITE_LEADER,
+                    message=f"Là {unit.role}: đơn vị {unit.code} chưa được xếp loại.",
+                    subject=facts.subject,
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        if cap is Level.EXCELLENT:
+            continue
+        shown = unit.level.label if unit.level is not None else ""
+        lowered = "" if cap is unit.level else f", theo số liệu nhiệm vụ chỉ đạt «{cap.label}»"
+        verdicts.append(
+            blocks.capped(
+                cap,
+                prefix=MEMBER,
+                condition="leader_unit",
+                citation=CITE_LEADER,
+                message=(
+                    f"Là {unit.role}: đơn vị {unit.code} được xếp loại «{shown}»{lowered}; "
+                    "người đứng đầu, cấp phó không được xếp loại cao hơn đơn vị mình phụ trách."
+                ),
+                subject=facts.subject,
+            )
+        )
+    return blocks.combine(verdicts)
+
+
+def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """A leader is not_completed when a led unit completes under 70 % of its planned tasks, or
+    when more than 50 % of the units he or she answers for are rated not_completed.
+    366-QĐ/TW, Điều 11.4 (leaders)."""
+    units = facts.led_units
+    if not units:
+        return blocks.no_cap()
+    reasons: list[str] = []
+    minimum = params.leader_unit_tasks_min_percent
+    for unit in units:
+        tasks = unit.tasks
+        if tasks is not None and blocks.share_below(tasks.completed, tasks.total, minimum):
+            share = blocks.share_text(tasks.completed, tasks.total)
+            reasons.append(
+                f"đơn vị {unit.code} chỉ hoàn thành {share} nhiệm vụ theo kế hoạch "
+                f"(dưới {format_percent(minimum)})"
+            )
+    failed = sum(1 for unit in units if unit.level is Level.NOT_COMPLETED)
+    if blocks.share_above(failed, len(units), params.leader_units_failed_max_percent):
+        reasons.append(
+            f"{blocks.share_text(failed, len(units))} đơn vị do đồng chí phụ trách không hoàn "
+            f"thành nhiệm vụ (trên {format_percent(params.leader_units_failed_max_percent)})"
+        )
+    if not reasons:
+        return blocks.no_cap()
+    return blocks.capped(
+        Level.NOT_COMPLETED,
+        prefix=MEMBER,
+        condition="leader_units",
+        citation=CITE_LEADER_NOT_COMPLETED,
+        message="Là người đứng đầu, cấp phó: " + "; ".join(reasons) + ".",
+        subject=facts.subject,
     )
 
 
@@ -510,15 +669,69 @@ def member_civil_service(facts: MemberFacts, params: Qd366Params) -> Verdict[Lev
 
 
 def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
-    """Sick leave of 3 months [?] or more: at most completed. HD 43."""
-    return blocks.sick_leave_rule(
-        facts, min_months=params.sick_leave_min_months, prefix=MEMBER, citation=HD43
+    """Sick leave of 3 months or more: classified on the year's actual results, with no cap (the
+    `qd132` cap below good is gone); a note only. 366-QĐ/TW, Điều 5; HD 43 point 7."""
+    minimum = params.sick_leave_min_months
+    if minimum <= 0 or facts.sick_leave_months < minimum:
+        return blocks.no_cap()
+    return blocks.noted(
+        rule=f"{MEMBER}.sick_leave.actual_results",
+        citation=CITE_LEAVE,
+        message=(
+            f"Nghỉ ốm {format_decimal(facts.sick_leave_months)} tháng trong năm (từ "
+            f"{format_decimal(minimum)} tháng trở lên): xếp loại theo kết quả thực tế, không bị "
+            "giới hạn mức."
+        ),
+        subject=facts.subject,
+        severity=Severity.INFO,
     )
 
 
 def member_maternity(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
-    """Maternity leave: judged on the time actually worked (a note, no cap). HD 43."""
-    return blocks.maternity_note(facts, prefix=MEMBER, citation=HD43)
+    """Maternity leave: classified on the year's actual results (a note, no cap).
+    366-QĐ/TW, Điều 5; HD 43 point 7."""
+    return blocks.maternity_note(facts, prefix=MEMBER, citation=CITE_LEAVE)
+
+
+def member_not_reviewed(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> Finding | None:
+    """Members admitted less than 6 months before the period ends, exempted members and suspended
+    members do not review and are not classified (unlike `qd132`, where new members review): a
+    self-assessment from them is refused. 366-QĐ/TW, Điều 5; HD 43 point 7."""
+    reason = blocks.member_not_classified_reason(facts, min_months=params.classification_min_months)
+    if reason is None:
+        return None
+    if reason is NotClassifiedReason.JOINED_UNDER_6_MONTHS:
+        why = (
+            f"Đảng viên mới kết nạp chưa đủ {params.classification_min_months} tháng tính đến "
+            "cuối kỳ"
+        )
+    else:
+        why = reason.label
+    return Finding(
+        rule=f"{MEMBER}.not_reviewed.{reason.value}",
+        citation=CITE_NOT_CLASSIFIED,
+        message=f"{why}: không kiểm điểm, không xếp loại chất lượng.",
+        subject=facts.subject,
+    )
+
+
+def member_temporary_activity(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> list[Finding]:
+    """A member in temporary Party activity is classified at the cell of official activity only
+    after the temporary cell's written comment, which is recorded: without it, no level.
+    366-QĐ/TW, Điều 5; HD 43 point 7."""
+    if not facts.temporary_cell or facts.temporary_cell_comment.strip():
+        return []
+    return [
+        Finding(
+            rule=f"{MEMBER}.temporary_activity.comment_missing",
+            citation=CITE_TEMPORARY,
+            message=(
+                f"Đảng viên sinh hoạt tạm thời tại {facts.temporary_cell}: chưa ghi nhận nhận "
+                "xét bằng văn bản của chi bộ sinh hoạt tạm thời, chưa thể xếp loại."
+            ),
+            subject=facts.subject,
+        )
+    ]
 
 
 MEMBER_SCORE_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level]], ...] = (
@@ -528,6 +741,7 @@ MEMBER_CONDITION_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level
     member_tasks,
     member_shortcomings,
     member_leader_unit,
+    member_leader_units_not_completed,
     member_discipline,
     member_degradation,
     member_targets,
@@ -679,10 +893,197 @@ def organization_level_by_conditions(
     return blocks.combine(rule(facts, params) for rule in ORGANIZATION_CONDITION_RULES)
 
 
+ORDER_RULES: tuple[tuple[str, str], ...] = (
+    (
+        "collective_first",
+        "Điều 12 quy định đánh giá, xếp loại tập thể trước, cá nhân sau: phải xếp loại {names} "
+        "trước.",
+    ),
+    (
+        "head_after_unit",
+        "Điều 12 quy định xếp loại tập thể trước, người đứng đầu sau: đơn vị do đồng chí phụ "
+        "trách chưa được xếp loại ({names}).",
+    ),
+    (
+        "lower_first",
+        "Điều 12 quy định xếp loại cấp dưới trước, cấp trên sau: chưa xếp loại {names}.",
+    ),
+    (
+        "government_first",
+        "Điều 12 quy định xếp loại cơ quan trước tổ chức đảng của cơ quan: chưa ghi nhận kết "
+        "quả xếp loại của {names}.",
+    ),
+)
+
+
 def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
-    """Collectives before their members; a head only after his or her unit; lower before higher;
-    government and mass bodies before the Party body (as under 124). 366-QĐ/TW; HD 43."""
-    return blocks.order_findings(facts, prefix=ID, citation=CITE_ORDER)
+    """The order of Điều 12: the collective before its members and before its head (every unit a
+    leader leads); subordinate organizations before the Party organization; the agency before
+    its Party organization; lower before higher. Refused with the article and what is still
+    undecided. 366-QĐ/TW, Điều 12; HD 43."""
+    pending = (
+        facts.undecided_collectives,
+        facts.undecided_led_units,
+        facts.undecided_subordinates,
+        facts.undecided_same_level_bodies,
+    )
+    return [
+        Finding(
+            rule=f"{ID}.order.{condition}",
+            citation=CITE_ORDER,
+            message=template.format(names=", ".join(names)),
+            subject=facts.subject,
+        )
+        for names, (condition, template) in zip(pending, ORDER_RULES, strict=True)
+        if names
+    ]
+
+
+# --- the quota per group and its 25 % exception (Điều 11, point 1.5) ------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaException:
+    """A recorded decision of the competent level raising the rate for some groups (Điều 11,
+    point 1.5): who decided, its number and date, the reason, the rate and the groups."""
+
+    percent: Decimal
+    number: str
+    date: date
+    decided_by: str  # the deciding body's name
+    reason: str
+    groups: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return (
+            f"Quyết định số {self.number} ngày {self.date:%d/%m/%Y} của {self.decided_by}: "
+            f"tỷ lệ {format_percent(self.percent)} ({self.reason})"
+        )
+
+
+def check_quota_exception(
+    percent: Decimal,
+    *,
+    groups: Sequence[str],
+    known_groups: Sequence[str],
+    reason: str,
+    params: Qd366Params = DEFAULTS,
+) -> list[Finding]:
+    """An exception raises the rate above the usual 20 % up to at most 25 %, for named groups
+    of the bodies the competent level manages, with the reason (outstanding results) recorded.
+    366-QĐ/TW, Điều 11, point 1.5."""
+    rule = f"{ID}.quota.exception"
+    found: list[Finding] = []
+    maximum = params.quota_exception_max_percent
+    if not params.quota_percent < percent <= maximum:
+        found.append(
+            Finding(
+                rule=f"{rule}.percent",
+                citation=CITE_QUOTA,
+                message=(
+                    f"Tỷ lệ ngoại lệ phải lớn hơn {format_percent(params.quota_percent)} và không "
+                    f"quá {format_percent(maximum)}; nhận được {format_percent(percent)}."
+                ),
+            )
+        )
+    unknown = sorted(set(groups) - set(known_groups))
+    if not groups or unknown:
+        found.append(
+            Finding(
+                rule=f"{rule}.groups",
+                citation=CITE_QUOTA,
+                message=(
+                    "Phải chọn nhóm áp dụng trong các nhóm của kỳ đánh giá"
+                    + (f"; không có nhóm: {', '.join(unknown)}." if unknown else ".")
+                ),
+            )
+        )
+    if not reason.strip():
+        found.append(
+            Finding(
+                rule=f"{rule}.reason",
+                citation=CITE_QUOTA,
+                message="Phải ghi rõ lý do (kết quả nổi trội) của quyết định nâng tỷ lệ.",
+            )
+        )
+    return found
+
+
+def group_quota_policy(
+    params: Qd366Params = DEFAULTS,
+    exception: QuotaException | None = None,
+    counts: QuotaCounts | None = None,
+) -> QuotaPolicy:
+    """The group's policy: the usual rate, or the recorded exception's (never above the maximum);
+    a group whose base (those rated `good`) is under the small-group size [?] warns instead of
+    refusing. 366-QĐ/TW, Điều 11, point 1.5."""
+    policy = params.quota_policy()
+    if exception is not None:
+        policy = replace(policy, percent=min(exception.percent, params.quota_exception_max_percent))
+    if counts is not None and is_small_group(counts, params):
+        policy = replace(policy, enforcement=Enforcement.WARN)
+    return policy
+
+
+def is_small_group(counts: QuotaCounts, params: Qd366Params = DEFAULTS) -> bool:
+    return quota.base_count(counts, params.quota_base) < params.quota_small_group_size
+
+
+def group_quota_cap(
+    levels: Sequence[Level], params: Qd366Params = DEFAULTS, exception: QuotaException | None = None
+) -> int:
+    """The most `excellent` a group may hold: rate × the number rated `good` (literal), rounded
+    as the parameter says. 366-QĐ/TW, Điều 11, point 1.5."""
+    return quota.cap(QuotaCounts.of(levels), group_quota_policy(params, exception))
+
+
+def group_quota_note(
+    group: str,
+    exception: QuotaException | None,
+    counts: QuotaCounts,
+    params: Qd366Params = DEFAULTS,
+) -> str:
+    """What a quota finding adds under 366: the group, the exception applied, a small group."""
+    note = f" Nhóm «{group}»."
+    if exception is not None:
+        note += f" Áp dụng ngoại lệ: {exception.label}."
+    if is_small_group(counts, params):
+        note += (
+            f" Nhóm có dưới {params.quota_small_group_size} người/tổ chức xếp loại hoàn thành tốt "
+            "nhiệm vụ (nhóm nhỏ): chỉ cảnh báo, cấp quyết định ghi rõ lý do."
+        )
+    return note
+
+
+def group_quota_findings(
+    levels: Sequence[Level],
+    *,
+    subject_kind: SubjectKind,
+    group: str,
+    params: Qd366Params = DEFAULTS,
+    exception: QuotaException | None = None,
+    justification: str = "",
+) -> list[Finding]:
+    """`excellent` ≤ 20 % of those rated `good` within the group of similar position, role,
+    functions and tasks (collectives and individuals alike); up to 25 % only under a recorded
+    exception, named in the finding; a small group [?] warns instead of refusing. The state of
+    one group as it stands (`quota.judge` from nothing). 366-QĐ/TW, Điều 11, point 1.5."""
+    if subject_kind is SubjectKind.ORGANIZATION and not params.organization_quota_enabled:
+        return []
+    counts = QuotaCounts.of(levels)
+    verdict = quota.judge(
+        QuotaCounts(),
+        counts,
+        group_quota_policy(params, exception, counts),
+        justification=justification,
+        rule=f"{ID}.quota.{subject_kind.value}.excellent",
+        citation=CITE_QUOTA,
+        noun="đảng viên" if subject_kind is SubjectKind.MEMBER else "tổ chức đảng",
+        scope_label=group,
+    )
+    note = group_quota_note(group, exception, counts, params)
+    return [replace(f, message=f.message + note) for f in verdict.findings]
 
 
 # --- the profile ---------------------------------------------------------------------------------
@@ -703,6 +1104,42 @@ class Qd366Profile(Profile):
         SubjectKind.MEMBER: "qd366.quota.member.excellent",
         SubjectKind.ORGANIZATION: "qd366.quota.organization.excellent",
     }
+
+    def group_policy(
+        self, counts: QuotaCounts, exception: QuotaException | None = None
+    ) -> QuotaPolicy:
+        """The policy of one quota group (its exception's rate, small groups warn)."""
+        return group_quota_policy(self.params, exception, counts)
+
+    def not_classified(self, facts: MemberFacts | OrganizationFacts) -> Finding | None:
+        """Under 366 a member not reviewed is also not classified: the finding says both."""
+        if isinstance(facts, MemberFacts):
+            found = member_not_reviewed(facts, self.params)
+            return None if found is None else replace(found, severity=Severity.INFO)
+        return super().not_classified(facts)
+
+    def check_group_quota(
+        self,
+        levels: Sequence[Level],
+        *,
+        subject_kind: SubjectKind,
+        group: str,
+        exception: QuotaException | None = None,
+    ) -> list[Finding]:
+        return group_quota_findings(
+            levels, subject_kind=subject_kind, group=group, params=self.params, exception=exception
+        )
+
+    def check_review(self, facts: MemberFacts) -> list[Finding]:
+        """Errors when the member does not review at all (a self-assessment is refused)."""
+        found = member_not_reviewed(facts, self.params)
+        return [] if found is None else [found]
+
+    def check_member_decision(self, facts: MemberFacts, level: Level) -> list[Finding]:
+        return [
+            *member_temporary_activity(facts, self.params),
+            *super().check_member_decision(facts, level),
+        ]
 
     def quota_citation(self, subject_kind: SubjectKind) -> str:
         return CITE_QUOTA

@@ -423,3 +423,52 @@ def test_a_bulk_decision_counts_the_quota_on_the_whole_list_whatever_its_order(
     ]
     assert "tối đa 1" in error["findings"][0]["message"]
     assert Decision.objects.filter(evaluation__cycle_id=cycle["id"]).count() == 6
+
+
+def _member_2026(api: APIClient, cell: str) -> dict[str, Any]:
+    cycle = api.get("/api/v1/cycles/", {"organization": ORG, "year": "2026"}).json()["results"]
+    yearly = next(c for c in cycle if c["quarter"] is None)
+    rows = api.get(
+        "/api/v1/evaluations/",
+        {"cycle": str(yearly["id"]), "organization": f"{ORG}.{cell}", "subject_kind": "member"},
+    ).json()["results"]
+    first: dict[str, Any] = sorted(rows, key=lambda row: row["subject_code"])[0]
+    return first
+
+
+def test_facts_are_recorded_through_the_api_with_the_same_checks_and_audit(
+    api_for: ApiFor,
+) -> None:
+    from tongket.audit.models import AuditEvent
+
+    api = api_for("vanphong")
+    ev = _member_2026(api, "TTR")
+    body = {
+        "tasks_total": 10,
+        "tasks_completed": 10,
+        "tasks_on_time": 9,
+        "tasks_late": 1,
+        "tasks_exceeded": 0,
+        "sick_leave_months": "3.5",
+        "temporary_cell": "Chi bộ Trường THPT Đông Hà",
+        "temporary_cell_comment": "Chấp hành tốt.",
+    }
+    response = post(api, ev["id"], "facts", body)
+    assert response.status_code == 200, response.json()
+    facts = response.json()["facts"]
+    assert (facts["tasks_on_time"], facts["tasks_late"]) == (9, 1)
+    assert facts["sick_leave_months"] == "3.5"
+    assert facts["temporary_cell"] == "Chi bộ Trường THPT Đông Hà"
+    assert AuditEvent.objects.filter(
+        action="evaluation.facts.record", object_id=str(ev["id"])
+    ).exists()
+    # the same check as the web form: counts that do not add up are refused with the rule
+    bad = post(api, ev["id"], "facts", {"tasks_total": 5, "tasks_completed": 6})
+    assert bad.status_code == 400
+    assert bad.json()["error"]["rule"] == "evaluation.facts.invalid"
+
+
+def test_facts_of_another_cell_are_404_for_a_cell_secretary(api_for: ApiFor) -> None:
+    ev = _member_2026(api_for("vanphong"), "TTR")
+    response = post(api_for("bithu"), ev["id"], "facts", {"tasks_total": 1})
+    assert response.status_code == 404

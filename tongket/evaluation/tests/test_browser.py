@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tongket.evaluation.models import Cycle, Evaluation
+from tongket.people.models import PartyRole, PartyRoleKind
 
 ORG = "QT.KCQDN.SGDDT"
 POINTS = {"1.1": "8", "1.2": "7.5", "1.3": "7", "1.4": "6", "2.1": "34", "2.2": "16", "2.3": "6"}
@@ -45,7 +46,7 @@ def test_member_self_assesses_the_office_is_refused_then_decides_and_member_sees
     page.fill("input[name=decision-date]", "2027-01-15")
     page.get_by_role("button", name="Ban hành quyết định").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Phải xếp loại tập thể trước cá nhân").is_visible()
+    assert page.get_by_text("xếp loại tập thể trước, cá nhân sau").is_visible()
     assert page.get_by_text("qd366.order.collective_first").is_visible()
 
     # 3. The cell first, then the member.
@@ -70,3 +71,44 @@ def test_member_self_assesses_the_office_is_refused_then_decides_and_member_sees
     result = page.locator("#ket-qua")
     assert "Hoàn thành tốt nhiệm vụ" in result.inner_text()
     assert "Quyết định số 7-QĐ/ĐU ngày 15/01/2027" in result.inner_text()
+
+
+def _decide_on_page(page: Any, evaluation_id: int, outcome: str, number: str) -> None:
+    page.goto(f"/evaluation/danh-gia/{evaluation_id}/")
+    page.select_option("select[name=decision-outcome]", outcome)
+    page.fill("input[name=decision-number]", number)
+    page.fill("input[name=decision-date]", "2026-12-20")
+    page.get_by_role("button", name="Ban hành quyết định").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+def test_the_office_deciding_a_secretary_before_the_cell_sees_the_refusal_with_article_12(
+    browser_page: Any, login: Callable[..., Any]
+):
+    page = browser_page
+    cycle = Cycle.objects.get(organization__code=ORG, year=2026)
+    cell_code = f"{ORG}.KHTC"
+    secretary = PartyRole.objects.get(
+        organization__code=cell_code, role=PartyRoleKind.SECRETARY
+    ).member
+    ev = Evaluation.objects.get(cycle=cycle, member=secretary)
+    cell = Evaluation.objects.get(cycle=cycle, organization__code=cell_code)
+    login("vanphong")
+
+    # 1. The secretary first: refused, naming the article and the cell still undecided.
+    _decide_on_page(page, ev.pk, "good", "21-QĐ/ĐU")
+    assert page.get_by_text("qd366.order.head_after_unit").is_visible()
+    body = page.locator("main").inner_text()
+    assert "Điều 12 quy định xếp loại tập thể trước, người đứng đầu sau" in body
+    assert cell_code in body
+    assert "Đã ban hành quyết định." not in body
+
+    # 2. The cell, rated good; then the secretary cannot be excellent (Điều 11) but good is fine.
+    _decide_on_page(page, cell.pk, "good", "20-QĐ/ĐU")
+    assert page.get_by_text("Đã ban hành quyết định.").is_visible()
+    _decide_on_page(page, ev.pk, "excellent", "21-QĐ/ĐU")
+    assert page.get_by_text("qd366.member.excellent.leader_unit").is_visible()
+    assert "Điều 11" in page.locator("main").inner_text()
+    _decide_on_page(page, ev.pk, "good", "21-QĐ/ĐU")
+    assert page.get_by_text("Đã ban hành quyết định.").is_visible()

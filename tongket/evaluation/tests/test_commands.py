@@ -66,12 +66,22 @@ def test_stats_of_the_bloc_count_the_department_among_its_organizations():
     assert list(data["members"]) == COUNT_KEYS
 
 
-def test_stats_of_the_open_2026_cycle_are_all_pending():
+def test_stats_of_the_open_2026_cycle_count_the_demos_first_decisions():
+    """The demo decides two cells and two members (a secretary after his cell, a member on long
+    sick leave on her results); everything else is pending."""
     data = run("stats", "--org", "QT.KCQDN.SGDDT", "--year", "2026", "--json")
     assert isinstance(data, dict)
     assert data["profile"] == "qd366"
-    assert data["members"]["pending"] == 50
+    members = data["members"]
+    assert (members["total"], members["good"], members["pending"]) == (50, 2, 48)
+    cells = data["organizations"]["cell"]
+    assert (cells["total"], cells["good"], cells["pending"]) == (7, 2, 5)
     assert data["level"] is None
+    # the warnings the deciding body accepted: decided before points or task counts were entered
+    found = run("findings", "--org", "QT.KCQDN.SGDDT", "--year", "2026", "--json")
+    assert isinstance(found, list)
+    assert {item["severity"] for item in found} == {"warning"}
+    assert {item["rule"].rsplit(".", 2)[-2] for item in found} <= {"score", "tasks"}
 
 
 def test_findings_show_the_cells_over_the_quota_with_the_recorded_justification():
@@ -111,6 +121,20 @@ def test_regulations_list_the_three_profiles_with_years_and_parameters():
         "source": "Hướng dẫn 21-HD/BTCTW",
         "verified": True,
     }
+
+
+def test_regulations_list_the_2026_parameters_with_sources_and_which_are_unverified():
+    data = run("regulations", "--json")
+    assert isinstance(data, list)
+    rows = {row["name"]: row for row in data[2]["parameters"]}
+    exception = rows["quota_exception_max_percent"]
+    assert (exception["value"], exception["verified"]) == ("25", True)
+    assert "Điều 11, điểm 1.5" in exception["source"]
+    assert (rows["quota_base"]["value"], rows["quota_base"]["verified"]) == ("good", True)
+    for unverified in ("quota_rounding", "quota_small_group_size"):
+        assert rows[unverified]["verified"] is False
+        assert "[?]" in rows[unverified]["source"]
+    assert "Điều 5" in rows["sick_leave_min_months"]["source"]
 
 
 def test_unknown_organization_is_an_error_in_vietnamese():

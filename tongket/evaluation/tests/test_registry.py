@@ -109,10 +109,18 @@ UNVERIFIED = [
     ("qd132", "organization_quota_enabled"),
     ("qd132", "quota_rounding"),
     ("qd124", "leadership_discipline_threshold"),
+    ("qd366", "quota_rounding"),
+    ("qd366", "quota_small_group_size"),
+    ("qd366", "not_completed_cases_from_qd124"),
+]
+VERIFIED = [
+    # DOMAIN.md §5 as rewritten from the articles (Điều 5, 11 point 1.5)
     ("qd366", "quota_percent"),
     ("qd366", "quota_base"),
     ("qd366", "quota_scope"),
-    ("qd366", "not_completed_cases_from_qd124"),
+    ("qd366", "quota_exception_max_percent"),
+    ("qd366", "classification_min_months"),
+    ("qd366", "sick_leave_min_months"),
 ]
 
 
@@ -120,6 +128,15 @@ UNVERIFIED = [
 def test_values_marked_unconfirmed_in_domain_are_unverified_parameters(profile_id, name):
     rows = {row.name: row for row in get_profile(profile_id).params_table()}
     assert rows[name].verified is False
+
+
+@pytest.mark.parametrize(("profile_id", "name"), VERIFIED)
+def test_values_verified_against_the_articles_are_marked_verified_with_their_article(
+    profile_id, name
+):
+    row = {row.name: row for row in get_profile(profile_id).params_table()}[name]
+    assert row.verified is True
+    assert "Điều" in row.source
 
 
 @pytest.mark.parametrize(
@@ -136,6 +153,8 @@ def test_values_marked_unconfirmed_in_domain_are_unverified_parameters(profile_i
         ("qd366", "completed_min_score", Decimal(50)),
         ("qd366", "excellent_exceeded_min_percent", Decimal(30)),
         ("qd366", "completed_late_max_percent", Decimal(20)),
+        ("qd366", "quota_base", QuotaBase.GOOD),
+        ("qd366", "quota_exception_max_percent", Decimal(25)),
     ],
 )
 def test_parameter_defaults_follow_domain(profile_id, name, default):

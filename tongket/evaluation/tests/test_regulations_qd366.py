@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -13,6 +15,7 @@ from tongket.core.rules import Severity
 from tongket.evaluation.domain import (
     DecisionOrderFacts,
     DisciplineForm,
+    LedUnit,
     Level,
     MemberFacts,
     OrganizationFacts,
@@ -208,11 +211,25 @@ def test_task_conditions_on_time_exceeding_and_late_shares(tally, expected):
 MEMBER_CASES = [
     ({}, E, None),
     ({"earlier_shortcomings_remedied": False}, G, "qd366.member.excellent.shortcomings"),
-    ({"is_leader": True, "led_unit_level": E}, E, None),
-    ({"is_leader": True, "led_unit_level": G}, G, "qd366.member.excellent.leader_unit"),
-    ({"is_leader": True, "led_unit_level": C}, C, "qd366.member.good.leader_unit"),
-    # the table names the leader's unit for excellent and good only
-    ({"is_leader": True, "led_unit_level": N}, C, "qd366.member.good.leader_unit"),
+    ({"led_units": (LedUnit("CB1", "Bí thư Chi bộ 1", E),)}, E, None),
+    (
+        {"led_units": (LedUnit("CB1", "Bí thư Chi bộ 1", G),)},
+        G,
+        "qd366.member.excellent.leader_unit",
+    ),
+    ({"led_units": (LedUnit("CB1", "Bí thư Chi bộ 1", C),)}, C, "qd366.member.good.leader_unit"),
+    # Điều 11 names the led unit for completed too: no floor
+    (
+        {"led_units": (LedUnit("CB1", "Bí thư Chi bộ 1", N),)},
+        N,
+        "qd366.member.not_completed.leader_unit",
+    ),
+    # the checkbox of older cycles is not read under 366: a warning asks for the role
+    ({"is_leader": True, "led_unit_level": G}, E, "qd366.member.leader.no_role"),
+    # long sick leave and maternity: classified on the actual results, no cap (Điều 5)
+    ({"sick_leave_months": Decimal(3)}, E, "qd366.member.sick_leave.actual_results"),
+    ({"sick_leave_months": Decimal(11)}, E, "qd366.member.sick_leave.actual_results"),
+    ({"maternity_leave": True}, E, "qd366.member.maternity_leave"),
     ({"disciplined": True}, N, "qd366.member.not_completed.discipline"),
     (
         {"disciplined": True, "discipline_self_remedied": True},
@@ -389,6 +406,10 @@ def classified_members(draw: st.DrawFn) -> MemberFacts:
         sick_leave_months=Decimal(draw(st.integers(0, 6))),
         is_leader=draw(st.booleans()),
         led_unit_level=draw(st.none() | levels),
+        led_units=tuple(
+            LedUnit(f"U{n}", f"Bí thư U{n}", draw(st.none() | levels), draw(st.none() | tallies()))
+            for n in range(draw(st.integers(0, 3)))
+        ),
     )
 
 
@@ -442,3 +463,275 @@ def test_check_organization_decision_accepts_exactly_the_levels_at_or_below_the_
         f for f in PROFILE.check_organization_decision(facts, level) if f.severity is Severity.ERROR
     ]
     assert (not errors) is (level.rank <= allowed.rank)
+
+
+# --- leaders and their units (Điều 11) ---------------------------------------------------------
+
+EXCELLENT_TASKS = TaskTally(10, 10, 10, 0, 3)
+LEADER_CASES = [
+    # led units (decided level, task figures) -> the leader's highest level
+    ([(E, EXCELLENT_TASKS)], E),
+    ([(E, TaskTally(10, 10, 10, 0, 2))], G),  # 20 % exceeded: the unit is not excellent-grade
+    ([(E, TaskTally(10, 10, 9, 1, 0))], C),  # one task late: not good-grade
+    ([(E, TaskTally(10, 10, 8, 2, 0))], C),  # exactly 20 % late: still completed-grade
+    ([(E, TaskTally(10, 10, 7, 3, 0))], N),  # 30 % late
+    ([(G, EXCELLENT_TASKS)], G),  # the decided level caps even with excellent figures
+    ([(E, None)], E),  # no figures recorded: the decided level alone
+    ([(E, EXCELLENT_TASKS), (G, None)], G),  # several units: checked against each
+    ([(G, None), (C, None)], C),
+    ([(None, None)], E),  # not decided: a warning here, the order refuses the decision
+]
+REFUSED = {G: "excellent", C: "good", N: "not_completed"}
+
+
+@pytest.mark.parametrize(("units", "expected"), LEADER_CASES)
+def test_a_leader_reaches_a_level_only_when_every_led_unit_meets_it(units, expected):
+    led = tuple(
+        LedUnit(f"U{n}", f"Bí thư Đơn vị {n}", level, tasks)
+        for n, (level, tasks) in enumerate(units)
+    )
+    verdict = qd366.member_leader_unit(member(led_units=led), qd366.DEFAULTS)
+    assert verdict.value is expected
+    for finding in verdict.findings:
+        assert "Điều 11" in finding.citation
+    if expected is not E:
+        assert f"qd366.member.{REFUSED[expected]}.leader_unit" in rules_of(verdict.findings)
+
+
+def test_a_leader_of_an_undecided_unit_is_warned_and_the_unit_is_named():
+    led = (LedUnit("QT.X", "Bí thư Chi bộ X", None),)
+    verdict = qd366.member_leader_unit(member(led_units=led), qd366.DEFAULTS)
+    (finding,) = verdict.findings
+    assert finding.rule == "qd366.member.leader.unit_not_decided"
+    assert finding.severity is Severity.WARNING
+    assert "Bí thư Chi bộ X" in finding.message
+
+
+def test_a_secretary_of_a_good_cell_cannot_be_decided_excellent():
+    facts = member(led_units=(LedUnit("QT.X", "Bí thư Chi bộ X", G),))
+    errors = [f for f in PROFILE.check_member_decision(facts, E) if f.severity is Severity.ERROR]
+    assert rules_of(errors) == {"qd366.member.excellent.leader_unit"}
+    assert "Hoàn thành tốt nhiệm vụ" in errors[0].message
+    assert PROFILE.check_member_decision(facts, G) == []
+
+
+# --- who is reviewed (Điều 5; HD 43 point 7) ---------------------------------------------------
+
+END = Period(2026).end
+REVIEW_CASES = [
+    # facts -> the rule refusing the review, or None when the member reviews
+    ({"joined_on": dt.date(2026, 7, 1)}, "qd366.member.not_reviewed.joined_under_6_months"),
+    ({"joined_on": dt.date(2026, 6, 30)}, None),  # exactly 6 months before the end: reviews
+    ({"joined_on": dt.date(2026, 7, 2)}, "qd366.member.not_reviewed.joined_under_6_months"),
+    ({"exempted": True}, "qd366.member.not_reviewed.exempted"),
+    ({"suspended": True}, "qd366.member.not_reviewed.suspended"),
+    ({"sick_leave_months": Decimal(6)}, None),
+    ({"maternity_leave": True}, None),
+]
+
+
+@pytest.mark.parametrize(("overrides", "rule"), REVIEW_CASES)
+def test_new_exempted_and_suspended_members_do_not_review(overrides, rule):
+    facts = member(period_end=END, **overrides)
+    found = PROFILE.check_review(facts)
+    assert rules_of(found) == ({rule} if rule else set())
+    if rule:
+        assert "Điều 5" in found[0].citation
+        assert "không kiểm điểm, không xếp loại" in found[0].message
+        # and they are not classified either: every level is refused
+        assert rules_of(PROFILE.check_member_decision(facts, C)) == {rule}
+        assert PROFILE.not_classified_reason(facts) is not None
+
+
+def test_under_qd132_a_new_member_still_reviews_but_is_not_classified():
+    from tongket.evaluation.regulations import qd132
+
+    facts = MemberFacts(joined_on=dt.date(2020, 9, 1), period_end=Period(2020).end)
+    finding = qd132.PROFILE.not_classified(facts)
+    assert finding is not None
+    assert "tham gia kiểm điểm" in finding.message
+
+
+def test_long_sick_leave_is_capped_under_qd132_and_not_under_qd366():
+    from tongket.evaluation.regulations import qd132
+
+    sick = {"sick_leave_months": Decimal(4)}
+    assert PROFILE.member_level_allowed(member(**sick)).value is E
+    assert qd132.PROFILE.member_level_allowed(MemberFacts(**sick)).value is C  # type: ignore[arg-type]
+
+
+TEMPORARY_CASES = [
+    ({"temporary_cell": "Chi bộ Trường THPT A", "temporary_cell_comment": ""}, True),
+    ({"temporary_cell": "Chi bộ Trường THPT A", "temporary_cell_comment": "   "}, True),
+    ({"temporary_cell": "Chi bộ Trường THPT A", "temporary_cell_comment": "Hoàn thành tốt"}, False),
+    ({}, False),
+]
+
+
+@pytest.mark.parametrize(("overrides", "refused"), TEMPORARY_CASES)
+def test_temporary_activity_needs_the_temporary_cells_written_comment(overrides, refused):
+    found = PROFILE.check_member_decision(member(**overrides), G)
+    rules = rules_of(found)
+    assert ("qd366.member.temporary_activity.comment_missing" in rules) is refused
+    if refused:
+        assert "Chi bộ Trường THPT A" in found[0].message
+
+
+# --- the order of Điều 12 ----------------------------------------------------------------------
+
+ORDER_CASES = [
+    ({"undecided_collectives": ("CB1",)}, "qd366.order.collective_first"),
+    ({"undecided_led_units": ("Bí thư Chi bộ 1 (CB1)",)}, "qd366.order.head_after_unit"),
+    ({"undecided_subordinates": ("CB2",)}, "qd366.order.lower_first"),
+    ({"undecided_same_level_bodies": ("Sở X (SX)",)}, "qd366.order.government_first"),
+]
+
+
+@pytest.mark.parametrize(("pending", "rule"), ORDER_CASES)
+def test_each_order_refusal_cites_article_12_and_names_what_is_undecided(pending, rule):
+    facts = DecisionOrderFacts(subject_kind=SubjectKind.MEMBER, subject="0001", **pending)
+    (finding,) = qd366.decision_order(facts)
+    assert finding.rule == rule
+    assert "Điều 12" in finding.citation
+    assert "Điều 12" in finding.message
+    assert next(iter(pending.values()))[0] in finding.message
+
+
+# --- the quota per group and its exception (Điều 11, point 1.5) --------------------------------
+
+EXCEPTION = qd366.QuotaException(
+    percent=Decimal(25),
+    number="30-QĐ/ĐU",
+    date=dt.date(2026, 12, 1),
+    decided_by="Đảng ủy Sở",
+    reason="Kết quả nổi trội",
+    groups=("Chi bộ",),
+)
+CAP_CASES = [
+    # good, excellent decided (other levels), exception -> cap
+    (5, 0, None, 1),  # 20 % of 5 good
+    (4, 0, None, 0),  # 0,8 -> floor 0
+    (10, 0, None, 2),
+    (10, 5, None, 2),  # the base is `good` literally: excellent ones do not count
+    (4, 0, EXCEPTION, 1),  # 25 % of 4
+    (8, 0, EXCEPTION, 2),
+    (3, 0, EXCEPTION, 0),
+]
+
+
+@pytest.mark.parametrize(("good", "excellent", "exception", "cap"), CAP_CASES)
+def test_group_cap_is_20_percent_of_those_rated_good_or_25_with_an_exception(
+    good, excellent, exception, cap
+):
+    levels = [G] * good + [E] * excellent + [C, N]
+    assert qd366.group_quota_cap(levels, exception=exception) == cap
+
+
+def test_an_exception_never_raises_the_rate_above_the_maximum():
+    over = dataclasses.replace(EXCEPTION, percent=Decimal(40))
+    assert qd366.group_quota_cap([G] * 8, exception=over) == 2
+
+
+def test_over_the_group_cap_is_refused_and_names_group_and_exception():
+    levels = [G] * 8 + [E] * 3
+    (finding,) = qd366.group_quota_findings(
+        levels, subject_kind=SubjectKind.ORGANIZATION, group="Chi bộ", exception=EXCEPTION
+    )
+    assert finding.rule == "qd366.quota.organization.excellent"
+    assert finding.severity is Severity.ERROR
+    assert "Điều 11, điểm 1.5" in finding.citation
+    assert "Nhóm «Chi bộ»" in finding.message
+    assert "30-QĐ/ĐU" in finding.message
+    assert (
+        qd366.group_quota_findings(
+            [G] * 8 + [E] * 2,
+            subject_kind=SubjectKind.ORGANIZATION,
+            group="Chi bộ",
+            exception=EXCEPTION,
+        )
+        == []
+    )
+
+
+def test_a_small_group_over_its_cap_is_a_warning_to_justify():
+    (finding,) = qd366.group_quota_findings(
+        [G, G, E], subject_kind=SubjectKind.MEMBER, group="Lãnh đạo"
+    )
+    assert finding.severity is Severity.WARNING
+    assert "nhóm nhỏ" in finding.message
+
+
+EXCEPTION_CASES = [
+    # percent, groups, reason -> rules refused
+    (Decimal(25), ("Chi bộ",), "Nổi trội", set()),
+    (Decimal("22.5"), ("Chi bộ",), "Nổi trội", set()),
+    (Decimal("25.01"), ("Chi bộ",), "Nổi trội", {"qd366.quota.exception.percent"}),
+    (Decimal(20), ("Chi bộ",), "Nổi trội", {"qd366.quota.exception.percent"}),
+    (Decimal(25), (), "Nổi trội", {"qd366.quota.exception.groups"}),
+    (Decimal(25), ("Khác",), "Nổi trội", {"qd366.quota.exception.groups"}),
+    (Decimal(25), ("Chi bộ",), "  ", {"qd366.quota.exception.reason"}),
+]
+
+
+@pytest.mark.parametrize(("percent", "groups", "reason", "rules"), EXCEPTION_CASES)
+def test_an_exception_is_above_20_up_to_25_percent_for_named_groups_with_a_reason(
+    percent, groups, reason, rules
+):
+    found = qd366.check_quota_exception(
+        percent, groups=groups, known_groups=("Chi bộ", "Đảng bộ cơ sở"), reason=reason
+    )
+    assert rules_of(found) == rules
+
+
+@given(
+    st.lists(st.sampled_from([E, G, C, N]), max_size=30),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_whatever_the_order_of_decisions_excellent_never_exceeds_the_groups_cap(
+    wanted, with_exception, rnd
+):
+    """Decisions arrive in any order; each is checked against the group's decided levels. The
+    accepted `excellent` never exceed the cap, and above 20 % only with the recorded exception."""
+    exception = EXCEPTION if with_exception else None
+    order = list(wanted)
+    rnd.shuffle(order)
+    decided: list[Level] = []
+    for level in order:
+        found = qd366.group_quota_findings(
+            [*decided, level], subject_kind=SubjectKind.MEMBER, group="Chi bộ", exception=exception
+        )
+        if level is E and found:
+            continue  # refused, or (small group) held until the deciding body justifies it
+        decided.append(level)
+    excellent = decided.count(E)
+    good = decided.count(G)
+    assert excellent <= qd366.group_quota_cap(decided, exception=exception)
+    assert excellent * 100 <= (25 if with_exception else 20) * good
+
+
+# --- not_completed cases of a leader (Điều 11.4) -----------------------------------------------
+
+LEADER_NOT_COMPLETED_CASES = [
+    # led units (level, tasks) -> not_completed by Điều 11.4?
+    ([(G, TaskTally(10, 7, 7, 0, 0))], False),  # exactly 70 % of planned tasks
+    ([(G, TaskTally(10, 6, 6, 0, 0))], True),  # under 70 %
+    ([(N, None), (G, None)], False),  # exactly 50 % of the units not_completed
+    ([(N, None), (N, None), (G, None)], True),  # over 50 %
+    ([(N, None)], True),
+    ([(None, None)], False),  # not decided: the order rule speaks
+]
+
+
+@pytest.mark.parametrize(("units", "refused"), LEADER_NOT_COMPLETED_CASES)
+def test_a_leader_is_not_completed_by_the_led_units_tasks_or_failures(units, refused):
+    led = tuple(
+        LedUnit(f"U{n}", f"Bí thư Đơn vị {n}", level, tasks)
+        for n, (level, tasks) in enumerate(units)
+    )
+    verdict = qd366.member_leader_units_not_completed(member(led_units=led), qd366.DEFAULTS)
+    assert (verdict.value is N) is refused
+    if refused:
+        (finding,) = verdict.findings
+        assert finding.rule == "qd366.member.not_completed.leader_units"
+        assert "Điều 11, khoản 4" in finding.citation

@@ -121,13 +121,16 @@ def test_an_excellent_member_over_the_quota_is_refused_with_the_quota_rule(user_
         row(org=TCCB),
         row(card=cards[4], level="HTXSNV"),
     )
+    before = decisions()
     report = run_import(data, actor=user, dry_run=False)
     assert not report.applied
     found = [p for p in report.errors if p.rule == "qd366.quota.member.excellent"]
     assert found, report.problems
-    assert (found[0].sheet, found[0].row, found[0].letter) == (SHEET, 3, "E")
-    assert found[0].value == "Hoàn thành xuất sắc nhiệm vụ"
-    assert not Decision.objects.filter(evaluation__cycle__year=2026).exists()
+    # Its group has under 5 rated good (a small group, Điều 11 point 1.5 [?]): the refusal asks
+    # the deciding body's justification, in the justification column.
+    assert (found[0].sheet, found[0].row, found[0].letter) == (SHEET, 3, "J")
+    assert "nhóm nhỏ" in found[0].message
+    assert decisions() == before
 
 
 def _decided_2020(card: str) -> Decision:
