@@ -270,7 +270,7 @@ class _Browser:
 
 
 def test_an_import_through_nginx_is_checked_then_applied(nginx_in_front: int) -> None:
-    from tongket.exchange.tests.factories import member_row, workbook
+    from tongket.people.tests.factories import member_row, workbook
 
     browser = _Browser(nginx_in_front, OFFICE, "bithu")
     form = browser.request("GET", "/exchange/upload/")[1]
