@@ -12,7 +12,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from tongket.evaluation import selectors, services
+from tongket.evaluation import permissions, selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.forms import FACT_CHOICES, FACT_COUNTS, FACT_FLAGS
 from tongket.evaluation.models import (
@@ -161,6 +161,12 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
         read_only_fields = fields
 
     def get_facts(self, ev: Evaluation) -> dict[str, Any]:
+        """The facts go only to who records them (the deciding organization's office), as the
+        web shows them only on the facts page: a fellow member or a superior reader does not
+        learn who is suspended, disciplined or on leave."""
+        scope = self.context.get("scope")
+        if scope is None or not permissions.can_manage_cycle(scope, ev.cycle):
+            return {}
         names = (*FACT_FLAGS, *FACT_COUNTS, *FACT_CHOICES)
         return {
             name: str(value) if isinstance(value, Decimal) else value

@@ -53,6 +53,24 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
         "id tier level not_classified_reason grades points comment author_label created_at"
     ),
     "AttendanceInput": seen("member attendance reason"),
+    # Accounts and grants: the endpoints answer only office administrators, within their subtrees.
+    "Account": seen(
+        "username full_name email active member home grants must_set_password require_totp"
+    ),
+    "AccountCreate": seen("username email member home password require_totp"),
+    "BulkAccounts": seen("organization"),
+    "Grant": seen(
+        "id username organization organization_name role role_label valid_from valid_until "
+        "revoked_at in_force"
+    ),
+    "GrantCreate": seen("username organization role valid_from valid_until"),
+    "IssuedCode": seen("username full_name card_number organization code"),
+    "PatchedAccountUpdate": seen("active member require_totp"),
+    "Role": seen("code label abilities"),
+    "SignInCode": seen("username sign_in_code sign_in_url"),
+    "PaginatedAccountList": seen("count next previous results"),
+    "PaginatedGrantList": seen("count next previous results"),
+    "PaginatedIssuedCodeList": seen("count next previous results"),
     "Award": seen(
         "id year form form_name issuer issuer_name recipient_kind recipient recipient_name "
         "recipient_unit achievement decision decision_number decision_date corrected is_sample"
@@ -105,7 +123,15 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
     "Error": seen("error"),
     "ErrorDetail": seen("rule field message findings"),
     "Evaluation": seen(
-        "id cycle year quarter subject_kind subject_code subject_name unit assessments decision"
+        "id cycle year quarter subject_kind subject_code subject_name unit assessments decision",
+        keeper="facts",  # suspended, disciplined, leave: only the office that records them
+    ),
+    "FactsInput": seen(
+        "civil_service_level degradation_concluded discipline_self_remedied disciplined disunity "
+        "earlier_shortcomings_remedied exempted is_leader leadership_discipline maternity_leave "
+        "peer_group same_level_bodies_level sick_leave_months suspended targets_assigned "
+        "targets_force_majeure targets_met tasks_completed tasks_exceeded tasks_late "
+        "tasks_on_time tasks_total temporary_cell temporary_cell_comment"
     ),
     "EvaluationCorrectionInput": seen("outcome number date justification decision reason"),
     "EvaluationDecision": seen(
@@ -309,6 +335,9 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
 # Every template that renders a person (a name, a card number, a birth date, an absence): who may
 # be shown it. A template that starts rendering a person without a line here fails.
 TEMPLATES: dict[str, Audience] = {
+    "accounts/user_detail.html": Audience.KEEPER,  # office administrators of the subtree
+    "accounts/user_list.html": Audience.KEEPER,
+    "people/member_file.html": Audience.SEEN,  # readers of the member and the member themself
     "awards/index.html": Audience.SEEN,
     "awards/member.html": Audience.SEEN,  # a member's register: readers and the member
     "awards/proposal.html": Audience.SEEN,
