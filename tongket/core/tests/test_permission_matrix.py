@@ -803,15 +803,20 @@ def _variants() -> list[Any]:
     """Every report kind, every export kind and every format, each for every role, with the
     expected status of its URL's matrix row (the row's own arguments are one example only)."""
     from tongket.exchange.views import EXPORTS
-    from tongket.reports.selectors import KINDS
+    from tongket.reports.selectors import KINDS, PROGRAM_KINDS
 
     variants: list[tuple[str, Args]] = []
     for kind in KINDS:
         # The conference's minutes, resolution and news item are the department's: the cell
         # held no meeting in the demo (409 on the page, 400 in the API: nothing to report).
         code = DEPARTMENT if kind in MEETING_KINDS else CELL
+        year, fmt = YEAR, "md"
+        if kind in PROGRAM_KINDS:
+            # The demo's programs are the department's, adopted for 2021; a program is issued as
+            # DOCX or PDF only.
+            code, year, fmt = DEPARTMENT, 2021, "docx"
         for name in ("reports:download", "api:report-render"):
-            variants.append((name, {"code": code, "year": YEAR, "kind": kind, "fmt": "md"}))
+            variants.append((name, {"code": code, "year": year, "kind": kind, "fmt": fmt}))
     for fmt in ("docx", "pdf", "xlsx"):
         variants.append(
             ("reports:download", {"code": CELL, "year": YEAR, "kind": "year-end", "fmt": fmt})
