@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         # Two choice sets of fields named "role": a Party role, and a grant's role.
         "PartyRoleKindEnum": "tongket.people.models.PartyRoleKind",
         "GrantRoleEnum": "tongket.accounts.models.Role",
+        # The four levels, whatever field carries them (a decision's level, the agency's level).
+        "LevelEnum": "tongket.evaluation.models.LEVEL_CHOICES",
     },
     # Every operation documents 401, 403 and 429 (with Retry-After) in the one error body.
     "POSTPROCESSING_HOOKS": [

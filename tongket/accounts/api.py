@@ -130,6 +130,7 @@ class UserViewSet(OfficeViewSet):
     @action(detail=True, methods=["post"])
     def reset(self, request: Request, username: str) -> Response:
         selectors.get_account(request.user, username)
+        request.data  # noqa: B018 - a broken body is refused (400) before anything is written
         code = services.issue_sign_in_code(actor=request.user, username=username)
         return Response(_code_body(username, code))
 
@@ -187,6 +188,7 @@ class GrantViewSet(OfficeViewSet):
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
         grant = selectors.get_grant(request.user, parse_id(pk, GRANT_NOT_FOUND))
+        request.data  # noqa: B018 - a broken body is refused (400) before anything is written
         services.revoke_grant(actor=request.user, grant_id=grant.pk)
         return Response(self.get_serializer(selectors.get_grant(request.user, grant.pk)).data)
 
