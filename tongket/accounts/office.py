@@ -188,7 +188,17 @@ def user_reset(request: HttpRequest, username: str) -> HttpResponse:
 def user_totp(request: HttpRequest, username: str) -> HttpResponse:
     _office(request)
     _seen(request, username)
+    account = getattr(selectors.get_account(request.user, username), "account", None)
     required = request.POST.get("required") == "1"
+    if account is not None and account.require_totp == required:
+        # Nothing to save: say so rather than report a change that did not happen.
+        messages.warning(
+            request,
+            "Không có gì thay đổi: tài khoản "
+            + ("đã" if required else "chưa")
+            + " bắt buộc xác thực hai lớp.",
+        )
+        return redirect("accounts:user", username=username)
     _call(
         lambda: services.set_require_totp(actor=request.user, username=username, required=required)
     )

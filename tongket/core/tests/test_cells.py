@@ -16,7 +16,7 @@ from tongket.core.cells import neutralize
 
 PACKAGE = Path(__file__).resolve().parents[2]
 HOSTILE = ('=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1")
-WRITERS = re.compile(r"csv\.writer\(|Workbook\(|write_only=True")
+WRITERS = re.compile(r"csv\.writer\(|Workbook\(")  # a DRF field's write_only=True is no writer
 
 
 @pytest.mark.parametrize("value", HOSTILE)
