@@ -973,3 +973,67 @@ def check_similar_awards(
                 )
             )
     return findings
+
+
+# --- who signs an award -------------------------------------------------------------------------
+
+RULE_SIGNER_NOT_OWN_AWARD = "awards.signer.not_own_award"
+SIGNER_NOT_OWN_AWARD_CITATION = (
+    "Nguyên tắc công khai, khách quan trong khen thưởng (Luật Thi đua, khen thưởng số "
+    "06/2022/QH15): người có tên trong danh sách được khen không ký văn bản khen chính mình, "
+    "Phó Bí thư ký thay mặt cấp ủy (thực tiễn văn phòng cấp ủy, chưa đối chiếu văn bản) [?]"
+)
+
+
+@dataclass(frozen=True)
+class CommitteeSigner:
+    """A person who may sign for a committee: the title as printed, the name, the card number."""
+
+    title: str  # "Bí thư", "Phó Bí thư"
+    name: str
+    card_number: str = ""
+
+
+def award_signer(
+    recorded: CommitteeSigner,
+    deputies: Iterable[CommitteeSigner],
+    recipients: Iterable[str],
+) -> tuple[CommitteeSigner, Finding | None]:
+    """The signer of an award decision or certificate: the one the decision records, unless he
+    or she is among the recipients (`recipients`: card numbers and names), then the first
+    deputy who is not (rule `awards.signer.not_own_award`). With no such deputy the recorded
+    signer stays and the finding says why the office must choose another.
+
+    >>> secretary = CommitteeSigner("Bí thư", "Lê Văn Tính", "01")
+    >>> deputy = CommitteeSigner("Phó Bí thư", "Võ Văn Minh", "02")
+    >>> award_signer(secretary, [deputy], ["01"])[0].name
+    'Võ Văn Minh'
+    """
+    listed = {normalize_text(r) for r in recipients if r.strip()}
+
+    def own(signer: CommitteeSigner) -> bool:
+        keys = {normalize_text(signer.card_number), normalize_text(signer.name)} - {""}
+        return bool(keys & listed)
+
+    if not own(recorded):
+        return recorded, None
+    for deputy in deputies:
+        if not own(deputy):
+            return deputy, Finding(
+                rule=RULE_SIGNER_NOT_OWN_AWARD,
+                citation=SIGNER_NOT_OWN_AWARD_CITATION,
+                message=(
+                    f"Đồng chí {recorded.name} có tên trong danh sách được khen: đồng chí "
+                    f"{deputy.name}, {deputy.title}, ký thay mặt cấp ủy."
+                ),
+                severity=Severity.INFO,
+            )
+    return recorded, Finding(
+        rule=RULE_SIGNER_NOT_OWN_AWARD,
+        citation=SIGNER_NOT_OWN_AWARD_CITATION,
+        message=(
+            f"Đồng chí {recorded.name} có tên trong danh sách được khen và chưa có Phó Bí thư "
+            "khác ngoài danh sách: quyết định của tập thể cấp ủy vẫn do đồng chí ký thay mặt."
+        ),
+        severity=Severity.WARNING,
+    )

@@ -648,3 +648,18 @@ def quota_groups(cycle: Cycle) -> list[QuotaGroupRow]:
             )
         )
     return out
+
+
+def temporary_activity(card_number: str, year: int) -> tuple[str, str]:
+    """Where a member was recorded as attending temporarily in `year`'s cycles (the cell's
+    name, and the member's own organization then), or two empty strings."""
+    found = (
+        Evaluation.objects.filter(member__card_number=card_number, cycle__year=year)
+        .exclude(temporary_cell="")
+        .select_related("member__organization")
+        .order_by("-pk")
+        .first()
+    )
+    if found is None or found.member is None:
+        return "", ""
+    return found.temporary_cell, found.member.organization.name

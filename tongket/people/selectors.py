@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from django.db import connection
@@ -700,3 +701,53 @@ def organization_tree(user: User | None) -> list[TreeNode] | None:
         return TreeNode(org, counts.get(org.pk, 0), tuple(node(k) for k in kids))
 
     return [node(root) for root in children.get(None, [])]
+
+
+# --- transfers of Party activity ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransferRecord:
+    """A member's move out of an organization, as the memberships record it (transfer_member)."""
+
+    member: Member
+    source: Organization  # the cell (or grassroots organization) the member left
+    target: Organization  # where the member went
+    on: date  # the first day in the new organization
+    note: str
+
+
+def transfer_out(
+    user: User | None, card_number: str, within: Organization
+) -> TransferRecord | None:
+    """The member's latest move out of an organization inside `within`, when the user may see
+    the organization left (the member may now be outside the user's reach)."""
+    scope = scope_for(user)
+    left = (
+        Membership.objects.filter(
+            member__card_number=card_number.strip(),
+            end__isnull=False,
+            organization__path__startswith=within.path,
+        )
+        .filter(scope.path_q("organization__path"))
+        .select_related("member", "organization__parent")
+        .order_by("-end", "-pk")
+        .first()
+    )
+    if left is None or left.end is None:
+        return None
+    arrived = (
+        Membership.objects.filter(member_id=left.member_id, start__gt=left.end)
+        .select_related("organization__parent")
+        .order_by("start", "pk")
+        .first()
+    )
+    if arrived is None:
+        return None
+    return TransferRecord(
+        member=left.member,
+        source=left.organization,
+        target=arrived.organization,
+        on=arrived.start,
+        note=arrived.note,
+    )

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tongket.meetings.selectors import MinutesFacts
     from tongket.reports.builders import ProgramRecord
     from tongket.reports.facts import YearEndFacts
+    from tongket.reports.referral import ReferralFacts
 
 
 def report_organization(user: User | None, code: str) -> Organization:
@@ -167,7 +168,12 @@ KINDS = (
     "news",
     "program",
     "inspection-program",
+    "award-decision",
+    "certificate",
+    "referral",
 )
+# Kinds that are drawn from one record (a decision, an award, a transfer), as DOCX or PDF only.
+RECORD_KINDS = ("award-decision", "certificate", "referral")
 PROGRAM_KINDS = {"program": "work", "inspection-program": "inspection"}
 
 
@@ -280,6 +286,9 @@ def render_report(
     number: int | None = None,
     signer: str = "secretary",
     program_id: int | None = None,
+    award_id: int | None = None,
+    member_card: str | None = None,
+    preprinted: bool = False,
 ) -> RenderedReport:
     """A document of `kind` for the organization and year, in `fmt`, from what the user may see.
 
@@ -308,6 +317,26 @@ def render_report(
     if kind in PROGRAM_KINDS and fmt in ("md", "xlsx"):
         raise DomainError(
             "Chương trình xuất dạng docx hoặc pdf.", field="format", rule="reports.format.program"
+        )
+    if kind in RECORD_KINDS:
+        if fmt not in ("docx", "pdf"):
+            raise DomainError(
+                "Văn bản này xuất dạng docx hoặc pdf.",
+                field="format",
+                rule="reports.format.record",
+            )
+        return _render_record(
+            user,
+            code,
+            year,
+            kind=kind,
+            fmt=fmt,
+            date=date,
+            number=number,
+            signer=signer,
+            award_id=award_id,
+            member_card=member_card,
+            preprinted=preprinted,
         )
     listed = kind in ROW_KINDS and fmt != "xlsx"
     if listed:
@@ -352,3 +381,136 @@ def render_report(
     else:
         content = render_markdown(doc).encode()
     return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
+
+
+def _render_record(
+    user: User | None,
+    code: str,
+    year: int,
+    *,
+    kind: str,
+    fmt: str,
+    date: dt.date | None,
+    number: int | None,
+    signer: str,
+    award_id: int | None,
+    member_card: str | None,
+    preprinted: bool,
+) -> RenderedReport:
+    """The award decision, a certificate or a referral letter of the organization."""
+    from tongket.reports.documents.docx_renderer import render_docx
+    from tongket.reports.documents.pdf_renderer import render_pdf
+
+    org = report_organization(user, code)
+    if kind == "certificate":
+        return _render_certificate(user, org, award_id, fmt=fmt, preprinted=preprinted)
+    facts = year_end_facts(user, code, year, signer=signer, history=False, rows=False)
+    if kind == "award-decision":
+        from tongket.awards.selectors import award_decision_record
+        from tongket.reports.award_documents import build_award_decision
+
+        record = award_decision_record(user, org, year)
+        if record is None:
+            raise DomainError(
+                f"{org.name} chưa có quyết định khen thưởng năm {year} được ghi trong hệ thống.",
+                field="year",
+                rule="reports.no_data.award_decision",
+            )
+        doc = build_award_decision(named_on(facts, record.date), record)
+    else:
+        from tongket.reports.referral import build_referral
+
+        referral = referral_facts(user, org, year, member_card)
+        when = date or referral.on
+        doc = build_referral(named_on(facts, when), referral, date=when, number=number)
+    content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
+    return RenderedReport(content, FORMATS[fmt], f"{kind}-{org.code}-{year}.{fmt}")
+
+
+def _render_certificate(
+    user: User | None, org: Organization, award_id: int | None, *, fmt: str, preprinted: bool
+) -> RenderedReport:
+    """An award's certificate, when the award is to someone in the organization or issued by
+    it; any other award answers as a missing one."""
+    from tongket.awards.selectors import certificate_for, visible_awards
+    from tongket.reports.documents.certificate import (
+        render_certificate_docx,
+        render_certificate_pdf,
+    )
+
+    if award_id is None:
+        raise DomainError(
+            "Giấy khen, bằng khen cần mã khen thưởng: thêm --award MÃ.",
+            field="award",
+            rule="reports.certificate.award",
+        )
+    inside = (
+        Q(member__org_path__startswith=org.path)
+        | Q(organization__path__startswith=org.path)
+        | Q(decision__issuer__path__startswith=org.path)
+    )
+    if not visible_awards(user).filter(inside, pk=award_id).exists():
+        raise NotFound("Không tìm thấy khen thưởng.")
+    cert = certificate_for(user, award_id)
+    render = render_certificate_docx if fmt == "docx" else render_certificate_pdf
+    mode = "-in-phoi" if preprinted else ""
+    return RenderedReport(
+        render(cert, preprinted=preprinted), FORMATS[fmt], f"certificate-{award_id}{mode}.{fmt}"
+    )
+
+
+def referral_facts(
+    user: User | None, org: Organization, year: int, member_card: str | None
+) -> ReferralFacts:
+    """The member's latest transfer out of the organization (official), or else the temporary
+    activity recorded in the year's review; refused when neither is recorded."""
+    from tongket.evaluation.selectors import temporary_activity
+    from tongket.people.selectors import get_member, transfer_out
+    from tongket.reports.referral import ReferralFacts
+
+    if not member_card:
+        raise DomainError(
+            "Giấy giới thiệu sinh hoạt đảng cần số thẻ đảng viên: thêm --member SỐ_THẺ.",
+            field="member",
+            rule="reports.referral.member",
+        )
+    moved = transfer_out(user, member_card, org)
+    if moved is not None:
+        m = moved.member
+        superior = moved.target.parent
+        return ReferralFacts(
+            temporary=False,
+            member_name=m.full_name,
+            card_number=m.card_number,
+            birth_date=m.birth_date,
+            joined_on=m.joined_on,
+            full_member_on=m.full_member_on,
+            source=moved.source.name,
+            target=moved.target.name,
+            target_superior=superior.name if superior is not None else "",
+            on=moved.on,
+            reason=moved.note,
+        )
+    member = get_member(user, member_card)
+    if not member.org_path.startswith(org.path):
+        raise NotFound("Không tìm thấy đảng viên.")
+    cell, own = temporary_activity(member.card_number, year)
+    if not cell:
+        raise DomainError(
+            f"Chưa ghi nhận đồng chí {member.full_name} chuyển sinh hoạt đảng ra khỏi "
+            f"{org.name}, cũng chưa ghi chi bộ sinh hoạt tạm thời năm {year}.",
+            field="member",
+            rule="reports.no_data.referral",
+        )
+    return ReferralFacts(
+        temporary=True,
+        member_name=member.full_name,
+        card_number=member.card_number,
+        birth_date=member.birth_date,
+        joined_on=member.joined_on,
+        full_member_on=member.full_member_on,
+        source=own,
+        target=cell,
+        target_superior="",
+        on=timezone.localdate(),
+    )

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         "Xuất văn bản từ dữ liệu: báo cáo tổng kết (year-end), quyết định công nhận (decision), "
         "thông báo kết quả (notice), biên bản (minutes), nghị quyết (resolution), tờ trình khen "
         "thưởng (awards), tin bài (news), chương trình công tác (program), chương trình kiểm "
-        "tra, giám sát (inspection-program); định dạng docx, pdf, md hoặc xlsx (phụ lục số liệu)."
+        "tra, giám sát (inspection-program), quyết định khen thưởng (award-decision), giấy "
+        "khen/bằng khen (certificate, với --award), giấy giới thiệu sinh hoạt đảng (referral, với "
+        "--member); định dạng docx, pdf, md hoặc xlsx (phụ lục số liệu)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,6 +38,16 @@ class Command(BaseCommand):
             "--program", dest="program_id", type=int, help="mã chương trình (khi có nhiều)"
         )
 
+        parser.add_argument(
+            "--award", dest="award_id", type=int, help="mã khen thưởng (certificate)"
+        )
+        parser.add_argument("--member", dest="member_card", help="số thẻ đảng viên (referral)")
+        parser.add_argument(
+            "--preprinted",
+            action="store_true",
+            help="giấy khen: chỉ in phần chữ thay đổi lên phôi in sẵn",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             # The console acts as the system (actor None), like every other command.
@@ -49,6 +61,9 @@ class Command(BaseCommand):
                 number=options["number"],
                 signer=options["signer"],
                 program_id=options["program_id"],
+                award_id=options["award_id"],
+                member_card=options["member_card"],
+                preprinted=options["preprinted"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
