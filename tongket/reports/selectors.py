@@ -477,7 +477,8 @@ def referral_facts(
     moved = transfer_out(user, member_card, org)
     if moved is not None:
         m = moved.member
-        superior = moved.target.parent
+        # Within the organization the receiving cell is addressed; elsewhere its committee.
+        superior = None if moved.target.path.startswith(org.path) else moved.target.parent
         return ReferralFacts(
             temporary=False,
             member_name=m.full_name,
