@@ -43,6 +43,7 @@ from tongket.reports.documents import (
 )
 from tongket.reports.documents.formats import archive_line, signature_on
 from tongket.reports.facts import (
+    NO_DATA,
     AwardLine,
     Classification,
     LevelCounts,
@@ -111,9 +112,10 @@ def _narrative_text(facts: YearEndFacts, section: str) -> str:
 
 
 def _narrative(facts: YearEndFacts, section: str) -> list[Block]:
-    """The office's paragraphs; a section the office has not written prints nothing."""
+    """The office's paragraphs; a section the office has not written prints nothing, and a
+    paragraph whose figure has no data yet is left out (`missing_sections` names it)."""
     text = _narrative_text(facts, section)
-    return [Paragraph(p.strip()) for p in text.split("\n\n") if p.strip()]
+    return [Paragraph(p.strip()) for p in text.split("\n\n") if p.strip() and NO_DATA not in p]
 
 
 def _printed_title(title: str) -> str:
@@ -139,9 +141,14 @@ def missing_sections(facts: YearEndFacts) -> tuple[str, ...]:
         missing.append(f"khen thưởng năm {facts.year}")
     if facts.conference is None:
         missing.append("hội nghị tổng kết")
-    written = {n.section for n in facts.narratives if n.text.strip()}
+    written = {n.section: n for n in facts.narratives if n.text.strip()}
     missing.extend(
         f"phần viết «{section}»" for section in NARRATIVE_SECTIONS if section not in written
+    )
+    missing.extend(
+        f"số liệu của một đoạn trong phần viết «{n.title}» (đoạn đó chưa được in)"
+        for n in written.values()
+        if NO_DATA in n.text
     )
     return tuple(missing)
 
@@ -303,15 +310,22 @@ def _awards_blocks(facts: YearEndFacts) -> list[Block]:
 
 
 def _group_clause(lines: list[AwardLine]) -> str:
+    """One clause per form and issuer; an achievement all the recipients share is said once."""
     first = lines[0]
     given = f"tặng {first.form}" if first.form else "khen thưởng"
-    named = "; ".join(
-        f"{a.recipient} (thành tích {a.achievement})" if a.achievement else a.recipient
-        for a in lines
-    )
-    return f"{first.issuer} {given} cho {format_count(len(lines))} trường hợp: {named}".replace(
-        "  ", " "
-    )
+    shared = {a.achievement for a in lines}
+    if len(shared) == 1:
+        common = shared.pop()
+        named = ", ".join(a.recipient for a in lines)
+        why = f" có thành tích {common}" if common else ""
+        text = f"{first.issuer} {given} cho {format_count(len(lines))} trường hợp{why}: {named}"
+    else:
+        named = "; ".join(
+            f"{a.recipient} (thành tích {a.achievement})" if a.achievement else a.recipient
+            for a in lines
+        )
+        text = f"{first.issuer} {given} cho {format_count(len(lines))} trường hợp: {named}"
+    return text.replace("  ", " ")
 
 
 def award_clause(a: AwardLine) -> str:
