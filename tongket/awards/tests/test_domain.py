@@ -696,3 +696,26 @@ def test_an_exact_repeat_is_left_to_the_not_rewarded_twice_rule():
         )
         == []
     )
+
+
+# --- who signs an award ---------------------------------------------------------------------
+
+_SECRETARY = d.CommitteeSigner("Bí thư", "Trần Quốc Hưng", "45.000002")
+_DEPUTY = d.CommitteeSigner("Phó Bí thư", "Lê Văn Tính", "45.000009")
+
+
+@pytest.mark.parametrize(
+    ("recipients", "signs", "severity"),
+    [
+        (["45.000040"], "Trần Quốc Hưng", None),
+        (["45.000002"], "Lê Văn Tính", "info"),
+        (["Trần Quốc Hưng"], "Lê Văn Tính", "info"),
+        (["45.000002", "45.000009"], "Trần Quốc Hưng", "warning"),
+    ],
+)
+def test_nobody_signs_his_own_award_the_deputy_signs_instead(recipients, signs, severity):
+    signer, finding = d.award_signer(_SECRETARY, [_DEPUTY], recipients)
+    assert signer.name == signs
+    assert (finding.severity if finding else None) == severity
+    if finding is not None:
+        assert finding.rule == d.RULE_SIGNER_NOT_OWN_AWARD
