@@ -751,3 +751,16 @@ def transfer_out(
         on=arrived.start,
         note=arrived.note,
     )
+
+
+def committee_terms(org: Organization, on: date) -> tuple[str, ...]:
+    """The terms ("2025-2030") recorded on the organization's Party roles held on `on`."""
+    return tuple(
+        dict.fromkeys(
+            PartyRole.objects.filter(organization=org, start__lte=on)
+            .filter(Q(end__isnull=True) | Q(end__gte=on))
+            .exclude(term="")
+            .order_by("-start")
+            .values_list("term", flat=True)
+        )
+    )
