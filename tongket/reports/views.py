@@ -22,7 +22,7 @@ from tongket.core.errors import DomainError, NotFound
 from tongket.core.http import content_disposition, posted, posted_files
 from tongket.core.replicas import replica_reads
 from tongket.reports import charts, selectors, services
-from tongket.reports.builders import classification_sentence, scores_sentence
+from tongket.reports.builders import classification_sentence, missing_sections, scores_sentence
 from tongket.reports.forms import IssueDocumentForm
 from tongket.reports.models import Document, DocumentStatus, NarrativeSection
 
@@ -74,6 +74,15 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "scores": mark_safe(charts.score_history_svg(facts.score_history)),  # noqa: S308
         "programs": mark_safe(charts.program_progress_svg(facts.programs or ())),  # noqa: S308
     }
+    cells = [(y, c) for y, c, _m in facts.level_history]
+    members = [(y, m) for y, _c, m in facts.level_history]
+    # Each chart with the table of its figures, for screen readers and for checking.
+    figures = (
+        (svg["cells"], charts.level_counts_table(cells, what="chi bộ")),
+        (svg["members"], charts.level_counts_table(members, what="đảng viên")),
+        (svg["scores"], charts.score_history_table(facts.score_history)),
+        (svg["programs"], charts.program_progress_table(facts.programs or ())),
+    )
     can_write = scope_for(request.user).writes(facts.organization.path)
     return render(
         request,
@@ -81,6 +90,8 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
         {
             "facts": facts,
             "svg": svg,
+            "figures": figures,
+            "missing": missing_sections(facts),
             "classification": classification_sentence(facts),
             "scores": scores_sentence(facts),
             "downloads": DOWNLOADS,
