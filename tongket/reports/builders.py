@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import (
@@ -21,6 +22,7 @@ from tongket.core.formatting import percent as percent_of
 from tongket.evaluation.domain import Level
 from tongket.meetings.selectors import MinutesFacts, PersonLine, VoteLine
 from tongket.reports import charts
+from tongket.reports.chart_images import svg_size, svg_to_png
 from tongket.reports.documents import (
     BAO_CAO,
     BIEN_BAN,
@@ -32,6 +34,7 @@ from tongket.reports.documents import (
     Block,
     BulletList,
     DocumentType,
+    Figure,
     Heading,
     OfficialDocument,
     Paragraph,
@@ -377,16 +380,42 @@ def _conference_blocks(facts: YearEndFacts) -> list[Block]:
     return [Paragraph(text + ".")]
 
 
-def _chart_tables(facts: YearEndFacts) -> list[Block]:
-    """The dashboard's charts, in print as the tables they are drawn from (no image library)."""
+# A chart's width on the page; its height follows the SVG's proportions.
+CHART_WIDTH_MM = Decimal(150)
+
+
+def _figure(svg: str, table: charts.ChartTable) -> list[Block]:
+    """The page's chart as a picture with its caption above (kept with it), its figures in
+    `table` for the forms without pictures."""
+    width, height = svg_size(svg)
+    return [
+        Heading(table.caption, level=3, centered=True),
+        Figure(
+            png=svg_to_png(svg),
+            width_mm=CHART_WIDTH_MM,
+            height_mm=(CHART_WIDTH_MM * Decimal(height) / Decimal(width)).quantize(Decimal("0.1")),
+            caption=table.caption,
+            table=_numbers_table(table),
+        ),
+    ]
+
+
+def _level_figures(facts: YearEndFacts) -> list[Block]:
+    """The dashboard's two level charts, drawn from the same figures as the page's."""
     blocks: list[Block] = []
-    if len(facts.level_history) > 1:
-        table = charts.level_history_table(facts.level_history)
-        blocks.append(_numbers_table(table))
-    if len(facts.score_history) > 1:
-        table = charts.score_history_table(facts.score_history)
-        blocks.append(_numbers_table(table))
+    for index, what in ((1, "chi bộ"), (2, "đảng viên")):
+        history = [(row[0], row[index]) for row in facts.level_history]
+        if any(c.total for _, c in history):
+            svg = charts.level_distribution_svg(history, what=what)
+            blocks.extend(_figure(svg, charts.level_counts_table(history, what=what)))
     return blocks
+
+
+def _score_figures(facts: YearEndFacts) -> list[Block]:
+    if not facts.score_history:
+        return []
+    svg = charts.score_history_svg(facts.score_history)
+    return _figure(svg, charts.score_history_table(facts.score_history))
 
 
 def _numbers_table(table: charts.ChartTable) -> Table:
@@ -428,6 +457,7 @@ def build_year_end_report(
             [
                 *_narrative(facts, "political_tasks"),
                 *_sentence(scores_sentence(facts, stated=tasks)),
+                *_score_figures(facts),
             ],
         ),
         (
@@ -437,6 +467,7 @@ def build_year_end_report(
                 *people,
                 *_sentence(classification_sentence(facts, stated=personnel)),
                 *_present(_level_table(facts, "tổ chức đảng"), _level_table(facts, "đảng viên")),
+                *_level_figures(facts),
             ],
         ),
         (
@@ -448,7 +479,7 @@ def build_year_end_report(
             _narrative(facts, "mass_mobilization"),
         ),
         ("Công tác thi đua, khen thưởng", _awards_blocks(facts)),
-        ("Hội nghị tổng kết", [*_conference_blocks(facts), *_chart_tables(facts)]),
+        ("Hội nghị tổng kết", _conference_blocks(facts)),
     ]
     body: list[Block] = [
         Paragraph(

@@ -99,11 +99,12 @@ def year_end_facts(
                 found = {year: classification, year - 1: previous}[past]
                 if found is not None:
                     level_history.append((past, found.cells, found.members))
-                continue
-            # Earlier years only feed the history table: counted in SQL, no rows built.
-            counts = f.evaluation_counts(org, past)
-            if counts is not None:
-                level_history.append((past, *counts))
+            else:
+                # Earlier years only feed the history table: counted in SQL, no rows built.
+                counts = f.evaluation_counts(org, past)
+                if counts is not None:
+                    level_history.append((past, *counts))
+            # The year's own score too: the chart shows 326,7 where the page does.
             cards = scorecards if past == year else f.scoring_section(user, org, past)[0]
             if cards:
                 score_history.append((past, cards[0]))
