@@ -403,8 +403,10 @@ def _figure(svg: str, table: charts.ChartTable) -> list[Block]:
 def _level_figures(facts: YearEndFacts) -> list[Block]:
     """The dashboard's two level charts, drawn from the same figures as the page's."""
     blocks: list[Block] = []
-    for index, what in ((1, "chi bộ"), (2, "đảng viên")):
-        history = [(row[0], row[index]) for row in facts.level_history]
+    for what, history in (
+        ("chi bộ", [(year, cells) for year, cells, _members in facts.level_history]),
+        ("đảng viên", [(year, members) for year, _cells, members in facts.level_history]),
+    ):
         if any(c.total for _, c in history):
             svg = charts.level_distribution_svg(history, what=what)
             blocks.extend(_figure(svg, charts.level_counts_table(history, what=what)))

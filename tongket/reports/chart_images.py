@@ -10,7 +10,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from tongket.reports.charts import INK

@@ -172,6 +172,7 @@ KINDS = (
     "award-decision",
     "certificate",
     "referral",
+    "statistics",
 )
 # Kinds that are drawn from one record (a decision, an award, a transfer), as DOCX or PDF only.
 RECORD_KINDS = ("award-decision", "certificate", "referral")
@@ -319,6 +320,8 @@ def render_report(
         raise DomainError(
             "Chương trình xuất dạng docx hoặc pdf.", field="format", rule="reports.format.program"
         )
+    if kind == "statistics":
+        return _render_statistics(user, code, year, fmt=fmt, date=date, signer=signer)
     if kind in RECORD_KINDS:
         if fmt not in ("docx", "pdf"):
             raise DomainError(
@@ -515,4 +518,46 @@ def referral_facts(
         target=cell,
         target_superior="",
         on=timezone.localdate(),
+    )
+
+
+def _render_statistics(
+    user: User | None, code: str, year: int, *, fmt: str, date: dt.date | None, signer: str
+) -> RenderedReport:
+    """The summary table for the superior, over the subtree the user may read."""
+    from tongket.evaluation.stats import not_classified_reasons, subtree_counts
+    from tongket.reports.documents.formats import signature_on
+    from tongket.reports.statistics import (
+        StatisticsFacts,
+        load_layout,
+        render_statistics_pdf,
+        render_statistics_xlsx,
+    )
+
+    if fmt not in ("xlsx", "pdf"):
+        raise DomainError(
+            "Biểu thống kê xuất dạng xlsx hoặc pdf.",
+            field="format",
+            rule="reports.format.statistics",
+        )
+    org = report_organization(user, code)
+    layout = load_layout()
+    members, organizations = subtree_counts(org, year)
+    when = date or timezone.localdate()
+    own = f.org_facts(org)
+    s = f.signer_for(org, prefer=signer)
+    facts = StatisticsFacts(
+        year=year,
+        date=when,
+        superior_body=own.superior_name,
+        issuer_body=own.committee_name,
+        place=own.place,
+        signature=signature_on(when, s.on_behalf, s.title, s.name),
+        members=members,
+        organizations=organizations,
+        reasons=not_classified_reasons(org, year),
+    )
+    render = render_statistics_xlsx if fmt == "xlsx" else render_statistics_pdf
+    return RenderedReport(
+        render(facts, layout), FORMATS[fmt], f"statistics-{org.code}-{year}.{fmt}"
     )

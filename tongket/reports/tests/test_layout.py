@@ -96,7 +96,7 @@ def converted(
         for name, options in DOCUMENTS.items():
             for fmt in ("docx", "pdf"):
                 year = options.get("year", YEAR)
-                extra = {
+                extra: dict[str, Any] = {
                     k: made.get(v, v) if isinstance(v, str) else v
                     for k, v in options.items()
                     if k not in ("year", "kind")

@@ -20,7 +20,8 @@ class Command(BaseCommand):
         "thưởng (awards), tin bài (news), chương trình công tác (program), chương trình kiểm "
         "tra, giám sát (inspection-program), quyết định khen thưởng (award-decision), giấy "
         "khen/bằng khen (certificate, với --award), giấy giới thiệu sinh hoạt đảng (referral, với "
-        "--member); định dạng docx, pdf, md hoặc xlsx (phụ lục số liệu)."
+        "--member), biểu thống kê gửi cấp trên (statistics, xlsx hoặc pdf); định dạng docx, "
+        "pdf, md hoặc xlsx (phụ lục số liệu)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
