@@ -34,6 +34,9 @@ from tongket.people.selectors import get_organization, root_organizations_for
 T = TypeVar("T")
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def _or_404(read: Callable[[], T]) -> T:
     try:
         return read()
@@ -384,7 +387,20 @@ def member(request: HttpRequest, card_number: str) -> HttpResponse:
 @login_required
 @require_GET
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    data = _or_404(lambda: downloads.certificate_pdf(request.user, pk))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(f"giay-khen-{pk}.pdf", inline=True)
+    """The certificate as PDF (or `?format=docx`); `?preprinted=1` prints only the variable
+    text, for pre-printed certificate paper."""
+    fmt = "docx" if request.GET.get("format") == "docx" else "pdf"
+    preprinted = request.GET.get("preprinted") == "1"
+    try:
+        data = _or_404(
+            lambda: downloads.certificate_file(request.user, pk, fmt=fmt, preprinted=preprinted)
+        )
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+    mode = "-in-phoi" if preprinted else ""
+    types = {"pdf": "application/pdf", "docx": DOCX_TYPE}
+    response = HttpResponse(data, content_type=types[fmt])
+    response["Content-Disposition"] = content_disposition(
+        f"giay-khen-{pk}{mode}.{fmt}", inline=fmt == "pdf"
+    )
     return response

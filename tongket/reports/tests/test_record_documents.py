@@ -135,3 +135,19 @@ def test_the_referral_letter_follows_the_recorded_transfer(tmp_path):
 def test_a_referral_without_a_recorded_transfer_is_refused_with_the_reason(tmp_path):
     with pytest.raises(CommandError, match="Chưa ghi nhận đồng chí"):
         report(tmp_path, "--kind", "referral", "--member", "45.000040")
+
+
+@pytest.mark.django_db
+def test_the_award_page_gives_the_certificate_as_docx_and_for_preprinted_paper(client_for):
+    client = client_for("vanphong")
+    award = award_of(SECRETARY)
+    docx = client.get(f"/awards/{award}/certificate.pdf?format=docx")
+    assert docx.status_code == 200
+    assert docx["Content-Type"].endswith("wordprocessingml.document")
+    blank = client.get(f"/awards/{award}/certificate.pdf?preprinted=1")
+    assert blank.status_code == 200
+    assert "GIẤY KHEN" not in pdf_text(blank.content)
+    unsigned = award_of("Chi bộ Tổ chức cán bộ - Chính trị, tư tưởng", issuer="QT.KCQDN")
+    refused = client.get(f"/awards/{unsigned}/certificate.pdf")
+    assert refused.status_code == 409
+    assert "chưa ghi họ tên người ký" in refused.content.decode()
