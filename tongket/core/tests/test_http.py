@@ -1,4 +1,5 @@
-"""`posted`: an empty POST is a submission, not a first visit; downloads name their files through one helper."""
+"""`posted`: an empty POST is a submission, not a first visit; download names go through one
+helper."""
 
 from __future__ import annotations
 
