@@ -104,8 +104,10 @@ class OrganizationEditForm(VietnameseForm):
     code = forms.CharField(
         label="Mã tổ chức",
         max_length=64,
-        help_text="Chữ không dấu, chữ số và các dấu «.», «-», «_». Đổi mã thì địa chỉ trang và "
-        "tên tệp tải về dùng mã mới; mã cũ không còn dùng được (kể cả trong tệp Excel nhập).",
+        required=False,
+        help_text="Chữ không dấu, chữ số và các dấu «.», «-», «_»; để trống là giữ mã. Đổi mã "
+        "thì địa chỉ trang và tên tệp tải về dùng mã mới; mã cũ không còn dùng được (kể cả "
+        "trong tệp Excel nhập).",
     )
     name = forms.CharField(label="Tên tổ chức", max_length=255)
     renamed_on = date_field(

@@ -514,7 +514,7 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
                 parent_code=None if is_root else data["parent"].strip(),
                 agency_code=data["agency"].strip(),
                 expected_version=data["version"],
-                new_code=data["code"],
+                new_code=data["code"].strip() or None,
             ),
         )
         if updated is not None:

@@ -42,6 +42,8 @@ def test_the_command_renames_a_code_and_everything_follows(client_for: Any, api_
     _everything_answers_under(NEW, client_for, api_for)
     assert client_for("bithu").get(reverse("people:organization", args=[CELL])).status_code == 404
     event = AuditEvent.objects.filter(action="organization.rename_code").get()
+    assert event.before is not None
+    assert event.after is not None
     assert event.before["code"] == CELL
     assert event.after["code"] == NEW
     assert ACTIONS["organization.rename_code"] == "Đổi mã tổ chức"
