@@ -731,7 +731,8 @@ def overdue_cell_steps(today: dt.date) -> list[OverdueSteps]:
                 found.append(
                     OverdueSteps(
                         cycle_id=cycle.pk,
-                        cycle_label=f"kỳ đánh giá {period_label(cycle).lower()}",
+                        cycle_label="kỳ đánh giá "
+                        + period_label(cycle).replace("Năm", "năm").replace("Quý", "quý"),
                         cell_code=org.code,
                         cell_name=org.name,
                         due=self_assessment_due(cycle),

@@ -225,6 +225,11 @@ def open_cycle(
     return cycle
 
 
+def _lower_first(label: str) -> str:
+    """«Quý I năm 2027» inside a sentence: «quý I năm 2027» (the numeral keeps its case)."""
+    return label[:1].lower() + label[1:]
+
+
 def _ask_self_assessments(
     cycle: Cycle, org: Organization, period: Period, subjects: Sequence[Evaluation]
 ) -> None:
@@ -235,7 +240,9 @@ def _ask_self_assessments(
         notices=[
             notifications.Notice(
                 user_id=ev.member.user_id,
-                text=f"Mời đồng chí tự đánh giá, xếp loại {period.label.lower()} ({org.name}).",
+                text=(
+                    f"Mời đồng chí tự đánh giá, xếp loại {_lower_first(period.label)} ({org.name})."
+                ),
                 url=reverse("evaluation:evaluation", args=[ev.pk]) if ev.pk else "",
                 due=due,
             )
@@ -847,7 +854,7 @@ def _issue(
             text=(
                 f"{kind.label} số {number} ngày {date_short(date)} của {deciding_body.name}: "
                 f"đồng chí được xếp loại «{selectors.outcome_label(outcome)}» "
-                f"{selectors.period_label(ev.cycle).lower()}."
+                f"{_lower_first(selectors.period_label(ev.cycle))}."
             ),
             url=reverse("evaluation:evaluation", args=[ev.pk]),
         )
