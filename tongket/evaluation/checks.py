@@ -332,7 +332,7 @@ def level_findings(
     if isinstance(facts, MemberFacts):
         findings = profile.check_member_decision(facts, outcome)
         if proposed_or_decided and uses_points(profile):
-            findings = [*qd366.member_scored_level(facts, outcome), *findings]
+            findings = [*findings, *qd366.member_scored_level(facts, outcome)]
     else:
         findings = profile.check_organization_decision(facts, outcome)
     if uses_points(profile) and facts.points is not None:
