@@ -89,7 +89,7 @@ def test_a_self_assessment_entered_by_the_secretary_is_recorded_and_shown_as_nha
     )
     assert row.on_behalf is True
     event = AuditEvent.objects.filter(action="evaluation.assessment.self").latest("pk")
-    assert event.after["on_behalf"] is True
+    assert (event.after or {})["on_behalf"] is True
     assert "(nhập thay)" in event.summary
     page = client_for("bithu2").get(f"/evaluation/danh-gia/{ev.pk}/").content.decode()
     assert 'data-testid="on-behalf">nhập thay<' in page

@@ -50,9 +50,7 @@ def scored(card: str, points: dict[str, str] = POINTS_2026[1]) -> None:
     """The member's self-assessment with a score: under 366 `good`/`excellent` are decided on
     one (issue 18)."""
     ev = Evaluation.objects.get(member__card_number=card, cycle__year=2026, cycle__quarter=None)
-    services.submit_self_assessment(
-        actor=None, evaluation_id=ev.pk, level=None, points=points
-    )
+    services.submit_self_assessment(actor=None, evaluation_id=ev.pk, level=None, points=points)
 
 
 def tccb_cards() -> list[str]:

@@ -32,15 +32,11 @@ class Received:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.mails.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        self.mails.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[str]:
-        return [
-            m.get_content().replace("\r\n", "\n")  # type: ignore[attr-defined]
-            for rcpt, m in self.mails
-            if address in rcpt
-        ]
+        return [m.get_content().replace("\r\n", "\n") for rcpt, m in self.mails if address in rcpt]
 
 
 def _free_port() -> int:
