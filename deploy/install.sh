@@ -43,6 +43,6 @@ install -m 0644 "$SRC"/deploy/systemd/tongket*.service "$SRC"/deploy/systemd/ton
 sed "s|tongket.example.vn|${HOST}|g" "$SRC/deploy/nginx/tongket.conf" > /etc/nginx/sites-available/tongket
 ln -sf /etc/nginx/sites-available/tongket /etc/nginx/sites-enabled/tongket
 systemctl daemon-reload
-systemctl enable --now tongket.service tongket-sealer.service tongket-backup.timer
+systemctl enable --now tongket.service tongket-sealer.service tongket-backup.timer tongket-digest.timer
 nginx -t && systemctl reload nginx
 echo "Xong. Đặt chứng chỉ TLS vào /etc/ssl/tongket/, rồi: tongket createsuperuser"

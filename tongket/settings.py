@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tongket.reports",
     "tongket.exchange",
     "tongket.synth",
+    "tongket.notifications",
 ]
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
@@ -319,6 +320,10 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# The sender of the daily digests (`tongket notify digest`): "Tổng kết <tongket@example.vn>".
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SERVER_EMAIL)
 
 # JSON lines on stderr (tongket.core.logs): request id, user id, route, status, timing.
 LOGGING: dict[str, Any] = {

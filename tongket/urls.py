@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("programs/", include("tongket.programs.urls")),
     path("meetings/", include("tongket.meetings.urls")),
     path("reports/", include("tongket.reports.urls")),
+    path("thong-bao/", include("tongket.notifications.urls")),
     path("api/v1/", include("tongket.api_urls")),
     path("exchange/", include("tongket.exchange.urls")),
     path("", include("tongket.people.urls")),

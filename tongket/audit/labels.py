@@ -31,6 +31,9 @@ ACTIONS: dict[str, str] = {
     "totp.enrolled": "Đăng ký xác thực hai lớp",
     "totp.reset": "Đặt lại xác thực hai lớp",
     "totp.recovery_codes": "Cấp mã dự phòng",
+    # notifications
+    "notifications.email_digest": "Bật/tắt thư tổng hợp hằng ngày",
+    "notifications.digest.send": "Gửi thư tổng hợp thông báo",
     # people
     "organization.create": "Thêm tổ chức",
     "organization.update": "Sửa thông tin tổ chức",
@@ -146,6 +149,10 @@ AREAS: dict[str, str] = {
 }
 
 FIELDS: dict[str, str] = {
+    "email_digest": "Nhận thư tổng hợp hằng ngày",
+    "on_behalf": "Nhập thay",
+    "day": "Ngày",
+    "sent": "Số thư đã gửi",
     "basis": "Cách chia nhóm",
     "groups": "Các nhóm",
     "peer_group": "Nhóm tương đồng",
@@ -285,6 +292,7 @@ OBJECT_TYPES: dict[str, str] = {
     "awards.AwardDecision": "Quyết định khen thưởng",
     "awards.AwardProposal": "Đề nghị khen thưởng",
     "export": "Tệp xuất",
+    "notifications.Digest": "Thư tổng hợp thông báo",
 }
 
 

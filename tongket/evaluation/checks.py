@@ -287,8 +287,12 @@ def level_findings(
     profile: Profile | None = None,
     grades: Mapping[str, str] | None = None,
     points: Mapping[str, object] | None = None,
+    proposed_or_decided: bool = False,
 ) -> list[Finding]:
     """The profile's level conditions for this outcome: errors refuse it, warnings inform.
+
+    `proposed_or_decided`: the cell's proposal or the competent body's decision, which under
+    qd366 may give a member `excellent` or `good` only on a score (`qd366.member_scored_level`).
 
     A not-classified outcome is accepted when the facts give that reason; `other` is a decision
     of the competent body and needs no fact (the service asks for its written reason).
@@ -327,6 +331,8 @@ def level_findings(
     findings: list[Finding]
     if isinstance(facts, MemberFacts):
         findings = profile.check_member_decision(facts, outcome)
+        if proposed_or_decided and uses_points(profile):
+            findings = [*findings, *qd366.member_scored_level(facts, outcome)]
     else:
         findings = profile.check_organization_decision(facts, outcome)
     if uses_points(profile) and facts.points is not None:
@@ -341,7 +347,7 @@ def decision_findings(
     """What a decision runs before the quota: the level conditions, then the order of decisions
     (the quota of the whole batch is `quota_verdicts`)."""
     profile = profile or profile_of(ev.cycle)
-    findings = level_findings(ev, outcome, profile=profile)
+    findings = level_findings(ev, outcome, profile=profile, proposed_or_decided=True)
     if isinstance(outcome, Level):
         findings += profile.check_decision_order(order_facts(ev))
     return findings

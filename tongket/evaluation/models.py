@@ -214,6 +214,9 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     author_label = models.CharField(max_length=150, blank=True)
+    # A member's self-assessment entered by someone else (the cell's secretary copying the paper
+    # form, an import): shown as «nhập thay» wherever the tier is shown.
+    on_behalf = models.BooleanField("nhập thay", default=False)
     created_at = models.DateTimeField(default=timezone.now)
     is_current = models.BooleanField(default=True)
 

@@ -35,6 +35,7 @@ from tongket.evaluation.domain import (
 from tongket.evaluation.models import (
     Assessment,
     Cycle,
+    CycleStatus,
     Decision,
     DecisionStatus,
     Evaluation,
@@ -663,3 +664,96 @@ def temporary_activity(card_number: str, year: int) -> tuple[str, str]:
     if found is None or found.member is None:
         return "", ""
     return found.temporary_cell, found.member.organization.name
+
+
+# --- what the daily notices read (notifications.services.notify_due) ---------------------------
+
+
+def self_assessment_due(cycle: Cycle) -> dt.date:
+    """The date a member's self-assessment is asked for: the last day of the cycle's period
+    (HD 43 §4: the year's review and classification finish before 31/12)."""
+    return period_of(cycle).end
+
+
+@dataclass(frozen=True)
+class OverdueSteps:
+    """A cell whose members still lack the cell's proposal after the cycle's deadline."""
+
+    cycle_id: int
+    cycle_label: str
+    cell_code: str
+    cell_name: str
+    due: dt.date
+    missing: int
+    secretary_ids: tuple[int, ...]
+    url: str
+
+
+def overdue_cell_steps(today: dt.date) -> list[OverdueSteps]:
+    """For every open cycle past its deadline, the cells with members neither proposed by the
+    cell nor decided, and the accounts holding a live cell-secretary grant over each cell."""
+    from django.urls import reverse
+
+    from tongket.accounts.models import Grant, Role
+
+    found: list[OverdueSteps] = []
+    cycles = [
+        c
+        for c in Cycle.objects.filter(status=CycleStatus.OPEN).select_related("organization")
+        if self_assessment_due(c) < today
+    ]
+    if not cycles:
+        return found
+    grants = [
+        g
+        for g in Grant.objects.filter(role=Role.CELL_SECRETARY, revoked_at__isnull=True)
+        .select_related("organization")
+        .order_by("organization__path", "user_id")
+        if (g.valid_from is None or g.valid_from <= today)
+        and (g.valid_until is None or g.valid_until >= today)
+    ]
+    for cycle in cycles:
+        pending = (
+            Evaluation.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
+            .exclude(
+                Exists(
+                    Assessment.objects.filter(
+                        evaluation=OuterRef("pk"), tier=Tier.CELL, is_current=True
+                    )
+                )
+            )
+            .exclude(
+                Exists(
+                    Decision.objects.filter(
+                        evaluation=OuterRef("pk"), status=DecisionStatus.CURRENT
+                    )
+                )
+            )
+            .values("unit_id")
+            .annotate(n=Count("pk"))
+        )
+        missing = {row["unit_id"]: row["n"] for row in pending}
+        cells: dict[int, list[int]] = {}
+        for grant in grants:
+            if grant.organization_id in missing and grant.organization.path.startswith(
+                cycle.organization.path
+            ):
+                cells.setdefault(grant.organization_id, []).append(grant.user_id)
+        for grant in grants:
+            if grant.organization_id in cells and grant.user_id in cells[grant.organization_id]:
+                org = grant.organization
+                users = tuple(cells.pop(org.pk))
+                found.append(
+                    OverdueSteps(
+                        cycle_id=cycle.pk,
+                        cycle_label="kỳ đánh giá "
+                        + period_label(cycle).replace("Năm", "năm").replace("Quý", "quý"),
+                        cell_code=org.code,
+                        cell_name=org.name,
+                        due=self_assessment_due(cycle),
+                        missing=missing[org.pk],
+                        secretary_ids=users,
+                        url=reverse("evaluation:unit", args=[cycle.pk, org.code]),
+                    )
+                )
+    return found

@@ -87,6 +87,7 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
             "points",
             "comment",
             "author_label",
+            "on_behalf",
             "created_at",
         )
         read_only_fields = fields

@@ -18,10 +18,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
+from tongket.core.formatting import date_short
 from tongket.core.rules import Finding, Severity, errors_in
 from tongket.evaluation import checks, leaders, permissions, selectors, tally
 from tongket.evaluation.domain import Level, NotClassifiedReason, Period
@@ -42,6 +44,8 @@ from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.qd366 import Qd366Profile
 from tongket.evaluation.regulations.quota import QuotaVerdict
 from tongket.evaluation.selectors import Outcome
+from tongket.notifications import services as notifications
+from tongket.notifications.domain import Kind
 from tongket.people.models import Member, Organization, OrganizationKind
 
 # Profiles under which the directly superior committee may cancel a result and reclassify.
@@ -201,6 +205,7 @@ def open_cycle(
     ]
     Evaluation.objects.bulk_create(subjects)
     tally.add_pending(cycle, subjects)
+    _ask_self_assessments(cycle, org, period, subjects)
     record_event(
         actor=actor,
         action="evaluation.cycle.open",
@@ -218,6 +223,33 @@ def open_cycle(
         },
     )
     return cycle
+
+
+def _lower_first(label: str) -> str:
+    """«Quý I năm 2027» inside a sentence: «quý I năm 2027» (the numeral keeps its case)."""
+    return label[:1].lower() + label[1:]
+
+
+def _ask_self_assessments(
+    cycle: Cycle, org: Organization, period: Period, subjects: Sequence[Evaluation]
+) -> None:
+    """Each member with an account is asked to self-assess, with the deadline."""
+    due = selectors.self_assessment_due(cycle)
+    notifications.notify_each(
+        kind=Kind.SELF_ASSESS,
+        notices=[
+            notifications.Notice(
+                user_id=ev.member.user_id,
+                text=(
+                    f"Mời đồng chí tự đánh giá, xếp loại {_lower_first(period.label)} ({org.name})."
+                ),
+                url=reverse("evaluation:evaluation", args=[ev.pk]) if ev.pk else "",
+                due=due,
+            )
+            for ev in subjects
+            if ev.member is not None and ev.member.user_id is not None
+        ],
+    )
 
 
 @transaction.atomic
@@ -549,6 +581,16 @@ def _validated_ratings(
     return grades, {}
 
 
+def _is_own(actor: User | None, ev: Evaluation) -> bool:
+    """Whether the actor is the evaluated member themself (else the entry is «nhập thay»)."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and ev.member is not None
+        and ev.member.user_id == actor.pk
+    )
+
+
 def _add_assessment(
     *,
     actor: User | None,
@@ -561,6 +603,7 @@ def _add_assessment(
 ) -> Assessment:
     Assessment.objects.filter(evaluation=ev, tier=tier, is_current=True).update(is_current=False)
     fields = _outcome_fields(outcome) if outcome is not None else {}
+    on_behalf = tier is Tier.SELF and not _is_own(actor, ev)
     row = Assessment.objects.create(
         evaluation=ev,
         tier=tier,
@@ -569,6 +612,7 @@ def _add_assessment(
         comment=comment.strip(),
         author=_author(actor),
         author_label=_label(actor),
+        on_behalf=on_behalf,
         **fields,
     )
     record_event(
@@ -577,11 +621,12 @@ def _add_assessment(
         object_type="evaluation.Assessment",
         object_id=row.pk,
         org_path=ev.subject_path,
-        summary=f"{tier.label}: {selectors.subject_code(ev)}"
+        summary=f"{tier.label}{' (nhập thay)' if on_behalf else ''}: {selectors.subject_code(ev)}"
         + (f" – {selectors.outcome_label(outcome)}" if outcome is not None else ""),
         after={
             "evaluation": ev.pk,
             "tier": tier.value,
+            "on_behalf": on_behalf,
             **fields,
             "grades": dict(grades),
             "points": dict(points),
@@ -637,7 +682,7 @@ def record_proposal(
     _require(permissions.can_propose(scope_for(actor), ev), True)
     _require_open(ev.cycle)
     _require_undecided(ev)
-    _refuse_errors(checks.level_findings(ev, outcome))
+    _refuse_errors(checks.level_findings(ev, outcome, proposed_or_decided=True))
     return _add_assessment(
         actor=actor, ev=ev, tier=Tier.CELL, outcome=outcome, grades={}, points={}, comment=comment
     )
@@ -802,6 +847,17 @@ def _issue(
     except IntegrityError:
         raise ConcurrentEdit() from None
     tally.move(ev, old=supersedes, new=decision)
+    if ev.member is not None and ev.member.user_id is not None:
+        notifications.notify(
+            user_ids=[ev.member.user_id],
+            kind=Kind.DECISION,
+            text=(
+                f"{kind.label} số {number} ngày {date_short(date)} của {deciding_body.name}: "
+                f"đồng chí được xếp loại «{selectors.outcome_label(outcome)}» "
+                f"{_lower_first(selectors.period_label(ev.cycle))}."
+            ),
+            url=reverse("evaluation:evaluation", args=[ev.pk]),
+        )
     record_event(
         actor=actor,
         action=f"evaluation.decision.{kind.value}",

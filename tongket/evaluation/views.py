@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +17,7 @@ from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.http import not_found_as_404, posted
 from tongket.core.pagecache import CachedPage, scope_paths
-from tongket.core.rules import Finding
+from tongket.core.rules import Finding, RuleGroup, group_by_rule
 from tongket.evaluation import forms, permissions, selectors, services, stats
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome
@@ -26,6 +26,17 @@ from tongket.people.models import Organization
 View = Callable[..., HttpResponse]
 
 CYCLES_PER_PAGE = 50
+
+
+def _grouped(
+    findings: Sequence[Finding], rows: Sequence[selectors.Row]
+) -> list[tuple[RuleGroup, list[tuple[str, str, str]]]]:
+    """Findings of a decision page as one box per rule, each subject with its name."""
+    names = {row.code: row.name for row in rows}
+    return [
+        (group, [(f.subject, names.get(f.subject, ""), f.message) for f in group.items])
+        for group in group_by_rule(findings)
+    ]
 
 
 def _error_findings(exc: DomainError) -> list[Finding]:
@@ -201,7 +212,7 @@ def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
             ],
             "collective": selectors.unit_collective(cycle, unit),
             "form": form,
-            "problems": problems,
+            "problems": _grouped(problems, rows),
             "can_propose": permissions.can_propose(scope, rows[0].evaluation) if rows else False,
             "whole": permissions.can_view_cycle(scope, cycle),
         },
@@ -231,7 +242,10 @@ def unit_check(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     return render(
         request,
         "evaluation/_checks.html",
-        {"findings": found, "checked": bool(form.is_valid() and form.outcomes())},
+        {
+            "groups": _grouped(found, rows),
+            "checked": bool(form.is_valid() and form.outcomes()),
+        },
     )
 
 

@@ -50,7 +50,8 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
     "Amendment": seen("number item summary reason decided_on before after"),
     "AppraisalInput": seen("comment grades points outcome"),
     "Assessment": seen(
-        "id tier level not_classified_reason grades points comment author_label created_at"
+        "id tier level not_classified_reason grades points comment author_label on_behalf "
+        "created_at"
     ),
     "AttendanceInput": seen("member attendance reason"),
     # Accounts and grants: the endpoints answer only office administrators, within their subtrees.

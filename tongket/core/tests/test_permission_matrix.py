@@ -339,6 +339,7 @@ OFFICE_API_POST_ONLY = (401, 405, 405, 403, 403, 403, 403, 405)
 # POST answers of write endpoints to the roles that may not write (None: allowed, not tried).
 OFFICE_CREATE_POST = (302, None, None, 403, 403, 403, 403, None)
 OFFICE_OBJECT_POST = (302, None, None, 403, 403, 403, 403, 404)
+OWN_POST = (302, None, None, None, None, None, None, None)  # one's own state: signed in only
 OFFICE_API_CREATE_POST = (401, None, None, 403, 403, 403, 403, None)
 OFFICE_API_OBJECT_POST = (401, None, None, 403, 403, 403, 403, 404)
 CELL_POST = (302, None, None, None, 404, 403, 404, 404)  # a TCCB object: khoi 403, outsiders 404
@@ -613,6 +614,12 @@ MATRIX: dict[str, Entry] = {
     # Signing in with a one-time code, then setting a password: before signing in only.
     "accounts:code_sign_in": Entry(_none, (200, 302, 302, 302, 302, 302, 302, 302)),
     "accounts:set_password": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
+    # The inbox: every signed-in person's own notices (marking read, the e-mail opt-out: their
+    # own; before signing in, the login page).
+    "notifications:inbox": Entry(_none, PAGE),
+    "notifications:badge": Entry(_none, PAGE),
+    "notifications:read": Entry(_none, POST_ONLY, post=OWN_POST),
+    "notifications:email_digest": Entry(_none, POST_ONLY, post=OWN_POST),
     # Accounts and grants: office administrators (and the superuser), within their subtrees.
     "accounts:user_list": Entry(_none, OFFICE_PAGE),
     "accounts:user_create": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),

@@ -734,6 +734,35 @@ def member_temporary_activity(facts: MemberFacts, params: Qd366Params = DEFAULTS
     ]
 
 
+CITE_SCORED_LEVEL = (
+    f"{QD}, Điều 11, khoản 1 (Hoàn thành xuất sắc nhiệm vụ) và khoản 2 (Hoàn thành tốt nhiệm vụ); "
+    f"{HD43}: mức xếp loại theo điểm (từ 90, từ 70 điểm)"
+)
+SCORED_LEVEL_CLAUSE: Mapping[Level, str] = {Level.EXCELLENT: "khoản 1", Level.GOOD: "khoản 2"}
+
+
+def member_scored_level(facts: MemberFacts, level: Level) -> list[Finding]:
+    """A member is proposed or decided `excellent` or `good` only on a score: under 366 these
+    levels are read on the 100-point frame (90 and 70 points), so without one the cell may not
+    propose them nor the committee decide them. 366-QĐ/TW, Điều 11, khoản 1 and 2; HD 43."""
+    clause = SCORED_LEVEL_CLAUSE.get(level)
+    if clause is None or facts.points is not None:
+        return []
+    return [
+        Finding(
+            rule="qd366.member.score.required_for_level",
+            citation=CITE_SCORED_LEVEL,
+            message=(
+                f"Theo Điều 11, {clause} Quy định 366-QĐ/TW, mức «{level.label}» được xét trên "
+                "điểm theo khung 100 điểm: đảng viên chưa được chấm điểm nên chưa thể đề xuất "
+                "hoặc quyết định mức này."
+            ),
+            subject=facts.subject,
+            severity=Severity.ERROR,
+        )
+    ]
+
+
 MEMBER_SCORE_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level]], ...] = (
     member_score,
 )
