@@ -213,15 +213,6 @@ def test_vendored_htmx_is_version_two_and_keeps_its_license():
     assert "BSD" in (STATIC / "vendor" / "htmx.LICENSE.txt").read_text(encoding="utf-8")
 
 
-def test_base_speaks_english_when_english_is_active(site_urls):
-    with translation.override("en"):
-        html = _render("base.html", user=_member())
-    assert '<html lang="en">' in html
-    for label in ("Organizations", "Party members", "Evaluation", "Awards", "Log out"):
-        assert label in html
-    assert "Đảng viên" not in html
-
-
 def _headers(response: HttpResponse) -> HttpResponseBase:
     middleware = SecurityHeadersMiddleware(lambda request: response)
     return middleware(RequestFactory().get("/"))
