@@ -751,6 +751,7 @@ def _read_sheet(
     rest: SheetRows = iterator if first[0] == 1 else _chain_first(first, iterator)
     items = list(positions.items())
     guarded = [(key, kind) for key in positions if (kind := handler.kind(key)) in _NOT_NUMBERS]
+    seen = 0
     for number, values in rest:
         size = len(values)
         cells = {key: values[i] if i < size else None for key, i in items}
@@ -758,12 +759,7 @@ def _read_sheet(
             continue
         if number == EXAMPLE_ROW and is_example_row(handler, cells):
             continue
-        if guarded:
-            refused = _codes_read_as_numbers(handler, number, cells, letters, guarded)
-            if refused:
-                problems.extend(refused)
-                continue
-        if len(found) >= room:
+        if seen >= room:
             raise WorkbookError(
                 f"Tệp có quá {_count(limit)} dòng dữ liệu (giới hạn {_count(limit)} dòng cho cả "
                 "tệp, mọi trang cộng lại); không dòng nào được kiểm tra. Hãy chia thành nhiều "
@@ -772,6 +768,12 @@ def _read_sheet(
                 sheet=handler.title,
                 row=number,
             )
+        seen += 1  # refused rows count towards the limit too
+        if guarded:
+            refused = _codes_read_as_numbers(handler, number, cells, letters, guarded)
+            if refused:
+                problems.extend(refused)
+                continue
         found.append(RawRow(handler.title, number, cells, letters))
     return found, problems
 
