@@ -123,6 +123,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms explain their terms of art (tongket/core/terms.py) with the article they come from.
+FORM_RENDERER = "tongket.core.renderers.Renderer"
+
 # SQLite file under var/ unless DATABASE_URL is set (PostgreSQL in production).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
@@ -221,8 +224,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Vietnamese only: the English translation covered the header and menu but not the pages, messages
+# and rule texts, and a half-English interface is worse than none ("English complete or absent").
+# The templates keep their {% translate %} tags for a complete translation later.
+LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -9,7 +9,6 @@ from tongket.core import health
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tongket.accounts.urls")),
     path("audit/", include("tongket.audit.urls")),
     path("evaluation/", include("tongket.evaluation.urls")),

@@ -31,6 +31,7 @@ from tongket.exchange.rows import BATCH, chunks, read_year, refuse_findings
 from tongket.exchange.workbook import (
     Action,
     Column,
+    ColumnKind,
     ImportContext,
     RowReader,
     SheetHandler,
@@ -148,6 +149,19 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             30,
         ),
     )
+    kinds = {
+        "card_number": ColumnKind.CARD,
+        "org_code": ColumnKind.ORGANIZATION,
+        "year": ColumnKind.NUMBER,
+        "level": ColumnKind.CHOICE,
+        "reason": ColumnKind.CHOICE,
+        "deciding_body": ColumnKind.ORGANIZATION,
+        "date": ColumnKind.DATE,
+    }
+    choices = {
+        "level": [lv.label for lv in Level.descending()],
+        "reason": [r.label for r in NotClassifiedReason],
+    }
     field_columns = {
         "level": "level",
         "outcomes": "level",

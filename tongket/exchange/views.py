@@ -22,7 +22,9 @@ from tongket.core.replicas import replica_reads
 from tongket.exchange import exporter, services
 from tongket.exchange.jobs import progress_of
 from tongket.exchange.models import ImportJob, JobStatus
-from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, Action
+from tongket.exchange.template import template_workbook
+from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, UPLOAD_EXTENSIONS, Action
+from tongket.people.selectors import writable_organization_codes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_PROBLEMS = 500
@@ -61,7 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def template(request: HttpRequest) -> HttpResponse:
-    return _download(exporter.template_workbook(), "mau-nhap-tong-ket.xlsx", XLSX)
+    content = template_workbook(writable_organization_codes(request.user))
+    return _download(content, "mau-nhap-tong-ket.xlsx", XLSX)
 
 
 @login_required
@@ -93,9 +96,9 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Tệp Excel (.xlsx)",
+        label="Tệp bảng tính (.xlsx, .xls hoặc .ods)",
         help_text=f"Theo mẫu nhập; tối đa {MAX_BYTES // (1024 * 1024)} MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_EXTENSIONS}),
     )
 
     def clean_file(self) -> Any:

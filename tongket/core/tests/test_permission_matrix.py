@@ -368,7 +368,6 @@ def post_expectation(entry: Entry) -> PostExpect | None:
 
 
 MATRIX: dict[str, Entry] = {
-    "set_language": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
     # Health checks answer everyone, with no data (a status word only).
     "healthz": Entry(_none, (200, 200, 200, 200, 200, 200, 200, 200)),
     "readyz": Entry(_none, (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -648,8 +647,8 @@ MATRIX: dict[str, Entry] = {
 # Known defects, each an expected failure that must be removed once fixed (strict xfail).
 KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 
-# Redirects that are not the login page: the language switch, the login page when signed in.
-NOT_LOGIN_REDIRECTS = {"set_language"}
+# Redirects that are not the login page.
+NOT_LOGIN_REDIRECTS: set[str] = set()
 
 
 def _client(role: str, client_for: Callable[[str], Client], outsider: Any) -> Client:
