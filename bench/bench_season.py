@@ -95,11 +95,17 @@ class Writer:
         self.lock = threading.Lock()
 
     def one(self) -> tuple[int, str, float]:
-        with self.lock:
+        opening = None
+        with self.lock:  # not held while a request runs (`_open` and `_decide` take it)
             if self.pending and (not self.evaluations or random.random() < 0.05):
-                return self._open(self.pending.pop())
+                opening = self.pending.pop()
             choice = random.random()
             ev = self.evaluations.pop() if self.evaluations and choice < 0.7 else None
+        if opening is not None:
+            if ev is not None:
+                with self.lock:
+                    self.evaluations.append(ev)
+            return self._open(opening)
         if ev is not None:
             return self._decide(ev, propose=choice < 0.35)
         card = random.choice(self.members)
