@@ -27,6 +27,7 @@ import json
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -249,6 +250,42 @@ def report(name: str, tally: Tally, wall: float, count: int) -> float:
     return count / wall
 
 
+def decision_cost(token: str, evaluations: list[int], year: int, count: int) -> None:
+    """Single decisions through the API one at a time in this process (Django's test client,
+    no server): the median CPU time of a request in Python (`time.process_time`: what other
+    processes on a shared machine barely move; the database server's CPU is not in it), its
+    wall time and its queries. Refused ones (a leader before the units they lead) are left
+    out."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token}")
+    body = {"outcome": "good", "number": "99-QĐ/ĐU", "date": f"{year}-12-20"}
+    cpu: list[float] = []
+    wall: list[float] = []
+    queries: list[int] = []
+    for ev in evaluations:
+        if len(cpu) >= count:
+            break
+        with CaptureQueriesContext(connection) as ctx:
+            start, cpu_start = time.perf_counter(), time.process_time()
+            response = client.post(
+                f"/api/v1/evaluations/{ev}/decision/", body, content_type="application/json"
+            )
+            cpu_used, elapsed = time.process_time() - cpu_start, time.perf_counter() - start
+        if response.status_code == 201:
+            cpu.append(cpu_used)
+            wall.append(elapsed)
+            queries.append(len(ctx.captured_queries))
+    if cpu:
+        print(
+            f"\n  single decisions (in process, one at a time): n={len(cpu)}  CPU median "
+            f"{statistics.median(cpu) * 1000:.1f} ms  wall median "
+            f"{statistics.median(wall) * 1000:.1f} ms  queries {min(queries)}–{max(queries)}"
+        )
+
+
 def _env() -> dict[str, str]:
     """The environment of the `tongket` commands started here: they import bench.settings."""
     return os.environ | {"PYTHONPATH": str(ROOT)}
@@ -377,6 +414,9 @@ def main() -> None:
                 f"while it ran: {len(during)}, p95 "
                 f"{bench_pages.pct(during, 95) * 1000 if during else 0:.1f} ms"
             )
+        with writer.lock:
+            ready = list(reversed(writer.evaluations))
+        decision_cost(token, [ev for ev in ready if ev not in writer.cycle_of], args.year, 30)
     finally:
         sealer.send_signal(signal.SIGTERM)
         server.send_signal(signal.SIGTERM)
