@@ -87,11 +87,14 @@ class Writer:
         # qd366 (Điều 12): a cycle's members wait until its cells are decided.
         self.waiting: dict[int, tuple[int, list[int]]] = {}  # cycle -> (cells left, members)
         self.cycle_of: dict[int, int] = {}  # a cell's evaluation -> its cycle
+        # Members sit in the cells under the grassroots organizations, never directly in them.
         self.members: list[str] = list(
-            Member.objects.filter(organization__code__in=grassroots[:50]).values_list(
+            Member.objects.filter(organization__parent__code__in=grassroots[:50]).values_list(
                 "card_number", flat=True
             )[:2000]
         )
+        if not self.members:
+            raise SystemExit("no member to correct under the writing province's organizations")
         self.year = year
         self.lock = threading.Lock()
 
@@ -278,7 +281,9 @@ def decision_cost(token: str, evaluations: list[int], year: int, count: int) -> 
             cpu.append(cpu_used)
             wall.append(elapsed)
             queries.append(len(ctx.captured_queries))
-    if cpu:
+    if not cpu:
+        print("\n  single decisions: none ready (no cycle's cells all decided yet)")
+    else:
         print(
             f"\n  single decisions (in process, one at a time): n={len(cpu)}  CPU median "
             f"{statistics.median(cpu) * 1000:.1f} ms  wall median "
@@ -336,6 +341,9 @@ def main() -> None:
     parser.add_argument("--write-share", type=float, default=0.1)
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument(
+        "--workbook", default="", help="import this workbook (e.g. an earlier run's) instead"
+    )
+    parser.add_argument(
         "--card-prefix", default="98", help="the imported members' card numbers (one per run)"
     )
     parser.add_argument("--year", type=int, default=2026)
@@ -390,7 +398,11 @@ def main() -> None:
         )
         writer = Writer(port, token, grassroots, args.year)
         importer: dict[str, Any] = {}
-        workbook = write_workbook(args.import_rows, importing_into.code, args.card_prefix)
+        workbook = (
+            Path(args.workbook)
+            if args.workbook
+            else write_workbook(args.import_rows, importing_into.code, args.card_prefix)
+        )
 
         def start_import() -> None:
             importer["start"] = time.monotonic()
