@@ -24,6 +24,7 @@ from tongket.accounts import services as accounts
 from tongket.audit import versions
 from tongket.audit.models import PathChange
 from tongket.audit.services import EventInput, record_event, record_events
+from tongket.core.formatting import format_count
 from tongket.core.pagecache import CSRF_PLACEHOLDER, HEADER
 from tongket.evaluation import services as evaluation
 from tongket.evaluation.domain import Level
@@ -254,7 +255,7 @@ def test_the_seasons_writes_in_one_province_keep_another_provinces_page_cached(
     assert shown[HEADER] == "miss,miss"
     assert "Chi bộ Mới Thành Lập" in shown.content.decode()
     cells = Organization.objects.filter(parent__code=DEPT).count()
-    assert f'data-testid="child-count">{cells}<' in shown.content.decode()
+    assert f'data-testid="child-count">{format_count(cells)}<' in shown.content.decode()
 
 
 def test_the_csrf_token_of_a_cached_part_is_the_requests_own(
