@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tongket.core.rules import Finding, Severity
 from tongket.evaluation import leaders
@@ -29,6 +29,7 @@ from tongket.evaluation.domain import (
     DecisionOrderFacts,
     DisciplineForm,
     Grade,
+    LedUnit,
     Level,
     MemberFacts,
     NotClassifiedReason,
@@ -38,7 +39,15 @@ from tongket.evaluation.domain import (
 )
 from tongket.evaluation.domain import OrganizationKind as RuleOrganizationKind
 from tongket.evaluation.domain import SubjectKind as RuleSubjectKind
-from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind, Tier
+from tongket.evaluation.models import (
+    Assessment,
+    Cycle,
+    Decision,
+    DecisionStatus,
+    Evaluation,
+    SubjectKind,
+    Tier,
+)
 from tongket.evaluation.regulations import qd366, quota
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.quota import QuotaCounts, QuotaVerdict
@@ -155,10 +164,25 @@ def member_facts(
         tasks=_tasks(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
         # qd366 (issue 24): leaders derived from roles and posts; temporary Party activity
-        led_units=(leaders.led_units(ev.member, ev.cycle) if _reads_leaders(ev.cycle) else ()),
+        led_units=_led_units(ev),
         temporary_cell=ev.temporary_cell,
         temporary_cell_comment=ev.temporary_cell_comment,
     )
+
+
+def _led_units(ev: Evaluation) -> tuple[LedUnit, ...]:
+    """The units the member leads under qd366 (read once per evaluation object: the level rules
+    and the order of decisions both ask; none when `with_decision_facts` found no leading role
+    or post)."""
+    if not _reads_leaders(ev.cycle):
+        return ()
+    found: tuple[LedUnit, ...] | None = getattr(ev, "_led_units", None)
+    if found is None:
+        leads = (getattr(ev, "leads_role", True), getattr(ev, "leads_post", True))
+        assert ev.member is not None
+        found = leaders.led_units(ev.member, ev.cycle) if any(leads) else ()
+        ev._led_units = found  # type: ignore[attr-defined]
+    return found
 
 
 def _reads_leaders(cycle: Cycle) -> bool:
@@ -247,6 +271,33 @@ def organization_facts(
     )
 
 
+def with_decision_facts(evaluations: QuerySet[Evaluation], cycle: Cycle) -> QuerySet[Evaluation]:
+    """The evaluations of `cycle` with what a decision's checks read beyond their own rows, in
+    the same query: whether a current decision exists (`decided`), whether the collective
+    before them (a member's cell, an organization's subordinates) is undecided, whether the
+    member leads something (qd366), and their current assessments (one more query). Each
+    annotation only tells whether the full read is needed: when it is, the checks read the
+    details as before, so no check is weakened (`order_facts`, `_led_units`)."""
+    current = Decision.objects.filter(evaluation=OuterRef("pk"), status=DecisionStatus.CURRENT)
+    organizations = Evaluation.objects.filter(
+        period_q("cycle__", cycle.year, cycle.quarter), subject_kind=SubjectKind.ORGANIZATION
+    ).exclude(Exists(current))
+    annotations: dict[str, Exists] = {
+        "decided": Exists(current),
+        "undecided_collective": Exists(organizations.filter(organization_id=OuterRef("unit_id"))),
+        "undecided_subordinate": Exists(organizations.filter(unit_id=OuterRef("organization_id"))),
+    }
+    if _reads_leaders(cycle):
+        annotations |= leaders.leading_now(cycle)
+    return evaluations.annotate(**annotations).prefetch_related(
+        Prefetch(
+            "assessments",
+            queryset=Assessment.objects.filter(is_current=True).order_by("tier"),
+            to_attr="current_assessments",
+        )
+    )
+
+
 def order_facts(ev: Evaluation) -> DecisionOrderFacts:
     """What must be decided before this evaluation (used by qd124 and qd366)."""
     cycle = ev.cycle
@@ -262,15 +313,25 @@ def order_facts(ev: Evaluation) -> DecisionOrderFacts:
         return DecisionOrderFacts(
             subject_kind=RuleSubjectKind.MEMBER,
             subject=subject_code(ev),
-            undecided_collectives=tuple(collectives.values_list("organization__code", flat=True)),
-            undecided_led_units=leaders.undecided_led_units(ev.member, cycle) if qd366 else (),
+            undecided_collectives=(
+                tuple(collectives.values_list("organization__code", flat=True))
+                if getattr(ev, "undecided_collective", True)
+                else ()
+            ),
+            undecided_led_units=tuple(
+                f"{unit.role} ({unit.code})" for unit in _led_units(ev) if unit.level is None
+            ),
         )
     assert ev.organization is not None
     subordinates = undecided.filter(unit_id=ev.organization_id).order_by("subject_path")
     return DecisionOrderFacts(
         subject_kind=RuleSubjectKind.ORGANIZATION,
         subject=subject_code(ev),
-        undecided_subordinates=tuple(subordinates.values_list("organization__code", flat=True)),
+        undecided_subordinates=(
+            tuple(subordinates.values_list("organization__code", flat=True))
+            if getattr(ev, "undecided_subordinate", True)
+            else ()
+        ),
         undecided_same_level_bodies=(
             leaders.undecided_agency(ev.organization, ev) if qd366 else ()
         ),
@@ -348,7 +409,7 @@ def decision_findings(
     (the quota of the whole batch is `quota_verdicts`)."""
     profile = profile or profile_of(ev.cycle)
     findings = level_findings(ev, outcome, profile=profile, proposed_or_decided=True)
-    if isinstance(outcome, Level):
+    if isinstance(outcome, Level) and profile.orders_decisions:
         findings += profile.check_decision_order(order_facts(ev))
     return findings
 
@@ -423,7 +484,11 @@ def quota_verdicts(changes: Sequence[Change], profile: Profile) -> dict[int, Quo
         if uses_points(profile):
             # qd366 (issue 24): the group's rate (a recorded exception up to 25 %), small groups
             first = items[0].evaluation
-            exception = quota_exception_for(first.cycle, first.subject_kind, first.peer_group)
+            exception = (
+                quota_exception_for(first.cycle, first.subject_kind, first.peer_group)
+                if getattr(first.cycle, "has_quota_exceptions", True)
+                else None
+            )
             policy = profile.group_policy(after, exception)
             note = qd366.group_quota_note(label, exception, after, profile.params)
         growth = quota.overflow(after, policy) - max(quota.overflow(before, policy), 0)

@@ -193,7 +193,9 @@ def reads_cycle(user: User | None, cycle: Cycle) -> bool:
 
 
 def current_assessments(ev: Evaluation) -> dict[str, Assessment]:
-    return {a.tier: a for a in ev.assessments.filter(is_current=True)}
+    found: list[Assessment] | None = getattr(ev, "current_assessments", None)  # prefetched
+    rows = ev.assessments.filter(is_current=True) if found is None else found
+    return {a.tier: a for a in rows}
 
 
 def current_decision(ev: Evaluation) -> Decision | None:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 
 from tongket.accounts.scope import User, scope_for
@@ -104,7 +104,10 @@ def _require_open(cycle: Cycle) -> None:
 
 
 def _require_undecided(ev: Evaluation) -> None:
-    if ev.decisions.filter(status=DecisionStatus.CURRENT).exists():
+    decided = getattr(ev, "decided", None)  # read with the evaluation (checks.with_decision_facts)
+    if decided is None:
+        decided = ev.decisions.filter(status=DecisionStatus.CURRENT).exists()
+    if decided:
         raise DomainError(
             checks.ALREADY_DECIDED, field="evaluation", rule="evaluation.already_decided"
         )
@@ -756,6 +759,29 @@ def _lock(cycle_id: int, evaluation_id: int) -> tuple[Cycle, Evaluation]:
     return cycle, ev
 
 
+def _lock_for_decision(actor: User | None, evaluation_id: int) -> tuple[Cycle, Evaluation]:
+    """The cycle (locked first, as every decision of it does) and the evaluation (locked),
+    both only if the actor sees the evaluation (else NotFound), the evaluation with what the
+    decision's checks read (`checks.with_decision_facts`): three queries."""
+    visible = selectors.visible_evaluations(actor).filter(pk=evaluation_id)
+    current_exceptions = QuotaException.objects.filter(cycle=OuterRef("pk"), is_current=True)
+    cycle = (
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .annotate(has_quota_exceptions=Exists(current_exceptions))
+        .filter(pk__in=visible.values("cycle_id"))
+        .first()
+    )
+    if cycle is None:
+        raise NotFound("Không tìm thấy bản đánh giá.")
+    ev = checks.with_decision_facts(
+        visible.select_for_update(of=("self",)).select_related("member", "organization", "unit"),
+        cycle,
+    ).get()
+    ev.cycle = cycle
+    return cycle, ev
+
+
 def _snapshot(d: Decision) -> dict[str, object]:
     return {
         "evaluation": d.evaluation_id,
@@ -829,21 +855,21 @@ def _issue(
         if moved != 1:
             raise ConcurrentEdit()
     try:
-        with transaction.atomic():
-            decision = Decision.objects.create(
-                evaluation=ev,
-                kind=kind,
-                number=number,
-                date=date,
-                deciding_body=deciding_body,
-                justification=justification,
-                findings=stored,
-                supersedes=supersedes,
-                reason=reason.strip(),
-                decided_by=_author(actor),
-                decided_by_label=_label(actor),
-                **_outcome_fields(outcome),
-            )
+        # No savepoint: a unique violation (a concurrent decision) aborts the whole change.
+        decision = Decision.objects.create(
+            evaluation=ev,
+            kind=kind,
+            number=number,
+            date=date,
+            deciding_body=deciding_body,
+            justification=justification,
+            findings=stored,
+            supersedes=supersedes,
+            reason=reason.strip(),
+            decided_by=_author(actor),
+            decided_by_label=_label(actor),
+            **_outcome_fields(outcome),
+        )
     except IntegrityError:
         raise ConcurrentEdit() from None
     tally.move(ev, old=supersedes, new=decision)
@@ -892,9 +918,8 @@ def decide(
 ) -> Decision:
     """The competent body classifies one subject: the cycle's organization decides for its
     members and cells (and a superior's cycle for its subordinate organizations)."""
-    ev = _evaluation_for(actor, evaluation_id)
-    _require(permissions.can_manage_cycle(scope_for(actor), ev.cycle), True)
-    cycle, ev = _lock(ev.cycle_id, ev.pk)
+    cycle, ev = _lock_for_decision(actor, evaluation_id)
+    _require(permissions.can_manage_cycle(scope_for(actor), cycle), True)
     _require_open(cycle)
     _require_undecided(ev)
     return _issue(

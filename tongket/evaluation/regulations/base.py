@@ -162,6 +162,9 @@ class Profile(ABC):
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         """Errors when a decision comes before the decisions it must follow."""
 
+    # Whether `check_decision_order` can refuse anything (if not, its facts are not read).
+    orders_decisions: ClassVar[bool] = True
+
     @abstractmethod
     def quota_citation(self, subject_kind: SubjectKind) -> str:
         """The article the quota on `excellent` comes from."""

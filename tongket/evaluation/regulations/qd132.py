@@ -405,6 +405,8 @@ class Qd132Profile(Profile):
         members' levels, so members are usually decided first): nothing to refuse."""
         return []
 
+    orders_decisions: ClassVar[bool] = False
+
     quota_rules: ClassVar[Mapping[SubjectKind, str]] = {
         SubjectKind.MEMBER: "qd132.quota.member.excellent",
         SubjectKind.ORGANIZATION: "qd132.quota.organization.excellent",
