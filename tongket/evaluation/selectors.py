@@ -648,3 +648,45 @@ def quota_groups(cycle: Cycle) -> list[QuotaGroupRow]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class QuotaGroupSubject:
+    code: str  # card number or organization code
+    full_name: str  # the member's name or the organization's
+
+
+GROUP_SUBJECTS_SHOWN = 200
+
+
+def quota_group_subjects(cycle: Cycle) -> dict[tuple[str, str], list[QuotaGroupSubject]]:
+    """Who is in which quota group of a cycle, for the office editing the groups by hand (at most
+    `GROUP_SUBJECTS_SHOWN` per group; the counts are `quota_groups`). Two queries."""
+    rows = (
+        Evaluation.objects.filter(cycle=cycle)
+        .select_related("member", "organization")
+        .only(
+            "subject_kind",
+            "peer_group",
+            "member__card_number",
+            "member__full_name",
+            "organization__code",
+            "organization__name",
+        )
+        .order_by("subject_kind", "peer_group", "subject_path", "id")
+    )
+    out: dict[tuple[str, str], list[QuotaGroupSubject]] = {}
+    for ev in rows.iterator(chunk_size=2000):
+        shown = out.setdefault((ev.subject_kind, ev.peer_group), [])
+        if len(shown) < GROUP_SUBJECTS_SHOWN:
+            shown.append(QuotaGroupSubject(subject_code(ev), subject_name(ev)))
+    return out
+
+
+def quota_exception_rows(cycle: Cycle) -> list[QuotaExceptionRow]:
+    """Every recorded exception of a cycle, the current ones first, with who recorded it."""
+    return list(
+        QuotaExceptionRow.objects.filter(cycle=cycle)
+        .select_related("deciding_body")
+        .order_by("-is_current", "-created_at", "-id")
+    )

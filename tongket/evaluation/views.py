@@ -535,3 +535,88 @@ def evaluation_reclassify(request: HttpRequest, evaluation_id: int) -> HttpRespo
         },
         status=422 if problems else 200,
     )
+
+
+# --- qd366 quota groups and the 25 % exception (Điều 11, point 1.5) ------------------------------
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def quota_groups(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Nhóm tính tỷ lệ: the office of the cycle's organization puts every subject in one group
+    (by kind of organization, by post, or by hand) and records the competent level's decision
+    raising the rate to at most 25 % for some groups; every group with its count, cap and
+    exception. One form per POST, named by `action`."""
+    cycle = _cycle_for_reader(request, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(request.user), cycle):
+        raise DjangoPermissionDenied("Chỉ văn phòng của cấp quyết định xác định nhóm tính tỷ lệ.")
+    groups = selectors.quota_groups(cycle)
+    names = sorted({g.name for g in groups})
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    by_basis = forms.QuotaGroupsByBasisForm(
+        request.POST if action == "basis" else None, prefix="basis"
+    )
+    move = forms.QuotaGroupMoveForm(request.POST if action == "move" else None, prefix="move")
+    exception = forms.QuotaExceptionForm(
+        request.POST if action == "exception" else None, prefix="exception", group_names=names
+    )
+    problems: list[Finding] = []
+    try:
+        if action == "basis" and by_basis.is_valid():
+            sizes = services.assign_quota_groups(
+                actor=request.user,
+                cycle_id=cycle.pk,
+                subject_kind=by_basis.subject_kind(),
+                basis=by_basis.cleaned_data["basis"],
+            )
+            done = f"Đã chia {sum(sizes.values())} đối tượng vào {len(sizes)} nhóm."
+            messages.success(request, done)
+            return redirect("evaluation:quota_groups", cycle_id=cycle.pk)
+        if action == "move" and move.is_valid():
+            moved = services.move_to_quota_group(
+                actor=request.user,
+                cycle_id=cycle.pk,
+                subject_kind=move.cleaned_data["subject_kind"],
+                group=move.cleaned_data["group"],
+                codes=move.code_list(),
+            )
+            messages.success(request, f"Đã chuyển {moved} đối tượng sang nhóm.")
+            return redirect("evaluation:quota_groups", cycle_id=cycle.pk)
+        if action == "exception" and exception.is_valid():
+            data = exception.cleaned_data
+            services.record_quota_exception(
+                actor=request.user,
+                cycle_id=cycle.pk,
+                subject_kind=data["subject_kind"],
+                groups=list(data["groups"]),
+                percent=data["percent"],
+                number=data["number"],
+                date=data["date"],
+                reason=data["reason"],
+            )
+            messages.success(request, "Đã ghi nhận quyết định nâng tỷ lệ.")
+            return redirect("evaluation:quota_groups", cycle_id=cycle.pk)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        form = {"basis": by_basis, "move": move, "exception": exception}[action]
+        problems = _refusal(form, exc)
+    invalid = action in {"basis", "move", "exception"} and not problems
+    subjects = selectors.quota_group_subjects(cycle)
+    return render(
+        request,
+        "evaluation/quota_groups.html",
+        {
+            "cycle": cycle,
+            "period": selectors.period_label(cycle),
+            "profile": selectors.profile_of(cycle),
+            "groups": [(g, subjects.get((g.subject_kind, g.name), [])) for g in groups],
+            "exceptions": selectors.quota_exception_rows(cycle),
+            "by_basis": by_basis,
+            "move": move,
+            "exception": exception,
+            "problems": problems,
+        },
+        status=422 if problems or invalid else 200,
+    )

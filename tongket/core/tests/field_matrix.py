@@ -339,6 +339,8 @@ TEMPLATES: dict[str, Audience] = {
     "accounts/user_list.html": Audience.KEEPER,
     "people/member_file.html": Audience.SEEN,  # readers of the member and the member themself
     "awards/index.html": Audience.SEEN,
+    # the office of the cycle's organization: who is in which quota group (366, Điều 11.1.5)
+    "evaluation/quota_groups.html": Audience.KEEPER,
     "awards/member.html": Audience.SEEN,  # a member's register: readers and the member
     "awards/proposal.html": Audience.SEEN,
     "meetings/meeting_detail.html": Audience.SEEN,  # chairs, secretary, speakers; counts only
