@@ -203,6 +203,13 @@ FACT_FLAGS = (
     "is_leader",
     "earlier_shortcomings_remedied",
     "disunity",
+    # qd366, Điều 11.4
+    "discipline_duty_related",
+    "prohibitions_breached",
+    "corruption_under_management",
+    "personnel_wrongdoing",
+    "basic_targets_missed",
+    "outside_political_system",
 )
 FACT_COUNTS = (
     "targets_assigned",
@@ -212,6 +219,8 @@ FACT_COUNTS = (
     "tasks_on_time",
     "tasks_late",
     "tasks_exceeded",
+    "confidence_votes",
+    "low_confidence_votes",
 )
 
 FACT_CHOICES = (
@@ -222,6 +231,10 @@ FACT_CHOICES = (
     "peer_group",
     "temporary_cell",
     "temporary_cell_comment",
+    "discipline_form",
+    "discipline_date",
+    "discipline_unit",
+    "competent_justification",
 )
 
 
@@ -258,6 +271,19 @@ class FactsForm(forms.Form):
         required=False,
     )
 
+    discipline_form = forms.ChoiceField(
+        label="Hình thức kỷ luật (QĐ 366, Điều 11.4)", choices=_DISCIPLINE_OR_NONE, required=False
+    )
+    discipline_date = VietnameseDateField(label="Ngày xảy ra vi phạm", required=False)
+    discipline_unit = forms.CharField(
+        label="Mã đơn vị nơi xảy ra vi phạm (để trống: đơn vị này)", max_length=255, required=False
+    )
+    competent_justification = forms.CharField(
+        label="Lý do cấp có thẩm quyền xem xét (vi phạm tự phát hiện, khắc phục; bất khả kháng)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in FACT_FLAGS:
@@ -285,6 +311,11 @@ class FactsForm(forms.Form):
             peer_group=data["peer_group"],
             temporary_cell=data["temporary_cell"],
             temporary_cell_comment=data["temporary_cell_comment"],
+            discipline_form=data["discipline_form"],
+            discipline_date=data["discipline_date"],
+            clear_discipline_date=data["discipline_date"] is None,
+            discipline_unit=data["discipline_unit"],
+            competent_justification=data["competent_justification"],
             **{name: data[name] for name in FACT_FLAGS},
             **{name: data[name] for name in FACT_COUNTS},
         )

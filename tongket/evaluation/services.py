@@ -315,6 +315,20 @@ class FactsInput:
     peer_group: str | None = None
     temporary_cell: str | None = None
     temporary_cell_comment: str | None = None
+    # qd366, Điều 11.4: what the not_completed cases read
+    discipline_form: str | None = None
+    discipline_date: dt.date | None = None
+    clear_discipline_date: bool = False
+    discipline_duty_related: bool | None = None
+    discipline_unit: str | None = None
+    prohibitions_breached: bool | None = None
+    confidence_votes: int | None = None
+    low_confidence_votes: int | None = None
+    corruption_under_management: bool | None = None
+    personnel_wrongdoing: bool | None = None
+    basic_targets_missed: bool | None = None
+    outside_political_system: bool | None = None
+    competent_justification: str | None = None
 
 
 @transaction.atomic
@@ -331,6 +345,10 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
         if item.name == "clear_civil_service_level":
             if value:
                 changes["civil_service_level"] = ""
+            continue
+        if item.name == "clear_discipline_date":
+            if value:
+                changes["discipline_date"] = None
             continue
         if value is not None:
             changes[item.name] = value.value if isinstance(value, StrEnum) else value
