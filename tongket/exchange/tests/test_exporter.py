@@ -100,6 +100,7 @@ def test_the_template_has_every_sheet_and_the_instructions():
         "Đảng viên",
         "Chức vụ đảng",
         "Chức vụ chính quyền",
+        "Dữ kiện đánh giá",
         "Kết quả xếp loại",
         "Bảng điểm",
         "Chỉ tiêu",
