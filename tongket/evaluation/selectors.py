@@ -36,6 +36,7 @@ from tongket.evaluation.models import (
     Assessment,
     Cycle,
     Decision,
+    DecisionKind,
     DecisionStatus,
     Evaluation,
     SubjectKind,
@@ -690,3 +691,26 @@ def quota_exception_rows(cycle: Cycle) -> list[QuotaExceptionRow]:
         .select_related("deciding_body")
         .order_by("-is_current", "-created_at", "-id")
     )
+
+
+def reclassification_decision(user: User | None, decision_id: int) -> Decision:
+    """A cancel-and-reclassify decision of an evaluation the user may see (404 otherwise), with
+    what its Mẫu 03 prints."""
+    decision = (
+        Decision.objects.filter(
+            pk=decision_id,
+            kind=DecisionKind.RECLASSIFICATION,
+            evaluation__in=visible_evaluations(user),
+        )
+        .select_related(
+            "evaluation__cycle",
+            "evaluation__member",
+            "evaluation__organization",
+            "deciding_body__parent",
+            "supersedes__deciding_body",
+        )
+        .first()
+    )
+    if decision is None:
+        raise NotFound("Không tìm thấy quyết định hủy và xếp loại lại.")
+    return decision

@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern] = [
     path("danh-gia/<int:evaluation_id>/", views.evaluation_page, name="evaluation"),
     path("danh-gia/<int:evaluation_id>/du-kien/", views.evaluation_facts, name="facts"),
     path(
+        "quyet-dinh/<int:decision_id>/mau-03.<str:fmt>",
+        views.reclassification_document,
+        name="form_03",
+    ),
+    path(
         "danh-gia/<int:evaluation_id>/xep-loai-lai/",
         views.evaluation_reclassify,
         name="reclassify",

@@ -15,13 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound
-from tongket.core.http import not_found_as_404, posted
+from tongket.core.http import content_disposition, not_found_as_404, posted
 from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.core.rules import Finding
-from tongket.evaluation import forms, permissions, selectors, services, stats
+from tongket.evaluation import documents, forms, permissions, selectors, services, stats
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome
 from tongket.people.models import Organization
+from tongket.reports.documents.docx_renderer import render_docx
+from tongket.reports.documents.markdown_renderer import render_markdown
 
 View = Callable[..., HttpResponse]
 
@@ -620,3 +622,28 @@ def quota_groups(request: HttpRequest, cycle_id: int) -> HttpResponse:
         },
         status=422 if problems or invalid else 200,
     )
+
+
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+@login_required
+@not_found_as_404
+def reclassification_document(request: HttpRequest, decision_id: int, fmt: str) -> HttpResponse:
+    """Mẫu 03: the superior's cancel-and-reclassify decision as a Party document (DOCX or
+    Markdown), for whoever may read the evaluation."""
+    if fmt not in DOCUMENT_TYPES:
+        raise NotFound("Không có định dạng này.")
+    decision = selectors.reclassification_decision(request.user, decision_id)
+    document = documents.reclassification_document(decision)
+    if fmt == "docx":
+        content: bytes = render_docx(document)
+    else:
+        content = render_markdown(document).encode("utf-8")
+    response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
+    name = f"mau-03-{decision.number.replace('/', '-')}.{fmt}"
+    response["Content-Disposition"] = content_disposition(name)
+    return response
