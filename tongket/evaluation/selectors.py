@@ -714,3 +714,40 @@ def reclassification_decision(user: User | None, decision_id: int) -> Decision:
     if decision is None:
         raise NotFound("Không tìm thấy quyết định hủy và xếp loại lại.")
     return decision
+
+
+@dataclass(frozen=True)
+class QuarterResult:
+    quarter: int
+    evaluation_id: int
+    decision: Decision | None
+
+
+def quarter_results(user: User | None, ev: Evaluation) -> list[QuarterResult]:
+    """The same subject's quarterly evaluations of the year (366-QĐ/TW, Điều 15: the quarters are
+    the basis of the year's evaluation; KL 198-KL/TW for leaders), as the user may see them,
+    beside a yearly evaluation. Two queries; empty for a quarter's own page."""
+    if ev.cycle.quarter is not None:
+        return []
+    subject = Q(member_id=ev.member_id) if ev.member_id else Q(organization_id=ev.organization_id)
+    rows = (
+        visible_evaluations(user)
+        .filter(subject, cycle__year=ev.cycle.year, cycle__quarter__isnull=False)
+        .select_related("cycle")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(status=DecisionStatus.CURRENT),
+                to_attr="current_decisions",
+            )
+        )
+        .order_by("cycle__quarter")
+    )
+    return [
+        QuarterResult(
+            quarter=row.cycle.quarter or 0,
+            evaluation_id=row.pk,
+            decision=next(iter(row.current_decisions), None),
+        )
+        for row in rows
+    ]

@@ -329,6 +329,7 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             "tiers": tiers,
             "decision": decision,
             "history": selectors.decision_history(ev),
+            "quarters": selectors.quarter_results(request.user, ev),
             "self_form": self_form,
             "proposal_form": proposal_form,
             "decision_form": decision_form,
