@@ -58,6 +58,7 @@ ACTIONS: dict[str, str] = {
     "evaluation.decision.reclassification": "Hủy và xếp loại lại",
     "evaluation.quota.groups": "Xác định nhóm tính tỷ lệ hoàn thành xuất sắc",
     "evaluation.quota.exception": "Quyết định nâng tỷ lệ hoàn thành xuất sắc (tối đa 25%)",
+    "evaluation.quota.group_move": "Chuyển đối tượng sang nhóm tính tỷ lệ hoàn thành xuất sắc",
     # scoring
     "scoring.frame.create": "Ban hành khung chấm điểm",
     "scoring.frame.new_version": "Sửa khung chấm điểm (phiên bản mới)",

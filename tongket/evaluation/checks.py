@@ -26,6 +26,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from tongket.core.rules import Finding, Severity
 from tongket.evaluation import leaders
 from tongket.evaluation.domain import (
+    CaseFacts,
+    CaseGroup,
     DecisionOrderFacts,
     DisciplineForm,
     Grade,
@@ -36,6 +38,7 @@ from tongket.evaluation.domain import (
     OrganizationFacts,
     QuotaScope,
     TaskTally,
+    Violation,
 )
 from tongket.evaluation.domain import OrganizationKind as RuleOrganizationKind
 from tongket.evaluation.domain import SubjectKind as RuleSubjectKind
@@ -142,6 +145,8 @@ def member_facts(
     raw_grades, raw_points = _rating_inputs(ev, grades, points)
     task, other = parse_grades(ev, raw_grades)
     parsed_points = parse_points(raw_points)
+    # qd366 (issue 24): leaders derived from roles and posts; temporary Party activity
+    led = _led_units(ev)
     return MemberFacts(
         subject=ev.member.card_number,
         task_grades=task,
@@ -163,10 +168,10 @@ def member_facts(
         points=parsed_points or None,
         tasks=_tasks(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
-        # qd366 (issue 24): leaders derived from roles and posts; temporary Party activity
-        led_units=_led_units(ev),
+        led_units=led,
         temporary_cell=ev.temporary_cell,
         temporary_cell_comment=ev.temporary_cell_comment,
+        cases=_member_cases(ev, led) if _reads_leaders(ev.cycle) else None,
     )
 
 
@@ -268,6 +273,95 @@ def organization_facts(
         points=parsed_points or None,
         tasks=_tasks(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
+        cases=_collective_cases(ev) if _reads_leaders(cycle) else None,
+    )
+
+
+# --- qd366: what the not_completed cases of Điều 11.4 read (issue 24, item 4) -------------------
+
+
+def _period_start(cycle: Cycle) -> dt.date:
+    month = 1 if cycle.quarter is None else (cycle.quarter - 1) * 3 + 1
+    return dt.date(cycle.year, month, 1)
+
+
+def _violations(ev: Evaluation, form: str, here: str) -> tuple[Violation, ...]:
+    return (
+        Violation(
+            form=DisciplineForm(form) if form else None,
+            duty_related=ev.discipline_duty_related,
+            unit=ev.discipline_unit.strip() or here,
+            committed_on=ev.discipline_date,
+        ),
+    )
+
+
+def _case_facts(
+    ev: Evaluation,
+    *,
+    group: CaseGroup,
+    unit: str,
+    violations: tuple[Violation, ...],
+    tasks: TaskTally | None,
+    led_units: tuple[LedUnit, ...],
+) -> CaseFacts:
+    return CaseFacts(
+        group=group,
+        unit=unit,
+        period_start=_period_start(ev.cycle),
+        period_end=period_of(ev.cycle).end,
+        subject=subject_code(ev),
+        prohibitions_breached=ev.prohibitions_breached,
+        basic_targets_missed=ev.basic_targets_missed,
+        confidence_votes=ev.confidence_votes or 0,
+        low_confidence_votes=ev.low_confidence_votes or 0,
+        corruption_under_management=ev.corruption_under_management,
+        personnel_wrongdoing=ev.personnel_wrongdoing,
+        disunity=ev.disunity,
+        self_remedied=ev.discipline_self_remedied,
+        force_majeure=ev.targets_force_majeure,
+        competent_justification=ev.competent_justification,
+        violations=violations,
+        degradation_concluded=ev.degradation_concluded,
+        tasks=tasks,
+        led_units=led_units,
+    )
+
+
+def _member_cases(ev: Evaluation, led: tuple[LedUnit, ...]) -> CaseFacts:
+    """A member's group: a leader when he or she leads a unit (or is marked so), a member
+    outside the political system, otherwise a member without a post."""
+    if led or ev.is_leader:
+        group = CaseGroup.LEADER
+    elif ev.outside_political_system:
+        group = CaseGroup.OUTSIDE
+    else:
+        group = CaseGroup.NO_POST
+    here = ev.unit.code
+    return _case_facts(
+        ev,
+        group=group,
+        unit=here,
+        violations=_violations(ev, ev.discipline_form, here) if ev.disciplined else (),
+        tasks=_tasks(ev),
+        led_units=led,
+    )
+
+
+def _collective_cases(ev: Evaluation) -> CaseFacts:
+    """A collective: its leadership's heaviest discipline, a leadership member degraded, and its
+    own body's planned tasks."""
+    assert ev.organization is not None
+    here = ev.organization.code
+    form = ev.leadership_discipline or ev.discipline_form
+    tasks = _tasks(ev)
+    return _case_facts(
+        ev,
+        group=CaseGroup.COLLECTIVE,
+        unit=here,
+        violations=_violations(ev, form, here) if form else (),
+        tasks=None,
+        led_units=(LedUnit(code=here, role="Tập thể lãnh đạo", tasks=tasks),) if tasks else (),
     )
 
 

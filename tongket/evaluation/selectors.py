@@ -37,6 +37,7 @@ from tongket.evaluation.models import (
     Cycle,
     CycleStatus,
     Decision,
+    DecisionKind,
     DecisionStatus,
     Evaluation,
     SubjectKind,
@@ -759,3 +760,105 @@ def overdue_cell_steps(today: dt.date) -> list[OverdueSteps]:
                     )
                 )
     return found
+
+
+@dataclass(frozen=True)
+class QuotaGroupSubject:
+    code: str  # card number or organization code
+    full_name: str  # the member's name or the organization's
+
+
+GROUP_SUBJECTS_SHOWN = 200
+
+
+def quota_group_subjects(cycle: Cycle) -> dict[tuple[str, str], list[QuotaGroupSubject]]:
+    """Who is in which quota group of a cycle, for the office editing the groups by hand (at most
+    `GROUP_SUBJECTS_SHOWN` per group; the counts are `quota_groups`). Two queries."""
+    rows = (
+        Evaluation.objects.filter(cycle=cycle)
+        .select_related("member", "organization")
+        .only(
+            "subject_kind",
+            "peer_group",
+            "member__card_number",
+            "member__full_name",
+            "organization__code",
+            "organization__name",
+        )
+        .order_by("subject_kind", "peer_group", "subject_path", "id")
+    )
+    out: dict[tuple[str, str], list[QuotaGroupSubject]] = {}
+    for ev in rows.iterator(chunk_size=2000):
+        shown = out.setdefault((ev.subject_kind, ev.peer_group), [])
+        if len(shown) < GROUP_SUBJECTS_SHOWN:
+            shown.append(QuotaGroupSubject(subject_code(ev), subject_name(ev)))
+    return out
+
+
+def quota_exception_rows(cycle: Cycle) -> list[QuotaExceptionRow]:
+    """Every recorded exception of a cycle, the current ones first, with who recorded it."""
+    return list(
+        QuotaExceptionRow.objects.filter(cycle=cycle)
+        .select_related("deciding_body")
+        .order_by("-is_current", "-created_at", "-id")
+    )
+
+
+def reclassification_decision(user: User | None, decision_id: int) -> Decision:
+    """A cancel-and-reclassify decision of an evaluation the user may see (404 otherwise), with
+    what its Mẫu 03 prints."""
+    decision = (
+        Decision.objects.filter(
+            pk=decision_id,
+            kind=DecisionKind.RECLASSIFICATION,
+            evaluation__in=visible_evaluations(user),
+        )
+        .select_related(
+            "evaluation__cycle",
+            "evaluation__member",
+            "evaluation__organization",
+            "deciding_body__parent",
+            "supersedes__deciding_body",
+        )
+        .first()
+    )
+    if decision is None:
+        raise NotFound("Không tìm thấy quyết định hủy và xếp loại lại.")
+    return decision
+
+
+@dataclass(frozen=True)
+class QuarterResult:
+    quarter: int
+    evaluation_id: int
+    decision: Decision | None
+
+
+def quarter_results(user: User | None, ev: Evaluation) -> list[QuarterResult]:
+    """The same subject's quarterly evaluations of the year (366-QĐ/TW, Điều 15: the quarters are
+    the basis of the year's evaluation; KL 198-KL/TW for leaders), as the user may see them,
+    beside a yearly evaluation. Two queries; empty for a quarter's own page."""
+    if ev.cycle.quarter is not None:
+        return []
+    subject = Q(member_id=ev.member_id) if ev.member_id else Q(organization_id=ev.organization_id)
+    rows = (
+        visible_evaluations(user)
+        .filter(subject, cycle__year=ev.cycle.year, cycle__quarter__isnull=False)
+        .select_related("cycle")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(status=DecisionStatus.CURRENT),
+                to_attr="current_decisions",
+            )
+        )
+        .order_by("cycle__quarter")
+    )
+    return [
+        QuarterResult(
+            quarter=row.cycle.quarter or 0,
+            evaluation_id=row.pk,
+            decision=next(iter(row.current_decisions), None),
+        )
+        for row in rows
+    ]

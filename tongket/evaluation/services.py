@@ -350,6 +350,20 @@ class FactsInput:
     peer_group: str | None = None
     temporary_cell: str | None = None
     temporary_cell_comment: str | None = None
+    # qd366, Điều 11.4: what the not_completed cases read
+    discipline_form: str | None = None
+    discipline_date: dt.date | None = None
+    clear_discipline_date: bool = False
+    discipline_duty_related: bool | None = None
+    discipline_unit: str | None = None
+    prohibitions_breached: bool | None = None
+    confidence_votes: int | None = None
+    low_confidence_votes: int | None = None
+    corruption_under_management: bool | None = None
+    personnel_wrongdoing: bool | None = None
+    basic_targets_missed: bool | None = None
+    outside_political_system: bool | None = None
+    competent_justification: str | None = None
 
 
 @transaction.atomic
@@ -366,6 +380,10 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
         if item.name == "clear_civil_service_level":
             if value:
                 changes["civil_service_level"] = ""
+            continue
+        if item.name == "clear_discipline_date":
+            if value:
+                changes["discipline_date"] = None
             continue
         if value is not None:
             changes[item.name] = value.value if isinstance(value, StrEnum) else value
@@ -400,6 +418,7 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
 
 GROUP_MANAGERS = "Cán bộ lãnh đạo, quản lý"
 GROUP_NO_POST = "Đảng viên không giữ chức vụ lãnh đạo, quản lý"
+GROUP_NAME_MAX = 80  # Evaluation.peer_group
 
 
 def _qd366_cycle(actor: User | None, cycle_id: int) -> tuple[Cycle, Qd366Profile]:
@@ -470,6 +489,78 @@ def assign_quota_groups(
         after={"subject_kind": subject_kind, "basis": basis, "groups": sizes},
     )
     return sizes
+
+
+@transaction.atomic
+def move_to_quota_group(
+    *, actor: User | None, cycle_id: int, subject_kind: str, group: str, codes: Sequence[str]
+) -> int:
+    """The office puts named subjects (card numbers, or organization codes) in one quota group by
+    hand; each stays in exactly one group (its previous one is left). Refused as a whole, naming
+    each code, when a code is not a subject of the cycle or its level is already decided.
+    Returns how many subjects moved. 366-QĐ/TW, Điều 11, point 1.5."""
+    cycle, _profile = _qd366_cycle(actor, cycle_id)
+    group = group.strip()
+    if len(group) > GROUP_NAME_MAX:
+        raise DomainError(
+            "Tên nhóm quá dài (tối đa 80 ký tự).", field="group", rule="qd366.quota.groups.name"
+        )
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    if not wanted:
+        raise DomainError(
+            "Phải ghi ít nhất một số thẻ đảng viên hoặc mã tổ chức.",
+            field="codes",
+            rule="qd366.quota.groups.codes",
+        )
+    evaluations = Evaluation.objects.filter(cycle=cycle, subject_kind=subject_kind)
+    key = "member__card_number" if subject_kind == SubjectKind.MEMBER else "organization__code"
+    rows = list(
+        evaluations.filter(**{f"{key}__in": wanted}).select_related("member", "organization")
+    )
+    found = {selectors.subject_code(ev): ev for ev in rows}
+    decided = set(
+        Decision.objects.filter(evaluation__in=rows, status=DecisionStatus.CURRENT).values_list(
+            "evaluation_id", flat=True
+        )
+    )
+    problems = [
+        Finding(
+            rule="qd366.quota.groups.unknown_subject",
+            citation=qd366.CITE_QUOTA,
+            message=f"«{code}» không phải đối tượng đánh giá của kỳ này.",
+            subject=code,
+        )
+        for code in wanted
+        if code not in found
+    ] + [
+        Finding(
+            rule="qd366.quota.groups.after_decisions",
+            citation=qd366.CITE_QUOTA,
+            message=f"«{code}» đã có quyết định xếp loại: phải xác định nhóm trước khi xếp loại.",
+            subject=code,
+        )
+        for code, ev in found.items()
+        if ev.pk in decided
+    ]
+    if problems:
+        raise DomainError.from_findings(problems, field="codes")
+    before = {code: ev.peer_group for code, ev in found.items()}
+    for ev in rows:
+        ev.peer_group = group
+    Evaluation.objects.bulk_update(rows, ["peer_group"])
+    record_event(
+        actor=actor,
+        action="evaluation.quota.group_move",
+        object_type="evaluation.Cycle",
+        object_id=cycle.pk,
+        org_path=cycle.organization.path,
+        summary=(
+            f"Chuyển {len(rows)} đối tượng vào nhóm «{group or selectors.UNGROUPED}» của {cycle}"
+        ),
+        before={"groups": before},
+        after={"subject_kind": subject_kind, "group": group, "codes": sorted(found)},
+    )
+    return len(rows)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tongket.awards.models import Award, AwardProposal
 from tongket.core.tests.field_matrix import field_violations, template_violations
-from tongket.evaluation.models import Evaluation
+from tongket.evaluation.models import Decision, Evaluation
 from tongket.exchange.models import ImportJob
 from tongket.meetings.models import Meeting, Participant
 from tongket.people.models import Member, Organization, PartyRole, Post
@@ -177,6 +177,13 @@ def _card() -> Args:
 
 def _evaluation() -> Args:
     return {"evaluation_id": _cell_evaluation().pk}
+
+
+def _cell_decision_form_03() -> Args:
+    """A decision on a TCCB evaluation that is not a reclassification (the demo holds none):
+    no Mẫu 03 for anyone; who reads a real one is tested in evaluation/tests/test_documents.py."""
+    decision = Decision.objects.filter(evaluation=_cell_evaluation()).order_by("pk")[0]
+    return {"decision_id": decision.pk, "fmt": "md"}
 
 
 def _api_cycle() -> Args:
@@ -416,6 +423,13 @@ MATRIX: dict[str, Entry] = {
         _cycle, POST_ONLY, post=(302, None, None, 404, 404, 403, 404, 404)
     ),
     "evaluation:facts": Entry(_evaluation, ADMIN_WRITE),
+    # The cycle's office sets the 366 quota groups and exceptions; the bloc reads, may not.
+    "evaluation:quota_groups": Entry(
+        _cycle,
+        (302, 200, 200, 404, 404, 403, 404, 404),
+        post=(302, None, None, 404, 404, 403, 404, 404),
+    ),
+    "evaluation:form_03": Entry(_cell_decision_form_03, (302, 404, 404, 404, 404, 404, 404, 404)),
     # Only the committee directly above the deciding organization reclassifies.
     "evaluation:reclassify": Entry(
         _evaluation,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import ClassVar
 
 from tongket.core.errors import DomainError
@@ -21,6 +22,8 @@ from tongket.core.formatting import format_decimal, format_percent
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.evaluation.domain import (
     ZERO,
+    CaseFacts,
+    CaseGroup,
     DecisionOrderFacts,
     DisciplineForm,
     Enforcement,
@@ -39,6 +42,7 @@ from tongket.evaluation.domain import (
     Rounding,
     SubjectKind,
     TaskTally,
+    Violation,
     min_level,
 )
 from tongket.evaluation.regulations import blocks, params, quota
@@ -270,6 +274,25 @@ class Qd366Params(ProfileParams):
             verified=True,
         ),
     )
+    low_confidence_max_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=params.percent_info(
+            "Trên tỷ lệ phiếu tín nhiệm thấp này (%) trong lần lấy phiếu tín nhiệm của năm thì "
+            "cán bộ lãnh đạo, quản lý không hoàn thành nhiệm vụ",
+            source=f"{QD}, Điều 11, khoản 4 (người đứng đầu, cán bộ lãnh đạo, quản lý)",
+            verified=True,
+        ),
+    )
+    member_tasks_not_completed_max_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=params.percent_info(
+            "Trên tỷ lệ nhiệm vụ trong năm không hoàn thành này (%) thì đảng viên không giữ chức "
+            "vụ, đảng viên ngoài hệ thống chính trị không hoàn thành nhiệm vụ",
+            source=f"{QD}, Điều 11, khoản 4 (đảng viên không giữ chức vụ; ngoài hệ thống chính "
+            "trị)",
+            verified=True,
+        ),
+    )
     organization_targets_min_percent: Decimal = field(
         default=Decimal(50),
         metadata=params.organization_targets_min_percent_info(
@@ -491,6 +514,400 @@ def _shortcomings_rule(remedied: bool, *, prefix: str, subject: str) -> Verdict[
     )
 
 
+# --- the not_completed cases by group (Điều 11.4) -------------------------------------------------
+
+CITE_CASES = f"{QD}, Điều 11, khoản 4: các trường hợp không hoàn thành nhiệm vụ"
+CITE_CASES_COLLECTIVE = f"{CITE_CASES} (tập thể lãnh đạo, quản lý)"
+CITE_CASES_LEADER = f"{CITE_CASES} (người đứng đầu, cấp phó, cán bộ lãnh đạo, quản lý)"
+CITE_CASES_MEMBER = (
+    f"{CITE_CASES} (đảng viên không giữ chức vụ lãnh đạo, quản lý; đảng viên ngoài hệ thống chính "
+    "trị)"
+)
+CITE_CASES_EXCUSE = (
+    f"{CITE_CASES}: vi phạm tự phát hiện, khắc phục và trường hợp bất khả kháng do cấp có thẩm "
+    "quyền xem xét, quyết định"
+)
+
+
+class Excuse(StrEnum):
+    """What the competent level may weigh instead of the case applying by itself."""
+
+    NONE = ""
+    SELF_REMEDIED = "self_remedied"  # applies to violations
+    FORCE_MAJEURE = "force_majeure"  # applies to tasks and targets
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case of Điều 11.4 that applies: its rule id, article and Vietnamese reason, and what
+    the competent level may weigh instead (`excuse`)."""
+
+    rule: str
+    citation: str
+    message: str
+    excuse: Excuse = Excuse.NONE
+
+
+CaseRule = Callable[[CaseFacts, "Qd366Params"], Case | None]
+
+
+def _counted(facts: CaseFacts) -> list[Violation]:
+    """The duty-related violations that count here (khiển trách or above: any Party form)."""
+    return [v for v in facts.violations if v.duty_related and facts.counts_here(v)]
+
+
+def _forms(violations: Sequence[Violation]) -> str:
+    return ", ".join(v.form.label.lower() if v.form is not None else "kỷ luật" for v in violations)
+
+
+def collective_personnel_wrongdoing(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """Wrongdoing in personnel work concluded by the competent level. Điều 11.4 (collective)."""
+    if not facts.personnel_wrongdoing:
+        return None
+    return Case(
+        "qd366.not_completed.collective.personnel_wrongdoing",
+        CITE_CASES_COLLECTIVE,
+        "Có sai phạm trong công tác cán bộ được cấp có thẩm quyền kết luận.",
+    )
+
+
+def collective_disunity(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """Disunity or factions concluded by the competent level. Điều 11.4 (collective)."""
+    if not facts.disunity:
+        return None
+    return Case(
+        "qd366.not_completed.collective.disunity",
+        CITE_CASES_COLLECTIVE,
+        "Mất đoàn kết, bè phái được cấp có thẩm quyền kết luận.",
+    )
+
+
+def collective_member_disciplined(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """A member of the leadership collective disciplined khiển trách or above for a violation in
+    performing duties committed in this body in this period (not one from another organization).
+    Điều 11.4 (collective)."""
+    counted = _counted(facts)
+    if not counted:
+        return None
+    return Case(
+        "qd366.not_completed.collective.member_disciplined",
+        CITE_CASES_COLLECTIVE,
+        f"Thành viên tập thể lãnh đạo bị kỷ luật ({_forms(counted)}) do vi phạm liên quan đến "
+        "thực hiện chức trách, nhiệm vụ.",
+        Excuse.SELF_REMEDIED,
+    )
+
+
+def collective_member_degraded(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """A member of the leadership collective concluded degraded. Điều 11.4 (collective)."""
+    if not facts.degradation_concluded:
+        return None
+    return Case(
+        "qd366.not_completed.collective.member_degraded",
+        CITE_CASES_COLLECTIVE,
+        "Có thành viên tập thể lãnh đạo bị kết luận suy thoái về tư tưởng chính trị, đạo đức, "
+        "lối sống, «tự diễn biến», «tự chuyển hóa».",
+    )
+
+
+def _unit_tasks_reasons(facts: CaseFacts, params: Qd366Params) -> list[str]:
+    minimum = params.leader_unit_tasks_min_percent
+    return [
+        f"{unit.code} chỉ hoàn thành {blocks.share_text(unit.tasks.completed, unit.tasks.total)} "
+        f"nhiệm vụ theo kế hoạch (dưới {format_percent(minimum)})"
+        for unit in facts.led_units
+        if unit.tasks is not None
+        and blocks.share_below(unit.tasks.completed, unit.tasks.total, minimum)
+    ]
+
+
+def collective_unit_tasks(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """The body led completes under 70 % of its planned tasks (69 % is not_completed, 70 % is
+    not). Điều 11.4 (collective)."""
+    reasons = _unit_tasks_reasons(facts, params)
+    if not reasons:
+        return None
+    return Case(
+        "qd366.not_completed.collective.unit_tasks",
+        CITE_CASES_COLLECTIVE,
+        "Cơ quan, đơn vị: " + "; ".join(reasons) + ".",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+def collective_basic_targets(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """The body led misses its 5 basic socio-economic targets. Điều 11.4 (collective)."""
+    if not facts.basic_targets_missed:
+        return None
+    return Case(
+        "qd366.not_completed.collective.basic_targets",
+        CITE_CASES_COLLECTIVE,
+        "Không đạt 5 chỉ tiêu cơ bản về kinh tế - xã hội.",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+def leader_unit_tasks(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """The area or body led completes under 70 % of its planned tasks. Điều 11.4 (leader)."""
+    reasons = _unit_tasks_reasons(facts, params)
+    if not reasons:
+        return None
+    return Case(
+        "qd366.not_completed.leader.unit_tasks",
+        CITE_CASES_LEADER,
+        "Lĩnh vực, đơn vị phụ trách: " + "; ".join(reasons) + ".",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+def leader_basic_targets(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """The area led misses its 5 basic socio-economic targets. Điều 11.4 (leader)."""
+    if not facts.basic_targets_missed:
+        return None
+    return Case(
+        "qd366.not_completed.leader.basic_targets",
+        CITE_CASES_LEADER,
+        "Lĩnh vực, đơn vị phụ trách không đạt 5 chỉ tiêu cơ bản về kinh tế - xã hội.",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+def leader_units_not_completed(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """More than 50 % of the units one answers for rated not_completed (exactly half is not).
+    Điều 11.4 (leader)."""
+    units = facts.led_units
+    failed = sum(1 for unit in units if unit.level is Level.NOT_COMPLETED)
+    limit = params.leader_units_failed_max_percent
+    if not blocks.share_above(failed, len(units), limit):
+        return None
+    return Case(
+        "qd366.not_completed.leader.units_not_completed",
+        CITE_CASES_LEADER,
+        f"{blocks.share_text(failed, len(units))} cơ quan, đơn vị do đồng chí phụ trách không "
+        f"hoàn thành nhiệm vụ (trên {format_percent(limit)}).",
+    )
+
+
+def leader_low_confidence(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """More than 50 % low-confidence votes in a confidence vote of the year (exactly half is
+    not). Điều 11.4 (leader)."""
+    limit = params.low_confidence_max_percent
+    if not blocks.share_above(facts.low_confidence_votes, facts.confidence_votes, limit):
+        return None
+    return Case(
+        "qd366.not_completed.leader.low_confidence",
+        CITE_CASES_LEADER,
+        f"Lấy phiếu tín nhiệm trong năm: "
+        f"{blocks.share_text(facts.low_confidence_votes, facts.confidence_votes)} phiếu tín nhiệm "
+        f"thấp (trên {format_percent(limit)}).",
+    )
+
+
+def _disciplined(rule: str, citation: str) -> CaseRule:
+    def case(facts: CaseFacts, params: Qd366Params) -> Case | None:
+        counted = _counted(facts)
+        if not counted:
+            return None
+        return Case(
+            rule,
+            citation,
+            f"Bị kỷ luật ({_forms(counted)}) do vi phạm liên quan đến thực hiện chức trách, nhiệm "
+            "vụ tại đơn vị trong kỳ.",
+            Excuse.SELF_REMEDIED,
+        )
+
+    return case
+
+
+def _degraded(rule: str, citation: str) -> CaseRule:
+    def case(facts: CaseFacts, params: Qd366Params) -> Case | None:
+        if not facts.degradation_concluded:
+            return None
+        return Case(
+            rule,
+            citation,
+            "Bị cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối sống, "
+            "«tự diễn biến», «tự chuyển hóa».",
+        )
+
+    return case
+
+
+leader_disciplined = _disciplined("qd366.not_completed.leader.disciplined", CITE_CASES_LEADER)
+leader_disciplined.__doc__ = """Disciplined khiển trách or above for a duty-related violation
+committed here in the period. Điều 11.4 (leader)."""
+leader_degraded = _degraded("qd366.not_completed.leader.degraded", CITE_CASES_LEADER)
+leader_degraded.__doc__ = "Concluded degraded. Điều 11.4 (leader)."
+
+
+def leader_corruption(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """Corruption or waste with discipline in a body under one's direct management.
+    Điều 11.4 (leader)."""
+    if not facts.corruption_under_management:
+        return None
+    return Case(
+        "qd366.not_completed.leader.corruption",
+        CITE_CASES_LEADER,
+        "Để xảy ra tham nhũng, lãng phí bị xử lý kỷ luật ở cơ quan, đơn vị do mình trực tiếp "
+        "quản lý.",
+    )
+
+
+member_disciplined = _disciplined("qd366.not_completed.member.disciplined", CITE_CASES_MEMBER)
+member_disciplined.__doc__ = """Disciplined khiển trách or above for a duty-related violation
+committed here in the period. Điều 11.4 (members without a post; outside the system)."""
+member_degraded = _degraded("qd366.not_completed.member.degraded", CITE_CASES_MEMBER)
+member_degraded.__doc__ = "Concluded degraded. Điều 11.4 (members)."
+
+
+def member_prohibitions(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """A breach of what Party members must not do. Điều 11.4 (members)."""
+    if not facts.prohibitions_breached:
+        return None
+    return Case(
+        "qd366.not_completed.member.prohibitions",
+        CITE_CASES_MEMBER,
+        "Vi phạm những điều đảng viên không được làm.",
+    )
+
+
+def member_tasks_not_completed(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """More than 50 % of the year's tasks not completed (exactly half is not), counted from the
+    task counts. Điều 11.4 (members)."""
+    tasks = facts.tasks
+    limit = params.member_tasks_not_completed_max_percent
+    if tasks is None or not blocks.share_above(tasks.total - tasks.completed, tasks.total, limit):
+        return None
+    return Case(
+        "qd366.not_completed.member.tasks",
+        CITE_CASES_MEMBER,
+        f"{blocks.share_text(tasks.total - tasks.completed, tasks.total)} nhiệm vụ trong năm không "
+        f"hoàn thành (trên {format_percent(limit)}).",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+LEADER_CASES: tuple[CaseRule, ...] = (
+    leader_unit_tasks,
+    leader_basic_targets,
+    leader_units_not_completed,
+    leader_low_confidence,
+    leader_disciplined,
+    leader_degraded,
+    leader_corruption,
+)
+MEMBER_CASES: tuple[CaseRule, ...] = (
+    member_degraded,
+    member_disciplined,
+    member_prohibitions,
+    member_tasks_not_completed,
+)
+NOT_COMPLETED_CASES: Mapping[CaseGroup, tuple[CaseRule, ...]] = {
+    CaseGroup.COLLECTIVE: (
+        collective_personnel_wrongdoing,
+        collective_disunity,
+        collective_member_disciplined,
+        collective_member_degraded,
+        collective_unit_tasks,
+        collective_basic_targets,
+    ),
+    # the Politburo/Secretariat-managed group keeps the leaders' list (issue 24, item 4)
+    CaseGroup.TOP_LEADER: LEADER_CASES,
+    CaseGroup.LEADER: LEADER_CASES,
+    CaseGroup.NO_POST: MEMBER_CASES,
+    CaseGroup.OUTSIDE: MEMBER_CASES,
+}
+
+
+def _excused(facts: CaseFacts, excuse: Excuse) -> bool:
+    return (excuse is Excuse.SELF_REMEDIED and facts.self_remedied) or (
+        excuse is Excuse.FORCE_MAJEURE and facts.force_majeure
+    )
+
+
+def not_completed_cases(facts: CaseFacts, params: Qd366Params = DEFAULTS) -> Verdict[Level]:
+    """The cases of Điều 11.4 for the subject's group: any case makes the subject not_completed.
+    A violation counts for the unit where and when it was committed (`CaseFacts.counts_here`):
+    one committed elsewhere, or in another period, is noted and does not count here. A violation
+    self-detected and remedied, or tasks and targets missed through force majeure, are weighed by
+    the competent level: with its recorded justification the case does not apply by itself (a
+    note carries the justification); without one the decision is refused until it is recorded.
+    366-QĐ/TW, Điều 11, khoản 4."""
+    verdicts: list[Verdict[Level]] = []
+    for rule in NOT_COMPLETED_CASES[facts.group]:
+        case = rule(facts, params)
+        if case is None:
+            continue
+        if not _excused(facts, case.excuse):
+            verdicts.append(
+                Verdict(
+                    Level.NOT_COMPLETED,
+                    (
+                        Finding(
+                            rule=case.rule,
+                            citation=case.citation,
+                            message=f"{case.message} Mức cao nhất: «{Level.NOT_COMPLETED.label}».",
+                            severity=Severity.INFO,
+                            subject=facts.subject,
+                        ),
+                    ),
+                )
+            )
+            continue
+        why = (
+            "vi phạm đã tự phát hiện, khắc phục"
+            if case.excuse is Excuse.SELF_REMEDIED
+            else "do nguyên nhân bất khả kháng"
+        )
+        justification = facts.competent_justification.strip()
+        if justification:
+            verdicts.append(
+                blocks.noted(
+                    rule="qd366.not_completed.excuse.weighed",
+                    citation=CITE_CASES_EXCUSE,
+                    message=f"{case.message} ({why}): cấp có thẩm quyền đã xem xét — "
+                    f"{justification}",
+                    subject=facts.subject,
+                    severity=Severity.INFO,
+                )
+            )
+        else:
+            verdicts.append(
+                blocks.noted(
+                    rule="qd366.not_completed.excuse.justification_missing",
+                    citation=CITE_CASES_EXCUSE,
+                    message=f"{case.message} ({why}): cấp có thẩm quyền phải ghi rõ lý do xem "
+                    "xét trước khi xếp loại.",
+                    subject=facts.subject,
+                    severity=Severity.ERROR,
+                )
+            )
+    for violation in facts.violations:
+        if violation.duty_related and not facts.counts_here(violation):
+            verdicts.append(
+                blocks.noted(
+                    rule="qd366.not_completed.attribution.elsewhere",
+                    citation=CITE_CASES,
+                    message=f"Vi phạm tại {violation.unit}"
+                    + (f" ngày {violation.committed_on:%d/%m/%Y}" if violation.committed_on else "")
+                    + " được tính cho đơn vị, thời điểm xảy ra vi phạm, không tính ở kỳ này.",
+                    subject=facts.subject,
+                    severity=Severity.INFO,
+                )
+            )
+    return blocks.combine(verdicts)
+
+
+def member_cases(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """The member's group's not_completed cases (Điều 11.4); nothing when not built."""
+    return blocks.no_cap() if facts.cases is None else not_completed_cases(facts.cases, params)
+
+
+def organization_cases(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
+    """The leadership collective's not_completed cases (Điều 11.4); nothing when not built."""
+    return blocks.no_cap() if facts.cases is None else not_completed_cases(facts.cases, params)
+
+
 # --- member rules --------------------------------------------------------------------------------
 
 
@@ -586,6 +1003,8 @@ def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -
     """A leader is not_completed when a led unit completes under 70 % of its planned tasks, or
     when more than 50 % of the units he or she answers for are rated not_completed.
     366-QĐ/TW, Điều 11.4 (leaders)."""
+    if facts.cases is not None:  # the Điều 11.4 list (`member_cases`) governs
+        return blocks.no_cap()
     units = facts.led_units
     if not units:
         return blocks.no_cap()
@@ -620,6 +1039,8 @@ def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -
 def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Disciplined in the year: never excellent; not_completed unless self-detected and remedied,
     as under 124 [?]. 366-QĐ/TW; HD 43."""
+    if facts.cases is not None:  # the Điều 11.4 list (`member_cases`) governs
+        return blocks.no_cap()
     if params.not_completed_cases_from_qd124:
         return blocks.member_discipline_rule(
             facts,
@@ -641,6 +1062,8 @@ def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
 
 def member_degradation(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Degradation concluded by a competent body: not_completed, as under 124 [?]. HD 43."""
+    if facts.cases is not None:  # the Điều 11.4 list (`member_cases`) governs
+        return blocks.no_cap()
     if not params.not_completed_cases_from_qd124:
         return blocks.no_cap()
     return blocks.degradation_rule(facts, prefix=MEMBER, citation=CITE_NOT_COMPLETED)
@@ -777,6 +1200,7 @@ MEMBER_CONDITION_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level
     member_civil_service,
     member_sick_leave,
     member_maternity,
+    member_cases,
 )
 
 
@@ -874,6 +1298,8 @@ def organization_leadership_discipline(
 
 def organization_disunity(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """Internal disunity: not_completed, as under 124 [?]. HD 43."""
+    if facts.cases is not None:  # the Điều 11.4 list (`member_cases`) governs
+        return blocks.no_cap()
     if not params.not_completed_cases_from_qd124:
         return blocks.no_cap()
     return blocks.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED)
@@ -907,6 +1333,7 @@ ORGANIZATION_CONDITION_RULES: tuple[
     organization_leadership_discipline,
     organization_disunity,
     organization_targets,
+    organization_cases,
 )
 
 

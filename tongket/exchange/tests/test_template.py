@@ -66,6 +66,7 @@ def test_the_template_has_the_instructions_first_every_sheet_and_its_lists():
         "Đảng viên",
         "Chức vụ đảng",
         "Chức vụ chính quyền",
+        "Dữ kiện đánh giá",
         "Kết quả xếp loại",
         "Bảng điểm",
         "Chỉ tiêu",
