@@ -180,7 +180,7 @@ def test_static_files_and_readiness_through_nginx(nginx_in_front: int, demo_serv
     assert status == 200
     assert json.loads(body) == {
         "status": "ok",
-        "checks": {"database": True, "migrations": True, "cache": True},
+        "checks": {"database": True, "migrations": True, "cache": True, "queue": True},
     }
 
 
