@@ -134,11 +134,16 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "tongket.sqlite3"),
-            # IMMEDIATE takes the write lock at BEGIN, so a quota check and its write cannot
-            # interleave with another writer's (SQLite has no SELECT ... FOR UPDATE).
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock at BEGIN, so a quota check and its write cannot interleave
+    # with another writer's (SQLite has no SELECT ... FOR UPDATE). WAL: the pages keep reading
+    # while the job worker writes a large import (still one writer at a time; in the default
+    # journal a long write locks the readers out). The same for a sqlite:// DATABASE_URL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
         "TONGKET_TEST_DB_NAME", "test_tongket"
