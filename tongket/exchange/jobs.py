@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from tongket.audit.services import record_event
-from tongket.core import queue
+from tongket.core import logs, queue
 from tongket.exchange.importer import run_import
 from tongket.exchange.models import ImportJob, JobStatus
 
@@ -44,14 +44,19 @@ def queue_unless_small(job: ImportJob) -> bool:
     committing (`run_job`)."""
     if runs_inline(job):
         return True
-    import_task.enqueue(str(job.pk))
+    # The request's id goes with the job: the worker's log lines of it carry it too.
+    import_task.enqueue(str(job.pk), logs.request_id.get())
     return False
 
 
 @task(takes_context=True)
-def import_task(context: Any, job_id: str) -> None:
+def import_task(context: Any, job_id: str, request_id: str = "") -> None:
     worker_ids = context.task_result.worker_ids
-    run_job(uuid.UUID(job_id), worker=str(worker_ids[-1]) if worker_ids else "")
+    token = logs.request_id.set(request_id)
+    try:
+        run_job(uuid.UUID(job_id), worker=str(worker_ids[-1]) if worker_ids else "")
+    finally:
+        logs.request_id.reset(token)
 
 
 def request_cancel(job: ImportJob) -> None:

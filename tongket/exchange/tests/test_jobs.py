@@ -209,3 +209,36 @@ def test_a_registered_command_runs_as_a_job_and_others_are_refused():
         assert DBTaskResult.objects.get(id=task_id).status == "SUCCESSFUL"
     finally:
         queue._commands.discard("check")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_logs_a_job_with_the_id_of_the_request_that_queued_it(
+    demo_loaded, client_for, queued
+):
+    import logging
+
+    from tongket.core.logs import RequestContextFilter
+
+    lines: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record)
+
+    handler = Collect(level=logging.INFO)
+    handler.addFilter(RequestContextFilter())
+    logger = logging.getLogger("tongket.exchange.jobs")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        client = client_for("vanphong")
+        file = io.BytesIO(members_workbook(3))
+        file.name = "dangvien.xlsx"
+        client.post(reverse("exchange:upload"), {"file": file}, HTTP_X_REQUEST_ID="req19abc")
+        _worker()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    done = [r for r in lines if r.getMessage() == "import job done"]
+    assert [getattr(r, "request_id", None) for r in done] == ["req19abc"]
