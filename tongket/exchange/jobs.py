@@ -95,9 +95,29 @@ def _set(job_id: uuid.UUID, only_if: str | None = None, **fields: Any) -> bool:
     return False  # pragma: no cover - the loop returns or raises
 
 
+FAILED_SUMMARY = (
+    "Không xử lý được tệp do sự cố hệ thống; không có gì được ghi. Hãy thử lại hoặc báo quản trị "
+    "(mã lần nhập {job_id})."
+)
+
+
+def _fail(job_id: uuid.UUID) -> None:
+    """The job's final state after any unexpected error: failed, with a message for the page."""
+    summary = FAILED_SUMMARY.format(job_id=job_id)
+    _set(
+        job_id,
+        status=JobStatus.FAILED,
+        error=ERROR,
+        report={"summary": summary, "error_count": 1, "problems": [], "outcomes": []},
+        finished_at=timezone.now(),
+    )
+
+
 def run_job(job_id: uuid.UUID, worker: str = "") -> None:
-    """Run a pending job: the worker's task, or the request itself for a small file. A job that
-    is no longer pending (cancelled before it started, or taken already) is left alone."""
+    """Run a pending job to a final state (done with its report, cancelled, or failed with a
+    message, whatever happens on the way; the report is bounded, see `ImportReport.as_dict`):
+    the worker's task, or the request itself for a small file. A job that is no longer pending
+    (cancelled before it started, or taken already) is left alone."""
     key = str(job_id)
     if not _set(
         job_id,
@@ -125,26 +145,26 @@ def run_job(job_id: uuid.UUID, worker: str = "") -> None:
             progress=publish,
             filename=job.filename,
         )
+        done_total = queue.progress(key)
+        total = done_total[1] if done_total else 0
+        _set(
+            job_id,
+            status=JobStatus.DONE,
+            report=report.as_dict(),
+            done=total,
+            total=total,
+            finished_at=timezone.now(),
+        )
     except queue.Cancelled:
         _cancelled(job)
         logger.info("import job cancelled", extra=log)
         return
     except Exception:
         logger.exception("import job %s failed", job_id, extra=log)
-        _set(job_id, status=JobStatus.FAILED, error=ERROR, finished_at=timezone.now())
+        _fail(job_id)
         return
     finally:
-        done_total = queue.progress(key)
         queue.forget_job(key)
-    total = done_total[1] if done_total else 0
-    _set(
-        job_id,
-        status=JobStatus.DONE,
-        report=report.as_dict(),
-        done=total,
-        total=total,
-        finished_at=timezone.now(),
-    )
     logger.info(
         "import job done",
         extra={**log, "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
