@@ -110,6 +110,7 @@ ACTIONS: dict[str, str] = {
     "import.workbook": "Nhập dữ liệu từ tệp Excel",
     "import.check": "Tải lên tệp Excel để kiểm tra",
     "import.apply": "Nhập tệp Excel đã kiểm tra",
+    "import.cancel": "Hủy việc nhập tệp Excel",
     "export.members": "Xuất danh sách đảng viên",
     "export.organizations": "Xuất danh sách tổ chức",
     "export.score_sheet": "Tải phiếu chấm điểm",

@@ -504,6 +504,9 @@ MATRIX: dict[str, Entry] = {
     "exchange:apply": Entry(
         _vanphong_job, POST_ONLY, post=(302, 404, None, 404, 404, 404, 404, 404)
     ),
+    "exchange:cancel": Entry(
+        _vanphong_job, POST_ONLY, post=(302, 404, None, 404, 404, 404, 404, 404)
+    ),
     "api:schema": Entry(_none, OPEN),
     "api:docs": Entry(_none, OPEN),
     "api:organization-list": Entry(_none, API_LIST, post=API_CREATE_POST),
