@@ -38,12 +38,10 @@ LEADING_POSTS = frozenset(
 
 
 def _ancestor_paths(path: str) -> list[str]:
-    """The organization's path and every ancestor's, nearest first ("A.B.C." → C, B, A)."""
-    parts = [p for p in path.split(".") if p]
-    out = []
-    for n in range(len(parts), 0, -1):
-        out.append(".".join(parts[:n]) + ".")
-    return out
+    """The organization's materialized path and every ancestor's, nearest first
+    ("0001/0004/0005/" → itself, "0001/0004/", "0001/")."""
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[:n]) for n in range(len(parts), 0, -1)]
 
 
 def visible_sets(user: User | None) -> QuerySet[CriteriaSet]:
