@@ -121,6 +121,7 @@ ACTIONS: dict[str, str] = {
     "export.document": "Tải văn bản",
     "export.awards": "Xuất danh sách khen thưởng",
     "export.award_certificate": "Tải giấy khen, bằng khen",
+    "export.self_assessment_form": "Tải bản tự kiểm điểm (Mẫu 01, 2A, 2B, 2C)",
     # operations
     "synth.load": "Nạp dữ liệu tổng hợp",
 }
