@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from tongket.core.formatting import format_decimal
+from tongket.core.formatting import format_points as format_decimal
 from tongket.core.rules import Finding
 from tongket.evaluation.domain import PointCriterion, PointFrame, PointGroup
 

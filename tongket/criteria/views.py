@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
-from tongket.core.errors import DomainError
+from tongket.core.errors import DomainError, NotFound
 from tongket.core.http import content_disposition, not_found_as_404
 from tongket.criteria import domain, permissions, selectors, services, xlsx
 from tongket.criteria.domain import Appendix, Node
@@ -194,6 +194,8 @@ def detail(request: HttpRequest, set_id: int) -> HttpResponse:
 def publish(request: HttpRequest, set_id: int) -> HttpResponse:
     try:
         published = services.publish_set(actor=request.user, set_id=set_id)
+    except NotFound:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -207,6 +209,8 @@ def publish(request: HttpRequest, set_id: int) -> HttpResponse:
 def new_version(request: HttpRequest, set_id: int) -> HttpResponse:
     try:
         draft = services.new_version(actor=request.user, set_id=set_id)
+    except NotFound:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("criteria:detail", set_id=set_id)

@@ -54,7 +54,8 @@ class FormInput:
 def _label(actor: User | None) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "Hệ thống"
-    return str(getattr(actor, "full_name", "") or actor.get_username())
+    full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
+    return str(full or actor.get_username())
 
 
 def _on_behalf(actor: User | None, ev: Evaluation) -> bool:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_export
-from tongket.core.errors import DomainError
+from tongket.core.errors import DomainError, NotFound
 from tongket.core.http import content_disposition, not_found_as_404
 from tongket.criteria.domain import leaves
 from tongket.evaluation.domain import Level, PointGroup
@@ -144,6 +144,8 @@ def form_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                 if request.POST.get("action") == "start":
                     return redirect("selfassessment:form", evaluation_id=ev.pk)
             message = _handle_post(request, form)
+        except NotFound:
+            raise
         except DomainError as exc:
             problem = exc.message
         else:
