@@ -17,7 +17,9 @@ G, T = PointGroup.GENERAL, PointGroup.TASKS
 YEAR = 2026
 
 
-def _n(code: str, title: str, points: int, section: PointGroup, parent: str = "", **kw: str) -> Node:
+def _n(
+    code: str, title: str, points: int, section: PointGroup, parent: str = "", **kw: str
+) -> Node:
     return Node(
         code=code,
         title=title,
@@ -32,22 +34,55 @@ def _n(code: str, title: str, points: int, section: PointGroup, parent: str = ""
 PL4_2026 = (
     _n("1", "Phẩm chất chính trị, tư tưởng", 8, G),
     _n("1.1", "Trung thành với Đảng, chấp hành chủ trương, đường lối", 4, G, "1"),
-    _n("1.2", "Học tập, quán triệt nghị quyết; tự học tập nâng cao trình độ", 4, G, "1",
-       evidence="Bài thu hoạch học tập nghị quyết"),
-    _n("2", "Đạo đức, lối sống", 8, G,
-       guidance="Trừ 2 điểm mỗi lần bị nhắc nhở về đạo đức, lối sống"),
-    _n("3", "Ý thức tổ chức kỷ luật", 7, G,
-       guidance="Sinh hoạt chi bộ đầy đủ, đóng đảng phí đúng quy định"),
+    _n(
+        "1.2",
+        "Học tập, quán triệt nghị quyết; tự học tập nâng cao trình độ",
+        4,
+        G,
+        "1",
+        evidence="Bài thu hoạch học tập nghị quyết",
+    ),
+    _n(
+        "2",
+        "Đạo đức, lối sống",
+        8,
+        G,
+        guidance="Trừ 2 điểm mỗi lần bị nhắc nhở về đạo đức, lối sống",
+    ),
+    _n(
+        "3",
+        "Ý thức tổ chức kỷ luật",
+        7,
+        G,
+        guidance="Sinh hoạt chi bộ đầy đủ, đóng đảng phí đúng quy định",
+    ),
     _n("4", "Tác phong, lề lối làm việc", 7, G),
     _n("5", "Kết quả thực hiện nhiệm vụ chuyên môn được giao", 45, T),
-    _n("5.1", "Khối lượng nhiệm vụ hoàn thành theo kế hoạch", 20, T, "5",
-       evidence="Phụ lục kết quả thực hiện nhiệm vụ (sản phẩm, tiến độ, chất lượng)"),
-    _n("5.2", "Tiến độ thực hiện nhiệm vụ", 15, T, "5",
-       guidance="Trừ 3 điểm mỗi nhiệm vụ chậm tiến độ"),
+    _n(
+        "5.1",
+        "Khối lượng nhiệm vụ hoàn thành theo kế hoạch",
+        20,
+        T,
+        "5",
+        evidence="Phụ lục kết quả thực hiện nhiệm vụ (sản phẩm, tiến độ, chất lượng)",
+    ),
+    _n(
+        "5.2",
+        "Tiến độ thực hiện nhiệm vụ",
+        15,
+        T,
+        "5",
+        guidance="Trừ 3 điểm mỗi nhiệm vụ chậm tiến độ",
+    ),
     _n("5.3", "Chất lượng, hiệu quả sản phẩm", 10, T, "5"),
     _n("6", "Thực hiện nhiệm vụ đảng viên do chi bộ phân công", 15, T),
-    _n("7", "Đổi mới, sáng tạo; nhiệm vụ vượt yêu cầu", 10, T,
-       evidence="Sáng kiến, đề tài được công nhận"),
+    _n(
+        "7",
+        "Đổi mới, sáng tạo; nhiệm vụ vượt yêu cầu",
+        10,
+        T,
+        evidence="Sáng kiến, đề tài được công nhận",
+    ),
 )
 
 

@@ -133,7 +133,8 @@ def check_nodes(nodes: Sequence[Node]) -> list[Finding]:
                         rule="criteria.node.parent_section",
                         citation=CITE_SPLIT,
                         message=(
-                            f"Tiêu chí {_name(node)} thuộc nhóm khác với tiêu chí cha {parent.code}."
+                            f"Tiêu chí {_name(node)} thuộc nhóm khác với tiêu chí cha "
+                            f"{parent.code}."
                         ),
                         subject=node.code,
                     )
@@ -166,8 +167,8 @@ def check_nodes(nodes: Sequence[Node]) -> list[Finding]:
                     rule="criteria.section.sum",
                     citation=CITE_SPLIT,
                     message=(
-                        f"Nhóm tiêu chí {SECTION_WORDS[section]} ({section.label.lower()}) cộng lại "
-                        f"{format_decimal(total)} điểm, phải là {format_decimal(maximum)}."
+                        f"{section.label} cộng lại {format_decimal(total)} điểm, phải là "
+                        f"{format_decimal(maximum)}."
                     ),
                     subject=section.value,
                 )
@@ -195,9 +196,7 @@ def to_frame(code: str, title: str, nodes: Sequence[Node]) -> PointFrame:
         code=code,
         title=title,
         criteria=tuple(
-            PointCriterion(
-                code=n.code, title=n.title, max_points=n.points or ZERO, group=n.section
-            )
+            PointCriterion(code=n.code, title=n.title, max_points=n.points or ZERO, group=n.section)
             for n in leaves(nodes)
         ),
     )

@@ -103,9 +103,15 @@ class AppendixOverride(models.Model):
             models.UniqueConstraint(fields=["member", "year"], name="criteria_override_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.appendix} ({self.year})"
+
 
 class EvaluationSet(models.Model):
     """The set version an evaluation is scored on: fixed when its self-assessment starts."""
 
     evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="+")
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"#{self.evaluation_id} → {self.criteria_set_id}"

@@ -133,9 +133,7 @@ def appendix_for_evaluation(ev: Evaluation) -> Appendix:
 
 def set_for_evaluation(ev: Evaluation) -> CriteriaSet | None:
     """The version the evaluation is bound to, else the set in force for its subject today."""
-    bound = (
-        EvaluationSet.objects.filter(evaluation=ev).select_related("criteria_set").first()
-    )
+    bound = EvaluationSet.objects.filter(evaluation=ev).select_related("criteria_set").first()
     if bound is not None:
         return bound.criteria_set
     path = ev.unit.path if ev.member_id else ev.subject_path

@@ -30,9 +30,7 @@ def _writable_orgs(request: HttpRequest) -> list[Organization]:
     scope = scope_for(request.user)
     if scope.is_superuser:
         return list(Organization.objects.exclude(kind="cell").order_by("path")[:200])
-    return list(
-        Organization.objects.filter(path__in=scope.write_paths).order_by("path")
-    )
+    return list(Organization.objects.filter(path__in=scope.write_paths).order_by("path"))
 
 
 @login_required
@@ -115,7 +113,9 @@ def _edited_nodes(request: HttpRequest, criteria_set: CriteriaSet) -> list[Node]
         try:
             section = domain.section_from_word(data.get(f"section_{key}", ""))
         except ValueError as exc:
-            raise DomainError(str(exc), field=f"section_{key}", rule="criteria.sheet.section") from None
+            raise DomainError(
+                str(exc), field=f"section_{key}", rule="criteria.sheet.section"
+            ) from None
         nodes.append(
             Node(
                 code=code,
@@ -168,8 +168,14 @@ def detail(request: HttpRequest, set_id: int) -> HttpResponse:
     ]
     blanks = [str(len(nodes) + i) for i in range(NEW_ROWS)]
     sums = {
-        "general": sum((n.points or 0 for n in nodes if n.section is PointGroup.GENERAL and not n.parent), Decimal(0)),
-        "tasks": sum((n.points or 0 for n in nodes if n.section is PointGroup.TASKS and not n.parent), Decimal(0)),
+        "general": sum(
+            (n.points or 0 for n in nodes if n.section is PointGroup.GENERAL and not n.parent),
+            Decimal(0),
+        ),
+        "tasks": sum(
+            (n.points or 0 for n in nodes if n.section is PointGroup.TASKS and not n.parent),
+            Decimal(0),
+        ),
     }
     return render(
         request,

@@ -84,7 +84,7 @@ def read_set(path: Path) -> SheetSet:
     """The set a sheet holds; a malformed cell is refused naming its row and column."""
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is one refusal
+    except Exception as exc:
         raise DomainError(
             f"Không đọc được tệp {path.name}: {exc}", field="file", rule="criteria.sheet.unreadable"
         ) from None

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
-from tongket.core.demo import DEMO_ORG, DemoContext
+from tongket.core.demo import DemoContext
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Evaluation
 from tongket.people.models import Member
@@ -47,8 +47,16 @@ TASK_TITLES = (
     "Cập nhật cơ sở dữ liệu tài sản công",
 )
 DRAFT_POINTS = {
-    "1.1": "4", "1.2": "3.5", "2": "8", "3": "7", "4": "6.5",
-    "5.1": "19", "5.2": "14", "5.3": "9", "6": "14", "7": "6",
+    "1.1": "4",
+    "1.2": "3.5",
+    "2": "8",
+    "3": "7",
+    "4": "6.5",
+    "5.1": "19",
+    "5.2": "14",
+    "5.3": "9",
+    "6": "14",
+    "7": "6",
 }  # 91
 RESUBMIT_POINTS = DRAFT_POINTS | {"1.2": "4", "7": "8"}  # 93.5
 

@@ -25,7 +25,7 @@ class FormKind(StrEnum):
     F2C = "2C"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         return FORM_TITLES[self]
 
 

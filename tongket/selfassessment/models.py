@@ -69,3 +69,6 @@ class AnnexTask(models.Model):
 
     class Meta:
         ordering = ["self_assessment", "position"]
+
+    def __str__(self) -> str:
+        return self.title

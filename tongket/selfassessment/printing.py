@@ -98,9 +98,7 @@ def form_facts(form: SelfAssessment) -> FormFacts:
     ev: Evaluation = form.evaluation
     nodes = tuple(selectors.nodes_for(form))
     score = selectors.score_of(form, list(nodes))
-    points = {
-        code: Decimal(str(v).replace(",", ".")) for code, v in (form.points or {}).items()
-    }
+    points = {code: Decimal(str(v).replace(",", ".")) for code, v in (form.points or {}).items()}
     tasks = tuple(selectors.tasks_of(form))
     unit = ev.unit if ev.member_id else (ev.organization or ev.unit)
     superior = unit.parent
@@ -327,7 +325,7 @@ def build_document(facts: FormFacts) -> OfficialDocument:
     if facts.on_behalf:
         intro.append(Paragraph(facts.on_behalf, italic=True))
     return OfficialDocument(
-        superior_body=facts.superior_name if not collective else facts.superior_name,
+        superior_body=facts.superior_name,
         issuer_body=facts.unit_name,
         issuer_code="CB" if collective else "",
         number=None,
@@ -372,7 +370,13 @@ def render_form(form: SelfAssessment, fmt: str) -> PrintedForm:
 
 
 def render_kind(
-    user: Any, org_code: str, year: int, *, kind: str, fmt: str, card: str | None,
+    user: Any,
+    org_code: str,
+    year: int,
+    *,
+    kind: str,
+    fmt: str,
+    card: str | None,
     quarter: int | None,
 ) -> PrintedForm:
     """`tongket report --kind form-…`: the form of the member (card) or the organization."""
@@ -391,7 +395,9 @@ def render_kind(
             field="member",
             rule="selfassessment.print.member_required",
         )
-    ev = selectors.annual_evaluation(user, org_code, year, card if wanted is not FormKind.F01 else None)
+    ev = selectors.annual_evaluation(
+        user, org_code, year, card if wanted is not FormKind.F01 else None
+    )
     form = selectors.form_of(ev)
     if form is None:
         raise DomainError(

@@ -16,9 +16,9 @@ from tongket.evaluation import selectors as evaluation_selectors
 from tongket.evaluation.checks import parse_points
 from tongket.evaluation.domain import Level, PointGroup
 from tongket.evaluation.models import CycleStatus, Evaluation
-from tongket.people.models import Organization
 from tongket.evaluation.regulations import qd366
 from tongket.evaluation.regulations.qd366 import Qd366Profile
+from tongket.people.models import Organization
 from tongket.selfassessment import domain
 from tongket.selfassessment.domain import TaskLine
 from tongket.selfassessment.models import AnnexTask, SelfAssessment

@@ -79,7 +79,7 @@ def start(*, actor: User | None, evaluation_id: int) -> SelfAssessment:
         return existing
     _require_writer(actor, ev)
     criteria_set = criteria_services.bind_evaluation(actor=actor, evaluation=ev)
-    form = SelfAssessment.objects.create(
+    return SelfAssessment.objects.create(
         evaluation=ev,
         form=domain.form_for_appendix(criteria_set.appendix).value,
         criteria_set=criteria_set,
@@ -91,7 +91,6 @@ def start(*, actor: User | None, evaluation_id: int) -> SelfAssessment:
         entered_by=actor if getattr(actor, "is_authenticated", False) else None,
         entered_by_label=_label(actor),
     )
-    return form
 
 
 def _check_points(form: SelfAssessment, points: Mapping[str, str]) -> dict[str, str]:
@@ -140,9 +139,13 @@ def _write_tasks(form: SelfAssessment, tasks: Sequence[TaskLine]) -> None:
 
 def _locked(actor: User | None, form_id: int) -> SelfAssessment:
     found = selectors.get_form(actor, form_id)
-    return SelfAssessment.objects.select_for_update().select_related(
-        "evaluation__cycle", "evaluation__member", "evaluation__unit", "criteria_set"
-    ).get(pk=found.pk)
+    return (
+        SelfAssessment.objects.select_for_update()
+        .select_related(
+            "evaluation__cycle", "evaluation__member", "evaluation__unit", "criteria_set"
+        )
+        .get(pk=found.pk)
+    )
 
 
 @transaction.atomic
@@ -175,8 +178,7 @@ def save_draft(*, actor: User | None, form_id: int, data: FormInput) -> SelfAsse
         object_type="selfassessment.SelfAssessment",
         object_id=form.pk,
         org_path=ev.subject_path,
-        summary=f"Lưu nháp Mẫu {form.form}"
-        + (" (nhập thay)" if form.entered_on_behalf else ""),
+        summary=f"Lưu nháp Mẫu {form.form}" + (" (nhập thay)" if form.entered_on_behalf else ""),
         after={"points": form.points, "proposed_level": form.proposed_level},
     )
     return form

@@ -71,8 +71,7 @@ def _form_input(request: HttpRequest, form: SelfAssessment) -> services.FormInpu
                 state = RemedyState.NOT_FIXED
             remedies.append((text, state))
     points = {
-        node.code: data.get(f"points_{node.code}", "")
-        for node in leaves(selectors.nodes_for(form))
+        node.code: data.get(f"points_{node.code}", "") for node in leaves(selectors.nodes_for(form))
     }
     tasks: list[TaskLine] = []
     for i in range(int(data.get("task_count", "0") or 0) + NEW_TASK_ROWS):
@@ -82,7 +81,9 @@ def _form_input(request: HttpRequest, form: SelfAssessment) -> services.FormInpu
             continue
         if due is None:
             raise DomainError(
-                f"Nhiệm vụ «{title}» chưa có hạn.", field=f"task_due_{i}", rule="selfassessment.task.due"
+                f"Nhiệm vụ «{title}» chưa có hạn.",
+                field=f"task_due_{i}",
+                rule="selfassessment.task.due",
             )
         tasks.append(
             TaskLine(

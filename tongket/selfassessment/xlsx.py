@@ -52,7 +52,7 @@ def _flag(value: object, row: int, column: str) -> bool:
 def read_tasks(path: Path) -> list[TaskLine]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is one refusal
+    except Exception as exc:
         raise DomainError(
             f"Không đọc được tệp {path.name}: {exc}", field="file", rule="selfassessment.sheet"
         ) from None
@@ -76,7 +76,9 @@ def read_tasks(path: Path) -> list[TaskLine]:
                 title=str(title or "").strip(),
                 due_on=due_on,
                 done_on=_date(done, number, HEADER[2]),
-                quality_ok=_flag(quality if quality not in (None, "") else "đạt", number, HEADER[3]),
+                quality_ok=_flag(
+                    quality if quality not in (None, "") else "đạt", number, HEADER[3]
+                ),
                 exceeded=_flag(exceeded, number, HEADER[4]),
             )
         )

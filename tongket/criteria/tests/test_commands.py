@@ -22,7 +22,16 @@ pytestmark = pytest.mark.django_db
 def _export(tmp_path: Path) -> Path:
     out = tmp_path / "pl4.xlsx"
     call_command(
-        "criteria", "export", "--org", DEMO_ORG, "--year", "2026", "--appendix", "PL4", "-o", str(out)
+        "criteria",
+        "export",
+        "--org",
+        DEMO_ORG,
+        "--year",
+        "2026",
+        "--appendix",
+        "PL4",
+        "-o",
+        str(out),
     )
     return out
 

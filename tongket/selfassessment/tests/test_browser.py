@@ -17,8 +17,16 @@ from tongket.selfassessment.models import SelfAssessment
 ARTIFACTS = Path("test-artifacts")
 PASSWORD = "Dangvien2@2026-thu"
 POINTS = {
-    "1.1": "4", "1.2": "4", "2": "8", "3": "7", "4": "6",
-    "5.1": "18", "5.2": "14", "5.3": "8", "6": "13", "7": "5",
+    "1.1": "4",
+    "1.2": "4",
+    "2": "8",
+    "3": "7",
+    "4": "6",
+    "5.1": "18",
+    "5.2": "14",
+    "5.3": "8",
+    "6": "13",
+    "7": "5",
 }  # 29 + 58 = 87: good
 
 
@@ -72,7 +80,11 @@ def test_a_member_fills_2b_on_a_phone_sees_the_total_submits_and_downloads_the_p
     assert page.locator("#total-all").inner_text() == "87"
     assert page.get_by_role("button", name="Gửi chi bộ").count() == 0
     form = SelfAssessment.objects.get(evaluation__member=member, evaluation__cycle__year=2026)
-    assert (form.status, form.proposed_level, form.entered_on_behalf) == ("submitted", "good", False)
+    assert (form.status, form.proposed_level, form.entered_on_behalf) == (
+        "submitted",
+        "good",
+        False,
+    )
 
     with page.expect_download() as caught:
         page.click("#download-pdf")

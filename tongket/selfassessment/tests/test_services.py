@@ -15,10 +15,12 @@ from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.criteria import selectors as criteria_selectors
 from tongket.criteria import services as criteria_services
 from tongket.criteria.domain import Appendix
+from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Evaluation, Tier
 from tongket.evaluation.selectors import point_frame
 from tongket.people.models import Member
 from tongket.selfassessment import demo, services
+from tongket.selfassessment.domain import TaskLine
 from tongket.selfassessment.models import SelfAssessment
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +66,7 @@ def test_the_annex_counts_cap_the_level_the_member_may_propose(
     two_exceeded = services.FormInput(
         texts=demo.PART_A,
         points=demo.RESUBMIT_POINTS,  # 93,5 points: excellent by score
-        proposed_level=demo.Level.EXCELLENT,
+        proposed_level=Level.EXCELLENT,
         tasks=demo.tasks(exceeded=2),
     )
     services.save_draft(actor=author, form_id=member_form.pk, data=two_exceeded)
@@ -75,7 +77,7 @@ def test_the_annex_counts_cap_the_level_the_member_may_propose(
     good = services.FormInput(
         texts=demo.PART_A,
         points=demo.RESUBMIT_POINTS,
-        proposed_level=demo.Level.GOOD,
+        proposed_level=Level.GOOD,
         tasks=demo.tasks(exceeded=2),
     )
     services.save_draft(actor=author, form_id=member_form.pk, data=good)
@@ -89,10 +91,8 @@ def test_a_late_task_in_the_annex_caps_the_level_at_completed(
     author = user_named("dangvien")
     services.return_to_author(actor=user_named("vanphong"), form_id=member_form.pk, comment="Sửa")
     tasks = demo.tasks(exceeded=3)
-    tasks[0] = demo.TaskLine(tasks[0].title, tasks[0].due_on, tasks[0].due_on + dt.timedelta(5))
-    data = services.FormInput(
-        points=demo.RESUBMIT_POINTS, proposed_level=demo.Level.GOOD, tasks=tasks
-    )
+    tasks[0] = TaskLine(tasks[0].title, tasks[0].due_on, tasks[0].due_on + dt.timedelta(5))
+    data = services.FormInput(points=demo.RESUBMIT_POINTS, proposed_level=Level.GOOD, tasks=tasks)
     services.save_draft(actor=author, form_id=member_form.pk, data=data)
     with pytest.raises(DomainError):
         services.submit(actor=author, form_id=member_form.pk)
@@ -120,9 +120,7 @@ def test_the_author_cannot_return_their_own_form(
     member_form: SelfAssessment, user_named: Callable[[str], Any]
 ) -> None:
     with pytest.raises(PermissionDenied):
-        services.return_to_author(
-            actor=user_named("dangvien"), form_id=member_form.pk, comment="x"
-        )
+        services.return_to_author(actor=user_named("dangvien"), form_id=member_form.pk, comment="x")
 
 
 def test_points_beyond_a_criterions_maximum_are_refused_naming_it(
@@ -148,7 +146,8 @@ def test_an_evaluation_keeps_its_version_when_the_set_is_changed(
     ev = Evaluation.objects.get(pk=member_form.evaluation_id)
     assert point_frame(ev).code.endswith("/v1")
     in_force = criteria_selectors.set_in_force(ev.unit.path, 2026, Appendix.PL4)
-    assert in_force is not None and in_force.version == 2
+    assert in_force is not None
+    assert in_force.version == 2
 
 
 def test_a_published_set_is_frozen() -> None:
@@ -167,7 +166,8 @@ def test_a_cell_uses_the_superiors_set_until_it_publishes_its_own() -> None:
     cell = f"{DEMO_ORG}.KHTC"
     path = Member.objects.filter(organization__code=cell).first().org_path  # type: ignore[union-attr]
     superior = criteria_selectors.set_in_force(path, 2026, Appendix.PL4)
-    assert superior is not None and superior.organization.code == DEMO_ORG
+    assert superior is not None
+    assert superior.organization.code == DEMO_ORG
     own = criteria_services.copy_set(
         actor=None, source_id=superior.pk, organization_code=cell, year=2026
     )
@@ -180,6 +180,7 @@ def test_the_appendix_follows_posts_and_an_override_needs_a_reason(
     member_form: SelfAssessment,
 ) -> None:
     member = member_form.evaluation.member
+    assert member is not None
     assert criteria_selectors.appendix_of(member, 2026) == (Appendix.PL4, "")
     with pytest.raises(DomainError) as caught:
         criteria_services.override_appendix(

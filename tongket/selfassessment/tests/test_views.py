@@ -46,7 +46,9 @@ def test_the_office_returns_the_form_and_the_author_sees_the_comment(
 ) -> None:
     office = client_for("vanphong")
     assert "Trả lại</button>" in office.get(_url(form)).content.decode()
-    done = office.post(_url(form), {"action": "return", "comment": "Bổ sung minh chứng nhiệm vụ 7."})
+    done = office.post(
+        _url(form), {"action": "return", "comment": "Bổ sung minh chứng nhiệm vụ 7."}
+    )
     assert done.status_code == 302
     body = client_for("dangvien").get(_url(form)).content.decode()
     assert "Bổ sung minh chứng nhiệm vụ 7." in body
