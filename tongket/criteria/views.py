@@ -9,12 +9,13 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import content_disposition, not_found_as_404
 from tongket.criteria import domain, permissions, selectors, services, xlsx
 from tongket.criteria.domain import Appendix, Node
@@ -137,7 +138,9 @@ def detail(request: HttpRequest, set_id: int) -> HttpResponse:
     criteria_set = selectors.get_set(request.user, set_id)
     can_write = permissions.can_write_set(scope_for(request.user), criteria_set.organization.path)
     problems: list[str] = []
-    if request.method == "POST" and can_write and not criteria_set.is_frozen:
+    if request.method == "POST" and not can_write:
+        raise DjangoPermissionDenied("Chỉ văn phòng cấp ủy của tổ chức này được sửa bộ tiêu chí.")
+    if request.method == "POST" and not criteria_set.is_frozen:
         try:
             nodes = _edited_nodes(request, criteria_set)
             found = domain.check_nodes(nodes)
@@ -202,6 +205,8 @@ def publish(request: HttpRequest, set_id: int) -> HttpResponse:
         published = services.publish_set(actor=request.user, set_id=set_id)
     except NotFound:
         raise
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -217,6 +222,8 @@ def new_version(request: HttpRequest, set_id: int) -> HttpResponse:
         draft = services.new_version(actor=request.user, set_id=set_id)
     except NotFound:
         raise
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("criteria:detail", set_id=set_id)

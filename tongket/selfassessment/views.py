@@ -9,13 +9,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_export
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import content_disposition, not_found_as_404
 from tongket.criteria.domain import leaves
 from tongket.evaluation.domain import Level, PointGroup
@@ -147,6 +148,8 @@ def form_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             message = _handle_post(request, form)
         except NotFound:
             raise
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from exc
         except DomainError as exc:
             problem = exc.message
         else:
