@@ -140,7 +140,7 @@ def _write_tasks(form: SelfAssessment, tasks: Sequence[TaskLine]) -> None:
 def _locked(actor: User | None, form_id: int) -> SelfAssessment:
     found = selectors.get_form(actor, form_id)
     return (
-        SelfAssessment.objects.select_for_update()
+        SelfAssessment.objects.select_for_update(of=("self",))
         .select_related(
             "evaluation__cycle", "evaluation__member", "evaluation__unit", "criteria_set"
         )
