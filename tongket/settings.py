@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "tongket.accounts",
     "tongket.evaluation",
     "tongket.scoring",
+    "tongket.criteria",
+    "tongket.selfassessment",
     "tongket.awards",
     "tongket.programs",
     "tongket.meetings",

@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", include("tongket.audit.urls")),
     path("evaluation/", include("tongket.evaluation.urls")),
     path("scoring/", include("tongket.scoring.urls")),
+    path("criteria/", include("tongket.criteria.urls")),
+    path("tu-kiem-diem/", include("tongket.selfassessment.urls")),
     path("awards/", include("tongket.awards.urls")),
     path("programs/", include("tongket.programs.urls")),
     path("meetings/", include("tongket.meetings.urls")),

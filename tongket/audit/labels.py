@@ -50,6 +50,15 @@ ACTIONS: dict[str, str] = {
     "evaluation.cycle.close": "Đóng kỳ đánh giá",
     "evaluation.cycle.reopen": "Mở lại kỳ đánh giá",
     "evaluation.facts.record": "Ghi dữ kiện đánh giá",
+    "evaluation.tasks.annex": "Ghi số liệu nhiệm vụ theo phụ lục kết quả",
+    "criteria.set.save": "Soạn bộ tiêu chí chấm điểm",
+    "criteria.set.publish": "Ban hành bộ tiêu chí chấm điểm",
+    "criteria.set.bind": "Gắn bộ tiêu chí cho bản đánh giá",
+    "criteria.appendix.override": "Chọn phụ lục chấm điểm cho đảng viên",
+    "selfassessment.save": "Lưu nháp bản tự kiểm điểm",
+    "selfassessment.submit": "Gửi bản tự kiểm điểm",
+    "selfassessment.return": "Chi bộ trả lại bản tự kiểm điểm",
+    "selfassessment.tasks.import": "Nhập phụ lục nhiệm vụ từ tệp",
     "evaluation.assessment.self": "Gửi bản tự đánh giá",
     "evaluation.assessment.cell": "Chi bộ nhận xét, đề xuất",
     "evaluation.assessment.appraisal": "Thẩm định",
@@ -118,6 +127,7 @@ ACTIONS: dict[str, str] = {
     "export.document": "Tải văn bản",
     "export.awards": "Xuất danh sách khen thưởng",
     "export.award_certificate": "Tải giấy khen, bằng khen",
+    "export.self_assessment_form": "Tải bản tự kiểm điểm (Mẫu 01, 2A, 2B, 2C)",
     # operations
     "synth.load": "Nạp dữ liệu tổng hợp",
 }

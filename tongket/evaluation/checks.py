@@ -166,6 +166,7 @@ def member_facts(
         suspended=ev.suspended,
         is_leader=ev.is_leader,
         points=parsed_points or None,
+        frame=point_frame(ev) if parsed_points else None,
         tasks=_tasks(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
         led_units=led,
@@ -271,6 +272,7 @@ def organization_facts(
             else None
         ),
         points=parsed_points or None,
+        frame=point_frame(ev) if parsed_points else None,
         tasks=_tasks(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
         cases=_collective_cases(ev) if _reads_leaders(cycle) else None,
@@ -491,7 +493,7 @@ def level_findings(
     else:
         findings = profile.check_organization_decision(facts, outcome)
     if uses_points(profile) and facts.points is not None:
-        score = profile.score_total(facts.frame or point_frame(), facts.points)
+        score = profile.score_total(facts.frame or point_frame(ev), facts.points)
         findings = [*score.errors, *findings]
     return findings
 

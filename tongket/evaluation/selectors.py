@@ -105,11 +105,18 @@ def uses_points(profile: Profile) -> TypeGuard[Qd366Profile]:
     return isinstance(profile, Qd366Profile)
 
 
-def point_frame() -> PointFrame:
-    """The 100-point criteria tree in use: the qd366 sample frame until committees load their
-    own criteria (local data, CV 10072-CV/BTCTW)."""
+def point_frame(ev: Evaluation | None = None) -> PointFrame:
+    """The 100-point criteria tree `ev` is scored on: the version of its committee's criteria
+    set it was bound to when its self-assessment started (local data, CV 10072-CV/BTCTW; the
+    criteria app), else the qd366 sample frame (evaluations scored before any set keep it)."""
     from tongket.evaluation.regulations import qd366
 
+    if ev is not None and ev.pk is not None:
+        from tongket.criteria.selectors import bound_frame
+
+        frame = bound_frame(ev)
+        if frame is not None:
+            return frame
     return qd366.SAMPLE_FRAME
 
 

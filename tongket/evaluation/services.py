@@ -26,7 +26,7 @@ from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, Permissio
 from tongket.core.formatting import date_short
 from tongket.core.rules import Finding, Severity, errors_in
 from tongket.evaluation import checks, leaders, permissions, selectors, tally
-from tongket.evaluation.domain import Level, NotClassifiedReason, Period
+from tongket.evaluation.domain import Level, NotClassifiedReason, Period, TaskTally
 from tongket.evaluation.models import (
     Assessment,
     Cycle,
@@ -649,7 +649,7 @@ def _validated_ratings(
         except ValueError as exc:
             raise DomainError(str(exc), field="points", rule="evaluation.points.invalid") from None
         if parsed:
-            total = profile.score_total(selectors.point_frame(), parsed)
+            total = profile.score_total(selectors.point_frame(ev), parsed)
             _refuse_errors(list(total.errors), field="points")
         return {}, {code: str(value) for code, value in parsed.items()}
     if points:
@@ -1331,3 +1331,37 @@ def cancel_and_reclassify(
         reason=reason,
         quota=_quota_of(ev, outcome, justification),
     )
+
+
+# --- the task annex (issue 20): counts from the member's list of tasks ---------------------------
+
+
+@transaction.atomic
+def record_task_annex(*, actor: User | None, evaluation_id: int, tasks: TaskTally) -> Evaluation:
+    """The counts of the task annex (on time, late, exceeded, completed) become the facts the
+    qd366 task conditions read; written by whoever may self-assess for the subject."""
+    ev = _evaluation_for(actor, evaluation_id)
+    _require(permissions.can_self_assess(scope_for(actor), ev), True)
+    _require_open(ev.cycle)
+    _require_undecided(ev)
+    fields = {
+        "tasks_total": tasks.total,
+        "tasks_completed": tasks.completed,
+        "tasks_on_time": tasks.on_time,
+        "tasks_late": tasks.late,
+        "tasks_exceeded": tasks.exceeded,
+    }
+    before = {name: getattr(ev, name) for name in fields}
+    Evaluation.objects.filter(pk=ev.pk).update(**fields, version=F("version") + 1)
+    ev.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="evaluation.tasks.annex",
+        object_type="evaluation.Evaluation",
+        object_id=ev.pk,
+        org_path=ev.subject_path,
+        summary=f"Số liệu nhiệm vụ theo phụ lục kết quả: {selectors.subject_code(ev)}",
+        before=before,
+        after=fields,
+    )
+    return ev

@@ -255,7 +255,7 @@ def _self_form(
     ev: Evaluation, profile: Any, data: Any = None, initial: Any = None
 ) -> forms.SelfAssessmentForm:
     if selectors.uses_points(profile):
-        frame = selectors.point_frame()
+        frame = selectors.point_frame(ev)
         return forms.SelfAssessmentForm(
             data,
             initial=initial,

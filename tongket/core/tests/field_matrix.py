@@ -364,6 +364,9 @@ TEMPLATES: dict[str, Audience] = {
     "people/organization_detail.html": Audience.SEEN,  # the organization's leaders
     "programs/item_detail.html": Audience.SEEN,
     "programs/program_detail.html": Audience.SEEN,
+    # issue 20: a member's own form (and the cell's or office's, which write for the member)
+    "selfassessment/form.html": Audience.SEEN,
+    "selfassessment/index.html": Audience.SEEN,
 }
 
 

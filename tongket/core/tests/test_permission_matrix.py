@@ -133,6 +133,21 @@ def _cell_party_role() -> Args:
     return {"pk": PartyRole.objects.filter(member__org_path__startswith=path).order_by("pk")[0].pk}
 
 
+def _pl4_set() -> Args:
+    """The department's published PL4 criteria for 2026 (issue 20)."""
+    from tongket.criteria.models import CriteriaSet
+
+    return {"set_id": CriteriaSet.objects.get(organization__code=DEPARTMENT, appendix="PL4").pk}
+
+
+def _member_form_evaluation() -> Args:
+    """The demo member's (dangvien, KHTC) 2026 evaluation, with the Mẫu 2B they submitted."""
+    evaluation = Evaluation.objects.get(
+        member__user__username="dangvien", cycle__year=2026, cycle__quarter__isnull=True
+    )
+    return {"evaluation_id": evaluation.pk}
+
+
 def _none() -> Args:
     return {}
 
@@ -334,6 +349,8 @@ ADMIN_WRITE = (302, 200, 200, 403, 404, 403, 404, 404)  # office administrators 
 AGENCY_READ = (302, 200, 200, 200, 200, 200, 404, 404)  # the department's agency: its grants
 DEPARTMENT_READ = (302, 200, 200, 404, 404, 200, 404, 404)  # a QT.KCQDN.SGDDT object: no cell
 CREATE_FORM = (302, 200, 200, 200, 200, 403, 403, 200)  # any write grant; read-only users: 403
+SET_READ = (302, 200, 200, 200, 200, 200, 200, 404)  # a department's criteria: all below it read
+FORM_READ = (302, 200, 200, 404, 404, 200, 200, 404)  # a KHTC member's form: not TCCB's secretary
 
 # Accounts and grants: office administrators only (403 for everyone else); the outsider, an
 # office administrator elsewhere, does not see the demo's accounts (404).
@@ -489,6 +506,22 @@ MATRIX: dict[str, Entry] = {
     "meetings:award_add": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
     "meetings:closing_set": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
     "meetings:close": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    # Criteria sets (issue 20): read by the department's readers and by everyone below it.
+    "criteria:index": Entry(_none, PAGE),
+    "criteria:detail": Entry(_pl4_set, SET_READ, post=(302, None, None, 403, 403, 403, 403, 404)),
+    "criteria:download": Entry(_pl4_set, SET_READ),
+    "criteria:publish": Entry(_pl4_set, POST_ONLY, post=(302, None, None, 403, 403, 403, 403, 404)),
+    "criteria:new_version": Entry(
+        _pl4_set, POST_ONLY, post=(302, None, None, 403, 403, 403, 403, 404)
+    ),
+    # A member's self-assessment: the member, and readers of their cell (not TCCB's secretary).
+    "selfassessment:index": Entry(_none, PAGE),
+    "selfassessment:form": Entry(
+        _member_form_evaluation, FORM_READ, post=(302, None, None, 404, 404, 403, None, 404)
+    ),
+    "selfassessment:download": Entry(
+        lambda: {**_member_form_evaluation(), "fmt": "pdf"}, FORM_READ
+    ),
     "reports:index": Entry(_none, PAGE),
     "reports:organization": Entry(_cell_year, CELL_READ),
     "reports:download": Entry(_report_download, CELL_READ),
