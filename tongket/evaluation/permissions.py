@@ -37,3 +37,15 @@ def can_reclassify(scope: Scope, cycle: Cycle) -> bool:
     """The directly superior committee: whoever writes for the deciding organization's parent."""
     parent = cycle.organization.parent
     return parent is not None and scope.writes(parent.path)
+
+
+def can_see_rule_ids(scope: Scope) -> bool:
+    """The office (an administrator's grant somewhere) sees each finding's rule id in a detail
+    line, to look the rule up; members and secretaries read the message and its article."""
+    return scope.is_superuser or bool(scope.admin_paths)
+
+
+def can_see_unverified_parameters(scope: Scope) -> bool:
+    """Which parameter values are not yet checked against the text is said to administrators,
+    on the regulations page only."""
+    return scope.is_superuser or bool(scope.admin_paths)

@@ -42,7 +42,7 @@ from tongket.evaluation.models import (
     Tier,
 )
 from tongket.evaluation.models import QuotaException as QuotaExceptionRow
-from tongket.evaluation.regulations import get_profile, qd366
+from tongket.evaluation.regulations import all_profiles, get_profile, qd366
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.qd366 import Qd366Profile, QuotaException
 from tongket.people.models import Organization, ancestor_paths
@@ -117,6 +117,17 @@ def point_frame() -> PointFrame:
 def profile_of(cycle: Cycle) -> Profile:
     """The profile the cycle was opened under, with its stored parameter overrides."""
     return get_profile(cycle.profile_id).with_params(**cycle.params)
+
+
+def regulations() -> list[Profile]:
+    """Every regulation the evaluation follows, the oldest first (public texts: anyone signed in
+    may read them)."""
+    return sorted(all_profiles(), key=lambda profile: profile.first_year)
+
+
+def regulation_title(cycle: Cycle) -> str:
+    """The regulation a cycle follows as users name it («Quy định 366-QĐ/TW»), not its code."""
+    return get_profile(cycle.profile_id).short_title
 
 
 def period_of(cycle: Cycle) -> Period:

@@ -53,6 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
             {
                 "cycle": cycle,
                 "period": selectors.period_label(cycle),
+                "regulation": selectors.regulation_title(cycle),
                 "whole": permissions.can_view_cycle(scope, cycle),
                 "units": units.get(cycle.pk, []),
             }
@@ -68,6 +69,20 @@ def index(request: HttpRequest) -> HttpResponse:
     # Offices open cycles (the page itself checks the organizations); no query here.
     return page.render(
         "evaluation/index.html", {"can_open": scope.is_superuser or bool(scope.admin_paths)}
+    )
+
+
+@login_required
+def regulations(request: HttpRequest) -> HttpResponse:
+    """The regulations the evaluation follows, by year, with their parameters; which values are
+    not yet checked against the text is said to administrators only."""
+    return render(
+        request,
+        "evaluation/regulations.html",
+        {
+            "profiles": selectors.regulations(),
+            "unverified_shown": permissions.can_see_unverified_parameters(scope_for(request.user)),
+        },
     )
 
 

@@ -48,9 +48,8 @@ CITE_MEMBER_SPECIAL = f"{HD16}: một số trường hợp cụ thể (nghỉ �
 CITE_ORG_CRITERIA = f"{QD}; {HD16}: tiêu chuẩn các mức chất lượng tổ chức đảng"
 CITE_ORG_NOT_COMPLETED = f"{HD16}: tổ chức đảng không hoàn thành nhiệm vụ"
 CITE_QUOTA_MEMBER = f"{HD21}: tỷ lệ đảng viên hoàn thành xuất sắc nhiệm vụ"
-CITE_QUOTA_ORGANIZATION = (
-    f"{HD21}: tỷ lệ tổ chức đảng hoàn thành xuất sắc nhiệm vụ (chưa đối chiếu)"
-)
+# not yet checked against the text: `organization_quota_enabled` says so (verified=False)
+CITE_QUOTA_ORGANIZATION = f"{HD21}: tỷ lệ tổ chức đảng hoàn thành xuất sắc nhiệm vụ"
 
 
 @dataclass(frozen=True)
