@@ -22,6 +22,7 @@ from tongket.evaluation import forms, permissions, selectors, services, stats
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome
 from tongket.people.models import Organization
+from tongket.people.permissions import can_administer_somewhere
 
 View = Callable[..., HttpResponse]
 
@@ -67,9 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
     page = CachedPage(request, paths=scope_paths(request), build=build)
     # Offices open cycles (the page itself checks the organizations); no query here.
-    return page.render(
-        "evaluation/index.html", {"can_open": scope.is_superuser or bool(scope.admin_paths)}
-    )
+    return page.render("evaluation/index.html", {"can_open": can_administer_somewhere(scope)})
 
 
 @login_required
