@@ -194,11 +194,6 @@ def find_cycle(org: Organization, year: int, quarter: int | None = None) -> Cycl
     return Cycle.objects.filter(period_q("", year, quarter), organization=org).first()
 
 
-def reads_cycle(user: User | None, cycle: Cycle) -> bool:
-    """Whether the user sees the whole cycle (its organization), not only some evaluations."""
-    return scope_for(user).reads(cycle.organization.path)
-
-
 # --- tiers ---------------------------------------------------------------------------------------
 
 
