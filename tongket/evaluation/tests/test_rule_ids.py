@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tongket.core.rules import Finding
@@ -191,7 +191,7 @@ def assert_names_the_level_refused(verdict_findings: tuple[Finding, ...]) -> Non
         assert finding.rule.split(".")[2] == refused, (finding.rule, cap)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts=members, level=st.sampled_from(Level))
 def test_every_member_rule_id_is_written_out_in_one_module(facts: MemberFacts, level: Level):
     for profile in PROFILES:
@@ -204,7 +204,7 @@ def test_every_member_rule_id_is_written_out_in_one_module(facts: MemberFacts, l
             assert_written_once(list(profile.member_level_by_score(facts).findings))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts=organizations, level=st.sampled_from(Level))
 def test_every_organization_rule_id_is_written_out_in_one_module(
     facts: OrganizationFacts, level: Level
@@ -215,7 +215,7 @@ def test_every_organization_rule_id_is_written_out_in_one_module(
         assert_written_once(profile.check_organization_decision(facts, level))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts=orders)
 def test_every_order_rule_id_is_written_out_in_one_module(facts: DecisionOrderFacts):
     for profile in PROFILES:
