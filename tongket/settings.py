@@ -198,6 +198,17 @@ TONGKET_PAGE_CACHE = env_bool("TONGKET_PAGE_CACHE", True)
 # How long a cached part lives (seconds): bounds the memory of parts a change left behind.
 TONGKET_PAGE_CACHE_SECONDS = int(os.environ.get("TONGKET_PAGE_CACHE_SECONDS", "900"))
 
+# Uploaded workbooks (exchange/workbook.py checks these before any row is parsed): the file's
+# size, its size once inflated, the compression ratio of any part over 1 MB (zip bombs), the
+# data rows of all sheets together; and how many problems and changed rows a job's report keeps.
+TONGKET_IMPORT_MAX_BYTES = int(os.environ.get("TONGKET_IMPORT_MAX_MB", "20")) * 1024 * 1024
+TONGKET_IMPORT_MAX_INFLATED_BYTES = (
+    int(os.environ.get("TONGKET_IMPORT_MAX_INFLATED_MB", "100")) * 1024 * 1024
+)
+TONGKET_IMPORT_MAX_RATIO = int(os.environ.get("TONGKET_IMPORT_MAX_RATIO", "200"))
+TONGKET_IMPORT_MAX_ROWS = int(os.environ.get("TONGKET_IMPORT_MAX_ROWS", "100000"))
+TONGKET_IMPORT_MAX_REPORTED = int(os.environ.get("TONGKET_IMPORT_MAX_REPORTED", "1000"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

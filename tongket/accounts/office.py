@@ -24,7 +24,7 @@ from tongket.accounts.serializers import grant_in_force
 from tongket.accounts.slips import render_slips, sign_in_url
 from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
-from tongket.core.http import posted
+from tongket.core.http import content_disposition, posted
 from tongket.people.forms import VietnameseForm
 from tongket.people.pickers import PURPOSES
 
@@ -256,7 +256,7 @@ def user_bulk(request: HttpRequest) -> HttpResponse:
             )
             response = HttpResponse(pdf, content_type="application/pdf")
             name = slugify(f"phieu-dang-nhap-{org.code}") or "phieu-dang-nhap"
-            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+            response["Content-Disposition"] = content_disposition(f"{name}.pdf")
             response["Cache-Control"] = "no-store"
             return response
     return render(

@@ -34,6 +34,7 @@ ACTIONS: dict[str, str] = {
     # people
     "organization.create": "Thêm tổ chức",
     "organization.update": "Sửa thông tin tổ chức",
+    "organization.rename_code": "Đổi mã tổ chức",
     "member.create": "Thêm đảng viên",
     "member.update": "Sửa thông tin đảng viên",
     "member.transfer": "Chuyển sinh hoạt đảng",

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from tongket.exchange.workbook import (
     ACTION_LABELS,
     Action,
     ImportContext,
+    Limits,
     Outcome,
     Problem,
     RowReader,
@@ -32,6 +34,25 @@ from tongket.exchange.workbook import (
 _REGISTRY: list[SheetHandler[Any]] = []
 
 Progress = Callable[[int, int], None]
+
+# A job's stored report keeps at most this many problems and changed rows (the counts cover
+# them all): a file of a million bad rows must not make a report that PostgreSQL's jsonb refuses
+# or a job page that takes seconds. `tongket import --dry-run` prints every problem.
+MAX_REPORTED = 1_000
+
+
+def site_limits() -> Limits:
+    """The workbook limits of this site (settings TONGKET_IMPORT_*; see docs/import-format.md)."""
+    return Limits(
+        bytes=int(getattr(settings, "TONGKET_IMPORT_MAX_BYTES", 0)),
+        inflated_bytes=int(getattr(settings, "TONGKET_IMPORT_MAX_INFLATED_BYTES", 0)),
+        ratio=int(getattr(settings, "TONGKET_IMPORT_MAX_RATIO", 0)),
+        rows=int(getattr(settings, "TONGKET_IMPORT_MAX_ROWS", 0)),
+    )
+
+
+def reported_limit() -> int:
+    return int(getattr(settings, "TONGKET_IMPORT_MAX_REPORTED", MAX_REPORTED))
 
 
 def register(handler: SheetHandler[Any]) -> None:
@@ -109,15 +130,26 @@ class ImportReport:
         head = "Kiểm tra xong, sẽ " if self.dry_run else "Đã nhập xong: "
         return head + ", ".join(parts) + " dòng."
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, keep: int | None = None) -> dict[str, Any]:
+        """The report as stored on the job: the counts of everything, the first `keep`
+        problems (errors first) and changed rows, and how many of each were left out."""
+        keep = reported_limit() if keep is None else keep
+        errors, warnings = self.errors, self.warnings
+        kept = (errors + warnings)[:keep]
+        changed = [o for o in self.outcomes if o.action is not Action.UNCHANGED]
         return {
             "dry_run": self.dry_run,
             "applied": self.applied,
             "rows": self.rows,
             "summary": self.summary(),
             "counts": self.counts(),
-            "outcomes": [o.as_dict() for o in self.outcomes],
-            "problems": [p.as_dict() for p in self.problems],
+            "error_count": len(errors),
+            "warning_count": len(warnings),
+            "change_count": len(changed),
+            "outcomes": [o.as_dict() for o in changed[:keep]],
+            "outcomes_omitted": max(0, len(changed) - keep),
+            "problems": [p.as_dict() for p in kept],
+            "problems_omitted": len(self.problems) - len(kept),
         }
 
 
@@ -140,9 +172,9 @@ def run_import(
     report = ImportReport(dry_run=dry_run)
     layout = list(sheets) if sheets is not None else handlers()
     try:
-        raw, problems = read_workbook(data, layout)
+        raw, problems = read_workbook(data, layout, site_limits())
     except WorkbookError as exc:
-        report.problems.append(Problem("", 0, "", "", "", exc.rule, exc.message))
+        report.problems.append(Problem(exc.sheet, exc.row, "", "", "", exc.rule, exc.message))
         return report
     ctx = ImportContext(actor=actor, dry_run=dry_run, today=timezone.localdate())
     ctx.problems.extend(problems)

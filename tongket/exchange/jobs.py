@@ -67,7 +67,26 @@ def _set(job_id: uuid.UUID, **fields: Any) -> None:
             time.sleep(0.05 * 2**attempt)
 
 
+FAILED_SUMMARY = (
+    "Không xử lý được tệp do sự cố hệ thống; không có gì được ghi. Hãy thử lại hoặc báo quản trị "
+    "(mã lần nhập {job_id})."
+)
+
+
+def _fail(job_id: uuid.UUID) -> None:
+    """The job's final state after any unexpected error: failed, with a message for the page."""
+    summary = FAILED_SUMMARY.format(job_id=job_id)
+    _set(
+        job_id,
+        status=JobStatus.FAILED,
+        report={"summary": summary, "error_count": 1, "problems": [], "outcomes": []},
+        finished_at=timezone.now(),
+    )
+
+
 def run_job(job_id: uuid.UUID) -> None:
+    """Run one job to a final state: done with its report, or failed with a message, whatever
+    happens on the way (the report is bounded, see `ImportReport.as_dict`)."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     _set(job_id, status=JobStatus.RUNNING)
     started = time.perf_counter()
@@ -85,21 +104,23 @@ def run_job(job_id: uuid.UUID) -> None:
             progress=publish,
             filename=job.filename,
         )
+        with _lock:
+            _done, total = _progress.get(job_id, (0, 0))
+        _set(
+            job_id,
+            status=JobStatus.DONE,
+            report=report.as_dict(),
+            done=total,
+            total=total,
+            finished_at=timezone.now(),
+        )
     except Exception:
         logger.exception("import job %s failed", job_id)
-        _set(job_id, status=JobStatus.FAILED, finished_at=timezone.now())
+        _fail(job_id)
         return
     finally:
         with _lock:
-            _done, total = _progress.pop(job_id, (0, 0))
-    _set(
-        job_id,
-        status=JobStatus.DONE,
-        report=report.as_dict(),
-        done=total,
-        total=total,
-        finished_at=timezone.now(),
-    )
+            _progress.pop(job_id, None)
     logger.info(
         "import job done",
         extra={

@@ -136,11 +136,17 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
     report: dict[str, Any] = job.report or {}
     problems = report.get("problems", [])
     errors = [p for p in problems if p["severity"] == "error"]
+    # A stored report keeps the first problems and changes, and counts them all.
+    error_count = int(report.get("error_count", len(errors)))
     changes = [o for o in report.get("outcomes", []) if o["action"] != Action.UNCHANGED]
+    change_count = int(report.get("change_count", len(changes)))
+    problem_count = len(problems) + int(report.get("problems_omitted", 0))
     counts = [
         (sheet, [(ACTION_LABELS[Action(a)], n) for a, n in actions.items()])
         for sheet, actions in report.get("counts", {}).items()
     ]
+    shown_problems = problems[:SHOWN_PROBLEMS]
+    shown_changes = changes[:SHOWN_OUTCOMES]
     return {
         "job": job,
         "running": job.status in (JobStatus.PENDING, JobStatus.RUNNING),
@@ -150,18 +156,18 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
         "report": report,
         "counts": counts,
         "errors": errors,
-        "problems": problems[:SHOWN_PROBLEMS],
-        "hidden_problems": max(0, len(problems) - SHOWN_PROBLEMS),
-        "changes": [{**o, "label": ACTION_LABELS[Action(o["action"])]} for o in changes][
-            :SHOWN_OUTCOMES
-        ],
-        "hidden_changes": max(0, len(changes) - SHOWN_OUTCOMES),
+        "error_count": error_count,
+        "problem_count": problem_count,
+        "problems": shown_problems,
+        "hidden_problems": max(0, problem_count - len(shown_problems)),
+        "changes": [{**o, "label": ACTION_LABELS[Action(o["action"])]} for o in shown_changes],
+        "hidden_changes": max(0, change_count - len(shown_changes)),
         "can_apply": (
             job.status == JobStatus.DONE
             and job.dry_run
             and report
-            and not errors
-            and bool(changes)
+            and not error_count
+            and bool(change_count)
             and job.applied_as is None
         ),
     }

@@ -101,6 +101,14 @@ class OrganizationCreateForm(VietnameseForm):
 
 
 class OrganizationEditForm(VietnameseForm):
+    code = forms.CharField(
+        label="Mã tổ chức",
+        max_length=64,
+        required=False,
+        help_text="Chữ không dấu, chữ số và các dấu «.», «-», «_»; để trống là giữ mã. Đổi mã "
+        "thì địa chỉ trang và tên tệp tải về dùng mã mới; mã cũ không còn dùng được (kể cả "
+        "trong tệp Excel nhập).",
+    )
     name = forms.CharField(label="Tên tổ chức", max_length=255)
     renamed_on = date_field(
         "Đổi tên từ ngày",

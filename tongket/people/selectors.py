@@ -13,6 +13,7 @@ from django.db.models.functions import Collate, Substr
 from tongket.accounts.scope import Scope, User, outermost, prefixes_q, scope_for
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.text import fold
+from tongket.people.domain import is_valid_org_code
 from tongket.people.models import (
     Member,
     Membership,
@@ -91,6 +92,16 @@ def organization_path(code: str) -> str | None:
         Organization.objects.filter(code=code.strip()).values_list("path", flat=True).first()
     )
     return path
+
+
+def organizations_with_invalid_codes() -> list[tuple[str, str]]:
+    """(code, name) of every organization whose code breaks rule
+    people.organization.code_alphabet (left by data from before the rule), for the system."""
+    return [
+        (code, name)
+        for code, name in Organization.objects.order_by("path").values_list("code", "name")
+        if not is_valid_org_code(code)
+    ]
 
 
 def visible_posts(user: User | None) -> QuerySet[Post]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +38,7 @@ from tongket.people.checks import (
 from tongket.people.checks import (
     unknown_organization as unknown_organization,  # also the error other apps raise
 )
+from tongket.people.domain import RULE_CODE_ALPHABET, is_valid_org_code
 from tongket.people.models import (
     Member,
     Membership,
@@ -119,19 +119,14 @@ class OrganizationInput:
     sort_order: int = 0
 
 
-# An organization's code is part of addresses (/org/<code>/), file names and commands: letters
-# and digits without diacritics, ".", "-" and "_", starting with a letter or digit. A "/" made
-# /org/ and /reports/ answer 500 for everyone; a line break or a quote broke every download.
-ORG_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
-
 def check_org_code(code: str) -> None:
-    if not ORG_CODE.fullmatch(code):
+    """Rule people.organization.code_alphabet (`domain.ORG_CODE`)."""
+    if not is_valid_org_code(code):
         raise DomainError(
             f"Mã tổ chức «{code}» không hợp lệ: chỉ gồm chữ không dấu, chữ số và các dấu «.», "
             "«-», «_», bắt đầu bằng chữ hoặc số, tối đa 64 ký tự.",
             field="code",
-            rule="people.organization.code_alphabet",
+            rule=RULE_CODE_ALPHABET,
         )
 
 
@@ -211,8 +206,10 @@ def update_organization(
     parent_code: str | None = None,
     agency_code: str | None = None,
     expected_version: int | None = None,
+    new_code: str | None = None,
 ) -> Organization:
-    """Rename (keeping the dated history), move under another parent, or relink the agency."""
+    """Rename (keeping the dated history), move under another parent, relink the agency, or
+    give it a new code (`rename_organization_code`), all in one transaction."""
     org = Organization.objects.select_for_update().filter(code=code).first()
     if org is None:
         raise NotFound("Không tìm thấy tổ chức.")
@@ -250,6 +247,53 @@ def update_organization(
         org_path=org.path,
         also_paths=(old_path,),
         summary=f"Sửa tổ chức {org.name}",
+        before=before,
+        after=_org_snapshot(org),
+    )
+    if new_code is not None and new_code.strip() != org.code:
+        org = rename_organization_code(actor=actor, code=org.code, new_code=new_code)
+    return org
+
+
+@transaction.atomic
+def rename_organization_code(
+    *, actor: User | None, code: str, new_code: str, expected_version: int | None = None
+) -> Organization:
+    """Give an organization a new code (rule people.organization.code_alphabet), for an
+    administrator of it. Everything that points at an organization does so by its id (foreign
+    keys, the materialized path of ids), so nothing else moves: addresses and downloads answer
+    under the new code, and the old one answers 404 like any unknown code. Records sealed
+    earlier (the audit log, an adopted program's snapshot) keep the code they were made with.
+    Audited, with both codes."""
+    org = Organization.objects.select_for_update().filter(code=code).first()
+    if org is None or not scope_for(actor).administers(org.path):
+        raise NotFound("Không tìm thấy tổ chức.")
+    if expected_version is not None and expected_version != org.version:
+        raise ConcurrentEdit()
+    new = new_code.strip()
+    check_org_code(new)
+    if new == org.code:
+        raise DomainError(
+            f"Mã mới «{new}» trùng mã hiện tại.", field="code", rule="people.organization.same_code"
+        )
+    if Organization.objects.filter(code=new).exclude(pk=org.pk).exists():
+        raise DomainError(
+            f"Mã tổ chức «{new}» không dùng được: mã đã được dùng.",
+            field="code",
+            rule="people.organization.unique_code",
+        )
+    before = _org_snapshot(org)
+    old = org.code
+    org.code = new
+    org.version += 1
+    org.save(update_fields=["code", "version"])
+    record_event(
+        actor=actor,
+        action="organization.rename_code",
+        object_type="organization",
+        object_id=new,
+        org_path=org.path,
+        summary=f"Đổi mã tổ chức {org.name}: {old} → {new}",
         before=before,
         after=_org_snapshot(org),
     )

@@ -493,6 +493,7 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
     _allow(scope_for(user).administers(org.path))
     is_root = org.parent_id is None
     initial = {
+        "code": org.code,
         "name": org.name,
         "short_name": org.short_name,
         "parent": org.parent.code if org.parent else "",
@@ -513,6 +514,7 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
                 parent_code=None if is_root else data["parent"].strip(),
                 agency_code=data["agency"].strip(),
                 expected_version=data["version"],
+                new_code=data["code"].strip() or None,
             ),
         )
         if updated is not None:
@@ -525,7 +527,6 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
         submit_label="Lưu thay đổi",
         cancel_url=reverse("people:organization", args=[org.code]),
         trail=_org_trail(user, org),
-        intro=f"Mã tổ chức: {org.code} (không đổi được).",
     )
 
 

@@ -184,7 +184,7 @@ class ProgramItemViewSet(ApiViewSet):
 
     def get_queryset(self) -> QuerySet[ProgramItem]:
         return (
-            ProgramItem.objects.filter(program__in=selectors.visible_programs(self.request.user))
+            selectors.visible_items(self.request.user)
             .select_related("program__organization", "in_charge_organization", "in_charge_member")
             .prefetch_related("subject_organizations", "subject_members")
             .order_by("program_id", "position", "id")

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
-from tongket.people.models import Organization, ancestor_paths
-from tongket.programs import domain
+from tongket.people.models import Organization, PartyRole, PartyRoleKind, ancestor_paths
+from tongket.programs import domain, permissions
 from tongket.programs.models import (
     Amendment,
     ItemStatus,
@@ -51,9 +52,74 @@ def get_program(user: User | None, program_id: int, *, write: bool = False) -> P
     return program
 
 
+def _inspection_paths(user: User | None) -> frozenset[str]:
+    """The organizations whose inspection committee the user chairs today."""
+    member_id = scope_for(user).own_member_id
+    if member_id is None:
+        return frozenset()
+    today = timezone.localdate()
+    return frozenset(
+        PartyRole.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=today),
+            member_id=member_id,
+            role=PartyRoleKind.INSPECTION_CHAIR,
+            start__lte=today,
+        ).values_list("organization__path", flat=True)
+    )
+
+
+def item_facts(item: ProgramItem) -> permissions.ItemFacts:
+    """What the reading rule needs of an item (its program, subjects and people in charge
+    loaded with it)."""
+    subjects = list(item.subject_members.all())
+    return permissions.ItemFacts(
+        program_kind=item.program.kind,
+        program_path=item.program.organization.path,
+        activity=item.activity,
+        subject_org_paths=tuple(o.path for o in item.subject_organizations.all()),
+        subject_member_paths=tuple(m.org_path for m in subjects),
+        subject_member_ids=tuple(m.pk for m in subjects),
+        in_charge_member_id=item.in_charge_member_id,
+        in_charge_path=(
+            item.in_charge_organization.path if item.in_charge_organization is not None else None
+        ),
+    )
+
+
+def visible_items(user: User | None) -> QuerySet[ProgramItem]:
+    """Every item the user may read, by rule programs.inspection.item.read
+    (`permissions.can_read_program_item`), the one place every page, API endpoint, export and
+    document reads program items from. Items of programs the user reads by a grant, and items
+    that do not concern an inspection, are filtered in SQL (the rule's first clauses); the
+    remaining items of programs above the user (a few committees' programs) are judged one by
+    one by the rule itself."""
+    scope = scope_for(user)
+    items = ProgramItem.objects.filter(program__in=visible_programs(user))
+    if scope.is_superuser:
+        return items
+    open_items = ~Q(program__kind=permissions.INSPECTION_KIND) & ~Q(
+        activity__in=sorted(permissions.INSPECTION_ACTIVITIES)
+    )
+    owned = scope.path_q("program__organization__path")
+    others = (
+        items.exclude(open_items | owned)
+        .select_related("program__organization", "in_charge_organization")
+        .prefetch_related("subject_organizations", "subject_members")
+    )
+    chaired = _inspection_paths(user)
+    readable = [
+        item.pk
+        for item in others
+        if permissions.can_read_program_item(scope, item_facts(item), inspection_paths=chaired)
+    ]
+    return items.filter(open_items | owned | Q(pk__in=readable))
+
+
 def get_item(user: User | None, item_id: int) -> ProgramItem:
+    """The item, or NotFound when it is missing or the user may not read it."""
     item = (
-        ProgramItem.objects.filter(program__in=visible_programs(user), pk=item_id)
+        visible_items(user)
+        .filter(pk=item_id)
         .select_related("program__organization", "in_charge_organization", "in_charge_member")
         .prefetch_related("subject_organizations", "subject_members")
         .first()
@@ -127,12 +193,18 @@ class ProgramPage:
     amendments: tuple[Amendment, ...]
     child_plans: tuple[Program, ...]
     can_write: bool
+    # The codes of the items the user may read, None when they read them all (the sealed
+    # snapshot and the amendments are cut to these).
+    readable_codes: frozenset[str] | None = None
 
 
-def _items(program: Program) -> QuerySet[ProgramItem]:
-    return program.items.select_related(
-        "in_charge_organization", "in_charge_member"
-    ).prefetch_related("subject_organizations", "subject_members")
+def _items(user: User | None, program: Program) -> QuerySet[ProgramItem]:
+    return (
+        visible_items(user)
+        .filter(program=program)
+        .select_related("in_charge_organization", "in_charge_member")
+        .prefetch_related("subject_organizations", "subject_members")
+    )
 
 
 def item_row(item: ProgramItem, today: dt.date) -> ItemRow:
@@ -150,7 +222,10 @@ def item_row(item: ProgramItem, today: dt.date) -> ItemRow:
 def program_page(user: User | None, program_id: int, *, today: dt.date) -> ProgramPage:
     """A program with its progress on `today`: by status, by month, overdue, open remedies."""
     program = get_program(user, program_id)
-    items = list(_items(program))
+    items = list(_items(user, program))
+    hidden = program.items.exclude(pk__in=[i.pk for i in items]).exists()
+    readable = frozenset(i.code for i in items) if hidden else None
+    kept_ids = {i.pk for i in items}
     for item in items:
         item.program = program  # the rows need the year; spare a query per item
     rows = tuple(sorted((item_row(i, today) for i in items), key=lambda r: r.item.position))
@@ -172,11 +247,16 @@ def program_page(user: User | None, program_id: int, *, today: dt.date) -> Progr
         months=months,
         overdue=tuple(r for r in rows if r.overdue),
         open_remedies=tuple(r for r in rows if r.remedy_open),
-        amendments=tuple(program.amendments.select_related("item", "created_by")),
+        amendments=tuple(
+            a
+            for a in program.amendments.select_related("item", "created_by")
+            if readable is None or a.item_id in kept_ids
+        ),
         child_plans=tuple(
             visible_programs(user).filter(parent_program=program).order_by("organization__path")
         ),
         can_write=can_write(user, program),
+        readable_codes=readable,
     )
 
 
@@ -217,9 +297,8 @@ def due_items_for(user: User | None, today: dt.date, *, horizon_days: int = 31) 
             subject_organizations__path__in=list(own_orgs), remedy_deadline__isnull=False
         )
     items = (
-        ProgramItem.objects.filter(
-            in_charge, program__status=ProgramStatus.ADOPTED, program__in=visible_programs(user)
-        )
+        visible_items(user)
+        .filter(in_charge, program__status=ProgramStatus.ADOPTED)
         .filter(
             Q(status__in=[ItemStatus.PLANNED, ItemStatus.IN_PROGRESS])
             | Q(remedy_deadline__isnull=False, remedy_done_on__isnull=True)
@@ -290,8 +369,12 @@ class ProgramOutcome:
     amendments: tuple[tuple[str, str], ...]  # (summary, reason)
 
 
-def program_outcome(program: Program) -> ProgramOutcome:
-    """Facts for the year-end report; the caller has already checked the user may see it."""
+def program_outcome(user: User | None, program: Program) -> ProgramOutcome:
+    """Facts for the year-end report, of the items the user may read; the caller has already
+    checked the user may see the program."""
+    items = list(visible_items(user).filter(program=program).order_by("position", "id"))
+    every = len(items) == program.items.count()
+    shown = {i.pk for i in items}
     outcomes = [
         ItemOutcome(
             code=i.code,
@@ -302,7 +385,7 @@ def program_outcome(program: Program) -> ProgramOutcome:
             reason=i.status_reason,
             result=i.result or i.conclusions,
         )
-        for i in program.items.order_by("position", "id")
+        for i in items
     ]
     return ProgramOutcome(
         title=program.title,
@@ -311,7 +394,9 @@ def program_outcome(program: Program) -> ProgramOutcome:
         adopted_on=program.adopted_on,
         done=tuple(o for o in outcomes if o.status == ItemStatus.DONE),
         not_done=tuple(o for o in outcomes if o.status != ItemStatus.DONE),
-        amendments=tuple((a.summary, a.reason) for a in program.amendments.all()),
+        amendments=tuple(
+            (a.summary, a.reason) for a in program.amendments.all() if every or a.item_id in shown
+        ),
     )
 
 

@@ -372,7 +372,12 @@ class ProgramDetailSerializer(ProgramSerializer):
         if not isinstance(snapshot, dict):
             return None
         readable = self._readable(program)
-        items = [_masked_plan(plan, readable) for plan in snapshot.get("items") or []]
+        codes = self._page().readable_codes
+        items = [
+            _masked_plan(plan, readable)
+            for plan in snapshot.get("items") or []
+            if codes is None or plan.get("code") in codes
+        ]
         return {**snapshot, "items": items}
 
     @extend_schema_field(ChildPlanSerializer(many=True))

@@ -545,7 +545,7 @@ def programs_section(
     lines: list[ProgramLine] = []
     programs = visible_programs(user).filter(organization=org, year=year).order_by("kind", "id")
     for program in programs:
-        outcome = program_outcome(program)
+        outcome = program_outcome(user, program)
         statuses = [i.status for i in outcome.not_done]
         conclusions: tuple[str, ...] = ()
         if program.kind == "inspection":

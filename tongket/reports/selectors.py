@@ -216,7 +216,7 @@ def program_record(
     """The organization's program of `kind` for `year` (or the next year's, adopted at the
     year's conference), or the one named by `program_id`, as the user may see it."""
     from tongket.programs.models import Activity
-    from tongket.programs.selectors import visible_programs
+    from tongket.programs.selectors import visible_items, visible_programs
     from tongket.reports.builders import ProgramItemLine, ProgramRecord
 
     programs = visible_programs(user).filter(organization__code=code, kind=kind)
@@ -248,9 +248,10 @@ def program_record(
                 else "Cả năm"
             ),
         )
-        for item in program.items.select_related(
-            "in_charge_member", "in_charge_organization"
-        ).order_by("position", "pk")
+        for item in visible_items(user)
+        .filter(program=program)
+        .select_related("in_charge_member", "in_charge_organization")
+        .order_by("position", "pk")
     )
     return ProgramRecord(
         title=program.title,

@@ -233,6 +233,9 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
         "parent_program adopted_on adopted_at items_total items_done version adopted_snapshot "
         "items progress amendments child_plans can_write"
     ),
+    # An item of an inspection and supervision program is shown whole or not at all, by rule
+    # programs.inspection.item.read (programs/selectors.visible_items); which role reads which
+    # item, in every body: test_permission_matrix.py's inspection tests.
     "ProgramItem": seen(
         "id program position code activity activity_label content month quarter timing_label "
         "due_date in_charge_text in_charge_organization in_charge_member subject_organizations "

@@ -1,4 +1,5 @@
-"""`posted`: an empty POST is a submission, not a first visit."""
+"""`posted`: an empty POST is a submission, not a first visit; download names go through one
+helper."""
 
 from __future__ import annotations
 
@@ -45,3 +46,21 @@ def test_a_not_found_from_a_selector_answers_404_with_its_message() -> None:
     assert view(request, "QT").content == b"QT"
     with pytest.raises(Http404, match="Không tìm thấy tổ chức"):
         view(request, "missing")
+
+
+def test_every_content_disposition_is_built_by_the_one_safe_helper() -> None:
+    """A download name holds organization codes and titles: a header built by hand with an
+    f-string let a quote or a line break through (issue 17, finding 10)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    built_by_hand = []
+    for path in sorted(root.rglob("*.py")):
+        if "tests" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            assigned = re.search(r"""\[["']Content-Disposition["']\]\s*=\s*(.*)""", line)
+            if assigned and not assigned.group(1).startswith("content_disposition("):
+                built_by_hand.append(f"{path.relative_to(root)}:{number}")
+    assert built_by_hand == []

@@ -953,3 +953,97 @@ def test_a_cell_office_administrator_grants_nothing_outside_the_cell(cell_admin:
     assert bulk.json()["error"]["rule"] == "people.organization.unknown_code"
     assert Grant.objects.count() == before
     assert Member.objects.filter(organization__code=OTHER_CELL, user__isnull=True).exists()
+
+
+# -- Items of an inspection and supervision program: rule programs.inspection.item.read ------
+
+# The department's 2021 program (programs/demo.py): item → the roles (besides quantri,
+# vanphong and khoi, who read the committee's whole program) who may read it. 1 concerns the
+# KHTC cell (dangvien is a member there), 4 the TTR cell (bithu2 its secretary); 2, 3 and 5
+# concern other cells and members.
+INSPECTION_READERS = {
+    "1": {"dangvien"},
+    "2": set(),
+    "3": set(),
+    "4": {"bithu2"},
+    "5": set(),
+}
+COMMITTEE_READERS = {"quantri", "vanphong", "khoi"}
+
+
+def _inspection_items() -> dict[str, ProgramItem]:
+    program = Program.objects.get(organization__code=DEPARTMENT, kind="inspection", year=2021)
+    return {i.code: i for i in program.items.all()}
+
+
+def _api(role: str, user_named: Callable[[str], Any], outsider: Any) -> Any:
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    if role != "anonymous":
+        api.force_authenticate(outsider if role == OUTSIDER else user_named(role))
+    return api
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reads_exactly_the_inspection_items_the_rule_allows_in_every_response(
+    role: str, client_for: Callable[[str], Client], user_named: Any, outsider: Any
+) -> None:
+    items = _inspection_items()
+    program = next(iter(items.values())).program
+    allowed = {
+        code
+        for code, readers in INSPECTION_READERS.items()
+        if role in readers or role in COMMITTEE_READERS
+    }
+    web = _client(role, client_for, outsider)
+    api = _api(role, user_named, outsider)
+    sees_program = role in COMMITTEE_READERS | {"bithu", "bithu2", "dangvien"}
+    for code, item in items.items():
+        page = web.get(reverse("programs:item", args=[item.pk]))
+        detail = api.get(reverse("api:program-item-detail", args=[item.pk]))
+        if role == "anonymous":
+            assert (page.status_code, detail.status_code) == (302, 401)
+            continue
+        expected = 200 if code in allowed else 404
+        assert (page.status_code, detail.status_code) == (expected, expected), (role, code)
+    if role == "anonymous":
+        return
+    # The bodies: the program page, the API's program, its items list, the sealed version.
+    hidden = [i.content for code, i in items.items() if code not in allowed]
+    shown = [i.content for code, i in items.items() if code in allowed]
+    page = web.get(reverse("programs:detail", args=[program.pk]))
+    body = api.get(reverse("api:program-detail", args=[program.pk]))
+    listed = api.get(reverse("api:program-item-list"), {"program": program.pk, "limit": 100})
+    assert page.status_code == body.status_code == (200 if sees_program else 404)
+    if not sees_program:
+        return
+    html = page.content.decode()
+    data = body.json()
+    assert sorted(i["code"] for i in data["items"]) == sorted(allowed)
+    assert sorted(i["code"] for i in listed.json()["results"]) == sorted(allowed)
+    snapshot = data["adopted_snapshot"]
+    assert sorted(i["code"] for i in snapshot["items"]) == sorted(allowed)
+    assert data["progress"]["total"] == len(allowed)
+    for text in hidden:
+        assert text not in html, (role, text)
+        assert text not in str(data), (role, text)
+    for text in shown:
+        assert text in html, (role, text)
+        assert text in str(data), (role, text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["bithu", "bithu2", "dangvien"])
+def test_the_inspection_program_document_lists_only_the_items_its_reader_may_read(
+    role: str, user_named: Any
+) -> None:
+    from tongket.reports.selectors import program_record
+
+    record = program_record(user_named(role), DEPARTMENT, 2021, "inspection", None)
+    assert {line.code for line in record.items} == _readers_of(role)
+
+
+def _readers_of(role: str) -> set[str]:
+    return {code for code, readers in INSPECTION_READERS.items() if role in readers}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import math
 import os
 import zipfile
@@ -25,7 +26,7 @@ from tongket.core.tests import dbsnapshot
 from tongket.exchange import workbook as wb
 from tongket.exchange.importer import ImportReport, run_import
 from tongket.people.models import Member
-from tongket.people.sheets import MemberSheet
+from tongket.people.sheets import MemberSheet, OrganizationSheet
 from tongket.people.tests.factories import CELLS, member_row, members_workbook
 
 pytestmark = pytest.mark.django_db
@@ -98,11 +99,18 @@ def xlsx(
 
 
 def rezip(
-    data: bytes, *, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None
+    data: bytes,
+    *,
+    replace: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | None = None,
+    compression: int = zipfile.ZIP_STORED,
 ) -> bytes:
     """The same package with some parts replaced or added."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", compression) as dst,
+    ):
         for info in src.infolist():
             body = (replace or {}).get(info.filename, src.read(info.filename))
             dst.writestr(info.filename, body)
@@ -147,20 +155,84 @@ def test_a_zip_that_is_not_a_workbook_is_refused(actor: Any) -> None:
     assert rules(importing("other_zip", out.getvalue(), actor)) == {"import.file.not_xlsx"}
 
 
-def test_a_zip_bomb_is_refused_before_it_is_inflated(actor: Any) -> None:
+def _bomb(inflated: int) -> bytes:
+    """A workbook whose one sheet inflates to `inflated` bytes of zeros (about 1,000 to 1)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
         info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
         info.compress_type = zipfile.ZIP_DEFLATED
         chunk = b"\0" * (4 * 1024 * 1024)
         with archive.open(info, "w", force_zip64=True) as part:
-            for _ in range(wb.MAX_UNCOMPRESSED_BYTES // len(chunk) + 1):
+            for _ in range(inflated // len(chunk)):
                 part.write(chunk)
-    data = out.getvalue()
-    assert len(data) < wb.MAX_BYTES  # small on the wire, huge once inflated
+    return out.getvalue()
+
+
+def test_a_zip_bomb_under_the_inflated_limit_is_refused_by_its_ratio(actor: Any) -> None:
+    # The audit's bomb: a few hundred KB that inflate to less than the total limit, which
+    # the old check let through to the reader (7.8 GB of memory for a worker).
+    data = _bomb(wb.MAX_UNCOMPRESSED_BYTES - 8 * 1024 * 1024)
+    assert len(data) < 1024 * 1024
+    report = importing("zip_bomb", data, actor)
+    assert rules(report) == {"import.file.zip_bomb"}
+    (error,) = report.errors
+    assert "xl/worksheets/sheet1.xml" in error.message
+    assert "giới hạn tỉ lệ nén 200 lần" in error.message
+
+
+def test_a_zip_bomb_over_the_inflated_limit_is_refused_before_it_is_inflated(
+    actor: Any, settings: Any
+) -> None:
+    settings.TONGKET_IMPORT_MAX_RATIO = 10_000
+    data = _bomb(wb.MAX_UNCOMPRESSED_BYTES + 8 * 1024 * 1024)
     report = importing("zip_bomb", data, actor)
     assert rules(report) == {"import.file.too_large"}
+    assert "quá giới hạn 100 MB" in report.errors[0].message
+
+
+def test_the_inflated_limit_is_a_setting_named_in_the_error(actor: Any, settings: Any) -> None:
+    settings.TONGKET_IMPORT_MAX_INFLATED_BYTES = 2 * 1024 * 1024
+    # Incompressible text: the ratio is low, only the inflated size is over the limit.
+    noise = os.urandom(3 * 1024 * 1024).hex().encode()
+    data = rezip(members_workbook(1), add={"xl/media/noise.bin": noise})
+    report = importing("inflated", data, actor)
+    assert rules(report) == {"import.file.too_large"}
+    assert "quá giới hạn 2 MB" in report.errors[0].message
+
+
+def _million_rows() -> bytes:
+    """A workbook of 1,000,000 rows under «Đảng viên», each with only a number for a card
+    number, its sheet XML written directly (seconds, where openpyxl would take minutes)."""
+    template = members_workbook(1)
+    with zipfile.ZipFile(io.BytesIO(template)) as archive:
+        sheet = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+    header = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+        for i, h in enumerate(MEMBER_HEADERS)
+    )
+    rows = "".join(f"<row><c><v>{n}</v></c></row>" for n in range(2, 1_000_002))
+    body = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f'<row r="1">{header}</row>{rows}</sheetData></worksheet>'
+    ).encode()
+    return rezip(template, replace={sheet: body}, compression=zipfile.ZIP_DEFLATED)
+
+
+def test_a_million_invalid_rows_are_refused_before_any_row_is_parsed(actor: Any) -> None:
+    import time
+
+    data = _million_rows()
+    started = time.perf_counter()
+    report = importing("million_rows", data, actor)
+    elapsed = time.perf_counter() - started
+    (error,) = report.errors
+    assert error.rule == "import.file.too_many_rows"
+    assert (error.sheet, error.row) == ("Đảng viên", 100_002)
+    assert "giới hạn 100.000 dòng" in error.message
+    assert report.rows == 0  # no row was parsed
+    assert elapsed < 30, elapsed
+    assert len(json.dumps(report.as_dict())) < 10_000
 
 
 def test_an_oversized_file_is_refused_without_being_opened(actor: Any) -> None:
@@ -204,12 +276,33 @@ def test_a_required_column_beyond_the_column_limit_is_not_read(actor: Any) -> No
 
 
 def test_too_many_rows_are_refused_with_the_row_that_passes_the_limit(
-    actor: Any, monkeypatch: pytest.MonkeyPatch
+    actor: Any, settings: Any
 ) -> None:
-    monkeypatch.setattr(wb, "MAX_ROWS", 5)
+    settings.TONGKET_IMPORT_MAX_ROWS = 5
     report = importing("too_many_rows", members_workbook(8), actor)
-    (problem,) = [p for p in report.errors if p.rule == "import.file.too_many_rows"]
+    (problem,) = report.errors
+    assert problem.rule == "import.file.too_many_rows"
     assert (problem.sheet, problem.row) == ("Đảng viên", 7)
+    assert report.rows == 0
+
+
+def test_the_row_limit_counts_every_sheet_together(actor: Any, settings: Any) -> None:
+    settings.TONGKET_IMPORT_MAX_ROWS = 5
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Đảng viên"
+    first.append(MEMBER_HEADERS)
+    for n in range(1, 4):
+        first.append(member_row(n))
+    orgs = book.create_sheet("Tổ chức")
+    orgs.append([c.header for c in OrganizationSheet.columns])
+    for n in range(1, 4):
+        orgs.append([f"T{n}", f"Tổ chức {n}", "Chi bộ"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = importing("too_many_rows", buffer.getvalue(), actor)
+    assert rules(report) == {"import.file.too_many_rows"}
 
 
 # --- Hostile cells ---------------------------------------------------------------------------

@@ -133,8 +133,10 @@ def test_rows_over_the_limit_are_refused(monkeypatch):
     monkeypatch.setattr(workbook, "MAX_ROWS", 2)
     rows = [["45.1"], ["45.2"], ["45.3"]]
     data = write_workbook([(MemberSheet(), [r + [""] * 7 for r in rows])])
-    _rows, problems = read_workbook(data, [MemberSheet()])
-    assert [p.rule for p in problems] == ["import.file.too_many_rows"]
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(data, [MemberSheet()])
+    assert caught.value.rule == "import.file.too_many_rows"
+    assert (caught.value.sheet, caught.value.row) == ("Đảng viên", 4)
 
 
 def test_headers_match_without_diacritics_and_missing_required_columns_are_named():

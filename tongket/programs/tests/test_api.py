@@ -114,11 +114,14 @@ def test_readers_outside_a_members_cell_see_the_name_but_not_the_card_number(
         assert body["adopted_snapshot"]["items"][0]["in_charge_member"] is None
         assert body["can_write"] is False
         assert TINH not in str(body)
+    # Of the committee's inspection program, a plain member reads only the item about their
+    # own cell (rule programs.inspection.item.read), not the one naming two other members.
     inspection = _program(ORG, ProgramKind.INSPECTION)
     seen = api_for("dangvien").get(f"/api/v1/programs/{inspection.pk}/").json()
-    subjects = next(i for i in seen["items"] if i["code"] == "3")["subject_members"]
-    assert len(subjects) == 2
-    assert all(s["card_number"] is None and s["full_name"] for s in subjects)
+    assert [i["code"] for i in seen["items"]] == ["1"]
+    named = ProgramItem.objects.get(program=inspection, code="3")
+    assert named.content not in str(seen)
+    assert api_for("dangvien").get(f"/api/v1/program-items/{named.pk}/").status_code == 404
 
 
 def test_an_api_client_drafts_adopts_and_then_amends_only_with_a_reason(api_for: ApiFor) -> None:
