@@ -44,7 +44,7 @@ from tongket.evaluation.models import (
     Tier,
 )
 from tongket.evaluation.models import QuotaException as QuotaExceptionRow
-from tongket.evaluation.regulations import get_profile, qd366
+from tongket.evaluation.regulations import all_profiles, get_profile, qd366
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.qd366 import Qd366Profile, QuotaException
 from tongket.people.models import Organization, ancestor_paths
@@ -128,6 +128,17 @@ def profile_of(cycle: Cycle) -> Profile:
     return get_profile(cycle.profile_id).with_params(**cycle.params)
 
 
+def regulations() -> list[Profile]:
+    """Every regulation the evaluation follows, the oldest first (public texts: anyone signed in
+    may read them)."""
+    return sorted(all_profiles(), key=lambda profile: profile.first_year)
+
+
+def regulation_title(cycle: Cycle) -> str:
+    """The regulation a cycle follows as users name it («Quy định 366-QĐ/TW»), not its code."""
+    return get_profile(cycle.profile_id).short_title
+
+
 def period_of(cycle: Cycle) -> Period:
     return Period(cycle.year, cycle.quarter)
 
@@ -190,11 +201,6 @@ def get_evaluation(user: User | None, evaluation_id: int) -> Evaluation:
 
 def find_cycle(org: Organization, year: int, quarter: int | None = None) -> Cycle | None:
     return Cycle.objects.filter(period_q("", year, quarter), organization=org).first()
-
-
-def reads_cycle(user: User | None, cycle: Cycle) -> bool:
-    """Whether the user sees the whole cycle (its organization), not only some evaluations."""
-    return scope_for(user).reads(cycle.organization.path)
 
 
 # --- tiers ---------------------------------------------------------------------------------------

@@ -56,6 +56,15 @@ RECLASSIFICATION_CITATIONS: Mapping[str, str] = {
     "hủy kết quả và xếp loại lại",
 }
 
+# Profiles without the one or the other, each with the id of the refusal.
+RECLASSIFICATION_NOT_PROVIDED: Mapping[str, str] = {
+    "qd132": "qd132.reclassification.not_provided",
+}
+QUOTA_GROUPS_NOT_PROVIDED: Mapping[str, str] = {
+    "qd132": "qd132.quota.groups.not_provided",
+    "qd124": "qd124.quota.groups.not_provided",
+}
+
 CYCLE_KINDS = (OrganizationKind.PROVINCIAL, OrganizationKind.BLOC, OrganizationKind.GRASSROOTS)
 
 
@@ -435,7 +444,7 @@ def _qd366_cycle(actor: User | None, cycle_id: int) -> tuple[Cycle, Qd366Profile
         raise DomainError(
             f"{profile.short_title} không chia nhóm tính tỷ lệ theo Quy định 366-QĐ/TW.",
             field="cycle",
-            rule=f"{profile.id}.quota.groups.not_provided",
+            rule=QUOTA_GROUPS_NOT_PROVIDED[profile.id],
         )
     return cycle, profile
 
@@ -1310,7 +1319,7 @@ def cancel_and_reclassify(
             f"Bộ quy tắc {cycle.profile_id} không quy định việc cấp trên hủy kết quả và xếp loại "
             "lại; hãy dùng quyết định điều chỉnh của cấp có thẩm quyền.",
             field="decision",
-            rule=f"{cycle.profile_id}.reclassification.not_provided",
+            rule=RECLASSIFICATION_NOT_PROVIDED[cycle.profile_id],
         )
     _require_reason(reason)
     superior = cycle.organization.parent

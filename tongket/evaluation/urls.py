@@ -9,6 +9,7 @@ from tongket.evaluation import views
 app_name = "evaluation"
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
+    path("quy-dinh/", views.regulations, name="regulations"),
     path("ky/mo/", views.cycle_open, name="cycle_open"),
     path("ky/<int:cycle_id>/dong/", views.cycle_close, name="cycle_close"),
     path("ky/<int:cycle_id>/mo-lai/", views.cycle_reopen, name="cycle_reopen"),

@@ -22,6 +22,7 @@ from tongket.evaluation import documents, forms, permissions, selectors, service
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome
 from tongket.people.models import Organization
+from tongket.people.permissions import can_administer_somewhere
 from tongket.reports.documents.docx_renderer import render_docx
 from tongket.reports.documents.markdown_renderer import render_markdown
 
@@ -66,6 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
             {
                 "cycle": cycle,
                 "period": selectors.period_label(cycle),
+                "regulation": selectors.regulation_title(cycle),
                 "whole": permissions.can_view_cycle(scope, cycle),
                 "units": units.get(cycle.pk, []),
             }
@@ -79,8 +81,20 @@ def index(request: HttpRequest) -> HttpResponse:
 
     page = CachedPage(request, paths=scope_paths(request), build=build)
     # Offices open cycles (the page itself checks the organizations); no query here.
-    return page.render(
-        "evaluation/index.html", {"can_open": scope.is_superuser or bool(scope.admin_paths)}
+    return page.render("evaluation/index.html", {"can_open": can_administer_somewhere(scope)})
+
+
+@login_required
+def regulations(request: HttpRequest) -> HttpResponse:
+    """The regulations the evaluation follows, by year, with their parameters; which values are
+    not yet checked against the text is said to administrators only."""
+    return render(
+        request,
+        "evaluation/regulations.html",
+        {
+            "profiles": selectors.regulations(),
+            "unverified_shown": permissions.can_see_unverified_parameters(scope_for(request.user)),
+        },
     )
 
 

@@ -897,15 +897,9 @@ def write_workbook_to(
     book.save(file)
 
 
-def write_csv(handler: SheetHandler[Any], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV with the sheet's headers; UTF-8 with BOM is the caller's choice (Excel needs it)."""
-    buffer = io.StringIO()
-    write_csv_to(buffer, handler, rows)
-    return buffer.getvalue()
-
-
 def write_csv_to(file: IO[str], handler: SheetHandler[Any], rows: Iterable[Sequence[Any]]) -> None:
-    """`write_csv` into a text file, row by row."""
+    """CSV with the sheet's headers into a text file, row by row (UTF-8 with BOM is the caller's
+    choice: Excel needs it)."""
     writer = csv.writer(file, lineterminator="\r\n")
     writer.writerow([c.header for c in handler.columns])
     for row in rows:

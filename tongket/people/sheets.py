@@ -997,43 +997,39 @@ def _plan_links(
     organization_index(ctx).load(getattr(r, org_key) for r in records)
     seen: dict[tuple[Any, ...], int] = {}
     todo: list[Any] = []
+
+    def refuse(r: Any, column: str, value: str, rule: str, message: str) -> None:
+        r.action = Action.REFUSE
+        ctx.refuse(sheet, r.row, column, value, rule, message, letters=r.letters)
+
     for r in records:
         key = r.natural_key
         if key in seen:
-            r.action = Action.REFUSE
-            ctx.refuse(
-                sheet,
-                r.row,
+            refuse(
+                r,
                 "card_number",
                 r.card_number,
                 "import.link.duplicate",
                 f"Dòng này trùng với dòng {seen[key]} của cùng trang.",
-                letters=r.letters,
             )
             continue
         seen[key] = r.row
         if r.card_number not in known_cards:
-            r.action = Action.REFUSE
-            ctx.refuse(
-                sheet,
-                r.row,
+            refuse(
+                r,
                 "card_number",
                 r.card_number,
                 "import.member.unknown_card",
                 f"Không có đảng viên số thẻ «{r.card_number}».",
-                letters=r.letters,
             )
         code = getattr(r, org_key)
         if org_kind(ctx, code) is None:
-            r.action = Action.REFUSE
-            ctx.refuse(
-                sheet,
-                r.row,
+            refuse(
+                r,
                 org_key,
                 code,
                 "people.organization.unknown_code",
                 f"Không có tổ chức mã «{code}».",
-                letters=r.letters,
             )
         if r.action is Action.REFUSE:
             continue

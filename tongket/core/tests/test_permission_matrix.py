@@ -422,6 +422,7 @@ MATRIX: dict[str, Entry] = {
     "people:party_role_end": Entry(_open_department_role_of_cell_member, ADMIN_WRITE),
     "people:post_end": Entry(_open_cell_post, CELL_WRITE),
     "evaluation:index": Entry(_none, PAGE),
+    "evaluation:regulations": Entry(_none, PAGE),  # the public texts, to anyone signed in
     "evaluation:cycle": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:not_classified": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:unit": Entry(_cycle_cell, CELL_READ),

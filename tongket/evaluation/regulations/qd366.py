@@ -51,8 +51,6 @@ from tongket.evaluation.regulations.params import ProfileParams, info
 from tongket.evaluation.regulations.quota import QuotaCounts
 
 ID = "qd366"
-MEMBER = f"{ID}.member"
-ORGANIZATION = f"{ID}.organization"
 
 QD = "Quy định 366-QĐ/TW (30/8/2025)"
 HD43 = "Hướng dẫn 43-HD/BTCTW (31/10/2025)"
@@ -348,7 +346,7 @@ def check_frame(frame: PointFrame, params: Qd366Params = DEFAULTS) -> list[Findi
     }
     return [
         Finding(
-            rule=f"{ID}.score.frame",
+            rule="qd366.score.frame",
             citation=CITE_FRAME,
             message=(
                 f"Khung «{frame.title}»: {group.label.lower()} có tổng điểm tối đa "
@@ -376,7 +374,7 @@ def score_total(
         if value is None:
             findings.append(
                 Finding(
-                    rule=f"{ID}.score.missing",
+                    rule="qd366.score.missing",
                     citation=CITE_FRAME,
                     message=f"Tiêu chí {name} chưa được chấm điểm.",
                 )
@@ -384,7 +382,7 @@ def score_total(
         elif not ZERO <= value <= criterion.max_points:
             findings.append(
                 Finding(
-                    rule=f"{ID}.score.out_of_range",
+                    rule="qd366.score.out_of_range",
                     citation=CITE_FRAME,
                     message=(
                         f"Tiêu chí {name}: {format_decimal(value)} điểm nằm ngoài khoảng "
@@ -397,7 +395,7 @@ def score_total(
     for code in sorted(set(points) - {c.code for c in frame.criteria}):
         findings.append(
             Finding(
-                rule=f"{ID}.score.unknown_criterion",
+                rule="qd366.score.unknown_criterion",
                 citation=CITE_FRAME,
                 message=f"Mã tiêu chí «{code}» không có trong khung «{frame.title}».",
             )
@@ -421,13 +419,14 @@ def _score_rule(
     points: Mapping[str, Decimal] | None,
     frame: PointFrame | None,
     *,
-    prefix: str,
+    rules: blocks.Ids,
+    not_recorded: str,
     subject: str,
     params: Qd366Params,
 ) -> Verdict[Level]:
     if points is None:
         return blocks.noted(
-            rule=f"{prefix}.score.not_recorded",
+            rule=not_recorded,
             citation=CITE_SCORE,
             message="Chưa chấm điểm theo khung 100 điểm; mức xếp loại mới chỉ dựa trên điều kiện.",
             subject=subject,
@@ -440,8 +439,7 @@ def _score_rule(
         return Verdict(level, errors)
     reason = blocks.capped(
         level,
-        prefix=prefix,
-        condition="score",
+        rule=rules.at(level),
         citation=CITE_SCORE,
         message=f"Tổng điểm {format_decimal(total.value)}/100.",
         subject=subject,
@@ -449,25 +447,16 @@ def _score_rule(
     return Verdict(level, errors + reason.findings)
 
 
-def _tasks_rule(
-    tasks: TaskTally | None, *, prefix: str, subject: str, params: Qd366Params
-) -> Verdict[Level]:
+def _tasks_level(tasks: TaskTally, params: Qd366Params) -> tuple[Level, str]:
     """excellent: 100 % on time with quality and ≥ 30 % exceeding requirements; good: 100 % on
-    time; completed: 100 % completed and ≤ 20 % late; otherwise not_completed."""
-    if tasks is None:
-        return blocks.noted(
-            rule=f"{prefix}.tasks.not_recorded",
-            citation=CITE_CONDITIONS,
-            message="Chưa có số liệu nhiệm vụ; chưa kiểm tra điều kiện về tiến độ, chất lượng.",
-            subject=subject,
-            severity=Severity.WARNING,
-        )
+    time; completed: 100 % completed and ≤ 20 % late; otherwise not_completed. With the reason
+    when below excellent."""
     total = tasks.total
     exceeded_pct = params.excellent_exceeded_min_percent
     late_pct = params.completed_late_max_percent
     if tasks.on_time == total:
         if not blocks.share_below(tasks.exceeded, total, exceeded_pct):
-            return blocks.no_cap()
+            return Level.EXCELLENT, ""
         level, message = (
             Level.GOOD,
             f"Có {blocks.share_text(tasks.exceeded, total)} nhiệm vụ vượt yêu cầu "
@@ -491,23 +480,44 @@ def _tasks_rule(
             f"Có {blocks.share_text(tasks.late, total)} nhiệm vụ chậm tiến độ "
             f"(mức hoàn thành cho phép không quá {format_percent(late_pct)}).",
         )
+    return level, message
+
+
+def _tasks_rule(
+    tasks: TaskTally | None,
+    *,
+    rules: blocks.Ids,
+    not_recorded: str,
+    subject: str,
+    params: Qd366Params,
+) -> Verdict[Level]:
+    """The level the task figures allow (`_tasks_level`); no figures: a warning."""
+    if tasks is None:
+        return blocks.noted(
+            rule=not_recorded,
+            citation=CITE_CONDITIONS,
+            message="Chưa có số liệu nhiệm vụ; chưa kiểm tra điều kiện về tiến độ, chất lượng.",
+            subject=subject,
+            severity=Severity.WARNING,
+        )
+    level, message = _tasks_level(tasks, params)
+    if level is Level.EXCELLENT:
+        return blocks.no_cap()
     return blocks.capped(
         level,
-        prefix=prefix,
-        condition="tasks",
+        rule=rules.at(level),
         citation=CITE_CONDITIONS,
         message=message,
         subject=subject,
     )
 
 
-def _shortcomings_rule(remedied: bool, *, prefix: str, subject: str) -> Verdict[Level]:
+def _shortcomings_rule(remedied: bool, *, rule: str, subject: str) -> Verdict[Level]:
     if remedied:
         return blocks.no_cap()
     return blocks.capped(
         Level.GOOD,
-        prefix=prefix,
-        condition="shortcomings",
+        rule=rule,
         citation=CITE_CONDITIONS,
         message="Hạn chế, khuyết điểm đã được chỉ ra chưa được khắc phục hết.",
         subject=subject,
@@ -914,20 +924,41 @@ def organization_cases(facts: OrganizationFacts, params: Qd366Params) -> Verdict
 def member_score(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """The level by score on the 100-point frame: 90 / 70 / 50, bottoms inclusive. HD 43."""
     return _score_rule(
-        facts.points, facts.frame, prefix=MEMBER, subject=facts.subject, params=params
+        facts.points,
+        facts.frame,
+        rules=blocks.Ids(
+            excellent="qd366.member.excellent.score",
+            good="qd366.member.good.score",
+            not_completed="qd366.member.not_completed.score",
+        ),
+        not_recorded="qd366.member.score.not_recorded",
+        subject=facts.subject,
+        params=params,
     )
 
 
 def member_tasks(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: 100 % of tasks on time with quality and ≥ 30 % exceeding; good: 100 % on time;
     completed: 100 % completed, ≤ 20 % late. 366-QĐ/TW; HD 43."""
-    return _tasks_rule(facts.tasks, prefix=MEMBER, subject=facts.subject, params=params)
+    return _tasks_rule(
+        facts.tasks,
+        rules=blocks.Ids(
+            excellent="qd366.member.excellent.tasks",
+            good="qd366.member.good.tasks",
+            not_completed="qd366.member.not_completed.tasks",
+        ),
+        not_recorded="qd366.member.tasks.not_recorded",
+        subject=facts.subject,
+        params=params,
+    )
 
 
 def member_shortcomings(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: shortcomings pointed out earlier all remedied. 366-QĐ/TW; HD 43."""
     return _shortcomings_rule(
-        facts.earlier_shortcomings_remedied, prefix=MEMBER, subject=facts.subject
+        facts.earlier_shortcomings_remedied,
+        rule="qd366.member.excellent.shortcomings",
+        subject=facts.subject,
     )
 
 
@@ -940,7 +971,7 @@ def led_unit_level(unit: LedUnit, params: Qd366Params = DEFAULTS) -> Level | Non
         return None
     if unit.tasks is None:
         return unit.level
-    by_tasks = _tasks_rule(unit.tasks, prefix=MEMBER, subject=unit.code, params=params).value
+    by_tasks, _ = _tasks_level(unit.tasks, params)
     return min_level(unit.level, by_tasks)
 
 
@@ -957,7 +988,7 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
         if not facts.is_leader:
             return blocks.no_cap()
         return blocks.noted(
-            rule=f"{MEMBER}.leader.no_role",
+            rule="qd366.member.leader.no_role",
             citation=CITE_LEADER,
             message="Được đánh dấu là người đứng đầu nhưng chưa có chức vụ Bí thư, Phó Bí thư "
             "hoặc thủ trưởng, cấp phó cơ quan được ghi nhận; hãy ghi nhận chức vụ để đối chiếu "
@@ -971,7 +1002,7 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
         if cap is None:
             verdicts.append(
                 blocks.noted(
-                    rule=f"{MEMBER}.leader.unit_not_decided",
+                    rule="qd366.member.leader.unit_not_decided",
                     citation=CITE_LEADER,
                     message=f"Là {unit.role}: đơn vị {unit.code} chưa được xếp loại.",
                     subject=facts.subject,
@@ -986,8 +1017,11 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
         verdicts.append(
             blocks.capped(
                 cap,
-                prefix=MEMBER,
-                condition="leader_unit",
+                rule=blocks.Ids(
+                    excellent="qd366.member.excellent.leader_unit",
+                    good="qd366.member.good.leader_unit",
+                    not_completed="qd366.member.not_completed.leader_unit",
+                ).at(cap),
                 citation=CITE_LEADER,
                 message=(
                     f"Là {unit.role}: đơn vị {unit.code} được xếp loại «{shown}»{lowered}; "
@@ -1028,8 +1062,7 @@ def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -
         return blocks.no_cap()
     return blocks.capped(
         Level.NOT_COMPLETED,
-        prefix=MEMBER,
-        condition="leader_units",
+        rule="qd366.member.not_completed.leader_units",
         citation=CITE_LEADER_NOT_COMPLETED,
         message="Là người đứng đầu, cấp phó: " + "; ".join(reasons) + ".",
         subject=facts.subject,
@@ -1044,7 +1077,10 @@ def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
     if params.not_completed_cases_from_qd124:
         return blocks.member_discipline_rule(
             facts,
-            prefix=MEMBER,
+            rules=blocks.Ids(
+                excellent="qd366.member.excellent.discipline",
+                not_completed="qd366.member.not_completed.discipline",
+            ),
             citation=CITE_NOT_COMPLETED,
             excused_if_self_remedied=params.member_discipline_excused_if_self_remedied,
         )
@@ -1052,8 +1088,7 @@ def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
         return blocks.no_cap()
     return blocks.capped(
         Level.GOOD,
-        prefix=MEMBER,
-        condition="discipline",
+        rule="qd366.member.excellent.discipline",
         citation=CITE_CONDITIONS,
         message="Bị xử lý kỷ luật trong kỳ đánh giá.",
         subject=facts.subject,
@@ -1066,7 +1101,9 @@ def member_degradation(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
         return blocks.no_cap()
     if not params.not_completed_cases_from_qd124:
         return blocks.no_cap()
-    return blocks.degradation_rule(facts, prefix=MEMBER, citation=CITE_NOT_COMPLETED)
+    return blocks.degradation_rule(
+        facts, rule="qd366.member.not_completed.degradation", citation=CITE_NOT_COMPLETED
+    )
 
 
 def member_targets(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
@@ -1077,7 +1114,7 @@ def member_targets(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.member_targets_min_percent,
-        prefix=MEMBER,
+        rule="qd366.member.not_completed.targets",
         citation=CITE_NOT_COMPLETED,
         subject=facts.subject,
     )
@@ -1088,7 +1125,15 @@ def member_civil_service(facts: MemberFacts, params: Qd366Params) -> Verdict[Lev
     NĐ 335/2025."""
     if not params.member_civil_service_cap:
         return blocks.no_cap()
-    return blocks.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+    return blocks.civil_service_rule(
+        facts,
+        rules=blocks.Ids(
+            excellent="qd366.member.excellent.civil_service_cap",
+            good="qd366.member.good.civil_service_cap",
+            not_completed="qd366.member.not_completed.civil_service",
+        ),
+        citation=CITE_MEMBER_CIVIL_SERVICE,
+    )
 
 
 def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
@@ -1098,7 +1143,7 @@ def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
     if minimum <= 0 or facts.sick_leave_months < minimum:
         return blocks.no_cap()
     return blocks.noted(
-        rule=f"{MEMBER}.sick_leave.actual_results",
+        rule="qd366.member.sick_leave.actual_results",
         citation=CITE_LEAVE,
         message=(
             f"Nghỉ ốm {format_decimal(facts.sick_leave_months)} tháng trong năm (từ "
@@ -1113,7 +1158,14 @@ def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
 def member_maternity(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Maternity leave: classified on the year's actual results (a note, no cap).
     366-QĐ/TW, Điều 5; HD 43 point 7."""
-    return blocks.maternity_note(facts, prefix=MEMBER, citation=CITE_LEAVE)
+    return blocks.maternity_note(facts, rule="qd366.member.maternity_leave", citation=CITE_LEAVE)
+
+
+NOT_REVIEWED_RULES: Mapping[NotClassifiedReason, str] = {
+    NotClassifiedReason.SUSPENDED: "qd366.member.not_reviewed.suspended",
+    NotClassifiedReason.EXEMPTED: "qd366.member.not_reviewed.exempted",
+    NotClassifiedReason.JOINED_UNDER_6_MONTHS: "qd366.member.not_reviewed.joined_under_6_months",
+}
 
 
 def member_not_reviewed(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> Finding | None:
@@ -1131,7 +1183,7 @@ def member_not_reviewed(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> F
     else:
         why = reason.label
     return Finding(
-        rule=f"{MEMBER}.not_reviewed.{reason.value}",
+        rule=NOT_REVIEWED_RULES[reason],
         citation=CITE_NOT_CLASSIFIED,
         message=f"{why}: không kiểm điểm, không xếp loại chất lượng.",
         subject=facts.subject,
@@ -1146,7 +1198,7 @@ def member_temporary_activity(facts: MemberFacts, params: Qd366Params = DEFAULTS
         return []
     return [
         Finding(
-            rule=f"{MEMBER}.temporary_activity.comment_missing",
+            rule="qd366.member.temporary_activity.comment_missing",
             citation=CITE_TEMPORARY,
             message=(
                 f"Đảng viên sinh hoạt tạm thời tại {facts.temporary_cell}: chưa ghi nhận nhận "
@@ -1220,20 +1272,41 @@ def member_level_by_conditions(
 def organization_score(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """The level by score on the collective's 100-point frame: 90 / 70 / 50. HD 43."""
     return _score_rule(
-        facts.points, facts.frame, prefix=ORGANIZATION, subject=facts.subject, params=params
+        facts.points,
+        facts.frame,
+        rules=blocks.Ids(
+            excellent="qd366.organization.excellent.score",
+            good="qd366.organization.good.score",
+            not_completed="qd366.organization.not_completed.score",
+        ),
+        not_recorded="qd366.organization.score.not_recorded",
+        subject=facts.subject,
+        params=params,
     )
 
 
 def organization_tasks(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: 100 % of tasks on time and ≥ 30 % exceeding; good: 100 % on time; completed:
     100 % completed, ≤ 20 % late. 366-QĐ/TW; HD 43."""
-    return _tasks_rule(facts.tasks, prefix=ORGANIZATION, subject=facts.subject, params=params)
+    return _tasks_rule(
+        facts.tasks,
+        rules=blocks.Ids(
+            excellent="qd366.organization.excellent.tasks",
+            good="qd366.organization.good.tasks",
+            not_completed="qd366.organization.not_completed.tasks",
+        ),
+        not_recorded="qd366.organization.tasks.not_recorded",
+        subject=facts.subject,
+        params=params,
+    )
 
 
 def organization_shortcomings(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: shortcomings pointed out earlier all remedied. 366-QĐ/TW; HD 43."""
     return _shortcomings_rule(
-        facts.earlier_shortcomings_remedied, prefix=ORGANIZATION, subject=facts.subject
+        facts.earlier_shortcomings_remedied,
+        rule="qd366.organization.excellent.shortcomings",
+        subject=facts.subject,
     )
 
 
@@ -1242,14 +1315,19 @@ def organization_discipline(facts: OrganizationFacts, params: Qd366Params) -> Ve
     124 [?]. 366-QĐ/TW; HD 43."""
     if params.not_completed_cases_from_qd124:
         return blocks.organization_discipline_rule(
-            facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED, self_remedied_cap=Level.GOOD
+            facts,
+            rules=blocks.Ids(
+                excellent="qd366.organization.excellent.discipline",
+                not_completed="qd366.organization.not_completed.discipline",
+            ),
+            citation=CITE_NOT_COMPLETED,
+            self_remedied_cap=Level.GOOD,
         )
     if not facts.disciplined:
         return blocks.no_cap()
     return blocks.capped(
         Level.GOOD,
-        prefix=ORGANIZATION,
-        condition="discipline",
+        rule="qd366.organization.excellent.discipline",
         citation=CITE_CONDITIONS,
         message="Tổ chức bị xử lý kỷ luật trong kỳ đánh giá.",
         subject=facts.subject,
@@ -1265,7 +1343,10 @@ def organization_subordinate_discipline(
     return blocks.subordinate_discipline_rule(
         facts,
         max_percent=limit if params.not_completed_cases_from_qd124 else Decimal(100),
-        prefix=ORGANIZATION,
+        rules=blocks.Ids(
+            excellent="qd366.organization.excellent.subordinate_discipline",
+            not_completed="qd366.organization.not_completed.subordinate_discipline",
+        ),
         citation=CITE_CONDITIONS,
     )
 
@@ -1279,7 +1360,10 @@ def organization_leadership_discipline(
         return blocks.leadership_discipline_rule(
             facts,
             threshold=params.leadership_discipline_threshold,
-            prefix=ORGANIZATION,
+            rules=blocks.Ids(
+                excellent="qd366.organization.excellent.leadership_discipline",
+                not_completed="qd366.organization.not_completed.leadership_discipline",
+            ),
             citation=CITE_CONDITIONS,
             any_form_cap=Level.GOOD,
         )
@@ -1288,8 +1372,7 @@ def organization_leadership_discipline(
         return blocks.no_cap()
     return blocks.capped(
         Level.GOOD,
-        prefix=ORGANIZATION,
-        condition="leadership_discipline",
+        rule="qd366.organization.excellent.leadership_discipline",
         citation=CITE_CONDITIONS,
         message=f"Có thành viên cấp ủy, tập thể lãnh đạo bị kỷ luật hình thức «{form.label}».",
         subject=facts.subject,
@@ -1302,7 +1385,9 @@ def organization_disunity(facts: OrganizationFacts, params: Qd366Params) -> Verd
         return blocks.no_cap()
     if not params.not_completed_cases_from_qd124:
         return blocks.no_cap()
-    return blocks.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED)
+    return blocks.disunity_rule(
+        facts, rule="qd366.organization.not_completed.disunity", citation=CITE_NOT_COMPLETED
+    )
 
 
 def organization_targets(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
@@ -1313,10 +1398,11 @@ def organization_targets(facts: OrganizationFacts, params: Qd366Params) -> Verdi
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.organization_targets_min_percent,
-        prefix=ORGANIZATION,
+        rule="qd366.organization.not_completed.targets",
         citation=CITE_NOT_COMPLETED,
         subject=facts.subject,
         force_majeure=facts.targets_force_majeure,
+        force_majeure_rule="qd366.organization.targets.force_majeure",
     )
 
 
@@ -1351,21 +1437,21 @@ def organization_level_by_conditions(
 
 ORDER_RULES: tuple[tuple[str, str], ...] = (
     (
-        "collective_first",
+        "qd366.order.collective_first",
         "Điều 12 quy định đánh giá, xếp loại tập thể trước, cá nhân sau: phải xếp loại {names} "
         "trước.",
     ),
     (
-        "head_after_unit",
+        "qd366.order.head_after_unit",
         "Điều 12 quy định xếp loại tập thể trước, người đứng đầu sau: đơn vị do đồng chí phụ "
         "trách chưa được xếp loại ({names}).",
     ),
     (
-        "lower_first",
+        "qd366.order.lower_first",
         "Điều 12 quy định xếp loại cấp dưới trước, cấp trên sau: chưa xếp loại {names}.",
     ),
     (
-        "government_first",
+        "qd366.order.government_first",
         "Điều 12 quy định xếp loại cơ quan trước tổ chức đảng của cơ quan: chưa ghi nhận kết "
         "quả xếp loại của {names}.",
     ),
@@ -1385,12 +1471,12 @@ def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
     )
     return [
         Finding(
-            rule=f"{ID}.order.{condition}",
+            rule=rule,
             citation=CITE_ORDER,
             message=template.format(names=", ".join(names)),
             subject=facts.subject,
         )
-        for names, (condition, template) in zip(pending, ORDER_RULES, strict=True)
+        for names, (rule, template) in zip(pending, ORDER_RULES, strict=True)
         if names
     ]
 
@@ -1429,13 +1515,12 @@ def check_quota_exception(
     """An exception raises the rate above the usual 20 % up to at most 25 %, for named groups
     of the bodies the competent level manages, with the reason (outstanding results) recorded.
     366-QĐ/TW, Điều 11, point 1.5."""
-    rule = f"{ID}.quota.exception"
     found: list[Finding] = []
     maximum = params.quota_exception_max_percent
     if not params.quota_percent < percent <= maximum:
         found.append(
             Finding(
-                rule=f"{rule}.percent",
+                rule="qd366.quota.exception.percent",
                 citation=CITE_QUOTA,
                 message=(
                     f"Tỷ lệ ngoại lệ phải lớn hơn {format_percent(params.quota_percent)} và không "
@@ -1447,7 +1532,7 @@ def check_quota_exception(
     if not groups or unknown:
         found.append(
             Finding(
-                rule=f"{rule}.groups",
+                rule="qd366.quota.exception.groups",
                 citation=CITE_QUOTA,
                 message=(
                     "Phải chọn nhóm áp dụng trong các nhóm của kỳ đánh giá"
@@ -1458,7 +1543,7 @@ def check_quota_exception(
     if not reason.strip():
         found.append(
             Finding(
-                rule=f"{rule}.reason",
+                rule="qd366.quota.exception.reason",
                 citation=CITE_QUOTA,
                 message="Phải ghi rõ lý do (kết quả nổi trội) của quyết định nâng tỷ lệ.",
             )
@@ -1533,7 +1618,7 @@ def group_quota_findings(
         counts,
         group_quota_policy(params, exception, counts),
         justification=justification,
-        rule=f"{ID}.quota.{subject_kind.value}.excellent",
+        rule=Qd366Profile.quota_rules[subject_kind],
         citation=CITE_QUOTA,
         noun="đảng viên" if subject_kind is SubjectKind.MEMBER else "tổ chức đảng",
         scope_label=group,
@@ -1548,7 +1633,14 @@ def group_quota_findings(
 @dataclass(frozen=True)
 class Qd366Profile(Profile):
     params: Qd366Params = DEFAULTS
+    period_rule: ClassVar[str] = "qd366.period.not_allowed"
     not_classified_citation: ClassVar[str] = CITE_NOT_CLASSIFIED
+    # members not classified are the members not reviewed (`NOT_REVIEWED_RULES`)
+    not_classified_rules: ClassVar[Mapping[NotClassifiedReason, str]] = {
+        NotClassifiedReason.ORGANIZATION_UNDER_6_MONTHS: (
+            "qd366.organization.not_classified.organization_under_6_months"
+        ),
+    }
 
     member_rule_functions = (*MEMBER_SCORE_RULES, *MEMBER_CONDITION_RULES)
     organization_rule_functions = (*ORGANIZATION_SCORE_RULES, *ORGANIZATION_CONDITION_RULES)

@@ -89,8 +89,8 @@ def test_findings_show_the_cells_over_the_quota_with_the_recorded_justification(
         {
             "rule": "qd132.quota.organization.excellent",
             "citation": (
-                "Hướng dẫn 21-HD/BTCTW (18/10/2019): tỷ lệ tổ chức đảng hoàn thành xuất sắc nhiệm "
-                "vụ (chưa đối chiếu)"
+                "Hướng dẫn 21-HD/BTCTW (18/10/2019): tỷ lệ tổ chức đảng hoàn thành xuất sắc "
+                "nhiệm vụ"
             ),
             "severity": "warning",
             "subject": "QT.KCQDN.SGDDT",
