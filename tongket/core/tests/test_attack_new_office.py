@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from tongket.core.tests.production import Server
@@ -38,6 +38,7 @@ MEMBER_HEADER = (
     "Mã chi bộ",
 )
 
+DEMO_CELL = "QT.KCQDN.SGDDT.TCCB"
 JOINED_2000 = ("15/03/2000", "15/03/2001", "Chính thức")
 
 
@@ -221,3 +222,44 @@ def test_a_pdf_report_prints_no_font_subsetting_log(tmp_path: Path, demo_server:
     assert done.returncode == 0, done.stderr[-2000:]
     assert out.stat().st_size > 1000
     assert "fontTools" not in done.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "finding 7: the members sheet accepts a joining date in the future (01/01/2030) and a "
+        "member admitted at 5 years of age (Điều lệ Đảng: from 18); the 2026 cycle then counts "
+        "them"
+    ),
+)
+@pytest.mark.parametrize(
+    ("born", "joined"),
+    [("01/01/1990", "01/01/2030"), ("01/01/2015", "01/01/2020")],
+    ids=["joined-in-the-future", "admitted-at-five"],
+)
+@pytest.mark.django_db
+def test_the_import_refuses_impossible_joining_dates(
+    tmp_path: Path, born: str, joined: str
+) -> None:
+    book = _workbook(
+        tmp_path / "dang-vien.xlsx",
+        {
+            "Đảng viên": [
+                MEMBER_HEADER,
+                (
+                    "46.000095",
+                    "Trần Thị Vân",
+                    born,
+                    "Nữ",
+                    joined,
+                    None,
+                    "Dự bị",
+                    "QT.KCQDN.SGDDT.TCCB",
+                ),
+            ]
+        },
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", str(book), "--dry-run", stdout=out, stderr=io.StringIO())
+    assert "Ngày vào Đảng" in out.getvalue()
