@@ -44,7 +44,7 @@ JOINED_2000 = ("15/03/2000", "15/03/2001", "Chính thức")
 
 def _workbook(path: Path, sheets: dict[str, list[tuple[object, ...]]]) -> Path:
     book = openpyxl.Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         for row in rows:
