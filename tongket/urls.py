@@ -9,11 +9,12 @@ from tongket.core import health
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tongket.accounts.urls")),
     path("audit/", include("tongket.audit.urls")),
     path("evaluation/", include("tongket.evaluation.urls")),
     path("scoring/", include("tongket.scoring.urls")),
+    path("criteria/", include("tongket.criteria.urls")),
+    path("tu-kiem-diem/", include("tongket.selfassessment.urls")),
     path("awards/", include("tongket.awards.urls")),
     path("programs/", include("tongket.programs.urls")),
     path("meetings/", include("tongket.meetings.urls")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -395,6 +395,20 @@ def writable_party_organizations(user: User | None) -> QuerySet[Organization]:
         .exclude(kind=OrganizationKind.AGENCY)
         .order_by("path")
     )
+
+
+def writable_organization_codes(user: User | None) -> Iterator[tuple[str, str, str]]:
+    """(code, name, kind) of every organization the user may write, Party organizations and
+    agencies alike, in tree order: the list an import template offers (`None`: all of them)."""
+    scope = scope_for(user)
+    labels = dict(OrganizationKind.choices)
+    rows = (
+        Organization.objects.filter(scope.path_q("path", write=True))
+        .order_by("path")
+        .values_list("code", "name", "kind")
+    )
+    for code, name, kind in rows.iterator(chunk_size=2000):
+        yield code, name, str(labels.get(kind, kind))
 
 
 def administered_organizations_of(user: User | None, member: Member) -> list[Organization]:

@@ -274,6 +274,9 @@ class OfficialDocument:
 
     @property
     def number_text(self) -> str:
+        # A personal paper (HD 43's Mẫu 2A–2C: a member's review) carries no number.
+        if not self.kind.code:
+            return ""
         return document_number_text(self.number, self.kind.code, self.issuer_code)
 
     @property
