@@ -382,5 +382,7 @@ LOGGING: dict[str, Any] = {
             "level": "ERROR",
             "handlers": ["mail_admins"] if ADMINS else [],
         },
+        # fpdf2 subsets the fonts of every PDF through fontTools, which logs each step at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }

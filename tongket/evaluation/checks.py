@@ -385,6 +385,7 @@ def with_decision_facts(evaluations: QuerySet[Evaluation], cycle: Cycle) -> Quer
     }
     if _reads_leaders(cycle):
         annotations |= leaders.leading_now(cycle)
+        annotations["on_committee"] = leaders.on_committee(cycle)
     return evaluations.annotate(**annotations).prefetch_related(
         Prefetch(
             "assessments",
@@ -406,13 +407,17 @@ def order_facts(ev: Evaluation) -> DecisionOrderFacts:
     if ev.subject_kind == SubjectKind.MEMBER:
         assert ev.member is not None
         collectives = undecided.filter(organization_id=ev.unit_id)
+        # qd366 Điều 12: the leadership collective before its members, and members before the
+        # Party organization: only a member of the unit's committee waits for the unit (qd124
+        # rates every collective before its individuals, as it did).
+        waits = getattr(ev, "undecided_collective", True) and (
+            not qd366 or leaders.sits_on_committee(ev)
+        )
         return DecisionOrderFacts(
             subject_kind=RuleSubjectKind.MEMBER,
             subject=subject_code(ev),
             undecided_collectives=(
-                tuple(collectives.values_list("organization__code", flat=True))
-                if getattr(ev, "undecided_collective", True)
-                else ()
+                tuple(collectives.values_list("organization__code", flat=True)) if waits else ()
             ),
             undecided_led_units=tuple(
                 f"{unit.role} ({unit.code})" for unit in _led_units(ev) if unit.level is None

@@ -80,6 +80,32 @@ def leading_now(cycle: Cycle) -> dict[str, Exists]:
     return {"leads_role": Exists(roles), "leads_post": Exists(posts)}
 
 
+def on_committee(cycle: Cycle) -> Exists:
+    """Annotation of an evaluation whose member holds a Party role (Bí thư, Phó Bí thư, cấp ủy
+    viên…) in the organization where they are evaluated, on the last day of the period: a member
+    of its leadership collective, whom Điều 12 rates after that collective."""
+    return Exists(
+        PartyRole.objects.filter(
+            _held_on(_period_end(cycle)),
+            member=OuterRef("member_id"),
+            organization=OuterRef("unit_id"),
+        )
+    )
+
+
+def sits_on_committee(ev: Evaluation) -> bool:
+    """`on_committee` for one evaluation (when it was not read with the annotation)."""
+    found: bool | None = getattr(ev, "on_committee", None)
+    if found is not None:
+        return found
+    member_id = ev.member_id
+    if member_id is None:
+        return False
+    return PartyRole.objects.filter(
+        _held_on(_period_end(ev.cycle)), member_id=member_id, organization_id=ev.unit_id
+    ).exists()
+
+
 def led_units(member: Member, cycle: Cycle) -> tuple[LedUnit, ...]:
     """Every unit `member` leads on the last day of `cycle`'s period, with its result there."""
     end = _period_end(cycle)

@@ -70,14 +70,6 @@ def _new_office(server: Server, tmp_path: Path) -> None:
     server.ok("import", str(book))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "finding 1: qd366.order.collective_first requires the cell decided before its "
-        "members, while Điều 12 of 366-QĐ/TW (DOMAIN.md §5 Order) rates members before the "
-        "Party organization"
-    ),
-)
 @pytest.mark.django_db
 def test_a_member_is_decided_before_the_cell_under_qd366_order(
     tmp_path: Path, servers: Callable[[str], Server]
@@ -128,13 +120,6 @@ def test_the_office_can_record_the_committees_appraisal_on_the_evaluation_page(
     assert 'name="action" value="appraisal"' in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "finding 4: «Danh sách không xếp loại» says no one is in that case, then lists the "
-        "members not reviewed (admitted < 6 months) right below"
-    ),
-)
 @pytest.mark.django_db
 def test_the_not_classified_page_does_not_say_none_above_its_list(
     tmp_path: Path, client_for: Callable[[str], Client]
@@ -154,13 +139,6 @@ def test_the_not_classified_page_does_not_say_none_above_its_list(
     assert "Không có đảng viên, tổ chức nào thuộc diện không xếp loại" not in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "finding 6: `tongket report --format pdf` floods stderr with ~150 fontTools JSON log "
-        "lines (INFO) in production settings"
-    ),
-)
 @pytest.mark.django_db
 def test_a_pdf_report_prints_no_font_subsetting_log(tmp_path: Path, demo_server: Server) -> None:
     out = tmp_path / "quyet-dinh.pdf"

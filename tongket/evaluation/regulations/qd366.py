@@ -1438,8 +1438,8 @@ def organization_level_by_conditions(
 ORDER_RULES: tuple[tuple[str, str], ...] = (
     (
         "qd366.order.collective_first",
-        "Điều 12 quy định đánh giá, xếp loại tập thể trước, cá nhân sau: phải xếp loại {names} "
-        "trước.",
+        "Điều 12 quy định xếp loại tập thể lãnh đạo trước, thành viên sau: đồng chí là cấp ủy "
+        "viên của {names}, phải xếp loại tổ chức này trước.",
     ),
     (
         "qd366.order.head_after_unit",
@@ -1459,8 +1459,10 @@ ORDER_RULES: tuple[tuple[str, str], ...] = (
 
 
 def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
-    """The order of Điều 12: the collective before its members and before its head (every unit a
-    leader leads); subordinate organizations before the Party organization; the agency before
+    """The order of Điều 12: the leadership collective before its members (a member of a unit's
+    committee after that unit; ordinary members may be rated before their Party organization)
+    and before its head (every unit a leader leads); subordinate organizations before the Party
+    organization; the agency before
     its Party organization; lower before higher. Refused with the article and what is still
     undecided. 366-QĐ/TW, Điều 12; HD 43."""
     pending = (

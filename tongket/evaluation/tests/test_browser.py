@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from tongket.evaluation.models import Cycle, Evaluation
+from tongket.evaluation.tests.points import points_worth
 from tongket.people.models import PartyRole, PartyRoleKind
 
 ORG = "QT.KCQDN.SGDDT"
-POINTS = {"1.1": "8", "1.2": "7.5", "1.3": "7", "1.4": "6", "2.1": "34", "2.2": "16", "2.3": "6"}
 
 
 @pytest.mark.browser
-def test_member_self_assesses_the_office_is_refused_then_decides_and_member_sees_result(
+def test_member_self_assesses_the_office_decides_member_then_cell_and_member_sees_result(
     browser_page: Any, login: Callable[..., Any], user_named: Callable[[str], Any]
 ):
     page = browser_page
@@ -29,7 +29,7 @@ def test_member_self_assesses_the_office_is_refused_then_decides_and_member_sees
     login("dangvien")
     page.goto("/evaluation/")
     page.get_by_role("link", name="năm 2026").click()
-    for code, value in POINTS.items():
+    for code, value in points_worth(ev, "0.8").items():  # the frame ev is scored on
         page.fill(f'input[name="points_{code}"]', value)
     page.select_option("select[name=level]", "good")
     page.fill("textarea[name=comment]", "Hoàn thành tốt nhiệm vụ được giao.")
@@ -37,7 +37,8 @@ def test_member_self_assesses_the_office_is_refused_then_decides_and_member_sees
     page.wait_for_load_state()
     assert page.get_by_text("Đã gửi bản tự đánh giá.").is_visible()
 
-    # 2. The office tries to decide the member before the cell: refused, with the reason.
+    # 2. The office decides the member before the cell: Điều 12 rates members before their
+    #    Party organization (only the cell's committee members wait for the cell).
     page.context.clear_cookies()
     login("vanphong")
     page.goto(f"/evaluation/danh-gia/{ev.pk}/")
@@ -46,19 +47,12 @@ def test_member_self_assesses_the_office_is_refused_then_decides_and_member_sees
     page.fill("input[name=decision-date]", "2027-01-15")
     page.get_by_role("button", name="Ban hành quyết định").click()
     page.wait_for_load_state()
-    assert page.get_by_text("xếp loại tập thể trước, cá nhân sau").is_visible()
-    assert page.get_by_text("qd366.order.collective_first").is_visible()
+    assert page.get_by_text("Đã ban hành quyết định.").is_visible()
 
-    # 3. The cell first, then the member.
+    # 3. Then the cell.
     page.goto(f"/evaluation/danh-gia/{cell.pk}/")
     page.select_option("select[name=decision-outcome]", "good")
     page.fill("input[name=decision-number]", "6-QĐ/ĐU")
-    page.fill("input[name=decision-date]", "2027-01-15")
-    page.get_by_role("button", name="Ban hành quyết định").click()
-    page.wait_for_load_state()
-    page.goto(f"/evaluation/danh-gia/{ev.pk}/")
-    page.select_option("select[name=decision-outcome]", "good")
-    page.fill("input[name=decision-number]", "7-QĐ/ĐU")
     page.fill("input[name=decision-date]", "2027-01-15")
     page.get_by_role("button", name="Ban hành quyết định").click()
     page.wait_for_load_state()

@@ -17,7 +17,7 @@ from tongket.evaluation.sheets import EvaluationResultSheet
 from tongket.exchange.exporter import export_workbook
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
-from tongket.people.models import Member
+from tongket.people.models import Member, PartyRole
 
 pytestmark = pytest.mark.django_db
 
@@ -114,10 +114,17 @@ def test_the_cell_and_its_members_are_decided_through_the_services_in_rule_order
     assert run_import(data, actor=user, dry_run=False).changes == 0
 
 
-def test_a_member_before_the_cell_is_refused_with_the_order_rule(user_named):
+def test_a_committee_member_before_the_cell_is_refused_with_the_order_rule(user_named):
+    """Điều 12: the leadership collective before its members (the cell's committee members
+    after the cell; ordinary members may come before it)."""
+    committee = PartyRole.objects.filter(organization__code=TCCB).values_list(
+        "member__card_number", flat=True
+    )
     before = decisions()
     report = run_import(
-        book(row(card=tccb_cards()[4])), actor=user_named("vanphong"), dry_run=False
+        book(row(card=committee[0], level="Hoàn thành nhiệm vụ")),
+        actor=user_named("vanphong"),
+        dry_run=False,
     )
     assert (SHEET, 2, "Xếp loại", "qd366.order.collective_first") in errors(report)
     assert decisions() == before

@@ -124,7 +124,7 @@ def test_bulk_decision_check_shows_the_refusal_inline_and_writes_nothing(client_
     page = client_for("vanphong").post(url, data, HTTP_HX_REQUEST="true")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "qd366.order.collective_first" in text
+    assert "qd366.member.score.required_for_level" in text  # good without a self-assessed score
     assert Decision.objects.filter(evaluation__cycle=c).count() == before
 
 
