@@ -105,3 +105,26 @@ def test_outsider_cannot_record_an_award_in_the_name_of_a_sibling_committee(
     )
     assert answer.status_code == 400, answer.content
     assert answer.json()["error"]["field"] == "issuer"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding 3: an outsider office creates an account named after another department's "
+    "member's card number (POST /api/v1/users/); the department's bulk accounts "
+    "(POST /api/v1/users/bulk/) then silently skip that member (accounts/services."
+    "create_user accepts any card-shaped name; create_member_accounts skips taken names)",
+)
+def test_outsider_cannot_squat_the_account_name_of_another_departments_member(
+    outsider_api: Any, api_for: Any
+) -> None:
+    card = "45.000003"  # a member of the department's office cell, without an account
+    squat = outsider_api.post(
+        "/api/v1/users/", {"username": card, "home": "QT.KCQDN.SNV"}, format="json"
+    )
+    issued = api_for("vanphong").post(
+        "/api/v1/users/bulk/", {"organization": f"{DEPARTMENT}.VP"}, format="json"
+    )
+    assert issued.status_code == 201, issued.content
+    # Either the squat is refused or the member still gets an account of their own.
+    assert squat.status_code == 400 or card in {row["card_number"] for row in issued.json()}
