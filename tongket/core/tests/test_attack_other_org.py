@@ -52,7 +52,7 @@ def _department_decision(api_for: Any) -> dict[str, Any]:
     )
     assert answer.status_code == 200
     (decision,) = answer.json()["results"]
-    return decision
+    return dict(decision)
 
 
 def _record(outsider_api: Any, card: str, decision: dict[str, str], year: int) -> Any:
