@@ -23,6 +23,10 @@ demo: $(STAMP)
 	DEBUG=1 $(BIN)/tongket demo
 	@echo ""
 	@echo "Mở http://127.0.0.1:8000 và đăng nhập bằng một tài khoản ở trên (Ctrl+C để dừng)."
+	@# The job worker runs beside the web server (large imports are queued for it); Ctrl+C
+	@# stops both.
+	DEBUG=1 $(BIN)/tongket worker -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/tongket runserver 127.0.0.1:8000
 
 serve: $(STAMP)

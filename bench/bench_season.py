@@ -27,6 +27,7 @@ import json
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,21 +83,33 @@ class Writer:
         self.port = port
         self.headers = {"Authorization": f"Token {token}"}
         self.pending = list(grassroots)  # organizations whose cycle is not opened yet
-        self.evaluations: list[int] = []  # undecided member evaluations of opened cycles
+        self.evaluations: list[int] = []  # undecided evaluations, collectives last (popped first)
+        # qd366 (Điều 12): a cycle's members wait until its cells are decided.
+        self.waiting: dict[int, tuple[int, list[int]]] = {}  # cycle -> (cells left, members)
+        self.cycle_of: dict[int, int] = {}  # a cell's evaluation -> its cycle
+        # Members sit in the cells under the grassroots organizations, never directly in them.
         self.members: list[str] = list(
-            Member.objects.filter(organization__code__in=grassroots[:50]).values_list(
+            Member.objects.filter(organization__parent__code__in=grassroots[:50]).values_list(
                 "card_number", flat=True
             )[:2000]
         )
+        if not self.members:
+            raise SystemExit("no member to correct under the writing province's organizations")
         self.year = year
         self.lock = threading.Lock()
 
     def one(self) -> tuple[int, str, float]:
-        with self.lock:
+        opening = None
+        with self.lock:  # not held while a request runs (`_open` and `_decide` take it)
             if self.pending and (not self.evaluations or random.random() < 0.05):
-                return self._open(self.pending.pop())
+                opening = self.pending.pop()
             choice = random.random()
             ev = self.evaluations.pop() if self.evaluations and choice < 0.7 else None
+        if opening is not None:
+            if ev is not None:
+                with self.lock:
+                    self.evaluations.append(ev)
+            return self._open(opening)
         if ev is not None:
             return self._decide(ev, propose=choice < 0.35)
         card = random.choice(self.members)
@@ -113,16 +126,42 @@ class Writer:
         )  # fmt: skip
         if status == 201:
             cycle = json.loads(body)["id"]
-            _, listed, _, _ = request(
-                self.port, "GET",
-                f"/api/v1/evaluations/?cycle={cycle}&subject_kind=member&limit=200",
-                self.headers,
-            )  # fmt: skip
+            listed = {
+                kind: json.loads(
+                    request(
+                        self.port, "GET",
+                        f"/api/v1/evaluations/?cycle={cycle}&subject_kind={kind}&limit=200",
+                        self.headers,
+                    )[1]
+                )["results"]
+                for kind in ("organization", "member")
+            }  # fmt: skip
+            cells = [row["id"] for row in listed["organization"]]
+            members = [row["id"] for row in listed["member"]]
             with self.lock:
-                self.evaluations.extend(row["id"] for row in json.loads(listed)["results"])
+                if cells:
+                    self.waiting[cycle] = (len(cells), members)
+                    self.cycle_of.update(dict.fromkeys(cells, cycle))
+                    self.evaluations.extend(cells)
+                else:
+                    self.evaluations.extend(members)
         return status, "cycle opening", elapsed
 
     def _decide(self, ev: int, *, propose: bool) -> tuple[int, str, float]:
+        if ev in self.cycle_of:  # a cell: decided first, then its cycle's members may be
+            status, _, elapsed, _ = request(
+                self.port, "POST", f"/api/v1/evaluations/{ev}/decision/", self.headers,
+                {"outcome": "good", "number": "99-QĐ/ĐU", "date": f"{self.year}-12-20"},
+            )  # fmt: skip
+            with self.lock:
+                cycle = self.cycle_of.pop(ev)
+                left, members = self.waiting[cycle]
+                if left > 1:
+                    self.waiting[cycle] = (left - 1, members)
+                else:
+                    del self.waiting[cycle]
+                    self.evaluations[:0] = members  # behind the cells still waiting
+            return status, "decision", elapsed
         if propose:
             status, _, elapsed, _ = request(
                 self.port, "POST", f"/api/v1/evaluations/{ev}/proposal/",
@@ -214,14 +253,52 @@ def report(name: str, tally: Tally, wall: float, count: int) -> float:
     return count / wall
 
 
+def decision_cost(token: str, evaluations: list[int], year: int, count: int) -> None:
+    """Single decisions through the API one at a time in this process (Django's test client,
+    no server): the median CPU time of a request in Python (`time.process_time`: what other
+    processes on a shared machine barely move; the database server's CPU is not in it), its
+    wall time and its queries. Refused ones (a leader before the units they lead) are left
+    out."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token}")
+    body = {"outcome": "good", "number": "99-QĐ/ĐU", "date": f"{year}-12-20"}
+    cpu: list[float] = []
+    wall: list[float] = []
+    queries: list[int] = []
+    for ev in evaluations:
+        if len(cpu) >= count:
+            break
+        with CaptureQueriesContext(connection) as ctx:
+            start, cpu_start = time.perf_counter(), time.process_time()
+            response = client.post(
+                f"/api/v1/evaluations/{ev}/decision/", body, content_type="application/json"
+            )
+            cpu_used, elapsed = time.process_time() - cpu_start, time.perf_counter() - start
+        if response.status_code == 201:
+            cpu.append(cpu_used)
+            wall.append(elapsed)
+            queries.append(len(ctx.captured_queries))
+    if not cpu:
+        print("\n  single decisions: none ready (no cycle's cells all decided yet)")
+    else:
+        print(
+            f"\n  single decisions (in process, one at a time): n={len(cpu)}  CPU median "
+            f"{statistics.median(cpu) * 1000:.1f} ms  wall median "
+            f"{statistics.median(wall) * 1000:.1f} ms  queries {min(queries)}–{max(queries)}"
+        )
+
+
 def _env() -> dict[str, str]:
     """The environment of the `tongket` commands started here: they import bench.settings."""
     return os.environ | {"PYTHONPATH": str(ROOT)}
 
 
-def import_workbook(rows: int, organization: str) -> subprocess.Popen[bytes]:
-    """Write a `rows`-member workbook for `organization`'s cells and import it with
-    `tongket import` in its own process."""
+def write_workbook(rows: int, organization: str, prefix: str) -> Path:
+    """Write a `rows`-member workbook for `organization`'s cells (before the phase, so that
+    building it takes no CPU from the clients)."""
     from tongket.people.tests.factories import members_workbook
 
     cells = list(
@@ -232,22 +309,28 @@ def import_workbook(rows: int, organization: str) -> subprocess.Popen[bytes]:
         .filter(kind="cell")
         .values_list("code", flat=True)[:20]
     )
-    data = members_workbook(0, extra=[_row(i, cells[i % len(cells)]) for i in range(rows)])
+    data = members_workbook(0, extra=[_row(i, cells[i % len(cells)], prefix) for i in range(rows)])
     path = Path(tempfile.mkdtemp()) / "season-import.xlsx"
     path.write_bytes(data)
+    return path
+
+
+def import_workbook(path: Path) -> subprocess.Popen[bytes]:
+    """Import the workbook with `tongket import` in its own process."""
     return subprocess.Popen(
         [str(ROOT / ".venv/bin/tongket"), "import", str(path), "--user", "bench"],
         cwd=ROOT,
         env=_env(),
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,  # its progress bar
     )
 
 
-def _row(i: int, cell: str) -> list[Any]:
+def _row(i: int, cell: str, prefix: str) -> list[Any]:
     from tongket.people.tests.factories import member_row
 
     row = member_row(i + 1, cell=cell)
-    row[0] = f"98.{i:06d}"
+    row[0] = f"{prefix}.{i:06d}"
     return row
 
 
@@ -257,6 +340,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--write-share", type=float, default=0.1)
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--workbook", default="", help="import this workbook (e.g. an earlier run's) instead"
+    )
+    parser.add_argument(
+        "--card-prefix", default="98", help="the imported members' card numbers (one per run)"
+    )
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--cache-url", default=os.environ.get("CACHE_URL", ""))
@@ -270,6 +359,7 @@ def main() -> None:
     writing, importing = provinces[1], provinces[2]  # P01 is read
     grassroots = list(
         Organization.objects.filter(kind="grassroots", path__startswith=writing.path)
+        .exclude(evaluation_cycles__year=args.year)  # an earlier run's cycles stay in the database
         .order_by("code")
         .values_list("code", flat=True)
     )
@@ -308,10 +398,15 @@ def main() -> None:
         )
         writer = Writer(port, token, grassroots, args.year)
         importer: dict[str, Any] = {}
+        workbook = (
+            Path(args.workbook)
+            if args.workbook
+            else write_workbook(args.import_rows, importing_into.code, args.card_prefix)
+        )
 
         def start_import() -> None:
             importer["start"] = time.monotonic()
-            importer["process"] = import_workbook(args.import_rows, importing_into.code)
+            importer["process"] = import_workbook(workbook)
             importer["process"].wait()
             importer["end"] = time.monotonic()
 
@@ -331,6 +426,9 @@ def main() -> None:
                 f"while it ran: {len(during)}, p95 "
                 f"{bench_pages.pct(during, 95) * 1000 if during else 0:.1f} ms"
             )
+        with writer.lock:
+            ready = list(reversed(writer.evaluations))
+        decision_cost(token, [ev for ev in ready if ev not in writer.cycle_of], args.year, 30)
     finally:
         sealer.send_signal(signal.SIGTERM)
         server.send_signal(signal.SIGTERM)

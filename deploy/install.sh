@@ -2,8 +2,8 @@
 # Install Tổng kết on a fresh Debian 12 server (run as root from a checkout of the source):
 #   sudo deploy/install.sh tongket.example.vn
 # PostgreSQL, Redis and nginx from Debian; the application in /opt/tongket/venv; data in
-# /var/lib/tongket; settings in /etc/tongket/tongket.env; gunicorn and the nightly backup as
-# systemd units. Re-running it upgrades the application and migrates.
+# /var/lib/tongket; settings in /etc/tongket/tongket.env; gunicorn, the job worker and the nightly
+# backup as systemd units. Re-running it upgrades the application and migrates.
 set -euo pipefail
 HOST="${1:?usage: install.sh HOSTNAME}"
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,6 +43,9 @@ install -m 0644 "$SRC"/deploy/systemd/tongket*.service "$SRC"/deploy/systemd/ton
 sed "s|tongket.example.vn|${HOST}|g" "$SRC/deploy/nginx/tongket.conf" > /etc/nginx/sites-available/tongket
 ln -sf /etc/nginx/sites-available/tongket /etc/nginx/sites-enabled/tongket
 systemctl daemon-reload
-systemctl enable --now tongket.service tongket-sealer.service tongket-backup.timer
+systemctl enable --now tongket.service tongket-worker.service tongket-sealer.service \
+  tongket-backup.timer tongket-digest.timer
+# Upgrades: the worker finishes its job in hand, then starts on the new code.
+systemctl restart tongket.service tongket-worker.service
 nginx -t && systemctl reload nginx
 echo "Xong. Đặt chứng chỉ TLS vào /etc/ssl/tongket/, rồi: tongket createsuperuser"

@@ -23,6 +23,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # A replica declared for the router's tests lags the primary by a moment: only those
     # tests read from it (tongket/core/tests/test_replicas.py).
     settings.TONGKET_REPLICA_READS = False
+    # The job queue's shared notes (heartbeats, progress) in a folder of this test process only.
+    if settings.CACHES["jobs"]["BACKEND"].endswith("FileBasedCache"):
+        import tempfile
+
+        settings.CACHES["jobs"]["LOCATION"] = tempfile.mkdtemp(prefix="tongket-jobs-")
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +47,7 @@ def _fresh_page_cache() -> None:
 
     caches["pages"].clear()
     caches["default"].clear()  # the API's rate counters too: each test starts with none
+    caches["jobs"].clear()  # no worker heard from, no job's progress
 
 
 @pytest.fixture

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "rest_framework.authtoken",
     "tongket.core",
     "tongket.audit",
@@ -76,12 +78,15 @@ INSTALLED_APPS = [
     "tongket.accounts",
     "tongket.evaluation",
     "tongket.scoring",
+    "tongket.criteria",
+    "tongket.selfassessment",
     "tongket.awards",
     "tongket.programs",
     "tongket.meetings",
     "tongket.reports",
     "tongket.exchange",
     "tongket.synth",
+    "tongket.notifications",
 ]
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
@@ -122,6 +127,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms explain their terms of art (tongket/core/terms.py) with the article they come from.
+FORM_RENDERER = "tongket.core.renderers.Renderer"
+
 # SQLite file under var/ unless DATABASE_URL is set (PostgreSQL in production).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
@@ -132,11 +140,16 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "tongket.sqlite3"),
-            # IMMEDIATE takes the write lock at BEGIN, so a quota check and its write cannot
-            # interleave with another writer's (SQLite has no SELECT ... FOR UPDATE).
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock at BEGIN, so a quota check and its write cannot interleave
+    # with another writer's (SQLite has no SELECT ... FOR UPDATE). WAL: the pages keep reading
+    # while the job worker writes a large import (still one writer at a time; in the default
+    # journal a long write locks the readers out). The same for a sqlite:// DATABASE_URL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
         "TONGKET_TEST_DB_NAME", "test_tongket"
@@ -194,6 +207,27 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
+# The job queue's shared notes (worker heartbeats, the progress of a running job, a request to
+# cancel it): every web and worker process must see them, so a Redis server when CACHE_URL names
+# one, else files under the data folder (tongket.core.queue).
+CACHES["jobs"] = (
+    {**CACHES["default"], "KEY_PREFIX": "tongket-jobs"}
+    if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "jobs"),
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+)
+# Long work (large imports, commands such as e-mail digests) is queued in the database and run
+# by `tongket worker`, a separate process (django-tasks with its database backend).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Uploaded workbooks up to this many bytes are imported inside the request; larger ones are
+# queued for the worker (0: every import is queued).
+TONGKET_IMPORT_INLINE_BYTES = int(os.environ.get("TONGKET_IMPORT_INLINE_BYTES", str(256 * 1024)))
+# Seconds without a heartbeat after which a worker counts as gone and its running jobs end.
+TONGKET_WORKER_TIMEOUT = int(os.environ.get("TONGKET_WORKER_TIMEOUT", "30"))
+
 TONGKET_PAGE_CACHE = env_bool("TONGKET_PAGE_CACHE", True)
 # How long a cached part lives (seconds): bounds the memory of parts a change left behind.
 TONGKET_PAGE_CACHE_SECONDS = int(os.environ.get("TONGKET_PAGE_CACHE_SECONDS", "900"))
@@ -220,8 +254,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Vietnamese only: the English translation covered the header and menu but not the pages, messages
+# and rule texts, and a half-English interface is worse than none ("English complete or absent").
+# The templates keep their {% translate %} tags for a complete translation later.
+LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -264,7 +300,7 @@ if not DEBUG:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "tongket.accounts.authentication.ScopedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -319,6 +355,10 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# The sender of the daily digests (`tongket notify digest`): "Tổng kết <tongket@example.vn>".
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SERVER_EMAIL)
 
 # JSON lines on stderr (tongket.core.logs): request id, user id, route, status, timing.
 LOGGING: dict[str, Any] = {

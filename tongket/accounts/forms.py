@@ -96,7 +96,7 @@ class BulkAccountsForm(VietnameseForm):
 class GrantForm(VietnameseForm):
     username = forms.CharField(label="Tên đăng nhập", max_length=150)
     organization = OrganizationChoiceField(purpose="accounts", label="Tổ chức")
-    role = forms.ChoiceField(label="Vai trò", choices=[("", "---------"), *Role.choices])
+    role = forms.ChoiceField(label="Vai trò", choices=[("", "— chọn vai trò —"), *Role.choices])
     valid_from = date_field("Từ ngày", required=False, help_text="Bỏ trống: từ hôm nay.")
     valid_until = date_field("Đến ngày", required=False, help_text="Bỏ trống: không thời hạn.")
 

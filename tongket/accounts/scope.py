@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tongket.accounts.models import Grant, Role
-from tongket.people.models import Organization
+from tongket.people.models import Member, Organization
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -76,38 +76,76 @@ def scope_for(user: User | None) -> Scope:
     cached: Scope | None = getattr(user, "_tongket_scope", None)
     if cached is not None:
         return cached
-    grants = _grants(user.pk)
+    grants, member = _grants(user.pk)
+    return remember_scope(user, grants, member)
+
+
+def remember_scope(
+    user: AbstractBaseUser, grants: Iterable[tuple[str, str]], member: tuple[int, str] | None
+) -> Scope:
+    """The user's scope from their grants in force, (role, organization path), and their own
+    member record (id, organization path), kept on the user object for the request (the token
+    authentication reads them with the token: `accounts.authentication`)."""
+    grants = list(grants)
     read = {path for _role, path in grants}
     write = {path for role, path in grants if role in WRITE_ROLES}
     admin = {path for role, path in grants if role == Role.OFFICE_ADMIN}
-    member = getattr(user, "member", None) if hasattr(user, "member") else None
     scope = Scope(
         is_superuser=bool(getattr(user, "is_superuser", False)),
         read_paths=outermost(read),
         write_paths=outermost(write),
         admin_paths=outermost(admin),
-        own_member_id=member.pk if member is not None else None,
-        own_org_path=member.org_path if member is not None else None,
+        own_member_id=member[0] if member is not None else None,
+        own_org_path=member[1] if member is not None else None,
     )
     setattr(user, "_tongket_scope", scope)  # noqa: B010 - per-request cache on the user object
     return scope
 
 
-def _grants(user_id: int) -> list[tuple[str, str]]:
-    """(role, organization path) of each grant in force today (not revoked, within its dates):
-    plain SQL, as every request of a signed-in user runs it and building the ORM query costs
-    more than running it."""
-    grant, org = Grant._meta, Organization._meta
+# The grants in force (on `o`, joined to `g`) and the member record (`m`) of a user, as rows
+# (role, path, member id): a grant row has no member id, the member's row has role "".
+SCOPE_ROWS = (
+    "SELECT g.role, o.path, NULL FROM {grant} g JOIN {org} o ON o.id = g.organization_id "
+    "WHERE g.user_id = {user} AND g.revoked_at IS NULL "
+    "AND (g.valid_from IS NULL OR g.valid_from <= %s) "
+    "AND (g.valid_until IS NULL OR g.valid_until >= %s) "
+    "UNION ALL SELECT '', m.org_path, m.id FROM {member} m WHERE m.user_id = {user}"
+)
+
+
+def scope_rows_sql(user: str) -> str:
+    """`SCOPE_ROWS` with the user id given as SQL (`%s` or a column); its parameters are today,
+    twice, after the user's where `user` is `%s`."""
+    return SCOPE_ROWS.format(
+        grant=Grant._meta.db_table,
+        org=Organization._meta.db_table,
+        member=Member._meta.db_table,
+        user=user,
+    )
+
+
+def split_scope_rows(
+    rows: Iterable[tuple[str, str, int | None]],
+) -> tuple[list[tuple[str, str]], tuple[int, str] | None]:
+    """`SCOPE_ROWS` as (grants, member)."""
+    grants: list[tuple[str, str]] = []
+    member: tuple[int, str] | None = None
+    for role, path, member_id in rows:
+        if member_id is not None:
+            member = (int(member_id), path)
+        else:
+            grants.append((role, path))
+    return grants, member
+
+
+def _grants(user_id: int) -> tuple[list[tuple[str, str]], tuple[int, str] | None]:
+    """(role, organization path) of each grant in force today (not revoked, within its dates)
+    and the user's member record, in one query: plain SQL, as every request of a signed-in user
+    runs it and building the ORM query costs more than running it."""
     today = timezone.localdate()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT g.role, o.path FROM {grant.db_table} g "  # noqa: S608 - model table names
-            f"JOIN {org.db_table} o ON o.id = g.organization_id WHERE g.user_id = %s "
-            "AND g.revoked_at IS NULL AND (g.valid_from IS NULL OR g.valid_from <= %s) "
-            "AND (g.valid_until IS NULL OR g.valid_until >= %s)",
-            [user_id, today, today],
-        )
-        return [(role, path) for role, path in cursor.fetchall()]
+        cursor.execute(scope_rows_sql("%s"), [user_id, today, today, user_id])
+        return split_scope_rows(cursor.fetchall())
 
 
 def live_grants_q(prefix: str = "", *, on: dt.date | None = None) -> Q:

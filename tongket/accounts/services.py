@@ -181,6 +181,19 @@ def create_user(
     return user
 
 
+def _record_own(actor: User, action: str, what: str, **extra: Any) -> None:
+    """An account's change to itself (password, second factor), audited as «<what>: <name>»."""
+    name = actor.get_username()
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=name,
+        summary=f"{what}: {name}",
+        **extra,
+    )
+
+
 def _org_not_found(code: str) -> DomainError:
     return DomainError(
         f"Không có tổ chức mã «{code}».",
@@ -548,13 +561,7 @@ def set_own_password(*, actor: AbstractBaseUser, password: str) -> None:
     actor.set_password(password)
     actor.save(update_fields=["password"])
     Account.objects.filter(user_id=actor.pk).update(must_set_password=False)
-    record_event(
-        actor=actor,
-        action="user.set_password",
-        object_type="user",
-        object_id=actor.get_username(),
-        summary=f"Đặt mật khẩu: {actor.get_username()}",
-    )
+    _record_own(actor, "user.set_password", "Đặt mật khẩu")
 
 
 # -- Second factor (TOTP, RFC 6238) ----------------------------------------------------------
@@ -593,13 +600,7 @@ def start_totp_enrolment(*, actor: AbstractBaseUser) -> Enrolment:
         )
     if device is None:
         device = TotpDevice.objects.create(user_id=actor.pk, secret=totp.new_secret())
-        record_event(
-            actor=actor,
-            action="totp.enrol_start",
-            object_type="user",
-            object_id=actor.get_username(),
-            summary=f"Bắt đầu bật xác thực hai lớp: {actor.get_username()}",
-        )
+        _record_own(actor, "totp.enrol_start", "Bắt đầu bật xác thực hai lớp")
     uri = totp.provisioning_uri(device.secret, account=actor.get_username(), issuer=TOTP_ISSUER)
     return Enrolment(secret=device.secret, uri=uri)
 
@@ -633,13 +634,8 @@ def confirm_totp_enrolment(
     device.last_counter = counter
     device.save(update_fields=["confirmed_at", "last_counter"])
     codes = _new_recovery_codes(actor)
-    record_event(
-        actor=actor,
-        action="totp.enrolled",
-        object_type="user",
-        object_id=actor.get_username(),
-        summary=f"Bật xác thực hai lớp: {actor.get_username()}",
-        after={"recovery_codes": len(codes)},
+    _record_own(
+        actor, "totp.enrolled", "Bật xác thực hai lớp", after={"recovery_codes": len(codes)}
     )
     return codes
 
@@ -767,13 +763,8 @@ def regenerate_recovery_codes(
     device.last_counter = counter
     device.save(update_fields=["last_counter"])
     codes = _new_recovery_codes(actor)
-    record_event(
-        actor=actor,
-        action="totp.recovery_codes",
-        object_type="user",
-        object_id=actor.get_username(),
-        summary=f"Tạo lại mã dự phòng: {actor.get_username()}",
-        after={"recovery_codes": len(codes)},
+    _record_own(
+        actor, "totp.recovery_codes", "Tạo lại mã dự phòng", after={"recovery_codes": len(codes)}
     )
     return codes
 

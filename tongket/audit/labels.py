@@ -31,6 +31,9 @@ ACTIONS: dict[str, str] = {
     "totp.enrolled": "Đăng ký xác thực hai lớp",
     "totp.reset": "Đặt lại xác thực hai lớp",
     "totp.recovery_codes": "Cấp mã dự phòng",
+    # notifications
+    "notifications.email_digest": "Bật/tắt thư tổng hợp hằng ngày",
+    "notifications.digest.send": "Gửi thư tổng hợp thông báo",
     # people
     "organization.create": "Thêm tổ chức",
     "organization.update": "Sửa thông tin tổ chức",
@@ -47,6 +50,15 @@ ACTIONS: dict[str, str] = {
     "evaluation.cycle.close": "Đóng kỳ đánh giá",
     "evaluation.cycle.reopen": "Mở lại kỳ đánh giá",
     "evaluation.facts.record": "Ghi dữ kiện đánh giá",
+    "evaluation.tasks.annex": "Ghi số liệu nhiệm vụ theo phụ lục kết quả",
+    "criteria.set.save": "Soạn bộ tiêu chí chấm điểm",
+    "criteria.set.publish": "Ban hành bộ tiêu chí chấm điểm",
+    "criteria.set.bind": "Gắn bộ tiêu chí cho bản đánh giá",
+    "criteria.appendix.override": "Chọn phụ lục chấm điểm cho đảng viên",
+    "selfassessment.save": "Lưu nháp bản tự kiểm điểm",
+    "selfassessment.submit": "Gửi bản tự kiểm điểm",
+    "selfassessment.return": "Chi bộ trả lại bản tự kiểm điểm",
+    "selfassessment.tasks.import": "Nhập phụ lục nhiệm vụ từ tệp",
     "evaluation.assessment.self": "Gửi bản tự đánh giá",
     "evaluation.assessment.cell": "Chi bộ nhận xét, đề xuất",
     "evaluation.assessment.appraisal": "Thẩm định",
@@ -55,6 +67,7 @@ ACTIONS: dict[str, str] = {
     "evaluation.decision.reclassification": "Hủy và xếp loại lại",
     "evaluation.quota.groups": "Xác định nhóm tính tỷ lệ hoàn thành xuất sắc",
     "evaluation.quota.exception": "Quyết định nâng tỷ lệ hoàn thành xuất sắc (tối đa 25%)",
+    "evaluation.quota.group_move": "Chuyển đối tượng sang nhóm tính tỷ lệ hoàn thành xuất sắc",
     # scoring
     "scoring.frame.create": "Ban hành khung chấm điểm",
     "scoring.frame.new_version": "Sửa khung chấm điểm (phiên bản mới)",
@@ -106,6 +119,7 @@ ACTIONS: dict[str, str] = {
     "import.workbook": "Nhập dữ liệu từ tệp Excel",
     "import.check": "Tải lên tệp Excel để kiểm tra",
     "import.apply": "Nhập tệp Excel đã kiểm tra",
+    "import.cancel": "Hủy việc nhập tệp Excel",
     "export.members": "Xuất danh sách đảng viên",
     "export.organizations": "Xuất danh sách tổ chức",
     "export.score_sheet": "Tải phiếu chấm điểm",
@@ -113,6 +127,7 @@ ACTIONS: dict[str, str] = {
     "export.document": "Tải văn bản",
     "export.awards": "Xuất danh sách khen thưởng",
     "export.award_certificate": "Tải giấy khen, bằng khen",
+    "export.self_assessment_form": "Tải bản tự kiểm điểm (Mẫu 01, 2A, 2B, 2C)",
     # operations
     "synth.load": "Nạp dữ liệu tổng hợp",
 }
@@ -146,6 +161,10 @@ AREAS: dict[str, str] = {
 }
 
 FIELDS: dict[str, str] = {
+    "email_digest": "Nhận thư tổng hợp hằng ngày",
+    "on_behalf": "Nhập thay",
+    "day": "Ngày",
+    "sent": "Số thư đã gửi",
     "basis": "Cách chia nhóm",
     "groups": "Các nhóm",
     "peer_group": "Nhóm tương đồng",
@@ -285,6 +304,7 @@ OBJECT_TYPES: dict[str, str] = {
     "awards.AwardDecision": "Quyết định khen thưởng",
     "awards.AwardProposal": "Đề nghị khen thưởng",
     "export": "Tệp xuất",
+    "notifications.Digest": "Thư tổng hợp thông báo",
 }
 
 

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tongket.accounts.scope import User, prefixes_q, scope_for
+from tongket.audit import permissions
 from tongket.audit.chain import GENESIS, canonical, event_hash
 from tongket.audit.labels import field_label
 from tongket.audit.models import AuditEvent
@@ -26,15 +27,14 @@ from tongket.core.errors import NotFound, PermissionDenied
 
 
 def may_browse(user: User) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.admin_paths)
+    return permissions.can_browse_log(scope_for(user))
 
 
 def visible_events(user: User) -> QuerySet[AuditEvent]:
     """The events `user` may read, newest first; none for those who may not browse."""
     scope = scope_for(user)
     events = AuditEvent.objects.select_related("actor")
-    if scope.is_superuser:
+    if permissions.can_see_every_event(scope):
         return events.order_by("-id")
     return (
         events.filter(prefixes_q("org_path", scope.admin_paths))
@@ -179,5 +179,6 @@ def chain_status(user: User) -> ChainStatus:
     if not may_browse(user):
         raise PermissionDenied("Chỉ quản trị văn phòng được xem nhật ký kiểm toán.")
     problems = verify()
-    first = problems[0].seq or None if problems and scope_for(user).is_superuser else None
+    named = permissions.can_see_every_event(scope_for(user))
+    first = problems[0].seq or None if problems and named else None
     return ChainStatus(not problems, AuditEvent.objects.count(), len(problems), first)

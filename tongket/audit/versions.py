@@ -29,10 +29,25 @@ from django.db import connection, transaction
 from tongket.audit.models import CacheEpoch, PathChange
 from tongket.people.models import ancestor_paths
 
-# Audited actions that change no data a page shows. An import's summary event
+# Audited actions that change no data a cached page shows. An import's summary event
 # ("import.workbook", no organization) is one of them: every record it changed has its own
 # event at its own organization, so the summary must not move every key in the country.
-READ_ONLY_PREFIXES = ("export.", "login.", "totp.", "token.", "import.")
+# Nor do the accounts' own events (no organization; a page's key holds its reader and their
+# grants), but linking an account to a member, which the member's pages may show: creating
+# an account must not move every key in the country either.
+READ_ONLY_PREFIXES = (
+    "export.",
+    "login.",
+    "totp.",
+    "token.",
+    "import.",
+    "user.create",
+    "user.reactivate",
+    "user.deactivate",
+    "user.reset",
+    "user.require_totp",
+    "user.set_password",
+)
 GLOBAL = ""
 OWN, SUBTREE = PathChange.Kind.OWN.value, PathChange.Kind.SUBTREE.value
 _TABLE = PathChange._meta.db_table

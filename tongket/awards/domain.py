@@ -33,7 +33,6 @@ PARTY_DISCIPLINE_CITATION = (
     "Đảng viên, tổ chức đảng bị kỷ luật trong năm xếp loại không hoàn thành nhiệm vụ "
     "(Quy định 132-QĐ/TW; Quy định 124-QĐ/TW; Quy định 366-QĐ/TW)"
 )
-UNVERIFIED_MARK = " [?]"
 
 
 # --- vocabulary ---------------------------------------------------------------------------------
@@ -172,7 +171,8 @@ class AwardForm:
 
 @dataclass(frozen=True)
 class Parameter(Generic[T]):
-    """A configurable threshold with the text it comes from; unverified values are marked [?]."""
+    """A configurable threshold with the text it comes from; `verified` False: not yet checked
+    against the text (a note for administrators, never part of the citation users see)."""
 
     value: T
     source: str
@@ -180,7 +180,7 @@ class Parameter(Generic[T]):
 
     @property
     def citation(self) -> str:
-        return self.source if self.verified else self.source + UNVERIFIED_MARK
+        return self.source
 
 
 @dataclass(frozen=True)
@@ -532,7 +532,7 @@ def rule_gov_has_emulation_fighter(
     return [
         _finding(
             RULE_GOV_HAS_FIGHTER,
-            f"Điều 27, {LAW_2022}{UNVERIFIED_MARK}",
+            f"Điều 27, {LAW_2022}",
             message,
             candidate,
             passed=count >= 1,
@@ -553,7 +553,7 @@ def rule_gov_no_warning_discipline(
     return [
         _finding(
             RULE_GOV_NO_WARNING,
-            f"Điều 27, Điều 28, {LAW_2022}{UNVERIFIED_MARK}",
+            f"Điều 27, Điều 28, {LAW_2022}",
             message,
             candidate,
             passed=count == 0,
@@ -621,7 +621,6 @@ _PARTY_YEARLY = (RULE_PARTY_EXCELLENT, RULE_PARTY_NOT_DISCIPLINED)
 _PARTY_FIVE_YEARS = (RULE_PARTY_EXCELLENT_CONSECUTIVE, RULE_PARTY_NOT_DISCIPLINED)
 _PARTY_LOCAL_RULES = (
     "Quy định về khen thưởng tổ chức đảng, đảng viên của cấp ủy trực thuộc Trung ương"
-    + UNVERIFIED_MARK
 )
 
 
@@ -733,7 +732,7 @@ _CATALOG = (
         recipient=RecipientKind.INDIVIDUAL,
         period=AwardPeriod.YEARLY,
         rule_ids=(RULE_GOV_MIN_LEVEL, RULE_GOV_INITIATIVE, RULE_GOV_NOT_DISCIPLINED),
-        citation=f"Điều 23, {LAW_2022}{UNVERIFIED_MARK}",
+        citation=f"Điều 23, {LAW_2022}",
         verified=False,
     ),
     AwardForm(
@@ -743,7 +742,7 @@ _CATALOG = (
         recipient=RecipientKind.COLLECTIVE,
         period=AwardPeriod.YEARLY,
         rule_ids=(RULE_GOV_MIN_LEVEL, RULE_GOV_ADVANCED_SHARE, RULE_GOV_NO_WARNING),
-        citation=f"Điều 28, {LAW_2022}{UNVERIFIED_MARK}",
+        citation=f"Điều 28, {LAW_2022}",
         verified=False,
     ),
     AwardForm(
@@ -759,7 +758,7 @@ _CATALOG = (
             RULE_GOV_HAS_FIGHTER,
             RULE_GOV_NO_WARNING,
         ),
-        citation=f"Điều 27, {LAW_2022}{UNVERIFIED_MARK}",
+        citation=f"Điều 27, {LAW_2022}",
         verified=False,
     ),
     AwardForm(
@@ -769,7 +768,7 @@ _CATALOG = (
         recipient=RecipientKind.INDIVIDUAL,
         period=AwardPeriod.YEARLY,
         rule_ids=(RULE_GOV_MIN_LEVEL, RULE_GOV_NOT_DISCIPLINED),
-        citation=f"{LAW_2022}; {DECREE_98}{UNVERIFIED_MARK}",
+        citation=f"{LAW_2022}; {DECREE_98}",
         verified=False,
     ),
     AwardForm(
@@ -779,7 +778,7 @@ _CATALOG = (
         recipient=RecipientKind.COLLECTIVE,
         period=AwardPeriod.YEARLY,
         rule_ids=(RULE_GOV_MIN_LEVEL, RULE_GOV_NO_WARNING),
-        citation=f"{LAW_2022}; {DECREE_98}{UNVERIFIED_MARK}",
+        citation=f"{LAW_2022}; {DECREE_98}",
         verified=False,
     ),
     AwardForm(
@@ -789,7 +788,7 @@ _CATALOG = (
         recipient=RecipientKind.INDIVIDUAL,
         period=AwardPeriod.OCCASIONAL,
         rule_ids=(RULE_GOV_BANG_KHEN_RECORD, RULE_GOV_NOT_DISCIPLINED),
-        citation=f"{LAW_2022}; {DECREE_98}{UNVERIFIED_MARK}",
+        citation=f"{LAW_2022}; {DECREE_98}",
         verified=False,
     ),
 )
@@ -973,3 +972,67 @@ def check_similar_awards(
                 )
             )
     return findings
+
+
+# --- who signs an award -------------------------------------------------------------------------
+
+RULE_SIGNER_NOT_OWN_AWARD = "awards.signer.not_own_award"
+SIGNER_NOT_OWN_AWARD_CITATION = (
+    "Nguyên tắc công khai, khách quan trong khen thưởng (Luật Thi đua, khen thưởng số "
+    "06/2022/QH15): người có tên trong danh sách được khen không ký văn bản khen chính mình, "
+    "Phó Bí thư ký thay mặt cấp ủy (thực tiễn văn phòng cấp ủy, chưa đối chiếu văn bản) [?]"
+)
+
+
+@dataclass(frozen=True)
+class CommitteeSigner:
+    """A person who may sign for a committee: the title as printed, the name, the card number."""
+
+    title: str  # "Bí thư", "Phó Bí thư"
+    name: str
+    card_number: str = ""
+
+
+def award_signer(
+    recorded: CommitteeSigner,
+    deputies: Iterable[CommitteeSigner],
+    recipients: Iterable[str],
+) -> tuple[CommitteeSigner, Finding | None]:
+    """The signer of an award decision or certificate: the one the decision records, unless he
+    or she is among the recipients (`recipients`: card numbers and names), then the first
+    deputy who is not (rule `awards.signer.not_own_award`). With no such deputy the recorded
+    signer stays and the finding says why the office must choose another.
+
+    >>> secretary = CommitteeSigner("Bí thư", "Lê Văn Tính", "01")
+    >>> deputy = CommitteeSigner("Phó Bí thư", "Võ Văn Minh", "02")
+    >>> award_signer(secretary, [deputy], ["01"])[0].name
+    'Võ Văn Minh'
+    """
+    listed = {normalize_text(r) for r in recipients if r.strip()}
+
+    def own(signer: CommitteeSigner) -> bool:
+        keys = {normalize_text(signer.card_number), normalize_text(signer.name)} - {""}
+        return bool(keys & listed)
+
+    if not own(recorded):
+        return recorded, None
+    for deputy in deputies:
+        if not own(deputy):
+            return deputy, Finding(
+                rule=RULE_SIGNER_NOT_OWN_AWARD,
+                citation=SIGNER_NOT_OWN_AWARD_CITATION,
+                message=(
+                    f"Đồng chí {recorded.name} có tên trong danh sách được khen: đồng chí "
+                    f"{deputy.name}, {deputy.title}, ký thay mặt cấp ủy."
+                ),
+                severity=Severity.INFO,
+            )
+    return recorded, Finding(
+        rule=RULE_SIGNER_NOT_OWN_AWARD,
+        citation=SIGNER_NOT_OWN_AWARD_CITATION,
+        message=(
+            f"Đồng chí {recorded.name} có tên trong danh sách được khen và chưa có Phó Bí thư "
+            "khác ngoài danh sách: quyết định của tập thể cấp ủy vẫn do đồng chí ký thay mặt."
+        ),
+        severity=Severity.WARNING,
+    )

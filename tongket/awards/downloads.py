@@ -6,7 +6,10 @@ from tongket.accounts.scope import User
 from tongket.audit.services import record_export
 from tongket.awards import selectors
 from tongket.awards.models import Award
-from tongket.reports.documents.certificate import render_certificate_pdf
+from tongket.reports.documents.certificate import (
+    render_certificate_docx,
+    render_certificate_pdf,
+)
 
 
 def _org_path(award: Award) -> str:
@@ -17,13 +20,21 @@ def _org_path(award: Award) -> str:
 
 def certificate_pdf(user: User | None, award_id: int) -> bytes:
     """The certificate of an award the user may see (NotFound otherwise), audited."""
+    return certificate_file(user, award_id)
+
+
+def certificate_file(
+    user: User | None, award_id: int, *, fmt: str = "pdf", preprinted: bool = False
+) -> bytes:
+    """The certificate as PDF or DOCX (`preprinted`: only the variable text), audited."""
     cert = selectors.certificate_for(user, award_id)
     award = selectors.get_award(user, award_id)
-    data = render_certificate_pdf(cert)
+    render = render_certificate_docx if fmt == "docx" else render_certificate_pdf
+    data = render(cert, preprinted=preprinted)
     record_export(
         actor=user,
         what="award_certificate",
-        fmt="pdf",
+        fmt=fmt,
         rows=1,
         org_path=_org_path(award),
         object_id=award_id,

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from tongket.accounts.scope import User, scope_for
+from tongket.awards.domain import CommitteeSigner, award_signer
 from tongket.awards.models import (
     Award,
     AwardDecision,
@@ -22,11 +23,12 @@ from tongket.awards.models import (
     AwardProposal,
     ProposalCandidate,
 )
-from tongket.core.errors import NotFound
-from tongket.people.models import Member, Organization
+from tongket.core.errors import DomainError, NotFound
+from tongket.core.rules import Finding
+from tongket.people.models import Member, Organization, PartyRole, PartyRoleKind
 from tongket.people.selectors import get_member, get_organization
 from tongket.reports.documents.certificate import Certificate
-from tongket.reports.documents.model import Signature
+from tongket.reports.documents.formats import signature_on
 
 
 def visible_awards(user: User | None) -> QuerySet[Award]:
@@ -280,13 +282,67 @@ def certificate_title(form_name: str) -> str:
     return "Giấy chứng nhận"
 
 
+def _roles_on(issuer: Organization, role: str, date: dt.date) -> list[PartyRole]:
+    return list(
+        PartyRole.objects.filter(organization=issuer, role=role, start__lte=date)
+        .filter(Q(end__isnull=True) | Q(end__gte=date))
+        .select_related("member")
+        .order_by("start", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class DecisionSigner:
+    """Who signs a decision and its certificates, and why when it is not the recorded signer."""
+
+    on_behalf: str
+    signer: CommitteeSigner
+    finding: Finding | None
+
+
+def decision_signer(decision: AwardDecision, award: Award | None = None) -> DecisionSigner:
+    """Who signs the decision (or, with `award`, that award's certificate), never one of those
+    it rewards (`awards.signer.not_own_award`): the recorded signer, or the issuer's Secretary
+    on the decision's date when the decision names nobody; the issuer's Deputy Secretary when
+    the signer is among those rewarded."""
+    root = decision.original_id or decision.pk
+    rewarded = Award.objects.filter(Q(decision_id=root) | Q(decision__original_id=root))
+    if award is not None:
+        rewarded = rewarded.filter(pk=award.pk)
+    recipients: list[str] = []
+    for card, name in rewarded.values_list("member__card_number", "recipient_name"):
+        recipients.extend((card or "", name))
+    secretaries = _roles_on(decision.issuer, PartyRoleKind.SECRETARY, decision.date)
+    name = decision.signer_name.strip()
+    title = decision.signer_title.strip() or "Bí thư"
+    card = next((r.member.card_number for r in secretaries if r.member.full_name == name), "")
+    if not name and secretaries and title.casefold() == "bí thư":
+        name, card = secretaries[0].member.full_name, secretaries[0].member.card_number
+    deputies = [
+        CommitteeSigner("Phó Bí thư", r.member.full_name, r.member.card_number)
+        for r in _roles_on(decision.issuer, PartyRoleKind.DEPUTY_SECRETARY, decision.date)
+    ]
+    signer, finding = award_signer(CommitteeSigner(title, name, card), deputies, recipients)
+    return DecisionSigner(decision.signer_on_behalf, signer, finding)
+
+
 def certificate_for(user: User | None, award_id: int) -> Certificate:
-    """The facts printed on an award's certificate, with the decision in force."""
+    """The facts printed on an award's certificate, with the decision in force and its signer
+    (never the recipient: `decision_signer`)."""
     award = get_award(user, award_id)
     row = award_rows([award])[0]
     decision = _decisions_in_force([award.decision]).get(
         award.decision.original_id or award.decision.pk, award.decision
     )
+    signed = decision_signer(decision, award)
+    if not signed.signer.name:
+        raise DomainError(
+            f"Quyết định số {decision.number} chưa ghi họ tên người ký và chưa có Bí thư của "
+            f"{decision.issuer.name} vào ngày {decision.date:%d/%m/%Y}: hãy đính chính quyết "
+            "định, ghi người ký, rồi in giấy khen.",
+            field="signer_name",
+            rule="awards.certificate.signer_name",
+        )
     is_person = award.member is not None
     return Certificate(
         issuer_body=decision.issuer_name,
@@ -296,11 +352,70 @@ def certificate_for(user: User | None, award_id: int) -> Certificate:
         decision_number=row.decision_number,
         decision_date=row.decision_date,
         place=decision.issuer.place,
-        signature=Signature(
-            on_behalf=decision.signer_on_behalf,
-            title=decision.signer_title,
-            name=decision.signer_name,
+        signature=signature_on(
+            decision.date, signed.on_behalf, signed.signer.title, signed.signer.name
         ),
         recipient_title="Đồng chí" if is_person else "",
         recipient_detail=row.recipient_unit,
+    )
+
+
+# --- the award decision as a document -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardDecisionRecord:
+    """A decision an organization issued, as its document prints it: the version in force,
+    its recipients the user may see, and who signs (`decision_signer`)."""
+
+    decision_id: int
+    number: str  # 45-QĐ/ĐU
+    date: dt.date
+    year: int
+    issuer_name: str
+    form_name: str
+    rows: tuple[AwardRow, ...]
+    signer: DecisionSigner
+
+    @property
+    def common_achievement(self) -> str:
+        """The achievement when every recipient has the same one, else empty."""
+        texts = {row.achievement.strip() for row in self.rows}
+        return texts.pop() if len(texts) == 1 else ""
+
+
+def award_decision_record(
+    user: User | None, org: Organization, year: int
+) -> AwardDecisionRecord | None:
+    """The organization's own award decision for `year` (the one rewarding most recipients
+    when it issued several), in force, with the recipients the user may see."""
+    roots = (
+        visible_decisions(user)
+        .filter(issuer=org, year=year, original__isnull=True)
+        .order_by("date", "pk")
+    )
+    best: tuple[AwardDecision, list[Award]] | None = None
+    for root in roots:
+        awards = list(
+            visible_awards(user)
+            .filter(Q(decision_id=root.pk) | Q(decision__original_id=root.pk))
+            .order_by("member__organization__path", "member__sort_name", "organization__path")
+        )
+        if awards and (best is None or len(awards) > len(best[1])):
+            best = (root, awards)
+    if best is None:
+        return None
+    root, awards = best
+    decision = _decisions_in_force([root]).get(root.pk, root)
+    rows = tuple(award_rows(awards))
+    forms = {certificate_title(a.form.name) for a in awards}
+    return AwardDecisionRecord(
+        decision_id=decision.pk,
+        number=decision.number,
+        date=decision.date,
+        year=decision.year,
+        issuer_name=decision.issuer_name,
+        form_name=forms.pop() if len(forms) == 1 else "",
+        rows=rows,
+        signer=decision_signer(decision),
     )

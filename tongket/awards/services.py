@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from tongket.accounts.scope import User, scope_for
@@ -41,8 +42,11 @@ from tongket.awards.models import (
     ProposalStatus,
 )
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.formatting import date_short
 from tongket.core.rules import Finding, Severity
 from tongket.evaluation.domain import Level
+from tongket.notifications import services as notifications
+from tongket.notifications.domain import Kind
 from tongket.people.models import Member, Organization, OrganizationKind
 
 
@@ -642,7 +646,7 @@ def _create_award(
 ) -> Award:
     try:
         with transaction.atomic():
-            return Award.objects.create(
+            award = Award.objects.create(
                 justification=justification,
                 form=form_row,
                 decision=decision,
@@ -662,6 +666,18 @@ def _create_award(
             rule=domain.RULE_NOT_REWARDED_TWICE,
             citation=domain.NO_DOUBLE_REWARD_CITATION,
         ) from exc
+    member = recipient.member
+    if member is not None and member.user_id is not None:
+        notifications.notify(
+            user_ids=[member.user_id],
+            kind=Kind.AWARD,
+            text=(
+                f"{form_row.name} theo quyết định số {decision.number} ngày "
+                f"{date_short(decision.date)} của {decision.issuer_name}: {achievement}"
+            ),
+            url=reverse("awards:member", args=[member.card_number]),
+        )
+    return award
 
 
 @transaction.atomic

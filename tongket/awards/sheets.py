@@ -12,7 +12,7 @@ second award and is refused. Decisions are sealed: corrections go through the aw
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ from tongket.exchange.rows import chunks, read_year, refuse_findings
 from tongket.exchange.workbook import (
     Action,
     Column,
+    ColumnKind,
     ImportContext,
     RowReader,
     SheetHandler,
@@ -132,6 +133,14 @@ class AwardSheet(SheetHandler[AwardRow]):
             30,
         ),
     )
+    kinds = {
+        "card_number": ColumnKind.CARD,
+        "org_code": ColumnKind.ORGANIZATION,
+        "year": ColumnKind.NUMBER,
+        "form": ColumnKind.CHOICE,
+        "issuer_code": ColumnKind.ORGANIZATION,
+        "date": ColumnKind.DATE,
+    }
     field_columns = {
         "recipient": "card_number",
         "form": "form",
@@ -143,6 +152,11 @@ class AwardSheet(SheetHandler[AwardRow]):
         "signer_name": "signer_name",
         "justification": "justification",
     }
+
+    def choice_labels(self, key: str) -> Sequence[str]:
+        if key == "form":  # the award forms of the database (each year's regulations)
+            return list(AwardForm.objects.order_by("name").values_list("name", flat=True))
+        return super().choice_labels(key)
 
     def parse(self, reader: RowReader) -> AwardRow | None:
         card = reader.text("card_number", max_length=20)

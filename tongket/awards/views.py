@@ -26,7 +26,7 @@ from tongket.awards.forms import (
 )
 from tongket.awards.models import AwardForm, ProposalStatus
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
-from tongket.core.http import content_disposition, posted
+from tongket.core.http import content_disposition, not_found_as_404, posted
 from tongket.core.text import is_digits
 from tongket.people.forms import VietnameseForm
 from tongket.people.selectors import get_organization, root_organizations_for
@@ -34,11 +34,7 @@ from tongket.people.selectors import get_organization, root_organizations_for
 T = TypeVar("T")
 
 
-def _or_404(read: Callable[[], T]) -> T:
-    try:
-        return read()
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _call(form: VietnameseForm | None, request: HttpRequest, action: Callable[[], T]) -> T | None:
@@ -79,9 +75,10 @@ def _year_param(request: HttpRequest) -> int | None:
 
 @login_required
 @require_GET
+@not_found_as_404
 def organization(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    register = _or_404(lambda: selectors.organization_register(user, code, _year_param(request)))
+    register = selectors.organization_register(user, code, _year_param(request))
     org = register.organization
     can_write = scope_for(user).writes(org.path)
     generate_form = None
@@ -105,9 +102,10 @@ def organization(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@not_found_as_404
 def organization_export(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
     user = request.user
-    org = _or_404(lambda: get_organization(user, code))
+    org = get_organization(user, code)
     rows = selectors.register_rows(user, org, year)
     filename = f"khen-thuong-{org.code}-{year}"
     if fmt in ("csv", "xlsx"):
@@ -138,9 +136,10 @@ def organization_export(request: HttpRequest, code: str, year: int, fmt: str) ->
 
 @login_required
 @require_POST
+@not_found_as_404
 def proposal_generate(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    org = _or_404(lambda: get_organization(user, code))
+    org = get_organization(user, code)
     if not scope_for(user).writes(org.path):
         raise DjangoPermissionDenied("Bạn chỉ được xem khen thưởng của tổ chức này.")
     form = GenerateProposalForm(request.POST, forms_available=list(selectors.generated_forms()))
@@ -165,9 +164,10 @@ def proposal_generate(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    found = _or_404(lambda: selectors.get_proposal(user, pk))
+    found = selectors.get_proposal(user, pk)
     scope = scope_for(user)
     can_edit = scope.writes(found.organization.path)
     can_decide = can_edit or scope.writes(found.issuer.path)
@@ -247,10 +247,11 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def record(request: HttpRequest, code: str) -> HttpResponse:
     """Enter an award decided by an outside issuer for a member or unit of this organization."""
     user = request.user
-    org = _or_404(lambda: get_organization(user, code))
+    org = get_organization(user, code)
     if not scope_for(user).writes(org.path):
         raise DjangoPermissionDenied("Bạn không có quyền thực hiện thao tác này.")
     available = list(AwardForm.objects.all())
@@ -303,10 +304,11 @@ def _with_rule(exc: DomainError) -> DomainError:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     """An award decision with its corrections; a writer records a correcting decision here."""
     user = request.user
-    found = _or_404(lambda: selectors.get_decision(user, pk))
+    found = selectors.get_decision(user, pk)
     can_correct = selectors.may_correct(user, found)
     if request.method == "POST" and not can_correct:
         raise DjangoPermissionDenied("Bạn không có quyền đính chính quyết định này.")
@@ -375,16 +377,31 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@not_found_as_404
 def member(request: HttpRequest, card_number: str) -> HttpResponse:
     user = request.user
-    found, rows = _or_404(lambda: selectors.member_awards(user, card_number))
+    found, rows = selectors.member_awards(user, card_number)
     return render(request, "awards/member.html", {"member": found, "rows": rows})
 
 
 @login_required
 @require_GET
+@not_found_as_404
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    data = _or_404(lambda: downloads.certificate_pdf(request.user, pk))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(f"giay-khen-{pk}.pdf", inline=True)
+    """The certificate as PDF (or `?format=docx`); `?preprinted=1` prints only the variable
+    text, for pre-printed certificate paper."""
+    fmt = "docx" if request.GET.get("format") == "docx" else "pdf"
+    preprinted = request.GET.get("preprinted") == "1"
+    try:
+        data = downloads.certificate_file(request.user, pk, fmt=fmt, preprinted=preprinted)
+    except NotFound:
+        raise  # 404, like any award the user may not see
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+    mode = "-in-phoi" if preprinted else ""
+    types = {"pdf": "application/pdf", "docx": DOCX_TYPE}
+    response = HttpResponse(data, content_type=types[fmt])
+    response["Content-Disposition"] = content_disposition(
+        f"giay-khen-{pk}{mode}.{fmt}", inline=fmt == "pdf"
+    )
     return response

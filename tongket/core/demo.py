@@ -22,6 +22,8 @@ STEPS = (
     "tongket.programs.demo",
     "tongket.meetings.demo",
     "tongket.reports.demo",
+    "tongket.criteria.demo",
+    "tongket.selfassessment.demo",
 )
 
 DEMO_ORG = "QT.KCQDN.SGDDT"

@@ -1,6 +1,6 @@
-"""`/healthz` (the process answers) and `/readyz` (database, cache and migrations ready), for a
-load balancer or systemd's watchdog. Unauthenticated; the answer names the checks and whether
-each passed, nothing else (no data, no versions, no error texts)."""
+"""`/healthz` (the process answers) and `/readyz` (database, cache, job queue and migrations
+ready), for a load balancer or systemd's watchdog. Unauthenticated; the answer names the checks
+and whether each passed, nothing else (no data, no versions, no error texts)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,27 @@ def _cache() -> bool:
     return ok
 
 
-CHECKS = {"database": _database, "migrations": _migrations, "cache": _cache}
+def _queue() -> bool:
+    """The job queue is reachable: its table answers, and so does the cache its workers and
+    web processes share (tongket.core.queue). Whether a worker runs is not asked: the web
+    process is ready before the worker starts."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(status="READY").exists()
+    notes = caches["jobs"]
+    key, value = f"readyz-{uuid.uuid4().hex}", uuid.uuid4().hex
+    notes.set(key, value, 10)
+    ok = bool(notes.get(key) == value)
+    notes.delete(key)
+    return ok
+
+
+CHECKS = {
+    "database": _database,
+    "migrations": _migrations,
+    "cache": _cache,
+    "queue": _queue,
+}
 
 
 @never_cache

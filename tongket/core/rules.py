@@ -59,3 +59,38 @@ class Verdict(Generic[T]):
 
 def errors_in(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity is Severity.ERROR]
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The findings of one rule over many subjects: one box on a decision page."""
+
+    rule: str
+    citation: str
+    severity: Severity
+    message: str  # the message every subject shares, else "" (each item then says its own)
+    items: tuple[Finding, ...]
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return tuple(f.subject for f in self.items)
+
+
+def group_by_rule(findings: Iterable[Finding]) -> list[RuleGroup]:
+    """Findings gathered per rule (and severity), in the order the rules first appear."""
+    groups: dict[tuple[str, Severity], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.rule, finding.severity), []).append(finding)
+    out = []
+    for (rule, severity), items in groups.items():
+        messages = {f.message for f in items}
+        out.append(
+            RuleGroup(
+                rule=rule,
+                citation=items[0].citation,
+                severity=severity,
+                message=items[0].message if len(messages) == 1 else "",
+                items=tuple(items),
+            )
+        )
+    return out

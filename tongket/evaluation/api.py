@@ -333,7 +333,14 @@ class EvaluationViewSet(ApiViewSet):
             date=data["date"],
             justification=data.get("justification", ""),
         )
-        return self._fresh(decision.evaluation_id, status=201)
+        return self._written(decision)
+
+    def _written(self, decision: Decision) -> Response:
+        """The evaluation as the decision left it, from what the service read and wrote under
+        its lock (its current assessments, the new decision): no query."""
+        ev = decision.evaluation
+        ev.current_decisions = [decision]  # type: ignore[attr-defined]
+        return Response(self.get_serializer(ev).data, status=201)
 
     def _decision_id(self, ev: Evaluation, given: int | None) -> int:
         """The decision to correct: the one the client read, which must be this evaluation's,

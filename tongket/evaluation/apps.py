@@ -9,8 +9,8 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         # The workbook sheets of this app (template, import, upload page, exports).
-        from tongket.evaluation.sheets import EvaluationResultSheet
+        from tongket.evaluation.sheets import EvaluationFactsSheet, EvaluationResultSheet
         from tongket.exchange.importer import register
 
-        for sheet in (EvaluationResultSheet(),):
+        for sheet in (EvaluationFactsSheet(), EvaluationResultSheet()):
             register(sheet)

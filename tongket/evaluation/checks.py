@@ -21,24 +21,36 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tongket.core.rules import Finding, Severity
 from tongket.evaluation import leaders
 from tongket.evaluation.domain import (
+    CaseFacts,
+    CaseGroup,
     DecisionOrderFacts,
     DisciplineForm,
     Grade,
+    LedUnit,
     Level,
     MemberFacts,
     NotClassifiedReason,
     OrganizationFacts,
     QuotaScope,
     TaskTally,
+    Violation,
 )
 from tongket.evaluation.domain import OrganizationKind as RuleOrganizationKind
 from tongket.evaluation.domain import SubjectKind as RuleSubjectKind
-from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind, Tier
+from tongket.evaluation.models import (
+    Assessment,
+    Cycle,
+    Decision,
+    DecisionStatus,
+    Evaluation,
+    SubjectKind,
+    Tier,
+)
 from tongket.evaluation.regulations import qd366, quota
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.quota import QuotaCounts, QuotaVerdict
@@ -133,6 +145,8 @@ def member_facts(
     raw_grades, raw_points = _rating_inputs(ev, grades, points)
     task, other = parse_grades(ev, raw_grades)
     parsed_points = parse_points(raw_points)
+    # qd366 (issue 24): leaders derived from roles and posts; temporary Party activity
+    led = _led_units(ev)
     return MemberFacts(
         subject=ev.member.card_number,
         task_grades=task,
@@ -152,13 +166,29 @@ def member_facts(
         suspended=ev.suspended,
         is_leader=ev.is_leader,
         points=parsed_points or None,
+        frame=point_frame(ev) if parsed_points else None,
         tasks=_tasks(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
-        # qd366 (issue 24): leaders derived from roles and posts; temporary Party activity
-        led_units=(leaders.led_units(ev.member, ev.cycle) if _reads_leaders(ev.cycle) else ()),
+        led_units=led,
         temporary_cell=ev.temporary_cell,
         temporary_cell_comment=ev.temporary_cell_comment,
+        cases=_member_cases(ev, led) if _reads_leaders(ev.cycle) else None,
     )
+
+
+def _led_units(ev: Evaluation) -> tuple[LedUnit, ...]:
+    """The units the member leads under qd366 (read once per evaluation object: the level rules
+    and the order of decisions both ask; none when `with_decision_facts` found no leading role
+    or post)."""
+    if not _reads_leaders(ev.cycle):
+        return ()
+    found: tuple[LedUnit, ...] | None = getattr(ev, "_led_units", None)
+    if found is None:
+        leads = (getattr(ev, "leads_role", True), getattr(ev, "leads_post", True))
+        assert ev.member is not None
+        found = leaders.led_units(ev.member, ev.cycle) if any(leads) else ()
+        ev._led_units = found  # type: ignore[attr-defined]
+    return found
 
 
 def _reads_leaders(cycle: Cycle) -> bool:
@@ -242,8 +272,125 @@ def organization_facts(
             else None
         ),
         points=parsed_points or None,
+        frame=point_frame(ev) if parsed_points else None,
         tasks=_tasks(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
+        cases=_collective_cases(ev) if _reads_leaders(cycle) else None,
+    )
+
+
+# --- qd366: what the not_completed cases of Điều 11.4 read (issue 24, item 4) -------------------
+
+
+def _period_start(cycle: Cycle) -> dt.date:
+    month = 1 if cycle.quarter is None else (cycle.quarter - 1) * 3 + 1
+    return dt.date(cycle.year, month, 1)
+
+
+def _violations(ev: Evaluation, form: str, here: str) -> tuple[Violation, ...]:
+    return (
+        Violation(
+            form=DisciplineForm(form) if form else None,
+            duty_related=ev.discipline_duty_related,
+            unit=ev.discipline_unit.strip() or here,
+            committed_on=ev.discipline_date,
+        ),
+    )
+
+
+def _case_facts(
+    ev: Evaluation,
+    *,
+    group: CaseGroup,
+    unit: str,
+    violations: tuple[Violation, ...],
+    tasks: TaskTally | None,
+    led_units: tuple[LedUnit, ...],
+) -> CaseFacts:
+    return CaseFacts(
+        group=group,
+        unit=unit,
+        period_start=_period_start(ev.cycle),
+        period_end=period_of(ev.cycle).end,
+        subject=subject_code(ev),
+        prohibitions_breached=ev.prohibitions_breached,
+        basic_targets_missed=ev.basic_targets_missed,
+        confidence_votes=ev.confidence_votes or 0,
+        low_confidence_votes=ev.low_confidence_votes or 0,
+        corruption_under_management=ev.corruption_under_management,
+        personnel_wrongdoing=ev.personnel_wrongdoing,
+        disunity=ev.disunity,
+        self_remedied=ev.discipline_self_remedied,
+        force_majeure=ev.targets_force_majeure,
+        competent_justification=ev.competent_justification,
+        violations=violations,
+        degradation_concluded=ev.degradation_concluded,
+        tasks=tasks,
+        led_units=led_units,
+    )
+
+
+def _member_cases(ev: Evaluation, led: tuple[LedUnit, ...]) -> CaseFacts:
+    """A member's group: a leader when he or she leads a unit (or is marked so), a member
+    outside the political system, otherwise a member without a post."""
+    if led or ev.is_leader:
+        group = CaseGroup.LEADER
+    elif ev.outside_political_system:
+        group = CaseGroup.OUTSIDE
+    else:
+        group = CaseGroup.NO_POST
+    here = ev.unit.code
+    return _case_facts(
+        ev,
+        group=group,
+        unit=here,
+        violations=_violations(ev, ev.discipline_form, here) if ev.disciplined else (),
+        tasks=_tasks(ev),
+        led_units=led,
+    )
+
+
+def _collective_cases(ev: Evaluation) -> CaseFacts:
+    """A collective: its leadership's heaviest discipline, a leadership member degraded, and its
+    own body's planned tasks."""
+    assert ev.organization is not None
+    here = ev.organization.code
+    form = ev.leadership_discipline or ev.discipline_form
+    tasks = _tasks(ev)
+    return _case_facts(
+        ev,
+        group=CaseGroup.COLLECTIVE,
+        unit=here,
+        violations=_violations(ev, form, here) if form else (),
+        tasks=None,
+        led_units=(LedUnit(code=here, role="Tập thể lãnh đạo", tasks=tasks),) if tasks else (),
+    )
+
+
+def with_decision_facts(evaluations: QuerySet[Evaluation], cycle: Cycle) -> QuerySet[Evaluation]:
+    """The evaluations of `cycle` with what a decision's checks read beyond their own rows, in
+    the same query: whether a current decision exists (`decided`), whether the collective
+    before them (a member's cell, an organization's subordinates) is undecided, whether the
+    member leads something (qd366), and their current assessments (one more query). Each
+    annotation only tells whether the full read is needed: when it is, the checks read the
+    details as before, so no check is weakened (`order_facts`, `_led_units`)."""
+    current = Decision.objects.filter(evaluation=OuterRef("pk"), status=DecisionStatus.CURRENT)
+    organizations = Evaluation.objects.filter(
+        period_q("cycle__", cycle.year, cycle.quarter), subject_kind=SubjectKind.ORGANIZATION
+    ).exclude(Exists(current))
+    annotations: dict[str, Exists] = {
+        "decided": Exists(current),
+        "undecided_collective": Exists(organizations.filter(organization_id=OuterRef("unit_id"))),
+        "undecided_subordinate": Exists(organizations.filter(unit_id=OuterRef("organization_id"))),
+    }
+    if _reads_leaders(cycle):
+        annotations |= leaders.leading_now(cycle)
+    return evaluations.annotate(**annotations).prefetch_related(
+        Prefetch(
+            "assessments",
+            queryset=Assessment.objects.filter(is_current=True).order_by("tier"),
+            to_attr="current_assessments",
+        )
     )
 
 
@@ -262,15 +409,25 @@ def order_facts(ev: Evaluation) -> DecisionOrderFacts:
         return DecisionOrderFacts(
             subject_kind=RuleSubjectKind.MEMBER,
             subject=subject_code(ev),
-            undecided_collectives=tuple(collectives.values_list("organization__code", flat=True)),
-            undecided_led_units=leaders.undecided_led_units(ev.member, cycle) if qd366 else (),
+            undecided_collectives=(
+                tuple(collectives.values_list("organization__code", flat=True))
+                if getattr(ev, "undecided_collective", True)
+                else ()
+            ),
+            undecided_led_units=tuple(
+                f"{unit.role} ({unit.code})" for unit in _led_units(ev) if unit.level is None
+            ),
         )
     assert ev.organization is not None
     subordinates = undecided.filter(unit_id=ev.organization_id).order_by("subject_path")
     return DecisionOrderFacts(
         subject_kind=RuleSubjectKind.ORGANIZATION,
         subject=subject_code(ev),
-        undecided_subordinates=tuple(subordinates.values_list("organization__code", flat=True)),
+        undecided_subordinates=(
+            tuple(subordinates.values_list("organization__code", flat=True))
+            if getattr(ev, "undecided_subordinate", True)
+            else ()
+        ),
         undecided_same_level_bodies=(
             leaders.undecided_agency(ev.organization, ev) if qd366 else ()
         ),
@@ -287,8 +444,12 @@ def level_findings(
     profile: Profile | None = None,
     grades: Mapping[str, str] | None = None,
     points: Mapping[str, object] | None = None,
+    proposed_or_decided: bool = False,
 ) -> list[Finding]:
     """The profile's level conditions for this outcome: errors refuse it, warnings inform.
+
+    `proposed_or_decided`: the cell's proposal or the competent body's decision, which under
+    qd366 may give a member `excellent` or `good` only on a score (`qd366.member_scored_level`).
 
     A not-classified outcome is accepted when the facts give that reason; `other` is a decision
     of the competent body and needs no fact (the service asks for its written reason).
@@ -327,10 +488,12 @@ def level_findings(
     findings: list[Finding]
     if isinstance(facts, MemberFacts):
         findings = profile.check_member_decision(facts, outcome)
+        if proposed_or_decided and uses_points(profile):
+            findings = [*findings, *qd366.member_scored_level(facts, outcome)]
     else:
         findings = profile.check_organization_decision(facts, outcome)
     if uses_points(profile) and facts.points is not None:
-        score = profile.score_total(facts.frame or point_frame(), facts.points)
+        score = profile.score_total(facts.frame or point_frame(ev), facts.points)
         findings = [*score.errors, *findings]
     return findings
 
@@ -341,8 +504,8 @@ def decision_findings(
     """What a decision runs before the quota: the level conditions, then the order of decisions
     (the quota of the whole batch is `quota_verdicts`)."""
     profile = profile or profile_of(ev.cycle)
-    findings = level_findings(ev, outcome, profile=profile)
-    if isinstance(outcome, Level):
+    findings = level_findings(ev, outcome, profile=profile, proposed_or_decided=True)
+    if isinstance(outcome, Level) and profile.orders_decisions:
         findings += profile.check_decision_order(order_facts(ev))
     return findings
 
@@ -417,7 +580,11 @@ def quota_verdicts(changes: Sequence[Change], profile: Profile) -> dict[int, Quo
         if uses_points(profile):
             # qd366 (issue 24): the group's rate (a recorded exception up to 25 %), small groups
             first = items[0].evaluation
-            exception = quota_exception_for(first.cycle, first.subject_kind, first.peer_group)
+            exception = (
+                quota_exception_for(first.cycle, first.subject_kind, first.peer_group)
+                if getattr(first.cycle, "has_quota_exceptions", True)
+                else None
+            )
             policy = profile.group_policy(after, exception)
             note = qd366.group_quota_note(label, exception, after, profile.params)
         growth = quota.overflow(after, policy) - max(quota.overflow(before, policy), 0)

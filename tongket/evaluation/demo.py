@@ -236,6 +236,20 @@ def _load_2026_season() -> str:
             tasks_exceeded=3,
         ),
     )
+    cell_code = f"{DEMO_ORG}.{LEADER_CELL}"
+    secretary = PartyRole.objects.get(
+        organization__code=cell_code, role=PartyRoleKind.SECRETARY
+    ).member
+    head = Evaluation.objects.get(cycle=cycle, member=secretary)
+    # Under 366 `good` is decided on a score (issue 18): both members self-assess with one.
+    for ev in (sick, head):
+        services.submit_self_assessment(
+            actor=None,
+            evaluation_id=ev.pk,
+            level=Level.GOOD,
+            points=POINTS_2026[1],
+            comment="Tự đánh giá theo Mẫu 2C (Hướng dẫn 43-HD/BTCTW).",
+        )
     # Long sick leave under 366: judged on the year's actual results (no cap below good).
     sick_cell = Evaluation.objects.get(cycle=cycle, organization__code=f"{DEMO_ORG}.{SICK_CELL}")
     services.decide(
@@ -244,15 +258,10 @@ def _load_2026_season() -> str:
     services.decide(
         actor=None, evaluation_id=sick.pk, outcome=Level.GOOD, number="32-QĐ/ĐU", date=date
     )
-    cell_code = f"{DEMO_ORG}.{LEADER_CELL}"
     cell = Evaluation.objects.get(cycle=cycle, organization__code=cell_code)
     services.decide(
         actor=None, evaluation_id=cell.pk, outcome=Level.GOOD, number="31-QĐ/ĐU", date=date
     )
-    secretary = PartyRole.objects.get(
-        organization__code=cell_code, role=PartyRoleKind.SECRETARY
-    ).member
-    head = Evaluation.objects.get(cycle=cycle, member=secretary)
     services.decide(
         actor=None, evaluation_id=head.pk, outcome=Level.GOOD, number="32-QĐ/ĐU", date=date
     )

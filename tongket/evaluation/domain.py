@@ -404,6 +404,8 @@ class MemberFacts:
     frame: PointFrame | None = None  # None: the profile's sample frame
     tasks: TaskTally | None = None
     earlier_shortcomings_remedied: bool = True
+    # qd366: what the not_completed cases of Điều 11.4 read (None: not built, older profiles)
+    cases: CaseFacts | None = None
 
     def __post_init__(self) -> None:
         if self.targets_assigned < 0 or self.targets_met < 0:
@@ -452,6 +454,8 @@ class OrganizationFacts:
     frame: PointFrame | None = None
     tasks: TaskTally | None = None
     earlier_shortcomings_remedied: bool = True
+    # qd366: what the not_completed cases of Điều 11.4 read (None: not built, older profiles)
+    cases: CaseFacts | None = None
 
     def __post_init__(self) -> None:
         if self.targets_assigned < 0 or self.targets_met < 0:
@@ -553,3 +557,88 @@ class QuotaPolicy:
     def __post_init__(self) -> None:
         if not isinstance(self.percent, Decimal) or not ZERO <= self.percent <= 100:
             raise ValueError("Tỷ lệ phải là số Decimal từ 0 đến 100.")
+
+
+# --- qd366: the not_completed cases by group (366-QĐ/TW, Điều 11.4) -----------------------------
+
+
+class CaseGroup(StrEnum):
+    """The groups of Điều 11.4, each with its own list of not_completed cases."""
+
+    COLLECTIVE = "collective"  # tập thể lãnh đạo, quản lý (PL1)
+    TOP_LEADER = "top_leader"  # cán bộ diện Bộ Chính trị, Ban Bí thư quản lý (PL2): leader's list
+    LEADER = "leader"  # người đứng đầu, cấp phó, cán bộ lãnh đạo, quản lý (PL3)
+    NO_POST = "no_post"  # đảng viên không giữ chức vụ lãnh đạo, quản lý (PL4)
+    OUTSIDE = "outside"  # đảng viên ngoài hệ thống chính trị (PL5)
+
+    @property
+    def label(self) -> str:
+        return _CASE_GROUP_LABELS[self]
+
+
+_CASE_GROUP_LABELS: Mapping[CaseGroup, str] = MappingProxyType(
+    {
+        CaseGroup.COLLECTIVE: "Tập thể lãnh đạo, quản lý",
+        CaseGroup.TOP_LEADER: "Cán bộ diện Bộ Chính trị, Ban Bí thư quản lý",
+        CaseGroup.LEADER: "Người đứng đầu, cấp phó, cán bộ lãnh đạo, quản lý",
+        CaseGroup.NO_POST: "Đảng viên không giữ chức vụ lãnh đạo, quản lý",
+        CaseGroup.OUTSIDE: "Đảng viên ngoài hệ thống chính trị",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A violation disciplined by the Party: its form (khiển trách is the lightest, so any Party
+    discipline is "khiển trách or above"), whether it was committed in performing one's duties,
+    and where and when it was committed (it counts for that unit and that period only)."""
+
+    form: DisciplineForm | None  # None: disciplined, the form not recorded
+    duty_related: bool
+    unit: str  # code of the unit where it was committed
+    committed_on: date | None = None  # None: in the period evaluated
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the not_completed cases of Điều 11.4 read about one subject in one period.
+
+    For a collective, `violations` and `degradation_concluded` are those of members of the
+    leadership collective, and `led_units` holds the collective's own body with its planned
+    tasks; for a leader, `led_units` are the units he or she leads or answers for. Self-detected
+    and remedied violations (`self_remedied`) and force majeure (`force_majeure`) are weighed by
+    the competent level, whose justification is `competent_justification`.
+    """
+
+    group: CaseGroup
+    unit: str  # code of the unit where the subject is evaluated
+    period_start: date
+    period_end: date
+    subject: str = ""
+    violations: tuple[Violation, ...] = ()
+    degradation_concluded: bool = False
+    prohibitions_breached: bool = False  # vi phạm những điều đảng viên không được làm
+    tasks: TaskTally | None = None  # the subject's own tasks of the period
+    led_units: tuple[LedUnit, ...] = ()
+    basic_targets_missed: bool = False  # the led body misses its 5 basic socio-economic targets
+    confidence_votes: int = 0  # votes cast in the year's confidence vote
+    low_confidence_votes: int = 0
+    corruption_under_management: bool = False  # corruption/waste disciplined in a body under
+    # direct management
+    personnel_wrongdoing: bool = False  # sai phạm trong công tác cán bộ (concluded)
+    disunity: bool = False  # mất đoàn kết, bè phái (concluded)
+    self_remedied: bool = False
+    force_majeure: bool = False
+    competent_justification: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.low_confidence_votes <= self.confidence_votes:
+            raise ValueError("Số phiếu tín nhiệm thấp phải từ 0 đến tổng số phiếu.")
+        if self.period_end < self.period_start:
+            raise ValueError("Ngày cuối kỳ không được trước ngày đầu kỳ.")
+
+    def counts_here(self, violation: Violation) -> bool:
+        """A violation counts for the unit where and when it was committed (Điều 11.4)."""
+        when = violation.committed_on
+        in_period = when is None or self.period_start <= when <= self.period_end
+        return violation.unit == self.unit and in_period

@@ -203,6 +203,13 @@ FACT_FLAGS = (
     "is_leader",
     "earlier_shortcomings_remedied",
     "disunity",
+    # qd366, Điều 11.4
+    "discipline_duty_related",
+    "prohibitions_breached",
+    "corruption_under_management",
+    "personnel_wrongdoing",
+    "basic_targets_missed",
+    "outside_political_system",
 )
 FACT_COUNTS = (
     "targets_assigned",
@@ -212,6 +219,8 @@ FACT_COUNTS = (
     "tasks_on_time",
     "tasks_late",
     "tasks_exceeded",
+    "confidence_votes",
+    "low_confidence_votes",
 )
 
 FACT_CHOICES = (
@@ -222,6 +231,10 @@ FACT_CHOICES = (
     "peer_group",
     "temporary_cell",
     "temporary_cell_comment",
+    "discipline_form",
+    "discipline_date",
+    "discipline_unit",
+    "competent_justification",
 )
 
 
@@ -258,6 +271,19 @@ class FactsForm(forms.Form):
         required=False,
     )
 
+    discipline_form = forms.ChoiceField(
+        label="Hình thức kỷ luật (QĐ 366, Điều 11.4)", choices=_DISCIPLINE_OR_NONE, required=False
+    )
+    discipline_date = VietnameseDateField(label="Ngày xảy ra vi phạm", required=False)
+    discipline_unit = forms.CharField(
+        label="Mã đơn vị nơi xảy ra vi phạm (để trống: đơn vị này)", max_length=255, required=False
+    )
+    competent_justification = forms.CharField(
+        label="Lý do cấp có thẩm quyền xem xét (vi phạm tự phát hiện, khắc phục; bất khả kháng)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in FACT_FLAGS:
@@ -285,6 +311,72 @@ class FactsForm(forms.Form):
             peer_group=data["peer_group"],
             temporary_cell=data["temporary_cell"],
             temporary_cell_comment=data["temporary_cell_comment"],
+            discipline_form=data["discipline_form"],
+            discipline_date=data["discipline_date"],
+            clear_discipline_date=data["discipline_date"] is None,
+            discipline_unit=data["discipline_unit"],
+            competent_justification=data["competent_justification"],
             **{name: data[name] for name in FACT_FLAGS},
             **{name: data[name] for name in FACT_COUNTS},
         )
+
+
+# --- qd366 quota groups and the 25 % exception (Điều 11, point 1.5) ------------------------------
+
+SUBJECT_KIND_CHOICES = [("member", "Đảng viên"), ("organization", "Tổ chức đảng")]
+
+
+class QuotaGroupsByBasisForm(forms.Form):
+    """Every subject of one kind put in one group at once: organizations by kind, members by
+    post (leaders and managers apart from members without a post)."""
+
+    basis = forms.ChoiceField(
+        label="Chia nhóm",
+        choices=[
+            ("org_kind", "Tổ chức đảng theo loại tổ chức"),
+            ("post", "Đảng viên theo chức vụ (lãnh đạo, quản lý / không giữ chức vụ)"),
+        ],
+    )
+
+    def subject_kind(self) -> str:
+        return "organization" if self.cleaned_data["basis"] == "org_kind" else "member"
+
+
+class QuotaGroupMoveForm(forms.Form):
+    """Some subjects moved into one group by hand (a new name makes a new group)."""
+
+    subject_kind = forms.ChoiceField(label="Đối tượng", choices=SUBJECT_KIND_CHOICES)
+    group = forms.CharField(
+        label="Tên nhóm (để trống: chưa phân nhóm)", max_length=80, required=False
+    )
+    codes = forms.CharField(
+        label="Số thẻ đảng viên hoặc mã tổ chức (mỗi dòng một mã, hoặc cách nhau bởi dấu phẩy)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def code_list(self) -> list[str]:
+        raw = self.cleaned_data["codes"].replace(",", "\n").replace(";", "\n")
+        return [line.strip() for line in raw.splitlines() if line.strip()]
+
+
+class QuotaExceptionForm(forms.Form):
+    """The competent level's decision raising the rate (at most 25 %) for some groups."""
+
+    subject_kind = forms.ChoiceField(label="Đối tượng", choices=SUBJECT_KIND_CHOICES)
+    groups = forms.MultipleChoiceField(
+        label="Các nhóm áp dụng", widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    percent = ViDecimalField(
+        label="Tỷ lệ (%)", min_value=0, max_value=100, decimal_places=2, required=True
+    )
+    number = forms.CharField(label="Số quyết định", max_length=40)
+    date = VietnameseDateField(label="Ngày quyết định")
+    reason = forms.CharField(
+        label="Lý do (kết quả nổi trội)", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, group_names: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups = self.fields["groups"]
+        assert isinstance(groups, forms.MultipleChoiceField)
+        groups.choices = [(name, name or "Chưa phân nhóm") for name in group_names]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from tongket.evaluation.domain import LedUnit, Level, Period, TaskTally
 from tongket.evaluation.models import Cycle, DecisionStatus, Evaluation, SubjectKind
@@ -67,6 +67,17 @@ def _current_level(ev: Evaluation | None) -> Level | None:
         if decision.status == DecisionStatus.CURRENT and decision.level:
             return Level(decision.level)
     return None
+
+
+def leading_now(cycle: Cycle) -> dict[str, Exists]:
+    """Annotations of an evaluation whose member (`member_id`) holds a leading role
+    (`leads_role`) or post (`leads_post`) on the last day of `cycle`'s period: `led_units` is
+    empty for whoever has neither, so a decision about an ordinary member need not ask it."""
+    end = _period_end(cycle)
+    member = OuterRef("member_id")
+    roles = PartyRole.objects.filter(_held_on(end), member=member, role__in=LEADING_ROLES)
+    posts = Post.objects.filter(_held_on(end), member=member, title__in=LEADING_POSTS)
+    return {"leads_role": Exists(roles), "leads_post": Exists(posts)}
 
 
 def led_units(member: Member, cycle: Cycle) -> tuple[LedUnit, ...]:

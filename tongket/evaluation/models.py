@@ -156,6 +156,38 @@ class Evaluation(models.Model):
         blank=True,
     )
     disunity = models.BooleanField("mất đoàn kết nội bộ", default=False)
+    # qd366, Điều 11.4 (issue 24): the facts the not_completed cases read. For a collective the
+    # discipline fields describe the heaviest discipline of a member of its leadership.
+    discipline_form = models.CharField(
+        "hình thức kỷ luật", max_length=20, choices=DISCIPLINE_CHOICES, blank=True
+    )
+    discipline_date = models.DateField("ngày xảy ra vi phạm", null=True, blank=True)
+    discipline_duty_related = models.BooleanField(
+        "vi phạm liên quan đến thực hiện chức trách, nhiệm vụ", default=True
+    )
+    discipline_unit = models.CharField(
+        "mã đơn vị nơi xảy ra vi phạm (để trống: đơn vị này)", max_length=255, blank=True
+    )
+    prohibitions_breached = models.BooleanField(
+        "vi phạm những điều đảng viên không được làm", default=False
+    )
+    confidence_votes = models.PositiveIntegerField("số phiếu lấy tín nhiệm", null=True, blank=True)
+    low_confidence_votes = models.PositiveIntegerField(
+        "số phiếu tín nhiệm thấp", null=True, blank=True
+    )
+    corruption_under_management = models.BooleanField(
+        "để xảy ra tham nhũng, lãng phí bị xử lý ở đơn vị trực tiếp quản lý", default=False
+    )
+    personnel_wrongdoing = models.BooleanField("sai phạm trong công tác cán bộ", default=False)
+    basic_targets_missed = models.BooleanField(
+        "đơn vị phụ trách không đạt 5 chỉ tiêu cơ bản về kinh tế - xã hội", default=False
+    )
+    outside_political_system = models.BooleanField(
+        "đảng viên ngoài hệ thống chính trị", default=False
+    )
+    competent_justification = models.TextField(
+        "lý do cấp có thẩm quyền xem xét (tự khắc phục, bất khả kháng)", blank=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -214,6 +246,9 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     author_label = models.CharField(max_length=150, blank=True)
+    # A member's self-assessment entered by someone else (the cell's secretary copying the paper
+    # form, an import): shown as «nhập thay» wherever the tier is shown.
+    on_behalf = models.BooleanField("nhập thay", default=False)
     created_at = models.DateTimeField(default=timezone.now)
     is_current = models.BooleanField(default=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tongket.accounts.scope import Scope
 from tongket.evaluation.models import Cycle, Evaluation, SubjectKind
+from tongket.people.permissions import can_administer_somewhere
 
 
 def can_view_cycle(scope: Scope, cycle: Cycle) -> bool:
@@ -37,3 +38,15 @@ def can_reclassify(scope: Scope, cycle: Cycle) -> bool:
     """The directly superior committee: whoever writes for the deciding organization's parent."""
     parent = cycle.organization.parent
     return parent is not None and scope.writes(parent.path)
+
+
+def can_see_rule_ids(scope: Scope) -> bool:
+    """The office (an administrator's grant somewhere) sees each finding's rule id in a detail
+    line, to look the rule up; members and secretaries read the message and its article."""
+    return can_administer_somewhere(scope)
+
+
+def can_see_unverified_parameters(scope: Scope) -> bool:
+    """Which parameter values are not yet checked against the text is said to administrators,
+    on the regulations page only."""
+    return can_administer_somewhere(scope)

@@ -35,14 +35,16 @@ from tongket.evaluation.domain import (
 from tongket.evaluation.models import (
     Assessment,
     Cycle,
+    CycleStatus,
     Decision,
+    DecisionKind,
     DecisionStatus,
     Evaluation,
     SubjectKind,
     Tier,
 )
 from tongket.evaluation.models import QuotaException as QuotaExceptionRow
-from tongket.evaluation.regulations import get_profile, qd366
+from tongket.evaluation.regulations import all_profiles, get_profile, qd366
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.qd366 import Qd366Profile, QuotaException
 from tongket.people.models import Organization, ancestor_paths
@@ -103,11 +105,18 @@ def uses_points(profile: Profile) -> TypeGuard[Qd366Profile]:
     return isinstance(profile, Qd366Profile)
 
 
-def point_frame() -> PointFrame:
-    """The 100-point criteria tree in use: the qd366 sample frame until committees load their
-    own criteria (local data, CV 10072-CV/BTCTW)."""
+def point_frame(ev: Evaluation | None = None) -> PointFrame:
+    """The 100-point criteria tree `ev` is scored on: the version of its committee's criteria
+    set it was bound to when its self-assessment started (local data, CV 10072-CV/BTCTW; the
+    criteria app), else the qd366 sample frame (evaluations scored before any set keep it)."""
     from tongket.evaluation.regulations import qd366
 
+    if ev is not None and ev.pk is not None:
+        from tongket.criteria.selectors import bound_frame
+
+        frame = bound_frame(ev)
+        if frame is not None:
+            return frame
     return qd366.SAMPLE_FRAME
 
 
@@ -117,6 +126,17 @@ def point_frame() -> PointFrame:
 def profile_of(cycle: Cycle) -> Profile:
     """The profile the cycle was opened under, with its stored parameter overrides."""
     return get_profile(cycle.profile_id).with_params(**cycle.params)
+
+
+def regulations() -> list[Profile]:
+    """Every regulation the evaluation follows, the oldest first (public texts: anyone signed in
+    may read them)."""
+    return sorted(all_profiles(), key=lambda profile: profile.first_year)
+
+
+def regulation_title(cycle: Cycle) -> str:
+    """The regulation a cycle follows as users name it («Quy định 366-QĐ/TW»), not its code."""
+    return get_profile(cycle.profile_id).short_title
 
 
 def period_of(cycle: Cycle) -> Period:
@@ -183,16 +203,13 @@ def find_cycle(org: Organization, year: int, quarter: int | None = None) -> Cycl
     return Cycle.objects.filter(period_q("", year, quarter), organization=org).first()
 
 
-def reads_cycle(user: User | None, cycle: Cycle) -> bool:
-    """Whether the user sees the whole cycle (its organization), not only some evaluations."""
-    return scope_for(user).reads(cycle.organization.path)
-
-
 # --- tiers ---------------------------------------------------------------------------------------
 
 
 def current_assessments(ev: Evaluation) -> dict[str, Assessment]:
-    return {a.tier: a for a in ev.assessments.filter(is_current=True)}
+    found: list[Assessment] | None = getattr(ev, "current_assessments", None)  # prefetched
+    rows = ev.assessments.filter(is_current=True) if found is None else found
+    return {a.tier: a for a in rows}
 
 
 def current_decision(ev: Evaluation) -> Decision | None:
@@ -648,3 +665,213 @@ def quota_groups(cycle: Cycle) -> list[QuotaGroupRow]:
             )
         )
     return out
+
+
+def temporary_activity(card_number: str, year: int) -> tuple[str, str]:
+    """Where a member was recorded as attending temporarily in `year`'s cycles (the cell's
+    name, and the member's own organization then), or two empty strings."""
+    found = (
+        Evaluation.objects.filter(member__card_number=card_number, cycle__year=year)
+        .exclude(temporary_cell="")
+        .select_related("member__organization")
+        .order_by("-pk")
+        .first()
+    )
+    if found is None or found.member is None:
+        return "", ""
+    return found.temporary_cell, found.member.organization.name
+
+
+# --- what the daily notices read (notifications.services.notify_due) ---------------------------
+
+
+def self_assessment_due(cycle: Cycle) -> dt.date:
+    """The date a member's self-assessment is asked for: the last day of the cycle's period
+    (HD 43 §4: the year's review and classification finish before 31/12)."""
+    return period_of(cycle).end
+
+
+@dataclass(frozen=True)
+class OverdueSteps:
+    """A cell whose members still lack the cell's proposal after the cycle's deadline."""
+
+    cycle_id: int
+    cycle_label: str
+    cell_code: str
+    cell_name: str
+    due: dt.date
+    missing: int
+    secretary_ids: tuple[int, ...]
+    url: str
+
+
+def overdue_cell_steps(today: dt.date) -> list[OverdueSteps]:
+    """For every open cycle past its deadline, the cells with members neither proposed by the
+    cell nor decided, and the accounts holding a live cell-secretary grant over each cell."""
+    from django.urls import reverse
+
+    from tongket.accounts.models import Grant, Role
+
+    found: list[OverdueSteps] = []
+    cycles = [
+        c
+        for c in Cycle.objects.filter(status=CycleStatus.OPEN).select_related("organization")
+        if self_assessment_due(c) < today
+    ]
+    if not cycles:
+        return found
+    grants = [
+        g
+        for g in Grant.objects.filter(role=Role.CELL_SECRETARY, revoked_at__isnull=True)
+        .select_related("organization")
+        .order_by("organization__path", "user_id")
+        if (g.valid_from is None or g.valid_from <= today)
+        and (g.valid_until is None or g.valid_until >= today)
+    ]
+    for cycle in cycles:
+        pending = (
+            Evaluation.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
+            .exclude(
+                Exists(
+                    Assessment.objects.filter(
+                        evaluation=OuterRef("pk"), tier=Tier.CELL, is_current=True
+                    )
+                )
+            )
+            .exclude(
+                Exists(
+                    Decision.objects.filter(
+                        evaluation=OuterRef("pk"), status=DecisionStatus.CURRENT
+                    )
+                )
+            )
+            .values("unit_id")
+            .annotate(n=Count("pk"))
+        )
+        missing = {row["unit_id"]: row["n"] for row in pending}
+        cells: dict[int, list[int]] = {}
+        for grant in grants:
+            if grant.organization_id in missing and grant.organization.path.startswith(
+                cycle.organization.path
+            ):
+                cells.setdefault(grant.organization_id, []).append(grant.user_id)
+        for grant in grants:
+            if grant.organization_id in cells and grant.user_id in cells[grant.organization_id]:
+                org = grant.organization
+                users = tuple(cells.pop(org.pk))
+                found.append(
+                    OverdueSteps(
+                        cycle_id=cycle.pk,
+                        cycle_label="kỳ đánh giá "
+                        + period_label(cycle).replace("Năm", "năm").replace("Quý", "quý"),
+                        cell_code=org.code,
+                        cell_name=org.name,
+                        due=self_assessment_due(cycle),
+                        missing=missing[org.pk],
+                        secretary_ids=users,
+                        url=reverse("evaluation:unit", args=[cycle.pk, org.code]),
+                    )
+                )
+    return found
+
+
+@dataclass(frozen=True)
+class QuotaGroupSubject:
+    code: str  # card number or organization code
+    full_name: str  # the member's name or the organization's
+
+
+GROUP_SUBJECTS_SHOWN = 200
+
+
+def quota_group_subjects(cycle: Cycle) -> dict[tuple[str, str], list[QuotaGroupSubject]]:
+    """Who is in which quota group of a cycle, for the office editing the groups by hand (at most
+    `GROUP_SUBJECTS_SHOWN` per group; the counts are `quota_groups`). Two queries."""
+    rows = (
+        Evaluation.objects.filter(cycle=cycle)
+        .select_related("member", "organization")
+        .only(
+            "subject_kind",
+            "peer_group",
+            "member__card_number",
+            "member__full_name",
+            "organization__code",
+            "organization__name",
+        )
+        .order_by("subject_kind", "peer_group", "subject_path", "id")
+    )
+    out: dict[tuple[str, str], list[QuotaGroupSubject]] = {}
+    for ev in rows.iterator(chunk_size=2000):
+        shown = out.setdefault((ev.subject_kind, ev.peer_group), [])
+        if len(shown) < GROUP_SUBJECTS_SHOWN:
+            shown.append(QuotaGroupSubject(subject_code(ev), subject_name(ev)))
+    return out
+
+
+def quota_exception_rows(cycle: Cycle) -> list[QuotaExceptionRow]:
+    """Every recorded exception of a cycle, the current ones first, with who recorded it."""
+    return list(
+        QuotaExceptionRow.objects.filter(cycle=cycle)
+        .select_related("deciding_body")
+        .order_by("-is_current", "-created_at", "-id")
+    )
+
+
+def reclassification_decision(user: User | None, decision_id: int) -> Decision:
+    """A cancel-and-reclassify decision of an evaluation the user may see (404 otherwise), with
+    what its Mẫu 03 prints."""
+    decision = (
+        Decision.objects.filter(
+            pk=decision_id,
+            kind=DecisionKind.RECLASSIFICATION,
+            evaluation__in=visible_evaluations(user),
+        )
+        .select_related(
+            "evaluation__cycle",
+            "evaluation__member",
+            "evaluation__organization",
+            "deciding_body__parent",
+            "supersedes__deciding_body",
+        )
+        .first()
+    )
+    if decision is None:
+        raise NotFound("Không tìm thấy quyết định hủy và xếp loại lại.")
+    return decision
+
+
+@dataclass(frozen=True)
+class QuarterResult:
+    quarter: int
+    evaluation_id: int
+    decision: Decision | None
+
+
+def quarter_results(user: User | None, ev: Evaluation) -> list[QuarterResult]:
+    """The same subject's quarterly evaluations of the year (366-QĐ/TW, Điều 15: the quarters are
+    the basis of the year's evaluation; KL 198-KL/TW for leaders), as the user may see them,
+    beside a yearly evaluation. Two queries; empty for a quarter's own page."""
+    if ev.cycle.quarter is not None:
+        return []
+    subject = Q(member_id=ev.member_id) if ev.member_id else Q(organization_id=ev.organization_id)
+    rows = (
+        visible_evaluations(user)
+        .filter(subject, cycle__year=ev.cycle.year, cycle__quarter__isnull=False)
+        .select_related("cycle")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(status=DecisionStatus.CURRENT),
+                to_attr="current_decisions",
+            )
+        )
+        .order_by("cycle__quarter")
+    )
+    return [
+        QuarterResult(
+            quarter=row.cycle.quarter or 0,
+            evaluation_id=row.pk,
+            decision=next(iter(row.current_decisions), None),
+        )
+        for row in rows
+    ]

@@ -16,6 +16,7 @@ from tongket.evaluation import permissions, selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.forms import FACT_CHOICES, FACT_COUNTS, FACT_FLAGS
 from tongket.evaluation.models import (
+    DISCIPLINE_CHOICES,
     Assessment,
     Cycle,
     Decision,
@@ -87,6 +88,7 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
             "points",
             "comment",
             "author_label",
+            "on_behalf",
             "created_at",
         )
         read_only_fields = fields
@@ -242,6 +244,27 @@ class FactsInputSerializer(serializers.Serializer[Any]):
     temporary_cell_comment = serializers.CharField(
         required=False, allow_blank=True, max_length=5000
     )
+    discipline_form = serializers.ChoiceField(
+        choices=[("", "—"), *DISCIPLINE_CHOICES],
+        required=False,
+        allow_blank=True,
+        help_text="Hình thức kỷ luật (QĐ 366, Điều 11.4; tập thể: của thành viên lãnh đạo).",
+    )
+    discipline_date = serializers.DateField(
+        required=False, allow_null=True, help_text="Ngày xảy ra vi phạm (null: xóa)."
+    )
+    discipline_unit = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="Mã đơn vị nơi xảy ra vi phạm (trống: đơn vị này).",
+    )
+    competent_justification = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="Lý do cấp có thẩm quyền xem xét (tự khắc phục, bất khả kháng).",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -255,6 +278,9 @@ class FactsInputSerializer(serializers.Serializer[Any]):
         data = dict(validated)
         level = data.pop("civil_service_level", None)
         bodies = data.pop("same_level_bodies_level", None)
+        if "discipline_date" in data and data["discipline_date"] is None:
+            data.pop("discipline_date")
+            data["clear_discipline_date"] = True
         return services.FactsInput(
             civil_service_level=Level(level) if level else None,
             clear_civil_service_level=level == "",

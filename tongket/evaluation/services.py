@@ -17,14 +17,16 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
+from django.urls import reverse
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
+from tongket.core.formatting import date_short
 from tongket.core.rules import Finding, Severity, errors_in
 from tongket.evaluation import checks, leaders, permissions, selectors, tally
-from tongket.evaluation.domain import Level, NotClassifiedReason, Period
+from tongket.evaluation.domain import Level, NotClassifiedReason, Period, TaskTally
 from tongket.evaluation.models import (
     Assessment,
     Cycle,
@@ -42,6 +44,8 @@ from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.qd366 import Qd366Profile
 from tongket.evaluation.regulations.quota import QuotaVerdict
 from tongket.evaluation.selectors import Outcome
+from tongket.notifications import services as notifications
+from tongket.notifications.domain import Kind
 from tongket.people.models import Member, Organization, OrganizationKind
 
 # Profiles under which the directly superior committee may cancel a result and reclassify.
@@ -50,6 +54,15 @@ RECLASSIFICATION_CITATIONS: Mapping[str, str] = {
     "hủy kết quả và xếp loại lại",
     "qd366": "Quy định 366-QĐ/TW (30/8/2025); Hướng dẫn 43-HD/BTCTW: cấp ủy cấp trên trực tiếp "
     "hủy kết quả và xếp loại lại",
+}
+
+# Profiles without the one or the other, each with the id of the refusal.
+RECLASSIFICATION_NOT_PROVIDED: Mapping[str, str] = {
+    "qd132": "qd132.reclassification.not_provided",
+}
+QUOTA_GROUPS_NOT_PROVIDED: Mapping[str, str] = {
+    "qd132": "qd132.quota.groups.not_provided",
+    "qd124": "qd124.quota.groups.not_provided",
 }
 
 CYCLE_KINDS = (OrganizationKind.PROVINCIAL, OrganizationKind.BLOC, OrganizationKind.GRASSROOTS)
@@ -100,7 +113,10 @@ def _require_open(cycle: Cycle) -> None:
 
 
 def _require_undecided(ev: Evaluation) -> None:
-    if ev.decisions.filter(status=DecisionStatus.CURRENT).exists():
+    decided = getattr(ev, "decided", None)  # read with the evaluation (checks.with_decision_facts)
+    if decided is None:
+        decided = ev.decisions.filter(status=DecisionStatus.CURRENT).exists()
+    if decided:
         raise DomainError(
             checks.ALREADY_DECIDED, field="evaluation", rule="evaluation.already_decided"
         )
@@ -201,6 +217,7 @@ def open_cycle(
     ]
     Evaluation.objects.bulk_create(subjects)
     tally.add_pending(cycle, subjects)
+    _ask_self_assessments(cycle, org, period, subjects)
     record_event(
         actor=actor,
         action="evaluation.cycle.open",
@@ -218,6 +235,33 @@ def open_cycle(
         },
     )
     return cycle
+
+
+def _lower_first(label: str) -> str:
+    """«Quý I năm 2027» inside a sentence: «quý I năm 2027» (the numeral keeps its case)."""
+    return label[:1].lower() + label[1:]
+
+
+def _ask_self_assessments(
+    cycle: Cycle, org: Organization, period: Period, subjects: Sequence[Evaluation]
+) -> None:
+    """Each member with an account is asked to self-assess, with the deadline."""
+    due = selectors.self_assessment_due(cycle)
+    notifications.notify_each(
+        kind=Kind.SELF_ASSESS,
+        notices=[
+            notifications.Notice(
+                user_id=ev.member.user_id,
+                text=(
+                    f"Mời đồng chí tự đánh giá, xếp loại {_lower_first(period.label)} ({org.name})."
+                ),
+                url=reverse("evaluation:evaluation", args=[ev.pk]) if ev.pk else "",
+                due=due,
+            )
+            for ev in subjects
+            if ev.member is not None and ev.member.user_id is not None
+        ],
+    )
 
 
 @transaction.atomic
@@ -315,6 +359,20 @@ class FactsInput:
     peer_group: str | None = None
     temporary_cell: str | None = None
     temporary_cell_comment: str | None = None
+    # qd366, Điều 11.4: what the not_completed cases read
+    discipline_form: str | None = None
+    discipline_date: dt.date | None = None
+    clear_discipline_date: bool = False
+    discipline_duty_related: bool | None = None
+    discipline_unit: str | None = None
+    prohibitions_breached: bool | None = None
+    confidence_votes: int | None = None
+    low_confidence_votes: int | None = None
+    corruption_under_management: bool | None = None
+    personnel_wrongdoing: bool | None = None
+    basic_targets_missed: bool | None = None
+    outside_political_system: bool | None = None
+    competent_justification: str | None = None
 
 
 @transaction.atomic
@@ -331,6 +389,10 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
         if item.name == "clear_civil_service_level":
             if value:
                 changes["civil_service_level"] = ""
+            continue
+        if item.name == "clear_discipline_date":
+            if value:
+                changes["discipline_date"] = None
             continue
         if value is not None:
             changes[item.name] = value.value if isinstance(value, StrEnum) else value
@@ -365,6 +427,7 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
 
 GROUP_MANAGERS = "Cán bộ lãnh đạo, quản lý"
 GROUP_NO_POST = "Đảng viên không giữ chức vụ lãnh đạo, quản lý"
+GROUP_NAME_MAX = 80  # Evaluation.peer_group
 
 
 def _qd366_cycle(actor: User | None, cycle_id: int) -> tuple[Cycle, Qd366Profile]:
@@ -381,7 +444,7 @@ def _qd366_cycle(actor: User | None, cycle_id: int) -> tuple[Cycle, Qd366Profile
         raise DomainError(
             f"{profile.short_title} không chia nhóm tính tỷ lệ theo Quy định 366-QĐ/TW.",
             field="cycle",
-            rule=f"{profile.id}.quota.groups.not_provided",
+            rule=QUOTA_GROUPS_NOT_PROVIDED[profile.id],
         )
     return cycle, profile
 
@@ -435,6 +498,78 @@ def assign_quota_groups(
         after={"subject_kind": subject_kind, "basis": basis, "groups": sizes},
     )
     return sizes
+
+
+@transaction.atomic
+def move_to_quota_group(
+    *, actor: User | None, cycle_id: int, subject_kind: str, group: str, codes: Sequence[str]
+) -> int:
+    """The office puts named subjects (card numbers, or organization codes) in one quota group by
+    hand; each stays in exactly one group (its previous one is left). Refused as a whole, naming
+    each code, when a code is not a subject of the cycle or its level is already decided.
+    Returns how many subjects moved. 366-QĐ/TW, Điều 11, point 1.5."""
+    cycle, _profile = _qd366_cycle(actor, cycle_id)
+    group = group.strip()
+    if len(group) > GROUP_NAME_MAX:
+        raise DomainError(
+            "Tên nhóm quá dài (tối đa 80 ký tự).", field="group", rule="qd366.quota.groups.name"
+        )
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    if not wanted:
+        raise DomainError(
+            "Phải ghi ít nhất một số thẻ đảng viên hoặc mã tổ chức.",
+            field="codes",
+            rule="qd366.quota.groups.codes",
+        )
+    evaluations = Evaluation.objects.filter(cycle=cycle, subject_kind=subject_kind)
+    key = "member__card_number" if subject_kind == SubjectKind.MEMBER else "organization__code"
+    rows = list(
+        evaluations.filter(**{f"{key}__in": wanted}).select_related("member", "organization")
+    )
+    found = {selectors.subject_code(ev): ev for ev in rows}
+    decided = set(
+        Decision.objects.filter(evaluation__in=rows, status=DecisionStatus.CURRENT).values_list(
+            "evaluation_id", flat=True
+        )
+    )
+    problems = [
+        Finding(
+            rule="qd366.quota.groups.unknown_subject",
+            citation=qd366.CITE_QUOTA,
+            message=f"«{code}» không phải đối tượng đánh giá của kỳ này.",
+            subject=code,
+        )
+        for code in wanted
+        if code not in found
+    ] + [
+        Finding(
+            rule="qd366.quota.groups.after_decisions",
+            citation=qd366.CITE_QUOTA,
+            message=f"«{code}» đã có quyết định xếp loại: phải xác định nhóm trước khi xếp loại.",
+            subject=code,
+        )
+        for code, ev in found.items()
+        if ev.pk in decided
+    ]
+    if problems:
+        raise DomainError.from_findings(problems, field="codes")
+    before = {code: ev.peer_group for code, ev in found.items()}
+    for ev in rows:
+        ev.peer_group = group
+    Evaluation.objects.bulk_update(rows, ["peer_group"])
+    record_event(
+        actor=actor,
+        action="evaluation.quota.group_move",
+        object_type="evaluation.Cycle",
+        object_id=cycle.pk,
+        org_path=cycle.organization.path,
+        summary=(
+            f"Chuyển {len(rows)} đối tượng vào nhóm «{group or selectors.UNGROUPED}» của {cycle}"
+        ),
+        before={"groups": before},
+        after={"subject_kind": subject_kind, "group": group, "codes": sorted(found)},
+    )
+    return len(rows)
 
 
 @transaction.atomic
@@ -523,7 +658,7 @@ def _validated_ratings(
         except ValueError as exc:
             raise DomainError(str(exc), field="points", rule="evaluation.points.invalid") from None
         if parsed:
-            total = profile.score_total(selectors.point_frame(), parsed)
+            total = profile.score_total(selectors.point_frame(ev), parsed)
             _refuse_errors(list(total.errors), field="points")
         return {}, {code: str(value) for code, value in parsed.items()}
     if points:
@@ -549,6 +684,16 @@ def _validated_ratings(
     return grades, {}
 
 
+def _is_own(actor: User | None, ev: Evaluation) -> bool:
+    """Whether the actor is the evaluated member themself (else the entry is «nhập thay»)."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and ev.member is not None
+        and ev.member.user_id == actor.pk
+    )
+
+
 def _add_assessment(
     *,
     actor: User | None,
@@ -561,6 +706,7 @@ def _add_assessment(
 ) -> Assessment:
     Assessment.objects.filter(evaluation=ev, tier=tier, is_current=True).update(is_current=False)
     fields = _outcome_fields(outcome) if outcome is not None else {}
+    on_behalf = tier is Tier.SELF and not _is_own(actor, ev)
     row = Assessment.objects.create(
         evaluation=ev,
         tier=tier,
@@ -569,6 +715,7 @@ def _add_assessment(
         comment=comment.strip(),
         author=_author(actor),
         author_label=_label(actor),
+        on_behalf=on_behalf,
         **fields,
     )
     record_event(
@@ -577,11 +724,12 @@ def _add_assessment(
         object_type="evaluation.Assessment",
         object_id=row.pk,
         org_path=ev.subject_path,
-        summary=f"{tier.label}: {selectors.subject_code(ev)}"
+        summary=f"{tier.label}{' (nhập thay)' if on_behalf else ''}: {selectors.subject_code(ev)}"
         + (f" – {selectors.outcome_label(outcome)}" if outcome is not None else ""),
         after={
             "evaluation": ev.pk,
             "tier": tier.value,
+            "on_behalf": on_behalf,
             **fields,
             "grades": dict(grades),
             "points": dict(points),
@@ -637,7 +785,7 @@ def record_proposal(
     _require(permissions.can_propose(scope_for(actor), ev), True)
     _require_open(ev.cycle)
     _require_undecided(ev)
-    _refuse_errors(checks.level_findings(ev, outcome))
+    _refuse_errors(checks.level_findings(ev, outcome, proposed_or_decided=True))
     return _add_assessment(
         actor=actor, ev=ev, tier=Tier.CELL, outcome=outcome, grades={}, points={}, comment=comment
     )
@@ -707,6 +855,29 @@ def _lock(cycle_id: int, evaluation_id: int) -> tuple[Cycle, Evaluation]:
         .select_related("member", "organization", "unit")
         .get(pk=evaluation_id)
     )
+    ev.cycle = cycle
+    return cycle, ev
+
+
+def _lock_for_decision(actor: User | None, evaluation_id: int) -> tuple[Cycle, Evaluation]:
+    """The cycle (locked first, as every decision of it does) and the evaluation (locked),
+    both only if the actor sees the evaluation (else NotFound), the evaluation with what the
+    decision's checks read (`checks.with_decision_facts`): three queries."""
+    visible = selectors.visible_evaluations(actor).filter(pk=evaluation_id)
+    current_exceptions = QuotaException.objects.filter(cycle=OuterRef("pk"), is_current=True)
+    cycle = (
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .annotate(has_quota_exceptions=Exists(current_exceptions))
+        .filter(pk__in=visible.values("cycle_id"))
+        .first()
+    )
+    if cycle is None:
+        raise NotFound("Không tìm thấy bản đánh giá.")
+    ev = checks.with_decision_facts(
+        visible.select_for_update(of=("self",)).select_related("member", "organization", "unit"),
+        cycle,
+    ).get()
     ev.cycle = cycle
     return cycle, ev
 
@@ -784,24 +955,35 @@ def _issue(
         if moved != 1:
             raise ConcurrentEdit()
     try:
-        with transaction.atomic():
-            decision = Decision.objects.create(
-                evaluation=ev,
-                kind=kind,
-                number=number,
-                date=date,
-                deciding_body=deciding_body,
-                justification=justification,
-                findings=stored,
-                supersedes=supersedes,
-                reason=reason.strip(),
-                decided_by=_author(actor),
-                decided_by_label=_label(actor),
-                **_outcome_fields(outcome),
-            )
+        # No savepoint: a unique violation (a concurrent decision) aborts the whole change.
+        decision = Decision.objects.create(
+            evaluation=ev,
+            kind=kind,
+            number=number,
+            date=date,
+            deciding_body=deciding_body,
+            justification=justification,
+            findings=stored,
+            supersedes=supersedes,
+            reason=reason.strip(),
+            decided_by=_author(actor),
+            decided_by_label=_label(actor),
+            **_outcome_fields(outcome),
+        )
     except IntegrityError:
         raise ConcurrentEdit() from None
     tally.move(ev, old=supersedes, new=decision)
+    if ev.member is not None and ev.member.user_id is not None:
+        notifications.notify(
+            user_ids=[ev.member.user_id],
+            kind=Kind.DECISION,
+            text=(
+                f"{kind.label} số {number} ngày {date_short(date)} của {deciding_body.name}: "
+                f"đồng chí được xếp loại «{selectors.outcome_label(outcome)}» "
+                f"{_lower_first(selectors.period_label(ev.cycle))}."
+            ),
+            url=reverse("evaluation:evaluation", args=[ev.pk]),
+        )
     record_event(
         actor=actor,
         action=f"evaluation.decision.{kind.value}",
@@ -836,9 +1018,8 @@ def decide(
 ) -> Decision:
     """The competent body classifies one subject: the cycle's organization decides for its
     members and cells (and a superior's cycle for its subordinate organizations)."""
-    ev = _evaluation_for(actor, evaluation_id)
-    _require(permissions.can_manage_cycle(scope_for(actor), ev.cycle), True)
-    cycle, ev = _lock(ev.cycle_id, ev.pk)
+    cycle, ev = _lock_for_decision(actor, evaluation_id)
+    _require(permissions.can_manage_cycle(scope_for(actor), cycle), True)
     _require_open(cycle)
     _require_undecided(ev)
     return _issue(
@@ -1138,7 +1319,7 @@ def cancel_and_reclassify(
             f"Bộ quy tắc {cycle.profile_id} không quy định việc cấp trên hủy kết quả và xếp loại "
             "lại; hãy dùng quyết định điều chỉnh của cấp có thẩm quyền.",
             field="decision",
-            rule=f"{cycle.profile_id}.reclassification.not_provided",
+            rule=RECLASSIFICATION_NOT_PROVIDED[cycle.profile_id],
         )
     _require_reason(reason)
     superior = cycle.organization.parent
@@ -1159,3 +1340,37 @@ def cancel_and_reclassify(
         reason=reason,
         quota=_quota_of(ev, outcome, justification),
     )
+
+
+# --- the task annex (issue 20): counts from the member's list of tasks ---------------------------
+
+
+@transaction.atomic
+def record_task_annex(*, actor: User | None, evaluation_id: int, tasks: TaskTally) -> Evaluation:
+    """The counts of the task annex (on time, late, exceeded, completed) become the facts the
+    qd366 task conditions read; written by whoever may self-assess for the subject."""
+    ev = _evaluation_for(actor, evaluation_id)
+    _require(permissions.can_self_assess(scope_for(actor), ev), True)
+    _require_open(ev.cycle)
+    _require_undecided(ev)
+    fields = {
+        "tasks_total": tasks.total,
+        "tasks_completed": tasks.completed,
+        "tasks_on_time": tasks.on_time,
+        "tasks_late": tasks.late,
+        "tasks_exceeded": tasks.exceeded,
+    }
+    before = {name: getattr(ev, name) for name in fields}
+    Evaluation.objects.filter(pk=ev.pk).update(**fields, version=F("version") + 1)
+    ev.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="evaluation.tasks.annex",
+        object_type="evaluation.Evaluation",
+        object_id=ev.pk,
+        org_path=ev.subject_path,
+        summary=f"Số liệu nhiệm vụ theo phụ lục kết quả: {selectors.subject_code(ev)}",
+        before=before,
+        after=fields,
+    )
+    return ev

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Q
@@ -24,13 +25,14 @@ from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
 from tongket.evaluation import selectors, services
-from tongket.evaluation.domain import Level, NotClassifiedReason
+from tongket.evaluation.domain import DisciplineForm, Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome, parse_outcome
 from tongket.exchange.rows import BATCH, chunks, read_year, refuse_findings
 from tongket.exchange.workbook import (
     Action,
     Column,
+    ColumnKind,
     ImportContext,
     RowReader,
     SheetHandler,
@@ -148,6 +150,19 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             30,
         ),
     )
+    kinds = {
+        "card_number": ColumnKind.CARD,
+        "org_code": ColumnKind.ORGANIZATION,
+        "year": ColumnKind.NUMBER,
+        "level": ColumnKind.CHOICE,
+        "reason": ColumnKind.CHOICE,
+        "deciding_body": ColumnKind.ORGANIZATION,
+        "date": ColumnKind.DATE,
+    }
+    choices = {
+        "level": [lv.label for lv in Level.descending()],
+        "reason": [r.label for r in NotClassifiedReason],
+    }
     field_columns = {
         "level": "level",
         "outcomes": "level",
@@ -658,4 +673,295 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
                 d.date,
                 d.justification,
                 d.reason,
+            ]
+
+
+# --- «Dữ kiện đánh giá»: the facts the rules read (issue 24, item 5) -----------------------------
+
+YES_NO = choice_lookup([("1", "Có"), ("0", "Không")])
+DISCIPLINE_FORMS = choice_lookup([(f.value, f.label) for f in DisciplineForm])
+FACT_BOOLS = (
+    ("disciplined", "Bị kỷ luật trong năm"),
+    ("discipline_duty_related", "Vi phạm liên quan chức trách, nhiệm vụ"),
+    ("discipline_self_remedied", "Tự phát hiện, khắc phục"),
+    ("degradation_concluded", "Có kết luận suy thoái"),
+    ("prohibitions_breached", "Vi phạm điều đảng viên không được làm"),
+    ("corruption_under_management", "Tham nhũng, lãng phí ở đơn vị trực tiếp quản lý"),
+    ("maternity_leave", "Nghỉ thai sản"),
+    ("outside_political_system", "Ngoài hệ thống chính trị"),
+)
+FACT_INTS = (
+    ("tasks_total", "Tổng số nhiệm vụ"),
+    ("tasks_completed", "Số nhiệm vụ hoàn thành"),
+    ("tasks_on_time", "Số nhiệm vụ đúng hạn, bảo đảm chất lượng"),
+    ("tasks_late", "Số nhiệm vụ chậm"),
+    ("tasks_exceeded", "Số nhiệm vụ vượt yêu cầu"),
+    ("confidence_votes", "Số phiếu lấy tín nhiệm"),
+    ("low_confidence_votes", "Số phiếu tín nhiệm thấp"),
+)
+
+
+FACT_KEYS = (
+    *(key for key, _header in FACT_INTS),
+    *(key for key, _header in FACT_BOOLS),
+    "discipline_form",
+    "discipline_date",
+    "discipline_unit",
+    "sick_leave_months",
+    "temporary_cell",
+    "temporary_cell_comment",
+    "civil_service_level",
+    "competent_justification",
+)
+
+
+@dataclass
+class FactsRow:
+    row: int
+    letters: dict[str, str]
+    card_number: str
+    org_code: str
+    year: int
+    values: dict[str, Any]
+    evaluation_id: int | None = None
+    action: Action = Action.UPDATE
+
+    @property
+    def subject(self) -> str:
+        return self.card_number or self.org_code
+
+    def value(self, key: str, _row: int | None = None) -> Any:
+        return self.values.get(key, getattr(self, key, ""))
+
+
+class EvaluationFactsSheet(SheetHandler[FactsRow]):
+    key = "evaluation_facts"
+    title = "Dữ kiện đánh giá"
+    description = (
+        "Dữ kiện các quy tắc xếp loại đọc (số nhiệm vụ, kỷ luật, suy thoái, tín nhiệm, nghỉ, sinh "
+        "hoạt tạm thời, xếp loại công chức) của kỳ đánh giá cả năm chưa quyết định; khóa là số "
+        "thẻ (hoặc mã tổ chức) và năm. Ô để trống giữ nguyên dữ kiện đã có. Theo Quy định 366 "
+        "tỷ lệ được tính từ số nhiệm vụ, không nhập tỷ lệ."
+    )
+    order = 45
+    columns = (
+        Column("card_number", "Số thẻ", False, "Với đảng viên; để trống với tổ chức.", "45.000001"),
+        Column("org_code", "Mã tổ chức", False, "Với tổ chức đảng; trống với đảng viên.", "", 22),
+        Column("name", "Họ và tên / Tên tổ chức", False, "Chỉ để dễ đọc; không được nhập.", "", 28),
+        Column("year", "Năm", True, "Năm của kỳ đánh giá (cả năm) đang mở.", "2026", 8),
+        *(Column(key, header, False, "Số nguyên không âm.", "", 12) for key, header in FACT_INTS),
+        *(Column(key, header, False, "«Có» hoặc «Không».", "", 12) for key, header in FACT_BOOLS),
+        Column(
+            "discipline_form",
+            "Hình thức kỷ luật",
+            False,
+            ", ".join(f"«{f.label}»" for f in DisciplineForm),
+            "",
+            14,
+        ),
+        Column("discipline_date", "Ngày xảy ra vi phạm", False, "ngày/tháng/năm", ""),
+        Column(
+            "discipline_unit",
+            "Nơi xảy ra vi phạm",
+            False,
+            "Mã đơn vị nơi vi phạm xảy ra; để trống: đơn vị này.",
+            "",
+            20,
+        ),
+        Column("sick_leave_months", "Số tháng nghỉ ốm", False, "Ví dụ 3,5.", "", 10),
+        Column("temporary_cell", "Chi bộ sinh hoạt tạm thời", False, "", "", 24),
+        Column(
+            "temporary_cell_comment", "Nhận xét của chi bộ sinh hoạt tạm thời", False, "", "", 30
+        ),
+        Column("civil_service_level", "Xếp loại công chức, viên chức", False, LEVEL_HELP, "", 24),
+        Column(
+            "competent_justification",
+            "Lý do cấp có thẩm quyền xem xét",
+            False,
+            "Vi phạm tự phát hiện, khắc phục; bất khả kháng (QĐ 366, Điều 11.4).",
+            "",
+            30,
+        ),
+    )
+    kinds = {
+        "card_number": ColumnKind.CARD,
+        "org_code": ColumnKind.ORGANIZATION,
+        "year": ColumnKind.NUMBER,
+        **{key: ColumnKind.NUMBER for key, _header in FACT_INTS},
+        **{key: ColumnKind.CHOICE for key, _header in FACT_BOOLS},
+        "discipline_form": ColumnKind.CHOICE,
+        "discipline_date": ColumnKind.DATE,
+        "discipline_unit": ColumnKind.ORGANIZATION,
+        "civil_service_level": ColumnKind.CHOICE,
+    }
+    choices = {
+        **{key: ["Có", "Không"] for key, _header in FACT_BOOLS},
+        "discipline_form": [f.label for f in DisciplineForm],
+        "civil_service_level": [lv.label for lv in Level.descending()],
+    }
+    field_columns = {"facts": "tasks_total", "year": "year", "evaluation": "year"}
+
+    def parse(self, reader: RowReader) -> FactsRow | None:
+        card = reader.text("card_number", max_length=20)
+        org = reader.text("org_code", max_length=64)
+        if bool(card) == bool(org):
+            reader.problem(
+                "card_number",
+                "import.evaluation.subject",
+                "Ghi số thẻ (đảng viên) hoặc mã tổ chức (tổ chức đảng), một trong hai.",
+                value=card or org,
+            )
+        year = read_year(reader, "year")
+        values: dict[str, Any] = {}
+        for key, _header in FACT_INTS:
+            text = reader.text(key, max_length=9)
+            if text and not text.isdigit():
+                reader.problem(key, "import.cell.integer", "Phải là số nguyên không âm.")
+            elif text:
+                values[key] = int(text)
+        for key, _header in FACT_BOOLS:
+            flag = reader.choice(key, YES_NO, "«Có» hoặc «Không»")
+            if flag:
+                values[key] = flag == "1"
+        form = reader.choice("discipline_form", DISCIPLINE_FORMS, "hình thức kỷ luật")
+        if form:
+            values["discipline_form"] = form
+        when = reader.date("discipline_date")
+        if when is not None:
+            values["discipline_date"] = when
+        months = reader.text("sick_leave_months", max_length=6).replace(",", ".")
+        if months:
+            try:
+                values["sick_leave_months"] = Decimal(months)
+            except InvalidOperation:
+                reader.problem("sick_leave_months", "import.cell.number", "Phải là một số.")
+        level = reader.choice("civil_service_level", LEVELS, LEVEL_HELP)
+        if level:
+            values["civil_service_level"] = Level(level)
+        for key in (
+            "discipline_unit",
+            "temporary_cell",
+            "temporary_cell_comment",
+            "competent_justification",
+        ):
+            text = reader.text(key, max_length=4000)
+            if text:
+                values[key] = text
+        record = FactsRow(reader.row.number, reader.row.letters, card, org, year or 0, values)
+        return record if reader.ok else None
+
+    def plan(self, records: list[FactsRow], ctx: ImportContext) -> list[FactsRow]:
+        """Each row to the yearly evaluation of its subject the user may see (one query per
+        batch of rows); a subject twice, or without such an evaluation, is refused."""
+        seen: set[tuple[str, int]] = set()
+        live: list[FactsRow] = []
+        for batch in chunks(records, BATCH):
+            wanted = Q(member__card_number__in=[r.card_number for r in batch if r.card_number])
+            wanted |= Q(organization__code__in=[r.org_code for r in batch if r.org_code])
+            found: dict[tuple[str, int], list[int]] = {}
+            rows = (
+                selectors.visible_evaluations(ctx.actor)
+                .filter(wanted, cycle__quarter__isnull=True)
+                .values_list("id", "cycle__year", "member__card_number", "organization__code")
+            )
+            for pk, year, card, code in rows:
+                found.setdefault((card or code, year), []).append(pk)
+            for r in batch:
+                key = (r.subject, r.year)
+                ids = found.get(key, [])
+                if key in seen or len(ids) != 1:
+                    r.action = Action.REFUSE
+                    message = (
+                        "Đối tượng này đã có ở dòng trên."
+                        if key in seen
+                        else f"Không có kỳ đánh giá năm {r.year} (cả năm) của «{r.subject}»."
+                        if not ids
+                        else f"«{r.subject}» có trong nhiều kỳ đánh giá năm {r.year}."
+                    )
+                    ctx.refuse(
+                        self,
+                        r.row,
+                        "card_number" if r.card_number else "org_code",
+                        r.subject,
+                        "import.evaluation.not_in_cycle",
+                        message,
+                        letters=r.letters,
+                    )
+                    continue
+                seen.add(key)
+                r.evaluation_id = ids[0]
+            stored = {
+                row["id"]: row
+                for row in Evaluation.objects.filter(
+                    pk__in=[r.evaluation_id for r in batch if r.action is not Action.REFUSE]
+                ).values("id", *FACT_KEYS)
+            }
+            for r in batch:
+                if r.action is Action.REFUSE:
+                    continue
+                current = stored[r.evaluation_id]
+                if all(current[k] == v for k, v in r.values.items()):
+                    r.action = Action.UNCHANGED
+                    ctx.record(self, r.row, f"{r.subject} · {r.year}", r.action)
+                else:
+                    live.append(r)
+        return live
+
+    def apply(self, record: FactsRow, ctx: ImportContext) -> None:
+        """`services.record_facts`: the same checks and audit as the facts page and the API."""
+        assert record.evaluation_id is not None
+        values = dict(record.values)
+        try:
+            services.record_facts(
+                actor=ctx.actor,
+                evaluation_id=record.evaluation_id,
+                facts=services.FactsInput(**values),
+            )
+        except DomainError as exc:
+            refuse_findings(
+                self,
+                ctx,
+                record.row,
+                record.letters,
+                exc,
+                default_key="tasks_total",
+                value_of=record.value,
+            )
+            return
+        ctx.record(
+            self,
+            record.row,
+            f"{record.subject} · {record.year}",
+            record.action,
+            f"{len(values)} dữ kiện",
+        )
+
+    def export_rows(self, user: Any) -> Iterator[list[Any]]:
+        """The facts of the yearly evaluations whose cycle the user's office manages (as the
+        facts page shows them only to that office)."""
+        scope = scope_for(user)
+        rows = (
+            Evaluation.objects.filter(
+                scope.path_q("cycle__org_path", write=True), cycle__quarter__isnull=True
+            )
+            .select_related("member", "organization", "cycle")
+            .order_by("cycle__year", "-subject_kind", "subject_path", "id")
+        )
+        for ev in rows.iterator(chunk_size=2000):
+            is_member = ev.subject_kind == SubjectKind.MEMBER
+            yield [
+                ev.member.card_number if is_member and ev.member else "",
+                ev.organization.code if not is_member and ev.organization else "",
+                selectors.subject_name(ev),
+                ev.cycle.year,
+                *(getattr(ev, key) for key, _header in FACT_INTS),
+                *("Có" if getattr(ev, key) else "Không" for key, _header in FACT_BOOLS),
+                DisciplineForm(ev.discipline_form).label if ev.discipline_form else "",
+                ev.discipline_date,
+                ev.discipline_unit,
+                ev.sick_leave_months,
+                ev.temporary_cell,
+                ev.temporary_cell_comment,
+                Level(ev.civil_service_level).label if ev.civil_service_level else "",
+                ev.competent_justification,
             ]

@@ -359,3 +359,31 @@ def dashboard(cycle: Cycle) -> Dashboard:
             if f.severity in (Severity.ERROR, Severity.WARNING)
         ),
     )
+
+
+def not_classified_reasons(org: Organization, year: int) -> dict[tuple[str, str], int]:
+    """(subject kind, reason's label) -> how many subjects under the organization were decided
+    "not classified" for `year`, with that reason (one grouped query)."""
+    from tongket.evaluation.domain import NotClassifiedReason
+
+    rows = (
+        _with_current(
+            Evaluation.objects.filter(
+                period_q("cycle__", year, None), subject_path__startswith=org.path
+            )
+        )
+        .exclude(organization=org)
+        .values(
+            "subject_kind",
+            level=F("current__level"),
+            reason=F("current__not_classified_reason"),
+        )
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    labels = {r.value: r.label for r in NotClassifiedReason}
+    return {
+        (row["subject_kind"], labels.get(row["reason"], row["reason"])): int(row["n"])
+        for row in rows
+        if row["level"] == ""  # decided "not classified"; NULL is undecided
+    }

@@ -73,13 +73,16 @@ def change(deltas: Mapping[Key, int]) -> None:
     if not rows:
         return
     columns = ", ".join((*_KEY_COLUMNS, "n"))
-    # The table name comes from the model, never from input.
-    sql = (
-        f"INSERT INTO {_table()} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
-        f"{_upsert_tail()}"
-    )
+    # One statement per chunk (a decision's two rows: one); the table name comes from the
+    # model, never from input.
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {_table()} ({columns}) VALUES {values} {_upsert_tail()}",  # noqa: S608
+                [value for row in chunk for value in row],
+            )
 
 
 def add_pending(cycle: Cycle, evaluations: Iterable[Evaluation]) -> None:

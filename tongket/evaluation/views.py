@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -15,17 +15,31 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound
-from tongket.core.http import not_found_as_404, posted
+from tongket.core.http import content_disposition, not_found_as_404, posted
 from tongket.core.pagecache import CachedPage, scope_paths
-from tongket.core.rules import Finding
-from tongket.evaluation import forms, permissions, selectors, services, stats
+from tongket.core.rules import Finding, RuleGroup, group_by_rule
+from tongket.evaluation import documents, forms, permissions, selectors, services, stats
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome
 from tongket.people.models import Organization
+from tongket.people.permissions import can_administer_somewhere
+from tongket.reports.documents.docx_renderer import render_docx
+from tongket.reports.documents.markdown_renderer import render_markdown
 
 View = Callable[..., HttpResponse]
 
 CYCLES_PER_PAGE = 50
+
+
+def _grouped(
+    findings: Sequence[Finding], rows: Sequence[selectors.Row]
+) -> list[tuple[RuleGroup, list[tuple[str, str, str]]]]:
+    """Findings of a decision page as one box per rule, each subject with its name."""
+    names = {row.code: row.name for row in rows}
+    return [
+        (group, [(f.subject, names.get(f.subject, ""), f.message) for f in group.items])
+        for group in group_by_rule(findings)
+    ]
 
 
 def _error_findings(exc: DomainError) -> list[Finding]:
@@ -53,6 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
             {
                 "cycle": cycle,
                 "period": selectors.period_label(cycle),
+                "regulation": selectors.regulation_title(cycle),
                 "whole": permissions.can_view_cycle(scope, cycle),
                 "units": units.get(cycle.pk, []),
             }
@@ -66,8 +81,20 @@ def index(request: HttpRequest) -> HttpResponse:
 
     page = CachedPage(request, paths=scope_paths(request), build=build)
     # Offices open cycles (the page itself checks the organizations); no query here.
-    return page.render(
-        "evaluation/index.html", {"can_open": scope.is_superuser or bool(scope.admin_paths)}
+    return page.render("evaluation/index.html", {"can_open": can_administer_somewhere(scope)})
+
+
+@login_required
+def regulations(request: HttpRequest) -> HttpResponse:
+    """The regulations the evaluation follows, by year, with their parameters; which values are
+    not yet checked against the text is said to administrators only."""
+    return render(
+        request,
+        "evaluation/regulations.html",
+        {
+            "profiles": selectors.regulations(),
+            "unverified_shown": permissions.can_see_unverified_parameters(scope_for(request.user)),
+        },
     )
 
 
@@ -201,7 +228,7 @@ def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
             ],
             "collective": selectors.unit_collective(cycle, unit),
             "form": form,
-            "problems": problems,
+            "problems": _grouped(problems, rows),
             "can_propose": permissions.can_propose(scope, rows[0].evaluation) if rows else False,
             "whole": permissions.can_view_cycle(scope, cycle),
         },
@@ -231,7 +258,10 @@ def unit_check(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
     return render(
         request,
         "evaluation/_checks.html",
-        {"findings": found, "checked": bool(form.is_valid() and form.outcomes())},
+        {
+            "groups": _grouped(found, rows),
+            "checked": bool(form.is_valid() and form.outcomes()),
+        },
     )
 
 
@@ -239,7 +269,7 @@ def _self_form(
     ev: Evaluation, profile: Any, data: Any = None, initial: Any = None
 ) -> forms.SelfAssessmentForm:
     if selectors.uses_points(profile):
-        frame = selectors.point_frame()
+        frame = selectors.point_frame(ev)
         return forms.SelfAssessmentForm(
             data,
             initial=initial,
@@ -327,6 +357,7 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             "tiers": tiers,
             "decision": decision,
             "history": selectors.decision_history(ev),
+            "quarters": selectors.quarter_results(request.user, ev),
             "self_form": self_form,
             "proposal_form": proposal_form,
             "decision_form": decision_form,
@@ -535,3 +566,113 @@ def evaluation_reclassify(request: HttpRequest, evaluation_id: int) -> HttpRespo
         },
         status=422 if problems else 200,
     )
+
+
+# --- qd366 quota groups and the 25 % exception (Điều 11, point 1.5) ------------------------------
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def quota_groups(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Nhóm tính tỷ lệ: the office of the cycle's organization puts every subject in one group
+    (by kind of organization, by post, or by hand) and records the competent level's decision
+    raising the rate to at most 25 % for some groups; every group with its count, cap and
+    exception. One form per POST, named by `action`."""
+    cycle = _cycle_for_reader(request, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(request.user), cycle):
+        raise DjangoPermissionDenied("Chỉ văn phòng của cấp quyết định xác định nhóm tính tỷ lệ.")
+    groups = selectors.quota_groups(cycle)
+    names = sorted({g.name for g in groups})
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    by_basis = forms.QuotaGroupsByBasisForm(
+        request.POST if action == "basis" else None, prefix="basis"
+    )
+    move = forms.QuotaGroupMoveForm(request.POST if action == "move" else None, prefix="move")
+    exception = forms.QuotaExceptionForm(
+        request.POST if action == "exception" else None, prefix="exception", group_names=names
+    )
+    problems: list[Finding] = []
+    try:
+        if action == "basis" and by_basis.is_valid():
+            sizes = services.assign_quota_groups(
+                actor=request.user,
+                cycle_id=cycle.pk,
+                subject_kind=by_basis.subject_kind(),
+                basis=by_basis.cleaned_data["basis"],
+            )
+            done = f"Đã chia {sum(sizes.values())} đối tượng vào {len(sizes)} nhóm."
+            messages.success(request, done)
+            return redirect("evaluation:quota_groups", cycle_id=cycle.pk)
+        if action == "move" and move.is_valid():
+            moved = services.move_to_quota_group(
+                actor=request.user,
+                cycle_id=cycle.pk,
+                subject_kind=move.cleaned_data["subject_kind"],
+                group=move.cleaned_data["group"],
+                codes=move.code_list(),
+            )
+            messages.success(request, f"Đã chuyển {moved} đối tượng sang nhóm.")
+            return redirect("evaluation:quota_groups", cycle_id=cycle.pk)
+        if action == "exception" and exception.is_valid():
+            data = exception.cleaned_data
+            services.record_quota_exception(
+                actor=request.user,
+                cycle_id=cycle.pk,
+                subject_kind=data["subject_kind"],
+                groups=list(data["groups"]),
+                percent=data["percent"],
+                number=data["number"],
+                date=data["date"],
+                reason=data["reason"],
+            )
+            messages.success(request, "Đã ghi nhận quyết định nâng tỷ lệ.")
+            return redirect("evaluation:quota_groups", cycle_id=cycle.pk)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        form = {"basis": by_basis, "move": move, "exception": exception}[action]
+        problems = _refusal(form, exc)
+    invalid = action in {"basis", "move", "exception"} and not problems
+    subjects = selectors.quota_group_subjects(cycle)
+    return render(
+        request,
+        "evaluation/quota_groups.html",
+        {
+            "cycle": cycle,
+            "period": selectors.period_label(cycle),
+            "profile": selectors.profile_of(cycle),
+            "groups": [(g, subjects.get((g.subject_kind, g.name), [])) for g in groups],
+            "exceptions": selectors.quota_exception_rows(cycle),
+            "by_basis": by_basis,
+            "move": move,
+            "exception": exception,
+            "problems": problems,
+        },
+        status=422 if problems or invalid else 200,
+    )
+
+
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+@login_required
+@not_found_as_404
+def reclassification_document(request: HttpRequest, decision_id: int, fmt: str) -> HttpResponse:
+    """Mẫu 03: the superior's cancel-and-reclassify decision as a Party document (DOCX or
+    Markdown), for whoever may read the evaluation."""
+    if fmt not in DOCUMENT_TYPES:
+        raise NotFound("Không có định dạng này.")
+    decision = selectors.reclassification_decision(request.user, decision_id)
+    document = documents.reclassification_document(decision)
+    if fmt == "docx":
+        content: bytes = render_docx(document)
+    else:
+        content = render_markdown(document).encode("utf-8")
+    response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
+    name = f"mau-03-{decision.number.replace('/', '-')}.{fmt}"
+    response["Content-Disposition"] = content_disposition(name)
+    return response

@@ -1,5 +1,5 @@
 """Exports of what a user may see (XLSX in the import layout, so it imports back unchanged, and
-CSV), and the empty template; exports of personal data are audited."""
+CSV); exports of personal data are audited. The template to fill in is `template.py`."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.db import transaction
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
-from tongket.exchange.importer import handler_for, handlers
-from tongket.exchange.workbook import SheetHandler, write_csv_to, write_workbook, write_workbook_to
+from tongket.exchange.importer import handler_for
+from tongket.exchange.workbook import SheetHandler, write_csv_to, write_workbook_to
 
 PERSONAL_SHEETS = frozenset({"members", "party_roles", "posts", "evaluation_results", "awards"})
 EXPORTABLE = (
@@ -26,38 +26,6 @@ EXPORTABLE = (
     "targets",
     "awards",
 )
-
-
-def instructions() -> list[list[str]]:
-    """The instructions sheet: every sheet's columns, whether required, and how to fill them."""
-    lines: list[list[str]] = [
-        ["Mẫu nhập dữ liệu Tổng kết"],
-        [
-            "Mỗi trang là một loại dữ liệu; dòng 1 là tiêu đề cột, dữ liệu từ dòng 2. Thứ tự "
-            "cột không quan trọng; tên trang và tên cột không phân biệt hoa thường, có dấu hay "
-            "không dấu. Ngày ghi ngày/tháng/năm hoặc dùng ô kiểu ngày của Excel."
-        ],
-        [
-            "Nhập lại cùng một tệp không thay đổi gì. Chỉ cần một dòng lỗi là không dòng nào "
-            "được ghi; hãy «Kiểm tra» trước khi «Nhập»."
-        ],
-        [],
-        ["Trang", "Cột", "Cách điền"],
-    ]
-    for handler in handlers():
-        lines.append([handler.title, "", handler.description])
-        for column in handler.columns:
-            need = "bắt buộc" if column.required else "không bắt buộc"
-            example = f" Ví dụ: {column.example}." if column.example else ""
-            help_text = f" {column.help}" if column.help else ""
-            lines.append(["", column.header, f"({need}){help_text}{example}"])
-        lines.append([])
-    return lines
-
-
-def template_workbook() -> bytes:
-    """The empty workbook to fill in: every sheet with its headers, and the instructions."""
-    return write_workbook([(h, []) for h in handlers()], instructions=instructions())
 
 
 def _audit(actor: User | None, keys: Sequence[str], fmt: str, rows: int) -> None:

@@ -1,19 +1,24 @@
-"""Running import jobs: small files in the request, large ones in a background thread whose
-progress the upload page polls (one process only; see docs/import-format.md)."""
+"""Running import jobs: small files in the request, larger ones queued for `tongket worker` (a
+separate process; tongket.core.queue). The job's row is the user's record of it; while the
+import's transaction is open, its progress and a request to cancel it go through the queue's
+shared cache. A job whose worker is lost ends failed (its transaction was never committed, so
+nothing of it was written). See docs/import-format.md and docs/deployment.md."""
 
 from __future__ import annotations
 
-import contextvars
 import logging
-import threading
 import time
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import OperationalError, transaction
 from django.utils import timezone
+from django_tasks import task
 
+from tongket.audit.services import record_event
+from tongket.core import logs, queue
 from tongket.exchange.importer import run_import
 from tongket.exchange.models import ImportJob, JobStatus
 
@@ -21,50 +26,73 @@ logger = logging.getLogger(__name__)
 
 # Files up to this size run inside the request: a few thousand rows take seconds.
 INLINE_BYTES = 256 * 1024
+# A job run inside a request that is still "running" after this long lost its process.
+INLINE_LOST_AFTER = timedelta(minutes=15)
 
-# The import runs in one transaction, so its progress cannot be committed to the job row while
-# it runs; the thread publishes it here and the status view reads it (same process only).
-_progress: dict[uuid.UUID, tuple[int, int]] = {}
-_lock = threading.Lock()
+WORKER_LOST = "worker_lost"
+ERROR = "error"
+
+
+def runs_inline(job: ImportJob) -> bool:
+    limit = getattr(settings, "TONGKET_IMPORT_INLINE_BYTES", INLINE_BYTES)
+    return len(job.content) <= limit
+
+
+def queue_unless_small(job: ImportJob) -> bool:
+    """Queue a large job for the worker (in the caller's transaction, so the job and its place in
+    the queue are written together); True if it is small and the caller runs it now, after
+    committing (`run_job`)."""
+    if runs_inline(job):
+        return True
+    # The request's id goes with the job: the worker's log lines of it carry it too.
+    import_task.enqueue(str(job.pk), logs.request_id.get())
+    return False
+
+
+@task(takes_context=True)
+def import_task(context: Any, job_id: str, request_id: str = "") -> None:
+    worker_ids = context.task_result.worker_ids
+    token = logs.request_id.set(request_id)
+    try:
+        run_job(uuid.UUID(job_id), worker=str(worker_ids[-1]) if worker_ids else "")
+    finally:
+        logs.request_id.reset(token)
+
+
+def request_cancel(job: ImportJob) -> None:
+    """Ask the worker running `job` to stop (it checks between rows)."""
+    queue.request_cancel(str(job.pk))
 
 
 def progress_of(job: ImportJob) -> tuple[int, int]:
-    with _lock:
-        return _progress.get(job.pk, (job.done, job.total))
+    if job.status == JobStatus.RUNNING:
+        published = queue.progress(str(job.pk))
+        if published is not None:
+            return published
+    return job.done, job.total
 
 
-def start_job(job: ImportJob) -> None:
-    """Run the job now if the file is small, else in a thread; the caller redirects to its page."""
-    limit = getattr(settings, "TONGKET_IMPORT_INLINE_BYTES", INLINE_BYTES)
-    if len(job.content) <= limit:
-        run_job(job.pk)
-        return
-    # The thread carries the request's context: its log lines keep the request id.
-    context = contextvars.copy_context()
-    thread = threading.Thread(target=context.run, args=(_run_in_thread, job.pk), daemon=True)
-    thread.start()
+def remaining(job: ImportJob) -> timedelta | None:
+    done, total = progress_of(job)
+    return queue.remaining(job.started_at, done, total)
 
 
-def _run_in_thread(job_id: uuid.UUID) -> None:
-    try:
-        run_job(job_id)
-    finally:
-        connection.close()
-
-
-def _set(job_id: uuid.UUID, **fields: Any) -> None:
-    """Update the job's row. On SQLite a writer in another thread (the web request that started
-    the job, a status poll) can hold the table for a moment and the update fails at once with
-    "locked" instead of waiting: it is tried again, so a job never stays "pending" or "running"
+def _set(job_id: uuid.UUID, only_if: str | None = None, **fields: Any) -> bool:
+    """Update the job's row (only while its status is `only_if`, when given); whether it was.
+    On SQLite a writer in another thread or process can hold the database for a moment and the
+    update fails with "locked": it is tried again, so a job never stays "pending" or "running"
     for ever. Only the bookkeeping of the job is retried, never the import."""
+    rows = ImportJob.objects.filter(pk=job_id)
+    if only_if is not None:
+        rows = rows.filter(status=only_if)
     for attempt in range(8):
         try:
-            ImportJob.objects.filter(pk=job_id).update(**fields)
-            return
+            return bool(rows.update(**fields))
         except OperationalError as exc:
             if "locked" not in str(exc) or attempt == 7:
                 raise
             time.sleep(0.05 * 2**attempt)
+    return False  # pragma: no cover - the loop returns or raises
 
 
 FAILED_SUMMARY = (
@@ -79,22 +107,35 @@ def _fail(job_id: uuid.UUID) -> None:
     _set(
         job_id,
         status=JobStatus.FAILED,
+        error=ERROR,
         report={"summary": summary, "error_count": 1, "problems": [], "outcomes": []},
         finished_at=timezone.now(),
     )
 
 
-def run_job(job_id: uuid.UUID) -> None:
-    """Run one job to a final state: done with its report, or failed with a message, whatever
-    happens on the way (the report is bounded, see `ImportReport.as_dict`)."""
+def run_job(job_id: uuid.UUID, worker: str = "") -> None:
+    """Run a pending job to a final state (done with its report, cancelled, or failed with a
+    message, whatever happens on the way; the report is bounded, see `ImportReport.as_dict`):
+    the worker's task, or the request itself for a small file. A job that is no longer pending
+    (cancelled before it started, or taken already) is left alone."""
+    key = str(job_id)
+    if not _set(
+        job_id,
+        only_if=JobStatus.PENDING,
+        status=JobStatus.RUNNING,
+        worker=worker,
+        started_at=timezone.now(),
+    ):
+        return
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    _set(job_id, status=JobStatus.RUNNING)
     started = time.perf_counter()
-    logger.info("import job started", extra={"job_id": str(job_id), "user_id": job.user_id})
+    log = {"job_id": key, "user_id": job.user_id}
+    logger.info("import job started", extra=log)
 
     def publish(done: int, total: int) -> None:
-        with _lock:
-            _progress[job_id] = (done, total)
+        queue.publish_progress(key, done, total)
+        if queue.cancel_requested(key):
+            raise queue.Cancelled
 
     try:
         report = run_import(
@@ -104,8 +145,8 @@ def run_job(job_id: uuid.UUID) -> None:
             progress=publish,
             filename=job.filename,
         )
-        with _lock:
-            _done, total = _progress.get(job_id, (0, 0))
+        done_total = queue.progress(key)
+        total = done_total[1] if done_total else 0
         _set(
             job_id,
             status=JobStatus.DONE,
@@ -114,18 +155,64 @@ def run_job(job_id: uuid.UUID) -> None:
             total=total,
             finished_at=timezone.now(),
         )
+    except queue.Cancelled:
+        _cancelled(job)
+        logger.info("import job cancelled", extra=log)
+        return
     except Exception:
-        logger.exception("import job %s failed", job_id)
+        logger.exception("import job %s failed", job_id, extra=log)
         _fail(job_id)
         return
     finally:
-        with _lock:
-            _progress.pop(job_id, None)
+        queue.forget_job(key)
     logger.info(
         "import job done",
-        extra={
-            "job_id": str(job_id),
-            "user_id": job.user_id,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-        },
+        extra={**log, "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
     )
+
+
+@transaction.atomic
+def _cancelled(job: ImportJob) -> None:
+    """A running job stopped at its owner's request (its import rolled back); audited."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.CANCELLED, finished_at=timezone.now()
+    )
+    record_event(
+        actor=job.user,
+        action="import.cancel",
+        object_type="import_job",
+        object_id=str(job.pk),
+        summary=f"Hủy khi đang chạy: {job.filename}",
+        after={"filename": job.filename, "dry_run": job.dry_run, "running": True},
+    )
+
+
+def end_if_lost(job: ImportJob) -> bool:
+    """End a running job whose process is gone (its worker stopped beating, or the request that
+    ran a small file died); whether it was ended. Its transaction never committed."""
+    if job.status != JobStatus.RUNNING:
+        return False
+    if job.worker:
+        if queue.worker_alive(job.worker):
+            return False
+    elif job.started_at is None or timezone.now() - job.started_at < INLINE_LOST_AFTER:
+        return False
+    ended = _set(
+        job.pk,
+        only_if=JobStatus.RUNNING,
+        status=JobStatus.FAILED,
+        error=WORKER_LOST,
+        finished_at=timezone.now(),
+    )
+    if ended:
+        queue.forget_job(str(job.pk))
+        logger.warning("import job lost its worker", extra={"job_id": str(job.pk)})
+        job.refresh_from_db()
+    return ended
+
+
+def end_lost_jobs() -> None:
+    """The worker's check (tongket.core.queue.on_worker_check): every running job whose
+    process is gone ends failed."""
+    for job in ImportJob.objects.filter(status=JobStatus.RUNNING).defer("content", "report"):
+        end_if_lost(job)

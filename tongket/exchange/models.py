@@ -1,4 +1,5 @@
-"""Import jobs: an uploaded workbook, its dry run or real run, and the report the page polls."""
+"""Import jobs: an uploaded workbook, its dry run or real run, and the report the page polls
+(run by the request for a small file, else by `tongket worker`: tongket.exchange.jobs)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", "Đang chạy"
     DONE = "done", "Xong"
     FAILED = "failed", "Gặp sự cố"
+    CANCELLED = "cancelled", "Đã hủy"
 
 
 class ImportJob(models.Model):
@@ -36,6 +38,11 @@ class ImportJob(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="checked_by"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The worker running it (empty when the request ran it: a small file), since when, and why
+    # it failed ("worker_lost": the worker stopped; "error": an unexpected error).
+    worker = models.CharField(max_length=64, blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=20, blank=True, default="")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

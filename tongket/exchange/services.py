@@ -1,5 +1,5 @@
 """Writes of the exchange app, each audited: import jobs (an uploaded workbook checked, then
-applied) and API tokens for integrations."""
+applied, or cancelled) and API tokens for integrations."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
-from tongket.exchange.jobs import start_job
-from tongket.exchange.models import ImportJob
+from tongket.exchange import jobs
+from tongket.exchange.models import ImportJob, JobStatus
 from tongket.people.permissions import can_write_somewhere
 
 
@@ -32,7 +33,9 @@ def start_import(*, actor: AuthUser, filename: str, content: bytes) -> ImportJob
             user=actor, filename=(filename or "tep.xlsx")[:255], content=content, dry_run=True
         )
         record_event(actor=actor, action="import.check", **_job_event(job, "Kiểm tra tệp Excel"))
-    start_job(job)
+        inline = jobs.queue_unless_small(job)
+    if inline:
+        jobs.run_job(job.pk)
     return job
 
 
@@ -52,8 +55,40 @@ def apply_checked_import(*, actor: AuthUser, checked: ImportJob) -> ImportJob:
         locked.applied_as = real
         locked.save(update_fields=["applied_as"])
         record_event(actor=actor, action="import.apply", **_job_event(real, "Nhập tệp Excel"))
-    start_job(real)
+        inline = jobs.queue_unless_small(real)
+    if inline:
+        jobs.run_job(real.pk)
     return real
+
+
+def cancel_import(*, actor: AuthUser, job: ImportJob) -> None:
+    """Cancel the actor's own job. A waiting one is cancelled at once (audited); a running one is
+    asked to stop: its worker rolls its transaction back at the next rows, then records it. A
+    finished job cannot be cancelled."""
+    if job.user_id != actor.pk:
+        raise NotFound("Không có việc này.")
+    if job.status == JobStatus.RUNNING:
+        # No write here: on SQLite the running import holds the database's write lock.
+        jobs.request_cancel(job)
+        return
+    with transaction.atomic():
+        cancelled = ImportJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(
+            status=JobStatus.CANCELLED, finished_at=timezone.now()
+        )
+        if not cancelled:
+            raise DomainError(
+                "Việc này đã xong, không hủy được nữa.",
+                field="job",
+                rule="exchange.import.cancel_finished",
+            )
+        record_event(
+            actor=actor,
+            action="import.cancel",
+            object_type="import_job",
+            object_id=str(job.pk),
+            summary=f"Hủy khi đang chờ: {job.filename}",
+            after={"filename": job.filename, "dry_run": job.dry_run, "running": False},
+        )
 
 
 def _job_event(job: ImportJob, summary: str) -> dict[str, Any]:

@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern] = [
     path("upload/", views.upload, name="upload"),
     path("jobs/<uuid:job_id>/", views.job, name="job"),
     path("jobs/<uuid:job_id>/apply/", views.apply, name="apply"),
+    path("jobs/<uuid:job_id>/cancel/", views.cancel, name="cancel"),
 ]

@@ -7,6 +7,7 @@ import tempfile
 from typing import Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -16,13 +17,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tongket.core import queue
 from tongket.core.errors import DomainError
 from tongket.core.http import content_disposition, posted, posted_files
 from tongket.core.replicas import replica_reads
-from tongket.exchange import exporter, services
-from tongket.exchange.jobs import progress_of
+from tongket.exchange import exporter, jobs, services
 from tongket.exchange.models import ImportJob, JobStatus
-from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, Action
+from tongket.exchange.template import template_workbook
+from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, UPLOAD_EXTENSIONS, Action
+from tongket.people.selectors import writable_organization_codes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_PROBLEMS = 500
@@ -61,7 +64,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def template(request: HttpRequest) -> HttpResponse:
-    return _download(exporter.template_workbook(), "mau-nhap-tong-ket.xlsx", XLSX)
+    content = template_workbook(writable_organization_codes(request.user))
+    return _download(content, "mau-nhap-tong-ket.xlsx", XLSX)
 
 
 @login_required
@@ -93,9 +97,9 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Tệp Excel (.xlsx)",
+        label="Tệp bảng tính (.xlsx, .xls hoặc .ods)",
         help_text=f"Theo mẫu nhập; tối đa {MAX_BYTES // (1024 * 1024)} MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_EXTENSIONS}),
     )
 
     def clean_file(self) -> Any:
@@ -132,7 +136,7 @@ def _own_job(request: HttpRequest, job_id: str) -> ImportJob:
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
-    done, total = progress_of(job)
+    done, total = jobs.progress_of(job)
     report: dict[str, Any] = job.report or {}
     problems = report.get("problems", [])
     errors = [p for p in problems if p["severity"] == "error"]
@@ -150,6 +154,11 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
     return {
         "job": job,
         "running": job.status in (JobStatus.PENDING, JobStatus.RUNNING),
+        "waiting_without_worker": (
+            job.status == JobStatus.PENDING and not queue.any_worker_alive()
+        ),
+        "remaining": queue.remaining_text(jobs.remaining(job)),
+        "worker_lost": job.status == JobStatus.FAILED and job.error == jobs.WORKER_LOST,
         "done": done,
         "total": total,
         "percent": int(100 * done / total) if total else 0,
@@ -178,6 +187,8 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
 def job(request: HttpRequest, job_id: str) -> HttpResponse:
     """The job's report; while it runs, htmx polls the status fragment."""
     found = _own_job(request, job_id)
+    # A job whose worker stopped ends here too (failed), even before another worker starts.
+    jobs.end_if_lost(found)
     context = _job_context(found)
     if getattr(request, "htmx", False):
         return render(request, "exchange/_job_status.html", context)
@@ -196,6 +207,19 @@ def apply(request: HttpRequest, job_id: str) -> HttpResponse:
     except DomainError as exc:  # applied meanwhile, from another tab
         raise Http404 from exc
     return redirect("exchange:job", job_id=real.pk)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Cancel one's own waiting or running job (a running one stops at its next rows, and
+    nothing of it is written)."""
+    found = _own_job(request, job_id)
+    try:
+        services.cancel_import(actor=_user(request), job=found)
+    except DomainError as exc:  # finished meanwhile
+        messages.info(request, exc.message)
+    return redirect("exchange:job", job_id=found.pk)
 
 
 @require_GET

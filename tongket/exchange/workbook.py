@@ -31,6 +31,10 @@ RATIO_FLOOR_BYTES = 1024 * 1024
 MAX_ROWS = 100_000  # data rows in the whole workbook, all sheets together
 MAX_COLUMNS = 60
 INSTRUCTIONS_SHEET = "Hướng dẫn"
+LISTS_SHEET = "Danh mục"  # the template's lists behind its drop-downs
+ORGANIZATIONS_SHEET = "Mã tổ chức"  # the template's list of the codes the user may write
+# Sheets that only help a person fill the template; an import skips them without a warning.
+HELPER_SHEETS = frozenset({INSTRUCTIONS_SHEET, LISTS_SHEET, ORGANIZATIONS_SHEET})
 DATE_FORMAT = "DD/MM/YYYY"
 # Excel's day 0 in the 1900 date system (Lotus's phantom 29/02/1900 makes it the 30th).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -170,6 +174,19 @@ class Column:
     help: str = ""
     example: str = ""
     width: int = 18
+
+
+class ColumnKind(StrEnum):
+    """What a column holds, for the template's cell formats and drop-downs and for the checks
+    that a spreadsheet did not turn a code into a number."""
+
+    TEXT = "text"
+    CODE = "code"  # a code typed by people ("QT.KCQDN"): text format, never a number
+    ORGANIZATION = "organization"  # an organization's code: text, listed on ORGANIZATIONS_SHEET
+    CARD = "card"  # a Party card number ("45.000010"): text format, refused when read as a number
+    DATE = "date"
+    NUMBER = "number"
+    CHOICE = "choice"  # one of the handler's `choices` for the column: a drop-down
 
 
 @dataclass
@@ -436,6 +453,17 @@ class SheetHandler(ABC, Generic[R]):
     order: ClassVar[int]
     # A service's DomainError.field → the column that holds it.
     field_columns: ClassVar[Mapping[str, str]] = {}
+    # Column key → what it holds (TEXT when absent), and the labels of each CHOICE column.
+    kinds: ClassVar[Mapping[str, ColumnKind]] = {}
+    choices: ClassVar[Mapping[str, Sequence[str]]] = {}
+
+    def kind(self, key: str) -> ColumnKind:
+        return self.kinds.get(key, ColumnKind.TEXT)
+
+    def choice_labels(self, key: str) -> Sequence[str]:
+        """What a CHOICE column's drop-down offers; a handler whose choices live in the
+        database overrides this."""
+        return self.choices.get(key, ())
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -477,32 +505,52 @@ class SheetHandler(ABC, Generic[R]):
 # --- Reading a workbook ------------------------------------------------------------------------
 
 
-def _check_container(data: bytes, limits: Limits) -> None:
-    """The zip's directory against the limits, before anything is inflated. Python's zipfile
-    never inflates a part beyond the size its directory declares (it stops there and fails the
-    checksum), so the declared sizes bound what reading can cost."""
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 (.xls) and other OLE files
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+class FileFormat(StrEnum):
+    XLSX = "xlsx"
+    XLS = "xls"  # Excel 97–2003
+    ODS = "ods"  # OpenDocument (LibreOffice Calc)
+
+
+UPLOAD_EXTENSIONS = ".xlsx,.xls,.ods"
+NOT_A_WORKBOOK = (
+    "Tệp không phải là bảng tính Excel (.xlsx, .xls) hay LibreOffice (.ods). Hãy lưu lại bằng "
+    "Excel hoặc LibreOffice dưới dạng «Excel Workbook (.xlsx)» rồi tải lên lại."
+)
+
+
+def _check_container(data: bytes, limits: Limits) -> FileFormat:
+    """The file's format, from its content (never its name), and the zip's directory against
+    the limits, before anything is inflated. Python's zipfile never inflates a part beyond the
+    size its directory declares (it stops there and fails the checksum), so the declared sizes
+    bound what reading can cost. An .xls is bounded by the file size itself."""
     if len(data) > limits.bytes:
         raise WorkbookError(
             f"Tệp quá lớn ({_mb(len(data))}); giới hạn là {_mb(limits.bytes)}.",
             rule="import.file.too_large",
         )
+    if data.startswith(OLE2_MAGIC):
+        return FileFormat.XLS
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise WorkbookError(
-            "Tệp không phải là bảng tính Excel (.xlsx). Hãy lưu lại bằng Excel hoặc LibreOffice "
-            "dưới dạng «Excel Workbook (.xlsx)» rồi tải lên lại.",
-            rule="import.file.not_xlsx",
-        )
+        raise WorkbookError(NOT_A_WORKBOOK, rule="import.file.not_xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
+            names = {info.filename for info in infos}
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise WorkbookError(
             "Tệp Excel bị hỏng, không đọc được.", rule="import.file.corrupt"
         ) from exc
-    if "xl/workbook.xml" not in {info.filename for info in infos}:
-        raise WorkbookError(
-            "Tệp không phải là bảng tính Excel (.xlsx).", rule="import.file.not_xlsx"
-        )
+    if "xl/workbook.xml" in names:
+        found = FileFormat.XLSX
+    elif mimetype.strip() == ODS_MIMETYPE and "content.xml" in names:
+        found = FileFormat.ODS
+    else:
+        raise WorkbookError(NOT_A_WORKBOOK, rule="import.file.not_xlsx")
     for info in infos:
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > limits.ratio * max(
             info.compress_size, 1
@@ -520,6 +568,7 @@ def _check_container(data: bytes, limits: Limits) -> None:
             "hãy chia thành nhiều tệp nhỏ hơn.",
             rule="import.file.too_large",
         )
+    return found
 
 
 def read_workbook(
@@ -538,7 +587,8 @@ def read_workbook(
     from tongket.exchange.bulk_xlsx import Unsupported
 
     bounds = (limits or Limits()).resolved()
-    _check_container(data, bounds)
+    if _check_container(data, bounds) is not FileFormat.XLSX:
+        return _read_calamine(data, handlers, bounds)
     try:
         return _read_fast(data, handlers, bounds)
     except Unsupported:
@@ -546,6 +596,7 @@ def read_workbook(
 
 
 SheetRows = Iterator[tuple[int, Sequence[Any]]]
+_HELPER_SHEETS_FOLDED = frozenset(fold(t) for t in HELPER_SHEETS)
 
 
 def _read_fast(
@@ -584,6 +635,34 @@ def _read_openpyxl(
         book.close()
 
 
+def _read_calamine(
+    data: bytes, handlers: Sequence[SheetHandler[Any]], limits: Limits
+) -> tuple[dict[str, list[RawRow]], list[Problem]]:
+    """.xls and .ods, read with calamine (python-calamine): values only, like the .xlsx readers,
+    and then the same checks and the same all-or-nothing import."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(book.sheet_names)
+    except Exception as exc:  # calamine raises its own kinds on a damaged file
+        raise WorkbookError(
+            "Tệp bảng tính bị hỏng hoặc không đúng định dạng, không đọc được.",
+            rule="import.file.corrupt",
+        ) from exc
+    try:
+        sheets = ((name, _calamine_rows(book, name)) for name in names)
+        return _read_sheets(sheets, handlers, limits)
+    finally:
+        book.close()
+
+
+def _calamine_rows(book: Any, name: str) -> SheetRows:
+    """A sheet's rows numbered as the spreadsheet shows them (empty cells are "")."""
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return enumerate(rows, start=1)
+
+
 def _read_sheets(
     sheets: Iterable[tuple[str, SheetRows]], handlers: Sequence[SheetHandler[Any]], limits: Limits
 ) -> tuple[dict[str, list[RawRow]], list[Problem]]:
@@ -598,7 +677,7 @@ def _read_sheets(
         for title, sheet_rows in sheets:
             handler = by_title.get(fold(title))
             if handler is None:
-                if fold(title) != fold(INSTRUCTIONS_SHEET):
+                if fold(title) not in _HELPER_SHEETS_FOLDED:
                     problems.append(
                         Problem(
                             title,
@@ -671,12 +750,16 @@ def _read_sheet(
     found: list[RawRow] = []
     rest: SheetRows = iterator if first[0] == 1 else _chain_first(first, iterator)
     items = list(positions.items())
+    guarded = [(key, kind) for key in positions if (kind := handler.kind(key)) in _NOT_NUMBERS]
+    seen = 0
     for number, values in rest:
         size = len(values)
         cells = {key: values[i] if i < size else None for key, i in items}
         if all(_blank(v) for v in cells.values()):
             continue
-        if len(found) >= room:
+        if number == EXAMPLE_ROW and is_example_row(handler, cells):
+            continue
+        if seen >= room:
             raise WorkbookError(
                 f"Tệp có quá {_count(limit)} dòng dữ liệu (giới hạn {_count(limit)} dòng cho cả "
                 "tệp, mọi trang cộng lại); không dòng nào được kiểm tra. Hãy chia thành nhiều "
@@ -685,8 +768,72 @@ def _read_sheet(
                 sheet=handler.title,
                 row=number,
             )
+        seen += 1  # refused rows count towards the limit too
+        if guarded:
+            refused = _codes_read_as_numbers(handler, number, cells, letters, guarded)
+            if refused:
+                problems.extend(refused)
+                continue
         found.append(RawRow(handler.title, number, cells, letters))
     return found, problems
+
+
+EXAMPLE_ROW = 2  # the template's example row, under the header; an import skips it unchanged
+_NOT_NUMBERS = frozenset({ColumnKind.CARD, ColumnKind.CODE, ColumnKind.ORGANIZATION})
+
+
+def is_example_row(handler: SheetHandler[Any], cells: Mapping[str, Any]) -> bool:
+    """Whether a row is the template's example left as it was: every cell read equals its
+    column's example (blank where the example is blank). A row edited in any cell is data."""
+    matched = False
+    for key, value in cells.items():
+        column = handler.column(key)
+        example = fold(column.example) if column else ""
+        if fold(clean_text(value)) != example:
+            return False
+        matched = matched or bool(example)
+    return matched
+
+
+def _codes_read_as_numbers(
+    handler: SheetHandler[Any],
+    number: int,
+    cells: Mapping[str, Any],
+    letters: Mapping[str, str],
+    guarded: Sequence[tuple[str, ColumnKind]],
+) -> list[Problem]:
+    """A card number or code that the spreadsheet stored as a number: "45.000010" typed where
+    the cell is not text becomes 45.00001 (English locale) or 45000010 (Vietnamese locale), a
+    different card. Never guessed back: the row is refused and the user told how to fix it."""
+    problems: list[Problem] = []
+    for key, kind in guarded:
+        value = cells.get(key)
+        if not isinstance(value, int | float | Decimal) or isinstance(value, bool):
+            continue
+        if kind is ColumnKind.CARD:
+            rule = "import.cell.card_as_number"
+            what = "Số thẻ"
+        elif isinstance(value, float) and not value.is_integer():
+            rule = "import.cell.code_as_number"
+            what = "Mã"
+        else:
+            continue  # a whole number is the code as typed ("101")
+        column = handler.column(key)
+        header = column.header if column else key
+        problems.append(
+            Problem(
+                handler.title,
+                number,
+                header,
+                letters.get(key, ""),
+                clean_text(value),
+                rule,
+                f"{what} «{clean_text(value)}» đã bị bảng tính đổi thành số nên có thể đã mất "
+                f"số 0 hoặc dấu chấm (ví dụ 45.000010 thành 45.00001). Hãy định dạng cột "
+                f"«{header}» là Văn bản (Text), gõ lại đúng như trên giấy tờ rồi nhập lại.",
+            )
+        )
+    return problems
 
 
 def _blank(value: Any) -> bool:
@@ -706,23 +853,16 @@ def _chain_first(first: tuple[int, Sequence[Any]], rest: SheetRows) -> SheetRows
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def write_workbook(
-    sheets: Sequence[tuple[SheetHandler[Any], Iterable[Sequence[Any]]]],
-    *,
-    instructions: Sequence[Sequence[str]] = (),
-) -> bytes:
+def write_workbook(sheets: Sequence[tuple[SheetHandler[Any], Iterable[Sequence[Any]]]]) -> bytes:
     """An .xlsx with one sheet per handler (headers in bold, dates as dates, formula-like text
-    neutralized), plus an instructions sheet when given."""
+    neutralized)."""
     buffer = io.BytesIO()
-    write_workbook_to(buffer, sheets, instructions=instructions)
+    write_workbook_to(buffer, sheets)
     return buffer.getvalue()
 
 
 def write_workbook_to(
-    file: IO[bytes],
-    sheets: Sequence[tuple[SheetHandler[Any], Iterable[Sequence[Any]]]],
-    *,
-    instructions: Sequence[Sequence[str]] = (),
+    file: IO[bytes], sheets: Sequence[tuple[SheetHandler[Any], Iterable[Sequence[Any]]]]
 ) -> None:
     """`write_workbook` into a file, row by row: openpyxl's write-only mode keeps each sheet in
     a temporary file, so memory stays flat however many rows the iterables give."""
@@ -754,25 +894,12 @@ def write_workbook_to(
                 else:
                     out.append(neutralize(value))
             sheet.append(out)
-    if instructions:
-        sheet = book.create_sheet(INSTRUCTIONS_SHEET)
-        sheet.column_dimensions["A"].width = 28
-        sheet.column_dimensions["B"].width = 34
-        sheet.column_dimensions["C"].width = 70
-        for line in instructions:
-            sheet.append([neutralize(v) for v in line])
     book.save(file)
 
 
-def write_csv(handler: SheetHandler[Any], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV with the sheet's headers; UTF-8 with BOM is the caller's choice (Excel needs it)."""
-    buffer = io.StringIO()
-    write_csv_to(buffer, handler, rows)
-    return buffer.getvalue()
-
-
 def write_csv_to(file: IO[str], handler: SheetHandler[Any], rows: Iterable[Sequence[Any]]) -> None:
-    """`write_csv` into a text file, row by row."""
+    """CSV with the sheet's headers into a text file, row by row (UTF-8 with BOM is the caller's
+    choice: Excel needs it)."""
     writer = csv.writer(file, lineterminator="\r\n")
     writer.writerow([c.header for c in handler.columns])
     for row in rows:

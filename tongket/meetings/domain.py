@@ -21,7 +21,6 @@ from tongket.core.rules import Finding, Severity, Verdict
 
 MAJORITY_CITATION = "Điều 9, khoản 5, Điều lệ Đảng"
 BODY_CITATION = "Điểm 9.3, Quy định 24-QĐ/TW ngày 30/7/2021 về thi hành Điều lệ Đảng"
-UNVERIFIED_MARK = " [?]"
 
 RULE_BODY_EXCLUDED = "meetings.body.excluded"
 RULE_BODY_COUNTED = "meetings.body.counted"
@@ -289,7 +288,7 @@ class AttendanceRule:
 
     @property
     def citation(self) -> str:
-        return self.source if self.verified else self.source + UNVERIFIED_MARK
+        return self.source
 
     @property
     def words(self) -> str:
@@ -333,9 +332,13 @@ def check_attendance(
     present: int,
     convened: int,
     rules: Mapping[MeetingKind, AttendanceRule] = DEFAULT_ATTENDANCE_RULES,
+    *,
+    meeting_name: str = "",
 ) -> Verdict[bool]:
     """Whether enough of those convened are present for a meeting of `kind` to be valid (a
-    confidence vote needs at least 2/3 of those convened; other kinds per `rules`)."""
+    confidence vote needs at least 2/3 of those convened; other kinds per `rules`). The message
+    names the meeting as its organizers do (`meeting_name`, e.g. a year-end conference that takes
+    a congress's rule), else by `kind`."""
     rule = rules[kind]
     errors = _count_errors(
         {"present": present, "convened": convened},
@@ -365,7 +368,8 @@ def check_attendance(
     needed = rule.required(convened)
     valid = present >= needed
     message = (
-        f"{kind.label}: có mặt {present}/{convened}, cần {rule.words} (ít nhất {needed}): "
+        f"{meeting_name or kind.label}: có mặt {present}/{convened}, cần {rule.words} "
+        f"(ít nhất {needed}): "
         f"{'đủ' if valid else 'không đủ'} số lượng để tiến hành."
     )
     finding = Finding(

@@ -303,6 +303,13 @@ def meeting_detail(
 CARD_HELP = "Số thẻ đảng viên."
 
 
+def _optional_text(max_length: int, help_text: str = "") -> serializers.CharField:
+    """A text the client may leave out or blank."""
+    return serializers.CharField(
+        max_length=max_length, required=False, allow_blank=True, help_text=help_text or None
+    )
+
+
 def _id_field(help_text: str) -> serializers.IntegerField:
     return serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, allow_null=True, help_text=help_text
@@ -315,7 +322,7 @@ class MeetingCreateInput(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=255)
     held_on = serializers.DateField()
     starts_at = serializers.TimeField(required=False, allow_null=True)
-    place = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    place = _optional_text(255)
 
 
 class ChairInput(serializers.Serializer[Any]):
@@ -325,12 +332,12 @@ class ChairInput(serializers.Serializer[Any]):
 
 class SecretaryInput(serializers.Serializer[Any]):
     member = serializers.CharField(max_length=20, help_text=CARD_HELP)
-    title = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    title = _optional_text(255)
 
 
 class GuestInput(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=120)
-    title = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    title = _optional_text(255)
 
 
 class AgendaInput(serializers.Serializer[Any]):
@@ -338,8 +345,8 @@ class AgendaInput(serializers.Serializer[Any]):
     presenter = serializers.CharField(
         max_length=20, required=False, allow_blank=True, allow_null=True, help_text=CARD_HELP
     )
-    presenter_title = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    document_title = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    presenter_title = _optional_text(255)
+    document_title = _optional_text(255)
     program = _id_field("Mã số chương trình của tổ chức họp, trình hội nghị.")
 
 
@@ -355,20 +362,12 @@ class ConveneInput(serializers.Serializer[Any]):
 class AttendanceInput(serializers.Serializer[Any]):
     member = serializers.CharField(max_length=20, help_text="Số thẻ đảng viên được triệu tập.")
     attendance = serializers.ChoiceField(choices=Attendance.choices)
-    reason = serializers.CharField(
-        max_length=255,
-        required=False,
-        allow_blank=True,
-        help_text="Lý do vắng mặt: bắt buộc khi vắng có lý do.",
-    )
+    reason = _optional_text(255, "Lý do vắng mặt: bắt buộc khi vắng có lý do.")
 
 
 class AllPresentInput(serializers.Serializer[Any]):
-    organization = serializers.CharField(
-        max_length=64,
-        required=False,
-        allow_blank=True,
-        help_text="Chỉ đảng viên của tổ chức này; bỏ trống: mọi người chưa điểm danh.",
+    organization = _optional_text(
+        64, "Chỉ đảng viên của tổ chức này; bỏ trống: mọi người chưa điểm danh."
     )
 
 
@@ -384,12 +383,7 @@ class DiscussionInput(serializers.Serializer[Any]):
     speaker = serializers.CharField(
         max_length=20, required=False, allow_blank=True, allow_null=True, help_text=CARD_HELP
     )
-    speaker_name = serializers.CharField(
-        max_length=255,
-        required=False,
-        allow_blank=True,
-        help_text="Người phát biểu ngoài danh sách.",
-    )
+    speaker_name = _optional_text(255, "Người phát biểu ngoài danh sách.")
     agenda_item = _id_field("Mã số nội dung hội nghị.")
 
 
@@ -413,11 +407,8 @@ class VoteInput(serializers.Serializer[Any]):
 
 class AwardInput(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=2000)
-    link = serializers.CharField(
-        max_length=255,
-        required=False,
-        allow_blank=True,
-        help_text="Liên kết sổ khen thưởng (đường dẫn trong hệ thống hoặc địa chỉ http/https).",
+    link = _optional_text(
+        255, "Liên kết sổ khen thưởng (đường dẫn trong hệ thống hoặc địa chỉ http/https)."
     )
 
 

@@ -526,7 +526,9 @@ def record_vote(
         raise DomainError.from_findings(
             outcome.errors, field=outcome.errors[0].subject or "votes_for"
         )
-    quorum = domain.check_attendance(rule_kind, count.present, count.convened)
+    quorum = domain.check_attendance(
+        rule_kind, count.present, count.convened, meeting_name=meeting.get_kind_display()
+    )
     adopted = outcome.value and quorum.value
     program = _program_of(meeting, program_id)
     if program is not None and program.is_adopted:

@@ -210,7 +210,7 @@ class MemberChoiceField(forms.ChoiceField):
         self.members = members
         few = list(members[: PICKER_LIMIT + 1])
         if len(few) <= PICKER_LIMIT or within is None:
-            self.choices = [("", "---------")] + [
+            self.choices = [("", "— chọn đảng viên —")] + [
                 (m.card_number, f"{m.full_name} ({m.card_number})") for m in few
             ]
             return

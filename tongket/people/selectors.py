@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from django.db import connection
@@ -396,6 +397,20 @@ def writable_party_organizations(user: User | None) -> QuerySet[Organization]:
     )
 
 
+def writable_organization_codes(user: User | None) -> Iterator[tuple[str, str, str]]:
+    """(code, name, kind) of every organization the user may write, Party organizations and
+    agencies alike, in tree order: the list an import template offers (`None`: all of them)."""
+    scope = scope_for(user)
+    labels = dict(OrganizationKind.choices)
+    rows = (
+        Organization.objects.filter(scope.path_q("path", write=True))
+        .order_by("path")
+        .values_list("code", "name", "kind")
+    )
+    for code, name, kind in rows.iterator(chunk_size=2000):
+        yield code, name, str(labels.get(kind, kind))
+
+
 def administered_organizations_of(user: User | None, member: Member) -> list[Organization]:
     """The organizations containing the member (their own and its ancestors) whose committee
     the user may staff: where a Party role can be assigned to this member."""
@@ -711,3 +726,66 @@ def organization_tree(user: User | None) -> list[TreeNode] | None:
         return TreeNode(org, counts.get(org.pk, 0), tuple(node(k) for k in kids))
 
     return [node(root) for root in children.get(None, [])]
+
+
+# --- transfers of Party activity ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransferRecord:
+    """A member's move out of an organization, as the memberships record it (transfer_member)."""
+
+    member: Member
+    source: Organization  # the cell (or grassroots organization) the member left
+    target: Organization  # where the member went
+    on: date  # the first day in the new organization
+    note: str
+
+
+def transfer_out(
+    user: User | None, card_number: str, within: Organization
+) -> TransferRecord | None:
+    """The member's latest move out of an organization inside `within`, when the user may see
+    the organization left (the member may now be outside the user's reach)."""
+    scope = scope_for(user)
+    left = (
+        Membership.objects.filter(
+            member__card_number=card_number.strip(),
+            end__isnull=False,
+            organization__path__startswith=within.path,
+        )
+        .filter(scope.path_q("organization__path"))
+        .select_related("member", "organization__parent")
+        .order_by("-end", "-pk")
+        .first()
+    )
+    if left is None or left.end is None:
+        return None
+    arrived = (
+        Membership.objects.filter(member_id=left.member_id, start__gt=left.end)
+        .select_related("organization__parent")
+        .order_by("start", "pk")
+        .first()
+    )
+    if arrived is None:
+        return None
+    return TransferRecord(
+        member=left.member,
+        source=left.organization,
+        target=arrived.organization,
+        on=arrived.start,
+        note=arrived.note,
+    )
+
+
+def committee_terms(org: Organization, on: date) -> tuple[str, ...]:
+    """The terms ("2025-2030") recorded on the organization's Party roles held on `on`."""
+    return tuple(
+        dict.fromkeys(
+            PartyRole.objects.filter(organization=org, start__lte=on)
+            .filter(Q(end__isnull=True) | Q(end__gte=on))
+            .exclude(term="")
+            .order_by("-start")
+            .values_list("term", flat=True)
+        )
+    )

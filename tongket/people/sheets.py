@@ -17,6 +17,7 @@ from tongket.exchange.rows import chunks, keys_per_query, one_of
 from tongket.exchange.workbook import (
     Action,
     Column,
+    ColumnKind,
     ImportContext,
     RowReader,
     SheetHandler,
@@ -255,6 +256,15 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
         Column("place", "Địa danh", False, "Dùng trong dòng địa danh, ngày tháng.", "Quảng Trị"),
         Column("founded_on", "Ngày thành lập", False, "ngày/tháng/năm", "15/07/2020"),
     )
+    kinds = {
+        "code": ColumnKind.CODE,
+        "kind": ColumnKind.CHOICE,
+        "parent_code": ColumnKind.ORGANIZATION,
+        "agency_code": ColumnKind.ORGANIZATION,
+        "issuer_code": ColumnKind.CODE,
+        "founded_on": ColumnKind.DATE,
+    }
+    choices = {"kind": [label for _code, label in OrganizationKind.choices]}
     field_columns = {
         "code": "code",
         "name": "name",
@@ -577,6 +587,19 @@ class MemberSheet(SheetHandler[MemberRow]):
             22,
         ),
     )
+    kinds = {
+        "card_number": ColumnKind.CARD,
+        "birth_date": ColumnKind.DATE,
+        "gender": ColumnKind.CHOICE,
+        "joined_on": ColumnKind.DATE,
+        "full_member_on": ColumnKind.DATE,
+        "status": ColumnKind.CHOICE,
+        "organization_code": ColumnKind.ORGANIZATION,
+    }
+    choices = {
+        "gender": [label for _code, label in Gender.choices],
+        "status": [label for _code, label in MemberStatus.choices],
+    }
     field_columns = {
         "card_number": "card_number",
         "full_name": "full_name",
@@ -873,6 +896,13 @@ class PartyRoleSheet(_LinkSheet[PartyRoleRow]):
         Column("term", "Nhiệm kỳ", False, "", "2020-2025", 12),
         Column("start", "Từ ngày", True, "ngày/tháng/năm", "15/07/2020"),
     )
+    kinds = {
+        "card_number": ColumnKind.CARD,
+        "organization_code": ColumnKind.ORGANIZATION,
+        "role": ColumnKind.CHOICE,
+        "start": ColumnKind.DATE,
+    }
+    choices = {"role": [label for _code, label in PartyRoleKind.choices]}
     field_columns = {
         "card_number": "card_number",
         "organization": "organization_code",
@@ -967,43 +997,39 @@ def _plan_links(
     organization_index(ctx).load(getattr(r, org_key) for r in records)
     seen: dict[tuple[Any, ...], int] = {}
     todo: list[Any] = []
+
+    def refuse(r: Any, column: str, value: str, rule: str, message: str) -> None:
+        r.action = Action.REFUSE
+        ctx.refuse(sheet, r.row, column, value, rule, message, letters=r.letters)
+
     for r in records:
         key = r.natural_key
         if key in seen:
-            r.action = Action.REFUSE
-            ctx.refuse(
-                sheet,
-                r.row,
+            refuse(
+                r,
                 "card_number",
                 r.card_number,
                 "import.link.duplicate",
                 f"Dòng này trùng với dòng {seen[key]} của cùng trang.",
-                letters=r.letters,
             )
             continue
         seen[key] = r.row
         if r.card_number not in known_cards:
-            r.action = Action.REFUSE
-            ctx.refuse(
-                sheet,
-                r.row,
+            refuse(
+                r,
                 "card_number",
                 r.card_number,
                 "import.member.unknown_card",
                 f"Không có đảng viên số thẻ «{r.card_number}».",
-                letters=r.letters,
             )
         code = getattr(r, org_key)
         if org_kind(ctx, code) is None:
-            r.action = Action.REFUSE
-            ctx.refuse(
-                sheet,
-                r.row,
+            refuse(
+                r,
                 org_key,
                 code,
                 "people.organization.unknown_code",
                 f"Không có tổ chức mã «{code}».",
-                letters=r.letters,
             )
         if r.action is Action.REFUSE:
             continue
@@ -1050,6 +1076,13 @@ class PostSheet(_LinkSheet[PostRow]):
         Column("title_detail", "Ghi rõ", False, "Tên chức vụ đầy đủ nếu cần.", "", 24),
         Column("start", "Từ ngày", True, "ngày/tháng/năm", "01/01/2019"),
     )
+    kinds = {
+        "card_number": ColumnKind.CARD,
+        "agency_code": ColumnKind.ORGANIZATION,
+        "title": ColumnKind.CHOICE,
+        "start": ColumnKind.DATE,
+    }
+    choices = {"title": [label for _code, label in PostTitle.choices]}
     field_columns = {
         "card_number": "card_number",
         "agency": "agency_code",

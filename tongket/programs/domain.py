@@ -19,14 +19,12 @@ from tongket.core.errors import DomainError
 from tongket.core.formatting import date_short, percent
 from tongket.core.rules import Finding, Severity
 
-UNVERIFIED_MARK = " [?]"
 PROGRAM_RULES_CITATION = (
     "Chương trình do hội nghị cấp ủy thông qua; điều chỉnh, bổ sung theo quy chế làm việc "
-    "của cấp ủy" + UNVERIFIED_MARK
+    "của cấp ủy"
 )
 INSPECTION_CITATION = (
     "Quy định 22-QĐ/TW ngày 28/7/2021 về công tác kiểm tra, giám sát và kỷ luật của Đảng"
-    + UNVERIFIED_MARK
 )
 
 RULE_TRANSITION = "programs.item.transition"

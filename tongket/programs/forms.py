@@ -19,6 +19,7 @@ class ProgramForm(forms.Form):
         label="Thực hiện chương trình của cấp ủy cấp trên",
         queryset=Program.objects.none(),
         required=False,
+        empty_label="— không theo chương trình nào —",
         help_text="Với kế hoạch của chi bộ: chương trình công tác cùng năm của Đảng ủy.",
     )
 

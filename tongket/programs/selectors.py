@@ -412,3 +412,46 @@ def organizations_for_new_program(user: User | None) -> QuerySet[Organization]:
 
 def parent_program_choices(user: User | None) -> QuerySet[Program]:
     return visible_programs(user).exclude(kind="cell_plan").order_by("-year", "organization__path")
+
+
+@dataclass(frozen=True)
+class ItemNotice:
+    """An open item of an adopted program due soon (or overdue), for its member in charge."""
+
+    user_id: int
+    item_id: int
+    program_title: str
+    code: str
+    content: str
+    due: dt.date
+    url: str
+
+
+def items_due_for_notice(today: dt.date, days: int) -> list[ItemNotice]:
+    """Open items of adopted programs whose member in charge has an account, falling due within
+    `days` of `today` or already overdue (notifications.services.notify_due)."""
+    items = ProgramItem.objects.filter(
+        program__status=ProgramStatus.ADOPTED,
+        program__year__gte=today.year - 1,
+        program__year__lte=today.year,
+        status__in=[ItemStatus.PLANNED, ItemStatus.IN_PROGRESS],
+        in_charge_member__user__isnull=False,
+    ).select_related("program", "in_charge_member")
+    horizon = today + dt.timedelta(days=days)
+    found: list[ItemNotice] = []
+    for item in items:
+        due = domain_item(item).timing.due_date()
+        member = item.in_charge_member
+        if due <= horizon and member is not None and member.user_id is not None:
+            found.append(
+                ItemNotice(
+                    user_id=member.user_id,
+                    item_id=item.pk,
+                    program_title=item.program.title,
+                    code=item.code,
+                    content=item.content,
+                    due=due,
+                    url=reverse("programs:item", args=[item.pk]),
+                )
+            )
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import (
@@ -21,6 +22,7 @@ from tongket.core.formatting import percent as percent_of
 from tongket.evaluation.domain import Level
 from tongket.meetings.selectors import MinutesFacts, PersonLine, VoteLine
 from tongket.reports import charts
+from tongket.reports.chart_images import svg_size, svg_to_png
 from tongket.reports.documents import (
     BAO_CAO,
     BIEN_BAN,
@@ -32,6 +34,7 @@ from tongket.reports.documents import (
     Block,
     BulletList,
     DocumentType,
+    Figure,
     Heading,
     OfficialDocument,
     Paragraph,
@@ -43,6 +46,7 @@ from tongket.reports.documents import (
 )
 from tongket.reports.documents.formats import archive_line, signature_on
 from tongket.reports.facts import (
+    NO_DATA,
     AwardLine,
     Classification,
     LevelCounts,
@@ -111,9 +115,10 @@ def _narrative_text(facts: YearEndFacts, section: str) -> str:
 
 
 def _narrative(facts: YearEndFacts, section: str) -> list[Block]:
-    """The office's paragraphs; a section the office has not written prints nothing."""
+    """The office's paragraphs; a section the office has not written prints nothing, and a
+    paragraph whose figure has no data yet is left out (`missing_sections` names it)."""
     text = _narrative_text(facts, section)
-    return [Paragraph(p.strip()) for p in text.split("\n\n") if p.strip()]
+    return [Paragraph(p.strip()) for p in text.split("\n\n") if p.strip() and NO_DATA not in p]
 
 
 def _printed_title(title: str) -> str:
@@ -139,9 +144,14 @@ def missing_sections(facts: YearEndFacts) -> tuple[str, ...]:
         missing.append(f"khen thưởng năm {facts.year}")
     if facts.conference is None:
         missing.append("hội nghị tổng kết")
-    written = {n.section for n in facts.narratives if n.text.strip()}
+    written = {n.section: n for n in facts.narratives if n.text.strip()}
     missing.extend(
         f"phần viết «{section}»" for section in NARRATIVE_SECTIONS if section not in written
+    )
+    missing.extend(
+        f"số liệu của một đoạn trong phần viết «{n.title}» (đoạn đó chưa được in)"
+        for n in written.values()
+        if NO_DATA in n.text
     )
     return tuple(missing)
 
@@ -303,15 +313,22 @@ def _awards_blocks(facts: YearEndFacts) -> list[Block]:
 
 
 def _group_clause(lines: list[AwardLine]) -> str:
+    """One clause per form and issuer; an achievement all the recipients share is said once."""
     first = lines[0]
     given = f"tặng {first.form}" if first.form else "khen thưởng"
-    named = "; ".join(
-        f"{a.recipient} (thành tích {a.achievement})" if a.achievement else a.recipient
-        for a in lines
-    )
-    return f"{first.issuer} {given} cho {format_count(len(lines))} trường hợp: {named}".replace(
-        "  ", " "
-    )
+    shared = {a.achievement for a in lines}
+    if len(shared) == 1:
+        common = shared.pop()
+        named = ", ".join(a.recipient for a in lines)
+        why = f" có thành tích {common}" if common else ""
+        text = f"{first.issuer} {given} cho {format_count(len(lines))} trường hợp{why}: {named}"
+    else:
+        named = "; ".join(
+            f"{a.recipient} (thành tích {a.achievement})" if a.achievement else a.recipient
+            for a in lines
+        )
+        text = f"{first.issuer} {given} cho {format_count(len(lines))} trường hợp: {named}"
+    return text.replace("  ", " ")
 
 
 def award_clause(a: AwardLine) -> str:
@@ -363,16 +380,44 @@ def _conference_blocks(facts: YearEndFacts) -> list[Block]:
     return [Paragraph(text + ".")]
 
 
-def _chart_tables(facts: YearEndFacts) -> list[Block]:
-    """The dashboard's charts, in print as the tables they are drawn from (no image library)."""
+# A chart's width on the page; its height follows the SVG's proportions.
+CHART_WIDTH_MM = Decimal(150)
+
+
+def _figure(svg: str, table: charts.ChartTable) -> list[Block]:
+    """The page's chart as a picture with its caption above (kept with it), its figures in
+    `table` for the forms without pictures."""
+    width, height = svg_size(svg)
+    return [
+        Heading(table.caption, level=3, centered=True),
+        Figure(
+            png=svg_to_png(svg),
+            width_mm=CHART_WIDTH_MM,
+            height_mm=(CHART_WIDTH_MM * Decimal(height) / Decimal(width)).quantize(Decimal("0.1")),
+            caption=table.caption,
+            table=_numbers_table(table),
+        ),
+    ]
+
+
+def _level_figures(facts: YearEndFacts) -> list[Block]:
+    """The dashboard's two level charts, drawn from the same figures as the page's."""
     blocks: list[Block] = []
-    if len(facts.level_history) > 1:
-        table = charts.level_history_table(facts.level_history)
-        blocks.append(_numbers_table(table))
-    if len(facts.score_history) > 1:
-        table = charts.score_history_table(facts.score_history)
-        blocks.append(_numbers_table(table))
+    for what, history in (
+        ("chi bộ", [(year, cells) for year, cells, _members in facts.level_history]),
+        ("đảng viên", [(year, members) for year, _cells, members in facts.level_history]),
+    ):
+        if any(c.total for _, c in history):
+            svg = charts.level_distribution_svg(history, what=what)
+            blocks.extend(_figure(svg, charts.level_counts_table(history, what=what)))
     return blocks
+
+
+def _score_figures(facts: YearEndFacts) -> list[Block]:
+    if not facts.score_history:
+        return []
+    svg = charts.score_history_svg(facts.score_history)
+    return _figure(svg, charts.score_history_table(facts.score_history))
 
 
 def _numbers_table(table: charts.ChartTable) -> Table:
@@ -414,6 +459,7 @@ def build_year_end_report(
             [
                 *_narrative(facts, "political_tasks"),
                 *_sentence(scores_sentence(facts, stated=tasks)),
+                *_score_figures(facts),
             ],
         ),
         (
@@ -423,6 +469,7 @@ def build_year_end_report(
                 *people,
                 *_sentence(classification_sentence(facts, stated=personnel)),
                 *_present(_level_table(facts, "tổ chức đảng"), _level_table(facts, "đảng viên")),
+                *_level_figures(facts),
             ],
         ),
         (
@@ -434,7 +481,7 @@ def build_year_end_report(
             _narrative(facts, "mass_mobilization"),
         ),
         ("Công tác thi đua, khen thưởng", _awards_blocks(facts)),
-        ("Hội nghị tổng kết", [*_conference_blocks(facts), *_chart_tables(facts)]),
+        ("Hội nghị tổng kết", _conference_blocks(facts)),
     ]
     body: list[Block] = [
         Paragraph(

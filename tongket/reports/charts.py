@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from tongket.core.formatting import format_count, format_decimal
+from tongket.core.formatting import format_count, format_maximum, format_points
 from tongket.evaluation.domain import Level
 from tongket.reports.facts import LevelCounts, ProgramLine, ScoreLine
 
@@ -168,9 +168,8 @@ def score_history_svg(history: Sequence[tuple[int, ScoreLine]]) -> str:
         h = float(plot_h * share / 100)
         x = MARGIN_LEFT + step * i + (step - bar) / 2
         y = HEIGHT - MARGIN_BOTTOM - h
-        label = (
-            f"{format_decimal(line.points.normalize())}/{format_decimal(line.maximum.normalize())}"
-        )
+        # Written as the page and the report write it: 326,7/350, 88,57/97,0.
+        label = f"{format_points(line.points)}/{format_maximum(line.maximum, line.points)}"
         parts.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
             f'fill="{LEVEL_COLOURS[Level.COMPLETED]}"><title>{escape(f"{year}: {label}")}'
@@ -187,8 +186,8 @@ def score_history_table(history: Sequence[tuple[int, ScoreLine]]) -> ChartTable:
     rows = tuple(
         (
             str(year),
-            format_decimal(line.points.normalize()),
-            format_decimal(line.maximum.normalize()),
+            format_points(line.points),
+            format_maximum(line.maximum, line.points),
             f"{line.rank}/{line.of}" if line.rank and line.of else str(line.rank or "-"),
         )
         for year, line in history
@@ -241,3 +240,39 @@ def program_progress_svg(programs: Sequence[ProgramLine]) -> str:
         parts.append(_text(legend_x + 14, height - 13, label, anchor="start", size=11))
         legend_x += 110
     return _svg(title, parts, height=height)
+
+
+def program_progress_table(programs: Sequence[ProgramLine]) -> ChartTable:
+    rows = tuple(
+        (
+            p.title,
+            format_count(p.total),
+            format_count(p.done),
+            format_count(p.postponed),
+            format_count(p.remaining),
+        )
+        for p in programs
+    )
+    return ChartTable(
+        "Tiến độ thực hiện chương trình",
+        ("Chương trình", "Số nội dung", "Đã thực hiện", "Hoãn", "Chưa xong"),
+        rows,
+    )
+
+
+def level_counts_table(history: Sequence[tuple[int, LevelCounts]], *, what: str) -> ChartTable:
+    """The figures of `level_distribution_svg`, one row per year."""
+    return ChartTable(
+        f"Xếp loại {what} qua các năm",
+        ("Năm", *(lv.label for lv in Level.descending()), "Không xếp loại", "Tổng số"),
+        tuple(
+            (
+                str(year),
+                *(format_count(c.count(lv)) for lv in Level.descending()),
+                format_count(c.not_classified),
+                format_count(c.total),
+            )
+            for year, c in history
+            if c.total
+        ),
+    )

@@ -1,8 +1,9 @@
 """The facts of the year-end report, and one small adapter per source app that gathers them.
 
 Each adapter calls its app's selectors and reads their typed results. A section is None only when
-its source has no data for the year; the report then says "chưa có dữ liệu" for it and never
-makes up a figure. Adapters receive the organization the user may see and keep only rows in it.
+its source has no data for the year; the printed report then leaves it out (and the office's
+screen says what is missing), never making up a figure. Adapters receive the organization the
+user may see and keep only rows in it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal
 from tongket.accounts.scope import User
 from tongket.awards.selectors import register_rows
 from tongket.core.errors import DomainError
-from tongket.core.formatting import format_count, format_decimal
+from tongket.core.formatting import format_count, format_maximum, format_points
 from tongket.evaluation.domain import Level
 from tongket.evaluation.selectors import decided_results, own_yearly_decision
 from tongket.evaluation.stats import subtree_counts
@@ -257,8 +258,9 @@ def placeholder_values(facts: YearEndFacts) -> dict[str, str]:
         values["so_dang_vien_khong_xep_loai"] = format_count(c.members.not_classified)
     if facts.scorecards:
         first = facts.scorecards[0]
-        values["diem_thi_dua"] = format_decimal(first.points)
-        values["diem_toi_da"] = format_decimal(first.maximum)
+        # One format everywhere: 326,7 điểm/350 điểm, as the generated sentences write it.
+        values["diem_thi_dua"] = format_points(first.points)
+        values["diem_toi_da"] = format_maximum(first.maximum, first.points)
         if first.rank is not None:
             values["xep_hang"] = str(first.rank) + (f"/{first.of}" if first.of else "")
     if facts.targets is not None:

@@ -26,7 +26,8 @@ class DocumentStatus(models.TextChoices):
 
 
 class DocumentCounter(models.Model):
-    """The last number an issuer gave to a type of document in a year.
+    """The last number an issuer gave to a type of document in a series: a calendar year
+    ("2021", HD 36) or, from 2026, the committee's term ("NK 2025-2030", formats.number_series).
 
     The row is locked (`select_for_update`) while a number is taken, so two offices issuing at
     the same moment get consecutive numbers, never the same one and never a gap.
@@ -36,18 +37,19 @@ class DocumentCounter(models.Model):
         "people.Organization", on_delete=models.PROTECT, related_name="document_counters"
     )
     kind = models.CharField(max_length=5, choices=DocumentKind.choices)
-    year = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField()  # of the series' first number
+    series = models.CharField(max_length=20)
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "kind", "year"], name="one_counter_per_issuer_kind_year"
+                fields=["organization", "kind", "series"], name="one_counter_per_series"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind}/{self.organization_id}/{self.year}: {self.last_number}"
+        return f"{self.kind}/{self.organization_id}/{self.series}: {self.last_number}"
 
 
 class Document(models.Model):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tongket.meetings.selectors import MinutesFacts
     from tongket.reports.builders import ProgramRecord
     from tongket.reports.facts import YearEndFacts
+    from tongket.reports.referral import ReferralFacts
 
 
 def report_organization(user: User | None, code: str) -> Organization:
@@ -98,11 +99,12 @@ def year_end_facts(
                 found = {year: classification, year - 1: previous}[past]
                 if found is not None:
                     level_history.append((past, found.cells, found.members))
-                continue
-            # Earlier years only feed the history table: counted in SQL, no rows built.
-            counts = f.evaluation_counts(org, past)
-            if counts is not None:
-                level_history.append((past, *counts))
+            else:
+                # Earlier years only feed the history table: counted in SQL, no rows built.
+                counts = f.evaluation_counts(org, past)
+                if counts is not None:
+                    level_history.append((past, *counts))
+            # The year's own score too: the chart shows 326,7 where the page does.
             cards = scorecards if past == year else f.scoring_section(user, org, past)[0]
             if cards:
                 score_history.append((past, cards[0]))
@@ -167,7 +169,13 @@ KINDS = (
     "news",
     "program",
     "inspection-program",
+    "award-decision",
+    "certificate",
+    "referral",
+    "statistics",
 )
+# Kinds that are drawn from one record (a decision, an award, a transfer), as DOCX or PDF only.
+RECORD_KINDS = ("award-decision", "certificate", "referral")
 PROGRAM_KINDS = {"program": "work", "inspection-program": "inspection"}
 
 
@@ -281,6 +289,9 @@ def render_report(
     number: int | None = None,
     signer: str = "secretary",
     program_id: int | None = None,
+    award_id: int | None = None,
+    member_card: str | None = None,
+    preprinted: bool = False,
 ) -> RenderedReport:
     """A document of `kind` for the organization and year, in `fmt`, from what the user may see.
 
@@ -309,6 +320,28 @@ def render_report(
     if kind in PROGRAM_KINDS and fmt in ("md", "xlsx"):
         raise DomainError(
             "Chương trình xuất dạng docx hoặc pdf.", field="format", rule="reports.format.program"
+        )
+    if kind == "statistics":
+        return _render_statistics(user, code, year, fmt=fmt, date=date, signer=signer)
+    if kind in RECORD_KINDS:
+        if fmt not in ("docx", "pdf"):
+            raise DomainError(
+                "Văn bản này xuất dạng docx hoặc pdf.",
+                field="format",
+                rule="reports.format.record",
+            )
+        return _render_record(
+            user,
+            code,
+            year,
+            kind=kind,
+            fmt=fmt,
+            date=date,
+            number=number,
+            signer=signer,
+            award_id=award_id,
+            member_card=member_card,
+            preprinted=preprinted,
         )
     listed = kind in ROW_KINDS and fmt != "xlsx"
     if listed:
@@ -353,3 +386,179 @@ def render_report(
     else:
         content = render_markdown(doc).encode()
     return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
+
+
+def _render_record(
+    user: User | None,
+    code: str,
+    year: int,
+    *,
+    kind: str,
+    fmt: str,
+    date: dt.date | None,
+    number: int | None,
+    signer: str,
+    award_id: int | None,
+    member_card: str | None,
+    preprinted: bool,
+) -> RenderedReport:
+    """The award decision, a certificate or a referral letter of the organization."""
+    from tongket.reports.documents.docx_renderer import render_docx
+    from tongket.reports.documents.pdf_renderer import render_pdf
+
+    org = report_organization(user, code)
+    if kind == "certificate":
+        return _render_certificate(user, org, award_id, fmt=fmt, preprinted=preprinted)
+    facts = year_end_facts(user, code, year, signer=signer, history=False, rows=False)
+    if kind == "award-decision":
+        from tongket.awards.selectors import award_decision_record
+        from tongket.reports.award_documents import build_award_decision
+
+        record = award_decision_record(user, org, year)
+        if record is None:
+            raise DomainError(
+                f"{org.name} chưa có quyết định khen thưởng năm {year} được ghi trong hệ thống.",
+                field="year",
+                rule="reports.no_data.award_decision",
+            )
+        doc = build_award_decision(named_on(facts, record.date), record)
+    else:
+        from tongket.reports.referral import build_referral
+
+        referral = referral_facts(user, org, year, member_card)
+        when = date or referral.on
+        doc = build_referral(named_on(facts, when), referral, date=when, number=number)
+    content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
+    return RenderedReport(content, FORMATS[fmt], f"{kind}-{org.code}-{year}.{fmt}")
+
+
+def _render_certificate(
+    user: User | None, org: Organization, award_id: int | None, *, fmt: str, preprinted: bool
+) -> RenderedReport:
+    """An award's certificate, when the award is to someone in the organization or issued by
+    it; any other award answers as a missing one."""
+    from tongket.awards.selectors import certificate_for, visible_awards
+    from tongket.reports.documents.certificate import (
+        render_certificate_docx,
+        render_certificate_pdf,
+    )
+
+    if award_id is None:
+        raise DomainError(
+            "Giấy khen, bằng khen cần mã khen thưởng: thêm --award MÃ.",
+            field="award",
+            rule="reports.certificate.award",
+        )
+    inside = (
+        Q(member__org_path__startswith=org.path)
+        | Q(organization__path__startswith=org.path)
+        | Q(decision__issuer__path__startswith=org.path)
+    )
+    if not visible_awards(user).filter(inside, pk=award_id).exists():
+        raise NotFound("Không tìm thấy khen thưởng.")
+    cert = certificate_for(user, award_id)
+    render = render_certificate_docx if fmt == "docx" else render_certificate_pdf
+    mode = "-in-phoi" if preprinted else ""
+    return RenderedReport(
+        render(cert, preprinted=preprinted), FORMATS[fmt], f"certificate-{award_id}{mode}.{fmt}"
+    )
+
+
+def referral_facts(
+    user: User | None, org: Organization, year: int, member_card: str | None
+) -> ReferralFacts:
+    """The member's latest transfer out of the organization (official), or else the temporary
+    activity recorded in the year's review; refused when neither is recorded."""
+    from tongket.evaluation.selectors import temporary_activity
+    from tongket.people.selectors import get_member, transfer_out
+    from tongket.reports.referral import ReferralFacts
+
+    if not member_card:
+        raise DomainError(
+            "Giấy giới thiệu sinh hoạt đảng cần số thẻ đảng viên: thêm --member SỐ_THẺ.",
+            field="member",
+            rule="reports.referral.member",
+        )
+    moved = transfer_out(user, member_card, org)
+    if moved is not None:
+        m = moved.member
+        # Within the organization the receiving cell is addressed; elsewhere its committee.
+        superior = None if moved.target.path.startswith(org.path) else moved.target.parent
+        return ReferralFacts(
+            temporary=False,
+            member_name=m.full_name,
+            card_number=m.card_number,
+            birth_date=m.birth_date,
+            joined_on=m.joined_on,
+            full_member_on=m.full_member_on,
+            source=moved.source.name,
+            target=moved.target.name,
+            target_superior=superior.name if superior is not None else "",
+            on=moved.on,
+            reason=moved.note,
+        )
+    member = get_member(user, member_card)
+    if not member.org_path.startswith(org.path):
+        raise NotFound("Không tìm thấy đảng viên.")
+    cell, own = temporary_activity(member.card_number, year)
+    if not cell:
+        raise DomainError(
+            f"Chưa ghi nhận đồng chí {member.full_name} chuyển sinh hoạt đảng ra khỏi "
+            f"{org.name}, cũng chưa ghi chi bộ sinh hoạt tạm thời năm {year}.",
+            field="member",
+            rule="reports.no_data.referral",
+        )
+    return ReferralFacts(
+        temporary=True,
+        member_name=member.full_name,
+        card_number=member.card_number,
+        birth_date=member.birth_date,
+        joined_on=member.joined_on,
+        full_member_on=member.full_member_on,
+        source=own,
+        target=cell,
+        target_superior="",
+        on=timezone.localdate(),
+    )
+
+
+def _render_statistics(
+    user: User | None, code: str, year: int, *, fmt: str, date: dt.date | None, signer: str
+) -> RenderedReport:
+    """The summary table for the superior, over the subtree the user may read."""
+    from tongket.evaluation.stats import not_classified_reasons, subtree_counts
+    from tongket.reports.documents.formats import signature_on
+    from tongket.reports.statistics import (
+        StatisticsFacts,
+        load_layout,
+        render_statistics_pdf,
+        render_statistics_xlsx,
+    )
+
+    if fmt not in ("xlsx", "pdf"):
+        raise DomainError(
+            "Biểu thống kê xuất dạng xlsx hoặc pdf.",
+            field="format",
+            rule="reports.format.statistics",
+        )
+    org = report_organization(user, code)
+    layout = load_layout()
+    members, organizations = subtree_counts(org, year)
+    when = date or timezone.localdate()
+    own = f.org_facts(org)
+    s = f.signer_for(org, prefer=signer)
+    facts = StatisticsFacts(
+        year=year,
+        date=when,
+        superior_body=own.superior_name,
+        issuer_body=own.committee_name,
+        place=own.place,
+        signature=signature_on(when, s.on_behalf, s.title, s.name),
+        members=members,
+        organizations=organizations,
+        reasons=not_classified_reasons(org, year),
+    )
+    render = render_statistics_xlsx if fmt == "xlsx" else render_statistics_pdf
+    return RenderedReport(
+        render(facts, layout), FORMATS[fmt], f"statistics-{org.code}-{year}.{fmt}"
+    )

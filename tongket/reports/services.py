@@ -15,6 +15,8 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
 from tongket.people.models import Organization
+from tongket.people.selectors import committee_terms
+from tongket.reports.documents.formats import number_series
 from tongket.reports.models import (
     Document,
     DocumentCounter,
@@ -67,12 +69,16 @@ def _snapshot(doc: Document) -> dict[str, object]:
     }
 
 
-def _next_number(org: Organization, kind: str, year: int) -> int:
-    """Take the next number of the issuer's series for `kind` in `year`, holding the counter's lock
-    until the caller's transaction ends, so no number is skipped or given twice (HD 36)."""
-    DocumentCounter.objects.get_or_create(organization=org, kind=kind, year=year)
+def _next_number(org: Organization, kind: str, year: int, date: dt.date) -> int:
+    """Take the next number of the issuer's series for `kind` (the year, or from 2026 the
+    committee's term: formats.number_series), holding the counter's lock until the caller's
+    transaction ends, so no number is skipped or given twice (HD 36)."""
+    series = number_series(date, year, committee_terms(org, date))
+    DocumentCounter.objects.get_or_create(
+        organization=org, kind=kind, series=series, defaults={"year": year}
+    )
     counter = DocumentCounter.objects.select_for_update().get(
-        organization=org, kind=kind, year=year
+        organization=org, kind=kind, series=series
     )
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
@@ -220,7 +226,7 @@ def issue_draft(*, actor: User | None, document_id: int) -> Document:
             rule="documents.already_issued",
         )
     before = _snapshot(doc)
-    doc.number = _next_number(doc.organization, doc.kind, doc.year)
+    doc.number = _next_number(doc.organization, doc.kind, doc.year, doc.date)
     doc.status = DocumentStatus.ISSUED
     doc.issued_at = timezone.now()
     doc.save()

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
-from tongket.core.http import content_disposition, posted, posted_files
+from tongket.core.http import content_disposition, not_found_as_404, posted, posted_files
 from tongket.core.replicas import replica_reads
 from tongket.reports import charts, selectors, services
-from tongket.reports.builders import classification_sentence, scores_sentence
+from tongket.reports.builders import classification_sentence, missing_sections, scores_sentence
 from tongket.reports.forms import IssueDocumentForm
 from tongket.reports.models import Document, DocumentStatus, NarrativeSection
 
@@ -52,13 +52,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @replica_reads
+@not_found_as_404
 def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    try:
-        # The page states counts, never the list of every decided subject (the downloads of
-        # the decision and the notice print it): a province's page needs no row of it.
-        facts = selectors.year_end_facts(request.user, code, year, rows=False)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    # The page states counts, never the list of every decided subject (the downloads of
+    # the decision and the notice print it): a province's page needs no row of it.
+    facts = selectors.year_end_facts(request.user, code, year, rows=False)
     # The SVG is built by charts.py, which escapes every text it draws.
     svg = {
         "cells": mark_safe(  # noqa: S308
@@ -74,6 +72,15 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "scores": mark_safe(charts.score_history_svg(facts.score_history)),  # noqa: S308
         "programs": mark_safe(charts.program_progress_svg(facts.programs or ())),  # noqa: S308
     }
+    cells = [(y, c) for y, c, _m in facts.level_history]
+    members = [(y, m) for y, _c, m in facts.level_history]
+    # Each chart with the table of its figures, for screen readers and for checking.
+    figures = (
+        (svg["cells"], charts.level_counts_table(cells, what="chi bộ")),
+        (svg["members"], charts.level_counts_table(members, what="đảng viên")),
+        (svg["scores"], charts.score_history_table(facts.score_history)),
+        (svg["programs"], charts.program_progress_table(facts.programs or ())),
+    )
     can_write = scope_for(request.user).writes(facts.organization.path)
     return render(
         request,
@@ -81,6 +88,8 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
         {
             "facts": facts,
             "svg": svg,
+            "figures": figures,
+            "missing": missing_sections(facts),
             "classification": classification_sentence(facts),
             "scores": scores_sentence(facts),
             "downloads": DOWNLOADS,
@@ -128,11 +137,9 @@ def download(request: HttpRequest, code: str, year: int, kind: str, fmt: str) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def narrative(request: HttpRequest, code: str, year: int, section: str) -> HttpResponse:
-    try:
-        org = selectors.report_organization(request.user, code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    org = selectors.report_organization(request.user, code)
     if section not in NarrativeSection.values:
         raise Http404("Không tìm thấy.")
     if not scope_for(request.user).writes(org.path):
@@ -198,12 +205,10 @@ def _issue_form(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def document_issue(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Issue a numbered document of the organization (the service numbers it without gaps)."""
-    try:
-        org = selectors.report_organization(request.user, code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    org = selectors.report_organization(request.user, code)
     if not scope_for(request.user).writes(org.path):
         raise PermissionDenied("Bạn chỉ được xem văn bản của tổ chức này.")
     form = _issue_form(request.user, org.code, posted(request), posted_files(request))
@@ -247,12 +252,10 @@ def document_issue(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@not_found_as_404
 def document_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The file stored with an issued document (Markdown, DOCX or PDF)."""
-    try:
-        doc = selectors.get_document(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    doc = selectors.get_document(request.user, pk)
     content: bytes | None
     if fmt == "md":
         content = doc.markdown.encode() if doc.markdown else None

@@ -184,7 +184,7 @@ class Frame:
         def add(rule: str, message: str, subject: str, severity: Severity = Severity.ERROR) -> None:
             findings.append(
                 Finding(
-                    rule=f"scoring.frame.{rule}",
+                    rule=rule,
                     citation=self.source,
                     message=message,
                     severity=severity,
@@ -194,7 +194,7 @@ class Frame:
 
         if not any(c.kind is CriterionKind.NORMAL for c in self.criteria):
             add(
-                "no_normal_criteria",
+                "scoring.frame.no_normal_criteria",
                 "Khung chấm điểm chưa có tiêu chí tính điểm (ngoài điểm thưởng, điểm trừ).",
                 self.code,
             )
@@ -204,13 +204,17 @@ class Frame:
             c = placed.criterion
             parent_kinds.setdefault(c.code, placed.kind)
             if not c.code.strip():
-                add("empty_code", f"Có tiêu chí chưa có mã: “{c.title}”.", c.title)
+                add("scoring.frame.empty_code", f"Có tiêu chí chưa có mã: “{c.title}”.", c.title)
             elif c.code in seen:
-                add("duplicate_code", f"Mã tiêu chí “{c.code}” bị trùng trong khung.", c.code)
+                add(
+                    "scoring.frame.duplicate_code",
+                    f"Mã tiêu chí “{c.code}” bị trùng trong khung.",
+                    c.code,
+                )
             seen.add(c.code)
             if not c.max_points.is_finite() or c.max_points < 0:
                 add(
-                    "invalid_max",
+                    "scoring.frame.invalid_max",
                     f"Điểm tối đa của tiêu chí {c.code} phải là một số không âm.",
                     c.code,
                 )
@@ -223,7 +227,7 @@ class Frame:
                 and c.kind is not inherited
             ):
                 add(
-                    "kind_conflict",
+                    "scoring.frame.kind_conflict",
                     f"Tiêu chí {c.code} là {KIND_WORDS[c.kind]} nhưng nằm trong nhóm "
                     f"{KIND_WORDS[inherited]} {placed.parent_code}.",
                     c.code,
@@ -234,7 +238,7 @@ class Frame:
         tie = self.tie_break
         if tie is not None and tie.by is TieBreakBy.CRITERION and tie.criterion not in seen:
             add(
-                "unknown_tie_break_criterion",
+                "scoring.frame.unknown_tie_break_criterion",
                 f"Tiêu chí phụ để xếp hạng khi bằng điểm (“{tie.criterion}”) không có trong khung.",
                 tie.criterion,
             )
@@ -248,7 +252,7 @@ class Frame:
             for child in valid:
                 if child.max_points > parent.max_points:
                     add(
-                        "child_exceeds_parent",
+                        "scoring.frame.child_exceeds_parent",
                         f"Điểm tối đa của tiêu chí {child.code} ({_fmt(child.max_points)}) vượt "
                         f"điểm tối đa của nhóm {parent.code} ({_fmt(parent.max_points)}).",
                         child.code,
@@ -257,14 +261,14 @@ class Frame:
         total = sum((ch.max_points for ch in valid if ch.kind is CriterionKind.NORMAL), start=ZERO)
         if total > parent.max_points:
             add(
-                "children_exceed_parent",
+                "scoring.frame.children_exceed_parent",
                 f"Tổng điểm tối đa các tiêu chí con của tiêu chí {parent.code} ({_fmt(total)}) "
                 f"vượt điểm tối đa của tiêu chí này ({_fmt(parent.max_points)}).",
                 parent.code,
             )
         elif total < parent.max_points:
             add(
-                "parent_unreachable",
+                "scoring.frame.parent_unreachable",
                 f"Tổng điểm tối đa các tiêu chí con của tiêu chí {parent.code} ({_fmt(total)}) "
                 f"thấp hơn điểm tối đa của tiêu chí này ({_fmt(parent.max_points)}): "
                 "không đơn vị nào đạt được điểm tối đa.",
@@ -277,14 +281,14 @@ class Frame:
         for band in self.bands:
             if minima.count(band.minimum) > 1:
                 add(
-                    "duplicate_band",
+                    "scoring.frame.duplicate_band",
                     f"Mức xếp loại “{band.label}” có cùng ngưỡng {_fmt(band.minimum)} với "
                     "một mức khác.",
                     band.label,
                 )
             if self.band_basis is ScoreBasis.PERCENT and band.minimum > 100:
                 add(
-                    "band_above_hundred_percent",
+                    "scoring.frame.band_above_hundred_percent",
                     f"Ngưỡng của mức “{band.label}” ({_fmt(band.minimum)}%) vượt 100% điểm tối "
                     "đa: kiểm tra ngưỡng được tính theo điểm hay theo tỷ lệ.",
                     band.label,
@@ -394,9 +398,7 @@ def compute_sheet(
     findings = [f for f in frame.validate() if f.severity is Severity.ERROR]
 
     def add(rule: str, message: str, code: str) -> None:
-        findings.append(
-            Finding(rule=f"scoring.score.{rule}", citation=cite, message=message, subject=code)
-        )
+        findings.append(Finding(rule=rule, citation=cite, message=message, subject=code))
 
     placed: dict[str, PlacedCriterion] = {}
     for each in frame.walk():
@@ -407,7 +409,7 @@ def compute_sheet(
         target = placed.get(code)
         if target is None:
             add(
-                "unknown_not_applicable",
+                "scoring.score.unknown_not_applicable",
                 f"Không có tiêu chí mã “{code}” để đánh dấu không áp dụng.",
                 code,
             )
@@ -419,7 +421,11 @@ def compute_sheet(
     for code, value in scores.items():
         p = placed.get(code)
         if p is None:
-            add("unknown_criterion", f"Không có tiêu chí mã “{code}” trong khung chấm điểm.", code)
+            add(
+                "scoring.score.unknown_criterion",
+                f"Không có tiêu chí mã “{code}” trong khung chấm điểm.",
+                code,
+            )
             continue
         if value is None:
             continue
@@ -427,23 +433,31 @@ def compute_sheet(
         flagged.add(code)
         if not c.is_leaf:
             add(
-                "on_group",
+                "scoring.score.on_group",
                 f"Tiêu chí {code} có tiêu chí con: chỉ chấm điểm ở các tiêu chí con.",
                 code,
             )
         elif code in excluded:
             add(
-                "on_not_applicable",
+                "scoring.score.on_not_applicable",
                 f"Tiêu chí {code} không áp dụng nên không được chấm điểm.",
                 code,
             )
         elif not value.is_finite():
-            add("invalid", f"Điểm của tiêu chí {code} không phải là một số hợp lệ.", code)
+            add(
+                "scoring.score.invalid",
+                f"Điểm của tiêu chí {code} không phải là một số hợp lệ.",
+                code,
+            )
         elif value < 0:
-            add("negative", f"Điểm của tiêu chí {code} không được âm ({_fmt(value)}).", code)
+            add(
+                "scoring.score.negative",
+                f"Điểm của tiêu chí {code} không được âm ({_fmt(value)}).",
+                code,
+            )
         elif value > c.max_points:
             add(
-                "above_max",
+                "scoring.score.above_max",
                 f"Điểm của tiêu chí {code} ({_fmt(value)}) vượt điểm tối đa {_fmt(c.max_points)}.",
                 code,
             )
@@ -465,7 +479,7 @@ def compute_sheet(
                 )
         elif c.is_leaf:
             if c.code not in usable and c.code not in flagged and p.kind is CriterionKind.NORMAL:
-                add("missing", f"Tiêu chí {c.code} chưa được chấm điểm.", c.code)
+                add("scoring.score.missing", f"Tiêu chí {c.code} chưa được chấm điểm.", c.code)
             entered = scores.get(c.code)
             total = NodeTotal(
                 c.code,

@@ -26,6 +26,7 @@ from tongket.exchange.rows import chunks, read_year, refuse_findings
 from tongket.exchange.workbook import (
     Action,
     Column,
+    ColumnKind,
     ImportContext,
     RowReader,
     SheetHandler,
@@ -156,6 +157,12 @@ class ScoreLineSheet(SheetHandler[LineRow]):
         Column("appraised_score", HEADING["H"], False, "Số; do cơ quan ban hành khung ghi.", ""),
         Column("comment", HEADING["I"], False, "", "", 30),
     )
+    kinds = {
+        "unit_code": ColumnKind.ORGANIZATION,
+        "year": ColumnKind.NUMBER,
+        "frame_code": ColumnKind.CODE,
+        "criterion": ColumnKind.CODE,
+    }
     field_columns = {
         "unit": "unit_code",
         "frame": "frame_code",
@@ -557,6 +564,19 @@ class TargetSheet(SheetHandler[TargetRow]):
         ),
         Column("met", "Kết quả", False, "Chỉ để đọc: «Đạt» hoặc «Không đạt».", "", 12),
     )
+    kinds = {
+        "unit_code": ColumnKind.ORGANIZATION,
+        "issuer_code": ColumnKind.ORGANIZATION,
+        "year": ColumnKind.NUMBER,
+        "direction": ColumnKind.CHOICE,
+        "target_value": ColumnKind.NUMBER,
+        "achieved_value": ColumnKind.NUMBER,
+        "met_override": ColumnKind.CHOICE,
+    }
+    choices = {
+        "direction": [label for _value, label in Direction.choices],
+        "met_override": ["Đạt", "Không đạt"],
+    }
     field_columns = {
         "unit": "unit_code",
         "issuer": "issuer_code",

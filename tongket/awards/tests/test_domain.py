@@ -454,12 +454,12 @@ def test_bang_khen_of_the_provincial_committee_needs_an_outstanding_achievement_
     assert verdict.value is eligible
 
 
-def test_government_thresholds_are_parameters_marked_unverified_in_their_citation():
+def test_government_thresholds_are_parameters_flagged_unverified_not_marked_in_their_citation():
     verdict = check_eligibility(AWARD_FORMS[d.GOV_ADVANCED_WORKER], civil_servant(Level.COMPLETED))
     (error,) = verdict.errors
     assert error.rule == d.RULE_GOV_MIN_LEVEL
     assert "Điều 24" in error.citation
-    assert error.citation.endswith("[?]")
+    assert "[?]" not in error.citation
     parameter = DEFAULT_AWARD_PARAMS.min_civil_service_level[d.GOV_ADVANCED_WORKER]
     assert parameter.verified is False
 
@@ -696,3 +696,26 @@ def test_an_exact_repeat_is_left_to_the_not_rewarded_twice_rule():
         )
         == []
     )
+
+
+# --- who signs an award ---------------------------------------------------------------------
+
+_SECRETARY = d.CommitteeSigner("Bí thư", "Trần Quốc Hưng", "45.000002")
+_DEPUTY = d.CommitteeSigner("Phó Bí thư", "Lê Văn Tính", "45.000009")
+
+
+@pytest.mark.parametrize(
+    ("recipients", "signs", "severity"),
+    [
+        (["45.000040"], "Trần Quốc Hưng", None),
+        (["45.000002"], "Lê Văn Tính", "info"),
+        (["Trần Quốc Hưng"], "Lê Văn Tính", "info"),
+        (["45.000002", "45.000009"], "Trần Quốc Hưng", "warning"),
+    ],
+)
+def test_nobody_signs_his_own_award_the_deputy_signs_instead(recipients, signs, severity):
+    signer, finding = d.award_signer(_SECRETARY, [_DEPUTY], recipients)
+    assert signer.name == signs
+    assert (finding.severity if finding else None) == severity
+    if finding is not None:
+        assert finding.rule == d.RULE_SIGNER_NOT_OWN_AWARD

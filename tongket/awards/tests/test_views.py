@@ -98,7 +98,9 @@ def test_a_plain_member_sees_their_own_awards_page(client_for: ClientFor, user_n
 def test_the_certificate_pdf_carries_the_recipients_name_with_diacritics(
     client_for: ClientFor,
 ) -> None:
-    award = Award.objects.get(member=minh(), form__code=domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC)
+    # The department's own Giấy khen: its decision names the signer (the outside issuers'
+    # sample decisions name none, and their certificates are refused: see below).
+    award = Award.objects.get(member=minh(), form__code=domain.PARTY_GRASSROOTS_MEMBER_EXCELLENT)
     response = client_for("vanphong").get(reverse("awards:certificate", args=[award.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -107,14 +109,15 @@ def test_the_certificate_pdf_carries_the_recipients_name_with_diacritics(
     assert page.mediabox.width > page.mediabox.height  # A4 landscape
     text = " ".join(unicodedata.normalize("NFC", page.extract_text()).split())
     assert "Võ Văn Minh" in text
-    assert "BẰNG KHEN" in text
-    assert "30-QĐ/TU" in text
+    assert "GIẤY KHEN" in text
+    assert "45-QĐ/ĐU" in text
 
 
 def test_a_certificate_outside_the_scope_answers_404(client_for: ClientFor) -> None:
     url = reverse("awards:certificate", args=[tccb_award().pk])
     assert client_for("bithu2").get(url).status_code == 404
-    assert client_for("bithu").get(url).status_code == 200
+    # In scope, but its decision names no signer: refused with the reason, never printed blank.
+    assert client_for("bithu").get(url).status_code == 409
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

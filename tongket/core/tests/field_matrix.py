@@ -50,7 +50,8 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
     "Amendment": seen("number item summary reason decided_on before after"),
     "AppraisalInput": seen("comment grades points outcome"),
     "Assessment": seen(
-        "id tier level not_classified_reason grades points comment author_label created_at"
+        "id tier level not_classified_reason grades points comment author_label on_behalf "
+        "created_at"
     ),
     "AttendanceInput": seen("member attendance reason"),
     # Accounts and grants: the endpoints answer only office administrators, within their subtrees.
@@ -131,7 +132,12 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
         "earlier_shortcomings_remedied exempted is_leader leadership_discipline maternity_leave "
         "peer_group same_level_bodies_level sick_leave_months suspended targets_assigned "
         "targets_force_majeure targets_met tasks_completed tasks_exceeded tasks_late "
-        "tasks_on_time tasks_total temporary_cell temporary_cell_comment"
+        "tasks_on_time tasks_total temporary_cell temporary_cell_comment "
+        # qd366, Điều 11.4 (issue 24, item 4)
+        "discipline_form discipline_date discipline_duty_related discipline_unit "
+        "prohibitions_breached confidence_votes low_confidence_votes corruption_under_management "
+        "personnel_wrongdoing basic_targets_missed outside_political_system "
+        "competent_justification"
     ),
     "EvaluationCorrectionInput": seen("outcome number date justification decision reason"),
     "EvaluationDecision": seen(
@@ -342,6 +348,8 @@ TEMPLATES: dict[str, Audience] = {
     "accounts/user_list.html": Audience.KEEPER,
     "people/member_file.html": Audience.SEEN,  # readers of the member and the member themself
     "awards/index.html": Audience.SEEN,
+    # the office of the cycle's organization: who is in which quota group (366, Điều 11.1.5)
+    "evaluation/quota_groups.html": Audience.KEEPER,
     "awards/member.html": Audience.SEEN,  # a member's register: readers and the member
     "awards/proposal.html": Audience.SEEN,
     "meetings/meeting_detail.html": Audience.SEEN,  # chairs, secretary, speakers; counts only
@@ -356,6 +364,9 @@ TEMPLATES: dict[str, Audience] = {
     "people/organization_detail.html": Audience.SEEN,  # the organization's leaders
     "programs/item_detail.html": Audience.SEEN,
     "programs/program_detail.html": Audience.SEEN,
+    # issue 20: a member's own form (and the cell's or office's, which write for the member)
+    "selfassessment/form.html": Audience.SEEN,
+    "selfassessment/index.html": Audience.SEEN,
 }
 
 

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 ACTOR = "vanphong"  # the department's office: may write every form of the department
 # Posting to these changes the session, not the content; the accounts tests cover them.
-SESSION_URLS = {"accounts:login", "accounts:logout", "set_language"}
+SESSION_URLS = {"accounts:login", "accounts:logout"}
 ERROR_MARKERS = (b"form-errors", b"errorlist", b"field-invalid", b'role="alert"')
 CASES: dict[str, int] = {}
 OUTCOMES: dict[str, int] = {}

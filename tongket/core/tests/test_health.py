@@ -23,7 +23,7 @@ def test_healthz_and_readyz_answer_without_login_and_carry_no_data() -> None:
     assert ready.status_code == 200
     assert json.loads(ready.content) == {
         "status": "ok",
-        "checks": {"database": True, "migrations": True, "cache": True},
+        "checks": {"database": True, "migrations": True, "cache": True, "queue": True},
     }
     assert "no-cache" in ready["Cache-Control"] or "max-age=0" in ready["Cache-Control"]
 
@@ -38,9 +38,23 @@ def test_readyz_answers_503_naming_the_check_that_failed(monkeypatch: pytest.Mon
     body = json.loads(response.content)
     assert body == {
         "status": "unavailable",
-        "checks": {"database": True, "migrations": True, "cache": False},
+        "checks": {"database": True, "migrations": True, "cache": False, "queue": True},
     }
     assert b"10.0.0.9" not in response.content
+
+
+def test_readyz_fails_when_the_job_queue_cannot_be_reached(settings: Any) -> None:
+    # The shared notes of the queue on a Redis server that does not answer.
+    settings.CACHES = {
+        **settings.CACHES,
+        "jobs": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["checks"]["queue"] is False
 
 
 @pytest.fixture

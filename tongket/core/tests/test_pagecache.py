@@ -20,9 +20,11 @@ from django.core.cache import caches
 from django.db import transaction
 from django.test import Client, override_settings
 
+from tongket.accounts import services as accounts
 from tongket.audit import versions
 from tongket.audit.models import PathChange
 from tongket.audit.services import EventInput, record_event, record_events
+from tongket.core.formatting import format_count
 from tongket.core.pagecache import CSRF_PLACEHOLDER, HEADER
 from tongket.evaluation import services as evaluation
 from tongket.evaluation.domain import Level
@@ -218,6 +220,42 @@ def test_a_change_in_one_cell_keeps_the_sibling_cells_page_cached(
     assert client.get(f"/org/{TTR}/")[HEADER] == "hit,hit"
     assert client.get(f"/org/{TCCB}/")[HEADER] == "miss,miss"
     assert client.get(f"/org/{DEPT}/")[HEADER] == "miss,miss"
+
+
+def test_the_seasons_writes_in_one_province_keep_another_provinces_page_cached(
+    client_for: Callable[[str], Client], api_for: Callable[[str], Any]
+) -> None:
+    people.create_organization(
+        actor=None,
+        data=people.OrganizationInput(code="HN", name="Đảng bộ Hà Nội", kind="provincial"),
+    )
+    reader = client_for("quantri")
+    assert reader.get("/org/HN/")[HEADER] == "miss,miss"
+    assert reader.get(f"/org/{DEPT}/")[HEADER] == "miss,miss"
+    assert reader.get(f"/org/{DEPT}/")[HEADER] == "hit,hit"
+    office = api_for("vanphong")
+    # The office of the department in the demo's province writes through the API: a new cell,
+    # a cycle opened and a decision; the system creates an account (no organization).
+    body = {"code": f"{DEPT}.MOI", "name": "Chi bộ Mới Thành Lập", "kind": "cell", "parent": DEPT}
+    assert office.post("/api/v1/organizations/", body, format="json").status_code == 201
+    cycle = office.post("/api/v1/cycles/", {"organization": DEPT, "year": 2021}, format="json")
+    assert cycle.status_code == 201
+    listed = office.get(
+        "/api/v1/evaluations/",
+        {"cycle": cycle.json()["id"], "subject_kind": "member", "limit": "1"},
+    ).json()["results"]
+    decision = {"outcome": "good", "number": "15-QĐ/ĐU", "date": "2021-12-20"}
+    url = f"/api/v1/evaluations/{listed[0]['id']}/decision/"
+    assert office.post(url, decision, format="json").status_code == 201
+    accounts.create_user(actor=None, username="tai_khoan_moi", full_name="Tài khoản mới")
+
+    assert reader.get("/org/HN/")[HEADER] == "hit,hit"
+    # The department's page (an ancestor of every change) shows the new cell and its count.
+    shown = reader.get(f"/org/{DEPT}/")
+    assert shown[HEADER] == "miss,miss"
+    assert "Chi bộ Mới Thành Lập" in shown.content.decode()
+    cells = Organization.objects.filter(parent__code=DEPT).count()
+    assert f'data-testid="child-count">{format_count(cells)}<' in shown.content.decode()
 
 
 def test_the_csrf_token_of_a_cached_part_is_the_requests_own(

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tongket.awards.models import Award, AwardProposal
 from tongket.core.tests.field_matrix import field_violations, template_violations
-from tongket.evaluation.models import Evaluation
+from tongket.evaluation.models import Decision, Evaluation
 from tongket.exchange.models import ImportJob
 from tongket.meetings.models import Meeting, Participant
 from tongket.people.models import Member, Organization, PartyRole, Post
@@ -133,6 +133,21 @@ def _cell_party_role() -> Args:
     return {"pk": PartyRole.objects.filter(member__org_path__startswith=path).order_by("pk")[0].pk}
 
 
+def _pl4_set() -> Args:
+    """The department's published PL4 criteria for 2026 (issue 20)."""
+    from tongket.criteria.models import CriteriaSet
+
+    return {"set_id": CriteriaSet.objects.get(organization__code=DEPARTMENT, appendix="PL4").pk}
+
+
+def _member_form_evaluation() -> Args:
+    """The demo member's (dangvien, KHTC) 2026 evaluation, with the Mẫu 2B they submitted."""
+    evaluation = Evaluation.objects.get(
+        member__user__username="dangvien", cycle__year=2026, cycle__quarter__isnull=True
+    )
+    return {"evaluation_id": evaluation.pk}
+
+
 def _none() -> Args:
     return {}
 
@@ -177,6 +192,13 @@ def _card() -> Args:
 
 def _evaluation() -> Args:
     return {"evaluation_id": _cell_evaluation().pk}
+
+
+def _cell_decision_form_03() -> Args:
+    """A decision on a TCCB evaluation that is not a reclassification (the demo holds none):
+    no Mẫu 03 for anyone; who reads a real one is tested in evaluation/tests/test_documents.py."""
+    decision = Decision.objects.filter(evaluation=_cell_evaluation()).order_by("pk")[0]
+    return {"decision_id": decision.pk, "fmt": "md"}
 
 
 def _api_cycle() -> Args:
@@ -327,6 +349,8 @@ ADMIN_WRITE = (302, 200, 200, 403, 404, 403, 404, 404)  # office administrators 
 AGENCY_READ = (302, 200, 200, 200, 200, 200, 404, 404)  # the department's agency: its grants
 DEPARTMENT_READ = (302, 200, 200, 404, 404, 200, 404, 404)  # a QT.KCQDN.SGDDT object: no cell
 CREATE_FORM = (302, 200, 200, 200, 200, 403, 403, 200)  # any write grant; read-only users: 403
+SET_READ = (302, 200, 200, 200, 200, 200, 200, 404)  # a department's criteria: all below it read
+FORM_READ = (302, 200, 200, 404, 404, 200, 200, 404)  # a KHTC member's form: not TCCB's secretary
 
 # Accounts and grants: office administrators only (403 for everyone else); the outsider, an
 # office administrator elsewhere, does not see the demo's accounts (404).
@@ -339,6 +363,7 @@ OFFICE_API_POST_ONLY = (401, 405, 405, 403, 403, 403, 403, 405)
 # POST answers of write endpoints to the roles that may not write (None: allowed, not tried).
 OFFICE_CREATE_POST = (302, None, None, 403, 403, 403, 403, None)
 OFFICE_OBJECT_POST = (302, None, None, 403, 403, 403, 403, 404)
+OWN_POST = (302, None, None, None, None, None, None, None)  # one's own state: signed in only
 OFFICE_API_CREATE_POST = (401, None, None, 403, 403, 403, 403, None)
 OFFICE_API_OBJECT_POST = (401, None, None, 403, 403, 403, 403, 404)
 CELL_POST = (302, None, None, None, 404, 403, 404, 404)  # a TCCB object: khoi 403, outsiders 404
@@ -367,7 +392,6 @@ def post_expectation(entry: Entry) -> PostExpect | None:
 
 
 MATRIX: dict[str, Entry] = {
-    "set_language": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
     # Health checks answer everyone, with no data (a status word only).
     "healthz": Entry(_none, (200, 200, 200, 200, 200, 200, 200, 200)),
     "readyz": Entry(_none, (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -398,6 +422,7 @@ MATRIX: dict[str, Entry] = {
     "people:party_role_end": Entry(_open_department_role_of_cell_member, ADMIN_WRITE),
     "people:post_end": Entry(_open_cell_post, CELL_WRITE),
     "evaluation:index": Entry(_none, PAGE),
+    "evaluation:regulations": Entry(_none, PAGE),  # the public texts, to anyone signed in
     "evaluation:cycle": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:not_classified": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:unit": Entry(_cycle_cell, CELL_READ),
@@ -416,6 +441,13 @@ MATRIX: dict[str, Entry] = {
         _cycle, POST_ONLY, post=(302, None, None, 404, 404, 403, 404, 404)
     ),
     "evaluation:facts": Entry(_evaluation, ADMIN_WRITE),
+    # The cycle's office sets the 366 quota groups and exceptions; the bloc reads, may not.
+    "evaluation:quota_groups": Entry(
+        _cycle,
+        (302, 200, 200, 404, 404, 403, 404, 404),
+        post=(302, None, None, 404, 404, 403, 404, 404),
+    ),
+    "evaluation:form_03": Entry(_cell_decision_form_03, (302, 404, 404, 404, 404, 404, 404, 404)),
     # Only the committee directly above the deciding organization reclassifies.
     "evaluation:reclassify": Entry(
         _evaluation,
@@ -475,6 +507,22 @@ MATRIX: dict[str, Entry] = {
     "meetings:award_add": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
     "meetings:closing_set": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
     "meetings:close": Entry(_cell_meeting, POST_ONLY, post=CELL_POST),
+    # Criteria sets (issue 20): read by the department's readers and by everyone below it.
+    "criteria:index": Entry(_none, PAGE),
+    "criteria:detail": Entry(_pl4_set, SET_READ, post=(302, None, None, 403, 403, 403, 403, 404)),
+    "criteria:download": Entry(_pl4_set, SET_READ),
+    "criteria:publish": Entry(_pl4_set, POST_ONLY, post=(302, None, None, 403, 403, 403, 403, 404)),
+    "criteria:new_version": Entry(
+        _pl4_set, POST_ONLY, post=(302, None, None, 403, 403, 403, 403, 404)
+    ),
+    # A member's self-assessment: the member, and readers of their cell (not TCCB's secretary).
+    "selfassessment:index": Entry(_none, PAGE),
+    "selfassessment:form": Entry(
+        _member_form_evaluation, FORM_READ, post=(302, None, None, 404, 404, 403, None, 404)
+    ),
+    "selfassessment:download": Entry(
+        lambda: {**_member_form_evaluation(), "fmt": "pdf"}, FORM_READ
+    ),
     "reports:index": Entry(_none, PAGE),
     "reports:organization": Entry(_cell_year, CELL_READ),
     "reports:download": Entry(_report_download, CELL_READ),
@@ -488,6 +536,9 @@ MATRIX: dict[str, Entry] = {
     # An import job is its uploader's alone, even for the superuser.
     "exchange:job": Entry(_vanphong_job, (302, 404, 200, 404, 404, 404, 404, 404)),
     "exchange:apply": Entry(
+        _vanphong_job, POST_ONLY, post=(302, 404, None, 404, 404, 404, 404, 404)
+    ),
+    "exchange:cancel": Entry(
         _vanphong_job, POST_ONLY, post=(302, 404, None, 404, 404, 404, 404, 404)
     ),
     "api:schema": Entry(_none, OPEN),
@@ -613,6 +664,12 @@ MATRIX: dict[str, Entry] = {
     # Signing in with a one-time code, then setting a password: before signing in only.
     "accounts:code_sign_in": Entry(_none, (200, 302, 302, 302, 302, 302, 302, 302)),
     "accounts:set_password": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
+    # The inbox: every signed-in person's own notices (marking read, the e-mail opt-out: their
+    # own; before signing in, the login page).
+    "notifications:inbox": Entry(_none, PAGE),
+    "notifications:badge": Entry(_none, PAGE),
+    "notifications:read": Entry(_none, POST_ONLY, post=OWN_POST),
+    "notifications:email_digest": Entry(_none, POST_ONLY, post=OWN_POST),
     # Accounts and grants: office administrators (and the superuser), within their subtrees.
     "accounts:user_list": Entry(_none, OFFICE_PAGE),
     "accounts:user_create": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),
@@ -641,8 +698,8 @@ MATRIX: dict[str, Entry] = {
 # Known defects, each an expected failure that must be removed once fixed (strict xfail).
 KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 
-# Redirects that are not the login page: the language switch, the login page when signed in.
-NOT_LOGIN_REDIRECTS = {"set_language"}
+# Redirects that are not the login page.
+NOT_LOGIN_REDIRECTS: set[str] = set()
 
 
 def _client(role: str, client_for: Callable[[str], Client], outsider: Any) -> Client:

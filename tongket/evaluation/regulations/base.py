@@ -101,7 +101,7 @@ class Profile(ABC):
             return []
         return [
             Finding(
-                rule=f"{self.id}.period.not_allowed",
+                rule=self.period_rule,
                 citation=self.title,
                 message=(
                     f"{self.short_title} không đánh giá, xếp loại theo kỳ "
@@ -127,18 +127,22 @@ class Profile(ABC):
         """Every organization rule's cap, in the order the regulation states them."""
         return [rule(facts, self.params) for rule in self.organization_rule_functions]
 
-    # The guide's article on who is not classified; each profile names its own.
+    # The id of "this period kind is not evaluated" (`<profile>.period.not_allowed`).
+    period_rule: ClassVar[str] = ""
+
+    # The guide's article on who is not classified; each profile names its own, and the id of
+    # each reason (`<profile>.<subject>.not_classified.<reason>`).
     not_classified_citation: ClassVar[str] = ""
+    not_classified_rules: ClassVar[Mapping[NotClassifiedReason, str]] = {}
 
     def not_classified(self, facts: MemberFacts | OrganizationFacts) -> Finding | None:
         """The reason the subject is listed but not classified, or None."""
         reason = self.not_classified_reason(facts)
         if reason is None:
             return None
-        kind = "member" if isinstance(facts, MemberFacts) else "organization"
         return not_classified_finding(
             reason,
-            prefix=f"{self.id}.{kind}",
+            rule=self.not_classified_rules[reason],
             citation=self.not_classified_citation,
             subject=facts.subject,
             min_months=self.params.classification_min_months,
@@ -161,6 +165,9 @@ class Profile(ABC):
     @abstractmethod
     def check_decision_order(self, facts: DecisionOrderFacts) -> list[Finding]:
         """Errors when a decision comes before the decisions it must follow."""
+
+    # Whether `check_decision_order` can refuse anything (if not, its facts are not read).
+    orders_decisions: ClassVar[bool] = True
 
     @abstractmethod
     def quota_citation(self, subject_kind: SubjectKind) -> str:

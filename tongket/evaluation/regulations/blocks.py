@@ -1,6 +1,7 @@
 """Rule blocks several regulations share: each is a small, parameterised rule returning a
 `Verdict[Level]` (the highest level it allows, with the reasons); a regulation's module calls them
-with its own rule prefix and citation (see `base.py` for how ids and findings read).
+with its own citation and the rule ids written out (`Ids`), so that searching an id a user sees
+finds the regulation that defines it (see `base.py` for how findings read).
 
 Blocks only one regulation uses live in that regulation's module.
 """
@@ -8,6 +9,7 @@ Blocks only one regulation uses live in that regulation's module.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from tongket.core.formatting import format_decimal, format_percent
@@ -33,23 +35,36 @@ def no_cap() -> Verdict[Level]:
     return Verdict(Level.EXCELLENT)
 
 
-def level_above(level: Level) -> Level:
-    order = Level.descending()
-    return order[max(order.index(level) - 1, 0)]
+@dataclass(frozen=True)
+class Ids:
+    """A level rule's ids, written out where the rule is defined, one per level the rule may
+    refuse: `excellent` (it caps at good), `good` (it caps at completed), `not_completed` (it caps
+    at not_completed). Each reads `<profile>.<subject>.<level refused>.<condition>`, e.g.
+    `qd132.member.excellent.civil_service_cap`."""
 
+    excellent: str = ""
+    good: str = ""
+    not_completed: str = ""
 
-def rule_id(prefix: str, cap: Level, condition: str) -> str:
-    """`<prefix>.<level refused>.<condition>`; see the module docstring."""
-    refused = "not_completed" if cap is Level.NOT_COMPLETED else level_above(cap).value
-    return f"{prefix}.{refused}.{condition}"
+    def at(self, cap: Level) -> str:
+        """The id of the rule when it allows at most `cap`."""
+        if cap is Level.NOT_COMPLETED:
+            rule = self.not_completed
+        elif cap is Level.COMPLETED:
+            rule = self.good
+        else:
+            rule = self.excellent
+        if not rule:
+            raise ValueError(f"no rule id for a cap at {cap.value}: {self}")
+        return rule
 
 
 def capped(
-    cap: Level, *, prefix: str, condition: str, citation: str, message: str, subject: str = ""
+    cap: Level, *, rule: str, citation: str, message: str, subject: str = ""
 ) -> Verdict[Level]:
     """A rule that allows at most `cap`, with the reason as an INFO finding."""
     finding = Finding(
-        rule=rule_id(prefix, cap, condition),
+        rule=rule,
         citation=citation,
         message=f"{message} Mức cao nhất: «{cap.label}».",
         severity=Severity.INFO,
@@ -131,14 +146,15 @@ def criteria_rule(
     task_grades: Sequence[Grade],
     other_grades: Sequence[Grade],
     *,
-    prefix: str,
+    rules: Ids,
+    not_recorded: str,
     citation: str,
     subject: str,
 ) -> Verdict[Level]:
     """The grade ladder as a cap; no grades recorded means the rule is skipped, with a note."""
     if not task_grades and not other_grades:
         return noted(
-            rule=f"{prefix}.criteria.not_recorded",
+            rule=not_recorded,
             citation=citation,
             message="Chưa ghi nhận mức đạt của từng tiêu chí; chưa kiểm tra theo tiêu chí.",
             subject=subject,
@@ -149,24 +165,21 @@ def criteria_rule(
         return no_cap()
     return capped(
         level,
-        prefix=prefix,
-        condition="criteria",
+        rule=rules.at(level),
         citation=citation,
         message=_GRADES_SHORTFALL[level],
         subject=subject,
     )
 
 
-def civil_service_rule(facts: MemberFacts, *, prefix: str, citation: str) -> Verdict[Level]:
+def civil_service_rule(facts: MemberFacts, *, rules: Ids, citation: str) -> Verdict[Level]:
     """A member who is a civil servant is classified no higher than their civil-service level."""
     level = facts.civil_service_level
     if level is None or level is Level.EXCELLENT:
         return no_cap()
-    condition = "civil_service" if level is Level.NOT_COMPLETED else "civil_service_cap"
     return capped(
         level,
-        prefix=prefix,
-        condition=condition,
+        rule=rules.at(level),
         citation=citation,
         message=(
             f"Đảng viên là cán bộ, công chức, viên chức được xếp loại «{level.label}»; "
@@ -177,7 +190,7 @@ def civil_service_rule(facts: MemberFacts, *, prefix: str, citation: str) -> Ver
 
 
 def member_discipline_rule(
-    facts: MemberFacts, *, prefix: str, citation: str, excused_if_self_remedied: bool
+    facts: MemberFacts, *, rules: Ids, citation: str, excused_if_self_remedied: bool
 ) -> Verdict[Level]:
     """Disciplined in the year: not_completed; where the regulation excuses a self-detected and
     remedied violation, the member is still not excellent."""
@@ -186,30 +199,27 @@ def member_discipline_rule(
     if excused_if_self_remedied and facts.discipline_self_remedied:
         return capped(
             Level.GOOD,
-            prefix=prefix,
-            condition="discipline",
+            rule=rules.at(Level.GOOD),
             citation=citation,
             message="Bị xử lý kỷ luật trong năm (vi phạm đã tự phát hiện và khắc phục).",
             subject=facts.subject,
         )
     return capped(
         Level.NOT_COMPLETED,
-        prefix=prefix,
-        condition="discipline",
+        rule=rules.at(Level.NOT_COMPLETED),
         citation=citation,
         message="Bị xử lý kỷ luật trong năm (mỗi vi phạm chỉ tính một lần khi xếp loại).",
         subject=facts.subject,
     )
 
 
-def degradation_rule(facts: MemberFacts, *, prefix: str, citation: str) -> Verdict[Level]:
+def degradation_rule(facts: MemberFacts, *, rule: str, citation: str) -> Verdict[Level]:
     """Degradation concluded by a competent body: not_completed."""
     if not facts.degradation_concluded:
         return no_cap()
     return capped(
         Level.NOT_COMPLETED,
-        prefix=prefix,
-        condition="degradation",
+        rule=rule,
         citation=citation,
         message=(
             "Cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối sống, "
@@ -224,17 +234,19 @@ def targets_rule(
     met: int,
     *,
     min_percent: Decimal,
-    prefix: str,
+    rule: str,
     citation: str,
     subject: str,
     force_majeure: bool = False,
+    force_majeure_rule: str = "",
 ) -> Verdict[Level]:
-    """Fewer than `min_percent` % of the assigned targets met: not_completed."""
+    """Fewer than `min_percent` % of the assigned targets met: not_completed; a warning only
+    (`force_majeure_rule`) when the shortfall had a cause beyond control."""
     if not share_below(met, assigned, min_percent):
         return no_cap()
     if force_majeure:
         return noted(
-            rule=f"{prefix}.targets.force_majeure",
+            rule=force_majeure_rule,
             citation=citation,
             message=(
                 f"Đạt {share_text(met, assigned)} chỉ tiêu, dưới {format_percent(min_percent)}, "
@@ -245,8 +257,7 @@ def targets_rule(
         )
     return capped(
         Level.NOT_COMPLETED,
-        prefix=prefix,
-        condition="targets",
+        rule=rule,
         citation=citation,
         message=(
             f"Chỉ đạt {share_text(met, assigned)} chỉ tiêu được giao, "
@@ -257,15 +268,14 @@ def targets_rule(
 
 
 def sick_leave_rule(
-    facts: MemberFacts, *, min_months: Decimal, prefix: str, citation: str
+    facts: MemberFacts, *, min_months: Decimal, rule: str, citation: str
 ) -> Verdict[Level]:
     """Sick leave of `min_months` or more in the period: at most completed."""
     if min_months <= 0 or facts.sick_leave_months < min_months:
         return no_cap()
     return capped(
         Level.COMPLETED,
-        prefix=prefix,
-        condition="sick_leave",
+        rule=rule,
         citation=citation,
         message=(
             f"Nghỉ ốm {format_decimal(facts.sick_leave_months)} tháng trong năm "
@@ -275,12 +285,12 @@ def sick_leave_rule(
     )
 
 
-def maternity_note(facts: MemberFacts, *, prefix: str, citation: str) -> Verdict[Level]:
+def maternity_note(facts: MemberFacts, *, rule: str, citation: str) -> Verdict[Level]:
     """Maternity leave: no cap; the member is judged on the time actually worked."""
     if not facts.maternity_leave:
         return no_cap()
     return noted(
-        rule=f"{prefix}.maternity_leave",
+        rule=rule,
         citation=citation,
         message="Nghỉ chế độ thai sản: đánh giá theo thời gian công tác thực tế trong năm.",
         subject=facts.subject,
@@ -289,7 +299,12 @@ def maternity_note(facts: MemberFacts, *, prefix: str, citation: str) -> Verdict
 
 
 def leader_unit_rule(
-    facts: MemberFacts, *, prefix: str, citation: str, floor: Level = Level.NOT_COMPLETED
+    facts: MemberFacts,
+    *,
+    rules: Ids,
+    not_decided: str,
+    citation: str,
+    floor: Level = Level.NOT_COMPLETED,
 ) -> Verdict[Level]:
     """A head of a unit is classified no higher than the unit (never below `floor` by this rule)."""
     if not facts.is_leader:
@@ -297,7 +312,7 @@ def leader_unit_rule(
     unit = facts.led_unit_level
     if unit is None:
         return noted(
-            rule=f"{prefix}.leader.unit_not_decided",
+            rule=not_decided,
             citation=citation,
             message="Người đứng đầu: chưa có kết quả xếp loại của đơn vị do mình phụ trách.",
             subject=facts.subject,
@@ -308,8 +323,7 @@ def leader_unit_rule(
         return no_cap()
     return capped(
         cap,
-        prefix=prefix,
-        condition="leader_unit",
+        rule=rules.at(cap),
         citation=citation,
         message=(
             f"Là người đứng đầu; đơn vị do mình phụ trách được xếp loại «{unit.label}», "
@@ -320,7 +334,7 @@ def leader_unit_rule(
 
 
 def same_level_bodies_rule(
-    facts: OrganizationFacts, *, prefix: str, citation: str
+    facts: OrganizationFacts, *, rules: Ids, citation: str
 ) -> Verdict[Level]:
     """excellent needs the same-level government and mass bodies good+; good needs completed+."""
     bodies = facts.same_level_bodies_level
@@ -329,8 +343,7 @@ def same_level_bodies_rule(
     cap = Level.GOOD if bodies is Level.COMPLETED else Level.COMPLETED
     return capped(
         cap,
-        prefix=prefix,
-        condition="same_level_bodies",
+        rule=rules.at(cap),
         citation=citation,
         message=(f"Chính quyền, cơ quan, đoàn thể cùng cấp được xếp loại «{bodies.label}»."),
         subject=facts.subject,
@@ -340,7 +353,7 @@ def same_level_bodies_rule(
 def organization_discipline_rule(
     facts: OrganizationFacts,
     *,
-    prefix: str,
+    rules: Ids,
     citation: str,
     self_remedied_cap: Level = Level.EXCELLENT,
 ) -> Verdict[Level]:
@@ -353,16 +366,14 @@ def organization_discipline_rule(
             return no_cap()
         return capped(
             self_remedied_cap,
-            prefix=prefix,
-            condition="discipline",
+            rule=rules.at(self_remedied_cap),
             citation=citation,
             message="Tổ chức bị xử lý kỷ luật trong năm (vi phạm đã tự phát hiện và khắc phục).",
             subject=facts.subject,
         )
     return capped(
         Level.NOT_COMPLETED,
-        prefix=prefix,
-        condition="discipline",
+        rule=rules.at(Level.NOT_COMPLETED),
         citation=citation,
         message="Tổ chức bị xử lý kỷ luật trong năm.",
         subject=facts.subject,
@@ -373,7 +384,7 @@ def leadership_discipline_rule(
     facts: OrganizationFacts,
     *,
     threshold: DisciplineForm,
-    prefix: str,
+    rules: Ids,
     citation: str,
     any_form_cap: Level = Level.EXCELLENT,
 ) -> Verdict[Level]:
@@ -385,8 +396,7 @@ def leadership_discipline_rule(
     if form.rank >= threshold.rank:
         return capped(
             Level.NOT_COMPLETED,
-            prefix=prefix,
-            condition="leadership_discipline",
+            rule=rules.at(Level.NOT_COMPLETED),
             citation=citation,
             message=(
                 f"Có thành viên cấp ủy, tập thể lãnh đạo bị kỷ luật hình thức «{form.label}» "
@@ -398,8 +408,7 @@ def leadership_discipline_rule(
         return no_cap()
     return capped(
         any_form_cap,
-        prefix=prefix,
-        condition="leadership_discipline",
+        rule=rules.at(any_form_cap),
         citation=citation,
         message=f"Có thành viên cấp ủy, tập thể lãnh đạo bị kỷ luật hình thức «{form.label}».",
         subject=facts.subject,
@@ -410,7 +419,7 @@ def subordinate_discipline_rule(
     facts: OrganizationFacts,
     *,
     max_percent: Decimal,
-    prefix: str,
+    rules: Ids,
     citation: str,
     any_cap: Level = Level.GOOD,
 ) -> Verdict[Level]:
@@ -422,8 +431,7 @@ def subordinate_discipline_rule(
     if share_above(part, whole, max_percent):
         return capped(
             Level.NOT_COMPLETED,
-            prefix=prefix,
-            condition="subordinate_discipline",
+            rule=rules.at(Level.NOT_COMPLETED),
             citation=citation,
             message=(
                 f"Có {share_text(part, whole)} đơn vị trực thuộc bị xử lý kỷ luật "
@@ -433,22 +441,20 @@ def subordinate_discipline_rule(
         )
     return capped(
         any_cap,
-        prefix=prefix,
-        condition="subordinate_discipline",
+        rule=rules.at(any_cap),
         citation=citation,
         message=f"Có {share_text(part, whole)} đơn vị trực thuộc bị xử lý kỷ luật.",
         subject=facts.subject,
     )
 
 
-def disunity_rule(facts: OrganizationFacts, *, prefix: str, citation: str) -> Verdict[Level]:
+def disunity_rule(facts: OrganizationFacts, *, rule: str, citation: str) -> Verdict[Level]:
     """Internal disunity: not_completed."""
     if not facts.disunity:
         return no_cap()
     return capped(
         Level.NOT_COMPLETED,
-        prefix=prefix,
-        condition="disunity",
+        rule=rule,
         citation=citation,
         message="Nội bộ mất đoàn kết.",
         subject=facts.subject,
@@ -481,7 +487,7 @@ def organization_not_classified_reason(
 
 
 def not_classified_finding(
-    reason: NotClassifiedReason, *, prefix: str, citation: str, subject: str, min_months: int
+    reason: NotClassifiedReason, *, rule: str, citation: str, subject: str, min_months: int
 ) -> Finding:
     """The INFO finding that lists a subject as not classified, with its reason."""
     if reason is NotClassifiedReason.JOINED_UNDER_6_MONTHS:
@@ -494,7 +500,7 @@ def not_classified_finding(
     else:
         message = f"{reason.label}: không đánh giá, xếp loại."
     return Finding(
-        rule=f"{prefix}.not_classified.{reason.value}",
+        rule=rule,
         citation=citation,
         message=message,
         severity=Severity.INFO,
@@ -502,39 +508,49 @@ def not_classified_finding(
     )
 
 
-def order_findings(facts: DecisionOrderFacts, *, prefix: str, citation: str) -> list[Finding]:
+@dataclass(frozen=True)
+class OrderIds:
+    """The ids of the order-of-decisions rules, written out in the regulation that states them."""
+
+    collective_first: str
+    head_after_unit: str
+    lower_first: str
+    government_first: str
+
+
+def order_findings(facts: DecisionOrderFacts, *, rules: OrderIds, citation: str) -> list[Finding]:
     """The order of decisions under 124 and 366 as errors naming what is still undecided."""
     checks = (
         (
             facts.undecided_collectives,
-            "collective_first",
+            rules.collective_first,
             "Phải xếp loại tập thể trước cá nhân; chưa xếp loại: {names}.",
         ),
         (
             facts.undecided_led_units,
-            "head_after_unit",
+            rules.head_after_unit,
             "Người đứng đầu chỉ được xếp loại sau đơn vị do mình phụ trách; chưa xếp loại: "
             "{names}.",
         ),
         (
             facts.undecided_subordinates,
-            "lower_first",
+            rules.lower_first,
             "Phải xếp loại cấp dưới trước cấp trên; chưa xếp loại: {names}.",
         ),
         (
             facts.undecided_same_level_bodies,
-            "government_first",
+            rules.government_first,
             "Phải xếp loại chính quyền, cơ quan chuyên môn, đoàn thể trước tổ chức đảng; "
             "chưa xếp loại: {names}.",
         ),
     )
     return [
         Finding(
-            rule=f"{prefix}.order.{condition}",
+            rule=rule,
             citation=citation,
             message=template.format(names=", ".join(names)),
             subject=facts.subject,
         )
-        for names, condition, template in checks
+        for names, rule, template in checks
         if names
     ]

@@ -21,6 +21,7 @@ from tongket.evaluation.domain import (
     DisciplineForm,
     Level,
     MemberFacts,
+    NotClassifiedReason,
     OrganizationFacts,
     PeriodKind,
     QuotaBase,
@@ -32,8 +33,6 @@ from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.params import ProfileParams, info
 
 ID = "qd124"
-MEMBER = f"{ID}.member"
-ORGANIZATION = f"{ID}.organization"
 
 QD = "Quy định 124-QĐ/TW (04/10/2023)"
 HD25 = "Hướng dẫn 25-HD/BTCTW (10/11/2023)"
@@ -137,7 +136,12 @@ def member_criteria(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     return blocks.criteria_rule(
         facts.task_grades,
         facts.other_grades,
-        prefix=MEMBER,
+        rules=blocks.Ids(
+            excellent="qd124.member.excellent.criteria",
+            good="qd124.member.good.criteria",
+            not_completed="qd124.member.not_completed.criteria",
+        ),
+        not_recorded="qd124.member.criteria.not_recorded",
         citation=CITE_MEMBER_CRITERIA,
         subject=facts.subject,
     )
@@ -146,7 +150,15 @@ def member_criteria(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
 def member_civil_service(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """The Party level of a civil servant never exceeds the civil-service level (NĐ 90 as
     amended by NĐ 48/2023). HD 25."""
-    return blocks.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+    return blocks.civil_service_rule(
+        facts,
+        rules=blocks.Ids(
+            excellent="qd124.member.excellent.civil_service_cap",
+            good="qd124.member.good.civil_service_cap",
+            not_completed="qd124.member.not_completed.civil_service",
+        ),
+        citation=CITE_MEMBER_CIVIL_SERVICE,
+    )
 
 
 def member_discipline(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
@@ -154,7 +166,10 @@ def member_discipline(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]
     still not excellent. 124-QĐ/TW; HD 25."""
     return blocks.member_discipline_rule(
         facts,
-        prefix=MEMBER,
+        rules=blocks.Ids(
+            excellent="qd124.member.excellent.discipline",
+            not_completed="qd124.member.not_completed.discipline",
+        ),
         citation=CITE_MEMBER_NOT_COMPLETED,
         excused_if_self_remedied=params.member_discipline_excused_if_self_remedied,
     )
@@ -162,7 +177,9 @@ def member_discipline(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]
 
 def member_degradation(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """Degradation concluded by a competent body: not_completed. 124-QĐ/TW; HD 25."""
-    return blocks.degradation_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_NOT_COMPLETED)
+    return blocks.degradation_rule(
+        facts, rule="qd124.member.not_completed.degradation", citation=CITE_MEMBER_NOT_COMPLETED
+    )
 
 
 def member_targets(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
@@ -171,7 +188,7 @@ def member_targets(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.member_targets_min_percent,
-        prefix=MEMBER,
+        rule="qd124.member.not_completed.targets",
         citation=CITE_MEMBER_NOT_COMPLETED,
         subject=facts.subject,
     )
@@ -180,20 +197,34 @@ def member_targets(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
 def member_sick_leave(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """Sick leave of 3 months [?] or more: at most completed. HD 25."""
     return blocks.sick_leave_rule(
-        facts, min_months=params.sick_leave_min_months, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL
+        facts,
+        min_months=params.sick_leave_min_months,
+        rule="qd124.member.good.sick_leave",
+        citation=CITE_MEMBER_SPECIAL,
     )
 
 
 def member_maternity(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """Maternity leave: judged on the time actually worked (a note, no cap). HD 25."""
-    return blocks.maternity_note(facts, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL)
+    return blocks.maternity_note(
+        facts, rule="qd124.member.maternity_leave", citation=CITE_MEMBER_SPECIAL
+    )
 
 
 def member_leader_unit(facts: MemberFacts, params: Qd124Params) -> Verdict[Level]:
     """A head is classified no higher than the unit he or she leads [?]. 124-QĐ/TW; HD 25."""
     if not params.leader_capped_by_unit:
         return blocks.no_cap()
-    return blocks.leader_unit_rule(facts, prefix=MEMBER, citation=CITE_LEADER)
+    return blocks.leader_unit_rule(
+        facts,
+        rules=blocks.Ids(
+            excellent="qd124.member.excellent.leader_unit",
+            good="qd124.member.good.leader_unit",
+            not_completed="qd124.member.not_completed.leader_unit",
+        ),
+        not_decided="qd124.member.leader.unit_not_decided",
+        citation=CITE_LEADER,
+    )
 
 
 MEMBER_RULES: tuple[Callable[[MemberFacts, Qd124Params], Verdict[Level]], ...] = (
@@ -218,7 +249,12 @@ def organization_criteria(facts: OrganizationFacts, params: Qd124Params) -> Verd
     return blocks.criteria_rule(
         facts.task_grades,
         facts.other_grades,
-        prefix=ORGANIZATION,
+        rules=blocks.Ids(
+            excellent="qd124.organization.excellent.criteria",
+            good="qd124.organization.good.criteria",
+            not_completed="qd124.organization.not_completed.criteria",
+        ),
+        not_recorded="qd124.organization.criteria.not_recorded",
         citation=CITE_ORG_CRITERIA,
         subject=facts.subject,
     )
@@ -227,7 +263,14 @@ def organization_criteria(facts: OrganizationFacts, params: Qd124Params) -> Verd
 def organization_same_level_bodies(facts: OrganizationFacts, params: Qd124Params) -> Verdict[Level]:
     """excellent: the same-level government and mass bodies rated good+; good: completed+.
     Those bodies are decided before the Party body. 124-QĐ/TW; HD 25."""
-    return blocks.same_level_bodies_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_CRITERIA)
+    return blocks.same_level_bodies_rule(
+        facts,
+        rules=blocks.Ids(
+            excellent="qd124.organization.excellent.same_level_bodies",
+            good="qd124.organization.good.same_level_bodies",
+        ),
+        citation=CITE_ORG_CRITERIA,
+    )
 
 
 def organization_discipline(facts: OrganizationFacts, params: Qd124Params) -> Verdict[Level]:
@@ -235,7 +278,10 @@ def organization_discipline(facts: OrganizationFacts, params: Qd124Params) -> Ve
     excellent (excellent needs no discipline at all). 124-QĐ/TW; HD 25."""
     return blocks.organization_discipline_rule(
         facts,
-        prefix=ORGANIZATION,
+        rules=blocks.Ids(
+            excellent="qd124.organization.excellent.discipline",
+            not_completed="qd124.organization.not_completed.discipline",
+        ),
         citation=CITE_ORG_NOT_COMPLETED,
         self_remedied_cap=Level.GOOD,
     )
@@ -249,7 +295,10 @@ def organization_subordinate_discipline(
     return blocks.subordinate_discipline_rule(
         facts,
         max_percent=params.subordinate_disciplined_max_percent,
-        prefix=ORGANIZATION,
+        rules=blocks.Ids(
+            excellent="qd124.organization.excellent.subordinate_discipline",
+            not_completed="qd124.organization.not_completed.subordinate_discipline",
+        ),
         citation=CITE_ORG_NOT_COMPLETED,
     )
 
@@ -262,7 +311,10 @@ def organization_leadership_discipline(
     return blocks.leadership_discipline_rule(
         facts,
         threshold=params.leadership_discipline_threshold,
-        prefix=ORGANIZATION,
+        rules=blocks.Ids(
+            excellent="qd124.organization.excellent.leadership_discipline",
+            not_completed="qd124.organization.not_completed.leadership_discipline",
+        ),
         citation=CITE_ORG_NOT_COMPLETED,
         any_form_cap=Level.GOOD,
     )
@@ -270,7 +322,9 @@ def organization_leadership_discipline(
 
 def organization_disunity(facts: OrganizationFacts, params: Qd124Params) -> Verdict[Level]:
     """Internal disunity: not_completed. 124-QĐ/TW; HD 25."""
-    return blocks.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_NOT_COMPLETED)
+    return blocks.disunity_rule(
+        facts, rule="qd124.organization.not_completed.disunity", citation=CITE_ORG_NOT_COMPLETED
+    )
 
 
 def organization_targets(facts: OrganizationFacts, params: Qd124Params) -> Verdict[Level]:
@@ -279,10 +333,11 @@ def organization_targets(facts: OrganizationFacts, params: Qd124Params) -> Verdi
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.organization_targets_min_percent,
-        prefix=ORGANIZATION,
+        rule="qd124.organization.not_completed.targets",
         citation=CITE_ORG_NOT_COMPLETED,
         subject=facts.subject,
         force_majeure=facts.targets_force_majeure,
+        force_majeure_rule="qd124.organization.targets.force_majeure",
     )
 
 
@@ -300,7 +355,16 @@ ORGANIZATION_RULES: tuple[Callable[[OrganizationFacts, Qd124Params], Verdict[Lev
 def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
     """Government, professional and mass bodies before the Party body; lower before higher;
     collectives before their members; a head only after his or her unit. 124-QĐ/TW; HD 25."""
-    return blocks.order_findings(facts, prefix=ID, citation=CITE_ORDER)
+    return blocks.order_findings(
+        facts,
+        rules=blocks.OrderIds(
+            collective_first="qd124.order.collective_first",
+            head_after_unit="qd124.order.head_after_unit",
+            lower_first="qd124.order.lower_first",
+            government_first="qd124.order.government_first",
+        ),
+        citation=CITE_ORDER,
+    )
 
 
 # --- the profile ---------------------------------------------------------------------------------
@@ -309,7 +373,18 @@ def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
 @dataclass(frozen=True)
 class Qd124Profile(Profile):
     params: Qd124Params = Qd124Params()
+    period_rule: ClassVar[str] = "qd124.period.not_allowed"
     not_classified_citation: ClassVar[str] = CITE_NOT_CLASSIFIED
+    not_classified_rules: ClassVar[Mapping[NotClassifiedReason, str]] = {
+        NotClassifiedReason.SUSPENDED: "qd124.member.not_classified.suspended",
+        NotClassifiedReason.EXEMPTED: "qd124.member.not_classified.exempted",
+        NotClassifiedReason.JOINED_UNDER_6_MONTHS: (
+            "qd124.member.not_classified.joined_under_6_months"
+        ),
+        NotClassifiedReason.ORGANIZATION_UNDER_6_MONTHS: (
+            "qd124.organization.not_classified.organization_under_6_months"
+        ),
+    }
 
     member_rule_functions = MEMBER_RULES
     organization_rule_functions = ORGANIZATION_RULES

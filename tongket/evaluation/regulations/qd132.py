@@ -19,6 +19,7 @@ from tongket.evaluation.domain import (
     DisciplineForm,
     Level,
     MemberFacts,
+    NotClassifiedReason,
     OrganizationFacts,
     PeriodKind,
     QuotaBase,
@@ -31,8 +32,6 @@ from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.params import ProfileParams
 
 ID = "qd132"
-MEMBER = f"{ID}.member"
-ORGANIZATION = f"{ID}.organization"
 
 QD = "Quy định 132-QĐ/TW (08/3/2018)"
 HD16 = "Hướng dẫn 16-HD/BTCTW (24/9/2018)"
@@ -49,9 +48,8 @@ CITE_MEMBER_SPECIAL = f"{HD16}: một số trường hợp cụ thể (nghỉ �
 CITE_ORG_CRITERIA = f"{QD}; {HD16}: tiêu chuẩn các mức chất lượng tổ chức đảng"
 CITE_ORG_NOT_COMPLETED = f"{HD16}: tổ chức đảng không hoàn thành nhiệm vụ"
 CITE_QUOTA_MEMBER = f"{HD21}: tỷ lệ đảng viên hoàn thành xuất sắc nhiệm vụ"
-CITE_QUOTA_ORGANIZATION = (
-    f"{HD21}: tỷ lệ tổ chức đảng hoàn thành xuất sắc nhiệm vụ (chưa đối chiếu)"
-)
+# not yet checked against the text: `organization_quota_enabled` says so (verified=False)
+CITE_QUOTA_ORGANIZATION = f"{HD21}: tỷ lệ tổ chức đảng hoàn thành xuất sắc nhiệm vụ"
 
 
 @dataclass(frozen=True)
@@ -160,7 +158,6 @@ def constituent_share_rule(
     *,
     excellent_good_share: Decimal,
     good_good_share: Decimal,
-    prefix: str,
     citation: str,
 ) -> Verdict[Level]:
     """excellent: all constituents completed+ and ≥ `excellent_good_share` % good+; good: all
@@ -169,7 +166,7 @@ def constituent_share_rule(
     noun = facts.kind.constituents_label
     if not levels:
         return blocks.noted(
-            rule=f"{prefix}.constituents.not_recorded",
+            rule="qd132.organization.constituents.not_recorded",
             citation=citation,
             message=f"Chưa có kết quả xếp loại của {noun}; chưa kiểm tra tỷ lệ.",
             subject=facts.subject,
@@ -181,8 +178,7 @@ def constituent_share_rule(
     if completed < total:
         return blocks.capped(
             Level.COMPLETED,
-            prefix=prefix,
-            condition="constituent_not_completed",
+            rule="qd132.organization.good.constituent_not_completed",
             citation=citation,
             message=(
                 f"Có {total - completed}/{total} {noun} xếp loại không hoàn thành nhiệm vụ "
@@ -190,12 +186,15 @@ def constituent_share_rule(
             ),
             subject=facts.subject,
         )
-    for cap, share in ((Level.COMPLETED, good_good_share), (Level.GOOD, excellent_good_share)):
+    shares = (
+        (Level.COMPLETED, good_good_share, "qd132.organization.good.constituent_good_share"),
+        (Level.GOOD, excellent_good_share, "qd132.organization.excellent.constituent_good_share"),
+    )
+    for cap, share, rule in shares:
         if blocks.share_below(good, total, share):
             return blocks.capped(
                 cap,
-                prefix=prefix,
-                condition="constituent_good_share",
+                rule=rule,
                 citation=citation,
                 message=(
                     f"Chỉ {blocks.share_text(good, total)} {noun} hoàn thành tốt nhiệm vụ trở lên "
@@ -207,7 +206,7 @@ def constituent_share_rule(
 
 
 def not_completed_members_rule(
-    facts: OrganizationFacts, *, max_percent: Decimal, prefix: str, citation: str
+    facts: OrganizationFacts, *, max_percent: Decimal, citation: str
 ) -> Verdict[Level]:
     """More than `max_percent` % of the members not_completed: not_completed."""
     levels = facts.member_levels
@@ -216,8 +215,7 @@ def not_completed_members_rule(
         return blocks.no_cap()
     return blocks.capped(
         Level.NOT_COMPLETED,
-        prefix=prefix,
-        condition="members_not_completed",
+        rule="qd132.organization.not_completed.members_not_completed",
         citation=citation,
         message=(
             f"Có {blocks.share_text(failed, len(levels))} đảng viên không hoàn thành nhiệm vụ "
@@ -236,7 +234,12 @@ def member_criteria(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     return blocks.criteria_rule(
         facts.task_grades,
         facts.other_grades,
-        prefix=MEMBER,
+        rules=blocks.Ids(
+            excellent="qd132.member.excellent.criteria",
+            good="qd132.member.good.criteria",
+            not_completed="qd132.member.not_completed.criteria",
+        ),
+        not_recorded="qd132.member.criteria.not_recorded",
         citation=CITE_MEMBER_CRITERIA,
         subject=facts.subject,
     )
@@ -246,14 +249,25 @@ def member_civil_service(facts: MemberFacts, params: Qd132Params) -> Verdict[Lev
     """A member who is a civil servant: excellent needs civil-service excellent, good needs
     good+, civil-service not_completed means not_completed; the Party level never exceeds the
     civil-service level. HD 16 as amended by HD 21."""
-    return blocks.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+    return blocks.civil_service_rule(
+        facts,
+        rules=blocks.Ids(
+            excellent="qd132.member.excellent.civil_service_cap",
+            good="qd132.member.good.civil_service_cap",
+            not_completed="qd132.member.not_completed.civil_service",
+        ),
+        citation=CITE_MEMBER_CIVIL_SERVICE,
+    )
 
 
 def member_discipline(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """Disciplined in the year (one violation counts in one year only): not_completed. HD 16."""
     return blocks.member_discipline_rule(
         facts,
-        prefix=MEMBER,
+        rules=blocks.Ids(
+            excellent="qd132.member.excellent.discipline",
+            not_completed="qd132.member.not_completed.discipline",
+        ),
         citation=CITE_MEMBER_NOT_COMPLETED,
         excused_if_self_remedied=params.member_discipline_excused_if_self_remedied,
     )
@@ -261,7 +275,9 @@ def member_discipline(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]
 
 def member_degradation(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """Degradation concluded by a competent body: not_completed. HD 16."""
-    return blocks.degradation_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_NOT_COMPLETED)
+    return blocks.degradation_rule(
+        facts, rule="qd132.member.not_completed.degradation", citation=CITE_MEMBER_NOT_COMPLETED
+    )
 
 
 def member_targets(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
@@ -270,7 +286,7 @@ def member_targets(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.member_targets_min_percent,
-        prefix=MEMBER,
+        rule="qd132.member.not_completed.targets",
         citation=CITE_MEMBER_NOT_COMPLETED,
         subject=facts.subject,
     )
@@ -279,13 +295,18 @@ def member_targets(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
 def member_sick_leave(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """Sick leave of 3 months or more in the year: not good or better (at most completed). HD 16."""
     return blocks.sick_leave_rule(
-        facts, min_months=params.sick_leave_min_months, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL
+        facts,
+        min_months=params.sick_leave_min_months,
+        rule="qd132.member.good.sick_leave",
+        citation=CITE_MEMBER_SPECIAL,
     )
 
 
 def member_maternity(facts: MemberFacts, params: Qd132Params) -> Verdict[Level]:
     """Maternity leave: judged on the time actually worked (a note, no cap). HD 16."""
-    return blocks.maternity_note(facts, prefix=MEMBER, citation=CITE_MEMBER_SPECIAL)
+    return blocks.maternity_note(
+        facts, rule="qd132.member.maternity_leave", citation=CITE_MEMBER_SPECIAL
+    )
 
 
 MEMBER_RULES: tuple[Callable[[MemberFacts, Qd132Params], Verdict[Level]], ...] = (
@@ -308,7 +329,12 @@ def organization_criteria(facts: OrganizationFacts, params: Qd132Params) -> Verd
     return blocks.criteria_rule(
         facts.task_grades,
         facts.other_grades,
-        prefix=ORGANIZATION,
+        rules=blocks.Ids(
+            excellent="qd132.organization.excellent.criteria",
+            good="qd132.organization.good.criteria",
+            not_completed="qd132.organization.not_completed.criteria",
+        ),
+        not_recorded="qd132.organization.criteria.not_recorded",
         citation=CITE_ORG_CRITERIA,
         subject=facts.subject,
     )
@@ -322,7 +348,6 @@ def organization_constituents(facts: OrganizationFacts, params: Qd132Params) -> 
         facts,
         excellent_good_share=params.organization_excellent_good_share,
         good_good_share=params.organization_good_good_share,
-        prefix=ORGANIZATION,
         citation=CITE_ORG_CRITERIA,
     )
 
@@ -330,14 +355,23 @@ def organization_constituents(facts: OrganizationFacts, params: Qd132Params) -> 
 def organization_same_level_bodies(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
     """excellent: the government and mass organizations at the same level rated good+; good:
     rated completed+. HD 16."""
-    return blocks.same_level_bodies_rule(facts, prefix=ORGANIZATION, citation=CITE_ORG_CRITERIA)
+    return blocks.same_level_bodies_rule(
+        facts,
+        rules=blocks.Ids(
+            excellent="qd132.organization.excellent.same_level_bodies",
+            good="qd132.organization.good.same_level_bodies",
+        ),
+        citation=CITE_ORG_CRITERIA,
+    )
 
 
 def organization_discipline(facts: OrganizationFacts, params: Qd132Params) -> Verdict[Level]:
     """Disciplined in the year: not_completed, unless the organization found and fixed the
     violation itself. HD 16."""
     return blocks.organization_discipline_rule(
-        facts, prefix=ORGANIZATION, citation=CITE_ORG_NOT_COMPLETED
+        facts,
+        rules=blocks.Ids(not_completed="qd132.organization.not_completed.discipline"),
+        citation=CITE_ORG_NOT_COMPLETED,
     )
 
 
@@ -347,10 +381,11 @@ def organization_targets(facts: OrganizationFacts, params: Qd132Params) -> Verdi
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.organization_targets_min_percent,
-        prefix=ORGANIZATION,
+        rule="qd132.organization.not_completed.targets",
         citation=CITE_ORG_NOT_COMPLETED,
         subject=facts.subject,
         force_majeure=facts.targets_force_majeure,
+        force_majeure_rule="qd132.organization.targets.force_majeure",
     )
 
 
@@ -361,7 +396,7 @@ def organization_leadership_discipline(
     return blocks.leadership_discipline_rule(
         facts,
         threshold=params.leadership_discipline_threshold,
-        prefix=ORGANIZATION,
+        rules=blocks.Ids(not_completed="qd132.organization.not_completed.leadership_discipline"),
         citation=CITE_ORG_NOT_COMPLETED,
     )
 
@@ -373,7 +408,6 @@ def organization_members_not_completed(
     return not_completed_members_rule(
         facts,
         max_percent=params.organization_not_completed_member_share,
-        prefix=ORGANIZATION,
         citation=CITE_ORG_NOT_COMPLETED,
     )
 
@@ -395,7 +429,18 @@ ORGANIZATION_RULES: tuple[Callable[[OrganizationFacts, Qd132Params], Verdict[Lev
 @dataclass(frozen=True)
 class Qd132Profile(Profile):
     params: Qd132Params = Qd132Params()
+    period_rule: ClassVar[str] = "qd132.period.not_allowed"
     not_classified_citation: ClassVar[str] = CITE_NOT_CLASSIFIED
+    not_classified_rules: ClassVar[Mapping[NotClassifiedReason, str]] = {
+        NotClassifiedReason.SUSPENDED: "qd132.member.not_classified.suspended",
+        NotClassifiedReason.EXEMPTED: "qd132.member.not_classified.exempted",
+        NotClassifiedReason.JOINED_UNDER_6_MONTHS: (
+            "qd132.member.not_classified.joined_under_6_months"
+        ),
+        NotClassifiedReason.ORGANIZATION_UNDER_6_MONTHS: (
+            "qd132.organization.not_classified.organization_under_6_months"
+        ),
+    }
 
     member_rule_functions = MEMBER_RULES
     organization_rule_functions = ORGANIZATION_RULES
@@ -404,6 +449,8 @@ class Qd132Profile(Profile):
         """132 fixes no order between collectives and members (a cell's level counts its
         members' levels, so members are usually decided first): nothing to refuse."""
         return []
+
+    orders_decisions: ClassVar[bool] = False
 
     quota_rules: ClassVar[Mapping[SubjectKind, str]] = {
         SubjectKind.MEMBER: "qd132.quota.member.excellent",

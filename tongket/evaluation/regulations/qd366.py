@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import ClassVar
 
 from tongket.core.errors import DomainError
@@ -21,6 +22,8 @@ from tongket.core.formatting import format_decimal, format_percent
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.evaluation.domain import (
     ZERO,
+    CaseFacts,
+    CaseGroup,
     DecisionOrderFacts,
     DisciplineForm,
     Enforcement,
@@ -39,6 +42,7 @@ from tongket.evaluation.domain import (
     Rounding,
     SubjectKind,
     TaskTally,
+    Violation,
     min_level,
 )
 from tongket.evaluation.regulations import blocks, params, quota
@@ -47,8 +51,6 @@ from tongket.evaluation.regulations.params import ProfileParams, info
 from tongket.evaluation.regulations.quota import QuotaCounts
 
 ID = "qd366"
-MEMBER = f"{ID}.member"
-ORGANIZATION = f"{ID}.organization"
 
 QD = "Quy định 366-QĐ/TW (30/8/2025)"
 HD43 = "Hướng dẫn 43-HD/BTCTW (31/10/2025)"
@@ -270,6 +272,25 @@ class Qd366Params(ProfileParams):
             verified=True,
         ),
     )
+    low_confidence_max_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=params.percent_info(
+            "Trên tỷ lệ phiếu tín nhiệm thấp này (%) trong lần lấy phiếu tín nhiệm của năm thì "
+            "cán bộ lãnh đạo, quản lý không hoàn thành nhiệm vụ",
+            source=f"{QD}, Điều 11, khoản 4 (người đứng đầu, cán bộ lãnh đạo, quản lý)",
+            verified=True,
+        ),
+    )
+    member_tasks_not_completed_max_percent: Decimal = field(
+        default=Decimal(50),
+        metadata=params.percent_info(
+            "Trên tỷ lệ nhiệm vụ trong năm không hoàn thành này (%) thì đảng viên không giữ chức "
+            "vụ, đảng viên ngoài hệ thống chính trị không hoàn thành nhiệm vụ",
+            source=f"{QD}, Điều 11, khoản 4 (đảng viên không giữ chức vụ; ngoài hệ thống chính "
+            "trị)",
+            verified=True,
+        ),
+    )
     organization_targets_min_percent: Decimal = field(
         default=Decimal(50),
         metadata=params.organization_targets_min_percent_info(
@@ -325,7 +346,7 @@ def check_frame(frame: PointFrame, params: Qd366Params = DEFAULTS) -> list[Findi
     }
     return [
         Finding(
-            rule=f"{ID}.score.frame",
+            rule="qd366.score.frame",
             citation=CITE_FRAME,
             message=(
                 f"Khung «{frame.title}»: {group.label.lower()} có tổng điểm tối đa "
@@ -353,7 +374,7 @@ def score_total(
         if value is None:
             findings.append(
                 Finding(
-                    rule=f"{ID}.score.missing",
+                    rule="qd366.score.missing",
                     citation=CITE_FRAME,
                     message=f"Tiêu chí {name} chưa được chấm điểm.",
                 )
@@ -361,7 +382,7 @@ def score_total(
         elif not ZERO <= value <= criterion.max_points:
             findings.append(
                 Finding(
-                    rule=f"{ID}.score.out_of_range",
+                    rule="qd366.score.out_of_range",
                     citation=CITE_FRAME,
                     message=(
                         f"Tiêu chí {name}: {format_decimal(value)} điểm nằm ngoài khoảng "
@@ -374,7 +395,7 @@ def score_total(
     for code in sorted(set(points) - {c.code for c in frame.criteria}):
         findings.append(
             Finding(
-                rule=f"{ID}.score.unknown_criterion",
+                rule="qd366.score.unknown_criterion",
                 citation=CITE_FRAME,
                 message=f"Mã tiêu chí «{code}» không có trong khung «{frame.title}».",
             )
@@ -398,13 +419,14 @@ def _score_rule(
     points: Mapping[str, Decimal] | None,
     frame: PointFrame | None,
     *,
-    prefix: str,
+    rules: blocks.Ids,
+    not_recorded: str,
     subject: str,
     params: Qd366Params,
 ) -> Verdict[Level]:
     if points is None:
         return blocks.noted(
-            rule=f"{prefix}.score.not_recorded",
+            rule=not_recorded,
             citation=CITE_SCORE,
             message="Chưa chấm điểm theo khung 100 điểm; mức xếp loại mới chỉ dựa trên điều kiện.",
             subject=subject,
@@ -417,8 +439,7 @@ def _score_rule(
         return Verdict(level, errors)
     reason = blocks.capped(
         level,
-        prefix=prefix,
-        condition="score",
+        rule=rules.at(level),
         citation=CITE_SCORE,
         message=f"Tổng điểm {format_decimal(total.value)}/100.",
         subject=subject,
@@ -426,25 +447,16 @@ def _score_rule(
     return Verdict(level, errors + reason.findings)
 
 
-def _tasks_rule(
-    tasks: TaskTally | None, *, prefix: str, subject: str, params: Qd366Params
-) -> Verdict[Level]:
+def _tasks_level(tasks: TaskTally, params: Qd366Params) -> tuple[Level, str]:
     """excellent: 100 % on time with quality and ≥ 30 % exceeding requirements; good: 100 % on
-    time; completed: 100 % completed and ≤ 20 % late; otherwise not_completed."""
-    if tasks is None:
-        return blocks.noted(
-            rule=f"{prefix}.tasks.not_recorded",
-            citation=CITE_CONDITIONS,
-            message="Chưa có số liệu nhiệm vụ; chưa kiểm tra điều kiện về tiến độ, chất lượng.",
-            subject=subject,
-            severity=Severity.WARNING,
-        )
+    time; completed: 100 % completed and ≤ 20 % late; otherwise not_completed. With the reason
+    when below excellent."""
     total = tasks.total
     exceeded_pct = params.excellent_exceeded_min_percent
     late_pct = params.completed_late_max_percent
     if tasks.on_time == total:
         if not blocks.share_below(tasks.exceeded, total, exceeded_pct):
-            return blocks.no_cap()
+            return Level.EXCELLENT, ""
         level, message = (
             Level.GOOD,
             f"Có {blocks.share_text(tasks.exceeded, total)} nhiệm vụ vượt yêu cầu "
@@ -468,27 +480,442 @@ def _tasks_rule(
             f"Có {blocks.share_text(tasks.late, total)} nhiệm vụ chậm tiến độ "
             f"(mức hoàn thành cho phép không quá {format_percent(late_pct)}).",
         )
+    return level, message
+
+
+def _tasks_rule(
+    tasks: TaskTally | None,
+    *,
+    rules: blocks.Ids,
+    not_recorded: str,
+    subject: str,
+    params: Qd366Params,
+) -> Verdict[Level]:
+    """The level the task figures allow (`_tasks_level`); no figures: a warning."""
+    if tasks is None:
+        return blocks.noted(
+            rule=not_recorded,
+            citation=CITE_CONDITIONS,
+            message="Chưa có số liệu nhiệm vụ; chưa kiểm tra điều kiện về tiến độ, chất lượng.",
+            subject=subject,
+            severity=Severity.WARNING,
+        )
+    level, message = _tasks_level(tasks, params)
+    if level is Level.EXCELLENT:
+        return blocks.no_cap()
     return blocks.capped(
         level,
-        prefix=prefix,
-        condition="tasks",
+        rule=rules.at(level),
         citation=CITE_CONDITIONS,
         message=message,
         subject=subject,
     )
 
 
-def _shortcomings_rule(remedied: bool, *, prefix: str, subject: str) -> Verdict[Level]:
+def _shortcomings_rule(remedied: bool, *, rule: str, subject: str) -> Verdict[Level]:
     if remedied:
         return blocks.no_cap()
     return blocks.capped(
         Level.GOOD,
-        prefix=prefix,
-        condition="shortcomings",
+        rule=rule,
         citation=CITE_CONDITIONS,
         message="Hạn chế, khuyết điểm đã được chỉ ra chưa được khắc phục hết.",
         subject=subject,
     )
+
+
+# --- the not_completed cases by group (Điều 11.4) -------------------------------------------------
+
+CITE_CASES = f"{QD}, Điều 11, khoản 4: các trường hợp không hoàn thành nhiệm vụ"
+CITE_CASES_COLLECTIVE = f"{CITE_CASES} (tập thể lãnh đạo, quản lý)"
+CITE_CASES_LEADER = f"{CITE_CASES} (người đứng đầu, cấp phó, cán bộ lãnh đạo, quản lý)"
+CITE_CASES_MEMBER = (
+    f"{CITE_CASES} (đảng viên không giữ chức vụ lãnh đạo, quản lý; đảng viên ngoài hệ thống chính "
+    "trị)"
+)
+CITE_CASES_EXCUSE = (
+    f"{CITE_CASES}: vi phạm tự phát hiện, khắc phục và trường hợp bất khả kháng do cấp có thẩm "
+    "quyền xem xét, quyết định"
+)
+
+
+class Excuse(StrEnum):
+    """What the competent level may weigh instead of the case applying by itself."""
+
+    NONE = ""
+    SELF_REMEDIED = "self_remedied"  # applies to violations
+    FORCE_MAJEURE = "force_majeure"  # applies to tasks and targets
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case of Điều 11.4 that applies: its rule id, article and Vietnamese reason, and what
+    the competent level may weigh instead (`excuse`)."""
+
+    rule: str
+    citation: str
+    message: str
+    excuse: Excuse = Excuse.NONE
+
+
+CaseRule = Callable[[CaseFacts, "Qd366Params"], Case | None]
+
+
+def _counted(facts: CaseFacts) -> list[Violation]:
+    """The duty-related violations that count here (khiển trách or above: any Party form)."""
+    return [v for v in facts.violations if v.duty_related and facts.counts_here(v)]
+
+
+def _forms(violations: Sequence[Violation]) -> str:
+    return ", ".join(v.form.label.lower() if v.form is not None else "kỷ luật" for v in violations)
+
+
+def collective_personnel_wrongdoing(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """Wrongdoing in personnel work concluded by the competent level. Điều 11.4 (collective)."""
+    if not facts.personnel_wrongdoing:
+        return None
+    return Case(
+        "qd366.not_completed.collective.personnel_wrongdoing",
+        CITE_CASES_COLLECTIVE,
+        "Có sai phạm trong công tác cán bộ được cấp có thẩm quyền kết luận.",
+    )
+
+
+def collective_disunity(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """Disunity or factions concluded by the competent level. Điều 11.4 (collective)."""
+    if not facts.disunity:
+        return None
+    return Case(
+        "qd366.not_completed.collective.disunity",
+        CITE_CASES_COLLECTIVE,
+        "Mất đoàn kết, bè phái được cấp có thẩm quyền kết luận.",
+    )
+
+
+def collective_member_disciplined(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """A member of the leadership collective disciplined khiển trách or above for a violation in
+    performing duties committed in this body in this period (not one from another organization).
+    Điều 11.4 (collective)."""
+    counted = _counted(facts)
+    if not counted:
+        return None
+    return Case(
+        "qd366.not_completed.collective.member_disciplined",
+        CITE_CASES_COLLECTIVE,
+        f"Thành viên tập thể lãnh đạo bị kỷ luật ({_forms(counted)}) do vi phạm liên quan đến "
+        "thực hiện chức trách, nhiệm vụ.",
+        Excuse.SELF_REMEDIED,
+    )
+
+
+def collective_member_degraded(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """A member of the leadership collective concluded degraded. Điều 11.4 (collective)."""
+    if not facts.degradation_concluded:
+        return None
+    return Case(
+        "qd366.not_completed.collective.member_degraded",
+        CITE_CASES_COLLECTIVE,
+        "Có thành viên tập thể lãnh đạo bị kết luận suy thoái về tư tưởng chính trị, đạo đức, "
+        "lối sống, «tự diễn biến», «tự chuyển hóa».",
+    )
+
+
+def _unit_tasks_reasons(facts: CaseFacts, params: Qd366Params) -> list[str]:
+    minimum = params.leader_unit_tasks_min_percent
+    return [
+        f"{unit.code} chỉ hoàn thành {blocks.share_text(unit.tasks.completed, unit.tasks.total)} "
+        f"nhiệm vụ theo kế hoạch (dưới {format_percent(minimum)})"
+        for unit in facts.led_units
+        if unit.tasks is not None
+        and blocks.share_below(unit.tasks.completed, unit.tasks.total, minimum)
+    ]
+
+
+def collective_unit_tasks(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """The body led completes under 70 % of its planned tasks (69 % is not_completed, 70 % is
+    not). Điều 11.4 (collective)."""
+    reasons = _unit_tasks_reasons(facts, params)
+    if not reasons:
+        return None
+    return Case(
+        "qd366.not_completed.collective.unit_tasks",
+        CITE_CASES_COLLECTIVE,
+        "Cơ quan, đơn vị: " + "; ".join(reasons) + ".",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+def collective_basic_targets(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """The body led misses its 5 basic socio-economic targets. Điều 11.4 (collective)."""
+    if not facts.basic_targets_missed:
+        return None
+    return Case(
+        "qd366.not_completed.collective.basic_targets",
+        CITE_CASES_COLLECTIVE,
+        "Không đạt 5 chỉ tiêu cơ bản về kinh tế - xã hội.",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+def leader_unit_tasks(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """The area or body led completes under 70 % of its planned tasks. Điều 11.4 (leader)."""
+    reasons = _unit_tasks_reasons(facts, params)
+    if not reasons:
+        return None
+    return Case(
+        "qd366.not_completed.leader.unit_tasks",
+        CITE_CASES_LEADER,
+        "Lĩnh vực, đơn vị phụ trách: " + "; ".join(reasons) + ".",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+def leader_basic_targets(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """The area led misses its 5 basic socio-economic targets. Điều 11.4 (leader)."""
+    if not facts.basic_targets_missed:
+        return None
+    return Case(
+        "qd366.not_completed.leader.basic_targets",
+        CITE_CASES_LEADER,
+        "Lĩnh vực, đơn vị phụ trách không đạt 5 chỉ tiêu cơ bản về kinh tế - xã hội.",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+def leader_units_not_completed(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """More than 50 % of the units one answers for rated not_completed (exactly half is not).
+    Điều 11.4 (leader)."""
+    units = facts.led_units
+    failed = sum(1 for unit in units if unit.level is Level.NOT_COMPLETED)
+    limit = params.leader_units_failed_max_percent
+    if not blocks.share_above(failed, len(units), limit):
+        return None
+    return Case(
+        "qd366.not_completed.leader.units_not_completed",
+        CITE_CASES_LEADER,
+        f"{blocks.share_text(failed, len(units))} cơ quan, đơn vị do đồng chí phụ trách không "
+        f"hoàn thành nhiệm vụ (trên {format_percent(limit)}).",
+    )
+
+
+def leader_low_confidence(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """More than 50 % low-confidence votes in a confidence vote of the year (exactly half is
+    not). Điều 11.4 (leader)."""
+    limit = params.low_confidence_max_percent
+    if not blocks.share_above(facts.low_confidence_votes, facts.confidence_votes, limit):
+        return None
+    return Case(
+        "qd366.not_completed.leader.low_confidence",
+        CITE_CASES_LEADER,
+        f"Lấy phiếu tín nhiệm trong năm: "
+        f"{blocks.share_text(facts.low_confidence_votes, facts.confidence_votes)} phiếu tín nhiệm "
+        f"thấp (trên {format_percent(limit)}).",
+    )
+
+
+def _disciplined(rule: str, citation: str) -> CaseRule:
+    def case(facts: CaseFacts, params: Qd366Params) -> Case | None:
+        counted = _counted(facts)
+        if not counted:
+            return None
+        return Case(
+            rule,
+            citation,
+            f"Bị kỷ luật ({_forms(counted)}) do vi phạm liên quan đến thực hiện chức trách, nhiệm "
+            "vụ tại đơn vị trong kỳ.",
+            Excuse.SELF_REMEDIED,
+        )
+
+    return case
+
+
+def _degraded(rule: str, citation: str) -> CaseRule:
+    def case(facts: CaseFacts, params: Qd366Params) -> Case | None:
+        if not facts.degradation_concluded:
+            return None
+        return Case(
+            rule,
+            citation,
+            "Bị cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối sống, "
+            "«tự diễn biến», «tự chuyển hóa».",
+        )
+
+    return case
+
+
+leader_disciplined = _disciplined("qd366.not_completed.leader.disciplined", CITE_CASES_LEADER)
+leader_disciplined.__doc__ = """Disciplined khiển trách or above for a duty-related violation
+committed here in the period. Điều 11.4 (leader)."""
+leader_degraded = _degraded("qd366.not_completed.leader.degraded", CITE_CASES_LEADER)
+leader_degraded.__doc__ = "Concluded degraded. Điều 11.4 (leader)."
+
+
+def leader_corruption(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """Corruption or waste with discipline in a body under one's direct management.
+    Điều 11.4 (leader)."""
+    if not facts.corruption_under_management:
+        return None
+    return Case(
+        "qd366.not_completed.leader.corruption",
+        CITE_CASES_LEADER,
+        "Để xảy ra tham nhũng, lãng phí bị xử lý kỷ luật ở cơ quan, đơn vị do mình trực tiếp "
+        "quản lý.",
+    )
+
+
+member_disciplined = _disciplined("qd366.not_completed.member.disciplined", CITE_CASES_MEMBER)
+member_disciplined.__doc__ = """Disciplined khiển trách or above for a duty-related violation
+committed here in the period. Điều 11.4 (members without a post; outside the system)."""
+member_degraded = _degraded("qd366.not_completed.member.degraded", CITE_CASES_MEMBER)
+member_degraded.__doc__ = "Concluded degraded. Điều 11.4 (members)."
+
+
+def member_prohibitions(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """A breach of what Party members must not do. Điều 11.4 (members)."""
+    if not facts.prohibitions_breached:
+        return None
+    return Case(
+        "qd366.not_completed.member.prohibitions",
+        CITE_CASES_MEMBER,
+        "Vi phạm những điều đảng viên không được làm.",
+    )
+
+
+def member_tasks_not_completed(facts: CaseFacts, params: Qd366Params) -> Case | None:
+    """More than 50 % of the year's tasks not completed (exactly half is not), counted from the
+    task counts. Điều 11.4 (members)."""
+    tasks = facts.tasks
+    limit = params.member_tasks_not_completed_max_percent
+    if tasks is None or not blocks.share_above(tasks.total - tasks.completed, tasks.total, limit):
+        return None
+    return Case(
+        "qd366.not_completed.member.tasks",
+        CITE_CASES_MEMBER,
+        f"{blocks.share_text(tasks.total - tasks.completed, tasks.total)} nhiệm vụ trong năm không "
+        f"hoàn thành (trên {format_percent(limit)}).",
+        Excuse.FORCE_MAJEURE,
+    )
+
+
+LEADER_CASES: tuple[CaseRule, ...] = (
+    leader_unit_tasks,
+    leader_basic_targets,
+    leader_units_not_completed,
+    leader_low_confidence,
+    leader_disciplined,
+    leader_degraded,
+    leader_corruption,
+)
+MEMBER_CASES: tuple[CaseRule, ...] = (
+    member_degraded,
+    member_disciplined,
+    member_prohibitions,
+    member_tasks_not_completed,
+)
+NOT_COMPLETED_CASES: Mapping[CaseGroup, tuple[CaseRule, ...]] = {
+    CaseGroup.COLLECTIVE: (
+        collective_personnel_wrongdoing,
+        collective_disunity,
+        collective_member_disciplined,
+        collective_member_degraded,
+        collective_unit_tasks,
+        collective_basic_targets,
+    ),
+    # the Politburo/Secretariat-managed group keeps the leaders' list (issue 24, item 4)
+    CaseGroup.TOP_LEADER: LEADER_CASES,
+    CaseGroup.LEADER: LEADER_CASES,
+    CaseGroup.NO_POST: MEMBER_CASES,
+    CaseGroup.OUTSIDE: MEMBER_CASES,
+}
+
+
+def _excused(facts: CaseFacts, excuse: Excuse) -> bool:
+    return (excuse is Excuse.SELF_REMEDIED and facts.self_remedied) or (
+        excuse is Excuse.FORCE_MAJEURE and facts.force_majeure
+    )
+
+
+def not_completed_cases(facts: CaseFacts, params: Qd366Params = DEFAULTS) -> Verdict[Level]:
+    """The cases of Điều 11.4 for the subject's group: any case makes the subject not_completed.
+    A violation counts for the unit where and when it was committed (`CaseFacts.counts_here`):
+    one committed elsewhere, or in another period, is noted and does not count here. A violation
+    self-detected and remedied, or tasks and targets missed through force majeure, are weighed by
+    the competent level: with its recorded justification the case does not apply by itself (a
+    note carries the justification); without one the decision is refused until it is recorded.
+    366-QĐ/TW, Điều 11, khoản 4."""
+    verdicts: list[Verdict[Level]] = []
+    for rule in NOT_COMPLETED_CASES[facts.group]:
+        case = rule(facts, params)
+        if case is None:
+            continue
+        if not _excused(facts, case.excuse):
+            verdicts.append(
+                Verdict(
+                    Level.NOT_COMPLETED,
+                    (
+                        Finding(
+                            rule=case.rule,
+                            citation=case.citation,
+                            message=f"{case.message} Mức cao nhất: «{Level.NOT_COMPLETED.label}».",
+                            severity=Severity.INFO,
+                            subject=facts.subject,
+                        ),
+                    ),
+                )
+            )
+            continue
+        why = (
+            "vi phạm đã tự phát hiện, khắc phục"
+            if case.excuse is Excuse.SELF_REMEDIED
+            else "do nguyên nhân bất khả kháng"
+        )
+        justification = facts.competent_justification.strip()
+        if justification:
+            verdicts.append(
+                blocks.noted(
+                    rule="qd366.not_completed.excuse.weighed",
+                    citation=CITE_CASES_EXCUSE,
+                    message=f"{case.message} ({why}): cấp có thẩm quyền đã xem xét — "
+                    f"{justification}",
+                    subject=facts.subject,
+                    severity=Severity.INFO,
+                )
+            )
+        else:
+            verdicts.append(
+                blocks.noted(
+                    rule="qd366.not_completed.excuse.justification_missing",
+                    citation=CITE_CASES_EXCUSE,
+                    message=f"{case.message} ({why}): cấp có thẩm quyền phải ghi rõ lý do xem "
+                    "xét trước khi xếp loại.",
+                    subject=facts.subject,
+                    severity=Severity.ERROR,
+                )
+            )
+    for violation in facts.violations:
+        if violation.duty_related and not facts.counts_here(violation):
+            verdicts.append(
+                blocks.noted(
+                    rule="qd366.not_completed.attribution.elsewhere",
+                    citation=CITE_CASES,
+                    message=f"Vi phạm tại {violation.unit}"
+                    + (f" ngày {violation.committed_on:%d/%m/%Y}" if violation.committed_on else "")
+                    + " được tính cho đơn vị, thời điểm xảy ra vi phạm, không tính ở kỳ này.",
+                    subject=facts.subject,
+                    severity=Severity.INFO,
+                )
+            )
+    return blocks.combine(verdicts)
+
+
+def member_cases(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
+    """The member's group's not_completed cases (Điều 11.4); nothing when not built."""
+    return blocks.no_cap() if facts.cases is None else not_completed_cases(facts.cases, params)
+
+
+def organization_cases(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
+    """The leadership collective's not_completed cases (Điều 11.4); nothing when not built."""
+    return blocks.no_cap() if facts.cases is None else not_completed_cases(facts.cases, params)
 
 
 # --- member rules --------------------------------------------------------------------------------
@@ -497,20 +924,41 @@ def _shortcomings_rule(remedied: bool, *, prefix: str, subject: str) -> Verdict[
 def member_score(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """The level by score on the 100-point frame: 90 / 70 / 50, bottoms inclusive. HD 43."""
     return _score_rule(
-        facts.points, facts.frame, prefix=MEMBER, subject=facts.subject, params=params
+        facts.points,
+        facts.frame,
+        rules=blocks.Ids(
+            excellent="qd366.member.excellent.score",
+            good="qd366.member.good.score",
+            not_completed="qd366.member.not_completed.score",
+        ),
+        not_recorded="qd366.member.score.not_recorded",
+        subject=facts.subject,
+        params=params,
     )
 
 
 def member_tasks(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: 100 % of tasks on time with quality and ≥ 30 % exceeding; good: 100 % on time;
     completed: 100 % completed, ≤ 20 % late. 366-QĐ/TW; HD 43."""
-    return _tasks_rule(facts.tasks, prefix=MEMBER, subject=facts.subject, params=params)
+    return _tasks_rule(
+        facts.tasks,
+        rules=blocks.Ids(
+            excellent="qd366.member.excellent.tasks",
+            good="qd366.member.good.tasks",
+            not_completed="qd366.member.not_completed.tasks",
+        ),
+        not_recorded="qd366.member.tasks.not_recorded",
+        subject=facts.subject,
+        params=params,
+    )
 
 
 def member_shortcomings(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: shortcomings pointed out earlier all remedied. 366-QĐ/TW; HD 43."""
     return _shortcomings_rule(
-        facts.earlier_shortcomings_remedied, prefix=MEMBER, subject=facts.subject
+        facts.earlier_shortcomings_remedied,
+        rule="qd366.member.excellent.shortcomings",
+        subject=facts.subject,
     )
 
 
@@ -523,7 +971,7 @@ def led_unit_level(unit: LedUnit, params: Qd366Params = DEFAULTS) -> Level | Non
         return None
     if unit.tasks is None:
         return unit.level
-    by_tasks = _tasks_rule(unit.tasks, prefix=MEMBER, subject=unit.code, params=params).value
+    by_tasks, _ = _tasks_level(unit.tasks, params)
     return min_level(unit.level, by_tasks)
 
 
@@ -540,7 +988,7 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
         if not facts.is_leader:
             return blocks.no_cap()
         return blocks.noted(
-            rule=f"{MEMBER}.leader.no_role",
+            rule="qd366.member.leader.no_role",
             citation=CITE_LEADER,
             message="Được đánh dấu là người đứng đầu nhưng chưa có chức vụ Bí thư, Phó Bí thư "
             "hoặc thủ trưởng, cấp phó cơ quan được ghi nhận; hãy ghi nhận chức vụ để đối chiếu "
@@ -554,7 +1002,7 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
         if cap is None:
             verdicts.append(
                 blocks.noted(
-                    rule=f"{MEMBER}.leader.unit_not_decided",
+                    rule="qd366.member.leader.unit_not_decided",
                     citation=CITE_LEADER,
                     message=f"Là {unit.role}: đơn vị {unit.code} chưa được xếp loại.",
                     subject=facts.subject,
@@ -569,8 +1017,11 @@ def member_leader_unit(facts: MemberFacts, params: Qd366Params) -> Verdict[Level
         verdicts.append(
             blocks.capped(
                 cap,
-                prefix=MEMBER,
-                condition="leader_unit",
+                rule=blocks.Ids(
+                    excellent="qd366.member.excellent.leader_unit",
+                    good="qd366.member.good.leader_unit",
+                    not_completed="qd366.member.not_completed.leader_unit",
+                ).at(cap),
                 citation=CITE_LEADER,
                 message=(
                     f"Là {unit.role}: đơn vị {unit.code} được xếp loại «{shown}»{lowered}; "
@@ -586,6 +1037,8 @@ def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -
     """A leader is not_completed when a led unit completes under 70 % of its planned tasks, or
     when more than 50 % of the units he or she answers for are rated not_completed.
     366-QĐ/TW, Điều 11.4 (leaders)."""
+    if facts.cases is not None:  # the Điều 11.4 list (`member_cases`) governs
+        return blocks.no_cap()
     units = facts.led_units
     if not units:
         return blocks.no_cap()
@@ -609,8 +1062,7 @@ def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -
         return blocks.no_cap()
     return blocks.capped(
         Level.NOT_COMPLETED,
-        prefix=MEMBER,
-        condition="leader_units",
+        rule="qd366.member.not_completed.leader_units",
         citation=CITE_LEADER_NOT_COMPLETED,
         message="Là người đứng đầu, cấp phó: " + "; ".join(reasons) + ".",
         subject=facts.subject,
@@ -620,10 +1072,15 @@ def member_leader_units_not_completed(facts: MemberFacts, params: Qd366Params) -
 def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Disciplined in the year: never excellent; not_completed unless self-detected and remedied,
     as under 124 [?]. 366-QĐ/TW; HD 43."""
+    if facts.cases is not None:  # the Điều 11.4 list (`member_cases`) governs
+        return blocks.no_cap()
     if params.not_completed_cases_from_qd124:
         return blocks.member_discipline_rule(
             facts,
-            prefix=MEMBER,
+            rules=blocks.Ids(
+                excellent="qd366.member.excellent.discipline",
+                not_completed="qd366.member.not_completed.discipline",
+            ),
             citation=CITE_NOT_COMPLETED,
             excused_if_self_remedied=params.member_discipline_excused_if_self_remedied,
         )
@@ -631,8 +1088,7 @@ def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
         return blocks.no_cap()
     return blocks.capped(
         Level.GOOD,
-        prefix=MEMBER,
-        condition="discipline",
+        rule="qd366.member.excellent.discipline",
         citation=CITE_CONDITIONS,
         message="Bị xử lý kỷ luật trong kỳ đánh giá.",
         subject=facts.subject,
@@ -641,9 +1097,13 @@ def member_discipline(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
 
 def member_degradation(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Degradation concluded by a competent body: not_completed, as under 124 [?]. HD 43."""
+    if facts.cases is not None:  # the Điều 11.4 list (`member_cases`) governs
+        return blocks.no_cap()
     if not params.not_completed_cases_from_qd124:
         return blocks.no_cap()
-    return blocks.degradation_rule(facts, prefix=MEMBER, citation=CITE_NOT_COMPLETED)
+    return blocks.degradation_rule(
+        facts, rule="qd366.member.not_completed.degradation", citation=CITE_NOT_COMPLETED
+    )
 
 
 def member_targets(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
@@ -654,7 +1114,7 @@ def member_targets(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.member_targets_min_percent,
-        prefix=MEMBER,
+        rule="qd366.member.not_completed.targets",
         citation=CITE_NOT_COMPLETED,
         subject=facts.subject,
     )
@@ -665,7 +1125,15 @@ def member_civil_service(facts: MemberFacts, params: Qd366Params) -> Verdict[Lev
     NĐ 335/2025."""
     if not params.member_civil_service_cap:
         return blocks.no_cap()
-    return blocks.civil_service_rule(facts, prefix=MEMBER, citation=CITE_MEMBER_CIVIL_SERVICE)
+    return blocks.civil_service_rule(
+        facts,
+        rules=blocks.Ids(
+            excellent="qd366.member.excellent.civil_service_cap",
+            good="qd366.member.good.civil_service_cap",
+            not_completed="qd366.member.not_completed.civil_service",
+        ),
+        citation=CITE_MEMBER_CIVIL_SERVICE,
+    )
 
 
 def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
@@ -675,7 +1143,7 @@ def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
     if minimum <= 0 or facts.sick_leave_months < minimum:
         return blocks.no_cap()
     return blocks.noted(
-        rule=f"{MEMBER}.sick_leave.actual_results",
+        rule="qd366.member.sick_leave.actual_results",
         citation=CITE_LEAVE,
         message=(
             f"Nghỉ ốm {format_decimal(facts.sick_leave_months)} tháng trong năm (từ "
@@ -690,7 +1158,14 @@ def member_sick_leave(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]
 def member_maternity(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """Maternity leave: classified on the year's actual results (a note, no cap).
     366-QĐ/TW, Điều 5; HD 43 point 7."""
-    return blocks.maternity_note(facts, prefix=MEMBER, citation=CITE_LEAVE)
+    return blocks.maternity_note(facts, rule="qd366.member.maternity_leave", citation=CITE_LEAVE)
+
+
+NOT_REVIEWED_RULES: Mapping[NotClassifiedReason, str] = {
+    NotClassifiedReason.SUSPENDED: "qd366.member.not_reviewed.suspended",
+    NotClassifiedReason.EXEMPTED: "qd366.member.not_reviewed.exempted",
+    NotClassifiedReason.JOINED_UNDER_6_MONTHS: "qd366.member.not_reviewed.joined_under_6_months",
+}
 
 
 def member_not_reviewed(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> Finding | None:
@@ -708,7 +1183,7 @@ def member_not_reviewed(facts: MemberFacts, params: Qd366Params = DEFAULTS) -> F
     else:
         why = reason.label
     return Finding(
-        rule=f"{MEMBER}.not_reviewed.{reason.value}",
+        rule=NOT_REVIEWED_RULES[reason],
         citation=CITE_NOT_CLASSIFIED,
         message=f"{why}: không kiểm điểm, không xếp loại chất lượng.",
         subject=facts.subject,
@@ -723,13 +1198,42 @@ def member_temporary_activity(facts: MemberFacts, params: Qd366Params = DEFAULTS
         return []
     return [
         Finding(
-            rule=f"{MEMBER}.temporary_activity.comment_missing",
+            rule="qd366.member.temporary_activity.comment_missing",
             citation=CITE_TEMPORARY,
             message=(
                 f"Đảng viên sinh hoạt tạm thời tại {facts.temporary_cell}: chưa ghi nhận nhận "
                 "xét bằng văn bản của chi bộ sinh hoạt tạm thời, chưa thể xếp loại."
             ),
             subject=facts.subject,
+        )
+    ]
+
+
+CITE_SCORED_LEVEL = (
+    f"{QD}, Điều 11, khoản 1 (Hoàn thành xuất sắc nhiệm vụ) và khoản 2 (Hoàn thành tốt nhiệm vụ); "
+    f"{HD43}: mức xếp loại theo điểm (từ 90, từ 70 điểm)"
+)
+SCORED_LEVEL_CLAUSE: Mapping[Level, str] = {Level.EXCELLENT: "khoản 1", Level.GOOD: "khoản 2"}
+
+
+def member_scored_level(facts: MemberFacts, level: Level) -> list[Finding]:
+    """A member is proposed or decided `excellent` or `good` only on a score: under 366 these
+    levels are read on the 100-point frame (90 and 70 points), so without one the cell may not
+    propose them nor the committee decide them. 366-QĐ/TW, Điều 11, khoản 1 and 2; HD 43."""
+    clause = SCORED_LEVEL_CLAUSE.get(level)
+    if clause is None or facts.points is not None:
+        return []
+    return [
+        Finding(
+            rule="qd366.member.score.required_for_level",
+            citation=CITE_SCORED_LEVEL,
+            message=(
+                f"Theo Điều 11, {clause} Quy định 366-QĐ/TW, mức «{level.label}» được xét trên "
+                "điểm theo khung 100 điểm: đảng viên chưa được chấm điểm nên chưa thể đề xuất "
+                "hoặc quyết định mức này."
+            ),
+            subject=facts.subject,
+            severity=Severity.ERROR,
         )
     ]
 
@@ -748,6 +1252,7 @@ MEMBER_CONDITION_RULES: tuple[Callable[[MemberFacts, Qd366Params], Verdict[Level
     member_civil_service,
     member_sick_leave,
     member_maternity,
+    member_cases,
 )
 
 
@@ -767,20 +1272,41 @@ def member_level_by_conditions(
 def organization_score(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """The level by score on the collective's 100-point frame: 90 / 70 / 50. HD 43."""
     return _score_rule(
-        facts.points, facts.frame, prefix=ORGANIZATION, subject=facts.subject, params=params
+        facts.points,
+        facts.frame,
+        rules=blocks.Ids(
+            excellent="qd366.organization.excellent.score",
+            good="qd366.organization.good.score",
+            not_completed="qd366.organization.not_completed.score",
+        ),
+        not_recorded="qd366.organization.score.not_recorded",
+        subject=facts.subject,
+        params=params,
     )
 
 
 def organization_tasks(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: 100 % of tasks on time and ≥ 30 % exceeding; good: 100 % on time; completed:
     100 % completed, ≤ 20 % late. 366-QĐ/TW; HD 43."""
-    return _tasks_rule(facts.tasks, prefix=ORGANIZATION, subject=facts.subject, params=params)
+    return _tasks_rule(
+        facts.tasks,
+        rules=blocks.Ids(
+            excellent="qd366.organization.excellent.tasks",
+            good="qd366.organization.good.tasks",
+            not_completed="qd366.organization.not_completed.tasks",
+        ),
+        not_recorded="qd366.organization.tasks.not_recorded",
+        subject=facts.subject,
+        params=params,
+    )
 
 
 def organization_shortcomings(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: shortcomings pointed out earlier all remedied. 366-QĐ/TW; HD 43."""
     return _shortcomings_rule(
-        facts.earlier_shortcomings_remedied, prefix=ORGANIZATION, subject=facts.subject
+        facts.earlier_shortcomings_remedied,
+        rule="qd366.organization.excellent.shortcomings",
+        subject=facts.subject,
     )
 
 
@@ -789,14 +1315,19 @@ def organization_discipline(facts: OrganizationFacts, params: Qd366Params) -> Ve
     124 [?]. 366-QĐ/TW; HD 43."""
     if params.not_completed_cases_from_qd124:
         return blocks.organization_discipline_rule(
-            facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED, self_remedied_cap=Level.GOOD
+            facts,
+            rules=blocks.Ids(
+                excellent="qd366.organization.excellent.discipline",
+                not_completed="qd366.organization.not_completed.discipline",
+            ),
+            citation=CITE_NOT_COMPLETED,
+            self_remedied_cap=Level.GOOD,
         )
     if not facts.disciplined:
         return blocks.no_cap()
     return blocks.capped(
         Level.GOOD,
-        prefix=ORGANIZATION,
-        condition="discipline",
+        rule="qd366.organization.excellent.discipline",
         citation=CITE_CONDITIONS,
         message="Tổ chức bị xử lý kỷ luật trong kỳ đánh giá.",
         subject=facts.subject,
@@ -812,7 +1343,10 @@ def organization_subordinate_discipline(
     return blocks.subordinate_discipline_rule(
         facts,
         max_percent=limit if params.not_completed_cases_from_qd124 else Decimal(100),
-        prefix=ORGANIZATION,
+        rules=blocks.Ids(
+            excellent="qd366.organization.excellent.subordinate_discipline",
+            not_completed="qd366.organization.not_completed.subordinate_discipline",
+        ),
         citation=CITE_CONDITIONS,
     )
 
@@ -826,7 +1360,10 @@ def organization_leadership_discipline(
         return blocks.leadership_discipline_rule(
             facts,
             threshold=params.leadership_discipline_threshold,
-            prefix=ORGANIZATION,
+            rules=blocks.Ids(
+                excellent="qd366.organization.excellent.leadership_discipline",
+                not_completed="qd366.organization.not_completed.leadership_discipline",
+            ),
             citation=CITE_CONDITIONS,
             any_form_cap=Level.GOOD,
         )
@@ -835,8 +1372,7 @@ def organization_leadership_discipline(
         return blocks.no_cap()
     return blocks.capped(
         Level.GOOD,
-        prefix=ORGANIZATION,
-        condition="leadership_discipline",
+        rule="qd366.organization.excellent.leadership_discipline",
         citation=CITE_CONDITIONS,
         message=f"Có thành viên cấp ủy, tập thể lãnh đạo bị kỷ luật hình thức «{form.label}».",
         subject=facts.subject,
@@ -845,9 +1381,13 @@ def organization_leadership_discipline(
 
 def organization_disunity(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """Internal disunity: not_completed, as under 124 [?]. HD 43."""
+    if facts.cases is not None:  # the Điều 11.4 list (`member_cases`) governs
+        return blocks.no_cap()
     if not params.not_completed_cases_from_qd124:
         return blocks.no_cap()
-    return blocks.disunity_rule(facts, prefix=ORGANIZATION, citation=CITE_NOT_COMPLETED)
+    return blocks.disunity_rule(
+        facts, rule="qd366.organization.not_completed.disunity", citation=CITE_NOT_COMPLETED
+    )
 
 
 def organization_targets(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
@@ -858,10 +1398,11 @@ def organization_targets(facts: OrganizationFacts, params: Qd366Params) -> Verdi
         facts.targets_assigned,
         facts.targets_met,
         min_percent=params.organization_targets_min_percent,
-        prefix=ORGANIZATION,
+        rule="qd366.organization.not_completed.targets",
         citation=CITE_NOT_COMPLETED,
         subject=facts.subject,
         force_majeure=facts.targets_force_majeure,
+        force_majeure_rule="qd366.organization.targets.force_majeure",
     )
 
 
@@ -878,6 +1419,7 @@ ORGANIZATION_CONDITION_RULES: tuple[
     organization_leadership_discipline,
     organization_disunity,
     organization_targets,
+    organization_cases,
 )
 
 
@@ -895,21 +1437,21 @@ def organization_level_by_conditions(
 
 ORDER_RULES: tuple[tuple[str, str], ...] = (
     (
-        "collective_first",
+        "qd366.order.collective_first",
         "Điều 12 quy định đánh giá, xếp loại tập thể trước, cá nhân sau: phải xếp loại {names} "
         "trước.",
     ),
     (
-        "head_after_unit",
+        "qd366.order.head_after_unit",
         "Điều 12 quy định xếp loại tập thể trước, người đứng đầu sau: đơn vị do đồng chí phụ "
         "trách chưa được xếp loại ({names}).",
     ),
     (
-        "lower_first",
+        "qd366.order.lower_first",
         "Điều 12 quy định xếp loại cấp dưới trước, cấp trên sau: chưa xếp loại {names}.",
     ),
     (
-        "government_first",
+        "qd366.order.government_first",
         "Điều 12 quy định xếp loại cơ quan trước tổ chức đảng của cơ quan: chưa ghi nhận kết "
         "quả xếp loại của {names}.",
     ),
@@ -929,12 +1471,12 @@ def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
     )
     return [
         Finding(
-            rule=f"{ID}.order.{condition}",
+            rule=rule,
             citation=CITE_ORDER,
             message=template.format(names=", ".join(names)),
             subject=facts.subject,
         )
-        for names, (condition, template) in zip(pending, ORDER_RULES, strict=True)
+        for names, (rule, template) in zip(pending, ORDER_RULES, strict=True)
         if names
     ]
 
@@ -973,13 +1515,12 @@ def check_quota_exception(
     """An exception raises the rate above the usual 20 % up to at most 25 %, for named groups
     of the bodies the competent level manages, with the reason (outstanding results) recorded.
     366-QĐ/TW, Điều 11, point 1.5."""
-    rule = f"{ID}.quota.exception"
     found: list[Finding] = []
     maximum = params.quota_exception_max_percent
     if not params.quota_percent < percent <= maximum:
         found.append(
             Finding(
-                rule=f"{rule}.percent",
+                rule="qd366.quota.exception.percent",
                 citation=CITE_QUOTA,
                 message=(
                     f"Tỷ lệ ngoại lệ phải lớn hơn {format_percent(params.quota_percent)} và không "
@@ -991,7 +1532,7 @@ def check_quota_exception(
     if not groups or unknown:
         found.append(
             Finding(
-                rule=f"{rule}.groups",
+                rule="qd366.quota.exception.groups",
                 citation=CITE_QUOTA,
                 message=(
                     "Phải chọn nhóm áp dụng trong các nhóm của kỳ đánh giá"
@@ -1002,7 +1543,7 @@ def check_quota_exception(
     if not reason.strip():
         found.append(
             Finding(
-                rule=f"{rule}.reason",
+                rule="qd366.quota.exception.reason",
                 citation=CITE_QUOTA,
                 message="Phải ghi rõ lý do (kết quả nổi trội) của quyết định nâng tỷ lệ.",
             )
@@ -1077,7 +1618,7 @@ def group_quota_findings(
         counts,
         group_quota_policy(params, exception, counts),
         justification=justification,
-        rule=f"{ID}.quota.{subject_kind.value}.excellent",
+        rule=Qd366Profile.quota_rules[subject_kind],
         citation=CITE_QUOTA,
         noun="đảng viên" if subject_kind is SubjectKind.MEMBER else "tổ chức đảng",
         scope_label=group,
@@ -1092,7 +1633,14 @@ def group_quota_findings(
 @dataclass(frozen=True)
 class Qd366Profile(Profile):
     params: Qd366Params = DEFAULTS
+    period_rule: ClassVar[str] = "qd366.period.not_allowed"
     not_classified_citation: ClassVar[str] = CITE_NOT_CLASSIFIED
+    # members not classified are the members not reviewed (`NOT_REVIEWED_RULES`)
+    not_classified_rules: ClassVar[Mapping[NotClassifiedReason, str]] = {
+        NotClassifiedReason.ORGANIZATION_UNDER_6_MONTHS: (
+            "qd366.organization.not_classified.organization_under_6_months"
+        ),
+    }
 
     member_rule_functions = (*MEMBER_SCORE_RULES, *MEMBER_CONDITION_RULES)
     organization_rule_functions = (*ORGANIZATION_SCORE_RULES, *ORGANIZATION_CONDITION_RULES)

@@ -89,8 +89,8 @@ def test_findings_show_the_cells_over_the_quota_with_the_recorded_justification(
         {
             "rule": "qd132.quota.organization.excellent",
             "citation": (
-                "Hướng dẫn 21-HD/BTCTW (18/10/2019): tỷ lệ tổ chức đảng hoàn thành xuất sắc nhiệm "
-                "vụ (chưa đối chiếu)"
+                "Hướng dẫn 21-HD/BTCTW (18/10/2019): tỷ lệ tổ chức đảng hoàn thành xuất sắc "
+                "nhiệm vụ"
             ),
             "severity": "warning",
             "subject": "QT.KCQDN.SGDDT",
@@ -135,6 +135,10 @@ def test_regulations_list_the_2026_parameters_with_sources_and_which_are_unverif
         assert rows[unverified]["verified"] is False
         assert "[?]" in rows[unverified]["source"]
     assert "Điều 5" in rows["sick_leave_min_months"]["source"]
+    # the not_completed cases of Điều 11.4 (issue 24, item 4)
+    for name in ("low_confidence_max_percent", "member_tasks_not_completed_max_percent"):
+        assert (rows[name]["value"], rows[name]["verified"]) == ("50", True)
+        assert "Điều 11, khoản 4" in rows[name]["source"]
 
 
 def test_unknown_organization_is_an_error_in_vietnamese():

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tongket.audit.models import AuditEvent
 from tongket.evaluation import services
 from tongket.evaluation.models import Cycle, CycleStatus
 
@@ -38,3 +39,7 @@ def test_office_closes_with_confirmation_and_reopens_with_a_reason(
     page.locator("[data-testid=cycle-history] summary").click()
     history = page.locator("[data-testid=cycle-history]").inner_text()
     assert "Mở lại kỳ (vanphong): Bổ sung quyết định của Chi bộ Thanh tra" in history
+    reopened = AuditEvent.objects.get(action="evaluation.cycle.reopen", object_id=str(cycle.pk))
+    assert (reopened.after or {})["reason"] == "Bổ sung quyết định của Chi bộ Thanh tra"
+    closed = AuditEvent.objects.get(action="evaluation.cycle.close", object_id=str(cycle.pk))
+    assert (closed.after or {})["undecided"] > 0

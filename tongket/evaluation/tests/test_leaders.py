@@ -10,6 +10,7 @@ import pytest
 
 from tongket.core.errors import DomainError
 from tongket.evaluation import leaders, services
+from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome
@@ -96,6 +97,10 @@ def test_the_secretary_of_a_good_cell_cannot_be_excellent_but_can_be_good(cycle:
     leader = next(f for f in error.findings if f.rule == "qd366.member.excellent.leader_unit")
     assert "Điều 11" in leader.citation
     assert "Hoàn thành tốt nhiệm vụ" in leader.message
+    # `good` is decided on a score under 366 (issue 18): the secretary's self-assessment has one.
+    services.submit_self_assessment(
+        actor=None, evaluation_id=ev.pk, level=None, points=POINTS_2026[1]
+    )
     assert decide(ev, Level.GOOD).level == Level.GOOD
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
 from tongket.evaluation import checks, selectors, services
+from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Evaluation, SubjectKind
 from tongket.people import services as people_services
@@ -50,6 +51,13 @@ def refusal(call: Callable[[], object]) -> DomainError:
     with pytest.raises(DomainError) as caught:
         call()
     return caught.value
+
+
+def scored(ev: Evaluation) -> None:
+    """A self-assessment with a score: under 366 `good` is decided on one (issue 18)."""
+    services.submit_self_assessment(
+        actor=None, evaluation_id=ev.pk, level=None, points=POINTS_2026[1]
+    )
 
 
 def self_assess(ev: Evaluation) -> object:
@@ -155,6 +163,7 @@ def test_a_member_on_long_sick_leave_is_classified_on_actual_results(cycle: Cycl
     note = next(f for f in allowed.findings if f.rule == "qd366.member.sick_leave.actual_results")
     assert "không bị giới hạn mức" in note.message
     assert "Điều 5" in note.citation
+    scored(ev)
     decision = services.decide(
         actor=None, evaluation_id=ev.pk, outcome=Level.GOOD, number="3-QĐ/ĐU", date=DAY
     )
@@ -177,6 +186,7 @@ def test_temporary_activity_is_classified_after_the_temporary_cells_written_comm
     assert error.rule == "qd366.member.temporary_activity.comment_missing"
     assert "Chi bộ Trường THPT Đông Hà" in error.message
     record(ev, temporary_cell_comment="Đồng chí chấp hành tốt nội quy sinh hoạt tạm thời.")
+    scored(ev)
     assert (
         services.decide(
             actor=None, evaluation_id=ev.pk, outcome=Level.GOOD, number="4-QĐ/ĐU", date=DAY

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tongket.evaluation import services
+from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionKind, DecisionStatus, Evaluation
 from tongket.evaluation.sheets import EvaluationResultSheet
@@ -43,6 +44,13 @@ def row(
 
 def book(*rows: list[Any]) -> bytes:
     return write_workbook([(EvaluationResultSheet(), rows)])
+
+
+def scored(card: str, points: dict[str, str] = POINTS_2026[1]) -> None:
+    """The member's self-assessment with a score: under 366 `good`/`excellent` are decided on
+    one (issue 18)."""
+    ev = Evaluation.objects.get(member__card_number=card, cycle__year=2026, cycle__quarter=None)
+    services.submit_self_assessment(actor=None, evaluation_id=ev.pk, level=None, points=points)
 
 
 def tccb_cards() -> list[str]:
@@ -88,6 +96,7 @@ def test_the_export_holds_only_the_results_the_user_may_see(user_named):
 def test_the_cell_and_its_members_are_decided_through_the_services_in_rule_order(user_named):
     user = user_named("vanphong")
     card = tccb_cards()[4]
+    scored(card)
     # The member comes first in the file; qd366 wants the collective decided first.
     data = book(row(card=card), row(org=TCCB, number="6-QĐ/ĐU"))
     report = run_import(data, actor=user, dry_run=False, filename="ketqua.xlsx")
@@ -117,6 +126,7 @@ def test_a_member_before_the_cell_is_refused_with_the_order_rule(user_named):
 def test_an_excellent_member_over_the_quota_is_refused_with_the_quota_rule(user_named):
     user = user_named("vanphong")
     cards = tccb_cards()
+    scored(cards[4], POINTS_2026[0])  # 93,5 points
     data = book(
         row(org=TCCB),
         row(card=cards[4], level="HTXSNV"),

@@ -141,7 +141,10 @@ def test_bulk_decision_issues_one_number_for_the_cell(client_for: ClientFor):
     )
     assert done.status_code == 302
     evs = list(Evaluation.objects.filter(cycle=c, unit__code=f"{ORG}.TTR", subject_kind="member"))
-    data = {"number": "6-QĐ/ĐU", "date": "2027-01-15"} | {f"outcome_{ev.pk}": "good" for ev in evs}
+    # `completed`: `good` would need each member's score under 366 (issue 18).
+    data = {"number": "6-QĐ/ĐU", "date": "2027-01-15"} | {
+        f"outcome_{ev.pk}": "completed" for ev in evs
+    }
     page = client.post(reverse("evaluation:unit", args=[c.pk, f"{ORG}.TTR"]), data)
     assert page.status_code == 302
     assert Decision.objects.filter(

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tongket.audit.models import AuditEvent
-from tongket.exchange.exporter import export_csv, export_workbook, template_workbook
+from tongket.exchange.exporter import export_csv, export_workbook
 from tongket.exchange.importer import run_import
 from tongket.people.models import Member
 from tongket.people.services import update_member
@@ -91,20 +91,3 @@ def test_exports_of_personal_data_are_audited(user_named):
 def test_csv_starts_with_a_bom_and_the_vietnamese_headers(user_named):
     text = export_csv(user_named("vanphong"), "organizations").decode("utf-8")
     assert text.startswith("\ufeffMã,Tên,Loại")
-
-
-def test_the_template_has_every_sheet_and_the_instructions():
-    book = load_workbook(io.BytesIO(template_workbook()), read_only=True)
-    assert book.sheetnames == [
-        "Tổ chức",
-        "Đảng viên",
-        "Chức vụ đảng",
-        "Chức vụ chính quyền",
-        "Kết quả xếp loại",
-        "Bảng điểm",
-        "Chỉ tiêu",
-        "Khen thưởng",
-        "Hướng dẫn",
-    ]
-    header = next(book["Đảng viên"].iter_rows(values_only=True))
-    assert header[:3] == ("Số thẻ", "Họ và tên", "Ngày sinh")

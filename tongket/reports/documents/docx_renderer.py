@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from tongket.reports.documents.layout import LAYOUT, PT_MM
+from tongket.reports.documents.layout import FIGURE_LINE_EXTRA_PT, LAYOUT, PT_MM
 from tongket.reports.documents.model import (
     DEFAULT_PAGE_SETUP,
     ISSUER_MARK,
@@ -26,6 +26,7 @@ from tongket.reports.documents.model import (
     SUMMARY_RULE,
     Block,
     BulletList,
+    Figure,
     Heading,
     OfficialDocument,
     PageBreak,
@@ -203,7 +204,25 @@ def _block(document: Docx, block: Block, text_width: int) -> Docx | None:
         _table(document, block, text_width)
     elif isinstance(block, PageBreak):
         _page_break(document)
+    elif isinstance(block, Figure):
+        _figure(document, block)
     return None
+
+
+def _figure(document: Docx, figure: Figure) -> None:
+    """The picture alone on an exactly-sized line (its height and one point, the PDF's
+    measure), so both files give it the same room."""
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt = paragraph.paragraph_format
+    fmt.space_after = Pt(LAYOUT.paragraph_gap_pt)
+    fmt.line_spacing = Pt(float(figure.height_mm) / PT_MM + FIGURE_LINE_EXTRA_PT)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    run = paragraph.add_run()
+    run.font.size = Pt(1)
+    run.add_picture(
+        BytesIO(figure.png), width=Mm(float(figure.width_mm)), height=Mm(float(figure.height_mm))
+    )
 
 
 def _page_break(document: Docx) -> None:

@@ -9,6 +9,7 @@ office that reads otherwise changes one value, not the renderers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from tongket.reports.documents.model import Signature
@@ -31,6 +32,10 @@ class FormatRules:
     archive_line: str
     # Numbers run per type through the committee's term (from 2026 [?]) or per calendar year.
     numbering_through_term: bool
+    # When the committee's term is not recorded: terms of this many years from this year (the
+    # congresses of 2020 and 2025) [?].
+    term_years: int = 5
+    first_term_start: int = 2020
 
 
 HD36 = FormatRules(
@@ -81,3 +86,28 @@ def signature_on(date: dt.date, on_behalf: str, title: str, name: str) -> Signat
 def archive_line(date: dt.date, *, cell: bool) -> str:
     """ "Lưu Văn phòng" before 2026; "Lưu Đảng ủy." or "Lưu Chi bộ." from 2026."""
     return rules_on(date).archive_line.format(body="Chi bộ" if cell else "Đảng ủy")
+
+
+_TERM = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
+
+
+def number_series(date: dt.date, year: int, recorded_terms: tuple[str, ...] = ()) -> str:
+    """The series a document's number runs in (rule `documents.number.series`): the calendar
+    year under HD 36 ("2021"); from 2026 the committee's term ("NK 2025-2030"), the recorded
+    term that spans the date's year, else the congress cycle of the rules [?].
+
+    >>> number_series(dt.date(2021, 2, 24), 2020)
+    '2020'
+    >>> number_series(dt.date(2026, 3, 5), 2026, ("2020-2025",))
+    'NK 2025-2030'
+    """
+    rules = rules_on(date)
+    if not rules.numbering_through_term:
+        return str(year)
+    for term in recorded_terms:
+        found = _TERM.match(term)
+        if found and int(found.group(1)) <= date.year < int(found.group(2)):
+            return f"NK {found.group(1)}-{found.group(2)}"
+    cycles = (date.year - rules.first_term_start) // rules.term_years
+    start = rules.first_term_start + cycles * rules.term_years
+    return f"NK {start}-{start + rules.term_years}"

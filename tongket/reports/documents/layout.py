@@ -58,3 +58,6 @@ class Layout:
 
 
 LAYOUT = Layout()
+# A picture's line is its height and this much more: a 1 pt run's descent, which Word and
+# LibreOffice place below the picture.
+FIGURE_LINE_EXTRA_PT = 1

@@ -13,6 +13,7 @@ from tongket.reports.documents.model import (
     SUMMARY_RULE,
     Block,
     BulletList,
+    Figure,
     Heading,
     OfficialDocument,
     PageBreak,
@@ -82,6 +83,9 @@ def _block(block: Block) -> str:
         return _table(block)
     if isinstance(block, PageBreak):
         return "---"
+    if isinstance(block, Figure):
+        # Plain text has no picture: the chart's figures stand in its place.
+        return _table(block.table) if block.table is not None else escape(block.caption)
     raise TypeError(f"Khối nội dung không được hỗ trợ: {type(block).__name__}")
 
 

@@ -196,7 +196,19 @@ class PageBreak:
     """Start the next block on a new page."""
 
 
-Block = Heading | Paragraph | Table | BulletList | PageBreak
+@dataclass(frozen=True)
+class Figure:
+    """A picture (a chart drawn as PNG), centred at this size; `table` holds its figures for
+    the forms that cannot show a picture (Markdown) and for readers who cannot see one."""
+
+    png: bytes
+    width_mm: Decimal
+    height_mm: Decimal
+    caption: str
+    table: Table | None = None
+
+
+Block = Heading | Paragraph | Table | BulletList | PageBreak | Figure
 
 
 @dataclass(frozen=True)
@@ -262,6 +274,9 @@ class OfficialDocument:
 
     @property
     def number_text(self) -> str:
+        # A personal paper (HD 43's Mẫu 2A–2C: a member's review) carries no number.
+        if not self.kind.code:
+            return ""
         return document_number_text(self.number, self.kind.code, self.issuer_code)
 
     @property

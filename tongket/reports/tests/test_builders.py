@@ -153,3 +153,62 @@ def test_the_level_table_compares_with_the_previous_year():
     tables = [b for b in doc.body if hasattr(b, "rows")]
     assert tables[0].rows[0] == ("Hoàn thành xuất sắc nhiệm vụ", "02", "28,6%", "01")
     assert tables[1].rows[0][1:] == ("10", "20%", "08")
+
+
+def test_a_written_paragraph_whose_figure_has_no_data_is_left_out_and_named_for_the_office():
+    values = placeholder_values(bare_facts())
+    written = (
+        "Đảng bộ có {so_dang_vien} đảng viên.\n\n"
+        "Có {so_chi_bo_xuat_sac} chi bộ hoàn thành xuất sắc nhiệm vụ."
+    )
+    facts = YearEndFacts(
+        **{
+            **bare_facts().__dict__,
+            "narratives": (
+                NarrativeText(
+                    "organization_personnel",
+                    "Công tác tổ chức, cán bộ và đảng viên",
+                    fill_placeholders(written, values),
+                ),
+            ),
+        }
+    )
+    doc = builders.build_year_end_report(facts, date=dt.date(2021, 2, 24))
+    printed = " ".join(getattr(block, "plain_text", "") for block in doc.body)
+    assert "Đảng bộ có 12 đảng viên." in printed
+    assert NO_DATA not in printed
+    assert "chi bộ hoàn thành xuất sắc" not in printed
+    assert any(
+        "Công tác tổ chức, cán bộ và đảng viên" in m for m in builders.missing_sections(facts)
+    )
+
+
+def test_a_score_placeholder_reads_as_the_sentences_write_it():
+    facts = YearEndFacts(
+        **{
+            **bare_facts().__dict__,
+            "scorecards": (
+                ScoreLine(title="Bộ tiêu chí", points=Decimal("326.70"), maximum=Decimal("350.00")),
+            ),
+        }
+    )
+    values = placeholder_values(facts)
+    assert f"{values['diem_thi_dua']} điểm/{values['diem_toi_da']} điểm" == "326,7 điểm/350 điểm"
+
+
+def test_an_achievement_every_recipient_shares_is_said_once():
+    from tongket.reports.facts import AwardLine
+
+    lines = [
+        AwardLine(
+            recipient=name,
+            recipient_kind="member",
+            form="Giấy khen",
+            issuer="Đảng ủy Sở X",
+            achievement="hoàn thành xuất sắc nhiệm vụ năm 2020",
+        )
+        for name in ("Nguyễn Văn A", "Trần Văn B", "Lê Thị C")
+    ]
+    clause = builders._group_clause(lines)
+    assert clause.count("hoàn thành xuất sắc nhiệm vụ năm 2020") == 1
+    assert clause.endswith("Nguyễn Văn A, Trần Văn B, Lê Thị C")

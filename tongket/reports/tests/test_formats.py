@@ -10,7 +10,12 @@ import pytest
 
 from tongket.core.demo import DEMO_ORG
 from tongket.people import services as people
-from tongket.reports.documents.formats import archive_line, rules_on, signature_on
+from tongket.reports.documents.formats import (
+    archive_line,
+    number_series,
+    rules_on,
+    signature_on,
+)
 from tongket.reports.selectors import render_report
 
 NEW_SUPERIOR = "Đảng bộ UBND tỉnh"
@@ -59,3 +64,17 @@ def test_a_2020_document_prints_the_2020_superior_and_a_2026_one_the_current(
     assert "ngày 05 tháng 3 năm 2026" in new
     assert NEW_SUPERIOR.upper() in new
     assert "Lưu Đảng ủy." in new
+
+
+@pytest.mark.parametrize(
+    ("day", "year", "terms", "series"),
+    [
+        (dt.date(2021, 2, 24), 2020, ("2020-2025",), "2020"),
+        (dt.date(2025, 12, 31), 2025, (), "2025"),
+        (dt.date(2026, 3, 5), 2026, ("2020-2025",), "NK 2025-2030"),
+        (dt.date(2027, 1, 8), 2027, ("2025-2030",), "NK 2025-2030"),
+        (dt.date(2031, 1, 8), 2031, (), "NK 2030-2035"),
+    ],
+)
+def test_numbers_run_per_year_under_hd36_and_through_the_term_from_2026(day, year, terms, series):
+    assert number_series(day, year, terms) == series

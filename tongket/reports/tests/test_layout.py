@@ -7,6 +7,7 @@ The product's PDFs and PNG renderings of their first pages stay in test-artifact
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -15,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from pypdf import PdfReader
 
+from tongket.awards.selectors import organization_register
 from tongket.core.demo import DEMO_ORG
 from tongket.core.testenv import in_ci
+from tongket.people.selectors import get_organization, members_of
+from tongket.people.services import transfer_member
 from tongket.reports.selectors import render_report
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "documents"
@@ -33,7 +38,33 @@ DOCUMENTS: dict[str, dict[str, Any]] = {
     "awards": {},
     "program": {"year": 2021},
     "inspection-program": {"year": 2021},
+    "award-decision": {},
+    # The Secretary's own Giấy khen, which his deputy signs.
+    "certificate": {"award_id": "secretary"},
+    "certificate-preprinted": {"kind": "certificate", "award_id": "secretary", "preprinted": True},
+    "referral": {"member_card": "transferred"},
 }
+SECRETARY = "Trần Quốc Hưng"
+FROM_CELL, TO_CELL = f"{DEMO_ORG}.TTR", f"{DEMO_ORG}.VP"
+
+
+def _secretary_award() -> int:
+    register = organization_register(None, DEMO_ORG, YEAR)
+    return next(
+        row.award_id
+        for group in register.groups
+        for row in group.rows
+        if row.recipient_name == SECRETARY and row.issuer_code == DEMO_ORG
+    )
+
+
+def _transfer_a_member() -> str:
+    """Move a member of one cell to another through the service, as the office does."""
+    card = members_of(None, get_organization(None, FROM_CELL))[0].card_number
+    transfer_member(
+        actor=None, card_number=card, to_code=TO_CELL, on=dt.date(2021, 3, 1), note="Điều động"
+    )
+    return card
 
 
 def _soffice() -> str:
@@ -59,13 +90,21 @@ def converted(
     soffice = _soffice()
     work = tmp_path_factory.mktemp("layout")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with django_db_blocker.unblock():
-        for kind, options in DOCUMENTS.items():
+    with django_db_blocker.unblock(), transaction.atomic():
+        # The transfer the referral letter needs is undone with the transaction afterwards.
+        made = {"secretary": _secretary_award(), "transferred": _transfer_a_member()}
+        for name, options in DOCUMENTS.items():
             for fmt in ("docx", "pdf"):
                 year = options.get("year", YEAR)
-                extra = {k: v for k, v in options.items() if k != "year"}
+                extra: dict[str, Any] = {
+                    k: made.get(v, v) if isinstance(v, str) else v
+                    for k, v in options.items()
+                    if k not in ("year", "kind")
+                }
+                kind = options.get("kind", name)
                 report = render_report(None, DEMO_ORG, year, kind=kind, fmt=fmt, **extra)
-                (work / f"{kind}.{fmt}").write_bytes(report.content)
+                (work / f"{name}.{fmt}").write_bytes(report.content)
+        transaction.set_rollback(True)
     docx_files = [str(work / f"{kind}.docx") for kind in DOCUMENTS]
     subprocess.run(
         [

@@ -127,3 +127,26 @@ def test_concurrent_issuing_gives_every_number_once_without_gaps(demo_loaded: No
     issued = Document.objects.filter(kind="TB", year=2031).values_list("number", flat=True)
     numbers = sorted(n for n in issued if n is not None)
     assert numbers == list(range(1, threads_count * per_thread + 1))
+
+
+@pytest.mark.django_db
+def test_from_2026_numbers_run_through_the_committees_term_not_the_year():
+    first = services.issue_document(
+        actor=None,
+        organization_code=ORG,
+        kind="BC",
+        year=2026,
+        title="Báo cáo",
+        date=dt.date(2026, 3, 5),
+    )
+    second = services.issue_document(
+        actor=None,
+        organization_code=ORG,
+        kind="BC",
+        year=2027,
+        title="Báo cáo",
+        date=dt.date(2027, 1, 8),
+    )
+    assert (first.number, second.number) == (1, 2)
+    # Before 2026 each calendar year starts again at 1, whatever was issued since.
+    assert issue(year=2022).number == 1

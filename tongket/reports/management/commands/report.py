@@ -12,19 +12,26 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tongket.core.errors import DomainError
 from tongket.reports.selectors import FORMATS, KINDS, render_report
 
+# HD 43's forms (Mẫu 01, 2A, 2B, 2C, 03, 04, 05): printed by the self-assessment app.
+FORM_KINDS = ("form-01", "form-2a", "form-2b", "form-2c", "form-03", "form-04", "form-05")
+
 
 class Command(BaseCommand):
     help = (
         "Xuất văn bản từ dữ liệu: báo cáo tổng kết (year-end), quyết định công nhận (decision), "
         "thông báo kết quả (notice), biên bản (minutes), nghị quyết (resolution), tờ trình khen "
         "thưởng (awards), tin bài (news), chương trình công tác (program), chương trình kiểm "
-        "tra, giám sát (inspection-program); định dạng docx, pdf, md hoặc xlsx (phụ lục số liệu)."
+        "tra, giám sát (inspection-program), quyết định khen thưởng (award-decision), giấy "
+        "khen/bằng khen (certificate, với --award), giấy giới thiệu sinh hoạt đảng (referral, với "
+        "--member), biểu thống kê gửi cấp trên (statistics, xlsx hoặc pdf); định dạng docx, "
+        "pdf, md hoặc xlsx (phụ lục số liệu). Mẫu kiểm điểm của Hướng dẫn 43-HD/BTCTW: form-01, "
+        "form-2a, form-2b, form-2c (docx, pdf)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", required=True, help="mã tổ chức, ví dụ QT.KCQDN.SGDDT")
         parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--kind", required=True, choices=KINDS)
+        parser.add_argument("--kind", required=True, choices=KINDS + FORM_KINDS)
         parser.add_argument("--format", dest="fmt", default="md", choices=tuple(FORMATS))
         parser.add_argument(
             "-o", "--output", type=Path, help="tệp ghi ra; bỏ trống: in ra màn hình"
@@ -35,8 +42,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--program", dest="program_id", type=int, help="mã chương trình (khi có nhiều)"
         )
+        parser.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help="quý (Mẫu 05)")
+
+        parser.add_argument(
+            "--award", dest="award_id", type=int, help="mã khen thưởng (certificate)"
+        )
+        parser.add_argument(
+            "--member", dest="member_card", help="số thẻ đảng viên (referral; Mẫu 2A, 2B, 2C, 05)"
+        )
+        parser.add_argument(
+            "--preprinted",
+            action="store_true",
+            help="giấy khen: chỉ in phần chữ thay đổi lên phôi in sẵn",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["kind"] in FORM_KINDS:
+            self._form(options)
+            return
         try:
             # The console acts as the system (actor None), like every other command.
             report = render_report(
@@ -49,6 +72,9 @@ class Command(BaseCommand):
                 number=options["number"],
                 signer=options["signer"],
                 program_id=options["program_id"],
+                award_id=options["award_id"],
+                member_card=options["member_card"],
+                preprinted=options["preprinted"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
@@ -61,3 +87,25 @@ class Command(BaseCommand):
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(report.content)
         sys.stderr.write(f"Đã ghi {output} ({len(report.content)} byte).\n")
+
+    def _form(self, options: dict[str, Any]) -> None:
+        from tongket.selfassessment.printing import render_kind
+
+        output: Path | None = options["output"]
+        if output is None:
+            raise CommandError("Mẫu kiểm điểm là tệp docx hoặc pdf: thêm -o TỆP.")
+        try:
+            printed = render_kind(
+                None,
+                options["org"],
+                options["year"],
+                kind=options["kind"],
+                fmt=options["fmt"],
+                card=options["member_card"],
+                quarter=options["quarter"],
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(printed.content)
+        sys.stderr.write(f"Đã ghi {output} ({len(printed.content)} byte).\n")

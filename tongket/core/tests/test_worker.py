@@ -1,0 +1,224 @@
+"""`tongket worker` as a process of its own beside gunicorn, as deploy/ runs them: a large import
+is queued, the worker runs it while its page shows the progress; killed (SIGKILL) in the middle
+of the real run, it leaves the database as it was, the job ends failed on its page instead of
+staying "running", and a worker started afresh takes the next jobs (issue 19, item 1)."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from tongket.accounts.demo import DEMO_ACCOUNTS
+from tongket.core.tests.production import HOST, Server
+from tongket.people.tests.factories import members_workbook
+
+PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
+# Enough members that the real run lasts a few seconds, so the worker dies inside it.
+ROWS = 6000
+
+pytestmark = pytest.mark.django_db
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class _Browser:
+    """A signed-in browser over plain HTTP to gunicorn on loopback."""
+
+    def __init__(self, port: int, username: str) -> None:
+        self.port, self.cookies = port, SimpleCookie()
+        page = self.get("/accounts/login/")
+        status, _ = self.post(
+            "/accounts/login/", page, {"username": username, "password": PASSWORDS[username]}
+        )
+        assert status == 302
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, str, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            cookie = "; ".join(f"{k}={v.value}" for k, v in self.cookies.items())
+            conn.request(
+                method,
+                path,
+                body=body or None,
+                headers={"Host": HOST, "Cookie": cookie, **(headers or {})},
+            )
+            response = conn.getresponse()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                self.cookies.load(header)
+            return response.status, response.read().decode(), response.getheader("Location") or ""
+        finally:
+            conn.close()
+
+    def get(self, path: str, htmx: bool = False) -> str:
+        status, body, _ = self.request(
+            "GET", path, headers={"HX-Request": "true"} if htmx else None
+        )
+        assert status == 200, (path, status, body[:500])
+        return body
+
+    @staticmethod
+    def _csrf(page: str) -> str:
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, page[:500]
+        return match[1]
+
+    def post(self, path: str, page: str, fields: dict[str, str]) -> tuple[int, str]:
+        status, _, location = self.request(
+            "POST",
+            path,
+            urlencode({"csrfmiddlewaretoken": self._csrf(page), **fields}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return status, location
+
+    def upload(self, content: bytes) -> str:
+        page = self.get("/exchange/upload/")
+        boundary = "tongket-test-boundary"
+        body = (
+            (
+                f"--{boundary}\r\n"
+                'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+                f"{self._csrf(page)}\r\n--{boundary}\r\n"
+                'Content-Disposition: form-data; name="file"; filename="dangvien.xlsx"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        status, _, location = self.request(
+            "POST",
+            "/exchange/upload/",
+            body,
+            {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        assert status == 302, status
+        return location
+
+    def wait(self, job: str, until: Callable[[str], bool], seconds: float = 300) -> str:
+        """The job's status fragment, polled as htmx polls it, until `until` holds."""
+        deadline = time.monotonic() + seconds
+        while not until(fragment := self.get(job, htmx=True)):
+            assert time.monotonic() < deadline, fragment[:1500]
+            time.sleep(0.1)
+        return fragment
+
+
+def _progress(fragment: str) -> tuple[int, int] | None:
+    match = re.search(r'class="job-progress">(\d+)/(\d+)<', fragment)
+    return (int(match[1]), int(match[2])) if match else None
+
+
+class _Site:
+    def __init__(self, server: Server, logs: Path) -> None:
+        self.server, self.logs, self.port = server, logs, _free_port()
+        self.env = server.env(
+            SECURE_SSL_REDIRECT="0",
+            SECURE_COOKIES="0",
+            TONGKET_IMPORT_INLINE_BYTES="0",
+            TONGKET_WORKER_TIMEOUT="3",
+        )
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, *command: str, name: str) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", *command],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=(self.logs / f"{name}.log").open("w"),
+        )
+        self.processes.append(process)
+        return process
+
+    def worker(self, name: str) -> subprocess.Popen[bytes]:
+        return self.start("tongket", "worker", "--no-startup-delay", "--interval", "0.2", name=name)
+
+
+@pytest.fixture
+def site(servers: Callable[[str], Server], tmp_path: Path) -> Iterator[_Site]:
+    server = servers("worker")
+    server.ok("migrate")
+    server.ok("demo")
+    site = _Site(server, tmp_path)
+    gunicorn = site.start(
+        "gunicorn",
+        "tongket.wsgi",
+        "--bind",
+        f"127.0.0.1:{site.port}",
+        "--workers",
+        "2",
+        "--timeout",
+        "120",
+        name="gunicorn",
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=5)
+                conn.request("GET", "/readyz", headers={"Host": HOST})
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            assert gunicorn.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "gunicorn did not answer"
+            time.sleep(0.3)
+        yield site
+    finally:
+        for process in site.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def test_a_worker_killed_mid_import_leaves_the_database_as_before(site: _Site) -> None:
+    worker = site.worker("worker-1")
+    browser = _Browser(site.port, "vanphong")
+    checked = browser.upload(members_workbook(ROWS))
+    # The check (a dry run) runs in the worker; its page polls until it can be applied.
+    page = browser.wait(checked, lambda f: "hx-trigger" not in f)
+    assert "Nhập vào hệ thống" in page, page[:2000]
+    before = site.server.ok("dumpdata", "people", "evaluation")
+    full = browser.get(checked)
+    match = re.search(r'action="(/exchange/jobs/[^"]+/apply/)"', full)
+    assert match
+    status, applied = browser.post(match[1], full, {})
+    assert status == 302
+    # The real run: its page shows done/total as it goes; the worker dies in the middle.
+    running = browser.wait(applied, lambda f: (p := _progress(f)) is not None and 0 < p[0] < p[1])
+    assert "Hủy việc này" in running
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    assert site.server.ok("dumpdata", "people", "evaluation") == before
+    # Its page no longer says "running" once the worker's heartbeat has lapsed.
+    lost = browser.wait(applied, lambda f: "hx-trigger" not in f, seconds=60)
+    assert "Tiến trình nền đã dừng giữa chừng" in lost
+    assert "không có gì được ghi" in lost
+    assert site.server.ok("dumpdata", "people", "evaluation") == before
+    # A worker started afresh takes the next job; SIGTERM stops it cleanly.
+    again = site.worker("worker-2")
+    job = browser.upload(members_workbook(3))
+    assert "Nhập vào hệ thống" in browser.wait(job, lambda f: "hx-trigger" not in f, seconds=120)
+    again.send_signal(signal.SIGTERM)
+    assert again.wait(timeout=30) == 0, (site.logs / "worker-2.log").read_text()[-3000:]

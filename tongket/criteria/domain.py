@@ -1,0 +1,223 @@
+"""Criteria sets written by a committee's office (HD 43 point 7.12, CV 10072-CV/BTCTW): the tree
+of criteria under «tiêu chí chung» 30 and «kết quả thực hiện nhiệm vụ» 70, its checks, and the
+appendix (PL1–PL5) that applies to a member. Pure Python: no Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from tongket.core.formatting import format_points as format_decimal
+from tongket.core.rules import Finding
+from tongket.evaluation.domain import PointCriterion, PointFrame, PointGroup
+
+ZERO = Decimal(0)
+HD43 = "Hướng dẫn 43-HD/BTCTW (31/10/2025)"
+CITE_SPLIT = (
+    f"Quy định 366-QĐ/TW, {HD43}: 100 điểm gồm tiêu chí chung 30 điểm và kết quả thực hiện "
+    "nhiệm vụ 70 điểm"
+)
+CITE_LOCAL = f"{HD43}, điểm 7.12; Công văn 10072-CV/BTCTW: cấp ủy cấp trên cụ thể hóa tiêu chí"
+CITE_APPENDIX = f"{HD43}: Phụ lục 1–5 theo nhóm đối tượng"
+
+
+class Appendix(StrEnum):
+    """The five appendices of HD 43, by group of subject."""
+
+    PL1 = "PL1"
+    PL2 = "PL2"
+    PL3 = "PL3"
+    PL4 = "PL4"
+    PL5 = "PL5"
+
+    @property
+    def label(self) -> str:
+        return APPENDIX_LABELS[self]
+
+
+APPENDIX_LABELS = {
+    Appendix.PL1: "Phụ lục 1: tập thể",
+    Appendix.PL2: "Phụ lục 2: cán bộ diện Bộ Chính trị, Ban Bí thư quản lý",
+    Appendix.PL3: "Phụ lục 3: cán bộ lãnh đạo, quản lý",
+    Appendix.PL4: "Phụ lục 4: đảng viên không giữ chức vụ lãnh đạo, quản lý",
+    Appendix.PL5: "Phụ lục 5: đảng viên ngoài hệ thống chính trị",
+}
+
+SECTION_MAX = {PointGroup.GENERAL: Decimal(30), PointGroup.TASKS: Decimal(70)}
+SECTION_WORDS = {PointGroup.GENERAL: "chung", PointGroup.TASKS: "kết quả"}
+TOTAL_MAX = Decimal(100)
+
+
+def section_from_word(word: str) -> PointGroup:
+    """«chung» → general, «kết quả» → tasks (the sheet's column); ValueError otherwise."""
+    folded = word.strip().lower()
+    for group, text in SECTION_WORDS.items():
+        if folded in (text, group.value):
+            return group
+    raise ValueError(f"Nhóm «{word}» không hợp lệ: ghi «chung» hoặc «kết quả».")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One criterion of the tree: `parent` is the code above it ("" at the top of a section).
+
+    A node with children carries the points its children add up to; a leaf is scored.
+    """
+
+    code: str
+    title: str
+    points: Decimal | None
+    section: PointGroup
+    parent: str = ""
+    guidance: str = ""
+    evidence: str = ""
+
+
+def _name(node: Node) -> str:
+    return f"{node.code} «{node.title}»"
+
+
+def check_nodes(nodes: Sequence[Node]) -> list[Finding]:
+    """Every node has points; children add up to their parent; each section's top nodes add up
+    to 30 (chung) and 70 (kết quả); the whole to 100. Each error names the node.
+
+    Rule ids: criteria.node.*, criteria.section.sum, criteria.total.sum.
+    """
+    findings: list[Finding] = []
+    codes = [n.code for n in nodes]
+    by_code = {n.code: n for n in nodes}
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        findings.append(
+            Finding(
+                rule="criteria.node.duplicate_code",
+                citation=CITE_LOCAL,
+                message=f"Mã tiêu chí {code} bị trùng.",
+                subject=code,
+            )
+        )
+    for node in nodes:
+        if not node.code.strip():
+            findings.append(
+                Finding(
+                    rule="criteria.node.no_code",
+                    citation=CITE_LOCAL,
+                    message=f"Tiêu chí «{node.title}» chưa có mã.",
+                )
+            )
+        if node.points is None or node.points <= 0:
+            findings.append(
+                Finding(
+                    rule="criteria.node.no_points",
+                    citation=CITE_LOCAL,
+                    message=f"Tiêu chí {_name(node)} chưa có điểm (điểm phải lớn hơn 0).",
+                    subject=node.code,
+                )
+            )
+        if node.parent:
+            parent = by_code.get(node.parent)
+            if parent is None:
+                findings.append(
+                    Finding(
+                        rule="criteria.node.unknown_parent",
+                        citation=CITE_LOCAL,
+                        message=f"Tiêu chí {_name(node)} thuộc mã {node.parent} không có trong bộ.",
+                        subject=node.code,
+                    )
+                )
+            elif parent.section is not node.section:
+                findings.append(
+                    Finding(
+                        rule="criteria.node.parent_section",
+                        citation=CITE_SPLIT,
+                        message=(
+                            f"Tiêu chí {_name(node)} thuộc nhóm khác với tiêu chí cha "
+                            f"{parent.code}."
+                        ),
+                        subject=node.code,
+                    )
+                )
+    for node in nodes:
+        children = [c for c in nodes if c.parent == node.code]
+        if not children or node.points is None:
+            continue
+        total = sum((c.points or ZERO for c in children), ZERO)
+        if total != node.points:
+            findings.append(
+                Finding(
+                    rule="criteria.node.children_sum",
+                    citation=CITE_LOCAL,
+                    message=(
+                        f"Tiêu chí {_name(node)} có {format_decimal(node.points)} điểm nhưng các "
+                        f"tiêu chí con cộng lại {format_decimal(total)} điểm."
+                    ),
+                    subject=node.code,
+                )
+            )
+    grand = ZERO
+    for section, maximum in SECTION_MAX.items():
+        tops = [n for n in nodes if n.section is section and not n.parent]
+        total = sum((n.points or ZERO for n in tops), ZERO)
+        grand += total
+        if total != maximum:
+            findings.append(
+                Finding(
+                    rule="criteria.section.sum",
+                    citation=CITE_SPLIT,
+                    message=(
+                        f"{section.label} cộng lại {format_decimal(total)} điểm, phải là "
+                        f"{format_decimal(maximum)}."
+                    ),
+                    subject=section.value,
+                )
+            )
+    if grand != TOTAL_MAX:
+        findings.append(
+            Finding(
+                rule="criteria.total.sum",
+                citation=CITE_SPLIT,
+                message=f"Cả bộ tiêu chí cộng lại {format_decimal(grand)} điểm, phải là 100.",
+            )
+        )
+    return findings
+
+
+def leaves(nodes: Sequence[Node]) -> list[Node]:
+    """The nodes that are scored: those no other node hangs under."""
+    parents = {n.parent for n in nodes if n.parent}
+    return [n for n in nodes if n.code not in parents]
+
+
+def to_frame(code: str, title: str, nodes: Sequence[Node]) -> PointFrame:
+    """The 100-point frame the qd366 rules score on: the set's leaves with their maxima."""
+    return PointFrame(
+        code=code,
+        title=title,
+        criteria=tuple(
+            PointCriterion(code=n.code, title=n.title, max_points=n.points or ZERO, group=n.section)
+            for n in leaves(nodes)
+        ),
+    )
+
+
+def depth(node: Node, nodes: Sequence[Node]) -> int:
+    by_code = {n.code: n for n in nodes}
+    level = 0
+    current = node
+    while current.parent and current.parent in by_code and level < 20:
+        current = by_code[current.parent]
+        level += 1
+    return level
+
+
+def appendix_for_member(*, leads: bool, outside_political_system: bool) -> Appendix:
+    """A leader or manager is scored on PL3, a member outside the political system on PL5,
+    every other member on PL4 (HD 43, Phụ lục 3–5). PL2 (cadres the Politburo or Secretariat
+    manage) is only ever chosen by an override."""
+    if leads:
+        return Appendix.PL3
+    if outside_political_system:
+        return Appendix.PL5
+    return Appendix.PL4

@@ -1,0 +1,179 @@
+"""Reads of self-assessments, from the evaluations the user may see; the form's running total
+and the level its points give, on the criteria set it is bound to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from tongket.accounts.scope import scope_for
+from tongket.core.errors import NotFound
+from tongket.criteria import selectors as criteria_selectors
+from tongket.criteria.domain import Node, leaves
+from tongket.evaluation import selectors as evaluation_selectors
+from tongket.evaluation.checks import parse_points
+from tongket.evaluation.domain import Level, PointGroup
+from tongket.evaluation.models import CycleStatus, Evaluation
+from tongket.evaluation.regulations import qd366
+from tongket.evaluation.regulations.qd366 import Qd366Profile
+from tongket.people.models import Organization
+from tongket.selfassessment import domain
+from tongket.selfassessment.domain import TaskLine
+from tongket.selfassessment.models import AnnexTask, SelfAssessment
+
+User = Any
+ZERO = Decimal(0)
+
+
+def get_evaluation(user: User | None, evaluation_id: int) -> Evaluation:
+    return evaluation_selectors.get_evaluation(user, evaluation_id)
+
+
+def form_of(ev: Evaluation) -> SelfAssessment | None:
+    return SelfAssessment.objects.filter(evaluation=ev).select_related("criteria_set").first()
+
+
+def get_form(user: User | None, form_id: int) -> SelfAssessment:
+    row = SelfAssessment.objects.filter(pk=form_id).first()
+    if row is None:
+        raise NotFound("Không tìm thấy bản tự kiểm điểm.")
+    get_evaluation(user, row.evaluation_id)  # 404 unless the user sees the evaluation
+    return row
+
+
+def own_evaluations(user: User | None) -> list[Evaluation]:
+    """The user's own evaluations in open cycles, newest first (the member's home of forms)."""
+    member_id = scope_for(user).own_member_id
+    if member_id is None:
+        return []
+    return list(
+        Evaluation.objects.filter(member_id=member_id, cycle__status=CycleStatus.OPEN)
+        .select_related("cycle__organization", "member", "unit")
+        .order_by("-cycle__year", "cycle__quarter")
+    )
+
+
+def annual_evaluation(user: User | None, org_code: str, year: int, card: str | None) -> Evaluation:
+    """The year's evaluation of a member (by card) within the organization, or of the
+    organization itself, among what the user may see."""
+    rows = evaluation_selectors.visible_evaluations(user).filter(
+        cycle__year=year, cycle__quarter__isnull=True
+    )
+    if card:
+        org = Organization.objects.filter(code=org_code.strip()).first()
+        rows = rows.filter(
+            member__card_number=card.strip(), subject_path__startswith=org.path if org else "-"
+        )
+    else:
+        rows = rows.filter(organization__code=org_code.strip())
+    found = (
+        rows.select_related("cycle__organization", "member", "organization", "unit")
+        .order_by("-cycle__organization__depth")
+        .first()
+    )
+    if found is None:
+        who = f"đảng viên {card}" if card else f"tổ chức {org_code}"
+        raise NotFound(f"Không tìm thấy bản đánh giá năm {year} của {who}.")
+    return found
+
+
+def tasks_of(form: SelfAssessment) -> list[TaskLine]:
+    return [
+        TaskLine(
+            title=t.title,
+            due_on=t.due_on,
+            done_on=t.done_on,
+            quality_ok=t.quality_ok,
+            exceeded=t.exceeded,
+        )
+        for t in AnnexTask.objects.filter(self_assessment=form).order_by("position")
+    ]
+
+
+@dataclass(frozen=True)
+class Score:
+    general: Decimal
+    tasks: Decimal
+    total: Decimal
+    level: Level
+    complete: bool  # every scored criterion has points
+
+
+def level_for(total: Decimal, ev: Evaluation) -> Level:
+    """The level the points give under the cycle's qd366 parameters (90 / 70 / 50)."""
+    profile = evaluation_selectors.profile_of(ev.cycle)
+    if isinstance(profile, Qd366Profile):
+        return profile.level_by_score(total)
+    return qd366.level_by_score(total)
+
+
+def thresholds(ev: Evaluation) -> tuple[Decimal, Decimal, Decimal]:
+    """The bottoms of excellent, good, completed (for the form's running total)."""
+    profile = evaluation_selectors.profile_of(ev.cycle)
+    params = profile.params if isinstance(profile, Qd366Profile) else qd366.DEFAULTS
+    return params.excellent_min_score, params.good_min_score, params.completed_min_score
+
+
+def score_of(form: SelfAssessment, nodes: list[Node]) -> Score:
+    """Running totals of part B over the set's scored criteria (bad numbers count as 0)."""
+    try:
+        points = parse_points(form.points)
+    except ValueError:
+        points = {}
+    general = tasks = ZERO
+    scored = leaves(nodes)
+    for node in scored:
+        value = points.get(node.code)
+        if value is None or node.points is None or not ZERO <= value <= node.points:
+            continue
+        if node.section is PointGroup.GENERAL:
+            general += value
+        else:
+            tasks += value
+    total = general + tasks
+    return Score(
+        general=general,
+        tasks=tasks,
+        total=total,
+        level=level_for(total, form.evaluation),
+        complete=all(n.code in points for n in scored),
+    )
+
+
+def remedy_rows(form: SelfAssessment) -> list[tuple[str, domain.RemedyState]]:
+    out = []
+    for item in form.remedies or []:
+        try:
+            state = domain.RemedyState(item.get("state", "not_fixed"))
+        except ValueError:
+            state = domain.RemedyState.NOT_FIXED
+        out.append((str(item.get("text", "")), state))
+    return out
+
+
+def earlier_shortcomings(ev: Evaluation) -> list[str]:
+    """Shortcomings written in the subject's form of the year before (carried into part A III)."""
+    if ev.member_id is None:
+        return []
+    previous = (
+        SelfAssessment.objects.filter(
+            evaluation__member_id=ev.member_id,
+            evaluation__cycle__year=ev.cycle.year - 1,
+            evaluation__cycle__quarter__isnull=True,
+        )
+        .only("shortcomings")
+        .first()
+    )
+    if previous is None:
+        return []
+    return [line.strip(" -•\t") for line in previous.shortcomings.splitlines() if line.strip()]
+
+
+def period_end(ev: Evaluation) -> dt.date:
+    return evaluation_selectors.period_of(ev.cycle).end
+
+
+def nodes_for(form: SelfAssessment) -> list[Node]:
+    return criteria_selectors.nodes_of(form.criteria_set)

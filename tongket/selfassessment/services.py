@@ -1,0 +1,295 @@
+"""Every write on self-assessments: start (binds the criteria set in force), save a draft,
+submit (the annex counts and the points go to the evaluation's rules), return to the author,
+import the task annex from a sheet. One transaction each, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tongket.accounts.scope import scope_for
+from tongket.audit.services import record_event
+from tongket.core.errors import DomainError, PermissionDenied
+from tongket.criteria import services as criteria_services
+from tongket.criteria.domain import leaves
+from tongket.evaluation import services as evaluation_services
+from tongket.evaluation.checks import parse_points
+from tongket.evaluation.domain import Level
+from tongket.evaluation.models import Evaluation
+from tongket.selfassessment import domain, permissions, selectors
+from tongket.selfassessment.domain import RemedyState, Status, TaskLine
+from tongket.selfassessment.models import AnnexTask, SelfAssessment
+
+User = Any
+PART_A = (
+    "strengths_politics",
+    "strengths_ethics",
+    "strengths_duties",
+    "commitment",
+    "shortcomings",
+    "explanations",
+    "responsibility",
+    "direction",
+)
+
+
+@dataclass(frozen=True)
+class FormInput:
+    """What the author writes: part A's texts, III's remedies, part B's points, the level."""
+
+    texts: Mapping[str, str] = field(default_factory=dict)
+    remedies: Sequence[tuple[str, RemedyState]] = ()
+    points: Mapping[str, str] = field(default_factory=dict)
+    proposed_level: Level | None = None
+    tasks: Sequence[TaskLine] | None = None  # None: the annex is left as it is
+
+
+def _label(actor: User | None) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "Hệ thống"
+    full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
+    return str(full or actor.get_username())
+
+
+def _on_behalf(actor: User | None, ev: Evaluation) -> bool:
+    """Entered by someone other than the member (a secretary for a member without account)."""
+    return not permissions.is_author(scope_for(actor), ev)
+
+
+def _require_writer(actor: User | None, ev: Evaluation) -> None:
+    if not permissions.can_write_form(scope_for(actor), ev):
+        raise PermissionDenied("Bạn không được viết bản tự kiểm điểm này.")
+
+
+@transaction.atomic
+def start(*, actor: User | None, evaluation_id: int) -> SelfAssessment:
+    """The subject's form, created on first use: bound to the criteria set in force (the version
+    stays with the evaluation), the form its appendix asks for, last year's shortcomings carried
+    into part A III as «chưa khắc phục»."""
+    ev = selectors.get_evaluation(actor, evaluation_id)
+    existing = selectors.form_of(ev)
+    if existing is not None:
+        return existing
+    _require_writer(actor, ev)
+    criteria_set = criteria_services.bind_evaluation(actor=actor, evaluation=ev)
+    return SelfAssessment.objects.create(
+        evaluation=ev,
+        form=domain.form_for_appendix(criteria_set.appendix).value,
+        criteria_set=criteria_set,
+        remedies=[
+            {"text": text, "state": RemedyState.NOT_FIXED.value}
+            for text in selectors.earlier_shortcomings(ev)
+        ],
+        entered_on_behalf=_on_behalf(actor, ev),
+        entered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        entered_by_label=_label(actor),
+    )
+
+
+def _check_points(form: SelfAssessment, points: Mapping[str, str]) -> dict[str, str]:
+    """Each point within 0..the criterion's maximum, on a criterion of the bound set."""
+    scored = {n.code: n for n in leaves(selectors.nodes_for(form))}
+    clean = {code: value for code, value in points.items() if str(value).strip()}
+    try:
+        parsed = parse_points(clean)
+    except ValueError as exc:
+        raise DomainError(str(exc), field="points", rule="selfassessment.points.invalid") from None
+    for code, value in parsed.items():
+        node = scored.get(code)
+        if node is None:
+            raise DomainError(
+                f"Mã tiêu chí «{code}» không có trong bộ tiêu chí đang áp dụng.",
+                field=f"points_{code}",
+                rule="selfassessment.points.unknown",
+            )
+        if not Decimal(0) <= value <= (node.points or Decimal(0)):
+            raise DomainError(
+                f"Tiêu chí {code} «{node.title}»: {value} điểm nằm ngoài khoảng 0 đến "
+                f"{node.points}.",
+                field=f"points_{code}",
+                rule="selfassessment.points.out_of_range",
+            )
+    return {code: str(value) for code, value in parsed.items()}
+
+
+def _write_tasks(form: SelfAssessment, tasks: Sequence[TaskLine]) -> None:
+    for line, task in enumerate(tasks, start=1):
+        domain.check_task(line, task)
+    AnnexTask.objects.filter(self_assessment=form).delete()
+    AnnexTask.objects.bulk_create(
+        AnnexTask(
+            self_assessment=form,
+            title=t.title.strip(),
+            due_on=t.due_on,
+            done_on=t.done_on,
+            quality_ok=t.quality_ok,
+            exceeded=t.exceeded,
+            position=i,
+        )
+        for i, t in enumerate(tasks)
+    )
+
+
+def _locked(actor: User | None, form_id: int) -> SelfAssessment:
+    found = selectors.get_form(actor, form_id)
+    return (
+        SelfAssessment.objects.select_for_update(of=("self",))
+        .select_related(
+            "evaluation__cycle", "evaluation__member", "evaluation__unit", "criteria_set"
+        )
+        .get(pk=found.pk)
+    )
+
+
+@transaction.atomic
+def save_draft(*, actor: User | None, form_id: int, data: FormInput) -> SelfAssessment:
+    """Save what is written so far (a draft or a returned form); nothing is checked against the
+    level rules until it is submitted."""
+    form = _locked(actor, form_id)
+    ev = form.evaluation
+    _require_writer(actor, ev)
+    domain.require_editable(Status(form.status))
+    for name in PART_A:
+        if name in data.texts:
+            setattr(form, name, data.texts[name].strip())
+    form.remedies = [
+        {"text": text.strip(), "state": state.value} for text, state in data.remedies if text
+    ]
+    form.points = _check_points(form, data.points)
+    form.proposed_level = data.proposed_level.value if data.proposed_level else ""
+    if data.tasks is not None:
+        _write_tasks(form, data.tasks)
+    if _on_behalf(actor, ev):
+        form.entered_on_behalf = True
+    form.entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    form.entered_by_label = _label(actor)
+    form.updated_at = timezone.now()
+    form.save()
+    record_event(
+        actor=actor,
+        action="selfassessment.save",
+        object_type="selfassessment.SelfAssessment",
+        object_id=form.pk,
+        org_path=ev.subject_path,
+        summary=f"Lưu nháp Mẫu {form.form}" + (" (nhập thay)" if form.entered_on_behalf else ""),
+        after={"points": form.points, "proposed_level": form.proposed_level},
+    )
+    return form
+
+
+@transaction.atomic
+def submit(*, actor: User | None, form_id: int) -> SelfAssessment:
+    """Send the form to the cell: every criterion scored and a level proposed; the annex counts
+    become the evaluation's task facts and the points its self-assessment, checked by the qd366
+    rules (a level the points or the annex do not allow is refused). Read-only afterwards."""
+    form = _locked(actor, form_id)
+    ev = form.evaluation
+    _require_writer(actor, ev)
+    domain.require_editable(Status(form.status))
+    scored = leaves(selectors.nodes_for(form))
+    missing = [n.code for n in scored if n.code not in form.points]
+    if missing:
+        raise DomainError(
+            f"Chưa chấm điểm các tiêu chí: {', '.join(missing)}.",
+            field="points",
+            rule="selfassessment.submit.points_missing",
+        )
+    if not form.proposed_level:
+        raise DomainError(
+            "Chưa tự xếp loại.", field="proposed_level", rule="selfassessment.submit.no_level"
+        )
+    tasks = selectors.tasks_of(form)
+    if tasks:
+        evaluation_services.record_task_annex(
+            actor=actor, evaluation_id=ev.pk, tasks=domain.annex_counts(tasks).tally()
+        )
+    evaluation_services.submit_self_assessment(
+        actor=actor,
+        evaluation_id=ev.pk,
+        level=Level(form.proposed_level),
+        points=dict(form.points),
+        comment=f"Mẫu {form.form} (Hướng dẫn 43-HD/BTCTW)"
+        + (f", nhập thay bởi {_label(actor)}" if form.entered_on_behalf else ""),
+    )
+    form.status = Status.SUBMITTED.value
+    form.submitted_at = timezone.now()
+    form.save(update_fields=["status", "submitted_at"])
+    record_event(
+        actor=actor,
+        action="selfassessment.submit",
+        object_type="selfassessment.SelfAssessment",
+        object_id=form.pk,
+        org_path=ev.subject_path,
+        summary=f"Gửi Mẫu {form.form} tự xếp loại {Level(form.proposed_level).label}",
+        after={"status": form.status, "on_behalf": form.entered_on_behalf},
+    )
+    return form
+
+
+@transaction.atomic
+def return_to_author(*, actor: User | None, form_id: int, comment: str) -> SelfAssessment:
+    """The cell returns a submitted form with its comment; the author edits and resubmits."""
+    form = _locked(actor, form_id)
+    ev = form.evaluation
+    if not permissions.can_return_form(scope_for(actor), ev):
+        raise PermissionDenied("Chỉ chi bộ được trả lại bản tự kiểm điểm.")
+    domain.require_returnable(Status(form.status), comment)
+    form.status = Status.RETURNED.value
+    form.return_comment = comment.strip()
+    form.save(update_fields=["status", "return_comment"])
+    record_event(
+        actor=actor,
+        action="selfassessment.return",
+        object_type="selfassessment.SelfAssessment",
+        object_id=form.pk,
+        org_path=ev.subject_path,
+        summary=f"Chi bộ trả lại Mẫu {form.form}",
+        after={"status": form.status, "comment": form.return_comment},
+    )
+    return form
+
+
+@transaction.atomic
+def import_tasks(*, actor: User | None, form_id: int, path: Path) -> SelfAssessment:
+    """Replace the annex with the tasks of a sheet (xlsx.read_tasks); nothing half-written."""
+    from tongket.selfassessment.xlsx import read_tasks
+
+    tasks = read_tasks(path)
+    form = _locked(actor, form_id)
+    _require_writer(actor, form.evaluation)
+    domain.require_editable(Status(form.status))
+    _write_tasks(form, tasks)
+    record_event(
+        actor=actor,
+        action="selfassessment.tasks.import",
+        object_type="selfassessment.SelfAssessment",
+        object_id=form.pk,
+        org_path=form.evaluation.subject_path,
+        summary=f"Nhập {len(tasks)} nhiệm vụ vào phụ lục Mẫu {form.form}",
+        after={"tasks": len(tasks)},
+    )
+    return form
+
+
+def parse_date(text: str, *, field_name: str) -> dt.date | None:
+    """dd/mm/yyyy or yyyy-mm-dd; empty is None."""
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise DomainError(
+        f"«{text}» không phải là ngày (dd/mm/yyyy).",
+        field=field_name,
+        rule="selfassessment.date.invalid",
+    )
