@@ -71,12 +71,6 @@ def _record(outsider_api: Any, card: str, decision: dict[str, str], year: int) -
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 1: POST /api/v1/awards/ reuses another department's award decision by "
-    "(issuer, number, date) without checking the writer may see or write it "
-    "(awards/services.record_award)",
-)
 def test_outsider_cannot_attach_an_award_to_another_departments_decision(
     outsider_api: Any, outsider_member: str, api_for: Any
 ) -> None:
@@ -91,12 +85,6 @@ def test_outsider_cannot_attach_an_award_to_another_departments_decision(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 2: POST /api/v1/awards/ accepts any organization as issuer: an office "
-    "records (and prints a certificate of) a Giấy khen in the name of a sibling department's "
-    "Party committee (awards/services.record_award: issuer not checked against the recipient)",
-)
 def test_outsider_cannot_record_an_award_in_the_name_of_a_sibling_committee(
     outsider_api: Any, outsider_member: str
 ) -> None:
@@ -108,13 +96,6 @@ def test_outsider_cannot_record_an_award_in_the_name_of_a_sibling_committee(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 3: an outsider office creates an account named after another department's "
-    "member's card number (POST /api/v1/users/); the department's bulk accounts "
-    "(POST /api/v1/users/bulk/) then silently skip that member (accounts/services."
-    "create_user accepts any card-shaped name; create_member_accounts skips taken names)",
-)
 def test_outsider_cannot_squat_the_account_name_of_another_departments_member(
     outsider_api: Any, api_for: Any
 ) -> None:
