@@ -112,13 +112,6 @@ def test_outsider_cannot_squat_the_account_name_of_another_departments_member(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 4: a cell secretary (write grant on one cell) makes a member of their cell "
-    "Director of the whole department's agency (POST /api/v1/posts/, title director): the "
-    "agency link of any organization in a grant reaches the whole agency "
-    "(people/selectors._linked_agency_prefixes); QĐ 366 leader rules read these posts",
-)
 def test_cell_secretary_cannot_appoint_the_director_of_the_department(api_for: Any) -> None:
     answer = api_for("bithu").post(
         "/api/v1/posts/",
