@@ -18,6 +18,7 @@ from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level, MemberFacts
 from tongket.evaluation.models import Cycle, Evaluation
 from tongket.evaluation.regulations import qd366
+from tongket.evaluation.tests.points import points_worth
 
 RULE = "qd366.member.score.required_for_level"
 TTR = f"{DEMO_ORG}.TTR"
@@ -103,7 +104,7 @@ def test_a_members_own_self_assessment_is_not_marked_nhap_thay(user_named: UserN
     cycle = Cycle.objects.get(organization__code=DEMO_ORG, year=2026, quarter__isnull=True)
     ev = Evaluation.objects.get(cycle=cycle, member__user=member_user)
     row = services.submit_self_assessment(
-        actor=member_user, evaluation_id=ev.pk, level=Level.GOOD, points=POINTS_2026[1]
+        actor=member_user, evaluation_id=ev.pk, level=Level.GOOD, points=points_worth(ev, "0.8")
     )
     assert row.on_behalf is False
 

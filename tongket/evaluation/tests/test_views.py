@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
+from tongket.evaluation.tests.points import points_worth
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +99,7 @@ def test_evaluation_page_is_404_for_an_outsider(client_for: ClientFor):
 def test_a_member_submits_the_self_assessment_form(client_for: ClientFor, user_named: Any):
     member = user_named("dangvien").member
     ev = Evaluation.objects.get(cycle=cycle(2026), member=member)
-    points = {"1.1": "8", "1.2": "8", "1.3": "7", "1.4": "7", "2.1": "35", "2.2": "15", "2.3": "5"}
+    points = points_worth(ev, "0.8")  # 80 of 100, on the frame ev is scored on
     data = {"action": "self", "level": "good", "comment": "Hoàn thành tốt"} | {
         f"points_{k}": v for k, v in points.items()
     }
@@ -164,15 +166,17 @@ def test_points_typed_with_a_comma_come_back_with_a_comma(client_for: ClientFor,
     member = user_named("dangvien").member
     ev = Evaluation.objects.get(cycle=cycle(2026), member=member)
     url = reverse("evaluation:evaluation", args=[ev.pk])
-    points = {"1.1": "8", "1.2": "7,5", "1.3": "7", "1.4": "6", "2.1": "34", "2.2": "16"}
+    points = points_worth(ev, "0.8")
+    comma, dot = [c for c, v in points.items() if Decimal(v.replace(",", ".")) >= 5][:2]
+    points |= {comma: "6,5", dot: "5.5"}
     post = {f"points_{code}": value for code, value in points.items()}
-    post |= {"points_2.3": "6.5", "level": "good", "comment": "", "action": "self"}
+    post |= {"level": "good", "comment": "", "action": "self"}
     client = client_for("dangvien")
     assert client.post(url, post).status_code == 302
     html = client.get(url).content.decode()
-    assert 'value="7,5"' in html
-    assert 'value="6,5"' in html  # typed with a dot, shown with a comma
-    assert 'value="7.5"' not in html
+    assert 'value="6,5"' in html
+    assert 'value="5,5"' in html  # typed with a dot, shown with a comma
+    assert 'value="5.5"' not in html
 
 
 def test_the_facts_form_shows_no_sick_leave_as_zero_not_zero_point_zero(client_for: ClientFor):

@@ -1,0 +1,223 @@
+"""A new office adopting Tổng kết from an empty database for the 2026 season, as README.md and
+docs/ tell a person: `tongket migrate`, the import template, accounts and grants, the 2026 cycle
+(self-assessment, the cell's proposal, the committee's appraisal and decision), documents.
+
+Each test is one confirmed finding of the acceptance walk (xfail strict until fixed). State is
+prepared only through the `tongket` commands (a fresh database per server), the pages and the
+import, as a user would."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from tongket.core.tests.production import Server
+
+ORG_SHEET = (
+    ("Mã", "Tên", "Loại", "Mã tổ chức cấp trên", "Mã cơ quan"),
+    ("UBND.SYT", "Sở Y tế tỉnh Quảng Trị", "Cơ quan", None, None),
+    ("QT.SYT", "Đảng bộ Sở Y tế", "Đảng bộ cơ sở", None, "UBND.SYT"),
+    ("QT.SYT.VP", "Chi bộ Văn phòng", "Chi bộ", "QT.SYT", None),
+    ("QT.SYT.NV", "Chi bộ Nghiệp vụ", "Chi bộ", "QT.SYT", None),
+)
+MEMBER_HEADER = (
+    "Số thẻ",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Tình trạng",
+    "Mã chi bộ",
+)
+
+DEMO_CELL = "QT.KCQDN.SGDDT.TCCB"
+JOINED_2000 = ("15/03/2000", "15/03/2001", "Chính thức")
+
+
+def _workbook(path: Path, sheets: dict[str, list[tuple[object, ...]]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+def _new_office(server: Server, tmp_path: Path) -> None:
+    """An empty server set up as docs/accounts.md says: migrate, then the organizations and
+    members from the import template."""
+    server.ok("migrate")
+    members: list[tuple[object, ...]] = [MEMBER_HEADER]
+    for k in range(1, 7):
+        cell = "QT.SYT.VP" if k <= 4 else "QT.SYT.NV"
+        members.append(
+            (f"46.{k:06d}", f"Nguyễn Văn {chr(64 + k)}", "01/02/1980", "Nam", *JOINED_2000, cell)
+        )
+    book = _workbook(
+        tmp_path / "to-chuc-va-dang-vien.xlsx",
+        {"Tổ chức": list(ORG_SHEET), "Đảng viên": members},
+    )
+    server.ok("import", str(book))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "finding 1: qd366.order.collective_first requires the cell decided before its "
+        "members, while Điều 12 of 366-QĐ/TW (DOMAIN.md §5 Order) rates members before the "
+        "Party organization"
+    ),
+)
+@pytest.mark.django_db
+def test_a_member_is_decided_before_the_cell_under_qd366_order(
+    tmp_path: Path, servers: Callable[[str], Server]
+) -> None:
+    server = servers("order")
+    _new_office(server, tmp_path)
+    results = _workbook(
+        tmp_path / "ket-qua.xlsx",
+        {
+            "Kết quả xếp loại": [
+                ("Số thẻ", "Năm", "Xếp loại", "Cấp quyết định", "Số quyết định", "Ngày quyết định"),
+                ("46.000003", 2026, "HTNV", "QT.SYT", "5-QĐ/ĐU", "20/12/2026"),
+            ]
+        },
+    )
+    done = server.run("import", str(results))
+    assert "qd366.order.collective_first" not in done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "finding 3: the committee's appraisal (thẩm định, Điều 12 step 2) has no form on the "
+        "evaluation page (only /api/v1); the cycle page counts «Cấp ủy đã thẩm định» that the "
+        "web can never raise"
+    ),
+)
+@pytest.mark.django_db
+def test_the_office_can_record_the_committees_appraisal_on_the_evaluation_page(
+    client_for: Callable[[str], Client],
+) -> None:
+    office = client_for("vanphong")
+    index = office.get("/evaluation/").content.decode()
+    cycle_id = re.findall(r"/evaluation/ky/(\d+)/", index)
+    assert cycle_id
+    dashboards = [office.get(f"/evaluation/ky/{c}/").content.decode() for c in set(cycle_id)]
+    page = next(d for d in dashboards if "Năm 2026" in d and "Đang đánh giá" in d)
+    unit = re.search(r"/evaluation/ky/\d+/chi-bo/[^/\"]+TCCB/", page)
+    assert unit
+    unit_page = office.get(unit.group(0)).content.decode()
+    member = re.search(r"/evaluation/danh-gia/(\d+)/#de-xuat", unit_page) or re.search(
+        r"/evaluation/danh-gia/(\d+)/", unit_page
+    )
+    assert member
+    html = office.get(f"/evaluation/danh-gia/{member.group(1)}/").content.decode()
+    assert 'name="action" value="decision"' in html  # the office may decide here
+    assert 'name="action" value="appraisal"' in html
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "finding 4: «Danh sách không xếp loại» says no one is in that case, then lists the "
+        "members not reviewed (admitted < 6 months) right below"
+    ),
+)
+@pytest.mark.django_db
+def test_the_not_classified_page_does_not_say_none_above_its_list(
+    tmp_path: Path, client_for: Callable[[str], Client]
+) -> None:
+    members: list[tuple[object, ...]] = [MEMBER_HEADER]
+    members.append(("46.000001", "Trần Văn An", "01/02/1980", "Nam", *JOINED_2000, "QT.SYT.VP"))
+    members.append(
+        ("46.000002", "Lê Thị Bình", "01/02/1995", "Nữ", "01/10/2026", None, "Dự bị", "QT.SYT.VP")
+    )
+    book = _workbook(tmp_path / "to-chuc.xlsx", {"Tổ chức": list(ORG_SHEET), "Đảng viên": members})
+    call_command("import", str(book), stdout=io.StringIO(), stderr=io.StringIO())
+    admin = client_for("quantri")
+    opened = admin.post("/evaluation/ky/mo/", {"organization": "QT.SYT", "year": "2026"})
+    assert opened.status_code == 302, opened.content.decode()[:2000]
+    page = admin.get(f"{opened['Location']}khong-xep-loai/").content.decode()
+    assert "46.000002" in page  # listed as not reviewed (admitted < 6 months)
+    assert "Không có đảng viên, tổ chức nào thuộc diện không xếp loại" not in page
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "finding 6: `tongket report --format pdf` floods stderr with ~150 fontTools JSON log "
+        "lines (INFO) in production settings"
+    ),
+)
+@pytest.mark.django_db
+def test_a_pdf_report_prints_no_font_subsetting_log(tmp_path: Path, demo_server: Server) -> None:
+    out = tmp_path / "quyet-dinh.pdf"
+    done = demo_server.run(
+        "report",
+        "--org",
+        "QT.KCQDN.SGDDT",
+        "--year",
+        "2020",
+        "--kind",
+        "decision",
+        "--format",
+        "pdf",
+        "-o",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert out.stat().st_size > 1000
+    assert "fontTools" not in done.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "finding 7: the members sheet accepts a joining date in the future (01/01/2030) and a "
+        "member admitted at 5 years of age (Điều lệ Đảng: from 18); the 2026 cycle then counts "
+        "them"
+    ),
+)
+@pytest.mark.parametrize(
+    ("born", "joined"),
+    [("01/01/1990", "01/01/2030"), ("01/01/2015", "01/01/2020")],
+    ids=["joined-in-the-future", "admitted-at-five"],
+)
+@pytest.mark.django_db
+def test_the_import_refuses_impossible_joining_dates(
+    tmp_path: Path, born: str, joined: str
+) -> None:
+    book = _workbook(
+        tmp_path / "dang-vien.xlsx",
+        {
+            "Đảng viên": [
+                MEMBER_HEADER,
+                (
+                    "46.000095",
+                    "Trần Thị Vân",
+                    born,
+                    "Nữ",
+                    joined,
+                    None,
+                    "Dự bị",
+                    "QT.KCQDN.SGDDT.TCCB",
+                ),
+            ]
+        },
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", str(book), "--dry-run", stdout=out, stderr=io.StringIO())
+    assert "Ngày vào Đảng" in out.getvalue()
