@@ -30,6 +30,8 @@ from tongket.exchange.api import (
 from tongket.people import selectors as people_selectors
 
 GRANT_NOT_FOUND = "Không tìm thấy phân quyền."
+# Bulk accounts: the card numbers of members left without one (their name is already taken).
+SKIPPED_HEADER = "Tongket-Skipped-Members"
 USERNAME_PARAM = OpenApiParameter(
     "username", str, OpenApiParameter.PATH, description="Tên đăng nhập."
 )
@@ -139,16 +141,21 @@ class UserViewSet(OfficeViewSet):
         responses={201: s.IssuedCodeSerializer(many=True), **ERRORS},
         description=(
             "Tạo tài khoản cho mọi đảng viên chưa có tài khoản trong tổ chức (tên đăng nhập là "
-            "số thẻ), mỗi người một mã đăng nhập một lần (chỉ hiện trong câu trả lời này)."
+            "số thẻ), mỗi người một mã đăng nhập một lần (chỉ hiện trong câu trả lời này). "
+            f"Đảng viên không được tạo vì số thẻ đã là tên của một tài khoản khác được liệt kê "
+            f"(số thẻ, cách nhau bởi dấu phẩy) trong header {SKIPPED_HEADER}."
         ),
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
         data = self.parsed(s.BulkAccountsSerializer)
-        issued = services.create_member_accounts(
+        result = services.create_member_accounts(
             actor=request.user, organization_code=data["organization"]
         )
-        return Response(s.IssuedCodeSerializer(issued, many=True).data, status=201)
+        response = Response(s.IssuedCodeSerializer(result.issued, many=True).data, status=201)
+        if result.skipped:
+            response[SKIPPED_HEADER] = ", ".join(m.card_number for m in result.skipped)
+        return response
 
 
 class GrantViewSet(OfficeViewSet):

@@ -239,13 +239,14 @@ def user_bulk(request: HttpRequest) -> HttpResponse:
     _organizations(request, form, "organization")
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["organization"]
-        issued = _call(
+        result = _call(
             lambda: services.create_member_accounts(actor=request.user, organization_code=code),
             form,
         )
-        if issued is not None:
+        if result is not None:
+            issued = result.issued
             org = PURPOSES["accounts"](request.user).get(code=code)
-            pdf = render_slips(issued, organization=org.name)
+            pdf = render_slips(issued, organization=org.name, skipped=result.skipped)
             record_export(
                 actor=request.user,
                 what="sign_in_slips",

@@ -27,7 +27,7 @@ from tongket.accounts.models import (
     SignInCode,
     TotpDevice,
 )
-from tongket.accounts.scope import User, forget_scope, live_grants_q, scope_for
+from tongket.accounts.scope import Scope, User, forget_scope, live_grants_q, scope_for
 from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.text import is_digits
@@ -124,7 +124,9 @@ def create_user(
     if bad := domain.username_findings(username):
         raise DomainError.from_findings(bad, field="username")
     model = get_user_model()
-    if model.objects.filter(username__iexact=username).exists():
+    if model.objects.filter(username__iexact=username).exists() or _card_of_another(
+        scope, username
+    ):
         raise DomainError(
             f"Tên đăng nhập «{username}» đã tồn tại.",
             field="username",
@@ -179,6 +181,15 @@ def create_user(
         **_account_event(account, user),
     )
     return user
+
+
+def _card_of_another(scope: Scope, username: str) -> bool:
+    """A login named after the card number of a member the actor may not write is taken (rule
+    accounts.unique_username): that name belongs to the member's own account, which their
+    office makes (`create_member_accounts`). Answered like any taken name, so it tells nothing
+    of who holds which card."""
+    paths = Member.objects.filter(card_number__iexact=username).values_list("org_path", flat=True)
+    return any(not scope.writes(path) for path in paths)
 
 
 def _record_own(actor: User, action: str, what: str, **extra: Any) -> None:
@@ -322,10 +333,29 @@ class IssuedCode:
     code: str
 
 
+@dataclass(frozen=True)
+class SkippedMember:
+    """A member left without an account by a bulk creation: their card number, the login they
+    would get, is already some account's name."""
+
+    full_name: str
+    card_number: str
+    organization: str
+
+
+@dataclass(frozen=True)
+class MemberAccounts:
+    """What a bulk creation did: the accounts made, and the members it could not give one."""
+
+    issued: list[IssuedCode]
+    skipped: list[SkippedMember]
+
+
 @transaction.atomic
-def create_member_accounts(*, actor: User | None, organization_code: str) -> list[IssuedCode]:
+def create_member_accounts(*, actor: User | None, organization_code: str) -> MemberAccounts:
     """One account per member of the organization's subtree who has none, named by their card
-    number, each with a one-time code (printed on slips). Members who have an account keep it."""
+    number, each with a one-time code (printed on slips). Members who have an account keep it;
+    a member whose card number is already another account's name is listed as skipped."""
     org = _org_by_code(organization_code)
     if not scope_for(actor).administers(org.path):
         raise _org_not_found(organization_code)
@@ -342,9 +372,13 @@ def create_member_accounts(*, actor: User | None, organization_code: str) -> lis
         )
     )
     issued: list[IssuedCode] = []
+    skipped: list[SkippedMember] = []
     events: list[EventInput] = []
     for member in members:
         if member.card_number in taken:
+            skipped.append(
+                SkippedMember(member.full_name, member.card_number, member.organization.name)
+            )
             continue
         user = model(username=member.card_number, first_name=member.full_name)
         user.set_unusable_password()
@@ -373,7 +407,7 @@ def create_member_accounts(*, actor: User | None, organization_code: str) -> lis
             )
         )
     record_events(actor=actor, events=events)
-    return issued
+    return MemberAccounts(issued=issued, skipped=skipped)
 
 
 @transaction.atomic

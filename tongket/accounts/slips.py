@@ -12,7 +12,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from tongket.accounts.domain import CODE_VALID_DAYS
-from tongket.accounts.services import IssuedCode
+from tongket.accounts.services import IssuedCode, SkippedMember
 from tongket.reports.documents.pdf_renderer import FONT_FAMILY, nfc, register_fonts
 
 _COLUMNS, _ROWS = 2, 4
@@ -27,8 +27,14 @@ def sign_in_url(username: str, code: str) -> str:
     return f"{settings.TONGKET_SITE_URL.rstrip('/')}{path}"
 
 
-def render_slips(issued: Sequence[IssuedCode], *, organization: str) -> bytes:
-    """The slips of one bulk creation, in the order given."""
+def render_slips(
+    issued: Sequence[IssuedCode],
+    *,
+    organization: str,
+    skipped: Sequence[SkippedMember] = (),
+) -> bytes:
+    """The slips of one bulk creation, in the order given, then (on a page of its own) the
+    members left without an account because their card number is already an account's name."""
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_title(nfc(f"Phiếu đăng nhập lần đầu - {organization}"))
@@ -50,7 +56,34 @@ def render_slips(issued: Sequence[IssuedCode], *, organization: str) -> bytes:
         pdf.add_page()
         pdf.set_font(FONT_FAMILY, "", 13)
         pdf.cell(text=nfc("Không có tài khoản mới nào được tạo."))
+    if skipped:
+        _skipped_page(pdf, skipped)
     return bytes(pdf.output())
+
+
+def _skipped_page(pdf: FPDF, skipped: Sequence[SkippedMember]) -> None:
+    pdf.add_page()
+    pdf.set_xy(_MARGIN_MM, _MARGIN_MM)
+    width = pdf.w - 2 * _MARGIN_MM
+
+    def line(text: str, style: str = "", size: float = 11) -> None:
+        pdf.set_x(_MARGIN_MM)
+        pdf.set_font(FONT_FAMILY, style, size)
+        pdf.multi_cell(width, 6, nfc(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    line(f"CHƯA TẠO ĐƯỢC TÀI KHOẢN CHO {len(skipped)} ĐẢNG VIÊN", "B", 12)
+    line(
+        "Tên đăng nhập của các đồng chí này (số thẻ đảng viên) đã là tên của một tài khoản "
+        "khác. Hãy liên hệ quản trị hệ thống để kiểm tra tài khoản đó, rồi tạo lại.",
+        "I",
+        10,
+    )
+    pdf.ln(2)
+    for index, member in enumerate(skipped, start=1):
+        if pdf.get_y() > pdf.h - _MARGIN_MM - 8:
+            pdf.add_page()
+            pdf.set_xy(_MARGIN_MM, _MARGIN_MM)
+        line(f"{index}. {member.full_name} - số thẻ {member.card_number} - {member.organization}")
 
 
 def _cut_lines(pdf: FPDF, width: float, height: float) -> None:

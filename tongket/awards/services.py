@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from tongket.accounts.scope import User, scope_for
+from tongket.accounts.scope import Scope, User, scope_for
 from tongket.audit.services import record_event
 from tongket.awards import domain
 from tongket.awards.domain import (
@@ -78,6 +78,7 @@ RULE_CORRECTION_REASON = "awards.decision.correction_reason"
 RULE_ACHIEVEMENT_REQUIRED = "awards.achievement.required"
 RULE_UNKNOWN = "awards.unknown_reference"
 RULE_FORM_KIND = "awards.form.recipient_kind"
+RULE_ISSUER_SCOPE = "awards.issuer.outside_scope"
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -822,6 +823,42 @@ def _recipient_from(data: RecordInput) -> _Recipient:
     return _Recipient(None, _organization(data.organization_code, "recipient"))
 
 
+def _recorded_issuer(scope: Scope, code: str, recipient: _Recipient) -> Organization:
+    """The issuer of an award recorded by hand (rule awards.issuer.outside_scope): an
+    organization the recorder may write, or a committee above the recipient (an office records
+    what its superior decided for its own members), never a sibling or unrelated committee. One
+    outside both answers exactly like a code that does not exist."""
+    org = Organization.objects.filter(code=code.strip()).first()
+    if org is None or not (scope.writes(org.path) or recipient.path.startswith(org.path)):
+        raise DomainError(
+            f"Cơ quan khen thưởng: không có tổ chức mã «{code.strip()}» trong phạm vi được ghi "
+            "(chỉ ghi khen thưởng do tổ chức bạn phụ trách hoặc cấp ủy cấp trên của người, "
+            "tập thể được khen quyết định).",
+            field="issuer",
+            rule=RULE_ISSUER_SCOPE,
+        )
+    return org
+
+
+def _writable_decision(
+    scope: Scope, issuer: Organization, number: str, date: dt.date
+) -> AwardDecision | None:
+    """The latest decision of `issuer` with this number and date that the recorder may write:
+    the issuer is theirs, or every award it holds is in their scope. Another office's decision
+    is treated as not found (its own record is made), so it neither gains a recipient its
+    office never decided on nor shows its signer to the recorder."""
+    found = AwardDecision.objects.filter(
+        issuer=issuer, number=number, date=date, superseded_by__isnull=True
+    ).order_by("-pk")
+    for decision in found:
+        if scope.writes(issuer.path):
+            return decision
+        paths = _decision_recipient_paths(decision)
+        if paths and all(scope.writes(p) for p in paths):
+            return decision
+    return None
+
+
 @transaction.atomic
 def record_award(*, actor: User | None, data: RecordInput) -> Award:
     """Enter an award decided by an issuer outside the proposal flow, with the same checks:
@@ -836,7 +873,8 @@ def record_award(*, actor: User | None, data: RecordInput) -> Award:
             field="form",
             rule=RULE_FORM_KIND,
         )
-    issuer = _organization(data.issuer_code, "issuer")
+    scope = scope_for(actor)
+    issuer = _recorded_issuer(scope, data.issuer_code, recipient)
     achievement = _require_achievement(data.achievement)
     decision_data = _clean_decision(data.decision, data.year, need_signer_name=False)
     eligible, findings = _check(
@@ -852,16 +890,7 @@ def record_award(*, actor: User | None, data: RecordInput) -> Award:
             [f for f in findings if f.severity is Severity.ERROR], field="recipient"
         )
     justification = _require_repeat_justification(findings, data.justification)
-    decision = (
-        AwardDecision.objects.filter(
-            issuer=issuer,
-            number=decision_data.number,
-            date=decision_data.date,
-            superseded_by__isnull=True,
-        )
-        .order_by("-pk")
-        .first()
-    )
+    decision = _writable_decision(scope, issuer, decision_data.number, decision_data.date)
     if decision is None:
         decision = AwardDecision.objects.create(
             issuer=issuer,

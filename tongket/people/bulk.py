@@ -41,7 +41,7 @@ from tongket.people.models import (
     PartyRoleKind,
     Post,
 )
-from tongket.people.selectors import Reach, reached_agency
+from tongket.people.selectors import Reach, check_post_authority, reached_agency
 
 WRITE = 1000  # rows per INSERT / UPDATE statement
 TRANSFER_NOTE = "Chuyển sinh hoạt khi nhập tệp Excel"
@@ -512,6 +512,7 @@ def assign_posts(
                 kind_rule="people.post.agency_kind",
             )
             checks.check_post(agency, w.title)
+            check_post_authority(actor, agency, w.title)
         except DomainError as exc:
             outcomes.refused(index, exc)
             continue

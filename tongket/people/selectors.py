@@ -12,7 +12,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, S
 from django.db.models.functions import Collate, Substr
 
 from tongket.accounts.scope import Scope, User, outermost, prefixes_q, scope_for
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.text import fold
 from tongket.people.domain import is_valid_org_code
 from tongket.people.models import (
@@ -24,6 +24,7 @@ from tongket.people.models import (
     PartyRole,
     PartyRoleKind,
     Post,
+    PostTitle,
 )
 
 
@@ -529,6 +530,35 @@ def reached_agency(
             rule="access.denied",
         )
     return found
+
+
+# Titles that lead an agency or one of its divisions: QĐ 366's leader rules read these posts.
+LEADERSHIP_TITLES = frozenset(
+    {
+        PostTitle.DIRECTOR,
+        PostTitle.DEPUTY_DIRECTOR,
+        PostTitle.OFFICE_CHIEF,
+        PostTitle.CHIEF_INSPECTOR,
+        PostTitle.HEAD_OF_DIVISION,
+        PostTitle.DEPUTY_HEAD_OF_DIVISION,
+    }
+)
+RULE_LEADER_POST_ADMIN = "people.post.leader_needs_admin"
+
+
+def check_post_authority(user: User | None, agency: Organization, title: str) -> None:
+    """A leadership post (rule people.post.leader_needs_admin) is recorded only by who
+    administers the agency: an office administrator of the Party organization linked to it (or of
+    a grant covering it). Writing one cell linked to the agency reaches its staff posts, not its
+    Director's chair."""
+    if title in LEADERSHIP_TITLES and not reaches_agency(user, agency, Reach.ADMIN):
+        denied = PermissionDenied(
+            f"Chức vụ «{PostTitle(title).label}» tại «{agency.name}»: chỉ quản trị văn phòng "
+            "của tổ chức đảng gắn với cơ quan này mới ghi được chức vụ lãnh đạo "
+            f"(quy tắc {RULE_LEADER_POST_ADMIN})."
+        )
+        denied.field, denied.rule = "title", RULE_LEADER_POST_ADMIN
+        raise denied
 
 
 def agencies_for(user: User | None) -> QuerySet[Organization]:

@@ -48,7 +48,7 @@ from tongket.people.models import (
     PartyRole,
     Post,
 )
-from tongket.people.selectors import Reach, agency_for_user
+from tongket.people.selectors import Reach, agency_for_user, check_post_authority
 
 SEGMENT = 10  # digits per path segment
 
@@ -560,6 +560,7 @@ def assign_post(
         actor, agency_code, reach=Reach.WRITE, kind_rule="people.post.agency_kind"
     )
     check_post(agency, title)
+    check_post_authority(actor, agency, title)
     post = Post.objects.create(
         member=member, agency=agency, title=title, title_detail=title_detail.strip(), start=start
     )

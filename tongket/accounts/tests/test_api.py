@@ -87,6 +87,24 @@ def test_bulk_answers_each_new_account_with_its_code(api_for: Callable[[str], AP
     assert issued
     assert {i["username"] for i in issued} == {i["card_number"] for i in issued}
     assert not Member.objects.filter(organization__code=CELL, user__isnull=True).exists()
+    assert "Tongket-Skipped-Members" not in answer
+
+
+def test_bulk_names_the_members_left_without_an_account_because_their_login_is_taken(
+    api_for: Callable[[str], APIClient],
+) -> None:
+    office = api_for("vanphong")
+    card = (
+        Member.objects.filter(organization__code=CELL, user__isnull=True)
+        .order_by("pk")
+        .values_list("card_number", flat=True)[0]
+    )
+    made = office.post("/api/v1/users/", {"username": card, "home": CELL}, format="json")
+    assert made.status_code == 201, made.content
+    answer = office.post("/api/v1/users/bulk/", {"organization": CELL}, format="json")
+    assert answer.status_code == 201
+    assert answer["Tongket-Skipped-Members"] == card
+    assert card not in {row["card_number"] for row in answer.json()}
 
 
 def test_a_cell_secretary_is_refused_before_anything_is_read(

@@ -108,3 +108,17 @@ def test_detail_page_deactivates_resets_and_revokes(client_for: Callable[[str], 
     office.post(f"/accounts/grants/{grant.pk}/revoke/")
     grant.refresh_from_db()
     assert grant.revoked_at is not None
+
+
+def test_bulk_page_lists_the_members_whose_card_number_is_already_a_login(
+    client_for: Callable[[str], Client],
+) -> None:
+    member = Member.objects.filter(organization__code=CELL, user__isnull=True).order_by("pk")[0]
+    services.create_user(actor=None, username=member.card_number, home_code=CELL)
+    answer = client_for("vanphong").post("/accounts/users/bulk/", {"organization": CELL})
+    assert answer.status_code == 200
+    pages = PdfReader(io.BytesIO(answer.content)).pages
+    last = pages[-1].extract_text()
+    assert "CHƯA TẠO ĐƯỢC TÀI KHOẢN CHO 1 ĐẢNG VIÊN" in last
+    assert member.full_name in last
+    assert member.card_number in last

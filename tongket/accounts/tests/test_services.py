@@ -185,13 +185,15 @@ def test_bulk_accounts_for_a_cell_link_each_member_and_skip_those_with_an_accoun
             "card_number", flat=True
         )
     )
-    issued = services.create_member_accounts(actor=vanphong, organization_code=CELL)
+    issued = services.create_member_accounts(actor=vanphong, organization_code=CELL).issued
     assert {i.card_number for i in issued} == without
     assert all(i.username == i.card_number and len(i.code) == 14 for i in issued)
     assert not Member.objects.filter(org_path__startswith=cell.path, user__isnull=True).exists()
     first = issued[0]
     assert services.sign_in_with_code(username=first.username, code=first.code, ip=None)
-    assert services.create_member_accounts(actor=vanphong, organization_code=CELL) == []
+    assert services.create_member_accounts(
+        actor=vanphong, organization_code=CELL
+    ) == services.MemberAccounts(issued=[], skipped=[])
     assert AuditEvent.objects.filter(
         action="user.create", org_path__startswith=cell.path
     ).count() >= len(issued)
@@ -245,3 +247,35 @@ def test_unknown_grant_is_not_found() -> None:
     assert other is not None
     with pytest.raises(NotFound):
         services.revoke_grant(actor=admin, grant_id=other.pk)
+
+
+def _without_account(code: str = CELL) -> Member:
+    return Member.objects.filter(organization__code=code, user__isnull=True).order_by("pk")[0]
+
+
+def test_a_card_number_of_a_member_outside_the_actors_scope_is_refused_like_a_taken_name(
+    outsider: Any,
+) -> None:
+    """Security finding 3 of 12/2026: an office of another department cannot take the login
+    that a member's own office will give them; the answer is the one for any taken name."""
+    card = _without_account().card_number
+    services.create_user(actor=None, username="da.co.ten", home_code="QT.KCQDN.SNV")
+    messages = []
+    for name in (card, "da.co.ten"):
+        with pytest.raises(DomainError) as taken:
+            services.create_user(actor=outsider, username=name, home_code="QT.KCQDN.SNV")
+        assert (taken.value.field, taken.value.rule) == ("username", "accounts.unique_username")
+        messages.append(taken.value.message.replace(name, "X"))
+    assert messages[0] == messages[1]
+    assert not get_user_model().objects.filter(username=card).exists()
+
+
+def test_bulk_accounts_list_the_members_whose_card_number_is_already_a_login() -> None:
+    member = _without_account()
+    services.create_user(actor=None, username=member.card_number, home_code=CELL)
+    vanphong = get_user_model().objects.get(username="vanphong")
+    result = services.create_member_accounts(actor=vanphong, organization_code=CELL)
+    assert result.skipped == [
+        services.SkippedMember(member.full_name, member.card_number, member.organization.name)
+    ]
+    assert member.card_number not in {i.card_number for i in result.issued}

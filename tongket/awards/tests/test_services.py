@@ -406,3 +406,65 @@ def test_a_second_award_of_the_same_form_and_issuer_asks_why_even_for_other_word
             ),
         )
     assert [f.rule for f in refused.value.findings] == [domain.RULE_SAME_FORM_ISSUER_YEAR]
+
+
+# --- who may record what (security findings 1 and 2 of 12/2026) ---------------------------------
+
+
+def _outsider_member(outsider: Any) -> Member:
+    from tongket.people.checks import MemberInput
+    from tongket.people.services import create_member
+
+    return create_member(
+        actor=outsider,
+        data=MemberInput(
+            card_number="99.000002",
+            full_name="Lê Thị Ngoài",
+            gender="female",
+            joined_on=dt.date(2010, 1, 1),
+            full_member_on=dt.date(2011, 1, 1),
+            organization_code="QT.KCQDN.SNV",
+        ),
+    )
+
+
+def _outsider_record(outsider: Any, card: str, issuer: str, number: str) -> Award:
+    return services.record_award(
+        actor=outsider,
+        data=RecordInput(
+            form_code=domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+            issuer_code=issuer,
+            year=2020,
+            achievement="thành tích của một đảng viên Sở Nội vụ",
+            member_card=card,
+            decision=DecisionInput(number=number, date=dt.date(2021, 2, 24), signer_title="Bí thư"),
+        ),
+    )
+
+
+def test_another_office_recording_the_same_province_decision_gets_a_record_of_its_own(
+    outsider: Any,
+) -> None:
+    """The Tỉnh ủy is above the outsider's member: the award is recorded, but on the outsider's
+    own record of the decision, not on the one the department's office made."""
+    theirs = AwardDecision.objects.get(issuer__code="QT", number="30-QĐ/TU")
+    card = _outsider_member(outsider).card_number
+    award = _outsider_record(outsider, card, "QT", "30-QĐ/TU")
+    assert award.decision_id != theirs.pk
+    assert Award.objects.filter(decision=theirs).count() == 1
+
+
+def test_an_award_in_the_name_of_a_sibling_committee_is_refused_like_an_unknown_issuer(
+    outsider: Any,
+) -> None:
+    card = _outsider_member(outsider).card_number
+    before = Award.objects.count()
+    refusals = []
+    for issuer in ("QT.KCQDN.SGDDT", "QT.KHONG.CO"):
+        with pytest.raises(DomainError) as refused:
+            _outsider_record(outsider, card, issuer, "77-QĐ/ĐU")
+        refusals.append((refused.value.field, refused.value.rule, refused.value.message))
+    (sibling, unknown) = refusals
+    assert sibling[:2] == unknown[:2] == ("issuer", services.RULE_ISSUER_SCOPE)
+    assert sibling[2].replace("QT.KCQDN.SGDDT", "X") == unknown[2].replace("QT.KHONG.CO", "X")
+    assert Award.objects.count() == before

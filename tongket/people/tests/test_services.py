@@ -410,3 +410,30 @@ def test_ending_a_post_records_date_and_reason_and_needs_write_access() -> None:
     )
     post.refresh_from_db()
     assert (post.end, post.end_reason) == (dt.date(2026, 6, 30), "Chuyển công tác")
+
+
+def test_a_leadership_post_needs_the_office_of_the_agency_a_staff_post_does_not(
+    user_named: UserNamed,
+) -> None:
+    """Security finding 4 of 12/2026: a cell secretary reaches the department's agency through
+    her cell's link, enough for a staff post but not for its Director's chair."""
+    bithu, vanphong = user_named("bithu"), user_named("vanphong")
+
+    def assign(actor: Any, title: str) -> Post:
+        return services.assign_post(
+            actor=actor,
+            card_number="45.000010",
+            agency_code="UBND.QT.SGDDT",
+            title=title,
+            start=dt.date(2026, 1, 1),
+        )
+
+    assert assign(bithu, "officer").title == "officer"
+    for title in ("director", "deputy_head_of_division"):
+        with pytest.raises(PermissionDenied) as refused:
+            assign(bithu, title)
+        assert (refused.value.field, refused.value.rule) == (
+            "title",
+            "people.post.leader_needs_admin",
+        )
+    assert assign(vanphong, "director").title == "director"
