@@ -11,8 +11,14 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralize(value: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula gets a leading quote, so it is
-    shown as the text it is; numbers, dates and a lone sign ("-" for "none") are left alone."""
-    if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_PREFIXES):
+    shown as the text it is; numbers, dates and a lone "-" or "+" ("none", "yes") are left
+    alone, but a lone "=" or "@" is quoted: openpyxl writes any text starting with "=" as a
+    formula."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and (len(value) > 1 or value in ("=", "@"))
+    ):
         return "'" + value
     return value
 

@@ -593,6 +593,8 @@ def quota_groups(request: HttpRequest, cycle_id: int) -> HttpResponse:
         request.POST if action == "exception" else None, prefix="exception", group_names=names
     )
     problems: list[Finding] = []
+    if request.method == "POST" and action not in ("basis", "move", "exception"):
+        messages.error(request, "Chưa chọn việc cần làm: chia nhóm, chuyển nhóm hoặc ghi ngoại lệ.")
     try:
         if action == "basis" and by_basis.is_valid():
             sizes = services.assign_quota_groups(

@@ -860,7 +860,7 @@ def _variants() -> list[Any]:
     """Every report kind, every export kind and every format, each for every role, with the
     expected status of its URL's matrix row (the row's own arguments are one example only)."""
     from tongket.exchange.views import EXPORTS
-    from tongket.reports.selectors import KINDS, PROGRAM_KINDS
+    from tongket.reports.selectors import KINDS, PROGRAM_KINDS, RECORD_KINDS
 
     variants: list[tuple[str, Args]] = []
     for kind in KINDS:
@@ -872,6 +872,12 @@ def _variants() -> list[Any]:
             # The demo's programs are the department's, adopted for 2021; a program is issued as
             # DOCX or PDF only.
             code, year, fmt = DEPARTMENT, 2021, "docx"
+        if kind in RECORD_KINDS:
+            # Drawn from one record (an award, its decision, a transfer): the awards pages and
+            # reports/tests/test_record_documents.py check who may download them.
+            continue
+        if kind == "statistics":
+            fmt = "xlsx"  # the summary table upward: XLSX or PDF
         for name in ("reports:download", "api:report-render"):
             variants.append((name, {"code": code, "year": year, "kind": kind, "fmt": fmt}))
     for fmt in ("docx", "pdf", "xlsx"):

@@ -98,11 +98,12 @@ def test_the_office_deciding_a_secretary_before_the_cell_sees_the_refusal_with_a
     assert cell_code in body
     assert "Đã ban hành quyết định." not in body
 
-    # 2. The cell, rated good; then the secretary cannot be excellent (Điều 11) but good is fine.
+    # 2. The cell, rated good; then the secretary cannot be excellent (Điều 11); completed is
+    #    fine (good or better would also need the secretary's own score, Điều 11).
     _decide_on_page(page, cell.pk, "good", "20-QĐ/ĐU")
     assert page.get_by_text("Đã ban hành quyết định.").is_visible()
     _decide_on_page(page, ev.pk, "excellent", "21-QĐ/ĐU")
     assert page.get_by_text("qd366.member.excellent.leader_unit").is_visible()
     assert "Điều 11" in page.locator("main").inner_text()
-    _decide_on_page(page, ev.pk, "good", "21-QĐ/ĐU")
+    _decide_on_page(page, ev.pk, "completed", "21-QĐ/ĐU")
     assert page.get_by_text("Đã ban hành quyết định.").is_visible()

@@ -26,6 +26,7 @@ from tongket.evaluation.models import (
     SubjectKind,
     Tier,
 )
+from tongket.evaluation.tests.points import points_worth
 
 pytestmark = pytest.mark.django_db
 
@@ -317,12 +318,12 @@ def test_member_submits_their_own_self_assessment_and_not_anothers(
     cycle = Cycle.objects.get(organization__code=ORG, year=2026)
     member = user_named("dangvien").member
     own = Evaluation.objects.get(cycle=cycle, member=member)
-    points = {"1.1": "8", "1.2": "8", "1.3": "7", "1.4": "7", "2.1": "35", "2.2": "15", "2.3": "5"}
+    points = points_worth(own, "0.8")  # on the frame the evaluation is scored on
     row = services.submit_self_assessment(
         actor=user_named("dangvien"), evaluation_id=own.pk, level=Level.GOOD, points=points
     )
     assert row.tier == Tier.SELF
-    assert row.points["2.1"] == "35"
+    assert set(row.points) == set(points)  # stored in the dot notation, every criterion
     other = Evaluation.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER).exclude(
         member=member
     )[0]
@@ -335,11 +336,14 @@ def test_member_submits_their_own_self_assessment_and_not_anothers(
 def test_resubmitted_self_assessment_keeps_the_earlier_one(user_named: Callable[[str], Any]):
     cycle = Cycle.objects.get(organization__code=ORG, year=2026)
     own = Evaluation.objects.get(cycle=cycle, member=user_named("dangvien").member)
+    earlier = set(own.assessments.values_list("pk", flat=True))  # the demo's Mẫu 2B, if any
     for level in (Level.COMPLETED, Level.GOOD):
         services.submit_self_assessment(
             actor=user_named("dangvien"), evaluation_id=own.pk, level=level, points={}
         )
-    rows = list(own.assessments.filter(tier=Tier.SELF).order_by("created_at", "id"))
+    rows = list(
+        own.assessments.filter(tier=Tier.SELF).exclude(pk__in=earlier).order_by("created_at", "id")
+    )
     assert [(r.level, r.is_current) for r in rows] == [("completed", False), ("good", True)]
 
 
