@@ -52,6 +52,10 @@ def read(request: HttpRequest) -> HttpResponse:
     count = services.mark_read(actor=request.user, ids=None if "all" in request.POST else ids)
     if count:
         messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
+    else:
+        messages.warning(
+            request, "Không có thông báo chưa đọc nào được chọn; không có gì thay đổi."
+        )
     return redirect("notifications:inbox")
 
 

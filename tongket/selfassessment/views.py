@@ -59,11 +59,20 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+MAX_ROWS = 500  # task or remedy rows a page may send (a longer annex comes from a sheet)
+
+
+def _row_count(raw: str) -> int:
+    """The number of rows the page sent (a hidden field): anything but a small whole
+    number reads as none, never an error page."""
+    return min(int(raw), MAX_ROWS) if raw.isdigit() else 0
+
+
 def _form_input(request: HttpRequest, form: SelfAssessment) -> services.FormInput:
     data = request.POST
     texts = {name: data.get(name, "") for name, _ in TEXT_FIELDS + LATER_FIELDS}
     remedies: list[tuple[str, RemedyState]] = []
-    for i in range(int(data.get("remedy_count", "0") or 0) + 1):
+    for i in range(_row_count(data.get("remedy_count", "")) + 1):
         text = data.get(f"remedy_text_{i}", "").strip()
         if text:
             try:
@@ -75,7 +84,7 @@ def _form_input(request: HttpRequest, form: SelfAssessment) -> services.FormInpu
         node.code: data.get(f"points_{node.code}", "") for node in leaves(selectors.nodes_for(form))
     }
     tasks: list[TaskLine] = []
-    for i in range(int(data.get("task_count", "0") or 0) + NEW_TASK_ROWS):
+    for i in range(_row_count(data.get("task_count", "")) + NEW_TASK_ROWS):
         title = data.get(f"task_title_{i}", "").strip()
         due = services.parse_date(data.get(f"task_due_{i}", ""), field_name=f"task_due_{i}")
         if not title and due is None:
