@@ -20,6 +20,7 @@ from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.core.rules import Finding, RuleGroup, group_by_rule
 from tongket.evaluation import documents, forms, permissions, selectors, services, stats
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
+from tongket.evaluation.regulations.calendar import STEPS, final_deadline
 from tongket.evaluation.selectors import Outcome
 from tongket.people.models import Organization
 from tongket.people.permissions import can_administer_somewhere
@@ -464,6 +465,54 @@ def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
         )
     messages.success(request, "Đã kết thúc kỳ đánh giá.")
     return redirect("evaluation:cycle", cycle_id=cycle.pk)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def cycle_calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Lịch kiểm điểm: every reader sees the deadlines; the deciding body's office edits them."""
+    cycle = _cycle_for_reader(request, cycle_id)
+    can_manage = permissions.can_manage_cycle(scope_for(request.user), cycle)
+    calendar = selectors.calendar_of(cycle)
+    initial: dict[str, Any] = {step.field: calendar.due(step) for step in STEPS}
+    initial["year_ends_otherwise"] = cycle.year_ends_otherwise
+    form = forms.CalendarForm(posted(request), initial=initial)
+    if request.method == "POST":
+        if not can_manage:
+            raise DjangoPermissionDenied("Bạn chỉ được xem lịch của kỳ đánh giá này.")
+        if form.is_valid():
+            try:
+                services.set_calendar(
+                    actor=request.user,
+                    cycle_id=cycle.pk,
+                    dates=form.dates(),
+                    year_ends_otherwise=form.cleaned_data["year_ends_otherwise"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                for finding in exc.findings[1:]:
+                    if finding.subject in form.fields:
+                        form.add_error(finding.subject, finding.message)
+            else:
+                messages.success(request, "Đã lưu lịch kiểm điểm, xếp loại.")
+                return redirect("evaluation:calendar", cycle_id=cycle.pk)
+    return render(
+        request,
+        "evaluation/calendar.html",
+        {
+            "cycle": cycle,
+            "period": selectors.period_label(cycle),
+            "calendar": [(step, calendar.due(step)) for step in STEPS],
+            "draft_report_due": calendar.draft_report_due,
+            "final": final_deadline(
+                cycle.year, cycle.quarter, year_ends_otherwise=cycle.year_ends_otherwise
+            ),
+            "form": form,
+            "can_manage": can_manage and cycle.status == "open",
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required

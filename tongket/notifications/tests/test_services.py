@@ -107,12 +107,13 @@ def test_a_cell_secretary_is_told_of_overdue_steps_once_a_week_and_not_before_th
     user_named: UserNamed,
 ) -> None:
     secretary = user_named("bithu")  # cell secretary of the TCCB cell, 2026 cycle still open
-    services.notify_due(today=dt.date(2026, 12, 30))
+    # The cycle's calendar (HD 43's defaults): the cell proposes by 17/12/2026.
+    services.notify_due(today=dt.date(2026, 12, 17))
     assert _notices(secretary, Kind.OVERDUE_STEPS) == []
-    services.notify_due(today=dt.date(2027, 1, 5))
-    services.notify_due(today=dt.date(2027, 1, 6))  # same week: not again
+    services.notify_due(today=dt.date(2026, 12, 21))
+    services.notify_due(today=dt.date(2026, 12, 22))  # same week: not again
     (notice,) = _notices(secretary, Kind.OVERDUE_STEPS)
-    assert "đã quá hạn 31/12/2026" in notice.text
+    assert "đã quá hạn 17/12/2026" in notice.text
     assert "chưa có nhận xét, đề xuất của chi bộ trong kỳ đánh giá năm 2026" in notice.text
     assert notice.url.endswith(f"/chi-bo/{DEMO_ORG}.TCCB/")
     # Another cell's secretary is told of her own cell only.
