@@ -28,9 +28,9 @@ from tongket.people.models import Organization, OrganizationKind
 
 # What is still missing when a step is overdue, said after the count.
 MISSING_TEXT = {
-    Step.SELF_ASSESSMENT: "chưa tự kiểm điểm, tự đánh giá",
+    Step.SELF_ASSESSMENT: "đối tượng chưa tự kiểm điểm, tự đánh giá",
     Step.CELL_PROPOSAL: "đảng viên chưa có nhận xét, đề xuất của chi bộ",
-    Step.GRASSROOTS_DECISION: "chưa có quyết định xếp loại của cấp ủy cơ sở",
+    Step.GRASSROOTS_DECISION: "đối tượng chưa có quyết định xếp loại của cấp ủy cơ sở",
     Step.SUPERIOR_DECISION: "tổ chức cơ sở chưa có quyết định xếp loại của cấp trên",
 }
 

@@ -228,6 +228,7 @@ def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
                 for row in rows
             ],
             "collective": selectors.unit_collective(cycle, unit),
+            "calendar": selectors.calendar_of(cycle),
             "form": form,
             "problems": _grouped(problems, rows),
             "can_propose": permissions.can_propose(scope, rows[0].evaluation) if rows else False,

@@ -46,7 +46,9 @@ def test_opening_a_cycle_asks_each_member_with_an_account_to_self_assess_by_its_
         actor=user_named("vanphong"), organization_code=DEMO_ORG, year=2027
     )
     (notice,) = _notices(user_named("dangvien"), Kind.SELF_ASSESS)[-1:]
-    assert notice.due == dt.date(2027, 12, 31)
+    # The cycle's calendar (HD 43's defaults): self-assessments 3 working days before the
+    # cell's meeting of 17/12/2027.
+    assert notice.due == dt.date(2027, 12, 14) == cycle.self_assessment_due
     own = Evaluation.objects.get(cycle=cycle, member__user=user_named("dangvien"))
     assert notice.url == f"/evaluation/danh-gia/{own.pk}/"
     # Accounts without a member (the office) are not asked.
