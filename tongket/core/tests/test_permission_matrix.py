@@ -425,6 +425,10 @@ MATRIX: dict[str, Entry] = {
     "evaluation:regulations": Entry(_none, PAGE),  # the public texts, to anyone signed in
     "evaluation:cycle": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:not_classified": Entry(_cycle, DEPARTMENT_READ),
+    # The calendar: the cycle's readers see it; its office edits it, the bloc may not.
+    "evaluation:calendar": Entry(
+        _cycle, DEPARTMENT_READ, post=(302, None, None, 404, 404, 403, 404, 404)
+    ),
     "evaluation:unit": Entry(_cycle_cell, CELL_READ),
     "evaluation:unit_check": Entry(_cycle_cell, POST_ONLY, post=CELL_POST),
     "evaluation:evaluation": Entry(_evaluation, CELL_READ),
