@@ -183,6 +183,11 @@ def earlier_shortcomings(ev: Evaluation) -> list[str]:
     return [line.strip(" -•\t") for line in previous.shortcomings.splitlines() if line.strip()]
 
 
+def self_assessment_due(ev: Evaluation) -> dt.date:
+    """The last day of the self-assessment step in the cycle's calendar."""
+    return evaluation_selectors.self_assessment_due(ev.cycle)
+
+
 def period_end(ev: Evaluation) -> dt.date:
     return evaluation_selectors.period_of(ev.cycle).end
 

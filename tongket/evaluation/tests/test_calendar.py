@@ -101,7 +101,8 @@ def test_a_later_step_due_before_an_earlier_one_is_refused_naming_the_step() -> 
     assert caught.value.field == "grassroots_decision_due"
     assert caught.value.rule == "qd366.calendar.order"
     assert "Cấp ủy cơ sở quyết định xếp loại" in caught.value.message
-    assert "10/12/2026" in caught.value.message and "17/12/2026" in caught.value.message
+    assert "10/12/2026" in caught.value.message
+    assert "17/12/2026" in caught.value.message
 
 
 def test_the_same_day_for_two_steps_is_allowed() -> None:

@@ -102,9 +102,10 @@ def test_the_office_sets_the_calendar_and_it_is_audited(
     assert cycle.self_assessment_due == D(2026, 12, 10)
     assert cycle.cell_proposal_due == D(2026, 12, 15)
     event = AuditEvent.objects.filter(action="evaluation.cycle.calendar").latest("pk")
-    assert event.before["self_assessment_due"] == "2026-12-14"
-    assert event.after["self_assessment_due"] == "2026-12-10"
-    assert event.after["cell_proposal_due"] == "2026-12-15"
+    before, after = event.before or {}, event.after or {}
+    assert before["self_assessment_due"] == "2026-12-14"
+    assert after["self_assessment_due"] == "2026-12-10"
+    assert after["cell_proposal_due"] == "2026-12-15"
 
 
 def test_a_later_step_before_an_earlier_one_is_refused_naming_the_step(
@@ -235,6 +236,9 @@ def test_the_member_home_says_what_to_do_and_by_when(
     steps = _section(client_for("tukiemdiem").get("/").content.decode(), "my-steps")
     assert "Nộp bản tự kiểm điểm (Mẫu 2B) trước 14/12/2026" in steps
     assert "Quá hạn" not in steps
+    own = Evaluation.objects.get(cycle=cycle, member=member)
+    form_page = client_for("tukiemdiem").get(f"/tu-kiem-diem/danh-gia/{own.pk}/")
+    assert "Hạn nộp: 14/12/2026" in _text(form_page.content.decode())
     # The office moves the deadline: the member's home follows (one source).
     client_for("vanphong").post(
         f"/evaluation/ky/{cycle.pk}/lich/", _form(self_assessment_due="04/12/2026")
