@@ -175,6 +175,8 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
         "version"
     ),
     "MonthProgress": seen("label counts total"),
+    # The inbox: only its owner ever reads a notice (notifications.selectors).
+    "Notification": seen("id kind kind_label text url due created_at read read_at"),
     "OrgAttendance": seen(
         "organization organization_name convened present absent_excused absent_unexcused unmarked"
     ),
@@ -196,6 +198,7 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
     "PaginatedEvaluationList": seen("count next previous results"),
     "PaginatedMeetingList": seen("count next previous results"),
     "PaginatedMemberList": seen("count next previous results"),
+    "PaginatedNotificationList": seen("count next previous results"),
     "PaginatedOrganizationList": seen("count next previous results"),
     "PaginatedPartyRoleList": seen("count next previous results"),
     "PaginatedPostList": seen("count next previous results"),

@@ -182,6 +182,14 @@ def _api_bithu_grant() -> Args:
     return {"pk": _bithu_grant()["grant_id"]}
 
 
+def _dangvien_notice() -> Args:
+    """A notice in dangvien's inbox (the demo asked them to self-assess): theirs alone."""
+    from tongket.notifications.models import Notification
+
+    notice = Notification.objects.filter(user__username="dangvien").order_by("pk")[0]
+    return {"pk": notice.pk}
+
+
 def _cell() -> Args:
     return {"code": CELL}
 
@@ -670,6 +678,12 @@ MATRIX: dict[str, Entry] = {
     "notifications:badge": Entry(_none, PAGE),
     "notifications:read": Entry(_none, POST_ONLY, post=OWN_POST),
     "notifications:email_digest": Entry(_none, POST_ONLY, post=OWN_POST),
+    # Its API: the list answers everyone their own; a notice is its owner's alone (the
+    # superuser included: 404).
+    "api:notification-list": Entry(_none, API_LIST),
+    "api:notification-read": Entry(
+        _dangvien_notice, API_POST_ONLY, post=(401, 404, 404, 404, 404, 404, None, 404)
+    ),
     # Accounts and grants: office administrators (and the superuser), within their subtrees.
     "accounts:user_list": Entry(_none, OFFICE_PAGE),
     "accounts:user_create": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),
