@@ -148,6 +148,14 @@ def _member_form_evaluation() -> Args:
     return {"evaluation_id": evaluation.pk}
 
 
+def _api_member_form() -> Args:
+    """dangvien's Mẫu 2B (issue 20), as the self-assessment API names it."""
+    from tongket.selfassessment.models import SelfAssessment
+
+    evaluation_id = _member_form_evaluation()["evaluation_id"]
+    return {"pk": SelfAssessment.objects.get(evaluation_id=evaluation_id).pk}
+
+
 def _none() -> Args:
     return {}
 
@@ -359,6 +367,8 @@ DEPARTMENT_READ = (302, 200, 200, 404, 404, 200, 404, 404)  # a QT.KCQDN.SGDDT o
 CREATE_FORM = (302, 200, 200, 200, 200, 403, 403, 200)  # any write grant; read-only users: 403
 SET_READ = (302, 200, 200, 200, 200, 200, 200, 404)  # a department's criteria: all below it read
 FORM_READ = (302, 200, 200, 404, 404, 200, 200, 404)  # a KHTC member's form: not TCCB's secretary
+FORM_API_READ = (401, 200, 200, 404, 404, 200, 200, 404)
+FORM_API_WRITE = (401, None, None, 404, 404, 403, None, 404)  # khoi reads it, may not write
 
 # Accounts and grants: office administrators only (403 for everyone else); the outsider, an
 # office administrator elsewhere, does not see the demo's accounts (404).
@@ -530,6 +540,17 @@ MATRIX: dict[str, Entry] = {
     ),
     "selfassessment:download": Entry(
         lambda: {**_member_form_evaluation(), "fmt": "pdf"}, FORM_READ
+    ),
+    # Its API: the forms the user sees; dangvien's form to the same roles as the page. Starting
+    # one needs the evaluation (an empty body is refused before anything is written).
+    "api:self-assessment-list": Entry(
+        _none, API_LIST, post=(401, None, None, None, None, None, None, None)
+    ),
+    "api:self-assessment-detail": Entry(_api_member_form, FORM_API_READ, post=FORM_API_WRITE),
+    "api:self-assessment-submit": Entry(_api_member_form, API_POST_ONLY, post=FORM_API_WRITE),
+    # Returning: the cell's writers (the office above); the author may not (403).
+    "api:self-assessment-return-to-author": Entry(
+        _api_member_form, API_POST_ONLY, post=(401, None, None, 404, 404, 403, 403, 404)
     ),
     "reports:index": Entry(_none, PAGE),
     "reports:organization": Entry(_cell_year, CELL_READ),
