@@ -1009,6 +1009,15 @@ def test_a_cell_office_administrator_sees_no_account_grant_or_member_outside_the
         assert OTHER_CELL.encode() not in body
     for card in _outside_cards()[:2]:
         assert web.get(reverse("people:member", args=[card])).status_code == 404
+    # Nor a member's self-assessment outside the cell, nor anyone's notice (issues 18, 20).
+    form = _api_member_form()
+    assert api.get(reverse("api:self-assessment-detail", kwargs=form)).status_code == 404
+    assert api.post(reverse("api:self-assessment-return-to-author", kwargs=form)).status_code == 404
+    listed = api.get(reverse("api:self-assessment-list")).json()["results"]
+    assert form["pk"] not in {row["id"] for row in listed}
+    notice = _dangvien_notice()
+    assert api.post(reverse("api:notification-read", kwargs=notice)).status_code == 404
+    assert api.get(reverse("api:notification-list")).json()["count"] == 0
 
 
 @pytest.mark.django_db
