@@ -96,7 +96,8 @@ def site_nav(context: Context) -> SafeString:
         and may_browse(user)  # type: ignore[arg-type]
     )
     forms = sets = False
-    if getattr(user, "is_authenticated", False):
+    linked = any(name in (SELF_ASSESSMENT, CRITERIA) for name, _url in urls)
+    if linked and getattr(user, "is_authenticated", False):
         scope = scope_for(user)  # read by may_browse: no new query
         forms = scope.is_superuser or scope.own_member_id is not None or bool(scope.write_paths)
         sets = scope.is_superuser or scope.own_org_path is not None or bool(scope.read_paths)
