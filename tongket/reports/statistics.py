@@ -294,7 +294,10 @@ def _pdf_table(
         line_height=line_height(11),
         cell_fill_mode=TableCellFillMode.NONE,
     ) as table:
-        for values in [headers, *rows]:
+        heading = table.row()
+        for value in headers:
+            heading.cell(nfc(value), align=Align.C)
+        for values in rows:
             row = table.row()
             for value in values:
                 row.cell(nfc(value))
@@ -311,11 +314,11 @@ def statistics_tables(facts: StatisticsFacts, layout: StatisticsLayout) -> tuple
     """The tables both the PDF and the DOCX print: the counts, then (when any) those not
     classified by reason. Widths are the PDF's, in tenths of a millimetre."""
     columns = len(layout.columns)
-    share = (2620 - 480) // columns
+    share = (2620 - 600) // columns
     main = Table(
         headers=("TT", "Chỉ tiêu", *(c.title for c in layout.columns)),
         rows=tuple(tuple(r) for r in table_rows(facts, layout)),
-        column_widths=(80, 400, *([share] * columns)),
+        column_widths=(100, 500, *([share] * columns)),
         column_align="CL" + "R" * columns,
     )
     if not facts.reasons:
