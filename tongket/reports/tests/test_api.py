@@ -330,5 +330,6 @@ def test_the_schema_documents_the_downloads_as_binary(client: Any) -> None:
         "application/pdf",
         "text/markdown",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/html",  # the news item's page, issue 21
     }
     assert rendered["responses"]["404"]["content"]["application/json"]
