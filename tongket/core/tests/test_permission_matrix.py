@@ -912,13 +912,16 @@ def _variants() -> list[Any]:
             # reports/tests/test_record_documents.py check who may download them.
             continue
         if kind == "statistics":
-            fmt = "xlsx"  # the summary table upward: XLSX or PDF
+            fmt = "xlsx"  # the summary table upward: XLSX, PDF or DOCX
         for name in ("reports:download", "api:report-render"):
             variants.append((name, {"code": code, "year": year, "kind": kind, "fmt": fmt}))
     for fmt in ("docx", "pdf", "xlsx"):
         variants.append(
             ("reports:download", {"code": CELL, "year": YEAR, "kind": "year-end", "fmt": fmt})
         )
+    # The news item's page for the website: the only kind that comes as HTML.
+    for name in ("reports:download", "api:report-render"):
+        variants.append((name, {"code": DEPARTMENT, "year": YEAR, "kind": "news", "fmt": "html"}))
     for kind in EXPORTS:
         for fmt in ("xlsx", "csv"):
             if not (kind == "all" and fmt == "csv"):
