@@ -284,7 +284,8 @@ def _self_form(
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
-    """One subject: self-assessment form, the cell's proposal, the decision and its history."""
+    """One subject: self-assessment form, the cell's proposal, the committee's appraisal, the
+    decision and its history."""
     ev = selectors.get_evaluation(request.user, evaluation_id)
     cycle = ev.cycle
     profile = selectors.profile_of(cycle)
@@ -303,6 +304,9 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         initial |= {f"points_{k}": v for k, v in self_row.points.items()}
     self_form = _self_form(ev, profile, initial=initial) if can_self else None
     proposal_form = forms.OutcomeForm(prefix="proposal") if can_propose else None
+    # Điều 12 step 2: the committee appraises before it decides (the office enters it).
+    can_appraise = open_and_undecided and can_manage
+    appraisal_form = forms.AppraisalForm(prefix="appraisal") if can_appraise else None
     decision_form = forms.DecisionForm(prefix="decision") if can_manage else None
     problems: list[Finding] = []
     action = request.POST.get("action", "")
@@ -332,6 +336,17 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                     )
                     messages.success(request, "Đã ghi ý kiến, đề xuất của chi bộ.")
                     return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+            elif action == "appraisal" and can_appraise:
+                appraisal_form = forms.AppraisalForm(request.POST, prefix="appraisal")
+                if appraisal_form.is_valid():
+                    services.record_appraisal(
+                        actor=request.user,
+                        evaluation_id=ev.pk,
+                        outcome=appraisal_form.outcome_value(),
+                        comment=appraisal_form.cleaned_data["comment"],
+                    )
+                    messages.success(request, "Đã ghi kết quả thẩm định của cấp ủy.")
+                    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
             elif action == "decision" and can_manage:
                 decision_form = forms.DecisionForm(request.POST, prefix="decision")
                 if decision_form.is_valid():
@@ -360,6 +375,7 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             "quarters": selectors.quarter_results(request.user, ev),
             "self_form": self_form,
             "proposal_form": proposal_form,
+            "appraisal_form": appraisal_form,
             "decision_form": decision_form,
             "problems": problems,
             "whole": permissions.can_view_cycle(scope, cycle),
