@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError, NotFound, refusal_text
 from tongket.core.http import content_disposition, not_found_as_404, posted
 from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.core.rules import Finding, RuleGroup, group_by_rule
@@ -413,10 +413,12 @@ def _decide(
 # --- the office's and the superior's screens: open and close a cycle, facts, corrections --------
 
 
-def _refusal(form: Any, exc: DomainError) -> list[Finding]:
-    """A service's refusal: its message on the named field when the form has it, and the rule."""
+def _refusal(request: HttpRequest, form: Any, exc: DomainError) -> list[Finding]:
+    """A service's refusal: its message on the named field when the form has it (the rule id
+    after it for the office only), and its findings for the page's list."""
     if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, f"{exc.message} ({exc.rule})")
+        show_rule = permissions.can_see_rule_ids(scope_for(request.user))
+        form.add_error(exc.field, refusal_text(exc.message, exc.rule, show_rule=show_rule))
     return _error_findings(exc)
 
 
@@ -444,7 +446,7 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            problems = _refusal(form, exc)
+            problems = _refusal(request, form, exc)
         else:
             messages.success(request, "Đã mở kỳ đánh giá.")
             return redirect("evaluation:cycle", cycle_id=cycle.pk)
@@ -517,7 +519,7 @@ def evaluation_facts(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            problems = _refusal(form, exc)
+            problems = _refusal(request, form, exc)
         else:
             messages.success(request, "Đã ghi nhận dữ kiện.")
             return redirect("evaluation:evaluation", evaluation_id=ev.pk)
@@ -564,7 +566,7 @@ def evaluation_reclassify(request: HttpRequest, evaluation_id: int) -> HttpRespo
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            problems = _refusal(form, exc)
+            problems = _refusal(request, form, exc)
         else:
             messages.success(request, "Đã hủy kết quả và ban hành quyết định xếp loại lại.")
             return redirect("evaluation:evaluation", evaluation_id=ev.pk)
@@ -650,7 +652,7 @@ def quota_groups(request: HttpRequest, cycle_id: int) -> HttpResponse:
         if isinstance(exc, NotFound):
             raise
         form = {"basis": by_basis, "move": move, "exception": exception}[action]
-        problems = _refusal(form, exc)
+        problems = _refusal(request, form, exc)
     invalid = action in {"basis", "move", "exception"} and not problems
     subjects = selectors.quota_group_subjects(cycle)
     return render(
