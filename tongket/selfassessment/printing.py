@@ -41,7 +41,7 @@ FORM_KINDS = {
     "form-2b": FormKind.F2B,
     "form-2c": FormKind.F2C,
 }
-NOT_YET = ("form-03", "form-04", "form-05")
+NOT_YET = ("form-03", "form-05")
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",

@@ -95,15 +95,26 @@ class Command(BaseCommand):
         if output is None:
             raise CommandError("Mẫu kiểm điểm là tệp docx hoặc pdf: thêm -o TỆP.")
         try:
-            printed = render_kind(
-                None,
-                options["org"],
-                options["year"],
-                kind=options["kind"],
-                fmt=options["fmt"],
-                card=options["member_card"],
-                quarter=options["quarter"],
-            )
+            if options["kind"] == "form-04":
+                from tongket.dossier.printing import render_kind_04
+
+                printed = render_kind_04(
+                    None,
+                    options["org"],
+                    options["year"],
+                    fmt=options["fmt"],
+                    card=options["member_card"],
+                )
+            else:
+                printed = render_kind(
+                    None,
+                    options["org"],
+                    options["year"],
+                    kind=options["kind"],
+                    fmt=options["fmt"],
+                    card=options["member_card"],
+                    quarter=options["quarter"],
+                )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         output.parent.mkdir(parents=True, exist_ok=True)
