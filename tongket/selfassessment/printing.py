@@ -14,8 +14,10 @@ from django.utils import timezone
 from tongket.core.errors import DomainError
 from tongket.core.formatting import date_short, format_points
 from tongket.criteria.domain import Node, leaves
+from tongket.evaluation import selectors as evaluation_selectors
+from tongket.evaluation.documents import reclassification_document
 from tongket.evaluation.domain import Level, PointGroup
-from tongket.evaluation.models import Evaluation
+from tongket.evaluation.models import DecisionKind, Evaluation
 from tongket.people.models import Organization, OrganizationKind, PartyRole, PartyRoleKind
 from tongket.reports.documents.docx_renderer import render_docx
 from tongket.reports.documents.model import (
@@ -41,7 +43,7 @@ FORM_KINDS = {
     "form-2b": FormKind.F2B,
     "form-2c": FormKind.F2C,
 }
-NOT_YET = ("form-03", "form-05")
+NOT_YET = ("form-05",)
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -380,11 +382,15 @@ def render_kind(
     quarter: int | None,
 ) -> PrintedForm:
     """`tongket report --kind form-…`: the form of the member (card) or the organization."""
+    if kind == "form-03" and quarter is None:
+        return render_reclassification(
+            user, selectors.annual_evaluation(user, org_code, year, card), fmt
+        )
     if kind in NOT_YET or quarter is not None:
         raise DomainError(
             f"Chưa hỗ trợ xuất «{kind}»"
             + (f" cho quý {quarter}" if quarter is not None else "")
-            + ": hiện có form-01, form-2a, form-2b, form-2c (năm).",
+            + ": hiện có form-01, form-2a, form-2b, form-2c, form-03, form-04 (năm).",
             field="kind",
             rule="selfassessment.print.not_yet",
         )
@@ -420,3 +426,31 @@ def selectors_subject(ev: Evaluation) -> str:
         return f"đảng viên {ev.member.full_name} ({ev.member.card_number})"
     org = ev.organization or ev.unit
     return org.name
+
+
+def render_reclassification(user: Any, ev: Evaluation, fmt: str) -> PrintedForm:
+    """Mẫu 03: the latest cancel-and-reclassify decision of the evaluation, the same document
+    the evaluation page offers (evaluation/documents.py), as DOCX or PDF."""
+    if fmt not in MIME:
+        raise DomainError(
+            f"Mẫu 03 xuất dạng docx hoặc pdf, không phải «{fmt}».",
+            field="format",
+            rule="selfassessment.print.format",
+        )
+    found = [
+        d
+        for d in evaluation_selectors.decision_history(ev)
+        if d.kind == DecisionKind.RECLASSIFICATION
+    ]
+    if not found:
+        raise DomainError(
+            f"Chưa có quyết định hủy kết quả và xếp loại lại (Mẫu 03) năm {ev.cycle.year} của "
+            f"{selectors_subject(ev)}.",
+            field="kind",
+            rule="selfassessment.print.no_reclassification",
+        )
+    decision = evaluation_selectors.reclassification_decision(user, found[-1].pk)
+    document = reclassification_document(decision)
+    content = render_docx(document) if fmt == "docx" else render_pdf(document)
+    number = decision.number.replace("/", "-")
+    return PrintedForm(content, MIME[fmt], f"mau-03-{number}.{fmt}")

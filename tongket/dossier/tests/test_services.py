@@ -43,6 +43,7 @@ def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
     assert (media_in_tmp / row.file.name).read_bytes() == content
     assert selectors.file_content(row) == content
     event = AuditEvent.objects.get(action="dossier.document.add", object_id=str(row.pk))
+    assert event.after is not None
     assert event.after["sha256"] == row.sha256
     assert event.org_path == evaluation.subject_path
 
@@ -137,7 +138,8 @@ def test_the_residence_comment_may_be_typed_with_its_date_and_signer(
         signed_on=dt.date(2026, 11, 20),
     )
     assert row.title == "Nhận xét của cấp ủy nơi cư trú"
-    assert row.sha256 == "" and not row.file
+    assert row.sha256 == ""
+    assert not row.file
 
 
 def test_typed_text_is_only_for_the_residence_comment(
@@ -219,6 +221,7 @@ def test_removing_a_document_deletes_its_file_after_commit_and_is_audited(
     assert not stored.exists()
     assert not DossierDocument.objects.filter(pk=row.pk).exists()
     event = AuditEvent.objects.get(action="dossier.document.remove", object_id=str(row.pk))
+    assert event.before is not None
     assert event.before["sha256"] == row.sha256
 
 

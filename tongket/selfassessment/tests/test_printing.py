@@ -77,8 +77,8 @@ def test_the_printed_2b_carries_its_headings_totals_and_annex_in_docx_and_pdf(
 
 def test_a_form_not_done_yet_is_refused_with_a_message(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as caught:
-        _report(tmp_path, "--org", DEMO_ORG, "--kind", "form-04", fmt="pdf")
-    assert "Chưa hỗ trợ xuất «form-04»" in str(caught.value)
+        _report(tmp_path, "--org", DEMO_ORG, "--kind", "form-05", fmt="pdf")
+    assert "Chưa hỗ trợ xuất «form-05»" in str(caught.value)
 
 
 def test_a_personal_form_asks_for_the_member(tmp_path: Path) -> None:
