@@ -83,6 +83,10 @@ def add_document(
     title = title.strip() or chosen.label
     text = text.strip()
     signed_by = signed_by.strip()
+    if len(signed_by) > 150:
+        raise DomainError(
+            "«Người ký»: tối đa 150 ký tự.", field="signed_by", rule="dossier.signed_by.length"
+        )
     if upload is not None and text:
         raise DomainError(
             f"«{domain.FILE_FIELD_LABEL}» và «Nội dung»: chọn một trong hai, tệp hoặc nội dung "

@@ -24,8 +24,9 @@ class Command(BaseCommand):
         "tra, giám sát (inspection-program), quyết định khen thưởng (award-decision), giấy "
         "khen/bằng khen (certificate, với --award), giấy giới thiệu sinh hoạt đảng (referral, với "
         "--member), biểu thống kê gửi cấp trên (statistics, xlsx hoặc pdf); định dạng docx, "
-        "pdf, md hoặc xlsx (phụ lục số liệu). Mẫu kiểm điểm của Hướng dẫn 43-HD/BTCTW: form-01, "
-        "form-2a, form-2b, form-2c (docx, pdf)."
+        "pdf, md hoặc xlsx (phụ lục số liệu). Mẫu của Hướng dẫn 43-HD/BTCTW (docx, pdf): form-01, "
+        "form-2a, form-2b, form-2c (kiểm điểm), form-03 (hủy và xếp loại lại), form-04 (danh "
+        "mục hồ sơ), form-05 (tự đánh giá, với --quarter cho một quý)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,7 +49,9 @@ class Command(BaseCommand):
             "--award", dest="award_id", type=int, help="mã khen thưởng (certificate)"
         )
         parser.add_argument(
-            "--member", dest="member_card", help="số thẻ đảng viên (referral; Mẫu 2A, 2B, 2C, 05)"
+            "--member",
+            dest="member_card",
+            help="số thẻ đảng viên (referral; Mẫu 2A, 2B, 2C, 03, 04, 05)",
         )
         parser.add_argument(
             "--preprinted",
