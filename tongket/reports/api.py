@@ -35,10 +35,13 @@ from tongket.exchange.api import (
     MAX_ID,
     READ_ERRORS,
     FileNegotiation,
+    detail_schema,
     file_response,
+    list_schema,
     parse_id,
     require,
     require_a_write_grant,
+    write_schema,
 )
 from tongket.reports import selectors, services
 from tongket.reports.documents.model import document_number_text
@@ -248,18 +251,16 @@ class DocumentViewSet(FileNegotiation):
     def _document_id(self, pk: str) -> int:
         return parse_id(pk, "Không tìm thấy văn bản.")
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "organization", str, description="Mã tổ chức: văn bản của cả cây tổ chức này."
-            ),
-            OpenApiParameter("year", str, description="Năm của sổ số, ví dụ 2021."),
-            OpenApiParameter(
-                "kind", str, description="Ký hiệu loại: " + ", ".join(DocumentKind.values) + "."
-            ),
-            OpenApiParameter("status", str, description="draft hoặc issued."),
-        ],
-        responses={200: DocumentSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        DocumentSerializer,
+        OpenApiParameter(
+            "organization", str, description="Mã tổ chức: văn bản của cả cây tổ chức này."
+        ),
+        OpenApiParameter("year", str, description="Năm của sổ số, ví dụ 2021."),
+        OpenApiParameter(
+            "kind", str, description="Ký hiệu loại: " + ", ".join(DocumentKind.values) + "."
+        ),
+        OpenApiParameter("status", str, description="draft hoặc issued."),
     )
     def list(self, request: Request) -> Response:
         documents = self.in_organization(self.get_queryset(), "organization__path")
@@ -270,7 +271,7 @@ class DocumentViewSet(FileNegotiation):
             documents = documents.filter(kind=wanted) if "\x00" not in kind else documents.none()
         return self.page(documents)
 
-    @extend_schema(parameters=[ID_PARAM], responses={200: DocumentSerializer, **READ_ERRORS})
+    @detail_schema(DocumentSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         doc = selectors.get_document(request.user, self._document_id(pk))
         return self._shown(doc.pk)
@@ -306,10 +307,9 @@ class DocumentViewSet(FileNegotiation):
         )
         return self._shown(doc.pk, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=None,
-        responses={200: DocumentSerializer, **ERRORS},
+    @write_schema(
+        None,
+        DocumentSerializer,
         description="Ban hành một dự thảo: cấp số tiếp theo của sổ và niêm phong văn bản.",
     )
     @action(detail=True, methods=["post"])
