@@ -332,32 +332,8 @@ class DocumentViewSet(FileNegotiation):
     @action(detail=True, methods=["get"], url_path=r"file/(?P<fmt>[^/.]+)", url_name="file")
     def stored_file(self, request: Request, pk: str, fmt: str) -> HttpResponse:
         doc = selectors.get_document(request.user, self._document_id(pk))
-        content: bytes | None
-        if fmt == "md":
-            content = doc.markdown.encode() if doc.markdown else None
-        elif fmt in ("docx", "pdf"):
-            stored = getattr(doc, fmt)
-            content = bytes(stored) if stored is not None else None
-        else:
-            raise NotFound(f"Không có dạng «{fmt}»: chỉ có md, docx, pdf.")
-        if content is None:
-            raise NotFound(f"Văn bản này không có bản {fmt} lưu kèm.")
-        record_export(
-            actor=request.user,
-            what="document",
-            fmt=fmt,
-            rows=1,
-            org_path=doc.organization.path,
-            object_id=doc.pk,
-            summary=f"Tải bản {fmt} của văn bản: {doc.title}",
-            details={"document": doc.pk, "organization": doc.organization.code},
-        )
-        number = doc.number if doc.number is not None else "du-thao"
-        filename = f"{number}-{doc.kind}-{doc.organization.code}-{doc.year}.{fmt}"
-        ascii_name = unicodedata.normalize("NFKD", filename.replace("Đ", "D").replace("đ", "d"))
-        return file_response(
-            content, STORED_FORMATS[fmt], ascii_name.encode("ascii", "ignore").decode()
-        )
+        stored = services.export_stored_file(actor=request.user, doc=doc, fmt=fmt)
+        return file_response(stored.content, stored.content_type, stored.filename)
 
 
 class ReportViewSet(FileNegotiation):
