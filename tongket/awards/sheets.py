@@ -23,7 +23,14 @@ from tongket.awards import domain, selectors, services
 from tongket.awards.models import AwardForm
 from tongket.core.errors import DomainError
 from tongket.core.text import fold
-from tongket.exchange.rows import SubjectRow, chunks, read_year, refuse_row, refuse_row_error
+from tongket.exchange.rows import (
+    SubjectRow,
+    chunks,
+    read_subject,
+    read_year,
+    refuse_row,
+    refuse_row_error,
+)
 from tongket.exchange.workbook import (
     Action,
     Column,
@@ -150,15 +157,11 @@ class AwardSheet(SheetHandler[AwardRow]):
         return super().choice_labels(key)
 
     def parse(self, reader: RowReader) -> AwardRow | None:
-        card = reader.text("card_number", max_length=20)
-        org = reader.text("org_code", max_length=64)
-        if bool(card) == bool(org):
-            reader.problem(
-                "card_number",
-                "import.award.recipient",
-                "Ghi số thẻ (cá nhân) hoặc mã tổ chức (tập thể), một trong hai.",
-                value=card or org,
-            )
+        card, org = read_subject(
+            reader,
+            rule="import.award.recipient",
+            message="Ghi số thẻ (cá nhân) hoặc mã tổ chức (tập thể), một trong hai.",
+        )
         row = AwardRow(
             row=reader.row.number,
             letters=reader.row.letters,

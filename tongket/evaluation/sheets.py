@@ -28,7 +28,15 @@ from tongket.evaluation import selectors, services
 from tongket.evaluation.domain import DisciplineForm, Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome, parse_outcome
-from tongket.exchange.rows import BATCH, SubjectRow, chunks, read_year, refuse_row, refuse_row_error
+from tongket.exchange.rows import (
+    BATCH,
+    SubjectRow,
+    chunks,
+    read_subject,
+    read_year,
+    refuse_row,
+    refuse_row_error,
+)
 from tongket.exchange.workbook import (
     Action,
     Column,
@@ -47,6 +55,15 @@ LEVELS = choice_lookup(
 REASONS = choice_lookup([(r.value, r.label) for r in NotClassifiedReason])
 LEVEL_HELP = ", ".join(f"«{lv.label}» ({lv.short_label})" for lv in Level.descending())
 REASON_HELP = ", ".join(f"«{r.label}»" for r in NotClassifiedReason)
+
+
+def _read_subject(reader: RowReader) -> tuple[str, str]:
+    """Whose result or facts a row is (see `read_subject`)."""
+    return read_subject(
+        reader,
+        rule="import.evaluation.subject",
+        message="Ghi số thẻ (đảng viên) hoặc mã tổ chức (tổ chức đảng), một trong hai.",
+    )
 
 
 @dataclass
@@ -171,15 +188,7 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
     }
 
     def parse(self, reader: RowReader) -> ResultRow | None:
-        card = reader.text("card_number", max_length=20)
-        org = reader.text("org_code", max_length=64)
-        if bool(card) == bool(org):
-            reader.problem(
-                "card_number",
-                "import.evaluation.subject",
-                "Ghi số thẻ (đảng viên) hoặc mã tổ chức (tổ chức đảng), một trong hai.",
-                value=card or org,
-            )
+        card, org = _read_subject(reader)
         level = reader.choice("level", LEVELS, LEVEL_HELP)
         reason = reader.choice("reason", REASONS, REASON_HELP)
         if reader.ok and bool(level) == bool(reason):
@@ -798,15 +807,7 @@ class EvaluationFactsSheet(SheetHandler[FactsRow]):
     field_columns = {"facts": "tasks_total", "year": "year", "evaluation": "year"}
 
     def parse(self, reader: RowReader) -> FactsRow | None:
-        card = reader.text("card_number", max_length=20)
-        org = reader.text("org_code", max_length=64)
-        if bool(card) == bool(org):
-            reader.problem(
-                "card_number",
-                "import.evaluation.subject",
-                "Ghi số thẻ (đảng viên) hoặc mã tổ chức (tổ chức đảng), một trong hai.",
-                value=card or org,
-            )
+        card, org = _read_subject(reader)
         year = read_year(reader, "year")
         values: dict[str, Any] = {}
         for key, _header in FACT_INTS:

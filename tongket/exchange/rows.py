@@ -1,7 +1,7 @@
 """What every app's workbook sheets share, beside the engine (workbook.py): keys read in batches
 (`chunks`, `keys_per_query`, `one_of`), a year cell (`read_year`), a row about a member or an
-organization (`SubjectRow`), and a row refused: for a reason of the sheet (`refuse_row`) or by a
-service (`refuse_findings`, `refuse_row_error`)."""
+organization (`read_subject`, `SubjectRow`), and a row refused: for a reason of the sheet
+(`refuse_row`) or by a service (`refuse_findings`, `refuse_row_error`)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,16 @@ def refuse_findings(
             finding.message,
             letters=letters,
         )
+
+
+def read_subject(reader: RowReader, *, rule: str, message: str) -> tuple[str, str]:
+    """A row's card number (a member) and organization code: exactly one of them is written, else
+    a problem under `rule` on the card number's column."""
+    card = reader.text("card_number", max_length=20)
+    org = reader.text("org_code", max_length=64)
+    if bool(card) == bool(org):
+        reader.problem("card_number", rule, message, value=card or org)
+    return card, org
 
 
 class SubjectRow:
