@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -256,30 +254,7 @@ def document_issue(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def document_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The file stored with an issued document (Markdown, DOCX or PDF)."""
     doc = selectors.get_document(request.user, pk)
-    content: bytes | None
-    if fmt == "md":
-        content = doc.markdown.encode() if doc.markdown else None
-    elif fmt in ("docx", "pdf"):
-        stored = getattr(doc, fmt)
-        content = bytes(stored) if stored is not None else None
-    else:
-        raise Http404("Không có định dạng này.")
-    if content is None:
-        raise Http404(f"Văn bản này không có bản {fmt} lưu kèm.")
-    record_export(
-        actor=request.user,
-        what="document",
-        fmt=fmt,
-        rows=1,
-        org_path=doc.organization.path,
-        object_id=doc.pk,
-        summary=f"Tải bản {fmt} của văn bản: {doc.title}",
-        details={"document": doc.pk, "organization": doc.organization.code},
-    )
-    number = doc.number if doc.number is not None else "du-thao"
-    filename = f"{number}-{doc.kind}-{doc.organization.code}-{doc.year}.{fmt}"
-    ascii_name = unicodedata.normalize("NFKD", filename.replace("Đ", "D").replace("đ", "d"))
-    response = HttpResponse(content, content_type=selectors.FORMATS[fmt])
-    disposition = ascii_name.encode("ascii", "ignore").decode()
-    response["Content-Disposition"] = content_disposition(disposition)
+    stored = services.export_stored_file(actor=request.user, doc=doc, fmt=fmt)
+    response = HttpResponse(stored.content, content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition(stored.filename)
     return response
