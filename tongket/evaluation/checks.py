@@ -565,7 +565,37 @@ def decision_findings(
     findings += level_findings(ev, outcome, profile=profile, proposed_or_decided=True)
     if isinstance(outcome, Level) and profile.orders_decisions:
         findings += profile.check_decision_order(order_facts(ev))
+    if (
+        uses_points(profile)
+        and profile.params.quarter_not_completed_bars_excellent
+        and outcome is Level.EXCELLENT
+        and ev.cycle.quarter is None
+    ):
+        findings += [
+            dataclasses.replace(f, subject=subject_code(ev))
+            for f in qd366.year_after_quarters(outcome, quarter_levels(ev), profile.params)
+        ]
     return findings
+
+
+def quarter_levels(ev: Evaluation) -> dict[int, Level]:
+    """The current decided levels of the same subject in the quarters of its year (the local
+    rule linking the quarters to the year reads them)."""
+    subject = (
+        Q(evaluation__member_id=ev.member_id)
+        if ev.member_id
+        else Q(evaluation__organization_id=ev.organization_id)
+    )
+    rows = Decision.objects.filter(
+        subject,
+        status=DecisionStatus.CURRENT,
+        evaluation__cycle__year=ev.cycle.year,
+        evaluation__cycle__quarter__isnull=False,
+    ).exclude(level="")
+    return {
+        quarter or 0: Level(level)
+        for quarter, level in rows.values_list("evaluation__cycle__quarter", "level")
+    }
 
 
 def _body(org: Organization) -> qd366.Body:

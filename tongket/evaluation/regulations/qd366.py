@@ -83,6 +83,10 @@ CITE_MEMBER_CIVIL_SERVICE = (
 )
 CITE_ORDER = f"{QD}, Điều 12; {HD43}: trình tự đánh giá, xếp loại chất lượng"
 CITE_QUOTA = f"{QD}, Điều 11, điểm 1.5; {HD43}: tỷ lệ hoàn thành xuất sắc nhiệm vụ"
+CITE_QUARTERS = f"{QD}, Điều 15: kết quả đánh giá hằng quý là cơ sở đánh giá, xếp loại cả năm"
+CITE_QUARTERS_LOCAL = (
+    f"{CITE_QUARTERS}; quy định của địa phương, không phải của văn bản trung ương (DOMAIN.md §5)"
+)
 CITE_DECIDING_BODY = (
     f"{HD43}, mục 3: thẩm quyền quyết định xếp loại (đảng ủy cơ sở quyết định đối với chi bộ "
     "trực thuộc và đảng viên; ban thường vụ cấp ủy cấp trên trực tiếp quyết định đối với tổ chức "
@@ -108,6 +112,15 @@ class Qd366Params(ProfileParams):
             "Đảng ủy cơ sở quyết định xếp loại đảng viên của mình (nếu tắt: không kiểm tra cấp "
             "quyết định đối với đảng viên)",
             source=f"{CITE_DECIDING_BODY}; đối với đảng viên là theo thực tế ({UNVERIFIED})",
+            verified=False,
+        ),
+    )
+    quarter_not_completed_bars_excellent: bool = field(
+        default=False,
+        metadata=info(
+            "Quy định của địa phương: có quý xếp loại «Không hoàn thành nhiệm vụ» thì không xếp "
+            "loại «Hoàn thành xuất sắc nhiệm vụ» cả năm (tắt theo mặc định)",
+            source=f"{CITE_QUARTERS_LOCAL}",
             verified=False,
         ),
     )
@@ -1510,6 +1523,33 @@ def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
         )
         for names, (rule, template) in zip(pending, ORDER_RULES, strict=True)
         if names
+    ]
+
+
+# --- a local rule linking the quarters to the year (off by default) -------------------------------
+
+
+def year_after_quarters(
+    level: Level, quarter_levels: Mapping[int, Level], params: Qd366Params = DEFAULTS
+) -> list[Finding]:
+    """Local rule, only when the office turns on `quarter_not_completed_bars_excellent`: a
+    quarter of the year decided `not_completed` bars `excellent` for the year. Not a rule of
+    366-QĐ/TW itself (Điều 15 only makes the quarters the basis of the year's evaluation)."""
+    if not params.quarter_not_completed_bars_excellent or level is not Level.EXCELLENT:
+        return []
+    failed = sorted(q for q, found in quarter_levels.items() if found is Level.NOT_COMPLETED)
+    if not failed:
+        return []
+    return [
+        Finding(
+            rule="qd366.local.quarter_not_completed_bars_excellent",
+            citation=CITE_QUARTERS_LOCAL,
+            message=(
+                "Theo quy định của địa phương, có quý xếp loại «Không hoàn thành nhiệm vụ» (quý "
+                f"{', '.join(str(q) for q in failed)}) thì không được xếp loại «Hoàn thành xuất "
+                "sắc nhiệm vụ» cả năm."
+            ),
+        )
     ]
 
 

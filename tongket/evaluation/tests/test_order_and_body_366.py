@@ -368,3 +368,60 @@ def test_the_grassroots_committee_decides_its_own_cells_and_members(cycle: Cycle
     if ev.member_id in on_committee:
         ev = members(cycle)[1]
     assert decide(ev, Level.COMPLETED).deciding_body.code == ORG
+
+
+# --- the local rule linking the quarters to the year (off by default) ---------------------------
+
+LOCAL_QUARTERS = "qd366.local.quarter_not_completed_bars_excellent"
+ON = Qd366Params(quarter_not_completed_bars_excellent=True)
+
+
+@pytest.mark.parametrize(
+    ("params", "level", "quarters", "refused"),
+    [
+        (Qd366Params(), Level.EXCELLENT, {1: Level.NOT_COMPLETED}, False),  # off by default
+        (ON, Level.EXCELLENT, {1: Level.NOT_COMPLETED, 3: Level.NOT_COMPLETED}, True),
+        (ON, Level.EXCELLENT, {1: Level.COMPLETED, 2: Level.GOOD}, False),
+        (ON, Level.GOOD, {1: Level.NOT_COMPLETED}, False),
+        (ON, Level.EXCELLENT, {}, False),
+    ],
+)
+def test_the_local_quarter_rule_bars_excellent_only_when_turned_on(
+    params: Qd366Params, level: Level, quarters: dict[int, Level], refused: bool
+):
+    found = qd366.year_after_quarters(level, quarters, params)
+    assert [f.rule for f in found] == ([LOCAL_QUARTERS] if refused else [])
+    if refused:
+        assert "quý 1, 3" in found[0].message
+        assert "quy định của địa phương" in found[0].citation
+
+
+def test_the_local_quarter_rule_is_an_unverified_parameter_off_by_default():
+    row = next(r for r in Qd366Params().rows() if r.name == "quarter_not_completed_bars_excellent")
+    assert (row.value, row.verified) == (False, False)
+    assert "địa phương" in row.source
+
+
+@pytest.mark.django_db
+def test_a_year_decision_reads_the_quarters_when_the_office_turns_the_local_rule_on():
+    """2027: quarter 1 decided not_completed; the year's `excellent` is refused with the local
+    rule in a cycle that turns it on, and the rule is silent in the demo's cycle (off)."""
+    first = services.open_cycle(actor=None, organization_code=ORG, year=2027, quarter=1)
+    ev_q1 = members(first)[1]
+    assert ev_q1.member is not None
+    decide(ev_q1, Level.NOT_COMPLETED, number="1-QĐ/ĐU")
+    year = services.open_cycle(
+        actor=None,
+        organization_code=ORG,
+        year=2027,
+        params={"quarter_not_completed_bars_excellent": True},
+    )
+    ev = Evaluation.objects.get(cycle=year, member=ev_q1.member)
+    error = refusal(lambda: decide(ev, Level.EXCELLENT, number="9-QĐ/ĐU"))
+    local = next(f for f in error.findings if f.rule == LOCAL_QUARTERS)
+    assert "quý 1" in local.message
+    assert local.subject == ev_q1.member.card_number
+    # the same subject without a failed quarter (another member): no local finding
+    other = members(year)[2]
+    error = refusal(lambda: decide(other, Level.EXCELLENT, number="9-QĐ/ĐU"))
+    assert LOCAL_QUARTERS not in {f.rule for f in error.findings}
