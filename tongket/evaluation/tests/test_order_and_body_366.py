@@ -207,8 +207,8 @@ def test_a_member_who_does_not_review_is_not_waited_for(cycle: Cycle, fact: str)
 
 @pytest.mark.django_db
 def test_six_months_before_the_period_end_is_the_boundary_of_who_is_waited_for():
-    """Điều 5: admitted 30/6/2027 is reviewed in the year ending 31/12/2027 (the cell waits),
-    admitted 01/7/2027 is not (less than 6 months): the cell does not wait for that member."""
+    """Điều 5: admitted 30/6/2025 is reviewed in the year ending 31/12/2025 (the cell waits),
+    admitted 01/7/2025 is not (less than 6 months): the cell does not wait for that member."""
 
     def admitted(card: str, name: str, day: dt.date) -> None:
         people_services.create_member(
@@ -223,9 +223,10 @@ def test_six_months_before_the_period_end_is_the_boundary_of_who_is_waited_for()
             ),
         )
 
-    admitted("45.009911", "Nguyễn Thị Đủ Sáu Tháng", dt.date(2027, 6, 30))
-    admitted("45.009912", "Nguyễn Thị Chưa Đủ", dt.date(2027, 7, 1))
-    year = services.open_cycle(actor=None, organization_code=ORG, year=2027)
+    admitted("45.009911", "Nguyễn Thị Đủ Sáu Tháng", dt.date(2025, 6, 30))
+    admitted("45.009912", "Nguyễn Thị Chưa Đủ", dt.date(2025, 7, 1))
+    year = services.open_cycle(actor=None, organization_code=ORG, year=2025)
+    assert year.profile_id == "qd366"
     error = refusal(lambda: decide(cell_ev(year)))
     assert error.rule == MEMBERS_FIRST
     assert "Nguyễn Thị Đủ Sáu Tháng" in error.message
