@@ -978,7 +978,13 @@ def _issue(
     number = _check_number(number, date)
     justification = justification.strip()
     profile = profile or selectors.profile_of(ev.cycle)
-    findings = checks.decision_findings(ev, outcome, profile=profile)
+    findings = checks.decision_findings(
+        ev,
+        outcome,
+        profile=profile,
+        # HD 43 §3 names who decides; the superior's reclassification (Mẫu 03) is its own power.
+        deciding_body=None if kind is DecisionKind.RECLASSIFICATION else deciding_body,
+    )
     _refuse_errors([*findings, *quota.findings])
     if outcome is NotClassifiedReason.OTHER and not justification:
         raise DomainError(

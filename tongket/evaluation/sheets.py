@@ -24,9 +24,10 @@ from django.db.models import Q
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
-from tongket.evaluation import selectors, services
+from tongket.evaluation import leaders, selectors, services
 from tongket.evaluation.domain import DisciplineForm, Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
+from tongket.evaluation.regulations import profile_for_year, qd366
 from tongket.evaluation.selectors import Outcome, parse_outcome
 from tongket.exchange.rows import (
     BATCH,
@@ -280,7 +281,27 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
                 todo.append(r)
         # Organizations before members (the collective is decided first), deepest first (the
         # subordinates before their committee); the quota counts each cycle's rows at once.
-        return sorted(todo, key=lambda r: (r.is_member, -r.depth, r.row))
+        # Under qd366 (Điều 12) ordinary members come before their Party organization and only
+        # the members of a unit's committee after it.
+        members_first = {
+            r.evaluation_id
+            for r in todo
+            if r.is_member
+            and r.evaluation_id is not None
+            and profile_for_year(r.year).id == qd366.ID
+        }
+        seated = leaders.on_committee_among(members_first) if members_first else set()
+
+        def rank(r: ResultRow) -> tuple[int, int, int]:
+            if not r.is_member:
+                tier = 1
+            elif r.evaluation_id in members_first and r.evaluation_id not in seated:
+                tier = 0
+            else:
+                tier = 2
+            return (tier, -r.depth, r.row)
+
+        return sorted(todo, key=rank)
 
     def _evaluations(
         self, ctx: ImportContext, rows: list[ResultRow]

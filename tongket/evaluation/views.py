@@ -116,6 +116,7 @@ def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
             "board": stats.dashboard(cycle),
             "quota_groups": selectors.quota_groups(cycle),
             "history": selectors.cycle_history(cycle),
+            "quarters": selectors.year_quarters(cycle),
             "organizations": selectors.rows(
                 Evaluation.objects.filter(
                     cycle=cycle, subject_kind=SubjectKind.ORGANIZATION

@@ -15,6 +15,7 @@ from docx import Document as DocxDocument
 from tongket.evaluation import services
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation
+from tongket.evaluation.tests.order import decide_ordinary_members
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def reclassified(client_for: ClientFor) -> Decision:
     above cancels that and reclassifies it completed through its page."""
     cycle = Cycle.objects.get(organization__code=ORG, year=2026, quarter__isnull=True)
     cell = Evaluation.objects.get(cycle=cycle, organization__code=f"{ORG}.TTR")
+    decide_ordinary_members(cycle, f"{ORG}.TTR", date=dt.date(2026, 12, 10))
     services.decide(
         actor=None,
         evaluation_id=cell.pk,

@@ -22,7 +22,7 @@ from tongket.evaluation.selectors import decided_results
 from tongket.notifications import services
 from tongket.notifications.domain import Kind
 from tongket.notifications.models import Notification
-from tongket.people.models import Member, Organization
+from tongket.people.models import Member, Organization, PartyRole
 from tongket.programs.models import ItemStatus, ProgramItem, ProgramStatus
 from tongket.programs.services import domain_item
 
@@ -60,6 +60,12 @@ def test_a_decision_about_a_member_tells_that_member(user_named: UserNamed) -> N
     ev = (
         Evaluation.objects.filter(cycle=cycle, unit__code=f"{DEMO_ORG}.GDTRH", decisions=None)
         .exclude(member=None)
+        # the cell's committee waits for the cell (qd366, Điều 12); an ordinary member does not
+        .exclude(
+            member_id__in=PartyRole.objects.filter(organization__code=f"{DEMO_ORG}.GDTRH").values(
+                "member_id"
+            )
+        )
         .order_by("member__card_number")
         .first()
     )
