@@ -13,10 +13,12 @@ from tongket.awards import api as awards_api
 from tongket.evaluation import api as evaluation_api
 from tongket.exchange import views
 from tongket.meetings import api as meetings_api
+from tongket.notifications import api as notifications_api
 from tongket.people import api as people_api
 from tongket.programs import api as programs_api
 from tongket.reports import api as reports_api
 from tongket.scoring import api as scoring_api
+from tongket.selfassessment import api as selfassessment_api
 
 app_name = "api"
 
@@ -50,6 +52,12 @@ router.register("meetings", meetings_api.MeetingViewSet, basename="meeting")
 # -- accounts and grants (office administrators) --
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("grants", accounts_api.GrantViewSet, basename="grant")
+# -- self-assessments on the HD 43 forms --
+router.register(
+    "self-assessments", selfassessment_api.SelfAssessmentViewSet, basename="self-assessment"
+)
+# -- the user's own inbox --
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(

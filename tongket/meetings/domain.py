@@ -446,3 +446,10 @@ def is_safe_link(link: str) -> bool:
     if link.startswith("/"):
         return not link.startswith("//")
     return link.lower().startswith(("https://", "http://"))
+
+
+def shown_link(link: object) -> str:
+    """The link of a stored award as pages and the API show it: "" unless `is_safe_link` (an
+    award stored before the write-side check, or restored from such a backup, shows as text)."""
+    text = str(link or "")
+    return text if is_safe_link(text) else ""

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from tongket.accounts.scope import Scope
 from tongket.exchange.api import MAX_ID
 from tongket.meetings import selectors
+from tongket.meetings.domain import shown_link
 from tongket.meetings.models import Attendance, Meeting, MeetingKind, Participant, Vote
 from tongket.people.serializers import PersonSerializer, person
 
@@ -291,7 +292,7 @@ def meeting_detail(
         ],
         "votes": [vote_dict(row.vote) for row in page.votes],
         "handed_out_awards": [
-            {"text": str(a.get("text", "")), "link": str(a.get("link", ""))} for a in awards
+            {"text": str(a.get("text", "")), "link": shown_link(a.get("link"))} for a in awards
         ],
         "closing_directions": meeting.closing_directions,
         "can_write": page.can_write,

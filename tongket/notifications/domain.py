@@ -16,6 +16,7 @@ class Kind(StrEnum):
     SELF_ASSESS = "self_assess"
     OVERDUE_STEPS = "overdue_steps"
     DECISION = "decision"
+    SELF_ASSESSMENT_RETURNED = "self_assessment_returned"
     AWARD = "award"
     PROGRAM_ITEM_DUE = "program_item_due"
 
@@ -28,6 +29,7 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.SELF_ASSESS: "Mời tự đánh giá, xếp loại",
     Kind.OVERDUE_STEPS: "Việc quá hạn của chi bộ",
     Kind.DECISION: "Quyết định xếp loại",
+    Kind.SELF_ASSESSMENT_RETURNED: "Bản tự kiểm điểm bị trả lại",
     Kind.AWARD: "Khen thưởng",
     Kind.PROGRAM_ITEM_DUE: "Nội dung chương trình đến hạn",
 }

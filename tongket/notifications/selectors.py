@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from tongket.accounts.models import Account
 from tongket.accounts.scope import User
+from tongket.core.errors import NotFound
 from tongket.notifications.models import Notification
 
 
@@ -14,6 +15,14 @@ def visible_notifications(user: User | None) -> QuerySet[Notification]:
     if user is None or not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(user_id=user.pk)
+
+
+def get_notification(user: User | None, notification_id: int) -> Notification:
+    """One of the user's own notices; another person's answers like a missing one."""
+    found = visible_notifications(user).filter(pk=notification_id).first()
+    if found is None:
+        raise NotFound("Không tìm thấy thông báo.")
+    return found
 
 
 def unread_count(user: User | None) -> int:

@@ -53,7 +53,7 @@ STORED_FORMATS = {
     "pdf": selectors.FORMATS["pdf"],
     "md": selectors.FORMATS["md"],
 }
-RENDER_FORMATS = ["docx", "pdf", "md", "xlsx"]
+RENDER_FORMATS = ["docx", "pdf", "md", "xlsx", "html"]
 REPORT_KINDS = [*selectors.KINDS]
 # Inside a viewset class body `list` is the list action: the enums are built here.
 STORED_FORMAT_NAMES = [*STORED_FORMATS]
@@ -213,6 +213,7 @@ def _binary(*formats: str) -> dict[Any, Any]:
         "pdf": "PDF, khổ A4.",
         "md": "Markdown.",
         "xlsx": "Phụ lục thống kê XLSX.",
+        "html": "Trang HTML (chỉ tin bài).",
     }
     return {
         (200, selectors.FORMATS[fmt].split(";")[0]): OpenApiResponse(

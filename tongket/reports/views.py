@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError, NotFound, refusal_text
 from tongket.core.http import content_disposition, not_found_as_404, posted, posted_files
 from tongket.core.replicas import replica_reads
+from tongket.evaluation.permissions import can_see_rule_ids
 from tongket.reports import charts, selectors, services
 from tongket.reports.builders import classification_sentence, missing_sections, scores_sentence
 from tongket.reports.forms import IssueDocumentForm
@@ -233,10 +234,9 @@ def document_issue(request: HttpRequest, code: str, year: int) -> HttpResponse:
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except DomainError as exc:
-            rule = f" (quy tắc {exc.rule})" if exc.rule else ""
-            form.add_domain_error(
-                DomainError(f"{exc.message}{rule}", field=exc.field, rule=exc.rule)
-            )
+            show_rule = can_see_rule_ids(scope_for(request.user))
+            message = refusal_text(exc.message, exc.rule, show_rule=show_rule)
+            form.add_domain_error(DomainError(message, field=exc.field, rule=exc.rule))
         else:
             messages.success(
                 request, f"Đã ban hành văn bản số {doc.number}-{doc.kind}: {doc.title}."

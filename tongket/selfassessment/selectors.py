@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import NotFound
 from tongket.criteria import selectors as criteria_selectors
@@ -41,6 +43,17 @@ def get_form(user: User | None, form_id: int) -> SelfAssessment:
         raise NotFound("Không tìm thấy bản tự kiểm điểm.")
     get_evaluation(user, row.evaluation_id)  # 404 unless the user sees the evaluation
     return row
+
+
+def visible_forms(user: User | None) -> QuerySet[SelfAssessment]:
+    """The forms of the evaluations the user sees: their own, and those of the subtrees they
+    read (a cell's secretary: the cell's members' forms)."""
+    return SelfAssessment.objects.filter(
+        evaluation__in=evaluation_selectors.visible_evaluations(user)
+    ).select_related(
+        "evaluation__cycle", "evaluation__member", "evaluation__unit",
+        "evaluation__organization", "criteria_set",
+    )  # fmt: skip
 
 
 def own_evaluations(user: User | None) -> list[Evaluation]:

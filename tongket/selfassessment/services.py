@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tongket.accounts.scope import scope_for
@@ -19,10 +20,13 @@ from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, PermissionDenied
 from tongket.criteria import services as criteria_services
 from tongket.criteria.domain import leaves
+from tongket.evaluation import selectors as evaluation_selectors
 from tongket.evaluation import services as evaluation_services
 from tongket.evaluation.checks import parse_points
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Evaluation
+from tongket.notifications import services as notifications
+from tongket.notifications.domain import Kind
 from tongket.selfassessment import domain, permissions, selectors
 from tongket.selfassessment.domain import RemedyState, Status, TaskLine
 from tongket.selfassessment.models import AnnexTask, SelfAssessment
@@ -244,6 +248,7 @@ def return_to_author(*, actor: User | None, form_id: int, comment: str) -> SelfA
     form.status = Status.RETURNED.value
     form.return_comment = comment.strip()
     form.save(update_fields=["status", "return_comment"])
+    _tell_returned(actor, form, ev)
     record_event(
         actor=actor,
         action="selfassessment.return",
@@ -254,6 +259,26 @@ def return_to_author(*, actor: User | None, form_id: int, comment: str) -> SelfA
         after={"status": form.status, "comment": form.return_comment},
     )
     return form
+
+
+def _tell_returned(actor: User | None, form: SelfAssessment, ev: Evaluation) -> None:
+    """The author learns that the cell returned the form, with its comment and the deadline of
+    the self-assessment step: the member (with an account), or for a collective's form whoever
+    wrote it; not the one returning it."""
+    author_id = ev.member.user_id if ev.member is not None else form.entered_by_id
+    if author_id is None or author_id == getattr(actor, "pk", None):
+        return
+    period = evaluation_selectors.period_label(ev.cycle)
+    notifications.notify(
+        user_ids=[author_id],
+        kind=Kind.SELF_ASSESSMENT_RETURNED,
+        text=(
+            f"Chi bộ trả lại Mẫu {form.form} {period[:1].lower()}{period[1:]} để đồng chí sửa "
+            f"và gửi lại: «{form.return_comment}»"
+        ),
+        url=reverse("selfassessment:form", args=[ev.pk]),
+        due=evaluation_selectors.self_assessment_due(ev.cycle),
+    )
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from tongket.accounts.scope import scope_for
 from tongket.audit.selectors import may_browse
 from tongket.core.templatetags.vi import path_under
 
@@ -37,6 +38,8 @@ NAV: tuple[tuple[str, str], ...] = (
     ("people:organization_list", "Tổ chức"),
     ("people:member_list", "Đảng viên"),
     ("evaluation:index", "Đánh giá"),
+    ("selfassessment:index", "Tự kiểm điểm"),
+    ("criteria:index", "Bộ tiêu chí"),
     ("scoring:index", "Chấm điểm"),
     ("awards:index", "Khen thưởng"),
     ("programs:index", "Chương trình"),
@@ -50,6 +53,12 @@ AUDIT = "audit:index"
 # Shown only to those who may browse the audit log: office administrators (and superusers),
 # the same people who manage accounts.
 OFFICE_ONLY = {AUDIT, "accounts:user_list"}
+# The member's own self-assessment (and the forms a cell or an office writes for its members):
+# for those with a member record or a write grant.
+SELF_ASSESSMENT = "selfassessment:index"
+# The criteria sets: for those who may see one (a read grant, or a member record: the sets
+# published above their cell), as criteria.selectors.visible_sets reads them.
+CRITERIA = "criteria:index"
 
 _drawn: dict[tuple[object, ...], SafeString] = {}
 _chromes: dict[tuple[object, ...], tuple[list[str], list[HoleNode]]] = {}
@@ -86,9 +95,21 @@ def site_nav(context: Context) -> SafeString:
         and bool(getattr(user, "is_authenticated", False))
         and may_browse(user)  # type: ignore[arg-type]
     )
-    urls = [(name, url) for name, url in urls if name not in OFFICE_ONLY or audit]
+    forms = sets = False
+    linked = any(name in (SELF_ASSESSMENT, CRITERIA) for name, _url in urls)
+    if linked and getattr(user, "is_authenticated", False):
+        scope = scope_for(user)  # read by may_browse: no new query
+        forms = scope.is_superuser or scope.own_member_id is not None or bool(scope.write_paths)
+        sets = scope.is_superuser or scope.own_org_path is not None or bool(scope.read_paths)
+    hidden = {SELF_ASSESSMENT} if not forms else set()
+    hidden |= {CRITERIA} if not sets else set()
+    urls = [
+        (name, url)
+        for name, url in urls
+        if (name not in OFFICE_ONLY or audit) and name not in hidden
+    ]
     current = next((url for _name, url in urls if path_under(path, url)), None)
-    key = ("nav", _urlconf(), get_language(), audit, current)
+    key = ("nav", _urlconf(), get_language(), audit, forms, sets, current)
     html = _drawn.get(key)
     if html is None:
         labels = dict(NAV)

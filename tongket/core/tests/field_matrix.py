@@ -53,6 +53,36 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
         "id tier level not_classified_reason grades points comment author_label on_behalf "
         "created_at"
     ),
+    # Self-assessments (issue 20): whoever sees the form sees it whole (the member, the readers
+    # of their cell and above); the member's card number only to its readers (Person).
+    "AnnexCounts": seen("total on_time late exceeded not_completed"),
+    "AnnexTask": seen("title due_on done_on quality_ok exceeded"),
+    "FormCriterion": seen("code title section max scored value"),
+    "FormRemedy": seen("text state"),
+    "FormRemedyOut": seen("text state state_label"),
+    "FormReturnInput": seen("comment"),
+    "FormScore": seen("general tasks total level level_label complete"),
+    "PaginatedSelfAssessmentFormList": seen("count next previous results"),
+    "PatchedSelfAssessmentDraftInput": seen(
+        "strengths_politics strengths_ethics strengths_duties commitment shortcomings "
+        "explanations responsibility direction remedies points proposed_level tasks"
+    ),
+    "SelfAssessmentForm": seen(
+        "id evaluation year quarter form form_title member organization unit criteria_set "
+        "appendix status status_label proposed_level return_comment entered_on_behalf "
+        "entered_by_label submitted_at updated_at"
+    ),
+    "SelfAssessmentFormDetail": seen(
+        "id evaluation year quarter form form_title member organization unit criteria_set "
+        "appendix status status_label proposed_level return_comment entered_on_behalf "
+        "entered_by_label submitted_at updated_at strengths_politics strengths_ethics "
+        "strengths_duties commitment shortcomings explanations responsibility direction remedies "
+        "criteria score tasks annex_counts can_write can_return"
+    ),
+    "SelfAssessmentStartInput": seen(
+        "evaluation strengths_politics strengths_ethics strengths_duties commitment shortcomings "
+        "explanations responsibility direction remedies points proposed_level tasks"
+    ),
     "AttendanceInput": seen("member attendance reason"),
     # Accounts and grants: the endpoints answer only office administrators, within their subtrees.
     "Account": seen(
@@ -175,6 +205,8 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
         "version"
     ),
     "MonthProgress": seen("label counts total"),
+    # The inbox: only its owner ever reads a notice (notifications.selectors).
+    "Notification": seen("id kind kind_label text url due created_at read read_at"),
     "OrgAttendance": seen(
         "organization organization_name convened present absent_excused absent_unexcused unmarked"
     ),
@@ -196,6 +228,7 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
     "PaginatedEvaluationList": seen("count next previous results"),
     "PaginatedMeetingList": seen("count next previous results"),
     "PaginatedMemberList": seen("count next previous results"),
+    "PaginatedNotificationList": seen("count next previous results"),
     "PaginatedOrganizationList": seen("count next previous results"),
     "PaginatedPartyRoleList": seen("count next previous results"),
     "PaginatedPostList": seen("count next previous results"),

@@ -63,3 +63,41 @@ def test_a_chrome_block_is_drawn_once_and_its_holes_on_every_render() -> None:
     )
     assert template.render(Context({"fixed": "a", "live": "1"})) == "[a|1]"
     assert template.render(Context({"fixed": "b", "live": "<2>"})) == "[a|&lt;2&gt;]"
+
+
+def _menu(client: Client) -> str:
+    page = client.get("/thong-bao/").content.decode()
+    return page[page.index('class="container nav-list"') : page.index("</nav>")]
+
+
+def test_the_menu_links_the_own_self_assessment_and_the_criteria_sets_to_who_may_see_them(
+    client_for: Callable[[str], Client],
+) -> None:
+    """Issue 20: a member reaches their own form and the sets above their cell; a superior
+    reader (no member record, no write grant) the sets only; an account with neither, none."""
+    import io
+    import sys
+
+    from django.core.management import call_command
+
+    chrome.clear()
+    member = _menu(client_for("dangvien"))
+    assert '<a href="/tu-kiem-diem/">Tự kiểm điểm</a>' in member
+    assert '<a href="/criteria/">Bộ tiêu chí</a>' in member
+    reader = _menu(client_for("khoi"))
+    assert "/tu-kiem-diem/" not in reader
+    assert '<a href="/criteria/">Bộ tiêu chí</a>' in reader
+    secretary = _menu(client_for("bithu"))
+    assert "/tu-kiem-diem/" in secretary
+    assert "/criteria/" in secretary
+    old, sys.stdin = sys.stdin, io.StringIO("Chua-gan-2026-kiem-thu\n")
+    try:
+        call_command("users", "add", "chua_gan", "--password-stdin", stdout=io.StringIO())
+    finally:
+        sys.stdin = old
+    nobody = Client()
+    assert nobody.login(username="chua_gan", password="Chua-gan-2026-kiem-thu")
+    bare = _menu(nobody)
+    assert "/tu-kiem-diem/" not in bare
+    assert "/criteria/" not in bare
+    assert "/thong-bao/" in nobody.get("/thong-bao/").content.decode()

@@ -148,6 +148,14 @@ def _member_form_evaluation() -> Args:
     return {"evaluation_id": evaluation.pk}
 
 
+def _api_member_form() -> Args:
+    """dangvien's Mẫu 2B (issue 20), as the self-assessment API names it."""
+    from tongket.selfassessment.models import SelfAssessment
+
+    evaluation_id = _member_form_evaluation()["evaluation_id"]
+    return {"pk": SelfAssessment.objects.get(evaluation_id=evaluation_id).pk}
+
+
 def _none() -> Args:
     return {}
 
@@ -180,6 +188,14 @@ def _bithu_grant() -> Args:
 
 def _api_bithu_grant() -> Args:
     return {"pk": _bithu_grant()["grant_id"]}
+
+
+def _dangvien_notice() -> Args:
+    """A notice in dangvien's inbox (the demo asked them to self-assess): theirs alone."""
+    from tongket.notifications.models import Notification
+
+    notice = Notification.objects.filter(user__username="dangvien").order_by("pk")[0]
+    return {"pk": notice.pk}
 
 
 def _cell() -> Args:
@@ -351,6 +367,8 @@ DEPARTMENT_READ = (302, 200, 200, 404, 404, 200, 404, 404)  # a QT.KCQDN.SGDDT o
 CREATE_FORM = (302, 200, 200, 200, 200, 403, 403, 200)  # any write grant; read-only users: 403
 SET_READ = (302, 200, 200, 200, 200, 200, 200, 404)  # a department's criteria: all below it read
 FORM_READ = (302, 200, 200, 404, 404, 200, 200, 404)  # a KHTC member's form: not TCCB's secretary
+FORM_API_READ = (401, 200, 200, 404, 404, 200, 200, 404)
+FORM_API_WRITE = (401, None, None, 404, 404, 403, None, 404)  # khoi reads it, may not write
 
 # Accounts and grants: office administrators only (403 for everyone else); the outsider, an
 # office administrator elsewhere, does not see the demo's accounts (404).
@@ -523,6 +541,17 @@ MATRIX: dict[str, Entry] = {
     "selfassessment:download": Entry(
         lambda: {**_member_form_evaluation(), "fmt": "pdf"}, FORM_READ
     ),
+    # Its API: the forms the user sees; dangvien's form to the same roles as the page. Starting
+    # one needs the evaluation (an empty body is refused before anything is written).
+    "api:self-assessment-list": Entry(
+        _none, API_LIST, post=(401, None, None, None, None, None, None, None)
+    ),
+    "api:self-assessment-detail": Entry(_api_member_form, FORM_API_READ, post=FORM_API_WRITE),
+    "api:self-assessment-submit": Entry(_api_member_form, API_POST_ONLY, post=FORM_API_WRITE),
+    # Returning: the cell's writers (the office above); the author may not (403).
+    "api:self-assessment-return-to-author": Entry(
+        _api_member_form, API_POST_ONLY, post=(401, None, None, 404, 404, 403, 403, 404)
+    ),
     "reports:index": Entry(_none, PAGE),
     "reports:organization": Entry(_cell_year, CELL_READ),
     "reports:download": Entry(_report_download, CELL_READ),
@@ -670,6 +699,12 @@ MATRIX: dict[str, Entry] = {
     "notifications:badge": Entry(_none, PAGE),
     "notifications:read": Entry(_none, POST_ONLY, post=OWN_POST),
     "notifications:email_digest": Entry(_none, POST_ONLY, post=OWN_POST),
+    # Its API: the list answers everyone their own; a notice is its owner's alone (the
+    # superuser included: 404).
+    "api:notification-list": Entry(_none, API_LIST),
+    "api:notification-read": Entry(
+        _dangvien_notice, API_POST_ONLY, post=(401, 404, 404, 404, 404, 404, None, 404)
+    ),
     # Accounts and grants: office administrators (and the superuser), within their subtrees.
     "accounts:user_list": Entry(_none, OFFICE_PAGE),
     "accounts:user_create": Entry(_none, OFFICE_PAGE, post=OFFICE_CREATE_POST),
@@ -877,13 +912,16 @@ def _variants() -> list[Any]:
             # reports/tests/test_record_documents.py check who may download them.
             continue
         if kind == "statistics":
-            fmt = "xlsx"  # the summary table upward: XLSX or PDF
+            fmt = "xlsx"  # the summary table upward: XLSX, PDF or DOCX
         for name in ("reports:download", "api:report-render"):
             variants.append((name, {"code": code, "year": year, "kind": kind, "fmt": fmt}))
     for fmt in ("docx", "pdf", "xlsx"):
         variants.append(
             ("reports:download", {"code": CELL, "year": YEAR, "kind": "year-end", "fmt": fmt})
         )
+    # The news item's page for the website: the only kind that comes as HTML.
+    for name in ("reports:download", "api:report-render"):
+        variants.append((name, {"code": DEPARTMENT, "year": YEAR, "kind": "news", "fmt": "html"}))
     for kind in EXPORTS:
         for fmt in ("xlsx", "csv"):
             if not (kind == "all" and fmt == "csv"):
@@ -974,6 +1012,15 @@ def test_a_cell_office_administrator_sees_no_account_grant_or_member_outside_the
         assert OTHER_CELL.encode() not in body
     for card in _outside_cards()[:2]:
         assert web.get(reverse("people:member", args=[card])).status_code == 404
+    # Nor a member's self-assessment outside the cell, nor anyone's notice (issues 18, 20).
+    form = _api_member_form()
+    assert api.get(reverse("api:self-assessment-detail", kwargs=form)).status_code == 404
+    assert api.post(reverse("api:self-assessment-return-to-author", kwargs=form)).status_code == 404
+    listed = api.get(reverse("api:self-assessment-list")).json()["results"]
+    assert form["pk"] not in {row["id"] for row in listed}
+    notice = _dangvien_notice()
+    assert api.post(reverse("api:notification-read", kwargs=notice)).status_code == 404
+    assert api.get(reverse("api:notification-list")).json()["count"] == 0
 
 
 @pytest.mark.django_db

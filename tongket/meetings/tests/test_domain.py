@@ -343,3 +343,33 @@ def test_labels_are_vietnamese():
     assert Attendance.ABSENT_EXCUSED.label == "Vắng mặt có lý do"
     assert MeetingKind.CONFIDENCE_VOTE.label == "Hội nghị lấy phiếu tín nhiệm"
     assert dataclasses.replace(p(), name="Lê Văn Tính").who == "Lê Văn Tính (93.000001)"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("javascript:alert(1)", ""),
+        (" JavaScript:alert(1)", ""),
+        ("data:text/html,x", ""),
+        ("//evil.example/x", ""),
+        ("/\\evil.example", ""),
+        ("/awards/3/", "/awards/3/"),
+        ("https://qt.gov.vn/tin", "https://qt.gov.vn/tin"),
+        (None, ""),
+    ],
+)
+def test_an_award_link_stored_before_the_write_check_shows_only_when_safe(
+    stored: object, shown: str
+) -> None:
+    assert d.shown_link(stored) == shown
+
+
+def test_the_shown_link_filter_renders_an_unsafe_stored_link_as_text() -> None:
+    from django.template import Context, Template
+
+    html = Template(
+        "{% load meetings_tags %}{% with link=award.link|shown_link %}"
+        '{% if link %}<a href="{{ link }}">{{ award.text }}</a>{% else %}{{ award.text }}'
+        "{% endif %}{% endwith %}"
+    ).render(Context({"award": {"text": "Huy hiệu", "link": "javascript:alert(1)"}}))
+    assert html == "Huy hiệu"

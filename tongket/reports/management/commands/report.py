@@ -20,12 +20,12 @@ class Command(BaseCommand):
     help = (
         "Xuất văn bản từ dữ liệu: báo cáo tổng kết (year-end), quyết định công nhận (decision), "
         "thông báo kết quả (notice), biên bản (minutes), nghị quyết (resolution), tờ trình khen "
-        "thưởng (awards), tin bài (news), chương trình công tác (program), chương trình kiểm "
-        "tra, giám sát (inspection-program), quyết định khen thưởng (award-decision), giấy "
-        "khen/bằng khen (certificate, với --award), giấy giới thiệu sinh hoạt đảng (referral, với "
-        "--member), biểu thống kê gửi cấp trên (statistics, xlsx hoặc pdf); định dạng docx, "
-        "pdf, md hoặc xlsx (phụ lục số liệu). Mẫu kiểm điểm của Hướng dẫn 43-HD/BTCTW: form-01, "
-        "form-2a, form-2b, form-2c (docx, pdf)."
+        "thưởng (awards), tin bài (news, cả dạng html), chương trình công tác (program), "
+        "chương trình kiểm tra, giám sát (inspection-program), quyết định khen thưởng "
+        "(award-decision), giấy khen/bằng khen (certificate, với --award), giấy giới thiệu sinh "
+        "hoạt đảng (referral, với --member), biểu thống kê gửi cấp trên (statistics, xlsx, pdf "
+        "hoặc docx); định dạng docx, pdf, md, xlsx (phụ lục số liệu) hoặc html (tin bài). Mẫu "
+        "kiểm điểm của Hướng dẫn 43-HD/BTCTW: form-01, form-2a, form-2b, form-2c (docx, pdf)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
