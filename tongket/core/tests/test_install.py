@@ -32,9 +32,10 @@ from tongket.core.tests.production import free_port, https_get
 
 ROOT = Path(__file__).resolve().parents[3]
 SECTION = "## Chạy thật trên máy chủ Debian"
-# The whole install, from a fresh folder and database to a stopped instance (a machine busy with
-# other work may allow itself more: TONGKET_INSTALL_SECONDS).
-SECONDS = int(os.environ.get("TONGKET_INSTALL_SECONDS", "120"))
+# A bound on the whole install, from a fresh folder and database to a stopped instance, so that
+# a hung step fails the test instead of CI; not a speed target (a first run builds the
+# virtualenv from PyPI: about 2 minutes on a busy 2-core machine). TONGKET_INSTALL_SECONDS.
+SECONDS = int(os.environ.get("TONGKET_INSTALL_SECONDS", "600"))
 
 pytestmark = [
     pytest.mark.django_db,
