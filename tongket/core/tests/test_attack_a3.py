@@ -208,3 +208,47 @@ def test_a_member_cannot_overwrite_the_task_facts_the_office_recorded(api_for: A
     ev = Evaluation.objects.get(pk=form.evaluation_id)
     stored = {key: getattr(ev, key) for key in recorded}
     assert stored == recorded
+
+
+# --- 6. «Dữ kiện đánh giá»: a count written with other digits than 0-9 ---------------------------
+
+
+@pytest.mark.parametrize("count", ["²", "1²"])
+def test_a_fact_count_in_other_digits_is_a_cell_problem_not_a_crash(
+    user_named: Any, count: str
+) -> None:
+    from tongket.evaluation.sheets import EvaluationFactsSheet
+    from tongket.exchange.importer import run_import
+
+    sheet = EvaluationFactsSheet()
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet.title
+    ws.append([c.header for c in sheet.columns])
+    values = {"card_number": "45.000033", "year": "2026", "tasks_total": count}
+    ws.append([values.get(c.key, "") for c in sheet.columns])
+    out = io.BytesIO()
+    book.save(out)
+    report = run_import(out.getvalue(), actor=user_named("vanphong"), dry_run=True, sheets=[sheet])
+    assert [p.rule for p in report.problems] == ["import.cell.integer"]
+
+
+# --- 7. The self-assessment page's row counts ----------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["task_count", "remedy_count"])
+def test_a_row_count_in_other_digits_saves_the_draft_without_an_error(
+    client_for: Any, field: str
+) -> None:
+    form = SelfAssessment.objects.get(status="draft")
+    answer = client_for("vanphong").post(
+        f"/tu-kiem-diem/danh-gia/{form.evaluation_id}/", {"action": "save", field: "²"}
+    )
+    assert answer.status_code in (302, 422)
+
+
+def test_a_printed_form_in_an_unknown_format_is_no_error_page(client_for: Any) -> None:
+    form = SelfAssessment.objects.get(status="submitted")
+    answer = client_for("dangvien").get(f"/tu-kiem-diem/danh-gia/{form.evaluation_id}/mau.xlsx")
+    assert answer.status_code in (302, 404)
