@@ -119,18 +119,6 @@ def _rating_inputs(
     return {}, {}
 
 
-def _tasks(ev: Evaluation) -> TaskTally | None:
-    if ev.tasks_total is None:
-        return None
-    return TaskTally(
-        total=ev.tasks_total,
-        completed=ev.tasks_completed or 0,
-        on_time=ev.tasks_on_time or 0,
-        late=ev.tasks_late or 0,
-        exceeded=ev.tasks_exceeded or 0,
-    )
-
-
 def _level_or_none(value: str) -> Level | None:
     return Level(value) if value else None
 
@@ -167,7 +155,7 @@ def member_facts(
         is_leader=ev.is_leader,
         points=parsed_points or None,
         frame=point_frame(ev) if parsed_points else None,
-        tasks=_tasks(ev),
+        tasks=leaders.task_tally(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
         led_units=led,
         temporary_cell=ev.temporary_cell,
@@ -273,7 +261,7 @@ def organization_facts(
         ),
         points=parsed_points or None,
         frame=point_frame(ev) if parsed_points else None,
-        tasks=_tasks(ev),
+        tasks=leaders.task_tally(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
         cases=_collective_cases(ev) if _reads_leaders(cycle) else None,
     )
@@ -345,7 +333,7 @@ def _member_cases(ev: Evaluation, led: tuple[LedUnit, ...]) -> CaseFacts:
         group=group,
         unit=here,
         violations=_violations(ev, ev.discipline_form, here) if ev.disciplined else (),
-        tasks=_tasks(ev),
+        tasks=leaders.task_tally(ev),
         led_units=led,
     )
 
@@ -356,7 +344,7 @@ def _collective_cases(ev: Evaluation) -> CaseFacts:
     assert ev.organization is not None
     here = ev.organization.code
     form = ev.leadership_discipline or ev.discipline_form
-    tasks = _tasks(ev)
+    tasks = leaders.task_tally(ev)
     return _case_facts(
         ev,
         group=CaseGroup.COLLECTIVE,

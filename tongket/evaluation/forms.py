@@ -93,6 +93,15 @@ class OutcomeForm(forms.Form):
         return parse_outcome(self.cleaned_data["outcome"])
 
 
+class AppraisalForm(OutcomeForm):
+    """The committee's appraisal (thẩm định) before the decision: a level and its opinion."""
+
+    outcome = forms.ChoiceField(label="Mức thẩm định", choices=[UNCHOSEN, *OUTCOME_CHOICES])
+    comment = forms.CharField(
+        label="Ý kiến thẩm định", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
 class DecisionForm(forms.Form):
     """One decision, or a correction of one (with its reason)."""
 

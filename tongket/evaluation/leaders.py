@@ -41,7 +41,8 @@ def _period_end(cycle: Cycle) -> dt.date:
     return Period(cycle.year, cycle.quarter).end
 
 
-def _tasks(ev: Evaluation) -> TaskTally | None:
+def task_tally(ev: Evaluation) -> TaskTally | None:
+    """The tasks recorded on an evaluation (None until its total is recorded)."""
     if ev.tasks_total is None:
         return None
     return TaskTally(
@@ -135,7 +136,7 @@ def led_units(member: Member, cycle: Cycle) -> tuple[LedUnit, ...]:
                 code=org.code,
                 role=f"{role.get_role_display()} {org.name}",
                 level=_current_level(ev),
-                tasks=_tasks(ev) if ev is not None else None,
+                tasks=task_tally(ev) if ev is not None else None,
             )
         )
     for post in posts:

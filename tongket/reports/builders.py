@@ -946,7 +946,12 @@ def build_news_facts(facts: YearEndFacts) -> NewsFacts:
     closing = Person(*c.closing_speaker) if c.closing_speaker else presenter
     scorecards = tuple(
         ScorecardResult(
-            subject=f"{s.unit} theo {_lower(s.title)}" if s.unit else s.title,
+            # The sample frame's mark is the office's to see, never the article's.
+            subject=(
+                f"{s.unit} theo {_lower(_printed_title(s.title))}"
+                if s.unit
+                else _printed_title(s.title)
+            ),
             points=stripped(s.points),
             maximum=shown_maximum(s.maximum, s.points),
             rank=s.rank,

@@ -121,23 +121,54 @@ class NewsFacts:
     author: str = ""  # the byline, e.g. "Văn phòng Sở"
 
 
-def render_news(facts: NewsFacts) -> str:
-    """A draft article in the style of the office's news items: plain paragraphs, a byline."""
-    paragraphs = [
-        _headline(facts),
-        _opening(facts),
-        _report(facts),
-        _caption(
+@dataclass(frozen=True)
+class NewsArticle:
+    """The article's parts as every form draws them: the headline, the body paragraphs, the
+    photo's caption (which stands after paragraph `caption_after`) and the byline."""
+
+    headline: str
+    paragraphs: tuple[str, ...]
+    caption: str
+    caption_after: int
+    byline: str
+
+
+def news_article(facts: NewsFacts) -> NewsArticle:
+    """The article from its facts, each text in NFC (offices type precomposed letters)."""
+
+    def nfc(text: str) -> str:
+        return unicodedata.normalize("NFC", text)
+
+    return NewsArticle(
+        headline=nfc(_headline(facts)),
+        paragraphs=tuple(
+            nfc(p)
+            for p in (
+                _opening(facts),
+                _report(facts),
+                _discussion(),
+                _results(facts),
+                _closing(facts),
+            )
+        ),
+        caption=nfc(
             f"Đồng chí {facts.presenter.name}, {facts.presenter.title} trình bày Báo cáo tổng kết "
             f"công tác Đảng năm {facts.year}, phương hướng, nhiệm vụ năm {facts.year + 1}"
         ),
-        _discussion(),
-        _results(facts),
-        _closing(facts),
-    ]
-    if facts.author:
-        paragraphs.append(facts.author.upper())
-    return "\n\n".join(unicodedata.normalize("NFC", p) for p in paragraphs) + "\n"
+        caption_after=2,
+        byline=nfc(facts.author.upper()),
+    )
+
+
+def render_news(facts: NewsFacts) -> str:
+    """A draft article in the style of the office's news items: plain paragraphs, a byline."""
+    article = news_article(facts)
+    body = list(article.paragraphs)
+    body.insert(article.caption_after, _caption(article.caption))
+    paragraphs = [article.headline, *body]
+    if article.byline:
+        paragraphs.append(article.byline)
+    return "\n\n".join(paragraphs) + "\n"
 
 
 def _headline(facts: NewsFacts) -> str:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tongket.meetings.selectors import MinutesFacts
     from tongket.reports.builders import ProgramRecord
     from tongket.reports.facts import YearEndFacts
+    from tongket.reports.news import NewsFacts
     from tongket.reports.referral import ReferralFacts
 
 
@@ -158,6 +159,7 @@ FORMATS = {
     "pdf": "application/pdf",
     "md": "text/markdown; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
 }
 KINDS = (
     "year-end",
@@ -295,14 +297,14 @@ def render_report(
 ) -> RenderedReport:
     """A document of `kind` for the organization and year, in `fmt`, from what the user may see.
 
-    The news item is plain text, so it comes as Markdown (or inside DOCX/PDF as paragraphs);
-    the XLSX form is the statistical annex whatever the kind.
+    The news item comes as Markdown to edit, as DOCX and PDF, and as an HTML page for the
+    office's website (the only kind that does); the XLSX form is the statistical annex whatever
+    the kind.
     """
     from tongket.reports import builders
     from tongket.reports.documents.docx_renderer import render_docx
     from tongket.reports.documents.markdown_renderer import render_markdown
     from tongket.reports.documents.pdf_renderer import render_pdf
-    from tongket.reports.news import render_news
     from tongket.reports.xlsx import render_annex
 
     if kind not in KINDS:
@@ -316,6 +318,12 @@ def render_report(
             f"Không có định dạng «{fmt}». Các định dạng: {', '.join(FORMATS)}.",
             field="format",
             rule="reports.format.unknown",
+        )
+    if fmt == "html" and kind != "news":
+        raise DomainError(
+            "Chỉ tin bài xuất dạng html; văn bản khác xuất dạng docx hoặc pdf.",
+            field="format",
+            rule="reports.format.html",
         )
     if kind in PROGRAM_KINDS and fmt in ("md", "xlsx"):
         raise DomainError(
@@ -360,14 +368,7 @@ def render_report(
     if fmt == "xlsx":
         return RenderedReport(render_annex(facts), FORMATS[fmt], f"{stem}.xlsx")
     if kind == "news":
-        text = render_news(builders.build_news_facts(facts))
-        if fmt != "md":
-            raise DomainError(
-                "Tin bài là văn bản thường: hãy xuất dạng md rồi biên tập.",
-                field="format",
-                rule="reports.format.news",
-            )
-        return RenderedReport(text.encode(), FORMATS[fmt], f"{stem}.md")
+        return _render_news(builders.build_news_facts(facts), fmt, stem)
     if kind in PROGRAM_KINDS:
         program = program_record(user, code, year, PROGRAM_KINDS[kind], program_id)
         when = date or program.adopted_on or timezone.localdate()
@@ -385,6 +386,26 @@ def render_report(
         content = render_pdf(doc)
     else:
         content = render_markdown(doc).encode()
+    return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
+
+
+def _render_news(news: NewsFacts, fmt: str, stem: str) -> RenderedReport:
+    """The news item as Markdown (to edit), DOCX, PDF or an HTML page, all from one article."""
+    from tongket.reports.documents.article import (
+        render_article_docx,
+        render_article_html,
+        render_article_pdf,
+    )
+    from tongket.reports.news import news_article, render_news
+
+    if fmt == "md":
+        content = render_news(news).encode()
+    elif fmt == "html":
+        content = render_article_html(news_article(news)).encode()
+    elif fmt == "docx":
+        content = render_article_docx(news_article(news))
+    else:
+        content = render_article_pdf(news_article(news))
     return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
 
 
@@ -531,13 +552,14 @@ def _render_statistics(
     from tongket.reports.statistics import (
         StatisticsFacts,
         load_layout,
+        render_statistics_docx,
         render_statistics_pdf,
         render_statistics_xlsx,
     )
 
-    if fmt not in ("xlsx", "pdf"):
+    if fmt not in ("xlsx", "pdf", "docx"):
         raise DomainError(
-            "Biểu thống kê xuất dạng xlsx hoặc pdf.",
+            "Biểu thống kê xuất dạng xlsx, pdf hoặc docx.",
             field="format",
             rule="reports.format.statistics",
         )
@@ -558,7 +580,11 @@ def _render_statistics(
         organizations=organizations,
         reasons=not_classified_reasons(org, year),
     )
-    render = render_statistics_xlsx if fmt == "xlsx" else render_statistics_pdf
+    render = {
+        "xlsx": render_statistics_xlsx,
+        "pdf": render_statistics_pdf,
+        "docx": render_statistics_docx,
+    }[fmt]
     return RenderedReport(
         render(facts, layout), FORMATS[fmt], f"statistics-{org.code}-{year}.{fmt}"
     )

@@ -1,5 +1,6 @@
 """The summary table a committee sends its superior about the year's classification: organizations
-and members by level and by kind, and those not classified with their reasons, as XLSX and PDF.
+and members by level and by kind, and those not classified with their reasons, as XLSX, PDF and
+DOCX (the PDF's tables in a Word file the office can still edit, over the house template).
 
 The table's layout (title, columns, rows) is data, `house/statistics.json`, which a province
 replaces by pointing `TONGKET_STATISTICS_LAYOUT` at its own file: the national form's exact
@@ -17,6 +18,10 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
 from fpdf import FPDF
 from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace
@@ -26,7 +31,22 @@ from openpyxl.styles import Alignment, Font
 from tongket.core.cells import neutralized
 from tongket.core.errors import DomainError
 from tongket.core.formatting import format_count, format_percent, percent
-from tongket.reports.documents.model import PARTY_MOTTO, Signature, place_date_line
+from tongket.reports.documents.docx_renderer import (
+    _cell_line,
+    _clear_body,
+    _layout_table,
+    _signature_cell,
+    _table,
+    house_template_path,
+)
+from tongket.reports.documents.layout import LAYOUT
+from tongket.reports.documents.model import (
+    ISSUER_MARK,
+    PARTY_MOTTO,
+    Signature,
+    Table,
+    place_date_line,
+)
 from tongket.reports.documents.pdf_renderer import FONT_FAMILY, line_height, nfc, register_fonts
 from tongket.reports.signing import sign_if_configured
 
@@ -204,11 +224,16 @@ def render_statistics_pdf(facts: StatisticsFacts, layout: StatisticsLayout) -> b
     pdf.add_page()
     half = pdf.epw / 2
     top = pdf.get_y()
-    for text, style in ((facts.superior_body.upper(), ""), (facts.issuer_body.upper(), "B")):
+    for text, style in (
+        (facts.superior_body.upper(), ""),
+        (facts.issuer_body.upper(), "B"),
+        (ISSUER_MARK, ""),
+    ):
         pdf.set_font(FONT_FAMILY, style, 13)
         pdf.multi_cell(
             half, line_height(13), nfc(text), align=Align.C, new_x="LMARGIN", new_y="NEXT"
         )
+    left_bottom = pdf.get_y()
     pdf.set_xy(pdf.l_margin + half, top)
     pdf.set_font(FONT_FAMILY, "B", 14)
     pdf.multi_cell(half, line_height(14), PARTY_MOTTO, align=Align.C, new_x="LEFT", new_y="NEXT")
@@ -216,7 +241,7 @@ def render_statistics_pdf(facts: StatisticsFacts, layout: StatisticsLayout) -> b
     pdf.multi_cell(
         half, line_height(13), nfc(place_date_line(facts.place, facts.date)), align=Align.C
     )
-    pdf.set_y(top + 4 * line_height(13))
+    pdf.set_y(max(left_bottom, top + 3 * line_height(13)) + line_height(13))
     pdf.set_font(FONT_FAMILY, "B", 14)
     pdf.multi_cell(
         pdf.epw,
@@ -227,20 +252,16 @@ def render_statistics_pdf(facts: StatisticsFacts, layout: StatisticsLayout) -> b
         new_y="NEXT",
     )
     pdf.ln(3)
-    headers = ["TT", "Chỉ tiêu", *(c.title for c in layout.columns)]
-    widths = [8, 40, *([(pdf.epw - 48) / len(layout.columns)] * len(layout.columns))]
-    _pdf_table(pdf, headers, table_rows(facts, layout), widths, numeric_from=2)
-    if facts.reasons:
-        pdf.ln(3)
-        pdf.set_font(FONT_FAMILY, "B", 12)
-        pdf.cell(
-            pdf.epw, line_height(12), "Không xếp loại theo lý do", new_x="LMARGIN", new_y="NEXT"
-        )
+    for table in statistics_tables(facts, layout):
+        if table.caption:
+            pdf.ln(3)
+            pdf.set_font(FONT_FAMILY, "B", 12)
+            pdf.cell(pdf.epw, line_height(12), table.caption, new_x="LMARGIN", new_y="NEXT")
         _pdf_table(
             pdf,
-            ["Đối tượng", "Lý do", "Số lượng"],
-            reason_rows(facts),
-            [40, 150, 30],
+            list(table.headers),
+            [list(r) for r in table.rows],
+            [w / 10 for w in table.column_widths],
             numeric_from=2,
         )
     if layout.note:
@@ -273,7 +294,86 @@ def _pdf_table(
         line_height=line_height(11),
         cell_fill_mode=TableCellFillMode.NONE,
     ) as table:
-        for values in [headers, *rows]:
+        heading = table.row()
+        for value in headers:
+            heading.cell(nfc(value), align=Align.C)
+        for values in rows:
             row = table.row()
             for value in values:
                 row.cell(nfc(value))
+
+
+# The PDF's page: A4 landscape, margins 15 mm but 20 mm on the left (binding side).
+_LANDSCAPE_MM = (297, 210)
+_MARGINS_MM = {"top": 15, "bottom": 15, "left": 20, "right": 15}
+# The PDF's sizes: the header at 13 pt, the motto and the title at 14 pt, the note at 10 pt.
+_HEADER_PT, _TITLE_PT, _NOTE_PT = 13, 14, 10
+
+
+def statistics_tables(facts: StatisticsFacts, layout: StatisticsLayout) -> tuple[Table, ...]:
+    """The tables both the PDF and the DOCX print: the counts, then (when any) those not
+    classified by reason. Widths are the PDF's, in tenths of a millimetre."""
+    columns = len(layout.columns)
+    share = (2620 - 600) // columns
+    main = Table(
+        headers=("TT", "Chỉ tiêu", *(c.title for c in layout.columns)),
+        rows=tuple(tuple(r) for r in table_rows(facts, layout)),
+        column_widths=(100, 500, *([share] * columns)),
+        column_align="CL" + "R" * columns,
+    )
+    if not facts.reasons:
+        return (main,)
+    reasons = Table(
+        headers=("Đối tượng", "Lý do", "Số lượng"),
+        rows=tuple(tuple(r) for r in reason_rows(facts)),
+        caption="Không xếp loại theo lý do",
+        column_widths=(400, 1500, 300),
+        column_align="LLR",
+    )
+    return (main, reasons)
+
+
+def render_statistics_docx(facts: StatisticsFacts, layout: StatisticsLayout) -> bytes:
+    """The PDF's page as a Word file: A4 landscape, the Party header, the title, the same
+    tables (numbers right-aligned, header repeated, rows never split), the note, the signature."""
+    document = Document(str(house_template_path()))
+    _clear_body(document)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = (Mm(v) for v in _LANDSCAPE_MM)
+    for edge, mm in _MARGINS_MM.items():
+        setattr(section, f"{edge}_margin", Mm(mm))
+    text_width = int(Mm(_LANDSCAPE_MM[0] - _MARGINS_MM["left"] - _MARGINS_MM["right"]))
+    half = (text_width // 2, text_width - text_width // 2)
+
+    header = _layout_table(document, half)
+    left, right = header.rows[0].cells
+    _cell_line(left.paragraphs[0], facts.superior_body.upper(), size=_HEADER_PT)
+    _cell_line(left.add_paragraph(), facts.issuer_body.upper(), bold=True, size=_HEADER_PT)
+    _cell_line(left.add_paragraph(), ISSUER_MARK, size=_HEADER_PT)
+    _cell_line(right.paragraphs[0], PARTY_MOTTO, bold=True, size=_TITLE_PT)
+    _cell_line(
+        right.add_paragraph(),
+        place_date_line(facts.place, facts.date),
+        italic=True,
+        size=_HEADER_PT,
+    )
+
+    title = document.add_paragraph()
+    title.paragraph_format.space_before = Pt(LAYOUT.paragraph_gap_pt * 2)
+    title.paragraph_format.space_after = Pt(LAYOUT.paragraph_gap_pt)
+    _cell_line(title, _title(facts, layout), bold=True, size=_TITLE_PT)
+    for table in statistics_tables(facts, layout):
+        _table(document, table, text_width)
+    if layout.note:
+        note = document.add_paragraph()
+        note.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        run = note.add_run(layout.note)
+        run.italic = True
+        run.font.size = Pt(_NOTE_PT)
+
+    signature = _layout_table(document, half)
+    _signature_cell(signature.rows[0].cells[1], facts.signature)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()

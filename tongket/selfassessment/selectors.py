@@ -68,11 +68,13 @@ def own_evaluations(user: User | None) -> list[Evaluation]:
     )
 
 
-def annual_evaluation(user: User | None, org_code: str, year: int, card: str | None) -> Evaluation:
-    """The year's evaluation of a member (by card) within the organization, or of the
-    organization itself, among what the user may see."""
+def annual_evaluation(
+    user: User | None, org_code: str, year: int, card: str | None, *, quarter: int | None = None
+) -> Evaluation:
+    """The year's (or, with `quarter`, that quarter's) evaluation of a member (by card) within
+    the organization, or of the organization itself, among what the user may see."""
     rows = evaluation_selectors.visible_evaluations(user).filter(
-        cycle__year=year, cycle__quarter__isnull=True
+        evaluation_selectors.period_q("cycle__", year, quarter)
     )
     if card:
         org = Organization.objects.filter(code=org_code.strip()).first()
@@ -88,7 +90,8 @@ def annual_evaluation(user: User | None, org_code: str, year: int, card: str | N
     )
     if found is None:
         who = f"đảng viên {card}" if card else f"tổ chức {org_code}"
-        raise NotFound(f"Không tìm thấy bản đánh giá năm {year} của {who}.")
+        period = f"quý {quarter} năm {year}" if quarter else f"năm {year}"
+        raise NotFound(f"Không tìm thấy bản đánh giá {period} của {who}.")
     return found
 
 

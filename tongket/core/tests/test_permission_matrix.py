@@ -148,6 +148,21 @@ def _member_form_evaluation() -> Args:
     return {"evaluation_id": evaluation.pk}
 
 
+def _member_dossier_document() -> Args:
+    """A PDF in the dossier of the demo member's 2026 evaluation (the demo uploads none)."""
+    from tongket.dossier import services as dossier_services
+
+    content = b"%PDF-1.4\n%%EOF\n"
+    document = dossier_services.add_document(
+        actor=None,
+        evaluation_id=_member_form_evaluation()["evaluation_id"],
+        kind="minutes",
+        title="Biên bản hội nghị kiểm điểm",
+        upload=dossier_services.Upload("bien-ban.pdf", len(content), content),
+    )
+    return {"document_id": document.pk}
+
+
 def _api_member_form() -> Args:
     """dangvien's Mẫu 2B (issue 20), as the self-assessment API names it."""
     from tongket.selfassessment.models import SelfAssessment
@@ -552,6 +567,16 @@ MATRIX: dict[str, Entry] = {
     "api:self-assessment-return-to-author": Entry(
         _api_member_form, API_POST_ONLY, post=(401, None, None, 404, 404, 403, 403, 404)
     ),
+    # A member's dossier (Điều 17): read as the evaluation; the cell or the office above changes
+    # it, a reader above (khoi) and the member themselves may not.
+    "dossier:dossier": Entry(
+        _member_form_evaluation, FORM_READ, post=(302, None, None, 404, 404, 403, 403, 404)
+    ),
+    "dossier:form_04": Entry(lambda: {**_member_form_evaluation(), "fmt": "pdf"}, FORM_READ),
+    "dossier:download": Entry(_member_dossier_document, FORM_READ),
+    "dossier:remove": Entry(
+        _member_dossier_document, POST_ONLY, post=(302, None, None, 404, 404, 403, 403, 404)
+    ),
     "reports:index": Entry(_none, PAGE),
     "reports:organization": Entry(_cell_year, CELL_READ),
     "reports:download": Entry(_report_download, CELL_READ),
@@ -912,13 +937,16 @@ def _variants() -> list[Any]:
             # reports/tests/test_record_documents.py check who may download them.
             continue
         if kind == "statistics":
-            fmt = "xlsx"  # the summary table upward: XLSX or PDF
+            fmt = "xlsx"  # the summary table upward: XLSX, PDF or DOCX
         for name in ("reports:download", "api:report-render"):
             variants.append((name, {"code": code, "year": year, "kind": kind, "fmt": fmt}))
     for fmt in ("docx", "pdf", "xlsx"):
         variants.append(
             ("reports:download", {"code": CELL, "year": YEAR, "kind": "year-end", "fmt": fmt})
         )
+    # The news item's page for the website: the only kind that comes as HTML.
+    for name in ("reports:download", "api:report-render"):
+        variants.append((name, {"code": DEPARTMENT, "year": YEAR, "kind": "news", "fmt": "html"}))
     for kind in EXPORTS:
         for fmt in ("xlsx", "csv"):
             if not (kind == "all" and fmt == "csv"):

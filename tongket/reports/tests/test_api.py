@@ -246,13 +246,28 @@ def test_every_official_document_renders_for_the_organization_and_year(
     assert "Sở Giáo dục và Đào tạo".upper() in response.content.decode().upper()
 
 
-def test_the_news_item_comes_as_markdown_only(api_for: ApiFor) -> None:
-    news = render(api_for("vanphong"), "news", "md")
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [
+        ("md", "text/markdown"),
+        ("docx", "wordprocessingml"),
+        ("pdf", "application/pdf"),
+        ("html", "text/html"),
+    ],
+)
+def test_the_news_item_renders_in_every_form(api_for: ApiFor, fmt: str, content_type: str) -> None:
+    news = render(api_for("vanphong"), "news", fmt)
     assert news.status_code == 200
-    assert "326,7" in news.content.decode()
-    refused = render(api_for("vanphong"), "news", "docx")
+    assert content_type in news["Content-Type"]
+    assert news["Content-Disposition"].startswith("attachment")
+    if fmt in ("md", "html"):
+        assert "326,7 điểm/350 điểm" in news.content.decode()
+
+
+def test_only_the_news_item_comes_as_html(api_for: ApiFor) -> None:
+    refused = render(api_for("vanphong"), "decision", "html")
     assert refused.status_code == 400
-    assert refused.json()["error"]["rule"] == "reports.format.news"
+    assert refused.json()["error"]["rule"] == "reports.format.html"
 
 
 def test_a_rendered_document_carries_the_number_and_date_of_an_issued_one(
@@ -315,5 +330,6 @@ def test_the_schema_documents_the_downloads_as_binary(client: Any) -> None:
         "application/pdf",
         "text/markdown",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/html",  # the news item's page, issue 21
     }
     assert rendered["responses"]["404"]["content"]["application/json"]

@@ -4,9 +4,12 @@ takes QĐ 399/HD 05 and the current names."""
 from __future__ import annotations
 
 import datetime as dt
+from io import BytesIO
 from typing import Any
 
 import pytest
+from docx import Document as DocxDocument
+from pypdf import PdfReader
 
 from tongket.core.demo import DEMO_ORG
 from tongket.people import services as people
@@ -78,3 +81,48 @@ def test_a_2020_document_prints_the_2020_superior_and_a_2026_one_the_current(
 )
 def test_numbers_run_per_year_under_hd36_and_through_the_term_from_2026(day, year, terms, series):
     assert number_series(day, year, terms) == series
+
+
+def _docx_text(content: bytes) -> str:
+    document = DocxDocument(BytesIO(content))
+    cells = (c.text for t in document.tables for r in t.rows for c in r.cells)
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(content)).pages)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["decision", "minutes"])
+def test_the_docx_and_the_pdf_print_the_date_and_the_superior_of_the_documents_date(
+    kind: str,
+) -> None:
+    """Done means, issue 21: what the Markdown shows above, the files a clerk signs show too."""
+    people.update_organization(
+        actor=None, code="QT.KCQDN", name=NEW_SUPERIOR, renamed_on=dt.date(2025, 7, 1)
+    )
+    for when, line, superior, other in (
+        (
+            dt.date(2021, 2, 24),
+            "ngày 24 tháng 02 năm 2021",
+            "ĐẢNG BỘ KHỐI CƠ QUAN VÀ DOANH NGHIỆP TỈNH",
+            NEW_SUPERIOR.upper(),
+        ),
+        (
+            dt.date(2026, 3, 5),
+            "ngày 05 tháng 3 năm 2026",
+            NEW_SUPERIOR.upper(),
+            "ĐẢNG BỘ KHỐI CƠ QUAN VÀ DOANH NGHIỆP TỈNH",
+        ),
+    ):
+        docx = _docx_text(
+            render_report(None, DEMO_ORG, 2020, kind=kind, fmt="docx", date=when).content
+        )
+        pdf = _pdf_text(
+            render_report(None, DEMO_ORG, 2020, kind=kind, fmt="pdf", date=when).content
+        )
+        for text in (docx, pdf):
+            assert line in text
+            assert superior in text
+            assert other not in text

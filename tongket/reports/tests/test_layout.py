@@ -24,7 +24,7 @@ from tongket.core.demo import DEMO_ORG
 from tongket.core.testenv import in_ci
 from tongket.people.selectors import get_organization, members_of
 from tongket.people.services import transfer_member
-from tongket.reports.selectors import render_report
+from tongket.reports.selectors import KINDS, render_report
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "documents"
 YEAR = 2020
@@ -43,6 +43,8 @@ DOCUMENTS: dict[str, dict[str, Any]] = {
     "certificate": {"award_id": "secretary"},
     "certificate-preprinted": {"kind": "certificate", "award_id": "secretary", "preprinted": True},
     "referral": {"member_card": "transferred"},
+    "news": {},
+    "statistics": {},
 }
 SECRETARY = "Trần Quốc Hưng"
 FROM_CELL, TO_CELL = f"{DEMO_ORG}.TTR", f"{DEMO_ORG}.VP"
@@ -158,3 +160,9 @@ def test_first_pages_are_rendered_to_png_for_a_visual_check(
         pytest.skip("pdftoppm không có trên máy.")
     for kind in converted:
         assert (ARTIFACTS / f"{kind}-trang-1.png").stat().st_size > 10_000
+
+
+def test_every_kind_of_the_report_command_is_compared():
+    """Interfaces, issue 21: every kind writes DOCX and PDF; none escapes the comparison."""
+    compared = {options.get("kind", name) for name, options in DOCUMENTS.items()}
+    assert compared == set(KINDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -14,9 +15,12 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.core.management import CommandError, call_command
 
+from tongket.core.demo import DEMO_ORG
 from tongket.reports.documents.pdf_renderer import render_pdf
+from tongket.reports.selectors import KINDS, render_report
 from tongket.reports.signing import CERT_ENV, PASSPHRASE_ENV, verify_pdf
 from tongket.reports.tests.test_documents import year_end_report
+from tongket.reports.tests.test_layout import _secretary_award, _transfer_a_member
 
 PASSPHRASE = "mat-khau-thu"
 SIGNER = "Đảng ủy Sở Giáo dục và Đào tạo"
@@ -117,3 +121,43 @@ def test_verify_command_names_the_signer_and_fails_on_a_tampered_file(
     tampered.write_bytes(bytes(data))
     with pytest.raises(CommandError, match="KHÔNG còn nguyên vẹn"):
         call_command("verify", str(tampered))
+
+
+# Every kind of document the product issues as a PDF, with what each needs from the demo.
+ISSUED_AS_PDF = [
+    "year-end",
+    "decision",
+    "notice",
+    "minutes",
+    "resolution",
+    "awards",
+    "news",
+    "program",
+    "inspection-program",
+    "award-decision",
+    "certificate",
+    "referral",
+    "statistics",
+]
+
+
+def test_every_kind_of_the_report_command_is_checked_for_a_signature():
+    assert set(ISSUED_AS_PDF) == set(KINDS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ISSUED_AS_PDF)
+def test_every_pdf_the_product_issues_is_signed_when_a_certificate_is_set(signing: None, kind: str):
+    """Interfaces, issue 21: with TONGKET_SIGNING_CERT set, every PDF the product issues is
+    signed, not only the official documents (the news item, the statistics, the certificate)."""
+    extra: dict[str, Any] = {}
+    year = 2021 if kind in ("program", "inspection-program") else 2020
+    if kind == "certificate":
+        extra["award_id"] = _secretary_award()
+    elif kind == "referral":
+        extra["member_card"] = _transfer_a_member()
+    pdf = render_report(None, DEMO_ORG, year, kind=kind, fmt="pdf", **extra).content
+    result = verify_pdf(pdf)
+    assert result.signed, kind
+    assert SIGNER in result.signer
+    assert result.intact

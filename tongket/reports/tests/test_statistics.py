@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from docx import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tongket.core.errors import DomainError
+from tongket.reports.documents.model import Signature
 from tongket.reports.selectors import render_report
-from tongket.reports.statistics import LAYOUT_ENV, SHIPPED_LAYOUT, parse_layout
+from tongket.reports.statistics import (
+    LAYOUT_ENV,
+    SHIPPED_LAYOUT,
+    StatisticsFacts,
+    load_layout,
+    parse_layout,
+    render_statistics_docx,
+    render_statistics_pdf,
+)
 
 ORG = "QT.KCQDN.SGDDT"
 
@@ -66,6 +79,82 @@ def test_a_layout_with_an_unknown_column_is_refused_naming_it():
 
 
 @pytest.mark.django_db
-def test_the_statistics_come_as_xlsx_or_pdf_only():
-    with pytest.raises(DomainError):
-        render_report(None, ORG, 2020, kind="statistics", fmt="docx")
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_the_statistics_come_as_xlsx_pdf_or_docx_only(fmt):
+    with pytest.raises(DomainError) as refused:
+        render_report(None, ORG, 2020, kind="statistics", fmt=fmt)
+    assert refused.value.rule in ("reports.format.statistics", "reports.format.html")
+
+
+def _docx_table(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+@pytest.mark.django_db
+def test_the_docx_twin_has_the_pdfs_tables_and_the_xlsx_figures():
+    report = render_report(None, ORG, 2020, kind="statistics", fmt="docx")
+    assert report.filename == f"statistics-{ORG}-2020.docx"
+    docx = DocxDocument(BytesIO(report.content))
+    section = docx.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert (section.page_width or 0) > (section.page_height or 0)
+    xlsx = rows_of(render_report(None, ORG, 2020, kind="statistics", fmt="xlsx").content)
+    start = next(i for i, r in enumerate(xlsx) if r[:2] == ["TT", "Chỉ tiêu"])
+    layout = parse_layout(json.loads(SHIPPED_LAYOUT.read_text(encoding="utf-8")))
+    expected = [[str(v) for v in r] for r in xlsx[start : start + 1 + len(layout.rows)]]
+    # The first table is the Party header and the last the signature block; between them the
+    # counts (and the reasons, when any) as the XLSX and the PDF print them.
+    header, counts, *rest = docx.tables
+    assert _docx_table(counts) == expected
+    header_text = " ".join(c.text for c in header.rows[0].cells)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in header_text
+    assert "ĐẢNG ỦY SỞ GIÁO DỤC VÀ ĐÀO TẠO" in header_text
+    # Numbers stand right-aligned, the titles left.
+    body_row = counts.rows[1].cells
+    assert body_row[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert all(c.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT for c in body_row[2:])
+    title = next(p for p in docx.paragraphs if p.text.startswith("BIỂU THỐNG KÊ"))
+    assert title.text.endswith("NĂM 2020")
+    assert all(run.bold for run in title.runs)
+    pdf = PdfReader(BytesIO(render_report(None, ORG, 2020, kind="statistics", fmt="pdf").content))
+    pdf_text = "".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    for row in expected[1:]:
+        assert " ".join(row) in pdf_text
+    signature = " ".join(c.text for c in rest[-1].rows[0].cells)
+    assert "T/M ĐẢNG ỦY" in signature
+
+
+def test_the_docx_twin_lists_those_not_classified_with_their_reasons_as_the_pdf_does():
+    facts = StatisticsFacts(
+        year=2025,
+        date=dt.date(2026, 1, 20),
+        superior_body="Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh",
+        issuer_body="Đảng ủy Sở Giáo dục và Đào tạo",
+        place="Quảng Trị",
+        signature=Signature("T/M ĐẢNG ỦY", "BÍ THƯ", "Trần Quốc Hưng"),
+        members={"total": 14, "excellent": 3, "good": 9, "not_classified": 2},
+        organizations={"cell": {"total": 5, "good": 4, "not_classified": 1}},
+        reasons={
+            ("member", "Nghỉ ốm dài ngày"): 2,
+            ("organization", "Mới thành lập chưa đủ 6 tháng"): 1,
+        },
+    )
+    layout = load_layout(SHIPPED_LAYOUT)
+    docx = DocxDocument(BytesIO(render_statistics_docx(facts, layout)))
+    _header, counts, reasons, _signature = docx.tables
+    assert _docx_table(counts)[4][:2] == ["4", "Đảng viên"]
+    assert _docx_table(counts)[4][2:5] == ["14", "12", "03"]
+    assert _docx_table(reasons) == [
+        ["Đối tượng", "Lý do", "Số lượng"],
+        ["Đảng viên", "Nghỉ ốm dài ngày", "02"],
+        ["Tổ chức đảng", "Mới thành lập chưa đủ 6 tháng", "01"],
+    ]
+    assert any(p.text == "Không xếp loại theo lý do" for p in docx.paragraphs)
+    assert "Quảng Trị, ngày 20 tháng 01 năm 2026" in _header.rows[0].cells[1].text
+    pdf_text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(BytesIO(render_statistics_pdf(facts, layout))).pages
+    )
+    assert "Không xếp loại theo lý do" in pdf_text
+    for row in _docx_table(reasons)[1:]:
+        assert " ".join(row) in pdf_text
