@@ -22,6 +22,7 @@ Everything it writes stays in the database (run it on a benchmark database).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import json
 import os
@@ -88,9 +89,10 @@ class Writer:
         self.waiting: dict[int, tuple[int, list[int]]] = {}  # cycle -> (cells left, members)
         self.cycle_of: dict[int, int] = {}  # a cell's evaluation -> its cycle
         # Members sit in the cells under the grassroots organizations, never directly in them.
-        self.members: list[str] = list(
+        # card -> joining date: a corrected birth date keeps the member admitted at 18 or older.
+        self.members: dict[str, dt.date] = dict(
             Member.objects.filter(organization__parent__code__in=grassroots[:50]).values_list(
-                "card_number", flat=True
+                "card_number", "joined_on"
             )[:2000]
         )
         if not self.members:
@@ -112,10 +114,11 @@ class Writer:
             return self._open(opening)
         if ev is not None:
             return self._decide(ev, propose=choice < 0.35)
-        card = random.choice(self.members)
+        card = random.choice(list(self.members))
+        born = self.members[card].year - random.randint(19, 40)
         status, _body, elapsed, _ = request(
             self.port, "PATCH", f"/api/v1/members/{card}/",
-            self.headers, {"birth_date": f"19{random.randint(60, 99)}-01-02"},
+            self.headers, {"birth_date": f"{born}-01-02"},
         )  # fmt: skip
         return status, "correction", elapsed
 

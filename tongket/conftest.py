@@ -11,10 +11,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tongket.audit.services import seal
 from tongket.core.demo import load_demo
 from tongket.core.testenv import CHROMIUM, chromium_missing, in_ci
+
+# Property tests check what holds, not how fast this machine draws examples: on a shared 2-core
+# CI machine a draw can take seconds, which Hypothesis would report as a failure (too_slow) or
+# a deadline exceeded. Tests that set their own settings keep them; this is the default.
+hypothesis_settings.register_profile(
+    "tongket", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("tongket")
 
 
 def pytest_configure(config: pytest.Config) -> None:

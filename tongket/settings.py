@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tongket.scoring",
     "tongket.criteria",
     "tongket.selfassessment",
+    "tongket.dossier",
     "tongket.awards",
     "tongket.programs",
     "tongket.meetings",

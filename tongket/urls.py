@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("scoring/", include("tongket.scoring.urls")),
     path("criteria/", include("tongket.criteria.urls")),
     path("tu-kiem-diem/", include("tongket.selfassessment.urls")),
+    path("ho-so/", include("tongket.dossier.urls")),
     path("awards/", include("tongket.awards.urls")),
     path("programs/", include("tongket.programs.urls")),
     path("meetings/", include("tongket.meetings.urls")),

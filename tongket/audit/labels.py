@@ -8,6 +8,16 @@ label; an unknown key still reads as words, never as a code on its own.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from tongket.audit.chain import canonical
+from tongket.core.formatting import date_short, format_decimal
+
 ACTIONS: dict[str, str] = {
     # accounts and security
     "user.create": "Tạo tài khoản",
@@ -61,7 +71,7 @@ ACTIONS: dict[str, str] = {
     "selfassessment.tasks.import": "Nhập phụ lục nhiệm vụ từ tệp",
     "evaluation.assessment.self": "Gửi bản tự đánh giá",
     "evaluation.assessment.cell": "Chi bộ nhận xét, đề xuất",
-    "evaluation.assessment.appraisal": "Thẩm định",
+    "evaluation.assessment.committee": "Cấp ủy thẩm định",
     "evaluation.decision.decision": "Quyết định xếp loại",
     "evaluation.decision.correction": "Đính chính quyết định xếp loại",
     "evaluation.decision.reclassification": "Hủy và xếp loại lại",
@@ -336,3 +346,145 @@ def object_type_label(code: str) -> str:
         return OBJECT_TYPES[code]
     head = code.split(".", 1)[0]
     return AREAS.get(head, code and "Đối tượng khác")
+
+
+# --- values: a recorded value as the product shows it elsewhere --------------------------------
+
+# Integer fields that are amounts (dot thousands: 1.250); other integers are ids, years, months.
+COUNTS = frozenset(
+    {
+        "abstain", "body_size", "bytes", "count", "present", "rows", "sent", "tasks_completed",
+        "tasks_exceeded", "tasks_late", "tasks_on_time", "tasks_total", "votes_against",
+        "votes_for",
+    }
+)  # fmt: skip
+# Fields whose text holds a decimal number (a score stored as "7.5" reads «7,5»).
+DECIMALS = frozenset(
+    {
+        "achieved_value", "max", "percent", "points", "scores", "sick_leave_months",
+        "target_value",
+    }
+)  # fmt: skip
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})")
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+
+
+@functools.cache
+def _choices() -> tuple[dict[str, list[dict[str, str]]], dict[tuple[str, str], dict[str, str]]]:
+    """The coded fields' labels, from the models' choices and the regulations' enums: by field
+    (every set that field may hold, the first that knows a code wins), and by object type where
+    one field name means different sets (`status` of a member, of a decision)."""
+    from tongket.accounts.models import Role
+    from tongket.evaluation.domain import Grade, Level, NotClassifiedReason
+    from tongket.evaluation.models import (
+        CycleStatus,
+        DecisionKind,
+        DecisionStatus,
+        SubjectKind,
+        Tier,
+    )
+    from tongket.meetings.models import Attendance, MeetingKind, MeetingStatus
+    from tongket.people.models import (
+        Gender,
+        MemberStatus,
+        OrganizationKind,
+        PartyRoleKind,
+        PostTitle,
+    )
+    from tongket.programs.models import Activity, ItemStatus, ProgramKind, ProgramStatus
+    from tongket.reports.models import DocumentKind, DocumentStatus
+    from tongket.scoring.models import Basis, Direction, SheetStatus
+
+    def table(choices: Any) -> dict[str, str]:
+        return {str(m.value): str(m.label) for m in choices}
+
+    by_field = {
+        "gender": [table(Gender)],
+        "status": [
+            table(MemberStatus),
+            table(DecisionStatus),
+            table(CycleStatus),
+            table(DocumentStatus),
+            table(ProgramStatus),
+            table(ItemStatus),
+            table(MeetingStatus),
+            table(SheetStatus),
+        ],
+        "kind": [
+            table(OrganizationKind),
+            table(DecisionKind),
+            table(DocumentKind),
+            table(MeetingKind),
+            table(ProgramKind),
+        ],
+        "level": [table(Level)],
+        "grades": [table(Grade)],
+        "not_classified_reason": [table(NotClassifiedReason)],
+        "tier": [table(Tier)],
+        "subject_kind": [table(SubjectKind)],
+        "role": [table(PartyRoleKind), table(Role)],
+        "title": [table(PostTitle)],
+        "basis": [table(Basis)],
+        "direction": [table(Direction)],
+        "attendance": [table(Attendance)],
+        "activity": [table(Activity)],
+    }
+    by_object = {
+        ("people.Member", "status"): table(MemberStatus),
+        ("people.Organization", "kind"): table(OrganizationKind),
+        ("evaluation.Cycle", "status"): table(CycleStatus),
+        ("evaluation.Decision", "status"): table(DecisionStatus),
+        ("evaluation.Decision", "kind"): table(DecisionKind),
+    }
+    return by_field, by_object
+
+
+def _choice_label(field: str, code: str, object_type: str) -> str | None:
+    by_field, by_object = _choices()
+    specific = by_object.get((object_type, field))
+    if specific is not None and code in specific:
+        return specific[code]
+    for labels in by_field.get(field, ()):
+        if code in labels:
+            return labels[code]
+    return None
+
+
+def value_text(key: str, value: Any, object_type: str = "") -> str:
+    """A recorded value in the product's words: «Nữ», «Chính thức», `05/01/2026`, `7,5`, «Có»;
+    a nested record as «Số: 5-QĐ/ĐU; Ngày: 20/12/2026». Data (names, numbers of decisions,
+    card numbers) stays as written."""
+    field = key.rsplit(".", 1)[-1] if key.rsplit(".", 1)[-1] in FIELDS else key.split(".")[0]
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, Mapping):
+        return "; ".join(
+            f"{FIELDS.get(str(k), str(k))}: {value_text(f'{key}.{k}', v, object_type)}"
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(key, v, object_type) for v in value)
+    if isinstance(value, float):
+        return format_decimal(Decimal(repr(value)))
+    if isinstance(value, int):
+        return format_decimal(value) if field in COUNTS else str(value)
+    if not isinstance(value, str):
+        return canonical(value)
+    label = _choice_label(field, value, object_type)
+    if label is not None:
+        return label
+    moment = _ISO_DATETIME.match(value)
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return date_short(dt.date.fromisoformat(value))
+        if moment is not None:
+            day, hour, minute = moment.groups()
+            return f"{date_short(dt.date.fromisoformat(day))} {hour}:{minute}"
+    except ValueError:  # not a calendar date after all: shown as written
+        return value
+    if field in DECIMALS and _DECIMAL.fullmatch(value):
+        return format_decimal(Decimal(value))
+    return value

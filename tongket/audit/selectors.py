@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from tongket.accounts.scope import User, prefixes_q, scope_for
 from tongket.audit import permissions
-from tongket.audit.chain import GENESIS, canonical, event_hash
-from tongket.audit.labels import field_label
+from tongket.audit.chain import GENESIS, event_hash
+from tongket.audit.labels import field_label, value_text
 from tongket.audit.models import AuditEvent
 from tongket.audit.services import event_fields, mac_ok, verify
 from tongket.core.errors import NotFound, PermissionDenied
@@ -92,6 +92,7 @@ class DiffRow:
     before: Any
     after: Any
     changed: bool
+    object_type: str = ""  # the event's, for a field whose codes depend on what was changed
 
     @property
     def label(self) -> str:
@@ -99,17 +100,11 @@ class DiffRow:
 
     @property
     def before_text(self) -> str:
-        return _text(self.before)
+        return value_text(self.key, self.before, self.object_type)
 
     @property
     def after_text(self) -> str:
-        return _text(self.after)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return "—"
-    return value if isinstance(value, str) else canonical(value)
+        return value_text(self.key, self.after, self.object_type)
 
 
 @dataclass(frozen=True)
@@ -120,7 +115,7 @@ class EventDetail:
     linked_ok: bool  # its prev_hash is the hash of the event before it (True: not yet sealed)
 
 
-def diff_rows(before: Any, after: Any) -> list[DiffRow]:
+def diff_rows(before: Any, after: Any, object_type: str = "") -> list[DiffRow]:
     """Key by key, before and after; a non-object value is one row named «giá trị»."""
     if before is None and after is None:
         return []
@@ -134,10 +129,11 @@ def diff_rows(before: Any, after: Any) -> list[DiffRow]:
                 old.get(k),
                 new.get(k),
                 (k in old) != (k in new) or old.get(k) != new.get(k),
+                object_type,
             )
             for k in keys
         ]
-    return [DiffRow("giá trị", before, after, before != after)]
+    return [DiffRow("giá trị", before, after, before != after, object_type)]
 
 
 def event_detail(user: User, event_id: int) -> EventDetail:
@@ -148,7 +144,7 @@ def event_detail(user: User, event_id: int) -> EventDetail:
     event = visible_events(user).filter(pk=event_id).first()
     if event is None:
         raise NotFound("Không tìm thấy sự kiện trong nhật ký.")
-    diff = diff_rows(event.before, event.after)
+    diff = diff_rows(event.before, event.after, event.object_type)
     if event.seq is None:
         return EventDetail(event, diff, hash_ok=mac_ok(event), linked_ok=True)
     seq = event.seq

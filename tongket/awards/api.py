@@ -46,11 +46,14 @@ from tongket.exchange.api import (
     YEAR_PARAM,
     ApiViewSet,
     FileNegotiation,
+    detail_schema,
     file_response,
+    list_schema,
     parse_id,
     parse_year,
     require,
     require_a_write_grant,
+    write_schema,
 )
 from tongket.people import selectors as people_selectors
 
@@ -84,18 +87,16 @@ class AwardViewSet(FileNegotiation):
     serializer_class = AwardSerializer
     file_actions = frozenset({"certificate"})
 
-    @extend_schema(
-        parameters=[
-            ORG_PARAM,
-            YEAR_PARAM,
-            OpenApiParameter("member", str, description="Số thẻ đảng viên được khen."),
-            OpenApiParameter("form", str, description="Mã hình thức khen thưởng."),
-            OpenApiParameter("issuer", str, description="Mã cơ quan khen thưởng."),
-            OpenApiParameter(
-                "decision", str, description="Mã số quyết định (kể cả các lần đính chính)."
-            ),
-        ],
-        responses={200: AwardSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        AwardSerializer,
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("member", str, description="Số thẻ đảng viên được khen."),
+        OpenApiParameter("form", str, description="Mã hình thức khen thưởng."),
+        OpenApiParameter("issuer", str, description="Mã cơ quan khen thưởng."),
+        OpenApiParameter(
+            "decision", str, description="Mã số quyết định (kể cả các lần đính chính)."
+        ),
     )
     def list(self, request: Request) -> Response:
         user = request.user
@@ -121,7 +122,7 @@ class AwardViewSet(FileNegotiation):
         data = AwardSerializer(selectors.award_rows(page), many=True).data
         return self.get_paginated_response(data)
 
-    @extend_schema(parameters=[ID_PARAM], responses={200: AwardSerializer, **READ_ERRORS})
+    @detail_schema(AwardSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         award = selectors.get_award(request.user, parse_id(pk, "Không tìm thấy khen thưởng."))
         return Response(AwardSerializer(selectors.award_rows([award])[0]).data)
@@ -177,13 +178,11 @@ class AwardDecisionViewSet(ApiViewSet):
             .order_by("-date", "number", "pk")
         )
 
-    @extend_schema(
-        parameters=[
-            YEAR_PARAM,
-            OpenApiParameter("issuer", str, description="Mã cơ quan khen thưởng."),
-            OpenApiParameter("number", str, description="Số quyết định."),
-        ],
-        responses={200: DecisionSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        DecisionSerializer,
+        YEAR_PARAM,
+        OpenApiParameter("issuer", str, description="Mã cơ quan khen thưởng."),
+        OpenApiParameter("number", str, description="Số quyết định."),
     )
     def list(self, request: Request) -> Response:
         decisions = self.matching(
@@ -191,17 +190,17 @@ class AwardDecisionViewSet(ApiViewSet):
         )
         return self.page(decisions)
 
-    @extend_schema(parameters=[ID_PARAM], responses={200: DecisionSerializer, **READ_ERRORS})
+    @detail_schema(DecisionSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         decision = selectors.get_decision(
             request.user, parse_id(pk, "Không tìm thấy quyết định khen thưởng.")
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=decision.pk)).data)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=CorrectionInput,
-        responses={201: DecisionSerializer, **ERRORS},
+    @write_schema(
+        CorrectionInput,
+        DecisionSerializer,
+        201,
         description=(
             "Đính chính quyết định đã ban hành bằng một quyết định mới thay thế nó, ghi rõ lý do; "
             "quyết định cũ giữ nguyên (awards.decision.sealed nếu nó đã được thay thế)."
@@ -245,20 +244,18 @@ class AwardProposalViewSet(ApiViewSet):
     def _proposal_id(self, pk: str) -> int:
         return parse_id(pk, "Không tìm thấy danh sách đề nghị.")
 
-    @extend_schema(
-        parameters=[
-            ORG_PARAM,
-            YEAR_PARAM,
-            OpenApiParameter("status", str, description="draft, submitted hoặc decided."),
-            OpenApiParameter("form", str, description="Mã hình thức khen thưởng."),
-        ],
-        responses={200: ProposalSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        ProposalSerializer,
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("status", str, description="draft, submitted hoặc decided."),
+        OpenApiParameter("form", str, description="Mã hình thức khen thưởng."),
     )
     def list(self, request: Request) -> Response:
         proposals = self.in_organization(self.get_queryset(), "organization__path")
         return self.page(self.matching(proposals, year="year", status="status", form="form__code"))
 
-    @extend_schema(parameters=[ID_PARAM], responses={200: ProposalDetailSerializer, **READ_ERRORS})
+    @detail_schema(ProposalDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         proposal = selectors.get_proposal(request.user, self._proposal_id(pk))
         return self._detail(proposal.pk)
@@ -283,10 +280,9 @@ class AwardProposalViewSet(ApiViewSet):
         )
         return self._detail(proposal.pk, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=AdjustInput,
-        responses={200: ProposalDetailSerializer, **ERRORS},
+    @write_schema(
+        AdjustInput,
+        ProposalDetailSerializer,
         description="Đưa vào hoặc bỏ ra một trường hợp, hoặc sửa thành tích, khi còn là dự thảo.",
     )
     @action(detail=True, methods=["post"])
@@ -304,21 +300,18 @@ class AwardProposalViewSet(ApiViewSet):
         )
         return self._detail(proposal.pk)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=None,
-        responses={200: ProposalDetailSerializer, **ERRORS},
-        description="Trình danh sách lên cơ quan khen thưởng.",
+    @write_schema(
+        None, ProposalDetailSerializer, description="Trình danh sách lên cơ quan khen thưởng."
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         proposal = services.submit_proposal(actor=request.user, proposal_id=self._proposal_id(pk))
         return self._detail(proposal.pk)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=DecisionInput,
-        responses={201: ProposalDetailSerializer, **ERRORS},
+    @write_schema(
+        DecisionInput,
+        ProposalDetailSerializer,
+        201,
         description=(
             "Ghi quyết định khen thưởng cho danh sách đã trình: từng trường hợp được xét lại; một "
             "trường hợp không đủ điều kiện (hay thành tích đã được khen) thì cả quyết định bị từ "

@@ -43,6 +43,7 @@ from tongket.awards.models import (
 )
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
+from tongket.core.locking import locked
 from tongket.core.rules import Finding, Severity
 from tongket.evaluation.domain import Level
 from tongket.notifications import services as notifications
@@ -491,14 +492,14 @@ def _user(actor: User | None) -> Any:
 
 
 def _locked_proposal(actor: User | None, proposal_id: int) -> AwardProposal:
-    proposal = (
-        AwardProposal.objects.select_for_update(of=("self",))
-        .select_related("organization", "issuer", "form")
-        .filter(pk=proposal_id)
-        .first()
+    proposal = locked(
+        AwardProposal,
+        proposal_id,
+        "organization",
+        "issuer",
+        "form",
+        missing="Không tìm thấy danh sách đề nghị.",
     )
-    if proposal is None:
-        raise NotFound("Không tìm thấy danh sách đề nghị.")
     scope = scope_for(actor)
     if not (scope.reads(proposal.organization.path) or scope.reads(proposal.issuer.path)):
         raise NotFound("Không tìm thấy danh sách đề nghị.")
@@ -934,14 +935,7 @@ def correct_decision(
 ) -> AwardDecision:
     """Correct a sealed decision (number, date, signer, issuer's name) by a new decision that
     supersedes it, with the reason. The old decision and its awards stay as they were."""
-    old = (
-        AwardDecision.objects.select_for_update(of=("self",))
-        .select_related("issuer")
-        .filter(pk=decision_id)
-        .first()
-    )
-    if old is None:
-        raise NotFound()
+    old = locked(AwardDecision, decision_id, "issuer")
     recipient_paths = _decision_recipient_paths(old)
     scope = scope_for(actor)
     if not (scope.reads(old.issuer.path) or any(scope.reads(p) for p in recipient_paths)):

@@ -23,7 +23,14 @@ from tongket.awards import domain, selectors, services
 from tongket.awards.models import AwardForm
 from tongket.core.errors import DomainError
 from tongket.core.text import fold
-from tongket.exchange.rows import chunks, read_year, refuse_findings
+from tongket.exchange.rows import (
+    SubjectRow,
+    chunks,
+    read_subject,
+    read_year,
+    refuse_row,
+    refuse_row_error,
+)
 from tongket.exchange.workbook import (
     Action,
     Column,
@@ -37,7 +44,7 @@ from tongket.people.selectors import visible_members, visible_organizations
 
 
 @dataclass
-class AwardRow:
+class AwardRow(SubjectRow):
     row: int
     letters: dict[str, str]
     card_number: str
@@ -56,21 +63,12 @@ class AwardRow:
     action: Action = Action.CREATE
 
     @property
-    def is_member(self) -> bool:
-        return bool(self.card_number)
-
-    @property
-    def recipient(self) -> str:
-        return self.card_number or self.org_code
-
-    @property
     def achievement_key(self) -> str:
         return domain.normalize_text(self.achievement)[:500]
 
     @property
     def natural_key(self) -> tuple[str, str, int, str]:
-        kind = "member" if self.is_member else "organization"
-        return (kind, self.recipient, self.year, self.achievement_key)
+        return (self.subject_kind, self.subject, self.year, self.achievement_key)
 
     def value(self, key: str, _row: int | None = None) -> Any:
         return getattr(self, key, "")
@@ -159,15 +157,11 @@ class AwardSheet(SheetHandler[AwardRow]):
         return super().choice_labels(key)
 
     def parse(self, reader: RowReader) -> AwardRow | None:
-        card = reader.text("card_number", max_length=20)
-        org = reader.text("org_code", max_length=64)
-        if bool(card) == bool(org):
-            reader.problem(
-                "card_number",
-                "import.award.recipient",
-                "Ghi số thẻ (cá nhân) hoặc mã tổ chức (tập thể), một trong hai.",
-                value=card or org,
-            )
+        card, org = read_subject(
+            reader,
+            rule="import.award.recipient",
+            message="Ghi số thẻ (cá nhân) hoặc mã tổ chức (tập thể), một trong hai.",
+        )
         row = AwardRow(
             row=reader.row.number,
             letters=reader.row.letters,
@@ -185,10 +179,6 @@ class AwardSheet(SheetHandler[AwardRow]):
             justification=reader.text("justification", max_length=2000),
         )
         return row if reader.ok else None
-
-    def _refuse(self, ctx: ImportContext, r: AwardRow, key: str, rule: str, msg: str) -> None:
-        r.action = Action.REFUSE
-        ctx.refuse(self, r.row, key, r.value(key), rule, msg, letters=r.letters)
 
     def plan(self, records: list[AwardRow], ctx: ImportContext) -> list[AwardRow]:
         forms = _forms()
@@ -208,12 +198,13 @@ class AwardSheet(SheetHandler[AwardRow]):
         todo: list[AwardRow] = []
         for r in records:
             if r.natural_key in seen:
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "achievement",
                     domain.RULE_NOT_REWARDED_TWICE,
-                    f"Thành tích này của «{r.recipient}» năm {r.year} đã có ở dòng "
+                    f"Thành tích này của «{r.subject}» năm {r.year} đã có ở dòng "
                     f"{seen[r.natural_key]}: không khen thưởng nhiều lần, nhiều hình thức cho một "
                     "thành tích.",
                 )
@@ -221,7 +212,8 @@ class AwardSheet(SheetHandler[AwardRow]):
             seen[r.natural_key] = r.row
             code = forms.get(fold(r.form))
             if code is None:
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "form",
@@ -231,7 +223,8 @@ class AwardSheet(SheetHandler[AwardRow]):
             else:
                 r.form_code = code
             if r.issuer_code not in issuers:
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "issuer_code",
@@ -241,7 +234,8 @@ class AwardSheet(SheetHandler[AwardRow]):
             path = members.get(r.card_number) if r.is_member else orgs.get(r.org_code)
             declared = r.card_number in file_members if r.is_member else r.org_code in file_orgs
             if path is None and not declared:
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "card_number" if r.is_member else "org_code",
@@ -260,7 +254,8 @@ class AwardSheet(SheetHandler[AwardRow]):
                     r.action = Action.UNCHANGED
                     ctx.record(self, r.row, self._label(r), Action.UNCHANGED)
                     continue
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "achievement",
@@ -272,7 +267,8 @@ class AwardSheet(SheetHandler[AwardRow]):
                 )
                 continue
             if path is not None and not scope.writes(path):
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "card_number" if r.is_member else "org_code",
@@ -330,7 +326,7 @@ class AwardSheet(SheetHandler[AwardRow]):
         )
 
     def _label(self, r: AwardRow) -> str:
-        return f"{r.recipient} · {r.year} · {r.form_code}"
+        return f"{r.subject} · {r.year} · {r.form_code}"
 
     def apply(self, record: AwardRow, ctx: ImportContext) -> None:
         try:
@@ -354,15 +350,7 @@ class AwardSheet(SheetHandler[AwardRow]):
                 ),
             )
         except DomainError as exc:
-            refuse_findings(
-                self,
-                ctx,
-                record.row,
-                record.letters,
-                exc,
-                default_key="achievement",
-                value_of=record.value,
-            )
+            refuse_row_error(self, ctx, record, exc, default_key="achievement")
             return
         ctx.record(self, record.row, self._label(record), Action.CREATE, record.number)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,9 +25,10 @@ from tongket.awards.forms import (
     RecordAwardForm,
 )
 from tongket.awards.models import AwardForm, ProposalStatus
-from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.errors import DomainError, NotFound, PermissionDenied, refusal_text
 from tongket.core.http import content_disposition, not_found_as_404, posted
 from tongket.core.text import is_digits
+from tongket.evaluation.permissions import can_see_rule_ids
 from tongket.people.forms import VietnameseForm
 from tongket.people.selectors import get_organization, root_organizations_for
 
@@ -296,9 +297,11 @@ def record(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _with_rule(exc: DomainError) -> DomainError:
-    """The refusal as the form shows it: its message followed by the rule that refused it."""
-    message = f"{exc.message} (quy tắc {exc.rule})" if exc.rule else exc.message
+def _as_shown(user: Any, exc: DomainError) -> DomainError:
+    """The refusal as the form shows it: its message, followed by the rule that refused it for
+    the office only (`can_see_rule_ids`)."""
+    show_rule = can_see_rule_ids(scope_for(user))
+    message = refusal_text(exc.message, exc.rule, show_rule=show_rule)
     return DomainError(message, field=exc.field, rule=exc.rule, citation=exc.citation)
 
 
@@ -351,7 +354,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             raise DjangoPermissionDenied(exc.message) from exc
         except DomainError as exc:
-            form.add_domain_error(_with_rule(exc))
+            form.add_domain_error(_as_shown(user, exc))
         else:
             messages.success(request, f"Đã ghi Quyết định đính chính số {new.number}.")
             return redirect("awards:decision", new.pk)

@@ -70,3 +70,10 @@ class ConcurrentEdit(DomainError):
             "Bản ghi đã được người khác sửa sau khi bạn mở nó. Hãy tải lại và thử lại.",
             rule="core.concurrent_edit",
         )
+
+
+def refusal_text(message: str, rule: str, *, show_rule: bool) -> str:
+    """A refusal as a form or a row shows it: the message in the user's words; the rule id after
+    it only for the office, who looks rules up (`evaluation.permissions.can_see_rule_ids`), as
+    the findings' «Mã quy tắc» detail line does. Members and secretaries read the message."""
+    return f"{message} (mã quy tắc: {rule})" if show_rule and rule else message

@@ -4,6 +4,7 @@ copy a draft, publish, a new version, the sheet. Thin: parse, call a service or 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -197,19 +198,26 @@ def detail(request: HttpRequest, set_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@not_found_as_404
-@require_POST
-def publish(request: HttpRequest, set_id: int) -> HttpResponse:
+def _written(request: HttpRequest, write: Callable[[], CriteriaSet]) -> CriteriaSet | None:
+    """The set `write` answers, or None with its refusal said on the page (not found stays a 404,
+    a refused permission is a 403)."""
     try:
-        published = services.publish_set(actor=request.user, set_id=set_id)
+        return write()
     except NotFound:
         raise
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
+        return None
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def publish(request: HttpRequest, set_id: int) -> HttpResponse:
+    published = _written(request, lambda: services.publish_set(actor=request.user, set_id=set_id))
+    if published is not None:
         messages.success(request, f"Đã ban hành {published}; bộ tiêu chí không sửa được nữa.")
     return redirect("criteria:detail", set_id=set_id)
 
@@ -218,14 +226,8 @@ def publish(request: HttpRequest, set_id: int) -> HttpResponse:
 @not_found_as_404
 @require_POST
 def new_version(request: HttpRequest, set_id: int) -> HttpResponse:
-    try:
-        draft = services.new_version(actor=request.user, set_id=set_id)
-    except NotFound:
-        raise
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    draft = _written(request, lambda: services.new_version(actor=request.user, set_id=set_id))
+    if draft is None:
         return redirect("criteria:detail", set_id=set_id)
     messages.success(request, f"Đã tạo dự thảo phiên bản {draft.version}.")
     return redirect("criteria:detail", set_id=draft.pk)

@@ -46,14 +46,16 @@ from tongket.exchange.api import (
     ERRORS,
     ID_PARAM,
     ORG_PARAM,
-    READ_ERRORS,
     YEAR_PARAM,
     ApiViewSet,
+    detail_schema,
     error_body,
+    list_schema,
     parse_id,
     parse_year,
     require,
     require_a_write_grant,
+    write_schema,
 )
 
 CYCLE_NOT_FOUND = "Không tìm thấy kỳ đánh giá."
@@ -107,24 +109,22 @@ class CycleViewSet(ApiViewSet):
             "-year", "quarter", "org_path", "id"
         )
 
-    @extend_schema(
-        parameters=[
-            ORG_PARAM,
-            YEAR_PARAM,
-            OpenApiParameter("status", str, description="open hoặc closed."),
-        ],
-        responses={200: CycleSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        CycleSerializer,
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("status", str, description="open hoặc closed."),
     )
     def list(self, request: Request) -> Response:
         cycles = self.in_organization(self.get_queryset(), "organization__path")
         return self.page(self.matching(cycles, year="year", status="status"))
 
-    @extend_schema(parameters=[ID_PARAM], responses={200: CycleSerializer, **READ_ERRORS})
+    @detail_schema(CycleSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         cycle = selectors.get_cycle(request.user, parse_id(pk, CYCLE_NOT_FOUND))
         return Response(self.get_serializer(cycle).data)
 
-    @extend_schema(request=CycleOpenSerializer, responses={201: CycleSerializer, **ERRORS})
+    @write_schema(CycleOpenSerializer, CycleSerializer, 201, by_id=False)
     def create(self, request: Request) -> Response:
         require_a_write_grant(self.scope)
         data = self.parsed(CycleOpenSerializer)
@@ -209,14 +209,12 @@ class EvaluationViewSet(ApiViewSet):
         ev = self.get_queryset().get(pk=evaluation_id)
         return Response(self.get_serializer(ev).data, status=status)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("cycle", str, description="Mã số kỳ đánh giá."),
-            ORG_PARAM,
-            YEAR_PARAM,
-            OpenApiParameter("subject_kind", str, description="member hoặc organization."),
-        ],
-        responses={200: EvaluationSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        EvaluationSerializer,
+        OpenApiParameter("cycle", str, description="Mã số kỳ đánh giá."),
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("subject_kind", str, description="member hoặc organization."),
     )
     def list(self, request: Request) -> Response:
         evaluations = self.get_queryset()
@@ -234,7 +232,7 @@ class EvaluationViewSet(ApiViewSet):
             evaluations = evaluations.filter(cycle_id__gte=Subquery(first.values("id")[:1]))
         return self.page(evaluations)
 
-    @extend_schema(parameters=[ID_PARAM], responses={200: EvaluationSerializer, **READ_ERRORS})
+    @detail_schema(EvaluationSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         ev = selectors.get_evaluation(request.user, parse_id(pk, EVALUATION_NOT_FOUND))
         return self._fresh(ev.pk)
@@ -248,11 +246,7 @@ class EvaluationViewSet(ApiViewSet):
         require(allowed(self.scope, ev), refusal)
         return ev
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=SelfAssessmentInput,
-        responses={201: EvaluationSerializer, **ERRORS},
-    )
+    @write_schema(SelfAssessmentInput, EvaluationSerializer, 201)
     @action(detail=True, methods=["post"], url_path="self-assessment")
     def self_assessment(self, request: Request, pk: str) -> Response:
         evaluation_id = self._evaluation(pk, permissions.can_self_assess).pk
@@ -268,11 +262,7 @@ class EvaluationViewSet(ApiViewSet):
         )
         return self._fresh(row.evaluation_id, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=ProposalInput,
-        responses={201: EvaluationSerializer, **ERRORS},
-    )
+    @write_schema(ProposalInput, EvaluationSerializer, 201)
     @action(detail=True, methods=["post"])
     def proposal(self, request: Request, pk: str) -> Response:
         evaluation_id = self._evaluation(pk, permissions.can_propose).pk
@@ -285,11 +275,7 @@ class EvaluationViewSet(ApiViewSet):
         )
         return self._fresh(row.evaluation_id, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=FactsInputSerializer,
-        responses={200: EvaluationSerializer, **ERRORS},
-    )
+    @write_schema(FactsInputSerializer, EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def facts(self, request: Request, pk: str) -> Response:
         evaluation_id = self._evaluation(pk, _manages).pk
@@ -297,11 +283,7 @@ class EvaluationViewSet(ApiViewSet):
         ev = services.record_facts(actor=request.user, evaluation_id=evaluation_id, facts=facts)
         return self._fresh(ev.pk)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=AppraisalInput,
-        responses={201: EvaluationSerializer, **ERRORS},
-    )
+    @write_schema(AppraisalInput, EvaluationSerializer, 201)
     @action(detail=True, methods=["post"])
     def appraisal(self, request: Request, pk: str) -> Response:
         evaluation_id = self._evaluation(pk, _manages).pk

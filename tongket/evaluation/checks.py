@@ -68,7 +68,7 @@ from tongket.evaluation.selectors import (
     subject_code,
     uses_points,
 )
-from tongket.people.models import Organization, OrganizationKind
+from tongket.people.models import Organization, OrganizationKind, ancestor_paths
 
 QUOTA_RULE_MARK = ".quota."
 ALREADY_DECIDED = "Đã có quyết định xếp loại; muốn thay đổi phải ban hành quyết định điều chỉnh."
@@ -119,18 +119,6 @@ def _rating_inputs(
     return {}, {}
 
 
-def _tasks(ev: Evaluation) -> TaskTally | None:
-    if ev.tasks_total is None:
-        return None
-    return TaskTally(
-        total=ev.tasks_total,
-        completed=ev.tasks_completed or 0,
-        on_time=ev.tasks_on_time or 0,
-        late=ev.tasks_late or 0,
-        exceeded=ev.tasks_exceeded or 0,
-    )
-
-
 def _level_or_none(value: str) -> Level | None:
     return Level(value) if value else None
 
@@ -167,7 +155,7 @@ def member_facts(
         is_leader=ev.is_leader,
         points=parsed_points or None,
         frame=point_frame(ev) if parsed_points else None,
-        tasks=_tasks(ev),
+        tasks=leaders.task_tally(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
         led_units=led,
         temporary_cell=ev.temporary_cell,
@@ -273,7 +261,7 @@ def organization_facts(
         ),
         points=parsed_points or None,
         frame=point_frame(ev) if parsed_points else None,
-        tasks=_tasks(ev),
+        tasks=leaders.task_tally(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
         cases=_collective_cases(ev) if _reads_leaders(cycle) else None,
     )
@@ -345,7 +333,7 @@ def _member_cases(ev: Evaluation, led: tuple[LedUnit, ...]) -> CaseFacts:
         group=group,
         unit=here,
         violations=_violations(ev, ev.discipline_form, here) if ev.disciplined else (),
-        tasks=_tasks(ev),
+        tasks=leaders.task_tally(ev),
         led_units=led,
     )
 
@@ -356,7 +344,7 @@ def _collective_cases(ev: Evaluation) -> CaseFacts:
     assert ev.organization is not None
     here = ev.organization.code
     form = ev.leadership_discipline or ev.discipline_form
-    tasks = _tasks(ev)
+    tasks = leaders.task_tally(ev)
     return _case_facts(
         ev,
         group=CaseGroup.COLLECTIVE,
@@ -436,7 +424,51 @@ def order_facts(ev: Evaluation) -> DecisionOrderFacts:
         undecided_same_level_bodies=(
             leaders.undecided_agency(ev.organization, ev) if qd366 else ()
         ),
+        # Quarters rate leaders (KL 198); nothing requires quarterly ratings of ordinary
+        # members (DOMAIN.md §5), so only the year's organization waits for them.
+        undecided_members=(
+            _undecided_ordinary_members(ev) if qd366 and cycle.quarter is None else ()
+        ),
     )
+
+
+def _undecided_ordinary_members(ev: Evaluation) -> tuple[str, ...]:
+    """qd366 Điều 12, members before the Party organization: the names of the organization's
+    own members in the period with no current decision, leaving out those who sit on its
+    committee (they wait for the organization: `qd366.order.collective_first`) and those who do
+    not review (Điều 5: suspended, exempted, admitted too recently), whom nobody classifies."""
+    cycle = ev.cycle
+    profile = profile_of(cycle)
+    end = period_of(cycle).end
+    in_period = period_q("cycle__", cycle.year, cycle.quarter)
+    # Decided in any cycle of the period (a nested committee's own cycle lists them too).
+    decided = Evaluation.objects.filter(
+        in_period,
+        member_id=OuterRef("member_id"),
+        decisions__status=DecisionStatus.CURRENT,
+    )
+    rows = (
+        Evaluation.objects.filter(
+            in_period, subject_kind=SubjectKind.MEMBER, unit_id=ev.organization_id
+        )
+        .exclude(Exists(decided))
+        .exclude(Exists(leaders.roles_held_in_unit(cycle)))
+        .select_related("member")
+        .order_by("member__card_number")
+    )
+    names: list[str] = []
+    for row in rows:
+        assert row.member is not None
+        facts = MemberFacts(
+            subject=row.member.card_number,
+            joined_on=row.member.joined_on,
+            period_end=end,
+            exempted=row.exempted,
+            suspended=row.suspended,
+        )
+        if profile.not_classified_reason(facts) is None:
+            names.append(row.member.full_name)
+    return tuple(names)
 
 
 # --- checks of one outcome -------------------------------------------------------------------
@@ -504,15 +536,103 @@ def level_findings(
 
 
 def decision_findings(
-    ev: Evaluation, outcome: Outcome, *, profile: Profile | None = None
+    ev: Evaluation,
+    outcome: Outcome,
+    *,
+    profile: Profile | None = None,
+    deciding_body: Organization | None = None,
 ) -> list[Finding]:
-    """What a decision runs before the quota: the level conditions, then the order of decisions
-    (the quota of the whole batch is `quota_verdicts`)."""
+    """What a decision runs before the quota: who may decide it (qd366, HD 43 §3: by default
+    the cycle's organization; None for a superior's reclassification, which the superior may
+    always make), the level conditions, then the order of decisions (the quota of the whole
+    batch is `quota_verdicts`)."""
     profile = profile or profile_of(ev.cycle)
-    findings = level_findings(ev, outcome, profile=profile, proposed_or_decided=True)
+    findings: list[Finding] = []
+    if deciding_body is not None and uses_points(profile):
+        findings += profile.check_deciding_body(deciding_body_facts(ev, deciding_body))
+    findings += level_findings(ev, outcome, profile=profile, proposed_or_decided=True)
     if isinstance(outcome, Level) and profile.orders_decisions:
         findings += profile.check_decision_order(order_facts(ev))
+    if (
+        uses_points(profile)
+        and profile.params.quarter_not_completed_bars_excellent
+        and outcome is Level.EXCELLENT
+        and ev.cycle.quarter is None
+    ):
+        findings += [
+            dataclasses.replace(f, subject=subject_code(ev))
+            for f in qd366.year_after_quarters(outcome, quarter_levels(ev), profile.params)
+        ]
     return findings
+
+
+def quarter_levels(ev: Evaluation) -> dict[int, Level]:
+    """The current decided levels of the same subject in the quarters of its year (the local
+    rule linking the quarters to the year reads them)."""
+    subject = (
+        Q(evaluation__member_id=ev.member_id)
+        if ev.member_id
+        else Q(evaluation__organization_id=ev.organization_id)
+    )
+    rows = Decision.objects.filter(
+        subject,
+        status=DecisionStatus.CURRENT,
+        evaluation__cycle__year=ev.cycle.year,
+        evaluation__cycle__quarter__isnull=False,
+    ).exclude(level="")
+    return {
+        quarter or 0: Level(level)
+        for quarter, level in rows.values_list("evaluation__cycle__quarter", "level")
+    }
+
+
+def _body(org: Organization) -> qd366.Body:
+    return qd366.Body(code=org.code, name=org.name)
+
+
+def _nearest_grassroots(paths: Sequence[str]) -> qd366.Body | None:
+    found = (
+        Organization.objects.filter(path__in=paths, kind=OrganizationKind.GRASSROOTS)
+        .order_by("-depth")
+        .first()
+    )
+    return None if found is None else _body(found)
+
+
+def deciding_body_facts(ev: Evaluation, body: Organization) -> qd366.DecidingBodyFacts:
+    """Who decides `ev` and the bodies HD 43 §3 could name: the grassroots organization above
+    the subject (read only when the subject is not a direct cell or member of `body`) and an
+    organization's directly superior committee (its `unit`)."""
+    here = _body(body)
+    unit = ev.unit
+    direct = body.kind == OrganizationKind.GRASSROOTS and (
+        unit.pk == body.pk or (unit.parent_id == body.pk and unit.kind == OrganizationKind.CELL)
+    )
+    if ev.subject_kind == SubjectKind.MEMBER:
+        return qd366.DecidingBodyFacts(
+            subject=subject_code(ev),
+            subject_kind=RuleSubjectKind.MEMBER,
+            deciding_body=here,
+            grassroots=here if direct else _nearest_grassroots(ancestor_paths(ev.subject_path)),
+        )
+    org = ev.organization
+    assert org is not None
+    is_cell = org.kind == OrganizationKind.CELL
+    grassroots: qd366.Body | None = None
+    if is_cell:
+        grassroots = (
+            here
+            if body.kind == OrganizationKind.GRASSROOTS and unit.pk == body.pk
+            else _nearest_grassroots(ancestor_paths(org.path)[:-1])
+        )
+    return qd366.DecidingBodyFacts(
+        subject=subject_code(ev),
+        subject_kind=RuleSubjectKind.ORGANIZATION,
+        deciding_body=here,
+        is_cell=is_cell,
+        grassroots=grassroots,
+        superior=here if unit.pk == body.pk else _body(unit),
+    )
 
 
 # --- the quota on `excellent` --------------------------------------------------------------------
@@ -643,7 +763,9 @@ def batch_findings(cycle: Cycle, changes: Sequence[Change]) -> list[Finding]:
                 Finding(rule="evaluation.already_decided", citation="", message=ALREADY_DECIDED)
             ]
         else:
-            found = decision_findings(ev, change.outcome, profile=profile)
+            found = decision_findings(
+                ev, change.outcome, profile=profile, deciding_body=cycle.organization
+            )
             found += verdicts[ev.pk].findings
         out += [dataclasses.replace(f, subject=code) for f in found]
     return out

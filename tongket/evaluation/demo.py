@@ -250,13 +250,23 @@ def _load_2026_season() -> str:
             points=POINTS_2026[1],
             comment="Tự đánh giá theo Mẫu 2C (Hướng dẫn 43-HD/BTCTW).",
         )
-    # Long sick leave under 366: judged on the year's actual results (no cap below good).
-    sick_cell = Evaluation.objects.get(cycle=cycle, organization__code=f"{DEMO_ORG}.{SICK_CELL}")
-    services.decide(
-        actor=None, evaluation_id=sick_cell.pk, outcome=Level.GOOD, number="31-QĐ/ĐU", date=date
-    )
+    # Long sick leave under 366: judged on the year's actual results (no cap below good). An
+    # ordinary member is decided before the cell (Điều 12: members before the organization).
     services.decide(
         actor=None, evaluation_id=sick.pk, outcome=Level.GOOD, number="32-QĐ/ĐU", date=date
+    )
+    # The cell after its ordinary members, its secretary after the cell (Điều 12).
+    services.decide_many(
+        actor=None,
+        cycle_id=cycle.pk,
+        unit_code=cell_code,
+        items=[
+            services.DecisionItem(ev.pk, Level.COMPLETED)
+            for ev in members_of(LEADER_CELL)
+            if ev.pk != head.pk
+        ],
+        number="32-QĐ/ĐU",
+        date=date,
     )
     cell = Evaluation.objects.get(cycle=cycle, organization__code=cell_code)
     services.decide(

@@ -489,6 +489,8 @@ class DecisionOrderFacts:
     undecided_led_units: tuple[str, ...] = ()  # units the member heads
     undecided_subordinates: tuple[str, ...] = ()  # lower organizations of an organization
     undecided_same_level_bodies: tuple[str, ...] = ()  # government / mass bodies, same level
+    # qd366: the organization's ordinary members (reviewed, not on its committee) not decided yet
+    undecided_members: tuple[str, ...] = ()
 
 
 # --- quota ---------------------------------------------------------------------------------------

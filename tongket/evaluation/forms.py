@@ -11,6 +11,7 @@ from tongket.core.fields import ViDecimalField
 from tongket.core.formatting import format_points, parse_date_vi
 from tongket.evaluation.domain import DisciplineForm, Grade, Level, NotClassifiedReason
 from tongket.evaluation.models import Evaluation
+from tongket.evaluation.regulations.calendar import STEPS, Step
 from tongket.evaluation.selectors import GradeCriterion, Outcome, parse_outcome
 from tongket.evaluation.services import CYCLE_KINDS, FactsInput
 from tongket.people.models import Organization
@@ -91,6 +92,15 @@ class OutcomeForm(forms.Form):
 
     def outcome_value(self) -> Outcome:
         return parse_outcome(self.cleaned_data["outcome"])
+
+
+class AppraisalForm(OutcomeForm):
+    """The committee's appraisal (thẩm định) before the decision: a level and its opinion."""
+
+    outcome = forms.ChoiceField(label="Mức thẩm định", choices=[UNCHOSEN, *OUTCOME_CHOICES])
+    comment = forms.CharField(
+        label="Ý kiến thẩm định", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class DecisionForm(forms.Form):
@@ -380,3 +390,27 @@ class QuotaExceptionForm(forms.Form):
         groups = self.fields["groups"]
         assert isinstance(groups, forms.MultipleChoiceField)
         groups.choices = [(name, name or "Chưa phân nhóm") for name in group_names]
+
+
+class CalendarForm(forms.Form):
+    """The cycle's deadline of each step, typed dd/mm/yyyy (regulations/calendar.py checks
+    them in the service: order, and the final deadline of HD 43 §4)."""
+
+    year_ends_otherwise = forms.BooleanField(
+        label="Đơn vị có năm công tác kết thúc khác (hạn chót 15/01 năm sau)", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for step in STEPS:
+            self.fields[step.field] = VietnameseDateField(
+                label=step.label,
+                input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                widget=forms.DateInput(
+                    format="%d/%m/%Y",
+                    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10},
+                ),
+            )
+
+    def dates(self) -> dict[Step, Any]:
+        return {step: self.cleaned_data.get(step.field) for step in STEPS}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tongket.evaluation.domain import LedUnit, Level, Period, TaskTally
 from tongket.evaluation.models import Cycle, DecisionStatus, Evaluation, SubjectKind
@@ -41,7 +41,8 @@ def _period_end(cycle: Cycle) -> dt.date:
     return Period(cycle.year, cycle.quarter).end
 
 
-def _tasks(ev: Evaluation) -> TaskTally | None:
+def task_tally(ev: Evaluation) -> TaskTally | None:
+    """The tasks recorded on an evaluation (None until its total is recorded)."""
     if ev.tasks_total is None:
         return None
     return TaskTally(
@@ -80,17 +81,37 @@ def leading_now(cycle: Cycle) -> dict[str, Exists]:
     return {"leads_role": Exists(roles), "leads_post": Exists(posts)}
 
 
-def on_committee(cycle: Cycle) -> Exists:
-    """Annotation of an evaluation whose member holds a Party role (Bí thư, Phó Bí thư, cấp ủy
-    viên…) in the organization where they are evaluated, on the last day of the period: a member
-    of its leadership collective, whom Điều 12 rates after that collective."""
-    return Exists(
-        PartyRole.objects.filter(
-            _held_on(_period_end(cycle)),
-            member=OuterRef("member_id"),
-            organization=OuterRef("unit_id"),
-        )
+def roles_held_in_unit(cycle: Cycle) -> QuerySet[PartyRole]:
+    """The Party roles (Bí thư, Phó Bí thư, cấp ủy viên…) an evaluation's member (`member_id`)
+    holds in the organization where they are evaluated (`unit_id`) on the last day of the
+    period, for `Exists`: a member of its leadership collective."""
+    return PartyRole.objects.filter(
+        _held_on(_period_end(cycle)),
+        member=OuterRef("member_id"),
+        organization=OuterRef("unit_id"),
     )
+
+
+def on_committee(cycle: Cycle) -> Exists:
+    """Annotation of an evaluation whose member sits on the committee of the organization where
+    they are evaluated (`roles_held_in_unit`), whom Điều 12 rates after that collective."""
+    return Exists(roles_held_in_unit(cycle))
+
+
+def on_committee_among(evaluation_ids: Iterable[int]) -> set[int]:
+    """Which of these member evaluations are of members sitting on the committee of the unit
+    where they are evaluated (`on_committee`), each at its own period's end: one query per
+    cycle concerned (a workbook's rows, to put them after their unit, Điều 12)."""
+    ids = list(evaluation_ids)
+    found: set[int] = set()
+    cycle_ids = set(Evaluation.objects.filter(pk__in=ids).values_list("cycle_id", flat=True))
+    for cycle in Cycle.objects.filter(pk__in=cycle_ids):
+        found |= set(
+            Evaluation.objects.filter(pk__in=ids, cycle=cycle)
+            .filter(on_committee(cycle))
+            .values_list("pk", flat=True)
+        )
+    return found
 
 
 def sits_on_committee(ev: Evaluation) -> bool:
@@ -135,7 +156,7 @@ def led_units(member: Member, cycle: Cycle) -> tuple[LedUnit, ...]:
                 code=org.code,
                 role=f"{role.get_role_display()} {org.name}",
                 level=_current_level(ev),
-                tasks=_tasks(ev) if ev is not None else None,
+                tasks=task_tally(ev) if ev is not None else None,
             )
         )
     for post in posts:

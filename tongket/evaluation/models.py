@@ -49,6 +49,15 @@ class Cycle(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The calendar (regulations/calendar.py, HD 43 §4): the last day of each step, filled with
+    # the defaults when the cycle is opened and edited by the office (services.set_calendar).
+    year_ends_otherwise = models.BooleanField(
+        "năm công tác kết thúc khác năm dương lịch", default=False
+    )
+    self_assessment_due = models.DateField("hạn tự kiểm điểm", null=True, blank=True)
+    cell_proposal_due = models.DateField("hạn chi bộ đề xuất", null=True, blank=True)
+    grassroots_decision_due = models.DateField("hạn cấp ủy cơ sở quyết định", null=True, blank=True)
+    superior_decision_due = models.DateField("hạn cấp trên quyết định", null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-quarter", "organization__path"]

@@ -46,6 +46,7 @@ from tongket.evaluation.models import (
 from tongket.evaluation.models import QuotaException as QuotaExceptionRow
 from tongket.evaluation.regulations import all_profiles, get_profile, qd366
 from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.regulations.calendar import STEPS, Calendar, Step, default_calendar
 from tongket.evaluation.regulations.qd366 import Qd366Profile, QuotaException
 from tongket.people.models import Organization, ancestor_paths
 
@@ -685,10 +686,23 @@ def temporary_activity(card_number: str, year: int) -> tuple[str, str]:
 # --- what the daily notices read (notifications.services.notify_due) ---------------------------
 
 
+def calendar_of(cycle: Cycle) -> Calendar:
+    """The cycle's deadlines per step (regulations/calendar.py): as the office set them, HD 43's
+    defaults for any step not stored. The one source of every deadline a page or notice shows."""
+    defaults = default_calendar(
+        cycle.year, cycle.quarter, year_ends_otherwise=cycle.year_ends_otherwise
+    ).as_dict()
+    return Calendar.of({step: getattr(cycle, step.field) or defaults[step] for step in STEPS})
+
+
 def self_assessment_due(cycle: Cycle) -> dt.date:
-    """The date a member's self-assessment is asked for: the last day of the cycle's period
-    (HD 43 §4: the year's review and classification finish before 31/12)."""
-    return period_of(cycle).end
+    """The last day of the self-assessment step of the cycle's calendar."""
+    return calendar_of(cycle).due(Step.SELF_ASSESSMENT)
+
+
+def cell_proposal_due(cycle: Cycle) -> dt.date:
+    """The last day of the cell's proposal step of the cycle's calendar."""
+    return calendar_of(cycle).due(Step.CELL_PROPOSAL)
 
 
 @dataclass(frozen=True)
@@ -706,8 +720,9 @@ class OverdueSteps:
 
 
 def overdue_cell_steps(today: dt.date) -> list[OverdueSteps]:
-    """For every open cycle past its deadline, the cells with members neither proposed by the
-    cell nor decided, and the accounts holding a live cell-secretary grant over each cell."""
+    """For every open cycle past its cell-proposal deadline (the cycle's calendar), the cells
+    with members neither proposed by the cell nor decided, and the accounts holding a live
+    cell-secretary grant over each cell."""
     from django.urls import reverse
 
     from tongket.accounts.models import Grant, Role
@@ -715,8 +730,11 @@ def overdue_cell_steps(today: dt.date) -> list[OverdueSteps]:
     found: list[OverdueSteps] = []
     cycles = [
         c
-        for c in Cycle.objects.filter(status=CycleStatus.OPEN).select_related("organization")
-        if self_assessment_due(c) < today
+        for c in Cycle.objects.filter(
+            Q(cell_proposal_due__lt=today) | Q(cell_proposal_due__isnull=True),
+            status=CycleStatus.OPEN,
+        ).select_related("organization")
+        if cell_proposal_due(c) < today
     ]
     if not cycles:
         return found
@@ -766,7 +784,7 @@ def overdue_cell_steps(today: dt.date) -> list[OverdueSteps]:
                         + period_label(cycle).replace("Năm", "năm").replace("Quý", "quý"),
                         cell_code=org.code,
                         cell_name=org.name,
-                        due=self_assessment_due(cycle),
+                        due=cell_proposal_due(cycle),
                         missing=missing[org.pk],
                         secretary_ids=users,
                         url=reverse("evaluation:unit", args=[cycle.pk, org.code]),
@@ -872,6 +890,54 @@ def quarter_results(user: User | None, ev: Evaluation) -> list[QuarterResult]:
             quarter=row.cycle.quarter or 0,
             evaluation_id=row.pk,
             decision=next(iter(row.current_decisions), None),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class QuarterCycle:
+    """One quarter of a year's cycle, as the year's dashboard lists it."""
+
+    quarter: int
+    cycle_id: int
+    status: str
+    total: int
+    decided: int
+    not_completed: int
+
+
+def year_quarters(cycle: Cycle) -> list[QuarterCycle]:
+    """The same organization's quarterly cycles of the year beside a yearly cycle (366-QĐ/TW,
+    Điều 15: the quarters are the basis of the year; KL 198-KL/TW), with how many of their
+    subjects are decided and how many `not_completed`: one query; empty for a quarter's page.
+    The caller reads the yearly cycle, hence its organization's quarters."""
+    if cycle.quarter is not None:
+        return []
+    current = Q(evaluations__decisions__status=DecisionStatus.CURRENT)
+    rows = (
+        Cycle.objects.filter(
+            organization_id=cycle.organization_id, year=cycle.year, quarter__isnull=False
+        )
+        .annotate(
+            total=Count("evaluations", distinct=True),
+            decided=Count("evaluations", filter=current, distinct=True),
+            failed=Count(
+                "evaluations",
+                filter=current & Q(evaluations__decisions__level=Level.NOT_COMPLETED),
+                distinct=True,
+            ),
+        )
+        .order_by("quarter")
+    )
+    return [
+        QuarterCycle(
+            quarter=row.quarter or 0,
+            cycle_id=row.pk,
+            status=row.get_status_display(),
+            total=row.total,
+            decided=row.decided,
+            not_completed=row.failed,
         )
         for row in rows
     ]

@@ -41,6 +41,12 @@ from tongket.evaluation.models import (
 )
 from tongket.evaluation.regulations import profile_for_year, qd366
 from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.regulations.calendar import (
+    STEPS,
+    Step,
+    default_calendar,
+    require_valid_calendar,
+)
 from tongket.evaluation.regulations.qd366 import Qd366Profile
 from tongket.evaluation.regulations.quota import QuotaVerdict
 from tongket.evaluation.selectors import Outcome
@@ -173,6 +179,7 @@ def open_cycle(
             field="year",
             rule="evaluation.cycle.exists",
         )
+    calendar = default_calendar(year, quarter)
     cycle = Cycle.objects.create(
         organization=org,
         org_path=org.path,
@@ -181,6 +188,7 @@ def open_cycle(
         profile_id=profile.id,
         params=overrides,
         opened_by=_author(actor),
+        **{step.field: day for step, day in calendar.as_dict().items()},
     )
     subjects: list[Evaluation] = []
     if org.kind == OrganizationKind.GRASSROOTS:
@@ -262,6 +270,58 @@ def _ask_self_assessments(
             if ev.member is not None and ev.member.user_id is not None
         ],
     )
+
+
+@transaction.atomic
+def set_calendar(
+    *,
+    actor: User | None,
+    cycle_id: int,
+    dates: Mapping[Step, dt.date | None],
+    year_ends_otherwise: bool = False,
+) -> Cycle:
+    """The office sets the cycle's deadline of each step (regulations/calendar.py): every step
+    dated, a later step never due before an earlier one (`qd366.calendar.order`), none past the
+    final deadline of HD 43 §4 (31/12, or 15/01 where the unit's year ends otherwise). Refused
+    with the first step at fault as the field; audited with the calendar before and after."""
+    cycle = selectors.get_cycle(actor, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(actor), cycle):
+        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    cycle = Cycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
+    if cycle.status != CycleStatus.OPEN:
+        raise DomainError(
+            "Kỳ đánh giá đã kết thúc: không sửa được lịch.",
+            field="cycle",
+            rule="evaluation.cycle.already_closed",
+        )
+    wanted = require_valid_calendar(
+        dates,
+        year=cycle.year,
+        quarter=cycle.quarter,
+        year_ends_otherwise=year_ends_otherwise,
+    )
+    before = selectors.calendar_of(cycle)
+    before_otherwise = cycle.year_ends_otherwise
+    changes = {step.field: wanted.due(step) for step in STEPS}
+    Cycle.objects.filter(pk=cycle.pk).update(year_ends_otherwise=year_ends_otherwise, **changes)
+    record_event(
+        actor=actor,
+        action="evaluation.cycle.calendar",
+        object_type="evaluation.Cycle",
+        object_id=cycle.pk,
+        org_path=cycle.organization.path,
+        summary=f"Sửa lịch kiểm điểm, xếp loại {cycle}",
+        before={
+            "year_ends_otherwise": before_otherwise,
+            **{step.field: before.due(step).isoformat() for step in STEPS},
+        },
+        after={
+            "year_ends_otherwise": year_ends_otherwise,
+            **{step.field: wanted.due(step).isoformat() for step in STEPS},
+        },
+    )
+    cycle.refresh_from_db()
+    return cycle
 
 
 @transaction.atomic
@@ -918,7 +978,13 @@ def _issue(
     number = _check_number(number, date)
     justification = justification.strip()
     profile = profile or selectors.profile_of(ev.cycle)
-    findings = checks.decision_findings(ev, outcome, profile=profile)
+    findings = checks.decision_findings(
+        ev,
+        outcome,
+        profile=profile,
+        # HD 43 §3 names who decides; the superior's reclassification (Mẫu 03) is its own power.
+        deciding_body=None if kind is DecisionKind.RECLASSIFICATION else deciding_body,
+    )
     _refuse_errors([*findings, *quota.findings])
     if outcome is NotClassifiedReason.OTHER and not justification:
         raise DomainError(

@@ -24,11 +24,20 @@ from django.db.models import Q
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
-from tongket.evaluation import selectors, services
+from tongket.evaluation import leaders, selectors, services
 from tongket.evaluation.domain import DisciplineForm, Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
+from tongket.evaluation.regulations import profile_for_year, qd366
 from tongket.evaluation.selectors import Outcome, parse_outcome
-from tongket.exchange.rows import BATCH, chunks, read_year, refuse_findings
+from tongket.exchange.rows import (
+    BATCH,
+    SubjectRow,
+    chunks,
+    read_subject,
+    read_year,
+    refuse_row,
+    refuse_row_error,
+)
 from tongket.exchange.workbook import (
     Action,
     Column,
@@ -49,8 +58,17 @@ LEVEL_HELP = ", ".join(f"«{lv.label}» ({lv.short_label})" for lv in Level.desc
 REASON_HELP = ", ".join(f"«{r.label}»" for r in NotClassifiedReason)
 
 
+def _read_subject(reader: RowReader) -> tuple[str, str]:
+    """Whose result or facts a row is (see `read_subject`)."""
+    return read_subject(
+        reader,
+        rule="import.evaluation.subject",
+        message="Ghi số thẻ (đảng viên) hoặc mã tổ chức (tổ chức đảng), một trong hai.",
+    )
+
+
 @dataclass
-class ResultRow:
+class ResultRow(SubjectRow):
     row: int
     letters: dict[str, str]
     card_number: str
@@ -70,16 +88,8 @@ class ResultRow:
     depth: int = 0
 
     @property
-    def is_member(self) -> bool:
-        return bool(self.card_number)
-
-    @property
-    def subject(self) -> str:
-        return self.card_number or self.org_code
-
-    @property
     def key(self) -> tuple[str, str, int]:
-        return ("member" if self.is_member else "organization", self.subject, self.year)
+        return (self.subject_kind, self.subject, self.year)
 
     def value(self, key: str, _row: int | None = None) -> Any:
         if key in ("level", "reason"):
@@ -179,15 +189,7 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
     }
 
     def parse(self, reader: RowReader) -> ResultRow | None:
-        card = reader.text("card_number", max_length=20)
-        org = reader.text("org_code", max_length=64)
-        if bool(card) == bool(org):
-            reader.problem(
-                "card_number",
-                "import.evaluation.subject",
-                "Ghi số thẻ (đảng viên) hoặc mã tổ chức (tổ chức đảng), một trong hai.",
-                value=card or org,
-            )
+        card, org = _read_subject(reader)
         level = reader.choice("level", LEVELS, LEVEL_HELP)
         reason = reader.choice("reason", REASONS, REASON_HELP)
         if reader.ok and bool(level) == bool(reason):
@@ -214,16 +216,13 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
         )
         return row if reader.ok else None
 
-    def _refuse(self, ctx: ImportContext, r: ResultRow, key: str, rule: str, message: str) -> None:
-        r.action = Action.REFUSE
-        ctx.refuse(self, r.row, key, r.value(key), rule, message, letters=r.letters)
-
     def plan(self, records: list[ResultRow], ctx: ImportContext) -> list[ResultRow]:
         seen: dict[tuple[str, str, int], int] = {}
         live: list[ResultRow] = []
         for r in records:
             if r.key in seen:
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "card_number" if r.is_member else "org_code",
@@ -247,7 +246,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             known = r.subject in (known_cards if r.is_member else known_orgs)
             if not known and r.subject in declared:
                 # Added by an earlier sheet of the same file: no cycle lists it yet.
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     subject_key,
@@ -267,7 +267,7 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
                     if r.is_member
                     else "people.organization.unknown_code"
                 )
-                self._refuse(ctx, r, subject_key, rule, message)
+                refuse_row(self, ctx, r, subject_key, rule, message)
                 continue
             found = evaluations.get(r.key, [])
             if len(found) > 1:
@@ -281,7 +281,27 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
                 todo.append(r)
         # Organizations before members (the collective is decided first), deepest first (the
         # subordinates before their committee); the quota counts each cycle's rows at once.
-        return sorted(todo, key=lambda r: (r.is_member, -r.depth, r.row))
+        # Under qd366 (Điều 12) ordinary members come before their Party organization and only
+        # the members of a unit's committee after it.
+        members_first = {
+            r.evaluation_id
+            for r in todo
+            if r.is_member
+            and r.evaluation_id is not None
+            and profile_for_year(r.year).id == qd366.ID
+        }
+        seated = leaders.on_committee_among(members_first) if members_first else set()
+
+        def rank(r: ResultRow) -> tuple[int, int, int]:
+            if not r.is_member:
+                tier = 1
+            elif r.evaluation_id in members_first and r.evaluation_id not in seated:
+                tier = 0
+            else:
+                tier = 2
+            return (tier, -r.depth, r.row)
+
+        return sorted(todo, key=rank)
 
     def _evaluations(
         self, ctx: ImportContext, rows: list[ResultRow]
@@ -347,7 +367,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
         scope: Scope,
     ) -> None:
         if not r.deciding_body:
-            self._refuse(
+            refuse_row(
+                self,
                 ctx,
                 r,
                 "year",
@@ -358,7 +379,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             return
         body = bodies.get(r.deciding_body)
         if body is None:
-            self._refuse(
+            refuse_row(
+                self,
                 ctx,
                 r,
                 "deciding_body",
@@ -371,7 +393,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             organization__code=r.deciding_body, year=r.year, quarter__isnull=True
         ).exists()
         if existing:
-            self._refuse(
+            refuse_row(
+                self,
                 ctx,
                 r,
                 "deciding_body",
@@ -380,8 +403,13 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             )
             return
         if not scope.writes(path):
-            self._refuse(
-                ctx, r, "deciding_body", "access.denied", "Bạn không có quyền mở kỳ đánh giá này."
+            refuse_row(
+                self,
+                ctx,
+                r,
+                "deciding_body",
+                "access.denied",
+                "Bạn không có quyền mở kỳ đánh giá này.",
             )
             return
         r.open_cycle = True
@@ -410,7 +438,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
         parent = cycle.organization.parent
         if current is None:
             if r.deciding_body and r.deciding_body != cycle.organization.code:
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "deciding_body",
@@ -447,7 +476,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             ctx.record(self, r.row, f"{r.subject} · {r.year}", Action.UNCHANGED)
             return
         if not r.correction_reason:
-            self._refuse(
+            refuse_row(
+                self,
                 ctx,
                 r,
                 "level",
@@ -470,7 +500,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
         elif r.deciding_body in ("", current.deciding_body.code):
             allowed = scope.writes(cycle.organization.path)
         else:
-            self._refuse(
+            refuse_row(
+                self,
                 ctx,
                 r,
                 "deciding_body",
@@ -485,7 +516,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
         r.action = Action.UPDATE
 
     def _deny(self, ctx: ImportContext, r: ResultRow) -> None:
-        self._refuse(
+        refuse_row(
+            self,
             ctx,
             r,
             "card_number" if r.is_member else "org_code",
@@ -582,9 +614,7 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             return
 
     def _refuse_exc(self, ctx: ImportContext, record: ResultRow, exc: DomainError) -> None:
-        refuse_findings(
-            self, ctx, record.row, record.letters, exc, default_key="level", value_of=record.value
-        )
+        refuse_row_error(self, ctx, record, exc, default_key="level")
 
     def apply(self, record: ResultRow, ctx: ImportContext) -> None:
         """A correction, or a cancellation and reclassification by the superior (new decisions
@@ -716,7 +746,7 @@ FACT_KEYS = (
 
 
 @dataclass
-class FactsRow:
+class FactsRow(SubjectRow):
     row: int
     letters: dict[str, str]
     card_number: str
@@ -725,10 +755,6 @@ class FactsRow:
     values: dict[str, Any]
     evaluation_id: int | None = None
     action: Action = Action.UPDATE
-
-    @property
-    def subject(self) -> str:
-        return self.card_number or self.org_code
 
     def value(self, key: str, _row: int | None = None) -> Any:
         return self.values.get(key, getattr(self, key, ""))
@@ -802,15 +828,7 @@ class EvaluationFactsSheet(SheetHandler[FactsRow]):
     field_columns = {"facts": "tasks_total", "year": "year", "evaluation": "year"}
 
     def parse(self, reader: RowReader) -> FactsRow | None:
-        card = reader.text("card_number", max_length=20)
-        org = reader.text("org_code", max_length=64)
-        if bool(card) == bool(org):
-            reader.problem(
-                "card_number",
-                "import.evaluation.subject",
-                "Ghi số thẻ (đảng viên) hoặc mã tổ chức (tổ chức đảng), một trong hai.",
-                value=card or org,
-            )
+        card, org = _read_subject(reader)
         year = read_year(reader, "year")
         values: dict[str, Any] = {}
         for key, _header in FACT_INTS:
@@ -918,15 +936,7 @@ class EvaluationFactsSheet(SheetHandler[FactsRow]):
                 facts=services.FactsInput(**values),
             )
         except DomainError as exc:
-            refuse_findings(
-                self,
-                ctx,
-                record.row,
-                record.letters,
-                exc,
-                default_key="tasks_total",
-                value_of=record.value,
-            )
+            refuse_row_error(self, ctx, record, exc, default_key="tasks_total")
             return
         ctx.record(
             self,

@@ -14,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError, NotFound, refusal_text
 from tongket.core.http import content_disposition, not_found_as_404, posted
 from tongket.core.pagecache import CachedPage, scope_paths
 from tongket.core.rules import Finding, RuleGroup, group_by_rule
 from tongket.evaluation import documents, forms, permissions, selectors, services, stats
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
+from tongket.evaluation.regulations.calendar import STEPS, final_deadline
 from tongket.evaluation.selectors import Outcome
 from tongket.people.models import Organization
 from tongket.people.permissions import can_administer_somewhere
@@ -115,6 +116,7 @@ def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
             "board": stats.dashboard(cycle),
             "quota_groups": selectors.quota_groups(cycle),
             "history": selectors.cycle_history(cycle),
+            "quarters": selectors.year_quarters(cycle),
             "organizations": selectors.rows(
                 Evaluation.objects.filter(
                     cycle=cycle, subject_kind=SubjectKind.ORGANIZATION
@@ -227,6 +229,7 @@ def unit_page(request: HttpRequest, cycle_id: int, code: str) -> HttpResponse:
                 for row in rows
             ],
             "collective": selectors.unit_collective(cycle, unit),
+            "calendar": selectors.calendar_of(cycle),
             "form": form,
             "problems": _grouped(problems, rows),
             "can_propose": permissions.can_propose(scope, rows[0].evaluation) if rows else False,
@@ -284,7 +287,8 @@ def _self_form(
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
-    """One subject: self-assessment form, the cell's proposal, the decision and its history."""
+    """One subject: self-assessment form, the cell's proposal, the committee's appraisal, the
+    decision and its history."""
     ev = selectors.get_evaluation(request.user, evaluation_id)
     cycle = ev.cycle
     profile = selectors.profile_of(cycle)
@@ -303,6 +307,9 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         initial |= {f"points_{k}": v for k, v in self_row.points.items()}
     self_form = _self_form(ev, profile, initial=initial) if can_self else None
     proposal_form = forms.OutcomeForm(prefix="proposal") if can_propose else None
+    # Điều 12 step 2: the committee appraises before it decides (the office enters it).
+    can_appraise = open_and_undecided and can_manage
+    appraisal_form = forms.AppraisalForm(prefix="appraisal") if can_appraise else None
     decision_form = forms.DecisionForm(prefix="decision") if can_manage else None
     problems: list[Finding] = []
     action = request.POST.get("action", "")
@@ -332,6 +339,17 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                     )
                     messages.success(request, "Đã ghi ý kiến, đề xuất của chi bộ.")
                     return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+            elif action == "appraisal" and can_appraise:
+                appraisal_form = forms.AppraisalForm(request.POST, prefix="appraisal")
+                if appraisal_form.is_valid():
+                    services.record_appraisal(
+                        actor=request.user,
+                        evaluation_id=ev.pk,
+                        outcome=appraisal_form.outcome_value(),
+                        comment=appraisal_form.cleaned_data["comment"],
+                    )
+                    messages.success(request, "Đã ghi kết quả thẩm định của cấp ủy.")
+                    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
             elif action == "decision" and can_manage:
                 decision_form = forms.DecisionForm(request.POST, prefix="decision")
                 if decision_form.is_valid():
@@ -360,6 +378,7 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             "quarters": selectors.quarter_results(request.user, ev),
             "self_form": self_form,
             "proposal_form": proposal_form,
+            "appraisal_form": appraisal_form,
             "decision_form": decision_form,
             "problems": problems,
             "whole": permissions.can_view_cycle(scope, cycle),
@@ -397,10 +416,12 @@ def _decide(
 # --- the office's and the superior's screens: open and close a cycle, facts, corrections --------
 
 
-def _refusal(form: Any, exc: DomainError) -> list[Finding]:
-    """A service's refusal: its message on the named field when the form has it, and the rule."""
+def _refusal(request: HttpRequest, form: Any, exc: DomainError) -> list[Finding]:
+    """A service's refusal: its message on the named field when the form has it (the rule id
+    after it for the office only), and its findings for the page's list."""
     if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, f"{exc.message} ({exc.rule})")
+        show_rule = permissions.can_see_rule_ids(scope_for(request.user))
+        form.add_error(exc.field, refusal_text(exc.message, exc.rule, show_rule=show_rule))
     return _error_findings(exc)
 
 
@@ -428,7 +449,7 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            problems = _refusal(form, exc)
+            problems = _refusal(request, form, exc)
         else:
             messages.success(request, "Đã mở kỳ đánh giá.")
             return redirect("evaluation:cycle", cycle_id=cycle.pk)
@@ -468,6 +489,54 @@ def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @login_required
 @not_found_as_404
+@require_http_methods(["GET", "POST"])
+def cycle_calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Lịch kiểm điểm: every reader sees the deadlines; the deciding body's office edits them."""
+    cycle = _cycle_for_reader(request, cycle_id)
+    can_manage = permissions.can_manage_cycle(scope_for(request.user), cycle)
+    calendar = selectors.calendar_of(cycle)
+    initial: dict[str, Any] = {step.field: calendar.due(step) for step in STEPS}
+    initial["year_ends_otherwise"] = cycle.year_ends_otherwise
+    form = forms.CalendarForm(posted(request), initial=initial)
+    if request.method == "POST":
+        if not can_manage:
+            raise DjangoPermissionDenied("Bạn chỉ được xem lịch của kỳ đánh giá này.")
+        if form.is_valid():
+            try:
+                services.set_calendar(
+                    actor=request.user,
+                    cycle_id=cycle.pk,
+                    dates=form.dates(),
+                    year_ends_otherwise=form.cleaned_data["year_ends_otherwise"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                for finding in exc.findings[1:]:
+                    if finding.subject in form.fields:
+                        form.add_error(finding.subject, finding.message)
+            else:
+                messages.success(request, "Đã lưu lịch kiểm điểm, xếp loại.")
+                return redirect("evaluation:calendar", cycle_id=cycle.pk)
+    return render(
+        request,
+        "evaluation/calendar.html",
+        {
+            "cycle": cycle,
+            "period": selectors.period_label(cycle),
+            "calendar": [(step, calendar.due(step)) for step in STEPS],
+            "draft_report_due": calendar.draft_report_due,
+            "final": final_deadline(
+                cycle.year, cycle.quarter, year_ends_otherwise=cycle.year_ends_otherwise
+            ),
+            "form": form,
+            "can_manage": can_manage and cycle.status == "open",
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@not_found_as_404
 @require_POST
 def cycle_reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Mở lại kỳ: the deciding body's office reopens a closed cycle, with a reason."""
@@ -501,7 +570,7 @@ def evaluation_facts(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            problems = _refusal(form, exc)
+            problems = _refusal(request, form, exc)
         else:
             messages.success(request, "Đã ghi nhận dữ kiện.")
             return redirect("evaluation:evaluation", evaluation_id=ev.pk)
@@ -548,7 +617,7 @@ def evaluation_reclassify(request: HttpRequest, evaluation_id: int) -> HttpRespo
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            problems = _refusal(form, exc)
+            problems = _refusal(request, form, exc)
         else:
             messages.success(request, "Đã hủy kết quả và ban hành quyết định xếp loại lại.")
             return redirect("evaluation:evaluation", evaluation_id=ev.pk)
@@ -634,7 +703,7 @@ def quota_groups(request: HttpRequest, cycle_id: int) -> HttpResponse:
         if isinstance(exc, NotFound):
             raise
         form = {"basis": by_basis, "move": move, "exception": exception}[action]
-        problems = _refusal(form, exc)
+        problems = _refusal(request, form, exc)
     invalid = action in {"basis", "move", "exception"} and not problems
     subjects = selectors.quota_group_subjects(cycle)
     return render(

@@ -6,13 +6,14 @@ same body. The router of every area is tongket/api_urls.py."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -330,6 +331,47 @@ ORG_PARAM = OpenApiParameter(
     "organization", str, description="Mã tổ chức: chỉ những gì thuộc cây tổ chức này."
 )
 YEAR_PARAM = OpenApiParameter("year", str, description="Năm, ví dụ 2021.")
+
+# --- the schemas every area's endpoints repeat ----------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def list_schema(
+    serializer: type[BaseSerializer[Any]],
+    *parameters: OpenApiParameter,
+    description: str | None = None,
+) -> Callable[[F], F]:
+    """A list endpoint: its filters, a page of `serializer`, 404 for an unknown organization and
+    400 for a bad filter."""
+    return extend_schema(
+        parameters=list(parameters),
+        responses={200: serializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+        description=description,
+    )
+
+
+def detail_schema(serializer: type[BaseSerializer[Any]]) -> Callable[[F], F]:
+    """A read of one object by its id."""
+    return extend_schema(parameters=[ID_PARAM], responses={200: serializer, **READ_ERRORS})
+
+
+def write_schema(
+    request: type[BaseSerializer[Any]] | None,
+    serializer: type[BaseSerializer[Any]],
+    code: int = 200,
+    description: str | None = None,
+    *,
+    by_id: bool = True,
+) -> Callable[[F], F]:
+    """A write (on the object by its id, or a create when `by_id` is False): its input (None: no
+    body), the object as it then stands under `code`, and every error."""
+    return extend_schema(
+        parameters=[ID_PARAM] if by_id else None,
+        request=request,
+        responses={code: serializer, **ERRORS},
+        description=description,
+    )
 
 
 def parse_id(value: str, message: str) -> int:

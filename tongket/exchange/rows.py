@@ -1,11 +1,12 @@
 """What every app's workbook sheets share, beside the engine (workbook.py): keys read in batches
-(`chunks`, `keys_per_query`, `one_of`), a year cell (`read_year`), and a service's refusal
-turned into row problems (`refuse_findings`)."""
+(`chunks`, `keys_per_query`, `one_of`), a year cell (`read_year`), a row about a member or an
+organization (`read_subject`, `SubjectRow`), and a row refused: for a reason of the sheet
+(`refuse_row`) or by a service (`refuse_findings`, `refuse_row_error`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -13,7 +14,7 @@ from django.db.models.expressions import RawSQL
 from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
 from tongket.core.text import is_digits
-from tongket.exchange.workbook import ImportContext, RowReader, SheetHandler
+from tongket.exchange.workbook import Action, ImportContext, RowReader, SheetHandler
 
 T = TypeVar("T")
 BATCH = 500  # keys per IN (...) query when the caller names no size: under SQLite's limit
@@ -91,3 +92,69 @@ def refuse_findings(
             finding.message,
             letters=letters,
         )
+
+
+def read_subject(reader: RowReader, *, rule: str, message: str) -> tuple[str, str]:
+    """A row's card number (a member) and organization code: exactly one of them is written, else
+    a problem under `rule` on the card number's column."""
+    card = reader.text("card_number", max_length=20)
+    org = reader.text("org_code", max_length=64)
+    if bool(card) == bool(org):
+        reader.problem("card_number", rule, message, value=card or org)
+    return card, org
+
+
+class SubjectRow:
+    """A sheet row about a member (its card number) or else an organization (its code)."""
+
+    card_number: str
+    org_code: str
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.card_number)
+
+    @property
+    def subject(self) -> str:
+        return self.card_number or self.org_code
+
+    @property
+    def subject_kind(self) -> str:
+        return "member" if self.is_member else "organization"
+
+
+class RefusableRow(Protocol):
+    """A sheet row as the refusals read it: where it stands, and its value under a column key."""
+
+    row: int
+    letters: dict[str, str]
+    action: Action
+
+    def value(self, key: str, _row: int | None = None) -> Any: ...
+
+
+def refuse_row(
+    sheet: SheetHandler[Any],
+    ctx: ImportContext,
+    record: RefusableRow,
+    key: str,
+    rule: str,
+    message: str,
+) -> None:
+    """The row is refused, with one problem on its `key` column."""
+    record.action = Action.REFUSE
+    ctx.refuse(sheet, record.row, key, record.value(key), rule, message, letters=record.letters)
+
+
+def refuse_row_error(
+    sheet: SheetHandler[Any],
+    ctx: ImportContext,
+    record: RefusableRow,
+    exc: DomainError,
+    *,
+    default_key: str,
+) -> None:
+    """A service's refusal of the row as problems on it (see `refuse_findings`)."""
+    refuse_findings(
+        sheet, ctx, record.row, record.letters, exc, default_key=default_key, value_of=record.value
+    )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db.models import Count, Q, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -16,15 +16,15 @@ from rest_framework.response import Response
 
 from tongket.core.errors import DomainError
 from tongket.exchange.api import (
-    ERRORS,
-    ID_PARAM,
     ORG_PARAM,
-    READ_ERRORS,
     YEAR_PARAM,
     ApiViewSet,
+    detail_schema,
+    list_schema,
     parse_id,
     require,
     require_a_write_grant,
+    write_schema,
 )
 from tongket.meetings import selectors, services
 from tongket.meetings.models import Attendance, Meeting, Participant
@@ -58,12 +58,7 @@ ActionView = TypeVar("ActionView", bound=Callable[..., Response])
 def _action_schema(
     request: type[serializers.Serializer[Any]] | None, code: int, text: str
 ) -> Callable[[ActionView], ActionView]:
-    return extend_schema(
-        parameters=[ID_PARAM],
-        request=request,
-        responses={code: MeetingDetailSerializer, **ERRORS},
-        description=text,
-    )
+    return write_schema(request, MeetingDetailSerializer, code, text)
 
 
 class MeetingViewSet(ApiViewSet):
@@ -111,27 +106,23 @@ class MeetingViewSet(ApiViewSet):
             )
         return participant_id
 
-    @extend_schema(
-        parameters=[
-            ORG_PARAM,
-            YEAR_PARAM,
-            OpenApiParameter(
-                "kind", str, description="year_end, cell_regular, committee, thematic."
-            ),
-            OpenApiParameter("status", str, description="preparing, held hoặc closed."),
-        ],
-        responses={200: MeetingSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        MeetingSerializer,
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("kind", str, description="year_end, cell_regular, committee, thematic."),
+        OpenApiParameter("status", str, description="preparing, held hoặc closed."),
     )
     def list(self, request: Request) -> Response:
         meetings = self.in_organization(self.get_queryset(), "organization__path", strict=False)
         meetings = self.matching(meetings, year="held_on__year", kind="kind", status="status")
         return self.page(meetings)
 
-    @extend_schema(parameters=[ID_PARAM], responses={200: MeetingDetailSerializer, **READ_ERRORS})
+    @detail_schema(MeetingDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._detail(parse_id(pk, NOT_FOUND))
 
-    @extend_schema(request=MeetingCreateInput, responses={201: MeetingDetailSerializer, **ERRORS})
+    @write_schema(MeetingCreateInput, MeetingDetailSerializer, 201, by_id=False)
     def create(self, request: Request) -> Response:
         require_a_write_grant(self.scope)
         data = self.parsed(MeetingCreateInput)

@@ -16,6 +16,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
+from tongket.core.locking import locked
 from tongket.core.rules import Finding, Severity
 from tongket.meetings import domain
 from tongket.meetings.models import (
@@ -66,14 +67,7 @@ def _require_write(actor: User | None, path: str) -> None:
 
 
 def _meeting_for_update(actor: User | None, meeting_id: int, *, open_only: bool = True) -> Meeting:
-    meeting = (
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .filter(pk=meeting_id)
-        .first()
-    )
-    if meeting is None:
-        raise NotFound("Không tìm thấy hội nghị.")
+    meeting = locked(Meeting, meeting_id, "organization", missing="Không tìm thấy hội nghị.")
     _require_write(actor, meeting.organization.path)
     if open_only and meeting.is_closed:
         raise DomainError(

@@ -331,7 +331,7 @@ def write_members(
         # The checks of create_member, run as the rows stream to the database.
         for index in creates:
             try:
-                member = _new_member(items[index].data, orgs, existing, actor)
+                member = _new_member(items[index].data, orgs, existing, actor, on)
             except DomainError as exc:
                 outcomes.refused(index, exc)
                 continue
@@ -382,9 +382,10 @@ def _new_member(
     orgs: dict[str, Organization],
     existing: dict[str, Member],
     actor: User | None,
+    on: dt.date,
 ) -> NewMember:
     # The checks of create_member, in its order.
-    checks.validate_member(data)
+    checks.validate_member(data, on)
     org = _org_or_error(orgs, data.organization_code, "organization")
     checks.check_member_organization(org)
     checks.require_write(actor, org.path)
@@ -407,7 +408,7 @@ def _change_member(
     change = _MemberChange(member)
     if w.changed:  # the checks of update_member, then its edit (in memory)
         checks.require_write(actor, member.org_path)
-        checks.validate_member(w.data)
+        checks.validate_member(w.data, on)
         before = checks.member_snapshot(member)
         checks.apply_member_fields(member, w.data)
         change.updated = checks.member_update_event(member, before)

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.formatting import date_short
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
 from tongket.people.models import (
     Member,
@@ -77,9 +80,18 @@ class MemberInput:
 
 _MEMBER_STATUSES = frozenset(MemberStatus.values)  # built once: the import checks 100,000s
 
+# Điều lệ Đảng, Điều 1, khoản 1: a Vietnamese citizen "từ mười tám tuổi trở lên" may be admitted.
+ADMISSION_AGE = 18
 
-def validate_member(data: MemberInput) -> None:
-    """The checks of a member's own fields, shared by the services and the bulk import."""
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Whole years of age on `day` (a 29 February birthday falls on 1 March in common years)."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def validate_member(data: MemberInput, today: dt.date | None = None) -> None:
+    """The checks of a member's own fields, shared by the services and the bulk import; `today`
+    is the day a joining date may not be after (the local date unless given)."""
     if not data.card_number.strip():
         raise DomainError(
             "Số thẻ đảng viên không được để trống.", field="card_number", rule="people.required"
@@ -99,6 +111,23 @@ def validate_member(data: MemberInput) -> None:
     if data.birth_date and data.joined_on <= data.birth_date:
         raise DomainError(
             "Ngày vào Đảng phải sau ngày sinh.", field="joined_on", rule="people.member.dates"
+        )
+    today = today or timezone.localdate()
+    if data.joined_on > today:
+        raise DomainError(
+            f"Ngày vào Đảng {date_short(data.joined_on)} chưa tới: không thể kết nạp đảng viên "
+            f"vào một ngày sau hôm nay ({date_short(today)}).",
+            field="joined_on",
+            rule="people.member.joined_in_future",
+        )
+    if data.birth_date and age_on(data.birth_date, data.joined_on) < ADMISSION_AGE:
+        raise DomainError(
+            f"Ngày vào Đảng {date_short(data.joined_on)}: đảng viên mới "
+            f"{age_on(data.birth_date, data.joined_on)} tuổi (sinh ngày "
+            f"{date_short(data.birth_date)}); Điều lệ Đảng (Điều 1) chỉ kết nạp người từ đủ "
+            f"{ADMISSION_AGE} tuổi trở lên.",
+            field="joined_on",
+            rule="people.member.admission_age",
         )
     if data.full_member_on and data.full_member_on < data.joined_on:
         raise DomainError(

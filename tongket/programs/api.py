@@ -16,14 +16,15 @@ from rest_framework.response import Response
 from tongket.core.errors import DomainError
 from tongket.exchange.api import (
     ERRORS,
-    ID_PARAM,
     ORG_PARAM,
-    READ_ERRORS,
     YEAR_PARAM,
     ApiViewSet,
+    detail_schema,
+    list_schema,
     parse_id,
     require,
     require_a_write_grant,
+    write_schema,
 )
 from tongket.programs import selectors, services
 from tongket.programs.models import (
@@ -95,24 +96,22 @@ class ProgramViewSet(ApiViewSet):
         context = {**self.get_serializer_context(), "page": page}
         return Response(ProgramDetailSerializer(program, context=context).data, status=status)
 
-    @extend_schema(
-        parameters=[
-            ORG_PARAM,
-            YEAR_PARAM,
-            OpenApiParameter("kind", str, description="work, inspection hoặc cell_plan."),
-            OpenApiParameter("status", str, description="draft hoặc adopted."),
-        ],
-        responses={200: ProgramSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        ProgramSerializer,
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("kind", str, description="work, inspection hoặc cell_plan."),
+        OpenApiParameter("status", str, description="draft hoặc adopted."),
     )
     def list(self, request: Request) -> Response:
         programs = self.in_organization(self.get_queryset(), "organization__path", strict=False)
         return self.page(self.matching(programs, year="year", kind="kind", status="status"))
 
-    @extend_schema(parameters=[ID_PARAM], responses={200: ProgramDetailSerializer, **READ_ERRORS})
+    @detail_schema(ProgramDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._detail(parse_id(pk, PROGRAM_NOT_FOUND))
 
-    @extend_schema(request=ProgramCreateInput, responses={201: ProgramDetailSerializer, **ERRORS})
+    @write_schema(ProgramCreateInput, ProgramDetailSerializer, 201, by_id=False)
     def create(self, request: Request) -> Response:
         require_a_write_grant(self.scope)
         data = self.parsed(ProgramCreateInput)
@@ -126,10 +125,9 @@ class ProgramViewSet(ApiViewSet):
         )
         return self._detail(program.pk, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=AdoptionInput,
-        responses={200: ProgramDetailSerializer, **ERRORS},
+    @write_schema(
+        AdoptionInput,
+        ProgramDetailSerializer,
         description="Ghi nhận chương trình đã được hội nghị thông qua (khi hội nghị không được "
         "ghi trong hệ thống; nếu có, biểu quyết của hội nghị tự thông qua chương trình). "
         "Bản thông qua được niêm phong; sau đó mọi thay đổi là điều chỉnh có lý do.",
@@ -201,16 +199,14 @@ class ProgramItemViewSet(ApiViewSet):
     def _item_id(self, pk: str) -> int:
         return _item(self.request.user, pk, track=True).pk
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("program", str, description="Mã số chương trình."),
-            ORG_PARAM,
-            YEAR_PARAM,
-            OpenApiParameter(
-                "status", str, description="planned, in_progress, done, postponed, cancelled."
-            ),
-        ],
-        responses={200: ProgramItemSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        ProgramItemSerializer,
+        OpenApiParameter("program", str, description="Mã số chương trình."),
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter(
+            "status", str, description="planned, in_progress, done, postponed, cancelled."
+        ),
     )
     def list(self, request: Request) -> Response:
         items = self.get_queryset()
@@ -223,9 +219,7 @@ class ProgramItemViewSet(ApiViewSet):
         items = self.in_organization(items, "program__organization__path", strict=False)
         return self.page(self.matching(items, year="program__year", status="status"))
 
-    @extend_schema(
-        parameters=[ID_PARAM], responses={200: ProgramItemDetailSerializer, **READ_ERRORS}
-    )
+    @detail_schema(ProgramItemDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._detail(parse_id(pk, ITEM_NOT_FOUND))
 
@@ -248,10 +242,9 @@ class ProgramItemViewSet(ApiViewSet):
         )
         return self._detail(item.pk, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=ItemPlanInput,
-        responses={200: ProgramItemDetailSerializer, **ERRORS},
+    @write_schema(
+        ItemPlanInput,
+        ProgramItemDetailSerializer,
         description="Sửa kế hoạch của nội dung (chỉ các trường gửi lên); khi chương trình đã "
         "thông qua thì là điều chỉnh, phải có lý do.",
     )
@@ -271,10 +264,9 @@ class ProgramItemViewSet(ApiViewSet):
         )
         return self._detail(updated.pk)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=StatusInput,
-        responses={200: ProgramItemDetailSerializer, **ERRORS},
+    @write_schema(
+        StatusInput,
+        ProgramItemDetailSerializer,
         description="Đổi trạng thái theo các bước cho phép; tạm hoãn, hủy bỏ, mở lại phải có lý "
         "do. Người phụ trách nội dung cũng được cập nhật.",
     )
@@ -291,10 +283,9 @@ class ProgramItemViewSet(ApiViewSet):
         )
         return self._detail(item_id)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=ResultInput,
-        responses={200: ProgramItemDetailSerializer, **ERRORS},
+    @write_schema(
+        ResultInput,
+        ProgramItemDetailSerializer,
         description="Ghi kết quả; với kiểm tra, giám sát: kết luận, hạn chế, yêu cầu và thời hạn "
         "khắc phục. Chỉ các trường gửi lên được ghi, các trường khác giữ nguyên; không gửi trường "
         "nào thì bị từ chối (programs.item.result.empty); gửi đúng những gì đã ghi thì không ghi "
@@ -327,10 +318,9 @@ class ProgramItemViewSet(ApiViewSet):
         )
         return self._detail(item.pk)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=RemediedInput,
-        responses={200: ProgramItemDetailSerializer, **ERRORS},
+    @write_schema(
+        RemediedInput,
+        ProgramItemDetailSerializer,
         description="Ghi ngày đối tượng kiểm tra khắc phục xong.",
     )
     @action(detail=True, methods=["post"])

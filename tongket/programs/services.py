@@ -13,6 +13,7 @@ from django.db.models import F, Max
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.locking import locked
 from tongket.people.models import Member, Organization, OrganizationKind
 from tongket.people.selectors import visible_members, visible_organizations
 from tongket.programs import domain
@@ -61,27 +62,19 @@ def _require_write(actor: User | None, path: str) -> None:
 
 
 def _program_for_update(actor: User | None, program_id: int) -> Program:
-    program = (
-        Program.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .filter(pk=program_id)
-        .first()
-    )
-    if program is None:
-        raise NotFound("Không tìm thấy chương trình.")
+    program = locked(Program, program_id, "organization", missing="Không tìm thấy chương trình.")
     _require_write(actor, program.organization.path)
     return program
 
 
 def _item_for_update(actor: User | None, item_id: int, *, allow_in_charge: bool) -> ProgramItem:
-    item = (
-        ProgramItem.objects.select_for_update(of=("self",))
-        .select_related("program__organization", "in_charge_member")
-        .filter(pk=item_id)
-        .first()
+    item = locked(
+        ProgramItem,
+        item_id,
+        "program__organization",
+        "in_charge_member",
+        missing="Không tìm thấy nội dung chương trình.",
     )
-    if item is None:
-        raise NotFound("Không tìm thấy nội dung chương trình.")
     path = item.program.organization.path
     scope = scope_for(actor)
     in_charge = (

@@ -211,75 +211,69 @@ def _tracked(request: HttpRequest, item_id: int) -> ProgramItem:
     return item
 
 
-@login_required
-@not_found_as_404
-@require_POST
-def item_status(request: HttpRequest, item_id: int) -> HttpResponse:
+def _item_step(
+    request: HttpRequest,
+    item_id: int,
+    form_class: type[StatusForm | ResultForm | RemediedForm],
+    form_name: str,
+    done: str,
+    write: Callable[[ProgramItem, dict[str, Any]], object],
+) -> HttpResponse:
+    """A tracking step posted on an item's page: written through `write` (then back to the page
+    with `done`), or the page again (422) with the form `form_name` and its errors."""
     item = _tracked(request, item_id)
-    form = StatusForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.change_item_status(
-                actor=request.user,
-                item_id=item.pk,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                on=form.cleaned_data["on"],
-            )
+            write(item, form.cleaned_data)
         except DomainError as exc:
             _refused(request, form, exc)
         else:
-            messages.success(request, "Đã cập nhật trạng thái.")
+            messages.success(request, done)
             return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
     return render(
         request,
         "programs/item_detail.html",
-        _item_context(request, item, status_form=form),
+        _item_context(request, item, **{form_name: form}),
         status=422,
     )
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def item_status(request: HttpRequest, item_id: int) -> HttpResponse:
+    def write(item: ProgramItem, data: dict[str, Any]) -> object:
+        return services.change_item_status(
+            actor=request.user,
+            item_id=item.pk,
+            status=data["status"],
+            reason=data["reason"],
+            on=data["on"],
+        )
+
+    return _item_step(request, item_id, StatusForm, "status_form", "Đã cập nhật trạng thái.", write)
 
 
 @login_required
 @not_found_as_404
 @require_POST
 def item_result(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _tracked(request, item_id)
-    form = ResultForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_item_result(actor=request.user, item_id=item.pk, **form.cleaned_data)
-        except DomainError as exc:
-            _refused(request, form, exc)
-        else:
-            messages.success(request, "Đã ghi kết quả.")
-            return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
-    return render(
-        request,
-        "programs/item_detail.html",
-        _item_context(request, item, result_form=form),
-        status=422,
-    )
+    def write(item: ProgramItem, data: dict[str, Any]) -> object:
+        return services.record_item_result(actor=request.user, item_id=item.pk, **data)
+
+    return _item_step(request, item_id, ResultForm, "result_form", "Đã ghi kết quả.", write)
 
 
 @login_required
 @not_found_as_404
 @require_POST
 def item_remedied(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _tracked(request, item_id)
-    form = RemediedForm(request.POST)
-    if form.is_valid():
-        try:
-            services.mark_remedied(actor=request.user, item_id=item.pk, on=form.cleaned_data["on"])
-        except DomainError as exc:
-            _refused(request, form, exc)
-        else:
-            messages.success(request, "Đã ghi nhận khắc phục xong.")
-            return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
-    return render(
-        request,
-        "programs/item_detail.html",
-        _item_context(request, item, remedied_form=form),
-        status=422,
+    def write(item: ProgramItem, data: dict[str, Any]) -> object:
+        return services.mark_remedied(actor=request.user, item_id=item.pk, on=data["on"])
+
+    return _item_step(
+        request, item_id, RemediedForm, "remedied_form", "Đã ghi nhận khắc phục xong.", write
     )
 
 

@@ -35,10 +35,13 @@ from tongket.exchange.api import (
     MAX_ID,
     READ_ERRORS,
     FileNegotiation,
+    detail_schema,
     file_response,
+    list_schema,
     parse_id,
     require,
     require_a_write_grant,
+    write_schema,
 )
 from tongket.reports import selectors, services
 from tongket.reports.documents.model import document_number_text
@@ -249,18 +252,16 @@ class DocumentViewSet(FileNegotiation):
     def _document_id(self, pk: str) -> int:
         return parse_id(pk, "Không tìm thấy văn bản.")
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "organization", str, description="Mã tổ chức: văn bản của cả cây tổ chức này."
-            ),
-            OpenApiParameter("year", str, description="Năm của sổ số, ví dụ 2021."),
-            OpenApiParameter(
-                "kind", str, description="Ký hiệu loại: " + ", ".join(DocumentKind.values) + "."
-            ),
-            OpenApiParameter("status", str, description="draft hoặc issued."),
-        ],
-        responses={200: DocumentSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        DocumentSerializer,
+        OpenApiParameter(
+            "organization", str, description="Mã tổ chức: văn bản của cả cây tổ chức này."
+        ),
+        OpenApiParameter("year", str, description="Năm của sổ số, ví dụ 2021."),
+        OpenApiParameter(
+            "kind", str, description="Ký hiệu loại: " + ", ".join(DocumentKind.values) + "."
+        ),
+        OpenApiParameter("status", str, description="draft hoặc issued."),
     )
     def list(self, request: Request) -> Response:
         documents = self.in_organization(self.get_queryset(), "organization__path")
@@ -271,7 +272,7 @@ class DocumentViewSet(FileNegotiation):
             documents = documents.filter(kind=wanted) if "\x00" not in kind else documents.none()
         return self.page(documents)
 
-    @extend_schema(parameters=[ID_PARAM], responses={200: DocumentSerializer, **READ_ERRORS})
+    @detail_schema(DocumentSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         doc = selectors.get_document(request.user, self._document_id(pk))
         return self._shown(doc.pk)
@@ -307,10 +308,9 @@ class DocumentViewSet(FileNegotiation):
         )
         return self._shown(doc.pk, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=None,
-        responses={200: DocumentSerializer, **ERRORS},
+    @write_schema(
+        None,
+        DocumentSerializer,
         description="Ban hành một dự thảo: cấp số tiếp theo của sổ và niêm phong văn bản.",
     )
     @action(detail=True, methods=["post"])
@@ -333,32 +333,8 @@ class DocumentViewSet(FileNegotiation):
     @action(detail=True, methods=["get"], url_path=r"file/(?P<fmt>[^/.]+)", url_name="file")
     def stored_file(self, request: Request, pk: str, fmt: str) -> HttpResponse:
         doc = selectors.get_document(request.user, self._document_id(pk))
-        content: bytes | None
-        if fmt == "md":
-            content = doc.markdown.encode() if doc.markdown else None
-        elif fmt in ("docx", "pdf"):
-            stored = getattr(doc, fmt)
-            content = bytes(stored) if stored is not None else None
-        else:
-            raise NotFound(f"Không có dạng «{fmt}»: chỉ có md, docx, pdf.")
-        if content is None:
-            raise NotFound(f"Văn bản này không có bản {fmt} lưu kèm.")
-        record_export(
-            actor=request.user,
-            what="document",
-            fmt=fmt,
-            rows=1,
-            org_path=doc.organization.path,
-            object_id=doc.pk,
-            summary=f"Tải bản {fmt} của văn bản: {doc.title}",
-            details={"document": doc.pk, "organization": doc.organization.code},
-        )
-        number = doc.number if doc.number is not None else "du-thao"
-        filename = f"{number}-{doc.kind}-{doc.organization.code}-{doc.year}.{fmt}"
-        ascii_name = unicodedata.normalize("NFKD", filename.replace("Đ", "D").replace("đ", "d"))
-        return file_response(
-            content, STORED_FORMATS[fmt], ascii_name.encode("ascii", "ignore").decode()
-        )
+        stored = services.export_stored_file(actor=request.user, doc=doc, fmt=fmt)
+        return file_response(stored.content, stored.content_type, stored.filename)
 
 
 class ReportViewSet(FileNegotiation):

@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from tongket.accounts.scope import User, scope_for
-from tongket.audit.services import record_event
+from tongket.audit.services import record_event, record_export
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
 from tongket.people.models import Organization
 from tongket.people.selectors import committee_terms
+from tongket.reports import selectors
 from tongket.reports.documents.formats import number_series
 from tongket.reports.models import (
     Document,
@@ -339,3 +341,44 @@ def save_narrative(
         after={"text": narrative.text, "version": narrative.version},
     )
     return narrative
+
+
+# --- the files stored with a document ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    content: bytes
+    content_type: str
+    filename: str  # ASCII, for the download's Content-Disposition
+
+
+def export_stored_file(*, actor: User | None, doc: Document, fmt: str) -> StoredFile:
+    """The file in `fmt` stored with a document the actor sees, its download recorded in the
+    audit log; NotFound for another format or a document without that file."""
+    content: bytes | None
+    if fmt == "md":
+        content = doc.markdown.encode() if doc.markdown else None
+    elif fmt in ("docx", "pdf"):
+        stored = getattr(doc, fmt)
+        content = bytes(stored) if stored is not None else None
+    else:
+        raise NotFound(f"Không có dạng «{fmt}»: chỉ có md, docx, pdf.")
+    if content is None:
+        raise NotFound(f"Văn bản này không có bản {fmt} lưu kèm.")
+    record_export(
+        actor=actor,
+        what="document",
+        fmt=fmt,
+        rows=1,
+        org_path=doc.organization.path,
+        object_id=doc.pk,
+        summary=f"Tải bản {fmt} của văn bản: {doc.title}",
+        details={"document": doc.pk, "organization": doc.organization.code},
+    )
+    number = doc.number if doc.number is not None else "du-thao"
+    filename = f"{number}-{doc.kind}-{doc.organization.code}-{doc.year}.{fmt}"
+    ascii_name = unicodedata.normalize("NFKD", filename.replace("Đ", "D").replace("đ", "d"))
+    return StoredFile(
+        content, selectors.FORMATS[fmt], ascii_name.encode("ascii", "ignore").decode()
+    )

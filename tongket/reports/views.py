@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError, NotFound, refusal_text
 from tongket.core.http import content_disposition, not_found_as_404, posted, posted_files
 from tongket.core.replicas import replica_reads
+from tongket.evaluation.permissions import can_see_rule_ids
 from tongket.reports import charts, selectors, services
 from tongket.reports.builders import classification_sentence, missing_sections, scores_sentence
 from tongket.reports.forms import IssueDocumentForm
@@ -233,10 +232,9 @@ def document_issue(request: HttpRequest, code: str, year: int) -> HttpResponse:
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except DomainError as exc:
-            rule = f" (quy tắc {exc.rule})" if exc.rule else ""
-            form.add_domain_error(
-                DomainError(f"{exc.message}{rule}", field=exc.field, rule=exc.rule)
-            )
+            show_rule = can_see_rule_ids(scope_for(request.user))
+            message = refusal_text(exc.message, exc.rule, show_rule=show_rule)
+            form.add_domain_error(DomainError(message, field=exc.field, rule=exc.rule))
         else:
             messages.success(
                 request, f"Đã ban hành văn bản số {doc.number}-{doc.kind}: {doc.title}."
@@ -256,30 +254,7 @@ def document_issue(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def document_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The file stored with an issued document (Markdown, DOCX or PDF)."""
     doc = selectors.get_document(request.user, pk)
-    content: bytes | None
-    if fmt == "md":
-        content = doc.markdown.encode() if doc.markdown else None
-    elif fmt in ("docx", "pdf"):
-        stored = getattr(doc, fmt)
-        content = bytes(stored) if stored is not None else None
-    else:
-        raise Http404("Không có định dạng này.")
-    if content is None:
-        raise Http404(f"Văn bản này không có bản {fmt} lưu kèm.")
-    record_export(
-        actor=request.user,
-        what="document",
-        fmt=fmt,
-        rows=1,
-        org_path=doc.organization.path,
-        object_id=doc.pk,
-        summary=f"Tải bản {fmt} của văn bản: {doc.title}",
-        details={"document": doc.pk, "organization": doc.organization.code},
-    )
-    number = doc.number if doc.number is not None else "du-thao"
-    filename = f"{number}-{doc.kind}-{doc.organization.code}-{doc.year}.{fmt}"
-    ascii_name = unicodedata.normalize("NFKD", filename.replace("Đ", "D").replace("đ", "d"))
-    response = HttpResponse(content, content_type=selectors.FORMATS[fmt])
-    disposition = ascii_name.encode("ascii", "ignore").decode()
-    response["Content-Disposition"] = content_disposition(disposition)
+    stored = services.export_stored_file(actor=request.user, doc=doc, fmt=fmt)
+    response = HttpResponse(stored.content, content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition(stored.filename)
     return response

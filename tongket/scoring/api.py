@@ -20,9 +20,12 @@ from tongket.exchange.api import (
     READ_ERRORS,
     YEAR_PARAM,
     ApiViewSet,
+    detail_schema,
+    list_schema,
     parse_id,
     require,
     require_a_write_grant,
+    write_schema,
 )
 from tongket.people.models import Organization
 from tongket.scoring import permissions, selectors, services
@@ -68,9 +71,7 @@ class FrameViewSet(ApiViewSet):
         frames = self.get_queryset()
         return self.page(self.matching(frames, year="year", series="series", issuer="issuer__code"))
 
-    @extend_schema(
-        parameters=[ID_PARAM], responses={200: s.ScoreFrameDetailSerializer, **READ_ERRORS}
-    )
+    @detail_schema(s.ScoreFrameDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         frame = selectors.get_frame(request.user, parse_id(pk, "Không tìm thấy khung chấm điểm."))
         return Response(s.ScoreFrameDetailSerializer(frame).data)
@@ -93,17 +94,15 @@ class ScoreSheetViewSet(ApiViewSet):
         data = s.ScoreSheetDetailSerializer(view.sheet, context={"view": view}).data
         return Response(data, status=status)
 
-    @extend_schema(
-        parameters=[
-            UNIT_PARAM,
-            YEAR_PARAM,
-            SERIES_PARAM,
-            OpenApiParameter("frame", str, description="Mã số khung chấm điểm."),
-            OpenApiParameter(
-                "status", str, description="draft, self_submitted, appraised hoặc sealed."
-            ),
-        ],
-        responses={200: s.ScoreSheetSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        s.ScoreSheetSerializer,
+        UNIT_PARAM,
+        YEAR_PARAM,
+        SERIES_PARAM,
+        OpenApiParameter("frame", str, description="Mã số khung chấm điểm."),
+        OpenApiParameter(
+            "status", str, description="draft, self_submitted, appraised hoặc sealed."
+        ),
     )
     def list(self, request: Request) -> Response:
         sheets = self.get_queryset()
@@ -117,9 +116,7 @@ class ScoreSheetViewSet(ApiViewSet):
             sheets = sheets.filter(frame_id=frame_id)
         return self.page(sheets)
 
-    @extend_schema(
-        parameters=[ID_PARAM], responses={200: s.ScoreSheetDetailSerializer, **READ_ERRORS}
-    )
+    @detail_schema(s.ScoreSheetDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._detail(_sheet_id(pk))
 
@@ -217,13 +214,11 @@ class PeerGroupViewSet(ApiViewSet):
         ranking = selectors.peer_group_ranking(self.request.user, group_id)
         return Response(s.ScoreRankingSerializer(ranking.group, context={"ranking": ranking}).data)
 
-    @extend_schema(
-        parameters=[
-            YEAR_PARAM,
-            SERIES_PARAM,
-            OpenApiParameter("frame", str, description="Mã số khung chấm điểm."),
-        ],
-        responses={200: s.ScorePeerGroupSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        s.ScorePeerGroupSerializer,
+        YEAR_PARAM,
+        SERIES_PARAM,
+        OpenApiParameter("frame", str, description="Mã số khung chấm điểm."),
     )
     def list(self, request: Request) -> Response:
         groups = self.matching(self.get_queryset(), year="year", series="frame__series")
@@ -246,10 +241,9 @@ class PeerGroupViewSet(ApiViewSet):
         unless the frame names a tie-break; units not yet appraised come last, unranked."""
         return self._ranking(parse_id(pk, "Không tìm thấy nhóm xếp hạng."))
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=None,
-        responses={200: s.ScoreRankingSerializer, **ERRORS},
+    @write_schema(
+        None,
+        s.ScoreRankingSerializer,
         description="Cơ quan ban hành công bố kết quả: hạng được chốt và mọi phiếu của nhóm được "
         "niêm phong, không sửa được nữa.",
     )
@@ -293,16 +287,14 @@ class TargetViewSet(ApiViewSet):
         target = selectors.get_target(self.request.user, target_id)
         return Response(s.ScoreTargetDetailSerializer(target).data, status=status)
 
-    @extend_schema(
-        parameters=[
-            UNIT_PARAM,
-            YEAR_PARAM,
-            OpenApiParameter("issuer", str, description="Mã cơ quan giao chỉ tiêu."),
-            OpenApiParameter(
-                "met", str, description="true: chỉ chỉ tiêu đạt; false: chỉ chỉ tiêu chưa đạt."
-            ),
-        ],
-        responses={200: s.ScoreTargetSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        s.ScoreTargetSerializer,
+        UNIT_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("issuer", str, description="Mã cơ quan giao chỉ tiêu."),
+        OpenApiParameter(
+            "met", str, description="true: chỉ chỉ tiêu đạt; false: chỉ chỉ tiêu chưa đạt."
+        ),
         description="Phiên bản hiện hành của mỗi chỉ tiêu; lịch sử các lần sửa ở trang chi tiết.",
     )
     def list(self, request: Request) -> Response:
@@ -317,9 +309,7 @@ class TargetViewSet(ApiViewSet):
             targets = targets.filter(met=params["met"] == "true")
         return self.page(targets)
 
-    @extend_schema(
-        parameters=[ID_PARAM], responses={200: s.ScoreTargetDetailSerializer, **READ_ERRORS}
-    )
+    @detail_schema(s.ScoreTargetDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._detail(parse_id(pk, "Không tìm thấy chỉ tiêu."))
 
@@ -350,10 +340,9 @@ class TargetViewSet(ApiViewSet):
         )
         return self._detail(target.pk, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=s.ScoreTargetChangeInput,
-        responses={200: s.ScoreTargetDetailSerializer, **ERRORS},
+    @write_schema(
+        s.ScoreTargetChangeInput,
+        s.ScoreTargetDetailSerializer,
         description="Sửa chỉ tiêu: thêm phiên bản mới (kèm lý do), giữ phiên bản này làm lịch "
         "sử; trả lời là phiên bản mới.",
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tongket.accounts.scope import User
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
+from tongket.core.locking import locked
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.people.models import Organization, OrganizationKind
 from tongket.scoring import domain, permissions, selectors
@@ -117,14 +118,7 @@ def new_frame_version(
 ) -> Frame:
     """A frame is never edited: the next version copies it (or takes the corrected `frame`).
     Sheets stay on the version they were scored on."""
-    old = (
-        Frame.objects.select_for_update(of=("self",))
-        .select_related("issuer")
-        .filter(pk=frame_id)
-        .first()
-    )
-    if old is None:
-        raise NotFound("Không tìm thấy khung chấm điểm.")
+    old = locked(Frame, frame_id, "issuer", missing="Không tìm thấy khung chấm điểm.")
     _require_issuer(actor, old.issuer)
     if not reason.strip():
         raise DomainError(
@@ -457,14 +451,9 @@ def _s(value: Decimal | None) -> str | None:
 def publish_results(*, actor: User | None, group_id: int) -> PeerGroup:
     """The issuer publishes a peer group's results: every unit must have an appraised sheet;
     ranks are computed (domain.rank_sheets) and every sheet is sealed, never to be edited."""
-    group = (
-        PeerGroup.objects.select_for_update(of=("self",))
-        .select_related("frame", "frame__issuer")
-        .filter(pk=group_id)
-        .first()
+    group = locked(
+        PeerGroup, group_id, "frame", "frame__issuer", missing="Không tìm thấy nhóm xếp hạng."
     )
-    if group is None:
-        raise NotFound("Không tìm thấy nhóm xếp hạng.")
     _require_issuer(actor, group.frame.issuer)
     if group.published_at is not None:
         raise DomainError("Kết quả của nhóm này đã được công bố.", field="group", rule=SEALED_RULE)

@@ -22,7 +22,7 @@ from typing import Any
 
 from tongket.core.errors import DomainError
 from tongket.core.text import is_digits
-from tongket.exchange.rows import chunks, read_year, refuse_findings
+from tongket.exchange.rows import chunks, read_year, refuse_findings, refuse_row, refuse_row_error
 from tongket.exchange.workbook import (
     Action,
     Column,
@@ -610,10 +610,6 @@ class TargetSheet(SheetHandler[TargetRow]):
         )
         return row if reader.ok else None
 
-    def _refuse(self, ctx: ImportContext, r: TargetRow, key: str, rule: str, msg: str) -> None:
-        r.action = Action.REFUSE
-        ctx.refuse(self, r.row, key, r.value(key), rule, msg, letters=r.letters)
-
     def plan(self, records: list[TargetRow], ctx: ImportContext) -> list[TargetRow]:
         agencies = _agencies({r.unit_code for r in records} | {r.issuer_code for r in records})
         current: dict[tuple[str, str, int, str], Target] = {}
@@ -628,7 +624,8 @@ class TargetSheet(SheetHandler[TargetRow]):
         todo: list[TargetRow] = []
         for r in records:
             if r.natural_key in seen:
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "name",
@@ -641,7 +638,8 @@ class TargetSheet(SheetHandler[TargetRow]):
             if unit is None or not permissions.can_read_unit(
                 selectors.access_for(ctx.actor), unit.path
             ):
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "unit_code",
@@ -651,7 +649,8 @@ class TargetSheet(SheetHandler[TargetRow]):
                 continue
             issuer = agencies.get(r.issuer_code)
             if issuer is None:
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "issuer_code",
@@ -664,7 +663,8 @@ class TargetSheet(SheetHandler[TargetRow]):
                 ctx.record(self, r.row, self._label(r), Action.UNCHANGED)
                 continue
             if not permissions.can_act_for_issuer(selectors.access_for(ctx.actor), issuer.path):
-                self._refuse(
+                refuse_row(
+                    self,
                     ctx,
                     r,
                     "issuer_code",
@@ -674,7 +674,8 @@ class TargetSheet(SheetHandler[TargetRow]):
                 continue
             if now is not None:
                 if not r.change_reason:
-                    self._refuse(
+                    refuse_row(
+                        self,
                         ctx,
                         r,
                         "change_reason",
@@ -731,15 +732,7 @@ class TargetSheet(SheetHandler[TargetRow]):
                 reason=record.change_reason,
             )
         except DomainError as exc:
-            refuse_findings(
-                self,
-                ctx,
-                record.row,
-                record.letters,
-                exc,
-                default_key="name",
-                value_of=record.value,
-            )
+            refuse_row_error(self, ctx, record, exc, default_key="name")
             return
         detail = "phiên bản mới" if record.action is Action.UPDATE else ""
         ctx.record(self, record.row, self._label(record), record.action, detail)

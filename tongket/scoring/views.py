@@ -14,11 +14,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_export
-from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
+from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, refusal_text
 from tongket.core.formatting import format_decimal
 from tongket.core.http import content_disposition, not_found_as_404, posted, posted_files
 from tongket.core.pagecache import CachedPage
+from tongket.evaluation.permissions import can_see_rule_ids
 from tongket.people.models import Organization
 from tongket.scoring import excel, permissions, selectors, services
 from tongket.scoring.forms import SCORE_INVALID_RULE, ImportForm, SheetScoresForm
@@ -194,18 +196,20 @@ def _sheet_page(
     )
 
 
-def _refuse(form: SheetScoresForm, exc: DomainError) -> None:
-    """A service refusal: each finding next to its criterion's row, the rest above the form."""
+def _refuse(form: SheetScoresForm, exc: DomainError, *, show_rule: bool) -> None:
+    """A service refusal: each finding next to its criterion's row, the rest above the form
+    (the rule id after each message for the office only)."""
     refusals: dict[str, list[str]] = {}
     general = []
     findings = exc.findings or ()
     for finding in findings:
+        text = refusal_text(finding.message, finding.rule, show_rule=show_rule)
         if finding.subject in form.rows:
-            refusals.setdefault(finding.subject, []).append(f"{finding.message} ({finding.rule})")
+            refusals.setdefault(finding.subject, []).append(text)
         else:
-            general.append(f"{finding.message} ({finding.rule})")
+            general.append(text)
     if not findings:
-        general.append(f"{exc.message} ({exc.rule})" if exc.rule else exc.message)
+        general.append(refusal_text(exc.message, exc.rule, show_rule=show_rule))
     form.refusals = refusals  # type: ignore[attr-defined]
     for message in general:
         form.add_error(None, message)
@@ -213,12 +217,14 @@ def _refuse(form: SheetScoresForm, exc: DomainError) -> None:
         form.add_error(None, "Có tiêu chí chưa hợp lệ: xem các dòng được đánh dấu.")
 
 
-def _row_form_errors(form: SheetScoresForm) -> None:
-    """Malformed scores: shown on their row with the rule that refused them."""
+def _row_form_errors(form: SheetScoresForm, *, show_rule: bool) -> None:
+    """Malformed scores: shown on their row (with the rule that refused them, for the office)."""
     refusals: dict[str, list[str]] = {}
     for code, names in form.rows.items():
         for error in form.errors.get(names.score, []):
-            refusals.setdefault(code, []).append(f"{error} ({SCORE_INVALID_RULE})")
+            refusals.setdefault(code, []).append(
+                refusal_text(str(error), SCORE_INVALID_RULE, show_rule=show_rule)
+            )
     form.refusals = refusals  # type: ignore[attr-defined]
     if refusals:
         form.add_error(None, "Có điểm không đọc được: xem các dòng được đánh dấu.")
@@ -237,6 +243,7 @@ def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> Htt
     ):
         raise DjangoPermissionDenied("Bạn chỉ có quyền xem phiếu chấm điểm này.")
     form = _scores_form(view, posted(request), appraisal=appraisal)
+    show_rule = can_see_rule_ids(scope_for(user))
     status = 400
     if form.is_valid():
         try:
@@ -257,10 +264,10 @@ def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> Htt
                     expected_version=form.cleaned_data["version"],
                 )
         except ConcurrentEdit as exc:
-            _refuse(form, exc)
+            _refuse(form, exc, show_rule=show_rule)
             status = 409
         except DomainError as exc:
-            _refuse(form, exc)
+            _refuse(form, exc, show_rule=show_rule)
         else:
             if appraisal:
                 done = "Đã lưu kết quả thẩm định."
@@ -271,7 +278,7 @@ def _post_scores(request: HttpRequest, sheet_id: int, *, appraisal: bool) -> Htt
             messages.success(request, done)
             return redirect("scoring:sheet", sheet_id=found.pk)
     else:
-        _row_form_errors(form)
+        _row_form_errors(form, show_rule=show_rule)
     if appraisal:
         return _sheet_page(request, view, appraisal_form=form, status=status)
     return _sheet_page(request, view, self_form=form, status=status)

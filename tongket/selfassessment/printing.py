@@ -5,7 +5,7 @@ layout (reports/documents/layout.py), so both files agree."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -14,8 +14,10 @@ from django.utils import timezone
 from tongket.core.errors import DomainError
 from tongket.core.formatting import date_short, format_points
 from tongket.criteria.domain import Node, leaves
+from tongket.evaluation import selectors as evaluation_selectors
+from tongket.evaluation.documents import reclassification_document
 from tongket.evaluation.domain import Level, PointGroup
-from tongket.evaluation.models import Evaluation
+from tongket.evaluation.models import DecisionKind, Evaluation
 from tongket.people.models import Organization, OrganizationKind, PartyRole, PartyRoleKind
 from tongket.reports.documents.docx_renderer import render_docx
 from tongket.reports.documents.model import (
@@ -34,6 +36,9 @@ from tongket.selfassessment.domain import FormKind, RemedyState, TaskLine
 from tongket.selfassessment.models import SelfAssessment
 
 PERSONAL = DocumentType("", "BẢN KIỂM ĐIỂM CÁ NHÂN")
+# Mẫu 05: the member's self-assessment and classification for a quarter or the year (its fields
+# beyond parts A and B are not confirmed, DOMAIN.md §5 [?]: it prints the same parts).
+SELF_RATING = DocumentType("", "BẢN TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG")
 COLLECTIVE = DocumentType("BC", "BÁO CÁO")
 FORM_KINDS = {
     "form-01": FormKind.F01,
@@ -41,7 +46,6 @@ FORM_KINDS = {
     "form-2b": FormKind.F2B,
     "form-2c": FormKind.F2C,
 }
-NOT_YET = ("form-03", "form-04", "form-05")
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -74,6 +78,8 @@ class FormFacts:
     signer_name: str
     on_behalf: str  # "Nhập thay bởi …" when a secretary entered it
     set_title: str
+    quarter: int | None = None  # a quarter's evaluation (Mẫu 05 for a quarter)
+    as_form_05: bool = False  # printed as Mẫu 05, the personal self-assessment of a period
 
 
 def _place(org: Organization) -> str:
@@ -156,6 +162,7 @@ def form_facts(form: SelfAssessment) -> FormFacts:
             else ""
         ),
         set_title=str(form.criteria_set),
+        quarter=ev.cycle.quarter,
     )
 
 
@@ -317,8 +324,10 @@ def _annex(facts: FormFacts) -> list[Block]:
 
 def build_document(facts: FormFacts) -> OfficialDocument:
     collective = facts.form is FormKind.F01
+    template = "05" if facts.as_form_05 else facts.form.value
+    period = f"Quý {facts.quarter} năm {facts.year}" if facts.quarter else f"Năm {facts.year}"
     intro: list[Block] = [
-        Paragraph(f"Mẫu {facts.form.value} (Hướng dẫn 43-HD/BTCTW)", italic=True, centered=True),
+        Paragraph(f"Mẫu {template} (Hướng dẫn 43-HD/BTCTW)", italic=True, centered=True),
     ]
     if not collective:
         intro.append(Paragraph(f"Họ và tên: {facts.subject_name}; {facts.subject_detail}."))
@@ -329,13 +338,11 @@ def build_document(facts: FormFacts) -> OfficialDocument:
         issuer_body=facts.unit_name,
         issuer_code="CB" if collective else "",
         number=None,
-        kind=COLLECTIVE if collective else PERSONAL,
+        kind=COLLECTIVE if collective else (SELF_RATING if facts.as_form_05 else PERSONAL),
         place=facts.place,
         date=facts.date,
         summary=(
-            f"Kiểm điểm tập thể {facts.subject_name} năm {facts.year}"
-            if collective
-            else f"Năm {facts.year}"
+            f"Kiểm điểm tập thể {facts.subject_name} năm {facts.year}" if collective else period
         ),
         body=tuple(intro + _part_a(facts) + _part_b(facts)),
         signature=Signature(
@@ -355,18 +362,20 @@ class PrintedForm:
     filename: str
 
 
-def render_form(form: SelfAssessment, fmt: str) -> PrintedForm:
+def render_form(form: SelfAssessment, fmt: str, *, as_form_05: bool = False) -> PrintedForm:
     if fmt not in MIME:
         raise DomainError(
             f"Mẫu kiểm điểm xuất dạng docx hoặc pdf, không phải «{fmt}».",
             field="format",
             rule="selfassessment.print.format",
         )
-    document = build_document(form_facts(form))
+    document = build_document(replace(form_facts(form), as_form_05=as_form_05))
     content = render_docx(document) if fmt == "docx" else render_pdf(document)
     ev = form.evaluation
     who = ev.member.card_number if ev.member is not None else (ev.organization or ev.unit).code
-    return PrintedForm(content, MIME[fmt], f"mau-{form.form.lower()}-{who}-{ev.cycle.year}.{fmt}")
+    name = "05" if as_form_05 else form.form.lower()
+    period = f"{ev.cycle.year}-q{ev.cycle.quarter}" if ev.cycle.quarter else f"{ev.cycle.year}"
+    return PrintedForm(content, MIME[fmt], f"mau-{name}-{who}-{period}.{fmt}")
 
 
 def render_kind(
@@ -380,13 +389,18 @@ def render_kind(
     quarter: int | None,
 ) -> PrintedForm:
     """`tongket report --kind form-…`: the form of the member (card) or the organization."""
-    if kind in NOT_YET or quarter is not None:
+    if kind == "form-03" and quarter is None:
+        return render_reclassification(
+            user, selectors.annual_evaluation(user, org_code, year, card), fmt
+        )
+    if kind == "form-05":
+        return _render_form_05(user, org_code, year, fmt=fmt, card=card, quarter=quarter)
+    if quarter is not None:
         raise DomainError(
-            f"Chưa hỗ trợ xuất «{kind}»"
-            + (f" cho quý {quarter}" if quarter is not None else "")
-            + ": hiện có form-01, form-2a, form-2b, form-2c (năm).",
-            field="kind",
-            rule="selfassessment.print.not_yet",
+            f"«{kind}» là mẫu của cả năm: --quarter chỉ dùng với form-05 (Mẫu 05, tự đánh giá "
+            "hằng quý).",
+            field="quarter",
+            rule="selfassessment.print.quarter_only_05",
         )
     wanted = FORM_KINDS[kind]
     if wanted is not FormKind.F01 and not card:
@@ -420,3 +434,54 @@ def selectors_subject(ev: Evaluation) -> str:
         return f"đảng viên {ev.member.full_name} ({ev.member.card_number})"
     org = ev.organization or ev.unit
     return org.name
+
+
+def render_reclassification(user: Any, ev: Evaluation, fmt: str) -> PrintedForm:
+    """Mẫu 03: the latest cancel-and-reclassify decision of the evaluation, the same document
+    the evaluation page offers (evaluation/documents.py), as DOCX or PDF."""
+    if fmt not in MIME:
+        raise DomainError(
+            f"Mẫu 03 xuất dạng docx hoặc pdf, không phải «{fmt}».",
+            field="format",
+            rule="selfassessment.print.format",
+        )
+    found = [
+        d
+        for d in evaluation_selectors.decision_history(ev)
+        if d.kind == DecisionKind.RECLASSIFICATION
+    ]
+    if not found:
+        raise DomainError(
+            f"Chưa có quyết định hủy kết quả và xếp loại lại (Mẫu 03) năm {ev.cycle.year} của "
+            f"{selectors_subject(ev)}.",
+            field="kind",
+            rule="selfassessment.print.no_reclassification",
+        )
+    decision = evaluation_selectors.reclassification_decision(user, found[-1].pk)
+    document = reclassification_document(decision)
+    content = render_docx(document) if fmt == "docx" else render_pdf(document)
+    number = decision.number.replace("/", "-")
+    return PrintedForm(content, MIME[fmt], f"mau-03-{number}.{fmt}")
+
+
+def _render_form_05(
+    user: Any, org_code: str, year: int, *, fmt: str, card: str | None, quarter: int | None
+) -> PrintedForm:
+    """Mẫu 05: the member's self-assessment for the quarter (or, without --quarter, the year),
+    from the form filled on that period's evaluation."""
+    if not card:
+        raise DomainError(
+            "Mẫu 05 là bản tự đánh giá cá nhân: thêm --member SỐ_THẺ.",
+            field="member",
+            rule="selfassessment.print.member_required",
+        )
+    ev = selectors.annual_evaluation(user, org_code, year, card, quarter=quarter)
+    form = selectors.form_of(ev)
+    if form is None:
+        period = f"quý {quarter} năm {year}" if quarter else f"năm {year}"
+        raise DomainError(
+            f"Chưa có bản tự đánh giá {period} của {selectors_subject(ev)}.",
+            field="member",
+            rule="selfassessment.print.none",
+        )
+    return render_form(form, fmt, as_form_05=True)

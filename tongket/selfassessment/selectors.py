@@ -8,17 +8,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import NotFound
+from tongket.core.formatting import date_short
 from tongket.criteria import selectors as criteria_selectors
 from tongket.criteria.domain import Node, leaves
 from tongket.evaluation import selectors as evaluation_selectors
 from tongket.evaluation.checks import parse_points
 from tongket.evaluation.domain import Level, PointGroup
-from tongket.evaluation.models import CycleStatus, Evaluation
+from tongket.evaluation.models import (
+    Assessment,
+    CycleStatus,
+    Decision,
+    DecisionStatus,
+    Evaluation,
+    Tier,
+)
 from tongket.evaluation.regulations import qd366
+from tongket.evaluation.regulations.calendar import Step
 from tongket.evaluation.regulations.qd366 import Qd366Profile
 from tongket.people.models import Organization
 from tongket.selfassessment import domain
@@ -68,11 +78,13 @@ def own_evaluations(user: User | None) -> list[Evaluation]:
     )
 
 
-def annual_evaluation(user: User | None, org_code: str, year: int, card: str | None) -> Evaluation:
-    """The year's evaluation of a member (by card) within the organization, or of the
-    organization itself, among what the user may see."""
+def annual_evaluation(
+    user: User | None, org_code: str, year: int, card: str | None, *, quarter: int | None = None
+) -> Evaluation:
+    """The year's (or, with `quarter`, that quarter's) evaluation of a member (by card) within
+    the organization, or of the organization itself, among what the user may see."""
     rows = evaluation_selectors.visible_evaluations(user).filter(
-        cycle__year=year, cycle__quarter__isnull=True
+        evaluation_selectors.period_q("cycle__", year, quarter)
     )
     if card:
         org = Organization.objects.filter(code=org_code.strip()).first()
@@ -88,7 +100,8 @@ def annual_evaluation(user: User | None, org_code: str, year: int, card: str | N
     )
     if found is None:
         who = f"đảng viên {card}" if card else f"tổ chức {org_code}"
-        raise NotFound(f"Không tìm thấy bản đánh giá năm {year} của {who}.")
+        period = f"quý {quarter} năm {year}" if quarter else f"năm {year}"
+        raise NotFound(f"Không tìm thấy bản đánh giá {period} của {who}.")
     return found
 
 
@@ -184,9 +197,86 @@ def earlier_shortcomings(ev: Evaluation) -> list[str]:
     return [line.strip(" -•\t") for line in previous.shortcomings.splitlines() if line.strip()]
 
 
+def self_assessment_due(ev: Evaluation) -> dt.date:
+    """The last day of the self-assessment step in the cycle's calendar."""
+    return evaluation_selectors.self_assessment_due(ev.cycle)
+
+
 def period_end(ev: Evaluation) -> dt.date:
     return evaluation_selectors.period_of(ev.cycle).end
 
 
 def nodes_for(form: SelfAssessment) -> list[Node]:
     return criteria_selectors.nodes_of(form.criteria_set)
+
+
+# --- the member's home: what they must do and by when ----------------------------------------
+
+
+@dataclass(frozen=True)
+class MyStep:
+    """What the member must do in one open cycle, by the deadline of the cycle's calendar."""
+
+    text: str  # «Nộp bản tự kiểm điểm (Mẫu 2B) trước 14/12/2026»
+    place: str  # the cycle's organization and period
+    due: dt.date
+    overdue: bool
+    url: str
+
+
+def my_steps(user: User | None, today: dt.date) -> list[MyStep]:
+    """The member's own undecided evaluations in open cycles, each with the step that waits on
+    them (the self-assessment, or its correction when the cell returned it) or, once submitted,
+    the cell's step they wait for. Two queries, and the appendix of an evaluation without a form
+    yet (which form to fill)."""
+    member_id = scope_for(user).own_member_id
+    if member_id is None:
+        return []
+    rows = list(
+        Evaluation.objects.filter(member_id=member_id, cycle__status=CycleStatus.OPEN)
+        .annotate(
+            self_done=Exists(
+                Assessment.objects.filter(
+                    evaluation=OuterRef("pk"), tier=Tier.SELF, is_current=True
+                )
+            ),
+            decided=Exists(
+                Decision.objects.filter(evaluation=OuterRef("pk"), status=DecisionStatus.CURRENT)
+            ),
+        )
+        .filter(decided=False)
+        .select_related("cycle__organization", "member", "unit")
+        .order_by("-cycle__year", "cycle__quarter")
+    )
+    forms = {f.evaluation_id: f for f in SelfAssessment.objects.filter(evaluation__in=rows)}
+    out: list[MyStep] = []
+    for ev in rows:
+        calendar = evaluation_selectors.calendar_of(ev.cycle)
+        form = forms.get(ev.pk)
+        kind = form.form if form else _form_kind(ev)
+        place = f"{ev.cycle.organization.name} · {evaluation_selectors.period_label(ev.cycle)}"
+        url = reverse("selfassessment:form", args=[ev.pk])
+        if form is not None and form.status == domain.Status.RETURNED.value:
+            due = calendar.due(Step.SELF_ASSESSMENT)
+            text = f"Sửa và nộp lại bản tự kiểm điểm (Mẫu {kind}) trước {date_short(due)}"
+        elif (form is not None and form.status == domain.Status.SUBMITTED.value) or (
+            form is None and getattr(ev, "self_done", False)
+        ):
+            due = calendar.due(Step.CELL_PROPOSAL)
+            text = (
+                f"Đã nộp bản tự kiểm điểm (Mẫu {kind}); chi bộ nhận xét, đề xuất "
+                f"trước {date_short(due)}"
+            )
+            out.append(MyStep(text, place, due, False, url))
+            continue
+        else:
+            due = calendar.due(Step.SELF_ASSESSMENT)
+            text = f"Nộp bản tự kiểm điểm (Mẫu {kind}) trước {date_short(due)}"
+        out.append(MyStep(text, place, due, due < today, url))
+    return out
+
+
+def _form_kind(ev: Evaluation) -> str:
+    """The form the evaluation's appendix asks for (Mẫu 01 for a collective)."""
+    appendix = criteria_selectors.appendix_for_evaluation(ev)
+    return domain.form_for_appendix(appendix.value).value

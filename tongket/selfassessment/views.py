@@ -182,6 +182,7 @@ def _context(
         "problem": problem,
         "can_write": permissions.can_write_form(scope, ev),
         "author": permissions.is_author(scope, ev),
+        "due": selectors.self_assessment_due(ev),
     }
     if form is None:
         return context

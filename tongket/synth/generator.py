@@ -374,7 +374,8 @@ class _Province:
         ref = self.config.reference_date
         years_back = min(55.0, rng.gammavariate(2.0, 7.0))
         joined = ref - dt.timedelta(days=int(years_back * 365.25) + int(rng.random() * 30))
-        birth = joined - dt.timedelta(days=18 * 365 + int(rng.random() * 17 * 365))
+        # Admitted at 18 or older (Điều lệ Đảng, Điều 1): 18 years and their leap days.
+        birth = joined - dt.timedelta(days=18 * 365 + 5 + int(rng.random() * 17 * 365))
         probation_end = joined + dt.timedelta(days=365)
         full = probation_end <= ref
         self.card += 1

@@ -11,14 +11,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tongket.audit.labels import ACTIONS, FIELDS, action_label, field_label
+from tongket.audit.labels import ACTIONS, FIELDS, action_label, field_label, value_text
 from tongket.audit.models import AuditEvent
 
 PACKAGE = Path(__file__).resolve().parents[2]
 LITERAL_ACTION = re.compile(r'action="([a-z_]+(?:\.[a-z_]+)+)"')
 # Actions assembled at run time from a fixed prefix and a value of a known set.
 ASSEMBLED = {
-    "evaluation.assessment.": ("self", "cell"),
+    "evaluation.assessment.": ("self", "cell", "committee"),
     "evaluation.decision.": ("decision",),
     "export.": ("members", "organizations", "score_sheet", "report", "document", "awards"),
 }
@@ -87,3 +87,66 @@ def test_the_log_and_an_event_show_phrases_and_keep_the_codes_as_detail(
     assert "Ghi nhận khen thưởng" in page
     assert "Thành tích" in page
     assert "Người, tập thể được khen" in page
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "object_type", "shown"),
+    [
+        ("gender", "female", "people.Member", "Nữ"),
+        ("status", "full", "people.Member", "Chính thức"),
+        ("status", "probationary", "", "Dự bị"),
+        ("joined_on", "2026-01-05", "people.Member", "05/01/2026"),
+        ("at", "2026-01-05T08:30:12+07:00", "", "05/01/2026 08:30"),
+        ("level", "excellent", "evaluation.Evaluation", "Hoàn thành xuất sắc nhiệm vụ"),
+        ("tier", "committee", "evaluation.Assessment", "Cấp ủy thẩm định"),
+        ("points.1.2", "7.5", "", "7,5"),
+        ("points", {"1.1": "7.5", "1.2": 10}, "", "1.1: 7,5; 1.2: 10"),
+        ("rows", 1250, "", "1.250"),
+        ("year", 2026, "", "2026"),
+        ("percent", 12.5, "", "12,5"),
+        ("on_behalf", True, "", "Có"),
+        (
+            "decision",
+            {"number": "5-QĐ/ĐU", "date": "2026-12-20"},
+            "",
+            "Số: 5-QĐ/ĐU; Ngày: 20/12/2026",
+        ),
+        ("card_number", "45.000010", "people.Member", "45.000010"),
+        ("full_name", "Lê Thị Bình", "people.Member", "Lê Thị Bình"),
+        ("joined_on", "2026-02-30", "", "2026-02-30"),
+        ("comment", None, "", "—"),
+    ],
+)
+def test_a_recorded_value_reads_as_the_product_shows_it(
+    key: str, value: object, object_type: str, shown: str
+) -> None:
+    assert value_text(key, value, object_type) == shown
+
+
+@pytest.mark.django_db
+def test_the_event_page_shows_a_new_members_values_in_vietnamese(
+    client_for: Callable[[str], Client],
+) -> None:
+    office = client_for("vanphong")
+    created = office.post(
+        reverse("people:member_create"),
+        {
+            "card_number": "45.999997",
+            "full_name": "Hồ Thị Ghi",
+            "gender": "female",
+            "birth_date": "1990-05-01",
+            "organization": "QT.KCQDN.SGDDT.TCCB",
+            "joined_on": "2026-01-05",
+            "status": "probationary",
+            "full_member_on": "",
+        },
+    )
+    assert created.status_code == 302
+    event = AuditEvent.objects.get(action="member.create", object_id="45.999997")
+    page = office.get(reverse("audit:event", args=[event.pk])).content.decode()
+    cells = re.findall(r"<td>(.*?)</td>", page)
+    for shown in ("Nữ", "Dự bị", "05/01/2026", "01/05/1990", "Hồ Thị Ghi", "45.999997"):
+        assert shown in cells, shown
+    for raw in ("female", "probationary", "2026-01-05", "1990-05-01"):
+        assert raw not in cells, raw
+    assert "<code>female</code>" not in page

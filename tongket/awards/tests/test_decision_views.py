@@ -101,7 +101,7 @@ def test_a_refused_correction_shows_the_message_and_rule_and_writes_nothing(
     assert response.status_code == 400
     errors = response.context["form"].errors["date"]
     assert "không thể ban hành trước năm đó" in errors[0]
-    assert "quy tắc" in errors[0]
+    assert "(mã quy tắc: " in errors[0]  # the office reads the rule id after the message
     blank = client.post(url, _correction(reason="   "))
     assert blank.status_code == 400
     assert "lý do đính chính" in blank.context["form"].errors["reason"][0]

@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from tongket.core.tests.production import Server
+from tongket.people.models import Member
 
 ORG_SHEET = (
     ("Mã", "Tên", "Loại", "Mã tổ chức cấp trên", "Mã cơ quan"),
@@ -90,14 +91,6 @@ def test_a_member_is_decided_before_the_cell_under_qd366_order(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "finding 3: the committee's appraisal (thẩm định, Điều 12 step 2) has no form on the "
-        "evaluation page (only /api/v1); the cycle page counts «Cấp ủy đã thẩm định» that the "
-        "web can never raise"
-    ),
-)
 @pytest.mark.django_db
 def test_the_office_can_record_the_committees_appraisal_on_the_evaluation_page(
     client_for: Callable[[str], Client],
@@ -115,9 +108,37 @@ def test_the_office_can_record_the_committees_appraisal_on_the_evaluation_page(
         r"/evaluation/danh-gia/(\d+)/", unit_page
     )
     assert member
-    html = office.get(f"/evaluation/danh-gia/{member.group(1)}/").content.decode()
+    page_url = f"/evaluation/danh-gia/{member.group(1)}/"
+    html = office.get(page_url).content.decode()
     assert 'name="action" value="decision"' in html  # the office may decide here
     assert 'name="action" value="appraisal"' in html
+    done = office.post(
+        page_url,
+        {"action": "appraisal", "appraisal-outcome": "good", "appraisal-comment": "Đạt yêu cầu."},
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    html = office.get(page_url).content.decode()
+    assert "Đã ghi kết quả thẩm định của cấp ủy." in html
+    assert "Đạt yêu cầu." in html  # the appraisal's row among the steps
+
+
+@pytest.mark.django_db
+def test_a_cell_secretary_cannot_appraise_for_the_committee(
+    client_for: Callable[[str], Client],
+) -> None:
+    secretary = client_for("bithu")
+    index = secretary.get("/evaluation/").content.decode()
+    pages = [
+        secretary.get(f"/evaluation/ky/{c}/chi-bo/{DEMO_CELL}/")
+        for c in set(re.findall(r"/evaluation/ky/(\d+)/", index))
+    ]
+    unit_page = next(p.content.decode() for p in pages if p.status_code == 200)
+    member = re.search(r"/evaluation/danh-gia/(\d+)/", unit_page)
+    assert member
+    page_url = f"/evaluation/danh-gia/{member.group(1)}/"
+    assert 'value="appraisal"' not in secretary.get(page_url).content.decode()
+    refused = secretary.post(page_url, {"action": "appraisal", "appraisal-outcome": "good"})
+    assert refused.status_code == 404
 
 
 @pytest.mark.django_db
@@ -160,22 +181,18 @@ def test_a_pdf_report_prints_no_font_subsetting_log(tmp_path: Path, demo_server:
     assert "fontTools" not in done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "finding 7: the members sheet accepts a joining date in the future (01/01/2030) and a "
-        "member admitted at 5 years of age (Điều lệ Đảng: from 18); the 2026 cycle then counts "
-        "them"
-    ),
-)
 @pytest.mark.parametrize(
-    ("born", "joined"),
-    [("01/01/1990", "01/01/2030"), ("01/01/2015", "01/01/2020")],
-    ids=["joined-in-the-future", "admitted-at-five"],
+    ("born", "joined", "rule"),
+    [
+        ("01/01/1990", "01/01/2030", "people.member.joined_in_future"),
+        ("01/01/2015", "01/01/2020", "people.member.admission_age"),
+        ("02/01/2002", "01/01/2020", "people.member.admission_age"),  # a day short of 18
+    ],
+    ids=["joined-in-the-future", "admitted-at-five", "a-day-short-of-eighteen"],
 )
 @pytest.mark.django_db
 def test_the_import_refuses_impossible_joining_dates(
-    tmp_path: Path, born: str, joined: str
+    tmp_path: Path, born: str, joined: str, rule: str
 ) -> None:
     book = _workbook(
         tmp_path / "dang-vien.xlsx",
@@ -195,7 +212,10 @@ def test_the_import_refuses_impossible_joining_dates(
             ]
         },
     )
-    out = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import", str(book), "--dry-run", stdout=out, stderr=io.StringIO())
-    assert "Ngày vào Đảng" in out.getvalue()
+        call_command("import", str(book), "--dry-run", stdout=out, stderr=err)
+    said = out.getvalue() + err.getvalue()
+    assert "Ngày vào Đảng" in said
+    assert rule in said
+    assert not Member.objects.filter(card_number="46.000095").exists()

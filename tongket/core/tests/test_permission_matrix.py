@@ -148,6 +148,21 @@ def _member_form_evaluation() -> Args:
     return {"evaluation_id": evaluation.pk}
 
 
+def _member_dossier_document() -> Args:
+    """A PDF in the dossier of the demo member's 2026 evaluation (the demo uploads none)."""
+    from tongket.dossier import services as dossier_services
+
+    content = b"%PDF-1.4\n%%EOF\n"
+    document = dossier_services.add_document(
+        actor=None,
+        evaluation_id=_member_form_evaluation()["evaluation_id"],
+        kind="minutes",
+        title="Biên bản hội nghị kiểm điểm",
+        upload=dossier_services.Upload("bien-ban.pdf", len(content), content),
+    )
+    return {"document_id": document.pk}
+
+
 def _api_member_form() -> Args:
     """dangvien's Mẫu 2B (issue 20), as the self-assessment API names it."""
     from tongket.selfassessment.models import SelfAssessment
@@ -443,6 +458,10 @@ MATRIX: dict[str, Entry] = {
     "evaluation:regulations": Entry(_none, PAGE),  # the public texts, to anyone signed in
     "evaluation:cycle": Entry(_cycle, DEPARTMENT_READ),
     "evaluation:not_classified": Entry(_cycle, DEPARTMENT_READ),
+    # The calendar: the cycle's readers see it; its office edits it, the bloc may not.
+    "evaluation:calendar": Entry(
+        _cycle, DEPARTMENT_READ, post=(302, None, None, 404, 404, 403, 404, 404)
+    ),
     "evaluation:unit": Entry(_cycle_cell, CELL_READ),
     "evaluation:unit_check": Entry(_cycle_cell, POST_ONLY, post=CELL_POST),
     "evaluation:evaluation": Entry(_evaluation, CELL_READ),
@@ -551,6 +570,16 @@ MATRIX: dict[str, Entry] = {
     # Returning: the cell's writers (the office above); the author may not (403).
     "api:self-assessment-return-to-author": Entry(
         _api_member_form, API_POST_ONLY, post=(401, None, None, 404, 404, 403, 403, 404)
+    ),
+    # A member's dossier (Điều 17): read as the evaluation; the cell or the office above changes
+    # it, a reader above (khoi) and the member themselves may not.
+    "dossier:dossier": Entry(
+        _member_form_evaluation, FORM_READ, post=(302, None, None, 404, 404, 403, 403, 404)
+    ),
+    "dossier:form_04": Entry(lambda: {**_member_form_evaluation(), "fmt": "pdf"}, FORM_READ),
+    "dossier:download": Entry(_member_dossier_document, FORM_READ),
+    "dossier:remove": Entry(
+        _member_dossier_document, POST_ONLY, post=(302, None, None, 404, 404, 403, 403, 404)
     ),
     "reports:index": Entry(_none, PAGE),
     "reports:organization": Entry(_cell_year, CELL_READ),

@@ -83,6 +83,15 @@ CITE_MEMBER_CIVIL_SERVICE = (
 )
 CITE_ORDER = f"{QD}, Điều 12; {HD43}: trình tự đánh giá, xếp loại chất lượng"
 CITE_QUOTA = f"{QD}, Điều 11, điểm 1.5; {HD43}: tỷ lệ hoàn thành xuất sắc nhiệm vụ"
+CITE_QUARTERS = f"{QD}, Điều 15: kết quả đánh giá hằng quý là cơ sở đánh giá, xếp loại cả năm"
+CITE_QUARTERS_LOCAL = (
+    f"{CITE_QUARTERS}; quy định của địa phương, không phải của văn bản trung ương (DOMAIN.md §5)"
+)
+CITE_DECIDING_BODY = (
+    f"{HD43}, mục 3: thẩm quyền quyết định xếp loại (đảng ủy cơ sở quyết định đối với chi bộ "
+    "trực thuộc và đảng viên; ban thường vụ cấp ủy cấp trên trực tiếp quyết định đối với tổ chức "
+    "cơ sở đảng)"
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,24 @@ class Qd366Params(ProfileParams):
     quota_percent: Decimal = field(
         default=Decimal(20),
         metadata=params.quota_percent_info(source=CITE_QUOTA, verified=True),
+    )
+    grassroots_decides_members: bool = field(
+        default=True,
+        metadata=info(
+            "Đảng ủy cơ sở quyết định xếp loại đảng viên của mình (nếu tắt: không kiểm tra cấp "
+            "quyết định đối với đảng viên)",
+            source=f"{CITE_DECIDING_BODY}; đối với đảng viên là theo thực tế ({UNVERIFIED})",
+            verified=False,
+        ),
+    )
+    quarter_not_completed_bars_excellent: bool = field(
+        default=False,
+        metadata=info(
+            "Quy định của địa phương: có quý xếp loại «Không hoàn thành nhiệm vụ» thì không xếp "
+            "loại «Hoàn thành xuất sắc nhiệm vụ» cả năm (tắt theo mặc định)",
+            source=f"{CITE_QUARTERS_LOCAL}",
+            verified=False,
+        ),
     )
     quota_exception_max_percent: Decimal = field(
         default=Decimal(25),
@@ -1455,31 +1482,131 @@ ORDER_RULES: tuple[tuple[str, str], ...] = (
         "Điều 12 quy định xếp loại cơ quan trước tổ chức đảng của cơ quan: chưa ghi nhận kết "
         "quả xếp loại của {names}.",
     ),
+    (
+        "qd366.order.members_first",
+        "Điều 12 quy định xếp loại đảng viên trước, tổ chức đảng sau: chưa xếp loại đảng viên "
+        "{names}.",
+    ),
 )
+# How many undecided members a refusal names before it only counts the rest.
+ORDER_NAMES_SHOWN = 10
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:ORDER_NAMES_SHOWN])
+    rest = len(names) - ORDER_NAMES_SHOWN
+    return f"{shown} và {rest:02d} đồng chí khác" if rest > 0 else shown
 
 
 def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
     """The order of Điều 12: the leadership collective before its members (a member of a unit's
-    committee after that unit; ordinary members may be rated before their Party organization)
-    and before its head (every unit a leader leads); subordinate organizations before the Party
-    organization; the agency before
-    its Party organization; lower before higher. Refused with the article and what is still
-    undecided. 366-QĐ/TW, Điều 12; HD 43."""
+    committee after that unit) and before its head (every unit a leader leads); subordinate
+    organizations and members before the Party organization (`qd366.order.members_first`: a
+    Party organization only after every ordinary member it classifies, i.e. every member of it
+    who reviews and does not sit on its committee; in a year's evaluation, since nothing requires
+    quarterly ratings of ordinary members); the agency before its Party organization;
+    lower before higher. Refused with the article and what is still undecided.
+    366-QĐ/TW, Điều 12; HD 43."""
     pending = (
         facts.undecided_collectives,
         facts.undecided_led_units,
         facts.undecided_subordinates,
         facts.undecided_same_level_bodies,
+        facts.undecided_members,
     )
     return [
         Finding(
             rule=rule,
             citation=CITE_ORDER,
-            message=template.format(names=", ".join(names)),
+            message=template.format(names=_names(names)),
             subject=facts.subject,
         )
         for names, (rule, template) in zip(pending, ORDER_RULES, strict=True)
         if names
+    ]
+
+
+# --- a local rule linking the quarters to the year (off by default) -------------------------------
+
+
+def year_after_quarters(
+    level: Level, quarter_levels: Mapping[int, Level], params: Qd366Params = DEFAULTS
+) -> list[Finding]:
+    """Local rule, only when the office turns on `quarter_not_completed_bars_excellent`: a
+    quarter of the year decided `not_completed` bars `excellent` for the year. Not a rule of
+    366-QĐ/TW itself (Điều 15 only makes the quarters the basis of the year's evaluation)."""
+    if not params.quarter_not_completed_bars_excellent or level is not Level.EXCELLENT:
+        return []
+    failed = sorted(q for q, found in quarter_levels.items() if found is Level.NOT_COMPLETED)
+    if not failed:
+        return []
+    return [
+        Finding(
+            rule="qd366.local.quarter_not_completed_bars_excellent",
+            citation=CITE_QUARTERS_LOCAL,
+            message=(
+                "Theo quy định của địa phương, có quý xếp loại «Không hoàn thành nhiệm vụ» (quý "
+                f"{', '.join(str(q) for q in failed)}) thì không được xếp loại «Hoàn thành xuất "
+                "sắc nhiệm vụ» cả năm."
+            ),
+        )
+    ]
+
+
+# --- who decides (HD 43 §3) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Body:
+    """A Party committee named in a finding: its code and its name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DecidingBodyFacts:
+    """Who decides a subject's classification, and the bodies HD 43 §3 could name for it.
+
+    `grassroots`: the grassroots organization the subject belongs to (for a member, the nearest
+    đảng bộ cơ sở containing his or her unit, the unit itself included; for an organization, a
+    đảng bộ cơ sở strictly above it), None when there is none; `superior`: for an organization,
+    its directly superior committee."""
+
+    subject: str
+    subject_kind: SubjectKind
+    deciding_body: Body
+    is_cell: bool = False
+    grassroots: Body | None = None
+    superior: Body | None = None
+
+
+def competent_body(facts: DecidingBodyFacts, params: Qd366Params = DEFAULTS) -> list[Finding]:
+    """The grassroots committee decides for its cells (and, in practice, its members: parameter
+    `grassroots_decides_members`, unverified); the standing committee of the directly superior
+    committee decides for a grassroots organization (and any organization not a cell of a
+    grassroots one). A decision by any other body is refused. Hướng dẫn 43-HD/BTCTW, mục 3."""
+    if facts.subject_kind is SubjectKind.MEMBER:
+        if not params.grassroots_decides_members:
+            return []
+        expected, whom = facts.grassroots, "đảng viên"
+    elif facts.is_cell and facts.grassroots is not None:
+        expected, whom = facts.grassroots, "chi bộ trực thuộc"
+    else:
+        expected, whom = facts.superior, "tổ chức đảng"
+    if expected is None or expected.code == facts.deciding_body.code:
+        return []
+    return [
+        Finding(
+            rule="qd366.decision.competent_body",
+            citation=CITE_DECIDING_BODY,
+            message=(
+                f"Theo Hướng dẫn 43-HD/BTCTW, mục 3, {expected.name} ({expected.code}) quyết định "
+                f"xếp loại {whom} {facts.subject}; {facts.deciding_body.name} "
+                f"({facts.deciding_body.code}) không có thẩm quyền quyết định."
+            ),
+            subject=facts.subject,
+        )
     ]
 
 
@@ -1684,6 +1811,9 @@ class Qd366Profile(Profile):
         """Errors when the member does not review at all (a self-assessment is refused)."""
         found = member_not_reviewed(facts, self.params)
         return [] if found is None else [found]
+
+    def check_deciding_body(self, facts: DecidingBodyFacts) -> list[Finding]:
+        return competent_body(facts, self.params)
 
     def check_member_decision(self, facts: MemberFacts, level: Level) -> list[Finding]:
         return [

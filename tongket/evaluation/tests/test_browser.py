@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tongket.evaluation.models import Cycle, Evaluation
+from tongket.evaluation.tests.order import decide_ordinary_members
 from tongket.evaluation.tests.points import points_worth
 from tongket.people.models import PartyRole, PartyRoleKind
 
@@ -49,7 +50,9 @@ def test_member_self_assesses_the_office_decides_member_then_cell_and_member_see
     page.wait_for_load_state()
     assert page.get_by_text("Đã ban hành quyết định.").is_visible()
 
-    # 3. Then the cell.
+    # 3. Then the cell, once its other ordinary members are decided too.
+    assert ev.unit is not None
+    decide_ordinary_members(cycle, ev.unit.code)
     page.goto(f"/evaluation/danh-gia/{cell.pk}/")
     page.select_option("select[name=decision-outcome]", "good")
     page.fill("input[name=decision-number]", "6-QĐ/ĐU")
@@ -98,8 +101,16 @@ def test_the_office_deciding_a_secretary_before_the_cell_sees_the_refusal_with_a
     assert cell_code in body
     assert "Đã ban hành quyết định." not in body
 
-    # 2. The cell, rated good; then the secretary cannot be excellent (Điều 11); completed is
-    #    fine (good or better would also need the secretary's own score, Điều 11).
+    # 2. The cell is refused while its ordinary members are undecided (Điều 12: members before
+    #    the Party organization); once they are, it is rated good; then the secretary cannot be
+    #    excellent (Điều 11); completed is fine (good or better would also need the
+    #    secretary's own score, Điều 11).
+    _decide_on_page(page, cell.pk, "good", "20-QĐ/ĐU")
+    assert page.get_by_text("qd366.order.members_first").is_visible()
+    assert "Điều 12 quy định xếp loại đảng viên trước, tổ chức đảng sau" in (
+        page.locator("main").inner_text()
+    )
+    decide_ordinary_members(cycle, cell_code)
     _decide_on_page(page, cell.pk, "good", "20-QĐ/ĐU")
     assert page.get_by_text("Đã ban hành quyết định.").is_visible()
     _decide_on_page(page, ev.pk, "excellent", "21-QĐ/ĐU")

@@ -31,18 +31,6 @@ def member_2026(api: Any, cell: str = "TTR", index: int = 1) -> dict[str, Any]:
     return found
 
 
-def cell_decided_first(api: Any, cell: str = "TTR") -> None:
-    """Điều 12: the cell before its members (and its secretary)."""
-    cycles = api.get("/api/v1/cycles/", {"organization": ORG, "year": "2026"}).json()["results"]
-    yearly = next(c for c in cycles if c["quarter"] is None)
-    rows = api.get(
-        "/api/v1/evaluations/", {"cycle": str(yearly["id"]), "subject_kind": "organization"}
-    ).json()["results"]
-    (row,) = [r for r in rows if r["subject_code"] == f"{ORG}.{cell}"]
-    answer = decide(api, row["id"], "good")
-    assert answer.status_code == 201, answer.json()
-
-
 def post(api: Any, ev_id: int, step: str, body: dict[str, Any]) -> Any:
     return api.post(f"/api/v1/evaluations/{ev_id}/{step}/", body, format="json")
 
@@ -56,7 +44,6 @@ def test_a_breach_of_the_prohibitions_recorded_through_the_api_makes_the_member_
     api_for: ApiFor,
 ):
     api = api_for("vanphong")
-    cell_decided_first(api)
     ev = member_2026(api)
     answer = post(api, ev["id"], "facts", {"prohibitions_breached": True})
     assert answer.status_code == 200, answer.json()
@@ -72,7 +59,6 @@ def test_discipline_with_its_form_date_and_place_goes_through_the_api_and_is_aud
     api_for: ApiFor,
 ):
     api = api_for("vanphong")
-    cell_decided_first(api)
     ev = member_2026(api)
     body = {
         "disciplined": True,
@@ -99,7 +85,6 @@ def test_more_low_confidence_votes_than_votes_is_refused_naming_the_rule_and_wri
     api_for: ApiFor,
 ):
     api = api_for("vanphong")
-    cell_decided_first(api)
     ev = member_2026(api)
     bad = post(api, ev["id"], "facts", {"confidence_votes": 10, "low_confidence_votes": 11})
     assert bad.status_code == 400
@@ -111,7 +96,6 @@ def test_more_low_confidence_votes_than_votes_is_refused_naming_the_rule_and_wri
 def test_self_remedied_discipline_needs_the_justification_recorded_on_the_facts_page(
     api_for: ApiFor, client_for: Callable[[str], Client]
 ):
-    cell_decided_first(api_for("vanphong"))
     ev = member_2026(api_for("vanphong"))
     client = client_for("vanphong")
     url = reverse("evaluation:facts", args=[ev["id"]])

@@ -15,6 +15,7 @@ from docx import Document as DocxDocument
 from tongket.evaluation import services
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation
+from tongket.evaluation.tests.order import decide_ordinary_members
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def reclassified(client_for: ClientFor) -> Decision:
     above cancels that and reclassifies it completed through its page."""
     cycle = Cycle.objects.get(organization__code=ORG, year=2026, quarter__isnull=True)
     cell = Evaluation.objects.get(cycle=cycle, organization__code=f"{ORG}.TTR")
+    decide_ordinary_members(cycle, f"{ORG}.TTR", date=dt.date(2026, 12, 10))
     services.decide(
         actor=None,
         evaluation_id=cell.pk,
@@ -86,3 +88,38 @@ def test_an_outsider_and_an_ordinary_decision_get_404(
     ordinary = reverse("evaluation:form_03", args=[reclassified.supersedes_id, "md"])
     assert client_for("vanphong").get(ordinary).status_code == 404
     assert client_for("vanphong").get(url.replace(".md", ".pdf")).status_code == 404
+
+
+def test_the_report_command_prints_mau_03_as_docx_and_pdf(reclassified: Decision, tmp_path):
+    """`tongket report --kind form-03`: the same decision, from the organization and year."""
+    from django.core.management import call_command
+    from pypdf import PdfReader
+
+    for fmt in ("docx", "pdf"):
+        out = tmp_path / f"mau-03.{fmt}"
+        call_command(
+            "report",
+            *("--org", f"{ORG}.TTR", "--year", "2026", "--kind", "form-03"),
+            *("--format", fmt, "-o", str(out)),
+        )
+        if fmt == "docx":
+            text = "\n".join(p.text for p in DocxDocument(str(out)).paragraphs)
+        else:
+            reader = PdfReader(io.BytesIO(out.read_bytes()))
+            text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        assert "Điều 1. Hủy kết quả xếp loại chất lượng năm 2026" in text, fmt
+        assert "Quyết định số 41-QĐ/ĐU ngày 10/12/2026" in text, fmt
+        assert "«Hoàn thành nhiệm vụ»" in text, fmt
+
+
+def test_the_report_command_refuses_mau_03_without_a_reclassification(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "report",
+            *("--org", f"{ORG}.TTR", "--year", "2026", "--kind", "form-03"),
+            *("--format", "pdf", "-o", str(tmp_path / "x.pdf")),
+        )
+    assert "Chưa có quyết định hủy kết quả và xếp loại lại (Mẫu 03) năm 2026" in str(caught.value)

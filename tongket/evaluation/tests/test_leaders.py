@@ -14,6 +14,7 @@ from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, Evaluation, SubjectKind
 from tongket.evaluation.selectors import Outcome
+from tongket.evaluation.tests.order import decide_ordinary_members
 from tongket.people import services as people_services
 from tongket.people.models import Member, PartyRole, PartyRoleKind, PostTitle
 
@@ -61,6 +62,7 @@ def test_a_cell_secretary_leads_the_cell_from_the_stored_party_role(cycle: Cycle
     assert unit.code == f"{ORG}.KHTC"
     assert unit.role.startswith("Bí thư ")
     assert unit.level is None
+    decide_ordinary_members(cycle, f"{ORG}.KHTC")
     decide(cell_of(cycle, "KHTC"), Level.GOOD)
     assert leaders.led_units(secretary, cycle)[0].level is Level.GOOD
 
@@ -91,6 +93,7 @@ def test_the_secretary_decided_before_the_cell_is_refused_citing_article_12(cycl
 
 
 def test_the_secretary_of_a_good_cell_cannot_be_excellent_but_can_be_good(cycle: Cycle):
+    decide_ordinary_members(cycle, f"{ORG}.KHTC")
     decide(cell_of(cycle, "KHTC"), Level.GOOD)
     ev = evaluation_of(cycle, secretary_of("KHTC"))
     error = refusal(lambda: decide(ev, Level.EXCELLENT))
@@ -106,6 +109,7 @@ def test_the_secretary_of_a_good_cell_cannot_be_excellent_but_can_be_good(cycle:
 
 def test_the_office_sees_the_unit_cap_before_deciding(cycle: Cycle):
     """The cell's proposal for its secretary is checked against the cell's level too."""
+    decide_ordinary_members(cycle, f"{ORG}.KHTC")
     decide(cell_of(cycle, "KHTC"), Level.COMPLETED)
     ev = evaluation_of(cycle, secretary_of("KHTC"))
     error = refusal(
@@ -118,19 +122,23 @@ def test_the_agency_is_recorded_before_its_party_organization():
     bloc = services.open_cycle(actor=None, organization_code=BLOC, year=2026)
     own = Evaluation.objects.get(cycle=bloc, organization__code=ORG)
     grassroots = Cycle.objects.get(organization__code=ORG, year=2026, quarter__isnull=True)
-    undecided = Evaluation.objects.filter(
-        cycle=grassroots, subject_kind=SubjectKind.ORGANIZATION
-    ).exclude(decisions__status="current")
-    for ev in undecided:
-        decide(ev, Level.GOOD)
     error = refusal(lambda: decide(own, Level.GOOD, number="5-QĐ/ĐUK"))
-    assert error.rule == "qd366.order.government_first"
-    assert AGENCY in error.message
+    agency_first = next(f for f in error.findings if f.rule == "qd366.order.government_first")
+    assert AGENCY in agency_first.message
+    # The agency's result recorded first: then its heads (a deputy director is an ordinary
+    # member of his cell), the cells after their members, and the Party organization last.
     services.record_facts(
         actor=None,
         evaluation_id=own.pk,
         facts=services.FactsInput(same_level_bodies_level=Level.GOOD),
     )
+    undecided = Evaluation.objects.filter(
+        cycle=grassroots, subject_kind=SubjectKind.ORGANIZATION
+    ).exclude(decisions__status="current")
+    for ev in undecided:
+        assert ev.organization is not None
+        decide_ordinary_members(grassroots, ev.organization.code)
+        decide(ev, Level.GOOD)
     assert decide(own, Level.GOOD, number="5-QĐ/ĐUK").level == Level.GOOD
     director = Member.objects.get(full_name="Trần Quốc Hưng")
     by_code = {unit.code: unit.level for unit in leaders.led_units(director, grassroots)}

@@ -33,7 +33,7 @@ def test_the_demo_year_shows_its_groups_caps_and_recorded_exception():
     year = Cycle.objects.get(organization__code=ORG, year=2026, quarter__isnull=True)
     groups = {(g.subject_kind, g.label): g for g in selectors.quota_groups(year)}
     cells = groups[("organization", "Chi bộ")]
-    assert (cells.total, cells.good, cells.percent) == (7, 2, Decimal(25))
+    assert (cells.total, cells.good, cells.percent) == (7, 1, Decimal(25))
     assert cells.exception is not None
     assert cells.exception.number == "30-QĐ/ĐU"
     assert sum(g.total for (kind, _), g in groups.items() if kind == "member") == 50

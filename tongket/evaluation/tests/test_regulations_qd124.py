@@ -6,14 +6,11 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from tongket.core.rules import Severity
 from tongket.evaluation.domain import (
     DecisionOrderFacts,
     DisciplineForm,
-    Grade,
-    Level,
     MemberFacts,
     OrganizationFacts,
     OrganizationKind,
@@ -21,31 +18,39 @@ from tongket.evaluation.domain import (
     SubjectKind,
 )
 from tongket.evaluation.regulations import qd124
+from tongket.evaluation.tests.regulations import (
+    TB,
+    XS,
+    C,
+    E,
+    G,
+    K,
+    N,
+    T,
+    assert_accepted_up_to,
+    assert_case,
+    facts_with,
+    graded_members,
+    graded_organizations,
+    levels,
+    rules_of,
+)
 
 PROFILE = qd124.PROFILE
-E, G, C, N = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED
-XS, T, TB, K = Grade.EXCELLENT, Grade.GOOD, Grade.AVERAGE, Grade.POOR
 
 
-def member(**kwargs: object) -> MemberFacts:
-    facts: dict[str, object] = {"task_grades": (XS,), "other_grades": (T, T)}
-    facts.update(kwargs)
-    return MemberFacts(**facts)  # type: ignore[arg-type]
+def member(**changes: object) -> MemberFacts:
+    return facts_with(MemberFacts, {"task_grades": (XS,), "other_grades": (T, T)}, changes)
 
 
-def collective(**kwargs: object) -> OrganizationFacts:
-    facts: dict[str, object] = {
+def collective(**changes: object) -> OrganizationFacts:
+    defaults = {
         "kind": OrganizationKind.PARTY_COMMITTEE,
         "task_grades": (XS,),
         "other_grades": (T, XS),
         "subordinate_units": 10,
     }
-    facts.update(kwargs)
-    return OrganizationFacts(**facts)  # type: ignore[arg-type]
-
-
-def rules_of(findings: object) -> set[str]:
-    return {f.rule for f in findings}  # type: ignore[attr-defined]
+    return facts_with(OrganizationFacts, defaults, changes)
 
 
 MEMBER_CASES = [
@@ -75,11 +80,8 @@ MEMBER_CASES = [
 @pytest.mark.parametrize(("overrides", "expected", "rule"), MEMBER_CASES)
 def test_member_level_allowed_follows_each_rule(overrides, expected, rule):
     verdict = PROFILE.member_level_allowed(member(**overrides))
-    assert verdict.value is expected
-    if rule is None:
-        assert verdict.findings == ()
-    else:
-        assert rule in rules_of(verdict.findings)
+    assert_case(verdict, expected, rule)
+    if rule is not None:
         assert all("124" in f.citation or "25-HD" in f.citation for f in verdict.findings)
 
 
@@ -142,12 +144,7 @@ ORGANIZATION_CASES = [
 
 @pytest.mark.parametrize(("overrides", "expected", "rule"), ORGANIZATION_CASES)
 def test_organization_level_allowed_follows_each_rule(overrides, expected, rule):
-    verdict = PROFILE.organization_level_allowed(collective(**overrides))
-    assert verdict.value is expected
-    if rule is None:
-        assert verdict.findings == ()
-    else:
-        assert rule in rules_of(verdict.findings)
+    assert_case(PROFILE.organization_level_allowed(collective(**overrides)), expected, rule)
 
 
 def test_collective_cannot_be_excellent_when_a_subordinate_unit_was_disciplined():
@@ -208,61 +205,18 @@ def test_quota_is_counted_within_each_peer_group_by_default():
 
 # --- properties --------------------------------------------------------------------------------
 
-grades = st.lists(st.sampled_from(list(Grade)), max_size=4).map(tuple)
-levels = st.sampled_from(list(Level))
 
-
-@st.composite
-def classified_members(draw: st.DrawFn) -> MemberFacts:
-    assigned = draw(st.integers(0, 6))
-    return MemberFacts(
-        task_grades=draw(grades),
-        other_grades=draw(grades),
-        civil_service_level=draw(st.none() | levels),
-        disciplined=draw(st.booleans()),
-        discipline_self_remedied=draw(st.booleans()),
-        degradation_concluded=draw(st.booleans()),
-        targets_assigned=assigned,
-        targets_met=draw(st.integers(0, assigned)),
-        sick_leave_months=Decimal(draw(st.integers(0, 12))),
-        is_leader=draw(st.booleans()),
-        led_unit_level=draw(st.none() | levels),
-    )
-
-
-@given(classified_members(), levels)
+@given(graded_members(), levels)
 def test_check_member_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level(
     facts, level
 ):
     allowed = PROFILE.member_level_allowed(facts).value
-    errors = [
-        f for f in PROFILE.check_member_decision(facts, level) if f.severity is Severity.ERROR
-    ]
-    assert (not errors) is (level.rank <= allowed.rank)
+    assert_accepted_up_to(allowed, PROFILE.check_member_decision(facts, level), level)
 
 
-@st.composite
-def organizations(draw: st.DrawFn) -> OrganizationFacts:
-    units = draw(st.integers(0, 6))
-    return OrganizationFacts(
-        task_grades=draw(grades),
-        other_grades=draw(grades),
-        same_level_bodies_level=draw(st.none() | levels),
-        disciplined=draw(st.booleans()),
-        discipline_self_remedied=draw(st.booleans()),
-        leadership_discipline=draw(st.none() | st.sampled_from(list(DisciplineForm))),
-        subordinate_units=units,
-        subordinate_units_disciplined=draw(st.integers(0, units)),
-        disunity=draw(st.booleans()),
-    )
-
-
-@given(organizations(), levels)
+@given(graded_organizations(), levels)
 def test_check_organization_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level(
     facts, level
 ):
     allowed = PROFILE.organization_level_allowed(facts).value
-    errors = [
-        f for f in PROFILE.check_organization_decision(facts, level) if f.severity is Severity.ERROR
-    ]
-    assert (not errors) is (level.rank <= allowed.rank)
+    assert_accepted_up_to(allowed, PROFILE.check_organization_decision(facts, level), level)

@@ -86,10 +86,8 @@ def test_an_exempted_or_suspended_member_does_not_review_and_is_listed_apart(
         error.rule,
         "qd366.member.not_reviewed.exempted",
     }
-    # not classified: a level is refused, the reason is accepted
-    services.decide(
-        actor=None, evaluation_id=cell(cycle).pk, outcome=Level.GOOD, number="1-QĐ/ĐU", date=DAY
-    )
+    # not classified: a level is refused, the reason is accepted (an ordinary member: before
+    # the cell, Điều 12)
     refused = refusal(
         lambda: services.decide(
             actor=None, evaluation_id=ev.pk, outcome=Level.GOOD, number="2-QĐ/ĐU", date=DAY
@@ -100,10 +98,6 @@ def test_an_exempted_or_suspended_member_does_not_review_and_is_listed_apart(
         actor=None, evaluation_id=ev.pk, outcome=reason, number="2-QĐ/ĐU", date=DAY
     )
     assert decision.not_classified_reason == reason.value
-
-
-def cell(cycle: Cycle) -> Evaluation:
-    return Evaluation.objects.get(cycle=cycle, organization__code=f"{ORG}.TTR")
 
 
 def test_a_member_admitted_under_six_months_before_the_quarter_ends_does_not_review():
@@ -141,9 +135,6 @@ def test_the_page_lists_members_not_reviewed_with_the_rule(
 
 
 def test_a_member_on_long_sick_leave_is_classified_on_actual_results(cycle: Cycle):
-    services.decide(
-        actor=None, evaluation_id=cell(cycle).pk, outcome=Level.GOOD, number="1-QĐ/ĐU", date=DAY
-    )
     ev = member_in(cycle, "TTR", 3)
     record(
         ev,
@@ -173,9 +164,6 @@ def test_a_member_on_long_sick_leave_is_classified_on_actual_results(cycle: Cycl
 def test_temporary_activity_is_classified_after_the_temporary_cells_written_comment(
     cycle: Cycle,
 ):
-    services.decide(
-        actor=None, evaluation_id=cell(cycle).pk, outcome=Level.GOOD, number="1-QĐ/ĐU", date=DAY
-    )
     ev = member_in(cycle, "TTR", 4)
     record(ev, temporary_cell="Chi bộ Trường THPT Đông Hà")
     error = refusal(

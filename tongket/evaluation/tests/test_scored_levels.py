@@ -128,6 +128,7 @@ def test_the_decision_page_shows_one_box_per_rule_listing_the_subjects_and_keeps
     assert len(rules) == len(set(rules)), "one box per rule"
     score_box = boxes[rules.index(RULE)]
     assert "Điều 11, khoản 2" in score_box
+    assert f"Mã quy tắc: <code>{RULE}</code>" in score_box  # the office's detail line
     for ev in members:
         assert ev.member is not None
         assert ev.member.card_number in score_box

@@ -420,7 +420,9 @@ LEVELS = st.sampled_from([Level.EXCELLENT, Level.GOOD, Level.COMPLETED])
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(st.tuples(st.integers(0, 11), LEVELS, st.booleans()), max_size=25))
 def test_under_block_no_sequence_of_decisions_exceeds_the_cap(
@@ -461,7 +463,9 @@ def _sealed(d: Decision) -> tuple[object, ...]:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(outcomes=st.lists(st.sampled_from([Level.GOOD, Level.COMPLETED]), min_size=1, max_size=6))
 def test_a_sealed_decision_never_changes_over_supersede_calls(cycle: Cycle, outcomes: list[Level]):
@@ -590,7 +594,9 @@ def test_the_page_preview_finds_what_the_batch_refuses_without_writing_or_auditi
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     earlier=st.lists(LEVELS, max_size=6),

@@ -14,6 +14,7 @@ from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionKind, DecisionStatus, Evaluation
 from tongket.evaluation.sheets import EvaluationResultSheet
+from tongket.evaluation.tests.order import decide_ordinary_members
 from tongket.exchange.exporter import export_workbook
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
@@ -93,15 +94,30 @@ def test_the_export_holds_only_the_results_the_user_may_see(user_named):
     assert everything[SHEET].max_row > book_[SHEET].max_row
 
 
+def ordinary_tccb_cards() -> list[str]:
+    committee = set(
+        PartyRole.objects.filter(organization__code=TCCB).values_list(
+            "member__card_number", flat=True
+        )
+    )
+    return [card for card in tccb_cards() if card not in committee]
+
+
 def test_the_cell_and_its_members_are_decided_through_the_services_in_rule_order(user_named):
     user = user_named("vanphong")
-    card = tccb_cards()[4]
+    cards = ordinary_tccb_cards()
+    card = cards[-1]
     scored(card)
-    # The member comes first in the file; qd366 wants the collective decided first.
-    data = book(row(card=card), row(org=TCCB, number="6-QĐ/ĐU"))
+    # The cell comes first in the file; qd366 (Điều 12) wants its ordinary members decided
+    # first, the import puts them first.
+    data = book(
+        row(org=TCCB, number="6-QĐ/ĐU"),
+        row(card=card),
+        *(row(card=other, level="Hoàn thành nhiệm vụ") for other in cards[:-1]),
+    )
     report = run_import(data, actor=user, dry_run=False, filename="ketqua.xlsx")
     assert report.ok, report.problems
-    assert report.counts()[SHEET] == {"create": 2}
+    assert report.counts()[SHEET] == {"create": len(cards) + 1}
     cell = Decision.objects.get(
         evaluation__organization__code=TCCB, evaluation__cycle__year=2026, status="current"
     )
@@ -111,6 +127,7 @@ def test_the_cell_and_its_members_are_decided_through_the_services_in_rule_order
     assert (cell.level, cell.number) == (Level.GOOD, "6-QĐ/ĐU")
     assert (member.level, member.date) == (Level.GOOD, dt.date(2027, 1, 15))
     assert member.decided_by == user
+    assert member.created_at < cell.created_at
     assert run_import(data, actor=user, dry_run=False).changes == 0
 
 
@@ -206,7 +223,7 @@ def test_with_a_correction_reason_the_decision_is_superseded_not_overwritten(use
 def test_one_bad_row_means_nothing_is_written(user_named):
     before = (decisions(), Cycle.objects.count())
     data = book(
-        row(org=TCCB),
+        row(card=ordinary_tccb_cards()[0], level="Hoàn thành nhiệm vụ"),
         row(org="QT.KCQDN.SGDDT.TTR", level="Xuất sắc lắm"),
         row(card="45.999999"),
     )
@@ -264,6 +281,7 @@ def test_subject_and_outcome_must_each_be_given_exactly_once():
 
 def test_a_formula_in_a_justification_is_neutralized_on_export(user_named):
     ev = Evaluation.objects.get(cycle__year=2026, organization__code=TCCB)
+    decide_ordinary_members(ev.cycle, TCCB)
     services.decide(
         actor=None,
         evaluation_id=ev.pk,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.tests.points import points_worth
+from tongket.people.models import PartyRole
 
 pytestmark = pytest.mark.django_db
 
@@ -129,9 +130,26 @@ def test_bulk_decision_check_shows_the_refusal_inline_and_writes_nothing(client_
 
 
 def test_bulk_decision_issues_one_number_for_the_cell(client_for: ClientFor):
+    """Điều 12 under qd366: the cell's ordinary members in one batch, then the cell, then its
+    committee (the secretary) after it."""
     c = cycle(2026)
     cell = Evaluation.objects.get(cycle=c, organization__code=f"{ORG}.TTR")
     client = client_for("vanphong")
+    committee = PartyRole.objects.filter(organization__code=f"{ORG}.TTR").values("member_id")
+    evs = list(
+        Evaluation.objects.filter(cycle=c, unit__code=f"{ORG}.TTR", subject_kind="member").exclude(
+            member_id__in=committee
+        )
+    )
+    # `completed`: `good` would need each member's score under 366 (issue 18).
+    data = {"number": "6-QĐ/ĐU", "date": "2027-01-15"} | {
+        f"outcome_{ev.pk}": "completed" for ev in evs
+    }
+    page = client.post(reverse("evaluation:unit", args=[c.pk, f"{ORG}.TTR"]), data)
+    assert page.status_code == 302
+    assert Decision.objects.filter(
+        evaluation__in=evs, status=DecisionStatus.CURRENT, number="6-QĐ/ĐU"
+    ).count() == len(evs)
     done = client.post(
         reverse("evaluation:evaluation", args=[cell.pk]),
         {
@@ -142,16 +160,7 @@ def test_bulk_decision_issues_one_number_for_the_cell(client_for: ClientFor):
         },
     )
     assert done.status_code == 302
-    evs = list(Evaluation.objects.filter(cycle=c, unit__code=f"{ORG}.TTR", subject_kind="member"))
-    # `completed`: `good` would need each member's score under 366 (issue 18).
-    data = {"number": "6-QĐ/ĐU", "date": "2027-01-15"} | {
-        f"outcome_{ev.pk}": "completed" for ev in evs
-    }
-    page = client.post(reverse("evaluation:unit", args=[c.pk, f"{ORG}.TTR"]), data)
-    assert page.status_code == 302
-    assert Decision.objects.filter(
-        evaluation__in=evs, status=DecisionStatus.CURRENT, number="6-QĐ/ĐU"
-    ).count() == len(evs)
+    assert Decision.objects.get(evaluation=cell, status=DecisionStatus.CURRENT).number == "5-QĐ/ĐU"
 
 
 def test_a_secretary_cannot_post_a_bulk_decision(client_for: ClientFor):

@@ -118,6 +118,8 @@ def test_a_secretary_cannot_create_a_member_in_another_cell(api_for):
         ({"full_name": ""}, 400, "api.blank", "full_name"),
         ({"full_member_on": None}, 400, "people.member.full_date_required", "full_member_on"),
         ({"birth_date": "2011-01-01"}, 400, "people.member.dates", "joined_on"),
+        ({"joined_on": "2099-05-19"}, 400, "people.member.joined_in_future", "joined_on"),
+        ({"birth_date": "1993-05-20"}, 400, "people.member.admission_age", "joined_on"),
         ({"card_number": "45.000001"}, 400, "people.member.unique_card", "card_number"),
     ],
 )

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tongket.core.demo import DEMO_ORG
 from tongket.meetings import services
-from tongket.meetings.models import Meeting, MeetingKind
+from tongket.meetings.models import Attendance, Meeting, MeetingKind
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +140,15 @@ def test_preparing_a_meeting(client_for) -> None:
     html = client.get(reverse("meetings:prepare", args=[meeting.pk])).content.decode()
     assert "Nguyễn Văn A - Khách" in html
     assert "Học tập chuyên đề" in html
+
+
+def test_the_buttons_without_a_form_say_how_many_members_they_touched(client_for) -> None:
+    client = client_for("bithu2")
+    meeting = _open_meeting()  # all six members of the cell convened
+    again = client.post(reverse("meetings:convene", args=[meeting.pk]), follow=True)
+    assert again.redirect_chain[-1][0] == reverse("meetings:prepare", args=[meeting.pk])
+    assert "Đã triệu tập thêm 0 đảng viên." in again.content.decode()
+    present = client.post(reverse("meetings:attendance_all", args=[meeting.pk]), follow=True)
+    assert present.redirect_chain[-1][0] == reverse("meetings:run", args=[meeting.pk])
+    assert "Đã điểm danh có mặt 6 đảng viên." in present.content.decode()
+    assert meeting.participants.filter(attendance=Attendance.PRESENT).count() == 6

@@ -107,8 +107,8 @@ def test_one_digest_per_person_per_day_with_the_deadlines_and_none_for_those_opt
     for address in (mail_a, mail_b):
         (body,) = smtp.to(address)
         assert "Mời tự đánh giá, xếp loại:" in body
-        assert "năm 2027 (Đảng bộ Sở Giáo dục và Đào tạo). (hạn: 31/12/2027)" in body
-        assert "quý I năm 2027 (Đảng bộ Sở Giáo dục và Đào tạo). (hạn: 31/03/2027)" in body
+        assert "năm 2027 (Đảng bộ Sở Giáo dục và Đào tạo). (hạn: 14/12/2027)" in body
+        assert "quý I năm 2027 (Đảng bộ Sở Giáo dục và Đào tạo). (hạn: 19/03/2027)" in body
         assert "https://tongket.example.vn/evaluation/danh-gia/" in body
         assert "https://tongket.example.vn/thong-bao/" in body
     assert smtp.to(mail_c) == []
@@ -123,7 +123,7 @@ def test_one_digest_per_person_per_day_with_the_deadlines_and_none_for_those_opt
     # The next day: only what was not mailed yet.
     assert "đã gửi 2 thư" in _digest("2027-01-05")
     latest = smtp.to(mail_a)[-1]
-    assert "(hạn: 30/06/2027)" in latest
+    assert "(hạn: 18/06/2027)" in latest
     assert "31/12/2027" not in latest
     assert smtp.to(mail_c) == []
     # The opted-out person still has every notice in the inbox.

@@ -22,7 +22,7 @@ from tongket.evaluation.selectors import decided_results
 from tongket.notifications import services
 from tongket.notifications.domain import Kind
 from tongket.notifications.models import Notification
-from tongket.people.models import Member, Organization
+from tongket.people.models import Member, Organization, PartyRole
 from tongket.programs.models import ItemStatus, ProgramItem, ProgramStatus
 from tongket.programs.services import domain_item
 
@@ -46,7 +46,9 @@ def test_opening_a_cycle_asks_each_member_with_an_account_to_self_assess_by_its_
         actor=user_named("vanphong"), organization_code=DEMO_ORG, year=2027
     )
     (notice,) = _notices(user_named("dangvien"), Kind.SELF_ASSESS)[-1:]
-    assert notice.due == dt.date(2027, 12, 31)
+    # The cycle's calendar (HD 43's defaults): self-assessments 3 working days before the
+    # cell's meeting of 17/12/2027.
+    assert notice.due == dt.date(2027, 12, 14) == cycle.self_assessment_due
     own = Evaluation.objects.get(cycle=cycle, member__user=user_named("dangvien"))
     assert notice.url == f"/evaluation/danh-gia/{own.pk}/"
     # Accounts without a member (the office) are not asked.
@@ -58,6 +60,12 @@ def test_a_decision_about_a_member_tells_that_member(user_named: UserNamed) -> N
     ev = (
         Evaluation.objects.filter(cycle=cycle, unit__code=f"{DEMO_ORG}.GDTRH", decisions=None)
         .exclude(member=None)
+        # the cell's committee waits for the cell (qd366, Điều 12); an ordinary member does not
+        .exclude(
+            member_id__in=PartyRole.objects.filter(organization__code=f"{DEMO_ORG}.GDTRH").values(
+                "member_id"
+            )
+        )
         .order_by("member__card_number")
         .first()
     )
@@ -107,12 +115,13 @@ def test_a_cell_secretary_is_told_of_overdue_steps_once_a_week_and_not_before_th
     user_named: UserNamed,
 ) -> None:
     secretary = user_named("bithu")  # cell secretary of the TCCB cell, 2026 cycle still open
-    services.notify_due(today=dt.date(2026, 12, 30))
+    # The cycle's calendar (HD 43's defaults): the cell proposes by 17/12/2026.
+    services.notify_due(today=dt.date(2026, 12, 17))
     assert _notices(secretary, Kind.OVERDUE_STEPS) == []
-    services.notify_due(today=dt.date(2027, 1, 5))
-    services.notify_due(today=dt.date(2027, 1, 6))  # same week: not again
+    services.notify_due(today=dt.date(2026, 12, 21))
+    services.notify_due(today=dt.date(2026, 12, 22))  # same week: not again
     (notice,) = _notices(secretary, Kind.OVERDUE_STEPS)
-    assert "đã quá hạn 31/12/2026" in notice.text
+    assert "đã quá hạn 17/12/2026" in notice.text
     assert "chưa có nhận xét, đề xuất của chi bộ trong kỳ đánh giá năm 2026" in notice.text
     assert notice.url.endswith(f"/chi-bo/{DEMO_ORG}.TCCB/")
     # Another cell's secretary is told of her own cell only.

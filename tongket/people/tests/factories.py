@@ -21,7 +21,7 @@ def member_row(i: int, *, cell: str | None = None) -> list[Any]:
     return [
         f"99.{i:06d}",
         f"Nguyễn {'Thị' if female else 'Văn'} {GIVEN[i % len(GIVEN)]}",
-        dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+        dt.date(1960 + i % 25, 1 + i % 12, 1 + i % 28),  # 20 or more when admitted in 2005
         "Nữ" if female else "Nam",
         dt.date(2005, 1 + i % 12, 1 + i % 28),
         dt.date(2006, 1 + i % 12, 1 + i % 28),

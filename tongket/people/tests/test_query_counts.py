@@ -48,15 +48,21 @@ PAGES: list[tuple[str, str, int]] = [
     ("bithu", f"/org/{DEPARTMENT}.TCCB/", 14),
     # A member's home lists the program items due for them: the inspection-item rule
     # (programs.inspection.item.read) reads the items of committees above them, 3 queries
-    # whatever the data's size.
-    ("dangvien", "/", 11),
+    # whatever the data's size; what they must do in the open cycles and by when
+    # (selfassessment.selectors.my_steps): their evaluations and their forms, 2 queries.
+    ("dangvien", "/", 13),
     ("quantri", "/org/", 8),
     ("vanphong", "/member/", 8),
     ("quantri", f"/member/?org={BLOC}", 9),
     ("quantri", "/member/?q=nguyen", 8),
     ("quantri", "/search/?q=nguyen", 7),
     ("vanphong", f"/search/?q=van&org={DEPARTMENT}", 8),
-    ("quantri", "/", 6),
+    # Homes list the evaluation steps past their deadline (evaluation.deadlines.overdue_steps):
+    # one counting query, and once a deadline has passed the cycles, and for a cell's
+    # secretary the cells: the ceilings hold on any day of the year.
+    ("quantri", "/", 7),
+    ("vanphong", "/", 9),
+    ("bithu", "/", 18),
     ("quantri", "/member/45.000001/", 10),
 ]
 

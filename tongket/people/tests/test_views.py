@@ -462,6 +462,46 @@ def test_member_form_shows_vietnamese_errors_next_to_fields(client_for: ClientFo
     ]
 
 
+@pytest.mark.parametrize(
+    ("born", "joined", "words"),
+    [
+        ("1990-05-01", "2099-03-02", "chưa tới"),
+        ("2010-05-01", "2020-03-02", "Điều lệ Đảng (Điều 1)"),
+        ("2002-03-03", "2020-03-02", "17 tuổi"),
+    ],
+    ids=["joined-in-the-future", "admitted-at-nine", "a-day-short-of-eighteen"],
+)
+def test_the_member_form_refuses_impossible_joining_dates_on_the_joining_field(
+    client_for: ClientFor, born: str, joined: str, words: str
+) -> None:
+    events = AuditEvent.objects.count()
+    response = client_for("vanphong").post(
+        reverse("people:member_create"),
+        _new_member_post(
+            birth_date=born, joined_on=joined, full_member_on="", status="probationary"
+        ),
+    )
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["joined_on"]
+    assert words in error
+    assert "Ngày vào Đảng" in error
+    assert not Member.objects.filter(card_number="45.999999").exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_member_form_admits_a_member_on_the_day_she_turns_eighteen(
+    client_for: ClientFor,
+) -> None:
+    response = client_for("vanphong").post(
+        reverse("people:member_create"),
+        _new_member_post(
+            birth_date="2002-03-02", joined_on="2020-03-02", full_member_on="2021-03-02"
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Member.objects.get(card_number="45.999999").joined_on == dt.date(2020, 3, 2)
+
+
 def test_moving_an_organization_under_its_own_cell_is_an_error_on_the_parent_field(
     client_for: ClientFor,
 ) -> None:

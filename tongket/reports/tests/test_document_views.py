@@ -76,7 +76,7 @@ def test_issuing_from_the_report_page_numbers_documents_in_sequence_and_lists_th
     assert client.get(md_url).content.decode() == "# Nghị quyết\n\nNội dung."
 
 
-def test_a_refused_issue_shows_the_message_and_rule_and_takes_no_number(
+def test_a_refused_issue_shows_the_message_the_rule_to_the_office_and_takes_no_number(
     client_for: ClientFor,
 ) -> None:
     old = services.issue_document(
@@ -95,14 +95,23 @@ def test_a_refused_issue_shows_the_message_and_rule_and_takes_no_number(
     assert other_kind.status_code == 400
     kind_error = other_kind.context["form"].errors["kind"][0]
     assert "phải cùng loại" in kind_error
-    assert "documents.supersede.same_kind" in kind_error
+    # The secretary reads the message; the rule id is the office's detail (can_see_rule_ids).
+    assert "documents.supersede.same_kind" not in kind_error
+    assert "quy tắc" not in other_kind.content.decode()
     no_reason = client.post(
         issue_url(), _fields(**{"doc-kind": "BC", "doc-supersedes": str(old.pk)})
     )
     assert no_reason.status_code == 400
     reason_error = no_reason.context["form"].errors["reason"][0]
     assert "Cần ghi lý do thay thế" in reason_error
-    assert "documents.supersede.reason" in reason_error
+    assert "documents.supersede.reason" not in reason_error
+    office = client_for("vanphong").post(
+        issue_url(), _fields(**{"doc-kind": "BC", "doc-supersedes": str(old.pk)})
+    )
+    assert office.status_code == 400
+    office_error = office.context["form"].errors["reason"][0]
+    assert "Cần ghi lý do thay thế" in office_error
+    assert "(mã quy tắc: documents.supersede.reason)" in office_error
     not_a_file = SimpleUploadedFile("nq.txt", b"plain text")
     bad_file = client.post(issue_url(), _fields(**{"doc-file": not_a_file}))
     assert bad_file.status_code == 400

@@ -75,10 +75,55 @@ def test_the_printed_2b_carries_its_headings_totals_and_annex_in_docx_and_pdf(
         assert " ".join(heading.split()) in pdf_text, heading
 
 
-def test_a_form_not_done_yet_is_refused_with_a_message(tmp_path: Path) -> None:
+def test_a_quarter_is_refused_for_a_years_form(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as caught:
-        _report(tmp_path, "--org", DEMO_ORG, "--kind", "form-04", fmt="pdf")
-    assert "Chưa hỗ trợ xuất «form-04»" in str(caught.value)
+        _report(tmp_path, "--org", DEMO_ORG, "--kind", "form-2b", "--quarter", "3", fmt="pdf")
+    assert "--quarter chỉ dùng với form-05" in str(caught.value)
+
+
+def test_mau_05_prints_the_members_self_assessment_of_the_quarter(
+    tmp_path: Path, user_named: Callable[[str], Any]
+) -> None:
+    """A quarterly cycle opened by the office; the member fills the quarter's form (each
+    criterion at its maximum, so the points add up to the set's 100), and Mẫu 05 prints it
+    for that quarter, in DOCX and PDF."""
+    from tongket.evaluation import services as evaluation_services
+    from tongket.selfassessment import selectors
+
+    member_user = user_named("dangvien")
+    member = Member.objects.get(user=member_user)
+    cycle = evaluation_services.open_cycle(
+        actor=user_named("vanphong"), organization_code=DEMO_ORG, year=2026, quarter=3
+    )
+    ev = Evaluation.objects.get(cycle=cycle, member=member)
+    form = services.start(actor=member_user, evaluation_id=ev.pk)
+    scored = [n for n in selectors.nodes_for(form) if n.points is not None]
+    leaves_only = [n for n in scored if not any(m.parent == n.code for m in scored)]
+    services.save_draft(
+        actor=member_user,
+        form_id=form.pk,
+        data=services.FormInput(
+            texts={"strengths_duties": "Hoàn thành dự toán quý III đúng hạn."},
+            points={n.code: str(n.points) for n in leaves_only},
+            proposed_level=Level.GOOD,
+        ),
+    )
+    args = ("--org", DEMO_ORG, "--kind", "form-05", "--member", member.card_number)
+    docx_text = _docx_text(_report(tmp_path, *args, "--quarter", "3", fmt="docx"))
+    pdf_text = _pdf_text(_report(tmp_path, *args, "--quarter", "3", fmt="pdf"))
+    for expected in (
+        "BẢN TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG",
+        "Mẫu 05 (Hướng dẫn 43-HD/BTCTW)",
+        "Quý 3 năm 2026",
+        "Hoàn thành dự toán quý III đúng hạn.",
+        "Tổng cộng: 100/100 điểm",
+        "Tự xếp loại: Hoàn thành tốt nhiệm vụ",
+    ):
+        assert expected in docx_text, expected
+        assert expected in pdf_text, expected
+    with pytest.raises(CommandError) as caught:
+        _report(tmp_path, *args, "--quarter", "2", fmt="pdf")
+    assert "quý 2 năm 2026" in str(caught.value)
 
 
 def test_a_personal_form_asks_for_the_member(tmp_path: Path) -> None:

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         "(award-decision), giấy khen/bằng khen (certificate, với --award), giấy giới thiệu sinh "
         "hoạt đảng (referral, với --member), biểu thống kê gửi cấp trên (statistics, xlsx, pdf "
         "hoặc docx); định dạng docx, pdf, md, xlsx (phụ lục số liệu) hoặc html (tin bài). Mẫu "
-        "kiểm điểm của Hướng dẫn 43-HD/BTCTW: form-01, form-2a, form-2b, form-2c (docx, pdf)."
+        "của Hướng dẫn 43-HD/BTCTW (docx, pdf): form-01, form-2a, form-2b, form-2c (kiểm điểm), "
+        "form-03 (hủy và xếp loại lại), form-04 (danh mục hồ sơ), form-05 (tự đánh giá, với "
+        "--quarter cho một quý)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,7 +50,9 @@ class Command(BaseCommand):
             "--award", dest="award_id", type=int, help="mã khen thưởng (certificate)"
         )
         parser.add_argument(
-            "--member", dest="member_card", help="số thẻ đảng viên (referral; Mẫu 2A, 2B, 2C, 05)"
+            "--member",
+            dest="member_card",
+            help="số thẻ đảng viên (referral; Mẫu 2A, 2B, 2C, 03, 04, 05)",
         )
         parser.add_argument(
             "--preprinted",
@@ -95,15 +99,26 @@ class Command(BaseCommand):
         if output is None:
             raise CommandError("Mẫu kiểm điểm là tệp docx hoặc pdf: thêm -o TỆP.")
         try:
-            printed = render_kind(
-                None,
-                options["org"],
-                options["year"],
-                kind=options["kind"],
-                fmt=options["fmt"],
-                card=options["member_card"],
-                quarter=options["quarter"],
-            )
+            if options["kind"] == "form-04":
+                from tongket.dossier.printing import render_kind_04
+
+                printed = render_kind_04(
+                    None,
+                    options["org"],
+                    options["year"],
+                    fmt=options["fmt"],
+                    card=options["member_card"],
+                )
+            else:
+                printed = render_kind(
+                    None,
+                    options["org"],
+                    options["year"],
+                    kind=options["kind"],
+                    fmt=options["fmt"],
+                    card=options["member_card"],
+                    quarter=options["quarter"],
+                )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         output.parent.mkdir(parents=True, exist_ok=True)

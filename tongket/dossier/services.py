@@ -1,0 +1,198 @@
+"""Every write on a dossier: add a document (an uploaded file, checked by size and by content,
+stored under its SHA-256 checksum; or a typed text with its date and signer), remove one. One
+transaction each, audited; a removed file leaves the disk only once the removal is committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from tongket.accounts.scope import scope_for
+from tongket.audit.services import record_event
+from tongket.core.errors import DomainError, PermissionDenied
+from tongket.dossier import domain, permissions, selectors
+from tongket.dossier.domain import DossierKind, FileRefusal
+from tongket.dossier.models import DossierDocument
+from tongket.evaluation.models import Evaluation
+
+User = Any
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the user sent it: its name, its size, and its bytes (only the first
+    `max_bytes() + 1` of a larger file need be read: it is refused by its size)."""
+
+    name: str
+    size: int
+    content: bytes
+
+
+def _label(actor: User | None) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "Hệ thống"
+    full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
+    return str(full or actor.get_username())
+
+
+def _require_writer(actor: User | None, ev: Evaluation) -> None:
+    if not permissions.can_change_dossier(scope_for(actor), ev):
+        raise PermissionDenied("Bạn không được thay đổi hồ sơ này.")
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "DOSSIER_MAX_BYTES", domain.MAX_BYTES))
+
+
+def _kind(value: str) -> DossierKind:
+    try:
+        return DossierKind(value)
+    except ValueError:
+        raise DomainError(
+            f"«Loại tài liệu»: không có loại «{value}».",
+            field="kind",
+            rule="dossier.kind.unknown",
+        ) from None
+
+
+@transaction.atomic
+def add_document(
+    *,
+    actor: User | None,
+    evaluation_id: int,
+    kind: str,
+    title: str,
+    upload: Upload | None = None,
+    text: str = "",
+    signed_by: str = "",
+    signed_on: dt.date | None = None,
+) -> DossierDocument:
+    """Add a document to the subject's dossier (Điều 17): a PDF, DOCX, PNG or JPEG file within
+    the size limit whose content matches its name, or, for the residence-area committee's
+    comment, a typed text with its date and signer."""
+    ev = selectors.get_evaluation(actor, evaluation_id)
+    _require_writer(actor, ev)
+    chosen = _kind(kind)
+    title = title.strip() or chosen.label
+    text = text.strip()
+    signed_by = signed_by.strip()
+    if len(signed_by) > 150:
+        raise DomainError(
+            "«Người ký»: tối đa 150 ký tự.", field="signed_by", rule="dossier.signed_by.length"
+        )
+    if upload is not None and text:
+        raise DomainError(
+            f"«{domain.FILE_FIELD_LABEL}» và «Nội dung»: chọn một trong hai, tệp hoặc nội dung "
+            "nhập trực tiếp.",
+            field="text",
+            rule="dossier.document.file_or_text",
+        )
+    if upload is None and not text:
+        raise DomainError(
+            f"«{domain.FILE_FIELD_LABEL}»: hãy chọn tệp (PDF, DOCX, PNG hoặc JPEG)"
+            + (
+                ", hoặc nhập nội dung nhận xét." if chosen is DossierKind.RESIDENCE_COMMENT else "."
+            ),
+            field="file",
+            rule="dossier.document.empty",
+        )
+    if text and chosen is not DossierKind.RESIDENCE_COMMENT:
+        raise DomainError(
+            "«Nội dung»: chỉ nhận xét của cấp ủy nơi cư trú được nhập trực tiếp; tài liệu khác "
+            "cần tệp đính kèm.",
+            field="text",
+            rule="dossier.document.text_kind",
+        )
+    if text and (not signed_by or signed_on is None):
+        raise DomainError(
+            "«Người ký» và «Ngày ký»: nhận xét nhập trực tiếp cần ghi rõ ngày và người ký.",
+            field="signed_by" if not signed_by else "signed_on",
+            rule="dossier.residence_comment.signed",
+            citation=domain.CITATION,
+        )
+    row = DossierDocument(
+        evaluation=ev,
+        kind=chosen.value,
+        title=title[:300],
+        text=text,
+        signed_by=signed_by,
+        signed_on=signed_on,
+        added_by=actor if getattr(actor, "is_authenticated", False) else None,
+        added_by_label=_label(actor),
+    )
+    if upload is not None:
+        checked = domain.check_file(
+            upload.name,
+            max(upload.size, len(upload.content)),
+            upload.content,
+            max_bytes=max_bytes(),
+        )
+        if isinstance(checked, FileRefusal):
+            raise DomainError(checked.message, field="file", rule=checked.rule)
+        row.sha256 = hashlib.sha256(upload.content).hexdigest()
+        row.size = len(upload.content)
+        row.original_name = upload.name[:255]
+        row.content_type = domain.CONTENT_TYPES[checked]
+        row.file.save(upload.name, ContentFile(upload.content), save=False)
+    try:
+        row.save()
+        record_event(
+            actor=actor,
+            action="dossier.document.add",
+            object_type="dossier_document",
+            object_id=row.pk,
+            org_path=ev.subject_path,
+            summary=f"Thêm vào hồ sơ: {row.title}",
+            after=_snapshot(row),
+        )
+    except Exception:
+        # The file was written before the row: leave no file without its row.
+        if row.file:
+            default_storage.delete(row.file.name)
+        raise
+    return row
+
+
+def _snapshot(row: DossierDocument) -> dict[str, object]:
+    return {
+        "evaluation": row.evaluation_id,
+        "kind": row.kind,
+        "title": row.title,
+        "file": row.original_name,
+        "size": row.size,
+        "sha256": row.sha256,
+        "text": row.text,
+        "signed_by": row.signed_by,
+        "signed_on": row.signed_on.isoformat() if row.signed_on else "",
+    }
+
+
+@transaction.atomic
+def remove_document(*, actor: User | None, document_id: int) -> None:
+    """Remove an uploaded document; its file is deleted once the removal is committed."""
+    row = selectors.get_document(actor, document_id)
+    _require_writer(actor, row.evaluation)
+    row = DossierDocument.objects.select_for_update().get(pk=row.pk)
+    before = _snapshot(row)
+    name = row.file.name if row.file else ""
+    path = row.evaluation.subject_path
+    row_id = row.pk
+    row.delete()
+    record_event(
+        actor=actor,
+        action="dossier.document.remove",
+        object_type="dossier_document",
+        object_id=row_id,
+        org_path=path,
+        summary=f"Gỡ khỏi hồ sơ: {before['title']}",
+        before=before,
+    )
+    if name and not DossierDocument.objects.filter(file=name).exists():
+        transaction.on_commit(lambda: default_storage.delete(name))

@@ -1,0 +1,98 @@
+"""What the regulation tests (`test_regulations_*.py`) share: short names for the levels and grades,
+facts with a test's defaults, the check of one table-driven case, the property that a decision is
+accepted exactly at or below the level the rules allow, and the facts strategies of the graded
+regulations (132 and 124)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TypeVar
+
+from hypothesis import strategies as st
+
+from tongket.core.rules import Finding, Severity, Verdict
+from tongket.evaluation.domain import (
+    DisciplineForm,
+    Grade,
+    Level,
+    MemberFacts,
+    OrganizationFacts,
+    OrganizationKind,
+)
+
+E, G, C, N = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED
+XS, T, TB, K = Grade.EXCELLENT, Grade.GOOD, Grade.AVERAGE, Grade.POOR
+
+Facts = TypeVar("Facts", MemberFacts, OrganizationFacts)
+
+
+def facts_with(
+    kind: type[Facts], defaults: Mapping[str, object], changes: Mapping[str, object]
+) -> Facts:
+    """`kind` built from a test's defaults with `changes` over them."""
+    return kind(**{**defaults, **changes})  # type: ignore[arg-type]
+
+
+def rules_of(findings: Iterable[Finding]) -> set[str]:
+    return {f.rule for f in findings}
+
+
+def assert_case(verdict: Verdict[Level], expected: Level, rule: str | None) -> None:
+    """One row of a case table: the level allowed, and the rule that says why (no finding at all
+    when `rule` is None)."""
+    assert verdict.value is expected
+    if rule is None:
+        assert verdict.findings == ()
+    else:
+        assert rule in rules_of(verdict.findings)
+
+
+def assert_accepted_up_to(allowed: Level, findings: Iterable[Finding], level: Level) -> None:
+    """A decision at `level` draws no error exactly when `level` is at or below `allowed`."""
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    assert (not errors) is (level.rank <= allowed.rank)
+
+
+# --- facts of the graded regulations (132, 124) --------------------------------------------------
+
+grades = st.lists(st.sampled_from(list(Grade)), max_size=4).map(tuple)
+levels = st.sampled_from(list(Level))
+
+
+@st.composite
+def graded_members(draw: st.DrawFn) -> MemberFacts:
+    assigned = draw(st.integers(0, 6))
+    return MemberFacts(
+        task_grades=draw(grades),
+        other_grades=draw(grades),
+        civil_service_level=draw(st.none() | levels),
+        disciplined=draw(st.booleans()),
+        discipline_self_remedied=draw(st.booleans()),
+        degradation_concluded=draw(st.booleans()),
+        targets_assigned=assigned,
+        targets_met=draw(st.integers(0, assigned)),
+        sick_leave_months=Decimal(draw(st.integers(0, 12))),
+        maternity_leave=draw(st.booleans()),
+        is_leader=draw(st.booleans()),
+        led_unit_level=draw(st.none() | levels),
+    )
+
+
+@st.composite
+def graded_organizations(draw: st.DrawFn) -> OrganizationFacts:
+    units = draw(st.integers(0, 6))
+    return OrganizationFacts(
+        kind=draw(st.sampled_from(list(OrganizationKind))),
+        task_grades=draw(grades),
+        other_grades=draw(grades),
+        member_levels=tuple(draw(st.lists(levels, max_size=8))),
+        subordinate_levels=tuple(draw(st.lists(levels, max_size=8))),
+        same_level_bodies_level=draw(st.none() | levels),
+        disciplined=draw(st.booleans()),
+        discipline_self_remedied=draw(st.booleans()),
+        leadership_discipline=draw(st.none() | st.sampled_from(list(DisciplineForm))),
+        subordinate_units=units,
+        subordinate_units_disciplined=draw(st.integers(0, units)),
+        disunity=draw(st.booleans()),
+    )
