@@ -136,6 +136,27 @@ class NotClassifiedReason(StrEnum):
         return _REASON_LABELS[self]
 
 
+# Which reasons can apply to which kind of subject (a member cannot be a newly founded
+# organization, an organization cannot be exempted from Party activities).
+MEMBER_REASONS = frozenset(
+    {
+        NotClassifiedReason.JOINED_UNDER_6_MONTHS,
+        NotClassifiedReason.EXEMPTED,
+        NotClassifiedReason.SUSPENDED,
+        NotClassifiedReason.OTHER,
+    }
+)
+ORGANIZATION_REASONS = frozenset(
+    {NotClassifiedReason.ORGANIZATION_UNDER_6_MONTHS, NotClassifiedReason.OTHER}
+)
+
+
+def reasons_for(*, member: bool) -> tuple[NotClassifiedReason, ...]:
+    """The not-classified reasons a form offers for a member or an organization, in order."""
+    allowed = MEMBER_REASONS if member else ORGANIZATION_REASONS
+    return tuple(r for r in NotClassifiedReason if r in allowed)
+
+
 _REASON_LABELS: Mapping[NotClassifiedReason, str] = MappingProxyType(
     {
         NotClassifiedReason.JOINED_UNDER_6_MONTHS: "Đảng viên mới kết nạp chưa đủ 6 tháng",

@@ -9,7 +9,13 @@ from django.db.models import Field, QuerySet
 
 from tongket.core.fields import ViDecimalField
 from tongket.core.formatting import format_points, parse_date_vi
-from tongket.evaluation.domain import DisciplineForm, Grade, Level, NotClassifiedReason
+from tongket.evaluation.domain import (
+    DisciplineForm,
+    Grade,
+    Level,
+    NotClassifiedReason,
+    reasons_for,
+)
 from tongket.evaluation.models import Evaluation
 from tongket.evaluation.regulations.calendar import STEPS, Step
 from tongket.evaluation.selectors import GradeCriterion, Outcome, parse_outcome
@@ -26,6 +32,27 @@ OUTCOME_CHOICES = [
     *[(r.value, f"Không xếp loại – {r.label.lower()}") for r in NotClassifiedReason],
 ]
 GRADE_CHOICES = [(grade.value, grade.label) for grade in Grade]
+
+
+def outcome_choices(*, member: bool | None) -> list[tuple[str, str]]:
+    """The levels and the not-classified reasons that can apply to the subject (all of them
+    when its kind is not known)."""
+    if member is None:
+        return OUTCOME_CHOICES
+    return [
+        *LEVEL_CHOICES,
+        *[(r.value, f"Không xếp loại – {r.label.lower()}") for r in reasons_for(member=member)],
+    ]
+
+
+class _ForOneSubject(forms.Form):
+    """A form about one subject: `member=True/False` offers only the reasons that fit it."""
+
+    def __init__(self, *args: Any, member: bool | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["outcome"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [UNCHOSEN, *outcome_choices(member=member)]
 
 
 class VietnameseDateField(forms.DateField):
@@ -82,7 +109,7 @@ class SelfAssessmentForm(forms.Form):
         return Level(self.cleaned_data["level"])
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(_ForOneSubject):
     """A tier's proposal or appraisal: a level or not classified, and the opinion."""
 
     outcome = forms.ChoiceField(label="Mức đề xuất", choices=[UNCHOSEN, *OUTCOME_CHOICES])
@@ -103,7 +130,7 @@ class AppraisalForm(OutcomeForm):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(_ForOneSubject):
     """One decision, or a correction of one (with its reason)."""
 
     outcome = forms.ChoiceField(label="Xếp loại", choices=[UNCHOSEN, *OUTCOME_CHOICES])
@@ -180,7 +207,7 @@ class OpenCycleForm(forms.Form):
         organization.set_organizations(organizations)
 
 
-class ReasonedDecisionForm(forms.Form):
+class ReasonedDecisionForm(_ForOneSubject):
     """A correction or a reclassification of a current decision: the reason is required."""
 
     outcome = forms.ChoiceField(label="Xếp loại", choices=[UNCHOSEN, *OUTCOME_CHOICES])

@@ -306,11 +306,14 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         initial |= {f"grade_{k}": v for k, v in self_row.grades.items()}
         initial |= {f"points_{k}": v for k, v in self_row.points.items()}
     self_form = _self_form(ev, profile, initial=initial) if can_self else None
-    proposal_form = forms.OutcomeForm(prefix="proposal") if can_propose else None
+    is_member = ev.subject_kind == SubjectKind.MEMBER
+    proposal_form = forms.OutcomeForm(prefix="proposal", member=is_member) if can_propose else None
     # Điều 12 step 2: the committee appraises before it decides (the office enters it).
     can_appraise = open_and_undecided and can_manage
-    appraisal_form = forms.AppraisalForm(prefix="appraisal") if can_appraise else None
-    decision_form = forms.DecisionForm(prefix="decision") if can_manage else None
+    appraisal_form = (
+        forms.AppraisalForm(prefix="appraisal", member=is_member) if can_appraise else None
+    )
+    decision_form = forms.DecisionForm(prefix="decision", member=is_member) if can_manage else None
     problems: list[Finding] = []
     action = request.POST.get("action", "")
     if request.method == "POST":
@@ -329,7 +332,7 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                     messages.success(request, "Đã gửi bản tự đánh giá.")
                     return redirect("evaluation:evaluation", evaluation_id=ev.pk)
             elif action == "proposal" and can_propose:
-                proposal_form = forms.OutcomeForm(request.POST, prefix="proposal")
+                proposal_form = forms.OutcomeForm(request.POST, prefix="proposal", member=is_member)
                 if proposal_form.is_valid():
                     services.record_proposal(
                         actor=request.user,
@@ -340,7 +343,9 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                     messages.success(request, "Đã ghi ý kiến, đề xuất của chi bộ.")
                     return redirect("evaluation:evaluation", evaluation_id=ev.pk)
             elif action == "appraisal" and can_appraise:
-                appraisal_form = forms.AppraisalForm(request.POST, prefix="appraisal")
+                appraisal_form = forms.AppraisalForm(
+                    request.POST, prefix="appraisal", member=is_member
+                )
                 if appraisal_form.is_valid():
                     services.record_appraisal(
                         actor=request.user,
@@ -351,7 +356,9 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                     messages.success(request, "Đã ghi kết quả thẩm định của cấp ủy.")
                     return redirect("evaluation:evaluation", evaluation_id=ev.pk)
             elif action == "decision" and can_manage:
-                decision_form = forms.DecisionForm(request.POST, prefix="decision")
+                decision_form = forms.DecisionForm(
+                    request.POST, prefix="decision", member=is_member
+                )
                 if decision_form.is_valid():
                     _decide(request, ev, decision, decision_form)
                     messages.success(request, "Đã ban hành quyết định.")
@@ -600,7 +607,7 @@ def evaluation_reclassify(request: HttpRequest, evaluation_id: int) -> HttpRespo
             "Chỉ cấp ủy cấp trên trực tiếp mới được hủy kết quả và xếp loại lại."
         )
     decision = selectors.current_decision(ev)
-    form = forms.ReasonedDecisionForm(posted(request))
+    form = forms.ReasonedDecisionForm(posted(request), member=ev.subject_kind == SubjectKind.MEMBER)
     problems: list[Finding] = []
     if request.method == "POST" and decision is not None and form.is_valid():
         data = form.cleaned_data
