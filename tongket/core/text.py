@@ -190,3 +190,13 @@ def is_digits(text: str) -> bool:
     """Only the ASCII digits 0-9: `str.isdigit` also accepts "²" and other digits `int` refuses
     (a superscript id answered 500)."""
     return text.isascii() and text.isdigit()
+
+
+ID_DIGITS = 12  # ids beyond this cannot exist (and would overflow the database's integers)
+
+
+def as_id(text: str) -> int | None:
+    """An id sent by a page or a request (ASCII digits, at most `ID_DIGITS` of them), else None:
+    "²", "abc" or thirty nines are no id, never an error page."""
+    text = text.strip()
+    return int(text) if is_digits(text) and len(text) <= ID_DIGITS else None

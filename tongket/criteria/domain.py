@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from tongket.core.formatting import format_points as format_decimal
@@ -74,6 +74,22 @@ class Node:
     parent: str = ""
     guidance: str = ""
     evidence: str = ""
+
+
+def points_from_text(text: str) -> Decimal | None:
+    """A criterion's points as typed on the page or in the sheet ("4", "18,5"); None when empty.
+    ValueError when it is no finite number: «NaN» or «Infinity» would break every sum and
+    comparison of the checks (they answered 500)."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
 
 
 def _name(node: Node) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import content_disposition, not_found_as_404
+from tongket.core.text import as_id
 from tongket.criteria import domain, permissions, selectors, services, xlsx
 from tongket.criteria.domain import Appendix, Node
 from tongket.criteria.models import CriteriaSet
@@ -85,8 +86,11 @@ def _create(request: HttpRequest) -> CriteriaSet:
             nodes=sheet.nodes,
         )
     if source:
+        source_id = as_id(source)
+        if source_id is None:  # like a set that does not exist
+            raise NotFound("Không tìm thấy bộ tiêu chí.")
         return services.copy_set(
-            actor=request.user, source_id=int(source), organization_code=code, year=year
+            actor=request.user, source_id=source_id, organization_code=code, year=year
         )
     raise DomainError(
         "Chọn bộ tiêu chí để sao chép (năm trước, hoặc của cấp trên) hoặc tải lên tệp XLSX.",
@@ -103,12 +107,12 @@ def _edited_nodes(request: HttpRequest, criteria_set: CriteriaSet) -> list[Node]
         code = data.get(f"code_{key}", "").strip()
         if not code:
             continue
-        raw = data.get(f"points_{key}", "").strip().replace(",", ".")
+        raw = data.get(f"points_{key}", "")
         try:
-            points: Decimal | None = Decimal(raw) if raw else None
-        except InvalidOperation:
+            points = domain.points_from_text(raw)
+        except ValueError:
             raise DomainError(
-                f"Tiêu chí {code}: «{raw}» không phải là số.",
+                f"Tiêu chí {code}: «{raw.strip()}» không phải là số.",
                 field=f"points_{key}",
                 rule="criteria.node.points_invalid",
             ) from None

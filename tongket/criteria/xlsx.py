@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
 from tongket.core.cells import neutralize
 from tongket.core.errors import DomainError
-from tongket.criteria.domain import SECTION_WORDS, Appendix, Node, section_from_word
+from tongket.criteria.domain import (
+    SECTION_WORDS,
+    Appendix,
+    Node,
+    points_from_text,
+    section_from_word,
+)
+from tongket.exchange.importer import site_limits
+from tongket.exchange.workbook import WorkbookError, check_upload
 
 SHEET = "Tiêu chí"
 META = ("Mã tổ chức", "Năm", "Phụ lục", "Tên bộ tiêu chí")
@@ -81,7 +88,12 @@ def _refuse(row: int, column: str, message: str, rule: str) -> DomainError:
 
 
 def read_set(path: Path) -> SheetSet:
-    """The set a sheet holds; a malformed cell is refused naming its row and column."""
+    """The set a sheet holds; a malformed cell is refused naming its row and column. The file
+    passes the import engine's limits (size, zip bomb) before openpyxl opens it."""
+    try:
+        check_upload(path, site_limits())
+    except WorkbookError as exc:
+        raise DomainError(exc.message, field="file", rule=exc.rule) from None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
@@ -121,14 +133,12 @@ def read_set(path: Path) -> SheetSet:
             section_group = section_from_word(section)
         except ValueError as exc:
             raise _refuse(number, HEADER[2], str(exc), "criteria.sheet.section") from None
-        value: Decimal | None = None
-        if points:
-            try:
-                value = Decimal(points.replace(",", "."))
-            except InvalidOperation:
-                raise _refuse(
-                    number, HEADER[4], f"«{points}» không phải là số.", "criteria.sheet.points"
-                ) from None
+        try:
+            value = points_from_text(points)
+        except ValueError:
+            raise _refuse(
+                number, HEADER[4], f"«{points}» không phải là số.", "criteria.sheet.points"
+            ) from None
         nodes.append(
             Node(
                 code=code,

@@ -24,6 +24,7 @@ from django.db.models import Q
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import DomainError
 from tongket.core.rules import Severity
+from tongket.core.text import is_digits
 from tongket.evaluation import leaders, selectors, services
 from tongket.evaluation.domain import DisciplineForm, Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
@@ -833,7 +834,7 @@ class EvaluationFactsSheet(SheetHandler[FactsRow]):
         values: dict[str, Any] = {}
         for key, _header in FACT_INTS:
             text = reader.text(key, max_length=9)
-            if text and not text.isdigit():
+            if text and not is_digits(text):  # «²» passes isdigit, not int
                 reader.problem(key, "import.cell.integer", "Phải là số nguyên không âm.")
             elif text:
                 values[key] = int(text)

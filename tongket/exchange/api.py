@@ -25,7 +25,7 @@ from tongket.accounts.scope import Scope, scope_for
 from tongket.core import replicas
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.http import content_disposition
-from tongket.core.text import is_digits
+from tongket.core.text import ID_DIGITS, is_digits
 from tongket.people import selectors
 from tongket.people.permissions import can_write_somewhere
 
@@ -323,7 +323,7 @@ def file_response(
 # --- parsing shared by every area ---------------------------------------------------------------
 
 # Ids beyond this cannot exist; refusing them early keeps huge numbers away from the database.
-MAX_ID_DIGITS = 12
+MAX_ID_DIGITS = ID_DIGITS
 MAX_ID = 10**MAX_ID_DIGITS - 1
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH, description="Mã số (số nguyên).")

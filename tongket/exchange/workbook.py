@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 from typing import IO, Any, ClassVar, Generic, Protocol, TypeVar
 
 from tongket.core.cells import FORMULA_PREFIXES, neutralize
@@ -569,6 +570,22 @@ def _check_container(data: bytes, limits: Limits) -> FileFormat:
             rule="import.file.too_large",
         )
     return found
+
+
+def check_upload(path: Path, limits: Limits) -> None:
+    """The checks `read_workbook` makes before reading, for the small workbooks read outside the
+    import engine (a criteria set, a task annex; pass `importer.site_limits()`): the file's
+    size, its format, and the zip's directory (a zip bomb) before openpyxl inflates anything.
+    WorkbookError when refused."""
+    limits = limits.resolved()
+    size = path.stat().st_size
+    if size > limits.bytes:
+        raise WorkbookError(
+            f"Tệp quá lớn ({_mb(size)}); giới hạn là {_mb(limits.bytes)}.",
+            rule="import.file.too_large",
+        )
+    if _check_container(path.read_bytes(), limits) is not FileFormat.XLSX:
+        raise WorkbookError(NOT_A_WORKBOOK, rule="import.file.not_xlsx")
 
 
 def read_workbook(

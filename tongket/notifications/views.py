@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from tongket.core.text import as_id
 from tongket.notifications import selectors, services
 from tongket.notifications.domain import due_text
 
@@ -48,7 +49,7 @@ def badge(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def read(request: HttpRequest) -> HttpResponse:
-    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    ids = [i for i in map(as_id, request.POST.getlist("id")) if i is not None]
     count = services.mark_read(actor=request.user, ids=None if "all" in request.POST else ids)
     if count:
         messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")

@@ -240,17 +240,25 @@ class OrganizationSheet(SheetHandler[OrganizationRow]):
     description = "Tổ chức đảng và cơ quan, mỗi dòng một tổ chức; khóa là mã tổ chức."
     order = 10
     columns = (
-        Column("code", "Mã", True, "Mã duy nhất của tổ chức; là khóa để cập nhật.", "QT.KCQDN"),
+        Column(
+            "code", "Mã", True, "Mã duy nhất của tổ chức; là khóa để cập nhật.", "QT.KCQDN.SGDDT"
+        ),
         Column("name", "Tên", True, "Tên hiện hành.", "Đảng bộ Sở Giáo dục và Đào tạo", 40),
-        Column("kind", "Loại", True, _allowed(OrganizationKind.choices), "Chi bộ"),
+        Column("kind", "Loại", True, _allowed(OrganizationKind.choices), "Đảng bộ cơ sở"),
         Column(
             "parent_code",
             "Mã tổ chức cấp trên",
             False,
             "Để trống với tổ chức đã có: giữ nguyên cấp trên.",
-            "QT.KCQDN.SGDDT",
+            "QT.KCQDN",
         ),
-        Column("agency_code", "Mã cơ quan", False, "Cơ quan nơi tổ chức đảng đặt tại.", "UBND.QT"),
+        Column(
+            "agency_code",
+            "Mã cơ quan",
+            False,
+            "Cơ quan nơi tổ chức đảng đặt tại.",
+            "UBND.QT.SGDDT",
+        ),
         Column("short_name", "Tên viết tắt", False, "", "ĐU Sở GD&ĐT"),
         Column("issuer_code", "Ký hiệu cơ quan ban hành", False, "Dùng trong số văn bản.", "ĐU"),
         Column("place", "Địa danh", False, "Dùng trong dòng địa danh, ngày tháng.", "Quảng Trị"),

@@ -54,6 +54,7 @@ from tongket.reports.facts import (
     ScoreLine,
     YearEndFacts,
 )
+from tongket.reports.models import NarrativeSection
 from tongket.reports.news import (
     AwardFact,
     NewsFacts,
@@ -146,7 +147,9 @@ def missing_sections(facts: YearEndFacts) -> tuple[str, ...]:
         missing.append("hội nghị tổng kết")
     written = {n.section: n for n in facts.narratives if n.text.strip()}
     missing.extend(
-        f"phần viết «{section}»" for section in NARRATIVE_SECTIONS if section not in written
+        f"phần viết «{NarrativeSection(section).label}»"
+        for section in NARRATIVE_SECTIONS
+        if section not in written
     )
     missing.extend(
         f"số liệu của một đoạn trong phần viết «{n.title}» (đoạn đó chưa được in)"

@@ -286,10 +286,10 @@ def import_tasks(*, actor: User | None, form_id: int, path: Path) -> SelfAssessm
     """Replace the annex with the tasks of a sheet (xlsx.read_tasks); nothing half-written."""
     from tongket.selfassessment.xlsx import read_tasks
 
-    tasks = read_tasks(path)
     form = _locked(actor, form_id)
     _require_writer(actor, form.evaluation)
     domain.require_editable(Status(form.status))
+    tasks = read_tasks(path)  # only for a writer: a reader's upload is never opened
     _write_tasks(form, tasks)
     record_event(
         actor=actor,

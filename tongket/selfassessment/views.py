@@ -18,6 +18,7 @@ from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import content_disposition, not_found_as_404
+from tongket.core.text import is_digits
 from tongket.criteria.domain import leaves
 from tongket.evaluation.domain import Level, PointGroup
 from tongket.selfassessment import permissions, printing, selectors, services
@@ -65,7 +66,7 @@ MAX_ROWS = 500  # task or remedy rows a page may send (a longer annex comes from
 def _row_count(raw: str) -> int:
     """The number of rows the page sent (a hidden field): anything but a small whole
     number reads as none, never an error page."""
-    return min(int(raw), MAX_ROWS) if raw.isdigit() else 0
+    return min(int(raw), MAX_ROWS) if is_digits(raw) else 0
 
 
 def _form_input(request: HttpRequest, form: SelfAssessment) -> services.FormInput:
@@ -235,7 +236,11 @@ def download(request: HttpRequest, evaluation_id: int, fmt: str) -> HttpResponse
     if form is None:
         messages.error(request, "Chưa có bản tự kiểm điểm.")
         return redirect("selfassessment:form", evaluation_id=ev.pk)
-    printed = printing.render_form(form, fmt)
+    try:
+        printed = printing.render_form(form, fmt)
+    except DomainError as exc:  # a format other than docx or pdf in the address
+        messages.error(request, exc.message)
+        return redirect("selfassessment:form", evaluation_id=ev.pk)
     record_export(
         actor=request.user,
         what="self_assessment_form",

@@ -9,15 +9,11 @@ whole 127/8 on the loopback); only nginx, at 127.0.0.1, is a trusted proxy."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
 import shutil
-import socket
-import ssl
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
@@ -28,20 +24,20 @@ import pytest
 
 from tongket.accounts.demo import DEMO_ACCOUNTS
 from tongket.core.testenv import in_ci
-from tongket.core.tests.production import HOST, Server
+from tongket.core.tests.production import (
+    HOST,
+    Server,
+    free_port,
+    https_connection,
+    https_get,
+    running,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
 ATTACKER, OFFICE = "127.0.0.2", "127.0.0.3"
 
 pytestmark = pytest.mark.django_db
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _site(gunicorn: int, https: int, http_port: int, static: Path, tls: Path) -> str:
@@ -77,7 +73,7 @@ def nginx_in_front(demo_server: Server, tmp_path_factory: pytest.TempPathFactory
         check=True,
         capture_output=True,
     )  # fmt: skip
-    gunicorn_port, https, http_port = _free_port(), _free_port(), _free_port()
+    gunicorn_port, https, http_port = free_port(), free_port(), free_port()
     (tmp_path / "site.conf").write_text(_site(gunicorn_port, https, http_port, static, tls))
     temp = "\n".join(
         f"  {kind}_temp_path {tmp_path}/{kind};"
@@ -93,66 +89,27 @@ def nginx_in_front(demo_server: Server, tmp_path_factory: pytest.TempPathFactory
     env = demo_server.env(
         TRUSTED_PROXIES="127.0.0.1,::1", BEHIND_TLS_PROXY="1", TONGKET_IMPORT_INLINE_BYTES="0"
     )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tongket", "worker", "--interval", "0.2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "worker.log").open("w"),
-    )
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "tongket.wsgi", "--bind",
-         f"127.0.0.1:{gunicorn_port}", "--workers", "2", "--timeout", "120"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "gunicorn.log").open("w"),
-    )  # fmt: skip
-    server = subprocess.Popen(
-        [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e",
-         str(tmp_path / "error.log")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 180
-        while True:
+    with running(env, tmp_path) as processes:
+        processes.worker()
+        processes.gunicorn(gunicorn_port)
+        processes.start(
+            "nginx", nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+            "-e", str(tmp_path / "error.log"),
+        )  # fmt: skip
+
+        def healthy() -> bool:
             try:
-                if _get(https, "/healthz")[0] == 200:
-                    break
+                return https_get(https, "/healthz")[0] == 200
             except OSError:
-                pass
-            assert gunicorn.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
-            assert server.poll() is None, (tmp_path / "error.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "gunicorn/nginx did not answer"
-            time.sleep(0.5)
+                return False
+
+        processes.wait_until(healthy)
         yield https
-    finally:
-        for process in (server, gunicorn, worker):
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def _connection(port: int, source: str = "127.0.0.1") -> http.client.HTTPSConnection:
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return http.client.HTTPSConnection(
-        "127.0.0.1", port, source_address=(source, 0), context=context, timeout=120
-    )
-
-
-def _get(port: int, path: str, source: str = "127.0.0.1") -> tuple[int, bytes, str]:
-    conn = _connection(port, source)
-    try:
-        conn.request("GET", path, headers={"Host": HOST})
-        response = conn.getresponse()
-        return response.status, response.read(), response.getheader("Server") or ""
-    finally:
-        conn.close()
 
 
 def _login(port: int, source: str, username: str, password: str) -> tuple[int, str]:
     """The login page as a browser at `source` uses it: the form, then the post."""
-    conn = _connection(port, source)
+    conn = https_connection(port, source)
     try:
         conn.request("GET", "/accounts/login/", headers={"Host": HOST})
         page = conn.getresponse()
@@ -183,10 +140,12 @@ def _login(port: int, source: str, username: str, password: str) -> tuple[int, s
 def test_static_files_and_readiness_through_nginx(nginx_in_front: int, demo_server: Server) -> None:
     static = demo_server.var / "static"
     css = next(p for p in sorted(static.rglob("*.css")))
-    status, body, server = _get(nginx_in_front, "/static/" + css.relative_to(static).as_posix())
+    status, body, server = https_get(
+        nginx_in_front, "/static/" + css.relative_to(static).as_posix()
+    )
     assert (status, body) == (200, css.read_bytes())
     assert server.startswith("nginx")
-    status, body, _ = _get(nginx_in_front, "/readyz")
+    status, body, _ = https_get(nginx_in_front, "/readyz")
     assert status == 200
     assert json.loads(body) == {
         "status": "ok",
@@ -220,7 +179,7 @@ class _Browser:
     def request(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
     ) -> tuple[int, str, str]:
-        conn = _connection(self.port, self.source)
+        conn = https_connection(self.port, self.source)
         try:
             cookie = "; ".join(f"{k}={v.value}" for k, v in self.cookies.items())
             conn.request(

@@ -8,9 +8,7 @@ from __future__ import annotations
 import http.client
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from http.cookies import SimpleCookie
@@ -20,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tongket.accounts.demo import DEMO_ACCOUNTS
-from tongket.core.tests.production import HOST, Server
+from tongket.core.tests.production import HOST, Processes, Server, free_port, http_status, running
 from tongket.people.tests.factories import members_workbook
 
 PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
@@ -28,13 +26,6 @@ PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
 ROWS = 6000
 
 pytestmark = pytest.mark.django_db
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class _Browser:
@@ -127,28 +118,14 @@ def _progress(fragment: str) -> tuple[int, int] | None:
 
 
 class _Site:
-    def __init__(self, server: Server, logs: Path) -> None:
-        self.server, self.logs, self.port = server, logs, _free_port()
-        self.env = server.env(
-            SECURE_SSL_REDIRECT="0",
-            SECURE_COOKIES="0",
-            TONGKET_IMPORT_INLINE_BYTES="0",
-            TONGKET_WORKER_TIMEOUT="3",
-        )
-        self.processes: list[subprocess.Popen[bytes]] = []
+    """The installation, its gunicorn on a loopback port and the workers a test starts."""
 
-    def start(self, *command: str, name: str) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", *command],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=(self.logs / f"{name}.log").open("w"),
-        )
-        self.processes.append(process)
-        return process
+    def __init__(self, server: Server, processes: Processes, port: int) -> None:
+        self.server, self.processes, self.port = server, processes, port
+        self.logs = processes.logs
 
     def worker(self, name: str) -> subprocess.Popen[bytes]:
-        return self.start("tongket", "worker", "--no-startup-delay", "--interval", "0.2", name=name)
+        return self.processes.worker(name, "--no-startup-delay")
 
 
 @pytest.fixture
@@ -156,40 +133,17 @@ def site(servers: Callable[[str], Server], tmp_path: Path) -> Iterator[_Site]:
     server = servers("worker")
     server.ok("migrate")
     server.ok("demo")
-    site = _Site(server, tmp_path)
-    gunicorn = site.start(
-        "gunicorn",
-        "tongket.wsgi",
-        "--bind",
-        f"127.0.0.1:{site.port}",
-        "--workers",
-        "2",
-        "--timeout",
-        "120",
-        name="gunicorn",
+    env = server.env(
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        TONGKET_IMPORT_INLINE_BYTES="0",
+        TONGKET_WORKER_TIMEOUT="3",
     )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=5)
-                conn.request("GET", "/readyz", headers={"Host": HOST})
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            assert gunicorn.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "gunicorn did not answer"
-            time.sleep(0.3)
-        yield site
-    finally:
-        for process in site.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+    port = free_port()
+    with running(env, tmp_path) as processes:
+        processes.gunicorn(port)
+        processes.wait_until(lambda: http_status(port, "/readyz") == 200)
+        yield _Site(server, processes, port)
 
 
 def test_a_worker_killed_mid_import_leaves_the_database_as_before(site: _Site) -> None:
