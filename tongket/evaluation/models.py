@@ -155,6 +155,9 @@ class Evaluation(models.Model):
     tasks_on_time = models.PositiveIntegerField("số nhiệm vụ đúng hạn", null=True, blank=True)
     tasks_late = models.PositiveIntegerField("số nhiệm vụ chậm", null=True, blank=True)
     tasks_exceeded = models.PositiveIntegerField("số nhiệm vụ vượt yêu cầu", null=True, blank=True)
+    # The task counts were recorded by the office (facts page, API or «Dữ kiện đánh giá»): a
+    # member's annex no longer overwrites them (services.record_task_annex).
+    tasks_by_office = models.BooleanField("số liệu nhiệm vụ do văn phòng ghi nhận", default=False)
     same_level_bodies_level = models.CharField(
         "xếp loại chính quyền, đoàn thể cùng cấp", max_length=20, choices=LEVEL_CHOICES, blank=True
     )

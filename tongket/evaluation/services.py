@@ -456,6 +456,8 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
             continue
         if value is not None:
             changes[item.name] = value.value if isinstance(value, StrEnum) else value
+    if any(name.startswith("tasks_") for name in changes):
+        changes["tasks_by_office"] = True  # the member's annex no longer overwrites them
     before = {name: _plain(getattr(ev, name)) for name in changes}
     for name, value in changes.items():
         setattr(ev, name, value)
@@ -1414,11 +1416,17 @@ def cancel_and_reclassify(
 @transaction.atomic
 def record_task_annex(*, actor: User | None, evaluation_id: int, tasks: TaskTally) -> Evaluation:
     """The counts of the task annex (on time, late, exceeded, completed) become the facts the
-    qd366 task conditions read; written by whoever may self-assess for the subject."""
+    qd366 task conditions read; written by whoever may self-assess for the subject, unless the
+    office has recorded the counts itself (`record_facts`): then the office's figures stand,
+    the annex stays the member's own account in the self-assessment, and the level the member
+    proposes is checked against the office's figures."""
     ev = _evaluation_for(actor, evaluation_id)
-    _require(permissions.can_self_assess(scope_for(actor), ev), True)
+    scope = scope_for(actor)
+    _require(permissions.can_self_assess(scope, ev), True)
     _require_open(ev.cycle)
     _require_undecided(ev)
+    if ev.tasks_by_office and not permissions.can_manage_cycle(scope, ev.cycle):
+        return ev
     fields = {
         "tasks_total": tasks.total,
         "tasks_completed": tasks.completed,

@@ -182,13 +182,6 @@ def test_a_zip_bomb_uploaded_as_a_task_annex_is_refused_before_it_is_read(
 # --- 5. A member's annex overwrites the facts the office recorded --------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "finding 5: submitting a self-assessment writes the annex counts over the task facts "
-        "the office recorded on «Dữ kiện đánh giá» (record_task_annex needs only can_self_assess)"
-    ),
-)
 def test_a_member_cannot_overwrite_the_task_facts_the_office_recorded(api_for: Any) -> None:
     member = Member.objects.get(user__username="dangvien")
     form = SelfAssessment.objects.get(evaluation__member=member, status="submitted")
