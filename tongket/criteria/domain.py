@@ -76,6 +76,27 @@ class Node:
     evidence: str = ""
 
 
+# The two sections every set has (Quy định 366-QĐ/TW: the 30 / 70 split is central; the
+# criteria under them are the committee's to write): a new set starts from these two, one
+# criterion each, and the office divides them on the set's page.
+SECTION_TITLES = {
+    PointGroup.GENERAL: (
+        "Tiêu chí chung (phẩm chất chính trị, đạo đức, lối sống, ý thức tổ chức kỷ luật, "
+        "tác phong, lề lối làm việc)"
+    ),
+    PointGroup.TASKS: "Kết quả thực hiện chức trách, nhiệm vụ được giao",
+}
+
+
+def starting_tree() -> tuple[Node, ...]:
+    """A new set with nothing to copy: one criterion per section, with its section's points
+    (it passes `check_nodes`; the office then writes the criteria under them)."""
+    return tuple(
+        Node(code=str(n), title=SECTION_TITLES[group], points=SECTION_MAX[group], section=group)
+        for n, group in enumerate((PointGroup.GENERAL, PointGroup.TASKS), start=1)
+    )
+
+
 def points_from_text(text: str) -> Decimal | None:
     """A criterion's points as typed on the page or in the sheet ("4", "18,5"); None when empty.
     ValueError when it is no finite number: «NaN» or «Infinity» would break every sum and

@@ -20,7 +20,7 @@ from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import content_disposition, not_found_as_404
 from tongket.core.text import as_id
 from tongket.criteria import domain, permissions, selectors, services, xlsx
-from tongket.criteria.domain import Appendix, Node
+from tongket.criteria.domain import Appendix, Node, starting_tree
 from tongket.criteria.models import CriteriaSet
 from tongket.evaluation.domain import PointGroup
 from tongket.people.models import Organization
@@ -92,9 +92,21 @@ def _create(request: HttpRequest) -> CriteriaSet:
         return services.copy_set(
             actor=request.user, source_id=source_id, organization_code=code, year=year
         )
+    appendix = data.get("appendix", "")
+    if appendix in {a.value for a in Appendix}:
+        chosen = Appendix(appendix)
+        return services.save_draft(
+            actor=request.user,
+            organization_code=code,
+            year=year,
+            appendix=chosen,
+            title=f"Bộ tiêu chí {chosen.label.lower()} năm {year}",
+            nodes=starting_tree(),
+        )
     raise DomainError(
-        "Chọn bộ tiêu chí để sao chép (năm trước, hoặc của cấp trên) hoặc tải lên tệp XLSX.",
-        field="copy_from",
+        "Chọn phụ lục để soạn bộ mới, hoặc bộ tiêu chí để sao chép (năm trước, hoặc của cấp "
+        "trên), hoặc tải lên tệp XLSX.",
+        field="appendix",
         rule="criteria.create.source_required",
     )
 

@@ -99,3 +99,14 @@ def test_only_the_leaves_are_scored_and_make_the_frame() -> None:
 )
 def test_the_appendix_follows_the_posts(leads: bool, outside: bool, expected: Appendix) -> None:
     assert appendix_for_member(leads=leads, outside_political_system=outside) is expected
+
+
+def test_a_new_set_starts_from_the_two_sections_of_30_and_70_points_and_passes_the_checks() -> None:
+    from tongket.criteria.domain import check_nodes, starting_tree
+
+    tree = starting_tree()
+    assert [(n.section, n.points, n.parent) for n in tree] == [
+        (PointGroup.GENERAL, Decimal(30), ""),
+        (PointGroup.TASKS, Decimal(70), ""),
+    ]
+    assert list(check_nodes(tree)) == []
