@@ -26,7 +26,7 @@ from tongket.awards.forms import (
 )
 from tongket.awards.models import AwardForm, ProposalStatus
 from tongket.core.errors import DomainError, NotFound, PermissionDenied, refusal_text
-from tongket.core.http import content_disposition, not_found_as_404, posted
+from tongket.core.http import content_disposition, not_found_as_404, not_ready, posted
 from tongket.core.text import is_digits
 from tongket.evaluation.permissions import can_see_rule_ids
 from tongket.people.forms import VietnameseForm
@@ -400,7 +400,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise  # 404, like any award the user may not see
     except DomainError as exc:
-        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+        return not_ready(request, exc.message, reverse("awards:index"))
     mode = "-in-phoi" if preprinted else ""
     types = {"pdf": "application/pdf", "docx": DOCX_TYPE}
     response = HttpResponse(data, content_type=types[fmt])

@@ -31,6 +31,19 @@ def posted_files(request: HttpRequest) -> MultiValueDict[str, UploadedFile] | No
     return request.FILES if request.method == "POST" else None
 
 
+def not_ready(request: HttpRequest, message: str, back_url: str = "") -> HttpResponse:
+    """A download a rule refuses (nothing to print yet, a signer missing): a page of the site
+    with the reason and a way back, answered 409 (Conflict), never a bare text."""
+    from django.shortcuts import render
+
+    return render(
+        request,
+        "core/not_ready.html",
+        {"message": message, "back_url": back_url},
+        status=409,
+    )
+
+
 # --- errors outside a view: the API answers them in its JSON error body, the site as Django does
 
 API_PREFIX = "/api/"

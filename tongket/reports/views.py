@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import mark_safe
@@ -17,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound, refusal_text
-from tongket.core.http import content_disposition, not_found_as_404, posted, posted_files
+from tongket.core.http import (
+    content_disposition,
+    not_found_as_404,
+    not_ready,
+    posted,
+    posted_files,
+)
 from tongket.core.replicas import replica_reads
 from tongket.evaluation.permissions import can_see_rule_ids
 from tongket.reports import charts, selectors, services
@@ -112,7 +119,8 @@ def download(request: HttpRequest, code: str, year: int, kind: str, fmt: str) ->
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
-        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+        back = reverse("reports:organization", kwargs={"code": code, "year": year})
+        return not_ready(request, exc.message, back)
     org = selectors.report_organization(request.user, code)
     record_export(
         actor=request.user,

@@ -160,3 +160,22 @@ def test_a_stored_file_is_hidden_from_outsiders_and_missing_formats_answer_404(
     assert client_for("bithu").get(docx).status_code == 404
     reader = client_for("khoi").get(report_url()).content.decode()
     assert md in reader
+
+
+@pytest.mark.django_db
+def test_a_document_with_nothing_to_print_yet_answers_a_page_with_the_reason_and_the_way_back(
+    client_for: ClientFor,
+) -> None:
+    """The cell held no conference in the demo: its minutes cannot be made. The office reads
+    why on a page of the site (409), with a link back to the report page, not a bare text."""
+    cell, year = "QT.KCQDN.SGDDT.TCCB", 2020
+    url = reverse(
+        "reports:download", kwargs={"code": cell, "year": year, "kind": "minutes", "fmt": "pdf"}
+    )
+    refused = client_for("vanphong").get(url)
+    assert refused.status_code == 409
+    assert refused["Content-Type"].startswith("text/html")
+    html = refused.content.decode()
+    assert "Chưa tạo được văn bản" in html
+    assert reverse("reports:organization", kwargs={"code": cell, "year": year}) in html
+    assert AuditEvent.objects.filter(action="export.report", object_id=cell).count() == 0
