@@ -367,6 +367,21 @@ def own_yearly_decision(org: Organization, year: int) -> OwnDecision | None:
     )
 
 
+def latest_decision_date(body: Organization, year: int) -> dt.date | None:
+    """The date of the latest current decision the organization issued for the year's cycle
+    (the date its recognition decision and notice carry when no conference date is given)."""
+    return (
+        Decision.objects.filter(
+            period_q("evaluation__cycle__", year, None),
+            status=DecisionStatus.CURRENT,
+            deciding_body_id=body.pk,
+        )
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
 # --- screens -------------------------------------------------------------------------------------
 
 

@@ -376,7 +376,11 @@ def render_report(
         stem = f"{kind}-{facts.organization.code}-{program.year}"
         content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
         return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
-    when = date or (facts.conference.date if facts.conference else timezone.localdate())
+    given = date or (facts.conference.date if facts.conference else None)
+    if given is None and kind in ROW_KINDS:
+        # No conference: the recognition decision and its notice carry the decisions' date.
+        given = f.decisions_date(report_organization(user, code), year)
+    when = given or timezone.localdate()
     facts = named_on(facts, when)
     record = conference_record(user, code, year) if kind in ("minutes", "resolution") else None
     doc = builders.build(kind, facts, date=when, number=number, record=record)
