@@ -46,11 +46,11 @@ def index(request: HttpRequest) -> HttpResponse:
     own = selectors.own_evaluations(request.user)
     forms = {f.evaluation_id: f for f in SelfAssessment.objects.filter(evaluation__in=own)}
     scope = scope_for(request.user)
+    # From the forms the user sees (not the country's first 200): those they may return.
+    submitted = selectors.visible_forms(request.user).filter(status=Status.SUBMITTED.value)
     others = [
         f
-        for f in SelfAssessment.objects.select_related(
-            "evaluation__member", "evaluation__unit", "evaluation__cycle"
-        ).filter(status=Status.SUBMITTED.value)[:200]
+        for f in submitted.order_by("-submitted_at", "-pk")[:200]
         if permissions.can_return_form(scope, f.evaluation)
     ]
     return render(
