@@ -12,32 +12,14 @@ from tongket.dossier import selectors
 from tongket.dossier.domain import CITATION
 from tongket.dossier.selectors import Dossier
 from tongket.evaluation.models import SubjectKind
-from tongket.people.models import Organization, OrganizationKind, PartyRole, PartyRoleKind
+from tongket.people.models import OrganizationKind
 from tongket.reports.documents.docx_renderer import render_docx
 from tongket.reports.documents.formats import archive_line, signature_on
 from tongket.reports.documents.model import DocumentType, OfficialDocument, Paragraph, Table
 from tongket.reports.documents.pdf_renderer import render_pdf
-from tongket.selfassessment.printing import MIME, PrintedForm
+from tongket.selfassessment.printing import MIME, PrintedForm, place_of, secretary_name
 
 LIST = DocumentType("", "DANH MỤC HỒ SƠ")
-
-
-def _place(org: Organization) -> str:
-    current: Organization | None = org
-    while current is not None:
-        if current.place:
-            return current.place
-        current = current.parent
-    return "Quảng Trị"
-
-
-def _secretary(org: Organization) -> str:
-    role = (
-        PartyRole.objects.filter(organization=org, role=PartyRoleKind.SECRETARY, end__isnull=True)
-        .select_related("member")
-        .first()
-    )
-    return role.member.full_name if role is not None else ""
 
 
 def build_form_04(dossier: Dossier) -> OfficialDocument:
@@ -64,7 +46,7 @@ def build_form_04(dossier: Dossier) -> OfficialDocument:
         issuer_code="",
         number=None,
         kind=LIST,
-        place=_place(issuer),
+        place=place_of(issuer),
         date=today,
         summary=(
             f"hồ sơ kiểm điểm, đánh giá, xếp loại chất lượng năm {year} của "
@@ -82,7 +64,7 @@ def build_form_04(dossier: Dossier) -> OfficialDocument:
             Paragraph(f"Tổng số: {len(rows):02d} tài liệu."),
         ),
         signature=signature_on(
-            today, "T/M CHI BỘ" if cell else "T/M ĐẢNG ỦY", "Bí thư", _secretary(issuer)
+            today, "T/M CHI BỘ" if cell else "T/M ĐẢNG ỦY", "Bí thư", secretary_name(issuer)
         ),
         recipients=(archive_line(today, cell=cell),),
     )

@@ -82,7 +82,8 @@ class FormFacts:
     as_form_05: bool = False  # printed as Mẫu 05, the personal self-assessment of a period
 
 
-def _place(org: Organization) -> str:
+def place_of(org: Organization) -> str:
+    """The place a document of the organization is dated at (its own, or the nearest above)."""
     current: Organization | None = org
     while current is not None:
         if current.place:
@@ -91,7 +92,8 @@ def _place(org: Organization) -> str:
     return "Quảng Trị"
 
 
-def _secretary(org: Organization) -> str:
+def secretary_name(org: Organization) -> str:
+    """The name of the organization's serving secretary ("" when there is none)."""
     role = (
         PartyRole.objects.filter(organization=org, role=PartyRoleKind.SECRETARY, end__isnull=True)
         .select_related("member")
@@ -120,7 +122,7 @@ def form_facts(form: SelfAssessment) -> FormFacts:
         name = org.name
         detail = org.name
         signer_title = "T/M CHI BỘ" if org.kind == OrganizationKind.CELL else "T/M ĐẢNG ỦY"
-        signer_name = _secretary(org)
+        signer_name = secretary_name(org)
     when = form.submitted_at or timezone.now()
     return FormFacts(
         form=FormKind(form.form),
@@ -129,7 +131,7 @@ def form_facts(form: SelfAssessment) -> FormFacts:
         subject_detail=detail,
         unit_name=unit.name,
         superior_name=superior.name if superior is not None else "",
-        place=_place(unit),
+        place=place_of(unit),
         date=timezone.localtime(when).date(),
         texts={
             k: getattr(form, k)
