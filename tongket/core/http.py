@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import content_disposition_header
 from django.views import defaults
@@ -34,8 +35,6 @@ def posted_files(request: HttpRequest) -> MultiValueDict[str, UploadedFile] | No
 def not_ready(request: HttpRequest, message: str, back_url: str = "") -> HttpResponse:
     """A download a rule refuses (nothing to print yet, a signer missing): a page of the site
     with the reason and a way back, answered 409 (Conflict), never a bare text."""
-    from django.shortcuts import render
-
     return render(
         request,
         "core/not_ready.html",

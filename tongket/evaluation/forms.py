@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -27,10 +28,13 @@ from tongket.people.pickers import OrganizationChoiceField
 # "excellent" because it happened to be the first option.
 UNCHOSEN = ("", "— chọn mức —")
 LEVEL_CHOICES = [(level.value, level.label) for level in Level.descending()]
-OUTCOME_CHOICES = [
-    *LEVEL_CHOICES,
-    *[(r.value, f"Không xếp loại – {r.label.lower()}") for r in NotClassifiedReason],
-]
+
+
+def _reason_choices(reasons: Iterable[NotClassifiedReason]) -> list[tuple[str, str]]:
+    return [(r.value, f"Không xếp loại – {r.label.lower()}") for r in reasons]
+
+
+OUTCOME_CHOICES = [*LEVEL_CHOICES, *_reason_choices(NotClassifiedReason)]
 GRADE_CHOICES = [(grade.value, grade.label) for grade in Grade]
 
 
@@ -39,10 +43,7 @@ def outcome_choices(*, member: bool | None) -> list[tuple[str, str]]:
     when its kind is not known)."""
     if member is None:
         return OUTCOME_CHOICES
-    return [
-        *LEVEL_CHOICES,
-        *[(r.value, f"Không xếp loại – {r.label.lower()}") for r in reasons_for(member=member)],
-    ]
+    return [*LEVEL_CHOICES, *_reason_choices(reasons_for(member=member))]
 
 
 class _ForOneSubject(forms.Form):

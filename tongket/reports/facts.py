@@ -20,7 +20,6 @@ from tongket.core.formatting import format_count, format_maximum, format_points
 from tongket.evaluation.domain import Level
 from tongket.evaluation.selectors import (
     decided_results,
-    latest_decision_date,
     own_yearly_decision,
 )
 from tongket.evaluation.stats import subtree_counts
@@ -455,11 +454,6 @@ def evaluation_counts(org: Organization, year: int) -> tuple[LevelCounts, LevelC
         if own is None or not own.subject_path.startswith(org.path):
             return None
     return _level_counts(organizations.get(OrganizationKind.CELL, {})), _level_counts(members)
-
-
-def decisions_date(org: Organization, year: int) -> dt.date | None:
-    """The date of the latest decision the organization issued for the year, if any."""
-    return latest_decision_date(org, year)
 
 
 def evaluation_summary(org: Organization, year: int) -> Classification | None:

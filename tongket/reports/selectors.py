@@ -12,6 +12,7 @@ from django.utils import timezone
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import format_count
+from tongket.evaluation.selectors import latest_decision_date
 from tongket.people.models import Organization, OrganizationName
 from tongket.people.selectors import visible_organizations
 from tongket.reports import facts as f
@@ -379,7 +380,7 @@ def render_report(
     given = date or (facts.conference.date if facts.conference else None)
     if given is None and kind in ROW_KINDS:
         # No conference: the recognition decision and its notice carry the decisions' date.
-        given = f.decisions_date(report_organization(user, code), year)
+        given = latest_decision_date(report_organization(user, code), year)
     when = given or timezone.localdate()
     facts = named_on(facts, when)
     record = conference_record(user, code, year) if kind in ("minutes", "resolution") else None
