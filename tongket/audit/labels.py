@@ -100,6 +100,7 @@ ACTIONS: dict[str, str] = {
     "awards.proposal.decide": "Quyết định khen thưởng",
     "awards.decision.correct": "Đính chính quyết định khen thưởng",
     "awards.award.record": "Ghi nhận khen thưởng",
+    "awards.history.record": "Nhập kết quả xếp loại các năm trước từ hồ sơ",
     # programs
     "programs.create": "Lập chương trình",
     "programs.adopt": "Thông qua chương trình",
@@ -317,6 +318,7 @@ OBJECT_TYPES: dict[str, str] = {
     "awards.Award": "Khen thưởng",
     "awards.AwardDecision": "Quyết định khen thưởng",
     "awards.AwardProposal": "Đề nghị khen thưởng",
+    "awards.PastResult": "Kết quả xếp loại các năm trước",
     "export": "Tệp xuất",
     "notifications.Digest": "Thư tổng hợp thông báo",
 }

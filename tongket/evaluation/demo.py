@@ -275,6 +275,7 @@ def _load_2026_season() -> str:
     services.decide(
         actor=None, evaluation_id=head.pk, outcome=Level.GOOD, number="32-QĐ/ĐU", date=date
     )
+    star = _decide_five_year_member(cycle.pk, members_of(FIVE_YEAR_CELL), date)
     assert exempted.member is not None
     assert sick.member is not None
     return (
@@ -283,5 +284,70 @@ def _load_2026_season() -> str:
         f"sinh hoạt đảng (không kiểm điểm, không xếp loại); {sick.member.full_name} nghỉ ốm 4 "
         "tháng, xếp loại hoàn thành tốt theo kết quả thực tế; "
         f"{secretary.full_name}, Bí thư chi bộ {LEADER_CELL} (hoàn thành tốt nhiệm vụ), không "
-        "được xếp loại cao hơn chi bộ."
+        "được xếp loại cao hơn chi bộ. "
+        f"Chi bộ {FIVE_YEAR_CELL}: {star}"
+    )
+
+
+# The member of the 5-year award (issue 24, point 8): excellent in 2026 here, the four years
+# before entered from the records by the awards step. An ordinary member (no Party role), so
+# neither a unit's level nor the committee's order bears on the decision; the cell's other
+# ordinary members are rated good first, so the group's quota (20 % of those rated good,
+# Điều 11, point 1.5) allows one excellent.
+FIVE_YEAR_CELL = "VP"
+FIVE_YEAR_DECISION = "33-QĐ/ĐU"
+
+
+def five_year_member(cell_members: list[Evaluation]) -> list[Evaluation]:
+    """The cell's ordinary members by card number (no Party role in the organization)."""
+    from tongket.people.models import PartyRole
+
+    leaders = set(PartyRole.objects.filter(end__isnull=True).values_list("member_id", flat=True))
+    return [ev for ev in cell_members if ev.member_id not in leaders]
+
+
+def _decide_five_year_member(cycle_id: int, cell_members: list[Evaluation], date: dt.date) -> str:
+    ordinary = five_year_member(cell_members)
+    star, others = ordinary[0], ordinary[1:]
+    plans = [(ev, Level.GOOD, POINTS_2026[1], (8, 8, 8, 0, 1)) for ev in others]
+    plans.append((star, Level.EXCELLENT, POINTS_2026[0], (10, 10, 10, 0, 4)))
+    for ev, level, points, (total, completed, on_time, late, exceeded) in plans:
+        services.record_facts(
+            actor=None,
+            evaluation_id=ev.pk,
+            facts=services.FactsInput(
+                tasks_total=total,
+                tasks_completed=completed,
+                tasks_on_time=on_time,
+                tasks_late=late,
+                tasks_exceeded=exceeded,
+                sick_leave_months=Decimal(0),
+            ),
+        )
+        services.submit_self_assessment(
+            actor=None,
+            evaluation_id=ev.pk,
+            level=level,
+            points=points,
+            comment="Tự đánh giá theo Mẫu 2B (Hướng dẫn 43-HD/BTCTW).",
+        )
+    services.decide_many(
+        actor=None,
+        cycle_id=cycle_id,
+        unit_code=f"{DEMO_ORG}.{FIVE_YEAR_CELL}",
+        items=[services.DecisionItem(ev.pk, Level.GOOD) for ev in others],
+        number=FIVE_YEAR_DECISION,
+        date=date,
+    )
+    services.decide(
+        actor=None,
+        evaluation_id=star.pk,
+        outcome=Level.EXCELLENT,
+        number=FIVE_YEAR_DECISION,
+        date=date,
+    )
+    assert star.member is not None
+    return (
+        f"{len(others):02d} đảng viên hoàn thành tốt nhiệm vụ, {star.member.full_name} hoàn "
+        "thành xuất sắc nhiệm vụ (xét Giấy khen 5 năm liền)."
     )
