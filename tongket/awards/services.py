@@ -47,6 +47,7 @@ from tongket.core.formatting import date_short
 from tongket.core.locking import locked
 from tongket.core.rules import Finding, Severity
 from tongket.evaluation.domain import Level
+from tongket.evaluation.regulations import profile_for_year
 from tongket.notifications import services as notifications
 from tongket.notifications.domain import Kind
 from tongket.people.models import Member, Organization, OrganizationKind
@@ -236,18 +237,21 @@ def _levels_by_year(form: domain.AwardForm, home: Organization, year: int) -> Ye
     if not _LEVEL_RULES.intersection(form.rule_ids):
         return {}
     years = range(year - form.years + 1, year + 1)
+    # The regulation each year was decided under: five years run across 132, 124 and 366.
+    rules = {y: f", {profile_for_year(y).short_title}" if y >= 2018 else "" for y in years}
     out: YearResults = {y: {} for y in years}
     for past in selectors.past_results_in(home, years):
         key = _recipient_key(_Recipient(past.member, past.organization))
         out[past.year][key] = _YearResult(
             Level(past.level),
             _decision_source(past.decision_number, past.decision_date, past.deciding_body)
+            + rules[past.year]
             + ", nhập từ hồ sơ",
         )
     for y in years:
         for r in _decided_results(home, y):
             out[y][_result_key(r)] = _YearResult(
-                r.level, _decision_source(r.decision_number, r.decision_date)
+                r.level, _decision_source(r.decision_number, r.decision_date) + rules[y]
             )
     return {y: by_key for y, by_key in out.items() if by_key or y == year}
 
@@ -1057,7 +1061,7 @@ class PastResultInput:
 
 
 def _clean_past(data: PastResultInput, today: dt.date) -> tuple[Level, str, str]:
-    _profile_for_year(data.year)  # DomainError before 2018
+    profile_for_year(data.year)  # DomainError before 2018
     if data.year >= today.year:
         raise DomainError(
             f"Năm {data.year} chưa qua: kết quả năm nay do kỳ đánh giá trong phần mềm quyết "
@@ -1090,12 +1094,6 @@ def _clean_past(data: PastResultInput, today: dt.date) -> tuple[Level, str, str]
             rule=RULE_PAST_DECISION,
         )
     return level, number, body
-
-
-def _profile_for_year(year: int) -> str:
-    from tongket.evaluation.regulations import profile_for_year
-
-    return profile_for_year(year).id
 
 
 @transaction.atomic
@@ -1133,7 +1131,7 @@ def record_past_result(*, actor: User | None, data: PastResultInput) -> PastResu
         organization=recipient.organization,
         subject_path=recipient.path,
         year=data.year,
-        profile_id=_profile_for_year(data.year),
+        profile_id=profile_for_year(data.year).id,
         level=level.value,
         decision_number=number,
         decision_date=data.decision_date,
