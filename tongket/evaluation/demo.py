@@ -126,6 +126,37 @@ def _load_2020() -> None:
     services.decide(actor=None, evaluation_id=own.pk, outcome=Level.GOOD, number=number, date=date)
 
 
+def _self_assess(
+    ev: Evaluation,
+    tally: tuple[int, int, int, int, int],
+    level: Level,
+    points: dict[str, str],
+    form: str,
+) -> None:
+    """The member's task counts (total, completed, on time, late, exceeded), then the
+    self-assessment with its points and level, as the office enters a paper form."""
+    total, completed, on_time, late, exceeded = tally
+    services.record_facts(
+        actor=None,
+        evaluation_id=ev.pk,
+        facts=services.FactsInput(
+            tasks_total=total,
+            tasks_completed=completed,
+            tasks_on_time=on_time,
+            tasks_late=late,
+            tasks_exceeded=exceeded,
+            sick_leave_months=Decimal(0),
+        ),
+    )
+    services.submit_self_assessment(
+        actor=None,
+        evaluation_id=ev.pk,
+        level=level,
+        points=points,
+        comment=f"Tự đánh giá theo {form} (Hướng dẫn 43-HD/BTCTW).",
+    )
+
+
 def _cell_rank(ev: Evaluation) -> int:
     assert ev.organization is not None
     suffix = ev.organization.code.rsplit(".", 1)[1]
@@ -147,27 +178,8 @@ def _load_2026() -> None:
     tallies = ((10, 10, 10, 0, 4), (8, 8, 8, 0, 1), (9, 9, 8, 1, 0))
     levels = (Level.EXCELLENT, Level.GOOD, Level.GOOD)
     for ev, points, tally, level in zip(tccb, POINTS_2026, tallies, levels, strict=False):
-        total, completed, on_time, late, exceeded = tally
-        services.record_facts(
-            actor=None,
-            evaluation_id=ev.pk,
-            facts=services.FactsInput(
-                tasks_total=total,
-                tasks_completed=completed,
-                tasks_on_time=on_time,
-                tasks_late=late,
-                tasks_exceeded=exceeded,
-                sick_leave_months=Decimal(0),
-            ),
-        )
-        allowed = level if on_time == total else Level.COMPLETED
-        services.submit_self_assessment(
-            actor=None,
-            evaluation_id=ev.pk,
-            level=allowed,
-            points=points,
-            comment="Tự đánh giá theo Mẫu 2C (Hướng dẫn 43-HD/BTCTW).",
-        )
+        allowed = level if tally[2] == tally[0] else Level.COMPLETED
+        _self_assess(ev, tally, allowed, points, "Mẫu 2C")
     if tccb:
         services.record_proposal(
             actor=None,
@@ -311,26 +323,8 @@ def _decide_five_year_member(cycle_id: int, cell_members: list[Evaluation], date
     star, others = ordinary[0], ordinary[1:]
     plans = [(ev, Level.GOOD, POINTS_2026[1], (8, 8, 8, 0, 1)) for ev in others]
     plans.append((star, Level.EXCELLENT, POINTS_2026[0], (10, 10, 10, 0, 4)))
-    for ev, level, points, (total, completed, on_time, late, exceeded) in plans:
-        services.record_facts(
-            actor=None,
-            evaluation_id=ev.pk,
-            facts=services.FactsInput(
-                tasks_total=total,
-                tasks_completed=completed,
-                tasks_on_time=on_time,
-                tasks_late=late,
-                tasks_exceeded=exceeded,
-                sick_leave_months=Decimal(0),
-            ),
-        )
-        services.submit_self_assessment(
-            actor=None,
-            evaluation_id=ev.pk,
-            level=level,
-            points=points,
-            comment="Tự đánh giá theo Mẫu 2B (Hướng dẫn 43-HD/BTCTW).",
-        )
+    for ev, level, points, tally in plans:
+        _self_assess(ev, tally, level, points, "Mẫu 2B")
     services.decide_many(
         actor=None,
         cycle_id=cycle_id,
