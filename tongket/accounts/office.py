@@ -9,7 +9,7 @@ from typing import TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -242,7 +242,7 @@ def user_bulk(request: HttpRequest) -> HttpResponse:
         large = _call(lambda: bulk.is_large(request.user, code), form)
         if large:
             job = filejobs.start(
-                actor=cast(AbstractBaseUser, request.user),
+                actor=cast(AuthUser, request.user),
                 kind="member_accounts",
                 params={"organization": code},
                 summary=f"Yêu cầu tạo tài khoản hàng loạt cho {code}",

@@ -11,4 +11,4 @@ class CoreConfig(AppConfig):
         from tongket.core import filejobs, queue
 
         # The worker ends file jobs of lost workers and deletes expired files.
-        queue.on_worker_check(filejobs.clean_up)
+        queue.on_worker_check(filejobs.clean_up_check)

@@ -28,6 +28,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -106,9 +107,7 @@ def _scope_paths(actor: User | None) -> list[str]:
 # ---- services: start and cancel (each one transaction, audited)
 
 
-def start(
-    *, actor: AbstractBaseUser, kind: str, params: Mapping[str, Any], summary: str
-) -> FileJob:
+def start(*, actor: AuthUser, kind: str, params: Mapping[str, Any], summary: str) -> FileJob:
     """Queue a job of `kind` for `actor`, with the scope they have now; audited."""
     if kind not in _kinds:
         raise NotFound(f"Không có loại việc «{kind}».")
@@ -342,6 +341,11 @@ def end_if_lost(job: FileJob) -> bool:
         logger.warning("file job lost its worker", extra={"job_id": str(job.pk)})
         job.refresh_from_db()
     return ended
+
+
+def clean_up_check() -> None:
+    """`clean_up` as the worker's check (tongket.core.queue.on_worker_check)."""
+    clean_up()
 
 
 def clean_up() -> int:
