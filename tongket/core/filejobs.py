@@ -192,16 +192,11 @@ def own_file(actor: AbstractBaseUser, job_id: uuid.UUID | str) -> tuple[FileJob,
 
 
 def progress_of(job: FileJob) -> tuple[int, int]:
-    if job.status == JobStatus.RUNNING:
-        published = queue.progress(str(job.pk))
-        if published is not None:
-            return published
-    return job.done, job.total
+    return queue.job_progress(job)
 
 
 def remaining(job: FileJob) -> timedelta | None:
-    done, total = progress_of(job)
-    return queue.remaining(job.started_at, done, total)
+    return queue.job_remaining(job)
 
 
 # ---- the worker's side

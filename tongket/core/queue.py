@@ -133,6 +133,21 @@ def forget_job(job_key: str) -> None:
     notes().delete_many([f"progress:{job_key}", f"cancel:{job_key}"])
 
 
+def job_progress(job: Any) -> tuple[int, int]:
+    """A job row's (done, total): what its worker published while it runs, else its row's."""
+    if job.status == "running":
+        published = progress(str(job.pk))
+        if published is not None:
+            return published
+    return int(job.done), int(job.total)
+
+
+def job_remaining(job: Any) -> timedelta | None:
+    """How much longer a job row's work takes at its pace so far."""
+    done, total = job_progress(job)
+    return remaining(job.started_at, done, total)
+
+
 def remaining(started: datetime | None, done: int, total: int) -> timedelta | None:
     """How much longer a job takes at the pace it has kept so far (None before any progress)."""
     if started is None or done <= 0 or total <= done:

@@ -63,16 +63,11 @@ def request_cancel(job: ImportJob) -> None:
 
 
 def progress_of(job: ImportJob) -> tuple[int, int]:
-    if job.status == JobStatus.RUNNING:
-        published = queue.progress(str(job.pk))
-        if published is not None:
-            return published
-    return job.done, job.total
+    return queue.job_progress(job)
 
 
 def remaining(job: ImportJob) -> timedelta | None:
-    done, total = progress_of(job)
-    return queue.remaining(job.started_at, done, total)
+    return queue.job_remaining(job)
 
 
 def _set(job_id: uuid.UUID, only_if: str | None = None, **fields: Any) -> bool:
