@@ -134,6 +134,8 @@ ACTIONS: dict[str, str] = {
     "import.check": "Tải lên tệp Excel để kiểm tra",
     "import.apply": "Nhập tệp Excel đã kiểm tra",
     "import.cancel": "Hủy việc nhập tệp Excel",
+    "job.start": "Yêu cầu một việc chạy nền",
+    "job.cancel": "Hủy một việc chạy nền",
     "export.members": "Xuất danh sách đảng viên",
     "export.organizations": "Xuất danh sách tổ chức",
     "export.score_sheet": "Tải phiếu chấm điểm",
