@@ -51,9 +51,9 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}".replace(".", ",")
 
 
-def cpu_of(call: Any) -> tuple[float, Any]:
+def cpu_of(call: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
     start = time.process_time()
-    result = call()
+    result = call(*args, **kwargs)
     return time.process_time() - start, result
 
 
@@ -78,11 +78,11 @@ def run(regulation: str, office: APIClient, floor_runs: int) -> tuple[list[float
         body = {"outcome": OUTCOME[regulation], "number": "99-QĐ/ĐU", "date": f"{year}-12-20"}
         for ev in ordinary_members(office, cycle_id):
             url = f"/api/v1/evaluations/{ev}/decision/"
-            used, done = cpu_of(lambda url=url: office.post(url, body, format="json"))
+            used, done = cpu_of(office.post, url, body, format="json")
             assert done.status_code == 201, done.json()
             decisions.append(used)
         for _ in range(floor_runs):
-            used, got = cpu_of(lambda: office.get(f"/api/v1/cycles/{cycle_id}/"))
+            used, got = cpu_of(office.get, f"/api/v1/cycles/{cycle_id}/")
             assert got.status_code == 200
             floor.append(used)
     return decisions, floor
