@@ -1078,39 +1078,14 @@ def _decision_event(decision: Decision) -> EventInput:
     )
 
 
-def _issue(
-    *,
-    actor: User | None,
-    ev: Evaluation,
-    outcome: Outcome,
-    number: str,
-    date: dt.date,
-    justification: str,
-    kind: DecisionKind,
-    deciding_body: Organization,
-    quota: QuotaVerdict,
-    supersedes: Decision | None = None,
-    reason: str = "",
-) -> Decision:
-    """Run every check under the caller's lock (`_checked`), then write one sealed decision,
-    the results tally, the member's notice and the audit event."""
-    decision = _checked(
-        actor=actor,
-        ev=ev,
-        outcome=outcome,
-        number=number,
-        date=date,
-        justification=justification,
-        kind=kind,
-        deciding_body=deciding_body,
-        quota=quota,
-        supersedes=supersedes,
-        reason=reason,
-    )
+def _issue(actor: User | None, decision: Decision) -> Decision:
+    """Write one sealed decision that passed its checks (`_checked`), under the caller's lock:
+    the one it supersedes marked, the results tally, the member's notice and the audit event."""
+    ev, supersedes = decision.evaluation, decision.supersedes
     if supersedes is not None:
         new_status = (
             DecisionStatus.CANCELLED
-            if kind is DecisionKind.RECLASSIFICATION
+            if decision.kind == DecisionKind.RECLASSIFICATION
             else DecisionStatus.SUPERSEDED
         )
         moved = Decision.objects.filter(pk=supersedes.pk, status=DecisionStatus.CURRENT).update(
@@ -1166,15 +1141,18 @@ def decide(
     _require_open(cycle)
     _require_undecided(ev)
     return _issue(
-        actor=actor,
-        ev=ev,
-        outcome=outcome,
-        number=number,
-        date=date,
-        justification=justification,
-        kind=DecisionKind.DECISION,
-        deciding_body=cycle.organization,
-        quota=_quota_of(ev, outcome, justification),
+        actor,
+        _checked(
+            actor=actor,
+            ev=ev,
+            outcome=outcome,
+            number=number,
+            date=date,
+            justification=justification,
+            kind=DecisionKind.DECISION,
+            deciding_body=cycle.organization,
+            quota=_quota_of(ev, outcome, justification),
+        ),
     )
 
 
@@ -1505,17 +1483,20 @@ def supersede_decision(
     )
     _require_current(old)
     return _issue(
-        actor=actor,
-        ev=ev,
-        outcome=outcome,
-        number=number,
-        date=date,
-        justification=justification,
-        kind=DecisionKind.CORRECTION,
-        deciding_body=old.deciding_body,
-        supersedes=old,
-        reason=reason,
-        quota=_quota_of(ev, outcome, justification),
+        actor,
+        _checked(
+            actor=actor,
+            ev=ev,
+            outcome=outcome,
+            number=number,
+            date=date,
+            justification=justification,
+            kind=DecisionKind.CORRECTION,
+            deciding_body=old.deciding_body,
+            supersedes=old,
+            reason=reason,
+            quota=_quota_of(ev, outcome, justification),
+        ),
     )
 
 
@@ -1556,17 +1537,20 @@ def cancel_and_reclassify(
     old = Decision.objects.select_for_update(of=("self",)).get(pk=old.pk)
     _require_current(old)
     return _issue(
-        actor=actor,
-        ev=ev,
-        outcome=outcome,
-        number=number,
-        date=date,
-        justification=justification,
-        kind=DecisionKind.RECLASSIFICATION,
-        deciding_body=superior,
-        supersedes=old,
-        reason=reason,
-        quota=_quota_of(ev, outcome, justification),
+        actor,
+        _checked(
+            actor=actor,
+            ev=ev,
+            outcome=outcome,
+            number=number,
+            date=date,
+            justification=justification,
+            kind=DecisionKind.RECLASSIFICATION,
+            deciding_body=superior,
+            supersedes=old,
+            reason=reason,
+            quota=_quota_of(ev, outcome, justification),
+        ),
     )
 
 
