@@ -27,6 +27,19 @@ def _upload(name: str, content: bytes) -> services.Upload:
     return services.Upload(name, len(content), content)
 
 
+def _minutes(
+    actor: Any, evaluation: Evaluation, content: bytes = PDF, title: str = "Biên bản"
+) -> DossierDocument:
+    """Minutes uploaded as a PDF to the evaluation's dossier."""
+    return services.add_document(
+        actor=actor,
+        evaluation_id=evaluation.pk,
+        kind="minutes",
+        title=title,
+        upload=_upload("bien-ban.pdf", content),
+    )
+
+
 def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
     user_named: Callable[[str], Any],
     evaluation: Evaluation,
@@ -35,12 +48,8 @@ def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
 ) -> None:
     content = PDF + b"% bien ban hoi nghi kiem diem chi bo\n"
     with django_capture_on_commit_callbacks(execute=True):
-        row = services.add_document(
-            actor=user_named("vanphong"),
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản hội nghị kiểm điểm Chi bộ",
-            upload=_upload("bien-ban.pdf", content),
+        row = _minutes(
+            user_named("vanphong"), evaluation, content, "Biên bản hội nghị kiểm điểm Chi bộ"
         )
     assert row.sha256 == hashlib.sha256(content).hexdigest()
     assert row.size == len(content)
@@ -213,13 +222,7 @@ def test_removing_a_document_deletes_its_file_after_commit_and_is_audited(
 ) -> None:
     bithu = user_named("vanphong")
     with django_capture_on_commit_callbacks(execute=True):
-        row = services.add_document(
-            actor=bithu,
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
-            upload=_upload("bien-ban.pdf", PDF),
-        )
+        row = _minutes(bithu, evaluation)
     stored = media_in_tmp / row.file.name
     assert stored.exists()
     with django_capture_on_commit_callbacks(execute=True):
@@ -238,13 +241,7 @@ def test_a_file_changed_outside_the_system_fails_its_checksum(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        row = services.add_document(
-            actor=user_named("vanphong"),
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
-            upload=_upload("bien-ban.pdf", PDF),
-        )
+        row = _minutes(user_named("vanphong"), evaluation)
     (media_in_tmp / row.file.name).write_bytes(PDF + b"% sua len\n")
     with pytest.raises(DomainError) as refused:
         selectors.file_content(row)
@@ -272,13 +269,7 @@ def test_a_failure_after_the_row_leaves_neither_row_nor_file(
 
     monkeypatch.setattr(services, "record_event", broken)
     with pytest.raises(RuntimeError):
-        services.add_document(
-            actor=user_named("vanphong"),
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
-            upload=_upload("bien-ban.pdf", PDF),
-        )
+        _minutes(user_named("vanphong"), evaluation)
     assert not DossierDocument.objects.filter(evaluation=evaluation).exclude(file="").exists()
     assert _files(media_in_tmp) == set()
 
@@ -294,17 +285,17 @@ def test_nothing_reaches_the_dossier_before_commit_and_a_rollback_leaves_no_file
     from django.db import transaction
 
     office = user_named("vanphong")
-    with pytest.raises(RuntimeError), transaction.atomic():
-        row = services.add_document(
-            actor=office,
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
-            upload=_upload("bien-ban.pdf", PDF),
-        )
-        assert not (media_in_tmp / row.file.name).exists()  # not before the commit
+    added: list[DossierDocument] = []
+
+    @transaction.atomic
+    def add_then_fail() -> None:
+        added.append(_minutes(office, evaluation))
+        assert not (media_in_tmp / added[0].file.name).exists()  # not before the commit
         raise RuntimeError("the request failed later")
-    assert not DossierDocument.objects.filter(pk=row.pk).exists()
+
+    with pytest.raises(RuntimeError):
+        add_then_fail()
+    assert not DossierDocument.objects.filter(pk=added[0].pk).exists()
     left = _files(media_in_tmp)
     assert all(name.startswith("dossier/staging/") for name in left)
     assert left  # rolled back: nothing called back to delete it ...
@@ -312,12 +303,6 @@ def test_nothing_reaches_the_dossier_before_commit_and_a_rollback_leaves_no_file
     for name in left:
         os.utime(media_in_tmp / name, (old, old))
     with django_capture_on_commit_callbacks(execute=True):
-        kept = services.add_document(
-            actor=office,
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản (tải lại)",
-            upload=_upload("bien-ban-2.pdf", PDF + b"% lan 2\n"),
-        )
+        kept = _minutes(office, evaluation, PDF + b"% lan 2\n", "Biên bản (tải lại)")
     assert _files(media_in_tmp) == {kept.file.name}  # ... the next commit sweeps it
     assert selectors.file_content(kept) == PDF + b"% lan 2\n"
