@@ -283,9 +283,7 @@ def test_the_home_counts_the_latest_overdue_cycles_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # An older cycle still open, every step of it long overdue (its default calendar is 2021's).
-    older = services.open_cycle(
-        actor=user_named("vanphong"), organization_code=DEMO_ORG, year=2021
-    )
+    older = services.open_cycle(actor=user_named("vanphong"), organization_code=DEMO_ORG, year=2021)
     today(D(2026, 12, 18))
     page = client_for("vanphong").get("/").content.decode()
     both = _section(page, "overdue-steps")
