@@ -11,9 +11,10 @@ change elsewhere in the country leaves X's key alone.
 
 Each row carries the topic of the change (`topic_of` its action: "evaluation.decision",
 "member", "organization"). A page may ignore topics it never shows (`key_for(..., ignored)`):
-the national lists and the organization pages ignore the season's decisions and
-self-assessments, so a decision in one province leaves them cached; the figures such a page
-shows that those changes do move are read from the maintained tallies on every request.
+the people pages ignore every evaluation topic and the list of cycles the season's decisions
+and self-assessments, so a decision in one province leaves them cached; the figures such a
+page shows that changes it ignores do move are read from the maintained tallies on every
+request (the organization list's member counts).
 
 A path's version per topic is (its latest base row, how many rows it has): a commit adds a
 row, so the version moves whatever order ids were drawn and committed in (a maximum would

@@ -16,10 +16,10 @@ tokens are stored as a placeholder and filled in per request.
 
 A page may ignore the topics of changes it never shows (`ignored`, e.g. `SEASON_WORK`: the
 decisions and self-assessments of the season), so that their changes leave its key alone; and
-it may show figures that such changes, or changes below it, do move without being keyed on
-them: `{% live_figure key %}` (library `pagecache`) stores a placeholder in the part, and
-`live` (the view's function from the placeholders' keys to their values, read from the
-maintained tallies) fills them in on every request, hit or miss.
+it may show figures that changes it ignores do move without being keyed on them:
+`{% live_figure key %}` (library `pagecache`) stores a placeholder in the part, and `live`
+(the view's function from the placeholders' keys to their values, read from the maintained
+tallies) fills them in on every request, hit or miss.
 
 `TONGKET_PAGE_CACHE = False` turns it off (each part then renders as if it missed).
 """
@@ -64,6 +64,10 @@ SEASON_WORK = (
     "evaluation.facts",
     "selfassessment",
 )
+# Everything of the evaluation apps: cycles and their calendars, decisions, assessments, facts,
+# quotas, self-assessments. No organization page, member list or organization list shows any
+# of it.
+EVALUATION_WORK = ("evaluation", "selfassessment")
 # Party members' own changes, for pages that read their member figures live from the tally.
 MEMBER_WORK = ("member", "party_role", "post")
 Live = Callable[[list[str]], Mapping[str, str]]

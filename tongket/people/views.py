@@ -21,7 +21,7 @@ from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import format_number
 from tongket.core.http import not_found_as_404, posted
-from tongket.core.pagecache import MEMBER_WORK, SEASON_WORK, CachedPage, scope_paths
+from tongket.core.pagecache import EVALUATION_WORK, MEMBER_WORK, CachedPage, scope_paths
 from tongket.people import pickers, selectors, services
 from tongket.people.forms import (
     EndRoleForm,
@@ -251,7 +251,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
         }
 
     page = CachedPage(
-        request, paths=[org.path], objects=[org, org.agency], build=build, ignored=SEASON_WORK
+        request, paths=[org.path], objects=[org, org.agency], build=build, ignored=EVALUATION_WORK
     )
     context = {
         "org": org,
@@ -289,12 +289,12 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "can_create": can_administer_somewhere(scope),
     }
     # The counts come from the member tally on every request: members' changes and the
-    # season's work leave the cached list alone.
+    # evaluations' leave the cached list alone.
     page = CachedPage(
         request,
         paths=scope_paths(request),
         build=build,
-        ignored=SEASON_WORK + MEMBER_WORK,
+        ignored=EVALUATION_WORK + MEMBER_WORK,
         live=lambda keys: _member_count_figures(user, keys),
     )
     return page.render("people/organization_list.html", context)
@@ -347,7 +347,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "can_create": can_write_somewhere(scope),
     }
     paths = [org.path, *scope_paths(request)] if org is not None else scope_paths(request)
-    page = CachedPage(request, paths=paths, objects=[org], build=build, ignored=SEASON_WORK)
+    page = CachedPage(request, paths=paths, objects=[org], build=build, ignored=EVALUATION_WORK)
     return page.render("people/member_list.html", context)
 
 
