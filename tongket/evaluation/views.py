@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound, refusal_text
 from tongket.core.http import content_disposition, not_found_as_404, posted
-from tongket.core.pagecache import CachedPage, scope_paths
+from tongket.core.pagecache import SEASON_WORK, CachedPage, scope_paths
 from tongket.core.rules import Finding, RuleGroup, group_by_rule
 from tongket.evaluation import documents, forms, permissions, selectors, services, stats
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
@@ -74,15 +74,19 @@ def index(request: HttpRequest) -> HttpResponse:
             }
             for cycle in cycles
         ]
-        return {
-            "entries": entries,
-            "page_obj": page,
-            "own": selectors.own_evaluations(request.user),
-        }
+        return {"entries": entries, "page_obj": page}
 
-    page = CachedPage(request, paths=scope_paths(request), build=build)
+    # The list of cycles shows none of the season's work (decisions, assessments); the user's
+    # own results, which do, are read on every request (none for a user without a member).
+    page = CachedPage(request, paths=scope_paths(request), build=build, ignored=SEASON_WORK)
     # Offices open cycles (the page itself checks the organizations); no query here.
-    return page.render("evaluation/index.html", {"can_open": can_administer_somewhere(scope)})
+    return page.render(
+        "evaluation/index.html",
+        {
+            "can_open": can_administer_somewhere(scope),
+            "own": selectors.own_evaluations(request.user),
+        },
+    )
 
 
 @login_required

@@ -709,9 +709,14 @@ def _like_prefix(text: str) -> str:
 
 
 def search_organizations(
-    user: User | None, text: str, *, limit: int = 20
+    user: User | None, text: str, *, limit: int = 20, within: Organization | None = None
 ) -> QuerySet[Organization]:
-    return organizations_matching(visible_organizations(user), text)[:limit]
+    """The first `limit` visible organizations matching what was typed, by path, optionally
+    inside one organization's subtree (filtered before the limit)."""
+    organizations = visible_organizations(user)
+    if within is not None:
+        organizations = organizations.filter(path__startswith=within.path)
+    return organizations_matching(organizations, text)[:limit]
 
 
 def organizations_matching(

@@ -19,8 +19,9 @@ from django_htmx.middleware import HtmxDetails
 
 from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.formatting import format_number
 from tongket.core.http import not_found_as_404, posted
-from tongket.core.pagecache import CachedPage, scope_paths
+from tongket.core.pagecache import EVALUATION_WORK, MEMBER_WORK, CachedPage, scope_paths
 from tongket.people import pickers, selectors, services
 from tongket.people.forms import (
     EndRoleForm,
@@ -249,13 +250,23 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "show_cell": bool(child_orgs),
         }
 
-    page = CachedPage(request, paths=[org.path], objects=[org, org.agency], build=build)
+    page = CachedPage(
+        request, paths=[org.path], objects=[org, org.agency], build=build, ignored=EVALUATION_WORK
+    )
     context = {
         "org": org,
         "can_admin": scope.administers(org.path),
         "can_write": scope.writes(org.path) and org.kind != OrganizationKind.AGENCY,
     }
     return page.render("people/organization_detail.html", context)
+
+
+def _member_count_figures(user: User | None, keys: list[str]) -> dict[str, str]:
+    """The live figures of `{% live_figure org.pk org.path %}`: each organization's members,
+    from the member tally (`selectors.member_counts`, one query), formatted."""
+    orgs = [Organization(pk=int(pk), path=path) for pk, path in (k.split(":", 1) for k in keys)]
+    counts = selectors.member_counts(user, orgs)
+    return {key: format_number(counts[org.pk]) for key, org in zip(keys, orgs, strict=True)}
 
 
 @login_required
@@ -270,16 +281,22 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         if kind in OrganizationKind.values:
             orgs = orgs.filter(kind=kind)
         page = Paginator(orgs, LIST_PER_PAGE).get_page(request.GET.get("page"))
-        counts = selectors.member_counts(user, list(page.object_list))
-        rows = [{"org": org, "count": counts.get(org.pk, 0)} for org in page.object_list]
-        return {"page_obj": page, "rows": rows}
+        return {"page_obj": page, "rows": [{"org": org} for org in page.object_list]}
 
     context = {
         "kinds": OrganizationKind.choices,
         "kind": kind,
         "can_create": can_administer_somewhere(scope),
     }
-    page = CachedPage(request, paths=scope_paths(request), build=build)
+    # The counts come from the member tally on every request: members' changes and the
+    # evaluations' leave the cached list alone.
+    page = CachedPage(
+        request,
+        paths=scope_paths(request),
+        build=build,
+        ignored=EVALUATION_WORK + MEMBER_WORK,
+        live=lambda keys: _member_count_figures(user, keys),
+    )
     return page.render("people/organization_list.html", context)
 
 
@@ -330,7 +347,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "can_create": can_write_somewhere(scope),
     }
     paths = [org.path, *scope_paths(request)] if org is not None else scope_paths(request)
-    page = CachedPage(request, paths=paths, objects=[org], build=build)
+    page = CachedPage(request, paths=paths, objects=[org], build=build, ignored=EVALUATION_WORK)
     return page.render("people/member_list.html", context)
 
 
@@ -380,11 +397,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         members, more = selectors.quick_search_members(
             user, query, limit=SEARCH_LIMIT, within=within
         )
-        orgs = [
-            o
-            for o in selectors.search_organizations(user, query)
-            if within is None or o.path.startswith(within.path)
-        ]
+        orgs = list(selectors.search_organizations(user, query, within=within))
     context = {
         "query": query,
         "members": members,
