@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import IO, Any
 
 from django.contrib.auth.models import User as AuthUser
@@ -127,13 +127,7 @@ def start(*, actor: AuthUser, request: Request) -> FileJob:
     return filejobs.start(
         actor=actor,
         kind=JOB_KIND,
-        params={
-            "code": root.code,
-            "year": request.year,
-            "kind": request.kind,
-            "fmt": request.fmt,
-            "level": request.level,
-        },
+        params=asdict(request) | {"code": root.code},
         summary=(
             f"Yêu cầu lập {DOCUMENT_KINDS[request.kind].lower()} năm {request.year} "
             f"cho các tổ chức thuộc {root.name}"
