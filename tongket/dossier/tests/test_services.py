@@ -26,15 +26,28 @@ def _upload(name: str, content: bytes) -> services.Upload:
     return services.Upload(name, len(content), content)
 
 
+def _add(
+    actor: Any,
+    evaluation: Evaluation,
+    kind: str = "minutes",
+    title: str = "Biên bản",
+    **document: Any,
+) -> DossierDocument:
+    """Add a document to the evaluation's dossier: a file (`upload=`) or typed `text=`."""
+    return services.add_document(
+        actor=actor, evaluation_id=evaluation.pk, kind=kind, title=title, **document
+    )
+
+
 def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
     user_named: Callable[[str], Any], evaluation: Evaluation, media_in_tmp: Path
 ) -> None:
     content = PDF + b"% bien ban hoi nghi kiem diem chi bo\n"
-    row = services.add_document(
-        actor=user_named("vanphong"),
-        evaluation_id=evaluation.pk,
-        kind="minutes",
-        title="Biên bản hội nghị kiểm điểm Chi bộ",
+    row = _add(
+        user_named("vanphong"),
+        evaluation,
+        "minutes",
+        "Biên bản hội nghị kiểm điểm Chi bộ",
         upload=_upload("bien-ban.pdf", content),
     )
     assert row.sha256 == hashlib.sha256(content).hexdigest()
@@ -55,13 +68,7 @@ def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
 def test_docx_and_images_are_taken(
     user_named: Callable[[str], Any], evaluation: Evaluation, name: str, content: bytes
 ) -> None:
-    row = services.add_document(
-        actor=user_named("vanphong"),
-        evaluation_id=evaluation.pk,
-        kind="opinion",
-        title="",
-        upload=_upload(name, content),
-    )
+    row = _add(user_named("vanphong"), evaluation, "opinion", "", upload=_upload(name, content))
     assert row.title == "Ý kiến của cơ quan, tổ chức có liên quan"
     assert row.original_name == name
 
@@ -83,13 +90,7 @@ def test_a_file_of_the_wrong_type_is_refused_and_nothing_is_kept(
     rule: str,
 ) -> None:
     with pytest.raises(DomainError) as refused:
-        services.add_document(
-            actor=user_named("vanphong"),
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
-            upload=_upload(name, content),
-        )
+        _add(user_named("vanphong"), evaluation, upload=_upload(name, content))
     assert refused.value.rule == rule
     assert refused.value.field == "file"
     assert "«Tệp đính kèm»" in refused.value.message
@@ -103,13 +104,7 @@ def test_a_file_over_the_size_limit_is_refused(
     settings.DOSSIER_MAX_BYTES = 1024 * 1024
     content = PDF + b"0" * (1024 * 1024)
     with pytest.raises(DomainError) as refused:
-        services.add_document(
-            actor=user_named("vanphong"),
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
-            upload=_upload("bien-ban.pdf", content),
-        )
+        _add(user_named("vanphong"), evaluation, upload=_upload("bien-ban.pdf", content))
     assert refused.value.rule == "dossier.file.too_large"
     assert "vượt mức tối đa 1 MB" in refused.value.message
 
@@ -119,20 +114,20 @@ def test_the_residence_comment_may_be_typed_with_its_date_and_signer(
 ) -> None:
     bithu = user_named("vanphong")
     with pytest.raises(DomainError) as refused:
-        services.add_document(
-            actor=bithu,
-            evaluation_id=evaluation.pk,
-            kind="residence_comment",
-            title="",
+        _add(
+            bithu,
+            evaluation,
+            "residence_comment",
+            "",
             text="Gương mẫu, tích cực tham gia sinh hoạt nơi cư trú.",
         )
     assert refused.value.rule == "dossier.residence_comment.signed"
     assert "«Người ký»" in refused.value.message
-    row = services.add_document(
-        actor=bithu,
-        evaluation_id=evaluation.pk,
-        kind="residence_comment",
-        title="",
+    row = _add(
+        bithu,
+        evaluation,
+        "residence_comment",
+        "",
         text="Gương mẫu, tích cực tham gia sinh hoạt nơi cư trú.",
         signed_by="Nguyễn Văn Hòa, Bí thư Chi bộ khu phố 3",
         signed_on=dt.date(2026, 11, 20),
@@ -146,11 +141,9 @@ def test_typed_text_is_only_for_the_residence_comment(
     user_named: Callable[[str], Any], evaluation: Evaluation
 ) -> None:
     with pytest.raises(DomainError) as refused:
-        services.add_document(
-            actor=user_named("vanphong"),
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
+        _add(
+            user_named("vanphong"),
+            evaluation,
             text="nội dung gõ tay",
             signed_by="A",
             signed_on=dt.date(2026, 11, 20),
@@ -164,37 +157,21 @@ def test_the_member_reads_the_dossier_but_may_not_change_it(
     member = user_named("dangvien")
     assert selectors.dossier_for_user(member, evaluation.pk).evaluation == evaluation
     with pytest.raises(PermissionDenied):
-        services.add_document(
-            actor=member,
-            evaluation_id=evaluation.pk,
-            kind="complaint",
-            title="Đơn",
-            upload=_upload("don.pdf", PDF),
-        )
+        _add(member, evaluation, "complaint", "Đơn", upload=_upload("don.pdf", PDF))
 
 
 def test_another_organizations_user_finds_neither_the_dossier_nor_its_documents(
     outsider: Any, user_named: Callable[[str], Any], evaluation: Evaluation
 ) -> None:
-    row = services.add_document(
-        actor=user_named("vanphong"),
-        evaluation_id=evaluation.pk,
-        kind="complaint",
-        title="Đơn thư",
-        upload=_upload("don.pdf", PDF),
+    row = _add(
+        user_named("vanphong"), evaluation, "complaint", "Đơn thư", upload=_upload("don.pdf", PDF)
     )
     with pytest.raises(NotFound):
         selectors.dossier_for_user(outsider, evaluation.pk)
     with pytest.raises(NotFound):
         selectors.get_document(outsider, row.pk)
     with pytest.raises(NotFound):
-        services.add_document(
-            actor=outsider,
-            evaluation_id=evaluation.pk,
-            kind="complaint",
-            title="Đơn",
-            upload=_upload("don.pdf", PDF),
-        )
+        _add(outsider, evaluation, "complaint", "Đơn", upload=_upload("don.pdf", PDF))
     with pytest.raises(NotFound):
         services.remove_document(actor=outsider, document_id=row.pk)
     assert DossierDocument.objects.filter(pk=row.pk).exists()
@@ -207,13 +184,7 @@ def test_removing_a_document_deletes_its_file_after_commit_and_is_audited(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     bithu = user_named("vanphong")
-    row = services.add_document(
-        actor=bithu,
-        evaluation_id=evaluation.pk,
-        kind="minutes",
-        title="Biên bản",
-        upload=_upload("bien-ban.pdf", PDF),
-    )
+    row = _add(bithu, evaluation, upload=_upload("bien-ban.pdf", PDF))
     stored = media_in_tmp / row.file.name
     assert stored.exists()
     with django_capture_on_commit_callbacks(execute=True):
@@ -228,13 +199,7 @@ def test_removing_a_document_deletes_its_file_after_commit_and_is_audited(
 def test_a_file_changed_outside_the_system_fails_its_checksum(
     user_named: Callable[[str], Any], evaluation: Evaluation, media_in_tmp: Path
 ) -> None:
-    row = services.add_document(
-        actor=user_named("vanphong"),
-        evaluation_id=evaluation.pk,
-        kind="minutes",
-        title="Biên bản",
-        upload=_upload("bien-ban.pdf", PDF),
-    )
+    row = _add(user_named("vanphong"), evaluation, upload=_upload("bien-ban.pdf", PDF))
     (media_in_tmp / row.file.name).write_bytes(PDF + b"% sua len\n")
     with pytest.raises(DomainError) as refused:
         selectors.file_content(row)
