@@ -8,7 +8,7 @@ refuses with their reasons, and records what was decided.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -641,6 +641,19 @@ class DecisionInput:
     signer_on_behalf: str = ""
     issuer_name: str = ""  # defaults to the issuing committee's name
     is_sample: bool = False
+
+    @classmethod
+    def sent(cls, data: Mapping[str, Any]) -> DecisionInput:
+        """The decision as a page's form or the API sends it (the optional texts may be left
+        out: empty)."""
+        return cls(
+            number=data["number"],
+            date=data["date"],
+            signer_title=data["signer_title"],
+            signer_name=data.get("signer_name", ""),
+            signer_on_behalf=data.get("signer_on_behalf", ""),
+            issuer_name=data.get("issuer_name", ""),
+        )
 
 
 def _clean_decision(data: DecisionInput, year: int, *, need_signer_name: bool) -> DecisionInput:

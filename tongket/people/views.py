@@ -162,16 +162,25 @@ def _form_page(
     return render(request, "people/form.html", context)
 
 
-def _member_form_page(
+def _member_form(
     request: HttpRequest,
     form: VietnameseForm,
     member: Member,
     *,
+    write: Callable[[dict[str, Any]], T],
+    done: Callable[[T], str],
     title: str,
     submit_label: str,
     intro: str = "",
+    aliases: Mapping[str, str] | None = None,
 ) -> HttpResponse:
-    """A form about one member: back to their page, under their trail."""
+    """A form about one member, back to their page and under their trail: a valid post is
+    written by `write` (a refusal lands on the form), then the member's page says `done`."""
+    if request.method == "POST" and form.is_valid():
+        result = _call(form, lambda: write(form.cleaned_data), aliases)
+        if result is not None:
+            messages.success(request, done(result))
+            return redirect("people:member", card_number=member.card_number)
     return _form_page(
         request,
         form,
@@ -602,33 +611,26 @@ def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
         "version": member.version,
     }
     form = MemberEditForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        updated = _call(
-            form,
-            lambda: services.update_member(
-                actor=user,
-                card_number=member.card_number,
-                data=services.MemberInput(
-                    card_number=member.card_number,
-                    full_name=data["full_name"],
-                    gender=data["gender"],
-                    joined_on=data["joined_on"],
-                    organization_code=member.organization.code,
-                    status=data["status"],
-                    birth_date=data["birth_date"],
-                    full_member_on=data["full_member_on"],
-                ),
-                expected_version=data["version"],
-            ),
-        )
-        if updated is not None:
-            messages.success(request, "Đã lưu hồ sơ đảng viên.")
-            return redirect("people:member", card_number=updated.card_number)
-    return _member_form_page(
+    return _member_form(
         request,
         form,
         member,
+        write=lambda data: services.update_member(
+            actor=user,
+            card_number=member.card_number,
+            data=services.MemberInput(
+                card_number=member.card_number,
+                full_name=data["full_name"],
+                gender=data["gender"],
+                joined_on=data["joined_on"],
+                organization_code=member.organization.code,
+                status=data["status"],
+                birth_date=data["birth_date"],
+                full_member_on=data["full_member_on"],
+            ),
+            expected_version=data["version"],
+        ),
+        done=lambda _: "Đã lưu hồ sơ đảng viên.",
         title=f"Sửa hồ sơ: {member.full_name}",
         submit_label="Lưu thay đổi",
         intro=f"Số thẻ đảng viên: {member.card_number} (khóa định danh, không sửa được). "
@@ -645,27 +647,18 @@ def member_transfer(request: HttpRequest, card_number: str) -> HttpResponse:
     targets = selectors.writable_party_organizations(user).exclude(pk=member.organization_id)
     _allow(targets.exists())
     form = TransferForm(posted(request), organizations=targets)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        moved = _call(
-            form,
-            lambda: services.transfer_member(
-                actor=user,
-                card_number=member.card_number,
-                to_code=data["organization"],
-                on=data["on"],
-                note=data["note"],
-            ),
-        )
-        if moved is not None:
-            messages.success(
-                request, f"Đã chuyển sinh hoạt {moved.full_name} đến {moved.organization.name}."
-            )
-            return redirect("people:member", card_number=moved.card_number)
-    return _member_form_page(
+    return _member_form(
         request,
         form,
         member,
+        write=lambda data: services.transfer_member(
+            actor=user,
+            card_number=member.card_number,
+            to_code=data["organization"],
+            on=data["on"],
+            note=data["note"],
+        ),
+        done=lambda moved: f"Đã chuyển sinh hoạt {moved.full_name} đến {moved.organization.name}.",
         title=f"Chuyển sinh hoạt: {member.full_name}",
         submit_label="Chuyển sinh hoạt",
         intro=f"Hiện sinh hoạt tại {member.organization.name}. Lịch sử sinh hoạt được giữ lại.",
@@ -684,27 +677,20 @@ def party_role_assign(request: HttpRequest, card_number: str) -> HttpResponse:
         organizations=organizations,
         initial={"organization": organizations[-1].code},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        role = _call(
-            form,
-            lambda: services.assign_party_role(
-                actor=user,
-                card_number=member.card_number,
-                organization_code=data["organization"],
-                role=data["role"],
-                start=data["start"],
-                term=data["term"],
-            ),
-            aliases={"card_number": ""},
-        )
-        if role is not None:
-            messages.success(request, f"Đã giao chức vụ {role.get_role_display()}.")
-            return redirect("people:member", card_number=member.card_number)
-    return _member_form_page(
+    return _member_form(
         request,
         form,
         member,
+        write=lambda data: services.assign_party_role(
+            actor=user,
+            card_number=member.card_number,
+            organization_code=data["organization"],
+            role=data["role"],
+            start=data["start"],
+            term=data["term"],
+        ),
+        done=lambda role: f"Đã giao chức vụ {role.get_role_display()}.",
+        aliases={"card_number": ""},
         title=f"Giao chức vụ đảng: {member.full_name}",
         submit_label="Giao chức vụ",
     )
@@ -720,26 +706,19 @@ def post_assign(request: HttpRequest, card_number: str) -> HttpResponse:
     _allow(bool(agencies))
     initial = {"agency": member.organization.agency.code} if member.organization.agency else {}
     form = PostForm(posted(request), agencies=agencies, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        post = _call(
-            form,
-            lambda: services.assign_post(
-                actor=user,
-                card_number=member.card_number,
-                agency_code=data["agency"],
-                title=data["title"],
-                start=data["start"],
-                title_detail=data["title_detail"],
-            ),
-        )
-        if post is not None:
-            messages.success(request, f"Đã ghi chức vụ {post.label}.")
-            return redirect("people:member", card_number=member.card_number)
-    return _member_form_page(
+    return _member_form(
         request,
         form,
         member,
+        write=lambda data: services.assign_post(
+            actor=user,
+            card_number=member.card_number,
+            agency_code=data["agency"],
+            title=data["title"],
+            start=data["start"],
+            title_detail=data["title_detail"],
+        ),
+        done=lambda post: f"Đã ghi chức vụ {post.label}.",
         title=f"Thêm chức vụ chính quyền: {member.full_name}",
         submit_label="Lưu chức vụ",
     )
@@ -752,19 +731,14 @@ def _end_page(
     what: str,
     end: Callable[[dt.date, str], object],
 ) -> HttpResponse:
-    form = EndRoleForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _call(form, lambda: end(data["end"], data["reason"])) is not None:
-            messages.success(request, f"Đã kết thúc {what}.")
-            return redirect("people:member", card_number=member.card_number)
-    return _form_page(
+    return _member_form(
         request,
-        form,
+        EndRoleForm(posted(request)),
+        member,
+        write=lambda data: end(data["end"], data["reason"]),
+        done=lambda _: f"Đã kết thúc {what}.",
         title=f"Kết thúc {what}: {member.full_name}",
         submit_label="Kết thúc",
-        cancel_url=reverse("people:member", args=[member.card_number]),
-        trail=_member_trail(member),
         intro="Sau khi kết thúc, tổ chức có thể giao chức vụ này cho người kế nhiệm.",
     )
 
