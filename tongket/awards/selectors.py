@@ -21,6 +21,7 @@ from tongket.awards.models import (
     AwardDecision,
     AwardForm,
     AwardProposal,
+    ExemplaryChoice,
     PastResult,
     ProposalCandidate,
 )
@@ -428,6 +429,20 @@ def past_results_in(org: Organization, years: Iterable[int]) -> QuerySet[PastRes
     return PastResult.objects.filter(
         subject_path__startswith=org.path, year__in=list(years)
     ).select_related("member", "organization")
+
+
+def exemplary_in(org: Organization, years: Iterable[int]) -> dict[tuple[int, str], str]:
+    """The "tiêu biểu" choices standing on a current classification decision, for organizations
+    in `org`'s subtree in `years`: (year, organization code) → the choosing document."""
+    rows = ExemplaryChoice.objects.filter(
+        subject_path__startswith=org.path,
+        year__in=list(years),
+        decision__status="current",
+    ).values_list("year", "organization__code", "number", "date")
+    return {
+        (year, code): f"văn bản số {number} ngày {date:%d/%m/%Y}"
+        for year, code, number, date in rows
+    }
 
 
 def visible_past_results(user: User | None, card_number: str) -> list[PastResult]:
