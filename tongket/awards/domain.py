@@ -472,7 +472,10 @@ def rule_party_exemplary(
         )
     return [
         _finding(
-            RULE_PARTY_EXEMPLARY, f"{HD06_CITATION}; {form.citation}", message, candidate,
+            RULE_PARTY_EXEMPLARY,
+            f"{HD06_CITATION}; {form.citation}",
+            message,
+            candidate,
             passed=passed,
         )
     ]
@@ -775,9 +778,7 @@ _CATALOG = (
     ),
     AwardForm(
         code=PARTY_GRASSROOTS_CELL_EXEMPLARY,
-        name=(
-            "Giấy khen của Đảng ủy cơ sở tặng chi bộ hoàn thành xuất sắc nhiệm vụ tiêu biểu"
-        ),
+        name=("Giấy khen của Đảng ủy cơ sở tặng chi bộ hoàn thành xuất sắc nhiệm vụ tiêu biểu"),
         issuer=IssuerLevel.GRASSROOTS_PARTY_COMMITTEE,
         recipient=RecipientKind.COLLECTIVE,
         period=AwardPeriod.YEARLY,

@@ -43,7 +43,7 @@ def _errors(form_code: str, candidate: Candidate) -> dict[str, str]:
     return {f.rule: f.message for f in verdict.findings if f.severity.value == "error"}
 
 
-ALL = {y: EXCELLENT for y in YEARS}
+ALL = dict.fromkeys(YEARS, EXCELLENT)
 
 
 @pytest.mark.parametrize(
@@ -79,14 +79,15 @@ def test_an_excellent_gap_fails_both_five_year_rules() -> None:
         domain.RULE_PARTY_EXCELLENT_CONSECUTIVE,
         domain.RULE_PARTY_EXEMPLARY_CONSECUTIVE,
     }
-    assert "2023 (xếp loại «Hoàn thành tốt nhiệm vụ»)" in (
-        errors[domain.RULE_PARTY_EXCELLENT_CONSECUTIVE]
+    assert (
+        "2023 (xếp loại «Hoàn thành tốt nhiệm vụ»)"
+        in (errors[domain.RULE_PARTY_EXCELLENT_CONSECUTIVE])
     )
 
 
 @pytest.mark.parametrize(
     ("levels", "eligible"),
-    [({y: EXCELLENT for y in range(2023, 2027)}, False), (ALL, True)],
+    [(dict.fromkeys(range(2023, 2027), EXCELLENT), False), (ALL, True)],
 )
 def test_member_bang_khen_five_years_four_is_not_enough(
     levels: dict[int, Level], eligible: bool
