@@ -6,6 +6,7 @@ choice of a collective as exemplary, recorded beside its sealed decision."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from typing import Any
@@ -257,3 +258,21 @@ def test_the_proposal_page_and_api_list_the_exemplary_cell(
     assert eligible == [VP]  # TCCB is excellent but not chosen; the grassroots body is no cell
     tccb = next(c for c in body["candidates"] if c["recipient"] == TCCB)
     assert domain.RULE_PARTY_EXEMPLARY in {f["rule"] for f in tccb["findings"]}
+
+
+@pytest.mark.django_db
+def test_the_command_enters_an_exemplary_year_and_refuses_it_for_a_good_one() -> None:
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    args = ["--org", VP, "--number", "15-QĐ/ĐU", "--body", "Đảng ủy Sở Giáo dục và Đào tạo"]
+    call_command(
+        "past_result", *args, "--year", "2021", "--level", "excellent",
+        "--date", "20/12/2021", "--exemplary", stdout=out,
+    )  # fmt: skip
+    assert "(tiêu biểu)" in out.getvalue()
+    with pytest.raises(CommandError, match=services.RULE_EXEMPLARY_NOT_EXCELLENT):
+        call_command(
+            "past_result", *args, "--year", "2019", "--level", "good",
+            "--date", "20/12/2019", "--exemplary",
+        )  # fmt: skip
