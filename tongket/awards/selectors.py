@@ -431,6 +431,25 @@ def past_results_in(org: Organization, years: Iterable[int]) -> QuerySet[PastRes
     ).select_related("member", "organization")
 
 
+def organization_decision_id(code: str, year: int) -> int:
+    """The current yearly classification decision of organization `code` for `year`."""
+    from tongket.evaluation.models import Decision  # the evaluation app's Django layer
+
+    found = (
+        Decision.objects.filter(
+            evaluation__organization__code=code.strip(),
+            evaluation__cycle__year=year,
+            evaluation__cycle__quarter__isnull=True,
+            status="current",
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"Không có quyết định xếp loại năm {year} của tổ chức «{code}».")
+    return found
+
+
 def exemplary_in(org: Organization, years: Iterable[int]) -> dict[tuple[int, str], str]:
     """The "tiêu biểu" choices standing on a current classification decision, for organizations
     in `org`'s subtree in `years`: (year, organization code) → the choosing document."""

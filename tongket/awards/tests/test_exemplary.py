@@ -276,3 +276,27 @@ def test_the_command_enters_an_exemplary_year_and_refuses_it_for_a_good_one() ->
             "past_result", *args, "--year", "2019", "--level", "good",
             "--date", "20/12/2019", "--exemplary",
         )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_exemplary_command_records_an_excellent_cell_and_refuses_a_good_one() -> None:
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    args = [
+        "--year",
+        "2020",
+        "--number",
+        "130-QĐ/ĐU",
+        "--date",
+        "20/01/2021",
+        "--reason",
+        "Tiêu biểu",
+    ]
+    call_command("exemplary", "--org", VP, *args, stdout=out)
+    assert "Chi bộ Văn phòng hoàn thành xuất sắc nhiệm vụ tiêu biểu năm 2020" in out.getvalue()
+    assert AuditEvent.objects.latest("pk").action == "awards.exemplary.mark"
+    with pytest.raises(CommandError, match=services.RULE_EXEMPLARY_NOT_EXCELLENT):
+        call_command("exemplary", "--org", "QT.KCQDN.SGDDT.TTR", *args)
+    with pytest.raises(CommandError, match="Không có quyết định xếp loại năm 2019"):
+        call_command("exemplary", "--org", VP, *["--year", "2019", *args[2:]])
