@@ -22,7 +22,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Expression, Field, Model, QuerySet, prefetch_related_objects
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -35,7 +35,7 @@ class _Bound:
     name: str
     field: Field[Any, Any]
 
-    def prepared(self, values: Mapping[str, object], connection: BaseDatabaseWrapper) -> object:
+    def prepared(self, values: Mapping[str, object], connection: BaseDatabaseWrapper) -> Any:
         return self.field.get_db_prep_value(values[self.name], connection, prepared=False)
 
 
@@ -72,7 +72,7 @@ class _Compiled:
         compiler = self.compiler
         if compiler is None:
             return []
-        params = [
+        params: list[Any] = [
             p.prepared(values, connection) if isinstance(p, _Bound) else p for p in self.params
         ]
         with connection.cursor() as cursor:
