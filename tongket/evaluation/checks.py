@@ -389,12 +389,14 @@ def with_period_facts(
         annotations |= leaders.leading_on(leaders_on)
         annotations["on_committee"] = leaders.on_committee_on(leaders_on)
     return evaluations.annotate(**annotations).prefetch_related(
-        Prefetch(
-            "assessments",
-            queryset=Assessment.objects.filter(is_current=True).order_by("tier"),
-            to_attr="current_assessments",
-        )
+        Prefetch("assessments", queryset=current_tiers(), to_attr="current_assessments")
     )
+
+
+def current_tiers() -> QuerySet[Assessment]:
+    """The current assessments (one per tier), in tier order: what the checks read of an
+    evaluation's tiers (`current_assessments` on it, `selectors.current_assessments`)."""
+    return Assessment.objects.filter(is_current=True).order_by("tier")
 
 
 def order_facts(ev: Evaluation) -> DecisionOrderFacts:

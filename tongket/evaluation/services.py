@@ -951,13 +951,19 @@ def _evaluation_to_decide(shape: Hashable) -> QuerySet[Evaluation]:
         slot("year", IntegerField()),
         slot("quarter", IntegerField()) if quarterly else None,
         leaders_on=slot("leaders_on", DateField()) if reads_leaders else None,
-    )
+    ).prefetch_related(None)  # the current assessments: `_CURRENT_ASSESSMENTS`
+
+
+def _current_assessments(shape: Hashable) -> QuerySet[Assessment]:
+    """`checks.current_tiers` of the evaluation in the slot `evaluation`."""
+    return checks.current_tiers().filter(evaluation_id=slot("evaluation", IntegerField()))
 
 
 # Compiled once per connection and shape (`core.statements`): building and compiling them on
 # every decision was half of its CPU (issue 22).
 _CYCLE_TO_DECIDE: Statement[Cycle] = Statement(_cycle_to_decide)
 _EVALUATION_TO_DECIDE: Statement[Evaluation] = Statement(_evaluation_to_decide)
+_CURRENT_ASSESSMENTS: Statement[Assessment] = Statement(_current_assessments)
 
 
 def _lock_for_decision(actor: User | None, evaluation_id: int) -> tuple[Cycle, Evaluation]:
@@ -982,6 +988,11 @@ def _lock_for_decision(actor: User | None, evaluation_id: int) -> tuple[Cycle, E
         raise NotFound("Không tìm thấy bản đánh giá.")
     ev = found[0]
     ev.cycle = cycle
+    # As the prefetch of `checks.with_decision_facts` leaves them (each knows its evaluation).
+    assessments = _CURRENT_ASSESSMENTS.rows((), {"evaluation": ev.pk})
+    for assessment in assessments:
+        assessment.evaluation = ev
+    ev.current_assessments = assessments  # type: ignore[attr-defined]
     return cycle, ev
 
 
