@@ -212,8 +212,8 @@ def test_a_grassroots_secretary_who_belongs_to_a_cell_does_not_deadlock_the_orde
     strict=True, reason="a5: the password page says 8 characters, refuses under 10 in English"
 )
 def test_the_first_password_page_states_the_rule_it_applies_in_vietnamese(tmp_path: Path) -> None:
-    """Severity: every new account meets it on the first sign-in. Steps: `tongket users add` prints a
-    one-time code; the person signs in at /accounts/login/once/ and sets «bich2026» (8 characters,
+    """Severity: every new account meets it on the first sign-in. Steps: `tongket users add`
+    prints a one-time code; the person signs in at /accounts/login/once/ and sets «bich2026» (8 characters,
     not all digits) as the page's help text allows. Expected: the help text gives the rule the
     product applies and every refusal is in Vietnamese. Seen: the help text says «Ít nhất 8 ký tự»,
     and the refusal reads «This password is too short. It must contain at least 10 characters.»"""
@@ -229,7 +229,8 @@ def test_the_first_password_page_states_the_rule_it_applies_in_vietnamese(tmp_pa
         "/accounts/password/", {"new_password1": "bich2026", "new_password2": "bich2026"}
     ).content.decode()
     errors = " ".join(re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)<', refused, re.S))
-    assert "This password" not in refused and "characters" not in refused, errors
+    assert "This password" not in refused, errors
+    assert "characters" not in refused, errors
     minimum = re.search(r"Ít nhất (\d+) ký tự", page)
     assert minimum is None or minimum.group(1) == "10", minimum.group(0)
 
@@ -238,7 +239,7 @@ TIEU_CHI_HEADER = ("Mã", "Thuộc mã", "Nhóm", "Nội dung", "Điểm", "Hư�
 
 
 def _issue_pl4(office: Client, tmp_path: Path) -> None:
-    """A PL4 set in the layout `tongket criteria export` writes, uploaded and issued on /criteria/."""
+    """A PL4 set in the layout `tongket criteria export` writes, uploaded and issued there."""
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
@@ -328,7 +329,8 @@ def test_a_point_out_of_range_keeps_what_the_member_wrote(tmp_path: Path) -> Non
     assert refused.status_code == 422
     assert "60 điểm nằm ngoài khoảng" in html
     assert FORM_2B["strengths_duties"] in html
-    assert 'value="14"' in html and 'value="Dự toán ngân sách 2027"' in html
+    assert 'value="14"' in html
+    assert 'value="Dự toán ngân sách 2027"' in html
 
 
 @pytest.mark.django_db
