@@ -213,7 +213,8 @@ def test_a_grassroots_secretary_who_belongs_to_a_cell_does_not_deadlock_the_orde
 )
 def test_the_first_password_page_states_the_rule_it_applies_in_vietnamese(tmp_path: Path) -> None:
     """Severity: every new account meets it on the first sign-in. Steps: `tongket users add`
-    prints a one-time code; the person signs in at /accounts/login/once/ and sets «bich2026» (8 characters,
+    prints a one-time code; the person signs in at /accounts/login/once/
+    and sets «bich2026» (8 characters,
     not all digits) as the page's help text allows. Expected: the help text gives the rule the
     product applies and every refusal is in Vietnamese. Seen: the help text says «Ít nhất 8 ký tự»,
     and the refusal reads «This password is too short. It must contain at least 10 characters.»"""
