@@ -344,3 +344,119 @@ def test_the_points_refusal_writes_the_maximum_in_vietnamese_format(tmp_path: Pa
     message = re.search(r"60 điểm nằm ngoài khoảng[^<]*", html)
     assert message, html[:2000]
     assert "50.00" not in message.group(0), message.group(0)
+
+
+def _local_date_of(stamp: str) -> str:
+    """`2026-12-08T02:42:42.9+07:00` (as the API writes it) → `08/12/2026`."""
+    day = dt.datetime.fromisoformat(stamp).date()
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: the dossier and Mẫu 04 date a form by its UTC day")
+def test_the_dossier_dates_a_submitted_form_on_the_offices_calendar(tmp_path: Path) -> None:
+    """Severity: medium (a wrong date on an official list, Mẫu 04). Steps: a member submits Mẫu
+    2B between 00:00 and 07:00 Vietnamese time (17:00-24:00 UTC); the office opens the
+    evaluation's dossier (/ho-so/danh-gia/<id>/), whose list is what Mẫu 04 prints. Expected: the
+    date the API gives for `submitted_at` (+07:00), e.g. 08/12/2026. Seen: the day before
+    (07/12/2026): `form.submitted_at.date()` in dossier/selectors.py takes the UTC day. The test
+    is skipped at the hours when both days agree."""
+    office, member, form = _member_form(tmp_path, "42.000103")
+    assert member.post(form, {**FORM_2B, "action": "submit"}).status_code == 302
+    api = _token_client("vanphong.stc")
+    forms = api.get("/api/v1/self-assessments/?year=2026").json()["results"]
+    stamp = next(f["submitted_at"] for f in forms if f["member"]["card_number"] == "42.000103")
+    local = _local_date_of(stamp)
+    utc = dt.datetime.fromisoformat(stamp).astimezone(dt.UTC).date()
+    if utc.strftime("%d/%m/%Y") == local:
+        pytest.skip("the UTC day and the Vietnamese day agree at this hour")
+    evaluation = re.search(r"/danh-gia/(\d+)/", form)
+    assert evaluation
+    dossier = office.get(f"/ho-so/danh-gia/{evaluation.group(1)}/").content.decode()
+    row = re.search(r"Bản tự kiểm điểm theo Mẫu 2B.*?(\d\d/\d\d/\d{4})", dossier, re.S)
+    assert row, dossier[:3000]
+    assert row.group(1) == local, (row.group(1), stamp)
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: a classification decision dated next month is taken")
+def test_a_decision_dated_in_the_future_is_refused(tmp_path: Path) -> None:
+    """Severity: medium (a sealed decision, never edited in place, carries an impossible date).
+    Steps: the office opens 2026 and records, through the API, the decision for Lê Văn Cường
+    («Hoàn thành nhiệm vụ», số 01-QĐ/ĐU) dated 30 days after today. Expected: 400 naming the
+    `date` field, as the import refuses impossible dates. Seen: 201, the decision is sealed with
+    that date and printed in the dossier, Mẫu 04 and the decision document."""
+    from django.utils import timezone
+
+    _, office = _office(tmp_path)
+    own = _evaluations(office, _open_cycle(office, "HT.KCQ.STC"))
+    later = timezone.localdate() + dt.timedelta(days=30)
+    got = office.post(
+        f"/api/v1/evaluations/{own['42.000103']}/decision/",
+        {"outcome": "completed", "number": "01-QĐ/ĐU", "date": later.isoformat()},
+        format="json",
+    )
+    assert got.status_code == 400, got.content.decode()[:300]
+    assert got.json()["error"]["field"] == "date"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: `tongket report -o` writes «(59306 byte)»")
+def test_the_report_command_writes_the_size_in_vietnamese_number_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Severity: low. Steps: `tongket report --org HT.KCQ.STC --year 2026 --kind year-end --format
+    docx -o bao-cao.docx`. Expected «Đã ghi bao-cao.docx (39.273 byte).» (dot thousands). Seen
+    «(39273 byte)»."""
+    _import_tree(tmp_path)
+    out = tmp_path / "bao-cao.docx"
+    call_command(
+        "report", "--org", "HT.KCQ.STC", "--year", "2026", "--kind", "year-end",
+        "--format", "docx", "-o", str(out), stdout=io.StringIO(),
+    )  # fmt: skip
+    said = capsys.readouterr().err
+    size = re.search(r"\((\S+) byte\)", said)
+    assert size, said
+    assert out.stat().st_size < 1000 or "." in size.group(1), said
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: `tongket stats` prints English JSON keys and «cell»")
+def test_the_stats_command_speaks_vietnamese_without_json(tmp_path: Path) -> None:
+    """Severity: low (English leftovers for the office's IT person). Steps: the office opens 2026;
+    `tongket stats --org HT.KCQ.STC --year 2026` (without --json). Seen: «Đảng viên: {"total":
+    13, "excellent": 0, ...}» and «Tổ chức (cell): {...}». Expected Vietnamese labels (Tổng số,
+    Hoàn thành xuất sắc nhiệm vụ, ..., Chi bộ) as the statistics document uses."""
+    _, office = _office(tmp_path)
+    _open_cycle(office, "HT.KCQ.STC")
+    out = io.StringIO()
+    call_command("stats", "--org", "HT.KCQ.STC", "--year", "2026", stdout=out)
+    text = out.getvalue()
+    assert "Đảng viên" in text
+    for english in ('"total"', '"excellent"', '"pending"', "(cell)"):
+        assert english not in text, text
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: refusals with several reasons are joined as «.;»")
+def test_several_reasons_are_joined_without_a_stray_full_stop(tmp_path: Path) -> None:
+    """Severity: low (wording seen in every multi-reason refusal: the quota groups page, the
+    decision API, the self-assessment's level). Steps: on «Nhóm tính tỷ lệ» of the 2026 cycle
+    the office moves «42.999998, 42.999999» (two cards not in the cycle) to a group. Seen:
+    «... không phải đối tượng đánh giá của kỳ này.; «42.999999» ...». Expected sentences joined
+    without «.;»."""
+    office, api = _office(tmp_path)
+    cycle = _open_cycle(api, "HT.KCQ.STC")
+    refused = office.post(
+        f"/evaluation/ky/{cycle}/nhom-ty-le/",
+        {
+            "action": "move",
+            "move-subject_kind": "member",
+            "move-group": "Lãnh đạo",
+            "move-codes": "42.999998, 42.999999",
+        },
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 422
+    assert "42.999999" in html
+    assert ".; " not in html, re.findall(r"[^>]{0,80}\.; [^<]{0,80}", html)
