@@ -460,3 +460,22 @@ def test_several_reasons_are_joined_without_a_stray_full_stop(tmp_path: Path) ->
     assert refused.status_code == 422
     assert "42.999999" in html
     assert ".; " not in html, re.findall(r"[^>]{0,80}\.; [^<]{0,80}", html)
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: after the code, any other page sends to the login page")
+def test_a_person_who_leaves_the_password_page_is_brought_back_to_it(tmp_path: Path) -> None:
+    """Severity: medium (the code is spent; the office must reset the account). Steps: `tongket
+    users add bich.stc --member 42.000102` prints a code; she signs in with it at
+    /accounts/login/once/, is sent to «Đặt mật khẩu», but first clicks «Trang chủ» (/). Expected:
+    back to /accounts/password/ (the session still may set the password there). Seen: a redirect
+    to /accounts/login/?next=/, the sign-in page asking for a password she never had; entering
+    the code again says it is already used."""
+    _import_tree(tmp_path)
+    code = _account("bich.stc", "--member", "42.000102")
+    client = Client()
+    signed = client.post("/accounts/login/once/", {"username": "bich.stc", "code": code})
+    assert signed["Location"] == "/accounts/password/"
+    home = client.get("/")
+    assert home.status_code == 302
+    assert home["Location"].startswith("/accounts/password/"), home["Location"]
