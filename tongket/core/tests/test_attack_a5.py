@@ -508,3 +508,48 @@ def test_the_import_page_writes_counts_with_dot_thousands(tmp_path: Path) -> Non
     assert re.search(r"1[.]?201 dòng", page), page[:3000]
     assert "1201 dòng" not in page
     assert not re.search(r"Thêm mới: 1200\b", re.sub(r"<[^>]+>|\s+", " ", page))
+
+
+@pytest.mark.browser
+@pytest.mark.xfail(strict=True, reason="a5: «4,5» typed in a Mẫu 2B point box is saved as 45")
+def test_a_point_typed_with_a_decimal_comma_on_2b_is_not_multiplied_by_ten(
+    browser_page: Any, tmp_path: Path
+) -> None:
+    """Severity: high (the score decides the level: a member writing as the page itself writes,
+    «27,5 /30», gets ten times the points). Steps, in headless Chromium (vi-VN): the office's
+    state as above (tree, 2026 opened, PL4 issued); the member signs in with the code from
+    `tongket users add 42.000103 --member 42.000103`, sets a password, starts Mẫu 2B and types
+    14, 13, «4,5» and 19 in the four point boxes, then «Lưu nháp». Expected: 4,5 points kept (as
+    the evaluation page's boxes do since issue 23, item 3), or a refusal naming the box. Seen:
+    the `type="number"` box drops the comma, the total reads «91/100 · Hoàn thành xuất sắc nhiệm
+    vụ» and 45 points are saved."""
+    page = browser_page
+    office, _ = _office(tmp_path)
+    assert (
+        office.post(
+            "/evaluation/ky/mo/", {"organization": "HT.KCQ.STC", "year": "2026"}
+        ).status_code
+        == 302
+    )
+    _issue_pl4(office, tmp_path)
+    code = _account("42.000103", "--member", "42.000103")
+    page.goto("/accounts/login/once/")
+    page.fill("input[name=username]", "42.000103")
+    page.fill("input[name=code]", code)
+    page.click("main button[type=submit]")
+    page.fill("input[name=new_password1]", PASSWORD)
+    page.fill("input[name=new_password2]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    page.goto("/tu-kiem-diem/")
+    page.locator("a[href^='/tu-kiem-diem/danh-gia/']").first.click()
+    page.get_by_role("button", name="Bắt đầu").click()
+    page.wait_for_load_state()
+    for box, value in (("#p-1", "14"), ("#p-2", "13"), ("#p-3", "4,5"), ("#p-4", "19")):
+        page.locator(box).press_sequentially(value)
+    page.select_option("#f-level", "completed")
+    page.click("button[value=save]")
+    page.wait_for_load_state()
+    kept = page.eval_on_selector("#p-3", "e => e.value")
+    total = re.search(r"Tổng cộng:[^\n]*", page.locator("main").inner_text())
+    assert kept in ("4.5", "4,5"), (kept, total.group(0) if total else "")
