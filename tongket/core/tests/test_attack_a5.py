@@ -553,3 +553,31 @@ def test_a_point_typed_with_a_decimal_comma_on_2b_is_not_multiplied_by_ten(
     kept = page.eval_on_selector("#p-3", "e => e.value")
     total = re.search(r"Tổng cộng:[^\n]*", page.locator("main").inner_text())
     assert kept in ("4.5", "4,5"), (kept, total.group(0) if total else "")
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: a member not reviewed (Điều 5) is invited to Mẫu 2B")
+def test_a_member_admitted_under_six_months_is_not_asked_for_a_self_assessment(
+    tmp_path: Path,
+) -> None:
+    """Severity: medium (misleads the member and the cell; wasted work). Steps: Hoàng Văn Em
+    (42.000105) was admitted on 10/09/2026; the office opens 2026 and issues PL4; he signs in
+    with the code of `tongket users add 42.000105 --member 42.000105`. Expected (Điều 5, HD 43
+    point 7; docs/season-2026.md §2): no invitation; the home page says he is not reviewed this
+    year. Seen: the notice «Mời đồng chí tự đánh giá, xếp loại năm 2026» (when his account
+    existed before the cycle was opened, as after a bulk creation), the home page task
+    «Nộp bản tự kiểm điểm (Mẫu 2B) trước 14/12/2026», and a form he can start and fill; only
+    «Gửi chi bộ» is then refused with `qd366.member.not_reviewed.joined_under_6_months`."""
+    office, _ = _office(tmp_path)
+    assert (
+        office.post(
+            "/evaluation/ky/mo/", {"organization": "HT.KCQ.STC", "year": "2026"}
+        ).status_code
+        == 302
+    )
+    _issue_pl4(office, tmp_path)
+    member = _sign_in_once("42.000105", _account("42.000105", "--member", "42.000105"))
+    home = member.get("/").content.decode()
+    inbox = member.get("/thong-bao/").content.decode()
+    assert "Mời đồng chí tự đánh giá" not in inbox
+    assert "Nộp bản tự kiểm điểm" not in home
