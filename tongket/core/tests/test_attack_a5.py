@@ -629,3 +629,33 @@ def test_a_quota_exception_for_the_ungrouped_names_that_group(tmp_path: Path) ->
     listed = re.search(r"Quyết định số 15-QĐ/ĐU ngày 20/12/2026[^(]*", page)
     assert listed, page[-2000:]
     assert not re.search(r"nhóm\s+–", listed.group(0)), listed.group(0)
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True, reason="a5: members imported after the cycle opened are never in it"
+)
+def test_a_member_added_after_the_cycle_opened_is_evaluated_or_flagged(tmp_path: Path) -> None:
+    """Severity: high (members silently left out of the year's classification). Steps: the office
+    opens 2026 (API `POST cycles/`), then imports a workbook from the template with one more
+    member of Chi bộ Văn phòng (42.000106, a transfer-in admitted in 2012) — or 6.000 members in
+    20 new cells, as in the walk. Expected: the new member is in the cycle (an evaluation, a row
+    on the cell's page), or the cycle page warns that members of the Đảng bộ are not in it.
+    Seen: the cycle keeps the 15 subjects it had when opened; the new member appears nowhere in
+    it (cycle page, cell page, API), while the year-end report counts him among the Đảng bộ's
+    members («có 6.013 đảng viên» against 13 evaluated in the walk)."""
+    office, api = _office(tmp_path)
+    cycle = _open_cycle(api, "HT.KCQ.STC")
+    template = tmp_path / "mau2.xlsx"
+    call_command("template", "-o", str(template), stdout=io.StringIO())
+    book = openpyxl.load_workbook(template)
+    book["Đảng viên"].append(
+        ["42.000106", "Đặng Thị Giang", dt.datetime(1988, 11, 11), "Nữ", dt.datetime(2012, 7, 1),
+         dt.datetime(2013, 7, 1), "Chính thức", "HT.KCQ.STC.VP"]
+    )  # fmt: skip
+    path = tmp_path / "chuyen-den.xlsx"
+    book.save(path)
+    call_command("import", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    page = office.get(f"/evaluation/ky/{cycle}/").content.decode()
+    flagged = "42.000106" in page or "Đặng Thị Giang" in page
+    assert "42.000106" in _evaluations(api, cycle) or flagged, "not in the cycle, not flagged"
