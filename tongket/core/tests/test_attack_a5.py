@@ -659,3 +659,24 @@ def test_a_member_added_after_the_cycle_opened_is_evaluated_or_flagged(tmp_path:
     page = office.get(f"/evaluation/ky/{cycle}/").content.decode()
     flagged = "42.000106" in page or "Đặng Thị Giang" in page
     assert "42.000106" in _evaluations(api, cycle) or flagged, "not in the cycle, not flagged"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True, reason="a5: a member is decided with no self-assessment, no proposal"
+)
+def test_a_decision_waits_for_the_steps_dieu_12_lists(tmp_path: Path) -> None:
+    """Severity: medium (the season's steps are skipped without a word). Steps: the office opens
+    2026 and, through the API, decides Phạm Thị Dung (42.000104) «Hoàn thành nhiệm vụ»: she has
+    not written Mẫu 2B, her cell has neither commented nor proposed, nobody appraised. Expected
+    (Điều 12; DOMAIN.md §5 «Steps: self-assessment → the advisory body appraises and proposes →
+    the competent level decides»): a refusal naming the missing step, or at least a warning in
+    the response's findings. Seen: 201 with no finding; the decision is sealed and printed."""
+    _, office = _office(tmp_path)
+    own = _evaluations(office, _open_cycle(office, "HT.KCQ.STC"))
+    got = _decide(office, own["42.000104"], "completed", "01-QĐ/ĐU")
+    if got.status_code == 201:
+        body = office.get(f"/api/v1/evaluations/{own['42.000104']}/").json()
+        assert body.get("findings"), "decided without any step and without a warning"
+    else:
+        assert got.status_code == 400
