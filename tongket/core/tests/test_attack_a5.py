@@ -17,7 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -694,3 +694,32 @@ def test_the_first_administrator_is_created_in_vietnamese(
     said = out.getvalue()
     assert said.strip(), "nothing said"
     assert "successfully" not in said, said
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: `tongket notify digest` dies with a traceback on SMTP")
+def test_the_daily_digest_without_a_mail_server_says_so_in_vietnamese(
+    tmp_path: Path, settings: Any
+) -> None:
+    """Severity: medium (the daily timer of a new office, before its SMTP is set, or the day the
+    mail server is down). Steps: a member's account with an address (`tongket users add 42.000103
+    --member 42.000103 --email cuong@example.vn`), the office opens 2026 (he is invited), the
+    SMTP settings point to a server that does not answer (EMAIL_HOST=127.0.0.1, a closed port);
+    `tongket notify digest`. Expected: a Vietnamese error naming the mail server (CommandError),
+    the notices kept for the next run (docs/deployment.md: «a failed send is retried by the next
+    run»). Seen: a Python traceback ending in «ConnectionRefusedError: [Errno 111] Connection
+    refused»."""
+    _, api = _office(tmp_path)
+    _account("42.000103", "--member", "42.000103", "--email", "cuong@example.vn")
+    _open_cycle(api, "HT.KCQ.STC")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 9  # discard: nothing listens there on the test machine
+    settings.EMAIL_TIMEOUT = 5
+    out, err = io.StringIO(), io.StringIO()
+    try:  # an OSError (the traceback an office sees) fails the test by itself
+        call_command("notify", "digest", stdout=out, stderr=err)
+        said = out.getvalue() + err.getvalue()
+    except CommandError as error:
+        said = str(error)
+    assert "Errno" not in said, said
