@@ -723,3 +723,25 @@ def test_the_daily_digest_without_a_mail_server_says_so_in_vietnamese(
     except CommandError as error:
         said = str(error)
     assert "Errno" not in said, said
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: every GET of the «all» export link queues a new job")
+def test_reloading_the_large_export_link_does_not_queue_another_export(
+    tmp_path: Path, settings: Any
+) -> None:
+    """Severity: medium (a GET that writes: each reload, double click, back button or link
+    prefetch queues one more national export for the worker and an audited `job.start`). Steps:
+    an office that sees more members than TONGKET_EXPORT_INLINE_MEMBERS (5000 by default; 14.051
+    rows in the walk, here the setting is lowered to 3 as an office may set it) clicks «Toàn bộ
+    ... — Excel» on /exchange/ (GET /exchange/export/all.xlsx), then reloads. Expected: the
+    reload shows the job already waiting (or the export starts from a POST form). Seen: two
+    different jobs (/viec/<id>/), both run."""
+    settings.TONGKET_EXPORT_INLINE_MEMBERS = 3
+    office, _ = _office(tmp_path)
+    first = office.get("/exchange/export/all.xlsx")
+    again = office.get("/exchange/export/all.xlsx")
+    assert first.status_code == 302
+    assert first["Location"].startswith("/viec/"), first["Location"]
+    assert again.status_code == 302
+    assert again["Location"] == first["Location"], (first["Location"], again["Location"])
