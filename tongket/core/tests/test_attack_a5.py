@@ -745,3 +745,35 @@ def test_reloading_the_large_export_link_does_not_queue_another_export(
     assert first["Location"].startswith("/viec/"), first["Location"]
     assert again.status_code == 302
     assert again["Location"] == first["Location"], (first["Location"], again["Location"])
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: a cell «issues» the decision its committee took")
+def test_a_cell_does_not_issue_the_decision_its_committee_took(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Severity: high (an official document in the name of a body without that power, now made
+    for every cell at once by «Văn bản cho các tổ chức cấp dưới»). Steps: the Đảng ủy Sở
+    (HT.KCQ.STC) decides Lê Văn Cường and Phạm Thị Dung «Hoàn thành nhiệm vụ» (Quyết định
+    01-QĐ/ĐU, API); then `tongket report --org HT.KCQ.STC.VP --year 2026 --kind decision
+    --format md` (the same as the cell's report page and the subtree ZIP, level «Chi bộ»).
+    Expected (HD 43 §3: the grassroots committee decides for its cells and members): no
+    decision of the cell (a clear refusal), or the committee's own decision. Seen: «CHI BỘ VĂN
+    PHÒNG ... QUYẾT ĐỊNH ... Số -QĐ/CB ... Xét đề nghị của các chi bộ trực thuộc ... công nhận
+    ... đối với 00 chi bộ và 02 đảng viên ... T/M CHI BỘ, BÍ THƯ Trần Thị Bích», dated today
+    rather than by the decision."""
+    _, office = _office(tmp_path)
+    own = _evaluations(office, _open_cycle(office, "HT.KCQ.STC"))
+    for card in ("42.000103", "42.000104"):
+        assert _decide(office, own[card], "completed", "01-QĐ/ĐU").status_code == 201
+    out = io.StringIO()
+    try:
+        call_command(
+            "report", "--org", "HT.KCQ.STC.VP", "--year", "2026", "--kind", "decision",
+            "--format", "md", stdout=out,
+        )  # fmt: skip
+    except CommandError:
+        return  # refused: the cell issues no decision
+    text = out.getvalue() + capsys.readouterr().out
+    assert "T/M CHI BỘ" not in text, text[:1500]
+    assert "-QĐ/CB" not in text, text[:1500]
