@@ -777,3 +777,43 @@ def test_a_cell_does_not_issue_the_decision_its_committee_took(
     text = out.getvalue() + capsys.readouterr().out
     assert "T/M CHI BỘ" not in text, text[:1500]
     assert "-QĐ/CB" not in text, text[:1500]
+
+
+BODY = "Đảng ủy Sở Tài chính"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: a past result is taken for a year before joining")
+def test_a_past_result_before_the_member_joined_the_party_is_refused(tmp_path: Path) -> None:
+    """Severity: medium (an impossible record that then counts towards «5 năm liền»). Steps: Hoàng
+    Văn Em (42.000105) was admitted on 10/09/2026; `tongket past_result --member 42.000105 --year
+    2024 --level excellent --number 05-QĐ/ĐU --date 20/12/2024 --body "Đảng ủy Sở Tài chính"`.
+    Expected: refused, naming his admission date. Seen: «Đã nhập kết quả năm 2024 (qd124):
+    excellent, ...»."""
+    _import_tree(tmp_path)
+    with pytest.raises(CommandError):
+        call_command(
+            "past_result", "--member", "42.000105", "--year", "2024", "--level", "excellent",
+            "--number", "05-QĐ/ĐU", "--date", "20/12/2024", "--body", BODY,
+            stdout=io.StringIO(),
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: past_result refuses the level it lists as a choice")
+def test_past_result_takes_the_level_as_it_is_written_on_the_decision(tmp_path: Path) -> None:
+    """Severity: low-medium (the office copies the level from the paper decision). Steps:
+    `tongket past_result --member 42.000102 --year 2023 --level "Hoàn thành xuất sắc nhiệm vụ"
+    ...`. Seen: «Mức xếp loại «Hoàn thành xuất sắc nhiệm vụ» không có: chọn một trong «Hoàn
+    thành xuất sắc nhiệm vụ», «Hoàn thành tốt nhiệm vụ», ...» (the value refused is the first
+    choice listed), while the accepted `excellent` is echoed back in English («(qd124):
+    excellent»). Expected: the Vietnamese level accepted (as the workbook import accepts it),
+    or the message listing what is accepted."""
+    _import_tree(tmp_path)
+    out = io.StringIO()
+    call_command(
+        "past_result", "--member", "42.000102", "--year", "2023", "--level",
+        "Hoàn thành xuất sắc nhiệm vụ", "--number", "05-QĐ/ĐU", "--date", "20/12/2023",
+        "--body", BODY, stdout=out,
+    )  # fmt: skip
+    assert "2023" in out.getvalue()
