@@ -817,3 +817,18 @@ def test_past_result_takes_the_level_as_it_is_written_on_the_decision(tmp_path: 
         "--body", BODY, stdout=out,
     )  # fmt: skip
     assert "2023" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: the awards page cannot draft a «5 năm liền» list")
+def test_the_awards_page_offers_the_five_year_forms(tmp_path: Path) -> None:
+    """Severity: medium (the season's 5-year awards exist only for API users). Steps: the office
+    opens «Khen thưởng» → its organization (/awards/org/HT.KCQ.STC/), section «Lập danh sách đề
+    nghị từ kết quả xếp loại». Expected among the forms «Giấy khen của Đảng ủy cấp trên cơ sở
+    tặng đảng viên hoàn thành xuất sắc nhiệm vụ 5 năm liền» (docs/season-2026.md §9; the API's
+    `POST award-proposals/` drafts it, 201). Seen: only the three yearly forms
+    (`selectors.generated_forms` keeps the forms of the yearly rule)."""
+    office, _ = _office(tmp_path)
+    page = office.get("/awards/org/HT.KCQ.STC/").content.decode()
+    assert "Lập danh sách" in page
+    assert 'value="party.bloc.giay_khen.member_5_years"' in page
