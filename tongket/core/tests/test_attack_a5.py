@@ -856,3 +856,21 @@ def test_a_queued_bulk_job_can_be_found_again_after_leaving_its_page(
     pages = ("/", "/accounts/users/bulk/", "/accounts/users/", "/exchange/", "/thong-bao/")
     linked = [page for page in pages if job in office.get(page).content.decode()]
     assert linked, f"{job} linked from none of {pages}"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: a signed-in person cannot change their own password")
+def test_a_signed_in_person_can_change_their_own_password(tmp_path: Path) -> None:
+    """Severity: medium (a member who thinks the password leaked, or was told it by a colleague,
+    must ask the office for a reset). Steps: Lê Văn Cường signs in with his code, sets his
+    password, works; later he wants to change it. Expected: a page «Đổi mật khẩu» (old password,
+    new one twice) linked from the header. Seen: no link anywhere; /accounts/password/ (the
+    first-password page) sends a signed-in person to «Đăng nhập bằng mã một lần»; nothing in the
+    product changes a password except the office's reset."""
+    _import_tree(tmp_path)
+    member = _sign_in_once("42.000103", _account("42.000103", "--member", "42.000103"))
+    home = member.get("/").content.decode()
+    change = re.search(r'href="([^"]+)"[^>]*>\s*Đổi mật khẩu', home)
+    assert change, "no «Đổi mật khẩu» link on the home page"
+    page = member.get(change.group(1))
+    assert page.status_code == 200
