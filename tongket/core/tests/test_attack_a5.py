@@ -870,7 +870,7 @@ def test_a_signed_in_person_can_change_their_own_password(tmp_path: Path) -> Non
     _import_tree(tmp_path)
     member = _sign_in_once("42.000103", _account("42.000103", "--member", "42.000103"))
     home = member.get("/").content.decode()
-    change = re.search(r'href="([^"]+)"[^>]*>\s*Đổi mật khẩu', home)
-    assert change, "no «Đổi mật khẩu» link on the home page"
+    change = re.search(r'href="([^"]+)"[^>]*>[^<]*[Mm]ật khẩu', home)
+    assert change, "no link about the password on the home page (header included)"
     page = member.get(change.group(1))
     assert page.status_code == 200
