@@ -874,3 +874,21 @@ def test_a_signed_in_person_can_change_their_own_password(tmp_path: Path) -> Non
     assert change, "no link about the password on the home page (header included)"
     page = member.get(change.group(1))
     assert page.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: Mẫu 2B still offers «Gửi chi bộ» after the decision")
+def test_the_2b_form_offers_no_submission_once_decided(tmp_path: Path) -> None:
+    """Severity: low (a button that can only fail). Steps: Lê Văn Cường starts Mẫu 2B and saves a
+    draft; the Đảng ủy decides him «Hoàn thành nhiệm vụ» (API). He opens his form again.
+    Expected: read-only, saying the year is decided. Seen: «Lưu nháp» and «Gửi chi bộ» still
+    offered; pressing «Gửi chi bộ» answers «Đã có quyết định xếp loại; muốn thay đổi phải ban
+    hành quyết định điều chỉnh.»"""
+    _, member, form = _member_form(tmp_path, "42.000103")
+    assert member.post(form, {**FORM_2B, "action": "save"}).status_code == 302
+    api = _token_client("vanphong.stc")
+    evaluation = re.search(r"/danh-gia/(\d+)/", form)
+    assert evaluation
+    assert _decide(api, int(evaluation.group(1)), "completed", "01-QĐ/ĐU").status_code == 201
+    page = member.get(form).content.decode()
+    assert 'value="submit"' not in page
