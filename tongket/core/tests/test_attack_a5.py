@@ -912,3 +912,20 @@ def test_a_member_required_to_use_two_factor_is_told_it_is_his_step(tmp_path: Pa
     assert signed["Location"] == "/accounts/two-factor/"
     page = fresh.get("/accounts/two-factor/").content.decode()
     assert "Quản trị văn phòng phải bật" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="a5: a past result dated years in the future is taken")
+def test_a_past_result_dated_in_the_future_is_refused(tmp_path: Path) -> None:
+    """Severity: medium-low (a typo in the year of the decision becomes a sealed record counted
+    for «5 năm liền»). Steps: `tongket past_result --member 42.000201 --year 2022 --level
+    excellent --number 05-QĐ/ĐU --date 20/12/2030 --body "Đảng ủy Sở Tài chính"`. Expected:
+    refused, as a date before the year is (`awards.history.decision`). Seen: «Đã nhập kết quả
+    năm 2022 (qd132): excellent, Quyết định số 05-QĐ/ĐU ngày 20/12/2030.»"""
+    _import_tree(tmp_path)
+    with pytest.raises(CommandError):
+        call_command(
+            "past_result", "--member", "42.000201", "--year", "2022", "--level", "excellent",
+            "--number", "05-QĐ/ĐU", "--date", "20/12/2030", "--body", BODY,
+            stdout=io.StringIO(),
+        )  # fmt: skip
