@@ -1,0 +1,137 @@
+"""Attack a6: the office administrator of another organization (B) on a shared instance, and a
+plain member of B, against the demo's department (A, QT.KCQDN.SGDDT).
+
+State is prepared only as a person would: the demo (loaded for every test database by
+tongket/conftest.py, i.e. `tongket demo`), organization B and its members by `tongket import`
+of the product's template, B's office administrator and member by `tongket users add` and
+`tongket grants add` (signed in with the printed one-time code, then a password), B's API token
+by `tongket token`; everything else through B's pages and API. Each finding is one test marked
+xfail(strict=True) until fixed; the test states the behaviour that should hold."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.test import APIClient
+
+ORG_A = "QT.KCQDN.SGDDT"
+CELL_A = f"{ORG_A}.TCCB"
+ORG_B = "QT.KCQDN.SYT"
+CELL_B = f"{ORG_B}.VP"
+CARDS_B = ("47.000001", "47.000002", "47.000003")
+PASSWORD = "Mat-khau-manh-2026!a6"
+CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
+
+
+@dataclass
+class OrgB:
+    """Organization B as its people reach it."""
+
+    web: Client  # B's office administrator, signed in
+    api: APIClient  # B's office administrator, with the token `tongket token` printed
+    member_web: Client  # a plain member of B (47.000001), signed in
+    member_api: APIClient
+
+
+def _command(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def _sign_in_once(username: str, code: str) -> Client:
+    """The first sign-in with the printed one-time code, then a password, as a person does."""
+    client = Client()
+    done = client.post("/accounts/login/once/", {"username": username, "code": code})
+    assert done.status_code == 302, done.content.decode()[:1000]
+    done = client.post(
+        "/accounts/password/", {"new_password1": PASSWORD, "new_password2": PASSWORD}
+    )
+    assert done.status_code == 302, done.content.decode()[:1000]
+    return client
+
+
+def _new_user(*args: str) -> Client:
+    found = CODE.search(_command("users", "add", *args))
+    assert found, args
+    return _sign_in_once(args[0], found.group(0))
+
+
+def _token_client(username: str) -> APIClient:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {_command('token', username).strip()}")
+    return api
+
+
+@pytest.fixture
+def org_b(tmp_path: Path) -> OrgB:
+    """B = Đảng bộ Sở Y tế under the same bloc as A, one cell of three members, imported from
+    the product's template by `tongket import`; its office by `tongket users add` + `grants
+    add`; one member's own account by `tongket users add --member`."""
+    template = tmp_path / "mau.xlsx"
+    _command("template", "-o", str(template))
+    book = openpyxl.load_workbook(template)
+    orgs, members = book["Tổ chức"], book["Đảng viên"]
+    orgs.append([ORG_B, "Đảng bộ Sở Y tế", "Đảng bộ cơ sở", "QT.KCQDN"])
+    orgs.append([CELL_B, "Chi bộ Văn phòng Sở Y tế", "Chi bộ", ORG_B])
+    for k, card in enumerate(CARDS_B, start=1):
+        members.append(
+            [card, f"Hoàng Văn Y{k}", "01/02/1980", "Nam", "15/03/2005", "15/03/2006"]
+            + ["Chính thức", CELL_B]
+        )
+    book.save(tmp_path / "syt.xlsx")
+    _command("import", str(tmp_path / "syt.xlsx"))
+    web = _new_user("vanphong.syt")
+    _command("grants", "add", "vanphong.syt", "--org", ORG_B, "--role", "office_admin")
+    member_web = _new_user("yte1", "--member", CARDS_B[0])
+    return OrgB(
+        web=web,
+        api=_token_client("vanphong.syt"),
+        member_web=member_web,
+        member_api=_token_client("yte1"),
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a6: a member's account stays with the office of their old organization after a "
+    "transfer; that office can reset it and sign in as a member of the new organization",
+)
+@pytest.mark.django_db
+def test_an_account_goes_with_its_member_to_the_new_organization(
+    org_b: OrgB, api_for: Any
+) -> None:
+    """B's member 47.000001 has an account (`yte1`, made by `tongket users add --member`). The
+    province's system administrator transfers the member to A's cell TCCB through the API.
+    docs/accounts.md: an account is managed by the administrators of its home organization,
+    «the linked member's cell». Expected: A's office now sees and manages the account, B's
+    office no longer does (404 like any account outside its tree). Seen: the account's home stays
+    B's old cell: B's office still resets it (a one-time code), signs in as the member and works
+    inside A's cell TCCB, while A's office cannot see, lock or reset the account."""
+    system = api_for("quantri")
+    version = system.get(f"/api/v1/members/{CARDS_B[0]}/").json()["version"]
+    moved = system.patch(
+        f"/api/v1/members/{CARDS_B[0]}/",
+        {"organization": CELL_A, "version": version},
+        format="json",
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["organization"] == CELL_A
+
+    reset = org_b.api.post("/api/v1/users/yte1/reset/", {}, format="json")
+    taken_over = None
+    if reset.status_code == 200:  # B holds a sign-in code of A's member: show what it opens
+        taken_over = _sign_in_once("yte1", reset.json()["sign_in_code"])
+        cells = taken_over.get("/api/v1/organizations/").json()["results"]
+        assert [c["code"] for c in cells] == [CELL_A]
+    assert reset.status_code == 404, reset.content
+    assert org_b.api.get("/api/v1/users/yte1/").status_code == 404
+    assert api_for("vanphong").get("/api/v1/users/yte1/").status_code == 200
