@@ -160,3 +160,40 @@ def test_the_address_limit_on_failed_logins_covers_an_ipv6_host(org_b: OrgB) -> 
     guessed = Client(REMOTE_ADDR="2001:db8:6:6::ff")
     guessed.post("/accounts/login/", {"username": "vanphong.syt", "password": PASSWORD})
     assert guessed.get("/api/v1/members/").status_code == 401
+
+
+def _chain_line(web: Client) -> str:
+    page = web.get("/audit/?verify=1")
+    assert page.status_code == 200
+    found = re.search(r"Chuỗi nhật ký[^<]*", page.content.decode())
+    assert found, page.content.decode()[:2000]
+    return found.group(0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a6: the audit page's «check the whole chain» tells any office the country's event "
+    "count, so B watches A's activity",
+)
+@pytest.mark.django_db
+def test_the_chain_check_tells_another_office_nothing_of_a(org_b: OrgB, api_for: Any) -> None:
+    """docs/security.md: an office administrator sees the events of its own subtree only; «which
+    event broke the chain» is named to the superuser only, because the event may be another
+    organization's. Steps: B's office opens /audit/?verify=1 («Kiểm tra toàn bộ chuỗi»), A's
+    office edits a member five times through the API, `tongket audit seal` runs, B checks again.
+    Expected: B's page says the same (nothing of A's work reaches B). Seen: «Chuỗi nhật ký toàn
+    vẹn: N sự kiện» counts every event of the country, and N grew by A's five edits (the global
+    sequence numbers of B's own events, with their gaps, tell the same). The check also recomputes
+    the whole national chain inside B's web request, each time it is asked."""
+    before = _chain_line(org_b.web)
+    office_a = api_for("vanphong")
+    for k in range(5):
+        version = office_a.get("/api/v1/members/45.000010/").json()["version"]
+        edited = office_a.patch(
+            "/api/v1/members/45.000010/",
+            {"full_name": f"Đoàn Diệu Hương {k}", "version": version},
+            format="json",
+        )
+        assert edited.status_code == 200
+    _command("audit", "seal")
+    assert _chain_line(org_b.web) == before
