@@ -22,13 +22,13 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tongket.core.tests.test_attack_a4 import CODE, PASSWORD, _sign_in_once
+
 ORG_A = "QT.KCQDN.SGDDT"
 CELL_A = f"{ORG_A}.TCCB"
 ORG_B = "QT.KCQDN.SYT"
 CELL_B = f"{ORG_B}.VP"
 CARDS_B = ("47.000001", "47.000002", "47.000003")
-PASSWORD = "Mat-khau-manh-2026!a6"
-CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
 
 
 @dataclass
@@ -45,18 +45,6 @@ def _command(*args: str) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
-
-
-def _sign_in_once(username: str, code: str) -> Client:
-    """The first sign-in with the printed one-time code, then a password, as a person does."""
-    client = Client()
-    done = client.post("/accounts/login/once/", {"username": username, "code": code})
-    assert done.status_code == 302, done.content.decode()[:1000]
-    done = client.post(
-        "/accounts/password/", {"new_password1": PASSWORD, "new_password2": PASSWORD}
-    )
-    assert done.status_code == 302, done.content.decode()[:1000]
-    return client
 
 
 def _new_user(*args: str) -> Client:
