@@ -228,6 +228,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 TONGKET_IMPORT_INLINE_BYTES = int(os.environ.get("TONGKET_IMPORT_INLINE_BYTES", str(256 * 1024)))
 # Seconds without a heartbeat after which a worker counts as gone and its running jobs end.
 TONGKET_WORKER_TIMEOUT = int(os.environ.get("TONGKET_WORKER_TIMEOUT", "30"))
+# Files made by queued jobs (large exports, slips of accounts made in bulk, a subtree's
+# documents): kept here for their owner to download, deleted after this many days.
+TONGKET_JOB_FILES_DIR = Path(os.environ.get("TONGKET_JOB_FILES_DIR", VAR_DIR / "job-files"))
+TONGKET_JOB_FILES_DAYS = int(os.environ.get("TONGKET_JOB_FILES_DAYS", "7"))
+# Above these sizes the work is queued for the worker instead of answered in the request
+# (0: always queued): the members an «all» export covers, the accounts a bulk creation makes.
+TONGKET_EXPORT_INLINE_MEMBERS = int(os.environ.get("TONGKET_EXPORT_INLINE_MEMBERS", "5000"))
+TONGKET_BULK_INLINE_MEMBERS = int(os.environ.get("TONGKET_BULK_INLINE_MEMBERS", "100"))
 
 TONGKET_PAGE_CACHE = env_bool("TONGKET_PAGE_CACHE", True)
 # How long a cached part lives (seconds): bounds the memory of parts a change left behind.

@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("thong-bao/", include("tongket.notifications.urls")),
     path("api/v1/", include("tongket.api_urls")),
     path("exchange/", include("tongket.exchange.urls")),
+    path("viec/", include("tongket.core.urls")),
     path("", include("tongket.people.urls")),
 ]
 

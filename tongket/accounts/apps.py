@@ -6,3 +6,16 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "tongket.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from tongket.accounts import bulk
+        from tongket.core import filejobs
+
+        filejobs.register(
+            filejobs.Kind(
+                name="member_accounts",
+                label="Tạo tài khoản hàng loạt và in phiếu đăng nhập",
+                content_type="application/pdf",
+                make=bulk.member_accounts_job,
+            )
+        )

@@ -5,24 +5,24 @@ revoke). Thin: parse, call one service or selector, render."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tongket.accounts import permissions, selectors, services
+from tongket.accounts import bulk, permissions, selectors, services
 from tongket.accounts.forms import AccountCreateForm, BulkAccountsForm, GrantForm, LinkMemberForm
 from tongket.accounts.scope import scope_for
 from tongket.accounts.serializers import grant_in_force
-from tongket.accounts.slips import render_slips, sign_in_url
-from tongket.audit.services import record_export
+from tongket.accounts.slips import sign_in_url
+from tongket.core import filejobs
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import content_disposition, posted
 from tongket.people.forms import VietnameseForm
@@ -239,25 +239,23 @@ def user_bulk(request: HttpRequest) -> HttpResponse:
     _organizations(request, form, "organization")
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["organization"]
-        result = _call(
-            lambda: services.create_member_accounts(actor=request.user, organization_code=code),
-            form,
-        )
-        if result is not None:
-            issued = result.issued
-            org = PURPOSES["accounts"](request.user).get(code=code)
-            pdf = render_slips(issued, organization=org.name, skipped=result.skipped)
-            record_export(
-                actor=request.user,
-                what="sign_in_slips",
-                fmt="pdf",
-                org_path=org.path,
-                summary=f"Phiếu đăng nhập lần đầu: {org.name} ({len(issued)} tài khoản)",
-                rows=len(issued),
+        large = _call(lambda: bulk.is_large(request.user, code), form)
+        if large:
+            job = filejobs.start(
+                actor=cast(AuthUser, request.user),
+                kind="member_accounts",
+                params={"organization": code},
+                summary=f"Yêu cầu tạo tài khoản hàng loạt cho {code}",
             )
-            response = HttpResponse(pdf, content_type="application/pdf")
-            name = slugify(f"phieu-dang-nhap-{org.code}") or "phieu-dang-nhap"
-            response["Content-Disposition"] = content_disposition(f"{name}.pdf")
+            return redirect("core:job", job_id=job.pk)
+        slips = (
+            None
+            if large is None  # refused: the form says why
+            else _call(lambda: bulk.member_slips(actor=request.user, organization_code=code), form)
+        )
+        if slips is not None:
+            response = HttpResponse(slips.pdf, content_type="application/pdf")
+            response["Content-Disposition"] = content_disposition(slips.filename)
             response["Cache-Control"] = "no-store"
             return response
     return render(

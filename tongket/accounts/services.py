@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -137,7 +138,7 @@ def create_user(
     if home is None and home_code:
         home = _org_by_code(home_code, field="home")
         if not scope.administers(home.path):
-            raise _org_not_found(home_code)
+            raise org_not_found(home_code)
     if home is None and not scope.is_superuser:
         raise DomainError(
             "Hãy chọn đảng viên hoặc tổ chức quản lý tài khoản.",
@@ -205,7 +206,7 @@ def _record_own(actor: User, action: str, what: str, **extra: Any) -> None:
     )
 
 
-def _org_not_found(code: str) -> DomainError:
+def org_not_found(code: str) -> DomainError:
     return DomainError(
         f"Không có tổ chức mã «{code}».",
         field="organization",
@@ -352,13 +353,20 @@ class MemberAccounts:
 
 
 @transaction.atomic
-def create_member_accounts(*, actor: User | None, organization_code: str) -> MemberAccounts:
+def create_member_accounts(
+    *,
+    actor: User | None,
+    organization_code: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> MemberAccounts:
     """One account per member of the organization's subtree who has none, named by their card
     number, each with a one-time code (printed on slips). Members who have an account keep it;
-    a member whose card number is already another account's name is listed as skipped."""
+    a member whose card number is already another account's name is listed as skipped.
+    `progress` (a queued creation) is told the members done of all, and may stop it (all
+    accounts or none)."""
     org = _org_by_code(organization_code)
     if not scope_for(actor).administers(org.path):
-        raise _org_not_found(organization_code)
+        raise org_not_found(organization_code)
     members = list(
         Member.objects.select_for_update()
         .filter(org_path__startswith=org.path, user__isnull=True)
@@ -374,7 +382,9 @@ def create_member_accounts(*, actor: User | None, organization_code: str) -> Mem
     issued: list[IssuedCode] = []
     skipped: list[SkippedMember] = []
     events: list[EventInput] = []
-    for member in members:
+    for index, member in enumerate(members):
+        if progress is not None:
+            progress(index, len(members))
         if member.card_number in taken:
             skipped.append(
                 SkippedMember(member.full_name, member.card_number, member.organization.name)
@@ -425,7 +435,7 @@ def grant_access(
     org = Organization.objects.filter(code=organization_code.strip()).first()
     scope = scope_for(actor)
     if org is None or not permissions.can_grant_over(scope, org.path):
-        raise _org_not_found(organization_code)
+        raise org_not_found(organization_code)
     if role not in Role.values:
         raise DomainError(
             f"Vai trò «{role}» không hợp lệ; các vai trò: {', '.join(Role.values)}.",

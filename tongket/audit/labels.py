@@ -100,6 +100,7 @@ ACTIONS: dict[str, str] = {
     "awards.proposal.decide": "Quyết định khen thưởng",
     "awards.decision.correct": "Đính chính quyết định khen thưởng",
     "awards.award.record": "Ghi nhận khen thưởng",
+    "awards.history.record": "Nhập kết quả xếp loại các năm trước từ hồ sơ",
     # programs
     "programs.create": "Lập chương trình",
     "programs.adopt": "Thông qua chương trình",
@@ -133,6 +134,8 @@ ACTIONS: dict[str, str] = {
     "import.check": "Tải lên tệp Excel để kiểm tra",
     "import.apply": "Nhập tệp Excel đã kiểm tra",
     "import.cancel": "Hủy việc nhập tệp Excel",
+    "job.start": "Yêu cầu một việc chạy nền",
+    "job.cancel": "Hủy một việc chạy nền",
     "export.members": "Xuất danh sách đảng viên",
     "export.organizations": "Xuất danh sách tổ chức",
     "export.score_sheet": "Tải phiếu chấm điểm",
@@ -317,6 +320,7 @@ OBJECT_TYPES: dict[str, str] = {
     "awards.Award": "Khen thưởng",
     "awards.AwardDecision": "Quyết định khen thưởng",
     "awards.AwardProposal": "Đề nghị khen thưởng",
+    "awards.PastResult": "Kết quả xếp loại các năm trước",
     "export": "Tệp xuất",
     "notifications.Digest": "Thư tổng hợp thông báo",
 }

@@ -69,7 +69,7 @@ class PathChange(models.Model):
     organization's path and a row of kind `subtree` at it and at each ancestor (the empty path
     stands for the whole country). A path's version is its latest `base` row and how many rows
     it has: every commit adds a row, so the version moves whatever order the ids committed in.
-    The sealer compacts a path's rows into one new `base` row when they pile up."""
+    The sealer compacts a path's rows of one topic into one new `base` row when they pile up."""
 
     class Kind(models.TextChoices):
         OWN = "o", "own"
@@ -77,6 +77,9 @@ class PathChange(models.Model):
 
     path = models.CharField(max_length=255)
     kind = models.CharField(max_length=1, choices=Kind.choices)
+    # What changed (`versions.topic_of` the action: "evaluation.decision", "member"): a page
+    # may declare topics it never shows, and their changes then leave its key alone.
+    topic = models.CharField(max_length=64, blank=True, default="")
     base = models.BooleanField(default=False)
 
     class Meta:

@@ -134,7 +134,7 @@ def record_event(
     event = _unsealed(timezone.now(), _actor_fields(actor), item)
     event.save()
     if versions.changes_data(action):
-        versions.record([org_path, *also_paths])
+        versions.record([org_path, *also_paths], versions.topic_of(action))
         replicas.note_write(event.actor_id)
     return event
 
@@ -160,14 +160,15 @@ def record_events(
     at = timezone.now()
     prefix = _Prefix(actor_id, actor_label, at, plain, _quote(at.isoformat()))
     count = 0
-    changed: set[str] = set()
+    changed: dict[str, set[str]] = {}
 
     def rows() -> Iterator[EventRow]:
         nonlocal count
         for item in events:
             if versions.changes_data(item.action):
-                changed.add(item.org_path)
-                changed.update(item.also_paths)
+                paths = changed.setdefault(versions.topic_of(item.action), set())
+                paths.add(item.org_path)
+                paths.update(item.also_paths)
             count += 1
             yield _signed(prefix, item)
 
@@ -179,7 +180,7 @@ def record_events(
         while batch := list(islice(iterator, batch_size)):
             _write(batch)
     if count:
-        versions.record(changed)
+        versions.record_topics(changed)
         if changed:
             replicas.note_write(actor_id)
     return count

@@ -35,7 +35,6 @@ from tongket.awards.serializers import (
     ProposalSerializer,
     RecordInput,
     RegisterSerializer,
-    decision_input,
 )
 from tongket.core.errors import NotFound
 from tongket.exchange.api import (
@@ -153,7 +152,7 @@ class AwardViewSet(FileNegotiation):
                 member_card=(data.get("member") or "").strip(),
                 organization_code=organization,
                 justification=data.get("justification") or "",
-                decision=decision_input(data["decision"]),
+                decision=services.DecisionInput.sent(data["decision"]),
             ),
         )
         fresh = selectors.visible_awards(request.user).filter(pk=award.pk)
@@ -218,7 +217,7 @@ class AwardDecisionViewSet(ApiViewSet):
             actor=request.user,
             decision_id=decision.pk,
             reason=data["reason"],
-            corrected=decision_input(data),
+            corrected=services.DecisionInput.sent(data),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=new.pk)).data, status=201)
 
@@ -325,7 +324,7 @@ class AwardProposalViewSet(ApiViewSet):
         require(scope.writes(proposal.issuer.path) or scope.writes(proposal.organization.path))
         data = self.parsed(DecisionInput)
         services.decide_proposal(
-            actor=request.user, proposal_id=proposal.pk, decision=decision_input(data)
+            actor=request.user, proposal_id=proposal.pk, decision=services.DecisionInput.sent(data)
         )
         return self._detail(proposal.pk, status=201)
 

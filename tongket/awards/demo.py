@@ -7,6 +7,10 @@
 - the Tỉnh ủy's Bằng khen to Võ Văn Minh for his work as a public-opinion collaborator;
 - the Đảng ủy Khối's commendation of Võ Văn Minh as a báo cáo viên.
 
+- 2026 (issue 24, point 8): the member the evaluation demo rates excellent in the open 2026 cycle
+  has 2022–2025 entered from the records (excellent under 132-QĐ/TW, 124-QĐ/TW, 366-QĐ/TW), and a
+  draft list proposes him for the Giấy khen for 5 years running (sample decision numbers).
+
 The article gives neither decision numbers nor signers' names for these: the numbers are sample
 data (`is_sample=True`), the Đảng ủy Sở's signer is its current Secretary in the demo, and the
 outside issuers' signers are left blank.
@@ -19,7 +23,7 @@ import datetime as dt
 from django.db import DatabaseError
 
 from tongket.awards import domain, services
-from tongket.awards.models import Award, AwardForm, AwardProposal
+from tongket.awards.models import Award, AwardForm, AwardProposal, PastResult
 from tongket.awards.services import DecisionInput, RecordInput
 from tongket.core.demo import DEMO_ORG, DemoContext
 from tongket.core.errors import DomainError
@@ -48,6 +52,7 @@ def load(ctx: DemoContext) -> None:
         services.sync_award_forms(actor=None)
     _giay_khen(ctx, org)
     _outside_awards(ctx)
+    _five_years(ctx, org)
 
 
 def _secretary_name(org: Organization) -> str:
@@ -168,4 +173,61 @@ def _outside_decision(number: str) -> DecisionInput:
         signer_on_behalf="T/M Ban Thường vụ",
         signer_title="Bí thư",
         is_sample=True,
+    )
+
+
+# Years 2022–2025 of the 5-year member, as the office copies them from the grassroots
+# committee's decisions (sample numbers): one under 132-QĐ/TW, two under 124-QĐ/TW, one under
+# 366-QĐ/TW.
+PAST_YEARS = (
+    (2022, "52-QĐ/ĐU", dt.date(2022, 12, 20)),
+    (2023, "61-QĐ/ĐU", dt.date(2023, 12, 22)),
+    (2024, "58-QĐ/ĐU", dt.date(2024, 12, 19)),
+    (2025, "64-QĐ/ĐU", dt.date(2025, 12, 23)),
+)
+FIVE_YEAR_SEASON = 2026
+
+
+def _five_years(ctx: DemoContext, org: Organization) -> None:
+    from tongket.evaluation.demo import FIVE_YEAR_DECISION
+    from tongket.evaluation.domain import Level
+    from tongket.evaluation.selectors import decided_results
+
+    form_code = domain.PARTY_BLOC_MEMBER_5_YEARS
+    if AwardProposal.objects.filter(
+        organization=org, year=FIVE_YEAR_SEASON, form__code=form_code
+    ).exists():
+        return
+    card = next(
+        (
+            r.card_number
+            for r in decided_results(org, FIVE_YEAR_SEASON)
+            if r.decision_number == FIVE_YEAR_DECISION and r.level is Level.EXCELLENT
+        ),
+        None,
+    )
+    member = Member.objects.filter(card_number=card).first() if card else None
+    if member is None:
+        return
+    for year, number, date in PAST_YEARS:
+        if not PastResult.objects.filter(member=member, year=year).exists():
+            services.record_past_result(
+                actor=None,
+                data=services.PastResultInput(
+                    year=year,
+                    level="excellent",
+                    decision_number=number,
+                    decision_date=date,
+                    deciding_body=services.committee_name(org),
+                    member_card=member.card_number,
+                ),
+            )
+    proposal = services.generate_proposal(
+        actor=None, organization_code=DEMO_ORG, year=FIVE_YEAR_SEASON, form_code=form_code
+    )
+    eligible = proposal.candidates.filter(eligible=True).count()
+    ctx.notes.append(
+        f"Khen thưởng năm 2026: kết quả 2022–2025 của đồng chí {member.full_name} nhập từ hồ "
+        "sơ (hoàn thành xuất sắc nhiệm vụ theo Quy định 132, 124, 366); danh sách đề nghị Giấy "
+        f"khen 5 năm liền (2022–2026) đang lập: {eligible:02d} đảng viên đủ điều kiện."
     )

@@ -219,6 +219,9 @@ class Candidate:
     subject: str = ""  # card number or organization code, copied into findings
     party_level: Level | None = None
     party_levels_before: Mapping[int, Level] = field(default_factory=dict)
+    # Each year's basis as the office reads it ("Quyết định số 15-QĐ/ĐU ngày 20/12/2022"),
+    # quoted when a multi-year form lists its years.
+    party_level_sources: Mapping[int, str] = field(default_factory=dict)
     civil_service_level: Level | None = None
     civil_service_levels_before: Mapping[int, Level] = field(default_factory=dict)
     disciplined_in_year: bool = False
@@ -381,7 +384,9 @@ def rule_party_level_excellent_consecutive(
     form: AwardForm, candidate: Candidate, params: AwardParams
 ) -> list[Finding]:
     """A multi-year Party form needs `excellent` in each of its years, ending with the candidate's
-    year (e.g. "hoàn thành xuất sắc nhiệm vụ 5 năm liền")."""
+    year (e.g. "hoàn thành xuất sắc nhiệm vụ 5 năm liền", Hướng dẫn 06-HD/TW, §19). A year
+    rated excellent counts whichever regulation it was decided under (132-QĐ/TW, 124-QĐ/TW,
+    366-QĐ/TW; DOMAIN.md §7 [?]); the message lists each year with its basis."""
     first = candidate.year - form.years + 1
     missing = [
         f"{year} ({_level_words(candidate.party_level_in(year))})"
@@ -396,7 +401,13 @@ def rule_party_level_excellent_consecutive(
             + "."
         )
     else:
-        message = f"Xếp loại «{Level.EXCELLENT.label}» {span}."
+        years = [
+            f"{year} ({source})"
+            if (source := candidate.party_level_sources.get(year))
+            else str(year)
+            for year in range(first, candidate.year + 1)
+        ]
+        message = f"Xếp loại «{Level.EXCELLENT.label}» {span}: " + "; ".join(years) + "."
     return [
         _finding(
             RULE_PARTY_EXCELLENT_CONSECUTIVE,

@@ -248,3 +248,59 @@ class Award(models.Model):
             return self.member.card_number
         assert self.organization is not None  # award_one_recipient
         return self.organization.code
+
+
+class PastResult(models.Model):
+    """A classification decided before the product held the year (from the paper records),
+    entered so that multi-year awards count it (issue 24, point 8). Sealed: never edited; the
+    product's own decision for the same subject and year is refused an entry here."""
+
+    member = models.ForeignKey(
+        "people.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="past_results",
+    )
+    organization = models.ForeignKey(
+        "people.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="past_results",
+    )
+    # Where the subject was when entered: who may read the entry.
+    subject_path = models.CharField(max_length=255, db_index=True)
+    year = models.PositiveSmallIntegerField("năm")
+    profile_id = models.CharField("quy định", max_length=20)
+    level = models.CharField("xếp loại", max_length=20)
+    decision_number = models.CharField("số quyết định", max_length=80)
+    decision_date = models.DateField("ngày quyết định")
+    deciding_body = models.CharField("cấp quyết định", max_length=255)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, organization__isnull=True)
+                | Q(member__isnull=True, organization__isnull=False),
+                name="past_result_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "year"],
+                condition=Q(member__isnull=False),
+                name="past_result_member_year_once",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                condition=Q(organization__isnull=False),
+                name="past_result_organization_year_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.level} ({self.decision_number})"

@@ -21,6 +21,7 @@ from tongket.awards.models import (
     AwardDecision,
     AwardForm,
     AwardProposal,
+    PastResult,
     ProposalCandidate,
 )
 from tongket.core.errors import DomainError, NotFound
@@ -419,3 +420,17 @@ def award_decision_record(
         rows=rows,
         signer=decision_signer(decision),
     )
+
+
+def past_results_in(org: Organization, years: Iterable[int]) -> QuerySet[PastResult]:
+    """Results entered from earlier records for subjects in `org`'s subtree (itself included)
+    in `years`: what multi-year awards count beside the product's own decisions."""
+    return PastResult.objects.filter(
+        subject_path__startswith=org.path, year__in=list(years)
+    ).select_related("member", "organization")
+
+
+def visible_past_results(user: User | None, card_number: str) -> list[PastResult]:
+    """The earlier results entered for one member the user may see, oldest first."""
+    member = get_member(user, card_number)
+    return list(PastResult.objects.filter(member=member).order_by("year"))

@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from tongket.awards import selectors, services
+from tongket.awards import selectors
 from tongket.awards.models import (
     AwardDecision,
     AwardForm,
@@ -264,17 +264,6 @@ class DecisionInput(serializers.Serializer[Any]):
         required=False,
         allow_blank=True,
         help_text="Tên cơ quan ban hành; mặc định là tên cấp ủy.",
-    )
-
-
-def decision_input(data: dict[str, Any]) -> services.DecisionInput:
-    return services.DecisionInput(
-        number=data["number"],
-        date=data["date"],
-        signer_title=data["signer_title"],
-        signer_name=data.get("signer_name", ""),
-        signer_on_behalf=data.get("signer_on_behalf", ""),
-        issuer_name=data.get("issuer_name", ""),
     )
 
 

@@ -8,7 +8,7 @@ refuses with their reasons, and records what was decided.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tongket.accounts.scope import Scope, User, scope_for
 from tongket.audit.services import record_event
-from tongket.awards import domain
+from tongket.awards import domain, selectors
 from tongket.awards.domain import (
     RULE_PARTY_EXCELLENT,
     RULE_PARTY_EXCELLENT_CONSECUTIVE,
@@ -38,6 +38,7 @@ from tongket.awards.models import (
     AwardDecision,
     AwardForm,
     AwardProposal,
+    PastResult,
     ProposalCandidate,
     ProposalStatus,
 )
@@ -46,6 +47,7 @@ from tongket.core.formatting import date_short
 from tongket.core.locking import locked
 from tongket.core.rules import Finding, Severity
 from tongket.evaluation.domain import Level
+from tongket.evaluation.regulations import profile_for_year
 from tongket.notifications import services as notifications
 from tongket.notifications.domain import Kind
 from tongket.people.models import Member, Organization, OrganizationKind
@@ -62,6 +64,10 @@ class DecidedResult(Protocol):
     def org_code(self) -> str | None: ...
     @property
     def level(self) -> Level | None: ...
+    @property
+    def decision_number(self) -> str: ...
+    @property
+    def decision_date(self) -> dt.date: ...
 
 
 # Rules that read the Party classification: a form naming one needs the decided results.
@@ -211,34 +217,63 @@ def _recipient_key(recipient: _Recipient) -> tuple[str, str]:
     return ("member" if recipient.member is not None else "organization", recipient.code)
 
 
-def _levels_by_year(
-    form: domain.AwardForm, home: Organization, year: int
-) -> dict[int, dict[tuple[str, str], Level | None]]:
-    """Decided levels in `home`'s subtree for every year the form's rules read (none if none)."""
+@dataclass(frozen=True)
+class _YearResult:
+    level: Level | None
+    source: str  # "Quyết định số 15-QĐ/ĐU ngày 20/12/2022", quoted by multi-year forms
+
+
+YearResults = dict[int, dict[tuple[str, str], _YearResult]]
+
+
+def _decision_source(number: str, date: dt.date, body: str = "") -> str:
+    return f"Quyết định số {number} ngày {date_short(date)}" + (f" của {body}" if body else "")
+
+
+def _levels_by_year(form: domain.AwardForm, home: Organization, year: int) -> YearResults:
+    """Decided levels in `home`'s subtree for every year the form's rules read (none if none):
+    the product's decisions, and the results entered from earlier records (`PastResult`) for
+    the subjects and years the product did not decide."""
     if not _LEVEL_RULES.intersection(form.rule_ids):
         return {}
     years = range(year - form.years + 1, year + 1)
-    return {y: {_result_key(r): r.level for r in _decided_results(home, y)} for y in years}
+    # The regulation each year was decided under: five years run across 132, 124 and 366.
+    rules = {y: f", {profile_for_year(y).short_title}" if y >= 2018 else "" for y in years}
+    out: YearResults = {y: {} for y in years}
+    for past in selectors.past_results_in(home, years):
+        key = _recipient_key(_Recipient(past.member, past.organization))
+        out[past.year][key] = _YearResult(
+            Level(past.level),
+            _decision_source(past.decision_number, past.decision_date, past.deciding_body)
+            + rules[past.year]
+            + ", nhập từ hồ sơ",
+        )
+    for y in years:
+        for r in _decided_results(home, y):
+            out[y][_result_key(r)] = _YearResult(
+                r.level, _decision_source(r.decision_number, r.decision_date) + rules[y]
+            )
+    return {y: by_key for y, by_key in out.items() if by_key or y == year}
 
 
 def _candidate(
     form: domain.AwardForm,
     recipient: _Recipient,
     year: int,
-    levels: dict[int, dict[tuple[str, str], Level | None]],
+    levels: YearResults,
 ) -> Candidate:
     key = _recipient_key(recipient)
-    before = {
-        y: level
-        for y, by_key in levels.items()
-        if y != year and (level := by_key.get(key)) is not None
-    }
+    found = {y: result for y, by_key in levels.items() if (result := by_key.get(key)) is not None}
+    current = found.get(year)
     return Candidate(
         kind=recipient.kind,
         year=year,
         subject=recipient.code,
-        party_level=levels.get(year, {}).get(key),
-        party_levels_before=before,
+        party_level=current.level if current is not None else None,
+        party_levels_before={
+            y: r.level for y, r in found.items() if y != year and r.level is not None
+        },
+        party_level_sources={y: r.source for y, r in found.items()},
     )
 
 
@@ -265,7 +300,7 @@ def _check(
     recipient: _Recipient,
     year: int,
     achievement: str,
-    levels: dict[int, dict[tuple[str, str], Level | None]],
+    levels: YearResults,
     issuer: str = "",
 ) -> tuple[bool, list[Finding]]:
     """Eligibility for the form plus the one-achievement-one-award rule, every reason kept:
@@ -458,7 +493,7 @@ def generate_proposal(
                 proposal=proposal,
                 member=recipient.member,
                 organization=recipient.organization,
-                level=levels[year].get(_recipient_key(recipient)) or "",
+                level=getattr(levels[year].get(_recipient_key(recipient)), "level", None) or "",
                 achievement=achievement,
                 eligible=eligible,
                 findings=[f.as_dict() for f in findings],
@@ -606,6 +641,19 @@ class DecisionInput:
     signer_on_behalf: str = ""
     issuer_name: str = ""  # defaults to the issuing committee's name
     is_sample: bool = False
+
+    @classmethod
+    def sent(cls, data: Mapping[str, Any]) -> DecisionInput:
+        """The decision as a page's form or the API sends it (the optional texts may be left
+        out: empty)."""
+        return cls(
+            number=data["number"],
+            date=data["date"],
+            signer_title=data["signer_title"],
+            signer_name=data.get("signer_name", ""),
+            signer_on_behalf=data.get("signer_on_behalf", ""),
+            issuer_name=data.get("issuer_name", ""),
+        )
 
 
 def _clean_decision(data: DecisionInput, year: int, *, need_signer_name: bool) -> DecisionInput:
@@ -805,7 +853,14 @@ class RecordInput:
     justification: str = ""
 
 
-def _recipient_from(data: RecordInput) -> _Recipient:
+class _Subject(Protocol):
+    @property
+    def member_card(self) -> str: ...
+    @property
+    def organization_code(self) -> str: ...
+
+
+def _recipient_from(data: _Subject) -> _Recipient:
     if bool(data.member_card) == bool(data.organization_code):
         raise DomainError(
             "Chọn một người hoặc một tập thể được khen thưởng.",
@@ -994,3 +1049,125 @@ def _decision_recipient_paths(decision: AwardDecision) -> list[str]:
         )
     )
     return [member_path or org_path or "" for member_path, org_path in rows]
+
+
+# --- results decided before the product held the year -----------------------------------------
+
+RULE_PAST_YEAR = "awards.history.year_not_past"
+RULE_PAST_DECIDED_IN_PRODUCT = "awards.history.decided_in_product"
+RULE_PAST_EXISTS = "awards.history.exists"
+RULE_PAST_LEVEL = "awards.history.level"
+RULE_PAST_DECISION = "awards.history.decision"
+
+
+@dataclass(frozen=True)
+class PastResultInput:
+    """A year's classification as the paper records give it (issue 24, point 8)."""
+
+    year: int
+    level: str  # excellent | good | completed | not_completed
+    decision_number: str
+    decision_date: dt.date
+    deciding_body: str  # as written on the decision, e.g. "Đảng ủy Sở Giáo dục và Đào tạo"
+    member_card: str = ""
+    organization_code: str = ""
+
+
+def _clean_past(data: PastResultInput, today: dt.date) -> tuple[Level, str, str]:
+    profile_for_year(data.year)  # DomainError before 2018
+    if data.year >= today.year:
+        raise DomainError(
+            f"Năm {data.year} chưa qua: kết quả năm nay do kỳ đánh giá trong phần mềm quyết "
+            "định, chỉ nhập từ hồ sơ các năm trước.",
+            field="year",
+            rule=RULE_PAST_YEAR,
+        )
+    try:
+        level = Level(data.level)
+    except ValueError:
+        raise DomainError(
+            f"Mức xếp loại «{data.level}» không có: chọn một trong "
+            + ", ".join(f"«{lv.label}»" for lv in Level)
+            + ".",
+            field="level",
+            rule=RULE_PAST_LEVEL,
+        ) from None
+    number, body = data.decision_number.strip(), " ".join(data.deciding_body.split())
+    for value, name, words in (
+        (number, "decision_number", "số quyết định"),
+        (body, "deciding_body", "cấp quyết định"),
+    ):
+        if not value:
+            raise DomainError(f"Cần ghi {words}.", field=name, rule=RULE_PAST_DECISION)
+    if data.decision_date.year < data.year:
+        raise DomainError(
+            f"Quyết định xếp loại năm {data.year} không thể ban hành ngày "
+            f"{date_short(data.decision_date)}, trước năm được xếp loại.",
+            field="decision_date",
+            rule=RULE_PAST_DECISION,
+        )
+    return level, number, body
+
+
+@transaction.atomic
+def record_past_result(*, actor: User | None, data: PastResultInput) -> PastResult:
+    """Enter a year the product did not decide, from the records (the subject's office, or a
+    superior's): multi-year awards count it (Hướng dẫn 06-HD/TW, §19: 5 years running, across
+    132-QĐ/TW, 124-QĐ/TW and 366-QĐ/TW). Refused for a year not yet past, for a subject and
+    year the product decided (its decision wins) and for a year already entered."""
+    recipient = _recipient_from(data)
+    _require_write(actor, recipient.path)
+    level, number, body = _clean_past(data, timezone.localdate())
+    key = _recipient_key(recipient)
+    decided = next(
+        (r for r in _decided_results(recipient.home, data.year) if _result_key(r) == key), None
+    )
+    if decided is not None:
+        raise DomainError(
+            f"{recipient.name} đã có kết quả năm {data.year} trong phần mềm "
+            f"({_decision_source(decided.decision_number, decided.decision_date)}): không nhập "
+            "lại từ hồ sơ.",
+            field="year",
+            rule=RULE_PAST_DECIDED_IN_PRODUCT,
+        )
+    subject = (
+        Q(member=recipient.member) if recipient.member else Q(organization=recipient.organization)
+    )
+    if PastResult.objects.filter(subject, year=data.year).exists():
+        raise DomainError(
+            f"Kết quả năm {data.year} của {recipient.name} đã được nhập.",
+            field="year",
+            rule=RULE_PAST_EXISTS,
+        )
+    past = PastResult.objects.create(
+        member=recipient.member,
+        organization=recipient.organization,
+        subject_path=recipient.path,
+        year=data.year,
+        profile_id=profile_for_year(data.year).id,
+        level=level.value,
+        decision_number=number,
+        decision_date=data.decision_date,
+        deciding_body=body,
+        recorded_by=_user(actor),
+    )
+    record_event(
+        actor=actor,
+        action="awards.history.record",
+        object_type="awards.PastResult",
+        object_id=past.pk,
+        org_path=recipient.path,
+        summary=(
+            f"Nhập kết quả xếp loại năm {data.year} từ hồ sơ: {recipient.code} – {level.label}"
+        ),
+        after={
+            "recipient": recipient.code,
+            "year": past.year,
+            "profile": past.profile_id,
+            "level": past.level,
+            "decision_number": number,
+            "decision_date": past.decision_date.isoformat(),
+            "deciding_body": body,
+        },
+    )
+    return past

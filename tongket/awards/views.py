@@ -207,14 +207,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda: services.decide_proposal(
                     actor=user,
                     proposal_id=pk,
-                    decision=services.DecisionInput(
-                        number=data["number"],
-                        date=data["date"],
-                        signer_title=data["signer_title"],
-                        signer_name=data["signer_name"],
-                        signer_on_behalf=data["signer_on_behalf"],
-                        issuer_name=data["issuer_name"],
-                    ),
+                    decision=services.DecisionInput.sent(data),
                 ),
             )
             if decision is not None:
@@ -274,14 +267,7 @@ def record(request: HttpRequest, code: str) -> HttpResponse:
                     member_card=recipient if is_card else "",
                     organization_code="" if is_card else recipient,
                     justification=data["justification"],
-                    decision=services.DecisionInput(
-                        number=data["number"],
-                        date=data["date"],
-                        signer_title=data["signer_title"],
-                        signer_name=data["signer_name"],
-                        signer_on_behalf=data["signer_on_behalf"],
-                        issuer_name=data["issuer_name"],
-                    ),
+                    decision=services.DecisionInput.sent(data),
                 ),
             ),
         )
@@ -340,14 +326,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
                 decision_id=found.pk,
                 reason=data["reason"],
-                corrected=services.DecisionInput(
-                    number=data["number"],
-                    date=data["date"],
-                    signer_title=data["signer_title"],
-                    signer_name=data["signer_name"],
-                    signer_on_behalf=data["signer_on_behalf"],
-                    issuer_name=data["issuer_name"],
-                ),
+                corrected=services.DecisionInput.sent(data),
             )
         except NotFound as exc:
             raise Http404(exc.message) from exc

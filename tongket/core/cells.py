@@ -1,4 +1,5 @@
-"""The one neutralising function of every cell this system writes into an XLSX or CSV file."""
+"""The one neutralising function of every cell this system writes into an XLSX or CSV file, and
+the plain reading of a cell that small sheets read outside the import engine use."""
 
 from __future__ import annotations
 
@@ -26,3 +27,13 @@ def neutralize(value: Any) -> Any:
 def neutralized(values: Any) -> list[Any]:
     """A row of cells, each through `neutralize`."""
     return [neutralize(v) for v in values]
+
+
+def cell_text(value: object) -> str:
+    """A cell read as text, as written: empty for none, whole numbers without their ".0",
+    trimmed (the import engine's `clean_text` does more: NFC, single spaces, dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -89,7 +89,10 @@ def format_score(points: Number, maximum: Number) -> str:
 
 
 def format_number(value: Number) -> str:
-    """A whole number with dot thousands: `5.600.000`; a Decimal is rounded half-up first."""
+    """A whole number with dot thousands: `5.600.000`; a Decimal is rounded half-up first.
+
+    Counts in a table's cells are written this way (`7`, not `07`): official tables print plain
+    numbers; the leading zero of `format_count` belongs to prose."""
     return format_decimal(_to_decimal(value), places=0)
 
 

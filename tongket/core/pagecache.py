@@ -14,14 +14,22 @@ data, so a part rendered while a change committed is stored under the versions b
 (which only requests that began before the commit still read) and is not lost work. CSRF
 tokens are stored as a placeholder and filled in per request.
 
+A page may ignore the topics of changes it never shows (`ignored`, e.g. `SEASON_WORK`: the
+decisions and self-assessments of the season), so that their changes leave its key alone; and
+it may show figures that changes it ignores do move without being keyed on them:
+`{% live_figure key %}` (library `pagecache`) stores a placeholder in the part, and `live`
+(the view's function from the placeholders' keys to their values, read from the maintained
+tallies) fills them in on every request, hit or miss.
+
 `TONGKET_PAGE_CACHE = False` turns it off (each part then renders as if it missed).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +52,25 @@ TIMEOUT = 15 * 60
 HEADER = "X-Tongket-Cache"
 # Stands for the request's CSRF token inside a stored part.
 CSRF_PLACEHOLDER = "tongket-csrf-placeholder-5c0d2f"
+# Stands for a live figure inside a stored part (`{% live_figure %}`): its key between brackets.
+LIVE_PLACEHOLDER = "tongket-live-5c0d2f[{}]"
+_LIVE = re.compile(r"tongket-live-5c0d2f\[([^\]<>\"']*)\]")
+# The work of an evaluation season, recorded at each subject's organization: decisions,
+# assessments and proposals, facts, self-assessments (topics, `versions.topic_of`). No
+# organization page, member list, organization list or list of cycles shows any of it.
+SEASON_WORK = (
+    "evaluation.decision",
+    "evaluation.assessment",
+    "evaluation.facts",
+    "selfassessment",
+)
+# Everything of the evaluation apps: cycles and their calendars, decisions, assessments, facts,
+# quotas, self-assessments. No organization page, member list or organization list shows any
+# of it.
+EVALUATION_WORK = ("evaluation", "selfassessment")
+# Party members' own changes, for pages that read their member figures live from the tally.
+MEMBER_WORK = ("member", "party_role", "post")
+Live = Callable[[list[str]], Mapping[str, str]]
 
 
 def enabled() -> bool:
@@ -68,9 +95,13 @@ class CachedPage:
         paths: Iterable[str],
         build: Callable[[], dict[str, Any]],
         objects: Sequence[Model | None] = (),
+        ignored: Iterable[str] = (),
+        live: Live | None = None,
     ) -> None:
         self.request = request
         self.paths = tuple(sorted(set(paths)))
+        self.ignored = tuple(ignored)
+        self.live = live
         self.build = build
         self.objects = objects
         self.outcomes: list[str] = []
@@ -95,7 +126,7 @@ class CachedPage:
 
     def _key(self, name: str) -> str:
         if self._versions is None:
-            self._versions = versions.key_for(self.paths)
+            self._versions = versions.key_for(self.paths, self.ignored)
         if self._base is None:
             request = self.request
             user = request.user
@@ -116,7 +147,7 @@ class CachedPage:
         if not enabled():
             self.outcomes.append("off")
             with context.push(**self.data()):
-                return nodelist.render(context)
+                return mark_safe(self._fill(str(nodelist.render(context))))  # noqa: S308 - rendered by the template engine
         token = str(context.get("csrf_token", ""))
         key = self._key(name)
         store = caches[ALIAS]
@@ -133,7 +164,18 @@ class CachedPage:
             self.outcomes.append("miss")
         else:
             self.outcomes.append("hit")
-        return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 - rendered by the template engine
+        html = self._fill(html.replace(CSRF_PLACEHOLDER, token))
+        return mark_safe(html)  # noqa: S308 - rendered by the template engine
+
+    def _fill(self, html: str) -> str:
+        """The part with its live figures filled in: one call of `live` for all of them."""
+        keys = sorted(set(_LIVE.findall(html)))
+        if not keys:
+            return html
+        if self.live is None:
+            raise RuntimeError("A page with live figures needs its `live` function.")
+        values = self.live(keys)
+        return _LIVE.sub(lambda found: str(values.get(found.group(1), "—")), html)
 
 
 def _timeout() -> int:

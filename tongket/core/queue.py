@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +29,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.management import call_command
+from django.db import OperationalError
+from django.db.models import Model
 from django.utils import timezone
 from django_tasks import task
 
@@ -130,6 +133,21 @@ def forget_job(job_key: str) -> None:
     notes().delete_many([f"progress:{job_key}", f"cancel:{job_key}"])
 
 
+def job_progress(job: Any) -> tuple[int, int]:
+    """A job row's (done, total): what its worker published while it runs, else its row's."""
+    if job.status == "running":
+        published = progress(str(job.pk))
+        if published is not None:
+            return published
+    return int(job.done), int(job.total)
+
+
+def job_remaining(job: Any) -> timedelta | None:
+    """How much longer a job row's work takes at its pace so far."""
+    done, total = job_progress(job)
+    return remaining(job.started_at, done, total)
+
+
 def remaining(started: datetime | None, done: int, total: int) -> timedelta | None:
     """How much longer a job takes at the pace it has kept so far (None before any progress)."""
     if started is None or done <= 0 or total <= done:
@@ -146,6 +164,39 @@ def remaining_text(left: timedelta | None) -> str:
     if seconds < 60:
         return f"còn khoảng {seconds} giây"
     return f"còn khoảng {round(seconds / 60)} phút"
+
+
+# ---- the rows that record jobs (an app's job model: ImportJob, FileJob)
+
+
+def update_job(model: type[Model], pk: Any, only_if: str | None = None, **fields: Any) -> bool:
+    """Update a job's row (only while its status is `only_if`, when given); whether it was.
+    On SQLite a writer in another thread or process can hold the database for a moment and the
+    update fails with "locked": it is tried again, so a job never stays "pending" or "running"
+    for ever. Only the bookkeeping of a job is retried, never its work."""
+    rows = model.objects.filter(pk=pk)  # type: ignore[attr-defined]
+    if only_if is not None:
+        rows = rows.filter(status=only_if)
+    for attempt in range(8):
+        try:
+            return bool(rows.update(**fields))
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 7:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    return False  # pragma: no cover - the loop returns or raises
+
+
+# A job run inside a request that is still "running" after this long lost its process.
+INLINE_LOST_AFTER = timedelta(minutes=15)
+
+
+def process_gone(worker: str, started_at: datetime | None) -> bool:
+    """Whether the process running a job is gone: its worker stopped beating, or (no worker:
+    the request ran it) it started long ago."""
+    if worker:
+        return not worker_alive(worker)
+    return started_at is not None and timezone.now() - started_at >= INLINE_LOST_AFTER
 
 
 # ---- what the worker checks: jobs of workers that are gone

@@ -11,9 +11,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
-from tongket.core.cells import neutralize
+from tongket.core.cells import cell_text, neutralize
 from tongket.core.errors import DomainError
 from tongket.criteria.domain import (
     SECTION_WORDS,
@@ -22,8 +22,7 @@ from tongket.criteria.domain import (
     points_from_text,
     section_from_word,
 )
-from tongket.exchange.importer import site_limits
-from tongket.exchange.workbook import WorkbookError, check_upload
+from tongket.exchange.importer import open_small_workbook
 
 SHEET = "Tiêu chí"
 META = ("Mã tổ chức", "Năm", "Phụ lục", "Tên bộ tiêu chí")
@@ -75,14 +74,6 @@ def export_set(sheet_set: SheetSet) -> bytes:
     return out.getvalue()
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _refuse(row: int, column: str, message: str, rule: str) -> DomainError:
     return DomainError(f"Dòng {row}, cột «{column}»: {message}", field=column, rule=rule)
 
@@ -90,23 +81,14 @@ def _refuse(row: int, column: str, message: str, rule: str) -> DomainError:
 def read_set(path: Path) -> SheetSet:
     """The set a sheet holds; a malformed cell is refused naming its row and column. The file
     passes the import engine's limits (size, zip bomb) before openpyxl opens it."""
-    try:
-        check_upload(path, site_limits())
-    except WorkbookError as exc:
-        raise DomainError(exc.message, field="file", rule=exc.rule) from None
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise DomainError(
-            f"Không đọc được tệp {path.name}: {exc}", field="file", rule="criteria.sheet.unreadable"
-        ) from None
+    book = open_small_workbook(path, unreadable_rule="criteria.sheet.unreadable")
     if SHEET not in book.sheetnames:
         raise DomainError(
             f"Tệp không có trang «{SHEET}».", field="file", rule="criteria.sheet.missing"
         )
     rows = list(book[SHEET].iter_rows(values_only=True))
-    meta = {_text(r[0]): (r[1] if len(r) > 1 else None) for r in rows[: len(META)] if r}
-    missing = [label for label in META if not _text(meta.get(label))]
+    meta = {cell_text(r[0]): (r[1] if len(r) > 1 else None) for r in rows[: len(META)] if r}
+    missing = [label for label in META if not cell_text(meta.get(label))]
     if missing:
         raise DomainError(
             f"Trang «{SHEET}» thiếu: {', '.join(missing)} (dòng 1–4, cột B).",
@@ -114,16 +96,16 @@ def read_set(path: Path) -> SheetSet:
             rule="criteria.sheet.meta",
         )
     try:
-        year = int(_text(meta[META[1]]))
+        year = int(cell_text(meta[META[1]]))
     except ValueError:
         raise _refuse(2, "B", "năm phải là số.", "criteria.sheet.year") from None
     try:
-        appendix = Appendix(_text(meta[META[2]]).upper())
+        appendix = Appendix(cell_text(meta[META[2]]).upper())
     except ValueError:
         raise _refuse(3, "B", "phụ lục phải là PL1–PL5.", "criteria.sheet.appendix") from None
     nodes: list[Node] = []
     for number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
-        cells = [_text(v) for v in (list(row) + [None] * len(HEADER))[: len(HEADER)]]
+        cells = [cell_text(v) for v in (list(row) + [None] * len(HEADER))[: len(HEADER)]]
         if not any(cells):
             continue
         code, parent, section, title, points, guidance, evidence = cells
@@ -151,9 +133,9 @@ def read_set(path: Path) -> SheetSet:
             )
         )
     return SheetSet(
-        organization_code=_text(meta[META[0]]),
+        organization_code=cell_text(meta[META[0]]),
         year=year,
         appendix=appendix,
-        title=_text(meta[META[3]]),
+        title=cell_text(meta[META[3]]),
         nodes=tuple(nodes),
     )

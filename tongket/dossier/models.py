@@ -21,6 +21,17 @@ def upload_path(instance: DossierDocument, filename: str) -> str:
     return f"dossier/{instance.evaluation_id}/{instance.sha256}{extension}"
 
 
+STAGING_DIR = "dossier/staging"
+
+
+def staging_name(final: str) -> str:
+    """Where an upload waits until its row is committed (services.add_document moves it to
+    `final` on commit): `dossier/<evaluation>/<sha256>.pdf` waits as
+    `dossier/staging/<evaluation>-<sha256>.pdf`, outside every evaluation's folder."""
+    folder, _, base = final.rpartition("/")
+    return f"{STAGING_DIR}/{folder.rpartition('/')[2]}-{base}"
+
+
 class DossierDocument(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="dossier")
     kind = models.CharField("loại tài liệu", max_length=24, choices=KIND_CHOICES)

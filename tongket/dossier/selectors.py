@@ -8,12 +8,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import date_short
 from tongket.dossier.domain import DossierKind, Entry, ordered
-from tongket.dossier.models import DossierDocument
+from tongket.dossier.models import DossierDocument, staging_name
 from tongket.evaluation import selectors as evaluation_selectors
 from tongket.evaluation.models import Evaluation, Tier
 from tongket.selfassessment import selectors as selfassessment_selectors
@@ -156,8 +157,12 @@ def annual_dossier(user: User | None, org_code: str, year: int, card: str | None
 
 
 def file_content(document: DossierDocument) -> bytes:
-    """The stored bytes, checked against the checksum recorded at upload."""
-    with document.file.open("rb") as handle:
+    """The stored bytes, checked against the checksum recorded at upload; a file whose row is
+    committed but not yet moved into place (services.add_document) is read where it waits."""
+    name = document.file.name
+    if not default_storage.exists(name) and default_storage.exists(staging_name(name)):
+        name = staging_name(name)
+    with default_storage.open(name, "rb") as handle:
         content: bytes = handle.read()
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise DomainError(

@@ -1,25 +1,31 @@
 """Every write on a dossier: add a document (an uploaded file, checked by size and by content,
 stored under its SHA-256 checksum; or a typed text with its date and signer), remove one. One
-transaction each, audited; a removed file leaves the disk only once the removal is committed."""
+transaction each, audited. The disk follows the database: an added file waits in the staging
+folder and moves into place once its row is committed (a failure or a rollback leaves no file in
+any dossier, and what it staged is swept); a removed file leaves the disk once the removal is
+committed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, PermissionDenied
 from tongket.dossier import domain, permissions, selectors
 from tongket.dossier.domain import DossierKind, FileRefusal
-from tongket.dossier.models import DossierDocument
+from tongket.dossier.models import STAGING_DIR, DossierDocument, staging_name, upload_path
 from tongket.evaluation.models import Evaluation
 
 User = Any
@@ -127,6 +133,7 @@ def add_document(
         added_by=actor if getattr(actor, "is_authenticated", False) else None,
         added_by_label=_label(actor),
     )
+    staged = ""
     if upload is not None:
         checked = domain.check_file(
             upload.name,
@@ -140,7 +147,8 @@ def add_document(
         row.size = len(upload.content)
         row.original_name = upload.name[:255]
         row.content_type = domain.CONTENT_TYPES[checked]
-        row.file.save(upload.name, ContentFile(upload.content), save=False)
+        row.file.name = upload_path(row, upload.name)  # written there once the row is committed
+        staged = _stage(row.file.name, upload.content)
     try:
         row.save()
         record_event(
@@ -153,11 +161,58 @@ def add_document(
             after=_snapshot(row),
         )
     except Exception:
-        # The file was written before the row: leave no file without its row.
-        if row.file:
-            default_storage.delete(row.file.name)
+        if staged:
+            default_storage.delete(staged)
         raise
+    if row.file:
+        transaction.on_commit(partial(_move_into_place, staging_name(row.file.name), row.file.name))
     return row
+
+
+# A staged file whose transaction rolled back (nothing calls back on a rollback) is swept by the
+# next upload's commit once it is older than this: no transaction lasts that long.
+STAGED_FOR_AT_MOST = dt.timedelta(hours=6)
+
+
+def _stage(final: str, content: bytes) -> str:
+    """Write the upload where it waits for its row's commit; the name made here, or "" when
+    the same bytes already wait there for the same evaluation (their name is their checksum)."""
+    name = staging_name(final)
+    if default_storage.exists(name):
+        return ""
+    saved: str = default_storage.save(name, ContentFile(content))
+    return saved
+
+
+def _move_into_place(staged: str, final: str) -> None:
+    """After the commit: the staged file becomes the dossier's (a rename on the same disk), then
+    what earlier rolled-back uploads left in the staging folder is swept."""
+    if default_storage.exists(staged):
+        if default_storage.exists(final):
+            default_storage.delete(staged)  # the same bytes (the name is the checksum)
+        else:
+            try:
+                source, target = default_storage.path(staged), default_storage.path(final)
+            except NotImplementedError:  # a storage without local paths: copy, then delete
+                with default_storage.open(staged, "rb") as handle:
+                    default_storage.save(final, handle)
+                default_storage.delete(staged)
+            else:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.replace(source, target)
+    _sweep_staging()
+
+
+def _sweep_staging() -> None:
+    try:
+        _folders, names = default_storage.listdir(STAGING_DIR)
+    except FileNotFoundError:
+        return
+    oldest = timezone.now() - STAGED_FOR_AT_MOST
+    for base in names:
+        name = f"{STAGING_DIR}/{base}"
+        if default_storage.get_modified_time(name) < oldest:
+            default_storage.delete(name)
 
 
 def _snapshot(row: DossierDocument) -> dict[str, object]:
@@ -195,4 +250,9 @@ def remove_document(*, actor: User | None, document_id: int) -> None:
         before=before,
     )
     if name and not DossierDocument.objects.filter(file=name).exists():
-        transaction.on_commit(lambda: default_storage.delete(name))
+        transaction.on_commit(partial(_delete_files, name, staging_name(name)))
+
+
+def _delete_files(*names: str) -> None:
+    for name in names:
+        default_storage.delete(name)

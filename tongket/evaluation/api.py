@@ -193,7 +193,10 @@ class CycleViewSet(ApiViewSet):
             )
             body = error_body(refusals[0]["rule"], message, field="items", findings=refusals)
             return Response(body, status=400)
-        shown = {ev.pk: ev for ev in evaluations_for(request.user).filter(pk__in=ids)}
+        # The cycle's organization with them: whether the reader manages it (the facts) is
+        # asked of every evaluation answered.
+        answered = evaluations_for(request.user).filter(pk__in=ids)
+        shown = {ev.pk: ev for ev in answered.select_related("cycle__organization")}
         context = self.get_serializer_context()
         results = [EvaluationSerializer(shown[i], context=context).data for i in ids if i in shown]
         return Response({"count": len(results), "results": results}, status=201)

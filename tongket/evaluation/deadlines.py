@@ -1,6 +1,11 @@
 """Reads of the cycles' calendars for the home pages: the overdue steps an office or a cell sees,
 counted in a fixed number of queries whatever the data's size (the deadlines come from
-`selectors.calendar_of`, the one source; the rules from regulations/calendar.py)."""
+`selectors.calendar_of`, the one source; the rules from regulations/calendar.py).
+
+The counts are bounded: they cover the latest `OVERDUE_CYCLES` open cycles with a step past
+its deadline that the user sees (by year, then organization), found first from the cycles
+alone, so a home page reads those cycles' evaluations and not every open cycle's of its
+subtree (a whole country's during the season). The list of cycles shows the others."""
 
 from __future__ import annotations
 
@@ -25,6 +30,9 @@ from tongket.evaluation.models import (
 )
 from tongket.evaluation.regulations.calendar import STEPS, Step
 from tongket.people.models import Organization, OrganizationKind
+
+# At most this many cycles are counted on a home page (the latest; see the module's docstring).
+OVERDUE_CYCLES = 20
 
 # What is still missing when a step is overdue, said after the count.
 MISSING_TEXT = {
@@ -56,13 +64,21 @@ def overdue_steps(user: User | None, today: dt.date) -> list[OverdueStep]:
     """The steps past their deadline in the open cycles the user works in, with the number of
     subjects still waiting on each: one line per cycle for whoever sees the whole cycle (the
     office, linked to the cycle's page), one per cell for a cell's secretary (linked to the
-    cell's page). Three queries: the counts, the cycles, the cells."""
+    cell's page). Three queries: the counts (of the latest `OVERDUE_CYCLES` cycles with a step
+    overdue), the cycles, the cells."""
     scope = scope_for(user)
     if not scope.is_superuser and not scope.read_paths:
         return []
     past = Q()
     for step in STEPS:
-        past |= Q(**{f"cycle__{step.field}__lt": today})
+        past |= Q(**{f"{step.field}__lt": today})
+    # A subquery of the counts' query (no query of its own): the latest cycles.
+    latest = (
+        selectors.visible_cycles(user)
+        .filter(past, status=CycleStatus.OPEN)
+        .order_by("-year", "org_path", "pk")
+        .values("pk")[:OVERDUE_CYCLES]
+    )
     decided = Exists(
         Decision.objects.filter(evaluation=OuterRef("pk"), status=DecisionStatus.CURRENT)
     )
@@ -80,9 +96,7 @@ def overdue_steps(user: User | None, today: dt.date) -> list[OverdueStep]:
         Step.SUPERIOR_DECISION: superior,
     }
     counts = (
-        Evaluation.objects.filter(
-            scope.path_q("subject_path"), past, cycle__status=CycleStatus.OPEN
-        )
+        Evaluation.objects.filter(scope.path_q("subject_path"), cycle_id__in=latest)
         .annotate(has_self=assessed[Tier.SELF], has_cell=assessed[Tier.CELL], decided=decided)
         .filter(decided=False)
         .values("cycle_id", "unit_id", "organization_id")

@@ -126,6 +126,37 @@ def _load_2020() -> None:
     services.decide(actor=None, evaluation_id=own.pk, outcome=Level.GOOD, number=number, date=date)
 
 
+def _self_assess(
+    ev: Evaluation,
+    tally: tuple[int, int, int, int, int],
+    level: Level,
+    points: dict[str, str],
+    form: str,
+) -> None:
+    """The member's task counts (total, completed, on time, late, exceeded), then the
+    self-assessment with its points and level, as the office enters a paper form."""
+    total, completed, on_time, late, exceeded = tally
+    services.record_facts(
+        actor=None,
+        evaluation_id=ev.pk,
+        facts=services.FactsInput(
+            tasks_total=total,
+            tasks_completed=completed,
+            tasks_on_time=on_time,
+            tasks_late=late,
+            tasks_exceeded=exceeded,
+            sick_leave_months=Decimal(0),
+        ),
+    )
+    services.submit_self_assessment(
+        actor=None,
+        evaluation_id=ev.pk,
+        level=level,
+        points=points,
+        comment=f"Tự đánh giá theo {form} (Hướng dẫn 43-HD/BTCTW).",
+    )
+
+
 def _cell_rank(ev: Evaluation) -> int:
     assert ev.organization is not None
     suffix = ev.organization.code.rsplit(".", 1)[1]
@@ -147,27 +178,8 @@ def _load_2026() -> None:
     tallies = ((10, 10, 10, 0, 4), (8, 8, 8, 0, 1), (9, 9, 8, 1, 0))
     levels = (Level.EXCELLENT, Level.GOOD, Level.GOOD)
     for ev, points, tally, level in zip(tccb, POINTS_2026, tallies, levels, strict=False):
-        total, completed, on_time, late, exceeded = tally
-        services.record_facts(
-            actor=None,
-            evaluation_id=ev.pk,
-            facts=services.FactsInput(
-                tasks_total=total,
-                tasks_completed=completed,
-                tasks_on_time=on_time,
-                tasks_late=late,
-                tasks_exceeded=exceeded,
-                sick_leave_months=Decimal(0),
-            ),
-        )
-        allowed = level if on_time == total else Level.COMPLETED
-        services.submit_self_assessment(
-            actor=None,
-            evaluation_id=ev.pk,
-            level=allowed,
-            points=points,
-            comment="Tự đánh giá theo Mẫu 2C (Hướng dẫn 43-HD/BTCTW).",
-        )
+        allowed = level if tally[2] == tally[0] else Level.COMPLETED
+        _self_assess(ev, tally, allowed, points, "Mẫu 2C")
     if tccb:
         services.record_proposal(
             actor=None,
@@ -275,6 +287,7 @@ def _load_2026_season() -> str:
     services.decide(
         actor=None, evaluation_id=head.pk, outcome=Level.GOOD, number="32-QĐ/ĐU", date=date
     )
+    star = _decide_five_year_member(cycle.pk, members_of(FIVE_YEAR_CELL), date)
     assert exempted.member is not None
     assert sick.member is not None
     return (
@@ -283,5 +296,52 @@ def _load_2026_season() -> str:
         f"sinh hoạt đảng (không kiểm điểm, không xếp loại); {sick.member.full_name} nghỉ ốm 4 "
         "tháng, xếp loại hoàn thành tốt theo kết quả thực tế; "
         f"{secretary.full_name}, Bí thư chi bộ {LEADER_CELL} (hoàn thành tốt nhiệm vụ), không "
-        "được xếp loại cao hơn chi bộ."
+        "được xếp loại cao hơn chi bộ. "
+        f"Chi bộ {FIVE_YEAR_CELL}: {star}"
+    )
+
+
+# The member of the 5-year award (issue 24, point 8): excellent in 2026 here, the four years
+# before entered from the records by the awards step. An ordinary member (no Party role), so
+# neither a unit's level nor the committee's order bears on the decision; the cell's other
+# ordinary members are rated good first, so the group's quota (20 % of those rated good,
+# Điều 11, point 1.5) allows one excellent.
+FIVE_YEAR_CELL = "VP"
+FIVE_YEAR_DECISION = "33-QĐ/ĐU"
+
+
+def five_year_member(cell_members: list[Evaluation]) -> list[Evaluation]:
+    """The cell's ordinary members by card number (no Party role in the organization)."""
+    from tongket.people.models import PartyRole
+
+    leaders = set(PartyRole.objects.filter(end__isnull=True).values_list("member_id", flat=True))
+    return [ev for ev in cell_members if ev.member_id not in leaders]
+
+
+def _decide_five_year_member(cycle_id: int, cell_members: list[Evaluation], date: dt.date) -> str:
+    ordinary = five_year_member(cell_members)
+    star, others = ordinary[0], ordinary[1:]
+    plans = [(ev, Level.GOOD, POINTS_2026[1], (8, 8, 8, 0, 1)) for ev in others]
+    plans.append((star, Level.EXCELLENT, POINTS_2026[0], (10, 10, 10, 0, 4)))
+    for ev, level, points, tally in plans:
+        _self_assess(ev, tally, level, points, "Mẫu 2B")
+    services.decide_many(
+        actor=None,
+        cycle_id=cycle_id,
+        unit_code=f"{DEMO_ORG}.{FIVE_YEAR_CELL}",
+        items=[services.DecisionItem(ev.pk, Level.GOOD) for ev in others],
+        number=FIVE_YEAR_DECISION,
+        date=date,
+    )
+    services.decide(
+        actor=None,
+        evaluation_id=star.pk,
+        outcome=Level.EXCELLENT,
+        number=FIVE_YEAR_DECISION,
+        date=date,
+    )
+    assert star.member is not None
+    return (
+        f"{len(others):02d} đảng viên hoàn thành tốt nhiệm vụ, {star.member.full_name} hoàn "
+        "thành xuất sắc nhiệm vụ (xét Giấy khen 5 năm liền)."
     )

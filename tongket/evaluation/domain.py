@@ -20,7 +20,29 @@ ZERO = Decimal(0)
 # --- levels and grades ---------------------------------------------------------------------------
 
 
-class Level(StrEnum):
+class _Ranked(StrEnum):
+    """A choice with a Vietnamese label and a rank, given to its members by `_describe`."""
+
+    _label: str
+    _rank: int
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    @property
+    def rank(self) -> int:
+        """Higher is better (excellent 4 … not_completed 1); for discipline forms, heavier."""
+        return self._rank
+
+
+def _describe(table: Mapping[_Ranked, tuple[str, int]]) -> None:
+    """Give every member of a choice type its label and rank: (label, rank) by member."""
+    for member, (label, rank) in table.items():
+        member._label, member._rank = label, rank
+
+
+class Level(_Ranked):
     """The four classification levels, identical in every regulation (DOMAIN.md §1)."""
 
     EXCELLENT = "excellent"
@@ -29,18 +51,9 @@ class Level(StrEnum):
     NOT_COMPLETED = "not_completed"
 
     @property
-    def label(self) -> str:
-        return _LEVEL_LABELS[self]
-
-    @property
     def short_label(self) -> str:
         """The abbreviation offices write in tables: HTXSNV, HTTNV, HTNV, KHTNV."""
         return _LEVEL_SHORT_LABELS[self]
-
-    @property
-    def rank(self) -> int:
-        """Higher is better: excellent 4 … not_completed 1."""
-        return _LEVEL_RANKS[self]
 
     @classmethod
     def descending(cls) -> tuple[Level, ...]:
@@ -48,12 +61,12 @@ class Level(StrEnum):
         return (cls.EXCELLENT, cls.GOOD, cls.COMPLETED, cls.NOT_COMPLETED)
 
 
-_LEVEL_LABELS: Mapping[Level, str] = MappingProxyType(
+_describe(
     {
-        Level.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
-        Level.GOOD: "Hoàn thành tốt nhiệm vụ",
-        Level.COMPLETED: "Hoàn thành nhiệm vụ",
-        Level.NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
+        Level.EXCELLENT: ("Hoàn thành xuất sắc nhiệm vụ", 4),
+        Level.GOOD: ("Hoàn thành tốt nhiệm vụ", 3),
+        Level.COMPLETED: ("Hoàn thành nhiệm vụ", 2),
+        Level.NOT_COMPLETED: ("Không hoàn thành nhiệm vụ", 1),
     }
 )
 _LEVEL_SHORT_LABELS: Mapping[Level, str] = MappingProxyType(
@@ -63,9 +76,6 @@ _LEVEL_SHORT_LABELS: Mapping[Level, str] = MappingProxyType(
         Level.COMPLETED: "HTNV",
         Level.NOT_COMPLETED: "KHTNV",
     }
-)
-_LEVEL_RANKS: Mapping[Level, int] = MappingProxyType(
-    {Level.EXCELLENT: 4, Level.GOOD: 3, Level.COMPLETED: 2, Level.NOT_COMPLETED: 1}
 )
 
 
@@ -88,7 +98,7 @@ def count_at_least(levels: Iterable[Level], floor: Level) -> int:
     return sum(1 for level in levels if at_least(level, floor))
 
 
-class Grade(StrEnum):
+class Grade(_Ranked):
     """The grade of one criterion under qd132 and qd124 (no points): xuất sắc … kém."""
 
     EXCELLENT = "excellent"
@@ -96,25 +106,14 @@ class Grade(StrEnum):
     AVERAGE = "average"
     POOR = "poor"
 
-    @property
-    def label(self) -> str:
-        return _GRADE_LABELS[self]
 
-    @property
-    def rank(self) -> int:
-        return _GRADE_RANKS[self]
-
-
-_GRADE_LABELS: Mapping[Grade, str] = MappingProxyType(
+_describe(
     {
-        Grade.EXCELLENT: "Xuất sắc",
-        Grade.GOOD: "Tốt",
-        Grade.AVERAGE: "Trung bình",
-        Grade.POOR: "Kém",
+        Grade.EXCELLENT: ("Xuất sắc", 4),
+        Grade.GOOD: ("Tốt", 3),
+        Grade.AVERAGE: ("Trung bình", 2),
+        Grade.POOR: ("Kém", 1),
     }
-)
-_GRADE_RANKS: Mapping[Grade, int] = MappingProxyType(
-    {Grade.EXCELLENT: 4, Grade.GOOD: 3, Grade.AVERAGE: 2, Grade.POOR: 1}
 )
 
 
@@ -170,7 +169,7 @@ _REASON_LABELS: Mapping[NotClassifiedReason, str] = MappingProxyType(
 )
 
 
-class DisciplineForm(StrEnum):
+class DisciplineForm(_Ranked):
     """Party discipline forms, lightest first (Điều lệ Đảng, Điều 35)."""
 
     REPRIMAND = "reprimand"  # khiển trách
@@ -178,29 +177,13 @@ class DisciplineForm(StrEnum):
     DISMISSAL = "dismissal"  # cách chức
     EXPULSION = "expulsion"  # khai trừ
 
-    @property
-    def label(self) -> str:
-        return _DISCIPLINE_LABELS[self]
 
-    @property
-    def rank(self) -> int:
-        return _DISCIPLINE_RANKS[self]
-
-
-_DISCIPLINE_LABELS: Mapping[DisciplineForm, str] = MappingProxyType(
+_describe(
     {
-        DisciplineForm.REPRIMAND: "Khiển trách",
-        DisciplineForm.WARNING: "Cảnh cáo",
-        DisciplineForm.DISMISSAL: "Cách chức",
-        DisciplineForm.EXPULSION: "Khai trừ",
-    }
-)
-_DISCIPLINE_RANKS: Mapping[DisciplineForm, int] = MappingProxyType(
-    {
-        DisciplineForm.REPRIMAND: 1,
-        DisciplineForm.WARNING: 2,
-        DisciplineForm.DISMISSAL: 3,
-        DisciplineForm.EXPULSION: 4,
+        DisciplineForm.REPRIMAND: ("Khiển trách", 1),
+        DisciplineForm.WARNING: ("Cảnh cáo", 2),
+        DisciplineForm.DISMISSAL: ("Cách chức", 3),
+        DisciplineForm.EXPULSION: ("Khai trừ", 4),
     }
 )
 

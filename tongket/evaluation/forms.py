@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.db.models import Field, QuerySet
+from django.db.models import Field
 
 from tongket.core.fields import ViDecimalField
 from tongket.core.formatting import format_points, parse_date_vi
@@ -21,8 +21,7 @@ from tongket.evaluation.models import Evaluation
 from tongket.evaluation.regulations.calendar import STEPS, Step
 from tongket.evaluation.selectors import GradeCriterion, Outcome, parse_outcome
 from tongket.evaluation.services import CYCLE_KINDS, FactsInput
-from tongket.people.models import Organization
-from tongket.people.pickers import OrganizationChoiceField
+from tongket.people.pickers import OrganizationChoiceField, OrganizationChoiceForm
 
 # Level selectors start empty: a form sent without choosing is refused, never read as
 # "excellent" because it happened to be the first option.
@@ -186,7 +185,7 @@ class BulkDecisionForm(forms.Form):
         return out
 
 
-class OpenCycleForm(forms.Form):
+class OpenCycleForm(OrganizationChoiceForm):
     """A new cycle: the organization (among those the user writes for), the year, a quarter."""
 
     organization = OrganizationChoiceField(
@@ -200,12 +199,6 @@ class OpenCycleForm(forms.Form):
         empty_value=None,
         required=False,
     )
-
-    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        organization = self.fields["organization"]
-        assert isinstance(organization, OrganizationChoiceField)
-        organization.set_organizations(organizations)
 
 
 class ReasonedDecisionForm(_ForOneSubject):

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 
 from tongket.accounts.scope import User, scope_for
-from tongket.audit.services import record_event
+from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.rules import Finding, Severity, errors_in
@@ -36,6 +38,7 @@ from tongket.evaluation.models import (
     DecisionStatus,
     Evaluation,
     QuotaException,
+    ResultTally,
     SubjectKind,
     Tier,
 )
@@ -960,7 +963,7 @@ def _snapshot(d: Decision) -> dict[str, object]:
     }
 
 
-def _issue(
+def _checked(
     *,
     actor: User | None,
     ev: Evaluation,
@@ -975,8 +978,10 @@ def _issue(
     reason: str = "",
     profile: Profile | None = None,
 ) -> Decision:
-    """Run every check under the caller's lock, then write one sealed decision. `quota` is the
-    verdict of the quota on the change this decision belongs to (`checks.quota_verdicts`)."""
+    """Run every check of one decision under the caller's lock and give the decision to write
+    (not saved), its accepted warnings stored with it; DomainError when a check refuses it.
+    `quota` is the verdict of the quota on the change this decision belongs to
+    (`checks.quota_verdicts`)."""
     number = _check_number(number, date)
     justification = justification.strip()
     profile = profile or selectors.profile_of(ev.cycle)
@@ -1011,10 +1016,76 @@ def _issue(
             if f.severity is Severity.WARNING
         ),
     ]
+    return Decision(
+        evaluation=ev,
+        kind=kind,
+        number=number,
+        date=date,
+        deciding_body=deciding_body,
+        justification=justification,
+        findings=stored,
+        supersedes=supersedes,
+        reason=reason.strip(),
+        decided_by=_author(actor),
+        decided_by_label=_label(actor),
+        **_outcome_fields(outcome),
+    )
+
+
+def _outcome_label(decision: Decision) -> str:
+    outcome: Outcome = (
+        Level(decision.level)
+        if decision.level
+        else NotClassifiedReason(decision.not_classified_reason)
+    )
+    return selectors.outcome_label(outcome)
+
+
+def _decision_notice(decision: Decision) -> notifications.Notice | None:
+    """What the decided member (with an account) is told."""
+    ev = decision.evaluation
+    if ev.member is None or ev.member.user_id is None:
+        return None
+    kind = DecisionKind(decision.kind)
+    return notifications.Notice(
+        user_id=ev.member.user_id,
+        text=(
+            f"{kind.label} số {decision.number} ngày {date_short(decision.date)} của "
+            f"{decision.deciding_body.name}: đồng chí được xếp loại "
+            f"«{_outcome_label(decision)}» "
+            f"{_lower_first(selectors.period_label(ev.cycle))}."
+        ),
+        url=reverse("evaluation:evaluation", args=[ev.pk]),
+    )
+
+
+def _decision_event(decision: Decision) -> EventInput:
+    """The audit event of one written decision (with the one it supersedes, if any)."""
+    ev = decision.evaluation
+    kind = DecisionKind(decision.kind)
+    supersedes = decision.supersedes
+    return EventInput(
+        action=f"evaluation.decision.{kind.value}",
+        object_type="evaluation.Decision",
+        object_id=decision.pk,
+        org_path=ev.subject_path,
+        summary=(
+            f"{kind.label} số {decision.number}: {selectors.subject_code(ev)} – "
+            f"{_outcome_label(decision)}"
+        ),
+        before=_snapshot(supersedes) if supersedes is not None else None,
+        after=_snapshot(decision),
+    )
+
+
+def _issue(actor: User | None, decision: Decision) -> Decision:
+    """Write one sealed decision that passed its checks (`_checked`), under the caller's lock:
+    the one it supersedes marked, the results tally, the member's notice and the audit event."""
+    ev, supersedes = decision.evaluation, decision.supersedes
     if supersedes is not None:
         new_status = (
             DecisionStatus.CANCELLED
-            if kind is DecisionKind.RECLASSIFICATION
+            if decision.kind == DecisionKind.RECLASSIFICATION
             else DecisionStatus.SUPERSEDED
         )
         moved = Decision.objects.filter(pk=supersedes.pk, status=DecisionStatus.CURRENT).update(
@@ -1024,46 +1095,25 @@ def _issue(
             raise ConcurrentEdit()
     try:
         # No savepoint: a unique violation (a concurrent decision) aborts the whole change.
-        decision = Decision.objects.create(
-            evaluation=ev,
-            kind=kind,
-            number=number,
-            date=date,
-            deciding_body=deciding_body,
-            justification=justification,
-            findings=stored,
-            supersedes=supersedes,
-            reason=reason.strip(),
-            decided_by=_author(actor),
-            decided_by_label=_label(actor),
-            **_outcome_fields(outcome),
-        )
+        decision.save(force_insert=True)
     except IntegrityError:
         raise ConcurrentEdit() from None
     tally.move(ev, old=supersedes, new=decision)
-    if ev.member is not None and ev.member.user_id is not None:
+    notice = _decision_notice(decision)
+    if notice is not None:
         notifications.notify(
-            user_ids=[ev.member.user_id],
-            kind=Kind.DECISION,
-            text=(
-                f"{kind.label} số {number} ngày {date_short(date)} của {deciding_body.name}: "
-                f"đồng chí được xếp loại «{selectors.outcome_label(outcome)}» "
-                f"{_lower_first(selectors.period_label(ev.cycle))}."
-            ),
-            url=reverse("evaluation:evaluation", args=[ev.pk]),
+            user_ids=[notice.user_id], kind=Kind.DECISION, text=notice.text, url=notice.url
         )
+    event = _decision_event(decision)
     record_event(
         actor=actor,
-        action=f"evaluation.decision.{kind.value}",
-        object_type="evaluation.Decision",
-        object_id=decision.pk,
-        org_path=ev.subject_path,
-        summary=(
-            f"{kind.label} số {number}: {selectors.subject_code(ev)} – "
-            f"{selectors.outcome_label(outcome)}"
-        ),
-        before=_snapshot(supersedes) if supersedes is not None else None,
-        after=_snapshot(decision),
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        org_path=event.org_path,
+        summary=event.summary,
+        before=event.before,
+        after=event.after,
     )
     return decision
 
@@ -1091,15 +1141,18 @@ def decide(
     _require_open(cycle)
     _require_undecided(ev)
     return _issue(
-        actor=actor,
-        ev=ev,
-        outcome=outcome,
-        number=number,
-        date=date,
-        justification=justification,
-        kind=DecisionKind.DECISION,
-        deciding_body=cycle.organization,
-        quota=_quota_of(ev, outcome, justification),
+        actor,
+        _checked(
+            actor=actor,
+            ev=ev,
+            outcome=outcome,
+            number=number,
+            date=date,
+            justification=justification,
+            kind=DecisionKind.DECISION,
+            deciding_body=cycle.organization,
+            quota=_quota_of(ev, outcome, justification),
+        ),
     )
 
 
@@ -1178,19 +1231,28 @@ def decide_many(
     cycle = selectors.get_cycle(actor, cycle_id)
     _require(permissions.can_manage_cycle(scope_for(actor), cycle), True)
     ids = [item.evaluation_id for item in items]
-    found = {
-        ev.pk: ev
-        for ev in selectors.visible_evaluations(actor)
-        .filter(pk__in=ids)
-        .select_related("member", "organization", "unit")
-    }
-    if set(ids) - set(found):
-        raise NotFound("Không tìm thấy bản đánh giá.")
+    current_exceptions = QuotaException.objects.filter(cycle=OuterRef("pk"), is_current=True)
     cycle = (
         Cycle.objects.select_for_update(of=("self",))
         .select_related("organization")
+        .annotate(has_quota_exceptions=Exists(current_exceptions))
         .get(pk=cycle.pk)
     )
+    # Every evaluation locked (after the cycle, in the order of their ids) and read once with
+    # what the checks read beyond its row (`checks.with_decision_facts`).
+    found = {
+        ev.pk: ev
+        for ev in checks.with_decision_facts(
+            selectors.visible_evaluations(actor)
+            .filter(pk__in=ids)
+            .select_for_update(of=("self",))
+            .select_related("member", "organization", "unit")
+            .order_by("pk"),
+            cycle,
+        )
+    }
+    if set(ids) - set(found):
+        raise NotFound("Không tìm thấy bản đánh giá.")
     _require_open(cycle)
     if unit_code is not None and (
         not items
@@ -1211,38 +1273,40 @@ def decide_many(
         if ev.cycle_id == cycle.pk:
             ev.cycle = cycle
     reason_of = {item.evaluation_id: item.justification or justification for item in items}
+    profile = selectors.profile_of(cycle)
     verdicts = checks.quota_verdicts(
         [
             checks.Change(found[item.evaluation_id], item.outcome, reason_of[item.evaluation_id])
             for item in items
             if found[item.evaluation_id].cycle_id == cycle.pk
         ],
-        selectors.profile_of(cycle),
+        profile,
     )
     refusals: list[Refusal] = []
-    decided: list[Decision] = []
-    for item in items:
-        ev = found[item.evaluation_id]
-        if ev.cycle_id != cycle.pk:
-            refusals.append(
-                Refusal(
-                    ev.pk,
-                    "items",
-                    Finding(
-                        rule="evaluation.decision.other_cycle",
-                        citation="",
-                        message="Bản đánh giá này thuộc kỳ đánh giá khác.",
-                        subject=selectors.subject_code(ev),
-                    ),
+    batch = _DecisionBatch()
+    with batch.written_before_read():
+        for item in items:
+            ev = found[item.evaluation_id]
+            if ev.cycle_id != cycle.pk:
+                refusals.append(
+                    Refusal(
+                        ev.pk,
+                        "items",
+                        Finding(
+                            rule="evaluation.decision.other_cycle",
+                            citation="",
+                            message="Bản đánh giá này thuộc kỳ đánh giá khác.",
+                            subject=selectors.subject_code(ev),
+                        ),
+                    )
                 )
-            )
-            continue
-        _cycle, ev = _lock(cycle.pk, ev.pk)
-        try:
-            with transaction.atomic():
+                continue
+            try:
+                if ev.pk in batch.decided:  # the same evaluation twice
+                    ev.decided = True  # type: ignore[attr-defined]
                 _require_undecided(ev)
-                decided.append(
-                    _issue(
+                batch.add(
+                    _checked(
                         actor=actor,
                         ev=ev,
                         outcome=item.outcome,
@@ -1252,15 +1316,89 @@ def decide_many(
                         kind=DecisionKind.DECISION,
                         deciding_body=cycle.organization,
                         quota=verdicts[ev.pk],
+                        profile=profile,
                     )
                 )
-        except (NotFound, PermissionDenied, ConcurrentEdit):
-            raise
-        except DomainError as exc:
-            refusals += _refusals(ev, exc)
-    if refusals:
-        raise BatchRefused(refusals)
-    return decided
+            except (NotFound, PermissionDenied, ConcurrentEdit):
+                raise
+            except DomainError as exc:
+                refusals += _refusals(ev, exc)
+        if refusals:
+            raise BatchRefused(refusals)
+        batch.write()
+    batch.record(actor)
+    return batch.decisions
+
+
+class _DecisionBatch:
+    """The decisions of one `decide_many`, checked one by one and written together: the
+    decisions in bulk inserts, then one change of the results tally, one insert of the members'
+    notices and one of the audit events (one event per decision, in the batch's order).
+
+    Each check still sees the decisions accepted before it in the batch: inside
+    `written_before_read`, the decisions not yet written are inserted before any statement that
+    reads the decisions or the results tally runs (a qd366 cell after its members, a leader
+    after the units he or she leads), so a batch decides exactly as one decision after another
+    would, and costs one insert when no check reads them."""
+
+    def __init__(self) -> None:
+        self.decisions: list[Decision] = []
+        self.decided: set[int] = set()
+        self._written = 0
+        self._writing = False
+        self._tables = (Decision._meta.db_table, ResultTally._meta.db_table)
+
+    def add(self, decision: Decision) -> None:
+        self.decisions.append(decision)
+        self.decided.add(decision.evaluation_id)
+
+    @contextmanager
+    def written_before_read(self) -> Iterator[None]:
+        with connection.execute_wrapper(self._before_statement):
+            yield
+
+    def _before_statement(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        if not self._writing and self._written < len(self.decisions) and _reads(sql, self._tables):
+            self.write()
+        return execute(sql, params, many, context)
+
+    def write(self) -> None:
+        """Insert the decisions not yet written, and move the results tally for them."""
+        pending = self.decisions[self._written :]
+        if not pending:
+            return
+        self._writing = True
+        try:
+            # No savepoint: a unique violation (a concurrent decision) aborts the whole change.
+            Decision.objects.bulk_create(pending)
+        except IntegrityError:
+            raise ConcurrentEdit() from None
+        finally:
+            self._writing = False
+        self._written = len(self.decisions)
+        deltas: Counter[tally.Key] = Counter()
+        for d in pending:
+            ev = d.evaluation
+            deltas[tally.key_of(ev.cycle, ev, None)] -= 1
+            deltas[tally.key_of(ev.cycle, ev, d.level)] += 1
+        self._writing = True
+        try:
+            tally.change(deltas)
+        finally:
+            self._writing = False
+
+    def record(self, actor: User | None) -> None:
+        """The members' notices and the audit events, once every decision is written."""
+        notices = [n for n in map(_decision_notice, self.decisions) if n is not None]
+        if notices:
+            notifications.notify_each(kind=Kind.DECISION, notices=notices)
+        record_events(actor=actor, events=[_decision_event(d) for d in self.decisions])
+
+
+def _reads(sql: str, tables: Sequence[str]) -> bool:
+    return any(table in sql for table in tables)
 
 
 def preview_decisions(
@@ -1345,17 +1483,20 @@ def supersede_decision(
     )
     _require_current(old)
     return _issue(
-        actor=actor,
-        ev=ev,
-        outcome=outcome,
-        number=number,
-        date=date,
-        justification=justification,
-        kind=DecisionKind.CORRECTION,
-        deciding_body=old.deciding_body,
-        supersedes=old,
-        reason=reason,
-        quota=_quota_of(ev, outcome, justification),
+        actor,
+        _checked(
+            actor=actor,
+            ev=ev,
+            outcome=outcome,
+            number=number,
+            date=date,
+            justification=justification,
+            kind=DecisionKind.CORRECTION,
+            deciding_body=old.deciding_body,
+            supersedes=old,
+            reason=reason,
+            quota=_quota_of(ev, outcome, justification),
+        ),
     )
 
 
@@ -1396,17 +1537,20 @@ def cancel_and_reclassify(
     old = Decision.objects.select_for_update(of=("self",)).get(pk=old.pk)
     _require_current(old)
     return _issue(
-        actor=actor,
-        ev=ev,
-        outcome=outcome,
-        number=number,
-        date=date,
-        justification=justification,
-        kind=DecisionKind.RECLASSIFICATION,
-        deciding_body=superior,
-        supersedes=old,
-        reason=reason,
-        quota=_quota_of(ev, outcome, justification),
+        actor,
+        _checked(
+            actor=actor,
+            ev=ev,
+            outcome=outcome,
+            number=number,
+            date=date,
+            justification=justification,
+            kind=DecisionKind.RECLASSIFICATION,
+            deciding_body=superior,
+            supersedes=old,
+            reason=reason,
+            quota=_quota_of(ev, outcome, justification),
+        ),
     )
 
 

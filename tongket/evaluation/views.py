@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound, refusal_text
 from tongket.core.http import content_disposition, not_found_as_404, posted
-from tongket.core.pagecache import CachedPage, scope_paths
+from tongket.core.pagecache import SEASON_WORK, CachedPage, scope_paths
 from tongket.core.rules import Finding, RuleGroup, group_by_rule
 from tongket.evaluation import documents, forms, permissions, selectors, services, stats
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
@@ -74,15 +74,19 @@ def index(request: HttpRequest) -> HttpResponse:
             }
             for cycle in cycles
         ]
-        return {
-            "entries": entries,
-            "page_obj": page,
-            "own": selectors.own_evaluations(request.user),
-        }
+        return {"entries": entries, "page_obj": page}
 
-    page = CachedPage(request, paths=scope_paths(request), build=build)
+    # The list of cycles shows none of the season's work (decisions, assessments); the user's
+    # own results, which do, are read on every request (none for a user without a member).
+    page = CachedPage(request, paths=scope_paths(request), build=build, ignored=SEASON_WORK)
     # Offices open cycles (the page itself checks the organizations); no query here.
-    return page.render("evaluation/index.html", {"can_open": can_administer_somewhere(scope)})
+    return page.render(
+        "evaluation/index.html",
+        {
+            "can_open": can_administer_somewhere(scope),
+            "own": selectors.own_evaluations(request.user),
+        },
+    )
 
 
 @login_required
@@ -329,40 +333,26 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                         points=self_form.points() or None,
                         comment=self_form.cleaned_data["comment"],
                     )
-                    messages.success(request, "Đã gửi bản tự đánh giá.")
-                    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+                    return _done(request, ev, "Đã gửi bản tự đánh giá.")
             elif action == "proposal" and can_propose:
                 proposal_form = forms.OutcomeForm(request.POST, prefix="proposal", member=is_member)
                 if proposal_form.is_valid():
-                    services.record_proposal(
-                        actor=request.user,
-                        evaluation_id=ev.pk,
-                        outcome=proposal_form.outcome_value(),
-                        comment=proposal_form.cleaned_data["comment"],
-                    )
-                    messages.success(request, "Đã ghi ý kiến, đề xuất của chi bộ.")
-                    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+                    _record_outcome(request, ev, proposal_form, services.record_proposal)
+                    return _done(request, ev, "Đã ghi ý kiến, đề xuất của chi bộ.")
             elif action == "appraisal" and can_appraise:
                 appraisal_form = forms.AppraisalForm(
                     request.POST, prefix="appraisal", member=is_member
                 )
                 if appraisal_form.is_valid():
-                    services.record_appraisal(
-                        actor=request.user,
-                        evaluation_id=ev.pk,
-                        outcome=appraisal_form.outcome_value(),
-                        comment=appraisal_form.cleaned_data["comment"],
-                    )
-                    messages.success(request, "Đã ghi kết quả thẩm định của cấp ủy.")
-                    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+                    _record_outcome(request, ev, appraisal_form, services.record_appraisal)
+                    return _done(request, ev, "Đã ghi kết quả thẩm định của cấp ủy.")
             elif action == "decision" and can_manage:
                 decision_form = forms.DecisionForm(
                     request.POST, prefix="decision", member=is_member
                 )
                 if decision_form.is_valid():
                     _decide(request, ev, decision, decision_form)
-                    messages.success(request, "Đã ban hành quyết định.")
-                    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+                    return _done(request, ev, "Đã ban hành quyết định.")
             else:
                 raise NotFound()
         except DomainError as exc:
@@ -393,6 +383,27 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             "can_reclassify": decision is not None and permissions.can_reclassify(scope, cycle),
         },
         status=422 if problems else 200,
+    )
+
+
+def _done(request: HttpRequest, ev: Evaluation, text: str) -> HttpResponse:
+    """A step of the evaluation page went through: say so, and show the page again."""
+    messages.success(request, text)
+    return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+
+
+def _record_outcome(
+    request: HttpRequest,
+    ev: Evaluation,
+    form: forms.OutcomeForm,
+    record: Callable[..., object],
+) -> None:
+    """The cell's proposal or the committee's appraisal: an outcome and a comment."""
+    record(
+        actor=request.user,
+        evaluation_id=ev.pk,
+        outcome=form.outcome_value(),
+        comment=form.cleaned_data["comment"],
     )
 
 
@@ -579,8 +590,7 @@ def evaluation_facts(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                 raise
             problems = _refusal(request, form, exc)
         else:
-            messages.success(request, "Đã ghi nhận dữ kiện.")
-            return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+            return _done(request, ev, "Đã ghi nhận dữ kiện.")
     return render(
         request,
         "evaluation/facts.html",
@@ -626,8 +636,7 @@ def evaluation_reclassify(request: HttpRequest, evaluation_id: int) -> HttpRespo
                 raise
             problems = _refusal(request, form, exc)
         else:
-            messages.success(request, "Đã hủy kết quả và ban hành quyết định xếp loại lại.")
-            return redirect("evaluation:evaluation", evaluation_id=ev.pk)
+            return _done(request, ev, "Đã hủy kết quả và ban hành quyết định xếp loại lại.")
     return render(
         request,
         "evaluation/reclassify.html",

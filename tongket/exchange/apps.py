@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 class ExchangeConfig(AppConfig):
     name = "tongket.exchange"
@@ -12,8 +14,16 @@ class ExchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from tongket.core import queue
-        from tongket.exchange import jobs
+        from tongket.core import filejobs, queue
+        from tongket.exchange import exporter, jobs
 
         # A worker that starts, or takes a job, ends the imports a lost worker left running.
         queue.on_worker_check(jobs.end_lost_jobs)
+        filejobs.register(
+            filejobs.Kind(
+                name="export",
+                label="Xuất dữ liệu ra tệp Excel",
+                content_type=XLSX,
+                make=exporter.export_job,
+            )
+        )

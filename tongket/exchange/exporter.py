@@ -4,13 +4,14 @@ CSV); exports of personal data are audited. The template to fill in is `template
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 from django.db import transaction
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
+from tongket.core.filejobs import Made
 from tongket.exchange.importer import handler_for
 from tongket.exchange.workbook import SheetHandler, write_csv_to, write_workbook_to
 
@@ -55,16 +56,51 @@ class _Counted:
             yield row
 
 
-def export_workbook_to(file: IO[bytes], user: User | None, keys: Sequence[str] = EXPORTABLE) -> int:
+# A queued export tells its progress (sheets done of all) and looks for a cancel this often.
+PROGRESS_EVERY_ROWS = 500
+
+
+def _told(
+    rows: Iterable[Sequence[Any]], index: int, count: int, progress: Callable[[int, int], None]
+) -> Iterator[Sequence[Any]]:
+    """The rows of sheet `index` (of `count`), telling `progress` as they pass."""
+    progress(index, count)
+    for number, row in enumerate(rows, start=1):
+        if number % PROGRESS_EVERY_ROWS == 0:
+            progress(index, count)
+        yield row
+    progress(index + 1, count)
+
+
+def export_workbook_to(
+    file: IO[bytes],
+    user: User | None,
+    keys: Sequence[str] = EXPORTABLE,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """What `user` may see, in the import layout (importing it back changes nothing), written
     into `file` as the rows are read: memory stays flat for a national export. Returns the
-    number of rows; the export is audited in the same transaction."""
+    number of rows; the export is audited in the same transaction. `progress` (a queued
+    export) is told the sheets done of all as it goes."""
     counted = _Counted()
     with transaction.atomic():
         chosen: list[SheetHandler[Any]] = [handler_for(k) for k in keys]
-        write_workbook_to(file, [(h, counted(h.export_rows(user))) for h in chosen])
+        sheets = [(h, counted(h.export_rows(user))) for h in chosen]
+        if progress is not None:
+            sheets = [(h, _told(r, i, len(sheets), progress)) for i, (h, r) in enumerate(sheets)]
+        write_workbook_to(file, sheets)
         _audit(user, keys, "xlsx", counted.rows)
     return counted.rows
+
+
+def export_job(
+    owner: User, params: Mapping[str, Any], file: IO[bytes], progress: Callable[[int, int], None]
+) -> Made:
+    """The queued workbook export (tongket.core.filejobs kind "export"): the sheets named in
+    `params["keys"]`, with the file name the page gave."""
+    keys = [k for k in params.get("keys", EXPORTABLE) if k in EXPORTABLE]
+    rows = export_workbook_to(file, owner, keys, progress)
+    return Made(filename=str(params.get("filename") or "du-lieu.xlsx"), summary=f"{rows} dòng")
 
 
 def export_csv_to(file: IO[bytes], user: User | None, key: str) -> int:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl import load_workbook
 
 from tongket.accounts.scope import User
 from tongket.audit.services import record_event
@@ -26,6 +29,7 @@ from tongket.exchange.workbook import (
     RowReader,
     SheetHandler,
     WorkbookError,
+    check_upload,
     read_workbook,
 )
 
@@ -49,6 +53,23 @@ def site_limits() -> Limits:
         ratio=int(getattr(settings, "TONGKET_IMPORT_MAX_RATIO", 0)),
         rows=int(getattr(settings, "TONGKET_IMPORT_MAX_ROWS", 0)),
     )
+
+
+def open_small_workbook(path: Path, *, unreadable_rule: str) -> OpenpyxlWorkbook:
+    """A small workbook read outside the import engine (a criteria set, a task annex), opened
+    read-only with values only once it passes this site's limits (`check_upload`: size,
+    format, zip bomb); refused as a DomainError on the file, `unreadable_rule` when openpyxl
+    cannot read it."""
+    try:
+        check_upload(path, site_limits())
+    except WorkbookError as exc:
+        raise DomainError(exc.message, field="file", rule=exc.rule) from None
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise DomainError(
+            f"Không đọc được tệp {path.name}: {exc}", field="file", rule=unreadable_rule
+        ) from None
 
 
 def reported_limit() -> int:

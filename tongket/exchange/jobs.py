@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -26,8 +26,6 @@ logger = logging.getLogger(__name__)
 
 # Files up to this size run inside the request: a few thousand rows take seconds.
 INLINE_BYTES = 256 * 1024
-# A job run inside a request that is still "running" after this long lost its process.
-INLINE_LOST_AFTER = timedelta(minutes=15)
 
 WORKER_LOST = "worker_lost"
 ERROR = "error"
@@ -65,34 +63,16 @@ def request_cancel(job: ImportJob) -> None:
 
 
 def progress_of(job: ImportJob) -> tuple[int, int]:
-    if job.status == JobStatus.RUNNING:
-        published = queue.progress(str(job.pk))
-        if published is not None:
-            return published
-    return job.done, job.total
+    return queue.job_progress(job)
 
 
 def remaining(job: ImportJob) -> timedelta | None:
-    done, total = progress_of(job)
-    return queue.remaining(job.started_at, done, total)
+    return queue.job_remaining(job)
 
 
 def _set(job_id: uuid.UUID, only_if: str | None = None, **fields: Any) -> bool:
-    """Update the job's row (only while its status is `only_if`, when given); whether it was.
-    On SQLite a writer in another thread or process can hold the database for a moment and the
-    update fails with "locked": it is tried again, so a job never stays "pending" or "running"
-    for ever. Only the bookkeeping of the job is retried, never the import."""
-    rows = ImportJob.objects.filter(pk=job_id)
-    if only_if is not None:
-        rows = rows.filter(status=only_if)
-    for attempt in range(8):
-        try:
-            return bool(rows.update(**fields))
-        except OperationalError as exc:
-            if "locked" not in str(exc) or attempt == 7:
-                raise
-            time.sleep(0.05 * 2**attempt)
-    return False  # pragma: no cover - the loop returns or raises
+    """Update the job's row, tried again while SQLite is locked (tongket.core.queue)."""
+    return queue.update_job(ImportJob, job_id, only_if, **fields)
 
 
 FAILED_SUMMARY = (
@@ -190,12 +170,7 @@ def _cancelled(job: ImportJob) -> None:
 def end_if_lost(job: ImportJob) -> bool:
     """End a running job whose process is gone (its worker stopped beating, or the request that
     ran a small file died); whether it was ended. Its transaction never committed."""
-    if job.status != JobStatus.RUNNING:
-        return False
-    if job.worker:
-        if queue.worker_alive(job.worker):
-            return False
-    elif job.started_at is None or timezone.now() - job.started_at < INLINE_LOST_AFTER:
+    if job.status != JobStatus.RUNNING or not queue.process_gone(job.worker, job.started_at):
         return False
     ended = _set(
         job.pk,

@@ -8,13 +8,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from tongket.core.models import JobStatus
 
-class JobStatus(models.TextChoices):
-    PENDING = "pending", "Đang chờ"
-    RUNNING = "running", "Đang chạy"
-    DONE = "done", "Xong"
-    FAILED = "failed", "Gặp sự cố"
-    CANCELLED = "cancelled", "Đã hủy"
+__all__ = ["ImportJob", "JobStatus"]
 
 
 class ImportJob(models.Model):

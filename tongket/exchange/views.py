@@ -7,6 +7,7 @@ import tempfile
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User as AuthUser
@@ -17,17 +18,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tongket.core import queue
+from tongket.core import filejobs, queue
 from tongket.core.errors import DomainError
 from tongket.core.http import content_disposition, posted, posted_files
 from tongket.core.replicas import replica_reads
 from tongket.exchange import exporter, jobs, services
+from tongket.exchange.apps import XLSX
 from tongket.exchange.models import ImportJob, JobStatus
 from tongket.exchange.template import template_workbook
 from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, UPLOAD_EXTENSIONS, Action
-from tongket.people.selectors import writable_organization_codes
+from tongket.people.selectors import visible_members, writable_organization_codes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_PROBLEMS = 500
 SHOWN_OUTCOMES = 300
 EXPORTS = {
@@ -76,6 +77,14 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
         raise Http404
     stem, keys = EXPORTS[kind]
     stamp = timezone.localdate().strftime("%Y%m%d")
+    if kind == "all" and _large_export(request.user):
+        job = filejobs.start(
+            actor=_user(request),
+            kind="export",
+            params={"keys": list(keys), "filename": f"{stem}-{stamp}.xlsx"},
+            summary="Yêu cầu xuất toàn bộ dữ liệu (XLSX)",
+        )
+        return redirect("core:job", job_id=job.pk)
     # Written to a temporary file as the rows are read, then sent from it: a national export
     # never sits in memory whole.
     file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
@@ -93,6 +102,14 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _large_export(user: Any) -> bool:
+    """Whether the export of every sheet covers more members than a request should write
+    (TONGKET_EXPORT_INLINE_MEMBERS): then it is queued for the worker. Counted up to the
+    limit only. A single sheet is always written in the request (streamed from a file)."""
+    limit = int(getattr(settings, "TONGKET_EXPORT_INLINE_MEMBERS", 5000))
+    return bool(visible_members(user).order_by()[: limit + 1].count() > limit)
 
 
 class UploadForm(forms.Form):

@@ -4,8 +4,9 @@ services (the same checks as the web: scope, the vote rules, a closed record is 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter
@@ -52,13 +53,31 @@ NOT_FOUND = "Không tìm thấy hội nghị."
 # --- viewset -------------------------------------------------------------------------------------
 
 
-ActionView = TypeVar("ActionView", bound=Callable[..., Response])
+Step = Callable[["MeetingViewSet", Request, int, dict[str, Any]], object]
 
 
-def _action_schema(
-    request: type[serializers.Serializer[Any]] | None, code: int, text: str
-) -> Callable[[ActionView], ActionView]:
-    return write_schema(request, MeetingDetailSerializer, code, text)
+def _step(
+    request: type[serializers.Serializer[Any]] | None,
+    code: int,
+    text: str,
+    url_path: str | None = None,
+) -> Callable[[Step], Callable[..., Response]]:
+    """A step of the record as a POST action on one meeting: the meeting the user may write to
+    (checked before the body is parsed, so a reader is refused with 403 whatever the body), the
+    body read with `request` (None: no body), the decorated function's write through the
+    services, and the record as it then stands under `code`."""
+
+    def wrap(write: Step) -> Callable[..., Response]:
+        @functools.wraps(write)
+        def view(self: MeetingViewSet, http: Request, pk: str) -> Response:
+            meeting_id = self._meeting_id(pk)
+            write(self, http, meeting_id, self.parsed(request) if request is not None else {})
+            return self._detail(meeting_id, status=code)
+
+        as_action = action(detail=True, methods=["post"], url_path=url_path)
+        return write_schema(request, MeetingDetailSerializer, code, text)(as_action(view))
+
+    return wrap
 
 
 class MeetingViewSet(ApiViewSet):
@@ -137,50 +156,35 @@ class MeetingViewSet(ApiViewSet):
         )
         return self._detail(meeting.pk, status=201)
 
-    @_action_schema(ChairInput, 201, "Thêm đồng chí chủ trì, với chức vụ khi chủ trì.")
-    @action(detail=True, methods=["post"])
-    def chairs(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(ChairInput)
+    @_step(ChairInput, 201, "Thêm đồng chí chủ trì, với chức vụ khi chủ trì.")
+    def chairs(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.add_chair(
             actor=request.user,
             meeting_id=meeting_id,
             member_card=data["member"],
             title_at_time=data["title_at_time"],
         )
-        return self._detail(meeting_id, status=201)
 
-    @_action_schema(SecretaryInput, 200, "Chọn thư ký hội nghị.")
-    @action(detail=True, methods=["post"])
-    def secretary(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(SecretaryInput)
+    @_step(SecretaryInput, 200, "Chọn thư ký hội nghị.")
+    def secretary(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.set_secretary(
             actor=request.user,
             meeting_id=meeting_id,
             member_card=data["member"],
             title=data.get("title", ""),
         )
-        return self._detail(meeting_id)
 
-    @_action_schema(GuestInput, 201, "Thêm khách mời.")
-    @action(detail=True, methods=["post"])
-    def guests(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(GuestInput)
+    @_step(GuestInput, 201, "Thêm khách mời.")
+    def guests(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.add_guest(
             actor=request.user,
             meeting_id=meeting_id,
             name=data["name"],
             title=data.get("title", ""),
         )
-        return self._detail(meeting_id, status=201)
 
-    @_action_schema(AgendaInput, 201, "Thêm nội dung vào chương trình hội nghị.")
-    @action(detail=True, methods=["post"])
-    def agenda(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(AgendaInput)
+    @_step(AgendaInput, 201, "Thêm nội dung vào chương trình hội nghị.")
+    def agenda(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.add_agenda_item(
             actor=request.user,
             meeting_id=meeting_id,
@@ -190,59 +194,42 @@ class MeetingViewSet(ApiViewSet):
             document_title=data.get("document_title", ""),
             program_id=data.get("program"),
         )
-        return self._detail(meeting_id, status=201)
 
-    @_action_schema(
-        ConveneInput, 200, "Triệu tập đảng viên của tổ chức họp (hoặc của các tổ chức nêu)."
-    )
-    @action(detail=True, methods=["post"])
-    def convene(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(ConveneInput)
+    @_step(ConveneInput, 200, "Triệu tập đảng viên của tổ chức họp (hoặc của các tổ chức nêu).")
+    def convene(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.convene_members(
             actor=request.user,
             meeting_id=meeting_id,
             organization_codes=tuple(data.get("organizations") or ()),
         )
-        return self._detail(meeting_id)
 
-    @_action_schema(
+    @_step(
         AttendanceInput, 200, "Điểm danh một đảng viên: có mặt, vắng có lý do, vắng không lý do."
     )
-    @action(detail=True, methods=["post"])
-    def attendance(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(AttendanceInput)
+    def attendance(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.mark_attendance(
             actor=request.user,
             participant_id=self._participant_id(meeting_id, data["member"]),
             attendance=data["attendance"],
             reason=data.get("reason", ""),
         )
-        return self._detail(meeting_id)
 
-    @_action_schema(AllPresentInput, 200, "Điểm danh có mặt mọi người chưa điểm danh.")
-    @action(detail=True, methods=["post"], url_path="all-present")
-    def all_present(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(AllPresentInput)
+    @_step(AllPresentInput, 200, "Điểm danh có mặt mọi người chưa điểm danh.", "all-present")
+    def all_present(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.mark_all_present(
             actor=request.user,
             meeting_id=meeting_id,
             organization_code=data.get("organization") or None,
         )
-        return self._detail(meeting_id)
 
-    @_action_schema(
+    @_step(
         FlagsInput,
         200,
         "Ghi đảng viên được miễn sinh hoạt, bị đình chỉ, bị khởi tố, truy tố, tạm giam: những gì "
         "điểm 9.3 Quy định 24-QĐ/TW cần để tính tổng số biểu quyết.",
+        "participant-flags",
     )
-    @action(detail=True, methods=["post"], url_path="participant-flags")
-    def participant_flags(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(FlagsInput)
+    def participant_flags(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.set_participant_flags(
             actor=request.user,
             participant_id=self._participant_id(meeting_id, data["member"]),
@@ -250,13 +237,9 @@ class MeetingViewSet(ApiViewSet):
             suspended=data["suspended"],
             prosecuted_or_detained=data["prosecuted_or_detained"],
         )
-        return self._detail(meeting_id)
 
-    @_action_schema(DiscussionInput, 201, "Ghi người phát biểu và tóm tắt ý kiến.")
-    @action(detail=True, methods=["post"])
-    def discussion(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(DiscussionInput)
+    @_step(DiscussionInput, 201, "Ghi người phát biểu và tóm tắt ý kiến.")
+    def discussion(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.add_discussion(
             actor=request.user,
             meeting_id=meeting_id,
@@ -265,9 +248,8 @@ class MeetingViewSet(ApiViewSet):
             speaker_name=data.get("speaker_name", ""),
             agenda_item_id=data.get("agenda_item"),
         )
-        return self._detail(meeting_id, status=201)
 
-    @_action_schema(
+    @_step(
         VoteInput,
         201,
         "Ghi kết quả biểu quyết. Thông qua khi quá nửa tổng số tính biểu quyết (điểm 9.3 Quy "
@@ -275,10 +257,7 @@ class MeetingViewSet(ApiViewSet):
         "quả ghi trong biên bản mà quy định không ủng hộ bị từ chối "
         "(meetings.outcome.unsupported). Biểu quyết thông qua một chương trình niêm phong nó.",
     )
-    @action(detail=True, methods=["post"])
-    def votes(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(VoteInput)
+    def votes(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.record_vote(
             actor=request.user,
             meeting_id=meeting_id,
@@ -290,35 +269,23 @@ class MeetingViewSet(ApiViewSet):
             agenda_item_id=data.get("agenda_item"),
             claimed_adopted=data.get("claimed_adopted"),
         )
-        return self._detail(meeting_id, status=201)
 
-    @_action_schema(AwardInput, 201, "Ghi khen thưởng được trao tại hội nghị.")
-    @action(detail=True, methods=["post"])
-    def awards(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(AwardInput)
+    @_step(AwardInput, 201, "Ghi khen thưởng được trao tại hội nghị.")
+    def awards(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.add_award_handout(
             actor=request.user, meeting_id=meeting_id, text=data["text"], link=data.get("link", "")
         )
-        return self._detail(meeting_id, status=201)
 
-    @_action_schema(ClosingInput, 200, "Ghi kết luận, chỉ đạo bế mạc.")
-    @action(detail=True, methods=["post"], url_path="closing-directions")
-    def closing_directions(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
-        data = self.parsed(ClosingInput)
+    @_step(ClosingInput, 200, "Ghi kết luận, chỉ đạo bế mạc.", "closing-directions")
+    def closing_directions(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:
         services.set_closing_directions(
             actor=request.user, meeting_id=meeting_id, text=data["text"]
         )
-        return self._detail(meeting_id)
 
-    @_action_schema(
+    @_step(
         None,
         200,
         "Kết thúc hội nghị và chốt biên bản: mọi người được triệu tập phải được điểm danh.",
     )
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str) -> Response:
-        meeting_id = self._meeting_id(pk)
+    def close(self, request: Request, meeting_id: int, _data: dict[str, Any]) -> None:
         services.close_meeting(actor=request.user, meeting_id=meeting_id)
-        return self._detail(meeting_id)

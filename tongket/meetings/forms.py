@@ -8,7 +8,11 @@ from django import forms
 
 from tongket.meetings.models import Attendance, MeetingKind
 from tongket.people.models import Member, Organization
-from tongket.people.pickers import MemberChoiceField, OrganizationChoiceField
+from tongket.people.pickers import (
+    MemberChoiceField,
+    OrganizationChoiceField,
+    OrganizationChoiceForm,
+)
 from tongket.programs.models import Program
 
 
@@ -17,7 +21,7 @@ def _members(field: forms.Field, members: Any, within: Organization | None) -> N
     field.set_members(members if members is not None else Member.objects.none(), within=within)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(OrganizationChoiceForm):
     organization = OrganizationChoiceField(label="Tổ chức", purpose="write")
     kind = forms.ChoiceField(label="Loại hội nghị", choices=MeetingKind.choices)
     title = forms.CharField(label="Tên hội nghị", max_length=255)
@@ -26,12 +30,6 @@ class MeetingForm(forms.Form):
         label="Giờ bắt đầu", required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     place = forms.CharField(label="Địa điểm", max_length=255, required=False)
-
-    def __init__(self, *args: Any, organizations: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        organization = self.fields["organization"]
-        assert isinstance(organization, OrganizationChoiceField)
-        organization.set_organizations(organizations)
 
 
 class ChairForm(forms.Form):

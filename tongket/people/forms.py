@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
 from tongket.core.errors import DomainError
 from tongket.people.models import (
@@ -20,6 +19,7 @@ from tongket.people.models import (
 )
 from tongket.people.pickers import (
     OrganizationChoiceField,
+    OrganizationChoiceForm,
     OrganizationCodeInput,
     organization_choices,
 )
@@ -148,7 +148,7 @@ class MemberFormBase(VietnameseForm):
     )
 
 
-class MemberCreateForm(MemberFormBase):
+class MemberCreateForm(OrganizationChoiceForm, MemberFormBase):
     card_number = forms.CharField(label="Số thẻ đảng viên", max_length=20)
     organization = OrganizationChoiceField(label="Chi bộ / tổ chức đảng sinh hoạt", purpose="write")
 
@@ -163,23 +163,12 @@ class MemberCreateForm(MemberFormBase):
         "full_member_on",
     ]
 
-    def __init__(
-        self,
-        *args: Any,
-        organizations: QuerySet[Organization] | Sequence[Organization],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        organization = self.fields["organization"]
-        assert isinstance(organization, OrganizationChoiceField)
-        organization.set_organizations(organizations)
-
 
 class MemberEditForm(MemberFormBase):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class TransferForm(VietnameseForm):
+class TransferForm(OrganizationChoiceForm, VietnameseForm):
     organization = OrganizationChoiceField(label="Chuyển đến tổ chức", purpose="write")
     on = date_field("Ngày chuyển sinh hoạt")
     note = forms.CharField(
@@ -189,37 +178,18 @@ class TransferForm(VietnameseForm):
         help_text="Ví dụ: số quyết định, giấy giới thiệu sinh hoạt đảng.",
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        organizations: QuerySet[Organization] | Sequence[Organization],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        organization = self.fields["organization"]
-        assert isinstance(organization, OrganizationChoiceField)
-        organization.set_organizations(organizations)
         self.fields["on"].initial = dt.date.today()
 
 
-class PartyRoleForm(VietnameseForm):
+class PartyRoleForm(OrganizationChoiceForm, VietnameseForm):
     organization = OrganizationChoiceField(label="Cấp ủy của tổ chức", purpose="admin")
     role = forms.ChoiceField(label="Chức vụ đảng", choices=PartyRoleKind.choices)
     term = forms.CharField(
         label="Nhiệm kỳ", max_length=20, required=False, help_text="Ví dụ: 2020-2025."
     )
     start = date_field("Từ ngày")
-
-    def __init__(
-        self,
-        *args: Any,
-        organizations: QuerySet[Organization] | Sequence[Organization],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        organization = self.fields["organization"]
-        assert isinstance(organization, OrganizationChoiceField)
-        organization.set_organizations(organizations)
 
 
 class PostForm(VietnameseForm):

@@ -179,6 +179,22 @@ class OrganizationChoiceField(forms.ChoiceField):
         return self.organizations.filter(code=str(value)).exists()
 
 
+class OrganizationChoiceForm(forms.Form):
+    """A form whose `organization` field (an OrganizationChoiceField) offers the organizations it
+    is given."""
+
+    def __init__(
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization] | Sequence[Organization],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        organization = self.fields["organization"]
+        assert isinstance(organization, OrganizationChoiceField)
+        organization.set_organizations(organizations)
+
+
 class MemberCardInput(SuggestionInput):
     """A box for a member's card number, with suggestions from `people:member_suggest` among
     the members of one organization's subtree that the user may see."""

@@ -68,6 +68,39 @@ def visible_members(user: User | None) -> QuerySet[Member]:
     return Member.objects.filter(query).select_related("organization")
 
 
+OUT_OF_SIGHT_MEMBER = "Một đảng viên ngoài phạm vi được xem"
+
+
+def subject_names(user: User | None, subjects: Iterable[str]) -> dict[str, str]:
+    """The name to show for each subject of a finding (a member's card number, an
+    organization's code), as the user may see it: the member's name or the organization's name;
+    a member the user may not see is not named (nor is the card shown). Other subjects (already
+    words) are left out, to be shown as they are. Two queries at most."""
+    wanted = {s for s in subjects if s}
+    if not wanted:
+        return {}
+    names = dict(visible_organizations(user).filter(code__in=wanted).values_list("code", "name"))
+    cards = wanted - names.keys()
+    if cards:
+        seen = dict(
+            visible_members(user)
+            .filter(card_number__in=cards)
+            .values_list("card_number", "full_name")
+        )
+        hidden = (
+            set(
+                Member.objects.filter(card_number__in=cards - seen.keys()).values_list(
+                    "card_number", flat=True
+                )
+            )
+            if len(seen) < len(cards)
+            else set()
+        )
+        names.update(seen)
+        names.update(dict.fromkeys(hidden, OUT_OF_SIGHT_MEMBER))
+    return names
+
+
 def get_organization(user: User | None, code: str, *, write: bool = False) -> Organization:
     """The organization by code, or NotFound when it is missing or outside the user's scope."""
     org = visible_organizations(user).select_related("agency").filter(code=code).first()
@@ -676,9 +709,14 @@ def _like_prefix(text: str) -> str:
 
 
 def search_organizations(
-    user: User | None, text: str, *, limit: int = 20
+    user: User | None, text: str, *, limit: int = 20, within: Organization | None = None
 ) -> QuerySet[Organization]:
-    return organizations_matching(visible_organizations(user), text)[:limit]
+    """The first `limit` visible organizations matching what was typed, by path, optionally
+    inside one organization's subtree (filtered before the limit)."""
+    organizations = visible_organizations(user)
+    if within is not None:
+        organizations = organizations.filter(path__startswith=within.path)
+    return organizations_matching(organizations, text)[:limit]
 
 
 def organizations_matching(

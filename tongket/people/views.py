@@ -19,8 +19,9 @@ from django_htmx.middleware import HtmxDetails
 
 from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.formatting import format_number
 from tongket.core.http import not_found_as_404, posted
-from tongket.core.pagecache import CachedPage, scope_paths
+from tongket.core.pagecache import EVALUATION_WORK, MEMBER_WORK, CachedPage, scope_paths
 from tongket.people import pickers, selectors, services
 from tongket.people.forms import (
     EndRoleForm,
@@ -161,16 +162,25 @@ def _form_page(
     return render(request, "people/form.html", context)
 
 
-def _member_form_page(
+def _member_form(
     request: HttpRequest,
     form: VietnameseForm,
     member: Member,
     *,
+    write: Callable[[dict[str, Any]], T],
+    done: Callable[[T], str],
     title: str,
     submit_label: str,
     intro: str = "",
+    aliases: Mapping[str, str] | None = None,
 ) -> HttpResponse:
-    """A form about one member: back to their page, under their trail."""
+    """A form about one member, back to their page and under their trail: a valid post is
+    written by `write` (a refusal lands on the form), then the member's page says `done`."""
+    if request.method == "POST" and form.is_valid():
+        result = _call(form, lambda: write(form.cleaned_data), aliases)
+        if result is not None:
+            messages.success(request, done(result))
+            return redirect("people:member", card_number=member.card_number)
     return _form_page(
         request,
         form,
@@ -249,13 +259,23 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "show_cell": bool(child_orgs),
         }
 
-    page = CachedPage(request, paths=[org.path], objects=[org, org.agency], build=build)
+    page = CachedPage(
+        request, paths=[org.path], objects=[org, org.agency], build=build, ignored=EVALUATION_WORK
+    )
     context = {
         "org": org,
         "can_admin": scope.administers(org.path),
         "can_write": scope.writes(org.path) and org.kind != OrganizationKind.AGENCY,
     }
     return page.render("people/organization_detail.html", context)
+
+
+def _member_count_figures(user: User | None, keys: list[str]) -> dict[str, str]:
+    """The live figures of `{% live_figure org.pk org.path %}`: each organization's members,
+    from the member tally (`selectors.member_counts`, one query), formatted."""
+    orgs = [Organization(pk=int(pk), path=path) for pk, path in (k.split(":", 1) for k in keys)]
+    counts = selectors.member_counts(user, orgs)
+    return {key: format_number(counts[org.pk]) for key, org in zip(keys, orgs, strict=True)}
 
 
 @login_required
@@ -270,16 +290,22 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         if kind in OrganizationKind.values:
             orgs = orgs.filter(kind=kind)
         page = Paginator(orgs, LIST_PER_PAGE).get_page(request.GET.get("page"))
-        counts = selectors.member_counts(user, list(page.object_list))
-        rows = [{"org": org, "count": counts.get(org.pk, 0)} for org in page.object_list]
-        return {"page_obj": page, "rows": rows}
+        return {"page_obj": page, "rows": [{"org": org} for org in page.object_list]}
 
     context = {
         "kinds": OrganizationKind.choices,
         "kind": kind,
         "can_create": can_administer_somewhere(scope),
     }
-    page = CachedPage(request, paths=scope_paths(request), build=build)
+    # The counts come from the member tally on every request: members' changes and the
+    # evaluations' leave the cached list alone.
+    page = CachedPage(
+        request,
+        paths=scope_paths(request),
+        build=build,
+        ignored=EVALUATION_WORK + MEMBER_WORK,
+        live=lambda keys: _member_count_figures(user, keys),
+    )
     return page.render("people/organization_list.html", context)
 
 
@@ -330,7 +356,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "can_create": can_write_somewhere(scope),
     }
     paths = [org.path, *scope_paths(request)] if org is not None else scope_paths(request)
-    page = CachedPage(request, paths=paths, objects=[org], build=build)
+    page = CachedPage(request, paths=paths, objects=[org], build=build, ignored=EVALUATION_WORK)
     return page.render("people/member_list.html", context)
 
 
@@ -380,11 +406,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         members, more = selectors.quick_search_members(
             user, query, limit=SEARCH_LIMIT, within=within
         )
-        orgs = [
-            o
-            for o in selectors.search_organizations(user, query)
-            if within is None or o.path.startswith(within.path)
-        ]
+        orgs = list(selectors.search_organizations(user, query, within=within))
     context = {
         "query": query,
         "members": members,
@@ -589,33 +611,26 @@ def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
         "version": member.version,
     }
     form = MemberEditForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        updated = _call(
-            form,
-            lambda: services.update_member(
-                actor=user,
-                card_number=member.card_number,
-                data=services.MemberInput(
-                    card_number=member.card_number,
-                    full_name=data["full_name"],
-                    gender=data["gender"],
-                    joined_on=data["joined_on"],
-                    organization_code=member.organization.code,
-                    status=data["status"],
-                    birth_date=data["birth_date"],
-                    full_member_on=data["full_member_on"],
-                ),
-                expected_version=data["version"],
-            ),
-        )
-        if updated is not None:
-            messages.success(request, "Đã lưu hồ sơ đảng viên.")
-            return redirect("people:member", card_number=updated.card_number)
-    return _member_form_page(
+    return _member_form(
         request,
         form,
         member,
+        write=lambda data: services.update_member(
+            actor=user,
+            card_number=member.card_number,
+            data=services.MemberInput(
+                card_number=member.card_number,
+                full_name=data["full_name"],
+                gender=data["gender"],
+                joined_on=data["joined_on"],
+                organization_code=member.organization.code,
+                status=data["status"],
+                birth_date=data["birth_date"],
+                full_member_on=data["full_member_on"],
+            ),
+            expected_version=data["version"],
+        ),
+        done=lambda _: "Đã lưu hồ sơ đảng viên.",
         title=f"Sửa hồ sơ: {member.full_name}",
         submit_label="Lưu thay đổi",
         intro=f"Số thẻ đảng viên: {member.card_number} (khóa định danh, không sửa được). "
@@ -632,27 +647,18 @@ def member_transfer(request: HttpRequest, card_number: str) -> HttpResponse:
     targets = selectors.writable_party_organizations(user).exclude(pk=member.organization_id)
     _allow(targets.exists())
     form = TransferForm(posted(request), organizations=targets)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        moved = _call(
-            form,
-            lambda: services.transfer_member(
-                actor=user,
-                card_number=member.card_number,
-                to_code=data["organization"],
-                on=data["on"],
-                note=data["note"],
-            ),
-        )
-        if moved is not None:
-            messages.success(
-                request, f"Đã chuyển sinh hoạt {moved.full_name} đến {moved.organization.name}."
-            )
-            return redirect("people:member", card_number=moved.card_number)
-    return _member_form_page(
+    return _member_form(
         request,
         form,
         member,
+        write=lambda data: services.transfer_member(
+            actor=user,
+            card_number=member.card_number,
+            to_code=data["organization"],
+            on=data["on"],
+            note=data["note"],
+        ),
+        done=lambda moved: f"Đã chuyển sinh hoạt {moved.full_name} đến {moved.organization.name}.",
         title=f"Chuyển sinh hoạt: {member.full_name}",
         submit_label="Chuyển sinh hoạt",
         intro=f"Hiện sinh hoạt tại {member.organization.name}. Lịch sử sinh hoạt được giữ lại.",
@@ -671,27 +677,20 @@ def party_role_assign(request: HttpRequest, card_number: str) -> HttpResponse:
         organizations=organizations,
         initial={"organization": organizations[-1].code},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        role = _call(
-            form,
-            lambda: services.assign_party_role(
-                actor=user,
-                card_number=member.card_number,
-                organization_code=data["organization"],
-                role=data["role"],
-                start=data["start"],
-                term=data["term"],
-            ),
-            aliases={"card_number": ""},
-        )
-        if role is not None:
-            messages.success(request, f"Đã giao chức vụ {role.get_role_display()}.")
-            return redirect("people:member", card_number=member.card_number)
-    return _member_form_page(
+    return _member_form(
         request,
         form,
         member,
+        write=lambda data: services.assign_party_role(
+            actor=user,
+            card_number=member.card_number,
+            organization_code=data["organization"],
+            role=data["role"],
+            start=data["start"],
+            term=data["term"],
+        ),
+        done=lambda role: f"Đã giao chức vụ {role.get_role_display()}.",
+        aliases={"card_number": ""},
         title=f"Giao chức vụ đảng: {member.full_name}",
         submit_label="Giao chức vụ",
     )
@@ -707,26 +706,19 @@ def post_assign(request: HttpRequest, card_number: str) -> HttpResponse:
     _allow(bool(agencies))
     initial = {"agency": member.organization.agency.code} if member.organization.agency else {}
     form = PostForm(posted(request), agencies=agencies, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        post = _call(
-            form,
-            lambda: services.assign_post(
-                actor=user,
-                card_number=member.card_number,
-                agency_code=data["agency"],
-                title=data["title"],
-                start=data["start"],
-                title_detail=data["title_detail"],
-            ),
-        )
-        if post is not None:
-            messages.success(request, f"Đã ghi chức vụ {post.label}.")
-            return redirect("people:member", card_number=member.card_number)
-    return _member_form_page(
+    return _member_form(
         request,
         form,
         member,
+        write=lambda data: services.assign_post(
+            actor=user,
+            card_number=member.card_number,
+            agency_code=data["agency"],
+            title=data["title"],
+            start=data["start"],
+            title_detail=data["title_detail"],
+        ),
+        done=lambda post: f"Đã ghi chức vụ {post.label}.",
         title=f"Thêm chức vụ chính quyền: {member.full_name}",
         submit_label="Lưu chức vụ",
     )
@@ -739,19 +731,14 @@ def _end_page(
     what: str,
     end: Callable[[dt.date, str], object],
 ) -> HttpResponse:
-    form = EndRoleForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _call(form, lambda: end(data["end"], data["reason"])) is not None:
-            messages.success(request, f"Đã kết thúc {what}.")
-            return redirect("people:member", card_number=member.card_number)
-    return _form_page(
+    return _member_form(
         request,
-        form,
+        EndRoleForm(posted(request)),
+        member,
+        write=lambda data: end(data["end"], data["reason"]),
+        done=lambda _: f"Đã kết thúc {what}.",
         title=f"Kết thúc {what}: {member.full_name}",
         submit_label="Kết thúc",
-        cancel_url=reverse("people:member", args=[member.card_number]),
-        trail=_member_trail(member),
         intro="Sau khi kết thúc, tổ chức có thể giao chức vụ này cho người kế nhiệm.",
     )
 

@@ -6,11 +6,15 @@ from typing import Any
 
 from django import forms
 
-from tongket.people.pickers import OrganizationChoiceField, OrganizationsField
+from tongket.people.pickers import (
+    OrganizationChoiceField,
+    OrganizationChoiceForm,
+    OrganizationsField,
+)
 from tongket.programs.models import Activity, ItemStatus, Program, ProgramKind
 
 
-class ProgramForm(forms.Form):
+class ProgramForm(OrganizationChoiceForm):
     organization = OrganizationChoiceField(label="Tổ chức", purpose="write")
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="Loại", choices=ProgramKind.choices)
@@ -23,17 +27,8 @@ class ProgramForm(forms.Form):
         help_text="Với kế hoạch của chi bộ: chương trình công tác cùng năm của Đảng ủy.",
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        organizations: Any = None,
-        parents: Any = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, parents: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        organization = self.fields["organization"]
-        assert isinstance(organization, OrganizationChoiceField)
-        organization.set_organizations(organizations)
         self.fields["parent_program"].queryset = parents  # type: ignore[attr-defined]
 
 

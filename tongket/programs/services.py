@@ -223,31 +223,43 @@ def _set_subjects(actor: User | None, item: ProgramItem, data: ItemInput) -> Non
     item.subject_members.set(_resolve_members(actor, data.subject_member_cards, "subject_members"))
 
 
-def _amend(
+def _plan_changed(
     *,
     actor: User | None,
     program: Program,
-    item: ProgramItem | None,
-    reason: str,
+    item: ProgramItem,
+    action: str,
     summary: str,
+    reason: str,
     before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
+    after: dict[str, Any],
     on: dt.date,
-) -> Amendment | None:
+) -> None:
+    """An item's plan was added or changed: once the program is adopted, as a numbered amendment
+    with its reason; audited either way."""
     _check(domain.check_amendment(program.is_adopted, reason))
-    if not program.is_adopted:
-        return None
-    number = (program.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
-    return Amendment.objects.create(
-        program=program,
-        item=item,
-        number=number,
-        reason=reason.strip(),
-        summary=summary[:255],
+    amendment: Amendment | None = None
+    if program.is_adopted:
+        amendment = Amendment.objects.create(
+            program=program,
+            item=item,
+            number=(program.amendments.aggregate(n=Max("number"))["n"] or 0) + 1,
+            reason=reason.strip(),
+            summary=summary[:255],
+            before=before,
+            after=after,
+            decided_on=on,
+            created_by=_recorder(actor),
+        )
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="program_item",
+        object_id=item.pk,
+        org_path=program.organization.path,
+        summary=f"{program.title}: {item.code}",
         before=before,
-        after=after,
-        decided_on=on,
-        created_by=_recorder(actor),
+        after={"plan": after, "amendment": amendment.number if amendment else None},
     )
 
 
@@ -330,25 +342,16 @@ def add_item(
     item.position = (program.items.aggregate(n=Max("position"))["n"] or 0) + 1
     item.save()
     _set_subjects(actor, item, data)
-    after = item_plan(item)
-    amendment = _amend(
+    _plan_changed(
         actor=actor,
         program=program,
         item=item,
-        reason=reason,
-        summary=f"Bổ sung nội dung {item.code}",
-        before=None,
-        after=after,
-        on=on or dt.date.today(),
-    )
-    record_event(
-        actor=actor,
         action="programs.item.add",
-        object_type="program_item",
-        object_id=item.pk,
-        org_path=program.organization.path,
-        summary=f"{program.title}: {item.code}",
-        after={"plan": after, "amendment": amendment.number if amendment else None},
+        summary=f"Bổ sung nội dung {item.code}",
+        reason=reason,
+        before=None,
+        after=item_plan(item),
+        on=on or dt.date.today(),
     )
     return item
 
@@ -375,25 +378,16 @@ def update_item(
     after = item_plan(item)
     if after == before:
         raise DomainError("Không có thay đổi nào.", field="content", rule="programs.no_change")
-    amendment = _amend(
+    _plan_changed(
         actor=actor,
         program=program,
         item=item,
-        reason=reason,
+        action="programs.item.update",
         summary=f"Điều chỉnh nội dung {item.code}",
+        reason=reason,
         before=before,
         after=after,
         on=on or dt.date.today(),
-    )
-    record_event(
-        actor=actor,
-        action="programs.item.update",
-        object_type="program_item",
-        object_id=item.pk,
-        org_path=program.organization.path,
-        summary=f"{program.title}: {item.code}",
-        before=before,
-        after={"plan": after, "amendment": amendment.number if amendment else None},
     )
     return item
 

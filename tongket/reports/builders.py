@@ -13,6 +13,7 @@ from tongket.core.formatting import (
     format_count,
     format_decimal,
     format_maximum,
+    format_number,
     format_percent,
     format_points,
     shown_maximum,
@@ -262,9 +263,9 @@ def _level_table(facts: YearEndFacts, what: str) -> Table | None:
         share = format_percent(percent_of(n, now.total)) if now.total else "-"
         p = "-"
         if before is not None:
-            p = format_count(before.count(level) if level is not None else before.not_classified)
-        rows.append((level_name(level), format_count(n), share, p))
-    rows.append(("Tổng số", format_count(now.total), "100%" if now.total else "-", _total(before)))
+            p = format_number(before.count(level) if level is not None else before.not_classified)
+        rows.append((level_name(level), format_number(n), share, p))
+    rows.append(("Tổng số", format_number(now.total), "100%" if now.total else "-", _total(before)))
     if before is None:
         # No decided results the year before: a column of dashes says nothing.
         return Table(
@@ -284,7 +285,7 @@ def _level_table(facts: YearEndFacts, what: str) -> Table | None:
 
 
 def _total(counts: LevelCounts | None) -> str:
-    return "-" if counts is None else format_count(counts.total)
+    return "-" if counts is None else format_number(counts.total)
 
 
 def _awards_blocks(facts: YearEndFacts) -> list[Block]:
@@ -295,7 +296,7 @@ def _awards_blocks(facts: YearEndFacts) -> list[Block]:
         grouped[(a.form, a.issuer)] = grouped.get((a.form, a.issuer), 0) + 1
     table = Table(
         headers=("Hình thức", "Cấp khen", "Số lượng"),
-        rows=tuple((form, issuer, format_count(n)) for (form, issuer), n in grouped.items()),
+        rows=tuple((form, issuer, format_number(n)) for (form, issuer), n in grouped.items()),
         caption=f"Khen thưởng năm {facts.year} theo hình thức và cấp khen",
         column_widths=(4, 4, 2),
         column_align="LLR",
@@ -351,10 +352,10 @@ def _programs_blocks(facts: YearEndFacts) -> list[Block]:
             rows=tuple(
                 (
                     p.title,
-                    format_count(p.total),
-                    format_count(p.done),
-                    format_count(p.postponed),
-                    format_count(p.remaining),
+                    format_number(p.total),
+                    format_number(p.done),
+                    format_number(p.postponed),
+                    format_number(p.remaining),
                 )
                 for p in facts.programs
             ),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from tongket.core.formatting import format_count, format_maximum, format_points
+from tongket.core.formatting import format_maximum, format_number, format_points
 from tongket.evaluation.domain import Level
 from tongket.reports.facts import LevelCounts, ProgramLine, ScoreLine
 
@@ -110,7 +110,7 @@ def level_distribution_svg(history: Sequence[tuple[int, LevelCounts]], *, what: 
                 f'fill="{colour}"><title>{escape(f"{year}: {label} {n}")}</title></rect>'
             )
             if h >= 14:
-                parts.append(_text(x + bar / 2, y + h / 2 + 4, format_count(n), fill="#ffffff"))
+                parts.append(_text(x + bar / 2, y + h / 2 + 4, format_number(n), fill="#ffffff"))
         parts.append(_text(x + bar / 2, HEIGHT - MARGIN_BOTTOM + 16, str(year)))
     legend_x = float(MARGIN_LEFT)
     for _label, level in _LEVEL_KEYS:
@@ -135,8 +135,8 @@ def level_history_table(
     rows = tuple(
         (
             str(year),
-            *(format_count(cells.count(lv)) for lv in Level.descending()),
-            *(format_count(members.count(lv)) for lv in Level.descending()),
+            *(format_number(cells.count(lv)) for lv in Level.descending()),
+            *(format_number(members.count(lv)) for lv in Level.descending()),
         )
         for year, cells, members in history
     )
@@ -246,10 +246,10 @@ def program_progress_table(programs: Sequence[ProgramLine]) -> ChartTable:
     rows = tuple(
         (
             p.title,
-            format_count(p.total),
-            format_count(p.done),
-            format_count(p.postponed),
-            format_count(p.remaining),
+            format_number(p.total),
+            format_number(p.done),
+            format_number(p.postponed),
+            format_number(p.remaining),
         )
         for p in programs
     )
@@ -268,9 +268,9 @@ def level_counts_table(history: Sequence[tuple[int, LevelCounts]], *, what: str)
         tuple(
             (
                 str(year),
-                *(format_count(c.count(lv)) for lv in Level.descending()),
-                format_count(c.not_classified),
-                format_count(c.total),
+                *(format_number(c.count(lv)) for lv in Level.descending()),
+                format_number(c.not_classified),
+                format_number(c.total),
             )
             for year, c in history
             if c.total

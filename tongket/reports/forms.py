@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from tongket.people.forms import VietnameseForm
+from tongket.reports import subtree
 from tongket.reports.models import Document, DocumentKind
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -64,3 +65,17 @@ class IssueDocumentForm(VietnameseForm):
             if content.startswith(magic):
                 return fmt, content
         raise forms.ValidationError("Chỉ nhận tệp DOCX hoặc PDF.")
+
+
+class SubtreeDocumentsForm(VietnameseForm):
+    """One kind of document for every organization of a level below this one (a queued job)."""
+
+    kind = forms.ChoiceField(label="Loại văn bản", choices=list(subtree.DOCUMENT_KINDS.items()))
+    fmt = forms.ChoiceField(label="Định dạng", choices=list(subtree.FORMATS.items()))
+    level = forms.ChoiceField(label="Cho các tổ chức", choices=list(subtree.LEVELS.items()))
+
+    def request(self, code: str, year: int) -> subtree.Request:
+        data = self.cleaned_data
+        return subtree.Request(
+            code=code, year=year, kind=data["kind"], fmt=data["fmt"], level=data["level"]
+        )

@@ -571,7 +571,9 @@ def _render_statistics(
     org = report_organization(user, code)
     layout = load_layout()
     members, organizations = subtree_counts(org, year)
-    when = date or timezone.localdate()
+    # The date the office sets; else, as the recognition decision, the date of the decisions
+    # the table counts (the day it is printed only when nothing is decided yet).
+    when = date or latest_decision_date(org, year) or timezone.localdate()
     own = f.org_facts(org)
     s = f.signer_for(org, prefer=signer)
     facts = StatisticsFacts(

@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment, Font
 
 from tongket.core.cells import neutralized
 from tongket.core.errors import DomainError
-from tongket.core.formatting import format_count, format_percent, percent
+from tongket.core.formatting import format_number, format_percent, percent
 from tongket.reports.documents.docx_renderer import (
     _cell_line,
     _clear_body,
@@ -145,12 +145,12 @@ class StatisticsFacts:
 def _value(counts: Mapping[str, int], key: str) -> str:
     reviewed = sum(counts.get(k, 0) for k in ("excellent", "good", "completed", "not_completed"))
     if key == "reviewed":
-        return format_count(reviewed)
+        return format_number(reviewed)
     if key == "excellent_percent":
         if not reviewed:
             return "-"
         return format_percent(percent(counts.get("excellent", 0), reviewed)).rstrip("%")
-    return format_count(counts.get(key, 0))
+    return format_number(counts.get(key, 0))
 
 
 def table_rows(facts: StatisticsFacts, layout: StatisticsLayout) -> list[list[str]]:
@@ -165,7 +165,7 @@ def table_rows(facts: StatisticsFacts, layout: StatisticsLayout) -> list[list[st
 def reason_rows(facts: StatisticsFacts) -> list[list[str]]:
     subjects = {"member": "Đảng viên", "organization": "Tổ chức đảng"}
     return [
-        [subjects.get(subject, subject), reason, format_count(n)]
+        [subjects.get(subject, subject), reason, format_number(n)]
         for (subject, reason), n in sorted(facts.reasons.items())
     ]
 

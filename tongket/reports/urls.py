@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern] = [
         name="document_issue",
     ),
     path(
+        "<str:code>/<int:year>/subtree/",
+        views.subtree_documents,
+        name="subtree_documents",
+    ),
+    path(
         "<str:code>/<int:year>/<slug:kind>.<slug:fmt>",
         views.download,
         name="download",

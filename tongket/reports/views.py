@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -13,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_export
@@ -27,9 +30,9 @@ from tongket.core.http import (
 )
 from tongket.core.replicas import replica_reads
 from tongket.evaluation.permissions import can_see_rule_ids
-from tongket.reports import charts, selectors, services
+from tongket.reports import charts, selectors, services, subtree
 from tongket.reports.builders import classification_sentence, missing_sections, scores_sentence
-from tongket.reports.forms import IssueDocumentForm
+from tongket.reports.forms import IssueDocumentForm, SubtreeDocumentsForm
 from tongket.reports.models import Document, DocumentStatus, NarrativeSection
 
 DOWNLOADS = (
@@ -102,6 +105,11 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "can_write": can_write,
             "sections": NarrativeSection.choices,
             "documents": _issued_documents(request.user, facts.organization.code),
+            "subtree_form": (
+                SubtreeDocumentsForm(prefix="subtree", initial={"level": "grassroots"})
+                if facts.organization.kind != "cell"
+                else None
+            ),
             "issue_form": (
                 _issue_form(request.user, facts.organization.code, None, None)
                 if can_write
@@ -140,6 +148,27 @@ def download(request: HttpRequest, code: str, year: int, kind: str, fmt: str) ->
     response = HttpResponse(report.content, content_type=report.content_type)
     response["Content-Disposition"] = content_disposition(report.filename)
     return response
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def subtree_documents(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Queue one kind of document for every organization of a level of the subtree; its page
+    follows the job (tongket.core.filejobs)."""
+    form = SubtreeDocumentsForm(request.POST, prefix="subtree")
+    back = redirect("reports:organization", code=code, year=year)
+    if not form.is_valid():
+        messages.error(request, "Chọn loại văn bản, định dạng và cấp tổ chức.")
+        return back
+    try:
+        job = subtree.start(actor=cast(AuthUser, request.user), request=form.request(code, year))
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return back
+    return redirect("core:job", job_id=job.pk)
 
 
 @login_required

@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from tongket.accounts.scope import User
-from tongket.core.cells import neutralize
+from tongket.core.cells import cell_text, neutralize
 from tongket.core.errors import DomainError
 from tongket.scoring import domain, selectors, services
 from tongket.scoring.models import Frame, ScoreSheet
@@ -187,14 +187,6 @@ class ParsedPage:
     not_applicable: set[str]
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _number(value: object) -> Decimal | None:
     """A cell's number: Excel numbers, or text with a decimal comma ("19,5"). Raises ValueError."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -231,15 +223,15 @@ def _parse_page(
 
     start = len(errors)
     for r, label in enumerate(LABELS[:4], start=1):
-        if _text(cell(r, 1)) != label:
+        if cell_text(cell(r, 1)) != label:
             errors.append(CellError(title, r, "A", f"cần ghi «{label}» theo mẫu."))
-    code, year_text, version_text, unit_code = (_text(cell(r, 2)) for r in range(1, 5))
+    code, year_text, version_text, unit_code = (cell_text(cell(r, 2)) for r in range(1, 5))
     if not code:
         errors.append(CellError(title, 1, "B", "chưa ghi mã khung chấm điểm."))
     if not unit_code:
         errors.append(CellError(title, 4, "B", "chưa ghi mã đơn vị."))
     for i, (letter, heading) in enumerate(COLUMNS, start=1):
-        if _text(cell(HEADER_ROW, i)) != heading:
+        if cell_text(cell(HEADER_ROW, i)) != heading:
             errors.append(CellError(title, HEADER_ROW, letter, f"cần tiêu đề «{heading}»."))
     try:
         year, version = int(year_text), int(version_text or "1")
@@ -269,9 +261,9 @@ def _parse_page(
     na_col, score_col, text_col = (4, 5, 6) if mode == "self" else (7, 8, 9)
     page = ParsedPage(title, frame, unit_code, {}, {}, set())
     for r in range(FIRST_ROW, len(rows) + 1):
-        crit = _text(cell(r, 1))
+        crit = cell_text(cell(r, 1))
         if not crit:
-            if any(_text(cell(r, c)) for c in (na_col, score_col, text_col)):
+            if any(cell_text(cell(r, c)) for c in (na_col, score_col, text_col)):
                 errors.append(CellError(title, r, "A", "dòng có điểm nhưng chưa ghi mã tiêu chí."))
             continue
         if crit not in placed:
@@ -283,7 +275,7 @@ def _parse_page(
             )
             continue
         page.rows[crit] = r
-        na = _text(cell(r, na_col)).lower()
+        na = cell_text(cell(r, na_col)).lower()
         if na and na not in YES:
             errors.append(CellError(title, r, COLUMNS[na_col - 1][0], "ghi «x» nếu không áp dụng."))
         elif na:
@@ -296,11 +288,11 @@ def _parse_page(
                     title,
                     r,
                     COLUMNS[score_col - 1][0],
-                    f"«{_text(cell(r, score_col))}» không phải là một số.",
+                    f"«{cell_text(cell(r, score_col))}» không phải là một số.",
                 )
             )
             continue
-        text = _text(cell(r, text_col))
+        text = cell_text(cell(r, text_col))
         if score is not None or text:
             page.lines[crit] = services.LineInput(score, text)
     # The rules' own checks (missing, above maximum, on a group...), each placed on its row.

@@ -197,9 +197,13 @@ def earlier_shortcomings(ev: Evaluation) -> list[str]:
     return [line.strip(" -•\t") for line in previous.shortcomings.splitlines() if line.strip()]
 
 
-def self_assessment_due(ev: Evaluation) -> dt.date:
-    """The last day of the self-assessment step in the cycle's calendar."""
-    return evaluation_selectors.self_assessment_due(ev.cycle)
+def self_assessment_due(ev: Evaluation, form: SelfAssessment | None = None) -> dt.date:
+    """The last day of the self-assessment step in the cycle's calendar; for a form the cell
+    returned for correction, the cell's own deadline (`returned_self_assessment_due`)."""
+    calendar = evaluation_selectors.calendar_of(ev.cycle)
+    if form is not None and form.status == domain.Status.RETURNED.value:
+        return calendar.returned_self_assessment_due
+    return calendar.due(Step.SELF_ASSESSMENT)
 
 
 def period_end(ev: Evaluation) -> dt.date:
@@ -257,7 +261,7 @@ def my_steps(user: User | None, today: dt.date) -> list[MyStep]:
         place = f"{ev.cycle.organization.name} · {evaluation_selectors.period_label(ev.cycle)}"
         url = reverse("selfassessment:form", args=[ev.pk])
         if form is not None and form.status == domain.Status.RETURNED.value:
-            due = calendar.due(Step.SELF_ASSESSMENT)
+            due = calendar.returned_self_assessment_due
             text = f"Sửa và nộp lại bản tự kiểm điểm (Mẫu {kind}) trước {date_short(due)}"
         elif (form is not None and form.status == domain.Status.SUBMITTED.value) or (
             form is None and getattr(ev, "self_done", False)

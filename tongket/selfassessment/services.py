@@ -263,8 +263,8 @@ def return_to_author(*, actor: User | None, form_id: int, comment: str) -> SelfA
 
 def _tell_returned(actor: User | None, form: SelfAssessment, ev: Evaluation) -> None:
     """The author learns that the cell returned the form, with its comment and the deadline of
-    the self-assessment step: the member (with an account), or for a collective's form whoever
-    wrote it; not the one returning it."""
+    the correction (the cell's own step, calendar.py): the member (with an account), or for a
+    collective's form whoever wrote it; not the one returning it."""
     author_id = ev.member.user_id if ev.member is not None else form.entered_by_id
     if author_id is None or author_id == getattr(actor, "pk", None):
         return
@@ -277,7 +277,7 @@ def _tell_returned(actor: User | None, form: SelfAssessment, ev: Evaluation) -> 
             f"và gửi lại: «{form.return_comment}»"
         ),
         url=reverse("selfassessment:form", args=[ev.pk]),
-        due=evaluation_selectors.self_assessment_due(ev.cycle),
+        due=evaluation_selectors.calendar_of(ev.cycle).returned_self_assessment_due,
     )
 
 

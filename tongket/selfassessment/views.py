@@ -183,7 +183,7 @@ def _context(
         "problem": problem,
         "can_write": permissions.can_write_form(scope, ev),
         "author": permissions.is_author(scope, ev),
-        "due": selectors.self_assessment_due(ev),
+        "due": selectors.self_assessment_due(ev, form),
     }
     if form is None:
         return context

@@ -6,11 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from tongket.core.errors import DomainError
-from tongket.exchange.importer import site_limits
-from tongket.exchange.workbook import WorkbookError, check_upload
+from tongket.exchange.importer import open_small_workbook
 from tongket.selfassessment.domain import TaskLine
 
 HEADER = ("Nhiệm vụ", "Hạn", "Ngày hoàn thành", "Chất lượng", "Vượt yêu cầu")
@@ -54,16 +51,7 @@ def _flag(value: object, row: int, column: str) -> bool:
 def read_tasks(path: Path) -> list[TaskLine]:
     """The tasks of the sheet; the file passes the import engine's limits (size, zip bomb)
     before openpyxl opens it."""
-    try:
-        check_upload(path, site_limits())
-    except WorkbookError as exc:
-        raise DomainError(exc.message, field="file", rule=exc.rule) from None
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise DomainError(
-            f"Không đọc được tệp {path.name}: {exc}", field="file", rule="selfassessment.sheet"
-        ) from None
+    book = open_small_workbook(path, unreadable_rule="selfassessment.sheet")
     ws = book.active
     assert ws is not None
     tasks: list[TaskLine] = []

@@ -44,6 +44,31 @@ def decision(number: str = "99-QĐ/ĐU", **extra: Any) -> DecisionInput:
     )
 
 
+def _record(
+    actor: Any,
+    card: str,
+    form_code: str,
+    achievement: str,
+    number: str,
+    *,
+    issuer: str = "QT.KCQDN",
+    justification: str = "",
+) -> Award:
+    """Record an award of `issuer` for a member's 2020 achievement, by decision `number`."""
+    return services.record_award(
+        actor=actor,
+        data=RecordInput(
+            form_code=form_code,
+            issuer_code=issuer,
+            year=2020,
+            achievement=achievement,
+            member_card=card,
+            decision=decision(number),
+            justification=justification,
+        ),
+    )
+
+
 def good_member() -> Member:
     org = Organization.objects.get(code=DEMO_ORG)
     card = next(
@@ -123,16 +148,12 @@ def test_a_recorded_award_is_refused_when_the_form_needs_excellent_and_the_membe
 ) -> None:
     member = good_member()
     with pytest.raises(DomainError) as refused:
-        services.record_award(
-            actor=user_named("vanphong"),
-            data=RecordInput(
-                form_code=domain.PARTY_BLOC_MEMBER_EXEMPLARY,
-                issuer_code="QT.KCQDN",
-                year=2020,
-                achievement="tiêu biểu năm 2020",
-                member_card=member.card_number,
-                decision=decision("5-QĐ/ĐUK"),
-            ),
+        _record(
+            user_named("vanphong"),
+            member.card_number,
+            domain.PARTY_BLOC_MEMBER_EXEMPLARY,
+            "tiêu biểu năm 2020",
+            "5-QĐ/ĐUK",
         )
     assert refused.value.rule == domain.RULE_PARTY_EXCELLENT
 
@@ -146,17 +167,13 @@ def test_the_same_achievement_cannot_be_awarded_twice_even_under_another_form(
 ) -> None:
     card = sorted(excellent_cards())[0]
     with pytest.raises(DomainError) as refused:
-        services.record_award(
-            actor=user_named("vanphong"),
-            data=RecordInput(
-                form_code=form_code,
-                issuer_code="QT.KCQDN",
-                year=2020,
-                # Same achievement as the Giấy khen, written with other case and punctuation.
-                achievement="Hoàn thành  xuất sắc nhiệm vụ năm 2020.",
-                member_card=card,
-                decision=decision("7-QĐ/ĐUK"),
-            ),
+        _record(
+            user_named("vanphong"),
+            card,
+            form_code,
+            # Same achievement as the Giấy khen, written with other case and punctuation.
+            "Hoàn thành  xuất sắc nhiệm vụ năm 2020.",
+            "7-QĐ/ĐUK",
         )
     assert refused.value.rule == domain.RULE_NOT_REWARDED_TWICE
     assert "đã được khen thưởng" in refused.value.message
@@ -183,18 +200,14 @@ def test_a_different_achievement_of_the_same_member_is_recorded_and_audited(
     user_named: Any,
 ) -> None:
     card = sorted(excellent_cards())[0]
-    award = services.record_award(
-        actor=user_named("vanphong"),
-        data=RecordInput(
-            form_code=domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
-            issuer_code="QT.KCQDN",
-            year=2020,
-            achievement="trong công tác phòng, chống dịch Covid-19 năm 2020",
-            member_card=card,
-            decision=decision("8-QĐ/ĐUK"),
-            # The bloc already gave this member its thematic Giấy khen in 2020 (báo cáo viên).
-            justification="Thành tích phòng, chống dịch, khác thành tích báo cáo viên",
-        ),
+    award = _record(
+        user_named("vanphong"),
+        card,
+        domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
+        "trong công tác phòng, chống dịch Covid-19 năm 2020",
+        "8-QĐ/ĐUK",
+        # The bloc already gave this member its thematic Giấy khen in 2020 (báo cáo viên).
+        justification="Thành tích phòng, chống dịch, khác thành tích báo cáo viên",
     )
     assert award.decision.issuer_name == "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh"
     assert AuditEvent.objects.filter(action="awards.award.record", object_id=str(award.pk)).exists()
@@ -296,16 +309,12 @@ def test_a_secretary_cannot_write_awards_outside_the_cell(user_named: Any) -> No
     tccb_member = Member.objects.filter(organization__code=f"{DEMO_ORG}.TCCB").first()
     assert tccb_member is not None
     with pytest.raises(NotFound):
-        services.record_award(
-            actor=user_named("bithu2"),
-            data=RecordInput(
-                form_code=domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
-                issuer_code="QT.KCQDN",
-                year=2020,
-                achievement="trong công tác tuyên truyền năm 2020",
-                member_card=tccb_member.card_number,
-                decision=decision("9-QĐ/ĐUK"),
-            ),
+        _record(
+            user_named("bithu2"),
+            tccb_member.card_number,
+            domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
+            "trong công tác tuyên truyền năm 2020",
+            "9-QĐ/ĐUK",
         )
     with pytest.raises(NotFound):
         services.generate_proposal(
@@ -349,17 +358,14 @@ REWORDED_OPINION = "Có thành tích trong công tác cộng tác viên dư lu�
 
 def _second_bang_khen(user: Any, justification: str = "") -> Award:
     minh = Member.objects.get(full_name="Võ Văn Minh")
-    return services.record_award(
-        actor=user,
-        data=RecordInput(
-            form_code=domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
-            issuer_code="QT",
-            year=2020,
-            achievement=REWORDED_OPINION,
-            member_card=minh.card_number,
-            decision=decision("41-QĐ/TU"),
-            justification=justification,
-        ),
+    return _record(
+        user,
+        minh.card_number,
+        domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        REWORDED_OPINION,
+        "41-QĐ/TU",
+        issuer="QT",
+        justification=justification,
     )
 
 
@@ -394,16 +400,12 @@ def test_a_second_award_of_the_same_form_and_issuer_asks_why_even_for_other_word
     bloc in the same year needs the recorder's reason; an award of another issuer does not."""
     minh = Member.objects.get(full_name="Võ Văn Minh")
     with pytest.raises(DomainError) as refused:
-        services.record_award(
-            actor=user_named("vanphong"),
-            data=RecordInput(
-                form_code=domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
-                issuer_code="QT.KCQDN",
-                year=2020,
-                achievement="trong phong trào chuyển đổi số năm 2020",
-                member_card=minh.card_number,
-                decision=decision("42-QĐ/ĐUK"),
-            ),
+        _record(
+            user_named("vanphong"),
+            minh.card_number,
+            domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
+            "trong phong trào chuyển đổi số năm 2020",
+            "42-QĐ/ĐUK",
         )
     assert [f.rule for f in refused.value.findings] == [domain.RULE_SAME_FORM_ISSUER_YEAR]
 

@@ -2,6 +2,9 @@
 
 The view passes a `tongket.core.pagecache.CachedPage` as `page_cache`; inside the part the
 variables of its builder are available. Without `page_cache` the part renders as written.
+
+`{% live_figure key %}` inside a part: a figure read afresh on every request (hit or miss) by the
+page's `live` function (`CachedPage.live`), not stored with the part.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from django import template
 from django.template.base import NodeList, Parser, Token
 from django.template.context import Context
 
-from tongket.core.pagecache import CachedPage
+from tongket.core.pagecache import LIVE_PLACEHOLDER, CachedPage
 
 register = template.Library()
 
@@ -35,3 +38,10 @@ def cached_part(parser: Parser, token: Token) -> CachedPartNode:
     nodelist = parser.parse(("endcached_part",))
     parser.delete_first_token()
     return CachedPartNode(bits[1][1:-1], nodelist)
+
+
+@register.simple_tag
+def live_figure(*parts: object) -> str:
+    """The placeholder of a live figure whose key is `parts` joined by ":" (`CachedPage.live`
+    fills it in)."""
+    return LIVE_PLACEHOLDER.format(":".join(str(part) for part in parts))

@@ -24,7 +24,7 @@ from tongket.accounts import services as accounts
 from tongket.audit import versions
 from tongket.audit.models import PathChange
 from tongket.audit.services import EventInput, record_event, record_events
-from tongket.core.formatting import format_count
+from tongket.core.formatting import format_count, format_number
 from tongket.core.pagecache import CSRF_PLACEHOLDER, HEADER
 from tongket.evaluation import services as evaluation
 from tongket.evaluation.domain import Level
@@ -258,6 +258,60 @@ def test_the_seasons_writes_in_one_province_keep_another_provinces_page_cached(
     assert f'data-testid="child-count">{format_count(cells)}<' in shown.content.decode()
 
 
+def _members_shown(page: str, code: str) -> str:
+    """The member count the organization list shows in the row of `code`."""
+    row = re.search(
+        rf"<code>{re.escape(code)}</code>.*?<td class=\"num\">([^<]*)</td>", page, re.DOTALL
+    )
+    assert row is not None, f"no row for {code}"
+    return row.group(1)
+
+
+def test_a_decision_in_one_province_keeps_the_national_pages_cached_and_their_counts_live(
+    client_for: Callable[[str], Client], api_for: Callable[[str], Any]
+) -> None:
+    office = api_for("vanphong")
+    cycle = office.post("/api/v1/cycles/", {"organization": DEPT, "year": 2021}, format="json")
+    assert cycle.status_code == 201
+    reader = client_for("quantri")
+    national = ["/org/", "/member/", "/evaluation/", f"/org/{DEPT}/", "/org/QT.KCQDN/"]
+    for url in national:
+        assert "hit" not in reader.get(url)[HEADER]
+    # The season's work in the department: a decision through the API.
+    listed = office.get(
+        "/api/v1/evaluations/",
+        {"cycle": cycle.json()["id"], "subject_kind": "member", "limit": "1"},
+    ).json()["results"]
+    decision = {"outcome": "good", "number": "16-QĐ/ĐU", "date": "2021-12-20"}
+    url = f"/api/v1/evaluations/{listed[0]['id']}/decision/"
+    assert office.post(url, decision, format="json").status_code == 201
+    for url in national:
+        outcome = reader.get(url)[HEADER]
+        assert set(outcome.split(",")) == {"hit"}, (url, outcome)
+    # A new member in one of its cells: the organization list stays cached, and its counts,
+    # read from the member tally, already include them.
+    before = _members_shown(reader.get("/org/").content.decode(), DEPT)
+    member = {
+        "card_number": "45.990002",
+        "full_name": "Lê Thị Mới Kết Nạp",
+        "gender": "female",
+        "joined_on": "2021-06-01",
+        "organization": TTR,
+        "status": "probationary",
+    }
+    assert office.post("/api/v1/members/", member, format="json").status_code == 201
+    served = reader.get("/org/")
+    assert served[HEADER] == "hit"
+    in_dept = Member.objects.filter(org_path__startswith=path_of(DEPT)).count()
+    shown = _members_shown(served.content.decode(), DEPT)
+    assert shown == format_number(in_dept) != before
+    with override_settings(TONGKET_PAGE_CACHE=False):
+        fresh = reader.get("/org/").content.decode()
+    assert TOKEN.sub("", served.content.decode()) == TOKEN.sub("", fresh)
+    # The member list shows members: built afresh.
+    assert reader.get("/member/")[HEADER] == "miss"
+
+
 def test_the_csrf_token_of_a_cached_part_is_the_requests_own(
     client_for: Callable[[str], Client],
 ) -> None:
@@ -390,12 +444,38 @@ def test_compacting_piled_up_changes_gives_a_key_never_seen_before() -> None:
         change_at(tccb)
         seen.append(versions.key_for([tccb]))
     assert versions.compact() > 0
-    assert PathChange.objects.filter(path=tccb, kind=versions.SUBTREE).count() == 1
+    piled = PathChange.objects.filter(path=tccb, kind=versions.SUBTREE, topic="test")
+    assert piled.count() == 1
     seen.append(versions.key_for([tccb]))
     change_at(tccb)
     seen.append(versions.key_for([tccb]))
     assert len(set(seen)) == len(seen)  # every commit and the compaction: a new key each
     assert versions.compact() == 0  # nothing piled up any more
+
+
+def test_a_page_ignoring_a_topic_keeps_its_key_through_its_changes_and_compaction() -> None:
+    tccb = path_of(TCCB)
+    ignoring = ("evaluation.decision",)
+    plain, quiet = versions.key_for([tccb]), versions.key_for([tccb], ignoring)
+    change_at(tccb, "evaluation.decision.issue")
+    assert versions.key_for([tccb]) != plain
+    assert versions.key_for([tccb], ignoring) == quiet
+    for _ in range(versions.COMPACT_ABOVE + 1):
+        change_at(tccb, "evaluation.decision.supersede")
+    assert versions.compact() > 0
+    assert versions.key_for([tccb], ignoring) == quiet
+    change_at(tccb, "member.update")  # a topic the page shows
+    assert versions.key_for([tccb], ignoring) != quiet
+
+
+def test_the_topic_of_an_action_is_its_object() -> None:
+    assert versions.topic_of("evaluation.decision.issue") == "evaluation.decision"
+    assert versions.topic_of("member.update") == "member"
+    assert versions.topic_of("synth") == "synth"
+    assert not versions.shows("evaluation.decision", ("evaluation.decision",))
+    assert not versions.shows("evaluation.decision.extra", ("evaluation.decision",))
+    assert versions.shows("evaluation.decisions", ("evaluation.decision",))
+    assert versions.shows("evaluation.cycle", ("evaluation.decision",))
 
 
 def test_a_new_epoch_moves_every_key() -> None:

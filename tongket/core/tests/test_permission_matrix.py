@@ -195,14 +195,18 @@ def _bithu_account() -> Args:
     return {"username": "bithu"}
 
 
+def _as_pk(path_args: Callable[[], Args], key: str) -> Callable[[], Args]:
+    """The object `path_args` names by `key`, as an API route names it: `pk`."""
+    return lambda: {"pk": path_args()[key]}
+
+
 def _bithu_grant() -> Args:
     from tongket.accounts.models import Grant
 
     return {"grant_id": Grant.objects.get(user__username="bithu").pk}
 
 
-def _api_bithu_grant() -> Args:
-    return {"pk": _bithu_grant()["grant_id"]}
+_api_bithu_grant = _as_pk(_bithu_grant, "grant_id")
 
 
 def _dangvien_notice() -> Args:
@@ -264,16 +268,13 @@ def _members_export() -> Args:
     return {"kind": "members", "fmt": "csv"}
 
 
-def _api_frame() -> Args:
-    return {"pk": _frame()["frame_id"]}
+_api_frame = _as_pk(_frame, "frame_id")
 
 
-def _api_sheet() -> Args:
-    return {"pk": _agency_sheet()["sheet_id"]}
+_api_sheet = _as_pk(_agency_sheet, "sheet_id")
 
 
-def _api_group() -> Args:
-    return {"pk": _agency_group()["group_id"]}
+_api_group = _as_pk(_agency_group, "group_id")
 
 
 def _api_target() -> Args:
@@ -332,16 +333,13 @@ def _api_report() -> Args:
     return {"code": CELL, "year": YEAR, "kind": "year-end", "fmt": "md"}
 
 
-def _api_cell_program() -> Args:
-    return {"pk": _cell_program()["program_id"]}
+_api_cell_program = _as_pk(_cell_program, "program_id")
 
 
-def _api_cell_item() -> Args:
-    return {"pk": _cell_item()["item_id"]}
+_api_cell_item = _as_pk(_cell_item, "item_id")
 
 
-def _api_cell_meeting() -> Args:
-    return {"pk": _cell_meeting()["meeting_id"]}
+_api_cell_meeting = _as_pk(_cell_meeting, "meeting_id")
 
 
 def _cell_audit_event() -> Args:

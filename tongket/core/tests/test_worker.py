@@ -176,3 +176,40 @@ def test_a_worker_killed_mid_import_leaves_the_database_as_before(site: _Site) -
     assert "Nhập vào hệ thống" in browser.wait(job, lambda f: "hx-trigger" not in f, seconds=120)
     again.send_signal(signal.SIGTERM)
     assert again.wait(timeout=30) == 0, (site.logs / "worker-2.log").read_text()[-3000:]
+
+
+def test_a_worker_killed_mid_file_job_ends_it_failed_and_leaves_no_file(site: _Site) -> None:
+    """The documents of a subtree (tongket.reports.subtree), one PDF per organization: the
+    worker dies between two organizations; the job ends failed, no file is left, no export is
+    recorded, and a worker started afresh makes the next one."""
+    files = site.server.var / "job-files"
+    worker = site.worker("worker-1")
+    browser = _Browser(site.port, "khoi")
+    form = browser.get("/reports/QT.KCQDN/2025/")
+    fields = {"subtree-kind": "year-end", "subtree-fmt": "pdf", "subtree-level": "all"}
+    status, job = browser.post("/reports/QT.KCQDN/2025/subtree/", form, fields)
+    assert (status, job.startswith("/viec/")) == (302, True), job
+    running = browser.wait(job, lambda f: (p := _progress(f)) is not None and 0 < p[0] < p[1])
+    assert "Hủy việc này" in running
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    # Killed while writing: the half-made zip is beside its final name, never in its place.
+    assert [p.name for p in files.iterdir()] == [f"{job.split('/')[2]}.part"]
+    # A worker started afresh; the killed one's job ends failed, never "running" for ever.
+    again = site.worker("worker-2")
+    lost = browser.wait(job, lambda f: "hx-trigger" not in f, seconds=60)
+    assert "Tiến trình nền đã dừng giữa chừng" in lost
+    assert "không có tệp nào được tạo" in lost
+    assert browser.request("GET", job + "file")[0] == 404
+    assert not list(files.iterdir())
+    assert '"export.report"' not in site.server.ok("dumpdata", "audit")
+    # The new worker makes the next job, and its file is the only one kept.
+    fields = {"subtree-kind": "year-end", "subtree-fmt": "md", "subtree-level": "cell"}
+    status, second = browser.post("/reports/QT.KCQDN/2025/subtree/", form, fields)
+    assert status == 302
+    done = browser.wait(second, lambda f: "hx-trigger" not in f, seconds=120)
+    assert "Xong" in done, done[:1500]
+    assert [p.name for p in files.iterdir()] == [second.split("/")[2]]
+    assert f'href="{second}file"' in done
+    again.send_signal(signal.SIGTERM)
+    assert again.wait(timeout=30) == 0, (site.logs / "worker-2.log").read_text()[-3000:]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,17 +27,30 @@ def _upload(name: str, content: bytes) -> services.Upload:
     return services.Upload(name, len(content), content)
 
 
-def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
-    user_named: Callable[[str], Any], evaluation: Evaluation, media_in_tmp: Path
-) -> None:
-    content = PDF + b"% bien ban hoi nghi kiem diem chi bo\n"
-    row = services.add_document(
-        actor=user_named("vanphong"),
+def _minutes(
+    actor: Any, evaluation: Evaluation, content: bytes = PDF, title: str = "Biên bản"
+) -> DossierDocument:
+    """Minutes uploaded as a PDF to the evaluation's dossier."""
+    return services.add_document(
+        actor=actor,
         evaluation_id=evaluation.pk,
         kind="minutes",
-        title="Biên bản hội nghị kiểm điểm Chi bộ",
+        title=title,
         upload=_upload("bien-ban.pdf", content),
     )
+
+
+def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
+    user_named: Callable[[str], Any],
+    evaluation: Evaluation,
+    media_in_tmp: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    content = PDF + b"% bien ban hoi nghi kiem diem chi bo\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        row = _minutes(
+            user_named("vanphong"), evaluation, content, "Biên bản hội nghị kiểm điểm Chi bộ"
+        )
     assert row.sha256 == hashlib.sha256(content).hexdigest()
     assert row.size == len(content)
     assert row.content_type == "application/pdf"
@@ -207,13 +221,8 @@ def test_removing_a_document_deletes_its_file_after_commit_and_is_audited(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     bithu = user_named("vanphong")
-    row = services.add_document(
-        actor=bithu,
-        evaluation_id=evaluation.pk,
-        kind="minutes",
-        title="Biên bản",
-        upload=_upload("bien-ban.pdf", PDF),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        row = _minutes(bithu, evaluation)
     stored = media_in_tmp / row.file.name
     assert stored.exists()
     with django_capture_on_commit_callbacks(execute=True):
@@ -226,16 +235,74 @@ def test_removing_a_document_deletes_its_file_after_commit_and_is_audited(
 
 
 def test_a_file_changed_outside_the_system_fails_its_checksum(
-    user_named: Callable[[str], Any], evaluation: Evaluation, media_in_tmp: Path
+    user_named: Callable[[str], Any],
+    evaluation: Evaluation,
+    media_in_tmp: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    row = services.add_document(
-        actor=user_named("vanphong"),
-        evaluation_id=evaluation.pk,
-        kind="minutes",
-        title="Biên bản",
-        upload=_upload("bien-ban.pdf", PDF),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        row = _minutes(user_named("vanphong"), evaluation)
     (media_in_tmp / row.file.name).write_bytes(PDF + b"% sua len\n")
     with pytest.raises(DomainError) as refused:
         selectors.file_content(row)
     assert refused.value.rule == "dossier.file.checksum"
+
+
+# --- the disk follows the database: a failure forced at each point leaves no stray file ----------
+
+
+def _files(media: Path) -> set[str]:
+    return {str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()}
+
+
+def test_a_failure_after_the_row_leaves_neither_row_nor_file(
+    user_named: Callable[[str], Any],
+    evaluation: Evaluation,
+    media_in_tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The audit write fails after the row is saved: the transaction rolls back and the file
+    it staged goes with it."""
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "record_event", broken)
+    with pytest.raises(RuntimeError):
+        _minutes(user_named("vanphong"), evaluation)
+    assert not DossierDocument.objects.filter(evaluation=evaluation).exclude(file="").exists()
+    assert _files(media_in_tmp) == set()
+
+
+def test_nothing_reaches_the_dossier_before_commit_and_a_rollback_leaves_no_file_in_it(
+    user_named: Callable[[str], Any],
+    evaluation: Evaluation,
+    media_in_tmp: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The caller's transaction rolls back after the document was added: its row is gone, no
+    file is in the evaluation's folder, and what waited in staging is swept by a later commit."""
+    from django.db import transaction
+
+    office = user_named("vanphong")
+    added: list[DossierDocument] = []
+
+    @transaction.atomic
+    def add_then_fail() -> None:
+        added.append(_minutes(office, evaluation))
+        assert not (media_in_tmp / added[0].file.name).exists()  # not before the commit
+        raise RuntimeError("the request failed later")
+
+    with pytest.raises(RuntimeError):
+        add_then_fail()
+    assert not DossierDocument.objects.filter(pk=added[0].pk).exists()
+    left = _files(media_in_tmp)
+    assert all(name.startswith("dossier/staging/") for name in left)
+    assert left  # rolled back: nothing called back to delete it ...
+    old = (dt.datetime.now() - services.STAGED_FOR_AT_MOST - dt.timedelta(minutes=1)).timestamp()
+    for name in left:
+        os.utime(media_in_tmp / name, (old, old))
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = _minutes(office, evaluation, PDF + b"% lan 2\n", "Biên bản (tải lại)")
+    assert _files(media_in_tmp) == {kept.file.name}  # ... the next commit sweeps it
+    assert selectors.file_content(kept) == PDF + b"% lan 2\n"

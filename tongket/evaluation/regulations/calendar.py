@@ -85,6 +85,16 @@ class Calendar:
         return cls(**{step.value: dates[step] for step in STEPS})
 
     @property
+    def returned_self_assessment_due(self) -> dt.date:
+        """`hd43.calendar.returned_self_assessment`: a self-assessment the cell returned for
+        correction is due by the cell's own deadline, not by the self-assessment's (a form
+        returned on 16/12 is not overdue from 14/12). HD 43 §4 sets no period for a correction
+        (a count of working days would be a local rule with no source); the cell returns the
+        form within its step (Điều 12 of 366: the advisory body appraises before it proposes)
+        and needs it back to propose, so the correction is due when that step is."""
+        return max(self.self_assessment, self.cell_proposal)
+
+    @property
     def draft_report_due(self) -> dt.date:
         """The last day the collective's draft report may go to the cell's meeting."""
         return draft_report_due(self.cell_proposal)

@@ -474,51 +474,60 @@ def _score_rule(
     return Verdict(level, errors + reason.findings)
 
 
-def _tasks_level(tasks: TaskTally, params: Qd366Params) -> tuple[Level, str]:
+def _tasks_level(tasks: TaskTally, params: Qd366Params) -> tuple[Level, str, bool]:
     """excellent: 100 % on time with quality and ≥ 30 % exceeding requirements; good: 100 % on
-    time; completed: 100 % completed and ≤ 20 % late; otherwise not_completed. With the reason
-    when below excellent."""
+    time; completed: 100 % completed and ≤ 20 % late. With the reason when below excellent, and
+    whether the figures fall short of completed's own conditions (the shortfall).
+
+    The shortfall does not make not_completed by itself: Điều 11.4 lists the not_completed
+    cases (a member: more than 50 % of the year's tasks not completed; a leader or a collective:
+    the led unit under 70 % of its planned tasks), and a task done late is not a task left
+    undone. Between the two (say 1 of 2 tasks late) the figures cap at completed and the
+    competent level is warned (DOMAIN.md §5: not_completed is "< 50, or one case of the list")."""
     total = tasks.total
     exceeded_pct = params.excellent_exceeded_min_percent
     late_pct = params.completed_late_max_percent
     if tasks.on_time == total:
         if not blocks.share_below(tasks.exceeded, total, exceeded_pct):
-            return Level.EXCELLENT, ""
-        level, message = (
+            return Level.EXCELLENT, "", False
+        return (
             Level.GOOD,
             f"Có {blocks.share_text(tasks.exceeded, total)} nhiệm vụ vượt yêu cầu "
             f"(mức xuất sắc cần từ {format_percent(exceeded_pct)}).",
+            False,
         )
-    elif tasks.completed == total and not blocks.share_above(tasks.late, total, late_pct):
-        level, message = (
+    if tasks.completed == total and not blocks.share_above(tasks.late, total, late_pct):
+        return (
             Level.COMPLETED,
             f"Chỉ {blocks.share_text(tasks.on_time, total)} nhiệm vụ hoàn thành đúng tiến độ, "
             "bảo đảm chất lượng (mức tốt cần 100%).",
+            False,
         )
-    elif tasks.completed < total:
-        level, message = (
-            Level.NOT_COMPLETED,
+    if tasks.completed < total:
+        message = (
             f"Chỉ hoàn thành {blocks.share_text(tasks.completed, total)} nhiệm vụ "
-            "(mức hoàn thành cần 100%).",
+            "(mức hoàn thành cần 100%)."
         )
     else:
-        level, message = (
-            Level.NOT_COMPLETED,
+        message = (
             f"Có {blocks.share_text(tasks.late, total)} nhiệm vụ chậm tiến độ "
-            f"(mức hoàn thành cho phép không quá {format_percent(late_pct)}).",
+            f"(mức hoàn thành cho phép không quá {format_percent(late_pct)})."
         )
-    return level, message
+    return Level.COMPLETED, message, True
 
 
 def _tasks_rule(
     tasks: TaskTally | None,
     *,
     rules: blocks.Ids,
+    shortfall: str,
     not_recorded: str,
     subject: str,
     params: Qd366Params,
 ) -> Verdict[Level]:
-    """The level the task figures allow (`_tasks_level`); no figures: a warning."""
+    """The level the task figures allow (`_tasks_level`); no figures: a warning. Short of
+    completed's conditions: at most completed and a warning under `shortfall` for the competent
+    level, the not_completed cases of Điều 11.4 deciding whether it is not_completed."""
     if tasks is None:
         return blocks.noted(
             rule=not_recorded,
@@ -527,16 +536,28 @@ def _tasks_rule(
             subject=subject,
             severity=Severity.WARNING,
         )
-    level, message = _tasks_level(tasks, params)
+    level, message, short = _tasks_level(tasks, params)
     if level is Level.EXCELLENT:
         return blocks.no_cap()
-    return blocks.capped(
+    verdict = blocks.capped(
         level,
         rule=rules.at(level),
         citation=CITE_CONDITIONS,
         message=message,
         subject=subject,
     )
+    if not short:
+        return verdict
+    warning = blocks.noted(
+        rule=shortfall,
+        citation=f"{CITE_CONDITIONS}; {CITE_CASES}",
+        message=f"{message} Chưa đủ điều kiện mức «{Level.COMPLETED.label}» về nhiệm vụ; mức "
+        f"«{Level.NOT_COMPLETED.label}» chỉ khi thuộc một trường hợp của Điều 11 khoản 4: cấp có "
+        "thẩm quyền xem xét, quyết định.",
+        subject=subject,
+        severity=Severity.WARNING,
+    )
+    return blocks.combine((verdict, warning))
 
 
 def _shortcomings_rule(remedied: bool, *, rule: str, subject: str) -> Verdict[Level]:
@@ -966,14 +987,16 @@ def member_score(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
 
 def member_tasks(facts: MemberFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: 100 % of tasks on time with quality and ≥ 30 % exceeding; good: 100 % on time;
-    completed: 100 % completed, ≤ 20 % late. 366-QĐ/TW; HD 43."""
+    completed: 100 % completed, ≤ 20 % late; short of that, at most completed with a warning
+    (not_completed only by a case of Điều 11.4, e.g. > 50 % of tasks not completed).
+    366-QĐ/TW, Điều 11; HD 43."""
     return _tasks_rule(
         facts.tasks,
         rules=blocks.Ids(
             excellent="qd366.member.excellent.tasks",
             good="qd366.member.good.tasks",
-            not_completed="qd366.member.not_completed.tasks",
         ),
+        shortfall="qd366.member.tasks.shortfall",
         not_recorded="qd366.member.tasks.not_recorded",
         subject=facts.subject,
         params=params,
@@ -992,13 +1015,13 @@ def member_shortcomings(facts: MemberFacts, params: Qd366Params) -> Verdict[Leve
 def led_unit_level(unit: LedUnit, params: Qd366Params = DEFAULTS) -> Level | None:
     """The highest level a led unit lets its leader reach: its decided level, lowered by its task
     figures when recorded (excellent needs 100 % on time and ≥ 30 % exceeded, good 100 % on
-    time, completed 100 % completed and ≤ 20 % late). None: the unit is not decided yet.
-    366-QĐ/TW, Điều 11."""
+    time; figures short of completed's conditions leave completed, the leader's not_completed
+    cases of Điều 11.4 deciding the rest). None: the unit is not decided yet. 366-QĐ/TW, Điều 11."""
     if unit.level is None:
         return None
     if unit.tasks is None:
         return unit.level
-    by_tasks, _ = _tasks_level(unit.tasks, params)
+    by_tasks, _, _ = _tasks_level(unit.tasks, params)
     return min_level(unit.level, by_tasks)
 
 
@@ -1314,14 +1337,16 @@ def organization_score(facts: OrganizationFacts, params: Qd366Params) -> Verdict
 
 def organization_tasks(facts: OrganizationFacts, params: Qd366Params) -> Verdict[Level]:
     """excellent: 100 % of tasks on time and ≥ 30 % exceeding; good: 100 % on time; completed:
-    100 % completed, ≤ 20 % late. 366-QĐ/TW; HD 43."""
+    100 % completed, ≤ 20 % late; short of that, at most completed with a warning (not_completed
+    only by a case of Điều 11.4, e.g. the led unit under 70 % of its planned tasks).
+    366-QĐ/TW, Điều 11; HD 43."""
     return _tasks_rule(
         facts.tasks,
         rules=blocks.Ids(
             excellent="qd366.organization.excellent.tasks",
             good="qd366.organization.good.tasks",
-            not_completed="qd366.organization.not_completed.tasks",
         ),
+        shortfall="qd366.organization.tasks.shortfall",
         not_recorded="qd366.organization.tasks.not_recorded",
         subject=facts.subject,
         params=params,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from tongket.audit.models import AuditEvent
 from tongket.core.demo import DEMO_ORG
 from tongket.core.errors import DomainError, NotFound
-from tongket.evaluation import services
+from tongket.evaluation import deadlines, services
 from tongket.evaluation.models import Cycle, DecisionStatus, Evaluation, SubjectKind, Tier
 from tongket.evaluation.regulations.calendar import Step
 from tongket.notifications import services as notifications
@@ -273,6 +273,33 @@ def test_the_office_home_counts_the_overdue_steps_with_a_link(
     assert f"{without_cell} đảng viên chưa có nhận xét, đề xuất của chi bộ" in overdue
     assert "Cấp ủy cơ sở quyết định" not in overdue  # due 24/12
     assert f'href="/evaluation/ky/{cycle.pk}/"' in page
+
+
+def test_the_home_counts_the_latest_overdue_cycles_only(
+    cycle: Cycle,
+    client_for: ClientFor,
+    user_named: UserNamed,
+    today: Callable[[dt.date], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An older cycle still open, every step of it long overdue (its default calendar is 2021's).
+    older = services.open_cycle(actor=user_named("vanphong"), organization_code=DEMO_ORG, year=2021)
+    today(D(2026, 12, 18))
+    page = client_for("vanphong").get("/").content.decode()
+    both = _section(page, "overdue-steps")
+    assert f'href="/evaluation/ky/{older.pk}/"' in page
+    assert f'href="/evaluation/ky/{cycle.pk}/"' in page
+    waiting = Evaluation.objects.filter(cycle=older).count()  # none assessed, none decided
+    assert f"{waiting} đối tượng chưa tự kiểm điểm, tự đánh giá" in both
+    # Bounded to the latest cycle: the older one is neither listed nor counted, and the latest
+    # keeps its figures.
+    monkeypatch.setattr(deadlines, "OVERDUE_CYCLES", 1)
+    page = client_for("vanphong").get("/").content.decode()
+    latest = _section(page, "overdue-steps")
+    assert f'href="/evaluation/ky/{older.pk}/"' not in page
+    assert f'href="/evaluation/ky/{cycle.pk}/"' in page
+    assert f"{waiting} đối tượng chưa tự kiểm điểm, tự đánh giá" not in latest
+    assert latest in both
 
 
 def test_the_cell_home_counts_its_own_cell_only(

@@ -68,18 +68,21 @@ def test_stats_of_the_bloc_count_the_department_among_its_organizations():
 
 def test_stats_of_the_open_2026_cycle_count_the_demos_first_decisions():
     """The demo decides one cell after its six ordinary members (completed) and before its
-    secretary (good), and a member on long sick leave on her results (good, her cell still
-    pending: Điều 12 rates members before their Party organization); everything else pending."""
+    secretary (good), a member on long sick leave on her results (good, her cell still
+    pending: Điều 12 rates members before their Party organization), and Chi bộ Văn phòng's
+    ordinary members (one excellent, the 5-year award's member); everything else pending."""
     data = run("stats", "--org", "QT.KCQDN.SGDDT", "--year", "2026", "--json")
     assert isinstance(data, dict)
     assert data["profile"] == "qd366"
     members = data["members"]
-    assert (members["total"], members["good"], members["completed"], members["pending"]) == (
-        50,
-        2,
-        6,
-        42,
-    )
+    # Chi bộ Văn phòng (the 5-year award, issue 24): 5 ordinary members good, 1 excellent.
+    assert (
+        members["total"],
+        members["excellent"],
+        members["good"],
+        members["completed"],
+        members["pending"],
+    ) == (50, 1, 7, 6, 36)
     cells = data["organizations"]["cell"]
     assert (cells["total"], cells["good"], cells["pending"]) == (7, 1, 6)
     assert data["level"] is None

@@ -190,6 +190,43 @@ def test_the_cell_is_refused_until_its_ordinary_members_are_decided_then_its_sec
 
 
 @pytest.mark.django_db
+def test_one_batch_decides_the_cell_after_its_members_as_one_decision_after_another(
+    cycle: Cycle,
+):
+    """A batch's checks see the decisions accepted before them in the same batch (they are
+    written before a check reads decisions): the cell after its ordinary members passes, the
+    cell before them is refused as a lone decision would be, and nothing is written."""
+    on_committee = committee_ids()
+    ordinary = [ev for ev in members(cycle) if ev.member_id not in on_committee]
+    cell = cell_ev(cycle)
+
+    def batch(evs: list[tuple[Evaluation, Level]]) -> list[Decision]:
+        return services.decide_many(
+            actor=None,
+            cycle_id=cycle.pk,
+            items=[services.DecisionItem(ev.pk, level) for ev, level in evs],
+            number="42-QĐ/ĐU",
+            date=DAY,
+        )
+
+    in_members = [(ev, Level.COMPLETED) for ev in ordinary]
+    written = Decision.objects.filter(evaluation__cycle=cycle)
+    before = written.count()
+    with pytest.raises(services.BatchRefused) as caught:
+        batch([(cell, Level.GOOD), *in_members])
+    assert [(r.evaluation_id, r.finding.rule) for r in caught.value.refusals] == [
+        (cell.pk, MEMBERS_FIRST)
+    ]
+    assert written.count() == before
+    done = batch([*in_members, (cell, Level.GOOD)])
+    assert [(d.evaluation_id, d.level) for d in done] == [
+        *((ev.pk, Level.COMPLETED) for ev in ordinary),
+        (cell.pk, Level.GOOD),
+    ]
+    assert written.count() == before + len(done)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("fact", ["exempted", "suspended"])
 def test_a_member_who_does_not_review_is_not_waited_for(cycle: Cycle, fact: str):
     on_committee = committee_ids()

@@ -196,8 +196,8 @@ TASK_CASES = [
     ((3, 3, 3, 0, 1), E),  # 33,3 %
     ((10, 10, 9, 1, 1), C),  # one late: not good
     ((10, 10, 8, 2, 0), C),  # exactly 20 % late
-    ((10, 10, 7, 3, 0), N),  # 30 % late
-    ((10, 9, 9, 0, 5), N),  # not every task completed
+    ((10, 10, 7, 3, 0), C),  # 30 % late: short of completed, warned; not a case of Điều 11.4
+    ((10, 9, 9, 0, 5), C),  # not every task completed: likewise (the case needs > 50 %)
     ((0, 0, 0, 0, 0), E),  # no task assigned: nothing to fail
 ]
 
@@ -461,7 +461,7 @@ LEADER_CASES = [
     ([(E, TaskTally(10, 10, 10, 0, 2))], G),  # 20 % exceeded: the unit is not excellent-grade
     ([(E, TaskTally(10, 10, 9, 1, 0))], C),  # one task late: not good-grade
     ([(E, TaskTally(10, 10, 8, 2, 0))], C),  # exactly 20 % late: still completed-grade
-    ([(E, TaskTally(10, 10, 7, 3, 0))], N),  # 30 % late
+    ([(E, TaskTally(10, 10, 7, 3, 0))], C),  # 30 % late: the leader's cases decide below that
     ([(G, EXCELLENT_TASKS)], G),  # the decided level caps even with excellent figures
     ([(E, None)], E),  # no figures recorded: the decided level alone
     ([(E, EXCELLENT_TASKS), (G, None)], G),  # several units: checked against each

@@ -286,3 +286,55 @@ def test_the_70_percent_boundary_holds_for_any_number_of_planned_tasks(total: in
 def test_a_confidence_vote_with_more_low_votes_than_votes_is_refused():
     with pytest.raises(ValueError, match="phiếu tín nhiệm"):
         facts(CaseGroup.LEADER, confidence_votes=3, low_confidence_votes=4)
+
+
+# Late tasks against tasks left undone (testers: 2 tasks, 1 late gave not_completed). Completed
+# needs 100 % completed and ≤ 20 % late (Điều 11.3); not_completed comes from the score or a case
+# of Điều 11.4, for a member > 50 % of the year's tasks not completed. Between the two the figures
+# cap at completed with a warning for the competent level.
+LATE_AND_UNDONE = [
+    # total, completed, on_time, late -> level by conditions, shortfall warned
+    ((2, 2, 1, 1), Level.COMPLETED, True),  # the testers' case: 50 % late, nothing undone
+    ((10, 10, 8, 2), Level.COMPLETED, False),  # exactly 20 % late: completed's own condition
+    ((10, 10, 7, 3), Level.COMPLETED, True),  # 30 % late
+    ((10, 10, 0, 10), Level.COMPLETED, True),  # every task late, every task done
+    ((10, 9, 9, 0), Level.COMPLETED, True),  # one undone: short of 100 %, not over 50 %
+    ((10, 5, 5, 0), Level.COMPLETED, True),  # exactly half undone is not "more than 50 %"
+    ((10, 4, 4, 0), Level.NOT_COMPLETED, True),  # 60 % undone: Điều 11.4
+    ((2, 0, 0, 0), Level.NOT_COMPLETED, True),  # nothing done
+]
+
+
+@pytest.mark.parametrize(("counts", "expected", "warned"), LATE_AND_UNDONE)
+@pytest.mark.parametrize("group", [CaseGroup.NO_POST, CaseGroup.OUTSIDE])
+def test_late_tasks_cap_a_member_at_completed_and_only_undone_ones_over_half_fail_him(
+    counts: tuple[int, int, int, int], expected: Level, warned: bool, group: CaseGroup
+) -> None:
+    total, completed, on_time, late = counts
+    tasks = TaskTally(total=total, completed=completed, on_time=on_time, late=late)
+    member = MemberFacts(subject="1", tasks=tasks, cases=facts(group, tasks=tasks))
+    verdict = qd366.PROFILE.member_level_by_conditions(member)
+    assert verdict.value is expected
+    shortfall = [f for f in verdict.findings if f.rule == "qd366.member.tasks.shortfall"]
+    assert bool(shortfall) is warned
+    for finding in shortfall:
+        assert finding.severity is Severity.WARNING
+        assert "Điều 11" in finding.citation
+    undone = "qd366.not_completed.member.tasks" in rules(verdict)
+    assert undone is (expected is Level.NOT_COMPLETED)
+
+
+def test_a_collective_short_of_completed_is_warned_and_fails_only_under_70_percent() -> None:
+    def level(total: int, completed: int) -> Any:
+        tasks = tally(total, completed)
+        unit = LedUnit(UNIT, "Tập thể", None, tasks)
+        return qd366.PROFILE.organization_level_by_conditions(
+            OrganizationFacts(
+                subject=UNIT, tasks=tasks, cases=facts(CaseGroup.COLLECTIVE, led_units=(unit,))
+            )
+        )
+
+    at_70 = level(10, 7)
+    assert at_70.value is Level.COMPLETED
+    assert "qd366.organization.tasks.shortfall" in rules(at_70)
+    assert level(10, 6).value is Level.NOT_COMPLETED

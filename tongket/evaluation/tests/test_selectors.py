@@ -67,8 +67,9 @@ def test_dashboard_counts_per_tier_and_per_cell(django_assert_max_num_queries: A
         board = stats.dashboard(cycle)
     assert board.members["total"] == 50
     # TCCB's three, the two members the 2026 season decides `good` on a score (issue 18), and
-    # the Mẫu 2B the demo's member submitted (issue 20).
-    assert board.members["self"] == 6
+    # the Mẫu 2B the demo's member submitted (issue 20), and the six ordinary members of Chi bộ
+    # Văn phòng who self-assess before the office decides them (the five-year award, issue 24).
+    assert board.members["self"] == 12
     assert board.members["cell"] == 1
     tccb = next(u for u in board.units if u.code == f"{ORG}.TCCB")
     assert tccb.counts["self"] == 3

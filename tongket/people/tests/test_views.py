@@ -304,6 +304,33 @@ def test_search_inside_another_cell_answers_404(client_for: ClientFor) -> None:
     assert response.status_code == 404
 
 
+def test_search_inside_an_organization_lists_its_matching_organizations_first(
+    client_for: ClientFor,
+) -> None:
+    # One matching cell in the demo's department (first by path), 21 under a new province.
+    services.create_organization(
+        actor=None,
+        data=services.OrganizationInput(
+            code=f"{DEMO_ORG}.TK", name="Chi bộ Tìm Kiếm", kind="cell", parent_code=DEMO_ORG
+        ),
+    )
+    services.create_organization(
+        actor=None,
+        data=services.OrganizationInput(code="HN", name="Đảng bộ Hà Nội", kind="provincial"),
+    )
+    for n in range(21):
+        services.create_organization(
+            actor=None,
+            data=services.OrganizationInput(
+                code=f"HN.TK{n:02}", name=f"Chi bộ Tìm Kiếm {n:02}", kind="cell", parent_code="HN"
+            ),
+        )
+    response = client_for("quantri").get(reverse("people:search"), {"q": "tim kiem", "org": "HN"})
+    codes = [org.code for org in response.context["orgs"]]
+    # The first 20 of the province's own, not the country's first 20 filtered afterwards.
+    assert codes == [f"HN.TK{n:02}" for n in range(20)]
+
+
 @pytest.mark.parametrize("username", ["khoi", "dangvien"])
 def test_readers_get_403_on_write_forms_of_what_they_can_see(
     client_for: ClientFor, user_named: Callable[[str], Any], username: str

@@ -20,6 +20,7 @@ from tongket.reports.documents.formats import (
     signature_on,
 )
 from tongket.reports.selectors import render_report
+from tongket.reports.tests.decisions import dateline, latest_decision_date
 
 NEW_SUPERIOR = "Đảng bộ UBND tỉnh"
 
@@ -133,20 +134,6 @@ def test_the_docx_and_the_pdf_print_the_date_and_the_superior_of_the_documents_d
 def test_without_a_conference_the_decision_and_notice_carry_the_decisions_date(kind: str) -> None:
     """New-office walk: with no conference recorded, the recognition decision printed today's
     date whatever day the committee decided; it carries the date of its decisions."""
-    from tongket.evaluation.models import Decision
-
-    latest = (
-        Decision.objects.filter(
-            evaluation__cycle__year=2026,
-            evaluation__cycle__quarter__isnull=True,
-            deciding_body__code=DEMO_ORG,
-            status="current",
-        )
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    assert latest is not None
+    latest = latest_decision_date(DEMO_ORG, 2026)
     text = render_report(None, DEMO_ORG, 2026, kind=kind, fmt="md").content.decode()
-    month = f"{latest.month:02d}" if latest.month <= 2 else str(latest.month)  # HD 36's dateline
-    assert f"ngày {latest:%d} tháng {month} năm {latest.year}" in text
+    assert dateline(latest) in text

@@ -26,6 +26,7 @@ from tongket.reports.statistics import (
     render_statistics_docx,
     render_statistics_pdf,
 )
+from tongket.reports.tests.decisions import dateline, latest_decision_date
 
 ORG = "QT.KCQDN.SGDDT"
 
@@ -44,9 +45,9 @@ def test_the_table_counts_cells_and_members_by_level_as_the_stats_do():
     members = next(r for r in rows if r[1] == "Đảng viên")
     by = dict(zip(header, cells, strict=True))
     assert (by["Tổng số"], by["Hoàn thành xuất sắc nhiệm vụ"], by["Hoàn thành tốt nhiệm vụ"]) == (
-        "07",
-        "02",
-        "05",
+        "7",
+        "2",
+        "5",
     )
     assert by["Tỷ lệ HTXSNV (%)"] == "28,6"
     assert dict(zip(header, members, strict=True))["Hoàn thành xuất sắc nhiệm vụ"] == "10"
@@ -143,11 +144,11 @@ def test_the_docx_twin_lists_those_not_classified_with_their_reasons_as_the_pdf_
     docx = DocxDocument(BytesIO(render_statistics_docx(facts, layout)))
     _header, counts, reasons, _signature = docx.tables
     assert _docx_table(counts)[4][:2] == ["4", "Đảng viên"]
-    assert _docx_table(counts)[4][2:5] == ["14", "12", "03"]
+    assert _docx_table(counts)[4][2:5] == ["14", "12", "3"]
     assert _docx_table(reasons) == [
         ["Đối tượng", "Lý do", "Số lượng"],
-        ["Đảng viên", "Nghỉ ốm dài ngày", "02"],
-        ["Tổ chức đảng", "Mới thành lập chưa đủ 6 tháng", "01"],
+        ["Đảng viên", "Nghỉ ốm dài ngày", "2"],
+        ["Tổ chức đảng", "Mới thành lập chưa đủ 6 tháng", "1"],
     ]
     assert any(p.text == "Không xếp loại theo lý do" for p in docx.paragraphs)
     assert "Quảng Trị, ngày 20 tháng 01 năm 2026" in _header.rows[0].cells[1].text
@@ -158,3 +159,47 @@ def test_the_docx_twin_lists_those_not_classified_with_their_reasons_as_the_pdf_
     assert "Không xếp loại theo lý do" in pdf_text
     for row in _docx_table(reasons)[1:]:
         assert " ".join(row) in pdf_text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "pdf"])
+def test_the_table_prints_plain_numbers_without_the_leading_zero_of_prose(fmt):
+    """Testers' finding: the table printed "07", "02"; official tables print plain numbers."""
+    report = render_report(None, ORG, 2020, kind="statistics", fmt=fmt).content
+    rows: list[list[object]]
+    if fmt == "xlsx":
+        rows = rows_of(report)
+    elif fmt == "docx":
+        rows = [list(r) for r in _docx_table(DocxDocument(BytesIO(report)).tables[1])]
+    else:
+        text = " ".join(PdfReader(BytesIO(report)).pages[0].extract_text().split())
+        assert "Chi bộ 7" in text
+        assert " 07 " not in text
+        assert " 02 " not in text
+        return
+    cells = next(r for r in rows if r[1] == "Chi bộ")
+    assert [str(v) for v in cells[2:5]] == ["7", "7", "2"]  # total, reviewed, excellent
+    assert not any(str(v).startswith("0") and len(str(v)) > 1 for r in rows for v in r if v)
+
+
+@pytest.mark.django_db
+def test_the_table_carries_the_decisions_date_not_the_day_it_is_printed():
+    """Testers' finding: the statistics were dated the day they were made; like the recognition
+    decision they count, they carry the date of the decisions when the office sets none."""
+    latest = latest_decision_date(ORG, 2020)
+    assert latest != dt.date.today()
+    docx = DocxDocument(
+        BytesIO(render_report(None, ORG, 2020, kind="statistics", fmt="docx").content)
+    )
+    assert dateline(latest) in docx.tables[0].rows[0].cells[1].text
+    pdf = render_report(None, ORG, 2020, kind="statistics", fmt="pdf").content
+    assert dateline(latest) in " ".join(PdfReader(BytesIO(pdf)).pages[0].extract_text().split())
+
+
+@pytest.mark.django_db
+def test_the_date_the_office_sets_wins_over_the_decisions_date():
+    set_by_office = dt.date(2021, 1, 8)
+    report = render_report(None, ORG, 2020, kind="statistics", fmt="docx", date=set_by_office)
+    header = DocxDocument(BytesIO(report.content)).tables[0].rows[0].cells[1].text
+    assert "ngày 08 tháng 01 năm 2021" in header
+    assert dateline(latest_decision_date(ORG, 2020)) not in header

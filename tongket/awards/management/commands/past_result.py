@@ -1,0 +1,59 @@
+"""`tongket past_result --member CARD | --org CODE --year YYYY --level LEVEL --number SỐ
+--date DD/MM/YYYY --body "CẤP QUYẾT ĐỊNH"`: enter a year's classification from the records.
+
+For the years before the product held the subject's cycles (issue 24, point 8): multi-year
+awards ("5 năm liền") count them beside the product's own decisions. Refused, with the rule, for a
+year not yet past, a year the product decided, a year already entered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tongket.awards import services
+from tongket.core.errors import DomainError
+from tongket.core.formatting import parse_date_vi
+
+
+class Command(BaseCommand):
+    help = "Nhập kết quả xếp loại một năm trước từ hồ sơ (để xét khen thưởng nhiều năm liền)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--member", default="", help="Số thẻ đảng viên.")
+        parser.add_argument("--org", default="", help="Mã tổ chức đảng.")
+        parser.add_argument("--year", type=int, required=True, help="Năm được xếp loại.")
+        parser.add_argument(
+            "--level",
+            required=True,
+            help="excellent | good | completed | not_completed.",
+        )
+        parser.add_argument("--number", required=True, help="Số quyết định, ví dụ 18-QĐ/ĐU.")
+        parser.add_argument("--date", required=True, help="Ngày quyết định, dd/mm/yyyy.")
+        parser.add_argument("--body", required=True, help="Cấp quyết định, như ghi trên văn bản.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            date = parse_date_vi(options["date"])
+        except ValueError as exc:
+            raise CommandError(f"--date: {exc}") from None
+        try:
+            past = services.record_past_result(
+                actor=None,
+                data=services.PastResultInput(
+                    year=options["year"],
+                    level=options["level"],
+                    decision_number=options["number"],
+                    decision_date=date,
+                    deciding_body=options["body"],
+                    member_card=options["member"],
+                    organization_code=options["org"],
+                ),
+            )
+        except DomainError as exc:  # NotFound too: an unknown or unreadable subject
+            raise CommandError(f"{exc.message} [{exc.rule}]" if exc.rule else exc.message) from None
+        self.stdout.write(
+            f"Đã nhập kết quả năm {past.year} ({past.profile_id}): {past.level}, "
+            f"Quyết định số {past.decision_number} ngày {past.decision_date:%d/%m/%Y}."
+        )

@@ -1,0 +1,80 @@
+"""The page of a queued job whose result is a file (tongket.core.filejobs): its progress while
+it runs (htmx polls the status fragment), a cancel button, then the download, for its owner
+only."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from tongket.core import filejobs, queue
+from tongket.core.errors import DomainError
+from tongket.core.http import not_found_as_404
+from tongket.core.models import FileJob, JobStatus
+
+
+def _user(request: HttpRequest) -> AbstractBaseUser:
+    return cast(AbstractBaseUser, request.user)  # every view here is behind login_required
+
+
+def _context(job: FileJob) -> dict[str, Any]:
+    done, total = filejobs.progress_of(job)
+    return {
+        "job": job,
+        "label": filejobs.label_of(job),
+        "running": job.status in (JobStatus.PENDING, JobStatus.RUNNING),
+        "waiting_without_worker": (
+            job.status == JobStatus.PENDING and not queue.any_worker_alive()
+        ),
+        "worker_lost": job.status == JobStatus.FAILED and job.error == filejobs.WORKER_LOST,
+        "remaining": queue.remaining_text(filejobs.remaining(job)),
+        "done": done,
+        "total": total,
+        "percent": int(100 * done / total) if total else 0,
+    }
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def job(request: HttpRequest, job_id: str) -> HttpResponse:
+    found = filejobs.own_job(_user(request), job_id)
+    # A job whose worker stopped ends here too (failed), even before another worker starts.
+    filejobs.end_if_lost(found)
+    context = _context(found)
+    if getattr(request, "htmx", False):
+        return render(request, "core/_file_job_status.html", context)
+    return render(request, "core/file_job.html", context)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def cancel(request: HttpRequest, job_id: str) -> HttpResponse:
+    found = filejobs.own_job(_user(request), job_id)
+    try:
+        filejobs.cancel(actor=_user(request), job=found)
+    except DomainError as exc:  # finished meanwhile
+        messages.info(request, exc.message)
+    return redirect("core:job", job_id=found.pk)
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def download(request: HttpRequest, job_id: str) -> FileResponse:
+    found, path = filejobs.own_file(_user(request), job_id)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=found.filename,
+        content_type=found.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
