@@ -101,6 +101,7 @@ ACTIONS: dict[str, str] = {
     "awards.decision.correct": "Đính chính quyết định khen thưởng",
     "awards.award.record": "Ghi nhận khen thưởng",
     "awards.history.record": "Nhập kết quả xếp loại các năm trước từ hồ sơ",
+    "awards.exemplary.mark": "Chọn tập thể hoàn thành xuất sắc nhiệm vụ tiêu biểu",
     # programs
     "programs.create": "Lập chương trình",
     "programs.adopt": "Thông qua chương trình",
@@ -321,6 +322,7 @@ OBJECT_TYPES: dict[str, str] = {
     "awards.AwardDecision": "Quyết định khen thưởng",
     "awards.AwardProposal": "Đề nghị khen thưởng",
     "awards.PastResult": "Kết quả xếp loại các năm trước",
+    "awards.ExemplaryChoice": "Chọn tập thể tiêu biểu",
     "export": "Tệp xuất",
     "notifications.Digest": "Thư tổng hợp thông báo",
 }

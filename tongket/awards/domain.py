@@ -154,6 +154,9 @@ class AwardForm:
     citation: str
     years: int = 1
     verified: bool = True
+    # For a collective Party form, the kinds of organization it rewards (people.OrganizationKind
+    # values: "cell", "grassroots"); empty: any collective.
+    organization_kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.period is AwardPeriod.MULTI_YEAR and self.years < 2:
@@ -167,6 +170,19 @@ class AwardForm:
     @property
     def branch(self) -> Branch:
         return self.issuer.branch
+
+    def row(self, order: int) -> dict[str, object]:
+        """The `awards.AwardForm` row's fields for this form (migrations and the sync)."""
+        return {
+            "name": self.name,
+            "branch": self.branch.value,
+            "issuer_level": self.issuer.value,
+            "recipient_kind": self.recipient.value,
+            "period": self.period.value,
+            "citation": self.citation,
+            "verified": self.verified,
+            "sort_order": order,
+        }
 
 
 @dataclass(frozen=True)
@@ -222,6 +238,10 @@ class Candidate:
     # Each year's basis as the office reads it ("Quyết định số 15-QĐ/ĐU ngày 20/12/2022"),
     # quoted when a multi-year form lists its years.
     party_level_sources: Mapping[int, str] = field(default_factory=dict)
+    # Years a collective rated excellent was chosen "tiêu biểu" (HTXSNV tiêu biểu) by the
+    # competent committee, the candidate's year included; its kind ("cell", "grassroots").
+    exemplary_years: frozenset[int] = frozenset()
+    organization_kind: str = ""
     civil_service_level: Level | None = None
     civil_service_levels_before: Mapping[int, Level] = field(default_factory=dict)
     disciplined_in_year: bool = False
@@ -264,6 +284,11 @@ PARTY_BLOC_INDIVIDUAL_THEMATIC = "party.bloc.giay_khen.individual_thematic"
 PARTY_BLOC_MEMBER_5_YEARS = "party.bloc.giay_khen.member_5_years"
 PARTY_PROVINCE_INDIVIDUAL_THEMATIC = "party.province.bang_khen.individual_thematic"
 PARTY_PROVINCE_ORGANIZATION_5_YEARS = "party.province.bang_khen.organization_5_years"
+PARTY_PROVINCE_MEMBER_5_YEARS = "party.province.bang_khen.member_5_years"
+PARTY_GRASSROOTS_CELL_EXEMPLARY = "party.grassroots.giay_khen.cell_exemplary"
+PARTY_BLOC_CELL_5_YEARS = "party.bloc.giay_khen.cell_5_years"
+PARTY_PROVINCE_CELL_5_YEARS = "party.province.bang_khen.cell_5_years"
+PARTY_PROVINCE_ORGANIZATION_BANNER_5_YEARS = "party.province.co.organization_5_years"
 GOV_ADVANCED_WORKER = "gov.lao_dong_tien_tien"
 GOV_EMULATION_FIGHTER = "gov.chien_si_thi_dua_co_so"
 GOV_ADVANCED_COLLECTIVE = "gov.tap_the_lao_dong_tien_tien"
@@ -277,6 +302,10 @@ RULE_RECIPIENT = "awards.recipient_kind"
 RULE_PARTY_EXCELLENT = "awards.party.level_excellent"
 RULE_PARTY_EXCELLENT_CONSECUTIVE = "awards.party.level_excellent_consecutive"
 RULE_PARTY_NOT_DISCIPLINED = "awards.party.not_disciplined"
+RULE_PARTY_EXEMPLARY = "awards.party.exemplary"
+RULE_PARTY_EXEMPLARY_CONSECUTIVE = "awards.party.exemplary_consecutive"
+RULE_ORGANIZATION_KIND = "awards.organization_kind"
+HD06_CITATION = "Hướng dẫn 06-HD/TW ngày 09/6/2025, mục 19"
 RULE_GOV_MIN_LEVEL = "awards.gov.civil_service_level"
 RULE_GOV_NOT_DISCIPLINED = "awards.gov.not_disciplined"
 RULE_GOV_INITIATIVE = "awards.gov.initiative"
@@ -412,6 +441,69 @@ def rule_party_level_excellent_consecutive(
         _finding(
             RULE_PARTY_EXCELLENT_CONSECUTIVE,
             f"{form.citation}; {PARTY_LEVEL_CITATION}",
+            message,
+            candidate,
+            passed=not missing,
+        )
+    ]
+
+
+def _exemplary_words(years: Iterable[int]) -> str:
+    return ", ".join(str(y) for y in sorted(years))
+
+
+def rule_party_exemplary(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """A collective's yearly "hoàn thành xuất sắc nhiệm vụ tiêu biểu" form needs the competent
+    committee's choice of it as exemplary among the collectives rated `excellent` that year
+    (Hướng dẫn 06-HD/TW ngày 09/6/2025, mục 19; HTXSNV tiêu biểu replaces "trong sạch vững
+    mạnh tiêu biểu")."""
+    passed = candidate.party_level is Level.EXCELLENT and candidate.year in (
+        candidate.exemplary_years
+    )
+    if passed:
+        message = f"Năm {candidate.year} được cấp ủy chọn «hoàn thành xuất sắc nhiệm vụ tiêu biểu»."
+    else:
+        message = (
+            f"Năm {candidate.year} chưa được cấp có thẩm quyền chọn «hoàn thành xuất sắc nhiệm vụ "
+            f"tiêu biểu» ({_level_words(candidate.party_level)}): {form.name} chỉ xét tập thể "
+            "tiêu biểu."
+        )
+    return [
+        _finding(
+            RULE_PARTY_EXEMPLARY,
+            f"{HD06_CITATION}; {form.citation}",
+            message,
+            candidate,
+            passed=passed,
+        )
+    ]
+
+
+def rule_party_exemplary_consecutive(
+    form: AwardForm, candidate: Candidate, params: AwardParams
+) -> list[Finding]:
+    """A collective's multi-year "tiêu biểu" form needs it chosen exemplary in each of the form's
+    years, ending with the candidate's year (Hướng dẫn 06-HD/TW ngày 09/6/2025, mục 19: chi bộ,
+    tổ chức cơ sở đảng hoàn thành xuất sắc nhiệm vụ tiêu biểu 5 năm liền)."""
+    first = candidate.year - form.years + 1
+    span = range(first, candidate.year + 1)
+    missing = [year for year in span if year not in candidate.exemplary_years]
+    if missing:
+        message = (
+            f"Cần được chọn «hoàn thành xuất sắc nhiệm vụ tiêu biểu» {form.years} năm liền "
+            f"{first}–{candidate.year}; chưa được chọn các năm: {_exemplary_words(missing)}."
+        )
+    else:
+        message = (
+            f"Được chọn «hoàn thành xuất sắc nhiệm vụ tiêu biểu» {form.years} năm liền: "
+            f"{_exemplary_words(span)}."
+        )
+    return [
+        _finding(
+            RULE_PARTY_EXEMPLARY_CONSECUTIVE,
+            f"{HD06_CITATION}; {form.citation}",
             message,
             candidate,
             passed=not missing,
@@ -617,6 +709,8 @@ RULES: Mapping[str, EligibilityRule] = MappingProxyType(
         RULE_PARTY_EXCELLENT: rule_party_level_excellent,
         RULE_PARTY_EXCELLENT_CONSECUTIVE: rule_party_level_excellent_consecutive,
         RULE_PARTY_NOT_DISCIPLINED: rule_party_not_disciplined,
+        RULE_PARTY_EXEMPLARY: rule_party_exemplary,
+        RULE_PARTY_EXEMPLARY_CONSECUTIVE: rule_party_exemplary_consecutive,
         RULE_GOV_MIN_LEVEL: rule_gov_civil_service_level,
         RULE_GOV_NOT_DISCIPLINED: rule_gov_not_disciplined,
         RULE_GOV_INITIATIVE: rule_gov_initiative,
@@ -630,6 +724,17 @@ RULES: Mapping[str, EligibilityRule] = MappingProxyType(
 
 _PARTY_YEARLY = (RULE_PARTY_EXCELLENT, RULE_PARTY_NOT_DISCIPLINED)
 _PARTY_FIVE_YEARS = (RULE_PARTY_EXCELLENT_CONSECUTIVE, RULE_PARTY_NOT_DISCIPLINED)
+_PARTY_EXEMPLARY = (RULE_PARTY_EXCELLENT, RULE_PARTY_EXEMPLARY, RULE_PARTY_NOT_DISCIPLINED)
+_PARTY_EXEMPLARY_FIVE_YEARS = (
+    RULE_PARTY_EXCELLENT_CONSECUTIVE,
+    RULE_PARTY_EXEMPLARY_CONSECUTIVE,
+    RULE_PARTY_NOT_DISCIPLINED,
+)
+_CELL = ("cell",)
+_GRASSROOTS = ("grassroots",)
+_ORGANIZATION_KIND_LABELS: Mapping[str, str] = MappingProxyType(
+    {"cell": "chi bộ", "grassroots": "tổ chức cơ sở đảng"}
+)
 _PARTY_LOCAL_RULES = (
     "Quy định về khen thưởng tổ chức đảng, đảng viên của cấp ủy trực thuộc Trung ương"
 )
@@ -666,8 +771,20 @@ _CATALOG = (
         issuer=IssuerLevel.BLOC_PARTY_COMMITTEE,
         recipient=RecipientKind.COLLECTIVE,
         period=AwardPeriod.YEARLY,
-        rule_ids=_PARTY_YEARLY,
-        citation=PARTY_LEVEL_CITATION,
+        rule_ids=_PARTY_EXEMPLARY,
+        citation=HD06_CITATION,
+        organization_kinds=_GRASSROOTS,
+        verified=False,  # amount [?] (DOMAIN.md §7)
+    ),
+    AwardForm(
+        code=PARTY_GRASSROOTS_CELL_EXEMPLARY,
+        name=("Giấy khen của Đảng ủy cơ sở tặng chi bộ hoàn thành xuất sắc nhiệm vụ tiêu biểu"),
+        issuer=IssuerLevel.GRASSROOTS_PARTY_COMMITTEE,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.YEARLY,
+        rule_ids=_PARTY_EXEMPLARY,
+        citation=HD06_CITATION,
+        organization_kinds=_CELL,
     ),
     AwardForm(
         code=PARTY_BLOC_COLLECTIVE_THEMATIC,
@@ -700,7 +817,51 @@ _CATALOG = (
         period=AwardPeriod.MULTI_YEAR,
         years=5,
         rule_ids=_PARTY_FIVE_YEARS,
-        citation=_PARTY_LOCAL_RULES,
+        citation=HD06_CITATION,
+        verified=False,  # counting across 132/124/366 and the amount are [?] (DOMAIN.md §7)
+    ),
+    AwardForm(
+        code=PARTY_PROVINCE_MEMBER_5_YEARS,
+        name=(
+            "Bằng khen của Ban Thường vụ Tỉnh ủy tặng đảng viên hoàn thành xuất sắc "
+            "nhiệm vụ 5 năm liền"
+        ),
+        issuer=IssuerLevel.PROVINCIAL_PARTY_COMMITTEE,
+        recipient=RecipientKind.INDIVIDUAL,
+        period=AwardPeriod.MULTI_YEAR,
+        years=5,
+        rule_ids=_PARTY_FIVE_YEARS,
+        citation=HD06_CITATION,
+        verified=False,
+    ),
+    AwardForm(
+        code=PARTY_BLOC_CELL_5_YEARS,
+        name=(
+            "Giấy khen của Đảng ủy cấp trên cơ sở tặng chi bộ hoàn thành xuất sắc "
+            "nhiệm vụ tiêu biểu 5 năm liền"
+        ),
+        issuer=IssuerLevel.BLOC_PARTY_COMMITTEE,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.MULTI_YEAR,
+        years=5,
+        rule_ids=_PARTY_EXEMPLARY_FIVE_YEARS,
+        citation=HD06_CITATION,
+        organization_kinds=_CELL,
+        verified=False,
+    ),
+    AwardForm(
+        code=PARTY_PROVINCE_CELL_5_YEARS,
+        name=(
+            "Bằng khen của Ban Thường vụ Tỉnh ủy tặng chi bộ hoàn thành xuất sắc "
+            "nhiệm vụ tiêu biểu 5 năm liền"
+        ),
+        issuer=IssuerLevel.PROVINCIAL_PARTY_COMMITTEE,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.MULTI_YEAR,
+        years=5,
+        rule_ids=_PARTY_EXEMPLARY_FIVE_YEARS,
+        citation=HD06_CITATION,
+        organization_kinds=_CELL,
         verified=False,
     ),
     AwardForm(
@@ -717,14 +878,30 @@ _CATALOG = (
         code=PARTY_PROVINCE_ORGANIZATION_5_YEARS,
         name=(
             "Bằng khen của Ban Thường vụ Tỉnh ủy tặng tổ chức cơ sở đảng hoàn thành "
-            "xuất sắc nhiệm vụ 5 năm liền"
+            "xuất sắc nhiệm vụ tiêu biểu 5 năm liền"
         ),
         issuer=IssuerLevel.PROVINCIAL_PARTY_COMMITTEE,
         recipient=RecipientKind.COLLECTIVE,
         period=AwardPeriod.MULTI_YEAR,
         years=5,
-        rule_ids=_PARTY_FIVE_YEARS,
-        citation=_PARTY_LOCAL_RULES,
+        rule_ids=_PARTY_EXEMPLARY_FIVE_YEARS,
+        citation=HD06_CITATION,
+        organization_kinds=_GRASSROOTS,
+        verified=False,
+    ),
+    AwardForm(
+        code=PARTY_PROVINCE_ORGANIZATION_BANNER_5_YEARS,
+        name=(
+            "Cờ của Ban Thường vụ Tỉnh ủy tặng tổ chức cơ sở đảng hoàn thành xuất sắc "
+            "nhiệm vụ tiêu biểu 5 năm liền"
+        ),
+        issuer=IssuerLevel.PROVINCIAL_PARTY_COMMITTEE,
+        recipient=RecipientKind.COLLECTIVE,
+        period=AwardPeriod.MULTI_YEAR,
+        years=5,
+        rule_ids=_PARTY_EXEMPLARY_FIVE_YEARS,
+        citation=HD06_CITATION,
+        organization_kinds=_GRASSROOTS,
         verified=False,
     ),
     AwardForm(
@@ -820,6 +997,15 @@ def check_eligibility(
                 f"{form.name} dành cho {form.recipient.label.lower()}, "
                 f"không xét tặng cho {candidate.kind.label.lower()}."
             ),
+            subject=candidate.subject,
+        )
+        return Verdict(False, (refused,))
+    if form.organization_kinds and candidate.organization_kind not in form.organization_kinds:
+        wanted = ", ".join(_ORGANIZATION_KIND_LABELS.get(k, k) for k in form.organization_kinds)
+        refused = Finding(
+            rule=RULE_ORGANIZATION_KIND,
+            citation=form.citation,
+            message=f"{form.name} dành cho {wanted}, không xét tặng tổ chức loại này.",
             subject=candidate.subject,
         )
         return Verdict(False, (refused,))

@@ -277,6 +277,9 @@ class PastResult(models.Model):
     decision_number = models.CharField("số quyết định", max_length=80)
     decision_date = models.DateField("ngày quyết định")
     deciding_body = models.CharField("cấp quyết định", max_length=255)
+    # An organization rated excellent that year and chosen "tiêu biểu" by its committee (the
+    # record gives the choice with the classification; HD 06-HD/TW mục 19).
+    exemplary = models.BooleanField("hoàn thành xuất sắc nhiệm vụ tiêu biểu", default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -304,3 +307,34 @@ class PastResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.level} ({self.decision_number})"
+
+
+class ExemplaryChoice(models.Model):
+    """The competent committee's choice of a collective rated excellent as "hoàn thành xuất sắc
+    nhiệm vụ tiêu biểu" for the year (HD 06-HD/TW mục 19): its own document beside the sealed
+    classification decision, which is never edited. One per classification decision."""
+
+    decision = models.OneToOneField(
+        "evaluation.Decision",
+        on_delete=models.PROTECT,
+        related_name="exemplary_choice",
+        verbose_name="quyết định xếp loại",
+    )
+    organization = models.ForeignKey(
+        "people.Organization", on_delete=models.PROTECT, related_name="exemplary_choices"
+    )
+    subject_path = models.CharField(max_length=255, db_index=True)
+    year = models.PositiveSmallIntegerField("năm")
+    number = models.CharField("số văn bản", max_length=80)
+    date = models.DateField("ngày văn bản")
+    reason = models.TextField("lý do chọn tiêu biểu")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.number}"

@@ -21,6 +21,7 @@ from tongket.awards.models import (
     AwardDecision,
     AwardForm,
     AwardProposal,
+    ExemplaryChoice,
     PastResult,
     ProposalCandidate,
 )
@@ -428,6 +429,39 @@ def past_results_in(org: Organization, years: Iterable[int]) -> QuerySet[PastRes
     return PastResult.objects.filter(
         subject_path__startswith=org.path, year__in=list(years)
     ).select_related("member", "organization")
+
+
+def organization_decision_id(code: str, year: int) -> int:
+    """The current yearly classification decision of organization `code` for `year`."""
+    from tongket.evaluation.models import Decision  # the evaluation app's Django layer
+
+    found = (
+        Decision.objects.filter(
+            evaluation__organization__code=code.strip(),
+            evaluation__cycle__year=year,
+            evaluation__cycle__quarter__isnull=True,
+            status="current",
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"Không có quyết định xếp loại năm {year} của tổ chức «{code}».")
+    return found
+
+
+def exemplary_in(org: Organization, years: Iterable[int]) -> dict[tuple[int, str], str]:
+    """The "tiêu biểu" choices standing on a current classification decision, for organizations
+    in `org`'s subtree in `years`: (year, organization code) → the choosing document."""
+    rows = ExemplaryChoice.objects.filter(
+        subject_path__startswith=org.path,
+        year__in=list(years),
+        decision__status="current",
+    ).values_list("year", "organization__code", "number", "date")
+    return {
+        (year, code): f"văn bản số {number} ngày {date:%d/%m/%Y}"
+        for year, code, number, date in rows
+    }
 
 
 def visible_past_results(user: User | None, card_number: str) -> list[PastResult]:

@@ -38,10 +38,12 @@ from tongket.awards.models import (
     AwardDecision,
     AwardForm,
     AwardProposal,
+    ExemplaryChoice,
     PastResult,
     ProposalCandidate,
     ProposalStatus,
 )
+from tongket.awards.permissions import can_mark_exemplary
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
@@ -221,6 +223,7 @@ def _recipient_key(recipient: _Recipient) -> tuple[str, str]:
 class _YearResult:
     level: Level | None
     source: str  # "Quyết định số 15-QĐ/ĐU ngày 20/12/2022", quoted by multi-year forms
+    exemplary: bool = False  # chosen "hoàn thành xuất sắc nhiệm vụ tiêu biểu" that year
 
 
 YearResults = dict[int, dict[tuple[str, str], _YearResult]]
@@ -246,12 +249,21 @@ def _levels_by_year(form: domain.AwardForm, home: Organization, year: int) -> Ye
             Level(past.level),
             _decision_source(past.decision_number, past.decision_date, past.deciding_body)
             + rules[past.year]
+            + (", tiêu biểu" if past.exemplary else "")
             + ", nhập từ hồ sơ",
+            past.exemplary,
         )
+    chosen = selectors.exemplary_in(home, years)
     for y in years:
         for r in _decided_results(home, y):
-            out[y][_result_key(r)] = _YearResult(
-                r.level, _decision_source(r.decision_number, r.decision_date) + rules[y]
+            key = _result_key(r)
+            choice = chosen.get((y, key[1])) if key[0] == "organization" else None
+            out[y][key] = _YearResult(
+                r.level,
+                _decision_source(r.decision_number, r.decision_date)
+                + rules[y]
+                + (f"; tiêu biểu: {choice}" if choice else ""),
+                choice is not None,
             )
     return {y: by_key for y, by_key in out.items() if by_key or y == year}
 
@@ -274,6 +286,8 @@ def _candidate(
             y: r.level for y, r in found.items() if y != year and r.level is not None
         },
         party_level_sources={y: r.source for y, r in found.items()},
+        exemplary_years=frozenset(y for y, r in found.items() if r.exemplary),
+        organization_kind=recipient.organization.kind if recipient.organization else "",
     )
 
 
@@ -406,17 +420,7 @@ def sync_award_forms(*, actor: User | None) -> int:
     created = 0
     for order, form in enumerate(domain.AWARD_FORMS.values()):
         _row, was_created = AwardForm.objects.update_or_create(
-            code=form.code,
-            defaults={
-                "name": form.name,
-                "branch": form.branch.value,
-                "issuer_level": form.issuer.value,
-                "recipient_kind": form.recipient.value,
-                "period": form.period.value,
-                "citation": form.citation,
-                "verified": form.verified,
-                "sort_order": order,
-            },
+            code=form.code, defaults=form.row(order)
         )
         created += int(was_created)
     record_event(
@@ -1071,6 +1075,7 @@ class PastResultInput:
     deciding_body: str  # as written on the decision, e.g. "Đảng ủy Sở Giáo dục và Đào tạo"
     member_card: str = ""
     organization_code: str = ""
+    exemplary: bool = False  # an organization chosen "tiêu biểu" that year (HD 06 mục 19)
 
 
 def _clean_past(data: PastResultInput, today: dt.date) -> tuple[Level, str, str]:
@@ -1092,6 +1097,14 @@ def _clean_past(data: PastResultInput, today: dt.date) -> tuple[Level, str, str]
             field="level",
             rule=RULE_PAST_LEVEL,
         ) from None
+    if data.exemplary and (data.member_card or level is not Level.EXCELLENT):
+        raise DomainError(
+            f"Năm {data.year}: chỉ tổ chức đảng xếp loại «{Level.EXCELLENT.label}» mới được "
+            "chọn «hoàn thành xuất sắc nhiệm vụ tiêu biểu».",
+            field="exemplary",
+            rule=RULE_EXEMPLARY_NOT_EXCELLENT,
+            citation=domain.HD06_CITATION,
+        )
     number, body = data.decision_number.strip(), " ".join(data.deciding_body.split())
     for value, name, words in (
         (number, "decision_number", "số quyết định"),
@@ -1149,6 +1162,7 @@ def record_past_result(*, actor: User | None, data: PastResultInput) -> PastResu
         decision_number=number,
         decision_date=data.decision_date,
         deciding_body=body,
+        exemplary=data.exemplary,
         recorded_by=_user(actor),
     )
     record_event(
@@ -1168,6 +1182,113 @@ def record_past_result(*, actor: User | None, data: PastResultInput) -> PastResu
             "decision_number": number,
             "decision_date": past.decision_date.isoformat(),
             "deciding_body": body,
+            "exemplary": past.exemplary,
         },
     )
     return past
+
+
+# --- "hoàn thành xuất sắc nhiệm vụ tiêu biểu": the committee's choice --------------------------
+
+RULE_EXEMPLARY_NOT_EXCELLENT = "awards.exemplary.not_excellent"
+RULE_EXEMPLARY_NOT_COLLECTIVE = "awards.exemplary.not_collective"
+RULE_EXEMPLARY_NOT_CURRENT = "awards.exemplary.decision_not_current"
+RULE_EXEMPLARY_EXISTS = "awards.exemplary.exists"
+RULE_EXEMPLARY_DOCUMENT = "awards.exemplary.document"
+
+
+@transaction.atomic
+def mark_exemplary(
+    *, actor: User | None, decision_id: int, number: str, date: dt.date, reason: str
+) -> ExemplaryChoice:
+    """Record that the body which decided a collective `excellent` chose it as "hoàn thành xuất
+    sắc nhiệm vụ tiêu biểu" for the year (Hướng dẫn 06-HD/TW ngày 09/6/2025, mục 19), by its own
+    document: the sealed classification decision is not touched. Refused for a member, for a
+    decision not current or not `excellent`, twice for one decision, and without the document's
+    number, a date in or after the year, and a reason."""
+    from tongket.evaluation.models import Decision  # the evaluation app's Django layer
+
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("evaluation__cycle", "evaluation__organization", "deciding_body")
+        .filter(pk=decision_id, evaluation__cycle__quarter__isnull=True)
+        .first()
+    )
+    if decision is None:
+        raise NotFound("Không tìm thấy quyết định xếp loại.")
+    ev, scope = decision.evaluation, scope_for(actor)
+    if not scope.reads(ev.subject_path):
+        raise NotFound("Không tìm thấy quyết định xếp loại.")
+    if not can_mark_exemplary(scope, decision):
+        raise PermissionDenied()
+    year = ev.cycle.year
+
+    def refuse(message: str, field: str, rule: str) -> DomainError:
+        return DomainError(message, field=field, rule=rule, citation=domain.HD06_CITATION)
+
+    org = ev.organization
+    if org is None:
+        raise refuse(
+            "Chỉ chi bộ, tổ chức cơ sở đảng được chọn «hoàn thành xuất sắc nhiệm vụ tiêu biểu»; "
+            "đây là quyết định xếp loại đảng viên.",
+            "decision",
+            RULE_EXEMPLARY_NOT_COLLECTIVE,
+        )
+    if decision.status != "current":
+        raise refuse(
+            f"Quyết định số {decision.number} đã được thay thế hoặc bị hủy: chọn tiêu biểu trên "
+            "quyết định đang có hiệu lực.",
+            "decision",
+            RULE_EXEMPLARY_NOT_CURRENT,
+        )
+    if decision.level != Level.EXCELLENT.value:
+        words = Level(decision.level).label if decision.level else "không xếp loại"
+        raise refuse(
+            f"{org.name} năm {year} được xếp loại «{words}» (Quyết định số {decision.number}): "
+            f"chỉ tập thể xếp loại «{Level.EXCELLENT.label}» mới được chọn tiêu biểu.",
+            "decision",
+            RULE_EXEMPLARY_NOT_EXCELLENT,
+        )
+    if ExemplaryChoice.objects.filter(decision=decision).exists():
+        raise refuse(
+            f"{org.name} đã được chọn tiêu biểu năm {year}.", "decision", RULE_EXEMPLARY_EXISTS
+        )
+    number, reason = number.strip(), reason.strip()
+    if not number:
+        raise refuse("Cần ghi số văn bản chọn tiêu biểu.", "number", RULE_EXEMPLARY_DOCUMENT)
+    if date < decision.date:
+        raise refuse(
+            f"Văn bản chọn tiêu biểu ngày {date_short(date)} trước quyết định xếp loại "
+            f"ngày {date_short(decision.date)}.",
+            "date",
+            RULE_EXEMPLARY_DOCUMENT,
+        )
+    if not reason:
+        raise refuse("Cần ghi lý do chọn tiêu biểu.", "reason", RULE_EXEMPLARY_DOCUMENT)
+    choice = ExemplaryChoice.objects.create(
+        decision=decision,
+        organization=org,
+        subject_path=ev.subject_path,
+        year=year,
+        number=number,
+        date=date,
+        reason=reason,
+        recorded_by=_user(actor),
+    )
+    record_event(
+        actor=actor,
+        action="awards.exemplary.mark",
+        object_type="awards.ExemplaryChoice",
+        object_id=choice.pk,
+        org_path=ev.subject_path,
+        summary=f"Chọn {org.name} hoàn thành xuất sắc nhiệm vụ tiêu biểu năm {year}",
+        after={
+            "organization": org.code,
+            "year": year,
+            "decision": decision.number,
+            "number": number,
+            "date": date.isoformat(),
+            "reason": reason,
+        },
+    )
+    return choice

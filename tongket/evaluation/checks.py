@@ -160,7 +160,7 @@ def member_facts(
         led_units=led,
         temporary_cell=ev.temporary_cell,
         temporary_cell_comment=ev.temporary_cell_comment,
-        cases=_member_cases(ev, led) if _reads_leaders(ev.cycle) else None,
+        cases=_member_cases(ev, led) if reads_leaders(ev.cycle) else None,
     )
 
 
@@ -168,7 +168,7 @@ def _led_units(ev: Evaluation) -> tuple[LedUnit, ...]:
     """The units the member leads under qd366 (read once per evaluation object: the level rules
     and the order of decisions both ask; none when `with_decision_facts` found no leading role
     or post)."""
-    if not _reads_leaders(ev.cycle):
+    if not reads_leaders(ev.cycle):
         return ()
     found: tuple[LedUnit, ...] | None = getattr(ev, "_led_units", None)
     if found is None:
@@ -179,7 +179,7 @@ def _led_units(ev: Evaluation) -> tuple[LedUnit, ...]:
     return found
 
 
-def _reads_leaders(cycle: Cycle) -> bool:
+def reads_leaders(cycle: Cycle) -> bool:
     """qd366 derives leaders from roles and posts; older cycles keep their checkbox (issue 24)."""
     return uses_points(profile_of(cycle))
 
@@ -263,7 +263,7 @@ def organization_facts(
         frame=point_frame(ev) if parsed_points else None,
         tasks=leaders.task_tally(ev),
         earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
-        cases=_collective_cases(ev) if _reads_leaders(cycle) else None,
+        cases=_collective_cases(ev) if reads_leaders(cycle) else None,
     )
 
 
@@ -362,25 +362,41 @@ def with_decision_facts(evaluations: QuerySet[Evaluation], cycle: Cycle) -> Quer
     member leads something (qd366), and their current assessments (one more query). Each
     annotation only tells whether the full read is needed: when it is, the checks read the
     details as before, so no check is weakened (`order_facts`, `_led_units`)."""
+    ends = leaders.period_end(cycle) if reads_leaders(cycle) else None
+    return with_period_facts(evaluations, cycle.year, cycle.quarter, leaders_on=ends)
+
+
+def with_period_facts(
+    evaluations: QuerySet[Evaluation],
+    year: int,
+    quarter: int | None,
+    *,
+    leaders_on: dt.date | None,
+) -> QuerySet[Evaluation]:
+    """`with_decision_facts` for the cycles of a period, the leaders (qd366) read on the day
+    `leaders_on` when given (the values may be slots of a compiled statement:
+    `core.statements`)."""
     current = Decision.objects.filter(evaluation=OuterRef("pk"), status=DecisionStatus.CURRENT)
     organizations = Evaluation.objects.filter(
-        period_q("cycle__", cycle.year, cycle.quarter), subject_kind=SubjectKind.ORGANIZATION
+        period_q("cycle__", year, quarter), subject_kind=SubjectKind.ORGANIZATION
     ).exclude(Exists(current))
     annotations: dict[str, Exists] = {
         "decided": Exists(current),
         "undecided_collective": Exists(organizations.filter(organization_id=OuterRef("unit_id"))),
         "undecided_subordinate": Exists(organizations.filter(unit_id=OuterRef("organization_id"))),
     }
-    if _reads_leaders(cycle):
-        annotations |= leaders.leading_now(cycle)
-        annotations["on_committee"] = leaders.on_committee(cycle)
+    if leaders_on is not None:
+        annotations |= leaders.leading_on(leaders_on)
+        annotations["on_committee"] = leaders.on_committee_on(leaders_on)
     return evaluations.annotate(**annotations).prefetch_related(
-        Prefetch(
-            "assessments",
-            queryset=Assessment.objects.filter(is_current=True).order_by("tier"),
-            to_attr="current_assessments",
-        )
+        Prefetch("assessments", queryset=current_tiers(), to_attr="current_assessments")
     )
+
+
+def current_tiers() -> QuerySet[Assessment]:
+    """The current assessments (one per tier), in tier order: what the checks read of an
+    evaluation's tiers (`current_assessments` on it, `selectors.current_assessments`)."""
+    return Assessment.objects.filter(is_current=True).order_by("tier")
 
 
 def order_facts(ev: Evaluation) -> DecisionOrderFacts:
@@ -391,7 +407,7 @@ def order_facts(ev: Evaluation) -> DecisionOrderFacts:
     ).exclude(decisions__status=DecisionStatus.CURRENT)
     # qd366 (issue 24): the head after every unit he or she leads, the agency before its Party
     # organization (Điều 12); older cycles keep their order as it was.
-    qd366 = _reads_leaders(cycle)
+    qd366 = reads_leaders(cycle)
     if ev.subject_kind == SubjectKind.MEMBER:
         assert ev.member is not None
         collectives = undecided.filter(organization_id=ev.unit_id)

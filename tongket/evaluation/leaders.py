@@ -37,7 +37,8 @@ def _held_on(day: dt.date) -> Q:
     return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
 
 
-def _period_end(cycle: Cycle) -> dt.date:
+def period_end(cycle: Cycle) -> dt.date:
+    """The last day of `cycle`'s period, the day on which roles and posts are read."""
     return Period(cycle.year, cycle.quarter).end
 
 
@@ -70,11 +71,11 @@ def _current_level(ev: Evaluation | None) -> Level | None:
     return None
 
 
-def leading_now(cycle: Cycle) -> dict[str, Exists]:
+def leading_on(end: dt.date) -> dict[str, Exists]:
     """Annotations of an evaluation whose member (`member_id`) holds a leading role
-    (`leads_role`) or post (`leads_post`) on the last day of `cycle`'s period: `led_units` is
-    empty for whoever has neither, so a decision about an ordinary member need not ask it."""
-    end = _period_end(cycle)
+    (`leads_role`) or post (`leads_post`) on the day `end` (the last day of a cycle's period):
+    `led_units` is empty for whoever has neither, so a decision about an ordinary member need
+    not ask it."""
     member = OuterRef("member_id")
     roles = PartyRole.objects.filter(_held_on(end), member=member, role__in=LEADING_ROLES)
     posts = Post.objects.filter(_held_on(end), member=member, title__in=LEADING_POSTS)
@@ -85,10 +86,13 @@ def roles_held_in_unit(cycle: Cycle) -> QuerySet[PartyRole]:
     """The Party roles (Bí thư, Phó Bí thư, cấp ủy viên…) an evaluation's member (`member_id`)
     holds in the organization where they are evaluated (`unit_id`) on the last day of the
     period, for `Exists`: a member of its leadership collective."""
+    return roles_held_in_unit_on(period_end(cycle))
+
+
+def roles_held_in_unit_on(end: dt.date) -> QuerySet[PartyRole]:
+    """`roles_held_in_unit` on the day `end` (the last day of the period)."""
     return PartyRole.objects.filter(
-        _held_on(_period_end(cycle)),
-        member=OuterRef("member_id"),
-        organization=OuterRef("unit_id"),
+        _held_on(end), member=OuterRef("member_id"), organization=OuterRef("unit_id")
     )
 
 
@@ -96,6 +100,11 @@ def on_committee(cycle: Cycle) -> Exists:
     """Annotation of an evaluation whose member sits on the committee of the organization where
     they are evaluated (`roles_held_in_unit`), whom Điều 12 rates after that collective."""
     return Exists(roles_held_in_unit(cycle))
+
+
+def on_committee_on(end: dt.date) -> Exists:
+    """`on_committee` on the day `end` (the last day of the period)."""
+    return Exists(roles_held_in_unit_on(end))
 
 
 def on_committee_among(evaluation_ids: Iterable[int]) -> set[int]:
@@ -123,13 +132,13 @@ def sits_on_committee(ev: Evaluation) -> bool:
     if member_id is None:
         return False
     return PartyRole.objects.filter(
-        _held_on(_period_end(ev.cycle)), member_id=member_id, organization_id=ev.unit_id
+        _held_on(period_end(ev.cycle)), member_id=member_id, organization_id=ev.unit_id
     ).exists()
 
 
 def led_units(member: Member, cycle: Cycle) -> tuple[LedUnit, ...]:
     """Every unit `member` leads on the last day of `cycle`'s period, with its result there."""
-    end = _period_end(cycle)
+    end = period_end(cycle)
     roles = list(
         PartyRole.objects.filter(_held_on(end), member=member, role__in=LEADING_ROLES)
         .select_related("organization")

@@ -10,20 +10,23 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeGuard
+from typing import TypeGuard, cast
 
 from django.db.models import (
+    CharField,
     Count,
     Exists,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
 )
 
-from tongket.accounts.scope import User, scope_for
+from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import NotFound
 from tongket.core.rules import Finding
+from tongket.core.statements import Statement, slot
 from tongket.evaluation.domain import (
     Level,
     MemberFacts,
@@ -156,7 +159,11 @@ def period_q(prefix: str, year: int, quarter: int | None) -> Q:
 
 def visible_evaluations(user: User | None) -> QuerySet[Evaluation]:
     """Evaluations of subjects inside the user's subtrees, and the user's own."""
-    scope = scope_for(user)
+    return evaluations_seen_in(scope_for(user))
+
+
+def evaluations_seen_in(scope: Scope) -> QuerySet[Evaluation]:
+    """`visible_evaluations` of a user with this scope."""
     query = scope.path_q("subject_path")
     if scope.own_member_id is not None:
         query |= Q(member_id=scope.own_member_id)
@@ -188,16 +195,57 @@ def get_cycle(user: User | None, cycle_id: int) -> Cycle:
     return cycle
 
 
-def get_evaluation(user: User | None, evaluation_id: int) -> Evaluation:
-    ev = (
-        visible_evaluations(user)
-        .select_related("cycle__organization", "member", "organization", "unit")
-        .filter(pk=evaluation_id)
-        .first()
+# The shape of a scope's filter (`Scope.path_q`, the own member record): what changes the SQL.
+ScopeShape = tuple[bool, int, bool]
+
+
+def scope_shape(scope: Scope) -> ScopeShape:
+    return (scope.is_superuser, len(scope.read_paths), scope.own_member_id is not None)
+
+
+def scope_slots(shape: ScopeShape) -> Scope:
+    """A scope of this shape whose paths and member record are slots (`core.statements`),
+    bound from `scope_values` when the statement runs."""
+    superuser, paths, own = shape
+    return Scope(
+        is_superuser=superuser,
+        read_paths=tuple(slot(f"path{i}", CharField()) for i in range(paths)),
+        write_paths=(),
+        admin_paths=(),
+        own_member_id=slot("own_member", IntegerField()) if own else None,
+        own_org_path=None,
     )
-    if ev is None:
+
+
+def scope_values(scope: Scope) -> dict[str, object]:
+    values: dict[str, object] = {f"path{i}": path for i, path in enumerate(scope.read_paths)}
+    if scope.own_member_id is not None:
+        values["own_member"] = scope.own_member_id
+    return values
+
+
+def seen_evaluation(shape: ScopeShape) -> QuerySet[Evaluation]:
+    """The evaluation (slot `evaluation`) if a user of this scope shape sees it."""
+    return evaluations_seen_in(scope_slots(shape)).filter(pk=slot("evaluation", IntegerField()))
+
+
+_EVALUATION: Statement[Evaluation] = Statement(
+    lambda shape: (
+        seen_evaluation(cast(ScopeShape, shape))
+        .select_related("cycle__organization", "member", "organization", "unit")
+        .order_by("pk")[:1]
+    )
+)
+
+
+def get_evaluation(user: User | None, evaluation_id: int) -> Evaluation:
+    scope = scope_for(user)
+    found = _EVALUATION.rows(
+        scope_shape(scope), {**scope_values(scope), "evaluation": int(evaluation_id)}
+    )
+    if not found:
         raise NotFound("Không tìm thấy bản đánh giá.")
-    return ev
+    return found[0]
 
 
 def find_cycle(org: Organization, year: int, quarter: int | None = None) -> Cycle | None:

@@ -11,15 +11,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import DateField, Exists, F, IntegerField, OuterRef, QuerySet
 from django.urls import reverse
 
 from tongket.accounts.scope import User, scope_for
@@ -27,6 +27,7 @@ from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.rules import Finding, Severity, errors_in
+from tongket.core.statements import Statement, slot
 from tongket.evaluation import checks, leaders, permissions, selectors, tally
 from tongket.evaluation.domain import Level, NotClassifiedReason, Period, TaskTally
 from tongket.evaluation.models import (
@@ -924,26 +925,74 @@ def _lock(cycle_id: int, evaluation_id: int) -> tuple[Cycle, Evaluation]:
     return cycle, ev
 
 
+def _cycle_to_decide(shape: Hashable) -> QuerySet[Cycle]:
+    """The cycle of the evaluation (slot `evaluation`) a user of this scope shape sees, to lock,
+    with whether it has current quota exceptions."""
+    current_exceptions = QuotaException.objects.filter(cycle=OuterRef("pk"), is_current=True)
+    seen = selectors.seen_evaluation(cast(selectors.ScopeShape, shape))
+    return (
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .annotate(has_quota_exceptions=Exists(current_exceptions))
+        .filter(pk__in=seen.values("cycle_id"))
+        .order_by("pk")[:1]
+    )
+
+
+def _evaluation_to_decide(shape: Hashable) -> QuerySet[Evaluation]:
+    """The evaluation to lock with what the decision's checks read
+    (`checks.with_period_facts`), its period's year (and quarter) and the day leaders are read
+    on (qd366) in slots."""
+    scope, quarterly, reads_leaders = cast(tuple[selectors.ScopeShape, bool, bool], shape)
+    return checks.with_period_facts(
+        selectors.seen_evaluation(scope)
+        .select_for_update(of=("self",))
+        .select_related("member", "organization", "unit"),
+        slot("year", IntegerField()),
+        slot("quarter", IntegerField()) if quarterly else None,
+        leaders_on=slot("leaders_on", DateField()) if reads_leaders else None,
+    ).prefetch_related(None)  # the current assessments: `_CURRENT_ASSESSMENTS`
+
+
+def _current_assessments(shape: Hashable) -> QuerySet[Assessment]:
+    """`checks.current_tiers` of the evaluation in the slot `evaluation`."""
+    return checks.current_tiers().filter(evaluation_id=slot("evaluation", IntegerField()))
+
+
+# Compiled once per connection and shape (`core.statements`): building and compiling them on
+# every decision was half of its CPU (issue 22).
+_CYCLE_TO_DECIDE: Statement[Cycle] = Statement(_cycle_to_decide)
+_EVALUATION_TO_DECIDE: Statement[Evaluation] = Statement(_evaluation_to_decide)
+_CURRENT_ASSESSMENTS: Statement[Assessment] = Statement(_current_assessments)
+
+
 def _lock_for_decision(actor: User | None, evaluation_id: int) -> tuple[Cycle, Evaluation]:
     """The cycle (locked first, as every decision of it does) and the evaluation (locked),
     both only if the actor sees the evaluation (else NotFound), the evaluation with what the
     decision's checks read (`checks.with_decision_facts`): three queries."""
-    visible = selectors.visible_evaluations(actor).filter(pk=evaluation_id)
-    current_exceptions = QuotaException.objects.filter(cycle=OuterRef("pk"), is_current=True)
-    cycle = (
-        Cycle.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .annotate(has_quota_exceptions=Exists(current_exceptions))
-        .filter(pk__in=visible.values("cycle_id"))
-        .first()
-    )
-    if cycle is None:
+    scope = scope_for(actor)
+    shape = selectors.scope_shape(scope)
+    values = {**selectors.scope_values(scope), "evaluation": evaluation_id}
+    cycles = _CYCLE_TO_DECIDE.rows(shape, values)
+    if not cycles:
         raise NotFound("Không tìm thấy bản đánh giá.")
-    ev = checks.with_decision_facts(
-        visible.select_for_update(of=("self",)).select_related("member", "organization", "unit"),
-        cycle,
-    ).get()
+    cycle = cycles[0]
+    reads_leaders = checks.reads_leaders(cycle)
+    values["year"] = cycle.year
+    if cycle.quarter is not None:
+        values["quarter"] = cycle.quarter
+    if reads_leaders:
+        values["leaders_on"] = leaders.period_end(cycle)
+    found = _EVALUATION_TO_DECIDE.rows((shape, cycle.quarter is not None, reads_leaders), values)
+    if len(found) != 1:
+        raise NotFound("Không tìm thấy bản đánh giá.")
+    ev = found[0]
     ev.cycle = cycle
+    # As the prefetch of `checks.with_decision_facts` leaves them (each knows its evaluation).
+    assessments = _CURRENT_ASSESSMENTS.rows((), {"evaluation": ev.pk})
+    for assessment in assessments:
+        assessment.evaluation = ev
+    ev.current_assessments = assessments  # type: ignore[attr-defined]
     return cycle, ev
 
 

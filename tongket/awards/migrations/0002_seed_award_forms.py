@@ -15,19 +15,7 @@ def seed(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
     model = apps.get_model("awards", "AwardForm")
     for order, form in enumerate(AWARD_FORMS.values()):
-        model.objects.update_or_create(
-            code=form.code,
-            defaults={
-                "name": form.name,
-                "branch": form.branch.value,
-                "issuer_level": form.issuer.value,
-                "recipient_kind": form.recipient.value,
-                "period": form.period.value,
-                "citation": form.citation,
-                "verified": form.verified,
-                "sort_order": order,
-            },
-        )
+        model.objects.update_or_create(code=form.code, defaults=form.row(order))
 
 
 class Migration(migrations.Migration):

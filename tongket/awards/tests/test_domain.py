@@ -236,10 +236,19 @@ def test_a_good_member_is_refused_with_the_rule_and_its_citation():
     assert error.subject == "93.012345"
 
 
-def test_an_excellent_organization_is_eligible_for_the_bloc_exemplary_commendation():
-    organization = Candidate(kind=COLLECTIVE, year=2020, party_level=Level.EXCELLENT)
+def test_an_excellent_organization_chosen_exemplary_is_eligible_for_the_bloc_commendation():
+    # HD 06-HD/TW mục 19: the grassroots organization "tiêu biểu" in the year, not only excellent.
+    organization = Candidate(
+        kind=COLLECTIVE,
+        year=2020,
+        party_level=Level.EXCELLENT,
+        exemplary_years=frozenset({2020}),
+        organization_kind="grassroots",
+    )
     form = AWARD_FORMS[d.PARTY_BLOC_ORGANIZATION_EXEMPLARY]
     assert check_eligibility(form, organization).value is True
+    not_chosen = dataclasses.replace(organization, exemplary_years=frozenset())
+    assert rules_failed(check_eligibility(form, not_chosen)) == {d.RULE_PARTY_EXEMPLARY}
     good = dataclasses.replace(organization, party_level=Level.GOOD)
     assert check_eligibility(form, good).value is False
 

@@ -1,5 +1,6 @@
 """`tongket past_result --member CARD | --org CODE --year YYYY --level LEVEL --number SỐ
---date DD/MM/YYYY --body "CẤP QUYẾT ĐỊNH"`: enter a year's classification from the records.
+--date DD/MM/YYYY --body "CẤP QUYẾT ĐỊNH" [--exemplary]`: enter a year's classification from the
+records.
 
 For the years before the product held the subject's cycles (issue 24, point 8): multi-year
 awards ("5 năm liền") count them beside the product's own decisions. Refused, with the rule, for a
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--number", required=True, help="Số quyết định, ví dụ 18-QĐ/ĐU.")
         parser.add_argument("--date", required=True, help="Ngày quyết định, dd/mm/yyyy.")
         parser.add_argument("--body", required=True, help="Cấp quyết định, như ghi trên văn bản.")
+        parser.add_argument(
+            "--exemplary",
+            action="store_true",
+            help="Tổ chức được chọn «hoàn thành xuất sắc nhiệm vụ tiêu biểu» năm đó.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -49,11 +55,13 @@ class Command(BaseCommand):
                     deciding_body=options["body"],
                     member_card=options["member"],
                     organization_code=options["org"],
+                    exemplary=options["exemplary"],
                 ),
             )
         except DomainError as exc:  # NotFound too: an unknown or unreadable subject
             raise CommandError(f"{exc.message} [{exc.rule}]" if exc.rule else exc.message) from None
         self.stdout.write(
-            f"Đã nhập kết quả năm {past.year} ({past.profile_id}): {past.level}, "
+            f"Đã nhập kết quả năm {past.year} ({past.profile_id}): {past.level}"
+            f"{' (tiêu biểu)' if past.exemplary else ''}, "
             f"Quyết định số {past.decision_number} ngày {past.decision_date:%d/%m/%Y}."
         )
