@@ -93,6 +93,16 @@ def org_b(tmp_path: Path) -> OrgB:
     return make_org_b(tmp_path)
 
 
+def _transfer(system: APIClient, card: str, cell: str) -> None:
+    """The province's system administrator moves a member to another cell through the API."""
+    version = system.get(f"/api/v1/members/{card}/").json()["version"]
+    moved = system.patch(
+        f"/api/v1/members/{card}/", {"organization": cell, "version": version}, format="json"
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["organization"] == cell
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="a6: a member's account stays with the office of their old organization after a "
@@ -107,15 +117,7 @@ def test_an_account_goes_with_its_member_to_the_new_organization(org_b: OrgB, ap
     office no longer does (404 like any account outside its tree). Seen: the account's home stays
     B's old cell: B's office still resets it (a one-time code), signs in as the member and works
     inside A's cell TCCB, while A's office cannot see, lock or reset the account."""
-    system = api_for("quantri")
-    version = system.get(f"/api/v1/members/{CARDS_B[0]}/").json()["version"]
-    moved = system.patch(
-        f"/api/v1/members/{CARDS_B[0]}/",
-        {"organization": CELL_A, "version": version},
-        format="json",
-    )
-    assert moved.status_code == 200, moved.content
-    assert moved.json()["organization"] == CELL_A
+    _transfer(api_for("quantri"), CARDS_B[0], CELL_A)
 
     reset = org_b.api.post("/api/v1/users/yte1/reset/", {}, format="json")
     taken_over = None
@@ -312,11 +314,6 @@ def test_a_year_decided_in_the_product_stays_decided_after_a_transfer(
     card = next(e["subject_code"] for e in decided if (e["decision"] or {}).get("level") == "good")
     with pytest.raises(CommandError, match=r"awards\.history\.decided_in_product"):
         _past_2020(card)
-    system = api_for("quantri")
-    version = system.get(f"/api/v1/members/{card}/").json()["version"]
-    moved = system.patch(
-        f"/api/v1/members/{card}/", {"organization": CELL_B, "version": version}, format="json"
-    )
-    assert moved.status_code == 200, moved.content
+    _transfer(api_for("quantri"), card, CELL_B)
     with pytest.raises(CommandError, match=r"awards\.history\.decided_in_product"):
         _past_2020(card)
