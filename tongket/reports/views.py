@@ -155,7 +155,9 @@ def download(request: HttpRequest, code: str, year: int, kind: str, fmt: str) ->
 @not_found_as_404
 def subtree_documents(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Queue one kind of document for every organization of a level of the subtree; its page
-    follows the job (tongket.core.filejobs)."""
+    follows the job (tongket.core.filejobs). An organization the user may not report on is
+    not found, whatever the form holds."""
+    selectors.report_organization(request.user, code)
     form = SubtreeDocumentsForm(request.POST, prefix="subtree")
     back = redirect("reports:organization", code=code, year=year)
     if not form.is_valid():

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tongket.awards.models import Award, AwardProposal
+from tongket.core.models import FileJob
 from tongket.core.tests.field_matrix import field_violations, template_violations
 from tongket.evaluation.models import Decision, Evaluation
 from tongket.exchange.models import ImportJob
@@ -121,6 +122,16 @@ def _vanphong_job() -> Args:
     owner = get_user_model().objects.get(username="vanphong")
     job = ImportJob.objects.create(user=owner, filename="dang-vien.xlsx", content=b"")
     return {"job_id": job.pk}
+
+
+def _vanphong_file_job() -> Args:
+    owner = get_user_model().objects.get(username="vanphong")
+    job = FileJob.objects.create(user=owner, kind="subtree_documents", params={}, scope=[])
+    return {"job_id": job.pk}
+
+
+def _department_year() -> Args:
+    return {"code": DEPARTMENT, "year": YEAR}
 
 
 def _cell_post() -> Args:
@@ -596,6 +607,16 @@ MATRIX: dict[str, Entry] = {
     ),
     "exchange:cancel": Entry(
         _vanphong_job, POST_ONLY, post=(302, 404, None, 404, 404, 404, 404, 404)
+    ),
+    # A job whose result is a file is its owner's alone too; its file exists once it is done.
+    "core:job": Entry(_vanphong_file_job, (302, 404, 200, 404, 404, 404, 404, 404)),
+    "core:job_file": Entry(_vanphong_file_job, (302, 404, 404, 404, 404, 404, 404, 404)),
+    "core:cancel": Entry(
+        _vanphong_file_job, POST_ONLY, post=(302, 404, None, 404, 404, 404, 404, 404)
+    ),
+    # Documents for every organization below the department: only who may report on it.
+    "reports:subtree_documents": Entry(
+        _department_year, POST_ONLY, post=(302, None, None, 404, 404, None, 404, 404)
     ),
     "api:schema": Entry(_none, OPEN),
     "api:docs": Entry(_none, OPEN),

@@ -39,7 +39,7 @@ def test_the_returned_form_of_the_demo_reads_in_the_members_api_inbox(api_for: A
     assert len(returned) == 1
     assert returned[0]["kind_label"] == "Bản tự kiểm điểm bị trả lại"
     assert returned[0]["text"].startswith("Chi bộ trả lại Mẫu 2B năm 2026")
-    assert returned[0]["due"] == "2026-12-14"  # the self-assessment step of the calendar
+    assert returned[0]["due"] == "2026-12-17"  # a returned form is due with the cell's step
 
 
 def test_marking_read_own_notice_and_not_anothers(api_for: ApiFor) -> None:

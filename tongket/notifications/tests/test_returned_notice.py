@@ -75,7 +75,7 @@ def test_the_cell_returns_a_form_and_its_author_reads_it_in_the_inbox_and_the_di
     inbox = author.get("/thong-bao/").content.decode()
     assert "Bản tự kiểm điểm bị trả lại" in inbox
     assert f"Chi bộ trả lại Mẫu 2B năm 2026 để đồng chí sửa và gửi lại: «{COMMENT}»" in inbox
-    assert "hạn: 14/12/2026" in inbox
+    assert "hạn: 17/12/2026" in inbox
     assert f'href="{url}"' in inbox
     # The secretary, who returned it, is not told.
     assert "bị trả lại" not in secretary.get("/thong-bao/").content.decode()
@@ -83,5 +83,5 @@ def test_the_cell_returns_a_form_and_its_author_reads_it_in_the_inbox_and_the_di
     assert "đã gửi" in _digest("2026-12-01")
     (body,) = smtp.to("thanhnga@so-gddt.example.vn")
     assert "Bản tự kiểm điểm bị trả lại:" in body
-    assert f"«{COMMENT}» (hạn: 14/12/2026)" in body
+    assert f"«{COMMENT}» (hạn: 17/12/2026)" in body
     assert f"https://tongket.example.vn{url}" in body

@@ -45,4 +45,4 @@ def test_the_year_end_report_embeds_the_pages_charts_in_docx_and_pdf():
 def test_the_markdown_report_gives_each_charts_figures_as_a_table():
     text = render_report(None, ORG, 2020, kind="year-end", fmt="md").content.decode()
     assert "Xếp loại chi bộ qua các năm" in text
-    assert "| 2020 | 02 | 05 |" in text
+    assert "| 2020 | 2 | 5 |" in text  # a table prints plain numbers (the prose keeps "02")
