@@ -264,9 +264,14 @@ def proposals_for(user: User | None, org: Organization) -> QuerySet[AwardProposa
 
 def generated_forms() -> QuerySet[AwardForm]:
     """Forms a proposal can be generated for from a decided cycle (they read the level)."""
-    from tongket.awards.domain import AWARD_FORMS, RULE_PARTY_EXCELLENT
+    from tongket.awards.domain import (
+        AWARD_FORMS,
+        RULE_PARTY_EXCELLENT,
+        RULE_PARTY_EXCELLENT_CONSECUTIVE,
+    )
 
-    codes = [code for code, form in AWARD_FORMS.items() if RULE_PARTY_EXCELLENT in form.rule_ids]
+    level_rules = {RULE_PARTY_EXCELLENT, RULE_PARTY_EXCELLENT_CONSECUTIVE}
+    codes = [code for code, form in AWARD_FORMS.items() if level_rules.intersection(form.rule_ids)]
     return AwardForm.objects.filter(code__in=codes)
 
 
@@ -429,6 +434,30 @@ def past_results_in(org: Organization, years: Iterable[int]) -> QuerySet[PastRes
     return PastResult.objects.filter(
         subject_path__startswith=org.path, year__in=list(years)
     ).select_related("member", "organization")
+
+
+def subject_decision(
+    member: Member | None, org: Organization | None, year: int
+) -> tuple[str, dt.date] | None:
+    """The current yearly classification decision of one member or organization for `year`,
+    wherever it was made (a member transferred since keeps the decision of the old
+    organization), as (number, date); None when the product did not decide it."""
+    from tongket.evaluation.models import Decision  # the evaluation app's Django layer
+
+    subject = (
+        Q(evaluation__member=member) if member is not None else Q(evaluation__organization=org)
+    )
+    found = (
+        Decision.objects.filter(
+            subject,
+            evaluation__cycle__year=year,
+            evaluation__cycle__quarter__isnull=True,
+            status="current",
+        )
+        .values_list("number", "date")
+        .first()
+    )
+    return (found[0], found[1]) if found is not None else None
 
 
 def organization_decision_id(code: str, year: int) -> int:

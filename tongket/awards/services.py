@@ -48,6 +48,7 @@ from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
 from tongket.core.rules import Finding, Severity
+from tongket.core.text import fold
 from tongket.evaluation.domain import Level
 from tongket.evaluation.regulations import profile_for_year
 from tongket.notifications import services as notifications
@@ -1062,6 +1063,11 @@ RULE_PAST_DECIDED_IN_PRODUCT = "awards.history.decided_in_product"
 RULE_PAST_EXISTS = "awards.history.exists"
 RULE_PAST_LEVEL = "awards.history.level"
 RULE_PAST_DECISION = "awards.history.decision"
+RULE_PAST_BEFORE_JOINING = "awards.history.before_joining"
+# The level as the command takes it: its code, or as written on the decision (full or short).
+_PAST_LEVELS = {
+    fold(text): level for level in Level for text in (level.value, level.label, level.short_label)
+}
 
 
 @dataclass(frozen=True)
@@ -1087,16 +1093,15 @@ def _clean_past(data: PastResultInput, today: dt.date) -> tuple[Level, str, str]
             field="year",
             rule=RULE_PAST_YEAR,
         )
-    try:
-        level = Level(data.level)
-    except ValueError:
+    level = _PAST_LEVELS.get(fold(data.level))
+    if level is None:
         raise DomainError(
-            f"Mức xếp loại «{data.level}» không có: chọn một trong "
-            + ", ".join(f"«{lv.label}»" for lv in Level)
+            f"Mức xếp loại «{data.level}» không có: ghi một trong "
+            + ", ".join(f"«{lv.label}» ({lv.short_label}, {lv.value})" for lv in Level)
             + ".",
             field="level",
             rule=RULE_PAST_LEVEL,
-        ) from None
+        )
     if data.exemplary and (data.member_card or level is not Level.EXCELLENT):
         raise DomainError(
             f"Năm {data.year}: chỉ tổ chức đảng xếp loại «{Level.EXCELLENT.label}» mới được "
@@ -1119,6 +1124,13 @@ def _clean_past(data: PastResultInput, today: dt.date) -> tuple[Level, str, str]
             field="decision_date",
             rule=RULE_PAST_DECISION,
         )
+    if data.decision_date > today:
+        raise DomainError(
+            f"Quyết định xếp loại năm {data.year} không thể ban hành ngày "
+            f"{date_short(data.decision_date)}, sau hôm nay ({date_short(today)}).",
+            field="decision_date",
+            rule=RULE_PAST_DECISION,
+        )
     return level, number, body
 
 
@@ -1126,20 +1138,26 @@ def _clean_past(data: PastResultInput, today: dt.date) -> tuple[Level, str, str]
 def record_past_result(*, actor: User | None, data: PastResultInput) -> PastResult:
     """Enter a year the product did not decide, from the records (the subject's office, or a
     superior's): multi-year awards count it (Hướng dẫn 06-HD/TW, §19: 5 years running, across
-    132-QĐ/TW, 124-QĐ/TW and 366-QĐ/TW). Refused for a year not yet past, for a subject and
-    year the product decided (its decision wins) and for a year already entered."""
+    132-QĐ/TW, 124-QĐ/TW and 366-QĐ/TW). Refused for a year not yet past, for a member's year
+    before joining the Party, for a subject and year the product decided anywhere (its decision
+    wins, a transfer since included), for a year already entered and for a decision dated after
+    today."""
     recipient = _recipient_from(data)
     _require_write(actor, recipient.path)
     level, number, body = _clean_past(data, timezone.localdate())
-    key = _recipient_key(recipient)
-    decided = next(
-        (r for r in _decided_results(recipient.home, data.year) if _result_key(r) == key), None
-    )
+    if recipient.member is not None and data.year < recipient.member.joined_on.year:
+        raise DomainError(
+            f"{recipient.name} vào Đảng ngày {date_short(recipient.member.joined_on)}: năm "
+            f"{data.year} chưa là đảng viên nên không có kết quả xếp loại đảng viên để nhập.",
+            field="year",
+            rule=RULE_PAST_BEFORE_JOINING,
+        )
+    # Wherever it was decided: a member transferred since keeps the old organization's decision.
+    decided = selectors.subject_decision(recipient.member, recipient.organization, data.year)
     if decided is not None:
         raise DomainError(
             f"{recipient.name} đã có kết quả năm {data.year} trong phần mềm "
-            f"({_decision_source(decided.decision_number, decided.decision_date)}): không nhập "
-            "lại từ hồ sơ.",
+            f"({_decision_source(*decided)}): không nhập lại từ hồ sơ.",
             field="year",
             rule=RULE_PAST_DECIDED_IN_PRODUCT,
         )

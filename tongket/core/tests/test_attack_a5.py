@@ -783,7 +783,6 @@ BODY = "Đảng ủy Sở Tài chính"
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: a past result is taken for a year before joining")
 def test_a_past_result_before_the_member_joined_the_party_is_refused(tmp_path: Path) -> None:
     """Severity: medium (an impossible record that then counts towards «5 năm liền»). Steps: Hoàng
     Văn Em (42.000105) was admitted on 10/09/2026; `tongket past_result --member 42.000105 --year
@@ -800,7 +799,6 @@ def test_a_past_result_before_the_member_joined_the_party_is_refused(tmp_path: P
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: past_result refuses the level it lists as a choice")
 def test_past_result_takes_the_level_as_it_is_written_on_the_decision(tmp_path: Path) -> None:
     """Severity: low-medium (the office copies the level from the paper decision). Steps:
     `tongket past_result --member 42.000102 --year 2023 --level "Hoàn thành xuất sắc nhiệm vụ"
@@ -820,7 +818,6 @@ def test_past_result_takes_the_level_as_it_is_written_on_the_decision(tmp_path: 
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: the awards page cannot draft a «5 năm liền» list")
 def test_the_awards_page_offers_the_five_year_forms(tmp_path: Path) -> None:
     """Severity: medium (the season's 5-year awards exist only for API users). Steps: the office
     opens «Khen thưởng» → its organization (/awards/org/HT.KCQ.STC/), section «Lập danh sách đề
@@ -915,7 +912,6 @@ def test_a_member_required_to_use_two_factor_is_told_it_is_his_step(tmp_path: Pa
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: a past result dated years in the future is taken")
 def test_a_past_result_dated_in_the_future_is_refused(tmp_path: Path) -> None:
     """Severity: medium-low (a typo in the year of the decision becomes a sealed record counted
     for «5 năm liền»). Steps: `tongket past_result --member 42.000201 --year 2022 --level

@@ -290,11 +290,6 @@ def _past_2020(card: str) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a6: after a transfer, a year the product decided in the old organization can be "
-    "entered again «from the records» with another level, and the new one counts",
-)
 @pytest.mark.django_db
 def test_a_year_decided_in_the_product_stays_decided_after_a_transfer(
     org_b: OrgB, api_for: Any

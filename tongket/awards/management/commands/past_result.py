@@ -4,7 +4,8 @@ records.
 
 For the years before the product held the subject's cycles (issue 24, point 8): multi-year
 awards ("5 năm liền") count them beside the product's own decisions. Refused, with the rule, for a
-year not yet past, a year the product decided, a year already entered.
+year not yet past, before the member joined, a year the product decided (wherever: a transfer
+keeps it), a year already entered, a decision dated after today.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tongket.awards import services
 from tongket.core.errors import DomainError
 from tongket.core.formatting import parse_date_vi
+from tongket.evaluation.domain import Level
 
 
 class Command(BaseCommand):
@@ -28,7 +30,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--level",
             required=True,
-            help="excellent | good | completed | not_completed.",
+            help="Mức xếp loại như ghi trên quyết định («Hoàn thành xuất sắc nhiệm vụ», HTXSNV) "
+            "hoặc mã: excellent | good | completed | not_completed.",
         )
         parser.add_argument("--number", required=True, help="Số quyết định, ví dụ 18-QĐ/ĐU.")
         parser.add_argument("--date", required=True, help="Ngày quyết định, dd/mm/yyyy.")
@@ -61,7 +64,7 @@ class Command(BaseCommand):
         except DomainError as exc:  # NotFound too: an unknown or unreadable subject
             raise CommandError(f"{exc.message} [{exc.rule}]" if exc.rule else exc.message) from None
         self.stdout.write(
-            f"Đã nhập kết quả năm {past.year} ({past.profile_id}): {past.level}"
+            f"Đã nhập kết quả năm {past.year} ({past.profile_id}): {Level(past.level).label}"
             f"{' (tiêu biểu)' if past.exemplary else ''}, "
             f"Quyết định số {past.decision_number} ngày {past.decision_date:%d/%m/%Y}."
         )
