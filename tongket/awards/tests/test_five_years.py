@@ -161,7 +161,10 @@ def test_the_command_enters_a_past_year_and_refuses_with_the_rule(capsys: Any) -
         "Đảng ủy Sở Giáo dục và Đào tạo",
     )
     out = capsys.readouterr().out
-    assert "Đã nhập kết quả năm 2023 (qd124): good, Quyết định số 61-QĐ/ĐU ngày 22/12/2023." in out
+    assert (
+        "Đã nhập kết quả năm 2023 (qd124): Hoàn thành tốt nhiệm vụ, "
+        "Quyết định số 61-QĐ/ĐU ngày 22/12/2023." in out
+    )
     event = AuditEvent.objects.filter(action="awards.history.record").latest("pk")
     assert event.after is not None
     assert event.after["recipient"] == "45.000005"
