@@ -289,7 +289,12 @@ def change_password(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(
         request,
-        "accounts/change_password.html",
-        {"form": form, "username": user.get_username()},
+        "accounts/set_password.html",
+        {
+            "form": form,
+            "username": user.get_username(),
+            "title": "Đổi mật khẩu",
+            "submit_label": "Đổi mật khẩu",
+        },
         status=400 if form.errors else 200,
     )
