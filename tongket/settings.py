@@ -60,6 +60,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth, so that its `createsuperuser` (in Vietnamese) is the one run.
+    "tongket.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,7 +77,6 @@ INSTALLED_APPS = [
     "tongket.core",
     "tongket.audit",
     "tongket.people",
-    "tongket.accounts",
     "tongket.evaluation",
     "tongket.scoring",
     "tongket.criteria",
@@ -104,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tongket.accounts.middleware.PendingPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -252,14 +254,15 @@ TONGKET_IMPORT_MAX_RATIO = int(os.environ.get("TONGKET_IMPORT_MAX_RATIO", "200")
 TONGKET_IMPORT_MAX_ROWS = int(os.environ.get("TONGKET_IMPORT_MAX_ROWS", "100000"))
 TONGKET_IMPORT_MAX_REPORTED = int(os.environ.get("TONGKET_IMPORT_MAX_REPORTED", "1000"))
 
+# Django's validators with Vietnamese words: tongket.accounts.passwords.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "tongket.accounts.passwords.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "tongket.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tongket.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "tongket.accounts.passwords.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "vi"

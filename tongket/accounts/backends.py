@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tongket.accounts.models import LoginFailure
 from tongket.audit.services import record_event
+from tongket.core.throttling import client_network
 
 LOCKED_MESSAGE = (
     "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút."
@@ -33,7 +34,9 @@ def is_locked(username: str, ip: str | None) -> bool:
 
     Never for an account from everywhere: whoever guesses wrong from one address cannot lock
     the account's owner out from another (the address is the client's, resolved through
-    TRUSTED_PROXIES by tongket.core.proxy)."""
+    TRUSTED_PROXIES by tongket.core.proxy; an IPv6 address counts as its /64 network, which one
+    host holds whole)."""
+    ip = client_network(ip)
     window = timezone.now() - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     recent = LoginFailure.objects.filter(at__gte=window)
     pair = recent.filter(username=username, ip=ip)
@@ -44,7 +47,13 @@ def is_locked(username: str, ip: str | None) -> bool:
 
 def clear_failures(username: str, ip: str | None) -> None:
     """A successful login forgets this account's failures from this address only."""
-    LoginFailure.objects.filter(username=username, ip=ip).delete()
+    LoginFailure.objects.filter(username=username, ip=client_network(ip)).delete()
+
+
+def record_failure(username: str, ip: str | None) -> None:
+    """Count a failed sign-in (password, one-time code or second factor) against the pair
+    account + address and the address (an IPv6 address: its /64 network)."""
+    LoginFailure.objects.create(username=username[:150], ip=client_network(ip), at=timezone.now())
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -85,7 +94,7 @@ class ThrottledModelBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None and name:
             with transaction.atomic():
-                LoginFailure.objects.create(username=name[:150], ip=ip, at=timezone.now())
+                record_failure(name, ip)
                 record_event(
                     actor=None,
                     action="login.failed",

@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
+from tongket.accounts import passwords
 from tongket.accounts.backends import LOCKED_MESSAGE
 from tongket.accounts.models import Role
 from tongket.people.forms import VietnameseForm, date_field
@@ -118,16 +119,34 @@ class SignInCodeForm(forms.Form):
         self.fields["code"].widget.attrs["autocomplete"] = "one-time-code"
 
 
+def _vietnamese_password_fields(form: SetPasswordForm) -> None:  # type: ignore[type-arg]
+    form.fields["new_password1"].label = "Mật khẩu mới"
+    form.fields["new_password2"].label = "Nhập lại mật khẩu mới"
+    form.fields["new_password1"].help_text = passwords.help_text()
+    form.fields["new_password2"].help_text = ""
+    form.error_messages = {
+        **form.error_messages,
+        "password_mismatch": "Hai lần nhập mật khẩu không giống nhau.",
+    }
+    for name in ("new_password1", "new_password2"):
+        form.fields[name].error_messages["required"] = "Vui lòng nhập mật khẩu mới."
+
+
 class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     """Django's own form (the password validators apply), with Vietnamese labels."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "Mật khẩu mới"
-        self.fields["new_password2"].label = "Nhập lại mật khẩu mới"
-        self.fields[
-            "new_password1"
-        ].help_text = "Ít nhất 8 ký tự, không quá giống tên đăng nhập, không toàn chữ số."
-        self.error_messages["password_mismatch"] = "Hai lần nhập mật khẩu không giống nhau."
-        for field in self.fields.values():
-            field.error_messages["required"] = "Vui lòng nhập mật khẩu mới."
+        _vietnamese_password_fields(self)
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """The current password, then the new one twice (Django's form, Vietnamese words)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _vietnamese_password_fields(self)
+        old = self.fields["old_password"]
+        old.label = "Mật khẩu hiện tại"
+        old.error_messages["required"] = "Vui lòng nhập mật khẩu hiện tại."
+        self.error_messages["password_incorrect"] = "Mật khẩu hiện tại không đúng."

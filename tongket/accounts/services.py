@@ -18,11 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tongket.accounts import domain, permissions, selectors, totp
-from tongket.accounts.backends import LOCKED_MESSAGE, clear_failures, is_locked
+from tongket.accounts.backends import LOCKED_MESSAGE, clear_failures, is_locked, record_failure
 from tongket.accounts.models import (
     Account,
     Grant,
-    LoginFailure,
     RecoveryCode,
     Role,
     SignInCode,
@@ -582,7 +581,7 @@ def sign_in_with_code(*, username: str, code: str, ip: str | None) -> AbstractBa
             clear_failures(name, ip)
             return found.user
     with transaction.atomic():
-        LoginFailure.objects.create(username=name[:150], ip=ip, at=timezone.now())
+        record_failure(name, ip)
         record_event(
             actor=None,
             action="login.code_failed",
@@ -686,7 +685,7 @@ def confirm_totp_enrolment(
 
 def _refuse(user: AbstractBaseUser, ip: str | None, action: str, reason: str) -> None:
     with transaction.atomic():
-        LoginFailure.objects.create(username=user.get_username()[:150], ip=ip, at=timezone.now())
+        record_failure(user.get_username(), ip)
         record_event(
             actor=None,
             action=action,

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("login/code/", views.totp_verify, name="totp_verify"),
     path("login/once/", views.code_sign_in, name="code_sign_in"),
     path("password/", views.set_password, name="set_password"),
+    path("password/change/", views.change_password, name="password_change"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("two-factor/", views.totp_setup, name="totp_setup"),
     path("users/", office.user_list, name="user_list"),

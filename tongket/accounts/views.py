@@ -8,8 +8,9 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,7 +23,13 @@ from django.views.decorators.http import require_http_methods
 
 from tongket.accounts import services
 from tongket.accounts.backends import _ip
-from tongket.accounts.forms import LoginForm, NewPasswordForm, SignInCodeForm, TotpCodeForm
+from tongket.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    SignInCodeForm,
+    TotpCodeForm,
+)
 from tongket.accounts.totp import qr_svg
 from tongket.core.errors import DomainError
 from tongket.core.http import posted
@@ -223,23 +230,35 @@ def code_sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
+def code_pending(request: HttpRequest) -> tuple[AbstractBaseUser, dict[str, Any]] | None:
+    """The account whose one-time code this session used and whose password is not set yet
+    (for 30 minutes), or None."""
+    data = request.session.get(CODE_PENDING)
+    if not isinstance(data, dict) or time.time() - float(data.get("at", 0)) > PENDING_SECONDS * 6:
+        request.session.pop(CODE_PENDING, None)
+        return None
+    user = get_user_model().objects.filter(pk=int(data.get("user") or 0), is_active=True).first()
+    return (user, data) if user is not None else None
+
+
 @never_cache
 @sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def set_password(request: HttpRequest) -> HttpResponse:
     """After a one-time code: the holder chooses a password; then the second factor when the
     account must use one; then they are signed in."""
-    data = request.session.get(CODE_PENDING)
-    if not isinstance(data, dict) or time.time() - float(data.get("at", 0)) > PENDING_SECONDS * 6:
-        request.session.pop(CODE_PENDING, None)
+    found = code_pending(request)
+    if found is None:
         return redirect("accounts:code_sign_in")
-    user = get_user_model().objects.filter(pk=int(data.get("user") or 0), is_active=True).first()
-    if user is None:
-        return redirect("accounts:code_sign_in")
+    user, data = found
     form = NewPasswordForm(user, posted(request))
     if request.method == "POST" and form.is_valid():
         services.set_own_password(actor=user, password=form.cleaned_data["new_password1"])
         request.session.pop(CODE_PENDING, None)
+        if services.totp_enabled(user):  # a one-time code never stands for the second factor
+            _set_pending(request, user, enrol=False, next_url="")
+            messages.info(request, "Đã đặt mật khẩu. Nhập mã xác thực hai lớp để đăng nhập.")
+            return redirect("accounts:totp_verify")
         if services.totp_required(user) and not services.totp_enabled(user):
             _set_pending(request, user, enrol=True, next_url="")
             messages.info(request, "Tài khoản này phải bật xác thực hai lớp trước khi sử dụng.")
@@ -250,5 +269,32 @@ def set_password(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/set_password.html",
         {"form": form, "username": user.get_username()},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """A signed-in person changes their own password (the current one, then the new one twice);
+    the session stays signed in."""
+    user = cast(User, request.user)
+    form = ChangePasswordForm(user, posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.set_own_password(actor=user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, "Đã đổi mật khẩu.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(
+        request,
+        "accounts/set_password.html",
+        {
+            "form": form,
+            "username": user.get_username(),
+            "title": "Đổi mật khẩu",
+            "submit_label": "Đổi mật khẩu",
+        },
         status=400 if form.errors else 200,
     )

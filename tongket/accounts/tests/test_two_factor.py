@@ -203,7 +203,7 @@ def test_the_setting_forces_office_administrators_to_enrol_before_signing_in() -
     assert client.get(reverse("people:home")).status_code == 302
     page = client.get(reverse("accounts:totp_setup"))
     assert page.context["forced"]
-    assert "Quản trị văn phòng phải bật xác thực hai lớp" in page.content.decode()
+    assert "phải bật xác thực hai lớp trước khi sử dụng" in page.content.decode()
     done = client.post(reverse("accounts:totp_setup"), {"code": _code(page.context["secret"])})
     assert done.context["next_url"] == reverse("people:home")
     assert client.get(reverse("people:home")).status_code == 200

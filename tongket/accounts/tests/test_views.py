@@ -91,3 +91,34 @@ def test_a_locked_account_is_told_so_even_with_the_right_password(settings: Any)
     assert response.status_code == 200
     assert "tạm thời bị khóa" in response.content.decode()
     assert client.get(reverse("people:home")).status_code == 302
+
+
+def test_a_signed_in_person_changes_their_password_with_the_current_one() -> None:
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "bithu", "password": PASSWORDS["bithu"]})
+    page = client.get(reverse("people:home")).content.decode()
+    assert reverse("accounts:password_change") in page  # linked from the header
+    new = "Mat-khau-moi-2026!"
+    wrong = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "khong-dung", "new_password1": new, "new_password2": new},
+    )
+    assert wrong.status_code == 400
+    assert "Mật khẩu hiện tại không đúng." in wrong.content.decode()
+    short = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORDS["bithu"],
+            "new_password1": "ngan-qua",
+            "new_password2": "ngan-qua",
+        },
+    )
+    assert short.status_code == 400
+    assert "cần ít nhất 10 ký tự" in short.content.decode()
+    done = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORDS["bithu"], "new_password1": new, "new_password2": new},
+    )
+    assert done.status_code == 302
+    assert client.get(reverse("people:home")).status_code == 200  # still signed in
+    assert Client().login(username="bithu", password=new)

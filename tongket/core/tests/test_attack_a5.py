@@ -198,9 +198,6 @@ def test_a_grassroots_secretary_who_belongs_to_a_cell_does_not_deadlock_the_orde
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True, reason="a5: the password page says 8 characters, refuses under 10 in English"
-)
 def test_the_first_password_page_states_the_rule_it_applies_in_vietnamese(tmp_path: Path) -> None:
     """Severity: every new account meets it on the first sign-in. Steps: `tongket users add`
     prints a one-time code; the person signs in at /accounts/login/once/
@@ -442,7 +439,6 @@ def test_several_reasons_are_joined_without_a_stray_full_stop(tmp_path: Path) ->
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: after the code, any other page sends to the login page")
 def test_a_person_who_leaves_the_password_page_is_brought_back_to_it(tmp_path: Path) -> None:
     """Severity: medium (the code is spent; the office must reset the account). Steps: `tongket
     users add bich.stc --member 42.000102` prints a code; she signs in with it at
@@ -675,7 +671,6 @@ def test_the_meeting_agenda_form_has_a_vietnamese_empty_choice(tmp_path: Path) -
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: `tongket createsuperuser` speaks half English")
 def test_the_first_administrator_is_created_in_vietnamese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -856,7 +851,6 @@ def test_a_queued_bulk_job_can_be_found_again_after_leaving_its_page(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: a signed-in person cannot change their own password")
 def test_a_signed_in_person_can_change_their_own_password(tmp_path: Path) -> None:
     """Severity: medium (a member who thinks the password leaked, or was told it by a colleague,
     must ask the office for a reset). Steps: Lê Văn Cường signs in with his code, sets his
@@ -892,7 +886,6 @@ def test_the_2b_form_offers_no_submission_once_decided(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: a member asked for 2FA is told the office admin must")
 def test_a_member_required_to_use_two_factor_is_told_it_is_his_step(tmp_path: Path) -> None:
     """Severity: low (wording that sends the member back to the office). Steps: the office
     presses «Bắt buộc xác thực hai lớp» on Lê Văn Cường's account page; he signs in with his

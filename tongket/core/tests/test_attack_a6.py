@@ -130,11 +130,6 @@ def test_an_account_goes_with_its_member_to_the_new_organization(org_b: OrgB, ap
     assert api_for("vanphong").get("/api/v1/users/yte1/").status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a6: the per-address login limit counts each IPv6 address apart: one host with the "
-    "usual /64 guesses a password without limit",
-)
 @pytest.mark.django_db
 def test_the_address_limit_on_failed_logins_covers_an_ipv6_host(org_b: OrgB) -> None:
     """docs/security.md: failed logins lock the pair account + address (5 in 15 minutes) and the
@@ -192,11 +187,6 @@ def test_the_chain_check_tells_another_office_nothing_of_a(org_b: OrgB, api_for:
     assert _chain_line(org_b.web) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a6: signing in with a one-time code (a reset by any office administrator of the "
-    "account) skips the second factor the account has turned on",
-)
 @pytest.mark.django_db
 def test_a_one_time_code_does_not_skip_the_second_factor(org_b: OrgB) -> None:
     """docs/security.md: an office administrator's account is protected by TOTP after the
