@@ -82,7 +82,7 @@ def generated_entries(ev: Evaluation) -> list[Entry]:
             Entry(
                 kind=DossierKind.SELF_REVIEW,
                 title=f"Bản tự kiểm điểm theo Mẫu {form.form} ({state})",
-                date_text=date_short(form.submitted_at.date()) if form.submitted_at else "",
+                date_text=date_short(form.submitted_at) if form.submitted_at else "",
                 note="Lập trên Tổng kết"
                 + (f"; nhập thay bởi {form.entered_by_label}" if form.entered_on_behalf else ""),
                 generated=True,
@@ -95,7 +95,7 @@ def generated_entries(ev: Evaluation) -> list[Entry]:
             Entry(
                 kind=DossierKind.SELF_REVIEW,
                 title="Bản tự đánh giá, xếp loại",
-                date_text=date_short(own.created_at.date()),
+                date_text=date_short(own.created_at),
                 note=f"Người ghi: {own.author_label}" + (" (nhập thay)" if own.on_behalf else ""),
                 generated=True,
             )
@@ -110,7 +110,7 @@ def generated_entries(ev: Evaluation) -> list[Entry]:
                 Entry(
                     kind=kind,
                     title=title,
-                    date_text=date_short(row.created_at.date()),
+                    date_text=date_short(row.created_at),
                     note=f"Người ghi: {row.author_label}",
                     generated=True,
                 )

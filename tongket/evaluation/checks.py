@@ -186,11 +186,20 @@ def reads_leaders(cycle: Cycle) -> bool:
 
 def review_findings(ev: Evaluation) -> list[Finding]:
     """Under qd366, why this member does not review at all (Điều 5): a self-assessment from a
-    member admitted under 6 months, exempted or suspended is refused (issue 24)."""
+    member admitted under 6 months, exempted or suspended is refused (issue 24), and is neither
+    invited to one nor shown it as a step. Reads only the facts that rule needs (no query beyond
+    the cycle's profile), so it also serves evaluations not saved yet and lists of them."""
     profile = profile_of(ev.cycle)
-    if ev.subject_kind != SubjectKind.MEMBER or not uses_points(profile):
+    if ev.subject_kind != SubjectKind.MEMBER or ev.member is None or not uses_points(profile):
         return []
-    return profile.check_review(member_facts(ev))
+    facts = MemberFacts(
+        subject=ev.member.card_number,
+        joined_on=ev.member.joined_on,
+        period_end=period_of(ev.cycle).end,
+        exempted=ev.exempted,
+        suspended=ev.suspended,
+    )
+    return profile.check_review(facts)
 
 
 def _months_between(start: dt.date, end: dt.date) -> int:

@@ -271,7 +271,9 @@ def _ask_self_assessments(
                 due=due,
             )
             for ev in subjects
-            if ev.member is not None and ev.member.user_id is not None
+            if ev.member is not None
+            and ev.member.user_id is not None
+            and not checks.review_findings(ev)  # Điều 5: not reviewed, not invited
         ],
     )
 

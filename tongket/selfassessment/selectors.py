@@ -16,6 +16,7 @@ from tongket.core.errors import NotFound
 from tongket.core.formatting import date_short
 from tongket.criteria import selectors as criteria_selectors
 from tongket.criteria.domain import Node, leaves
+from tongket.evaluation import checks
 from tongket.evaluation import selectors as evaluation_selectors
 from tongket.evaluation.checks import parse_points
 from tongket.evaluation.domain import Level, PointGroup
@@ -260,6 +261,11 @@ def my_steps(user: User | None, today: dt.date) -> list[MyStep]:
         kind = form.form if form else _form_kind(ev)
         place = f"{ev.cycle.organization.name} · {evaluation_selectors.period_label(ev.cycle)}"
         url = reverse("selfassessment:form", args=[ev.pk])
+        not_reviewed = checks.review_findings(ev)
+        if not_reviewed:  # Điều 5: nothing to write; the member is told why
+            end = evaluation_selectors.period_of(ev.cycle).end
+            out.append(MyStep(not_reviewed[0].message, place, end, False, url))
+            continue
         if form is not None and form.status == domain.Status.RETURNED.value:
             due = calendar.returned_self_assessment_due
             text = f"Sửa và nộp lại bản tự kiểm điểm (Mẫu {kind}) trước {date_short(due)}"

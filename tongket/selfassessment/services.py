@@ -18,11 +18,12 @@ from django.utils import timezone
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, PermissionDenied
+from tongket.core.formatting import format_points
 from tongket.criteria import services as criteria_services
 from tongket.criteria.domain import leaves
 from tongket.evaluation import selectors as evaluation_selectors
 from tongket.evaluation import services as evaluation_services
-from tongket.evaluation.checks import parse_points
+from tongket.evaluation.checks import parse_points, review_findings
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Evaluation
 from tongket.notifications import services as notifications
@@ -82,6 +83,9 @@ def start(*, actor: User | None, evaluation_id: int) -> SelfAssessment:
     if existing is not None:
         return existing
     _require_writer(actor, ev)
+    not_reviewed = review_findings(ev)  # 366-QĐ/TW Điều 5: no form to write
+    if not_reviewed:
+        raise DomainError.from_findings(not_reviewed, field="evaluation")
     criteria_set = criteria_services.bind_evaluation(actor=actor, evaluation=ev)
     return SelfAssessment.objects.create(
         evaluation=ev,
@@ -115,8 +119,8 @@ def _check_points(form: SelfAssessment, points: Mapping[str, str]) -> dict[str, 
             )
         if not Decimal(0) <= value <= (node.points or Decimal(0)):
             raise DomainError(
-                f"Tiêu chí {code} «{node.title}»: {value} điểm nằm ngoài khoảng 0 đến "
-                f"{node.points}.",
+                f"Tiêu chí {code} «{node.title}»: {format_points(value)} điểm nằm ngoài "
+                f"khoảng 0 đến {format_points(node.points or Decimal(0))}.",
                 field=f"points_{code}",
                 rule="selfassessment.points.out_of_range",
             )

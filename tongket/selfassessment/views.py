@@ -3,6 +3,7 @@ task annex), the cell's return, the printed form. Thin: parse, call a service, r
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +21,8 @@ from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.http import content_disposition, not_found_as_404
 from tongket.core.text import is_digits
 from tongket.criteria.domain import leaves
+from tongket.evaluation import selectors as evaluation_selectors
+from tongket.evaluation.checks import review_findings
 from tongket.evaluation.domain import Level, PointGroup
 from tongket.selfassessment import permissions, printing, selectors, services
 from tongket.selfassessment.domain import RemedyState, Status, TaskLine
@@ -69,9 +72,7 @@ def _row_count(raw: str) -> int:
     return min(int(raw), MAX_ROWS) if is_digits(raw) else 0
 
 
-def _form_input(request: HttpRequest, form: SelfAssessment) -> services.FormInput:
-    data = request.POST
-    texts = {name: data.get(name, "") for name, _ in TEXT_FIELDS + LATER_FIELDS}
+def _posted_remedies(data: QueryDict) -> list[tuple[str, RemedyState]]:
     remedies: list[tuple[str, RemedyState]] = []
     for i in range(_row_count(data.get("remedy_count", "")) + 1):
         text = data.get(f"remedy_text_{i}", "").strip()
@@ -81,6 +82,13 @@ def _form_input(request: HttpRequest, form: SelfAssessment) -> services.FormInpu
             except ValueError:
                 state = RemedyState.NOT_FIXED
             remedies.append((text, state))
+    return remedies
+
+
+def _form_input(request: HttpRequest, form: SelfAssessment) -> services.FormInput:
+    data = request.POST
+    texts = {name: data.get(name, "") for name, _ in TEXT_FIELDS + LATER_FIELDS}
+    remedies = _posted_remedies(data)
     points = {
         node.code: data.get(f"points_{node.code}", "") for node in leaves(selectors.nodes_for(form))
     }
@@ -166,27 +174,71 @@ def form_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             messages.success(request, message)
             return redirect("selfassessment:form", evaluation_id=ev.pk)
         form = selectors.form_of(ev)
+    context = _context(request, ev, form, problem, scope)
+    if problem and form is not None and request.POST.get("action") in ("save", "submit"):
+        context |= _as_typed(request.POST, context)  # a refusal keeps what the member wrote
     return render(
         request,
         "selfassessment/form.html",
-        _context(request, ev, form, problem, scope),
+        context,
         status=422 if problem else 200,
     )
+
+
+def _typed_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _as_typed(data: QueryDict, context: dict[str, Any]) -> dict[str, Any]:
+    """The page's fields as the refused request carried them (nothing of it was saved): part A,
+    the remedies, the points, the level and the annex, so that no written line is lost."""
+    tasks = []
+    for i in range(_row_count(data.get("task_count", "")) + NEW_TASK_ROWS):
+        title = data.get(f"task_title_{i}", "").strip()
+        due, done = data.get(f"task_due_{i}", ""), data.get(f"task_done_{i}", "")
+        if title or due.strip():
+            tasks.append(
+                {
+                    "title": title,
+                    "due_on": _typed_date(due),
+                    "done_on": _typed_date(done),
+                    "quality_ok": data.get(f"task_quality_{i}") == "on",
+                    "exceeded": data.get(f"task_exceeded_{i}") == "on",
+                }
+            )
+    return {
+        "texts": [(name, label, data.get(name, "")) for name, label in TEXT_FIELDS],
+        "later_texts": [(name, label, data.get(name, "")) for name, label in LATER_FIELDS],
+        "remedies": _posted_remedies(data),
+        "sections": [
+            (label, [row | {"value": data.get(f"points_{row['node'].code}", "")} for row in rows])
+            for label, rows in context["sections"]
+        ],
+        "proposed_level": data.get("proposed_level", ""),
+        "tasks": tasks,
+        "task_blanks": range(len(tasks), len(tasks) + NEW_TASK_ROWS),
+    }
 
 
 def _context(
     request: HttpRequest, ev: Any, form: SelfAssessment | None, problem: str, scope: Any
 ) -> dict[str, Any]:
+    not_reviewed = review_findings(ev)  # 366-QĐ/TW Điều 5: the member does not review
     context: dict[str, Any] = {
         "ev": ev,
         "form": form,
         "problem": problem,
-        "can_write": permissions.can_write_form(scope, ev),
+        "not_reviewed": not_reviewed[0] if not_reviewed else None,
+        "can_write": permissions.can_write_form(scope, ev) and not not_reviewed,
         "author": permissions.is_author(scope, ev),
         "due": selectors.self_assessment_due(ev, form),
     }
     if form is None:
         return context
+    decision = evaluation_selectors.current_decision(ev)
     nodes = selectors.nodes_for(form)
     scored = {n.code for n in leaves(nodes)}
     score = selectors.score_of(form, nodes)
@@ -197,7 +249,9 @@ def _context(
 
     context |= {
         "status": status,
-        "editable": context["can_write"] and status is not Status.SUBMITTED,
+        "decision": decision,
+        "editable": context["can_write"] and status is not Status.SUBMITTED and decision is None,
+        "proposed_level": form.proposed_level,
         "can_return": status is Status.SUBMITTED and permissions.can_return_form(scope, ev),
         "sections": [
             (

@@ -291,7 +291,6 @@ FORM_2B = {
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: one point out of range empties the whole Mẫu 2B form")
 def test_a_point_out_of_range_keeps_what_the_member_wrote(tmp_path: Path) -> None:
     """Severity: lost input (the member's whole written review). Steps: a member fills part A of
     Mẫu 2B, the points and the annex, types 60 in the 50-point criterion and presses «Gửi chi
@@ -311,7 +310,6 @@ def test_a_point_out_of_range_keeps_what_the_member_wrote(tmp_path: Path) -> Non
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: the points refusal writes the maximum as 50.00")
 def test_the_points_refusal_writes_the_maximum_in_vietnamese_format(tmp_path: Path) -> None:
     """Severity: low (number format). Same steps as above. Expected «... từ 0 đến 50» (or 50,00).
     Seen «60 điểm nằm ngoài khoảng 0 đến 50.00»."""
@@ -329,7 +327,6 @@ def _local_date_of(stamp: str) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: the dossier and Mẫu 04 date a form by its UTC day")
 def test_the_dossier_dates_a_submitted_form_on_the_offices_calendar(tmp_path: Path) -> None:
     """Severity: medium (a wrong date on an official list, Mẫu 04). Steps: a member submits Mẫu
     2B between 00:00 and 07:00 Vietnamese time (17:00-24:00 UTC); the office opens the
@@ -486,7 +483,6 @@ def test_the_import_page_writes_counts_with_dot_thousands(tmp_path: Path) -> Non
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason="a5: «4,5» typed in a Mẫu 2B point box is saved as 45")
 def test_a_point_typed_with_a_decimal_comma_on_2b_is_not_multiplied_by_ten(
     browser_page: Any, tmp_path: Path
 ) -> None:
@@ -525,7 +521,6 @@ def test_a_point_typed_with_a_decimal_comma_on_2b_is_not_multiplied_by_ten(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: a member not reviewed (Điều 5) is invited to Mẫu 2B")
 def test_a_member_admitted_under_six_months_is_not_asked_for_a_self_assessment(
     tmp_path: Path,
 ) -> None:
@@ -868,7 +863,6 @@ def test_a_signed_in_person_can_change_their_own_password(tmp_path: Path) -> Non
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: Mẫu 2B still offers «Gửi chi bộ» after the decision")
 def test_the_2b_form_offers_no_submission_once_decided(tmp_path: Path) -> None:
     """Severity: low (a button that can only fail). Steps: Lê Văn Cường starts Mẫu 2B and saves a
     draft; the Đảng ủy decides him «Hoàn thành nhiệm vụ» (API). He opens his form again.

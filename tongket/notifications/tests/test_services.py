@@ -156,3 +156,30 @@ def test_the_member_in_charge_of_a_program_item_is_told_when_it_falls_due(
     assert len(found) >= 1
     assert any(f"nội dung {item.code}" in n.text and "sắp đến hạn" in n.text for n in found)
     assert len({n.key for n in found}) == len(found)  # told once per item
+
+
+def test_opening_a_cycle_does_not_ask_a_member_who_does_not_review(
+    user_named: UserNamed,
+) -> None:
+    """366-QĐ/TW Điều 5: a member admitted under 6 months before the period ends does not review;
+    his account, made before the cycle, gets no invitation (finding a5)."""
+    from tongket.people import services as people_services
+    from tongket.people.services import MemberInput
+
+    cell = Organization.objects.filter(path__startswith=Organization.objects.get(
+        code=DEMO_ORG).path, kind="cell").order_by("code").first()  # fmt: skip
+    assert cell is not None
+    people_services.create_member(
+        actor=None,
+        data=MemberInput(
+            card_number="45.009902", full_name="Nguyễn Văn Mới", gender="male",
+            joined_on=dt.date(2026, 9, 10), status="probationary", organization_code=cell.code,
+        ),
+    )  # fmt: skip
+    newcomer = _account_for("45.009902", "dangvienmoi")
+    evaluation.open_cycle(
+        actor=user_named("vanphong"), organization_code=DEMO_ORG, year=2026, quarter=4
+    )
+    assert Evaluation.objects.filter(member__user=newcomer, cycle__quarter=4).exists()
+    assert _notices(newcomer, Kind.SELF_ASSESS) == []
+    assert _notices(user_named("dangvien"), Kind.SELF_ASSESS) != []

@@ -1,6 +1,7 @@
 // The running total of part B of the self-assessment form (Mẫu 01, 2A, 2B, 2C): sums the points
 // typed per criterion, per group (general 30, results 70) and in all, and shows the level those
-// points give (bottoms from the form's data attributes, inclusive). No dependency.
+// points give (bottoms from the form's data attributes, inclusive). A point is typed as the page
+// writes it, «4,5» or «4.5» (a text box: a number box drops the comma). No dependency.
 (function () {
   "use strict";
   function parse(text) {
@@ -14,7 +15,7 @@
     var sums = { general: 0, tasks: 0 };
     form.querySelectorAll("input[data-points]").forEach(function (input) {
       var value = parse(input.value);
-      var max = parse(input.getAttribute("max"));
+      var max = parse(input.dataset.max);
       var bad = value < 0 || value > max;
       input.classList.toggle("field-invalid", bad);
       if (!bad) sums[input.dataset.section] += value;
