@@ -380,7 +380,6 @@ def test_a_decision_dated_in_the_future_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: `tongket report -o` writes «(59306 byte)»")
 def test_the_report_command_writes_the_size_in_vietnamese_number_format(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -400,7 +399,6 @@ def test_the_report_command_writes_the_size_in_vietnamese_number_format(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: `tongket stats` prints English JSON keys and «cell»")
 def test_the_stats_command_speaks_vietnamese_without_json(tmp_path: Path) -> None:
     """Severity: low (English leftovers for the office's IT person). Steps: the office opens 2026;
     `tongket stats --org HT.KCQ.STC --year 2026` (without --json). Seen: «Đảng viên: {"total":
@@ -748,7 +746,6 @@ def test_reloading_the_large_export_link_does_not_queue_another_export(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: a cell «issues» the decision its committee took")
 def test_a_cell_does_not_issue_the_decision_its_committee_took(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
