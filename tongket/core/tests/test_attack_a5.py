@@ -459,7 +459,6 @@ def test_a_person_who_leaves_the_password_page_is_brought_back_to_it(tmp_path: P
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: the import's page writes «1200 dòng», «Thêm mới: 1200»")
 def test_the_import_page_writes_counts_with_dot_thousands(tmp_path: Path) -> None:
     """Severity: low, but on the page every office uses first. Steps: the office downloads the
     template on /exchange/, adds a cell and 1.200 members, uploads it on /exchange/upload/.
@@ -648,7 +647,6 @@ def test_a_decision_waits_for_the_steps_dieu_12_lists(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: the meeting's agenda form offers Django's «---------»")
 def test_the_meeting_agenda_form_has_a_vietnamese_empty_choice(tmp_path: Path) -> None:
     """Severity: low (a leftover of the framework on a page every office uses in January). Steps:
     the office creates «Hội nghị tổng kết công tác xây dựng Đảng năm 2026» on /meetings/new/ and
@@ -695,7 +693,6 @@ def test_the_first_administrator_is_created_in_vietnamese(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: `tongket notify digest` dies with a traceback on SMTP")
 def test_the_daily_digest_without_a_mail_server_says_so_in_vietnamese(
     tmp_path: Path, settings: Any
 ) -> None:
@@ -929,7 +926,6 @@ def test_a_past_result_dated_in_the_future_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: `tongket backup` writes «66441 bản ghi», UTC ISO time")
 def test_the_backup_command_writes_counts_and_time_as_an_office_reads_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
