@@ -139,7 +139,8 @@ class ImportReport:
     def summary(self) -> str:
         if self.errors:
             return (
-                f"Có {format_number(len(self.errors))} lỗi; không ghi gì vào hệ thống. Hãy sửa tệp rồi nhập lại."
+                f"Có {format_number(len(self.errors))} lỗi; không ghi gì vào hệ thống. "
+                "Hãy sửa tệp rồi nhập lại."
             )
         if not self.changes:
             return "Không có thay đổi nào: dữ liệu trong tệp đã có đủ trong hệ thống."

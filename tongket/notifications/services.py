@@ -8,9 +8,8 @@ change that caused a notice already is); the opt-out and each digest run are.
 
 from __future__ import annotations
 
-import smtplib
-
 import datetime as dt
+import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 

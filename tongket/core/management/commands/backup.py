@@ -50,5 +50,6 @@ class Command(BaseCommand):
         rows = sum(t["rows"] for t in manifest["tables"].values())
         self.stdout.write(
             f"Đã sao lưu {format_number(rows)} bản ghi ở {len(manifest['tables'])} bảng và "
-            f"{format_number(len(manifest['files']) - 1)} tệp vào {path} (mã hóa, chỉ chủ tệp đọc được)."
+            f"{format_number(len(manifest['files']) - 1)} tệp vào {path} "
+            "(mã hóa, chỉ chủ tệp đọc được)."
         )
