@@ -161,7 +161,7 @@ def event_detail(user: User, event_id: int) -> EventDetail:
 @dataclass(frozen=True)
 class ChainStatus:
     ok: bool
-    events: int
+    events: int | None  # the country's count: the superuser's only
     problems: int
     first_problem_seq: int | None
 
@@ -169,12 +169,14 @@ class ChainStatus:
 def chain_status(user: User) -> ChainStatus:
     """Recompute the whole chain (`tongket audit verify`): the log as a whole verifies or not.
 
-    Everyone who may browse learns whether it verifies; which event broke it is named to
-    the superuser only (the event may lie outside an office administrator's organizations).
+    Everyone who may browse learns whether it verifies; how many events the log holds and which
+    event broke it are told to the superuser only (the count grows with every organization's
+    work and the event may lie outside an office administrator's organizations).
     """
     if not may_browse(user):
         raise PermissionDenied("Chỉ quản trị văn phòng được xem nhật ký kiểm toán.")
     problems = verify()
     named = permissions.can_see_every_event(scope_for(user))
     first = problems[0].seq or None if problems and named else None
-    return ChainStatus(not problems, AuditEvent.objects.count(), len(problems), first)
+    events = AuditEvent.objects.count() if named else None
+    return ChainStatus(not problems, events, len(problems), first)

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from tongket.accounts.scope import User
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError
+from tongket.core.formatting import format_number
 from tongket.core.rules import Severity
 from tongket.exchange.workbook import (
     ACTION_LABELS,
@@ -138,13 +139,14 @@ class ImportReport:
     def summary(self) -> str:
         if self.errors:
             return (
-                f"Có {len(self.errors)} lỗi; không ghi gì vào hệ thống. Hãy sửa tệp rồi nhập lại."
+                f"Có {format_number(len(self.errors))} lỗi; không ghi gì vào hệ thống. "
+                "Hãy sửa tệp rồi nhập lại."
             )
         if not self.changes:
             return "Không có thay đổi nào: dữ liệu trong tệp đã có đủ trong hệ thống."
         counts = Counter(str(o.action) for o in self.outcomes)
         parts = [
-            f"{ACTION_LABELS[Action(a)].lower()} {counts[a]}"
+            f"{ACTION_LABELS[Action(a)].lower()} {format_number(counts[a])}"
             for a in (Action.CREATE, Action.UPDATE, Action.TRANSFER, Action.UNCHANGED)
             if counts[a]
         ]

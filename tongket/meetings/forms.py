@@ -68,6 +68,7 @@ class AgendaForm(forms.Form):
         label="Chương trình trình hội nghị thông qua",
         queryset=Program.objects.none(),
         required=False,
+        empty_label="— không trình chương trình nào —",
     )
 
     def __init__(

@@ -9,6 +9,7 @@ change that caused a notice already is); the opt-out and each digest run are.
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -178,6 +179,9 @@ class DigestRun:
     already_sent: int
     opted_out: int
     without_address: int
+    # Why sending stopped (the mail server refused or did not answer); the unsent notices stay
+    # unmailed for the next run.
+    failure: str = ""
 
 
 def _site(path: str) -> str:
@@ -204,6 +208,19 @@ def _recipients() -> Iterable[tuple[int, str, str, bool]]:
         yield user.pk, user.email, name, account is None or account.email_digest
 
 
+def _mail_failure(exc: OSError) -> str:
+    """What went wrong with the mail server, in words an office reads (no errno)."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "máy chủ thư không nhận tài khoản đăng nhập (EMAIL_HOST_USER, EMAIL_HOST_PASSWORD)"
+    if isinstance(exc, smtplib.SMTPException):
+        return f"máy chủ thư từ chối: {exc}"
+    if isinstance(exc, ConnectionRefusedError):
+        return "máy chủ thư từ chối kết nối"
+    if isinstance(exc, TimeoutError):
+        return "máy chủ thư không trả lời"
+    return f"lỗi kết nối tới máy chủ thư: {exc.strerror or type(exc).__name__}"
+
+
 def send_digests(*, day: dt.date, connection: object | None = None) -> DigestRun:
     """Mail each person who wants it one digest of their unread notices not yet mailed, at most
     once per `day`: the `Digest` row and the notices' `emailed_at` are written in the same
@@ -212,6 +229,7 @@ def send_digests(*, day: dt.date, connection: object | None = None) -> DigestRun
     (their notices stay in the inbox)."""
     conn = connection or mail.get_connection()
     sent = already = opted_out = no_address = 0
+    failure = ""
     inbox_url = _site(reverse("notifications:inbox"))
     for user_id, address, name, wanted in _recipients():
         if not wanted:
@@ -255,6 +273,9 @@ def send_digests(*, day: dt.date, connection: object | None = None) -> DigestRun
                 sent += 1
         except IntegrityError:  # another run sent this person's digest for the day meanwhile
             already += 1
+        except OSError as exc:  # smtplib's errors too: the server is down, stop for today
+            failure = _mail_failure(exc)
+            break
     if sent:
         with transaction.atomic():
             record_event(
@@ -264,4 +285,4 @@ def send_digests(*, day: dt.date, connection: object | None = None) -> DigestRun
                 summary=f"Gửi {sent} thư tổng hợp thông báo ngày {date_short(day)}",
                 after={"day": day.isoformat(), "sent": sent},
             )
-    return DigestRun(sent, already, opted_out, no_address)
+    return DigestRun(sent, already, opted_out, no_address, failure)

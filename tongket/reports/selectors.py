@@ -13,7 +13,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import format_count
 from tongket.evaluation.selectors import latest_decision_date
-from tongket.people.models import Organization, OrganizationName
+from tongket.people.models import Organization, OrganizationKind, OrganizationName
 from tongket.people.selectors import visible_organizations
 from tongket.reports import facts as f
 from tongket.reports.models import Document, NarrativeSection, ReportNarrative
@@ -352,6 +352,8 @@ def render_report(
             member_card=member_card,
             preprinted=preprinted,
         )
+    if kind == "decision" and fmt != "xlsx":
+        _refuse_cell_decision(report_organization(user, code))
     listed = kind in ROW_KINDS and fmt != "xlsx"
     if listed:
         _refuse_overlong_list(report_organization(user, code), year, kind)
@@ -392,6 +394,25 @@ def render_report(
     else:
         content = render_markdown(doc).encode()
     return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
+
+
+def _refuse_cell_decision(org: Organization) -> None:
+    """reports.decision.cell_under_grassroots (HD 43 §3): the grassroots committee decides the
+    levels of its cells and their members, so a cell under a đảng bộ cơ sở issues no recognition
+    decision; the committee's own decision lists them (a chi bộ cơ sở still issues its own)."""
+    parent = org.parent
+    if org.kind != OrganizationKind.CELL or parent is None:
+        return
+    if parent.kind != OrganizationKind.GRASSROOTS:
+        return
+    raise DomainError(
+        f"{org.name} không ban hành quyết định công nhận kết quả xếp loại: "
+        f"{f.committee_name(parent)} quyết định cho các chi bộ trực thuộc và đảng viên "
+        f"(Hướng dẫn 43-HD/BTCTW, mục 3). Hãy lập quyết định của {parent.name} "
+        f"(mã {parent.code}).",
+        field="kind",
+        rule="reports.decision.cell_under_grassroots",
+    )
 
 
 def _render_news(news: NewsFacts, fmt: str, stem: str) -> RenderedReport:

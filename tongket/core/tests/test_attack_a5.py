@@ -374,7 +374,6 @@ def test_a_decision_dated_in_the_future_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: `tongket report -o` writes «(59306 byte)»")
 def test_the_report_command_writes_the_size_in_vietnamese_number_format(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -394,7 +393,6 @@ def test_the_report_command_writes_the_size_in_vietnamese_number_format(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: `tongket stats` prints English JSON keys and «cell»")
 def test_the_stats_command_speaks_vietnamese_without_json(tmp_path: Path) -> None:
     """Severity: low (English leftovers for the office's IT person). Steps: the office opens 2026;
     `tongket stats --org HT.KCQ.STC --year 2026` (without --json). Seen: «Đảng viên: {"total":
@@ -454,7 +452,6 @@ def test_a_person_who_leaves_the_password_page_is_brought_back_to_it(tmp_path: P
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: the import's page writes «1200 dòng», «Thêm mới: 1200»")
 def test_the_import_page_writes_counts_with_dot_thousands(tmp_path: Path) -> None:
     """Severity: low, but on the page every office uses first. Steps: the office downloads the
     template on /exchange/, adds a cell and 1.200 members, uploads it on /exchange/upload/.
@@ -641,7 +638,6 @@ def test_a_decision_waits_for_the_steps_dieu_12_lists(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: the meeting's agenda form offers Django's «---------»")
 def test_the_meeting_agenda_form_has_a_vietnamese_empty_choice(tmp_path: Path) -> None:
     """Severity: low (a leftover of the framework on a page every office uses in January). Steps:
     the office creates «Hội nghị tổng kết công tác xây dựng Đảng năm 2026» on /meetings/new/ and
@@ -687,7 +683,6 @@ def test_the_first_administrator_is_created_in_vietnamese(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: `tongket notify digest` dies with a traceback on SMTP")
 def test_the_daily_digest_without_a_mail_server_says_so_in_vietnamese(
     tmp_path: Path, settings: Any
 ) -> None:
@@ -738,7 +733,6 @@ def test_reloading_the_large_export_link_does_not_queue_another_export(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: a cell «issues» the decision its committee took")
 def test_a_cell_does_not_issue_the_decision_its_committee_took(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -915,7 +909,6 @@ def test_a_past_result_dated_in_the_future_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: `tongket backup` writes «66441 bản ghi», UTC ISO time")
 def test_the_backup_command_writes_counts_and_time_as_an_office_reads_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

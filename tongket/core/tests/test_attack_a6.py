@@ -158,11 +158,6 @@ def _chain_line(web: Client) -> str:
     return found.group(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a6: the audit page's «check the whole chain» tells any office the country's event "
-    "count, so B watches A's activity",
-)
 @pytest.mark.django_db
 def test_the_chain_check_tells_another_office_nothing_of_a(org_b: OrgB, api_for: Any) -> None:
     """docs/security.md: an office administrator sees the events of its own subtree only; «which

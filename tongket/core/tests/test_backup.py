@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from tongket.core import backup
 from tongket.core.backup import create_backup, restore_backup, table_digests, verify_backup
 from tongket.core.errors import DomainError
+from tongket.core.formatting import format_number
 from tongket.core.tests.archives import resealed_with_data, sealed, unsealed
 from tongket.people.models import Member
 
@@ -51,7 +52,7 @@ def test_backup_verify_command_reports_what_the_archive_holds(tmp_path: Path) ->
     call_command("backup", str(archive), "--verify", stdout=out)
     rows = sum(t["rows"] for t in table_digests().values())
     assert "hợp lệ" in out.getvalue()
-    assert f"{rows} bản ghi" in out.getvalue()
+    assert f"{format_number(rows)} bản ghi" in out.getvalue()
 
 
 def test_without_the_key_nothing_is_written_or_read(

@@ -293,7 +293,7 @@ def test_the_running_page_shows_done_total_and_an_estimate(client_for, user_name
     queue.beat("w")
     queue.publish_progress(str(job.pk), 250, 1000)
     page = client_for("bithu").get(reverse("exchange:job", args=[job.pk])).content.decode()
-    assert "250/1000" in page
+    assert "250/1.000" in page
     assert "còn khoảng" in page
     assert "Hủy việc này" in page
 

@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from tongket.core.backup import KEY_ENV, create_backup, verify_backup
 from tongket.core.errors import DomainError
+from tongket.core.formatting import format_number
+
+
+def _local_time(created: str) -> str:
+    """The manifest's ISO time as an office reads it: `08/12/2026 02:53`, in TIME_ZONE."""
+    return timezone.localtime(dt.datetime.fromisoformat(created)).strftime("%d/%m/%Y %H:%M")
 
 
 class Command(BaseCommand):
@@ -30,8 +38,9 @@ class Command(BaseCommand):
             if options["verify"]:
                 result = verify_backup(path)
                 self.stdout.write(
-                    f"Bản sao lưu {path} hợp lệ: tạo lúc {result.created}, {result.rows} bản ghi "
-                    f"ở {result.tables} bảng, {result.files} tệp, nhật ký kiểm toán đến "
+                    f"Bản sao lưu {path} hợp lệ: tạo lúc {_local_time(result.created)}, "
+                    f"{format_number(result.rows)} bản ghi ở {result.tables} bảng, "
+                    f"{format_number(result.files)} tệp, nhật ký kiểm toán đến "
                     f"#{result.audit_seq}; xác thực bằng khóa và mọi mã kiểm tra đều khớp."
                 )
                 return
@@ -40,6 +49,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         rows = sum(t["rows"] for t in manifest["tables"].values())
         self.stdout.write(
-            f"Đã sao lưu {rows} bản ghi ở {len(manifest['tables'])} bảng và "
-            f"{len(manifest['files']) - 1} tệp vào {path} (mã hóa, chỉ chủ tệp đọc được)."
+            f"Đã sao lưu {format_number(rows)} bản ghi ở {len(manifest['tables'])} bảng và "
+            f"{format_number(len(manifest['files']) - 1)} tệp vào {path} "
+            "(mã hóa, chỉ chủ tệp đọc được)."
         )

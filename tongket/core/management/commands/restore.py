@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongket.core.backup import restore_backup
 from tongket.core.errors import DomainError
+from tongket.core.formatting import format_number
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
-            f"Đã khôi phục {result.objects} bản ghi ở {result.tables} bảng, {result.files} tệp; "
+            f"Đã khôi phục {format_number(result.objects)} bản ghi ở {result.tables} bảng, "
+            f"{format_number(result.files)} tệp; "
             "mọi bảng và chuỗi nhật ký kiểm toán khớp bản sao lưu."
         )

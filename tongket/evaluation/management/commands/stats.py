@@ -11,9 +11,27 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tongket.core.formatting import format_number
 from tongket.core.replicas import reading_replica
 from tongket.evaluation import stats, tally
-from tongket.people.models import Organization
+from tongket.evaluation.domain import Level
+from tongket.people.models import Organization, OrganizationKind
+
+# The human output's labels for the keys of `--json` (whose shape other tools rely on).
+COUNT_LABELS = {
+    "total": "Tổng số",
+    **{level.value: level.label for level in Level},
+    "not_classified": "Không xếp loại",
+    "pending": "Chưa có quyết định",
+}
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return "; ".join(f"{COUNT_LABELS.get(k, k)} {format_number(n)}" for k, n in counts.items())
+
+
+def _kind_label(kind: str) -> str:
+    return OrganizationKind(kind).label if kind in OrganizationKind.values else kind
 
 
 class Command(BaseCommand):
@@ -60,10 +78,11 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
+        own = Level(data["level"]).label if data["level"] else "chưa có"
         self.stdout.write(f"{org.name} – năm {data['year']} ({data['profile']})")
-        self.stdout.write(f"  Xếp loại của tổ chức: {data['level'] or 'chưa có'}")
-        self.stdout.write(f"  Đảng viên: {json.dumps(data['members'], ensure_ascii=False)}")
+        self.stdout.write(f"  Xếp loại của tổ chức: {own}")
+        self.stdout.write(f"  Đảng viên: {_counts(data['members'])}")
         for kind, counts in data["organizations"].items():
-            self.stdout.write(f"  Tổ chức ({kind}): {json.dumps(counts, ensure_ascii=False)}")
+            self.stdout.write(f"  {_kind_label(kind)}: {_counts(counts)}")
         if options["verify"]:
             self.stdout.write("  Đã đối chiếu với dữ liệu gốc: khớp.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -39,3 +40,10 @@ class Command(BaseCommand):
             f"{run.already_sent} người đã nhận thư hôm nay, {run.opted_out} người tắt thư, "
             f"{run.without_address} người chưa có địa chỉ thư."
         )
+        if run.failure:
+            server = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+            raise CommandError(
+                f"Không gửi được thư qua {server}: {run.failure}. Các thông báo "
+                "chưa gửi được giữ lại và sẽ gửi ở lần chạy sau; hãy kiểm tra cấu hình EMAIL_* "
+                "và máy chủ thư."
+            )

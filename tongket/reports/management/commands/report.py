@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongket.core.errors import DomainError
+from tongket.core.formatting import format_number
 from tongket.reports.selectors import FORMATS, KINDS, render_report
 
 # HD 43's forms (Mẫu 01, 2A, 2B, 2C, 03, 04, 05): printed by the self-assessment app.
@@ -90,7 +91,7 @@ class Command(BaseCommand):
             return
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(report.content)
-        sys.stderr.write(f"Đã ghi {output} ({len(report.content)} byte).\n")
+        sys.stderr.write(f"Đã ghi {output} ({format_number(len(report.content))} byte).\n")
 
     def _form(self, options: dict[str, Any]) -> None:
         from tongket.selfassessment.printing import render_kind
@@ -123,4 +124,4 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(printed.content)
-        sys.stderr.write(f"Đã ghi {output} ({len(printed.content)} byte).\n")
+        sys.stderr.write(f"Đã ghi {output} ({format_number(len(printed.content))} byte).\n")
