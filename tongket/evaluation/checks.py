@@ -456,6 +456,7 @@ def _undecided_ordinary_members(ev: Evaluation) -> tuple[str, ...]:
     one of its cells would deadlock the order) and those who do
     not review (Điều 5: suspended, exempted, admitted too recently), whom nobody classifies."""
     cycle = ev.cycle
+    assert ev.organization is not None
     profile = profile_of(cycle)
     end = period_of(cycle).end
     in_period = period_q("cycle__", cycle.year, cycle.quarter)
