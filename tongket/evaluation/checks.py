@@ -460,9 +460,12 @@ def order_facts(ev: Evaluation) -> DecisionOrderFacts:
 def _undecided_ordinary_members(ev: Evaluation) -> tuple[str, ...]:
     """qd366 Điều 12, members before the Party organization: the names of the organization's
     own members in the period with no current decision, leaving out those who sit on its
-    committee (they wait for the organization: `qd366.order.collective_first`) and those who do
+    committee or on a committee above it (they are rated with that collective, after it:
+    `qd366.order.collective_first`, `qd366.order.head_after_unit`; else a grassroots Bí thư in
+    one of its cells would deadlock the order) and those who do
     not review (Điều 5: suspended, exempted, admitted too recently), whom nobody classifies."""
     cycle = ev.cycle
+    assert ev.organization is not None
     profile = profile_of(cycle)
     end = period_of(cycle).end
     in_period = period_q("cycle__", cycle.year, cycle.quarter)
@@ -477,7 +480,7 @@ def _undecided_ordinary_members(ev: Evaluation) -> tuple[str, ...]:
             in_period, subject_kind=SubjectKind.MEMBER, unit_id=ev.organization_id
         )
         .exclude(Exists(decided))
-        .exclude(Exists(leaders.roles_held_in_unit(cycle)))
+        .exclude(Exists(leaders.roles_held_in_or_above(cycle, ev.organization)))
         .select_related("member")
         .order_by("member__card_number")
     )
@@ -578,6 +581,8 @@ def decision_findings(
     findings += level_findings(ev, outcome, profile=profile, proposed_or_decided=True)
     if isinstance(outcome, Level) and profile.orders_decisions:
         findings += profile.check_decision_order(order_facts(ev))
+    if isinstance(outcome, Level) and uses_points(profile):
+        findings += qd366.decision_steps(subject_code(ev), _missing_steps(ev))
     if (
         uses_points(profile)
         and profile.params.quarter_not_completed_bars_excellent
@@ -589,6 +594,18 @@ def decision_findings(
             for f in qd366.year_after_quarters(outcome, quarter_levels(ev), profile.params)
         ]
     return findings
+
+
+def _missing_steps(ev: Evaluation) -> list[str]:
+    """The steps before a decision (Điều 12) with no current assessment: the subject's own
+    self-assessment, and any appraisal or proposal (the cell's or the committee's)."""
+    tiers = set(current_assessments(ev))
+    missing = []
+    if Tier.SELF not in tiers:
+        missing.append("bản tự đánh giá, xếp loại")
+    if not tiers & {Tier.CELL, Tier.COMMITTEE}:
+        missing.append("ý kiến thẩm định, đề xuất")
+    return missing
 
 
 def quarter_levels(ev: Evaluation) -> dict[int, Level]:

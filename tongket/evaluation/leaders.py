@@ -96,6 +96,17 @@ def roles_held_in_unit_on(end: dt.date) -> QuerySet[PartyRole]:
     )
 
 
+def roles_held_in_or_above(cycle: Cycle, organization: Organization) -> QuerySet[PartyRole]:
+    """The Party roles an evaluation's member (`member_id`) holds, on the last day of the
+    period, in `organization` or in a committee above it, for `Exists`: a member of one of
+    these leadership collectives is rated with it, after it (Điều 12), so not as an ordinary
+    member before `organization` (a grassroots Bí thư who belongs to one of its cells)."""
+    above = [int(part) for part in organization.path.split("/") if part]
+    return PartyRole.objects.filter(
+        _held_on(period_end(cycle)), member=OuterRef("member_id"), organization_id__in=above
+    )
+
+
 def on_committee(cycle: Cycle) -> Exists:
     """Annotation of an evaluation whose member sits on the committee of the organization where
     they are evaluated (`roles_held_in_unit`), whom Điều 12 rates after that collective."""

@@ -144,6 +144,9 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
     facts = serializers.SerializerMethodField(
         help_text="Dữ kiện các quy tắc đọc (ghi bằng POST …/facts/)."
     )
+    findings = serializers.SerializerMethodField(
+        help_text="Cảnh báo đã chấp nhận khi ra quyết định đang có hiệu lực (chỉ cấp quyết định)."
+    )
 
     class Meta:
         model = Evaluation
@@ -159,6 +162,7 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
             "assessments",
             "decision",
             "facts",
+            "findings",
         )
         read_only_fields = fields
 
@@ -189,10 +193,22 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
         return [dict(AssessmentSerializer(a).data) for a in rows]
 
     @extend_schema_field(DecisionSerializer(allow_null=True))
-    def get_decision(self, ev: Evaluation) -> dict[str, Any] | None:
+    def _current(self, ev: Evaluation) -> Decision | None:
         found: list[Decision] | None = getattr(ev, "current_decisions", None)
-        decision = selectors.current_decision(ev) if found is None else next(iter(found), None)
+        return selectors.current_decision(ev) if found is None else next(iter(found), None)
+
+    def get_decision(self, ev: Evaluation) -> dict[str, Any] | None:
+        decision = self._current(ev)
         return dict(DecisionSerializer(decision).data) if decision is not None else None
+
+    def get_findings(self, ev: Evaluation) -> list[dict[str, str]]:
+        """The warnings the deciding body accepted with the current decision (a missing step of
+        Điều 12, a quota overrun…), only to who manages the cycle, as the facts."""
+        scope = self.context.get("scope")
+        if scope is None or not permissions.can_manage_cycle(scope, ev.cycle):
+            return []
+        decision = self._current(ev)
+        return list(decision.findings) if decision is not None else []
 
 
 class RatingsInput(serializers.Serializer[Any]):

@@ -148,10 +148,6 @@ def _decide(api: APIClient, evaluation: int, outcome: str, number: str) -> Any:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="a5: Điều 12 order deadlocks when the grassroots Bí thư belongs to one of its cells",
-)
 def test_a_grassroots_secretary_who_belongs_to_a_cell_does_not_deadlock_the_order(
     tmp_path: Path,
 ) -> None:
@@ -172,6 +168,11 @@ def test_a_grassroots_secretary_who_belongs_to_a_cell_does_not_deadlock_the_orde
     above = _evaluations(bloc, _open_cycle(bloc, "HT.KCQ"))
     for card in ("42.000103", "42.000104"):
         assert _decide(office, own[card], "completed", "01-QĐ/ĐU").status_code == 201
+    # The other cell goes first too (Điều 12, lower before higher: the committee rightly waits
+    # for every cell it has): its ordinary member, the cell, then its Bí thư after the cell.
+    for subject in ("42.000202", "HT.KCQ.STC.NS", "42.000201"):
+        got = _decide(office, own[subject], "completed", "01-QĐ/ĐU")
+        assert got.status_code == 201, (subject, got.content.decode()[:500])
     facts = bloc.post(
         f"/api/v1/evaluations/{above['HT.KCQ.STC']}/facts/",
         {"same_level_bodies_level": "completed"},
@@ -617,9 +618,6 @@ def test_a_member_added_after_the_cycle_opened_is_evaluated_or_flagged(tmp_path:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True, reason="a5: a member is decided with no self-assessment, no proposal"
-)
 def test_a_decision_waits_for_the_steps_dieu_12_lists(tmp_path: Path) -> None:
     """Severity: medium (the season's steps are skipped without a word). Steps: the office opens
     2026 and, through the API, decides Phạm Thị Dung (42.000104) «Hoàn thành nhiệm vụ»: she has

@@ -1528,7 +1528,8 @@ def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
     committee after that unit) and before its head (every unit a leader leads); subordinate
     organizations and members before the Party organization (`qd366.order.members_first`: a
     Party organization only after every ordinary member it classifies, i.e. every member of it
-    who reviews and does not sit on its committee; in a year's evaluation, since nothing requires
+    who reviews and sits neither on its committee nor on one above it, since those are rated
+    with that collective, after it; in a year's evaluation, since nothing requires
     quarterly ratings of ordinary members); the agency before its Party organization;
     lower before higher. Refused with the article and what is still undecided.
     366-QĐ/TW, Điều 12; HD 43."""
@@ -1548,6 +1549,28 @@ def decision_order(facts: DecisionOrderFacts) -> list[Finding]:
         )
         for names, (rule, template) in zip(pending, ORDER_RULES, strict=True)
         if names
+    ]
+
+
+def decision_steps(subject: str, missing: Sequence[str]) -> list[Finding]:
+    """The steps of Điều 12 before the competent level decides: the subject's self-assessment
+    with score and level, then the advisory body's appraisal and proposal. A decision taken
+    while some are missing is not refused (the competent level may have them on paper) but
+    carries a warning naming them, stored with the decision for the deciding body.
+    366-QĐ/TW, Điều 12; HD 43."""
+    if not missing:
+        return []
+    return [
+        Finding(
+            rule="qd366.order.steps",
+            citation=CITE_ORDER,
+            message=(
+                "Điều 12 quy định tự đánh giá, xếp loại rồi cơ quan tham mưu thẩm định, đề xuất "
+                f"trước khi cấp có thẩm quyền quyết định: chưa có {', '.join(missing)}."
+            ),
+            severity=Severity.WARNING,
+            subject=subject,
+        )
     ]
 
 

@@ -21,7 +21,7 @@ from tongket.evaluation.sheets import EvaluationResultSheet
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
 from tongket.people import services as people_services
-from tongket.people.models import PartyRole
+from tongket.people.models import PartyRole, PartyRoleKind
 from tongket.people.services import MemberInput, OrganizationInput
 
 ORG = "QT.KCQDN.SGDDT"
@@ -187,6 +187,39 @@ def test_the_cell_is_refused_until_its_ordinary_members_are_decided_then_its_sec
     assert decide(cell_ev(cycle)).level == Level.GOOD
     # The secretary (on the cell's committee) after the cell: no deadlock either way.
     assert decide(secretary[0], Level.COMPLETED).level == Level.COMPLETED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role",
+    [
+        PartyRoleKind.DEPUTY_SECRETARY,
+        PartyRoleKind.STANDING_COMMITTEE,
+        PartyRoleKind.COMMITTEE_MEMBER,
+    ],
+)
+def test_a_cell_member_on_the_grassroots_committee_is_rated_with_it_not_before_the_cell(
+    cycle: Cycle, role: PartyRoleKind
+):
+    """Điều 12 without a cycle (a5): a member of the cell who sits on the grassroots committee
+    above it waits for that committee (which waits for the cell), so the cell does not wait for
+    him or her as for an ordinary member; the cell is decided after its truly ordinary ones."""
+    on_committee = committee_ids()
+    ordinary = [ev for ev in members(cycle) if ev.member_id not in on_committee]
+    seated = ordinary[0].member
+    assert seated is not None
+    people_services.assign_party_role(
+        actor=None,
+        card_number=seated.card_number,
+        organization_code=ORG,
+        role=role,
+        start=dt.date(2026, 1, 1),
+    )
+    error = refusal(lambda: decide(cell_ev(cycle)))
+    assert error.rule == MEMBERS_FIRST
+    assert seated.full_name not in error.message
+    decide_ordinary(cycle, ordinary[1:])
+    assert decide(cell_ev(cycle)).level == Level.GOOD
 
 
 @pytest.mark.django_db
