@@ -32,6 +32,7 @@ from tongket.core.text import join_sentences
 from tongket.evaluation import checks, leaders, permissions, selectors, tally
 from tongket.evaluation.domain import Level, NotClassifiedReason, Period, TaskTally
 from tongket.evaluation.models import (
+    UNGROUPED,
     Assessment,
     Cycle,
     CycleStatus,
@@ -637,9 +638,7 @@ def move_to_quota_group(
         object_type="evaluation.Cycle",
         object_id=cycle.pk,
         org_path=cycle.organization.path,
-        summary=(
-            f"Chuyển {len(rows)} đối tượng vào nhóm «{group or selectors.UNGROUPED}» của {cycle}"
-        ),
+        summary=(f"Chuyển {len(rows)} đối tượng vào nhóm «{group or UNGROUPED}» của {cycle}"),
         before={"groups": before},
         after={"subject_kind": subject_kind, "group": group, "codes": sorted(found)},
     )
