@@ -57,6 +57,7 @@ ACTIONS: dict[str, str] = {
     "post.end": "Thôi chức vụ chính quyền",
     # evaluation
     "evaluation.cycle.open": "Mở kỳ đánh giá",
+    "evaluation.cycle.add_subjects": "Thêm đối tượng vào kỳ đánh giá",
     "evaluation.cycle.close": "Đóng kỳ đánh giá",
     "evaluation.cycle.reopen": "Mở lại kỳ đánh giá",
     "evaluation.facts.record": "Ghi dữ kiện đánh giá",

@@ -48,7 +48,7 @@ from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
 from tongket.core.rules import Finding, Severity
-from tongket.core.text import fold
+from tongket.core.text import fold, join_sentences
 from tongket.evaluation.domain import Level
 from tongket.evaluation.regulations import profile_for_year
 from tongket.notifications import services as notifications
@@ -344,7 +344,7 @@ def _require_repeat_justification(findings: Sequence[Finding], justification: st
     reason = " ".join(justification.split())
     if likely and not reason:
         raise DomainError(
-            "; ".join(f.message for f in likely),
+            join_sentences(f.message for f in likely),
             field="justification",
             rule=RULE_REPEAT_JUSTIFICATION,
             citation=domain.NO_DOUBLE_REWARD_CITATION,

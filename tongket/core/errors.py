@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tongket.core.rules import Finding
+from tongket.core.text import join_sentences
 
 
 class DomainError(Exception):
@@ -40,7 +41,7 @@ class DomainError(Exception):
         found = tuple(findings)
         first = found[0]
         return cls(
-            "; ".join(f.message for f in found),
+            join_sentences(f.message for f in found),
             field=field,
             rule=first.rule,
             citation=first.citation,

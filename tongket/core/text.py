@@ -11,6 +11,7 @@ tiếng Việt): `ma, mà, mả, mã, má, mạ, mác, mạc`.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -200,3 +201,10 @@ def as_id(text: str) -> int | None:
     "²", "abc" or thirty nines are no id, never an error page."""
     text = text.strip()
     return int(text) if is_digits(text) and len(text) <= ID_DIGITS else None
+
+
+def join_sentences(messages: Iterable[str]) -> str:
+    """Several messages as one text: each a sentence ending in its full stop, joined by a space
+    (never «.;»). `join_sentences(["A.", "B"]) == "A. B."`."""
+    said = [m.strip() for m in messages if m.strip()]
+    return " ".join(m if m[-1] in ".!?…" else f"{m}." for m in said)

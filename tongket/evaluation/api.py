@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from tongket.accounts.scope import Scope
 from tongket.core.errors import DomainError, NotFound
+from tongket.core.text import join_sentences
 from tongket.evaluation import permissions, selectors, services
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import (
@@ -189,7 +190,7 @@ class CycleViewSet(ApiViewSet):
                 f"Không ghi quyết định nào: {len(subjects)} bản đánh giá bị từ chối ("
                 + ", ".join(subjects)
                 + "). "
-                + "; ".join(f"{r['subject']}: {r['message']}" for r in refusals)
+                + join_sentences(f"{r['subject']}: {r['message']}" for r in refusals)
             )
             body = error_body(refusals[0]["rule"], message, field="items", findings=refusals)
             return Response(body, status=400)

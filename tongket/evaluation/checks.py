@@ -43,6 +43,7 @@ from tongket.evaluation.domain import (
 from tongket.evaluation.domain import OrganizationKind as RuleOrganizationKind
 from tongket.evaluation.domain import SubjectKind as RuleSubjectKind
 from tongket.evaluation.models import (
+    UNGROUPED,
     Assessment,
     Cycle,
     Decision,
@@ -55,7 +56,6 @@ from tongket.evaluation.regulations import qd366, quota
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.quota import QuotaCounts, QuotaVerdict
 from tongket.evaluation.selectors import (
-    UNGROUPED,
     Outcome,
     current_assessments,
     current_levels,

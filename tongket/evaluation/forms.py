@@ -17,7 +17,7 @@ from tongket.evaluation.domain import (
     NotClassifiedReason,
     reasons_for,
 )
-from tongket.evaluation.models import Evaluation
+from tongket.evaluation.models import UNGROUPED, Evaluation
 from tongket.evaluation.regulations.calendar import STEPS, Step
 from tongket.evaluation.selectors import GradeCriterion, Outcome, parse_outcome
 from tongket.evaluation.services import CYCLE_KINDS, FactsInput
@@ -410,7 +410,7 @@ class QuotaExceptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         groups = self.fields["groups"]
         assert isinstance(groups, forms.MultipleChoiceField)
-        groups.choices = [(name, name or "Chưa phân nhóm") for name in group_names]
+        groups.choices = [(name, name or UNGROUPED) for name in group_names]
 
 
 class CalendarForm(forms.Form):

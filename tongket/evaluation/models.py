@@ -19,6 +19,10 @@ GRADE_CHOICES = [(grade.value, grade.label) for grade in Grade]
 DISCIPLINE_CHOICES = [(form.value, form.label) for form in DisciplineForm]
 
 
+# The quota group of the subjects not put in any group (an empty `peer_group`).
+UNGROUPED = "Chưa phân nhóm"
+
+
 class CycleStatus(models.TextChoices):
     OPEN = "open", "Đang đánh giá"
     CLOSED = "closed", "Đã kết thúc"
@@ -421,3 +425,8 @@ class QuotaException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.percent}%)"
+
+    @property
+    def group_labels(self) -> str:
+        """The groups as the decision names them: each in «», the ungrouped subjects by name."""
+        return ", ".join(f"«{name or UNGROUPED}»" for name in self.groups)

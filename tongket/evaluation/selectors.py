@@ -36,6 +36,7 @@ from tongket.evaluation.domain import (
     add_months,
 )
 from tongket.evaluation.models import (
+    UNGROUPED,
     Assessment,
     Cycle,
     CycleStatus,
@@ -51,7 +52,7 @@ from tongket.evaluation.regulations import all_profiles, get_profile, qd366
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.calendar import STEPS, Calendar, Step, default_calendar
 from tongket.evaluation.regulations.qd366 import Qd366Profile, QuotaException
-from tongket.people.models import Organization, ancestor_paths
+from tongket.people.models import Member, Organization, OrganizationKind, ancestor_paths
 
 Outcome = Level | NotClassifiedReason
 """What a tier proposes or a decision states: a level, or not classified with its reason."""
@@ -636,8 +637,6 @@ def cycle_history(cycle: Cycle) -> list[HistoryEntry]:
 
 # --- qd366 (issue 24): who is not reviewed, the quota groups and their exception -------------
 
-UNGROUPED = "Chưa phân nhóm"
-
 
 def quota_exception_for(cycle: Cycle, subject_kind: str, group: str) -> QuotaException | None:
     """The current recorded exception covering this group of the cycle, if any (qd366)."""
@@ -1004,3 +1003,57 @@ def year_quarters(cycle: Cycle) -> list[QuarterCycle]:
         )
         for row in rows
     ]
+
+
+def missing_subjects(cycle: Cycle, org: Organization, period: Period) -> list[Evaluation]:
+    """The cycle's subjects without an evaluation yet (all of them when it opens): a grassroots
+    organization's members admitted by the period's end and its cells, or a higher committee's
+    directly subordinate organizations."""
+    members_in = Evaluation.objects.filter(cycle=cycle, member__isnull=False).values("member_id")
+    orgs_in = Evaluation.objects.filter(cycle=cycle, organization__isnull=False).values(
+        "organization_id"
+    )
+    subjects: list[Evaluation] = []
+    if org.kind == OrganizationKind.GRASSROOTS:
+        members = (
+            Member.objects.filter(org_path__startswith=org.path, joined_on__lte=period.end)
+            .exclude(pk__in=members_in)
+            .select_related("organization")
+        )
+        subjects += [
+            Evaluation(
+                cycle=cycle,
+                subject_kind=SubjectKind.MEMBER,
+                member=m,
+                unit=m.organization,
+                subject_path=m.org_path,
+            )
+            for m in members
+        ]
+        cells = (
+            Organization.objects.filter(path__startswith=org.path, kind=OrganizationKind.CELL)
+            .exclude(pk=org.pk)
+            .select_related("parent")
+        )
+    else:
+        cells = org.children.exclude(kind=OrganizationKind.AGENCY).select_related("parent")
+    subjects += [
+        Evaluation(
+            cycle=cycle,
+            subject_kind=SubjectKind.ORGANIZATION,
+            organization=o,
+            unit=o.parent or org,
+            subject_path=o.path,
+            org_kind=o.kind,
+        )
+        for o in cells.exclude(pk__in=orgs_in)
+    ]
+    return subjects
+
+
+def missing_subjects_of(cycle: Cycle) -> list[Evaluation]:
+    """What the office's cycle page warns of: subjects added to the organization after the open
+    cycle was opened (members imported or transferred in, new cells), not yet in it."""
+    if cycle.status != CycleStatus.OPEN:
+        return []
+    return missing_subjects(cycle, cycle.organization, period_of(cycle))

@@ -28,9 +28,11 @@ from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, Permissio
 from tongket.core.formatting import date_short
 from tongket.core.rules import Finding, Severity, errors_in
 from tongket.core.statements import Statement, slot
+from tongket.core.text import join_sentences
 from tongket.evaluation import checks, leaders, permissions, selectors, tally
 from tongket.evaluation.domain import Level, NotClassifiedReason, Period, TaskTally
 from tongket.evaluation.models import (
+    UNGROUPED,
     Assessment,
     Cycle,
     CycleStatus,
@@ -56,7 +58,7 @@ from tongket.evaluation.regulations.quota import QuotaVerdict
 from tongket.evaluation.selectors import Outcome
 from tongket.notifications import services as notifications
 from tongket.notifications.domain import Kind
-from tongket.people.models import Member, Organization, OrganizationKind
+from tongket.people.models import Organization, OrganizationKind
 
 # Profiles under which the directly superior committee may cancel a result and reclassify.
 RECLASSIFICATION_CITATIONS: Mapping[str, str] = {
@@ -194,39 +196,7 @@ def open_cycle(
         opened_by=_author(actor),
         **{step.field: day for step, day in calendar.as_dict().items()},
     )
-    subjects: list[Evaluation] = []
-    if org.kind == OrganizationKind.GRASSROOTS:
-        members = Member.objects.filter(
-            org_path__startswith=org.path, joined_on__lte=period.end
-        ).select_related("organization")
-        subjects += [
-            Evaluation(
-                cycle=cycle,
-                subject_kind=SubjectKind.MEMBER,
-                member=m,
-                unit=m.organization,
-                subject_path=m.org_path,
-            )
-            for m in members
-        ]
-        cells = (
-            Organization.objects.filter(path__startswith=org.path, kind=OrganizationKind.CELL)
-            .exclude(pk=org.pk)
-            .select_related("parent")
-        )
-    else:
-        cells = org.children.exclude(kind=OrganizationKind.AGENCY).select_related("parent")
-    subjects += [
-        Evaluation(
-            cycle=cycle,
-            subject_kind=SubjectKind.ORGANIZATION,
-            organization=o,
-            unit=o.parent or org,
-            subject_path=o.path,
-            org_kind=o.kind,
-        )
-        for o in cells
-    ]
+    subjects = selectors.missing_subjects(cycle, org, period)
     Evaluation.objects.bulk_create(subjects)
     tally.add_pending(cycle, subjects)
     _ask_self_assessments(cycle, org, period, subjects)
@@ -247,6 +217,45 @@ def open_cycle(
         },
     )
     return cycle
+
+
+@transaction.atomic
+def add_missing_subjects(*, actor: User | None, cycle_id: int) -> int:
+    """The office adds to an open cycle the subjects it lacks: members admitted, transferred in
+    or imported, and cells created, after the cycle was opened. Each is asked to self-assess as
+    at the opening; audited with the cards and codes added. Returns how many were added."""
+    cycle = selectors.get_cycle(actor, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(actor), cycle):
+        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    cycle = Cycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
+    if cycle.status != CycleStatus.OPEN:
+        raise DomainError(
+            "Kỳ đánh giá đã kết thúc: không thêm được đối tượng đánh giá.",
+            field="cycle",
+            rule="evaluation.cycle.already_closed",
+        )
+    org = cycle.organization
+    period = Period(cycle.year, cycle.quarter)
+    subjects = selectors.missing_subjects(cycle, org, period)
+    if not subjects:
+        return 0
+    Evaluation.objects.bulk_create(subjects)
+    tally.add_pending(cycle, subjects)
+    _ask_self_assessments(cycle, org, period, subjects)
+    codes = [
+        ev.member.card_number if ev.member else ev.organization.code if ev.organization else ""
+        for ev in subjects
+    ]
+    record_event(
+        actor=actor,
+        action="evaluation.cycle.add_subjects",
+        object_type="evaluation.Cycle",
+        object_id=cycle.pk,
+        org_path=org.path,
+        summary=f"Thêm {len(subjects)} đối tượng đánh giá vào kỳ {cycle}",
+        after={"subjects": codes},
+    )
+    return len(subjects)
 
 
 def _lower_first(label: str) -> str:
@@ -631,9 +640,7 @@ def move_to_quota_group(
         object_type="evaluation.Cycle",
         object_id=cycle.pk,
         org_path=cycle.organization.path,
-        summary=(
-            f"Chuyển {len(rows)} đối tượng vào nhóm «{group or selectors.UNGROUPED}» của {cycle}"
-        ),
+        summary=(f"Chuyển {len(rows)} đối tượng vào nhóm «{group or UNGROUPED}» của {cycle}"),
         before={"groups": before},
         after={"subject_kind": subject_kind, "group": group, "codes": sorted(found)},
     )
@@ -1235,7 +1242,7 @@ class BatchRefused(DomainError):
     def __init__(self, refusals: Sequence[Refusal]) -> None:
         first = refusals[0].finding
         super().__init__(
-            "; ".join(r.finding.message for r in refusals),
+            join_sentences(r.finding.message for r in refusals),
             field="outcomes",
             rule=first.rule,
             citation=first.citation,

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("ky/<int:cycle_id>/dong/", views.cycle_close, name="cycle_close"),
     path("ky/<int:cycle_id>/mo-lai/", views.cycle_reopen, name="cycle_reopen"),
     path("ky/<int:cycle_id>/", views.cycle_dashboard, name="cycle"),
+    path("ky/<int:cycle_id>/them-doi-tuong/", views.cycle_add_subjects, name="cycle_add_subjects"),
     path("ky/<int:cycle_id>/lich/", views.cycle_calendar, name="calendar"),
     path("ky/<int:cycle_id>/nhom-ty-le/", views.quota_groups, name="quota_groups"),
     path("ky/<int:cycle_id>/khong-xep-loai/", views.not_classified, name="not_classified"),

@@ -134,14 +134,32 @@ def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
         objects=[cycle, cycle.organization],
         build=build,
     )
+    can_manage = permissions.can_manage_cycle(scope_for(request.user), cycle)
     return page.render(
         "evaluation/dashboard.html",
         {
             "cycle": cycle,
             "period": selectors.period_label(cycle),
-            "can_manage": permissions.can_manage_cycle(scope_for(request.user), cycle),
+            "can_manage": can_manage,
+            "missing": selectors.missing_subjects_of(cycle) if can_manage else [],
         },
     )
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["POST"])
+def cycle_add_subjects(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Thêm vào kỳ: the office adds the members and cells the cycle page says are missing."""
+    try:
+        added = services.add_missing_subjects(actor=request.user, cycle_id=cycle_id)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã thêm {added} đối tượng vào kỳ đánh giá.")
+    return redirect("evaluation:cycle", cycle_id=cycle_id)
 
 
 @login_required

@@ -217,8 +217,14 @@ def home(request: HttpRequest) -> HttpResponse:
     own = None
     if scope.own_member_id is not None:
         own = selectors.visible_members(user).filter(pk=scope.own_member_id).first()
+    # The count only where the user reads the whole organization: a member who sees himself
+    # alone in his cell is not told «1 đảng viên».
     rows = [
-        {"org": org, "count": counts.get(org.pk, 0), "role": _role_label(scope, org)}
+        {
+            "org": org,
+            "count": counts.get(org.pk, 0) if scope.reads(org.path) else None,
+            "role": _role_label(scope, org),
+        }
         for org in roots
     ]
     return render(request, "people/home.html", {"rows": rows, "own": own})

@@ -410,7 +410,6 @@ def test_the_stats_command_speaks_vietnamese_without_json(tmp_path: Path) -> Non
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: refusals with several reasons are joined as «.;»")
 def test_several_reasons_are_joined_without_a_stray_full_stop(tmp_path: Path) -> None:
     """Severity: low (wording seen in every multi-reason refusal: the quota groups page, the
     decision API, the self-assessment's level). Steps: on «Nhóm tính tỷ lệ» of the 2026 cycle
@@ -540,7 +539,6 @@ def test_a_member_admitted_under_six_months_is_not_asked_for_a_self_assessment(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: a member's home page says his cell has 1 member")
 def test_a_members_home_page_does_not_miscount_his_cell(tmp_path: Path) -> None:
     """Severity: low (a wrong fact on the first page every member sees). Steps: the tree above
     (Chi bộ Văn phòng has five members); `tongket users add 42.000103 --member 42.000103`; he
@@ -557,7 +555,6 @@ def test_a_members_home_page_does_not_miscount_his_cell(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: an exception for «Chưa phân nhóm» reads «nhóm –»")
 def test_a_quota_exception_for_the_ungrouped_names_that_group(tmp_path: Path) -> None:
     """Severity: low (wording of a recorded decision). Steps: before any grouping, the office
     records on «Nhóm tính tỷ lệ» a 25 % exception (số 15-QĐ/ĐU, 20/12/2026, «Kết quả nổi
@@ -588,9 +585,6 @@ def test_a_quota_exception_for_the_ungrouped_names_that_group(tmp_path: Path) ->
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True, reason="a5: members imported after the cycle opened are never in it"
-)
 def test_a_member_added_after_the_cycle_opened_is_evaluated_or_flagged(tmp_path: Path) -> None:
     """Severity: high (members silently left out of the year's classification). Steps: the office
     opens 2026 (API `POST cycles/`), then imports a workbook from the template with one more
