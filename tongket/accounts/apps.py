@@ -17,5 +17,6 @@ class AccountsConfig(AppConfig):
                 label="Tạo tài khoản hàng loạt và in phiếu đăng nhập",
                 content_type="application/pdf",
                 make=bulk.member_accounts_job,
+                may_download=bulk.may_download_slips,
             )
         )

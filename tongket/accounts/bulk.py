@@ -73,6 +73,14 @@ def member_slips(
     return Slips(pdf=pdf, filename=f"{name}.pdf", issued=len(issued), organization=org.name)
 
 
+def may_download_slips(owner: User, params: Mapping[str, Any]) -> bool:
+    """The slips' file (the one-time codes of the new accounts) is served only while its owner
+    still administers the organization (docs/accounts.md: printing slips is the office
+    administrator's); a read-only grant on it is not enough."""
+    code = str(params.get("organization", ""))
+    return PURPOSES["accounts"](owner).filter(code=code).exists()
+
+
 def member_accounts_job(
     owner: User, params: Mapping[str, Any], file: IO[bytes], progress: Callable[[int, int], None]
 ) -> Made:

@@ -270,6 +270,10 @@ def user_bulk(request: HttpRequest) -> HttpResponse:
                 "đảng viên) và một mã đăng nhập một lần, in trên phiếu (PDF) để phát tận tay. "
                 "Mã chỉ hiện trong tệp PDF này: hãy lưu hoặc in ngay."
             ),
+            # A queued creation is found again here (and in «Việc của tôi»).
+            "job_rows": filejobs.labelled(
+                filejobs.own_jobs(cast(AuthUser, request.user), "member_accounts")[:10]
+            ),
         },
         status=400 if form.errors else 200,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -9,23 +10,42 @@ from django.contrib.auth.models import User as AuthUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from tongket.accounts import domain
-from tongket.accounts.models import Grant, Role
+from tongket.accounts.models import Account, Grant, Role
 from tongket.accounts.scope import User, live_grants_q, prefixes_q, scope_for
 from tongket.core.errors import NotFound
-from tongket.people.models import Organization
+from tongket.people.models import Member, Organization
+
+
+def home_path(account: AbstractBaseUser) -> str | None:
+    """The path of the organization whose administrators manage an account: its member's
+    current organization when linked to a member (the account follows a transfer,
+    docs/accounts.md), else the account's home; None: the system administrator only."""
+    member_path = (
+        Member.objects.filter(user_id=account.pk).values_list("org_path", flat=True).first()
+    )
+    if member_path is not None:
+        return member_path
+    home = Account.objects.filter(user_id=account.pk).values_list("home__path", flat=True).first()
+    return home or None
+
+
+def _managed_in(paths: Iterable[str]) -> Q:
+    """Accounts managed in the subtrees: a member's account by its member's organization, any
+    other by its home."""
+    return (Q(member__isnull=False) & prefixes_q("member__org_path", paths)) | (
+        Q(member__isnull=True) & prefixes_q("account__home__path", paths)
+    )
 
 
 def visible_accounts(user: User | None) -> QuerySet[AuthUser]:
-    """Accounts whose home organization lies in the user's administered subtrees (the system
+    """Accounts managed in the user's administered subtrees (home_path; the system
     administrator: all); superuser accounts are seen by superusers only."""
     scope = scope_for(user)
     accounts: QuerySet[AuthUser] = AuthUser.objects.select_related(
         "account__home", "member__organization"
     )
     if not scope.is_superuser:
-        accounts = accounts.filter(prefixes_q("account__home__path", scope.admin_paths)).filter(
-            is_superuser=False
-        )
+        accounts = accounts.filter(_managed_in(scope.admin_paths)).filter(is_superuser=False)
     return accounts.prefetch_related(
         Prefetch(
             "grants",
@@ -39,10 +59,7 @@ def accounts_in(user: User | None, organization: Organization | None) -> QuerySe
     accounts = visible_accounts(user)
     if organization is None:
         return accounts
-    return accounts.filter(
-        Q(account__home__path__startswith=organization.path)
-        | Q(member__org_path__startswith=organization.path)
-    )
+    return accounts.filter(_managed_in([organization.path]))
 
 
 def get_account(user: User | None, username: str) -> AuthUser:

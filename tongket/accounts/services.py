@@ -76,7 +76,7 @@ def _managed(actor: User | None, username: str) -> tuple[AbstractUser, Account]:
         raise _unknown_user(username)
     account = _account_of(user)
     scope = scope_for(actor)
-    home_path = account.home.path if account.home is not None else None
+    home_path = selectors.home_path(user)
     if not permissions.can_see_account(scope, home_path=home_path, is_superuser=user.is_superuser):
         raise _unknown_user(username)
     if not permissions.can_manage_account(
@@ -97,7 +97,7 @@ def _account_of(user: AbstractBaseUser) -> Account:
 
 
 def _account_event(account: Account, user: AbstractBaseUser) -> dict[str, Any]:
-    return {"org_path": account.home.path if account.home is not None else ""}
+    return {"org_path": selectors.home_path(user) or ""}
 
 
 @transaction.atomic
@@ -361,8 +361,9 @@ def create_member_accounts(
     """One account per member of the organization's subtree who has none, named by their card
     number, each with a one-time code (printed on slips). Members who have an account keep it;
     a member whose card number is already another account's name is listed as skipped.
-    `progress` (a queued creation) is told the members done of all, and may stop it (all
-    accounts or none)."""
+    `progress` (a queued creation) is told the members done of all plus one last step, the
+    slips printed after them (so the bar does not stand at its end while the PDF is made), and
+    may stop it (all accounts or none)."""
     org = _org_by_code(organization_code)
     if not scope_for(actor).administers(org.path):
         raise org_not_found(organization_code)
@@ -381,9 +382,10 @@ def create_member_accounts(
     issued: list[IssuedCode] = []
     skipped: list[SkippedMember] = []
     events: list[EventInput] = []
+    steps = len(members) + 1  # the slips are the last step
     for index, member in enumerate(members):
         if progress is not None:
-            progress(index, len(members))
+            progress(index, steps)
         if member.card_number in taken:
             skipped.append(
                 SkippedMember(member.full_name, member.card_number, member.organization.name)
@@ -416,6 +418,8 @@ def create_member_accounts(
             )
         )
     record_events(actor=actor, events=events)
+    if progress is not None:
+        progress(len(members), steps)  # every account made: the slips are being printed
     return MemberAccounts(issued=issued, skipped=skipped)
 
 
@@ -443,12 +447,11 @@ def grant_access(
         )
     user = get_user_model().objects.select_for_update().filter(username=username.strip()).first()
     account = _account_of(user) if user is not None else None
-    home = account.home if account is not None else None
     if (
         user is None
         or account is None
         or not permissions.can_see_account(
-            scope, home_path=home.path if home else None, is_superuser=user.is_superuser
+            scope, home_path=selectors.home_path(user), is_superuser=user.is_superuser
         )
     ):
         # A field of the body: refused like any unknown value (400), seen or not alike.

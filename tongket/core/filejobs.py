@@ -19,7 +19,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -30,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -60,13 +61,16 @@ class Made:
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of file job: its name, what the page calls it, the file's media type, and the
-    function that writes the file (the owner, the job's parameters, the file, progress)."""
+    """A kind of file job: its name, what the page calls it, the file's media type, the
+    function that writes the file (the owner, the job's parameters, the file, progress), and
+    the permission its file needs besides the read scope, checked again at each download (the
+    owner and the job's parameters; None: the read scope is enough)."""
 
     name: str
     label: str
     content_type: str
     make: Callable[[AbstractBaseUser, Mapping[str, Any], IO[bytes], Progress], Made]
+    may_download: Callable[[AbstractBaseUser, Mapping[str, Any]], bool] | None = None
 
 
 _kinds: dict[str, Kind] = {}
@@ -107,10 +111,26 @@ def _scope_paths(actor: User | None) -> list[str]:
 # ---- services: start and cancel (each one transaction, audited)
 
 
-def start(*, actor: AuthUser, kind: str, params: Mapping[str, Any], summary: str) -> FileJob:
-    """Queue a job of `kind` for `actor`, with the scope they have now; audited."""
+def start(
+    *,
+    actor: AuthUser,
+    kind: str,
+    params: Mapping[str, Any],
+    summary: str,
+    join_unfinished: bool = False,
+) -> FileJob:
+    """Queue a job of `kind` for `actor`, with the scope they have now; audited. With
+    `join_unfinished` (a link followed again: a reload, a double click), the actor's job of the
+    same kind and parameters still waiting or running is answered instead of a new one."""
     if kind not in _kinds:
         raise NotFound(f"Không có loại việc «{kind}».")
+    if join_unfinished:
+        scope = _scope_paths(actor)
+        for waiting in own_jobs(actor, kind).filter(
+            status__in=(JobStatus.PENDING, JobStatus.RUNNING)
+        ):
+            if waiting.params == dict(params) and list(waiting.scope) == scope:
+                return waiting
     with transaction.atomic():
         job = FileJob.objects.create(
             user=actor, kind=kind, params=dict(params), scope=_scope_paths(actor)
@@ -170,19 +190,34 @@ def own_job(actor: AbstractBaseUser, job_id: uuid.UUID | str) -> FileJob:
     return found
 
 
+def own_jobs(actor: AbstractBaseUser, kind: str | None = None) -> QuerySet[FileJob]:
+    """The actor's own jobs (of one kind, or all), newest first: «Việc của tôi»."""
+    jobs = FileJob.objects.filter(user_id=actor.pk).order_by("-created_at")
+    return jobs.filter(kind=kind) if kind is not None else jobs
+
+
+def labelled(jobs: Iterable[FileJob]) -> list[tuple[FileJob, str]]:
+    """Jobs with what their pages call them, for a list of jobs."""
+    return [(job, label_of(job)) for job in jobs]
+
+
 def same_scope(job: FileJob, user: User | None) -> bool:
     """Whether the owner still has the scope they had when asking (else: nothing for them)."""
     return bool(getattr(user, "is_active", False)) and _scope_paths(user) == list(job.scope)
 
 
 def own_file(actor: AbstractBaseUser, job_id: uuid.UUID | str) -> tuple[FileJob, Path]:
-    """The finished job's file, for its owner while they keep the job's scope and the file has
-    not expired; anything else is missing."""
+    """The finished job's file, for its owner while they keep the job's scope and the
+    permission its kind needs (Kind.may_download), and the file has not expired; anything else
+    is missing."""
     job = own_job(actor, job_id)
     path = result_path(job)
+    kind = _kinds.get(job.kind)
     if (
         job.status != JobStatus.DONE
+        or kind is None
         or not same_scope(job, actor)
+        or (kind.may_download is not None and not kind.may_download(actor, job.params))
         or job.expires_at is None
         or job.expires_at <= timezone.now()
         or not path.is_file()

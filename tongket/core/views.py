@@ -18,6 +18,8 @@ from tongket.core.errors import DomainError
 from tongket.core.http import not_found_as_404
 from tongket.core.models import FileJob, JobStatus
 
+JOB_LIST_LIMIT = 50
+
 
 def _user(request: HttpRequest) -> AbstractBaseUser:
     return cast(AbstractBaseUser, request.user)  # every view here is behind login_required
@@ -38,6 +40,15 @@ def _context(job: FileJob) -> dict[str, Any]:
         "total": total,
         "percent": int(100 * done / total) if total else 0,
     }
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    """«Việc của tôi»: the user's own queued jobs, newest first, each linking to its page (a job
+    left while it ran is found again here; imports are listed on /exchange/)."""
+    jobs = filejobs.labelled(filejobs.own_jobs(_user(request))[:JOB_LIST_LIMIT])
+    return render(request, "core/file_job_list.html", {"job_rows": jobs})
 
 
 @login_required

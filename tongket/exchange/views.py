@@ -83,6 +83,7 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
             kind="export",
             params={"keys": list(keys), "filename": f"{stem}-{stamp}.xlsx"},
             summary="Yêu cầu xuất toàn bộ dữ liệu (XLSX)",
+            join_unfinished=True,  # a GET: a reload shows the job already asked for
         )
         return redirect("core:job", job_id=job.pk)
     # Written to a temporary file as the rows are read, then sent from it: a national export

@@ -703,7 +703,6 @@ def test_the_daily_digest_without_a_mail_server_says_so_in_vietnamese(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: every GET of the «all» export link queues a new job")
 def test_reloading_the_large_export_link_does_not_queue_another_export(
     tmp_path: Path, settings: Any
 ) -> None:
@@ -808,7 +807,6 @@ def test_the_awards_page_offers_the_five_year_forms(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="a5: a queued job's page cannot be found again once left")
 def test_a_queued_bulk_job_can_be_found_again_after_leaving_its_page(
     tmp_path: Path, settings: Any
 ) -> None:

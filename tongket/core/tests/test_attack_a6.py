@@ -103,11 +103,6 @@ def _transfer(system: APIClient, card: str, cell: str) -> None:
     assert moved.json()["organization"] == cell
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a6: a member's account stays with the office of their old organization after a "
-    "transfer; that office can reset it and sign in as a member of the new organization",
-)
 @pytest.mark.django_db
 def test_an_account_goes_with_its_member_to_the_new_organization(org_b: OrgB, api_for: Any) -> None:
     """B's member 47.000001 has an account (`yte1`, made by `tongket users add --member`). The
@@ -223,11 +218,6 @@ def test_a_one_time_code_does_not_skip_the_second_factor(org_b: OrgB) -> None:
     assert by_code.get("/api/v1/members/").status_code in (401, 403)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a6: an office administrator made read-only still downloads the sign-in slips (one-time "
-    "codes of every new account) that a queued bulk creation made",
-)
 @pytest.mark.django_db(transaction=True)
 def test_sign_in_slips_are_not_served_once_the_office_role_is_withdrawn(
     demo_loaded: None, tmp_path: Path, settings: Any
