@@ -192,15 +192,16 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
         rows = list(ev.assessments.filter(is_current=True)) if found is None else found
         return [dict(AssessmentSerializer(a).data) for a in rows]
 
-    @extend_schema_field(DecisionSerializer(allow_null=True))
     def _current(self, ev: Evaluation) -> Decision | None:
         found: list[Decision] | None = getattr(ev, "current_decisions", None)
         return selectors.current_decision(ev) if found is None else next(iter(found), None)
 
+    @extend_schema_field(DecisionSerializer(allow_null=True))
     def get_decision(self, ev: Evaluation) -> dict[str, Any] | None:
         decision = self._current(ev)
         return dict(DecisionSerializer(decision).data) if decision is not None else None
 
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_findings(self, ev: Evaluation) -> list[dict[str, str]]:
         """The warnings the deciding body accepted with the current decision (a missing step of
         Điều 12, a quota overrun…), only to who manages the cycle, as the facts."""

@@ -155,7 +155,9 @@ API_FIELDS: dict[str, dict[str, Audience]] = {
     "ErrorDetail": seen("rule field message findings"),
     "Evaluation": seen(
         "id cycle year quarter subject_kind subject_code subject_name unit assessments decision",
-        keeper="facts",  # suspended, disciplined, leave: only the office that records them
+        # suspended, disciplined, leave, and the warnings accepted with the decision: only the
+        # office that records them and decides
+        keeper="facts findings",
     ),
     "FactsInput": seen(
         "civil_service_level degradation_concluded discipline_self_remedied disciplined disunity "
@@ -383,6 +385,8 @@ TEMPLATES: dict[str, Audience] = {
     "awards/index.html": Audience.SEEN,
     # the office of the cycle's organization: who is in which quota group (366, Điều 11.1.5)
     "evaluation/quota_groups.html": Audience.KEEPER,
+    # the office of the cycle: members imported or moved in after it opened, to add them
+    "evaluation/dashboard.html": Audience.KEEPER,
     "awards/member.html": Audience.SEEN,  # a member's register: readers and the member
     "awards/proposal.html": Audience.SEEN,
     "meetings/meeting_detail.html": Audience.SEEN,  # chairs, secretary, speakers; counts only

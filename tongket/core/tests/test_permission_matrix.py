@@ -486,6 +486,11 @@ MATRIX: dict[str, Entry] = {
     "evaluation:cycle_reopen": Entry(
         _cycle, POST_ONLY, post=(302, None, None, 404, 404, 403, 404, 404)
     ),
+    # Members added after the cycle opened: its office adds them; to anyone else (the bloc
+    # included) the action is not found.
+    "evaluation:cycle_add_subjects": Entry(
+        _cycle, POST_ONLY, post=(302, None, None, 404, 404, 404, 404, 404)
+    ),
     "evaluation:facts": Entry(_evaluation, ADMIN_WRITE),
     # The cycle's office sets the 366 quota groups and exceptions; the bloc reads, may not.
     "evaluation:quota_groups": Entry(
@@ -609,6 +614,7 @@ MATRIX: dict[str, Entry] = {
         _vanphong_job, POST_ONLY, post=(302, 404, None, 404, 404, 404, 404, 404)
     ),
     # A job whose result is a file is its owner's alone too; its file exists once it is done.
+    "core:job_list": Entry(_none, PAGE),  # each lists the user's own jobs
     "core:job": Entry(_vanphong_file_job, (302, 404, 200, 404, 404, 404, 404, 404)),
     "core:job_file": Entry(_vanphong_file_job, (302, 404, 404, 404, 404, 404, 404, 404)),
     "core:cancel": Entry(
@@ -741,6 +747,7 @@ MATRIX: dict[str, Entry] = {
     # Signing in with a one-time code, then setting a password: before signing in only.
     "accounts:code_sign_in": Entry(_none, (200, 302, 302, 302, 302, 302, 302, 302)),
     "accounts:set_password": Entry(_none, (302, 302, 302, 302, 302, 302, 302, 302)),
+    "accounts:password_change": Entry(_none, PAGE),
     # The inbox: every signed-in person's own notices (marking read, the e-mail opt-out: their
     # own; before signing in, the login page).
     "notifications:inbox": Entry(_none, PAGE),
@@ -949,7 +956,8 @@ def _variants() -> list[Any]:
     for kind in KINDS:
         # The conference's minutes, resolution and news item are the department's: the cell
         # held no meeting in the demo (409 on the page, 400 in the API: nothing to report).
-        code = DEPARTMENT if kind in MEETING_KINDS else CELL
+        # The recognition decision is the Đảng ủy's: a cell under it issues none (HD 43 §3).
+        code = DEPARTMENT if kind in MEETING_KINDS or kind == "decision" else CELL
         year, fmt = YEAR, "md"
         if kind in PROGRAM_KINDS:
             # The demo's programs are the department's, adopted for 2021; a program is issued as
