@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound, refusal_text
+from tongket.core.formatting import format_number
 from tongket.core.http import content_disposition, not_found_as_404, posted
 from tongket.core.pagecache import SEASON_WORK, CachedPage, scope_paths
 from tongket.core.rules import Finding, RuleGroup, group_by_rule
@@ -158,7 +159,10 @@ def cycle_add_subjects(request: HttpRequest, cycle_id: int) -> HttpResponse:
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Đã thêm {added} đối tượng vào kỳ đánh giá.")
+        if added:
+            messages.success(request, f"Đã thêm {format_number(added)} đối tượng vào kỳ đánh giá.")
+        else:
+            messages.warning(request, "Không có đối tượng nào còn thiếu trong kỳ đánh giá này.")
     return redirect("evaluation:cycle", cycle_id=cycle_id)
 
 

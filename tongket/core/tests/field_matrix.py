@@ -386,7 +386,7 @@ TEMPLATES: dict[str, Audience] = {
     # the office of the cycle's organization: who is in which quota group (366, Điều 11.1.5)
     "evaluation/quota_groups.html": Audience.KEEPER,
     # the office of the cycle: members imported or moved in after it opened, to add them
-    "evaluation/dashboard.html": Audience.KEEPER,
+    "evaluation/_missing_subjects.html": Audience.KEEPER,
     "awards/member.html": Audience.SEEN,  # a member's register: readers and the member
     "awards/proposal.html": Audience.SEEN,
     "meetings/meeting_detail.html": Audience.SEEN,  # chairs, secretary, speakers; counts only

@@ -113,8 +113,9 @@ class _Browser:
 
 
 def _progress(fragment: str) -> tuple[int, int] | None:
-    match = re.search(r'class="job-progress">(\d+)/(\d+)<', fragment)
-    return (int(match[1]), int(match[2])) if match else None
+    # Vietnamese numbers: "1.250/6.000"
+    match = re.search(r'class="job-progress">([\d.]+)/([\d.]+)<', fragment)
+    return (int(match[1].replace(".", "")), int(match[2].replace(".", ""))) if match else None
 
 
 class _Site:
