@@ -34,6 +34,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django_tasks import task
 
+from tongket.core import logs
+
 logger = logging.getLogger(__name__)
 
 
@@ -260,3 +262,13 @@ def enqueue_command(name: str, *args: str, **options: Any) -> str:
         raise ValueError(f"command {name!r} may not be queued (register_command)")
     result = run_command.enqueue(name, list(args), options)
     return str(result.id)
+
+
+def run_in_worker(context: Any, request_id: str, run: Callable[[str], None]) -> None:
+    """A queued job's body: `run(worker_id)` under the request id of the page that queued it."""
+    worker_ids = context.task_result.worker_ids
+    token = logs.request_id.set(request_id)
+    try:
+        run(str(worker_ids[-1]) if worker_ids else "")
+    finally:
+        logs.request_id.reset(token)

@@ -49,12 +49,7 @@ def queue_unless_small(job: ImportJob) -> bool:
 
 @task(takes_context=True)
 def import_task(context: Any, job_id: str, request_id: str = "") -> None:
-    worker_ids = context.task_result.worker_ids
-    token = logs.request_id.set(request_id)
-    try:
-        run_job(uuid.UUID(job_id), worker=str(worker_ids[-1]) if worker_ids else "")
-    finally:
-        logs.request_id.reset(token)
+    queue.run_in_worker(context, request_id, lambda worker: run_job(uuid.UUID(job_id), worker))
 
 
 def request_cancel(job: ImportJob) -> None:
