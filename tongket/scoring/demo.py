@@ -16,7 +16,7 @@ from tongket.core.demo import DemoContext
 from tongket.people import services as people
 from tongket.people.models import Organization, OrganizationKind
 from tongket.scoring import domain, frames, services
-from tongket.scoring.models import Frame, PeerGroup
+from tongket.scoring.models import Frame, PeerGroup, Target
 
 ISSUER = "UBND.QT"
 SGDDT_UNIT = "UBND.QT.SGDDT"
@@ -226,39 +226,37 @@ def _series(
 
 
 def _targets() -> None:
+    """Each sample target as planned, then updated with the year's result (a second version)."""
     for order, target in enumerate(frames.SAMPLE_SGDDT_2020_TARGETS):
-        first = services.set_target(
-            actor=None,
-            unit_code=SGDDT_UNIT,
-            issuer_code=ISSUER,
-            year=2020,
-            data=services.TargetInput(
-                name=target.name,
-                unit_of_measure=target.unit_of_measure,
-                target_value=target.target_value,
-                direction=str(target.direction),
-                sort_order=order,
-            ),
-            is_sample=True,
+        planned = services.TargetInput(
+            name=target.name,
+            unit_of_measure=target.unit_of_measure,
+            target_value=target.target_value,
+            direction=str(target.direction),
+            sort_order=order,
         )
-        services.set_target(
-            actor=None,
-            unit_code=SGDDT_UNIT,
-            issuer_code=ISSUER,
-            year=2020,
-            data=services.TargetInput(
-                name=target.name,
-                unit_of_measure=target.unit_of_measure,
-                target_value=target.target_value,
-                achieved_value=target.achieved_value,
-                direction=str(target.direction),
-                evidence="Báo cáo tổng kết năm học 2019-2020 và năm 2020 của Sở.",
-                sort_order=order,
-            ),
-            replaces=first.pk,
-            reason="Cập nhật kết quả thực hiện cuối năm 2020",
-            is_sample=True,
+        first = _set_target(planned)
+        achieved = replace(
+            planned,
+            achieved_value=target.achieved_value,
+            evidence="Báo cáo tổng kết năm học 2019-2020 và năm 2020 của Sở.",
         )
+        _set_target(achieved, replaces=first.pk, reason="Cập nhật kết quả thực hiện cuối năm 2020")
+
+
+def _set_target(
+    data: services.TargetInput, *, replaces: int | None = None, reason: str = ""
+) -> Target:
+    return services.set_target(
+        actor=None,
+        unit_code=SGDDT_UNIT,
+        issuer_code=ISSUER,
+        year=2020,
+        data=data,
+        replaces=replaces,
+        reason=reason,
+        is_sample=True,
+    )
 
 
 def load(ctx: DemoContext) -> None:

@@ -718,11 +718,12 @@ class YearChange:
     max_points: Decimal
     rank: int | None
     peers: int | None
-    previous_year: int | None  # the latest earlier year in the history, None for the first
-    points_change: Decimal | None
-    percent_change: Decimal | None  # percentage points of the own maximum, 2 decimals
-    rank_change: int | None  # places gained: 3rd → 1st is +2
-    trend: Trend | None
+    # Against the latest earlier year in the history; all None for the first year.
+    previous_year: int | None = None
+    points_change: Decimal | None = None
+    percent_change: Decimal | None = None  # percentage points of the own maximum, 2 decimals
+    rank_change: int | None = None  # places gained: 3rd → 1st is +2
+    trend: Trend | None = None
 
 
 def year_over_year(history: Sequence[YearResult]) -> list[YearChange]:
@@ -739,51 +740,34 @@ def year_over_year(history: Sequence[YearResult]) -> list[YearChange]:
             field="year",
             rule="scoring.history.duplicate_year",
         )
-    changes: list[YearChange] = []
-    previous: YearResult | None = None
-    for result in sorted(history, key=lambda r: r.year):
-        if previous is None:
-            changes.append(
-                YearChange(
-                    result.year,
-                    result.points,
-                    result.max_points,
-                    result.rank,
-                    result.peers,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                )
-            )
-        else:
-            percent_delta = result.percent() - previous.percent()
-            rank_change = (
-                previous.rank - result.rank
-                if previous.rank is not None and result.rank is not None
-                else None
-            )
-            signal: Fraction | int = rank_change if rank_change is not None else percent_delta
-            trend = (
-                Trend.IMPROVED if signal > 0 else Trend.DECLINED if signal < 0 else Trend.UNCHANGED
-            )
-            changes.append(
-                YearChange(
-                    result.year,
-                    result.points,
-                    result.max_points,
-                    result.rank,
-                    result.peers,
-                    previous.year,
-                    result.points - previous.points,
-                    _round_half_up(percent_delta, 2),
-                    rank_change,
-                    trend,
-                )
-            )
-        previous = result
-    return changes
+    ordered = sorted(history, key=lambda r: r.year)
+    earlier: list[YearResult | None] = [None, *ordered]
+    return [_year_change(result, earlier[i]) for i, result in enumerate(ordered)]
+
+
+def _year_change(result: YearResult, previous: YearResult | None) -> YearChange:
+    """One year against the year before it in the history (None: the first, nothing to compare)."""
+    if previous is None:
+        return YearChange(result.year, result.points, result.max_points, result.rank, result.peers)
+    percent_delta = result.percent() - previous.percent()
+    rank_change = (
+        previous.rank - result.rank
+        if previous.rank is not None and result.rank is not None
+        else None
+    )
+    signal: Fraction | int = rank_change if rank_change is not None else percent_delta
+    return YearChange(
+        result.year,
+        result.points,
+        result.max_points,
+        result.rank,
+        result.peers,
+        previous.year,
+        result.points - previous.points,
+        _round_half_up(percent_delta, 2),
+        rank_change,
+        Trend.IMPROVED if signal > 0 else Trend.DECLINED if signal < 0 else Trend.UNCHANGED,
+    )
 
 
 # --- targets -----------------------------------------------------------------------------------
