@@ -16,6 +16,17 @@ from tongket.evaluation.domain import TaskTally
 HD43 = "Hướng dẫn 43-HD/BTCTW (31/10/2025)"
 CITE_FORMS = f"{HD43}: Mẫu 01, 2A, 2B, 2C (bản kiểm điểm, tự đánh giá, xếp loại)"
 CITE_ANNEX = f"Quy định 366-QĐ/TW, Điều 11; {HD43}: phụ lục kết quả thực hiện nhiệm vụ"
+# The written parts of every form (part A: strengths, shortcomings, commitment, direction).
+PART_A = (
+    "strengths_politics",
+    "strengths_ethics",
+    "strengths_duties",
+    "commitment",
+    "shortcomings",
+    "explanations",
+    "responsibility",
+    "direction",
+)
 
 
 class FormKind(StrEnum):
@@ -189,3 +200,14 @@ def check_task(line: int, task: TaskLine) -> None:
             rule="selfassessment.task.exceeded_not_done",
             citation=CITE_ANNEX,
         )
+
+
+def read_date(text: str) -> dt.date:
+    """A date as a form or the annex sheet writes it: dd/mm/yyyy or yyyy-mm-dd (ValueError
+    otherwise; the caller words the refusal for where the date was written)."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)

@@ -133,19 +133,7 @@ def form_facts(form: SelfAssessment) -> FormFacts:
         superior_name=superior.name if superior is not None else "",
         place=place_of(unit),
         date=timezone.localtime(when).date(),
-        texts={
-            k: getattr(form, k)
-            for k in (
-                "strengths_politics",
-                "strengths_ethics",
-                "strengths_duties",
-                "commitment",
-                "shortcomings",
-                "explanations",
-                "responsibility",
-                "direction",
-            )
-        },
+        texts={k: getattr(form, k) for k in domain.PART_A},
         remedies=tuple(selectors.remedy_rows(form)),
         nodes=nodes,
         points=points,

@@ -33,16 +33,6 @@ from tongket.selfassessment.domain import RemedyState, Status, TaskLine
 from tongket.selfassessment.models import AnnexTask, SelfAssessment
 
 User = Any
-PART_A = (
-    "strengths_politics",
-    "strengths_ethics",
-    "strengths_duties",
-    "commitment",
-    "shortcomings",
-    "explanations",
-    "responsibility",
-    "direction",
-)
 
 
 @dataclass(frozen=True)
@@ -156,6 +146,21 @@ def _locked(actor: User | None, form_id: int) -> SelfAssessment:
     )
 
 
+def _audit(
+    actor: User | None, action: str, form: SelfAssessment, summary: str, after: dict[str, Any]
+) -> None:
+    """Record a change of a form, filed under its evaluation's subject."""
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="selfassessment.SelfAssessment",
+        object_id=form.pk,
+        org_path=form.evaluation.subject_path,
+        summary=summary,
+        after=after,
+    )
+
+
 @transaction.atomic
 def save_draft(*, actor: User | None, form_id: int, data: FormInput) -> SelfAssessment:
     """Save what is written so far (a draft or a returned form); nothing is checked against the
@@ -164,7 +169,7 @@ def save_draft(*, actor: User | None, form_id: int, data: FormInput) -> SelfAsse
     ev = form.evaluation
     _require_writer(actor, ev)
     domain.require_editable(Status(form.status))
-    for name in PART_A:
+    for name in domain.PART_A:
         if name in data.texts:
             setattr(form, name, data.texts[name].strip())
     form.remedies = [
@@ -180,14 +185,12 @@ def save_draft(*, actor: User | None, form_id: int, data: FormInput) -> SelfAsse
     form.entered_by_label = _label(actor)
     form.updated_at = timezone.now()
     form.save()
-    record_event(
-        actor=actor,
-        action="selfassessment.save",
-        object_type="selfassessment.SelfAssessment",
-        object_id=form.pk,
-        org_path=ev.subject_path,
-        summary=f"Lưu nháp Mẫu {form.form}" + (" (nhập thay)" if form.entered_on_behalf else ""),
-        after={"points": form.points, "proposed_level": form.proposed_level},
+    _audit(
+        actor,
+        "selfassessment.save",
+        form,
+        f"Lưu nháp Mẫu {form.form}" + (" (nhập thay)" if form.entered_on_behalf else ""),
+        {"points": form.points, "proposed_level": form.proposed_level},
     )
     return form
 
@@ -229,14 +232,12 @@ def submit(*, actor: User | None, form_id: int) -> SelfAssessment:
     form.status = Status.SUBMITTED.value
     form.submitted_at = timezone.now()
     form.save(update_fields=["status", "submitted_at"])
-    record_event(
-        actor=actor,
-        action="selfassessment.submit",
-        object_type="selfassessment.SelfAssessment",
-        object_id=form.pk,
-        org_path=ev.subject_path,
-        summary=f"Gửi Mẫu {form.form} tự xếp loại {Level(form.proposed_level).label}",
-        after={"status": form.status, "on_behalf": form.entered_on_behalf},
+    _audit(
+        actor,
+        "selfassessment.submit",
+        form,
+        f"Gửi Mẫu {form.form} tự xếp loại {Level(form.proposed_level).label}",
+        {"status": form.status, "on_behalf": form.entered_on_behalf},
     )
     return form
 
@@ -253,14 +254,12 @@ def return_to_author(*, actor: User | None, form_id: int, comment: str) -> SelfA
     form.return_comment = comment.strip()
     form.save(update_fields=["status", "return_comment"])
     _tell_returned(actor, form, ev)
-    record_event(
-        actor=actor,
-        action="selfassessment.return",
-        object_type="selfassessment.SelfAssessment",
-        object_id=form.pk,
-        org_path=ev.subject_path,
-        summary=f"Chi bộ trả lại Mẫu {form.form}",
-        after={"status": form.status, "comment": form.return_comment},
+    _audit(
+        actor,
+        "selfassessment.return",
+        form,
+        f"Chi bộ trả lại Mẫu {form.form}",
+        {"status": form.status, "comment": form.return_comment},
     )
     return form
 
@@ -295,14 +294,12 @@ def import_tasks(*, actor: User | None, form_id: int, path: Path) -> SelfAssessm
     domain.require_editable(Status(form.status))
     tasks = read_tasks(path)  # only for a writer: a reader's upload is never opened
     _write_tasks(form, tasks)
-    record_event(
-        actor=actor,
-        action="selfassessment.tasks.import",
-        object_type="selfassessment.SelfAssessment",
-        object_id=form.pk,
-        org_path=form.evaluation.subject_path,
-        summary=f"Nhập {len(tasks)} nhiệm vụ vào phụ lục Mẫu {form.form}",
-        after={"tasks": len(tasks)},
+    _audit(
+        actor,
+        "selfassessment.tasks.import",
+        form,
+        f"Nhập {len(tasks)} nhiệm vụ vào phụ lục Mẫu {form.form}",
+        {"tasks": len(tasks)},
     )
     return form
 
@@ -312,13 +309,11 @@ def parse_date(text: str, *, field_name: str) -> dt.date | None:
     text = text.strip()
     if not text:
         return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise DomainError(
-        f"«{text}» không phải là ngày (dd/mm/yyyy).",
-        field=field_name,
-        rule="selfassessment.date.invalid",
-    )
+    try:
+        return domain.read_date(text)
+    except ValueError:
+        raise DomainError(
+            f"«{text}» không phải là ngày (dd/mm/yyyy).",
+            field=field_name,
+            rule="selfassessment.date.invalid",
+        ) from None

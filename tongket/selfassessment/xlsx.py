@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tongket.core.errors import DomainError
 from tongket.exchange.importer import open_small_workbook
-from tongket.selfassessment.domain import TaskLine
+from tongket.selfassessment.domain import TaskLine, read_date
 
 HEADER = ("Nhiệm vụ", "Hạn", "Ngày hoàn thành", "Chất lượng", "Vượt yêu cầu")
 YES = {"có", "x", "1", "true", "đạt", "yes"}
@@ -23,16 +23,14 @@ def _date(value: object, row: int, column: str) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise DomainError(
-        f"Dòng {row}, cột «{column}»: «{text}» không phải là ngày (dd/mm/yyyy).",
-        field=column,
-        rule="selfassessment.sheet.date",
-    )
+    try:
+        return read_date(text)
+    except ValueError:
+        raise DomainError(
+            f"Dòng {row}, cột «{column}»: «{text}» không phải là ngày (dd/mm/yyyy).",
+            field=column,
+            rule="selfassessment.sheet.date",
+        ) from None
 
 
 def _flag(value: object, row: int, column: str) -> bool:
