@@ -60,6 +60,12 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _change_note(data: dict[str, Any]) -> dict[str, Any]:
+    """The reason and the day of a change to an item, as the API takes them: the reason may be
+    left out (the services say when one is needed), the day is today unless given."""
+    return {"reason": data.get("reason", ""), "on": data.get("on") or _today()}
+
+
 def _writable_program(user: Any, program_id: int) -> Program:
     program = selectors.get_program(user, program_id)
     require(selectors.can_write(user, program))
@@ -237,8 +243,7 @@ class ProgramItemViewSet(ApiViewSet):
             actor=request.user,
             program_id=program.pk,
             data=_item_input(data),
-            reason=data.get("reason", ""),
-            on=data.get("on") or _today(),
+            **_change_note(data),
         )
         return self._detail(item.pk, status=201)
 
@@ -259,8 +264,7 @@ class ProgramItemViewSet(ApiViewSet):
             actor=request.user,
             item_id=item.pk,
             data=_item_input(merged),
-            reason=data.get("reason", ""),
-            on=data.get("on") or _today(),
+            **_change_note(data),
         )
         return self._detail(updated.pk)
 
@@ -278,8 +282,7 @@ class ProgramItemViewSet(ApiViewSet):
             actor=request.user,
             item_id=item_id,
             status=data["status"],
-            reason=data.get("reason", ""),
-            on=data.get("on") or _today(),
+            **_change_note(data),
         )
         return self._detail(item_id)
 

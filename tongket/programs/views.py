@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from tongket.core.http import not_found_as_404, posted
 from tongket.people.models import Organization
 from tongket.programs import selectors, services
 from tongket.programs.forms import ItemForm, ProgramForm, RemediedForm, ResultForm, StatusForm
-from tongket.programs.models import ProgramItem
+from tongket.programs.models import Program, ProgramItem
 
 View = Callable[..., HttpResponse]
 
@@ -101,26 +102,17 @@ def _item_input(data: dict[str, Any]) -> services.ItemInput:
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest, program_id: int) -> HttpResponse:
     program = selectors.get_program(request.user, program_id)
-    if not selectors.can_write(request.user, program):
-        raise PermissionDenied("Bạn chỉ được xem chương trình này.")
-    form = ItemForm(posted(request), organizations=_subject_orgs(program.organization))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_item(
-                actor=request.user,
-                program_id=program.pk,
-                data=_item_input(form.cleaned_data),
-                reason=form.cleaned_data["reason"],
-                on=_today(),
-            )
-        except DomainError as exc:
-            _refused(request, form, exc)
-        else:
-            messages.success(request, "Đã thêm nội dung.")
-            return redirect("programs:detail", program.pk)
-    return render(
-        request, "programs/item_form.html", {"form": form, "program": program, "item": None}
-    )
+
+    def write(data: dict[str, Any]) -> object:
+        return services.add_item(
+            actor=request.user,
+            program_id=program.pk,
+            data=_item_input(data),
+            reason=data["reason"],
+            on=_today(),
+        )
+
+    return _plan_form(request, program, None, write, "Đã thêm nội dung.")
 
 
 @login_required
@@ -128,45 +120,55 @@ def item_create(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.get_item(request.user, item_id)
-    program = item.program
+
+    def write(data: dict[str, Any]) -> object:
+        # The form leaves out the organization in charge and the members concerned: kept.
+        plan = replace(
+            _item_input(data),
+            in_charge_organization_code=(
+                item.in_charge_organization.code if item.in_charge_organization else None
+            ),
+            subject_member_cards=tuple(m.card_number for m in item.subject_members.all()),
+        )
+        return services.update_item(
+            actor=request.user, item_id=item.pk, data=plan, reason=data["reason"], on=_today()
+        )
+
+    return _plan_form(request, item.program, item, write, "Đã lưu điều chỉnh.")
+
+
+def _plan_form(
+    request: HttpRequest,
+    program: Program,
+    item: ProgramItem | None,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """The form of an item's plan: a new item of `program` (item None) or a change of `item`,
+    for a writer of the program only. A valid POST is written with `write`; a refusal shows on
+    the form, success goes back to the item (or the program)."""
     if not selectors.can_write(request.user, program):
         raise PermissionDenied("Bạn chỉ được xem chương trình này.")
-    initial = {
-        "code": item.code,
-        "activity": item.activity,
-        "content": item.content,
-        "month": item.month,
-        "quarter": item.quarter,
-        "in_charge_text": item.in_charge_text,
-        "in_charge_member": item.in_charge_member.card_number if item.in_charge_member else "",
-        "subject_organizations": list(item.subject_organizations.all()),
-    }
+    initial = None
+    if item is not None:
+        plan = services.item_plan(item)
+        initial = {
+            **plan,
+            "in_charge_member": plan["in_charge_member"] or "",
+            "subject_organizations": list(item.subject_organizations.all()),
+        }
     form = ItemForm(
         posted(request), organizations=_subject_orgs(program.organization), initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        data = _item_input(form.cleaned_data)
-        data = services.ItemInput(
-            **{
-                **data.__dict__,
-                "in_charge_organization_code": (
-                    item.in_charge_organization.code if item.in_charge_organization else None
-                ),
-                "subject_member_cards": tuple(m.card_number for m in item.subject_members.all()),
-            }
-        )
         try:
-            services.update_item(
-                actor=request.user,
-                item_id=item.pk,
-                data=data,
-                reason=form.cleaned_data["reason"],
-                on=_today(),
-            )
+            write(form.cleaned_data)
         except DomainError as exc:
             _refused(request, form, exc)
         else:
-            messages.success(request, "Đã lưu điều chỉnh.")
+            messages.success(request, done)
+            if item is None:
+                return redirect("programs:detail", program.pk)
             return redirect("programs:item", item.pk)
     return render(
         request, "programs/item_form.html", {"form": form, "program": program, "item": item}
