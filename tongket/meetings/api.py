@@ -9,22 +9,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tongket.core.api_records import OrganizationRecordViewSet
 from tongket.core.errors import DomainError
 from tongket.exchange.api import (
     ORG_PARAM,
     YEAR_PARAM,
-    ApiViewSet,
     detail_schema,
     list_schema,
     parse_id,
     require,
-    require_a_write_grant,
     write_schema,
 )
 from tongket.meetings import selectors, services
@@ -80,8 +79,22 @@ def _step(
     return wrap
 
 
-class MeetingViewSet(ApiViewSet):
+@extend_schema_view(
+    list=list_schema(
+        MeetingSerializer,
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("kind", str, description="year_end, cell_regular, committee, thematic."),
+        OpenApiParameter("status", str, description="preparing, held hoặc closed."),
+    ),
+    retrieve=detail_schema(MeetingDetailSerializer),
+    create=write_schema(MeetingCreateInput, MeetingDetailSerializer, 201, by_id=False),
+)
+class MeetingViewSet(OrganizationRecordViewSet):
     serializer_class = MeetingSerializer
+    year_lookup = "held_on__year"
+    not_found = NOT_FOUND
+    create_input = MeetingCreateInput
 
     def get_queryset(self) -> QuerySet[Meeting]:
         return (
@@ -125,28 +138,9 @@ class MeetingViewSet(ApiViewSet):
             )
         return participant_id
 
-    @list_schema(
-        MeetingSerializer,
-        ORG_PARAM,
-        YEAR_PARAM,
-        OpenApiParameter("kind", str, description="year_end, cell_regular, committee, thematic."),
-        OpenApiParameter("status", str, description="preparing, held hoặc closed."),
-    )
-    def list(self, request: Request) -> Response:
-        meetings = self.in_organization(self.get_queryset(), "organization__path", strict=False)
-        meetings = self.matching(meetings, year="held_on__year", kind="kind", status="status")
-        return self.page(meetings)
-
-    @detail_schema(MeetingDetailSerializer)
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return self._detail(parse_id(pk, NOT_FOUND))
-
-    @write_schema(MeetingCreateInput, MeetingDetailSerializer, 201, by_id=False)
-    def create(self, request: Request) -> Response:
-        require_a_write_grant(self.scope)
-        data = self.parsed(MeetingCreateInput)
-        meeting = services.create_meeting(
-            actor=request.user,
+    def create_record(self, data: dict[str, Any]) -> Meeting:
+        return services.create_meeting(
+            actor=self.request.user,
             organization_code=data["organization"],
             kind=data["kind"],
             title=data["title"],
@@ -154,7 +148,6 @@ class MeetingViewSet(ApiViewSet):
             place=data.get("place", ""),
             starts_at=data.get("starts_at"),
         )
-        return self._detail(meeting.pk, status=201)
 
     @_step(ChairInput, 201, "Thêm đồng chí chủ trì, với chức vụ khi chủ trì.")
     def chairs(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tongket.core.api_records import OrganizationRecordViewSet
 from tongket.core.errors import DomainError
 from tongket.exchange.api import (
     ERRORS,
@@ -80,8 +81,22 @@ def _item(user: Any, pk: str, *, track: bool) -> ProgramItem:
     return item
 
 
-class ProgramViewSet(ApiViewSet):
+@extend_schema_view(
+    list=list_schema(
+        ProgramSerializer,
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("kind", str, description="work, inspection hoặc cell_plan."),
+        OpenApiParameter("status", str, description="draft hoặc adopted."),
+    ),
+    retrieve=detail_schema(ProgramDetailSerializer),
+    create=write_schema(ProgramCreateInput, ProgramDetailSerializer, 201, by_id=False),
+)
+class ProgramViewSet(OrganizationRecordViewSet):
     serializer_class = ProgramSerializer
+    year_lookup = "year"
+    not_found = PROGRAM_NOT_FOUND
+    create_input = ProgramCreateInput
 
     def get_queryset(self) -> QuerySet[Program]:
         return (
@@ -102,34 +117,15 @@ class ProgramViewSet(ApiViewSet):
         context = {**self.get_serializer_context(), "page": page}
         return Response(ProgramDetailSerializer(program, context=context).data, status=status)
 
-    @list_schema(
-        ProgramSerializer,
-        ORG_PARAM,
-        YEAR_PARAM,
-        OpenApiParameter("kind", str, description="work, inspection hoặc cell_plan."),
-        OpenApiParameter("status", str, description="draft hoặc adopted."),
-    )
-    def list(self, request: Request) -> Response:
-        programs = self.in_organization(self.get_queryset(), "organization__path", strict=False)
-        return self.page(self.matching(programs, year="year", kind="kind", status="status"))
-
-    @detail_schema(ProgramDetailSerializer)
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return self._detail(parse_id(pk, PROGRAM_NOT_FOUND))
-
-    @write_schema(ProgramCreateInput, ProgramDetailSerializer, 201, by_id=False)
-    def create(self, request: Request) -> Response:
-        require_a_write_grant(self.scope)
-        data = self.parsed(ProgramCreateInput)
-        program = services.create_program(
-            actor=request.user,
+    def create_record(self, data: dict[str, Any]) -> Program:
+        return services.create_program(
+            actor=self.request.user,
             organization_code=data["organization"],
             year=data["year"],
             kind=data["kind"],
             title=data["title"],
             parent_program_id=data.get("parent_program"),
         )
-        return self._detail(program.pk, status=201)
 
     @write_schema(
         AdoptionInput,
