@@ -113,8 +113,14 @@ def points_from_text(text: str) -> Decimal | None:
     return value
 
 
-def _name(node: Node) -> str:
-    return f"{node.code} «{node.title}»"
+def _on(node: Node, rule: str, what: str, *, citation: str = CITE_LOCAL) -> Finding:
+    """A finding about one node: "Tiêu chí <code> «<title>» <what>"."""
+    return Finding(
+        rule=rule,
+        citation=citation,
+        message=f"Tiêu chí {node.code} «{node.title}» {what}",
+        subject=node.code,
+    )
 
 
 def check_nodes(nodes: Sequence[Node]) -> list[Finding]:
@@ -146,34 +152,25 @@ def check_nodes(nodes: Sequence[Node]) -> list[Finding]:
             )
         if node.points is None or node.points <= 0:
             findings.append(
-                Finding(
-                    rule="criteria.node.no_points",
-                    citation=CITE_LOCAL,
-                    message=f"Tiêu chí {_name(node)} chưa có điểm (điểm phải lớn hơn 0).",
-                    subject=node.code,
-                )
+                _on(node, "criteria.node.no_points", "chưa có điểm (điểm phải lớn hơn 0).")
             )
         if node.parent:
             parent = by_code.get(node.parent)
             if parent is None:
                 findings.append(
-                    Finding(
-                        rule="criteria.node.unknown_parent",
-                        citation=CITE_LOCAL,
-                        message=f"Tiêu chí {_name(node)} thuộc mã {node.parent} không có trong bộ.",
-                        subject=node.code,
+                    _on(
+                        node,
+                        "criteria.node.unknown_parent",
+                        f"thuộc mã {node.parent} không có trong bộ.",
                     )
                 )
             elif parent.section is not node.section:
                 findings.append(
-                    Finding(
-                        rule="criteria.node.parent_section",
+                    _on(
+                        node,
+                        "criteria.node.parent_section",
+                        f"thuộc nhóm khác với tiêu chí cha {parent.code}.",
                         citation=CITE_SPLIT,
-                        message=(
-                            f"Tiêu chí {_name(node)} thuộc nhóm khác với tiêu chí cha "
-                            f"{parent.code}."
-                        ),
-                        subject=node.code,
                     )
                 )
     for node in nodes:
@@ -183,14 +180,11 @@ def check_nodes(nodes: Sequence[Node]) -> list[Finding]:
         total = sum((c.points or ZERO for c in children), ZERO)
         if total != node.points:
             findings.append(
-                Finding(
-                    rule="criteria.node.children_sum",
-                    citation=CITE_LOCAL,
-                    message=(
-                        f"Tiêu chí {_name(node)} có {format_decimal(node.points)} điểm nhưng các "
-                        f"tiêu chí con cộng lại {format_decimal(total)} điểm."
-                    ),
-                    subject=node.code,
+                _on(
+                    node,
+                    "criteria.node.children_sum",
+                    f"có {format_decimal(node.points)} điểm nhưng các tiêu chí con cộng lại "
+                    f"{format_decimal(total)} điểm.",
                 )
             )
     grand = ZERO

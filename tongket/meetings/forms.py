@@ -16,9 +16,19 @@ from tongket.people.pickers import (
 from tongket.programs.models import Program
 
 
-def _members(field: forms.Field, members: Any, within: Organization | None) -> None:
-    assert isinstance(field, MemberChoiceField)
-    field.set_members(members if members is not None else Member.objects.none(), within=within)
+class _PicksAMember(forms.Form):
+    """A form with one member picker (`member_field`), offered `members` (none when not given)
+    of the organization `within`."""
+
+    member_field = "member"
+
+    def __init__(
+        self, *args: Any, members: Any = None, within: Organization | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.member_field]
+        assert isinstance(field, MemberChoiceField)
+        field.set_members(members if members is not None else Member.objects.none(), within=within)
 
 
 class MeetingForm(OrganizationChoiceForm):
@@ -32,26 +42,14 @@ class MeetingForm(OrganizationChoiceForm):
     place = forms.CharField(label="Địa điểm", max_length=255, required=False)
 
 
-class ChairForm(forms.Form):
+class ChairForm(_PicksAMember):
     member = MemberChoiceField(label="Đồng chí chủ trì")
     title_at_time = forms.CharField(label="Chức vụ khi chủ trì", max_length=255)
 
-    def __init__(
-        self, *args: Any, members: Any = None, within: Organization | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _members(self.fields["member"], members, within)
 
-
-class SecretaryForm(forms.Form):
+class SecretaryForm(_PicksAMember):
     member = MemberChoiceField(label="Thư ký")
     title = forms.CharField(label="Ghi chú chức danh", max_length=255, required=False)
-
-    def __init__(
-        self, *args: Any, members: Any = None, within: Organization | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _members(self.fields["member"], members, within)
 
 
 class GuestForm(forms.Form):
@@ -59,7 +57,8 @@ class GuestForm(forms.Form):
     title = forms.CharField(label="Chức vụ, đơn vị", max_length=255, required=False)
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(_PicksAMember):
+    member_field = "presenter"
     title = forms.CharField(label="Nội dung", max_length=255)
     presenter = MemberChoiceField(label="Người trình bày", required=False)
     presenter_title = forms.CharField(label="Chức vụ người trình bày", required=False)
@@ -71,16 +70,8 @@ class AgendaForm(forms.Form):
         empty_label="— không trình chương trình nào —",
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        members: Any = None,
-        programs: Any = None,
-        within: Organization | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, programs: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _members(self.fields["presenter"], members, within)
         self.fields["program"].queryset = programs  # type: ignore[attr-defined]
 
 
@@ -89,18 +80,13 @@ class AttendanceForm(forms.Form):
     reason = forms.CharField(max_length=255, required=False)
 
 
-class DiscussionForm(forms.Form):
+class DiscussionForm(_PicksAMember):
+    member_field = "speaker"
     speaker = MemberChoiceField(label="Đảng viên phát biểu", required=False)
     speaker_name = forms.CharField(
         label="Hoặc người phát biểu khác (khách mời)", max_length=255, required=False
     )
     summary = forms.CharField(label="Tóm tắt ý kiến", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(
-        self, *args: Any, members: Any = None, within: Organization | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _members(self.fields["speaker"], members, within)
 
 
 CLAIM_CHOICES = (
