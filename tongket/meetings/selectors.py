@@ -169,9 +169,8 @@ def _vote_row(vote: Vote) -> VoteRow:
     )
 
 
-def meeting_page(user: User | None, meeting_id: int) -> MeetingPage:
-    """Everything the preparation, running and record pages show, in a fixed number of queries."""
-    meeting = get_meeting(user, meeting_id)
+def _participants(meeting: Meeting) -> list[Participant]:
+    """Those convened, by organization then name, each holding `meeting` (no query back to it)."""
     participants = list(
         meeting.participants.select_related("member", "organization").order_by(
             "organization__sort_order", "organization__path", "member__sort_name"
@@ -179,6 +178,13 @@ def meeting_page(user: User | None, meeting_id: int) -> MeetingPage:
     )
     for p in participants:
         p.meeting = meeting
+    return participants
+
+
+def meeting_page(user: User | None, meeting_id: int) -> MeetingPage:
+    """Everything the preparation, running and record pages show, in a fixed number of queries."""
+    meeting = get_meeting(user, meeting_id)
+    participants = _participants(meeting)
     by_org, totals = _attendance_by_org(participants)
     writable = can_write(user, meeting)
     return MeetingPage(
@@ -309,13 +315,7 @@ def minutes_facts(meeting: Meeting) -> MinutesFacts:
     """The facts of `meeting`'s minutes; the caller has already checked the user may see it
     (use `get_meeting`)."""
     org = meeting.organization
-    participants = list(
-        meeting.participants.select_related("member", "organization").order_by(
-            "organization__sort_order", "organization__path", "member__sort_name"
-        )
-    )
-    for p in participants:
-        p.meeting = meeting
+    participants = _participants(meeting)
     by_org, totals = _attendance_by_org(participants)
     votes = list(meeting.votes.select_related("program"))
     vote_lines = tuple(

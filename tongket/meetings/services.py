@@ -367,6 +367,18 @@ def add_agenda_item(
     return item
 
 
+def _agenda_item(meeting: Meeting, agenda_item_id: int | None) -> AgendaItem | None:
+    """The item of `meeting`'s agenda a discussion or a vote is about (None: none named)."""
+    if agenda_item_id is None:
+        return None
+    agenda_item = meeting.agenda_items.filter(pk=agenda_item_id).first()
+    if agenda_item is None:
+        raise DomainError(
+            "Nội dung không thuộc hội nghị này.", field="agenda_item", rule="meetings.agenda"
+        )
+    return agenda_item
+
+
 @transaction.atomic
 def add_discussion(
     *,
@@ -384,13 +396,7 @@ def add_discussion(
         raise DomainError(
             "Phải ghi người phát biểu.", field="speaker", rule="meetings.discussion.speaker"
         )
-    agenda_item = None
-    if agenda_item_id is not None:
-        agenda_item = meeting.agenda_items.filter(pk=agenda_item_id).first()
-        if agenda_item is None:
-            raise DomainError(
-                "Nội dung không thuộc hội nghị này.", field="agenda_item", rule="meetings.agenda"
-            )
+    agenda_item = _agenda_item(meeting, agenda_item_id)
     entry = DiscussionEntry.objects.create(
         meeting=meeting,
         agenda_item=agenda_item,
@@ -533,13 +539,7 @@ def record_vote(
             field="program",
             rule="meetings.vote.program_adopted",
         )
-    agenda_item = None
-    if agenda_item_id is not None:
-        agenda_item = meeting.agenda_items.filter(pk=agenda_item_id).first()
-        if agenda_item is None:
-            raise DomainError(
-                "Nội dung không thuộc hội nghị này.", field="agenda_item", rule="meetings.agenda"
-            )
+    agenda_item = _agenda_item(meeting, agenda_item_id)
     findings = (*quorum.findings, *outcome.findings)
     vote = Vote.objects.create(
         meeting=meeting,

@@ -399,16 +399,15 @@ def peer_group_ranking(user: User | None, group_id: int) -> Ranking:
     holders_of_value = Counter(Fraction(e.value) for e in ranked)
     for entry in ranked:
         sheet = sheets[entry.key]
-        assert sheet.appraised_points is not None
-        assert sheet.appraised_max is not None
+        points, own_max = _appraised(sheet)
         rows.append(
             RankingRow(
                 unit_code=sheet.unit.code,
                 unit_name=sheet.unit.name,
                 sheet_id=sheet.pk,
-                points=sheet.appraised_points,
-                max_points=sheet.appraised_max,
-                percent=_percent(sheet.appraised_points, sheet.appraised_max),
+                points=points,
+                max_points=own_max,
+                percent=_percent(points, own_max),
                 rank=entry.rank,
                 shared=entry.shared,
                 level=sheet.level_label,
@@ -429,6 +428,13 @@ def peer_group_ranking(user: User | None, group_id: int) -> Ranking:
         ranked=len(ranked),
         tie_break_rule=domain.describe_tie_break(domain_frame(group.frame)),
     )
+
+
+def _appraised(sheet: ScoreSheet) -> tuple[Decimal, Decimal]:
+    """An appraised sheet's points and its own maximum (set together by the appraisal)."""
+    assert sheet.appraised_points is not None
+    assert sheet.appraised_max is not None
+    return sheet.appraised_points, sheet.appraised_max
 
 
 def _percent(points: Decimal, own_max: Decimal) -> Decimal | None:
@@ -570,15 +576,14 @@ def unit_year(user: User | None, code: str, year: int) -> UnitYear:
         chosen.setdefault(sheet.frame.series, sheet)
     lines: list[ScorecardLine] = []
     for sheet in sorted(chosen.values(), key=lambda s: s.frame_id):
-        assert sheet.appraised_points is not None
-        assert sheet.appraised_max is not None
+        points, own_max = _appraised(sheet)
         sealed = sheet.status == SheetStatus.SEALED
         lines.append(
             ScorecardLine(
                 frame_title=sheet.frame.title,
                 frame_code=sheet.frame.code,
-                points=sheet.appraised_points,
-                max_points=sheet.appraised_max,
+                points=points,
+                max_points=own_max,
                 rank=sheet.rank if sealed else None,
                 of=sheet.rank_of if sealed else None,
                 level=sheet.level_code or sheet.level_label or None,

@@ -283,6 +283,31 @@ def open_sheet(*, actor: User | None, unit_code: str, frame_id: int) -> ScoreShe
     return sheet
 
 
+def _save_sheet(
+    actor: User | None,
+    sheet: ScoreSheet,
+    action: str,
+    summary: str,
+    *,
+    after: dict[str, Any],
+    before: dict[str, Any] | None = None,
+) -> None:
+    """Save a changed sheet under its next version (the optimistic check of the next write) and
+    audit the change on the sheet's unit."""
+    sheet.version += 1
+    sheet.save()
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="scoring_sheet",
+        object_id=sheet.pk,
+        org_path=sheet.unit.path,
+        summary=summary,
+        before=before,
+        after=after,
+    )
+
+
 def _verdict_error(verdict: Verdict[Any], field: str) -> None:
     if not verdict.ok:
         raise DomainError.from_findings(verdict.errors, field=field)
@@ -354,15 +379,11 @@ def enter_self_scores(
     if submit:
         sheet.status = SheetStatus.SELF_SUBMITTED
         sheet.self_submitted_at = timezone.now()
-    sheet.version += 1
-    sheet.save()
-    record_event(
-        actor=actor,
-        action="scoring.sheet.self_submit" if submit else "scoring.sheet.self_score",
-        object_type="scoring_sheet",
-        object_id=sheet.pk,
-        org_path=sheet.unit.path,
-        summary=f"Tự chấm {sheet.frame.code}: {total.points}/{total.max_points}",
+    _save_sheet(
+        actor,
+        sheet,
+        "scoring.sheet.self_submit" if submit else "scoring.sheet.self_score",
+        f"Tự chấm {sheet.frame.code}: {total.points}/{total.max_points}",
         after={
             "scores": {r.code: _s(r.self_score) for r in rows if r.self_score is not None},
             "not_applicable": sorted(not_applicable),
@@ -419,16 +440,11 @@ def appraise_sheet(
     sheet.level_label = total.band.label if total.band else ""
     sheet.status = SheetStatus.APPRAISED
     sheet.appraised_at = timezone.now()
-    sheet.version += 1
-    sheet.save()
-    record_event(
-        actor=actor,
-        action="scoring.sheet.appraise",
-        object_type="scoring_sheet",
-        object_id=sheet.pk,
-        org_path=sheet.unit.path,
-        summary=f"Thẩm định {sheet.frame.code} của {sheet.unit.name}: "
-        f"{total.points}/{total.max_points}",
+    _save_sheet(
+        actor,
+        sheet,
+        "scoring.sheet.appraise",
+        f"Thẩm định {sheet.frame.code} của {sheet.unit.name}: {total.points}/{total.max_points}",
         before=before or None,
         after={
             "scores": {
