@@ -9,6 +9,7 @@ plausible sample content, not the real documents' text.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from tongket.core.demo import DEMO_ORG, DemoContext
 from tongket.people.models import Member
@@ -131,55 +132,58 @@ def _work_items() -> list[services.ItemInput]:
 
 def _inspection_items() -> list[services.ItemInput]:
     return [
-        services.ItemInput(
+        _inspection(
             "1",
             "Giám sát chuyên đề việc thực hiện quy chế làm việc và chế độ sinh hoạt của Chi bộ "
             "Kế hoạch - Tài chính",
+            Activity.SUPERVISION,
             quarter=1,
-            activity=Activity.SUPERVISION,
-            in_charge_text=INSPECTION_BODY,
-            in_charge_organization_code=DEMO_ORG,
             subject_organization_codes=(f"{DEMO_ORG}.KHTC",),
         ),
-        services.ItemInput(
+        _inspection(
             "2",
             "Kiểm tra việc thu, nộp, quản lý và sử dụng đảng phí của Chi bộ Văn phòng",
+            Activity.INSPECTION,
             quarter=2,
-            activity=Activity.INSPECTION,
-            in_charge_text=INSPECTION_BODY,
-            in_charge_organization_code=DEMO_ORG,
             subject_organization_codes=(f"{DEMO_ORG}.VP",),
         ),
-        services.ItemInput(
+        _inspection(
             "3",
             "Kiểm tra đảng viên là cấp ủy viên chi bộ trong việc chấp hành Điều lệ Đảng và thực "
             "hiện nhiệm vụ đảng viên",
+            Activity.INSPECTION,
             quarter=3,
-            activity=Activity.INSPECTION,
-            in_charge_text=INSPECTION_BODY,
-            in_charge_organization_code=DEMO_ORG,
             subject_member_cards=(_first_member("GDMNTH", 1), _first_member("KTQLCL", 1)),
         ),
-        services.ItemInput(
+        _inspection(
             "4",
             "Giám sát việc thực hiện Chỉ thị 05-CT/TW của Bộ Chính trị tại Chi bộ Thanh tra",
+            Activity.SUPERVISION,
             month=10,
-            activity=Activity.SUPERVISION,
-            in_charge_text=INSPECTION_BODY,
-            in_charge_organization_code=DEMO_ORG,
             subject_organization_codes=(f"{DEMO_ORG}.TTR",),
         ),
-        services.ItemInput(
+        _inspection(
             "5",
             "Kiểm tra việc lãnh đạo thực hiện nhiệm vụ chính trị của Chi bộ Giáo dục Trung học - "
             "Giáo dục thường xuyên",
+            Activity.INSPECTION,
             quarter=4,
-            activity=Activity.INSPECTION,
-            in_charge_text=INSPECTION_BODY,
-            in_charge_organization_code=DEMO_ORG,
             subject_organization_codes=(f"{DEMO_ORG}.GDTRH",),
         ),
     ]
+
+
+def _inspection(code: str, content: str, activity: Activity, **plan: Any) -> services.ItemInput:
+    """An item of the inspection and supervision program: the Party committee's Inspection
+    Commission leads it."""
+    return services.ItemInput(
+        code,
+        content,
+        activity=activity,
+        in_charge_text=INSPECTION_BODY,
+        in_charge_organization_code=DEMO_ORG,
+        **plan,
+    )
 
 
 def _cell_plan_items() -> list[services.ItemInput]:
@@ -254,6 +258,47 @@ def _status(program: Program, code: str, status: str, on: dt.date, reason: str =
     )
 
 
+# The inspection program's items done by October 2021: (code, done on, the result as
+# services.record_item_result takes it, the day the shortcomings were remedied).
+INSPECTIONS_DONE: tuple[tuple[str, dt.date, dict[str, Any], dt.date | None], ...] = (
+    (
+        "1",
+        dt.date(2021, 3, 30),
+        {
+            "result": "Đã giám sát theo kế hoạch; có thông báo kết quả giám sát.",
+            "conclusions": "Chi bộ thực hiện cơ bản đúng quy chế làm việc và chế độ sinh hoạt "
+            "chi bộ.",
+            "shortcomings": "Sổ biên bản sinh hoạt chi bộ ghi chưa đầy đủ ý kiến thảo luận.",
+            "remedies_required": "Chi ủy hoàn thiện sổ biên bản, ghi đầy đủ ý kiến thảo luận.",
+            "remedy_deadline": dt.date(2021, 4, 30),
+        },
+        dt.date(2021, 4, 20),
+    ),
+    (
+        "2",
+        dt.date(2021, 6, 25),
+        {
+            "result": "Đã kiểm tra; có kết luận kiểm tra.",
+            "conclusions": "Chi bộ thu, nộp đảng phí đầy đủ; quản lý, sử dụng đúng quy định.",
+            "shortcomings": "Một số tháng nộp đảng phí lên cấp trên chưa kịp thời.",
+            "remedies_required": "Nộp đảng phí đúng thời hạn hằng tháng; lập sổ theo dõi riêng.",
+            "remedy_deadline": dt.date(2021, 9, 30),
+        },
+        None,
+    ),
+    (
+        "3",
+        dt.date(2021, 9, 24),
+        {
+            "result": "Đã kiểm tra 02 đồng chí.",
+            "conclusions": "Các đồng chí được kiểm tra chấp hành tốt Điều lệ Đảng, hoàn thành tốt "
+            "nhiệm vụ đảng viên.",
+        },
+        None,
+    ),
+)
+
+
 def record_progress(ctx: DemoContext) -> None:
     """The year's tracking of the adopted programs, as of the end of October 2021: several items
     done, one postponed, inspections with conclusions and remedies. Idempotent."""
@@ -286,39 +331,11 @@ def record_progress(ctx: DemoContext) -> None:
     )
     _status(work, "7", "in_progress", dt.date(2021, 9, 6))
 
-    first = _item(inspection, "1")
-    _status(inspection, "1", "done", dt.date(2021, 3, 30))
-    services.record_item_result(
-        actor=None,
-        item_id=first.pk,
-        result="Đã giám sát theo kế hoạch; có thông báo kết quả giám sát.",
-        conclusions="Chi bộ thực hiện cơ bản đúng quy chế làm việc và chế độ sinh hoạt chi bộ.",
-        shortcomings="Sổ biên bản sinh hoạt chi bộ ghi chưa đầy đủ ý kiến thảo luận.",
-        remedies_required="Chi ủy hoàn thiện sổ biên bản, ghi đầy đủ ý kiến thảo luận.",
-        remedy_deadline=dt.date(2021, 4, 30),
-    )
-    services.mark_remedied(actor=None, item_id=first.pk, on=dt.date(2021, 4, 20))
-
-    second = _item(inspection, "2")
-    _status(inspection, "2", "done", dt.date(2021, 6, 25))
-    services.record_item_result(
-        actor=None,
-        item_id=second.pk,
-        result="Đã kiểm tra; có kết luận kiểm tra.",
-        conclusions="Chi bộ thu, nộp đảng phí đầy đủ; quản lý, sử dụng đúng quy định.",
-        shortcomings="Một số tháng nộp đảng phí lên cấp trên chưa kịp thời.",
-        remedies_required="Nộp đảng phí đúng thời hạn hằng tháng; lập sổ theo dõi riêng.",
-        remedy_deadline=dt.date(2021, 9, 30),
-    )
-
-    third = _item(inspection, "3")
-    _status(inspection, "3", "done", dt.date(2021, 9, 24))
-    services.record_item_result(
-        actor=None,
-        item_id=third.pk,
-        result="Đã kiểm tra 02 đồng chí.",
-        conclusions="Các đồng chí được kiểm tra chấp hành tốt Điều lệ Đảng, hoàn thành tốt "
-        "nhiệm vụ đảng viên.",
-    )
+    for code, done_on, result, remedied_on in INSPECTIONS_DONE:
+        _status(inspection, code, "done", done_on)
+        item_id = _item(inspection, code).pk
+        services.record_item_result(actor=None, item_id=item_id, **result)
+        if remedied_on is not None:
+            services.mark_remedied(actor=None, item_id=item_id, on=remedied_on)
     _status(inspection, "4", "in_progress", dt.date(2021, 10, 11))
     ctx.notes.append("Đã ghi tiến độ thực hiện các chương trình năm 2021 (đến tháng 10/2021).")

@@ -371,9 +371,7 @@ def update_item(
     _check(domain.check_amendment(program.is_adopted, reason))
     before = item_plan(item)
     _apply_plan(actor, item, program, data)
-    item.version = F("version") + 1
-    item.save()
-    item.refresh_from_db()
+    _save_next_version(item)
     _set_subjects(actor, item, data)
     after = item_plan(item)
     if after == before:
@@ -440,6 +438,44 @@ def adopt_program(
     return program
 
 
+def _save_next_version(item: ProgramItem) -> None:
+    """Save a changed item under its next version, and read back the version written."""
+    item.version = F("version") + 1
+    item.save()
+    item.refresh_from_db()
+
+
+def _audit_tracking(
+    actor: User | None,
+    item: ProgramItem,
+    action: str,
+    summary: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="program_item",
+        object_id=item.pk,
+        org_path=item.program.organization.path,
+        summary=summary,
+        before=before,
+        after=after,
+    )
+
+
+def _result_of(item: ProgramItem) -> dict[str, Any]:
+    """An item's result as the audit log keeps it."""
+    return {
+        "result": item.result,
+        "conclusions": item.conclusions,
+        "shortcomings": item.shortcomings,
+        "remedies_required": item.remedies_required,
+        "remedy_deadline": item.remedy_deadline.isoformat() if item.remedy_deadline else None,
+    }
+
+
 @transaction.atomic
 def change_item_status(
     *,
@@ -461,9 +497,7 @@ def change_item_status(
     item.status = new.value
     item.status_reason = reason.strip()
     item.completed_on = day if new is domain.ItemStatus.DONE else None
-    item.version = F("version") + 1
-    item.save()
-    item.refresh_from_db()
+    _save_next_version(item)
     ItemStatusChange.objects.create(
         item=item,
         from_status=current.value,
@@ -472,15 +506,13 @@ def change_item_status(
         changed_on=day,
         changed_by=_recorder(actor),
     )
-    record_event(
-        actor=actor,
-        action="programs.item.status",
-        object_type="program_item",
-        object_id=item.pk,
-        org_path=item.program.organization.path,
-        summary=f"{item.code}: {current.label} → {new.label}",
-        before=before,
-        after={"status": item.status, "reason": item.status_reason, "on": day.isoformat()},
+    _audit_tracking(
+        actor,
+        item,
+        "programs.item.status",
+        f"{item.code}: {current.label} → {new.label}",
+        before,
+        {"status": item.status, "reason": item.status_reason, "on": day.isoformat()},
     )
     return item
 
@@ -499,13 +531,7 @@ def record_item_result(
     """Record an item's result; for inspection and supervision, the conclusions, shortcomings
     found and the remedies required by a deadline."""
     item = _item_for_update(actor, item_id, allow_in_charge=True)
-    before = {
-        "result": item.result,
-        "conclusions": item.conclusions,
-        "shortcomings": item.shortcomings,
-        "remedies_required": item.remedies_required,
-        "remedy_deadline": item.remedy_deadline.isoformat() if item.remedy_deadline else None,
-    }
+    before = _result_of(item)
     if remedy_deadline is not None and not remedies_required.strip():
         raise DomainError(
             "Có thời hạn khắc phục thì phải ghi yêu cầu khắc phục.",
@@ -524,24 +550,14 @@ def record_item_result(
             ProgramKind.domain_kind(item.program.kind), item.program.year, domain_item(item)
         )
     )
-    item.version = F("version") + 1
-    item.save()
-    item.refresh_from_db()
-    record_event(
-        actor=actor,
-        action="programs.item.result",
-        object_type="program_item",
-        object_id=item.pk,
-        org_path=item.program.organization.path,
-        summary=f"Kết quả nội dung {item.code}",
-        before=before,
-        after={
-            "result": item.result,
-            "conclusions": item.conclusions,
-            "shortcomings": item.shortcomings,
-            "remedies_required": item.remedies_required,
-            "remedy_deadline": item.remedy_deadline.isoformat() if item.remedy_deadline else None,
-        },
+    _save_next_version(item)
+    _audit_tracking(
+        actor,
+        item,
+        "programs.item.result",
+        f"Kết quả nội dung {item.code}",
+        before,
+        _result_of(item),
     )
     return item
 
@@ -557,16 +573,13 @@ def mark_remedied(*, actor: User | None, item_id: int, on: dt.date) -> ProgramIt
             rule=domain.RULE_ITEM_DATA,
         )
     item.remedy_done_on = on
-    item.version = F("version") + 1
-    item.save()
-    item.refresh_from_db()
-    record_event(
-        actor=actor,
-        action="programs.item.remedied",
-        object_type="program_item",
-        object_id=item.pk,
-        org_path=item.program.organization.path,
-        summary=f"Nội dung {item.code}: đã khắc phục",
-        after={"remedy_done_on": on.isoformat()},
+    _save_next_version(item)
+    _audit_tracking(
+        actor,
+        item,
+        "programs.item.remedied",
+        f"Nội dung {item.code}: đã khắc phục",
+        None,
+        {"remedy_done_on": on.isoformat()},
     )
     return item
