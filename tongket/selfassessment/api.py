@@ -8,21 +8,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tongket.evaluation.domain import Level
 from tongket.exchange.api import (
-    ERRORS,
-    ID_PARAM,
     ORG_PARAM,
-    READ_ERRORS,
     YEAR_PARAM,
     ApiViewSet,
+    detail_schema,
+    list_schema,
     parse_id,
     require,
+    write_schema,
 )
 from tongket.selfassessment import permissions, selectors, services
 from tongket.selfassessment.domain import RemedyState, TaskLine
@@ -97,14 +97,12 @@ class SelfAssessmentViewSet(ApiViewSet):
         require(permissions.can_write_form(self.scope, form.evaluation))
         return form
 
-    @extend_schema(
-        parameters=[
-            ORG_PARAM,
-            YEAR_PARAM,
-            OpenApiParameter("status", str, description="draft, submitted hoặc returned."),
-            OpenApiParameter("mine", str, description="«1»: chỉ bản của chính mình."),
-        ],
-        responses={200: SelfAssessmentFormSerializer(many=True), **READ_ERRORS, 400: ERRORS[400]},
+    @list_schema(
+        SelfAssessmentFormSerializer,
+        ORG_PARAM,
+        YEAR_PARAM,
+        OpenApiParameter("status", str, description="draft, submitted hoặc returned."),
+        OpenApiParameter("mine", str, description="«1»: chỉ bản của chính mình."),
         description="Bản tự kiểm điểm của mình, và của đảng viên các chi bộ mình được xem.",
     )
     def list(self, request: Request) -> Response:
@@ -117,15 +115,15 @@ class SelfAssessmentViewSet(ApiViewSet):
         data = SelfAssessmentFormSerializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    @extend_schema(
-        parameters=[ID_PARAM], responses={200: SelfAssessmentFormDetailSerializer, **READ_ERRORS}
-    )
+    @detail_schema(SelfAssessmentFormDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._detail(self._form(pk).pk)
 
-    @extend_schema(
-        request=SelfAssessmentStartInput,
-        responses={201: SelfAssessmentFormDetailSerializer, **ERRORS},
+    @write_schema(
+        SelfAssessmentStartInput,
+        SelfAssessmentFormDetailSerializer,
+        201,
+        by_id=False,
         description=(
             "Bắt đầu bản tự kiểm điểm của một bản đánh giá (gắn bộ tiêu chí đang áp dụng; mẫu "
             "theo phụ lục), và lưu nháp những phần gửi kèm. Bí thư, văn phòng nhập thay cho "
@@ -141,10 +139,9 @@ class SelfAssessmentViewSet(ApiViewSet):
             services.save_draft(actor=request.user, form_id=form.pk, data=_draft(form, data))
         return self._detail(form.pk, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=SelfAssessmentDraftInput,
-        responses={200: SelfAssessmentFormDetailSerializer, **ERRORS},
+    @write_schema(
+        SelfAssessmentDraftInput,
+        SelfAssessmentFormDetailSerializer,
         description=(
             "Lưu nháp (bản nháp hoặc bản chi bộ trả lại): chỉ những phần gửi lên thay đổi; "
             "bản đã gửi chi bộ không sửa được (selfassessment.status.submitted_read_only)."
@@ -156,10 +153,9 @@ class SelfAssessmentViewSet(ApiViewSet):
         services.save_draft(actor=request.user, form_id=form.pk, data=_draft(form, data))
         return self._detail(form.pk)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=None,
-        responses={200: SelfAssessmentFormDetailSerializer, **ERRORS},
+    @write_schema(
+        None,
+        SelfAssessmentFormDetailSerializer,
         description=(
             "Gửi chi bộ: mọi tiêu chí đã chấm và đã tự xếp loại; các số của phụ lục và điểm "
             "chuyển vào bản đánh giá, được kiểm theo Quy định 366-QĐ/TW."
@@ -171,10 +167,9 @@ class SelfAssessmentViewSet(ApiViewSet):
         services.submit(actor=request.user, form_id=form.pk)
         return self._detail(form.pk)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=FormReturnInput,
-        responses={200: SelfAssessmentFormDetailSerializer, **ERRORS},
+    @write_schema(
+        FormReturnInput,
+        SelfAssessmentFormDetailSerializer,
         description=(
             "Chi bộ trả lại bản đã gửi, với ý kiến; người viết được báo trong hộp thông báo."
         ),
