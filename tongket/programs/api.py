@@ -306,15 +306,7 @@ class ProgramItemViewSet(ApiViewSet):
         merged = {**current, **data}
         if all(_same(merged[name], current[name]) for name in RESULT_FIELDS):
             return self._detail(item.pk)  # nothing changes: nothing is written, nor audited
-        services.record_item_result(
-            actor=request.user,
-            item_id=item.pk,
-            result=merged["result"],
-            conclusions=merged["conclusions"],
-            shortcomings=merged["shortcomings"],
-            remedies_required=merged["remedies_required"],
-            remedy_deadline=merged["remedy_deadline"],
-        )
+        services.record_item_result(actor=request.user, item_id=item.pk, **merged)
         return self._detail(item.pk)
 
     @write_schema(
