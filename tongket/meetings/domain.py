@@ -81,6 +81,15 @@ def exclusion_reason(participant: Participant) -> str | None:
     return None
 
 
+def _body_finding(
+    rule: str, message: str, *, subject: str = "", severity: Severity = Severity.ERROR
+) -> Finding:
+    """A finding of point 9.3's count of the voting body."""
+    return Finding(
+        rule=rule, citation=BODY_CITATION, message=message, severity=severity, subject=subject
+    )
+
+
 def voting_body_size(participants: Sequence[Participant]) -> Verdict[int]:
     """The number of members a resolution's majority is counted against (Quy định 24-QĐ/TW,
     point 9.3): the members officially convened, leaving out members exempted from Party work who
@@ -95,57 +104,48 @@ def voting_body_size(participants: Sequence[Participant]) -> Verdict[int]:
     duplicates = [s for s, n in Counter(p.subject for p in participants).items() if n > 1]
     for subject in duplicates:
         findings.append(
-            Finding(
-                rule=RULE_BODY_DATA,
-                citation=BODY_CITATION,
-                message=f"Đảng viên {subject} có tên hơn một lần trong danh sách triệu tập.",
+            _body_finding(
+                RULE_BODY_DATA,
+                f"Đảng viên {subject} có tên hơn một lần trong danh sách triệu tập.",
                 subject=subject,
             )
         )
     size = 0
     for participant in participants:
         reason = exclusion_reason(participant)
+        who, subject = participant.who, participant.subject
         if reason is None:
             size += 1
         else:
             findings.append(
-                Finding(
-                    rule=RULE_BODY_EXCLUDED,
-                    citation=BODY_CITATION,
-                    message=f"Không tính {participant.who} vào tổng số: {reason}.",
+                _body_finding(
+                    RULE_BODY_EXCLUDED,
+                    f"Không tính {who} vào tổng số: {reason}.",
+                    subject=subject,
                     severity=Severity.INFO,
-                    subject=participant.subject,
                 )
             )
         if participant.voted and participant.attendance is not Attendance.PRESENT:
             findings.append(
-                Finding(
-                    rule=RULE_BODY_DATA,
-                    citation=BODY_CITATION,
-                    message=f"{participant.who} được ghi là đã biểu quyết nhưng không có mặt.",
-                    subject=participant.subject,
+                _body_finding(
+                    RULE_BODY_DATA,
+                    f"{who} được ghi là đã biểu quyết nhưng không có mặt.",
+                    subject=subject,
                 )
             )
         elif participant.voted and reason is not None:
             findings.append(
-                Finding(
-                    rule=RULE_BODY_DATA,
-                    citation=BODY_CITATION,
-                    message=(
-                        f"{participant.who} được ghi là đã biểu quyết nhưng {reason}: "
-                        "không có quyền biểu quyết."
-                    ),
-                    subject=participant.subject,
+                _body_finding(
+                    RULE_BODY_DATA,
+                    f"{who} được ghi là đã biểu quyết nhưng {reason}: không có quyền biểu quyết.",
+                    subject=subject,
                 )
             )
     findings.append(
-        Finding(
-            rule=RULE_BODY_COUNTED,
-            citation=BODY_CITATION,
-            message=(
-                f"Tổng số đảng viên tính biểu quyết: {size} trên {len(participants)} "
-                "đảng viên được triệu tập."
-            ),
+        _body_finding(
+            RULE_BODY_COUNTED,
+            f"Tổng số đảng viên tính biểu quyết: {size} trên {len(participants)} "
+            "đảng viên được triệu tập.",
             severity=Severity.INFO,
         )
     )

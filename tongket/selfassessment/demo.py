@@ -6,6 +6,7 @@ account has a draft entered on behalf by the office."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.contrib.auth import get_user_model
 
@@ -99,17 +100,10 @@ def load(ctx: DemoContext) -> None:
         comment="Đề nghị bổ sung: nhiệm vụ rà soát định mức chi đã vượt yêu cầu (được Giám đốc "
         "Sở biểu dương) nhưng chưa ghi vào phụ lục; điểm tiêu chí 7 cần tương ứng.",
     )
-    services.save_draft(
-        actor=user,
-        form_id=form.pk,
-        data=services.FormInput(
-            texts=PART_A,
-            remedies=REMEDIES,
-            points=RESUBMIT_POINTS,
-            proposed_level=Level.EXCELLENT,
-            tasks=tasks(exceeded=3),
-        ),
+    resubmitted = replace(
+        draft, points=RESUBMIT_POINTS, proposed_level=Level.EXCELLENT, tasks=tasks(exceeded=3)
     )
+    services.save_draft(actor=user, form_id=form.pk, data=resubmitted)
     services.submit(actor=user, form_id=form.pk)
     ctx.notes.append(
         f"Năm 2026: Mẫu 2B của đảng viên {member.card_number} (tài khoản dangvien) đã gửi, chi "
