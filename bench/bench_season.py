@@ -9,11 +9,14 @@ and runs two phases of `--seconds` each against the same server and database:
 1. the read-only mix: `clients` threads request the busy pages of `bench_pages.pages()` in turn;
 2. the season: the same threads, where each request is a write with probability
    `--write-share`, through the REST API with a token: opening a cycle (one per grassroots
-   organization of another province than the one read), a proposal and a decision for an
-   evaluation of the opened cycles, a correction of a member (PATCH). Half-way through,
+   organization of another province than the one read), for an evaluation of the opened
+   cycles the committee's appraisal with its 100-point score (a member under 366-QĐ/TW may be
+   proposed or decided "good" only on a score), then a proposal or a decision, and a correction
+   of a member (PATCH). Half-way through,
    a `--import-rows` member workbook is imported (in a separate process, as `tongket import`
    would) into a grassroots organization of a third province.
-Prints, per phase, p50/p95/p99 of reads and of writes, errors, requests over 1 s, throughput
+Prints, per phase, p50/p95/p99 of reads and of writes, errors (a write the rules refuse is
+one, shown with its rule), requests over 1 s, throughput
 and the season's throughput over the read-only mix's; per page, the cache parts' outcomes
 (hit rates); the import's wall time; and how long the writes that ran while it ran took.
 Everything it writes stays in the database (run it on a benchmark database).
@@ -37,15 +40,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from django.db.models import Count  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
 
 from bench import bench_pages  # noqa: E402 - sets up Django
+from tongket.evaluation.demo import POINTS_2026  # noqa: E402
 from tongket.exchange.services import issue_token  # noqa: E402
-from tongket.people.models import Member, Organization  # noqa: E402
+from tongket.people.models import Member, Organization, PartyRole  # noqa: E402
 
 HOST = bench_pages.HOST
 SLOW = 1.0  # seconds: a request over this counts as slow
@@ -56,6 +61,7 @@ class Tally:
     reads: list[float] = field(default_factory=list)
     writes: list[tuple[float, float]] = field(default_factory=list)  # (start, seconds)
     errors: list[str] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)  # writes sent, by kind
     cache: dict[str, dict[str, int]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -77,17 +83,38 @@ def request(
     return response.status, content, elapsed, response.getheader(bench_pages.CACHE_HEADER) or ""
 
 
+# A member's points on the 100-point frame of HD 43 (the demo's second self-assessment):
+# 79.5, "good" (70 to 89).
+GOOD_POINTS = POINTS_2026[1]
+
+
+def refusal(status: int, kind: str, body: bytes) -> str:
+    """What an error says: the status, the write and the rule that refused it, if any."""
+    try:
+        rule = json.loads(body)["error"]["rule"]
+    except (ValueError, KeyError, TypeError):
+        rule = ""
+    return f"{status} {kind} {rule}".strip()
+
+
 class Writer:
-    """The season's writes through the API, on organizations of provinces nobody reads."""
+    """The season's writes through the API, on organizations of provinces nobody reads, in the
+    order an office makes them under 366-QĐ/TW (Điều 12): a member is appraised with their
+    score before the cell proposes or the committee decides their level; a cell is decided
+    after its ordinary members, and the members of its committee after it. Members on a
+    committee above the cell (the grassroots organization's) wait for that organization,
+    decided in its bloc's cycle, which this writer does not open: they are left undecided."""
 
     def __init__(self, port: int, token: str, grassroots: list[str], year: int) -> None:
         self.port = port
         self.headers = {"Authorization": f"Token {token}"}
         self.pending = list(grassroots)  # organizations whose cycle is not opened yet
-        self.evaluations: list[int] = []  # undecided evaluations, collectives last (popped first)
-        # qd366 (Điều 12): a cycle's members wait until its cells are decided.
-        self.waiting: dict[int, tuple[int, list[int]]] = {}  # cycle -> (cells left, members)
-        self.cycle_of: dict[int, int] = {}  # a cell's evaluation -> its cycle
+        self.evaluations: list[int] = []  # evaluations ready for their next write
+        self.cells: set[int] = set()  # the cells' evaluations
+        self.cell_of: dict[int, int] = {}  # an ordinary member's evaluation -> their cell's
+        self.members_left: dict[int, int] = {}  # a cell's evaluation -> ordinary members left
+        self.after_cell: dict[int, list[int]] = {}  # a cell's evaluation -> its committee's
+        self.appraised: set[int] = set()  # members' evaluations with a scored appraisal
         # Members sit in the cells under the grassroots organizations, never directly in them.
         # card -> joining date: a corrected birth date keeps the member admitted at 18 or older.
         self.members: dict[str, dt.date] = dict(
@@ -100,7 +127,7 @@ class Writer:
         self.year = year
         self.lock = threading.Lock()
 
-    def one(self) -> tuple[int, str, float]:
+    def one(self) -> tuple[int, str, float, bytes]:
         opening = None
         with self.lock:  # not held while a request runs (`_open` and `_decide` take it)
             if self.pending and (not self.evaluations or random.random() < 0.05):
@@ -116,68 +143,104 @@ class Writer:
             return self._decide(ev, propose=choice < 0.35)
         card = random.choice(list(self.members))
         born = self.members[card].year - random.randint(19, 40)
-        status, _body, elapsed, _ = request(
+        status, body, elapsed, _ = request(
             self.port, "PATCH", f"/api/v1/members/{card}/",
             self.headers, {"birth_date": f"{born}-01-02"},
         )  # fmt: skip
-        return status, "correction", elapsed
+        return status, "correction", elapsed, body
 
-    def _open(self, code: str) -> tuple[int, str, float]:
+    def _list(self, cycle: int, kind: str) -> list[dict[str, Any]]:
+        """Every evaluation of the cycle of this kind, page after page (not timed)."""
+        rows: list[dict[str, Any]] = []
+        path = f"/api/v1/evaluations/?cycle={cycle}&subject_kind={kind}&limit=500"
+        while path:
+            page = json.loads(request(self.port, "GET", path, self.headers)[1])
+            rows += page["results"]
+            following = urlsplit(page.get("next") or "")  # an absolute address, or none
+            path = f"{following.path}?{following.query}" if following.path else ""
+        return rows
+
+    def _open(self, code: str) -> tuple[int, str, float, bytes]:
         status, body, elapsed, _ = request(
             self.port, "POST", "/api/v1/cycles/", self.headers,
             {"organization": code, "year": self.year},
         )  # fmt: skip
         if status == 201:
             cycle = json.loads(body)["id"]
-            listed = {
-                kind: json.loads(
-                    request(
-                        self.port, "GET",
-                        f"/api/v1/evaluations/?cycle={cycle}&subject_kind={kind}&limit=200",
-                        self.headers,
-                    )[1]
-                )["results"]
-                for kind in ("organization", "member")
-            }  # fmt: skip
-            cells = [row["id"] for row in listed["organization"]]
-            members = [row["id"] for row in listed["member"]]
+            cells = {row["subject_code"]: row["id"] for row in self._list(cycle, "organization")}
+            members = self._list(cycle, "member")
             with self.lock:
-                if cells:
-                    self.waiting[cycle] = (len(cells), members)
-                    self.cycle_of.update(dict.fromkeys(cells, cycle))
-                    self.evaluations.extend(cells)
-                else:
-                    self.evaluations.extend(members)
-        return status, "cycle opening", elapsed
+                self._queue(cells, members)
+        return status, "cycle opening", elapsed, body
 
-    def _decide(self, ev: int, *, propose: bool) -> tuple[int, str, float]:
-        if ev in self.cycle_of:  # a cell: decided first, then its cycle's members may be
-            status, _, elapsed, _ = request(
-                self.port, "POST", f"/api/v1/evaluations/{ev}/decision/", self.headers,
-                {"outcome": "good", "number": "99-QĐ/ĐU", "date": f"{self.year}-12-20"},
+    def _queue(self, cells: dict[str, int], members: list[dict[str, Any]]) -> None:
+        """Put an opened cycle's ordinary members first, each cell once they are decided, and
+        the cell's committee after it (the roles held on the year's last day, as the rules
+        read them)."""
+        end = dt.date(self.year, 12, 31)
+        paths = dict(Organization.objects.filter(code__in=cells).values_list("code", "path"))
+        roles: dict[str, list[str]] = {}
+        for card, path in PartyRole.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=end),
+            start__lte=end,
+            member__card_number__in=[row["subject_code"] for row in members],
+        ).values_list("member__card_number", "organization__path"):
+            roles.setdefault(card, []).append(path)
+        self.cells.update(cells.values())
+        for ev in cells.values():
+            self.members_left[ev] = 0
+            self.after_cell[ev] = []
+        for row in members:
+            cell = cells.get(row["unit"])
+            held = roles.get(row["subject_code"], [])
+            if cell is None or not held:  # an ordinary member (or one directly in the unit)
+                if cell is not None:
+                    self.cell_of[row["id"]] = cell
+                    self.members_left[cell] += 1
+                self.evaluations.append(row["id"])
+            elif held == [paths[row["unit"]]] * len(held):  # on the cell's committee alone
+                self.after_cell[cell].append(row["id"])
+            # else: on a committee above the cell, or leading elsewhere: left undecided
+        self.evaluations[:0] = [ev for ev in cells.values() if not self.members_left[ev]]
+
+    def _decided(self, ev: int) -> None:
+        """Release what waited for this decision (under the lock)."""
+        if ev in self.cells:
+            self.evaluations.extend(self.after_cell.pop(ev, []))
+            return
+        cell = self.cell_of.pop(ev, None)
+        if cell is not None:
+            self.members_left[cell] -= 1
+            if not self.members_left[cell]:
+                self.evaluations.append(cell)
+
+    def _decide(self, ev: int, *, propose: bool) -> tuple[int, str, float, bytes]:
+        if ev not in self.cells and ev not in self.appraised:  # the appraisal and score first
+            status, body, elapsed, _ = request(
+                self.port, "POST", f"/api/v1/evaluations/{ev}/appraisal/", self.headers,
+                {"outcome": "good", "points": GOOD_POINTS},
             )  # fmt: skip
             with self.lock:
-                cycle = self.cycle_of.pop(ev)
-                left, members = self.waiting[cycle]
-                if left > 1:
-                    self.waiting[cycle] = (left - 1, members)
-                else:
-                    del self.waiting[cycle]
-                    self.evaluations[:0] = members  # behind the cells still waiting
-            return status, "decision", elapsed
-        if propose:
-            status, _, elapsed, _ = request(
+                if status == 201:
+                    self.appraised.add(ev)
+                    self.evaluations.append(ev)  # proposed or decided next
+            return status, "appraisal", elapsed, body
+        if propose and ev not in self.cells:
+            status, body, elapsed, _ = request(
                 self.port, "POST", f"/api/v1/evaluations/{ev}/proposal/",
                 self.headers, {"outcome": "good"},
             )  # fmt: skip
             with self.lock:
                 self.evaluations.append(ev)
-            return status, "proposal", elapsed
-        status, _, elapsed, _ = request(
+            return status, "proposal", elapsed, body
+        status, body, elapsed, _ = request(
             self.port, "POST", f"/api/v1/evaluations/{ev}/decision/", self.headers,
             {"outcome": "good", "number": "99-QĐ/ĐU", "date": f"{self.year}-12-20"},
         )  # fmt: skip
-        return status, "decision", elapsed
+        if status == 201:
+            with self.lock:
+                self._decided(ev)
+        return status, "cell decision" if ev in self.cells else "decision", elapsed, body
 
 
 def run_phase(
@@ -199,13 +262,14 @@ def run_phase(
             if writer is not None and random.random() < write_share:
                 started = time.monotonic()
                 try:
-                    status, kind, elapsed = writer.one()
+                    status, kind, elapsed, body = writer.one()
                 except (OSError, http.client.HTTPException) as exc:
-                    status, kind, elapsed = 0, f"write {exc}", 0.0
+                    status, kind, elapsed, body = 0, f"write {exc}", 0.0, b""
                 with tally.lock:
                     tally.writes.append((started, elapsed))
+                    tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
                     if status not in (200, 201):
-                        tally.errors.append(f"{status} {kind}")
+                        tally.errors.append(refusal(status, kind, body))
                     done[0] += 1
                 continue
             label, path = targets[i % len(targets)]
@@ -244,8 +308,10 @@ def report(name: str, tally: Tally, wall: float, count: int) -> float:
                 f"p95 {pct(values, 95) * 1000:7.1f}  p99 {pct(values, 99) * 1000:7.1f} ms"
             )
     print(f"  errors {len(tally.errors)}  over {SLOW:.0f} s: {slow}  load {os.getloadavg()[0]:.1f}")
-    for error in sorted(set(tally.errors))[:5]:
-        print(f"    e.g. {error}")
+    if tally.kinds:
+        print("  writes " + ", ".join(f"{k}: {n}" for k, n in sorted(tally.kinds.items())))
+    for error in sorted(set(tally.errors)):
+        print(f"    {tally.errors.count(error)} × {error}")
     for label, outcomes in tally.cache.items():
         parts = sum(outcomes.values())
         hits = outcomes.get("hit", 0)
@@ -256,12 +322,14 @@ def report(name: str, tally: Tally, wall: float, count: int) -> float:
     return count / wall
 
 
-def decision_cost(token: str, evaluations: list[int], year: int, count: int) -> None:
-    """Single decisions through the API one at a time in this process (Django's test client,
-    no server): the median CPU time of a request in Python (`time.process_time`: what other
-    processes on a shared machine barely move; the database server's CPU is not in it), its
-    wall time and its queries. Refused ones (a leader before the units they lead) are left
-    out."""
+def decision_cost(
+    token: str, evaluations: list[int], appraised: set[int], year: int, count: int
+) -> None:
+    """Single decisions of members through the API one at a time in this process (Django's
+    test client, no server): the median CPU time of a request in Python (`time.process_time`:
+    what other processes on a shared machine barely move; the database server's CPU is not in
+    it), its wall time and its queries. A member not yet appraised is appraised with a score
+    first (not measured). Refused ones (a leader before the units they lead) are left out."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -274,6 +342,12 @@ def decision_cost(token: str, evaluations: list[int], year: int, count: int) -> 
     for ev in evaluations:
         if len(cpu) >= count:
             break
+        if ev not in appraised:
+            client.post(
+                f"/api/v1/evaluations/{ev}/appraisal/",
+                {"outcome": "good", "points": GOOD_POINTS},
+                content_type="application/json",
+            )
         with CaptureQueriesContext(connection) as ctx:
             start, cpu_start = time.perf_counter(), time.process_time()
             response = client.post(
@@ -431,7 +505,10 @@ def main() -> None:
             )
         with writer.lock:
             ready = list(reversed(writer.evaluations))
-        decision_cost(token, [ev for ev in ready if ev not in writer.cycle_of], args.year, 30)
+            appraised = set(writer.appraised)
+        decision_cost(
+            token, [ev for ev in ready if ev not in writer.cells], appraised, args.year, 30
+        )
     finally:
         sealer.send_signal(signal.SIGTERM)
         server.send_signal(signal.SIGTERM)

@@ -9,13 +9,14 @@ from enum import StrEnum
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Collate, Substr
+from django.db.models.functions import Collate, Left, Substr
 
 from tongket.accounts.scope import Scope, User, outermost, prefixes_q, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.text import fold
 from tongket.people.domain import is_valid_org_code
 from tongket.people.models import (
+    SEGMENT_WIDTH,
     Member,
     Membership,
     MemberTally,
@@ -669,7 +670,8 @@ def quick_search_members(
     limit: the start of the full name ("tran thi lan"), of the given name ("lan") or of the
     middle and given name ("thi lan"), and the start of the card number. Only when these give
     fewer than `limit + 1` members does the search look anywhere in the name (the trigram
-    index: slow at national size for common syllables), so the answer is the same as one
+    index: slow at national size for common syllables; a search that stays in one province
+    reads that province's part of it, `_search_root`), so the answer is the same as one
     `LIKE '%…%'` would give, only found sooner. A needle of one or two letters is looked for at
     the start of each word (`name_q`): every candidate above is such a match, and without it no
     index could serve a two-letter search that starts no name (0.3–1.5 s at national size).
@@ -697,10 +699,33 @@ def quick_search_members(
             rows = Member.objects.select_related("organization").filter(pk__in=wanted)
             found = {m.pk: m for m in rows}
     if len(found) <= limit:
-        for member in matches.exclude(pk__in=list(found))[: limit + 1 - len(found)]:
+        rest = matches.exclude(pk__in=list(found))
+        root = _search_root(user, within)
+        if root is not None:
+            # Implied by the scope, said again for the trigram index of migration 0010, which
+            # keys each member on their province: the posting lists read are the province's,
+            # not the country's (`people_member_root_name_trgm`).
+            rest = rest.alias(root_path=Left("org_path", SEGMENT_WIDTH)).filter(root_path=root)
+        for member in rest[: limit + 1 - len(found)]:
             found[member.pk] = member
     members = sorted(found.values(), key=lambda m: (m.sort_name, m.pk))
     return members[:limit], len(members) > limit
+
+
+def _search_root(user: User | None, within: Organization | None) -> str | None:
+    """The path of the one province (root organization) a member search stays in, if it stays
+    in one: `within`'s, else the one holding every subtree the user sees and their own record;
+    None for a search of several provinces or of the country."""
+    if within is not None:
+        return within.path[:SEGMENT_WIDTH]
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    paths = [*scope.read_paths]
+    if scope.own_member_id is not None and scope.own_org_path:
+        paths.append(scope.own_org_path)
+    roots = {path[:SEGMENT_WIDTH] for path in paths}
+    return roots.pop() if len(roots) == 1 else None
 
 
 def _like_prefix(text: str) -> str:
