@@ -26,7 +26,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.text import is_digits
 from tongket.exchange.api import (
@@ -389,30 +388,14 @@ class ReportViewSet(FileNegotiation):
                     rule="reports.document.mismatch",
                 )
             number, date = doc.number, date or doc.date
-        report = selectors.render_report(
-            request.user,
-            code,
-            int(year),
+        report = services.export_report(
+            actor=request.user,
+            code=code,
+            year=int(year),
             kind=kind,
             fmt=fmt,
             date=date,
             number=number,
             signer=options.get("signer", "secretary"),
-        )
-        org = selectors.report_organization(request.user, code)
-        record_export(
-            actor=request.user,
-            what="report",
-            fmt=fmt,
-            rows=1,
-            org_path=org.path,
-            object_id=org.code,
-            summary=f"Tải {report.filename}",
-            details={
-                "kind": kind,
-                "year": int(year),
-                "organization": org.code,
-                "bytes": len(report.content),
-            },
         )
         return file_response(report.content, report.content_type, report.filename)
