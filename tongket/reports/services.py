@@ -370,33 +370,33 @@ def export_stored_file(*, actor: User | None, doc: Document, fmt: str) -> Stored
     )
 
 
+class ReportRequest(TypedDict):
+    """Which document of a report (`selectors.render_report`'s keyword arguments)."""
+
+    kind: str
+    fmt: str
+    date: NotRequired[dt.date | None]
+    number: NotRequired[int | None]
+    signer: NotRequired[str]
+
+
 def export_report(
-    *,
-    actor: User | None,
-    code: str,
-    year: int,
-    kind: str,
-    fmt: str,
-    date: dt.date | None = None,
-    number: int | None = None,
-    signer: str = "secretary",
+    *, actor: User | None, code: str, year: int, **request: Unpack[ReportRequest]
 ) -> selectors.RenderedReport:
-    """A report of `kind` in `fmt` for an organization the actor may report on, its download
-    recorded in the audit log: one path for the web page and the API."""
-    report = selectors.render_report(
-        actor, code, year, kind=kind, fmt=fmt, date=date, number=number, signer=signer
-    )
+    """A report's document for an organization the actor may report on, its download recorded
+    in the audit log: one path for the web page and the API."""
+    report = selectors.render_report(actor, code, year, **request)
     org = selectors.report_organization(actor, code)
     record_export(
         actor=actor,
         what="report",
-        fmt=fmt,
+        fmt=request["fmt"],
         rows=1,
         org_path=org.path,
         object_id=org.code,
         summary=f"Tải {report.filename}",
         details={
-            "kind": kind,
+            "kind": request["kind"],
             "year": year,
             "organization": org.code,
             "bytes": len(report.content),
