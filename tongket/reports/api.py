@@ -389,9 +389,9 @@ class ReportViewSet(FileNegotiation):
                 )
             number, date = doc.number, date or doc.date
         report = services.export_report(
-            actor=request.user,
-            code=code,
-            year=int(year),
+            request.user,
+            code,
+            int(year),
             kind=kind,
             fmt=fmt,
             date=date,

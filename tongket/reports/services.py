@@ -381,10 +381,10 @@ class ReportRequest(TypedDict):
 
 
 def export_report(
-    *, actor: User | None, code: str, year: int, **request: Unpack[ReportRequest]
+    actor: User | None, code: str, year: int, **request: Unpack[ReportRequest]
 ) -> selectors.RenderedReport:
     """A report's document for an organization the actor may report on, its download recorded
-    in the audit log: one path for the web page and the API."""
+    in the audit log: one path for the web page and the API. Called as `render_report` is."""
     report = selectors.render_report(actor, code, year, **request)
     org = selectors.report_organization(actor, code)
     record_export(

@@ -122,9 +122,7 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @replica_reads
 def download(request: HttpRequest, code: str, year: int, kind: str, fmt: str) -> HttpResponse:
     try:
-        report = services.export_report(
-            actor=request.user, code=code, year=year, kind=kind, fmt=fmt
-        )
+        report = services.export_report(request.user, code, year, kind=kind, fmt=fmt)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
