@@ -153,7 +153,12 @@ class StoredFile(serializers.Field):  # type: ignore[type-arg]
 
 
 class DocumentInput(serializers.Serializer[Any]):
-    organization = serializers.CharField(max_length=100, help_text="Mã cơ quan ban hành.")
+    """A new document; its fields, but `draft`, arrive named as `services.create_draft`'s
+    arguments (`source`)."""
+
+    organization = serializers.CharField(
+        max_length=100, source="organization_code", help_text="Mã cơ quan ban hành."
+    )
     kind = serializers.ChoiceField(
         choices=DocumentKind.choices, help_text="Ký hiệu loại văn bản (BC, QĐ, TB, BB, NQ…)."
     )
@@ -173,6 +178,7 @@ class DocumentInput(serializers.Serializer[Any]):
         max_value=MAX_ID,
         required=False,
         allow_null=True,
+        source="supersedes_id",
         help_text="Văn bản đã ban hành mà văn bản này thay thế.",
     )
     reason = serializers.CharField(
@@ -287,24 +293,13 @@ class DocumentViewSet(FileNegotiation):
     )
     def create(self, request: Request) -> Response:
         require_a_write_grant(self.scope)
-        data = self.parsed(DocumentInput)
-        org = selectors.report_organization(request.user, data["organization"])
+        fields = self.parsed(DocumentInput)
+        draft = fields.pop("draft")
+        org = selectors.report_organization(request.user, fields["organization_code"])
         require(self.scope.writes(org.path))
-        write = services.create_draft if data.get("draft") else services.issue_document
-        doc = write(
-            actor=request.user,
-            organization_code=org.code,
-            kind=data["kind"],
-            year=data["year"],
-            title=data["title"],
-            date=data["date"],
-            summary=data.get("summary", ""),
-            markdown=data.get("markdown", ""),
-            docx=data.get("docx"),
-            pdf=data.get("pdf"),
-            supersedes_id=data.get("supersedes"),
-            reason=data.get("reason", ""),
-        )
+        fields["organization_code"] = org.code
+        write = services.create_draft if draft else services.issue_document
+        doc = write(actor=request.user, **fields)
         return self._shown(doc.pk, status=201)
 
     @write_schema(
