@@ -26,7 +26,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.text import is_digits
 from tongket.exchange.api import (
@@ -154,7 +153,12 @@ class StoredFile(serializers.Field):  # type: ignore[type-arg]
 
 
 class DocumentInput(serializers.Serializer[Any]):
-    organization = serializers.CharField(max_length=100, help_text="Mã cơ quan ban hành.")
+    """A new document; its fields, but `draft`, arrive named as `services.create_draft`'s
+    arguments (`source`)."""
+
+    organization = serializers.CharField(
+        max_length=100, source="organization_code", help_text="Mã cơ quan ban hành."
+    )
     kind = serializers.ChoiceField(
         choices=DocumentKind.choices, help_text="Ký hiệu loại văn bản (BC, QĐ, TB, BB, NQ…)."
     )
@@ -174,6 +178,7 @@ class DocumentInput(serializers.Serializer[Any]):
         max_value=MAX_ID,
         required=False,
         allow_null=True,
+        source="supersedes_id",
         help_text="Văn bản đã ban hành mà văn bản này thay thế.",
     )
     reason = serializers.CharField(
@@ -288,24 +293,13 @@ class DocumentViewSet(FileNegotiation):
     )
     def create(self, request: Request) -> Response:
         require_a_write_grant(self.scope)
-        data = self.parsed(DocumentInput)
-        org = selectors.report_organization(request.user, data["organization"])
+        fields = self.parsed(DocumentInput)
+        draft = fields.pop("draft")
+        org = selectors.report_organization(request.user, fields["organization_code"])
         require(self.scope.writes(org.path))
-        write = services.create_draft if data.get("draft") else services.issue_document
-        doc = write(
-            actor=request.user,
-            organization_code=org.code,
-            kind=data["kind"],
-            year=data["year"],
-            title=data["title"],
-            date=data["date"],
-            summary=data.get("summary", ""),
-            markdown=data.get("markdown", ""),
-            docx=data.get("docx"),
-            pdf=data.get("pdf"),
-            supersedes_id=data.get("supersedes"),
-            reason=data.get("reason", ""),
-        )
+        fields["organization_code"] = org.code
+        write = services.create_draft if draft else services.issue_document
+        doc = write(actor=request.user, **fields)
         return self._shown(doc.pk, status=201)
 
     @write_schema(
@@ -389,7 +383,7 @@ class ReportViewSet(FileNegotiation):
                     rule="reports.document.mismatch",
                 )
             number, date = doc.number, date or doc.date
-        report = selectors.render_report(
+        report = services.export_report(
             request.user,
             code,
             int(year),
@@ -398,21 +392,5 @@ class ReportViewSet(FileNegotiation):
             date=date,
             number=number,
             signer=options.get("signer", "secretary"),
-        )
-        org = selectors.report_organization(request.user, code)
-        record_export(
-            actor=request.user,
-            what="report",
-            fmt=fmt,
-            rows=1,
-            org_path=org.path,
-            object_id=org.code,
-            summary=f"Tải {report.filename}",
-            details={
-                "kind": kind,
-                "year": int(year),
-                "organization": org.code,
-                "bytes": len(report.content),
-            },
         )
         return file_response(report.content, report.content_type, report.filename)

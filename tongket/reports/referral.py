@@ -23,15 +23,22 @@ GIAY_GIOI_THIEU = DocumentType("GT", "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG"
 
 
 @dataclass(frozen=True)
-class ReferralFacts:
-    """Who moves, from where, to where, from when: the transfer as recorded."""
+class ReferredMember:
+    """The particulars of the member the letter introduces."""
 
-    temporary: bool
-    member_name: str
+    name: str
     card_number: str
     birth_date: dt.date | None
     joined_on: dt.date
     full_member_on: dt.date | None  # None for a probationary member
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """Who moves, from where, to where, from when: the transfer as recorded."""
+
+    temporary: bool
+    member: ReferredMember
     source: str  # the cell (or organization) the member leaves
     target: str  # where the member goes
     target_superior: str  # the body above the destination, to address the letter
@@ -46,22 +53,21 @@ def build_referral(
     organization left and the one that receives, addressed to the receiving committee."""
     o = facts.organization
     r = referral
+    m = r.member
     how = "tạm thời" if r.temporary else "chính thức"
     receiving = _committee_of(r.target_superior) if r.target_superior else r.target
     body: list[Block] = [
         Paragraph(runs=(Run("Kính gửi: ", bold=True), Run(f"{receiving}.")), centered=True),
+        Paragraph(runs=(Run(f"{o.committee_name} giới thiệu đồng chí: "), Run(m.name, bold=True))),
         Paragraph(
-            runs=(Run(f"{o.committee_name} giới thiệu đồng chí: "), Run(r.member_name, bold=True))
+            (f"Sinh ngày {date_short(m.birth_date)}; " if m.birth_date else "")
+            + f"số thẻ đảng viên: {m.card_number}."
         ),
         Paragraph(
-            (f"Sinh ngày {date_short(r.birth_date)}; " if r.birth_date else "")
-            + f"số thẻ đảng viên: {r.card_number}."
-        ),
-        Paragraph(
-            f"Vào Đảng ngày {date_short(r.joined_on)}; "
+            f"Vào Đảng ngày {date_short(m.joined_on)}; "
             + (
-                f"chính thức ngày {date_short(r.full_member_on)}."
-                if r.full_member_on
+                f"chính thức ngày {date_short(m.full_member_on)}."
+                if m.full_member_on
                 else "hiện là đảng viên dự bị."
             )
         ),
@@ -76,7 +82,7 @@ def build_referral(
         body.append(Paragraph(f"Lý do: {r.reason.rstrip('.')}."))
     body.append(
         Paragraph(
-            f"Đề nghị {receiving} tiếp nhận, quản lý và giúp đỡ đồng chí {r.member_name} "
+            f"Đề nghị {receiving} tiếp nhận, quản lý và giúp đỡ đồng chí {m.name} "
             f"sinh hoạt đảng {how} theo quy định."
         )
     )
@@ -88,5 +94,5 @@ def build_referral(
         summary=f"({how[:1].upper()}{how[1:]})",
         body=tuple(body),
         signature=_signature(facts, date),
-        recipients=("Như trên", f"Đồng chí {r.member_name}", _archive(facts, date)),
+        recipients=("Như trên", f"Đồng chí {m.name}", _archive(facts, date)),
     )

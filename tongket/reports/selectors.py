@@ -20,10 +20,11 @@ from tongket.reports.models import Document, NarrativeSection, ReportNarrative
 
 if TYPE_CHECKING:
     from tongket.meetings.selectors import MinutesFacts
+    from tongket.people.models import Member
     from tongket.reports.builders import ProgramRecord
     from tongket.reports.facts import YearEndFacts
     from tongket.reports.news import NewsFacts
-    from tongket.reports.referral import ReferralFacts
+    from tongket.reports.referral import ReferralFacts, ReferredMember
 
 
 def report_organization(user: User | None, code: str) -> Organization:
@@ -528,16 +529,11 @@ def referral_facts(
         )
     moved = transfer_out(user, member_card, org)
     if moved is not None:
-        m = moved.member
         # Within the organization the receiving cell is addressed; elsewhere its committee.
         superior = None if moved.target.path.startswith(org.path) else moved.target.parent
         return ReferralFacts(
             temporary=False,
-            member_name=m.full_name,
-            card_number=m.card_number,
-            birth_date=m.birth_date,
-            joined_on=m.joined_on,
-            full_member_on=m.full_member_on,
+            member=_referred(moved.member),
             source=moved.source.name,
             target=moved.target.name,
             target_superior=superior.name if superior is not None else "",
@@ -557,15 +553,23 @@ def referral_facts(
         )
     return ReferralFacts(
         temporary=True,
-        member_name=member.full_name,
-        card_number=member.card_number,
-        birth_date=member.birth_date,
-        joined_on=member.joined_on,
-        full_member_on=member.full_member_on,
+        member=_referred(member),
         source=own,
         target=cell,
         target_superior="",
         on=timezone.localdate(),
+    )
+
+
+def _referred(member: Member) -> ReferredMember:
+    from tongket.reports.referral import ReferredMember
+
+    return ReferredMember(
+        member.full_name,
+        member.card_number,
+        member.birth_date,
+        member.joined_on,
+        member.full_member_on,
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -69,6 +69,29 @@ def _snapshot(doc: Document) -> dict[str, object]:
         "status": doc.status,
         "supersedes": doc.supersedes_id,
     }
+
+
+def _document_for_write(actor: User | None, document_id: int) -> Document:
+    """The document, locked, when the actor may write for its issuer; NotFound otherwise."""
+    doc = Document.objects.select_for_update().select_related("organization").get(pk=document_id)
+    if not scope_for(actor).writes(doc.organization.path):
+        raise NotFound("Không tìm thấy văn bản.")
+    return doc
+
+
+def _record_document_event(
+    actor: User | None, action: str, doc: Document, summary: str, before: object = None
+) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="reports.Document",
+        object_id=doc.pk,
+        org_path=doc.organization.path,
+        summary=summary,
+        before=before,
+        after=_snapshot(doc),
+    )
 
 
 def _next_number(org: Organization, kind: str, year: int, date: dt.date) -> int:
@@ -153,14 +176,8 @@ def create_draft(
         reason=reason.strip(),
         created_by=_user(actor),
     )
-    record_event(
-        actor=actor,
-        action="document.draft",
-        object_type="reports.Document",
-        object_id=doc.pk,
-        org_path=org.path,
-        summary=f"Dự thảo {doc.get_kind_display().lower()}: {doc.title}",
-        after=_snapshot(doc),
+    _record_document_event(
+        actor, "document.draft", doc, f"Dự thảo {doc.get_kind_display().lower()}: {doc.title}"
     )
     return doc
 
@@ -178,9 +195,7 @@ def update_draft(
     pdf: bytes | None = None,
 ) -> Document:
     """Change a draft; an issued document is sealed and answers with a refusal."""
-    doc = Document.objects.select_for_update().select_related("organization").get(pk=document_id)
-    if not scope_for(actor).writes(doc.organization.path):
-        raise NotFound("Không tìm thấy văn bản.")
+    doc = _document_for_write(actor, document_id)
     if doc.status == DocumentStatus.ISSUED:
         raise DomainError(
             "Văn bản đã ban hành không sửa được; hãy ban hành văn bản thay thế, ghi rõ lý do.",
@@ -202,25 +217,14 @@ def update_draft(
     if pdf is not None:
         doc.pdf = pdf
     doc.save()
-    record_event(
-        actor=actor,
-        action="document.update_draft",
-        object_type="reports.Document",
-        object_id=doc.pk,
-        org_path=doc.organization.path,
-        summary=f"Sửa dự thảo: {doc.title}",
-        before=before,
-        after=_snapshot(doc),
-    )
+    _record_document_event(actor, "document.update_draft", doc, f"Sửa dự thảo: {doc.title}", before)
     return doc
 
 
 @transaction.atomic
 def issue_draft(*, actor: User | None, document_id: int) -> Document:
     """Give a draft the next number of its series and seal it."""
-    doc = Document.objects.select_for_update().select_related("organization").get(pk=document_id)
-    if not scope_for(actor).writes(doc.organization.path):
-        raise NotFound("Không tìm thấy văn bản.")
+    doc = _document_for_write(actor, document_id)
     if doc.status == DocumentStatus.ISSUED:
         raise DomainError(
             f"Văn bản đã được ban hành với số {doc.number}.",
@@ -232,53 +236,35 @@ def issue_draft(*, actor: User | None, document_id: int) -> Document:
     doc.status = DocumentStatus.ISSUED
     doc.issued_at = timezone.now()
     doc.save()
-    record_event(
-        actor=actor,
-        action="document.issue",
-        object_type="reports.Document",
-        object_id=doc.pk,
-        org_path=doc.organization.path,
-        summary=f"Ban hành số {doc.number}-{doc.kind}: {doc.title}",
-        before=before,
-        after=_snapshot(doc),
+    _record_document_event(
+        actor, "document.issue", doc, f"Ban hành số {doc.number}-{doc.kind}: {doc.title}", before
     )
     return doc
 
 
+class DraftFields(TypedDict):
+    """What a new document states (`create_draft`'s arguments besides the actor)."""
+
+    organization_code: str
+    kind: str
+    year: int
+    title: str
+    date: dt.date
+    summary: NotRequired[str]
+    markdown: NotRequired[str]
+    docx: NotRequired[bytes | None]
+    pdf: NotRequired[bytes | None]
+    supersedes_id: NotRequired[int | None]
+    reason: NotRequired[str]
+
+
 @transaction.atomic
-def issue_document(
-    *,
-    actor: User | None,
-    organization_code: str,
-    kind: str,
-    year: int,
-    title: str,
-    date: dt.date,
-    summary: str = "",
-    markdown: str = "",
-    docx: bytes | None = None,
-    pdf: bytes | None = None,
-    supersedes_id: int | None = None,
-    reason: str = "",
-) -> Document:
+def issue_document(*, actor: User | None, **fields: Unpack[DraftFields]) -> Document:
     """Issue a document at once: numbered per issuer, type and year, without gaps or reuse.
 
     A document that `supersedes` an issued one needs a reason; the old one stays as it was.
     """
-    draft = create_draft(
-        actor=actor,
-        organization_code=organization_code,
-        kind=kind,
-        year=year,
-        title=title,
-        date=date,
-        summary=summary,
-        markdown=markdown,
-        docx=docx,
-        pdf=pdf,
-        supersedes_id=supersedes_id,
-        reason=reason,
-    )
+    draft = create_draft(actor=actor, **fields)
     return issue_draft(actor=actor, document_id=draft.pk)
 
 
@@ -382,3 +368,38 @@ def export_stored_file(*, actor: User | None, doc: Document, fmt: str) -> Stored
     return StoredFile(
         content, selectors.FORMATS[fmt], ascii_name.encode("ascii", "ignore").decode()
     )
+
+
+class ReportRequest(TypedDict):
+    """Which document of a report (`selectors.render_report`'s keyword arguments)."""
+
+    kind: str
+    fmt: str
+    date: NotRequired[dt.date | None]
+    number: NotRequired[int | None]
+    signer: NotRequired[str]
+
+
+def export_report(
+    actor: User | None, code: str, year: int, **request: Unpack[ReportRequest]
+) -> selectors.RenderedReport:
+    """A report's document for an organization the actor may report on, its download recorded
+    in the audit log: one path for the web page and the API. Called as `render_report` is."""
+    report = selectors.render_report(actor, code, year, **request)
+    org = selectors.report_organization(actor, code)
+    record_export(
+        actor=actor,
+        what="report",
+        fmt=request["fmt"],
+        rows=1,
+        org_path=org.path,
+        object_id=org.code,
+        summary=f"Tải {report.filename}",
+        details={
+            "kind": request["kind"],
+            "year": year,
+            "organization": org.code,
+            "bytes": len(report.content),
+        },
+    )
+    return report

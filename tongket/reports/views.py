@@ -19,7 +19,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongket.accounts.scope import User, scope_for
-from tongket.audit.services import record_export
 from tongket.core.errors import DomainError, NotFound, refusal_text
 from tongket.core.http import (
     content_disposition,
@@ -123,28 +122,12 @@ def organization(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @replica_reads
 def download(request: HttpRequest, code: str, year: int, kind: str, fmt: str) -> HttpResponse:
     try:
-        report = selectors.render_report(request.user, code, year, kind=kind, fmt=fmt)
+        report = services.export_report(request.user, code, year, kind=kind, fmt=fmt)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
         back = reverse("reports:organization", kwargs={"code": code, "year": year})
         return not_ready(request, exc.message, back)
-    org = selectors.report_organization(request.user, code)
-    record_export(
-        actor=request.user,
-        what="report",
-        fmt=fmt,
-        rows=1,
-        org_path=org.path,
-        object_id=org.code,
-        summary=f"Tải {report.filename}",
-        details={
-            "kind": kind,
-            "year": year,
-            "organization": org.code,
-            "bytes": len(report.content),
-        },
-    )
     response = HttpResponse(report.content, content_type=report.content_type)
     response["Content-Disposition"] = content_disposition(report.filename)
     return response

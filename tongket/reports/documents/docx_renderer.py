@@ -7,7 +7,7 @@ import unicodedata
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -347,17 +347,18 @@ def _add_run(
     return run
 
 
-def _cell_line(
-    paragraph: Docx,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    underline: bool = False,
-    size: int = LAYOUT.body_pt,
-) -> None:
+class RunStyle(TypedDict, total=False):
+    """`_add_run`'s keyword arguments."""
+
+    bold: bool
+    italic: bool
+    underline: bool
+    size: int
+
+
+def _cell_line(paragraph: Docx, text: str, **style: Unpack[RunStyle]) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _add_run(paragraph, text, bold=bold, italic=italic, underline=underline, size=size)
+    _add_run(paragraph, text, **style)
 
 
 def _centered(document: Docx, *, space_before: int = 0, space_after: int = 0) -> Docx:

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from tongket.awards import selectors, services
-from tongket.core.errors import DomainError
-from tongket.core.formatting import parse_date_vi
+from tongket.awards.management.options import date_option, refusals_as_command_errors
 
 
 class Command(BaseCommand):
@@ -24,11 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--reason", required=True, help="Lý do chọn tiêu biểu.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            date = parse_date_vi(options["date"])
-        except ValueError as exc:
-            raise CommandError(f"--date: {exc}") from None
-        try:
+        date = date_option(options["date"])
+        with refusals_as_command_errors():
             choice = services.mark_exemplary(
                 actor=None,
                 decision_id=selectors.organization_decision_id(options["org"], options["year"]),
@@ -36,8 +32,6 @@ class Command(BaseCommand):
                 date=date,
                 reason=options["reason"],
             )
-        except DomainError as exc:  # NotFound too: no such decision
-            raise CommandError(f"{exc.message} [{exc.rule}]" if exc.rule else exc.message) from None
         self.stdout.write(
             f"Đã ghi nhận {choice.organization.name} hoàn thành xuất sắc nhiệm vụ tiêu biểu năm "
             f"{choice.year} (văn bản số {choice.number} ngày {choice.date:%d/%m/%Y})."

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from tongket.awards import services
-from tongket.core.errors import DomainError
-from tongket.core.formatting import parse_date_vi
+from tongket.awards.management.options import date_option, refusals_as_command_errors
 from tongket.evaluation.domain import Level
 
 
@@ -43,11 +42,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            date = parse_date_vi(options["date"])
-        except ValueError as exc:
-            raise CommandError(f"--date: {exc}") from None
-        try:
+        date = date_option(options["date"])
+        with refusals_as_command_errors():
             past = services.record_past_result(
                 actor=None,
                 data=services.PastResultInput(
@@ -61,8 +57,6 @@ class Command(BaseCommand):
                     exemplary=options["exemplary"],
                 ),
             )
-        except DomainError as exc:  # NotFound too: an unknown or unreadable subject
-            raise CommandError(f"{exc.message} [{exc.rule}]" if exc.rule else exc.message) from None
         self.stdout.write(
             f"Đã nhập kết quả năm {past.year} ({past.profile_id}): {Level(past.level).label}"
             f"{' (tiêu biểu)' if past.exemplary else ''}, "

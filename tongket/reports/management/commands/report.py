@@ -15,6 +15,18 @@ from tongket.reports.selectors import FORMATS, KINDS, render_report
 
 # HD 43's forms (Mẫu 01, 2A, 2B, 2C, 03, 04, 05): printed by the self-assessment app.
 FORM_KINDS = ("form-01", "form-2a", "form-2b", "form-2c", "form-03", "form-04", "form-05")
+# The options named after `render_report`'s keyword arguments, passed on as they are.
+REPORT_OPTIONS = (
+    "kind",
+    "fmt",
+    "date",
+    "number",
+    "signer",
+    "program_id",
+    "award_id",
+    "member_card",
+    "preprinted",
+)
 
 
 class Command(BaseCommand):
@@ -71,15 +83,7 @@ class Command(BaseCommand):
                 None,
                 options["org"],
                 options["year"],
-                kind=options["kind"],
-                fmt=options["fmt"],
-                date=options["date"],
-                number=options["number"],
-                signer=options["signer"],
-                program_id=options["program_id"],
-                award_id=options["award_id"],
-                member_card=options["member_card"],
-                preprinted=options["preprinted"],
+                **{name: options[name] for name in REPORT_OPTIONS},
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
@@ -89,9 +93,7 @@ class Command(BaseCommand):
                 raise CommandError("Định dạng nhị phân cần tệp ghi ra: thêm -o TỆP.")
             self.stdout.write(report.content.decode(), ending="")
             return
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(report.content)
-        sys.stderr.write(f"Đã ghi {output} ({format_number(len(report.content))} byte).\n")
+        _write(output, report.content)
 
     def _form(self, options: dict[str, Any]) -> None:
         from tongket.selfassessment.printing import render_kind
@@ -99,22 +101,15 @@ class Command(BaseCommand):
         output: Path | None = options["output"]
         if output is None:
             raise CommandError("Mẫu kiểm điểm là tệp docx hoặc pdf: thêm -o TỆP.")
+        subject = (None, options["org"], options["year"])
         try:
             if options["kind"] == "form-04":
                 from tongket.dossier.printing import render_kind_04
 
-                printed = render_kind_04(
-                    None,
-                    options["org"],
-                    options["year"],
-                    fmt=options["fmt"],
-                    card=options["member_card"],
-                )
+                printed = render_kind_04(*subject, fmt=options["fmt"], card=options["member_card"])
             else:
                 printed = render_kind(
-                    None,
-                    options["org"],
-                    options["year"],
+                    *subject,
                     kind=options["kind"],
                     fmt=options["fmt"],
                     card=options["member_card"],
@@ -122,6 +117,10 @@ class Command(BaseCommand):
                 )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(printed.content)
-        sys.stderr.write(f"Đã ghi {output} ({format_number(len(printed.content))} byte).\n")
+        _write(output, printed.content)
+
+
+def _write(output: Path, content: bytes) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(content)
+    sys.stderr.write(f"Đã ghi {output} ({format_number(len(content))} byte).\n")
