@@ -65,6 +65,7 @@ from tongket.evaluation.selectors import (
     point_frame,
     profile_of,
     quota_exception_for,
+    review_facts,
     subject_code,
     uses_points,
 )
@@ -486,15 +487,8 @@ def _undecided_ordinary_members(ev: Evaluation) -> tuple[str, ...]:
     )
     names: list[str] = []
     for row in rows:
-        assert row.member is not None
-        facts = MemberFacts(
-            subject=row.member.card_number,
-            joined_on=row.member.joined_on,
-            period_end=end,
-            exempted=row.exempted,
-            suspended=row.suspended,
-        )
-        if profile.not_classified_reason(facts) is None:
+        if profile.not_classified_reason(review_facts(row, end)) is None:
+            assert row.member is not None
             names.append(row.member.full_name)
     return tuple(names)
 
