@@ -1162,17 +1162,7 @@ def _issue(actor: User | None, decision: Decision) -> Decision:
         notifications.notify(
             user_ids=[notice.user_id], kind=Kind.DECISION, text=notice.text, url=notice.url
         )
-    event = _decision_event(decision)
-    record_event(
-        actor=actor,
-        action=event.action,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        org_path=event.org_path,
-        summary=event.summary,
-        before=event.before,
-        after=event.after,
-    )
+    record_events(actor=actor, events=[_decision_event(decision)])
     return decision
 
 
