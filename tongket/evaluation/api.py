@@ -100,6 +100,17 @@ def _reclassifies(scope: Scope, ev: Evaluation) -> bool:
     return permissions.can_reclassify(scope, ev.cycle)
 
 
+def decision_schema(request: type, description: str | None = None) -> Callable[[Any], Any]:
+    """The schema of a write that records a decision: the evaluation answered (201), or refused
+    (400), or written meanwhile by someone else (409)."""
+    return extend_schema(
+        parameters=[ID_PARAM],
+        request=request,
+        responses={201: EvaluationSerializer, **ERRORS, 409: ERRORS[400]},
+        description=description,
+    )
+
+
 class CycleViewSet(ApiViewSet):
     serializer_class = CycleSerializer
 
@@ -302,11 +313,7 @@ class EvaluationViewSet(ApiViewSet):
         )
         return self._fresh(row.evaluation_id, status=201)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=DecisionInput,
-        responses={201: EvaluationSerializer, **ERRORS, 409: ERRORS[400]},
-    )
+    @decision_schema(DecisionInput)
     @action(detail=True, methods=["post"])
     def decision(self, request: Request, pk: str) -> Response:
         evaluation_id = self._evaluation(pk, _manages).pk
@@ -344,46 +351,35 @@ class EvaluationViewSet(ApiViewSet):
             )
         return current.pk
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=CorrectionInput,
-        responses={201: EvaluationSerializer, **ERRORS, 409: ERRORS[400]},
-        description="Cấp quyết định điều chỉnh: quyết định mới thay thế quyết định đang có hiệu "
-        "lực; quyết định cũ giữ nguyên, chỉ được đánh dấu là đã bị thay thế; mọi kiểm tra chạy "
-        "lại.",
+    @decision_schema(
+        CorrectionInput,
+        "Cấp quyết định điều chỉnh: quyết định mới thay thế quyết định đang có hiệu lực; quyết "
+        "định cũ giữ nguyên, chỉ được đánh dấu là đã bị thay thế; mọi kiểm tra chạy lại.",
     )
     @action(detail=True, methods=["post"])
     def correction(self, request: Request, pk: str) -> Response:
         """A correction by the deciding body: a new decision supersedes the current one, which
         stays sealed and is only marked superseded; every check runs again."""
-        ev = self._evaluation(pk, _manages)
-        data = self.parsed(CorrectionInput)
-        decision = services.supersede_decision(
-            actor=request.user,
-            decision_id=self._decision_id(ev, data.get("decision")),
-            outcome=selectors.parse_outcome(data["outcome"]),
-            number=data["number"],
-            date=data["date"],
-            reason=data["reason"],
-            justification=data.get("justification", ""),
-        )
-        return self._fresh(decision.evaluation_id, status=201)
+        return self._replace(self._evaluation(pk, _manages), services.supersede_decision)
 
-    @extend_schema(
-        parameters=[ID_PARAM],
-        request=CorrectionInput,
-        responses={201: EvaluationSerializer, **ERRORS, 409: ERRORS[400]},
-        description="Cấp ủy cấp trên trực tiếp hủy kết quả và xếp loại lại (qd124, qd366); theo "
-        "qd132 thì bị từ chối với quy tắc qd132.reclassification.not_provided.",
+    @decision_schema(
+        CorrectionInput,
+        "Cấp ủy cấp trên trực tiếp hủy kết quả và xếp loại lại (qd124, qd366); theo qd132 thì "
+        "bị từ chối với quy tắc qd132.reclassification.not_provided.",
     )
     @action(detail=True, methods=["post"])
     def reclassification(self, request: Request, pk: str) -> Response:
         """The directly superior committee cancels the result and reclassifies (qd124, qd366);
         under qd132 it is refused with `qd132.reclassification.not_provided`."""
         ev = self._evaluation(pk, _reclassifies, RECLASSIFY_REFUSAL)
+        return self._replace(ev, services.cancel_and_reclassify)
+
+    def _replace(self, ev: Evaluation, replace: Callable[..., Decision]) -> Response:
+        """A new decision replacing the current one (a correction or a reclassification), with
+        its number, date and written reason."""
         data = self.parsed(CorrectionInput)
-        decision = services.cancel_and_reclassify(
-            actor=request.user,
+        decision = replace(
+            actor=self.request.user,
             decision_id=self._decision_id(ev, data.get("decision")),
             outcome=selectors.parse_outcome(data["outcome"]),
             number=data["number"],

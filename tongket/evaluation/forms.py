@@ -46,13 +46,17 @@ def outcome_choices(*, member: bool | None) -> list[tuple[str, str]]:
 
 
 class _ForOneSubject(forms.Form):
-    """A form about one subject: `member=True/False` offers only the reasons that fit it."""
+    """A form about one subject's outcome: `member=True/False` offers only the reasons that fit
+    it."""
 
     def __init__(self, *args: Any, member: bool | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["outcome"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [UNCHOSEN, *outcome_choices(member=member)]
+
+    def outcome_value(self) -> Outcome:
+        return parse_outcome(self.cleaned_data["outcome"])
 
 
 class VietnameseDateField(forms.DateField):
@@ -117,9 +121,6 @@ class OutcomeForm(_ForOneSubject):
         label="Ý kiến", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def outcome_value(self) -> Outcome:
-        return parse_outcome(self.cleaned_data["outcome"])
-
 
 class AppraisalForm(OutcomeForm):
     """The committee's appraisal (thẩm định) before the decision: a level and its opinion."""
@@ -148,9 +149,6 @@ class DecisionForm(_ForOneSubject):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-
-    def outcome_value(self) -> Outcome:
-        return parse_outcome(self.cleaned_data["outcome"])
 
 
 class BulkDecisionForm(forms.Form):
@@ -215,9 +213,6 @@ class ReasonedDecisionForm(_ForOneSubject):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-
-    def outcome_value(self) -> Outcome:
-        return parse_outcome(self.cleaned_data["outcome"])
 
 
 _LEVEL_OR_EMPTY = [("", "— chưa có —"), *LEVEL_CHOICES]

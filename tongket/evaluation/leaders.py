@@ -28,6 +28,7 @@ from tongket.people.models import (
     Post,
     PostTitle,
 )
+from tongket.people.selectors import LEADERSHIP_TITLES
 
 LEADING_ROLES = (PartyRoleKind.SECRETARY, PartyRoleKind.DEPUTY_SECRETARY)
 LEADING_POSTS = (PostTitle.DIRECTOR, PostTitle.DEPUTY_DIRECTOR)
@@ -247,16 +248,6 @@ def undecided_agency(org: Organization, ev: Evaluation) -> tuple[str, ...]:
     return (f"{agency.name} ({agency.code})",)
 
 
-MANAGEMENT_POSTS = (
-    PostTitle.DIRECTOR,
-    PostTitle.DEPUTY_DIRECTOR,
-    PostTitle.OFFICE_CHIEF,
-    PostTitle.CHIEF_INSPECTOR,
-    PostTitle.HEAD_OF_DIVISION,
-    PostTitle.DEPUTY_HEAD_OF_DIVISION,
-)
-
-
 def managers(member_ids: Iterable[int], day: dt.date) -> set[int]:
     """Which of these members hold a leading Party role or a management post on `day` (the
     "by post" quota grouping: leaders and managers apart from members without a post)."""
@@ -265,6 +256,6 @@ def managers(member_ids: Iterable[int], day: dt.date) -> set[int]:
         _held_on(day), member_id__in=ids, role__in=LEADING_ROLES
     ).values_list("member_id", flat=True)
     posts = Post.objects.filter(
-        _held_on(day), member_id__in=ids, title__in=MANAGEMENT_POSTS
+        _held_on(day), member_id__in=ids, title__in=LEADERSHIP_TITLES
     ).values_list("member_id", flat=True)
     return set(roles) | set(posts)

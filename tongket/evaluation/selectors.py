@@ -519,6 +519,19 @@ class NotReviewed:
     finding: Finding
 
 
+def review_facts(ev: Evaluation, period_end: dt.date) -> MemberFacts:
+    """What decides whether a member reviews and is classified at all (admitted, exempted,
+    suspended), for a period ending on `period_end`."""
+    assert ev.member is not None
+    return MemberFacts(
+        subject=ev.member.card_number,
+        joined_on=ev.member.joined_on,
+        period_end=period_end,
+        exempted=ev.exempted,
+        suspended=ev.suspended,
+    )
+
+
 def not_reviewed_rows(user: User | None, cycle: Cycle) -> list[NotReviewed]:
     """Under qd366, the members admitted under 6 months before the period ends, exempted or
     suspended: they do not review and are not classified, listed apart with their reason whether
@@ -536,16 +549,7 @@ def not_reviewed_rows(user: User | None, cycle: Cycle) -> list[NotReviewed]:
     )
     out: list[NotReviewed] = []
     for row in rows(queryset.order_by("subject_path", "member__sort_name")):
-        ev = row.evaluation
-        assert ev.member is not None
-        facts = MemberFacts(
-            subject=ev.member.card_number,
-            joined_on=ev.member.joined_on,
-            period_end=end,
-            exempted=ev.exempted,
-            suspended=ev.suspended,
-        )
-        found = profile.check_review(facts)
+        found = profile.check_review(review_facts(row.evaluation, end))
         if found:
             out.append(NotReviewed(row, found[0]))
     return out

@@ -148,6 +148,60 @@ def _params_json(profile: Profile, overrides: Mapping[str, object]) -> dict[str,
     return {name: _plain(getattr(validated.params, name)) for name in overrides}
 
 
+def _managed_cycle(actor: User | None, cycle_id: int) -> Cycle:
+    """A cycle whose deciding body's office the actor is; not found otherwise (another office
+    does not learn the cycle exists)."""
+    cycle = selectors.get_cycle(actor, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(actor), cycle):
+        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    return cycle
+
+
+def _cycle_event(
+    actor: User | None,
+    cycle: Cycle,
+    action: str,
+    summary: str,
+    *,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """The audit event of a change to the cycle, filed under its organization."""
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="evaluation.Cycle",
+        object_id=cycle.pk,
+        org_path=cycle.organization.path,
+        summary=summary,
+        before=before,
+        after=after,
+    )
+
+
+def _facts_event(
+    actor: User | None,
+    ev: Evaluation,
+    action: str,
+    summary: str,
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """The audit event of facts recorded on an evaluation, with their values before and after,
+    filed under its subject."""
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="evaluation.Evaluation",
+        object_id=ev.pk,
+        org_path=ev.subject_path,
+        summary=summary,
+        before=before,
+        after=after,
+    )
+
+
 @transaction.atomic
 def open_cycle(
     *,
@@ -200,13 +254,11 @@ def open_cycle(
     Evaluation.objects.bulk_create(subjects)
     tally.add_pending(cycle, subjects)
     _ask_self_assessments(cycle, org, period, subjects)
-    record_event(
-        actor=actor,
-        action="evaluation.cycle.open",
-        object_type="evaluation.Cycle",
-        object_id=cycle.pk,
-        org_path=org.path,
-        summary=f"Mở kỳ đánh giá {period.label.lower()} của {org.code} ({profile.id})",
+    _cycle_event(
+        actor,
+        cycle,
+        "evaluation.cycle.open",
+        f"Mở kỳ đánh giá {period.label.lower()} của {org.code} ({profile.id})",
         after={
             "organization": org.code,
             "year": year,
@@ -224,9 +276,7 @@ def add_missing_subjects(*, actor: User | None, cycle_id: int) -> int:
     """The office adds to an open cycle the subjects it lacks: members admitted, transferred in
     or imported, and cells created, after the cycle was opened. Each is asked to self-assess as
     at the opening; audited with the cards and codes added. Returns how many were added."""
-    cycle = selectors.get_cycle(actor, cycle_id)
-    if not permissions.can_manage_cycle(scope_for(actor), cycle):
-        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    cycle = _managed_cycle(actor, cycle_id)
     cycle = Cycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
     if cycle.status != CycleStatus.OPEN:
         raise DomainError(
@@ -246,13 +296,11 @@ def add_missing_subjects(*, actor: User | None, cycle_id: int) -> int:
         ev.member.card_number if ev.member else ev.organization.code if ev.organization else ""
         for ev in subjects
     ]
-    record_event(
-        actor=actor,
-        action="evaluation.cycle.add_subjects",
-        object_type="evaluation.Cycle",
-        object_id=cycle.pk,
-        org_path=org.path,
-        summary=f"Thêm {len(subjects)} đối tượng đánh giá vào kỳ {cycle}",
+    _cycle_event(
+        actor,
+        cycle,
+        "evaluation.cycle.add_subjects",
+        f"Thêm {len(subjects)} đối tượng đánh giá vào kỳ {cycle}",
         after={"subjects": codes},
     )
     return len(subjects)
@@ -299,9 +347,7 @@ def set_calendar(
     dated, a later step never due before an earlier one (`qd366.calendar.order`), none past the
     final deadline of HD 43 §4 (31/12, or 15/01 where the unit's year ends otherwise). Refused
     with the first step at fault as the field; audited with the calendar before and after."""
-    cycle = selectors.get_cycle(actor, cycle_id)
-    if not permissions.can_manage_cycle(scope_for(actor), cycle):
-        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    cycle = _managed_cycle(actor, cycle_id)
     cycle = Cycle.objects.select_for_update().select_related("organization").get(pk=cycle.pk)
     if cycle.status != CycleStatus.OPEN:
         raise DomainError(
@@ -319,13 +365,11 @@ def set_calendar(
     before_otherwise = cycle.year_ends_otherwise
     changes = {step.field: wanted.due(step) for step in STEPS}
     Cycle.objects.filter(pk=cycle.pk).update(year_ends_otherwise=year_ends_otherwise, **changes)
-    record_event(
-        actor=actor,
-        action="evaluation.cycle.calendar",
-        object_type="evaluation.Cycle",
-        object_id=cycle.pk,
-        org_path=cycle.organization.path,
-        summary=f"Sửa lịch kiểm điểm, xếp loại {cycle}",
+    _cycle_event(
+        actor,
+        cycle,
+        "evaluation.cycle.calendar",
+        f"Sửa lịch kiểm điểm, xếp loại {cycle}",
         before={
             "year_ends_otherwise": before_otherwise,
             **{step.field: before.due(step).isoformat() for step in STEPS},
@@ -343,9 +387,7 @@ def set_calendar(
 def close_cycle(*, actor: User | None, cycle_id: int, confirm_undecided: bool = False) -> Cycle:
     """End the cycle. Subjects still without a decision need the office's confirmation
     (`evaluation.cycle.undecided`): closing does not decide them, it stops the work."""
-    cycle = selectors.get_cycle(actor, cycle_id)
-    if not permissions.can_manage_cycle(scope_for(actor), cycle):
-        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    cycle = _managed_cycle(actor, cycle_id)
     if cycle.status != CycleStatus.OPEN:
         raise DomainError(
             "Kỳ đánh giá đã kết thúc.", field="cycle", rule="evaluation.cycle.already_closed"
@@ -359,13 +401,11 @@ def close_cycle(*, actor: User | None, cycle_id: int, confirm_undecided: bool = 
             rule="evaluation.cycle.undecided",
         )
     Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CLOSED)
-    record_event(
-        actor=actor,
-        action="evaluation.cycle.close",
-        object_type="evaluation.Cycle",
-        object_id=cycle.pk,
-        org_path=cycle.organization.path,
-        summary=f"Kết thúc kỳ đánh giá {cycle}",
+    _cycle_event(
+        actor,
+        cycle,
+        "evaluation.cycle.close",
+        f"Kết thúc kỳ đánh giá {cycle}",
         before={"status": CycleStatus.OPEN},
         after={"status": CycleStatus.CLOSED, "undecided": undecided},
     )
@@ -376,9 +416,7 @@ def close_cycle(*, actor: User | None, cycle_id: int, confirm_undecided: bool = 
 @transaction.atomic
 def reopen_cycle(*, actor: User | None, cycle_id: int, reason: str) -> Cycle:
     """Reopen a closed cycle: the deciding body's office, with a reason kept in its history."""
-    cycle = selectors.get_cycle(actor, cycle_id)
-    if not permissions.can_manage_cycle(scope_for(actor), cycle):
-        raise NotFound("Không tìm thấy kỳ đánh giá.")
+    cycle = _managed_cycle(actor, cycle_id)
     if cycle.status != CycleStatus.CLOSED:
         raise DomainError("Kỳ đánh giá đang mở.", field="cycle", rule="evaluation.cycle.not_closed")
     if not reason.strip():
@@ -388,13 +426,11 @@ def reopen_cycle(*, actor: User | None, cycle_id: int, reason: str) -> Cycle:
             rule="evaluation.cycle.reopen_reason",
         )
     Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.OPEN)
-    record_event(
-        actor=actor,
-        action="evaluation.cycle.reopen",
-        object_type="evaluation.Cycle",
-        object_id=cycle.pk,
-        org_path=cycle.organization.path,
-        summary=f"Mở lại kỳ đánh giá {cycle}: {reason.strip()}",
+    _cycle_event(
+        actor,
+        cycle,
+        "evaluation.cycle.reopen",
+        f"Mở lại kỳ đánh giá {cycle}: {reason.strip()}",
         before={"status": CycleStatus.CLOSED},
         after={"status": CycleStatus.OPEN, "reason": reason.strip()},
     )
@@ -487,13 +523,11 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
     ev.version = F("version") + 1
     ev.save()
     ev.refresh_from_db()
-    record_event(
-        actor=actor,
-        action="evaluation.facts.record",
-        object_type="evaluation.Evaluation",
-        object_id=ev.pk,
-        org_path=ev.subject_path,
-        summary=f"Ghi nhận dữ kiện đánh giá của {selectors.subject_code(ev)}",
+    _facts_event(
+        actor,
+        ev,
+        "evaluation.facts.record",
+        f"Ghi nhận dữ kiện đánh giá của {selectors.subject_code(ev)}",
         before=before,
         after={name: _plain(getattr(ev, name)) for name in changes},
     )
@@ -565,13 +599,11 @@ def assign_quota_groups(
     sizes: dict[str, int] = {}
     for name in names.values():
         sizes[name] = sizes.get(name, 0) + 1
-    record_event(
-        actor=actor,
-        action="evaluation.quota.groups",
-        object_type="evaluation.Cycle",
-        object_id=cycle.pk,
-        org_path=cycle.organization.path,
-        summary=f"Xác định nhóm tính tỷ lệ ({subject_kind}, {basis}) của {cycle}",
+    _cycle_event(
+        actor,
+        cycle,
+        "evaluation.quota.groups",
+        f"Xác định nhóm tính tỷ lệ ({subject_kind}, {basis}) của {cycle}",
         after={"subject_kind": subject_kind, "basis": basis, "groups": sizes},
     )
     return sizes
@@ -634,13 +666,11 @@ def move_to_quota_group(
     for ev in rows:
         ev.peer_group = group
     Evaluation.objects.bulk_update(rows, ["peer_group"])
-    record_event(
-        actor=actor,
-        action="evaluation.quota.group_move",
-        object_type="evaluation.Cycle",
-        object_id=cycle.pk,
-        org_path=cycle.organization.path,
-        summary=(f"Chuyển {len(rows)} đối tượng vào nhóm «{group or UNGROUPED}» của {cycle}"),
+    _cycle_event(
+        actor,
+        cycle,
+        "evaluation.quota.group_move",
+        f"Chuyển {len(rows)} đối tượng vào nhóm «{group or UNGROUPED}» của {cycle}",
         before={"groups": before},
         after={"subject_kind": subject_kind, "group": group, "codes": sorted(found)},
     )
@@ -1162,17 +1192,7 @@ def _issue(actor: User | None, decision: Decision) -> Decision:
         notifications.notify(
             user_ids=[notice.user_id], kind=Kind.DECISION, text=notice.text, url=notice.url
         )
-    event = _decision_event(decision)
-    record_event(
-        actor=actor,
-        action=event.action,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        org_path=event.org_path,
-        summary=event.summary,
-        before=event.before,
-        after=event.after,
-    )
+    record_events(actor=actor, events=[_decision_event(decision)])
     return decision
 
 
@@ -1639,13 +1659,11 @@ def record_task_annex(*, actor: User | None, evaluation_id: int, tasks: TaskTall
     before = {name: getattr(ev, name) for name in fields}
     Evaluation.objects.filter(pk=ev.pk).update(**fields, version=F("version") + 1)
     ev.refresh_from_db()
-    record_event(
-        actor=actor,
-        action="evaluation.tasks.annex",
-        object_type="evaluation.Evaluation",
-        object_id=ev.pk,
-        org_path=ev.subject_path,
-        summary=f"Số liệu nhiệm vụ theo phụ lục kết quả: {selectors.subject_code(ev)}",
+    _facts_event(
+        actor,
+        ev,
+        "evaluation.tasks.annex",
+        f"Số liệu nhiệm vụ theo phụ lục kết quả: {selectors.subject_code(ev)}",
         before=before,
         after=fields,
     )

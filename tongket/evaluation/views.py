@@ -111,6 +111,15 @@ def _cycle_for_reader(request: HttpRequest, cycle_id: int) -> Cycle:
     return cycle
 
 
+def _cycle_for_office(request: HttpRequest, cycle_id: int, refusal: str) -> Cycle:
+    """A cycle the user sees (404 otherwise) and whose deciding body's office the user is
+    (403 with `refusal` otherwise)."""
+    cycle = _cycle_for_reader(request, cycle_id)
+    if not permissions.can_manage_cycle(scope_for(request.user), cycle):
+        raise DjangoPermissionDenied(refusal)
+    return cycle
+
+
 @login_required
 @not_found_as_404
 def cycle_dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
@@ -432,17 +441,9 @@ def _record_outcome(
 def _decide(
     request: HttpRequest, ev: Evaluation, current: Decision | None, form: forms.DecisionForm
 ) -> Decision:
-    data = form.cleaned_data
     if current is not None and current.status == DecisionStatus.CURRENT:
-        return services.supersede_decision(
-            actor=request.user,
-            decision_id=current.pk,
-            outcome=form.outcome_value(),
-            number=data["number"],
-            date=data["date"],
-            reason=data["reason"],
-            justification=data["justification"],
-        )
+        return _replace_decision(request, services.supersede_decision, current, form)
+    data = form.cleaned_data
     return services.decide(
         actor=request.user,
         evaluation_id=ev.pk,
@@ -453,12 +454,35 @@ def _decide(
     )
 
 
+def _replace_decision(
+    request: HttpRequest,
+    replace: Callable[..., Decision],
+    current: Decision,
+    form: forms.DecisionForm | forms.ReasonedDecisionForm,
+) -> Decision:
+    """A new decision replacing the current one, with its reason: the deciding body's
+    correction, or the superior committee's reclassification."""
+    data = form.cleaned_data
+    return replace(
+        actor=request.user,
+        decision_id=current.pk,
+        outcome=form.outcome_value(),
+        number=data["number"],
+        date=data["date"],
+        reason=data["reason"],
+        justification=data["justification"],
+    )
+
+
 # --- the office's and the superior's screens: open and close a cycle, facts, corrections --------
 
 
 def _refusal(request: HttpRequest, form: Any, exc: DomainError) -> list[Finding]:
     """A service's refusal: its message on the named field when the form has it (the rule id
-    after it for the office only), and its findings for the page's list."""
+    after it for the office only), and its findings for the page's list. Not found stays not
+    found (404)."""
+    if isinstance(exc, NotFound):
+        raise exc
     if exc.field and exc.field in form.fields:
         show_rule = permissions.can_see_rule_ids(scope_for(request.user))
         form.add_error(exc.field, refusal_text(exc.message, exc.rule, show_rule=show_rule))
@@ -487,8 +511,6 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
                 quarter=form.cleaned_data["quarter"],
             )
         except DomainError as exc:
-            if isinstance(exc, NotFound):
-                raise
             problems = _refusal(request, form, exc)
         else:
             messages.success(request, "Đã mở kỳ đánh giá.")
@@ -506,9 +528,7 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Đóng kỳ: the office of the deciding organization ends the cycle."""
-    cycle = _cycle_for_reader(request, cycle_id)
-    if not permissions.can_manage_cycle(scope_for(request.user), cycle):
-        raise DjangoPermissionDenied("Bạn chỉ được xem kỳ đánh giá này.")
+    cycle = _cycle_for_office(request, cycle_id, "Bạn chỉ được xem kỳ đánh giá này.")
     confirmed = request.POST.get("confirm") == "1"
     try:
         services.close_cycle(actor=request.user, cycle_id=cycle.pk, confirm_undecided=confirmed)
@@ -580,9 +600,7 @@ def cycle_calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_POST
 def cycle_reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Mở lại kỳ: the deciding body's office reopens a closed cycle, with a reason."""
-    cycle = _cycle_for_reader(request, cycle_id)
-    if not permissions.can_manage_cycle(scope_for(request.user), cycle):
-        raise DjangoPermissionDenied("Bạn chỉ được xem kỳ đánh giá này.")
+    cycle = _cycle_for_office(request, cycle_id, "Bạn chỉ được xem kỳ đánh giá này.")
     try:
         services.reopen_cycle(
             actor=request.user, cycle_id=cycle.pk, reason=request.POST.get("reason", "")
@@ -592,6 +610,17 @@ def cycle_reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
     else:
         messages.success(request, "Đã mở lại kỳ đánh giá.")
     return redirect("evaluation:cycle", cycle_id=cycle.pk)
+
+
+def _subject_context(ev: Evaluation, **extra: object) -> dict[str, object]:
+    """What the office's pages about one subject show above their form."""
+    return {
+        "ev": ev,
+        "cycle": ev.cycle,
+        "period": selectors.period_label(ev.cycle),
+        "name": selectors.subject_name(ev),
+        **extra,
+    }
 
 
 @login_required
@@ -608,22 +637,13 @@ def evaluation_facts(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         try:
             services.record_facts(actor=request.user, evaluation_id=ev.pk, facts=form.facts())
         except DomainError as exc:
-            if isinstance(exc, NotFound):
-                raise
             problems = _refusal(request, form, exc)
         else:
             return _done(request, ev, "Đã ghi nhận dữ kiện.")
     return render(
         request,
         "evaluation/facts.html",
-        {
-            "ev": ev,
-            "cycle": ev.cycle,
-            "period": selectors.period_label(ev.cycle),
-            "name": selectors.subject_name(ev),
-            "form": form,
-            "problems": problems,
-        },
+        _subject_context(ev, form=form, problems=problems),
         status=422 if problems else 200,
     )
 
@@ -642,35 +662,16 @@ def evaluation_reclassify(request: HttpRequest, evaluation_id: int) -> HttpRespo
     form = forms.ReasonedDecisionForm(posted(request), member=ev.subject_kind == SubjectKind.MEMBER)
     problems: list[Finding] = []
     if request.method == "POST" and decision is not None and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.cancel_and_reclassify(
-                actor=request.user,
-                decision_id=decision.pk,
-                outcome=form.outcome_value(),
-                number=data["number"],
-                date=data["date"],
-                reason=data["reason"],
-                justification=data["justification"],
-            )
+            _replace_decision(request, services.cancel_and_reclassify, decision, form)
         except DomainError as exc:
-            if isinstance(exc, NotFound):
-                raise
             problems = _refusal(request, form, exc)
         else:
             return _done(request, ev, "Đã hủy kết quả và ban hành quyết định xếp loại lại.")
     return render(
         request,
         "evaluation/reclassify.html",
-        {
-            "ev": ev,
-            "cycle": ev.cycle,
-            "period": selectors.period_label(ev.cycle),
-            "name": selectors.subject_name(ev),
-            "decision": decision,
-            "form": form,
-            "problems": problems,
-        },
+        _subject_context(ev, decision=decision, form=form, problems=problems),
         status=422 if problems else 200,
     )
 
@@ -686,9 +687,9 @@ def quota_groups(request: HttpRequest, cycle_id: int) -> HttpResponse:
     (by kind of organization, by post, or by hand) and records the competent level's decision
     raising the rate to at most 25 % for some groups; every group with its count, cap and
     exception. One form per POST, named by `action`."""
-    cycle = _cycle_for_reader(request, cycle_id)
-    if not permissions.can_manage_cycle(scope_for(request.user), cycle):
-        raise DjangoPermissionDenied("Chỉ văn phòng của cấp quyết định xác định nhóm tính tỷ lệ.")
+    cycle = _cycle_for_office(
+        request, cycle_id, "Chỉ văn phòng của cấp quyết định xác định nhóm tính tỷ lệ."
+    )
     groups = selectors.quota_groups(cycle)
     names = sorted({g.name for g in groups})
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -738,8 +739,6 @@ def quota_groups(request: HttpRequest, cycle_id: int) -> HttpResponse:
             messages.success(request, "Đã ghi nhận quyết định nâng tỷ lệ.")
             return redirect("evaluation:quota_groups", cycle_id=cycle.pk)
     except DomainError as exc:
-        if isinstance(exc, NotFound):
-            raise
         form = {"basis": by_basis, "move": move, "exception": exception}[action]
         problems = _refusal(request, form, exc)
     invalid = action in {"basis", "move", "exception"} and not problems
