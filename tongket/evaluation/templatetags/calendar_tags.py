@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
-from tongket.core.home_panels import due_today
-from tongket.evaluation.deadlines import overdue_steps as overdue_steps_for
+from tongket.core.home_lists import register_home_list
+from tongket.evaluation.deadlines import overdue_steps
 
 register = template.Library()
 
-
-@register.inclusion_tag("evaluation/_overdue_steps.html", takes_context=True)
-def overdue_steps(context: template.Context) -> dict[str, Any]:
-    return {"overdue": due_today(context, overdue_steps_for)}
+register_home_list(
+    register, "overdue_steps", "evaluation/_overdue_steps.html", "overdue", overdue_steps
+)
