@@ -20,7 +20,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -121,48 +120,6 @@ def _rating_inputs(
     return {}, {}
 
 
-# The facts the office records (`Evaluation` columns) that the rules read as they are, under the
-# same name: of a member, of an organization, and of the not_completed cases of qd366 Điều 11.4.
-MEMBER_RECORDED = (
-    "disciplined",
-    "discipline_self_remedied",
-    "degradation_concluded",
-    "targets_assigned",
-    "targets_met",
-    "sick_leave_months",
-    "maternity_leave",
-    "exempted",
-    "suspended",
-    "is_leader",
-    "earlier_shortcomings_remedied",
-    "temporary_cell",
-    "temporary_cell_comment",
-)
-ORGANIZATION_RECORDED = (
-    "disciplined",
-    "discipline_self_remedied",
-    "disunity",
-    "targets_assigned",
-    "targets_met",
-    "targets_force_majeure",
-    "earlier_shortcomings_remedied",
-)
-CASE_RECORDED = (
-    "prohibitions_breached",
-    "basic_targets_missed",
-    "corruption_under_management",
-    "personnel_wrongdoing",
-    "disunity",
-    "competent_justification",
-    "degradation_concluded",
-)
-
-
-def _recorded(ev: Evaluation, names: Sequence[str]) -> dict[str, Any]:
-    """The recorded facts `names` of `ev`, by name, as the rules' facts take them."""
-    return {name: getattr(ev, name) for name in names}
-
-
 def _level_or_none(value: str) -> Level | None:
     return Level(value) if value else None
 
@@ -184,15 +141,27 @@ def member_facts(
         task_grades=task,
         other_grades=other,
         civil_service_level=_level_or_none(ev.civil_service_level),
+        disciplined=ev.disciplined,
+        discipline_self_remedied=ev.discipline_self_remedied,
+        degradation_concluded=ev.degradation_concluded,
+        targets_assigned=ev.targets_assigned,
+        targets_met=ev.targets_met,
+        sick_leave_months=ev.sick_leave_months,
+        maternity_leave=ev.maternity_leave,
         joined_on=ev.member.joined_on,
         full_member_on=ev.member.full_member_on,
         period_end=period_of(ev.cycle).end,
+        exempted=ev.exempted,
+        suspended=ev.suspended,
+        is_leader=ev.is_leader,
         points=parsed_points or None,
         frame=point_frame(ev) if parsed_points else None,
         tasks=leaders.task_tally(ev),
+        earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
         led_units=led,
+        temporary_cell=ev.temporary_cell,
+        temporary_cell_comment=ev.temporary_cell_comment,
         cases=_member_cases(ev, led) if reads_leaders(ev.cycle) else None,
-        **_recorded(ev, MEMBER_RECORDED),
     )
 
 
@@ -284,11 +253,17 @@ def organization_facts(
         member_levels=tuple(member_levels),
         subordinate_levels=tuple(subordinate_levels),
         same_level_bodies_level=_level_or_none(ev.same_level_bodies_level),
+        disciplined=ev.disciplined,
+        discipline_self_remedied=ev.discipline_self_remedied,
         leadership_discipline=(
             DisciplineForm(ev.leadership_discipline) if ev.leadership_discipline else None
         ),
         subordinate_units=subordinate_units,
         subordinate_units_disciplined=disciplined_units,
+        disunity=ev.disunity,
+        targets_assigned=ev.targets_assigned,
+        targets_met=ev.targets_met,
+        targets_force_majeure=ev.targets_force_majeure,
         age_months=(
             _months_between(org.founded_on, end)
             if org.founded_on is not None and org.founded_on <= end
@@ -297,8 +272,8 @@ def organization_facts(
         points=parsed_points or None,
         frame=point_frame(ev) if parsed_points else None,
         tasks=leaders.task_tally(ev),
+        earlier_shortcomings_remedied=ev.earlier_shortcomings_remedied,
         cases=_collective_cases(ev) if reads_leaders(cycle) else None,
-        **_recorded(ev, ORGANIZATION_RECORDED),
     )
 
 
@@ -336,14 +311,20 @@ def _case_facts(
         period_start=_period_start(ev.cycle),
         period_end=period_of(ev.cycle).end,
         subject=subject_code(ev),
+        prohibitions_breached=ev.prohibitions_breached,
+        basic_targets_missed=ev.basic_targets_missed,
         confidence_votes=ev.confidence_votes or 0,
         low_confidence_votes=ev.low_confidence_votes or 0,
+        corruption_under_management=ev.corruption_under_management,
+        personnel_wrongdoing=ev.personnel_wrongdoing,
+        disunity=ev.disunity,
         self_remedied=ev.discipline_self_remedied,
         force_majeure=ev.targets_force_majeure,
+        competent_justification=ev.competent_justification,
         violations=violations,
+        degradation_concluded=ev.degradation_concluded,
         tasks=tasks,
         led_units=led_units,
-        **_recorded(ev, CASE_RECORDED),
     )
 
 
