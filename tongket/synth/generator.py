@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from tongket.core.text import fold, vietnamese_sort_string
 from tongket.evaluation.regulations import profile_for_year
+from tongket.people.domain import NEW_MEMBER_FIELDS
 
 SEGMENT = 10  # digits per path segment, as tongket.people.services.SEGMENT
 MIN_CELL = 3
@@ -48,21 +49,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "sort_order",
     ),
     "organization_name": ("id", "organization_id", "name", "valid_from"),
-    "member": (
-        "id",
-        "card_number",
-        "full_name",
-        "name_folded",
-        "sort_name",
-        "birth_date",
-        "gender",
-        "joined_on",
-        "full_member_on",
-        "status",
-        "organization_id",
-        "org_path",
-        "is_sample",
-    ),
+    "member": ("id", *NEW_MEMBER_FIELDS),
     "membership": ("id", "member_id", "organization_id", "start"),
     "party_role": ("id", "member_id", "organization_id", "role", "term", "start"),
     "cycle": ("id", "organization_id", "year", "profile_id", "status", "opened_at"),
