@@ -32,7 +32,7 @@ from tongket.core.errors import DomainError, NotFound
 from tongket.exchange.rows import chunks, keys_per_query, one_of
 from tongket.people import checks
 from tongket.people.checks import MemberInput
-from tongket.people.domain import MEMBER_OWN_FIELDS, NEW_MEMBER_FIELDS
+from tongket.people.domain import MEMBER_OWN_FIELDS
 from tongket.people.models import (
     Member,
     Membership,
@@ -93,6 +93,7 @@ class PostWrite:
 
 
 MEMBER_UPDATE_FIELDS = (*MEMBER_OWN_FIELDS, "version")
+NEW_MEMBER_FIELDS = ("card_number", *MEMBER_OWN_FIELDS, "organization_id", "org_path", "is_sample")
 
 
 def organizations_by_code(codes: Iterable[str]) -> dict[str, Organization]:

@@ -28,8 +28,6 @@ MEMBER_OWN_FIELDS = (
     "full_member_on",
     "status",
 )
-# The columns a new member's row is written with.
-NEW_MEMBER_FIELDS = ("card_number", *MEMBER_OWN_FIELDS, "organization_id", "org_path", "is_sample")
 
 
 def is_valid_org_code(code: str) -> bool:
