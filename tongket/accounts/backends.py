@@ -56,6 +56,29 @@ def record_failure(username: str, ip: str | None) -> None:
     LoginFailure.objects.create(username=username[:150], ip=client_network(ip), at=timezone.now())
 
 
+def record_sign_in_event(
+    actor: Any, action: str, username: str, summary: str, ip: str | None, **after: Any
+) -> None:
+    """Audit one step of signing in to the account `username` (cut to the log's column: a
+    longer name typed at the login form answered 500), with the client's address."""
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=username[:80],
+        summary=summary,
+        after={"ip": ip, **after},
+    )
+
+
+def fail_sign_in(username: str, ip: str | None, action: str, summary: str, **after: Any) -> None:
+    """A refused sign-in step (password, one-time code, second factor): counted toward the
+    lockout and audited, in one transaction."""
+    with transaction.atomic():
+        record_failure(username, ip)
+        record_sign_in_event(None, action, username, summary, ip, **after)
+
+
 class ThrottledModelBackend(ModelBackend):
     """ModelBackend that refuses an account or address after repeated failures in a window."""
 
@@ -80,29 +103,15 @@ class ThrottledModelBackend(ModelBackend):
         ip = _ip(request)
         if name and is_locked(name, ip):
             with transaction.atomic():
-                record_event(
-                    actor=None,
-                    action="login.locked",
-                    object_type="user",
-                    object_id=name[:80],  # the log's column (a longer name answered 500)
-                    summary=f"Từ chối đăng nhập (tạm khóa) {name}",
-                    after={"ip": ip},
+                record_sign_in_event(
+                    None, "login.locked", name, f"Từ chối đăng nhập (tạm khóa) {name}", ip
                 )
             if request is not None:
                 request.login_locked = True  # type: ignore[attr-defined]
             raise PermissionDenied(LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES))
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None and name:
-            with transaction.atomic():
-                record_failure(name, ip)
-                record_event(
-                    actor=None,
-                    action="login.failed",
-                    object_type="user",
-                    object_id=name[:80],
-                    summary=f"Đăng nhập sai: {name}",
-                    after={"ip": ip},
-                )
+            fail_sign_in(name, ip, "login.failed", f"Đăng nhập sai: {name}")
         elif user is not None:
             clear_failures(name, ip)
         return user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -36,10 +37,23 @@ def _secretary_card(cell_code: str) -> str:
     return role.member.card_number
 
 
+def _account(username: str, full_name: str, **extra: Any) -> None:
+    """Create the demo account `username` with its password of DEMO_ACCOUNTS."""
+    password = next(a.password for a in DEMO_ACCOUNTS if a.username == username)
+    services.create_user(
+        actor=None, username=username, password=password, full_name=full_name, **extra
+    )
+
+
+def _grant(username: str, organization_code: str, role: Role) -> None:
+    services.grant_access(
+        actor=None, username=username, organization_code=organization_code, role=role
+    )
+
+
 def load(ctx: DemoContext) -> None:
     if get_user_model().objects.filter(username="quantri").exists():
         return
-    accounts = {a.username: a for a in DEMO_ACCOUNTS}
     tccb = f"{DEMO_ORG}.TCCB"
     ttr = f"{DEMO_ORG}.TTR"
     plain = (
@@ -49,48 +63,14 @@ def load(ctx: DemoContext) -> None:
         .first()
     )
     assert plain is not None
-    services.create_user(
-        actor=None,
-        username="quantri",
-        password=accounts["quantri"].password,
-        full_name="Quản trị hệ thống",
-        is_superuser=True,
-    )
-    services.create_user(
-        actor=None,
-        username="vanphong",
-        password=accounts["vanphong"].password,
-        full_name="Văn phòng Đảng ủy Sở",
-    )
-    services.grant_access(
-        actor=None, username="vanphong", organization_code=DEMO_ORG, role=Role.OFFICE_ADMIN
-    )
+    _account("quantri", "Quản trị hệ thống", is_superuser=True)
+    _account("vanphong", "Văn phòng Đảng ủy Sở")
+    _grant("vanphong", DEMO_ORG, Role.OFFICE_ADMIN)
     for username, cell in (("bithu", tccb), ("bithu2", ttr)):
         card = _secretary_card(cell)
         member = Member.objects.get(card_number=card)
-        services.create_user(
-            actor=None,
-            username=username,
-            password=accounts[username].password,
-            full_name=member.full_name,
-            member_card=card,
-        )
-        services.grant_access(
-            actor=None, username=username, organization_code=cell, role=Role.CELL_SECRETARY
-        )
-    services.create_user(
-        actor=None,
-        username="khoi",
-        password=accounts["khoi"].password,
-        full_name="Văn phòng Đảng ủy Khối",
-    )
-    services.grant_access(
-        actor=None, username="khoi", organization_code="QT.KCQDN", role=Role.SUPERIOR_READER
-    )
-    services.create_user(
-        actor=None,
-        username="dangvien",
-        password=accounts["dangvien"].password,
-        full_name=plain.full_name,
-        member_card=plain.card_number,
-    )
+        _account(username, member.full_name, member_card=card)
+        _grant(username, cell, Role.CELL_SECRETARY)
+    _account("khoi", "Văn phòng Đảng ủy Khối")
+    _grant("khoi", "QT.KCQDN", Role.SUPERIOR_READER)
+    _account("dangvien", plain.full_name, member_card=plain.card_number)

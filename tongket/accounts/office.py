@@ -24,7 +24,7 @@ from tongket.accounts.serializers import grant_in_force
 from tongket.accounts.slips import sign_in_url
 from tongket.core import filejobs
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
-from tongket.core.http import content_disposition, posted
+from tongket.core.http import content_disposition, form_page, posted
 from tongket.people.forms import VietnameseForm
 from tongket.people.pickers import PURPOSES
 
@@ -107,11 +107,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
         if user is not None:
             code = services.issue_sign_in_code(actor=request.user, username=user.username)
             return _code_page(request, user.username, code, created=True)
-    return render(
+    return form_page(
         request,
         "accounts/office_form.html",
-        {"form": form, "title": "Tạo tài khoản", "submit_label": "Tạo tài khoản"},
-        status=400 if form.errors else 200,
+        form,
+        title="Tạo tài khoản",
+        submit_label="Tạo tài khoản",
     )
 
 
@@ -258,24 +259,21 @@ def user_bulk(request: HttpRequest) -> HttpResponse:
             response["Content-Disposition"] = content_disposition(slips.filename)
             response["Cache-Control"] = "no-store"
             return response
-    return render(
+    return form_page(
         request,
         "accounts/office_form.html",
-        {
-            "form": form,
-            "title": "Tạo tài khoản hàng loạt",
-            "submit_label": "Tạo tài khoản và in phiếu",
-            "intro": (
-                "Mỗi đảng viên chưa có tài khoản nhận một tài khoản (tên đăng nhập là số thẻ "
-                "đảng viên) và một mã đăng nhập một lần, in trên phiếu (PDF) để phát tận tay. "
-                "Mã chỉ hiện trong tệp PDF này: hãy lưu hoặc in ngay."
-            ),
-            # A queued creation is found again here (and in «Việc của tôi»).
-            "job_rows": filejobs.labelled(
-                filejobs.own_jobs(cast(AuthUser, request.user), "member_accounts")[:10]
-            ),
-        },
-        status=400 if form.errors else 200,
+        form,
+        title="Tạo tài khoản hàng loạt",
+        submit_label="Tạo tài khoản và in phiếu",
+        intro=(
+            "Mỗi đảng viên chưa có tài khoản nhận một tài khoản (tên đăng nhập là số thẻ "
+            "đảng viên) và một mã đăng nhập một lần, in trên phiếu (PDF) để phát tận tay. "
+            "Mã chỉ hiện trong tệp PDF này: hãy lưu hoặc in ngay."
+        ),
+        # A queued creation is found again here (and in «Việc của tôi»).
+        job_rows=filejobs.labelled(
+            filejobs.own_jobs(cast(AuthUser, request.user), "member_accounts")[:10]
+        ),
     )
 
 
@@ -315,16 +313,13 @@ def grant_create(request: HttpRequest) -> HttpResponse:
                 f"cho «{grant.user.get_username()}».",
             )
             return redirect("accounts:user", username=grant.user.get_username())
-    return render(
+    return form_page(
         request,
         "accounts/office_form.html",
-        {
-            "form": form,
-            "title": "Phân quyền",
-            "submit_label": "Phân quyền",
-            "roles": selectors.roles(),
-        },
-        status=400 if form.errors else 200,
+        form,
+        title="Phân quyền",
+        submit_label="Phân quyền",
+        roles=selectors.roles(),
     )
 
 

@@ -18,7 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tongket.accounts import domain, permissions, selectors, totp
-from tongket.accounts.backends import LOCKED_MESSAGE, clear_failures, is_locked, record_failure
+from tongket.accounts.backends import (
+    LOCKED_MESSAGE,
+    clear_failures,
+    fail_sign_in,
+    is_locked,
+    record_sign_in_event,
+)
 from tongket.accounts.models import (
     Account,
     Grant,
@@ -573,26 +579,12 @@ def sign_in_with_code(*, username: str, code: str, ip: str | None) -> AbstractBa
         if found is not None:
             found.used_at = timezone.now()
             found.save(update_fields=["used_at"])
-            record_event(
-                actor=found.user,
-                action="login.code",
-                object_type="user",
-                object_id=name,
-                summary=f"Đăng nhập bằng mã một lần: {name}",
-                after={"ip": ip},
-            )
+            summary = f"Đăng nhập bằng mã một lần: {name}"
+            record_sign_in_event(found.user, "login.code", name, summary, ip)
             clear_failures(name, ip)
             return found.user
-    with transaction.atomic():
-        record_failure(name, ip)
-        record_event(
-            actor=None,
-            action="login.code_failed",
-            object_type="user",
-            object_id=name[:80],
-            summary=f"Mã đăng nhập một lần bị từ chối: {name[:80]}",
-            after={"ip": ip},
-        )
+    summary = f"Mã đăng nhập một lần bị từ chối: {name[:80]}"
+    fail_sign_in(name, ip, "login.code_failed", summary)
     raise DomainError(WRONG_SIGN_IN_CODE, field="code", rule="accounts.code.wrong")
 
 
@@ -686,19 +678,6 @@ def confirm_totp_enrolment(
     return codes
 
 
-def _refuse(user: AbstractBaseUser, ip: str | None, action: str, reason: str) -> None:
-    with transaction.atomic():
-        record_failure(user.get_username(), ip)
-        record_event(
-            actor=None,
-            action=action,
-            object_type="user",
-            object_id=user.get_username(),
-            summary=f"Mã xác thực hai lớp bị từ chối: {user.get_username()}",
-            after={"ip": ip, "reason": reason},
-        )
-
-
 def verify_second_factor(
     *, user: AbstractBaseUser, code: str, ip: str | None, now: float | None = None
 ) -> str:
@@ -710,15 +689,9 @@ def verify_second_factor(
     """
     name = user.get_username()
     if is_locked(name, ip):
+        summary = f"Từ chối đăng nhập (tạm khóa) {name}"
         with transaction.atomic():
-            record_event(
-                actor=None,
-                action="login.locked",
-                object_type="user",
-                object_id=name[:80],
-                summary=f"Từ chối đăng nhập (tạm khóa) {name}",
-                after={"ip": ip, "step": "totp"},
-            )
+            record_sign_in_event(None, "login.locked", name, summary, ip, step="totp")
         raise DomainError(
             LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES),
             field="code",
@@ -748,14 +721,8 @@ def _accept_code(user: AbstractBaseUser, code: str, ip: str | None, now: float) 
             ):
                 device.last_counter = counter
                 device.save(update_fields=["last_counter"])
-                record_event(
-                    actor=user,
-                    action="login.totp",
-                    object_type="user",
-                    object_id=name,
-                    summary=f"Đăng nhập bằng mã xác thực hai lớp: {name}",
-                    after={"ip": ip},
-                )
+                summary = f"Đăng nhập bằng mã xác thực hai lớp: {name}"
+                record_sign_in_event(user, "login.totp", name, summary, ip)
                 return "totp"
             reason = "replayed" if counter is not None else "wrong_code"
         else:
@@ -769,17 +736,14 @@ def _accept_code(user: AbstractBaseUser, code: str, ip: str | None, now: float) 
                 spare.used_at = timezone.now()
                 spare.save(update_fields=["used_at"])
                 left = RecoveryCode.objects.filter(user_id=user.pk, used_at__isnull=True).count()
-                record_event(
-                    actor=user,
-                    action="login.recovery_code",
-                    object_type="user",
-                    object_id=name,
-                    summary=f"Đăng nhập bằng mã dự phòng: {name} (còn {left})",
-                    after={"ip": ip, "recovery_codes_left": left},
+                summary = f"Đăng nhập bằng mã dự phòng: {name} (còn {left})"
+                record_sign_in_event(
+                    user, "login.recovery_code", name, summary, ip, recovery_codes_left=left
                 )
                 return "recovery"
             reason = "wrong_recovery_code"
-    _refuse(user, ip, "login.totp_failed", reason)
+    summary = f"Mã xác thực hai lớp bị từ chối: {name}"
+    fail_sign_in(name, ip, "login.totp_failed", summary, reason=reason)
     return None
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from tongket.audit import selectors
 from tongket.audit.forms import EventFilterForm
 from tongket.core.errors import NotFound, PermissionDenied
+from tongket.core.http import form_page
 
 PAGE_SIZE = 50
 
@@ -26,12 +27,7 @@ def index(request: HttpRequest) -> HttpResponse:
     events = selectors.browse(user, form.event_filter())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     chain = selectors.chain_status(user) if request.GET.get("verify") == "1" else None
-    return render(
-        request,
-        "audit/index.html",
-        {"form": form, "page_obj": page, "chain": chain},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "audit/index.html", form, page_obj=page, chain=chain)
 
 
 @login_required

@@ -42,7 +42,7 @@ from tongket.core.models import FileJob, JobStatus
 
 logger = logging.getLogger(__name__)
 
-WORKER_LOST = "worker_lost"
+WORKER_LOST = queue.WORKER_LOST
 SCOPE_CHANGED = "scope_changed"
 ERROR = "error"
 
@@ -226,14 +226,6 @@ def own_file(actor: AbstractBaseUser, job_id: uuid.UUID | str) -> tuple[FileJob,
     return job, path
 
 
-def progress_of(job: FileJob) -> tuple[int, int]:
-    return queue.job_progress(job)
-
-
-def remaining(job: FileJob) -> timedelta | None:
-    return queue.job_remaining(job)
-
-
 # ---- the worker's side
 
 
@@ -262,14 +254,7 @@ def run_job(job_id: uuid.UUID, worker: str = "") -> None:
     """Run a pending job to a final state: done with its file, cancelled, or failed with a
     message (no file either way). A job no longer pending (cancelled, or taken) is left alone."""
     key = str(job_id)
-    if not queue.update_job(
-        FileJob,
-        job_id,
-        only_if=JobStatus.PENDING,
-        status=JobStatus.RUNNING,
-        worker=worker,
-        started_at=timezone.now(),
-    ):
+    if not queue.take_job(FileJob, job_id, worker):
         return
     job = FileJob.objects.select_related("user").get(pk=job_id)
     log = {"job_id": key, "user_id": job.user_id, "kind": job.kind}
@@ -288,12 +273,7 @@ def run_job(job_id: uuid.UUID, worker: str = "") -> None:
         return
     kind = kind_of(job)
     part, final = _part_path(job_id), result_path(job_id)
-
-    def publish(done: int, total: int) -> None:
-        queue.publish_progress(key, done, total)
-        if queue.cancel_requested(key):
-            raise queue.Cancelled
-
+    publish = queue.progress_reporter(key)
     try:
         with transaction.atomic():
             with part.open("wb") as file:
@@ -341,25 +321,13 @@ def run_job(job_id: uuid.UUID, worker: str = "") -> None:
         return
     finally:
         queue.forget_job(key)
-    logger.info(
-        "file job done",
-        extra={**log, "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
-    )
+    queue.log_done(logger, "file job done", log, started)
 
 
 def end_if_lost(job: FileJob) -> bool:
     """End a running job whose worker is gone (failed, its transaction never committed and its
     file removed); whether it was ended."""
-    if job.status != JobStatus.RUNNING or not queue.process_gone(job.worker, job.started_at):
-        return False
-    ended = queue.update_job(
-        FileJob,
-        job.pk,
-        only_if=JobStatus.RUNNING,
-        status=JobStatus.FAILED,
-        error=WORKER_LOST,
-        finished_at=timezone.now(),
-    )
+    ended = queue.fail_if_lost(FileJob, job)
     if ended:
         _remove(_part_path(job.pk), result_path(job.pk))
         queue.forget_job(str(job.pk))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
@@ -28,13 +28,17 @@ def _migrations() -> bool:
     return not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
-def _cache() -> bool:
-    cache = caches["default"]
+def _round_trip(cache: BaseCache) -> bool:
+    """A value written to the cache reads back."""
     key, value = f"readyz-{uuid.uuid4().hex}", uuid.uuid4().hex
     cache.set(key, value, 10)
     ok = bool(cache.get(key) == value)
     cache.delete(key)
     return ok
+
+
+def _cache() -> bool:
+    return _round_trip(caches["default"])
 
 
 def _queue() -> bool:
@@ -44,12 +48,7 @@ def _queue() -> bool:
     from django_tasks_db.models import DBTaskResult
 
     DBTaskResult.objects.filter(status="READY").exists()
-    notes = caches["jobs"]
-    key, value = f"readyz-{uuid.uuid4().hex}", uuid.uuid4().hex
-    notes.set(key, value, 10)
-    ok = bool(notes.get(key) == value)
-    notes.delete(key)
-    return ok
+    return _round_trip(caches["jobs"])
 
 
 CHECKS = {

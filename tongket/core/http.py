@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import content_disposition_header
 from django.views import defaults
 
-from tongket.core.errors import NotFound
+from tongket.core.errors import DomainError, NotFound
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -98,3 +101,28 @@ def not_found_as_404(view: V) -> V:
             raise Http404(exc.message) from exc
 
     return wrapped  # type: ignore[return-value]
+
+
+def page_or_fragment(
+    request: HttpRequest, page: str, fragment: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The whole page, or only the fragment htmx asks for (a job's status while it polls)."""
+    if getattr(request, "htmx", False):
+        return render(request, fragment, context)
+    return render(request, page, context)
+
+
+@contextmanager
+def refusal_as_message(request: HttpRequest) -> Iterator[None]:
+    """Run a write whose refusal is news rather than a failure (a job that finished before it
+    could be cancelled): its message is shown on the next page."""
+    try:
+        yield
+    except DomainError as exc:
+        messages.info(request, exc.message)
+
+
+def form_page(request: HttpRequest, template: str, form: BaseForm, **context: Any) -> HttpResponse:
+    """A page with a form, answered 400 while the form shows errors (so a refused post reads as
+    one to scripts and tests, not only on screen)."""
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)

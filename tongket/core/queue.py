@@ -35,6 +35,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from tongket.core import logs
+from tongket.core.models import JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +136,21 @@ def forget_job(job_key: str) -> None:
     notes().delete_many([f"progress:{job_key}", f"cancel:{job_key}"])
 
 
+def progress_reporter(job_key: str) -> Callable[[int, int], None]:
+    """The progress callback a running job's work is given: it publishes (done, total) and
+    raises `Cancelled` once the job's owner asked to stop."""
+
+    def report(done: int, total: int) -> None:
+        publish_progress(job_key, done, total)
+        if cancel_requested(job_key):
+            raise Cancelled
+
+    return report
+
+
 def job_progress(job: Any) -> tuple[int, int]:
     """A job row's (done, total): what its worker published while it runs, else its row's."""
-    if job.status == "running":
+    if job.status == JobStatus.RUNNING:
         published = progress(str(job.pk))
         if published is not None:
             return published
@@ -187,6 +200,60 @@ def update_job(model: type[Model], pk: Any, only_if: str | None = None, **fields
                 raise
             time.sleep(0.05 * 2**attempt)
     return False  # pragma: no cover - the loop returns or raises
+
+
+def take_job(model: type[Model], pk: Any, worker: str) -> bool:
+    """Mark a pending job running in `worker` (empty: the request itself); whether it was still
+    pending (a job cancelled before it started, or taken already, is left alone)."""
+    return update_job(
+        model,
+        pk,
+        only_if=JobStatus.PENDING,
+        status=JobStatus.RUNNING,
+        worker=worker,
+        started_at=timezone.now(),
+    )
+
+
+def log_done(log: logging.Logger, message: str, extra: dict[str, Any], started: float) -> None:
+    """Log a job's end with how long it ran since `started` (a `time.perf_counter()`)."""
+    duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    log.info(message, extra={**extra, "duration_ms": duration_ms})
+
+
+# The error of a job whose process went away while it ran.
+WORKER_LOST = "worker_lost"
+
+
+def fail_if_lost(model: type[Model], job: Any) -> bool:
+    """Fail a running job whose process is gone (`process_gone`); whether it was failed now.
+    Its transaction never committed; what else it leaves behind is its app's to clean."""
+    if job.status != JobStatus.RUNNING or not process_gone(job.worker, job.started_at):
+        return False
+    return update_job(
+        model,
+        job.pk,
+        only_if=JobStatus.RUNNING,
+        status=JobStatus.FAILED,
+        error=WORKER_LOST,
+        finished_at=timezone.now(),
+    )
+
+
+def status_context(job: Any) -> dict[str, Any]:
+    """What a job's page and its polled status fragment show of any job row: whether it still
+    runs or waits without a worker, whether its worker was lost, its progress and time left."""
+    done, total = job_progress(job)
+    return {
+        "job": job,
+        "running": job.status in (JobStatus.PENDING, JobStatus.RUNNING),
+        "waiting_without_worker": job.status == JobStatus.PENDING and not any_worker_alive(),
+        "worker_lost": job.status == JobStatus.FAILED and job.error == WORKER_LOST,
+        "remaining": remaining_text(job_remaining(job)),
+        "done": done,
+        "total": total,
+        "percent": int(100 * done / total) if total else 0,
+    }
 
 
 # A job run inside a request that is still "running" after this long lost its process.

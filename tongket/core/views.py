@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -14,9 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from tongket.core import filejobs, queue
-from tongket.core.errors import DomainError
-from tongket.core.http import not_found_as_404
-from tongket.core.models import FileJob, JobStatus
+from tongket.core.http import not_found_as_404, page_or_fragment, refusal_as_message
+from tongket.core.models import FileJob
 
 JOB_LIST_LIMIT = 50
 
@@ -26,20 +24,7 @@ def _user(request: HttpRequest) -> AbstractBaseUser:
 
 
 def _context(job: FileJob) -> dict[str, Any]:
-    done, total = filejobs.progress_of(job)
-    return {
-        "job": job,
-        "label": filejobs.label_of(job),
-        "running": job.status in (JobStatus.PENDING, JobStatus.RUNNING),
-        "waiting_without_worker": (
-            job.status == JobStatus.PENDING and not queue.any_worker_alive()
-        ),
-        "worker_lost": job.status == JobStatus.FAILED and job.error == filejobs.WORKER_LOST,
-        "remaining": queue.remaining_text(filejobs.remaining(job)),
-        "done": done,
-        "total": total,
-        "percent": int(100 * done / total) if total else 0,
-    }
+    return {**queue.status_context(job), "label": filejobs.label_of(job)}
 
 
 @login_required
@@ -58,10 +43,9 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
     found = filejobs.own_job(_user(request), job_id)
     # A job whose worker stopped ends here too (failed), even before another worker starts.
     filejobs.end_if_lost(found)
-    context = _context(found)
-    if getattr(request, "htmx", False):
-        return render(request, "core/_file_job_status.html", context)
-    return render(request, "core/file_job.html", context)
+    return page_or_fragment(
+        request, "core/file_job.html", "core/_file_job_status.html", _context(found)
+    )
 
 
 @login_required
@@ -69,10 +53,8 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
 @not_found_as_404
 def cancel(request: HttpRequest, job_id: str) -> HttpResponse:
     found = filejobs.own_job(_user(request), job_id)
-    try:
+    with refusal_as_message(request):  # finished meanwhile
         filejobs.cancel(actor=_user(request), job=found)
-    except DomainError as exc:  # finished meanwhile
-        messages.info(request, exc.message)
     return redirect("core:job", job_id=found.pk)
 
 

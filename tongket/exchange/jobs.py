@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +26,7 @@ logger = logging.getLogger(__name__)
 # Files up to this size run inside the request: a few thousand rows take seconds.
 INLINE_BYTES = 256 * 1024
 
-WORKER_LOST = "worker_lost"
+WORKER_LOST = queue.WORKER_LOST
 ERROR = "error"
 
 
@@ -55,14 +54,6 @@ def import_task(context: Any, job_id: str, request_id: str = "") -> None:
 def request_cancel(job: ImportJob) -> None:
     """Ask the worker running `job` to stop (it checks between rows)."""
     queue.request_cancel(str(job.pk))
-
-
-def progress_of(job: ImportJob) -> tuple[int, int]:
-    return queue.job_progress(job)
-
-
-def remaining(job: ImportJob) -> timedelta | None:
-    return queue.job_remaining(job)
 
 
 def _set(job_id: uuid.UUID, only_if: str | None = None, **fields: Any) -> bool:
@@ -94,24 +85,13 @@ def run_job(job_id: uuid.UUID, worker: str = "") -> None:
     the worker's task, or the request itself for a small file. A job that is no longer pending
     (cancelled before it started, or taken already) is left alone."""
     key = str(job_id)
-    if not _set(
-        job_id,
-        only_if=JobStatus.PENDING,
-        status=JobStatus.RUNNING,
-        worker=worker,
-        started_at=timezone.now(),
-    ):
+    if not queue.take_job(ImportJob, job_id, worker):
         return
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     started = time.perf_counter()
     log = {"job_id": key, "user_id": job.user_id}
     logger.info("import job started", extra=log)
-
-    def publish(done: int, total: int) -> None:
-        queue.publish_progress(key, done, total)
-        if queue.cancel_requested(key):
-            raise queue.Cancelled
-
+    publish = queue.progress_reporter(key)
     try:
         report = run_import(
             bytes(job.content),
@@ -140,10 +120,7 @@ def run_job(job_id: uuid.UUID, worker: str = "") -> None:
         return
     finally:
         queue.forget_job(key)
-    logger.info(
-        "import job done",
-        extra={**log, "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
-    )
+    queue.log_done(logger, "import job done", log, started)
 
 
 @transaction.atomic
@@ -165,15 +142,7 @@ def _cancelled(job: ImportJob) -> None:
 def end_if_lost(job: ImportJob) -> bool:
     """End a running job whose process is gone (its worker stopped beating, or the request that
     ran a small file died); whether it was ended. Its transaction never committed."""
-    if job.status != JobStatus.RUNNING or not queue.process_gone(job.worker, job.started_at):
-        return False
-    ended = _set(
-        job.pk,
-        only_if=JobStatus.RUNNING,
-        status=JobStatus.FAILED,
-        error=WORKER_LOST,
-        finished_at=timezone.now(),
-    )
+    ended = queue.fail_if_lost(ImportJob, job)
     if ended:
         queue.forget_job(str(job.pk))
         logger.warning("import job lost its worker", extra={"job_id": str(job.pk)})

@@ -3,6 +3,7 @@ applied, or cancelled) and API tokens for integrations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -28,22 +29,22 @@ def start_import(*, actor: AuthUser, filename: str, content: bytes) -> ImportJob
     """A new import job that checks the file (a dry run), started; audited."""
     if not may_import(actor):
         raise PermissionDenied("Bạn chỉ có quyền xem, không nhập được dữ liệu.")
-    with transaction.atomic():
-        job = ImportJob.objects.create(
+    return _start(
+        actor,
+        "import.check",
+        "Kiểm tra tệp Excel",
+        lambda: ImportJob.objects.create(
             user=actor, filename=(filename or "tep.xlsx")[:255], content=content, dry_run=True
-        )
-        record_event(actor=actor, action="import.check", **_job_event(job, "Kiểm tra tệp Excel"))
-        inline = jobs.queue_unless_small(job)
-    if inline:
-        jobs.run_job(job.pk)
-    return job
+        ),
+    )
 
 
 def apply_checked_import(*, actor: AuthUser, checked: ImportJob) -> ImportJob:
     """A real run of a checked file (the same bytes, all rows or none), started; the check
     points at it so it is applied at most once; audited. The caller has checked that the
     check may be applied (its own job, done, without errors, not applied yet)."""
-    with transaction.atomic():
+
+    def create() -> ImportJob:
         locked = ImportJob.objects.select_for_update().get(pk=checked.pk, user=actor)
         if locked.applied_as_id is not None:
             raise DomainError(
@@ -54,11 +55,23 @@ def apply_checked_import(*, actor: AuthUser, checked: ImportJob) -> ImportJob:
         )
         locked.applied_as = real
         locked.save(update_fields=["applied_as"])
-        record_event(actor=actor, action="import.apply", **_job_event(real, "Nhập tệp Excel"))
-        inline = jobs.queue_unless_small(real)
+        return real
+
+    return _start(actor, "import.apply", "Nhập tệp Excel", create)
+
+
+def _start(
+    actor: AuthUser, action: str, summary: str, create: Callable[[], ImportJob]
+) -> ImportJob:
+    """Create a job, audit it and queue it in one transaction; a small file's job then runs at
+    once, in the request (jobs.queue_unless_small)."""
+    with transaction.atomic():
+        job = create()
+        record_event(actor=actor, action=action, **_job_event(job, summary))
+        inline = jobs.queue_unless_small(job)
     if inline:
-        jobs.run_job(real.pk)
-    return real
+        jobs.run_job(job.pk)
+    return job
 
 
 def cancel_import(*, actor: AuthUser, job: ImportJob) -> None:

@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -20,7 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tongket.core import filejobs, queue
 from tongket.core.errors import DomainError
-from tongket.core.http import content_disposition, posted, posted_files
+from tongket.core.http import (
+    content_disposition,
+    page_or_fragment,
+    posted,
+    posted_files,
+    refusal_as_message,
+)
 from tongket.core.replicas import replica_reads
 from tongket.exchange import exporter, jobs, services
 from tongket.exchange.apps import XLSX
@@ -154,7 +159,6 @@ def _own_job(request: HttpRequest, job_id: str) -> ImportJob:
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
-    done, total = jobs.progress_of(job)
     report: dict[str, Any] = job.report or {}
     problems = report.get("problems", [])
     errors = [p for p in problems if p["severity"] == "error"]
@@ -170,16 +174,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
     shown_problems = problems[:SHOWN_PROBLEMS]
     shown_changes = changes[:SHOWN_OUTCOMES]
     return {
-        "job": job,
-        "running": job.status in (JobStatus.PENDING, JobStatus.RUNNING),
-        "waiting_without_worker": (
-            job.status == JobStatus.PENDING and not queue.any_worker_alive()
-        ),
-        "remaining": queue.remaining_text(jobs.remaining(job)),
-        "worker_lost": job.status == JobStatus.FAILED and job.error == jobs.WORKER_LOST,
-        "done": done,
-        "total": total,
-        "percent": int(100 * done / total) if total else 0,
+        **queue.status_context(job),
         "report": report,
         "counts": counts,
         "errors": errors,
@@ -207,10 +202,9 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
     found = _own_job(request, job_id)
     # A job whose worker stopped ends here too (failed), even before another worker starts.
     jobs.end_if_lost(found)
-    context = _job_context(found)
-    if getattr(request, "htmx", False):
-        return render(request, "exchange/_job_status.html", context)
-    return render(request, "exchange/job.html", context)
+    return page_or_fragment(
+        request, "exchange/job.html", "exchange/_job_status.html", _job_context(found)
+    )
 
 
 @login_required
@@ -233,10 +227,8 @@ def cancel(request: HttpRequest, job_id: str) -> HttpResponse:
     """Cancel one's own waiting or running job (a running one stops at its next rows, and
     nothing of it is written)."""
     found = _own_job(request, job_id)
-    try:
+    with refusal_as_message(request):  # finished meanwhile
         services.cancel_import(actor=_user(request), job=found)
-    except DomainError as exc:  # finished meanwhile
-        messages.info(request, exc.message)
     return redirect("exchange:job", job_id=found.pk)
 
 

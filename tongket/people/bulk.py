@@ -29,10 +29,10 @@ from django.db import connection
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import EventInput, record_events
 from tongket.core.errors import DomainError, NotFound
-from tongket.core.text import fold, normalize_name, vietnamese_sort_string
 from tongket.exchange.rows import chunks, keys_per_query, one_of
 from tongket.people import checks
 from tongket.people.checks import MemberInput
+from tongket.people.domain import MEMBER_OWN_FIELDS
 from tongket.people.models import (
     Member,
     Membership,
@@ -92,18 +92,8 @@ class PostWrite:
     start: dt.date
 
 
-# A member's own fields: what an edit writes (with the version) and a new member starts with.
-MEMBER_OWN_FIELDS = (
-    "full_name",
-    "name_folded",
-    "sort_name",
-    "birth_date",
-    "gender",
-    "joined_on",
-    "full_member_on",
-    "status",
-)
 MEMBER_UPDATE_FIELDS = (*MEMBER_OWN_FIELDS, "version")
+NEW_MEMBER_FIELDS = ("card_number", *MEMBER_OWN_FIELDS, "organization_id", "org_path", "is_sample")
 
 
 def organizations_by_code(codes: Iterable[str]) -> dict[str, Organization]:
@@ -277,26 +267,9 @@ class NewMember:
         )
 
 
-NEW_MEMBER_FIELDS = ("card_number", *MEMBER_OWN_FIELDS, "organization_id", "org_path", "is_sample")
-
-
 def new_member(data: MemberInput, org: Organization) -> NewMember:
     """`checks.new_member` without the model instance (test_bulk proves them equal)."""
-    name = normalize_name(data.full_name)
-    return NewMember(
-        card_number=data.card_number.strip(),
-        full_name=name,
-        name_folded=fold(name),
-        sort_name=vietnamese_sort_string(name),
-        birth_date=data.birth_date,
-        gender=data.gender,
-        joined_on=data.joined_on,
-        full_member_on=data.full_member_on,
-        status=data.status,
-        organization=org,
-        org_path=org.path,
-        is_sample=data.is_sample,
-    )
+    return NewMember(**checks.new_member_values(data, org))
 
 
 def write_members(

@@ -163,23 +163,29 @@ def duplicate_card(card: str) -> DomainError:
     )
 
 
-def new_member(data: MemberInput, org: Organization) -> Member:
-    """The unsaved member a validated input describes (name normalized, folded, sortable)."""
+def new_member_values(data: MemberInput, org: Organization) -> dict[str, Any]:
+    """The fields of the new member a validated input describes (name normalized, folded,
+    sortable): what `new_member` and the set-based import (`bulk.new_member`) build from."""
     name = normalize_name(data.full_name)
-    return Member(
-        card_number=data.card_number.strip(),
-        full_name=name,
-        name_folded=fold(name),
-        sort_name=vietnamese_sort_string(name),
-        birth_date=data.birth_date,
-        gender=data.gender,
-        joined_on=data.joined_on,
-        full_member_on=data.full_member_on,
-        status=data.status,
-        organization=org,
-        org_path=org.path,
-        is_sample=data.is_sample,
-    )
+    return {
+        "card_number": data.card_number.strip(),
+        "full_name": name,
+        "name_folded": fold(name),
+        "sort_name": vietnamese_sort_string(name),
+        "birth_date": data.birth_date,
+        "gender": data.gender,
+        "joined_on": data.joined_on,
+        "full_member_on": data.full_member_on,
+        "status": data.status,
+        "organization": org,
+        "org_path": org.path,
+        "is_sample": data.is_sample,
+    }
+
+
+def new_member(data: MemberInput, org: Organization) -> Member:
+    """The unsaved member a validated input describes."""
+    return Member(**new_member_values(data, org))
 
 
 def apply_member_fields(member: Member, data: MemberInput) -> None:

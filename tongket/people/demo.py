@@ -255,65 +255,41 @@ def _posts_and_roles(secretaries: dict[str, str]) -> None:
     tinh = card_of("Lê Văn Tính")
     minh = card_of("Võ Văn Minh")
     roles = [
-        (secretary, PartyRoleKind.SECRETARY),
-        (tinh, PartyRoleKind.DEPUTY_SECRETARY),
-        (minh, PartyRoleKind.STANDING_COMMITTEE),
-        (secretary, PartyRoleKind.STANDING_COMMITTEE),
-        (tinh, PartyRoleKind.STANDING_COMMITTEE),
+        (secretary, DEMO_ORG, PartyRoleKind.SECRETARY),
+        (tinh, DEMO_ORG, PartyRoleKind.DEPUTY_SECRETARY),
+        (minh, DEMO_ORG, PartyRoleKind.STANDING_COMMITTEE),
+        (secretary, DEMO_ORG, PartyRoleKind.STANDING_COMMITTEE),
+        (tinh, DEMO_ORG, PartyRoleKind.STANDING_COMMITTEE),
     ]
-    for card, role in roles:
+    # Committee members: the cells' secretaries not already on the standing committee.
+    for suffix, card in secretaries.items():
+        cell_secretary = card if suffix != "VP" else secretary
+        roles.append((cell_secretary, f"{DEMO_ORG}.{suffix}", PartyRoleKind.SECRETARY))
+        if cell_secretary not in (secretary, tinh, minh):
+            roles.append((cell_secretary, DEMO_ORG, PartyRoleKind.COMMITTEE_MEMBER))
+    for card, organization_code, role in roles:
         services.assign_party_role(
             actor=None,
             card_number=card,
-            organization_code=DEMO_ORG,
+            organization_code=organization_code,
             role=role,
             start=TERM_START,
             term=TERM,
         )
-    # Committee members: the cells' secretaries not already on the standing committee.
-    for suffix, card in secretaries.items():
-        cell = f"{DEMO_ORG}.{suffix}"
-        cell_secretary = card if suffix != "VP" else secretary
-        services.assign_party_role(
+    posts = [
+        (secretary, PostTitle.DIRECTOR, "", dt.date(2019, 1, 1)),
+        (minh, PostTitle.DEPUTY_DIRECTOR, "", dt.date(2016, 6, 1)),
+        (tinh, PostTitle.HEAD_OF_DIVISION, "Trưởng phòng Tổ chức cán bộ", dt.date(2017, 1, 1)),
+    ]
+    for card, title, title_detail, start in posts:
+        services.assign_post(
             actor=None,
-            card_number=cell_secretary,
-            organization_code=cell,
-            role=PartyRoleKind.SECRETARY,
-            start=TERM_START,
-            term=TERM,
+            card_number=card,
+            agency_code="UBND.QT.SGDDT",
+            title=title,
+            title_detail=title_detail,
+            start=start,
         )
-        if cell_secretary not in (secretary, tinh, minh):
-            services.assign_party_role(
-                actor=None,
-                card_number=cell_secretary,
-                organization_code=DEMO_ORG,
-                role=PartyRoleKind.COMMITTEE_MEMBER,
-                start=TERM_START,
-                term=TERM,
-            )
-    agency = "UBND.QT.SGDDT"
-    services.assign_post(
-        actor=None,
-        card_number=secretary,
-        agency_code=agency,
-        title=PostTitle.DIRECTOR,
-        start=dt.date(2019, 1, 1),
-    )
-    services.assign_post(
-        actor=None,
-        card_number=minh,
-        agency_code=agency,
-        title=PostTitle.DEPUTY_DIRECTOR,
-        start=dt.date(2016, 6, 1),
-    )
-    services.assign_post(
-        actor=None,
-        card_number=tinh,
-        agency_code=agency,
-        title=PostTitle.HEAD_OF_DIVISION,
-        title_detail="Trưởng phòng Tổ chức cán bộ",
-        start=dt.date(2017, 1, 1),
-    )
 
 
 def _path(code: str) -> str:

@@ -1,4 +1,5 @@
-"""Pure rules of people's data (no Django): the alphabet of an organization's code."""
+"""Pure rules of people's data (no Django): the alphabet of an organization's code, and the
+columns of a member's row that writers outside the ORM fill."""
 
 from __future__ import annotations
 
@@ -14,6 +15,19 @@ RULE_CODE_ALPHABET = "people.organization.code_alphabet"
 ORG_CODE_MAX = 64
 ORG_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _FORBIDDEN = re.compile(r"[^A-Za-z0-9._-]+")
+
+# A member's own fields: what an edit writes (with the version) and a new member starts with;
+# the set-based writes (people.bulk) and the synthetic generator (synth) fill them in this order.
+MEMBER_OWN_FIELDS = (
+    "full_name",
+    "name_folded",
+    "sort_name",
+    "birth_date",
+    "gender",
+    "joined_on",
+    "full_member_on",
+    "status",
+)
 
 
 def is_valid_org_code(code: str) -> bool:

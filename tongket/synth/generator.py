@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from tongket.core.text import fold, vietnamese_sort_string
 from tongket.evaluation.regulations import profile_for_year
+from tongket.people.domain import MEMBER_OWN_FIELDS
 
 SEGMENT = 10  # digits per path segment, as tongket.people.services.SEGMENT
 MIN_CELL = 3
@@ -48,21 +49,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "sort_order",
     ),
     "organization_name": ("id", "organization_id", "name", "valid_from"),
-    "member": (
-        "id",
-        "card_number",
-        "full_name",
-        "name_folded",
-        "sort_name",
-        "birth_date",
-        "gender",
-        "joined_on",
-        "full_member_on",
-        "status",
-        "organization_id",
-        "org_path",
-        "is_sample",
-    ),
+    "member": ("id", "card_number", *MEMBER_OWN_FIELDS, "organization_id", "org_path", "is_sample"),
     "membership": ("id", "member_id", "organization_id", "start"),
     "party_role": ("id", "member_id", "organization_id", "role", "term", "start"),
     "cycle": ("id", "organization_id", "year", "profile_id", "status", "opened_at"),
@@ -489,6 +476,21 @@ class _Province:
     def _level(self, shares: Weighted) -> str:
         return shares.pick(self.year_rng)
 
+    def _decide_organization(
+        self,
+        batch: Batch,
+        cycle_id: int,
+        deciding: Org,
+        org: Org,
+        org_kind: str,
+        number: str,
+        date: dt.date,
+    ) -> None:
+        """An organization's result (a level of the organizations' scale), decided by the unit
+        it belongs to."""
+        subject = ("organization", None, org.id, deciding.id, org.path, org_kind)
+        self._decide(batch, cycle_id, deciding, subject, self._level(_ORG_LEVELS), "", number, date)
+
     def _decide(
         self,
         batch: Batch,
@@ -566,33 +568,24 @@ class _Province:
                             dt.date(year, 12, 20),
                         )
                     number += 1
-                    self._decide(
-                        batch,
-                        g_cycle,
-                        g,
-                        ("organization", None, cell.id, g.id, cell.path, "cell"),
-                        self._level(_ORG_LEVELS),
-                        "",
-                        f"{number}-QĐ/ĐU",
-                        dt.date(year, 12, 20),
+                    self._decide_organization(
+                        batch, g_cycle, g, cell, "cell", f"{number}-QĐ/ĐU", dt.date(year, 12, 20)
                     )
-                self._decide(
+                self._decide_organization(
                     batch,
                     bloc_cycle,
                     bloc,
-                    ("organization", None, g.id, bloc.id, g.path, "grassroots"),
-                    self._level(_ORG_LEVELS),
-                    "",
+                    g,
+                    "grassroots",
                     f"{g_no + 1}-QĐ/ĐU",
                     dt.date(year + 1, 1, 10),
                 )
-            self._decide(
+            self._decide_organization(
                 batch,
                 province_cycle,
                 root,
-                ("organization", None, bloc.id, root.id, bloc.path, "bloc"),
-                self._level(_ORG_LEVELS),
-                "",
+                bloc,
+                "bloc",
                 f"{b_no + 1}-QĐ/TU",
                 dt.date(year + 1, 1, 20),
             )

@@ -30,6 +30,7 @@ from tongket.evaluation.models import Cycle, Decision, Evaluation
 from tongket.evaluation.regulations import profile_for_year
 from tongket.people.models import Member, Membership
 from tongket.synth.generator import (
+    COLUMNS,
     FAMILY,
     GIVEN_F,
     GIVEN_M,
@@ -269,12 +270,6 @@ def _text(value: str) -> str:
     return f"'{value}'"
 
 
-MEMBER_COLUMNS = (
-    "id", "card_number", "full_name", "name_folded", "sort_name", "birth_date", "gender",
-    "joined_on", "full_member_on", "status", "organization_id", "org_path", "is_sample",
-)  # fmt: skip
-
-
 def insert_members(config: SynthConfig) -> int:
     """Members of every cell: ids first_member + i, card numbers 9PP.NNNNNNN, names, dates."""
     seed, ref = config.seed, _date(config.reference_date)
@@ -312,7 +307,7 @@ def insert_members(config: SynthConfig) -> int:
         f"{key} AS name_key, {joined} AS joined OFFSET 0) AS r "
         "JOIN synth_name n ON n.key = r.name_key WHERE c.kind = 'cell'"
     )
-    return insert_select(Member, MEMBER_COLUMNS, select, tail)
+    return insert_select(Member, COLUMNS["member"], select, tail)
 
 
 def insert_memberships(plan: Plan) -> int:

@@ -6,6 +6,7 @@ renders as it came, so a page never breaks on one odd cell.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -48,16 +49,30 @@ def _local_date(value: object) -> date | None:
     return None
 
 
-@register.filter
-def vi_number(value: object) -> object:
-    """`{{ 5600000|vi_number }}` → `5.600.000`."""
+def _as_number(value: object, write: Callable[[Decimal | int], str]) -> object:
+    """`write` applied to the value read as a number; a value that is no number, or one `write`
+    refuses, renders as it came (None as nothing)."""
     number = _number(value)
     if number is None:
         return "" if value is None else value
     try:
-        return formatting.format_number(number)
+        return write(number)
     except ValueError:
         return value
+
+
+def _as_date(value: object, write: Callable[[date], str]) -> object:
+    """`write` applied to the value's local date; a value that is no date renders as it came."""
+    day = _local_date(value)
+    if day is None:
+        return "" if value is None else value
+    return write(day)
+
+
+@register.filter
+def vi_number(value: object) -> object:
+    """`{{ 5600000|vi_number }}` → `5.600.000`."""
+    return _as_number(value, formatting.format_number)
 
 
 @register.filter
@@ -90,13 +105,8 @@ def vi_score(points: object, maximum: object) -> object:
 @register.filter
 def vi_decimal(value: object, places: object = None) -> object:
     """`{{ score|vi_decimal }}` → `326,7`; `{{ max|vi_decimal:1 }}` → `97,0`."""
-    number = _number(value)
-    if number is None:
-        return "" if value is None else value
-    try:
-        return formatting.format_decimal(number, places=_places(places))
-    except ValueError:
-        return value
+    digits = _places(places)
+    return _as_number(value, lambda number: formatting.format_decimal(number, places=digits))
 
 
 @register.filter
@@ -114,32 +124,23 @@ def vi_count(value: object) -> object:
 @register.filter
 def vi_percent(value: object, places: object = 1) -> object:
     """`{{ 83.33|vi_percent }}` → `83,3%` (the value is already a percentage)."""
-    number = _number(value)
-    if number is None:
-        return "" if value is None else value
     digits = _places(places)
-    try:
-        return formatting.format_percent(number, places=1 if digits is None else digits)
-    except ValueError:
-        return value
+    return _as_number(
+        value,
+        lambda number: formatting.format_percent(number, places=1 if digits is None else digits),
+    )
 
 
 @register.filter
 def vi_date_long(value: object) -> object:
     """`{{ meeting.held_on|vi_date_long }}` → `ngày 24 tháng 02 năm 2021` (local date)."""
-    day = _local_date(value)
-    if day is None:
-        return "" if value is None else value
-    return formatting.date_long(day)
+    return _as_date(value, formatting.date_long)
 
 
 @register.filter
 def vi_date(value: object) -> object:
     """`{{ meeting.held_on|vi_date }}` → `24/02/2021` (local date)."""
-    day = _local_date(value)
-    if day is None:
-        return "" if value is None else value
-    return formatting.date_short(day)
+    return _as_date(value, formatting.date_short)
 
 
 @register.filter

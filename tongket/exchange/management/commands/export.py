@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tongket.core.commands import named_user
 from tongket.core.replicas import reading_replica
 from tongket.exchange.exporter import EXPORTABLE, export_csv_to, export_workbook_to
 
@@ -43,9 +43,7 @@ class Command(BaseCommand):
         sheets: list[str] = options["sheet"] or list(EXPORTABLE)
         if fmt == "csv" and len(sheets) != 1:
             raise CommandError("Tệp CSV chỉ chứa một trang: chọn đúng một --sheet.")
-        user = get_user_model().objects.filter(username=options["user"]).first()
-        if user is None:
-            raise CommandError(f"Không có tài khoản «{options['user']}».")
+        user = named_user(options["user"])
         # Written beside the target, then renamed: a failed export leaves no half-written file.
         directory = path.parent if str(path.parent) else Path(".")
         try:

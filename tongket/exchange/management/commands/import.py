@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tongket.core.commands import named_user
 from tongket.exchange.importer import ImportReport, run_import
 from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, Action
 
@@ -54,11 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không mở được tệp «{path}».") from exc
         if size > MAX_BYTES:
             raise CommandError(f"Tệp quá lớn; giới hạn là {MAX_BYTES // (1024 * 1024)} MB.")
-        actor = None
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(f"Không có tài khoản «{options['user']}».")
+        actor = named_user(options["user"]) if options["user"] else None
         dry_run = bool(options["dry_run"])
         label = "Kiểm tra" if dry_run else "Nhập"
         report = run_import(

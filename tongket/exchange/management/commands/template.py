@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tongket.core.commands import named_user
 from tongket.exchange.template import template_workbook
 from tongket.people.selectors import writable_organization_codes
 
@@ -24,11 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"Không có tài khoản «{options['user']}».")
+        user = named_user(options["user"]) if options["user"] else None
         path = Path(options["output"])
         try:
             path.write_bytes(template_workbook(writable_organization_codes(user)))
