@@ -9,7 +9,6 @@ stale page or a page cached for one user and shown to another fails it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.people import services as people
 from tongket.people.models import Member, Organization
+from tongket.people.tests.inputs import member_input
 from tongket.scoring.models import PeerGroup
 
 pytestmark = pytest.mark.django_db
@@ -85,13 +85,6 @@ def served_equals_fresh(client_for: Callable[[str], Client], change: Callable[[]
                 stale.append(f"{role} {url} ({outcome})")
     assert stale == [], "served pages differ from fresh ones"
     return hits
-
-
-def member_input(member: Member, **changes: Any) -> people.MemberInput:
-    names = [f.name for f in dataclasses.fields(people.MemberInput)]
-    data = {n: getattr(member, n) for n in names if n != "organization_code"}
-    data["organization_code"] = member.organization.code
-    return people.MemberInput(**(data | changes))
 
 
 def a_member(cell: str) -> Member:
