@@ -1,4 +1,5 @@
-"""What the people services take, made from a member already in the database."""
+"""Members as the tests of several apps need them: the card numbers of a cell, what the people
+services and the member form take."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ from tongket.people.services import MemberInput
 
 # A member's own data as MemberInput names it; `is_sample` is left to its default.
 _OWN = ("card_number", "full_name", "gender", "joined_on", "status", "birth_date", "full_member_on")
+
+
+def cards_in(cell: str) -> list[str]:
+    """The card numbers of the cell's members, in order."""
+    members = Member.objects.filter(organization__code=cell).order_by("card_number")
+    return list(members.values_list("card_number", flat=True))
 
 
 def member_input(member: Member, **changes: Any) -> MemberInput:
@@ -34,3 +41,12 @@ def new_member_form(**changes: str) -> dict[str, str]:
         "status": "full",
         "full_member_on": "2016-03-02",
     } | changes
+
+
+NEW_CELL = "QT.KCQDN.SGDDT.MOI"
+
+
+def post_new_cell(api: Any, **extra: str) -> Any:
+    """The department's office adds Chi bộ Mới under it through the API: the response."""
+    body = {"code": NEW_CELL, "name": "Chi bộ Mới", "kind": "cell", "parent": "QT.KCQDN.SGDDT"}
+    return api.post("/api/v1/organizations/", body | extra, format="json")
