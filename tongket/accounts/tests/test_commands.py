@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
 from tongket.accounts import services
 from tongket.audit.models import AuditEvent
+from tongket.core.tests.commands import run
 from tongket.people.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -21,16 +19,9 @@ pytestmark = pytest.mark.django_db
 CELL = "QT.KCQDN.SGDDT.TCCB"
 
 
-def run(*args: str, stdin: str = "") -> str:
-    out = io.StringIO()
-
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        call_command(*args, stdout=out)
-    finally:
-        sys.stdin = old
-    return out.getvalue()
+def _grant_reader(*period: str) -> str:
+    """`tongket grants add` of the superior reader's role on the cell to dangvien."""
+    return run("grants", "add", "dangvien", "--org", CELL, "--role", "superior_reader", *period)
 
 
 def test_users_add_with_a_password_from_stdin_signs_in_and_is_audited() -> None:
@@ -94,19 +85,7 @@ def test_grants_roles_add_list_and_revoke() -> None:
     for code in ("office_admin", "cell_secretary", "superior_reader"):
         assert code in roles
     assert "Quản lý tài khoản và phân quyền" in roles
-    out = run(
-        "grants",
-        "add",
-        "dangvien",
-        "--org",
-        CELL,
-        "--role",
-        "superior_reader",
-        "--from",
-        "2026-01-01",
-        "--until",
-        "31/12/2030",
-    )
+    out = _grant_reader("--from", "2026-01-01", "--until", "31/12/2030")
     grant_id = int(out.split("#")[1].split(":")[0])
     listed = json.loads(run("grants", "list", "--user", "dangvien", "--json"))
     assert listed == [
@@ -133,20 +112,6 @@ def test_grants_add_refuses_a_bad_role_date_or_period() -> None:
     with pytest.raises(CommandError, match="Vai trò «chief» không hợp lệ"):
         run("grants", "add", "dangvien", "--org", CELL, "--role", "chief")
     with pytest.raises(CommandError, match="Ngày «mai» không hợp lệ"):
-        run(
-            "grants", "add", "dangvien", "--org", CELL, "--role", "superior_reader", "--from", "mai"
-        )
+        _grant_reader("--from", "mai")
     with pytest.raises(CommandError, match="không được trước ngày bắt đầu"):
-        run(
-            "grants",
-            "add",
-            "dangvien",
-            "--org",
-            CELL,
-            "--role",
-            "superior_reader",
-            "--from",
-            "2027-01-01",
-            "--until",
-            "2026-01-01",
-        )
+        _grant_reader("--from", "2027-01-01", "--until", "2026-01-01")

@@ -7,9 +7,7 @@ the new one; the new secretary signs in with the code on her slip and sets her p
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from tongket.core.tests.commands import run
 from tongket.people.tests.factories import workbook
 
 DEPARTMENT = "QT.SYT"
@@ -29,16 +28,6 @@ MEMBERS = [
     ("88.000004", "Võ Văn Tùng", "Nam"),
 ]
 OLD, NEW = MEMBERS[0][0], MEMBERS[1][0]
-
-
-def _command(*args: str, stdin: str = "") -> str:
-    out, old = io.StringIO(), sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        call_command(*args, stdout=out, stderr=io.StringIO())
-    finally:
-        sys.stdin = old
-    return out.getvalue()
 
 
 def _empty_site_with_an_office_administrator(tmp_path: Path) -> None:
@@ -68,11 +57,11 @@ def _empty_site_with_an_office_administrator(tmp_path: Path) -> None:
             roles=[[OLD, "", CELL, "Bí thư", "2020-2025", dt.date(2020, 7, 15)]],
         )
     )
-    _command("import", str(book))
-    assert "Đã tạo tài khoản «vanphong.syt»" in _command(
+    run("import", str(book))
+    assert "Đã tạo tài khoản «vanphong.syt»" in run(
         "users", "add", "vanphong.syt", "--password-stdin", stdin=f"{OFFICE_PASSWORD}\n"
     )
-    assert "Đã phân quyền" in _command(
+    assert "Đã phân quyền" in run(
         "grants", "add", "vanphong.syt", "--org", DEPARTMENT, "--role", "office_admin"
     )
 

@@ -147,19 +147,8 @@ def test_bulk_signatures_and_hashes_equal_the_one_by_one_ones_for_any_payload(
         bulk = list(AuditEvent.objects.filter(seq__gt=start).order_by("seq"))
         transaction.set_rollback(True)
     with transaction.atomic():
-        single_written = [
-            record_event(
-                actor=actor,
-                action=i.action,
-                object_type=i.object_type,
-                object_id=i.object_id,
-                org_path=i.org_path,
-                summary=i.summary,
-                before=i.before,
-                after=i.after,
-            )
-            for i in items
-        ]
+        # Each item as record_event's arguments: EventInput has the same fields.
+        single_written = [record_event(actor=actor, **vars(i)) for i in items]
         seal()
         single = list(AuditEvent.objects.filter(seq__gt=start).order_by("seq"))
         transaction.set_rollback(True)

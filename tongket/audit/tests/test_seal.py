@@ -25,6 +25,7 @@ from tongket.audit import services, versions
 from tongket.audit.chain import event_hash
 from tongket.audit.models import AuditEvent, AuditHead
 from tongket.audit.services import EventInput, record_event, record_events, seal, verify
+from tongket.people.tests.inputs import member_input
 
 pytestmark = pytest.mark.django_db
 
@@ -211,19 +212,12 @@ def test_concurrent_writers_importers_and_sealers_never_wait_on_each_other(
                                           parent_code=parent),
         )  # fmt: skip
 
-    def member_input(card: str, name: str) -> Any:
-        return people.MemberInput(
-            card_number=card,
-            full_name=name,
-            gender=template.gender,
-            joined_on=template.joined_on,
-            organization_code="QT.KCQDN.KHAC.CB1",
-            status=template.status,
-            birth_date=template.birth_date,
-            full_member_on=template.full_member_on,
+    def outside_member(card: str, name: str) -> people.MemberInput:
+        return member_input(
+            template, card_number=card, full_name=name, organization_code="QT.KCQDN.KHAC.CB1"
         )
 
-    people.create_member(actor=office, data=member_input("97.000001", "Người Văn Khác"))
+    people.create_member(actor=office, data=outside_member("97.000001", "Người Văn Khác"))
     data = members_workbook(300)
     errors: list[BaseException] = []
     imported = threading.Event()
@@ -248,7 +242,7 @@ def test_concurrent_writers_importers_and_sealers_never_wait_on_each_other(
         people.update_member(
             actor=office,
             card_number="97.000001",
-            data=member_input("97.000001", "Người Văn Khác Sửa"),
+            data=outside_member("97.000001", "Người Văn Khác Sửa"),
         )
     other_write = time.monotonic() - started
     # The import drew its ids first and commits last: the country's key must still move.

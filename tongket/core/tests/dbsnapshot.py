@@ -5,9 +5,12 @@ accounts, each as its row count and a hash of its rows in primary-key order."""
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.models import Model
@@ -96,3 +99,27 @@ def announce(config: Any, line: str) -> None:
         return
     with capture.global_and_fixture_disabled():
         reporter.write_line(line)
+
+
+def tally(
+    headline: str,
+    cases: Mapping[str, int],
+    outcomes: Mapping[Any, int],
+    detail: Mapping[str, object],
+) -> Any:
+    """An autouse module fixture that announces, after the module's tests, how many cases ran:
+    `headline` with {total}, {places} (how many places were tried) and {outcomes} filled in;
+    with TONGKET_FUZZ_DETAIL set, each entry of `detail` too (a set of values sorted)."""
+
+    @pytest.fixture(scope="module", autouse=True)
+    def announce_tally(request: pytest.FixtureRequest) -> Iterator[None]:
+        yield
+        counted = ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items()))
+        line = headline.format(total=sum(cases.values()), places=len(cases), outcomes=counted)
+        announce(request.config, line)
+        if os.environ.get("TONGKET_FUZZ_DETAIL"):  # one line per entry, when asked
+            for key, value in sorted(detail.items()):
+                shown = sorted(value) if isinstance(value, set) else value
+                announce(request.config, f"  {key}: {shown}")
+
+    return announce_tally

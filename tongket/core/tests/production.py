@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import secrets
 import socket
 import ssl
@@ -14,14 +15,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
 
+from tongket.accounts.demo import DEMO_ACCOUNTS
+
 BACKUP_KEY = "khóa sao lưu của văn phòng 2026"
 HOST = "tongket.example.vn"
 SECRET_KEY = secrets.token_urlsafe(48)
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -121,10 +127,15 @@ def https_get(port: int, path: str, source: str = "127.0.0.1") -> tuple[int, byt
         conn.close()
 
 
+def http_connection(port: int, timeout: float = 120) -> http.client.HTTPConnection:
+    """Straight to gunicorn on loopback."""
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+
+
 def http_status(port: int, path: str) -> int:
     """The status of a GET straight to gunicorn, 0 while nothing answers."""
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn = http_connection(port, timeout=5)
         try:
             conn.request("GET", path, headers={"Host": HOST})
             return conn.getresponse().status
@@ -198,3 +209,98 @@ def running(env: dict[str, str], logs: Path) -> Iterator[Processes]:
         yield processes
     finally:
         processes.stop()
+
+
+class Browser:
+    """A browser of the site behind `connect`: keeps its cookies, sends the CSRF token and the
+    page's address as Referer (as browsers do, and as Django's CSRF check wants over HTTPS)."""
+
+    def __init__(
+        self, connect: Callable[[], http.client.HTTPConnection], scheme: str = "http"
+    ) -> None:
+        self.connect, self.scheme, self.cookies = connect, scheme, SimpleCookie()
+
+    def sign_in(self, username: str, password: str = "") -> tuple[int, str]:
+        """Posts the login form (by default with the demo account's password): status, page."""
+        password = password or next(a.password for a in DEMO_ACCOUNTS if a.username == username)
+        token = self._csrf(self.get("/accounts/login/"))
+        form = {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        status, page, _ = self._send("/accounts/login/", urlencode(form).encode(), FORM)
+        return status, page
+
+    def signed_in(self, username: str) -> Browser:
+        status, _ = self.sign_in(username)
+        assert status == 302
+        return self
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, str, str]:
+        conn = self.connect()
+        try:
+            cookie = "; ".join(f"{k}={v.value}" for k, v in self.cookies.items())
+            conn.request(
+                method,
+                path,
+                body=body or None,
+                headers={"Host": HOST, "Cookie": cookie, **(headers or {})},
+            )
+            response = conn.getresponse()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                self.cookies.load(header)
+            return response.status, response.read().decode(), response.getheader("Location") or ""
+        finally:
+            conn.close()
+
+    def get(self, path: str, htmx: bool = False) -> str:
+        status, body, _ = self.request(
+            "GET", path, headers={"HX-Request": "true"} if htmx else None
+        )
+        assert status == 200, (path, status, body[:500])
+        return body
+
+    def wait(self, job: str, until: Callable[[str], bool], seconds: float = 300) -> str:
+        """The job's status fragment, polled as htmx polls it, until `until` holds."""
+        deadline = time.monotonic() + seconds
+        while not until(fragment := self.get(job, htmx=True)):
+            assert time.monotonic() < deadline, fragment[:1500]
+            time.sleep(0.1)
+        return fragment
+
+    def _send(self, path: str, body: bytes, content_type: str) -> tuple[int, str, str]:
+        headers = {"Content-Type": content_type, "Referer": f"{self.scheme}://{HOST}{path}"}
+        return self.request("POST", path, body, headers)
+
+    @staticmethod
+    def _csrf(page: str) -> str:
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, page[:500]
+        return match[1]
+
+    def post(self, path: str, fields: dict[str, str], page: str = "") -> tuple[int, str]:
+        """Submits a form of `page` (by default the page at `path`): status and Location."""
+        token = self._csrf(page or self.get(path))
+        status, _body, location = self._send(
+            path, urlencode({"csrfmiddlewaretoken": token, **fields}).encode(), FORM
+        )
+        return status, location
+
+    def upload(self, path: str, name: str, content: bytes) -> tuple[int, str]:
+        """Sends a workbook through the upload form at `path`: status and Location."""
+        boundary = "tongket-test-boundary"
+        body = (
+            (
+                f"--{boundary}\r\n"
+                'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+                f"{self._csrf(self.get(path))}\r\n--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                "\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        status, _body, location = self._send(
+            path, body, f"multipart/form-data; boundary={boundary}"
+        )
+        return status, location

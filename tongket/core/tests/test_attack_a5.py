@@ -594,18 +594,12 @@ def test_a_member_added_after_the_cycle_opened_is_evaluated_or_flagged(tmp_path:
     Seen: the cycle keeps the 15 subjects it had when opened; the new member appears nowhere in
     it (cycle page, cell page, API), while the year-end report counts him among the Đảng bộ's
     members («có 6.013 đảng viên» against 13 evaluated in the walk)."""
+    # The missing-subjects tests import this module's helpers: theirs is imported here, late.
+    from tongket.evaluation.tests.test_missing_subjects import _import_one_more
+
     office, api = _office(tmp_path)
     cycle = _open_cycle(api, "HT.KCQ.STC")
-    template = tmp_path / "mau2.xlsx"
-    call_command("template", "-o", str(template), stdout=io.StringIO())
-    book = openpyxl.load_workbook(template)
-    book["Đảng viên"].append(
-        ["42.000106", "Đặng Thị Giang", dt.datetime(1988, 11, 11), "Nữ", dt.datetime(2012, 7, 1),
-         dt.datetime(2013, 7, 1), "Chính thức", "HT.KCQ.STC.VP"]
-    )  # fmt: skip
-    path = tmp_path / "chuyen-den.xlsx"
-    book.save(path)
-    call_command("import", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    _import_one_more(tmp_path)
     page = office.get(f"/evaluation/ky/{cycle}/").content.decode()
     flagged = "42.000106" in page or "Đặng Thị Giang" in page
     assert "42.000106" in _evaluations(api, cycle) or flagged, "not in the cycle, not flagged"
@@ -757,6 +751,16 @@ def test_a_cell_does_not_issue_the_decision_its_committee_took(
 BODY = "Đảng ủy Sở Tài chính"
 
 
+def _past_result(member: str, year: str, level: str, date: str) -> str:
+    """`tongket past_result` of decision 05-QĐ/ĐU by the Đảng ủy: what it prints."""
+    out = io.StringIO()
+    call_command(
+        "past_result", "--member", member, "--year", year, "--level", level,
+        "--number", "05-QĐ/ĐU", "--date", date, "--body", BODY, stdout=out,
+    )  # fmt: skip
+    return out.getvalue()
+
+
 @pytest.mark.django_db
 def test_a_past_result_before_the_member_joined_the_party_is_refused(tmp_path: Path) -> None:
     """Severity: medium (an impossible record that then counts towards «5 năm liền»). Steps: Hoàng
@@ -766,11 +770,7 @@ def test_a_past_result_before_the_member_joined_the_party_is_refused(tmp_path: P
     excellent, ...»."""
     _import_tree(tmp_path)
     with pytest.raises(CommandError):
-        call_command(
-            "past_result", "--member", "42.000105", "--year", "2024", "--level", "excellent",
-            "--number", "05-QĐ/ĐU", "--date", "20/12/2024", "--body", BODY,
-            stdout=io.StringIO(),
-        )  # fmt: skip
+        _past_result("42.000105", "2024", "excellent", "20/12/2024")
 
 
 @pytest.mark.django_db
@@ -783,13 +783,7 @@ def test_past_result_takes_the_level_as_it_is_written_on_the_decision(tmp_path: 
     excellent»). Expected: the Vietnamese level accepted (as the workbook import accepts it),
     or the message listing what is accepted."""
     _import_tree(tmp_path)
-    out = io.StringIO()
-    call_command(
-        "past_result", "--member", "42.000102", "--year", "2023", "--level",
-        "Hoàn thành xuất sắc nhiệm vụ", "--number", "05-QĐ/ĐU", "--date", "20/12/2023",
-        "--body", BODY, stdout=out,
-    )  # fmt: skip
-    assert "2023" in out.getvalue()
+    assert "2023" in _past_result("42.000102", "2023", "Hoàn thành xuất sắc nhiệm vụ", "20/12/2023")
 
 
 @pytest.mark.django_db
@@ -891,11 +885,7 @@ def test_a_past_result_dated_in_the_future_is_refused(tmp_path: Path) -> None:
     năm 2022 (qd132): excellent, Quyết định số 05-QĐ/ĐU ngày 20/12/2030.»"""
     _import_tree(tmp_path)
     with pytest.raises(CommandError):
-        call_command(
-            "past_result", "--member", "42.000201", "--year", "2022", "--level", "excellent",
-            "--number", "05-QĐ/ĐU", "--date", "20/12/2030", "--body", BODY,
-            stdout=io.StringIO(),
-        )  # fmt: skip
+        _past_result("42.000201", "2022", "excellent", "20/12/2030")
 
 
 @pytest.mark.django_db

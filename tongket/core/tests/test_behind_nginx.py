@@ -14,11 +14,8 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
@@ -26,6 +23,7 @@ from tongket.accounts.demo import DEMO_ACCOUNTS
 from tongket.core.testenv import in_ci
 from tongket.core.tests.production import (
     HOST,
+    Browser,
     Server,
     free_port,
     https_connection,
@@ -109,32 +107,7 @@ def nginx_in_front(demo_server: Server, tmp_path_factory: pytest.TempPathFactory
 
 def _login(port: int, source: str, username: str, password: str) -> tuple[int, str]:
     """The login page as a browser at `source` uses it: the form, then the post."""
-    conn = https_connection(port, source)
-    try:
-        conn.request("GET", "/accounts/login/", headers={"Host": HOST})
-        page = conn.getresponse()
-        html = page.read().decode()
-        cookie = SimpleCookie()
-        for header in page.headers.get_all("Set-Cookie") or []:
-            cookie.load(header)
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        assert match, html[:500]
-        form = {"csrfmiddlewaretoken": match[1], "username": username, "password": password}
-        conn.request(
-            "POST",
-            "/accounts/login/",
-            body=urlencode(form),
-            headers={
-                "Host": HOST,
-                "Cookie": f"csrftoken={cookie['csrftoken'].value}",
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"https://{HOST}/accounts/login/",
-            },
-        )
-        answer = conn.getresponse()
-        return answer.status, answer.read().decode()
-    finally:
-        conn.close()
+    return Browser(lambda: https_connection(port, source), "https").sign_in(username, password)
 
 
 def test_static_files_and_readiness_through_nginx(nginx_in_front: int, demo_server: Server) -> None:
@@ -165,105 +138,23 @@ def test_fifty_failed_logins_from_one_address_do_not_lock_out_another(nginx_in_f
     assert (status, "tạm thời bị khóa" in html) == (200, True)
 
 
-class _Browser:
-    """A signed-in browser at `source`: keeps its cookies, sends the CSRF token."""
-
-    def __init__(self, port: int, source: str, username: str) -> None:
-        self.port, self.source, self.cookies = port, source, SimpleCookie()
-        page = self.request("GET", "/accounts/login/")[1]
-        status, _ = self.post_form(
-            "/accounts/login/", page, {"username": username, "password": PASSWORDS[username]}
-        )
-        assert status == 302
-
-    def request(
-        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
-    ) -> tuple[int, str, str]:
-        conn = https_connection(self.port, self.source)
-        try:
-            cookie = "; ".join(f"{k}={v.value}" for k, v in self.cookies.items())
-            conn.request(
-                method,
-                path,
-                body=body or None,
-                headers={"Host": HOST, "Cookie": cookie, **(headers or {})},
-            )
-            response = conn.getresponse()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                self.cookies.load(header)
-            return response.status, response.read().decode(), response.getheader("Location") or ""
-        finally:
-            conn.close()
-
-    def _csrf(self, page: str) -> str:
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert match, page[:500]
-        return match[1]
-
-    def post_form(self, path: str, page: str, fields: dict[str, str]) -> tuple[int, str]:
-        status, _body, location = self.request(
-            "POST",
-            path,
-            urlencode({"csrfmiddlewaretoken": self._csrf(page), **fields}).encode(),
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"https://{HOST}{path}",
-            },
-        )
-        return status, location
-
-    def upload(self, path: str, page: str, name: str, content: bytes) -> tuple[int, str]:
-        boundary = "tongket-test-boundary"
-        body = (
-            (
-                f"--{boundary}\r\n"
-                'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
-                f"{self._csrf(page)}\r\n--{boundary}\r\n"
-                f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                "\r\n\r\n"
-            ).encode()
-            + content
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
-        status, _body, location = self.request(
-            "POST",
-            path,
-            body,
-            {
-                "Content-Type": f"multipart/form-data; boundary={boundary}",
-                "Referer": f"https://{HOST}{path}",
-            },
-        )
-        return status, location
-
-
 def test_an_import_through_nginx_is_checked_then_applied(nginx_in_front: int) -> None:
     from tongket.people.tests.factories import member_row, workbook
 
-    browser = _Browser(nginx_in_front, OFFICE, "bithu")
-    form = browser.request("GET", "/exchange/upload/")[1]
+    browser = Browser(lambda: https_connection(nginx_in_front, OFFICE), "https").signed_in("bithu")
     data = workbook(members=[member_row(7, cell="QT.KCQDN.SGDDT.TCCB")])
-    status, job = browser.upload("/exchange/upload/", form, "dangvien.xlsx", data)
+    status, job = browser.upload("/exchange/upload/", "dangvien.xlsx", data)
     assert status == 302
     # The check runs in the worker; its page polls until it is done.
-    deadline = time.monotonic() + 120
-    while "every 1s" in browser.request("GET", job, headers={"HX-Request": "true"})[1]:
-        assert time.monotonic() < deadline
-        time.sleep(0.3)
-    checked = browser.request("GET", job)[1]
+    browser.wait(job, lambda fragment: "every 1s" not in fragment, seconds=120)
+    checked = browser.get(job)
     assert "Chưa có gì được ghi" in checked
     match = re.search(r'action="(/exchange/jobs/[^"]+/apply/)"', checked)
     assert match, checked[:2000]
-    status, applied = browser.post_form(match[1], checked, {})
+    status, applied = browser.post(match[1], {}, checked)
     assert status == 302
     # The job's page, polled as htmx polls it, until it is no longer running.
-    deadline = time.monotonic() + 120
-    while "every 1s" in (
-        fragment := browser.request("GET", applied, headers={"HX-Request": "true"})[1]
-    ):
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
+    fragment = browser.wait(applied, lambda fragment: "every 1s" not in fragment, seconds=120)
     assert "alert-success" in fragment, fragment[:2000]
     member = browser.request("GET", "/api/v1/members/99.000007/")
     assert member[0] == 200

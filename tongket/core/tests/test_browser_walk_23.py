@@ -38,6 +38,13 @@ TEXT_WITHOUT_CODES = """() => {
 }"""
 
 
+@pytest.fixture
+def ev(user_named: Callable[[str], Any]) -> Evaluation:
+    """The demo member's (dangvien's) evaluation in the department's 2026 cycle."""
+    cycle = Cycle.objects.get(organization__code=ORG, year=2026)
+    return Evaluation.objects.get(cycle=cycle, member=user_named("dangvien").member)
+
+
 def _submit(page: Any, button: str) -> None:
     page.get_by_role("button", name=button).click()
     page.wait_for_load_state()
@@ -45,11 +52,9 @@ def _submit(page: Any, button: str) -> None:
 
 @pytest.mark.browser
 def test_item_3_decimals_are_vietnamese_on_forms_and_on_the_scoring_page(
-    browser_page: Any, login: Callable[..., Any], user_named: Callable[[str], Any]
+    browser_page: Any, login: Callable[..., Any], ev: Evaluation
 ) -> None:
     page = browser_page
-    cycle = Cycle.objects.get(organization__code=ORG, year=2026)
-    ev = Evaluation.objects.get(cycle=cycle, member=user_named("dangvien").member)
     url = f"/evaluation/danh-gia/{ev.pk}/"
 
     # A member's 366 self-assessment: one score typed with a comma, one with a point.
@@ -175,11 +180,9 @@ def test_item_5_the_audit_log_speaks_vietnamese_not_codes_nor_raw_values(
 
 @pytest.mark.browser
 def test_item_10_a_term_of_art_shows_its_one_line_help_with_the_article(
-    browser_page: Any, login: Callable[..., Any], user_named: Callable[[str], Any]
+    browser_page: Any, login: Callable[..., Any], ev: Evaluation
 ) -> None:
     page = browser_page
-    cycle = Cycle.objects.get(organization__code=ORG, year=2026)
-    ev = Evaluation.objects.get(cycle=cycle, member=user_named("dangvien").member)
     login("vanphong")
     page.goto(f"/evaluation/danh-gia/{ev.pk}/du-kien/")
     for name in ("peer_group", "discipline_self_remedied"):
@@ -193,6 +196,6 @@ def test_item_10_a_term_of_art_shows_its_one_line_help_with_the_article(
         assert "\n" not in words.strip(), words
         assert re.search(r"Điều \d+|Hướng dẫn \d+|Quy định \d+", words), words
     # The quota's base (what the share of "excellent" is counted on), where groups are made.
-    page.goto(f"/evaluation/ky/{cycle.pk}/nhom-ty-le/")
+    page.goto(f"/evaluation/ky/{ev.cycle_id}/nhom-ty-le/")
     intro = page.locator("main").inner_text()
     assert re.search(r"Điều 11, điểm 1\.5: .*số được xếp loại hoàn thành tốt nhiệm vụ", intro)

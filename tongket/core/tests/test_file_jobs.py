@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from tongket.accounts.models import Grant
 from tongket.audit.models import AuditEvent
 from tongket.core import filejobs, queue
 from tongket.core.models import FileJob, JobStatus
+from tongket.core.tests import jobs
 from tongket.people.models import Member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -231,15 +231,7 @@ def test_the_running_page_shows_done_total_an_estimate_and_a_cancel_button(
     client = client_for("vanphong")
     page = _start_export(client)
     job = FileJob.objects.get()
-    queue.update_job(
-        FileJob,
-        job.pk,
-        status=JobStatus.RUNNING,
-        worker="w",
-        started_at=timezone.now() - timedelta(seconds=30),
-    )
-    queue.beat("w")
-    queue.publish_progress(str(job.pk), 3, 8)
+    jobs.running(FileJob, job.pk, 3, 8)
     shown = client.get(page).content.decode()
     assert "3/8" in shown
     assert "còn khoảng" in shown

@@ -8,8 +8,7 @@ a refusal writes nothing (the whole database compared) and tells the user why.""
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -191,16 +190,9 @@ def forms(office: Client, user_named: Callable[[str], Any]) -> dict[str, dict[st
     return discover(office)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def count_cases(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    total = sum(CASES.values())
-    outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(OUTCOMES.items()))
-    line = f"fuzz forms: {total} POSTs over {len(CASES)} form endpoints ({outcomes})"
-    dbsnapshot.announce(request.config, line)
-    if os.environ.get("TONGKET_FUZZ_DETAIL"):  # each endpoint's outcomes, when asked
-        for k, v in sorted(BY_NAME.items()):
-            dbsnapshot.announce(request.config, f"  {k}: {sorted(v)}")
+count_cases = dbsnapshot.tally(
+    "fuzz forms: {total} POSTs over {places} form endpoints ({outcomes})", CASES, OUTCOMES, BY_NAME
+)
 
 
 def identifiers() -> list[str]:

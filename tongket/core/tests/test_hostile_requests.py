@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from tongket.audit.models import AuditEvent
+from tongket.meetings.tests.test_api import create_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -100,17 +101,7 @@ def test_a_recovery_code_with_non_ascii_letters_is_a_wrong_code_not_500() -> Non
 def test_a_script_link_cannot_be_stored_through_the_meeting_award_web_form(
     client_for: Any, api_for: Any, link: str
 ) -> None:
-    created = api_for("bithu").post(
-        "/api/v1/meetings/",
-        {
-            "organization": "QT.KCQDN.SGDDT.TCCB",
-            "kind": "cell_regular",
-            "title": "Sinh hoạt",
-            "held_on": "2021-04-05",
-        },
-        format="json",
-    )
-    meeting = created.json()["meeting"]["id"]
+    meeting = create_meeting(api_for("bithu"), "QT.KCQDN.SGDDT.TCCB")["meeting"]["id"]
     web = client_for("bithu")
     web.post(f"/meetings/{meeting}/awards/", {"text": "Khen thưởng", "link": link})
     detail = api_for("bithu").get(f"/api/v1/meetings/{meeting}/").json()
@@ -120,17 +111,7 @@ def test_a_script_link_cannot_be_stored_through_the_meeting_award_web_form(
 
 
 def test_a_path_or_web_address_is_still_a_link(client_for: Any, api_for: Any) -> None:
-    created = api_for("bithu").post(
-        "/api/v1/meetings/",
-        {
-            "organization": "QT.KCQDN.SGDDT.TCCB",
-            "kind": "cell_regular",
-            "title": "Sinh hoạt",
-            "held_on": "2021-04-05",
-        },
-        format="json",
-    )
-    meeting = created.json()["meeting"]["id"]
+    meeting = create_meeting(api_for("bithu"), "QT.KCQDN.SGDDT.TCCB")["meeting"]["id"]
     client_for("bithu").post(f"/meetings/{meeting}/awards/", {"text": "Khen", "link": "/awards/"})
     detail = api_for("bithu").get(f"/api/v1/meetings/{meeting}/").json()
     assert detail["handed_out_awards"] == [{"text": "Khen", "link": "/awards/"}]

@@ -9,7 +9,6 @@ stale page or a page cached for one user and shown to another fails it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.people import services as people
 from tongket.people.models import Member, Organization
+from tongket.people.tests.inputs import member_input
 from tongket.scoring.models import PeerGroup
 
 pytestmark = pytest.mark.django_db
@@ -85,13 +85,6 @@ def served_equals_fresh(client_for: Callable[[str], Client], change: Callable[[]
                 stale.append(f"{role} {url} ({outcome})")
     assert stale == [], "served pages differ from fresh ones"
     return hits
-
-
-def member_input(member: Member, **changes: Any) -> people.MemberInput:
-    names = [f.name for f in dataclasses.fields(people.MemberInput)]
-    data = {n: getattr(member, n) for n in names if n != "organization_code"}
-    data["organization_code"] = member.organization.code
-    return people.MemberInput(**(data | changes))
 
 
 def a_member(cell: str) -> Member:
@@ -222,6 +215,24 @@ def test_a_change_in_one_cell_keeps_the_sibling_cells_page_cached(
     assert client.get(f"/org/{DEPT}/")[HEADER] == "miss,miss"
 
 
+def _open_cycle(office: Any) -> int:
+    """The department's 2021 cycle, opened through the API: its id."""
+    cycle = office.post("/api/v1/cycles/", {"organization": DEPT, "year": 2021}, format="json")
+    assert cycle.status_code == 201
+    opened: int = cycle.json()["id"]
+    return opened
+
+
+def _decide_one_member(office: Any, cycle: int, number: str) -> None:
+    """A decision (good) on the cycle's first member evaluation, through the API."""
+    listed = office.get(
+        "/api/v1/evaluations/", {"cycle": cycle, "subject_kind": "member", "limit": "1"}
+    ).json()["results"]
+    decision = {"outcome": "good", "number": number, "date": "2021-12-20"}
+    url = f"/api/v1/evaluations/{listed[0]['id']}/decision/"
+    assert office.post(url, decision, format="json").status_code == 201
+
+
 def test_the_seasons_writes_in_one_province_keep_another_provinces_page_cached(
     client_for: Callable[[str], Client], api_for: Callable[[str], Any]
 ) -> None:
@@ -238,15 +249,7 @@ def test_the_seasons_writes_in_one_province_keep_another_provinces_page_cached(
     # a cycle opened and a decision; the system creates an account (no organization).
     body = {"code": f"{DEPT}.MOI", "name": "Chi bộ Mới Thành Lập", "kind": "cell", "parent": DEPT}
     assert office.post("/api/v1/organizations/", body, format="json").status_code == 201
-    cycle = office.post("/api/v1/cycles/", {"organization": DEPT, "year": 2021}, format="json")
-    assert cycle.status_code == 201
-    listed = office.get(
-        "/api/v1/evaluations/",
-        {"cycle": cycle.json()["id"], "subject_kind": "member", "limit": "1"},
-    ).json()["results"]
-    decision = {"outcome": "good", "number": "15-QĐ/ĐU", "date": "2021-12-20"}
-    url = f"/api/v1/evaluations/{listed[0]['id']}/decision/"
-    assert office.post(url, decision, format="json").status_code == 201
+    _decide_one_member(office, _open_cycle(office), "15-QĐ/ĐU")
     accounts.create_user(actor=None, username="tai_khoan_moi", full_name="Tài khoản mới")
 
     assert reader.get("/org/HN/")[HEADER] == "hit,hit"
@@ -271,20 +274,13 @@ def test_a_decision_in_one_province_keeps_the_national_pages_cached_and_their_co
     client_for: Callable[[str], Client], api_for: Callable[[str], Any]
 ) -> None:
     office = api_for("vanphong")
-    cycle = office.post("/api/v1/cycles/", {"organization": DEPT, "year": 2021}, format="json")
-    assert cycle.status_code == 201
+    cycle = _open_cycle(office)
     reader = client_for("quantri")
     national = ["/org/", "/member/", "/evaluation/", f"/org/{DEPT}/", "/org/QT.KCQDN/"]
     for url in national:
         assert "hit" not in reader.get(url)[HEADER]
     # The season's work in the department: a decision through the API.
-    listed = office.get(
-        "/api/v1/evaluations/",
-        {"cycle": cycle.json()["id"], "subject_kind": "member", "limit": "1"},
-    ).json()["results"]
-    decision = {"outcome": "good", "number": "16-QĐ/ĐU", "date": "2021-12-20"}
-    url = f"/api/v1/evaluations/{listed[0]['id']}/decision/"
-    assert office.post(url, decision, format="json").status_code == 201
+    _decide_one_member(office, cycle, "16-QĐ/ĐU")
     for url in national:
         outcome = reader.get(url)[HEADER]
         assert set(outcome.split(",")) == {"hit"}, (url, outcome)

@@ -22,6 +22,7 @@ from tongket.evaluation.models import Decision, Evaluation
 from tongket.exchange.models import ImportJob
 from tongket.meetings.models import Meeting, Participant
 from tongket.people.models import Member, Organization, PartyRole, Post
+from tongket.people.tests.inputs import cards_in
 from tongket.programs.models import Program, ProgramItem
 from tongket.reports.models import NarrativeSection
 from tongket.scoring.models import Frame, ScoreSheet
@@ -1028,14 +1029,6 @@ def cell_admin() -> Any:
     return user
 
 
-def _outside_cards() -> list[str]:
-    return list(
-        Member.objects.filter(organization__code=OTHER_CELL)
-        .order_by("card_number")
-        .values_list("card_number", flat=True)
-    )
-
-
 @pytest.mark.django_db
 def test_a_cell_office_administrator_sees_no_account_grant_or_member_outside_the_cell(
     cell_admin: Any,
@@ -1066,7 +1059,7 @@ def test_a_cell_office_administrator_sees_no_account_grant_or_member_outside_the
         assert b"bithu2" not in body
         assert b"vanphong" not in body
         assert OTHER_CELL.encode() not in body
-    for card in _outside_cards()[:2]:
+    for card in cards_in(OTHER_CELL)[:2]:
         assert web.get(reverse("people:member", args=[card])).status_code == 404
     # Nor a member's self-assessment outside the cell, nor anyone's notice (issues 18, 20).
     form = _api_member_form()

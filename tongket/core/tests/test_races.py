@@ -38,6 +38,7 @@ from tongket.core.tests import dbsnapshot
 from tongket.core.tests.racing import Outcome, race
 from tongket.people import services as people
 from tongket.people.models import Member, Membership, Organization
+from tongket.people.tests.inputs import member_input
 from tongket.programs import services as programs
 from tongket.programs.models import ItemStatusChange, ProgramItem
 
@@ -55,19 +56,6 @@ def office() -> Any:
 
 def winners(outcomes: list[Outcome]) -> list[int]:
     return [i for i, o in enumerate(outcomes) if o.won]
-
-
-def member_input(member: Member, full_name: str) -> people.MemberInput:
-    return people.MemberInput(
-        card_number=member.card_number,
-        full_name=full_name,
-        gender=member.gender,
-        joined_on=member.joined_on,
-        organization_code=member.organization.code,
-        status=member.status,
-        birth_date=member.birth_date,
-        full_member_on=member.full_member_on,
-    )
 
 
 def counted(name: str) -> None:
@@ -88,7 +76,7 @@ def race_member_edits(actor: Any) -> None:
             return people.update_member(
                 actor=actor,
                 card_number=member.card_number,
-                data=member_input(member, name),
+                data=member_input(member, full_name=name),
                 expected_version=version,
             )
 
@@ -236,7 +224,7 @@ def race_edit_against_transfer(actor: Any) -> None:
             return people.update_member(
                 actor=actor,
                 card_number=member.card_number,
-                data=member_input(member, name),
+                data=member_input(member, full_name=name),
                 expected_version=member.version,
             )
 

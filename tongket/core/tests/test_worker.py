@@ -5,111 +5,36 @@ staying "running", and a worker started afresh takes the next jobs (issue 19, it
 
 from __future__ import annotations
 
-import http.client
 import re
 import signal
 import subprocess
-import time
 from collections.abc import Callable, Iterator
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
-from tongket.accounts.demo import DEMO_ACCOUNTS
-from tongket.core.tests.production import HOST, Processes, Server, free_port, http_status, running
+from tongket.core.tests.production import (
+    Browser,
+    Processes,
+    Server,
+    free_port,
+    http_connection,
+    http_status,
+    running,
+)
 from tongket.people.tests.factories import members_workbook
 
-PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
 # Enough members that the real run lasts a few seconds, so the worker dies inside it.
 ROWS = 6000
 
 pytestmark = pytest.mark.django_db
 
 
-class _Browser:
-    """A signed-in browser over plain HTTP to gunicorn on loopback."""
-
-    def __init__(self, port: int, username: str) -> None:
-        self.port, self.cookies = port, SimpleCookie()
-        page = self.get("/accounts/login/")
-        status, _ = self.post(
-            "/accounts/login/", page, {"username": username, "password": PASSWORDS[username]}
-        )
-        assert status == 302
-
-    def request(
-        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
-    ) -> tuple[int, str, str]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        try:
-            cookie = "; ".join(f"{k}={v.value}" for k, v in self.cookies.items())
-            conn.request(
-                method,
-                path,
-                body=body or None,
-                headers={"Host": HOST, "Cookie": cookie, **(headers or {})},
-            )
-            response = conn.getresponse()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                self.cookies.load(header)
-            return response.status, response.read().decode(), response.getheader("Location") or ""
-        finally:
-            conn.close()
-
-    def get(self, path: str, htmx: bool = False) -> str:
-        status, body, _ = self.request(
-            "GET", path, headers={"HX-Request": "true"} if htmx else None
-        )
-        assert status == 200, (path, status, body[:500])
-        return body
-
-    @staticmethod
-    def _csrf(page: str) -> str:
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert match, page[:500]
-        return match[1]
-
-    def post(self, path: str, page: str, fields: dict[str, str]) -> tuple[int, str]:
-        status, _, location = self.request(
-            "POST",
-            path,
-            urlencode({"csrfmiddlewaretoken": self._csrf(page), **fields}).encode(),
-            {"Content-Type": "application/x-www-form-urlencoded"},
-        )
-        return status, location
-
-    def upload(self, content: bytes) -> str:
-        page = self.get("/exchange/upload/")
-        boundary = "tongket-test-boundary"
-        body = (
-            (
-                f"--{boundary}\r\n"
-                'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
-                f"{self._csrf(page)}\r\n--{boundary}\r\n"
-                'Content-Disposition: form-data; name="file"; filename="dangvien.xlsx"\r\n'
-                "Content-Type: application/octet-stream\r\n\r\n"
-            ).encode()
-            + content
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
-        status, _, location = self.request(
-            "POST",
-            "/exchange/upload/",
-            body,
-            {"Content-Type": f"multipart/form-data; boundary={boundary}"},
-        )
-        assert status == 302, status
-        return location
-
-    def wait(self, job: str, until: Callable[[str], bool], seconds: float = 300) -> str:
-        """The job's status fragment, polled as htmx polls it, until `until` holds."""
-        deadline = time.monotonic() + seconds
-        while not until(fragment := self.get(job, htmx=True)):
-            assert time.monotonic() < deadline, fragment[:1500]
-            time.sleep(0.1)
-        return fragment
+def _import(browser: Browser, workbook: bytes) -> str:
+    """Uploads a members' workbook: the address of its job."""
+    status, job = browser.upload("/exchange/upload/", "dangvien.xlsx", workbook)
+    assert status == 302, status
+    return job
 
 
 def _progress(fragment: str) -> tuple[int, int] | None:
@@ -127,6 +52,9 @@ class _Site:
 
     def worker(self, name: str) -> subprocess.Popen[bytes]:
         return self.processes.worker(name, "--no-startup-delay")
+
+    def browser(self, username: str) -> Browser:
+        return Browser(lambda: http_connection(self.port)).signed_in(username)
 
 
 @pytest.fixture
@@ -149,8 +77,8 @@ def site(servers: Callable[[str], Server], tmp_path: Path) -> Iterator[_Site]:
 
 def test_a_worker_killed_mid_import_leaves_the_database_as_before(site: _Site) -> None:
     worker = site.worker("worker-1")
-    browser = _Browser(site.port, "vanphong")
-    checked = browser.upload(members_workbook(ROWS))
+    browser = site.browser("vanphong")
+    checked = _import(browser, members_workbook(ROWS))
     # The check (a dry run) runs in the worker; its page polls until it can be applied.
     page = browser.wait(checked, lambda f: "hx-trigger" not in f)
     assert "Nhập vào hệ thống" in page, page[:2000]
@@ -158,7 +86,7 @@ def test_a_worker_killed_mid_import_leaves_the_database_as_before(site: _Site) -
     full = browser.get(checked)
     match = re.search(r'action="(/exchange/jobs/[^"]+/apply/)"', full)
     assert match
-    status, applied = browser.post(match[1], full, {})
+    status, applied = browser.post(match[1], {}, full)
     assert status == 302
     # The real run: its page shows done/total as it goes; the worker dies in the middle.
     running = browser.wait(applied, lambda f: (p := _progress(f)) is not None and 0 < p[0] < p[1])
@@ -173,7 +101,7 @@ def test_a_worker_killed_mid_import_leaves_the_database_as_before(site: _Site) -
     assert site.server.ok("dumpdata", "people", "evaluation") == before
     # A worker started afresh takes the next job; SIGTERM stops it cleanly.
     again = site.worker("worker-2")
-    job = browser.upload(members_workbook(3))
+    job = _import(browser, members_workbook(3))
     assert "Nhập vào hệ thống" in browser.wait(job, lambda f: "hx-trigger" not in f, seconds=120)
     again.send_signal(signal.SIGTERM)
     assert again.wait(timeout=30) == 0, (site.logs / "worker-2.log").read_text()[-3000:]
@@ -185,10 +113,10 @@ def test_a_worker_killed_mid_file_job_ends_it_failed_and_leaves_no_file(site: _S
     recorded, and a worker started afresh makes the next one."""
     files = site.server.var / "job-files"
     worker = site.worker("worker-1")
-    browser = _Browser(site.port, "khoi")
+    browser = site.browser("khoi")
     form = browser.get("/reports/QT.KCQDN/2025/")
     fields = {"subtree-kind": "year-end", "subtree-fmt": "pdf", "subtree-level": "all"}
-    status, job = browser.post("/reports/QT.KCQDN/2025/subtree/", form, fields)
+    status, job = browser.post("/reports/QT.KCQDN/2025/subtree/", fields, form)
     assert (status, job.startswith("/viec/")) == (302, True), job
     running = browser.wait(job, lambda f: (p := _progress(f)) is not None and 0 < p[0] < p[1])
     assert "Hủy việc này" in running
@@ -206,7 +134,7 @@ def test_a_worker_killed_mid_file_job_ends_it_failed_and_leaves_no_file(site: _S
     assert '"export.report"' not in site.server.ok("dumpdata", "audit")
     # The new worker makes the next job, and its file is the only one kept.
     fields = {"subtree-kind": "year-end", "subtree-fmt": "md", "subtree-level": "cell"}
-    status, second = browser.post("/reports/QT.KCQDN/2025/subtree/", form, fields)
+    status, second = browser.post("/reports/QT.KCQDN/2025/subtree/", fields, form)
     assert status == 302
     done = browser.wait(second, lambda f: "hx-trigger" not in f, seconds=120)
     assert "Xong" in done, done[:1500]

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from tongket.core.demo import DEMO_ORG
 from tongket.dossier import selectors, services
+from tongket.dossier.tests.documents import add
 from tongket.dossier.tests.test_domain import PDF, docx_bytes
 from tongket.evaluation.models import Evaluation
 
@@ -49,21 +50,16 @@ def _fill(user_named: Callable[[str], Any], ev: Evaluation) -> list[str]:
         ("complaint", "Đơn kiến nghị ngày 02/12/2026", "don.docx", docx_bytes()),
         ("other", "Tài liệu nộp nhầm", "nham.pdf", PDF),
     ):
-        row = services.add_document(
-            actor=office,
-            evaluation_id=ev.pk,
-            kind=kind,
-            title=title,
-            upload=services.Upload(name, len(content), content),
-        )
+        row = add(office, ev, kind, title, (name, content))
         kept.append(title)
     services.remove_document(actor=office, document_id=row.pk)
     kept.remove("Tài liệu nộp nhầm")
-    services.add_document(
-        actor=office,
-        evaluation_id=ev.pk,
-        kind="residence_comment",
-        title="Nhận xét của Chi ủy khu phố 3",
+    add(
+        office,
+        ev,
+        "residence_comment",
+        "Nhận xét của Chi ủy khu phố 3",
+        None,
         text="Gương mẫu nơi cư trú.",
         signed_by="Trần Thị Lan",
         signed_on=dt.date(2026, 11, 20),

@@ -17,27 +17,11 @@ from tongket.audit.models import AuditEvent
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.dossier import selectors, services
 from tongket.dossier.models import DossierDocument
+from tongket.dossier.tests.documents import add
 from tongket.dossier.tests.test_domain import JPEG, PDF, PNG, docx_bytes
 from tongket.evaluation.models import Evaluation
 
 pytestmark = pytest.mark.django_db
-
-
-def _upload(name: str, content: bytes) -> services.Upload:
-    return services.Upload(name, len(content), content)
-
-
-def _minutes(
-    actor: Any, evaluation: Evaluation, content: bytes = PDF, title: str = "Biên bản"
-) -> DossierDocument:
-    """Minutes uploaded as a PDF to the evaluation's dossier."""
-    return services.add_document(
-        actor=actor,
-        evaluation_id=evaluation.pk,
-        kind="minutes",
-        title=title,
-        upload=_upload("bien-ban.pdf", content),
-    )
 
 
 def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
@@ -48,8 +32,11 @@ def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
 ) -> None:
     content = PDF + b"% bien ban hoi nghi kiem diem chi bo\n"
     with django_capture_on_commit_callbacks(execute=True):
-        row = _minutes(
-            user_named("vanphong"), evaluation, content, "Biên bản hội nghị kiểm điểm Chi bộ"
+        row = add(
+            user_named("vanphong"),
+            evaluation,
+            title="Biên bản hội nghị kiểm điểm Chi bộ",
+            file=("bien-ban.pdf", content),
         )
     assert row.sha256 == hashlib.sha256(content).hexdigest()
     assert row.size == len(content)
@@ -69,13 +56,7 @@ def test_an_uploaded_pdf_is_stored_with_its_sha256_and_audited(
 def test_docx_and_images_are_taken(
     user_named: Callable[[str], Any], evaluation: Evaluation, name: str, content: bytes
 ) -> None:
-    row = services.add_document(
-        actor=user_named("vanphong"),
-        evaluation_id=evaluation.pk,
-        kind="opinion",
-        title="",
-        upload=_upload(name, content),
-    )
+    row = add(user_named("vanphong"), evaluation, "opinion", "", (name, content))
     assert row.title == "Ý kiến của cơ quan, tổ chức có liên quan"
     assert row.original_name == name
 
@@ -97,13 +78,7 @@ def test_a_file_of_the_wrong_type_is_refused_and_nothing_is_kept(
     rule: str,
 ) -> None:
     with pytest.raises(DomainError) as refused:
-        services.add_document(
-            actor=user_named("vanphong"),
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
-            upload=_upload(name, content),
-        )
+        add(user_named("vanphong"), evaluation, file=(name, content))
     assert refused.value.rule == rule
     assert refused.value.field == "file"
     assert "«Tệp đính kèm»" in refused.value.message
@@ -117,13 +92,7 @@ def test_a_file_over_the_size_limit_is_refused(
     settings.DOSSIER_MAX_BYTES = 1024 * 1024
     content = PDF + b"0" * (1024 * 1024)
     with pytest.raises(DomainError) as refused:
-        services.add_document(
-            actor=user_named("vanphong"),
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
-            upload=_upload("bien-ban.pdf", content),
-        )
+        add(user_named("vanphong"), evaluation, file=("bien-ban.pdf", content))
     assert refused.value.rule == "dossier.file.too_large"
     assert "vượt mức tối đa 1 MB" in refused.value.message
 
@@ -132,22 +101,18 @@ def test_the_residence_comment_may_be_typed_with_its_date_and_signer(
     user_named: Callable[[str], Any], evaluation: Evaluation
 ) -> None:
     bithu = user_named("vanphong")
+    text = "Gương mẫu, tích cực tham gia sinh hoạt nơi cư trú."
     with pytest.raises(DomainError) as refused:
-        services.add_document(
-            actor=bithu,
-            evaluation_id=evaluation.pk,
-            kind="residence_comment",
-            title="",
-            text="Gương mẫu, tích cực tham gia sinh hoạt nơi cư trú.",
-        )
+        add(bithu, evaluation, "residence_comment", "", None, text=text)
     assert refused.value.rule == "dossier.residence_comment.signed"
     assert "«Người ký»" in refused.value.message
-    row = services.add_document(
-        actor=bithu,
-        evaluation_id=evaluation.pk,
-        kind="residence_comment",
-        title="",
-        text="Gương mẫu, tích cực tham gia sinh hoạt nơi cư trú.",
+    row = add(
+        bithu,
+        evaluation,
+        "residence_comment",
+        "",
+        None,
+        text=text,
         signed_by="Nguyễn Văn Hòa, Bí thư Chi bộ khu phố 3",
         signed_on=dt.date(2026, 11, 20),
     )
@@ -160,11 +125,10 @@ def test_typed_text_is_only_for_the_residence_comment(
     user_named: Callable[[str], Any], evaluation: Evaluation
 ) -> None:
     with pytest.raises(DomainError) as refused:
-        services.add_document(
-            actor=user_named("vanphong"),
-            evaluation_id=evaluation.pk,
-            kind="minutes",
-            title="Biên bản",
+        add(
+            user_named("vanphong"),
+            evaluation,
+            file=None,
             text="nội dung gõ tay",
             signed_by="A",
             signed_on=dt.date(2026, 11, 20),
@@ -178,37 +142,19 @@ def test_the_member_reads_the_dossier_but_may_not_change_it(
     member = user_named("dangvien")
     assert selectors.dossier_for_user(member, evaluation.pk).evaluation == evaluation
     with pytest.raises(PermissionDenied):
-        services.add_document(
-            actor=member,
-            evaluation_id=evaluation.pk,
-            kind="complaint",
-            title="Đơn",
-            upload=_upload("don.pdf", PDF),
-        )
+        add(member, evaluation, "complaint", "Đơn", ("don.pdf", PDF))
 
 
 def test_another_organizations_user_finds_neither_the_dossier_nor_its_documents(
     outsider: Any, user_named: Callable[[str], Any], evaluation: Evaluation
 ) -> None:
-    row = services.add_document(
-        actor=user_named("vanphong"),
-        evaluation_id=evaluation.pk,
-        kind="complaint",
-        title="Đơn thư",
-        upload=_upload("don.pdf", PDF),
-    )
+    row = add(user_named("vanphong"), evaluation, "complaint", "Đơn thư", ("don.pdf", PDF))
     with pytest.raises(NotFound):
         selectors.dossier_for_user(outsider, evaluation.pk)
     with pytest.raises(NotFound):
         selectors.get_document(outsider, row.pk)
     with pytest.raises(NotFound):
-        services.add_document(
-            actor=outsider,
-            evaluation_id=evaluation.pk,
-            kind="complaint",
-            title="Đơn",
-            upload=_upload("don.pdf", PDF),
-        )
+        add(outsider, evaluation, "complaint", "Đơn", ("don.pdf", PDF))
     with pytest.raises(NotFound):
         services.remove_document(actor=outsider, document_id=row.pk)
     assert DossierDocument.objects.filter(pk=row.pk).exists()
@@ -222,7 +168,7 @@ def test_removing_a_document_deletes_its_file_after_commit_and_is_audited(
 ) -> None:
     bithu = user_named("vanphong")
     with django_capture_on_commit_callbacks(execute=True):
-        row = _minutes(bithu, evaluation)
+        row = add(bithu, evaluation)
     stored = media_in_tmp / row.file.name
     assert stored.exists()
     with django_capture_on_commit_callbacks(execute=True):
@@ -241,7 +187,7 @@ def test_a_file_changed_outside_the_system_fails_its_checksum(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        row = _minutes(user_named("vanphong"), evaluation)
+        row = add(user_named("vanphong"), evaluation)
     (media_in_tmp / row.file.name).write_bytes(PDF + b"% sua len\n")
     with pytest.raises(DomainError) as refused:
         selectors.file_content(row)
@@ -269,7 +215,7 @@ def test_a_failure_after_the_row_leaves_neither_row_nor_file(
 
     monkeypatch.setattr(services, "record_event", broken)
     with pytest.raises(RuntimeError):
-        _minutes(user_named("vanphong"), evaluation)
+        add(user_named("vanphong"), evaluation)
     assert not DossierDocument.objects.filter(evaluation=evaluation).exclude(file="").exists()
     assert _files(media_in_tmp) == set()
 
@@ -289,7 +235,7 @@ def test_nothing_reaches_the_dossier_before_commit_and_a_rollback_leaves_no_file
 
     @transaction.atomic
     def add_then_fail() -> None:
-        added.append(_minutes(office, evaluation))
+        added.append(add(office, evaluation))
         assert not (media_in_tmp / added[0].file.name).exists()  # not before the commit
         raise RuntimeError("the request failed later")
 
@@ -303,6 +249,6 @@ def test_nothing_reaches_the_dossier_before_commit_and_a_rollback_leaves_no_file
     for name in left:
         os.utime(media_in_tmp / name, (old, old))
     with django_capture_on_commit_callbacks(execute=True):
-        kept = _minutes(office, evaluation, PDF + b"% lan 2\n", "Biên bản (tải lại)")
+        kept = add(office, evaluation, "minutes", "Biên bản (tải lại)", ("b.pdf", PDF + b"% 2\n"))
     assert _files(media_in_tmp) == {kept.file.name}  # ... the next commit sweeps it
-    assert selectors.file_content(kept) == PDF + b"% lan 2\n"
+    assert selectors.file_content(kept) == PDF + b"% 2\n"

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from tongket.audit.models import AuditEvent
 from tongket.people.models import Member, Organization
+from tongket.people.tests.inputs import post_new_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -134,16 +135,7 @@ def test_validation_errors_name_the_field_and_the_rule(api_for, change, status, 
 
 def test_an_office_admin_creates_and_renames_an_organization(api_for):
     client = api_for("vanphong")
-    created = client.post(
-        "/api/v1/organizations/",
-        {
-            "code": "QT.KCQDN.SGDDT.MOI",
-            "name": "Chi bộ Mới",
-            "kind": "cell",
-            "parent": "QT.KCQDN.SGDDT",
-        },
-        format="json",
-    )
+    created = post_new_cell(client)
     assert created.status_code == 201, created.json()
     assert created.json()["parent"] == "QT.KCQDN.SGDDT"
     renamed = client.patch(

@@ -13,6 +13,7 @@ from tongket.exchange.exporter import export_csv, export_workbook
 from tongket.exchange.importer import run_import
 from tongket.people.models import Member
 from tongket.people.services import update_member
+from tongket.people.tests.inputs import member_input
 
 pytestmark = pytest.mark.django_db
 
@@ -45,22 +46,7 @@ def test_a_plain_member_exports_only_their_own_record(user_named):
 
 def _inject(card: str, name: str) -> None:
     member = Member.objects.get(card_number=card)
-    from tongket.people.services import MemberInput
-
-    update_member(
-        actor=None,
-        card_number=card,
-        data=MemberInput(
-            card_number=card,
-            full_name=name,
-            gender=member.gender,
-            joined_on=member.joined_on,
-            organization_code=member.organization.code,
-            status=member.status,
-            birth_date=member.birth_date,
-            full_member_on=member.full_member_on,
-        ),
-    )
+    update_member(actor=None, card_number=card, data=member_input(member, full_name=name))
 
 
 def test_cells_that_look_like_formulas_are_neutralized_in_xlsx_and_csv(user_named):

@@ -7,9 +7,8 @@ the field for invalid input) and leaves the whole database as it was."""
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -49,16 +48,12 @@ def write_operations() -> list[tuple[str, str]]:
     return sorted(found, key=lambda op: (op[1], op[0]))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def count_cases(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    total = sum(CASES.values())
-    statuses = ", ".join(f"{code}: {n}" for code, n in sorted(STATUSES.items()))
-    line = f"fuzz API: {total} requests over {len(CASES)} write operations ({statuses})"
-    dbsnapshot.announce(request.config, line)
-    if os.environ.get("TONGKET_FUZZ_DETAIL"):  # one message of each rule, when asked
-        for rule, message in sorted(SAMPLES.items()):
-            dbsnapshot.announce(request.config, f"  {rule}: {message}")
+count_cases = dbsnapshot.tally(
+    "fuzz API: {total} requests over {places} write operations ({outcomes})",
+    CASES,
+    STATUSES,
+    SAMPLES,
+)
 
 
 @pytest.fixture

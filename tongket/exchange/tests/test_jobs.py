@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.db import OperationalError
 
+from tongket.core.tests.jobs import running
 from tongket.exchange import jobs
 from tongket.exchange.models import ImportJob, JobStatus
 
@@ -18,6 +19,14 @@ class _FlakyManager:
         self.fails = fails
         self.error = error
         self.calls = 0
+
+    @classmethod
+    def installed(cls, monkeypatch: pytest.MonkeyPatch, fails: int, error: str) -> _FlakyManager:
+        """One in place of `ImportJob.objects`; the tries after a failure do not wait."""
+        flaky = cls(fails, error)
+        monkeypatch.setattr(ImportJob, "objects", flaky)
+        monkeypatch.setattr("tongket.exchange.jobs.time.sleep", lambda seconds: None)
+        return flaky
 
     def filter(self, **lookup: Any) -> _FlakyManager:
         self.lookup = lookup
@@ -41,9 +50,7 @@ def job(user_named: Any) -> ImportJob:
 def test_a_locked_table_is_tried_again_until_the_status_is_written(
     job: ImportJob, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    flaky = _FlakyManager(fails=3, error="database table is locked: exchange_importjob")
-    monkeypatch.setattr(ImportJob, "objects", flaky)
-    monkeypatch.setattr("tongket.exchange.jobs.time.sleep", lambda seconds: None)
+    flaky = _FlakyManager.installed(monkeypatch, 3, "database table is locked: exchange_importjob")
     jobs._set(job.pk, status=JobStatus.RUNNING)
     assert flaky.calls == 4
     job.refresh_from_db()
@@ -54,8 +61,7 @@ def test_a_locked_table_is_tried_again_until_the_status_is_written(
 def test_any_other_database_error_is_raised_at_once(
     job: ImportJob, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    flaky = _FlakyManager(fails=1, error="no such column: status")
-    monkeypatch.setattr(ImportJob, "objects", flaky)
+    flaky = _FlakyManager.installed(monkeypatch, 1, "no such column: status")
     with pytest.raises(OperationalError):
         jobs._set(job.pk, status=JobStatus.RUNNING)
     assert flaky.calls == 1
@@ -284,14 +290,7 @@ def test_a_job_of_a_live_worker_or_a_recent_request_is_not_ended(job: ImportJob)
 @pytest.mark.django_db
 def test_the_running_page_shows_done_total_and_an_estimate(client_for, user_named):
     job = ImportJob.objects.create(user=user_named("bithu"), filename="a.xlsx", content=b"")
-    jobs._set(
-        job.pk,
-        status=JobStatus.RUNNING,
-        worker="w",
-        started_at=timezone.now() - timedelta(seconds=30),
-    )
-    queue.beat("w")
-    queue.publish_progress(str(job.pk), 250, 1000)
+    running(ImportJob, job.pk, 250, 1000)
     page = client_for("bithu").get(reverse("exchange:job", args=[job.pk])).content.decode()
     assert "250/1.000" in page
     assert "còn khoảng" in page

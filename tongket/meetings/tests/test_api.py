@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tongket.meetings.models import Meeting, MeetingKind, Vote
-from tongket.people.models import Member
+from tongket.people.tests.inputs import cards_in
 from tongket.programs.models import Program, ProgramKind
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +29,6 @@ def _error(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.json()
     error: dict[str, Any] = response.json()["error"]
     return error
-
-
-def _ttr_cards() -> list[str]:
-    return list(
-        Member.objects.filter(organization__code=TTR)
-        .order_by("card_number")
-        .values_list("card_number", flat=True)
-    )
 
 
 def create_meeting(api: APIClient, org: str = TTR) -> dict[str, Any]:
@@ -136,7 +128,7 @@ def test_an_api_client_runs_a_cell_meeting_from_convening_to_closing(api_for: Ap
     meeting = create_meeting(secretary)
     mid = meeting["meeting"]["id"]
     assert meeting["meeting"]["status"] == "preparing"
-    cards = _ttr_cards()
+    cards = cards_in(TTR)
     others = [c for c in cards if c != NGA]
     chaired = act(secretary, mid, "chairs", {"member": NGA, "title_at_time": "Bí thư Chi bộ"})
     assert chaired.status_code == 201, chaired.json()
@@ -258,7 +250,7 @@ def test_exactly_half_of_the_body_does_not_adopt_and_a_claim_otherwise_is_refuse
 def test_a_suspended_member_is_left_out_of_the_body(api_for: ApiFor) -> None:
     secretary = api_for("bithu2")
     mid = convened_and_present(secretary)
-    member = _ttr_cards()[0]
+    member = cards_in(TTR)[0]
     flagged = act(secretary, mid, "participant-flags", {"member": member, "suspended": True})
     assert flagged.status_code == 200, flagged.json()
     assert (flagged.json()["count"]["body_size"], flagged.json()["count"]["needed"]) == (5, 3)

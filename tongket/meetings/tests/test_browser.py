@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tongket.core.demo import DEMO_ORG
-from tongket.meetings import services
-from tongket.meetings.models import MeetingKind
+from tongket.meetings.tests.test_views import open_meeting
 
 ARTIFACTS = Path("test-artifacts")
 
@@ -19,14 +16,7 @@ ARTIFACTS = Path("test-artifacts")
 @pytest.mark.browser
 def test_a_secretary_marks_attendance_and_records_a_vote(login: Callable[[str], Any]) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    meeting = services.create_meeting(
-        actor=None,
-        organization_code=f"{DEMO_ORG}.TTR",
-        kind=MeetingKind.CELL_REGULAR,
-        title="Sinh hoạt chi bộ thường kỳ tháng 11 năm 2021",
-        held_on=dt.date(2021, 11, 5),
-    )
-    services.convene_members(actor=None, meeting_id=meeting.pk)
+    meeting = open_meeting()
     first, second = list(meeting.participants.order_by("member__sort_name"))[:2]
 
     page = login("bithu2")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tongket.core.rules import Severity
+from tongket.core.rules import Finding, Severity
 from tongket.meetings import domain as d
 from tongket.meetings.domain import (
     DEFAULT_ATTENDANCE_RULES,
@@ -302,11 +302,10 @@ def test_a_recorded_outcome_the_votes_do_not_support_is_refused(claimed, votes_f
         assert findings[-1].subject == "claimed_adopted"
 
 
-def test_adopted_is_refused_when_too_few_attended_even_with_a_majority():
-    # A confidence-vote meeting with 6 of 10 present: 6 votes are a majority of the body of 10
-    # (the four absent without reason still count) but fewer than 2/3 attended.
-    findings = check_recorded_outcome(
-        True,
+def _six_of_ten_at_a_confidence_vote(*, adopted: bool) -> list[Finding]:
+    """The findings on a confidence vote of a body of 10 where 6 attended, all 6 voting for."""
+    return check_recorded_outcome(
+        adopted,
         votes_for=6,
         votes_against=0,
         abstain=0,
@@ -315,21 +314,17 @@ def test_adopted_is_refused_when_too_few_attended_even_with_a_majority():
         kind=MeetingKind.CONFIDENCE_VOTE,
         convened=10,
     )
+
+
+def test_adopted_is_refused_when_too_few_attended_even_with_a_majority():
+    # A confidence-vote meeting with 6 of 10 present: 6 votes are a majority of the body of 10
+    # (the four absent without reason still count) but fewer than 2/3 attended.
+    findings = _six_of_ten_at_a_confidence_vote(adopted=True)
     assert [f.rule for f in findings] == [d.RULE_ATTENDANCE, d.RULE_OUTCOME_UNSUPPORTED]
 
 
 def test_not_adopted_stands_when_the_meeting_lacked_attendance():
-    findings = check_recorded_outcome(
-        False,
-        votes_for=6,
-        votes_against=0,
-        abstain=0,
-        body_size=10,
-        present=6,
-        kind=MeetingKind.CONFIDENCE_VOTE,
-        convened=10,
-    )
-    assert findings == []
+    assert _six_of_ten_at_a_confidence_vote(adopted=False) == []
 
 
 def test_a_record_with_impossible_counts_is_refused_naming_the_field():

@@ -18,7 +18,8 @@ def _conference() -> Meeting:
     return Meeting.objects.get(organization__code=DEMO_ORG, kind=MeetingKind.YEAR_END)
 
 
-def _open_meeting() -> Meeting:
+def open_meeting() -> Meeting:
+    """A regular meeting of Chi bộ Thanh tra in November 2021, its members convened."""
     meeting = services.create_meeting(
         actor=None,
         organization_code=f"{DEMO_ORG}.TTR",
@@ -55,7 +56,7 @@ def test_the_list_shows_the_conference(client_for) -> None:
 
 
 def test_an_outsider_gets_404_on_a_cells_meeting(client_for) -> None:
-    meeting = _open_meeting()
+    meeting = open_meeting()
     client = client_for("bithu")
     participant = meeting.participants.order_by("id")[0]
     for name in ("detail", "prepare", "run"):
@@ -75,7 +76,7 @@ def test_a_closed_meeting_has_no_working_pages(client_for) -> None:
 
 
 def test_marking_attendance_with_htmx_answers_the_row_and_the_count(client_for) -> None:
-    meeting = _open_meeting()
+    meeting = open_meeting()
     participant = meeting.participants.order_by("id")[0]
     response = client_for("bithu2").post(
         reverse("meetings:attendance", args=[participant.pk]),
@@ -92,7 +93,7 @@ def test_marking_attendance_with_htmx_answers_the_row_and_the_count(client_for) 
 def test_the_run_page_shows_the_body_and_refuses_an_unsupported_outcome(
     client_for, django_assert_max_num_queries
 ) -> None:
-    meeting = _open_meeting()
+    meeting = open_meeting()
     services.mark_all_present(actor=None, meeting_id=meeting.pk)
     client = client_for("bithu2")
     with django_assert_max_num_queries(20):
@@ -144,7 +145,7 @@ def test_preparing_a_meeting(client_for) -> None:
 
 def test_the_buttons_without_a_form_say_how_many_members_they_touched(client_for) -> None:
     client = client_for("bithu2")
-    meeting = _open_meeting()  # all six members of the cell convened
+    meeting = open_meeting()  # all six members of the cell convened
     again = client.post(reverse("meetings:convene", args=[meeting.pk]), follow=True)
     assert again.redirect_chain[-1][0] == reverse("meetings:prepare", args=[meeting.pk])
     assert "Đã triệu tập thêm 0 đảng viên." in again.content.decode()

@@ -5,14 +5,13 @@ through a real SMTP server."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
+from tongket.core.tests.commands import run
 from tongket.evaluation.models import Evaluation
 from tongket.notifications.tests.test_digest import Received, _digest, smtp  # noqa: F401
 from tongket.people.models import Member
@@ -20,19 +19,6 @@ from tongket.selfassessment.demo import DRAFT_POINTS
 
 pytestmark = pytest.mark.django_db
 COMMENT = "Đề nghị bổ sung minh chứng cho nhiệm vụ vượt yêu cầu."
-
-
-def _run(*args: str, stdin: str = "") -> str:
-    import sys
-
-    out = io.StringIO()
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        call_command(*args, stdout=out)
-    finally:
-        sys.stdin = old
-    return out.getvalue()
 
 
 def _signed_in(username: str, password: str) -> Client:
@@ -53,13 +39,13 @@ def test_the_cell_returns_a_form_and_its_author_reads_it_in_the_inbox_and_the_di
         .order_by("card_number")[0]
     )
     ev = Evaluation.objects.get(member=member, cycle__year=2026, cycle__quarter__isnull=True)
-    _run(
+    run(
         "users", "add", "thanhnga", "--member", member.card_number,
         "--email", "thanhnga@so-gddt.example.vn", "--password-stdin",
         stdin="Mat-khau-Nga-2026\n",
     )  # fmt: skip
-    _run("users", "add", "bithu_khtc", "--password-stdin", stdin="Mat-khau-Bithu-2026\n")
-    _run("grants", "add", "bithu_khtc", "--org", cell.code, "--role", "cell_secretary")
+    run("users", "add", "bithu_khtc", "--password-stdin", stdin="Mat-khau-Bithu-2026\n")
+    run("grants", "add", "bithu_khtc", "--org", cell.code, "--role", "cell_secretary")
 
     author = _signed_in("thanhnga", "Mat-khau-Nga-2026")
     url = f"/tu-kiem-diem/danh-gia/{ev.pk}/"

@@ -16,6 +16,7 @@ from tongket.conftest import OUTSIDE_ORG
 from tongket.exchange.models import ImportJob
 from tongket.people.models import Organization
 from tongket.people.tests.factories import workbook
+from tongket.people.tests.inputs import post_new_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -125,17 +126,7 @@ def test_a_cell_secretary_cannot_record_a_post_at_an_agency_outside_her_reach(
 
 def test_the_departments_office_links_its_new_cell_to_its_own_agency(api_for: Any) -> None:
     api = api_for("vanphong")
-    created = api.post(
-        "/api/v1/organizations/",
-        {
-            "code": "QT.KCQDN.SGDDT.MOI",
-            "name": "Chi bộ Mới",
-            "kind": "cell",
-            "parent": "QT.KCQDN.SGDDT",
-            "agency": DEPARTMENT_AGENCY,
-        },
-        format="json",
-    )
+    created = post_new_cell(api, agency=DEPARTMENT_AGENCY)
     assert created.status_code == 201, created.content
     assert _agency_of("QT.KCQDN.SGDDT.MOI") == DEPARTMENT_AGENCY
     # The province's committee is above the department's reach: not its to link.

@@ -13,6 +13,7 @@ from django.urls import reverse
 from tongket.core.demo import DEMO_ORG
 from tongket.people import pickers
 from tongket.people.models import Member, Organization
+from tongket.people.tests.inputs import NEW_CARD, new_member_form
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +28,6 @@ def _suggested(client: Client, **params: str) -> list[str]:
     return [
         line.split('"')[1] for line in response.content.decode().splitlines() if "<option" in line
     ]
-
-
-def _new_member(**changes: str) -> dict[str, str]:
-    return {
-        "card_number": "45.999998",
-        "full_name": "Hồ Thị Chọn",
-        "gender": "female",
-        "birth_date": "1990-05-01",
-        "organization": TCCB,
-        "joined_on": "2015-03-02",
-        "status": "full",
-        "full_member_on": "2016-03-02",
-    } | changes
 
 
 def test_few_choices_make_a_drop_down_list(client_for: ClientFor) -> None:
@@ -60,14 +48,14 @@ def test_many_choices_make_a_code_box_whose_code_is_checked_on_submit(
     assert f"{reverse('people:organization_suggest')}?for=write" in html
     assert TCCB not in html  # no organization is listed in the page itself
 
-    refused = client.post(reverse("people:member_create"), _new_member(organization=OUTSIDE))
+    refused = client.post(reverse("people:member_create"), new_member_form(organization=OUTSIDE))
     assert refused.status_code == 200
     assert f"Lựa chọn «{OUTSIDE}» không hợp lệ" in refused.content.decode()
-    assert not Member.objects.filter(card_number="45.999998").exists()
+    assert not Member.objects.filter(card_number=NEW_CARD).exists()
 
-    created = client.post(reverse("people:member_create"), _new_member())
+    created = client.post(reverse("people:member_create"), new_member_form())
     assert created.status_code == 302
-    assert Member.objects.get(card_number="45.999998").organization.code == TCCB
+    assert Member.objects.get(card_number=NEW_CARD).organization.code == TCCB
 
 
 def test_suggestions_match_name_or_code_among_the_users_own_organizations(

@@ -16,6 +16,7 @@ from tongket.audit.models import AuditEvent
 from tongket.core.demo import DEMO_ORG
 from tongket.people import services
 from tongket.people.models import Member, Membership, Organization, PartyRole, Post
+from tongket.people.tests.inputs import NEW_CARD, member_input, new_member_form
 
 pytestmark = pytest.mark.django_db
 
@@ -401,16 +402,7 @@ def test_stale_member_form_is_refused_with_the_concurrent_edit_message(
     services.update_member(
         actor=None,
         card_number=member.card_number,
-        data=services.MemberInput(
-            card_number=member.card_number,
-            full_name="Người Sửa Trước",
-            gender=member.gender,
-            joined_on=member.joined_on,
-            full_member_on=member.full_member_on,
-            status=member.status,
-            birth_date=member.birth_date,
-            organization_code=VP,
-        ),
+        data=member_input(member, full_name="Người Sửa Trước", organization_code=VP),
     )
     events = AuditEvent.objects.count()
     response = client_for("vanphong").post(
@@ -423,28 +415,13 @@ def test_stale_member_form_is_refused_with_the_concurrent_edit_message(
     assert AuditEvent.objects.count() == events
 
 
-def _new_member_post(**changes: str) -> dict[str, str]:
-    data = {
-        "card_number": "45.999999",
-        "full_name": "Hồ Thị Mới",
-        "gender": "female",
-        "birth_date": "1990-05-01",
-        "organization": TCCB,
-        "joined_on": "2015-03-02",
-        "status": "full",
-        "full_member_on": "2016-03-02",
-    }
-    data.update(changes)
-    return data
-
-
 def test_creating_a_member_with_a_duplicate_card_shows_the_error_on_card_number(
     client_for: ClientFor,
 ) -> None:
     events = AuditEvent.objects.count()
     members = Member.objects.count()
     response = client_for("vanphong").post(
-        reverse("people:member_create"), _new_member_post(card_number="45.000001")
+        reverse("people:member_create"), new_member_form(card_number="45.000001")
     )
     assert response.status_code == 200
     assert response.context["form"].errors["card_number"] == [
@@ -456,9 +433,9 @@ def test_creating_a_member_with_a_duplicate_card_shows_the_error_on_card_number(
 
 def test_creating_a_member_writes_it_with_one_audit_event(client_for: ClientFor) -> None:
     events = AuditEvent.objects.count()
-    response = client_for("bithu").post(reverse("people:member_create"), _new_member_post())
+    response = client_for("bithu").post(reverse("people:member_create"), new_member_form())
     assert response.status_code == 302
-    member = Member.objects.get(card_number="45.999999")
+    member = Member.objects.get(card_number=NEW_CARD)
     assert response["Location"] == reverse("people:member", args=[member.card_number])
     assert member.organization.code == TCCB
     assert AuditEvent.objects.count() == events + 1
@@ -466,23 +443,23 @@ def test_creating_a_member_writes_it_with_one_audit_event(client_for: ClientFor)
 
 def test_cell_secretary_cannot_create_a_member_in_another_cell(client_for: ClientFor) -> None:
     response = client_for("bithu").post(
-        reverse("people:member_create"), _new_member_post(organization=TTR)
+        reverse("people:member_create"), new_member_form(organization=TTR)
     )
     assert response.status_code == 200
     assert "organization" in response.context["form"].errors
-    assert not Member.objects.filter(card_number="45.999999").exists()
+    assert not Member.objects.filter(card_number=NEW_CARD).exists()
 
 
 def test_member_form_shows_vietnamese_errors_next_to_fields(client_for: ClientFor) -> None:
     response = client_for("vanphong").post(
         reverse("people:member_create"),
-        _new_member_post(full_name="", joined_on="31/02/2015", full_member_on=""),
+        new_member_form(full_name="", joined_on="31/02/2015", full_member_on=""),
     )
     errors = response.context["form"].errors
     assert errors["full_name"] == ["Vui lòng nhập họ và tên."]
     assert errors["joined_on"] == ["Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm."]
     response = client_for("vanphong").post(
-        reverse("people:member_create"), _new_member_post(full_member_on="")
+        reverse("people:member_create"), new_member_form(full_member_on="")
     )
     assert response.context["form"].errors["full_member_on"] == [
         "Đảng viên chính thức phải có ngày chính thức."
@@ -504,7 +481,7 @@ def test_the_member_form_refuses_impossible_joining_dates_on_the_joining_field(
     events = AuditEvent.objects.count()
     response = client_for("vanphong").post(
         reverse("people:member_create"),
-        _new_member_post(
+        new_member_form(
             birth_date=born, joined_on=joined, full_member_on="", status="probationary"
         ),
     )
@@ -512,7 +489,7 @@ def test_the_member_form_refuses_impossible_joining_dates_on_the_joining_field(
     [error] = response.context["form"].errors["joined_on"]
     assert words in error
     assert "Ngày vào Đảng" in error
-    assert not Member.objects.filter(card_number="45.999999").exists()
+    assert not Member.objects.filter(card_number=NEW_CARD).exists()
     assert AuditEvent.objects.count() == events
 
 
@@ -521,12 +498,12 @@ def test_the_member_form_admits_a_member_on_the_day_she_turns_eighteen(
 ) -> None:
     response = client_for("vanphong").post(
         reverse("people:member_create"),
-        _new_member_post(
+        new_member_form(
             birth_date="2002-03-02", joined_on="2020-03-02", full_member_on="2021-03-02"
         ),
     )
     assert response.status_code == 302, response.context["form"].errors
-    assert Member.objects.get(card_number="45.999999").joined_on == dt.date(2020, 3, 2)
+    assert Member.objects.get(card_number=NEW_CARD).joined_on == dt.date(2020, 3, 2)
 
 
 def test_moving_an_organization_under_its_own_cell_is_an_error_on_the_parent_field(

@@ -28,6 +28,12 @@ def _program(org: str, kind: str = ProgramKind.WORK, year: int = 2021) -> Progra
     return Program.objects.get(organization__code=org, kind=kind, year=year)
 
 
+@pytest.fixture
+def item() -> ProgramItem:
+    """Item 4 of the department's 2021 inspection program."""
+    return _program(ORG, ProgramKind.INSPECTION).items.get(code="4")
+
+
 def _error(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.json()
     error: dict[str, Any] = response.json()["error"]
@@ -263,9 +269,9 @@ def test_status_changes_follow_the_allowed_steps_and_need_reasons(api_for: ApiFo
 
 def test_an_inspection_records_conclusions_remedies_and_their_completion(
     api_for: ApiFor,
+    item: ProgramItem,
 ) -> None:
     office = api_for("vanphong")
-    item = _program(ORG, ProgramKind.INSPECTION).items.get(code="4")
     url = f"/api/v1/program-items/{item.pk}"
     refused = office.post(f"{url}/result/", {"remedy_deadline": "2021-12-31"}, format="json")
     assert _error(refused, 400)["rule"] == "programs.item.data"
@@ -443,9 +449,10 @@ def test_the_schema_documents_the_program_endpoints(client: Any) -> None:
         assert path in paths
 
 
-def test_a_result_with_nothing_in_it_is_refused_and_nothing_is_written(api_for: ApiFor) -> None:
+def test_a_result_with_nothing_in_it_is_refused_and_nothing_is_written(
+    api_for: ApiFor, item: ProgramItem
+) -> None:
     office = api_for("vanphong")
-    item = _program(ORG, ProgramKind.INSPECTION).items.get(code="4")
     url = f"/api/v1/program-items/{item.pk}/result/"
     office.post(url, {"result": "Đã kiểm tra"}, format="json")
     item.refresh_from_db()
@@ -460,9 +467,9 @@ def test_a_result_with_nothing_in_it_is_refused_and_nothing_is_written(api_for: 
 
 def test_a_result_keeps_the_fields_not_sent_and_resending_it_writes_nothing(
     api_for: ApiFor,
+    item: ProgramItem,
 ) -> None:
     office = api_for("vanphong")
-    item = _program(ORG, ProgramKind.INSPECTION).items.get(code="4")
     url = f"/api/v1/program-items/{item.pk}/result/"
     full = {"result": "Đã kiểm tra", "conclusions": "Chấp hành tốt"}
     assert office.post(url, full, format="json").status_code == 200

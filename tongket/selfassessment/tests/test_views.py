@@ -24,6 +24,12 @@ def form(user_named: Callable[[str], Any]) -> SelfAssessment:
     return SelfAssessment.objects.get(evaluation__member=member, evaluation__cycle__year=2026)
 
 
+@pytest.fixture
+def published() -> CriteriaSet:
+    """The department's published criteria set (Phụ lục 4), first version."""
+    return CriteriaSet.objects.get(organization__code=DEMO_ORG, appendix="PL4", version=1)
+
+
 def _url(form: SelfAssessment) -> str:
     return f"/tu-kiem-diem/danh-gia/{form.evaluation_id}/"
 
@@ -76,19 +82,18 @@ def test_the_printed_form_downloads_as_pdf_and_docx(
 
 
 def test_an_outsider_gets_404_on_the_form_its_download_and_the_criteria_set(
-    outsider_web: Client, form: SelfAssessment
+    outsider_web: Client, form: SelfAssessment, published: CriteriaSet
 ) -> None:
     assert outsider_web.get(_url(form)).status_code == 404
     assert outsider_web.get(f"{_url(form)}mau.pdf").status_code == 404
-    published = CriteriaSet.objects.get(organization__code=DEMO_ORG, appendix="PL4", version=1)
     assert outsider_web.get(f"/criteria/{published.pk}/").status_code == 404
     assert outsider_web.post(f"/criteria/{published.pk}/ban-hanh/").status_code == 404
 
 
 def test_a_member_reads_the_set_above_their_cell_but_cannot_change_it(
     client_for: Callable[[str], Client],
+    published: CriteriaSet,
 ) -> None:
-    published = CriteriaSet.objects.get(organization__code=DEMO_ORG, appendix="PL4", version=1)
     client = client_for("dangvien")
     page = client.get(f"/criteria/{published.pk}/")
     assert page.status_code == 200
@@ -99,8 +104,8 @@ def test_a_member_reads_the_set_above_their_cell_but_cannot_change_it(
 
 def test_the_office_edits_a_new_version_and_a_wrong_sum_names_the_node(
     client_for: Callable[[str], Client],
+    published: CriteriaSet,
 ) -> None:
-    published = CriteriaSet.objects.get(organization__code=DEMO_ORG, appendix="PL4", version=1)
     office = client_for("vanphong")
     moved = office.post(f"/criteria/{published.pk}/phien-ban-moi/")
     draft = CriteriaSet.objects.get(organization__code=DEMO_ORG, appendix="PL4", status="draft")
