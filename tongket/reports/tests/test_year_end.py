@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from io import BytesIO
@@ -13,10 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from docx import Document
-from docx.oxml.ns import qn
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from tongket.core.errors import DomainError, NotFound
 from tongket.evaluation.domain import Level
@@ -25,25 +21,11 @@ from tongket.reports import builders, selectors, services
 from tongket.reports.documents.docx_renderer import render_docx
 from tongket.reports.documents.markdown_renderer import render_markdown
 from tongket.reports.documents.pdf_renderer import render_pdf
+from tongket.reports.tests.rendering import docx_text, flat, pdf_text
 
 ORG = "QT.KCQDN.SGDDT"
 TTR = f"{ORG}.TTR"
 DAY = dt.date(2021, 2, 24)
-
-
-def flat(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def docx_text(data: bytes) -> str:
-    body = Document(BytesIO(data)).element.body
-    return flat(
-        " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
-    )
-
-
-def pdf_text(data: bytes) -> str:
-    return flat(" ".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages))
 
 
 @pytest.fixture
