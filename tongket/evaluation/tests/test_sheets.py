@@ -175,17 +175,23 @@ def _decided_2020(card: str) -> Decision:
     )
 
 
-def test_a_different_result_for_a_decided_member_needs_a_correction_reason(user_named):
-    card = tccb_cards()[-1]
-    old = _decided_2020(card)
-    assert old.level == Level.GOOD
-    changed = row(
+def completed_row(card: str, **more: str) -> list[Any]:
+    """A 2020 row deciding «Hoàn thành nhiệm vụ» for a member the demo decided «tốt»."""
+    return row(
         card=card,
         year=2020,
         level="Hoàn thành nhiệm vụ",
         number="130-QĐ/ĐU",
         date="20/03/2021",
+        **more,
     )
+
+
+def test_a_different_result_for_a_decided_member_needs_a_correction_reason(user_named):
+    card = tccb_cards()[-1]
+    old = _decided_2020(card)
+    assert old.level == Level.GOOD
+    changed = completed_row(card)
     report = run_import(book(changed), actor=user_named("vanphong"), dry_run=False)
     assert errors(report) == [(SHEET, 2, "Xếp loại", "evaluation.already_decided")]
     assert _decided_2020(card).pk == old.pk
@@ -194,12 +200,8 @@ def test_a_different_result_for_a_decided_member_needs_a_correction_reason(user_
 def test_with_a_correction_reason_the_decision_is_superseded_not_overwritten(user_named):
     card = tccb_cards()[-1]
     old = _decided_2020(card)
-    changed = row(
-        card=card,
-        year=2020,
-        level="Hoàn thành nhiệm vụ",
-        number="130-QĐ/ĐU",
-        date="20/03/2021",
+    changed = completed_row(
+        card,
         correction="Phát hiện vi phạm sau khi xếp loại.",
     )
     # One fewer «tốt» shrinks the 2020 quota base (good or better): the body must justify it.
