@@ -5,9 +5,9 @@ and nothing half-written; only the cycle's office may use it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -112,7 +112,7 @@ def test_moving_an_unknown_code_is_refused_naming_it_and_moves_nobody(
 
 def record_cells_exception(
     client: Client, cycle: Cycle, percent: str, number: str, reason: str
-) -> HttpResponse:
+) -> Any:
     """Groups by organization kind, then posts an exception of `percent` for the cells."""
     client.post(url(cycle), {"action": "basis", "basis-basis": "org_kind"})
     return client.post(
