@@ -27,34 +27,25 @@ def refused_by_the_database(model: type[Model], **fields: Any) -> None:
         model._default_manager.create(**fields)
 
 
-def same_subject_row(ev: Evaluation) -> dict[str, Any]:
-    """The fields of another evaluation of `ev`'s cycle, unit and subject path."""
-    return {
-        "cycle": ev.cycle,
-        "subject_kind": SubjectKind.MEMBER,
-        "unit": ev.unit,
-        "subject_path": ev.subject_path,
-    }
-
-
-def decision_row(ev: Evaluation, kind: DecisionKind) -> dict[str, Any]:
-    """A decision's number, date and deciding body about `ev`, without its outcome."""
-    return {
-        "evaluation": ev,
-        "kind": kind,
-        "number": "1",
-        "date": dt.date(2027, 1, 5),
-        "deciding_body": ev.cycle.organization,
-    }
+def another_evaluation_is_refused(ev: Evaluation, **subject: Any) -> None:
+    """Another evaluation of `ev`'s cycle, unit and subject path, naming `subject`, is refused."""
+    refused_by_the_database(
+        Evaluation,
+        cycle=ev.cycle,
+        subject_kind=SubjectKind.MEMBER,
+        unit=ev.unit,
+        subject_path=ev.subject_path,
+        **subject,
+    )
 
 
 def test_an_evaluation_names_exactly_one_subject():
-    refused_by_the_database(Evaluation, **same_subject_row(a_member_evaluation()))
+    another_evaluation_is_refused(a_member_evaluation())
 
 
 def test_a_member_is_evaluated_once_per_cycle():
     ev = a_member_evaluation()
-    refused_by_the_database(Evaluation, **same_subject_row(ev), member=ev.member)
+    another_evaluation_is_refused(ev, member=ev.member)
 
 
 def test_one_yearly_cycle_per_organization():
@@ -63,13 +54,26 @@ def test_one_yearly_cycle_per_organization():
 
 
 @pytest.mark.parametrize(
-    ("level", "reason"), [("", ""), ("good", "exempted")], ids=["neither", "both"]
+    ("kind", "outcome"),
+    [
+        pytest.param(
+            DecisionKind.DECISION,
+            {"level": "", "not_classified_reason": ""},
+            id="neither-a-level-nor-a-reason",
+        ),
+        pytest.param(
+            DecisionKind.DECISION,
+            {"level": "good", "not_classified_reason": "exempted"},
+            id="both-a-level-and-a-reason",
+        ),
+        pytest.param(
+            DecisionKind.CORRECTION, {"level": "good"}, id="correction-superseding-nothing"
+        ),
+    ],
 )
-def test_a_decision_states_a_level_or_a_reason_not_both(level: str, reason: str):
-    row = decision_row(a_member_evaluation(), DecisionKind.DECISION)
-    refused_by_the_database(Decision, **row, level=level, not_classified_reason=reason)
-
-
-def test_a_correction_must_supersede_with_a_reason():
-    row = decision_row(a_member_evaluation(), DecisionKind.CORRECTION)
-    refused_by_the_database(Decision, **row, level="good")
+def test_a_decision_states_a_level_or_a_reason_and_a_correction_supersedes_with_a_reason(
+    kind: DecisionKind, outcome: dict[str, str]
+):
+    ev = a_member_evaluation()
+    row = {"number": "1", "date": dt.date(2027, 1, 5), "deciding_body": ev.cycle.organization}
+    refused_by_the_database(Decision, evaluation=ev, kind=kind, **row, **outcome)
