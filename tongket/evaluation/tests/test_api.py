@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from tongket.accounts import services as account_services
 from tongket.evaluation.models import Assessment, Decision, Tier
+from tongket.evaluation.tests.office import member_2026
 from tongket.people.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -427,24 +428,13 @@ def test_a_bulk_decision_counts_the_quota_on_the_whole_list_whatever_its_order(
     assert Decision.objects.filter(evaluation__cycle_id=cycle["id"]).count() == 6
 
 
-def _member_2026(api: APIClient, cell: str) -> dict[str, Any]:
-    cycle = api.get("/api/v1/cycles/", {"organization": ORG, "year": "2026"}).json()["results"]
-    yearly = next(c for c in cycle if c["quarter"] is None)
-    rows = api.get(
-        "/api/v1/evaluations/",
-        {"cycle": str(yearly["id"]), "organization": f"{ORG}.{cell}", "subject_kind": "member"},
-    ).json()["results"]
-    first: dict[str, Any] = sorted(rows, key=lambda row: row["subject_code"])[0]
-    return first
-
-
 def test_facts_are_recorded_through_the_api_with_the_same_checks_and_audit(
     api_for: ApiFor,
 ) -> None:
     from tongket.audit.models import AuditEvent
 
     api = api_for("vanphong")
-    ev = _member_2026(api, "TTR")
+    ev = member_2026(api, "TTR", index=0)
     body = {
         "tasks_total": 10,
         "tasks_completed": 10,
@@ -471,6 +461,6 @@ def test_facts_are_recorded_through_the_api_with_the_same_checks_and_audit(
 
 
 def test_facts_of_another_cell_are_404_for_a_cell_secretary(api_for: ApiFor) -> None:
-    ev = _member_2026(api_for("vanphong"), "TTR")
+    ev = member_2026(api_for("vanphong"), "TTR", index=0)
     response = post(api_for("bithu"), ev["id"], "facts", {"tasks_total": 1})
     assert response.status_code == 404

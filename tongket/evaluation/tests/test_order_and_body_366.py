@@ -18,6 +18,7 @@ from tongket.evaluation.models import Cycle, Decision, Evaluation
 from tongket.evaluation.regulations import qd366
 from tongket.evaluation.regulations.qd366 import Body, DecidingBodyFacts, Qd366Params
 from tongket.evaluation.sheets import EvaluationResultSheet
+from tongket.evaluation.tests.batches import decide_batch
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
 from tongket.people import services as people_services
@@ -148,14 +149,8 @@ def refusal(call: Callable[[], object]) -> DomainError:
 
 
 def decide_ordinary(cycle: Cycle, evs: list[Evaluation]) -> None:
-    services.decide_many(
-        actor=None,
-        cycle_id=cycle.pk,
-        unit_code=CELL,
-        items=[services.DecisionItem(ev.pk, Level.COMPLETED) for ev in evs],
-        number="41-QĐ/ĐU",
-        date=DAY,
-    )
+    completed = [(ev, Level.COMPLETED) for ev in evs]
+    decide_batch(cycle, completed, number="41-QĐ/ĐU", date=DAY, unit_code=CELL)
 
 
 @pytest.mark.django_db
@@ -234,13 +229,7 @@ def test_one_batch_decides_the_cell_after_its_members_as_one_decision_after_anot
     cell = cell_ev(cycle)
 
     def batch(evs: list[tuple[Evaluation, Level]]) -> list[Decision]:
-        return services.decide_many(
-            actor=None,
-            cycle_id=cycle.pk,
-            items=[services.DecisionItem(ev.pk, level) for ev, level in evs],
-            number="42-QĐ/ĐU",
-            date=DAY,
-        )
+        return decide_batch(cycle, evs, number="42-QĐ/ĐU", date=DAY)
 
     in_members = [(ev, Level.COMPLETED) for ev in ordinary]
     written = Decision.objects.filter(evaluation__cycle=cycle)
