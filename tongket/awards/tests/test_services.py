@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 from tongket.audit.models import AuditEvent
 from tongket.awards import domain, services
@@ -180,6 +181,11 @@ def test_the_same_achievement_cannot_be_awarded_twice_even_under_another_form(
     assert Award.objects.filter(member__card_number=card, year=2020).count() >= 1
 
 
+def copied(row: Model, *fields: str) -> dict[str, Any]:
+    """`row`'s values of `fields`, for a row that repeats them."""
+    return {field: getattr(row, field) for field in fields}
+
+
 def test_the_database_refuses_the_same_achievement_key_for_the_same_recipient() -> None:
     award = Award.objects.filter(form__code=GIAY_KHEN, year=2020).first()
     assert award is not None
@@ -187,12 +193,15 @@ def test_the_database_refuses_the_same_achievement_key_for_the_same_recipient() 
     with pytest.raises(IntegrityError), transaction.atomic():
         Award.objects.create(
             form=other_form,
-            decision=award.decision,
-            member=award.member,
-            recipient_name=award.recipient_name,
-            year=award.year,
-            achievement=award.achievement,
-            achievement_key=award.achievement_key,
+            **copied(
+                award,
+                "decision",
+                "member",
+                "recipient_name",
+                "year",
+                "achievement",
+                "achievement_key",
+            ),
         )
 
 
@@ -267,12 +276,8 @@ def test_the_database_refuses_a_correction_without_its_reason() -> None:
     sealed = AwardDecision.objects.get(number="45-QĐ/ĐU")
     with pytest.raises(IntegrityError), transaction.atomic():
         AwardDecision.objects.create(
-            issuer=sealed.issuer,
-            issuer_name=sealed.issuer_name,
+            **copied(sealed, "issuer", "issuer_name", "date", "year", "signer_title"),
             number="46-QĐ/ĐU",
-            date=sealed.date,
-            year=sealed.year,
-            signer_title=sealed.signer_title,
             supersedes=sealed,
             original=sealed,
         )
