@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from tongket.awards import domain
 from tongket.awards.models import Award, AwardDecision
 from tongket.awards.sheets import AwardSheet
+from tongket.core.workbook_testing import assert_imports_back_unchanged
 from tongket.exchange.exporter import export_workbook
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
@@ -65,13 +66,7 @@ def tccb_card(index: int = 0) -> str:
 
 @pytest.mark.parametrize("username", ["quantri", "vanphong", "bithu", "khoi", "dangvien"])
 def test_exported_awards_import_back_without_any_change(username, user_named):
-    user = user_named(username)
-    data = export_workbook(user, ["awards"])
-    before = (Award.objects.count(), AwardDecision.objects.count())
-    report = run_import(data, actor=user, dry_run=False)
-    assert report.ok, report.problems
-    assert report.changes == 0
-    assert (Award.objects.count(), AwardDecision.objects.count()) == before
+    assert_imports_back_unchanged(user_named(username), ["awards"], Award, AwardDecision)
 
 
 def test_the_export_holds_only_the_awards_the_user_may_see(user_named):

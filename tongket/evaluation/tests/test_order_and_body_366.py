@@ -18,7 +18,7 @@ from tongket.evaluation.models import Cycle, Decision, Evaluation
 from tongket.evaluation.regulations import qd366
 from tongket.evaluation.regulations.qd366 import Body, DecidingBodyFacts, Qd366Params
 from tongket.evaluation.sheets import EvaluationResultSheet
-from tongket.evaluation.tests.batches import decide_batch
+from tongket.evaluation.tests.decisions import decide_batch
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
 from tongket.people import services as people_services

@@ -26,7 +26,7 @@ from tongket.evaluation.models import (
     SubjectKind,
     Tier,
 )
-from tongket.evaluation.tests.batches import decide_batch
+from tongket.evaluation.tests.decisions import decide_batch
 from tongket.evaluation.tests.points import points_worth
 
 pytestmark = pytest.mark.django_db

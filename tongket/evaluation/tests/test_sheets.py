@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from tongket.core.workbook_testing import assert_formulas_neutralized
 from tongket.evaluation import services
 from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionKind, DecisionStatus, Evaluation
 from tongket.evaluation.sheets import EvaluationResultSheet
+from tongket.evaluation.tests.decisions import decide
 from tongket.evaluation.tests.order import decide_ordinary_members
 from tongket.exchange.exporter import export_workbook
 from tongket.exchange.importer import run_import
@@ -286,21 +288,10 @@ def test_subject_and_outcome_must_each_be_given_exactly_once():
 def test_a_formula_in_a_justification_is_neutralized_on_export(user_named):
     ev = Evaluation.objects.get(cycle__year=2026, organization__code=TCCB)
     decide_ordinary_members(ev.cycle, TCCB)
-    services.decide(
-        actor=None,
-        evaluation_id=ev.pk,
-        outcome=Level.GOOD,
-        number="7-QĐ/ĐU",
-        date=dt.date(2027, 1, 15),
-        justification='=HYPERLINK("http://x","bấm")',
-    )
+    formula = '=HYPERLINK("http://x","bấm")'
+    decide(ev, Level.GOOD, number="7-QĐ/ĐU", date=dt.date(2027, 1, 15), justification=formula)
     user = user_named("vanphong")
-    data = export_workbook(user, ["evaluation_results"])
-    sheet = load_workbook(io.BytesIO(data))[SHEET]
-    cells = [c for r in sheet.iter_rows(min_row=2) for c in r if c.value is not None]
-    assert all(c.data_type != "f" for c in cells)
-    assert '\'=HYPERLINK("http://x","bấm")' in [c.value for c in cells]
-    assert run_import(data, actor=user, dry_run=False).changes == 0
+    assert_formulas_neutralized(user, ["evaluation_results"], SHEET, "'" + formula)
 
 
 def test_a_member_added_by_the_same_file_is_not_in_any_cycle_yet():

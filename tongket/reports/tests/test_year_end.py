@@ -290,22 +290,17 @@ def test_the_report_names_every_award_even_when_a_form_is_given_several_times(
     user_named: Callable[[str], Any],
 ):
     from tongket.awards import domain as award_domain
-    from tongket.awards import services as award_services
+    from tongket.awards.tests.recording import record
 
     minh = Member.objects.get(full_name="Võ Văn Minh")
-    award_services.record_award(
-        actor=user_named("vanphong"),
-        data=award_services.RecordInput(
-            form_code=award_domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
-            issuer_code="QT",
-            year=2020,
-            achievement="trong phong trào chuyển đổi số năm 2020",
-            member_card=minh.card_number,
-            justification="Đợt khen chuyển đổi số của Tỉnh ủy",
-            decision=award_services.DecisionInput(
-                number="41-QĐ/TU", date=dt.date(2021, 3, 1), signer_title="Bí thư"
-            ),
-        ),
+    record(
+        user_named("vanphong"),
+        minh.card_number,
+        award_domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        "trong phong trào chuyển đổi số năm 2020",
+        "41-QĐ/TU",
+        issuer="QT",
+        justification="Đợt khen chuyển đổi số của Tỉnh ủy",
     )
     facts = selectors.year_end_facts(user_named("vanphong"), ORG, 2020)
     text = flat(render_markdown(builders.build_year_end_report(facts, date=DAY)))

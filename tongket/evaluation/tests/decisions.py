@@ -1,4 +1,5 @@
-"""Test helper: a batch decision through the one batch service, as the office's page submits it."""
+"""Test helpers: decisions through the services as the office makes them, one at a time or in a
+batch (the one batch service the office's page submits to)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,15 @@ from typing import Any
 from tongket.evaluation import services
 from tongket.evaluation.models import Cycle, Decision, Evaluation
 from tongket.evaluation.selectors import Outcome
+
+
+def decide(
+    ev: Evaluation, outcome: Outcome, *, number: str, date: dt.date, **extra: Any
+) -> Decision:
+    """Decide one evaluation's outcome under a decision number and date."""
+    return services.decide(
+        actor=None, evaluation_id=ev.pk, outcome=outcome, number=number, date=date, **extra
+    )
 
 
 def decide_batch(
