@@ -302,14 +302,20 @@ def correct(api: APIClient, ev_id: int, step: str, outcome: str, **extra: Any) -
     return post(api, ev_id, step, body)
 
 
+def written_decision(answer: Any) -> dict[str, Any]:
+    """The decision a successful correction or reclassification wrote."""
+    assert answer.status_code == 201, answer.json()
+    decision: dict[str, Any] = answer.json()["decision"]
+    return decision
+
+
 def test_a_correction_supersedes_the_current_decision_which_stays_sealed(api_for: ApiFor) -> None:
     cycle = open_2021(api_for)
     row = cell_members(api_for("bithu"), cycle["id"])[0]
     office = api_for("vanphong")
     first = decide(office, row["id"], "good").json()["decision"]
     corrected = correct(office, row["id"], "correction", "completed", decision=first["id"])
-    assert corrected.status_code == 201, corrected.json()
-    decision = corrected.json()["decision"]
+    decision = written_decision(corrected)
     assert (decision["kind"], decision["level"], decision["supersedes"]) == (
         "correction",
         "completed",
@@ -364,8 +370,7 @@ def test_the_superior_cancels_and_reclassifies_under_qd124(api_for: ApiFor) -> N
     assert decide(office, cell["id"], "good").status_code == 201  # qd124: the cell first
     old = decide(office, member["id"], "good").json()["decision"]
     done = correct(api_for("quantri"), member["id"], "reclassification", "completed")
-    assert done.status_code == 201, done.json()
-    decision = done.json()["decision"]
+    decision = written_decision(done)
     assert (decision["kind"], decision["deciding_body"], decision["supersedes"]) == (
         "reclassification",
         "QT.KCQDN",

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from tongket.core.errors import DomainError
+from tongket.core.rules import Finding
 from tongket.evaluation import services
 from tongket.evaluation.domain import DecisionOrderFacts, Level, SubjectKind
 from tongket.evaluation.models import Cycle, Decision, Evaluation
@@ -35,6 +36,14 @@ COMPETENT = "qd366.decision.competent_body"
 # --- the rules, without a database ---------------------------------------------------------------
 
 
+def only_finding(found: list[Finding], rule: str, cited: str) -> Finding:
+    """The one finding of a check, by `rule`, citing `cited`."""
+    (finding,) = found
+    assert finding.rule == rule
+    assert cited in finding.citation
+    return finding
+
+
 @pytest.mark.parametrize(
     ("count", "tail"),
     [
@@ -54,9 +63,7 @@ def test_an_organization_waits_for_its_undecided_ordinary_members(count: int, ta
     if tail is None:
         assert found == []
         return
-    (finding,) = found
-    assert finding.rule == MEMBERS_FIRST
-    assert "Điều 12" in finding.citation
+    finding = only_finding(found, MEMBERS_FIRST, "Điều 12")
     assert finding.message.startswith("Điều 12 quy định xếp loại đảng viên trước, tổ chức đảng sau")
     assert tail in finding.message
     assert "M11" not in finding.message
@@ -94,9 +101,7 @@ def test_the_body_hd43_names_decides_and_any_other_is_refused(
     if refused_in_favour_of is None:
         assert found == []
         return
-    (finding,) = found
-    assert finding.rule == COMPETENT
-    assert "Hướng dẫn 43-HD/BTCTW (31/10/2025), mục 3" in finding.citation
+    finding = only_finding(found, COMPETENT, "Hướng dẫn 43-HD/BTCTW (31/10/2025), mục 3")
     assert (
         f"{refused_in_favour_of.name} ({refused_in_favour_of.code}) quyết định" in finding.message
     )
