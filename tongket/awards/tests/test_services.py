@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 from tongket.audit.models import AuditEvent
 from tongket.awards import domain, services
 from tongket.awards.models import Award, AwardDecision, AwardProposal, ProposalStatus
 from tongket.awards.selectors import award_rows, awards_in_subtree
 from tongket.awards.services import DecisionInput, RecordInput
+from tongket.awards.tests.recording import decision, record
 from tongket.core.demo import DEMO_ORG
 from tongket.core.errors import DomainError, NotFound
 from tongket.evaluation.domain import Level
@@ -31,42 +33,6 @@ def excellent_cards(year: int = 2020) -> set[str]:
         for r in decided_results(org, year)
         if r.subject_kind == "member" and r.level is Level.EXCELLENT
     }
-
-
-def decision(number: str = "99-QĐ/ĐU", **extra: Any) -> DecisionInput:
-    return DecisionInput(
-        number=number,
-        date=dt.date(2021, 3, 1),
-        signer_on_behalf="T/M Đảng ủy",
-        signer_title="Bí thư",
-        signer_name="Trần Quốc Hưng",
-        **extra,
-    )
-
-
-def _record(
-    actor: Any,
-    card: str,
-    form_code: str,
-    achievement: str,
-    number: str,
-    *,
-    issuer: str = "QT.KCQDN",
-    justification: str = "",
-) -> Award:
-    """Record an award of `issuer` for a member's 2020 achievement, by decision `number`."""
-    return services.record_award(
-        actor=actor,
-        data=RecordInput(
-            form_code=form_code,
-            issuer_code=issuer,
-            year=2020,
-            achievement=achievement,
-            member_card=card,
-            decision=decision(number),
-            justification=justification,
-        ),
-    )
 
 
 def good_member() -> Member:
@@ -148,7 +114,7 @@ def test_a_recorded_award_is_refused_when_the_form_needs_excellent_and_the_membe
 ) -> None:
     member = good_member()
     with pytest.raises(DomainError) as refused:
-        _record(
+        record(
             user_named("vanphong"),
             member.card_number,
             domain.PARTY_BLOC_MEMBER_EXEMPLARY,
@@ -167,7 +133,7 @@ def test_the_same_achievement_cannot_be_awarded_twice_even_under_another_form(
 ) -> None:
     card = sorted(excellent_cards())[0]
     with pytest.raises(DomainError) as refused:
-        _record(
+        record(
             user_named("vanphong"),
             card,
             form_code,
@@ -180,6 +146,11 @@ def test_the_same_achievement_cannot_be_awarded_twice_even_under_another_form(
     assert Award.objects.filter(member__card_number=card, year=2020).count() >= 1
 
 
+def copied(row: Model, *fields: str) -> dict[str, Any]:
+    """`row`'s values of `fields`, for a row that repeats them."""
+    return {field: getattr(row, field) for field in fields}
+
+
 def test_the_database_refuses_the_same_achievement_key_for_the_same_recipient() -> None:
     award = Award.objects.filter(form__code=GIAY_KHEN, year=2020).first()
     assert award is not None
@@ -187,12 +158,15 @@ def test_the_database_refuses_the_same_achievement_key_for_the_same_recipient() 
     with pytest.raises(IntegrityError), transaction.atomic():
         Award.objects.create(
             form=other_form,
-            decision=award.decision,
-            member=award.member,
-            recipient_name=award.recipient_name,
-            year=award.year,
-            achievement=award.achievement,
-            achievement_key=award.achievement_key,
+            **copied(
+                award,
+                "decision",
+                "member",
+                "recipient_name",
+                "year",
+                "achievement",
+                "achievement_key",
+            ),
         )
 
 
@@ -200,7 +174,7 @@ def test_a_different_achievement_of_the_same_member_is_recorded_and_audited(
     user_named: Any,
 ) -> None:
     card = sorted(excellent_cards())[0]
-    award = _record(
+    award = record(
         user_named("vanphong"),
         card,
         domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
@@ -267,12 +241,8 @@ def test_the_database_refuses_a_correction_without_its_reason() -> None:
     sealed = AwardDecision.objects.get(number="45-QĐ/ĐU")
     with pytest.raises(IntegrityError), transaction.atomic():
         AwardDecision.objects.create(
-            issuer=sealed.issuer,
-            issuer_name=sealed.issuer_name,
+            **copied(sealed, "issuer", "issuer_name", "date", "year", "signer_title"),
             number="46-QĐ/ĐU",
-            date=sealed.date,
-            year=sealed.year,
-            signer_title=sealed.signer_title,
             supersedes=sealed,
             original=sealed,
         )
@@ -309,7 +279,7 @@ def test_a_secretary_cannot_write_awards_outside_the_cell(user_named: Any) -> No
     tccb_member = Member.objects.filter(organization__code=f"{DEMO_ORG}.TCCB").first()
     assert tccb_member is not None
     with pytest.raises(NotFound):
-        _record(
+        record(
             user_named("bithu2"),
             tccb_member.card_number,
             domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
@@ -358,7 +328,7 @@ REWORDED_OPINION = "Có thành tích trong công tác cộng tác viên dư lu�
 
 def _second_bang_khen(user: Any, justification: str = "") -> Award:
     minh = Member.objects.get(full_name="Võ Văn Minh")
-    return _record(
+    return record(
         user,
         minh.card_number,
         domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
@@ -400,7 +370,7 @@ def test_a_second_award_of_the_same_form_and_issuer_asks_why_even_for_other_word
     bloc in the same year needs the recorder's reason; an award of another issuer does not."""
     minh = Member.objects.get(full_name="Võ Văn Minh")
     with pytest.raises(DomainError) as refused:
-        _record(
+        record(
             user_named("vanphong"),
             minh.card_number,
             domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,

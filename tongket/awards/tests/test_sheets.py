@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from tongket.awards import domain
 from tongket.awards.models import Award, AwardDecision
 from tongket.awards.sheets import AwardSheet
+from tongket.core.workbook_testing import assert_imports_back_unchanged
 from tongket.exchange.exporter import export_workbook
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
@@ -51,6 +52,17 @@ def award(
     ]
 
 
+def province_award(card: str, number: str, achievement: str) -> list[Any]:
+    """A row of the Tỉnh ủy's Bằng khen (thematic) for a member's 2020 achievement."""
+    return award(
+        card=card,
+        form=domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        issuer="QT",
+        number=number,
+        achievement=achievement,
+    )
+
+
 def book(*rows: list[Any]) -> bytes:
     return write_workbook([(AwardSheet(), rows)])
 
@@ -65,13 +77,7 @@ def tccb_card(index: int = 0) -> str:
 
 @pytest.mark.parametrize("username", ["quantri", "vanphong", "bithu", "khoi", "dangvien"])
 def test_exported_awards_import_back_without_any_change(username, user_named):
-    user = user_named(username)
-    data = export_workbook(user, ["awards"])
-    before = (Award.objects.count(), AwardDecision.objects.count())
-    report = run_import(data, actor=user, dry_run=False)
-    assert report.ok, report.problems
-    assert report.changes == 0
-    assert (Award.objects.count(), AwardDecision.objects.count()) == before
+    assert_imports_back_unchanged(user_named(username), ["awards"], Award, AwardDecision)
 
 
 def test_the_export_holds_only_the_awards_the_user_may_see(user_named):
@@ -103,13 +109,7 @@ def test_the_same_achievement_is_never_rewarded_twice(user_named):
     minh = "45.000001"
     # Already rewarded by the bloc; the province's Bằng khen for the same achievement is refused,
     # whatever the spelling of the achievement.
-    second = award(
-        card=minh,
-        form=domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
-        issuer="QT",
-        number="31-QĐ/TU",
-        achievement="Trong công tác  BÁO CÁO VIÊN năm 2020.",
-    )
+    second = province_award(minh, "31-QĐ/TU", "Trong công tác  BÁO CÁO VIÊN năm 2020.")
     twice_in_file = award(card=tccb_card(), achievement="trong công tác tuyên truyền")
     report = run_import(
         book(second, twice_in_file, twice_in_file), actor=user_named("vanphong"), dry_run=False
@@ -224,13 +224,8 @@ def test_the_awards_download_as_csv_from_the_exchange_page(client_for):
 
 def test_a_reworded_second_bang_khen_is_refused_until_the_row_gives_a_reason(user_named):
     minh = "45.000001"
-    reworded = award(
-        card=minh,
-        form=domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
-        issuer="QT",
-        number="41-QĐ/TU",
-        achievement="Có thành tích trong công tác cộng tác viên dư luận xã hội năm 2020.",
-    )
+    achievement = "Có thành tích trong công tác cộng tác viên dư luận xã hội năm 2020."
+    reworded = province_award(minh, "41-QĐ/TU", achievement)
     before = Award.objects.count()
     report = run_import(book(reworded), actor=user_named("vanphong"), dry_run=False)
     assert errors(report) == [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import unicodedata
@@ -17,8 +16,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tongket.awards import domain, services
+from tongket.awards import domain
 from tongket.awards.models import Award, AwardProposal
+from tongket.awards.tests.recording import record
 from tongket.core.demo import DEMO_ORG
 from tongket.evaluation.domain import Level
 from tongket.evaluation.selectors import decided_results
@@ -157,19 +157,9 @@ def test_exported_cells_that_look_like_formulas_are_neutralized(
 ) -> None:
     card = Member.objects.filter(organization__code=TTR).first()
     assert card is not None
-    services.record_award(
-        actor=user_named("bithu2"),
-        data=services.RecordInput(
-            form_code=domain.PARTY_BLOC_INDIVIDUAL_THEMATIC,
-            issuer_code="QT.KCQDN",
-            year=2020,
-            achievement='=HYPERLINK("http://example.com","Bấm vào đây")',
-            member_card=card.card_number,
-            decision=services.DecisionInput(
-                number="@1-QĐ/ĐUK", date=dt.date(2021, 2, 24), signer_title="Bí thư"
-            ),
-        ),
-    )
+    formula = '=HYPERLINK("http://example.com","Bấm vào đây")'
+    kind = domain.PARTY_BLOC_INDIVIDUAL_THEMATIC
+    record(user_named("bithu2"), card.card_number, kind, formula, "@1-QĐ/ĐUK")
     response = client_for("bithu2").get(
         reverse("awards:organization_export", args=[TTR, 2020, fmt])
     )
@@ -186,6 +176,14 @@ def test_a_proposal_page_answers_404_to_an_outsider(client_for: ClientFor) -> No
     response = client_for("vanphong").get(url)
     assert response.status_code == 200
     assert response.context["included_count"] == 10
+
+
+def submit_and_decide(client: Client, url: str, number: str, **signer: str) -> Any:
+    """Submits the proposal on its page, then decides it by decision `number` of 05/03/2021."""
+    client.post(url, {"action": "submit"})
+    signed = {f"decide-{field}": value for field, value in signer.items()}
+    data = {"action": "decide", "decide-number": number, "decide-date": "05/03/2021", **signed}
+    return client.post(url, data)
 
 
 def test_the_office_generates_adjusts_submits_and_decides_through_the_pages(
@@ -215,17 +213,9 @@ def test_the_office_generates_adjusts_submits_and_decides_through_the_pages(
     excellent.refresh_from_db()
     assert excellent.eligible
     assert excellent.included
-    client.post(url, {"action": "submit"})
-    response = client.post(
-        url,
-        {
-            "action": "decide",
-            "decide-number": "15-QĐ/ĐUK",
-            "decide-date": "05/03/2021",
-            "decide-signer_on_behalf": "T/M Ban Thường vụ",
-            "decide-signer_title": "Bí thư",
-            "decide-signer_name": "Nguyễn Văn A",
-        },
+    signer = {"signer_title": "Bí thư", "signer_name": "Nguyễn Văn A"}
+    response = submit_and_decide(
+        client, url, "15-QĐ/ĐUK", signer_on_behalf="T/M Ban Thường vụ", **signer
     )
     assert response.status_code == 302
     assert Award.objects.filter(decision__number="15-QĐ/ĐUK", member=excellent.member).exists()
@@ -250,17 +240,8 @@ def test_a_refused_decision_shows_the_reason_on_the_page(client_for: ClientFor) 
         url,
         {"action": "adjust", "candidate": candidate.pk, "included": "on", "achievement": "x y"},
     )
-    client.post(url, {"action": "submit"})
-    response = client.post(
-        url,
-        {
-            "action": "decide",
-            "decide-number": "16-QĐ/ĐUK",
-            "decide-date": "05/03/2021",
-            "decide-signer_title": "Bí thư",
-            "decide-signer_name": "Nguyễn Văn A",
-        },
-    )
+    signer = {"signer_title": "Bí thư", "signer_name": "Nguyễn Văn A"}
+    response = submit_and_decide(client, url, "16-QĐ/ĐUK", **signer)
     assert response.status_code == 400
     assert Level.GOOD.label in response.content.decode()
 

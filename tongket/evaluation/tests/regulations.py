@@ -1,7 +1,7 @@
 """What the regulation tests (`test_regulations_*.py`) share: short names for the levels and grades,
 facts with a test's defaults, the check of one table-driven case, the property that a decision is
-accepted exactly at or below the level the rules allow, and the facts strategies of the graded
-regulations (132 and 124)."""
+accepted exactly at or below the level the rules allow, and the facts strategies: the parts every
+regulation reads alike, the graded regulations' (132 and 124) facts, and task figures."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tongket.evaluation.domain import (
     MemberFacts,
     OrganizationFacts,
     OrganizationKind,
+    TaskTally,
 )
 
 E, G, C, N = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED
@@ -54,45 +55,81 @@ def assert_accepted_up_to(allowed: Level, findings: Iterable[Finding], level: Le
     assert (not errors) is (level.rank <= allowed.rank)
 
 
-# --- facts of the graded regulations (132, 124) --------------------------------------------------
+# --- facts strategies: the shared parts, the graded regulations (132, 124), task figures -------
 
 grades = st.lists(st.sampled_from(list(Grade)), max_size=4).map(tuple)
 levels = st.sampled_from(list(Level))
 
 
 @st.composite
+def member_record(draw: st.DrawFn, *, max_targets: int) -> dict[str, object]:
+    """A member's facts every regulation reads alike: the civil-service level, discipline and
+    degradation, the targets met of those assigned, leading a unit."""
+    assigned = draw(st.integers(0, max_targets))
+    return {
+        "civil_service_level": draw(st.none() | levels),
+        "disciplined": draw(st.booleans()),
+        "discipline_self_remedied": draw(st.booleans()),
+        "degradation_concluded": draw(st.booleans()),
+        "targets_assigned": assigned,
+        "targets_met": draw(st.integers(0, assigned)),
+        "is_leader": draw(st.booleans()),
+        "led_unit_level": draw(st.none() | levels),
+    }
+
+
+@st.composite
+def organization_record(draw: st.DrawFn) -> dict[str, object]:
+    """An organization's facts every regulation reads alike: its own and its leadership's
+    discipline, its subordinate units disciplined, disunity."""
+    units = draw(st.integers(0, 6))
+    return {
+        "disciplined": draw(st.booleans()),
+        "discipline_self_remedied": draw(st.booleans()),
+        "leadership_discipline": draw(st.none() | st.sampled_from(list(DisciplineForm))),
+        "subordinate_units": units,
+        "subordinate_units_disciplined": draw(st.integers(0, units)),
+        "disunity": draw(st.booleans()),
+    }
+
+
+@st.composite
 def graded_members(draw: st.DrawFn) -> MemberFacts:
-    assigned = draw(st.integers(0, 6))
-    return MemberFacts(
-        task_grades=draw(grades),
-        other_grades=draw(grades),
-        civil_service_level=draw(st.none() | levels),
-        disciplined=draw(st.booleans()),
-        discipline_self_remedied=draw(st.booleans()),
-        degradation_concluded=draw(st.booleans()),
-        targets_assigned=assigned,
-        targets_met=draw(st.integers(0, assigned)),
-        sick_leave_months=Decimal(draw(st.integers(0, 12))),
-        maternity_leave=draw(st.booleans()),
-        is_leader=draw(st.booleans()),
-        led_unit_level=draw(st.none() | levels),
+    return facts_with(
+        MemberFacts,
+        draw(member_record(max_targets=6)),
+        {
+            "task_grades": draw(grades),
+            "other_grades": draw(grades),
+            "sick_leave_months": Decimal(draw(st.integers(0, 12))),
+            "maternity_leave": draw(st.booleans()),
+        },
     )
 
 
 @st.composite
 def graded_organizations(draw: st.DrawFn) -> OrganizationFacts:
-    units = draw(st.integers(0, 6))
-    return OrganizationFacts(
-        kind=draw(st.sampled_from(list(OrganizationKind))),
-        task_grades=draw(grades),
-        other_grades=draw(grades),
-        member_levels=tuple(draw(st.lists(levels, max_size=8))),
-        subordinate_levels=tuple(draw(st.lists(levels, max_size=8))),
-        same_level_bodies_level=draw(st.none() | levels),
-        disciplined=draw(st.booleans()),
-        discipline_self_remedied=draw(st.booleans()),
-        leadership_discipline=draw(st.none() | st.sampled_from(list(DisciplineForm))),
-        subordinate_units=units,
-        subordinate_units_disciplined=draw(st.integers(0, units)),
-        disunity=draw(st.booleans()),
+    return facts_with(
+        OrganizationFacts,
+        draw(organization_record()),
+        {
+            "kind": draw(st.sampled_from(list(OrganizationKind))),
+            "task_grades": draw(grades),
+            "other_grades": draw(grades),
+            "member_levels": tuple(draw(st.lists(levels, max_size=8))),
+            "subordinate_levels": tuple(draw(st.lists(levels, max_size=8))),
+            "same_level_bodies_level": draw(st.none() | levels),
+        },
     )
+
+
+@st.composite
+def tallies(draw: st.DrawFn, min_total: int = 0, max_total: int = 12) -> TaskTally:
+    """Task figures that add up: completed of the total, on time or late of those completed,
+    exceeded of those on time."""
+    total = draw(st.integers(min_total, max_total))
+    completed = draw(st.integers(0, total))
+    on_time = draw(st.integers(0, completed))
+    late = draw(st.integers(0, completed - on_time))
+    exceeded = draw(st.integers(0, on_time))
+    return TaskTally(total, completed, on_time, late, exceeded)

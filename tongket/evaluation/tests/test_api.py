@@ -10,7 +10,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from tongket.accounts import services as account_services
+from tongket.core.openapi_testing import documented_paths
 from tongket.evaluation.models import Assessment, Decision, Tier
+from tongket.evaluation.tests.office import member_2026
 from tongket.people.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -189,18 +191,19 @@ def test_an_invalid_outcome_names_the_field(api_for: ApiFor) -> None:
 
 
 def test_the_schema_documents_the_evaluation_endpoints(client: Any) -> None:
-    paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in (
-        "/api/v1/cycles/",
-        "/api/v1/cycles/{id}/",
-        "/api/v1/evaluations/",
-        "/api/v1/evaluations/{id}/",
-        "/api/v1/evaluations/{id}/self-assessment/",
-        "/api/v1/evaluations/{id}/proposal/",
-        "/api/v1/evaluations/{id}/appraisal/",
-        "/api/v1/evaluations/{id}/decision/",
-    ):
-        assert path in paths
+    documented_paths(
+        client,
+        (
+            "/api/v1/cycles/",
+            "/api/v1/cycles/{id}/",
+            "/api/v1/evaluations/",
+            "/api/v1/evaluations/{id}/",
+            "/api/v1/evaluations/{id}/self-assessment/",
+            "/api/v1/evaluations/{id}/proposal/",
+            "/api/v1/evaluations/{id}/appraisal/",
+            "/api/v1/evaluations/{id}/decision/",
+        ),
+    )
 
 
 # --- bulk decision, correction, reclassification -------------------------------------------------
@@ -299,14 +302,20 @@ def correct(api: APIClient, ev_id: int, step: str, outcome: str, **extra: Any) -
     return post(api, ev_id, step, body)
 
 
+def written_decision(answer: Any) -> dict[str, Any]:
+    """The decision a successful correction or reclassification wrote."""
+    assert answer.status_code == 201, answer.json()
+    decision: dict[str, Any] = answer.json()["decision"]
+    return decision
+
+
 def test_a_correction_supersedes_the_current_decision_which_stays_sealed(api_for: ApiFor) -> None:
     cycle = open_2021(api_for)
     row = cell_members(api_for("bithu"), cycle["id"])[0]
     office = api_for("vanphong")
     first = decide(office, row["id"], "good").json()["decision"]
     corrected = correct(office, row["id"], "correction", "completed", decision=first["id"])
-    assert corrected.status_code == 201, corrected.json()
-    decision = corrected.json()["decision"]
+    decision = written_decision(corrected)
     assert (decision["kind"], decision["level"], decision["supersedes"]) == (
         "correction",
         "completed",
@@ -361,8 +370,7 @@ def test_the_superior_cancels_and_reclassifies_under_qd124(api_for: ApiFor) -> N
     assert decide(office, cell["id"], "good").status_code == 201  # qd124: the cell first
     old = decide(office, member["id"], "good").json()["decision"]
     done = correct(api_for("quantri"), member["id"], "reclassification", "completed")
-    assert done.status_code == 201, done.json()
-    decision = done.json()["decision"]
+    decision = written_decision(done)
     assert (decision["kind"], decision["deciding_body"], decision["supersedes"]) == (
         "reclassification",
         "QT.KCQDN",
@@ -427,24 +435,13 @@ def test_a_bulk_decision_counts_the_quota_on_the_whole_list_whatever_its_order(
     assert Decision.objects.filter(evaluation__cycle_id=cycle["id"]).count() == 6
 
 
-def _member_2026(api: APIClient, cell: str) -> dict[str, Any]:
-    cycle = api.get("/api/v1/cycles/", {"organization": ORG, "year": "2026"}).json()["results"]
-    yearly = next(c for c in cycle if c["quarter"] is None)
-    rows = api.get(
-        "/api/v1/evaluations/",
-        {"cycle": str(yearly["id"]), "organization": f"{ORG}.{cell}", "subject_kind": "member"},
-    ).json()["results"]
-    first: dict[str, Any] = sorted(rows, key=lambda row: row["subject_code"])[0]
-    return first
-
-
 def test_facts_are_recorded_through_the_api_with_the_same_checks_and_audit(
     api_for: ApiFor,
 ) -> None:
     from tongket.audit.models import AuditEvent
 
     api = api_for("vanphong")
-    ev = _member_2026(api, "TTR")
+    ev = member_2026(api, "TTR", index=0)
     body = {
         "tasks_total": 10,
         "tasks_completed": 10,
@@ -471,6 +468,6 @@ def test_facts_are_recorded_through_the_api_with_the_same_checks_and_audit(
 
 
 def test_facts_of_another_cell_are_404_for_a_cell_secretary(api_for: ApiFor) -> None:
-    ev = _member_2026(api_for("vanphong"), "TTR")
+    ev = member_2026(api_for("vanphong"), "TTR", index=0)
     response = post(api_for("bithu"), ev["id"], "facts", {"tasks_total": 1})
     assert response.status_code == 404

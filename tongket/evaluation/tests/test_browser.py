@@ -15,6 +15,17 @@ from tongket.people.models import PartyRole, PartyRoleKind
 ORG = "QT.KCQDN.SGDDT"
 
 
+def decide_good_on_the_page(page: Any, ev: Evaluation, number: str) -> None:
+    """The office decides `ev` «good» on its page by decision `number` of 15/01/2027."""
+    page.goto(f"/evaluation/danh-gia/{ev.pk}/")
+    page.select_option("select[name=decision-outcome]", "good")
+    page.fill("input[name=decision-number]", number)
+    page.fill("input[name=decision-date]", "2027-01-15")
+    page.get_by_role("button", name="Ban hành quyết định").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Đã ban hành quyết định.").is_visible()
+
+
 @pytest.mark.browser
 def test_member_self_assesses_the_office_decides_member_then_cell_and_member_sees_result(
     browser_page: Any, login: Callable[..., Any], user_named: Callable[[str], Any]
@@ -42,24 +53,12 @@ def test_member_self_assesses_the_office_decides_member_then_cell_and_member_see
     #    Party organization (only the cell's committee members wait for the cell).
     page.context.clear_cookies()
     login("vanphong")
-    page.goto(f"/evaluation/danh-gia/{ev.pk}/")
-    page.select_option("select[name=decision-outcome]", "good")
-    page.fill("input[name=decision-number]", "7-QĐ/ĐU")
-    page.fill("input[name=decision-date]", "2027-01-15")
-    page.get_by_role("button", name="Ban hành quyết định").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Đã ban hành quyết định.").is_visible()
+    decide_good_on_the_page(page, ev, "7-QĐ/ĐU")
 
     # 3. Then the cell, once its other ordinary members are decided too.
     assert ev.unit is not None
     decide_ordinary_members(cycle, ev.unit.code)
-    page.goto(f"/evaluation/danh-gia/{cell.pk}/")
-    page.select_option("select[name=decision-outcome]", "good")
-    page.fill("input[name=decision-number]", "6-QĐ/ĐU")
-    page.fill("input[name=decision-date]", "2027-01-15")
-    page.get_by_role("button", name="Ban hành quyết định").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Đã ban hành quyết định.").is_visible()
+    decide_good_on_the_page(page, cell, "6-QĐ/ĐU")
 
     # 4. The member sees the result.
     page.context.clear_cookies()

@@ -12,23 +12,11 @@ from django.urls import reverse
 
 from tongket.audit.models import AuditEvent
 from tongket.evaluation.models import Evaluation
+from tongket.evaluation.tests.office import facts_data, member_2026
 
 pytestmark = pytest.mark.django_db
 
-ORG = "QT.KCQDN.SGDDT"
 ApiFor = Callable[[str], Any]
-
-
-def member_2026(api: Any, cell: str = "TTR", index: int = 1) -> dict[str, Any]:
-    cycles = api.get("/api/v1/cycles/", {"organization": ORG, "year": "2026"}).json()["results"]
-    yearly = next(c for c in cycles if c["quarter"] is None)
-    rows = api.get(
-        "/api/v1/evaluations/",
-        {"cycle": str(yearly["id"]), "organization": f"{ORG}.{cell}", "subject_kind": "member"},
-    ).json()["results"]
-    # the first is the cell's secretary (a leader); the second a member without a post
-    found: dict[str, Any] = sorted(rows, key=lambda row: row["subject_code"])[index]
-    return found
 
 
 def post(api: Any, ev_id: int, step: str, body: dict[str, Any]) -> Any:
@@ -99,21 +87,13 @@ def test_self_remedied_discipline_needs_the_justification_recorded_on_the_facts_
     ev = member_2026(api_for("vanphong"))
     client = client_for("vanphong")
     url = reverse("evaluation:facts", args=[ev["id"]])
-    form = {
-        "civil_service_level": "",
-        "sick_leave_months": "0",
-        "same_level_bodies_level": "",
-        "leadership_discipline": "",
-        "peer_group": "",
-        "earlier_shortcomings_remedied": "on",
-        "targets_assigned": "0",
-        "targets_met": "0",
-        "disciplined": "on",
-        "discipline_self_remedied": "on",
-        "discipline_duty_related": "on",
-        "discipline_form": "reprimand",
-        "discipline_date": "04/05/2026",
-    }
+    form = facts_data(
+        disciplined="on",
+        discipline_self_remedied="on",
+        discipline_duty_related="on",
+        discipline_form="reprimand",
+        discipline_date="04/05/2026",
+    )
     assert client.post(url, form).status_code == 302
     stored = Evaluation.objects.get(pk=ev["id"])
     assert (stored.discipline_form, str(stored.discipline_date)) == ("reprimand", "2026-05-04")

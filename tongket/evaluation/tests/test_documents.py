@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from docx import Document as DocxDocument
 
-from tongket.evaluation import services
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation
+from tongket.evaluation.tests.decisions import decide
+from tongket.evaluation.tests.office import reclassify
 from tongket.evaluation.tests.order import decide_ordinary_members
 
 pytestmark = pytest.mark.django_db
@@ -30,22 +31,9 @@ def reclassified(client_for: ClientFor) -> Decision:
     cycle = Cycle.objects.get(organization__code=ORG, year=2026, quarter__isnull=True)
     cell = Evaluation.objects.get(cycle=cycle, organization__code=f"{ORG}.TTR")
     decide_ordinary_members(cycle, f"{ORG}.TTR", date=dt.date(2026, 12, 10))
-    services.decide(
-        actor=None,
-        evaluation_id=cell.pk,
-        outcome=Level.GOOD,
-        number="41-QĐ/ĐU",
-        date=dt.date(2026, 12, 10),
-    )
-    answer = client_for("quantri").post(
-        reverse("evaluation:reclassify", args=[cell.pk]),
-        {
-            "outcome": "completed",
-            "number": "15-QĐ/BTV",
-            "date": "20/12/2026",
-            "reason": "Kiểm tra phát hiện chi bộ chưa khắc phục hạn chế đã chỉ ra.",
-        },
-    )
+    decide(cell, Level.GOOD, number="41-QĐ/ĐU", date=dt.date(2026, 12, 10))
+    reason = "Kiểm tra phát hiện chi bộ chưa khắc phục hạn chế đã chỉ ra."
+    answer = reclassify(client_for("quantri"), cell.pk, "15-QĐ/BTV", "20/12/2026", reason)
     assert answer.status_code == 302
     return Decision.objects.get(evaluation=cell, status=DecisionStatus.CURRENT)
 

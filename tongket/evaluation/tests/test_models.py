@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 from tongket.evaluation.models import Cycle, Decision, DecisionKind, Evaluation, SubjectKind
 
@@ -20,60 +22,58 @@ def a_member_evaluation() -> Evaluation:
     )
 
 
-def test_an_evaluation_names_exactly_one_subject():
-    ev = a_member_evaluation()
+def refused_by_the_database(model: type[Model], **fields: Any) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        Evaluation.objects.create(
-            cycle=ev.cycle,
-            subject_kind=SubjectKind.MEMBER,
-            unit=ev.unit,
-            subject_path=ev.subject_path,
-        )
+        model._default_manager.create(**fields)
+
+
+def another_evaluation_is_refused(ev: Evaluation, **subject: Any) -> None:
+    """Another evaluation of `ev`'s cycle, unit and subject path, naming `subject`, is refused."""
+    refused_by_the_database(
+        Evaluation,
+        cycle=ev.cycle,
+        subject_kind=SubjectKind.MEMBER,
+        unit=ev.unit,
+        subject_path=ev.subject_path,
+        **subject,
+    )
+
+
+def test_an_evaluation_names_exactly_one_subject():
+    another_evaluation_is_refused(a_member_evaluation())
 
 
 def test_a_member_is_evaluated_once_per_cycle():
     ev = a_member_evaluation()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Evaluation.objects.create(
-            cycle=ev.cycle,
-            subject_kind=SubjectKind.MEMBER,
-            member=ev.member,
-            unit=ev.unit,
-            subject_path=ev.subject_path,
-        )
+    another_evaluation_is_refused(ev, member=ev.member)
 
 
 def test_one_yearly_cycle_per_organization():
     cycle = Cycle.objects.get(organization__code="QT.KCQDN.SGDDT", year=2026)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Cycle.objects.create(organization=cycle.organization, year=2026, profile_id="qd366")
+    refused_by_the_database(Cycle, organization=cycle.organization, year=2026, profile_id="qd366")
 
 
 @pytest.mark.parametrize(
-    ("level", "reason"), [("", ""), ("good", "exempted")], ids=["neither", "both"]
+    ("kind", "outcome"),
+    [
+        pytest.param(
+            DecisionKind.DECISION,
+            {"level": "", "not_classified_reason": ""},
+            id="neither-a-level-nor-a-reason",
+        ),
+        pytest.param(
+            DecisionKind.DECISION,
+            {"level": "good", "not_classified_reason": "exempted"},
+            id="both-a-level-and-a-reason",
+        ),
+        pytest.param(
+            DecisionKind.CORRECTION, {"level": "good"}, id="correction-superseding-nothing"
+        ),
+    ],
 )
-def test_a_decision_states_a_level_or_a_reason_not_both(level: str, reason: str):
+def test_a_decision_states_a_level_or_a_reason_and_a_correction_supersedes_with_a_reason(
+    kind: DecisionKind, outcome: dict[str, str]
+):
     ev = a_member_evaluation()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Decision.objects.create(
-            evaluation=ev,
-            kind=DecisionKind.DECISION,
-            number="1",
-            date=dt.date(2027, 1, 5),
-            deciding_body=ev.cycle.organization,
-            level=level,
-            not_classified_reason=reason,
-        )
-
-
-def test_a_correction_must_supersede_with_a_reason():
-    ev = a_member_evaluation()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Decision.objects.create(
-            evaluation=ev,
-            kind=DecisionKind.CORRECTION,
-            number="1",
-            date=dt.date(2027, 1, 5),
-            deciding_body=ev.cycle.organization,
-            level="good",
-        )
+    row = {"number": "1", "date": dt.date(2027, 1, 5), "deciding_body": ev.cycle.organization}
+    refused_by_the_database(Decision, evaluation=ev, kind=kind, **row, **outcome)

@@ -12,12 +12,14 @@ import pytest
 from django.test import Client
 
 from tongket.core.errors import DomainError
+from tongket.core.rules import Finding
 from tongket.evaluation import services
 from tongket.evaluation.domain import DecisionOrderFacts, Level, SubjectKind
 from tongket.evaluation.models import Cycle, Decision, Evaluation
 from tongket.evaluation.regulations import qd366
 from tongket.evaluation.regulations.qd366 import Body, DecidingBodyFacts, Qd366Params
 from tongket.evaluation.sheets import EvaluationResultSheet
+from tongket.evaluation.tests.decisions import decide_batch
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
 from tongket.people import services as people_services
@@ -32,6 +34,14 @@ COMPETENT = "qd366.decision.competent_body"
 
 
 # --- the rules, without a database ---------------------------------------------------------------
+
+
+def only_finding(found: list[Finding], rule: str, cited: str) -> Finding:
+    """The one finding of a check, by `rule`, citing `cited`."""
+    (finding,) = found
+    assert finding.rule == rule
+    assert cited in finding.citation
+    return finding
 
 
 @pytest.mark.parametrize(
@@ -53,9 +63,7 @@ def test_an_organization_waits_for_its_undecided_ordinary_members(count: int, ta
     if tail is None:
         assert found == []
         return
-    (finding,) = found
-    assert finding.rule == MEMBERS_FIRST
-    assert "Điều 12" in finding.citation
+    finding = only_finding(found, MEMBERS_FIRST, "Điều 12")
     assert finding.message.startswith("Điều 12 quy định xếp loại đảng viên trước, tổ chức đảng sau")
     assert tail in finding.message
     assert "M11" not in finding.message
@@ -93,9 +101,7 @@ def test_the_body_hd43_names_decides_and_any_other_is_refused(
     if refused_in_favour_of is None:
         assert found == []
         return
-    (finding,) = found
-    assert finding.rule == COMPETENT
-    assert "Hướng dẫn 43-HD/BTCTW (31/10/2025), mục 3" in finding.citation
+    finding = only_finding(found, COMPETENT, "Hướng dẫn 43-HD/BTCTW (31/10/2025), mục 3")
     assert (
         f"{refused_in_favour_of.name} ({refused_in_favour_of.code}) quyết định" in finding.message
     )
@@ -148,14 +154,8 @@ def refusal(call: Callable[[], object]) -> DomainError:
 
 
 def decide_ordinary(cycle: Cycle, evs: list[Evaluation]) -> None:
-    services.decide_many(
-        actor=None,
-        cycle_id=cycle.pk,
-        unit_code=CELL,
-        items=[services.DecisionItem(ev.pk, Level.COMPLETED) for ev in evs],
-        number="41-QĐ/ĐU",
-        date=DAY,
-    )
+    completed = [(ev, Level.COMPLETED) for ev in evs]
+    decide_batch(cycle, completed, number="41-QĐ/ĐU", date=DAY, unit_code=CELL)
 
 
 @pytest.mark.django_db
@@ -234,13 +234,7 @@ def test_one_batch_decides_the_cell_after_its_members_as_one_decision_after_anot
     cell = cell_ev(cycle)
 
     def batch(evs: list[tuple[Evaluation, Level]]) -> list[Decision]:
-        return services.decide_many(
-            actor=None,
-            cycle_id=cycle.pk,
-            items=[services.DecisionItem(ev.pk, level) for ev, level in evs],
-            number="42-QĐ/ĐU",
-            date=DAY,
-        )
+        return decide_batch(cycle, evs, number="42-QĐ/ĐU", date=DAY)
 
     in_members = [(ev, Level.COMPLETED) for ev in ordinary]
     written = Decision.objects.filter(evaluation__cycle=cycle)

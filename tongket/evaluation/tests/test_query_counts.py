@@ -10,13 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tongket.evaluation import selectors, services
 from tongket.evaluation.models import Cycle, Evaluation, SubjectKind
-from tongket.people.tests.test_query_counts import BLOC, DEPARTMENT, grow
+from tongket.people.tests.test_query_counts import BLOC, DEPARTMENT, count_queries, grow
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +24,6 @@ def _pages_built_afresh(settings: Any) -> None:
     """These tests count the queries of building a page; a cached page runs only its
     lookups (tongket/core/tests/test_pagecache.py counts those)."""
     settings.TONGKET_PAGE_CACHE = False
-
-
-def count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 def test_cycle_dashboard_runs_as_many_queries_for_a_larger_cycle(

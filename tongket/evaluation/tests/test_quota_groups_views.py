@@ -5,6 +5,7 @@ and nothing half-written; only the cycle's office may use it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -109,23 +110,31 @@ def test_moving_an_unknown_code_is_refused_naming_it_and_moves_nobody(
     assert not AuditEvent.objects.filter(action="evaluation.quota.group_move").exists()
 
 
-def test_the_office_records_a_25_percent_exception_and_it_shows_on_both_pages(
-    cycle: Cycle, client_for: ClientFor
-):
-    client = client_for("vanphong")
+def record_cells_exception(
+    client: Client, cycle: Cycle, percent: str, number: str, reason: str
+) -> Any:
+    """Groups by organization kind, then posts an exception of `percent` for the cells."""
     client.post(url(cycle), {"action": "basis", "basis-basis": "org_kind"})
-    answer = client.post(
+    return client.post(
         url(cycle),
         {
             "action": "exception",
             "exception-subject_kind": "organization",
             "exception-groups": ["Chi bộ"],
-            "exception-percent": "25",
-            "exception-number": "31-QĐ/ĐU",
+            "exception-percent": percent,
+            "exception-number": number,
             "exception-date": "02/12/2026",
-            "exception-reason": "Kết quả nổi trội của các chi bộ",
+            "exception-reason": reason,
         },
     )
+
+
+def test_the_office_records_a_25_percent_exception_and_it_shows_on_both_pages(
+    cycle: Cycle, client_for: ClientFor
+):
+    client = client_for("vanphong")
+    reason = "Kết quả nổi trội của các chi bộ"
+    answer = record_cells_exception(client, cycle, "25", "31-QĐ/ĐU", reason)
     assert answer.status_code == 302
     row = QuotaException.objects.get(cycle=cycle)
     assert (row.groups, row.number, str(row.percent)) == (["Chi bộ"], "31-QĐ/ĐU", "25.00")
@@ -139,19 +148,7 @@ def test_an_exception_of_30_percent_is_refused_on_the_page_with_its_article_and_
     cycle: Cycle, client_for: ClientFor
 ):
     client = client_for("vanphong")
-    client.post(url(cycle), {"action": "basis", "basis-basis": "org_kind"})
-    answer = client.post(
-        url(cycle),
-        {
-            "action": "exception",
-            "exception-subject_kind": "organization",
-            "exception-groups": ["Chi bộ"],
-            "exception-percent": "30",
-            "exception-number": "32-QĐ/ĐU",
-            "exception-date": "02/12/2026",
-            "exception-reason": "Nổi trội",
-        },
-    )
+    answer = record_cells_exception(client, cycle, "30", "32-QĐ/ĐU", "Nổi trội")
     assert answer.status_code == 422
     html = answer.content.decode()
     assert "qd366.quota.exception.percent" in html

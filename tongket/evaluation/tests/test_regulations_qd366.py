@@ -38,7 +38,10 @@ from tongket.evaluation.tests.regulations import (
     assert_case,
     facts_with,
     levels,
+    member_record,
+    organization_record,
     rules_of,
+    tallies,
 )
 
 PROFILE = qd366.PROFILE
@@ -366,16 +369,6 @@ def test_level_by_score_is_monotone_in_the_points(a, b):
 
 
 @st.composite
-def tallies(draw: st.DrawFn) -> TaskTally:
-    total = draw(st.integers(0, 12))
-    completed = draw(st.integers(0, total))
-    on_time = draw(st.integers(0, completed))
-    late = draw(st.integers(0, completed - on_time))
-    exceeded = draw(st.integers(0, on_time))
-    return TaskTally(total, completed, on_time, late, exceeded)
-
-
-@st.composite
 def frame_points(draw: st.DrawFn) -> dict[str, Decimal]:
     return {
         c.code: draw(st.decimals(min_value=0, max_value=c.max_points, places=2))
@@ -385,24 +378,21 @@ def frame_points(draw: st.DrawFn) -> dict[str, Decimal]:
 
 @st.composite
 def classified_members(draw: st.DrawFn) -> MemberFacts:
-    assigned = draw(st.integers(0, 4))
-    return MemberFacts(
-        points=draw(st.none() | frame_points()),
-        tasks=draw(st.none() | tallies()),
-        earlier_shortcomings_remedied=draw(st.booleans()),
-        civil_service_level=draw(st.none() | levels),
-        disciplined=draw(st.booleans()),
-        discipline_self_remedied=draw(st.booleans()),
-        degradation_concluded=draw(st.booleans()),
-        targets_assigned=assigned,
-        targets_met=draw(st.integers(0, assigned)),
-        sick_leave_months=Decimal(draw(st.integers(0, 6))),
-        is_leader=draw(st.booleans()),
-        led_unit_level=draw(st.none() | levels),
-        led_units=tuple(
-            LedUnit(f"U{n}", f"Bí thư U{n}", draw(st.none() | levels), draw(st.none() | tallies()))
-            for n in range(draw(st.integers(0, 3)))
-        ),
+    return facts_with(
+        MemberFacts,
+        draw(member_record(max_targets=4)),
+        {
+            "points": draw(st.none() | frame_points()),
+            "tasks": draw(st.none() | tallies()),
+            "earlier_shortcomings_remedied": draw(st.booleans()),
+            "sick_leave_months": Decimal(draw(st.integers(0, 6))),
+            "led_units": tuple(
+                LedUnit(
+                    f"U{n}", f"Bí thư U{n}", draw(st.none() | levels), draw(st.none() | tallies())
+                )
+                for n in range(draw(st.integers(0, 3)))
+            ),
+        },
     )
 
 
@@ -423,17 +413,14 @@ def test_check_member_decision_accepts_exactly_the_levels_at_or_below_the_allowe
 
 @st.composite
 def organizations(draw: st.DrawFn) -> OrganizationFacts:
-    units = draw(st.integers(0, 6))
-    return OrganizationFacts(
-        points=draw(st.none() | frame_points()),
-        tasks=draw(st.none() | tallies()),
-        earlier_shortcomings_remedied=draw(st.booleans()),
-        disciplined=draw(st.booleans()),
-        discipline_self_remedied=draw(st.booleans()),
-        leadership_discipline=draw(st.none() | st.sampled_from(list(DisciplineForm))),
-        subordinate_units=units,
-        subordinate_units_disciplined=draw(st.integers(0, units)),
-        disunity=draw(st.booleans()),
+    return facts_with(
+        OrganizationFacts,
+        draw(organization_record()),
+        {
+            "points": draw(st.none() | frame_points()),
+            "tasks": draw(st.none() | tallies()),
+            "earlier_shortcomings_remedied": draw(st.booleans()),
+        },
     )
 
 

@@ -27,10 +27,10 @@ from tongket.evaluation.domain import (
     OrganizationKind,
     Period,
     SubjectKind,
-    TaskTally,
 )
 from tongket.evaluation.regulations import qd124, qd132, qd366
 from tongket.evaluation.regulations.base import Profile
+from tongket.evaluation.tests.regulations import tallies
 
 PACKAGE = Path(__file__).resolve().parents[2]
 
@@ -73,21 +73,6 @@ levels = st.lists(st.sampled_from(Level), max_size=6).map(tuple)
 pairs = st.tuples(st.integers(0, 5), st.integers(0, 5)).map(sorted)  # (part, whole)
 
 
-@st.composite
-def tallies(draw: st.DrawFn) -> TaskTally:
-    total = draw(st.integers(1, 10))
-    completed = draw(st.integers(0, total))
-    on_time = draw(st.integers(0, completed))
-    late = draw(st.integers(0, completed - on_time))
-    return TaskTally(
-        total=total,
-        completed=completed,
-        on_time=on_time,
-        late=late,
-        exceeded=draw(st.integers(0, on_time)),
-    )
-
-
 points = st.none() | st.dictionaries(
     st.sampled_from([c.code for c in qd366.SAMPLE_FRAME.criteria] + ["9.9"]),
     st.decimals(min_value=-5, max_value=50, places=1),
@@ -98,7 +83,7 @@ led_units = st.lists(
         code=st.just("CB01"),
         role=st.just("Bí thư Chi bộ"),
         level=maybe_level,
-        tasks=st.none() | tallies(),
+        tasks=st.none() | tallies(1, 10),
     ),
     max_size=3,
 ).map(tuple)
@@ -121,7 +106,7 @@ MEMBER_FIELDS: dict[str, st.SearchStrategy[object]] = {
     "led_units": led_units,
     "temporary_cell": st.sampled_from(["", "Chi bộ tạm thời"]),
     "points": points,
-    "tasks": st.none() | tallies(),
+    "tasks": st.none() | tallies(1, 10),
     "earlier_shortcomings_remedied": st.booleans(),
 }
 ORGANIZATION_FIELDS: dict[str, st.SearchStrategy[object]] = {
@@ -139,7 +124,7 @@ ORGANIZATION_FIELDS: dict[str, st.SearchStrategy[object]] = {
     "targets_force_majeure": st.booleans(),
     "age_months": st.none() | st.integers(0, 12),
     "points": points,
-    "tasks": st.none() | tallies(),
+    "tasks": st.none() | tallies(1, 10),
     "earlier_shortcomings_remedied": st.booleans(),
 }
 members = st.tuples(pairs, st.just(0)).flatmap(

@@ -26,6 +26,7 @@ from tongket.evaluation.models import (
     SubjectKind,
     Tier,
 )
+from tongket.evaluation.tests.decisions import decide_batch
 from tongket.evaluation.tests.points import points_worth
 
 pytestmark = pytest.mark.django_db
@@ -185,26 +186,13 @@ def test_bulk_decision_of_a_cell_is_all_or_nothing_and_names_each_refused_member
     services.record_facts(
         actor=None, evaluation_id=evs[0].pk, facts=services.FactsInput(disciplined=True)
     )
+    good = [(ev, Level.GOOD) for ev in evs]
     with pytest.raises(DomainError) as caught:
-        services.decide_many(
-            actor=None,
-            cycle_id=cycle.pk,
-            unit_code=f"{ORG}.TTR",
-            items=[services.DecisionItem(ev.pk, Level.GOOD) for ev in evs],
-            number="2-QĐ/ĐU",
-            date=DAY,
-        )
+        decide_batch(cycle, good, number="2-QĐ/ĐU", date=DAY, unit_code=f"{ORG}.TTR")
     assert caught.value.findings[0].subject == evs[0].member.card_number  # type: ignore[union-attr]
     assert caught.value.rule == "qd132.member.not_completed.discipline"
     assert not Decision.objects.filter(evaluation__cycle=cycle).exists()
-    done = services.decide_many(
-        actor=None,
-        cycle_id=cycle.pk,
-        unit_code=f"{ORG}.TTR",
-        items=[services.DecisionItem(ev.pk, Level.GOOD) for ev in evs[1:]],
-        number="2-QĐ/ĐU",
-        date=DAY,
-    )
+    done = decide_batch(cycle, good[1:], number="2-QĐ/ĐU", date=DAY, unit_code=f"{ORG}.TTR")
     assert len(done) == len(evs) - 1
 
 
@@ -270,11 +258,21 @@ def test_supersede_keeps_the_old_decision_sealed_and_chains_the_new_one(cycle: C
     assert rule_of(again) == "evaluation.decision.not_current"
 
 
+def reclassify(actor: Any, old: Decision, number: str, reason: str) -> Decision:
+    """The superior committee cancels `old` and reclassifies it «completed»."""
+    return services.cancel_and_reclassify(
+        actor=actor,
+        decision_id=old.pk,
+        outcome=Level.COMPLETED,
+        number=number,
+        date=DAY,
+        reason=reason,
+    )
+
+
 def test_superior_reclassification_is_refused_under_qd132(cycle: Cycle):
     old = decide(members(cycle)[0], Level.GOOD)
-    call = lambda: services.cancel_and_reclassify(  # noqa: E731
-        actor=None, decision_id=old.pk, outcome=Level.COMPLETED, number="9", date=DAY, reason="x"
-    )
+    call = lambda: reclassify(None, old, "9", reason="x")  # noqa: E731
     assert rule_of(call) == "qd132.reclassification.not_provided"
 
 
@@ -284,22 +282,9 @@ def test_superior_cancels_and_reclassifies_under_qd124(user_named: Callable[[str
     decide(cell, Level.GOOD)  # qd124: collectives before their members
     old = decide(members(cycle, "TTR")[0], Level.GOOD)
     with pytest.raises(PermissionDenied):
-        services.cancel_and_reclassify(
-            actor=user_named("vanphong"),
-            decision_id=old.pk,
-            outcome=Level.COMPLETED,
-            number="9",
-            date=DAY,
-            reason="x",
-        )
-    new = services.cancel_and_reclassify(
-        actor=user_named("quantri"),
-        decision_id=old.pk,
-        outcome=Level.COMPLETED,
-        number="15-QĐ/ĐUK",
-        date=DAY,
-        reason="Kiểm tra phát hiện chưa đủ điều kiện.",
-    )
+        reclassify(user_named("vanphong"), old, "9", reason="x")
+    reason = "Kiểm tra phát hiện chưa đủ điều kiện."
+    new = reclassify(user_named("quantri"), old, "15-QĐ/ĐUK", reason)
     old.refresh_from_db()
     assert old.status == DecisionStatus.CANCELLED
     assert new.deciding_body.code == "QT.KCQDN"
@@ -548,14 +533,7 @@ def card(ev: Evaluation) -> str:
 
 
 def batch(cycle: Cycle, pairs: list[tuple[Evaluation, Level]], **extra: Any) -> list[Decision]:
-    return services.decide_many(
-        actor=None,
-        cycle_id=cycle.pk,
-        items=[services.DecisionItem(ev.pk, level) for ev, level in pairs],
-        number="3-QĐ/ĐU",
-        date=DAY,
-        **extra,
-    )
+    return decide_batch(cycle, pairs, number="3-QĐ/ĐU", date=DAY, **extra)
 
 
 def test_five_good_and_one_excellent_submitted_at_once_are_accepted_whatever_their_order(

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from tongket.core.workbook_testing import assert_formulas_neutralized
 from tongket.evaluation import services
 from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level
 from tongket.evaluation.models import Cycle, Decision, DecisionKind, DecisionStatus, Evaluation
 from tongket.evaluation.sheets import EvaluationResultSheet
+from tongket.evaluation.tests.decisions import decide
 from tongket.evaluation.tests.order import decide_ordinary_members
 from tongket.exchange.exporter import export_workbook
 from tongket.exchange.importer import run_import
@@ -175,17 +177,23 @@ def _decided_2020(card: str) -> Decision:
     )
 
 
-def test_a_different_result_for_a_decided_member_needs_a_correction_reason(user_named):
-    card = tccb_cards()[-1]
-    old = _decided_2020(card)
-    assert old.level == Level.GOOD
-    changed = row(
+def completed_row(card: str, **more: str) -> list[Any]:
+    """A 2020 row deciding «Hoàn thành nhiệm vụ» for a member the demo decided «tốt»."""
+    return row(
         card=card,
         year=2020,
         level="Hoàn thành nhiệm vụ",
         number="130-QĐ/ĐU",
         date="20/03/2021",
+        **more,
     )
+
+
+def test_a_different_result_for_a_decided_member_needs_a_correction_reason(user_named):
+    card = tccb_cards()[-1]
+    old = _decided_2020(card)
+    assert old.level == Level.GOOD
+    changed = completed_row(card)
     report = run_import(book(changed), actor=user_named("vanphong"), dry_run=False)
     assert errors(report) == [(SHEET, 2, "Xếp loại", "evaluation.already_decided")]
     assert _decided_2020(card).pk == old.pk
@@ -194,12 +202,8 @@ def test_a_different_result_for_a_decided_member_needs_a_correction_reason(user_
 def test_with_a_correction_reason_the_decision_is_superseded_not_overwritten(user_named):
     card = tccb_cards()[-1]
     old = _decided_2020(card)
-    changed = row(
-        card=card,
-        year=2020,
-        level="Hoàn thành nhiệm vụ",
-        number="130-QĐ/ĐU",
-        date="20/03/2021",
+    changed = completed_row(
+        card,
         correction="Phát hiện vi phạm sau khi xếp loại.",
     )
     # One fewer «tốt» shrinks the 2020 quota base (good or better): the body must justify it.
@@ -284,21 +288,10 @@ def test_subject_and_outcome_must_each_be_given_exactly_once():
 def test_a_formula_in_a_justification_is_neutralized_on_export(user_named):
     ev = Evaluation.objects.get(cycle__year=2026, organization__code=TCCB)
     decide_ordinary_members(ev.cycle, TCCB)
-    services.decide(
-        actor=None,
-        evaluation_id=ev.pk,
-        outcome=Level.GOOD,
-        number="7-QĐ/ĐU",
-        date=dt.date(2027, 1, 15),
-        justification='=HYPERLINK("http://x","bấm")',
-    )
+    formula = '=HYPERLINK("http://x","bấm")'
+    decide(ev, Level.GOOD, number="7-QĐ/ĐU", date=dt.date(2027, 1, 15), justification=formula)
     user = user_named("vanphong")
-    data = export_workbook(user, ["evaluation_results"])
-    sheet = load_workbook(io.BytesIO(data))[SHEET]
-    cells = [c for r in sheet.iter_rows(min_row=2) for c in r if c.value is not None]
-    assert all(c.data_type != "f" for c in cells)
-    assert '\'=HYPERLINK("http://x","bấm")' in [c.value for c in cells]
-    assert run_import(data, actor=user, dry_run=False).changes == 0
+    assert_formulas_neutralized(user, ["evaluation_results"], SHEET, "'" + formula)
 
 
 def test_a_member_added_by_the_same_file_is_not_in_any_cycle_yet():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -22,6 +21,7 @@ from tongket.evaluation.models import (
     Evaluation,
     SubjectKind,
 )
+from tongket.evaluation.tests.office import facts_data, reclassify
 
 pytestmark = pytest.mark.django_db
 
@@ -44,20 +44,6 @@ def decide(ev: Evaluation, level: Level = Level.GOOD) -> Decision:
     return services.decide(
         actor=None, evaluation_id=ev.pk, outcome=level, number="1-QĐ/ĐU", date=DAY
     )
-
-
-def facts_data(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "civil_service_level": "",
-        "sick_leave_months": "0",
-        "same_level_bodies_level": "",
-        "leadership_discipline": "",
-        "peer_group": "",
-        "earlier_shortcomings_remedied": "on",
-        "targets_assigned": "0",
-        "targets_met": "0",
-    }
-    return data | changes
 
 
 def test_office_opens_a_cycle_through_the_page(client_for: ClientFor):
@@ -172,10 +158,7 @@ def test_reclassification_under_qd132_is_refused_with_its_rule(client_for: Clien
     client = client_for("quantri")
     url = reverse("evaluation:reclassify", args=[ev.pk])
     assert url in client.get(reverse("evaluation:evaluation", args=[ev.pk])).content.decode()
-    page = client.post(
-        url,
-        {"outcome": "completed", "number": "9-QĐ/ĐUK", "date": "10/01/2022", "reason": "Sai"},
-    )
+    page = reclassify(client, ev.pk, "9-QĐ/ĐUK", "10/01/2022", "Sai")
     assert page.status_code == 422
     assert "qd132.reclassification.not_provided" in page.content.decode()
     old.refresh_from_db()
@@ -188,15 +171,8 @@ def test_superior_cancels_and_reclassifies_under_qd124_through_the_page(client_f
     decide(Evaluation.objects.get(cycle=cycle, organization__code=f"{ORG}.TTR"))
     ev = first_member(cycle, "TTR")
     old = decide(ev)
-    answer = client_for("quantri").post(
-        reverse("evaluation:reclassify", args=[ev.pk]),
-        {
-            "outcome": "completed",
-            "number": "15-QĐ/ĐUK",
-            "date": "10/01/2024",
-            "reason": "Kiểm tra phát hiện chưa đủ điều kiện.",
-        },
-    )
+    reason = "Kiểm tra phát hiện chưa đủ điều kiện."
+    answer = reclassify(client_for("quantri"), ev.pk, "15-QĐ/ĐUK", "10/01/2024", reason)
     assert answer.status_code == 302
     old.refresh_from_db()
     assert old.status == DecisionStatus.CANCELLED

@@ -29,16 +29,22 @@ def token_client(username: str) -> APIClient:
     return client
 
 
-@pytest.mark.parametrize(("year", "regulation"), [(2021, "qd132"), (2025, "qd366")])
-def test_a_decision_about_a_member_costs_at_most_ten_queries(year: int, regulation: str) -> None:
-    office = token_client("vanphong")
+def open_cycle(office: APIClient, year: int, regulation: str) -> Any:
+    """Opens the department's cycle for the year through the API: it follows `regulation`."""
     cycle = office.post("/api/v1/cycles/", {"organization": ORG, "year": year}, format="json")
     assert cycle.status_code == 201, cycle.json()
     assert cycle.json()["profile_id"] == regulation
+    return cycle.json()["id"]
+
+
+@pytest.mark.parametrize(("year", "regulation"), [(2021, "qd132"), (2025, "qd366")])
+def test_a_decision_about_a_member_costs_at_most_ten_queries(year: int, regulation: str) -> None:
+    office = token_client("vanphong")
+    cycle_id = open_cycle(office, year, regulation)
     listed = {
         kind: office.get(
             "/api/v1/evaluations/",
-            {"cycle": cycle.json()["id"], "organization": TCCB, "subject_kind": kind},
+            {"cycle": cycle_id, "organization": TCCB, "subject_kind": kind},
         ).json()["results"]
         for kind in ("organization", "member")
     }
@@ -97,10 +103,7 @@ def _batch_statements(
 @pytest.mark.parametrize(("year", "regulation"), [(2021, "qd132"), (2025, "qd366")])
 def test_a_batch_decision_costs_per_batch_not_per_member(year: int, regulation: str) -> None:
     office = token_client("vanphong")
-    cycle = office.post("/api/v1/cycles/", {"organization": ORG, "year": year}, format="json")
-    assert cycle.status_code == 201, cycle.json()
-    assert cycle.json()["profile_id"] == regulation
-    cycle_id = cycle.json()["id"]
+    cycle_id = open_cycle(office, year, regulation)
     listed = office.get(
         "/api/v1/evaluations/", {"cycle": cycle_id, "subject_kind": "member", "page_size": 200}
     ).json()["results"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -37,14 +39,16 @@ ORG = OrgFacts(
 )
 
 
-def bare_facts() -> YearEndFacts:
-    return YearEndFacts(
+def bare_facts(**changes: Any) -> YearEndFacts:
+    """A year's facts with only the counts and the signer, plus `changes`."""
+    facts = YearEndFacts(
         organization=ORG,
         year=2020,
         member_count=12,
         cell_count=3,
         signer=Signer("T/M ĐẢNG ỦY", "Bí thư", "Nguyễn Văn A"),
     )
+    return replace(facts, **changes)
 
 
 def test_a_section_without_data_prints_nothing_and_the_office_is_told_what_is_missing():
@@ -73,12 +77,7 @@ def test_a_figure_the_office_already_wrote_is_not_repeated_and_keeps_one_format(
         rank=1,
         of=20,
     )
-    facts = YearEndFacts(
-        organization=ORG,
-        year=2020,
-        member_count=12,
-        cell_count=3,
-        signer=Signer("T/M ĐẢNG ỦY", "Bí thư", "Nguyễn Văn A"),
+    facts = bare_facts(
         scorecards=(line,),
         narratives=(
             NarrativeText(
@@ -140,9 +139,7 @@ def test_the_level_table_compares_with_the_previous_year():
 
     now = Classification(Level.GOOD, "Đảng ủy Khối", "", LevelCounts(2, 5), LevelCounts(10, 40), ())
     before = Classification(Level.GOOD, "", "", LevelCounts(1, 6), LevelCounts(8, 42), ())
-    facts = YearEndFacts(
-        organization=ORG,
-        year=2020,
+    facts = bare_facts(
         member_count=50,
         cell_count=7,
         signer=Signer("T/M ĐẢNG ỦY", "Bí thư", "A"),

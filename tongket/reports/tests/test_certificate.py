@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import unicodedata
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
 
 from tongket.reports.documents import Signature
 from tongket.reports.documents.certificate import Certificate, render_certificate_pdf
-
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+from tongket.reports.tests.rendering import ARTIFACTS, write_pngs
 
 
 def giay_khen(**changes) -> Certificate:
@@ -86,16 +82,5 @@ def test_certificate_frame_is_drawn_with_lines():
 
 
 def test_certificate_renders_to_png_for_a_visual_check():
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        print("pdftoppm không có trên máy (gói poppler-utils): bỏ qua bước xuất ảnh PNG.")
-        return
-    ARTIFACTS.mkdir(exist_ok=True)
-    pdf_path = ARTIFACTS / "giay-khen.pdf"
-    pdf_path.write_bytes(render_certificate_pdf(giay_khen()))
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "60", "-singlefile", str(pdf_path), str(ARTIFACTS / "giay-khen")],
-        check=True,
-    )
-    png = ARTIFACTS / "giay-khen.png"
-    assert png.stat().st_size > 10_000
+    if write_pngs(render_certificate_pdf(giay_khen()), "giay-khen", "-singlefile"):
+        assert (ARTIFACTS / "giay-khen.png").stat().st_size > 10_000

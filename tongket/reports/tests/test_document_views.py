@@ -11,12 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from tongket.audit.models import AuditEvent
-from tongket.reports import services
 from tongket.reports.models import Document
+from tongket.reports.tests.issuing import ORG, issue
 
 pytestmark = pytest.mark.django_db
 
-ORG = "QT.KCQDN.SGDDT"
 TCCB = f"{ORG}.TCCB"
 ClientFor = Callable[[str], Client]
 
@@ -79,14 +78,7 @@ def test_issuing_from_the_report_page_numbers_documents_in_sequence_and_lists_th
 def test_a_refused_issue_shows_the_message_the_rule_to_the_office_and_takes_no_number(
     client_for: ClientFor,
 ) -> None:
-    old = services.issue_document(
-        actor=None,
-        organization_code=TCCB,
-        kind="BC",
-        year=2020,
-        title="Báo cáo kiểm điểm",
-        date=dt.date(2021, 1, 10),
-    )
+    old = issue(org=TCCB, year=2020, title="Báo cáo kiểm điểm", date=dt.date(2021, 1, 10))
     client = client_for("bithu")
     events = AuditEvent.objects.count()
     other_kind = client.post(
@@ -144,9 +136,8 @@ def test_issuing_is_hidden_from_outsiders_and_forbidden_to_readers(client_for: C
 def test_a_stored_file_is_hidden_from_outsiders_and_missing_formats_answer_404(
     client_for: ClientFor,
 ) -> None:
-    doc = services.issue_document(
-        actor=None,
-        organization_code=TCCB,
+    doc = issue(
+        org=TCCB,
         kind="TB",
         year=2020,
         title="Thông báo kết quả",

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import unicodedata
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,8 +46,8 @@ from tongket.reports.documents.docx_renderer import (
 )
 from tongket.reports.documents.markdown_renderer import escape, render_markdown
 from tongket.reports.documents.pdf_renderer import render_pdf
+from tongket.reports.tests.rendering import ARTIFACTS, docx_text, flat, pdf_text, write_pngs
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 A4_POINTS = (Decimal("595.28"), Decimal("841.89"))
 
 # The figures of the seed article, written the way the selector will write them.
@@ -157,21 +154,6 @@ def expected_texts(doc: OfficialDocument) -> list[str]:
     texts.extend(doc.recipients)
     texts.extend(["T/M ĐẢNG ỦY", "PHÓ BÍ THƯ", "Lê Văn Tính"])
     return texts
-
-
-def flat(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def docx_text(data: bytes) -> str:
-    body = Document(BytesIO(data)).element.body
-    return flat(
-        " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
-    )
-
-
-def pdf_text(data: bytes) -> str:
-    return flat(" ".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages))
 
 
 def markdown_text(markdown: str) -> str:
@@ -516,18 +498,7 @@ def test_the_shipped_template_carries_no_body_text():
 
 
 def test_pdf_first_page_renders_to_png_for_a_visual_check():
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        print("pdftoppm không có trên máy (gói poppler-utils): bỏ qua bước xuất ảnh PNG.")
-        return
-    ARTIFACTS.mkdir(exist_ok=True)
-    pdf_path = ARTIFACTS / "bao-cao-12-BC.pdf"
-    pdf_path.write_bytes(render_pdf(year_end_report()))
-    prefix = ARTIFACTS / "bao-cao-12-BC"
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf_path), str(prefix)],
-        check=True,
-    )
-    pages = sorted(ARTIFACTS.glob("bao-cao-12-BC-*.png"))
-    assert len(pages) == 2
-    assert all(page.stat().st_size > 10_000 for page in pages)
+    if write_pngs(render_pdf(year_end_report()), "bao-cao-12-BC", "-f", "1", "-l", "2"):
+        pages = sorted(ARTIFACTS.glob("bao-cao-12-BC-*.png"))
+        assert len(pages) == 2
+        assert all(page.stat().st_size > 10_000 for page in pages)

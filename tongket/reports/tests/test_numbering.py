@@ -14,21 +14,7 @@ from tongket.audit.models import AuditEvent
 from tongket.core.errors import DomainError, NotFound
 from tongket.reports import services
 from tongket.reports.models import Document, DocumentStatus
-
-ORG = "QT.KCQDN.SGDDT"
-DAY = dt.date(2021, 2, 24)
-
-
-def issue(actor: Any = None, *, kind: str = "BC", year: int = 2021, **extra: Any) -> Document:
-    return services.issue_document(
-        actor=actor,
-        organization_code=extra.pop("org", ORG),
-        kind=kind,
-        year=year,
-        title=extra.pop("title", "Báo cáo tổng kết"),
-        date=DAY,
-        **extra,
-    )
+from tongket.reports.tests.issuing import DAY, ORG, issue
 
 
 @pytest.mark.django_db
@@ -131,22 +117,8 @@ def test_concurrent_issuing_gives_every_number_once_without_gaps(demo_loaded: No
 
 @pytest.mark.django_db
 def test_from_2026_numbers_run_through_the_committees_term_not_the_year():
-    first = services.issue_document(
-        actor=None,
-        organization_code=ORG,
-        kind="BC",
-        year=2026,
-        title="Báo cáo",
-        date=dt.date(2026, 3, 5),
-    )
-    second = services.issue_document(
-        actor=None,
-        organization_code=ORG,
-        kind="BC",
-        year=2027,
-        title="Báo cáo",
-        date=dt.date(2027, 1, 8),
-    )
+    first = issue(year=2026, title="Báo cáo", date=dt.date(2026, 3, 5))
+    second = issue(year=2027, title="Báo cáo", date=dt.date(2027, 1, 8))
     assert (first.number, second.number) == (1, 2)
     # Before 2026 each calendar year starts again at 1, whatever was issued since.
     assert issue(year=2022).number == 1

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from pypdf import PdfReader
 
 from tongket.awards.selectors import organization_register
 from tongket.core.errors import NotFound
 from tongket.people.services import transfer_member
 from tongket.reports.selectors import render_report
+from tongket.reports.tests.rendering import pdf_text
 
 ORG = "QT.KCQDN.SGDDT"
 SECRETARY, DEPUTY = "Trần Quốc Hưng", "Lê Văn Tính"
-
-
-def pdf_text(data: bytes) -> str:
-    pages = PdfReader(BytesIO(data)).pages
-    return " ".join(unicodedata.normalize("NFC", " ".join(p.extract_text() for p in pages)).split())
 
 
 def report(tmp_path: Path, *args: str) -> str:

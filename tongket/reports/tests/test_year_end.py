@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from io import BytesIO
@@ -13,10 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from docx import Document
-from docx.oxml.ns import qn
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from tongket.core.errors import DomainError, NotFound
 from tongket.evaluation.domain import Level
@@ -25,25 +21,11 @@ from tongket.reports import builders, selectors, services
 from tongket.reports.documents.docx_renderer import render_docx
 from tongket.reports.documents.markdown_renderer import render_markdown
 from tongket.reports.documents.pdf_renderer import render_pdf
+from tongket.reports.tests.rendering import docx_text, flat, pdf_text
 
 ORG = "QT.KCQDN.SGDDT"
 TTR = f"{ORG}.TTR"
 DAY = dt.date(2021, 2, 24)
-
-
-def flat(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def docx_text(data: bytes) -> str:
-    body = Document(BytesIO(data)).element.body
-    return flat(
-        " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
-    )
-
-
-def pdf_text(data: bytes) -> str:
-    return flat(" ".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages))
 
 
 @pytest.fixture
@@ -308,22 +290,17 @@ def test_the_report_names_every_award_even_when_a_form_is_given_several_times(
     user_named: Callable[[str], Any],
 ):
     from tongket.awards import domain as award_domain
-    from tongket.awards import services as award_services
+    from tongket.awards.tests.recording import record
 
     minh = Member.objects.get(full_name="Võ Văn Minh")
-    award_services.record_award(
-        actor=user_named("vanphong"),
-        data=award_services.RecordInput(
-            form_code=award_domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
-            issuer_code="QT",
-            year=2020,
-            achievement="trong phong trào chuyển đổi số năm 2020",
-            member_card=minh.card_number,
-            justification="Đợt khen chuyển đổi số của Tỉnh ủy",
-            decision=award_services.DecisionInput(
-                number="41-QĐ/TU", date=dt.date(2021, 3, 1), signer_title="Bí thư"
-            ),
-        ),
+    record(
+        user_named("vanphong"),
+        minh.card_number,
+        award_domain.PARTY_PROVINCE_INDIVIDUAL_THEMATIC,
+        "trong phong trào chuyển đổi số năm 2020",
+        "41-QĐ/TU",
+        issuer="QT",
+        justification="Đợt khen chuyển đổi số của Tỉnh ủy",
     )
     facts = selectors.year_end_facts(user_named("vanphong"), ORG, 2020)
     text = flat(render_markdown(builders.build_year_end_report(facts, date=DAY)))

@@ -6,7 +6,7 @@ an appraised score sheet (a copy of an existing one, lines included) or none yet
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -45,6 +45,23 @@ def largest_group() -> PeerGroup:
     return group
 
 
+def copy_lines(lines: Iterable[ScoreLine], *, to: ScoreSheet) -> None:
+    """Copy score lines onto another sheet, as they are (the test data for a larger group)."""
+    ScoreLine.objects.bulk_create(
+        [
+            ScoreLine(
+                sheet=to,
+                **{
+                    f.attname: getattr(line, f.attname)
+                    for f in ScoreLine._meta.concrete_fields
+                    if f.attname not in ("id", "sheet_id")
+                },
+            )
+            for line in lines
+        ]
+    )
+
+
 def join_group(group: PeerGroup, extra: int) -> None:
     """`extra` new agencies in the group: every other one with an appraised sheet."""
     model = (
@@ -74,19 +91,7 @@ def join_group(group: PeerGroup, extra: int) -> None:
         sheet.pk = None
         sheet.unit = unit
         sheet.save()
-        ScoreLine.objects.bulk_create(
-            [
-                ScoreLine(
-                    sheet=sheet,
-                    **{
-                        f.attname: getattr(line, f.attname)
-                        for f in ScoreLine._meta.concrete_fields
-                        if f.attname not in ("id", "sheet_id")
-                    },
-                )
-                for line in lines
-            ]
-        )
+        copy_lines(lines, to=sheet)
         assert sheet.lines.count() == len(lines) > 0
 
 
@@ -162,19 +167,7 @@ def test_publishing_a_group_shows_the_new_ranks_and_later_ones_do_not_reuse_them
         copy.status = SheetStatus.APPRAISED
         copy.rank = copy.rank_of = copy.sealed_at = None
         copy.save()
-        ScoreLine.objects.bulk_create(
-            [
-                ScoreLine(
-                    sheet=copy,
-                    **{
-                        f.attname: getattr(line, f.attname)
-                        for f in ScoreLine._meta.concrete_fields
-                        if f.attname not in ("id", "sheet_id")
-                    },
-                )
-                for line in ScoreLine.objects.filter(sheet=old)
-            ]
-        )
+        copy_lines(ScoreLine.objects.filter(sheet=old), to=copy)
     before = [r.unit_code for r in selectors.peer_group_ranking(None, twin.pk).rows]
     assert before == [r.unit_code for r in published.rows[:2]]
     # The leader loses every point: the order of the unpublished group flips at once.

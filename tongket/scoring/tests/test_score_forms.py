@@ -110,29 +110,24 @@ def test_sending_an_incomplete_sheet_is_refused_on_the_missing_rows(client_for, 
     assert (draft.status, draft.version, score_of(draft, "1.1")) == (SheetStatus.DRAFT, 1, None)
 
 
-def test_a_score_above_the_maximum_is_refused_on_its_row_and_nothing_is_written(client_for, draft):
+@pytest.mark.parametrize(
+    ("score", "rule", "message"),
+    [
+        pytest.param("31", "scoring.score.above_max", "vượt điểm tối đa 30", id="above-maximum"),
+        pytest.param("mười", "scoring.score.invalid", "Không đọc được số", id="malformed"),
+    ],
+)
+def test_a_score_refused_on_its_row_shows_the_rule_and_nothing_is_written(
+    client_for, draft, score, rule, message
+):
     response = client_for("vanphong").post(
-        self_url(draft), payload(draft, {"1.1": "31", "1.2": "10"}, action="save")
+        self_url(draft), payload(draft, {"1.1": score, "1.2": "10"}, action="save")
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'data-refused="1.1"' in html
-    assert "scoring.score.above_max" in html
-    assert "vượt điểm tối đa 30" in html
-    draft.refresh_from_db()
-    assert draft.version == 1
-    assert score_of(draft, "1.2") is None
-
-
-def test_a_malformed_score_is_refused_on_its_row_with_the_rule(client_for, draft):
-    response = client_for("vanphong").post(
-        self_url(draft), payload(draft, {"1.1": "mười", "1.2": "10"}, action="save")
-    )
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert 'data-refused="1.1"' in html
-    assert "scoring.score.invalid" in html
-    assert "Không đọc được số" in html
+    assert rule in html
+    assert message in html
     draft.refresh_from_db()
     assert (draft.version, score_of(draft, "1.2")) == (1, None)
 

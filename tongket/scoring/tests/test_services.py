@@ -5,17 +5,14 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from tongket.accounts import services as accounts
-from tongket.accounts.models import Role
 from tongket.audit.models import AuditEvent
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
-from tongket.people import services as people
-from tongket.people.models import OrganizationKind
 from tongket.scoring import domain, selectors, services
 from tongket.scoring.models import Frame, ScoreSheet, SheetStatus, Target
 from tongket.scoring.services import LineInput
@@ -290,21 +287,10 @@ def test_the_departments_sheets_are_seen_through_its_party_organizations(
     assert selectors.visible_sheets(user_named(username)).filter(unit__code=SGDDT).exists() is sees
 
 
-def test_a_user_of_another_department_sees_the_published_ranking_but_not_our_sheet():
-    people.create_organization(
-        actor=None,
-        data=people.OrganizationInput(
-            code="QT.KCQDN.STC",
-            name="Đảng bộ Sở Tài chính",
-            kind=OrganizationKind.GRASSROOTS,
-            parent_code="QT.KCQDN",
-            agency_code="UBND.QT.STC",
-        ),
-    )
-    user = get_user_model().objects.create_user("taichinh", password="x")
-    accounts.grant_access(
-        actor=None, username="taichinh", organization_code="QT.KCQDN.STC", role=Role.OFFICE_ADMIN
-    )
+def test_a_user_of_another_department_sees_the_published_ranking_but_not_our_sheet(
+    other_department_user,
+):
+    user = other_department_user
     sheet = sealed_sheet()
     with pytest.raises(NotFound):
         selectors.sheet_view(user, sheet.pk)
@@ -397,18 +383,22 @@ def test_the_scores_command_prints_the_results_in_vietnamese():
 # --- targets -----------------------------------------------------------------------------------
 
 
+def set_target(year: int, data: services.TargetInput, **change: Any) -> Target:
+    """The province sets (or changes) one of the department's targets for the year."""
+    return services.set_target(
+        actor=None, unit_code=SGDDT, issuer_code="UBND.QT", year=year, data=data, **change
+    )
+
+
 def test_a_target_change_adds_a_version_and_keeps_the_history():
     current = Target.objects.filter(unit__code=SGDDT, year=2020, is_current=True)
     assert current.count() == 4
     assert all(t.met for t in current)
     first = current.order_by("sort_order").first()
     assert first is not None
-    changed = services.set_target(
-        actor=None,
-        unit_code=SGDDT,
-        issuer_code="UBND.QT",
-        year=2020,
-        data=services.TargetInput(
+    changed = set_target(
+        2020,
+        services.TargetInput(
             name=first.name,
             unit_of_measure="%",
             target_value=first.target_value,
@@ -425,12 +415,9 @@ def test_a_target_change_adds_a_version_and_keeps_the_history():
 
 def test_a_target_override_needs_a_reason():
     with pytest.raises(DomainError) as caught:
-        services.set_target(
-            actor=None,
-            unit_code=SGDDT,
-            issuer_code="UBND.QT",
-            year=2021,
-            data=services.TargetInput(
+        set_target(
+            2021,
+            services.TargetInput(
                 name="Chỉ tiêu mới", unit_of_measure="%", target_value=D(1), met_override=True
             ),
         )
@@ -441,12 +428,9 @@ def test_a_change_to_a_target_needs_a_reason():
     target = Target.objects.filter(unit__code=SGDDT, is_current=True).first()
     assert target is not None
     with pytest.raises(DomainError) as caught:
-        services.set_target(
-            actor=None,
-            unit_code=SGDDT,
-            issuer_code="UBND.QT",
-            year=2020,
-            data=services.TargetInput(
+        set_target(
+            2020,
+            services.TargetInput(
                 name=target.name, unit_of_measure="%", target_value=target.target_value
             ),
             replaces=target.pk,

@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tongket.core.workbook_testing import (
+    assert_formulas_neutralized,
+    assert_imports_back_unchanged,
+)
 from tongket.exchange.exporter import export_workbook
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
@@ -92,12 +96,7 @@ def targets_book(*rows: list[Any]) -> bytes:
 @pytest.mark.parametrize("username", ["quantri", "vanphong", "bithu", "bithu2", "khoi"])
 def test_exported_score_sheets_and_targets_import_back_without_any_change(username, user_named):
     user = user_named(username)
-    data = export_workbook(user, ["score_lines", "targets"])
-    before = (ScoreSheet.objects.count(), Target.objects.count())
-    report = run_import(data, actor=user, dry_run=False)
-    assert report.ok, report.problems
-    assert report.changes == 0
-    assert (ScoreSheet.objects.count(), Target.objects.count()) == before
+    assert_imports_back_unchanged(user, ["score_lines", "targets"], ScoreSheet, Target)
 
 
 def test_the_export_holds_every_line_of_the_sheets_the_user_may_see(user_named):
@@ -270,13 +269,7 @@ def test_only_the_issuer_assigns_targets(user_named):
 def test_formula_like_evidence_is_neutralized_on_export_and_imports_back(user_named):
     data = targets_book(target("Chỉ tiêu mới", 10, evidence="=1+2"))
     assert run_import(data, actor=None, dry_run=False).ok
-    user = user_named("vanphong")
-    exported = export_workbook(user, ["targets"])
-    sheet = load_workbook(io.BytesIO(exported))[TARGETS]
-    cells = [c for r in sheet.iter_rows(min_row=2) for c in r if c.value is not None]
-    assert all(c.data_type != "f" for c in cells)
-    assert "'=1+2" in [c.value for c in cells]
-    assert run_import(exported, actor=user, dry_run=False).changes == 0
+    assert_formulas_neutralized(user_named("vanphong"), ["targets"], TARGETS, "'=1+2")
 
 
 @pytest.mark.parametrize(

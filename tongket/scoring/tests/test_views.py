@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,10 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tongket.accounts import services as accounts
-from tongket.accounts.models import Role
-from tongket.people import services as people
-from tongket.people.models import OrganizationKind
 from tongket.scoring import excel
 from tongket.scoring.models import PeerGroup, ScoreSheet
 from tongket.scoring.tests.test_services import SGDDT, make_frame
@@ -41,24 +38,10 @@ def nobody(django_user_model) -> Client:
 
 
 @pytest.fixture
-def other_department(django_user_model) -> Client:
+def other_department(other_department_user) -> Client:
     """The office of another department's Party organization (Sở Tài chính)."""
-    people.create_organization(
-        actor=None,
-        data=people.OrganizationInput(
-            code="QT.KCQDN.STC",
-            name="Đảng bộ Sở Tài chính",
-            kind=OrganizationKind.GRASSROOTS,
-            parent_code="QT.KCQDN",
-            agency_code="UBND.QT.STC",
-        ),
-    )
-    user = django_user_model.objects.create_user("taichinh", password="x")
-    accounts.grant_access(
-        actor=None, username="taichinh", organization_code="QT.KCQDN.STC", role=Role.OFFICE_ADMIN
-    )
     client = Client()
-    client.force_login(user)
+    client.force_login(other_department_user)
     return client
 
 
@@ -110,26 +93,29 @@ def test_anonymous_users_are_sent_to_the_login_page(sheet):
     assert response.status_code == 302
 
 
-def test_the_ranking_page_shows_the_table_and_a_bar_chart_in_few_queries(
-    client_for, group, django_assert_max_num_queries
-):
+@pytest.fixture
+def office_page(client_for, django_assert_max_num_queries) -> Callable[[str], str]:
+    """Reads a page as the office does, in at most 14 queries."""
     client = client_for("vanphong")
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("scoring:ranking", args=[group.pk]))
-    html = response.content.decode()
+
+    def read(url: str) -> str:
+        with django_assert_max_num_queries(14):
+            response = client.get(url)
+        return str(response.content.decode())
+
+    return read
+
+
+def test_the_ranking_page_shows_the_table_and_a_bar_chart_in_few_queries(office_page, group):
+    html = office_page(reverse("scoring:ranking", args=[group.pk]))
     assert html.count("<rect") == 20
     assert "326,7" in html
     assert "Sở Giáo dục và Đào tạo Quảng Trị" in html
     assert "style=" not in html
 
 
-def test_the_sheet_page_highlights_the_appraisers_changes(
-    client_for, sheet, django_assert_max_num_queries
-):
-    client = client_for("vanphong")
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("scoring:sheet", args=[sheet.pk]))
-    html = response.content.decode()
+def test_the_sheet_page_highlights_the_appraisers_changes(office_page, sheet):
+    html = office_page(reverse("scoring:sheet", args=[sheet.pk]))
     assert html.count('data-differs="true"') == 6  # 1.2, 3.1, 6.2 and their groups 1, 3, 6
     assert "326,7/350" in html
     assert "326,7/350,0" not in html  # one format: the maximum as the points are written
