@@ -85,16 +85,9 @@ def _subject_orgs(program_org: Organization) -> Any:
 
 
 def _item_input(data: dict[str, Any]) -> services.ItemInput:
-    return services.ItemInput(
-        code=data["code"],
-        content=data["content"],
-        month=data.get("month"),
-        quarter=data.get("quarter"),
-        activity=data["activity"],
-        in_charge_text=data.get("in_charge_text", ""),
-        in_charge_member_card=data.get("in_charge_member") or None,
-        subject_organization_codes=tuple(o.code for o in data.get("subject_organizations", [])),
-    )
+    """The form's plan: the organizations concerned are chosen as records, named by code."""
+    codes = [o.code for o in data.get("subject_organizations", [])]
+    return services.ItemInput.of({**data, "subject_organizations": codes})
 
 
 @login_required
