@@ -10,6 +10,7 @@ words and the vote counts are sample data consistent with it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from tongket.core.demo import DEMO_ORG, DemoContext
 from tongket.meetings import services
@@ -121,39 +122,32 @@ def _conference() -> None:
     work = _program(DEMO_ORG, ProgramKind.WORK)
     inspection = _program(DEMO_ORG, ProgramKind.INSPECTION)
     deputy, standing = "Phó Bí thư Đảng ủy", "Ủy viên Ban Thường vụ Đảng ủy"
-    # The points in order: title, presenter, their title, the document presented, the program
-    # the point adopts.
-    agenda: tuple[tuple[str, str | None, str, str, Program | None], ...] = (
-        (
-            "Trình bày Báo cáo tổng kết công tác Đảng năm 2020, phương hướng, nhiệm vụ năm 2021",
-            tinh,
-            deputy,
-            REPORT_TITLE,
-            None,
-        ),
-        ("Thảo luận, phát biểu ý kiến tại Hội nghị", None, "", "", None),
-        ("Thông qua Chương trình công tác của Đảng ủy Sở năm 2021", tinh, deputy, "", work),
-        (
-            "Thông qua Chương trình kiểm tra, giám sát của Đảng ủy Sở năm 2021",
-            minh,
-            standing,
-            "",
-            inspection,
-        ),
-        ("Trao khen thưởng năm 2020", minh, "", "", None),
-        ("Phát biểu bế mạc Hội nghị", tinh, deputy, "", None),
+    agenda: tuple[dict[str, Any], ...] = (
+        {
+            "title": "Trình bày Báo cáo tổng kết công tác Đảng năm 2020, phương hướng, nhiệm vụ "
+            "năm 2021",
+            "presenter_card": tinh,
+            "presenter_title": deputy,
+            "document_title": REPORT_TITLE,
+        },
+        {"title": "Thảo luận, phát biểu ý kiến tại Hội nghị"},
+        {
+            "title": "Thông qua Chương trình công tác của Đảng ủy Sở năm 2021",
+            "presenter_card": tinh,
+            "presenter_title": deputy,
+            "program_id": work.pk,
+        },
+        {
+            "title": "Thông qua Chương trình kiểm tra, giám sát của Đảng ủy Sở năm 2021",
+            "presenter_card": minh,
+            "presenter_title": standing,
+            "program_id": inspection.pk,
+        },
+        {"title": "Trao khen thưởng năm 2020", "presenter_card": minh},
+        {"title": "Phát biểu bế mạc Hội nghị", "presenter_card": tinh, "presenter_title": deputy},
     )
     report, _, work_point, inspection_point, _, _ = (
-        services.add_agenda_item(
-            actor=None,
-            meeting_id=pk,
-            title=title,
-            presenter_card=presenter,
-            presenter_title=presenter_title,
-            document_title=document,
-            program_id=program.pk if program else None,
-        )
-        for title, presenter, presenter_title, document, program in agenda
+        services.add_agenda_item(actor=None, meeting_id=pk, **point) for point in agenda
     )
     speeches = (
         (
