@@ -10,10 +10,11 @@ words and the vote counts are sample data consistent with it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from tongket.core.demo import DEMO_ORG, DemoContext
 from tongket.meetings import services
-from tongket.meetings.models import Attendance, Meeting, MeetingKind
+from tongket.meetings.models import AgendaItem, Attendance, Meeting, MeetingKind
 from tongket.people.models import Member
 from tongket.programs import demo as programs_demo
 from tongket.programs.models import Program, ProgramKind
@@ -65,6 +66,27 @@ def _program(org: str, kind: str) -> Program:
     return Program.objects.get(organization__code=org, year=programs_demo.YEAR, kind=kind)
 
 
+def _adopt(meeting_id: int, program: Program, point: AgendaItem, *, votes_for: int) -> None:
+    """The unanimous vote under `point` that adopts `program` (and seals it)."""
+    services.record_vote(
+        actor=None,
+        meeting_id=meeting_id,
+        motion=f"Thông qua {program.title}",
+        votes_for=votes_for,
+        votes_against=0,
+        abstain=0,
+        program_id=program.pk,
+        agenda_item_id=point.pk,
+        claimed_adopted=True,
+    )
+
+
+def _close(meeting_id: int, directions: str) -> None:
+    """The closing directions written, then the record closed."""
+    services.set_closing_directions(actor=None, meeting_id=meeting_id, text=directions)
+    services.close_meeting(actor=None, meeting_id=meeting_id)
+
+
 def _conference() -> None:
     meeting = services.create_meeting(
         actor=None,
@@ -99,42 +121,33 @@ def _conference() -> None:
 
     work = _program(DEMO_ORG, ProgramKind.WORK)
     inspection = _program(DEMO_ORG, ProgramKind.INSPECTION)
-    report = services.add_agenda_item(
-        actor=None,
-        meeting_id=pk,
-        title="Trình bày Báo cáo tổng kết công tác Đảng năm 2020, phương hướng, nhiệm vụ năm 2021",
-        presenter_card=tinh,
-        presenter_title="Phó Bí thư Đảng ủy",
-        document_title=REPORT_TITLE,
+    deputy, standing = "Phó Bí thư Đảng ủy", "Ủy viên Ban Thường vụ Đảng ủy"
+    agenda: tuple[dict[str, Any], ...] = (
+        {
+            "title": "Trình bày Báo cáo tổng kết công tác Đảng năm 2020, phương hướng, nhiệm vụ "
+            "năm 2021",
+            "presenter_card": tinh,
+            "presenter_title": deputy,
+            "document_title": REPORT_TITLE,
+        },
+        {"title": "Thảo luận, phát biểu ý kiến tại Hội nghị"},
+        {
+            "title": "Thông qua Chương trình công tác của Đảng ủy Sở năm 2021",
+            "presenter_card": tinh,
+            "presenter_title": deputy,
+            "program_id": work.pk,
+        },
+        {
+            "title": "Thông qua Chương trình kiểm tra, giám sát của Đảng ủy Sở năm 2021",
+            "presenter_card": minh,
+            "presenter_title": standing,
+            "program_id": inspection.pk,
+        },
+        {"title": "Trao khen thưởng năm 2020", "presenter_card": minh},
+        {"title": "Phát biểu bế mạc Hội nghị", "presenter_card": tinh, "presenter_title": deputy},
     )
-    services.add_agenda_item(
-        actor=None, meeting_id=pk, title="Thảo luận, phát biểu ý kiến tại Hội nghị"
-    )
-    work_point = services.add_agenda_item(
-        actor=None,
-        meeting_id=pk,
-        title="Thông qua Chương trình công tác của Đảng ủy Sở năm 2021",
-        presenter_card=tinh,
-        presenter_title="Phó Bí thư Đảng ủy",
-        program_id=work.pk,
-    )
-    inspection_point = services.add_agenda_item(
-        actor=None,
-        meeting_id=pk,
-        title="Thông qua Chương trình kiểm tra, giám sát của Đảng ủy Sở năm 2021",
-        presenter_card=minh,
-        presenter_title="Ủy viên Ban Thường vụ Đảng ủy",
-        program_id=inspection.pk,
-    )
-    services.add_agenda_item(
-        actor=None, meeting_id=pk, title="Trao khen thưởng năm 2020", presenter_card=minh
-    )
-    services.add_agenda_item(
-        actor=None,
-        meeting_id=pk,
-        title="Phát biểu bế mạc Hội nghị",
-        presenter_card=tinh,
-        presenter_title="Phó Bí thư Đảng ủy",
+    report, _, work_point, inspection_point, _, _ = (
+        services.add_agenda_item(actor=None, meeting_id=pk, **point) for point in agenda
     )
     speeches = (
         (
@@ -169,21 +182,10 @@ def _conference() -> None:
         "tiếp tục phối hợp chăm lo đời sống cán bộ, nhà giáo.",
     )
     for program, point in ((work, work_point), (inspection, inspection_point)):
-        services.record_vote(
-            actor=None,
-            meeting_id=pk,
-            motion=f"Thông qua {program.title}",
-            votes_for=50,
-            votes_against=0,
-            abstain=0,
-            program_id=program.pk,
-            agenda_item_id=point.pk,
-            claimed_adopted=True,
-        )
+        _adopt(pk, program, point, votes_for=50)
     for text in AWARDS:
         services.add_award_handout(actor=None, meeting_id=pk, text=text)
-    services.set_closing_directions(actor=None, meeting_id=pk, text=CLOSING_DIRECTIONS)
-    services.close_meeting(actor=None, meeting_id=pk)
+    _close(pk, CLOSING_DIRECTIONS)
 
 
 def _cell_meeting() -> None:
@@ -218,24 +220,12 @@ def _cell_meeting() -> None:
         presenter_title="Bí thư Chi bộ",
         program_id=plan.pk,
     )
-    services.record_vote(
-        actor=None,
-        meeting_id=pk,
-        motion=f"Thông qua {plan.title}",
-        votes_for=6,
-        votes_against=0,
-        abstain=0,
-        program_id=plan.pk,
-        agenda_item_id=point.pk,
-        claimed_adopted=True,
-    )
-    services.set_closing_directions(
-        actor=None,
-        meeting_id=pk,
-        text="Các đồng chí đảng viên thực hiện nghiêm kế hoạch đã thông qua; chi ủy theo dõi, "
+    _adopt(pk, plan, point, votes_for=6)
+    _close(
+        pk,
+        "Các đồng chí đảng viên thực hiện nghiêm kế hoạch đã thông qua; chi ủy theo dõi, "
         "đôn đốc hằng tháng.",
     )
-    services.close_meeting(actor=None, meeting_id=pk)
 
 
 def load(ctx: DemoContext) -> None:

@@ -29,7 +29,6 @@ from tongket.exchange.api import (
 )
 from tongket.programs import selectors, services
 from tongket.programs.models import (
-    Activity,
     ItemStatus,
     Program,
     ProgramItem,
@@ -154,21 +153,6 @@ def _same(given: Any, stored: Any) -> bool:
     return bool(given == stored)
 
 
-def _item_input(data: dict[str, Any]) -> services.ItemInput:
-    return services.ItemInput(
-        code=data["code"],
-        content=data["content"],
-        month=data.get("month"),
-        quarter=data.get("quarter"),
-        activity=data.get("activity") or Activity.TASK,
-        in_charge_text=data.get("in_charge_text") or "",
-        in_charge_organization_code=data.get("in_charge_organization") or None,
-        in_charge_member_card=data.get("in_charge_member") or None,
-        subject_organization_codes=tuple(data.get("subject_organizations") or ()),
-        subject_member_cards=tuple(data.get("subject_members") or ()),
-    )
-
-
 def _current_plan(item: ProgramItem) -> dict[str, Any]:
     """The item's plan in the shape of ItemPlanInput, to merge a partial update into."""
     plan = services.item_plan(item)
@@ -238,7 +222,7 @@ class ProgramItemViewSet(ApiViewSet):
         item = services.add_item(
             actor=request.user,
             program_id=program.pk,
-            data=_item_input(data),
+            data=services.ItemInput.of(data),
             **_change_note(data),
         )
         return self._detail(item.pk, status=201)
@@ -259,7 +243,7 @@ class ProgramItemViewSet(ApiViewSet):
         updated = services.update_item(
             actor=request.user,
             item_id=item.pk,
-            data=_item_input(merged),
+            data=services.ItemInput.of(merged),
             **_change_note(data),
         )
         return self._detail(updated.pk)

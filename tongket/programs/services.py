@@ -44,6 +44,23 @@ class ItemInput:
     subject_organization_codes: tuple[str, ...] = ()
     subject_member_cards: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> ItemInput:
+        """The plan under the field names the API and the item form share (organizations by
+        code, members by card number); a field left out or empty is the default."""
+        return cls(
+            code=data["code"],
+            content=data["content"],
+            month=data.get("month"),
+            quarter=data.get("quarter"),
+            activity=data.get("activity") or Activity.TASK,
+            in_charge_text=data.get("in_charge_text") or "",
+            in_charge_organization_code=data.get("in_charge_organization") or None,
+            in_charge_member_card=data.get("in_charge_member") or None,
+            subject_organization_codes=tuple(data.get("subject_organizations") or ()),
+            subject_member_cards=tuple(data.get("subject_members") or ()),
+        )
+
 
 def _recorder(actor: User | None) -> AuthUser | None:
     """The signed-in user to store as author; None for the system (demo loader, commands)."""

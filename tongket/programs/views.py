@@ -85,16 +85,9 @@ def _subject_orgs(program_org: Organization) -> Any:
 
 
 def _item_input(data: dict[str, Any]) -> services.ItemInput:
-    return services.ItemInput(
-        code=data["code"],
-        content=data["content"],
-        month=data.get("month"),
-        quarter=data.get("quarter"),
-        activity=data["activity"],
-        in_charge_text=data.get("in_charge_text", ""),
-        in_charge_member_card=data.get("in_charge_member") or None,
-        subject_organization_codes=tuple(o.code for o in data.get("subject_organizations", [])),
-    )
+    """The form's plan: the organizations concerned are chosen as records, named by code."""
+    codes = [o.code for o in data.get("subject_organizations", [])]
+    return services.ItemInput.of({**data, "subject_organizations": codes})
 
 
 @login_required
@@ -214,69 +207,58 @@ def _tracked(request: HttpRequest, item_id: int) -> ProgramItem:
 
 
 def _item_step(
-    request: HttpRequest,
-    item_id: int,
     form_class: type[StatusForm | ResultForm | RemediedForm],
     form_name: str,
     done: str,
-    write: Callable[[ProgramItem, dict[str, Any]], object],
-) -> HttpResponse:
-    """A tracking step posted on an item's page: written through `write` (then back to the page
-    with `done`), or the page again (422) with the form `form_name` and its errors."""
-    item = _tracked(request, item_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            write(item, form.cleaned_data)
-        except DomainError as exc:
-            _refused(request, form, exc)
-        else:
-            messages.success(request, done)
-            return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
-    return render(
-        request,
-        "programs/item_detail.html",
-        _item_context(request, item, **{form_name: form}),
-        status=422,
-    )
+    write: Callable[[Any, ProgramItem, dict[str, Any]], object],
+) -> View:
+    """The view of a tracking step posted on an item's page: written through `write(actor, item,
+    data)` (then back to the page with `done`), or the page again (422) with the form
+    `form_name` and its errors."""
 
-
-@login_required
-@not_found_as_404
-@require_POST
-def item_status(request: HttpRequest, item_id: int) -> HttpResponse:
-    def write(item: ProgramItem, data: dict[str, Any]) -> object:
-        return services.change_item_status(
-            actor=request.user,
-            item_id=item.pk,
-            status=data["status"],
-            reason=data["reason"],
-            on=data["on"],
+    @login_required
+    @not_found_as_404
+    @require_POST
+    def view(request: HttpRequest, item_id: int) -> HttpResponse:
+        item = _tracked(request, item_id)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                write(request.user, item, form.cleaned_data)
+            except DomainError as exc:
+                _refused(request, form, exc)
+            else:
+                messages.success(request, done)
+                return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
+        return render(
+            request,
+            "programs/item_detail.html",
+            _item_context(request, item, **{form_name: form}),
+            status=422,
         )
 
-    return _item_step(request, item_id, StatusForm, "status_form", "Đã cập nhật trạng thái.", write)
+    return view
 
 
-@login_required
-@not_found_as_404
-@require_POST
-def item_result(request: HttpRequest, item_id: int) -> HttpResponse:
-    def write(item: ProgramItem, data: dict[str, Any]) -> object:
-        return services.record_item_result(actor=request.user, item_id=item.pk, **data)
-
-    return _item_step(request, item_id, ResultForm, "result_form", "Đã ghi kết quả.", write)
-
-
-@login_required
-@not_found_as_404
-@require_POST
-def item_remedied(request: HttpRequest, item_id: int) -> HttpResponse:
-    def write(item: ProgramItem, data: dict[str, Any]) -> object:
-        return services.mark_remedied(actor=request.user, item_id=item.pk, on=data["on"])
-
-    return _item_step(
-        request, item_id, RemediedForm, "remedied_form", "Đã ghi nhận khắc phục xong.", write
+def _change_status(actor: Any, item: ProgramItem, data: dict[str, Any]) -> object:
+    return services.change_item_status(
+        actor=actor, item_id=item.pk, status=data["status"], reason=data["reason"], on=data["on"]
     )
+
+
+def _record_result(actor: Any, item: ProgramItem, data: dict[str, Any]) -> object:
+    return services.record_item_result(actor=actor, item_id=item.pk, **data)
+
+
+def _mark_remedied(actor: Any, item: ProgramItem, data: dict[str, Any]) -> object:
+    return services.mark_remedied(actor=actor, item_id=item.pk, on=data["on"])
+
+
+item_status = _item_step(StatusForm, "status_form", "Đã cập nhật trạng thái.", _change_status)
+item_result = _item_step(ResultForm, "result_form", "Đã ghi kết quả.", _record_result)
+item_remedied = _item_step(
+    RemediedForm, "remedied_form", "Đã ghi nhận khắc phục xong.", _mark_remedied
+)
 
 
 @login_required
