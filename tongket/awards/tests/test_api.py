@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from tongket.audit.models import AuditEvent
 from tongket.awards import domain, services
 from tongket.awards.models import Award, AwardDecision, AwardProposal, ProposalStatus
+from tongket.core.api_testing import refusal, results
 from tongket.core.openapi_testing import documented_paths
 from tongket.evaluation.domain import Level
 from tongket.evaluation.selectors import decided_results
@@ -66,12 +67,6 @@ def record_body(card: str, achievement: str, form: str = domain.PARTY_BLOC_INDIV
     }
 
 
-def results(response: Any) -> list[dict[str, Any]]:
-    assert response.status_code == 200, response.json()
-    rows: list[dict[str, Any]] = response.json()["results"]
-    return rows
-
-
 # --- the register ------------------------------------------------------------------------------
 
 
@@ -109,8 +104,7 @@ def test_the_list_filters_by_organization_subtree_year_form_and_issuer(api_for: 
     assert results(office.get("/api/v1/awards/", {"year": "2019"})) == []
 
     bad = office.get("/api/v1/awards/", {"year": "hai nghìn"})
-    assert bad.status_code == 400
-    assert bad.json()["error"]["field"] == "year"
+    assert refusal(bad)["field"] == "year"
 
 
 def test_another_cells_secretary_sees_none_of_the_cells_awards(api_for: ApiFor) -> None:
@@ -190,8 +184,7 @@ def test_the_same_achievement_cannot_be_recorded_twice_and_the_rule_comes_back(
         record_body(card, "Hoàn thành  xuất sắc nhiệm vụ năm 2020."),
         format="json",
     )
-    assert refused.status_code == 400
-    error = refused.json()["error"]
+    error = refusal(refused)
     assert error["rule"] == TWICE
     assert "đã được khen thưởng" in error["message"]
     assert error["findings"][0]["citation"]
@@ -216,8 +209,7 @@ def test_the_same_achievement_cannot_be_recorded_twice_and_the_rule_comes_back(
 def test_recording_is_refused_to_a_reader_and_hidden_from_an_outsider(api_for: ApiFor) -> None:
     body = record_body(tccb_excellent_card(), "trong công tác tuyên truyền năm 2020")
     denied = api_for("khoi").post("/api/v1/awards/", body, format="json")
-    assert denied.status_code == 403
-    assert denied.json()["error"]["rule"] == "access.denied"
+    assert refusal(denied, 403)["rule"] == "access.denied"
     hidden = api_for("bithu2").post("/api/v1/awards/", body, format="json")
     assert hidden.status_code == 404
     collective = {**body, "member": "", "organization": TCCB}
@@ -229,13 +221,11 @@ def test_an_ineligible_recorded_award_names_the_rule_and_the_field(api_for: ApiF
     refused = api_for("vanphong").post(
         "/api/v1/awards/", record_body(good, "tiêu biểu năm 2020", form=EXEMPLARY), format="json"
     )
-    assert refused.status_code == 400
-    assert refused.json()["error"]["rule"] == domain.RULE_PARTY_EXCELLENT
+    assert refusal(refused)["rule"] == domain.RULE_PARTY_EXCELLENT
     missing = api_for("vanphong").post(
         "/api/v1/awards/", {**record_body(good, "x"), "decision": {}}, format="json"
     )
-    assert missing.status_code == 400
-    assert missing.json()["error"]["field"].startswith("decision.")
+    assert refusal(missing)["field"].startswith("decision.")
 
 
 # --- proposals -----------------------------------------------------------------------------------
@@ -280,8 +270,7 @@ def test_an_api_client_generates_adjusts_submits_and_decides_a_proposal(api_for:
     )
     url = f"/api/v1/award-proposals/{proposal['id']}"
     empty = office.post(f"{url}/submit/")
-    assert empty.status_code == 400
-    assert empty.json()["error"]["rule"] == "awards.proposal.empty"
+    assert refusal(empty)["rule"] == "awards.proposal.empty"
 
     for c in excellent:
         adjusted = office.post(
@@ -312,8 +301,7 @@ def test_an_api_client_generates_adjusts_submits_and_decides_a_proposal(api_for:
     awards = results(office.get("/api/v1/awards/", {"decision": decided.json()["decision"]}))
     assert sorted(a["recipient"] for a in awards) == sorted(c["recipient"] for c in excellent)
     again = office.post(f"{url}/decision/", decision_body("4-QĐ/ĐUK"), format="json")
-    assert again.status_code == 400
-    assert again.json()["error"]["rule"] == "awards.decision.sealed"
+    assert refusal(again)["rule"] == "awards.decision.sealed"
 
 
 def test_a_decision_rewarding_an_achievement_twice_is_refused_with_the_rule(
@@ -334,8 +322,7 @@ def test_a_decision_rewarding_an_achievement_twice_is_refused_with_the_rule(
 
     refused = office.post(f"{url}/decision/", decision_body("50-QĐ/ĐU"), format="json")
 
-    assert refused.status_code == 400
-    error = refused.json()["error"]
+    error = refusal(refused)
     assert error["rule"] == TWICE
     assert again["recipient_name"] in error["message"]
     assert {f["rule"] for f in error["findings"]} == {TWICE}
@@ -350,8 +337,7 @@ def test_generating_is_refused_to_a_reader_and_for_a_year_without_results(api_fo
         api_for("bithu2").post("/api/v1/award-proposals/", body, format="json").status_code == 404
     )
     none = api_for("bithu").post("/api/v1/award-proposals/", {**body, "year": 2015}, format="json")
-    assert none.status_code == 400
-    assert none.json()["error"]["rule"] == "awards.proposal.no_decided_results"
+    assert refusal(none)["rule"] == "awards.proposal.no_decided_results"
 
 
 # --- decisions and corrections -------------------------------------------------------------------
@@ -366,8 +352,7 @@ def test_a_sealed_decision_is_corrected_by_a_superseding_one_never_in_place(
     url = f"/api/v1/award-decisions/{sealed.pk}/correction/"
 
     no_reason = office.post(url, decision_body("46-QĐ/ĐU"), format="json")
-    assert no_reason.status_code == 400
-    assert no_reason.json()["error"]["field"] == "reason"
+    assert refusal(no_reason)["field"] == "reason"
     assert (
         api_for("khoi")
         .post(url, {**decision_body("46-QĐ/ĐU"), "reason": "Ghi nhầm số"}, format="json")
@@ -391,8 +376,7 @@ def test_a_sealed_decision_is_corrected_by_a_superseding_one_never_in_place(
         (new["id"], "46-QĐ/ĐU", True)
     }
     twice = office.post(url, {**decision_body("47-QĐ/ĐU"), "reason": "Lần nữa"}, format="json")
-    assert twice.status_code == 400
-    assert twice.json()["error"]["rule"] == "awards.decision.sealed"
+    assert refusal(twice)["rule"] == "awards.decision.sealed"
 
 
 def test_decisions_are_listed_as_far_as_the_user_sees(api_for: ApiFor, user_named: Any) -> None:
@@ -484,8 +468,7 @@ def test_a_reworded_second_award_needs_a_justification_through_the_api(api_for: 
     }
     before = Award.objects.count()
     refused = office.post("/api/v1/awards/", body, format="json")
-    assert refused.status_code == 400
-    error = refused.json()["error"]
+    error = refusal(refused)
     assert (error["rule"], error["field"]) == (services.RULE_REPEAT_JUSTIFICATION, "justification")
     assert [f["rule"] for f in error["findings"]] == [domain.RULE_SAME_FORM_ISSUER_YEAR]
     assert Award.objects.count() == before

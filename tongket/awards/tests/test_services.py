@@ -19,6 +19,7 @@ from tongket.core.demo import DEMO_ORG
 from tongket.core.errors import DomainError, NotFound
 from tongket.evaluation.domain import Level
 from tongket.evaluation.selectors import decided_results
+from tongket.evaluation.tests.members import enter_member
 from tongket.people.models import Member, Organization
 
 pytestmark = pytest.mark.django_db
@@ -384,19 +385,14 @@ def test_a_second_award_of_the_same_form_and_issuer_asks_why_even_for_other_word
 
 
 def _outsider_member(outsider: Any) -> Member:
-    from tongket.people.checks import MemberInput
-    from tongket.people.services import create_member
-
-    return create_member(
+    return enter_member(
+        "QT.KCQDN.SNV",
+        "99.000002",
+        "Lê Thị Ngoài",
+        "female",
+        dt.date(2010, 1, 1),
         actor=outsider,
-        data=MemberInput(
-            card_number="99.000002",
-            full_name="Lê Thị Ngoài",
-            gender="female",
-            joined_on=dt.date(2010, 1, 1),
-            full_member_on=dt.date(2011, 1, 1),
-            organization_code="QT.KCQDN.SNV",
-        ),
+        full_member_on=dt.date(2011, 1, 1),
     )
 
 

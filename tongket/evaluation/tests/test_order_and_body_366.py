@@ -20,11 +20,12 @@ from tongket.evaluation.regulations import qd366
 from tongket.evaluation.regulations.qd366 import Body, DecidingBodyFacts, Qd366Params
 from tongket.evaluation.sheets import EvaluationResultSheet
 from tongket.evaluation.tests.decisions import decide_batch
+from tongket.evaluation.tests.members import enter_member
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
 from tongket.people import services as people_services
 from tongket.people.models import PartyRole, PartyRoleKind
-from tongket.people.services import MemberInput, OrganizationInput
+from tongket.people.services import OrganizationInput
 
 ORG = "QT.KCQDN.SGDDT"
 CELL = f"{ORG}.KHTC"
@@ -275,17 +276,7 @@ def test_six_months_before_the_period_end_is_the_boundary_of_who_is_waited_for()
     admitted 01/7/2025 is not (less than 6 months): the cell does not wait for that member."""
 
     def admitted(card: str, name: str, day: dt.date) -> None:
-        people_services.create_member(
-            actor=None,
-            data=MemberInput(
-                card_number=card,
-                full_name=name,
-                gender="female",
-                joined_on=day,
-                status="probationary",
-                organization_code=CELL,
-            ),
-        )
+        enter_member(CELL, card, name, "female", day, status="probationary")
 
     admitted("45.009911", "Nguyễn Thị Đủ Sáu Tháng", dt.date(2025, 6, 30))
     admitted("45.009912", "Nguyễn Thị Chưa Đủ", dt.date(2025, 7, 1))
@@ -390,17 +381,14 @@ def _nested_grassroots() -> tuple[str, str]:
         actor=None,
         data=OrganizationInput(code=cell, name="Chi bộ Giáo viên", kind="cell", parent_code=nested),
     )
-    people_services.create_member(
-        actor=None,
-        data=MemberInput(
-            card_number="45.009921",
-            full_name="Phan Văn Lồng",
-            gender="male",
-            joined_on=dt.date(2015, 3, 2),
-            full_member_on=dt.date(2016, 3, 2),
-            status="full",
-            organization_code=cell,
-        ),
+    enter_member(
+        cell,
+        "45.009921",
+        "Phan Văn Lồng",
+        "male",
+        dt.date(2015, 3, 2),
+        full_member_on=dt.date(2016, 3, 2),
+        status="full",
     )
     return nested, cell
 

@@ -19,8 +19,7 @@ from tongket.evaluation import checks, selectors, services
 from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Evaluation, SubjectKind
-from tongket.people import services as people_services
-from tongket.people.services import MemberInput
+from tongket.evaluation.tests.members import enter_member
 
 pytestmark = pytest.mark.django_db
 
@@ -101,16 +100,13 @@ def test_an_exempted_or_suspended_member_does_not_review_and_is_listed_apart(
 
 
 def test_a_member_admitted_under_six_months_before_the_quarter_ends_does_not_review():
-    member = people_services.create_member(
-        actor=None,
-        data=MemberInput(
-            card_number="45.009901",
-            full_name="Nguyễn Thị Mới",
-            gender="female",
-            joined_on=dt.date(2026, 7, 2),
-            status="probationary",
-            organization_code=f"{ORG}.TTR",
-        ),
+    member = enter_member(
+        f"{ORG}.TTR",
+        "45.009901",
+        "Nguyễn Thị Mới",
+        "female",
+        dt.date(2026, 7, 2),
+        status="probationary",
     )
     quarter = services.open_cycle(actor=None, organization_code=ORG, year=2026, quarter=4)
     ev = Evaluation.objects.get(cycle=quarter, member=member)

@@ -20,7 +20,8 @@ from tongket.evaluation.tests.order import decide_ordinary_members
 from tongket.exchange.exporter import export_workbook
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook
-from tongket.people.models import Member, PartyRole
+from tongket.people.models import PartyRole
+from tongket.people.tests.inputs import cards_in
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +57,6 @@ def scored(card: str, points: dict[str, str] = POINTS_2026[1]) -> None:
     services.submit_self_assessment(actor=None, evaluation_id=ev.pk, level=None, points=points)
 
 
-def tccb_cards() -> list[str]:
-    return list(
-        Member.objects.filter(organization__code=TCCB)
-        .order_by("card_number")
-        .values_list("card_number", flat=True)
-    )
-
-
 def decisions() -> int:
     return Decision.objects.count()
 
@@ -88,7 +81,7 @@ def test_the_export_holds_only_the_results_the_user_may_see(user_named):
     book_ = load_workbook(io.BytesIO(export_workbook(user_named("bithu"), ["evaluation_results"])))
     rows = list(book_[SHEET].iter_rows(min_row=2, values_only=True))
     cards = {r[0] for r in rows if r[0]}
-    assert cards == set(tccb_cards())
+    assert cards == set(cards_in(TCCB))
     assert {r[1] for r in rows if r[1]} == {TCCB}
     everything = load_workbook(
         io.BytesIO(export_workbook(user_named("quantri"), ["evaluation_results"]))
@@ -102,7 +95,7 @@ def ordinary_tccb_cards() -> list[str]:
             "member__card_number", flat=True
         )
     )
-    return [card for card in tccb_cards() if card not in committee]
+    return [card for card in cards_in(TCCB) if card not in committee]
 
 
 def test_the_cell_and_its_members_are_decided_through_the_services_in_rule_order(user_named):
@@ -151,7 +144,7 @@ def test_a_committee_member_before_the_cell_is_refused_with_the_order_rule(user_
 
 def test_an_excellent_member_over_the_quota_is_refused_with_the_quota_rule(user_named):
     user = user_named("vanphong")
-    cards = tccb_cards()
+    cards = cards_in(TCCB)
     scored(cards[4], POINTS_2026[0])  # 93,5 points
     data = book(
         row(org=TCCB),
@@ -190,7 +183,7 @@ def completed_row(card: str, **more: str) -> list[Any]:
 
 
 def test_a_different_result_for_a_decided_member_needs_a_correction_reason(user_named):
-    card = tccb_cards()[-1]
+    card = cards_in(TCCB)[-1]
     old = _decided_2020(card)
     assert old.level == Level.GOOD
     changed = completed_row(card)
@@ -200,7 +193,7 @@ def test_a_different_result_for_a_decided_member_needs_a_correction_reason(user_
 
 
 def test_with_a_correction_reason_the_decision_is_superseded_not_overwritten(user_named):
-    card = tccb_cards()[-1]
+    card = cards_in(TCCB)[-1]
     old = _decided_2020(card)
     changed = completed_row(
         card,
@@ -245,7 +238,7 @@ def test_one_bad_row_means_nothing_is_written(user_named):
 
 def test_a_secretary_of_another_cell_cannot_import_into_tccb(user_named):
     report = run_import(
-        book(row(org=TCCB), row(card=tccb_cards()[4])), actor=user_named("bithu2"), dry_run=False
+        book(row(org=TCCB), row(card=cards_in(TCCB)[4])), actor=user_named("bithu2"), dry_run=False
     )
     assert errors(report) == [
         (SHEET, 2, "Mã tổ chức", "people.organization.unknown_code"),
@@ -319,7 +312,7 @@ def test_the_results_download_from_the_exchange_page(client_for, fmt):
 
 def test_five_good_and_one_excellent_rows_are_decided_at_once_as_on_the_page(user_named):
     user = user_named("vanphong")
-    cards = tccb_cards()[:6]
+    cards = cards_in(TCCB)[:6]
     body = "QT.KCQDN.SGDDT"
     data = book(
         row(card=cards[0], year=2021, body=body, level="HTXSNV", date="15/01/2022"),
@@ -337,7 +330,7 @@ def test_five_good_and_one_excellent_rows_are_decided_at_once_as_on_the_page(use
 
 
 def test_rows_that_would_exceed_the_quota_are_refused_at_once_naming_the_row(user_named):
-    cards = tccb_cards()[:7]
+    cards = cards_in(TCCB)[:7]
     body = "QT.KCQDN.SGDDT"
     data = book(
         *(
