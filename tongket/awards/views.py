@@ -26,7 +26,13 @@ from tongket.awards.forms import (
 )
 from tongket.awards.models import AwardForm, ProposalStatus
 from tongket.core.errors import DomainError, NotFound, PermissionDenied, refusal_text
-from tongket.core.http import content_disposition, not_found_as_404, not_ready, posted
+from tongket.core.http import (
+    content_disposition,
+    not_found_as_404,
+    not_ready,
+    posted,
+    run_service,
+)
 from tongket.core.text import is_digits
 from tongket.evaluation.permissions import can_see_rule_ids
 from tongket.people.forms import VietnameseForm
@@ -40,18 +46,14 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def _call(form: VietnameseForm | None, request: HttpRequest, action: Callable[[], T]) -> T | None:
     """Run a service; a refusal lands on the form, or in the page's messages."""
-    try:
-        return action()
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
-    except DomainError as exc:
+
+    def refused(exc: DomainError) -> None:
         if form is not None:
             form.add_domain_error(exc)
         else:
             messages.error(request, exc.message)
-        return None
+
+    return run_service(action, refused)
 
 
 @login_required

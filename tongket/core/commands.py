@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
+
+from tongket.core.errors import DomainError
 
 
 def named_user(username: str) -> Any:
@@ -14,3 +17,19 @@ def named_user(username: str) -> Any:
     if user is None:
         raise CommandError(f"Không có tài khoản «{username}».")
     return user
+
+
+class ActionCommand(BaseCommand):
+    """A command whose first word names its action (`tongket users add ...`, parsed into
+    `options["action"]` by a subparser): `handle` runs the method `_<action>(options)`, and a
+    refusal of the services it calls is the command's error."""
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+
+    def write_json(self, data: Any) -> None:
+        """A listing's `--json` output: readable Vietnamese, dates as text."""
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -16,9 +17,10 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.http import content_disposition_header
 from django.views import defaults
 
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError, NotFound, PermissionDenied
 
 V = TypeVar("V", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -101,6 +103,21 @@ def not_found_as_404(view: V) -> V:
             raise Http404(exc.message) from exc
 
     return wrapped  # type: ignore[return-value]
+
+
+def run_service(action: Callable[[], T], on_refusal: Callable[[DomainError], None]) -> T | None:
+    """Run a service for a page: a NotFound answers 404 and a PermissionDenied 403 (both are
+    DomainErrors, so they are caught first); any other refusal goes to `on_refusal` (the form,
+    the page's messages) and the result is None (the service's transaction rolled back)."""
+    try:
+        return action()
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        on_refusal(exc)
+        return None
 
 
 def page_or_fragment(

@@ -18,9 +18,9 @@ from django.utils.functional import cached_property
 from django_htmx.middleware import HtmxDetails
 
 from tongket.accounts.scope import Scope, User, scope_for
-from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.errors import NotFound
 from tongket.core.formatting import format_number
-from tongket.core.http import not_found_as_404, posted
+from tongket.core.http import not_found_as_404, posted, run_service
 from tongket.core.pagecache import EVALUATION_WORK, MEMBER_WORK, CachedPage, scope_paths
 from tongket.people import pickers, selectors, services
 from tongket.people.forms import (
@@ -118,15 +118,7 @@ def _call(
     form: VietnameseForm, action: Callable[[], T], aliases: Mapping[str, str] | None = None
 ) -> T | None:
     """Run a service; its refusal lands on the form (the service's transaction rolled back)."""
-    try:
-        return action()
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        form.add_domain_error(exc, aliases)
-        return None
+    return run_service(action, lambda exc: form.add_domain_error(exc, aliases))
 
 
 def _role_label(scope: Scope, org: Organization) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from tongket.accounts import selectors, services
 from tongket.accounts.serializers import GrantSerializer
-from tongket.core.errors import DomainError
+from tongket.core.commands import ActionCommand
 
 
 def _date(text: str) -> dt.date:
@@ -22,7 +21,7 @@ def _date(text: str) -> dt.date:
     raise CommandError(f"Ngày «{text}» không hợp lệ: dùng YYYY-MM-DD hoặc DD/MM/YYYY.")
 
 
-class Command(BaseCommand):
+class Command(ActionCommand):
     help = (
         "Phân quyền: tongket grants roles | add TÊN --org MÃ --role VAI_TRÒ [--from NGÀY] "
         "[--until NGÀY] | list [--user TÊN] --json | revoke MÃ_SỐ."
@@ -41,12 +40,6 @@ class Command(BaseCommand):
         listing.add_argument("--user", help="Chỉ phân quyền của tài khoản này.")
         listing.add_argument("--json", action="store_true", help="In dạng JSON.")
         sub.add_parser("revoke", help="Thu hồi một phân quyền.").add_argument("id", type=int)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            getattr(self, f"_{options['action']}")(options)
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
 
     def _roles(self, options: dict[str, Any]) -> None:
         for role in selectors.roles():
@@ -74,7 +67,7 @@ class Command(BaseCommand):
             grants = grants.filter(user__username=options["user"])
         if options["json"]:
             data = GrantSerializer(grants, many=True).data
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            self.write_json(data)
             return
         for grant in grants:
             state = " (đã thu hồi)" if grant.revoked_at else ""

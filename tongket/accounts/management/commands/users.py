@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from tongket.accounts import selectors, services
 from tongket.accounts.serializers import AccountSerializer
 from tongket.accounts.slips import sign_in_url
-from tongket.core.errors import DomainError
+from tongket.core.commands import ActionCommand
 from tongket.people.models import Organization
 
 
-class Command(BaseCommand):
+class Command(ActionCommand):
     help = (
         "Quản lý tài khoản: tongket users add TÊN [--member SỐ_THẺ] [--email ĐỊA_CHỈ] "
         "[--password-stdin] | list [--org MÃ] --json | deactivate TÊN | reactivate TÊN | "
@@ -44,12 +43,6 @@ class Command(BaseCommand):
             ("reset", "Đặt lại mật khẩu: in mã đăng nhập một lần."),
         ):
             sub.add_parser(name, help=text).add_argument("username")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            getattr(self, f"_{options['action']}")(options)
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
 
     def _add(self, options: dict[str, Any]) -> None:
         password = None
@@ -85,7 +78,7 @@ class Command(BaseCommand):
         accounts = selectors.accounts_in(None, org)
         if options["json"]:
             data = AccountSerializer(accounts, many=True).data
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            self.write_json(data)
             return
         for user in accounts:
             state = "" if user.is_active else " (đã khóa)"

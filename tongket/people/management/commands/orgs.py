@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.commands import ActionCommand
 from tongket.people import selectors, services
 
 
-class Command(BaseCommand):
+class Command(ActionCommand):
     help = (
         "Mã tổ chức: tongket orgs rename MÃ_CŨ MÃ_MỚI (đổi mã, ghi nhật ký) | check (liệt kê các "
         "mã không đúng bảng chữ cho phép)."
@@ -22,12 +22,6 @@ class Command(BaseCommand):
         rename.add_argument("old")
         rename.add_argument("new")
         sub.add_parser("check", help="Liệt kê các mã tổ chức không hợp lệ.")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            getattr(self, f"_{options['action']}")(options)
-        except (DomainError, NotFound) as exc:
-            raise CommandError(exc.message) from exc
 
     def _rename(self, options: dict[str, Any]) -> None:
         org = services.rename_organization_code(
