@@ -372,7 +372,29 @@ class LedUnit:
 
 
 @dataclass(frozen=True)
-class MemberFacts:
+class _SharedFacts:
+    """What the rules read of members and organizations alike: the targets assigned and met,
+    and what qd366 reads (points, the task tally, the not_completed cases of Điều 11.4)."""
+
+    targets_assigned: int = 0
+    targets_met: int = 0
+    # qd366
+    points: Mapping[str, Decimal] | None = None  # criterion code -> points
+    frame: PointFrame | None = None  # None: the profile's sample frame
+    tasks: TaskTally | None = None
+    earlier_shortcomings_remedied: bool = True
+    # qd366: what the not_completed cases of Điều 11.4 read (None: not built, older profiles)
+    cases: CaseFacts | None = None
+
+    def __post_init__(self) -> None:
+        if self.targets_assigned < 0 or self.targets_met < 0:
+            raise ValueError("Số chỉ tiêu không được âm.")
+        if self.targets_met > self.targets_assigned:
+            raise ValueError("Số chỉ tiêu đạt không được lớn hơn số chỉ tiêu được giao.")
+
+
+@dataclass(frozen=True)
+class MemberFacts(_SharedFacts):
     """What the rules need to know about one member for one period.
 
     Grades: an empty tuple means "not recorded" (e.g. a past year imported from a report): the
@@ -387,8 +409,6 @@ class MemberFacts:
     disciplined: bool = False  # disciplined in the year evaluated
     discipline_self_remedied: bool = False  # the violation was self-detected and remedied
     degradation_concluded: bool = False  # a competent body concluded degradation (suy thoái)
-    targets_assigned: int = 0
-    targets_met: int = 0
     sick_leave_months: Decimal = ZERO
     maternity_leave: bool = False
     joined_on: date | None = None  # ngày kết nạp
@@ -403,19 +423,9 @@ class MemberFacts:
     # qd366: Party activity in a temporary cell, and that cell's written comment (HD 43 point 7)
     temporary_cell: str = ""
     temporary_cell_comment: str = ""
-    # qd366
-    points: Mapping[str, Decimal] | None = None  # criterion code -> points
-    frame: PointFrame | None = None  # None: the profile's sample frame
-    tasks: TaskTally | None = None
-    earlier_shortcomings_remedied: bool = True
-    # qd366: what the not_completed cases of Điều 11.4 read (None: not built, older profiles)
-    cases: CaseFacts | None = None
 
     def __post_init__(self) -> None:
-        if self.targets_assigned < 0 or self.targets_met < 0:
-            raise ValueError("Số chỉ tiêu không được âm.")
-        if self.targets_met > self.targets_assigned:
-            raise ValueError("Số chỉ tiêu đạt không được lớn hơn số chỉ tiêu được giao.")
+        super().__post_init__()
         if self.sick_leave_months < 0:
             raise ValueError("Số tháng nghỉ ốm không được âm.")
         if (
@@ -427,7 +437,7 @@ class MemberFacts:
 
 
 @dataclass(frozen=True)
-class OrganizationFacts:
+class OrganizationFacts(_SharedFacts):
     """What the rules need to know about one organization (cell or party committee).
 
     `member_levels` are the decided levels of its members (all members, for a party committee
@@ -449,23 +459,11 @@ class OrganizationFacts:
     subordinate_units: int = 0
     subordinate_units_disciplined: int = 0
     disunity: bool = False  # mất đoàn kết nội bộ
-    targets_assigned: int = 0
-    targets_met: int = 0
     targets_force_majeure: bool = False  # shortfall due to force majeure (bất khả kháng)
     age_months: int | None = None  # months since founded, to the period end; None: long-standing
-    # qd366
-    points: Mapping[str, Decimal] | None = None
-    frame: PointFrame | None = None
-    tasks: TaskTally | None = None
-    earlier_shortcomings_remedied: bool = True
-    # qd366: what the not_completed cases of Điều 11.4 read (None: not built, older profiles)
-    cases: CaseFacts | None = None
 
     def __post_init__(self) -> None:
-        if self.targets_assigned < 0 or self.targets_met < 0:
-            raise ValueError("Số chỉ tiêu không được âm.")
-        if self.targets_met > self.targets_assigned:
-            raise ValueError("Số chỉ tiêu đạt không được lớn hơn số chỉ tiêu được giao.")
+        super().__post_init__()
         if not 0 <= self.subordinate_units_disciplined <= self.subordinate_units:
             raise ValueError(
                 "Số đơn vị trực thuộc bị kỷ luật phải từ 0 đến tổng số đơn vị trực thuộc."
