@@ -8,7 +8,8 @@ import re
 from tongket.awards.selectors import AwardDecisionRecord
 from tongket.core.formatting import format_count
 from tongket.reports.builders import _archive, _article, _header_args
-from tongket.reports.documents import (
+from tongket.reports.documents.formats import signature_on
+from tongket.reports.documents.model import (
     QUYET_DINH,
     Block,
     Heading,
@@ -18,7 +19,6 @@ from tongket.reports.documents import (
     document_number_text,
     place_date_line,
 )
-from tongket.reports.documents.formats import signature_on
 from tongket.reports.facts import YearEndFacts
 
 _LEADING_NUMBER = re.compile(r"\s*(\d+)")

@@ -24,7 +24,8 @@ from tongket.evaluation.domain import Level
 from tongket.meetings.selectors import MinutesFacts, PersonLine, VoteLine
 from tongket.reports import charts
 from tongket.reports.chart_images import svg_size, svg_to_png
-from tongket.reports.documents import (
+from tongket.reports.documents.formats import archive_line, signature_on
+from tongket.reports.documents.model import (
     BAO_CAO,
     BIEN_BAN,
     CHUONG_TRINH,
@@ -45,7 +46,6 @@ from tongket.reports.documents import (
     document_number_text,
     place_date_line,
 )
-from tongket.reports.documents.formats import archive_line, signature_on
 from tongket.reports.facts import (
     NO_DATA,
     AwardLine,

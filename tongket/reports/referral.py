@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tongket.core.formatting import date_short
 from tongket.reports.builders import _archive, _committee_of, _header_args, _signature
-from tongket.reports.documents import (
+from tongket.reports.documents.model import (
     Block,
     DocumentType,
     OfficialDocument,
