@@ -59,6 +59,8 @@ from tongket.people import selectors as people_selectors
 # --- viewsets ------------------------------------------------------------------------------------
 
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="Giấy khen, PDF khổ A4 ngang.")
+FORM_PARAM = OpenApiParameter("form", str, description="Mã hình thức khen thưởng.")
+ISSUER_PARAM = OpenApiParameter("issuer", str, description="Mã cơ quan khen thưởng.")
 
 
 class AwardFormViewSet(ApiViewSet):
@@ -91,8 +93,8 @@ class AwardViewSet(FileNegotiation):
         ORG_PARAM,
         YEAR_PARAM,
         OpenApiParameter("member", str, description="Số thẻ đảng viên được khen."),
-        OpenApiParameter("form", str, description="Mã hình thức khen thưởng."),
-        OpenApiParameter("issuer", str, description="Mã cơ quan khen thưởng."),
+        FORM_PARAM,
+        ISSUER_PARAM,
         OpenApiParameter(
             "decision", str, description="Mã số quyết định (kể cả các lần đính chính)."
         ),
@@ -180,7 +182,7 @@ class AwardDecisionViewSet(ApiViewSet):
     @list_schema(
         DecisionSerializer,
         YEAR_PARAM,
-        OpenApiParameter("issuer", str, description="Mã cơ quan khen thưởng."),
+        ISSUER_PARAM,
         OpenApiParameter("number", str, description="Số quyết định."),
     )
     def list(self, request: Request) -> Response:
@@ -248,7 +250,7 @@ class AwardProposalViewSet(ApiViewSet):
         ORG_PARAM,
         YEAR_PARAM,
         OpenApiParameter("status", str, description="draft, submitted hoặc decided."),
-        OpenApiParameter("form", str, description="Mã hình thức khen thưởng."),
+        FORM_PARAM,
     )
     def list(self, request: Request) -> Response:
         proposals = self.in_organization(self.get_queryset(), "organization__path")

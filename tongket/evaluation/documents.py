@@ -9,8 +9,8 @@ from tongket.core.formatting import date_short
 from tongket.evaluation import selectors
 from tongket.evaluation.domain import Level, NotClassifiedReason
 from tongket.evaluation.models import Decision, DecisionKind, SubjectKind
-from tongket.reports.documents import QUYET_DINH, Heading, OfficialDocument, Paragraph
 from tongket.reports.documents.formats import archive_line, signature_on
+from tongket.reports.documents.model import QUYET_DINH, Heading, OfficialDocument, Paragraph
 
 FORM = "Mẫu 03 (Hướng dẫn 43-HD/BTCTW ngày 31/10/2025)"
 GROUNDS = (

@@ -7,8 +7,9 @@ import re
 
 from tongket.awards.selectors import AwardDecisionRecord
 from tongket.core.formatting import format_count
-from tongket.reports.builders import _archive, _article, _header_args
-from tongket.reports.documents import (
+from tongket.reports.builders import _archive, _article, _issued
+from tongket.reports.documents.formats import signature_on
+from tongket.reports.documents.model import (
     QUYET_DINH,
     Block,
     Heading,
@@ -18,7 +19,6 @@ from tongket.reports.documents import (
     document_number_text,
     place_date_line,
 )
-from tongket.reports.documents.formats import signature_on
 from tongket.reports.facts import YearEndFacts
 
 _LEADING_NUMBER = re.compile(r"\s*(\d+)")
@@ -82,13 +82,13 @@ def build_award_decision(facts: YearEndFacts, record: AwardDecisionRecord) -> Of
     number_text = document_number_text(number, QUYET_DINH.code, o.issuer_code)[len("Số") :]
     signer = record.signer
     day = place_date_line(o.place, record.date).split(", ", 1)[1]
-    return OfficialDocument(
-        **_header_args(facts),  # type: ignore[arg-type]
+    return _issued(
+        facts,
         number=number,
         kind=QUYET_DINH,
         date=record.date,
         summary=f"Về việc tặng {form} năm {y}",
-        body=tuple(body),
+        body=body,
         signature=signature_on(
             record.date,
             signer.on_behalf or o.on_behalf,

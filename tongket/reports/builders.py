@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import (
@@ -24,7 +25,8 @@ from tongket.evaluation.domain import Level
 from tongket.meetings.selectors import MinutesFacts, PersonLine, VoteLine
 from tongket.reports import charts
 from tongket.reports.chart_images import svg_size, svg_to_png
-from tongket.reports.documents import (
+from tongket.reports.documents.formats import archive_line, signature_on
+from tongket.reports.documents.model import (
     BAO_CAO,
     BIEN_BAN,
     CHUONG_TRINH,
@@ -45,7 +47,6 @@ from tongket.reports.documents import (
     document_number_text,
     place_date_line,
 )
-from tongket.reports.documents.formats import archive_line, signature_on
 from tongket.reports.facts import (
     NO_DATA,
     AwardLine,
@@ -80,7 +81,16 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _header_args(facts: YearEndFacts) -> dict[str, object]:
+class _Header(TypedDict):
+    """The organization's part of a document's header: the bodies, the issuer's code, the place."""
+
+    superior_body: str
+    issuer_body: str
+    issuer_code: str
+    place: str
+
+
+def _header(facts: YearEndFacts) -> _Header:
     o = facts.organization
     return {
         "superior_body": o.superior_name,
@@ -88,6 +98,37 @@ def _header_args(facts: YearEndFacts) -> dict[str, object]:
         "issuer_code": o.issuer_code,
         "place": o.place,
     }
+
+
+def _issued(
+    facts: YearEndFacts,
+    *,
+    number: int | None,
+    kind: DocumentType,
+    date: dt.date,
+    summary: str,
+    body: Sequence[Block],
+    signature: Signature | None = None,
+    recipients: tuple[str, ...] | None = None,
+    countersignature: Signature | None = None,
+    annex_title: str = "",
+    annex: Sequence[Block] = (),
+) -> OfficialDocument:
+    """A document of the organization's committee under its header; signed by the facts' signer
+    and sent to the usual recipients (`_recipients`) unless others are given."""
+    return OfficialDocument(
+        **_header(facts),
+        number=number,
+        kind=kind,
+        date=date,
+        summary=summary,
+        body=tuple(body),
+        signature=_signature(facts, date) if signature is None else signature,
+        recipients=_recipients(facts, date) if recipients is None else recipients,
+        countersignature=countersignature,
+        annex_title=annex_title,
+        annex=tuple(annex),
+    )
 
 
 def _signature(facts: YearEndFacts, date: dt.date) -> Signature:
@@ -508,15 +549,13 @@ def build_year_end_report(
         blocks = _narrative(facts, section)
         if blocks:
             body.extend((Heading(title, level=1), *blocks))
-    return OfficialDocument(
-        **_header_args(facts),  # type: ignore[arg-type]
+    return _issued(
+        facts,
         number=number_of_document,
         kind=BAO_CAO,
         date=date,
         summary=f"Tổng kết công tác xây dựng Đảng năm {y}, phương hướng, nhiệm vụ năm {y + 1}",
-        body=tuple(body),
-        signature=_signature(facts, date),
-        recipients=_recipients(facts, date),
+        body=body,
     )
 
 
@@ -623,21 +662,20 @@ def build_decision(
             )
         )
     number_text = document_number_text(number, QUYET_DINH.code, o.issuer_code)[len("Số") :]
-    return OfficialDocument(
-        **_header_args(facts),  # type: ignore[arg-type]
+    return _issued(
+        facts,
         number=number,
         kind=QUYET_DINH,
         date=date,
         summary=f"Về việc công nhận kết quả xếp loại chất lượng tổ chức đảng, đảng viên năm {y}",
-        body=tuple(body),
-        signature=_signature(facts, date),
+        body=body,
         recipients=("Như Điều 2", _archive(facts, date)),
         annex_title=(
             f"DANH SÁCH KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG NĂM {y}\n"
             f"(Kèm theo Quyết định số{number_text}, "
             f"{place_date_line(o.place, date).split(', ', 1)[1]} của {o.committee_name})"
         ),
-        annex=tuple(annex),
+        annex=annex,
     )
 
 
@@ -684,14 +722,13 @@ def build_notice(
             "khuyết điểm đã được chỉ ra."
         )
     )
-    return OfficialDocument(
-        **_header_args(facts),  # type: ignore[arg-type]
+    return _issued(
+        facts,
         number=number,
         kind=THONG_BAO,
         date=date,
         summary=f"Kết quả đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {facts.year}",
-        body=tuple(body),
-        signature=_signature(facts, date),
+        body=body,
         recipients=("Các chi bộ trực thuộc", _archive(facts, date)),
     )
 
@@ -722,15 +759,13 @@ def build_awards_proposal(
             column_widths=(1, 4, 3, 3, 5),
         ),
     ]
-    return OfficialDocument(
-        **_header_args(facts),  # type: ignore[arg-type]
+    return _issued(
+        facts,
         number=number,
         kind=TO_TRINH,
         date=date,
         summary=f"Đề nghị khen thưởng tập thể, cá nhân năm {facts.year}",
-        body=tuple(body),
-        signature=_signature(facts, date),
-        recipients=_recipients(facts, date),
+        body=body,
     )
 
 
@@ -862,15 +897,16 @@ def build_minutes(
         )
     )
     chair = r.chairs[0] if r.chairs else None
-    return OfficialDocument(
-        **_header_args(facts),  # type: ignore[arg-type]
+    return _issued(
+        facts,
         number=number,
         kind=BIEN_BAN,
         date=date or r.held_on,
         summary=r.title,
-        body=tuple(body),
+        body=body,
         signature=Signature("", "Chủ trì hội nghị", chair.name if chair else ""),
         countersignature=Signature("", "Thư ký hội nghị", r.secretary.name if r.secretary else ""),
+        recipients=(),
     )
 
 
@@ -912,15 +948,13 @@ def build_resolution(
             "Nghị quyết này."
         )
     )
-    return OfficialDocument(
-        **_header_args(facts),  # type: ignore[arg-type]
+    return _issued(
+        facts,
         number=number,
         kind=NGHI_QUYET,
         date=when,
         summary=r.title,
-        body=tuple(body),
-        signature=_signature(facts, when),
-        recipients=_recipients(facts, when),
+        body=body,
     )
 
 
@@ -1100,13 +1134,11 @@ def build_program(
             f"{facts.organization.committee_name} đúng thời gian quy định."
         )
     )
-    return OfficialDocument(
-        **_header_args(facts),  # type: ignore[arg-type]
+    return _issued(
+        facts,
         number=number,
         kind=CHUONG_TRINH,
         date=date,
         summary=summary[:1].upper() + summary[1:],
-        body=tuple(body),
-        signature=_signature(facts, date),
-        recipients=_recipients(facts, date),
+        body=body,
     )

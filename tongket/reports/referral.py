@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tongket.core.formatting import date_short
-from tongket.reports.builders import _archive, _committee_of, _header_args, _signature
-from tongket.reports.documents import (
+from tongket.reports.builders import _archive, _committee_of, _issued
+from tongket.reports.documents.model import (
     Block,
     DocumentType,
     OfficialDocument,
@@ -86,13 +86,12 @@ def build_referral(
             f"sinh hoạt đảng {how} theo quy định."
         )
     )
-    return OfficialDocument(
-        **_header_args(facts),  # type: ignore[arg-type]
+    return _issued(
+        facts,
         number=number,
         kind=GIAY_GIOI_THIEU,
         date=date,
         summary=f"({how[:1].upper()}{how[1:]})",
-        body=tuple(body),
-        signature=_signature(facts, date),
+        body=body,
         recipients=("Như trên", f"Đồng chí {m.name}", _archive(facts, date)),
     )

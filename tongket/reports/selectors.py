@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tongket.meetings.selectors import MinutesFacts
     from tongket.people.models import Member
     from tongket.reports.builders import ProgramRecord
+    from tongket.reports.documents.model import OfficialDocument
     from tongket.reports.facts import YearEndFacts
     from tongket.reports.news import NewsFacts
     from tongket.reports.referral import ReferralFacts, ReferredMember
@@ -304,9 +305,7 @@ def render_report(
     the kind.
     """
     from tongket.reports import builders
-    from tongket.reports.documents.docx_renderer import render_docx
     from tongket.reports.documents.markdown_renderer import render_markdown
-    from tongket.reports.documents.pdf_renderer import render_pdf
     from tongket.reports.xlsx import render_annex
 
     if kind not in KINDS:
@@ -340,19 +339,15 @@ def render_report(
                 field="format",
                 rule="reports.format.record",
             )
-        return _render_record(
-            user,
-            code,
-            year,
-            kind=kind,
-            fmt=fmt,
-            date=date,
-            number=number,
-            signer=signer,
-            award_id=award_id,
-            member_card=member_card,
-            preprinted=preprinted,
-        )
+        org = report_organization(user, code)
+        if kind == "certificate":
+            return _render_certificate(user, org, award_id, fmt=fmt, preprinted=preprinted)
+        facts = year_end_facts(user, code, year, signer=signer, history=False, rows=False)
+        if kind == "award-decision":
+            doc = _award_decision(user, org, year, facts)
+        else:
+            doc = _referral(user, org, year, facts, member_card, date=date, number=number)
+        return _docx_or_pdf(doc, fmt, f"{kind}-{org.code}-{year}")
     if kind == "decision" and fmt != "xlsx":
         _refuse_cell_decision(report_organization(user, code))
     listed = kind in ROW_KINDS and fmt != "xlsx"
@@ -377,9 +372,7 @@ def render_report(
         program = program_record(user, code, year, PROGRAM_KINDS[kind], program_id)
         when = date or program.adopted_on or timezone.localdate()
         doc = builders.build_program(named_on(facts, when), program, date=when, number=number)
-        stem = f"{kind}-{facts.organization.code}-{program.year}"
-        content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
-        return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
+        return _docx_or_pdf(doc, fmt, f"{kind}-{facts.organization.code}-{program.year}")
     given = date or (facts.conference.date if facts.conference else None)
     if given is None and kind in ROW_KINDS:
         # No conference: the recognition decision and its notice carry the decisions' date.
@@ -388,13 +381,9 @@ def render_report(
     facts = named_on(facts, when)
     record = conference_record(user, code, year) if kind in ("minutes", "resolution") else None
     doc = builders.build(kind, facts, date=when, number=number, record=record)
-    if fmt == "docx":
-        content = render_docx(doc)
-    elif fmt == "pdf":
-        content = render_pdf(doc)
-    else:
-        content = render_markdown(doc).encode()
-    return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
+    if fmt == "md":
+        return RenderedReport(render_markdown(doc).encode(), FORMATS[fmt], f"{stem}.md")
+    return _docx_or_pdf(doc, fmt, stem)
 
 
 def _refuse_cell_decision(org: Organization) -> None:
@@ -436,48 +425,47 @@ def _render_news(news: NewsFacts, fmt: str, stem: str) -> RenderedReport:
     return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
 
 
-def _render_record(
-    user: User | None,
-    code: str,
-    year: int,
-    *,
-    kind: str,
-    fmt: str,
-    date: dt.date | None,
-    number: int | None,
-    signer: str,
-    award_id: int | None,
-    member_card: str | None,
-    preprinted: bool,
-) -> RenderedReport:
-    """The award decision, a certificate or a referral letter of the organization."""
+def _docx_or_pdf(doc: OfficialDocument, fmt: str, stem: str) -> RenderedReport:
     from tongket.reports.documents.docx_renderer import render_docx
     from tongket.reports.documents.pdf_renderer import render_pdf
 
-    org = report_organization(user, code)
-    if kind == "certificate":
-        return _render_certificate(user, org, award_id, fmt=fmt, preprinted=preprinted)
-    facts = year_end_facts(user, code, year, signer=signer, history=False, rows=False)
-    if kind == "award-decision":
-        from tongket.awards.selectors import award_decision_record
-        from tongket.reports.award_documents import build_award_decision
-
-        record = award_decision_record(user, org, year)
-        if record is None:
-            raise DomainError(
-                f"{org.name} chưa có quyết định khen thưởng năm {year} được ghi trong hệ thống.",
-                field="year",
-                rule="reports.no_data.award_decision",
-            )
-        doc = build_award_decision(named_on(facts, record.date), record)
-    else:
-        from tongket.reports.referral import build_referral
-
-        referral = referral_facts(user, org, year, member_card)
-        when = date or referral.on
-        doc = build_referral(named_on(facts, when), referral, date=when, number=number)
     content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
-    return RenderedReport(content, FORMATS[fmt], f"{kind}-{org.code}-{year}.{fmt}")
+    return RenderedReport(content, FORMATS[fmt], f"{stem}.{fmt}")
+
+
+def _award_decision(
+    user: User | None, org: Organization, year: int, facts: YearEndFacts
+) -> OfficialDocument:
+    """The organization's award decision of the year, as recorded."""
+    from tongket.awards.selectors import award_decision_record
+    from tongket.reports.award_documents import build_award_decision
+
+    record = award_decision_record(user, org, year)
+    if record is None:
+        raise DomainError(
+            f"{org.name} chưa có quyết định khen thưởng năm {year} được ghi trong hệ thống.",
+            field="year",
+            rule="reports.no_data.award_decision",
+        )
+    return build_award_decision(named_on(facts, record.date), record)
+
+
+def _referral(
+    user: User | None,
+    org: Organization,
+    year: int,
+    facts: YearEndFacts,
+    member_card: str | None,
+    *,
+    date: dt.date | None,
+    number: int | None,
+) -> OfficialDocument:
+    """The letter introducing a member of the organization to another one."""
+    from tongket.reports.referral import build_referral
+
+    referral = referral_facts(user, org, year, member_card)
+    when = date or referral.on
+    return build_referral(named_on(facts, when), referral, date=when, number=number)
 
 
 def _render_certificate(

@@ -17,24 +17,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from tongket.reports.documents import model
 from tongket.reports.documents.layout import FIGURE_LINE_EXTRA_PT, LAYOUT, PT_MM
-from tongket.reports.documents.model import (
-    DEFAULT_PAGE_SETUP,
-    ISSUER_MARK,
-    PARTY_MOTTO,
-    RECIPIENTS_LABEL,
-    SUMMARY_RULE,
-    Block,
-    BulletList,
-    Figure,
-    Heading,
-    OfficialDocument,
-    PageBreak,
-    PageSetup,
-    Paragraph,
-    Signature,
-    Table,
-)
 
 # An office replaces the house templates by pointing this variable at its own folder; it is read
 # at call time, not through Django settings, so renderers stay usable outside Django.
@@ -61,12 +45,12 @@ def house_template_path() -> Path:
     return (Path(folder) if folder else SHIPPED_HOUSE_DIR) / HOUSE_TEMPLATE_NAME
 
 
-def house_page_setup(template: Path | None = None) -> PageSetup:
+def house_page_setup(template: Path | None = None) -> model.PageSetup:
     """Paper and margins as the house template sets them, so PDF and Word agree."""
     return _page_setup_of(Document(str(template or house_template_path())).sections[0])
 
 
-def _page_setup_of(section: Docx) -> PageSetup:
+def _page_setup_of(section: Docx) -> model.PageSetup:
     def mm(length: int | None, default: Decimal) -> Decimal:
         if length is None:
             return default
@@ -74,8 +58,8 @@ def _page_setup_of(section: Docx) -> PageSetup:
         # 210.01 mm: a tenth of a millimetre is the precision a page setup has.
         return (Decimal(length) / 36000).quantize(Decimal("0.1"))
 
-    d = DEFAULT_PAGE_SETUP
-    return PageSetup(
+    d = model.DEFAULT_PAGE_SETUP
+    return model.PageSetup(
         width_mm=mm(section.page_width, d.width_mm),
         height_mm=mm(section.page_height, d.height_mm),
         top_mm=mm(section.top_margin, d.top_mm),
@@ -85,7 +69,7 @@ def _page_setup_of(section: Docx) -> PageSetup:
     )
 
 
-def write_house_template(path: Path, page: PageSetup = DEFAULT_PAGE_SETUP) -> None:
+def write_house_template(path: Path, page: model.PageSetup = model.DEFAULT_PAGE_SETUP) -> None:
     """Write the shipped house template: A4, HD 36 margins, Times New Roman 14 for every script,
     Vietnamese proofing language, and page numbers top centre from page 2."""
     document = Document()
@@ -128,7 +112,7 @@ def write_house_template(path: Path, page: PageSetup = DEFAULT_PAGE_SETUP) -> No
     document.save(str(path))
 
 
-def render_docx(doc: OfficialDocument, *, template: Path | None = None) -> bytes:
+def render_docx(doc: model.OfficialDocument, *, template: Path | None = None) -> bytes:
     """The document as a .docx laid out per Hướng dẫn 36-HD/VPTW over the house template."""
     document = Document(str(template or house_template_path()))
     _clear_body(document)
@@ -158,58 +142,60 @@ def render_docx(doc: OfficialDocument, *, template: Path | None = None) -> bytes
 # --- layout -----------------------------------------------------------------------------------
 
 
-def _header(document: Docx, doc: OfficialDocument, widths: tuple[int, int]) -> None:
+def _header(document: Docx, doc: model.OfficialDocument, widths: tuple[int, int]) -> None:
     table = _layout_table(document, widths)
     left, right = table.rows[0].cells
     _cell_line(left.paragraphs[0], _caps(doc.superior_body))
     _cell_line(left.add_paragraph(), _caps(doc.issuer_body), bold=True)
-    _cell_line(left.add_paragraph(), ISSUER_MARK)
+    _cell_line(left.add_paragraph(), model.ISSUER_MARK)
     _cell_line(left.add_paragraph(), _nfc(doc.number_text))
 
     # HD 36: a rule as long as the motto beneath it; an underline is exactly that long.
-    _cell_line(right.paragraphs[0], PARTY_MOTTO, bold=True, size=LAYOUT.motto_pt, underline=True)
+    _cell_line(
+        right.paragraphs[0], model.PARTY_MOTTO, bold=True, size=LAYOUT.motto_pt, underline=True
+    )
     date_line = right.add_paragraph()
     date_line.paragraph_format.space_before = Pt(LAYOUT.date_gap_before_pt)
     _cell_line(date_line, _nfc(doc.place_date_text), italic=True)
 
 
-def _title(document: Docx, doc: OfficialDocument) -> None:
+def _title(document: Docx, doc: model.OfficialDocument) -> None:
     name = _centered(document, space_before=LAYOUT.title_gap_before_pt)
     _add_run(name, _caps(doc.kind.name), bold=True, size=LAYOUT.type_name_pt)
     summary = _centered(document)
     _add_run(summary, _nfc(doc.summary), bold=True)
     rule = _centered(document, space_after=LAYOUT.title_gap_after_pt)
-    _add_run(rule, SUMMARY_RULE)
+    _add_run(rule, model.SUMMARY_RULE)
 
 
-def _block(document: Docx, block: Block, text_width: int) -> Docx | None:
+def _block(document: Docx, block: model.Block, text_width: int) -> Docx | None:
     """Add the block; return its last paragraph if it ends with one (to keep with the next)."""
-    if isinstance(block, Heading):
+    if isinstance(block, model.Heading):
         paragraph = _body_paragraph(document, centered=block.centered)
         paragraph.paragraph_format.keep_with_next = True
         _add_run(paragraph, _nfc(block.text), bold=True, italic=block.level == 3)
         return paragraph
-    if isinstance(block, Paragraph):
+    if isinstance(block, model.Paragraph):
         paragraph = _body_paragraph(document, centered=block.centered)
         for run in block.spans:
             _add_run(paragraph, _nfc(run.text), bold=run.bold, italic=run.italic)
         return paragraph
-    if isinstance(block, BulletList):
+    if isinstance(block, model.BulletList):
         paragraph = None
         for item in block.items:
             paragraph = _body_paragraph(document)
             _add_run(paragraph, "- " + _nfc(item))
         return paragraph
-    if isinstance(block, Table):
+    if isinstance(block, model.Table):
         _table(document, block, text_width)
-    elif isinstance(block, PageBreak):
+    elif isinstance(block, model.PageBreak):
         _page_break(document)
-    elif isinstance(block, Figure):
+    elif isinstance(block, model.Figure):
         _figure(document, block)
     return None
 
 
-def _figure(document: Docx, figure: Figure) -> None:
+def _figure(document: Docx, figure: model.Figure) -> None:
     """The picture alone on an exactly-sized line (its height and one point, the PDF's
     measure), so both files give it the same room."""
     paragraph = document.add_paragraph()
@@ -232,7 +218,7 @@ def _page_break(document: Docx) -> None:
     _exact(document.paragraphs[-1], 1)
 
 
-def _annex(document: Docx, doc: OfficialDocument, text_width: int) -> None:
+def _annex(document: Docx, doc: model.OfficialDocument, text_width: int) -> None:
     """The annexed list after the signature, from a new page, under its centred title."""
     title = _centered(document, space_after=LAYOUT.paragraph_gap_pt)
     title.paragraph_format.page_break_before = True
@@ -242,7 +228,7 @@ def _annex(document: Docx, doc: OfficialDocument, text_width: int) -> None:
         _block(document, block, text_width)
 
 
-def _table(document: Docx, block: Table, text_width: int) -> None:
+def _table(document: Docx, block: model.Table, text_width: int) -> None:
     gap = LAYOUT.paragraph_gap_pt
     if block.caption:
         # No room above: the block before already ends with its 6 pt (LibreOffice would not add
@@ -285,7 +271,7 @@ def _table(document: Docx, block: Table, text_width: int) -> None:
 
 
 def _signature_and_recipients(
-    document: Docx, doc: OfficialDocument, widths: tuple[int, int]
+    document: Docx, doc: model.OfficialDocument, widths: tuple[int, int]
 ) -> None:
     spacer = document.add_paragraph()
     _exact(spacer, LAYOUT.body_pt)
@@ -301,14 +287,14 @@ def _signature_and_recipients(
     label = left.paragraphs[0]
     label.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if doc.recipients:
-        _add_run(label, RECIPIENTS_LABEL, underline=True)
+        _add_run(label, model.RECIPIENTS_LABEL, underline=True)
         for recipient in doc.recipients:
             line = left.add_paragraph()
             _exact(line, LAYOUT.recipient_pt)
             _add_run(line, "- " + _nfc(recipient), size=LAYOUT.recipient_pt)
 
 
-def _signature_cell(cell: Docx, signature: Signature) -> None:
+def _signature_cell(cell: Docx, signature: model.Signature) -> None:
     for index, line in enumerate(signature.heading_lines):
         _cell_line(cell.paragraphs[0] if index == 0 else cell.add_paragraph(), line, bold=True)
     for _ in range(LAYOUT.signature_space_lines):

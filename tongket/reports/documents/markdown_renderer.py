@@ -6,21 +6,7 @@ import re
 import unicodedata
 
 from tongket.core.text import is_digits
-from tongket.reports.documents.model import (
-    ISSUER_MARK,
-    PARTY_MOTTO,
-    RECIPIENTS_LABEL,
-    SUMMARY_RULE,
-    Block,
-    BulletList,
-    Figure,
-    Heading,
-    OfficialDocument,
-    PageBreak,
-    Paragraph,
-    Run,
-    Table,
-)
+from tongket.reports.documents import model
 
 # CommonMark's backslash line break keeps a block's lines together without trailing spaces.
 _BREAK = "\\\n"
@@ -45,22 +31,22 @@ def escape(text: str, *, line_start: bool = True) -> str:
     return f"{indent}\\{marker}{rest}"
 
 
-def render_markdown(doc: OfficialDocument) -> str:
+def render_markdown(doc: model.OfficialDocument) -> str:
     """The document as Markdown, block by block in the order HD 36 lays it out."""
     parts: list[str] = [
         _lines(
             escape(_caps(doc.superior_body)),
             _strong(_caps(doc.issuer_body)),
-            escape(ISSUER_MARK),
+            escape(model.ISSUER_MARK),
             escape(doc.number_text),
         ),
-        _lines(_strong(PARTY_MOTTO), _emphasis(doc.place_date_text)),
+        _lines(_strong(model.PARTY_MOTTO), _emphasis(doc.place_date_text)),
         "# " + escape(_caps(doc.kind.name)),
-        _lines(_strong(doc.summary), escape(SUMMARY_RULE)),
+        _lines(_strong(doc.summary), escape(model.SUMMARY_RULE)),
     ]
     parts.extend(_block(block) for block in doc.body)
     if doc.recipients:
-        parts.append(RECIPIENTS_LABEL + "\n\n" + _bullets(doc.recipients))
+        parts.append(model.RECIPIENTS_LABEL + "\n\n" + _bullets(doc.recipients))
     for signature in (doc.countersignature, doc.signature):
         if signature is not None:
             lines = [_strong(line) for line in signature.heading_lines]
@@ -72,24 +58,24 @@ def render_markdown(doc: OfficialDocument) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _block(block: Block) -> str:
-    if isinstance(block, Heading):
+def _block(block: model.Block) -> str:
+    if isinstance(block, model.Heading):
         return "#" * (block.level + 1) + " " + escape(block.text)
-    if isinstance(block, Paragraph):
+    if isinstance(block, model.Paragraph):
         return "".join(_run(run, line_start=i == 0) for i, run in enumerate(block.spans))
-    if isinstance(block, BulletList):
+    if isinstance(block, model.BulletList):
         return _bullets(block.items)
-    if isinstance(block, Table):
+    if isinstance(block, model.Table):
         return _table(block)
-    if isinstance(block, PageBreak):
+    if isinstance(block, model.PageBreak):
         return "---"
-    if isinstance(block, Figure):
+    if isinstance(block, model.Figure):
         # Plain text has no picture: the chart's figures stand in its place.
         return _table(block.table) if block.table is not None else escape(block.caption)
     raise TypeError(f"Khối nội dung không được hỗ trợ: {type(block).__name__}")
 
 
-def _table(table: Table) -> str:
+def _table(table: model.Table) -> str:
     header = "| " + " | ".join(_cell(h) for h in table.headers) + " |"
     rule = "|" + "|".join(" --- " for _ in table.headers) + "|"
     rows = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in table.rows]
@@ -108,7 +94,7 @@ def _bullets(items: tuple[str, ...]) -> str:
     return "\n".join("- " + escape(item) for item in items)
 
 
-def _run(run: Run, *, line_start: bool) -> str:
+def _run(run: model.Run, *, line_start: bool) -> str:
     if not run.text.strip() or not (run.bold or run.italic):
         return escape(run.text, line_start=line_start)
     # Emphasis markers must touch the words: "** bold**" is not bold in CommonMark.

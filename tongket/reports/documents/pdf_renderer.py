@@ -18,24 +18,9 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from fpdf.fonts import FontFace
 
+from tongket.reports.documents import model
 from tongket.reports.documents.docx_renderer import house_page_setup
 from tongket.reports.documents.layout import FIGURE_LINE_EXTRA_PT, LAYOUT, PT_MM
-from tongket.reports.documents.model import (
-    ISSUER_MARK,
-    PARTY_MOTTO,
-    RECIPIENTS_LABEL,
-    SUMMARY_RULE,
-    Block,
-    BulletList,
-    Figure,
-    Heading,
-    OfficialDocument,
-    PageBreak,
-    PageSetup,
-    Paragraph,
-    Signature,
-    Table,
-)
 from tongket.reports.signing import sign_if_configured
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -81,7 +66,7 @@ class _PartyPdf(FPDF):
         self.set_xy(self.l_margin, top)
 
 
-def _new_pdf(setup: PageSetup, *, height_mm: float | None = None) -> _PartyPdf:
+def _new_pdf(setup: model.PageSetup, *, height_mm: float | None = None) -> _PartyPdf:
     pdf = _PartyPdf(
         orientation="P",
         unit="mm",
@@ -98,7 +83,7 @@ def _new_pdf(setup: PageSetup, *, height_mm: float | None = None) -> _PartyPdf:
 class _Ruler:
     """Measures how tall blocks come out by drawing them on an endless scratch page."""
 
-    def __init__(self, setup: PageSetup) -> None:
+    def __init__(self, setup: model.PageSetup) -> None:
         self.pdf = _new_pdf(setup, height_mm=10_000)
         self.pdf.numbered = False
 
@@ -110,7 +95,7 @@ class _Ruler:
         return pdf.get_y() - pdf.t_margin
 
 
-def render_pdf(doc: OfficialDocument, *, page: PageSetup | None = None) -> bytes:
+def render_pdf(doc: model.OfficialDocument, *, page: model.PageSetup | None = None) -> bytes:
     """The document as a PDF laid out like the Word version; page and margins default to the
     house template's, so an office that changes the template changes both."""
     setup = page or house_page_setup()
@@ -143,18 +128,18 @@ def render_pdf(doc: OfficialDocument, *, page: PageSetup | None = None) -> bytes
 def _flow(
     pdf: FPDF,
     ruler: _Ruler,
-    blocks: Sequence[Block],
+    blocks: Sequence[model.Block],
     *,
     keep_last_with: Callable[[FPDF], None] | None = None,
 ) -> None:
     """Draw the blocks, breaking pages where the Word file's keep rules break them."""
     for index, block in enumerate(blocks):
         needed = 0.0
-        follows_heading = index > 0 and isinstance(blocks[index - 1], Heading)
-        if isinstance(block, Heading) and not follows_heading:
+        follows_heading = index > 0 and isinstance(blocks[index - 1], model.Heading)
+        if isinstance(block, model.Heading) and not follows_heading:
             # A heading (and the headings right after it) stays with the first line that follows.
             run = index
-            while run < len(blocks) and isinstance(blocks[run], Heading):
+            while run < len(blocks) and isinstance(blocks[run], model.Heading):
                 needed += ruler.height(partial(_block, block=blocks[run]))
                 run += 1
             if run == len(blocks) - 1 and keep_last_with is not None and _one_unit(blocks[run]):
@@ -162,28 +147,30 @@ def _flow(
                 needed += _last_with(ruler, blocks[run], keep_last_with)
             elif run < len(blocks):
                 needed += _first_unit_height(ruler, blocks[run])
-        elif isinstance(block, Table):
+        elif isinstance(block, model.Table):
             needed = _first_unit_height(ruler, block)
         if index == len(blocks) - 1 and keep_last_with is not None:
             needed = max(needed, _last_with(ruler, block, keep_last_with))
-            if isinstance(block, BulletList) and len(block.items) > 1:
-                _block(pdf, BulletList(block.items[:-1]))
-                block = BulletList(block.items[-1:])
+            if isinstance(block, model.BulletList) and len(block.items) > 1:
+                _block(pdf, model.BulletList(block.items[:-1]))
+                block = model.BulletList(block.items[-1:])
         if needed and pdf.get_y() + needed > pdf.page_break_trigger and not _at_top(pdf):
             pdf.add_page()
         _block(pdf, block)
 
 
-def _one_unit(block: Block) -> bool:
-    return isinstance(block, Paragraph) or (isinstance(block, BulletList) and len(block.items) == 1)
+def _one_unit(block: model.Block) -> bool:
+    return isinstance(block, model.Paragraph) or (
+        isinstance(block, model.BulletList) and len(block.items) == 1
+    )
 
 
-def _last_with(ruler: _Ruler, block: Block, signature: Callable[[FPDF], None]) -> float:
+def _last_with(ruler: _Ruler, block: model.Block, signature: Callable[[FPDF], None]) -> float:
     """The room the body's last paragraph (or list item) needs with the signature after it."""
-    if isinstance(block, Paragraph):
+    if isinstance(block, model.Paragraph):
         return ruler.height(partial(_block, block=block)) + ruler.height(signature)
-    if isinstance(block, BulletList):
-        last = BulletList(block.items[-1:])
+    if isinstance(block, model.BulletList):
+        last = model.BulletList(block.items[-1:])
         return ruler.height(partial(_block, block=last)) + ruler.height(signature)
     return 0.0
 
@@ -192,11 +179,11 @@ def _at_top(pdf: FPDF) -> bool:
     return pdf.get_y() <= pdf.t_margin + 0.01
 
 
-def _first_unit_height(ruler: _Ruler, block: Block) -> float:
+def _first_unit_height(ruler: _Ruler, block: model.Block) -> float:
     """What must follow a heading on its page: one line of text, or a table's caption, header
     and first row."""
-    if isinstance(block, Table):
-        first = Table(
+    if isinstance(block, model.Table):
+        first = model.Table(
             headers=block.headers,
             rows=block.rows[:1],
             caption=block.caption,
@@ -204,14 +191,14 @@ def _first_unit_height(ruler: _Ruler, block: Block) -> float:
             column_align=block.column_align,
         )
         return ruler.height(lambda p: _table(p, first, gap_after=False))
-    if isinstance(block, PageBreak):
+    if isinstance(block, model.PageBreak):
         return 0.0
-    if isinstance(block, Figure):
+    if isinstance(block, model.Figure):
         return _figure_height(block)
     return line_height(LAYOUT.body_pt)
 
 
-def _header(pdf: FPDF, doc: OfficialDocument) -> None:
+def _header(pdf: FPDF, doc: model.OfficialDocument) -> None:
     top = pdf.get_y()
     left_width = pdf.epw * float(LAYOUT.left_share)
     right_x = pdf.l_margin + left_width
@@ -221,14 +208,14 @@ def _header(pdf: FPDF, doc: OfficialDocument) -> None:
     pdf.set_xy(pdf.l_margin, top)
     _centered_in(pdf, left_width, nfc(doc.superior_body).upper(), "", size)
     _centered_in(pdf, left_width, nfc(doc.issuer_body).upper(), "B", size)
-    _centered_in(pdf, left_width, ISSUER_MARK, "", size)
+    _centered_in(pdf, left_width, model.ISSUER_MARK, "", size)
     _centered_in(pdf, left_width, nfc(doc.number_text), "", size)
     left_bottom = pdf.get_y()
 
     pdf.set_xy(right_x, top)
-    _centered_in(pdf, right_width, PARTY_MOTTO, "B", LAYOUT.motto_pt)
+    _centered_in(pdf, right_width, model.PARTY_MOTTO, "B", LAYOUT.motto_pt)
     # HD 36: a solid rule beneath the motto, exactly as long as the motto.
-    motto_width = pdf.get_string_width(PARTY_MOTTO)
+    motto_width = pdf.get_string_width(model.PARTY_MOTTO)
     rule_x = right_x + (right_width - motto_width) / 2
     rule_y = pdf.get_y() - 0.8
     pdf.set_line_width(0.3)
@@ -239,41 +226,41 @@ def _header(pdf: FPDF, doc: OfficialDocument) -> None:
     pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.get_y()))
 
 
-def _title(pdf: FPDF, doc: OfficialDocument) -> None:
+def _title(pdf: FPDF, doc: model.OfficialDocument) -> None:
     pdf.ln(LAYOUT.title_gap_before_pt * PT_MM)
     _centered_in(pdf, pdf.epw, nfc(doc.kind.name).upper(), "B", LAYOUT.type_name_pt)
     _centered_in(pdf, pdf.epw, nfc(doc.summary), "B", LAYOUT.body_pt)
-    _centered_in(pdf, pdf.epw, SUMMARY_RULE, "", LAYOUT.body_pt)
+    _centered_in(pdf, pdf.epw, model.SUMMARY_RULE, "", LAYOUT.body_pt)
     pdf.ln(LAYOUT.title_gap_after_pt * PT_MM)
 
 
-def _block(pdf: FPDF, block: Block) -> None:
-    if isinstance(block, Heading):
+def _block(pdf: FPDF, block: model.Block) -> None:
+    if isinstance(block, model.Heading):
         style = "BI" if block.level == 3 else "B"
         _justified(pdf, ((nfc(block.text), style),), centered=block.centered)
-    elif isinstance(block, Paragraph):
+    elif isinstance(block, model.Paragraph):
         spans = tuple(
             (nfc(run.text), ("B" if run.bold else "") + ("I" if run.italic else ""))
             for run in block.spans
         )
         _justified(pdf, spans, centered=block.centered)
-    elif isinstance(block, BulletList):
+    elif isinstance(block, model.BulletList):
         for item in block.items:
             _justified(pdf, (("- " + nfc(item), ""),))
-    elif isinstance(block, Table):
+    elif isinstance(block, model.Table):
         _table(pdf, block)
-    elif isinstance(block, PageBreak):
+    elif isinstance(block, model.PageBreak):
         pdf.add_page()
-    elif isinstance(block, Figure):
+    elif isinstance(block, model.Figure):
         _figure(pdf, block)
 
 
-def _figure_height(figure: Figure) -> float:
+def _figure_height(figure: model.Figure) -> float:
     """The picture's line with the gap after it: Word and LibreOffice want both on the page."""
     return float(figure.height_mm) + (FIGURE_LINE_EXTRA_PT + LAYOUT.paragraph_gap_pt) * PT_MM
 
 
-def _figure(pdf: FPDF, figure: Figure) -> None:
+def _figure(pdf: FPDF, figure: model.Figure) -> None:
     """The picture centred at its size, on a line one point taller (as the Word file)."""
     if pdf.get_y() + _figure_height(figure) > pdf.page_break_trigger and not _at_top(pdf):
         pdf.add_page()
@@ -306,7 +293,7 @@ def _justified(pdf: FPDF, spans: tuple[tuple[str, str], ...], *, centered: bool 
     pdf.set_x(pdf.l_margin)
 
 
-def _table(pdf: FPDF, block: Table, *, gap_after: bool = True) -> None:
+def _table(pdf: FPDF, block: model.Table, *, gap_after: bool = True) -> None:
     gap = LAYOUT.paragraph_gap_pt * PT_MM
     if block.caption:
         _centered_in(pdf, pdf.epw, nfc(block.caption), "B", LAYOUT.body_pt)
@@ -338,7 +325,7 @@ def _table(pdf: FPDF, block: Table, *, gap_after: bool = True) -> None:
         pdf.ln(gap + float(LAYOUT.table_border_pt) * PT_MM)
 
 
-def _signature_and_recipients(pdf: FPDF, doc: OfficialDocument) -> None:
+def _signature_and_recipients(pdf: FPDF, doc: model.OfficialDocument) -> None:
     size = LAYOUT.body_pt
     pdf.ln(line_height(size))
     top = pdf.get_y()
@@ -353,9 +340,9 @@ def _signature_and_recipients(pdf: FPDF, doc: OfficialDocument) -> None:
         pdf.set_xy(pdf.l_margin, top)
         pdf.set_font(FONT_FAMILY, "U", size)
         pdf.cell(
-            pdf.get_string_width(RECIPIENTS_LABEL),
+            pdf.get_string_width(model.RECIPIENTS_LABEL),
             line_height(size),
-            RECIPIENTS_LABEL,
+            model.RECIPIENTS_LABEL,
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
@@ -377,7 +364,7 @@ def _signature_and_recipients(pdf: FPDF, doc: OfficialDocument) -> None:
     pdf.set_xy(pdf.l_margin, max(left_bottom, pdf.get_y()))
 
 
-def _signature_column(pdf: FPDF, width: float, signature: Signature) -> None:
+def _signature_column(pdf: FPDF, width: float, signature: model.Signature) -> None:
     x = pdf.get_x()
     size = LAYOUT.body_pt
     for line in signature.heading_lines:

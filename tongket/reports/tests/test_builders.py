@@ -12,7 +12,7 @@ import pytest
 from tongket.core.errors import DomainError
 from tongket.evaluation.domain import Level
 from tongket.reports import builders, charts
-from tongket.reports.documents import Heading
+from tongket.reports.documents.model import Heading
 from tongket.reports.facts import (
     NO_DATA,
     LevelCounts,

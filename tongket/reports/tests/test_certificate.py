@@ -9,8 +9,8 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from tongket.reports.documents import Signature
 from tongket.reports.documents.certificate import Certificate, render_certificate_pdf
+from tongket.reports.documents.model import Signature
 from tongket.reports.tests.rendering import ARTIFACTS, write_pngs
 
 

@@ -20,7 +20,15 @@ from pypdf import PdfReader
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import format_count, format_decimal
-from tongket.reports.documents import (
+from tongket.reports.documents.docx_renderer import (
+    HOUSE_TEMPLATES_ENV,
+    house_page_setup,
+    house_template_path,
+    render_docx,
+    write_house_template,
+)
+from tongket.reports.documents.markdown_renderer import escape, render_markdown
+from tongket.reports.documents.model import (
     BAO_CAO,
     DOCUMENT_TYPES,
     QUYET_DINH,
@@ -37,14 +45,6 @@ from tongket.reports.documents import (
     document_type,
     place_date_line,
 )
-from tongket.reports.documents.docx_renderer import (
-    HOUSE_TEMPLATES_ENV,
-    house_page_setup,
-    house_template_path,
-    render_docx,
-    write_house_template,
-)
-from tongket.reports.documents.markdown_renderer import escape, render_markdown
 from tongket.reports.documents.pdf_renderer import render_pdf
 from tongket.reports.tests.rendering import ARTIFACTS, docx_text, flat, pdf_text, write_pngs
 
