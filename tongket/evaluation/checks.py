@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tongket.core.rules import Finding, Severity
+from tongket.criteria.selectors import bound_to_a_set
 from tongket.evaluation import leaders
 from tongket.evaluation.domain import (
     CaseFacts,
@@ -393,6 +394,8 @@ def with_period_facts(
         "decided": Exists(current),
         "undecided_collective": Exists(organizations.filter(organization_id=OuterRef("unit_id"))),
         "undecided_subordinate": Exists(organizations.filter(unit_id=OuterRef("organization_id"))),
+        # qd366: the frame a score is counted on (`point_frame`) is read only for a bound set.
+        "bound_to_a_set": bound_to_a_set(),
     }
     if leaders_on is not None:
         annotations |= leaders.leading_on(leaders_on)
