@@ -7,9 +7,12 @@ request at a time, `time.process_time` around each (the CPU of this process only
 processes on a shared machine barely move, the database server's CPU not in it). For each
 regulation it opens cycles of the demo organization for several years through the API, then
 decides each ordinary member (no committee seat: Điều 12 of qd366 decides them before their
-cell) one at a time. The floor, measured in the same run and the same way: a trivial
-authenticated API GET (one cycle, `/api/v1/cycles/ID/`). Prints median and p95 per decision,
-the floor and the ratio.
+cell) one at a time. Under qd366 good or better needs the committee's appraisal with a score
+(Điều 11), so every other member is decided the common 2026 way, `good` after an appraisal
+scored 79.5 points (`POST /api/v1/evaluations/ID/appraisal/`, not measured), and the rest
+`completed` without one. The floor, measured in the same run and the same way: a trivial
+authenticated API GET (one cycle, `/api/v1/cycles/ID/`). Prints median and p95 per decision
+and case, the floor and the ratio.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/bench_decision.py 2>/dev/null
@@ -18,6 +21,7 @@ the floor and the ratio.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -40,7 +44,12 @@ from rest_framework.test import APIClient  # noqa: E402
 ORG = "QT.KCQDN.SGDDT"
 # Years by regulation: each gives one cycle of the demo organization's members.
 YEARS = {"qd132": (2018, 2019, 2021), "qd366": (2025,)}  # the demo has 2020 and 2026
-OUTCOME = {"qd132": "good", "qd366": "completed"}  # qd366: good or better needs a score
+# Each regulation's cases, by name: the outcome and whether the appraisal's score comes first;
+# a regulation's members are dealt to its cases in turn.
+CASES = {
+    "qd132": {"qd132 good": ("good", False)},
+    "qd366": {"qd366 good, scored": ("good", True), "qd366 completed": ("completed", False)},
+}
 
 
 def p95(values: list[float]) -> float:
@@ -67,20 +76,32 @@ def ordinary_members(office: APIClient, cycle_id: int) -> list[int]:
     return [row["id"] for row in rows if row["subject_code"] not in committee]
 
 
-def run(regulation: str, office: APIClient, floor_runs: int) -> tuple[list[float], list[float]]:
-    decisions: list[float] = []
+def run(
+    regulation: str, office: APIClient, floor_runs: int
+) -> tuple[dict[str, list[float]], list[float]]:
+    from tongket.evaluation.demo import POINTS_2026
+
+    cases = CASES[regulation]
+    decisions: dict[str, list[float]] = {case: [] for case in cases}
     floor: list[float] = []
     for year in YEARS[regulation]:
         opened = office.post("/api/v1/cycles/", {"organization": ORG, "year": year}, format="json")
         assert opened.status_code == 201, opened.json()
         assert opened.json()["profile_id"] == regulation, opened.json()
         cycle_id = opened.json()["id"]
-        body = {"outcome": OUTCOME[regulation], "number": "99-QĐ/ĐU", "date": f"{year}-12-20"}
-        for ev in ordinary_members(office, cycle_id):
+        for ev, case in zip(ordinary_members(office, cycle_id), itertools.cycle(cases)):
+            outcome, scored = cases[case]
+            if scored:  # 79.5 points: good (70 to 89)
+                appraisal = {"outcome": outcome, "points": POINTS_2026[1]}
+                appraised = office.post(
+                    f"/api/v1/evaluations/{ev}/appraisal/", appraisal, format="json"
+                )
+                assert appraised.status_code == 201, appraised.json()
+            body = {"outcome": outcome, "number": "99-QĐ/ĐU", "date": f"{year}-12-20"}
             url = f"/api/v1/evaluations/{ev}/decision/"
             used, done = cpu_of(office.post, url, body, format="json")
             assert done.status_code == 201, done.json()
-            decisions.append(used)
+            decisions[case].append(used)
         for _ in range(floor_runs):
             used, got = cpu_of(office.get, f"/api/v1/cycles/{cycle_id}/")
             assert got.status_code == 200
@@ -116,15 +137,16 @@ def main() -> None:
             + ", ".join(f"{x:.1f}" for x in os.getloadavg())
         )
         for regulation in YEARS:
-            decisions, floor = run(regulation, office, args.floor_runs)
-            decisions = decisions[args.warm_up :]
+            cases, floor = run(regulation, office, args.floor_runs)
             base = statistics.median(floor)
-            print(
-                f"  {regulation}: decision CPU median {ms(statistics.median(decisions))} ms, "
-                f"p95 {ms(p95(decisions))} ms (n = {len(decisions)}); floor (authenticated "
-                f"GET of a cycle) median {ms(base)} ms (n = {len(floor)}); ratio "
-                f"{statistics.median(decisions) / base:.1f}".replace(".", ",")
-            )
+            for case, decisions in cases.items():
+                decisions = decisions[args.warm_up :]
+                print(
+                    f"  {case}: decision CPU median {ms(statistics.median(decisions))} ms, "
+                    f"p95 {ms(p95(decisions))} ms (n = {len(decisions)}); floor (authenticated "
+                    f"GET of a cycle) median {ms(base)} ms (n = {len(floor)}); ratio "
+                    f"{statistics.median(decisions) / base:.1f}".replace(".", ",")
+                )
     finally:
         teardown_databases(databases, verbosity=0)
 

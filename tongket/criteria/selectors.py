@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import NotFound
@@ -149,9 +149,18 @@ def frame_of(criteria_set: CriteriaSet) -> PointFrame:
     )
 
 
+def bound_to_a_set() -> Exists:
+    """Whether the evaluation of the outer query is bound to a set version: annotated as
+    `bound_to_a_set` on an evaluation read with what the checks read, it spares `bound_frame`
+    its query when there is none (issue 22)."""
+    return Exists(EvaluationSet.objects.filter(evaluation_id=OuterRef("pk")))
+
+
 def bound_frame(ev: Evaluation) -> PointFrame | None:
     """The frame of the set version this evaluation is bound to; None when it is bound to none
     (evaluations scored before any set was published keep the profile's sample frame)."""
+    if not getattr(ev, "bound_to_a_set", True):  # read with the evaluation: none bound
+        return None
     bound = (
         EvaluationSet.objects.filter(evaluation_id=ev.pk)
         .select_related("criteria_set__organization")

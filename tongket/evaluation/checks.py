@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tongket.core.rules import Finding, Severity
+from tongket.criteria.selectors import bound_to_a_set
 from tongket.evaluation import leaders
 from tongket.evaluation.domain import (
     CaseFacts,
@@ -394,6 +395,8 @@ def with_period_facts(
         "decided": Exists(current),
         "undecided_collective": Exists(organizations.filter(organization_id=OuterRef("unit_id"))),
         "undecided_subordinate": Exists(organizations.filter(unit_id=OuterRef("organization_id"))),
+        # qd366: the frame a score is counted on (`point_frame`) is read only for a bound set.
+        "bound_to_a_set": bound_to_a_set(),
     }
     if leaders_on is not None:
         annotations |= leaders.leading_on(leaders_on)
@@ -412,15 +415,17 @@ def current_tiers() -> QuerySet[Assessment]:
 def order_facts(ev: Evaluation) -> DecisionOrderFacts:
     """What must be decided before this evaluation (used by qd124 and qd366)."""
     cycle = ev.cycle
-    undecided = Evaluation.objects.filter(
-        period_q("cycle__", cycle.year, cycle.quarter), subject_kind=SubjectKind.ORGANIZATION
-    ).exclude(decisions__status=DecisionStatus.CURRENT)
+
+    def undecided() -> QuerySet[Evaluation]:  # built only when read: most decisions need not
+        return Evaluation.objects.filter(
+            period_q("cycle__", cycle.year, cycle.quarter), subject_kind=SubjectKind.ORGANIZATION
+        ).exclude(decisions__status=DecisionStatus.CURRENT)
+
     # qd366 (issue 24): the head after every unit he or she leads, the agency before its Party
     # organization (Điều 12); older cycles keep their order as it was.
     qd366 = reads_leaders(cycle)
     if ev.subject_kind == SubjectKind.MEMBER:
         assert ev.member is not None
-        collectives = undecided.filter(organization_id=ev.unit_id)
         # qd366 Điều 12: the leadership collective before its members, and members before the
         # Party organization: only a member of the unit's committee waits for the unit (qd124
         # rates every collective before its individuals, as it did).
@@ -431,14 +436,20 @@ def order_facts(ev: Evaluation) -> DecisionOrderFacts:
             subject_kind=RuleSubjectKind.MEMBER,
             subject=subject_code(ev),
             undecided_collectives=(
-                tuple(collectives.values_list("organization__code", flat=True)) if waits else ()
+                tuple(
+                    undecided()
+                    .filter(organization_id=ev.unit_id)
+                    .values_list("organization__code", flat=True)
+                )
+                if waits
+                else ()
             ),
             undecided_led_units=tuple(
                 f"{unit.role} ({unit.code})" for unit in _led_units(ev) if unit.level is None
             ),
         )
     assert ev.organization is not None
-    subordinates = undecided.filter(unit_id=ev.organization_id).order_by("subject_path")
+    subordinates = undecided().filter(unit_id=ev.organization_id).order_by("subject_path")
     return DecisionOrderFacts(
         subject_kind=RuleSubjectKind.ORGANIZATION,
         subject=subject_code(ev),
@@ -725,9 +736,12 @@ def quota_verdicts(changes: Sequence[Change], profile: Profile) -> dict[int, Quo
     out: dict[int, QuotaVerdict] = {}
     for key, (query, kind, items) in scopes.items():
         label = key.split(":", 1)[1]
+        # Counted, so unordered: the default order joined the cycle and its organization to
+        # sort rows nobody reads in order (one current decision per evaluation).
         current = dict(
             Decision.objects.filter(query, status=DecisionStatus.CURRENT)
             .exclude(level="")
+            .order_by()
             .values_list("evaluation_id", "level")
         )
         before = QuotaCounts.of(Level(level) for level in current.values())
