@@ -349,3 +349,58 @@ def test_another_provinces_office_cannot_see_or_cancel_the_demo_offices_jobs(
         assert answer.status_code == 404, (url, answer.status_code)
     assert _writes() == before
     assert demo.get(f"/viec/{file_job}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_second_office_corrects_on_the_page_and_the_bloc_reclassifies_on_its_page(
+    tmp_path: Path,
+) -> None:
+    """The pages' correction (`_decide` → `_replace_decision`) and reclassification
+    (`evaluation_reclassify`) after the refactor: each replaces the current decision, the old one
+    is kept superseded or cancelled, and the reclassification page of another office's subject
+    stays closed to the department's own office."""
+    from tongket.core.tests.test_attack_a4 import _sign_in_once
+
+    web, office = _office(tmp_path)
+    opened = office.post(
+        "/api/v1/cycles/", {"organization": "HT.KCQ.STC", "year": 2026}, format="json"
+    )
+    assert opened.status_code == 201, opened.content.decode()[:500]
+    rows = office.get(f"/api/v1/evaluations/?cycle={opened.json()['id']}&page_size=100").json()
+    target = {e["subject_code"]: e["id"] for e in rows["results"]}["42.000104"]
+    for number, reason in (("01-QĐ/ĐU", ""), ("02-QĐ/ĐU", "Sai số quyết định")):
+        answer = web.post(
+            f"/evaluation/danh-gia/{target}/",
+            {
+                "action": "decision",
+                "decision-outcome": "completed",
+                "decision-number": number,
+                "decision-date": "20/12/2026",
+                "decision-reason": reason,
+            },
+        )
+        assert answer.status_code == 302, answer.content.decode()[:800]
+    decisions = Decision.objects.filter(evaluation_id=target)
+    assert sorted(decisions.values_list("number", "status")) == [
+        ("01-QĐ/ĐU", DecisionStatus.SUPERSEDED),
+        ("02-QĐ/ĐU", DecisionStatus.CURRENT),
+    ]
+    own = web.get(f"/evaluation/danh-gia/{target}/xep-loai-lai/")
+    assert own.status_code in (403, 404), own.status_code
+    code = _account("khoi.ht2")
+    _grant("khoi.ht2", "HT.KCQ", "office_admin")
+    bloc = _sign_in_once("khoi.ht2", code)
+    events = AuditEvent.objects.count()
+    answer = bloc.post(
+        f"/evaluation/danh-gia/{target}/xep-loai-lai/",
+        {
+            "outcome": "completed",
+            "number": "05-QĐ/ĐUK",
+            "date": "22/12/2026",
+            "reason": "Cấp trên xem xét lại",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:800]
+    assert AuditEvent.objects.count() > events
+    current = Decision.objects.get(evaluation_id=target, status=DecisionStatus.CURRENT)
+    assert current.number == "05-QĐ/ĐUK"
