@@ -404,3 +404,27 @@ def test_the_second_office_corrects_on_the_page_and_the_bloc_reclassifies_on_its
     assert AuditEvent.objects.count() > events
     current = Decision.objects.get(evaluation_id=target, status=DecisionStatus.CURRENT)
     assert current.number == "05-QĐ/ĐUK"
+
+
+@pytest.mark.django_db
+def test_refused_sign_ins_are_audited_and_counted_alike_on_every_step(tmp_path: Path) -> None:
+    """`record_sign_in_event`/`fail_sign_in` now write every sign-in step's event: a wrong
+    password and a wrong one-time code (also under a name longer than the log's column) answer
+    the form again, each is audited under the name cut to 80 characters, and the fifth failure
+    locks the account (the lockout event written too)."""
+    long_name = "x" * 150
+    client = Client()
+    for _ in range(2):
+        wrong = client.post("/accounts/login/", {"username": long_name, "password": "sai"})
+        assert wrong.status_code in (200, 400), wrong.status_code
+        once = client.post("/accounts/login/once/", {"username": long_name, "code": "AAAA-BBBB"})
+        assert once.status_code in (200, 400), once.status_code
+    failed = AuditEvent.objects.filter(object_id=long_name[:80])
+    actions = sorted(failed.values_list("action", flat=True))
+    assert actions == ["login.code_failed"] * 2 + ["login.failed"] * 2, actions
+    code = _account("khoa.thu")
+    for _ in range(5):
+        client.post("/accounts/login/once/", {"username": "khoa.thu", "code": "AAAA-BBBB-CCCC"})
+    locked = client.post("/accounts/login/once/", {"username": "khoa.thu", "code": code})
+    assert locked.status_code != 302, "the sixth attempt, with the right code, is still refused"
+    assert AuditEvent.objects.filter(object_id="khoa.thu", action="login.code_failed").count() == 5
