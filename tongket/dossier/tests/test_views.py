@@ -17,6 +17,12 @@ from tongket.evaluation.models import Evaluation
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def office(client_for: Callable[[str], Client]) -> Client:
+    """The office (vanphong), which keeps the dossiers."""
+    return client_for("vanphong")
+
+
 def _url(ev: Evaluation) -> str:
     return f"/ho-so/danh-gia/{ev.pk}/"
 
@@ -29,9 +35,9 @@ def test_the_evaluation_page_links_to_the_dossier(
 
 
 def test_the_page_lists_the_self_assessment_from_the_evaluations_data(
-    client_for: Callable[[str], Client], evaluation: Evaluation
+    office: Client, evaluation: Evaluation
 ) -> None:
-    page = client_for("vanphong").get(_url(evaluation))
+    page = office.get(_url(evaluation))
     assert page.status_code == 200
     body = page.content.decode()
     assert "Bản tự kiểm điểm theo Mẫu 2B" in body
@@ -39,9 +45,8 @@ def test_the_page_lists_the_self_assessment_from_the_evaluations_data(
 
 
 def test_the_office_uploads_a_file_and_it_downloads_byte_for_byte(
-    client_for: Callable[[str], Client], evaluation: Evaluation
+    office: Client, evaluation: Evaluation
 ) -> None:
-    office = client_for("vanphong")
     content = PDF + b"% bien ban\n"
     done = office.post(
         _url(evaluation),
@@ -61,9 +66,9 @@ def test_the_office_uploads_a_file_and_it_downloads_byte_for_byte(
 
 
 def test_a_picture_named_pdf_is_refused_with_a_message_naming_the_field(
-    client_for: Callable[[str], Client], evaluation: Evaluation
+    office: Client, evaluation: Evaluation
 ) -> None:
-    page = client_for("vanphong").post(
+    page = office.post(
         _url(evaluation),
         {"kind": "minutes", "title": "", "file": SimpleUploadedFile("bien-ban.pdf", PNG)},
     )
@@ -74,9 +79,8 @@ def test_a_picture_named_pdf_is_refused_with_a_message_naming_the_field(
 
 
 def test_the_typed_residence_comment_is_listed_with_its_signer_and_date(
-    client_for: Callable[[str], Client], evaluation: Evaluation
+    office: Client, evaluation: Evaluation
 ) -> None:
-    office = client_for("vanphong")
     done = office.post(
         _url(evaluation),
         {
@@ -94,10 +98,7 @@ def test_the_typed_residence_comment_is_listed_with_its_signer_and_date(
     assert "20/11/2026" in body
 
 
-def test_the_office_removes_a_document(
-    client_for: Callable[[str], Client], evaluation: Evaluation
-) -> None:
-    office = client_for("vanphong")
+def test_the_office_removes_a_document(office: Client, evaluation: Evaluation) -> None:
     office.post(
         _url(evaluation),
         {"kind": "complaint", "title": "Đơn thư", "file": SimpleUploadedFile("don.pdf", PDF)},
@@ -123,9 +124,9 @@ def test_the_member_reads_the_dossier_without_a_way_to_change_it(
 
 
 def test_an_outsider_gets_404_on_the_page_the_download_the_removal_and_mau_04(
-    outsider_web: Client, client_for: Callable[[str], Client], evaluation: Evaluation
+    outsider_web: Client, office: Client, evaluation: Evaluation
 ) -> None:
-    client_for("vanphong").post(
+    office.post(
         _url(evaluation),
         {"kind": "complaint", "title": "Đơn thư", "file": SimpleUploadedFile("don.pdf", PDF)},
     )

@@ -30,6 +30,12 @@ def published() -> CriteriaSet:
     return CriteriaSet.objects.get(organization__code=DEMO_ORG, appendix="PL4", version=1)
 
 
+@pytest.fixture
+def office(client_for: Callable[[str], Client]) -> Client:
+    """The office (vanphong), which returns forms and edits the criteria."""
+    return client_for("vanphong")
+
+
 def _url(form: SelfAssessment) -> str:
     return f"/tu-kiem-diem/danh-gia/{form.evaluation_id}/"
 
@@ -61,10 +67,8 @@ def test_the_office_returns_the_form_and_the_author_sees_the_comment(
     assert "Gửi chi bộ</button>" in body
 
 
-def test_returning_without_a_comment_is_refused(
-    client_for: Callable[[str], Client], form: SelfAssessment
-) -> None:
-    page = client_for("vanphong").post(_url(form), {"action": "return", "comment": " "})
+def test_returning_without_a_comment_is_refused(office: Client, form: SelfAssessment) -> None:
+    page = office.post(_url(form), {"action": "return", "comment": " "})
     assert page.status_code == 422
     assert "Cần ghi ý kiến của chi bộ khi trả lại." in page.content.decode()
 
@@ -103,10 +107,9 @@ def test_a_member_reads_the_set_above_their_cell_but_cannot_change_it(
 
 
 def test_the_office_edits_a_new_version_and_a_wrong_sum_names_the_node(
-    client_for: Callable[[str], Client],
+    office: Client,
     published: CriteriaSet,
 ) -> None:
-    office = client_for("vanphong")
     moved = office.post(f"/criteria/{published.pk}/phien-ban-moi/")
     draft = CriteriaSet.objects.get(organization__code=DEMO_ORG, appendix="PL4", status="draft")
     assert moved["Location"] == f"/criteria/{draft.pk}/"
