@@ -151,6 +151,12 @@ def outsider_web(outsider: Any) -> Client:
     return client
 
 
+@pytest.fixture
+def office_web(client_for: Callable[[str], Client]) -> Client:
+    """The web site as the department's office (vanphong), signed in."""
+    return client_for("vanphong")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     vendor = connection.vendor if settings.configured else ""
     for item in items:

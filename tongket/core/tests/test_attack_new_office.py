@@ -91,15 +91,19 @@ def test_a_member_is_decided_before_the_cell_under_qd366_order(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def _cycle_ids(client: Client) -> set[str]:
+    """The ids of the cycles that the evaluation index links to for `client`'s user."""
+    return set(re.findall(r"/evaluation/ky/(\d+)/", client.get("/evaluation/").content.decode()))
+
+
 @pytest.mark.django_db
 def test_the_office_can_record_the_committees_appraisal_on_the_evaluation_page(
     client_for: Callable[[str], Client],
 ) -> None:
     office = client_for("vanphong")
-    index = office.get("/evaluation/").content.decode()
-    cycle_id = re.findall(r"/evaluation/ky/(\d+)/", index)
-    assert cycle_id
-    dashboards = [office.get(f"/evaluation/ky/{c}/").content.decode() for c in set(cycle_id)]
+    cycle_ids = _cycle_ids(office)
+    assert cycle_ids
+    dashboards = [office.get(f"/evaluation/ky/{c}/").content.decode() for c in cycle_ids]
     page = next(d for d in dashboards if "Năm 2026" in d and "Đang đánh giá" in d)
     unit = re.search(r"/evaluation/ky/\d+/chi-bo/[^/\"]+TCCB/", page)
     assert unit
@@ -127,10 +131,8 @@ def test_a_cell_secretary_cannot_appraise_for_the_committee(
     client_for: Callable[[str], Client],
 ) -> None:
     secretary = client_for("bithu")
-    index = secretary.get("/evaluation/").content.decode()
     pages = [
-        secretary.get(f"/evaluation/ky/{c}/chi-bo/{DEMO_CELL}/")
-        for c in set(re.findall(r"/evaluation/ky/(\d+)/", index))
+        secretary.get(f"/evaluation/ky/{c}/chi-bo/{DEMO_CELL}/") for c in _cycle_ids(secretary)
     ]
     unit_page = next(p.content.decode() for p in pages if p.status_code == 200)
     member = re.search(r"/evaluation/danh-gia/(\d+)/", unit_page)

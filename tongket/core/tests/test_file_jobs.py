@@ -62,6 +62,13 @@ def _download_link(page: str) -> str:
     return match[1]
 
 
+def _finished_export(client: Any) -> tuple[str, str]:
+    """An export started as `client` and run by the worker: its job page and its file's link."""
+    page = _start_export(client)
+    _worker()
+    return page, _download_link(client.get(page).content.decode())
+
+
 def test_a_queued_export_finishes_and_its_file_equals_the_one_answered_in_the_request(
     demo_loaded: None, client_for: Any, settings: Any, queued: Path
 ) -> None:
@@ -96,9 +103,7 @@ def test_another_users_job_and_file_are_404_even_for_an_office_of_another_organi
     demo_loaded: None, client_for: Any, outsider_web: Any
 ) -> None:
     owner = client_for("vanphong")
-    page = _start_export(owner)
-    _worker()
-    link = _download_link(owner.get(page).content.decode())
+    page, link = _finished_export(owner)
     for other in (client_for("bithu"), client_for("khoi"), outsider_web):
         assert other.get(page).status_code == 404
         assert other.get(link).status_code == 404
@@ -172,9 +177,7 @@ def test_a_job_reads_with_its_owners_scope_as_it_was_and_a_withdrawn_grant_gets_
     demo_loaded: None, client_for: Any, user_named: Any, queued: Path
 ) -> None:
     reader = client_for("bithu")
-    first = _start_export(reader)
-    _worker()
-    link = _download_link(reader.get(first).content.decode())
+    _, link = _finished_export(reader)
     second = _start_export(reader)
     grant = Grant.objects.get(user__username="bithu", revoked_at__isnull=True)
     account_services.revoke_grant(actor=user_named("vanphong"), grant_id=grant.pk)
@@ -212,9 +215,7 @@ def test_expired_files_and_files_no_finished_job_owns_are_deleted_by_the_worker(
     demo_loaded: None, client_for: Any, queued: Path
 ) -> None:
     client = client_for("vanphong")
-    page = _start_export(client)
-    _worker()
-    link = _download_link(client.get(page).content.decode())
+    _, link = _finished_export(client)
     (queued / "stray.part").write_bytes(b"left by a killed worker")
     assert filejobs.clean_up() == 1
     assert client.get(link).status_code == 200

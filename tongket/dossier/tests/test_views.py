@@ -29,9 +29,9 @@ def test_the_evaluation_page_links_to_the_dossier(
 
 
 def test_the_page_lists_the_self_assessment_from_the_evaluations_data(
-    client_for: Callable[[str], Client], evaluation: Evaluation
+    office_web: Client, evaluation: Evaluation
 ) -> None:
-    page = client_for("vanphong").get(_url(evaluation))
+    page = office_web.get(_url(evaluation))
     assert page.status_code == 200
     body = page.content.decode()
     assert "Bản tự kiểm điểm theo Mẫu 2B" in body
@@ -39,11 +39,10 @@ def test_the_page_lists_the_self_assessment_from_the_evaluations_data(
 
 
 def test_the_office_uploads_a_file_and_it_downloads_byte_for_byte(
-    client_for: Callable[[str], Client], evaluation: Evaluation
+    office_web: Client, evaluation: Evaluation
 ) -> None:
-    office = client_for("vanphong")
     content = PDF + b"% bien ban\n"
-    done = office.post(
+    done = office_web.post(
         _url(evaluation),
         {
             "kind": "minutes",
@@ -53,17 +52,19 @@ def test_the_office_uploads_a_file_and_it_downloads_byte_for_byte(
     )
     assert done.status_code == 302
     row = DossierDocument.objects.get(evaluation=evaluation)
-    assert "Biên bản hội nghị kiểm điểm cuối năm" in office.get(_url(evaluation)).content.decode()
-    download = office.get(f"/ho-so/tai-lieu/{row.pk}/")
+    assert (
+        "Biên bản hội nghị kiểm điểm cuối năm" in office_web.get(_url(evaluation)).content.decode()
+    )
+    download = office_web.get(f"/ho-so/tai-lieu/{row.pk}/")
     assert download.status_code == 200
     assert download.content == content
     assert download["Content-Type"] == "application/pdf"
 
 
 def test_a_picture_named_pdf_is_refused_with_a_message_naming_the_field(
-    client_for: Callable[[str], Client], evaluation: Evaluation
+    office_web: Client, evaluation: Evaluation
 ) -> None:
-    page = client_for("vanphong").post(
+    page = office_web.post(
         _url(evaluation),
         {"kind": "minutes", "title": "", "file": SimpleUploadedFile("bien-ban.pdf", PNG)},
     )
@@ -74,10 +75,9 @@ def test_a_picture_named_pdf_is_refused_with_a_message_naming_the_field(
 
 
 def test_the_typed_residence_comment_is_listed_with_its_signer_and_date(
-    client_for: Callable[[str], Client], evaluation: Evaluation
+    office_web: Client, evaluation: Evaluation
 ) -> None:
-    office = client_for("vanphong")
-    done = office.post(
+    done = office_web.post(
         _url(evaluation),
         {
             "kind": "residence_comment",
@@ -88,22 +88,19 @@ def test_the_typed_residence_comment_is_listed_with_its_signer_and_date(
         },
     )
     assert done.status_code == 302
-    body = office.get(_url(evaluation)).content.decode()
+    body = office_web.get(_url(evaluation)).content.decode()
     assert "Nhận xét của cấp ủy nơi cư trú" in body
     assert "Người ký: Trần Thị Lan" in body
     assert "20/11/2026" in body
 
 
-def test_the_office_removes_a_document(
-    client_for: Callable[[str], Client], evaluation: Evaluation
-) -> None:
-    office = client_for("vanphong")
-    office.post(
+def test_the_office_removes_a_document(office_web: Client, evaluation: Evaluation) -> None:
+    office_web.post(
         _url(evaluation),
         {"kind": "complaint", "title": "Đơn thư", "file": SimpleUploadedFile("don.pdf", PDF)},
     )
     row = DossierDocument.objects.get(evaluation=evaluation)
-    assert office.post(f"/ho-so/tai-lieu/{row.pk}/go/").status_code == 302
+    assert office_web.post(f"/ho-so/tai-lieu/{row.pk}/go/").status_code == 302
     assert not DossierDocument.objects.filter(pk=row.pk).exists()
 
 
@@ -123,9 +120,9 @@ def test_the_member_reads_the_dossier_without_a_way_to_change_it(
 
 
 def test_an_outsider_gets_404_on_the_page_the_download_the_removal_and_mau_04(
-    outsider_web: Client, client_for: Callable[[str], Client], evaluation: Evaluation
+    outsider_web: Client, office_web: Client, evaluation: Evaluation
 ) -> None:
-    client_for("vanphong").post(
+    office_web.post(
         _url(evaluation),
         {"kind": "complaint", "title": "Đơn thư", "file": SimpleUploadedFile("don.pdf", PDF)},
     )

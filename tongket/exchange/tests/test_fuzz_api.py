@@ -15,11 +15,12 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
 from tongket.core.tests import dbsnapshot
+from tongket.core.tests.fuzzing import repeatable
 from tongket.core.tests.test_permission_matrix import MATRIX, url_patterns
 from tongket.people.models import Member, Organization
 
@@ -211,12 +212,7 @@ def _operations() -> list[Any]:
 
 
 @pytest.mark.parametrize(("method", "template"), _operations())
-@settings(
-    max_examples=4,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@repeatable(4)
 @given(data=st.data())
 def test_write_endpoint_never_fails_and_a_refusal_writes_nothing(
     api: Client,

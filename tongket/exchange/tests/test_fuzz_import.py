@@ -18,11 +18,12 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from tongket.core.tests import dbsnapshot
+from tongket.core.tests.fuzzing import repeatable
 from tongket.exchange import workbook as wb
 from tongket.exchange.importer import ImportReport, run_import
 from tongket.people.models import Member
@@ -456,12 +457,7 @@ def raw_numbers(data: bytes) -> bytes:
     return rezip(data, replace={part: body})
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@repeatable(40)
 @given(rows=mixed_rows())
 def test_generated_rows_with_random_invalid_cells_are_all_or_nothing(
     actor: Any, rows: list[list[Any]]
@@ -478,12 +474,7 @@ def test_generated_rows_with_random_invalid_cells_are_all_or_nothing(
             assert problem.letter, problem
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@repeatable(25)
 @given(data=st.binary(min_size=0, max_size=2000), keep=st.integers(min_value=0, max_value=4000))
 def test_generated_bytes_spliced_into_a_workbook_never_break_the_importer(
     actor: Any, data: bytes, keep: int

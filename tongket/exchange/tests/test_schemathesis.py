@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tongket.core.tests.fuzzing import repeatable
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
@@ -38,12 +39,7 @@ def token(request: Any, in_process_requests: None, user_named: Any, db: None) ->
 
 
 @schema.parametrize()
-@settings(
-    max_examples=5,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@repeatable(5)
 def test_the_api_never_fails_and_always_answers_as_its_schema_says(case: Any, token: str) -> None:
     response = case.call(headers={"Authorization": f"Token {token}"})
     case.validate_response(response, checks=(not_a_server_error, response_schema_conformance))

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from tongket.accounts.models import Grant
+from tongket.core.tests.fuzzing import repeatable
 from tongket.evaluation import tally
 from tongket.evaluation.models import Evaluation
 from tongket.evaluation.selectors import visible_evaluations
@@ -59,12 +60,7 @@ def _defined_visible(user: Any, parents: Mapping[int, int | None]) -> set[int]:
     return seen
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@repeatable(6)
 @given(data=st.data())
 def test_after_moving_a_random_subtree_every_user_sees_exactly_what_the_definition_says(
     data: st.DataObject,

@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tongket.core.tests.queries import count_queries
 from tongket.people import selectors, views
 from tongket.people.models import Member, Organization
 from tongket.people.services import (
@@ -101,13 +102,6 @@ def grow(cells: int = 3, per_cell: int = 12) -> None:
                     full_member_on=None if n % 4 == 0 else dt.date(2016, 3, 1),
                 ),
             )
-
-
-def count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 def test_busy_people_pages_run_as_many_queries_on_more_data(

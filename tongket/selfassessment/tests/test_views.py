@@ -48,11 +48,10 @@ def test_the_author_reads_the_submitted_form_read_only_with_its_total(
 
 
 def test_the_office_returns_the_form_and_the_author_sees_the_comment(
-    client_for: Callable[[str], Client], form: SelfAssessment
+    office_web: Client, client_for: Callable[[str], Client], form: SelfAssessment
 ) -> None:
-    office = client_for("vanphong")
-    assert "Trả lại</button>" in office.get(_url(form)).content.decode()
-    done = office.post(
+    assert "Trả lại</button>" in office_web.get(_url(form)).content.decode()
+    done = office_web.post(
         _url(form), {"action": "return", "comment": "Bổ sung minh chứng nhiệm vụ 7."}
     )
     assert done.status_code == 302
@@ -61,10 +60,8 @@ def test_the_office_returns_the_form_and_the_author_sees_the_comment(
     assert "Gửi chi bộ</button>" in body
 
 
-def test_returning_without_a_comment_is_refused(
-    client_for: Callable[[str], Client], form: SelfAssessment
-) -> None:
-    page = client_for("vanphong").post(_url(form), {"action": "return", "comment": " "})
+def test_returning_without_a_comment_is_refused(office_web: Client, form: SelfAssessment) -> None:
+    page = office_web.post(_url(form), {"action": "return", "comment": " "})
     assert page.status_code == 422
     assert "Cần ghi ý kiến của chi bộ khi trả lại." in page.content.decode()
 
@@ -103,14 +100,13 @@ def test_a_member_reads_the_set_above_their_cell_but_cannot_change_it(
 
 
 def test_the_office_edits_a_new_version_and_a_wrong_sum_names_the_node(
-    client_for: Callable[[str], Client],
+    office_web: Client,
     published: CriteriaSet,
 ) -> None:
-    office = client_for("vanphong")
-    moved = office.post(f"/criteria/{published.pk}/phien-ban-moi/")
+    moved = office_web.post(f"/criteria/{published.pk}/phien-ban-moi/")
     draft = CriteriaSet.objects.get(organization__code=DEMO_ORG, appendix="PL4", status="draft")
     assert moved["Location"] == f"/criteria/{draft.pk}/"
-    page = office.get(f"/criteria/{draft.pk}/")
+    page = office_web.get(f"/criteria/{draft.pk}/")
     body = page.content.decode()
     assert 'name="points_0"' in body
     data = {"title": draft.title}
@@ -123,12 +119,12 @@ def test_the_office_edits_a_new_version_and_a_wrong_sum_names_the_node(
             f"points_{i}": str(node.points),
         }
     data["points_1"] = "5"  # 1.1 from 4 to 5: node 1 (8) now has 9 below it
-    refused = office.post(f"/criteria/{draft.pk}/", data)
+    refused = office_web.post(f"/criteria/{draft.pk}/", data)
     assert refused.status_code == 422
     assert "Tiêu chí 1 «Phẩm chất chính trị, tư tưởng» có 8 điểm" in refused.content.decode()
     data["points_1"] = "4"
-    assert office.post(f"/criteria/{draft.pk}/", data).status_code == 302
-    assert office.post(f"/criteria/{draft.pk}/ban-hanh/").status_code == 302
+    assert office_web.post(f"/criteria/{draft.pk}/", data).status_code == 302
+    assert office_web.post(f"/criteria/{draft.pk}/ban-hanh/").status_code == 302
     draft.refresh_from_db()
     assert draft.status == "published"
 
