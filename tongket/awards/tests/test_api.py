@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from tongket.audit.models import AuditEvent
 from tongket.awards import domain, services
 from tongket.awards.models import Award, AwardDecision, AwardProposal, ProposalStatus
-from tongket.core.api_testing import refusal, results
-from tongket.core.openapi_testing import documented_paths
+from tongket.core.tests.api import refusal, results
+from tongket.core.tests.openapi import documented_paths
 from tongket.evaluation.domain import Level
 from tongket.evaluation.selectors import decided_results
 from tongket.people.models import Member, Organization

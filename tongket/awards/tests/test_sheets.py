@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from tongket.awards import domain
 from tongket.awards.models import Award, AwardDecision
 from tongket.awards.sheets import AwardSheet
-from tongket.core.workbook_testing import assert_imports_back_unchanged
+from tongket.core.tests.workbooks import assert_imports_back_unchanged
 from tongket.exchange.exporter import export_workbook
 from tongket.exchange.importer import run_import
 from tongket.exchange.workbook import write_workbook

@@ -1,13 +1,13 @@
-"""The paths that the API's OpenAPI schema documents, for the tests that endpoints are in it."""
+"""Test helper for the apps' API tests: the paths the published OpenAPI schema documents."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.test import Client
 
-
-def undocumented(client: Client, paths: set[str]) -> set[str]:
-    """Those of `paths` that the schema at /api/v1/openapi.json leaves out."""
-    documented: dict[str, Any] = client.get("/api/v1/openapi.json").json()["paths"]
-    return paths - set(documented)
+def documented_paths(client: Any, expected: Iterable[str]) -> dict[str, Any]:
+    """The schema's paths, once it is checked that each of `expected` is among them."""
+    paths: dict[str, Any] = client.get("/api/v1/openapi.json").json()["paths"]
+    assert [path for path in expected if path not in paths] == []
+    return paths

@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tongket.accounts import services as account_services
-from tongket.core.openapi_testing import documented_paths
+from tongket.core.tests.openapi import documented_paths
 from tongket.evaluation.models import Assessment, Decision, Tier
 from tongket.evaluation.tests.office import member_2026
 from tongket.people.models import Member

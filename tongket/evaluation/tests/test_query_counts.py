@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tongket.core.tests.queries import count_queries
 from tongket.evaluation import selectors, services
 from tongket.evaluation.models import Cycle, Evaluation, SubjectKind
-from tongket.people.tests.test_query_counts import BLOC, DEPARTMENT, count_queries, grow
+from tongket.people.tests.test_query_counts import BLOC, DEPARTMENT, grow
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tongket.core.workbook_testing import assert_formulas_neutralized
+from tongket.core.tests.workbooks import assert_formulas_neutralized
 from tongket.evaluation import services
 from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level

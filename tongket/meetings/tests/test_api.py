@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tongket.core.tests.openapi import undocumented
+from tongket.core.tests.openapi import documented_paths
 from tongket.meetings.models import Meeting, MeetingKind, Vote
 from tongket.people.tests.inputs import cards_in
 from tongket.programs.models import Program, ProgramKind
@@ -337,7 +337,7 @@ def test_the_schema_documents_the_meeting_endpoints(client: Client) -> None:
         "close",
     )
     endpoints = {f"/api/v1/meetings/{{id}}/{step}/" for step in steps} | {"/api/v1/meetings/"}
-    assert undocumented(client, endpoints) == set()
+    documented_paths(client, endpoints)
 
 
 def _a_convened_members_meeting(writer: APIClient) -> tuple[int, str]:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from tongket.audit.models import AuditEvent
-from tongket.core.api_testing import refusal, results
+from tongket.core.tests.api import refusal, results
 from tongket.reports import selectors
 from tongket.reports.documents.model import document_number_text
 from tongket.reports.models import Document, DocumentStatus

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from tongket.accounts import services as accounts
 from tongket.accounts.models import Role
-from tongket.core.openapi_testing import documented_paths
+from tongket.core.tests.openapi import documented_paths
 from tongket.scoring import domain, services
 from tongket.scoring.models import Frame, PeerGroup, ScoreLine, ScoreSheet, SheetStatus, Target
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tongket.core.workbook_testing import (
+from tongket.core.tests.workbooks import (
     assert_formulas_neutralized,
     assert_imports_back_unchanged,
 )
