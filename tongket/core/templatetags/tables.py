@@ -57,7 +57,10 @@ class DataTableNode(template.Node):
             with context.push(message=options["empty"]):
                 return engine.get_template("core/_empty.html").render(context)
         columns = [self.column(expression.resolve(context)) for expression in self.columns]
-        with context.push(options, columns=columns, body=body):
+        # Every option the frame reads, None unless the tag gives it: a page's own `caption` or
+        # `testid` must not reach a table that did not ask for one.
+        drawn = dict.fromkeys(OPTIONS) | options
+        with context.push(drawn, columns=columns, body=body):
             return engine.get_template("core/_data_table.html").render(context)
 
     @staticmethod

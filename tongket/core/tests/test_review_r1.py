@@ -37,14 +37,14 @@ class _OneField(forms.Form):
 
 
 def test_a_post_form_without_post_url_posts_to_its_page_after_one_that_had_one() -> None:
-    """core/_post_form.html posts "to the page, or to `post_url`". The pages build post_url with
-    `{% url ... as post_url %}`, which stays set for the rest of the block: a later form on the
-    same page included without post_url (the page's own form) posts to the earlier form's
-    address instead, and its hidden `action` likewise leaks from an enclosing variable."""
+    """{% post_form %} (core/_post_form.html) posts "to the page, or to `post_url`". The pages
+    build post_url with `{% url ... as post_url %}`, which stays set for the rest of the block: a
+    later form on the same page drawn without post_url (the page's own form) must post to its
+    page, not to the earlier form's address; its hidden `action` likewise."""
     html = render(
-        "{% url 'awards:index' as post_url %}"
-        '{% include "core/_post_form.html" with form=first submit_label="Một" post_url=post_url %}'
-        '{% include "core/_post_form.html" with form=second submit_label="Hai" %}',
+        "{% load forms %}{% url 'awards:index' as post_url %}"
+        '{% post_form form=first submit_label="Một" post_url=post_url %}'
+        '{% post_form form=second submit_label="Hai" %}',
         first=_OneField(prefix="first"),
         second=_OneField(prefix="second"),
     )
