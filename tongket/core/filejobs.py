@@ -42,7 +42,6 @@ from tongket.core.models import FileJob, JobStatus
 
 logger = logging.getLogger(__name__)
 
-WORKER_LOST = queue.WORKER_LOST
 SCOPE_CHANGED = "scope_changed"
 ERROR = "error"
 

@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 # Files up to this size run inside the request: a few thousand rows take seconds.
 INLINE_BYTES = 256 * 1024
 
-WORKER_LOST = queue.WORKER_LOST
 ERROR = "error"
 
 

@@ -207,7 +207,7 @@ def test_a_job_whose_worker_stopped_ends_failed_and_its_file_is_removed(
     assert "Tiến trình nền đã dừng giữa chừng" in fragment
     assert "hx-trigger" not in fragment
     job.refresh_from_db()
-    assert (job.status, job.error) == (JobStatus.FAILED, filejobs.WORKER_LOST)
+    assert (job.status, job.error) == (JobStatus.FAILED, queue.WORKER_LOST)
     assert not list(queued.iterdir())
 
 

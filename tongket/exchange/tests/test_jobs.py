@@ -270,7 +270,7 @@ def test_a_job_whose_worker_stopped_ends_failed_on_its_page(demo_loaded, client_
     assert "Tiến trình nền đã dừng giữa chừng" in fragment
     assert "hx-trigger" not in fragment
     job.refresh_from_db()
-    assert (job.status, job.error) == (JobStatus.FAILED, jobs.WORKER_LOST)
+    assert (job.status, job.error) == (JobStatus.FAILED, queue.WORKER_LOST)
 
 
 @pytest.mark.django_db
