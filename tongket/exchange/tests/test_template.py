@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tongket.core.testenv import in_ci
+from tongket.core.tests.libreoffice import find_soffice
 from tongket.exchange.importer import handlers, run_import
 from tongket.exchange.template import template_workbook
 from tongket.exchange.workbook import (
@@ -209,16 +208,6 @@ def test_a_card_number_turned_into_a_number_is_refused_and_creates_no_member(use
 # --- LibreOffice: the same file saved as .xlsx, .ods and .xls --------------------------------
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        reason = "LibreOffice Calc (gói Debian libreoffice-calc-nogui) không có trên máy"
-        if in_ci():
-            pytest.fail(f"CI: thiếu {reason}.")
-        pytest.skip(reason)
-    return found
-
-
 def saved_by_libreoffice(data: bytes, fmt: str, work: Path) -> bytes:
     work.mkdir(parents=True, exist_ok=True)
     source = work / "dien.xlsx"
@@ -226,7 +215,7 @@ def saved_by_libreoffice(data: bytes, fmt: str, work: Path) -> bytes:
     out = work / fmt
     subprocess.run(
         [
-            _soffice(),
+            find_soffice("LibreOffice Calc (gói Debian libreoffice-calc-nogui) không có trên máy"),
             f"-env:UserInstallation=file://{work / 'profile'}",
             "--headless",
             "--convert-to",

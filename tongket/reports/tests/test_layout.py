@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from tongket.awards.selectors import organization_register
 from tongket.core.demo import DEMO_ORG
 from tongket.core.testenv import in_ci
+from tongket.core.tests.libreoffice import find_soffice
 from tongket.people.selectors import get_organization, members_of
 from tongket.people.services import transfer_member
 from tongket.reports.selectors import KINDS, render_report
@@ -69,16 +70,6 @@ def _transfer_a_member() -> str:
     return card
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        reason = "LibreOffice (gói Debian libreoffice-writer-nogui) không có trên máy"
-        if in_ci():
-            pytest.fail(f"CI: thiếu {reason}.")
-        pytest.skip(f"{reason}: bỏ qua so sánh trang.")
-    return found
-
-
 def _pages(pdf: bytes) -> list[str]:
     """Each page's text with the white space taken out: lines may wrap a word apart."""
     return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(BytesIO(pdf)).pages]
@@ -89,7 +80,10 @@ def converted(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, tuple[bytes, bytes]]:
     """kind -> (the product's PDF, LibreOffice's PDF of the product's DOCX)."""
-    soffice = _soffice()
+    soffice = find_soffice(
+        "LibreOffice (gói Debian libreoffice-writer-nogui) không có trên máy",
+        skipping="bỏ qua so sánh trang.",
+    )
     work = tmp_path_factory.mktemp("layout")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with django_db_blocker.unblock(), transaction.atomic():
