@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import format_decimal
@@ -311,6 +311,40 @@ def basis_value(basis: ScoreBasis, points: Decimal, own_max: Decimal) -> Fractio
     if own_max == 0:
         return Fraction(0)
     return Fraction(points) * 100 / Fraction(own_max)
+
+
+# --- frames as data ----------------------------------------------------------------------------
+# The JSON a frame's criteria and bands are stored as (and the sample frames are written in).
+
+
+def criterion_to_data(criterion: Criterion) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": criterion.code,
+        "title": criterion.title,
+        "max": str(criterion.max_points),
+        "kind": str(criterion.kind),
+    }
+    if criterion.children:
+        data["children"] = [criterion_to_data(c) for c in criterion.children]
+    return data
+
+
+def criterion_from_data(data: Mapping[str, Any]) -> Criterion:
+    return Criterion(
+        code=str(data["code"]),
+        title=str(data.get("title", "")),
+        max_points=Decimal(str(data["max"])),
+        kind=CriterionKind(data.get("kind", "normal")),
+        children=tuple(criterion_from_data(c) for c in data.get("children", ())),
+    )
+
+
+def bands_to_data(bands: Iterable[Band]) -> list[dict[str, str]]:
+    return [{"minimum": str(b.minimum), "label": b.label, "code": b.code} for b in bands]
+
+
+def band_from_data(data: Mapping[str, Any]) -> Band:
+    return Band(Decimal(str(data["minimum"])), str(data["label"]), str(data.get("code", "")))
 
 
 # --- score sheets ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ organizations that sit in them (`Organization.agency`):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -39,32 +39,6 @@ from tongket.scoring.permissions import ScoringAccess
 # --- frames as data ----------------------------------------------------------------------------
 
 
-def criterion_to_data(criterion: domain.Criterion) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "code": criterion.code,
-        "title": criterion.title,
-        "max": str(criterion.max_points),
-        "kind": str(criterion.kind),
-    }
-    if criterion.children:
-        data["children"] = [criterion_to_data(c) for c in criterion.children]
-    return data
-
-
-def criterion_from_data(data: Mapping[str, Any]) -> domain.Criterion:
-    return domain.Criterion(
-        code=str(data["code"]),
-        title=str(data.get("title", "")),
-        max_points=Decimal(str(data["max"])),
-        kind=domain.CriterionKind(data.get("kind", "normal")),
-        children=tuple(criterion_from_data(c) for c in data.get("children", ())),
-    )
-
-
-def bands_to_data(bands: Iterable[domain.Band]) -> list[dict[str, str]]:
-    return [{"minimum": str(b.minimum), "label": b.label, "code": b.code} for b in bands]
-
-
 def domain_frame(frame: Frame) -> domain.Frame:
     """The pure frame the rules work on, from its stored row."""
     tie = (
@@ -78,11 +52,8 @@ def domain_frame(frame: Frame) -> domain.Frame:
         issuer=frame.issuer.name,
         year=frame.year,
         version=frame.version,
-        criteria=tuple(criterion_from_data(c) for c in frame.criteria),
-        bands=tuple(
-            domain.Band(Decimal(str(b["minimum"])), str(b["label"]), str(b.get("code", "")))
-            for b in frame.bands
-        ),
+        criteria=tuple(domain.criterion_from_data(c) for c in frame.criteria),
+        bands=tuple(domain.band_from_data(b) for b in frame.bands),
         band_basis=domain.ScoreBasis(frame.band_basis),
         rank_basis=domain.ScoreBasis(frame.rank_basis),
         tie_break=tie,
