@@ -226,7 +226,7 @@ def load(
         dropped = server.drop_secondary_indexes(m._meta.db_table for m in MODELS.values())
     if postgres and in_database:
         report.method = "database"
-        server.generate_in_database(config, ids, copy_rows, report.counts, note)
+        server.generate_in_database(config, ids, server.Output(copy_rows, report.counts, note))
     else:
         for batch in generate(config, ids):
             _write(batch, postgres)

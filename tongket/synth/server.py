@@ -47,6 +47,20 @@ from tongket.synth.generator import (
 
 Progress = Callable[[str], None]
 
+
+@dataclass(frozen=True)
+class Output:
+    """Where a load sends what it generates: `copy` COPYs a table's rows, `counts` tallies the
+    rows written per table, `progress` is told each step."""
+
+    copy: Callable[[str, list[tuple[object, ...]]], None]
+    counts: dict[str, int]
+    progress: Progress
+
+    def tally(self, table: str, rows: int) -> None:
+        self.counts[table] = self.counts.get(table, 0) + rows
+
+
 # Every family name repeated by its weight: a uniform slot in it is a weighted family name.
 FAMILY_SLOTS: tuple[str, ...] = tuple(name for name, weight in FAMILY for _ in range(weight))
 MIDDLES = (MIDDLE_M, MIDDLE_F)
@@ -213,13 +227,7 @@ def _copy_rows(sql: str, rows: Iterable[tuple[object, ...]]) -> None:
             copy.write_row(row)
 
 
-def prepare(
-    config: SynthConfig,
-    ids: Ids,
-    copy: Callable[[str, list[tuple[object, ...]]], None],
-    counts: dict[str, int],
-    progress: Progress,
-) -> Plan:
+def prepare(config: SynthConfig, ids: Ids, out: Output) -> Plan:
     """COPY the skeleton and describe it in `synth_unit`; the name table in `synth_name`."""
     plan = Plan(
         member_base=ids.next["member"],
@@ -238,10 +246,10 @@ def prepare(
     _copy_rows("COPY synth_name FROM STDIN", name_rows())
     for skeleton in skeletons(config, ids):
         for table, rows in skeleton.batch.rows.items():
-            copy(table, rows)
-            counts[table] = counts.get(table, 0) + len(rows)
+            out.copy(table, rows)
+            out.tally(table, len(rows))
         _copy_rows("COPY synth_unit FROM STDIN", _unit_rows(skeleton.orgs, skeleton.index, plan))
-        progress(f"{skeleton.batch.label}: {skeleton.batch.count()} dòng khung")
+        out.progress(f"{skeleton.batch.label}: {skeleton.batch.count()} dòng khung")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE synth_unit")
         cursor.execute("ANALYZE synth_name")
@@ -459,24 +467,18 @@ def create_indexes(definitions: Iterable[str], progress: Progress) -> None:
             progress(f"chỉ mục {name}: {time.perf_counter() - started:.1f} s")
 
 
-def generate_in_database(
-    config: SynthConfig,
-    ids: Ids,
-    copy: Callable[[str, list[tuple[object, ...]]], None],
-    counts: dict[str, int],
-    progress: Progress,
-) -> None:
-    """Load the skeleton with `copy`, then generate every other row in the database; adds the
-    rows written per table to `counts`."""
+def generate_in_database(config: SynthConfig, ids: Ids, out: Output) -> None:
+    """Load the skeleton with `out.copy`, then generate every other row in the database; adds
+    the rows written per table to `out.counts`."""
 
     def step(label: str, table: str, rows: int) -> None:
-        counts[table] = counts.get(table, 0) + rows
-        progress(f"{label}: {rows} dòng")
+        out.tally(table, rows)
+        out.progress(f"{label}: {rows} dòng")
 
-    plan = prepare(config, ids, copy, counts, progress)
+    plan = prepare(config, ids, out)
     step("đảng viên", "member", insert_members(config))
-    if counts["member"] != config.members:
-        raise RuntimeError(f"{counts['member']} members generated, {config.members} expected.")
+    if out.counts["member"] != config.members:
+        raise RuntimeError(f"{out.counts['member']} members generated, {config.members} expected.")
     step("sinh hoạt", "membership", insert_memberships(plan))
     if config.with_results:
         for year_no, year in enumerate(sorted(config.years)):
