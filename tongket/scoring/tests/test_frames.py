@@ -10,8 +10,12 @@ from tongket.scoring.domain import (
     CriterionKind,
     Frame,
     ScoreBasis,
+    band_from_data,
+    bands_to_data,
     basis_value,
     compute_sheet,
+    criterion_from_data,
+    criterion_to_data,
     rank,
     rank_sheets,
     rank_word,
@@ -52,6 +56,13 @@ def test_sample_frame_is_valid_and_says_it_is_a_sample(sample: Frame):
     assert sample.is_sample
     assert "mẫu" in sample.title
     assert "mẫu" in sample.citation
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FRAMES, ids=lambda f: f.code)
+def test_sample_frame_reads_back_from_the_json_a_stored_frame_keeps(sample: Frame):
+    criteria = tuple(criterion_from_data(criterion_to_data(c)) for c in sample.criteria)
+    bands = tuple(band_from_data(b) for b in bands_to_data(sample.bands))
+    assert (criteria, bands) == (sample.criteria, sample.bands)
 
 
 @pytest.mark.parametrize(
