@@ -59,6 +59,18 @@ LEVEL_HELP = ", ".join(f"«{lv.label}» ({lv.short_label})" for lv in Level.desc
 REASON_HELP = ", ".join(f"«{r.label}»" for r in NotClassifiedReason)
 
 
+def _subject_cells(ev: Evaluation) -> list[Any]:
+    """The first cells of an exported row, whose it is: the card number (a member) or the
+    organization's code, the name (only to read) and the year."""
+    is_member = ev.subject_kind == SubjectKind.MEMBER
+    return [
+        ev.member.card_number if is_member and ev.member else "",
+        ev.organization.code if not is_member and ev.organization else "",
+        selectors.subject_name(ev),
+        ev.cycle.year,
+    ]
+
+
 def _read_subject(reader: RowReader) -> tuple[str, str]:
     """Whose result or facts a row is (see `read_subject`)."""
     return read_subject(
@@ -689,12 +701,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
         )
         for d in decisions.iterator(chunk_size=2000):
             ev = d.evaluation
-            is_member = ev.subject_kind == SubjectKind.MEMBER
             yield [
-                ev.member.card_number if is_member and ev.member else "",
-                ev.organization.code if not is_member and ev.organization else "",
-                selectors.subject_name(ev),
-                ev.cycle.year,
+                *_subject_cells(ev),
                 Level(d.level).label if d.level else "",
                 NotClassifiedReason(d.not_classified_reason).label
                 if d.not_classified_reason
@@ -959,12 +967,8 @@ class EvaluationFactsSheet(SheetHandler[FactsRow]):
             .order_by("cycle__year", "-subject_kind", "subject_path", "id")
         )
         for ev in rows.iterator(chunk_size=2000):
-            is_member = ev.subject_kind == SubjectKind.MEMBER
             yield [
-                ev.member.card_number if is_member and ev.member else "",
-                ev.organization.code if not is_member and ev.organization else "",
-                selectors.subject_name(ev),
-                ev.cycle.year,
+                *_subject_cells(ev),
                 *(getattr(ev, key) for key, _header in FACT_INTS),
                 *("Có" if getattr(ev, key) else "Không" for key, _header in FACT_BOOLS),
                 DisciplineForm(ev.discipline_form).label if ev.discipline_form else "",
