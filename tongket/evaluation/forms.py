@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.db.models import Field
@@ -131,7 +132,29 @@ class AppraisalForm(OutcomeForm):
     )
 
 
-class DecisionForm(_ForOneSubject):
+class DecisionTerms(TypedDict):
+    """What a decision's form says of it, as the services take it."""
+
+    outcome: Outcome
+    number: str
+    date: dt.date
+    justification: str
+
+
+class _DecisionTermsForm(_ForOneSubject):
+    """A form that issues one decision: its outcome, number, date and justification."""
+
+    def terms(self) -> DecisionTerms:
+        data = self.cleaned_data
+        return DecisionTerms(
+            outcome=self.outcome_value(),
+            number=data["number"],
+            date=data["date"],
+            justification=data["justification"],
+        )
+
+
+class DecisionForm(_DecisionTermsForm):
     """One decision, or a correction of one (with its reason)."""
 
     outcome = forms.ChoiceField(label="Xếp loại", choices=[UNCHOSEN, *OUTCOME_CHOICES])
@@ -199,7 +222,7 @@ class OpenCycleForm(OrganizationChoiceForm):
     )
 
 
-class ReasonedDecisionForm(_ForOneSubject):
+class ReasonedDecisionForm(_DecisionTermsForm):
     """A correction or a reclassification of a current decision: the reason is required."""
 
     outcome = forms.ChoiceField(label="Xếp loại", choices=[UNCHOSEN, *OUTCOME_CHOICES])
