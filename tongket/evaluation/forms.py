@@ -286,6 +286,9 @@ FACT_CHOICES = (
     "competent_justification",
 )
 
+# The two facts the form offers as a level's value (or none): FactsInput takes them as a Level.
+LEVEL_FACTS = ("civil_service_level", "same_level_bodies_level")
+
 
 def _fact_label(name: str) -> str:
     field = Evaluation._meta.get_field(name)
@@ -354,19 +357,13 @@ class FactsForm(forms.Form):
         return FactsInput(
             civil_service_level=Level(level) if level else None,
             clear_civil_service_level=not level,
-            sick_leave_months=data["sick_leave_months"],
             same_level_bodies_level=Level(bodies) if bodies else None,
-            leadership_discipline=data["leadership_discipline"],
-            peer_group=data["peer_group"],
-            temporary_cell=data["temporary_cell"],
-            temporary_cell_comment=data["temporary_cell_comment"],
-            discipline_form=data["discipline_form"],
-            discipline_date=data["discipline_date"],
             clear_discipline_date=data["discipline_date"] is None,
-            discipline_unit=data["discipline_unit"],
-            competent_justification=data["competent_justification"],
-            **{name: data[name] for name in FACT_FLAGS},
-            **{name: data[name] for name in FACT_COUNTS},
+            **{
+                name: data[name]
+                for name in (*FACT_FLAGS, *FACT_COUNTS, *FACT_CHOICES)
+                if name not in LEVEL_FACTS
+            },
         )
 
 
