@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from typing import Any, TypedDict
+from typing import Any
 
 from django import forms
 from django.db.models import Field
@@ -20,7 +19,7 @@ from tongket.evaluation.domain import (
 )
 from tongket.evaluation.models import UNGROUPED, Evaluation
 from tongket.evaluation.regulations.calendar import STEPS, Step
-from tongket.evaluation.selectors import GradeCriterion, Outcome, parse_outcome
+from tongket.evaluation.selectors import DecisionTerms, GradeCriterion, Outcome, parse_outcome
 from tongket.evaluation.services import CYCLE_KINDS, FactsInput
 from tongket.people.pickers import OrganizationChoiceField, OrganizationChoiceForm
 
@@ -130,15 +129,6 @@ class AppraisalForm(OutcomeForm):
     comment = forms.CharField(
         label="Ý kiến thẩm định", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-
-
-class DecisionTerms(TypedDict):
-    """What a decision's form says of it, as the services take it."""
-
-    outcome: Outcome
-    number: str
-    date: dt.date
-    justification: str
 
 
 class _DecisionTermsForm(_ForOneSubject):

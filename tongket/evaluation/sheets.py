@@ -29,7 +29,7 @@ from tongket.evaluation import leaders, selectors, services
 from tongket.evaluation.domain import DisciplineForm, Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.regulations import profile_for_year, qd366
-from tongket.evaluation.selectors import Outcome, parse_outcome
+from tongket.evaluation.selectors import DecisionTerms, Outcome, parse_outcome
 from tongket.exchange.rows import (
     BATCH,
     SubjectRow,
@@ -103,6 +103,14 @@ class ResultRow(SubjectRow):
     @property
     def key(self) -> tuple[str, str, int]:
         return (self.subject_kind, self.subject, self.year)
+
+    def terms(self) -> DecisionTerms:
+        return DecisionTerms(
+            outcome=_outcome(self.outcome),
+            number=self.number,
+            date=self.date,
+            justification=self.justification,
+        )
 
     def value(self, key: str, _row: int | None = None) -> Any:
         if key in ("level", "reason"):
@@ -641,11 +649,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             change(
                 actor=ctx.actor,
                 decision_id=record.decision_id,
-                outcome=outcome,
-                number=record.number,
-                date=record.date,
                 reason=record.correction_reason,
-                justification=record.justification,
+                **record.terms(),
             )
         except DomainError as exc:
             self._refuse_exc(ctx, record, exc)
