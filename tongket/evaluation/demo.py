@@ -126,15 +126,11 @@ def _load_2020() -> None:
     services.decide(actor=None, evaluation_id=own.pk, outcome=Level.GOOD, number=number, date=date)
 
 
-def _self_assess(
-    ev: Evaluation,
-    tally: tuple[int, int, int, int, int],
-    level: Level,
-    points: dict[str, str],
-    form: str,
+def _record_tasks(
+    ev: Evaluation, tally: tuple[int, int, int, int, int], *, sick_leave_months: Decimal
 ) -> None:
-    """The member's task counts (total, completed, on time, late, exceeded), then the
-    self-assessment with its points and level, as the office enters a paper form."""
+    """The office records a member's task counts (total, completed, on time, late, exceeded)
+    and months of sick leave."""
     total, completed, on_time, late, exceeded = tally
     services.record_facts(
         actor=None,
@@ -145,9 +141,21 @@ def _self_assess(
             tasks_on_time=on_time,
             tasks_late=late,
             tasks_exceeded=exceeded,
-            sick_leave_months=Decimal(0),
+            sick_leave_months=sick_leave_months,
         ),
     )
+
+
+def _self_assess(
+    ev: Evaluation,
+    tally: tuple[int, int, int, int, int],
+    level: Level,
+    points: dict[str, str],
+    form: str,
+) -> None:
+    """The member's task counts (total, completed, on time, late, exceeded), then the
+    self-assessment with its points and level, as the office enters a paper form."""
+    _record_tasks(ev, tally, sick_leave_months=Decimal(0))
     services.submit_self_assessment(
         actor=None,
         evaluation_id=ev.pk,
@@ -236,18 +244,7 @@ def _load_2026_season() -> str:
         actor=None, evaluation_id=exempted.pk, facts=services.FactsInput(exempted=True)
     )
     sick = members_of(SICK_CELL)[-1]
-    services.record_facts(
-        actor=None,
-        evaluation_id=sick.pk,
-        facts=services.FactsInput(
-            sick_leave_months=Decimal(4),
-            tasks_total=8,
-            tasks_completed=8,
-            tasks_on_time=8,
-            tasks_late=0,
-            tasks_exceeded=3,
-        ),
-    )
+    _record_tasks(sick, (8, 8, 8, 0, 3), sick_leave_months=Decimal(4))
     cell_code = f"{DEMO_ORG}.{LEADER_CELL}"
     secretary = PartyRole.objects.get(
         organization__code=cell_code, role=PartyRoleKind.SECRETARY

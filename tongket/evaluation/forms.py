@@ -19,7 +19,7 @@ from tongket.evaluation.domain import (
 )
 from tongket.evaluation.models import UNGROUPED, Evaluation
 from tongket.evaluation.regulations.calendar import STEPS, Step
-from tongket.evaluation.selectors import GradeCriterion, Outcome, parse_outcome
+from tongket.evaluation.selectors import DecisionTerms, GradeCriterion, Outcome, parse_outcome
 from tongket.evaluation.services import CYCLE_KINDS, FactsInput
 from tongket.people.pickers import OrganizationChoiceField, OrganizationChoiceForm
 
@@ -131,7 +131,20 @@ class AppraisalForm(OutcomeForm):
     )
 
 
-class DecisionForm(_ForOneSubject):
+class _DecisionTermsForm(_ForOneSubject):
+    """A form that issues one decision: its outcome, number, date and justification."""
+
+    def terms(self) -> DecisionTerms:
+        data = self.cleaned_data
+        return DecisionTerms(
+            outcome=self.outcome_value(),
+            number=data["number"],
+            date=data["date"],
+            justification=data["justification"],
+        )
+
+
+class DecisionForm(_DecisionTermsForm):
     """One decision, or a correction of one (with its reason)."""
 
     outcome = forms.ChoiceField(label="Xếp loại", choices=[UNCHOSEN, *OUTCOME_CHOICES])
@@ -199,7 +212,7 @@ class OpenCycleForm(OrganizationChoiceForm):
     )
 
 
-class ReasonedDecisionForm(_ForOneSubject):
+class ReasonedDecisionForm(_DecisionTermsForm):
     """A correction or a reclassification of a current decision: the reason is required."""
 
     outcome = forms.ChoiceField(label="Xếp loại", choices=[UNCHOSEN, *OUTCOME_CHOICES])
@@ -262,6 +275,9 @@ FACT_CHOICES = (
     "discipline_unit",
     "competent_justification",
 )
+
+# The two facts the form offers as a level's value (or none): FactsInput takes them as a Level.
+LEVEL_FACTS = ("civil_service_level", "same_level_bodies_level")
 
 
 def _fact_label(name: str) -> str:
@@ -331,19 +347,13 @@ class FactsForm(forms.Form):
         return FactsInput(
             civil_service_level=Level(level) if level else None,
             clear_civil_service_level=not level,
-            sick_leave_months=data["sick_leave_months"],
             same_level_bodies_level=Level(bodies) if bodies else None,
-            leadership_discipline=data["leadership_discipline"],
-            peer_group=data["peer_group"],
-            temporary_cell=data["temporary_cell"],
-            temporary_cell_comment=data["temporary_cell_comment"],
-            discipline_form=data["discipline_form"],
-            discipline_date=data["discipline_date"],
             clear_discipline_date=data["discipline_date"] is None,
-            discipline_unit=data["discipline_unit"],
-            competent_justification=data["competent_justification"],
-            **{name: data[name] for name in FACT_FLAGS},
-            **{name: data[name] for name in FACT_COUNTS},
+            **{
+                name: data[name]
+                for name in (*FACT_FLAGS, *FACT_COUNTS, *FACT_CHOICES)
+                if name not in LEVEL_FACTS
+            },
         )
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeGuard, cast
+from typing import TypedDict, TypeGuard, cast
 
 from django.db.models import (
     CharField,
@@ -56,6 +56,16 @@ from tongket.people.models import Member, Organization, OrganizationKind, ancest
 
 Outcome = Level | NotClassifiedReason
 """What a tier proposes or a decision states: a level, or not classified with its reason."""
+
+
+class DecisionTerms(TypedDict):
+    """A decision's own terms as the services take them (deciding, correcting, reclassifying):
+    the web forms and the workbook's rows give them."""
+
+    outcome: Outcome
+    number: str
+    date: dt.date
+    justification: str
 
 
 def parse_outcome(value: str) -> Outcome:

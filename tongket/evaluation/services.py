@@ -157,45 +157,27 @@ def _managed_cycle(actor: User | None, cycle_id: int) -> Cycle:
     return cycle
 
 
-def _cycle_event(
+def _event(
     actor: User | None,
-    cycle: Cycle,
+    target: Cycle | Evaluation,
     action: str,
     summary: str,
     *,
     before: Any = None,
     after: Any = None,
 ) -> None:
-    """The audit event of a change to the cycle, filed under its organization."""
+    """The audit event of a change to a cycle, filed under its organization, or of facts
+    recorded on an evaluation (their values before and after), filed under its subject."""
+    if isinstance(target, Cycle):
+        object_type, org_path = "evaluation.Cycle", target.organization.path
+    else:
+        object_type, org_path = "evaluation.Evaluation", target.subject_path
     record_event(
         actor=actor,
         action=action,
-        object_type="evaluation.Cycle",
-        object_id=cycle.pk,
-        org_path=cycle.organization.path,
-        summary=summary,
-        before=before,
-        after=after,
-    )
-
-
-def _facts_event(
-    actor: User | None,
-    ev: Evaluation,
-    action: str,
-    summary: str,
-    *,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> None:
-    """The audit event of facts recorded on an evaluation, with their values before and after,
-    filed under its subject."""
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="evaluation.Evaluation",
-        object_id=ev.pk,
-        org_path=ev.subject_path,
+        object_type=object_type,
+        object_id=target.pk,
+        org_path=org_path,
         summary=summary,
         before=before,
         after=after,
@@ -254,7 +236,7 @@ def open_cycle(
     Evaluation.objects.bulk_create(subjects)
     tally.add_pending(cycle, subjects)
     _ask_self_assessments(cycle, org, period, subjects)
-    _cycle_event(
+    _event(
         actor,
         cycle,
         "evaluation.cycle.open",
@@ -296,7 +278,7 @@ def add_missing_subjects(*, actor: User | None, cycle_id: int) -> int:
         ev.member.card_number if ev.member else ev.organization.code if ev.organization else ""
         for ev in subjects
     ]
-    _cycle_event(
+    _event(
         actor,
         cycle,
         "evaluation.cycle.add_subjects",
@@ -365,7 +347,7 @@ def set_calendar(
     before_otherwise = cycle.year_ends_otherwise
     changes = {step.field: wanted.due(step) for step in STEPS}
     Cycle.objects.filter(pk=cycle.pk).update(year_ends_otherwise=year_ends_otherwise, **changes)
-    _cycle_event(
+    _event(
         actor,
         cycle,
         "evaluation.cycle.calendar",
@@ -401,7 +383,7 @@ def close_cycle(*, actor: User | None, cycle_id: int, confirm_undecided: bool = 
             rule="evaluation.cycle.undecided",
         )
     Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CLOSED)
-    _cycle_event(
+    _event(
         actor,
         cycle,
         "evaluation.cycle.close",
@@ -426,7 +408,7 @@ def reopen_cycle(*, actor: User | None, cycle_id: int, reason: str) -> Cycle:
             rule="evaluation.cycle.reopen_reason",
         )
     Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.OPEN)
-    _cycle_event(
+    _event(
         actor,
         cycle,
         "evaluation.cycle.reopen",
@@ -523,7 +505,7 @@ def record_facts(*, actor: User | None, evaluation_id: int, facts: FactsInput) -
     ev.version = F("version") + 1
     ev.save()
     ev.refresh_from_db()
-    _facts_event(
+    _event(
         actor,
         ev,
         "evaluation.facts.record",
@@ -599,7 +581,7 @@ def assign_quota_groups(
     sizes: dict[str, int] = {}
     for name in names.values():
         sizes[name] = sizes.get(name, 0) + 1
-    _cycle_event(
+    _event(
         actor,
         cycle,
         "evaluation.quota.groups",
@@ -666,7 +648,7 @@ def move_to_quota_group(
     for ev in rows:
         ev.peer_group = group
     Evaluation.objects.bulk_update(rows, ["peer_group"])
-    _cycle_event(
+    _event(
         actor,
         cycle,
         "evaluation.quota.group_move",
@@ -1659,7 +1641,7 @@ def record_task_annex(*, actor: User | None, evaluation_id: int, tasks: TaskTall
     before = {name: getattr(ev, name) for name in fields}
     Evaluation.objects.filter(pk=ev.pk).update(**fields, version=F("version") + 1)
     ev.refresh_from_db()
-    _facts_event(
+    _event(
         actor,
         ev,
         "evaluation.tasks.annex",

@@ -29,7 +29,7 @@ from tongket.evaluation import leaders, selectors, services
 from tongket.evaluation.domain import DisciplineForm, Level, NotClassifiedReason
 from tongket.evaluation.models import Cycle, Decision, DecisionStatus, Evaluation, SubjectKind
 from tongket.evaluation.regulations import profile_for_year, qd366
-from tongket.evaluation.selectors import Outcome, parse_outcome
+from tongket.evaluation.selectors import DecisionTerms, Outcome, parse_outcome
 from tongket.exchange.rows import (
     BATCH,
     SubjectRow,
@@ -57,6 +57,18 @@ LEVELS = choice_lookup(
 REASONS = choice_lookup([(r.value, r.label) for r in NotClassifiedReason])
 LEVEL_HELP = ", ".join(f"«{lv.label}» ({lv.short_label})" for lv in Level.descending())
 REASON_HELP = ", ".join(f"«{r.label}»" for r in NotClassifiedReason)
+
+
+def _subject_cells(ev: Evaluation) -> list[Any]:
+    """The first cells of an exported row, whose it is: the card number (a member) or the
+    organization's code, the name (only to read) and the year."""
+    is_member = ev.subject_kind == SubjectKind.MEMBER
+    return [
+        ev.member.card_number if is_member and ev.member else "",
+        ev.organization.code if not is_member and ev.organization else "",
+        selectors.subject_name(ev),
+        ev.cycle.year,
+    ]
 
 
 def _read_subject(reader: RowReader) -> tuple[str, str]:
@@ -91,6 +103,14 @@ class ResultRow(SubjectRow):
     @property
     def key(self) -> tuple[str, str, int]:
         return (self.subject_kind, self.subject, self.year)
+
+    def terms(self) -> DecisionTerms:
+        return DecisionTerms(
+            outcome=_outcome(self.outcome),
+            number=self.number,
+            date=self.date,
+            justification=self.justification,
+        )
 
     def value(self, key: str, _row: int | None = None) -> Any:
         if key in ("level", "reason"):
@@ -629,11 +649,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
             change(
                 actor=ctx.actor,
                 decision_id=record.decision_id,
-                outcome=outcome,
-                number=record.number,
-                date=record.date,
                 reason=record.correction_reason,
-                justification=record.justification,
+                **record.terms(),
             )
         except DomainError as exc:
             self._refuse_exc(ctx, record, exc)
@@ -689,12 +706,8 @@ class EvaluationResultSheet(SheetHandler[ResultRow]):
         )
         for d in decisions.iterator(chunk_size=2000):
             ev = d.evaluation
-            is_member = ev.subject_kind == SubjectKind.MEMBER
             yield [
-                ev.member.card_number if is_member and ev.member else "",
-                ev.organization.code if not is_member and ev.organization else "",
-                selectors.subject_name(ev),
-                ev.cycle.year,
+                *_subject_cells(ev),
                 Level(d.level).label if d.level else "",
                 NotClassifiedReason(d.not_classified_reason).label
                 if d.not_classified_reason
@@ -959,12 +972,8 @@ class EvaluationFactsSheet(SheetHandler[FactsRow]):
             .order_by("cycle__year", "-subject_kind", "subject_path", "id")
         )
         for ev in rows.iterator(chunk_size=2000):
-            is_member = ev.subject_kind == SubjectKind.MEMBER
             yield [
-                ev.member.card_number if is_member and ev.member else "",
-                ev.organization.code if not is_member and ev.organization else "",
-                selectors.subject_name(ev),
-                ev.cycle.year,
+                *_subject_cells(ev),
                 *(getattr(ev, key) for key, _header in FACT_INTS),
                 *("Có" if getattr(ev, key) else "Không" for key, _header in FACT_BOOLS),
                 DisciplineForm(ev.discipline_form).label if ev.discipline_form else "",

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tongket.accounts.scope import scope_for
+from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import DomainError, NotFound, refusal_text
 from tongket.core.formatting import format_number
 from tongket.core.http import content_disposition, not_found_as_404, posted
@@ -443,15 +443,7 @@ def _decide(
 ) -> Decision:
     if current is not None and current.status == DecisionStatus.CURRENT:
         return _replace_decision(request, services.supersede_decision, current, form)
-    data = form.cleaned_data
-    return services.decide(
-        actor=request.user,
-        evaluation_id=ev.pk,
-        outcome=form.outcome_value(),
-        number=data["number"],
-        date=data["date"],
-        justification=data["justification"],
-    )
+    return services.decide(actor=request.user, evaluation_id=ev.pk, **form.terms())
 
 
 def _replace_decision(
@@ -462,15 +454,11 @@ def _replace_decision(
 ) -> Decision:
     """A new decision replacing the current one, with its reason: the deciding body's
     correction, or the superior committee's reclassification."""
-    data = form.cleaned_data
     return replace(
         actor=request.user,
         decision_id=current.pk,
-        outcome=form.outcome_value(),
-        number=data["number"],
-        date=data["date"],
-        reason=data["reason"],
-        justification=data["justification"],
+        reason=form.cleaned_data["reason"],
+        **form.terms(),
     )
 
 
@@ -489,6 +477,32 @@ def _refusal(request: HttpRequest, form: Any, exc: DomainError) -> list[Finding]
     return _error_findings(exc)
 
 
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    write: Callable[[], HttpResponse],
+    template: str,
+    context: dict[str, object],
+    *,
+    ready: bool = True,
+) -> HttpResponse:
+    """A page with one form: a valid POST (when the page is `ready` for one) goes through
+    `write`, which calls the service and answers where to go next; a refusal stays on the page
+    (422), its message on the form's field and its findings in the list."""
+    problems: list[Finding] = []
+    if request.method == "POST" and ready and form.is_valid():
+        try:
+            return write()
+        except DomainError as exc:
+            problems = _refusal(request, form, exc)
+    return render(
+        request,
+        template,
+        {**context, "form": form, "problems": problems},
+        status=422 if problems else 200,
+    )
+
+
 @login_required
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
@@ -501,26 +515,19 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
     if not organizations.exists():
         raise DjangoPermissionDenied("Bạn không có quyền mở kỳ đánh giá.")
     form = forms.OpenCycleForm(posted(request), organizations=organizations)
-    problems: list[Finding] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.open_cycle(
-                actor=request.user,
-                organization_code=form.cleaned_data["organization"],
-                year=form.cleaned_data["year"],
-                quarter=form.cleaned_data["quarter"],
-            )
-        except DomainError as exc:
-            problems = _refusal(request, form, exc)
-        else:
-            messages.success(request, "Đã mở kỳ đánh giá.")
-            return redirect("evaluation:cycle", cycle_id=cycle.pk)
-    return render(
-        request,
-        "evaluation/cycle_open.html",
-        {"form": form, "problems": problems},
-        status=422 if problems else 200,
-    )
+
+    def open_it() -> HttpResponse:
+        data = form.cleaned_data
+        cycle = services.open_cycle(
+            actor=request.user,
+            organization_code=data["organization"],
+            year=data["year"],
+            quarter=data["quarter"],
+        )
+        messages.success(request, "Đã mở kỳ đánh giá.")
+        return redirect("evaluation:cycle", cycle_id=cycle.pk)
+
+    return _form_page(request, form, open_it, "evaluation/cycle_open.html", {})
 
 
 @login_required
@@ -612,6 +619,20 @@ def cycle_reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return redirect("evaluation:cycle", cycle_id=cycle.pk)
 
 
+def _evaluation_for(
+    request: HttpRequest,
+    evaluation_id: int,
+    allowed: Callable[[Scope, Cycle], bool],
+    refusal: str,
+) -> Evaluation:
+    """An evaluation the user sees (404 otherwise) on whose cycle the user may act as `allowed`
+    says (403 with `refusal` otherwise)."""
+    ev = selectors.get_evaluation(request.user, evaluation_id)
+    if not allowed(scope_for(request.user), ev.cycle):
+        raise DjangoPermissionDenied(refusal)
+    return ev
+
+
 def _subject_context(ev: Evaluation, **extra: object) -> dict[str, object]:
     """What the office's pages about one subject show above their form."""
     return {
@@ -628,24 +649,19 @@ def _subject_context(ev: Evaluation, **extra: object) -> dict[str, object]:
 @require_http_methods(["GET", "POST"])
 def evaluation_facts(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     """Ghi nhận dữ kiện: what the rules read (discipline, civil-service level, leave, tasks)."""
-    ev = selectors.get_evaluation(request.user, evaluation_id)
-    if not permissions.can_manage_cycle(scope_for(request.user), ev.cycle):
-        raise DjangoPermissionDenied("Chỉ văn phòng của cấp quyết định ghi nhận dữ kiện.")
-    form = forms.FactsForm(posted(request), initial=forms.FactsForm.initial_for(ev))
-    problems: list[Finding] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_facts(actor=request.user, evaluation_id=ev.pk, facts=form.facts())
-        except DomainError as exc:
-            problems = _refusal(request, form, exc)
-        else:
-            return _done(request, ev, "Đã ghi nhận dữ kiện.")
-    return render(
+    ev = _evaluation_for(
         request,
-        "evaluation/facts.html",
-        _subject_context(ev, form=form, problems=problems),
-        status=422 if problems else 200,
+        evaluation_id,
+        permissions.can_manage_cycle,
+        "Chỉ văn phòng của cấp quyết định ghi nhận dữ kiện.",
     )
+    form = forms.FactsForm(posted(request), initial=forms.FactsForm.initial_for(ev))
+
+    def record() -> HttpResponse:
+        services.record_facts(actor=request.user, evaluation_id=ev.pk, facts=form.facts())
+        return _done(request, ev, "Đã ghi nhận dữ kiện.")
+
+    return _form_page(request, form, record, "evaluation/facts.html", _subject_context(ev))
 
 
 @login_required
@@ -653,26 +669,27 @@ def evaluation_facts(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evaluation_reclassify(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     """Hủy và xếp loại lại: the committee directly above the deciding organization."""
-    ev = selectors.get_evaluation(request.user, evaluation_id)
-    if not permissions.can_reclassify(scope_for(request.user), ev.cycle):
-        raise DjangoPermissionDenied(
-            "Chỉ cấp ủy cấp trên trực tiếp mới được hủy kết quả và xếp loại lại."
-        )
+    ev = _evaluation_for(
+        request,
+        evaluation_id,
+        permissions.can_reclassify,
+        "Chỉ cấp ủy cấp trên trực tiếp mới được hủy kết quả và xếp loại lại.",
+    )
     decision = selectors.current_decision(ev)
     form = forms.ReasonedDecisionForm(posted(request), member=ev.subject_kind == SubjectKind.MEMBER)
-    problems: list[Finding] = []
-    if request.method == "POST" and decision is not None and form.is_valid():
-        try:
-            _replace_decision(request, services.cancel_and_reclassify, decision, form)
-        except DomainError as exc:
-            problems = _refusal(request, form, exc)
-        else:
-            return _done(request, ev, "Đã hủy kết quả và ban hành quyết định xếp loại lại.")
-    return render(
+
+    def reclassify() -> HttpResponse:
+        assert decision is not None
+        _replace_decision(request, services.cancel_and_reclassify, decision, form)
+        return _done(request, ev, "Đã hủy kết quả và ban hành quyết định xếp loại lại.")
+
+    return _form_page(
         request,
+        form,
+        reclassify,
         "evaluation/reclassify.html",
-        _subject_context(ev, decision=decision, form=form, problems=problems),
-        status=422 if problems else 200,
+        _subject_context(ev, decision=decision),
+        ready=decision is not None,
     )
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
+
+from tongket.evaluation.models import Cycle, Evaluation, SubjectKind
 from tongket.people import services as people_services
 from tongket.people.models import Member
 from tongket.people.services import MemberInput
@@ -32,3 +35,8 @@ def enter_member(
         **more,
     )
     return people_services.create_member(actor=actor, data=data)
+
+
+def cycle_members(cycle: Cycle, **filters: Any) -> QuerySet[Evaluation]:
+    """The members' evaluations in `cycle`, narrowed by `filters`."""
+    return Evaluation.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER, **filters)

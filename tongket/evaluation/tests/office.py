@@ -8,7 +8,16 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from tongket.evaluation import services
+from tongket.evaluation.models import Cycle
+
 ORG = "QT.KCQDN.SGDDT"
+
+
+def open_cycle(year: int, **params: object) -> Cycle:
+    """The department's cycle for `year`, opened by the system; `params` override the profile's
+    parameters."""
+    return services.open_cycle(actor=None, organization_code=ORG, year=year, params=params)
 
 
 def member_2026(api: Any, cell: str = "TTR", index: int = 1) -> dict[str, Any]:

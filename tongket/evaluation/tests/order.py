@@ -8,8 +8,9 @@ import datetime as dt
 
 from tongket.evaluation import services
 from tongket.evaluation.domain import Level
-from tongket.evaluation.models import Cycle, DecisionStatus, Evaluation, SubjectKind
+from tongket.evaluation.models import Cycle, DecisionStatus
 from tongket.evaluation.selectors import Outcome
+from tongket.evaluation.tests.members import cycle_members
 from tongket.people.models import PartyRole
 
 
@@ -25,13 +26,7 @@ def decide_ordinary_members(
     its committee (all `outcome`); the ids decided."""
     committee = PartyRole.objects.filter(organization__code=unit_code).values("member_id")
     ids = list(
-        Evaluation.objects.filter(
-            cycle=cycle,
-            subject_kind=SubjectKind.MEMBER,
-            unit__code=unit_code,
-            exempted=False,
-            suspended=False,
-        )
+        cycle_members(cycle, unit__code=unit_code, exempted=False, suspended=False)
         .exclude(member_id__in=committee)
         .exclude(decisions__status=DecisionStatus.CURRENT)
         .order_by("pk")

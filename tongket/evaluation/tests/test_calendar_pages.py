@@ -21,6 +21,7 @@ from tongket.core.errors import DomainError, NotFound
 from tongket.evaluation import deadlines, services
 from tongket.evaluation.models import Cycle, DecisionStatus, Evaluation, SubjectKind, Tier
 from tongket.evaluation.regulations.calendar import Step
+from tongket.evaluation.tests.members import cycle_members
 from tongket.notifications import services as notifications
 from tongket.notifications.domain import Kind
 from tongket.notifications.models import Notification
@@ -210,9 +211,8 @@ def _member_without_self_assessment(cycle: Cycle) -> Member:
     """A member of the 2026 cycle with no post or Party role (appendix PL4: Mẫu 2B), no account
     and no self-assessment yet."""
     ev = (
-        Evaluation.objects.filter(
-            cycle=cycle,
-            subject_kind=SubjectKind.MEMBER,
+        cycle_members(
+            cycle,
             member__user__isnull=True,
             member__posts__isnull=True,
             member__party_roles__isnull=True,
@@ -310,7 +310,7 @@ def test_the_cell_home_counts_its_own_cell_only(
     overdue = _section(page, "overdue-steps")
     cell = f"{DEMO_ORG}.TCCB"
     waiting = (
-        Evaluation.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER, unit__code=cell)
+        cycle_members(cycle, unit__code=cell)
         .exclude(decisions__status=DecisionStatus.CURRENT)
         .exclude(assessments__tier=Tier.CELL, assessments__is_current=True)
         .count()

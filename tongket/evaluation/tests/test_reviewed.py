@@ -18,8 +18,8 @@ from tongket.core.rules import Severity
 from tongket.evaluation import checks, selectors, services
 from tongket.evaluation.demo import POINTS_2026
 from tongket.evaluation.domain import Level, NotClassifiedReason
-from tongket.evaluation.models import Cycle, Evaluation, SubjectKind
-from tongket.evaluation.tests.members import enter_member
+from tongket.evaluation.models import Cycle, Evaluation
+from tongket.evaluation.tests.members import cycle_members, enter_member
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,7 @@ def cycle() -> Cycle:
 
 def member_in(cycle: Cycle, cell: str, index: int) -> Evaluation:
     return list(
-        Evaluation.objects.filter(
-            cycle=cycle, subject_kind=SubjectKind.MEMBER, unit__code=f"{ORG}.{cell}"
-        )
+        cycle_members(cycle, unit__code=f"{ORG}.{cell}")
         .select_related("member")
         .order_by("member__card_number")
     )[index]

@@ -27,20 +27,17 @@ from tongket.evaluation.models import (
     Tier,
 )
 from tongket.evaluation.tests.decisions import decide_batch
+from tongket.evaluation.tests.members import cycle_members
+from tongket.evaluation.tests.office import ORG, open_cycle
 from tongket.evaluation.tests.points import points_worth
 
 pytestmark = pytest.mark.django_db
 
-ORG = "QT.KCQDN.SGDDT"
 DAY = dt.date(2022, 1, 10)
 
 
-def open_cycle(year: int, **params: object) -> Cycle:
-    return services.open_cycle(actor=None, organization_code=ORG, year=year, params=params)
-
-
 def members(cycle: Cycle, cell: str | None = None) -> list[Evaluation]:
-    queryset = Evaluation.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
+    queryset = cycle_members(cycle)
     if cell is not None:
         queryset = queryset.filter(unit__code=f"{ORG}.{cell}")
     return list(queryset.select_related("member").order_by("member__card_number"))

@@ -21,23 +21,17 @@ from tongket.evaluation.models import (
     Evaluation,
     SubjectKind,
 )
-from tongket.evaluation.tests.office import facts_data, reclassify
+from tongket.evaluation.tests.members import cycle_members
+from tongket.evaluation.tests.office import ORG, facts_data, open_cycle, reclassify
 
 pytestmark = pytest.mark.django_db
 
-ORG = "QT.KCQDN.SGDDT"
 DAY = dt.date(2024, 1, 10)
 ClientFor = Callable[[str], Client]
 
 
-def open_cycle(year: int) -> Cycle:
-    return services.open_cycle(actor=None, organization_code=ORG, year=year)
-
-
 def first_member(cycle: Cycle, cell: str) -> Evaluation:
-    return Evaluation.objects.filter(
-        cycle=cycle, subject_kind=SubjectKind.MEMBER, unit__code=f"{ORG}.{cell}"
-    ).order_by("member__card_number")[0]
+    return cycle_members(cycle, unit__code=f"{ORG}.{cell}").order_by("member__card_number")[0]
 
 
 def decide(ev: Evaluation, level: Level = Level.GOOD) -> Decision:

@@ -25,6 +25,13 @@ COUNT_LABELS = {
     "pending": "Chưa có quyết định",
 }
 
+# The command's on/off options and their help.
+SWITCHES = {
+    "--json": "In kết quả dạng JSON.",
+    "--verify": "Đếm lại từ dữ liệu gốc và báo lỗi nếu khác số liệu tổng hợp sẵn.",
+    "--rebuild-tally": "Đếm lại toàn bộ bảng tổng hợp kết quả từ dữ liệu gốc.",
+}
+
 
 def _counts(counts: dict[str, int]) -> str:
     return "; ".join(f"{COUNT_LABELS.get(k, k)} {format_number(n)}" for k, n in counts.items())
@@ -41,17 +48,8 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="Mã tổ chức, ví dụ QT.KCQDN.SGDDT.")
         parser.add_argument("--year", type=int)
         parser.add_argument("--quarter", type=int, default=None)
-        parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
-        parser.add_argument(
-            "--verify",
-            action="store_true",
-            help="Đếm lại từ dữ liệu gốc và báo lỗi nếu khác số liệu tổng hợp sẵn.",
-        )
-        parser.add_argument(
-            "--rebuild-tally",
-            action="store_true",
-            help="Đếm lại toàn bộ bảng tổng hợp kết quả từ dữ liệu gốc.",
-        )
+        for flag, text in SWITCHES.items():
+            parser.add_argument(flag, action="store_true", help=text)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rebuild_tally"]:
