@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import NotFound
-from tongket.criteria import domain, permissions
+from tongket.criteria import domain
 from tongket.criteria.domain import Appendix, Node
 from tongket.criteria.models import (
     AppendixOverride,
@@ -115,15 +115,6 @@ def appendix_for_evaluation(ev: Evaluation) -> Appendix:
     return appendix_of(ev.member, ev.cycle.year)[0]
 
 
-def set_for_evaluation(ev: Evaluation) -> CriteriaSet | None:
-    """The version the evaluation is bound to, else the set in force for its subject today."""
-    bound = EvaluationSet.objects.filter(evaluation=ev).select_related("criteria_set").first()
-    if bound is not None:
-        return bound.criteria_set
-    path = ev.unit.path if ev.member_id else ev.subject_path
-    return set_in_force(path, ev.cycle.year, appendix_for_evaluation(ev))
-
-
 def frame_of(criteria_set: CriteriaSet) -> PointFrame:
     return domain.to_frame(
         f"{criteria_set.organization.code}/{criteria_set.year}/{criteria_set.appendix}/"
@@ -151,7 +142,3 @@ def bound_frame(ev: Evaluation) -> PointFrame | None:
         .first()
     )
     return frame_of(bound.criteria_set) if bound is not None else None
-
-
-def can_view(user: User | None, criteria_set: CriteriaSet) -> bool:
-    return permissions.can_view_set(scope_for(user), criteria_set.organization.path)
