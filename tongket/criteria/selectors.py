@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tongket.accounts.scope import scope_for
-from tongket.core.errors import NotFound
+from tongket.core.lookup import one_or_not_found
 from tongket.criteria import domain
 from tongket.criteria.domain import Appendix, Node
 from tongket.criteria.models import (
@@ -43,10 +43,7 @@ def visible_sets(user: User | None) -> QuerySet[CriteriaSet]:
 
 
 def get_set(user: User | None, set_id: int) -> CriteriaSet:
-    found = visible_sets(user).filter(pk=set_id).first()
-    if found is None:
-        raise NotFound("Không tìm thấy bộ tiêu chí.")
-    return found
+    return one_or_not_found(visible_sets(user), set_id, "Không tìm thấy bộ tiêu chí.")
 
 
 def nodes_of(criteria_set: CriteriaSet) -> list[Node]:
