@@ -20,6 +20,7 @@ from tongket.audit.services import record_event
 from tongket.core.actors import actor_label
 from tongket.core.errors import DomainError, PermissionDenied
 from tongket.core.formatting import format_points
+from tongket.core.locking import locked
 from tongket.criteria import services as criteria_services
 from tongket.criteria.domain import leaves
 from tongket.evaluation import selectors as evaluation_selectors
@@ -131,12 +132,13 @@ def _write_tasks(form: SelfAssessment, tasks: Sequence[TaskLine]) -> None:
 
 def _locked(actor: User | None, form_id: int) -> SelfAssessment:
     found = selectors.get_form(actor, form_id)
-    return (
-        SelfAssessment.objects.select_for_update(of=("self",))
-        .select_related(
-            "evaluation__cycle", "evaluation__member", "evaluation__unit", "criteria_set"
-        )
-        .get(pk=found.pk)
+    return locked(
+        SelfAssessment,
+        found.pk,
+        "evaluation__cycle",
+        "evaluation__member",
+        "evaluation__unit",
+        "criteria_set",
     )
 
 
