@@ -21,7 +21,6 @@ CITE_SPLIT = (
     "nhiệm vụ 70 điểm"
 )
 CITE_LOCAL = f"{HD43}, điểm 7.12; Công văn 10072-CV/BTCTW: cấp ủy cấp trên cụ thể hóa tiêu chí"
-CITE_APPENDIX = f"{HD43}: Phụ lục 1–5 theo nhóm đối tượng"
 
 
 class Appendix(StrEnum):

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tongket.accounts.scope import scope_for
-from tongket.core.errors import NotFound
-from tongket.criteria import domain, permissions
+from tongket.core.lookup import one_or_not_found
+from tongket.criteria import domain
 from tongket.criteria.domain import Appendix, Node
 from tongket.criteria.models import (
     AppendixOverride,
@@ -22,26 +22,10 @@ from tongket.criteria.models import (
 )
 from tongket.evaluation.domain import PointFrame, PointGroup
 from tongket.evaluation.models import Evaluation
-from tongket.people.models import Member, Organization, PartyRole, Post, PostTitle
+from tongket.people.models import Member, Organization, PartyRole, Post, ancestor_paths
+from tongket.people.selectors import LEADERSHIP_TITLES
 
 User = Any
-LEADING_POSTS = frozenset(
-    {
-        PostTitle.DIRECTOR,
-        PostTitle.DEPUTY_DIRECTOR,
-        PostTitle.OFFICE_CHIEF,
-        PostTitle.CHIEF_INSPECTOR,
-        PostTitle.HEAD_OF_DIVISION,
-        PostTitle.DEPUTY_HEAD_OF_DIVISION,
-    }
-)
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """The organization's materialized path and every ancestor's, nearest first
-    ("0001/0004/0005/" → itself, "0001/0004/", "0001/")."""
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[:n]) for n in range(len(parts), 0, -1)]
 
 
 def visible_sets(user: User | None) -> QuerySet[CriteriaSet]:
@@ -53,16 +37,13 @@ def visible_sets(user: User | None) -> QuerySet[CriteriaSet]:
     query = scope.path_q("organization__path")
     if scope.own_org_path:
         query |= Q(
-            status=SetStatus.PUBLISHED, organization__path__in=_ancestor_paths(scope.own_org_path)
+            status=SetStatus.PUBLISHED, organization__path__in=ancestor_paths(scope.own_org_path)
         )
     return rows.filter(query)
 
 
 def get_set(user: User | None, set_id: int) -> CriteriaSet:
-    found = visible_sets(user).filter(pk=set_id).first()
-    if found is None:
-        raise NotFound("Không tìm thấy bộ tiêu chí.")
-    return found
+    return one_or_not_found(visible_sets(user), set_id, "Không tìm thấy bộ tiêu chí.")
 
 
 def nodes_of(criteria_set: CriteriaSet) -> list[Node]:
@@ -89,7 +70,7 @@ def find_set(org: Organization, year: int, appendix: Appendix) -> CriteriaSet | 
 def set_in_force(org_path: str, year: int, appendix: Appendix) -> CriteriaSet | None:
     """The newest published set of the organization itself, else of the nearest superior that
     published one (a subordinate uses its superior's set unless it concretises its own)."""
-    paths = _ancestor_paths(org_path)
+    paths = ancestor_paths(org_path)[::-1]  # nearest first
     rows = list(
         CriteriaSet.objects.filter(
             organization__path__in=paths,
@@ -111,7 +92,7 @@ def posts_appendix(member: Member, on: dt.date) -> Appendix:
     """The appendix the member's posts and Party roles give on a date (HD 43 PL3/PL4)."""
     active = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
     leads = (
-        Post.objects.filter(active, member=member, title__in=LEADING_POSTS).exists()
+        Post.objects.filter(active, member=member, title__in=LEADERSHIP_TITLES).exists()
         or PartyRole.objects.filter(active, member=member).exists()
     )
     return domain.appendix_for_member(leads=leads, outside_political_system=False)
@@ -129,15 +110,6 @@ def appendix_for_evaluation(ev: Evaluation) -> Appendix:
     if ev.member is None:
         return Appendix.PL1
     return appendix_of(ev.member, ev.cycle.year)[0]
-
-
-def set_for_evaluation(ev: Evaluation) -> CriteriaSet | None:
-    """The version the evaluation is bound to, else the set in force for its subject today."""
-    bound = EvaluationSet.objects.filter(evaluation=ev).select_related("criteria_set").first()
-    if bound is not None:
-        return bound.criteria_set
-    path = ev.unit.path if ev.member_id else ev.subject_path
-    return set_in_force(path, ev.cycle.year, appendix_for_evaluation(ev))
 
 
 def frame_of(criteria_set: CriteriaSet) -> PointFrame:
@@ -167,7 +139,3 @@ def bound_frame(ev: Evaluation) -> PointFrame | None:
         .first()
     )
     return frame_of(bound.criteria_set) if bound is not None else None
-
-
-def can_view(user: User | None, criteria_set: CriteriaSet) -> bool:
-    return permissions.can_view_set(scope_for(user), criteria_set.organization.path)

@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
-from tongket.core.errors import DomainError, NotFound, PermissionDenied
-from tongket.core.http import content_disposition, not_found_as_404
+from tongket.core.errors import DomainError, NotFound
+from tongket.core.http import content_disposition, not_found_as_404, run_service
 from tongket.core.text import as_id
 from tongket.criteria import domain, permissions, selectors, services, xlsx
 from tongket.criteria.domain import Appendix, Node, starting_tree
@@ -217,15 +217,7 @@ def detail(request: HttpRequest, set_id: int) -> HttpResponse:
 def _written(request: HttpRequest, write: Callable[[], CriteriaSet]) -> CriteriaSet | None:
     """The set `write` answers, or None with its refusal said on the page (not found stays a 404,
     a refused permission is a 403)."""
-    try:
-        return write()
-    except NotFound:
-        raise
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return None
+    return run_service(write, lambda exc: messages.error(request, exc.message))
 
 
 @login_required

@@ -24,11 +24,10 @@ from tongket.exchange.api import (
     require,
     write_schema,
 )
-from tongket.selfassessment import permissions, selectors, services
+from tongket.selfassessment import domain, permissions, selectors, services
 from tongket.selfassessment.domain import RemedyState, TaskLine
 from tongket.selfassessment.models import SelfAssessment
 from tongket.selfassessment.serializers import (
-    PART_A_HELP,
     FormReturnInput,
     SelfAssessmentDraftInput,
     SelfAssessmentFormDetailSerializer,
@@ -64,7 +63,7 @@ def _draft(form: SelfAssessment, data: dict[str, Any]) -> services.FormInput:
         else None
     )
     return services.FormInput(
-        texts={name: data[name] for name in PART_A_HELP if name in data},
+        texts={name: data[name] for name in domain.PART_A if name in data},
         remedies=remedies,
         points=dict(data["points"]) if "points" in data else dict(form.points),
         proposed_level=Level(level) if level else None,

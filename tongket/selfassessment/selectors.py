@@ -14,6 +14,7 @@ from django.urls import reverse
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import NotFound
 from tongket.core.formatting import date_short
+from tongket.core.lookup import one_or_not_found
 from tongket.criteria import selectors as criteria_selectors
 from tongket.criteria.domain import Node, leaves
 from tongket.evaluation import checks
@@ -49,9 +50,9 @@ def form_of(ev: Evaluation) -> SelfAssessment | None:
 
 
 def get_form(user: User | None, form_id: int) -> SelfAssessment:
-    row = SelfAssessment.objects.filter(pk=form_id).first()
-    if row is None:
-        raise NotFound("Không tìm thấy bản tự kiểm điểm.")
+    row = one_or_not_found(
+        SelfAssessment.objects.all(), form_id, "Không tìm thấy bản tự kiểm điểm."
+    )
     get_evaluation(user, row.evaluation_id)  # 404 unless the user sees the evaluation
     return row
 

@@ -17,16 +17,6 @@ from tongket.selfassessment import domain, permissions, selectors
 from tongket.selfassessment.domain import RemedyState, Status
 from tongket.selfassessment.models import SelfAssessment
 
-PART_A_HELP = {
-    "strengths_politics": "A.I.1. Phẩm chất chính trị.",
-    "strengths_ethics": "A.I.2. Đạo đức, lối sống.",
-    "strengths_duties": "A.I.3. Thực hiện chức trách, nhiệm vụ được giao.",
-    "commitment": "A.I.4. Việc thực hiện cam kết tu dưỡng, rèn luyện, phấn đấu.",
-    "shortcomings": "A.II. Hạn chế, khuyết điểm và nguyên nhân.",
-    "explanations": "A.IV. Giải trình những vấn đề được gợi ý kiểm điểm.",
-    "responsibility": "A.V. Trách nhiệm đối với hạn chế, khuyết điểm của tập thể (lãnh đạo).",
-    "direction": "A.VI. Phương hướng, biện pháp khắc phục.",
-}
 LEVELS = [level.value for level in Level.descending()]
 
 
@@ -151,7 +141,7 @@ def form_detail(form: SelfAssessment, scope: Scope) -> dict[str, Any]:
     can_write = permissions.can_write_form(scope, ev)
     return {
         **form_row(form, scope),
-        **{name: getattr(form, name) for name in PART_A_HELP},
+        **{name: getattr(form, name) for name in domain.PART_A},
         "remedies": [
             {"text": text, "state": state.value, "state_label": state.label}
             for text, state in selectors.remedy_rows(form)

@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_event
+from tongket.core.actors import actor_label
 from tongket.core.errors import DomainError, PermissionDenied
 from tongket.core.formatting import format_points
+from tongket.core.locking import locked
 from tongket.criteria import services as criteria_services
 from tongket.criteria.domain import leaves
 from tongket.evaluation import selectors as evaluation_selectors
@@ -44,13 +46,6 @@ class FormInput:
     points: Mapping[str, str] = field(default_factory=dict)
     proposed_level: Level | None = None
     tasks: Sequence[TaskLine] | None = None  # None: the annex is left as it is
-
-
-def _label(actor: User | None) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return "Hệ thống"
-    full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
-    return str(full or actor.get_username())
 
 
 def _on_behalf(actor: User | None, ev: Evaluation) -> bool:
@@ -87,7 +82,7 @@ def start(*, actor: User | None, evaluation_id: int) -> SelfAssessment:
         ],
         entered_on_behalf=_on_behalf(actor, ev),
         entered_by=actor if getattr(actor, "is_authenticated", False) else None,
-        entered_by_label=_label(actor),
+        entered_by_label=actor_label(actor),
     )
 
 
@@ -137,12 +132,13 @@ def _write_tasks(form: SelfAssessment, tasks: Sequence[TaskLine]) -> None:
 
 def _locked(actor: User | None, form_id: int) -> SelfAssessment:
     found = selectors.get_form(actor, form_id)
-    return (
-        SelfAssessment.objects.select_for_update(of=("self",))
-        .select_related(
-            "evaluation__cycle", "evaluation__member", "evaluation__unit", "criteria_set"
-        )
-        .get(pk=found.pk)
+    return locked(
+        SelfAssessment,
+        found.pk,
+        "evaluation__cycle",
+        "evaluation__member",
+        "evaluation__unit",
+        "criteria_set",
     )
 
 
@@ -182,7 +178,7 @@ def save_draft(*, actor: User | None, form_id: int, data: FormInput) -> SelfAsse
     if _on_behalf(actor, ev):
         form.entered_on_behalf = True
     form.entered_by = actor if getattr(actor, "is_authenticated", False) else None
-    form.entered_by_label = _label(actor)
+    form.entered_by_label = actor_label(actor)
     form.updated_at = timezone.now()
     form.save()
     _audit(
@@ -227,7 +223,7 @@ def submit(*, actor: User | None, form_id: int) -> SelfAssessment:
         level=Level(form.proposed_level),
         points=dict(form.points),
         comment=f"Mẫu {form.form} (Hướng dẫn 43-HD/BTCTW)"
-        + (f", nhập thay bởi {_label(actor)}" if form.entered_on_behalf else ""),
+        + (f", nhập thay bởi {actor_label(actor)}" if form.entered_on_behalf else ""),
     )
     form.status = Status.SUBMITTED.value
     form.submitted_at = timezone.now()
