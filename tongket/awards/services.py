@@ -48,6 +48,7 @@ from tongket.core.actors import require_write
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
+from tongket.core.lookups import first_or_not_found
 from tongket.core.rules import Finding, Severity
 from tongket.core.text import fold, join_sentences
 from tongket.evaluation.domain import Level
@@ -866,13 +867,12 @@ def _recipient_from(data: _Subject) -> _Recipient:
             rule=RULE_UNKNOWN,
         )
     if data.member_card:
-        member = (
-            Member.objects.select_related("organization")
-            .filter(card_number=data.member_card.strip())
-            .first()
+        member = first_or_not_found(
+            Member.objects.select_related("organization").filter(
+                card_number=data.member_card.strip()
+            ),
+            "Không tìm thấy đảng viên.",
         )
-        if member is None:
-            raise NotFound("Không tìm thấy đảng viên.")
         return _Recipient(member, None)
     return _Recipient(None, _organization(data.organization_code, "recipient"))
 
@@ -1219,14 +1219,12 @@ def mark_exemplary(
     number, a date in or after the year, and a reason."""
     from tongket.evaluation.models import Decision  # the evaluation app's Django layer
 
-    decision = (
+    decision = first_or_not_found(
         Decision.objects.select_for_update(of=("self",))
         .select_related("evaluation__cycle", "evaluation__organization", "deciding_body")
-        .filter(pk=decision_id, evaluation__cycle__quarter__isnull=True)
-        .first()
+        .filter(pk=decision_id, evaluation__cycle__quarter__isnull=True),
+        "Không tìm thấy quyết định xếp loại.",
     )
-    if decision is None:
-        raise NotFound("Không tìm thấy quyết định xếp loại.")
     ev, scope = decision.evaluation, scope_for(actor)
     if not scope.reads(ev.subject_path):
         raise NotFound("Không tìm thấy quyết định xếp loại.")
