@@ -128,9 +128,11 @@ class AwardViewSet(FileNegotiation):
         award = selectors.get_award(request.user, parse_id(pk, "Không tìm thấy khen thưởng."))
         return Response(AwardSerializer(selectors.award_rows([award])[0]).data)
 
-    @extend_schema(
-        request=RecordInput,
-        responses={201: AwardSerializer, **ERRORS},
+    @write_schema(
+        RecordInput,
+        AwardSerializer,
+        201,
+        by_id=False,
         description=(
             "Ghi nhận khen thưởng do cơ quan khen thưởng quyết định (ví dụ Bằng khen của Tỉnh ủy), "
             "với cùng các kiểm tra như trang web: điều kiện của hình thức, và một thành tích chỉ "
@@ -261,9 +263,11 @@ class AwardProposalViewSet(ApiViewSet):
         proposal = selectors.get_proposal(request.user, self._proposal_id(pk))
         return self._detail(proposal.pk)
 
-    @extend_schema(
-        request=GenerateInput,
-        responses={201: ProposalDetailSerializer, **ERRORS},
+    @write_schema(
+        GenerateInput,
+        ProposalDetailSerializer,
+        201,
+        by_id=False,
         description=(
             "Lập danh sách đề nghị từ kết quả xếp loại đã quyết định: mọi trường hợp kèm lý do, "
             "người đủ điều kiện được đưa vào, người chưa đủ vẫn được liệt kê."

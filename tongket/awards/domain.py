@@ -1028,13 +1028,6 @@ def normalize_text(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class AchievementKey:
-    recipient: str
-    year: int
-    description: str
-
-
-@dataclass(frozen=True)
 class Achievement:
     """What is rewarded: a recipient (card number or organization code), a year and the
     achievement as written in the decision."""
@@ -1044,8 +1037,10 @@ class Achievement:
     description: str
 
     @property
-    def key(self) -> AchievementKey:
-        return AchievementKey(
+    def key(self) -> Achievement:
+        """The achievement in comparison form (recipient and wording through `normalize_text`):
+        two achievements are one when their keys are equal."""
+        return Achievement(
             normalize_text(self.recipient), self.year, normalize_text(self.description)
         )
 

@@ -25,7 +25,8 @@ from tongket.awards.models import (
     PastResult,
     ProposalCandidate,
 )
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError
+from tongket.core.lookups import first_or_not_found
 from tongket.core.rules import Finding
 from tongket.people.models import Member, Organization, PartyRole, PartyRoleKind
 from tongket.people.selectors import get_member, get_organization
@@ -190,10 +191,9 @@ def member_awards(user: User | None, card_number: str) -> tuple[Member, list[Awa
 
 
 def get_award(user: User | None, award_id: int) -> Award:
-    award = visible_awards(user).filter(pk=award_id).first()
-    if award is None:
-        raise NotFound("Không tìm thấy khen thưởng.")
-    return award
+    return first_or_not_found(
+        visible_awards(user).filter(pk=award_id), "Không tìm thấy khen thưởng."
+    )
 
 
 def visible_decisions(user: User | None) -> QuerySet[AwardDecision]:
@@ -214,10 +214,9 @@ def visible_decisions(user: User | None) -> QuerySet[AwardDecision]:
 
 
 def get_decision(user: User | None, decision_id: int) -> AwardDecision:
-    decision = visible_decisions(user).filter(pk=decision_id).first()
-    if decision is None:
-        raise NotFound("Không tìm thấy quyết định khen thưởng.")
-    return decision
+    return first_or_not_found(
+        visible_decisions(user).filter(pk=decision_id), "Không tìm thấy quyết định khen thưởng."
+    )
 
 
 def may_correct(user: User | None, decision: AwardDecision) -> bool:
@@ -246,10 +245,9 @@ def visible_proposals(user: User | None) -> QuerySet[AwardProposal]:
 
 
 def get_proposal(user: User | None, proposal_id: int) -> AwardProposal:
-    proposal = visible_proposals(user).filter(pk=proposal_id).first()
-    if proposal is None:
-        raise NotFound("Không tìm thấy danh sách đề nghị.")
-    return proposal
+    return first_or_not_found(
+        visible_proposals(user).filter(pk=proposal_id), "Không tìm thấy danh sách đề nghị."
+    )
 
 
 def proposal_candidates(proposal: AwardProposal) -> list[ProposalCandidate]:
@@ -464,19 +462,15 @@ def organization_decision_id(code: str, year: int) -> int:
     """The current yearly classification decision of organization `code` for `year`."""
     from tongket.evaluation.models import Decision  # the evaluation app's Django layer
 
-    found = (
+    return first_or_not_found(
         Decision.objects.filter(
             evaluation__organization__code=code.strip(),
             evaluation__cycle__year=year,
             evaluation__cycle__quarter__isnull=True,
             status="current",
-        )
-        .values_list("pk", flat=True)
-        .first()
+        ).values_list("pk", flat=True),
+        f"Không có quyết định xếp loại năm {year} của tổ chức «{code}».",
     )
-    if found is None:
-        raise NotFound(f"Không có quyết định xếp loại năm {year} của tổ chức «{code}».")
-    return found
 
 
 def exemplary_in(org: Organization, years: Iterable[int]) -> dict[tuple[int, str], str]:

@@ -44,9 +44,11 @@ from tongket.awards.models import (
     ProposalStatus,
 )
 from tongket.awards.permissions import can_mark_exemplary
+from tongket.core.actors import require_write
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
+from tongket.core.lookups import first_or_not_found
 from tongket.core.rules import Finding, Severity
 from tongket.core.text import fold, join_sentences
 from tongket.evaluation.domain import Level
@@ -139,14 +141,6 @@ def _organization(code: str, field: str) -> Organization:
     if org is None:
         raise DomainError(f"Không có tổ chức mã «{code}».", field=field, rule=RULE_UNKNOWN)
     return org
-
-
-def _require_write(actor: User | None, path: str) -> None:
-    scope = scope_for(actor)
-    if not scope.reads(path):
-        raise NotFound()
-    if not scope.writes(path):
-        raise PermissionDenied()
 
 
 def _ancestors(org: Organization) -> list[Organization]:
@@ -450,7 +444,7 @@ def generate_proposal(
     subtree with a decided result for `year` as a candidate, each with its eligibility and the
     reasons; eligible candidates are included, the others listed but left out."""
     org = _organization(organization_code, "organization")
-    _require_write(actor, org.path)
+    require_write(actor, org.path)
     form, form_row = _domain_form(form_code)
     if not _LEVEL_RULES.intersection(form.rule_ids):
         raise DomainError(
@@ -571,7 +565,7 @@ def adjust_candidate(
     if proposal_id is None:
         raise NotFound()
     proposal = _locked_proposal(actor, proposal_id)
-    _require_write(actor, proposal.organization.path)
+    require_write(actor, proposal.organization.path)
     _require_draft(proposal)
     candidate = ProposalCandidate.objects.select_related(
         "member__organization", "organization"
@@ -613,7 +607,7 @@ def adjust_candidate(
 def submit_proposal(*, actor: User | None, proposal_id: int) -> AwardProposal:
     """Send the draft to the issuer; it needs at least one candidate included."""
     proposal = _locked_proposal(actor, proposal_id)
-    _require_write(actor, proposal.organization.path)
+    require_write(actor, proposal.organization.path)
     _require_draft(proposal)
     if not proposal.candidates.filter(included=True).exists():
         raise DomainError(
@@ -873,13 +867,12 @@ def _recipient_from(data: _Subject) -> _Recipient:
             rule=RULE_UNKNOWN,
         )
     if data.member_card:
-        member = (
-            Member.objects.select_related("organization")
-            .filter(card_number=data.member_card.strip())
-            .first()
+        member = first_or_not_found(
+            Member.objects.select_related("organization").filter(
+                card_number=data.member_card.strip()
+            ),
+            "Không tìm thấy đảng viên.",
         )
-        if member is None:
-            raise NotFound("Không tìm thấy đảng viên.")
         return _Recipient(member, None)
     return _Recipient(None, _organization(data.organization_code, "recipient"))
 
@@ -926,7 +919,7 @@ def record_award(*, actor: User | None, data: RecordInput) -> Award:
     eligibility for the form, and no second award for the same achievement in any form.
     Several awards of one decision share the decision (same issuer, number and date)."""
     recipient = _recipient_from(data)
-    _require_write(actor, recipient.path)
+    require_write(actor, recipient.path)
     form, form_row = _domain_form(data.form_code)
     if form.recipient is not recipient.kind:
         raise DomainError(
@@ -1143,7 +1136,7 @@ def record_past_result(*, actor: User | None, data: PastResultInput) -> PastResu
     wins, a transfer since included), for a year already entered and for a decision dated after
     today."""
     recipient = _recipient_from(data)
-    _require_write(actor, recipient.path)
+    require_write(actor, recipient.path)
     level, number, body = _clean_past(data, timezone.localdate())
     if recipient.member is not None and data.year < recipient.member.joined_on.year:
         raise DomainError(
@@ -1226,14 +1219,12 @@ def mark_exemplary(
     number, a date in or after the year, and a reason."""
     from tongket.evaluation.models import Decision  # the evaluation app's Django layer
 
-    decision = (
+    decision = first_or_not_found(
         Decision.objects.select_for_update(of=("self",))
         .select_related("evaluation__cycle", "evaluation__organization", "deciding_body")
-        .filter(pk=decision_id, evaluation__cycle__quarter__isnull=True)
-        .first()
+        .filter(pk=decision_id, evaluation__cycle__quarter__isnull=True),
+        "Không tìm thấy quyết định xếp loại.",
     )
-    if decision is None:
-        raise NotFound("Không tìm thấy quyết định xếp loại.")
     ev, scope = decision.evaluation, scope_for(actor)
     if not scope.reads(ev.subject_path):
         raise NotFound("Không tìm thấy quyết định xếp loại.")

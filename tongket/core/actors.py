@@ -1,14 +1,29 @@
-"""Who made a change, as a page shows it beside what they wrote: the person's full name, else
-the username; "Hệ thống" when no signed-in user acted (a command, the demo data)."""
+"""Who does a write, as the services see it: the name a row keeps of its author, and the guard
+a write on an organization's subtree passes (what the actor cannot see is missing; what it sees
+but may not change is forbidden)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tongket.accounts.scope import User, scope_for
+from tongket.core.errors import NotFound, PermissionDenied
+
 
 def actor_label(actor: Any) -> str:
-    """The name to show for `actor` (a user, an anonymous user or None)."""
+    """The author's name as a row and a page show it: the full name, else the username;
+    "Hệ thống" when no signed-in user acts (a command, a job)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "Hệ thống"
     full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
     return str(full or actor.get_username())
+
+
+def require_write(actor: User | None, path: str) -> None:
+    """NotFound when the actor cannot see `path`, PermissionDenied when it sees it but may not
+    write there."""
+    scope = scope_for(actor)
+    if not scope.reads(path):
+        raise NotFound()
+    if not scope.writes(path):
+        raise PermissionDenied()

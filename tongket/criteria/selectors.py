@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tongket.accounts.scope import scope_for
-from tongket.core.lookup import one_or_not_found
+from tongket.core.lookups import one_or_not_found
 from tongket.criteria import domain
 from tongket.criteria.domain import Appendix, Node
 from tongket.criteria.models import (

@@ -11,8 +11,9 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
-from tongket.core.errors import DomainError, NotFound
+from tongket.core.errors import DomainError
 from tongket.core.formatting import date_short
+from tongket.core.lookups import first_or_not_found
 from tongket.dossier.domain import DossierKind, Entry, ordered
 from tongket.dossier.models import DossierDocument, staging_name
 from tongket.evaluation import selectors as evaluation_selectors
@@ -34,15 +35,12 @@ def visible_documents(user: User | None) -> QuerySet[DossierDocument]:
 
 def get_document(user: User | None, document_id: int) -> DossierDocument:
     """An uploaded document of an evaluation the user may see (404 otherwise)."""
-    row = (
+    return first_or_not_found(
         visible_documents(user)
         .filter(pk=document_id)
-        .select_related("evaluation__cycle", "evaluation__unit")
-        .first()
+        .select_related("evaluation__cycle", "evaluation__unit"),
+        "Không tìm thấy tài liệu trong hồ sơ.",
     )
-    if row is None:
-        raise NotFound("Không tìm thấy tài liệu trong hồ sơ.")
-    return row
 
 
 def uploads_of(ev: Evaluation) -> list[DossierDocument]:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_event
+from tongket.core.actors import actor_label
 from tongket.core.errors import DomainError, PermissionDenied
 from tongket.dossier import domain, permissions, selectors
 from tongket.dossier.domain import DossierKind, FileRefusal
@@ -39,13 +40,6 @@ class Upload:
     name: str
     size: int
     content: bytes
-
-
-def _label(actor: User | None) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return "Hệ thống"
-    full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
-    return str(full or actor.get_username())
 
 
 def _require_writer(actor: User | None, ev: Evaluation) -> None:
@@ -131,7 +125,7 @@ def add_document(
         signed_by=signed_by,
         signed_on=signed_on,
         added_by=actor if getattr(actor, "is_authenticated", False) else None,
-        added_by_label=_label(actor),
+        added_by_label=actor_label(actor),
     )
     staged = ""
     if upload is not None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import NotFound
 from tongket.core.formatting import date_short
-from tongket.core.lookup import one_or_not_found
+from tongket.core.lookups import one_or_not_found
 from tongket.criteria import selectors as criteria_selectors
 from tongket.criteria.domain import Node, leaves
 from tongket.evaluation import checks
