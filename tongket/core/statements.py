@@ -13,6 +13,7 @@ structure (how many paths a scope has, whether a quarter is given...) must be in
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -63,6 +64,27 @@ class _Compiled:
     compiler: SQLCompiler | None  # None: the statement matches no row whatever the values
     prefetch: tuple[Any, ...]
     locks: bool
+    # How rows become instances, worked out once from the compiler (as Django's ModelIterable
+    # does for every queryset it runs): the converters, the model's slice of each row and its
+    # attribute names, the related instances' populators, the annotations' positions.
+    converters: dict[int, Any] = dataclasses.field(init=False, default_factory=dict)
+    own: slice = dataclasses.field(init=False, default_factory=lambda: slice(0))
+    init_list: list[str] = dataclasses.field(init=False, default_factory=list)
+    populators: list[Any] = dataclasses.field(init=False, default_factory=list)
+    annotations: list[tuple[str, int]] = dataclasses.field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        compiler = self.compiler
+        if compiler is None:
+            return
+        select, klass_info = compiler.select, compiler.klass_info
+        assert klass_info is not None
+        self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.own = slice(start, end)
+        self.init_list = [f[0].target.attname for f in select[start:end]]
+        self.populators = get_related_populators(klass_info, select, compiler.connection.alias)
+        self.annotations = list(compiler.annotation_col_map.items())
 
     def run(self, values: Mapping[str, object], connection: BaseDatabaseWrapper) -> list[Any]:
         if self.locks and not connection.in_atomic_block:
@@ -79,21 +101,16 @@ class _Compiled:
             cursor.execute(self.sql, params)
             rows: list[Any] = cursor.fetchall()
         # As Django's ModelIterable builds a queryset's instances from its rows.
-        select, klass_info = compiler.select, compiler.klass_info
-        assert klass_info is not None
-        fields = [s[0] for s in select[: compiler.col_count]]
-        converters = compiler.get_converters(fields)
-        if converters:
-            rows = list(compiler.apply_converters(rows, converters))
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [f[0].target.attname for f in select[start:end]]
-        populators = get_related_populators(klass_info, select, connection.alias)
+        if self.converters:
+            rows = list(compiler.apply_converters(rows, self.converters))
+        assert compiler.klass_info is not None
+        model, own, init_list = compiler.klass_info["model"], self.own, self.init_list
         found = []
         for row in rows:
-            obj = klass_info["model"].from_db(connection.alias, init_list, row[start:end])
-            for populator in populators:
+            obj = model.from_db(connection.alias, init_list, row[own])
+            for populator in self.populators:
                 populator.populate(row, obj)
-            for name, position in compiler.annotation_col_map.items():
+            for name, position in self.annotations:
                 setattr(obj, name, row[position])
             found.append(obj)
         if found and self.prefetch:
