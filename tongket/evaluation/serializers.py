@@ -73,15 +73,18 @@ class CycleOpenSerializer(serializers.Serializer[Any]):
     )
 
 
+AnyField = Field[Any, Any, Any, Any]
+
+
 def built_once(
-    owner: type[serializers.BaseSerializer[Any]], build: Callable[[], dict[str, Field]]
-) -> dict[str, Field]:
+    owner: type[serializers.BaseSerializer[Any]], build: Callable[[], dict[str, AnyField]]
+) -> dict[str, AnyField]:
     """The fields of an output serializer `owner`: built by `build` (DRF's `get_fields`) on the
     first instance only, then a shallow copy of each for every instance, which binds its own
     (DRF deep-copies the declared fields and introspects the model's for every instance, a
     tenth of a decision's CPU, issue 22). Only for read-only serializers whose fields depend
     on their class alone, never on the instance, its context or a request."""
-    built: dict[str, Field] | None = owner.__dict__.get("_built_fields")
+    built: dict[str, AnyField] | None = owner.__dict__.get("_built_fields")
     if built is None:
         built = build()
         setattr(owner, "_built_fields", built)  # noqa: B010 - on this class, not a subclass
@@ -111,7 +114,7 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
         )
         read_only_fields = fields
 
-    def get_fields(self) -> dict[str, Field]:
+    def get_fields(self) -> dict[str, AnyField]:
         return built_once(type(self), super().get_fields)
 
 
@@ -150,7 +153,7 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         )
         read_only_fields = fields
 
-    def get_fields(self) -> dict[str, Field]:
+    def get_fields(self) -> dict[str, AnyField]:
         return built_once(type(self), super().get_fields)
 
 
@@ -190,7 +193,7 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
         )
         read_only_fields = fields
 
-    def get_fields(self) -> dict[str, Field]:
+    def get_fields(self) -> dict[str, AnyField]:
         return built_once(type(self), super().get_fields)
 
     def get_facts(self, ev: Evaluation) -> dict[str, Any]:
