@@ -63,7 +63,7 @@ from tongket.evaluation.models import (
     SubjectKind,
     Tier,
 )
-from tongket.evaluation.regulations import qd366, quota
+from tongket.evaluation.regulations import get_profile, qd366, quota
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.quota import QuotaCounts, QuotaVerdict
 from tongket.evaluation.selectors import (
@@ -192,8 +192,10 @@ def _led_units(ev: Evaluation) -> tuple[LedUnit, ...]:
 
 
 def reads_leaders(cycle: Cycle) -> bool:
-    """qd366 derives leaders from roles and posts; older cycles keep their checkbox (issue 24)."""
-    return uses_points(profile_of(cycle))
+    """qd366 derives leaders from roles and posts; older cycles keep their checkbox (issue 24).
+    The regulation alone says so, not the cycle's parameters (`profile_of` would validate them
+    for nothing)."""
+    return uses_points(get_profile(cycle.profile_id))
 
 
 def review_findings(ev: Evaluation) -> list[Finding]:

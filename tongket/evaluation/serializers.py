@@ -3,7 +3,6 @@ decisions, and input serializers that only parse (every rule is in tongket.evalu
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -79,16 +78,25 @@ AnyField = Field[Any, Any, Any, Any]
 def built_once(
     owner: type[serializers.BaseSerializer[Any]], build: Callable[[], dict[str, AnyField]]
 ) -> dict[str, AnyField]:
-    """The fields of an output serializer `owner`: built by `build` (DRF's `get_fields`) on the
-    first instance only, then a shallow copy of each for every instance, which binds its own
-    (DRF deep-copies the declared fields and introspects the model's for every instance, a
-    tenth of a decision's CPU, issue 22). Only for read-only serializers whose fields depend
-    on their class alone, never on the instance, its context or a request."""
+    """The fields of a serializer `owner`: built by `build` (DRF's `get_fields`) on the first
+    instance only, then a shallow copy of each for every instance, which binds its own (DRF
+    deep-copies the declared fields and introspects the model's for every instance: a tenth of
+    a decision's CPU, issue 22). Only for serializers whose fields depend on their class alone,
+    never on the instance, its context or a request, and keep no state of their own while they
+    serialize or validate (no nested serializer as a field)."""
     built: dict[str, AnyField] | None = owner.__dict__.get("_built_fields")
     if built is None:
         built = build()
         setattr(owner, "_built_fields", built)  # noqa: B010 - on this class, not a subclass
-    return {name: copy.copy(field) for name, field in built.items()}
+    return {name: _shallow_copy(field) for name, field in built.items()}
+
+
+def _shallow_copy(field: AnyField) -> AnyField:
+    """`copy.copy` without its generic machinery: a new field of the class with the same
+    attributes (DRF's `Field.__new__` only records the arguments, which the copy carries)."""
+    clone: AnyField = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
 
 
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
@@ -347,6 +355,9 @@ class DecisionInput(serializers.Serializer[Any]):
         max_length=5000,
         help_text="Lý do của cấp quyết định (bắt buộc khi vượt tỷ lệ ở chế độ cảnh báo).",
     )
+
+    def get_fields(self) -> dict[str, AnyField]:
+        return built_once(type(self), super().get_fields)
 
 
 MAX_BULK = 500
