@@ -12,7 +12,9 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers
-from rest_framework.fields import Field
+from rest_framework.fields import Field, SkipField
+from rest_framework.fields import SerializerMethodField as MethodField
+from rest_framework.relations import PKOnlyObject
 
 from tongket.evaluation import permissions, selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
@@ -99,6 +101,36 @@ def _shallow_copy(field: AnyField) -> AnyField:
     return clone
 
 
+def represent(serializer: serializers.Serializer[Any], instance: Any) -> dict[str, Any]:
+    """What DRF's `Serializer.to_representation` gives (the same keys, values and order), from
+    fields bound once per class to a serializer that never serializes: a method field calls
+    `serializer`'s method, so its context is this request's; the others read only the instance
+    (issue 22: DRF builds and binds every field of every serializer instance, three of them
+    for one evaluation's answer). For output serializers whose fields keep no state."""
+    owner = type(serializer)
+    plan: list[tuple[str, AnyField, str | None]] | None = owner.__dict__.get("_readable_plan")
+    if plan is None:
+        plan = []
+        for name, field in owner().fields.items():
+            if field.write_only:
+                continue
+            method = field.method_name if isinstance(field, MethodField) else None
+            plan.append((name, field, method))
+        setattr(owner, "_readable_plan", plan)  # noqa: B010 - on this class, not a subclass
+    ret: dict[str, Any] = {}
+    for name, field, method in plan:
+        if method is not None:
+            ret[name] = getattr(serializer, method)(instance)
+            continue
+        try:
+            attribute = field.get_attribute(instance)
+        except SkipField:
+            continue
+        check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        ret[name] = None if check is None else field.to_representation(attribute)
+    return ret
+
+
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     tier = code_field("self (tự đánh giá), cell (chi bộ đề xuất), committee (cấp ủy thẩm định).")
     level = code_field(LEVEL_HELP)
@@ -122,8 +154,8 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
         )
         read_only_fields = fields
 
-    def get_fields(self) -> dict[str, AnyField]:
-        return built_once(type(self), super().get_fields)
+    def to_representation(self, instance: Assessment) -> dict[str, Any]:
+        return represent(self, instance)
 
 
 # Component names say "evaluation": other apps have decisions and corrections too.
@@ -161,8 +193,8 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         )
         read_only_fields = fields
 
-    def get_fields(self) -> dict[str, AnyField]:
-        return built_once(type(self), super().get_fields)
+    def to_representation(self, instance: Decision) -> dict[str, Any]:
+        return represent(self, instance)
 
 
 class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
@@ -201,8 +233,8 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
         )
         read_only_fields = fields
 
-    def get_fields(self) -> dict[str, AnyField]:
-        return built_once(type(self), super().get_fields)
+    def to_representation(self, instance: Evaluation) -> dict[str, Any]:
+        return represent(self, instance)
 
     def get_facts(self, ev: Evaluation) -> dict[str, Any]:
         """The facts go only to who records them (the deciding organization's office), as the
