@@ -13,7 +13,8 @@ structure (how many paths a scope has, whether a quarter is given...) must be in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+import dataclasses
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from weakref import WeakKeyDictionary
@@ -63,8 +64,31 @@ class _Compiled:
     compiler: SQLCompiler | None  # None: the statement matches no row whatever the values
     prefetch: tuple[Any, ...]
     locks: bool
+    # How rows become instances, worked out once from the compiler (as Django's ModelIterable
+    # does for every queryset it runs): the converters, the model's slice of each row and its
+    # attribute names, the related instances' populators, the annotations' positions.
+    converters: dict[int, Any] = dataclasses.field(init=False, default_factory=dict)
+    own: slice = dataclasses.field(init=False, default_factory=lambda: slice(0))
+    init_list: list[str] = dataclasses.field(init=False, default_factory=list)
+    populators: list[Any] = dataclasses.field(init=False, default_factory=list)
+    annotations: list[tuple[str, int]] = dataclasses.field(init=False, default_factory=list)
 
-    def run(self, values: Mapping[str, object], connection: BaseDatabaseWrapper) -> list[Any]:
+    def __post_init__(self) -> None:
+        compiler = self.compiler
+        if compiler is None:
+            return
+        select, klass_info = compiler.select, compiler.klass_info
+        self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+        if klass_info is None:  # values_list: rows, not instances
+            return
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.own = slice(start, end)
+        self.init_list = [f[0].target.attname for f in select[start:end]]
+        self.populators = get_related_populators(klass_info, select, compiler.connection.alias)
+        self.annotations = list(compiler.annotation_col_map.items())
+
+    def fetch(self, values: Mapping[str, object], connection: BaseDatabaseWrapper) -> list[Any]:
+        """The rows with the values bound, each column converted as Django converts it."""
         if self.locks and not connection.in_atomic_block:
             raise transaction.TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
@@ -78,25 +102,27 @@ class _Compiled:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows: list[Any] = cursor.fetchall()
-        # As Django's ModelIterable builds a queryset's instances from its rows.
-        select, klass_info = compiler.select, compiler.klass_info
+        if self.converters:
+            rows = list(compiler.apply_converters(rows, self.converters))
+        return rows
+
+    def run(self, values: Mapping[str, object], connection: BaseDatabaseWrapper) -> list[Any]:
+        """The instances, as Django's ModelIterable builds a queryset's from its rows."""
+        rows = self.fetch(values, connection)
+        if not rows:
+            return []
+        klass_info = self.compiler.klass_info if self.compiler is not None else None
         assert klass_info is not None
-        fields = [s[0] for s in select[: compiler.col_count]]
-        converters = compiler.get_converters(fields)
-        if converters:
-            rows = list(compiler.apply_converters(rows, converters))
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [f[0].target.attname for f in select[start:end]]
-        populators = get_related_populators(klass_info, select, connection.alias)
+        model, own, init_list = klass_info["model"], self.own, self.init_list
         found = []
         for row in rows:
-            obj = klass_info["model"].from_db(connection.alias, init_list, row[start:end])
-            for populator in populators:
+            obj = model.from_db(connection.alias, init_list, row[own])
+            for populator in self.populators:
                 populator.populate(row, obj)
-            for name, position in compiler.annotation_col_map.items():
+            for name, position in self.annotations:
                 setattr(obj, name, row[position])
             found.append(obj)
-        if found and self.prefetch:
+        if self.prefetch:
             prefetch_related_objects(found, *self.prefetch)
         return found
 
@@ -104,7 +130,7 @@ class _Compiled:
 class Statement(Generic[M]):
     """A queryset `build(shape)` makes with `slot`s, compiled once per connection and shape."""
 
-    def __init__(self, build: Callable[[Hashable], QuerySet[M]]) -> None:
+    def __init__(self, build: Callable[[Hashable], QuerySet[M, Any]]) -> None:
         self._build = build
         self._compiled: WeakKeyDictionary[BaseDatabaseWrapper, dict[Hashable, _Compiled]] = (
             WeakKeyDictionary()
@@ -121,12 +147,23 @@ class Statement(Generic[M]):
             return _Compiled("", [], None, prefetch, locks)
         return _Compiled(sql, list(params), compiler, prefetch, locks)
 
+    def _compiled_for(self, shape: Hashable, connection: BaseDatabaseWrapper) -> _Compiled:
+        compiled = self._compiled.setdefault(connection, {})
+        if shape not in compiled:
+            compiled[shape] = self._compile(shape, connection)
+        return compiled[shape]
+
     def rows(
         self, shape: Hashable, values: Mapping[str, object], using: str = "default"
     ) -> list[M]:
         """The instances the statement of this shape finds with these values bound."""
         connection = connections[using]
-        compiled = self._compiled.setdefault(connection, {})
-        if shape not in compiled:
-            compiled[shape] = self._compile(shape, connection)
-        return compiled[shape].run(values, connection)
+        return self._compiled_for(shape, connection).run(values, connection)
+
+    def tuples(
+        self, shape: Hashable, values: Mapping[str, object], using: str = "default"
+    ) -> list[Sequence[Any]]:
+        """The rows of a `values_list` statement of this shape with these values bound, each a
+        sequence of its columns."""
+        connection = connections[using]
+        return self._compiled_for(shape, connection).fetch(values, connection)

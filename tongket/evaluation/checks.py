@@ -17,13 +17,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
 from tongket.core.rules import Finding, Severity
+from tongket.core.statements import Statement, slot
 from tongket.criteria.selectors import bound_to_a_set
 from tongket.evaluation import leaders
 from tongket.evaluation.domain import (
@@ -53,7 +63,7 @@ from tongket.evaluation.models import (
     SubjectKind,
     Tier,
 )
-from tongket.evaluation.regulations import qd366, quota
+from tongket.evaluation.regulations import get_profile, qd366, quota
 from tongket.evaluation.regulations.base import Profile
 from tongket.evaluation.regulations.quota import QuotaCounts, QuotaVerdict
 from tongket.evaluation.selectors import (
@@ -182,8 +192,10 @@ def _led_units(ev: Evaluation) -> tuple[LedUnit, ...]:
 
 
 def reads_leaders(cycle: Cycle) -> bool:
-    """qd366 derives leaders from roles and posts; older cycles keep their checkbox (issue 24)."""
-    return uses_points(profile_of(cycle))
+    """qd366 derives leaders from roles and posts; older cycles keep their checkbox (issue 24).
+    The regulation alone says so, not the cycle's parameters (`profile_of` would validate them
+    for nothing)."""
+    return uses_points(get_profile(cycle.profile_id))
 
 
 def review_findings(ev: Evaluation) -> list[Finding]:
@@ -685,22 +697,44 @@ def deciding_body_facts(ev: Evaluation, body: Organization) -> qd366.DecidingBod
 # --- the quota on `excellent` --------------------------------------------------------------------
 
 
-def quota_scope(ev: Evaluation, profile: Profile) -> tuple[Q, str]:
-    """The current decisions the quota on `excellent` counts with this one, and their label.
+def quota_scope(ev: Evaluation, profile: Profile) -> tuple[str | None, str]:
+    """The current decisions the quota on `excellent` counts with this one, and their label:
+    those of the cycle's evaluations of the same kind, within the peer group given (None: all).
 
     The scope is the cycle (the deciding organization: HD 21's grassroots organization); under a
     `peer_group` scope, evaluations carrying a peer group are counted within it.
     """
-    query = Q(evaluation__cycle_id=ev.cycle_id, evaluation__subject_kind=ev.subject_kind)
     label = ev.cycle.organization.code
     if uses_points(profile):
         # qd366 (issue 24): every subject is in exactly one group, "" the not-grouped ones.
-        query &= Q(evaluation__peer_group=ev.peer_group)
-        return query, ev.peer_group or UNGROUPED
+        return ev.peer_group, ev.peer_group or UNGROUPED
     if profile.params.quota_scope is QuotaScope.PEER_GROUP and ev.peer_group:
-        query &= Q(evaluation__peer_group=ev.peer_group)
-        label = f"{label} / {ev.peer_group}"
-    return query, label
+        return ev.peer_group, f"{label} / {ev.peer_group}"
+    return None, label
+
+
+def _scope_levels(by_group: Hashable) -> QuerySet[Decision, tuple[int, str]]:
+    """The levels of the current decisions in a quota scope (`quota_scope`): the cycle's (slot
+    `cycle`) evaluations of a kind (slot `kind`), by_group: of a peer group (slot `group`).
+    Counted, so unordered: the default order joined the cycle and its organization to sort rows
+    nobody reads in order (one current decision per evaluation)."""
+    query = Q(
+        evaluation__cycle_id=slot("cycle", IntegerField()),
+        evaluation__subject_kind=slot("kind", CharField()),
+    )
+    if by_group:
+        query &= Q(evaluation__peer_group=slot("group", CharField()))
+    return (
+        Decision.objects.filter(query, status=DecisionStatus.CURRENT)
+        .exclude(level="")
+        .order_by()
+        .values_list("evaluation_id", "level")
+    )
+
+
+# Compiled once per connection and shape (`core.statements`): building it on every decision was
+# a tenth of the decision's CPU (issue 22).
+_SCOPE_LEVELS: Statement[Decision] = Statement(_scope_levels)
 
 
 @dataclass(frozen=True)
@@ -723,27 +757,23 @@ def quota_verdicts(changes: Sequence[Change], profile: Profile) -> dict[int, Quo
     is to `excellent`); it is justified when each of those carries a justification. Read under a
     decision's lock on the cycle.
     """
-    scopes: dict[str, tuple[Q, RuleSubjectKind, list[Change]]] = {}
+    scopes: dict[str, tuple[tuple[int, str | None], RuleSubjectKind, list[Change]]] = {}
     seen: set[int] = set()
     for change in changes:
         ev = change.evaluation
         if ev.pk in seen:  # the same evaluation twice: the second is refused as decided
             continue
         seen.add(ev.pk)
-        query, label = quota_scope(ev, profile)
+        group, label = quota_scope(ev, profile)
         kind = RuleSubjectKind(ev.subject_kind)
-        scopes.setdefault(f"{kind}:{label}", (query, kind, []))[2].append(change)
+        scope = (ev.cycle_id, group)
+        scopes.setdefault(f"{kind}:{label}", (scope, kind, []))[2].append(change)
     out: dict[int, QuotaVerdict] = {}
-    for key, (query, kind, items) in scopes.items():
+    for key, ((cycle_id, group), kind, items) in scopes.items():
         label = key.split(":", 1)[1]
-        # Counted, so unordered: the default order joined the cycle and its organization to
-        # sort rows nobody reads in order (one current decision per evaluation).
-        current = dict(
-            Decision.objects.filter(query, status=DecisionStatus.CURRENT)
-            .exclude(level="")
-            .order_by()
-            .values_list("evaluation_id", "level")
-        )
+        values = {"cycle": cycle_id, "kind": items[0].evaluation.subject_kind, "group": group}
+        rows = _SCOPE_LEVELS.tuples(group is not None, values)
+        current: dict[int, str] = {row[0]: row[1] for row in rows}
         before = QuotaCounts.of(Level(level) for level in current.values())
         changed = {item.evaluation.pk for item in items}
         after = QuotaCounts.of(

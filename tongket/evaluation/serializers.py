@@ -3,6 +3,7 @@ decisions, and input serializers that only parse (every rule is in tongket.evalu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,9 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers
+from rest_framework.fields import Field, SkipField
+from rest_framework.fields import SerializerMethodField as MethodField
+from rest_framework.relations import PKOnlyObject
 
 from tongket.evaluation import permissions, selectors, services
 from tongket.evaluation.domain import Level, NotClassifiedReason
@@ -70,6 +74,63 @@ class CycleOpenSerializer(serializers.Serializer[Any]):
     )
 
 
+AnyField = Field[Any, Any, Any, Any]
+
+
+def built_once(
+    owner: type[serializers.BaseSerializer[Any]], build: Callable[[], dict[str, AnyField]]
+) -> dict[str, AnyField]:
+    """The fields of a serializer `owner`: built by `build` (DRF's `get_fields`) on the first
+    instance only, then a shallow copy of each for every instance, which binds its own (DRF
+    deep-copies the declared fields and introspects the model's for every instance: a tenth of
+    a decision's CPU, issue 22). Only for serializers whose fields depend on their class alone,
+    never on the instance, its context or a request, and keep no state of their own while they
+    serialize or validate (no nested serializer as a field)."""
+    built: dict[str, AnyField] | None = owner.__dict__.get("_built_fields")
+    if built is None:
+        built = build()
+        setattr(owner, "_built_fields", built)  # noqa: B010 - on this class, not a subclass
+    return {name: _shallow_copy(field) for name, field in built.items()}
+
+
+def _shallow_copy(field: AnyField) -> AnyField:
+    """`copy.copy` without its generic machinery: a new field of the class with the same
+    attributes (DRF's `Field.__new__` only records the arguments, which the copy carries)."""
+    clone: AnyField = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
+
+
+def represent(serializer: serializers.Serializer[Any], instance: Any) -> dict[str, Any]:
+    """What DRF's `Serializer.to_representation` gives (the same keys, values and order), from
+    fields bound once per class to a serializer that never serializes: a method field calls
+    `serializer`'s method, so its context is this request's; the others read only the instance
+    (issue 22: DRF builds and binds every field of every serializer instance, three of them
+    for one evaluation's answer). For output serializers whose fields keep no state."""
+    owner = type(serializer)
+    plan: list[tuple[str, AnyField, str | None]] | None = owner.__dict__.get("_readable_plan")
+    if plan is None:
+        plan = []
+        for name, field in owner().fields.items():
+            if field.write_only:
+                continue
+            method = field.method_name if isinstance(field, MethodField) else None
+            plan.append((name, field, method))
+        setattr(owner, "_readable_plan", plan)  # noqa: B010 - on this class, not a subclass
+    ret: dict[str, Any] = {}
+    for name, field, method in plan:
+        if method is not None:
+            ret[name] = getattr(serializer, method)(instance)
+            continue
+        try:
+            attribute = field.get_attribute(instance)
+        except SkipField:
+            continue
+        check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        ret[name] = None if check is None else field.to_representation(attribute)
+    return ret
+
+
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     tier = code_field("self (tự đánh giá), cell (chi bộ đề xuất), committee (cấp ủy thẩm định).")
     level = code_field(LEVEL_HELP)
@@ -92,6 +153,9 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
             "created_at",
         )
         read_only_fields = fields
+
+    def to_representation(self, instance: Assessment) -> dict[str, Any]:
+        return represent(self, instance)
 
 
 # Component names say "evaluation": other apps have decisions and corrections too.
@@ -129,6 +193,9 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         )
         read_only_fields = fields
 
+    def to_representation(self, instance: Decision) -> dict[str, Any]:
+        return represent(self, instance)
+
 
 class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
     subject_code = serializers.SerializerMethodField(help_text="Số thẻ đảng viên hoặc mã tổ chức.")
@@ -165,6 +232,9 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
             "findings",
         )
         read_only_fields = fields
+
+    def to_representation(self, instance: Evaluation) -> dict[str, Any]:
+        return represent(self, instance)
 
     def get_facts(self, ev: Evaluation) -> dict[str, Any]:
         """The facts go only to who records them (the deciding organization's office), as the
@@ -317,6 +387,9 @@ class DecisionInput(serializers.Serializer[Any]):
         max_length=5000,
         help_text="Lý do của cấp quyết định (bắt buộc khi vượt tỷ lệ ở chế độ cảnh báo).",
     )
+
+    def get_fields(self) -> dict[str, AnyField]:
+        return built_once(type(self), super().get_fields)
 
 
 MAX_BULK = 500

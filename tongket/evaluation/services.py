@@ -1178,10 +1178,12 @@ def _issue(actor: User | None, decision: Decision) -> Decision:
     return decision
 
 
-def _quota_of(ev: Evaluation, outcome: Outcome, justification: str) -> QuotaVerdict:
+def _quota_of(
+    ev: Evaluation, outcome: Outcome, justification: str, profile: Profile | None = None
+) -> QuotaVerdict:
     """The quota's verdict on one decision about `ev` (under the caller's lock on the cycle)."""
     change = checks.Change(ev, outcome, justification)
-    return checks.quota_verdicts([change], selectors.profile_of(ev.cycle))[ev.pk]
+    return checks.quota_verdicts([change], profile or selectors.profile_of(ev.cycle))[ev.pk]
 
 
 @transaction.atomic
@@ -1200,6 +1202,7 @@ def decide(
     _require(permissions.can_manage_cycle(scope_for(actor), cycle), True)
     _require_open(cycle)
     _require_undecided(ev)
+    profile = selectors.profile_of(cycle)
     return _issue(
         actor,
         _checked(
@@ -1211,7 +1214,8 @@ def decide(
             justification=justification,
             kind=DecisionKind.DECISION,
             deciding_body=cycle.organization,
-            quota=_quota_of(ev, outcome, justification),
+            quota=_quota_of(ev, outcome, justification, profile),
+            profile=profile,
         ),
     )
 

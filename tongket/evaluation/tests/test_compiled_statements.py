@@ -59,3 +59,31 @@ def test_the_same_compiled_lock_binds_each_users_own_paths(
     assert done.status_code == 201, done.json()
     assert done.json()["decision"]["level"] == "good"
     assert office.get(f"/api/v1/evaluations/{second}/").json() == done.json()
+
+
+def test_the_same_compiled_quota_read_counts_each_cycles_own_decisions(api_for: Any) -> None:
+    # qd132: at most 20 % (rounded down) of those rated good or better may be excellent, per
+    # cycle. The quota's read is compiled by the decisions of the first cycle; the second
+    # cycle's, with none of its own yet, must count none of the first's.
+    office = api_for("vanphong")
+
+    def members_of(year: int) -> list[int]:
+        cycle = office.post("/api/v1/cycles/", {"organization": ORG, "year": year}, format="json")
+        assert cycle.status_code == 201, cycle.json()
+        rows = office.get(
+            "/api/v1/evaluations/", {"cycle": cycle.json()["id"], "subject_kind": "member"}
+        ).json()["results"]
+        return [row["id"] for row in rows]
+
+    def decide(ev: int, outcome: str, year: int) -> Any:
+        body = {"outcome": outcome, "number": "15-QĐ/ĐU", "date": f"{year}-12-20"}
+        return office.post(f"/api/v1/evaluations/{ev}/decision/", body, format="json")
+
+    first = members_of(2019)
+    for ev in first[:5]:
+        assert decide(ev, "good", 2019).status_code == 201
+    assert decide(first[5], "excellent", 2019).status_code == 201  # 1 of 6: within 20 %
+
+    refused = decide(members_of(2021)[0], "excellent", 2021)
+    assert refused.status_code == 400, refused.json()
+    assert refused.json()["error"]["rule"] == "qd132.quota.member.excellent"
