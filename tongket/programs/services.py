@@ -108,12 +108,12 @@ def _timing(year: int, month: int | None, quarter: int | None) -> domain.Timing:
     return domain.Timing(year, month=month, quarter=quarter)
 
 
-def domain_item(item: ProgramItem) -> domain.ProgramItem:
-    """The pure-rule view of a stored item."""
+def domain_item(item: ProgramItem, timing: domain.Timing | None = None) -> domain.ProgramItem:
+    """The pure-rule view of a stored item (`timing`: its timing when already built)."""
     return domain.ProgramItem(
         code=item.code,
         title=item.content,
-        timing=_timing(item.program.year, item.month, item.quarter),
+        timing=timing or _timing(item.program.year, item.month, item.quarter),
         status=domain.ItemStatus(item.status),
         completed_on=item.completed_on,
         remedy_deadline=item.remedy_deadline,
@@ -210,15 +210,7 @@ def _apply_plan(actor: User | None, item: ProgramItem, program: Program, data: I
         domain.check_item(
             ProgramKind.domain_kind(program.kind),
             program.year,
-            domain.ProgramItem(
-                code=item.code,
-                title=item.content,
-                timing=timing,
-                status=domain.ItemStatus(item.status),
-                completed_on=item.completed_on,
-                remedy_deadline=item.remedy_deadline,
-                remedy_done_on=item.remedy_done_on,
-            ),
+            domain_item(item, timing),
         )
     )
     if (
