@@ -139,15 +139,7 @@ class MeetingViewSet(OrganizationRecordViewSet):
         return participant_id
 
     def create_record(self, data: dict[str, Any]) -> Meeting:
-        return services.create_meeting(
-            actor=self.request.user,
-            organization_code=data["organization"],
-            kind=data["kind"],
-            title=data["title"],
-            held_on=data["held_on"],
-            place=data.get("place", ""),
-            starts_at=data.get("starts_at"),
-        )
+        return services.create_meeting_of(actor=self.request.user, data=data)
 
     @_step(ChairInput, 201, "Thêm đồng chí chủ trì, với chức vụ khi chủ trì.")
     def chairs(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:

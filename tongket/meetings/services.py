@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
@@ -147,6 +148,20 @@ def create_meeting(
     )
     _audit(actor, meeting, "create", meeting.title, held_on=held_on.isoformat(), kind=kind)
     return meeting
+
+
+def create_meeting_of(*, actor: User | None, data: Mapping[str, Any]) -> Meeting:
+    """create_meeting with the fields under the names the API and the meeting form share (the
+    organization by code); the place and the starting time may be left out."""
+    return create_meeting(
+        actor=actor,
+        organization_code=data["organization"],
+        kind=data["kind"],
+        title=data["title"],
+        held_on=data["held_on"],
+        place=data.get("place", ""),
+        starts_at=data.get("starts_at"),
+    )
 
 
 @transaction.atomic
