@@ -98,7 +98,12 @@ def _next_position(meeting: Meeting, related: str) -> int:
 
 
 def _audit(
-    actor: User | None, meeting: Meeting, action: str, summary: str, **after: object
+    actor: User | None,
+    meeting: Meeting,
+    action: str,
+    summary: str,
+    before: dict[str, object] | None = None,
+    **after: object,
 ) -> None:
     record_event(
         actor=actor,
@@ -107,6 +112,7 @@ def _audit(
         object_id=meeting.pk,
         org_path=meeting.organization.path,
         summary=summary,
+        before=before,
         after=after or None,
     )
 
@@ -626,15 +632,13 @@ def set_closing_directions(*, actor: User | None, meeting_id: int, text: str) ->
     meeting.closing_directions = text.strip()
     meeting.version += 1
     meeting.save()
-    record_event(
-        actor=actor,
-        action="meetings.closing",
-        object_type="meeting",
-        object_id=meeting.pk,
-        org_path=meeting.organization.path,
-        summary="Kết luận bế mạc",
-        before={"text": before},
-        after={"text": meeting.closing_directions},
+    _audit(
+        actor,
+        meeting,
+        "closing",
+        "Kết luận bế mạc",
+        {"text": before},
+        text=meeting.closing_directions,
     )
     return meeting
 
