@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -310,37 +310,31 @@ def due_items_for(user: User | None, today: dt.date, *, horizon_days: int = 31) 
     found: list[DueItem] = []
     for item in items:
         pure = domain_item(item)
-        url = reverse("programs:item", args=[item.pk])
+        task = DueItem(
+            item_id=item.pk,
+            program_id=item.program_id,
+            program_title=item.program.title,
+            code=item.code,
+            content=item.content,
+            timing_label=pure.timing.label,
+            due_date=pure.timing.due_date(),
+            overdue=domain.is_overdue(pure, today),
+            is_remedy=False,
+            url=reverse("programs:item", args=[item.pk]),
+        )
         if pure.status in domain.OPEN_STATUSES and pure.timing.start_date() <= horizon:
-            found.append(
-                DueItem(
-                    item_id=item.pk,
-                    program_id=item.program_id,
-                    program_title=item.program.title,
-                    code=item.code,
-                    content=item.content,
-                    timing_label=pure.timing.label,
-                    due_date=pure.timing.due_date(),
-                    overdue=domain.is_overdue(pure, today),
-                    is_remedy=False,
-                    url=url,
-                )
-            )
+            found.append(task)
         if item.remedy_deadline is not None and item.remedy_done_on is None:
-            found.append(
-                DueItem(
-                    item_id=item.pk,
-                    program_id=item.program_id,
-                    program_title=item.program.title,
-                    code=item.code,
-                    content=item.remedies_required or item.content,
-                    timing_label=f"Hạn khắc phục {item.remedy_deadline:%d/%m/%Y}",
-                    due_date=item.remedy_deadline,
-                    overdue=domain.is_remedy_overdue(pure, today),
-                    is_remedy=True,
-                    url=url,
-                )
+            # The remedy the item's inspection required: the same item, its own deadline.
+            remedy = replace(
+                task,
+                content=item.remedies_required or item.content,
+                timing_label=f"Hạn khắc phục {item.remedy_deadline:%d/%m/%Y}",
+                due_date=item.remedy_deadline,
+                overdue=domain.is_remedy_overdue(pure, today),
+                is_remedy=True,
             )
+            found.append(remedy)
     found.sort(key=lambda d: (not d.overdue, d.due_date, d.program_title, d.code))
     return found
 
