@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -23,6 +24,9 @@ from tongket.programs.models import (
     ProgramStatus,
 )
 from tongket.programs.services import domain_item
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _visibility(user: User | None) -> Q:
@@ -148,12 +152,23 @@ class ProgramRow:
     done: int
 
 
-def program_list(user: User | None, *, year: int | None = None) -> list[ProgramRow]:
-    """Programs the user sees with their counts, one query."""
-    programs = visible_programs(user).annotate(
+class _ProgramCounts(TypedDict):
+    n_total: int
+    n_done: int
+
+
+def counted_programs(user: User | None) -> QuerySet[WithAnnotations[Program, _ProgramCounts]]:
+    """The programs the user sees, each with how many items it has (`n_total`) and how many of
+    them are done (`n_done`)."""
+    return visible_programs(user).annotate(
         n_total=Count("items", distinct=True),
         n_done=Count("items", filter=Q(items__status=ItemStatus.DONE), distinct=True),
     )
+
+
+def program_list(user: User | None, *, year: int | None = None) -> list[ProgramRow]:
+    """Programs the user sees with their counts, one query."""
+    programs = counted_programs(user)
     if year is not None:
         programs = programs.filter(year=year)
     return [
