@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -27,7 +27,7 @@ from tongket.exchange.api import (
     write_schema,
 )
 from tongket.meetings import selectors, services
-from tongket.meetings.models import Attendance, Meeting, Participant
+from tongket.meetings.models import Meeting, Participant
 from tongket.meetings.serializers import (
     AgendaInput,
     AllPresentInput,
@@ -98,15 +98,7 @@ class MeetingViewSet(OrganizationRecordViewSet):
 
     def get_queryset(self) -> QuerySet[Meeting]:
         return (
-            selectors.visible_meetings(self.request.user)
-            .annotate(
-                n_convened=Count("participants", distinct=True),
-                n_present=Count(
-                    "participants",
-                    filter=Q(participants__attendance=Attendance.PRESENT),
-                    distinct=True,
-                ),
-            )
+            selectors.counted_meetings(self.request.user)
             .select_related("organization", "secretary")
             .order_by("-held_on", "organization__path", "id")
         )
@@ -139,15 +131,7 @@ class MeetingViewSet(OrganizationRecordViewSet):
         return participant_id
 
     def create_record(self, data: dict[str, Any]) -> Meeting:
-        return services.create_meeting(
-            actor=self.request.user,
-            organization_code=data["organization"],
-            kind=data["kind"],
-            title=data["title"],
-            held_on=data["held_on"],
-            place=data.get("place", ""),
-            starts_at=data.get("starts_at"),
-        )
+        return services.create_meeting_of(actor=self.request.user, data=data)
 
     @_step(ChairInput, 201, "Thêm đồng chí chủ trì, với chức vụ khi chủ trì.")
     def chairs(self, request: Request, meeting_id: int, data: dict[str, Any]) -> None:

@@ -266,3 +266,7 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return self.motion
+
+    @property
+    def outcome_label(self) -> str:
+        return "Được thông qua" if self.adopted else "Không được thông qua"

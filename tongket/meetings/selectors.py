@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -24,6 +25,9 @@ from tongket.meetings.models import (
 from tongket.meetings.services import BodyCount, attendance_rule, body_count
 from tongket.people.models import Organization
 from tongket.programs.models import Program
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def visible_meetings(user: User | None) -> QuerySet[Meeting]:
@@ -75,8 +79,15 @@ class MeetingRow:
     present: int
 
 
-def meeting_list(user: User | None) -> list[MeetingRow]:
-    meetings = visible_meetings(user).annotate(
+class _MeetingCounts(TypedDict):
+    n_convened: int
+    n_present: int
+
+
+def counted_meetings(user: User | None) -> QuerySet[WithAnnotations[Meeting, _MeetingCounts]]:
+    """The meetings the user sees, each with how many were convened (`n_convened`) and how many
+    of them were present (`n_present`)."""
+    return visible_meetings(user).annotate(
         n_convened=Count("participants", distinct=True),
         n_present=Count(
             "participants",
@@ -84,10 +95,11 @@ def meeting_list(user: User | None) -> list[MeetingRow]:
             distinct=True,
         ),
     )
-    return [
-        MeetingRow(m, m.n_convened, m.n_present)
-        for m in meetings.order_by("-held_on", "organization__path")
-    ]
+
+
+def meeting_list(user: User | None) -> list[MeetingRow]:
+    meetings = counted_meetings(user).order_by("-held_on", "organization__path")
+    return [MeetingRow(m, m.n_convened, m.n_present) for m in meetings]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""Shapes of the meetings API: output serializers (over the plain dicts built from the selectors'
-page: meeting_detail, vote_dict) and input serializers that only parse (every rule is in
-tongket.meetings.services)."""
+"""Shapes of the meetings API: output serializers (over the selectors' page: its rows as they are,
+or the plain dict built by meeting_detail) and input serializers that only parse (every rule is
+in tongket.meetings.services)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tongket.accounts.scope import Scope
 from tongket.exchange.api import MAX_ID
 from tongket.meetings import selectors
 from tongket.meetings.domain import shown_link
-from tongket.meetings.models import Attendance, Meeting, MeetingKind, Participant, Vote
+from tongket.meetings.models import Attendance, Meeting, MeetingKind, Participant
 from tongket.people.serializers import PersonSerializer, person
 
 
@@ -90,8 +90,8 @@ class ParticipantSerializer(serializers.Serializer[Any]):
 
 
 class OrgAttendanceSerializer(serializers.Serializer[Any]):
-    organization = serializers.CharField()
-    organization_name = serializers.CharField()
+    organization = serializers.CharField(source="organization.code")
+    organization_name = serializers.CharField(source="organization.name")
     convened = serializers.IntegerField()
     present = serializers.IntegerField()
     absent_excused = serializers.IntegerField()
@@ -128,8 +128,10 @@ class VoteSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
     motion = serializers.CharField()
-    agenda_item = serializers.IntegerField(allow_null=True)
-    program = serializers.IntegerField(allow_null=True, help_text="Chương trình được biểu quyết.")
+    agenda_item = serializers.IntegerField(source="agenda_item_id", allow_null=True)
+    program = serializers.IntegerField(
+        source="program_id", allow_null=True, help_text="Chương trình được biểu quyết."
+    )
     votes_for = serializers.IntegerField()
     votes_against = serializers.IntegerField()
     abstain = serializers.IntegerField()
@@ -180,42 +182,9 @@ class MeetingDetailSerializer(serializers.Serializer[Any]):
     )
 
 
-def _attendance(row: selectors.OrgAttendance) -> dict[str, Any]:
-    return {
-        "organization": row.organization.code,
-        "organization_name": row.organization.name,
-        "convened": row.convened,
-        "present": row.present,
-        "absent_excused": row.absent_excused,
-        "absent_unexcused": row.absent_unexcused,
-        "unmarked": row.unmarked,
-    }
-
-
 def _findings(raw: Any) -> list[dict[str, str]]:
     keys = ("rule", "citation", "severity", "subject", "message")
     return [{k: str(f.get(k, "")) for k in keys} for f in raw if isinstance(f, dict)]
-
-
-def vote_dict(vote: Vote) -> dict[str, Any]:
-    return {
-        "id": vote.pk,
-        "position": vote.position,
-        "motion": vote.motion,
-        "agenda_item": vote.agenda_item_id,
-        "program": vote.program_id,
-        "votes_for": vote.votes_for,
-        "votes_against": vote.votes_against,
-        "abstain": vote.abstain,
-        "convened": vote.convened,
-        "body_size": vote.body_size,
-        "present": vote.present,
-        "needed": vote.needed,
-        "quorum_met": vote.quorum_met,
-        "adopted": vote.adopted,
-        "outcome_label": "Được thông qua" if vote.adopted else "Không được thông qua",
-        "findings": _findings(vote.findings),
-    }
 
 
 def _participant(p: Participant, scope: Scope) -> dict[str, Any]:
@@ -266,8 +235,8 @@ def meeting_detail(
         "participants": [_participant(p, scope) for p in page.participants]
         if selectors.can_see_attendance(user, meeting)
         else [],
-        "attendance_by_organization": [_attendance(r) for r in page.by_organization],
-        "attendance_totals": _attendance(page.totals) if page.totals else None,
+        "attendance_by_organization": page.by_organization,
+        "attendance_totals": page.totals,
         "count": {
             "convened": count.convened,
             "unmarked": count.unmarked,
@@ -290,7 +259,7 @@ def meeting_detail(
             }
             for d in page.discussion
         ],
-        "votes": [vote_dict(row.vote) for row in page.votes],
+        "votes": [row.vote for row in page.votes],
         "handed_out_awards": [
             {"text": str(a.get("text", "")), "link": shown_link(a.get("link"))} for a in awards
         ],

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
@@ -97,7 +98,12 @@ def _next_position(meeting: Meeting, related: str) -> int:
 
 
 def _audit(
-    actor: User | None, meeting: Meeting, action: str, summary: str, **after: object
+    actor: User | None,
+    meeting: Meeting,
+    action: str,
+    summary: str,
+    before: dict[str, object] | None = None,
+    **after: object,
 ) -> None:
     record_event(
         actor=actor,
@@ -106,6 +112,7 @@ def _audit(
         object_id=meeting.pk,
         org_path=meeting.organization.path,
         summary=summary,
+        before=before,
         after=after or None,
     )
 
@@ -147,6 +154,20 @@ def create_meeting(
     )
     _audit(actor, meeting, "create", meeting.title, held_on=held_on.isoformat(), kind=kind)
     return meeting
+
+
+def create_meeting_of(*, actor: User | None, data: Mapping[str, Any]) -> Meeting:
+    """create_meeting with the fields under the names the API and the meeting form share (the
+    organization by code); the place and the starting time may be left out."""
+    return create_meeting(
+        actor=actor,
+        organization_code=data["organization"],
+        kind=data["kind"],
+        title=data["title"],
+        held_on=data["held_on"],
+        place=data.get("place", ""),
+        starts_at=data.get("starts_at"),
+    )
 
 
 @transaction.atomic
@@ -611,15 +632,13 @@ def set_closing_directions(*, actor: User | None, meeting_id: int, text: str) ->
     meeting.closing_directions = text.strip()
     meeting.version += 1
     meeting.save()
-    record_event(
-        actor=actor,
-        action="meetings.closing",
-        object_type="meeting",
-        object_id=meeting.pk,
-        org_path=meeting.organization.path,
-        summary="Kết luận bế mạc",
-        before={"text": before},
-        after={"text": meeting.closing_directions},
+    _audit(
+        actor,
+        meeting,
+        "closing",
+        "Kết luận bế mạc",
+        {"text": before},
+        text=meeting.closing_directions,
     )
     return meeting
 

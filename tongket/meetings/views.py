@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound
+from tongket.core.form_writes import write_form
 from tongket.core.http import not_found_as_404, posted
 from tongket.meetings import selectors, services
 from tongket.meetings.forms import (
@@ -90,23 +91,14 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if not organizations.exists():
         raise DjangoPermissionDenied("Bạn không có quyền tạo hội nghị.")
     form = MeetingForm(posted(request), organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.create_meeting(
-                actor=request.user,
-                organization_code=data["organization"],
-                kind=data["kind"],
-                title=data["title"],
-                held_on=data["held_on"],
-                starts_at=data["starts_at"],
-                place=data["place"],
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "Đã tạo hội nghị. Hãy chuẩn bị chương trình và triệu tập.")
-            return redirect("meetings:prepare", meeting.pk)
+    meeting = write_form(
+        request,
+        form,
+        lambda data: services.create_meeting_of(actor=request.user, data=data),
+        "Đã tạo hội nghị. Hãy chuẩn bị chương trình và triệu tập.",
+    )
+    if meeting is not None:
+        return redirect("meetings:prepare", meeting.pk)
     return render(request, "meetings/meeting_form.html", {"form": form})
 
 
@@ -155,14 +147,8 @@ def _action(form_name: str, page: str, success: str, call: Action) -> View:
     def view(request: HttpRequest, meeting_id: int) -> HttpResponse:
         meeting = _writable_meeting(request, meeting_id)
         form = _forms(meeting, request.POST, only=form_name)[form_name]
-        if form.is_valid():
-            try:
-                call(request, meeting, form.cleaned_data, form)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, success)
-                return redirect(f"meetings:{page}", meeting.pk)
+        if write_form(request, form, lambda data: call(request, meeting, data, form), success):
+            return redirect(f"meetings:{page}", meeting.pk)
         return _work_page(
             request, meeting.pk, f"meetings/{page}.html", {form_name: form}, status=422
         )

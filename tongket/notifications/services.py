@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -47,29 +47,19 @@ def notify(
     """Tell each account (None: a member without an account, skipped) the same thing. With a
     `key`, an account already told under that key is not told again. Returns how many were told."""
     _require_transaction()
-    now = timezone.now()
-    rows = [
-        Notification(
-            user_id=user_id, kind=kind, text=text, url=url, due=due, key=key, created_at=now
-        )
-        for user_id in dict.fromkeys(u for u in user_ids if u is not None)
-    ]
-    if not rows:
-        return 0
-    if key:
+    told = list(dict.fromkeys(u for u in user_ids if u is not None))
+    if told and key:
         already = set(
-            Notification.objects.filter(
-                key=key, user_id__in=[row.user_id for row in rows]
-            ).values_list("user_id", flat=True)
+            Notification.objects.filter(key=key, user_id__in=told).values_list("user_id", flat=True)
         )
-        rows = [row for row in rows if row.user_id not in already]
-    Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
-    return len(rows)
+        told = [u for u in told if u not in already]
+    return notify_each(kind=kind, notices=[Notice(u, text, url, due, key) for u in told])
 
 
 @dataclass(frozen=True)
 class Notice:
-    """One notice for one account (the same call can tell many people different things)."""
+    """One notice for one account (the same call can tell many people different things): the
+    fields of its Notification row but the kind and the time, which the call gives."""
 
     user_id: int
     text: str
@@ -83,18 +73,7 @@ def notify_each(*, kind: Kind, notices: Sequence[Notice]) -> int:
     _require_transaction()
     now = timezone.now()
     Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=n.user_id,
-                kind=kind,
-                text=n.text,
-                url=n.url,
-                due=n.due,
-                key=n.key,
-                created_at=now,
-            )
-            for n in notices
-        ],
+        [Notification(kind=kind, created_at=now, **asdict(n)) for n in notices],
         ignore_conflicts=any(n.key for n in notices),
     )
     return len(notices)

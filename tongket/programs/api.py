@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -29,7 +29,6 @@ from tongket.exchange.api import (
 )
 from tongket.programs import selectors, services
 from tongket.programs.models import (
-    ItemStatus,
     Program,
     ProgramItem,
 )
@@ -98,13 +97,8 @@ class ProgramViewSet(OrganizationRecordViewSet):
     create_input = ProgramCreateInput
 
     def get_queryset(self) -> QuerySet[Program]:
-        return (
-            selectors.visible_programs(self.request.user)
-            .annotate(
-                n_total=Count("items", distinct=True),
-                n_done=Count("items", filter=Q(items__status=ItemStatus.DONE), distinct=True),
-            )
-            .order_by("-year", "organization__path", "kind", "id")
+        return selectors.counted_programs(self.request.user).order_by(
+            "-year", "organization__path", "kind", "id"
         )
 
     def get_serializer_context(self) -> dict[str, Any]:

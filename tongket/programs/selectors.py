@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -23,6 +24,9 @@ from tongket.programs.models import (
     ProgramStatus,
 )
 from tongket.programs.services import domain_item
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _visibility(user: User | None) -> Q:
@@ -148,12 +152,23 @@ class ProgramRow:
     done: int
 
 
-def program_list(user: User | None, *, year: int | None = None) -> list[ProgramRow]:
-    """Programs the user sees with their counts, one query."""
-    programs = visible_programs(user).annotate(
+class _ProgramCounts(TypedDict):
+    n_total: int
+    n_done: int
+
+
+def counted_programs(user: User | None) -> QuerySet[WithAnnotations[Program, _ProgramCounts]]:
+    """The programs the user sees, each with how many items it has (`n_total`) and how many of
+    them are done (`n_done`)."""
+    return visible_programs(user).annotate(
         n_total=Count("items", distinct=True),
         n_done=Count("items", filter=Q(items__status=ItemStatus.DONE), distinct=True),
     )
+
+
+def program_list(user: User | None, *, year: int | None = None) -> list[ProgramRow]:
+    """Programs the user sees with their counts, one query."""
+    programs = counted_programs(user)
     if year is not None:
         programs = programs.filter(year=year)
     return [
@@ -310,37 +325,31 @@ def due_items_for(user: User | None, today: dt.date, *, horizon_days: int = 31) 
     found: list[DueItem] = []
     for item in items:
         pure = domain_item(item)
-        url = reverse("programs:item", args=[item.pk])
+        task = DueItem(
+            item_id=item.pk,
+            program_id=item.program_id,
+            program_title=item.program.title,
+            code=item.code,
+            content=item.content,
+            timing_label=pure.timing.label,
+            due_date=pure.timing.due_date(),
+            overdue=domain.is_overdue(pure, today),
+            is_remedy=False,
+            url=reverse("programs:item", args=[item.pk]),
+        )
         if pure.status in domain.OPEN_STATUSES and pure.timing.start_date() <= horizon:
-            found.append(
-                DueItem(
-                    item_id=item.pk,
-                    program_id=item.program_id,
-                    program_title=item.program.title,
-                    code=item.code,
-                    content=item.content,
-                    timing_label=pure.timing.label,
-                    due_date=pure.timing.due_date(),
-                    overdue=domain.is_overdue(pure, today),
-                    is_remedy=False,
-                    url=url,
-                )
-            )
+            found.append(task)
         if item.remedy_deadline is not None and item.remedy_done_on is None:
-            found.append(
-                DueItem(
-                    item_id=item.pk,
-                    program_id=item.program_id,
-                    program_title=item.program.title,
-                    code=item.code,
-                    content=item.remedies_required or item.content,
-                    timing_label=f"Hạn khắc phục {item.remedy_deadline:%d/%m/%Y}",
-                    due_date=item.remedy_deadline,
-                    overdue=domain.is_remedy_overdue(pure, today),
-                    is_remedy=True,
-                    url=url,
-                )
+            # The remedy the item's inspection required: the same item, its own deadline.
+            remedy = replace(
+                task,
+                content=item.remedies_required or item.content,
+                timing_label=f"Hạn khắc phục {item.remedy_deadline:%d/%m/%Y}",
+                due_date=item.remedy_deadline,
+                overdue=domain.is_remedy_overdue(pure, today),
+                is_remedy=True,
             )
+            found.append(remedy)
     found.sort(key=lambda d: (not d.overdue, d.due_date, d.program_title, d.code))
     return found
 

@@ -108,12 +108,12 @@ def _timing(year: int, month: int | None, quarter: int | None) -> domain.Timing:
     return domain.Timing(year, month=month, quarter=quarter)
 
 
-def domain_item(item: ProgramItem) -> domain.ProgramItem:
-    """The pure-rule view of a stored item."""
+def domain_item(item: ProgramItem, timing: domain.Timing | None = None) -> domain.ProgramItem:
+    """The pure-rule view of a stored item (`timing`: its timing when already built)."""
     return domain.ProgramItem(
         code=item.code,
         title=item.content,
-        timing=_timing(item.program.year, item.month, item.quarter),
+        timing=timing or _timing(item.program.year, item.month, item.quarter),
         status=domain.ItemStatus(item.status),
         completed_on=item.completed_on,
         remedy_deadline=item.remedy_deadline,
@@ -210,15 +210,7 @@ def _apply_plan(actor: User | None, item: ProgramItem, program: Program, data: I
         domain.check_item(
             ProgramKind.domain_kind(program.kind),
             program.year,
-            domain.ProgramItem(
-                code=item.code,
-                title=item.content,
-                timing=timing,
-                status=domain.ItemStatus(item.status),
-                completed_on=item.completed_on,
-                remedy_deadline=item.remedy_deadline,
-                remedy_done_on=item.remedy_done_on,
-            ),
+            domain_item(item, timing),
         )
     )
     if (
@@ -238,6 +230,26 @@ def _set_subjects(actor: User | None, item: ProgramItem, data: ItemInput) -> Non
         _resolve_orgs(actor, data.subject_organization_codes, "subject_organizations")
     )
     item.subject_members.set(_resolve_members(actor, data.subject_member_cards, "subject_members"))
+
+
+def _audit_item(
+    actor: User | None,
+    item: ProgramItem,
+    action: str,
+    summary: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="program_item",
+        object_id=item.pk,
+        org_path=item.program.organization.path,
+        summary=summary,
+        before=before,
+        after=after,
+    )
 
 
 def _plan_changed(
@@ -268,15 +280,13 @@ def _plan_changed(
             decided_on=on,
             created_by=_recorder(actor),
         )
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="program_item",
-        object_id=item.pk,
-        org_path=program.organization.path,
-        summary=f"{program.title}: {item.code}",
-        before=before,
-        after={"plan": after, "amendment": amendment.number if amendment else None},
+    _audit_item(
+        actor,
+        item,
+        action,
+        f"{program.title}: {item.code}",
+        before,
+        {"plan": after, "amendment": amendment.number if amendment else None},
     )
 
 
@@ -462,26 +472,6 @@ def _save_next_version(item: ProgramItem) -> None:
     item.refresh_from_db()
 
 
-def _audit_tracking(
-    actor: User | None,
-    item: ProgramItem,
-    action: str,
-    summary: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-) -> None:
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="program_item",
-        object_id=item.pk,
-        org_path=item.program.organization.path,
-        summary=summary,
-        before=before,
-        after=after,
-    )
-
-
 def _result_of(item: ProgramItem) -> dict[str, Any]:
     """An item's result as the audit log keeps it."""
     return {
@@ -523,7 +513,7 @@ def change_item_status(
         changed_on=day,
         changed_by=_recorder(actor),
     )
-    _audit_tracking(
+    _audit_item(
         actor,
         item,
         "programs.item.status",
@@ -568,7 +558,7 @@ def record_item_result(
         )
     )
     _save_next_version(item)
-    _audit_tracking(
+    _audit_item(
         actor,
         item,
         "programs.item.result",
@@ -591,7 +581,7 @@ def mark_remedied(*, actor: User | None, item_id: int, on: dt.date) -> ProgramIt
         )
     item.remedy_done_on = on
     _save_next_version(item)
-    _audit_tracking(
+    _audit_item(
         actor,
         item,
         "programs.item.remedied",

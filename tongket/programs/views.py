@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tongket.core.errors import DomainError
+from tongket.core.form_writes import write_form
 from tongket.core.http import not_found_as_404, posted
 from tongket.people.models import Organization
 from tongket.programs import selectors, services
@@ -28,11 +27,6 @@ View = Callable[..., HttpResponse]
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _refused(request: HttpRequest, form: Any, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 @login_required
@@ -54,22 +48,21 @@ def program_create(request: HttpRequest) -> HttpResponse:
         parents=selectors.parent_program_choices(request.user),
         initial={"year": _today().year},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            program = services.create_program(
-                actor=request.user,
-                organization_code=data["organization"],
-                year=data["year"],
-                kind=data["kind"],
-                title=data["title"],
-                parent_program_id=data["parent_program"].pk if data["parent_program"] else None,
-            )
-        except DomainError as exc:
-            _refused(request, form, exc)
-        else:
-            messages.success(request, "Đã tạo dự thảo chương trình.")
-            return redirect("programs:detail", program.pk)
+    program = write_form(
+        request,
+        form,
+        lambda data: services.create_program(
+            actor=request.user,
+            organization_code=data["organization"],
+            year=data["year"],
+            kind=data["kind"],
+            title=data["title"],
+            parent_program_id=data["parent_program"].pk if data["parent_program"] else None,
+        ),
+        "Đã tạo dự thảo chương trình.",
+    )
+    if program is not None:
+        return redirect("programs:detail", program.pk)
     return render(request, "programs/program_form.html", {"form": form})
 
 
@@ -153,16 +146,10 @@ def _plan_form(
     form = ItemForm(
         posted(request), organizations=_subject_orgs(program.organization), initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            write(form.cleaned_data)
-        except DomainError as exc:
-            _refused(request, form, exc)
-        else:
-            messages.success(request, done)
-            if item is None:
-                return redirect("programs:detail", program.pk)
-            return redirect("programs:item", item.pk)
+    if write_form(request, form, write, done):
+        if item is None:
+            return redirect("programs:detail", program.pk)
+        return redirect("programs:item", item.pk)
     return render(
         request, "programs/item_form.html", {"form": form, "program": program, "item": item}
     )
@@ -222,14 +209,8 @@ def _item_step(
     def view(request: HttpRequest, item_id: int) -> HttpResponse:
         item = _tracked(request, item_id)
         form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                write(request.user, item, form.cleaned_data)
-            except DomainError as exc:
-                _refused(request, form, exc)
-            else:
-                messages.success(request, done)
-                return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
+        if write_form(request, form, lambda data: write(request.user, item, data), done):
+            return HttpResponseRedirect(reverse("programs:item", args=[item.pk]))
         return render(
             request,
             "programs/item_detail.html",
