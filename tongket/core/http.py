@@ -143,3 +143,25 @@ def form_page(request: HttpRequest, template: str, form: BaseForm, **context: An
     """A page with a form, answered 400 while the form shows errors (so a refused post reads as
     one to scripts and tests, not only on screen)."""
     return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
+def refuse_on_form(form: BaseForm, exc: DomainError) -> None:
+    """Show a service's refusal next to the field it names, else at the top of the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def write_form(
+    request: HttpRequest, form: BaseForm, write: Callable[[dict[str, Any]], T], done: str
+) -> T | None:
+    """Write a posted, valid form with `write(cleaned_data)` and say `done` on the next page;
+    the written record is returned. None when there is nothing written: a GET, an invalid form,
+    or a refusal (shown on the form; the service's transaction rolled back)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        written = write(form.cleaned_data)
+    except DomainError as exc:
+        refuse_on_form(form, exc)
+        return None
+    messages.success(request, done)
+    return written

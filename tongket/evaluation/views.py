@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tongket.accounts.scope import Scope, scope_for
 from tongket.core.errors import DomainError, NotFound, refusal_text
 from tongket.core.formatting import format_number
-from tongket.core.http import content_disposition, not_found_as_404, posted
+from tongket.core.http import content_disposition, not_found_as_404, posted, refuse_on_form
 from tongket.core.pagecache import SEASON_WORK, CachedPage, scope_paths
 from tongket.core.rules import Finding, RuleGroup, group_by_rule
 from tongket.evaluation import documents, forms, permissions, selectors, services, stats
@@ -577,7 +577,7 @@ def cycle_calendar(request: HttpRequest, cycle_id: int) -> HttpResponse:
                     year_ends_otherwise=form.cleaned_data["year_ends_otherwise"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                refuse_on_form(form, exc)
                 for finding in exc.findings[1:]:
                     if finding.subject in form.fields:
                         form.add_error(finding.subject, finding.message)

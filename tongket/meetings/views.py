@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tongket.accounts.scope import scope_for
 from tongket.core.errors import DomainError, NotFound
-from tongket.core.form_writes import write_form
-from tongket.core.http import not_found_as_404, posted
+from tongket.core.http import not_found_as_404, posted, write_form
 from tongket.meetings import selectors, services
 from tongket.meetings.forms import (
     AgendaForm,

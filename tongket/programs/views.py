@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tongket.core.form_writes import write_form
-from tongket.core.http import not_found_as_404, posted
+from tongket.core.http import not_found_as_404, posted, write_form
 from tongket.people.models import Organization
 from tongket.programs import selectors, services
 from tongket.programs.forms import ItemForm, ProgramForm, RemediedForm, ResultForm, StatusForm
