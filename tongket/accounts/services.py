@@ -102,8 +102,30 @@ def _account_of(user: AbstractBaseUser) -> Account:
     return account
 
 
-def _account_event(account: Account, user: AbstractBaseUser) -> dict[str, Any]:
-    return {"org_path": selectors.home_path(user) or ""}
+def _record_account(
+    actor: User | None,
+    user: AbstractBaseUser,
+    username: str,
+    action: str,
+    summary: str,
+    **extra: Any,
+) -> None:
+    """A change to an account, audited under its username in its home organization's tree."""
+    record_event(
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=username,
+        org_path=selectors.home_path(user) or "",
+        summary=summary,
+        **extra,
+    )
+
+
+def _link(member: Member, user: AbstractBaseUser) -> None:
+    """Make the account the member's own (the member's view, «my evaluation»)."""
+    member.user_id = user.pk
+    member.save(update_fields=["user"])
 
 
 @transaction.atomic
@@ -163,18 +185,17 @@ def create_user(
     else:
         user.set_unusable_password()
     user.save()
-    account = Account.objects.create(
+    Account.objects.create(
         user_id=user.pk, home=home, must_set_password=not password, require_totp=require_totp
     )
     if member is not None:
-        member.user_id = user.pk
-        member.save(update_fields=["user"])
-    record_event(
-        actor=actor,
-        action="user.create",
-        object_type="user",
-        object_id=username,
-        summary=f"Tạo tài khoản {username}",
+        _link(member, user)
+    _record_account(
+        actor,
+        user,
+        username,
+        "user.create",
+        f"Tạo tài khoản {username}",
         after={
             "username": username,
             "member": member.card_number if member is not None else None,
@@ -184,7 +205,6 @@ def create_user(
             "password": bool(password),
             "require_totp": require_totp,
         },
-        **_account_event(account, user),
     )
     return user
 
@@ -230,8 +250,7 @@ def link_member(*, actor: User | None, username: str, member_card: str) -> Abstr
             rule="accounts.member.already_linked",
         )
     member = _member_for(actor, member_card)
-    member.user_id = user.pk
-    member.save(update_fields=["user"])
+    _link(member, user)
     if account.home is None:
         account.home = member.organization
         account.save(update_fields=["home"])
@@ -251,7 +270,7 @@ def link_member(*, actor: User | None, username: str, member_card: str) -> Abstr
 @transaction.atomic
 def set_user_active(*, actor: User | None, username: str, active: bool) -> AbstractUser:
     """Deactivate (nobody signs in with it, its sessions and API tokens stop) or reactivate."""
-    user, account = _managed(actor, username)
+    user, _account = _managed(actor, username)
     if actor is not None and user.pk == actor.pk and not active:
         raise DomainError(
             "Không thể tự khóa tài khoản của mình.", field="username", rule="accounts.self"
@@ -261,15 +280,14 @@ def set_user_active(*, actor: User | None, username: str, active: bool) -> Abstr
     user.is_active = active
     user.save(update_fields=["is_active"])
     verb = "Mở lại" if active else "Khóa"
-    record_event(
-        actor=actor,
-        action="user.reactivate" if active else "user.deactivate",
-        object_type="user",
-        object_id=username,
-        summary=f"{verb} tài khoản {username}",
+    _record_account(
+        actor,
+        user,
+        username,
+        "user.reactivate" if active else "user.deactivate",
+        f"{verb} tài khoản {username}",
         before={"active": not active},
         after={"active": active},
-        **_account_event(account, user),
     )
     return user
 
@@ -297,14 +315,13 @@ def issue_sign_in_code(*, actor: User | None, username: str) -> str:
     user.save(update_fields=["password"])
     account.must_set_password = True
     account.save(update_fields=["must_set_password"])
-    record_event(
-        actor=actor,
-        action="user.reset",
-        object_type="user",
-        object_id=username,
-        summary=f"Cấp mã đăng nhập một lần cho {username}",
+    _record_account(
+        actor,
+        user,
+        username,
+        "user.reset",
+        f"Cấp mã đăng nhập một lần cho {username}",
         after={"expires_in_days": domain.CODE_VALID_DAYS},
-        **_account_event(account, user),
     )
     return code
 
@@ -316,14 +333,13 @@ def set_require_totp(*, actor: User | None, username: str, required: bool) -> Ab
     if account.require_totp != required:
         account.require_totp = required
         account.save(update_fields=["require_totp"])
-        record_event(
-            actor=actor,
-            action="user.require_totp",
-            object_type="user",
-            object_id=username,
-            summary=f"{'Bắt buộc' if required else 'Bỏ bắt buộc'} xác thực hai lớp: {username}",
+        _record_account(
+            actor,
+            user,
+            username,
+            "user.require_totp",
+            f"{'Bắt buộc' if required else 'Bỏ bắt buộc'} xác thực hai lớp: {username}",
             after={"require_totp": required},
-            **_account_event(account, user),
         )
     return user
 
@@ -401,8 +417,7 @@ def create_member_accounts(
         user.set_unusable_password()
         user.save()
         Account.objects.create(user=user, home=member.organization, must_set_password=True)
-        member.user_id = user.pk
-        member.save(update_fields=["user"])
+        _link(member, user)
         code = _new_code(user)
         issued.append(
             IssuedCode(

@@ -4,13 +4,16 @@ go through the people services, access is asked of tongket.people.permissions.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
+from tongket.accounts.scope import User
 from tongket.core.errors import NotFound
 from tongket.core.text import is_digits
 from tongket.exchange.api import (
@@ -23,7 +26,7 @@ from tongket.exchange.api import (
 )
 from tongket.people import selectors, services
 from tongket.people import serializers as s
-from tongket.people.models import Member, Organization, PartyRole, Post
+from tongket.people.models import Member, Organization
 from tongket.people.permissions import can_administer_organization, can_edit_member
 
 Q_PARAM = OpenApiParameter("q", str, description="Tìm theo tên (không cần dấu) hoặc mã, số thẻ.")
@@ -204,13 +207,37 @@ class MemberViewSet(ApiViewSet):
 MEMBER_PARAM = OpenApiParameter("member", str, description="Số thẻ đảng viên.")
 
 
-class PostViewSet(ApiViewSet):
-    serializer_class = s.PostSerializer
+class _MemberPositionViewSet(ApiViewSet):
+    """A member's Party roles or government posts: those the user may see (`visible`, in the
+    `order`), one by its id, and a create's input."""
 
-    def get_queryset(self) -> QuerySet[Post]:
-        return selectors.visible_posts(self.request.user).order_by(
-            "agency__path", "title", "start", "id"
-        )
+    visible: Callable[[User | None], QuerySet[Any]]
+    order: tuple[str, ...]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.visible(self.request.user).order_by(*self.order)
+
+    def one(self, pk: str) -> Any:
+        """The role or post of that id, if the user may see it: else 404."""
+        found = self.get_queryset().filter(pk=pk).first() if is_digits(pk) else None
+        if found is None:
+            raise NotFound("Không tìm thấy chức vụ.")
+        return found
+
+    def input_for_member(
+        self, serializer: type[BaseSerializer[Any]]
+    ) -> tuple[dict[str, Any], Member]:
+        """A create's parsed input (for an account that writes somewhere) and its member, whom the
+        user must see."""
+        require_a_write_grant(self.scope)
+        data = self.parsed(serializer)
+        return data, selectors.get_member(self.request.user, data["member"])
+
+
+class PostViewSet(_MemberPositionViewSet):
+    serializer_class = s.PostSerializer
+    visible = staticmethod(selectors.visible_posts)
+    order = ("agency__path", "title", "start", "id")
 
     @extend_schema(
         parameters=[MEMBER_PARAM], responses={200: s.PostSerializer(many=True), **READ_ERRORS}
@@ -220,16 +247,11 @@ class PostViewSet(ApiViewSet):
 
     @extend_schema(responses={200: s.PostSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        post = self.get_queryset().filter(pk=pk).first() if is_digits(pk) else None
-        if post is None:
-            raise NotFound("Không tìm thấy chức vụ.")
-        return Response(self.get_serializer(post).data)
+        return Response(self.get_serializer(self.one(pk)).data)
 
     @extend_schema(request=s.PostCreateSerializer, responses={201: s.PostSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
-        require_a_write_grant(self.scope)
-        data = self.parsed(s.PostCreateSerializer)
-        member = selectors.get_member(request.user, data["member"])
+        data, member = self.input_for_member(s.PostCreateSerializer)
         post = services.assign_post(
             actor=request.user,
             card_number=member.card_number,
@@ -241,13 +263,10 @@ class PostViewSet(ApiViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=post.pk)).data, status=201)
 
 
-class PartyRoleViewSet(ApiViewSet):
+class PartyRoleViewSet(_MemberPositionViewSet):
     serializer_class = s.PartyRoleSerializer
-
-    def get_queryset(self) -> QuerySet[PartyRole]:
-        return selectors.visible_party_roles(self.request.user).order_by(
-            "organization__path", "role", "start", "id"
-        )
+    visible = staticmethod(selectors.visible_party_roles)
+    order = ("organization__path", "role", "start", "id")
 
     @extend_schema(
         parameters=[
@@ -264,18 +283,13 @@ class PartyRoleViewSet(ApiViewSet):
 
     @extend_schema(responses={200: s.PartyRoleSerializer, **READ_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
-        role = self.get_queryset().filter(pk=pk).first() if is_digits(pk) else None
-        if role is None:
-            raise NotFound("Không tìm thấy chức vụ.")
-        return Response(self.get_serializer(role).data)
+        return Response(self.get_serializer(self.one(pk)).data)
 
     @extend_schema(
         request=s.PartyRoleCreateSerializer, responses={201: s.PartyRoleSerializer, **ERRORS}
     )
     def create(self, request: Request) -> Response:
-        require_a_write_grant(self.scope)
-        data = self.parsed(s.PartyRoleCreateSerializer)
-        member = selectors.get_member(request.user, data["member"])
+        data, member = self.input_for_member(s.PartyRoleCreateSerializer)
         role = services.assign_party_role(
             actor=request.user,
             card_number=member.card_number,

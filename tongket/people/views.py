@@ -27,6 +27,7 @@ from tongket.people.forms import (
     EndRoleForm,
     MemberCreateForm,
     MemberEditForm,
+    MemberFormBase,
     OrganizationCreateForm,
     OrganizationEditForm,
     PartyRoleForm,
@@ -550,6 +551,18 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _member_input(
+    form: MemberFormBase, card_number: str, organization_code: str
+) -> services.MemberInput:
+    """The member's record as typed in the form (the fields every member form has, by name)."""
+    data = form.cleaned_data
+    return services.MemberInput(
+        card_number=card_number,
+        organization_code=organization_code,
+        **{name: data[name] for name in MemberFormBase.base_fields},
+    )
+
+
 @login_required
 @not_found_as_404
 def member_create(request: HttpRequest) -> HttpResponse:
@@ -567,17 +580,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
         member = _call(
             form,
             lambda: services.create_member(
-                actor=user,
-                data=services.MemberInput(
-                    card_number=data["card_number"],
-                    full_name=data["full_name"],
-                    gender=data["gender"],
-                    joined_on=data["joined_on"],
-                    organization_code=data["organization"],
-                    status=data["status"],
-                    birth_date=data["birth_date"],
-                    full_member_on=data["full_member_on"],
-                ),
+                actor=user, data=_member_input(form, data["card_number"], data["organization"])
             ),
         )
         if member is not None:
@@ -616,16 +619,7 @@ def member_edit(request: HttpRequest, card_number: str) -> HttpResponse:
         write=lambda data: services.update_member(
             actor=user,
             card_number=member.card_number,
-            data=services.MemberInput(
-                card_number=member.card_number,
-                full_name=data["full_name"],
-                gender=data["gender"],
-                joined_on=data["joined_on"],
-                organization_code=member.organization.code,
-                status=data["status"],
-                birth_date=data["birth_date"],
-                full_member_on=data["full_member_on"],
-            ),
+            data=_member_input(form, member.card_number, member.organization.code),
             expected_version=data["version"],
         ),
         done=lambda _: "Đã lưu hồ sơ đảng viên.",

@@ -26,13 +26,27 @@ OTHER_CELL = f"{DEPARTMENT}.TTR"
 PASSWORD = "Kiem-thu-2026-mat-khau"
 
 
-def _cell_admin() -> Any:
-    """An office administrator of the TCCB cell's subtree only (made as the system would)."""
-    user = services.create_user(actor=None, username="vpchibo", password=PASSWORD)
+def _granted(
+    username: str,
+    code: str,
+    role: str,
+    *,
+    creator: Any = None,
+    valid_until: dt.date | None = None,
+    **account: Any,
+) -> Any:
+    """An account made by `creator` (the system unless named), then given `role` over `code`
+    by the system; the account."""
+    user = services.create_user(actor=creator, username=username, **account)
     services.grant_access(
-        actor=None, username="vpchibo", organization_code=CELL, role=Role.OFFICE_ADMIN
+        actor=None, username=username, organization_code=code, role=role, valid_until=valid_until
     )
     return user
+
+
+def _cell_admin() -> Any:
+    """An office administrator of the TCCB cell's subtree only (made as the system would)."""
+    return _granted("vpchibo", CELL, Role.OFFICE_ADMIN, password=PASSWORD)
 
 
 def _plain_member(code: str) -> Member:
@@ -78,12 +92,8 @@ def test_a_cell_administrator_cannot_reset_or_deactivate_an_account_outside_the_
 def test_an_account_holding_more_than_the_administrator_is_left_to_a_superior() -> None:
     admin = _cell_admin()
     card = _plain_member(CELL).card_number
-    services.create_user(actor=admin, username="nguoi.trong.chi.bo", member_card=card)
-    services.grant_access(
-        actor=None,
-        username="nguoi.trong.chi.bo",
-        organization_code=DEPARTMENT,
-        role=Role.SUPERIOR_READER,
+    _granted(
+        "nguoi.trong.chi.bo", DEPARTMENT, Role.SUPERIOR_READER, creator=admin, member_card=card
     )
     with pytest.raises(PermissionDenied):
         services.issue_sign_in_code(actor=admin, username="nguoi.trong.chi.bo")
@@ -93,15 +103,7 @@ def test_an_account_holding_more_than_the_administrator_is_left_to_a_superior() 
 
 def test_nobody_grants_longer_than_their_own_grant() -> None:
     until = timezone.localdate() + dt.timedelta(days=30)
-    services.create_user(actor=None, username="vptamthoi", password=PASSWORD)
-    services.grant_access(
-        actor=None,
-        username="vptamthoi",
-        organization_code=CELL,
-        role=Role.OFFICE_ADMIN,
-        valid_until=until,
-    )
-    actor = get_user_model().objects.get(username="vptamthoi")
+    actor = _granted("vptamthoi", CELL, Role.OFFICE_ADMIN, password=PASSWORD, valid_until=until)
     with pytest.raises(DomainError) as refused:
         services.grant_access(
             actor=actor, username="bithu", organization_code=CELL, role=Role.SUPERIOR_READER

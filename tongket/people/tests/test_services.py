@@ -369,23 +369,21 @@ def test_ending_the_secretary_with_a_reason_lets_the_cell_name_a_successor() -> 
     cell = Organization.objects.get(code="QT.KCQDN.SGDDT.TCCB")
     old = PartyRole.objects.get(organization=cell, role="secretary", end__isnull=True)
     successor = Member.objects.filter(organization=cell).exclude(pk=old.member_id).order_by("pk")[0]
-    with pytest.raises(DomainError) as blocked:
-        services.assign_party_role(
+
+    def name_successor() -> PartyRole:
+        return services.assign_party_role(
             actor=None,
             card_number=successor.card_number,
             organization_code=cell.code,
             role="secretary",
             start=dt.date(2026, 7, 1),
         )
+
+    with pytest.raises(DomainError) as blocked:
+        name_successor()
     assert blocked.value.rule == "people.party_role.one_secretary"
     services.end_party_role(actor=None, role_id=old.pk, end=dt.date(2026, 6, 30), reason="Nghỉ hưu")
-    new = services.assign_party_role(
-        actor=None,
-        card_number=successor.card_number,
-        organization_code=cell.code,
-        role="secretary",
-        start=dt.date(2026, 7, 1),
-    )
+    new = name_successor()
     assert new.end is None
     old.refresh_from_db()
     assert (old.end, old.end_reason) == (dt.date(2026, 6, 30), "Nghỉ hưu")

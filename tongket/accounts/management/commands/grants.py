@@ -10,6 +10,7 @@ from django.core.management.base import CommandError, CommandParser
 from tongket.accounts import selectors, services
 from tongket.accounts.serializers import GrantSerializer
 from tongket.core.commands import ActionCommand
+from tongket.core.listings import write_listing
 
 
 def _date(text: str) -> dt.date:
@@ -65,16 +66,16 @@ class Command(ActionCommand):
         grants = selectors.visible_grants(None)
         if options["user"]:
             grants = grants.filter(user__username=options["user"])
-        if options["json"]:
-            data = GrantSerializer(grants, many=True).data
-            self.write_json(data)
-            return
-        for grant in grants:
-            state = " (đã thu hồi)" if grant.revoked_at else ""
-            self.stdout.write(
+        write_listing(
+            self,
+            grants,
+            as_json=options["json"],
+            serializer=GrantSerializer,
+            line=lambda grant: (
                 f"#{grant.pk}\t{grant.user.get_username()}\t{grant.role}\t"
-                f"{grant.organization.code}{state}"
-            )
+                f"{grant.organization.code}{' (đã thu hồi)' if grant.revoked_at else ''}"
+            ),
+        )
 
     def _revoke(self, options: dict[str, Any]) -> None:
         grant = services.revoke_grant(actor=None, grant_id=options["id"])

@@ -11,6 +11,7 @@ from tongket.accounts import selectors, services
 from tongket.accounts.serializers import AccountSerializer
 from tongket.accounts.slips import sign_in_url
 from tongket.core.commands import ActionCommand
+from tongket.core.listings import write_listing
 from tongket.people.models import Organization
 
 
@@ -75,14 +76,15 @@ class Command(ActionCommand):
             org = Organization.objects.filter(code=options["org"]).first()
             if org is None:
                 raise CommandError(f"Không có tổ chức mã «{options['org']}».")
-        accounts = selectors.accounts_in(None, org)
-        if options["json"]:
-            data = AccountSerializer(accounts, many=True).data
-            self.write_json(data)
-            return
-        for user in accounts:
-            state = "" if user.is_active else " (đã khóa)"
-            self.stdout.write(f"{user.username}\t{user.first_name}{state}")
+        write_listing(
+            self,
+            selectors.accounts_in(None, org),
+            as_json=options["json"],
+            serializer=AccountSerializer,
+            line=lambda user: (
+                f"{user.username}\t{user.first_name}{'' if user.is_active else ' (đã khóa)'}"
+            ),
+        )
 
     def _deactivate(self, options: dict[str, Any]) -> None:
         services.set_user_active(actor=None, username=options["username"], active=False)
