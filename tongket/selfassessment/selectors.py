@@ -49,11 +49,17 @@ def form_of(ev: Evaluation) -> SelfAssessment | None:
     return SelfAssessment.objects.filter(evaluation=ev).select_related("criteria_set").first()
 
 
+FORM_NOT_FOUND = "Không tìm thấy bản tự kiểm điểm."
+
+
 def get_form(user: User | None, form_id: int) -> SelfAssessment:
-    row = one_or_not_found(
-        SelfAssessment.objects.all(), form_id, "Không tìm thấy bản tự kiểm điểm."
-    )
-    get_evaluation(user, row.evaluation_id)  # 404 unless the user sees the evaluation
+    """The form, if the user sees its evaluation; else NotFound with the same message as for a
+    form that does not exist (a form elsewhere is not told from a missing one)."""
+    row = one_or_not_found(SelfAssessment.objects.all(), form_id, FORM_NOT_FOUND)
+    try:
+        get_evaluation(user, row.evaluation_id)
+    except NotFound:
+        raise NotFound(FORM_NOT_FOUND) from None
     return row
 
 
