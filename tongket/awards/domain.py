@@ -12,11 +12,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Generic, TypeVar
 
 from tongket.core.formatting import format_percent
+from tongket.core.labelled import LabelledStrEnum
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.evaluation.domain import Level
 
@@ -38,31 +38,26 @@ PARTY_DISCIPLINE_CITATION = (
 # --- vocabulary ---------------------------------------------------------------------------------
 
 
-class Branch(StrEnum):
-    PARTY = "party"  # khen thưởng của Đảng
-    GOVERNMENT = "government"  # thi đua, khen thưởng của Nhà nước
-
-    @property
-    def label(self) -> str:
-        return "Khen thưởng của Đảng" if self is Branch.PARTY else "Khen thưởng của Nhà nước"
+class Branch(LabelledStrEnum):
+    PARTY = "party", "Khen thưởng của Đảng"
+    GOVERNMENT = "government", "Khen thưởng của Nhà nước"  # thi đua, khen thưởng của Nhà nước
 
 
-class IssuerLevel(StrEnum):
+class IssuerLevel(LabelledStrEnum):
     """Who signs the award, from the lowest level up within each branch."""
 
-    GRASSROOTS_PARTY_COMMITTEE = "grassroots_party_committee"
-    BLOC_PARTY_COMMITTEE = "bloc_party_committee"
-    PROVINCIAL_PARTY_COMMITTEE = "provincial_party_committee"
-    CENTRAL_PARTY = "central_party"
-    AGENCY_HEAD = "agency_head"
-    PROVINCIAL_PEOPLES_COMMITTEE = "provincial_peoples_committee"
-    MINISTRY = "ministry"
-    PRIME_MINISTER = "prime_minister"
-    PRESIDENT = "president"
-
-    @property
-    def label(self) -> str:
-        return _ISSUER_LABELS[self]
+    GRASSROOTS_PARTY_COMMITTEE = "grassroots_party_committee", "Đảng ủy cơ sở"
+    BLOC_PARTY_COMMITTEE = (
+        "bloc_party_committee",
+        "Đảng ủy cấp trên trực tiếp của cơ sở (Đảng ủy Khối, Huyện ủy)",
+    )
+    PROVINCIAL_PARTY_COMMITTEE = "provincial_party_committee", "Ban Thường vụ Tỉnh ủy"
+    CENTRAL_PARTY = "central_party", "Trung ương Đảng"
+    AGENCY_HEAD = "agency_head", "Thủ trưởng cơ quan, đơn vị"
+    PROVINCIAL_PEOPLES_COMMITTEE = "provincial_peoples_committee", "Chủ tịch Ủy ban nhân dân tỉnh"
+    MINISTRY = "ministry", "Bộ trưởng, Thủ trưởng cơ quan ngang bộ"
+    PRIME_MINISTER = "prime_minister", "Thủ tướng Chính phủ"
+    PRESIDENT = "president", "Chủ tịch nước"
 
     @property
     def branch(self) -> Branch:
@@ -88,49 +83,18 @@ _GOVERNMENT_ISSUERS = (
     IssuerLevel.PRIME_MINISTER,
     IssuerLevel.PRESIDENT,
 )
-_ISSUER_LABELS: Mapping[IssuerLevel, str] = MappingProxyType(
-    {
-        IssuerLevel.GRASSROOTS_PARTY_COMMITTEE: "Đảng ủy cơ sở",
-        IssuerLevel.BLOC_PARTY_COMMITTEE: (
-            "Đảng ủy cấp trên trực tiếp của cơ sở (Đảng ủy Khối, Huyện ủy)"
-        ),
-        IssuerLevel.PROVINCIAL_PARTY_COMMITTEE: "Ban Thường vụ Tỉnh ủy",
-        IssuerLevel.CENTRAL_PARTY: "Trung ương Đảng",
-        IssuerLevel.AGENCY_HEAD: "Thủ trưởng cơ quan, đơn vị",
-        IssuerLevel.PROVINCIAL_PEOPLES_COMMITTEE: "Chủ tịch Ủy ban nhân dân tỉnh",
-        IssuerLevel.MINISTRY: "Bộ trưởng, Thủ trưởng cơ quan ngang bộ",
-        IssuerLevel.PRIME_MINISTER: "Thủ tướng Chính phủ",
-        IssuerLevel.PRESIDENT: "Chủ tịch nước",
-    }
-)
 
 
-class RecipientKind(StrEnum):
-    INDIVIDUAL = "individual"
-    COLLECTIVE = "collective"
-
-    @property
-    def label(self) -> str:
-        return "Cá nhân" if self is RecipientKind.INDIVIDUAL else "Tập thể"
+class RecipientKind(LabelledStrEnum):
+    INDIVIDUAL = "individual", "Cá nhân"
+    COLLECTIVE = "collective", "Tập thể"
 
 
-class AwardPeriod(StrEnum):
-    YEARLY = "yearly"  # hằng năm, on the year's results
-    MULTI_YEAR = "multi_year"  # nhiều năm liền, e.g. the Party's 5-year forms
-    OCCASIONAL = "occasional"  # theo chuyên đề, đột xuất (e.g. for implementing a directive)
-
-    @property
-    def label(self) -> str:
-        return _PERIOD_LABELS[self]
-
-
-_PERIOD_LABELS: Mapping[AwardPeriod, str] = MappingProxyType(
-    {
-        AwardPeriod.YEARLY: "Hằng năm",
-        AwardPeriod.MULTI_YEAR: "Nhiều năm liền",
-        AwardPeriod.OCCASIONAL: "Theo chuyên đề, đột xuất",
-    }
-)
+class AwardPeriod(LabelledStrEnum):
+    YEARLY = "yearly", "Hằng năm"  # on the year's results
+    MULTI_YEAR = "multi_year", "Nhiều năm liền"  # e.g. the Party's 5-year forms
+    # e.g. for implementing a directive
+    OCCASIONAL = "occasional", "Theo chuyên đề, đột xuất"
 
 
 # --- the catalog --------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 
 from tongket.core.formatting import format_points as format_decimal
+from tongket.core.labelled import LabelledStrEnum
 from tongket.core.rules import Finding
 from tongket.evaluation.domain import PointCriterion, PointFrame, PointGroup
 
@@ -23,27 +23,15 @@ CITE_SPLIT = (
 CITE_LOCAL = f"{HD43}, điểm 7.12; Công văn 10072-CV/BTCTW: cấp ủy cấp trên cụ thể hóa tiêu chí"
 
 
-class Appendix(StrEnum):
+class Appendix(LabelledStrEnum):
     """The five appendices of HD 43, by group of subject."""
 
-    PL1 = "PL1"
-    PL2 = "PL2"
-    PL3 = "PL3"
-    PL4 = "PL4"
-    PL5 = "PL5"
+    PL1 = "PL1", "Phụ lục 1: tập thể"
+    PL2 = "PL2", "Phụ lục 2: cán bộ diện Bộ Chính trị, Ban Bí thư quản lý"
+    PL3 = "PL3", "Phụ lục 3: cán bộ lãnh đạo, quản lý"
+    PL4 = "PL4", "Phụ lục 4: đảng viên không giữ chức vụ lãnh đạo, quản lý"
+    PL5 = "PL5", "Phụ lục 5: đảng viên ngoài hệ thống chính trị"
 
-    @property
-    def label(self) -> str:
-        return APPENDIX_LABELS[self]
-
-
-APPENDIX_LABELS = {
-    Appendix.PL1: "Phụ lục 1: tập thể",
-    Appendix.PL2: "Phụ lục 2: cán bộ diện Bộ Chính trị, Ban Bí thư quản lý",
-    Appendix.PL3: "Phụ lục 3: cán bộ lãnh đạo, quản lý",
-    Appendix.PL4: "Phụ lục 4: đảng viên không giữ chức vụ lãnh đạo, quản lý",
-    Appendix.PL5: "Phụ lục 5: đảng viên ngoài hệ thống chính trị",
-}
 
 SECTION_MAX = {PointGroup.GENERAL: Decimal(30), PointGroup.TASKS: Decimal(70)}
 SECTION_WORDS = {PointGroup.GENERAL: "chung", PointGroup.TASKS: "kết quả"}

@@ -9,41 +9,28 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tongket.core.labelled import LabelledStrEnum
+
 CITATION = "Quy định 366-QĐ/TW ngày 30/8/2025, Điều 17"
 # The largest file the dossier takes; a scanned minutes of a few pages is well under it.
 MAX_BYTES = 10 * 1024 * 1024
 FILE_FIELD_LABEL = "Tệp đính kèm"
 
 
-class DossierKind(StrEnum):
+class DossierKind(LabelledStrEnum):
     """What a document of the dossier is, in Điều 17's order."""
 
-    SELF_REVIEW = "self_review"
-    RESIDENCE_COMMENT = "residence_comment"
-    MINUTES = "minutes"
-    APPRAISAL = "appraisal"
-    DECISION = "decision"
-    SUGGESTION = "suggestion"
-    OPINION = "opinion"
-    COMPLAINT = "complaint"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
+    SELF_REVIEW = "self_review", "Bản kiểm điểm, báo cáo kiểm điểm"
+    RESIDENCE_COMMENT = "residence_comment", "Nhận xét của cấp ủy nơi cư trú"
+    MINUTES = "minutes", "Biên bản hội nghị kiểm điểm"
+    APPRAISAL = "appraisal", "Ý kiến thẩm định của cơ quan tham mưu"
+    DECISION = "decision", "Kết luận, quyết định xếp loại của cấp có thẩm quyền"
+    SUGGESTION = "suggestion", "Văn bản gợi ý kiểm điểm"
+    OPINION = "opinion", "Ý kiến của cơ quan, tổ chức có liên quan"
+    COMPLAINT = "complaint", "Đơn thư, khiếu nại"
+    OTHER = "other", "Tài liệu khác"
 
 
-KIND_LABELS = {
-    DossierKind.SELF_REVIEW: "Bản kiểm điểm, báo cáo kiểm điểm",
-    DossierKind.RESIDENCE_COMMENT: "Nhận xét của cấp ủy nơi cư trú",
-    DossierKind.MINUTES: "Biên bản hội nghị kiểm điểm",
-    DossierKind.APPRAISAL: "Ý kiến thẩm định của cơ quan tham mưu",
-    DossierKind.DECISION: "Kết luận, quyết định xếp loại của cấp có thẩm quyền",
-    DossierKind.SUGGESTION: "Văn bản gợi ý kiểm điểm",
-    DossierKind.OPINION: "Ý kiến của cơ quan, tổ chức có liên quan",
-    DossierKind.COMPLAINT: "Đơn thư, khiếu nại",
-    DossierKind.OTHER: "Tài liệu khác",
-}
 ORDER = {kind: position for position, kind in enumerate(DossierKind)}
 
 

@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from tongket.dossier.domain import KIND_LABELS
+from tongket.dossier.domain import DossierKind
 from tongket.evaluation.models import Evaluation
 
-KIND_CHOICES = [(kind.value, label) for kind, label in KIND_LABELS.items()]
+KIND_CHOICES = [(kind.value, kind.label) for kind in DossierKind]
 
 
 def upload_path(instance: DossierDocument, filename: str) -> str:

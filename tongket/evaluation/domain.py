@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
+from tongket.core.labelled import LabelledStrEnum
+
 ZERO = Decimal(0)
 
 
@@ -121,18 +123,17 @@ def all_at_least(grades: Iterable[Grade], floor: Grade) -> bool:
     return all(grade.rank >= floor.rank for grade in grades)
 
 
-class NotClassifiedReason(StrEnum):
+class NotClassifiedReason(LabelledStrEnum):
     """Why a member or organization is listed but not classified (không xếp loại)."""
 
-    JOINED_UNDER_6_MONTHS = "joined_under_6_months"
-    ORGANIZATION_UNDER_6_MONTHS = "organization_under_6_months"
-    EXEMPTED = "exempted"
-    SUSPENDED = "suspended"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return _REASON_LABELS[self]
+    JOINED_UNDER_6_MONTHS = "joined_under_6_months", "Đảng viên mới kết nạp chưa đủ 6 tháng"
+    ORGANIZATION_UNDER_6_MONTHS = (
+        "organization_under_6_months",
+        "Tổ chức đảng mới thành lập chưa đủ 6 tháng",
+    )
+    EXEMPTED = "exempted", "Đảng viên được miễn công tác và sinh hoạt đảng"
+    SUSPENDED = "suspended", "Đảng viên bị đình chỉ sinh hoạt đảng"
+    OTHER = "other", "Trường hợp khác do cấp có thẩm quyền quyết định"
 
 
 # Which reasons can apply to which kind of subject (a member cannot be a newly founded
@@ -156,19 +157,6 @@ def reasons_for(*, member: bool) -> tuple[NotClassifiedReason, ...]:
     return tuple(r for r in NotClassifiedReason if r in allowed)
 
 
-_REASON_LABELS: Mapping[NotClassifiedReason, str] = MappingProxyType(
-    {
-        NotClassifiedReason.JOINED_UNDER_6_MONTHS: "Đảng viên mới kết nạp chưa đủ 6 tháng",
-        NotClassifiedReason.ORGANIZATION_UNDER_6_MONTHS: (
-            "Tổ chức đảng mới thành lập chưa đủ 6 tháng"
-        ),
-        NotClassifiedReason.EXEMPTED: "Đảng viên được miễn công tác và sinh hoạt đảng",
-        NotClassifiedReason.SUSPENDED: "Đảng viên bị đình chỉ sinh hoạt đảng",
-        NotClassifiedReason.OTHER: "Trường hợp khác do cấp có thẩm quyền quyết định",
-    }
-)
-
-
 class DisciplineForm(_Ranked):
     """Party discipline forms, lightest first (Điều lệ Đảng, Điều 35)."""
 
@@ -188,49 +176,28 @@ _describe(
 )
 
 
-class SubjectKind(StrEnum):
-    MEMBER = "member"
-    ORGANIZATION = "organization"
-
-    @property
-    def label(self) -> str:
-        return "Đảng viên" if self is SubjectKind.MEMBER else "Tổ chức đảng"
+class SubjectKind(LabelledStrEnum):
+    MEMBER = "member", "Đảng viên"
+    ORGANIZATION = "organization", "Tổ chức đảng"
 
 
-class OrganizationKind(StrEnum):
+class OrganizationKind(LabelledStrEnum):
     """Whose levels an organization's classification counts: its members, or its organizations."""
 
-    CELL = "cell"  # chi bộ (trực thuộc or cơ sở): counts its members
-    PARTY_COMMITTEE = "party_committee"  # đảng bộ with subordinate organizations: counts those
-
-    @property
-    def label(self) -> str:
-        return "Chi bộ" if self is OrganizationKind.CELL else "Đảng bộ"
+    CELL = "cell", "Chi bộ"  # chi bộ (trực thuộc or cơ sở): counts its members
+    PARTY_COMMITTEE = "party_committee", "Đảng bộ"  # with subordinate organizations: counts those
 
     @property
     def constituents_label(self) -> str:
         return "đảng viên" if self is OrganizationKind.CELL else "tổ chức đảng trực thuộc"
 
 
-class PeriodKind(StrEnum):
-    YEAR = "year"
-    QUARTER = "quarter"
-    TERM = "term"  # theo nhiệm kỳ
-    AD_HOC = "ad_hoc"  # khi cần thiết
+class PeriodKind(LabelledStrEnum):
+    YEAR = "year", "Hằng năm"
+    QUARTER = "quarter", "Hằng quý"
+    TERM = "term", "Theo nhiệm kỳ"
+    AD_HOC = "ad_hoc", "Khi cần thiết"
 
-    @property
-    def label(self) -> str:
-        return _PERIOD_KIND_LABELS[self]
-
-
-_PERIOD_KIND_LABELS: Mapping[PeriodKind, str] = MappingProxyType(
-    {
-        PeriodKind.YEAR: "Hằng năm",
-        PeriodKind.QUARTER: "Hằng quý",
-        PeriodKind.TERM: "Theo nhiệm kỳ",
-        PeriodKind.AD_HOC: "Khi cần thiết",
-    }
-)
 
 _ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
@@ -274,15 +241,9 @@ def add_months(start: date, months: int) -> date:
 # --- qd366 points frame (the criteria content itself is local data) ------------------------------
 
 
-class PointGroup(StrEnum):
-    GENERAL = "general"  # tiêu chí chung (30 điểm)
-    TASKS = "tasks"  # kết quả thực hiện nhiệm vụ (70 điểm)
-
-    @property
-    def label(self) -> str:
-        if self is PointGroup.GENERAL:
-            return "Nhóm tiêu chí chung"
-        return "Nhóm tiêu chí về kết quả thực hiện nhiệm vụ"
+class PointGroup(LabelledStrEnum):
+    GENERAL = "general", "Nhóm tiêu chí chung"  # 30 điểm
+    TASKS = "tasks", "Nhóm tiêu chí về kết quả thực hiện nhiệm vụ"  # 70 điểm
 
 
 @dataclass(frozen=True)
@@ -498,54 +459,32 @@ class DecisionOrderFacts:
 # --- quota ---------------------------------------------------------------------------------------
 
 
-class QuotaBase(StrEnum):
+class QuotaBase(LabelledStrEnum):
     """What the percent is taken of."""
 
-    GOOD = "good"  # only those rated good (the literal reading of HD 21)
-    GOOD_OR_BETTER = "good_or_better"  # good and excellent together (many local guides)
-
-    @property
-    def label(self) -> str:
-        if self is QuotaBase.GOOD:
-            return "số được xếp loại hoàn thành tốt nhiệm vụ"
-        return "số được xếp loại hoàn thành tốt nhiệm vụ trở lên"
+    # only those rated good (the literal reading of HD 21)
+    GOOD = "good", "số được xếp loại hoàn thành tốt nhiệm vụ"
+    # good and excellent together (many local guides)
+    GOOD_OR_BETTER = "good_or_better", "số được xếp loại hoàn thành tốt nhiệm vụ trở lên"
 
 
-class QuotaScope(StrEnum):
-    GRASSROOTS = "grassroots"  # within each grassroots organization (HD 21)
-    PEER_GROUP = "peer_group"  # within each group with similar functions and tasks (124, 366)
-
-    @property
-    def label(self) -> str:
-        if self is QuotaScope.GRASSROOTS:
-            return "trong từng tổ chức cơ sở đảng"
-        return "trong từng nhóm có chức năng, nhiệm vụ tương đồng"
+class QuotaScope(LabelledStrEnum):
+    # within each grassroots organization (HD 21)
+    GRASSROOTS = "grassroots", "trong từng tổ chức cơ sở đảng"
+    # within each group with similar functions and tasks (124, 366)
+    PEER_GROUP = "peer_group", "trong từng nhóm có chức năng, nhiệm vụ tương đồng"
 
 
-class Rounding(StrEnum):
-    FLOOR = "floor"
-    HALF_UP = "half_up"
-    CEIL = "ceil"
-
-    @property
-    def label(self) -> str:
-        return _ROUNDING_LABELS[self]
+class Rounding(LabelledStrEnum):
+    FLOOR = "floor", "làm tròn xuống"
+    HALF_UP = "half_up", "làm tròn"
+    CEIL = "ceil", "làm tròn lên"
 
 
-_ROUNDING_LABELS: Mapping[Rounding, str] = MappingProxyType(
-    {Rounding.FLOOR: "làm tròn xuống", Rounding.HALF_UP: "làm tròn", Rounding.CEIL: "làm tròn lên"}
-)
-
-
-class Enforcement(StrEnum):
-    BLOCK = "block"  # a decision over the cap is refused
-    WARN = "warn"  # allowed, shown, and justified by the deciding body
-
-    @property
-    def label(self) -> str:
-        if self is Enforcement.BLOCK:
-            return "chặn quyết định vượt tỷ lệ"
-        return "cảnh báo, cấp quyết định ghi rõ lý do"
+class Enforcement(LabelledStrEnum):
+    BLOCK = "block", "chặn quyết định vượt tỷ lệ"  # a decision over the cap is refused
+    # allowed, shown, and justified by the deciding body
+    WARN = "warn", "cảnh báo, cấp quyết định ghi rõ lý do"
 
 
 @dataclass(frozen=True)
@@ -566,29 +505,15 @@ class QuotaPolicy:
 # --- qd366: the not_completed cases by group (366-QĐ/TW, Điều 11.4) -----------------------------
 
 
-class CaseGroup(StrEnum):
+class CaseGroup(LabelledStrEnum):
     """The groups of Điều 11.4, each with its own list of not_completed cases."""
 
-    COLLECTIVE = "collective"  # tập thể lãnh đạo, quản lý (PL1)
-    TOP_LEADER = "top_leader"  # cán bộ diện Bộ Chính trị, Ban Bí thư quản lý (PL2): leader's list
-    LEADER = "leader"  # người đứng đầu, cấp phó, cán bộ lãnh đạo, quản lý (PL3)
-    NO_POST = "no_post"  # đảng viên không giữ chức vụ lãnh đạo, quản lý (PL4)
-    OUTSIDE = "outside"  # đảng viên ngoài hệ thống chính trị (PL5)
-
-    @property
-    def label(self) -> str:
-        return _CASE_GROUP_LABELS[self]
-
-
-_CASE_GROUP_LABELS: Mapping[CaseGroup, str] = MappingProxyType(
-    {
-        CaseGroup.COLLECTIVE: "Tập thể lãnh đạo, quản lý",
-        CaseGroup.TOP_LEADER: "Cán bộ diện Bộ Chính trị, Ban Bí thư quản lý",
-        CaseGroup.LEADER: "Người đứng đầu, cấp phó, cán bộ lãnh đạo, quản lý",
-        CaseGroup.NO_POST: "Đảng viên không giữ chức vụ lãnh đạo, quản lý",
-        CaseGroup.OUTSIDE: "Đảng viên ngoài hệ thống chính trị",
-    }
-)
+    COLLECTIVE = "collective", "Tập thể lãnh đạo, quản lý"  # PL1
+    # PL2, the leader's list
+    TOP_LEADER = "top_leader", "Cán bộ diện Bộ Chính trị, Ban Bí thư quản lý"
+    LEADER = "leader", "Người đứng đầu, cấp phó, cán bộ lãnh đạo, quản lý"  # PL3
+    NO_POST = "no_post", "Đảng viên không giữ chức vụ lãnh đạo, quản lý"  # PL4
+    OUTSIDE = "outside", "Đảng viên ngoài hệ thống chính trị"  # PL5
 
 
 @dataclass(frozen=True)

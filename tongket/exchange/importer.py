@@ -21,7 +21,6 @@ from tongket.core.errors import DomainError
 from tongket.core.formatting import format_number
 from tongket.core.rules import Severity
 from tongket.exchange.workbook import (
-    ACTION_LABELS,
     Action,
     ImportContext,
     Limits,
@@ -146,7 +145,7 @@ class ImportReport:
             return "Không có thay đổi nào: dữ liệu trong tệp đã có đủ trong hệ thống."
         counts = Counter(str(o.action) for o in self.outcomes)
         parts = [
-            f"{ACTION_LABELS[Action(a)].lower()} {format_number(counts[a])}"
+            f"{Action(a).label.lower()} {format_number(counts[a])}"
             for a in (Action.CREATE, Action.UPDATE, Action.TRANSFER, Action.UNCHANGED)
             if counts[a]
         ]

@@ -31,7 +31,7 @@ from tongket.exchange import exporter, jobs, services
 from tongket.exchange.apps import XLSX
 from tongket.exchange.models import ImportJob, JobStatus
 from tongket.exchange.template import template_workbook
-from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, UPLOAD_EXTENSIONS, Action
+from tongket.exchange.workbook import MAX_BYTES, UPLOAD_EXTENSIONS, Action
 from tongket.people.selectors import visible_members, writable_organization_codes
 
 SHOWN_PROBLEMS = 500
@@ -168,7 +168,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
     change_count = int(report.get("change_count", len(changes)))
     problem_count = len(problems) + int(report.get("problems_omitted", 0))
     counts = [
-        (sheet, [(ACTION_LABELS[Action(a)], n) for a, n in actions.items()])
+        (sheet, [(Action(a).label, n) for a, n in actions.items()])
         for sheet, actions in report.get("counts", {}).items()
     ]
     shown_problems = problems[:SHOWN_PROBLEMS]
@@ -182,7 +182,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
         "problem_count": problem_count,
         "problems": shown_problems,
         "hidden_problems": max(0, problem_count - len(shown_problems)),
-        "changes": [{**o, "label": ACTION_LABELS[Action(o["action"])]} for o in shown_changes],
+        "changes": [{**o, "label": Action(o["action"]).label} for o in shown_changes],
         "hidden_changes": max(0, change_count - len(shown_changes)),
         "can_apply": (
             job.status == JobStatus.DONE

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar, Generic, Protocol, TypeVar
 
 from tongket.core.cells import FORMULA_PREFIXES, neutralize
+from tongket.core.labelled import LabelledStrEnum
 from tongket.core.rules import Finding, Severity
 from tongket.core.text import fold, is_digits
 
@@ -128,21 +129,12 @@ class Problem:
         }
 
 
-class Action(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    TRANSFER = "transfer"
-    UNCHANGED = "unchanged"
-    REFUSE = "refuse"
-
-
-ACTION_LABELS = {
-    Action.CREATE: "Thêm mới",
-    Action.UPDATE: "Cập nhật",
-    Action.TRANSFER: "Chuyển sinh hoạt",
-    Action.UNCHANGED: "Không đổi",
-    Action.REFUSE: "Từ chối",
-}
+class Action(LabelledStrEnum):
+    CREATE = "create", "Thêm mới"
+    UPDATE = "update", "Cập nhật"
+    TRANSFER = "transfer", "Chuyển sinh hoạt"
+    UNCHANGED = "unchanged", "Không đổi"
+    REFUSE = "refuse", "Từ chối"
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
 
+from tongket.core.labelled import LabelledStrEnum
 from tongket.core.rules import Finding, Severity, Verdict
 
 MAJORITY_CITATION = "Điều 9, khoản 5, Điều lệ Đảng"
@@ -32,23 +32,11 @@ RULE_ATTENDANCE_COUNTS = "meetings.attendance.counts"
 RULE_OUTCOME_UNSUPPORTED = "meetings.outcome.unsupported"
 
 
-class Attendance(StrEnum):
-    PRESENT = "present"  # attended the meeting, even for part of it
-    ABSENT_EXCUSED = "absent_excused"  # vắng mặt cả buổi, có lý do được chấp thuận
-    ABSENT_UNEXCUSED = "absent_unexcused"  # vắng mặt không có lý do
-
-    @property
-    def label(self) -> str:
-        return _ATTENDANCE_LABELS[self]
-
-
-_ATTENDANCE_LABELS: Mapping[Attendance, str] = MappingProxyType(
-    {
-        Attendance.PRESENT: "Có mặt",
-        Attendance.ABSENT_EXCUSED: "Vắng mặt có lý do",
-        Attendance.ABSENT_UNEXCUSED: "Vắng mặt không có lý do",
-    }
-)
+class Attendance(LabelledStrEnum):
+    PRESENT = "present", "Có mặt"  # attended the meeting, even for part of it
+    # vắng mặt cả buổi, có lý do được chấp thuận
+    ABSENT_EXCUSED = "absent_excused", "Vắng mặt có lý do"
+    ABSENT_UNEXCUSED = "absent_unexcused", "Vắng mặt không có lý do"
 
 
 @dataclass(frozen=True)
@@ -246,25 +234,11 @@ def resolution_outcome(
 # --- attendance ---------------------------------------------------------------------------------
 
 
-class MeetingKind(StrEnum):
-    CELL_REGULAR = "cell_regular"  # sinh hoạt chi bộ thường kỳ
-    COMMITTEE = "committee"  # hội nghị cấp ủy, ban thường vụ
-    MEMBERS_CONGRESS = "members_congress"  # đại hội đảng viên
-    CONFIDENCE_VOTE = "confidence_vote"  # hội nghị lấy phiếu tín nhiệm
-
-    @property
-    def label(self) -> str:
-        return _MEETING_LABELS[self]
-
-
-_MEETING_LABELS: Mapping[MeetingKind, str] = MappingProxyType(
-    {
-        MeetingKind.CELL_REGULAR: "Sinh hoạt chi bộ thường kỳ",
-        MeetingKind.COMMITTEE: "Hội nghị cấp ủy",
-        MeetingKind.MEMBERS_CONGRESS: "Đại hội đảng viên",
-        MeetingKind.CONFIDENCE_VOTE: "Hội nghị lấy phiếu tín nhiệm",
-    }
-)
+class MeetingKind(LabelledStrEnum):
+    CELL_REGULAR = "cell_regular", "Sinh hoạt chi bộ thường kỳ"
+    COMMITTEE = "committee", "Hội nghị cấp ủy"  # hội nghị cấp ủy, ban thường vụ
+    MEMBERS_CONGRESS = "members_congress", "Đại hội đảng viên"
+    CONFIDENCE_VOTE = "confidence_vote", "Hội nghị lấy phiếu tín nhiệm"
 
 
 @dataclass(frozen=True)

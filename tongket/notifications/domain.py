@@ -5,34 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tongket.core.formatting import date_short
+from tongket.core.labelled import LabelledStrEnum
 
 
-class Kind(StrEnum):
+class Kind(LabelledStrEnum):
     """Why a person is told something; the label heads its group in the inbox and the digest."""
 
-    SELF_ASSESS = "self_assess"
-    OVERDUE_STEPS = "overdue_steps"
-    DECISION = "decision"
-    SELF_ASSESSMENT_RETURNED = "self_assessment_returned"
-    AWARD = "award"
-    PROGRAM_ITEM_DUE = "program_item_due"
+    SELF_ASSESS = "self_assess", "Mời tự đánh giá, xếp loại"
+    OVERDUE_STEPS = "overdue_steps", "Việc quá hạn của chi bộ"
+    DECISION = "decision", "Quyết định xếp loại"
+    SELF_ASSESSMENT_RETURNED = "self_assessment_returned", "Bản tự kiểm điểm bị trả lại"
+    AWARD = "award", "Khen thưởng"
+    PROGRAM_ITEM_DUE = "program_item_due", "Nội dung chương trình đến hạn"
 
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
-
-
-KIND_LABELS: dict[Kind, str] = {
-    Kind.SELF_ASSESS: "Mời tự đánh giá, xếp loại",
-    Kind.OVERDUE_STEPS: "Việc quá hạn của chi bộ",
-    Kind.DECISION: "Quyết định xếp loại",
-    Kind.SELF_ASSESSMENT_RETURNED: "Bản tự kiểm điểm bị trả lại",
-    Kind.AWARD: "Khen thưởng",
-    Kind.PROGRAM_ITEM_DUE: "Nội dung chương trình đến hạn",
-}
 
 # A program item is announced this many days before it falls due (and again once overdue).
 PROGRAM_ITEM_NOTICE_DAYS = 7

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from tongket.notifications.domain import KIND_LABELS
+from tongket.notifications.domain import Kind
 
-KIND_CHOICES = [(kind.value, label) for kind, label in KIND_LABELS.items()]
+KIND_CHOICES = [(kind.value, kind.label) for kind in Kind]
 
 
 class Notification(models.Model):

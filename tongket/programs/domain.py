@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from types import MappingProxyType
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import date_short, percent
+from tongket.core.labelled import LabelledStrEnum
 from tongket.core.rules import Finding, Severity
 
 PROGRAM_RULES_CITATION = (
@@ -37,44 +37,18 @@ RULE_AMENDMENT = "programs.amendment.reason_required"
 _ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 
-class ProgramKind(StrEnum):
-    WORK = "work"
-    INSPECTION = "inspection"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
+class ProgramKind(LabelledStrEnum):
+    WORK = "work", "Chương trình công tác"
+    INSPECTION = "inspection", "Chương trình kiểm tra, giám sát"
 
 
-_KIND_LABELS: Mapping[ProgramKind, str] = MappingProxyType(
-    {
-        ProgramKind.WORK: "Chương trình công tác",
-        ProgramKind.INSPECTION: "Chương trình kiểm tra, giám sát",
-    }
-)
+class ItemStatus(LabelledStrEnum):
+    PLANNED = "planned", "Chưa thực hiện"
+    IN_PROGRESS = "in_progress", "Đang thực hiện"
+    DONE = "done", "Đã hoàn thành"
+    POSTPONED = "postponed", "Tạm hoãn"
+    CANCELLED = "cancelled", "Hủy bỏ"
 
-
-class ItemStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    POSTPONED = "postponed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS: Mapping[ItemStatus, str] = MappingProxyType(
-    {
-        ItemStatus.PLANNED: "Chưa thực hiện",
-        ItemStatus.IN_PROGRESS: "Đang thực hiện",
-        ItemStatus.DONE: "Đã hoàn thành",
-        ItemStatus.POSTPONED: "Tạm hoãn",
-        ItemStatus.CANCELLED: "Hủy bỏ",
-    }
-)
 
 # An item may be postponed again (to a later date); a done item may be reopened with a reason,
 # since a wrong "done" must be correctable without hiding that it was once recorded.

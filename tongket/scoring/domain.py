@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import format_decimal
+from tongket.core.labelled import LabelledStrEnum
 from tongket.core.rules import Finding, Severity, Verdict
 
 K = TypeVar("K", bound=Hashable)
@@ -29,19 +30,14 @@ RANKING_CITATION = (
 )
 
 
-class CriterionKind(StrEnum):
-    NORMAL = "normal"  # counts towards the unit's own maximum
-    BONUS = "bonus"  # điểm thưởng: added on top of the maximum, up to the criterion's own maximum
-    PENALTY = "penalty"  # điểm trừ: the score is the points deducted, up to the criterion's maximum
+class CriterionKind(LabelledStrEnum):
+    """The label is the word a message names the kind with («… là điểm thưởng»)."""
 
-
-KIND_WORDS: Mapping[CriterionKind, str] = MappingProxyType(
-    {
-        CriterionKind.NORMAL: "tiêu chí chấm điểm",
-        CriterionKind.BONUS: "điểm thưởng",
-        CriterionKind.PENALTY: "điểm trừ",
-    }
-)
+    NORMAL = "normal", "tiêu chí chấm điểm"  # counts towards the unit's own maximum
+    # added on top of the maximum, up to the criterion's own maximum
+    BONUS = "bonus", "điểm thưởng"
+    # the score is the points deducted, up to the criterion's maximum
+    PENALTY = "penalty", "điểm trừ"
 
 
 class ScoreBasis(StrEnum):
@@ -228,8 +224,8 @@ class Frame:
             ):
                 add(
                     "scoring.frame.kind_conflict",
-                    f"Tiêu chí {c.code} là {KIND_WORDS[c.kind]} nhưng nằm trong nhóm "
-                    f"{KIND_WORDS[inherited]} {placed.parent_code}.",
+                    f"Tiêu chí {c.code} là {c.kind.label} nhưng nằm trong nhóm "
+                    f"{inherited.label} {placed.parent_code}.",
                     c.code,
                 )
             if c.children:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tongket.core.errors import DomainError
+from tongket.core.labelled import LabelledStrEnum
 from tongket.evaluation.domain import TaskTally
 
 HD43 = "Hướng dẫn 43-HD/BTCTW (31/10/2025)"
@@ -60,18 +61,10 @@ def form_for_appendix(appendix: str) -> FormKind:
     return FORM_BY_APPENDIX[appendix]
 
 
-class Status(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-
-    @property
-    def label(self) -> str:
-        return {
-            Status.DRAFT: "Bản nháp",
-            Status.SUBMITTED: "Đã gửi chi bộ",
-            Status.RETURNED: "Chi bộ trả lại để sửa",
-        }[self]
+class Status(LabelledStrEnum):
+    DRAFT = "draft", "Bản nháp"
+    SUBMITTED = "submitted", "Đã gửi chi bộ"
+    RETURNED = "returned", "Chi bộ trả lại để sửa"
 
 
 def require_editable(status: Status) -> None:
@@ -101,20 +94,12 @@ def require_returnable(status: Status, comment: str) -> None:
         )
 
 
-class RemedyState(StrEnum):
+class RemedyState(LabelledStrEnum):
     """Part A III: each shortcoming pointed out earlier is fixed, being fixed or not fixed."""
 
-    FIXED = "fixed"
-    FIXING = "fixing"
-    NOT_FIXED = "not_fixed"
-
-    @property
-    def label(self) -> str:
-        return {
-            RemedyState.FIXED: "Đã khắc phục",
-            RemedyState.FIXING: "Đang khắc phục",
-            RemedyState.NOT_FIXED: "Chưa khắc phục",
-        }[self]
+    FIXED = "fixed", "Đã khắc phục"
+    FIXING = "fixing", "Đang khắc phục"
+    NOT_FIXED = "not_fixed", "Chưa khắc phục"
 
 
 def all_remedied(states: Sequence[RemedyState]) -> bool:

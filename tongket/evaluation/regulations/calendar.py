@@ -20,10 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tongket.core.errors import DomainError
 from tongket.core.formatting import date_short
+from tongket.core.labelled import LabelledStrEnum
 from tongket.core.rules import Finding
 
 HD43_CALENDAR = "Hướng dẫn 43-HD/BTCTW (31/10/2025), mục 4 (thời gian kiểm điểm, đánh giá)"
@@ -33,17 +33,19 @@ QD366_QUARTER = "Quy định 366-QĐ/TW, Điều 15 (đánh giá theo quý)"
 DRAFT_REPORT_WORKING_DAYS = 3  # HD 43 §4: at least 3 working days before the meeting
 
 
-class Step(StrEnum):
+class Step(LabelledStrEnum):
     """The steps of a cycle that have a deadline, in the order they must happen."""
 
-    SELF_ASSESSMENT = "self_assessment"
-    CELL_PROPOSAL = "cell_proposal"
-    GRASSROOTS_DECISION = "grassroots_decision"
-    SUPERIOR_DECISION = "superior_decision"
-
-    @property
-    def label(self) -> str:
-        return STEP_LABELS[self]
+    SELF_ASSESSMENT = (
+        "self_assessment",
+        "Đảng viên, tập thể tự kiểm điểm, tự đánh giá, xếp loại",
+    )
+    CELL_PROPOSAL = "cell_proposal", "Chi bộ họp kiểm điểm, nhận xét, đề xuất"
+    GRASSROOTS_DECISION = "grassroots_decision", "Cấp ủy cơ sở quyết định xếp loại"
+    SUPERIOR_DECISION = (
+        "superior_decision",
+        "Cấp trên trực tiếp quyết định xếp loại tổ chức cơ sở",
+    )
 
     @property
     def field(self) -> str:
@@ -51,12 +53,6 @@ class Step(StrEnum):
         return f"{self.value}_due"
 
 
-STEP_LABELS: Mapping[Step, str] = {
-    Step.SELF_ASSESSMENT: "Đảng viên, tập thể tự kiểm điểm, tự đánh giá, xếp loại",
-    Step.CELL_PROPOSAL: "Chi bộ họp kiểm điểm, nhận xét, đề xuất",
-    Step.GRASSROOTS_DECISION: "Cấp ủy cơ sở quyết định xếp loại",
-    Step.SUPERIOR_DECISION: "Cấp trên trực tiếp quyết định xếp loại tổ chức cơ sở",
-}
 STEPS: tuple[Step, ...] = tuple(Step)
 
 # Local defaults (not from HD 43): days before the final deadline for the cell's review meeting

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongket.core.commands import named_user
 from tongket.exchange.importer import ImportReport, run_import
-from tongket.exchange.workbook import ACTION_LABELS, MAX_BYTES, Action
+from tongket.exchange.workbook import MAX_BYTES, Action
 
 
 class ProgressBar:
@@ -70,7 +70,7 @@ class Command(BaseCommand):
 
     def _print(self, report: ImportReport) -> None:
         for sheet, counts in report.counts().items():
-            parts = [f"{ACTION_LABELS[Action(a)].lower()} {n}" for a, n in counts.items()]
+            parts = [f"{Action(a).label.lower()} {n}" for a, n in counts.items()]
             self.stdout.write(f"{sheet}: " + ", ".join(parts))
         for problem in report.problems:
             kind = "Lỗi" if problem in report.errors else "Lưu ý"
