@@ -13,9 +13,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tongket.accounts.scope import User, scope_for
+from tongket.accounts.scope import User
 from tongket.audit.services import record_event
-from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.actors import require_write
+from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
 from tongket.core.rules import Finding, Severity
@@ -59,17 +60,9 @@ def _recorder(actor: User | None) -> AuthUser | None:
     return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
 
 
-def _require_write(actor: User | None, path: str) -> None:
-    scope = scope_for(actor)
-    if not scope.reads(path):
-        raise NotFound("Không tìm thấy hội nghị.")
-    if not scope.writes(path):
-        raise PermissionDenied()
-
-
 def _meeting_for_update(actor: User | None, meeting_id: int, *, open_only: bool = True) -> Meeting:
     meeting = locked(Meeting, meeting_id, "organization", missing="Không tìm thấy hội nghị.")
-    _require_write(actor, meeting.organization.path)
+    require_write(actor, meeting.organization.path, "Không tìm thấy hội nghị.")
     if open_only and meeting.is_closed:
         raise DomainError(
             "Hội nghị đã kết thúc, biên bản đã chốt: không sửa được.",
@@ -137,7 +130,7 @@ def create_meeting(
     org = Organization.objects.filter(code=organization_code.strip()).first()
     if org is None:
         raise NotFound("Không tìm thấy tổ chức.")
-    _require_write(actor, org.path)
+    require_write(actor, org.path, "Không tìm thấy hội nghị.")
     if org.kind == OrganizationKind.AGENCY:
         raise DomainError(
             "Hội nghị thuộc về tổ chức đảng.", field="organization", rule="meetings.organization"

@@ -12,6 +12,7 @@ from django.db.models.functions import Concat, Substr
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
+from tongket.core.actors import require_write
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.text import fold
 from tongket.people.checks import (
@@ -31,7 +32,6 @@ from tongket.people.checks import (
     party_role_event,
     post_event,
     require_admin,
-    require_write,
     transfer_event,
     validate_member,
 )
