@@ -26,6 +26,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
+from tongket.core.lookups import first_or_not_found
 from tongket.core.rules import Finding, Severity, errors_in
 from tongket.core.statements import Statement, slot
 from tongket.core.text import join_sentences
@@ -1493,14 +1494,12 @@ def preview_decisions(
 
 
 def _current_decision_for(actor: User | None, decision_id: int) -> Decision:
-    decision = (
-        Decision.objects.filter(pk=decision_id, evaluation__in=selectors.visible_evaluations(actor))
-        .select_related("evaluation__cycle__organization__parent", "deciding_body")
-        .first()
+    return first_or_not_found(
+        Decision.objects.filter(
+            pk=decision_id, evaluation__in=selectors.visible_evaluations(actor)
+        ).select_related("evaluation__cycle__organization__parent", "deciding_body"),
+        "Không tìm thấy quyết định.",
     )
-    if decision is None:
-        raise NotFound("Không tìm thấy quyết định.")
-    return decision
 
 
 def _require_current(decision: Decision) -> None:

@@ -19,6 +19,7 @@ from tongket.core.actors import require_write
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
+from tongket.core.lookups import first_or_not_found
 from tongket.core.rules import Finding, Severity
 from tongket.meetings import domain
 from tongket.meetings.models import (
@@ -127,9 +128,9 @@ def create_meeting(
     place: str = "",
     starts_at: dt.time | None = None,
 ) -> Meeting:
-    org = Organization.objects.filter(code=organization_code.strip()).first()
-    if org is None:
-        raise NotFound("Không tìm thấy tổ chức.")
+    org = first_or_not_found(
+        Organization.objects.filter(code=organization_code.strip()), "Không tìm thấy tổ chức."
+    )
     require_write(actor, org.path, "Không tìm thấy hội nghị.")
     if org.kind == OrganizationKind.AGENCY:
         raise DomainError(

@@ -14,6 +14,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.locking import locked
+from tongket.core.lookups import first_or_not_found
 from tongket.people.models import Member, Organization, OrganizationKind
 from tongket.people.selectors import visible_members, visible_organizations
 from tongket.programs import domain
@@ -301,9 +302,9 @@ def create_program(
     parent_program_id: int | None = None,
 ) -> Program:
     """A draft program of an organization for a year; a cell's plan links to its committee's."""
-    org = Organization.objects.filter(code=organization_code.strip()).first()
-    if org is None:
-        raise NotFound("Không tìm thấy tổ chức.")
+    org = first_or_not_found(
+        Organization.objects.filter(code=organization_code.strip()), "Không tìm thấy tổ chức."
+    )
     _require_write(actor, org.path)
     if kind not in ProgramKind.values:
         raise DomainError("Loại chương trình không hợp lệ.", field="kind", rule="programs.kind")

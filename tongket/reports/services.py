@@ -15,6 +15,7 @@ from django.utils import timezone
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event, record_export
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
+from tongket.core.lookups import first_or_not_found
 from tongket.people.models import Organization
 from tongket.people.selectors import committee_terms
 from tongket.reports import selectors
@@ -113,9 +114,10 @@ def _next_number(org: Organization, kind: str, year: int, date: dt.date) -> int:
 def _check_supersedes(org: Organization, kind: str, supersedes_id: int | None, reason: str) -> None:
     if supersedes_id is None:
         return
-    old = Document.objects.select_for_update().filter(pk=supersedes_id, organization=org).first()
-    if old is None:
-        raise NotFound("Không tìm thấy văn bản được thay thế.")
+    old = first_or_not_found(
+        Document.objects.select_for_update().filter(pk=supersedes_id, organization=org),
+        "Không tìm thấy văn bản được thay thế.",
+    )
     if old.status != DocumentStatus.ISSUED:
         raise DomainError(
             "Chỉ thay thế được văn bản đã ban hành; dự thảo thì sửa trực tiếp.",
