@@ -421,6 +421,16 @@ def member_detail(user: User | None, card_number: str) -> Member:
     )
 
 
+def secretary_name(org: Organization) -> str:
+    """The name of the organization's serving secretary ("" when there is none)."""
+    role = (
+        PartyRole.objects.filter(organization=org, role=PartyRoleKind.SECRETARY, end__isnull=True)
+        .select_related("member")
+        .first()
+    )
+    return role.member.full_name if role is not None else ""
+
+
 def writable_party_organizations(user: User | None) -> QuerySet[Organization]:
     """Party organizations where the user may add or receive members."""
     scope = scope_for(user)
