@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User as AuthUser
+
 from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import NotFound, PermissionDenied
 
@@ -17,6 +19,12 @@ def actor_label(actor: Any) -> str:
         return "Hệ thống"
     full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
     return str(full or actor.get_username())
+
+
+def author(actor: User | None) -> AuthUser | None:
+    """The signed-in user a row stores as its author; None for the system (a command, a job,
+    the demo loader) and anonymous users."""
+    return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
 
 
 def require_in_scope(scope: Scope, path: str, allowed: bool, missing: str | None = None) -> None:

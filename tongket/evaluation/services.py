@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import EventInput, record_event, record_events
+from tongket.core.actors import author
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.lookups import first_or_not_found
@@ -85,10 +86,6 @@ def _label(actor: User | None) -> str:
     if actor is None or not actor.is_authenticated:
         return "hệ thống"
     return actor.get_username()
-
-
-def _author(actor: User | None) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _outcome_fields(outcome: Outcome) -> dict[str, str]:
@@ -230,7 +227,7 @@ def open_cycle(
         quarter=quarter,
         profile_id=profile.id,
         params=overrides,
-        opened_by=_author(actor),
+        opened_by=author(actor),
         **{step.field: day for step, day in calendar.as_dict().items()},
     )
     subjects = selectors.missing_subjects(cycle, org, period)
@@ -703,7 +700,7 @@ def record_quota_exception(
         date=date,
         deciding_body=cycle.organization,
         reason=reason.strip(),
-        recorded_by=_author(actor),
+        recorded_by=author(actor),
         recorded_by_label=_label(actor),
     )
     record_event(
@@ -801,7 +798,7 @@ def _add_assessment(
         grades=dict(grades),
         points=dict(points),
         comment=comment.strip(),
-        author=_author(actor),
+        author=author(actor),
         author_label=_label(actor),
         on_behalf=on_behalf,
         **fields,
@@ -1097,7 +1094,7 @@ def _checked(
         findings=stored,
         supersedes=supersedes,
         reason=reason.strip(),
-        decided_by=_author(actor),
+        decided_by=author(actor),
         decided_by_label=_label(actor),
         **_outcome_fields(outcome),
     )

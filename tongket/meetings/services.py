@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from tongket.accounts.scope import User
 from tongket.audit.services import record_event
-from tongket.core.actors import require_write
+from tongket.core.actors import author, require_write
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
@@ -54,11 +53,6 @@ ATTENDANCE_RULE_KIND: Mapping[str, domain.MeetingKind] = MappingProxyType(
 
 def attendance_rule(kind: str) -> domain.AttendanceRule:
     return domain.DEFAULT_ATTENDANCE_RULES[ATTENDANCE_RULE_KIND[kind]]
-
-
-def _recorder(actor: User | None) -> AuthUser | None:
-    """The signed-in user to store as author; None for the system (demo loader, commands)."""
-    return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
 
 
 def _meeting_for_update(actor: User | None, meeting_id: int, *, open_only: bool = True) -> Meeting:
@@ -572,7 +566,7 @@ def record_vote(
         quorum_met=quorum.value,
         adopted=adopted,
         findings=[f.as_dict() for f in findings],
-        recorded_by=_recorder(actor),
+        recorded_by=author(actor),
     )
     if meeting.status == MeetingStatus.PREPARING:
         meeting.status = MeetingStatus.HELD
