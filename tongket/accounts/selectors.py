@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from tongket.accounts import domain
 from tongket.accounts.models import Account, Grant, Role
 from tongket.accounts.scope import User, live_grants_q, prefixes_q, scope_for
-from tongket.core.errors import NotFound
+from tongket.core.lookups import first_or_not_found, one_or_not_found
 from tongket.people.models import Member, Organization
 
 
@@ -63,10 +63,9 @@ def accounts_in(user: User | None, organization: Organization | None) -> QuerySe
 
 
 def get_account(user: User | None, username: str) -> AuthUser:
-    found = visible_accounts(user).filter(username=username).first()
-    if found is None:
-        raise NotFound("Không tìm thấy tài khoản.")
-    return found
+    return first_or_not_found(
+        visible_accounts(user).filter(username=username), "Không tìm thấy tài khoản."
+    )
 
 
 def visible_grants(user: User | None) -> QuerySet[Grant]:
@@ -79,10 +78,7 @@ def visible_grants(user: User | None) -> QuerySet[Grant]:
 
 
 def get_grant(user: User | None, grant_id: int) -> Grant:
-    found = visible_grants(user).filter(pk=grant_id).first()
-    if found is None:
-        raise NotFound("Không tìm thấy phân quyền.")
-    return found
+    return one_or_not_found(visible_grants(user), grant_id, "Không tìm thấy phân quyền.")
 
 
 def live_grant_paths(account: AbstractBaseUser) -> list[str]:

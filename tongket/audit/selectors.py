@@ -23,7 +23,8 @@ from tongket.audit.chain import GENESIS, event_hash
 from tongket.audit.labels import field_label, value_text
 from tongket.audit.models import AuditEvent
 from tongket.audit.services import event_fields, mac_ok, verify
-from tongket.core.errors import NotFound, PermissionDenied
+from tongket.core.errors import PermissionDenied
+from tongket.core.lookups import one_or_not_found
 
 
 def may_browse(user: User) -> bool:
@@ -141,9 +142,9 @@ def event_detail(user: User, event_id: int) -> EventDetail:
     not yet sealed, of its signature)."""
     if not may_browse(user):
         raise PermissionDenied("Chỉ quản trị văn phòng được xem nhật ký kiểm toán.")
-    event = visible_events(user).filter(pk=event_id).first()
-    if event is None:
-        raise NotFound("Không tìm thấy sự kiện trong nhật ký.")
+    event = one_or_not_found(
+        visible_events(user), event_id, "Không tìm thấy sự kiện trong nhật ký."
+    )
     diff = diff_rows(event.before, event.after, event.object_type)
     if event.seq is None:
         return EventDetail(event, diff, hash_ok=mac_ok(event), linked_ok=True)

@@ -27,7 +27,8 @@ from tongket.awards.models import Award, AwardForm, AwardProposal, PastResult
 from tongket.awards.services import DecisionInput, RecordInput
 from tongket.core.demo import DEMO_ORG, DemoContext
 from tongket.core.errors import DomainError
-from tongket.people.models import Member, Organization, PartyRole, PartyRoleKind
+from tongket.people.models import Member, Organization
+from tongket.people.selectors import secretary_name
 
 YEAR = 2020
 CONFERENCE = dt.date(2021, 2, 24)
@@ -53,15 +54,6 @@ def load(ctx: DemoContext) -> None:
     _giay_khen(ctx, org)
     _outside_awards(ctx)
     _five_years(ctx, org)
-
-
-def _secretary_name(org: Organization) -> str:
-    role = (
-        PartyRole.objects.filter(organization=org, role=PartyRoleKind.SECRETARY, end__isnull=True)
-        .select_related("member")
-        .first()
-    )
-    return role.member.full_name if role is not None else ""
 
 
 def _giay_khen(ctx: DemoContext, org: Organization) -> None:
@@ -104,7 +96,7 @@ def _giay_khen(ctx: DemoContext, org: Organization) -> None:
             date=CONFERENCE,
             signer_on_behalf="T/M Đảng ủy",
             signer_title="Bí thư",
-            signer_name=_secretary_name(org),
+            signer_name=secretary_name(org),
             is_sample=True,
         ),
     )

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tongket.accounts.scope import User, scope_for
+from django.contrib.auth.models import User as AuthUser
+
+from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import NotFound, PermissionDenied
 
 
@@ -19,11 +21,23 @@ def actor_label(actor: Any) -> str:
     return str(full or actor.get_username())
 
 
-def require_write(actor: User | None, path: str) -> None:
-    """NotFound when the actor cannot see `path`, PermissionDenied when it sees it but may not
-    write there."""
-    scope = scope_for(actor)
+def author(actor: User | None) -> AuthUser | None:
+    """The signed-in user a row stores as its author; None for the system (a command, a job,
+    the demo loader) and anonymous users."""
+    return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
+
+
+def require_in_scope(scope: Scope, path: str, allowed: bool, missing: str | None = None) -> None:
+    """NotFound (saying `missing`, if given) when `scope` cannot see `path`, PermissionDenied when
+    it sees it but is not `allowed` there."""
     if not scope.reads(path):
-        raise NotFound()
-    if not scope.writes(path):
+        raise NotFound() if missing is None else NotFound(missing)
+    if not allowed:
         raise PermissionDenied()
+
+
+def require_write(actor: User | None, path: str, missing: str | None = None) -> None:
+    """NotFound (saying `missing`, if given) when the actor cannot see `path`, PermissionDenied
+    when it sees it but may not write there."""
+    scope = scope_for(actor)
+    require_in_scope(scope, path, scope.writes(path), missing)

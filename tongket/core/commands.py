@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongket.core.errors import DomainError
 
@@ -19,10 +20,20 @@ def named_user(username: str) -> Any:
     return user
 
 
+Actions: TypeAlias = "argparse._SubParsersAction[CommandParser]"  # `add_parser` is called on it
+
+
 class ActionCommand(BaseCommand):
     """A command whose first word names its action (`tongket users add ...`, parsed into
-    `options["action"]` by a subparser): `handle` runs the method `_<action>(options)`, and a
-    refusal of the services it calls is the command's error."""
+    `options["action"]` by a subparser; a subclass adds one parser per action in `add_actions`):
+    `handle` runs the method `_<action>(options)`, and a refusal of the services it calls is the
+    command's error."""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        self.add_actions(parser.add_subparsers(dest="action", required=True))
+
+    def add_actions(self, actions: Actions) -> None:
+        raise NotImplementedError
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

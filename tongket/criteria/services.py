@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_event
+from tongket.core.actors import author
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.rules import Finding
 from tongket.criteria import domain, permissions, selectors
@@ -28,10 +29,6 @@ from tongket.evaluation.models import Evaluation
 from tongket.people.models import Member, Organization
 
 User = Any
-
-
-def _author(actor: User | None) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _organization(actor: User | None, code: str) -> Organization:
@@ -120,7 +117,7 @@ def save_draft(
             version=(last or 0) + 1,
             title=title.strip() or f"Bộ tiêu chí {appendix.value} năm {year}",
             copied_from=copied_from,
-            created_by=_author(actor),
+            created_by=author(actor),
         )
     elif title.strip():
         existing.title = title.strip()

@@ -13,11 +13,12 @@ from tongket.dossier.domain import CITATION
 from tongket.dossier.selectors import Dossier
 from tongket.evaluation.models import SubjectKind
 from tongket.people.models import OrganizationKind
+from tongket.people.selectors import secretary_name
 from tongket.reports.documents.docx_renderer import render_docx
 from tongket.reports.documents.formats import archive_line, signature_on
 from tongket.reports.documents.model import DocumentType, OfficialDocument, Paragraph, Table
 from tongket.reports.documents.pdf_renderer import render_pdf
-from tongket.selfassessment.printing import MIME, PrintedForm, place_of, secretary_name
+from tongket.selfassessment.printing import MIME, PrintedForm, place_of
 
 LIST = DocumentType("", "DANH MỤC HỒ SƠ")
 

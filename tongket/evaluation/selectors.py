@@ -25,6 +25,7 @@ from django.db.models import (
 
 from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import NotFound
+from tongket.core.lookups import first_or_not_found, one_or_not_found
 from tongket.core.rules import Finding
 from tongket.core.statements import Statement, slot
 from tongket.evaluation.domain import (
@@ -200,10 +201,7 @@ def visible_cycles(user: User | None) -> QuerySet[Cycle]:
 
 
 def get_cycle(user: User | None, cycle_id: int) -> Cycle:
-    cycle = visible_cycles(user).filter(pk=cycle_id).first()
-    if cycle is None:
-        raise NotFound("Không tìm thấy kỳ đánh giá.")
-    return cycle
+    return one_or_not_found(visible_cycles(user), cycle_id, "Không tìm thấy kỳ đánh giá.")
 
 
 # The shape of a scope's filter (`Scope.path_q`, the own member record): what changes the SQL.
@@ -914,24 +912,20 @@ def quota_exception_rows(cycle: Cycle) -> list[QuotaExceptionRow]:
 def reclassification_decision(user: User | None, decision_id: int) -> Decision:
     """A cancel-and-reclassify decision of an evaluation the user may see (404 otherwise), with
     what its Mẫu 03 prints."""
-    decision = (
+    return first_or_not_found(
         Decision.objects.filter(
             pk=decision_id,
             kind=DecisionKind.RECLASSIFICATION,
             evaluation__in=visible_evaluations(user),
-        )
-        .select_related(
+        ).select_related(
             "evaluation__cycle",
             "evaluation__member",
             "evaluation__organization",
             "deciding_body__parent",
             "supersedes__deciding_body",
-        )
-        .first()
+        ),
+        "Không tìm thấy quyết định hủy và xếp loại lại.",
     )
-    if decision is None:
-        raise NotFound("Không tìm thấy quyết định hủy và xếp loại lại.")
-    return decision
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,10 @@ from django.urls import reverse
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import EventInput, record_event, record_events
+from tongket.core.actors import author
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
+from tongket.core.lookups import first_or_not_found
 from tongket.core.rules import Finding, Severity, errors_in
 from tongket.core.statements import Statement, slot
 from tongket.core.text import join_sentences
@@ -84,10 +86,6 @@ def _label(actor: User | None) -> str:
     if actor is None or not actor.is_authenticated:
         return "hệ thống"
     return actor.get_username()
-
-
-def _author(actor: User | None) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _outcome_fields(outcome: Outcome) -> dict[str, str]:
@@ -229,7 +227,7 @@ def open_cycle(
         quarter=quarter,
         profile_id=profile.id,
         params=overrides,
-        opened_by=_author(actor),
+        opened_by=author(actor),
         **{step.field: day for step, day in calendar.as_dict().items()},
     )
     subjects = selectors.missing_subjects(cycle, org, period)
@@ -702,7 +700,7 @@ def record_quota_exception(
         date=date,
         deciding_body=cycle.organization,
         reason=reason.strip(),
-        recorded_by=_author(actor),
+        recorded_by=author(actor),
         recorded_by_label=_label(actor),
     )
     record_event(
@@ -800,7 +798,7 @@ def _add_assessment(
         grades=dict(grades),
         points=dict(points),
         comment=comment.strip(),
-        author=_author(actor),
+        author=author(actor),
         author_label=_label(actor),
         on_behalf=on_behalf,
         **fields,
@@ -1096,7 +1094,7 @@ def _checked(
         findings=stored,
         supersedes=supersedes,
         reason=reason.strip(),
-        decided_by=_author(actor),
+        decided_by=author(actor),
         decided_by_label=_label(actor),
         **_outcome_fields(outcome),
     )
@@ -1493,14 +1491,12 @@ def preview_decisions(
 
 
 def _current_decision_for(actor: User | None, decision_id: int) -> Decision:
-    decision = (
-        Decision.objects.filter(pk=decision_id, evaluation__in=selectors.visible_evaluations(actor))
-        .select_related("evaluation__cycle__organization__parent", "deciding_body")
-        .first()
+    return first_or_not_found(
+        Decision.objects.filter(
+            pk=decision_id, evaluation__in=selectors.visible_evaluations(actor)
+        ).select_related("evaluation__cycle__organization__parent", "deciding_body"),
+        "Không tìm thấy quyết định.",
     )
-    if decision is None:
-        raise NotFound("Không tìm thấy quyết định.")
-    return decision
 
 
 def _require_current(decision: Decision) -> None:

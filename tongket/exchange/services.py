@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.lookups import first_or_not_found
 from tongket.exchange import jobs
 from tongket.exchange.models import ImportJob, JobStatus
 from tongket.people.permissions import can_write_somewhere
@@ -120,9 +121,9 @@ def issue_token(*, actor: User | None, username: str, rotate: bool = False) -> t
     is new. Only the system (the console) or a superuser may issue tokens."""
     if actor is not None and not getattr(actor, "is_superuser", False):
         raise PermissionDenied("Chỉ quản trị hệ thống mới cấp được khóa truy cập API.")
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise NotFound(f"Không có tài khoản «{username}».")
+    user = first_or_not_found(
+        get_user_model().objects.filter(username=username), f"Không có tài khoản «{username}»."
+    )
     if not user.is_active:
         raise DomainError(
             "Tài khoản đã bị khóa, không cấp khóa truy cập API.",

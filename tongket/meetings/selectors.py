@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
+from tongket.core.lookups import first_or_not_found
 from tongket.meetings.models import (
     AgendaItem,
     Attendance,
@@ -51,14 +52,12 @@ def get_meeting(user: User | None, meeting_id: int, *, write: bool = False) -> M
 
 
 def get_participant(user: User | None, participant_id: int) -> Participant:
-    participant = (
-        Participant.objects.filter(pk=participant_id, meeting__in=visible_meetings(user))
-        .select_related("member", "organization", "meeting__organization")
-        .first()
+    return first_or_not_found(
+        Participant.objects.filter(
+            pk=participant_id, meeting__in=visible_meetings(user)
+        ).select_related("member", "organization", "meeting__organization"),
+        "Không tìm thấy đảng viên được triệu tập.",
     )
-    if participant is None:
-        raise NotFound("Không tìm thấy đảng viên được triệu tập.")
-    return participant
 
 
 def can_write(user: User | None, meeting: Meeting) -> bool:

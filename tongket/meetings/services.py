@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tongket.accounts.scope import User, scope_for
+from tongket.accounts.scope import User
 from tongket.audit.services import record_event
-from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.actors import author, require_write
+from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
+from tongket.core.lookups import first_or_not_found
 from tongket.core.rules import Finding, Severity
 from tongket.meetings import domain
 from tongket.meetings.models import (
@@ -54,22 +55,9 @@ def attendance_rule(kind: str) -> domain.AttendanceRule:
     return domain.DEFAULT_ATTENDANCE_RULES[ATTENDANCE_RULE_KIND[kind]]
 
 
-def _recorder(actor: User | None) -> AuthUser | None:
-    """The signed-in user to store as author; None for the system (demo loader, commands)."""
-    return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
-
-
-def _require_write(actor: User | None, path: str) -> None:
-    scope = scope_for(actor)
-    if not scope.reads(path):
-        raise NotFound("Không tìm thấy hội nghị.")
-    if not scope.writes(path):
-        raise PermissionDenied()
-
-
 def _meeting_for_update(actor: User | None, meeting_id: int, *, open_only: bool = True) -> Meeting:
     meeting = locked(Meeting, meeting_id, "organization", missing="Không tìm thấy hội nghị.")
-    _require_write(actor, meeting.organization.path)
+    require_write(actor, meeting.organization.path, "Không tìm thấy hội nghị.")
     if open_only and meeting.is_closed:
         raise DomainError(
             "Hội nghị đã kết thúc, biên bản đã chốt: không sửa được.",
@@ -134,10 +122,10 @@ def create_meeting(
     place: str = "",
     starts_at: dt.time | None = None,
 ) -> Meeting:
-    org = Organization.objects.filter(code=organization_code.strip()).first()
-    if org is None:
-        raise NotFound("Không tìm thấy tổ chức.")
-    _require_write(actor, org.path)
+    org = first_or_not_found(
+        Organization.objects.filter(code=organization_code.strip()), "Không tìm thấy tổ chức."
+    )
+    require_write(actor, org.path, "Không tìm thấy hội nghị.")
     if org.kind == OrganizationKind.AGENCY:
         raise DomainError(
             "Hội nghị thuộc về tổ chức đảng.", field="organization", rule="meetings.organization"
@@ -578,7 +566,7 @@ def record_vote(
         quorum_met=quorum.value,
         adopted=adopted,
         findings=[f.as_dict() for f in findings],
-        recorded_by=_recorder(actor),
+        recorded_by=author(actor),
     )
     if meeting.status == MeetingStatus.PREPARING:
         meeting.status = MeetingStatus.HELD

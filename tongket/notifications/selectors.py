@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from tongket.accounts.models import Account
 from tongket.accounts.scope import User
-from tongket.core.errors import NotFound
+from tongket.core.lookups import one_or_not_found
 from tongket.notifications.models import Notification
 
 
@@ -19,10 +19,9 @@ def visible_notifications(user: User | None) -> QuerySet[Notification]:
 
 def get_notification(user: User | None, notification_id: int) -> Notification:
     """One of the user's own notices; another person's answers like a missing one."""
-    found = visible_notifications(user).filter(pk=notification_id).first()
-    if found is None:
-        raise NotFound("Không tìm thấy thông báo.")
-    return found
+    return one_or_not_found(
+        visible_notifications(user), notification_id, "Không tìm thấy thông báo."
+    )
 
 
 def unread_count(user: User | None) -> int:

@@ -28,6 +28,7 @@ from django.db import connection
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import EventInput, record_events
+from tongket.core.actors import require_write
 from tongket.core.errors import DomainError, NotFound
 from tongket.exchange.rows import chunks, keys_per_query, one_of
 from tongket.people import checks
@@ -361,7 +362,7 @@ def _new_member(
     checks.validate_member(data, on)
     org = _org_or_error(orgs, data.organization_code, "organization")
     checks.check_member_organization(org)
-    checks.require_write(actor, org.path)
+    require_write(actor, org.path)
     if data.card_number.strip() in existing:
         raise checks.duplicate_card(data.card_number.strip())
     return new_member(data, org)
@@ -380,16 +381,16 @@ def _change_member(
         raise NotFound("Không tìm thấy đảng viên.")
     change = _MemberChange(member)
     if w.changed:  # the checks of update_member, then its edit (in memory)
-        checks.require_write(actor, member.org_path)
+        require_write(actor, member.org_path)
         checks.validate_member(w.data, on)
         before = checks.member_snapshot(member)
         checks.apply_member_fields(member, w.data)
         change.updated = checks.member_update_event(member, before)
     if w.moves:  # the checks of transfer_member
-        checks.require_write(actor, member.org_path)
+        require_write(actor, member.org_path)
         target = _org_or_error(orgs, w.data.organization_code, "organization")
         checks.check_member_organization(target)
-        checks.require_write(actor, target.path)
+        require_write(actor, target.path)
         checks.check_transfer(member, target, opened.get(member.pk), on)
         change.source = member.organization
         change.target = target
@@ -477,7 +478,7 @@ def assign_posts(
             member = members.get(w.card_number)
             if member is None:
                 raise NotFound("Không tìm thấy đảng viên.")
-            checks.require_write(actor, member.org_path)
+            require_write(actor, member.org_path)
             agency = reached_agency(
                 actor,
                 orgs.get(w.agency_code.strip()),

@@ -12,8 +12,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from tongket.accounts.scope import Scope, User, scope_for
-from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.accounts.scope import User, scope_for
+from tongket.core.actors import require_in_scope
+from tongket.core.errors import DomainError
 from tongket.core.formatting import date_short
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
 from tongket.people.models import (
@@ -41,23 +42,10 @@ def member_snapshot(m: Member) -> dict[str, Any]:
     }
 
 
-def _require(scope: Scope, path: str, allowed: bool, missing: NotFound) -> None:
-    """What the actor cannot see is missing; what it sees but may not change is forbidden."""
-    if not scope.reads(path):
-        raise missing
-    if not allowed:
-        raise PermissionDenied()
-
-
 def require_admin(actor: User | None, path: str) -> None:
     """Administer the organization (a cell secretary, a read-only superior may not)."""
     scope = scope_for(actor)
-    _require(scope, path, scope.administers(path), NotFound("Không tìm thấy tổ chức."))
-
-
-def require_write(actor: User | None, path: str) -> None:
-    scope = scope_for(actor)
-    _require(scope, path, scope.writes(path), NotFound())
+    require_in_scope(scope, path, scope.administers(path), "Không tìm thấy tổ chức.")
 
 
 def unknown_organization(code: str, field: str) -> DomainError:

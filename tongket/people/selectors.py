@@ -13,6 +13,7 @@ from django.db.models.functions import Collate, Left, Substr
 
 from tongket.accounts.scope import Scope, User, outermost, prefixes_q, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.lookups import first_or_not_found
 from tongket.core.text import fold
 from tongket.people.domain import is_valid_org_code
 from tongket.people.models import (
@@ -104,18 +105,19 @@ def subject_names(user: User | None, subjects: Iterable[str]) -> dict[str, str]:
 
 def get_organization(user: User | None, code: str, *, write: bool = False) -> Organization:
     """The organization by code, or NotFound when it is missing or outside the user's scope."""
-    org = visible_organizations(user).select_related("agency").filter(code=code).first()
-    if org is None:
-        raise NotFound("Không tìm thấy tổ chức.")
+    org = first_or_not_found(
+        visible_organizations(user).select_related("agency").filter(code=code),
+        "Không tìm thấy tổ chức.",
+    )
     if write and not scope_for(user).writes(org.path):
         raise NotFound("Không tìm thấy tổ chức.")
     return org
 
 
 def get_member(user: User | None, card_number: str, *, write: bool = False) -> Member:
-    member = visible_members(user).filter(card_number=card_number).first()
-    if member is None:
-        raise NotFound("Không tìm thấy đảng viên.")
+    member = first_or_not_found(
+        visible_members(user).filter(card_number=card_number), "Không tìm thấy đảng viên."
+    )
     if write and not scope_for(user).writes(member.org_path):
         raise NotFound("Không tìm thấy đảng viên.")
     return member
@@ -401,7 +403,7 @@ def _tally_sums(orgs: list[Organization]) -> dict[int, int]:
 
 def member_detail(user: User | None, card_number: str) -> Member:
     """A member with their memberships, Party roles and posts (history included) prefetched."""
-    member = (
+    return first_or_not_found(
         visible_members(user)
         .filter(card_number=card_number)
         .prefetch_related(
@@ -414,12 +416,19 @@ def member_detail(user: User | None, card_number: str) -> Member:
                 queryset=PartyRole.objects.select_related("organization").order_by("-start"),
             ),
             Prefetch("posts", queryset=Post.objects.select_related("agency").order_by("-start")),
-        )
+        ),
+        "Không tìm thấy đảng viên.",
+    )
+
+
+def secretary_name(org: Organization) -> str:
+    """The name of the organization's serving secretary ("" when there is none)."""
+    role = (
+        PartyRole.objects.filter(organization=org, role=PartyRoleKind.SECRETARY, end__isnull=True)
+        .select_related("member")
         .first()
     )
-    if member is None:
-        raise NotFound("Không tìm thấy đảng viên.")
-    return member
+    return role.member.full_name if role is not None else ""
 
 
 def writable_party_organizations(user: User | None) -> QuerySet[Organization]:

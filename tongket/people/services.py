@@ -12,7 +12,9 @@ from django.db.models.functions import Concat, Substr
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
+from tongket.core.actors import require_write
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
+from tongket.core.lookups import first_or_not_found
 from tongket.core.text import fold
 from tongket.people.checks import (
     MemberInput as MemberInput,  # the input of create_member and update_member
@@ -31,7 +33,6 @@ from tongket.people.checks import (
     party_role_event,
     post_event,
     require_admin,
-    require_write,
     transfer_event,
     validate_member,
 )
@@ -210,9 +211,9 @@ def update_organization(
 ) -> Organization:
     """Rename (keeping the dated history), move under another parent, relink the agency, or
     give it a new code (`rename_organization_code`), all in one transaction."""
-    org = Organization.objects.select_for_update().filter(code=code).first()
-    if org is None:
-        raise NotFound("Không tìm thấy tổ chức.")
+    org = first_or_not_found(
+        Organization.objects.select_for_update().filter(code=code), "Không tìm thấy tổ chức."
+    )
     require_admin(actor, org.path)
     if expected_version is not None and expected_version != org.version:
         raise ConcurrentEdit()
@@ -372,15 +373,13 @@ def create_member(*, actor: User | None, data: MemberInput) -> Member:
 
 def _locked_member(card_number: str) -> Member:
     """The member, locked for the rest of the transaction, or NotFound."""
-    member = (
+    return first_or_not_found(
         # No join in the locking query: on PostgreSQL, a row locked through a join is dropped
         # when a concurrent transfer changed its organization (the join is rechecked against the
         # old organization row), and the waiting writer would wrongly find no member.
-        Member.objects.select_for_update().filter(card_number=card_number).first()
+        Member.objects.select_for_update().filter(card_number=card_number),
+        "Không tìm thấy đảng viên.",
     )
-    if member is None:
-        raise NotFound("Không tìm thấy đảng viên.")
-    return member
 
 
 @transaction.atomic
@@ -446,9 +445,9 @@ def assign_party_role(
     start: dt.date,
     term: str = "",
 ) -> PartyRole:
-    member = Member.objects.filter(card_number=card_number).first()
-    if member is None:
-        raise NotFound("Không tìm thấy đảng viên.")
+    member = first_or_not_found(
+        Member.objects.filter(card_number=card_number), "Không tìm thấy đảng viên."
+    )
     org = _org_by_code(organization_code, "organization")
     require_admin(actor, org.path)
     check_party_role(
@@ -552,9 +551,9 @@ def assign_post(
     start: dt.date,
     title_detail: str = "",
 ) -> Post:
-    member = Member.objects.filter(card_number=card_number).first()
-    if member is None:
-        raise NotFound("Không tìm thấy đảng viên.")
+    member = first_or_not_found(
+        Member.objects.filter(card_number=card_number), "Không tìm thấy đảng viên."
+    )
     require_write(actor, member.org_path)
     agency = agency_for_user(
         actor, agency_code, reach=Reach.WRITE, kind_rule="people.post.agency_kind"

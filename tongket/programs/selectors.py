@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import NotFound
+from tongket.core.lookups import first_or_not_found
 from tongket.people.models import Organization, PartyRole, PartyRoleKind, ancestor_paths
 from tongket.programs import domain, permissions
 from tongket.programs.models import (
@@ -121,16 +122,13 @@ def visible_items(user: User | None) -> QuerySet[ProgramItem]:
 
 def get_item(user: User | None, item_id: int) -> ProgramItem:
     """The item, or NotFound when it is missing or the user may not read it."""
-    item = (
+    return first_or_not_found(
         visible_items(user)
         .filter(pk=item_id)
         .select_related("program__organization", "in_charge_organization", "in_charge_member")
-        .prefetch_related("subject_organizations", "subject_members")
-        .first()
+        .prefetch_related("subject_organizations", "subject_members"),
+        "Không tìm thấy nội dung chương trình.",
     )
-    if item is None:
-        raise NotFound("Không tìm thấy nội dung chương trình.")
-    return item
 
 
 def can_write(user: User | None, program: Program) -> bool:

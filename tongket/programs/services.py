@@ -6,14 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.db.models import F, Max
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
+from tongket.core.actors import author
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.locking import locked
+from tongket.core.lookups import first_or_not_found
 from tongket.people.models import Member, Organization, OrganizationKind
 from tongket.people.selectors import visible_members, visible_organizations
 from tongket.programs import domain
@@ -60,11 +61,6 @@ class ItemInput:
             subject_organization_codes=tuple(data.get("subject_organizations") or ()),
             subject_member_cards=tuple(data.get("subject_members") or ()),
         )
-
-
-def _recorder(actor: User | None) -> AuthUser | None:
-    """The signed-in user to store as author; None for the system (demo loader, commands)."""
-    return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
 
 
 def _require_write(actor: User | None, path: str) -> None:
@@ -278,7 +274,7 @@ def _plan_changed(
             before=before,
             after=after,
             decided_on=on,
-            created_by=_recorder(actor),
+            created_by=author(actor),
         )
     _audit_item(
         actor,
@@ -301,9 +297,9 @@ def create_program(
     parent_program_id: int | None = None,
 ) -> Program:
     """A draft program of an organization for a year; a cell's plan links to its committee's."""
-    org = Organization.objects.filter(code=organization_code.strip()).first()
-    if org is None:
-        raise NotFound("Không tìm thấy tổ chức.")
+    org = first_or_not_found(
+        Organization.objects.filter(code=organization_code.strip()), "Không tìm thấy tổ chức."
+    )
     _require_write(actor, org.path)
     if kind not in ProgramKind.values:
         raise DomainError("Loại chương trình không hợp lệ.", field="kind", rule="programs.kind")
@@ -511,7 +507,7 @@ def change_item_status(
         to_status=new.value,
         reason=reason.strip(),
         changed_on=day,
-        changed_by=_recorder(actor),
+        changed_by=author(actor),
     )
     _audit_item(
         actor,

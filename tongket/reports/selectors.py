@@ -12,6 +12,7 @@ from django.utils import timezone
 from tongket.accounts.scope import User, scope_for
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import format_count
+from tongket.core.lookups import one_or_not_found
 from tongket.evaluation.selectors import latest_decision_date
 from tongket.people.models import Organization, OrganizationKind, OrganizationName
 from tongket.people.selectors import visible_organizations
@@ -151,10 +152,7 @@ def visible_documents(user: User | None) -> QuerySet[Document]:
 
 
 def get_document(user: User | None, document_id: int) -> Document:
-    doc = visible_documents(user).filter(pk=document_id).first()
-    if doc is None:
-        raise NotFound("Không tìm thấy văn bản.")
-    return doc
+    return one_or_not_found(visible_documents(user), document_id, "Không tìm thấy văn bản.")
 
 
 FORMATS = {

@@ -7,14 +7,16 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, NotRequired, TypedDict, Unpack
+from typing import NotRequired, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
 
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event, record_export
+from tongket.core.actors import author
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
+from tongket.core.lookups import first_or_not_found
 from tongket.people.models import Organization
 from tongket.people.selectors import committee_terms
 from tongket.reports import selectors
@@ -30,11 +32,6 @@ from tongket.reports.models import (
 
 CITATION_HD36 = "Hướng dẫn 36-HD/VPTW ngày 03/4/2018"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-def _user(actor: User | None) -> Any:
-    # The system (None) and anonymous users leave the author empty.
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _issuer_for_write(actor: User | None, organization_code: str) -> Organization:
@@ -113,9 +110,10 @@ def _next_number(org: Organization, kind: str, year: int, date: dt.date) -> int:
 def _check_supersedes(org: Organization, kind: str, supersedes_id: int | None, reason: str) -> None:
     if supersedes_id is None:
         return
-    old = Document.objects.select_for_update().filter(pk=supersedes_id, organization=org).first()
-    if old is None:
-        raise NotFound("Không tìm thấy văn bản được thay thế.")
+    old = first_or_not_found(
+        Document.objects.select_for_update().filter(pk=supersedes_id, organization=org),
+        "Không tìm thấy văn bản được thay thế.",
+    )
     if old.status != DocumentStatus.ISSUED:
         raise DomainError(
             "Chỉ thay thế được văn bản đã ban hành; dự thảo thì sửa trực tiếp.",
@@ -174,7 +172,7 @@ def create_draft(
         pdf=pdf,
         supersedes_id=supersedes_id,
         reason=reason.strip(),
-        created_by=_user(actor),
+        created_by=author(actor),
     )
     _record_document_event(
         actor, "document.draft", doc, f"Dự thảo {doc.get_kind_display().lower()}: {doc.title}"
@@ -314,7 +312,7 @@ def save_narrative(
     narrative.text = unicodedata.normalize("NFC", text.strip())
     if not created:
         narrative.version += 1
-    narrative.updated_by = _user(actor)
+    narrative.updated_by = author(actor)
     narrative.save()
     record_event(
         actor=actor,

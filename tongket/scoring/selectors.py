@@ -29,6 +29,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from tongket.accounts.scope import User, prefixes_q, scope_for
 from tongket.core.errors import NotFound
+from tongket.core.lookups import first_or_not_found, one_or_not_found
 from tongket.core.rules import Verdict
 from tongket.people.models import Organization, OrganizationKind
 from tongket.people.selectors import Reach, agency_prefixes
@@ -112,9 +113,10 @@ def visible_peer_groups(user: User | None) -> QuerySet[PeerGroup]:
 def resolve_unit(user: User | None, code: str) -> Organization:
     """The agency a code names: an agency itself, or the agency a Party organization sits in
     (its own `agency`, else its nearest ancestor's). NotFound when none or not visible."""
-    org = Organization.objects.filter(code=code.strip()).select_related("agency").first()
-    if org is None:
-        raise NotFound("Không tìm thấy đơn vị.")
+    org = first_or_not_found(
+        Organization.objects.filter(code=code.strip()).select_related("agency"),
+        "Không tìm thấy đơn vị.",
+    )
     unit: Organization | None = org if org.kind == OrganizationKind.AGENCY else org.agency
     if unit is None and org.kind != OrganizationKind.AGENCY:
         ids = [int(s) for s in org.path.strip("/").split("/") if s]
@@ -145,25 +147,19 @@ def visible_frames(user: User | None) -> QuerySet[Frame]:
 
 
 def get_frame(user: User | None, frame_id: int) -> Frame:
-    frame = visible_frames(user).filter(pk=frame_id).first()
-    if frame is None:
-        raise NotFound("Không tìm thấy khung chấm điểm.")
-    return frame
+    return one_or_not_found(visible_frames(user), frame_id, "Không tìm thấy khung chấm điểm.")
 
 
 # --- sheets ------------------------------------------------------------------------------------
 
 
 def get_sheet(user: User | None, sheet_id: int) -> ScoreSheet:
-    sheet = (
+    return first_or_not_found(
         visible_sheets(user)
         .filter(pk=sheet_id)
-        .prefetch_related(Prefetch("lines", queryset=ScoreLine.objects.order_by("position")))
-        .first()
+        .prefetch_related(Prefetch("lines", queryset=ScoreLine.objects.order_by("position"))),
+        "Không tìm thấy phiếu chấm điểm.",
     )
-    if sheet is None:
-        raise NotFound("Không tìm thấy phiếu chấm điểm.")
-    return sheet
 
 
 def compute_self(frame: domain.Frame, lines: Sequence[ScoreLine]) -> Verdict[Any]:
@@ -307,15 +303,11 @@ class Ranking:
 
 
 def get_peer_group(user: User | None, group_id: int) -> PeerGroup:
-    group = (
-        visible_peer_groups(user)
-        .select_related("frame", "frame__issuer")
-        .filter(pk=group_id)
-        .first()
+    return one_or_not_found(
+        visible_peer_groups(user).select_related("frame", "frame__issuer"),
+        group_id,
+        "Không tìm thấy nhóm xếp hạng.",
     )
-    if group is None:
-        raise NotFound("Không tìm thấy nhóm xếp hạng.")
-    return group
 
 
 def _ranking_cache_key(group: PeerGroup) -> str | None:
@@ -466,10 +458,7 @@ def visible_targets(user: User | None) -> QuerySet[Target]:
 
 def get_target(user: User | None, target_id: int) -> Target:
     """One version of a target (current or not), or NotFound outside the user's scope."""
-    target = visible_targets(user).filter(pk=target_id).first()
-    if target is None:
-        raise NotFound("Không tìm thấy chỉ tiêu.")
-    return target
+    return one_or_not_found(visible_targets(user), target_id, "Không tìm thấy chỉ tiêu.")
 
 
 def target_versions(target: Target) -> list[Target]:

@@ -16,6 +16,7 @@ from tongket.accounts.scope import User
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.locking import locked
+from tongket.core.lookups import first_or_not_found, one_or_not_found
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.people.models import Organization, OrganizationKind
 from tongket.scoring import domain, permissions, selectors
@@ -160,9 +161,11 @@ def create_peer_group(
     unit_codes: Iterable[str],
     is_sample: bool = False,
 ) -> PeerGroup:
-    frame = Frame.objects.select_related("issuer").filter(pk=frame_id).first()
-    if frame is None:
-        raise NotFound("Không tìm thấy khung chấm điểm.")
+    frame = one_or_not_found(
+        Frame.objects.select_related("issuer"),
+        frame_id,
+        "Không tìm thấy khung chấm điểm.",
+    )
     _require_issuer(actor, frame.issuer)
     if not name.strip():
         raise DomainError("Chưa đặt tên nhóm.", field="name", rule="scoring.required")
@@ -206,16 +209,13 @@ def create_peer_group(
 
 
 def _locked_sheet(sheet_id: int) -> ScoreSheet:
-    sheet = (
+    return first_or_not_found(
         ScoreSheet.objects.select_for_update(of=("self",))
         .select_related("unit", "frame", "frame__issuer")
         .filter(pk=sheet_id)
-        .order_by()
-        .first()
+        .order_by(),
+        "Không tìm thấy phiếu chấm điểm.",
     )
-    if sheet is None:
-        raise NotFound("Không tìm thấy phiếu chấm điểm.")
-    return sheet
 
 
 def _expect_version(sheet: ScoreSheet, expected_version: int | None) -> None:
@@ -249,9 +249,11 @@ def _check_codes(frame: domain.Frame, codes: Iterable[str], field: str) -> None:
 def open_sheet(*, actor: User | None, unit_code: str, frame_id: int) -> ScoreSheet:
     """The unit's sheet on the frame, created with one line per criterion when missing."""
     unit = _agency(unit_code, "unit")
-    frame_row = Frame.objects.select_related("issuer").filter(pk=frame_id).first()
-    if frame_row is None:
-        raise NotFound("Không tìm thấy khung chấm điểm.")
+    frame_row = one_or_not_found(
+        Frame.objects.select_related("issuer"),
+        frame_id,
+        "Không tìm thấy khung chấm điểm.",
+    )
     if not (
         permissions.can_write_unit(selectors.access_for(actor), unit.path)
         or permissions.can_act_for_issuer(selectors.access_for(actor), frame_row.issuer.path)
@@ -605,14 +607,12 @@ def set_target(
     )
     previous: Target | None = None
     if replaces is not None:
-        previous = (
+        previous = first_or_not_found(
             Target.objects.select_for_update()
             .filter(pk=replaces, unit=unit, issuer=issuer, year=year)
-            .order_by("pk")
-            .first()
+            .order_by("pk"),
+            "Không tìm thấy chỉ tiêu.",
         )
-        if previous is None:
-            raise NotFound("Không tìm thấy chỉ tiêu.")
         if not previous.is_current:
             raise DomainError(
                 "Chỉ tiêu này đã có phiên bản mới hơn.",

@@ -18,7 +18,8 @@ from tongket.evaluation import selectors as evaluation_selectors
 from tongket.evaluation.documents import reclassification_document
 from tongket.evaluation.domain import Level, PointGroup
 from tongket.evaluation.models import DecisionKind, Evaluation
-from tongket.people.models import Organization, OrganizationKind, PartyRole, PartyRoleKind
+from tongket.people.models import Organization, OrganizationKind
+from tongket.people.selectors import secretary_name
 from tongket.reports.documents.docx_renderer import render_docx
 from tongket.reports.documents.model import (
     Block,
@@ -90,16 +91,6 @@ def place_of(org: Organization) -> str:
             return current.place
         current = current.parent
     return "Quảng Trị"
-
-
-def secretary_name(org: Organization) -> str:
-    """The name of the organization's serving secretary ("" when there is none)."""
-    role = (
-        PartyRole.objects.filter(organization=org, role=PartyRoleKind.SECRETARY, end__isnull=True)
-        .select_related("member")
-        .first()
-    )
-    return role.member.full_name if role is not None else ""
 
 
 def form_facts(form: SelfAssessment) -> FormFacts:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandError
 
 from tongket.accounts import selectors, services
 from tongket.accounts.serializers import GrantSerializer
-from tongket.core.commands import ActionCommand
+from tongket.core.commands import ActionCommand, Actions
 from tongket.core.listings import write_listing
 
 
@@ -28,8 +28,7 @@ class Command(ActionCommand):
         "[--until NGÀY] | list [--user TÊN] --json | revoke MÃ_SỐ."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+    def add_actions(self, sub: Actions) -> None:
         sub.add_parser("roles", help="Các vai trò và quyền của mỗi vai trò.")
         add = sub.add_parser("add", help="Giao vai trò trên một cây tổ chức.")
         add.add_argument("username")

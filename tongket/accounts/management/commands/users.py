@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandError
 
 from tongket.accounts import selectors, services
 from tongket.accounts.serializers import AccountSerializer
 from tongket.accounts.slips import sign_in_url
-from tongket.core.commands import ActionCommand
+from tongket.core.commands import ActionCommand, Actions
 from tongket.core.listings import write_listing
 from tongket.people.models import Organization
 
@@ -22,8 +22,7 @@ class Command(ActionCommand):
         "reset TÊN (in mã đăng nhập một lần)."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+    def add_actions(self, sub: Actions) -> None:
         add = sub.add_parser("add", help="Tạo tài khoản.")
         add.add_argument("username")
         add.add_argument("--member", help="Số thẻ đảng viên gắn với tài khoản.")

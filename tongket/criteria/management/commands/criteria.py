@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 from django.db import transaction
 
-from tongket.core.errors import DomainError
+from tongket.core.commands import ActionCommand, Actions
 from tongket.criteria import domain, selectors, services, xlsx
 from tongket.criteria.domain import Appendix
 from tongket.people.models import Organization
@@ -20,11 +20,10 @@ class DryRun(Exception):
     """Rolls the import back after every check passed."""
 
 
-class Command(BaseCommand):
+class Command(ActionCommand):
     help = "Xuất, nhập bộ tiêu chí chấm điểm (Phụ lục 1–5, Hướng dẫn 43-HD/BTCTW) dạng XLSX."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+    def add_actions(self, sub: Actions) -> None:
         export = sub.add_parser("export", help="ghi bộ tiêu chí ra tệp XLSX")
         export.add_argument("--org", required=True, help="mã tổ chức")
         export.add_argument("--year", required=True, type=int)
@@ -33,15 +32,6 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="nạp bộ tiêu chí (dự thảo) từ tệp XLSX")
         imp.add_argument("file", type=Path)
         imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            if options["action"] == "export":
-                self._export(options)
-            else:
-                self._import(options)
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
 
     def _export(self, options: dict[str, Any]) -> None:
         org = Organization.objects.filter(code=options["org"]).first()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandError
 
-from tongket.core.commands import ActionCommand
+from tongket.core.commands import ActionCommand, Actions
 from tongket.people import selectors, services
 
 
@@ -16,8 +16,7 @@ class Command(ActionCommand):
         "mã không đúng bảng chữ cho phép)."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+    def add_actions(self, sub: Actions) -> None:
         rename = sub.add_parser("rename", help="Đổi mã một tổ chức.")
         rename.add_argument("old")
         rename.add_argument("new")
