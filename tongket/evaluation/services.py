@@ -26,6 +26,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
+from tongket.core.recorders import EventRecorder
 from tongket.core.rules import Finding, Severity, errors_in
 from tongket.core.statements import Statement, slot
 from tongket.core.text import join_sentences
@@ -157,6 +158,10 @@ def _managed_cycle(actor: User | None, cycle_id: int) -> Cycle:
     return cycle
 
 
+_CYCLES = EventRecorder[Cycle]("evaluation.Cycle", lambda cycle: cycle.organization.path)
+_EVALUATIONS = EventRecorder[Evaluation]("evaluation.Evaluation", lambda ev: ev.subject_path)
+
+
 def _event(
     actor: User | None,
     target: Cycle | Evaluation,
@@ -169,19 +174,9 @@ def _event(
     """The audit event of a change to a cycle, filed under its organization, or of facts
     recorded on an evaluation (their values before and after), filed under its subject."""
     if isinstance(target, Cycle):
-        object_type, org_path = "evaluation.Cycle", target.organization.path
+        _CYCLES.record(actor, action, target, summary, before=before, after=after)
     else:
-        object_type, org_path = "evaluation.Evaluation", target.subject_path
-    record_event(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=target.pk,
-        org_path=org_path,
-        summary=summary,
-        before=before,
-        after=after,
-    )
+        _EVALUATIONS.record(actor, action, target, summary, before=before, after=after)
 
 
 @transaction.atomic

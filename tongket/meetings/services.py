@@ -18,6 +18,7 @@ from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
+from tongket.core.recorders import EventRecorder
 from tongket.core.rules import Finding, Severity
 from tongket.meetings import domain
 from tongket.meetings.models import (
@@ -97,6 +98,9 @@ def _next_position(meeting: Meeting, related: str) -> int:
     return (current or 0) + 1
 
 
+_MEETINGS = EventRecorder[Meeting]("meeting", lambda meeting: meeting.organization.path)
+
+
 def _audit(
     actor: User | None,
     meeting: Meeting,
@@ -105,15 +109,8 @@ def _audit(
     before: dict[str, object] | None = None,
     **after: object,
 ) -> None:
-    record_event(
-        actor=actor,
-        action=f"meetings.{action}",
-        object_type="meeting",
-        object_id=meeting.pk,
-        org_path=meeting.organization.path,
-        summary=summary,
-        before=before,
-        after=after or None,
+    _MEETINGS.record(
+        actor, f"meetings.{action}", meeting, summary, before=before, after=after or None
     )
 
 

@@ -14,6 +14,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.locking import locked
+from tongket.core.recorders import EventRecorder
 from tongket.people.models import Member, Organization, OrganizationKind
 from tongket.people.selectors import visible_members, visible_organizations
 from tongket.programs import domain
@@ -232,6 +233,9 @@ def _set_subjects(actor: User | None, item: ProgramItem, data: ItemInput) -> Non
     item.subject_members.set(_resolve_members(actor, data.subject_member_cards, "subject_members"))
 
 
+_ITEMS = EventRecorder[ProgramItem]("program_item", lambda item: item.program.organization.path)
+
+
 def _audit_item(
     actor: User | None,
     item: ProgramItem,
@@ -240,16 +244,7 @@ def _audit_item(
     before: dict[str, Any] | None,
     after: dict[str, Any],
 ) -> None:
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="program_item",
-        object_id=item.pk,
-        org_path=item.program.organization.path,
-        summary=summary,
-        before=before,
-        after=after,
-    )
+    _ITEMS.record(actor, action, item, summary, before=before, after=after)
 
 
 def _plan_changed(

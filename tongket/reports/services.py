@@ -15,6 +15,7 @@ from django.utils import timezone
 from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event, record_export
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
+from tongket.core.recorders import EventRecorder
 from tongket.people.models import Organization
 from tongket.people.selectors import committee_terms
 from tongket.reports import selectors
@@ -79,19 +80,13 @@ def _document_for_write(actor: User | None, document_id: int) -> Document:
     return doc
 
 
+_DOCUMENTS = EventRecorder[Document]("reports.Document", lambda doc: doc.organization.path)
+
+
 def _record_document_event(
     actor: User | None, action: str, doc: Document, summary: str, before: object = None
 ) -> None:
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="reports.Document",
-        object_id=doc.pk,
-        org_path=doc.organization.path,
-        summary=summary,
-        before=before,
-        after=_snapshot(doc),
-    )
+    _DOCUMENTS.record(actor, action, doc, summary, before=before, after=_snapshot(doc))
 
 
 def _next_number(org: Organization, kind: str, year: int, date: dt.date) -> int:

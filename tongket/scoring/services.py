@@ -16,6 +16,7 @@ from tongket.accounts.scope import User
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.locking import locked
+from tongket.core.recorders import EventRecorder
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.people.models import Organization, OrganizationKind
 from tongket.scoring import domain, permissions, selectors
@@ -283,6 +284,9 @@ def open_sheet(*, actor: User | None, unit_code: str, frame_id: int) -> ScoreShe
     return sheet
 
 
+_SHEETS = EventRecorder[ScoreSheet]("scoring_sheet", lambda sheet: sheet.unit.path)
+
+
 def _save_sheet(
     actor: User | None,
     sheet: ScoreSheet,
@@ -296,16 +300,7 @@ def _save_sheet(
     audit the change on the sheet's unit."""
     sheet.version += 1
     sheet.save()
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="scoring_sheet",
-        object_id=sheet.pk,
-        org_path=sheet.unit.path,
-        summary=summary,
-        before=before,
-        after=after,
-    )
+    _SHEETS.record(actor, action, sheet, summary, before=before, after=after)
 
 
 def _verdict_error(verdict: Verdict[Any], field: str) -> None:
