@@ -27,6 +27,7 @@ from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.recorders import EventRecorder
+from tongket.core.required import require_text
 from tongket.core.rules import Finding, Severity, errors_in
 from tongket.core.statements import Statement, slot
 from tongket.core.text import join_sentences
@@ -396,12 +397,12 @@ def reopen_cycle(*, actor: User | None, cycle_id: int, reason: str) -> Cycle:
     cycle = _managed_cycle(actor, cycle_id)
     if cycle.status != CycleStatus.CLOSED:
         raise DomainError("Kỳ đánh giá đang mở.", field="cycle", rule="evaluation.cycle.not_closed")
-    if not reason.strip():
-        raise DomainError(
-            "Vui lòng ghi lý do mở lại kỳ đánh giá.",
-            field="reason",
-            rule="evaluation.cycle.reopen_reason",
-        )
+    require_text(
+        reason,
+        "Vui lòng ghi lý do mở lại kỳ đánh giá.",
+        field="reason",
+        rule="evaluation.cycle.reopen_reason",
+    )
     Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.OPEN)
     _event(
         actor,
@@ -915,10 +916,12 @@ def record_appraisal(
 
 
 def _check_number(number: str, date: dt.date) -> str:
-    if not number.strip():
-        raise DomainError(
-            "Phải ghi số quyết định.", field="number", rule="evaluation.decision.number_required"
-        )
+    require_text(
+        number,
+        "Phải ghi số quyết định.",
+        field="number",
+        rule="evaluation.decision.number_required",
+    )
     if not isinstance(date, dt.date):
         raise DomainError(
             "Phải ghi ngày quyết định.", field="date", rule="evaluation.decision.date_required"
@@ -1509,12 +1512,12 @@ def _require_current(decision: Decision) -> None:
 
 
 def _require_reason(reason: str) -> None:
-    if not reason.strip():
-        raise DomainError(
-            "Phải ghi rõ lý do điều chỉnh, hủy quyết định.",
-            field="reason",
-            rule="evaluation.decision.reason_required",
-        )
+    require_text(
+        reason,
+        "Phải ghi rõ lý do điều chỉnh, hủy quyết định.",
+        field="reason",
+        rule="evaluation.decision.reason_required",
+    )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
 from tongket.core.recorders import EventRecorder
+from tongket.core.required import require_text
 from tongket.core.rules import Finding, Severity
 from tongket.meetings import domain
 from tongket.meetings.models import (
@@ -115,8 +116,7 @@ def _audit(
 
 
 def _required(value: str, field: str, label: str) -> str:
-    if not value.strip():
-        raise DomainError(f"{label} không được để trống.", field=field, rule="meetings.required")
+    require_text(value, f"{label} không được để trống.", field=field, rule="meetings.required")
     return value.strip()
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tongket.accounts.scope import Scope, User, scope_for
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
+from tongket.core.required import require_text
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
 from tongket.people.models import (
     Member,
@@ -93,10 +94,12 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 def validate_member(data: MemberInput, today: dt.date | None = None) -> None:
     """The checks of a member's own fields, shared by the services and the bulk import; `today`
     is the day a joining date may not be after (the local date unless given)."""
-    if not data.card_number.strip():
-        raise DomainError(
-            "Số thẻ đảng viên không được để trống.", field="card_number", rule="people.required"
-        )
+    require_text(
+        data.card_number,
+        "Số thẻ đảng viên không được để trống.",
+        field="card_number",
+        rule="people.required",
+    )
     if not normalize_name(data.full_name):
         raise DomainError(
             "Họ và tên không được để trống.", field="full_name", rule="people.required"

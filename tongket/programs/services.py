@@ -15,6 +15,7 @@ from tongket.audit.services import record_event
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.locking import locked
 from tongket.core.recorders import EventRecorder
+from tongket.core.required import require_text
 from tongket.people.models import Member, Organization, OrganizationKind
 from tongket.people.selectors import visible_members, visible_organizations
 from tongket.programs import domain
@@ -176,12 +177,12 @@ def _resolve_members(actor: User | None, cards: tuple[str, ...], field: str) -> 
 
 
 def _apply_plan(actor: User | None, item: ProgramItem, program: Program, data: ItemInput) -> None:
-    if not data.code.strip():
-        raise DomainError("Số thứ tự không được để trống.", field="code", rule="programs.required")
-    if not data.content.strip():
-        raise DomainError(
-            "Nội dung không được để trống.", field="content", rule="programs.required"
-        )
+    require_text(
+        data.code, "Số thứ tự không được để trống.", field="code", rule="programs.required"
+    )
+    require_text(
+        data.content, "Nội dung không được để trống.", field="content", rule="programs.required"
+    )
     if data.activity not in Activity.values:
         raise DomainError("Hình thức không hợp lệ.", field="activity", rule="programs.required")
     if data.activity != Activity.TASK and program.kind != ProgramKind.INSPECTION:
@@ -310,8 +311,7 @@ def create_program(
         )
     if not 2000 <= year <= 2100:
         raise DomainError(f"Năm {year} không hợp lệ.", field="year", rule="programs.year")
-    if not title.strip():
-        raise DomainError("Tên chương trình không được để trống.", field="title", rule="required")
+    require_text(title, "Tên chương trình không được để trống.", field="title", rule="required")
     parent = None
     if parent_program_id is not None:
         parent = Program.objects.select_related("organization").filter(pk=parent_program_id).first()

@@ -16,6 +16,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.audit.services import record_event, record_export
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
 from tongket.core.recorders import EventRecorder
+from tongket.core.required import require_text
 from tongket.people.models import Organization
 from tongket.people.selectors import committee_terms
 from tongket.reports import selectors
@@ -129,12 +130,12 @@ def _check_supersedes(org: Organization, kind: str, supersedes_id: int | None, r
             field="supersedes",
             rule="documents.supersede.once",
         )
-    if not reason.strip():
-        raise DomainError(
-            "Cần ghi lý do thay thế văn bản đã ban hành.",
-            field="reason",
-            rule="documents.supersede.reason",
-        )
+    require_text(
+        reason,
+        "Cần ghi lý do thay thế văn bản đã ban hành.",
+        field="reason",
+        rule="documents.supersede.reason",
+    )
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.locking import locked
 from tongket.core.recorders import EventRecorder
+from tongket.core.required import require_text
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.people.models import Organization, OrganizationKind
 from tongket.scoring import domain, permissions, selectors
@@ -68,8 +69,7 @@ def create_frame(
     """Store a frame (version 1 of its code and year); its structure must pass Frame.validate."""
     issuer = _agency(issuer_code, "issuer")
     _require_issuer(actor, issuer)
-    if not series.strip():
-        raise DomainError("Chưa nêu loại chấm điểm.", field="series", rule="scoring.required")
+    require_text(series, "Chưa nêu loại chấm điểm.", field="series", rule="scoring.required")
     _frame_errors(frame)
     if Frame.objects.filter(issuer=issuer, code=frame.code, year=frame.year).exists():
         raise DomainError(
@@ -121,10 +121,9 @@ def new_frame_version(
     Sheets stay on the version they were scored on."""
     old = locked(Frame, frame_id, "issuer", missing="Không tìm thấy khung chấm điểm.")
     _require_issuer(actor, old.issuer)
-    if not reason.strip():
-        raise DomainError(
-            "Phải nêu lý do tạo phiên bản mới.", field="reason", rule="scoring.frame.reason"
-        )
+    require_text(
+        reason, "Phải nêu lý do tạo phiên bản mới.", field="reason", rule="scoring.frame.reason"
+    )
     if hasattr(old, "superseded_by"):
         raise DomainError(
             "Khung này đã có phiên bản mới hơn: tạo phiên bản từ bản mới nhất.",
@@ -165,8 +164,7 @@ def create_peer_group(
     if frame is None:
         raise NotFound("Không tìm thấy khung chấm điểm.")
     _require_issuer(actor, frame.issuer)
-    if not name.strip():
-        raise DomainError("Chưa đặt tên nhóm.", field="name", rule="scoring.required")
+    require_text(name, "Chưa đặt tên nhóm.", field="name", rule="scoring.required")
     units = [_agency(code, "units") for code in unit_codes]
     if not units:
         raise DomainError(
@@ -577,10 +575,13 @@ def set_target(
     unit = _agency(unit_code, "unit")
     issuer = _agency(issuer_code, "issuer")
     _require_issuer(actor, issuer)
-    if not data.name.strip():
-        raise DomainError("Chưa nêu tên chỉ tiêu.", field="name", rule="scoring.required")
-    if not data.unit_of_measure.strip():
-        raise DomainError("Chưa nêu đơn vị tính.", field="unit_of_measure", rule="scoring.required")
+    require_text(data.name, "Chưa nêu tên chỉ tiêu.", field="name", rule="scoring.required")
+    require_text(
+        data.unit_of_measure,
+        "Chưa nêu đơn vị tính.",
+        field="unit_of_measure",
+        rule="scoring.required",
+    )
     if year < 1945 or year > dt.date.today().year + 5:
         raise DomainError(f"Năm {year} không hợp lệ.", field="year", rule="scoring.target.year")
     try:
@@ -614,10 +615,12 @@ def set_target(
                 field="replaces",
                 rule="scoring.target.not_current",
             )
-        if not reason.strip():
-            raise DomainError(
-                "Phải nêu lý do thay đổi chỉ tiêu.", field="reason", rule="scoring.target.reason"
-            )
+        require_text(
+            reason,
+            "Phải nêu lý do thay đổi chỉ tiêu.",
+            field="reason",
+            rule="scoring.target.reason",
+        )
     clash = Target.objects.filter(
         unit=unit, issuer=issuer, year=year, name=rule.name, is_current=True
     )
