@@ -15,6 +15,7 @@ from tongket.accounts.scope import scope_for
 from tongket.audit.services import record_event
 from tongket.core.actors import author
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
+from tongket.core.required import require_text
 from tongket.core.rules import Finding
 from tongket.criteria import domain, permissions, selectors
 from tongket.criteria.domain import Appendix, Node
@@ -217,12 +218,12 @@ def override_appendix(
         raise NotFound("Không tìm thấy đảng viên.")
     if not permissions.can_override_appendix(scope, member.org_path):
         raise PermissionDenied()
-    if not reason.strip():
-        raise DomainError(
-            "Cần ghi lý do khi chọn phụ lục khác với chức vụ.",
-            field="reason",
-            rule="criteria.appendix.reason_required",
-        )
+    require_text(
+        reason,
+        "Cần ghi lý do khi chọn phụ lục khác với chức vụ.",
+        field="reason",
+        rule="criteria.appendix.reason_required",
+    )
     before = selectors.appendix_of(member, year)[0]
     row, _ = AppendixOverride.objects.update_or_create(
         member=member, year=year, defaults={"appendix": appendix.value, "reason": reason.strip()}

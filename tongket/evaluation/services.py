@@ -23,11 +23,13 @@ from django.db.models import DateField, Exists, F, IntegerField, OuterRef, Query
 from django.urls import reverse
 
 from tongket.accounts.scope import User, scope_for
+from tongket.audit.recorders import EventRecorder
 from tongket.audit.services import EventInput, record_event, record_events
 from tongket.core.actors import author
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.formatting import date_short
 from tongket.core.lookups import first_or_not_found
+from tongket.core.required import require_text
 from tongket.core.rules import Finding, Severity, errors_in
 from tongket.core.statements import Statement, slot
 from tongket.core.text import join_sentences
@@ -155,6 +157,10 @@ def _managed_cycle(actor: User | None, cycle_id: int) -> Cycle:
     return cycle
 
 
+_CYCLES = EventRecorder[Cycle]("evaluation.Cycle", lambda cycle: cycle.organization.path)
+_EVALUATIONS = EventRecorder[Evaluation]("evaluation.Evaluation", lambda ev: ev.subject_path)
+
+
 def _event(
     actor: User | None,
     target: Cycle | Evaluation,
@@ -167,19 +173,9 @@ def _event(
     """The audit event of a change to a cycle, filed under its organization, or of facts
     recorded on an evaluation (their values before and after), filed under its subject."""
     if isinstance(target, Cycle):
-        object_type, org_path = "evaluation.Cycle", target.organization.path
+        _CYCLES.record(actor, action, target, summary, before=before, after=after)
     else:
-        object_type, org_path = "evaluation.Evaluation", target.subject_path
-    record_event(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=target.pk,
-        org_path=org_path,
-        summary=summary,
-        before=before,
-        after=after,
-    )
+        _EVALUATIONS.record(actor, action, target, summary, before=before, after=after)
 
 
 @transaction.atomic
@@ -399,12 +395,12 @@ def reopen_cycle(*, actor: User | None, cycle_id: int, reason: str) -> Cycle:
     cycle = _managed_cycle(actor, cycle_id)
     if cycle.status != CycleStatus.CLOSED:
         raise DomainError("Kỳ đánh giá đang mở.", field="cycle", rule="evaluation.cycle.not_closed")
-    if not reason.strip():
-        raise DomainError(
-            "Vui lòng ghi lý do mở lại kỳ đánh giá.",
-            field="reason",
-            rule="evaluation.cycle.reopen_reason",
-        )
+    require_text(
+        reason,
+        "Vui lòng ghi lý do mở lại kỳ đánh giá.",
+        field="reason",
+        rule="evaluation.cycle.reopen_reason",
+    )
     Cycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.OPEN)
     _event(
         actor,
@@ -918,10 +914,12 @@ def record_appraisal(
 
 
 def _check_number(number: str, date: dt.date) -> str:
-    if not number.strip():
-        raise DomainError(
-            "Phải ghi số quyết định.", field="number", rule="evaluation.decision.number_required"
-        )
+    require_text(
+        number,
+        "Phải ghi số quyết định.",
+        field="number",
+        rule="evaluation.decision.number_required",
+    )
     if not isinstance(date, dt.date):
         raise DomainError(
             "Phải ghi ngày quyết định.", field="date", rule="evaluation.decision.date_required"
@@ -1510,12 +1508,12 @@ def _require_current(decision: Decision) -> None:
 
 
 def _require_reason(reason: str) -> None:
-    if not reason.strip():
-        raise DomainError(
-            "Phải ghi rõ lý do điều chỉnh, hủy quyết định.",
-            field="reason",
-            rule="evaluation.decision.reason_required",
-        )
+    require_text(
+        reason,
+        "Phải ghi rõ lý do điều chỉnh, hủy quyết định.",
+        field="reason",
+        rule="evaluation.decision.reason_required",
+    )
 
 
 @transaction.atomic

@@ -13,12 +13,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tongket.accounts.scope import User
+from tongket.audit.recorders import EventRecorder
 from tongket.audit.services import record_event
 from tongket.core.actors import author, require_write
 from tongket.core.errors import DomainError, NotFound
 from tongket.core.formatting import date_short
 from tongket.core.locking import locked
 from tongket.core.lookups import first_or_not_found
+from tongket.core.required import require_text
 from tongket.core.rules import Finding, Severity
 from tongket.meetings import domain
 from tongket.meetings.models import (
@@ -85,6 +87,9 @@ def _next_position(meeting: Meeting, related: str) -> int:
     return (current or 0) + 1
 
 
+_MEETINGS = EventRecorder[Meeting]("meeting", lambda meeting: meeting.organization.path)
+
+
 def _audit(
     actor: User | None,
     meeting: Meeting,
@@ -93,21 +98,13 @@ def _audit(
     before: dict[str, object] | None = None,
     **after: object,
 ) -> None:
-    record_event(
-        actor=actor,
-        action=f"meetings.{action}",
-        object_type="meeting",
-        object_id=meeting.pk,
-        org_path=meeting.organization.path,
-        summary=summary,
-        before=before,
-        after=after or None,
+    _MEETINGS.record(
+        actor, f"meetings.{action}", meeting, summary, before=before, after=after or None
     )
 
 
 def _required(value: str, field: str, label: str) -> str:
-    if not value.strip():
-        raise DomainError(f"{label} không được để trống.", field=field, rule="meetings.required")
+    require_text(value, f"{label} không được để trống.", field=field, rule="meetings.required")
     return value.strip()
 
 

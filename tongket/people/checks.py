@@ -16,6 +16,7 @@ from tongket.accounts.scope import User, scope_for
 from tongket.core.actors import require_in_scope
 from tongket.core.errors import DomainError
 from tongket.core.formatting import date_short
+from tongket.core.required import require_text
 from tongket.core.text import fold, normalize_name, vietnamese_sort_string
 from tongket.people.models import (
     Member,
@@ -81,10 +82,12 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 def validate_member(data: MemberInput, today: dt.date | None = None) -> None:
     """The checks of a member's own fields, shared by the services and the bulk import; `today`
     is the day a joining date may not be after (the local date unless given)."""
-    if not data.card_number.strip():
-        raise DomainError(
-            "Số thẻ đảng viên không được để trống.", field="card_number", rule="people.required"
-        )
+    require_text(
+        data.card_number,
+        "Số thẻ đảng viên không được để trống.",
+        field="card_number",
+        rule="people.required",
+    )
     if not normalize_name(data.full_name):
         raise DomainError(
             "Họ và tên không được để trống.", field="full_name", rule="people.required"

@@ -15,6 +15,7 @@ from tongket.audit.services import record_event
 from tongket.core.actors import require_write
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.lookups import first_or_not_found
+from tongket.core.required import require_text
 from tongket.core.text import fold
 from tongket.people.checks import (
     MemberInput as MemberInput,  # the input of create_member and update_member
@@ -132,11 +133,11 @@ def check_org_code(code: str) -> None:
 
 
 def _validate_org_input(data: OrganizationInput) -> None:
-    if not data.code.strip():
-        raise DomainError("Mã tổ chức không được để trống.", field="code", rule="people.required")
+    require_text(data.code, "Mã tổ chức không được để trống.", field="code", rule="people.required")
     check_org_code(data.code.strip())
-    if not data.name.strip():
-        raise DomainError("Tên tổ chức không được để trống.", field="name", rule="people.required")
+    require_text(
+        data.name, "Tên tổ chức không được để trống.", field="name", rule="people.required"
+    )
     if data.kind not in OrganizationKind.values:
         raise DomainError(
             f"Loại tổ chức «{data.kind}» không hợp lệ.",

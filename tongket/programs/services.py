@@ -10,11 +10,13 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from tongket.accounts.scope import User, scope_for
+from tongket.audit.recorders import EventRecorder
 from tongket.audit.services import record_event
 from tongket.core.actors import author
 from tongket.core.errors import DomainError, NotFound, PermissionDenied
 from tongket.core.locking import locked
 from tongket.core.lookups import first_or_not_found
+from tongket.core.required import require_text
 from tongket.people.models import Member, Organization, OrganizationKind
 from tongket.people.selectors import visible_members, visible_organizations
 from tongket.programs import domain
@@ -171,12 +173,12 @@ def _resolve_members(actor: User | None, cards: tuple[str, ...], field: str) -> 
 
 
 def _apply_plan(actor: User | None, item: ProgramItem, program: Program, data: ItemInput) -> None:
-    if not data.code.strip():
-        raise DomainError("Số thứ tự không được để trống.", field="code", rule="programs.required")
-    if not data.content.strip():
-        raise DomainError(
-            "Nội dung không được để trống.", field="content", rule="programs.required"
-        )
+    require_text(
+        data.code, "Số thứ tự không được để trống.", field="code", rule="programs.required"
+    )
+    require_text(
+        data.content, "Nội dung không được để trống.", field="content", rule="programs.required"
+    )
     if data.activity not in Activity.values:
         raise DomainError("Hình thức không hợp lệ.", field="activity", rule="programs.required")
     if data.activity != Activity.TASK and program.kind != ProgramKind.INSPECTION:
@@ -228,6 +230,9 @@ def _set_subjects(actor: User | None, item: ProgramItem, data: ItemInput) -> Non
     item.subject_members.set(_resolve_members(actor, data.subject_member_cards, "subject_members"))
 
 
+_ITEMS = EventRecorder[ProgramItem]("program_item", lambda item: item.program.organization.path)
+
+
 def _audit_item(
     actor: User | None,
     item: ProgramItem,
@@ -236,16 +241,7 @@ def _audit_item(
     before: dict[str, Any] | None,
     after: dict[str, Any],
 ) -> None:
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="program_item",
-        object_id=item.pk,
-        org_path=item.program.organization.path,
-        summary=summary,
-        before=before,
-        after=after,
-    )
+    _ITEMS.record(actor, action, item, summary, before=before, after=after)
 
 
 def _plan_changed(
@@ -311,8 +307,7 @@ def create_program(
         )
     if not 2000 <= year <= 2100:
         raise DomainError(f"Năm {year} không hợp lệ.", field="year", rule="programs.year")
-    if not title.strip():
-        raise DomainError("Tên chương trình không được để trống.", field="title", rule="required")
+    require_text(title, "Tên chương trình không được để trống.", field="title", rule="required")
     parent = None
     if parent_program_id is not None:
         parent = Program.objects.select_related("organization").filter(pk=parent_program_id).first()

@@ -13,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongket.accounts.scope import User, scope_for
+from tongket.audit.recorders import EventRecorder
 from tongket.audit.services import record_event, record_export
 from tongket.core.actors import author
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound
 from tongket.core.lookups import first_or_not_found
+from tongket.core.required import require_text
 from tongket.people.models import Organization
 from tongket.people.selectors import committee_terms
 from tongket.reports import selectors
@@ -76,19 +78,13 @@ def _document_for_write(actor: User | None, document_id: int) -> Document:
     return doc
 
 
+_DOCUMENTS = EventRecorder[Document]("reports.Document", lambda doc: doc.organization.path)
+
+
 def _record_document_event(
     actor: User | None, action: str, doc: Document, summary: str, before: object = None
 ) -> None:
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="reports.Document",
-        object_id=doc.pk,
-        org_path=doc.organization.path,
-        summary=summary,
-        before=before,
-        after=_snapshot(doc),
-    )
+    _DOCUMENTS.record(actor, action, doc, summary, before=before, after=_snapshot(doc))
 
 
 def _next_number(org: Organization, kind: str, year: int, date: dt.date) -> int:
@@ -132,12 +128,12 @@ def _check_supersedes(org: Organization, kind: str, supersedes_id: int | None, r
             field="supersedes",
             rule="documents.supersede.once",
         )
-    if not reason.strip():
-        raise DomainError(
-            "Cần ghi lý do thay thế văn bản đã ban hành.",
-            field="reason",
-            rule="documents.supersede.reason",
-        )
+    require_text(
+        reason,
+        "Cần ghi lý do thay thế văn bản đã ban hành.",
+        field="reason",
+        rule="documents.supersede.reason",
+    )
 
 
 @transaction.atomic

@@ -13,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongket.accounts.scope import User
+from tongket.audit.recorders import EventRecorder
 from tongket.audit.services import record_event
 from tongket.core.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from tongket.core.locking import locked
 from tongket.core.lookups import first_or_not_found, one_or_not_found
+from tongket.core.required import require_text
 from tongket.core.rules import Finding, Severity, Verdict
 from tongket.people.models import Organization, OrganizationKind
 from tongket.scoring import domain, permissions, selectors
@@ -68,8 +70,7 @@ def create_frame(
     """Store a frame (version 1 of its code and year); its structure must pass Frame.validate."""
     issuer = _agency(issuer_code, "issuer")
     _require_issuer(actor, issuer)
-    if not series.strip():
-        raise DomainError("Chưa nêu loại chấm điểm.", field="series", rule="scoring.required")
+    require_text(series, "Chưa nêu loại chấm điểm.", field="series", rule="scoring.required")
     _frame_errors(frame)
     if Frame.objects.filter(issuer=issuer, code=frame.code, year=frame.year).exists():
         raise DomainError(
@@ -121,10 +122,9 @@ def new_frame_version(
     Sheets stay on the version they were scored on."""
     old = locked(Frame, frame_id, "issuer", missing="Không tìm thấy khung chấm điểm.")
     _require_issuer(actor, old.issuer)
-    if not reason.strip():
-        raise DomainError(
-            "Phải nêu lý do tạo phiên bản mới.", field="reason", rule="scoring.frame.reason"
-        )
+    require_text(
+        reason, "Phải nêu lý do tạo phiên bản mới.", field="reason", rule="scoring.frame.reason"
+    )
     if hasattr(old, "superseded_by"):
         raise DomainError(
             "Khung này đã có phiên bản mới hơn: tạo phiên bản từ bản mới nhất.",
@@ -167,8 +167,7 @@ def create_peer_group(
         "Không tìm thấy khung chấm điểm.",
     )
     _require_issuer(actor, frame.issuer)
-    if not name.strip():
-        raise DomainError("Chưa đặt tên nhóm.", field="name", rule="scoring.required")
+    require_text(name, "Chưa đặt tên nhóm.", field="name", rule="scoring.required")
     units = [_agency(code, "units") for code in unit_codes]
     if not units:
         raise DomainError(
@@ -285,6 +284,9 @@ def open_sheet(*, actor: User | None, unit_code: str, frame_id: int) -> ScoreShe
     return sheet
 
 
+_SHEETS = EventRecorder[ScoreSheet]("scoring_sheet", lambda sheet: sheet.unit.path)
+
+
 def _save_sheet(
     actor: User | None,
     sheet: ScoreSheet,
@@ -298,16 +300,7 @@ def _save_sheet(
     audit the change on the sheet's unit."""
     sheet.version += 1
     sheet.save()
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="scoring_sheet",
-        object_id=sheet.pk,
-        org_path=sheet.unit.path,
-        summary=summary,
-        before=before,
-        after=after,
-    )
+    _SHEETS.record(actor, action, sheet, summary, before=before, after=after)
 
 
 def _verdict_error(verdict: Verdict[Any], field: str) -> None:
@@ -584,10 +577,13 @@ def set_target(
     unit = _agency(unit_code, "unit")
     issuer = _agency(issuer_code, "issuer")
     _require_issuer(actor, issuer)
-    if not data.name.strip():
-        raise DomainError("Chưa nêu tên chỉ tiêu.", field="name", rule="scoring.required")
-    if not data.unit_of_measure.strip():
-        raise DomainError("Chưa nêu đơn vị tính.", field="unit_of_measure", rule="scoring.required")
+    require_text(data.name, "Chưa nêu tên chỉ tiêu.", field="name", rule="scoring.required")
+    require_text(
+        data.unit_of_measure,
+        "Chưa nêu đơn vị tính.",
+        field="unit_of_measure",
+        rule="scoring.required",
+    )
     if year < 1945 or year > dt.date.today().year + 5:
         raise DomainError(f"Năm {year} không hợp lệ.", field="year", rule="scoring.target.year")
     try:
@@ -619,10 +615,12 @@ def set_target(
                 field="replaces",
                 rule="scoring.target.not_current",
             )
-        if not reason.strip():
-            raise DomainError(
-                "Phải nêu lý do thay đổi chỉ tiêu.", field="reason", rule="scoring.target.reason"
-            )
+        require_text(
+            reason,
+            "Phải nêu lý do thay đổi chỉ tiêu.",
+            field="reason",
+            rule="scoring.target.reason",
+        )
     clash = Target.objects.filter(
         unit=unit, issuer=issuer, year=year, name=rule.name, is_current=True
     )

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from tongket.core.errors import DomainError
 from tongket.core.labelled import LabelledStrEnum
+from tongket.core.required import require_text
 from tongket.evaluation.domain import TaskTally
 
 HD43 = "Hướng dẫn 43-HD/BTCTW (31/10/2025)"
@@ -86,12 +87,12 @@ def require_returnable(status: Status, comment: str) -> None:
             field="status",
             rule="selfassessment.status.return_not_submitted",
         )
-    if not comment.strip():
-        raise DomainError(
-            "Cần ghi ý kiến của chi bộ khi trả lại.",
-            field="comment",
-            rule="selfassessment.return.comment_required",
-        )
+    require_text(
+        comment,
+        "Cần ghi ý kiến của chi bộ khi trả lại.",
+        field="comment",
+        rule="selfassessment.return.comment_required",
+    )
 
 
 class RemedyState(LabelledStrEnum):
@@ -172,12 +173,12 @@ def annex_counts(tasks: Sequence[TaskLine]) -> AnnexCounts:
 
 def check_task(line: int, task: TaskLine) -> None:
     """A task needs a title; a task not done cannot exceed its requirements."""
-    if not task.title.strip():
-        raise DomainError(
-            f"Nhiệm vụ dòng {line}: chưa có tên nhiệm vụ.",
-            field=f"task_{line}",
-            rule="selfassessment.task.title_required",
-        )
+    require_text(
+        task.title,
+        f"Nhiệm vụ dòng {line}: chưa có tên nhiệm vụ.",
+        field=f"task_{line}",
+        rule="selfassessment.task.title_required",
+    )
     if task.exceeded and task.done_on is None:
         raise DomainError(
             f"Nhiệm vụ dòng {line} «{task.title}»: chưa hoàn thành thì không thể vượt yêu cầu.",

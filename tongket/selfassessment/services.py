@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongket.accounts.scope import scope_for
-from tongket.audit.services import record_event
+from tongket.audit.recorders import EventRecorder
 from tongket.core.actors import actor_label
 from tongket.core.errors import DomainError, PermissionDenied
 from tongket.core.formatting import format_points
@@ -142,19 +142,16 @@ def _locked(actor: User | None, form_id: int) -> SelfAssessment:
     )
 
 
+_FORMS = EventRecorder[SelfAssessment](
+    "selfassessment.SelfAssessment", lambda form: form.evaluation.subject_path
+)
+
+
 def _audit(
     actor: User | None, action: str, form: SelfAssessment, summary: str, after: dict[str, Any]
 ) -> None:
     """Record a change of a form, filed under its evaluation's subject."""
-    record_event(
-        actor=actor,
-        action=action,
-        object_type="selfassessment.SelfAssessment",
-        object_id=form.pk,
-        org_path=form.evaluation.subject_path,
-        summary=summary,
-        after=after,
-    )
+    _FORMS.record(actor, action, form, summary, after=after)
 
 
 @transaction.atomic
