@@ -340,13 +340,7 @@ class AwardSheet(SheetHandler[AwardRow]):
                     member_card=record.card_number,
                     organization_code=record.org_code,
                     justification=record.justification,
-                    decision=services.DecisionInput(
-                        number=record.number,
-                        date=record.date,
-                        signer_title=record.signer_title,
-                        signer_name=record.signer_name,
-                        signer_on_behalf=record.signer_on_behalf,
-                    ),
+                    decision=services.DecisionInput.sent(vars(record)),
                 ),
             )
         except DomainError as exc:

@@ -38,6 +38,12 @@ def _decision() -> AwardDecision:
     return award.decision
 
 
+def _office_on_decision_page(client_for: ClientFor) -> tuple[AwardDecision, Client, str]:
+    """The department's decision, the office's client and the decision's page."""
+    decision = _decision()
+    return decision, client_for("vanphong"), reverse("awards:decision", args=[decision.pk])
+
+
 def _correction(**changes: str) -> dict[str, str]:
     data = {
         "reason": "Ghi nhầm số quyết định",
@@ -61,9 +67,7 @@ def test_the_award_table_links_each_award_to_its_decision_page(client_for: Clien
 def test_a_correction_supersedes_the_decision_and_the_old_one_stays_visible(
     client_for: ClientFor,
 ) -> None:
-    old = _decision()
-    client = client_for("vanphong")
-    url = reverse("awards:decision", args=[old.pk])
+    old, client, url = _office_on_decision_page(client_for)
     assert "Đính chính quyết định" in client.get(url).content.decode()
     response = client.post(url, _correction())
     new = AwardDecision.objects.get(supersedes=old)
@@ -93,9 +97,7 @@ def test_a_correction_supersedes_the_decision_and_the_old_one_stays_visible(
 def test_a_refused_correction_shows_the_message_and_rule_and_writes_nothing(
     client_for: ClientFor,
 ) -> None:
-    old = _decision()
-    client = client_for("vanphong")
-    url = reverse("awards:decision", args=[old.pk])
+    old, client, url = _office_on_decision_page(client_for)
     events = AuditEvent.objects.count()
     response = client.post(url, _correction(date="31/12/2019"))
     assert response.status_code == 400

@@ -45,6 +45,13 @@ def ev(user_named: Callable[[str], Any]) -> Evaluation:
     return Evaluation.objects.get(cycle=cycle, member=user_named("dangvien").member)
 
 
+@pytest.fixture
+def office_page(browser_page: Any, login: Callable[..., Any]) -> Any:
+    """The browser signed in as the department's office (vanphong)."""
+    login("vanphong")
+    return browser_page
+
+
 def _submit(page: Any, button: str) -> None:
     page.get_by_role("button", name=button).click()
     page.wait_for_load_state()
@@ -98,10 +105,9 @@ def test_item_3_decimals_are_vietnamese_on_forms_and_on_the_scoring_page(
 
 @pytest.mark.browser
 def test_item_4_equal_totals_are_ranked_equal_or_show_the_tie_break_that_decided(
-    browser_page: Any, login: Callable[..., Any]
+    office_page: Any,
 ) -> None:
-    page = browser_page
-    login("vanphong")
+    page = office_page
     group = PeerGroup.objects.get(frame__code="QT-HTNV-SBN-2020")
     page.goto(f"/scoring/ranking/{group.pk}/")
     rows = page.locator("table.ranking-table tbody tr")
@@ -138,10 +144,9 @@ def test_item_4_equal_totals_are_ranked_equal_or_show_the_tie_break_that_decided
 
 @pytest.mark.browser
 def test_item_5_the_audit_log_speaks_vietnamese_not_codes_nor_raw_values(
-    browser_page: Any, login: Callable[..., Any]
+    office_page: Any, login: Callable[..., Any]
 ) -> None:
-    page = browser_page
-    login("vanphong")
+    page = office_page
     # A new member through the office's form: the event records a gender, dates, a status.
     page.goto("/member/new/")
     page.fill("input[name=card_number]", "45.999996")
@@ -180,10 +185,9 @@ def test_item_5_the_audit_log_speaks_vietnamese_not_codes_nor_raw_values(
 
 @pytest.mark.browser
 def test_item_10_a_term_of_art_shows_its_one_line_help_with_the_article(
-    browser_page: Any, login: Callable[..., Any], ev: Evaluation
+    office_page: Any, ev: Evaluation
 ) -> None:
-    page = browser_page
-    login("vanphong")
+    page = office_page
     page.goto(f"/evaluation/danh-gia/{ev.pk}/du-kien/")
     for name in ("peer_group", "discipline_self_remedied"):
         field = page.locator(f"[name={name}]")

@@ -5,10 +5,11 @@ regulation reads alike, the graded regulations' (132 and 124) facts, and task fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TypeVar
 
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tongket.core.rules import Finding, Severity, Verdict
@@ -21,6 +22,7 @@ from tongket.evaluation.domain import (
     OrganizationKind,
     TaskTally,
 )
+from tongket.evaluation.regulations.base import Profile
 
 E, G, C, N = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED
 XS, T, TB, K = Grade.EXCELLENT, Grade.GOOD, Grade.AVERAGE, Grade.POOR
@@ -53,6 +55,28 @@ def assert_accepted_up_to(allowed: Level, findings: Iterable[Finding], level: Le
     """A decision at `level` draws no error exactly when `level` is at or below `allowed`."""
     errors = [f for f in findings if f.severity is Severity.ERROR]
     assert (not errors) is (level.rank <= allowed.rank)
+
+
+def decision_properties(
+    profile: Profile,
+    members: st.SearchStrategy[MemberFacts],
+    organizations: st.SearchStrategy[OrganizationFacts],
+) -> tuple[Callable[[], None], Callable[[], None]]:
+    """The profile's two property tests over the facts `members` and `organizations` draw: a
+    member's decision, then an organization's, is accepted exactly at or below the level the
+    rules allow. A test module binds them under its test names."""
+
+    @given(members, levels)
+    def member_decision(facts: MemberFacts, level: Level) -> None:
+        allowed = profile.member_level_allowed(facts).value
+        assert_accepted_up_to(allowed, profile.check_member_decision(facts, level), level)
+
+    @given(organizations, levels)
+    def organization_decision(facts: OrganizationFacts, level: Level) -> None:
+        allowed = profile.organization_level_allowed(facts).value
+        assert_accepted_up_to(allowed, profile.check_organization_decision(facts, level), level)
+
+    return member_decision, organization_decision
 
 
 # --- facts strategies: the shared parts, the graded regulations (132, 124), task figures -------

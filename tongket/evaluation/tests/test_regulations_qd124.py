@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
 
 from tongket.core.rules import Severity
 from tongket.evaluation.domain import (
@@ -27,12 +26,11 @@ from tongket.evaluation.tests.regulations import (
     K,
     N,
     T,
-    assert_accepted_up_to,
     assert_case,
+    decision_properties,
     facts_with,
     graded_members,
     graded_organizations,
-    levels,
     rules_of,
 )
 
@@ -206,17 +204,7 @@ def test_quota_is_counted_within_each_peer_group_by_default():
 # --- properties --------------------------------------------------------------------------------
 
 
-@given(graded_members(), levels)
-def test_check_member_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level(
-    facts, level
-):
-    allowed = PROFILE.member_level_allowed(facts).value
-    assert_accepted_up_to(allowed, PROFILE.check_member_decision(facts, level), level)
-
-
-@given(graded_organizations(), levels)
-def test_check_organization_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level(
-    facts, level
-):
-    allowed = PROFILE.organization_level_allowed(facts).value
-    assert_accepted_up_to(allowed, PROFILE.check_organization_decision(facts, level), level)
+(
+    test_check_member_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level,
+    test_check_organization_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level,
+) = decision_properties(PROFILE, graded_members(), graded_organizations())

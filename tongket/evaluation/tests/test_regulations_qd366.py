@@ -34,8 +34,8 @@ from tongket.evaluation.tests.regulations import (
     E,
     G,
     N,
-    assert_accepted_up_to,
     assert_case,
+    decision_properties,
     facts_with,
     levels,
     member_record,
@@ -70,6 +70,28 @@ def collective(**changes: object) -> OrganizationFacts:
     return facts_with(OrganizationFacts, defaults, changes)
 
 
+def two_criteria(
+    code: str, title: str, general: tuple[str, int], tasks: tuple[str, int]
+) -> PointFrame:
+    """A frame of criterion A (general) and criterion B (tasks), each a (name, maximum)."""
+    return PointFrame(
+        code=code,
+        title=title,
+        criteria=(
+            PointCriterion("A", general[0], Decimal(general[1]), PointGroup.GENERAL),
+            PointCriterion("B", tasks[0], Decimal(tasks[1]), PointGroup.TASKS),
+        ),
+    )
+
+
+def led_by(units: list[tuple[Level | None, TaskTally | None]]) -> tuple[LedUnit, ...]:
+    """The units U0, U1 … the member leads, each with its (level, tasks)."""
+    return tuple(
+        LedUnit(f"U{n}", f"Bí thư Đơn vị {n}", level, tasks)
+        for n, (level, tasks) in enumerate(units)
+    )
+
+
 # --- the frame and the score -------------------------------------------------------------------
 
 
@@ -80,25 +102,13 @@ def test_sample_frame_is_general_30_plus_task_results_70():
 
 
 def test_a_local_frame_replaces_the_sample_and_is_checked_against_30_plus_70():
-    local = PointFrame(
-        code="tinh-uy",
-        title="Khung của Tỉnh ủy",
-        criteria=(
-            PointCriterion("A", "Tiêu chí chung", Decimal(30), PointGroup.GENERAL),
-            PointCriterion("B", "Kết quả nhiệm vụ", Decimal(70), PointGroup.TASKS),
-        ),
+    local = two_criteria(
+        "tinh-uy", "Khung của Tỉnh ủy", ("Tiêu chí chung", 30), ("Kết quả nhiệm vụ", 70)
     )
     verdict = score_total(local, {"A": Decimal(28), "B": Decimal("61.5")})
     assert verdict.ok
     assert verdict.value == Decimal("89.5")
-    wrong = PointFrame(
-        code="sai",
-        title="Khung sai",
-        criteria=(
-            PointCriterion("A", "Chung", Decimal(40), PointGroup.GENERAL),
-            PointCriterion("B", "Nhiệm vụ", Decimal(60), PointGroup.TASKS),
-        ),
-    )
+    wrong = two_criteria("sai", "Khung sai", ("Chung", 40), ("Nhiệm vụ", 60))
     findings = score_total(wrong, {"A": Decimal(1), "B": Decimal(1)}).findings
     assert [f.rule for f in findings] == ["qd366.score.frame", "qd366.score.frame"]
 
@@ -403,14 +413,6 @@ def test_final_member_level_is_never_above_either_component(facts):
     assert at_least(PROFILE.member_level_by_conditions(facts).value, final)
 
 
-@given(classified_members(), levels)
-def test_check_member_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level(
-    facts, level
-):
-    allowed = PROFILE.member_level_allowed(facts).value
-    assert_accepted_up_to(allowed, PROFILE.check_member_decision(facts, level), level)
-
-
 @st.composite
 def organizations(draw: st.DrawFn) -> OrganizationFacts:
     return facts_with(
@@ -431,12 +433,10 @@ def test_final_organization_level_is_never_above_either_component(facts):
     assert at_least(PROFILE.organization_level_by_conditions(facts).value, final)
 
 
-@given(organizations(), levels)
-def test_check_organization_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level(
-    facts, level
-):
-    allowed = PROFILE.organization_level_allowed(facts).value
-    assert_accepted_up_to(allowed, PROFILE.check_organization_decision(facts, level), level)
+(
+    test_check_member_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level,
+    test_check_organization_decision_accepts_exactly_the_levels_at_or_below_the_allowed_level,
+) = decision_properties(PROFILE, classified_members(), organizations())
 
 
 # --- leaders and their units (Điều 11) ---------------------------------------------------------
@@ -460,11 +460,7 @@ REFUSED = {G: "excellent", C: "good", N: "not_completed"}
 
 @pytest.mark.parametrize(("units", "expected"), LEADER_CASES)
 def test_a_leader_reaches_a_level_only_when_every_led_unit_meets_it(units, expected):
-    led = tuple(
-        LedUnit(f"U{n}", f"Bí thư Đơn vị {n}", level, tasks)
-        for n, (level, tasks) in enumerate(units)
-    )
-    verdict = qd366.member_leader_unit(member(led_units=led), qd366.DEFAULTS)
+    verdict = qd366.member_leader_unit(member(led_units=led_by(units)), qd366.DEFAULTS)
     assert verdict.value is expected
     for finding in verdict.findings:
         assert "Điều 11" in finding.citation
@@ -699,11 +695,9 @@ LEADER_NOT_COMPLETED_CASES = [
 
 @pytest.mark.parametrize(("units", "refused"), LEADER_NOT_COMPLETED_CASES)
 def test_a_leader_is_not_completed_by_the_led_units_tasks_or_failures(units, refused):
-    led = tuple(
-        LedUnit(f"U{n}", f"Bí thư Đơn vị {n}", level, tasks)
-        for n, (level, tasks) in enumerate(units)
+    verdict = qd366.member_leader_units_not_completed(
+        member(led_units=led_by(units)), qd366.DEFAULTS
     )
-    verdict = qd366.member_leader_units_not_completed(member(led_units=led), qd366.DEFAULTS)
     assert (verdict.value is N) is refused
     if refused:
         (finding,) = verdict.findings

@@ -50,6 +50,12 @@ def par_sheet():
     )
 
 
+def without_findings(verdict):
+    """A computed sheet the rules say nothing about."""
+    assert verdict.findings == ()
+    return verdict.value
+
+
 @pytest.mark.parametrize("sample", SAMPLE_FRAMES, ids=lambda f: f.code)
 def test_sample_frame_is_valid_and_says_it_is_a_sample(sample: Frame):
     assert sample.validate() == ()
@@ -81,9 +87,7 @@ def test_task_frame_has_bonus_and_penalty_outside_its_350_points():
 
 
 def test_education_department_scores_326_7_of_350_and_is_excellent():
-    verdict = task_sheet()
-    assert verdict.findings == ()
-    sheet = verdict.value
+    sheet = without_findings(task_sheet())
     assert sheet.points == Decimal("326.7")
     assert sheet.max_points == Decimal("350")
     assert (sheet.base_points, sheet.bonus_points, sheet.penalty_points) == (
@@ -95,9 +99,7 @@ def test_education_department_scores_326_7_of_350_and_is_excellent():
 
 
 def test_education_department_par_index_is_88_57_of_its_own_97_0():
-    verdict = par_sheet()
-    assert verdict.findings == ()
-    sheet = verdict.value
+    sheet = without_findings(par_sheet())
     assert sheet.points == Decimal("88.57")
     assert sheet.max_points == Decimal("97.0")
     assert sheet.frame_max == Decimal("100")
