@@ -122,7 +122,8 @@ def create_meeting(
     org = first_or_not_found(
         Organization.objects.filter(code=organization_code.strip()), "Không tìm thấy tổ chức."
     )
-    require_write(actor, org.path, "Không tìm thấy hội nghị.")
+    # a hidden organization is answered as an unknown code (no oracle of which codes exist)
+    require_write(actor, org.path, "Không tìm thấy tổ chức.")
     if org.kind == OrganizationKind.AGENCY:
         raise DomainError(
             "Hội nghị thuộc về tổ chức đảng.", field="organization", rule="meetings.organization"

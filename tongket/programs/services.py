@@ -65,13 +65,16 @@ class ItemInput:
         )
 
 
-def _require_write(actor: User | None, path: str) -> None:
-    """NotFound for a program the actor cannot see, PermissionDenied for one they only read:
-    the programs of the committees above a user's organizations are readable (selectors)."""
+def _require_write(
+    actor: User | None, path: str, missing: str = "Không tìm thấy chương trình."
+) -> None:
+    """NotFound (saying `missing`) for a program the actor cannot see, PermissionDenied for one
+    they only read: the programs of the committees above a user's organizations are readable
+    (selectors)."""
     scope = scope_for(actor)
     below = (*scope.read_paths, *((scope.own_org_path,) if scope.own_org_path else ()))
     if not scope.reads(path) and not any(p.startswith(path) for p in below):
-        raise NotFound("Không tìm thấy chương trình.")
+        raise NotFound(missing)
     if not scope.writes(path):
         raise PermissionDenied()
 
@@ -296,7 +299,8 @@ def create_program(
     org = first_or_not_found(
         Organization.objects.filter(code=organization_code.strip()), "Không tìm thấy tổ chức."
     )
-    _require_write(actor, org.path)
+    # a hidden organization is answered as an unknown code (no oracle of which codes exist)
+    _require_write(actor, org.path, "Không tìm thấy tổ chức.")
     if kind not in ProgramKind.values:
         raise DomainError("Loại chương trình không hợp lệ.", field="kind", rule="programs.kind")
     if org.kind == OrganizationKind.AGENCY:
