@@ -1,181 +1,247 @@
-"""Fresh-context attack (a3) on issue 16's last refactors (the one write guard of core/actors,
-core/lookups, the audit EventRecorder): people, meetings and lookups answered to a user who
-cannot see a row exactly as for a missing one (404, same message), and to one who sees it but
-may not write (the superior reader `khoi`) with 403. Every state comes from the demo and the API.
-With A3_DUMP set, each answer is also written there (to diff two checkouts)."""
+"""Fresh-context attack (a3) on the surfaces added after issue 17: the inbox, criteria sets,
+self-assessments. The attackers are an office administrator of another department (`ngoai`),
+the demo department's office (`vanphong`) and a plain member (`dangvien`); every state is
+prepared through pages and the API. A finding not fixed yet is marked xfail(strict=True): the
+test states the behaviour that should hold."""
 
 from __future__ import annotations
 
-import json
-import os
+import io
+import zipfile
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
+
+from tongket.criteria import xlsx as criteria_xlsx
+from tongket.criteria.domain import Appendix, Node
+from tongket.criteria.models import CriteriaSet
+from tongket.evaluation.domain import PointGroup
+from tongket.evaluation.models import Evaluation
+from tongket.notifications.models import Notification
+from tongket.people.models import Member
+from tongket.selfassessment.models import AnnexTask, SelfAssessment
 
 pytestmark = pytest.mark.django_db
 
-A = "QT.KCQDN.SGDDT"
-MISSING_ID = 99_999_999
+DEPARTMENT = "QT.KCQDN.SGDDT"
+BOMB_BYTES = 40 * 1024 * 1024  # zeros: about 40 KB once deflated, a ratio near 1,000
 
 
-def _dump(name: str, answers: list[tuple[str, int, str]]) -> None:
-    path = os.environ.get("A3_DUMP")
-    if path:
-        with open(path, "a", encoding="utf-8") as out:
-            out.write(json.dumps([name, answers], ensure_ascii=False) + "\n")
+def _with_bomb(xlsx: bytes) -> bytes:
+    """The workbook with one more part that inflates about a thousand times (a part no reader
+    needs: only the check of the zip's directory can see it)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info, source.read(info.filename))
+        target.writestr("xl/media/image1.bin", b"\0" * BOMB_BYTES)
+    return out.getvalue()
 
 
-def _answer(client: Any, method: str, url: str, body: Any = None) -> tuple[int, str]:
-    got = getattr(client, method)(url, body or {}, format="json")
-    return got.status_code, got.content.decode()
+def _upload(content: bytes, name: str) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def _a_member(office: Any) -> dict[str, Any]:
-    rows = office.get("/api/v1/members/", {"organization": A}).json()["results"]
-    assert rows
-    return dict(rows[0])
+# --- 1. The inbox's «mark read» page: any digit string is an id ---------------------------------
 
 
-def _member_body(card: str, org: str) -> dict[str, str]:
-    return {
-        "card_number": card,
-        "full_name": "Nguyễn Văn Thử",
-        "gender": "male",
-        "organization": org,
-        "joined_on": "2010-01-01",
-        "full_member_on": "2011-01-01",
-    }
-
-
-# --- lookups: a hidden row by id answers as a missing one -------------------------------------
-
-
-@pytest.mark.parametrize(
-    "listing",
-    [
-        "documents",
-        "frames",
-        "score-sheets",
-        "peer-groups",
-        "targets",
-        "meetings",
-        "program-items",
-        "cycles",
-        "evaluations",
-        "party-roles",
-        "posts",
-    ],
-)
-def test_a_hidden_row_by_id_answers_as_a_missing_one(
-    api_for: Any, outsider_api: Any, listing: str
+@pytest.mark.parametrize("sent", ["²", "٣", "9" * 30])
+def test_marking_read_with_an_id_that_is_no_number_answers_without_an_error(
+    client_for: Any, sent: str
 ) -> None:
-    rows = api_for("vanphong").get(f"/api/v1/{listing}/").json()["results"]
-    if not rows:
-        pytest.skip(f"the demo has no {listing}")
-    theirs = rows[0]["id"]
-    answers = []
-    for method in ("get", "patch", "delete"):
-        seen = _answer(outsider_api, method, f"/api/v1/{listing}/{theirs}/")
-        missing = _answer(outsider_api, method, f"/api/v1/{listing}/{MISSING_ID}/")
-        answers.append((method, *seen))
-        assert seen == missing, (method, seen, missing)
-    _dump(listing, answers)
+    before = Notification.objects.filter(read_at__isnull=True).count()
+    answer = client_for("dangvien").post("/thong-bao/da-doc/", {"id": sent})
+    assert answer.status_code == 302
+    assert Notification.objects.filter(read_at__isnull=True).count() == before
 
 
-def test_a_hidden_organization_and_member_answer_as_missing_ones(
-    api_for: Any, outsider_api: Any
+# --- 2. The criteria page's «copy from» is parsed with int() ------------------------------------
+
+
+@pytest.mark.parametrize("sent", ["abc", "²", "9" * 30])
+def test_copying_a_criteria_set_named_by_no_number_is_refused_on_the_page(
+    client_for: Any, sent: str
 ) -> None:
-    card = _a_member(api_for("vanphong"))["card_number"]
-    answers = []
-    for url, absent in [
-        (f"/api/v1/organizations/{A}/", "/api/v1/organizations/QT.KHONG.CO/"),
-        (f"/api/v1/members/{card}/", "/api/v1/members/00.000000/"),
-    ]:
-        for method in ("get", "patch"):
-            seen = _answer(outsider_api, method, url, {"name": "X", "full_name": "X"})
-            missing = _answer(outsider_api, method, absent, {"name": "X", "full_name": "X"})
-            answers.append((url, *seen))
-            assert seen == missing, (url, method, seen, missing)
-            assert seen[0] == 404
-    _dump("org-member", answers)
+    before = CriteriaSet.objects.count()
+    answer = client_for("vanphong").post(
+        "/criteria/", {"organization": DEPARTMENT, "year": "2027", "copy_from": sent}
+    )
+    assert answer.status_code == 200
+    assert "Không tìm thấy bộ tiêu chí" in answer.content.decode()
+    assert CriteriaSet.objects.count() == before
 
 
-# --- the write guard: cannot see -> 404, sees but may not write -> 403 ------------------------
-
-
-def _writes(office: Any) -> list[tuple[str, str, dict[str, Any]]]:
-    member = _a_member(office)
-    card = member["card_number"]
-    cell = member["organization"]
-    return [
-        ("new member", "/api/v1/members/", _member_body("88.000001", cell)),
-        ("member edit", f"/api/v1/members/{card}/", {"full_name": "Tên Khác"}),
-        ("transfer", f"/api/v1/members/{card}/", {"organization": A}),
-        (
-            "party role",
-            "/api/v1/party-roles/",
-            {
-                "member": card,
-                "organization": cell,
-                "role": "deputy_secretary",
-                "start": "2025-01-01",
-            },
-        ),
-        (
-            "meeting",
-            "/api/v1/meetings/",
-            {
-                "organization": cell,
-                "kind": "cell_regular",
-                "title": "Họp thử",
-                "held_on": "2025-03-03",
-            },
-        ),
+def test_another_departments_office_cannot_copy_a_draft_set_it_does_not_see(
+    client_for: Any, outsider_web: Any
+) -> None:
+    """The outsider names the department's draft by id: answered like a missing set."""
+    draft = client_for("vanphong").post(f"/criteria/{_published_set().pk}/phien-ban-moi/")
+    assert draft.status_code == 302
+    hidden = CriteriaSet.objects.get(organization__code=DEPARTMENT, status="draft")
+    answers = [
+        outsider_web.post(
+            "/criteria/", {"organization": "QT.KCQDN.SNV", "year": "2027", "copy_from": str(pk)}
+        )
+        for pk in (hidden.pk, 999_999)
     ]
+    assert [a.status_code for a in answers] == [200, 200]
+    for answer in answers:
+        assert "Không tìm thấy bộ tiêu chí" in answer.content.decode()
+    assert not CriteriaSet.objects.filter(organization__code="QT.KCQDN.SNV").exists()
 
 
-@pytest.mark.parametrize(("user", "status"), [("ngoai", 404), ("khoi", 403)])
-def test_writes_on_the_department_answer_404_unseen_and_403_seen(
-    api_for: Any, outsider: Any, user: str, status: int
+# --- 3. A criterion's points «NaN» on the set's page ---------------------------------------------
+
+
+def _published_set() -> CriteriaSet:
+    return CriteriaSet.objects.filter(organization__code=DEPARTMENT, status="published").get()
+
+
+@pytest.mark.parametrize("points", ["NaN", "sNaN", "Infinity", "-inf"])
+def test_a_criterion_whose_points_are_no_finite_number_is_refused_on_the_page(
+    client_for: Any, points: str
 ) -> None:
-    office = api_for("vanphong")
-    client = api_for(user)
-    answers = []
-    for name, url, body in _writes(office):
-        method = "patch" if url.count("/") > 4 else "post"
-        got = _answer(client, method, url, body)
-        answers.append((name, *got))
-        if name == "new member" and user == "ngoai":
-            # a hidden cell is told as an unknown code, as a missing one is
-            absent = dict(body, organization=f"{A}.KHONGCO")
-            other = _answer(client, method, url, absent)
-            assert got == (other[0], other[1].replace(f"{A}.KHONGCO", body["organization"]))
-        elif name != "transfer" or user == "ngoai":
-            assert got[0] == status, (name, got)
-    _dump(f"writes-{user}", answers)
+    office = client_for("vanphong")
+    assert office.post(f"/criteria/{_published_set().pk}/phien-ban-moi/").status_code == 302
+    draft = CriteriaSet.objects.get(organization__code=DEPARTMENT, status="draft")
+    answer = office.post(
+        f"/criteria/{draft.pk}/",
+        {"title": "Bộ tiêu chí", "code_0": "1", "points_0": points, "section_0": "chung"},
+    )
+    assert answer.status_code == 422
+    assert "không phải là số" in answer.content.decode()
 
 
-# --- creating under an organization by its code: a hidden code answers as an unknown one ------
+# --- 4. Workbooks uploaded outside the import engine skip its limits -----------------------------
 
 
-@pytest.mark.parametrize(
-    ("url", "body"),
-    [
-        (
-            "/api/v1/meetings/",
-            {"kind": "cell_regular", "title": "Họp thử", "held_on": "2025-03-03"},
-        ),
-        ("/api/v1/programs/", {"year": 2025, "kind": "work", "title": "Chương trình thử"}),
-    ],
-)
-def test_creating_under_a_hidden_organization_answers_as_under_a_missing_one(
-    api_for: Any, outsider_api: Any, url: str, body: dict[str, Any]
+def _criteria_sheet() -> bytes:
+    return criteria_xlsx.export_set(
+        criteria_xlsx.SheetSet(
+            organization_code=DEPARTMENT,
+            year=2027,
+            appendix=Appendix.PL4,
+            title="Bộ tiêu chí 2027",
+            nodes=(
+                Node("1", "Chung", Decimal(30), PointGroup.GENERAL, "", "", ""),
+                Node("2", "Kết quả", Decimal(70), PointGroup.TASKS, "", "", ""),
+            ),
+        )
+    )
+
+
+def test_a_zip_bomb_uploaded_as_a_criteria_set_is_refused_before_it_is_read(
+    client_for: Any,
 ) -> None:
-    # An office of another department must not learn which organization codes exist in the
-    # department from the answer: a hidden code is answered as a code that does not exist.
-    cell = _a_member(api_for("vanphong"))["organization"]
-    seen = _answer(outsider_api, "post", url, dict(body, organization=cell))
-    missing = _answer(outsider_api, "post", url, dict(body, organization="QT.KHONG.CO"))
-    _dump(url, [("post", *seen), ("post-missing", *missing)])
-    assert seen[0] == 404, seen
-    assert seen == missing, (seen, missing)
+    answer = client_for("vanphong").post(
+        "/criteria/",
+        {
+            "organization": DEPARTMENT,
+            "year": "2027",
+            "sheet": _upload(_with_bomb(_criteria_sheet()), "bo-tieu-chi.xlsx"),
+        },
+        follow=True,
+    )
+    assert "zip bomb" in answer.content.decode()
+    assert not CriteriaSet.objects.filter(year=2027).exists()
+
+
+def _tasks_sheet() -> bytes:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Nhiệm vụ", "Hạn", "Ngày hoàn thành", "Chất lượng", "Vượt yêu cầu"])
+    ws.append(["Nhiệm vụ từ tệp", "25/01/2026", "20/01/2026", "đạt", "không"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_uploaded_as_a_task_annex_is_refused_before_it_is_read(
+    client_for: Any,
+) -> None:
+    form = SelfAssessment.objects.get(status="draft")
+    before = list(AnnexTask.objects.filter(self_assessment=form).values_list("title", flat=True))
+    answer = client_for("vanphong").post(
+        f"/tu-kiem-diem/danh-gia/{form.evaluation_id}/",
+        {"action": "import_tasks", "tasks_sheet": _upload(_with_bomb(_tasks_sheet()), "pl.xlsx")},
+    )
+    assert answer.status_code == 422
+    assert "zip bomb" in answer.content.decode()
+    after = list(AnnexTask.objects.filter(self_assessment=form).values_list("title", flat=True))
+    assert after == before
+
+
+# --- 5. A member's annex overwrites the facts the office recorded --------------------------------
+
+
+def test_a_member_cannot_overwrite_the_task_facts_the_office_recorded(api_for: Any) -> None:
+    member = Member.objects.get(user__username="dangvien")
+    form = SelfAssessment.objects.get(evaluation__member=member, status="submitted")
+    office, own = api_for("vanphong"), api_for("dangvien")
+    recorded = {
+        "tasks_total": 10,
+        "tasks_completed": 6,
+        "tasks_on_time": 6,
+        "tasks_late": 0,
+        "tasks_exceeded": 0,
+    }
+    facts = office.post(f"/api/v1/evaluations/{form.evaluation_id}/facts/", recorded, "json")
+    assert facts.status_code == 200, facts.content
+    back = office.post(f"/api/v1/self-assessments/{form.pk}/return/", {"comment": "Sửa"}, "json")
+    assert back.status_code == 200, back.content
+    own.post(f"/api/v1/self-assessments/{form.pk}/submit/")
+    ev = Evaluation.objects.get(pk=form.evaluation_id)
+    stored = {key: getattr(ev, key) for key in recorded}
+    assert stored == recorded
+
+
+# --- 6. «Dữ kiện đánh giá»: a count written with other digits than 0-9 ---------------------------
+
+
+@pytest.mark.parametrize("count", ["²", "1²"])
+def test_a_fact_count_in_other_digits_is_a_cell_problem_not_a_crash(
+    user_named: Any, count: str
+) -> None:
+    from tongket.evaluation.sheets import EvaluationFactsSheet
+    from tongket.exchange.importer import run_import
+
+    sheet = EvaluationFactsSheet()
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet.title
+    ws.append([c.header for c in sheet.columns])
+    values = {"card_number": "45.000033", "year": "2026", "tasks_total": count}
+    ws.append([values.get(c.key, "") for c in sheet.columns])
+    out = io.BytesIO()
+    book.save(out)
+    report = run_import(out.getvalue(), actor=user_named("vanphong"), dry_run=True, sheets=[sheet])
+    assert [p.rule for p in report.problems] == ["import.cell.integer"]
+
+
+# --- 7. The self-assessment page's row counts ----------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["task_count", "remedy_count"])
+def test_a_row_count_in_other_digits_saves_the_draft_without_an_error(
+    client_for: Any, field: str
+) -> None:
+    form = SelfAssessment.objects.get(status="draft")
+    answer = client_for("vanphong").post(
+        f"/tu-kiem-diem/danh-gia/{form.evaluation_id}/", {"action": "save", field: "²"}
+    )
+    assert answer.status_code in (302, 422)
+
+
+def test_a_printed_form_in_an_unknown_format_is_no_error_page(client_for: Any) -> None:
+    form = SelfAssessment.objects.get(status="submitted")
+    answer = client_for("dangvien").get(f"/tu-kiem-diem/danh-gia/{form.evaluation_id}/mau.xlsx")
+    assert answer.status_code in (302, 404)
