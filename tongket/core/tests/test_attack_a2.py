@@ -116,6 +116,10 @@ def test_the_quota_read_compiled_for_one_department_counts_only_the_others_own(
         "cycles",
         "evaluations",
         "self-assessments",
+        "frames",
+        "score-sheets",
+        "peer-groups",
+        "targets",
     ],
 )
 def test_another_departments_object_by_id_is_answered_as_a_missing_one(
